@@ -1,0 +1,126 @@
+//! Kinds of organisations in the inclusive-employment field.
+
+use crate::invalid::Invalid;
+use serde::{Deserialize, Serialize};
+
+macro_rules! kinds {
+    ($($variant:ident => $code:literal, $label:literal;)*) => {
+        /// What an organisation is; the code is stable (API, database), the label is what users read.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum OrganisationKind { $($variant),* }
+
+        impl OrganisationKind {
+            pub const ALL: &'static [OrganisationKind] = &[$(OrganisationKind::$variant),*];
+
+            pub fn code(self) -> &'static str {
+                match self { $(OrganisationKind::$variant => $code),* }
+            }
+
+            /// French label shown to users.
+            pub fn label(self) -> &'static str {
+                match self { $(OrganisationKind::$variant => $label),* }
+            }
+        }
+    };
+}
+
+kinds! {
+    Aci => "aci", "Atelier et chantier d'insertion (ACI)";
+    Ei => "ei", "Entreprise d'insertion (EI)";
+    Etti => "etti", "Entreprise de travail temporaire d'insertion (ETTI)";
+    Ai => "ai", "Association intermédiaire (AI)";
+    Eiti => "eiti", "Entreprise d'insertion par le travail indépendant (EITI)";
+    Geiq => "geiq", "Groupement d'employeurs pour l'insertion et la qualification (GEIQ)";
+    AdaptedCompany => "adapted_company", "Entreprise adaptée (EA)";
+    Esat => "esat", "Établissement et service d'accompagnement par le travail (ESAT)";
+    SupportedEmployment => "supported_employment", "Dispositif d'emploi accompagné";
+    FranceTravailAgency => "france_travail_agency", "Agence France Travail";
+    FranceTravailTerritorial => "france_travail_territorial", "Direction territoriale France Travail";
+    FranceTravailRegional => "france_travail_regional", "Direction régionale France Travail";
+    CapEmploi => "cap_emploi", "Cap emploi";
+    MissionLocale => "mission_locale", "Mission locale";
+    AuthorisedPrescriber => "authorised_prescriber", "Autre prescripteur habilité";
+    Ddets => "ddets", "Direction départementale de l'emploi, du travail et des solidarités (DDETS)";
+    Dreets => "dreets", "Direction régionale de l'économie, de l'emploi, du travail et des solidarités (DREETS)";
+    IaeNetwork => "iae_network", "Réseau de l'IAE";
+    Mdph => "mdph", "Maison départementale des personnes handicapées (MDPH)";
+    DepartmentalCouncil => "departmental_council", "Conseil départemental";
+    Employer => "employer", "Employeur";
+    Other => "other", "Autre";
+}
+
+impl OrganisationKind {
+    pub fn parse(code: &str) -> Result<Self, Invalid> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|k| k.code() == code.trim())
+            .ok_or_else(|| {
+                Invalid::new(
+                    "organisation_kind_unknown",
+                    format!("« {} » n'est pas un type de structure connu.", code.trim()),
+                )
+                .on("kind")
+            })
+    }
+
+    /// The five kinds of SIAE (RULES.md 1.7).
+    pub fn is_siae(self) -> bool {
+        matches!(self, Self::Aci | Self::Ei | Self::Etti | Self::Ai | Self::Eiti)
+    }
+
+    /// The public employment service (SPE): France Travail, Cap emploi, Missions locales.
+    pub fn is_spe(self) -> bool {
+        matches!(
+            self,
+            Self::FranceTravailAgency
+                | Self::FranceTravailTerritorial
+                | Self::FranceTravailRegional
+                | Self::CapEmploi
+                | Self::MissionLocale
+        )
+    }
+
+    /// State services and networks steer with indicators: they never see people's names
+    /// (ARCHITECTURE.md, "Access is a type").
+    pub fn sees_indicators_only(self) -> bool {
+        matches!(self, Self::Ddets | Self::Dreets | Self::IaeNetwork)
+    }
+
+    /// Prescribers authorised by right, with no authorisation decision needed (L5132-3; arrêté of 1 Sept 2021):
+    /// France Travail, Cap emploi, Missions locales and departmental councils.
+    pub fn is_prescriber_by_right(self) -> bool {
+        self.is_spe() || self == Self::DepartmentalCouncil
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_are_unique() {
+        for k in OrganisationKind::ALL {
+            assert_eq!(OrganisationKind::parse(k.code()).unwrap(), *k);
+            let json = serde_json::to_string(k).unwrap();
+            assert_eq!(json, format!("\"{}\"", k.code()));
+        }
+        let mut codes: Vec<_> = OrganisationKind::ALL.iter().map(|k| k.code()).collect();
+        codes.dedup();
+        assert_eq!(codes.len(), 22);
+        assert_eq!(
+            OrganisationKind::parse("siae").unwrap_err().code,
+            "organisation_kind_unknown"
+        );
+    }
+
+    #[test]
+    fn groups() {
+        let siae: Vec<_> = OrganisationKind::ALL.iter().filter(|k| k.is_siae()).collect();
+        assert_eq!(siae.len(), 5);
+        assert!(OrganisationKind::CapEmploi.is_prescriber_by_right());
+        assert!(!OrganisationKind::Esat.is_prescriber_by_right());
+        assert!(OrganisationKind::Ddets.sees_indicators_only());
+    }
+}

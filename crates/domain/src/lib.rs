@@ -1,0 +1,8 @@
+//! Passerelle's domain: pure types and rules, free of I/O.
+//!
+//! Every rule here is a function of its inputs; storage, clocks and networks live in other crates.
+
+pub mod directory;
+pub mod invalid;
+pub mod person;
+pub mod text;
