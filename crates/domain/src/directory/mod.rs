@@ -1,5 +1,6 @@
 //! The directory: organisations, their contacts and roles, prescriber authorisations.
 
+pub mod data_inclusion;
 pub mod department;
 pub mod kind;
 pub mod siret;
