@@ -1113,6 +1113,19 @@ mod tests {
     }
 
     #[test]
+    fn truncated_or_damaged_files_never_panic() {
+        for (text, format) in [(EXAMPLE_JSON, Format::Json), (EXAMPLE_CSV, Format::Csv)] {
+            let bytes = text.as_bytes();
+            for end in (0..bytes.len()).step_by(97) {
+                let _ = parse(&bytes[..end], format);
+                let mut damaged = bytes.to_vec();
+                damaged[end] = [b'"', b',', b';', b'\n', 0xc3, b'0'][end % 6];
+                let _ = parse(&damaged, format);
+            }
+        }
+    }
+
+    #[test]
     fn formats_from_file_names() {
         assert_eq!(Format::from_file_name("structures.JSON"), Some(Format::Json));
         assert_eq!(Format::from_file_name("export.2025.csv"), Some(Format::Csv));
