@@ -1,1 +1,167 @@
-fn main() {}
+//! `passerelle`: the server and its operations (migrate, demo data, directory import and export).
+
+mod directory;
+
+use clap::{Parser, Subcommand};
+use passerelle_store::Store;
+use passerelle_web::state::AppState;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "passerelle",
+    version,
+    about = "Passerelle : le système d'information de l'inclusion dans l'emploi."
+)]
+struct Cli {
+    /// Database: sqlite://chemin (embedded, default) or postgres://...
+    #[arg(long, global = true, env = "PASSERELLE_DB", default_value = "sqlite://passerelle.db")]
+    db: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Starts the server (applies the migrations first).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Loads the demo territory when the database has no organisation.
+        #[arg(long)]
+        demo: bool,
+        /// The DSFR's dist folder (default: web/node_modules/@gouvfr/dsfr/dist).
+        #[arg(long, env = "PASSERELLE_DSFR_DIR")]
+        dsfr_dir: Option<PathBuf>,
+        /// Marks cookies Secure: set it when the server is behind HTTPS.
+        #[arg(long, env = "PASSERELLE_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Applies the database migrations.
+    Migrate,
+    /// Loads the demo territory (Côte-d'Or); does nothing when it is already there.
+    Demo {
+        /// Prints the demo accounts as JSON instead of loading.
+        #[arg(long)]
+        print_accounts: bool,
+    },
+    /// Imports data into the directory.
+    #[command(subcommand)]
+    Import(directory::ImportCommand),
+    /// Exports the directory.
+    #[command(subcommand)]
+    Export(directory::ExportCommand),
+}
+
+/// A failure of the command: bad input exits 2, anything else 1.
+pub enum Failure {
+    Input(String),
+    Runtime(String),
+}
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure::Runtime(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("erreur : {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(message)) => {
+            eprintln!("erreur : {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Runtime(message)) => {
+            eprintln!("erreur : {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(db: &str) -> Result<Store, Failure> {
+    Store::open(db).await.map_err(|e| match e {
+        passerelle_store::OpenError::Connect(passerelle_store::sql::ConnectError::Url(_)) => {
+            Failure::Input(e.to_string())
+        }
+        e => Failure::Runtime(e.to_string()),
+    })
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Serve {
+            addr,
+            demo,
+            dsfr_dir,
+            secure_cookies,
+        } => {
+            let store = open(&cli.db).await?;
+            if demo && passerelle_store::demo::load(&store).await? {
+                tracing::info!("territoire de démonstration chargé ; comptes : passerelle demo --print-accounts");
+            }
+            let dsfr_dir = dsfr_dir.unwrap_or_else(default_dsfr_dir);
+            if !dsfr_dir.join("dsfr.min.css").exists() {
+                tracing::warn!(dir = %dsfr_dir.display(), "DSFR introuvable : lancez scripts/setup (npm ci dans web/)");
+            }
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|e| Failure::Input(format!("impossible d'écouter sur {addr} : {e}")))?;
+            tracing::info!("Passerelle écoute sur http://{addr} ({})", store.pool().backend());
+            passerelle_web::serve(
+                AppState {
+                    store,
+                    dsfr_dir,
+                    secure_cookies,
+                },
+                listener,
+            )
+            .await?;
+            Ok(())
+        }
+        Command::Migrate => {
+            open(&cli.db).await?;
+            eprintln!("migrations appliquées");
+            Ok(())
+        }
+        Command::Demo { print_accounts: true } => {
+            println!("{}", serde_json::to_string_pretty(&passerelle_store::demo::accounts())?);
+            Ok(())
+        }
+        Command::Demo { print_accounts: false } => {
+            let store = open(&cli.db).await?;
+            if passerelle_store::demo::load(&store).await? {
+                eprintln!("territoire de démonstration chargé");
+            } else {
+                eprintln!("territoire de démonstration déjà présent : rien à faire");
+            }
+            Ok(())
+        }
+        Command::Import(cmd) => directory::import(&cli.db, cmd).await,
+        Command::Export(cmd) => directory::export(&cli.db, cmd).await,
+    }
+}
+
+/// The DSFR installed by `scripts/setup`, next to the working directory or to the source tree.
+fn default_dsfr_dir() -> PathBuf {
+    let relative = PathBuf::from("web/node_modules/@gouvfr/dsfr/dist");
+    if relative.exists() {
+        relative
+    } else {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(relative)
+    }
+}

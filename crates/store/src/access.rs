@@ -7,7 +7,7 @@ use passerelle_domain::directory::OrganisationKind;
 use serde::Serialize;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MemberRole {
     Member,
@@ -38,10 +38,11 @@ impl MemberRole {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Membership {
     pub organisation_id: Uuid,
     pub organisation_name: String,
+    #[schema(value_type = String)]
     pub kind: OrganisationKind,
     pub department: String,
     pub role: MemberRole,

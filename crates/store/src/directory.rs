@@ -15,11 +15,13 @@ use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Organisation {
     pub id: Uuid,
     pub name: String,
+    #[schema(value_type = String, example = "aci")]
     pub kind: OrganisationKind,
+    #[schema(value_type = String)]
     pub kind_label: &'static str,
     pub siret: Option<String>,
     pub address_line: Option<String>,
@@ -27,6 +29,7 @@ pub struct Organisation {
     pub commune: String,
     pub commune_code: Option<String>,
     pub department: String,
+    #[schema(value_type = String)]
     pub department_name: &'static str,
     pub parent_id: Option<Uuid>,
     pub territories: Vec<String>,
@@ -37,6 +40,8 @@ pub struct Organisation {
     pub source: Option<String>,
     pub external_id: Option<String>,
     pub archived: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
 }
 
 impl Organisation {
@@ -73,7 +78,7 @@ pub struct OrganisationFilter {
     pub per_page: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,
@@ -85,7 +90,7 @@ pub const MAX_PER_PAGE: u32 = 200;
 
 const ORGANISATION_COLUMNS: &str = "o.id, o.name, o.kind, o.siret, o.address_line, o.postal_code, o.commune, \
     o.commune_code, o.department, o.parent_id, o.email, o.phone, o.website, o.description, o.source, \
-    o.external_id, o.archived_at";
+    o.external_id, o.archived_at, o.updated_at";
 
 fn organisation(r: &Row) -> Result<Organisation> {
     let kind = OrganisationKind::parse(&r.get::<String>("kind")?)?;
@@ -111,6 +116,7 @@ fn organisation(r: &Row) -> Result<Organisation> {
         source: r.get("source")?,
         external_id: r.get("external_id")?,
         archived: r.get::<Option<OffsetDateTime>>("archived_at")?.is_some(),
+        updated_at: r.get("updated_at")?,
     })
 }
 
@@ -369,11 +375,11 @@ impl Store {
             Some(row) => {
                 let id: Uuid = row.get("id")?;
                 let before = load_organisation(tx, id).await?;
-                update_organisation_row(tx, id, fields, row.get("parent_id")?).await?;
-                let after = load_organisation(tx, id).await?;
-                if after == before {
+                if before.to_input().validate().as_ref() == Ok(fields) {
                     return Ok((id, Upserted::Unchanged));
                 }
+                update_organisation_row(tx, id, fields, row.get("parent_id")?).await?;
+                let after = load_organisation(tx, id).await?;
                 record(
                     tx,
                     ctx,
@@ -554,7 +560,7 @@ async fn replace_territories(tx: &mut Tx, id: Uuid, territories: &[&'static str]
 // ---------------------------------------------------------------------------------------------------------
 // Contacts and roles
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Contact {
     pub id: Uuid,
     pub organisation_id: Uuid,
@@ -596,11 +602,13 @@ async fn load_contact(ex: &mut impl Executor, id: Uuid) -> Result<Contact> {
 }
 
 /// A role with its holder, substitute and who acts today.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RoleAssignment {
     pub id: Uuid,
     pub organisation_id: Uuid,
+    #[schema(value_type = String, example = "spe_referent")]
     pub role: ContactRole,
+    #[schema(value_type = String)]
     pub role_label: &'static str,
     pub holder: Contact,
     pub substitute: Option<Contact>,
@@ -609,7 +617,7 @@ pub struct RoleAssignment {
     pub acting: Contact,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Authorisation {
     pub id: Uuid,
     pub organisation_id: Uuid,

@@ -73,7 +73,7 @@ pub async fn record(ex: &mut impl Executor, ctx: &AccessContext, event: Event) -
 }
 
 /// A written event, as shown in a record's history.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct JournalEntry {
     pub id: i64,
     #[serde(with = "time::serde::rfc3339")]
@@ -82,7 +82,9 @@ pub struct JournalEntry {
     pub entity_type: String,
     pub entity_id: Uuid,
     pub action: String,
+    #[schema(value_type = Option<Object>)]
     pub before: Option<serde_json::Value>,
+    #[schema(value_type = Option<Object>)]
     pub after: Option<serde_json::Value>,
 }
 

@@ -11,6 +11,7 @@ pub mod error;
 pub mod events;
 pub mod persons;
 pub mod sql;
+pub mod structures;
 
 pub use access::{AccessContext, MemberRole, Membership};
 pub use error::{Result, StoreError};

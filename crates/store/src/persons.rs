@@ -17,7 +17,7 @@ use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Person {
     pub id: Uuid,
     pub first_name: String,
@@ -34,10 +34,11 @@ pub struct Person {
     pub followers: Vec<Follower>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Follower {
     pub organisation_id: Uuid,
     pub organisation_name: String,
+    #[schema(value_type = String)]
     pub kind: OrganisationKind,
     #[serde(with = "time::serde::rfc3339")]
     pub since: OffsetDateTime,

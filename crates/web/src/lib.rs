@@ -1,1 +1,92 @@
+//! Passerelle's HTTP server: the JSON API under `/api/v1` (described at `/api/openapi.json`) and the French
+//! pages built on the State design system (DSFR).
 
+pub mod api;
+pub mod error;
+pub mod extract;
+pub mod pages;
+pub mod security;
+pub mod state;
+
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use state::AppState;
+use std::path::PathBuf;
+use tower_http::services::ServeDir;
+
+/// The largest request body accepted (imports go through the command line).
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The application with all its routes, and the OpenAPI document describing the API.
+pub fn app(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
+    let (api, openapi) = api::router().split_for_parts();
+    let spec = openapi.clone();
+    let static_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../web/static");
+    let router = Router::new()
+        .merge(api)
+        .merge(pages::router())
+        .route("/healthz", get(healthz))
+        .route("/api/openapi.json", get(move || async move { axum::Json(spec) }))
+        .nest_service("/dsfr", ServeDir::new(&state.dsfr_dir))
+        .nest_service("/static", ServeDir::new(static_dir))
+        .fallback(fallback)
+        .layer(axum::middleware::from_fn(security::same_origin))
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state);
+    (router, openapi)
+}
+
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
+    let mut db = state.store.pool().clone();
+    match passerelle_store::sql::Executor::fetch_one(&mut db, passerelle_store::sql::query("SELECT 1 AS ok")).await {
+        Ok(_) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok", "database": state.store.pool().backend()})),
+        ),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({"status": "database_unavailable"})),
+        ),
+    }
+}
+
+/// Unknown addresses: JSON under `/api`, a page elsewhere.
+async fn fallback(uri: axum::http::Uri) -> axum::response::Response {
+    if uri.path().starts_with("/api/") {
+        error::ApiError::new(
+            StatusCode::NOT_FOUND,
+            "route_not_found",
+            format!("Aucune route {}.", uri.path()),
+        )
+        .into_response()
+    } else {
+        let mut r = pages::not_found().await;
+        r.headers_mut()
+            .insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+        r
+    }
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let (router, _) = app(state);
+    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

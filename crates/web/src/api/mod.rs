@@ -1,0 +1,59 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document served at `/api/openapi.json`.
+//! Routes are registered with `utoipa_axum::routes!`, so a route cannot exist without its description.
+
+pub mod auth;
+pub mod directory;
+pub mod persons;
+pub mod reference;
+
+use crate::state::AppState;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Passerelle", description = "API de Passerelle : annuaire, comptes et personnes accompagnées. \
+        Les erreurs ont la forme {\"error\": {\"code\", \"message\"}} ; les codes sont stables (voir docs/api.md)."),
+    modifiers(&BearerAuth),
+    tags((name = "auth", description = "Connexion"), (name = "reference", description = "Listes de référence"),
+        (name = "directory", description = "Annuaire"), (name = "persons", description = "Personnes accompagnées"))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+    }
+}
+
+/// The API routes and their OpenAPI description, built together.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(reference::departments))
+        .routes(routes!(reference::organisation_kinds))
+        .routes(routes!(directory::list_organisations, directory::create_organisation))
+        .routes(routes!(directory::get_organisation, directory::update_organisation))
+        .routes(routes!(directory::archive_organisation))
+        .routes(routes!(directory::list_contacts, directory::create_contact))
+        .routes(routes!(directory::update_contact))
+        .routes(routes!(directory::archive_contact))
+        .routes(routes!(directory::list_roles, directory::assign_role))
+        .routes(routes!(directory::update_role))
+        .routes(routes!(directory::list_authorisations, directory::create_authorisation))
+        .routes(routes!(persons::list_persons, persons::create_person))
+        .routes(routes!(persons::get_person, persons::update_person))
+        .routes(routes!(persons::add_follower))
+}

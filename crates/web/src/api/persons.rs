@@ -1,0 +1,207 @@
+//! Persons: visible only to the organisations that follow them; reads are journaled.
+
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery, double_option};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use passerelle_domain::person::PersonInput;
+use passerelle_store::directory::Page;
+use passerelle_store::persons::Person;
+use serde::Deserialize;
+use time::{Date, OffsetDateTime};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PersonQuery {
+    /// Words of the person's name.
+    pub q: Option<String>,
+    #[param(minimum = 1)]
+    pub page: Option<u32>,
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<u32>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePerson {
+    /// The caller's organisation that follows the person; by default the caller's first one.
+    pub organisation_id: Option<Uuid>,
+    #[schema(max_length = 100, example = "Camille")]
+    pub first_name: String,
+    #[schema(max_length = 100, example = "Martin")]
+    pub last_name: String,
+    pub birth_date: Option<Date>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address_line: Option<String>,
+    pub postal_code: Option<String>,
+    pub commune: Option<String>,
+    #[serde(default)]
+    pub consent_data_sharing: bool,
+    pub consent_date: Option<Date>,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePerson {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub birth_date: Option<Option<Date>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub address_line: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub postal_code: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub commune: Option<Option<String>>,
+    pub consent_data_sharing: Option<bool>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub consent_date: Option<Option<Date>>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddFollower {
+    pub organisation_id: Uuid,
+}
+
+fn today() -> Date {
+    OffsetDateTime::now_utc().date()
+}
+
+/// The persons the caller's organisations follow.
+#[utoipa::path(get, path = "/api/v1/persons", tag = "persons", params(PersonQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<Person>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn list_persons(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiQuery(q): ApiQuery<PersonQuery>,
+) -> ApiResult<Json<Page<Person>>> {
+    Ok(Json(
+        state
+            .store
+            .persons(&ctx)
+            .list(q.q.as_deref(), q.page.unwrap_or(1), q.per_page.unwrap_or(50))
+            .await?,
+    ))
+}
+
+/// Creates a person followed by one of the caller's organisations.
+#[utoipa::path(post, path = "/api/v1/persons", tag = "persons", request_body = CreatePerson, security(("bearer" = [])),
+    responses((status = 201, body = Person), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn create_person(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiJson(body): ApiJson<CreatePerson>,
+) -> ApiResult<(StatusCode, Json<Person>)> {
+    let organisation_id = match body
+        .organisation_id
+        .or(ctx.default_organisation().map(|m| m.organisation_id))
+    {
+        Some(id) => id,
+        None => {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "not_a_member",
+                "Votre compte n'est rattaché à aucune structure.",
+            ));
+        }
+    };
+    let input = PersonInput {
+        first_name: body.first_name,
+        last_name: body.last_name,
+        birth_date: body.birth_date,
+        email: body.email,
+        phone: body.phone,
+        address_line: body.address_line,
+        postal_code: body.postal_code,
+        commune: body.commune,
+        consent_data_sharing: body.consent_data_sharing,
+        consent_date: body.consent_date,
+    };
+    let fields = input.validate(today())?;
+    Ok((
+        StatusCode::CREATED,
+        Json(state.store.persons(&ctx).create(organisation_id, fields).await?),
+    ))
+}
+
+/// One person; 404 when the caller's organisations do not follow them.
+#[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "persons", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Person), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_person(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Person>> {
+    Ok(Json(state.store.persons(&ctx).get(id).await?))
+}
+
+/// Changes a person's record (any organisation following them).
+#[utoipa::path(patch, path = "/api/v1/persons/{id}", tag = "persons", params(("id" = Uuid, Path)), request_body = UpdatePerson,
+    security(("bearer" = [])),
+    responses((status = 200, body = Person), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn update_person(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<UpdatePerson>,
+) -> ApiResult<Json<Person>> {
+    let scope = state.store.persons(&ctx);
+    let current = scope.get(id).await?;
+    let mut i = PersonInput {
+        first_name: current.first_name,
+        last_name: current.last_name,
+        birth_date: current.birth_date,
+        email: current.email,
+        phone: current.phone,
+        address_line: current.address_line,
+        postal_code: current.postal_code,
+        commune: current.commune,
+        consent_data_sharing: current.consent_data_sharing,
+        consent_date: current.consent_date,
+    };
+    macro_rules! keep_or {
+        ($($f:ident),*) => {$( if let Some(v) = body.$f { i.$f = v; } )*};
+    }
+    keep_or!(
+        first_name,
+        last_name,
+        birth_date,
+        email,
+        phone,
+        address_line,
+        postal_code,
+        commune,
+        consent_data_sharing,
+        consent_date
+    );
+    Ok(Json(scope.update(id, i.validate(today())?).await?))
+}
+
+/// Shares the person with another organisation of the pathway; needs the person's consent.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/followers", tag = "persons", params(("id" = Uuid, Path)), request_body = AddFollower,
+    security(("bearer" = [])),
+    responses((status = 200, body = Person), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_follower(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<AddFollower>,
+) -> ApiResult<Json<Person>> {
+    Ok(Json(
+        state.store.persons(&ctx).add_follower(id, body.organisation_id).await?,
+    ))
+}

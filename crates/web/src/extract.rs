@@ -1,0 +1,124 @@
+//! Request extractors: JSON bodies and query strings with precise errors, the API caller's context.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use passerelle_store::AccessContext;
+use passerelle_store::auth::SessionKind;
+use serde::de::DeserializeOwned;
+
+/// A JSON body; a malformed or mistyped body answers 400 with `malformed_json` or `invalid_body`.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(Self(v)),
+            Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::bad_request(
+                "malformed_json",
+                format!(
+                    "Le corps de la requête n'est pas du JSON valide : {}",
+                    std::error::Error::source(&e)
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| e.body_text())
+                ),
+            )),
+            Err(JsonRejection::JsonDataError(e)) => Err(ApiError::bad_request(
+                "invalid_body",
+                format!(
+                    "Le corps de la requête ne correspond pas au format attendu : {}",
+                    std::error::Error::source(&e)
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| e.body_text())
+                ),
+            )),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
+                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Le corps doit être envoyé avec l'en-tête « Content-Type: application/json ».",
+            )),
+            Err(e) => Err(ApiError::bad_request(
+                "invalid_body",
+                format!("Corps de requête illisible : {}", e.body_text()),
+            )),
+        }
+    }
+}
+
+/// Query-string parameters; an unknown or mistyped parameter answers 400 `invalid_query`.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Self(q.0))
+            .map_err(|e: QueryRejection| {
+                ApiError::bad_request(
+                    "invalid_query",
+                    format!("Paramètres de recherche invalides : {}", e.body_text()),
+                )
+            })
+    }
+}
+
+/// The authenticated API caller, from `Authorization: Bearer <token>`.
+pub struct ApiCaller(pub AccessContext);
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(ApiError::unauthenticated)?;
+        match state.store.authenticate(token, SessionKind::Api).await? {
+            Some((ctx, _)) => Ok(Self(ctx)),
+            None => Err(ApiError::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                "invalid_token",
+                "Jeton inconnu ou expiré : reconnectez-vous avec POST /api/v1/auth/login.",
+            )),
+        }
+    }
+}
+
+/// A path parameter; a malformed identifier answers 400 `invalid_path`.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| Self(p.0))
+            .map_err(|e| {
+                ApiError::bad_request(
+                    "invalid_path",
+                    format!("Identifiant invalide dans l'adresse : {}", e.body_text()),
+                )
+            })
+    }
+}
+
+/// For PATCH bodies: a field absent keeps its value (`None`), `null` clears it (`Some(None)`).
+pub fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    serde::Deserialize::deserialize(d).map(Some)
+}

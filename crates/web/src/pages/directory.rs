@@ -1,0 +1,136 @@
+//! The directory pages: search and an organisation's sheet.
+
+use super::error_page;
+use super::session::{Nav, Visitor};
+use crate::api::directory::OrganisationQuery;
+use crate::error::ApiError;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use passerelle_domain::directory::{DEPARTMENTS, Department, OrganisationKind};
+use passerelle_store::directory::{Authorisation, Contact, Organisation, RoleAssignment};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "directory.html")]
+struct DirectoryPage {
+    nav: Nav,
+    q: String,
+    kind: String,
+    department: String,
+    kinds: &'static [OrganisationKind],
+    departments: &'static [Department],
+    items: Vec<Organisation>,
+    total: i64,
+    page: u32,
+    pages: u32,
+    prev_url: String,
+    next_url: String,
+    error: Option<String>,
+}
+
+fn page_url(q: &OrganisationQuery, page: u32) -> String {
+    let params = [
+        ("q", q.q.clone().unwrap_or_default()),
+        ("kind", q.kind.clone().unwrap_or_default()),
+        ("department", q.department.clone().unwrap_or_default()),
+        ("page", page.to_string()),
+    ];
+    format!("/annuaire?{}", serde_urlencoded::to_string(params).unwrap_or_default())
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    query: Result<Query<OrganisationQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(q)) = query else {
+        return error_page(
+            &visitor.nav("annuaire"),
+            ApiError::bad_request("invalid_query", "Filtres de recherche invalides."),
+        );
+    };
+    let mut page = DirectoryPage {
+        nav: visitor.nav("annuaire"),
+        q: q.q.clone().unwrap_or_default(),
+        kind: q.kind.clone().unwrap_or_default(),
+        department: q.department.clone().unwrap_or_default(),
+        kinds: OrganisationKind::ALL,
+        departments: DEPARTMENTS,
+        items: Vec::new(),
+        total: 0,
+        page: 1,
+        pages: 1,
+        prev_url: String::new(),
+        next_url: String::new(),
+        error: None,
+    };
+    let result = match q.filter() {
+        Ok(filter) => state
+            .store
+            .list_organisations(&visitor.ctx, &filter)
+            .await
+            .map_err(ApiError::from),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(p) => {
+            page.pages = u32::try_from((p.total + i64::from(p.per_page) - 1) / i64::from(p.per_page))
+                .unwrap_or(1)
+                .max(1);
+            page.prev_url = page_url(&q, p.page.saturating_sub(1).max(1));
+            page.next_url = page_url(&q, p.page + 1);
+            page.items = p.items;
+            page.total = p.total;
+            page.page = p.page;
+        }
+        Err(e) if e.status.is_client_error() => page.error = Some(e.message),
+        Err(e) => return error_page(&page.nav, e),
+    }
+    page.into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "organisation.html")]
+struct OrganisationPage {
+    nav: Nav,
+    org: Organisation,
+    parent: Option<Organisation>,
+    contacts: Vec<Contact>,
+    roles: Vec<RoleAssignment>,
+    authorisations: Vec<Authorisation>,
+}
+
+pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
+    let nav = visitor.nav("annuaire");
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return error_page(&nav, ApiError::not_found("Structure"));
+    };
+    let store = &state.store;
+    let ctx = &visitor.ctx;
+    let loaded = async {
+        let org = store.organisation(ctx, id).await?;
+        let parent = match org.parent_id {
+            Some(p) => Some(store.organisation(ctx, p).await?),
+            None => None,
+        };
+        let contacts = store.contacts(ctx, id).await?;
+        let roles = store.roles(ctx, id).await?;
+        let authorisations = store.authorisations(ctx, id, OffsetDateTime::now_utc().date()).await?;
+        Ok::<_, passerelle_store::StoreError>(OrganisationPage {
+            nav: visitor.nav("annuaire"),
+            org,
+            parent,
+            contacts,
+            roles,
+            authorisations,
+        })
+    };
+    match loaded.await {
+        Ok(page) => page.into_response(),
+        Err(e) => error_page(&nav, e.into()),
+    }
+}

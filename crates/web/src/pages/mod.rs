@@ -1,0 +1,76 @@
+//! The French HTML pages, built on the State design system (DSFR).
+
+mod directory;
+mod login;
+mod persons;
+pub mod session;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use passerelle_store::Membership;
+use session::{Nav, Visitor};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/connexion", get(login::form).post(login::submit))
+        .route("/deconnexion", post(login::logout))
+        .route("/annuaire", get(directory::list))
+        .route("/annuaire/{id}", get(directory::show))
+        .route("/personnes", get(persons::list).post(persons::create))
+        .route("/personnes/nouvelle", get(persons::new_form))
+        .route("/personnes/{id}", get(persons::show))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+struct Home {
+    nav: Nav,
+    display_name: String,
+    memberships: Vec<Membership>,
+}
+
+async fn home(visitor: Visitor) -> Home {
+    Home {
+        nav: visitor.nav("accueil"),
+        display_name: visitor.ctx.display_name().to_owned(),
+        memberships: visitor.ctx.memberships().to_vec(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    nav: &'a Nav,
+    title: &'a str,
+    message: &'a str,
+}
+
+/// An error as a page, with the status of the API error it comes from.
+pub fn error_page(nav: &Nav, e: ApiError) -> Response {
+    let title = match e.status {
+        StatusCode::NOT_FOUND => "Page introuvable",
+        StatusCode::FORBIDDEN => "Accès refusé",
+        s if s.is_server_error() => "Erreur du service",
+        _ => "Demande invalide",
+    };
+    let html = ErrorPage {
+        nav,
+        title,
+        message: &e.message,
+    }
+    .render()
+    .unwrap_or_else(|_| e.message.clone());
+    (e.status, axum::response::Html(html)).into_response()
+}
+
+/// The page for an address that matches no route.
+pub async fn not_found() -> Response {
+    error_page(&Nav::anonymous(), ApiError::not_found("Page"))
+}

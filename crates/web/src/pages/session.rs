@@ -1,0 +1,99 @@
+//! Browser sessions: the session cookie, the CSRF token of forms, and the signed-in page visitor.
+
+use crate::state::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use passerelle_store::AccessContext;
+use passerelle_store::auth::SessionKind;
+
+pub const SESSION_COOKIE: &str = "passerelle_session";
+/// Double-submit token of the login form, before any session exists.
+pub const LOGIN_CSRF_COOKIE: &str = "passerelle_login_csrf";
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Secure behind HTTPS; `max_age` 0 deletes it.
+pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// What the navigation shows: the user's name and the CSRF token of the logout form.
+pub struct Nav {
+    pub user: Option<String>,
+    pub csrf: String,
+    pub section: &'static str,
+}
+
+impl Nav {
+    pub fn anonymous() -> Self {
+        Self {
+            user: None,
+            csrf: String::new(),
+            section: "",
+        }
+    }
+}
+
+/// A signed-in visitor; without a valid session cookie the visitor is sent to the login page.
+pub struct Visitor {
+    pub ctx: AccessContext,
+    pub csrf: String,
+    pub token: String,
+}
+
+impl Visitor {
+    pub fn nav(&self, section: &'static str) -> Nav {
+        Nav {
+            user: Some(self.ctx.display_name().to_owned()),
+            csrf: self.csrf.clone(),
+            section,
+        }
+    }
+
+    /// Whether a submitted form carries this session's CSRF token (compared in constant time).
+    pub fn csrf_ok(&self, submitted: &str) -> bool {
+        constant_time_eq(self.csrf.as_bytes(), submitted.as_bytes())
+    }
+}
+
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl FromRequestParts<AppState> for Visitor {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let login = || {
+            let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            let query = serde_urlencoded::to_string([("suite", next)]).unwrap_or_default();
+            Redirect::to(&format!("/connexion?{query}")).into_response()
+        };
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE).map(str::to_owned) else {
+            return Err(login());
+        };
+        match state.store.authenticate(&token, SessionKind::Web).await {
+            Ok(Some((ctx, csrf))) => Ok(Self { ctx, csrf, token }),
+            Ok(None) => Err(login()),
+            Err(e) => Err(crate::pages::error_page(
+                &Nav::anonymous(),
+                crate::error::ApiError::from(e),
+            )),
+        }
+    }
+}
