@@ -121,7 +121,7 @@ fn organisation(r: &Row) -> Result<Organisation> {
 }
 
 /// Appends `column IN ($n, ...)` for the given ids.
-fn push_in(q: &mut Query, column: &str, ids: &[Uuid]) {
+pub(crate) fn push_in(q: &mut Query, column: &str, ids: &[Uuid]) {
     q.push_sql(&format!(" {column} IN ("));
     for (i, id) in ids.iter().enumerate() {
         q.push_bound(if i == 0 { "{}" } else { ", {}" }, *id);

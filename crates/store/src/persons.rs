@@ -6,12 +6,12 @@
 
 use crate::Store;
 use crate::access::AccessContext;
-use crate::directory::{MAX_PER_PAGE, Page};
+use crate::directory::{MAX_PER_PAGE, Page, push_in};
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
 use crate::sql::{Executor, Query, Row, query};
 use passerelle_domain::directory::OrganisationKind;
-use passerelle_domain::person::PersonFields;
+use passerelle_domain::person::{PersonFields, PersonInput};
 use passerelle_domain::text::fold;
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
@@ -44,6 +44,24 @@ pub struct Follower {
     pub since: OffsetDateTime,
 }
 
+impl Person {
+    /// The raw fields, to merge a partial change into before validating again.
+    pub fn to_input(&self) -> PersonInput {
+        PersonInput {
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            birth_date: self.birth_date,
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            address_line: self.address_line.clone(),
+            postal_code: self.postal_code.clone(),
+            commune: self.commune.clone(),
+            consent_data_sharing: self.consent_data_sharing,
+            consent_date: self.consent_date,
+        }
+    }
+}
+
 const PERSON_COLUMNS: &str = "p.id, p.first_name, p.last_name, p.birth_date, p.email, p.phone, p.address_line, \
     p.postal_code, p.commune, p.consent_data_sharing, p.consent_date, p.created_by_organisation_id";
 
@@ -63,6 +81,31 @@ fn person(r: &Row) -> Result<Person> {
         created_by_organisation_id: r.get("created_by_organisation_id")?,
         followers: Vec::new(),
     })
+}
+
+async fn attach_followers(ex: &mut impl Executor, persons: &mut [Person]) -> Result<()> {
+    if persons.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = persons.iter().map(|p| p.id).collect();
+    let mut q = query(
+        "SELECT f.person_id, f.organisation_id, o.name, o.kind, f.since FROM person_followers f \
+         JOIN organisations o ON o.id = f.organisation_id WHERE",
+    );
+    push_in(&mut q, "f.person_id", &ids);
+    q.push_sql(" ORDER BY f.since, o.name");
+    for r in ex.fetch_all(q).await? {
+        let id: Uuid = r.get("person_id")?;
+        if let Some(p) = persons.iter_mut().find(|p| p.id == id) {
+            p.followers.push(Follower {
+                organisation_id: r.get("organisation_id")?,
+                organisation_name: r.get("name")?,
+                kind: OrganisationKind::parse(&r.get::<String>("kind")?)?,
+                since: r.get("since")?,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The persons one caller may see.
@@ -100,24 +143,9 @@ impl PersonScope<'_> {
         q.push_bound(" AND p.id = {}", id);
         self.restrict(&mut q);
         let row = ex.fetch_optional(q).await?.ok_or(StoreError::not_found("personne"))?;
-        let mut p = person(&row)?;
-        let rows = ex
-            .fetch_all(
-                query(
-                    "SELECT f.organisation_id, o.name, o.kind, f.since FROM person_followers f \
-                     JOIN organisations o ON o.id = f.organisation_id WHERE f.person_id = $1 ORDER BY f.since, o.name",
-                )
-                .bind(id),
-            )
-            .await?;
-        for r in rows {
-            p.followers.push(Follower {
-                organisation_id: r.get("organisation_id")?,
-                organisation_name: r.get("name")?,
-                kind: OrganisationKind::parse(&r.get::<String>("kind")?)?,
-                since: r.get("since")?,
-            });
-        }
+        let mut p = [person(&row)?];
+        attach_followers(ex, &mut p).await?;
+        let [p] = p;
         Ok(p)
     }
 

@@ -339,6 +339,12 @@ pub enum ConnectError {
     Open(String, sqlx::Error),
 }
 
+/// The server on which tests and benchmarks create their scratch databases: `PASSERELLE_TEST_POSTGRES`, or the
+/// local server that `scripts/test` starts.
+pub fn scratch_postgres_admin_url() -> String {
+    std::env::var("PASSERELLE_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
 /// Creates an empty PostgreSQL database next to `admin_url` and returns its URL: each test run and each
 /// scratch server gets its own.
 pub async fn create_postgres_database(admin_url: &str, name: &str) -> Result<String, ConnectError> {

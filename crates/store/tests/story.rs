@@ -6,14 +6,10 @@ use passerelle_domain::person::PersonInput;
 use passerelle_store::auth::{NewUser, SessionKind};
 use passerelle_store::directory::{ExternalKey, OrganisationFilter, Upserted};
 use passerelle_store::events::{self, Event};
-use passerelle_store::sql::{Executor, create_postgres_database, query};
+use passerelle_store::sql::{Executor, create_postgres_database, query, scratch_postgres_admin_url};
 use passerelle_store::{MemberRole, Store, StoreError};
 use time::macros::date;
 use uuid::Uuid;
-
-pub fn postgres_admin_url() -> String {
-    std::env::var("PASSERELLE_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
 
 async fn sqlite_store() -> Store {
     let path = std::env::temp_dir().join(format!("passerelle-story-{}.db", Uuid::new_v4()));
@@ -24,7 +20,7 @@ async fn sqlite_store() -> Store {
 
 async fn postgres_store() -> Store {
     let name = format!("passerelle_story_{}", Uuid::new_v4().simple());
-    let url = create_postgres_database(&postgres_admin_url(), &name)
+    let url = create_postgres_database(&scratch_postgres_admin_url(), &name)
         .await
         .expect("PostgreSQL is reachable (run scripts/test, which starts it)");
     Store::open(&url).await.expect("PostgreSQL opens")

@@ -159,19 +159,7 @@ pub async fn update_person(
     ApiJson(body): ApiJson<UpdatePerson>,
 ) -> ApiResult<Json<Person>> {
     let scope = state.store.persons(&ctx);
-    let current = scope.get(id).await?;
-    let mut i = PersonInput {
-        first_name: current.first_name,
-        last_name: current.last_name,
-        birth_date: current.birth_date,
-        email: current.email,
-        phone: current.phone,
-        address_line: current.address_line,
-        postal_code: current.postal_code,
-        commune: current.commune,
-        consent_data_sharing: current.consent_data_sharing,
-        consent_date: current.consent_date,
-    };
+    let mut i = scope.get(id).await?.to_input();
     macro_rules! keep_or {
         ($($f:ident),*) => {$( if let Some(v) = body.$f { i.$f = v; } )*};
     }

@@ -1,0 +1,146 @@
+//! The API's contract: the OpenAPI document covers every route, errors have their shape, security headers
+//! are present, failed logins are limited.
+
+use crate::{Backend, TestApp, email};
+use reqwest::StatusCode as S;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+/// Every API route of the server. A route added to the router without its description, or described
+/// without being served, breaks this test.
+const ROUTES: &[(&str, &str)] = &[
+    ("post", "/api/v1/auth/login"),
+    ("post", "/api/v1/auth/logout"),
+    ("get", "/api/v1/me"),
+    ("get", "/api/v1/departments"),
+    ("get", "/api/v1/organisation-kinds"),
+    ("get", "/api/v1/organisations"),
+    ("post", "/api/v1/organisations"),
+    ("get", "/api/v1/organisations/{id}"),
+    ("patch", "/api/v1/organisations/{id}"),
+    ("post", "/api/v1/organisations/{id}/archive"),
+    ("get", "/api/v1/organisations/{id}/contacts"),
+    ("post", "/api/v1/organisations/{id}/contacts"),
+    ("put", "/api/v1/contacts/{id}"),
+    ("post", "/api/v1/contacts/{id}/archive"),
+    ("get", "/api/v1/organisations/{id}/roles"),
+    ("post", "/api/v1/organisations/{id}/roles"),
+    ("put", "/api/v1/roles/{id}"),
+    ("get", "/api/v1/organisations/{id}/authorisations"),
+    ("post", "/api/v1/organisations/{id}/authorisations"),
+    ("get", "/api/v1/persons"),
+    ("post", "/api/v1/persons"),
+    ("get", "/api/v1/persons/{id}"),
+    ("patch", "/api/v1/persons/{id}"),
+    ("post", "/api/v1/persons/{id}/followers"),
+];
+
+#[tokio::test]
+async fn openapi_covers_every_route() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let spec: Value = app
+        .http
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(spec["openapi"].as_str().map(|v| v.starts_with("3.")), Some(true));
+    let documented: BTreeSet<(String, String)> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| item.as_object().unwrap().keys().map(move |m| (m.clone(), path.clone())))
+        .collect();
+    let expected: BTreeSet<(String, String)> = ROUTES.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    assert_eq!(documented, expected);
+    // Each documented operation is served: without credentials it answers 401 (or 400/415 for login), never
+    // "no such route" or "method not allowed".
+    for (method, path) in &documented {
+        let url = app.url(&path.replace("{id}", &uuid::Uuid::new_v4().to_string()));
+        let r = app
+            .http
+            .request(method.to_uppercase().parse().unwrap(), url)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            ![S::NOT_FOUND, S::METHOD_NOT_ALLOWED].contains(&r.status()),
+            "{method} {path}: {}",
+            r.status()
+        );
+        let body: Value = r.json().await.unwrap_or(Value::Null);
+        if path.ends_with("/login") || path.contains("departments") || path.contains("kinds") {
+            continue;
+        }
+        assert_eq!(body["error"]["code"], "unauthenticated", "{method} {path}");
+    }
+    // Every operation documents its error answers with the common shape.
+    assert!(spec["components"]["schemas"]["ErrorBody"].is_object());
+}
+
+#[tokio::test]
+async fn health_headers_and_login_limits() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let r = app.http.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), S::OK);
+    for (name, expected) in [
+        ("content-security-policy", "frame-ancestors 'none'"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "same-origin"),
+        ("x-content-type-options", "nosniff"),
+    ] {
+        let v = r
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(v.contains(expected), "{name}: {v}");
+    }
+    assert_eq!(r.json::<Value>().await.unwrap()["database"], "sqlite");
+
+    // Five failures lock the address for 15 minutes, even with the right password afterwards.
+    let login = |password: &'static str| {
+        app.http
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({"email": email("ml-dijon"), "password": password}))
+            .send()
+    };
+    for _ in 0..5 {
+        let r = login("mauvais-mot-de-passe").await.unwrap();
+        assert_eq!(r.status(), S::UNAUTHORIZED);
+        assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], "bad_credentials");
+    }
+    let r = login(crate::PASSWORD).await.unwrap();
+    assert_eq!(r.status(), S::TOO_MANY_REQUESTS);
+    assert!(r.headers().get("retry-after").is_some());
+    // An unknown address is answered like a known one.
+    let r = app
+        .http
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"email": "inconnu@passerelle.test", "password": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], "bad_credentials");
+
+    // The token works, logout revokes it.
+    let token = app.token(&email("cap-emploi")).await;
+    let (s, me) = app.get(&token, "/api/v1/me").await;
+    assert_eq!(
+        (s, me["memberships"][0]["organisation_name"].as_str()),
+        (S::OK, Some("Cap emploi Côte-d'Or"))
+    );
+    let r = app
+        .http
+        .post(app.url("/api/v1/auth/logout"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), S::NO_CONTENT);
+    assert_eq!(app.get(&token, "/api/v1/me").await.0, S::UNAUTHORIZED);
+}

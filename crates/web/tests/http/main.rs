@@ -1,0 +1,154 @@
+//! The web crate's one integration-test binary: the real server on loopback, over SQLite and PostgreSQL.
+
+mod access;
+mod bad_input;
+mod browser;
+mod contract;
+mod pages;
+
+use passerelle_store::Store;
+use passerelle_store::sql::{create_postgres_database, scratch_postgres_admin_url};
+use passerelle_web::state::AppState;
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use uuid::Uuid;
+
+pub const PASSWORD: &str = passerelle_store::demo::DEMO_PASSWORD;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running server with the demo territory loaded.
+pub struct TestApp {
+    pub base: String,
+    pub store: Store,
+    pub http: Client,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        let url = match backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("passerelle-http-{}.db", Uuid::new_v4()));
+                format!("sqlite://{}", path.display())
+            }
+            Backend::Postgres => {
+                let name = format!("passerelle_http_{}", Uuid::new_v4().simple());
+                create_postgres_database(&scratch_postgres_admin_url(), &name)
+                    .await
+                    .expect("PostgreSQL is reachable (scripts/test starts it)")
+            }
+        };
+        let store = Store::open(&url).await.expect("database opens");
+        passerelle_store::demo::load(&store).await.expect("demo loads");
+        let dsfr_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../web/node_modules/@gouvfr/dsfr/dist");
+        let state = AppState {
+            store: store.clone(),
+            dsfr_dir,
+            secure_cookies: false,
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(passerelle_web::serve(state, listener));
+        let http = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self { base, store, http }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn token(&self, email: &str) -> String {
+        let r = self
+            .http
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "login of {email}");
+        r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Sends `method path` with the token and an optional JSON body; returns status and JSON body.
+    pub async fn call(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.http.request(method, self.url(path)).bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        self.call(token, reqwest::Method::GET, path, None).await
+    }
+
+    /// The id of a demo organisation by its demo key (`ft-dijon`, ...).
+    pub async fn org_id(&self, key: &str) -> Uuid {
+        let ctx = self.store.operator_context("test");
+        let orgs = self.store.all_organisations(&ctx).await.unwrap();
+        orgs.iter()
+            .find(|o| o.external_id.as_deref() == Some(key))
+            .map(|o| o.id)
+            .unwrap_or_else(|| panic!("no demo organisation {key}"))
+    }
+
+    /// Rows of a table, to check that a refused write changed nothing.
+    pub async fn count(&self, table: &str) -> i64 {
+        use passerelle_store::sql::{Executor, query};
+        let mut db = self.store.pool().clone();
+        db.fetch_one(query(format!("SELECT COUNT(*) AS n FROM {table}")))
+            .await
+            .unwrap()
+            .get("n")
+            .unwrap()
+    }
+
+    /// Counts of everything a write could touch.
+    pub async fn snapshot(&self) -> Vec<i64> {
+        let mut out = Vec::new();
+        for t in [
+            "organisations",
+            "organisation_territories",
+            "contacts",
+            "contact_roles",
+            "authorisations",
+            "persons",
+            "person_followers",
+            "users",
+        ] {
+            out.push(self.count(t).await);
+        }
+        // Changes are journaled: no new event of a change kind either (reads and logins are journaled too).
+        use passerelle_store::sql::{Executor, query};
+        let mut db = self.store.pool().clone();
+        let n: i64 = db
+            .fetch_one(query("SELECT COUNT(*) AS n FROM events WHERE action NOT LIKE 'session.%' AND action NOT IN ('person.read', 'person.listed')"))
+            .await
+            .unwrap()
+            .get("n")
+            .unwrap();
+        out.push(n);
+        out
+    }
+}
+
+pub fn email(key: &str) -> String {
+    format!("{key}@passerelle.test")
+}
