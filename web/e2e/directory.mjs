@@ -9,8 +9,9 @@
 // "critical"; 1 otherwise, with a readable report on stderr; 2 on a usage error.
 // PASSERELLE_CHROMIUM overrides the browser executable (default /usr/bin/chromium).
 
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const USAGE = 'usage: node web/e2e/directory.mjs <base-url> <email> <password> <screenshot-path>';
@@ -168,7 +169,7 @@ async function run(browser) {
     `/annuaire: « ${EXPECTED_ORGANISATION} » is not in the table (${all.map((r) => r.name).join(' | ')})`,
   );
   await auditPage(page, 'directory');
-  console.log(`info /annuaire lists ${all.length} organisations`);
+  console.log(`info /annuaire lists ${all.length} organisation(s)`);
 
   // 4. Filter by kind through the form.
   const filters = page.getByRole('search', { name: "Filtrer l'annuaire" });
@@ -188,7 +189,7 @@ async function run(browser) {
     byKind.some((r) => r.name === EXPECTED_ORGANISATION),
     `filter by kind « ${FILTER_KIND.label} »: « ${EXPECTED_ORGANISATION} » is missing`,
   );
-  console.log(`info filter kind=${FILTER_KIND.code} keeps ${byKind.length} organisations`);
+  console.log(`info filter kind=${FILTER_KIND.code} keeps ${byKind.length} organisation(s)`);
 
   // 5. Add a text filter, keeping the kind.
   await filters.getByLabel('Nom, commune ou SIRET').fill(FILTER_TEXT);
@@ -209,6 +210,7 @@ async function run(browser) {
   // 6. Full-page screenshot of the directory, back to the whole list.
   response = await page.goto(url('/annuaire'));
   await expectPage(page, response, '/annuaire', /^Annuaire/);
+  await mkdir(dirname(screenshotPath), { recursive: true });
   await page.screenshot({ path: screenshotPath, fullPage: true });
   console.log(`info screenshot written to ${screenshotPath}`);
 
@@ -217,7 +219,7 @@ async function run(browser) {
   const href = await link.getAttribute('href');
   check(/^\/annuaire\/[0-9a-f-]{36}$/.test(href ?? ''), `unexpected organisation link: ${href}`);
   [response] = await Promise.all([page.waitForNavigation(), link.click()]);
-  await expectPage(page, response, href, new RegExp(`^${EXPECTED_ORGANISATION}$`));
+  await expectPage(page, response, href, new RegExp(`^${EXPECTED_ORGANISATION.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
   await auditPage(page, 'organisation');
 
   check(pageErrors.length === 0, `errors in the browser:\n  ${pageErrors.join('\n  ')}`);

@@ -115,17 +115,17 @@ impl Store {
         let email = email.trim().to_lowercase();
         let mut db = self.pool.clone();
         let t = now();
-        if let Some(row) = db
+        let locked_until = match db
             .fetch_optional(query("SELECT locked_until FROM login_failures WHERE email = $1").bind(&email))
             .await?
         {
-            if let Some(until) = row.get::<Option<i64>>("locked_until")? {
-                if until > t {
-                    return Err(StoreError::TooManyAttempts {
-                        retry_after_secs: until - t,
-                    });
-                }
-            }
+            Some(row) => row.get::<Option<i64>>("locked_until")?,
+            None => None,
+        };
+        if let Some(until) = locked_until.filter(|until| *until > t) {
+            return Err(StoreError::TooManyAttempts {
+                retry_after_secs: until - t,
+            });
         }
         let user = db
             .fetch_optional(

@@ -31,8 +31,7 @@ async fn expect(
     path: &str,
     body: Option<&Value>,
     raw: Option<&str>,
-    status: S,
-    code: &str,
+    want: (S, &str),
 ) {
     let before = app.snapshot().await;
     let mut req = app.http.request(method.clone(), app.url(path)).bearer_auth(token);
@@ -46,7 +45,7 @@ async fn expect(
     let json: Value = r.json().await.unwrap_or(Value::Null);
     assert_eq!(
         (got, json["error"]["code"].as_str()),
-        (status, Some(code)),
+        (want.0, Some(want.1)),
         "{method} {path} {body:?} {raw:?}: {json}"
     );
     assert!(
@@ -185,7 +184,7 @@ async fn bad_input(backend: Backend) {
 
     for (token, r) in &routes {
         let (m, p) = (&r.method, r.path.as_str());
-        expect(&app, token, m, p, None, Some("{,}"), S::BAD_REQUEST, "malformed_json").await;
+        expect(&app, token, m, p, None, Some("{,}"), (S::BAD_REQUEST, "malformed_json")).await;
         expect(
             &app,
             token,
@@ -193,8 +192,7 @@ async fn bad_input(backend: Backend) {
             p,
             None,
             Some("pas du json"),
-            S::BAD_REQUEST,
-            "malformed_json",
+            (S::BAD_REQUEST, "malformed_json"),
         )
         .await;
         expect(
@@ -204,8 +202,7 @@ async fn bad_input(backend: Backend) {
             p,
             Some(&with(&r.valid, r.wrong_type.0, r.wrong_type.1.clone())),
             None,
-            S::BAD_REQUEST,
-            "invalid_body",
+            (S::BAD_REQUEST, "invalid_body"),
         )
         .await;
         expect(
@@ -215,8 +212,7 @@ async fn bad_input(backend: Backend) {
             p,
             Some(&with(&r.valid, "champ_inconnu", json!(1))),
             None,
-            S::BAD_REQUEST,
-            "invalid_body",
+            (S::BAD_REQUEST, "invalid_body"),
         )
         .await;
         if let Some(field) = r.long_field {
@@ -227,8 +223,7 @@ async fn bad_input(backend: Backend) {
                 p,
                 Some(&with(&r.valid, field, json!("x".repeat(5000)))),
                 None,
-                S::UNPROCESSABLE_ENTITY,
-                "field_too_long",
+                (S::UNPROCESSABLE_ENTITY, "field_too_long"),
             )
             .await;
         }
@@ -270,8 +265,7 @@ async fn bad_input(backend: Backend) {
                 p,
                 Some(&with(&org_body, field, value)),
                 None,
-                S::UNPROCESSABLE_ENTITY,
-                code,
+                (S::UNPROCESSABLE_ENTITY, code),
             )
             .await;
         }
@@ -285,8 +279,7 @@ async fn bad_input(backend: Backend) {
         "/api/v1/organisations",
         Some(&with(&org_body, "siret", taken)),
         None,
-        S::CONFLICT,
-        "siret_taken",
+        (S::CONFLICT, "siret_taken"),
     )
     .await;
     // A parent that does not exist, or a loop.
@@ -298,8 +291,7 @@ async fn bad_input(backend: Backend) {
         &format!("/api/v1/organisations/{org}"),
         Some(&json!({"parent_id": missing})),
         None,
-        S::UNPROCESSABLE_ENTITY,
-        "parent_not_found",
+        (S::UNPROCESSABLE_ENTITY, "parent_not_found"),
     )
     .await;
     let dt = app.org_id("ft-dt21").await;
@@ -310,8 +302,7 @@ async fn bad_input(backend: Backend) {
         &format!("/api/v1/organisations/{dt}"),
         Some(&json!({"parent_id": org})),
         None,
-        S::UNPROCESSABLE_ENTITY,
-        "parent_invalid",
+        (S::UNPROCESSABLE_ENTITY, "parent_invalid"),
     )
     .await;
     // Persons: dates and consent.
@@ -323,8 +314,7 @@ async fn bad_input(backend: Backend) {
         "/api/v1/persons",
         Some(&with(&p, "birth_date", json!("2100-01-01"))),
         None,
-        S::UNPROCESSABLE_ENTITY,
-        "birth_date_invalid",
+        (S::UNPROCESSABLE_ENTITY, "birth_date_invalid"),
     )
     .await;
     expect(
@@ -334,8 +324,7 @@ async fn bad_input(backend: Backend) {
         "/api/v1/persons",
         Some(&with(&p, "consent_data_sharing", json!(true))),
         None,
-        S::UNPROCESSABLE_ENTITY,
-        "consent_date_required",
+        (S::UNPROCESSABLE_ENTITY, "consent_date_required"),
     )
     .await;
     expect(
@@ -345,8 +334,7 @@ async fn bad_input(backend: Backend) {
         "/api/v1/persons",
         Some(&with(&p, "birth_date", json!("1990-02-30"))),
         None,
-        S::BAD_REQUEST,
-        "invalid_body",
+        (S::BAD_REQUEST, "invalid_body"),
     )
     .await;
     // Roles: a substitute equal to the holder, an unknown role.
@@ -358,8 +346,7 @@ async fn bad_input(backend: Backend) {
         &format!("/api/v1/organisations/{org}/roles"),
         Some(&r),
         None,
-        S::UNPROCESSABLE_ENTITY,
-        "substitute_is_holder",
+        (S::UNPROCESSABLE_ENTITY, "substitute_is_holder"),
     )
     .await;
     let r = json!({"role": "chef", "holder_id": holder});
@@ -370,8 +357,7 @@ async fn bad_input(backend: Backend) {
         &format!("/api/v1/organisations/{org}/roles"),
         Some(&r),
         None,
-        S::UNPROCESSABLE_ENTITY,
-        "contact_role_unknown",
+        (S::UNPROCESSABLE_ENTITY, "contact_role_unknown"),
     )
     .await;
     // Authorisation ending before it starts.
@@ -383,8 +369,7 @@ async fn bad_input(backend: Backend) {
         &format!("/api/v1/organisations/{org}/authorisations"),
         Some(&a),
         None,
-        S::UNPROCESSABLE_ENTITY,
-        "period_invalid",
+        (S::UNPROCESSABLE_ENTITY, "period_invalid"),
     )
     .await;
 
@@ -404,8 +389,7 @@ async fn bad_input(backend: Backend) {
             p,
             Some(&json!({})),
             None,
-            S::BAD_REQUEST,
-            "invalid_path",
+            (S::BAD_REQUEST, "invalid_path"),
         )
         .await;
     }
@@ -417,8 +401,7 @@ async fn bad_input(backend: Backend) {
         "/api/v1/organisations?page=abc",
         None,
         None,
-        S::BAD_REQUEST,
-        "invalid_query",
+        (S::BAD_REQUEST, "invalid_query"),
     )
     .await;
     expect(
@@ -428,8 +411,7 @@ async fn bad_input(backend: Backend) {
         "/api/v1/organisations?bogus=1",
         None,
         None,
-        S::BAD_REQUEST,
-        "invalid_query",
+        (S::BAD_REQUEST, "invalid_query"),
     )
     .await;
     expect(
@@ -439,8 +421,7 @@ async fn bad_input(backend: Backend) {
         "/api/v1/organisations?department=20",
         None,
         None,
-        S::UNPROCESSABLE_ENTITY,
-        "department_unknown",
+        (S::UNPROCESSABLE_ENTITY, "department_unknown"),
     )
     .await;
     expect(
@@ -450,8 +431,7 @@ async fn bad_input(backend: Backend) {
         "/api/v1/organisations?kind=siae",
         None,
         None,
-        S::UNPROCESSABLE_ENTITY,
-        "organisation_kind_unknown",
+        (S::UNPROCESSABLE_ENTITY, "organisation_kind_unknown"),
     )
     .await;
     // Unknown API routes answer JSON.
@@ -462,8 +442,7 @@ async fn bad_input(backend: Backend) {
         "/api/v1/nothing-here",
         None,
         None,
-        S::NOT_FOUND,
-        "route_not_found",
+        (S::NOT_FOUND, "route_not_found"),
     )
     .await;
 }
