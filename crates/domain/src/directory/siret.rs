@@ -25,7 +25,7 @@ impl Siret {
             .on("siret"));
         }
         let valid = if digits.starts_with(LA_POSTE_SIREN) {
-            luhn(&digits) || digit_sum(&digits) % 5 == 0
+            luhn(&digits) || digit_sum(&digits).is_multiple_of(5)
         } else {
             luhn(&digits)
         };
@@ -69,7 +69,7 @@ fn luhn(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Completes 13 digits with the Luhn key digit; used to build demo data.
