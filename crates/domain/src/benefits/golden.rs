@@ -67,3 +67,16 @@ fn matches_openfisca_within_a_cent() {
         mismatches[..mismatches.len().min(40)].join("\n")
     );
 }
+
+/// Library throughput on 10,000 cases x 12 months (the golden cases, repeated):
+/// `cargo test --release -p passerelle-domain throughput -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, not a check"]
+fn throughput() {
+    let golden: Golden = serde_json::from_str(include_str!("golden/openfisca.json")).expect("golden file");
+    let cases: Vec<&CaseInput> = golden.cases.iter().map(|g| &g.case).cycle().take(10_000).collect();
+    let started = std::time::Instant::now();
+    let months: usize = cases.iter().map(|c| simulate(c).expect("valid").results.len()).sum();
+    let seconds = started.elapsed().as_secs_f64();
+    println!("{} cases, {months} months in {seconds:.3} s: {:.0} cases/s", cases.len(), cases.len() as f64 / seconds);
+}
