@@ -1,5 +1,6 @@
 //! `passerelle`: the server and its operations (migrate, demo data, directory import and export).
 
+mod benefits;
 mod directory;
 
 use clap::{Parser, Subcommand};
@@ -24,6 +25,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    #[command(flatten)]
+    Database(DatabaseCommand),
+    /// Benefits simulator: AAH and prime d'activité, month by month.
+    #[command(subcommand)]
+    Benefits(benefits::BenefitsCommand),
+}
+
+/// The commands that work on the database.
+#[derive(Subcommand)]
+enum DatabaseCommand {
     /// Starts the server (applies the migrations first).
     Serve {
         /// Address to listen on.
@@ -69,6 +80,11 @@ impl<E: std::fmt::Display> From<E> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Pure computations need neither a database nor an async runtime.
+    let command = match cli.command {
+        Command::Benefits(c) => return benefits::run(c),
+        Command::Database(c) => c,
+    };
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
@@ -80,7 +96,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(run(&cli.db, command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Input(message)) => {
             eprintln!("erreur : {message}");
@@ -102,15 +118,15 @@ async fn open(db: &str) -> Result<Store, Failure> {
     })
 }
 
-async fn run(cli: Cli) -> Result<(), Failure> {
-    match cli.command {
-        Command::Serve {
+async fn run(db: &str, command: DatabaseCommand) -> Result<(), Failure> {
+    match command {
+        DatabaseCommand::Serve {
             addr,
             demo,
             dsfr_dir,
             secure_cookies,
         } => {
-            let store = open(&cli.db).await?;
+            let store = open(db).await?;
             if demo && passerelle_store::demo::load(&store).await? {
                 tracing::info!("territoire de démonstration chargé ; comptes : passerelle demo --print-accounts");
             }
@@ -133,17 +149,17 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             .await?;
             Ok(())
         }
-        Command::Migrate => {
-            open(&cli.db).await?;
+        DatabaseCommand::Migrate => {
+            open(db).await?;
             eprintln!("migrations appliquées");
             Ok(())
         }
-        Command::Demo { print_accounts: true } => {
+        DatabaseCommand::Demo { print_accounts: true } => {
             println!("{}", serde_json::to_string_pretty(&passerelle_store::demo::accounts())?);
             Ok(())
         }
-        Command::Demo { print_accounts: false } => {
-            let store = open(&cli.db).await?;
+        DatabaseCommand::Demo { print_accounts: false } => {
+            let store = open(db).await?;
             if passerelle_store::demo::load(&store).await? {
                 eprintln!("territoire de démonstration chargé");
             } else {
@@ -151,8 +167,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Import(cmd) => directory::import(&cli.db, cmd).await,
-        Command::Export(cmd) => directory::export(&cli.db, cmd).await,
+        DatabaseCommand::Import(cmd) => directory::import(db, cmd).await,
+        DatabaseCommand::Export(cmd) => directory::export(db, cmd).await,
     }
 }
 

@@ -1,0 +1,36 @@
+//! Benefits simulator: what a disabled worker receives month by month as AAH and prime d'activité, with why.
+//!
+//! The rules follow OpenFisca-France (the public reference, checked by the golden tests of `golden`) and,
+//! for the ESAT rules it does not model, the texts (`esat`). Known differences with the law as written:
+//! - AAH from 16 for a person who no longer opens family benefits (R821-1): OpenFisca and the simulator
+//!   assume every person simulated is in that case.
+//! - The retirement age closing the AAH for 50-79 % is 64 from 2023-09-01 (OpenFisca), not the progressive
+//!   legal age of the 2023 reform.
+//! - With no earnings in the month, the N-2 earnings are reduced by 30 % (R821-4, cessation d'activité), as
+//!   OpenFisca does whatever the reason the activity stopped.
+//! - The partner's income is not part of the input: the joint calculation before 2023-10-01 counts it as nil,
+//!   and the option of the joint calculation after that date is not offered.
+//! - Housing benefit and family benefits are inputs or ignored, not computed; the prime d'activité before CRDS.
+
+mod aah;
+mod esat;
+mod explain;
+mod input;
+mod money;
+mod month;
+mod parameters;
+mod prime_activite;
+mod simulate;
+mod situation;
+
+#[cfg(test)]
+mod golden;
+
+pub use explain::{AahExplanation, Assessment, PpaExplanation, PpaMonth};
+pub use input::{CaseInput, EarningInput, EarningKind, HouseholdInput, Housing, PersonInput};
+pub use money::{Cents, Rate};
+pub use month::Month;
+pub use parameters::{Dated, NoRuleBefore};
+pub use simulate::{
+    CaseResult, Explanation, MonthResult, Request, Response, Simulation, answer, parse_request, simulate,
+};
