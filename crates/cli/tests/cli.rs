@@ -253,8 +253,8 @@ mod benefits {
             (&ONE.replace("1985-05-15", "1985-13-15"), "birth_date_invalid"),
             (
                 &ONE.replace(
-                    "\"net\":900,\"taxable\":936},\n              {\"month\":\"2025-02\"",
-                    "\"net\":-1,\"taxable\":936},\n              {\"month\":\"2025-02\"",
+                    "\"net\":900,\"taxable\":936},\n                  {\"month\":\"2025-02\"",
+                    "\"net\":-1,\"taxable\":936},\n                  {\"month\":\"2025-02\"",
                 ),
                 "amount_invalid",
             ),
