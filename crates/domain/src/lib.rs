@@ -4,6 +4,8 @@
 
 pub mod calendar;
 pub mod directory;
+pub mod explanation;
 pub mod invalid;
+pub mod pathways;
 pub mod person;
 pub mod text;

@@ -33,6 +33,19 @@ pub fn add_days(date: Date, days: i64) -> Date {
         .unwrap_or(if days < 0 { Date::MIN } else { Date::MAX })
 }
 
+/// A date as French users read it: "1er mars 2025", "10 mars 2025".
+pub fn french_date(date: Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+        "novembre", "décembre",
+    ];
+    let month = MONTHS[usize::from(u8::from(date.month())) - 1];
+    match date.day() {
+        1 => format!("1er {month} {}", date.year()),
+        day => format!("{day} {month} {}", date.year()),
+    }
+}
+
 /// Number of days from `from` to `to`, both included (0 when `to` is before `from`).
 pub fn days_inclusive(from: Date, to: Date) -> i64 {
     ((to - from).whole_days() + 1).max(0)
@@ -60,6 +73,12 @@ mod tests {
     fn years_clamp_on_leap_days() {
         assert_eq!(add_years(date!(2024 - 02 - 29), 2), date!(2026 - 02 - 28));
         assert_eq!(add_years(date!(2024 - 02 - 29), 4), date!(2028 - 02 - 29));
+    }
+
+    #[test]
+    fn dates_in_french() {
+        assert_eq!(french_date(date!(2025-03-01)), "1er mars 2025");
+        assert_eq!(french_date(date!(2025-12-25)), "25 décembre 2025");
     }
 
     #[test]

@@ -1,0 +1,294 @@
+//! A person's IAE pathway replayed from its events: each event is accepted or refused with its reason,
+//! and the latest approval is reported as of a date (issue 3, `passerelle rules pathway`).
+
+use super::SiaeKind;
+use super::agrement::{self, Decision, Outcome, RequestKind};
+use super::approval::{Approval, Period, Regime, Status};
+use super::prolongation::{self, ProlongationReason};
+use super::suspension::{self, SuspensionReason};
+use crate::calendar::{french_date, holidays};
+use crate::explanation::Explanation;
+use crate::invalid::Invalid;
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+const PLATFORM: &str = "plateforme Les emplois de l'inclusion";
+const WAITING_PERIOD: &str = "Code du travail, art. R5132-1-4";
+
+/// What the rules need to know about the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonFacts {
+    pub birth_date: Date,
+    /// Recognised as a disabled worker.
+    pub rqth: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum PathwayEvent {
+    Hiring {
+        date: Date,
+        /// An authorised prescriber waived the waiting period.
+        #[serde(default)]
+        waiver: bool,
+    },
+    Suspension {
+        from: Date,
+        to: Date,
+        reason: SuspensionReason,
+    },
+    Prolongation {
+        from: Date,
+        to: Date,
+        reason: ProlongationReason,
+    },
+    AgrementRequest {
+        date: Date,
+        request: RequestKind,
+    },
+    AgrementDecision {
+        date: Date,
+        decision: Decision,
+        motive: Option<String>,
+    },
+}
+
+impl PathwayEvent {
+    fn dates(&self) -> [Date; 2] {
+        match *self {
+            Self::Hiring { date, .. } | Self::AgrementRequest { date, .. } | Self::AgrementDecision { date, .. } => {
+                [date, date]
+            }
+            Self::Suspension { from, to, .. } | Self::Prolongation { from, to, .. } => [from, to],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathwayInput {
+    pub as_of: Date,
+    pub siae_kind: SiaeKind,
+    pub person: PersonFacts,
+    pub events: Vec<PathwayEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventOutcome {
+    /// Position of the event in the input.
+    pub index: usize,
+    pub accepted: bool,
+    #[serde(flatten)]
+    pub explanation: Explanation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RequestReport {
+    pub index: usize,
+    pub deadline: Date,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PathwayReport {
+    pub regime: Regime,
+    pub start: Date,
+    pub end: Date,
+    pub status: Status,
+    pub waiting_period_until: Date,
+    pub events: Vec<EventOutcome>,
+    pub requests: Vec<RequestReport>,
+}
+
+/// A pathway being replayed: apply events one by one, then report.
+#[derive(Debug, Clone)]
+pub struct Pathway {
+    siae_kind: SiaeKind,
+    person: PersonFacts,
+    approval: Option<Approval>,
+    outcomes: Vec<EventOutcome>,
+}
+
+/// Dates must lie in the years the calendar knows, which also keeps all date arithmetic in range.
+fn check_date(date: Date, field: &str) -> Result<Date, Invalid> {
+    if holidays::YEARS.contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(Invalid::new(
+            "date_out_of_range",
+            format!(
+                "La date {date} est hors des années traitées ({} à {}).",
+                holidays::YEARS.start(),
+                holidays::YEARS.end()
+            ),
+        )
+        .on(field))
+    }
+}
+
+impl Pathway {
+    pub fn new(siae_kind: SiaeKind, person: PersonFacts) -> Result<Self, Invalid> {
+        check_date(person.birth_date, "person.birth_date")?;
+        Ok(Self {
+            siae_kind,
+            person,
+            approval: None,
+            outcomes: Vec::new(),
+        })
+    }
+
+    /// The latest approval, if a hiring opened one.
+    pub fn approval(&self) -> Option<&Approval> {
+        self.approval.as_ref()
+    }
+
+    /// Applies the next event; `Err` only for dates outside the calendar, a refusal being an outcome.
+    pub fn apply(&mut self, event: &PathwayEvent) -> Result<&EventOutcome, Invalid> {
+        let index = self.outcomes.len();
+        for date in event.dates() {
+            check_date(date, &format!("events[{index}]"))?;
+        }
+        let verdict = match (event, self.approval.as_mut()) {
+            (PathwayEvent::Hiring { date, waiver }, _) => self.hire(*date, *waiver),
+            (_, None) => Err(Explanation::new(
+                "no_approval",
+                "Événement refusé : aucune embauche n'a encore ouvert d'agrément ni de PASS IAE",
+                PLATFORM,
+            )),
+            (PathwayEvent::Suspension { from, to, reason }, Some(approval)) => {
+                let period = Period { from: *from, to: *to };
+                suspension::suspend(approval, period, *reason, self.siae_kind)
+            }
+            (PathwayEvent::Prolongation { from, to, reason }, Some(approval)) => {
+                let period = Period { from: *from, to: *to };
+                prolongation::prolong(approval, period, *reason, self.siae_kind, &self.person)
+            }
+            (PathwayEvent::AgrementRequest { date, request }, Some(approval)) => {
+                agrement::receive(approval, index, *date, *request, self.siae_kind)
+            }
+            (PathwayEvent::AgrementDecision { date, decision, motive }, Some(approval)) => {
+                agrement::decide(approval, *date, *decision, motive.as_deref())
+            }
+        };
+        let (accepted, explanation) = match verdict {
+            Ok(explanation) => (true, explanation),
+            Err(explanation) => (false, explanation),
+        };
+        self.outcomes.push(EventOutcome {
+            index,
+            accepted,
+            explanation,
+        });
+        Ok(&self.outcomes[index])
+    }
+
+    fn hire(&mut self, date: Date, waiver: bool) -> Result<Explanation, Explanation> {
+        let Some(approval) = self.approval.as_mut() else {
+            return Ok(self.open(date, "approval_started", ""));
+        };
+        if date <= approval.end {
+            return Ok(match suspension::end_by_hiring(approval, date) {
+                Some(removed) => Explanation::new(
+                    "suspension_ended_by_hiring",
+                    format!(
+                        "Embauche acceptée : elle met fin à la suspension la veille, le {} ; la fin revient de {removed} \
+                         jours, au {}",
+                        french_date(date.previous_day().unwrap_or(date)),
+                        french_date(approval.end)
+                    ),
+                    PLATFORM,
+                ),
+                None => Explanation::new(
+                    "hiring_within_approval",
+                    format!(
+                        "Embauche acceptée dans le {} en cours, valable dans toutes les SIAE jusqu'au {} : les dates ne \
+                         changent pas",
+                        approval.regime.label(),
+                        french_date(approval.end)
+                    ),
+                    PLATFORM,
+                ),
+            });
+        }
+        let until = approval.waiting_period_until();
+        if date > until {
+            Ok(self.open(date, "approval_started", ""))
+        } else if waiver {
+            let waived = format!(
+                " ; le délai de carence courant jusqu'au {} est levé par un prescripteur habilité",
+                french_date(until)
+            );
+            Ok(self.open(date, "waiting_period_waived", &waived))
+        } else {
+            Err(Explanation::new(
+                "waiting_period",
+                format!(
+                    "Embauche refusée : le parcours précédent a pris fin le {} ; pas de nouveau parcours avant le {} \
+                     sans dérogation d'un prescripteur habilité",
+                    french_date(approval.end),
+                    french_date(until.next_day().unwrap_or(until))
+                ),
+                WAITING_PERIOD,
+            ))
+        }
+    }
+
+    /// Opens a new approval with a hiring on `start`; `waived` completes the sentence.
+    fn open(&mut self, start: Date, code: &'static str, waived: &str) -> Explanation {
+        let approval = self.approval.insert(Approval::begin(start));
+        let source = match approval.regime {
+            Regime::PassIae => "décret 2021-1128 ; 730 jours sur la plateforme Les emplois de l'inclusion",
+            Regime::Agrement => "décret 99-106 : 24 mois à compter de la première embauche",
+        };
+        Explanation::new(
+            code,
+            format!(
+                "Embauche acceptée : {} du {} au {} inclus{waived}",
+                approval.regime.label(),
+                french_date(approval.start),
+                french_date(approval.end)
+            ),
+            source,
+        )
+    }
+
+    /// The latest approval as of `as_of`, with every event's outcome.
+    pub fn report(&self, as_of: Date) -> Result<PathwayReport, Invalid> {
+        check_date(as_of, "as_of")?;
+        let approval = self.approval.as_ref().ok_or_else(|| {
+            Invalid::new(
+                "no_hiring",
+                "Aucune embauche parmi les événements : ajoutez la première embauche, qui ouvre l'agrément ou le PASS \
+                 IAE.",
+            )
+            .on("events")
+        })?;
+        Ok(PathwayReport {
+            regime: approval.regime,
+            start: approval.start,
+            end: approval.end,
+            status: approval.status(as_of),
+            waiting_period_until: approval.waiting_period_until(),
+            events: self.outcomes.clone(),
+            requests: approval
+                .requests
+                .iter()
+                .map(|r| RequestReport {
+                    index: r.event_index,
+                    deadline: r.deadline,
+                    outcome: r.outcome(as_of),
+                })
+                .collect(),
+        })
+    }
+}
+
+/// Replays `input.events` in order and reports the latest approval as of `input.as_of`.
+pub fn evaluate(input: &PathwayInput) -> Result<PathwayReport, Invalid> {
+    let mut pathway = Pathway::new(input.siae_kind, input.person)?;
+    for event in &input.events {
+        pathway.apply(event)?;
+    }
+    pathway.report(input.as_of)
+}
