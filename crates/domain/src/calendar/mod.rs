@@ -36,8 +36,18 @@ pub fn add_days(date: Date, days: i64) -> Date {
 /// A date as French users read it: "1er mars 2025", "10 mars 2025".
 pub fn french_date(date: Date) -> String {
     const MONTHS: [&str; 12] = [
-        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-        "novembre", "décembre",
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
     ];
     let month = MONTHS[usize::from(u8::from(date.month())) - 1];
     match date.day() {
@@ -77,8 +87,8 @@ mod tests {
 
     #[test]
     fn dates_in_french() {
-        assert_eq!(french_date(date!(2025-03-01)), "1er mars 2025");
-        assert_eq!(french_date(date!(2025-12-25)), "25 décembre 2025");
+        assert_eq!(french_date(date!(2025 - 03 - 01)), "1er mars 2025");
+        assert_eq!(french_date(date!(2025 - 12 - 25)), "25 décembre 2025");
     }
 
     #[test]

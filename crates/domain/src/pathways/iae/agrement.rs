@@ -149,8 +149,10 @@ pub fn decide(
     request.decision = Some(decision);
     let sentence = match decision {
         Decision::Granted => "Agrément accordé",
-        Decision::Refused => "Agrément refusé, avec motif ; la structure peut former un recours écrit auprès du \
-                              directeur de l'agence",
+        Decision::Refused => {
+            "Agrément refusé, avec motif ; la structure peut former un recours écrit auprès du \
+                              directeur de l'agence"
+        }
     };
     Ok(Explanation::new(
         "agrement_decided",
@@ -172,7 +174,7 @@ mod tests {
     #[case::over_easter(date!(2019-04-18), SiaeKind::Ei, date!(2019-04-26))] // Easter Monday 2019-04-22
     #[case::over_christmas(date!(2020-12-23), SiaeKind::Ai, date!(2020-12-31))]
     fn deadlines(#[case] received: Date, #[case] kind: SiaeKind, #[case] deadline: Date) {
-        let mut approval = Approval::begin(date!(2019-01-07));
+        let mut approval = Approval::begin(date!(2019 - 01 - 07));
         receive(&mut approval, 1, received, RequestKind::Prolongation, kind).unwrap();
         assert_eq!(approval.requests[0].deadline, deadline);
     }
@@ -191,8 +193,15 @@ mod tests {
         #[case] outcome: Outcome,
         #[case] refused: Option<&str>,
     ) {
-        let mut approval = Approval::begin(date!(2019-03-04));
-        receive(&mut approval, 1, date!(2019-03-04), RequestKind::Initial, SiaeKind::Aci).unwrap();
+        let mut approval = Approval::begin(date!(2019 - 03 - 04));
+        receive(
+            &mut approval,
+            1,
+            date!(2019 - 03 - 04),
+            RequestKind::Initial,
+            SiaeKind::Aci,
+        )
+        .unwrap();
         if let Some((date, decision, motive)) = decision {
             let verdict = decide(&mut approval, date, decision, motive);
             assert_eq!(verdict.err().map(|e| e.code), refused);
@@ -202,11 +211,17 @@ mod tests {
 
     #[test]
     fn no_agrement_under_the_pass_iae() {
-        let mut approval = Approval::begin(date!(2022-01-03));
-        let verdict = receive(&mut approval, 1, date!(2022-01-03), RequestKind::Initial, SiaeKind::Aci);
+        let mut approval = Approval::begin(date!(2022 - 01 - 03));
+        let verdict = receive(
+            &mut approval,
+            1,
+            date!(2022 - 01 - 03),
+            RequestKind::Initial,
+            SiaeKind::Aci,
+        );
         assert_eq!(verdict.unwrap_err().code, "agrement_abolished");
-        let mut approval = Approval::begin(date!(2021-06-01));
-        let verdict = decide(&mut approval, date!(2021-12-02), Decision::Granted, None);
+        let mut approval = Approval::begin(date!(2021 - 06 - 01));
+        let verdict = decide(&mut approval, date!(2021 - 12 - 02), Decision::Granted, None);
         assert_eq!(verdict.unwrap_err().code, "agrement_abolished");
     }
 }

@@ -26,7 +26,11 @@ pub enum Regime {
 impl Regime {
     /// The regime of an approval that starts with a hiring on `date`.
     pub fn at(date: Date) -> Self {
-        if date < PASS_IAE_FROM { Self::Agrement } else { Self::PassIae }
+        if date < PASS_IAE_FROM {
+            Self::Agrement
+        } else {
+            Self::PassIae
+        }
     }
 
     /// Last day (inclusive) of an approval starting on `start`, before any suspension or prolongation.
@@ -152,10 +156,10 @@ mod tests {
     #[case::last_day(date!(2027-03-02), Status::Valid)]
     #[case::after(date!(2027-03-03), Status::Expired)]
     fn status(#[case] as_of: Date, #[case] expected: Status) {
-        let mut approval = Approval::begin(date!(2025-02-01));
+        let mut approval = Approval::begin(date!(2025 - 02 - 01));
         approval.suspensions.push(Period {
-            from: date!(2025-06-01),
-            to: date!(2025-06-30),
+            from: date!(2025 - 06 - 01),
+            to: date!(2025 - 06 - 30),
         });
         approval.end = add_days(approval.end, 30);
         assert_eq!(approval.status(as_of), expected);
@@ -163,8 +167,8 @@ mod tests {
 
     #[test]
     fn waiting_period_is_two_calendar_years() {
-        let mut approval = Approval::begin(date!(2022-03-01));
-        approval.end = date!(2024-02-29);
-        assert_eq!(approval.waiting_period_until(), date!(2026-02-28));
+        let mut approval = Approval::begin(date!(2022 - 03 - 01));
+        approval.end = date!(2024 - 02 - 29);
+        assert_eq!(approval.waiting_period_until(), date!(2026 - 02 - 28));
     }
 }

@@ -64,8 +64,10 @@ criteria! {
 }
 
 /// Pairs that cannot describe the same person at once.
-const EXCLUSIVE_PAIRS: [(Criterion, Criterion); 2] =
-    [(Criterion::Senior50, Criterion::Young26), (Criterion::Deld, Criterion::Detld)];
+const EXCLUSIVE_PAIRS: [(Criterion, Criterion); 2] = [
+    (Criterion::Senior50, Criterion::Young26),
+    (Criterion::Deld, Criterion::Detld),
+];
 
 /// Who made the socio-professional diagnosis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -185,14 +187,14 @@ impl Diagnosis {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rstest::rstest;
-    use time::macros::date;
     use Criterion::*;
     use DiagnosisAuthor::*;
+    use rstest::rstest;
+    use time::macros::date;
 
     fn assess(kind: SiaeKind, author: DiagnosisAuthor, criteria: &[Criterion]) -> Result<Eligibility, Invalid> {
         Diagnosis {
-            date: date!(2025-03-10),
+            date: date!(2025 - 03 - 10),
             siae_kind: kind,
             author,
             criteria: criteria.to_vec(),
@@ -263,6 +265,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(parsed.criteria, [EducationLevel3]);
-        assert!(serde_json::from_str::<Diagnosis>(r#"{"date":"2025-03-10","siae_kind":"ETTI","author":"employer","criteria":[],"x":1}"#).is_err());
+        assert!(
+            serde_json::from_str::<Diagnosis>(
+                r#"{"date":"2025-03-10","siae_kind":"ETTI","author":"employer","criteria":[],"x":1}"#
+            )
+            .is_err()
+        );
     }
 }

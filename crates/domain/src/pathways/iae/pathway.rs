@@ -292,3 +292,196 @@ pub fn evaluate(input: &PathwayInput) -> Result<PathwayReport, Invalid> {
     }
     pathway.report(input.as_of)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::add_days;
+    use proptest::prelude::*;
+    use rstest::rstest;
+    use serde_json::json;
+    use time::macros::date;
+
+    fn run(kind: &str, events: serde_json::Value, as_of: &str) -> Result<PathwayReport, Invalid> {
+        let input: PathwayInput = serde_json::from_value(json!({
+            "as_of": as_of,
+            "siae_kind": kind,
+            "person": {"birth_date": "1970-05-01", "rqth": true},
+            "events": events,
+        }))
+        .unwrap();
+        evaluate(&input)
+    }
+
+    fn codes(report: &PathwayReport) -> Vec<(bool, &str)> {
+        report.events.iter().map(|e| (e.accepted, e.explanation.code)).collect()
+    }
+
+    // Issue 3 semantics; R5132-1-4 for the waiting period (2 years after the end, unless waived).
+    #[rstest]
+    #[case::after_the_end_refused(json!({"kind":"hiring","date":"2027-06-01"}), false, "waiting_period", date!(2025-01-01))]
+    #[case::last_day_of_waiting_refused(json!({"kind":"hiring","date":"2028-12-31"}), false, "waiting_period", date!(2025-01-01))]
+    #[case::waived(json!({"kind":"hiring","date":"2027-06-01","waiver":true}), true, "waiting_period_waived", date!(2027-06-01))]
+    #[case::after_the_waiting_period(json!({"kind":"hiring","date":"2029-01-01"}), true, "approval_started", date!(2029-01-01))]
+    #[case::within_the_approval(json!({"kind":"hiring","date":"2026-12-31","waiver":true}), true, "hiring_within_approval", date!(2025-01-01))]
+    fn second_hiring(
+        #[case] event: serde_json::Value,
+        #[case] accepted: bool,
+        #[case] code: &str,
+        #[case] start: Date,
+    ) {
+        let report = run(
+            "ACI",
+            json!([{"kind":"hiring","date":"2025-01-01"}, event]),
+            "2026-01-01",
+        )
+        .unwrap();
+        assert_eq!(codes(&report)[1], (accepted, code));
+        assert_eq!(report.start, start);
+        assert_eq!(report.waiting_period_until, crate::calendar::add_years(report.end, 2));
+    }
+
+    #[test]
+    fn a_pass_iae_story() {
+        let report = run(
+            "EI",
+            json!([
+                {"kind":"hiring","date":"2022-03-01"},                                        // end 2024-02-28
+                {"kind":"suspension","from":"2022-06-01","to":"2022-06-30","reason":"contract_broken"}, // +30
+                {"kind":"hiring","date":"2022-06-21"},                                        // -10
+                {"kind":"prolongation","from":"2024-03-20","to":"2025-03-19","reason":"rqth"},
+                {"kind":"prolongation","from":"2025-03-20","to":"2025-04-20","reason":"health_context"},
+                {"kind":"agrement_request","date":"2022-04-01","request":"initial"},
+            ]),
+            "2025-03-01",
+        )
+        .unwrap();
+        assert_eq!(report.regime, Regime::PassIae);
+        assert_eq!(
+            (report.start, report.end),
+            (date!(2022 - 03 - 01), date!(2025 - 03 - 19))
+        );
+        assert_eq!(report.status, Status::Valid);
+        assert_eq!(
+            codes(&report),
+            [
+                (true, "approval_started"),
+                (true, "suspension_accepted"),
+                (true, "suspension_ended_by_hiring"),
+                (true, "prolongation_accepted"),
+                (false, "prolongation_reason_closed"),
+                (false, "agrement_abolished"),
+            ]
+        );
+        assert!(report.requests.is_empty());
+    }
+
+    #[test]
+    fn an_agrement_story() {
+        let report = run(
+            "ETTI",
+            json!([
+                {"kind":"suspension","from":"2019-06-01","to":"2019-06-30","reason":"contract_broken"},
+                {"kind":"hiring","date":"2019-03-04"},
+                {"kind":"agrement_request","date":"2019-03-04","request":"initial"},
+                {"kind":"agrement_decision","date":"2019-03-05","decision":"refused"},
+                {"kind":"agrement_request","date":"2019-09-02","request":"suspension"},
+                {"kind":"agrement_decision","date":"2019-09-03","decision":"granted"},
+            ]),
+            "2019-10-01",
+        )
+        .unwrap();
+        assert_eq!(report.regime, Regime::Agrement);
+        assert_eq!(
+            (report.start, report.end),
+            (date!(2019 - 03 - 04), date!(2021 - 03 - 03))
+        );
+        assert_eq!(
+            codes(&report),
+            [
+                (false, "no_approval"),
+                (true, "approval_started"),
+                (true, "agrement_request_received"),
+                (false, "refusal_without_motive"),
+                (true, "agrement_request_received"),
+                (true, "agrement_decided"),
+            ]
+        );
+        let requests: Vec<_> = report
+            .requests
+            .iter()
+            .map(|r| (r.index, r.deadline, r.outcome))
+            .collect();
+        assert_eq!(
+            requests,
+            [
+                (2, date!(2019 - 03 - 06), Outcome::Tacit),
+                (4, date!(2019 - 09 - 04), Outcome::Granted)
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_input() {
+        assert_eq!(run("ACI", json!([]), "2025-01-01").unwrap_err().code, "no_hiring");
+        let far = run("ACI", json!([{"kind":"hiring","date":"2300-01-01"}]), "2025-01-01");
+        assert_eq!(far.unwrap_err().code, "date_out_of_range");
+        let unknown_field = json!({"as_of":"2025-01-01","siae_kind":"ACI","person":{"birth_date":"1970-01-01","rqth":false},
+            "events":[{"kind":"hiring","date":"2025-01-01","extra":1}]});
+        assert!(serde_json::from_value::<PathwayInput>(unknown_field).is_err());
+    }
+
+    fn events() -> impl Strategy<Value = PathwayEvent> {
+        let day = (0i64..4_000).prop_map(|d| add_days(date!(2020 - 01 - 01), d));
+        let length = 0i64..400;
+        prop_oneof![
+            (day.clone(), any::<bool>()).prop_map(|(date, waiver)| PathwayEvent::Hiring { date, waiver }),
+            (
+                day.clone(),
+                length.clone(),
+                prop::sample::select(vec![
+                    SuspensionReason::ContractSuspended,
+                    SuspensionReason::ContratPasserelle,
+                ])
+            )
+                .prop_map(|(from, days, reason)| PathwayEvent::Suspension {
+                    from,
+                    to: add_days(from, days),
+                    reason
+                }),
+            (
+                day.clone(),
+                length,
+                prop::sample::select(vec![
+                    ProlongationReason::Training,
+                    ProlongationReason::Rqth,
+                    ProlongationReason::Senior50,
+                ])
+            )
+                .prop_map(|(from, days, reason)| PathwayEvent::Prolongation {
+                    from,
+                    to: add_days(from, days),
+                    reason
+                }),
+        ]
+    }
+
+    proptest! {
+        // Issue 3: the end never moves backwards, except through a hiring during a suspension.
+        #[test]
+        fn the_end_only_moves_back_through_a_hiring_in_a_suspension(
+            events in prop::collection::vec(events(), 1..30),
+        ) {
+            let person = PersonFacts { birth_date: date!(1970-01-01), rqth: true };
+            let mut pathway = Pathway::new(SiaeKind::Ei, person).unwrap();
+            for event in &events {
+                let before = pathway.approval().map(|a| a.end);
+                let code = pathway.apply(event).unwrap().explanation.code;
+                let after = pathway.approval().map(|a| a.end);
+                if let (Some(before), Some(after)) = (before, after) {
+                    prop_assert!(after >= before || code == "suspension_ended_by_hiring", "{event:?}: {before} -> {after}");
+                }
+            }
+        }
+    }
+}

@@ -78,7 +78,13 @@ pub fn prolong(
     person: &PersonFacts,
 ) -> Result<Explanation, Explanation> {
     let label = reason.label();
-    let refuse = |code, sentence: String, source| Err(Explanation::new(code, format!("Prolongation refusée : {sentence}"), source));
+    let refuse = |code, sentence: String, source| {
+        Err(Explanation::new(
+            code,
+            format!("Prolongation refusée : {sentence}"),
+            source,
+        ))
+    };
     if reason == ProlongationReason::HealthContext {
         return refuse(
             "prolongation_reason_closed",
@@ -89,7 +95,11 @@ pub fn prolong(
     if period.to < period.from {
         return refuse(
             "prolongation_dates_inverted",
-            format!("elle finit le {}, avant de commencer le {}", french_date(period.to), french_date(period.from)),
+            format!(
+                "elle finit le {}, avant de commencer le {}",
+                french_date(period.to),
+                french_date(period.from)
+            ),
             LAW,
         );
     }
@@ -108,7 +118,10 @@ pub fn prolong(
     if reason == ProlongationReason::ParticularDifficulties && !matches!(kind, SiaeKind::Aci | SiaeKind::Ai) {
         return refuse(
             "prolongation_reason_not_allowed",
-            format!("le motif « {label} » est réservé aux ACI et aux AI, pas aux {}", kind.acronym()),
+            format!(
+                "le motif « {label} » est réservé aux ACI et aux AI, pas aux {}",
+                kind.acronym()
+            ),
             LAW,
         );
     }
@@ -170,28 +183,28 @@ pub fn prolong(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ProlongationReason::*;
     use rstest::rstest;
     use time::Date;
     use time::macros::date;
-    use ProlongationReason::*;
 
     const ALREADY_PROLONGED: i64 = 730;
 
     /// A PASS from 2022-01-03 (end 2024-01-02), already prolonged by two years of training: ends 2026-01-01.
     fn approval() -> Approval {
-        let mut approval = Approval::begin(date!(2022-01-03));
+        let mut approval = Approval::begin(date!(2022 - 01 - 03));
         let training = Period {
-            from: date!(2024-01-03),
-            to: date!(2025-01-01),
+            from: date!(2024 - 01 - 03),
+            to: date!(2025 - 01 - 01),
         };
         let person = PersonFacts {
-            birth_date: date!(1990-01-01),
+            birth_date: date!(1990 - 01 - 01),
             rqth: false,
         };
         prolong(&mut approval, training, Training, SiaeKind::Aci, &person).unwrap();
         let training = Period {
-            from: date!(2025-01-02),
-            to: date!(2026-01-01),
+            from: date!(2025 - 01 - 02),
+            to: date!(2026 - 01 - 01),
         };
         prolong(&mut approval, training, Training, SiaeKind::Aci, &person).unwrap();
         assert_eq!(approval.prolonged_days(), ALREADY_PROLONGED);
@@ -224,8 +237,8 @@ mod tests {
     ) {
         let mut approval = approval();
         let period = Period {
-            from: date!(2026-01-02),
-            to: add_days(date!(2026-01-02), days - 1),
+            from: date!(2026 - 01 - 02),
+            to: add_days(date!(2026 - 01 - 02), days - 1),
         };
         let verdict = prolong(&mut approval, period, reason, kind, &PersonFacts { birth_date, rqth });
         match refused {
@@ -242,12 +255,12 @@ mod tests {
     fn caps_count_every_reason(#[case] reason: ProlongationReason, #[case] days: i64, #[case] refused: Option<&str>) {
         let mut approval = approval();
         let person = PersonFacts {
-            birth_date: date!(1960-01-01),
+            birth_date: date!(1960 - 01 - 01),
             rqth: true,
         };
         let period = Period {
-            from: date!(2026-01-02),
-            to: add_days(date!(2026-01-02), days - 1),
+            from: date!(2026 - 01 - 02),
+            to: add_days(date!(2026 - 01 - 02), days - 1),
         };
         let verdict = prolong(&mut approval, period, reason, SiaeKind::Aci, &person);
         assert_eq!(verdict.err().map(|e| e.code), refused);
@@ -265,12 +278,12 @@ mod tests {
     fn must_start_the_day_after_the_end() {
         let mut approval = approval();
         let person = PersonFacts {
-            birth_date: date!(1990-01-01),
+            birth_date: date!(1990 - 01 - 01),
             rqth: false,
         };
         let late = Period {
-            from: date!(2026-01-03),
-            to: date!(2026-06-30),
+            from: date!(2026 - 01 - 03),
+            to: date!(2026 - 06 - 30),
         };
         let verdict = prolong(&mut approval, late, Training, SiaeKind::Aci, &person);
         assert_eq!(verdict.unwrap_err().code, "prolongation_start");

@@ -126,12 +126,12 @@ mod tests {
     use time::macros::date;
 
     fn approval() -> Approval {
-        let mut approval = Approval::begin(date!(2025-01-01)); // ends 2026-12-31
+        let mut approval = Approval::begin(date!(2025 - 01 - 01)); // ends 2026-12-31
         suspend(
             &mut approval,
             Period {
-                from: date!(2025-06-01),
-                to: date!(2025-06-30),
+                from: date!(2025 - 06 - 01),
+                to: date!(2025 - 06 - 30),
             },
             SuspensionReason::ContractSuspended,
             SiaeKind::Aci,
