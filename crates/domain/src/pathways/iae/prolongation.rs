@@ -22,6 +22,7 @@ pub enum ProlongationReason {
     /// Recognised disabled worker.
     Rqth,
     /// Aged 50 or more.
+    #[serde(rename = "senior_50")]
     Senior50,
     /// Particular difficulties, ACI and AI only.
     ParticularDifficulties,
