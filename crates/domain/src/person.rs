@@ -37,14 +37,14 @@ pub struct PersonFields {
 impl PersonInput {
     /// Validates against `today`: a birth date in the past after 1900, a consent dated when given.
     pub fn validate(&self, today: Date) -> Result<PersonFields, Invalid> {
-        if let Some(birth) = self.birth_date {
-            if birth > today || birth.year() < 1900 {
-                return Err(Invalid::new(
-                    "birth_date_invalid",
-                    format!("La date de naissance {birth} n'est pas plausible."),
-                )
-                .on("birth_date"));
-            }
+        if let Some(birth) = self.birth_date
+            && (birth > today || birth.year() < 1900)
+        {
+            return Err(Invalid::new(
+                "birth_date_invalid",
+                format!("La date de naissance {birth} n'est pas plausible."),
+            )
+            .on("birth_date"));
         }
         let consent_date = match (self.consent_data_sharing, self.consent_date) {
             (true, None) => {
@@ -124,7 +124,8 @@ mod tests {
 
     #[test]
     fn invalid_persons() {
-        let cases: &[(fn(&mut PersonInput), &str)] = &[
+        type Case = (fn(&mut PersonInput), &'static str);
+        let cases: &[Case] = &[
             (|p| p.birth_date = Some(date!(2027 - 01 - 01)), "birth_date_invalid"),
             (|p| p.birth_date = Some(date!(1899 - 12 - 31)), "birth_date_invalid"),
             (|p| p.consent_date = None, "consent_date_required"),

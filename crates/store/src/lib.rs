@@ -1,1 +1,44 @@
-pub fn placeholder() {}
+//! Passerelle's storage: one SQL layer over SQLite (embedded default) and PostgreSQL (production).
+//!
+//! Every change is written with its event in one transaction ([`events`]); access is enforced in the
+//! queries through the [`access::AccessContext`] that only [`auth`] builds.
+
+pub mod access;
+pub mod auth;
+pub mod demo;
+pub mod directory;
+pub mod error;
+pub mod events;
+pub mod persons;
+pub mod sql;
+
+pub use access::{AccessContext, MemberRole, Membership};
+pub use error::{Result, StoreError};
+pub use sql::Pool;
+
+/// The database, opened and migrated.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) pool: Pool,
+}
+
+impl Store {
+    /// Opens the database at `url` (`sqlite://path` or `postgres://...`) and applies the migrations.
+    pub async fn open(url: &str) -> Result<Self, OpenError> {
+        let pool = Pool::connect(url).await?;
+        pool.migrate().await?;
+        Ok(Self { pool })
+    }
+
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Connect(#[from] sql::ConnectError),
+    #[error("échec des migrations : {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}

@@ -1,5 +1,6 @@
 //! The directory: organisations, their contacts and roles, prescriber authorisations.
 
+pub mod data_inclusion;
 pub mod department;
 pub mod kind;
 pub mod siret;
@@ -307,7 +308,8 @@ mod tests {
         let org = input().validate().unwrap();
         assert_eq!(org.siret.unwrap().as_str(), "13000548100010");
         assert_eq!(org.territories, vec!["21", "71"]);
-        let cases: &[(fn(&mut OrganisationInput), &str)] = &[
+        type Case = (fn(&mut OrganisationInput), &'static str);
+        let cases: &[Case] = &[
             (|i| i.name = " ".into(), "field_required"),
             (|i| i.name = "x".repeat(201), "field_too_long"),
             (|i| i.kind = "siae".into(), "organisation_kind_unknown"),

@@ -25,7 +25,7 @@ impl Siret {
             .on("siret"));
         }
         let valid = if digits.starts_with(LA_POSTE_SIREN) {
-            luhn(&digits) || digit_sum(&digits) % 5 == 0
+            luhn(&digits) || digit_sum(&digits).is_multiple_of(5)
         } else {
             luhn(&digits)
         };
@@ -69,7 +69,7 @@ fn luhn(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Completes 13 digits with the Luhn key digit; used to build demo data.
@@ -121,7 +121,7 @@ mod tests {
             assert_eq!(Siret::parse(bad).unwrap_err().code, "siret_invalid", "{bad}");
         }
         // Not La Poste: a digit sum multiple of 5 does not save a wrong Luhn key.
-        assert!(!luhn("35700000049836") && digit_sum("35700000049836") % 5 == 0);
+        assert!(!luhn("35700000049836") && digit_sum("35700000049836").is_multiple_of(5));
         assert!(Siret::parse("35700000049836").is_err());
     }
 

@@ -1,0 +1,372 @@
+//! Authentication: passwords (argon2id), sessions and API tokens, failed-login limits.
+//! This is the only place that builds an [`AccessContext`].
+
+use crate::Store;
+use crate::access::{AccessContext, MemberRole, Membership};
+use crate::error::{Result, StoreError};
+use crate::events::{Event, record};
+use crate::sql::{Executor, Row, query};
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use passerelle_domain::directory::OrganisationKind;
+use passerelle_domain::invalid::Invalid;
+use passerelle_domain::text;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// Failed logins allowed per e-mail address within [`FAILURE_WINDOW_SECS`] before the address is locked.
+pub const MAX_FAILURES: i64 = 5;
+pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
+pub const LOCKOUT_SECS: i64 = 15 * 60;
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    /// Browser session behind a cookie, 8 hours.
+    Web,
+    /// API bearer token, 24 hours.
+    Api,
+}
+
+impl SessionKind {
+    fn code(self) -> &'static str {
+        match self {
+            Self::Web => "web",
+            Self::Api => "api",
+        }
+    }
+
+    fn lifetime_secs(self) -> i64 {
+        match self {
+            Self::Web => 8 * 3600,
+            Self::Api => 24 * 3600,
+        }
+    }
+}
+
+/// A session just opened: the token goes to the client once and only its hash is kept.
+#[derive(Debug, Clone)]
+pub struct OpenedSession {
+    pub token: String,
+    pub csrf_token: String,
+    pub context: AccessContext,
+}
+
+fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Checks the password policy: at least 12 characters, not only letters or only digits.
+pub fn check_password_policy(password: &str) -> Result<(), Invalid> {
+    let long_enough = password.chars().count() >= MIN_PASSWORD_CHARS;
+    let mixed = password.chars().any(|c| !c.is_alphabetic()) && password.chars().any(|c| !c.is_ascii_digit());
+    if long_enough && mixed {
+        Ok(())
+    } else {
+        Err(Invalid::new(
+            "password_too_weak",
+            format!(
+                "Le mot de passe doit comporter au moins {MIN_PASSWORD_CHARS} caractères, dont au moins un qui ne soit pas une lettre."
+            ),
+        )
+        .on("password"))
+    }
+}
+
+/// Hashes with argon2id (default parameters: 19 MiB, 2 passes), off the async threads.
+pub async fn hash_password(password: &str) -> Result<String> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| StoreError::Database(sqlx::Error::Protocol(format!("hachage du mot de passe : {e}"))))
+    })
+    .await
+    .map_err(|e| StoreError::Database(sqlx::Error::Protocol(e.to_string())))?
+}
+
+async fn verify_password(password: &str, hash: String) -> bool {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    })
+    .await
+    .unwrap_or(false)
+}
+
+impl Store {
+    /// Checks e-mail and password and opens a session. Five failures in 15 minutes lock the address
+    /// for 15 minutes, whether or not an account exists.
+    pub async fn login(&self, email: &str, password: &str, kind: SessionKind) -> Result<OpenedSession> {
+        let email = email.trim().to_lowercase();
+        let mut db = self.pool.clone();
+        let t = now();
+        if let Some(row) = db
+            .fetch_optional(query("SELECT locked_until FROM login_failures WHERE email = $1").bind(&email))
+            .await?
+        {
+            if let Some(until) = row.get::<Option<i64>>("locked_until")? {
+                if until > t {
+                    return Err(StoreError::TooManyAttempts {
+                        retry_after_secs: until - t,
+                    });
+                }
+            }
+        }
+        let user = db
+            .fetch_optional(
+                query("SELECT id, password_hash FROM users WHERE email = $1 AND archived_at IS NULL").bind(&email),
+            )
+            .await?;
+        let user_id = match &user {
+            Some(r) => Some(r.get::<Uuid>("id")?),
+            None => None,
+        };
+        let verified = match &user {
+            Some(r) => verify_password(password, r.get("password_hash")?).await,
+            // Hash anyway, so that an unknown address answers as slowly as a known one.
+            None => hash_password(password).await.map(|_| false)?,
+        };
+        let Some(user_id) = user_id.filter(|_| verified) else {
+            self.count_failure(&email, t).await?;
+            return Err(StoreError::BadCredentials);
+        };
+        let context = self
+            .context_of(&mut db, user_id)
+            .await?
+            .ok_or(StoreError::BadCredentials)?;
+        let token = random_token();
+        let csrf_token = random_token();
+        let mut tx = self.pool.begin().await?;
+        tx.execute(query("DELETE FROM login_failures WHERE email = $1").bind(&email))
+            .await?;
+        tx.execute(
+            query(
+                "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(token_hash(&token))
+            .bind(user_id)
+            .bind(kind.code())
+            .bind(&csrf_token)
+            .bind(t)
+            .bind(t + kind.lifetime_secs()),
+        )
+        .await?;
+        record(
+            &mut tx,
+            &context,
+            Event::new("user", user_id, format!("session.opened.{}", kind.code())),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(OpenedSession {
+            token,
+            csrf_token,
+            context,
+        })
+    }
+
+    async fn count_failure(&self, email: &str, t: i64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let row = tx
+            .fetch_optional(query("SELECT failures, window_start FROM login_failures WHERE email = $1").bind(email))
+            .await?;
+        let (failures, window_start) = match row {
+            Some(r) if t - r.get::<i64>("window_start")? < FAILURE_WINDOW_SECS => {
+                (r.get::<i64>("failures")? + 1, r.get::<i64>("window_start")?)
+            }
+            _ => (1, t),
+        };
+        let locked_until = (failures >= MAX_FAILURES).then_some(t + LOCKOUT_SECS);
+        tx.execute(
+            query(
+                "INSERT INTO login_failures (email, failures, window_start, locked_until) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (email) DO UPDATE SET failures = excluded.failures, \
+                 window_start = excluded.window_start, locked_until = excluded.locked_until",
+            )
+            .bind(email)
+            .bind(failures)
+            .bind(window_start)
+            .bind(locked_until),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The context of a live session or token, with its CSRF token; `None` when unknown or expired.
+    pub async fn authenticate(&self, token: &str, kind: SessionKind) -> Result<Option<(AccessContext, String)>> {
+        let mut db = self.pool.clone();
+        let Some(row) = db
+            .fetch_optional(
+                query(
+                    "SELECT user_id, csrf_token FROM sessions WHERE token_hash = $1 AND kind = $2 AND expires_at > $3",
+                )
+                .bind(token_hash(token))
+                .bind(kind.code())
+                .bind(now()),
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let csrf: String = row.get("csrf_token")?;
+        Ok(self
+            .context_of(&mut db, row.get("user_id")?)
+            .await?
+            .map(|ctx| (ctx, csrf)))
+    }
+
+    pub async fn logout(&self, token: &str) -> Result<()> {
+        let mut db = self.pool.clone();
+        db.execute(query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)))
+            .await?;
+        Ok(())
+    }
+
+    async fn context_of(&self, db: &mut impl Executor, user_id: Uuid) -> Result<Option<AccessContext>> {
+        let Some(user) = db
+            .fetch_optional(
+                query("SELECT email, display_name, platform_admin FROM users WHERE id = $1 AND archived_at IS NULL")
+                    .bind(user_id),
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let rows = db
+            .fetch_all(
+                query(
+                    "SELECT m.organisation_id, m.role, o.name, o.kind, o.department FROM memberships m \
+                     JOIN organisations o ON o.id = m.organisation_id \
+                     WHERE m.user_id = $1 AND o.archived_at IS NULL ORDER BY o.name",
+                )
+                .bind(user_id),
+            )
+            .await?;
+        let memberships = rows.iter().map(membership).collect::<Result<Vec<_>>>()?;
+        Ok(Some(AccessContext::user(
+            user_id,
+            user.get("email")?,
+            user.get("display_name")?,
+            user.get("platform_admin")?,
+            memberships,
+        )))
+    }
+
+    /// The context of an existing account, without its password: for the demo loader, which creates
+    /// records on behalf of the demo users.
+    pub(crate) async fn login_context_for(&self, email: &str) -> Result<AccessContext> {
+        let id = self
+            .user_id_by_email(email)
+            .await?
+            .ok_or(StoreError::not_found("compte"))?;
+        self.context_of(&mut self.pool.clone(), id)
+            .await?
+            .ok_or(StoreError::not_found("compte"))
+    }
+
+    /// The context of the command line (demo loading, imports); its events name `label`.
+    pub fn operator_context(&self, label: &str) -> AccessContext {
+        AccessContext::operator(label)
+    }
+
+    /// Creates an account (platform administrators and the operator only).
+    pub async fn create_user(&self, ctx: &AccessContext, new: NewUser<'_>) -> Result<Uuid> {
+        if !ctx.is_platform_admin() {
+            return Err(StoreError::forbidden(
+                "forbidden",
+                "Seul un administrateur de la plateforme peut créer un compte.",
+            ));
+        }
+        let email = text::email("email", new.email)?;
+        let display_name = text::required("nom affiché", new.display_name, 200)?;
+        check_password_policy(new.password)?;
+        let hash = hash_password(new.password).await?;
+        let mut tx = self.pool.begin().await?;
+        if tx
+            .fetch_optional(query("SELECT id FROM users WHERE email = $1").bind(&email))
+            .await?
+            .is_some()
+        {
+            return Err(StoreError::conflict(
+                "email_taken",
+                format!("Un compte existe déjà pour {email}."),
+            ));
+        }
+        let id = Uuid::new_v4();
+        tx.execute(
+            query(
+                "INSERT INTO users (id, email, display_name, password_hash, platform_admin, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(&email)
+            .bind(&display_name)
+            .bind(hash)
+            .bind(new.platform_admin)
+            .bind(OffsetDateTime::now_utc()),
+        )
+        .await?;
+        for (organisation_id, role) in new.memberships {
+            tx.execute(
+                query("INSERT INTO memberships (user_id, organisation_id, role, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(id)
+                    .bind(*organisation_id)
+                    .bind(role.code())
+                    .bind(OffsetDateTime::now_utc()),
+            )
+            .await?;
+        }
+        let state = serde_json::json!({
+            "email": email, "display_name": display_name, "platform_admin": new.platform_admin,
+            "memberships": new.memberships.iter().map(|(o, r)| serde_json::json!({"organisation_id": o, "role": r})).collect::<Vec<_>>(),
+        });
+        record(&mut tx, ctx, Event::new("user", id, "user.created").after(&state)).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn user_id_by_email(&self, email: &str) -> Result<Option<Uuid>> {
+        let mut db = self.pool.clone();
+        let row = db
+            .fetch_optional(query("SELECT id FROM users WHERE email = $1").bind(email.trim().to_lowercase()))
+            .await?;
+        Ok(row.map(|r| r.get("id")).transpose()?)
+    }
+}
+
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub password: &'a str,
+    pub platform_admin: bool,
+    pub memberships: &'a [(Uuid, MemberRole)],
+}
+
+fn membership(r: &Row) -> Result<Membership> {
+    let kind: String = r.get("kind")?;
+    let role: String = r.get("role")?;
+    Ok(Membership {
+        organisation_id: r.get("organisation_id")?,
+        organisation_name: r.get("name")?,
+        kind: OrganisationKind::parse(&kind)?,
+        department: r.get("department")?,
+        role: MemberRole::parse(&role).unwrap_or(MemberRole::Member),
+    })
+}

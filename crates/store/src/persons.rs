@@ -1,0 +1,324 @@
+//! Persons on a pathway. A person is visible only to the organisations that follow them (and to
+//! platform administrators); every read is written in the journal.
+//!
+//! The only way in is [`Store::persons`], which hands out a [`PersonScope`] bound to the caller's context;
+//! every query of the scope filters on the caller's organisations in SQL.
+
+use crate::Store;
+use crate::access::AccessContext;
+use crate::directory::{MAX_PER_PAGE, Page};
+use crate::error::{Result, StoreError};
+use crate::events::{Event, record};
+use crate::sql::{Executor, Query, Row, query};
+use passerelle_domain::directory::OrganisationKind;
+use passerelle_domain::person::PersonFields;
+use passerelle_domain::text::fold;
+use serde::Serialize;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Person {
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_date: Option<Date>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address_line: Option<String>,
+    pub postal_code: Option<String>,
+    pub commune: Option<String>,
+    pub consent_data_sharing: bool,
+    pub consent_date: Option<Date>,
+    pub created_by_organisation_id: Uuid,
+    pub followers: Vec<Follower>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Follower {
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    pub kind: OrganisationKind,
+    #[serde(with = "time::serde::rfc3339")]
+    pub since: OffsetDateTime,
+}
+
+const PERSON_COLUMNS: &str = "p.id, p.first_name, p.last_name, p.birth_date, p.email, p.phone, p.address_line, \
+    p.postal_code, p.commune, p.consent_data_sharing, p.consent_date, p.created_by_organisation_id";
+
+fn person(r: &Row) -> Result<Person> {
+    Ok(Person {
+        id: r.get("id")?,
+        first_name: r.get("first_name")?,
+        last_name: r.get("last_name")?,
+        birth_date: r.get("birth_date")?,
+        email: r.get("email")?,
+        phone: r.get("phone")?,
+        address_line: r.get("address_line")?,
+        postal_code: r.get("postal_code")?,
+        commune: r.get("commune")?,
+        consent_data_sharing: r.get("consent_data_sharing")?,
+        consent_date: r.get("consent_date")?,
+        created_by_organisation_id: r.get("created_by_organisation_id")?,
+        followers: Vec::new(),
+    })
+}
+
+/// The persons one caller may see.
+pub struct PersonScope<'a> {
+    store: &'a Store,
+    ctx: &'a AccessContext,
+}
+
+impl Store {
+    pub fn persons<'a>(&'a self, ctx: &'a AccessContext) -> PersonScope<'a> {
+        PersonScope { store: self, ctx }
+    }
+}
+
+impl PersonScope<'_> {
+    /// Restricts `q` (which selects from `persons p`) to the persons the caller may see.
+    fn restrict(&self, q: &mut Query) {
+        if self.ctx.is_platform_admin() {
+            return;
+        }
+        match self.ctx.user_id() {
+            Some(user) => q.push_bound(
+                " AND EXISTS (SELECT 1 FROM person_followers f JOIN memberships m \
+                 ON m.organisation_id = f.organisation_id WHERE f.person_id = p.id AND m.user_id = {})",
+                user,
+            ),
+            None => q.push_sql(" AND 1 = 0"),
+        }
+    }
+
+    async fn load(&self, ex: &mut impl Executor, id: Uuid) -> Result<Person> {
+        let mut q = query(format!(
+            "SELECT {PERSON_COLUMNS} FROM persons p WHERE p.archived_at IS NULL"
+        ));
+        q.push_bound(" AND p.id = {}", id);
+        self.restrict(&mut q);
+        let row = ex.fetch_optional(q).await?.ok_or(StoreError::not_found("personne"))?;
+        let mut p = person(&row)?;
+        let rows = ex
+            .fetch_all(
+                query(
+                    "SELECT f.organisation_id, o.name, o.kind, f.since FROM person_followers f \
+                     JOIN organisations o ON o.id = f.organisation_id WHERE f.person_id = $1 ORDER BY f.since, o.name",
+                )
+                .bind(id),
+            )
+            .await?;
+        for r in rows {
+            p.followers.push(Follower {
+                organisation_id: r.get("organisation_id")?,
+                organisation_name: r.get("name")?,
+                kind: OrganisationKind::parse(&r.get::<String>("kind")?)?,
+                since: r.get("since")?,
+            });
+        }
+        Ok(p)
+    }
+
+    /// One person, with a `person.read` event; 404 when out of scope, so that existence does not leak.
+    pub async fn get(&self, id: Uuid) -> Result<Person> {
+        let mut tx = self.store.pool.begin().await?;
+        let p = self.load(&mut tx, id).await?;
+        record(&mut tx, self.ctx, Event::new("person", id, "person.read")).await?;
+        tx.commit().await?;
+        Ok(p)
+    }
+
+    /// The persons in scope, filtered by words of their name; the read is journaled with the ids shown.
+    pub async fn list(&self, text: Option<&str>, page: u32, per_page: u32) -> Result<Page<Person>> {
+        let per_page = per_page.clamp(1, MAX_PER_PAGE);
+        let page = page.max(1);
+        let mut filter = query(" FROM persons p WHERE p.archived_at IS NULL");
+        self.restrict(&mut filter);
+        if let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) {
+            for word in fold(text).split_whitespace().take(8) {
+                let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                filter.push_bound(" AND p.search_text LIKE {} ESCAPE '\\'", format!("%{escaped}%"));
+            }
+        }
+        let mut tx = self.store.pool.begin().await?;
+        let mut count = filter.clone();
+        count.prepend_sql("SELECT COUNT(*) AS n");
+        let total: i64 = tx.fetch_one(count).await?.get("n")?;
+        let mut list = filter;
+        list.prepend_sql(&format!("SELECT {PERSON_COLUMNS}"));
+        list.push_sql(&format!(
+            " ORDER BY p.last_name, p.first_name, p.id LIMIT {per_page} OFFSET {}",
+            (page - 1) * per_page
+        ));
+        let items = tx
+            .fetch_all(list)
+            .await?
+            .iter()
+            .map(person)
+            .collect::<Result<Vec<_>>>()?;
+        if !items.is_empty() {
+            let ids: Vec<Uuid> = items.iter().map(|p| p.id).collect();
+            record(
+                &mut tx,
+                self.ctx,
+                Event::new("persons", Uuid::nil(), "person.listed").after(&ids),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    /// Creates a person followed by `organisation_id`, one of the caller's organisations. State services and
+    /// networks work with indicators and never hold names.
+    pub async fn create(&self, organisation_id: Uuid, f: PersonFields) -> Result<Person> {
+        let membership = self.ctx.membership(organisation_id).ok_or_else(|| {
+            StoreError::forbidden(
+                "not_a_member",
+                "Vous ne pouvez créer une personne qu'au nom de votre structure.",
+            )
+        })?;
+        if membership.kind.sees_indicators_only() {
+            return Err(StoreError::forbidden(
+                "indicators_only",
+                "Les services de l'État et les réseaux suivent des indicateurs : ils n'enregistrent pas de personnes.",
+            ));
+        }
+        let mut tx = self.store.pool.begin().await?;
+        let id = Uuid::new_v4();
+        let now = OffsetDateTime::now_utc();
+        tx.execute(
+            query(
+                "INSERT INTO persons (id, first_name, last_name, birth_date, email, phone, address_line, postal_code, \
+                 commune, consent_data_sharing, consent_date, created_by_organisation_id, search_text, created_at, \
+                 updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
+            )
+            .bind(id)
+            .bind(&f.first_name)
+            .bind(&f.last_name)
+            .bind(f.birth_date)
+            .bind(&f.email)
+            .bind(&f.phone)
+            .bind(&f.address_line)
+            .bind(&f.postal_code)
+            .bind(&f.commune)
+            .bind(f.consent_data_sharing)
+            .bind(f.consent_date)
+            .bind(organisation_id)
+            .bind(fold(&format!("{} {}", f.first_name, f.last_name)))
+            .bind(now),
+        )
+        .await?;
+        tx.execute(
+            query("INSERT INTO person_followers (person_id, organisation_id, since) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(organisation_id)
+                .bind(now),
+        )
+        .await?;
+        let p = self.load(&mut tx, id).await?;
+        record(
+            &mut tx,
+            self.ctx,
+            Event::new("person", id, "person.created")
+                .by(Some(organisation_id))
+                .after(&p),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(p)
+    }
+
+    /// Replaces a person's fields (any organisation following the person).
+    pub async fn update(&self, id: Uuid, f: PersonFields) -> Result<Person> {
+        let mut tx = self.store.pool.begin().await?;
+        let before = self.load(&mut tx, id).await?;
+        tx.execute(
+            query(
+                "UPDATE persons SET first_name = $1, last_name = $2, birth_date = $3, email = $4, phone = $5, \
+                 address_line = $6, postal_code = $7, commune = $8, consent_data_sharing = $9, consent_date = $10, \
+                 search_text = $11, updated_at = $12 WHERE id = $13",
+            )
+            .bind(&f.first_name)
+            .bind(&f.last_name)
+            .bind(f.birth_date)
+            .bind(&f.email)
+            .bind(&f.phone)
+            .bind(&f.address_line)
+            .bind(&f.postal_code)
+            .bind(&f.commune)
+            .bind(f.consent_data_sharing)
+            .bind(f.consent_date)
+            .bind(fold(&format!("{} {}", f.first_name, f.last_name)))
+            .bind(OffsetDateTime::now_utc())
+            .bind(id),
+        )
+        .await?;
+        let after = self.load(&mut tx, id).await?;
+        record(
+            &mut tx,
+            self.ctx,
+            Event::new("person", id, "person.updated").before(&before).after(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Shares the person with another organisation of the pathway; needs the person's consent.
+    pub async fn add_follower(&self, id: Uuid, organisation_id: Uuid) -> Result<Person> {
+        let mut tx = self.store.pool.begin().await?;
+        let before = self.load(&mut tx, id).await?;
+        if !before.consent_data_sharing {
+            return Err(StoreError::conflict(
+                "consent_required",
+                "La personne n'a pas donné son accord au partage de ses données : recueillez-le avant de partager son dossier.",
+            ));
+        }
+        if before.followers.iter().any(|f| f.organisation_id == organisation_id) {
+            return Err(StoreError::conflict(
+                "already_following",
+                "Cette structure suit déjà la personne.",
+            ));
+        }
+        let org = crate::directory::load_organisation(&mut tx, organisation_id)
+            .await
+            .map_err(|_| {
+                StoreError::Invalid(
+                    passerelle_domain::invalid::Invalid::new("organisation_not_found", "Cette structure n'existe pas.")
+                        .on("organisation_id"),
+                )
+            })?;
+        if org.kind.sees_indicators_only() || org.archived {
+            return Err(StoreError::forbidden(
+                "indicators_only",
+                "Ce dossier ne peut pas être partagé avec un service de l'État, un réseau ou une structure archivée.",
+            ));
+        }
+        tx.execute(
+            query("INSERT INTO person_followers (person_id, organisation_id, since) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(organisation_id)
+                .bind(OffsetDateTime::now_utc()),
+        )
+        .await?;
+        let after = self.load(&mut tx, id).await?;
+        record(
+            &mut tx,
+            self.ctx,
+            Event::new("person", id, "person.follower_added")
+                .by(Some(organisation_id))
+                .before(&before)
+                .after(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+}

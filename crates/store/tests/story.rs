@@ -1,0 +1,456 @@
+//! The storage story: the same operations, run against SQLite and PostgreSQL.
+//! PostgreSQL comes from PASSERELLE_TEST_POSTGRES (default: the local server, as `scripts/test` starts it).
+
+use passerelle_domain::directory::{ContactInput, ContactRole, OrganisationInput};
+use passerelle_domain::person::PersonInput;
+use passerelle_store::auth::{NewUser, SessionKind};
+use passerelle_store::directory::{ExternalKey, OrganisationFilter, Upserted};
+use passerelle_store::events::{self, Event};
+use passerelle_store::sql::{Executor, create_postgres_database, query};
+use passerelle_store::{MemberRole, Store, StoreError};
+use time::macros::date;
+use uuid::Uuid;
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("PASSERELLE_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+async fn sqlite_store() -> Store {
+    let path = std::env::temp_dir().join(format!("passerelle-story-{}.db", Uuid::new_v4()));
+    Store::open(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("SQLite opens")
+}
+
+async fn postgres_store() -> Store {
+    let name = format!("passerelle_story_{}", Uuid::new_v4().simple());
+    let url = create_postgres_database(&postgres_admin_url(), &name)
+        .await
+        .expect("PostgreSQL is reachable (run scripts/test, which starts it)");
+    Store::open(&url).await.expect("PostgreSQL opens")
+}
+
+fn org(name: &str, kind: &str, siret: Option<&str>, department: &str) -> OrganisationInput {
+    OrganisationInput {
+        name: name.into(),
+        kind: kind.into(),
+        siret: siret.map(Into::into),
+        commune: "Dijon".into(),
+        department: department.into(),
+        ..Default::default()
+    }
+}
+
+async fn count(store: &Store, table: &str) -> i64 {
+    let mut db = store.pool().clone();
+    db.fetch_one(query(format!("SELECT COUNT(*) AS n FROM {table}")))
+        .await
+        .unwrap()
+        .get("n")
+        .unwrap()
+}
+
+async fn story(store: Store) {
+    let op = store.operator_context("test");
+
+    // Directory: create, search with accents, department through territories.
+    let agency = store
+        .create_organisation(
+            &op,
+            org(
+                "Agence France Travail Dijon",
+                "france_travail_agency",
+                Some("13000548100010"),
+                "21",
+            )
+            .validate()
+            .unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
+    let aci = store
+        .create_organisation(
+            &op,
+            org("Les Jardins d'Été", "aci", None, "21").validate().unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
+    let mut network = org("Réseau IAE Bourgogne-Franche-Comté", "iae_network", None, "25");
+    network.territories = vec!["21".into(), "71".into()];
+    let network = store
+        .create_organisation(&op, network.validate().unwrap(), None)
+        .await
+        .unwrap();
+    assert_eq!(network.territories, vec!["21", "71"]);
+
+    let found = store
+        .list_organisations(
+            &op,
+            &OrganisationFilter {
+                text: Some("jardins ETE".into()),
+                per_page: 50,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.items.iter().map(|o| o.id).collect::<Vec<_>>(), vec![aci.id]);
+    let in_21 = store
+        .list_organisations(
+            &op,
+            &OrganisationFilter {
+                department: Some("21".into()),
+                per_page: 50,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(in_21.total, 3, "the network covers 21 through its territories");
+
+    // A duplicate SIRET is refused and nothing is written, neither the row nor an event.
+    let (orgs, evts) = (count(&store, "organisations").await, count(&store, "events").await);
+    let err = store
+        .create_organisation(
+            &op,
+            org("Doublon", "ei", Some("13000548100010"), "21").validate().unwrap(),
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Conflict {
+                code: "siret_taken",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        (count(&store, "organisations").await, count(&store, "events").await),
+        (orgs, evts)
+    );
+
+    // A failed write inside a transaction leaves neither the change nor its event.
+    let mut tx = store.begin().await.unwrap();
+    let key = ExternalKey {
+        source: "test".into(),
+        external_id: "x1".into(),
+    };
+    let (id, what) = store
+        .upsert_organisation(
+            &mut tx,
+            &op,
+            &key,
+            &org("Éphémère", "ai", None, "21").validate().unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(what, Upserted::Created);
+    let bad = events::record(&mut tx, &op, Event::new("organisation", id, "")).await;
+    assert!(bad.is_err(), "the journal refuses an event without action");
+    drop(tx);
+    assert_eq!(
+        (count(&store, "organisations").await, count(&store, "events").await),
+        (orgs, evts)
+    );
+    assert!(matches!(
+        store.organisation(&op, id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+
+    // Re-import is idempotent.
+    for expected in [Upserted::Created, Upserted::Unchanged] {
+        let mut tx = store.begin().await.unwrap();
+        let (_, what) = store
+            .upsert_organisation(
+                &mut tx,
+                &op,
+                &key,
+                &org("Durable", "ai", None, "21").validate().unwrap(),
+            )
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(what, expected);
+    }
+
+    // Contacts and roles with a substitute (degraded mode).
+    let holder = store
+        .create_contact(
+            &op,
+            aci.id,
+            ContactInput {
+                first_name: "Thomas".into(),
+                last_name: "Girard".into(),
+                ..Default::default()
+            }
+            .validate()
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    let substitute = store
+        .create_contact(
+            &op,
+            aci.id,
+            ContactInput {
+                first_name: "Léa".into(),
+                last_name: "Mercier".into(),
+                ..Default::default()
+            }
+            .validate()
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    let role = store
+        .assign_role(
+            &op,
+            aci.id,
+            ContactRole::SiaeCorrespondent,
+            holder.id,
+            Some(substitute.id),
+        )
+        .await
+        .unwrap();
+    assert_eq!(role.acting.id, holder.id);
+    let role = store
+        .update_role(&op, role.id, holder.id, Some(substitute.id), true)
+        .await
+        .unwrap();
+    assert_eq!(
+        role.acting.id, substitute.id,
+        "the substitute acts while the holder is absent"
+    );
+    let foreign = store
+        .create_contact(
+            &op,
+            agency.id,
+            ContactInput {
+                first_name: "Marc".into(),
+                last_name: "Lefèvre".into(),
+                ..Default::default()
+            }
+            .validate()
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    let err = store
+        .update_role(&op, role.id, foreign.id, None, false)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Invalid(ref i) if i.code == "contact_not_in_organisation"),
+        "{err:?}"
+    );
+    assert!(matches!(
+        store.archive_contact(&op, substitute.id).await,
+        Err(StoreError::Conflict {
+            code: "contact_holds_role",
+            ..
+        })
+    ));
+
+    // Authorisation dates are checked in the domain and in the database.
+    let a = store
+        .create_authorisation(
+            &op,
+            aci.id,
+            "Préfet",
+            date!(2024 - 01 - 01),
+            Some(date!(2024 - 12 - 31)),
+            date!(2025 - 06 - 01),
+        )
+        .await
+        .unwrap();
+    assert!(!a.in_force);
+    assert!(
+        store
+            .create_authorisation(
+                &op,
+                aci.id,
+                "Préfet",
+                date!(2024 - 01 - 01),
+                Some(date!(2023 - 12 - 31)),
+                date!(2025 - 06 - 01)
+            )
+            .await
+            .is_err()
+    );
+
+    // Accounts, login, failures and lockout.
+    let password = "correct horse battery 1";
+    for (email, org_id) in [("aci@test.fr", aci.id), ("ft@test.fr", agency.id)] {
+        store
+            .create_user(
+                &op,
+                NewUser {
+                    email,
+                    display_name: email,
+                    password,
+                    platform_admin: false,
+                    memberships: &[(org_id, MemberRole::Admin)],
+                },
+            )
+            .await
+            .unwrap();
+    }
+    assert!(matches!(
+        store.create_user(&op, NewUser { email: "weak@test.fr", display_name: "w", password: "short", platform_admin: false, memberships: &[] }).await,
+        Err(StoreError::Invalid(ref i)) if i.code == "password_too_weak"
+    ));
+    let hash: String = store
+        .pool()
+        .clone()
+        .fetch_one(query("SELECT password_hash FROM users WHERE email = $1").bind("aci@test.fr"))
+        .await
+        .unwrap()
+        .get("password_hash")
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    let aci_session = store.login("ACI@test.fr ", password, SessionKind::Api).await.unwrap();
+    let (aci_ctx, _) = store
+        .authenticate(&aci_session.token, SessionKind::Api)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        store
+            .authenticate(&aci_session.token, SessionKind::Web)
+            .await
+            .unwrap()
+            .is_none(),
+        "an API token is not a web session"
+    );
+    let ft_ctx = store
+        .login("ft@test.fr", password, SessionKind::Web)
+        .await
+        .unwrap()
+        .context;
+    for _ in 0..5 {
+        assert!(matches!(
+            store.login("ft@test.fr", "wrong password 1", SessionKind::Web).await,
+            Err(StoreError::BadCredentials)
+        ));
+    }
+    assert!(matches!(
+        store.login("ft@test.fr", password, SessionKind::Web).await,
+        Err(StoreError::TooManyAttempts { .. })
+    ));
+    store.logout(&aci_session.token).await.unwrap();
+    assert!(
+        store
+            .authenticate(&aci_session.token, SessionKind::Api)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Persons: visible only to the organisations that follow them; every read is journaled.
+    let input = PersonInput {
+        first_name: "Camille".into(),
+        last_name: "Martin".into(),
+        ..Default::default()
+    };
+    let p = store
+        .persons(&aci_ctx)
+        .create(aci.id, input.validate(date!(2026 - 11 - 23)).unwrap())
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.persons(&ft_ctx).get(p.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert_eq!(store.persons(&ft_ctx).list(None, 1, 50).await.unwrap().total, 0);
+    assert!(matches!(
+        store.persons(&aci_ctx).add_follower(p.id, agency.id).await,
+        Err(StoreError::Conflict {
+            code: "consent_required",
+            ..
+        })
+    ));
+    let mut consented = input.clone();
+    consented.consent_data_sharing = true;
+    consented.consent_date = Some(date!(2026 - 11 - 20));
+    store
+        .persons(&aci_ctx)
+        .update(p.id, consented.validate(date!(2026 - 11 - 23)).unwrap())
+        .await
+        .unwrap();
+    let shared = store.persons(&aci_ctx).add_follower(p.id, agency.id).await.unwrap();
+    assert_eq!(shared.followers.len(), 2);
+    let reads_before = events::count(&mut store.pool().clone(), Some("person.read"))
+        .await
+        .unwrap();
+    assert_eq!(store.persons(&ft_ctx).get(p.id).await.unwrap().last_name, "Martin");
+    assert_eq!(
+        events::count(&mut store.pool().clone(), Some("person.read"))
+            .await
+            .unwrap(),
+        reads_before + 1
+    );
+    assert!(matches!(
+        store.persons(&aci_ctx).add_follower(p.id, network.id).await,
+        Err(StoreError::Forbidden {
+            code: "indicators_only",
+            ..
+        })
+    ));
+    let history = events::history(&mut store.pool().clone(), "person", p.id)
+        .await
+        .unwrap();
+    let actions: Vec<_> = history.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "person.created",
+            "person.updated",
+            "person.follower_added",
+            "person.read"
+        ]
+    );
+
+    // Archiving is an event, not a deletion.
+    let archived = store.archive_organisation(&op, network.id).await.unwrap();
+    assert!(archived.archived);
+    let listed = store
+        .list_organisations(
+            &op,
+            &OrganisationFilter {
+                per_page: 50,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(listed.items.iter().all(|o| o.id != network.id));
+    assert_eq!(store.organisation(&op, network.id).await.unwrap().id, network.id);
+    assert!(matches!(
+        store.archive_organisation(&op, network.id).await,
+        Err(StoreError::Conflict {
+            code: "already_archived",
+            ..
+        })
+    ));
+
+    // The demo territory loads once.
+    assert!(passerelle_store::demo::load(&store).await.unwrap());
+    assert!(!passerelle_store::demo::load(&store).await.unwrap());
+    store.pool().close().await;
+}
+
+#[tokio::test]
+async fn story_on_sqlite() {
+    story(sqlite_store().await).await;
+}
+
+#[tokio::test]
+async fn story_on_postgres() {
+    story(postgres_store().await).await;
+}
