@@ -111,7 +111,7 @@ pub struct Pathway {
 }
 
 /// Dates must lie in the years the calendar knows, which also keeps all date arithmetic in range.
-fn check_date(date: Date, field: &str) -> Result<Date, Invalid> {
+fn check_date(date: Date) -> Result<Date, Invalid> {
     if holidays::YEARS.contains(&date.year()) {
         Ok(date)
     } else {
@@ -122,14 +122,13 @@ fn check_date(date: Date, field: &str) -> Result<Date, Invalid> {
                 holidays::YEARS.start(),
                 holidays::YEARS.end()
             ),
-        )
-        .on(field))
+        ))
     }
 }
 
 impl Pathway {
     pub fn new(siae_kind: SiaeKind, person: PersonFacts) -> Result<Self, Invalid> {
-        check_date(person.birth_date, "person.birth_date")?;
+        check_date(person.birth_date).map_err(|e| e.on("person.birth_date"))?;
         Ok(Self {
             siae_kind,
             person,
@@ -147,7 +146,7 @@ impl Pathway {
     pub fn apply(&mut self, event: &PathwayEvent) -> Result<&EventOutcome, Invalid> {
         let index = self.outcomes.len();
         for date in event.dates() {
-            check_date(date, &format!("events[{index}]"))?;
+            check_date(date).map_err(|e| e.on(format!("events[{index}]")))?;
         }
         let verdict = match (event, self.approval.as_mut()) {
             (PathwayEvent::Hiring { date, waiver }, _) => self.hire(*date, *waiver),
@@ -255,7 +254,7 @@ impl Pathway {
 
     /// The latest approval as of `as_of`, with every event's outcome.
     pub fn report(&self, as_of: Date) -> Result<PathwayReport, Invalid> {
-        check_date(as_of, "as_of")?;
+        check_date(as_of).map_err(|e| e.on("as_of"))?;
         let approval = self.approval.as_ref().ok_or_else(|| {
             Invalid::new(
                 "no_hiring",
