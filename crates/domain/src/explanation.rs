@@ -24,3 +24,35 @@ impl Explanation {
         }
     }
 }
+
+/// A whole number as French text writes it, thousands set apart by a narrow no-break space: "1 095".
+pub fn french_number(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::from(if n < 0 { "-" } else { "" });
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{202F}');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_french() {
+        assert_eq!(french_number(0), "0");
+        assert_eq!(french_number(365), "365");
+        assert_eq!(french_number(1_095), "1\u{202F}095");
+        assert_eq!(french_number(-3_650_000), "-3\u{202F}650\u{202F}000");
+    }
+
+    #[test]
+    fn messages_cite_their_source() {
+        let e = Explanation::new("x", "Refusé.", "Code du travail, art. R5132-1-8");
+        assert_eq!(e.message, "Refusé (Code du travail, art. R5132-1-8).");
+    }
+}

@@ -131,39 +131,50 @@ impl Diagnosis {
         let (level_1, level_2): (Vec<Criterion>, Vec<Criterion>) =
             criteria.iter().partition(|c| c.level() == Level::One);
         let needed = level_2_needed(self.siae_kind);
-        let decision = match self.author {
-            DiagnosisAuthor::AuthorizedPrescriber => Explanation::new(
-                "prescriber_diagnosis",
-                "Diagnostic d'un prescripteur habilité : aucun nombre minimal de critères n'est exigé",
-                "Code du travail, art. L5132-3",
-            ),
-            DiagnosisAuthor::Employer if !level_1.is_empty() => Explanation::new(
-                "level_1_criterion",
-                format!("Critère de niveau 1 ({}) : un seul suffit", labels(&level_1)),
-                CRITERIA_SOURCE,
-            ),
-            DiagnosisAuthor::Employer if level_2.len() >= needed => Explanation::new(
-                "level_2_criteria",
-                format!(
-                    "{} critères de niveau 2 ({}) pour {needed} exigés en {}",
-                    level_2.len(),
-                    labels(&level_2),
-                    self.siae_kind.acronym()
+        let (eligible, decision) = match self.author {
+            DiagnosisAuthor::AuthorizedPrescriber => (
+                true,
+                Explanation::new(
+                    "prescriber_diagnosis",
+                    "Diagnostic d'un prescripteur habilité : aucun nombre minimal de critères n'est exigé",
+                    "Code du travail, art. L5132-3",
                 ),
-                CRITERIA_SOURCE,
             ),
-            DiagnosisAuthor::Employer => Explanation::new(
-                "not_enough_criteria",
-                format!(
-                    "Non éligible : sans critère de niveau 1, il faut {needed} critères de niveau 2 en {} et {} sont \
-                     justifiés",
-                    self.siae_kind.acronym(),
-                    level_2.len()
+            DiagnosisAuthor::Employer if !level_1.is_empty() => (
+                true,
+                Explanation::new(
+                    "level_1_criterion",
+                    format!("Critère de niveau 1 ({}) : un seul suffit", labels(&level_1)),
+                    CRITERIA_SOURCE,
                 ),
-                CRITERIA_SOURCE,
+            ),
+            DiagnosisAuthor::Employer if level_2.len() >= needed => (
+                true,
+                Explanation::new(
+                    "level_2_criteria",
+                    format!(
+                        "{} critères de niveau 2 ({}) pour {needed} exigés en {}",
+                        level_2.len(),
+                        labels(&level_2),
+                        self.siae_kind.acronym()
+                    ),
+                    CRITERIA_SOURCE,
+                ),
+            ),
+            DiagnosisAuthor::Employer => (
+                false,
+                Explanation::new(
+                    "not_enough_criteria",
+                    format!(
+                        "Non éligible : sans critère de niveau 1, il faut {needed} critères de niveau 2 en {} et {} sont \
+                         justifiés",
+                        self.siae_kind.acronym(),
+                        level_2.len()
+                    ),
+                    CRITERIA_SOURCE,
+                ),
             ),
         };
-        let eligible = decision.code != "not_enough_criteria";
         let (expires_on, validity) = match self.author {
             DiagnosisAuthor::AuthorizedPrescriber => (add_months(self.date, 6), "6 mois pour un prescripteur habilité"),
             DiagnosisAuthor::Employer => (add_days(self.date, 92), "92 jours pour un employeur"),

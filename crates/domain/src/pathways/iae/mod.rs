@@ -10,7 +10,9 @@ pub mod suspension;
 
 pub use approval::{Approval, Period, Regime, Status};
 pub use eligibility::{Criterion, Diagnosis, DiagnosisAuthor, Eligibility};
-pub use pathway::{EventOutcome, PathwayEvent, PathwayInput, PathwayReport, PersonFacts, RequestReport, evaluate};
+pub use pathway::{
+    EventOutcome, Pathway, PathwayEvent, PathwayInput, PathwayReport, PersonFacts, RequestReport, evaluate,
+};
 
 use serde::{Deserialize, Serialize};
 

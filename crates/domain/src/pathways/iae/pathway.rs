@@ -7,7 +7,7 @@ use super::approval::{Approval, Period, Regime, Status};
 use super::prolongation::{self, ProlongationReason};
 use super::suspension::{self, SuspensionReason};
 use crate::calendar::{french_date, holidays};
-use crate::explanation::Explanation;
+use crate::explanation::{Explanation, french_number};
 use crate::invalid::Invalid;
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -191,9 +191,10 @@ impl Pathway {
                 Some(removed) => Explanation::new(
                     "suspension_ended_by_hiring",
                     format!(
-                        "Embauche acceptée : elle met fin à la suspension la veille, le {} ; la fin revient de {removed} \
+                        "Embauche acceptée : elle met fin à la suspension la veille, le {} ; la fin revient de {} \
                          jours, au {}",
                         french_date(date.previous_day().unwrap_or(date)),
+                        french_number(removed),
                         french_date(approval.end)
                     ),
                     PLATFORM,

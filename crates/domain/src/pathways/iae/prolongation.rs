@@ -5,7 +5,7 @@ use super::SiaeKind;
 use super::approval::{Approval, Period};
 use super::pathway::PersonFacts;
 use crate::calendar::{add_days, add_years, french_date};
-use crate::explanation::Explanation;
+use crate::explanation::{Explanation, french_number};
 use serde::{Deserialize, Serialize};
 
 const LAW: &str = "Code du travail, art. R5132-1-8";
@@ -152,8 +152,9 @@ pub fn prolong(
         return refuse(
             "prolongation_too_long",
             format!(
-                "pour le motif « {label} », une décision accorde au plus {} jours ; {days} sont demandés",
-                reason.max_days()
+                "pour le motif « {label} », une décision accorde au plus {} jours ; {} sont demandés",
+                french_number(reason.max_days()),
+                french_number(days)
             ),
             LAW_AND_PLATFORM,
         );
@@ -163,8 +164,10 @@ pub fn prolong(
         return refuse(
             "prolongation_cap_exceeded",
             format!(
-                "pour le motif « {label} », le plafond cumulé des prolongations est de {cap} jours ; {total} seraient \
-                 atteints"
+                "pour le motif « {label} », le plafond cumulé des prolongations est de {} jours ; {} seraient \
+                 atteints",
+                french_number(cap),
+                french_number(total)
             ),
             LAW_AND_PLATFORM,
         );
@@ -174,7 +177,8 @@ pub fn prolong(
     Ok(Explanation::new(
         "prolongation_accepted",
         format!(
-            "Prolongation acceptée ({label}) : {days} jours, jusqu'au {} inclus",
+            "Prolongation acceptée ({label}) : {} jours, jusqu'au {} inclus",
+            french_number(days),
             french_date(period.to)
         ),
         LAW,

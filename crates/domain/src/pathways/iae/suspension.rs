@@ -3,7 +3,7 @@
 use super::SiaeKind;
 use super::approval::{Approval, Period};
 use crate::calendar::{add_days, add_months, french_date};
-use crate::explanation::Explanation;
+use crate::explanation::{Explanation, french_number};
 use serde::{Deserialize, Serialize};
 
 const LAW: &str = "Code du travail, art. R5132-1-3";
@@ -97,7 +97,7 @@ pub fn suspend(
         "suspension_accepted",
         format!(
             "Suspension acceptée du {from} au {to} ({} jours) : la fin est repoussée au {}",
-            period.days(),
+            french_number(period.days()),
             french_date(approval.end)
         ),
         LAW,
