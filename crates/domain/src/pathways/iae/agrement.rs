@@ -3,7 +3,7 @@
 //! refusal only with its motive (RULES.md 1.1).
 
 use super::SiaeKind;
-use super::approval::{Approval, PASS_IAE_FROM, Regime};
+use super::approval::{PASS_IAE_FROM, Regime};
 use crate::calendar::{Territory, french_date, nth_working_day_after};
 use crate::explanation::Explanation;
 use serde::{Deserialize, Serialize};
@@ -66,8 +66,9 @@ pub fn answer_days(kind: SiaeKind) -> u32 {
     if kind == SiaeKind::Etti { 2 } else { 5 }
 }
 
-fn abolished(date: Date, approval: &Approval) -> Option<Explanation> {
-    (approval.regime == Regime::PassIae || date >= PASS_IAE_FROM).then(|| {
+/// `regime` is the current approval's, `None` before the first hiring.
+fn abolished(date: Date, regime: Option<Regime>) -> Option<Explanation> {
+    (regime == Some(Regime::PassIae) || date >= PASS_IAE_FROM).then(|| {
         Explanation::new(
             "agrement_abolished",
             format!(
@@ -79,22 +80,23 @@ fn abolished(date: Date, approval: &Approval) -> Option<Explanation> {
     })
 }
 
-/// Records a request received on `date`; its deadline is counted in mainland working days, the input
-/// giving no department.
+/// Records a request received on `date` among `requests`, those of the approval under `regime`; its
+/// deadline is counted in mainland working days, the input giving no department.
 pub fn receive(
-    approval: &mut Approval,
+    requests: &mut Vec<Request>,
+    regime: Option<Regime>,
     event_index: usize,
     date: Date,
     kind: RequestKind,
     siae: SiaeKind,
 ) -> Result<Explanation, Explanation> {
-    if let Some(refusal) = abolished(date, approval) {
+    if let Some(refusal) = abolished(date, regime) {
         return Err(refusal);
     }
     let days = answer_days(siae);
     // Dates are checked to lie in the calendar's years before reaching the rules.
     let deadline = nth_working_day_after(date, days, Territory::Mainland).unwrap_or(Date::MAX);
-    approval.requests.push(Request {
+    requests.push(Request {
         event_index,
         kind,
         date,
@@ -116,12 +118,13 @@ pub fn receive(
 /// Records a decision dated `date`: it answers the oldest request still open on that day (received on or
 /// before it, deadline not passed).
 pub fn decide(
-    approval: &mut Approval,
+    requests: &mut [Request],
+    regime: Option<Regime>,
     date: Date,
     decision: Decision,
     motive: Option<&str>,
 ) -> Result<Explanation, Explanation> {
-    if let Some(refusal) = abolished(date, approval) {
+    if let Some(refusal) = abolished(date, regime) {
         return Err(refusal);
     }
     if decision == Decision::Refused && motive.is_none_or(|m| m.trim().is_empty()) {
@@ -131,8 +134,7 @@ pub fn decide(
             SOURCE,
         ));
     }
-    let Some(request) = approval
-        .requests
+    let Some(request) = requests
         .iter_mut()
         .find(|r| r.decision.is_none() && r.date <= date && date <= r.deadline)
     else {
@@ -174,9 +176,17 @@ mod tests {
     #[case::over_easter(date!(2019-04-18), SiaeKind::Ei, date!(2019-04-26))] // Easter Monday 2019-04-22
     #[case::over_christmas(date!(2020-12-23), SiaeKind::Ai, date!(2020-12-31))]
     fn deadlines(#[case] received: Date, #[case] kind: SiaeKind, #[case] deadline: Date) {
-        let mut approval = Approval::begin(date!(2019 - 01 - 07));
-        receive(&mut approval, 1, received, RequestKind::Prolongation, kind).unwrap();
-        assert_eq!(approval.requests[0].deadline, deadline);
+        let mut requests = Vec::new();
+        receive(
+            &mut requests,
+            Some(Regime::Agrement),
+            1,
+            received,
+            RequestKind::Prolongation,
+            kind,
+        )
+        .unwrap();
+        assert_eq!(requests[0].deadline, deadline);
     }
 
     #[rstest]
@@ -193,9 +203,11 @@ mod tests {
         #[case] outcome: Outcome,
         #[case] refused: Option<&str>,
     ) {
-        let mut approval = Approval::begin(date!(2019 - 03 - 04));
+        let mut requests = Vec::new();
+        let regime = Some(Regime::Agrement);
         receive(
-            &mut approval,
+            &mut requests,
+            regime,
             1,
             date!(2019 - 03 - 04),
             RequestKind::Initial,
@@ -203,25 +215,40 @@ mod tests {
         )
         .unwrap();
         if let Some((date, decision, motive)) = decision {
-            let verdict = decide(&mut approval, date, decision, motive);
+            let verdict = decide(&mut requests, regime, date, decision, motive);
             assert_eq!(verdict.err().map(|e| e.code), refused);
         }
-        assert_eq!(approval.requests[0].outcome(as_of), outcome);
+        assert_eq!(requests[0].outcome(as_of), outcome);
     }
 
     #[test]
     fn no_agrement_under_the_pass_iae() {
-        let mut approval = Approval::begin(date!(2022 - 01 - 03));
+        let mut requests = Vec::new();
         let verdict = receive(
-            &mut approval,
+            &mut requests,
+            Some(Regime::PassIae),
             1,
-            date!(2022 - 01 - 03),
+            date!(2021 - 11 - 30),
             RequestKind::Initial,
             SiaeKind::Aci,
         );
         assert_eq!(verdict.unwrap_err().code, "agrement_abolished");
-        let mut approval = Approval::begin(date!(2021 - 06 - 01));
-        let verdict = decide(&mut approval, date!(2021 - 12 - 02), Decision::Granted, None);
+        let verdict = receive(
+            &mut requests,
+            None,
+            1,
+            date!(2021 - 12 - 01),
+            RequestKind::Initial,
+            SiaeKind::Aci,
+        );
+        assert_eq!(verdict.unwrap_err().code, "agrement_abolished");
+        let verdict = decide(
+            &mut requests,
+            Some(Regime::Agrement),
+            date!(2021 - 12 - 02),
+            Decision::Granted,
+            None,
+        );
         assert_eq!(verdict.unwrap_err().code, "agrement_abolished");
     }
 }

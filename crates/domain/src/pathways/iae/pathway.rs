@@ -2,7 +2,7 @@
 //! and the latest approval is reported as of a date (issue 3, `passerelle rules pathway`).
 
 use super::SiaeKind;
-use super::agrement::{self, Decision, Outcome, RequestKind};
+use super::agrement::{self, Decision, Outcome, Request, RequestKind};
 use super::approval::{Approval, Period, Regime, Status};
 use super::prolongation::{self, ProlongationReason};
 use super::suspension::{self, SuspensionReason};
@@ -107,6 +107,8 @@ pub struct Pathway {
     siae_kind: SiaeKind,
     person: PersonFacts,
     approval: Option<Approval>,
+    /// Agrément requests received before the first hiring: the approval it opens takes them.
+    early_requests: Vec<Request>,
     outcomes: Vec<EventOutcome>,
 }
 
@@ -133,6 +135,7 @@ impl Pathway {
             siae_kind,
             person,
             approval: None,
+            early_requests: Vec::new(),
             outcomes: Vec::new(),
         })
     }
@@ -148,26 +151,34 @@ impl Pathway {
         for date in event.dates() {
             check_date(date).map_err(|e| e.on(format!("events[{index}]")))?;
         }
-        let verdict = match (event, self.approval.as_mut()) {
-            (PathwayEvent::Hiring { date, waiver }, _) => self.hire(*date, *waiver),
-            (_, None) => Err(Explanation::new(
+        let kind = self.siae_kind;
+        let no_approval = || {
+            Err(Explanation::new(
                 "no_approval",
                 "Événement refusé : aucune embauche n'a encore ouvert d'agrément ni de PASS IAE",
                 PLATFORM,
-            )),
-            (PathwayEvent::Suspension { from, to, reason }, Some(approval)) => {
-                let period = Period { from: *from, to: *to };
-                suspension::suspend(approval, period, *reason, self.siae_kind)
+            ))
+        };
+        let verdict = match event {
+            PathwayEvent::Hiring { date, waiver } => self.hire(*date, *waiver),
+            PathwayEvent::Suspension { from, to, reason } => match self.approval.as_mut() {
+                Some(approval) => suspension::suspend(approval, Period { from: *from, to: *to }, *reason, kind),
+                None => no_approval(),
+            },
+            PathwayEvent::Prolongation { from, to, reason } => match self.approval.as_mut() {
+                Some(approval) => {
+                    let period = Period { from: *from, to: *to };
+                    prolongation::prolong(approval, period, *reason, kind, &self.person)
+                }
+                None => no_approval(),
+            },
+            PathwayEvent::AgrementRequest { date, request } => {
+                let (requests, regime) = self.requests();
+                agrement::receive(requests, regime, index, *date, *request, kind)
             }
-            (PathwayEvent::Prolongation { from, to, reason }, Some(approval)) => {
-                let period = Period { from: *from, to: *to };
-                prolongation::prolong(approval, period, *reason, self.siae_kind, &self.person)
-            }
-            (PathwayEvent::AgrementRequest { date, request }, Some(approval)) => {
-                agrement::receive(approval, index, *date, *request, self.siae_kind)
-            }
-            (PathwayEvent::AgrementDecision { date, decision, motive }, Some(approval)) => {
-                agrement::decide(approval, *date, *decision, motive.as_deref())
+            PathwayEvent::AgrementDecision { date, decision, motive } => {
+                let (requests, regime) = self.requests();
+                agrement::decide(requests, regime, *date, *decision, motive.as_deref())
             }
         };
         let (accepted, explanation) = match verdict {
@@ -180,6 +191,14 @@ impl Pathway {
             explanation,
         });
         Ok(&self.outcomes[index])
+    }
+
+    /// The agrément requests of the current approval and its regime; before the first hiring, the early ones.
+    fn requests(&mut self) -> (&mut Vec<Request>, Option<Regime>) {
+        match self.approval.as_mut() {
+            Some(approval) => (&mut approval.requests, Some(approval.regime)),
+            None => (&mut self.early_requests, None),
+        }
     }
 
     fn hire(&mut self, date: Date, waiver: bool) -> Result<Explanation, Explanation> {
@@ -237,6 +256,7 @@ impl Pathway {
     /// Opens a new approval with a hiring on `start`; `waived` completes the sentence.
     fn open(&mut self, start: Date, code: &'static str, waived: &str) -> Explanation {
         let approval = self.approval.insert(Approval::begin(start));
+        approval.requests = std::mem::take(&mut self.early_requests);
         let source = match approval.regime {
             Regime::PassIae => "décret 2021-1128 ; 730 jours sur la plateforme Les emplois de l'inclusion",
             Regime::Agrement => "décret 99-106 : 24 mois à compter de la première embauche",
@@ -382,8 +402,8 @@ mod tests {
             "ETTI",
             json!([
                 {"kind":"suspension","from":"2019-06-01","to":"2019-06-30","reason":"contract_broken"},
-                {"kind":"hiring","date":"2019-03-04"},
                 {"kind":"agrement_request","date":"2019-03-04","request":"initial"},
+                {"kind":"hiring","date":"2019-03-04"},
                 {"kind":"agrement_decision","date":"2019-03-05","decision":"refused"},
                 {"kind":"agrement_request","date":"2019-09-02","request":"suspension"},
                 {"kind":"agrement_decision","date":"2019-09-03","decision":"granted"},
@@ -400,8 +420,8 @@ mod tests {
             codes(&report),
             [
                 (false, "no_approval"),
-                (true, "approval_started"),
                 (true, "agrement_request_received"),
+                (true, "approval_started"),
                 (false, "refusal_without_motive"),
                 (true, "agrement_request_received"),
                 (true, "agrement_decided"),
@@ -415,7 +435,7 @@ mod tests {
         assert_eq!(
             requests,
             [
-                (2, date!(2019 - 03 - 06), Outcome::Tacit),
+                (1, date!(2019 - 03 - 06), Outcome::Tacit),
                 (4, date!(2019 - 09 - 04), Outcome::Granted)
             ]
         );
