@@ -14,12 +14,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use time::Date;
 
+/// Values are taken as text (hyphens allowed) and checked here, so that a bad one gets the JSON error of the
+/// contract rather than clap's usage message.
 #[derive(clap::Subcommand)]
 pub enum RulesCommand {
     /// Jours fériés d'une année, triés par date : [{"date","name"}].
     Holidays {
         /// Année, de 1900 à 2200.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         year: String,
         /// Département (57, 974...) ; métropole hors Alsace-Moselle par défaut.
         #[arg(long)]
@@ -28,10 +30,10 @@ pub enum RulesCommand {
     /// Le N-ième jour ouvré strictement après une date : {"date"}.
     WorkingDays {
         /// Date de départ, AAAA-MM-JJ.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         from: String,
         /// Nombre de jours ouvrés, 1 ou plus.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         days: String,
         /// Département (57, 974...) ; métropole hors Alsace-Moselle par défaut.
         #[arg(long)]

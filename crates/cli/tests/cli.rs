@@ -87,6 +87,7 @@ fn working_days() {
     assert_eq!(nth("2025-04-17", "1", Some("67")).stdout, json!({"date": "2025-04-22"}));
     assert_eq!(nth("2025-03-10", "5", None).stdout, json!({"date": "2025-03-17"}));
     assert_invalid(&nth("2025-04-17", "0", None), "days_invalid");
+    assert_invalid(&nth("2025-04-17", "-1", None), "days_invalid");
     assert_invalid(&nth("2025-02-30", "1", None), "date_invalid");
     assert_invalid(&nth("17/04/2025", "1", None), "date_invalid");
 }

@@ -124,6 +124,23 @@ pub fn holidays(year: i32, territory: Territory) -> Result<Vec<Holiday>, Invalid
     Ok(list)
 }
 
+/// `date` itself when its year is one the calendar knows: rules that count days require it, which also keeps
+/// their date arithmetic far from the limits of `time`.
+pub fn check_year(date: Date) -> Result<Date, Invalid> {
+    if YEARS.contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(Invalid::new(
+            "date_out_of_range",
+            format!(
+                "La date {date} est hors des années traitées ({} à {}).",
+                YEARS.start(),
+                YEARS.end()
+            ),
+        ))
+    }
+}
+
 /// Whether `date` is a public holiday in `territory`; dates outside [`YEARS`] have none.
 pub fn is_holiday(date: Date, territory: Territory) -> bool {
     holidays(date.year(), territory).is_ok_and(|list| list.iter().any(|h| h.date == date))

@@ -4,7 +4,7 @@
 pub mod holidays;
 pub mod working_days;
 
-pub use holidays::{Holiday, Territory, holidays};
+pub use holidays::{Holiday, Territory, check_year, holidays};
 pub use working_days::{is_working_day, nth_working_day_after};
 
 use time::{Date, Duration, Month};

@@ -2,7 +2,7 @@
 //! and how long a diagnosis stays valid (RULES.md 1.6).
 
 use super::SiaeKind;
-use crate::calendar::{add_days, add_months, french_date};
+use crate::calendar::{add_days, add_months, check_year, french_date};
 use crate::explanation::Explanation;
 use crate::invalid::Invalid;
 use serde::{Deserialize, Serialize};
@@ -111,6 +111,7 @@ fn labels(criteria: &[Criterion]) -> String {
 impl Diagnosis {
     /// Decides eligibility; exclusive criteria together are invalid input, not a refusal.
     pub fn assess(&self) -> Result<Eligibility, Invalid> {
+        check_year(self.date).map_err(|e| e.on("date"))?;
         let mut criteria = self.criteria.clone();
         criteria.sort();
         criteria.dedup();
@@ -254,6 +255,17 @@ mod tests {
             criteria: vec![Rsa],
         };
         assert_eq!(diagnosis.assess().unwrap().expires_on, expires_on);
+    }
+
+    #[test]
+    fn dates_outside_the_calendar_are_invalid() {
+        let diagnosis = Diagnosis {
+            date: date!(9999 - 12 - 31),
+            siae_kind: SiaeKind::Aci,
+            author: AuthorizedPrescriber,
+            criteria: vec![],
+        };
+        assert_eq!(diagnosis.assess().unwrap_err().code, "date_out_of_range");
     }
 
     #[rstest]

@@ -6,7 +6,7 @@ use super::agrement::{self, Decision, Outcome, Request, RequestKind};
 use super::approval::{Approval, Period, Regime, Status};
 use super::prolongation::{self, ProlongationReason};
 use super::suspension::{self, SuspensionReason};
-use crate::calendar::{french_date, holidays};
+use crate::calendar::{check_year, french_date};
 use crate::explanation::{Explanation, french_number};
 use crate::invalid::Invalid;
 use serde::{Deserialize, Serialize};
@@ -112,25 +112,9 @@ pub struct Pathway {
     outcomes: Vec<EventOutcome>,
 }
 
-/// Dates must lie in the years the calendar knows, which also keeps all date arithmetic in range.
-fn check_date(date: Date) -> Result<Date, Invalid> {
-    if holidays::YEARS.contains(&date.year()) {
-        Ok(date)
-    } else {
-        Err(Invalid::new(
-            "date_out_of_range",
-            format!(
-                "La date {date} est hors des années traitées ({} à {}).",
-                holidays::YEARS.start(),
-                holidays::YEARS.end()
-            ),
-        ))
-    }
-}
-
 impl Pathway {
     pub fn new(siae_kind: SiaeKind, person: PersonFacts) -> Result<Self, Invalid> {
-        check_date(person.birth_date).map_err(|e| e.on("person.birth_date"))?;
+        check_year(person.birth_date).map_err(|e| e.on("person.birth_date"))?;
         Ok(Self {
             siae_kind,
             person,
@@ -149,7 +133,7 @@ impl Pathway {
     pub fn apply(&mut self, event: &PathwayEvent) -> Result<&EventOutcome, Invalid> {
         let index = self.outcomes.len();
         for date in event.dates() {
-            check_date(date).map_err(|e| e.on(format!("events[{index}]")))?;
+            check_year(date).map_err(|e| e.on(format!("events[{index}]")))?;
         }
         let kind = self.siae_kind;
         let no_approval = || {
@@ -275,7 +259,7 @@ impl Pathway {
 
     /// The latest approval as of `as_of`, with every event's outcome.
     pub fn report(&self, as_of: Date) -> Result<PathwayReport, Invalid> {
-        check_date(as_of).map_err(|e| e.on("as_of"))?;
+        check_year(as_of).map_err(|e| e.on("as_of"))?;
         let approval = self.approval.as_ref().ok_or_else(|| {
             Invalid::new(
                 "no_hiring",
