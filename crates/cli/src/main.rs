@@ -2,6 +2,7 @@
 
 mod benefits;
 mod directory;
+mod rules;
 
 use clap::{Parser, Subcommand};
 use passerelle_store::Store;
@@ -30,6 +31,9 @@ enum Command {
     /// Benefits simulator: AAH and prime d'activité, month by month.
     #[command(subcommand)]
     Benefits(benefits::BenefitsCommand),
+    /// Calendar, eligibility and IAE pathway rules, in JSON.
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
 }
 
 /// The commands that work on the database.
@@ -83,6 +87,7 @@ fn main() -> ExitCode {
     // Pure computations need neither a database nor an async runtime.
     let command = match cli.command {
         Command::Benefits(c) => return benefits::run(c),
+        Command::Rules(c) => return rules::run(c),
         Command::Database(c) => c,
     };
     tracing_subscriber::fmt()

@@ -3,7 +3,10 @@
 //! Every rule here is a function of its inputs; storage, clocks and networks live in other crates.
 
 pub mod benefits;
+pub mod calendar;
 pub mod directory;
+pub mod explanation;
 pub mod invalid;
+pub mod pathways;
 pub mod person;
 pub mod text;

@@ -7,7 +7,10 @@ use axum::routing::get;
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    let addr = std::env::args().skip(1).find(|a| a.contains(':')).unwrap_or_else(|| "127.0.0.1:18181".into());
+    let addr = std::env::args()
+        .skip(1)
+        .find(|a| a.contains(':'))
+        .unwrap_or_else(|| "127.0.0.1:18181".into());
     let app = Router::new().route("/", get(|| async { "{\"status\":\"ok\"}" }));
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     eprintln!("baseline on http://{addr}");

@@ -1,0 +1,254 @@
+//! Requests to Pôle emploi for an agrément, until 2021-11-30 (décret 99-106; circulaire DGEFP/DGAS
+//! 2003-24): an answer within 5 working days of receipt (2 for ETTI), tacit acceptance otherwise, and a
+//! refusal only with its motive (RULES.md 1.1).
+
+use super::SiaeKind;
+use super::approval::{PASS_IAE_FROM, Regime};
+use crate::calendar::{Territory, french_date, nth_working_day_after};
+use crate::explanation::Explanation;
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+const SOURCE: &str = "décret 99-106 ; circulaire DGEFP/DGAS 2003-24";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestKind {
+    Initial,
+    /// To another SIAE.
+    Extension,
+    Prolongation,
+    Renewal,
+    Suspension,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Granted,
+    Refused,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Granted,
+    Refused,
+    /// No decision by the deadline: granted.
+    Tacit,
+    Pending,
+}
+
+/// A request received by Pôle emploi and the decision that answered it in time, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// Position of the request among the pathway's events.
+    pub event_index: usize,
+    pub kind: RequestKind,
+    pub date: Date,
+    pub deadline: Date,
+    pub decision: Option<Decision>,
+}
+
+impl Request {
+    pub fn outcome(&self, as_of: Date) -> Outcome {
+        match self.decision {
+            Some(Decision::Granted) => Outcome::Granted,
+            Some(Decision::Refused) => Outcome::Refused,
+            None if as_of > self.deadline => Outcome::Tacit,
+            None => Outcome::Pending,
+        }
+    }
+}
+
+/// Working days Pôle emploi has to answer.
+pub fn answer_days(kind: SiaeKind) -> u32 {
+    if kind == SiaeKind::Etti { 2 } else { 5 }
+}
+
+/// `regime` is the current approval's, `None` before the first hiring.
+fn abolished(date: Date, regime: Option<Regime>) -> Option<Explanation> {
+    (regime == Some(Regime::PassIae) || date >= PASS_IAE_FROM).then(|| {
+        Explanation::new(
+            "agrement_abolished",
+            format!(
+                "L'agrément Pôle emploi n'existe plus depuis le {} : le PASS IAE l'a remplacé",
+                french_date(PASS_IAE_FROM)
+            ),
+            "loi 2020-1577",
+        )
+    })
+}
+
+/// Records a request received on `date` among `requests`, those of the approval under `regime`; its
+/// deadline is counted in mainland working days, the input giving no department.
+pub fn receive(
+    requests: &mut Vec<Request>,
+    regime: Option<Regime>,
+    event_index: usize,
+    date: Date,
+    kind: RequestKind,
+    siae: SiaeKind,
+) -> Result<Explanation, Explanation> {
+    if let Some(refusal) = abolished(date, regime) {
+        return Err(refusal);
+    }
+    let days = answer_days(siae);
+    // Dates are checked to lie in the calendar's years before reaching the rules.
+    let deadline = nth_working_day_after(date, days, Territory::Mainland).unwrap_or(Date::MAX);
+    requests.push(Request {
+        event_index,
+        kind,
+        date,
+        deadline,
+        decision: None,
+    });
+    Ok(Explanation::new(
+        "agrement_request_received",
+        format!(
+            "Demande reçue le {} : Pôle emploi doit répondre dans les {days} jours ouvrés, au plus tard le {} ; sans \
+             réponse, l'agrément est accordé tacitement",
+            french_date(date),
+            french_date(deadline)
+        ),
+        SOURCE,
+    ))
+}
+
+/// Records a decision dated `date`: it answers the oldest request still open on that day (received on or
+/// before it, deadline not passed).
+pub fn decide(
+    requests: &mut [Request],
+    regime: Option<Regime>,
+    date: Date,
+    decision: Decision,
+    motive: Option<&str>,
+) -> Result<Explanation, Explanation> {
+    if let Some(refusal) = abolished(date, regime) {
+        return Err(refusal);
+    }
+    if decision == Decision::Refused && motive.is_none_or(|m| m.trim().is_empty()) {
+        return Err(Explanation::new(
+            "refusal_without_motive",
+            "Refus sans effet : un refus d'agrément doit être motivé par écrit",
+            SOURCE,
+        ));
+    }
+    let Some(request) = requests
+        .iter_mut()
+        .find(|r| r.decision.is_none() && r.date <= date && date <= r.deadline)
+    else {
+        return Err(Explanation::new(
+            "no_pending_request",
+            format!(
+                "Décision sans effet : aucune demande n'attendait de réponse le {} (une demande sans réponse dans le \
+                 délai est accordée tacitement)",
+                french_date(date)
+            ),
+            SOURCE,
+        ));
+    };
+    request.decision = Some(decision);
+    let sentence = match decision {
+        Decision::Granted => "Agrément accordé",
+        Decision::Refused => {
+            "Agrément refusé, avec motif ; la structure peut former un recours écrit auprès du \
+                              directeur de l'agence"
+        }
+    };
+    Ok(Explanation::new(
+        "agrement_decided",
+        format!("{sentence} (demande du {})", french_date(request.date)),
+        SOURCE,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+    use time::macros::date;
+
+    // Circulaire 2003-24: 5 working days after receipt, 2 for ETTI; tacit acceptance after.
+    #[rstest]
+    #[case::aci_monday(date!(2019-03-04), SiaeKind::Aci, date!(2019-03-11))]
+    #[case::etti_friday(date!(2019-03-08), SiaeKind::Etti, date!(2019-03-12))]
+    #[case::over_easter(date!(2019-04-18), SiaeKind::Ei, date!(2019-04-26))] // Easter Monday 2019-04-22
+    #[case::over_christmas(date!(2020-12-23), SiaeKind::Ai, date!(2020-12-31))]
+    fn deadlines(#[case] received: Date, #[case] kind: SiaeKind, #[case] deadline: Date) {
+        let mut requests = Vec::new();
+        receive(
+            &mut requests,
+            Some(Regime::Agrement),
+            1,
+            received,
+            RequestKind::Prolongation,
+            kind,
+        )
+        .unwrap();
+        assert_eq!(requests[0].deadline, deadline);
+    }
+
+    #[rstest]
+    #[case::granted_in_time(Some((date!(2019-03-11), Decision::Granted, None)), date!(2019-04-01), Outcome::Granted, None)]
+    #[case::refused_with_motive(Some((date!(2019-03-05), Decision::Refused, Some("incomplet"))), date!(2019-04-01), Outcome::Refused, None)]
+    #[case::refused_without_motive(Some((date!(2019-03-05), Decision::Refused, Some(" "))), date!(2019-04-01), Outcome::Tacit, Some("refusal_without_motive"))]
+    #[case::too_late(Some((date!(2019-03-12), Decision::Refused, Some("incomplet"))), date!(2019-04-01), Outcome::Tacit, Some("no_pending_request"))]
+    #[case::before_the_request(Some((date!(2019-03-01), Decision::Granted, None)), date!(2019-04-01), Outcome::Tacit, Some("no_pending_request"))]
+    #[case::pending(None, date!(2019-03-11), Outcome::Pending, None)]
+    #[case::tacit(None, date!(2019-03-12), Outcome::Tacit, None)]
+    fn outcomes(
+        #[case] decision: Option<(Date, Decision, Option<&str>)>,
+        #[case] as_of: Date,
+        #[case] outcome: Outcome,
+        #[case] refused: Option<&str>,
+    ) {
+        let mut requests = Vec::new();
+        let regime = Some(Regime::Agrement);
+        receive(
+            &mut requests,
+            regime,
+            1,
+            date!(2019 - 03 - 04),
+            RequestKind::Initial,
+            SiaeKind::Aci,
+        )
+        .unwrap();
+        if let Some((date, decision, motive)) = decision {
+            let verdict = decide(&mut requests, regime, date, decision, motive);
+            assert_eq!(verdict.err().map(|e| e.code), refused);
+        }
+        assert_eq!(requests[0].outcome(as_of), outcome);
+    }
+
+    #[test]
+    fn no_agrement_under_the_pass_iae() {
+        let mut requests = Vec::new();
+        let verdict = receive(
+            &mut requests,
+            Some(Regime::PassIae),
+            1,
+            date!(2021 - 11 - 30),
+            RequestKind::Initial,
+            SiaeKind::Aci,
+        );
+        assert_eq!(verdict.unwrap_err().code, "agrement_abolished");
+        let verdict = receive(
+            &mut requests,
+            None,
+            1,
+            date!(2021 - 12 - 01),
+            RequestKind::Initial,
+            SiaeKind::Aci,
+        );
+        assert_eq!(verdict.unwrap_err().code, "agrement_abolished");
+        let verdict = decide(
+            &mut requests,
+            Some(Regime::Agrement),
+            date!(2021 - 12 - 02),
+            Decision::Granted,
+            None,
+        );
+        assert_eq!(verdict.unwrap_err().code, "agrement_abolished");
+    }
+}

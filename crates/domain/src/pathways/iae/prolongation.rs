@@ -1,0 +1,296 @@
+//! Prolonging an approval (R5132-1-8; platform figures in days): who may, for how long, within which
+//! cumulative cap (RULES.md 1.4).
+
+use super::SiaeKind;
+use super::approval::{Approval, Period};
+use super::pathway::PersonFacts;
+use crate::calendar::{add_days, add_years, french_date};
+use crate::explanation::{Explanation, french_number};
+use serde::{Deserialize, Serialize};
+
+const LAW: &str = "Code du travail, art. R5132-1-8";
+const LAW_AND_PLATFORM: &str = "Code du travail, art. R5132-1-8 ; plafonds en jours de la plateforme Les emplois \
+                                de l'inclusion";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProlongationReason {
+    /// CDI signed with a person aged 57 or more.
+    SeniorCdi,
+    /// Training in progress.
+    Training,
+    /// Recognised disabled worker.
+    Rqth,
+    /// Aged 50 or more.
+    #[serde(rename = "senior_50")]
+    Senior50,
+    /// Particular difficulties, ACI and AI only.
+    ParticularDifficulties,
+    /// Closed since 2021-12-01.
+    HealthContext,
+}
+
+impl ProlongationReason {
+    /// Longest prolongation one decision may grant, in days.
+    pub fn max_days(self) -> i64 {
+        match self {
+            Self::SeniorCdi => 3_650,
+            _ => 365,
+        }
+    }
+
+    /// Cap on all prolongations of the approval, this one included, whatever their reason.
+    pub fn cumulative_cap(self) -> Option<i64> {
+        match self {
+            Self::Rqth | Self::ParticularDifficulties => Some(1_095),
+            Self::Senior50 => Some(1_825),
+            Self::SeniorCdi | Self::Training | Self::HealthContext => None,
+        }
+    }
+
+    /// Age the person must have on the prolongation's first day.
+    pub fn minimum_age(self) -> Option<i32> {
+        match self {
+            Self::SeniorCdi => Some(57),
+            Self::Senior50 => Some(50),
+            _ => None,
+        }
+    }
+
+    /// French label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::SeniorCdi => "CDI conclu avec une personne d'au moins 57 ans",
+            Self::Training => "formation en cours",
+            Self::Rqth => "reconnaissance de la qualité de travailleur handicapé",
+            Self::Senior50 => "personne d'au moins 50 ans",
+            Self::ParticularDifficulties => "difficultés particulières",
+            Self::HealthContext => "contexte sanitaire",
+        }
+    }
+}
+
+/// Checks a prolongation over `period` and, when accepted, records it and sets the end to `period.to`.
+pub fn prolong(
+    approval: &mut Approval,
+    period: Period,
+    reason: ProlongationReason,
+    kind: SiaeKind,
+    person: &PersonFacts,
+) -> Result<Explanation, Explanation> {
+    let label = reason.label();
+    let refuse = |code, sentence: String, source| {
+        Err(Explanation::new(
+            code,
+            format!("Prolongation refusée : {sentence}"),
+            source,
+        ))
+    };
+    if reason == ProlongationReason::HealthContext {
+        return refuse(
+            "prolongation_reason_closed",
+            "le motif « contexte sanitaire » est fermé depuis le 1er décembre 2021".into(),
+            "décret 2021-1128",
+        );
+    }
+    if period.to < period.from {
+        return refuse(
+            "prolongation_dates_inverted",
+            format!(
+                "elle finit le {}, avant de commencer le {}",
+                french_date(period.to),
+                french_date(period.from)
+            ),
+            LAW,
+        );
+    }
+    let expected_from = add_days(approval.end, 1);
+    if period.from != expected_from {
+        return refuse(
+            "prolongation_start",
+            format!(
+                "elle doit commencer le lendemain de la fin actuelle, le {}, et non le {}",
+                french_date(expected_from),
+                french_date(period.from)
+            ),
+            LAW,
+        );
+    }
+    if reason == ProlongationReason::ParticularDifficulties && !matches!(kind, SiaeKind::Aci | SiaeKind::Ai) {
+        return refuse(
+            "prolongation_reason_not_allowed",
+            format!(
+                "le motif « {label} » est réservé aux ACI et aux AI, pas aux {}",
+                kind.acronym()
+            ),
+            LAW,
+        );
+    }
+    if let Some(age) = reason.minimum_age() {
+        let birthday = add_years(person.birth_date, age);
+        if birthday > period.from {
+            return refuse(
+                "age_requirement",
+                format!(
+                    "le motif « {label} » demande {age} ans le {} ; la personne les aura le {}",
+                    french_date(period.from),
+                    french_date(birthday)
+                ),
+                LAW,
+            );
+        }
+    }
+    if reason == ProlongationReason::Rqth && !person.rqth {
+        return refuse(
+            "rqth_required",
+            format!("le motif « {label} » demande une RQTH, que la personne n'a pas"),
+            LAW,
+        );
+    }
+    let days = period.days();
+    if days > reason.max_days() {
+        return refuse(
+            "prolongation_too_long",
+            format!(
+                "pour le motif « {label} », une décision accorde au plus {} jours ; {} sont demandés",
+                french_number(reason.max_days()),
+                french_number(days)
+            ),
+            LAW_AND_PLATFORM,
+        );
+    }
+    let total = approval.prolonged_days() + days;
+    if let Some(cap) = reason.cumulative_cap().filter(|cap| total > *cap) {
+        return refuse(
+            "prolongation_cap_exceeded",
+            format!(
+                "pour le motif « {label} », le plafond cumulé des prolongations est de {} jours ; {} seraient \
+                 atteints",
+                french_number(cap),
+                french_number(total)
+            ),
+            LAW_AND_PLATFORM,
+        );
+    }
+    approval.prolongations.push(period);
+    approval.end = period.to;
+    Ok(Explanation::new(
+        "prolongation_accepted",
+        format!(
+            "Prolongation acceptée ({label}) : {} jours, jusqu'au {} inclus",
+            french_number(days),
+            french_date(period.to)
+        ),
+        LAW,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ProlongationReason::*;
+    use rstest::rstest;
+    use time::Date;
+    use time::macros::date;
+
+    const ALREADY_PROLONGED: i64 = 730;
+
+    /// A PASS from 2022-01-03 (end 2024-01-02), already prolonged by two years of training: ends 2026-01-01.
+    fn approval() -> Approval {
+        let mut approval = Approval::begin(date!(2022 - 01 - 03));
+        let training = Period {
+            from: date!(2024 - 01 - 03),
+            to: date!(2025 - 01 - 01),
+        };
+        let person = PersonFacts {
+            birth_date: date!(1990 - 01 - 01),
+            rqth: false,
+        };
+        prolong(&mut approval, training, Training, SiaeKind::Aci, &person).unwrap();
+        let training = Period {
+            from: date!(2025 - 01 - 02),
+            to: date!(2026 - 01 - 01),
+        };
+        prolong(&mut approval, training, Training, SiaeKind::Aci, &person).unwrap();
+        assert_eq!(approval.prolonged_days(), ALREADY_PROLONGED);
+        approval
+    }
+
+    // R5132-1-8 and the platform: max per decision 3,650 days (senior CDI) or 365; caps over all
+    // prolongations 1,095 days (RQTH, particular difficulties) and 1,825 (50+); ages on the first day.
+    #[rstest]
+    #[case::training(Training, 365, SiaeKind::Ei, date!(1990-01-01), false, None)]
+    #[case::training_too_long(Training, 366, SiaeKind::Ei, date!(1990-01-01), false, Some("prolongation_too_long"))]
+    #[case::rqth_within_cap(Rqth, 365, SiaeKind::Ei, date!(1990-01-01), true, None)]
+    #[case::rqth_over_a_year(Rqth, 366, SiaeKind::Ei, date!(1990-01-01), true, Some("prolongation_too_long"))]
+    #[case::rqth_without_rqth(Rqth, 30, SiaeKind::Ei, date!(1990-01-01), false, Some("rqth_required"))]
+    #[case::senior_50(Senior50, 365, SiaeKind::Ei, date!(1976-01-02), false, None)]
+    #[case::senior_49(Senior50, 365, SiaeKind::Ei, date!(1976-01-03), false, Some("age_requirement"))]
+    #[case::senior_cdi_ten_years(SeniorCdi, 3_650, SiaeKind::Etti, date!(1969-01-02), false, None)]
+    #[case::senior_cdi_56(SeniorCdi, 30, SiaeKind::Etti, date!(1969-01-03), false, Some("age_requirement"))]
+    #[case::senior_cdi_too_long(SeniorCdi, 3_651, SiaeKind::Etti, date!(1960-01-01), false, Some("prolongation_too_long"))]
+    #[case::difficulties_in_ai(ParticularDifficulties, 365, SiaeKind::Ai, date!(1990-01-01), false, None)]
+    #[case::difficulties_in_ei(ParticularDifficulties, 30, SiaeKind::Ei, date!(1990-01-01), false, Some("prolongation_reason_not_allowed"))]
+    #[case::health_context(HealthContext, 30, SiaeKind::Aci, date!(1990-01-01), false, Some("prolongation_reason_closed"))]
+    fn one_decision(
+        #[case] reason: ProlongationReason,
+        #[case] days: i64,
+        #[case] kind: SiaeKind,
+        #[case] birth_date: Date,
+        #[case] rqth: bool,
+        #[case] refused: Option<&str>,
+    ) {
+        let mut approval = approval();
+        let period = Period {
+            from: date!(2026 - 01 - 02),
+            to: add_days(date!(2026 - 01 - 02), days - 1),
+        };
+        let verdict = prolong(&mut approval, period, reason, kind, &PersonFacts { birth_date, rqth });
+        match refused {
+            None => assert_eq!(approval.end, period.to, "{verdict:?}"),
+            Some(code) => assert_eq!(verdict.unwrap_err().code, code),
+        }
+    }
+
+    // The platform sums all prolongations of the PASS, whatever their reason: 730 days of training already.
+    #[rstest]
+    #[case::rqth_reaches_cap(Rqth, 365, None)]
+    #[case::difficulties_then_cap(ParticularDifficulties, 365, None)]
+    #[case::senior_50_far_from_cap(Senior50, 365, None)]
+    fn caps_count_every_reason(#[case] reason: ProlongationReason, #[case] days: i64, #[case] refused: Option<&str>) {
+        let mut approval = approval();
+        let person = PersonFacts {
+            birth_date: date!(1960 - 01 - 01),
+            rqth: true,
+        };
+        let period = Period {
+            from: date!(2026 - 01 - 02),
+            to: add_days(date!(2026 - 01 - 02), days - 1),
+        };
+        let verdict = prolong(&mut approval, period, reason, SiaeKind::Aci, &person);
+        assert_eq!(verdict.err().map(|e| e.code), refused);
+        // A second year would pass 1,095 days for RQTH and difficulties, not 1,825 for 50+.
+        let next = Period {
+            from: add_days(approval.end, 1),
+            to: add_days(approval.end, 365),
+        };
+        let second = prolong(&mut approval, next, reason, SiaeKind::Aci, &person);
+        let expected = (reason != Senior50).then_some("prolongation_cap_exceeded");
+        assert_eq!(second.err().map(|e| e.code), expected);
+    }
+
+    #[test]
+    fn must_start_the_day_after_the_end() {
+        let mut approval = approval();
+        let person = PersonFacts {
+            birth_date: date!(1990 - 01 - 01),
+            rqth: false,
+        };
+        let late = Period {
+            from: date!(2026 - 01 - 03),
+            to: date!(2026 - 06 - 30),
+        };
+        let verdict = prolong(&mut approval, late, Training, SiaeKind::Aci, &person);
+        assert_eq!(verdict.unwrap_err().code, "prolongation_start");
+    }
+}

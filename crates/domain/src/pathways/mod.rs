@@ -1,0 +1,3 @@
+//! A person's route through a scheme and the rules that date and decide its events.
+
+pub mod iae;
