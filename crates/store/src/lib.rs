@@ -9,7 +9,12 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod events;
+pub mod iae_pathway;
+pub mod idempotency;
+pub mod notifications;
+pub mod offers;
 pub mod persons;
+pub mod prescriptions;
 pub mod sql;
 pub mod structures;
 

@@ -3,6 +3,8 @@
 
 pub mod auth;
 pub mod directory;
+pub mod iae;
+pub mod idempotency;
 pub mod persons;
 pub mod reference;
 
@@ -18,7 +20,8 @@ use utoipa_axum::routes;
         Les erreurs ont la forme {\"error\": {\"code\", \"message\"}} ; les codes sont stables (voir docs/api.md)."),
     modifiers(&BearerAuth),
     tags((name = "auth", description = "Connexion"), (name = "reference", description = "Listes de référence"),
-        (name = "directory", description = "Annuaire"), (name = "persons", description = "Personnes accompagnées"))
+        (name = "directory", description = "Annuaire"), (name = "persons", description = "Personnes accompagnées"),
+        (name = "iae", description = "Parcours IAE : offres, diagnostics, prescriptions et fiches navette, PASS IAE"))
 )]
 struct ApiDoc;
 
@@ -56,4 +59,19 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(persons::list_persons, persons::create_person))
         .routes(routes!(persons::get_person, persons::update_person))
         .routes(routes!(persons::add_follower))
+        .routes(routes!(iae::list_offers, iae::create_offer))
+        .routes(routes!(iae::get_offer))
+        .routes(routes!(iae::close_offer))
+        .routes(routes!(iae::open_offer))
+        .routes(routes!(iae::list_diagnoses, iae::create_diagnosis))
+        .routes(routes!(iae::list_prescriptions, iae::create_prescription))
+        .routes(routes!(iae::get_prescription))
+        .routes(routes!(iae::add_step))
+        .routes(routes!(iae::referral_refusals))
+        .routes(routes!(iae::list_notifications))
+        .routes(routes!(iae::read_notifications))
+        .routes(routes!(iae::get_approval))
+        .routes(routes!(iae::suspend))
+        .routes(routes!(iae::request_prolongation))
+        .routes(routes!(iae::decide_prolongation))
 }

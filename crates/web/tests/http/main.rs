@@ -4,6 +4,7 @@ mod access;
 mod bad_input;
 mod browser;
 mod contract;
+mod iae;
 mod pages;
 
 use passerelle_store::Store;
@@ -132,6 +133,14 @@ impl TestApp {
             "persons",
             "person_followers",
             "users",
+            "job_offers",
+            "iae_diagnoses",
+            "prescriptions",
+            "referral_steps",
+            "notifications",
+            "idempotency_keys",
+            "iae_pathway_events",
+            "prolongation_requests",
         ] {
             out.push(self.count(t).await);
         }
@@ -139,7 +148,7 @@ impl TestApp {
         use passerelle_store::sql::{Executor, query};
         let mut db = self.store.pool().clone();
         let n: i64 = db
-            .fetch_one(query("SELECT COUNT(*) AS n FROM events WHERE action NOT LIKE 'session.%' AND action NOT IN ('person.read', 'person.listed')"))
+            .fetch_one(query("SELECT COUNT(*) AS n FROM events WHERE action NOT LIKE 'session.%' AND action NOT LIKE '%.read' AND action NOT LIKE '%.listed'"))
             .await
             .unwrap()
             .get("n")

@@ -4,8 +4,10 @@
 pub mod agrement;
 pub mod approval;
 pub mod eligibility;
+pub mod offer;
 pub mod pathway;
 pub mod prolongation;
+pub mod referral;
 pub mod suspension;
 
 pub use approval::{Approval, Period, Regime, Status};
@@ -14,6 +16,7 @@ pub use pathway::{
     EventOutcome, Pathway, PathwayEvent, PathwayInput, PathwayReport, PersonFacts, RequestReport, evaluate,
 };
 
+use crate::directory::OrganisationKind;
 use serde::{Deserialize, Serialize};
 
 /// The five kinds of SIAE (RULES.md 1.7), written as users and integrators do: `ACI`, `EI`...
@@ -28,6 +31,25 @@ pub enum SiaeKind {
 }
 
 impl SiaeKind {
+    pub const ALL: [SiaeKind; 5] = [Self::Aci, Self::Ei, Self::Eiti, Self::Ai, Self::Etti];
+
+    /// The SIAE kind of an organisation of the directory, if it is an SIAE.
+    pub fn of(kind: OrganisationKind) -> Option<Self> {
+        match kind {
+            OrganisationKind::Aci => Some(Self::Aci),
+            OrganisationKind::Ei => Some(Self::Ei),
+            OrganisationKind::Eiti => Some(Self::Eiti),
+            OrganisationKind::Ai => Some(Self::Ai),
+            OrganisationKind::Etti => Some(Self::Etti),
+            _ => None,
+        }
+    }
+
+    /// From its acronym (`ACI`), as stored.
+    pub fn parse(acronym: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.acronym() == acronym)
+    }
+
     pub fn acronym(self) -> &'static str {
         match self {
             Self::Aci => "ACI",

@@ -1,0 +1,135 @@
+-- IAE pathways (issue 4): offers, diagnoses, prescriptions and their referral sheets, notifications,
+-- idempotency keys, and the events of each person's approval (agrément or PASS IAE).
+
+-- Job offers of an SIAE (seed 004, fiche 4).
+CREATE TABLE job_offers (
+    id BLOB PRIMARY KEY,
+    siae_id BLOB NOT NULL REFERENCES organisations (id),
+    title TEXT NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+    rome_code TEXT CHECK (rome_code IS NULL OR length(rome_code) = 5),
+    place TEXT NOT NULL CHECK (length(place) BETWEEN 1 AND 200),
+    weekly_hours BIGINT CHECK (weekly_hours IS NULL OR weekly_hours BETWEEN 1 AND 48),
+    positions BIGINT NOT NULL CHECK (positions BETWEEN 1 AND 999),
+    prerequisites TEXT,
+    starts_on DATE,
+    ends_on DATE,
+    status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK (ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on)
+);
+CREATE INDEX job_offers_siae ON job_offers (siae_id);
+
+-- Socio-professional diagnoses; eligibility and expiry come from the rules engine.
+CREATE TABLE iae_diagnoses (
+    id BLOB PRIMARY KEY,
+    person_id BLOB NOT NULL REFERENCES persons (id),
+    organisation_id BLOB NOT NULL REFERENCES organisations (id),
+    author_kind TEXT NOT NULL CHECK (author_kind IN ('authorized_prescriber', 'employer')),
+    siae_kind TEXT NOT NULL CHECK (siae_kind IN ('ACI', 'EI', 'EITI', 'AI', 'ETTI')),
+    diagnosed_on DATE NOT NULL,
+    criteria TEXT NOT NULL,
+    eligible BOOLEAN NOT NULL,
+    expires_on DATE NOT NULL,
+    created_at TEXT NOT NULL,
+    CHECK (expires_on > diagnosed_on)
+);
+CREATE INDEX iae_diagnoses_person ON iae_diagnoses (person_id);
+
+-- A prescription and its referral sheet (fiche navette); `status` is the sheet's last step.
+CREATE TABLE prescriptions (
+    id BLOB PRIMARY KEY,
+    person_id BLOB NOT NULL REFERENCES persons (id),
+    prescriber_id BLOB NOT NULL REFERENCES organisations (id),
+    siae_id BLOB NOT NULL REFERENCES organisations (id),
+    offer_id BLOB REFERENCES job_offers (id),
+    diagnosis_id BLOB NOT NULL REFERENCES iae_diagnoses (id),
+    message TEXT NOT NULL CHECK (length(message) BETWEEN 1 AND 4000),
+    -- The person agreed to this prescription being sent to this SIAE (see docs/iae.md).
+    consent_on DATE NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('sent', 'received', 'interview_planned', 'interview_held', 'hired', 'refused', 'withdrawn')),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX prescriptions_person ON prescriptions (person_id);
+CREATE INDEX prescriptions_prescriber ON prescriptions (prescriber_id);
+CREATE INDEX prescriptions_siae ON prescriptions (siae_id);
+
+CREATE TABLE referral_steps (
+    id BLOB PRIMARY KEY,
+    prescription_id BLOB NOT NULL REFERENCES prescriptions (id),
+    status TEXT NOT NULL CHECK (status IN ('sent', 'received', 'interview_planned', 'interview_held', 'hired', 'refused', 'withdrawn')),
+    side TEXT NOT NULL CHECK (side IN ('prescriber', 'siae')),
+    organisation_id BLOB NOT NULL REFERENCES organisations (id),
+    author_label TEXT NOT NULL CHECK (length(author_label) > 0),
+    step_date DATE,
+    motive TEXT,
+    comment TEXT,
+    created_at TEXT NOT NULL,
+    -- Every refusal or withdrawal is motivated (seed 004, fiche action 4).
+    CHECK ((status IN ('refused', 'withdrawn')) = (motive IS NOT NULL)),
+    CHECK (motive IS NULL OR motive <> 'other' OR comment IS NOT NULL)
+);
+CREATE INDEX referral_steps_prescription ON referral_steps (prescription_id);
+
+-- What an organisation is told about (the other side's steps, decisions to take); no e-mail yet.
+CREATE TABLE notifications (
+    id BLOB PRIMARY KEY,
+    organisation_id BLOB NOT NULL REFERENCES organisations (id),
+    subject_type TEXT NOT NULL,
+    subject_id BLOB NOT NULL,
+    message TEXT NOT NULL CHECK (length(message) > 0),
+    link TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    read_at TEXT
+);
+CREATE INDEX notifications_organisation ON notifications (organisation_id, created_at);
+
+-- A retried creation answers the record its key created instead of creating another (issue 4 item 9).
+CREATE TABLE idempotency_keys (
+    user_id BLOB NOT NULL REFERENCES users (id),
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL CHECK (length(key) BETWEEN 1 AND 200),
+    entity_id BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, scope, key)
+);
+
+-- The events of a person's IAE pathway, replayed by the rules engine (`pathways::iae::pathway`); only
+-- events the engine accepted are kept.
+CREATE TABLE iae_pathway_events (
+    id BLOB PRIMARY KEY,
+    person_id BLOB NOT NULL REFERENCES persons (id),
+    seq BIGINT NOT NULL,
+    siae_id BLOB NOT NULL REFERENCES organisations (id),
+    siae_kind TEXT NOT NULL CHECK (siae_kind IN ('ACI', 'EI', 'EITI', 'AI', 'ETTI')),
+    kind TEXT NOT NULL CHECK (kind IN ('hiring', 'suspension', 'prolongation', 'agrement_request', 'agrement_decision')),
+    payload TEXT NOT NULL,
+    explanation TEXT NOT NULL,
+    organisation_id BLOB NOT NULL REFERENCES organisations (id),
+    prescription_id BLOB REFERENCES prescriptions (id),
+    created_at TEXT NOT NULL,
+    UNIQUE (person_id, seq)
+);
+
+-- Prolongations asked by the SIAE that an authorised prescriber must decide (R5132-1-8).
+CREATE TABLE prolongation_requests (
+    id BLOB PRIMARY KEY,
+    person_id BLOB NOT NULL REFERENCES persons (id),
+    siae_id BLOB NOT NULL REFERENCES organisations (id),
+    reason TEXT NOT NULL,
+    starts_on DATE NOT NULL,
+    ends_on DATE NOT NULL,
+    justification TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'refused')),
+    decided_by BLOB REFERENCES organisations (id),
+    refusal_motive TEXT,
+    refusal_comment TEXT,
+    proposed_action TEXT,
+    created_at TEXT NOT NULL,
+    decided_at TEXT,
+    CHECK (ends_on >= starts_on),
+    CHECK ((status = 'refused') = (refusal_motive IS NOT NULL AND proposed_action IS NOT NULL)),
+    CHECK ((status = 'pending') = (decided_by IS NULL))
+);
+CREATE INDEX prolongation_requests_person ON prolongation_requests (person_id);

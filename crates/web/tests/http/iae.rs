@@ -1,0 +1,496 @@
+//! The IAE story through the API, on both databases (issue 4): an SIAE publishes an offer, a prescriber
+//! diagnoses a person and prescribes, the two sides exchange on the referral sheet until the hiring, which
+//! opens the PASS IAE; then a suspension and prolongations with their deciders; every motivated-refusal
+//! path; access rules; idempotent creations.
+
+use crate::{Backend, TestApp, email};
+use reqwest::Method;
+use reqwest::StatusCode as S;
+use serde_json::{Value, json};
+use time::{Duration, OffsetDateTime};
+
+fn today() -> time::Date {
+    OffsetDateTime::now_utc().date()
+}
+
+impl TestApp {
+    /// POST with an `Idempotency-Key`; returns status, the replay header and the body.
+    async fn post_once(&self, token: &str, path: &str, key: &str, body: Value) -> (S, bool, Value) {
+        let r = self
+            .http
+            .post(self.url(path))
+            .bearer_auth(token)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        let replayed = r.headers().get("idempotent-replayed").is_some();
+        (status, replayed, r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn post(&self, token: &str, path: &str, body: Value) -> (S, Value) {
+        self.call(token, Method::POST, path, Some(body)).await
+    }
+
+    /// A refused write: its status and error code, and nothing changed.
+    async fn refused(&self, token: &str, path: &str, body: Value, status: S, code: &str) {
+        let before = self.snapshot().await;
+        let (s, b) = self.post(token, path, body).await;
+        assert_eq!((s, b["error"]["code"].as_str()), (status, Some(code)), "{path}: {b}");
+        assert_eq!(
+            self.snapshot().await,
+            before,
+            "{path}: a refused request changed something"
+        );
+    }
+}
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_owned()
+}
+
+async fn story(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ft = app.token(&email("ft-dijon")).await;
+    let aci = app.token(&email("aci-jardins")).await;
+    let ei = app.token(&email("ei-recyclage")).await;
+    let cap = app.token(&email("cap-emploi")).await;
+    let ft_id = app.org_id("ft-dijon").await;
+    let aci_id = app.org_id("aci-jardins").await;
+    let ei_id = app.org_id("ei-recyclage").await;
+    let ai_id = app.org_id("ai-solidarite").await;
+
+    // 1. The SIAE publishes an offer; a retry with the same key creates nothing more.
+    let offer = json!({"siae_id": aci_id, "title": "Agent de maraîchage", "rome_code": "a1414", "place": "Dijon",
+        "weekly_hours": 26, "positions": 2, "prerequisites": "Goût du travail en extérieur"});
+    let offers_before = app.count("job_offers").await;
+    let (s, replayed, first) = app.post_once(&aci, "/api/v1/offers", "offre-1", offer.clone()).await;
+    assert_eq!(
+        (s, replayed, first["rome_code"].as_str()),
+        (S::CREATED, false, Some("A1414")),
+        "{first}"
+    );
+    let (s, replayed, again) = app.post_once(&aci, "/api/v1/offers", "offre-1", offer.clone()).await;
+    assert_eq!((s, replayed, id(&again)), (S::CREATED, true, id(&first)));
+    assert_eq!(app.count("job_offers").await, offers_before + 1);
+    let offer_id = id(&first);
+    app.refused(
+        &ft,
+        "/api/v1/offers",
+        offer.clone(),
+        S::FORBIDDEN,
+        "not_a_member_of_siae",
+    )
+    .await;
+    app.refused(
+        &aci,
+        "/api/v1/offers",
+        json!({"siae_id": aci_id, "title": "x", "place": "Dijon", "positions": 0}),
+        S::UNPROCESSABLE_ENTITY,
+        "positions_invalid",
+    )
+    .await;
+    let (_, listed) = app.get(&ft, "/api/v1/offers?department=21").await;
+    assert!(listed.as_array().unwrap().iter().any(|o| o["id"] == first["id"]));
+
+    // 2. The prescriber records a person (no general consent to sharing) and diagnoses them.
+    let (s, person) = app
+        .post(
+            &ft,
+            "/api/v1/persons",
+            json!({"organisation_id": ft_id, "first_name": "Léa", "last_name": "Perrin",
+            "birth_date": "1972-03-01", "consent_data_sharing": false}),
+        )
+        .await;
+    assert_eq!(s, S::CREATED);
+    let person_id = id(&person);
+    let diagnoses = format!("/api/v1/persons/{person_id}/diagnoses");
+    app.refused(
+        &ft,
+        &diagnoses,
+        json!({"organisation_id": ft_id, "siae_kind": "ACI", "criteria": ["deld", "detld"]}),
+        S::UNPROCESSABLE_ENTITY,
+        "exclusive_criteria",
+    )
+    .await;
+    let (s, replayed, d) = app
+        .post_once(
+            &ft,
+            &diagnoses,
+            "diag-1",
+            json!({"organisation_id": ft_id, "siae_kind": "ACI", "criteria": ["deld", "th"]}),
+        )
+        .await;
+    assert_eq!(
+        (s, replayed, d["eligible"].as_bool(), d["author"].as_str()),
+        (S::CREATED, false, Some(true), Some("authorized_prescriber")),
+        "{d}"
+    );
+    assert_eq!(d["reasons"][0]["code"], "prescriber_diagnosis");
+    // The SIAE does not know the person yet.
+    assert_eq!(
+        app.get(&aci, &format!("/api/v1/persons/{person_id}")).await.0,
+        S::NOT_FOUND
+    );
+    assert_eq!(app.get(&aci, &diagnoses).await.0, S::NOT_FOUND);
+
+    // 3. The prescription: the person's agreement to this sending is required; an SIAE cannot prescribe to another.
+    let prescription = json!({"prescriber_id": ft_id, "person_id": person_id, "siae_id": aci_id, "offer_id": offer_id,
+        "message": "Mme Perrin souhaite travailler en extérieur.", "person_consent": true});
+    let mut no_consent = prescription.clone();
+    no_consent["person_consent"] = json!(false);
+    app.refused(
+        &ft,
+        "/api/v1/prescriptions",
+        no_consent,
+        S::UNPROCESSABLE_ENTITY,
+        "consent_required",
+    )
+    .await;
+    app.refused(
+        &ei,
+        "/api/v1/prescriptions",
+        json!({"prescriber_id": ei_id, "person_id": person_id, "siae_id": aci_id,
+        "message": "x", "person_consent": true}),
+        S::FORBIDDEN,
+        "not_a_prescriber",
+    )
+    .await;
+    let prescriptions_before = app.count("prescriptions").await;
+    let (s, replayed, p) = app
+        .post_once(&ft, "/api/v1/prescriptions", "presc-1", prescription.clone())
+        .await;
+    assert_eq!(
+        (s, replayed, p["status"].as_str()),
+        (S::CREATED, false, Some("sent")),
+        "{p}"
+    );
+    let (s, replayed, p2) = app
+        .post_once(&ft, "/api/v1/prescriptions", "presc-1", prescription.clone())
+        .await;
+    assert_eq!((s, replayed, id(&p2)), (S::CREATED, true, id(&p)));
+    assert_eq!(app.count("prescriptions").await, prescriptions_before + 1);
+    let pid = id(&p);
+    let steps = format!("/api/v1/prescriptions/{pid}/steps");
+
+    // Access: the SIAE now follows the person and is notified; others see neither.
+    assert_eq!(app.get(&aci, &format!("/api/v1/persons/{person_id}")).await.0, S::OK);
+    let (_, notes) = app.get(&aci, "/api/v1/notifications").await;
+    assert!(notes[0]["message"].as_str().unwrap().contains("Léa Perrin"), "{notes}");
+    assert_eq!(
+        app.get(&cap, &format!("/api/v1/prescriptions/{pid}")).await.0,
+        S::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&cap, &format!("/api/v1/persons/{person_id}")).await.0,
+        S::NOT_FOUND
+    );
+    let (_, cap_list) = app.get(&cap, "/api/v1/prescriptions").await;
+    assert!(cap_list.as_array().unwrap().iter().all(|x| x["id"] != p["id"]));
+    app.refused(&cap, &steps, json!({"status": "received"}), S::NOT_FOUND, "not_found")
+        .await;
+
+    // 4. The referral sheet, both sides; refusals need a motive; each side writes its own steps.
+    app.refused(
+        &aci,
+        &steps,
+        json!({"status": "refused", "comment": "non"}),
+        S::UNPROCESSABLE_ENTITY,
+        "refusal_motive_required",
+    )
+    .await;
+    app.refused(
+        &aci,
+        &steps,
+        json!({"status": "refused", "motive": "other"}),
+        S::UNPROCESSABLE_ENTITY,
+        "refusal_comment_required",
+    )
+    .await;
+    app.refused(
+        &ft,
+        &steps,
+        json!({"status": "received"}),
+        S::UNPROCESSABLE_ENTITY,
+        "referral_wrong_side",
+    )
+    .await;
+    app.refused(
+        &ft,
+        &steps,
+        json!({"status": "withdrawn"}),
+        S::UNPROCESSABLE_ENTITY,
+        "refusal_motive_required",
+    )
+    .await;
+    let interview = today() + Duration::days(3);
+    for step in [
+        json!({"status": "received"}),
+        json!({"status": "interview_planned", "date": interview}),
+        json!({"status": "interview_held"}),
+    ] {
+        let (s, b) = app.post(&aci, &steps, step).await;
+        assert_eq!(s, S::OK, "{b}");
+    }
+    let (_, ft_notes) = app.get(&ft, "/api/v1/notifications").await;
+    assert!(
+        ft_notes[0]["message"].as_str().unwrap().contains("entretien réalisé"),
+        "{ft_notes}"
+    );
+    let (s, hired) = app
+        .post(&aci, &steps, json!({"status": "hired", "date": today()}))
+        .await;
+    assert_eq!((s, hired["status"].as_str()), (S::OK, Some("hired")), "{hired}");
+    let sheet: Vec<&str> = hired["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sheet,
+        ["sent", "received", "interview_planned", "interview_held", "hired"]
+    );
+    app.refused(
+        &aci,
+        &steps,
+        json!({"status": "received"}),
+        S::UNPROCESSABLE_ENTITY,
+        "referral_transition_invalid",
+    )
+    .await;
+
+    // 5. The hiring opened the PASS IAE (730 days, rules engine), seen by both sides.
+    let approval = format!("/api/v1/persons/{person_id}/approval");
+    let (s, a) = app.get(&aci, &approval).await;
+    assert_eq!(
+        (s, a["regime"].as_str(), a["status"].as_str()),
+        (S::OK, Some("pass_iae"), Some("valid")),
+        "{a}"
+    );
+    let end = today() + Duration::days(729);
+    assert_eq!(a["end"], json!(end));
+    assert_eq!(a["timeline"][0]["kind"], "hiring");
+    let next = |a: &Value, action: &str| {
+        a["next"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["action"] == action)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(next(&a, "suspension")["possible"], true);
+    assert_eq!(next(&a, "prolongation:rqth")["decided_by"], "authorised_prescriber");
+    assert_eq!(next(&a, "prolongation:senior_cdi")["code"], "age_requirement");
+    let (s, seen_by_ft) = app.get(&ft, &approval).await;
+    assert_eq!(
+        (s, next(&seen_by_ft, "suspension")["possible"].as_bool()),
+        (S::OK, Some(false))
+    );
+
+    // 6. Suspension: only the employer; the engine moves the end back.
+    let suspensions = format!("{approval}/suspensions");
+    let suspension = json!({"from": today(), "to": today() + Duration::days(19), "reason": "contract_suspended"});
+    app.refused(&ft, &suspensions, suspension.clone(), S::FORBIDDEN, "not_the_employer")
+        .await;
+    app.refused(
+        &aci,
+        &suspensions,
+        json!({"from": today(), "to": today() - Duration::days(1), "reason": "contract_suspended"}),
+        S::UNPROCESSABLE_ENTITY,
+        "suspension_dates_inverted",
+    )
+    .await;
+    let (s, a) = app.post(&aci, &suspensions, suspension).await;
+    let end = end + Duration::days(20);
+    assert_eq!((s, &a["end"]), (S::OK, &json!(end)), "{a}");
+
+    // 7. Prolongations: the SIAE decides a training alone (within the engine's limits); RQTH goes to the prescriber.
+    let prolongations = format!("{approval}/prolongations");
+    app.refused(
+        &aci,
+        &prolongations,
+        json!({"reason": "training", "to": end + Duration::days(400), "justification": "CACES"}),
+        S::UNPROCESSABLE_ENTITY,
+        "prolongation_too_long",
+    )
+    .await;
+    app.refused(
+        &ft,
+        &prolongations,
+        json!({"reason": "rqth", "to": end + Duration::days(100), "justification": "x"}),
+        S::FORBIDDEN,
+        "not_the_employer",
+    )
+    .await;
+    let (s, a) = app
+        .post(&aci, &prolongations, json!({"reason": "rqth", "to": end + Duration::days(200), "justification": "Accompagnement santé à poursuivre"}))
+        .await;
+    assert_eq!(
+        (s, &a["end"], a["prolongation_requests"][0]["status"].as_str()),
+        (S::OK, &json!(end), Some("pending")),
+        "{a}"
+    );
+    let request = format!(
+        "/api/v1/prolongation-requests/{}/decision",
+        a["prolongation_requests"][0]["id"].as_str().unwrap()
+    );
+    app.refused(
+        &aci,
+        &request,
+        json!({"accept": true}),
+        S::FORBIDDEN,
+        "not_an_authorised_prescriber",
+    )
+    .await;
+    app.refused(
+        &ft,
+        &request,
+        json!({"accept": false}),
+        S::UNPROCESSABLE_ENTITY,
+        "prolongation_refusal_motive_required",
+    )
+    .await;
+    app.refused(
+        &ft,
+        &request,
+        json!({"accept": false, "motive": "duration"}),
+        S::UNPROCESSABLE_ENTITY,
+        "field_required",
+    )
+    .await;
+    let (s, a) = app
+        .post(
+            &ft,
+            &request,
+            json!({"accept": false, "motive": "duration", "proposed_action": "Demander 120 jours"}),
+        )
+        .await;
+    assert_eq!(
+        (s, a["prolongation_requests"][0]["status"].as_str()),
+        (S::OK, Some("refused")),
+        "{a}"
+    );
+    app.refused(
+        &ft,
+        &request,
+        json!({"accept": true}),
+        S::CONFLICT,
+        "prolongation_already_decided",
+    )
+    .await;
+    let (_, a) = app
+        .post(
+            &aci,
+            &prolongations,
+            json!({"reason": "rqth", "to": end + Duration::days(120), "justification": "Sur 120 jours"}),
+        )
+        .await;
+    let request = format!(
+        "/api/v1/prolongation-requests/{}/decision",
+        a["prolongation_requests"][1]["id"].as_str().unwrap()
+    );
+    let (s, a) = app.post(&ft, &request, json!({"accept": true})).await;
+    let end = end + Duration::days(120);
+    assert_eq!((s, &a["end"]), (S::OK, &json!(end)), "{a}");
+    let kinds: Vec<&str> = a["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["hiring", "suspension", "prolongation"]);
+
+    // 8. Refusal by an SIAE and withdrawal by a prescriber, counted by department and SIAE kind.
+    let (_, other) = app
+        .post(
+            &ft,
+            "/api/v1/persons",
+            json!({"organisation_id": ft_id, "first_name": "Noé", "last_name": "Vidal",
+            "birth_date": "1990-06-01", "consent_data_sharing": true, "consent_date": today()}),
+        )
+        .await;
+    let other_id = id(&other);
+    let (s, _) = app
+        .post(
+            &ft,
+            &format!("/api/v1/persons/{other_id}/diagnoses"),
+            json!({"organisation_id": ft_id, "siae_kind": "EI", "criteria": ["rsa"]}),
+        )
+        .await;
+    assert_eq!(s, S::CREATED);
+    for siae in [ei_id, ai_id] {
+        let (s, b) = app
+            .post(
+                &ft,
+                "/api/v1/prescriptions",
+                json!({"prescriber_id": ft_id, "person_id": other_id, "siae_id": siae,
+                "message": "Candidature", "person_consent": true}),
+            )
+            .await;
+        assert_eq!(s, S::CREATED, "{b}");
+        let path = format!("/api/v1/prescriptions/{}/steps", id(&b));
+        let (s, b) = if siae == ei_id {
+            app.post(
+                &ei,
+                &path,
+                json!({"status": "refused", "motive": "no_position", "comment": "Effectif complet"}),
+            )
+            .await
+        } else {
+            app.post(
+                &ft,
+                &path,
+                json!({"status": "withdrawn", "motive": "situation_changed"}),
+            )
+            .await
+        };
+        assert_eq!(s, S::OK, "{b}");
+    }
+    let (_, counts) = app.get(&ft, "/api/v1/referral-refusals?department=21").await;
+    let find = |kind: &str, motive: &str| {
+        counts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["siae_kind"] == kind && c["motive"] == motive)
+            .map(|c| c["count"].clone())
+    };
+    assert_eq!(find("ei", "no_position"), Some(json!(1)), "{counts}");
+    assert_eq!(find("ai", "situation_changed"), Some(json!(1)), "{counts}");
+
+    // Everything above is in the journal.
+    for action in [
+        "offer.created",
+        "diagnosis.created",
+        "prescription.created",
+        "referral.hired",
+        "approval.hiring",
+        "approval.suspension",
+        "approval.prolongation",
+        "approval.prolongation_refused",
+        "referral.refused",
+        "referral.withdrawn",
+    ] {
+        assert!(events(&app, action).await > 0, "no event {action}");
+    }
+}
+
+async fn events(app: &TestApp, action: &str) -> i64 {
+    passerelle_store::events::count(&mut app.store.pool().clone(), Some(action))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn iae_story_on_sqlite() {
+    story(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn iae_story_on_postgres() {
+    story(Backend::Postgres).await;
+}
