@@ -1,13 +1,17 @@
 //! The demo territory: Côte-d'Or (21), with its public employment service, SIAE, ESAT, a
 //! supported-employment scheme, the DDETS, an IAE network, employers, contacts and persons, and one
-//! account per organisation. Names are fictional.
+//! account per organisation; IAE offers, prescriptions at several steps and a PASS IAE. Names are fictional.
 
 use crate::Store;
 use crate::access::MemberRole;
 use crate::auth::NewUser;
 use crate::directory::{ExternalKey, Upserted};
 use crate::error::Result;
+use crate::prescriptions::NewPrescription;
 use passerelle_domain::directory::{ContactInput, ContactRole, OrganisationInput, siret::with_luhn_key};
+use passerelle_domain::pathways::iae::offer::OfferInput;
+use passerelle_domain::pathways::iae::referral::StepInput;
+use passerelle_domain::pathways::iae::{Criterion, SiaeKind};
 use passerelle_domain::person::PersonInput;
 use serde::Serialize;
 use time::macros::date;
@@ -489,6 +493,7 @@ pub async fn load(store: &Store) -> Result<bool> {
             )
             .await?;
     }
+    let mut person_ids = std::collections::HashMap::new();
     for (first, last, birth, followers, consent) in PERSONS {
         let creator_key = followers[0];
         let creator = store.login_context_for(&email_of(creator_key)).await?;
@@ -512,8 +517,143 @@ pub async fn load(store: &Store) -> Result<bool> {
         for other in &followers[1..] {
             scope.add_follower(p.id, ids[other]).await?;
         }
+        person_ids.insert(*last, p.id);
     }
+    load_iae(store, &ids, &person_ids).await?;
     Ok(true)
+}
+
+/// Offers: SIAE, title, ROME code, place, weekly hours, positions, prerequisites, open.
+const OFFERS: &[(&str, &str, &str, &str, i64, i64, &str, bool)] = &[
+    (
+        "aci-jardins",
+        "Ouvrier maraîcher",
+        "A1414",
+        "Dijon",
+        26,
+        3,
+        "Travail en extérieur, port de charges",
+        true,
+    ),
+    (
+        "aci-jardins",
+        "Agent d'entretien des espaces verts",
+        "A1203",
+        "Chenôve",
+        24,
+        2,
+        "Aucun",
+        false,
+    ),
+    (
+        "ei-recyclage",
+        "Agent de tri",
+        "K2304",
+        "Longvic",
+        35,
+        4,
+        "Station debout prolongée",
+        true,
+    ),
+    (
+        "ai-solidarite",
+        "Aide ménager chez les particuliers",
+        "K1304",
+        "Dijon",
+        20,
+        5,
+        "Mobilité sur l'agglomération",
+        true,
+    ),
+];
+
+/// Prescriptions: person, prescriber, SIAE, criteria of the prescriber's diagnosis, steps written after
+/// sending (status, date) by the SIAE.
+const PRESCRIPTIONS: &[(&str, &str, &str, &[Criterion], &[(&str, Option<time::Date>)])] = &[
+    (
+        "Durand",
+        "ft-dijon",
+        "aci-jardins",
+        &[Criterion::Rsa],
+        &[
+            ("received", None),
+            ("interview_planned", Some(date!(2026 - 09 - 29))),
+            ("interview_held", None),
+            ("hired", Some(date!(2026 - 10 - 05))),
+        ],
+    ),
+    (
+        "Diallo",
+        "ft-dijon",
+        "ei-recyclage",
+        &[Criterion::Deld, Criterion::SingleParent, Criterion::Qpv],
+        &[("received", None), ("interview_planned", Some(date!(2026 - 12 - 01)))],
+    ),
+    (
+        "Marchal",
+        "ml-dijon",
+        "aci-jardins",
+        &[Criterion::Young26, Criterion::EducationLevel3],
+        &[],
+    ),
+];
+
+/// Offers, diagnoses, prescriptions at various steps of their referral sheets, and one PASS IAE.
+async fn load_iae(
+    store: &Store,
+    ids: &std::collections::HashMap<&str, Uuid>,
+    persons: &std::collections::HashMap<&str, Uuid>,
+) -> Result<()> {
+    let mut offers = std::collections::HashMap::new();
+    for (siae, title, rome, place, hours, positions, prerequisites, open) in OFFERS {
+        let ctx = store.login_context_for(&email_of(siae)).await?;
+        let fields = OfferInput {
+            title: title.to_string(),
+            rome_code: Some(rome.to_string()),
+            place: place.to_string(),
+            weekly_hours: Some(*hours),
+            positions: *positions,
+            prerequisites: Some(prerequisites.to_string()),
+            ..Default::default()
+        }
+        .validate()?;
+        let offer = store.create_offer(&ctx, ids[siae], fields, None).await?;
+        if !open {
+            store.set_offer_open(&ctx, offer.id, false).await?;
+        }
+        offers.entry(*siae).or_insert(offer.id);
+    }
+    for (person, prescriber, siae, criteria, steps) in PRESCRIPTIONS {
+        let ctx = store.login_context_for(&email_of(prescriber)).await?;
+        let kind = if *siae == "ei-recyclage" {
+            SiaeKind::Ei
+        } else {
+            SiaeKind::Aci
+        };
+        store
+            .create_diagnosis(&ctx, ids[prescriber], persons[person], kind, criteria.to_vec(), None)
+            .await?;
+        let new = NewPrescription {
+            prescriber_id: ids[prescriber],
+            person_id: persons[person],
+            siae_id: ids[siae],
+            offer_id: offers.get(siae).copied(),
+            diagnosis_id: None,
+            message: "Candidature préparée avec la personne : motivée et disponible.".into(),
+            person_consent: true,
+        };
+        let p = store.create_prescription(&ctx, new, None).await?;
+        let siae_ctx = store.login_context_for(&email_of(siae)).await?;
+        for (status, date) in *steps {
+            let input = StepInput {
+                status: status.to_string(),
+                date: *date,
+                ..Default::default()
+            };
+            store.add_referral_step(&siae_ctx, p.id, &input).await?;
+        }
+    }
+    Ok(())
 }
 
 fn fold_ascii(s: &str) -> String {

@@ -1,6 +1,7 @@
 //! The French HTML pages, built on the State design system (DSFR).
 
 mod directory;
+mod iae;
 mod login;
 mod persons;
 pub mod session;
@@ -26,6 +27,19 @@ pub fn router() -> Router<AppState> {
         .route("/personnes", get(persons::list).post(persons::create))
         .route("/personnes/nouvelle", get(persons::new_form))
         .route("/personnes/{id}", get(persons::show))
+        .route(
+            "/personnes/{id}/prescrire",
+            get(iae::prescribe_form).post(iae::prescribe),
+        )
+        .route("/personnes/{id}/parcours-iae", get(iae::approval))
+        .route("/personnes/{id}/parcours-iae/{action}", post(iae::approval_action))
+        .route("/offres", get(iae::offers).post(iae::create_offer))
+        .route("/offres/{id}/{action}", post(iae::toggle_offer))
+        .route("/prescriptions", get(iae::prescriptions))
+        .route("/prescriptions/{id}", get(iae::prescription))
+        .route("/prescriptions/{id}/etapes", post(iae::add_step))
+        .route("/notifications", get(iae::notifications))
+        .route("/notifications/lues", post(iae::read_notifications))
 }
 
 #[derive(Template, WebTemplate)]
