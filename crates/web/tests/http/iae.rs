@@ -494,3 +494,62 @@ async fn iae_story_on_sqlite() {
 async fn iae_story_on_postgres() {
     story(Backend::Postgres).await;
 }
+
+/// Demo account -> the persons of the prescriptions it sees (sent or received).
+const PRESCRIPTION_MATRIX: &[(&str, &[&str])] = &[
+    ("ft-dijon", &["Diallo", "Durand"]),
+    ("ml-dijon", &["Marchal"]),
+    ("cap-emploi", &[]),
+    ("aci-jardins", &["Durand", "Marchal"]),
+    ("ei-recyclage", &["Diallo"]),
+    ("ai-solidarite", &[]),
+    ("ddets-21", &[]),
+    ("reseau-iae", &[]),
+];
+
+async fn access(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.token(passerelle_store::demo::ADMIN_EMAIL).await;
+    let (_, all) = app.get(&admin, "/api/v1/prescriptions").await;
+    let all = all.as_array().unwrap().clone();
+    assert_eq!(all.len(), 3, "the demo has three prescriptions");
+    for (key, expected) in PRESCRIPTION_MATRIX {
+        let token = app.token(&email(key)).await;
+        let (s, seen) = app.get(&token, "/api/v1/prescriptions").await;
+        assert_eq!(s, S::OK);
+        let mut names: Vec<String> = seen
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["person_name"].as_str().unwrap().rsplit(' ').next().unwrap().to_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, *expected, "{key}");
+        for p in &all {
+            let visible = expected.iter().any(|n| p["person_name"].as_str().unwrap().ends_with(n));
+            let (s, _) = app.get(&token, &format!("/api/v1/prescriptions/{}", id(p))).await;
+            assert_eq!(s, if visible { S::OK } else { S::NOT_FOUND }, "{key} reading {}", p["person_name"]);
+            // The approval follows the person's visibility: the prescriber and the employer of Durand.
+            let approval = format!("/api/v1/persons/{}/approval", p["person_id"].as_str().unwrap());
+            let (s, _) = app.get(&token, &approval).await;
+            let expected = match (visible, p["status"].as_str()) {
+                (true, Some("hired")) => S::OK,
+                _ => S::NOT_FOUND,
+            };
+            assert_eq!(s, expected, "{key} reading the approval of {}", p["person_name"]);
+        }
+    }
+    // The refusal counts hold no names and are open to the State services.
+    let ddets = app.token(&email("ddets-21")).await;
+    assert_eq!(app.get(&ddets, "/api/v1/referral-refusals").await.0, S::OK);
+}
+
+#[tokio::test]
+async fn iae_access_on_sqlite() {
+    access(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn iae_access_on_postgres() {
+    access(Backend::Postgres).await;
+}
