@@ -12,7 +12,7 @@ use crate::notifications::notify;
 use crate::persons::Person;
 use crate::prescriptions::Prescription;
 use crate::sql::{Executor, query};
-use passerelle_domain::calendar::add_days;
+use passerelle_domain::calendar::{add_days, french_date};
 use passerelle_domain::explanation::Explanation;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::prolongation::{Decider, DenyReason, ProlongationReason};
@@ -682,4 +682,39 @@ fn possibilities(pathway: &Pathway, as_of: Date, is_employer: bool, is_decider: 
         explanation: why,
     });
     out
+}
+
+/// Checks, through the engine, that `date` falls within the person's approval, suspended or not (a contract
+/// or an assignment needs one since 2021-12-01: every AI employee included).
+pub(crate) async fn require_valid_approval(ex: &mut impl Executor, person: &Person, date: Date) -> Result<()> {
+    let facts = facts(ex, person).await?;
+    let events = stored_events(ex, person.id).await?;
+    let Some(last) = events.last() else {
+        return Err(Invalid::new(
+            "no_approval",
+            "Aucune embauche n'a ouvert de PASS IAE pour cette personne.",
+        )
+        .into());
+    };
+    let pathway = replay(facts, &events, last.kind)?;
+    match pathway.approval().map(|a| (a.status(date), a.start, a.end)) {
+        Some((Status::Valid | Status::Suspended, _, _)) => Ok(()),
+        Some((_, start, end)) => Err(Invalid::new(
+            "approval_not_valid",
+            format!(
+                "Le {} de la personne ne couvre pas le {} : il court du {} au {}.",
+                pathway.approval().map(|a| a.regime.label()).unwrap_or("PASS IAE"),
+                french_date(date),
+                french_date(start),
+                french_date(end)
+            ),
+        )
+        .on("starts_on")
+        .into()),
+        None => Err(Invalid::new(
+            "no_approval",
+            "Aucune embauche n'a ouvert de PASS IAE pour cette personne.",
+        )
+        .into()),
+    }
 }

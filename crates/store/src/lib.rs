@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod contracts;
 pub mod demo;
 pub mod directory;
 pub mod error;

@@ -133,3 +133,46 @@ CREATE TABLE prolongation_requests (
     CHECK ((status = 'pending') = (decided_by IS NULL))
 );
 CREATE INDEX prolongation_requests_person ON prolongation_requests (person_id);
+
+-- CDDI of ACI and EI, and AI/ETTI assignments with the préfet's waivers of the 480-hour cap, each checked by
+-- `pathways::iae::contract` and kept with the rule's explanation.
+CREATE TABLE iae_contracts (
+    id UUID PRIMARY KEY,
+    person_id UUID NOT NULL REFERENCES persons (id),
+    siae_id UUID NOT NULL REFERENCES organisations (id),
+    starts_on DATE NOT NULL,
+    ends_on DATE NOT NULL,
+    weekly_hours BIGINT NOT NULL CHECK (weekly_hours BETWEEN 1 AND 35),
+    hours_derogation BOOLEAN NOT NULL,
+    exception TEXT CHECK (exception IS NULL OR exception IN ('training', 'senior50_or_rqth')),
+    explanation TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    CHECK (ends_on >= starts_on),
+    CHECK (weekly_hours >= 20 OR hours_derogation = TRUE)
+);
+CREATE INDEX iae_contracts_person ON iae_contracts (person_id);
+
+CREATE TABLE iae_assignments (
+    id UUID PRIMARY KEY,
+    person_id UUID NOT NULL REFERENCES persons (id),
+    siae_id UUID NOT NULL REFERENCES organisations (id),
+    client_name TEXT NOT NULL CHECK (length(client_name) BETWEEN 1 AND 200),
+    client_kind TEXT NOT NULL CHECK (client_kind IN ('company', 'individual', 'association')),
+    starts_on DATE NOT NULL,
+    hours BIGINT NOT NULL CHECK (hours > 0),
+    explanation TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX iae_assignments_person ON iae_assignments (person_id);
+
+CREATE TABLE ai_cap_waivers (
+    id UUID PRIMARY KEY,
+    person_id UUID NOT NULL REFERENCES persons (id),
+    siae_id UUID NOT NULL REFERENCES organisations (id),
+    starts_on DATE NOT NULL,
+    ends_on DATE NOT NULL,
+    reference TEXT NOT NULL CHECK (length(reference) BETWEEN 1 AND 200),
+    created_at TIMESTAMPTZ NOT NULL,
+    CHECK (ends_on >= starts_on)
+);
+CREATE INDEX ai_cap_waivers_person ON ai_cap_waivers (person_id);

@@ -74,4 +74,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(iae::suspend))
         .routes(routes!(iae::request_prolongation))
         .routes(routes!(iae::decide_prolongation))
+        .routes(routes!(iae::get_employment))
+        .routes(routes!(iae::create_contract))
+        .routes(routes!(iae::create_assignment))
+        .routes(routes!(iae::create_waiver))
 }

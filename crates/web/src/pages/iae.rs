@@ -12,12 +12,15 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use passerelle_domain::pathways::iae::approval::Period;
+use passerelle_domain::pathways::iae::contract::{Assignment, Cddi, ClientKind};
 use passerelle_domain::pathways::iae::offer::OfferInput;
 use passerelle_domain::pathways::iae::prolongation::{DenyReason, ProlongationReason};
 use passerelle_domain::pathways::iae::referral::{Motive, Side, StepInput};
 use passerelle_domain::pathways::iae::suspension::SuspensionReason;
 use passerelle_domain::pathways::iae::{Criterion, SiaeKind};
 use passerelle_store::Membership;
+use passerelle_store::contracts::Employment;
 use passerelle_store::directory::{Organisation, OrganisationFilter};
 use passerelle_store::iae_pathway::{ApprovalView, ProlongationDecision};
 use passerelle_store::notifications::Notification;
@@ -582,11 +585,23 @@ pub async fn prescribe(
 struct ApprovalPage {
     nav: Nav,
     a: ApprovalView,
+    employment: Employment,
     is_employer: bool,
+    /// The employer's kind decides its contract form: CDDI (ACI, EI) or assignments (AI, ETTI).
+    employer_kind: Option<SiaeKind>,
     suspension_reasons: [(&'static str, &'static str); 5],
     prolongation_reasons: [ProlongationReason; 5],
     deny_reasons: [DenyReason; 4],
     error: Option<String>,
+}
+
+/// The SIAE of the person's last hiring, for the employer's forms.
+async fn approval_employer(
+    store: &passerelle_store::Store,
+    ctx: &passerelle_store::AccessContext,
+    person_id: Uuid,
+) -> Result<Uuid, ApiError> {
+    Ok(store.approval(ctx, person_id).await?.employer_id)
 }
 
 const SUSPENSION_REASONS: [(&str, &str); 5] = [
@@ -599,16 +614,24 @@ const SUSPENSION_REASONS: [(&str, &str); 5] = [
 
 async fn approval_page(state: &AppState, visitor: &Visitor, person_id: Uuid, error: Option<String>) -> Response {
     let nav = visitor.nav("personnes");
-    match state.store.approval(&visitor.ctx, person_id).await {
-        Ok(a) => {
+    let data = async {
+        let a = state.store.approval(&visitor.ctx, person_id).await?;
+        let employment = state.store.employment(&visitor.ctx, person_id).await?;
+        Ok::<_, passerelle_store::StoreError>((a, employment))
+    };
+    match data.await {
+        Ok((a, employment)) => {
             let status = if error.is_some() {
                 StatusCode::UNPROCESSABLE_ENTITY
             } else {
                 StatusCode::OK
             };
+            let membership = visitor.ctx.membership(a.employer_id);
             let page = ApprovalPage {
                 nav,
-                is_employer: visitor.ctx.membership(a.employer_id).is_some(),
+                is_employer: membership.is_some(),
+                employer_kind: membership.and_then(|m| SiaeKind::of(m.kind)),
+                employment,
                 a,
                 suspension_reasons: SUSPENSION_REASONS,
                 prolongation_reasons: ProlongationReason::ALL,
@@ -648,6 +671,17 @@ pub struct ApprovalForm {
     comment: String,
     #[serde(default)]
     proposed_action: String,
+    #[serde(default)]
+    weekly_hours: String,
+    hours_derogation: Option<String>,
+    #[serde(default)]
+    client_name: String,
+    #[serde(default)]
+    client_kind: String,
+    #[serde(default)]
+    hours: String,
+    #[serde(default)]
+    reference: String,
 }
 
 /// Suspension, prolongation request or decision, posted from the approval page.
@@ -686,6 +720,51 @@ pub async fn approval_action(
                 store
                     .request_prolongation(ctx, person_id, r, required_date("fin", &form.to)?, &form.justification)
                     .await?;
+            }
+            "contrat" | "mise-a-disposition" | "derogation" => {
+                let siae_id = approval_employer(store, ctx, person_id).await?;
+                let from = required_date("début", &form.from)?;
+                let number = |field: &'static str, v: &str| {
+                    v.trim().parse::<i64>().map_err(|_| {
+                        ApiError::bad_request("number_invalid", format!("Indiquez un nombre entier ({field})."))
+                    })
+                };
+                match action.as_str() {
+                    "contrat" => {
+                        let c = Cddi {
+                            period: Period {
+                                from,
+                                to: required_date("fin", &form.to)?,
+                            },
+                            weekly_hours: number("heures par semaine", &form.weekly_hours)?,
+                            hours_derogation: form.hours_derogation.is_some(),
+                            exception: None,
+                        };
+                        store.create_contract(ctx, person_id, siae_id, c, None).await?;
+                    }
+                    "mise-a-disposition" => {
+                        let client: ClientKind = serde_json::from_value(reason(&form.client_kind)).map_err(|_| {
+                            ApiError::bad_request("client_kind_unknown", "Choisissez le type de client.")
+                        })?;
+                        let a = Assignment {
+                            date: from,
+                            hours: number("heures", &form.hours)?,
+                            client,
+                        };
+                        store
+                            .create_assignment(ctx, person_id, siae_id, &form.client_name, a, None)
+                            .await?;
+                    }
+                    _ => {
+                        let period = Period {
+                            from,
+                            to: required_date("fin", &form.to)?,
+                        };
+                        store
+                            .create_waiver(ctx, person_id, siae_id, period, &form.reference)
+                            .await?;
+                    }
+                }
             }
             request => {
                 let request_id = Uuid::parse_str(request).map_err(|_| ApiError::not_found("Demande"))?;

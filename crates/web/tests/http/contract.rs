@@ -51,6 +51,10 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/persons/{id}/approval/suspensions"),
     ("post", "/api/v1/persons/{id}/approval/prolongations"),
     ("post", "/api/v1/prolongation-requests/{id}/decision"),
+    ("get", "/api/v1/persons/{id}/employment"),
+    ("post", "/api/v1/persons/{id}/contracts"),
+    ("post", "/api/v1/persons/{id}/assignments"),
+    ("post", "/api/v1/persons/{id}/assignment-waivers"),
 ];
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! The IAE story through the API, on both databases (issue 4): an SIAE publishes an offer, a prescriber
 //! diagnoses a person and prescribes, the two sides exchange on the referral sheet until the hiring, which
 //! opens the PASS IAE; then a suspension and prolongations with their deciders; every motivated-refusal
-//! path; access rules; idempotent creations.
+//! path; a CDDI and the AI's 480-hour cap; access rules; idempotent creations.
 
 use crate::{Backend, TestApp, email};
 use reqwest::Method;
@@ -462,6 +462,94 @@ async fn story(backend: Backend) {
     assert_eq!(find("ei", "no_position"), Some(json!(1)), "{counts}");
     assert_eq!(find("ai", "situation_changed"), Some(json!(1)), "{counts}");
 
+    // 9. Contracts: a CDDI in the ACI that hired Léa Perrin (4 months at least, L5132-15-1).
+    let contracts = format!("/api/v1/persons/{person_id}/contracts");
+    let cddi =
+        json!({"siae_id": aci_id, "starts_on": today(), "ends_on": today() + Duration::days(180), "weekly_hours": 26});
+    app.refused(&ft, &contracts, cddi.clone(), S::FORBIDDEN, "not_a_member_of_siae")
+        .await;
+    app.refused(
+        &aci,
+        &contracts,
+        json!({"siae_id": aci_id, "starts_on": today(), "ends_on": today() + Duration::days(30),
+        "weekly_hours": 26}),
+        S::UNPROCESSABLE_ENTITY,
+        "cddi_too_short",
+    )
+    .await;
+    let (s, replayed, c) = app.post_once(&aci, &contracts, "cddi-1", cddi.clone()).await;
+    assert_eq!(
+        (s, replayed, c["weekly_hours"].as_i64()),
+        (S::CREATED, false, Some(26)),
+        "{c}"
+    );
+    let (_, replayed, _) = app.post_once(&aci, &contracts, "cddi-1", cddi).await;
+    assert!(replayed);
+    assert_eq!(app.count("iae_contracts").await, 1);
+
+    // 10. The AI hires Noé Vidal; its assignments to companies stop at 480 hours over 24 months (L5132-9)
+    // unless the préfet waives the cap.
+    let ai = app.token(&email("ai-solidarite")).await;
+    let (_, b) = app
+        .post(
+            &ft,
+            "/api/v1/prescriptions",
+            json!({"prescriber_id": ft_id, "person_id": other_id, "siae_id": ai_id,
+            "message": "Missions ménage", "person_consent": true}),
+        )
+        .await;
+    let (s, b) = app
+        .post(
+            &ai,
+            &format!("/api/v1/prescriptions/{}/steps", id(&b)),
+            json!({"status": "hired", "date": today()}),
+        )
+        .await;
+    assert_eq!(s, S::OK, "{b}");
+    let assignments = format!("/api/v1/persons/{other_id}/assignments");
+    let assignment = |client_kind: &str, hours: i64| json!({"siae_id": ai_id, "client_name": "Boulangerie du Port", "client_kind": client_kind, "starts_on": today(), "hours": hours});
+    for hours in [300, 180] {
+        let (s, b) = app.post(&ai, &assignments, assignment("company", hours)).await;
+        assert_eq!(s, S::CREATED, "{b}");
+    }
+    app.refused(
+        &ai,
+        &assignments,
+        assignment("company", 1),
+        S::UNPROCESSABLE_ENTITY,
+        "assignment_cap_exceeded",
+    )
+    .await;
+    let (s, _) = app.post(&ai, &assignments, assignment("individual", 50)).await;
+    assert_eq!(s, S::CREATED);
+    let waivers = format!("/api/v1/persons/{other_id}/assignment-waivers");
+    app.refused(
+        &ai,
+        &waivers,
+        json!({"siae_id": ai_id, "starts_on": today(), "ends_on": today() + Duration::days(1200),
+        "reference": "Arrêté 21-2026-17"}),
+        S::UNPROCESSABLE_ENTITY,
+        "waiver_too_long",
+    )
+    .await;
+    let (s, _) = app
+        .post(
+            &ai,
+            &waivers,
+            json!({"siae_id": ai_id, "starts_on": today(), "ends_on": today() + Duration::days(700),
+            "reference": "Arrêté 21-2026-17"}),
+        )
+        .await;
+    assert_eq!(s, S::OK);
+    let (s, b) = app.post(&ai, &assignments, assignment("company", 100)).await;
+    assert_eq!(
+        (s, b["explanation"].as_str().map(|e| e.contains("dérogation"))),
+        (S::CREATED, Some(true)),
+        "{b}"
+    );
+    let (_, employment) = app.get(&ai, &format!("/api/v1/persons/{other_id}/employment")).await;
+    assert_eq!(employment["assignments"].as_array().unwrap().len(), 4);
+
     // Everything above is in the journal.
     for action in [
         "offer.created",
@@ -521,14 +609,27 @@ async fn access(backend: Backend) {
             .as_array()
             .unwrap()
             .iter()
-            .map(|p| p["person_name"].as_str().unwrap().rsplit(' ').next().unwrap().to_owned())
+            .map(|p| {
+                p["person_name"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit(' ')
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            })
             .collect();
         names.sort();
         assert_eq!(names, *expected, "{key}");
         for p in &all {
             let visible = expected.iter().any(|n| p["person_name"].as_str().unwrap().ends_with(n));
             let (s, _) = app.get(&token, &format!("/api/v1/prescriptions/{}", id(p))).await;
-            assert_eq!(s, if visible { S::OK } else { S::NOT_FOUND }, "{key} reading {}", p["person_name"]);
+            assert_eq!(
+                s,
+                if visible { S::OK } else { S::NOT_FOUND },
+                "{key} reading {}",
+                p["person_name"]
+            );
             // The approval follows the person's visibility: the prescriber and the employer of Durand.
             let approval = format!("/api/v1/persons/{}/approval", p["person_id"].as_str().unwrap());
             let (s, _) = app.get(&token, &approval).await;

@@ -141,6 +141,9 @@ impl TestApp {
             "idempotency_keys",
             "iae_pathway_events",
             "prolongation_requests",
+            "iae_contracts",
+            "iae_assignments",
+            "ai_cap_waivers",
         ] {
             out.push(self.count(t).await);
         }

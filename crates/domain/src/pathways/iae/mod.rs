@@ -3,6 +3,7 @@
 
 pub mod agrement;
 pub mod approval;
+pub mod contract;
 pub mod eligibility;
 pub mod offer;
 pub mod pathway;
