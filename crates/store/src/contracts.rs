@@ -8,7 +8,7 @@ use crate::directory::load_organisation;
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
 use crate::iae_pathway::require_valid_approval;
-use crate::idempotency::{IdempotencyKey, claim};
+use crate::idempotency::{IdempotencyKey, commit_created};
 use crate::offers::siae_member;
 use crate::sql::{Executor, Row, query};
 use passerelle_domain::explanation::Explanation;
@@ -245,16 +245,10 @@ impl Store {
             .bind(OffsetDateTime::now_utc()),
         )
         .await?;
-        claim(&mut tx, ctx, key.as_ref(), id).await?;
-        record(
-            &mut tx,
-            ctx,
-            Event::new("person", person_id, "contract.created")
-                .by(Some(siae_id))
-                .after(&serde_json::json!({"id": id, "explanation": explanation.message})),
-        )
-        .await?;
-        tx.commit().await?;
+        let event = Event::new("person", person_id, "contract.created")
+            .by(Some(siae_id))
+            .after(&serde_json::json!({"id": id, "explanation": explanation.message}));
+        commit_created(tx, ctx, key.as_ref(), id, event).await?;
         self.contract(ctx, id).await
     }
 
@@ -315,16 +309,10 @@ impl Store {
             .bind(OffsetDateTime::now_utc()),
         )
         .await?;
-        claim(&mut tx, ctx, key.as_ref(), id).await?;
-        record(
-            &mut tx,
-            ctx,
-            Event::new("person", person_id, "assignment.created")
-                .by(Some(siae_id))
-                .after(&serde_json::json!({"id": id, "hours": a.hours, "explanation": explanation.message})),
-        )
-        .await?;
-        tx.commit().await?;
+        let event = Event::new("person", person_id, "assignment.created")
+            .by(Some(siae_id))
+            .after(&serde_json::json!({"id": id, "hours": a.hours, "explanation": explanation.message}));
+        commit_created(tx, ctx, key.as_ref(), id, event).await?;
         self.assignment(ctx, id).await
     }
 

@@ -523,79 +523,98 @@ pub async fn load(store: &Store) -> Result<bool> {
     Ok(true)
 }
 
-/// Offers: SIAE, title, ROME code, place, weekly hours, positions, prerequisites, open.
-const OFFERS: &[(&str, &str, &str, &str, i64, i64, &str, bool)] = &[
-    (
-        "aci-jardins",
-        "Ouvrier maraîcher",
-        "A1414",
-        "Dijon",
-        26,
-        3,
-        "Travail en extérieur, port de charges",
-        true,
-    ),
-    (
-        "aci-jardins",
-        "Agent d'entretien des espaces verts",
-        "A1203",
-        "Chenôve",
-        24,
-        2,
-        "Aucun",
-        false,
-    ),
-    (
-        "ei-recyclage",
-        "Agent de tri",
-        "K2304",
-        "Longvic",
-        35,
-        4,
-        "Station debout prolongée",
-        true,
-    ),
-    (
-        "ai-solidarite",
-        "Aide ménager chez les particuliers",
-        "K1304",
-        "Dijon",
-        20,
-        5,
-        "Mobilité sur l'agglomération",
-        true,
-    ),
+/// A demo offer of an SIAE.
+struct DemoOffer {
+    siae: &'static str,
+    title: &'static str,
+    rome_code: &'static str,
+    place: &'static str,
+    weekly_hours: i64,
+    positions: i64,
+    prerequisites: &'static str,
+    open: bool,
+}
+
+const OFFERS: &[DemoOffer] = &[
+    DemoOffer {
+        siae: "aci-jardins",
+        title: "Ouvrier maraîcher",
+        rome_code: "A1414",
+        place: "Dijon",
+        weekly_hours: 26,
+        positions: 3,
+        prerequisites: "Travail en extérieur, port de charges",
+        open: true,
+    },
+    DemoOffer {
+        siae: "aci-jardins",
+        title: "Agent d'entretien des espaces verts",
+        rome_code: "A1203",
+        place: "Chenôve",
+        weekly_hours: 24,
+        positions: 2,
+        prerequisites: "Aucun",
+        open: false,
+    },
+    DemoOffer {
+        siae: "ei-recyclage",
+        title: "Agent de tri",
+        rome_code: "K2304",
+        place: "Longvic",
+        weekly_hours: 35,
+        positions: 4,
+        prerequisites: "Station debout prolongée",
+        open: true,
+    },
+    DemoOffer {
+        siae: "ai-solidarite",
+        title: "Aide ménager chez les particuliers",
+        rome_code: "K1304",
+        place: "Dijon",
+        weekly_hours: 20,
+        positions: 5,
+        prerequisites: "Mobilité sur l'agglomération",
+        open: true,
+    },
 ];
 
-/// Prescriptions: person, prescriber, SIAE, criteria of the prescriber's diagnosis, steps written after
-/// sending (status, date) by the SIAE.
-const PRESCRIPTIONS: &[(&str, &str, &str, &[Criterion], &[(&str, Option<time::Date>)])] = &[
-    (
-        "Durand",
-        "ft-dijon",
-        "aci-jardins",
-        &[Criterion::Rsa],
-        &[
+/// A demo prescription: the prescriber's diagnosis criteria, then the steps the SIAE wrote after the sending
+/// (status and date).
+struct DemoPrescription {
+    person: &'static str,
+    prescriber: &'static str,
+    siae: &'static str,
+    criteria: &'static [Criterion],
+    steps: &'static [(&'static str, Option<time::Date>)],
+}
+
+const PRESCRIPTIONS: &[DemoPrescription] = &[
+    DemoPrescription {
+        person: "Durand",
+        prescriber: "ft-dijon",
+        siae: "aci-jardins",
+        criteria: &[Criterion::Rsa],
+        steps: &[
             ("received", None),
             ("interview_planned", Some(date!(2026 - 09 - 29))),
             ("interview_held", None),
             ("hired", Some(date!(2026 - 10 - 05))),
         ],
-    ),
-    (
-        "Diallo",
-        "ft-dijon",
-        "ei-recyclage",
-        &[Criterion::Deld, Criterion::SingleParent, Criterion::Qpv],
-        &[("received", None), ("interview_planned", Some(date!(2026 - 12 - 01)))],
-    ),
-    (
-        "Marchal",
-        "ml-dijon",
-        "aci-jardins",
-        &[Criterion::Young26, Criterion::EducationLevel3],
-        &[],
-    ),
+    },
+    DemoPrescription {
+        person: "Diallo",
+        prescriber: "ft-dijon",
+        siae: "ei-recyclage",
+        criteria: &[Criterion::Deld, Criterion::SingleParent, Criterion::Qpv],
+        steps: &[("received", None), ("interview_planned", Some(date!(2026 - 12 - 01)))],
+    },
+    DemoPrescription {
+        person: "Marchal",
+        prescriber: "ml-dijon",
+        siae: "aci-jardins",
+        criteria: &[Criterion::Young26, Criterion::EducationLevel3],
+        steps: &[],
+    },
 ];
 
 /// Offers, diagnoses, prescriptions at various steps of their referral sheets, and one PASS IAE.
@@ -605,25 +624,32 @@ async fn load_iae(
     persons: &std::collections::HashMap<&str, Uuid>,
 ) -> Result<()> {
     let mut offers = std::collections::HashMap::new();
-    for (siae, title, rome, place, hours, positions, prerequisites, open) in OFFERS {
-        let ctx = store.login_context_for(&email_of(siae)).await?;
+    for o in OFFERS {
+        let ctx = store.login_context_for(&email_of(o.siae)).await?;
         let fields = OfferInput {
-            title: title.to_string(),
-            rome_code: Some(rome.to_string()),
-            place: place.to_string(),
-            weekly_hours: Some(*hours),
-            positions: *positions,
-            prerequisites: Some(prerequisites.to_string()),
+            title: o.title.into(),
+            rome_code: Some(o.rome_code.into()),
+            place: o.place.into(),
+            weekly_hours: Some(o.weekly_hours),
+            positions: o.positions,
+            prerequisites: Some(o.prerequisites.into()),
             ..Default::default()
         }
         .validate()?;
-        let offer = store.create_offer(&ctx, ids[siae], fields, None).await?;
-        if !open {
+        let offer = store.create_offer(&ctx, ids[o.siae], fields, None).await?;
+        if !o.open {
             store.set_offer_open(&ctx, offer.id, false).await?;
         }
-        offers.entry(*siae).or_insert(offer.id);
+        offers.entry(o.siae).or_insert(offer.id);
     }
-    for (person, prescriber, siae, criteria, steps) in PRESCRIPTIONS {
+    for DemoPrescription {
+        person,
+        prescriber,
+        siae,
+        criteria,
+        steps,
+    } in PRESCRIPTIONS
+    {
         let ctx = store.login_context_for(&email_of(prescriber)).await?;
         let kind = if *siae == "ei-recyclage" {
             SiaeKind::Ei
@@ -644,7 +670,7 @@ async fn load_iae(
         };
         let p = store.create_prescription(&ctx, new, None).await?;
         let siae_ctx = store.login_context_for(&email_of(siae)).await?;
-        for (status, date) in *steps {
+        for (status, date) in steps.iter() {
             let input = StepInput {
                 status: status.to_string(),
                 date: *date,

@@ -8,7 +8,8 @@
 use crate::Store;
 use crate::access::AccessContext;
 use crate::error::{Result, StoreError};
-use crate::sql::{Executor, query};
+use crate::events::{Event, record};
+use crate::sql::{Executor, Tx, query};
 use passerelle_domain::invalid::Invalid;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -69,6 +70,20 @@ pub(crate) async fn claim(
         )),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Ends a creation: claims its key, journals `event` and commits, all or nothing.
+pub(crate) async fn commit_created(
+    mut tx: Tx,
+    ctx: &AccessContext,
+    key: Option<&IdempotencyKey>,
+    entity_id: Uuid,
+    event: Event,
+) -> Result<()> {
+    claim(&mut tx, ctx, key, entity_id).await?;
+    record(&mut tx, ctx, event).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 impl Store {

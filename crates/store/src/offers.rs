@@ -5,7 +5,7 @@ use crate::Store;
 use crate::access::{AccessContext, Membership};
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
-use crate::idempotency::{IdempotencyKey, claim};
+use crate::idempotency::{IdempotencyKey, commit_created};
 use crate::sql::{Executor, Query, Row, query};
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::pathways::iae::offer::OfferFields;
@@ -143,17 +143,11 @@ impl Store {
             .bind(now),
         )
         .await?;
-        claim(&mut tx, ctx, key.as_ref(), id).await?;
         let created = load_offer(&mut tx, id).await?;
-        record(
-            &mut tx,
-            ctx,
-            Event::new("job_offer", id, "offer.created")
-                .by(Some(siae_id))
-                .after(&created),
-        )
-        .await?;
-        tx.commit().await?;
+        let event = Event::new("job_offer", id, "offer.created")
+            .by(Some(siae_id))
+            .after(&created);
+        commit_created(tx, ctx, key.as_ref(), id, event).await?;
         Ok(created)
     }
 

@@ -9,7 +9,7 @@ use crate::access::{AccessContext, Membership};
 use crate::directory::{load_organisation, push_in};
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
-use crate::idempotency::{IdempotencyKey, claim};
+use crate::idempotency::{IdempotencyKey, commit_created};
 use crate::notifications::notify;
 use crate::offers::load_offer;
 use crate::sql::{Executor, Row, query};
@@ -98,9 +98,11 @@ pub struct Prescription {
     pub steps: Vec<ReferralStep>,
 }
 
-/// What a prescriber sends.
-#[derive(Debug, Clone)]
+/// What a prescriber sends (also the body of `POST /api/v1/prescriptions`).
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewPrescription {
+    /// The caller's prescriber organisation (or the SIAE itself for its own diagnosis).
     pub prescriber_id: Uuid,
     pub person_id: Uuid,
     pub siae_id: Uuid,
@@ -166,7 +168,7 @@ async fn author_kind(ex: &mut impl Executor, m: &Membership) -> Result<Diagnosis
     }
 }
 
-fn member<'a>(ctx: &'a AccessContext, organisation_id: Uuid) -> Result<&'a Membership> {
+fn member(ctx: &AccessContext, organisation_id: Uuid) -> Result<&Membership> {
     ctx.membership(organisation_id)
         .ok_or_else(|| StoreError::forbidden("not_a_member", "Vous ne pouvez agir qu'au nom de votre structure."))
 }
@@ -375,17 +377,11 @@ impl Store {
             .bind(OffsetDateTime::now_utc()),
         )
         .await?;
-        claim(&mut tx, ctx, key.as_ref(), id).await?;
         let created = load_diagnosis(&mut tx, id).await?;
-        record(
-            &mut tx,
-            ctx,
-            Event::new("iae_diagnosis", id, "diagnosis.created")
-                .by(Some(organisation_id))
-                .after(&created),
-        )
-        .await?;
-        tx.commit().await?;
+        let event = Event::new("iae_diagnosis", id, "diagnosis.created")
+            .by(Some(organisation_id))
+            .after(&created);
+        commit_created(tx, ctx, key.as_ref(), id, event).await?;
         Ok(created)
     }
 
@@ -507,7 +503,6 @@ impl Store {
             .bind(now),
         )
         .await?;
-        claim(&mut tx, ctx, key.as_ref(), id).await?;
         if !auto {
             notify(
                 &mut tx,
@@ -522,15 +517,10 @@ impl Store {
             .await?;
         }
         let created = load(&mut tx, ctx, id).await?;
-        record(
-            &mut tx,
-            ctx,
-            Event::new("prescription", id, "prescription.created")
-                .by(Some(new.prescriber_id))
-                .after(&created),
-        )
-        .await?;
-        tx.commit().await?;
+        let event = Event::new("prescription", id, "prescription.created")
+            .by(Some(new.prescriber_id))
+            .after(&created);
+        commit_created(tx, ctx, key.as_ref(), id, event).await?;
         Ok(created)
     }
 

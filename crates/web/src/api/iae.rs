@@ -202,21 +202,6 @@ pub struct PrescriptionQuery {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CreatePrescription {
-    /// The caller's prescriber organisation (or the SIAE itself for its own diagnosis).
-    pub prescriber_id: Uuid,
-    pub person_id: Uuid,
-    pub siae_id: Uuid,
-    pub offer_id: Option<Uuid>,
-    /// By default the person's latest diagnosis, which must be valid and eligible.
-    pub diagnosis_id: Option<Uuid>,
-    pub message: String,
-    /// The person agreed to their application being sent to this SIAE.
-    pub person_consent: bool,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CreateStep {
     /// `received`, `interview_planned`, `interview_held`, `hired`, `refused` (SIAE) or `withdrawn` (prescriber).
     #[schema(example = "refused")]
@@ -252,7 +237,7 @@ pub async fn list_prescriptions(
 }
 
 /// Sends a prescription to an SIAE: the first step of its referral sheet; the SIAE is notified.
-#[utoipa::path(post, path = "/api/v1/prescriptions", tag = "iae", request_body = CreatePrescription, security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/prescriptions", tag = "iae", request_body = NewPrescription, security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne crée qu'une prescription")),
     responses((status = 201, body = Prescription), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -260,17 +245,8 @@ pub async fn create_prescription(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     idempotency: IdempotencyHeader,
-    ApiJson(b): ApiJson<CreatePrescription>,
+    ApiJson(new): ApiJson<NewPrescription>,
 ) -> ApiResult<Created<Prescription>> {
-    let new = NewPrescription {
-        prescriber_id: b.prescriber_id,
-        person_id: b.person_id,
-        siae_id: b.siae_id,
-        offer_id: b.offer_id,
-        diagnosis_id: b.diagnosis_id,
-        message: b.message,
-        person_consent: b.person_consent,
-    };
     let store = &state.store;
     create_once(
         store,

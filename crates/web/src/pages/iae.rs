@@ -45,8 +45,9 @@ fn csrf_refused(visitor: &Visitor, submitted: &str, section: &'static str) -> Op
     })
 }
 
-fn parse_id(nav: &Nav, id: &str, what: &str) -> Result<Uuid, Response> {
-    Uuid::parse_str(id).map_err(|_| error_page(nav, ApiError::not_found(what)))
+/// An identifier in the address; a malformed one is a page not found.
+fn parse_id(nav: &Nav, id: &str, what: &str) -> Result<Uuid, Box<Response>> {
+    Uuid::parse_str(id).map_err(|_| Box::new(error_page(nav, ApiError::not_found(what))))
 }
 
 /// A date typed in a form (`AAAA-MM-JJ`); empty is `None`.
@@ -229,7 +230,7 @@ pub async fn toggle_offer(
     let nav = visitor.nav("offres");
     let id = match parse_id(&nav, &id, "Offre") {
         Ok(id) => id,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let open = match action.as_str() {
         "ouvrir" => true,
@@ -342,7 +343,7 @@ pub async fn prescription(State(state): State<AppState>, visitor: Visitor, Path(
     let nav = visitor.nav("candidatures");
     let id = match parse_id(&nav, &id, "Prescription") {
         Ok(id) => id,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     match state.store.prescription(&visitor.ctx, id).await {
         Ok(p) => sheet_page(&visitor, p, None),
@@ -376,7 +377,7 @@ pub async fn add_step(
     let nav = visitor.nav("candidatures");
     let id = match parse_id(&nav, &id, "Prescription") {
         Ok(id) => id,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let result = async {
         let input = StepInput {
@@ -506,7 +507,7 @@ async fn prescribe_page(
 pub async fn prescribe_form(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
     match parse_id(&visitor.nav("personnes"), &id, "Personne") {
         Ok(id) => prescribe_page(&state, &visitor, id, Vec::new(), String::new(), None).await,
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -520,7 +521,7 @@ pub async fn prescribe(
     let nav = visitor.nav("personnes");
     let person_id = match parse_id(&nav, &id, "Personne") {
         Ok(id) => id,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let field = |name: &str| {
@@ -647,7 +648,7 @@ async fn approval_page(state: &AppState, visitor: &Visitor, person_id: Uuid, err
 pub async fn approval(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
     match parse_id(&visitor.nav("personnes"), &id, "Personne") {
         Ok(id) => approval_page(&state, &visitor, id, None).await,
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -697,7 +698,7 @@ pub async fn approval_action(
     let nav = visitor.nav("personnes");
     let person_id = match parse_id(&nav, &id, "Personne") {
         Ok(id) => id,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let store = &state.store;
     let ctx = &visitor.ctx;
