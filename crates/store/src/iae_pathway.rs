@@ -135,20 +135,26 @@ async fn stored_events(ex: &mut impl Executor, person_id: Uuid) -> Result<Vec<St
 
 /// What the rules need to know about the person: the birth date, and RQTH from the latest diagnosis.
 async fn facts(ex: &mut impl Executor, person: &Person) -> Result<PersonFacts> {
-    let birth_date = person.birth_date.ok_or_else(|| {
-        Invalid::new(
-            "birth_date_required",
-            "La date de naissance de la personne est nécessaire au calcul de son parcours : complétez sa fiche.",
-        )
-        .on("birth_date")
-    })?;
     let criteria = ex
         .fetch_optional(
             query("SELECT criteria FROM iae_diagnoses WHERE person_id = $1 ORDER BY diagnosed_on DESC, created_at DESC LIMIT 1")
                 .bind(person.id),
         )
         .await?
-        .and_then(|r| r.json("criteria").ok().flatten())
+        .and_then(|r| r.json("criteria").ok().flatten());
+    facts_from(person.birth_date, criteria)
+}
+
+/// The facts from the person's birth date and the criteria (JSON) of their latest diagnosis.
+pub(crate) fn facts_from(birth_date: Option<Date>, criteria: Option<serde_json::Value>) -> Result<PersonFacts> {
+    let birth_date = birth_date.ok_or_else(|| {
+        Invalid::new(
+            "birth_date_required",
+            "La date de naissance de la personne est nécessaire au calcul de son parcours : complétez sa fiche.",
+        )
+        .on("birth_date")
+    })?;
+    let criteria = criteria
         .and_then(|v| serde_json::from_value::<Vec<Criterion>>(v).ok())
         .unwrap_or_default();
     Ok(PersonFacts {
@@ -160,9 +166,18 @@ async fn facts(ex: &mut impl Executor, person: &Person) -> Result<PersonFacts> {
 /// The pathway replayed, with the SIAE kind of the latest hiring (or `kind` before any).
 fn replay(facts: PersonFacts, events: &[Stored], kind: SiaeKind) -> Result<Pathway> {
     let kind = events.last().map(|e| e.kind).unwrap_or(kind);
+    replay_events(facts, kind, events.iter().map(|e| &e.event))
+}
+
+/// Replays accepted events under the rules of an SIAE of `kind`.
+pub(crate) fn replay_events<'a>(
+    facts: PersonFacts,
+    kind: SiaeKind,
+    events: impl IntoIterator<Item = &'a PathwayEvent>,
+) -> Result<Pathway> {
     let mut pathway = Pathway::new(kind, facts)?;
     for e in events {
-        pathway.apply(&e.event)?;
+        pathway.apply(e)?;
     }
     Ok(pathway)
 }
@@ -494,7 +509,7 @@ pub enum ProlongationDecision<'a> {
 }
 
 /// The authorised prescribers that follow the person: the prescribers of its prescriptions.
-async fn deciders(ex: &mut impl Executor, person_id: Uuid) -> Result<Vec<Uuid>> {
+pub(crate) async fn deciders(ex: &mut impl Executor, person_id: Uuid) -> Result<Vec<Uuid>> {
     let rows = ex
         .fetch_all(
             query("SELECT DISTINCT prescriber_id FROM prescriptions WHERE person_id = $1 AND prescriber_id <> siae_id")
@@ -505,7 +520,11 @@ async fn deciders(ex: &mut impl Executor, person_id: Uuid) -> Result<Vec<Uuid>> 
 }
 
 /// The SIAE of the last hiring, which the caller must belong to.
-async fn current_employer(ex: &mut impl Executor, ctx: &AccessContext, person_id: Uuid) -> Result<(Uuid, SiaeKind)> {
+pub(crate) async fn current_employer(
+    ex: &mut impl Executor,
+    ctx: &AccessContext,
+    person_id: Uuid,
+) -> Result<(Uuid, SiaeKind)> {
     let row = ex
         .fetch_optional(
             query(

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod events;
+pub mod follow_up;
 pub mod iae_pathway;
 pub mod idempotency;
 pub mod notifications;

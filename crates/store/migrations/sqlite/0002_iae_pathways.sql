@@ -176,3 +176,60 @@ CREATE TABLE ai_cap_waivers (
     CHECK (ends_on >= starts_on)
 );
 CREATE INDEX ai_cap_waivers_person ON ai_cap_waivers (person_id);
+
+-- Accompaniment (seed 004, fiche 5): actions, with hours for trainings, and registration at France Travail.
+CREATE TABLE accompaniment_actions (
+    id BLOB PRIMARY KEY,
+    person_id BLOB NOT NULL REFERENCES persons (id),
+    organisation_id BLOB NOT NULL REFERENCES organisations (id),
+    kind TEXT NOT NULL CHECK (kind IN ('social', 'professional', 'training', 'immersion', 'poec', 'poei', 'afpr', 'spe_service')),
+    title TEXT NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+    starts_on DATE NOT NULL,
+    ends_on DATE,
+    hours BIGINT CHECK (hours IS NULL OR hours BETWEEN 1 AND 2000),
+    created_at TEXT NOT NULL,
+    CHECK (ends_on IS NULL OR ends_on >= starts_on),
+    CHECK (kind NOT IN ('training', 'poec', 'poei', 'afpr') OR hours IS NOT NULL)
+);
+CREATE INDEX accompaniment_actions_person ON accompaniment_actions (person_id);
+
+CREATE TABLE spe_registrations (
+    id BLOB PRIMARY KEY,
+    person_id BLOB NOT NULL REFERENCES persons (id),
+    organisation_id BLOB NOT NULL REFERENCES organisations (id),
+    registered BOOLEAN NOT NULL,
+    since DATE NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX spe_registrations_person ON spe_registrations (person_id);
+
+-- Exit (seed 004, fiche 7): the tripartite interview, the exit review shared with the SPE referent and the
+-- prescriber, and the follow-up 6 months later.
+CREATE TABLE tripartite_interviews (
+    id BLOB PRIMARY KEY,
+    person_id BLOB NOT NULL REFERENCES persons (id),
+    siae_id BLOB NOT NULL REFERENCES organisations (id),
+    held_on DATE NOT NULL,
+    notes TEXT NOT NULL CHECK (length(notes) BETWEEN 1 AND 4000),
+    created_at TEXT NOT NULL
+);
+CREATE INDEX tripartite_interviews_person ON tripartite_interviews (person_id);
+
+CREATE TABLE exit_reviews (
+    id BLOB PRIMARY KEY,
+    person_id BLOB NOT NULL REFERENCES persons (id),
+    siae_id BLOB NOT NULL REFERENCES organisations (id),
+    exit_on DATE NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('cdi', 'cdd_6_months_or_more', 'cdd_under_6_months', 'training', 'other_siae', 'no_solution', 'other')),
+    skills TEXT NOT NULL CHECK (length(skills) BETWEEN 1 AND 4000),
+    recommendations TEXT,
+    follow_up_on DATE NOT NULL,
+    followed_up_on DATE,
+    registered_spe BOOLEAN,
+    employed BOOLEAN,
+    created_at TEXT NOT NULL,
+    UNIQUE (person_id, exit_on),
+    CHECK (follow_up_on > exit_on),
+    CHECK ((followed_up_on IS NULL) = (registered_spe IS NULL) AND (followed_up_on IS NULL) = (employed IS NULL))
+);
+CREATE INDEX exit_reviews_person ON exit_reviews (person_id);

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod directory;
+pub mod follow_up;
 pub mod iae;
 pub mod idempotency;
 pub mod persons;
@@ -78,4 +79,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(iae::create_contract))
         .routes(routes!(iae::create_assignment))
         .routes(routes!(iae::create_waiver))
+        .routes(routes!(follow_up::get_follow_up))
+        .routes(routes!(follow_up::add_action))
+        .routes(routes!(follow_up::add_registration))
+        .routes(routes!(follow_up::hold_interview))
+        .routes(routes!(follow_up::record_exit))
+        .routes(routes!(follow_up::record_exit_follow_up))
+        .routes(routes!(follow_up::people_in_pathway))
+        .routes(routes!(follow_up::todo))
+        .routes(routes!(follow_up::skills_document))
 }

@@ -55,6 +55,15 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/persons/{id}/contracts"),
     ("post", "/api/v1/persons/{id}/assignments"),
     ("post", "/api/v1/persons/{id}/assignment-waivers"),
+    ("get", "/api/v1/persons/{id}/follow-up"),
+    ("post", "/api/v1/persons/{id}/actions"),
+    ("post", "/api/v1/persons/{id}/registrations"),
+    ("post", "/api/v1/persons/{id}/tripartite-interviews"),
+    ("post", "/api/v1/persons/{id}/exit-reviews"),
+    ("post", "/api/v1/exit-reviews/{id}/follow-up"),
+    ("get", "/api/v1/pathways"),
+    ("get", "/api/v1/todo"),
+    ("get", "/api/v1/persons/{id}/skills-document"),
 ];
 
 #[tokio::test]

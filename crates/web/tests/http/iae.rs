@@ -498,35 +498,49 @@ async fn story(backend: Backend) {
             "message": "Missions ménage", "person_consent": true}),
         )
         .await;
+    // The pathway is recorded from its start, 700 days ago: it ends in a month.
+    let hired_on = today() - Duration::days(700);
     let (s, b) = app
         .post(
             &ai,
             &format!("/api/v1/prescriptions/{}/steps", id(&b)),
-            json!({"status": "hired", "date": today()}),
+            json!({"status": "hired", "date": hired_on}),
         )
         .await;
     assert_eq!(s, S::OK, "{b}");
     let assignments = format!("/api/v1/persons/{other_id}/assignments");
-    let assignment = |client_kind: &str, hours: i64| json!({"siae_id": ai_id, "client_name": "Boulangerie du Port", "client_kind": client_kind, "starts_on": today(), "hours": hours});
-    for hours in [300, 180] {
-        let (s, b) = app.post(&ai, &assignments, assignment("company", hours)).await;
+    let assignment = |client_kind: &str, hours: i64, days_after_hiring: i64| {
+        json!({"siae_id": ai_id, "client_name": "Boulangerie du Port", "client_kind": client_kind,
+            "starts_on": hired_on + Duration::days(days_after_hiring), "hours": hours})
+    };
+    for (hours, day) in [(300, 10), (180, 100)] {
+        let (s, b) = app.post(&ai, &assignments, assignment("company", hours, day)).await;
         assert_eq!(s, S::CREATED, "{b}");
     }
     app.refused(
         &ai,
         &assignments,
-        assignment("company", 1),
+        assignment("company", 1, 200),
         S::UNPROCESSABLE_ENTITY,
         "assignment_cap_exceeded",
     )
     .await;
-    let (s, _) = app.post(&ai, &assignments, assignment("individual", 50)).await;
+    app.refused(
+        &ai,
+        &assignments,
+        assignment("company", 1, -1),
+        S::UNPROCESSABLE_ENTITY,
+        "approval_not_valid",
+    )
+    .await;
+    let (s, _) = app.post(&ai, &assignments, assignment("individual", 50, 200)).await;
     assert_eq!(s, S::CREATED);
     let waivers = format!("/api/v1/persons/{other_id}/assignment-waivers");
+    let waiver_from = hired_on + Duration::days(250);
     app.refused(
         &ai,
         &waivers,
-        json!({"siae_id": ai_id, "starts_on": today(), "ends_on": today() + Duration::days(1200),
+        json!({"siae_id": ai_id, "starts_on": waiver_from, "ends_on": waiver_from + Duration::days(1200),
         "reference": "Arrêté 21-2026-17"}),
         S::UNPROCESSABLE_ENTITY,
         "waiver_too_long",
@@ -536,12 +550,12 @@ async fn story(backend: Backend) {
         .post(
             &ai,
             &waivers,
-            json!({"siae_id": ai_id, "starts_on": today(), "ends_on": today() + Duration::days(700),
+            json!({"siae_id": ai_id, "starts_on": waiver_from, "ends_on": waiver_from + Duration::days(700),
             "reference": "Arrêté 21-2026-17"}),
         )
         .await;
     assert_eq!(s, S::OK);
-    let (s, b) = app.post(&ai, &assignments, assignment("company", 100)).await;
+    let (s, b) = app.post(&ai, &assignments, assignment("company", 100, 300)).await;
     assert_eq!(
         (s, b["explanation"].as_str().map(|e| e.contains("dérogation"))),
         (S::CREATED, Some(true)),
@@ -549,6 +563,160 @@ async fn story(backend: Backend) {
     );
     let (_, employment) = app.get(&ai, &format!("/api/v1/persons/{other_id}/employment")).await;
     assert_eq!(employment["assignments"].as_array().unwrap().len(), 4);
+
+    // 11. Accompaniment: actions (trainings in hours) and registration at France Travail (seed 004, fiche 5).
+    let actions = format!("/api/v1/persons/{other_id}/actions");
+    app.refused(
+        &ai,
+        &actions,
+        json!({"organisation_id": ai_id, "kind": "poec", "title": "POEC agent de propreté",
+        "starts_on": hired_on + Duration::days(400)}),
+        S::UNPROCESSABLE_ENTITY,
+        "action_hours_required",
+    )
+    .await;
+    let cap_id = app.org_id("cap-emploi").await;
+    app.refused(
+        &cap,
+        &actions,
+        json!({"organisation_id": cap_id, "kind": "social", "title": "x", "starts_on": today()}),
+        S::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    let (s, f) = app
+        .post(
+            &ai,
+            &actions,
+            json!({"organisation_id": ai_id, "kind": "poec", "title": "POEC agent de propreté",
+            "starts_on": hired_on + Duration::days(400), "hours": 140}),
+        )
+        .await;
+    assert_eq!((s, f["training_hours"].as_i64()), (S::OK, Some(140)), "{f}");
+    let (s, f) = app
+        .post(
+            &ft,
+            &format!("/api/v1/persons/{other_id}/registrations"),
+            json!({"organisation_id": ft_id, "registered": true,
+            "since": hired_on}),
+        )
+        .await;
+    assert_eq!(
+        (s, f["registrations"][0]["registered"].as_bool()),
+        (S::OK, Some(true)),
+        "{f}"
+    );
+
+    // 12. Exit: the pathway ends in a month, so the tripartite interview is due for the SIAE and the prescriber.
+    let (_, pathways) = app.get(&ai, "/api/v1/pathways").await;
+    assert!(
+        pathways
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["person_id"] == json!(other_id)),
+        "{pathways}"
+    );
+    for token in [&ai, &ft] {
+        let (_, todo) = app.get(token, "/api/v1/todo").await;
+        let due = todo
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["person_id"] == json!(other_id))
+            .cloned();
+        assert_eq!(
+            due.map(|t| t["what"].clone()),
+            Some(json!("tripartite_interview")),
+            "{todo}"
+        );
+    }
+    let (_, todo) = app.get(&cap, "/api/v1/todo").await;
+    assert_eq!(todo, json!([]));
+    let interviews = format!("/api/v1/persons/{other_id}/tripartite-interviews");
+    app.refused(
+        &ft,
+        &interviews,
+        json!({"held_on": today(), "notes": "x"}),
+        S::FORBIDDEN,
+        "not_the_employer",
+    )
+    .await;
+    let (s, _) = app
+        .post(
+            &ai,
+            &interviews,
+            json!({"held_on": today(), "notes": "Projet : agent de propreté en entreprise."}),
+        )
+        .await;
+    assert_eq!(s, S::OK);
+    let (_, todo) = app.get(&ai, "/api/v1/todo").await;
+    assert!(
+        todo.as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["person_id"] != json!(other_id)),
+        "{todo}"
+    );
+    let exits = format!("/api/v1/persons/{other_id}/exit-reviews");
+    app.refused(
+        &ai,
+        &exits,
+        json!({"exit_on": today() + Duration::days(1), "outcome": "cdi", "skills": "x"}),
+        S::UNPROCESSABLE_ENTITY,
+        "exit_in_future",
+    )
+    .await;
+    let (s, f) = app
+        .post(&ai, &exits, json!({"exit_on": today(), "outcome": "cdd_6_months_or_more",
+            "skills": "Entretien des locaux, autonomie, ponctualité", "recommendations": "Viser un CDI en entreprise de propreté"}))
+        .await;
+    assert_eq!(
+        (s, f["exit_reviews"][0]["outcome_label"].as_str()),
+        (S::OK, Some("CDD de 6 mois ou plus")),
+        "{f}"
+    );
+    let (_, ft_notes) = app.get(&ft, "/api/v1/notifications").await;
+    assert!(
+        ft_notes[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Bilan de sortie de Noé Vidal"),
+        "{ft_notes}"
+    );
+    let (_, pathways) = app.get(&ai, "/api/v1/pathways").await;
+    assert!(
+        pathways
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["person_id"] != json!(other_id)),
+        "out of the pathway"
+    );
+    // The follow-up comes 6 months after the exit.
+    let follow_up = format!(
+        "/api/v1/exit-reviews/{}/follow-up",
+        f["exit_reviews"][0]["id"].as_str().unwrap()
+    );
+    app.refused(
+        &ft,
+        &follow_up,
+        json!({"registered_spe": true, "employed": true}),
+        S::UNPROCESSABLE_ENTITY,
+        "follow_up_too_early",
+    )
+    .await;
+    // The person's document of skills and trainings.
+    let r = app
+        .http
+        .get(app.url(&format!("/api/v1/persons/{other_id}/skills-document")))
+        .bearer_auth(&ai)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let pdf = r.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-1.4") && pdf.windows(4).any(|w| w == b"POEC"));
 
     // Everything above is in the journal.
     for action in [
@@ -562,6 +730,13 @@ async fn story(backend: Backend) {
         "approval.prolongation_refused",
         "referral.refused",
         "referral.withdrawn",
+        "contract.created",
+        "assignment.created",
+        "assignment.cap_waived",
+        "accompaniment.action_added",
+        "accompaniment.registration",
+        "exit.interview_held",
+        "exit.reviewed",
     ] {
         assert!(events(&app, action).await > 0, "no event {action}");
     }

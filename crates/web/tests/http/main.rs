@@ -144,6 +144,10 @@ impl TestApp {
             "iae_contracts",
             "iae_assignments",
             "ai_cap_waivers",
+            "accompaniment_actions",
+            "spe_registrations",
+            "tripartite_interviews",
+            "exit_reviews",
         ] {
             out.push(self.count(t).await);
         }

@@ -17,32 +17,7 @@ pub enum Side {
     Siae,
 }
 
-macro_rules! codes {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)* }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name { $(#[serde(rename = $code)] $variant),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),* }
-            }
-
-            /// French label shown to users.
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),* }
-            }
-
-            pub fn parse(code: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.code() == code)
-            }
-        }
-    };
-}
-
-codes! {
+labelled_codes! {
     /// Where the sheet stands: its last step.
     Status {
         Sent => "sent", "envoyée";
@@ -55,7 +30,7 @@ codes! {
     }
 }
 
-codes! {
+labelled_codes! {
     /// Why the SIAE does not hire (list of the platform's refusal reasons, adapted) or why the prescriber
     /// withdraws the candidate.
     Motive {
