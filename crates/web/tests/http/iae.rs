@@ -718,6 +718,76 @@ async fn story(backend: Backend) {
     let pdf = r.bytes().await.unwrap();
     assert!(pdf.starts_with(b"%PDF-1.4") && pdf.windows(4).any(|w| w == b"POEC"));
 
+    // A pathway recorded after the fact, exited 200 days ago: its 6-month follow-up is due and recorded once.
+    let (_, yves) = app
+        .post(
+            &ft,
+            "/api/v1/persons",
+            json!({"organisation_id": ft_id, "first_name": "Yves", "last_name": "Roux",
+            "birth_date": "1980-02-02", "consent_data_sharing": true, "consent_date": today()}),
+        )
+        .await;
+    let yves_id = id(&yves);
+    app.post(
+        &ft,
+        &format!("/api/v1/persons/{yves_id}/diagnoses"),
+        json!({"organisation_id": ft_id, "siae_kind": "ACI", "criteria": ["ass"]}),
+    )
+    .await;
+    let (_, b) = app
+        .post(
+            &ft,
+            "/api/v1/prescriptions",
+            json!({"prescriber_id": ft_id, "person_id": yves_id, "siae_id": aci_id,
+            "message": "Reprise de l'historique", "person_consent": true}),
+        )
+        .await;
+    let (s, b) = app
+        .post(
+            &aci,
+            &format!("/api/v1/prescriptions/{}/steps", id(&b)),
+            json!({"status": "hired", "date": today() - Duration::days(900)}),
+        )
+        .await;
+    assert_eq!(s, S::OK, "{b}");
+    let (s, f) = app
+        .post(
+            &aci,
+            &format!("/api/v1/persons/{yves_id}/exit-reviews"),
+            json!({"exit_on": today() - Duration::days(200),
+            "outcome": "cdi", "skills": "Maraîchage biologique"}),
+        )
+        .await;
+    assert_eq!(s, S::OK, "{f}");
+    let (_, todo) = app.get(&ft, "/api/v1/todo").await;
+    assert!(
+        todo.as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["person_id"] == json!(yves_id) && t["what"] == "exit_follow_up"),
+        "{todo}"
+    );
+    let follow_up = format!(
+        "/api/v1/exit-reviews/{}/follow-up",
+        f["exit_reviews"][0]["id"].as_str().unwrap()
+    );
+    let (s, f) = app
+        .post(&ft, &follow_up, json!({"registered_spe": false, "employed": true}))
+        .await;
+    assert_eq!(
+        (s, f["exit_reviews"][0]["employed"].as_bool()),
+        (S::OK, Some(true)),
+        "{f}"
+    );
+    app.refused(
+        &ft,
+        &follow_up,
+        json!({"registered_spe": false, "employed": true}),
+        S::CONFLICT,
+        "follow_up_done",
+    )
+    .await;
+
     // Everything above is in the journal.
     for action in [
         "offer.created",
@@ -737,6 +807,7 @@ async fn story(backend: Backend) {
         "accompaniment.registration",
         "exit.interview_held",
         "exit.reviewed",
+        "exit.followed_up",
     ] {
         assert!(events(&app, action).await > 0, "no event {action}");
     }
