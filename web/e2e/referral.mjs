@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Browser test of the referral sheet (fiche navette) from both sides, in headless Chromium:
 //   the SIAE opens a received application, is refused a refusal without motive, marks it received and
-//   plans an interview, looks at its offers and at a PASS IAE; then the prescriber finds the
+//   plans an interview, looks at its offers, its people in pathway and a PASS IAE; then the prescriber finds the
 //   notification, opens the same sheet and withdraws the candidate with a motive.
 // Every page is audited with axe-core.
 //
@@ -95,6 +95,11 @@ async function siaeSide(browser, errors) {
   response = await menu(page, 'Offres');
   await expectPage(page, response, '/offres', /^Offres des SIAE/);
   await auditPage(page, 'offers');
+
+  response = await menu(page, 'Parcours et à faire');
+  await expectPage(page, response, '/parcours', /^Parcours et à faire/);
+  check((await page.locator('main table').innerText()).includes(HIRED), `${HIRED} is not among the people in pathway`);
+  await auditPage(page, 'pathways');
 
   // The PASS IAE opened by a hiring of the demo: timeline and next steps.
   response = await menu(page, 'Personnes accompagnées');

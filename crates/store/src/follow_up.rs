@@ -651,9 +651,15 @@ impl Store {
     /// What the caller's organisations have to do: tripartite interviews due (2-3 months before the end of
     /// the contract or the approval), prolongations to decide, follow-ups 6 months after an exit.
     pub async fn todo(&self, ctx: &AccessContext) -> Result<Vec<TodoItem>> {
+        let rows = self.people_in_pathway(ctx).await?;
+        self.todo_for(ctx, &rows).await
+    }
+
+    /// The to-do list, from the people in pathway already loaded (the pathways page shows both).
+    pub async fn todo_for(&self, ctx: &AccessContext, rows: &[PathwayRow]) -> Result<Vec<TodoItem>> {
         let as_of = today();
         let mut items = Vec::new();
-        for row in self.people_in_pathway(ctx).await? {
+        for row in rows {
             let end = row.contract_end.unwrap_or(row.end);
             let window = exit::tripartite_window(end);
             if row.last_interview_on.is_some_and(|d| d >= window.from) {
@@ -666,7 +672,7 @@ impl Store {
                     due_on: window.to,
                     explanation: why.message,
                     link: format!("/personnes/{}/parcours-iae", row.person_id),
-                    person_name: row.person_name,
+                    person_name: row.person_name.clone(),
                 });
             }
         }

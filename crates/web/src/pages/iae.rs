@@ -14,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use passerelle_domain::pathways::iae::approval::Period;
 use passerelle_domain::pathways::iae::contract::{Assignment, Cddi, ClientKind};
+use passerelle_domain::pathways::iae::exit::{ActionInput, ActionKind, ExitOutcome};
 use passerelle_domain::pathways::iae::offer::OfferInput;
 use passerelle_domain::pathways::iae::prolongation::{DenyReason, ProlongationReason};
 use passerelle_domain::pathways::iae::referral::{Motive, Side, StepInput};
@@ -22,6 +23,7 @@ use passerelle_domain::pathways::iae::{Criterion, SiaeKind};
 use passerelle_store::Membership;
 use passerelle_store::contracts::Employment;
 use passerelle_store::directory::{Organisation, OrganisationFilter};
+use passerelle_store::follow_up::{FollowUp, PathwayRow, TodoItem};
 use passerelle_store::iae_pathway::{ApprovalView, ProlongationDecision};
 use passerelle_store::notifications::Notification;
 use passerelle_store::offers::{Offer, OfferFilter};
@@ -431,6 +433,41 @@ pub async fn read_notifications(
     }
 }
 
+// ---- People in pathway and to-do list ----
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pathways.html")]
+struct PathwaysPage {
+    nav: Nav,
+    rows: Vec<PathwayRow>,
+    todo: Vec<TodoItem>,
+}
+
+pub async fn pathways(State(state): State<AppState>, visitor: Visitor) -> Response {
+    let nav = visitor.nav("parcours");
+    let data = async {
+        let rows = state.store.people_in_pathway(&visitor.ctx).await?;
+        let todo = state.store.todo_for(&visitor.ctx, &rows).await?;
+        Ok::<_, passerelle_store::StoreError>((rows, todo))
+    };
+    match data.await {
+        Ok((rows, todo)) => PathwaysPage { nav, rows, todo }.into_response(),
+        Err(e) => error_page(&nav, e.into()),
+    }
+}
+
+pub async fn skills_document(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
+    let nav = visitor.nav("personnes");
+    let id = match parse_id(&nav, &id, "Personne") {
+        Ok(id) => id,
+        Err(r) => return *r,
+    };
+    match crate::api::follow_up::skills_pdf(&state.store, &visitor.ctx, id).await {
+        Ok(pdf) => pdf,
+        Err(e) => error_page(&nav, e.into()),
+    }
+}
+
 // ---- Prescribing (diagnosis and prescription in one form) ----
 
 #[derive(Template, WebTemplate)]
@@ -587,6 +624,12 @@ struct ApprovalPage {
     nav: Nav,
     a: ApprovalView,
     employment: Employment,
+    follow: FollowUp,
+    /// The visitor's organisations following the person, for the accompaniment forms.
+    followers: Vec<Membership>,
+    action_kinds: &'static [ActionKind],
+    outcomes: &'static [ExitOutcome],
+    today: Date,
     is_employer: bool,
     /// The employer's kind decides its contract form: CDDI (ACI, EI) or assignments (AI, ETTI).
     employer_kind: Option<SiaeKind>,
@@ -618,10 +661,12 @@ async fn approval_page(state: &AppState, visitor: &Visitor, person_id: Uuid, err
     let data = async {
         let a = state.store.approval(&visitor.ctx, person_id).await?;
         let employment = state.store.employment(&visitor.ctx, person_id).await?;
-        Ok::<_, passerelle_store::StoreError>((a, employment))
+        let follow = state.store.follow_up(&visitor.ctx, person_id).await?;
+        let person = state.store.persons(&visitor.ctx).get(person_id).await?;
+        Ok::<_, passerelle_store::StoreError>((a, employment, follow, person))
     };
     match data.await {
-        Ok((a, employment)) => {
+        Ok((a, employment, follow, person)) => {
             let status = if error.is_some() {
                 StatusCode::UNPROCESSABLE_ENTITY
             } else {
@@ -633,6 +678,17 @@ async fn approval_page(state: &AppState, visitor: &Visitor, person_id: Uuid, err
                 is_employer: membership.is_some(),
                 employer_kind: membership.and_then(|m| SiaeKind::of(m.kind)),
                 employment,
+                follow,
+                followers: visitor
+                    .ctx
+                    .memberships()
+                    .iter()
+                    .filter(|m| person.followers.iter().any(|f| f.organisation_id == m.organisation_id))
+                    .cloned()
+                    .collect(),
+                action_kinds: ActionKind::ALL,
+                outcomes: ExitOutcome::ALL,
+                today: time::OffsetDateTime::now_utc().date(),
                 a,
                 suspension_reasons: SUSPENSION_REASONS,
                 prolongation_reasons: ProlongationReason::ALL,
@@ -683,6 +739,22 @@ pub struct ApprovalForm {
     hours: String,
     #[serde(default)]
     reference: String,
+    #[serde(default)]
+    organisation_id: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    skills: String,
+    #[serde(default)]
+    review_id: String,
+    registered: Option<String>,
+    employed: Option<String>,
 }
 
 /// Suspension, prolongation request or decision, posted from the approval page.
@@ -766,6 +838,52 @@ pub async fn approval_action(
                             .await?;
                     }
                 }
+            }
+            "action" | "inscription" => {
+                let org = Uuid::parse_str(&form.organisation_id)
+                    .map_err(|_| ApiError::bad_request("field_required", "Choisissez votre structure."))?;
+                if action == "action" {
+                    let a = ActionInput {
+                        kind: form.kind.clone(),
+                        title: form.title.clone(),
+                        starts_on: form_date("début", &form.from)?,
+                        ends_on: form_date("fin", &form.to)?,
+                        hours: form.hours.trim().parse().ok(),
+                    }
+                    .validate()?;
+                    store.add_action(ctx, person_id, org, a).await?;
+                } else {
+                    let since = required_date("depuis", &form.from)?;
+                    store
+                        .record_registration(ctx, person_id, org, form.registered.is_some(), since)
+                        .await?;
+                }
+            }
+            "entretien" => {
+                store
+                    .hold_interview(ctx, person_id, required_date("date", &form.from)?, &form.notes)
+                    .await?;
+            }
+            "sortie" => {
+                let outcome = ExitOutcome::parse(&form.outcome)
+                    .ok_or_else(|| ApiError::bad_request("outcome_unknown", "Choisissez la situation à la sortie."))?;
+                let exit_on = required_date("sortie", &form.from)?;
+                if exit_on > time::OffsetDateTime::now_utc().date() {
+                    return Err(ApiError::bad_request(
+                        "exit_in_future",
+                        "La date de sortie est passée ou du jour.",
+                    ));
+                }
+                let recommendations = Some(form.comment.as_str());
+                store
+                    .record_exit(ctx, person_id, exit_on, outcome, &form.skills, recommendations)
+                    .await?;
+            }
+            "suivi" => {
+                let review = Uuid::parse_str(&form.review_id).map_err(|_| ApiError::not_found("Bilan"))?;
+                store
+                    .record_exit_follow_up(ctx, review, form.registered.is_some(), form.employed.is_some())
+                    .await?;
             }
             request => {
                 let request_id = Uuid::parse_str(request).map_err(|_| ApiError::not_found("Demande"))?;

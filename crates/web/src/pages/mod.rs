@@ -38,6 +38,8 @@ pub fn router() -> Router<AppState> {
         .route("/prescriptions", get(iae::prescriptions))
         .route("/prescriptions/{id}", get(iae::prescription))
         .route("/prescriptions/{id}/etapes", post(iae::add_step))
+        .route("/personnes/{id}/document-competences.pdf", get(iae::skills_document))
+        .route("/parcours", get(iae::pathways))
         .route("/notifications", get(iae::notifications))
         .route("/notifications/lues", post(iae::read_notifications))
 }
