@@ -575,19 +575,25 @@ impl Store {
             let id: Uuid = r.get("person_id")?;
             let event: PathwayEvent = serde_json::from_value(r.json("payload")?.unwrap_or_default())
                 .map_err(|e| StoreError::Database(sqlx::Error::Decode(e.to_string().into())))?;
-            let kind = SiaeKind::parse(&r.get::<String>("siae_kind")?).ok_or(StoreError::not_found("SIAE"))?;
-            let last = (kind, r.get("siae_id")?, r.get("name")?);
             let hiring = matches!(event, PathwayEvent::Hiring { .. });
-            let p = people.entry(id).or_insert(Person {
-                name: format!("{} {}", r.get::<String>("first_name")?, r.get::<String>("last_name")?),
-                birth_date: r.get("birth_date")?,
-                events: Vec::new(),
-                last: last.clone(),
-            });
-            p.events.push(event);
-            if hiring {
-                p.last = last;
+            let employer = || -> Result<(SiaeKind, Uuid, String)> {
+                let kind = SiaeKind::parse(&r.get::<String>("siae_kind")?).ok_or(StoreError::not_found("SIAE"))?;
+                Ok((kind, r.get("siae_id")?, r.get("name")?))
+            };
+            let p = match people.entry(id) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => e.insert(Person {
+                    name: format!("{} {}", r.get::<String>("first_name")?, r.get::<String>("last_name")?),
+                    birth_date: r.get("birth_date")?,
+                    events: Vec::new(),
+                    last: employer()?,
+                }),
+            };
+            // The employer is the SIAE of the last hiring.
+            if hiring && !p.events.is_empty() {
+                p.last = employer()?;
             }
+            p.events.push(event);
         }
         let mut latest_criteria: BTreeMap<Uuid, serde_json::Value> = BTreeMap::new();
         for r in tx.fetch_all(criteria).await? {

@@ -6,6 +6,7 @@ mod browser;
 mod contract;
 mod iae;
 mod pages;
+mod perf;
 
 use passerelle_store::Store;
 use passerelle_store::sql::{create_postgres_database, scratch_postgres_admin_url};
