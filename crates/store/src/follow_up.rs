@@ -134,7 +134,12 @@ fn exit_review(r: &Row) -> Result<ExitReview> {
     })
 }
 
-/// The caller's organisations, or an error for an account without one.
+/// The rows of `q`, each read by `read`.
+async fn rows<T>(ex: &mut impl Executor, q: crate::sql::Query, read: impl Fn(&Row) -> Result<T>) -> Result<Vec<T>> {
+    ex.fetch_all(q).await?.iter().map(read).collect()
+}
+
+/// The caller's organisations (none for the command line).
 fn organisations(ctx: &AccessContext) -> Vec<Uuid> {
     ctx.memberships().iter().map(|m| m.organisation_id).collect()
 }
@@ -143,17 +148,14 @@ impl Store {
     pub async fn follow_up(&self, ctx: &AccessContext, person_id: Uuid) -> Result<FollowUp> {
         let mut db = self.pool.clone();
         self.persons(ctx).load(&mut db, person_id).await?;
-        let actions = db
-            .fetch_all(
-                query(
-                    "SELECT a.id, o.name, a.kind, a.title, a.starts_on, a.ends_on, a.hours FROM accompaniment_actions a \
+        let actions = rows(
+            &mut db,
+            query(
+                "SELECT a.id, o.name, a.kind, a.title, a.starts_on, a.ends_on, a.hours FROM accompaniment_actions a \
                      JOIN organisations o ON o.id = a.organisation_id WHERE a.person_id = $1 ORDER BY a.starts_on",
-                )
-                .bind(person_id),
             )
-            .await?
-            .iter()
-            .map(|r| {
+            .bind(person_id),
+            |r| {
                 let kind: ActionKind = parse(r.get("kind")?)?;
                 Ok(ActionRecord {
                     id: r.get("id")?,
@@ -165,63 +167,58 @@ impl Store {
                     ends_on: r.get("ends_on")?,
                     hours: r.get("hours")?,
                 })
-            })
-            .collect::<Result<Vec<_>>>()?;
+            },
+        )
+        .await?;
         let training_hours = actions
             .iter()
             .filter(|a| a.kind.needs_hours())
             .filter_map(|a| a.hours)
             .sum();
-        let registrations = db
-            .fetch_all(
-                query(
-                    "SELECT r.registered, r.since, o.name FROM spe_registrations r JOIN organisations o \
+        let registrations = rows(
+            &mut db,
+            query(
+                "SELECT r.registered, r.since, o.name FROM spe_registrations r JOIN organisations o \
                      ON o.id = r.organisation_id WHERE r.person_id = $1 ORDER BY r.since DESC, r.created_at DESC",
-                )
-                .bind(person_id),
             )
-            .await?
-            .iter()
-            .map(|r| {
+            .bind(person_id),
+            |r| {
                 Ok(Registration {
                     registered: r.get("registered")?,
                     since: r.get("since")?,
                     organisation_name: r.get("name")?,
                 })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let interviews = db
-            .fetch_all(
-                query(
-                    "SELECT i.id, o.name, i.held_on, i.notes FROM tripartite_interviews i JOIN organisations o \
+            },
+        )
+        .await?;
+        let interviews = rows(
+            &mut db,
+            query(
+                "SELECT i.id, o.name, i.held_on, i.notes FROM tripartite_interviews i JOIN organisations o \
                      ON o.id = i.siae_id WHERE i.person_id = $1 ORDER BY i.held_on",
-                )
-                .bind(person_id),
             )
-            .await?
-            .iter()
-            .map(|r| {
+            .bind(person_id),
+            |r| {
                 Ok(Interview {
                     id: r.get("id")?,
                     siae_name: r.get("name")?,
                     held_on: r.get("held_on")?,
                     notes: r.get("notes")?,
                 })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let exit_reviews = db
-            .fetch_all(
-                query(
-                    "SELECT x.id, x.siae_id, o.name, x.exit_on, x.outcome, x.skills, x.recommendations, x.follow_up_on, \
+            },
+        )
+        .await?;
+        let exit_reviews = rows(
+            &mut db,
+            query(
+                "SELECT x.id, x.siae_id, o.name, x.exit_on, x.outcome, x.skills, x.recommendations, x.follow_up_on, \
                      x.followed_up_on, x.registered_spe, x.employed FROM exit_reviews x JOIN organisations o \
                      ON o.id = x.siae_id WHERE x.person_id = $1 ORDER BY x.exit_on",
-                )
-                .bind(person_id),
             )
-            .await?
-            .iter()
-            .map(exit_review)
-            .collect::<Result<Vec<_>>>()?;
+            .bind(person_id),
+            exit_review,
+        )
+        .await?;
         Ok(FollowUp {
             actions,
             training_hours,

@@ -50,7 +50,10 @@ async fn seed(app: &TestApp) {
             events.push_bound(", {}", aci);
             events.push_bound(", {}", "ACI");
             events.push_bound(", {}", "hiring");
-            events.push_bound(", {}", serde_json::json!({"kind": "hiring", "date": hired, "waiver": false}));
+            events.push_bound(
+                ", {}",
+                serde_json::json!({"kind": "hiring", "date": hired, "waiver": false}),
+            );
             events.push_bound(", {}", "Embauche acceptée");
             events.push_bound(", {}", aci);
             events.push_bound(", {})", now);
@@ -70,7 +73,13 @@ async fn measure(backend: Backend) {
     let mut rows = 0;
     for _ in 0..REQUESTS {
         let start = Instant::now();
-        let r = app.http.get(app.url("/api/v1/pathways")).bearer_auth(&token).send().await.unwrap();
+        let r = app
+            .http
+            .get(app.url("/api/v1/pathways"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), S::OK);
         rows = r.json::<serde_json::Value>().await.unwrap().as_array().unwrap().len();
         times.push(start.elapsed());
