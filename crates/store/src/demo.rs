@@ -667,6 +667,7 @@ async fn load_iae(
             diagnosis_id: None,
             message: "Candidature préparée avec la personne : motivée et disponible.".into(),
             person_consent: true,
+            waiting_period_waived: false,
         };
         let p = store.create_prescription(&ctx, new, None).await?;
         let siae_ctx = store.login_context_for(&email_of(siae)).await?;

@@ -245,7 +245,10 @@ pub(crate) async fn hire(
 ) -> Result<()> {
     let person = store.persons(ctx).load(ex, p.person_id).await?;
     let kind = SiaeKind::of(p.siae_kind).ok_or_else(|| StoreError::not_found("SIAE"))?;
-    let event = PathwayEvent::Hiring { date, waiver: false };
+    let event = PathwayEvent::Hiring {
+        date,
+        waiver: p.waiting_period_waived,
+    };
     append(ex, ctx, &person, (p.siae_id, kind), event, p.siae_id, Some(p.id)).await?;
     Ok(())
 }

@@ -88,6 +88,7 @@ pub struct Prescription {
     pub diagnosis_id: Uuid,
     pub message: String,
     pub consent_on: Date,
+    pub waiting_period_waived: bool,
     #[schema(value_type = String, example = "sent")]
     pub status: Status,
     #[schema(value_type = String)]
@@ -112,6 +113,9 @@ pub struct NewPrescription {
     pub message: String,
     /// The person agreed to this prescription being sent to this SIAE.
     pub person_consent: bool,
+    /// The authorised prescriber lifts the waiting period after a previous pathway (R5132-1-4).
+    #[serde(default)]
+    pub waiting_period_waived: bool,
 }
 
 /// Which prescriptions to list.
@@ -213,7 +217,7 @@ fn diagnosis(r: &Row) -> Result<DiagnosisRecord> {
 
 const PRESCRIPTION_COLUMNS: &str = "p.id, p.person_id, pe.first_name, pe.last_name, p.prescriber_id, \
     pr.name AS prescriber_name, p.siae_id, s.name AS siae_name, s.kind AS siae_kind, s.department AS siae_department, \
-    p.offer_id, j.title AS offer_title, p.diagnosis_id, p.message, p.consent_on, p.status, p.created_at";
+    p.offer_id, j.title AS offer_title, p.diagnosis_id, p.message, p.consent_on, p.waiting_period_waived, p.status, p.created_at";
 
 const PRESCRIPTION_FROM: &str = " FROM prescriptions p JOIN persons pe ON pe.id = p.person_id \
     JOIN organisations pr ON pr.id = p.prescriber_id JOIN organisations s ON s.id = p.siae_id \
@@ -240,6 +244,7 @@ fn prescription(r: &Row) -> Result<Prescription> {
         diagnosis_id: r.get("diagnosis_id")?,
         message: r.get("message")?,
         consent_on: r.get("consent_on")?,
+        waiting_period_waived: r.get("waiting_period_waived")?,
         status,
         status_label: status.label(),
         created_at: r.get("created_at")?,
@@ -425,6 +430,12 @@ impl Store {
             let mut db = self.pool.clone();
             author_kind(&mut db, m).await?
         };
+        if new.waiting_period_waived && auto {
+            return Err(StoreError::forbidden(
+                "waiver_needs_prescriber",
+                "Seul un prescripteur habilité peut lever le délai de carence (Code du travail, art. R5132-1-4).",
+            ));
+        }
         if !auto && author != DiagnosisAuthor::AuthorizedPrescriber {
             return Err(StoreError::forbidden(
                 "not_a_prescriber",
@@ -467,7 +478,8 @@ impl Store {
         tx.execute(
             query(
                 "INSERT INTO prescriptions (id, person_id, prescriber_id, siae_id, offer_id, diagnosis_id, message, \
-                 consent_on, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'sent', $9, $9)",
+                 consent_on, waiting_period_waived, status, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'sent', $10, $10)",
             )
             .bind(id)
             .bind(person.id)
@@ -477,6 +489,7 @@ impl Store {
             .bind(diagnosis.id)
             .bind(&message)
             .bind(today())
+            .bind(new.waiting_period_waived)
             .bind(now),
         )
         .await?;

@@ -47,9 +47,12 @@ CREATE TABLE prescriptions (
     message TEXT NOT NULL CHECK (length(message) BETWEEN 1 AND 4000),
     -- The person agreed to this prescription being sent to this SIAE (see docs/iae.md).
     consent_on DATE NOT NULL,
+    -- An authorised prescriber lifts the 2-year waiting period after a previous pathway (R5132-1-4).
+    waiting_period_waived BOOLEAN NOT NULL DEFAULT FALSE,
     status TEXT NOT NULL CHECK (status IN ('sent', 'received', 'interview_planned', 'interview_held', 'hired', 'refused', 'withdrawn')),
     created_at TIMESTAMPTZ NOT NULL,
-    updated_at TIMESTAMPTZ NOT NULL
+    updated_at TIMESTAMPTZ NOT NULL,
+    CHECK (waiting_period_waived = FALSE OR prescriber_id <> siae_id)
 );
 CREATE INDEX prescriptions_person ON prescriptions (person_id);
 CREATE INDEX prescriptions_prescriber ON prescriptions (prescriber_id);

@@ -604,6 +604,7 @@ pub async fn prescribe(
             diagnosis_id: None,
             message: field("message"),
             person_consent: field("person_consent") == "on",
+            waiting_period_waived: field("waiting_period_waived") == "on",
         };
         Ok::<_, ApiError>(state.store.create_prescription(&visitor.ctx, new, None).await?)
     };

@@ -788,6 +788,34 @@ async fn story(backend: Backend) {
     )
     .await;
 
+    // Yves's pathway ended less than 2 years ago: a new hiring waits unless an authorised prescriber waives it.
+    let mut again = json!({"prescriber_id": ft_id, "person_id": yves_id, "siae_id": ei_id, "message": "Nouveau parcours",
+        "person_consent": true});
+    let (_, b) = app.post(&ft, "/api/v1/prescriptions", again.clone()).await;
+    let hire = json!({"status": "hired", "date": today()});
+    app.refused(
+        &ei,
+        &format!("/api/v1/prescriptions/{}/steps", id(&b)),
+        hire.clone(),
+        S::UNPROCESSABLE_ENTITY,
+        "waiting_period",
+    )
+    .await;
+    again["waiting_period_waived"] = json!(true);
+    let (_, b) = app.post(&ft, "/api/v1/prescriptions", again).await;
+    let (s, b) = app
+        .post(&ei, &format!("/api/v1/prescriptions/{}/steps", id(&b)), hire)
+        .await;
+    assert_eq!(s, S::OK, "{b}");
+    let (_, a) = app.get(&ei, &format!("/api/v1/persons/{yves_id}/approval")).await;
+    assert!(
+        a["timeline"].as_array().unwrap().last().unwrap()["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("délai de carence"),
+        "{a}"
+    );
+
     // Everything above is in the journal.
     for action in [
         "offer.created",
