@@ -7,7 +7,8 @@ use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use passerelle_domain::pathways::iae::approval::Period;
 use passerelle_domain::pathways::iae::contract::{Assignment, Cddi, CddiException, ClientKind};
 use passerelle_domain::pathways::iae::offer::OfferInput;
@@ -70,6 +71,72 @@ pub async fn list_offers(
         include_closed: q.include_closed,
     };
     Ok(Json(state.store.offers(&ctx, &filter).await?))
+}
+
+/// The published offers as CSV (French headers, `;`-separated for spreadsheets), same filters as the list.
+#[utoipa::path(get, path = "/api/v1/offers/export", tag = "iae", params(OfferQuery), security(("bearer" = [])),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn export_offers(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiQuery(q): ApiQuery<OfferQuery>,
+) -> ApiResult<Response> {
+    let filter = OfferFilter {
+        siae_id: q.siae_id,
+        department: q.department,
+        include_closed: q.include_closed,
+    };
+    Ok(offers_csv(&state.store.offers(&ctx, &filter).await?))
+}
+
+/// Offers as a CSV download.
+pub fn offers_csv(offers: &[Offer]) -> Response {
+    let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
+    let header = [
+        "intitulé",
+        "code ROME",
+        "SIAE",
+        "type",
+        "département",
+        "lieu",
+        "heures par semaine",
+        "postes",
+        "prérequis",
+        "début",
+        "fin",
+        "ouverte",
+    ];
+    let mut rows = vec![header.map(String::from).to_vec()];
+    let text = |v: Option<String>| v.unwrap_or_default();
+    for o in offers {
+        rows.push(vec![
+            o.title.clone(),
+            text(o.rome_code.clone()),
+            o.siae_name.clone(),
+            o.siae_kind.label().to_owned(),
+            o.department.clone(),
+            o.place.clone(),
+            text(o.weekly_hours.map(|h| h.to_string())),
+            o.positions.to_string(),
+            text(o.prerequisites.clone()),
+            text(o.starts_on.map(|d| d.to_string())),
+            text(o.ends_on.map(|d| d.to_string())),
+            if o.open { "oui" } else { "non" }.to_owned(),
+        ]);
+    }
+    for row in rows {
+        // Writing to memory cannot fail.
+        let _ = w.write_record(&row);
+    }
+    let body = w.into_inner().unwrap_or_default();
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"offres.csv\""),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// Publishes an offer of one of the caller's SIAE.

@@ -61,6 +61,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(persons::get_person, persons::update_person))
         .routes(routes!(persons::add_follower))
         .routes(routes!(iae::list_offers, iae::create_offer))
+        .routes(routes!(iae::export_offers))
         .routes(routes!(iae::get_offer))
         .routes(routes!(iae::close_offer))
         .routes(routes!(iae::open_offer))

@@ -214,6 +214,17 @@ pub async fn create_offer(State(state): State<AppState>, visitor: Visitor, Form(
     }
 }
 
+pub async fn export_offers(State(state): State<AppState>, visitor: Visitor, Query(q): Query<OffersQuery>) -> Response {
+    let filter = OfferFilter {
+        department: q.department.filter(|d| !d.is_empty()),
+        ..Default::default()
+    };
+    match state.store.offers(&visitor.ctx, &filter).await {
+        Ok(offers) => crate::api::iae::offers_csv(&offers),
+        Err(e) => error_page(&visitor.nav("offres"), e.into()),
+    }
+}
+
 #[derive(Deserialize)]
 pub struct CsrfForm {
     #[serde(default)]

@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/personnes/{id}/parcours-iae", get(iae::approval))
         .route("/personnes/{id}/parcours-iae/{action}", post(iae::approval_action))
         .route("/offres", get(iae::offers).post(iae::create_offer))
+        .route("/offres/export.csv", get(iae::export_offers))
         .route("/offres/{id}/{action}", post(iae::toggle_offer))
         .route("/prescriptions", get(iae::prescriptions))
         .route("/prescriptions/{id}", get(iae::prescription))

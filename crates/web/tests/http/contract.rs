@@ -35,6 +35,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/persons/{id}/followers"),
     ("get", "/api/v1/offers"),
     ("post", "/api/v1/offers"),
+    ("get", "/api/v1/offers/export"),
     ("get", "/api/v1/offers/{id}"),
     ("post", "/api/v1/offers/{id}/close"),
     ("post", "/api/v1/offers/{id}/open"),

@@ -92,6 +92,19 @@ async fn story(backend: Backend) {
         "positions_invalid",
     )
     .await;
+    let r = app
+        .http
+        .get(app.url("/api/v1/offers/export?department=21"))
+        .bearer_auth(&ft)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = r.text().await.unwrap();
+    assert!(
+        csv.starts_with("intitulé;code ROME;SIAE") && csv.contains("Agent de maraîchage;A1414"),
+        "{csv}"
+    );
     let (_, listed) = app.get(&ft, "/api/v1/offers?department=21").await;
     assert!(listed.as_array().unwrap().iter().any(|o| o["id"] == first["id"]));
 
