@@ -13,8 +13,10 @@ use crate::persons::Person;
 use crate::prescriptions::Prescription;
 use crate::sql::{Executor, query};
 use passerelle_domain::calendar::{add_days, french_date};
+use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::explanation::Explanation;
 use passerelle_domain::invalid::Invalid;
+use passerelle_domain::pathways::iae::agrement::{Decision, Outcome, RequestKind};
 use passerelle_domain::pathways::iae::prolongation::{Decider, DenyReason, ProlongationReason};
 use passerelle_domain::pathways::iae::suspension::SuspensionReason;
 use passerelle_domain::pathways::iae::{Criterion, Pathway, PathwayEvent, PersonFacts, Regime, SiaeKind, Status};
@@ -74,6 +76,19 @@ pub struct ProlongationRequest {
     pub proposed_action: Option<String>,
 }
 
+/// An agrément request to Pôle emploi (records before 2021-12-01), with its deadline and outcome as of today.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AgrementRequestView {
+    #[schema(value_type = String, example = "initial")]
+    pub kind: RequestKind,
+    pub date: Date,
+    /// 5 working days after receipt, 2 for an ETTI; no answer by then is a tacit agrément.
+    pub deadline: Date,
+    /// `granted`, `refused`, `tacit` or `pending`.
+    #[schema(value_type = String, example = "tacit")]
+    pub outcome: Outcome,
+}
+
 /// The person's approval as of today, replayed by the rules engine.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ApprovalView {
@@ -93,6 +108,7 @@ pub struct ApprovalView {
     pub timeline: Vec<TimelineEntry>,
     pub next: Vec<Possibility>,
     pub prolongation_requests: Vec<ProlongationRequest>,
+    pub agrement_requests: Vec<AgrementRequestView>,
 }
 
 struct Stored {
@@ -500,6 +516,62 @@ impl Store {
     }
 }
 
+impl Store {
+    /// An agrément request of the SIAE of the last hiring, for a record before 2021-12-01.
+    pub async fn request_agrement(
+        &self,
+        ctx: &AccessContext,
+        person_id: Uuid,
+        date: Date,
+        kind: RequestKind,
+    ) -> Result<ApprovalView> {
+        let mut tx = self.pool.begin().await?;
+        let person = self.persons(ctx).load(&mut tx, person_id).await?;
+        let employer = current_employer(&mut tx, ctx, person_id).await?;
+        let event = PathwayEvent::AgrementRequest { date, request: kind };
+        append(&mut tx, ctx, &person, employer, event, employer.0, None).await?;
+        let view = approval_view(&mut tx, ctx, &person).await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    /// Pôle emploi's decision on the pending agrément request, by a France Travail agency following the person;
+    /// a refusal needs its motive (the engine checks it).
+    pub async fn decide_agrement(
+        &self,
+        ctx: &AccessContext,
+        person_id: Uuid,
+        date: Date,
+        decision: Decision,
+        motive: Option<&str>,
+    ) -> Result<ApprovalView> {
+        let mut tx = self.pool.begin().await?;
+        let person = self.persons(ctx).load(&mut tx, person_id).await?;
+        let agency = person
+            .followers
+            .iter()
+            .find(|f| f.kind == OrganisationKind::FranceTravailAgency && ctx.membership(f.organisation_id).is_some())
+            .map(|f| f.organisation_id)
+            .ok_or_else(|| {
+                StoreError::forbidden(
+                    "not_the_agency",
+                    "Seule l'agence France Travail (ex Pôle emploi) qui suit la personne décide de l'agrément (décret \
+                     99-106).",
+                )
+            })?;
+        let employer = last_hiring(&mut tx, person_id).await?;
+        let event = PathwayEvent::AgrementDecision {
+            date,
+            decision,
+            motive: motive.map(str::to_owned),
+        };
+        append(&mut tx, ctx, &person, employer, event, agency, None).await?;
+        let view = approval_view(&mut tx, ctx, &person).await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+}
+
 /// A prescriber's answer to a prolongation request.
 #[derive(Debug, Clone, Copy)]
 pub enum ProlongationDecision<'a> {
@@ -522,12 +594,8 @@ pub(crate) async fn deciders(ex: &mut impl Executor, person_id: Uuid) -> Result<
     rows.iter().map(|r| Ok(r.get("prescriber_id")?)).collect()
 }
 
-/// The SIAE of the last hiring, which the caller must belong to.
-pub(crate) async fn current_employer(
-    ex: &mut impl Executor,
-    ctx: &AccessContext,
-    person_id: Uuid,
-) -> Result<(Uuid, SiaeKind)> {
+/// The SIAE of the person's last hiring and its kind.
+async fn last_hiring(ex: &mut impl Executor, person_id: Uuid) -> Result<(Uuid, SiaeKind)> {
     let row = ex
         .fetch_optional(
             query(
@@ -543,14 +611,24 @@ pub(crate) async fn current_employer(
                 "Aucune embauche n'a ouvert de PASS IAE pour cette personne.",
             )
         })?;
-    let siae: Uuid = row.get("siae_id")?;
+    let kind = SiaeKind::parse(&row.get::<String>("siae_kind")?).ok_or(StoreError::not_found("SIAE"))?;
+    Ok((row.get("siae_id")?, kind))
+}
+
+/// The SIAE of the last hiring, which the caller must belong to.
+pub(crate) async fn current_employer(
+    ex: &mut impl Executor,
+    ctx: &AccessContext,
+    person_id: Uuid,
+) -> Result<(Uuid, SiaeKind)> {
+    let (siae, kind) = last_hiring(ex, person_id).await?;
     if ctx.membership(siae).is_none() {
         return Err(StoreError::forbidden(
             "not_the_employer",
-            "Seule la SIAE de la dernière embauche peut suspendre le PASS IAE ou en demander la prolongation.",
+            "Seule la SIAE de la dernière embauche peut suspendre le PASS IAE, en demander la prolongation ou \
+             l'agrément, et enregistrer la sortie.",
         ));
     }
-    let kind = SiaeKind::parse(&row.get::<String>("siae_kind")?).ok_or(StoreError::not_found("SIAE"))?;
     Ok((siae, kind))
 }
 
@@ -608,7 +686,21 @@ async fn approval_view(ex: &mut impl Executor, ctx: &AccessContext, person: &Per
             proposed_action: r.get("proposed_action")?,
         });
     }
+    let agrement_requests = report
+        .requests
+        .iter()
+        .filter_map(|r| match events.get(r.index).map(|e| &e.event) {
+            Some(PathwayEvent::AgrementRequest { date, request }) => Some(AgrementRequestView {
+                kind: *request,
+                date: *date,
+                deadline: r.deadline,
+                outcome: r.outcome,
+            }),
+            _ => None,
+        })
+        .collect();
     Ok(ApprovalView {
+        agrement_requests,
         person_id: person.id,
         person_name: format!("{} {}", person.first_name, person.last_name),
         regime: report.regime,

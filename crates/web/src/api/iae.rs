@@ -9,6 +9,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use passerelle_domain::pathways::iae::agrement::{Decision, RequestKind};
 use passerelle_domain::pathways::iae::approval::Period;
 use passerelle_domain::pathways::iae::contract::{Assignment, Cddi, CddiException, ClientKind};
 use passerelle_domain::pathways::iae::offer::OfferInput;
@@ -636,6 +637,62 @@ pub async fn create_waiver(
         state
             .store
             .create_waiver(&ctx, person_id, b.siae_id, period, &b.reference)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAgrementRequest {
+    /// Day Pôle emploi received the complete written request (before 2021-12-01).
+    pub date: Date,
+    /// `initial`, `extension`, `prolongation`, `renewal`, `suspension`.
+    #[schema(value_type = String, example = "initial")]
+    pub kind: RequestKind,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAgrementDecision {
+    pub date: Date,
+    /// `granted` or `refused`.
+    #[schema(value_type = String, example = "refused")]
+    pub decision: Decision,
+    /// Required for a refusal.
+    pub motive: Option<String>,
+}
+
+/// Records an agrément request of the employing SIAE (records before 2021-12-01): the engine dates its
+/// deadline (5 working days, 2 for an ETTI) after which it is granted tacitly.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/approval/agrement-requests", tag = "iae", params(("id" = Uuid, Path)),
+    request_body = CreateAgrementRequest, security(("bearer" = [])),
+    responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn request_agrement(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(b): ApiJson<CreateAgrementRequest>,
+) -> ApiResult<Json<ApprovalView>> {
+    Ok(Json(state.store.request_agrement(&ctx, id, b.date, b.kind).await?))
+}
+
+/// Records Pôle emploi's decision on the pending agrément request (the France Travail agency following the
+/// person); a refusal is motivated.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/approval/agrement-decisions", tag = "iae", params(("id" = Uuid, Path)),
+    request_body = CreateAgrementDecision, security(("bearer" = [])),
+    responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn decide_agrement(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(b): ApiJson<CreateAgrementDecision>,
+) -> ApiResult<Json<ApprovalView>> {
+    Ok(Json(
+        state
+            .store
+            .decide_agrement(&ctx, id, b.date, b.decision, b.motive.as_deref())
             .await?,
     ))
 }

@@ -76,6 +76,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(iae::suspend))
         .routes(routes!(iae::request_prolongation))
         .routes(routes!(iae::decide_prolongation))
+        .routes(routes!(iae::request_agrement))
+        .routes(routes!(iae::decide_agrement))
         .routes(routes!(iae::get_employment))
         .routes(routes!(iae::create_contract))
         .routes(routes!(iae::create_assignment))

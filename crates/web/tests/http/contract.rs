@@ -52,6 +52,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/persons/{id}/approval/suspensions"),
     ("post", "/api/v1/persons/{id}/approval/prolongations"),
     ("post", "/api/v1/prolongation-requests/{id}/decision"),
+    ("post", "/api/v1/persons/{id}/approval/agrement-requests"),
+    ("post", "/api/v1/persons/{id}/approval/agrement-decisions"),
     ("get", "/api/v1/persons/{id}/employment"),
     ("post", "/api/v1/persons/{id}/contracts"),
     ("post", "/api/v1/persons/{id}/assignments"),

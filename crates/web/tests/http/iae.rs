@@ -829,6 +829,101 @@ async fn story(backend: Backend) {
         "{a}"
     );
 
+    // A record from before the PASS IAE: a hiring on 2021-03-01 opens a Pôle emploi agrément; its requests get
+    // a deadline of 5 working days, tacit acceptance after it, and a refusal needs its motive (décret 99-106).
+    let (_, rose) = app
+        .post(
+            &ft,
+            "/api/v1/persons",
+            json!({"organisation_id": ft_id, "first_name": "Rose", "last_name": "Petit",
+            "birth_date": "1975-05-05", "consent_data_sharing": true, "consent_date": today()}),
+        )
+        .await;
+    let rose_id = id(&rose);
+    app.post(
+        &ft,
+        &format!("/api/v1/persons/{rose_id}/diagnoses"),
+        json!({"organisation_id": ft_id, "siae_kind": "ACI", "criteria": ["rsa"]}),
+    )
+    .await;
+    let (_, b) = app
+        .post(
+            &ft,
+            "/api/v1/prescriptions",
+            json!({"prescriber_id": ft_id, "person_id": rose_id, "siae_id": aci_id,
+            "message": "Historique 2021", "person_consent": true}),
+        )
+        .await;
+    let (s, _) = app
+        .post(
+            &aci,
+            &format!("/api/v1/prescriptions/{}/steps", id(&b)),
+            json!({"status": "hired", "date": "2021-03-01"}),
+        )
+        .await;
+    assert_eq!(s, S::OK);
+    let requests = format!("/api/v1/persons/{rose_id}/approval/agrement-requests");
+    let decisions = format!("/api/v1/persons/{rose_id}/approval/agrement-decisions");
+    app.refused(
+        &ft,
+        &requests,
+        json!({"date": "2021-02-26", "kind": "initial"}),
+        S::FORBIDDEN,
+        "not_the_employer",
+    )
+    .await;
+    let (s, a) = app
+        .post(&aci, &requests, json!({"date": "2021-02-26", "kind": "initial"}))
+        .await;
+    assert_eq!((s, a["regime"].as_str()), (S::OK, Some("agrement")), "{a}");
+    assert_eq!(
+        (
+            &a["agrement_requests"][0]["deadline"],
+            &a["agrement_requests"][0]["outcome"]
+        ),
+        (&json!("2021-03-05"), &json!("tacit"))
+    );
+    let (s, _) = app
+        .post(&aci, &requests, json!({"date": "2021-06-01", "kind": "prolongation"}))
+        .await;
+    assert_eq!(s, S::OK);
+    app.refused(
+        &aci,
+        &decisions,
+        json!({"date": "2021-06-03", "decision": "granted"}),
+        S::FORBIDDEN,
+        "not_the_agency",
+    )
+    .await;
+    app.refused(
+        &ft,
+        &decisions,
+        json!({"date": "2021-06-03", "decision": "refused"}),
+        S::UNPROCESSABLE_ENTITY,
+        "refusal_without_motive",
+    )
+    .await;
+    let (s, a) = app
+        .post(
+            &ft,
+            &decisions,
+            json!({"date": "2021-06-03", "decision": "refused", "motive": "Bilan d'accompagnement absent"}),
+        )
+        .await;
+    assert_eq!(
+        (s, &a["agrement_requests"][1]["outcome"]),
+        (S::OK, &json!("refused")),
+        "{a}"
+    );
+    app.refused(
+        &aci,
+        &requests,
+        json!({"date": "2022-01-10", "kind": "renewal"}),
+        S::UNPROCESSABLE_ENTITY,
+        "agrement_abolished",
+    )
+    .await;
+
     // Everything above is in the journal.
     for action in [
         "offer.created",
