@@ -677,7 +677,7 @@ async fn load_iae(
                 date: *date,
                 ..Default::default()
             };
-            store.add_referral_step(&siae_ctx, p.id, &input).await?;
+            store.add_referral_step(&siae_ctx, p.id, &input, None).await?;
         }
     }
     Ok(())

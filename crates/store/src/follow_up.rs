@@ -7,6 +7,7 @@ use crate::directory::push_in;
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
 use crate::iae_pathway::{current_employer, deciders, facts_from, replay_events};
+use crate::idempotency::{IdempotencyKey, claim};
 use crate::notifications::notify;
 use crate::sql::{Executor, Row, query};
 use passerelle_domain::calendar::french_date;
@@ -235,6 +236,7 @@ impl Store {
         person_id: Uuid,
         organisation_id: Uuid,
         a: Action,
+        key: Option<IdempotencyKey>,
     ) -> Result<FollowUp> {
         let id = Uuid::new_v4();
         let insert = query(
@@ -252,11 +254,10 @@ impl Store {
         .bind(OffsetDateTime::now_utc());
         self.follower_change(
             ctx,
-            person_id,
-            organisation_id,
+            (person_id, organisation_id),
             "accompaniment.action_added",
-            id,
-            insert,
+            (id, insert),
+            key,
         )
         .await
     }
@@ -269,6 +270,7 @@ impl Store {
         organisation_id: Uuid,
         registered: bool,
         since: Date,
+        key: Option<IdempotencyKey>,
     ) -> Result<FollowUp> {
         let id = Uuid::new_v4();
         let insert = query(
@@ -283,11 +285,10 @@ impl Store {
         .bind(OffsetDateTime::now_utc());
         self.follower_change(
             ctx,
-            person_id,
-            organisation_id,
+            (person_id, organisation_id),
             "accompaniment.registration",
-            id,
-            insert,
+            (id, insert),
+            key,
         )
         .await
     }
@@ -296,11 +297,10 @@ impl Store {
     async fn follower_change(
         &self,
         ctx: &AccessContext,
-        person_id: Uuid,
-        organisation_id: Uuid,
+        (person_id, organisation_id): (Uuid, Uuid),
         action: &'static str,
-        id: Uuid,
-        insert: crate::sql::Query,
+        (id, insert): (Uuid, crate::sql::Query),
+        key: Option<IdempotencyKey>,
     ) -> Result<FollowUp> {
         let member = ctx
             .membership(organisation_id)
@@ -321,6 +321,7 @@ impl Store {
             ));
         }
         tx.execute(insert).await?;
+        claim(&mut tx, ctx, key.as_ref(), person_id).await?;
         record(
             &mut tx,
             ctx,
@@ -340,6 +341,7 @@ impl Store {
         person_id: Uuid,
         held_on: Date,
         notes: &str,
+        key: Option<IdempotencyKey>,
     ) -> Result<FollowUp> {
         let notes = required("notes", notes, 4_000)?;
         let mut tx = self.pool.begin().await?;
@@ -359,6 +361,7 @@ impl Store {
             .bind(OffsetDateTime::now_utc()),
         )
         .await?;
+        claim(&mut tx, ctx, key.as_ref(), person_id).await?;
         let message = format!(
             "Entretien tripartite de {} {} tenu le {}",
             person.first_name,

@@ -9,7 +9,7 @@ use crate::access::{AccessContext, Membership};
 use crate::directory::{load_organisation, push_in};
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
-use crate::idempotency::{IdempotencyKey, commit_created};
+use crate::idempotency::{IdempotencyKey, claim, commit_created};
 use crate::notifications::notify;
 use crate::offers::load_offer;
 use crate::sql::{Executor, Row, query};
@@ -642,7 +642,13 @@ impl Store {
 
     /// Adds a step to the referral sheet, on the caller's side; the other side is notified. A hiring opens
     /// or continues the person's approval through the rules engine, in the same transaction.
-    pub async fn add_referral_step(&self, ctx: &AccessContext, id: Uuid, input: &StepInput) -> Result<Prescription> {
+    pub async fn add_referral_step(
+        &self,
+        ctx: &AccessContext,
+        id: Uuid,
+        input: &StepInput,
+        key: Option<IdempotencyKey>,
+    ) -> Result<Prescription> {
         let mut tx = self.pool.begin().await?;
         let before = load(&mut tx, ctx, id).await?;
         let on_siae = ctx.membership(before.siae_id).is_some();
@@ -702,6 +708,7 @@ impl Store {
             )
             .await?;
         }
+        claim(&mut tx, ctx, key.as_ref(), id).await?;
         let after = load(&mut tx, ctx, id).await?;
         record(
             &mut tx,

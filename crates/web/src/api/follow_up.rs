@@ -1,13 +1,14 @@
 //! Accompaniment and exit of IAE pathways (issue 4, items 6 and 7), the people in pathway, the to-do list,
 //! and the person's skills and trainings document (PDF).
 
+use super::idempotency::{IdempotencyHeader, create_once};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiCaller, ApiJson, ApiPath};
 use crate::pdf::{self, Paragraph};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use passerelle_domain::calendar::french_date;
 use passerelle_domain::invalid::Invalid;
@@ -18,6 +19,8 @@ use serde::Deserialize;
 use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+type Created<T> = (StatusCode, HeaderMap, Json<T>);
 
 /// A person's accompaniment actions, France Travail registrations, tripartite interviews and exit reviews.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/follow-up", tag = "iae", params(("id" = Uuid, Path)), security(("bearer" = [])),
@@ -46,7 +49,8 @@ pub struct CreateAction {
 }
 
 /// Records an accompaniment action (any organisation following the person).
-#[utoipa::path(post, path = "/api/v1/persons/{id}/actions", tag = "iae", params(("id" = Uuid, Path)), request_body = CreateAction,
+#[utoipa::path(post, path = "/api/v1/persons/{id}/actions", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une fois")), request_body = CreateAction,
     security(("bearer" = [])),
     responses((status = 200, body = FollowUp), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -54,8 +58,9 @@ pub async fn add_action(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     ApiPath(id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
     ApiJson(b): ApiJson<CreateAction>,
-) -> ApiResult<Json<FollowUp>> {
+) -> ApiResult<Created<FollowUp>> {
     let action = ActionInput {
         kind: b.kind,
         title: b.title,
@@ -64,7 +69,16 @@ pub async fn add_action(
         hours: b.hours,
     }
     .validate()?;
-    Ok(Json(state.store.add_action(&ctx, id, b.organisation_id, action).await?))
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("actions", StatusCode::OK),
+        |key| store.add_action(&ctx, id, b.organisation_id, action, key),
+        |person| store.follow_up(&ctx, person),
+    )
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -77,7 +91,8 @@ pub struct CreateRegistration {
 }
 
 /// Records whether the person is registered at France Travail, since when (seed 004, fiche 5).
-#[utoipa::path(post, path = "/api/v1/persons/{id}/registrations", tag = "iae", params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/api/v1/persons/{id}/registrations", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une fois")),
     request_body = CreateRegistration, security(("bearer" = [])),
     responses((status = 200, body = FollowUp), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -85,14 +100,19 @@ pub async fn add_registration(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     ApiPath(id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
     ApiJson(b): ApiJson<CreateRegistration>,
-) -> ApiResult<Json<FollowUp>> {
-    Ok(Json(
-        state
-            .store
-            .record_registration(&ctx, id, b.organisation_id, b.registered, b.since)
-            .await?,
-    ))
+) -> ApiResult<Created<FollowUp>> {
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("registrations", StatusCode::OK),
+        |key| store.record_registration(&ctx, id, b.organisation_id, b.registered, b.since, key),
+        |person| store.follow_up(&ctx, person),
+    )
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -104,7 +124,8 @@ pub struct CreateInterview {
 }
 
 /// Records the tripartite interview (the SIAE of the last hiring); the prescribers are notified.
-#[utoipa::path(post, path = "/api/v1/persons/{id}/tripartite-interviews", tag = "iae", params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/api/v1/persons/{id}/tripartite-interviews", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une fois")),
     request_body = CreateInterview, security(("bearer" = [])),
     responses((status = 200, body = FollowUp), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -112,9 +133,19 @@ pub async fn hold_interview(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     ApiPath(id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
     ApiJson(b): ApiJson<CreateInterview>,
-) -> ApiResult<Json<FollowUp>> {
-    Ok(Json(state.store.hold_interview(&ctx, id, b.held_on, &b.notes).await?))
+) -> ApiResult<Created<FollowUp>> {
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("tripartite_interviews", StatusCode::OK),
+        |key| store.hold_interview(&ctx, id, b.held_on, &b.notes, key),
+        |person| store.follow_up(&ctx, person),
+    )
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]

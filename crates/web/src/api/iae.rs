@@ -167,7 +167,7 @@ pub async fn create_offer(
         store,
         &ctx,
         idempotency,
-        "offers",
+        ("offers", StatusCode::CREATED),
         |key| store.create_offer(&ctx, b.siae_id, fields, key),
         |id| store.offer(&ctx, id),
     )
@@ -240,7 +240,7 @@ pub async fn create_diagnosis(
         store,
         &ctx,
         idempotency,
-        "diagnoses",
+        ("diagnoses", StatusCode::CREATED),
         |key| store.create_diagnosis(&ctx, b.organisation_id, person_id, b.siae_kind, b.criteria, key),
         |id| store.diagnosis(&ctx, id),
     )
@@ -320,7 +320,7 @@ pub async fn create_prescription(
         store,
         &ctx,
         idempotency,
-        "prescriptions",
+        ("prescriptions", StatusCode::CREATED),
         |key| store.create_prescription(&ctx, new, key),
         |id| store.prescription(&ctx, id),
     )
@@ -340,7 +340,8 @@ pub async fn get_prescription(
 
 /// Adds a step to the referral sheet on the caller's side; refusals and withdrawals need a motive. A hiring
 /// opens or continues the person's approval through the rules engine.
-#[utoipa::path(post, path = "/api/v1/prescriptions/{id}/steps", tag = "iae", params(("id" = Uuid, Path)), request_body = CreateStep,
+#[utoipa::path(post, path = "/api/v1/prescriptions/{id}/steps", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'ajoute qu'une étape")), request_body = CreateStep,
     security(("bearer" = [])),
     responses((status = 200, body = Prescription), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -348,15 +349,25 @@ pub async fn add_step(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     ApiPath(id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
     ApiJson(b): ApiJson<CreateStep>,
-) -> ApiResult<Json<Prescription>> {
+) -> ApiResult<Created<Prescription>> {
     let input = StepInput {
         status: b.status,
         motive: b.motive,
         comment: b.comment,
         date: b.date,
     };
-    Ok(Json(state.store.add_referral_step(&ctx, id, &input).await?))
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("referral_steps", StatusCode::OK),
+        |key| store.add_referral_step(&ctx, id, &input, key),
+        |id| store.prescription(&ctx, id),
+    )
+    .await
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -580,7 +591,7 @@ pub async fn create_contract(
         store,
         &ctx,
         idempotency,
-        "contracts",
+        ("contracts", StatusCode::CREATED),
         |key| store.create_contract(&ctx, person_id, b.siae_id, c, key),
         |id| store.contract(&ctx, id),
     )
@@ -611,7 +622,7 @@ pub async fn create_assignment(
         store,
         &ctx,
         idempotency,
-        "assignments",
+        ("assignments", StatusCode::CREATED),
         |key| store.create_assignment(&ctx, person_id, b.siae_id, &b.client_name, a, key),
         |id| store.assignment(&ctx, id),
     )

@@ -1,5 +1,5 @@
 //! The one idempotency mechanism of creation routes (issue 4, item 9): a request carrying an
-//! `Idempotency-Key` header that already created a record answers that record (201, with
+//! `Idempotency-Key` header that already created a record answers that record (with the same status and
 //! `Idempotent-Replayed: true`) and creates nothing.
 
 use crate::error::{ApiError, ApiResult};
@@ -33,12 +33,13 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyHeader {
 }
 
 /// A creation answered once per key: `create` runs with the key (claimed in its transaction) unless the key
-/// already created a record, which `get` then reads.
+/// already created something, which `get` then reads (the record, or the record it was added to). Both
+/// answers have the status `status`.
 pub async fn create_once<T, C, CF, G, GF>(
     store: &Store,
     ctx: &AccessContext,
     header: IdempotencyHeader,
-    scope: &'static str,
+    (scope, status): (&'static str, StatusCode),
     create: C,
     get: G,
 ) -> ApiResult<(StatusCode, HeaderMap, Json<T>)>
@@ -52,7 +53,7 @@ where
     let replay = |id| async move {
         let mut headers = HeaderMap::new();
         headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
-        Ok((StatusCode::CREATED, headers, Json(get(id).await?)))
+        Ok((status, headers, Json(get(id).await?)))
     };
     if let Some(k) = &key
         && let Some(id) = store.replayed(ctx, k).await?
@@ -60,7 +61,7 @@ where
         return replay(id).await;
     }
     match (create(key.clone()).await, &key) {
-        (Ok(created), _) => Ok((StatusCode::CREATED, HeaderMap::new(), Json(created))),
+        (Ok(created), _) => Ok((status, HeaderMap::new(), Json(created))),
         // A concurrent retry committed first: answer its record.
         (
             Err(StoreError::Conflict {

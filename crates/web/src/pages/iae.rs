@@ -399,7 +399,7 @@ pub async fn add_step(
             comment: Some(form.comment.clone()),
             date: form_date("date", &form.date)?,
         };
-        Ok::<_, ApiError>(state.store.add_referral_step(&visitor.ctx, id, &input).await?)
+        Ok::<_, ApiError>(state.store.add_referral_step(&visitor.ctx, id, &input, None).await?)
     };
     match result.await {
         Ok(_) => Redirect::to(&format!("/prescriptions/{id}")).into_response(),
@@ -863,17 +863,17 @@ pub async fn approval_action(
                         hours: form.hours.trim().parse().ok(),
                     }
                     .validate()?;
-                    store.add_action(ctx, person_id, org, a).await?;
+                    store.add_action(ctx, person_id, org, a, None).await?;
                 } else {
                     let since = required_date("depuis", &form.from)?;
                     store
-                        .record_registration(ctx, person_id, org, form.registered.is_some(), since)
+                        .record_registration(ctx, person_id, org, form.registered.is_some(), since, None)
                         .await?;
                 }
             }
             "entretien" => {
                 store
-                    .hold_interview(ctx, person_id, required_date("date", &form.from)?, &form.notes)
+                    .hold_interview(ctx, person_id, required_date("date", &form.from)?, &form.notes, None)
                     .await?;
             }
             "sortie" => {

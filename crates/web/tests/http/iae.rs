@@ -238,9 +238,20 @@ async fn story(backend: Backend) {
         "refusal_motive_required",
     )
     .await;
+    // A retried step adds nothing: the same key answers the sheet as it is.
+    let (s, replayed, first) = app
+        .post_once(&aci, &steps, "etape-1", json!({"status": "received"}))
+        .await;
+    assert_eq!((s, replayed), (S::OK, false), "{first}");
+    let (s, replayed, again) = app
+        .post_once(&aci, &steps, "etape-1", json!({"status": "received"}))
+        .await;
+    assert_eq!(
+        (s, replayed, again["steps"].as_array().map(Vec::len)),
+        (S::OK, true, Some(2))
+    );
     let interview = today() + Duration::days(3);
     for step in [
-        json!({"status": "received"}),
         json!({"status": "interview_planned", "date": interview}),
         json!({"status": "interview_held"}),
     ] {
