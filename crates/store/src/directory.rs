@@ -593,7 +593,7 @@ fn contact(r: &Row) -> Result<Contact> {
     })
 }
 
-async fn load_contact(ex: &mut impl Executor, id: Uuid) -> Result<Contact> {
+pub(crate) async fn load_contact(ex: &mut impl Executor, id: Uuid) -> Result<Contact> {
     let row = ex
         .fetch_optional(query(format!("SELECT {CONTACT_COLUMNS} FROM contacts WHERE id = $1")).bind(id))
         .await?

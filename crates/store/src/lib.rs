@@ -4,6 +4,7 @@
 //! queries through the [`access::AccessContext`] that only [`auth`] builds.
 
 pub mod access;
+pub mod agreements;
 pub mod auth;
 pub mod demo;
 pub mod directory;

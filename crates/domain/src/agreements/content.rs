@@ -347,7 +347,11 @@ impl AgreementContent {
         bounded("correspondants", &self.correspondents)?;
         for c in &mut self.correspondents {
             party_known(&c.party, "correspondents")?;
-            c.name = text::required("nom du correspondant", &c.name, TITLE_MAX)?;
+            // A contact of the directory gives its name when the content is saved.
+            if c.contact_id.is_none() {
+                c.name = text::required("nom du correspondant", &c.name, TITLE_MAX)?;
+            }
+            clean("nom du correspondant", &mut c.name, TITLE_MAX)?;
             clean("fonction", &mut c.function, TITLE_MAX)?;
             clean("suppléant", &mut c.substitute_name, TITLE_MAX)?;
             clean("mission", &mut c.mission, TEXT_MAX)?;

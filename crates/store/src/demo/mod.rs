@@ -2,6 +2,8 @@
 //! supported-employment scheme, the DDETS, an IAE network, employers, contacts and persons, and one
 //! account per organisation. Names are fictional.
 
+mod agreements;
+
 use crate::Store;
 use crate::access::MemberRole;
 use crate::auth::NewUser;
@@ -513,6 +515,7 @@ pub async fn load(store: &Store) -> Result<bool> {
             scope.add_follower(p.id, ids[other]).await?;
         }
     }
+    agreements::load(store, &ids).await?;
     Ok(true)
 }
 
