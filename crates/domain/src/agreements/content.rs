@@ -439,7 +439,8 @@ mod tests {
 
     #[test]
     fn broken_drafts_are_refused() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut AgreementContent)>)> = vec![
+        type Breaker = Box<dyn Fn(&mut AgreementContent)>;
+        let cases: Vec<(&str, Breaker)> = vec![
             ("field_required", Box::new(|c| c.title = " ".into())),
             ("agreement_parties_missing", Box::new(|c| c.parties.clear())),
             (

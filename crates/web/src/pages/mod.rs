@@ -1,5 +1,6 @@
 //! The French HTML pages, built on the State design system (DSFR).
 
+mod agreements;
 mod directory;
 mod login;
 mod persons;
@@ -26,6 +27,11 @@ pub fn router() -> Router<AppState> {
         .route("/personnes", get(persons::list).post(persons::create))
         .route("/personnes/nouvelle", get(persons::new_form))
         .route("/personnes/{id}", get(persons::show))
+        .route("/conventions", get(agreements::list))
+        .route("/conventions/{id}", get(agreements::show))
+        .route("/conventions/{id}/actions", post(agreements::act))
+        .route("/conventions/{id}/brouillon", post(agreements::save_draft))
+        .route("/conventions/{id}/comparaison", get(agreements::compare))
 }
 
 #[derive(Template, WebTemplate)]

@@ -33,6 +33,15 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/persons/{id}"),
     ("patch", "/api/v1/persons/{id}"),
     ("post", "/api/v1/persons/{id}/followers"),
+    ("get", "/api/v1/agreement-kinds"),
+    ("get", "/api/v1/agreements"),
+    ("post", "/api/v1/agreements"),
+    ("get", "/api/v1/agreements/{id}"),
+    ("put", "/api/v1/agreements/{id}/content"),
+    ("get", "/api/v1/agreements/{id}/checklist"),
+    ("post", "/api/v1/agreements/{id}/actions"),
+    ("get", "/api/v1/agreements/{id}/versions/{number}"),
+    ("get", "/api/v1/agreements/{id}/compare"),
 ];
 
 #[tokio::test]

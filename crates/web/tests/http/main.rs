@@ -1,6 +1,7 @@
 //! The web crate's one integration-test binary: the real server on loopback, over SQLite and PostgreSQL.
 
 mod access;
+mod agreements;
 mod bad_input;
 mod browser;
 mod contract;
@@ -131,6 +132,9 @@ impl TestApp {
             "authorisations",
             "persons",
             "person_followers",
+            "agreements",
+            "agreement_parties",
+            "agreement_versions",
             "users",
         ] {
             out.push(self.count(t).await);

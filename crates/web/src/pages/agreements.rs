@@ -1,0 +1,321 @@
+//! The agreements pages: the list, an agreement with its checklist, life-cycle actions and versions, the
+//! drafting form, and the comparison of two versions.
+
+use super::error_page;
+use super::session::{Nav, Visitor};
+use crate::api::agreements::parse_action;
+use crate::error::ApiError;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use passerelle_domain::agreements::checklist::{Checklist, ItemState};
+use passerelle_domain::agreements::diff::LineChange;
+use passerelle_domain::agreements::lifecycle::{self, Action, Status};
+use passerelle_domain::calendar::french_date;
+use passerelle_store::agreements::{Act, Agreement, AgreementSummary};
+use serde::Deserialize;
+use time::macros::format_description;
+use uuid::Uuid;
+
+const SECTION: &str = "conventions";
+
+#[derive(Template, WebTemplate)]
+#[template(path = "agreements.html")]
+struct ListPage {
+    nav: Nav,
+    items: Vec<AgreementSummary>,
+}
+
+pub async fn list(State(state): State<AppState>, visitor: Visitor) -> Response {
+    match state.store.agreements(&visitor.ctx).list().await {
+        Ok(items) => ListPage {
+            nav: visitor.nav(SECTION),
+            items,
+        }
+        .into_response(),
+        Err(e) => error_page(&visitor.nav(SECTION), e.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "agreement.html")]
+struct AgreementPage {
+    nav: Nav,
+    a: Agreement,
+    checklist: Checklist,
+    /// Actions the table allows today, for the buttons.
+    actions: Vec<Action>,
+    editable: bool,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+impl AgreementPage {
+    fn date(&self, d: &Option<time::Date>) -> String {
+        d.map(french_date).unwrap_or_else(|| "non fixée".into())
+    }
+
+    fn party_name(&self, id: &Uuid) -> String {
+        self.a.content.party(*id).map(|p| p.name.clone()).unwrap_or_default()
+    }
+
+    /// DSFR badge class, word and detail of the checklist item at `index`.
+    fn item_state(&self, index: &usize) -> (&'static str, &'static str, String) {
+        match &self.checklist.items[*index].state {
+            ItemState::Satisfied => ("success", "rempli", String::new()),
+            ItemState::NotApplicable { reason } => ("info", "sans objet", reason.clone()),
+            ItemState::Missing { what } => ("warning", "manquant", what.clone()),
+        }
+    }
+}
+
+async fn page(
+    state: &AppState,
+    visitor: &Visitor,
+    id: Uuid,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Response {
+    let nav = visitor.nav(SECTION);
+    let scope = state.store.agreements(&visitor.ctx);
+    let (a, checklist) = match (scope.get(id).await, scope.checklist(id).await) {
+        (Ok(a), Ok(c)) => (a, c),
+        (Err(e), _) | (_, Err(e)) => return error_page(&nav, e.into()),
+    };
+    let party_admin = a.parties.iter().any(|p| visitor.ctx.is_admin_of(p.organisation_id));
+    let actions = if party_admin {
+        Action::ALL
+            .iter()
+            .copied()
+            .filter(|act| *act != Action::Amend && lifecycle::allowed(a.status, *act).is_some())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let editable = party_admin && a.status == Status::Draft;
+    (
+        status,
+        AgreementPage {
+            nav,
+            a,
+            checklist,
+            actions,
+            editable,
+            error,
+            notice,
+        },
+    )
+        .into_response()
+}
+
+fn parse_id(id: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id).map_err(|_| ApiError::not_found("Convention"))
+}
+
+pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
+    match parse_id(&id) {
+        Ok(id) => page(&state, &visitor, id, None, None).await,
+        Err(e) => error_page(&visitor.nav(SECTION), e),
+    }
+}
+
+fn csrf_refused(visitor: &Visitor) -> Response {
+    error_page(
+        &visitor.nav(SECTION),
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf_invalid",
+            "Formulaire expiré : rechargez la page et recommencez.",
+        ),
+    )
+}
+
+#[derive(Deserialize)]
+pub struct ActForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<ActForm>,
+) -> Response {
+    if !visitor.csrf_ok(&form.csrf) {
+        return csrf_refused(&visitor);
+    }
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&visitor.nav(SECTION), e),
+    };
+    let result = async {
+        let action = parse_action(&form.action)?;
+        let on = match form.on.trim() {
+            "" => None,
+            d => Some(
+                time::Date::parse(d, format_description!("[year]-[month]-[day]")).map_err(|_| {
+                    ApiError::bad_request(
+                        "date_invalid",
+                        format!("La date « {d} » doit être au format AAAA-MM-JJ."),
+                    )
+                })?,
+            ),
+        };
+        let reason = Some(form.reason.clone()).filter(|r| !r.trim().is_empty());
+        let act = Act {
+            action,
+            on,
+            organisation_id: None,
+            reason,
+            content: None,
+        };
+        Ok::<_, ApiError>(state.store.agreements(&visitor.ctx).act(id, act).await?)
+    };
+    match result.await {
+        Ok((_, change)) => page(&state, &visitor, id, None, Some(change.explanation.message)).await,
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
+            page(&state, &visitor, id, Some(e.message), None).await
+        }
+        Err(e) => error_page(&visitor.nav(SECTION), e),
+    }
+}
+
+/// The texts of a draft that the form edits; the rest of the structure goes through the API.
+#[derive(Deserialize)]
+pub struct DraftForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    legal_references: String,
+    #[serde(default)]
+    object: String,
+    #[serde(default)]
+    target_public: String,
+    #[serde(default)]
+    entry_modalities: String,
+    #[serde(default)]
+    service_offers: String,
+    #[serde(default)]
+    exit_anticipation: String,
+    #[serde(default)]
+    steering_committee: String,
+    #[serde(default)]
+    steering_frequency: String,
+    #[serde(default)]
+    communication: String,
+    #[serde(default)]
+    review: String,
+    #[serde(default)]
+    amendment: String,
+    #[serde(default)]
+    notice_months: String,
+}
+
+pub async fn save_draft(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(f): Form<DraftForm>,
+) -> Response {
+    if !visitor.csrf_ok(&f.csrf) {
+        return csrf_refused(&visitor);
+    }
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&visitor.nav(SECTION), e),
+    };
+    let scope = state.store.agreements(&visitor.ctx);
+    let result = async {
+        let mut c = scope.get(id).await?.content;
+        c.title = f.title;
+        c.legal_references = f.legal_references.lines().map(str::to_owned).collect();
+        c.object = f.object;
+        c.target_public = f.target_public;
+        c.entry_modalities = f.entry_modalities;
+        c.service_offers = f.service_offers;
+        c.exit_anticipation = f.exit_anticipation;
+        c.steering.committee = f.steering_committee;
+        c.steering.frequency = f.steering_frequency;
+        c.communication = f.communication;
+        c.duration.review = f.review;
+        c.amendment = f.amendment;
+        c.notice_months = f
+            .notice_months
+            .trim()
+            .parse()
+            .map_err(|_| ApiError::bad_request("notice_invalid", "Le préavis est un nombre de mois, de 0 à 24."))?;
+        Ok::<_, ApiError>(scope.update_draft(id, c).await?)
+    };
+    match result.await {
+        Ok(_) => Redirect::to(&format!("/conventions/{id}")).into_response(),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
+            page(&state, &visitor, id, Some(e.message), None).await
+        }
+        Err(e) => error_page(&visitor.nav(SECTION), e),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "agreement_compare.html")]
+struct ComparePage {
+    nav: Nav,
+    a: Agreement,
+    from: i64,
+    to: i64,
+    changes: Vec<LineChange>,
+}
+
+#[derive(Deserialize)]
+pub struct CompareQuery {
+    de: Option<i64>,
+    a: Option<i64>,
+}
+
+pub async fn compare(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Query(q): Query<CompareQuery>,
+) -> Response {
+    let nav = visitor.nav(SECTION);
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&nav, e),
+    };
+    let scope = state.store.agreements(&visitor.ctx);
+    let a = match scope.get(id).await {
+        Ok(a) => a,
+        Err(e) => return error_page(&nav, e.into()),
+    };
+    let to = q.a.unwrap_or(a.current_version);
+    let from = q.de.unwrap_or(to - 1).max(1);
+    match scope.compare(id, from, to).await {
+        Ok(c) => ComparePage {
+            nav,
+            a,
+            from,
+            to,
+            changes: c.changes,
+        }
+        .into_response(),
+        Err(e) => error_page(&nav, e.into()),
+    }
+}
