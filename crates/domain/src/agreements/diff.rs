@@ -35,7 +35,7 @@ pub fn lines(c: &AgreementContent) -> Vec<(String, String)> {
             push(format!("{f} › Mise en œuvre"), s.implementation.clone());
             for k in &s.commitments {
                 push(
-                    format!("{f} › Engagements de {}", party_name(k.party)),
+                    format!("{f} › Engagements – {}", party_name(k.party)),
                     k.items.join("\n"),
                 );
             }

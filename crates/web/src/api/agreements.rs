@@ -5,7 +5,9 @@ use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use passerelle_documents::{Format, document};
 use passerelle_domain::agreements::checklist::Checklist;
 use passerelle_domain::agreements::lifecycle::{Action, Change};
 use passerelle_domain::agreements::{AgreementContent, AgreementKind};
@@ -221,4 +223,59 @@ pub async fn compare(
     ApiQuery(q): ApiQuery<CompareQuery>,
 ) -> ApiResult<Json<Comparison>> {
     Ok(Json(state.store.agreements(&ctx).compare(id, q.from, q.to).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentQuery {
+    /// `pdf`, `docx` or `html`.
+    pub format: String,
+    /// The version to render; the current one by default.
+    #[param(minimum = 1)]
+    pub version: Option<i64>,
+}
+
+/// The convention rendered from its structure: PDF (table of contents, page numbers, signature blocks),
+/// DOCX (editable) or HTML.
+#[utoipa::path(get, path = "/api/v1/agreements/{id}/document", tag = "agreements", params(("id" = Uuid, Path), DocumentQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The document (application/pdf, DOCX or text/html)", content_type = "application/pdf"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn render_document(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<DocumentQuery>,
+) -> ApiResult<Response> {
+    document_response(&state, &ctx, id, &q.format, q.version).await
+}
+
+/// The rendered document as a download, for the API and the pages alike.
+pub async fn document_response(
+    state: &AppState,
+    ctx: &passerelle_store::AccessContext,
+    id: Uuid,
+    format: &str,
+    version: Option<i64>,
+) -> ApiResult<Response> {
+    let format = Format::parse(format).ok_or_else(|| {
+        passerelle_domain::invalid::Invalid::new("format_unknown", "Le format est « pdf », « docx » ou « html ».")
+            .on("format")
+    })?;
+    let scope = state.store.agreements(ctx);
+    let a = scope.get(id).await?;
+    let v = scope.version(id, version.unwrap_or(a.current_version)).await?;
+    let signed: Vec<(Uuid, Option<Date>)> = a.parties.iter().map(|p| (p.organisation_id, p.signed_on)).collect();
+    let doc = document(a.kind, &v.content, v.number, v.reason.as_deref(), &signed);
+    let bytes = passerelle_documents::render(&doc, format);
+    let name = format!("convention-{}-v{}.{}", a.id, v.number, format.extension());
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
 }

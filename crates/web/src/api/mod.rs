@@ -66,4 +66,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(agreements::act))
         .routes(routes!(agreements::get_version))
         .routes(routes!(agreements::compare))
+        .routes(routes!(agreements::render_document))
 }

@@ -3,7 +3,7 @@
 
 use super::error_page;
 use super::session::{Nav, Visitor};
-use crate::api::agreements::parse_action;
+use crate::api::agreements::{document_response, parse_action};
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
@@ -318,4 +318,24 @@ pub async fn compare(
         .into_response(),
         Err(e) => error_page(&nav, e.into()),
     }
+}
+
+#[derive(Deserialize)]
+pub struct DownloadQuery {
+    #[serde(default)]
+    format: String,
+    version: Option<i64>,
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Query(q): Query<DownloadQuery>,
+) -> Response {
+    let result = async {
+        let id = parse_id(&id)?;
+        document_response(&state, &visitor.ctx, id, &q.format, q.version).await
+    };
+    result.await.unwrap_or_else(|e| error_page(&visitor.nav(SECTION), e))
 }

@@ -51,6 +51,37 @@ async fn api(backend: Backend) {
         (S::OK, Some("Pôle emploi"))
     );
 
+    // Documents of any version: PDF and DOCX by their signatures, bad format refused.
+    for (query, magic, kind) in [
+        ("format=pdf", &b"%PDF"[..], "application/pdf"),
+        (
+            "format=docx&version=1",
+            &b"PK"[..],
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        ("format=html", &b"<!doctype"[..], "text/html; charset=utf-8"),
+    ] {
+        let r = app
+            .http
+            .get(app.url(&format!("/api/v1/agreements/{regional}/document?{query}")))
+            .bearer_auth(&aci)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.status(), r.headers()["content-type"].to_str().unwrap()),
+            (S::OK, kind)
+        );
+        assert!(r.bytes().await.unwrap().starts_with(magic), "{query}");
+    }
+    let (s, e) = app
+        .get(&aci, &format!("/api/v1/agreements/{regional}/document?format=odt"))
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (S::UNPROCESSABLE_ENTITY, Some("format_unknown"))
+    );
+
     // Outsiders get 404, whatever exists.
     let (s, _) = app.get(&esat, &format!("/api/v1/agreements/{ccl}")).await;
     assert_eq!(s, S::NOT_FOUND);
@@ -278,6 +309,15 @@ async fn agreements_pages() {
     let (s, html) = page(&app, &session, &format!("/conventions/{regional}/comparaison?de=1&a=2")).await;
     assert_eq!(s, S::OK);
     assert!(html.contains("Durée") && html.contains("31 décembre 2027"), "{html}");
+    let r = app
+        .http
+        .get(app.url(&format!("/conventions/{ccl}/document?format=pdf")))
+        .header(COOKIE, format!("passerelle_session={session}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), S::OK);
+    assert!(r.bytes().await.unwrap().starts_with(b"%PDF"));
     let (s, _) = page(&app, &session, "/conventions/pas-un-id").await;
     assert_eq!(s, S::NOT_FOUND);
 }

@@ -42,6 +42,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/agreements/{id}/actions"),
     ("get", "/api/v1/agreements/{id}/versions/{number}"),
     ("get", "/api/v1/agreements/{id}/compare"),
+    ("get", "/api/v1/agreements/{id}/document"),
 ];
 
 #[tokio::test]
