@@ -251,6 +251,24 @@ pub async fn render_document(
     document_response(&state, &ctx, id, &q.format, q.version).await
 }
 
+/// Renders one version (the current one by default) in `format`; returns the bytes and a file name.
+/// Shared by the API, the pages and `passerelle agreement render`.
+pub async fn render_agreement(
+    store: &passerelle_store::Store,
+    ctx: &passerelle_store::AccessContext,
+    id: Uuid,
+    format: Format,
+    version: Option<i64>,
+) -> Result<(Vec<u8>, String), passerelle_store::StoreError> {
+    let scope = store.agreements(ctx);
+    let a = scope.get(id).await?;
+    let v = scope.version(id, version.unwrap_or(a.current_version)).await?;
+    let signed: Vec<(Uuid, Option<Date>)> = a.parties.iter().map(|p| (p.organisation_id, p.signed_on)).collect();
+    let doc = document(a.kind, &v.content, v.number, v.reason.as_deref(), &signed);
+    let name = format!("convention-{}-v{}.{}", a.id, v.number, format.extension());
+    Ok((passerelle_documents::render(&doc, format), name))
+}
+
 /// The rendered document as a download, for the API and the pages alike.
 pub async fn document_response(
     state: &AppState,
@@ -263,13 +281,7 @@ pub async fn document_response(
         passerelle_domain::invalid::Invalid::new("format_unknown", "Le format est « pdf », « docx » ou « html ».")
             .on("format")
     })?;
-    let scope = state.store.agreements(ctx);
-    let a = scope.get(id).await?;
-    let v = scope.version(id, version.unwrap_or(a.current_version)).await?;
-    let signed: Vec<(Uuid, Option<Date>)> = a.parties.iter().map(|p| (p.organisation_id, p.signed_on)).collect();
-    let doc = document(a.kind, &v.content, v.number, v.reason.as_deref(), &signed);
-    let bytes = passerelle_documents::render(&doc, format);
-    let name = format!("convention-{}-v{}.{}", a.id, v.number, format.extension());
+    let (bytes, name) = render_agreement(&state.store, ctx, id, format, version).await?;
     Ok((
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),
