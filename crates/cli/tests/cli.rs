@@ -575,7 +575,12 @@ fn agreements_are_listed_and_rendered() {
         .arg("-")
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&text.stdout).contains("France Travail"));
+    // The current version is the avenant of 2018: France Travail was still Pôle emploi.
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    assert!(
+        text.contains("Pôle emploi") && !text.contains("France Travail"),
+        "{text}"
+    );
     let missing = passerelle(&[
         "agreement",
         "render",

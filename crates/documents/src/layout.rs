@@ -4,6 +4,7 @@
 
 use passerelle_domain::agreements::AgreementKind;
 use passerelle_domain::agreements::content::AgreementContent;
+use passerelle_domain::agreements::names::as_of;
 use passerelle_domain::calendar::french_date;
 use time::Date;
 use uuid::Uuid;
@@ -82,13 +83,15 @@ impl Writer {
     }
 }
 
-/// Lays out one version of an agreement. `signed` gives each party's signature date.
+/// Lays out one version of an agreement, dated `day` (names are printed as they were that day). `signed`
+/// gives each party's signature date.
 pub fn document(
     kind: AgreementKind,
     c: &AgreementContent,
     version: i64,
     reason: Option<&str>,
     signed: &[(Uuid, Option<Date>)],
+    day: Date,
 ) -> Document {
     let mut w = Writer {
         blocks: Vec::new(),
@@ -249,7 +252,7 @@ pub fn document(
         ));
         w.bullets(&indicators);
     }
-    let signatures = c
+    let signatures: Vec<Signature> = c
         .parties
         .iter()
         .map(|p| Signature {
@@ -266,10 +269,27 @@ pub fn document(
         Some(r) => format!("{} – version {version} ({r})", kind.label()),
         None => format!("{} – version {version}", kind.label()),
     };
+    let named = |t: &str| as_of(t, day);
     Document {
-        title: c.title.clone(),
-        subtitle,
-        blocks: w.blocks,
-        signatures,
+        title: named(&c.title),
+        subtitle: named(&subtitle),
+        blocks: w
+            .blocks
+            .into_iter()
+            .map(|b| match b {
+                Block::Heading(t) => Block::Heading(named(&t)),
+                Block::Subheading(t) => Block::Subheading(named(&t)),
+                Block::Minor(t) => Block::Minor(named(&t)),
+                Block::Paragraph(t) => Block::Paragraph(named(&t)),
+                Block::Bullet(t) => Block::Bullet(named(&t)),
+            })
+            .collect(),
+        signatures: signatures
+            .into_iter()
+            .map(|s| Signature {
+                party: named(&s.party),
+                ..s
+            })
+            .collect(),
     }
 }

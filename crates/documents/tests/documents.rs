@@ -28,7 +28,14 @@ fn regional() -> passerelle_documents::Document {
         (Uuid::from_u128(1), Some(date!(2016 - 12 - 08))),
         (Uuid::from_u128(2), None),
     ];
-    document(AgreementKind::Regional, &content, 1, None, &signed)
+    document(
+        AgreementKind::Regional,
+        &content,
+        1,
+        None,
+        &signed,
+        date!(2016 - 12 - 08),
+    )
 }
 
 /// Runs `program args` with `input` on stdin; `None` when the tool is not installed.
@@ -87,6 +94,11 @@ fn pdf_read_back_with_pdftotext() {
     assert!(text.contains("Page 1 sur") && text.contains("Article 1 : Objet"));
     // French spacing: a no-break space before the colon, read back as a space.
     assert!(text.contains("Objectifs :"));
+    // Names as they were in 2016.
+    assert!(
+        text.contains("Pourcentage de personnes en parcours inscrites à Pôle emploi")
+            && !text.contains("France Travail")
+    );
 }
 
 #[test]

@@ -7,6 +7,7 @@ pub mod diff;
 pub mod examples;
 pub mod kind;
 pub mod lifecycle;
+pub mod names;
 
 pub use checklist::{Checklist, Facts, checklist};
 pub use content::AgreementContent;

@@ -264,7 +264,13 @@ pub async fn render_agreement(
     let a = scope.get(id).await?;
     let v = scope.version(id, version.unwrap_or(a.current_version)).await?;
     let signed: Vec<(Uuid, Option<Date>)> = a.parties.iter().map(|p| (p.organisation_id, p.signed_on)).collect();
-    let doc = document(a.kind, &v.content, v.number, v.reason.as_deref(), &signed);
+    // The version's date: its avenant's signature, else the first signature, else its start, else today.
+    let day = v
+        .signed_on
+        .or(signed.iter().filter_map(|(_, d)| *d).min())
+        .or(v.content.duration.starts_on)
+        .unwrap_or_else(|| time::OffsetDateTime::now_utc().date());
+    let doc = document(a.kind, &v.content, v.number, v.reason.as_deref(), &signed, day);
     let name = format!("convention-{}-v{}.{}", a.id, v.number, format.extension());
     Ok((passerelle_documents::render(&doc, format), name))
 }
