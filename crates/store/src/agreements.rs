@@ -13,6 +13,7 @@ use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
 use crate::sql::{Executor, Query, Row, query};
 use passerelle_domain::agreements::checklist::{Checklist, Facts, checklist, waivable};
+use passerelle_domain::agreements::deadlines::{self, Deadline};
 use passerelle_domain::agreements::diff::{LineChange, diff};
 use passerelle_domain::agreements::lifecycle::{self, Action, Change, Dates, Request, Status, Who};
 use passerelle_domain::agreements::{AgreementContent, AgreementKind};
@@ -46,6 +47,9 @@ pub struct Agreement {
     #[schema(value_type = Object)]
     pub content: AgreementContent,
     pub versions: Vec<VersionSummary>,
+    /// Dated obligations from today on (yearly review, last day to give notice, end, roadmap actions).
+    #[schema(value_type = Vec<Object>)]
+    pub deadlines: Vec<Deadline>,
     /// Agreements that decline this one.
     pub children: Vec<AgreementSummary>,
 }
@@ -301,6 +305,7 @@ impl AgreementScope<'_> {
             .map(|r| Ok(header(r)?.summary(today())))
             .collect::<Result<Vec<_>>>()?;
         let status = h.status(today());
+        let deadlines = deadlines::upcoming(status, h.dates, &version.content, today());
         Ok(Agreement {
             id: h.id,
             kind: h.kind,
@@ -318,6 +323,7 @@ impl AgreementScope<'_> {
             parties,
             content: version.content,
             versions,
+            deadlines,
             children,
         })
     }

@@ -200,7 +200,7 @@ pub fn local_cooperation(parties: Vec<Party>, correspondents: Vec<Correspondent>
         communication: "Toute communication externe sur le partenariat requiert l'accord de l'autre signataire et porte les logos des partenaires.".into(),
         duration: Duration {
             starts_on: Some(date!(2026 - 01 - 01)),
-            ends_on: Some(date!(2026 - 12 - 31)),
+            ends_on: Some(date!(2028 - 12 - 31)),
             renewal: "Reconduction par avenant après le bilan annuel.".into(),
             review: "Examinée annuellement dans le cadre du comité de suivi, où un bilan formalisé est effectué.".into(),
         },

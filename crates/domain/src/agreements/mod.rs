@@ -3,6 +3,7 @@
 
 pub mod checklist;
 pub mod content;
+pub mod deadlines;
 pub mod diff;
 pub mod examples;
 pub mod kind;
