@@ -12,11 +12,14 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use passerelle_domain::agreements::AgreementKind;
 use passerelle_domain::agreements::checklist::{Checklist, ItemState};
+use passerelle_domain::agreements::content::{AgreementContent, Party};
 use passerelle_domain::agreements::diff::LineChange;
 use passerelle_domain::agreements::lifecycle::{self, Action, Status};
 use passerelle_domain::calendar::french_date;
 use passerelle_store::agreements::{Act, Agreement, AgreementSummary};
+use passerelle_store::directory::{Organisation, OrganisationFilter};
 use serde::Deserialize;
 use time::macros::format_description;
 use uuid::Uuid;
@@ -338,4 +341,125 @@ pub async fn download(
         document_response(&state, &visitor.ctx, id, &q.format, q.version).await
     };
     result.await.unwrap_or_else(|e| error_page(&visitor.nav(SECTION), e))
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    parent_id: String,
+    #[serde(default)]
+    organisation_id: String,
+    #[serde(default)]
+    partner_id: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "agreement_new.html")]
+struct NewPage {
+    nav: Nav,
+    kinds: &'static [AgreementKind],
+    parents: Vec<AgreementSummary>,
+    mine: Vec<passerelle_store::Membership>,
+    partners: Vec<Organisation>,
+    form: NewForm,
+    error: Option<String>,
+}
+
+/// The form's choices: the visitor's administered organisations, the agreements they may decline, and the
+/// organisations of their department as partners.
+async fn new_page(
+    state: &AppState,
+    visitor: &Visitor,
+    form: NewForm,
+    error: Option<String>,
+) -> Result<NewPage, ApiError> {
+    let mine: Vec<_> = visitor
+        .ctx
+        .memberships()
+        .iter()
+        .filter(|m| visitor.ctx.is_admin_of(m.organisation_id))
+        .cloned()
+        .collect();
+    let department = mine.first().map(|m| m.department.clone());
+    let filter = OrganisationFilter {
+        department,
+        page: 1,
+        per_page: 200,
+        ..Default::default()
+    };
+    Ok(NewPage {
+        nav: visitor.nav(SECTION),
+        kinds: AgreementKind::ALL,
+        parents: state.store.agreements(&visitor.ctx).list().await?,
+        partners: state.store.list_organisations(&visitor.ctx, &filter).await?.items,
+        mine,
+        form,
+        error,
+    })
+}
+
+pub async fn new_form(State(state): State<AppState>, visitor: Visitor) -> Response {
+    match new_page(&state, &visitor, NewForm::default(), None).await {
+        Ok(p) => p.into_response(),
+        Err(e) => error_page(&visitor.nav(SECTION), e),
+    }
+}
+
+/// Starts a draft between the visitor's organisation and a partner, with the legal references proposed for
+/// its kind; the checklist then tells what to write.
+pub async fn create(State(state): State<AppState>, visitor: Visitor, Form(form): Form<NewForm>) -> Response {
+    if !visitor.csrf_ok(&form.csrf) {
+        return csrf_refused(&visitor);
+    }
+    let result = async {
+        let kind = AgreementKind::parse(&form.kind)?;
+        let choose = |v: &str, what: &str| {
+            Uuid::parse_str(v).map_err(|_| ApiError::bad_request("organisation_invalid", format!("Choisissez {what}.")))
+        };
+        let ids = [
+            choose(&form.organisation_id, "votre structure")?,
+            choose(&form.partner_id, "la structure partenaire")?,
+        ];
+        let parent = Uuid::parse_str(&form.parent_id).ok();
+        let mut parties = Vec::new();
+        for id in ids {
+            let org = state.store.organisation(&visitor.ctx, id).await?;
+            parties.push(Party {
+                organisation_id: id,
+                name: org.name,
+                ..Default::default()
+            });
+        }
+        let content = AgreementContent {
+            title: form.title.clone(),
+            parties,
+            legal_references: kind.legal_reference_presets().iter().map(|s| s.to_string()).collect(),
+            notice_months: 3,
+            ..Default::default()
+        };
+        Ok::<_, ApiError>(
+            state
+                .store
+                .agreements(&visitor.ctx)
+                .create(kind, parent, content)
+                .await?,
+        )
+    };
+    match result.await {
+        Ok(a) => Redirect::to(&format!("/conventions/{}", a.id)).into_response(),
+        Err(e) if e.status.is_client_error() => {
+            let status = e.status;
+            match new_page(&state, &visitor, form, Some(e.message)).await {
+                Ok(p) => (status, p).into_response(),
+                Err(e) => error_page(&visitor.nav(SECTION), e),
+            }
+        }
+        Err(e) => error_page(&visitor.nav(SECTION), e),
+    }
 }

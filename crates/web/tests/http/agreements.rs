@@ -321,3 +321,95 @@ async fn agreements_pages() {
     let (s, _) = page(&app, &session, "/conventions/pas-un-id").await;
     assert_eq!(s, S::NOT_FOUND);
 }
+
+/// Posts a form with the session and the same origin; returns status, location and body.
+async fn post(app: &TestApp, session: &str, path: &str, form: &[(&str, &str)]) -> (S, String, String) {
+    let r = app
+        .http
+        .post(app.url(path))
+        .header(COOKIE, format!("passerelle_session={session}"))
+        .header("origin", app.base.clone())
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let location = r
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (r.status(), location, r.text().await.unwrap())
+}
+
+// Seed 000: an ESAT starts its convention with Cap emploi from the pages; the checklist guides it.
+#[tokio::test]
+async fn a_draft_is_started_and_written_from_the_pages() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let session = login(&app, "esat-suzon").await;
+    let (s, html) = page(&app, &session, "/conventions/nouvelle").await;
+    assert_eq!(s, S::OK);
+    let token = csrf(&html);
+    let (esat, cap) = (
+        app.org_id("esat-suzon").await.to_string(),
+        app.org_id("cap-emploi").await.to_string(),
+    );
+    let form = |partner: &str| {
+        vec![
+            ("csrf", token.clone()),
+            ("kind", "esat_spe".to_owned()),
+            ("title", "Convention ESAT du Suzon – Cap emploi".to_owned()),
+            ("parent_id", String::new()),
+            ("organisation_id", esat.clone()),
+            ("partner_id", partner.to_owned()),
+        ]
+    };
+    let refs = |f: &[(&'static str, String)]| f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    let (bad, good) = (refs(&form("")), refs(&form(&cap)));
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, _, html) = post(&app, &session, "/conventions", &bad).await;
+    assert_eq!(s, S::BAD_REQUEST);
+    assert!(html.contains("Choisissez la structure partenaire"));
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, location, _) = post(&app, &session, "/conventions", &good).await;
+    assert_eq!(s, S::SEE_OTHER);
+    let (s, html) = page(&app, &session, &location).await;
+    assert_eq!(s, S::OK);
+    assert!(
+        html.contains("manquant") && html.contains("seed 000 question 10") && html.contains("L344-2"),
+        "{html}"
+    );
+    // Submitting now is refused with what is missing; writing the object satisfies that item.
+    let (s, _, html) = post(
+        &app,
+        &session,
+        &format!("{location}/actions"),
+        &[("csrf", &token), ("action", "submit")],
+    )
+    .await;
+    assert_eq!(s, S::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("il manque encore"), "{html}");
+    let (s, _, _) = post(
+        &app,
+        &session,
+        &format!("{location}/brouillon"),
+        &[
+            ("csrf", &token),
+            ("title", "Convention ESAT – Cap emploi"),
+            ("object", "Sécuriser les sorties d'ESAT."),
+            ("notice_months", "3"),
+        ],
+    )
+    .await;
+    assert_eq!(s, S::SEE_OTHER);
+    let id = location.rsplit('/').next().unwrap();
+    let api = app.token(&email("esat-suzon")).await;
+    let (_, list) = app.get(&api, &format!("/api/v1/agreements/{id}/checklist")).await;
+    assert!(
+        !list["missing"].as_array().unwrap().iter().any(|m| m == "object"),
+        "{list}"
+    );
+    // Cap emploi, a party, sees the draft; it cannot sign a draft.
+    let cap_token = app.token(&email("cap-emploi")).await;
+    let (s, a) = app.get(&cap_token, &format!("/api/v1/agreements/{id}")).await;
+    assert_eq!((s, a["status"].as_str()), (S::OK, Some("draft")));
+}
