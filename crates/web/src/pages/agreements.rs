@@ -90,11 +90,21 @@ async fn page(
         (Err(e), _) | (_, Err(e)) => return error_page(&nav, e.into()),
     };
     let party_admin = a.parties.iter().any(|p| visitor.ctx.is_admin_of(p.organisation_id));
+    // Signing is offered to the administrators of a party that has not signed yet; an avenant goes
+    // through the API, which takes the new content.
+    let may_sign = a.parties.iter().any(|p| {
+        p.signed_on.is_none()
+            && visitor
+                .ctx
+                .membership(p.organisation_id)
+                .is_some_and(|m| m.role == passerelle_store::MemberRole::Admin)
+    });
     let actions = if party_admin {
         Action::ALL
             .iter()
             .copied()
-            .filter(|act| *act != Action::Amend && lifecycle::allowed(a.status, *act).is_some())
+            .filter(|act| *act != Action::Amend && (*act != Action::Sign || may_sign))
+            .filter(|act| lifecycle::allowed(a.status, *act).is_some())
             .collect()
     } else {
         Vec::new()

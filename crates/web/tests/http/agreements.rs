@@ -262,6 +262,12 @@ async fn agreements_pages() {
     let token = app.token(&email("aci-jardins")).await;
     let (regional, ccl) = ids(&app, &token).await;
     let session = login(&app, "aci-jardins").await;
+    let agency = login(&app, "ft-dijon").await;
+    let (_, html) = page(&app, &agency, &format!("/conventions/{ccl}")).await;
+    assert!(
+        !html.contains(">Signer</button>") && html.contains("Reprendre la rédaction"),
+        "the agency has signed"
+    );
     let (s, html) = page(&app, &session, "/conventions").await;
     assert_eq!(s, S::OK);
     assert!(html.contains("Accord régional de coopération Bourgogne-Franche-Comté") && html.contains("en signature"));
