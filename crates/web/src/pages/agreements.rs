@@ -53,6 +53,8 @@ struct AgreementPage {
     /// Actions the table allows today, for the buttons.
     actions: Vec<Action>,
     editable: bool,
+    /// Whether the visitor may sign an avenant (the agreement is in force or under review).
+    amendable: bool,
     error: Option<String>,
     notice: Option<String>,
 }
@@ -60,6 +62,11 @@ struct AgreementPage {
 impl AgreementPage {
     fn date(&self, d: &Option<time::Date>) -> String {
         d.map(french_date).unwrap_or_else(|| "non fixée".into())
+    }
+
+    /// A date as the form fields show it (AAAA-MM-JJ).
+    fn iso(&self, d: &Option<time::Date>) -> String {
+        d.map(|d| d.to_string()).unwrap_or_default()
     }
 
     fn party_name(&self, id: &Uuid) -> String {
@@ -115,6 +122,7 @@ async fn page(
         StatusCode::OK
     };
     let editable = party_admin && a.status == Status::Draft;
+    let amendable = party_admin && lifecycle::allowed(a.status, Action::Amend).is_some();
     (
         status,
         AgreementPage {
@@ -123,6 +131,7 @@ async fn page(
             checklist,
             actions,
             editable,
+            amendable,
             error,
             notice,
         },
@@ -152,6 +161,21 @@ fn csrf_refused(visitor: &Visitor) -> Response {
     )
 }
 
+/// A date typed in a form (AAAA-MM-JJ); empty is none.
+fn parse_date(value: &str) -> Result<Option<time::Date>, ApiError> {
+    match value.trim() {
+        "" => Ok(None),
+        d => time::Date::parse(d, format_description!("[year]-[month]-[day]"))
+            .map(Some)
+            .map_err(|_| {
+                ApiError::bad_request(
+                    "date_invalid",
+                    format!("La date « {d} » doit être au format AAAA-MM-JJ."),
+                )
+            }),
+    }
+}
+
 #[derive(Deserialize)]
 pub struct ActForm {
     #[serde(default)]
@@ -179,17 +203,7 @@ pub async fn act(
     };
     let result = async {
         let action = parse_action(&form.action)?;
-        let on = match form.on.trim() {
-            "" => None,
-            d => Some(
-                time::Date::parse(d, format_description!("[year]-[month]-[day]")).map_err(|_| {
-                    ApiError::bad_request(
-                        "date_invalid",
-                        format!("La date « {d} » doit être au format AAAA-MM-JJ."),
-                    )
-                })?,
-            ),
-        };
+        let on = parse_date(&form.on)?;
         let reason = Some(form.reason.clone()).filter(|r| !r.trim().is_empty());
         let act = Act {
             action,
@@ -240,13 +254,58 @@ pub struct DraftForm {
     amendment: String,
     #[serde(default)]
     notice_months: String,
+    #[serde(default)]
+    starts_on: String,
+    #[serde(default)]
+    ends_on: String,
+    /// For an avenant: its object and the date it is signed.
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    on: String,
 }
 
-pub async fn save_draft(
+impl DraftForm {
+    /// Writes the form's texts into `c`.
+    fn merge_into(self, c: &mut AgreementContent) -> Result<(), ApiError> {
+        c.title = self.title;
+        c.legal_references = self.legal_references.lines().map(str::to_owned).collect();
+        c.object = self.object;
+        c.target_public = self.target_public;
+        c.entry_modalities = self.entry_modalities;
+        c.service_offers = self.service_offers;
+        c.exit_anticipation = self.exit_anticipation;
+        c.steering.committee = self.steering_committee;
+        c.steering.frequency = self.steering_frequency;
+        c.communication = self.communication;
+        c.duration.review = self.review;
+        c.duration.starts_on = parse_date(&self.starts_on)?;
+        c.duration.ends_on = parse_date(&self.ends_on)?;
+        c.amendment = self.amendment;
+        c.notice_months = self
+            .notice_months
+            .trim()
+            .parse()
+            .map_err(|_| ApiError::bad_request("notice_invalid", "Le préavis est un nombre de mois, de 0 à 24."))?;
+        Ok(())
+    }
+}
+
+pub async fn save_draft(state: State<AppState>, visitor: Visitor, id: Path<String>, form: Form<DraftForm>) -> Response {
+    write(state, visitor, id, form, false).await
+}
+
+pub async fn amend(state: State<AppState>, visitor: Visitor, id: Path<String>, form: Form<DraftForm>) -> Response {
+    write(state, visitor, id, form, true).await
+}
+
+/// Saves the form into the draft, or, for an avenant, into the next version.
+async fn write(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<String>,
     Form(f): Form<DraftForm>,
+    avenant: bool,
 ) -> Response {
     if !visitor.csrf_ok(&f.csrf) {
         return csrf_refused(&visitor);
@@ -258,27 +317,27 @@ pub async fn save_draft(
     let scope = state.store.agreements(&visitor.ctx);
     let result = async {
         let mut c = scope.get(id).await?.content;
-        c.title = f.title;
-        c.legal_references = f.legal_references.lines().map(str::to_owned).collect();
-        c.object = f.object;
-        c.target_public = f.target_public;
-        c.entry_modalities = f.entry_modalities;
-        c.service_offers = f.service_offers;
-        c.exit_anticipation = f.exit_anticipation;
-        c.steering.committee = f.steering_committee;
-        c.steering.frequency = f.steering_frequency;
-        c.communication = f.communication;
-        c.duration.review = f.review;
-        c.amendment = f.amendment;
-        c.notice_months = f
-            .notice_months
-            .trim()
-            .parse()
-            .map_err(|_| ApiError::bad_request("notice_invalid", "Le préavis est un nombre de mois, de 0 à 24."))?;
-        Ok::<_, ApiError>(scope.update_draft(id, c).await?)
+        let (reason, on) = (
+            Some(f.reason.clone()).filter(|r| !r.trim().is_empty()),
+            parse_date(&f.on)?,
+        );
+        f.merge_into(&mut c)?;
+        if avenant {
+            let act = Act {
+                action: Action::Amend,
+                on,
+                organisation_id: None,
+                reason,
+                content: Some(c),
+            };
+            scope.act(id, act).await?;
+        } else {
+            scope.update_draft(id, c).await?;
+        }
+        Ok::<_, ApiError>(())
     };
     match result.await {
-        Ok(_) => Redirect::to(&format!("/conventions/{id}")).into_response(),
+        Ok(()) => Redirect::to(&format!("/conventions/{id}")).into_response(),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
             page(&state, &visitor, id, Some(e.message), None).await
         }

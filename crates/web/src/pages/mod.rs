@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/conventions/{id}", get(agreements::show))
         .route("/conventions/{id}/actions", post(agreements::act))
         .route("/conventions/{id}/brouillon", post(agreements::save_draft))
+        .route("/conventions/{id}/avenant", post(agreements::amend))
         .route("/conventions/{id}/comparaison", get(agreements::compare))
         .route("/conventions/{id}/document", get(agreements::download))
 }

@@ -298,6 +298,42 @@ async fn agreements_pages() {
         html.contains("Dernière signature") && html.contains("en vigueur"),
         "{html}"
     );
+    assert!(html.contains("Signer un avenant"));
+    // An avenant from the pages: without its object it is refused; with it, version 2 extends the end.
+    let token = csrf(&html);
+    let fields = |reason: &'static str| {
+        [
+            ("csrf", token.clone()),
+            ("reason", reason.to_owned()),
+            ("on", "2026-11-21".to_owned()),
+            ("title", "CCL Dijon Drapeau – Jardins de la Combe".to_owned()),
+            ("object", "Coopérer.".to_owned()),
+            ("starts_on", "2026-01-01".to_owned()),
+            ("ends_on", "2029-12-31".to_owned()),
+            ("notice_months", "3".to_owned()),
+        ]
+    };
+    let avenant = format!("/conventions/{ccl}/avenant");
+    let without = fields("");
+    let without: Vec<(&str, &str)> = without.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, _, html) = post(&app, &session, &avenant, &without).await;
+    assert_eq!(s, S::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("Indiquez l&#x27;objet de l&#x27;avenant") || html.contains("objet de l"),
+        "{html}"
+    );
+    let with = fields("Avenant n° 1 : prorogation");
+    let with: Vec<(&str, &str)> = with.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, location, _) = post(&app, &session, &avenant, &with).await;
+    assert_eq!(
+        (s, location.as_str()),
+        (S::SEE_OTHER, format!("/conventions/{ccl}").as_str())
+    );
+    let (_, html) = page(&app, &session, &format!("/conventions/{ccl}/comparaison?de=1&a=2")).await;
+    assert!(
+        html.contains("31 décembre 2029") && html.contains("31 décembre 2028"),
+        "{html}"
+    );
     // A forged form changes nothing.
     let before = app.snapshot().await;
     let r = app
