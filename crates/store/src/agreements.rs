@@ -95,6 +95,15 @@ pub struct AgreementSummary {
     pub ends_on: Option<Date>,
 }
 
+/// One dated obligation of an agreement the caller's organisations are parties to.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ToDo {
+    pub agreement_id: Uuid,
+    pub title: String,
+    #[schema(value_type = Object)]
+    pub deadline: Deadline,
+}
+
 /// The comparison of two versions.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Comparison {
@@ -346,6 +355,26 @@ impl AgreementScope<'_> {
         Ok(list)
     }
 
+    /// The parties' to-do list: the coming obligations of the agreements the caller's organisations are
+    /// parties to (all of them for a platform administrator), soonest first.
+    pub async fn to_do(&self) -> Result<Vec<ToDo>> {
+        let mut out = Vec::new();
+        for summary in self.list().await? {
+            let a = self.get(summary.id).await?;
+            let party = self.ctx.is_platform_admin()
+                || a.parties.iter().any(|p| self.ctx.membership(p.organisation_id).is_some());
+            if party {
+                out.extend(a.deadlines.into_iter().map(|deadline| ToDo {
+                    agreement_id: a.id,
+                    title: a.title.clone(),
+                    deadline,
+                }));
+            }
+        }
+        out.sort_by_key(|t| t.deadline.on);
+        Ok(out)
+    }
+
     pub async fn version(&self, id: Uuid, number: i64) -> Result<Version> {
         let mut pool = self.store.pool.clone();
         self.load_header(&mut pool, id).await?;
@@ -542,6 +571,8 @@ impl AgreementScope<'_> {
                 ),
             ));
         }
+        // The caller stays a party: a draft cannot be handed over to others entirely.
+        self.require_party_admin(&content.parties.iter().map(|p| p.organisation_id).collect::<Vec<_>>())?;
         let content = self.resolve(&mut tx, before.kind, content).await?;
         tx.execute(
             query("UPDATE agreement_versions SET content = $1 WHERE agreement_id = $2 AND number = $3")

@@ -11,7 +11,7 @@ use passerelle_documents::{Format, document};
 use passerelle_domain::agreements::checklist::Checklist;
 use passerelle_domain::agreements::lifecycle::{Action, Change};
 use passerelle_domain::agreements::{AgreementContent, AgreementKind};
-use passerelle_store::agreements::{Act, Agreement, AgreementSummary, Comparison, Version};
+use passerelle_store::agreements::{Act, Agreement, AgreementSummary, Comparison, ToDo, Version};
 use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
@@ -101,6 +101,14 @@ pub async fn list_agreements(
     ApiCaller(ctx): ApiCaller,
 ) -> ApiResult<Json<Vec<AgreementSummary>>> {
     Ok(Json(state.store.agreements(&ctx).list().await?))
+}
+
+/// The parties' to-do list: yearly reviews, last days to give notice, ends, terminations taking effect and
+/// roadmap actions of the agreements the caller's organisations are parties to.
+#[utoipa::path(get, path = "/api/v1/agreement-deadlines", tag = "agreements", security(("bearer" = [])),
+    responses((status = 200, body = Vec<ToDo>), (status = 401, body = ErrorBody)))]
+pub async fn list_deadlines(State(state): State<AppState>, ApiCaller(ctx): ApiCaller) -> ApiResult<Json<Vec<ToDo>>> {
+    Ok(Json(state.store.agreements(&ctx).to_do().await?))
 }
 
 /// Starts a draft; the caller administers one of its parties.

@@ -59,6 +59,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(persons::get_person, persons::update_person))
         .routes(routes!(persons::add_follower))
         .routes(routes!(agreements::agreement_kinds))
+        .routes(routes!(agreements::list_deadlines))
         .routes(routes!(agreements::list_agreements, agreements::create_agreement))
         .routes(routes!(agreements::get_agreement))
         .routes(routes!(agreements::update_content))

@@ -18,7 +18,7 @@ use passerelle_domain::agreements::content::{AgreementContent, Party};
 use passerelle_domain::agreements::diff::LineChange;
 use passerelle_domain::agreements::lifecycle::{self, Action, Status};
 use passerelle_domain::calendar::french_date;
-use passerelle_store::agreements::{Act, Agreement, AgreementSummary};
+use passerelle_store::agreements::{Act, Agreement, AgreementSummary, ToDo};
 use passerelle_store::directory::{Organisation, OrganisationFilter};
 use serde::Deserialize;
 use time::macros::format_description;
@@ -31,16 +31,14 @@ const SECTION: &str = "conventions";
 struct ListPage {
     nav: Nav,
     items: Vec<AgreementSummary>,
+    to_do: Vec<ToDo>,
 }
 
 pub async fn list(State(state): State<AppState>, visitor: Visitor) -> Response {
-    match state.store.agreements(&visitor.ctx).list().await {
-        Ok(items) => ListPage {
-            nav: visitor.nav(SECTION),
-            items,
-        }
-        .into_response(),
-        Err(e) => error_page(&visitor.nav(SECTION), e.into()),
+    let scope = state.store.agreements(&visitor.ctx);
+    match (scope.list().await, scope.to_do().await) {
+        (Ok(items), Ok(to_do)) => ListPage { nav: visitor.nav(SECTION), items, to_do }.into_response(),
+        (Err(e), _) | (_, Err(e)) => error_page(&visitor.nav(SECTION), e.into()),
     }
 }
 

@@ -231,6 +231,10 @@ async fn api(backend: Backend) {
         missing.contains(&"worker_situations") && missing.contains(&"tracking_tools"),
         "{missing:?}"
     );
+    // The ACI's to-do list: the CCL's notice takes effect.
+    let (s, to_do) = app.get(&aci, "/api/v1/agreement-deadlines").await;
+    assert_eq!(s, S::OK);
+    assert!(to_do.as_array().unwrap().iter().any(|t| t["deadline"]["code"] == "termination_effect"), "{to_do}");
     let (s, kinds) = app.get(&esat, "/api/v1/agreement-kinds").await;
     assert_eq!((s, kinds.as_array().unwrap().len()), (S::OK, 7));
 }

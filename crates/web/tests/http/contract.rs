@@ -34,6 +34,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("patch", "/api/v1/persons/{id}"),
     ("post", "/api/v1/persons/{id}/followers"),
     ("get", "/api/v1/agreement-kinds"),
+    ("get", "/api/v1/agreement-deadlines"),
     ("get", "/api/v1/agreements"),
     ("post", "/api/v1/agreements"),
     ("get", "/api/v1/agreements/{id}"),
