@@ -362,7 +362,9 @@ impl AgreementScope<'_> {
         for summary in self.list().await? {
             let a = self.get(summary.id).await?;
             let party = self.ctx.is_platform_admin()
-                || a.parties.iter().any(|p| self.ctx.membership(p.organisation_id).is_some());
+                || a.parties
+                    .iter()
+                    .any(|p| self.ctx.membership(p.organisation_id).is_some());
             if party {
                 out.extend(a.deadlines.into_iter().map(|deadline| ToDo {
                     agreement_id: a.id,

@@ -37,7 +37,12 @@ struct ListPage {
 pub async fn list(State(state): State<AppState>, visitor: Visitor) -> Response {
     let scope = state.store.agreements(&visitor.ctx);
     match (scope.list().await, scope.to_do().await) {
-        (Ok(items), Ok(to_do)) => ListPage { nav: visitor.nav(SECTION), items, to_do }.into_response(),
+        (Ok(items), Ok(to_do)) => ListPage {
+            nav: visitor.nav(SECTION),
+            items,
+            to_do,
+        }
+        .into_response(),
         (Err(e), _) | (_, Err(e)) => error_page(&visitor.nav(SECTION), e.into()),
     }
 }

@@ -234,7 +234,14 @@ async fn api(backend: Backend) {
     // The ACI's to-do list: the CCL's notice takes effect.
     let (s, to_do) = app.get(&aci, "/api/v1/agreement-deadlines").await;
     assert_eq!(s, S::OK);
-    assert!(to_do.as_array().unwrap().iter().any(|t| t["deadline"]["code"] == "termination_effect"), "{to_do}");
+    assert!(
+        to_do
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["deadline"]["code"] == "termination_effect"),
+        "{to_do}"
+    );
     let (s, kinds) = app.get(&esat, "/api/v1/agreement-kinds").await;
     assert_eq!((s, kinds.as_array().unwrap().len()), (S::OK, 7));
 }
@@ -302,6 +309,10 @@ async fn agreements_pages() {
         html.contains("Dernière signature") && html.contains("en vigueur"),
         "{html}"
     );
+    assert!(
+        html.contains("Échéances") && html.contains("La convention prend fin le"),
+        "{html}"
+    );
     assert!(html.contains("Signer un avenant"));
     // An avenant from the pages: without its object it is refused; with it, version 2 extends the end.
     let token = csrf(&html);
@@ -336,6 +347,11 @@ async fn agreements_pages() {
     let (_, html) = page(&app, &session, &format!("/conventions/{ccl}/comparaison?de=1&a=2")).await;
     assert!(
         html.contains("31 décembre 2029") && html.contains("31 décembre 2028"),
+        "{html}"
+    );
+    let (_, html) = page(&app, &session, "/conventions").await;
+    assert!(
+        html.contains("À faire") && html.contains("Examen annuel de la convention le"),
         "{html}"
     );
     // A forged form changes nothing.
