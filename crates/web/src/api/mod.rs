@@ -2,6 +2,7 @@
 //! Routes are registered with `utoipa_axum::routes!`, so a route cannot exist without its description.
 
 pub mod auth;
+pub mod benefits;
 pub mod directory;
 pub mod persons;
 pub mod reference;
@@ -14,11 +15,12 @@ use utoipa_axum::routes;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Passerelle", description = "API de Passerelle : annuaire, comptes et personnes accompagnées. \
+    info(title = "Passerelle", description = "API de Passerelle : annuaire, comptes, personnes accompagnées et simulateur de droits. \
         Les erreurs ont la forme {\"error\": {\"code\", \"message\"}} ; les codes sont stables (voir docs/api.md)."),
     modifiers(&BearerAuth),
     tags((name = "auth", description = "Connexion"), (name = "reference", description = "Listes de référence"),
-        (name = "directory", description = "Annuaire"), (name = "persons", description = "Personnes accompagnées"))
+        (name = "directory", description = "Annuaire"), (name = "persons", description = "Personnes accompagnées"),
+        (name = "benefits", description = "Simulateur de droits : AAH et prime d'activité"))
 )]
 struct ApiDoc;
 
@@ -56,4 +58,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(persons::list_persons, persons::create_person))
         .routes(routes!(persons::get_person, persons::update_person))
         .routes(routes!(persons::add_follower))
+        .routes(routes!(benefits::simulate))
 }

@@ -4,6 +4,7 @@ mod directory;
 mod login;
 mod persons;
 pub mod session;
+mod simulator;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/personnes", get(persons::list).post(persons::create))
         .route("/personnes/nouvelle", get(persons::new_form))
         .route("/personnes/{id}", get(persons::show))
+        .route("/simulateur", get(simulator::page))
 }
 
 #[derive(Template, WebTemplate)]

@@ -33,6 +33,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/persons/{id}"),
     ("patch", "/api/v1/persons/{id}"),
     ("post", "/api/v1/persons/{id}/followers"),
+    ("post", "/api/v1/benefits/simulate"),
 ];
 
 #[tokio::test]
