@@ -10,6 +10,7 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod events;
+pub mod paging;
 pub mod persons;
 pub mod sql;
 pub mod structures;

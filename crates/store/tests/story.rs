@@ -105,6 +105,22 @@ async fn story(store: Store) {
         .await
         .unwrap();
     assert_eq!(in_21.total, 3, "the network covers 21 through its territories");
+    let past_the_end = store
+        .list_organisations(
+            &op,
+            &OrganisationFilter {
+                page: 99,
+                per_page: 2,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (past_the_end.items.len(), past_the_end.total),
+        (0, 3),
+        "the total survives a page past the end"
+    );
 
     // A duplicate SIRET is refused and nothing is written, neither the row nor an event.
     let (orgs, evts) = (count(&store, "organisations").await, count(&store, "events").await);
@@ -381,6 +397,12 @@ async fn story(store: Store) {
         .unwrap();
     let shared = store.persons(&aci_ctx).add_follower(p.id, agency.id).await.unwrap();
     assert_eq!(shared.followers.len(), 2);
+    let listed = store.persons(&aci_ctx).list(Some("martin"), 1, 10).await.unwrap();
+    assert_eq!(
+        (listed.total, listed.items[0].followers.len()),
+        (1, 2),
+        "lists carry the followers"
+    );
     let reads_before = events::count(&mut store.pool().clone(), Some("person.read"))
         .await
         .unwrap();

@@ -3,6 +3,7 @@
 
 pub mod agreements;
 pub mod auth;
+pub mod benefits;
 pub mod directory;
 pub mod persons;
 pub mod reference;
@@ -15,12 +16,13 @@ use utoipa_axum::routes;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Passerelle", description = "API de Passerelle : annuaire, comptes, personnes accompagnées et conventions. \
+    info(title = "Passerelle", description = "API de Passerelle : annuaire, comptes, personnes accompagnées, conventions et simulateur de droits. \
         Les erreurs ont la forme {\"error\": {\"code\", \"message\"}} ; les codes sont stables (voir docs/api.md)."),
     modifiers(&BearerAuth),
     tags((name = "auth", description = "Connexion"), (name = "reference", description = "Listes de référence"),
         (name = "directory", description = "Annuaire"), (name = "persons", description = "Personnes accompagnées"),
-        (name = "agreements", description = "Conventions et accords"))
+        (name = "agreements", description = "Conventions et accords"),
+        (name = "benefits", description = "Simulateur de droits : AAH et prime d'activité"))
 )]
 struct ApiDoc;
 
@@ -68,4 +70,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(agreements::get_version))
         .routes(routes!(agreements::compare))
         .routes(routes!(agreements::render_document))
+        .routes(routes!(benefits::simulate))
 }

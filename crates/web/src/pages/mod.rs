@@ -5,6 +5,7 @@ mod directory;
 mod login;
 mod persons;
 pub mod session;
+mod simulator;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/conventions/{id}/avenant", post(agreements::amend))
         .route("/conventions/{id}/comparaison", get(agreements::compare))
         .route("/conventions/{id}/document", get(agreements::download))
+        .route("/simulateur", get(simulator::page))
 }
 
 #[derive(Template, WebTemplate)]

@@ -44,6 +44,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/agreements/{id}/versions/{number}"),
     ("get", "/api/v1/agreements/{id}/compare"),
     ("get", "/api/v1/agreements/{id}/document"),
+    ("post", "/api/v1/benefits/simulate"),
 ];
 
 #[tokio::test]

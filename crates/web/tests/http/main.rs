@@ -3,9 +3,11 @@
 mod access;
 mod agreements;
 mod bad_input;
+mod benefits;
 mod browser;
 mod contract;
 mod pages;
+mod simulator;
 
 use passerelle_store::Store;
 use passerelle_store::sql::{create_postgres_database, scratch_postgres_admin_url};

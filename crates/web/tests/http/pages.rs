@@ -21,7 +21,7 @@ fn cookie_value(r: &reqwest::Response, name: &str) -> Option<String> {
 }
 
 /// Logs in through the form; returns the session cookie.
-pub(crate) async fn login(app: &TestApp, key: &str) -> String {
+pub async fn login(app: &TestApp, key: &str) -> String {
     let form = app.http.get(app.url("/connexion")).send().await.unwrap();
     let login_cookie = cookie_value(&form, "passerelle_login_csrf").unwrap();
     let token = csrf(&form.text().await.unwrap());

@@ -1,0 +1,268 @@
+#!/usr/bin/env node
+// Browser test of the benefits simulator, in headless Chromium:
+//   log in → « Simulateur de droits » in the main navigation → fill the situation and two scenarios →
+//   results: chart, comparison table, one table per scenario, explanations → print view as a PDF;
+//   then a form with an error, shown next to its field with the input kept.
+// An accessibility audit (axe-core) runs on the empty form, the results and the form with an error.
+//
+// Usage: node web/e2e/simulator.mjs <base-url> <email> <password> <pdf-path> <screenshot-path> <expected-total>
+//   <expected-total>: the total of scenario 1 in its first month of work (March 2026), as the page writes it
+//   (« 1 653,47 € »), computed by the test from the library.
+//
+// Exit code 0 when every check passes and axe finds no violation of impact "serious" or "critical";
+// 1 otherwise, with a readable report on stderr; 2 on a usage error.
+// PASSERELLE_CHROMIUM overrides the browser executable (default /usr/bin/chromium).
+
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const USAGE =
+  'usage: node web/e2e/simulator.mjs <base-url> <email> <password> <pdf-path> <screenshot-path> <expected-total>';
+const BLOCKING_IMPACTS = new Set(['serious', 'critical']);
+const STEP_TIMEOUT_MS = 15_000;
+const OVERALL_TIMEOUT_MS = 120_000;
+const MONTHS = 12;
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+class CheckFailed extends Error {}
+
+function check(condition, message) {
+  if (!condition) throw new CheckFailed(message);
+}
+
+const [baseArg, email, password, pdfPath, screenshotPath, expectedTotal] = process.argv.slice(2);
+if (!baseArg || !email || !password || !pdfPath || !screenshotPath || !expectedTotal) {
+  console.error(USAGE);
+  process.exit(2);
+}
+const base = baseArg.replace(/\/+$/, '');
+const url = (path) => `${base}${path}`;
+const pathOf = (page) => new URL(page.url()).pathname;
+// The page writes amounts with narrow no-break spaces (1 653,47 €); compare them with plain spaces.
+const plain = (text) => (text ?? '').replace(/[\u202f\u00a0\s]+/g, ' ').trim();
+
+const require = createRequire(import.meta.url);
+const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Audit reports, page after page; printed even when a later step fails. */
+const audits = [];
+
+async function auditPage(page, name) {
+  // `evaluate` goes through the DevTools protocol: the page's CSP (no inline script) does not block it.
+  await page.evaluate(axeSource);
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const blocking = results.violations.filter((v) => BLOCKING_IMPACTS.has(v.impact));
+  const minor = results.violations.filter((v) => !BLOCKING_IMPACTS.has(v.impact));
+  let summary = `${blocking.length === 0 ? 'ok  ' : 'FAIL'} ${name.padEnd(12)} ${pathOf(page).padEnd(14)} axe: ${blocking.length} serious/critical`;
+  if (minor.length > 0) {
+    summary += `, ${minor.length} minor/moderate (${minor.map((v) => `${v.id}:${v.impact}`).join(', ')})`;
+  }
+  audits.push({ name, path: pathOf(page), summary, blocking });
+  console.log(summary);
+}
+
+function formatViolations(report) {
+  const lines = [`Accessibility violations on the ${report.name} page (${report.path}):`];
+  for (const v of report.blocking) {
+    lines.push(`  - ${v.id} [${v.impact}] ${v.help}`);
+    lines.push(`    ${v.helpUrl}`);
+    for (const node of v.nodes) {
+      lines.push(`    • ${node.target.join(' ')}`);
+      for (const l of (node.failureSummary ?? '').split('\n').map((l) => l.trim()).filter(Boolean)) {
+        lines.push(`        ${l}`);
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
+async function expectPage(page, response, status, heading) {
+  check(response?.status() === status, `${page.url()}: HTTP ${response?.status()}, expected ${status}`);
+  const h1 = plain(await page.locator('main h1').first().textContent());
+  check(h1 === heading, `${pathOf(page)}: unexpected main heading « ${h1} »`);
+  await page
+    .waitForFunction(() => document.documentElement.hasAttribute('data-fr-js'), null, { timeout: 5_000 })
+    .catch(() => {
+      throw new CheckFailed(`${pathOf(page)}: the DSFR's JavaScript did not start`);
+    });
+}
+
+/** The body rows of a table as arrays of cell texts (header cell first). */
+async function rows(table) {
+  return table.locator('tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => Array.from(tr.cells, (c) => c.textContent.replace(/[\u202f\u00a0\s]+/g, ' ').trim())),
+  );
+}
+
+async function run(browser) {
+  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(STEP_TIMEOUT_MS);
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(`${pathOf(page)}: uncaught error: ${e.message}`));
+  page.on('console', (m) => {
+    // The form with an error is answered 422 on purpose (step 6); Chromium logs every 4xx.
+    if (m.type() === 'error' && !/status of 422/.test(m.text())) {
+      pageErrors.push(`${pathOf(page)}: console error: ${m.text()}`);
+    }
+  });
+
+  // 1. Log in through the form.
+  await page.goto(url('/connexion'));
+  const login = page.locator('form[action="/connexion"]');
+  await login.locator('input[name="email"]').fill(email);
+  await login.locator('input[name="password"]').fill(password);
+  await Promise.all([page.waitForNavigation(), login.getByRole('button', { name: 'Se connecter', exact: true }).click()]);
+  check(pathOf(page) === '/', `login: expected the home page, the browser is on ${page.url()}`);
+
+  // 2. The simulator, through the main navigation.
+  const nav = page.getByRole('navigation', { name: 'Menu principal' });
+  let [response] = await Promise.all([
+    page.waitForNavigation(),
+    nav.getByRole('link', { name: 'Simulateur de droits', exact: true }).click(),
+  ]);
+  await expectPage(page, response, 200, 'Simulateur de droits');
+  check(
+    plain(await nav.locator('[aria-current="page"]').textContent()) === 'Simulateur de droits',
+    '/simulateur: « Simulateur de droits » is not the current navigation item',
+  );
+  check((await page.locator('#resultats').count()) === 0, '/simulateur: results before any simulation');
+  await auditPage(page, 'form');
+
+  // 3. The situation and two scenarios.
+  const form = page.getByRole('form', { name: 'Situation et scénarios à simuler' });
+  await form.getByLabel('Date de naissance').fill('1985-05-15');
+  await form.getByLabel("Taux d'incapacité (%)").fill('80');
+  await form.getByLabel('Activité actuelle').selectOption('esat');
+  await form.getByLabel('Rémunération actuelle').fill('700');
+  await form.getByLabel('Premier mois').fill('2026-01');
+  await form.getByLabel('Durée en mois').fill(String(MONTHS));
+  const scenario = (n) => form.getByRole('group', { name: `Scénario ${n}`, exact: true });
+  await scenario(1).getByLabel('Changement').selectOption('ordinary');
+  await scenario(1).getByLabel('Heures par semaine').fill('24');
+  await scenario(1).getByLabel('ou net par mois').fill('');
+  await scenario(1).getByLabel('À partir de').fill('2026-03');
+  await scenario(2).getByLabel('Changement').selectOption('double');
+  await scenario(2).getByLabel('ou net par mois').fill('600');
+  await scenario(2).getByLabel('À partir de').fill('2026-03');
+  [response] = await Promise.all([page.waitForNavigation(), form.getByRole('button', { name: 'Simuler' }).click()]);
+  await expectPage(page, response, 200, 'Simulateur de droits');
+  const query = new URL(page.url()).searchParams;
+  check(query.get('s1_hours') === '24' && query.get('current_pay') === '700', `the form is not in the address: ${page.url()}`);
+
+  // 4. Results: chart, comparison table, a table per series with the library's figures, explanations.
+  const results = page.locator('#resultats');
+  await results.waitFor();
+  const chart = results.locator('svg[role="img"]');
+  check((await chart.count()) === 1, 'results: no chart with role="img"');
+  const labelledBy = (await chart.getAttribute('aria-labelledby')) ?? '';
+  const title = plain(await chart.locator('title').textContent());
+  check(labelledBy.includes('graphique-titre') && title.startsWith('Revenu total par mois'), `chart: title « ${title} »`);
+  check(plain(await chart.locator('desc').textContent()).length > 40, 'chart: no description');
+  check((await chart.locator('polyline').count()) === 3, 'chart: expected 3 lines (no change, 2 scenarios)');
+  const box = await chart.boundingBox();
+  check(box && box.width > 400 && box.height > 150, `chart: drawn too small (${JSON.stringify(box)})`);
+
+  const comparison = await rows(results.locator('table#tableau-comparaison'));
+  check(comparison.length === MONTHS, `comparison table: ${comparison.length} rows, expected ${MONTHS}`);
+  check(comparison[0][0] === 'janvier 2026' && comparison[0].length === 4, `comparison table: first row ${comparison[0]}`);
+
+  const first = await rows(results.locator('table#tableau-s1'));
+  check(first.length === MONTHS, `scenario 1: ${first.length} rows, expected ${MONTHS}`);
+  const march = first.find((r) => r[0] === 'mars 2026');
+  check(march, 'scenario 1: no row for mars 2026');
+  check(march[5] === plain(expectedTotal), `scenario 1, mars 2026: total « ${march[5]} », the library says « ${plain(expectedTotal)} »`);
+  check(comparison[2][2] === march[5], `comparison table and scenario 1 disagree for mars 2026: ${comparison[2][2]} / ${march[5]}`);
+  check(march[6].startsWith('+'), `scenario 1, mars 2026: the difference « ${march[6]} » is not a gain`);
+  console.log(`info scenario 1, mars 2026: ${march.slice(1).join(' | ')}`);
+
+  // The print button is shown by its script (allowed by the CSP); explanations unfold.
+  check(await results.getByRole('button', { name: 'Imprimer / enregistrer en PDF' }).isVisible(), 'the print button is hidden: web/static/print.js did not run');
+  const accordion = page.locator('#serie-s1 .fr-accordion__btn').nth(2);
+  await accordion.click();
+  await page.waitForFunction(
+    (id) => document.getElementById(id)?.classList.contains('fr-collapse--expanded'),
+    await accordion.getAttribute('aria-controls'),
+  );
+  const explanation = plain(await page.locator(`#${await accordion.getAttribute('aria-controls')}`).innerText());
+  check(/AAH : .*Évaluation trimestrielle/.test(explanation), `explanation of mars 2026: « ${explanation.slice(0, 200)} »`);
+  check(explanation.includes("Prime d'activité"), 'explanation of mars 2026: no word on the prime d\'activité');
+  await auditPage(page, 'results');
+
+  await mkdir(dirname(screenshotPath), { recursive: true });
+  await page.screenshot({ path: screenshotPath, fullPage: true });
+  console.log(`info screenshot written to ${screenshotPath}`);
+
+  // 5. The print view as a PDF (page.pdf uses the print media: the stylesheet's @media print).
+  await mkdir(dirname(pdfPath), { recursive: true });
+  await page.pdf({ path: pdfPath, format: 'A4', printBackground: true, margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' } });
+  const size = (await stat(pdfPath)).size;
+  check(size > 10_000, `the PDF is too small: ${size} bytes`);
+  console.log(`info PDF of the print view written to ${pdfPath} (${size} bytes)`);
+
+  // 6. An error: shown in French next to its field and in the summary, the input kept.
+  await page.goto(url('/simulateur'));
+  await form.getByLabel('Date de naissance').fill('1985-05-15');
+  await form.getByLabel("Taux d'incapacité (%)").fill('120');
+  await form.getByLabel('Rémunération actuelle').fill('700');
+  await scenario(1).getByLabel('Heures par semaine').fill('24');
+  [response] = await Promise.all([page.waitForNavigation(), form.getByRole('button', { name: 'Simuler' }).click()]);
+  await expectPage(page, response, 422, 'Simulateur de droits');
+  const field = form.getByLabel("Taux d'incapacité (%)");
+  check((await field.inputValue()) === '120', 'the incapacity rate typed was not kept');
+  check((await field.getAttribute('aria-invalid')) === 'true', 'the field in error is not marked aria-invalid');
+  const message = plain(await page.locator('#incapacity-erreur').textContent());
+  check(message.includes('entre 0 et 100'), `the error next to the field: « ${message} »`);
+  check(plain(await page.locator('#erreurs').innerText()).includes(message), 'the error summary does not list the error');
+  check((await form.getByLabel('Rémunération actuelle').inputValue()) === '700', 'the other values were not kept');
+  check((await page.locator('#resultats').count()) === 0, 'results shown despite the error');
+  await auditPage(page, 'error');
+
+  check(pageErrors.length === 0, `errors in the browser:\n  ${pageErrors.join('\n  ')}`);
+  await context.close();
+}
+
+const watchdog = setTimeout(() => {
+  console.error(`FAIL the browser test did not finish within ${OVERALL_TIMEOUT_MS / 1000} s`);
+  process.exit(1);
+}, OVERALL_TIMEOUT_MS);
+
+let browser;
+let exitCode = 0;
+try {
+  browser = await chromium.launch({
+    executablePath: process.env.PASSERELLE_CHROMIUM || '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
+  await run(browser);
+  const failing = audits.filter((a) => a.blocking.length > 0);
+  if (failing.length > 0) {
+    console.error(failing.map(formatViolations).join('\n\n'));
+    console.error(`FAIL ${failing.reduce((n, a) => n + a.blocking.length, 0)} serious or critical accessibility violation(s)`);
+    exitCode = 1;
+  } else {
+    console.log(`PASS simulator journey: ${audits.length} pages audited, no serious or critical violation`);
+  }
+} catch (e) {
+  console.error(e instanceof CheckFailed ? `FAIL ${e.message}` : `FAIL ${e.stack ?? e}`);
+  const failing = audits.filter((a) => a.blocking.length > 0);
+  if (failing.length > 0) console.error(failing.map(formatViolations).join('\n\n'));
+  exitCode = 1;
+} finally {
+  await browser?.close().catch(() => {});
+  clearTimeout(watchdog);
+}
+process.exit(exitCode);
