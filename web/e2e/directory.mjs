@@ -9,36 +9,15 @@
 // "critical"; 1 otherwise, with a readable report on stderr; 2 on a usage error.
 // PASSERELLE_CHROMIUM overrides the browser executable (default /usr/bin/chromium).
 
-import { mkdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { chromium } from 'playwright-core';
+import { CheckFailed, STEP_TIMEOUT_MS, auditPage, check, dsfrStarted, pathOf, runJourney } from './harness.mjs';
 
 const USAGE = 'usage: node web/e2e/directory.mjs <base-url> <email> <password> <screenshot-path>';
 const EXPECTED_ORGANISATION = 'Agence France Travail Dijon Drapeau';
 const FILTER_KIND = { code: 'france_travail_agency', label: 'Agence France Travail' };
 const FILTER_TEXT = 'Drapeau';
 const MIN_ROWS = 5;
-const BLOCKING_IMPACTS = new Set(['serious', 'critical']);
-const STEP_TIMEOUT_MS = 15_000;
-const OVERALL_TIMEOUT_MS = 120_000;
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-class CheckFailed extends Error {}
-
-function check(condition, message) {
-  if (!condition) throw new CheckFailed(message);
-}
 
 const [baseArg, email, password, screenshotPath] = process.argv.slice(2);
 if (!baseArg || !email || !password || !screenshotPath) {
@@ -47,48 +26,6 @@ if (!baseArg || !email || !password || !screenshotPath) {
 }
 const base = baseArg.replace(/\/+$/, '');
 const url = (path) => `${base}${path}`;
-const pathOf = (page) => new URL(page.url()).pathname;
-
-const require = createRequire(import.meta.url);
-const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Runs axe-core on the page; returns the one-line summary and the blocking violations. */
-async function audit(page, name) {
-  // `evaluate` goes through the DevTools protocol, so the page's CSP (no inline script) does not
-  // block it, and the test does not need to weaken that policy.
-  await page.evaluate(axeSource);
-  const results = await page.evaluate(() =>
-    window.axe.run(document, { resultTypes: ['violations'] }),
-  );
-  const blocking = results.violations.filter((v) => BLOCKING_IMPACTS.has(v.impact));
-  const minor = results.violations.filter((v) => !BLOCKING_IMPACTS.has(v.impact));
-  const status = blocking.length === 0 ? 'ok  ' : 'FAIL';
-  let summary = `${status} ${name.padEnd(12)} ${pathOf(page).padEnd(48)} axe: ${blocking.length} serious/critical`;
-  if (minor.length > 0) {
-    summary += `, ${minor.length} minor/moderate (${minor.map((v) => `${v.id}:${v.impact}`).join(', ')})`;
-  }
-  return { name, path: pathOf(page), summary, blocking };
-}
-
-async function auditPage(page, name) {
-  const report = await audit(page, name);
-  audits.push(report);
-  console.log(report.summary);
-}
-
-function formatViolations(report) {
-  const lines = [`Accessibility violations on the ${report.name} page (${report.path}):`];
-  for (const v of report.blocking) {
-    lines.push(`  - ${v.id} [${v.impact}] ${v.help}`);
-    lines.push(`    ${v.helpUrl}`);
-    for (const node of v.nodes) {
-      lines.push(`    • ${node.target.join(' ')}`);
-      const why = (node.failureSummary ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
-      for (const l of why) lines.push(`        ${l}`);
-    }
-  }
-  return lines.join('\n');
-}
 
 /** The organisation table of the directory page: one { name, kind, href } per body row. */
 async function directoryRows(page) {
@@ -111,17 +48,9 @@ async function expectPage(page, response, expectedPath, heading) {
   check(pathOf(page) === expectedPath, `expected to be on ${expectedPath}, but the browser is on ${page.url()}`);
   const h1 = (await page.locator('main h1').first().textContent({ timeout: STEP_TIMEOUT_MS }))?.trim() ?? '';
   check(heading.test(h1), `${expectedPath}: unexpected main heading « ${h1} »`);
-  // The DSFR's JavaScript marks the root element once it has started: its assets are served and
-  // allowed by the CSP.
-  await page
-    .waitForFunction(() => document.documentElement.hasAttribute('data-fr-js'), null, { timeout: 5_000 })
-    .catch(() => {
-      throw new CheckFailed(`${expectedPath}: the DSFR's JavaScript did not start`);
-    });
+  await dsfrStarted(page);
 }
 
-/** Audit reports, page after page; printed even when a later step fails. */
-const audits = [];
 
 async function run(browser) {
   const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
@@ -226,36 +155,4 @@ async function run(browser) {
   await context.close();
 }
 
-const watchdog = setTimeout(() => {
-  console.error(`FAIL the browser test did not finish within ${OVERALL_TIMEOUT_MS / 1000} s`);
-  process.exit(1);
-}, OVERALL_TIMEOUT_MS);
-
-let browser;
-let exitCode = 0;
-try {
-  browser = await chromium.launch({
-    executablePath: process.env.PASSERELLE_CHROMIUM || '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    headless: true,
-  });
-  await run(browser);
-  const failing = audits.filter((a) => a.blocking.length > 0);
-  if (failing.length > 0) {
-    console.error(failing.map(formatViolations).join('\n\n'));
-    const count = failing.reduce((n, a) => n + a.blocking.length, 0);
-    console.error(`FAIL ${count} serious or critical accessibility violation(s)`);
-    exitCode = 1;
-  } else {
-    console.log(`PASS directory journey: ${audits.length} pages audited, no serious or critical violation`);
-  }
-} catch (e) {
-  console.error(e instanceof CheckFailed ? `FAIL ${e.message}` : `FAIL ${e.stack ?? e}`);
-  const failing = audits.filter((a) => a.blocking.length > 0);
-  if (failing.length > 0) console.error(failing.map(formatViolations).join('\n\n'));
-  exitCode = 1;
-} finally {
-  await browser?.close().catch(() => {});
-  clearTimeout(watchdog);
-}
-process.exit(exitCode);
+await runJourney('directory journey', run);

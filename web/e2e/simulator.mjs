@@ -13,34 +13,13 @@
 // 1 otherwise, with a readable report on stderr; 2 on a usage error.
 // PASSERELLE_CHROMIUM overrides the browser executable (default /usr/bin/chromium).
 
-import { mkdir, readFile, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { chromium } from 'playwright-core';
+import { STEP_TIMEOUT_MS, auditPage, check, dsfrStarted, pathOf, runJourney } from './harness.mjs';
 
 const USAGE =
   'usage: node web/e2e/simulator.mjs <base-url> <email> <password> <pdf-path> <screenshot-path> <expected-total>';
-const BLOCKING_IMPACTS = new Set(['serious', 'critical']);
-const STEP_TIMEOUT_MS = 15_000;
-const OVERALL_TIMEOUT_MS = 120_000;
 const MONTHS = 12;
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-class CheckFailed extends Error {}
-
-function check(condition, message) {
-  if (!condition) throw new CheckFailed(message);
-}
 
 const [baseArg, email, password, pdfPath, screenshotPath, expectedTotal] = process.argv.slice(2);
 if (!baseArg || !email || !password || !pdfPath || !screenshotPath || !expectedTotal) {
@@ -49,54 +28,14 @@ if (!baseArg || !email || !password || !pdfPath || !screenshotPath || !expectedT
 }
 const base = baseArg.replace(/\/+$/, '');
 const url = (path) => `${base}${path}`;
-const pathOf = (page) => new URL(page.url()).pathname;
 // The page writes amounts with narrow no-break spaces (1 653,47 €); compare them with plain spaces.
 const plain = (text) => (text ?? '').replace(/[\u202f\u00a0\s]+/g, ' ').trim();
-
-const require = createRequire(import.meta.url);
-const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Audit reports, page after page; printed even when a later step fails. */
-const audits = [];
-
-async function auditPage(page, name) {
-  // `evaluate` goes through the DevTools protocol: the page's CSP (no inline script) does not block it.
-  await page.evaluate(axeSource);
-  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const blocking = results.violations.filter((v) => BLOCKING_IMPACTS.has(v.impact));
-  const minor = results.violations.filter((v) => !BLOCKING_IMPACTS.has(v.impact));
-  let summary = `${blocking.length === 0 ? 'ok  ' : 'FAIL'} ${name.padEnd(12)} ${pathOf(page).padEnd(14)} axe: ${blocking.length} serious/critical`;
-  if (minor.length > 0) {
-    summary += `, ${minor.length} minor/moderate (${minor.map((v) => `${v.id}:${v.impact}`).join(', ')})`;
-  }
-  audits.push({ name, path: pathOf(page), summary, blocking });
-  console.log(summary);
-}
-
-function formatViolations(report) {
-  const lines = [`Accessibility violations on the ${report.name} page (${report.path}):`];
-  for (const v of report.blocking) {
-    lines.push(`  - ${v.id} [${v.impact}] ${v.help}`);
-    lines.push(`    ${v.helpUrl}`);
-    for (const node of v.nodes) {
-      lines.push(`    • ${node.target.join(' ')}`);
-      for (const l of (node.failureSummary ?? '').split('\n').map((l) => l.trim()).filter(Boolean)) {
-        lines.push(`        ${l}`);
-      }
-    }
-  }
-  return lines.join('\n');
-}
 
 async function expectPage(page, response, status, heading) {
   check(response?.status() === status, `${page.url()}: HTTP ${response?.status()}, expected ${status}`);
   const h1 = plain(await page.locator('main h1').first().textContent());
   check(h1 === heading, `${pathOf(page)}: unexpected main heading « ${h1} »`);
-  await page
-    .waitForFunction(() => document.documentElement.hasAttribute('data-fr-js'), null, { timeout: 5_000 })
-    .catch(() => {
-      throw new CheckFailed(`${pathOf(page)}: the DSFR's JavaScript did not start`);
-    });
+  await dsfrStarted(page);
 }
 
 /** The body rows of a table as arrays of cell texts (header cell first). */
@@ -234,35 +173,4 @@ async function run(browser) {
   await context.close();
 }
 
-const watchdog = setTimeout(() => {
-  console.error(`FAIL the browser test did not finish within ${OVERALL_TIMEOUT_MS / 1000} s`);
-  process.exit(1);
-}, OVERALL_TIMEOUT_MS);
-
-let browser;
-let exitCode = 0;
-try {
-  browser = await chromium.launch({
-    executablePath: process.env.PASSERELLE_CHROMIUM || '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    headless: true,
-  });
-  await run(browser);
-  const failing = audits.filter((a) => a.blocking.length > 0);
-  if (failing.length > 0) {
-    console.error(failing.map(formatViolations).join('\n\n'));
-    console.error(`FAIL ${failing.reduce((n, a) => n + a.blocking.length, 0)} serious or critical accessibility violation(s)`);
-    exitCode = 1;
-  } else {
-    console.log(`PASS simulator journey: ${audits.length} pages audited, no serious or critical violation`);
-  }
-} catch (e) {
-  console.error(e instanceof CheckFailed ? `FAIL ${e.message}` : `FAIL ${e.stack ?? e}`);
-  const failing = audits.filter((a) => a.blocking.length > 0);
-  if (failing.length > 0) console.error(failing.map(formatViolations).join('\n\n'));
-  exitCode = 1;
-} finally {
-  await browser?.close().catch(() => {});
-  clearTimeout(watchdog);
-}
-process.exit(exitCode);
+await runJourney('simulator journey', run);

@@ -1,5 +1,5 @@
-//! The stories in a real headless Chromium (web/e2e/*.mjs, playwright-core and axe-core): the directory, and
-//! the benefits simulator with its print view as a PDF. Each script logs in through the form and runs axe-core
+//! The stories in a real headless Chromium (web/e2e/*.mjs, playwright-core and axe-core): the directory,
+//! the benefits simulator with its print view as a PDF, and the agreements. Each script logs in through the form and runs axe-core
 //! with zero serious or critical violations allowed.
 
 use crate::{Backend, TestApp, email};
@@ -149,4 +149,12 @@ async fn simulator_in_headless_chromium() {
     if let Ok(dir) = std::env::var("PASSERELLE_SCREENSHOTS") {
         let _ = std::fs::copy(&pdf, PathBuf::from(dir).join("simulateur.pdf"));
     }
+}
+
+/// The agreements journey (web/e2e/agreements.mjs): the ACI signs its CCL, then reads the regional agreement
+/// and the comparison of its versions; axe-core on every page.
+#[tokio::test]
+async fn agreements_in_headless_chromium() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    run_browser_script(&app, "agreements.mjs", "aci-jardins", Vec::new()).await;
 }
