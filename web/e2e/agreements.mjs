@@ -8,7 +8,7 @@
 // Exit code 0 when every check passes and axe finds no serious or critical violation; 1 otherwise; 2 on a
 // usage error.
 
-import { STEP_TIMEOUT_MS, auditPage, check, dsfrStarted, pathOf, runJourney } from './harness.mjs';
+import { auditPage, check, dsfrStarted, openPage, pathOf, runJourney } from './harness.mjs';
 
 const USAGE = 'usage: node web/e2e/agreements.mjs <base-url> <email> <password>';
 const CCL = /^Convention de coopération locale entre/;
@@ -28,14 +28,7 @@ async function heading(page) {
 }
 
 async function run(browser) {
-  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(STEP_TIMEOUT_MS);
-  const page = await context.newPage();
-  const pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(`${pathOf(page)}: uncaught error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(`${pathOf(page)}: console error: ${m.text()}`);
-  });
+  const { context, page, pageErrors } = await openPage(browser);
 
   // 1. Log in, then « Conventions » in the main navigation.
   await page.goto(`${base}/connexion`);

@@ -11,7 +11,7 @@
 
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { CheckFailed, STEP_TIMEOUT_MS, auditPage, check, dsfrStarted, pathOf, runJourney } from './harness.mjs';
+import { CheckFailed, STEP_TIMEOUT_MS, auditPage, check, dsfrStarted, openPage, pathOf, runJourney } from './harness.mjs';
 
 const USAGE = 'usage: node web/e2e/directory.mjs <base-url> <email> <password> <screenshot-path>';
 const EXPECTED_ORGANISATION = 'Agence France Travail Dijon Drapeau';
@@ -51,16 +51,8 @@ async function expectPage(page, response, expectedPath, heading) {
   await dsfrStarted(page);
 }
 
-
 async function run(browser) {
-  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(STEP_TIMEOUT_MS);
-  const page = await context.newPage();
-  const pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(`${pathOf(page)}: uncaught error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(`${pathOf(page)}: console error: ${m.text()}`);
-  });
+  const { context, page, pageErrors } = await openPage(browser);
 
   // 1. Login page, then log in through the form.
   let response = await page.goto(url('/connexion'));

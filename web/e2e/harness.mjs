@@ -66,6 +66,22 @@ function formatViolations(report) {
   return lines.join('\n');
 }
 
+/**
+ * A French desktop page whose uncaught errors and console errors (except those `expected` accepts) are
+ * collected in `pageErrors`, for a check at the end of the journey.
+ */
+export async function openPage(browser, expected = () => false) {
+  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(STEP_TIMEOUT_MS);
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(`${pathOf(page)}: uncaught error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !expected(m.text())) pageErrors.push(`${pathOf(page)}: console error: ${m.text()}`);
+  });
+  return { context, page, pageErrors };
+}
+
 /** Waits until the DSFR's JavaScript marks the root element: its assets are served and allowed by the CSP. */
 export async function dsfrStarted(page) {
   await page

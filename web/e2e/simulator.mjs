@@ -15,7 +15,7 @@
 
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { STEP_TIMEOUT_MS, auditPage, check, dsfrStarted, pathOf, runJourney } from './harness.mjs';
+import { auditPage, check, dsfrStarted, openPage, pathOf, runJourney } from './harness.mjs';
 
 const USAGE =
   'usage: node web/e2e/simulator.mjs <base-url> <email> <password> <pdf-path> <screenshot-path> <expected-total>';
@@ -46,17 +46,8 @@ async function rows(table) {
 }
 
 async function run(browser) {
-  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(STEP_TIMEOUT_MS);
-  const page = await context.newPage();
-  const pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(`${pathOf(page)}: uncaught error: ${e.message}`));
-  page.on('console', (m) => {
-    // The form with an error is answered 422 on purpose (step 6); Chromium logs every 4xx.
-    if (m.type() === 'error' && !/status of 422/.test(m.text())) {
-      pageErrors.push(`${pathOf(page)}: console error: ${m.text()}`);
-    }
-  });
+  // The form with an error is answered 422 on purpose (step 6); Chromium logs every 4xx.
+  const { context, page, pageErrors } = await openPage(browser, (text) => /status of 422/.test(text));
 
   // 1. Log in through the form.
   await page.goto(url('/connexion'));
