@@ -6,12 +6,19 @@
 pub mod access;
 pub mod agreements;
 pub mod auth;
+pub mod contracts;
 pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod events;
+pub mod follow_up;
+pub mod iae_pathway;
+pub mod idempotency;
+pub mod notifications;
+pub mod offers;
 pub mod paging;
 pub mod persons;
+pub mod prescriptions;
 pub mod sql;
 pub mod structures;
 

@@ -137,7 +137,7 @@ impl PersonScope<'_> {
         }
     }
 
-    async fn load(&self, ex: &mut impl Executor, id: Uuid) -> Result<Person> {
+    pub(crate) async fn load(&self, ex: &mut impl Executor, id: Uuid) -> Result<Person> {
         let mut q = query(format!(
             "SELECT {PERSON_COLUMNS} FROM persons p WHERE p.archived_at IS NULL"
         ));

@@ -5,6 +5,7 @@ pub mod api;
 pub mod error;
 pub mod extract;
 pub mod pages;
+pub mod pdf;
 pub mod security;
 pub mod state;
 

@@ -1,6 +1,6 @@
 //! The demo territory: Côte-d'Or (21), with its public employment service, SIAE, ESAT, a
 //! supported-employment scheme, the DDETS, an IAE network, employers, contacts and persons, and one
-//! account per organisation. Names are fictional.
+//! account per organisation; IAE offers, prescriptions at several steps and a PASS IAE. Names are fictional.
 
 mod agreements;
 
@@ -9,7 +9,11 @@ use crate::access::MemberRole;
 use crate::auth::NewUser;
 use crate::directory::{ExternalKey, Upserted};
 use crate::error::Result;
+use crate::prescriptions::NewPrescription;
 use passerelle_domain::directory::{ContactInput, ContactRole, OrganisationInput, siret::with_luhn_key};
+use passerelle_domain::pathways::iae::offer::OfferInput;
+use passerelle_domain::pathways::iae::referral::StepInput;
+use passerelle_domain::pathways::iae::{Criterion, SiaeKind};
 use passerelle_domain::person::PersonInput;
 use serde::Serialize;
 use time::macros::date;
@@ -491,6 +495,7 @@ pub async fn load(store: &Store) -> Result<bool> {
             )
             .await?;
     }
+    let mut person_ids = std::collections::HashMap::new();
     for (first, last, birth, followers, consent) in PERSONS {
         let creator_key = followers[0];
         let creator = store.login_context_for(&email_of(creator_key)).await?;
@@ -514,9 +519,171 @@ pub async fn load(store: &Store) -> Result<bool> {
         for other in &followers[1..] {
             scope.add_follower(p.id, ids[other]).await?;
         }
+        person_ids.insert(*last, p.id);
     }
     agreements::load(store, &ids).await?;
+    load_iae(store, &ids, &person_ids).await?;
     Ok(true)
+}
+
+/// A demo offer of an SIAE.
+struct DemoOffer {
+    siae: &'static str,
+    title: &'static str,
+    rome_code: &'static str,
+    place: &'static str,
+    weekly_hours: i64,
+    positions: i64,
+    prerequisites: &'static str,
+    open: bool,
+}
+
+const OFFERS: &[DemoOffer] = &[
+    DemoOffer {
+        siae: "aci-jardins",
+        title: "Ouvrier maraîcher",
+        rome_code: "A1414",
+        place: "Dijon",
+        weekly_hours: 26,
+        positions: 3,
+        prerequisites: "Travail en extérieur, port de charges",
+        open: true,
+    },
+    DemoOffer {
+        siae: "aci-jardins",
+        title: "Agent d'entretien des espaces verts",
+        rome_code: "A1203",
+        place: "Chenôve",
+        weekly_hours: 24,
+        positions: 2,
+        prerequisites: "Aucun",
+        open: false,
+    },
+    DemoOffer {
+        siae: "ei-recyclage",
+        title: "Agent de tri",
+        rome_code: "K2304",
+        place: "Longvic",
+        weekly_hours: 35,
+        positions: 4,
+        prerequisites: "Station debout prolongée",
+        open: true,
+    },
+    DemoOffer {
+        siae: "ai-solidarite",
+        title: "Aide ménager chez les particuliers",
+        rome_code: "K1304",
+        place: "Dijon",
+        weekly_hours: 20,
+        positions: 5,
+        prerequisites: "Mobilité sur l'agglomération",
+        open: true,
+    },
+];
+
+/// A demo prescription: the prescriber's diagnosis criteria, then the steps the SIAE wrote after the sending
+/// (status and date).
+struct DemoPrescription {
+    person: &'static str,
+    prescriber: &'static str,
+    siae: &'static str,
+    criteria: &'static [Criterion],
+    steps: &'static [(&'static str, Option<time::Date>)],
+}
+
+const PRESCRIPTIONS: &[DemoPrescription] = &[
+    DemoPrescription {
+        person: "Durand",
+        prescriber: "ft-dijon",
+        siae: "aci-jardins",
+        criteria: &[Criterion::Rsa],
+        steps: &[
+            ("received", None),
+            ("interview_planned", Some(date!(2026 - 09 - 29))),
+            ("interview_held", None),
+            ("hired", Some(date!(2026 - 10 - 05))),
+        ],
+    },
+    DemoPrescription {
+        person: "Diallo",
+        prescriber: "ft-dijon",
+        siae: "ei-recyclage",
+        criteria: &[Criterion::Deld, Criterion::SingleParent, Criterion::Qpv],
+        steps: &[("received", None), ("interview_planned", Some(date!(2026 - 12 - 01)))],
+    },
+    DemoPrescription {
+        person: "Marchal",
+        prescriber: "ml-dijon",
+        siae: "aci-jardins",
+        criteria: &[Criterion::Young26, Criterion::EducationLevel3],
+        steps: &[],
+    },
+];
+
+/// Offers, diagnoses, prescriptions at various steps of their referral sheets, and one PASS IAE.
+async fn load_iae(
+    store: &Store,
+    ids: &std::collections::HashMap<&str, Uuid>,
+    persons: &std::collections::HashMap<&str, Uuid>,
+) -> Result<()> {
+    let mut offers = std::collections::HashMap::new();
+    for o in OFFERS {
+        let ctx = store.login_context_for(&email_of(o.siae)).await?;
+        let fields = OfferInput {
+            title: o.title.into(),
+            rome_code: Some(o.rome_code.into()),
+            place: o.place.into(),
+            weekly_hours: Some(o.weekly_hours),
+            positions: o.positions,
+            prerequisites: Some(o.prerequisites.into()),
+            ..Default::default()
+        }
+        .validate()?;
+        let offer = store.create_offer(&ctx, ids[o.siae], fields, None).await?;
+        if !o.open {
+            store.set_offer_open(&ctx, offer.id, false).await?;
+        }
+        offers.entry(o.siae).or_insert(offer.id);
+    }
+    for DemoPrescription {
+        person,
+        prescriber,
+        siae,
+        criteria,
+        steps,
+    } in PRESCRIPTIONS
+    {
+        let ctx = store.login_context_for(&email_of(prescriber)).await?;
+        let kind = if *siae == "ei-recyclage" {
+            SiaeKind::Ei
+        } else {
+            SiaeKind::Aci
+        };
+        store
+            .create_diagnosis(&ctx, ids[prescriber], persons[person], kind, criteria.to_vec(), None)
+            .await?;
+        let new = NewPrescription {
+            prescriber_id: ids[prescriber],
+            person_id: persons[person],
+            siae_id: ids[siae],
+            offer_id: offers.get(siae).copied(),
+            diagnosis_id: None,
+            message: "Candidature préparée avec la personne : motivée et disponible.".into(),
+            person_consent: true,
+            waiting_period_waived: false,
+        };
+        let p = store.create_prescription(&ctx, new, None).await?;
+        let siae_ctx = store.login_context_for(&email_of(siae)).await?;
+        for (status, date) in steps.iter() {
+            let input = StepInput {
+                status: status.to_string(),
+                date: *date,
+                ..Default::default()
+            };
+            store.add_referral_step(&siae_ctx, p.id, &input).await?;
+        }
+    }
+    Ok(())
 }
 
 fn fold_ascii(s: &str) -> String {

@@ -5,6 +5,9 @@ pub mod agreements;
 pub mod auth;
 pub mod benefits;
 pub mod directory;
+pub mod follow_up;
+pub mod iae;
+pub mod idempotency;
 pub mod persons;
 pub mod reference;
 
@@ -22,7 +25,8 @@ use utoipa_axum::routes;
     tags((name = "auth", description = "Connexion"), (name = "reference", description = "Listes de référence"),
         (name = "directory", description = "Annuaire"), (name = "persons", description = "Personnes accompagnées"),
         (name = "agreements", description = "Conventions et accords"),
-        (name = "benefits", description = "Simulateur de droits : AAH et prime d'activité"))
+        (name = "benefits", description = "Simulateur de droits : AAH et prime d'activité"),
+        (name = "iae", description = "Parcours IAE : offres, diagnostics, prescriptions et fiches navette, PASS IAE"))
 )]
 struct ApiDoc;
 
@@ -71,4 +75,35 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(agreements::compare))
         .routes(routes!(agreements::render_document))
         .routes(routes!(benefits::simulate))
+        .routes(routes!(iae::list_offers, iae::create_offer))
+        .routes(routes!(iae::export_offers))
+        .routes(routes!(iae::get_offer))
+        .routes(routes!(iae::close_offer))
+        .routes(routes!(iae::open_offer))
+        .routes(routes!(iae::list_diagnoses, iae::create_diagnosis))
+        .routes(routes!(iae::list_prescriptions, iae::create_prescription))
+        .routes(routes!(iae::get_prescription))
+        .routes(routes!(iae::add_step))
+        .routes(routes!(iae::referral_refusals))
+        .routes(routes!(iae::list_notifications))
+        .routes(routes!(iae::read_notifications))
+        .routes(routes!(iae::get_approval))
+        .routes(routes!(iae::suspend))
+        .routes(routes!(iae::request_prolongation))
+        .routes(routes!(iae::decide_prolongation))
+        .routes(routes!(iae::request_agrement))
+        .routes(routes!(iae::decide_agrement))
+        .routes(routes!(iae::get_employment))
+        .routes(routes!(iae::create_contract))
+        .routes(routes!(iae::create_assignment))
+        .routes(routes!(iae::create_waiver))
+        .routes(routes!(follow_up::get_follow_up))
+        .routes(routes!(follow_up::add_action))
+        .routes(routes!(follow_up::add_registration))
+        .routes(routes!(follow_up::hold_interview))
+        .routes(routes!(follow_up::record_exit))
+        .routes(routes!(follow_up::record_exit_follow_up))
+        .routes(routes!(follow_up::people_in_pathway))
+        .routes(routes!(follow_up::todo))
+        .routes(routes!(follow_up::skills_document))
 }

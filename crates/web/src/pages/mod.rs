@@ -2,6 +2,7 @@
 
 mod agreements;
 mod directory;
+mod iae;
 mod login;
 mod persons;
 pub mod session;
@@ -37,6 +38,22 @@ pub fn router() -> Router<AppState> {
         .route("/conventions/{id}/comparaison", get(agreements::compare))
         .route("/conventions/{id}/document", get(agreements::download))
         .route("/simulateur", get(simulator::page))
+        .route(
+            "/personnes/{id}/prescrire",
+            get(iae::prescribe_form).post(iae::prescribe),
+        )
+        .route("/personnes/{id}/parcours-iae", get(iae::approval))
+        .route("/personnes/{id}/parcours-iae/{action}", post(iae::approval_action))
+        .route("/offres", get(iae::offers).post(iae::create_offer))
+        .route("/offres/export.csv", get(iae::export_offers))
+        .route("/offres/{id}/{action}", post(iae::toggle_offer))
+        .route("/prescriptions", get(iae::prescriptions))
+        .route("/prescriptions/{id}", get(iae::prescription))
+        .route("/prescriptions/{id}/etapes", post(iae::add_step))
+        .route("/personnes/{id}/document-competences.pdf", get(iae::skills_document))
+        .route("/parcours", get(iae::pathways))
+        .route("/notifications", get(iae::notifications))
+        .route("/notifications/lues", post(iae::read_notifications))
 }
 
 #[derive(Template, WebTemplate)]

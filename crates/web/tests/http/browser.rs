@@ -1,5 +1,5 @@
 //! The stories in a real headless Chromium (web/e2e/*.mjs, playwright-core and axe-core): the directory,
-//! the benefits simulator with its print view as a PDF, and the agreements. Each script logs in through the form and runs axe-core
+//! the referral sheet from both sides, the benefits simulator with its print view as a PDF, and the agreements. Each script logs in through the form and runs axe-core
 //! with zero serious or critical violations allowed.
 
 use crate::{Backend, TestApp, email};
@@ -157,4 +157,18 @@ async fn simulator_in_headless_chromium() {
 async fn agreements_in_headless_chromium() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     run_browser_script(&app, "agreements.mjs", "aci-jardins", Vec::new()).await;
+}
+
+#[tokio::test]
+async fn referral_sheet_from_both_sides_in_headless_chromium() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let screenshot = scratch("fiche-navette", "png");
+    run_browser_script(
+        &app,
+        "referral.mjs",
+        "aci-jardins",
+        vec![email("ml-dijon"), screenshot.display().to_string()],
+    )
+    .await;
+    check_screenshot(&screenshot, "fiche-navette.png");
 }

@@ -6,7 +6,9 @@ mod bad_input;
 mod benefits;
 mod browser;
 mod contract;
+mod iae;
 mod pages;
+mod perf;
 mod simulator;
 
 use passerelle_store::Store;
@@ -138,6 +140,21 @@ impl TestApp {
             "agreement_parties",
             "agreement_versions",
             "users",
+            "job_offers",
+            "iae_diagnoses",
+            "prescriptions",
+            "referral_steps",
+            "notifications",
+            "idempotency_keys",
+            "iae_pathway_events",
+            "prolongation_requests",
+            "iae_contracts",
+            "iae_assignments",
+            "ai_cap_waivers",
+            "accompaniment_actions",
+            "spe_registrations",
+            "tripartite_interviews",
+            "exit_reviews",
         ] {
             out.push(self.count(t).await);
         }
@@ -145,7 +162,7 @@ impl TestApp {
         use passerelle_store::sql::{Executor, query};
         let mut db = self.store.pool().clone();
         let n: i64 = db
-            .fetch_one(query("SELECT COUNT(*) AS n FROM events WHERE action NOT LIKE 'session.%' AND action NOT IN ('person.read', 'person.listed')"))
+            .fetch_one(query("SELECT COUNT(*) AS n FROM events WHERE action NOT LIKE 'session.%' AND action NOT LIKE '%.read' AND action NOT LIKE '%.listed'"))
             .await
             .unwrap()
             .get("n")

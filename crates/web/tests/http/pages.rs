@@ -170,6 +170,64 @@ async fn pages(backend: Backend) {
         .unwrap();
     assert_eq!(r.status(), S::FORBIDDEN);
 
+    // IAE pages: the SIAE's applications, offers and people in pathway; forms need the CSRF token and valid input.
+    let aci = login(&app, "aci-jardins").await;
+    let aci_get = |path: String| {
+        app.http
+            .get(app.url(&path))
+            .header(COOKIE, format!("passerelle_session={aci}"))
+            .send()
+    };
+    let html = aci_get("/prescriptions".into()).await.unwrap().text().await.unwrap();
+    assert!(html.contains("Inès Marchal") && html.contains("Kevin Durand"), "{html}");
+    let html = aci_get("/offres".into()).await.unwrap().text().await.unwrap();
+    assert!(html.contains("Ouvrier maraîcher") && html.contains("Publier une offre"));
+    assert!(
+        aci_get("/parcours".into())
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("Kevin Durand")
+    );
+    let siae = app.org_id("aci-jardins").await.to_string();
+    let offer = |token: String, positions: &'static str| {
+        app.http
+            .post(app.url("/offres"))
+            .header(COOKIE, format!("passerelle_session={aci}"))
+            .form(&[
+                ("csrf", token),
+                ("siae_id", siae.clone()),
+                ("title", "Magasinier".into()),
+                ("place", "Dijon".into()),
+                ("positions", positions.into()),
+            ])
+            .send()
+    };
+    let before = app.count("job_offers").await;
+    assert_eq!(offer("faux".into(), "1").await.unwrap().status(), S::FORBIDDEN);
+    let token = csrf(&html);
+    let r = offer(token.clone(), "0").await.unwrap();
+    assert_eq!(r.status(), S::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("nombre de postes"));
+    assert_eq!(app.count("job_offers").await, before);
+    assert_eq!(offer(token, "2").await.unwrap().status(), S::SEE_OTHER);
+    assert_eq!(app.count("job_offers").await, before + 1);
+    // The ESAT is no party to the ACI's applications.
+    let admin = app.token(passerelle_store::demo::ADMIN_EMAIL).await;
+    let (_, all) = app.get(&admin, "/api/v1/prescriptions").await;
+    let marchal = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["person_name"] == "Inès Marchal")
+        .unwrap()["id"]
+        .clone();
+    let sheet = format!("/prescriptions/{}", marchal.as_str().unwrap());
+    assert_eq!(get(&sheet).await.unwrap().status(), S::NOT_FOUND);
+    assert_eq!(aci_get(sheet).await.unwrap().status(), S::OK);
+
     // Logout ends the session.
     let home = get("/").await.unwrap().text().await.unwrap();
     let r = app

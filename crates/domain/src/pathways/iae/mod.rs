@@ -1,11 +1,41 @@
 //! IAE pathways (insertion par l'activité économique): eligibility, the approval (Pôle emploi agrément
 //! until 2021-11-30, PASS IAE since 2021-12-01) and its events. RULES.md section 1.
 
+/// An enum of stable codes (API, database) with the French labels users read.
+macro_rules! labelled_codes {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name { $(#[serde(rename = $code)] $variant),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),* }
+            }
+
+            /// French label shown to users.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),* }
+            }
+
+            pub fn parse(code: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.code() == code)
+            }
+        }
+    };
+}
+
 pub mod agrement;
 pub mod approval;
+pub mod contract;
 pub mod eligibility;
+pub mod exit;
+pub mod offer;
 pub mod pathway;
 pub mod prolongation;
+pub mod referral;
 pub mod suspension;
 
 pub use approval::{Approval, Period, Regime, Status};
@@ -14,6 +44,7 @@ pub use pathway::{
     EventOutcome, Pathway, PathwayEvent, PathwayInput, PathwayReport, PersonFacts, RequestReport, evaluate,
 };
 
+use crate::directory::OrganisationKind;
 use serde::{Deserialize, Serialize};
 
 /// The five kinds of SIAE (RULES.md 1.7), written as users and integrators do: `ACI`, `EI`...
@@ -28,6 +59,25 @@ pub enum SiaeKind {
 }
 
 impl SiaeKind {
+    pub const ALL: [SiaeKind; 5] = [Self::Aci, Self::Ei, Self::Eiti, Self::Ai, Self::Etti];
+
+    /// The SIAE kind of an organisation of the directory, if it is an SIAE.
+    pub fn of(kind: OrganisationKind) -> Option<Self> {
+        match kind {
+            OrganisationKind::Aci => Some(Self::Aci),
+            OrganisationKind::Ei => Some(Self::Ei),
+            OrganisationKind::Eiti => Some(Self::Eiti),
+            OrganisationKind::Ai => Some(Self::Ai),
+            OrganisationKind::Etti => Some(Self::Etti),
+            _ => None,
+        }
+    }
+
+    /// From its acronym (`ACI`), as stored.
+    pub fn parse(acronym: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.acronym() == acronym)
+    }
+
     pub fn acronym(self) -> &'static str {
         match self {
             Self::Aci => "ACI",

@@ -16,7 +16,7 @@ const PLATFORM: &str = "plateforme Les emplois de l'inclusion";
 const WAITING_PERIOD: &str = "Code du travail, art. R5132-1-4";
 
 /// What the rules need to know about the person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PersonFacts {
     pub birth_date: Date,
@@ -24,7 +24,7 @@ pub struct PersonFacts {
     pub rqth: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum PathwayEvent {
     Hiring {

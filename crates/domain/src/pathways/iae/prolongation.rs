@@ -30,7 +30,87 @@ pub enum ProlongationReason {
     HealthContext,
 }
 
+/// Who decides a prolongation (R5132-1-8; RULES.md 1.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decider {
+    /// The SIAE alone: CDI of a person aged 57+, training in progress.
+    Siae,
+    /// An authorised prescriber, on the SIAE's request.
+    AuthorisedPrescriber,
+}
+
+/// Why an authorised prescriber refuses a prolongation (the platform's four reasons); a refusal also
+/// proposes an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DenyReason {
+    /// IAE no longer fits the person's needs.
+    IaeUnsuited,
+    /// This SIAE no longer fits the person's needs.
+    SiaeUnsuited,
+    /// The length asked does not fit the person's situation.
+    Duration,
+    /// The reason given does not fit the person's situation.
+    Reason,
+}
+
+impl DenyReason {
+    pub const ALL: [DenyReason; 4] = [Self::IaeUnsuited, Self::SiaeUnsuited, Self::Duration, Self::Reason];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::IaeUnsuited => "iae_unsuited",
+            Self::SiaeUnsuited => "siae_unsuited",
+            Self::Duration => "duration",
+            Self::Reason => "reason",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// French label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::IaeUnsuited => "l'IAE ne correspond plus aux besoins ou à la situation de la personne",
+            Self::SiaeUnsuited => "la structure ne correspond plus aux besoins ou à la situation de la personne",
+            Self::Duration => "la durée demandée n'est pas adaptée à la situation de la personne",
+            Self::Reason => "le motif demandé n'est pas adapté à la situation de la personne",
+        }
+    }
+}
+
 impl ProlongationReason {
+    pub const ALL: [ProlongationReason; 5] = [
+        Self::SeniorCdi,
+        Self::Training,
+        Self::Rqth,
+        Self::Senior50,
+        Self::ParticularDifficulties,
+    ];
+
+    /// Who decides (R5132-1-8): the SIAE alone for a senior CDI or a training, an authorised prescriber
+    /// otherwise.
+    pub fn decider(self) -> Decider {
+        match self {
+            Self::SeniorCdi | Self::Training => Decider::Siae,
+            _ => Decider::AuthorisedPrescriber,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::SeniorCdi => "senior_cdi",
+            Self::Training => "training",
+            Self::Rqth => "rqth",
+            Self::Senior50 => "senior_50",
+            Self::ParticularDifficulties => "particular_difficulties",
+            Self::HealthContext => "health_context",
+        }
+    }
+
     /// Longest prolongation one decision may grant, in days.
     pub fn max_days(self) -> i64 {
         match self {
@@ -190,6 +270,18 @@ mod tests {
     use super::*;
     use ProlongationReason::*;
     use rstest::rstest;
+
+    // R5132-1-8: the SIAE alone decides for a senior CDI or a training; an authorised prescriber otherwise.
+    #[rstest]
+    #[case(SeniorCdi, Decider::Siae)]
+    #[case(Training, Decider::Siae)]
+    #[case(Rqth, Decider::AuthorisedPrescriber)]
+    #[case(Senior50, Decider::AuthorisedPrescriber)]
+    #[case(ParticularDifficulties, Decider::AuthorisedPrescriber)]
+    fn deciders(#[case] reason: ProlongationReason, #[case] decider: Decider) {
+        assert_eq!(reason.decider(), decider);
+        assert_eq!(serde_json::to_value(reason).unwrap(), reason.code());
+    }
     use time::Date;
     use time::macros::date;
 

@@ -1,0 +1,125 @@
+//! Job offers of an SIAE (issue 4 item 1; seed 004 fiche 4: "généraliser la procédure de dépôt des offres",
+//! with the prerequisites asked of candidates).
+
+use crate::invalid::Invalid;
+use crate::text::{optional, required};
+use serde::Deserialize;
+use time::Date;
+
+/// Most weekly hours an offer may announce (Code du travail, L3121-20: 48 hours a week at most).
+pub const MAX_WEEKLY_HOURS: i64 = 48;
+pub const MAX_POSITIONS: i64 = 999;
+
+/// An offer as typed by the SIAE, before validation.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct OfferInput {
+    pub title: String,
+    /// ROME code of the job (`A1203`); the title alone is enough without one.
+    pub rome_code: Option<String>,
+    pub place: String,
+    pub weekly_hours: Option<i64>,
+    pub positions: i64,
+    pub prerequisites: Option<String>,
+    pub starts_on: Option<Date>,
+    pub ends_on: Option<Date>,
+}
+
+/// A valid offer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferFields {
+    pub title: String,
+    pub rome_code: Option<String>,
+    pub place: String,
+    pub weekly_hours: Option<i64>,
+    pub positions: i64,
+    pub prerequisites: Option<String>,
+    pub starts_on: Option<Date>,
+    pub ends_on: Option<Date>,
+}
+
+impl OfferInput {
+    pub fn validate(&self) -> Result<OfferFields, Invalid> {
+        let rome_code = optional("rome_code", self.rome_code.as_deref(), 5)?.map(|c| c.to_uppercase());
+        if let Some(code) = &rome_code {
+            let mut chars = code.chars();
+            let shape = chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_digit());
+            if !shape || code.len() != 5 {
+                return Err(Invalid::new(
+                    "rome_code_invalid",
+                    format!("Le code ROME « {code} » doit comporter une lettre suivie de 4 chiffres (ex. A1203)."),
+                )
+                .on("rome_code"));
+            }
+        }
+        if let Some(h) = self.weekly_hours.filter(|h| !(1..=MAX_WEEKLY_HOURS).contains(h)) {
+            return Err(Invalid::new(
+                "weekly_hours_invalid",
+                format!(
+                    "La durée hebdomadaire doit être comprise entre 1 et {MAX_WEEKLY_HOURS} heures ; {h} est indiqué."
+                ),
+            )
+            .on("weekly_hours"));
+        }
+        if !(1..=MAX_POSITIONS).contains(&self.positions) {
+            return Err(Invalid::new(
+                "positions_invalid",
+                format!("Le nombre de postes doit être compris entre 1 et {MAX_POSITIONS}."),
+            )
+            .on("positions"));
+        }
+        if let (Some(from), Some(to)) = (self.starts_on, self.ends_on)
+            && to < from
+        {
+            return Err(Invalid::new(
+                "offer_dates_inverted",
+                "La date de fin de l'offre précède sa date de début.",
+            )
+            .on("ends_on"));
+        }
+        Ok(OfferFields {
+            title: required("title", &self.title, 200)?,
+            rome_code,
+            place: required("place", &self.place, 200)?,
+            weekly_hours: self.weekly_hours,
+            positions: self.positions,
+            prerequisites: optional("prerequisites", self.prerequisites.as_deref(), 2_000)?,
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    fn offer() -> OfferInput {
+        OfferInput {
+            title: "Agent d'entretien des espaces verts".into(),
+            rome_code: Some("a1203".into()),
+            place: "Dijon".into(),
+            weekly_hours: Some(26),
+            positions: 3,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn valid_offer_normalises_the_rome_code() {
+        assert_eq!(offer().validate().unwrap().rome_code.as_deref(), Some("A1203"));
+    }
+
+    #[rstest]
+    #[case::rome_shape(OfferInput { rome_code: Some("12345".into()), ..offer() }, "rome_code_invalid")]
+    #[case::rome_length(OfferInput { rome_code: Some("A12".into()), ..offer() }, "rome_code_invalid")]
+    #[case::hours_zero(OfferInput { weekly_hours: Some(0), ..offer() }, "weekly_hours_invalid")]
+    // L3121-20: 48 hours a week at most.
+    #[case::hours_over_legal_max(OfferInput { weekly_hours: Some(49), ..offer() }, "weekly_hours_invalid")]
+    #[case::no_position(OfferInput { positions: 0, ..offer() }, "positions_invalid")]
+    #[case::no_title(OfferInput { title: " ".into(), ..offer() }, "field_required")]
+    #[case::dates(OfferInput { starts_on: Some(time::macros::date!(2026-05-01)), ends_on: Some(time::macros::date!(2026-04-01)), ..offer() }, "offer_dates_inverted")]
+    fn refused(#[case] input: OfferInput, #[case] code: &str) {
+        assert_eq!(input.validate().unwrap_err().code, code);
+    }
+}

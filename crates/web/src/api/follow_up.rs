@@ -1,0 +1,276 @@
+//! Accompaniment and exit of IAE pathways (issue 4, items 6 and 7), the people in pathway, the to-do list,
+//! and the person's skills and trainings document (PDF).
+
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiCaller, ApiJson, ApiPath};
+use crate::pdf::{self, Paragraph};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use passerelle_domain::calendar::french_date;
+use passerelle_domain::invalid::Invalid;
+use passerelle_domain::pathways::iae::exit::{ActionInput, ExitOutcome};
+use passerelle_store::follow_up::{FollowUp, PathwayRow, TodoItem};
+use passerelle_store::{AccessContext, Store};
+use serde::Deserialize;
+use time::{Date, OffsetDateTime};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A person's accompaniment actions, France Travail registrations, tripartite interviews and exit reviews.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/follow-up", tag = "iae", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = FollowUp), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_follow_up(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<FollowUp>> {
+    Ok(Json(state.store.follow_up(&ctx, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAction {
+    /// The caller's organisation following the person.
+    pub organisation_id: Uuid,
+    /// `social`, `professional`, `training`, `immersion`, `poec`, `poei`, `afpr`, `spe_service`.
+    #[schema(example = "poec")]
+    pub kind: String,
+    pub title: String,
+    pub starts_on: Option<Date>,
+    pub ends_on: Option<Date>,
+    /// Required for trainings, POEC, POEI and AFPR.
+    pub hours: Option<i64>,
+}
+
+/// Records an accompaniment action (any organisation following the person).
+#[utoipa::path(post, path = "/api/v1/persons/{id}/actions", tag = "iae", params(("id" = Uuid, Path)), request_body = CreateAction,
+    security(("bearer" = [])),
+    responses((status = 200, body = FollowUp), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_action(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(b): ApiJson<CreateAction>,
+) -> ApiResult<Json<FollowUp>> {
+    let action = ActionInput {
+        kind: b.kind,
+        title: b.title,
+        starts_on: b.starts_on,
+        ends_on: b.ends_on,
+        hours: b.hours,
+    }
+    .validate()?;
+    Ok(Json(state.store.add_action(&ctx, id, b.organisation_id, action).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRegistration {
+    pub organisation_id: Uuid,
+    /// Registered at France Travail as a job seeker.
+    pub registered: bool,
+    pub since: Date,
+}
+
+/// Records whether the person is registered at France Travail, since when (seed 004, fiche 5).
+#[utoipa::path(post, path = "/api/v1/persons/{id}/registrations", tag = "iae", params(("id" = Uuid, Path)),
+    request_body = CreateRegistration, security(("bearer" = [])),
+    responses((status = 200, body = FollowUp), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn add_registration(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(b): ApiJson<CreateRegistration>,
+) -> ApiResult<Json<FollowUp>> {
+    Ok(Json(
+        state
+            .store
+            .record_registration(&ctx, id, b.organisation_id, b.registered, b.since)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateInterview {
+    pub held_on: Date,
+    /// What was said and decided, shared with the SPE referent and the prescriber.
+    pub notes: String,
+}
+
+/// Records the tripartite interview (the SIAE of the last hiring); the prescribers are notified.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/tripartite-interviews", tag = "iae", params(("id" = Uuid, Path)),
+    request_body = CreateInterview, security(("bearer" = [])),
+    responses((status = 200, body = FollowUp), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn hold_interview(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(b): ApiJson<CreateInterview>,
+) -> ApiResult<Json<FollowUp>> {
+    Ok(Json(state.store.hold_interview(&ctx, id, b.held_on, &b.notes).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateExitReview {
+    pub exit_on: Date,
+    /// `cdi`, `cdd_6_months_or_more`, `cdd_under_6_months`, `training`, `other_siae`, `no_solution`, `other`.
+    #[schema(value_type = String, example = "cdi")]
+    pub outcome: ExitOutcome,
+    /// Skills acquired, for the person's document.
+    pub skills: String,
+    pub recommendations: Option<String>,
+}
+
+/// Records the exit review (the SIAE of the last hiring), shared with the SPE referent and the prescribers.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/exit-reviews", tag = "iae", params(("id" = Uuid, Path)),
+    request_body = CreateExitReview, security(("bearer" = [])),
+    responses((status = 200, body = FollowUp), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn record_exit(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(b): ApiJson<CreateExitReview>,
+) -> ApiResult<Json<FollowUp>> {
+    if b.exit_on > OffsetDateTime::now_utc().date() {
+        return Err(Invalid::new(
+            "exit_in_future",
+            "Le bilan de sortie se fait à la sortie : sa date est passée ou du jour.",
+        )
+        .on("exit_on")
+        .into());
+    }
+    Ok(Json(
+        state
+            .store
+            .record_exit(&ctx, id, b.exit_on, b.outcome, &b.skills, b.recommendations.as_deref())
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateExitFollowUp {
+    pub registered_spe: bool,
+    pub employed: bool,
+}
+
+/// Records the follow-up 6 months after the exit (any organisation following the person).
+#[utoipa::path(post, path = "/api/v1/exit-reviews/{id}/follow-up", tag = "iae", params(("id" = Uuid, Path)),
+    request_body = CreateExitFollowUp, security(("bearer" = [])),
+    responses((status = 200, body = FollowUp), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn record_exit_follow_up(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(b): ApiJson<CreateExitFollowUp>,
+) -> ApiResult<Json<FollowUp>> {
+    Ok(Json(
+        state
+            .store
+            .record_exit_follow_up(&ctx, id, b.registered_spe, b.employed)
+            .await?,
+    ))
+}
+
+/// The people in pathway with the caller's organisations (employed by them, or prescribed by them and hired).
+#[utoipa::path(get, path = "/api/v1/pathways", tag = "iae", security(("bearer" = [])),
+    responses((status = 200, body = Vec<PathwayRow>), (status = 401, body = ErrorBody)))]
+pub async fn people_in_pathway(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+) -> ApiResult<Json<Vec<PathwayRow>>> {
+    Ok(Json(state.store.people_in_pathway(&ctx).await?))
+}
+
+/// The caller's to-do list: tripartite interviews due, prolongations to decide, 6-month follow-ups.
+#[utoipa::path(get, path = "/api/v1/todo", tag = "iae", security(("bearer" = [])),
+    responses((status = 200, body = Vec<TodoItem>), (status = 401, body = ErrorBody)))]
+pub async fn todo(State(state): State<AppState>, ApiCaller(ctx): ApiCaller) -> ApiResult<Json<Vec<TodoItem>>> {
+    Ok(Json(state.store.todo(&ctx).await?))
+}
+
+/// The person's document of skills acquired and trainings followed, as PDF (seed 004, fiche 7).
+#[utoipa::path(get, path = "/api/v1/persons/{id}/skills-document", tag = "iae", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn skills_document(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Response> {
+    Ok(skills_pdf(&state.store, &ctx, id).await?)
+}
+
+/// The skills and trainings document of a person the caller follows, as a PDF answer.
+pub async fn skills_pdf(
+    store: &Store,
+    ctx: &AccessContext,
+    person_id: Uuid,
+) -> Result<Response, passerelle_store::StoreError> {
+    let person = store.persons(ctx).get(person_id).await?;
+    let follow = store.follow_up(ctx, person_id).await?;
+    let approval = store.approval(ctx, person_id).await.ok();
+    let mut doc = vec![
+        Paragraph::title("Compétences acquises et formations suivies"),
+        Paragraph::text(format!("{} {}", person.first_name, person.last_name)),
+    ];
+    if let Some(a) = &approval {
+        doc.push(Paragraph::text(format!(
+            "Parcours d'insertion ({}) du {} au {}, dernier employeur : {}",
+            a.regime_label,
+            french_date(a.start),
+            french_date(a.end),
+            a.employer_name
+        )));
+    }
+    doc.push(Paragraph::heading("Compétences professionnelles et personnelles"));
+    match follow.exit_reviews.last() {
+        Some(x) => {
+            doc.push(Paragraph::text(x.skills.clone()));
+            doc.push(Paragraph::text(format!(
+                "Sortie le {} : {}",
+                french_date(x.exit_on),
+                x.outcome_label
+            )));
+        }
+        None => doc.push(Paragraph::text("Le bilan de sortie n'est pas encore établi.")),
+    }
+    doc.push(Paragraph::heading(format!(
+        "Formations et actions suivies ({} heures de formation)",
+        follow.training_hours
+    )));
+    for a in &follow.actions {
+        let hours = a.hours.map(|h| format!(", {h} heures")).unwrap_or_default();
+        doc.push(Paragraph::text(format!(
+            "{} – {} : {}, à partir du {}{hours}",
+            a.organisation_name,
+            a.kind_label,
+            a.title,
+            french_date(a.starts_on)
+        )));
+    }
+    doc.push(Paragraph::text(format!(
+        "Document établi le {} par Passerelle, à remettre à la personne à la fin de son parcours (accord régional IAE \
+         Bourgogne-Franche-Comté 2016, fiche action 7).",
+        french_date(OffsetDateTime::now_utc().date())
+    )));
+    let disposition = format!("attachment; filename=\"competences-{}.pdf\"", person.id);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        pdf::render(&doc),
+    )
+        .into_response())
+}

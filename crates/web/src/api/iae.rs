@@ -1,0 +1,698 @@
+//! IAE pathways (issue 4): offers, diagnoses, prescriptions and their referral sheets, notifications, and
+//! the approval (PASS IAE or agrément) with its suspensions and prolongations; contracts and assignments.
+
+use super::idempotency::{IdempotencyHeader, create_once};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use passerelle_domain::pathways::iae::agrement::{Decision, RequestKind};
+use passerelle_domain::pathways::iae::approval::Period;
+use passerelle_domain::pathways::iae::contract::{Assignment, Cddi, CddiException, ClientKind};
+use passerelle_domain::pathways::iae::offer::OfferInput;
+use passerelle_domain::pathways::iae::prolongation::ProlongationReason;
+use passerelle_domain::pathways::iae::referral::StepInput;
+use passerelle_domain::pathways::iae::suspension::SuspensionReason;
+use passerelle_domain::pathways::iae::{Criterion, SiaeKind};
+use passerelle_store::contracts::{AssignmentRecord, ContractRecord, Employment};
+use passerelle_store::iae_pathway::{ApprovalView, ProlongationDecision};
+use passerelle_store::notifications::Notification;
+use passerelle_store::offers::{Offer, OfferFilter};
+use passerelle_store::prescriptions::{DiagnosisRecord, Direction, NewPrescription, Prescription, RefusalCount};
+use serde::Deserialize;
+use time::Date;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+type Created<T> = (StatusCode, HeaderMap, Json<T>);
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OfferQuery {
+    pub siae_id: Option<Uuid>,
+    /// Department code of the SIAE (`21`).
+    pub department: Option<String>,
+    #[serde(default)]
+    pub include_closed: bool,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOffer {
+    /// The caller's SIAE publishing the offer.
+    pub siae_id: Uuid,
+    #[schema(example = "Agent d'entretien des espaces verts")]
+    pub title: String,
+    #[schema(example = "A1203")]
+    pub rome_code: Option<String>,
+    #[schema(example = "Dijon")]
+    pub place: String,
+    pub weekly_hours: Option<i64>,
+    pub positions: i64,
+    pub prerequisites: Option<String>,
+    pub starts_on: Option<Date>,
+    pub ends_on: Option<Date>,
+}
+
+/// The published offers (open ones by default), for every signed-in user.
+#[utoipa::path(get, path = "/api/v1/offers", tag = "iae", params(OfferQuery), security(("bearer" = [])),
+    responses((status = 200, body = Vec<Offer>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn list_offers(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiQuery(q): ApiQuery<OfferQuery>,
+) -> ApiResult<Json<Vec<Offer>>> {
+    let filter = OfferFilter {
+        siae_id: q.siae_id,
+        department: q.department,
+        include_closed: q.include_closed,
+    };
+    Ok(Json(state.store.offers(&ctx, &filter).await?))
+}
+
+/// The published offers as CSV (French headers, `;`-separated for spreadsheets), same filters as the list.
+#[utoipa::path(get, path = "/api/v1/offers/export", tag = "iae", params(OfferQuery), security(("bearer" = [])),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn export_offers(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiQuery(q): ApiQuery<OfferQuery>,
+) -> ApiResult<Response> {
+    let filter = OfferFilter {
+        siae_id: q.siae_id,
+        department: q.department,
+        include_closed: q.include_closed,
+    };
+    Ok(offers_csv(&state.store.offers(&ctx, &filter).await?))
+}
+
+/// Offers as a CSV download.
+pub fn offers_csv(offers: &[Offer]) -> Response {
+    let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
+    let header = [
+        "intitulé",
+        "code ROME",
+        "SIAE",
+        "type",
+        "département",
+        "lieu",
+        "heures par semaine",
+        "postes",
+        "prérequis",
+        "début",
+        "fin",
+        "ouverte",
+    ];
+    let mut rows = vec![header.map(String::from).to_vec()];
+    let text = |v: Option<String>| v.unwrap_or_default();
+    for o in offers {
+        rows.push(vec![
+            o.title.clone(),
+            text(o.rome_code.clone()),
+            o.siae_name.clone(),
+            o.siae_kind.label().to_owned(),
+            o.department.clone(),
+            o.place.clone(),
+            text(o.weekly_hours.map(|h| h.to_string())),
+            o.positions.to_string(),
+            text(o.prerequisites.clone()),
+            text(o.starts_on.map(|d| d.to_string())),
+            text(o.ends_on.map(|d| d.to_string())),
+            if o.open { "oui" } else { "non" }.to_owned(),
+        ]);
+    }
+    for row in rows {
+        // Writing to memory cannot fail.
+        let _ = w.write_record(&row);
+    }
+    let body = w.into_inner().unwrap_or_default();
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"offres.csv\""),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Publishes an offer of one of the caller's SIAE.
+#[utoipa::path(post, path = "/api/v1/offers", tag = "iae", request_body = CreateOffer, security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne crée qu'une offre")),
+    responses((status = 201, body = Offer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_offer(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    idempotency: IdempotencyHeader,
+    ApiJson(b): ApiJson<CreateOffer>,
+) -> ApiResult<Created<Offer>> {
+    let fields = OfferInput {
+        title: b.title,
+        rome_code: b.rome_code,
+        place: b.place,
+        weekly_hours: b.weekly_hours,
+        positions: b.positions,
+        prerequisites: b.prerequisites,
+        starts_on: b.starts_on,
+        ends_on: b.ends_on,
+    }
+    .validate()?;
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        "offers",
+        |key| store.create_offer(&ctx, b.siae_id, fields, key),
+        |id| store.offer(&ctx, id),
+    )
+    .await
+}
+
+/// One offer.
+#[utoipa::path(get, path = "/api/v1/offers/{id}", tag = "iae", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Offer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_offer(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Offer>> {
+    Ok(Json(state.store.offer(&ctx, id).await?))
+}
+
+/// Closes an offer (members of its SIAE).
+#[utoipa::path(post, path = "/api/v1/offers/{id}/close", tag = "iae", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Offer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn close_offer(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Offer>> {
+    Ok(Json(state.store.set_offer_open(&ctx, id, false).await?))
+}
+
+/// Opens a closed offer again (members of its SIAE).
+#[utoipa::path(post, path = "/api/v1/offers/{id}/open", tag = "iae", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Offer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn open_offer(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Offer>> {
+    Ok(Json(state.store.set_offer_open(&ctx, id, true).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateDiagnosis {
+    /// The caller's organisation making the diagnosis: an authorised prescriber, or an SIAE for its own hiring.
+    pub organisation_id: Uuid,
+    /// `ACI`, `EI`, `EITI`, `AI` or `ETTI`: the number of level-2 criteria needed depends on it.
+    #[schema(value_type = String, example = "ACI")]
+    pub siae_kind: SiaeKind,
+    /// Criterion codes (`rsa`, `deld`, `th`, ...; see docs/iae.md).
+    #[schema(value_type = Vec<String>, example = json!(["rsa"]))]
+    pub criteria: Vec<Criterion>,
+}
+
+/// Records a diagnosis of a person the caller follows; eligibility and expiry come from the rules engine.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/diagnoses", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne crée qu'un diagnostic")),
+    request_body = CreateDiagnosis, security(("bearer" = [])),
+    responses((status = 201, body = DiagnosisRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_diagnosis(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(person_id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
+    ApiJson(b): ApiJson<CreateDiagnosis>,
+) -> ApiResult<Created<DiagnosisRecord>> {
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        "diagnoses",
+        |key| store.create_diagnosis(&ctx, b.organisation_id, person_id, b.siae_kind, b.criteria, key),
+        |id| store.diagnosis(&ctx, id),
+    )
+    .await
+}
+
+/// The diagnoses of a person the caller follows, newest first.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/diagnoses", tag = "iae", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Vec<DiagnosisRecord>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn list_diagnoses(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(person_id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<DiagnosisRecord>>> {
+    Ok(Json(state.store.diagnoses(&ctx, person_id).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PrescriptionQuery {
+    /// `sent`, `received` or `all` (default).
+    pub direction: Option<String>,
+    pub person_id: Option<Uuid>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateStep {
+    /// `received`, `interview_planned`, `interview_held`, `hired`, `refused` (SIAE) or `withdrawn` (prescriber).
+    #[schema(example = "refused")]
+    pub status: String,
+    /// Mandatory for a refusal or a withdrawal (see docs/iae.md for the list).
+    pub motive: Option<String>,
+    /// Free text; mandatory with the motive `other`.
+    pub comment: Option<String>,
+    /// Date of the interview (planned) or of the hiring.
+    pub date: Option<Date>,
+}
+
+/// The prescriptions the caller's organisations sent or received, with their referral sheets.
+#[utoipa::path(get, path = "/api/v1/prescriptions", tag = "iae", params(PrescriptionQuery), security(("bearer" = [])),
+    responses((status = 200, body = Vec<Prescription>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn list_prescriptions(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiQuery(q): ApiQuery<PrescriptionQuery>,
+) -> ApiResult<Json<Vec<Prescription>>> {
+    let direction = match q.direction.as_deref() {
+        None | Some("all") => Direction::All,
+        Some("sent") => Direction::Sent,
+        Some("received") => Direction::Received,
+        Some(other) => {
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                format!("« {other} » : direction attendue sent, received ou all."),
+            ));
+        }
+    };
+    Ok(Json(state.store.prescriptions(&ctx, direction, q.person_id).await?))
+}
+
+/// Sends a prescription to an SIAE: the first step of its referral sheet; the SIAE is notified.
+#[utoipa::path(post, path = "/api/v1/prescriptions", tag = "iae", request_body = NewPrescription, security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne crée qu'une prescription")),
+    responses((status = 201, body = Prescription), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_prescription(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    idempotency: IdempotencyHeader,
+    ApiJson(new): ApiJson<NewPrescription>,
+) -> ApiResult<Created<Prescription>> {
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        "prescriptions",
+        |key| store.create_prescription(&ctx, new, key),
+        |id| store.prescription(&ctx, id),
+    )
+    .await
+}
+
+/// One prescription and its referral sheet; 404 outside its prescriber and its SIAE.
+#[utoipa::path(get, path = "/api/v1/prescriptions/{id}", tag = "iae", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Prescription), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_prescription(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Prescription>> {
+    Ok(Json(state.store.prescription(&ctx, id).await?))
+}
+
+/// Adds a step to the referral sheet on the caller's side; refusals and withdrawals need a motive. A hiring
+/// opens or continues the person's approval through the rules engine.
+#[utoipa::path(post, path = "/api/v1/prescriptions/{id}/steps", tag = "iae", params(("id" = Uuid, Path)), request_body = CreateStep,
+    security(("bearer" = [])),
+    responses((status = 200, body = Prescription), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_step(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(b): ApiJson<CreateStep>,
+) -> ApiResult<Json<Prescription>> {
+    let input = StepInput {
+        status: b.status,
+        motive: b.motive,
+        comment: b.comment,
+        date: b.date,
+    };
+    Ok(Json(state.store.add_referral_step(&ctx, id, &input).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RefusalQuery {
+    pub department: Option<String>,
+}
+
+/// Refusals by the SIAE and withdrawals by prescribers, counted by department, SIAE kind and motive.
+#[utoipa::path(get, path = "/api/v1/referral-refusals", tag = "iae", params(RefusalQuery), security(("bearer" = [])),
+    responses((status = 200, body = Vec<RefusalCount>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn referral_refusals(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiQuery(q): ApiQuery<RefusalQuery>,
+) -> ApiResult<Json<Vec<RefusalCount>>> {
+    Ok(Json(
+        state.store.referral_refusals(&ctx, q.department.as_deref()).await?,
+    ))
+}
+
+/// The notifications of the caller's organisations, newest first.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "iae", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Notification>), (status = 401, body = ErrorBody)))]
+pub async fn list_notifications(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+) -> ApiResult<Json<Vec<Notification>>> {
+    Ok(Json(state.store.notifications(&ctx).await?))
+}
+
+/// Marks the notifications of the caller's organisations as read.
+#[utoipa::path(post, path = "/api/v1/notifications/read", tag = "iae", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+pub async fn read_notifications(State(state): State<AppState>, ApiCaller(ctx): ApiCaller) -> ApiResult<StatusCode> {
+    state.store.mark_notifications_read(&ctx).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The person's approval replayed by the rules engine: dates, status, timeline, what may come next and why.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/approval", tag = "iae", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn get_approval(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<ApprovalView>> {
+    Ok(Json(state.store.approval(&ctx, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSuspension {
+    pub from: Date,
+    pub to: Date,
+    /// `contract_suspended`, `contract_broken`, `contract_ended`, `cta_agreement`, `contrat_passerelle`.
+    #[schema(value_type = String, example = "contract_suspended")]
+    pub reason: SuspensionReason,
+}
+
+/// Suspends the approval (the SIAE of the last hiring); the rules engine decides and explains.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/approval/suspensions", tag = "iae", params(("id" = Uuid, Path)),
+    request_body = CreateSuspension, security(("bearer" = [])),
+    responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn suspend(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(b): ApiJson<CreateSuspension>,
+) -> ApiResult<Json<ApprovalView>> {
+    Ok(Json(
+        state.store.suspend_approval(&ctx, id, b.from, b.to, b.reason).await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateProlongation {
+    /// `senior_cdi`, `training` (decided by the SIAE), `rqth`, `senior_50`, `particular_difficulties`
+    /// (decided by an authorised prescriber).
+    #[schema(value_type = String, example = "training")]
+    pub reason: ProlongationReason,
+    /// Last day of the prolongation; it starts the day after the current end.
+    pub to: Date,
+    pub justification: String,
+}
+
+/// Asks a prolongation (the SIAE of the last hiring): applied at once when the SIAE decides alone, otherwise
+/// waiting for an authorised prescriber. The rules engine checks it either way.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/approval/prolongations", tag = "iae", params(("id" = Uuid, Path)),
+    request_body = CreateProlongation, security(("bearer" = [])),
+    responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn request_prolongation(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(b): ApiJson<CreateProlongation>,
+) -> ApiResult<Json<ApprovalView>> {
+    Ok(Json(
+        state
+            .store
+            .request_prolongation(&ctx, id, b.reason, b.to, &b.justification)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecideProlongation {
+    pub accept: bool,
+    /// For a refusal: `iae_unsuited`, `siae_unsuited`, `duration` or `reason`.
+    pub motive: Option<String>,
+    pub comment: Option<String>,
+    /// For a refusal: the action proposed instead.
+    pub proposed_action: Option<String>,
+}
+
+/// An authorised prescriber following the person accepts or refuses (motivated) a prolongation request.
+#[utoipa::path(post, path = "/api/v1/prolongation-requests/{id}/decision", tag = "iae", params(("id" = Uuid, Path)),
+    request_body = DecideProlongation, security(("bearer" = [])),
+    responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn decide_prolongation(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(b): ApiJson<DecideProlongation>,
+) -> ApiResult<Json<ApprovalView>> {
+    let decision = if b.accept {
+        ProlongationDecision::Accept
+    } else {
+        ProlongationDecision::Refuse {
+            motive: b.motive.as_deref().unwrap_or_default(),
+            comment: b.comment.as_deref(),
+            proposed_action: b.proposed_action.as_deref().unwrap_or_default(),
+        }
+    };
+    Ok(Json(state.store.decide_prolongation(&ctx, id, decision).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateContract {
+    /// The caller's ACI or EI.
+    pub siae_id: Uuid,
+    pub starts_on: Date,
+    /// Last day, included.
+    pub ends_on: Date,
+    pub weekly_hours: i64,
+    /// Fewer than 20 hours a week for a person with particular difficulties.
+    #[serde(default)]
+    pub hours_derogation: bool,
+    /// `training` or `senior50_or_rqth`: beyond 24 months in total.
+    #[schema(value_type = Option<String>)]
+    pub exception: Option<CddiException>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAssignment {
+    /// The caller's AI or ETTI.
+    pub siae_id: Uuid,
+    pub client_name: String,
+    /// `company` (counts towards the 480 hours), `individual` or `association`.
+    #[schema(value_type = String, example = "company")]
+    pub client_kind: ClientKind,
+    pub starts_on: Date,
+    pub hours: i64,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateWaiver {
+    pub siae_id: Uuid,
+    pub starts_on: Date,
+    pub ends_on: Date,
+    /// Reference of the préfet's decision.
+    pub reference: String,
+}
+
+/// A person's CDDI, assignments and waivers of the 480-hour cap.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/employment", tag = "iae", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Employment), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_employment(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Employment>> {
+    Ok(Json(state.store.employment(&ctx, id).await?))
+}
+
+/// Records a CDDI (ACI, EI): 4 months at least, 24 months in total with the documented exceptions, 20 to 35
+/// hours a week; the approval must be valid on its first day.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/contracts", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne crée qu'un contrat")),
+    request_body = CreateContract, security(("bearer" = [])),
+    responses((status = 201, body = ContractRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_contract(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(person_id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
+    ApiJson(b): ApiJson<CreateContract>,
+) -> ApiResult<Created<ContractRecord>> {
+    let c = Cddi {
+        period: Period {
+            from: b.starts_on,
+            to: b.ends_on,
+        },
+        weekly_hours: b.weekly_hours,
+        hours_derogation: b.hours_derogation,
+        exception: b.exception,
+    };
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        "contracts",
+        |key| store.create_contract(&ctx, person_id, b.siae_id, c, key),
+        |id| store.contract(&ctx, id),
+    )
+    .await
+}
+
+/// Records an AI or ETTI assignment; AI assignments to companies are capped at 480 hours over 24 months
+/// unless a préfet waiver covers them.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/assignments", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne crée qu'une mise à disposition")),
+    request_body = CreateAssignment, security(("bearer" = [])),
+    responses((status = 201, body = AssignmentRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_assignment(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(person_id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
+    ApiJson(b): ApiJson<CreateAssignment>,
+) -> ApiResult<Created<AssignmentRecord>> {
+    let a = Assignment {
+        date: b.starts_on,
+        hours: b.hours,
+        client: b.client_kind,
+    };
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        "assignments",
+        |key| store.create_assignment(&ctx, person_id, b.siae_id, &b.client_name, a, key),
+        |id| store.assignment(&ctx, id),
+    )
+    .await
+}
+
+/// Records the préfet's waiver of the 480-hour cap (3 years at most).
+#[utoipa::path(post, path = "/api/v1/persons/{id}/assignment-waivers", tag = "iae", params(("id" = Uuid, Path)),
+    request_body = CreateWaiver, security(("bearer" = [])),
+    responses((status = 200, body = Employment), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_waiver(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(person_id): ApiPath<Uuid>,
+    ApiJson(b): ApiJson<CreateWaiver>,
+) -> ApiResult<Json<Employment>> {
+    let period = Period {
+        from: b.starts_on,
+        to: b.ends_on,
+    };
+    Ok(Json(
+        state
+            .store
+            .create_waiver(&ctx, person_id, b.siae_id, period, &b.reference)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAgrementRequest {
+    /// Day Pôle emploi received the complete written request (before 2021-12-01).
+    pub date: Date,
+    /// `initial`, `extension`, `prolongation`, `renewal`, `suspension`.
+    #[schema(value_type = String, example = "initial")]
+    pub kind: RequestKind,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAgrementDecision {
+    pub date: Date,
+    /// `granted` or `refused`.
+    #[schema(value_type = String, example = "refused")]
+    pub decision: Decision,
+    /// Required for a refusal.
+    pub motive: Option<String>,
+}
+
+/// Records an agrément request of the employing SIAE (records before 2021-12-01): the engine dates its
+/// deadline (5 working days, 2 for an ETTI) after which it is granted tacitly.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/approval/agrement-requests", tag = "iae", params(("id" = Uuid, Path)),
+    request_body = CreateAgrementRequest, security(("bearer" = [])),
+    responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn request_agrement(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(b): ApiJson<CreateAgrementRequest>,
+) -> ApiResult<Json<ApprovalView>> {
+    Ok(Json(state.store.request_agrement(&ctx, id, b.date, b.kind).await?))
+}
+
+/// Records Pôle emploi's decision on the pending agrément request (the France Travail agency following the
+/// person); a refusal is motivated.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/approval/agrement-decisions", tag = "iae", params(("id" = Uuid, Path)),
+    request_body = CreateAgrementDecision, security(("bearer" = [])),
+    responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn decide_agrement(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(b): ApiJson<CreateAgrementDecision>,
+) -> ApiResult<Json<ApprovalView>> {
+    Ok(Json(
+        state
+            .store
+            .decide_agrement(&ctx, id, b.date, b.decision, b.motive.as_deref())
+            .await?,
+    ))
+}

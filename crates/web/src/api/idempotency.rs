@@ -1,0 +1,77 @@
+//! The one idempotency mechanism of creation routes (issue 4, item 9): a request carrying an
+//! `Idempotency-Key` header that already created a record answers that record (201, with
+//! `Idempotent-Replayed: true`) and creates nothing.
+
+use crate::error::{ApiError, ApiResult};
+use axum::Json;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use passerelle_store::idempotency::IdempotencyKey;
+use passerelle_store::{AccessContext, Store, StoreError};
+use uuid::Uuid;
+
+pub const HEADER: &str = "idempotency-key";
+
+/// The raw `Idempotency-Key` header, if sent.
+pub struct IdempotencyHeader(Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyHeader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        match parts.headers.get(HEADER) {
+            None => Ok(Self(None)),
+            Some(v) => v.to_str().map(|s| Self(Some(s.to_owned()))).map_err(|_| {
+                ApiError::bad_request(
+                    "idempotency_key_invalid",
+                    "L'en-tête « Idempotency-Key » doit être en ASCII.",
+                )
+            }),
+        }
+    }
+}
+
+/// A creation answered once per key: `create` runs with the key (claimed in its transaction) unless the key
+/// already created a record, which `get` then reads.
+pub async fn create_once<T, C, CF, G, GF>(
+    store: &Store,
+    ctx: &AccessContext,
+    header: IdempotencyHeader,
+    scope: &'static str,
+    create: C,
+    get: G,
+) -> ApiResult<(StatusCode, HeaderMap, Json<T>)>
+where
+    C: FnOnce(Option<IdempotencyKey>) -> CF,
+    CF: Future<Output = Result<T, StoreError>>,
+    G: FnOnce(Uuid) -> GF,
+    GF: Future<Output = Result<T, StoreError>>,
+{
+    let key = header.0.as_deref().map(|k| IdempotencyKey::new(scope, k)).transpose()?;
+    let replay = |id| async move {
+        let mut headers = HeaderMap::new();
+        headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+        Ok((StatusCode::CREATED, headers, Json(get(id).await?)))
+    };
+    if let Some(k) = &key
+        && let Some(id) = store.replayed(ctx, k).await?
+    {
+        return replay(id).await;
+    }
+    match (create(key.clone()).await, &key) {
+        (Ok(created), _) => Ok((StatusCode::CREATED, HeaderMap::new(), Json(created))),
+        // A concurrent retry committed first: answer its record.
+        (
+            Err(StoreError::Conflict {
+                code: "idempotency_key_in_use",
+                message,
+            }),
+            Some(k),
+        ) => match store.replayed(ctx, k).await? {
+            Some(id) => replay(id).await,
+            None => Err(ApiError::new(StatusCode::CONFLICT, "idempotency_key_in_use", message)),
+        },
+        (Err(e), _) => Err(e.into()),
+    }
+}
