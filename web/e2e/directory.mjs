@@ -11,7 +11,7 @@
 
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { auditPage, check, expectPage, logIn, newPage, pathOf, runJourney } from './common.mjs';
+import { CheckFailed, STEP_TIMEOUT_MS, auditPage, check, dsfrStarted, openPage, pathOf, runJourney } from './harness.mjs';
 
 const USAGE = 'usage: node web/e2e/directory.mjs <base-url> <email> <password> <screenshot-path>';
 const EXPECTED_ORGANISATION = 'Agence France Travail Dijon Drapeau';
@@ -43,16 +43,33 @@ async function directoryRows(page) {
   );
 }
 
+async function expectPage(page, response, expectedPath, heading) {
+  check(response === null || response.ok(), `${expectedPath}: HTTP ${response?.status()} on ${page.url()}`);
+  check(pathOf(page) === expectedPath, `expected to be on ${expectedPath}, but the browser is on ${page.url()}`);
+  const h1 = (await page.locator('main h1').first().textContent({ timeout: STEP_TIMEOUT_MS }))?.trim() ?? '';
+  check(heading.test(h1), `${expectedPath}: unexpected main heading « ${h1} »`);
+  await dsfrStarted(page);
+}
+
 async function run(browser) {
-  const pageErrors = [];
-  const { context, page } = await newPage(browser, pageErrors);
+  const { context, page, pageErrors } = await openPage(browser);
 
   // 1. Login page, then log in through the form.
   let response = await page.goto(url('/connexion'));
   await expectPage(page, response, '/connexion', /^Connexion/);
   await auditPage(page, 'login');
 
-  response = await logIn(page, email, password);
+  const form = page.locator('form[action="/connexion"]');
+  await form.locator('input[name="email"]').fill(email);
+  await form.locator('input[name="password"]').fill(password);
+  [response] = await Promise.all([
+    page.waitForNavigation(),
+    form.getByRole('button', { name: 'Se connecter', exact: true }).click(),
+  ]);
+  const alert = page.locator('main .fr-alert');
+  if (await alert.count()) {
+    throw new CheckFailed(`login refused: ${(await alert.first().innerText()).replace(/\s+/g, ' ')}`);
+  }
 
   // 2. Home page.
   await expectPage(page, response, '/', /^Bonjour/);

@@ -5,7 +5,7 @@
 //   notification, opens the same sheet and withdraws the candidate with a motive.
 // Every page is audited with axe-core.
 //
-// Usage: node web/e2e/referral.mjs <base-url> <siae-email> <prescriber-email> <password> <screenshot-path>
+// Usage: node web/e2e/referral.mjs <base-url> <siae-email> <password> <prescriber-email> <screenshot-path>
 //
 // Exit code 0 when every check passes and axe finds no serious or critical violation; 1 otherwise;
 // 2 on a usage error.
@@ -14,11 +14,11 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { auditPage, check, expectPage, logIn, newPage, pathOf, runJourney } from './common.mjs';
 
-const USAGE = 'usage: node web/e2e/referral.mjs <base-url> <siae-email> <prescriber-email> <password> <screenshot-path>';
+const USAGE = 'usage: node web/e2e/referral.mjs <base-url> <siae-email> <password> <prescriber-email> <screenshot-path>';
 const CANDIDATE = 'Inès Marchal';
 const HIRED = 'Durand';
 
-const [baseArg, siaeEmail, prescriberEmail, password, screenshotPath] = process.argv.slice(2);
+const [baseArg, siaeEmail, password, prescriberEmail, screenshotPath] = process.argv.slice(2);
 if (!baseArg || !siaeEmail || !prescriberEmail || !password || !screenshotPath) {
   console.error(USAGE);
   process.exit(2);

@@ -1,5 +1,7 @@
-//! `passerelle`: the server and its operations (migrate, demo data, directory import and export).
+//! `passerelle`: the server and its operations (migrate, demo data, directory import and export, agreement
+//! documents).
 
+mod agreement;
 mod benefits;
 mod directory;
 mod rules;
@@ -68,6 +70,9 @@ enum DatabaseCommand {
     /// Exports the directory.
     #[command(subcommand)]
     Export(directory::ExportCommand),
+    /// Agreements: rendering as PDF, DOCX or HTML.
+    #[command(subcommand)]
+    Agreement(agreement::AgreementCommand),
 }
 
 /// A failure of the command: bad input exits 2, anything else 1.
@@ -174,6 +179,7 @@ async fn run(db: &str, command: DatabaseCommand) -> Result<(), Failure> {
         }
         DatabaseCommand::Import(cmd) => directory::import(db, cmd).await,
         DatabaseCommand::Export(cmd) => directory::export(db, cmd).await,
+        DatabaseCommand::Agreement(cmd) => agreement::run(db, cmd).await,
     }
 }
 

@@ -534,3 +534,64 @@ mod rules {
         }
     }
 }
+
+// Issue 5: `passerelle agreement render ID --format pdf|docx|html --output FILE`.
+#[test]
+fn agreements_are_listed_and_rendered() {
+    let db = scratch_db();
+    assert!(passerelle(&["demo", "--db", &db]).status.success());
+    let list = passerelle(&["agreement", "list", "--db", &db]);
+    assert!(list.status.success(), "{}", String::from_utf8_lossy(&list.stderr));
+    let list: Value = serde_json::from_slice(&list.stdout).unwrap();
+    let regional = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "regional")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let dir = std::env::temp_dir().join(format!("passerelle-render-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (format, magic) in [("pdf", &b"%PDF"[..]), ("docx", &b"PK"[..]), ("html", &b"<!doctype"[..])] {
+        let file = dir.join(format!("accord.{format}"));
+        let out = passerelle(&[
+            "agreement",
+            "render",
+            &regional,
+            "--format",
+            format,
+            "--output",
+            file.to_str().unwrap(),
+            "--db",
+            &db,
+        ]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(std::fs::read(&file).unwrap().starts_with(magic), "{format}");
+    }
+    let text = Command::new("pdftotext")
+        .arg(dir.join("accord.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    // The current version is the avenant of 2018: France Travail was still Pôle emploi.
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    assert!(
+        text.contains("Pôle emploi") && !text.contains("France Travail"),
+        "{text}"
+    );
+    let missing = passerelle(&[
+        "agreement",
+        "render",
+        "pas-un-id",
+        "--format",
+        "pdf",
+        "--output",
+        "x.pdf",
+        "--db",
+        &db,
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    std::fs::remove_dir_all(dir).ok();
+}

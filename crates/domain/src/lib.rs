@@ -2,6 +2,7 @@
 //!
 //! Every rule here is a function of its inputs; storage, clocks and networks live in other crates.
 
+pub mod agreements;
 pub mod benefits;
 pub mod calendar;
 pub mod directory;

@@ -74,18 +74,8 @@ impl PersonInput {
             first_name: text::required("prénom", &self.first_name, 100).map_err(|e| e.on("first_name"))?,
             last_name: text::required("nom", &self.last_name, 100).map_err(|e| e.on("last_name"))?,
             birth_date: self.birth_date,
-            email: self
-                .email
-                .as_deref()
-                .filter(|e| !e.trim().is_empty())
-                .map(|e| text::email("email", e))
-                .transpose()?,
-            phone: self
-                .phone
-                .as_deref()
-                .filter(|p| !p.trim().is_empty())
-                .map(|p| text::phone("phone", p))
-                .transpose()?,
+            email: text::optional_email("email", self.email.as_deref())?,
+            phone: text::optional_phone("phone", self.phone.as_deref())?,
             address_line: text::optional("adresse", self.address_line.as_deref(), 300)
                 .map_err(|e| e.on("address_line"))?,
             postal_code: postal_code.transpose()?,

@@ -82,6 +82,22 @@ pub fn phone(field: &str, value: &str) -> Result<String, Invalid> {
     }
 }
 
+/// An e-mail address that may be left empty.
+pub fn optional_email(field: &str, value: Option<&str>) -> Result<Option<String>, Invalid> {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| email(field, v))
+        .transpose()
+}
+
+/// A phone number that may be left empty.
+pub fn optional_phone(field: &str, value: Option<&str>) -> Result<Option<String>, Invalid> {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| phone(field, v))
+        .transpose()
+}
+
 /// Lower-case, accent-free form of a text, so that search behaves the same on SQLite and PostgreSQL.
 pub fn fold(value: &str) -> String {
     value

@@ -212,24 +212,26 @@ impl Store {
     /// The context of a live session or token, with its CSRF token; `None` when unknown or expired.
     pub async fn authenticate(&self, token: &str, kind: SessionKind) -> Result<Option<(AccessContext, String)>> {
         let mut db = self.pool.clone();
-        let Some(row) = db
+        // The session and its user in one query: this runs on every request.
+        let row = db
             .fetch_optional(
                 query(
-                    "SELECT user_id, csrf_token FROM sessions WHERE token_hash = $1 AND kind = $2 AND expires_at > $3",
+                    "SELECT s.csrf_token, u.id, u.email, u.display_name, u.platform_admin FROM sessions s \
+                     JOIN users u ON u.id = s.user_id \
+                     WHERE s.token_hash = $1 AND s.kind = $2 AND s.expires_at > $3 AND u.archived_at IS NULL",
                 )
                 .bind(token_hash(token))
                 .bind(kind.code())
                 .bind(now()),
             )
-            .await?
-        else {
-            return Ok(None);
-        };
-        let csrf: String = row.get("csrf_token")?;
-        Ok(self
-            .context_of(&mut db, row.get("user_id")?)
-            .await?
-            .map(|ctx| (ctx, csrf)))
+            .await?;
+        match row {
+            Some(user) => Ok(Some((
+                self.user_context(&mut db, &user).await?,
+                user.get("csrf_token")?,
+            ))),
+            None => Ok(None),
+        }
     }
 
     pub async fn logout(&self, token: &str) -> Result<()> {
@@ -240,15 +242,23 @@ impl Store {
     }
 
     async fn context_of(&self, db: &mut impl Executor, user_id: Uuid) -> Result<Option<AccessContext>> {
-        let Some(user) = db
+        let user = db
             .fetch_optional(
-                query("SELECT email, display_name, platform_admin FROM users WHERE id = $1 AND archived_at IS NULL")
-                    .bind(user_id),
+                query(
+                    "SELECT id, email, display_name, platform_admin FROM users WHERE id = $1 AND archived_at IS NULL",
+                )
+                .bind(user_id),
             )
-            .await?
-        else {
-            return Ok(None);
-        };
+            .await?;
+        match user {
+            Some(user) => Ok(Some(self.user_context(db, &user).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The context of a user row (`id, email, display_name, platform_admin`), with its memberships.
+    async fn user_context(&self, db: &mut impl Executor, user: &Row) -> Result<AccessContext> {
+        let user_id: Uuid = user.get("id")?;
         let rows = db
             .fetch_all(
                 query(
@@ -260,13 +270,13 @@ impl Store {
             )
             .await?;
         let memberships = rows.iter().map(membership).collect::<Result<Vec<_>>>()?;
-        Ok(Some(AccessContext::user(
+        Ok(AccessContext::user(
             user_id,
             user.get("email")?,
             user.get("display_name")?,
             user.get("platform_admin")?,
             memberships,
-        )))
+        ))
     }
 
     /// The context of an existing account, without its password: for the demo loader, which creates

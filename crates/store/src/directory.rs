@@ -5,6 +5,7 @@ use crate::Store;
 use crate::access::AccessContext;
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
+use crate::paging::{fetch_page, push_search};
 use crate::sql::{Executor, Query, Row, Tx, query};
 use passerelle_domain::directory::{
     self as domain, ContactFields, ContactRole, OrganisationFields, OrganisationInput, OrganisationKind,
@@ -78,15 +79,7 @@ pub struct OrganisationFilter {
     pub per_page: u32,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub total: i64,
-    pub page: u32,
-    pub per_page: u32,
-}
-
-pub const MAX_PER_PAGE: u32 = 200;
+pub use crate::paging::{MAX_PER_PAGE, Page};
 
 const ORGANISATION_COLUMNS: &str = "o.id, o.name, o.kind, o.siret, o.address_line, o.postal_code, o.commune, \
     o.commune_code, o.department, o.parent_id, o.email, o.phone, o.website, o.description, o.source, \
@@ -190,8 +183,6 @@ pub enum Upserted {
 
 impl Store {
     pub async fn list_organisations(&self, _ctx: &AccessContext, f: &OrganisationFilter) -> Result<Page<Organisation>> {
-        let per_page = f.per_page.clamp(1, MAX_PER_PAGE);
-        let page = f.page.max(1);
         let mut filter = query(" FROM organisations o WHERE 1 = 1");
         if !f.include_archived {
             filter.push_sql(" AND o.archived_at IS NULL");
@@ -207,28 +198,18 @@ impl Store {
                 d,
             );
         }
-        if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            for word in fold(text).split_whitespace().take(8) {
-                let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-                filter.push_bound(" AND o.search_text LIKE {} ESCAPE '\\'", format!("%{escaped}%"));
-            }
-        }
+        push_search(&mut filter, "o.search_text", f.text.as_deref());
         let mut db = self.pool.clone();
-        let mut count = filter.clone();
-        count.prepend_sql("SELECT COUNT(*) AS n");
-        let total: i64 = db.fetch_one(count).await?.get("n")?;
-        let mut list = filter;
-        list.prepend_sql(&format!("SELECT {ORGANISATION_COLUMNS}"));
-        list.push_sql(&format!(
-            " ORDER BY o.name, o.id LIMIT {per_page} OFFSET {}",
-            (page - 1) * per_page
-        ));
-        let mut items = db
-            .fetch_all(list)
-            .await?
-            .iter()
-            .map(organisation)
-            .collect::<Result<Vec<_>>>()?;
+        let (rows, total, page, per_page) = fetch_page(
+            &mut db,
+            filter,
+            ORGANISATION_COLUMNS,
+            "o.name, o.id",
+            f.page,
+            f.per_page,
+        )
+        .await?;
+        let mut items = rows.iter().map(organisation).collect::<Result<Vec<_>>>()?;
         attach_territories(&mut db, &mut items).await?;
         Ok(Page {
             items,
@@ -593,7 +574,7 @@ fn contact(r: &Row) -> Result<Contact> {
     })
 }
 
-async fn load_contact(ex: &mut impl Executor, id: Uuid) -> Result<Contact> {
+pub(crate) async fn load_contact(ex: &mut impl Executor, id: Uuid) -> Result<Contact> {
     let row = ex
         .fetch_optional(query(format!("SELECT {CONTACT_COLUMNS} FROM contacts WHERE id = $1")).bind(id))
         .await?

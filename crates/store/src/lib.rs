@@ -4,6 +4,7 @@
 //! queries through the [`access::AccessContext`] that only [`auth`] builds.
 
 pub mod access;
+pub mod agreements;
 pub mod auth;
 pub mod contracts;
 pub mod demo;
@@ -15,6 +16,7 @@ pub mod iae_pathway;
 pub mod idempotency;
 pub mod notifications;
 pub mod offers;
+pub mod paging;
 pub mod persons;
 pub mod prescriptions;
 pub mod sql;

@@ -6,9 +6,10 @@
 
 use crate::Store;
 use crate::access::AccessContext;
-use crate::directory::{MAX_PER_PAGE, Page, push_in};
+use crate::directory::push_in;
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
+use crate::paging::{Page, fetch_page, push_search};
 use crate::sql::{Executor, Query, Row, query};
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::person::{PersonFields, PersonInput};
@@ -160,32 +161,21 @@ impl PersonScope<'_> {
 
     /// The persons in scope, filtered by words of their name; the read is journaled with the ids shown.
     pub async fn list(&self, text: Option<&str>, page: u32, per_page: u32) -> Result<Page<Person>> {
-        let per_page = per_page.clamp(1, MAX_PER_PAGE);
-        let page = page.max(1);
         let mut filter = query(" FROM persons p WHERE p.archived_at IS NULL");
         self.restrict(&mut filter);
-        if let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) {
-            for word in fold(text).split_whitespace().take(8) {
-                let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-                filter.push_bound(" AND p.search_text LIKE {} ESCAPE '\\'", format!("%{escaped}%"));
-            }
-        }
+        push_search(&mut filter, "p.search_text", text);
         let mut tx = self.store.pool.begin().await?;
-        let mut count = filter.clone();
-        count.prepend_sql("SELECT COUNT(*) AS n");
-        let total: i64 = tx.fetch_one(count).await?.get("n")?;
-        let mut list = filter;
-        list.prepend_sql(&format!("SELECT {PERSON_COLUMNS}"));
-        list.push_sql(&format!(
-            " ORDER BY p.last_name, p.first_name, p.id LIMIT {per_page} OFFSET {}",
-            (page - 1) * per_page
-        ));
-        let items = tx
-            .fetch_all(list)
-            .await?
-            .iter()
-            .map(person)
-            .collect::<Result<Vec<_>>>()?;
+        let (rows, total, page, per_page) = fetch_page(
+            &mut tx,
+            filter,
+            PERSON_COLUMNS,
+            "p.last_name, p.first_name, p.id",
+            page,
+            per_page,
+        )
+        .await?;
+        let mut items = rows.iter().map(person).collect::<Result<Vec<_>>>()?;
+        attach_followers(&mut tx, &mut items).await?;
         if !items.is_empty() {
             let ids: Vec<Uuid> = items.iter().map(|p| p.id).collect();
             record(

@@ -105,6 +105,22 @@ async fn story(store: Store) {
         .await
         .unwrap();
     assert_eq!(in_21.total, 3, "the network covers 21 through its territories");
+    let past_the_end = store
+        .list_organisations(
+            &op,
+            &OrganisationFilter {
+                page: 99,
+                per_page: 2,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (past_the_end.items.len(), past_the_end.total),
+        (0, 3),
+        "the total survives a page past the end"
+    );
 
     // A duplicate SIRET is refused and nothing is written, neither the row nor an event.
     let (orgs, evts) = (count(&store, "organisations").await, count(&store, "events").await);
@@ -381,6 +397,12 @@ async fn story(store: Store) {
         .unwrap();
     let shared = store.persons(&aci_ctx).add_follower(p.id, agency.id).await.unwrap();
     assert_eq!(shared.followers.len(), 2);
+    let listed = store.persons(&aci_ctx).list(Some("martin"), 1, 10).await.unwrap();
+    assert_eq!(
+        (listed.total, listed.items[0].followers.len()),
+        (1, 2),
+        "lists carry the followers"
+    );
     let reads_before = events::count(&mut store.pool().clone(), Some("person.read"))
         .await
         .unwrap();
@@ -449,4 +471,185 @@ async fn story_on_sqlite() {
 #[tokio::test]
 async fn story_on_postgres() {
     story(postgres_store().await).await;
+}
+
+/// The context of a demo account.
+async fn demo_ctx(store: &Store, key: &str) -> passerelle_store::AccessContext {
+    let email = format!("{key}@passerelle.test");
+    let session = store
+        .login(&email, passerelle_store::demo::DEMO_PASSWORD, SessionKind::Api)
+        .await
+        .unwrap();
+    store
+        .authenticate(&session.token, SessionKind::Api)
+        .await
+        .unwrap()
+        .unwrap()
+        .0
+}
+
+/// Agreements on the demo territory: who sees what, signatures, notice, versions, refused steps.
+async fn agreements_story(store: Store) {
+    use passerelle_domain::agreements::lifecycle::{Action, Status};
+    use passerelle_store::agreements::Act;
+    passerelle_store::demo::load(&store).await.unwrap();
+    let act = |action, on| Act {
+        action,
+        on: Some(on),
+        organisation_id: None,
+        reason: None,
+        content: None,
+    };
+    let titles = |list: Vec<passerelle_store::agreements::AgreementSummary>| {
+        list.into_iter().map(|a| a.kind.code()).collect::<Vec<_>>()
+    };
+    let (agency, aci, esat, ddets) = (
+        demo_ctx(&store, "ft-dijon").await,
+        demo_ctx(&store, "aci-jardins").await,
+        demo_ctx(&store, "esat-suzon").await,
+        demo_ctx(&store, "ddets-21").await,
+    );
+    // Parties, their branches, the parties of a child and the State services of the territory see them.
+    for ctx in [&agency, &aci, &ddets] {
+        assert_eq!(
+            titles(store.agreements(ctx).list().await.unwrap()),
+            ["regional", "local_cooperation"]
+        );
+    }
+    assert!(store.agreements(&esat).list().await.unwrap().is_empty());
+    let list = store.agreements(&aci).list().await.unwrap();
+    let (regional, ccl) = (list[0].id, list[1].id);
+    assert!(matches!(
+        store.agreements(&esat).get(ccl).await,
+        Err(StoreError::NotFound { .. })
+    ));
+
+    // The regional agreement of seed 004: 3 axes, 8 action sheets, an avenant kept as version 2.
+    let r = store.agreements(&ddets).get(regional).await.unwrap();
+    assert_eq!(
+        (r.content.axes.len(), r.content.sheets().count(), r.versions.len()),
+        (3, 8, 2)
+    );
+    assert_eq!(r.children.len(), 1);
+    let cmp = store.agreements(&ddets).compare(regional, 1, 2).await.unwrap();
+    assert!(cmp.changes.iter().any(|c| c.label == "Durée"), "{:?}", cmp.changes);
+
+    // The CCL is complete and waits for the ACI's signature; the agency has signed already.
+    let c = store.agreements(&aci).get(ccl).await.unwrap();
+    assert_eq!(c.status, Status::InSignature);
+    assert_eq!(store.agreements(&aci).checklist(ccl).await.unwrap().score, 100);
+    assert_eq!(c.content.correspondents[0].name, "Sophie Bernard");
+    assert_eq!(c.content.correspondents[0].substitute_name, "Karim Haddad");
+    let events_before = events::count(&mut store.pool().clone(), None).await.unwrap();
+    for (ctx, step, code) in [
+        (&agency, Action::Sign, "already_signed"),
+        (&ddets, Action::Sign, "not_party_representative"),
+        (&ddets, Action::Reopen, "not_party_admin"),
+        (&aci, Action::GiveNotice, "transition_not_allowed"),
+    ] {
+        let err = store
+            .agreements(ctx)
+            .act(ccl, act(step, date!(2026 - 11 - 20)))
+            .await
+            .unwrap_err();
+        let got = match err {
+            StoreError::Conflict { code, .. } | StoreError::Forbidden { code, .. } => code,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(got, code, "{step:?}");
+    }
+    assert_eq!(
+        events::count(&mut store.pool().clone(), None).await.unwrap(),
+        events_before
+    );
+    let (_, change) = store
+        .agreements(&aci)
+        .act(ccl, act(Action::Sign, date!(2026 - 11 - 20)))
+        .await
+        .unwrap();
+    assert_eq!(change.to, Status::InForce);
+    assert!(matches!(
+        store.agreements(&aci).update_draft(ccl, c.content.clone()).await,
+        Err(StoreError::Conflict {
+            code: "agreement_not_draft",
+            ..
+        })
+    ));
+
+    // Termination with three months' notice; the regional agreement is untouched.
+    let (after, change) = store
+        .agreements(&aci)
+        .act(ccl, act(Action::GiveNotice, date!(2026 - 11 - 20)))
+        .await
+        .unwrap();
+    assert_eq!(change.to, Status::Terminating);
+    assert_eq!(after.terminates_on, Some(date!(2027 - 02 - 20)));
+    assert_eq!(
+        events::count(&mut store.pool().clone(), Some("agreement.give_notice"))
+            .await
+            .unwrap(),
+        1
+    );
+    let lapse = store
+        .agreements(&aci)
+        .act(ccl, act(Action::Lapse, date!(2026 - 12 - 01)))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(lapse, StoreError::Invalid(ref i) if i.code == "lapse_cause_required"),
+        "{lapse:?}"
+    );
+
+    // An ESAT-SPE draft missing seed 000's items cannot go to signature.
+    let esat_id = esat.memberships()[0].organisation_id;
+    let cap = demo_ctx(&store, "cap-emploi").await.memberships()[0].organisation_id;
+    let mut draft = passerelle_domain::agreements::AgreementContent {
+        title: "Convention ESAT – Cap emploi".into(),
+        ..Default::default()
+    };
+    for id in [esat_id, cap] {
+        draft.parties.push(passerelle_domain::agreements::content::Party {
+            organisation_id: id,
+            name: "Partie".into(),
+            ..Default::default()
+        });
+    }
+    let d = store
+        .agreements(&esat)
+        .create(
+            passerelle_domain::agreements::AgreementKind::EsatSpe,
+            Some(regional),
+            draft.clone(),
+        )
+        .await;
+    assert!(
+        matches!(d, Err(StoreError::Invalid(ref i)) if i.code == "agreement_parent_not_found"),
+        "{d:?}"
+    );
+    let d = store
+        .agreements(&esat)
+        .create(passerelle_domain::agreements::AgreementKind::EsatSpe, None, draft)
+        .await
+        .unwrap();
+    let list = store.agreements(&esat).checklist(d.id).await.unwrap();
+    assert!(list.missing.contains(&"worker_situations") && list.missing.contains(&"reciprocity"));
+    let err = store
+        .agreements(&esat)
+        .act(d.id, act(Action::Submit, date!(2026 - 11 - 20)))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict { code: "checklist_incomplete", ref message } if message.contains("cinq situations"))
+    );
+    store.pool().close().await;
+}
+
+#[tokio::test]
+async fn agreements_on_sqlite() {
+    agreements_story(sqlite_store().await).await;
+}
+
+#[tokio::test]
+async fn agreements_on_postgres() {
+    agreements_story(postgres_store().await).await;
 }

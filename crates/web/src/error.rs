@@ -57,6 +57,11 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} introuvable."))
     }
 
+    pub fn on(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }

@@ -4,6 +4,7 @@
 //! RULES.md section 6. The last value of a table holds until a new one is published.
 
 use super::money::{Cents, Rate};
+use crate::invalid::Invalid;
 use time::Date;
 use time::macros::date;
 
@@ -20,6 +21,19 @@ pub struct Dated<T: 'static> {
 pub struct NoRuleBefore {
     pub source: &'static str,
     pub first: Date,
+}
+
+impl NoRuleBefore {
+    /// The error of a month whose rules are not known.
+    pub fn invalid(&self) -> Invalid {
+        Invalid::new(
+            "month_before_rules",
+            format!(
+                "Les règles ne sont connues qu'à partir du {} ({}) : simulez des mois plus récents.",
+                self.first, self.source
+            ),
+        )
+    }
 }
 
 impl<T: Copy> Dated<T> {
@@ -67,6 +81,18 @@ pub const SMIC_HOURLY: Dated<Cents> = Dated::new(
 
 /// Legal monthly hours of a full-time job: 151.67 h, in hundredths of an hour (Code du travail, L3121-27).
 pub const MONTHLY_HOURS_HUNDREDTHS: i64 = 15_167;
+
+/// Share of the gross pay left after the employee's contributions of an ordinary job at the SMIC level, for the
+/// simulator's estimate of the pay of a number of hours (URSSAF rates since 2019-01-01: old-age insurance
+/// 6,90 % + 0,40 %, AGIRC-ARRCO 3,15 % + CEG 0,86 %, CSG 9,20 % and CRDS 0,50 % on 98,25 % of the gross pay:
+/// 79,159 75 % left, the published net SMIC of 1 426,30 € for 1 801,80 € gross in 2025).
+pub const NET_SHARE_OF_GROSS_PAY: Dated<Rate> = Dated::new(
+    "Cotisations salariales de droit commun au niveau du SMIC (taux URSSAF) : estimation du salaire net",
+    &[(date!(2019 - 01 - 01), Rate(791_598))],
+);
+
+/// Weeks in a year over months in a year: weekly hours times 52 / 12 give the monthly hours (35 h: 151,67 h).
+pub const WEEKS_PER_YEAR: i64 = 52;
 
 /// AAH full monthly rate (décrets de revalorisation; OpenFisca `aah/montant.yaml`).
 pub const AAH_FULL_RATE: Dated<Cents> = Dated::new(

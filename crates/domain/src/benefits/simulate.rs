@@ -60,12 +60,16 @@ pub struct Explanation {
 
 /// Parses the JSON of the contract: one case, or `{"cases": [...]}`.
 pub fn parse_request(json: &str) -> Result<Request, Invalid> {
+    parse_value(serde_json::from_str(json).map_err(json_error)?)
+}
+
+/// The same from JSON already parsed (the HTTP API reads the body itself, to tell malformed JSON apart).
+pub fn parse_value(value: serde_json::Value) -> Result<Request, Invalid> {
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Batch {
         cases: Vec<CaseInput>,
     }
-    let value: serde_json::Value = serde_json::from_str(json).map_err(json_error)?;
     if value.get("cases").is_some() {
         let batch: Batch = serde_json::from_value(value).map_err(json_error)?;
         Ok(Request::Batch(batch.cases))
@@ -108,16 +112,7 @@ pub fn answer(request: &Request) -> Result<Response, Invalid> {
 /// Simulates one case, month by month.
 pub fn simulate(case: &CaseInput) -> Result<Simulation, Invalid> {
     let situation = Situation::from_input(case)?;
-    run(&situation).map_err(|e| {
-        Invalid::new(
-            "month_before_rules",
-            format!(
-                "Les règles ne sont connues qu'à partir du {} ({}) : simulez des mois plus récents.",
-                e.first, e.source
-            ),
-        )
-        .on("months")
-    })
+    run(&situation).map_err(|e| e.invalid().on("months"))
 }
 
 fn run(s: &Situation) -> Result<Simulation, NoRuleBefore> {

@@ -95,18 +95,8 @@ impl OrganisationInput {
                 .transpose()?,
             department: department(&self.department)?.code,
             territories,
-            email: self
-                .email
-                .as_deref()
-                .filter(|e| !e.trim().is_empty())
-                .map(|e| text::email("email", e))
-                .transpose()?,
-            phone: self
-                .phone
-                .as_deref()
-                .filter(|p| !p.trim().is_empty())
-                .map(|p| text::phone("phone", p))
-                .transpose()?,
+            email: text::optional_email("email", self.email.as_deref())?,
+            phone: text::optional_phone("phone", self.phone.as_deref())?,
             website: self
                 .website
                 .as_deref()
@@ -252,18 +242,8 @@ impl ContactInput {
             first_name: text::required("prénom", &self.first_name, MAX_NAME).map_err(|e| e.on("first_name"))?,
             last_name: text::required("nom", &self.last_name, MAX_NAME).map_err(|e| e.on("last_name"))?,
             function: text::optional("fonction", self.function.as_deref(), MAX_NAME).map_err(|e| e.on("function"))?,
-            email: self
-                .email
-                .as_deref()
-                .filter(|e| !e.trim().is_empty())
-                .map(|e| text::email("email", e))
-                .transpose()?,
-            phone: self
-                .phone
-                .as_deref()
-                .filter(|p| !p.trim().is_empty())
-                .map(|p| text::phone("phone", p))
-                .transpose()?,
+            email: text::optional_email("email", self.email.as_deref())?,
+            phone: text::optional_phone("phone", self.phone.as_deref())?,
         })
     }
 }

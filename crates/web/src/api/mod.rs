@@ -1,7 +1,9 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document served at `/api/openapi.json`.
 //! Routes are registered with `utoipa_axum::routes!`, so a route cannot exist without its description.
 
+pub mod agreements;
 pub mod auth;
+pub mod benefits;
 pub mod directory;
 pub mod follow_up;
 pub mod iae;
@@ -17,11 +19,13 @@ use utoipa_axum::routes;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Passerelle", description = "API de Passerelle : annuaire, comptes et personnes accompagnées. \
+    info(title = "Passerelle", description = "API de Passerelle : annuaire, comptes, personnes accompagnées, conventions et simulateur de droits. \
         Les erreurs ont la forme {\"error\": {\"code\", \"message\"}} ; les codes sont stables (voir docs/api.md)."),
     modifiers(&BearerAuth),
     tags((name = "auth", description = "Connexion"), (name = "reference", description = "Listes de référence"),
         (name = "directory", description = "Annuaire"), (name = "persons", description = "Personnes accompagnées"),
+        (name = "agreements", description = "Conventions et accords"),
+        (name = "benefits", description = "Simulateur de droits : AAH et prime d'activité"),
         (name = "iae", description = "Parcours IAE : offres, diagnostics, prescriptions et fiches navette, PASS IAE"))
 )]
 struct ApiDoc;
@@ -60,6 +64,17 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(persons::list_persons, persons::create_person))
         .routes(routes!(persons::get_person, persons::update_person))
         .routes(routes!(persons::add_follower))
+        .routes(routes!(agreements::agreement_kinds))
+        .routes(routes!(agreements::list_deadlines))
+        .routes(routes!(agreements::list_agreements, agreements::create_agreement))
+        .routes(routes!(agreements::get_agreement))
+        .routes(routes!(agreements::update_content))
+        .routes(routes!(agreements::get_checklist))
+        .routes(routes!(agreements::act))
+        .routes(routes!(agreements::get_version))
+        .routes(routes!(agreements::compare))
+        .routes(routes!(agreements::render_document))
+        .routes(routes!(benefits::simulate))
         .routes(routes!(iae::list_offers, iae::create_offer))
         .routes(routes!(iae::export_offers))
         .routes(routes!(iae::get_offer))

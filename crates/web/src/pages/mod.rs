@@ -1,10 +1,12 @@
 //! The French HTML pages, built on the State design system (DSFR).
 
+mod agreements;
 mod directory;
 mod iae;
 mod login;
 mod persons;
 pub mod session;
+mod simulator;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -27,6 +29,15 @@ pub fn router() -> Router<AppState> {
         .route("/personnes", get(persons::list).post(persons::create))
         .route("/personnes/nouvelle", get(persons::new_form))
         .route("/personnes/{id}", get(persons::show))
+        .route("/conventions", get(agreements::list).post(agreements::create))
+        .route("/conventions/nouvelle", get(agreements::new_form))
+        .route("/conventions/{id}", get(agreements::show))
+        .route("/conventions/{id}/actions", post(agreements::act))
+        .route("/conventions/{id}/brouillon", post(agreements::save_draft))
+        .route("/conventions/{id}/avenant", post(agreements::amend))
+        .route("/conventions/{id}/comparaison", get(agreements::compare))
+        .route("/conventions/{id}/document", get(agreements::download))
+        .route("/simulateur", get(simulator::page))
         .route(
             "/personnes/{id}/prescrire",
             get(iae::prescribe_form).post(iae::prescribe),

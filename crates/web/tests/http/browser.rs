@@ -1,59 +1,174 @@
-//! The stories in a real headless Chromium, each page audited by axe-core with zero serious or critical
-//! violations: the directory (web/e2e/directory.mjs) and the referral sheet from both sides
-//! (web/e2e/referral.mjs).
+//! The stories in a real headless Chromium (web/e2e/*.mjs, playwright-core and axe-core): the directory,
+//! the referral sheet from both sides, the benefits simulator with its print view as a PDF, and the agreements. Each script logs in through the form and runs axe-core
+//! with zero serious or critical violations allowed.
 
 use crate::{Backend, TestApp, email};
-use std::path::PathBuf;
+use passerelle_domain::benefits::{self, CaseInput, EarningInput, EarningKind, HouseholdInput, PersonInput};
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Runs `web/e2e/<script>` against a fresh server with `args`, then the screenshot path; checks it passed
-/// and took a real screenshot, kept as `<name>.png` in `PASSERELLE_SCREENSHOTS` when set.
-async fn run_script(script: &str, args: &[String], name: &str) {
-    let app = TestApp::spawn(Backend::Sqlite).await;
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let script = root.join("web/e2e").join(script);
-    let screenshot = std::env::temp_dir().join(format!("passerelle-{name}-{}.png", uuid::Uuid::new_v4()));
-    let mut command_args = vec![app.base.clone()];
-    command_args.extend_from_slice(args);
-    let out = tokio::task::spawn_blocking({
-        let screenshot = screenshot.clone();
-        move || {
-            Command::new("node")
-                .arg(&script)
-                .args(&command_args)
-                .arg(&screenshot)
-                .current_dir(root.join("web"))
-                .output()
-                .expect("node runs (scripts/setup installs Node packages and Chromium)")
-        }
+fn repository() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Runs `node web/e2e/<script> <base> <email> <password> <more...>` against the test server, from `web/`
+/// (where its Node packages are), and fails the test with the script's report unless it succeeds.
+async fn run_browser_script(app: &TestApp, script: &str, account: &str, more: Vec<String>) {
+    let web = repository().join("web");
+    let script = web.join("e2e").join(script);
+    let args: Vec<String> = [app.base.clone(), email(account), crate::PASSWORD.to_owned()]
+        .into_iter()
+        .chain(more)
+        .collect();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(&script)
+            .args(&args)
+            .current_dir(&web)
+            .output()
+            .expect("node runs (scripts/setup installs Node packages and Chromium)")
     })
     .await
     .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "browser test failed:\n{stdout}\n{stderr}");
-    let png = std::fs::read(&screenshot).expect("a screenshot was taken");
+}
+
+fn scratch(name: &str, extension: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("passerelle-{name}-{}.{extension}", uuid::Uuid::new_v4()))
+}
+
+/// A real PNG of some size, kept under `$PASSERELLE_SCREENSHOTS` when set.
+fn check_screenshot(path: &Path, keep_as: &str) {
+    let png = std::fs::read(path).expect("a screenshot was taken");
     assert!(
         png.starts_with(b"\x89PNG") && png.len() > 10_000,
         "the screenshot is a real PNG"
     );
     if let Ok(dir) = std::env::var("PASSERELLE_SCREENSHOTS") {
-        let _ = std::fs::copy(&screenshot, PathBuf::from(dir).join(format!("{name}.png")));
+        let _ = std::fs::copy(path, PathBuf::from(dir).join(keep_as));
     }
 }
 
 #[tokio::test]
 async fn directory_in_headless_chromium() {
-    run_script(
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let screenshot = scratch("annuaire", "png");
+    run_browser_script(
+        &app,
         "directory.mjs",
-        &[email("ft-dijon"), crate::PASSWORD.into()],
-        "annuaire",
+        "ft-dijon",
+        vec![screenshot.display().to_string()],
     )
     .await;
+    check_screenshot(&screenshot, "annuaire.png");
+}
+
+/// The total of the simulator's scenario 1 (web/e2e/simulator.mjs: ESAT pay of 700 € net, then 24 h a week
+/// at the SMIC from March 2026 instead) in March 2026, from the library, as the page writes it.
+fn scenario_one_march_total() -> String {
+    let month = |m: &str| m.parse().unwrap();
+    let mut earnings = Vec::new();
+    let mut m = month("2023-01");
+    while m < month("2026-03") {
+        earnings.push(EarningInput {
+            month: m,
+            kind: EarningKind::Esat,
+            net: 700.0,
+            taxable: None,
+        });
+        m = m.offset(1);
+    }
+    earnings.push(EarningInput {
+        month: m,
+        kind: EarningKind::Ordinary,
+        net: benefits::smic_pay(2400, m).unwrap().net.euros(),
+        taxable: None,
+    });
+    let case = CaseInput {
+        id: None,
+        person: PersonInput {
+            birth_date: "1985-05-15".into(),
+            incapacity_rate: 0.8,
+            rsdae: false,
+        },
+        household: HouseholdInput::default(),
+        earnings,
+        months: vec![month("2026-03")],
+    };
+    benefits::simulate(&case).unwrap().results[0].total.to_string()
+}
+
+#[tokio::test]
+async fn simulator_in_headless_chromium() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let (pdf, screenshot) = (scratch("simulateur", "pdf"), scratch("simulateur", "png"));
+    run_browser_script(
+        &app,
+        "simulator.mjs",
+        "esat-suzon",
+        vec![
+            pdf.display().to_string(),
+            screenshot.display().to_string(),
+            scenario_one_march_total(),
+        ],
+    )
+    .await;
+    check_screenshot(&screenshot, "simulateur.png");
+
+    // The print view as a PDF: a real document, with the results and without the form or the site's header.
+    let bytes = std::fs::read(&pdf).expect("the PDF was written");
+    assert!(
+        bytes.starts_with(b"%PDF-") && bytes.len() > 10_000 && bytes.len() < 20_000_000,
+        "a PDF of reasonable size ({} bytes)",
+        bytes.len()
+    );
+    // pdftotext (poppler-utils, installed by scripts/setup --test) reads its text when present.
+    match Command::new("pdftotext").arg(&pdf).arg("-").output() {
+        Ok(out) if out.status.success() => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            for expected in [
+                "Simulateur de droits",
+                "Résultats de la simulation",
+                "Revenu total par mois et par scénario",
+                "Scénario 1",
+                "Explications mois par mois",
+            ] {
+                assert!(text.contains(expected), "the PDF says « {expected} »:\n{text}");
+            }
+            for absent in ["Premier mois", "Se déconnecter", "Imprimer / enregistrer en PDF"] {
+                assert!(
+                    !text.contains(absent),
+                    "the PDF has no « {absent} » (form, header, buttons)"
+                );
+            }
+        }
+        _ => eprintln!("pdftotext is not installed: the PDF's text is not checked (apt-get install poppler-utils)"),
+    }
+    if let Ok(dir) = std::env::var("PASSERELLE_SCREENSHOTS") {
+        let _ = std::fs::copy(&pdf, PathBuf::from(dir).join("simulateur.pdf"));
+    }
+}
+
+/// The agreements journey (web/e2e/agreements.mjs): the ACI signs its CCL, then reads the regional agreement
+/// and the comparison of its versions; axe-core on every page.
+#[tokio::test]
+async fn agreements_in_headless_chromium() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    run_browser_script(&app, "agreements.mjs", "aci-jardins", Vec::new()).await;
 }
 
 #[tokio::test]
 async fn referral_sheet_from_both_sides_in_headless_chromium() {
-    let args = [email("aci-jardins"), email("ml-dijon"), crate::PASSWORD.into()];
-    run_script("referral.mjs", &args, "fiche-navette").await;
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let screenshot = scratch("fiche-navette", "png");
+    run_browser_script(
+        &app,
+        "referral.mjs",
+        "aci-jardins",
+        vec![email("ml-dijon"), screenshot.display().to_string()],
+    )
+    .await;
+    check_screenshot(&screenshot, "fiche-navette.png");
 }

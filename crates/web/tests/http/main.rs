@@ -1,12 +1,15 @@
 //! The web crate's one integration-test binary: the real server on loopback, over SQLite and PostgreSQL.
 
 mod access;
+mod agreements;
 mod bad_input;
+mod benefits;
 mod browser;
 mod contract;
 mod iae;
 mod pages;
 mod perf;
+mod simulator;
 
 use passerelle_store::Store;
 use passerelle_store::sql::{create_postgres_database, scratch_postgres_admin_url};
@@ -133,6 +136,9 @@ impl TestApp {
             "authorisations",
             "persons",
             "person_followers",
+            "agreements",
+            "agreement_parties",
+            "agreement_versions",
             "users",
             "job_offers",
             "iae_diagnoses",

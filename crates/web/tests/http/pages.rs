@@ -6,7 +6,7 @@ use reqwest::StatusCode as S;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 
 /// The value of `name="csrf"` in a form.
-fn csrf(html: &str) -> String {
+pub(crate) fn csrf(html: &str) -> String {
     let start = html.find("name=\"csrf\" value=\"").expect("the form has a CSRF token") + 19;
     html[start..].split('"').next().unwrap().to_owned()
 }
@@ -21,7 +21,7 @@ fn cookie_value(r: &reqwest::Response, name: &str) -> Option<String> {
 }
 
 /// Logs in through the form; returns the session cookie.
-async fn login(app: &TestApp, key: &str) -> String {
+pub async fn login(app: &TestApp, key: &str) -> String {
     let form = app.http.get(app.url("/connexion")).send().await.unwrap();
     let login_cookie = cookie_value(&form, "passerelle_login_csrf").unwrap();
     let token = csrf(&form.text().await.unwrap());

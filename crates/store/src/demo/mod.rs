@@ -2,6 +2,8 @@
 //! supported-employment scheme, the DDETS, an IAE network, employers, contacts and persons, and one
 //! account per organisation; IAE offers, prescriptions at several steps and a PASS IAE. Names are fictional.
 
+mod agreements;
+
 use crate::Store;
 use crate::access::MemberRole;
 use crate::auth::NewUser;
@@ -519,6 +521,7 @@ pub async fn load(store: &Store) -> Result<bool> {
         }
         person_ids.insert(*last, p.id);
     }
+    agreements::load(store, &ids).await?;
     load_iae(store, &ids, &person_ids).await?;
     Ok(true)
 }

@@ -1,0 +1,58 @@
+//! Conventions rendered from their structure, as HTML, PDF and DOCX.
+//!
+//! The content is first laid out as a neutral [`Document`] (title, headings, paragraphs, bullets, signature
+//! blocks); each format writes that document. The PDF and DOCX writers are small and hand-written (the PDF
+//! uses the standard Helvetica font in WinAnsi encoding, the DOCX a stored ZIP), so this crate adds no
+//! dependency and almost no build time; see docs/architecture.md for the measured alternatives.
+
+mod docx;
+mod html;
+mod layout;
+mod pdf;
+mod zip;
+
+pub use layout::{Block, Document, Signature, document};
+
+/// The formats a convention is rendered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Html,
+    Pdf,
+    Docx,
+}
+
+impl Format {
+    pub fn parse(code: &str) -> Option<Self> {
+        match code.trim() {
+            "html" => Some(Self::Html),
+            "pdf" => Some(Self::Pdf),
+            "docx" => Some(Self::Docx),
+            _ => None,
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Html => "text/html; charset=utf-8",
+            Self::Pdf => "application/pdf",
+            Self::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Html => "html",
+            Self::Pdf => "pdf",
+            Self::Docx => "docx",
+        }
+    }
+}
+
+/// The document in `format`.
+pub fn render(doc: &Document, format: Format) -> Vec<u8> {
+    match format {
+        Format::Html => html::render(doc).into_bytes(),
+        Format::Pdf => pdf::render(doc),
+        Format::Docx => docx::render(doc),
+    }
+}

@@ -1,0 +1,152 @@
+//! The seed 004 regional agreement rendered in each format, then read back as a user's tools read it:
+//! `pdftotext` (poppler-utils) for the PDF, `unzip` for the DOCX. Render times are printed for the report.
+
+use passerelle_documents::{Format, document, render};
+use passerelle_domain::agreements::AgreementKind;
+use passerelle_domain::agreements::content::Party;
+use passerelle_domain::agreements::examples::regional_bfc;
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+use time::macros::date;
+use uuid::Uuid;
+
+fn regional() -> passerelle_documents::Document {
+    let party = |n: u128, name: &str, who: &str, capacity: &str| Party {
+        organisation_id: Uuid::from_u128(n),
+        name: name.into(),
+        representative: who.into(),
+        capacity: capacity.into(),
+        presentation: String::new(),
+    };
+    let content = regional_bfc(vec![
+        party(1, "L'État", "Christiane Barret", "Préfète de région"),
+        party(2, "Pôle emploi", "Frédéric Daniel", "Directeur régional"),
+        party(3, "Les réseaux de l'IAE", "Sylvie Mettot", "Présidente du COORACE"),
+    ]);
+    let signed = [
+        (Uuid::from_u128(1), Some(date!(2016 - 12 - 08))),
+        (Uuid::from_u128(2), None),
+    ];
+    document(
+        AgreementKind::Regional,
+        &content,
+        1,
+        None,
+        &signed,
+        date!(2016 - 12 - 08),
+    )
+}
+
+/// Runs `program args` with `input` on stdin; `None` when the tool is not installed.
+fn pipe(program: &str, args: &[&str], input: &[u8]) -> Option<String> {
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(input).ok()?;
+    let out = child.wait_with_output().ok()?;
+    assert!(out.status.success(), "{program} failed");
+    Some(String::from_utf8_lossy(&out.stdout).replace(['\u{a0}', '\u{202f}'], " "))
+}
+
+/// What every format must show: parties, legal references, every axis and action sheet, signatures.
+fn check(text: &str, format: &str) {
+    for expected in [
+        "Accord régional de coopération Bourgogne-Franche-Comté",
+        "L'État",
+        "Pôle emploi",
+        "Les réseaux de l'IAE",
+        "Christiane Barret",
+        "Vu l'accord-cadre national",
+        "Axe 1",
+        "Axe 2",
+        "Axe 3",
+        "Fiche action 1",
+        "Fiche action 8",
+        "Sommaire",
+        "Signatures",
+        "8 décembre 2016",
+        "préavis de 3 mois",
+        "Annexe 3",
+        "fournisseur",
+    ] {
+        assert!(text.contains(expected), "{format} lacks « {expected} »");
+    }
+}
+
+#[test]
+fn pdf_read_back_with_pdftotext() {
+    let doc = regional();
+    let started = Instant::now();
+    let pdf = render(&doc, Format::Pdf);
+    println!(
+        "PDF of the seed 004 regional agreement: {} bytes in {:?}",
+        pdf.len(),
+        started.elapsed()
+    );
+    let text = pipe("pdftotext", &["-layout", "-", "-"], &pdf)
+        .expect("pdftotext is installed (apt-get install poppler-utils)");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    check(&text, "PDF");
+    assert!(text.contains("Page 1 sur") && text.contains("Article 1 : Objet"));
+    // French spacing: a no-break space before the colon, read back as a space.
+    assert!(text.contains("Objectifs :"));
+    // Names as they were in 2016.
+    assert!(
+        text.contains("Pourcentage de personnes en parcours inscrites à Pôle emploi")
+            && !text.contains("France Travail")
+    );
+}
+
+#[test]
+fn docx_read_back_with_unzip() {
+    let doc = regional();
+    let started = Instant::now();
+    let docx = render(&doc, Format::Docx);
+    println!(
+        "DOCX of the seed 004 regional agreement: {} bytes in {:?}",
+        docx.len(),
+        started.elapsed()
+    );
+    let dir = std::env::temp_dir().join(format!("passerelle-docx-{}", Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("accord.docx");
+    std::fs::write(&path, &docx).unwrap();
+    let out = Command::new("unzip")
+        .args(["-p"])
+        .arg(&path)
+        .arg("word/document.xml")
+        .output()
+        .expect("unzip is installed");
+    assert!(out.status.success());
+    let xml = String::from_utf8(out.stdout).unwrap();
+    let text: String = xml
+        .split('<')
+        .filter_map(|s| s.split_once('>').map(|(_, t)| t))
+        .collect::<Vec<_>>()
+        .join("");
+    check(&text.replace("&apos;", "'").replace("&amp;", "&"), "DOCX");
+    assert!(xml.contains("TOC \\o"));
+    let listing = Command::new("unzip").args(["-l"]).arg(&path).output().unwrap();
+    assert!(String::from_utf8_lossy(&listing.stdout).contains("word/footer1.xml"));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn html_is_escaped() {
+    let html = String::from_utf8(render(&regional(), Format::Html)).unwrap();
+    check(&html.replace("&quot;", "\""), "HTML");
+    assert!(!html.contains("<script"));
+}
+
+/// Writes the seed 004 PDF where PASSERELLE_RENDER_TO says, to look at it.
+#[test]
+fn write_sample_when_asked() {
+    if let Ok(dir) = std::env::var("PASSERELLE_RENDER_TO") {
+        std::fs::write(format!("{dir}/accord.pdf"), render(&regional(), Format::Pdf)).unwrap();
+        std::fs::write(format!("{dir}/accord.docx"), render(&regional(), Format::Docx)).unwrap();
+    }
+}

@@ -1,0 +1,183 @@
+//! Kinds and levels of agreements, which kind may decline which, and the legal references ("Vu ...")
+//! proposed for each kind.
+
+use crate::invalid::Invalid;
+use serde::{Deserialize, Serialize};
+
+/// Where an agreement sits in the chain national framework -> regional agreement -> local convention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    National,
+    Regional,
+    Local,
+}
+
+macro_rules! kinds {
+    ($($variant:ident => $code:literal, $label:literal, $level:ident;)*) => {
+        /// What an agreement is; the code is stable (API, database), the label is what users read.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum AgreementKind { $($variant),* }
+
+        impl AgreementKind {
+            pub const ALL: &'static [AgreementKind] = &[$(AgreementKind::$variant),*];
+
+            pub fn code(self) -> &'static str {
+                match self { $(AgreementKind::$variant => $code),* }
+            }
+
+            /// French label shown to users and printed on documents.
+            pub fn label(self) -> &'static str {
+                match self { $(AgreementKind::$variant => $label),* }
+            }
+
+            pub fn level(self) -> Level {
+                match self { $(AgreementKind::$variant => Level::$level),* }
+            }
+        }
+    };
+}
+
+kinds! {
+    NationalFramework => "national_framework", "Accord-cadre national", National;
+    Regional => "regional", "Accord régional de coopération", Regional;
+    LocalCooperation => "local_cooperation", "Convention de coopération locale (CCL)", Local;
+    EsatSpe => "esat_spe", "Convention ESAT – service public de l'emploi", Local;
+    SupportedEmploymentManagement => "supported_employment_management", "Convention de gestion du dispositif d'emploi accompagné", Local;
+    SupportedEmploymentPartnership => "supported_employment_partnership", "Convention de partenariat d'emploi accompagné", Local;
+    Partnership => "partnership", "Convention de partenariat", Local;
+}
+
+impl AgreementKind {
+    pub fn parse(code: &str) -> Result<Self, Invalid> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|k| k.code() == code.trim())
+            .ok_or_else(|| {
+                Invalid::new(
+                    "agreement_kind_unknown",
+                    format!("« {} » n'est pas un type de convention connu.", code.trim()),
+                )
+                .on("kind")
+            })
+    }
+
+    /// The kinds this kind may decline (seed 004: the regional agreement declines the national framework;
+    /// seed 001: the CCL declines the regional agreement; seed 000 question 7: an ESAT-SPE convention declines
+    /// a framework convention). A generic partnership may decline any agreement.
+    pub fn parent_kinds(self) -> &'static [AgreementKind] {
+        use AgreementKind::*;
+        match self {
+            NationalFramework => &[],
+            Regional => &[NationalFramework],
+            LocalCooperation => &[Regional],
+            EsatSpe => &[Regional, Partnership],
+            SupportedEmploymentManagement => &[Regional],
+            SupportedEmploymentPartnership => &[SupportedEmploymentManagement, Regional],
+            Partnership => &[NationalFramework, Regional, Partnership],
+        }
+    }
+
+    /// Checks that an agreement of this kind may decline one of kind `parent`.
+    pub fn check_parent(self, parent: AgreementKind) -> Result<(), Invalid> {
+        if self.parent_kinds().contains(&parent) {
+            return Ok(());
+        }
+        let allowed: Vec<&str> = self.parent_kinds().iter().map(|k| k.label()).collect();
+        let message = if allowed.is_empty() {
+            format!("Un(e) {} ne décline aucune autre convention.", self.label())
+        } else {
+            format!(
+                "Un(e) {} décline : {} ; pas un(e) {}.",
+                self.label(),
+                allowed.join(", "),
+                parent.label()
+            )
+        };
+        Err(Invalid::new("agreement_parent_kind", message).on("parent_id"))
+    }
+
+    /// The "Vu ..." lines proposed when a draft of this kind is started; the parties edit the list.
+    /// Sources: seed 001 (visas of a CCL, updated for the PASS IAE of 2021 and France Travail of 2024),
+    /// seed 004 (regional agreement), RULES.md 3 and 4 (ESAT, supported employment).
+    pub fn legal_reference_presets(self) -> &'static [&'static str] {
+        use AgreementKind::*;
+        match self {
+            NationalFramework => &[
+                "Vu le code du travail, notamment ses articles L5132-1 et suivants relatifs à l'insertion par l'activité économique",
+                "Vu la loi n° 2008-126 du 13 février 2008 relative à la réforme du service public de l'emploi",
+            ],
+            Regional => &[
+                "Vu le code du travail, notamment ses articles L5132-1 et suivants relatifs à l'insertion par l'activité économique",
+                "Vu l'accord-cadre national conclu entre l'État, France Travail et les réseaux de l'IAE",
+                "Vu les travaux conduits dans la région par le comité technique régional et ses groupes de travail",
+            ],
+            LocalCooperation => &[
+                "Vu la loi n° 2008-126 du 13 février 2008 relative à la réforme du service public de l'emploi",
+                "Vu la loi d'orientation n° 98-657 du 29 juillet 1998 relative à la lutte contre les exclusions",
+                "Vu la loi n° 2020-1577 du 14 décembre 2020 relative au renforcement de l'inclusion dans l'emploi par l'activité économique",
+                "Vu le code du travail, notamment son article R5132-1-11 relatif aux conventions de coopération entre prescripteurs et SIAE",
+                "Vu la loi n° 2023-1196 du 18 décembre 2023 pour le plein emploi, instituant France Travail",
+                "Vu l'accord régional de coopération entre l'État, France Travail et les réseaux de l'IAE",
+            ],
+            EsatSpe => &[
+                "Vu le code de l'action sociale et des familles, notamment ses articles L344-2 et suivants",
+                "Vu le décret n° 2022-1561 du 13 décembre 2022 relatif au parcours renforcé en emploi et aux droits des travailleurs d'ESAT",
+                "Vu la loi n° 2023-1196 du 18 décembre 2023 pour le plein emploi",
+            ],
+            SupportedEmploymentManagement | SupportedEmploymentPartnership => &[
+                "Vu le code du travail, notamment ses articles L5213-2-1 et D5213-88 et suivants relatifs à l'emploi accompagné",
+                "Vu l'arrêté du 23 novembre 2017 fixant le modèle de convention de gestion du dispositif d'emploi accompagné",
+                "Vu le cahier des charges national du dispositif d'emploi accompagné",
+            ],
+            Partnership => &[],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AgreementKind::*;
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for k in AgreementKind::ALL {
+            assert_eq!(AgreementKind::parse(k.code()).unwrap(), *k);
+        }
+        assert_eq!(
+            AgreementKind::parse("contrat").unwrap_err().code,
+            "agreement_kind_unknown"
+        );
+    }
+
+    // Seeds 004 and 001: national -> regional -> local.
+    #[test]
+    fn a_child_declines_its_parent() {
+        let cases = [
+            (Regional, NationalFramework, true),
+            (LocalCooperation, Regional, true),
+            (LocalCooperation, NationalFramework, false),
+            (NationalFramework, Regional, false),
+            (EsatSpe, Regional, true),
+            (SupportedEmploymentPartnership, SupportedEmploymentManagement, true),
+            (Partnership, Partnership, true),
+        ];
+        for (child, parent, ok) in cases {
+            assert_eq!(child.check_parent(parent).is_ok(), ok, "{child:?} -> {parent:?}");
+        }
+    }
+
+    #[test]
+    fn a_ccl_is_proposed_its_visas() {
+        assert!(
+            LocalCooperation
+                .legal_reference_presets()
+                .iter()
+                .any(|v| v.contains("R5132-1-11"))
+        );
+        assert_eq!(LocalCooperation.level(), Level::Local);
+    }
+}

@@ -1,0 +1,451 @@
+//! The life cycle of an agreement as a transition table: which action leads from which status to which,
+//! and who may take it. Some changes happen by themselves with time (a signed agreement enters into force on
+//! its start date, expires after its end date, a termination takes effect when the notice ends): they are
+//! derived by [`status_on`] from the stored status and the dates.
+//!
+//! Sources: seed 001 II.b (yearly review, avenant, 3-month notice by registered letter, lapse when the SIAE
+//! loses its State convention), seed 004 articles 4-6 (duration, amendment, termination with a 3-month notice
+//! from receipt by the other signatories; terminating the regional agreement does not cancel the local
+//! conventions signed under it), issue 5.
+
+use crate::calendar::{add_months, french_date};
+use crate::explanation::Explanation;
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+macro_rules! statuses {
+    ($($variant:ident => $code:literal, $label:literal;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Status { $($variant),* }
+
+        impl Status {
+            pub const ALL: &'static [Status] = &[$(Status::$variant),*];
+
+            pub fn code(self) -> &'static str {
+                match self { $(Status::$variant => $code),* }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $(Status::$variant => $label),* }
+            }
+
+            pub fn parse(code: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|s| s.code() == code)
+            }
+        }
+    };
+}
+
+statuses! {
+    Draft => "draft", "en rédaction";
+    InSignature => "in_signature", "en signature";
+    Signed => "signed", "signée, pas encore en vigueur";
+    InForce => "in_force", "en vigueur";
+    UnderReview => "under_review", "en examen annuel";
+    Terminating => "terminating", "dénoncée, préavis en cours";
+    Terminated => "terminated", "résiliée";
+    Lapsed => "lapsed", "caduque";
+    Expired => "expired", "expirée";
+}
+
+/// What a user may do to an agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Submit the complete draft to the parties' signature.
+    Submit,
+    /// Take the draft back for changes; signatures already given are withdrawn.
+    Reopen,
+    /// Sign on behalf of one party.
+    Sign,
+    /// Open the yearly review.
+    OpenReview,
+    /// Close the yearly review, the agreement staying as it is.
+    CloseReview,
+    /// Sign an avenant: a new version of the content.
+    Amend,
+    /// Terminate with notice, from the date the other parties receive it.
+    GiveNotice,
+    /// Record that the agreement has lapsed (its lapse condition occurred).
+    Lapse,
+}
+
+impl Action {
+    pub const ALL: &'static [Action] = &[
+        Self::Submit,
+        Self::Reopen,
+        Self::Sign,
+        Self::OpenReview,
+        Self::CloseReview,
+        Self::Amend,
+        Self::GiveNotice,
+        Self::Lapse,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Submit => "submit",
+            Self::Reopen => "reopen",
+            Self::Sign => "sign",
+            Self::OpenReview => "open_review",
+            Self::CloseReview => "close_review",
+            Self::Amend => "amend",
+            Self::GiveNotice => "give_notice",
+            Self::Lapse => "lapse",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Submit => "Soumettre à la signature",
+            Self::Reopen => "Reprendre la rédaction",
+            Self::Sign => "Signer",
+            Self::OpenReview => "Ouvrir l'examen annuel",
+            Self::CloseReview => "Clore l'examen annuel",
+            Self::Amend => "Signer un avenant",
+            Self::GiveNotice => "Dénoncer la convention",
+            Self::Lapse => "Constater la caducité",
+        }
+    }
+}
+
+/// Who may take an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Who {
+    /// An administrator of one of the parties.
+    PartyAdministrator,
+    /// The representative of the party signing: an administrator of that party.
+    SigningParty,
+}
+
+impl Who {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::PartyAdministrator => "un administrateur d'une des parties",
+            Self::SigningParty => "le représentant de la partie qui signe",
+        }
+    }
+}
+
+/// One line of the table: `action` is allowed from each of `from` and leads to `to`. Signing leads to
+/// `InSignature` until the last party signs (see [`apply`]).
+pub struct Transition {
+    pub action: Action,
+    pub from: &'static [Status],
+    pub to: Status,
+    pub who: Who,
+    pub source: &'static str,
+}
+
+use Status::*;
+
+pub const TRANSITIONS: &[Transition] = &[
+    Transition {
+        action: Action::Submit,
+        from: &[Draft],
+        to: InSignature,
+        who: Who::PartyAdministrator,
+        source: "issue 5, rédaction guidée",
+    },
+    Transition {
+        action: Action::Reopen,
+        from: &[InSignature],
+        to: Draft,
+        who: Who::PartyAdministrator,
+        source: "issue 5",
+    },
+    Transition {
+        action: Action::Sign,
+        from: &[InSignature],
+        to: Signed,
+        who: Who::SigningParty,
+        source: "seed 004, signatures des parties",
+    },
+    Transition {
+        action: Action::OpenReview,
+        from: &[InForce],
+        to: UnderReview,
+        who: Who::PartyAdministrator,
+        source: "seed 001 II.b, examen annuel",
+    },
+    Transition {
+        action: Action::CloseReview,
+        from: &[UnderReview],
+        to: InForce,
+        who: Who::PartyAdministrator,
+        source: "seed 001 II.b",
+    },
+    Transition {
+        action: Action::Amend,
+        from: &[InForce, UnderReview],
+        to: InForce,
+        who: Who::PartyAdministrator,
+        source: "seed 001 II.b ; seed 004 article 5",
+    },
+    Transition {
+        action: Action::GiveNotice,
+        from: &[Signed, InForce, UnderReview],
+        to: Terminating,
+        who: Who::PartyAdministrator,
+        source: "seed 001 II.b ; seed 004 article 6",
+    },
+    Transition {
+        action: Action::Lapse,
+        from: &[Signed, InForce, UnderReview, Terminating],
+        to: Lapsed,
+        who: Who::PartyAdministrator,
+        source: "seed 001 II.b",
+    },
+];
+
+/// The stored facts from which the status on a date is derived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dates {
+    pub starts_on: Option<Date>,
+    pub ends_on: Option<Date>,
+    /// The day a termination takes effect (end of the notice).
+    pub terminates_on: Option<Date>,
+}
+
+/// The status on `day`: a signed agreement is in force from its start date; an agreement in force or under
+/// review expires the day after its end date; a termination takes effect at the end of the notice.
+pub fn status_on(stored: Status, dates: Dates, day: Date) -> Status {
+    let expired = dates.ends_on.is_some_and(|end| day > end);
+    match stored {
+        Signed if expired => Expired,
+        Signed if dates.starts_on.is_some_and(|s| day >= s) => InForce,
+        InForce | UnderReview if expired => Expired,
+        Terminating if dates.terminates_on.is_some_and(|t| day >= t) => Terminated,
+        Terminating if expired => Expired,
+        other => other,
+    }
+}
+
+/// What an allowed action does: the status to store, the date it takes effect, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub to: Status,
+    pub effective_on: Date,
+    pub explanation: Explanation,
+}
+
+/// What the rule needs to decide, besides the current status.
+#[derive(Debug, Clone, Copy)]
+pub struct Request {
+    pub action: Action,
+    /// The date of the act (signature, receipt of the notice, lapse event).
+    pub on: Date,
+    /// For a signature: whether every other party has already signed.
+    pub last_signature: bool,
+    /// For a submission: whether the checklist has nothing missing.
+    pub checklist_complete: bool,
+    pub notice_months: u8,
+    pub dates: Dates,
+}
+
+/// The table line allowing `action` from `status`, if any.
+pub fn allowed(status: Status, action: Action) -> Option<&'static Transition> {
+    TRANSITIONS
+        .iter()
+        .find(|t| t.action == action && t.from.contains(&status))
+}
+
+/// Applies a request to an agreement whose status on `request.on` is `current`.
+pub fn apply(current: Status, request: Request) -> Result<Change, Explanation> {
+    let Some(t) = allowed(current, request.action) else {
+        let from: Vec<&str> = TRANSITIONS
+            .iter()
+            .filter(|t| t.action == request.action)
+            .flat_map(|t| t.from.iter().map(|s| s.label()))
+            .collect();
+        return Err(Explanation::new(
+            "transition_not_allowed",
+            format!(
+                "« {} » est impossible pour une convention {} ; possible seulement si elle est : {}",
+                request.action.label(),
+                current.label(),
+                from.join(", ")
+            ),
+            "issue 5, cycle de vie",
+        ));
+    };
+    let on = request.on;
+    let change = |to: Status, effective_on: Date, sentence: String| Change {
+        to,
+        effective_on,
+        explanation: Explanation::new(request.action.code(), sentence, t.source),
+    };
+    Ok(match request.action {
+        Action::Submit if !request.checklist_complete => {
+            return Err(Explanation::new(
+                "checklist_incomplete",
+                "La convention ne peut pas être soumise à la signature : des éléments de la liste de contrôle manquent",
+                "issue 5, rédaction guidée",
+            ));
+        }
+        Action::Sign if !request.last_signature => change(
+            InSignature,
+            on,
+            format!(
+                "Signature enregistrée le {} ; d'autres parties doivent encore signer",
+                french_date(on)
+            ),
+        ),
+        Action::Sign => {
+            let signed = status_on(Signed, request.dates, on);
+            change(
+                signed,
+                on,
+                format!(
+                    "Dernière signature le {} : la convention est {}",
+                    french_date(on),
+                    signed.label()
+                ),
+            )
+        }
+        Action::GiveNotice => {
+            let months = if request.notice_months == 0 {
+                3
+            } else {
+                request.notice_months
+            };
+            let effect = add_months(on, months.into());
+            change(
+                Terminating,
+                effect,
+                format!(
+                    "Dénonciation reçue le {} ; avec un préavis de {months} mois, la résiliation prend effet le {}. \
+                     Les conventions qui déclinent celle-ci restent en vigueur",
+                    french_date(on),
+                    french_date(effect)
+                ),
+            )
+        }
+        Action::Lapse => change(
+            Lapsed,
+            on,
+            format!("La convention est caduque depuis le {}", french_date(on)),
+        ),
+        action => change(t.to, on, format!("{} le {}", action.label(), french_date(on))),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn request(action: Action) -> Request {
+        Request {
+            action,
+            on: date!(2026 - 03 - 15),
+            last_signature: true,
+            checklist_complete: true,
+            notice_months: 3,
+            dates: Dates {
+                starts_on: Some(date!(2026 - 01 - 01)),
+                ends_on: Some(date!(2026 - 12 - 31)),
+                terminates_on: None,
+            },
+        }
+    }
+
+    // Every pair (status, action): allowed exactly where the table says, to the status it says.
+    #[test]
+    fn the_whole_table() {
+        let expected: &[(Status, Action, Status)] = &[
+            (Draft, Action::Submit, InSignature),
+            (InSignature, Action::Reopen, Draft),
+            (InSignature, Action::Sign, InForce), // start date passed
+            (InForce, Action::OpenReview, UnderReview),
+            (UnderReview, Action::CloseReview, InForce),
+            (InForce, Action::Amend, InForce),
+            (UnderReview, Action::Amend, InForce),
+            (Signed, Action::GiveNotice, Terminating),
+            (InForce, Action::GiveNotice, Terminating),
+            (UnderReview, Action::GiveNotice, Terminating),
+            (Signed, Action::Lapse, Lapsed),
+            (InForce, Action::Lapse, Lapsed),
+            (UnderReview, Action::Lapse, Lapsed),
+            (Terminating, Action::Lapse, Lapsed),
+        ];
+        for status in Status::ALL {
+            for action in Action::ALL {
+                let result = apply(*status, request(*action));
+                match expected.iter().find(|(s, a, _)| s == status && a == action) {
+                    Some((_, _, to)) => assert_eq!(result.unwrap().to, *to, "{status:?} {action:?}"),
+                    None => assert_eq!(
+                        result.unwrap_err().code,
+                        "transition_not_allowed",
+                        "{status:?} {action:?}"
+                    ),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn signatures_wait_for_every_party() {
+        let r = Request {
+            last_signature: false,
+            ..request(Action::Sign)
+        };
+        assert_eq!(apply(InSignature, r).unwrap().to, InSignature);
+        let early = Request {
+            on: date!(2025 - 12 - 01),
+            ..request(Action::Sign)
+        };
+        assert_eq!(apply(InSignature, early).unwrap().to, Signed);
+    }
+
+    #[test]
+    fn an_incomplete_draft_is_not_submitted() {
+        let r = Request {
+            checklist_complete: false,
+            ..request(Action::Submit)
+        };
+        assert_eq!(apply(Draft, r).unwrap_err().code, "checklist_incomplete");
+    }
+
+    // Seed 001 II.b and seed 004 art. 6: three months from receipt.
+    #[test]
+    fn notice_of_three_months() {
+        let change = apply(InForce, request(Action::GiveNotice)).unwrap();
+        assert_eq!(change.effective_on, date!(2026 - 06 - 15));
+        assert!(change.explanation.message.contains("restent en vigueur"));
+        let end_of_month = Request {
+            on: date!(2026 - 11 - 30),
+            notice_months: 3,
+            ..request(Action::GiveNotice)
+        };
+        assert_eq!(
+            apply(InForce, end_of_month).unwrap().effective_on,
+            date!(2027 - 02 - 28)
+        );
+    }
+
+    #[test]
+    fn time_moves_the_status() {
+        let dates = Dates {
+            starts_on: Some(date!(2026 - 01 - 01)),
+            ends_on: Some(date!(2026 - 12 - 31)),
+            terminates_on: Some(date!(2026 - 06 - 15)),
+        };
+        let cases = [
+            (Signed, date!(2025 - 12 - 31), Signed),
+            (Signed, date!(2026 - 01 - 01), InForce),
+            (InForce, date!(2026 - 12 - 31), InForce),
+            (InForce, date!(2027 - 01 - 01), Expired),
+            (UnderReview, date!(2027 - 01 - 01), Expired),
+            (Terminating, date!(2026 - 06 - 14), Terminating),
+            (Terminating, date!(2026 - 06 - 15), Terminated),
+            (Lapsed, date!(2027 - 06 - 15), Lapsed),
+            (Draft, date!(2027 - 06 - 15), Draft),
+        ];
+        for (stored, day, expected) in cases {
+            assert_eq!(status_on(stored, dates, day), expected, "{stored:?} on {day}");
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! Agreements: drafting with the checklist, the life cycle, versions and their comparison.
+
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use passerelle_documents::{Format, document};
+use passerelle_domain::agreements::checklist::Checklist;
+use passerelle_domain::agreements::lifecycle::{Action, Change};
+use passerelle_domain::agreements::{AgreementContent, AgreementKind};
+use passerelle_store::agreements::{Act, Agreement, AgreementSummary, Comparison, ToDo, Version};
+use serde::{Deserialize, Serialize};
+use time::Date;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+#[derive(Serialize, ToSchema)]
+pub struct AgreementKindItem {
+    pub code: &'static str,
+    pub label: &'static str,
+    /// national, regional or local.
+    #[schema(value_type = String)]
+    pub level: passerelle_domain::agreements::Level,
+    /// Codes of the kinds this kind may decline.
+    pub parent_kinds: Vec<&'static str>,
+    /// The "Vu ..." lines proposed for a new draft.
+    pub legal_reference_presets: &'static [&'static str],
+}
+
+/// The kinds of agreements, the kinds each declines and the legal references proposed for each.
+#[utoipa::path(get, path = "/api/v1/agreement-kinds", tag = "agreements", responses((status = 200, body = Vec<AgreementKindItem>)))]
+pub async fn agreement_kinds() -> Json<Vec<AgreementKindItem>> {
+    Json(
+        AgreementKind::ALL
+            .iter()
+            .map(|k| AgreementKindItem {
+                code: k.code(),
+                label: k.label(),
+                level: k.level(),
+                parent_kinds: k.parent_kinds().iter().map(|p| p.code()).collect(),
+                legal_reference_presets: k.legal_reference_presets(),
+            })
+            .collect(),
+    )
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAgreement {
+    #[schema(example = "local_cooperation")]
+    pub kind: String,
+    /// The agreement this one declines.
+    pub parent_id: Option<Uuid>,
+    /// The structured content (see docs/api.md); parties must include one of the caller's organisations.
+    #[schema(value_type = Object)]
+    pub content: AgreementContent,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActRequest {
+    #[schema(example = "sign")]
+    pub action: String,
+    /// Date of the act (signature, receipt of the notice, lapse); today by default.
+    pub on: Option<Date>,
+    /// For a signature: the party signing, when the caller administers several.
+    pub organisation_id: Option<Uuid>,
+    /// Object of an avenant, cause of a lapse.
+    pub reason: Option<String>,
+    /// For an avenant: the new content.
+    #[schema(value_type = Option<Object>)]
+    pub content: Option<AgreementContent>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ActResult {
+    pub agreement: Agreement,
+    /// The status reached, its date of effect and its explanation.
+    #[schema(value_type = Object)]
+    pub change: Change,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CompareQuery {
+    #[param(minimum = 1)]
+    pub from: i64,
+    #[param(minimum = 1)]
+    pub to: i64,
+}
+
+/// The agreements the caller may see: their organisations' agreements, those of their territory for State services.
+#[utoipa::path(get, path = "/api/v1/agreements", tag = "agreements", security(("bearer" = [])),
+    responses((status = 200, body = Vec<AgreementSummary>), (status = 401, body = ErrorBody)))]
+pub async fn list_agreements(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+) -> ApiResult<Json<Vec<AgreementSummary>>> {
+    Ok(Json(state.store.agreements(&ctx).list().await?))
+}
+
+/// The parties' to-do list: yearly reviews, last days to give notice, ends, terminations taking effect and
+/// roadmap actions of the agreements the caller's organisations are parties to.
+#[utoipa::path(get, path = "/api/v1/agreement-deadlines", tag = "agreements", security(("bearer" = [])),
+    responses((status = 200, body = Vec<ToDo>), (status = 401, body = ErrorBody)))]
+pub async fn list_deadlines(State(state): State<AppState>, ApiCaller(ctx): ApiCaller) -> ApiResult<Json<Vec<ToDo>>> {
+    Ok(Json(state.store.agreements(&ctx).to_do().await?))
+}
+
+/// Starts a draft; the caller administers one of its parties.
+#[utoipa::path(post, path = "/api/v1/agreements", tag = "agreements", request_body = CreateAgreement, security(("bearer" = [])),
+    responses((status = 201, body = Agreement), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_agreement(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiJson(body): ApiJson<CreateAgreement>,
+) -> ApiResult<(StatusCode, Json<Agreement>)> {
+    let kind = AgreementKind::parse(&body.kind)?;
+    let a = state
+        .store
+        .agreements(&ctx)
+        .create(kind, body.parent_id, body.content)
+        .await?;
+    Ok((StatusCode::CREATED, Json(a)))
+}
+
+/// One agreement with its current content, parties, signatures, versions and the agreements declining it.
+#[utoipa::path(get, path = "/api/v1/agreements/{id}", tag = "agreements", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Agreement), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_agreement(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Agreement>> {
+    Ok(Json(state.store.agreements(&ctx).get(id).await?))
+}
+
+/// Replaces the content of a draft (parties' administrators only).
+#[utoipa::path(put, path = "/api/v1/agreements/{id}/content", tag = "agreements", params(("id" = Uuid, Path)),
+    request_body(content = Object, description = "The structured content"), security(("bearer" = [])),
+    responses((status = 200, body = Agreement), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_content(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(content): ApiJson<AgreementContent>,
+) -> ApiResult<Json<Agreement>> {
+    Ok(Json(state.store.agreements(&ctx).update_draft(id, content).await?))
+}
+
+/// What is still missing before signature, item by item, with the score.
+#[utoipa::path(get, path = "/api/v1/agreements/{id}/checklist", tag = "agreements", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_checklist(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Checklist>> {
+    Ok(Json(state.store.agreements(&ctx).checklist(id).await?))
+}
+
+/// One step of the life cycle: submit, reopen, sign, open_review, close_review, amend, give_notice, lapse.
+#[utoipa::path(post, path = "/api/v1/agreements/{id}/actions", tag = "agreements", params(("id" = Uuid, Path)), request_body = ActRequest,
+    security(("bearer" = [])),
+    responses((status = 200, body = ActResult), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn act(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<ActRequest>,
+) -> ApiResult<Json<ActResult>> {
+    let action = parse_action(&body.action)?;
+    let (agreement, change) = state
+        .store
+        .agreements(&ctx)
+        .act(
+            id,
+            Act {
+                action,
+                on: body.on,
+                organisation_id: body.organisation_id,
+                reason: body.reason,
+                content: body.content,
+            },
+        )
+        .await?;
+    Ok(Json(ActResult { agreement, change }))
+}
+
+pub fn parse_action(code: &str) -> Result<Action, passerelle_domain::invalid::Invalid> {
+    Action::ALL
+        .iter()
+        .copied()
+        .find(|a| a.code() == code.trim())
+        .ok_or_else(|| {
+            passerelle_domain::invalid::Invalid::new(
+                "action_unknown",
+                format!("« {} » n'est pas une action connue.", code.trim()),
+            )
+            .on("action")
+        })
+}
+
+/// One version: 1 is the convention as first signed, each avenant adds the next.
+#[utoipa::path(get, path = "/api/v1/agreements/{id}/versions/{number}", tag = "agreements",
+    params(("id" = Uuid, Path), ("number" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Version), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_version(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath((id, number)): ApiPath<(Uuid, i64)>,
+) -> ApiResult<Json<Version>> {
+    Ok(Json(state.store.agreements(&ctx).version(id, number).await?))
+}
+
+/// The readable differences between two versions.
+#[utoipa::path(get, path = "/api/v1/agreements/{id}/compare", tag = "agreements", params(("id" = Uuid, Path), CompareQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = Comparison), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn compare(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<CompareQuery>,
+) -> ApiResult<Json<Comparison>> {
+    Ok(Json(state.store.agreements(&ctx).compare(id, q.from, q.to).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentQuery {
+    /// `pdf`, `docx` or `html`.
+    pub format: String,
+    /// The version to render; the current one by default.
+    #[param(minimum = 1)]
+    pub version: Option<i64>,
+}
+
+/// The convention rendered from its structure: PDF (table of contents, page numbers, signature blocks),
+/// DOCX (editable) or HTML.
+#[utoipa::path(get, path = "/api/v1/agreements/{id}/document", tag = "agreements", params(("id" = Uuid, Path), DocumentQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The document (application/pdf, DOCX or text/html)", content_type = "application/pdf"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn render_document(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<DocumentQuery>,
+) -> ApiResult<Response> {
+    document_response(&state, &ctx, id, &q.format, q.version).await
+}
+
+/// Renders one version (the current one by default) in `format`; returns the bytes and a file name.
+/// Shared by the API, the pages and `passerelle agreement render`.
+pub async fn render_agreement(
+    store: &passerelle_store::Store,
+    ctx: &passerelle_store::AccessContext,
+    id: Uuid,
+    format: Format,
+    version: Option<i64>,
+) -> Result<(Vec<u8>, String), passerelle_store::StoreError> {
+    let scope = store.agreements(ctx);
+    let a = scope.get(id).await?;
+    let v = scope.version(id, version.unwrap_or(a.current_version)).await?;
+    let signed: Vec<(Uuid, Option<Date>)> = a.parties.iter().map(|p| (p.organisation_id, p.signed_on)).collect();
+    // The version's date: its avenant's signature, else the first signature, else its start, else today.
+    let day = v
+        .signed_on
+        .or(signed.iter().filter_map(|(_, d)| *d).min())
+        .or(v.content.duration.starts_on)
+        .unwrap_or_else(|| time::OffsetDateTime::now_utc().date());
+    let doc = document(a.kind, &v.content, v.number, v.reason.as_deref(), &signed, day);
+    let name = format!("convention-{}-v{}.{}", a.id, v.number, format.extension());
+    Ok((passerelle_documents::render(&doc, format), name))
+}
+
+/// The rendered document as a download, for the API and the pages alike.
+pub async fn document_response(
+    state: &AppState,
+    ctx: &passerelle_store::AccessContext,
+    id: Uuid,
+    format: &str,
+    version: Option<i64>,
+) -> ApiResult<Response> {
+    let format = Format::parse(format).ok_or_else(|| {
+        passerelle_domain::invalid::Invalid::new("format_unknown", "Le format est « pdf », « docx » ou « html ».")
+            .on("format")
+    })?;
+    let (bytes, name) = render_agreement(&state.store, ctx, id, format, version).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,537 @@
+//! The agreements pages: the list, an agreement with its checklist, life-cycle actions and versions, the
+//! drafting form, and the comparison of two versions.
+
+use super::error_page;
+use super::session::{Nav, Visitor};
+use crate::api::agreements::{document_response, parse_action};
+use crate::error::ApiError;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use passerelle_domain::agreements::AgreementKind;
+use passerelle_domain::agreements::checklist::{Checklist, ItemState};
+use passerelle_domain::agreements::content::{AgreementContent, Party};
+use passerelle_domain::agreements::diff::LineChange;
+use passerelle_domain::agreements::lifecycle::{self, Action, Status};
+use passerelle_domain::calendar::french_date;
+use passerelle_store::agreements::{Act, Agreement, AgreementSummary, ToDo};
+use passerelle_store::directory::{Organisation, OrganisationFilter};
+use serde::Deserialize;
+use time::macros::format_description;
+use uuid::Uuid;
+
+const SECTION: &str = "conventions";
+
+#[derive(Template, WebTemplate)]
+#[template(path = "agreements.html")]
+struct ListPage {
+    nav: Nav,
+    items: Vec<AgreementSummary>,
+    to_do: Vec<ToDo>,
+}
+
+pub async fn list(State(state): State<AppState>, visitor: Visitor) -> Response {
+    let scope = state.store.agreements(&visitor.ctx);
+    match (scope.list().await, scope.to_do().await) {
+        (Ok(items), Ok(to_do)) => ListPage {
+            nav: visitor.nav(SECTION),
+            items,
+            to_do,
+        }
+        .into_response(),
+        (Err(e), _) | (_, Err(e)) => error_page(&visitor.nav(SECTION), e.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "agreement.html")]
+struct AgreementPage {
+    nav: Nav,
+    a: Agreement,
+    checklist: Checklist,
+    /// Actions the table allows today, for the buttons.
+    actions: Vec<Action>,
+    editable: bool,
+    /// Whether the visitor may sign an avenant (the agreement is in force or under review).
+    amendable: bool,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+impl AgreementPage {
+    fn date(&self, d: &Option<time::Date>) -> String {
+        d.map(french_date).unwrap_or_else(|| "non fixée".into())
+    }
+
+    /// A date as the form fields show it (AAAA-MM-JJ).
+    fn iso(&self, d: &Option<time::Date>) -> String {
+        d.map(|d| d.to_string()).unwrap_or_default()
+    }
+
+    fn party_name(&self, id: &Uuid) -> String {
+        self.a.content.party(*id).map(|p| p.name.clone()).unwrap_or_default()
+    }
+
+    /// DSFR badge class, word and detail of the checklist item at `index`.
+    fn item_state(&self, index: &usize) -> (&'static str, &'static str, String) {
+        match &self.checklist.items[*index].state {
+            ItemState::Satisfied => ("success", "rempli", String::new()),
+            ItemState::NotApplicable { reason } => ("info", "sans objet", reason.clone()),
+            ItemState::Missing { what } => ("warning", "manquant", what.clone()),
+        }
+    }
+}
+
+async fn page(
+    state: &AppState,
+    visitor: &Visitor,
+    id: Uuid,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Response {
+    let nav = visitor.nav(SECTION);
+    let scope = state.store.agreements(&visitor.ctx);
+    let (a, checklist) = match (scope.get(id).await, scope.checklist(id).await) {
+        (Ok(a), Ok(c)) => (a, c),
+        (Err(e), _) | (_, Err(e)) => return error_page(&nav, e.into()),
+    };
+    let party_admin = a.parties.iter().any(|p| visitor.ctx.is_admin_of(p.organisation_id));
+    // Signing is offered to the administrators of a party that has not signed yet; an avenant goes
+    // through the API, which takes the new content.
+    let may_sign = a.parties.iter().any(|p| {
+        p.signed_on.is_none()
+            && visitor
+                .ctx
+                .membership(p.organisation_id)
+                .is_some_and(|m| m.role == passerelle_store::MemberRole::Admin)
+    });
+    let actions = if party_admin {
+        Action::ALL
+            .iter()
+            .copied()
+            .filter(|act| *act != Action::Amend && (*act != Action::Sign || may_sign))
+            .filter(|act| lifecycle::allowed(a.status, *act).is_some())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let editable = party_admin && a.status == Status::Draft;
+    let amendable = party_admin && lifecycle::allowed(a.status, Action::Amend).is_some();
+    (
+        status,
+        AgreementPage {
+            nav,
+            a,
+            checklist,
+            actions,
+            editable,
+            amendable,
+            error,
+            notice,
+        },
+    )
+        .into_response()
+}
+
+fn parse_id(id: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id).map_err(|_| ApiError::not_found("Convention"))
+}
+
+pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
+    match parse_id(&id) {
+        Ok(id) => page(&state, &visitor, id, None, None).await,
+        Err(e) => error_page(&visitor.nav(SECTION), e),
+    }
+}
+
+fn csrf_refused(visitor: &Visitor) -> Response {
+    error_page(
+        &visitor.nav(SECTION),
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf_invalid",
+            "Formulaire expiré : rechargez la page et recommencez.",
+        ),
+    )
+}
+
+/// A date typed in a form (AAAA-MM-JJ); empty is none.
+fn parse_date(value: &str) -> Result<Option<time::Date>, ApiError> {
+    match value.trim() {
+        "" => Ok(None),
+        d => time::Date::parse(d, format_description!("[year]-[month]-[day]"))
+            .map(Some)
+            .map_err(|_| {
+                ApiError::bad_request(
+                    "date_invalid",
+                    format!("La date « {d} » doit être au format AAAA-MM-JJ."),
+                )
+            }),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ActForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<ActForm>,
+) -> Response {
+    if !visitor.csrf_ok(&form.csrf) {
+        return csrf_refused(&visitor);
+    }
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&visitor.nav(SECTION), e),
+    };
+    let result = async {
+        let action = parse_action(&form.action)?;
+        let on = parse_date(&form.on)?;
+        let reason = Some(form.reason.clone()).filter(|r| !r.trim().is_empty());
+        let act = Act {
+            action,
+            on,
+            organisation_id: None,
+            reason,
+            content: None,
+        };
+        Ok::<_, ApiError>(state.store.agreements(&visitor.ctx).act(id, act).await?)
+    };
+    match result.await {
+        Ok((_, change)) => page(&state, &visitor, id, None, Some(change.explanation.message)).await,
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
+            page(&state, &visitor, id, Some(e.message), None).await
+        }
+        Err(e) => error_page(&visitor.nav(SECTION), e),
+    }
+}
+
+/// The texts of a draft that the form edits; the rest of the structure goes through the API.
+#[derive(Deserialize)]
+pub struct DraftForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    legal_references: String,
+    #[serde(default)]
+    object: String,
+    #[serde(default)]
+    target_public: String,
+    #[serde(default)]
+    entry_modalities: String,
+    #[serde(default)]
+    service_offers: String,
+    #[serde(default)]
+    exit_anticipation: String,
+    #[serde(default)]
+    steering_committee: String,
+    #[serde(default)]
+    steering_frequency: String,
+    #[serde(default)]
+    communication: String,
+    #[serde(default)]
+    review: String,
+    #[serde(default)]
+    amendment: String,
+    #[serde(default)]
+    notice_months: String,
+    #[serde(default)]
+    starts_on: String,
+    #[serde(default)]
+    ends_on: String,
+    /// For an avenant: its object and the date it is signed.
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    on: String,
+}
+
+impl DraftForm {
+    /// Writes the form's texts into `c`.
+    fn merge_into(self, c: &mut AgreementContent) -> Result<(), ApiError> {
+        c.title = self.title;
+        c.legal_references = self.legal_references.lines().map(str::to_owned).collect();
+        c.object = self.object;
+        c.target_public = self.target_public;
+        c.entry_modalities = self.entry_modalities;
+        c.service_offers = self.service_offers;
+        c.exit_anticipation = self.exit_anticipation;
+        c.steering.committee = self.steering_committee;
+        c.steering.frequency = self.steering_frequency;
+        c.communication = self.communication;
+        c.duration.review = self.review;
+        c.duration.starts_on = parse_date(&self.starts_on)?;
+        c.duration.ends_on = parse_date(&self.ends_on)?;
+        c.amendment = self.amendment;
+        c.notice_months = self
+            .notice_months
+            .trim()
+            .parse()
+            .map_err(|_| ApiError::bad_request("notice_invalid", "Le préavis est un nombre de mois, de 0 à 24."))?;
+        Ok(())
+    }
+}
+
+pub async fn save_draft(state: State<AppState>, visitor: Visitor, id: Path<String>, form: Form<DraftForm>) -> Response {
+    write(state, visitor, id, form, false).await
+}
+
+pub async fn amend(state: State<AppState>, visitor: Visitor, id: Path<String>, form: Form<DraftForm>) -> Response {
+    write(state, visitor, id, form, true).await
+}
+
+/// Saves the form into the draft, or, for an avenant, into the next version.
+async fn write(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(f): Form<DraftForm>,
+    avenant: bool,
+) -> Response {
+    if !visitor.csrf_ok(&f.csrf) {
+        return csrf_refused(&visitor);
+    }
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&visitor.nav(SECTION), e),
+    };
+    let scope = state.store.agreements(&visitor.ctx);
+    let result = async {
+        let mut c = scope.get(id).await?.content;
+        let (reason, on) = (
+            Some(f.reason.clone()).filter(|r| !r.trim().is_empty()),
+            parse_date(&f.on)?,
+        );
+        f.merge_into(&mut c)?;
+        if avenant {
+            let act = Act {
+                action: Action::Amend,
+                on,
+                organisation_id: None,
+                reason,
+                content: Some(c),
+            };
+            scope.act(id, act).await?;
+        } else {
+            scope.update_draft(id, c).await?;
+        }
+        Ok::<_, ApiError>(())
+    };
+    match result.await {
+        Ok(()) => Redirect::to(&format!("/conventions/{id}")).into_response(),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
+            page(&state, &visitor, id, Some(e.message), None).await
+        }
+        Err(e) => error_page(&visitor.nav(SECTION), e),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "agreement_compare.html")]
+struct ComparePage {
+    nav: Nav,
+    a: Agreement,
+    from: i64,
+    to: i64,
+    changes: Vec<LineChange>,
+}
+
+#[derive(Deserialize)]
+pub struct CompareQuery {
+    de: Option<i64>,
+    a: Option<i64>,
+}
+
+pub async fn compare(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Query(q): Query<CompareQuery>,
+) -> Response {
+    let nav = visitor.nav(SECTION);
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&nav, e),
+    };
+    let scope = state.store.agreements(&visitor.ctx);
+    let a = match scope.get(id).await {
+        Ok(a) => a,
+        Err(e) => return error_page(&nav, e.into()),
+    };
+    let to = q.a.unwrap_or(a.current_version);
+    let from = q.de.unwrap_or(to - 1).max(1);
+    match scope.compare(id, from, to).await {
+        Ok(c) => ComparePage {
+            nav,
+            a,
+            from,
+            to,
+            changes: c.changes,
+        }
+        .into_response(),
+        Err(e) => error_page(&nav, e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DownloadQuery {
+    #[serde(default)]
+    format: String,
+    version: Option<i64>,
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Query(q): Query<DownloadQuery>,
+) -> Response {
+    let result = async {
+        let id = parse_id(&id)?;
+        document_response(&state, &visitor.ctx, id, &q.format, q.version).await
+    };
+    result.await.unwrap_or_else(|e| error_page(&visitor.nav(SECTION), e))
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    parent_id: String,
+    #[serde(default)]
+    organisation_id: String,
+    #[serde(default)]
+    partner_id: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "agreement_new.html")]
+struct NewPage {
+    nav: Nav,
+    kinds: &'static [AgreementKind],
+    parents: Vec<AgreementSummary>,
+    mine: Vec<passerelle_store::Membership>,
+    partners: Vec<Organisation>,
+    form: NewForm,
+    error: Option<String>,
+}
+
+/// The form's choices: the visitor's administered organisations, the agreements they may decline, and the
+/// organisations of their department as partners.
+async fn new_page(
+    state: &AppState,
+    visitor: &Visitor,
+    form: NewForm,
+    error: Option<String>,
+) -> Result<NewPage, ApiError> {
+    let mine: Vec<_> = visitor
+        .ctx
+        .memberships()
+        .iter()
+        .filter(|m| visitor.ctx.is_admin_of(m.organisation_id))
+        .cloned()
+        .collect();
+    let department = mine.first().map(|m| m.department.clone());
+    let filter = OrganisationFilter {
+        department,
+        page: 1,
+        per_page: 200,
+        ..Default::default()
+    };
+    Ok(NewPage {
+        nav: visitor.nav(SECTION),
+        kinds: AgreementKind::ALL,
+        parents: state.store.agreements(&visitor.ctx).list().await?,
+        partners: state.store.list_organisations(&visitor.ctx, &filter).await?.items,
+        mine,
+        form,
+        error,
+    })
+}
+
+pub async fn new_form(State(state): State<AppState>, visitor: Visitor) -> Response {
+    match new_page(&state, &visitor, NewForm::default(), None).await {
+        Ok(p) => p.into_response(),
+        Err(e) => error_page(&visitor.nav(SECTION), e),
+    }
+}
+
+/// Starts a draft between the visitor's organisation and a partner, with the legal references proposed for
+/// its kind; the checklist then tells what to write.
+pub async fn create(State(state): State<AppState>, visitor: Visitor, Form(form): Form<NewForm>) -> Response {
+    if !visitor.csrf_ok(&form.csrf) {
+        return csrf_refused(&visitor);
+    }
+    let result = async {
+        let kind = AgreementKind::parse(&form.kind)?;
+        let choose = |v: &str, what: &str| {
+            Uuid::parse_str(v).map_err(|_| ApiError::bad_request("organisation_invalid", format!("Choisissez {what}.")))
+        };
+        let ids = [
+            choose(&form.organisation_id, "votre structure")?,
+            choose(&form.partner_id, "la structure partenaire")?,
+        ];
+        let parent = Uuid::parse_str(&form.parent_id).ok();
+        let mut parties = Vec::new();
+        for id in ids {
+            let org = state.store.organisation(&visitor.ctx, id).await?;
+            parties.push(Party {
+                organisation_id: id,
+                name: org.name,
+                ..Default::default()
+            });
+        }
+        let content = AgreementContent {
+            title: form.title.clone(),
+            parties,
+            legal_references: kind.legal_reference_presets().iter().map(|s| s.to_string()).collect(),
+            notice_months: 3,
+            ..Default::default()
+        };
+        Ok::<_, ApiError>(
+            state
+                .store
+                .agreements(&visitor.ctx)
+                .create(kind, parent, content)
+                .await?,
+        )
+    };
+    match result.await {
+        Ok(a) => Redirect::to(&format!("/conventions/{}", a.id)).into_response(),
+        Err(e) if e.status.is_client_error() => {
+            let status = e.status;
+            match new_page(&state, &visitor, form, Some(e.message)).await {
+                Ok(p) => (status, p).into_response(),
+                Err(e) => error_page(&visitor.nav(SECTION), e),
+            }
+        }
+        Err(e) => error_page(&visitor.nav(SECTION), e),
+    }
+}

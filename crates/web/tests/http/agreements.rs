@@ -1,0 +1,477 @@
+//! Agreements through the API and the pages, on both databases: who sees what, the checklist, signature,
+//! notice, versions and their comparison, bad input refused without change.
+
+use crate::pages::{csrf, login};
+use crate::{Backend, TestApp, email};
+use reqwest::Method;
+use reqwest::StatusCode as S;
+use reqwest::header::COOKIE;
+use serde_json::json;
+
+async fn ids(app: &TestApp, token: &str) -> (String, String) {
+    let (s, list) = app.get(token, "/api/v1/agreements").await;
+    assert_eq!(s, S::OK);
+    let id = |kind: &str| {
+        list.as_array().unwrap().iter().find(|a| a["kind"] == kind).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    (id("regional"), id("local_cooperation"))
+}
+
+async fn api(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let aci = app.token(&email("aci-jardins")).await;
+    let esat = app.token(&email("esat-suzon")).await;
+    let (regional, ccl) = ids(&app, &aci).await;
+
+    // Seed 004 as demo data: 3 axes, 8 action sheets, an avenant; the CCL declines it.
+    let (s, r) = app.get(&aci, &format!("/api/v1/agreements/{regional}")).await;
+    assert_eq!(s, S::OK);
+    assert_eq!(r["content"]["axes"].as_array().unwrap().len(), 3);
+    let sheets: usize = r["content"]["axes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["sheets"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(sheets, 8);
+    assert_eq!(r["children"][0]["id"], ccl.as_str());
+    let (s, cmp) = app
+        .get(&aci, &format!("/api/v1/agreements/{regional}/compare?from=1&to=2"))
+        .await;
+    assert_eq!(s, S::OK);
+    assert!(cmp["changes"].as_array().unwrap().iter().any(|c| c["label"] == "Durée"));
+    let (s, v1) = app
+        .get(&aci, &format!("/api/v1/agreements/{regional}/versions/1"))
+        .await;
+    assert_eq!(
+        (s, v1["content"]["parties"][1]["name"].as_str()),
+        (S::OK, Some("Pôle emploi"))
+    );
+
+    // Documents of any version: PDF and DOCX by their signatures, bad format refused.
+    for (query, magic, kind) in [
+        ("format=pdf", &b"%PDF"[..], "application/pdf"),
+        (
+            "format=docx&version=1",
+            &b"PK"[..],
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        ("format=html", &b"<!doctype"[..], "text/html; charset=utf-8"),
+    ] {
+        let r = app
+            .http
+            .get(app.url(&format!("/api/v1/agreements/{regional}/document?{query}")))
+            .bearer_auth(&aci)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.status(), r.headers()["content-type"].to_str().unwrap()),
+            (S::OK, kind)
+        );
+        assert!(r.bytes().await.unwrap().starts_with(magic), "{query}");
+    }
+    let (s, e) = app
+        .get(&aci, &format!("/api/v1/agreements/{regional}/document?format=odt"))
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (S::UNPROCESSABLE_ENTITY, Some("format_unknown"))
+    );
+
+    // Outsiders get 404, whatever exists.
+    let (s, _) = app.get(&esat, &format!("/api/v1/agreements/{ccl}")).await;
+    assert_eq!(s, S::NOT_FOUND);
+    let (s, list) = app.get(&esat, "/api/v1/agreements").await;
+    assert_eq!((s, list.as_array().unwrap().len()), (S::OK, 0));
+
+    // Bad input: stable codes, nothing changed.
+    let before = app.snapshot().await;
+    let events = app.count("events WHERE action LIKE 'agreement.%'").await;
+    let aci_org = app.org_id("aci-jardins").await;
+    let esat_org = app.org_id("esat-suzon").await;
+    let party = |id: uuid::Uuid| json!({"organisation_id": id, "name": "Partie"});
+    for (token, method, path, body, status, code) in [
+        (
+            &aci,
+            Method::POST,
+            format!("/api/v1/agreements/{ccl}/actions"),
+            json!({"action": "jump"}),
+            S::UNPROCESSABLE_ENTITY,
+            "action_unknown",
+        ),
+        (
+            &aci,
+            Method::POST,
+            format!("/api/v1/agreements/{ccl}/actions"),
+            json!({"action": "give_notice"}),
+            S::CONFLICT,
+            "transition_not_allowed",
+        ),
+        (
+            &aci,
+            Method::POST,
+            format!("/api/v1/agreements/{ccl}/actions"),
+            json!({"action": "sign", "extra": 1}),
+            S::BAD_REQUEST,
+            "invalid_body",
+        ),
+        (
+            &aci,
+            Method::PUT,
+            format!("/api/v1/agreements/{ccl}/content"),
+            json!({"title": "X", "parties": [party(aci_org)]}),
+            S::CONFLICT,
+            "agreement_not_draft",
+        ),
+        (
+            &aci,
+            Method::POST,
+            "/api/v1/agreements".into(),
+            json!({"kind": "bail", "content": {"title": "X", "parties": [party(aci_org)]}}),
+            S::UNPROCESSABLE_ENTITY,
+            "agreement_kind_unknown",
+        ),
+        (
+            &aci,
+            Method::POST,
+            "/api/v1/agreements".into(),
+            json!({"kind": "partnership", "content": {"title": "X", "parties": [party(esat_org)]}}),
+            S::FORBIDDEN,
+            "not_party_admin",
+        ),
+        (
+            &aci,
+            Method::POST,
+            "/api/v1/agreements".into(),
+            json!({"kind": "local_cooperation", "parent_id": ccl, "content": {"title": "X", "parties": [party(aci_org)]}}),
+            S::UNPROCESSABLE_ENTITY,
+            "agreement_parent_kind",
+        ),
+        (
+            &aci,
+            Method::POST,
+            "/api/v1/agreements".into(),
+            json!({"kind": "partnership", "content": {"title": "X", "parties": [party(aci_org)], "not_applicable": [{"item": "reciprocity", "reason": "non"}]}}),
+            S::UNPROCESSABLE_ENTITY,
+            "item_not_waivable",
+        ),
+        (
+            &esat,
+            Method::POST,
+            format!("/api/v1/agreements/{ccl}/actions"),
+            json!({"action": "sign"}),
+            S::NOT_FOUND,
+            "not_found",
+        ),
+    ] {
+        let (s, body) = app.call(token, method.clone(), &path, Some(body)).await;
+        assert_eq!(
+            (s, body["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{method} {path}: {body}"
+        );
+    }
+    assert_eq!(app.snapshot().await, before);
+    assert_eq!(app.count("events WHERE action LIKE 'agreement.%'").await, events);
+
+    // The ACI signs: the CCL is complete and comes into force; its notice runs three months.
+    let (s, list) = app.get(&aci, &format!("/api/v1/agreements/{ccl}/checklist")).await;
+    assert_eq!((s, list["score"].as_i64()), (S::OK, Some(100)));
+    let (s, done) = app
+        .call(
+            &aci,
+            Method::POST,
+            &format!("/api/v1/agreements/{ccl}/actions"),
+            Some(json!({"action": "sign", "on": "2026-11-20"})),
+        )
+        .await;
+    assert_eq!((s, done["change"]["to"].as_str()), (S::OK, Some("in_force")), "{done}");
+    let (s, done) = app
+        .call(
+            &aci,
+            Method::POST,
+            &format!("/api/v1/agreements/{ccl}/actions"),
+            Some(json!({"action": "give_notice", "on": "2026-11-20"})),
+        )
+        .await;
+    assert_eq!(
+        (s, done["agreement"]["terminates_on"].as_str()),
+        (S::OK, Some("2027-02-20"))
+    );
+    assert!(
+        done["change"]["explanation"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("20 février 2027")
+    );
+
+    // A new draft by the ESAT with Cap emploi, guided by seed 000.
+    let cap = app.org_id("cap-emploi").await;
+    let (s, d) = app
+        .call(&esat, Method::POST, "/api/v1/agreements", Some(json!({"kind": "esat_spe", "content": {"title": "ESAT – Cap emploi", "parties": [party(esat_org), party(cap)]}})))
+        .await;
+    assert_eq!(s, S::CREATED, "{d}");
+    let (_, list) = app
+        .get(
+            &esat,
+            &format!("/api/v1/agreements/{}/checklist", d["id"].as_str().unwrap()),
+        )
+        .await;
+    let missing: Vec<&str> = list["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        missing.contains(&"worker_situations") && missing.contains(&"tracking_tools"),
+        "{missing:?}"
+    );
+    // The ACI's to-do list: the CCL's notice takes effect.
+    let (s, to_do) = app.get(&aci, "/api/v1/agreement-deadlines").await;
+    assert_eq!(s, S::OK);
+    assert!(
+        to_do
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["deadline"]["code"] == "termination_effect"),
+        "{to_do}"
+    );
+    let (s, kinds) = app.get(&esat, "/api/v1/agreement-kinds").await;
+    assert_eq!((s, kinds.as_array().unwrap().len()), (S::OK, 7));
+}
+
+#[tokio::test]
+async fn agreements_api_on_sqlite() {
+    api(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn agreements_api_on_postgres() {
+    api(Backend::Postgres).await;
+}
+
+async fn page(app: &TestApp, session: &str, path: &str) -> (S, String) {
+    let r = app
+        .http
+        .get(app.url(path))
+        .header(COOKIE, format!("passerelle_session={session}"))
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn agreements_pages() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let token = app.token(&email("aci-jardins")).await;
+    let (regional, ccl) = ids(&app, &token).await;
+    let session = login(&app, "aci-jardins").await;
+    let agency = login(&app, "ft-dijon").await;
+    let (_, html) = page(&app, &agency, &format!("/conventions/{ccl}")).await;
+    assert!(
+        !html.contains(">Signer</button>") && html.contains("Reprendre la rédaction"),
+        "the agency has signed"
+    );
+    let (s, html) = page(&app, &session, "/conventions").await;
+    assert_eq!(s, S::OK);
+    assert!(html.contains("Accord régional de coopération Bourgogne-Franche-Comté") && html.contains("en signature"));
+    let (s, html) = page(&app, &session, &format!("/conventions/{ccl}")).await;
+    assert_eq!(s, S::OK);
+    assert!(
+        html.contains("100 %") && html.contains("Sophie Bernard") && html.contains(">Signer</button>"),
+        "{html}"
+    );
+    // Sign through the form.
+    let r = app
+        .http
+        .post(app.url(&format!("/conventions/{ccl}/actions")))
+        .header(COOKIE, format!("passerelle_session={session}"))
+        .header("origin", app.base.clone())
+        .form(&[
+            ("csrf", csrf(&html).as_str()),
+            ("action", "sign"),
+            ("on", ""),
+            ("reason", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), S::OK);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Dernière signature") && html.contains("en vigueur"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Échéances") && html.contains("La convention prend fin le"),
+        "{html}"
+    );
+    assert!(html.contains("Signer un avenant"));
+    // An avenant from the pages: without its object it is refused; with it, version 2 extends the end.
+    let token = csrf(&html);
+    let fields = |reason: &'static str| {
+        [
+            ("csrf", token.clone()),
+            ("reason", reason.to_owned()),
+            ("on", "2026-11-21".to_owned()),
+            ("title", "CCL Dijon Drapeau – Jardins de la Combe".to_owned()),
+            ("object", "Coopérer.".to_owned()),
+            ("starts_on", "2026-01-01".to_owned()),
+            ("ends_on", "2029-12-31".to_owned()),
+            ("notice_months", "3".to_owned()),
+        ]
+    };
+    let avenant = format!("/conventions/{ccl}/avenant");
+    let without = fields("");
+    let without: Vec<(&str, &str)> = without.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, _, html) = post(&app, &session, &avenant, &without).await;
+    assert_eq!(s, S::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("Indiquez l&#x27;objet de l&#x27;avenant") || html.contains("objet de l"),
+        "{html}"
+    );
+    let with = fields("Avenant n° 1 : prorogation");
+    let with: Vec<(&str, &str)> = with.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, location, _) = post(&app, &session, &avenant, &with).await;
+    assert_eq!(
+        (s, location.as_str()),
+        (S::SEE_OTHER, format!("/conventions/{ccl}").as_str())
+    );
+    let (_, html) = page(&app, &session, &format!("/conventions/{ccl}/comparaison?de=1&a=2")).await;
+    assert!(
+        html.contains("31 décembre 2029") && html.contains("31 décembre 2028"),
+        "{html}"
+    );
+    let (_, html) = page(&app, &session, "/conventions").await;
+    assert!(
+        html.contains("À faire") && html.contains("Examen annuel de la convention le"),
+        "{html}"
+    );
+    // A forged form changes nothing.
+    let before = app.snapshot().await;
+    let r = app
+        .http
+        .post(app.url(&format!("/conventions/{ccl}/actions")))
+        .header(COOKIE, format!("passerelle_session={session}"))
+        .header("origin", app.base.clone())
+        .form(&[("csrf", "forged"), ("action", "give_notice")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), S::FORBIDDEN);
+    assert_eq!(app.snapshot().await, before);
+    // The comparison of the regional agreement's versions.
+    let (s, html) = page(&app, &session, &format!("/conventions/{regional}/comparaison?de=1&a=2")).await;
+    assert_eq!(s, S::OK);
+    assert!(html.contains("Durée") && html.contains("31 décembre 2027"), "{html}");
+    let r = app
+        .http
+        .get(app.url(&format!("/conventions/{ccl}/document?format=pdf")))
+        .header(COOKIE, format!("passerelle_session={session}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), S::OK);
+    assert!(r.bytes().await.unwrap().starts_with(b"%PDF"));
+    let (s, _) = page(&app, &session, "/conventions/pas-un-id").await;
+    assert_eq!(s, S::NOT_FOUND);
+}
+
+/// Posts a form with the session and the same origin; returns status, location and body.
+async fn post(app: &TestApp, session: &str, path: &str, form: &[(&str, &str)]) -> (S, String, String) {
+    let r = app
+        .http
+        .post(app.url(path))
+        .header(COOKIE, format!("passerelle_session={session}"))
+        .header("origin", app.base.clone())
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let location = r
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (r.status(), location, r.text().await.unwrap())
+}
+
+// Seed 000: an ESAT starts its convention with Cap emploi from the pages; the checklist guides it.
+#[tokio::test]
+async fn a_draft_is_started_and_written_from_the_pages() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let session = login(&app, "esat-suzon").await;
+    let (s, html) = page(&app, &session, "/conventions/nouvelle").await;
+    assert_eq!(s, S::OK);
+    let token = csrf(&html);
+    let (esat, cap) = (
+        app.org_id("esat-suzon").await.to_string(),
+        app.org_id("cap-emploi").await.to_string(),
+    );
+    let form = |partner: &str| {
+        vec![
+            ("csrf", token.clone()),
+            ("kind", "esat_spe".to_owned()),
+            ("title", "Convention ESAT du Suzon – Cap emploi".to_owned()),
+            ("parent_id", String::new()),
+            ("organisation_id", esat.clone()),
+            ("partner_id", partner.to_owned()),
+        ]
+    };
+    let refs = |f: &[(&'static str, String)]| f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    let (bad, good) = (refs(&form("")), refs(&form(&cap)));
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, _, html) = post(&app, &session, "/conventions", &bad).await;
+    assert_eq!(s, S::BAD_REQUEST);
+    assert!(html.contains("Choisissez la structure partenaire"));
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, location, _) = post(&app, &session, "/conventions", &good).await;
+    assert_eq!(s, S::SEE_OTHER);
+    let (s, html) = page(&app, &session, &location).await;
+    assert_eq!(s, S::OK);
+    assert!(
+        html.contains("manquant") && html.contains("seed 000 question 10") && html.contains("L344-2"),
+        "{html}"
+    );
+    // Submitting now is refused with what is missing; writing the object satisfies that item.
+    let (s, _, html) = post(
+        &app,
+        &session,
+        &format!("{location}/actions"),
+        &[("csrf", &token), ("action", "submit")],
+    )
+    .await;
+    assert_eq!(s, S::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("il manque encore"), "{html}");
+    let (s, _, _) = post(
+        &app,
+        &session,
+        &format!("{location}/brouillon"),
+        &[
+            ("csrf", &token),
+            ("title", "Convention ESAT – Cap emploi"),
+            ("object", "Sécuriser les sorties d'ESAT."),
+            ("notice_months", "3"),
+        ],
+    )
+    .await;
+    assert_eq!(s, S::SEE_OTHER);
+    let id = location.rsplit('/').next().unwrap();
+    let api = app.token(&email("esat-suzon")).await;
+    let (_, list) = app.get(&api, &format!("/api/v1/agreements/{id}/checklist")).await;
+    assert!(
+        !list["missing"].as_array().unwrap().iter().any(|m| m == "object"),
+        "{list}"
+    );
+    // Cap emploi, a party, sees the draft; it cannot sign a draft.
+    let cap_token = app.token(&email("cap-emploi")).await;
+    let (s, a) = app.get(&cap_token, &format!("/api/v1/agreements/{id}")).await;
+    assert_eq!((s, a["status"].as_str()), (S::OK, Some("draft")));
+}
