@@ -11,7 +11,7 @@
 
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { CheckFailed, STEP_TIMEOUT_MS, auditPage, check, dsfrStarted, openPage, pathOf, runJourney } from './harness.mjs';
+import { auditPage, check, expectPage, logIn, openPage, pathOf, runJourney } from './harness.mjs';
 
 const USAGE = 'usage: node web/e2e/directory.mjs <base-url> <email> <password> <screenshot-path>';
 const EXPECTED_ORGANISATION = 'Agence France Travail Dijon Drapeau';
@@ -43,14 +43,6 @@ async function directoryRows(page) {
   );
 }
 
-async function expectPage(page, response, expectedPath, heading) {
-  check(response === null || response.ok(), `${expectedPath}: HTTP ${response?.status()} on ${page.url()}`);
-  check(pathOf(page) === expectedPath, `expected to be on ${expectedPath}, but the browser is on ${page.url()}`);
-  const h1 = (await page.locator('main h1').first().textContent({ timeout: STEP_TIMEOUT_MS }))?.trim() ?? '';
-  check(heading.test(h1), `${expectedPath}: unexpected main heading « ${h1} »`);
-  await dsfrStarted(page);
-}
-
 async function run(browser) {
   const { context, page, pageErrors } = await openPage(browser);
 
@@ -59,17 +51,7 @@ async function run(browser) {
   await expectPage(page, response, '/connexion', /^Connexion/);
   await auditPage(page, 'login');
 
-  const form = page.locator('form[action="/connexion"]');
-  await form.locator('input[name="email"]').fill(email);
-  await form.locator('input[name="password"]').fill(password);
-  [response] = await Promise.all([
-    page.waitForNavigation(),
-    form.getByRole('button', { name: 'Se connecter', exact: true }).click(),
-  ]);
-  const alert = page.locator('main .fr-alert');
-  if (await alert.count()) {
-    throw new CheckFailed(`login refused: ${(await alert.first().innerText()).replace(/\s+/g, ' ')}`);
-  }
+  response = await logIn(page, email, password);
 
   // 2. Home page.
   await expectPage(page, response, '/', /^Bonjour/);

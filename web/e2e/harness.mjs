@@ -95,6 +95,31 @@ export async function dsfrStarted(page) {
  * Runs `run(browser)` in headless Chromium within the overall time limit, then exits: 0 when every check
  * passed and no page had a serious or critical accessibility violation, 1 otherwise with a readable report.
  */
+/** Checks the page is `expectedPath`, answered without error, with a matching main heading and the DSFR started. */
+export async function expectPage(page, response, expectedPath, heading) {
+  check(response === null || response.ok(), `${expectedPath}: HTTP ${response?.status()} on ${page.url()}`);
+  check(pathOf(page) === expectedPath, `expected to be on ${expectedPath}, but the browser is on ${page.url()}`);
+  const h1 = (await page.locator('main h1').first().textContent({ timeout: STEP_TIMEOUT_MS }))?.trim() ?? '';
+  check(heading.test(h1), `${expectedPath}: unexpected main heading « ${h1} »`);
+  await dsfrStarted(page);
+}
+
+/** Logs in through the form of the login page the browser is on; returns the navigation's response. */
+export async function logIn(page, email, password) {
+  const form = page.locator('form[action="/connexion"]');
+  await form.locator('input[name="email"]').fill(email);
+  await form.locator('input[name="password"]').fill(password);
+  const [response] = await Promise.all([
+    page.waitForNavigation(),
+    form.getByRole('button', { name: 'Se connecter', exact: true }).click(),
+  ]);
+  const alert = page.locator('main .fr-alert');
+  if (await alert.count()) {
+    throw new CheckFailed(`login refused: ${(await alert.first().innerText()).replace(/\s+/g, ' ')}`);
+  }
+  return response;
+}
+
 export async function runJourney(label, run) {
   const watchdog = setTimeout(() => {
     console.error(`FAIL the browser test did not finish within ${OVERALL_TIMEOUT_MS / 1000} s`);

@@ -12,7 +12,7 @@
 
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { auditPage, check, expectPage, logIn, newPage, pathOf, runJourney } from './common.mjs';
+import { auditPage, check, expectPage, logIn, openPage, pathOf, runJourney } from './harness.mjs';
 
 const USAGE = 'usage: node web/e2e/referral.mjs <base-url> <siae-email> <password> <prescriber-email> <screenshot-path>';
 const CANDIDATE = 'Inès Marchal';
@@ -56,8 +56,11 @@ async function signIn(page, email) {
   await expectPage(page, await logIn(page, email, password), '/', /^Bonjour/);
 }
 
+/** The browser reports the expected 422 of a refused step as a failed resource: not an error of the page. */
+const expected422 = (text) => text.includes('status of 422');
+
 async function siaeSide(browser, errors) {
-  const { context, page } = await newPage(browser, errors);
+  const { context, page, pageErrors } = await openPage(browser, expected422);
   await signIn(page, siaeEmail);
 
   let response = await menu(page, 'Candidatures');
@@ -76,8 +79,6 @@ async function siaeSide(browser, errors) {
   const alert = (await page.locator('main .fr-alert').innerText()).replace(/\s+/g, ' ');
   check(/motivé/.test(alert), `the error does not ask for a motive: ${alert}`);
   await auditPage(page, 'sheet error');
-  // The browser reports the expected 422 as a failed resource: not an error of the page.
-  errors.splice(0, errors.length, ...errors.filter((e) => !e.includes('status of 422')));
 
   response = await addStep(page, { status: 'received' });
   await expectPage(page, response, sheet, /^Fiche navette/);
@@ -108,12 +109,13 @@ async function siaeSide(browser, errors) {
   await expectPage(page, response, pathOf(page), /^PASS IAE – /);
   check((await page.locator('main ul.passerelle-next > li').count()) >= 5, 'the approval page lists what may come next');
   await auditPage(page, 'approval');
+  errors.push(...pageErrors);
   await context.close();
   return sheet;
 }
 
 async function prescriberSide(browser, errors, sheet) {
-  const { context, page } = await newPage(browser, errors);
+  const { context, page, pageErrors } = await openPage(browser);
   await signIn(page, prescriberEmail);
 
   let response = await menu(page, 'Notifications');
@@ -131,6 +133,7 @@ async function prescriberSide(browser, errors, sheet) {
   check(written.at(-1) === 'retirée par le prescripteur', `last step: ${written.at(-1)}`);
   check((await page.locator('main').innerText()).includes('la situation de la personne a changé'), 'the motive is shown');
   check((await page.locator('form[action$="/etapes"]').count()) === 0, 'a closed sheet offers no more steps');
+  errors.push(...pageErrors);
   await context.close();
 }
 
