@@ -552,6 +552,16 @@ fn agreements_are_listed_and_rendered() {
         .as_str()
         .unwrap()
         .to_owned();
+    let csv = passerelle(&["agreement", "list", "--format", "csv", "--db", &db]);
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    assert!(
+        csv.starts_with("identifiant,type,titre,statut,version,début,fin\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("Accord régional de coopération Bourgogne-Franche-Comté,en vigueur,2,"),
+        "{csv}"
+    );
     let dir = std::env::temp_dir().join(format!("passerelle-render-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     for (format, magic) in [("pdf", &b"%PDF"[..]), ("docx", &b"PK"[..]), ("html", &b"<!doctype"[..])] {

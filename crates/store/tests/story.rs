@@ -517,6 +517,36 @@ async fn agreements_story(store: Store) {
         );
     }
     assert!(store.agreements(&esat).list().await.unwrap().is_empty());
+    // A DDETS sees the agreements with a party in its department.
+    let op = store.operator_context("test");
+    let doubs = store
+        .create_organisation(
+            &op,
+            org("DDETS du Doubs", "ddets", None, "25").validate().unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
+    let email = "ddets25@test.fr";
+    let password = passerelle_store::demo::DEMO_PASSWORD;
+    let memberships = [(doubs.id, MemberRole::Admin)];
+    let user = NewUser {
+        email,
+        display_name: email,
+        password,
+        platform_admin: false,
+        memberships: &memberships,
+    };
+    store.create_user(&op, user).await.unwrap();
+    let session = store.login(email, password, SessionKind::Api).await.unwrap();
+    let ddets_25 = store
+        .authenticate(&session.token, SessionKind::Api)
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    // The regional agreement has a party in Doubs (the IAE networks, in Besançon); the CCL has none.
+    assert_eq!(titles(store.agreements(&ddets_25).list().await.unwrap()), ["regional"]);
     let list = store.agreements(&aci).list().await.unwrap();
     let (regional, ccl) = (list[0].id, list[1].id);
     assert!(matches!(

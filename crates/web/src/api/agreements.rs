@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use passerelle_documents::{Format, document};
+use passerelle_documents::{Document, Format, document};
 use passerelle_domain::agreements::checklist::Checklist;
 use passerelle_domain::agreements::lifecycle::{Action, Change};
 use passerelle_domain::agreements::{AgreementContent, AgreementKind};
@@ -268,19 +268,35 @@ pub async fn render_agreement(
     format: Format,
     version: Option<i64>,
 ) -> Result<(Vec<u8>, String), passerelle_store::StoreError> {
+    let (a, doc) = agreement_document(store, ctx, id, version).await?;
+    let name = format!(
+        "convention-{}-v{}.{}",
+        a.id,
+        version.unwrap_or(a.current_version),
+        format.extension()
+    );
+    Ok((passerelle_documents::render(&doc, format), name))
+}
+
+/// An agreement and one version of it (the current one by default) laid out as a document, dated by the
+/// version: its avenant's signature, else the first signature, else its start, else today.
+pub async fn agreement_document(
+    store: &passerelle_store::Store,
+    ctx: &passerelle_store::AccessContext,
+    id: Uuid,
+    version: Option<i64>,
+) -> Result<(Agreement, Document), passerelle_store::StoreError> {
     let scope = store.agreements(ctx);
     let a = scope.get(id).await?;
     let v = scope.version(id, version.unwrap_or(a.current_version)).await?;
     let signed: Vec<(Uuid, Option<Date>)> = a.parties.iter().map(|p| (p.organisation_id, p.signed_on)).collect();
-    // The version's date: its avenant's signature, else the first signature, else its start, else today.
     let day = v
         .signed_on
         .or(signed.iter().filter_map(|(_, d)| *d).min())
         .or(v.content.duration.starts_on)
         .unwrap_or_else(|| time::OffsetDateTime::now_utc().date());
     let doc = document(a.kind, &v.content, v.number, v.reason.as_deref(), &signed, day);
-    let name = format!("convention-{}-v{}.{}", a.id, v.number, format.extension());
-    Ok((passerelle_documents::render(&doc, format), name))
+    Ok((a, doc))
 }
 
 /// The rendered document as a download, for the API and the pages alike.

@@ -3,7 +3,7 @@
 
 use super::error_page;
 use super::session::{Nav, Visitor};
-use crate::api::agreements::{document_response, parse_action};
+use crate::api::agreements::{agreement_document, document_response, parse_action};
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
@@ -12,6 +12,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use passerelle_documents::{Block, Document};
 use passerelle_domain::agreements::AgreementKind;
 use passerelle_domain::agreements::checklist::{Checklist, ItemState};
 use passerelle_domain::agreements::content::{AgreementContent, Party};
@@ -53,6 +54,9 @@ struct AgreementPage {
     nav: Nav,
     a: Agreement,
     checklist: Checklist,
+    /// The current version laid out as its documents are (articles, annexes, indicator table).
+    subtitle: String,
+    parts: Vec<Part>,
     /// Actions the table allows today, for the buttons.
     actions: Vec<Action>,
     editable: bool,
@@ -70,10 +74,6 @@ impl AgreementPage {
     /// A date as the form fields show it (AAAA-MM-JJ).
     fn iso(&self, d: &Option<time::Date>) -> String {
         d.map(|d| d.to_string()).unwrap_or_default()
-    }
-
-    fn party_name(&self, id: &Uuid) -> String {
-        self.a.content.party(*id).map(|p| p.name.clone()).unwrap_or_default()
     }
 
     /// DSFR badge class, word and detail of the checklist item at `index`.
@@ -95,7 +95,10 @@ async fn page(
 ) -> Response {
     let nav = visitor.nav(SECTION);
     let scope = state.store.agreements(&visitor.ctx);
-    let (a, checklist) = match (scope.get(id).await, scope.checklist(id).await) {
+    let ((a, doc), checklist) = match (
+        agreement_document(&state.store, &visitor.ctx, id, None).await,
+        scope.checklist(id).await,
+    ) {
         (Ok(a), Ok(c)) => (a, c),
         (Err(e), _) | (_, Err(e)) => return error_page(&nav, e.into()),
     };
@@ -132,6 +135,8 @@ async fn page(
             nav,
             a,
             checklist,
+            subtitle: doc.subtitle.clone(),
+            parts: parts(doc),
             actions,
             editable,
             amendable,
@@ -140,6 +145,30 @@ async fn page(
         },
     )
         .into_response()
+}
+
+/// A block of the document as the page shows it: consecutive bullets make one list.
+enum Part {
+    Heading(String),
+    Subheading(String),
+    Minor(String),
+    Paragraph(String),
+    List(Vec<String>),
+}
+
+fn parts(doc: Document) -> Vec<Part> {
+    let mut out: Vec<Part> = Vec::new();
+    for block in doc.blocks {
+        match (block, out.last_mut()) {
+            (Block::Bullet(t), Some(Part::List(items))) => items.push(t),
+            (Block::Bullet(t), _) => out.push(Part::List(vec![t])),
+            (Block::Heading(t), _) => out.push(Part::Heading(t)),
+            (Block::Subheading(t), _) => out.push(Part::Subheading(t)),
+            (Block::Minor(t), _) => out.push(Part::Minor(t)),
+            (Block::Paragraph(t), _) => out.push(Part::Paragraph(t)),
+        }
+    }
+    out
 }
 
 fn parse_id(id: &str) -> Result<Uuid, ApiError> {
