@@ -33,23 +33,25 @@ pub fn add_days(date: Date, days: i64) -> Date {
         .unwrap_or(if days < 0 { Date::MIN } else { Date::MAX })
 }
 
+/// French month names, January first.
+pub const MONTH_NAMES: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
 /// A date as French users read it: "1er mars 2025", "10 mars 2025".
 pub fn french_date(date: Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    let month = MONTHS[usize::from(u8::from(date.month())) - 1];
+    let month = MONTH_NAMES[usize::from(u8::from(date.month())) - 1];
     match date.day() {
         1 => format!("1er {month} {}", date.year()),
         day => format!("{day} {month} {}", date.year()),

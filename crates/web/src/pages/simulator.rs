@@ -17,6 +17,7 @@ use passerelle_domain::benefits::{
     self, Activity, CaseInput, Cents, Change, EarningKind, Hours, HouseholdInput, Housing, Month, MonthResult, Pay,
     PersonInput, smic_pay,
 };
+use passerelle_domain::calendar::MONTH_NAMES;
 use passerelle_domain::invalid::Invalid;
 use time::OffsetDateTime;
 
@@ -26,27 +27,13 @@ const MAX_HORIZON: i32 = 36;
 /// The default scenario starts this many months after the first simulated month.
 const DEFAULT_START_AFTER: i32 = 2;
 
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
 const SHORT_MONTHS: [&str; 12] = [
     "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.",
 ];
 
 /// `janvier 2026`.
 fn month_name(m: Month) -> String {
-    format!("{} {}", MONTHS[usize::from(m.number() - 1)], m.year())
+    format!("{} {}", MONTH_NAMES[usize::from(m.number() - 1)], m.year())
 }
 
 /// One input of the form: its name (also its id), the text typed, and what is wrong with it.
@@ -680,7 +667,7 @@ fn run(form: &mut SimulatorForm, plan: &Plan, today: time::Date) -> Option<Resul
                 1 => "1er".to_owned(),
                 d => d.to_string(),
             },
-            MONTHS[usize::from(today.month() as u8 - 1)],
+            MONTH_NAMES[usize::from(today.month() as u8 - 1)],
             today.year()
         ),
         assumptions: assumptions(form, plan),
