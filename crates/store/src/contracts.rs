@@ -6,7 +6,7 @@ use crate::Store;
 use crate::access::AccessContext;
 use crate::directory::load_organisation;
 use crate::error::{Result, StoreError};
-use crate::events::{Event, record};
+use crate::events::Event;
 use crate::iae_pathway::require_valid_approval;
 use crate::idempotency::{IdempotencyKey, commit_created};
 use crate::offers::siae_member;
@@ -324,6 +324,7 @@ impl Store {
         siae_id: Uuid,
         period: Period,
         reference: &str,
+        key: Option<IdempotencyKey>,
     ) -> Result<Employment> {
         let reference = required("reference", reference, 200)?;
         contract::check_waiver(period).map_err(refused)?;
@@ -345,15 +346,11 @@ impl Store {
             .bind(OffsetDateTime::now_utc()),
         )
         .await?;
-        record(
-            &mut tx,
-            ctx,
-            Event::new("person", person_id, "assignment.cap_waived")
-                .by(Some(siae_id))
-                .after(&serde_json::json!({"id": id, "from": period.from, "to": period.to, "reference": reference})),
-        )
-        .await?;
-        tx.commit().await?;
+        let event = Event::new("person", person_id, "assignment.cap_waived")
+            .by(Some(siae_id))
+            .after(&serde_json::json!({"id": id, "from": period.from, "to": period.to, "reference": reference}));
+        // The key answers the person's employment, which the waiver was added to.
+        commit_created(tx, ctx, key.as_ref(), person_id, event).await?;
         self.employment(ctx, person_id).await
     }
 }

@@ -630,7 +630,8 @@ pub async fn create_assignment(
 }
 
 /// Records the préfet's waiver of the 480-hour cap (3 years at most).
-#[utoipa::path(post, path = "/api/v1/persons/{id}/assignment-waivers", tag = "iae", params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/api/v1/persons/{id}/assignment-waivers", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une dérogation")),
     request_body = CreateWaiver, security(("bearer" = [])),
     responses((status = 200, body = Employment), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -638,18 +639,23 @@ pub async fn create_waiver(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     ApiPath(person_id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
     ApiJson(b): ApiJson<CreateWaiver>,
-) -> ApiResult<Json<Employment>> {
+) -> ApiResult<Created<Employment>> {
     let period = Period {
         from: b.starts_on,
         to: b.ends_on,
     };
-    Ok(Json(
-        state
-            .store
-            .create_waiver(&ctx, person_id, b.siae_id, period, &b.reference)
-            .await?,
-    ))
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("assignment_waivers", StatusCode::OK),
+        |key| store.create_waiver(&ctx, person_id, b.siae_id, period, &b.reference, key),
+        |person| store.employment(&ctx, person),
+    )
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]

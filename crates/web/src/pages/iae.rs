@@ -846,7 +846,7 @@ pub async fn approval_action(
                             to: required_date("fin", &form.to)?,
                         };
                         store
-                            .create_waiver(ctx, person_id, siae_id, period, &form.reference)
+                            .create_waiver(ctx, person_id, siae_id, period, &form.reference, None)
                             .await?;
                     }
                 }

@@ -579,6 +579,14 @@ async fn story(backend: Backend) {
         )
         .await;
     assert_eq!(s, S::OK);
+    // A retried waiver with the same key is recorded once.
+    let waivers_before = app.count("ai_cap_waivers").await;
+    let retried = json!({"siae_id": ai_id, "starts_on": waiver_from, "ends_on": waiver_from + Duration::days(30),
+        "reference": "Arrêté 21-2026-18"});
+    let first = app.post_once(&ai, &waivers, "derogation-18", retried.clone()).await;
+    let again = app.post_once(&ai, &waivers, "derogation-18", retried).await;
+    assert_eq!((first.0, first.1, again.0, again.1), (S::OK, false, S::OK, true));
+    assert_eq!(app.count("ai_cap_waivers").await, waivers_before + 1);
     let (s, b) = app.post(&ai, &assignments, assignment("company", 100, 300)).await;
     assert_eq!(
         (s, b["explanation"].as_str().map(|e| e.contains("dérogation"))),
