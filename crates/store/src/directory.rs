@@ -4,7 +4,7 @@
 use crate::Store;
 use crate::access::AccessContext;
 use crate::error::{Result, StoreError};
-use crate::events::{Event, record};
+use crate::events::{Event, commit_with, record};
 use crate::paging::{fetch_page, push_search};
 use crate::sql::{Executor, Query, Row, Tx, query};
 use passerelle_domain::directory::{
@@ -240,15 +240,14 @@ impl Store {
         let id = Uuid::new_v4();
         insert_organisation(&mut tx, id, &fields, parent_id, None).await?;
         let org = load_organisation(&mut tx, id).await?;
-        record(
-            &mut tx,
+        commit_with(
+            tx,
             ctx,
             Event::new("organisation", id, "organisation.created")
                 .by(parent_id)
                 .after(&org),
         )
         .await?;
-        tx.commit().await?;
         Ok(org)
     }
 
@@ -270,8 +269,8 @@ impl Store {
         }
         update_organisation_row(&mut tx, id, &fields, parent_id).await?;
         let after = load_organisation(&mut tx, id).await?;
-        record(
-            &mut tx,
+        commit_with(
+            tx,
             ctx,
             Event::new("organisation", id, "organisation.updated")
                 .by(Some(id))
@@ -279,7 +278,6 @@ impl Store {
                 .after(&after),
         )
         .await?;
-        tx.commit().await?;
         Ok(after)
     }
 
@@ -306,8 +304,8 @@ impl Store {
         )
         .await?;
         let after = load_organisation(&mut tx, id).await?;
-        record(
-            &mut tx,
+        commit_with(
+            tx,
             ctx,
             Event::new("organisation", id, "organisation.archived")
                 .by(Some(id))
@@ -315,7 +313,6 @@ impl Store {
                 .after(&after),
         )
         .await?;
-        tx.commit().await?;
         Ok(after)
     }
 
@@ -392,10 +389,6 @@ impl Store {
             }
             page += 1;
         }
-    }
-
-    pub async fn begin(&self) -> Result<Tx> {
-        Ok(self.pool.begin().await?)
     }
 }
 
@@ -667,15 +660,14 @@ impl Store {
         )
         .await?;
         let c = load_contact(&mut tx, id).await?;
-        record(
-            &mut tx,
+        commit_with(
+            tx,
             ctx,
             Event::new("contact", id, "contact.created")
                 .by(Some(organisation_id))
                 .after(&c),
         )
         .await?;
-        tx.commit().await?;
         Ok(c)
     }
 
@@ -698,8 +690,8 @@ impl Store {
         )
         .await?;
         let after = load_contact(&mut tx, id).await?;
-        record(
-            &mut tx,
+        commit_with(
+            tx,
             ctx,
             Event::new("contact", id, "contact.updated")
                 .by(Some(before.organisation_id))
@@ -707,7 +699,6 @@ impl Store {
                 .after(&after),
         )
         .await?;
-        tx.commit().await?;
         Ok(after)
     }
 
@@ -737,8 +728,8 @@ impl Store {
         )
         .await?;
         let after = load_contact(&mut tx, id).await?;
-        record(
-            &mut tx,
+        commit_with(
+            tx,
             ctx,
             Event::new("contact", id, "contact.archived")
                 .by(Some(before.organisation_id))
@@ -746,7 +737,6 @@ impl Store {
                 .after(&after),
         )
         .await?;
-        tx.commit().await?;
         Ok(after)
     }
 
@@ -798,15 +788,14 @@ impl Store {
         )
         .await?;
         let assignment = load_role(&mut tx, id).await?;
-        record(
-            &mut tx,
+        commit_with(
+            tx,
             ctx,
             Event::new("contact_role", id, "role.assigned")
                 .by(Some(organisation_id))
                 .after(&assignment),
         )
         .await?;
-        tx.commit().await?;
         Ok(assignment)
     }
 
@@ -836,8 +825,8 @@ impl Store {
         )
         .await?;
         let after = load_role(&mut tx, id).await?;
-        record(
-            &mut tx,
+        commit_with(
+            tx,
             ctx,
             Event::new("contact_role", id, "role.updated")
                 .by(Some(before.organisation_id))
@@ -845,7 +834,6 @@ impl Store {
                 .after(&after),
         )
         .await?;
-        tx.commit().await?;
         Ok(after)
     }
 
@@ -919,15 +907,14 @@ impl Store {
             )
             .await?;
         let a = authorisation(&row, today)?;
-        record(
-            &mut tx,
+        commit_with(
+            tx,
             ctx,
             Event::new("authorisation", id, "authorisation.created")
                 .by(Some(organisation_id))
                 .after(&a),
         )
         .await?;
-        tx.commit().await?;
         Ok(a)
     }
 }

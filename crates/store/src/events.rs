@@ -5,7 +5,7 @@
 
 use crate::access::AccessContext;
 use crate::error::Result;
-use crate::sql::{Executor, query};
+use crate::sql::{Executor, Tx, query};
 use serde::Serialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -69,6 +69,13 @@ pub async fn record(ex: &mut impl Executor, ctx: &AccessContext, event: Event) -
         .bind(event.after),
     )
     .await?;
+    Ok(())
+}
+
+/// Writes `event` and commits the transaction whose change it describes: both or neither.
+pub async fn commit_with(mut tx: Tx, ctx: &AccessContext, event: Event) -> Result<()> {
+    record(&mut tx, ctx, event).await?;
+    tx.commit().await?;
     Ok(())
 }
 

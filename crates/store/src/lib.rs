@@ -43,6 +43,11 @@ impl Store {
     pub fn pool(&self) -> &Pool {
         &self.pool
     }
+
+    /// A transaction for changes that span several store calls (imports, the demo loader).
+    pub async fn begin(&self) -> Result<sql::Tx> {
+        Ok(self.pool.begin().await?)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
