@@ -7,6 +7,7 @@
 
 mod docx;
 mod html;
+pub mod ics;
 mod layout;
 mod pdf;
 mod zip;

@@ -150,3 +150,77 @@ fn write_sample_when_asked() {
         std::fs::write(format!("{dir}/accord.docx"), render(&regional(), Format::Docx)).unwrap();
     }
 }
+
+/// An invitation read back by an independent parser (the `ical` crate): unfolded lines, the time zone, the
+/// attendees with their roles (issue 7: "ICS output parsed back by an independent parser").
+#[test]
+fn invitations_parse_back() {
+    use passerelle_documents::ics::{Attendee, CalendarEvent, Method, When, calendar};
+    use time::macros::datetime;
+    let attendee = |name: &str, email: &str, required| Attendee {
+        name: name.into(),
+        email: email.into(),
+        required,
+    };
+    let event = CalendarEvent {
+        uid: "0190f1c2-cta@passerelle".into(),
+        sequence: 2,
+        summary: "Comité technique d'animation — Dijon, 2e trimestre 2026".into(),
+        description: Some(format!(
+            "Ordre du jour :\n{}",
+            "Point sur les refus d'orientation, ".repeat(6)
+        )),
+        location: Some("Agence France Travail Dijon, salle 2".into()),
+        url: None,
+        when: When::Local {
+            start: datetime!(2026-06-15 09:30),
+            end: datetime!(2026-06-15 12:00),
+        },
+        organizer: Some(attendee("France Travail Dijon", "ft-dijon@passerelle.test", true)),
+        attendees: vec![
+            attendee("Les Jardins de Cocagne, Dijon", "aci@passerelle.test", true),
+            attendee("DDETS de la Côte-d'Or", "ddets@passerelle.test", false),
+        ],
+        cancelled: false,
+    };
+    let text = calendar(&[event], Method::Request, datetime!(2026-06-01 08:00 UTC));
+    let mut parser = ical::IcalParser::new(text.as_bytes());
+    let parsed = parser.next().expect("one calendar").expect("valid iCalendar");
+    assert!(parser.next().is_none());
+    assert_eq!(parsed.timezones.len(), 1);
+    assert_eq!(parsed.events.len(), 1);
+    let props = &parsed.events[0].properties;
+    let value = |name: &str| {
+        props
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.value.clone())
+            .unwrap_or_else(|| panic!("{name} missing"))
+    };
+    assert_eq!(value("UID"), "0190f1c2-cta@passerelle");
+    assert_eq!(
+        value("SUMMARY"),
+        "Comité technique d'animation — Dijon\\, 2e trimestre 2026"
+    );
+    assert_eq!(value("DTSTART"), "20260615T093000");
+    // Folded over four lines, read back whole (this parser drops spaces at fold points, RFC readers keep them).
+    assert_eq!(value("DESCRIPTION").matches("orientation").count(), 6);
+    let start = props.iter().find(|p| p.name == "DTSTART").unwrap();
+    let tzid = start
+        .params
+        .as_ref()
+        .and_then(|ps| ps.iter().find(|(k, _)| k == "TZID"))
+        .map(|(_, v)| v.clone());
+    assert_eq!(tzid, Some(vec!["Europe/Paris".to_owned()]));
+    let attendees: Vec<_> = props.iter().filter(|p| p.name == "ATTENDEE").collect();
+    assert_eq!(attendees.len(), 2);
+    assert_eq!(attendees[1].value.as_deref(), Some("mailto:ddets@passerelle.test"));
+    let role = attendees[1]
+        .params
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|(k, _)| k == "ROLE")
+        .unwrap();
+    assert_eq!(role.1, vec!["OPT-PARTICIPANT".to_owned()]);
+}

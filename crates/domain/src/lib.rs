@@ -2,11 +2,38 @@
 //!
 //! Every rule here is a function of its inputs; storage, clocks and networks live in other crates.
 
+/// An enum of stable codes (API, database) with the French labels users read.
+macro_rules! labelled_codes {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name { $(#[serde(rename = $code)] $variant),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),* }
+            }
+
+            /// French label shown to users.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),* }
+            }
+
+            pub fn parse(code: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.code() == code)
+            }
+        }
+    };
+}
+
 pub mod agreements;
 pub mod benefits;
 pub mod calendar;
 pub mod directory;
 pub mod explanation;
+pub mod governance;
 pub mod invalid;
 pub mod pathways;
 pub mod person;

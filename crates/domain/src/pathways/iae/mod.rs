@@ -1,32 +1,6 @@
 //! IAE pathways (insertion par l'activité économique): eligibility, the approval (Pôle emploi agrément
 //! until 2021-11-30, PASS IAE since 2021-12-01) and its events. RULES.md section 1.
 
-/// An enum of stable codes (API, database) with the French labels users read.
-macro_rules! labelled_codes {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)* }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name { $(#[serde(rename = $code)] $variant),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),* }
-            }
-
-            /// French label shown to users.
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),* }
-            }
-
-            pub fn parse(code: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.code() == code)
-            }
-        }
-    };
-}
-
 pub mod agrement;
 pub mod approval;
 pub mod contract;

@@ -1,0 +1,10 @@
+//! Governance: the committees that steer agreements and pathways, how often they must meet, and how early
+//! their agendas must be sent. RULES.md section 5; seed 004 fiche action 8 and article 3; seed 003.
+
+pub mod committee;
+pub mod frequency;
+pub mod notice;
+
+pub use committee::{CommitteeKind, MemberVote};
+pub use frequency::{Frequency, FrequencyReport, FrequencyStatus};
+pub use notice::{AgendaNotice, agenda_notice};
