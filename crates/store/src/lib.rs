@@ -16,6 +16,7 @@ pub mod iae_pathway;
 pub mod idempotency;
 pub mod notifications;
 pub mod offers;
+pub mod outbox;
 pub mod paging;
 pub mod persons;
 pub mod prescriptions;

@@ -683,3 +683,141 @@ async fn agreements_on_sqlite() {
 async fn agreements_on_postgres() {
     agreements_story(postgres_store().await).await;
 }
+
+/// The outbox through a relay outage (issue 7): nothing is lost while the relay is down, every mail is
+/// delivered exactly once when it comes back, and two workers running at once never send the same mail.
+async fn outbox_story(store: Store) {
+    use passerelle_mail::Relay;
+    use passerelle_mail::sink::Sink;
+    use passerelle_store::outbox::{Delivery, DeliveryReport, OutgoingMail};
+    let sink = Sink::start(0).await.unwrap();
+    let delivery = |worker: &str| Delivery {
+        relay: Relay::new(sink.address.clone()),
+        from: "Passerelle <no-reply@passerelle.test>".into(),
+        worker: worker.into(),
+        batch: 7,
+        lease_seconds: 300,
+    };
+    let mail = |n: usize| OutgoingMail {
+        dedupe_key: format!("digest:{n}:2026-06-01"),
+        to: format!("user{n}@passerelle.test"),
+        subject: format!("Vos échéances n° {n}"),
+        text: "Bonjour,\nvoici vos échéances.".into(),
+        attachment: (n == 0).then(|| {
+            (
+                "reunion.ics".into(),
+                "text/calendar; charset=utf-8".into(),
+                "BEGIN:VCALENDAR".into(),
+            )
+        }),
+    };
+    let t0 = time::macros::datetime!(2026-06-01 08:00 UTC);
+    for n in 0..3 {
+        assert!(store.enqueue_mail(&mail(n), t0).await.unwrap());
+    }
+    // The same mail enqueued again (a retried request, a second scheduler pass) is not added.
+    assert!(!store.enqueue_mail(&mail(1), t0).await.unwrap());
+    assert_eq!(count(&store, "outbox").await, 3);
+
+    sink.set_up(false);
+    let down = store.deliver_outbox(&delivery("a"), t0).await.unwrap();
+    assert_eq!(
+        down,
+        DeliveryReport {
+            sent: 0,
+            retried: 3,
+            failed: 0
+        }
+    );
+    assert_eq!(store.outbox_counts().await.unwrap().pending, 3);
+    // Not due again before the backoff.
+    sink.set_up(true);
+    assert_eq!(
+        store.deliver_outbox(&delivery("a"), t0).await.unwrap(),
+        DeliveryReport::default()
+    );
+    assert!(sink.received().is_empty());
+
+    let t1 = t0 + time::Duration::seconds(61);
+    assert_eq!(store.deliver_outbox(&delivery("a"), t1).await.unwrap().sent, 3);
+    assert_eq!(
+        store.deliver_outbox(&delivery("b"), t1).await.unwrap(),
+        DeliveryReport::default()
+    );
+    let received = sink.received();
+    assert_eq!(received.len(), 3);
+    assert!(
+        received
+            .iter()
+            .any(|r| r.to == ["user0@passerelle.test"] && r.data.contains("text/calendar"))
+    );
+    assert_eq!(store.outbox_counts().await.unwrap().sent, 3);
+
+    // Two workers at once over 40 mails: each mail leaves once.
+    for n in 3..43 {
+        store.enqueue_mail(&mail(n), t1).await.unwrap();
+    }
+    let (worker_a, worker_b) = (delivery("a"), delivery("b"));
+    let (a, b) = tokio::join!(store.deliver_outbox(&worker_a, t1), store.deliver_outbox(&worker_b, t1));
+    assert_eq!(a.unwrap().sent + b.unwrap().sent, 40);
+    let mut ids: Vec<String> = sink
+        .received()
+        .iter()
+        .filter_map(|r| r.data.lines().find(|l| l.starts_with("Message-ID")).map(str::to_owned))
+        .collect();
+    assert_eq!(ids.len(), 43);
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 43, "no mail sent twice");
+    store.pool().close().await;
+}
+
+#[tokio::test]
+async fn outbox_on_sqlite() {
+    outbox_story(sqlite_store().await).await;
+}
+
+#[tokio::test]
+async fn outbox_on_postgres() {
+    outbox_story(postgres_store().await).await;
+}
+
+/// Figure for issue 7: e-mails per second through the outbox to a local SMTP sink, one SMTP session per mail.
+/// `cargo test --release -p passerelle-store --test story outbox_throughput -- --ignored --nocapture`
+#[tokio::test]
+#[ignore]
+async fn outbox_throughput() {
+    use passerelle_mail::{Relay, sink::Sink};
+    use passerelle_store::outbox::{Delivery, OutgoingMail};
+    for (backend, store) in [("SQLite", sqlite_store().await), ("PostgreSQL", postgres_store().await)] {
+        let sink = Sink::start(0).await.unwrap();
+        let now = time::OffsetDateTime::now_utc();
+        let mut tx = store.begin().await.unwrap();
+        for n in 0..2_000 {
+            let mail = OutgoingMail {
+                dedupe_key: format!("bench:{n}"),
+                to: format!("user{n}@passerelle.test"),
+                subject: "Vos échéances de la semaine".into(),
+                text: "Bonjour,\n".repeat(40),
+                attachment: None,
+            };
+            passerelle_store::outbox::enqueue(&mut tx, &mail, now).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        let delivery = Delivery {
+            relay: Relay::new(sink.address.clone()),
+            from: "no-reply@passerelle.test".into(),
+            worker: "bench".into(),
+            batch: 100,
+            lease_seconds: 300,
+        };
+        let started = std::time::Instant::now();
+        let report = store.deliver_outbox(&delivery, now).await.unwrap();
+        let seconds = started.elapsed().as_secs_f64();
+        assert_eq!((report.sent, sink.received().len()), (2_000, 2_000));
+        println!(
+            "{backend}: 2,000 mails in {seconds:.2} s, {:.0} mails/s",
+            2_000.0 / seconds
+        );
+    }
+}
