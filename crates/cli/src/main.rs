@@ -4,6 +4,7 @@
 mod agreement;
 mod benefits;
 mod directory;
+mod outbox;
 mod rules;
 
 use clap::{Parser, Subcommand};
@@ -55,6 +56,8 @@ enum DatabaseCommand {
         /// Marks cookies Secure: set it when the server is behind HTTPS.
         #[arg(long, env = "PASSERELLE_SECURE_COOKIES")]
         secure_cookies: bool,
+        #[command(flatten)]
+        mail: outbox::MailOptions,
     },
     /// Applies the database migrations.
     Migrate,
@@ -70,6 +73,9 @@ enum DatabaseCommand {
     /// Exports the directory.
     #[command(subcommand)]
     Export(directory::ExportCommand),
+    /// The e-mail outbox: state, and one delivery pass through the relay.
+    #[command(subcommand)]
+    Outbox(outbox::OutboxCommand),
     /// Agreements: rendering as PDF, DOCX or HTML.
     #[command(subcommand)]
     Agreement(agreement::AgreementCommand),
@@ -135,8 +141,20 @@ async fn run(db: &str, command: DatabaseCommand) -> Result<(), Failure> {
             demo,
             dsfr_dir,
             secure_cookies,
+            mail,
         } => {
             let store = open(db).await?;
+            match mail.delivery() {
+                Some(delivery) => {
+                    tracing::info!(relay = %delivery.relay.address, "courriels envoyés par le relais SMTP");
+                    tokio::spawn(
+                        store
+                            .clone()
+                            .deliver_periodically(delivery, std::time::Duration::from_secs(30)),
+                    );
+                }
+                None => tracing::info!("pas de relais SMTP (--smtp-relay) : les courriels attendent dans la file"),
+            }
             if demo && passerelle_store::demo::load(&store).await? {
                 tracing::info!("territoire de démonstration chargé ; comptes : passerelle demo --print-accounts");
             }
@@ -180,6 +198,7 @@ async fn run(db: &str, command: DatabaseCommand) -> Result<(), Failure> {
         DatabaseCommand::Import(cmd) => directory::import(db, cmd).await,
         DatabaseCommand::Export(cmd) => directory::export(db, cmd).await,
         DatabaseCommand::Agreement(cmd) => agreement::run(db, cmd).await,
+        DatabaseCommand::Outbox(cmd) => outbox::run(db, cmd).await,
     }
 }
 

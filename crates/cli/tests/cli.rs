@@ -605,3 +605,22 @@ fn agreements_are_listed_and_rendered() {
     assert_eq!(missing.status.code(), Some(2));
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn the_outbox_reports_and_needs_a_relay_to_deliver() {
+    let db = scratch_db();
+    let out = passerelle(&["outbox", "status", "--db", &db]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let counts: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(counts, serde_json::json!({"pending": 0, "sent": 0, "failed": 0}));
+    let out = passerelle(&["outbox", "deliver", "--db", &db]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--smtp-relay"));
+    // Nothing is due: a pass sends nothing and does not even reach the relay.
+    let out = passerelle(&["outbox", "deliver", "--db", &db, "--smtp-relay", "127.0.0.1:9"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        r#"{"failed":0,"retried":0,"sent":0}"#
+    );
+}

@@ -37,6 +37,19 @@ pub struct Delivery {
     pub lease_seconds: i64,
 }
 
+impl Delivery {
+    /// A worker with a name of its own, sending through the relay at `address` (`host:port`) as `from`.
+    pub fn new(address: &str, from: &str) -> Self {
+        Self {
+            relay: Relay::new(address),
+            from: from.to_owned(),
+            worker: format!("{}-{}", std::process::id(), Uuid::new_v4().simple()),
+            batch: 100,
+            lease_seconds: 300,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DeliveryReport {
     pub sent: u64,
@@ -173,6 +186,25 @@ impl Store {
                     .bind(delivery.worker.as_str()),
                 )
                 .await?;
+            }
+        }
+    }
+
+    /// Delivers what is due every `every`, for the life of the server. Several servers may each run it: the
+    /// lease keeps every mail to one of them.
+    pub async fn deliver_periodically(self, delivery: Delivery, every: std::time::Duration) {
+        let mut ticks = tokio::time::interval(every);
+        loop {
+            ticks.tick().await;
+            match self.deliver_outbox(&delivery, OffsetDateTime::now_utc()).await {
+                Ok(r) if r == DeliveryReport::default() => {}
+                Ok(r) => tracing::info!(
+                    sent = r.sent,
+                    retried = r.retried,
+                    failed = r.failed,
+                    "courriels envoyés"
+                ),
+                Err(e) => tracing::warn!(error = %e, "envoi des courriels interrompu"),
             }
         }
     }

@@ -1,0 +1,59 @@
+//! `passerelle outbox status|deliver`, and the mail options of `passerelle serve`.
+
+use crate::{Failure, open};
+use clap::{Args, Subcommand};
+use passerelle_store::outbox::Delivery;
+
+/// Where the server sends its e-mails.
+#[derive(Args, Clone)]
+pub struct MailOptions {
+    /// The SMTP relay (`host:port`) that delivers the outbox; without it, mails wait in the outbox.
+    #[arg(long, env = "PASSERELLE_SMTP_RELAY")]
+    pub smtp_relay: Option<String>,
+    /// The sender of the e-mails.
+    #[arg(
+        long,
+        env = "PASSERELLE_MAIL_FROM",
+        default_value = "Passerelle <no-reply@passerelle.localhost>"
+    )]
+    pub mail_from: String,
+}
+
+impl MailOptions {
+    pub fn delivery(&self) -> Option<Delivery> {
+        self.smtp_relay
+            .as_deref()
+            .map(|relay| Delivery::new(relay, &self.mail_from))
+    }
+}
+
+#[derive(Subcommand)]
+pub enum OutboxCommand {
+    /// Prints the number of mails pending, sent and refused, as JSON.
+    Status,
+    /// Sends every mail that is due through the relay, once, and prints what happened.
+    Deliver {
+        #[command(flatten)]
+        mail: MailOptions,
+    },
+}
+
+pub async fn run(db: &str, command: OutboxCommand) -> Result<(), Failure> {
+    let store = open(db).await?;
+    match command {
+        OutboxCommand::Status => {
+            println!("{}", serde_json::to_string_pretty(&store.outbox_counts().await?)?);
+        }
+        OutboxCommand::Deliver { mail } => {
+            let delivery = mail.delivery().ok_or_else(|| {
+                Failure::Input("indiquez le relais SMTP : --smtp-relay hôte:port (ou PASSERELLE_SMTP_RELAY)".into())
+            })?;
+            let report = store.deliver_outbox(&delivery, time::OffsetDateTime::now_utc()).await?;
+            println!(
+                "{}",
+                serde_json::json!({"sent": report.sent, "retried": report.retried, "failed": report.failed})
+            );
+        }
+    }
+    Ok(())
+}
