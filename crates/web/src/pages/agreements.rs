@@ -3,7 +3,7 @@
 
 use super::error_page;
 use super::session::{Nav, Visitor};
-use crate::api::agreements::{agreement_document, document_response, parse_action};
+use crate::api::agreements::{agreement_document, document_response, export_response, parse_action};
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
@@ -46,6 +46,13 @@ pub async fn list(State(state): State<AppState>, visitor: Visitor) -> Response {
         .into_response(),
         (Err(e), _) | (_, Err(e)) => error_page(&visitor.nav(SECTION), e.into()),
     }
+}
+
+/// The list and the to-do list as an XLSX workbook.
+pub async fn export(State(state): State<AppState>, visitor: Visitor) -> Response {
+    export_response(&state.store, &visitor.ctx, "xlsx")
+        .await
+        .unwrap_or_else(|e| error_page(&visitor.nav(SECTION), e))
 }
 
 #[derive(Template, WebTemplate)]

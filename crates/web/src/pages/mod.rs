@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/personnes/{id}", get(persons::show))
         .route("/conventions", get(agreements::list).post(agreements::create))
         .route("/conventions/nouvelle", get(agreements::new_form))
+        .route("/conventions/export.xlsx", get(agreements::export))
         .route("/conventions/{id}", get(agreements::show))
         .route("/conventions/{id}/actions", post(agreements::act))
         .route("/conventions/{id}/brouillon", post(agreements::save_draft))
