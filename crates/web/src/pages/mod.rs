@@ -1,5 +1,6 @@
 //! The French HTML pages, built on the State design system (DSFR).
 
+mod agreement_editor;
 mod agreements;
 mod directory;
 mod iae;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/conventions/{id}", get(agreements::show))
         .route("/conventions/{id}/actions", post(agreements::act))
         .route("/conventions/{id}/brouillon", post(agreements::save_draft))
+        .route("/conventions/{id}/redaction", post(agreements::edit))
         .route("/conventions/{id}/avenant", post(agreements::amend))
         .route("/conventions/{id}/comparaison", get(agreements::compare))
         .route("/conventions/{id}/document", get(agreements::download))
