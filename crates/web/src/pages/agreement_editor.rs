@@ -72,12 +72,14 @@ pub struct Section {
     pub forms: Vec<EditForm>,
 }
 
-/// A refused change: the form it came from, the field concerned when known, the French message.
+/// A refused change: the form it came from, the field concerned when known, the French message, and what
+/// was typed (shown again in the form; nothing was saved).
 #[derive(Debug, Clone)]
 pub struct EditError {
     pub key: String,
     pub field: Option<String>,
     pub message: String,
+    pub typed: Vec<(String, String)>,
 }
 
 fn field(key: &str, name: &str, label: &str, value: impl Into<String>, kind: Kind) -> Field {
@@ -533,11 +535,42 @@ fn input_for(field: &str) -> &str {
     }
 }
 
-/// Puts `error` on its form: next to its field when the form has it, at the head of the form otherwise.
+/// Puts `error` on its form, with what was typed: next to its field when the form has it, at the end of
+/// the form otherwise. (A new element's blank form has the key the element would have had.)
 pub fn place_error(forms: &mut [EditForm], error: &EditError) {
     let Some(form) = forms.iter_mut().find(|f| f.key == error.key) else {
         return;
     };
+    let typed = |name: &str| {
+        error
+            .typed
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>()
+    };
+    for f in &mut form.fields {
+        let values = typed(&f.name);
+        match &mut f.kind {
+            Kind::Select(groups) => {
+                if let Some(v) = values.first() {
+                    for o in groups.iter_mut().flat_map(|g| g.options.iter_mut()) {
+                        o.chosen = o.value == *v;
+                    }
+                }
+            }
+            Kind::Checks(choices) => {
+                for o in choices.iter_mut() {
+                    o.chosen = values.contains(&o.value);
+                }
+            }
+            Kind::Text | Kind::Area(_) => {
+                if let Some(v) = values.into_iter().next() {
+                    f.value = v;
+                }
+            }
+        }
+    }
     let input = error.field.as_deref().map(input_for);
     match form.fields.iter_mut().find(|f| Some(f.name.as_str()) == input) {
         Some(f) => f.error = Some(error.message.clone()),
@@ -1330,6 +1363,7 @@ mod tests {
             key: Part::Axis(0).key(),
             field: Some("titre de l'axe".into()),
             message: "Le titre est obligatoire.".into(),
+            typed: vec![("title".into(), " ".into())],
         };
         let sections = sections(&c, AgreementKind::LocalCooperation, "/x", &choices, Some(&error));
         let axis = sections

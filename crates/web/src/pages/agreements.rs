@@ -24,7 +24,7 @@ use passerelle_domain::agreements::lifecycle::{self, Action, Status};
 use passerelle_domain::calendar::french_date;
 use passerelle_store::agreements::{Act, Agreement, AgreementSummary, ToDo};
 use passerelle_store::directory::{Organisation, OrganisationFilter};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 const SECTION: &str = "conventions";
@@ -102,19 +102,13 @@ impl AgreementPage {
     }
 }
 
-/// A change refused by a form: the error, and the content as the visitor wrote it, shown again.
-struct Refused {
-    error: EditError,
-    attempted: Option<AgreementContent>,
-}
-
 async fn page(
     state: &AppState,
     visitor: &Visitor,
     id: Uuid,
     error: Option<String>,
     notice: Option<String>,
-    refused: Option<Refused>,
+    edit_error: Option<EditError>,
 ) -> Response {
     let nav = visitor.nav(SECTION);
     let scope = state.store.agreements(&visitor.ctx);
@@ -145,18 +139,14 @@ async fn page(
     } else {
         Vec::new()
     };
-    let status = if error.is_some() || refused.is_some() {
+    let status = if error.is_some() || edit_error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
     };
     let editable = party_admin && a.status == Status::Draft;
     let amendable = party_admin && lifecycle::allowed(a.status, Action::Amend).is_some();
-    let (edit_error, attempted) = match refused {
-        Some(r) => (Some(r.error), r.attempted),
-        None => (None, None),
-    };
-    let content = attempted.as_ref().unwrap_or(&a.content);
+    let content = &a.content;
     let mut texts = match (editable, amendable) {
         (true, _) => Some(agreement_editor::texts_form(
             "texts",
@@ -340,7 +330,7 @@ pub async fn act(
 }
 
 /// The texts of a draft (or of an avenant's new version); the rest of the structure has its own forms.
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 pub struct DraftForm {
     #[serde(default)]
     csrf: String,
@@ -454,7 +444,14 @@ async fn write(
     };
     let scope = state.store.agreements(&visitor.ctx);
     let key = if avenant { "avenant" } else { "texts" };
-    let mut attempted = None;
+    // What was typed, shown again if the change is refused.
+    let typed: Vec<(String, String)> = match serde_json::to_value(&f) {
+        Ok(serde_json::Value::Object(map)) => map
+            .into_iter()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k, v.to_owned())))
+            .collect(),
+        _ => Vec::new(),
+    };
     let result = async {
         let mut c = scope.get(id).await?.content;
         let (reason, on) = (
@@ -462,7 +459,6 @@ async fn write(
             parse_date(&f.on, "on")?,
         );
         f.merge_into(&mut c)?;
-        attempted = Some(c.clone());
         if avenant {
             let act = Act {
                 action: Action::Amend,
@@ -478,7 +474,9 @@ async fn write(
         Ok::<_, ApiError>(())
     };
     let result = result.await;
-    refused_or_done(&state, &visitor, id, key, key, result, attempted).await
+    // After an avenant the page shows the new version from its top; a draft's texts, at their form.
+    let anchor = if avenant { "" } else { "redaction-textes" };
+    refused_or_done(&state, &visitor, id, key, anchor, result, typed).await
 }
 
 /// After a form: back to the page at the form's place, or the page again with the error next to its field
@@ -490,18 +488,17 @@ async fn refused_or_done(
     key: &str,
     anchor: &str,
     result: Result<(), ApiError>,
-    attempted: Option<AgreementContent>,
+    typed: Vec<(String, String)>,
 ) -> Response {
     match result {
+        Ok(()) if anchor.is_empty() => Redirect::to(&format!("/conventions/{id}")).into_response(),
         Ok(()) => Redirect::to(&format!("/conventions/{id}#{anchor}")).into_response(),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
-            let refused = Refused {
-                error: EditError {
-                    key: key.to_owned(),
-                    field: e.field,
-                    message: e.message,
-                },
-                attempted,
+            let refused = EditError {
+                key: key.to_owned(),
+                field: e.field,
+                message: e.message,
+                typed,
             };
             page(state, visitor, id, None, None, Some(refused)).await
         }
@@ -526,7 +523,6 @@ pub async fn edit(
         Err(e) => return error_page(&visitor.nav(SECTION), e),
     };
     let scope = state.store.agreements(&visitor.ctx);
-    let mut attempted = None;
     let result = async {
         let a = scope.get(id).await?;
         let mut c = a.content;
@@ -547,15 +543,11 @@ pub async fn edit(
             _ => None,
         };
         agreement_editor::apply(&mut c, a.kind, part, &posted, new_party.as_ref())?;
-        // A refused removal shows the draft as it is; a refused entry shows what was typed.
-        if posted.get("op") != "remove" {
-            attempted = Some(c.clone());
-        }
         scope.update_draft(id, c).await?;
         Ok::<_, ApiError>(())
     };
     let result = result.await;
-    refused_or_done(&state, &visitor, id, &part.key(), part.anchor(), result, attempted).await
+    refused_or_done(&state, &visitor, id, &part.key(), part.anchor(), result, posted.0).await
 }
 
 #[derive(Template, WebTemplate)]
