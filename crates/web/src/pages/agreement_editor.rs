@@ -1263,7 +1263,27 @@ pub fn texts_form(key: &str, action: &str, c: &AgreementContent, avenant: bool) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use passerelle_domain::agreements::examples::samples;
+    use passerelle_domain::agreements::examples::local_cooperation;
+
+    /// A CCL of seed 001 between an agency and an ACI, each with a correspondent.
+    fn ccl() -> AgreementContent {
+        let party = |n: u128, name: &str| Party {
+            organisation_id: Uuid::from_u128(n),
+            name: name.into(),
+            representative: "Représentant".into(),
+            capacity: "Directeur".into(),
+            ..Default::default()
+        };
+        let correspondent = |n: u128, name: &str| Correspondent {
+            party: Uuid::from_u128(n),
+            name: name.into(),
+            ..Default::default()
+        };
+        local_cooperation(
+            vec![party(1, "Agence"), party(2, "ACI")],
+            vec![correspondent(1, "Sophie Bernard"), correspondent(2, "Thomas Girard")],
+        )
+    }
 
     fn posted(pairs: &[(&str, &str)]) -> Posted {
         Posted(pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect())
@@ -1271,7 +1291,7 @@ mod tests {
 
     #[test]
     fn a_sheet_is_added_with_commitments_and_indicators() {
-        let mut c = samples::ccl();
+        let mut c = ccl();
         let before = c.axes[0].sheets.len();
         let p = posted(&[
             ("title", "Fiche nouvelle"),
@@ -1308,7 +1328,7 @@ mod tests {
 
     #[test]
     fn bad_rows_name_their_field() {
-        let mut c = samples::ccl();
+        let mut c = ccl();
         let cases = [
             (
                 Part::Targets,
@@ -1336,7 +1356,7 @@ mod tests {
 
     #[test]
     fn removing_a_party_takes_its_commitments_and_correspondents() {
-        let mut c = samples::ccl();
+        let mut c = ccl();
         let gone = c.parties[1].organisation_id;
         apply(
             &mut c,
@@ -1353,7 +1373,7 @@ mod tests {
 
     #[test]
     fn errors_land_next_to_their_field() {
-        let c = samples::ccl();
+        let c = ccl();
         let choices = Choices {
             organisations: &[],
             contacts: &[],
