@@ -4,15 +4,18 @@
 use crate::{Failure, open};
 use clap::{Subcommand, ValueEnum};
 use passerelle_documents::Format;
-use passerelle_store::agreements::AgreementSummary;
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
 pub enum AgreementCommand {
-    /// Lists the agreements (identifier, kind, title, status, version, dates) as JSON or CSV.
+    /// Lists the agreements (identifier, kind, title, status, version, dates) as JSON, CSV, or an XLSX
+    /// workbook with a second sheet of deadlines (the parties' to-do list).
     List {
         #[arg(long, value_enum, default_value = "json")]
         format: ListFormat,
+        /// The file to write (required for xlsx; the standard output otherwise).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
     /// Renders one version of an agreement (the current one by default) from its structure.
     Render {
@@ -32,6 +35,7 @@ pub enum AgreementCommand {
 pub enum ListFormat {
     Json,
     Csv,
+    Xlsx,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -45,7 +49,7 @@ pub async fn run(db: &str, command: AgreementCommand) -> Result<(), Failure> {
     let store = open(db).await?;
     let ctx = store.operator_context("passerelle agreement");
     let (id, format, output, version) = match command {
-        AgreementCommand::List { format } => return list(&store.agreements(&ctx).list().await?, format),
+        AgreementCommand::List { format, output } => return list(&store, &ctx, format, output).await,
         AgreementCommand::Render {
             id,
             format,
@@ -72,27 +76,35 @@ pub async fn run(db: &str, command: AgreementCommand) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The list on the standard output; the CSV has French headings, for a spreadsheet.
-fn list(items: &[AgreementSummary], format: ListFormat) -> Result<(), Failure> {
-    match format {
-        ListFormat::Json => println!("{}", serde_json::to_string_pretty(items)?),
-        ListFormat::Csv => {
-            let mut out = csv::Writer::from_writer(std::io::stdout().lock());
-            out.write_record(["identifiant", "type", "titre", "statut", "version", "début", "fin"])?;
-            let date = |d: Option<time::Date>| d.map(|d| d.to_string()).unwrap_or_default();
-            for a in items {
-                out.write_record([
-                    a.id.to_string(),
-                    a.kind_label.to_owned(),
-                    a.title.clone(),
-                    a.status_label.to_owned(),
-                    a.current_version.to_string(),
-                    date(a.starts_on),
-                    date(a.ends_on),
-                ])?;
-            }
-            out.flush()?;
+/// The list on the standard output or in `output`; CSV and XLSX have French headings, for a spreadsheet.
+async fn list(
+    store: &passerelle_store::Store,
+    ctx: &passerelle_store::AccessContext,
+    format: ListFormat,
+    output: Option<PathBuf>,
+) -> Result<(), Failure> {
+    use passerelle_web::api::agreements::{ListFormat as Sheet, export_agreements_file};
+    let bytes = match format {
+        ListFormat::Json => {
+            let mut json = serde_json::to_vec_pretty(&store.agreements(ctx).list().await?)?;
+            json.push(b'\n');
+            json
         }
+        ListFormat::Csv => export_agreements_file(store, ctx, Sheet::Csv).await?.0,
+        ListFormat::Xlsx if output.is_none() => {
+            return Err(Failure::Input(
+                "un classeur XLSX s'écrit dans un fichier : précisez --output FICHIER.xlsx".into(),
+            ));
+        }
+        ListFormat::Xlsx => export_agreements_file(store, ctx, Sheet::Xlsx).await?.0,
+    };
+    match output {
+        Some(path) => {
+            std::fs::write(&path, &bytes)
+                .map_err(|e| Failure::Input(format!("impossible d'écrire {} : {e}", path.display())))?;
+            eprintln!("{} écrit ({} octets)", path.display(), bytes.len());
+        }
+        None => std::io::Write::write_all(&mut std::io::stdout().lock(), &bytes)?,
     }
     Ok(())
 }

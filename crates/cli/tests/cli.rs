@@ -564,6 +564,50 @@ fn agreements_are_listed_and_rendered() {
     );
     let dir = std::env::temp_dir().join(format!("passerelle-render-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+    // The same list as an XLSX workbook, read back by Python's zipfile and XML parser.
+    let book = dir.join("conventions.xlsx");
+    let out = passerelle(&[
+        "agreement",
+        "list",
+        "--format",
+        "xlsx",
+        "--output",
+        book.to_str().unwrap(),
+        "--db",
+        &db,
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let read = Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/xlsx_rows.py"))
+        .arg(&book)
+        .output()
+        .expect("python3 is installed");
+    assert!(read.status.success(), "{}", String::from_utf8_lossy(&read.stderr));
+    let sheets: Value = serde_json::from_slice(&read.stdout).unwrap();
+    let rows = sheets["Conventions"].as_array().unwrap();
+    assert_eq!(
+        rows[0],
+        serde_json::json!(["identifiant", "type", "titre", "statut", "version", "début", "fin"])
+    );
+    assert_eq!(rows.len(), 3, "{sheets}");
+    let regional_row = rows.iter().find(|r| r[0] == regional.as_str()).unwrap();
+    assert_eq!(
+        regional_row,
+        &serde_json::json!([
+            regional,
+            "Accord régional de coopération",
+            "Accord régional de coopération Bourgogne-Franche-Comté",
+            "en vigueur",
+            "2",
+            "2016-12-08",
+            "2027-12-31"
+        ])
+    );
+    assert!(sheets["Échéances"][0][0] == "date", "{sheets}");
+    // Without a file to write, the workbook is refused with a French message (exit code 2).
+    let refused = passerelle(&["agreement", "list", "--format", "xlsx", "--db", &db]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--output"));
     for (format, magic) in [("pdf", &b"%PDF"[..]), ("docx", &b"PK"[..]), ("html", &b"<!doctype"[..])] {
         let file = dir.join(format!("accord.{format}"));
         let out = passerelle(&[

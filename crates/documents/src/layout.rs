@@ -2,6 +2,7 @@
 //! conventions (parties, visas, object, axes and action sheets, ..., duration and end clauses), the annexes,
 //! the table of indicators, and one signature block per party.
 
+use crate::typography::french;
 use passerelle_domain::agreements::AgreementKind;
 use passerelle_domain::agreements::content::AgreementContent;
 use passerelle_domain::agreements::names::as_of;
@@ -269,7 +270,8 @@ pub fn document(
         Some(r) => format!("{} – version {version} ({r})", kind.label()),
         None => format!("{} – version {version}", kind.label()),
     };
-    let named = |t: &str| as_of(t, day);
+    // Names as they were that day, then the French no-break spaces, for every format alike.
+    let named = |t: &str| french(&as_of(t, day));
     Document {
         title: named(&c.title),
         subtitle: named(&subtitle),
@@ -288,6 +290,8 @@ pub fn document(
             .into_iter()
             .map(|s| Signature {
                 party: named(&s.party),
+                representative: french(&s.representative),
+                capacity: french(&s.capacity),
                 ..s
             })
             .collect(),

@@ -1,15 +1,20 @@
-//! Conventions rendered from their structure, as HTML, PDF and DOCX.
+//! Conventions rendered from their structure, as HTML, PDF and DOCX; lists as XLSX spreadsheets.
 //!
 //! The content is first laid out as a neutral [`Document`] (title, headings, paragraphs, bullets, signature
 //! blocks); each format writes that document. The PDF and DOCX writers are small and hand-written (the PDF
 //! uses the standard Helvetica font in WinAnsi encoding, the DOCX a stored ZIP), so this crate adds no
 //! dependency and almost no build time; see docs/architecture.md for the measured alternatives.
+//! Every text gets the French no-break spaces (`typography`). [`xlsx`] writes spreadsheets (workbooks of
+//! named sheets of typed cells) on the same ZIP writer.
 
 mod docx;
 mod html;
 pub mod ics;
 mod layout;
 mod pdf;
+mod typography;
+mod win_ansi;
+pub mod xlsx;
 mod zip;
 
 pub use layout::{Block, Document, Signature, document};

@@ -1,8 +1,10 @@
 //! The document as a PDF 1.4 file: A4 pages, the standard Helvetica fonts in WinAnsi encoding (no font to
-//! embed), French spacing (no-break space before « ; : ! ? » and inside « »), a table of contents with page
-//! numbers on the first page, "page n sur N" at the foot of every page, and one signature block per party.
+//! embed; characters outside it degrade as `win_ansi` says), justified paragraphs, a table of contents with
+//! page numbers on the first page, "page n sur N" at the foot of every page, and one signature block per
+//! party. The texts come with their French no-break spaces (`typography`), which never break a line.
 
 use crate::layout::{Block, Document};
+use crate::win_ansi::{encode, width};
 use passerelle_domain::calendar::french_date;
 
 const PAGE_W: f32 = 595.28;
@@ -20,71 +22,11 @@ enum Font {
     Bold,
 }
 
-/// Advance widths of Helvetica for ASCII 32..=126, in thousandths of the font size (Adobe AFM).
-const HELVETICA: [u16; 95] = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556,
-    556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833,
-    722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556,
-    556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334,
-    260, 334, 584,
-];
-
-/// WinAnsi code of a character (`?` for those the encoding lacks).
-fn win_ansi(c: char) -> u8 {
-    match c {
-        ' '..='~' => c as u8,
-        '\u{a0}' | '\u{202f}' => 0xA0,
-        '\u{a1}'..='\u{ff}' => c as u32 as u8,
-        '€' => 0x80,
-        '…' => 0x85,
-        'Œ' => 0x8C,
-        '‘' => 0x91,
-        '’' => 0x92,
-        '“' => 0x93,
-        '”' => 0x94,
-        '•' => 0x95,
-        '–' => 0x96,
-        '—' => 0x97,
-        'œ' => 0x9C,
-        _ => b'?',
-    }
-}
-
-/// Width of a character in thousandths: accented letters as their base letter.
-fn char_width(c: char) -> u16 {
-    let base = passerelle_domain::text::fold(&c.to_string())
-        .chars()
-        .next()
-        .unwrap_or(c);
-    match c {
-        '\u{a0}' | '\u{202f}' => 278,
-        '«' | '»' | '–' | '€' | '•' => 556,
-        '’' | '‘' => 222,
-        'œ' | 'Œ' | '—' | '…' => 1000,
-        _ if c.is_ascii_uppercase() || !base.is_ascii() => {
-            HELVETICA.get((c as usize).wrapping_sub(32)).copied().unwrap_or(556)
-        }
-        _ => HELVETICA.get((base as usize).wrapping_sub(32)).copied().unwrap_or(556),
-    }
-}
-
 fn text_width(s: &str, font: Font, size: f32) -> f32 {
+    // Helvetica-Bold is about a tenth wider than Helvetica; its own widths are not worth a second table.
     let factor = if font == Font::Bold { 1.1 } else { 1.0 };
-    s.chars().map(|c| f32::from(char_width(c))).sum::<f32>() * size / 1000.0 * factor
-}
-
-/// French spacing: a no-break space before the high punctuation and inside the guillemets.
-fn french(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let chars: Vec<char> = s.chars().collect();
-    for (i, c) in chars.iter().enumerate() {
-        match c {
-            ' ' if matches!(chars.get(i + 1), Some(';' | ':' | '!' | '?' | '»')) => out.push('\u{a0}'),
-            ' ' if i > 0 && chars[i - 1] == '«' => out.push('\u{a0}'),
-            _ => out.push(*c),
-        }
-    }
-    out
+    let thousandths: u32 = encode(s).into_iter().map(|b| u32::from(width(b))).sum();
+    thousandths as f32 * size / 1000.0 * factor
 }
 
 /// Breaks `text` into lines of at most `width` points, at ordinary spaces only.
@@ -115,6 +57,8 @@ struct Placed {
     font: Font,
     size: f32,
     text: String,
+    /// Extra width of each ordinary space, in points, that justifies the line (0 for a ragged line).
+    word_spacing: f32,
 }
 
 /// Pages being filled from the top.
@@ -145,14 +89,41 @@ impl Pages {
 
     /// Writes `text` wrapped, with `before` points of space above; returns the page index of its first line.
     fn text(&mut self, text: &str, font: Font, size: f32, indent: f32, before: f32, keep_with_next: f32) -> usize {
+        self.lines(text, font, size, indent, before, keep_with_next, false)
+    }
+
+    /// Writes `text` as a justified paragraph: every line but the last fills the width.
+    fn justified(&mut self, text: &str, size: f32, indent: f32, before: f32) -> usize {
+        self.lines(text, Font::Regular, size, indent, before, 0.0, true)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn lines(
+        &mut self,
+        text: &str,
+        font: Font,
+        size: f32,
+        indent: f32,
+        before: f32,
+        keep_with_next: f32,
+        justify: bool,
+    ) -> usize {
         let lead = size * 1.35;
-        let lines = wrap(&french(text), font, size, WIDTH - indent);
+        let width = WIDTH - indent;
+        let lines = wrap(text, font, size, width);
+        let count = lines.len();
         self.y -= before;
-        self.keep(lead * lines.len().min(3) as f32 + keep_with_next);
+        self.keep(lead * count.min(3) as f32 + keep_with_next);
         let first = self.pages.len() - 1;
-        for line in lines {
+        for (i, line) in lines.into_iter().enumerate() {
             self.keep(lead);
             self.y -= lead;
+            let spaces = line.matches(' ').count();
+            let word_spacing = if justify && i + 1 < count && spaces > 0 {
+                (width - text_width(&line, font, size)) / spaces as f32
+            } else {
+                0.0
+            };
             let page = self.pages.len() - 1;
             self.pages[page].push(Placed {
                 x: MARGIN_X + indent,
@@ -160,6 +131,7 @@ impl Pages {
                 font,
                 size,
                 text: line,
+                word_spacing,
             });
         }
         first
@@ -178,10 +150,10 @@ fn body(doc: &Document) -> (Vec<Vec<Placed>>, Vec<usize>) {
                 p.text(t, Font::Bold, 10.5, 0.0, 6.0, 24.0);
             }
             Block::Paragraph(t) => {
-                p.text(t, Font::Regular, 10.0, 0.0, 3.0, 0.0);
+                p.justified(t, 10.0, 0.0, 3.0);
             }
             Block::Bullet(t) => {
-                p.text(&format!("•\u{a0}{t}"), Font::Regular, 10.0, 14.0, 1.0, 0.0);
+                p.justified(&format!("•\u{a0}{t}"), 10.0, 14.0, 1.0);
             }
         }
     }
@@ -190,7 +162,7 @@ fn body(doc: &Document) -> (Vec<Vec<Placed>>, Vec<usize>) {
         let date = s
             .signed_on
             .map(|d| format!("Signé le {}", french_date(d)))
-            .unwrap_or_else(|| "Le :".into());
+            .unwrap_or_else(|| "Le\u{a0}:".into());
         p.keep(110.0);
         p.text(&s.party, Font::Bold, 10.5, 0.0, 10.0, 60.0);
         p.text(
@@ -216,7 +188,7 @@ fn cover(doc: &Document, numbers: &[usize]) -> Vec<Vec<Placed>> {
     for ((level, entry), n) in doc.contents().zip(numbers) {
         let indent = f32::from(level) * 14.0;
         let size = 10.0;
-        let lines = wrap(&french(entry), Font::Regular, size, WIDTH - indent - PAGE_NUMBER_ROOM);
+        let lines = wrap(entry, Font::Regular, size, WIDTH - indent - PAGE_NUMBER_ROOM);
         let count = lines.len();
         for (i, line) in lines.into_iter().enumerate() {
             p.keep(size * 1.35);
@@ -228,6 +200,7 @@ fn cover(doc: &Document, numbers: &[usize]) -> Vec<Vec<Placed>> {
                 font: Font::Regular,
                 size,
                 text: line,
+                word_spacing: 0.0,
             });
             if i + 1 == count {
                 let number = n.to_string();
@@ -238,6 +211,7 @@ fn cover(doc: &Document, numbers: &[usize]) -> Vec<Vec<Placed>> {
                     font: Font::Regular,
                     size,
                     text: number,
+                    word_spacing: 0.0,
                 });
             }
         }
@@ -248,8 +222,7 @@ fn cover(doc: &Document, numbers: &[usize]) -> Vec<Vec<Placed>> {
 fn escape_string(text: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len() + 2);
     out.push(b'(');
-    for c in text.chars() {
-        let b = win_ansi(c);
+    for b in encode(text) {
         if matches!(b, b'(' | b')' | b'\\') {
             out.push(b'\\');
         }
@@ -301,6 +274,7 @@ pub fn render(doc: &Document) -> Vec<u8> {
             font: Font::Regular,
             size: 9.0,
             text: format!("Page {} sur {total}", i + 1),
+            word_spacing: 0.0,
         };
         let footer_x = (PAGE_W - text_width(&footer.text, Font::Regular, 9.0)) / 2.0;
         for (l, x) in page
@@ -309,7 +283,14 @@ pub fn render(doc: &Document) -> Vec<u8> {
             .chain(std::iter::once((&footer, footer_x)))
         {
             let font = if l.font == Font::Bold { "F2" } else { "F1" };
-            stream.extend(format!("BT /{font} {:.1} Tf {x:.2} {:.2} Td ", l.size, l.y).as_bytes());
+            // Tw widens the ordinary spaces (code 32) only: no-break spaces keep their width.
+            stream.extend(
+                format!(
+                    "BT /{font} {:.1} Tf {:.3} Tw {x:.2} {:.2} Td ",
+                    l.size, l.word_spacing, l.y
+                )
+                .as_bytes(),
+            );
             stream.extend(escape_string(&l.text));
             stream.extend(b" Tj ET\n");
         }
@@ -346,11 +327,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn french_spacing_and_wrapping() {
-        assert_eq!(
-            french("Objet : « test » ; fin !"),
-            "Objet\u{a0}: «\u{a0}test\u{a0}» ; fin\u{a0}!".replace(" ;", "\u{a0};")
-        );
+    fn wrapping_and_justification() {
         let lines = wrap(
             "un deux trois quatre cinq six sept huit neuf dix",
             Font::Regular,
@@ -358,7 +335,15 @@ mod tests {
             80.0,
         );
         assert!(lines.len() > 1 && lines.iter().all(|l| text_width(l, Font::Regular, 10.0) <= 80.0));
-        assert_eq!(win_ansi('é'), 0xE9);
-        assert_eq!(win_ansi('œ'), 0x9C);
+        // A no-break space is not a place to break: « Objet : » stays on one line.
+        assert_eq!(wrap("a\u{a0}:", Font::Regular, 10.0, 1.0), vec!["a\u{a0}:".to_string()]);
+        let mut p = Pages::new();
+        p.justified(&"mot ".repeat(60), 10.0, 0.0, 0.0);
+        let placed = &p.pages[0];
+        let (first, last) = (&placed[0], placed.last().unwrap());
+        let spaces = first.text.matches(' ').count() as f32;
+        let filled = text_width(&first.text, Font::Regular, 10.0) + spaces * first.word_spacing;
+        assert!((filled - WIDTH).abs() < 0.01, "{filled}");
+        assert_eq!(last.word_spacing, 0.0);
     }
 }

@@ -151,6 +151,95 @@ fn write_sample_when_asked() {
     }
 }
 
+/// A small agreement whose texts need French spacing and hold characters outside WinAnsi.
+fn typographic() -> passerelle_documents::Document {
+    let content = passerelle_domain::agreements::AgreementContent {
+        title: "Convention « Łódź »".into(),
+        object: "Objet : coopérer ; vraiment ? Oui ! Voir https://passerelle.test/a?b=1 à 10:30.".into(),
+        communication: "Ștefan Țurcanu → référent ≥ 2 ans".into(),
+        ..Default::default()
+    };
+    document(
+        AgreementKind::Partnership,
+        &content,
+        1,
+        None,
+        &[],
+        date!(2026 - 01 - 05),
+    )
+}
+
+// Imprimerie nationale: fine no-break space before ; ! ?, no-break space before : and inside « », in every
+// format; addresses and hours untouched.
+#[test]
+fn french_spacing_in_every_format() {
+    let doc = typographic();
+    let html = String::from_utf8(render(&doc, Format::Html)).unwrap();
+    for expected in [
+        "Objet\u{a0}: coopérer\u{202f}; vraiment\u{202f}? Oui\u{202f}!",
+        "«\u{a0}Łódź\u{a0}»",
+        "https://passerelle.test/a?b=1 à 10:30.",
+    ] {
+        assert!(html.contains(expected), "HTML lacks {expected:?}");
+    }
+    let docx = render(&doc, Format::Docx);
+    let docx = String::from_utf8_lossy(&docx);
+    assert!(docx.contains("Objet\u{a0}: coopérer\u{202f}; vraiment\u{202f}?"));
+    // The PDF's streams are not compressed: the text is there in WinAnsi, the no-break spaces as 0xA0.
+    let pdf = render(&doc, Format::Pdf);
+    let needle = b"(Objet\xA0: coop\xE9rer\xA0; vraiment\xA0? Oui\xA0!";
+    assert!(pdf.windows(needle.len()).any(|w| w == needle));
+}
+
+// Characters outside WinAnsi degrade to a close equivalent in the PDF (docs/agreements.md).
+#[test]
+fn pdf_degrades_characters_outside_win_ansi() {
+    let pdf = render(&typographic(), Format::Pdf);
+    let text = pipe("pdftotext", &["-", "-"], &pdf).expect("pdftotext is installed");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("Convention « Lódz »"), "{text}");
+    assert!(text.contains("Stefan Turcanu -> référent >= 2 ans"), "{text}");
+    // The only question marks are the text's own (« vraiment ? » and the address).
+    assert_eq!(text.matches('?').count(), 2, "{text}");
+}
+
+// The XLSX writer read back by another implementation: Python's zipfile and XML parser.
+#[test]
+fn xlsx_read_back_with_python() {
+    use passerelle_documents::xlsx::{Cell, Sheet, workbook};
+    let mut list = Sheet::new("Conventions", &["titre", "version", "début"]);
+    list.row(vec![
+        Cell::text("CCL Dijon – « Jardins » & Co"),
+        Cell::Number(2.0),
+        Cell::date(Some(date!(2026 - 01 - 01))),
+    ]);
+    list.row(vec![Cell::text("Brouillon"), Cell::Number(1.0), Cell::date(None)]);
+    let mut deadlines = Sheet::new("Échéances", &["convention", "le"]);
+    deadlines.row(vec![Cell::text("CCL"), Cell::date(Some(date!(2027 - 03 - 31)))]);
+    let bytes = workbook(&[list, deadlines]);
+    let path = std::env::temp_dir().join(format!("passerelle-{}.xlsx", Uuid::new_v4()));
+    std::fs::write(&path, &bytes).unwrap();
+    let out = Command::new("python3")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/xlsx_rows.py"))
+        .arg(&path)
+        .output()
+        .expect("python3 is installed");
+    std::fs::remove_file(&path).ok();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let read: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        read,
+        serde_json::json!({
+            "Conventions": [
+                ["titre", "version", "début"],
+                ["CCL Dijon – « Jardins » & Co", "2", "2026-01-01"],
+                ["Brouillon", "1"]
+            ],
+            "Échéances": [["convention", "le"], ["CCL", "2027-03-31"]]
+        })
+    );
+}
+
 /// An invitation read back by an independent parser (the `ical` crate): unfolded lines, the time zone, the
 /// attendees with their roles (issue 7: "ICS output parsed back by an independent parser").
 #[test]

@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use passerelle_documents::xlsx::{self, Cell, Sheet};
 use passerelle_documents::{Document, Format, document};
 use passerelle_domain::agreements::checklist::Checklist;
 use passerelle_domain::agreements::lifecycle::{Action, Change};
@@ -101,6 +102,130 @@ pub async fn list_agreements(
     ApiCaller(ctx): ApiCaller,
 ) -> ApiResult<Json<Vec<AgreementSummary>>> {
     Ok(Json(state.store.agreements(&ctx).list().await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `xlsx` (by default: a sheet of agreements and a sheet of deadlines) or `csv` (the agreements).
+    pub format: Option<String>,
+}
+
+/// The agreements the caller may see as a spreadsheet: XLSX with the sheets « Conventions » and
+/// « Échéances » (the parties' to-do list), or CSV of the first.
+#[utoipa::path(get, path = "/api/v1/agreements/export", tag = "agreements", params(ExportQuery), security(("bearer" = [])),
+    responses((status = 200, description = "The spreadsheet (XLSX or CSV)",
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn export_agreements(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiQuery(q): ApiQuery<ExportQuery>,
+) -> ApiResult<Response> {
+    export_response(&state.store, &ctx, q.format.as_deref().unwrap_or("xlsx")).await
+}
+
+/// The spreadsheet formats of the list of agreements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListFormat {
+    Xlsx,
+    Csv,
+}
+
+impl ListFormat {
+    pub fn parse(code: &str) -> Result<Self, passerelle_domain::invalid::Invalid> {
+        match code.trim() {
+            "xlsx" => Ok(Self::Xlsx),
+            "csv" => Ok(Self::Csv),
+            other => Err(passerelle_domain::invalid::Invalid::new(
+                "format_unknown",
+                format!("Le format « {other} » n'est pas proposé : « xlsx » ou « csv »."),
+            )
+            .on("format")),
+        }
+    }
+}
+
+/// The list of agreements and the to-do list as the sheets of a workbook; the first sheet is also the CSV
+/// (API and `passerelle agreement list --format csv|xlsx`).
+pub fn list_sheets(items: &[AgreementSummary], to_do: &[ToDo]) -> Vec<Sheet> {
+    let mut list = Sheet::new(
+        "Conventions",
+        &["identifiant", "type", "titre", "statut", "version", "début", "fin"],
+    );
+    for a in items {
+        list.row(vec![
+            Cell::text(a.id.to_string()),
+            Cell::text(a.kind_label),
+            Cell::text(a.title.clone()),
+            Cell::text(a.status_label),
+            Cell::Number(a.current_version as f64),
+            Cell::date(a.starts_on),
+            Cell::date(a.ends_on),
+        ]);
+    }
+    let mut deadlines = Sheet::new("Échéances", &["date", "convention", "échéance", "identifiant"]);
+    for t in to_do {
+        deadlines.row(vec![
+            Cell::Date(t.deadline.on),
+            Cell::text(t.title.clone()),
+            Cell::text(t.deadline.explanation.message.clone()),
+            Cell::text(t.agreement_id.to_string()),
+        ]);
+    }
+    vec![list, deadlines]
+}
+
+/// One sheet as CSV (comma-separated, French headings, dates as AAAA-MM-JJ).
+pub fn sheet_csv(sheet: &Sheet) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    let _ = w.write_record(&sheet.headings);
+    for row in &sheet.rows {
+        let _ = w.write_record(row.iter().map(Cell::plain));
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// The list of agreements the caller sees, in `format` (bytes and file name); shared by the API, the
+/// pages and the CLI.
+pub async fn export_agreements_file(
+    store: &passerelle_store::Store,
+    ctx: &passerelle_store::AccessContext,
+    format: ListFormat,
+) -> Result<(Vec<u8>, &'static str), passerelle_store::StoreError> {
+    let scope = store.agreements(ctx);
+    let items = scope.list().await?;
+    Ok(match format {
+        ListFormat::Xlsx => (
+            xlsx::workbook(&list_sheets(&items, &scope.to_do().await?)),
+            "conventions.xlsx",
+        ),
+        ListFormat::Csv => (sheet_csv(&list_sheets(&items, &[])[0]), "conventions.csv"),
+    })
+}
+
+/// The list as a download, for the API and the pages alike.
+pub async fn export_response(
+    store: &passerelle_store::Store,
+    ctx: &passerelle_store::AccessContext,
+    format: &str,
+) -> ApiResult<Response> {
+    let format = ListFormat::parse(format)?;
+    let (bytes, name) = export_agreements_file(store, ctx, format).await?;
+    let content_type = match format {
+        ListFormat::Xlsx => xlsx::CONTENT_TYPE,
+        ListFormat::Csv => "text/csv; charset=utf-8",
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// The parties' to-do list: yearly reviews, last days to give notice, ends, terminations taking effect and

@@ -67,6 +67,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(agreements::agreement_kinds))
         .routes(routes!(agreements::list_deadlines))
         .routes(routes!(agreements::list_agreements, agreements::create_agreement))
+        .routes(routes!(agreements::export_agreements))
         .routes(routes!(agreements::get_agreement))
         .routes(routes!(agreements::update_content))
         .routes(routes!(agreements::get_checklist))

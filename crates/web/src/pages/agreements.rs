@@ -1,9 +1,12 @@
 //! The agreements pages: the list, an agreement with its checklist, life-cycle actions and versions, the
 //! drafting form, and the comparison of two versions.
 
+use super::agreement_editor::{
+    self, Choices, EditError, EditForm, Kind, Part as EditPart, Posted, Section, parse_date,
+};
 use super::error_page;
 use super::session::{Nav, Visitor};
-use crate::api::agreements::{agreement_document, document_response, parse_action};
+use crate::api::agreements::{agreement_document, document_response, export_response, parse_action};
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
@@ -21,8 +24,7 @@ use passerelle_domain::agreements::lifecycle::{self, Action, Status};
 use passerelle_domain::calendar::french_date;
 use passerelle_store::agreements::{Act, Agreement, AgreementSummary, ToDo};
 use passerelle_store::directory::{Organisation, OrganisationFilter};
-use serde::Deserialize;
-use time::macros::format_description;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 const SECTION: &str = "conventions";
@@ -48,6 +50,13 @@ pub async fn list(State(state): State<AppState>, visitor: Visitor) -> Response {
     }
 }
 
+/// The list and the to-do list as an XLSX workbook.
+pub async fn export(State(state): State<AppState>, visitor: Visitor) -> Response {
+    export_response(&state.store, &visitor.ctx, "xlsx")
+        .await
+        .unwrap_or_else(|e| error_page(&visitor.nav(SECTION), e))
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "agreement.html")]
 struct AgreementPage {
@@ -62,6 +71,12 @@ struct AgreementPage {
     editable: bool,
     /// Whether the visitor may sign an avenant (the agreement is in force or under review).
     amendable: bool,
+    /// The texts of a draft, or of the next version for an avenant.
+    texts: Option<EditForm>,
+    /// A draft's forms for the rest of the structure.
+    sections: Vec<Section>,
+    /// The form whose change was refused, for the summary at the top.
+    edit_error: Option<EditError>,
     error: Option<String>,
     notice: Option<String>,
 }
@@ -71,9 +86,10 @@ impl AgreementPage {
         d.map(french_date).unwrap_or_else(|| "non fixée".into())
     }
 
-    /// A date as the form fields show it (AAAA-MM-JJ).
-    fn iso(&self, d: &Option<time::Date>) -> String {
-        d.map(|d| d.to_string()).unwrap_or_default()
+    /// Where the form that fills the checklist item at `index` is, when the draft is editable.
+    fn item_anchor(&self, index: &usize) -> Option<String> {
+        self.editable
+            .then(|| agreement_editor::anchor_of(self.checklist.items[*index].code))
     }
 
     /// DSFR badge class, word and detail of the checklist item at `index`.
@@ -92,6 +108,7 @@ async fn page(
     id: Uuid,
     error: Option<String>,
     notice: Option<String>,
+    edit_error: Option<EditError>,
 ) -> Response {
     let nav = visitor.nav(SECTION);
     let scope = state.store.agreements(&visitor.ctx);
@@ -122,13 +139,50 @@ async fn page(
     } else {
         Vec::new()
     };
-    let status = if error.is_some() {
+    let status = if error.is_some() || edit_error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
     };
     let editable = party_admin && a.status == Status::Draft;
     let amendable = party_admin && lifecycle::allowed(a.status, Action::Amend).is_some();
+    let content = &a.content;
+    let mut texts = match (editable, amendable) {
+        (true, _) => Some(agreement_editor::texts_form(
+            "texts",
+            &format!("/conventions/{id}/brouillon"),
+            content,
+            false,
+        )),
+        (_, true) => Some(agreement_editor::texts_form(
+            "avenant",
+            &format!("/conventions/{id}/avenant"),
+            content,
+            true,
+        )),
+        _ => None,
+    };
+    if let (Some(t), Some(e)) = (texts.as_mut(), edit_error.as_ref()) {
+        agreement_editor::place_error(std::slice::from_mut(t), e);
+    }
+    let sections = if editable {
+        match drafting_choices(state, visitor, content).await {
+            Ok((organisations, contacts)) => agreement_editor::sections(
+                content,
+                a.kind,
+                &format!("/conventions/{id}/redaction"),
+                &Choices {
+                    organisations: &organisations,
+                    contacts: &contacts,
+                    checklist: &checklist.items,
+                },
+                edit_error.as_ref(),
+            ),
+            Err(e) => return error_page(&nav, e),
+        }
+    } else {
+        Vec::new()
+    };
     (
         status,
         AgreementPage {
@@ -140,11 +194,46 @@ async fn page(
             actions,
             editable,
             amendable,
+            texts,
+            sections,
+            edit_error,
             error,
             notice,
         },
     )
         .into_response()
+}
+
+/// The directory's choices for the drafting forms: organisations that may become parties (the visitor's
+/// department, as for a new draft) and each party's contacts.
+async fn drafting_choices(
+    state: &AppState,
+    visitor: &Visitor,
+    c: &AgreementContent,
+) -> Result<(Vec<Organisation>, Vec<Vec<passerelle_store::directory::Contact>>), ApiError> {
+    let organisations = partner_choices(state, visitor).await?;
+    let mut contacts = Vec::new();
+    for p in &c.parties {
+        contacts.push(state.store.contacts(&visitor.ctx, p.organisation_id).await?);
+    }
+    Ok((organisations, contacts))
+}
+
+/// Organisations of the visitor's department, to choose a partner from.
+async fn partner_choices(state: &AppState, visitor: &Visitor) -> Result<Vec<Organisation>, ApiError> {
+    let department = visitor
+        .ctx
+        .memberships()
+        .iter()
+        .find(|m| visitor.ctx.is_admin_of(m.organisation_id))
+        .map(|m| m.department.clone());
+    let filter = OrganisationFilter {
+        department,
+        page: 1,
+        per_page: 200,
+        ..Default::default()
+    };
+    Ok(state.store.list_organisations(&visitor.ctx, &filter).await?.items)
 }
 
 /// A block of the document as the page shows it: consecutive bullets make one list.
@@ -177,7 +266,7 @@ fn parse_id(id: &str) -> Result<Uuid, ApiError> {
 
 pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
     match parse_id(&id) {
-        Ok(id) => page(&state, &visitor, id, None, None).await,
+        Ok(id) => page(&state, &visitor, id, None, None, None).await,
         Err(e) => error_page(&visitor.nav(SECTION), e),
     }
 }
@@ -191,21 +280,6 @@ fn csrf_refused(visitor: &Visitor) -> Response {
             "Formulaire expiré : rechargez la page et recommencez.",
         ),
     )
-}
-
-/// A date typed in a form (AAAA-MM-JJ); empty is none.
-fn parse_date(value: &str) -> Result<Option<time::Date>, ApiError> {
-    match value.trim() {
-        "" => Ok(None),
-        d => time::Date::parse(d, format_description!("[year]-[month]-[day]"))
-            .map(Some)
-            .map_err(|_| {
-                ApiError::bad_request(
-                    "date_invalid",
-                    format!("La date « {d} » doit être au format AAAA-MM-JJ."),
-                )
-            }),
-    }
 }
 
 #[derive(Deserialize)]
@@ -235,7 +309,7 @@ pub async fn act(
     };
     let result = async {
         let action = parse_action(&form.action)?;
-        let on = parse_date(&form.on)?;
+        let on = parse_date(&form.on, "on")?;
         let reason = Some(form.reason.clone()).filter(|r| !r.trim().is_empty());
         let act = Act {
             action,
@@ -247,16 +321,16 @@ pub async fn act(
         Ok::<_, ApiError>(state.store.agreements(&visitor.ctx).act(id, act).await?)
     };
     match result.await {
-        Ok((_, change)) => page(&state, &visitor, id, None, Some(change.explanation.message)).await,
+        Ok((_, change)) => page(&state, &visitor, id, None, Some(change.explanation.message), None).await,
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
-            page(&state, &visitor, id, Some(e.message), None).await
+            page(&state, &visitor, id, Some(e.message), None, None).await
         }
         Err(e) => error_page(&visitor.nav(SECTION), e),
     }
 }
 
-/// The texts of a draft that the form edits; the rest of the structure goes through the API.
-#[derive(Deserialize)]
+/// The texts of a draft (or of an avenant's new version); the rest of the structure has its own forms.
+#[derive(Deserialize, Serialize)]
 pub struct DraftForm {
     #[serde(default)]
     csrf: String,
@@ -264,6 +338,22 @@ pub struct DraftForm {
     title: String,
     #[serde(default)]
     legal_references: String,
+    #[serde(default)]
+    preamble: String,
+    #[serde(default)]
+    territorial_approach: String,
+    #[serde(default)]
+    tracking_tools: String,
+    #[serde(default)]
+    deployment: String,
+    #[serde(default)]
+    steering_composition: String,
+    #[serde(default)]
+    steering_organisation: String,
+    #[serde(default)]
+    renewal: String,
+    #[serde(default)]
+    lapse_conditions: String,
     #[serde(default)]
     object: String,
     #[serde(default)]
@@ -302,6 +392,14 @@ impl DraftForm {
     fn merge_into(self, c: &mut AgreementContent) -> Result<(), ApiError> {
         c.title = self.title;
         c.legal_references = self.legal_references.lines().map(str::to_owned).collect();
+        c.preamble = self.preamble;
+        c.territorial_approach = self.territorial_approach;
+        c.tracking_tools = self.tracking_tools;
+        c.deployment = self.deployment;
+        c.steering.composition = self.steering_composition;
+        c.steering.organisation = self.steering_organisation;
+        c.duration.renewal = self.renewal;
+        c.lapse_conditions = self.lapse_conditions.lines().map(str::to_owned).collect();
         c.object = self.object;
         c.target_public = self.target_public;
         c.entry_modalities = self.entry_modalities;
@@ -311,14 +409,12 @@ impl DraftForm {
         c.steering.frequency = self.steering_frequency;
         c.communication = self.communication;
         c.duration.review = self.review;
-        c.duration.starts_on = parse_date(&self.starts_on)?;
-        c.duration.ends_on = parse_date(&self.ends_on)?;
         c.amendment = self.amendment;
-        c.notice_months = self
-            .notice_months
-            .trim()
-            .parse()
-            .map_err(|_| ApiError::bad_request("notice_invalid", "Le préavis est un nombre de mois, de 0 à 24."))?;
+        c.duration.starts_on = parse_date(&self.starts_on, "starts_on")?;
+        c.duration.ends_on = parse_date(&self.ends_on, "ends_on")?;
+        c.notice_months = self.notice_months.trim().parse().map_err(|_| {
+            ApiError::bad_request("notice_invalid", "Le préavis est un nombre de mois, de 0 à 24.").on("notice_months")
+        })?;
         Ok(())
     }
 }
@@ -347,11 +443,20 @@ async fn write(
         Err(e) => return error_page(&visitor.nav(SECTION), e),
     };
     let scope = state.store.agreements(&visitor.ctx);
+    let key = if avenant { "avenant" } else { "texts" };
+    // What was typed, shown again if the change is refused.
+    let typed: Vec<(String, String)> = match serde_json::to_value(&f) {
+        Ok(serde_json::Value::Object(map)) => map
+            .into_iter()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k, v.to_owned())))
+            .collect(),
+        _ => Vec::new(),
+    };
     let result = async {
         let mut c = scope.get(id).await?.content;
         let (reason, on) = (
             Some(f.reason.clone()).filter(|r| !r.trim().is_empty()),
-            parse_date(&f.on)?,
+            parse_date(&f.on, "on")?,
         );
         f.merge_into(&mut c)?;
         if avenant {
@@ -368,13 +473,81 @@ async fn write(
         }
         Ok::<_, ApiError>(())
     };
-    match result.await {
-        Ok(()) => Redirect::to(&format!("/conventions/{id}")).into_response(),
+    let result = result.await;
+    // After an avenant the page shows the new version from its top; a draft's texts, at their form.
+    let anchor = if avenant { "" } else { "redaction-textes" };
+    refused_or_done(&state, &visitor, id, key, anchor, result, typed).await
+}
+
+/// After a form: back to the page at the form's place, or the page again with the error next to its field
+/// and what was typed (nothing was saved).
+async fn refused_or_done(
+    state: &AppState,
+    visitor: &Visitor,
+    id: Uuid,
+    key: &str,
+    anchor: &str,
+    result: Result<(), ApiError>,
+    typed: Vec<(String, String)>,
+) -> Response {
+    match result {
+        Ok(()) if anchor.is_empty() => Redirect::to(&format!("/conventions/{id}")).into_response(),
+        Ok(()) => Redirect::to(&format!("/conventions/{id}#{anchor}")).into_response(),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
-            page(&state, &visitor, id, Some(e.message), None).await
+            let refused = EditError {
+                key: key.to_owned(),
+                field: e.field,
+                message: e.message,
+                typed,
+            };
+            page(state, visitor, id, None, None, Some(refused)).await
         }
         Err(e) => error_page(&visitor.nav(SECTION), e),
     }
+}
+
+/// Saves one drafting form (a party, an axis, an action sheet, a correspondent, an annex, the targets, the
+/// items without object, the proposed visas) into the draft, through the store's `update_draft` as the API.
+pub async fn edit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(posted): Form<Vec<(String, String)>>,
+) -> Response {
+    let posted = Posted(posted);
+    if !visitor.csrf_ok(posted.get("csrf")) {
+        return csrf_refused(&visitor);
+    }
+    let (id, part) = match parse_id(&id).and_then(|id| Ok((id, EditPart::parse(&posted)?))) {
+        Ok(v) => v,
+        Err(e) => return error_page(&visitor.nav(SECTION), e),
+    };
+    let scope = state.store.agreements(&visitor.ctx);
+    let result = async {
+        let a = scope.get(id).await?;
+        let mut c = a.content;
+        // A new party is an organisation of the directory, whose name is printed.
+        let new_party = match part {
+            EditPart::Party(i) if i == c.parties.len() && posted.get("op") != "remove" => {
+                match Uuid::parse_str(posted.get("organisation_id").trim()) {
+                    Ok(org) => Some(state.store.organisation(&visitor.ctx, org).await.map_err(|_| {
+                        ApiError::from(passerelle_domain::invalid::Invalid::new(
+                            "organisation_not_found",
+                            "Cette structure n'est pas dans l'annuaire.",
+                        ))
+                        .on("organisation_id")
+                    })?),
+                    Err(_) => None,
+                }
+            }
+            _ => None,
+        };
+        agreement_editor::apply(&mut c, a.kind, part, &posted, new_party.as_ref())?;
+        scope.update_draft(id, c).await?;
+        Ok::<_, ApiError>(())
+    };
+    let result = result.await;
+    refused_or_done(&state, &visitor, id, &part.key(), part.anchor(), result, posted.0).await
 }
 
 #[derive(Template, WebTemplate)]
@@ -487,18 +660,11 @@ async fn new_page(
         .filter(|m| visitor.ctx.is_admin_of(m.organisation_id))
         .cloned()
         .collect();
-    let department = mine.first().map(|m| m.department.clone());
-    let filter = OrganisationFilter {
-        department,
-        page: 1,
-        per_page: 200,
-        ..Default::default()
-    };
     Ok(NewPage {
         nav: visitor.nav(SECTION),
         kinds: AgreementKind::ALL,
         parents: state.store.agreements(&visitor.ctx).list().await?,
-        partners: state.store.list_organisations(&visitor.ctx, &filter).await?.items,
+        partners: partner_choices(state, visitor).await?,
         mine,
         form,
         error,

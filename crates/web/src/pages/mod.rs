@@ -1,5 +1,6 @@
 //! The French HTML pages, built on the State design system (DSFR).
 
+mod agreement_editor;
 mod agreements;
 mod directory;
 mod iae;
@@ -31,9 +32,11 @@ pub fn router() -> Router<AppState> {
         .route("/personnes/{id}", get(persons::show))
         .route("/conventions", get(agreements::list).post(agreements::create))
         .route("/conventions/nouvelle", get(agreements::new_form))
+        .route("/conventions/export.xlsx", get(agreements::export))
         .route("/conventions/{id}", get(agreements::show))
         .route("/conventions/{id}/actions", post(agreements::act))
         .route("/conventions/{id}/brouillon", post(agreements::save_draft))
+        .route("/conventions/{id}/redaction", post(agreements::edit))
         .route("/conventions/{id}/avenant", post(agreements::amend))
         .route("/conventions/{id}/comparaison", get(agreements::compare))
         .route("/conventions/{id}/document", get(agreements::download))

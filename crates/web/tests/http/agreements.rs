@@ -475,3 +475,374 @@ async fn a_draft_is_started_and_written_from_the_pages() {
     let (s, a) = app.get(&cap_token, &format!("/api/v1/agreements/{id}")).await;
     assert_eq!((s, a["status"].as_str()), (S::OK, Some("draft")));
 }
+
+/// The contact of `org` whose last name is `last`, from the API.
+async fn contact(app: &TestApp, token: &str, org: uuid::Uuid, last: &str) -> String {
+    let (_, list) = app.get(token, &format!("/api/v1/organisations/{org}/contacts")).await;
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["last_name"] == last)
+        .unwrap_or_else(|| panic!("{last} in {list}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn checklist_states(app: &TestApp, token: &str, id: &str) -> serde_json::Value {
+    let (s, list) = app.get(token, &format!("/api/v1/agreements/{id}/checklist")).await;
+    assert_eq!(s, S::OK);
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["code"].as_str().unwrap().to_owned(), i["state"].clone()))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
+// Issue 5: the whole structure of a draft is written from the pages, one form per part, through the same
+// store method as the API; refused input shows its message next to the field and changes nothing.
+#[tokio::test]
+async fn the_whole_structure_is_written_from_the_pages() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let session = login(&app, "aci-jardins").await;
+    let token = app.token(&email("aci-jardins")).await;
+    let (aci, agency) = (app.org_id("aci-jardins").await, app.org_id("ft-dijon").await);
+    let (regional, ccl) = ids(&app, &token).await;
+    let (s, d) = app
+        .call(
+            &token,
+            Method::POST,
+            "/api/v1/agreements",
+            Some(
+                json!({"kind": "local_cooperation", "parent_id": regional, "content": {"title": "CCL 2027",
+                "parties": [{"organisation_id": agency, "name": "Agence"}, {"organisation_id": aci, "name": "ACI"}]}}),
+            ),
+        )
+        .await;
+    assert_eq!(s, S::CREATED, "{d}");
+    let id = d["id"].as_str().unwrap().to_owned();
+    let path = format!("/conventions/{id}");
+    let edit = format!("{path}/redaction");
+    let (s, html) = page(&app, &session, &path).await;
+    assert_eq!(s, S::OK);
+    // The checklist sits next to the forms; a missing item links to the form that fills it.
+    assert!(
+        html.contains("href=\"#redaction-axes\">Chaque partie prend au moins un engagement")
+            && html.contains("id=\"redaction-axes\"")
+            && html.contains("href=\"#redaction-correspondants\"")
+            && html.contains("optgroup label=\"ACI\""),
+        "{html}"
+    );
+    let csrf = csrf(&html);
+    let form = |pairs: &[(&str, &str)]| {
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(pairs);
+        all.into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect::<Vec<_>>()
+    };
+    let send = |pairs: Vec<(String, String)>| {
+        let (app, session, edit) = (&app, &session, &edit);
+        async move {
+            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            post(app, session, edit, &pairs).await
+        }
+    };
+    let (girard, mercier, bernard) = (
+        contact(&app, &token, aci, "Girard").await,
+        contact(&app, &token, aci, "Mercier").await,
+        contact(&app, &token, agency, "Bernard").await,
+    );
+
+    // An axis, then an action sheet with each party's commitments and an indicator with its provider.
+    let (s, location, _) = send(form(&[
+        ("part", "axis"),
+        ("index", "0"),
+        ("title", "Axe 1 : sécuriser les parcours"),
+        ("theme", ""),
+        ("op", "save"),
+    ]))
+    .await;
+    assert_eq!(
+        (s, location.as_str()),
+        (S::SEE_OTHER, format!("{path}#redaction-axes").as_str())
+    );
+    let (s, _, html) = send(form(&[
+        ("part", "sheet"),
+        ("axis", "0"),
+        ("index", "0"),
+        ("title", "Fiche 1 : l'entrée en parcours"),
+        ("objectives", "Orienter les candidats\nRéduire les délais"),
+        ("implementation", "Une fiche navette commune."),
+        ("commitments_0", "Prescrire les candidats"),
+        ("commitments_1", "Répondre sous 8 jours"),
+        ("indicator_0", "Délai moyen de réponse"),
+        ("provider_0", "La SIAE"),
+        ("indicator_1", ""),
+        ("provider_1", ""),
+        ("op", "save"),
+    ]))
+    .await;
+    assert_eq!(s, S::SEE_OTHER, "{html}");
+    let states = checklist_states(&app, &token, &id).await;
+    assert_eq!(states["reciprocity"], "satisfied", "{states}");
+    assert_eq!(states["correspondents"], "missing");
+
+    // Correspondents picked from the directory, with their substitutes.
+    for (party, holder, substitute, name) in [
+        (aci.to_string(), girard.as_str(), mercier.as_str(), ""),
+        (agency.to_string(), bernard.as_str(), "", "Karim Haddad (hors annuaire)"),
+    ] {
+        let (s, _, html) = send(form(&[
+            ("part", "correspondent"),
+            ("index", if name.is_empty() { "0" } else { "1" }),
+            ("party", &party),
+            ("contact_id", holder),
+            ("name", ""),
+            ("function", ""),
+            ("substitute_contact_id", substitute),
+            ("substitute_name", name),
+            ("mission", "Suivi des parcours."),
+            ("op", "save"),
+        ]))
+        .await;
+        assert_eq!(s, S::SEE_OTHER, "{html}");
+    }
+    let states = checklist_states(&app, &token, &id).await;
+    assert_eq!(
+        (&states["correspondents"], &states["substitutes"]),
+        (&json!("satisfied"), &json!("satisfied")),
+        "{states}"
+    );
+    let (_, a) = app.get(&token, &format!("/api/v1/agreements/{id}")).await;
+    assert_eq!(a["content"]["correspondents"][0]["name"], "Thomas Girard");
+    assert_eq!(a["content"]["correspondents"][0]["substitute_name"], "Léa Mercier");
+
+    // An annex with a dated roadmap, targets, an item declared without object, the proposed visas.
+    for pairs in [
+        vec![
+            ("part", "annex"),
+            ("index", "0"),
+            ("title", "Annexe 1 : feuille de route"),
+            ("text", "Grille d'éligibilité : critères de niveau 1."),
+            ("action_0", "Réunion de lancement"),
+            ("due_0", "janvier 2027"),
+            ("due_on_0", "2027-01-15"),
+            ("op", "save"),
+        ],
+        vec![
+            ("part", "targets"),
+            ("target_0", "Sorties en emploi durable"),
+            ("period_0", "2027"),
+            ("value_0", "12"),
+            ("unit_0", "personnes"),
+            ("op", "save"),
+        ],
+        vec![
+            ("part", "not_applicable"),
+            ("reason_lapse", "La structure n'est pas conventionnée IAE."),
+            ("reason_communication", ""),
+            ("op", "save"),
+        ],
+        vec![("part", "presets"), ("op", "save")],
+    ] {
+        let (s, _, html) = send(form(&pairs)).await;
+        assert_eq!(s, S::SEE_OTHER, "{pairs:?}: {html}");
+    }
+    let (_, a) = app.get(&token, &format!("/api/v1/agreements/{id}")).await;
+    let c = &a["content"];
+    assert_eq!(c["annexes"][0]["roadmap"][0]["due_on"], "2027-01-15");
+    assert_eq!(
+        (
+            c["targets"][0]["value"].as_i64(),
+            c["targets"].as_array().unwrap().len()
+        ),
+        (Some(12), 1)
+    );
+    assert_eq!(c["legal_references"].as_array().unwrap().len(), 6, "{c}");
+    let states = checklist_states(&app, &token, &id).await;
+    assert_eq!(states["lapse"], "not_applicable");
+
+    // Refused input: the message next to its field, what was typed kept, nothing saved.
+    let events = app.count("events WHERE action LIKE 'agreement.%'").await;
+    let before = a["content"].clone();
+    for (pairs, status, marker, message) in [
+        (
+            vec![
+                ("part", "targets"),
+                ("target_0", "Sorties"),
+                ("value_0", "douze"),
+                ("op", "save"),
+            ],
+            S::UNPROCESSABLE_ENTITY,
+            "id=\"objectifs-value-0-erreur\"",
+            "doit être un nombre entier",
+        ),
+        (
+            vec![("part", "axis"), ("index", "1"), ("title", "  "), ("op", "save")],
+            S::UNPROCESSABLE_ENTITY,
+            "id=\"axe-1-title-erreur\"",
+            "est obligatoire",
+        ),
+        (
+            vec![
+                ("part", "correspondent"),
+                ("index", "2"),
+                ("party", &agency.to_string()),
+                ("contact_id", &girard),
+                ("op", "save"),
+            ],
+            S::UNPROCESSABLE_ENTITY,
+            "id=\"correspondant-2-contact-id-erreur\"",
+            "doit être un contact de la structure",
+        ),
+        (
+            vec![
+                ("part", "annex"),
+                ("index", "0"),
+                ("title", "Annexe 1"),
+                ("action_0", "Réunion"),
+                ("due_on_0", "15/01/2027"),
+                ("op", "save"),
+            ],
+            S::UNPROCESSABLE_ENTITY,
+            "id=\"annexe-0-due-on-0-erreur\"",
+            "au format AAAA-MM-JJ",
+        ),
+        (
+            vec![
+                ("part", "sheet"),
+                ("axis", "0"),
+                ("index", "7"),
+                ("title", "X"),
+                ("op", "save"),
+            ],
+            S::UNPROCESSABLE_ENTITY,
+            "href=\"#fiche-0-7\"",
+            "rechargez la page",
+        ),
+    ] {
+        let (s, _, html) = send(form(&pairs)).await;
+        assert_eq!(s, status, "{pairs:?}");
+        assert!(html.contains(marker) && html.contains(message), "{pairs:?}: {html}");
+    }
+    let (s, _, html) = send(form(&[
+        ("part", "targets"),
+        ("target_0", "Sorties"),
+        ("value_0", "douze"),
+        ("op", "save"),
+    ]))
+    .await;
+    assert_eq!(s, S::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("value=\"douze\""), "what was typed is shown again");
+    let (_, a) = app.get(&token, &format!("/api/v1/agreements/{id}")).await;
+    assert_eq!(a["content"], before);
+    assert_eq!(app.count("events WHERE action LIKE 'agreement.%'").await, events);
+
+    // Removing a party takes its commitments and correspondents; it comes back through the party form.
+    let (s, _, _) = send(form(&[("part", "party"), ("index", "0"), ("op", "remove")])).await;
+    assert_eq!(s, S::SEE_OTHER);
+    let (_, a) = app.get(&token, &format!("/api/v1/agreements/{id}")).await;
+    assert_eq!(a["parties"].as_array().unwrap().len(), 1);
+    assert_eq!(a["content"]["correspondents"].as_array().unwrap().len(), 1);
+    let (s, _, html) = send(form(&[
+        ("part", "party"),
+        ("index", "1"),
+        ("organisation_id", &agency.to_string()),
+        ("representative", "Marc Lefèvre"),
+        ("capacity", "Directeur d'agence"),
+        ("op", "save"),
+    ]))
+    .await;
+    assert_eq!(s, S::SEE_OTHER, "{html}");
+    let (_, a) = app.get(&token, &format!("/api/v1/agreements/{id}")).await;
+    assert_eq!(
+        a["content"]["parties"][1]["name"],
+        "Agence France Travail Dijon Drapeau"
+    );
+
+    // Only a draft, only its parties' administrators, only with the form's token.
+    let before = app.snapshot().await;
+    let (s, _, html) = post(
+        &app,
+        &session,
+        &format!("/conventions/{ccl}/redaction"),
+        &[
+            ("csrf", &csrf),
+            ("part", "targets"),
+            ("target_0", "X"),
+            ("value_0", "1"),
+            ("op", "save"),
+        ],
+    )
+    .await;
+    assert_eq!(s, S::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("seul un brouillon se modifie"), "{html}");
+    let outsider = login(&app, "esat-suzon").await;
+    let (_, other) = page(&app, &outsider, "/conventions").await;
+    let other = crate::pages::csrf(&other);
+    let (s, _, _) = post(
+        &app,
+        &outsider,
+        &edit,
+        &[("csrf", &other), ("part", "targets"), ("op", "save")],
+    )
+    .await;
+    assert_eq!(s, S::NOT_FOUND);
+    let (s, _, _) = post(&app, &session, &edit, &[("csrf", "forged"), ("part", "presets")]).await;
+    assert_eq!(s, S::FORBIDDEN);
+    assert_eq!(app.snapshot().await, before);
+}
+
+// Issue 5, export: the list as XLSX (with the deadlines) or CSV; an unknown format is refused.
+#[tokio::test]
+async fn agreements_are_exported_as_a_spreadsheet() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let token = app.token(&email("aci-jardins")).await;
+    for (query, kind, magic) in [
+        (
+            "",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            &b"PK"[..],
+        ),
+        ("?format=csv", "text/csv; charset=utf-8", &b"identifiant,type,titre"[..]),
+    ] {
+        let r = app
+            .http
+            .get(app.url(&format!("/api/v1/agreements/export{query}")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.status(), r.headers()["content-type"].to_str().unwrap()),
+            (S::OK, kind)
+        );
+        assert!(r.bytes().await.unwrap().starts_with(magic), "{query}");
+    }
+    let (s, e) = app.get(&token, "/api/v1/agreements/export?format=ods").await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (S::UNPROCESSABLE_ENTITY, Some("format_unknown"))
+    );
+    let session = login(&app, "aci-jardins").await;
+    let (_, html) = page(&app, &session, "/conventions").await;
+    assert!(html.contains("href=\"/conventions/export.xlsx\""));
+    let r = app
+        .http
+        .get(app.url("/conventions/export.xlsx"))
+        .header(COOKIE, format!("passerelle_session={session}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), S::OK);
+    let bytes = r.bytes().await.unwrap();
+    // The workbook holds both sheets, the CCL's title in the first.
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(
+        text.contains("xl/worksheets/sheet2.xml") && text.contains("Convention de coopération locale entre"),
+        "{text}"
+    );
+}

@@ -37,6 +37,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/agreement-deadlines"),
     ("get", "/api/v1/agreements"),
     ("post", "/api/v1/agreements"),
+    ("get", "/api/v1/agreements/export"),
     ("get", "/api/v1/agreements/{id}"),
     ("put", "/api/v1/agreements/{id}/content"),
     ("get", "/api/v1/agreements/{id}/checklist"),
