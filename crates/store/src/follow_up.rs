@@ -72,6 +72,16 @@ pub struct ExitReview {
     pub employed: Option<bool>,
 }
 
+/// An exit review as the employing SIAE writes it.
+#[derive(Debug, Clone, Copy)]
+pub struct NewExitReview<'a> {
+    pub exit_on: Date,
+    pub outcome: ExitOutcome,
+    /// Skills acquired, for the person's document.
+    pub skills: &'a str,
+    pub recommendations: Option<&'a str>,
+}
+
 /// A person's accompaniment and exit.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FollowUp {
@@ -395,11 +405,15 @@ impl Store {
         &self,
         ctx: &AccessContext,
         person_id: Uuid,
-        exit_on: Date,
-        outcome: ExitOutcome,
-        skills: &str,
-        recommendations: Option<&str>,
+        review: NewExitReview<'_>,
+        key: Option<IdempotencyKey>,
     ) -> Result<FollowUp> {
+        let NewExitReview {
+            exit_on,
+            outcome,
+            skills,
+            recommendations,
+        } = review;
         let skills = required("skills", skills, 4_000)?;
         let recommendations = optional("recommendations", recommendations, 4_000)?;
         let mut tx = self.pool.begin().await?;
@@ -468,6 +482,7 @@ impl Store {
                 .after(&serde_json::json!({"id": id, "outcome": outcome, "exit_on": exit_on})),
         )
         .await?;
+        claim(&mut tx, ctx, key.as_ref(), person_id).await?;
         tx.commit().await?;
         self.follow_up(ctx, person_id).await
     }
@@ -479,6 +494,7 @@ impl Store {
         review_id: Uuid,
         registered_spe: bool,
         employed: bool,
+        key: Option<IdempotencyKey>,
     ) -> Result<FollowUp> {
         let mut tx = self.pool.begin().await?;
         let row = tx
@@ -525,6 +541,7 @@ impl Store {
             ),
         )
         .await?;
+        claim(&mut tx, ctx, key.as_ref(), person_id).await?;
         tx.commit().await?;
         self.follow_up(ctx, person_id).await
     }

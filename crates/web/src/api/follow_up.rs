@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use passerelle_domain::calendar::french_date;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::exit::{ActionInput, ExitOutcome};
-use passerelle_store::follow_up::{FollowUp, PathwayRow, TodoItem};
+use passerelle_store::follow_up::{FollowUp, NewExitReview, PathwayRow, TodoItem};
 use passerelle_store::{AccessContext, Store};
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
@@ -161,7 +161,8 @@ pub struct CreateExitReview {
 }
 
 /// Records the exit review (the SIAE of the last hiring), shared with the SPE referent and the prescribers.
-#[utoipa::path(post, path = "/api/v1/persons/{id}/exit-reviews", tag = "iae", params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/api/v1/persons/{id}/exit-reviews", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'un bilan")),
     request_body = CreateExitReview, security(("bearer" = [])),
     responses((status = 200, body = FollowUp), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -169,8 +170,9 @@ pub async fn record_exit(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     ApiPath(id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
     ApiJson(b): ApiJson<CreateExitReview>,
-) -> ApiResult<Json<FollowUp>> {
+) -> ApiResult<Created<FollowUp>> {
     if b.exit_on > OffsetDateTime::now_utc().date() {
         return Err(Invalid::new(
             "exit_in_future",
@@ -179,12 +181,22 @@ pub async fn record_exit(
         .on("exit_on")
         .into());
     }
-    Ok(Json(
-        state
-            .store
-            .record_exit(&ctx, id, b.exit_on, b.outcome, &b.skills, b.recommendations.as_deref())
-            .await?,
-    ))
+    let store = &state.store;
+    let review = NewExitReview {
+        exit_on: b.exit_on,
+        outcome: b.outcome,
+        skills: &b.skills,
+        recommendations: b.recommendations.as_deref(),
+    };
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("exit_reviews", StatusCode::OK),
+        |key| store.record_exit(&ctx, id, review, key),
+        |person| store.follow_up(&ctx, person),
+    )
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -195,7 +207,8 @@ pub struct CreateExitFollowUp {
 }
 
 /// Records the follow-up 6 months after the exit (any organisation following the person).
-#[utoipa::path(post, path = "/api/v1/exit-reviews/{id}/follow-up", tag = "iae", params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/api/v1/exit-reviews/{id}/follow-up", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'un suivi")),
     request_body = CreateExitFollowUp, security(("bearer" = [])),
     responses((status = 200, body = FollowUp), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -203,14 +216,19 @@ pub async fn record_exit_follow_up(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     ApiPath(id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
     ApiJson(b): ApiJson<CreateExitFollowUp>,
-) -> ApiResult<Json<FollowUp>> {
-    Ok(Json(
-        state
-            .store
-            .record_exit_follow_up(&ctx, id, b.registered_spe, b.employed)
-            .await?,
-    ))
+) -> ApiResult<Created<FollowUp>> {
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("exit_follow_ups", StatusCode::OK),
+        |key| store.record_exit_follow_up(&ctx, id, b.registered_spe, b.employed, key),
+        |person| store.follow_up(&ctx, person),
+    )
+    .await
 }
 
 /// The people in pathway with the caller's organisations (employed by them, or prescribed by them and hired).

@@ -23,7 +23,7 @@ use passerelle_domain::pathways::iae::{Criterion, SiaeKind};
 use passerelle_store::Membership;
 use passerelle_store::contracts::Employment;
 use passerelle_store::directory::{Organisation, OrganisationFilter};
-use passerelle_store::follow_up::{FollowUp, PathwayRow, TodoItem};
+use passerelle_store::follow_up::{FollowUp, NewExitReview, PathwayRow, TodoItem};
 use passerelle_store::iae_pathway::{ApprovalView, ProlongationDecision};
 use passerelle_store::notifications::Notification;
 use passerelle_store::offers::{Offer, OfferFilter};
@@ -797,13 +797,20 @@ pub async fn approval_action(
                 let r: SuspensionReason = serde_json::from_value(reason(&form.reason))
                     .map_err(|_| ApiError::bad_request("reason_unknown", "Choisissez un motif de suspension."))?;
                 let (from, to) = (required_date("début", &form.from)?, required_date("fin", &form.to)?);
-                store.suspend_approval(ctx, person_id, from, to, r).await?;
+                store.suspend_approval(ctx, person_id, from, to, r, None).await?;
             }
             "prolongation" => {
                 let r: ProlongationReason = serde_json::from_value(reason(&form.reason))
                     .map_err(|_| ApiError::bad_request("reason_unknown", "Choisissez un motif de prolongation."))?;
                 store
-                    .request_prolongation(ctx, person_id, r, required_date("fin", &form.to)?, &form.justification)
+                    .request_prolongation(
+                        ctx,
+                        person_id,
+                        r,
+                        required_date("fin", &form.to)?,
+                        &form.justification,
+                        None,
+                    )
                     .await?;
             }
             "contrat" | "mise-a-disposition" | "derogation" => {
@@ -886,15 +893,18 @@ pub async fn approval_action(
                         "La date de sortie est passée ou du jour.",
                     ));
                 }
-                let recommendations = Some(form.comment.as_str());
-                store
-                    .record_exit(ctx, person_id, exit_on, outcome, &form.skills, recommendations)
-                    .await?;
+                let review = NewExitReview {
+                    exit_on,
+                    outcome,
+                    skills: &form.skills,
+                    recommendations: Some(form.comment.as_str()),
+                };
+                store.record_exit(ctx, person_id, review, None).await?;
             }
             "suivi" => {
                 let review = Uuid::parse_str(&form.review_id).map_err(|_| ApiError::not_found("Bilan"))?;
                 store
-                    .record_exit_follow_up(ctx, review, form.registered.is_some(), form.employed.is_some())
+                    .record_exit_follow_up(ctx, review, form.registered.is_some(), form.employed.is_some(), None)
                     .await?;
             }
             request => {
@@ -908,7 +918,7 @@ pub async fn approval_action(
                         proposed_action: &form.proposed_action,
                     }
                 };
-                store.decide_prolongation(ctx, request_id, decision).await?;
+                store.decide_prolongation(ctx, request_id, decision, None).await?;
             }
         }
         Ok::<_, ApiError>(())

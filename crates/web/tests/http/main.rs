@@ -7,6 +7,7 @@ mod benefits;
 mod browser;
 mod contract;
 mod iae;
+mod idempotency;
 mod pages;
 mod perf;
 mod simulator;
