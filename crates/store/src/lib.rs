@@ -17,6 +17,7 @@ pub mod idempotency;
 pub mod notifications;
 pub mod offers;
 pub mod paging;
+pub mod pathway_lists;
 pub mod persons;
 pub mod prescriptions;
 pub mod sql;

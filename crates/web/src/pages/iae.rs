@@ -23,7 +23,7 @@ use passerelle_domain::pathways::iae::{Criterion, SiaeKind};
 use passerelle_store::Membership;
 use passerelle_store::contracts::Employment;
 use passerelle_store::directory::{Organisation, OrganisationFilter};
-use passerelle_store::follow_up::{FollowUp, NewExitReview, PathwayRow, TodoItem};
+use passerelle_store::follow_up::{FollowUp, NewExitReview};
 use passerelle_store::iae_pathway::{ApprovalView, ProlongationDecision};
 use passerelle_store::notifications::Notification;
 use passerelle_store::offers::{Offer, OfferFilter};
@@ -441,29 +441,6 @@ pub async fn read_notifications(
     match state.store.mark_notifications_read(&visitor.ctx).await {
         Ok(_) => Redirect::to("/notifications").into_response(),
         Err(e) => error_page(&visitor.nav("notifications"), e.into()),
-    }
-}
-
-// ---- People in pathway and to-do list ----
-
-#[derive(Template, WebTemplate)]
-#[template(path = "pathways.html")]
-struct PathwaysPage {
-    nav: Nav,
-    rows: Vec<PathwayRow>,
-    todo: Vec<TodoItem>,
-}
-
-pub async fn pathways(State(state): State<AppState>, visitor: Visitor) -> Response {
-    let nav = visitor.nav("parcours");
-    let data = async {
-        let rows = state.store.people_in_pathway(&visitor.ctx).await?;
-        let todo = state.store.todo_for(&visitor.ctx, &rows).await?;
-        Ok::<_, passerelle_store::StoreError>((rows, todo))
-    };
-    match data.await {
-        Ok((rows, todo)) => PathwaysPage { nav, rows, todo }.into_response(),
-        Err(e) => error_page(&nav, e.into()),
     }
 }
 

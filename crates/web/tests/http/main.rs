@@ -9,6 +9,7 @@ mod contract;
 mod iae;
 mod idempotency;
 mod pages;
+mod pathway_lists;
 mod perf;
 mod simulator;
 
