@@ -12,6 +12,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use passerelle_domain::directory::OrganisationKind;
+use passerelle_domain::pathways::iae::agrement::{Decision, RequestKind};
 use passerelle_domain::pathways::iae::approval::Period;
 use passerelle_domain::pathways::iae::contract::{Assignment, Cddi, ClientKind};
 use passerelle_domain::pathways::iae::exit::{ActionInput, ActionKind, ExitOutcome};
@@ -19,7 +21,7 @@ use passerelle_domain::pathways::iae::offer::OfferInput;
 use passerelle_domain::pathways::iae::prolongation::{DenyReason, ProlongationReason};
 use passerelle_domain::pathways::iae::referral::{Motive, Side, StepInput};
 use passerelle_domain::pathways::iae::suspension::SuspensionReason;
-use passerelle_domain::pathways::iae::{Criterion, SiaeKind};
+use passerelle_domain::pathways::iae::{Criterion, Regime, SiaeKind};
 use passerelle_store::Membership;
 use passerelle_store::contracts::Employment;
 use passerelle_store::directory::{Organisation, OrganisationFilter};
@@ -625,6 +627,11 @@ struct ApprovalPage {
     suspension_reasons: [(&'static str, &'static str); 5],
     prolongation_reasons: [ProlongationReason; 5],
     deny_reasons: [DenyReason; 4],
+    /// A record before 2021-12-01: the employer asks Pôle emploi's agrément, the agency records the decision.
+    agrement: bool,
+    agrement_kinds: [RequestKind; 5],
+    /// The visitor belongs to the France Travail agency following the person, which records the decisions.
+    is_agency: bool,
     error: Option<String>,
 }
 
@@ -662,19 +669,25 @@ async fn approval_page(state: &AppState, visitor: &Visitor, person_id: Uuid, err
                 StatusCode::OK
             };
             let membership = visitor.ctx.membership(a.employer_id);
+            let followers: Vec<Membership> = visitor
+                .ctx
+                .memberships()
+                .iter()
+                .filter(|m| person.followers.iter().any(|f| f.organisation_id == m.organisation_id))
+                .cloned()
+                .collect();
             let page = ApprovalPage {
                 nav,
                 is_employer: membership.is_some(),
                 employer_kind: membership.and_then(|m| SiaeKind::of(m.kind)),
                 employment,
                 follow,
-                followers: visitor
-                    .ctx
-                    .memberships()
+                is_agency: followers
                     .iter()
-                    .filter(|m| person.followers.iter().any(|f| f.organisation_id == m.organisation_id))
-                    .cloned()
-                    .collect(),
+                    .any(|m| m.kind == OrganisationKind::FranceTravailAgency),
+                followers,
+                agrement: a.regime == Regime::Agrement,
+                agrement_kinds: RequestKind::ALL,
                 action_kinds: ActionKind::ALL,
                 outcomes: ExitOutcome::ALL,
                 today: time::OffsetDateTime::now_utc().date(),
@@ -877,6 +890,30 @@ pub async fn approval_action(
                     recommendations: Some(form.comment.as_str()),
                 };
                 store.record_exit(ctx, person_id, review, None).await?;
+            }
+            "agrement-demande" => {
+                let kind = RequestKind::parse(&form.kind).ok_or_else(|| {
+                    ApiError::bad_request("agrement_kind_unknown", "Choisissez le type de demande d'agrément.")
+                })?;
+                let date = required_date("date de réception", &form.from)?;
+                store.request_agrement(ctx, person_id, date, kind, None).await?;
+            }
+            "agrement-decision" => {
+                let decision = match form.decision.as_str() {
+                    "granted" => Decision::Granted,
+                    "refused" => Decision::Refused,
+                    _ => {
+                        return Err(ApiError::bad_request(
+                            "agrement_decision_unknown",
+                            "Choisissez la décision : agrément accordé ou refusé.",
+                        ));
+                    }
+                };
+                let date = required_date("date de la décision", &form.from)?;
+                let motive = Some(form.motive.trim()).filter(|m| !m.is_empty());
+                store
+                    .decide_agrement(ctx, person_id, date, decision, motive, None)
+                    .await?;
             }
             "suivi" => {
                 let review = Uuid::parse_str(&form.review_id).map_err(|_| ApiError::not_found("Bilan"))?;
