@@ -102,7 +102,8 @@ mod tests {
     #[test]
     fn a_page_in_memory_is_cut_like_a_page_in_sql() {
         // (items, page asked, per page asked) -> (first item shown, items shown, page, per page, pages)
-        let cases: &[((u32, u32, u32), (Option<u32>, usize, u32, u32, u32))] = &[
+        type Shown = (Option<u32>, usize, u32, u32, u32);
+        let cases: &[((u32, u32, u32), Shown)] = &[
             ((5, 1, 2), (Some(0), 2, 1, 2, 3)),
             ((5, 3, 2), (Some(4), 1, 3, 2, 3)),
             ((5, 4, 2), (None, 0, 4, 2, 3)),

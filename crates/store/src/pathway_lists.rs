@@ -316,7 +316,7 @@ async fn load(ex: &mut impl Executor, scope: &Scope) -> Result<Vec<PathwayRow>> 
         let end = contract_end.unwrap_or(a.end);
         let window = exit::tripartite_window(end);
         let interview_due_on = (exit::tripartite_due(end, as_of).is_some()
-            && !last_interview_on.is_some_and(|d| d >= window.from))
+            && last_interview_on.is_none_or(|d| d < window.from))
         .then_some(window.to);
         let agrement_deadline = pathway.report(as_of).ok().and_then(|r| {
             r.requests
