@@ -158,6 +158,33 @@ async fn lists(backend: Backend) {
     assert_eq!(decisions, [(&durand, &json!("prolongation_decision"))]);
     let (_, d) = app.get(&ft, "/api/v1/referent?status=suspended").await;
     assert_eq!(d["people"]["items"][0]["person_id"], json!(person_42));
+    // An exit review of the ACI reaches its referent; the person leaves the lists.
+    let ended = all
+        .iter()
+        .find(|r| r["person_name"] == "Personne Parcours 00700")
+        .unwrap()["person_id"]
+        .clone();
+    let (s, b) = app
+        .call(
+            &aci,
+            reqwest::Method::POST,
+            &format!("/api/v1/persons/{}/exit-reviews", ended.as_str().unwrap()),
+            Some(json!({"exit_on": today(), "outcome": "no_solution", "skills": "Entretien des espaces verts"})),
+        )
+        .await;
+    assert_eq!(s, S::OK, "{b}");
+    let (_, d) = app.get(&ft, "/api/v1/referent").await;
+    let review = &d["exit_reviews"][0];
+    assert_eq!(
+        (
+            &review["person_id"],
+            &review["siae_name"],
+            &review["followed"],
+            d["people"]["total"].as_i64()
+        ),
+        (&ended, &json!("Les Jardins de la Combe"), &json!(false), Some(701)),
+        "{d}"
+    );
     // Cap emploi is no party to a convention with an SIAE; an SIAE or a State service is no SPE referent.
     let cap = app.token(&email("cap-emploi")).await;
     let (s, d) = app.get(&cap, "/api/v1/referent").await;
