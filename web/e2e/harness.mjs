@@ -66,12 +66,15 @@ function formatViolations(report) {
   return lines.join('\n');
 }
 
+/** A phone's screen (iPhone SE), for the journeys that must work on a phone. */
+export const PHONE = { width: 375, height: 667 };
+
 /**
- * A French desktop page whose uncaught errors and console errors (except those `expected` accepts) are
- * collected in `pageErrors`, for a check at the end of the journey.
+ * A French page (desktop unless another `viewport` is given) whose uncaught errors and console errors (except
+ * those `expected` accepts) are collected in `pageErrors`, for a check at the end of the journey.
  */
-export async function openPage(browser, expected = () => false) {
-  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+export async function openPage(browser, expected = () => false, viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ locale: 'fr-FR', viewport, isMobile: viewport.width < 600 });
   context.setDefaultTimeout(STEP_TIMEOUT_MS);
   const page = await context.newPage();
   const pageErrors = [];

@@ -1,22 +1,19 @@
-//! Accompaniment and exit (issue 4, items 6 and 7), and the lists built on every pathway of the caller: the
-//! people in pathway and the to-do list (tripartite interviews due, prolongations to decide, follow-ups due).
+//! Accompaniment and exit (issue 4, items 6 and 7); the lists built on every pathway of the caller are in
+//! [`crate::pathway_lists`].
 
 use crate::Store;
 use crate::access::AccessContext;
-use crate::directory::push_in;
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
-use crate::iae_pathway::{current_employer, deciders, facts_from, replay_events};
+use crate::iae_pathway::{current_employer, deciders};
 use crate::idempotency::{IdempotencyKey, claim};
 use crate::notifications::notify;
 use crate::sql::{Executor, Row, query};
 use passerelle_domain::calendar::french_date;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::exit::{self, Action, ActionKind, ExitOutcome};
-use passerelle_domain::pathways::iae::{PathwayEvent, SiaeKind, Status};
 use passerelle_domain::text::{optional, required};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -72,6 +69,16 @@ pub struct ExitReview {
     pub employed: Option<bool>,
 }
 
+/// An exit review as the employing SIAE writes it.
+#[derive(Debug, Clone, Copy)]
+pub struct NewExitReview<'a> {
+    pub exit_on: Date,
+    pub outcome: ExitOutcome,
+    /// Skills acquired, for the person's document.
+    pub skills: &'a str,
+    pub recommendations: Option<&'a str>,
+}
+
 /// A person's accompaniment and exit.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FollowUp {
@@ -82,35 +89,6 @@ pub struct FollowUp {
     pub registrations: Vec<Registration>,
     pub interviews: Vec<Interview>,
     pub exit_reviews: Vec<ExitReview>,
-}
-
-/// One person in pathway, as the lists show them.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct PathwayRow {
-    pub person_id: Uuid,
-    pub person_name: String,
-    pub employer_id: Uuid,
-    pub employer_name: String,
-    pub regime_label: String,
-    pub start: Date,
-    pub end: Date,
-    #[schema(value_type = String, example = "valid")]
-    pub status: Status,
-    /// The end of the latest contract, when it comes before the approval's.
-    pub contract_end: Option<Date>,
-    pub last_interview_on: Option<Date>,
-}
-
-/// Something the caller's organisations have to do, with why and by when.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct TodoItem {
-    pub person_id: Uuid,
-    pub person_name: String,
-    /// `tripartite_interview`, `prolongation_decision`, `exit_follow_up`.
-    pub what: String,
-    pub due_on: Date,
-    pub explanation: String,
-    pub link: String,
 }
 
 fn parse<T: serde::de::DeserializeOwned>(code: String) -> Result<T> {
@@ -138,11 +116,6 @@ fn exit_review(r: &Row) -> Result<ExitReview> {
 /// The rows of `q`, each read by `read`.
 async fn rows<T>(ex: &mut impl Executor, q: crate::sql::Query, read: impl Fn(&Row) -> Result<T>) -> Result<Vec<T>> {
     ex.fetch_all(q).await?.iter().map(read).collect()
-}
-
-/// The caller's organisations (none for the command line).
-fn organisations(ctx: &AccessContext) -> Vec<Uuid> {
-    ctx.memberships().iter().map(|m| m.organisation_id).collect()
 }
 
 impl Store {
@@ -395,11 +368,15 @@ impl Store {
         &self,
         ctx: &AccessContext,
         person_id: Uuid,
-        exit_on: Date,
-        outcome: ExitOutcome,
-        skills: &str,
-        recommendations: Option<&str>,
+        review: NewExitReview<'_>,
+        key: Option<IdempotencyKey>,
     ) -> Result<FollowUp> {
+        let NewExitReview {
+            exit_on,
+            outcome,
+            skills,
+            recommendations,
+        } = review;
         let skills = required("skills", skills, 4_000)?;
         let recommendations = optional("recommendations", recommendations, 4_000)?;
         let mut tx = self.pool.begin().await?;
@@ -468,6 +445,7 @@ impl Store {
                 .after(&serde_json::json!({"id": id, "outcome": outcome, "exit_on": exit_on})),
         )
         .await?;
+        claim(&mut tx, ctx, key.as_ref(), person_id).await?;
         tx.commit().await?;
         self.follow_up(ctx, person_id).await
     }
@@ -479,6 +457,7 @@ impl Store {
         review_id: Uuid,
         registered_spe: bool,
         employed: bool,
+        key: Option<IdempotencyKey>,
     ) -> Result<FollowUp> {
         let mut tx = self.pool.begin().await?;
         let row = tx
@@ -525,210 +504,8 @@ impl Store {
             ),
         )
         .await?;
+        claim(&mut tx, ctx, key.as_ref(), person_id).await?;
         tx.commit().await?;
         self.follow_up(ctx, person_id).await
-    }
-
-    /// The people in pathway with the caller's organisations: employed by them (last hiring) or prescribed by
-    /// them and hired, until an exit review. Five queries whatever the number of people, and the journal's
-    /// insert; every pathway is replayed in memory.
-    pub async fn people_in_pathway(&self, ctx: &AccessContext) -> Result<Vec<PathwayRow>> {
-        let orgs = organisations(ctx);
-        if orgs.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut scope = query("SELECT e.person_id FROM iae_pathway_events e WHERE e.kind = 'hiring' AND");
-        push_in(&mut scope, "e.siae_id", &orgs);
-        scope.push_sql(" UNION SELECT p.person_id FROM prescriptions p WHERE p.status = 'hired' AND");
-        push_in(&mut scope, "p.prescriber_id", &orgs);
-        let mut tx = self.pool.begin().await?;
-        let select = |sql: &str| {
-            let mut q = scope.clone();
-            q.prepend_sql(&format!("{sql} IN ("));
-            q
-        };
-        let mut events = select(
-            "SELECT e.person_id, e.payload, e.siae_kind, e.siae_id, o.name, pe.first_name, pe.last_name, pe.birth_date \
-             FROM iae_pathway_events e JOIN organisations o ON o.id = e.siae_id JOIN persons pe ON pe.id = e.person_id \
-             WHERE pe.archived_at IS NULL AND e.person_id",
-        );
-        events.push_sql(") ORDER BY e.person_id, e.seq");
-        let mut criteria = select("SELECT d.person_id, d.criteria FROM iae_diagnoses d WHERE d.person_id");
-        criteria.push_sql(") ORDER BY d.person_id, d.diagnosed_on, d.created_at");
-        let mut contracts =
-            select("SELECT c.person_id, MAX(c.ends_on) AS ends_on FROM iae_contracts c WHERE c.person_id");
-        contracts.push_sql(") GROUP BY c.person_id");
-        let mut interviews =
-            select("SELECT i.person_id, MAX(i.held_on) AS held_on FROM tripartite_interviews i WHERE i.person_id");
-        interviews.push_sql(") GROUP BY i.person_id");
-        let mut exits = select("SELECT x.person_id, MAX(x.exit_on) AS exit_on FROM exit_reviews x WHERE x.person_id");
-        exits.push_sql(") GROUP BY x.person_id");
-
-        struct Person {
-            name: String,
-            birth_date: Option<Date>,
-            events: Vec<PathwayEvent>,
-            last: (SiaeKind, Uuid, String),
-        }
-        let mut people: BTreeMap<Uuid, Person> = BTreeMap::new();
-        for r in tx.fetch_all(events).await? {
-            let id: Uuid = r.get("person_id")?;
-            let event: PathwayEvent = serde_json::from_value(r.json("payload")?.unwrap_or_default())
-                .map_err(|e| StoreError::Database(sqlx::Error::Decode(e.to_string().into())))?;
-            let hiring = matches!(event, PathwayEvent::Hiring { .. });
-            let employer = || -> Result<(SiaeKind, Uuid, String)> {
-                let kind = SiaeKind::parse(&r.get::<String>("siae_kind")?).ok_or(StoreError::not_found("SIAE"))?;
-                Ok((kind, r.get("siae_id")?, r.get("name")?))
-            };
-            let p = match people.entry(id) {
-                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::btree_map::Entry::Vacant(e) => e.insert(Person {
-                    name: format!("{} {}", r.get::<String>("first_name")?, r.get::<String>("last_name")?),
-                    birth_date: r.get("birth_date")?,
-                    events: Vec::new(),
-                    last: employer()?,
-                }),
-            };
-            // The employer is the SIAE of the last hiring.
-            if hiring && !p.events.is_empty() {
-                p.last = employer()?;
-            }
-            p.events.push(event);
-        }
-        let mut latest_criteria: BTreeMap<Uuid, serde_json::Value> = BTreeMap::new();
-        for r in tx.fetch_all(criteria).await? {
-            if let Some(c) = r.json("criteria")? {
-                latest_criteria.insert(r.get("person_id")?, c);
-            }
-        }
-        let mut contract_ends: BTreeMap<Uuid, Date> = BTreeMap::new();
-        for r in tx.fetch_all(contracts).await? {
-            contract_ends.insert(r.get("person_id")?, r.get("ends_on")?);
-        }
-        let mut interviewed: BTreeMap<Uuid, Date> = BTreeMap::new();
-        for r in tx.fetch_all(interviews).await? {
-            interviewed.insert(r.get("person_id")?, r.get("held_on")?);
-        }
-        let mut exited: BTreeMap<Uuid, Date> = BTreeMap::new();
-        for r in tx.fetch_all(exits).await? {
-            exited.insert(r.get("person_id")?, r.get("exit_on")?);
-        }
-        let as_of = today();
-        let mut rows = Vec::new();
-        for (id, p) in people {
-            let hired_on = p.events.iter().rev().find_map(|e| match e {
-                PathwayEvent::Hiring { date, .. } => Some(*date),
-                _ => None,
-            });
-            // Out of the pathway once an exit review follows the last hiring.
-            if exited.get(&id).is_some_and(|x| hired_on.is_some_and(|h| *x >= h)) {
-                continue;
-            }
-            let facts = facts_from(p.birth_date, latest_criteria.remove(&id))?;
-            let pathway = replay_events(facts, p.last.0, &p.events)?;
-            let Some(a) = pathway.approval() else { continue };
-            rows.push(PathwayRow {
-                person_id: id,
-                person_name: p.name,
-                employer_id: p.last.1,
-                employer_name: p.last.2,
-                regime_label: a.regime.label().to_owned(),
-                start: a.start,
-                end: a.end,
-                status: a.status(as_of),
-                contract_end: contract_ends.get(&id).copied().filter(|c| *c < a.end),
-                last_interview_on: interviewed.get(&id).copied(),
-            });
-        }
-        rows.sort_by(|a, b| a.end.cmp(&b.end).then_with(|| a.person_name.cmp(&b.person_name)));
-        if !rows.is_empty() {
-            let ids: Vec<Uuid> = rows.iter().map(|r| r.person_id).collect();
-            record(
-                &mut tx,
-                ctx,
-                Event::new("persons", Uuid::nil(), "pathway.listed").after(&ids),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(rows)
-    }
-
-    /// What the caller's organisations have to do: tripartite interviews due (2-3 months before the end of
-    /// the contract or the approval), prolongations to decide, follow-ups 6 months after an exit.
-    pub async fn todo(&self, ctx: &AccessContext) -> Result<Vec<TodoItem>> {
-        let rows = self.people_in_pathway(ctx).await?;
-        self.todo_for(ctx, &rows).await
-    }
-
-    /// The to-do list, from the people in pathway already loaded (the pathways page shows both).
-    pub async fn todo_for(&self, ctx: &AccessContext, rows: &[PathwayRow]) -> Result<Vec<TodoItem>> {
-        let as_of = today();
-        let mut items = Vec::new();
-        for row in rows {
-            let end = row.contract_end.unwrap_or(row.end);
-            let window = exit::tripartite_window(end);
-            if row.last_interview_on.is_some_and(|d| d >= window.from) {
-                continue;
-            }
-            if let Some(why) = exit::tripartite_due(end, as_of) {
-                items.push(TodoItem {
-                    person_id: row.person_id,
-                    what: "tripartite_interview".into(),
-                    due_on: window.to,
-                    explanation: why.message,
-                    link: format!("/personnes/{}/parcours-iae", row.person_id),
-                    person_name: row.person_name.clone(),
-                });
-            }
-        }
-        let orgs = organisations(ctx);
-        if !orgs.is_empty() {
-            let mut db = self.pool.clone();
-            let mut q = query(
-                "SELECT r.person_id, pe.first_name, pe.last_name, r.created_at FROM prolongation_requests r \
-                 JOIN persons pe ON pe.id = r.person_id WHERE r.status = 'pending' AND r.person_id IN \
-                 (SELECT p.person_id FROM prescriptions p WHERE p.prescriber_id <> p.siae_id AND",
-            );
-            push_in(&mut q, "p.prescriber_id", &orgs);
-            q.push_sql(")");
-            for r in db.fetch_all(q).await? {
-                let id: Uuid = r.get("person_id")?;
-                let asked: OffsetDateTime = r.get("created_at")?;
-                items.push(TodoItem {
-                    person_id: id,
-                    person_name: format!("{} {}", r.get::<String>("first_name")?, r.get::<String>("last_name")?),
-                    what: "prolongation_decision".into(),
-                    due_on: asked.date(),
-                    explanation: "Une demande de prolongation attend votre décision (Code du travail, art. R5132-1-8)."
-                        .into(),
-                    link: format!("/personnes/{id}/parcours-iae"),
-                });
-            }
-            let mut q = query(
-                "SELECT x.person_id, pe.first_name, pe.last_name, x.follow_up_on FROM exit_reviews x \
-                 JOIN persons pe ON pe.id = x.person_id WHERE x.followed_up_on IS NULL AND x.follow_up_on <= $1 AND \
-                 EXISTS (SELECT 1 FROM person_followers f WHERE f.person_id = x.person_id AND",
-            )
-            .bind(as_of);
-            push_in(&mut q, "f.organisation_id", &orgs);
-            q.push_sql(")");
-            for r in db.fetch_all(q).await? {
-                let id: Uuid = r.get("person_id")?;
-                items.push(TodoItem {
-                    person_id: id,
-                    person_name: format!("{} {}", r.get::<String>("first_name")?, r.get::<String>("last_name")?),
-                    what: "exit_follow_up".into(),
-                    due_on: r.get("follow_up_on")?,
-                    explanation:
-                        "Suivi à 6 mois de la sortie : inscription à France Travail et emploi (accord régional \
-                                  IAE Bourgogne-Franche-Comté 2016, fiche action 7)."
-                            .into(),
-                    link: format!("/personnes/{id}/parcours-iae"),
-                });
-            }
-        }
-        items.sort_by_key(|i| i.due_on);
-        Ok(items)
     }
 }

@@ -8,6 +8,7 @@ use crate::Store;
 use crate::access::AccessContext;
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
+use crate::idempotency::{IdempotencyKey, claim};
 use crate::notifications::notify;
 use crate::persons::Person;
 use crate::prescriptions::Prescription;
@@ -288,6 +289,7 @@ impl Store {
         from: Date,
         to: Date,
         reason: SuspensionReason,
+        key: Option<IdempotencyKey>,
     ) -> Result<ApprovalView> {
         let mut tx = self.pool.begin().await?;
         let person = self.persons(ctx).load(&mut tx, person_id).await?;
@@ -302,6 +304,7 @@ impl Store {
             None,
         )
         .await?;
+        claim(&mut tx, ctx, key.as_ref(), person_id).await?;
         let view = approval_view(&mut tx, ctx, &person).await?;
         tx.commit().await?;
         Ok(view)
@@ -317,6 +320,7 @@ impl Store {
         reason: ProlongationReason,
         to: Date,
         justification: &str,
+        key: Option<IdempotencyKey>,
     ) -> Result<ApprovalView> {
         let justification = required("justification", justification, 2_000)?;
         let mut tx = self.pool.begin().await?;
@@ -389,6 +393,7 @@ impl Store {
                 .await?;
             }
         }
+        claim(&mut tx, ctx, key.as_ref(), person_id).await?;
         let view = approval_view(&mut tx, ctx, &person).await?;
         tx.commit().await?;
         Ok(view)
@@ -401,6 +406,7 @@ impl Store {
         ctx: &AccessContext,
         request_id: Uuid,
         decision: ProlongationDecision<'_>,
+        key: Option<IdempotencyKey>,
     ) -> Result<ApprovalView> {
         let mut tx = self.pool.begin().await?;
         let row = tx
@@ -510,6 +516,7 @@ impl Store {
             .after(&serde_json::json!({"status": status, "motive": motive})),
         )
         .await?;
+        claim(&mut tx, ctx, key.as_ref(), person_id).await?;
         let view = approval_view(&mut tx, ctx, &person).await?;
         tx.commit().await?;
         Ok(view)
@@ -524,12 +531,14 @@ impl Store {
         person_id: Uuid,
         date: Date,
         kind: RequestKind,
+        key: Option<IdempotencyKey>,
     ) -> Result<ApprovalView> {
         let mut tx = self.pool.begin().await?;
         let person = self.persons(ctx).load(&mut tx, person_id).await?;
         let employer = current_employer(&mut tx, ctx, person_id).await?;
         let event = PathwayEvent::AgrementRequest { date, request: kind };
         append(&mut tx, ctx, &person, employer, event, employer.0, None).await?;
+        claim(&mut tx, ctx, key.as_ref(), person_id).await?;
         let view = approval_view(&mut tx, ctx, &person).await?;
         tx.commit().await?;
         Ok(view)
@@ -544,6 +553,7 @@ impl Store {
         date: Date,
         decision: Decision,
         motive: Option<&str>,
+        key: Option<IdempotencyKey>,
     ) -> Result<ApprovalView> {
         let mut tx = self.pool.begin().await?;
         let person = self.persons(ctx).load(&mut tx, person_id).await?;
@@ -566,6 +576,7 @@ impl Store {
             motive: motive.map(str::to_owned),
         };
         append(&mut tx, ctx, &person, employer, event, agency, None).await?;
+        claim(&mut tx, ctx, key.as_ref(), person_id).await?;
         let view = approval_view(&mut tx, ctx, &person).await?;
         tx.commit().await?;
         Ok(view)

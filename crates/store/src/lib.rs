@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod offers;
 pub mod outbox;
 pub mod paging;
+pub mod pathway_lists;
 pub mod persons;
 pub mod prescriptions;
 pub mod sql;

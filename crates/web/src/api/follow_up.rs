@@ -3,7 +3,7 @@
 
 use super::idempotency::{IdempotencyHeader, create_once};
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiCaller, ApiJson, ApiPath};
+use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
 use crate::pdf::{self, Paragraph};
 use crate::state::AppState;
 use axum::Json;
@@ -13,11 +13,15 @@ use axum::response::{IntoResponse, Response};
 use passerelle_domain::calendar::french_date;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::exit::{ActionInput, ExitOutcome};
-use passerelle_store::follow_up::{FollowUp, PathwayRow, TodoItem};
+use passerelle_store::follow_up::{FollowUp, NewExitReview};
+use passerelle_store::paging::Page;
+use passerelle_store::pathway_lists::{
+    DEFAULT_PER_PAGE, PathwayFilter, PathwayRow, PathwayStatus, ReferentDashboard, TodoItem,
+};
 use passerelle_store::{AccessContext, Store};
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 type Created<T> = (StatusCode, HeaderMap, Json<T>);
@@ -161,7 +165,8 @@ pub struct CreateExitReview {
 }
 
 /// Records the exit review (the SIAE of the last hiring), shared with the SPE referent and the prescribers.
-#[utoipa::path(post, path = "/api/v1/persons/{id}/exit-reviews", tag = "iae", params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/api/v1/persons/{id}/exit-reviews", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'un bilan")),
     request_body = CreateExitReview, security(("bearer" = [])),
     responses((status = 200, body = FollowUp), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -169,8 +174,9 @@ pub async fn record_exit(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     ApiPath(id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
     ApiJson(b): ApiJson<CreateExitReview>,
-) -> ApiResult<Json<FollowUp>> {
+) -> ApiResult<Created<FollowUp>> {
     if b.exit_on > OffsetDateTime::now_utc().date() {
         return Err(Invalid::new(
             "exit_in_future",
@@ -179,12 +185,22 @@ pub async fn record_exit(
         .on("exit_on")
         .into());
     }
-    Ok(Json(
-        state
-            .store
-            .record_exit(&ctx, id, b.exit_on, b.outcome, &b.skills, b.recommendations.as_deref())
-            .await?,
-    ))
+    let store = &state.store;
+    let review = NewExitReview {
+        exit_on: b.exit_on,
+        outcome: b.outcome,
+        skills: &b.skills,
+        recommendations: b.recommendations.as_deref(),
+    };
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("exit_reviews", StatusCode::OK),
+        |key| store.record_exit(&ctx, id, review, key),
+        |person| store.follow_up(&ctx, person),
+    )
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -195,7 +211,8 @@ pub struct CreateExitFollowUp {
 }
 
 /// Records the follow-up 6 months after the exit (any organisation following the person).
-#[utoipa::path(post, path = "/api/v1/exit-reviews/{id}/follow-up", tag = "iae", params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/api/v1/exit-reviews/{id}/follow-up", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'un suivi")),
     request_body = CreateExitFollowUp, security(("bearer" = [])),
     responses((status = 200, body = FollowUp), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -203,24 +220,77 @@ pub async fn record_exit_follow_up(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     ApiPath(id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
     ApiJson(b): ApiJson<CreateExitFollowUp>,
-) -> ApiResult<Json<FollowUp>> {
-    Ok(Json(
-        state
-            .store
-            .record_exit_follow_up(&ctx, id, b.registered_spe, b.employed)
-            .await?,
-    ))
+) -> ApiResult<Created<FollowUp>> {
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("exit_follow_ups", StatusCode::OK),
+        |key| store.record_exit_follow_up(&ctx, id, b.registered_spe, b.employed, key),
+        |person| store.follow_up(&ctx, person),
+    )
+    .await
 }
 
-/// The people in pathway with the caller's organisations (employed by them, or prescribed by them and hired).
-#[utoipa::path(get, path = "/api/v1/pathways", tag = "iae", security(("bearer" = [])),
-    responses((status = 200, body = Vec<PathwayRow>), (status = 401, body = ErrorBody)))]
+/// Filters and page of a list of people in pathway.
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PathwayQuery {
+    /// Words of the person's name.
+    pub q: Option<String>,
+    /// `in_progress`, `suspended` or `ended` (the approval's status as the rules engine replays it).
+    #[param(value_type = Option<String>)]
+    pub status: Option<PathwayStatus>,
+    /// Only the people whose tripartite interview is due.
+    #[serde(default)]
+    pub interview_due: bool,
+    #[param(minimum = 1)]
+    pub page: Option<u32>,
+    /// 50 by default, 200 at most.
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<u32>,
+}
+
+impl PathwayQuery {
+    pub fn filter(&self) -> PathwayFilter {
+        PathwayFilter {
+            q: self.q.clone(),
+            status: self.status,
+            interview_due: self.interview_due,
+            page: self.page.unwrap_or(1),
+            per_page: self.per_page.unwrap_or(DEFAULT_PER_PAGE),
+        }
+    }
+}
+
+/// The people in pathway with the caller's organisations (employed by them, or prescribed by them and hired),
+/// by the end of their approval, one page at a time.
+#[utoipa::path(get, path = "/api/v1/pathways", tag = "iae", params(PathwayQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<PathwayRow>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn people_in_pathway(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
-) -> ApiResult<Json<Vec<PathwayRow>>> {
-    Ok(Json(state.store.people_in_pathway(&ctx).await?))
+    ApiQuery(q): ApiQuery<PathwayQuery>,
+) -> ApiResult<Json<Page<PathwayRow>>> {
+    Ok(Json(state.store.people_in_pathway(&ctx, &q.filter()).await?))
+}
+
+/// The SPE referent's dashboard (France Travail agency, Cap emploi, Mission locale): the SIAE it is the referent
+/// of through a local cooperation convention, the decisions it has to take, the tripartite interviews due, the
+/// exit reviews received, and a page of the people in pathway of its SIAE (same filters as `/api/v1/pathways`).
+#[utoipa::path(get, path = "/api/v1/referent", tag = "iae", params(PathwayQuery), security(("bearer" = [])),
+    responses((status = 200, body = ReferentDashboard), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+pub async fn referent_dashboard(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiQuery(q): ApiQuery<PathwayQuery>,
+) -> ApiResult<Json<ReferentDashboard>> {
+    Ok(Json(state.store.referent_dashboard(&ctx, &q.filter()).await?))
 }
 
 /// The caller's to-do list: tripartite interviews due, prolongations to decide, 6-month follow-ups.

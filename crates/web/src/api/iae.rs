@@ -431,19 +431,28 @@ pub struct CreateSuspension {
 }
 
 /// Suspends the approval (the SIAE of the last hiring); the rules engine decides and explains.
-#[utoipa::path(post, path = "/api/v1/persons/{id}/approval/suspensions", tag = "iae", params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/api/v1/persons/{id}/approval/suspensions", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne suspend qu'une fois")),
     request_body = CreateSuspension, security(("bearer" = [])),
     responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn suspend(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     ApiPath(id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
     ApiJson(b): ApiJson<CreateSuspension>,
-) -> ApiResult<Json<ApprovalView>> {
-    Ok(Json(
-        state.store.suspend_approval(&ctx, id, b.from, b.to, b.reason).await?,
-    ))
+) -> ApiResult<Created<ApprovalView>> {
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("suspensions", StatusCode::OK),
+        |key| store.suspend_approval(&ctx, id, b.from, b.to, b.reason, key),
+        |person| store.approval(&ctx, person),
+    )
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -460,7 +469,8 @@ pub struct CreateProlongation {
 
 /// Asks a prolongation (the SIAE of the last hiring): applied at once when the SIAE decides alone, otherwise
 /// waiting for an authorised prescriber. The rules engine checks it either way.
-#[utoipa::path(post, path = "/api/v1/persons/{id}/approval/prolongations", tag = "iae", params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/api/v1/persons/{id}/approval/prolongations", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne demande qu'une prolongation")),
     request_body = CreateProlongation, security(("bearer" = [])),
     responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -468,14 +478,19 @@ pub async fn request_prolongation(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     ApiPath(id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
     ApiJson(b): ApiJson<CreateProlongation>,
-) -> ApiResult<Json<ApprovalView>> {
-    Ok(Json(
-        state
-            .store
-            .request_prolongation(&ctx, id, b.reason, b.to, &b.justification)
-            .await?,
-    ))
+) -> ApiResult<Created<ApprovalView>> {
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("prolongations", StatusCode::OK),
+        |key| store.request_prolongation(&ctx, id, b.reason, b.to, &b.justification, key),
+        |person| store.approval(&ctx, person),
+    )
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -490,7 +505,8 @@ pub struct DecideProlongation {
 }
 
 /// An authorised prescriber following the person accepts or refuses (motivated) a prolongation request.
-#[utoipa::path(post, path = "/api/v1/prolongation-requests/{id}/decision", tag = "iae", params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/api/v1/prolongation-requests/{id}/decision", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne décide qu'une fois")),
     request_body = DecideProlongation, security(("bearer" = [])),
     responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -498,8 +514,9 @@ pub async fn decide_prolongation(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     ApiPath(id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
     ApiJson(b): ApiJson<DecideProlongation>,
-) -> ApiResult<Json<ApprovalView>> {
+) -> ApiResult<Created<ApprovalView>> {
     let decision = if b.accept {
         ProlongationDecision::Accept
     } else {
@@ -509,7 +526,16 @@ pub async fn decide_prolongation(
             proposed_action: b.proposed_action.as_deref().unwrap_or_default(),
         }
     };
-    Ok(Json(state.store.decide_prolongation(&ctx, id, decision).await?))
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("prolongation_decisions", StatusCode::OK),
+        |key| store.decide_prolongation(&ctx, id, decision, key),
+        |person| store.approval(&ctx, person),
+    )
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -681,35 +707,52 @@ pub struct CreateAgrementDecision {
 
 /// Records an agrément request of the employing SIAE (records before 2021-12-01): the engine dates its
 /// deadline (5 working days, 2 for an ETTI) after which it is granted tacitly.
-#[utoipa::path(post, path = "/api/v1/persons/{id}/approval/agrement-requests", tag = "iae", params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/api/v1/persons/{id}/approval/agrement-requests", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une demande")),
     request_body = CreateAgrementRequest, security(("bearer" = [])),
     responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn request_agrement(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     ApiPath(id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
     ApiJson(b): ApiJson<CreateAgrementRequest>,
-) -> ApiResult<Json<ApprovalView>> {
-    Ok(Json(state.store.request_agrement(&ctx, id, b.date, b.kind).await?))
+) -> ApiResult<Created<ApprovalView>> {
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("agrement_requests", StatusCode::OK),
+        |key| store.request_agrement(&ctx, id, b.date, b.kind, key),
+        |person| store.approval(&ctx, person),
+    )
+    .await
 }
 
 /// Records Pôle emploi's decision on the pending agrément request (the France Travail agency following the
 /// person); a refusal is motivated.
-#[utoipa::path(post, path = "/api/v1/persons/{id}/approval/agrement-decisions", tag = "iae", params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/api/v1/persons/{id}/approval/agrement-decisions", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une décision")),
     request_body = CreateAgrementDecision, security(("bearer" = [])),
     responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn decide_agrement(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     ApiPath(id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
     ApiJson(b): ApiJson<CreateAgrementDecision>,
-) -> ApiResult<Json<ApprovalView>> {
-    Ok(Json(
-        state
-            .store
-            .decide_agrement(&ctx, id, b.date, b.decision, b.motive.as_deref())
-            .await?,
-    ))
+) -> ApiResult<Created<ApprovalView>> {
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("agrement_decisions", StatusCode::OK),
+        |key| store.decide_agrement(&ctx, id, b.date, b.decision, b.motive.as_deref(), key),
+        |person| store.approval(&ctx, person),
+    )
+    .await
 }

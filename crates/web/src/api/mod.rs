@@ -105,6 +105,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(follow_up::record_exit))
         .routes(routes!(follow_up::record_exit_follow_up))
         .routes(routes!(follow_up::people_in_pathway))
+        .routes(routes!(follow_up::referent_dashboard))
         .routes(routes!(follow_up::todo))
         .routes(routes!(follow_up::skills_document))
 }

@@ -78,9 +78,7 @@ pub async fn list(
     };
     match result {
         Ok(p) => {
-            page.pages = u32::try_from((p.total + i64::from(p.per_page) - 1) / i64::from(p.per_page))
-                .unwrap_or(1)
-                .max(1);
+            page.pages = p.pages();
             page.prev_url = page_url(&q, p.page.saturating_sub(1).max(1));
             page.next_url = page_url(&q, p.page + 1);
             page.items = p.items;

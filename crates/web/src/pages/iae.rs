@@ -12,6 +12,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use passerelle_domain::directory::OrganisationKind;
+use passerelle_domain::pathways::iae::agrement::{Decision, RequestKind};
 use passerelle_domain::pathways::iae::approval::Period;
 use passerelle_domain::pathways::iae::contract::{Assignment, Cddi, ClientKind};
 use passerelle_domain::pathways::iae::exit::{ActionInput, ActionKind, ExitOutcome};
@@ -19,11 +21,11 @@ use passerelle_domain::pathways::iae::offer::OfferInput;
 use passerelle_domain::pathways::iae::prolongation::{DenyReason, ProlongationReason};
 use passerelle_domain::pathways::iae::referral::{Motive, Side, StepInput};
 use passerelle_domain::pathways::iae::suspension::SuspensionReason;
-use passerelle_domain::pathways::iae::{Criterion, SiaeKind};
+use passerelle_domain::pathways::iae::{Criterion, Regime, SiaeKind};
 use passerelle_store::Membership;
 use passerelle_store::contracts::Employment;
 use passerelle_store::directory::{Organisation, OrganisationFilter};
-use passerelle_store::follow_up::{FollowUp, PathwayRow, TodoItem};
+use passerelle_store::follow_up::{FollowUp, NewExitReview};
 use passerelle_store::iae_pathway::{ApprovalView, ProlongationDecision};
 use passerelle_store::notifications::Notification;
 use passerelle_store::offers::{Offer, OfferFilter};
@@ -444,29 +446,6 @@ pub async fn read_notifications(
     }
 }
 
-// ---- People in pathway and to-do list ----
-
-#[derive(Template, WebTemplate)]
-#[template(path = "pathways.html")]
-struct PathwaysPage {
-    nav: Nav,
-    rows: Vec<PathwayRow>,
-    todo: Vec<TodoItem>,
-}
-
-pub async fn pathways(State(state): State<AppState>, visitor: Visitor) -> Response {
-    let nav = visitor.nav("parcours");
-    let data = async {
-        let rows = state.store.people_in_pathway(&visitor.ctx).await?;
-        let todo = state.store.todo_for(&visitor.ctx, &rows).await?;
-        Ok::<_, passerelle_store::StoreError>((rows, todo))
-    };
-    match data.await {
-        Ok((rows, todo)) => PathwaysPage { nav, rows, todo }.into_response(),
-        Err(e) => error_page(&nav, e.into()),
-    }
-}
-
 pub async fn skills_document(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
     let nav = visitor.nav("personnes");
     let id = match parse_id(&nav, &id, "Personne") {
@@ -648,6 +627,11 @@ struct ApprovalPage {
     suspension_reasons: [(&'static str, &'static str); 5],
     prolongation_reasons: [ProlongationReason; 5],
     deny_reasons: [DenyReason; 4],
+    /// A record before 2021-12-01: the employer asks Pôle emploi's agrément, the agency records the decision.
+    agrement: bool,
+    agrement_kinds: [RequestKind; 5],
+    /// The visitor belongs to the France Travail agency following the person, which records the decisions.
+    is_agency: bool,
     error: Option<String>,
 }
 
@@ -685,19 +669,25 @@ async fn approval_page(state: &AppState, visitor: &Visitor, person_id: Uuid, err
                 StatusCode::OK
             };
             let membership = visitor.ctx.membership(a.employer_id);
+            let followers: Vec<Membership> = visitor
+                .ctx
+                .memberships()
+                .iter()
+                .filter(|m| person.followers.iter().any(|f| f.organisation_id == m.organisation_id))
+                .cloned()
+                .collect();
             let page = ApprovalPage {
                 nav,
                 is_employer: membership.is_some(),
                 employer_kind: membership.and_then(|m| SiaeKind::of(m.kind)),
                 employment,
                 follow,
-                followers: visitor
-                    .ctx
-                    .memberships()
+                is_agency: followers
                     .iter()
-                    .filter(|m| person.followers.iter().any(|f| f.organisation_id == m.organisation_id))
-                    .cloned()
-                    .collect(),
+                    .any(|m| m.kind == OrganisationKind::FranceTravailAgency),
+                followers,
+                agrement: a.regime == Regime::Agrement,
+                agrement_kinds: RequestKind::ALL,
                 action_kinds: ActionKind::ALL,
                 outcomes: ExitOutcome::ALL,
                 today: time::OffsetDateTime::now_utc().date(),
@@ -797,13 +787,20 @@ pub async fn approval_action(
                 let r: SuspensionReason = serde_json::from_value(reason(&form.reason))
                     .map_err(|_| ApiError::bad_request("reason_unknown", "Choisissez un motif de suspension."))?;
                 let (from, to) = (required_date("début", &form.from)?, required_date("fin", &form.to)?);
-                store.suspend_approval(ctx, person_id, from, to, r).await?;
+                store.suspend_approval(ctx, person_id, from, to, r, None).await?;
             }
             "prolongation" => {
                 let r: ProlongationReason = serde_json::from_value(reason(&form.reason))
                     .map_err(|_| ApiError::bad_request("reason_unknown", "Choisissez un motif de prolongation."))?;
                 store
-                    .request_prolongation(ctx, person_id, r, required_date("fin", &form.to)?, &form.justification)
+                    .request_prolongation(
+                        ctx,
+                        person_id,
+                        r,
+                        required_date("fin", &form.to)?,
+                        &form.justification,
+                        None,
+                    )
                     .await?;
             }
             "contrat" | "mise-a-disposition" | "derogation" => {
@@ -886,15 +883,42 @@ pub async fn approval_action(
                         "La date de sortie est passée ou du jour.",
                     ));
                 }
-                let recommendations = Some(form.comment.as_str());
+                let review = NewExitReview {
+                    exit_on,
+                    outcome,
+                    skills: &form.skills,
+                    recommendations: Some(form.comment.as_str()),
+                };
+                store.record_exit(ctx, person_id, review, None).await?;
+            }
+            "agrement-demande" => {
+                let kind = RequestKind::parse(&form.kind).ok_or_else(|| {
+                    ApiError::bad_request("agrement_kind_unknown", "Choisissez le type de demande d'agrément.")
+                })?;
+                let date = required_date("date de réception", &form.from)?;
+                store.request_agrement(ctx, person_id, date, kind, None).await?;
+            }
+            "agrement-decision" => {
+                let decision = match form.decision.as_str() {
+                    "granted" => Decision::Granted,
+                    "refused" => Decision::Refused,
+                    _ => {
+                        return Err(ApiError::bad_request(
+                            "agrement_decision_unknown",
+                            "Choisissez la décision : agrément accordé ou refusé.",
+                        ));
+                    }
+                };
+                let date = required_date("date de la décision", &form.from)?;
+                let motive = Some(form.motive.trim()).filter(|m| !m.is_empty());
                 store
-                    .record_exit(ctx, person_id, exit_on, outcome, &form.skills, recommendations)
+                    .decide_agrement(ctx, person_id, date, decision, motive, None)
                     .await?;
             }
             "suivi" => {
                 let review = Uuid::parse_str(&form.review_id).map_err(|_| ApiError::not_found("Bilan"))?;
                 store
-                    .record_exit_follow_up(ctx, review, form.registered.is_some(), form.employed.is_some())
+                    .record_exit_follow_up(ctx, review, form.registered.is_some(), form.employed.is_some(), None)
                     .await?;
             }
             request => {
@@ -908,7 +932,7 @@ pub async fn approval_action(
                         proposed_action: &form.proposed_action,
                     }
                 };
-                store.decide_prolongation(ctx, request_id, decision).await?;
+                store.decide_prolongation(ctx, request_id, decision, None).await?;
             }
         }
         Ok::<_, ApiError>(())

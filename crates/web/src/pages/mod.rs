@@ -5,6 +5,7 @@ mod agreements;
 mod directory;
 mod iae;
 mod login;
+mod pathways;
 mod persons;
 pub mod session;
 mod simulator;
@@ -54,7 +55,8 @@ pub fn router() -> Router<AppState> {
         .route("/prescriptions/{id}", get(iae::prescription))
         .route("/prescriptions/{id}/etapes", post(iae::add_step))
         .route("/personnes/{id}/document-competences.pdf", get(iae::skills_document))
-        .route("/parcours", get(iae::pathways))
+        .route("/parcours", get(pathways::pathways))
+        .route("/referent", get(pathways::referent))
         .route("/notifications", get(iae::notifications))
         .route("/notifications/lues", post(iae::read_notifications))
 }

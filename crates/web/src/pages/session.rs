@@ -37,6 +37,8 @@ pub struct Nav {
     pub user: Option<String>,
     pub csrf: String,
     pub section: &'static str,
+    /// The user belongs to a France Travail, Cap emploi or Mission locale organisation: the referent's page.
+    pub spe: bool,
 }
 
 impl Nav {
@@ -45,6 +47,7 @@ impl Nav {
             user: None,
             csrf: String::new(),
             section: "",
+            spe: false,
         }
     }
 }
@@ -62,6 +65,7 @@ impl Visitor {
             user: Some(self.ctx.display_name().to_owned()),
             csrf: self.csrf.clone(),
             section,
+            spe: self.ctx.memberships().iter().any(|m| m.kind.is_spe()),
         }
     }
 

@@ -1,5 +1,6 @@
 //! The stories in a real headless Chromium (web/e2e/*.mjs, playwright-core and axe-core): the directory,
-//! the referral sheet from both sides, the benefits simulator with its print view as a PDF, and the agreements. Each script logs in through the form and runs axe-core
+//! the referral sheet from both sides, the benefits simulator with its print view as a PDF, the agreements, and
+//! the SPE referent's dashboard on a phone. Each script logs in through the form and runs axe-core
 //! with zero serious or critical violations allowed.
 
 use crate::{Backend, TestApp, email};
@@ -171,4 +172,15 @@ async fn referral_sheet_from_both_sides_in_headless_chromium() {
     )
     .await;
     check_screenshot(&screenshot, "fiche-navette.png");
+}
+
+/// The SPE referent on a phone (web/e2e/referent.mjs): the header menu, the dashboard of the agency that is
+/// the ACI's referent with 60 more people in pathway (two pages), the filtered list; axe-core on every page.
+#[tokio::test]
+async fn referent_dashboard_on_a_phone_in_headless_chromium() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    crate::perf::seed(&app, 60, |i| i as i64 * 11).await;
+    let screenshot = scratch("referent", "png");
+    run_browser_script(&app, "referent.mjs", "ft-dijon", vec![screenshot.display().to_string()]).await;
+    check_screenshot(&screenshot, "referent.png");
 }

@@ -78,6 +78,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/persons/{id}/exit-reviews"),
     ("post", "/api/v1/exit-reviews/{id}/follow-up"),
     ("get", "/api/v1/pathways"),
+    ("get", "/api/v1/referent"),
     ("get", "/api/v1/todo"),
     ("get", "/api/v1/persons/{id}/skills-document"),
 ];

@@ -642,7 +642,7 @@ async fn story(backend: Backend) {
     // 12. Exit: the pathway ends in a month, so the tripartite interview is due for the SIAE and the prescriber.
     let (_, pathways) = app.get(&ai, "/api/v1/pathways").await;
     assert!(
-        pathways
+        pathways["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -718,7 +718,7 @@ async fn story(backend: Backend) {
     );
     let (_, pathways) = app.get(&ai, "/api/v1/pathways").await;
     assert!(
-        pathways
+        pathways["items"]
             .as_array()
             .unwrap()
             .iter()

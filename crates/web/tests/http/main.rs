@@ -7,7 +7,9 @@ mod benefits;
 mod browser;
 mod contract;
 mod iae;
+mod idempotency;
 mod pages;
+mod pathway_lists;
 mod perf;
 mod simulator;
 

@@ -241,3 +241,216 @@ async fn pages(backend: Backend) {
     assert_eq!(r.status(), S::SEE_OTHER);
     assert_eq!(get("/").await.unwrap().status(), S::SEE_OTHER);
 }
+
+/// A page read with a session cookie: status and HTML.
+async fn page(app: &TestApp, session: &str, path: &str) -> (S, String) {
+    let r = app
+        .http
+        .get(app.url(path))
+        .header(COOKIE, format!("passerelle_session={session}"))
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+/// A form posted with a session cookie: status and HTML.
+async fn post_form(app: &TestApp, session: &str, path: &str, form: &[(&str, &str)]) -> (S, String) {
+    let r = app
+        .http
+        .post(app.url(path))
+        .header(COOKIE, format!("passerelle_session={session}"))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+/// Agrément requests and decisions from the approval page (CSRF, French errors, nothing changed on error),
+/// the paged people in pathway and the referent's dashboard.
+async fn iae_pages(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ft = app.token(&email("ft-dijon")).await;
+    let aci = app.token(&email("aci-jardins")).await;
+    let (ft_id, aci_id) = (app.org_id("ft-dijon").await, app.org_id("aci-jardins").await);
+    // A record of 2021: France Travail prescribed, the ACI hired on 2021-03-01 (an agrément of Pôle emploi).
+    let post = |token: &str, path: &str, body: serde_json::Value| {
+        let (token, path) = (token.to_owned(), path.to_owned());
+        let app = &app;
+        async move { app.call(&token, reqwest::Method::POST, &path, Some(body)).await }
+    };
+    let (_, person) = post(
+        &ft,
+        "/api/v1/persons",
+        serde_json::json!({"organisation_id": ft_id,
+        "first_name": "Rose", "last_name": "Petit", "birth_date": "1975-05-05", "consent_data_sharing": true,
+        "consent_date": "2021-01-04"}),
+    )
+    .await;
+    let person = person["id"].as_str().unwrap().to_owned();
+    post(
+        &ft,
+        &format!("/api/v1/persons/{person}/diagnoses"),
+        serde_json::json!({"organisation_id": ft_id, "siae_kind": "ACI", "criteria": ["rsa"]}),
+    )
+    .await;
+    let (_, p) = post(
+        &ft,
+        "/api/v1/prescriptions",
+        serde_json::json!({"prescriber_id": ft_id, "person_id": person,
+        "siae_id": aci_id, "message": "Historique 2021", "person_consent": true}),
+    )
+    .await;
+    let (s, _) = post(
+        &aci,
+        &format!("/api/v1/prescriptions/{}/steps", p["id"].as_str().unwrap()),
+        serde_json::json!({"status": "hired", "date": "2021-03-01"}),
+    )
+    .await;
+    assert_eq!(s, S::OK);
+
+    let aci_session = login(&app, "aci-jardins").await;
+    let ft_session = login(&app, "ft-dijon").await;
+    let approval = format!("/personnes/{person}/parcours-iae");
+    let (s, html) = page(&app, &aci_session, &approval).await;
+    assert!(
+        s == S::OK && html.contains("Enregistrer une demande d'agrément"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("Enregistrer la décision de Pôle emploi"),
+        "the SIAE records no decision"
+    );
+    let token = csrf(&html);
+    let request = format!("{approval}/agrement-demande");
+    // Refused, each with its French message, and nothing changed.
+    for (form, status, message) in [
+        (
+            vec![("csrf", "faux"), ("kind", "initial"), ("from", "2021-02-26")],
+            S::FORBIDDEN,
+            "Formulaire expiré",
+        ),
+        (
+            vec![("csrf", token.as_str()), ("kind", "initiale"), ("from", "2021-02-26")],
+            S::UNPROCESSABLE_ENTITY,
+            "Choisissez le type de demande",
+        ),
+        (
+            vec![("csrf", token.as_str()), ("kind", "initial"), ("from", "26/02/2021")],
+            S::UNPROCESSABLE_ENTITY,
+            "au format AAAA-MM-JJ",
+        ),
+        (
+            vec![("csrf", token.as_str()), ("kind", "renewal"), ("from", "2022-01-10")],
+            S::UNPROCESSABLE_ENTITY,
+            "PASS IAE",
+        ),
+    ] {
+        let before = app.snapshot().await;
+        let (s, html) = post_form(&app, &aci_session, &request, &form).await;
+        assert!(s == status && html.contains(message), "{form:?}: {s} {html}");
+        assert_eq!(app.snapshot().await, before, "{form:?} changed something");
+    }
+    let form = [("csrf", token.as_str()), ("kind", "initial"), ("from", "2021-02-26")];
+    assert_eq!(post_form(&app, &aci_session, &request, &form).await.0, S::SEE_OTHER);
+    let (_, html) = page(&app, &ft_session, &approval).await;
+    assert!(
+        html.contains("Demande du 2021-02-26, réponse attendue au plus tard le 2021-03-05 : accordée tacitement"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Enregistrer la décision de Pôle emploi") && !html.contains("Enregistrer une demande d'agrément")
+    );
+
+    // The agency's decision: a refusal needs its motive.
+    let ft_token = csrf(&html);
+    let decision = format!("{approval}/agrement-decision");
+    let form = [
+        ("csrf", ft_token.as_str()),
+        ("decision", "granted"),
+        ("from", "2021-02-25"),
+    ];
+    assert_eq!(
+        post_form(
+            &app,
+            &aci_session,
+            &decision,
+            &[("csrf", &token), ("decision", "granted"), ("from", "2021-03-02")]
+        )
+        .await
+        .0,
+        S::UNPROCESSABLE_ENTITY,
+        "only the agency decides"
+    );
+    let before = app.snapshot().await;
+    for (form, message) in [
+        (
+            vec![
+                ("csrf", ft_token.as_str()),
+                ("decision", "peut-etre"),
+                ("from", "2021-03-02"),
+            ],
+            "Choisissez la décision",
+        ),
+        (
+            vec![
+                ("csrf", ft_token.as_str()),
+                ("decision", "refused"),
+                ("from", "2021-03-02"),
+            ],
+            "motif",
+        ),
+        (form.to_vec(), "avant"),
+    ] {
+        let (s, html) = post_form(&app, &ft_session, &decision, &form).await;
+        assert!(
+            s == S::UNPROCESSABLE_ENTITY && html.contains(message),
+            "{form:?}: {s} {html}"
+        );
+    }
+    assert_eq!(app.snapshot().await, before);
+    let form = [
+        ("csrf", ft_token.as_str()),
+        ("decision", "refused"),
+        ("from", "2021-03-02"),
+        ("motive", "Bilan d'accompagnement absent"),
+    ];
+    assert_eq!(post_form(&app, &ft_session, &decision, &form).await.0, S::SEE_OTHER);
+    let (_, html) = page(&app, &aci_session, &approval).await;
+    assert!(
+        html.contains("réponse attendue au plus tard le 2021-03-05 : refusée"),
+        "{html}"
+    );
+
+    // The people in pathway, paged and filtered; a bad filter is a French error page.
+    let (s, html) = page(&app, &aci_session, "/parcours?q=durand&status=in_progress").await;
+    assert!(
+        s == S::OK && html.contains("Kevin Durand") && !html.contains("Rose Petit"),
+        "{html}"
+    );
+    assert!(html.contains("page 1 sur 1") && html.contains("fr-table__wrapper"));
+    let (s, html) = page(&app, &aci_session, "/parcours?status=fini").await;
+    assert!(s == S::BAD_REQUEST && html.contains("statut attendu"), "{html}");
+    // The referent's dashboard is in the agency's menu, not the SIAE's.
+    let (_, home) = page(&app, &ft_session, "/").await;
+    assert!(home.contains("href=\"/referent\""));
+    let (_, home) = page(&app, &aci_session, "/").await;
+    assert!(!home.contains("href=\"/referent\""));
+    let (s, html) = page(&app, &ft_session, "/referent").await;
+    assert!(
+        s == S::OK && html.contains("Les Jardins de la Combe") && html.contains("Kevin Durand"),
+        "{html}"
+    );
+    assert_eq!(page(&app, &aci_session, "/referent").await.0, S::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn iae_pages_on_sqlite() {
+    iae_pages(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn iae_pages_on_postgres() {
+    iae_pages(Backend::Postgres).await;
+}

@@ -22,6 +22,41 @@ pub enum RequestKind {
     Suspension,
 }
 
+impl RequestKind {
+    pub const ALL: [RequestKind; 5] = [
+        Self::Initial,
+        Self::Extension,
+        Self::Prolongation,
+        Self::Renewal,
+        Self::Suspension,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Initial => "initial",
+            Self::Extension => "extension",
+            Self::Prolongation => "prolongation",
+            Self::Renewal => "renewal",
+            Self::Suspension => "suspension",
+        }
+    }
+
+    /// French name, for the forms.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Initial => "agrément initial",
+            Self::Extension => "extension à une autre SIAE",
+            Self::Prolongation => "prolongation",
+            Self::Renewal => "renouvellement",
+            Self::Suspension => "suspension",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code.trim())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
@@ -168,6 +203,16 @@ mod tests {
     use super::*;
     use rstest::rstest;
     use time::macros::date;
+
+    // The codes of the forms are those of the API (serde), and parse back.
+    #[test]
+    fn request_kind_codes_are_the_api_codes() {
+        for k in RequestKind::ALL {
+            assert_eq!(serde_json::to_value(k).unwrap(), k.code());
+            assert_eq!(RequestKind::parse(&format!(" {} ", k.code())), Some(k));
+        }
+        assert_eq!(RequestKind::parse("initiale"), None);
+    }
 
     // Circulaire 2003-24: 5 working days after receipt, 2 for ETTI; tacit acceptance after.
     #[rstest]
