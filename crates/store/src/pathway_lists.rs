@@ -318,7 +318,12 @@ async fn load(ex: &mut impl Executor, scope: &Scope) -> Result<Vec<PathwayRow>> 
         let interview_due_on = (exit::tripartite_due(end, as_of).is_some()
             && last_interview_on.is_none_or(|d| d < window.from))
         .then_some(window.to);
-        let agrement_deadline = pathway.report(as_of).ok().and_then(|r| {
+        // Only records before 2021-12-01 have agrément requests: the others skip the report.
+        let asked = p
+            .events
+            .iter()
+            .any(|e| matches!(e, PathwayEvent::AgrementRequest { .. }));
+        let agrement_deadline = asked.then(|| pathway.report(as_of).ok()).flatten().and_then(|r| {
             r.requests
                 .iter()
                 .filter(|q| q.outcome == Outcome::Pending)
@@ -439,7 +444,11 @@ impl Store {
     /// One page of the people in pathway with the caller's organisations: employed by them (a hiring) or
     /// prescribed by them and hired, until an exit review. Five queries and the journal's insert.
     pub async fn people_in_pathway(&self, ctx: &AccessContext, filter: &PathwayFilter) -> Result<Page<PathwayRow>> {
-        Ok(self.pathways_and_todo(ctx, filter).await?.0)
+        let mut tx = self.pool.begin().await?;
+        let all = load(&mut tx, &Scope::Own(organisations(ctx))).await?;
+        let page = page_of(&mut tx, ctx, &all, filter).await?;
+        tx.commit().await?;
+        Ok(page)
     }
 
     /// What the caller's organisations have to do: tripartite interviews due (2-3 months before the end of
