@@ -49,10 +49,7 @@ pub async fn run(db: &str, command: OutboxCommand) -> Result<(), Failure> {
                 Failure::Input("indiquez le relais SMTP : --smtp-relay hôte:port (ou PASSERELLE_SMTP_RELAY)".into())
             })?;
             let report = store.deliver_outbox(&delivery, time::OffsetDateTime::now_utc()).await?;
-            println!(
-                "{}",
-                serde_json::json!({"sent": report.sent, "retried": report.retried, "failed": report.failed})
-            );
+            println!("{}", serde_json::to_string(&report)?);
         }
     }
     Ok(())

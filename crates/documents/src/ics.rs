@@ -3,7 +3,6 @@
 //! Written by hand like the other formats: the text is small and the rules few (escaping, CRLF, folding
 //! at 75 octets).
 
-use std::fmt::Write;
 use time::{Date, OffsetDateTime, PrimitiveDateTime};
 
 /// Who organises or attends.
@@ -193,7 +192,7 @@ fn fold(out: &mut String, text: &str) {
         out.push(c);
         width += c.len_utf8();
     }
-    let _ = out.write_str("\r\n");
+    out.push_str("\r\n");
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
 use crate::iae_pathway::{current_employer, deciders};
 use crate::idempotency::{IdempotencyKey, claim};
-use crate::notifications::notify;
+use crate::notifications::notify_pathway;
 use crate::sql::{Executor, Row, query};
 use passerelle_domain::calendar::french_date;
 use passerelle_domain::invalid::Invalid;
@@ -342,14 +342,7 @@ impl Store {
             french_date(held_on)
         );
         for org in deciders(&mut tx, person_id).await? {
-            notify(
-                &mut tx,
-                org,
-                ("person", person_id),
-                &message,
-                &format!("/personnes/{person_id}/parcours-iae"),
-            )
-            .await?;
+            notify_pathway(&mut tx, org, person_id, &message).await?;
         }
         record(
             &mut tx,
@@ -428,14 +421,7 @@ impl Store {
             french_date(exit_on)
         );
         for org in told.into_iter().filter(|o| *o != siae) {
-            notify(
-                &mut tx,
-                org,
-                ("person", person_id),
-                &message,
-                &format!("/personnes/{person_id}/parcours-iae"),
-            )
-            .await?;
+            notify_pathway(&mut tx, org, person_id, &message).await?;
         }
         record(
             &mut tx,

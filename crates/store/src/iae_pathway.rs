@@ -9,7 +9,7 @@ use crate::access::AccessContext;
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
 use crate::idempotency::{IdempotencyKey, claim};
-use crate::notifications::notify;
+use crate::notifications::notify_pathway;
 use crate::persons::Person;
 use crate::prescriptions::Prescription;
 use crate::sql::{Executor, query};
@@ -369,17 +369,16 @@ impl Store {
                 )
                 .await?;
                 for prescriber in deciders(&mut tx, person_id).await? {
-                    notify(
+                    notify_pathway(
                         &mut tx,
                         prescriber,
-                        ("person", person_id),
+                        person_id,
                         &format!(
                             "Demande de prolongation à décider pour {} {} ({})",
                             person.first_name,
                             person.last_name,
                             reason.label()
                         ),
-                        &format!("/personnes/{person_id}/parcours-iae"),
                     )
                     .await?;
                 }
@@ -491,17 +490,16 @@ impl Store {
             .bind(request_id),
         )
         .await?;
-        notify(
+        notify_pathway(
             &mut tx,
             siae_id,
-            ("person", person_id),
+            person_id,
             &format!(
                 "Prolongation {} pour {} {}",
                 if status == "accepted" { "accordée" } else { "refusée" },
                 person.first_name,
                 person.last_name
             ),
-            &format!("/personnes/{person_id}/parcours-iae"),
         )
         .await?;
         record(

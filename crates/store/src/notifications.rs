@@ -48,6 +48,28 @@ pub(crate) async fn notify(
     Ok(())
 }
 
+/// The page of a person's IAE approval, where notifications about their pathway lead.
+pub(crate) fn approval_page(person_id: Uuid) -> String {
+    format!("/personnes/{person_id}/parcours-iae")
+}
+
+/// Notifies `organisation_id` of something about a person's IAE pathway, linking to the approval page.
+pub(crate) async fn notify_pathway(
+    ex: &mut impl Executor,
+    organisation_id: Uuid,
+    person_id: Uuid,
+    message: &str,
+) -> Result<()> {
+    notify(
+        ex,
+        organisation_id,
+        ("person", person_id),
+        message,
+        &approval_page(person_id),
+    )
+    .await
+}
+
 impl Store {
     /// The latest notifications of the caller's organisations, newest first.
     pub async fn notifications(&self, ctx: &AccessContext) -> Result<Vec<Notification>> {

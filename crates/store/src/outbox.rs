@@ -50,11 +50,11 @@ impl Delivery {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct DeliveryReport {
-    pub sent: u64,
-    pub retried: u64,
     pub failed: u64,
+    pub retried: u64,
+    pub sent: u64,
 }
 
 /// The number of mails in each state, for the administrators' page and the CLI.
@@ -162,16 +162,12 @@ impl Store {
                     .relay
                     .send(&message.from, &message.to, &message.to_rfc5322(now))
                     .await;
-                let (status, error) = match &sent {
-                    Ok(()) => ("sent", None),
-                    Err(e) if e.is_permanent() => ("failed", Some(e.to_string())),
-                    Err(e) => ("pending", Some(e.to_string())),
+                let (status, error, counted) = match &sent {
+                    Ok(()) => ("sent", None, &mut report.sent),
+                    Err(e) if e.is_permanent() => ("failed", Some(e.to_string()), &mut report.failed),
+                    Err(e) => ("pending", Some(e.to_string()), &mut report.retried),
                 };
-                match status {
-                    "sent" => report.sent += 1,
-                    "failed" => report.failed += 1,
-                    _ => report.retried += 1,
-                }
+                *counted += 1;
                 db.execute(
                     query(
                         "UPDATE outbox SET status = $1, attempts = attempts + 1, next_attempt_at = $2, \

@@ -13,6 +13,7 @@ use crate::directory::push_in;
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
 use crate::iae_pathway::{facts_from, replay_events};
+use crate::notifications::approval_page;
 use crate::paging::{Page, matches_search};
 use crate::sql::{Executor, Query, query};
 use passerelle_domain::pathways::iae::agrement::Outcome;
@@ -181,10 +182,6 @@ fn status_label(status: Status) -> &'static str {
         Status::Suspended => "suspendu",
         Status::Expired => "terminé",
     }
-}
-
-fn person_link(id: Uuid) -> String {
-    format!("/personnes/{id}/parcours-iae")
 }
 
 /// The person's name from a row holding `first_name` and `last_name`.
@@ -387,7 +384,7 @@ fn interviews_due(rows: &[PathwayRow], as_of: Date) -> Vec<TodoItem> {
                 what: "tripartite_interview".into(),
                 due_on: row.interview_due_on?,
                 explanation: interview_explanation(row, as_of)?,
-                link: person_link(row.person_id),
+                link: approval_page(row.person_id),
             })
         })
         .collect()
@@ -415,7 +412,7 @@ async fn prolongations_to_decide(ex: &mut impl Executor, orgs: &[Uuid]) -> Resul
             what: "prolongation_decision".into(),
             due_on: asked.date(),
             explanation: "Une demande de prolongation attend votre décision (Code du travail, art. R5132-1-8).".into(),
-            link: person_link(id),
+            link: approval_page(id),
         });
     }
     Ok(items)
@@ -434,7 +431,7 @@ fn agrements_to_decide(rows: &[PathwayRow]) -> Vec<TodoItem> {
                 explanation: "Une demande d'agrément attend la décision de Pôle emploi ; sans réponse à cette date, \
                               l'agrément est accordé tacitement (décret 99-106)."
                     .into(),
-                link: person_link(row.person_id),
+                link: approval_page(row.person_id),
             })
         })
         .collect()
@@ -599,7 +596,7 @@ async fn todo_for(ex: &mut impl Executor, ctx: &AccessContext, rows: &[PathwayRo
                 explanation: "Suivi à 6 mois de la sortie : inscription à France Travail et emploi (accord régional \
                               IAE Bourgogne-Franche-Comté 2016, fiche action 7)."
                     .into(),
-                link: person_link(id),
+                link: approval_page(id),
             });
         }
     }

@@ -3,15 +3,11 @@
 //! opens the PASS IAE; then a suspension and prolongations with their deciders; every motivated-refusal
 //! path; a CDDI and the AI's 480-hour cap; access rules; idempotent creations.
 
-use crate::{Backend, TestApp, email};
+use crate::{Backend, TestApp, email, id, today};
 use reqwest::Method;
 use reqwest::StatusCode as S;
 use serde_json::{Value, json};
-use time::{Duration, OffsetDateTime};
-
-fn today() -> time::Date {
-    OffsetDateTime::now_utc().date()
-}
+use time::Duration;
 
 impl TestApp {
     /// POST with an `Idempotency-Key`; returns status, the replay header and the body.
@@ -45,10 +41,6 @@ impl TestApp {
             "{path}: a refused request changed something"
         );
     }
-}
-
-fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_owned()
 }
 
 async fn story(backend: Backend) {

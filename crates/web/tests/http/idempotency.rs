@@ -4,14 +4,10 @@
 //! would be refused by the rules (overlapping suspension, pending request, decided request, one review a
 //! day, one follow-up), which the last check shows.
 
-use crate::{Backend, TestApp, email};
+use crate::{Backend, TestApp, email, id, today};
 use reqwest::StatusCode as S;
 use serde_json::{Value, json};
-use time::{Duration, OffsetDateTime};
-
-fn today() -> time::Date {
-    OffsetDateTime::now_utc().date()
-}
+use time::Duration;
 
 /// One creation route: who posts what where.
 struct Creation<'a> {
@@ -51,10 +47,6 @@ impl TestApp {
         );
         first
     }
-}
-
-fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_owned()
 }
 
 async fn every_creation_once(backend: Backend) {

@@ -174,6 +174,16 @@ impl TestApp {
     }
 }
 
+/// Today in UTC, as the server dates what it records.
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// The `id` of a JSON record.
+pub fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_owned()
+}
+
 pub fn email(key: &str) -> String {
     format!("{key}@passerelle.test")
 }

@@ -2,15 +2,11 @@
 //! databases: 700 pathways of the demo ACI hired 0 to 699 days ago, one suspended, one ended.
 
 use crate::perf::seed;
-use crate::{Backend, TestApp, email};
+use crate::{Backend, TestApp, email, today};
 use passerelle_store::sql::{Executor, query};
 use reqwest::StatusCode as S;
 use serde_json::{Value, json};
-use time::{Duration, OffsetDateTime};
-
-fn today() -> time::Date {
-    OffsetDateTime::now_utc().date()
-}
+use time::Duration;
 
 /// Every row of the list, page after page (200 at most a page).
 async fn all_rows(app: &TestApp, token: &str, path: &str) -> Vec<Value> {
