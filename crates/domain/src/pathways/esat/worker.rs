@@ -26,7 +26,27 @@ impl Orientation {
     pub fn days_left(self, day: Date) -> i64 {
         (self.valid_until - day).whole_days()
     }
+
+    /// What the ESAT should know on `day`: the orientation has ended, or ends within [`RENEWAL_NOTICE_DAYS`]
+    /// (a renewal asked to the MDPH takes months).
+    pub fn warning(self, day: Date) -> Option<String> {
+        let end = french_date(self.valid_until);
+        match self.days_left(day) {
+            n if n < 0 => Some(format!(
+                "Orientation expirée depuis le {end} : le droit au retour n'est plus ouvert ; une nouvelle décision de \
+                 la CDAPH est nécessaire."
+            )),
+            n if n <= RENEWAL_NOTICE_DAYS => Some(format!(
+                "L'orientation prend fin le {end} (dans {n} jour(s)) : préparez la demande de renouvellement auprès \
+                 de la MDPH."
+            )),
+            _ => None,
+        }
+    }
 }
+
+/// How long before its end an orientation is flagged (a choice: docs/esat.md).
+pub const RENEWAL_NOTICE_DAYS: i64 = 180;
 
 /// A worker's record as typed.
 #[derive(Debug, Clone, Default)]
@@ -188,5 +208,18 @@ mod tests {
         let f = input().validate().unwrap();
         assert_eq!(f.professional_project.as_deref(), Some("Agent d'entretien des espaces verts"));
         assert_eq!(f.orientation.days_left(date!(2029 - 03 - 04)), 10);
+    }
+
+    #[rstest]
+    #[case::far_from_the_end(date!(2027 - 01 - 01), None)]
+    #[case::within_notice(date!(2029 - 03 - 04), Some("dans 10 jour(s)"))]
+    #[case::last_day(date!(2029 - 03 - 14), Some("dans 0 jour(s)"))]
+    #[case::expired(date!(2029 - 03 - 15), Some("Orientation expirée depuis le 14 mars 2029"))]
+    fn orientation_warnings(#[case] day: Date, #[case] expected: Option<&str>) {
+        let warning = ORIENTATION.warning(day);
+        match expected {
+            None => assert_eq!(warning, None),
+            Some(part) => assert!(warning.as_deref().unwrap_or_default().contains(part), "{warning:?}"),
+        }
     }
 }

@@ -118,6 +118,28 @@ pub fn apply(stored: Status, starts_on: Date, day: Date, step: &Step) -> Result<
     }
 }
 
+/// What remains to be done on `day` for a convention (the reminders shown to its parties).
+pub fn reminders(status: Status, missing: &[Party], starts_on: Date, ends_on: Date, day: Date) -> Vec<String> {
+    let start = french_date(starts_on);
+    match status.on(starts_on, day) {
+        Status::Draft => vec![format!("Brouillon à compléter et à envoyer aux signataires avant le {start}.")],
+        Status::AwaitingSignatures if day >= starts_on => vec![format!(
+            "L'immersion devait commencer le {start} mais la convention n'est pas signée : elle ne peut pas commencer \
+             avant les signatures de {}.",
+            missing.iter().map(|p| p.label().to_lowercase()).collect::<Vec<_>>().join(", ")
+        )],
+        Status::AwaitingSignatures => missing
+            .iter()
+            .map(|p| format!("Signature attendue : {}, avant le {start}.", p.label().to_lowercase()))
+            .collect(),
+        Status::InProgress if day > ends_on => vec![format!(
+            "L'immersion a pris fin le {} : faites le bilan.",
+            french_date(ends_on)
+        )],
+        _ => Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +193,26 @@ mod tests {
         });
         let e = apply(Status::Signed, START, START, &step).unwrap_err();
         assert_eq!(e.code, "immersion_assessment_before_start");
+    }
+
+    #[test]
+    fn reminders_follow_the_status_and_the_dates() {
+        let end = date!(2026 - 03 - 13);
+        let missing = [Party::HostCompany, Party::Prescriber];
+        let before = reminders(Status::AwaitingSignatures, &missing, START, end, BEFORE);
+        assert_eq!(
+            before,
+            [
+                "Signature attendue : entreprise d'accueil, avant le 2 mars 2026.",
+                "Signature attendue : prescripteur, avant le 2 mars 2026."
+            ]
+        );
+        let late = reminders(Status::AwaitingSignatures, &missing, START, end, START);
+        assert!(late[0].contains("n'est pas signée"), "{late:?}");
+        assert!(reminders(Status::Signed, &[], START, end, end).is_empty());
+        let due = reminders(Status::Signed, &[], START, end, date!(2026 - 03 - 14));
+        assert_eq!(due, ["L'immersion a pris fin le 13 mars 2026 : faites le bilan."]);
+        assert!(reminders(Status::Assessed, &[], START, end, date!(2026 - 03 - 14)).is_empty());
     }
 
     #[test]

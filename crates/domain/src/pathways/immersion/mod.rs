@@ -7,7 +7,7 @@ pub mod lifecycle;
 
 pub use convention::{ConventionFields, ConventionInput, Schedule};
 pub use duration::{PastImmersion, check_duration};
-pub use lifecycle::{Party, Status};
+pub use lifecycle::{Assessment, Party, Status, Step, reminders};
 
 use serde::{Deserialize, Serialize};
 
