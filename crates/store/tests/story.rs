@@ -821,3 +821,6 @@ async fn outbox_throughput() {
         );
     }
 }
+
+#[path = "story/esat.rs"]
+mod esat;
