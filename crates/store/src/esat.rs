@@ -173,7 +173,8 @@ impl SituationChange {
         let local_plan = optional("local_plan", self.local_plan.as_deref(), 4000)?;
         if situation == Situation::DoubleActivity {
             let (esat, employer) = (self.esat_minutes.unwrap_or(0), self.employer_minutes.unwrap_or(0));
-            let explanation = check_double_activity(esat, employer).map_err(|e| Invalid::from(e).on("employer_minutes"))?;
+            let explanation =
+                check_double_activity(esat, employer).map_err(|e| Invalid::from(e).on("employer_minutes"))?;
             let employer_name = required("employer_name", self.employer_name.as_deref().unwrap_or(""), 200)?;
             return Ok(CheckedSituation {
                 situation,
@@ -205,7 +206,8 @@ const WORKER_FROM: &str = " FROM esat_workers w JOIN persons p ON p.id = w.perso
 
 fn situation_of(r: &Row, column: &str) -> Result<Situation> {
     let code: String = r.get(column)?;
-    Situation::parse(&code).ok_or_else(|| StoreError::Database(sqlx::Error::Decode(format!("situation : {code}").into())))
+    Situation::parse(&code)
+        .ok_or_else(|| StoreError::Database(sqlx::Error::Decode(format!("situation : {code}").into())))
 }
 
 fn summary(r: &Row, today: Date) -> Result<WorkerSummary> {
@@ -266,7 +268,10 @@ impl EsatScope<'_> {
         let mut q = query(format!("SELECT {WORKER_COLUMNS}{WORKER_FROM}"));
         q.push_bound(" AND w.id = {}", id);
         self.restrict(&mut q);
-        let r = ex.fetch_optional(q).await?.ok_or(StoreError::not_found("travailleur d'ESAT"))?;
+        let r = ex
+            .fetch_optional(q)
+            .await?
+            .ok_or(StoreError::not_found("travailleur d'ESAT"))?;
         let today = today();
         let summary = summary(&r, today)?;
         let history = ex
@@ -388,7 +393,10 @@ impl EsatScope<'_> {
 
     /// Opens the record of a person the ESAT follows, in situation 1 or 2.
     pub async fn create(&self, new: NewWorker, key: Option<IdempotencyKey>) -> Result<Worker> {
-        let membership = self.ctx.membership(new.esat_id).filter(|m| m.kind == OrganisationKind::Esat);
+        let membership = self
+            .ctx
+            .membership(new.esat_id)
+            .filter(|m| m.kind == OrganisationKind::Esat);
         if membership.is_none() && !self.ctx.is_platform_admin() {
             return Err(StoreError::forbidden(
                 "not_an_esat_member",
@@ -559,9 +567,15 @@ impl EsatScope<'_> {
         };
         let savs_name = optional("savs_name", new.savs_name.as_deref(), 200)?;
         let (Some(starts_on), Some(ends_on)) = (new.starts_on, new.ends_on) else {
-            return Err(Invalid::new("field_required", "Indiquez les dates de début et de fin de la période.")
-                .on(if new.starts_on.is_none() { "starts_on" } else { "ends_on" })
-                .into());
+            return Err(
+                Invalid::new("field_required", "Indiquez les dates de début et de fin de la période.")
+                    .on(if new.starts_on.is_none() {
+                        "starts_on"
+                    } else {
+                        "ends_on"
+                    })
+                    .into(),
+            );
         };
         let mut tx = self.store.pool.begin().await?;
         let before = self.load(&mut tx, id).await?;
@@ -590,7 +604,10 @@ impl EsatScope<'_> {
             previous.insert(0, p);
             cursor = p.renewal_of;
         }
-        if new.renewal_of.is_some_and(|r| before.support_conventions.iter().any(|c| c.renewal_of == Some(r))) {
+        if new
+            .renewal_of
+            .is_some_and(|r| before.support_conventions.iter().any(|c| c.renewal_of == Some(r)))
+        {
             return Err(StoreError::conflict(
                 "support_convention_already_renewed",
                 "Cette période a déjà été renouvelée : renouvelez la dernière période.",
@@ -679,9 +696,7 @@ async fn planned_actions(
     local_plan: Option<String>,
     today: Date,
 ) -> Result<PlannedActions> {
-    if let Some((agreement_id, title, content)) =
-        crate::agreements::esat_spe_in_force(ex, esat_id, today).await?
-    {
+    if let Some((agreement_id, title, content)) = crate::agreements::esat_spe_in_force(ex, esat_id, today).await? {
         let actions: Vec<PlannedAction> = content
             .sheets()
             .filter(|(_, s)| s.situations.contains(&situation))

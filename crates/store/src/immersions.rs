@@ -12,12 +12,12 @@ use crate::events::{Event, record};
 use crate::idempotency::{IdempotencyKey, commit_created};
 use crate::sql::{Executor, Query, Row, query};
 use passerelle_domain::calendar::days_inclusive;
-use passerelle_domain::pathways::immersion::convention::check_prescriber;
 use passerelle_domain::invalid::Invalid;
+use passerelle_domain::pathways::immersion::convention::check_prescriber;
 use passerelle_domain::pathways::immersion::lifecycle::apply;
 use passerelle_domain::pathways::immersion::{
-    Assessment, ContractKind, ConventionFields, Objective, Party, PastImmersion, Schedule, Status, Step, check_duration,
-    reminders,
+    Assessment, ContractKind, ConventionFields, Objective, Party, PastImmersion, Schedule, Status, Step,
+    check_duration, reminders,
 };
 use passerelle_domain::text::{optional, required};
 use serde::Serialize;
@@ -223,7 +223,8 @@ impl ImmersionScope<'_> {
                 signed_on: r.get("signed_on")?,
             });
         }
-        i.signatures.sort_by_key(|s| Party::ALL.iter().position(|p| *p == s.party));
+        i.signatures
+            .sort_by_key(|s| Party::ALL.iter().position(|p| *p == s.party));
         i.missing_signatures = Party::ALL
             .iter()
             .copied()
@@ -376,8 +377,8 @@ impl ImmersionScope<'_> {
             .on("renewal_of")
             .into());
         }
-        let accepted = check_duration(fields, renewed.as_ref(), &history)
-            .map_err(|(field, e)| Invalid::from(e).on(field))?;
+        let accepted =
+            check_duration(fields, renewed.as_ref(), &history).map_err(|(field, e)| Invalid::from(e).on(field))?;
         Ok(accepted.message)
     }
 
@@ -423,7 +424,9 @@ impl ImmersionScope<'_> {
         )
         .await?;
         let i = self.load(&mut tx, id).await?;
-        let event = Event::new("immersion", id, "immersion.created").by(Some(creator)).after(&i);
+        let event = Event::new("immersion", id, "immersion.created")
+            .by(Some(creator))
+            .after(&i);
         commit_created(tx, self.ctx, key.as_ref(), id, event).await?;
         Ok(i)
     }
@@ -441,8 +444,7 @@ impl ImmersionScope<'_> {
                 ),
             ));
         }
-        let explanation =
-            Self::check_rules(&mut tx, before.person_id, Some(id), &fields, before.renewal_of).await?;
+        let explanation = Self::check_rules(&mut tx, before.person_id, Some(id), &fields, before.renewal_of).await?;
         tx.execute(
             query(
                 "UPDATE immersions SET host_name = $1, host_siret = $2, tutor_name = $3, tutor_email = $4, \
@@ -500,9 +502,12 @@ impl ImmersionScope<'_> {
         let today = today();
         let signed_on = s.signed_on.unwrap_or(today);
         if signed_on > today {
-            return Err(Invalid::new("signature_in_future", "Une signature ne peut pas être datée de demain ou après.")
-                .on("signed_on")
-                .into());
+            return Err(Invalid::new(
+                "signature_in_future",
+                "Une signature ne peut pas être datée de demain ou après.",
+            )
+            .on("signed_on")
+            .into());
         }
         let mut tx = self.store.pool.begin().await?;
         let before = self.load(&mut tx, id).await?;
@@ -548,9 +553,12 @@ impl ImmersionScope<'_> {
         let today = today();
         let assessed_on = a.assessed_on.unwrap_or(today);
         if assessed_on > today {
-            return Err(Invalid::new("assessment_in_future", "Le bilan ne peut pas être daté de demain ou après.")
-                .on("assessed_on")
-                .into());
+            return Err(Invalid::new(
+                "assessment_in_future",
+                "Le bilan ne peut pas être daté de demain ou après.",
+            )
+            .on("assessed_on")
+            .into());
         }
         let contract_kind = match a.contract_kind.as_deref().map(str::trim) {
             None | Some("") => None,
@@ -597,7 +605,13 @@ impl ImmersionScope<'_> {
     }
 
     /// Reloads the immersion, journals the change with its before and after, commits.
-    async fn finish(&self, mut tx: crate::sql::Tx, id: Uuid, action: &'static str, before: &Immersion) -> Result<Immersion> {
+    async fn finish(
+        &self,
+        mut tx: crate::sql::Tx,
+        id: Uuid,
+        action: &'static str,
+        before: &Immersion,
+    ) -> Result<Immersion> {
         let after = self.load(&mut tx, id).await?;
         record(
             &mut tx,

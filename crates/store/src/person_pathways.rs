@@ -195,7 +195,13 @@ async fn esat_steps(ex: &mut impl Executor, person: Uuid) -> Result<Vec<Owned>> 
                 n - 1
             ),
         };
-        let s = step(r.get("starts_on")?, r.get("ends_on")?, Sector::OrdinaryEmployment, title, &r)?;
+        let s = step(
+            r.get("starts_on")?,
+            r.get("ends_on")?,
+            Sector::OrdinaryEmployment,
+            title,
+            &r,
+        )?;
         out.push(Owned {
             owners: vec![s.organisation_id],
             step: s,
@@ -227,7 +233,9 @@ async fn immersion_steps(ex: &mut impl Executor, person: Uuid) -> Result<Vec<Own
             step: step(r.get("starts_on")?, r.get("ends_on")?, Sector::Immersion, title, &r)?,
             owners: owners.clone(),
         });
-        let hired = r.get::<Option<String>>("contract_kind")?.and_then(|c| ContractKind::parse(&c));
+        let hired = r
+            .get::<Option<String>>("contract_kind")?
+            .and_then(|c| ContractKind::parse(&c));
         if let (Some(kind), Some(on)) = (hired, r.get::<Option<Date>>("assessed_on")?) {
             let sector = match kind {
                 ContractKind::Iae => Sector::Iae,
@@ -266,7 +274,7 @@ impl Store {
         record(
             &mut tx,
             ctx,
-            Event::new("person", person_id, "person.pathway_read").after(&steps.len()),
+            Event::new("person", person_id, "person_pathway.read").after(&steps.len()),
         )
         .await?;
         tx.commit().await?;

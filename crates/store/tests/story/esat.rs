@@ -71,7 +71,13 @@ async fn story(store: Store) {
         .await
         .unwrap();
     assert_eq!(w.summary.situation_number, 1);
-    assert!(w.summary.orientation_warning.as_deref().unwrap().contains("dans 10 jour(s)"));
+    assert!(
+        w.summary
+            .orientation_warning
+            .as_deref()
+            .unwrap()
+            .contains("dans 10 jour(s)")
+    );
     assert_eq!(w.planned_actions.source, "local");
     let scope = store.esat(&esat);
 
@@ -83,7 +89,10 @@ async fn story(store: Store) {
         ..situation("double_activity", add_days(start, 30))
     };
     let (code, field) = invalid_code(scope.move_to(w.summary.id, over.clone()).await.unwrap_err());
-    assert_eq!((code, field.as_deref()), ("double_activity_over_full_time", Some("employer_minutes")));
+    assert_eq!(
+        (code, field.as_deref()),
+        ("double_activity_over_full_time", Some("employer_minutes"))
+    );
     assert_eq!(count(&store, "esat_situations").await, 1);
     let w = scope
         .move_to(
@@ -99,7 +108,10 @@ async fn story(store: Store) {
     // 2 -> 4 is not in the table.
     let (code, _) = invalid_code(
         scope
-            .move_to(w.summary.id, situation("leaving_without_hiring_project", add_days(start, 60)))
+            .move_to(
+                w.summary.id,
+                situation("leaving_without_hiring_project", add_days(start, 60)),
+            )
             .await
             .unwrap_err(),
     );
@@ -107,7 +119,10 @@ async fn story(store: Store) {
 
     // Leaving with a convention d'appui: one year, renewed twice, not three times.
     let w = scope
-        .move_to(w.summary.id, situation("transition_with_support_convention", add_days(start, 60)))
+        .move_to(
+            w.summary.id,
+            situation("transition_with_support_convention", add_days(start, 60)),
+        )
         .await
         .unwrap();
     let first = add_days(start, 60);
@@ -117,7 +132,14 @@ async fn story(store: Store) {
         .unwrap();
     let (code, _) = invalid_code(
         scope
-            .add_support_convention(w.summary.id, support(add_days(first, 365), add_days(first, 365 + 366), w.support_conventions.first().map(|c| c.id)))
+            .add_support_convention(
+                w.summary.id,
+                support(
+                    add_days(first, 365),
+                    add_days(first, 365 + 366),
+                    w.support_conventions.first().map(|c| c.id),
+                ),
+            )
             .await
             .unwrap_err(),
     );
@@ -134,7 +156,10 @@ async fn story(store: Store) {
     }
     let (code, _) = invalid_code(
         scope
-            .add_support_convention(w.summary.id, support(add_days(first, 365 * 3), add_days(first, 365 * 3 + 10), Some(last)))
+            .add_support_convention(
+                w.summary.id,
+                support(add_days(first, 365 * 3), add_days(first, 365 * 3 + 10), Some(last)),
+            )
             .await
             .unwrap_err(),
     );
@@ -146,9 +171,23 @@ async fn story(store: Store) {
         .await
         .unwrap();
     assert!(w.history.last().unwrap().is_return);
-    assert_eq!(passerelle_store::events::count(&mut store.pool().clone(), Some("esat_worker.returned")).await.unwrap(), 1);
-    let w = scope.update(w.summary.id, record(add_days(today, -1)).validate().unwrap()).await.unwrap();
-    assert!(w.summary.orientation_warning.as_deref().unwrap().starts_with("Orientation expirée"));
+    assert_eq!(
+        passerelle_store::events::count(&mut store.pool().clone(), Some("esat_worker.returned"))
+            .await
+            .unwrap(),
+        1
+    );
+    let w = scope
+        .update(w.summary.id, record(add_days(today, -1)).validate().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        w.summary
+            .orientation_warning
+            .as_deref()
+            .unwrap()
+            .starts_with("Orientation expirée")
+    );
     let w = scope
         .move_to(w.summary.id, situation("leaving_without_hiring_project", today))
         .await
@@ -159,12 +198,18 @@ async fn story(store: Store) {
             .await
             .unwrap_err(),
     );
-    assert_eq!((code, field.as_deref()), ("esat_return_orientation_expired", Some("since")));
+    assert_eq!(
+        (code, field.as_deref()),
+        ("esat_return_orientation_expired", Some("since"))
+    );
     assert_eq!(scope.get(w.summary.id).await.unwrap().summary.situation_number, 4);
     assert_eq!(w.history.len(), 5);
 
     // Another ESAT sees nothing of it.
-    assert!(matches!(store.esat(&other_esat).get(w.summary.id).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        store.esat(&other_esat).get(w.summary.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
     assert!(store.esat(&other_esat).list(None).await.unwrap().is_empty());
     assert_eq!(store.esat(&esat).list(None).await.unwrap().len(), 1);
 
@@ -187,8 +232,16 @@ async fn story(store: Store) {
         renewal_of: None,
     };
     let immersions = store.immersions(&esat);
-    let (code, field) = invalid_code(immersions.create(new([10, 10, 10, 10, 10, 0, 0]), None).await.unwrap_err());
-    assert_eq!((code, field.as_deref()), ("immersion_weekly_hours_exceeded", Some("schedule")));
+    let (code, field) = invalid_code(
+        immersions
+            .create(new([10, 10, 10, 10, 10, 0, 0]), None)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (code, field.as_deref()),
+        ("immersion_weekly_hours_exceeded", Some("schedule"))
+    );
     assert_eq!(count(&store, "immersions").await, 0);
     let i = immersions.create(new([7, 7, 7, 7, 7, 0, 0]), None).await.unwrap();
     assert_eq!(i.status, Status::Draft);
@@ -200,19 +253,33 @@ async fn story(store: Store) {
         signer_name: name.into(),
         signed_on: None,
     };
-    for (party, name) in [("beneficiary", "Mélanie Arnaud"), ("host_company", "Jeanne Roux"), ("support_structure", "ESAT")] {
+    for (party, name) in [
+        ("beneficiary", "Mélanie Arnaud"),
+        ("host_company", "Jeanne Roux"),
+        ("support_structure", "ESAT"),
+    ] {
         immersions.sign(i.id, sign(party, name)).await.unwrap();
     }
     // The prescriber signs through its own members; the ESAT cannot sign for Cap emploi.
     assert!(matches!(
         immersions.sign(i.id, sign("prescriber", "Cap emploi")).await,
-        Err(StoreError::Forbidden { code: "not_the_signing_party", .. })
+        Err(StoreError::Forbidden {
+            code: "not_the_signing_party",
+            ..
+        })
     ));
     assert!(matches!(
         immersions.sign(i.id, sign("beneficiary", "Mélanie Arnaud")).await,
-        Err(StoreError::Conflict { code: "immersion_already_signed", .. })
+        Err(StoreError::Conflict {
+            code: "immersion_already_signed",
+            ..
+        })
     ));
-    let i = store.immersions(&cap).sign(i.id, sign("prescriber", "Cap emploi")).await.unwrap();
+    let i = store
+        .immersions(&cap)
+        .sign(i.id, sign("prescriber", "Cap emploi"))
+        .await
+        .unwrap();
     assert_eq!(i.status, Status::InProgress, "signed and started two days ago");
     let i = immersions
         .assess(
@@ -231,9 +298,15 @@ async fn story(store: Store) {
     assert_eq!(i.assessment.as_ref().unwrap().contract_label, Some("CDD"));
     assert!(matches!(
         immersions.cancel(i.id).await,
-        Err(StoreError::Conflict { code: "immersion_step_not_allowed", .. })
+        Err(StoreError::Conflict {
+            code: "immersion_step_not_allowed",
+            ..
+        })
     ));
-    assert!(matches!(store.immersions(&other_esat).get(i.id).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        store.immersions(&other_esat).get(i.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
     assert_eq!(
         passerelle_store::events::history(&mut store.pool().clone(), "immersion", i.id)
             .await
@@ -249,7 +322,11 @@ async fn story(store: Store) {
     assert_eq!(all.hidden_steps, 0);
     assert!(all.steps.iter().any(|s| s.sector == Sector::Immersion && s.own));
     assert!(all.steps.iter().any(|s| s.title.starts_with("Retour à l'ESAT")));
-    assert!(all.steps.iter().any(|s| s.title.contains("Embauche chez Boulangerie du Lac") && s.title.contains("CDD")));
+    assert!(
+        all.steps
+            .iter()
+            .any(|s| s.title.contains("Embauche chez Boulangerie du Lac") && s.title.contains("CDD"))
+    );
     let shared = store.person_pathway(&cap, person).await.unwrap();
     assert_eq!(shared.steps.len(), all.steps.len());
     assert!(shared.steps.iter().any(|s| s.sector == Sector::Esat && !s.own));
@@ -258,13 +335,20 @@ async fn story(store: Store) {
     let mut input = p.to_input();
     input.consent_data_sharing = false;
     input.consent_date = None;
-    store.persons(&esat).update(person, input.validate(today).unwrap()).await.unwrap();
+    store
+        .persons(&esat)
+        .update(person, input.validate(today).unwrap())
+        .await
+        .unwrap();
     let own = store.person_pathway(&cap, person).await.unwrap();
     assert!(own.steps.iter().all(|s| s.own), "{:?}", own.steps);
     assert_eq!(own.steps.len() + own.hidden_steps, all.steps.len());
     assert!(own.hidden_steps > 0);
     // An organisation that does not follow the person gets 404.
-    assert!(matches!(store.person_pathway(&other_esat, person).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        store.person_pathway(&other_esat, person).await,
+        Err(StoreError::NotFound { .. })
+    ));
     store.pool().close().await;
 }
 

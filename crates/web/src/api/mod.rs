@@ -5,9 +5,11 @@ pub mod agreements;
 pub mod auth;
 pub mod benefits;
 pub mod directory;
+pub mod esat;
 pub mod follow_up;
 pub mod iae;
 pub mod idempotency;
+pub mod immersions;
 pub mod persons;
 pub mod reference;
 
@@ -26,7 +28,9 @@ use utoipa_axum::routes;
         (name = "directory", description = "Annuaire"), (name = "persons", description = "Personnes accompagnées"),
         (name = "agreements", description = "Conventions et accords"),
         (name = "benefits", description = "Simulateur de droits : AAH et prime d'activité"),
-        (name = "iae", description = "Parcours IAE : offres, diagnostics, prescriptions et fiches navette, PASS IAE"))
+        (name = "iae", description = "Parcours IAE : offres, diagnostics, prescriptions et fiches navette, PASS IAE"),
+        (name = "esat", description = "Parcours ESAT : situations, double activité, conventions d'appui, droit au retour"),
+        (name = "immersions", description = "Immersions (PMSMP) : convention, signatures, bilan"))
 )]
 struct ApiDoc;
 
@@ -108,4 +112,16 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(follow_up::referent_dashboard))
         .routes(routes!(follow_up::todo))
         .routes(routes!(follow_up::skills_document))
+        // ESAT pathways, immersions and passerelles (issue 6 part 1).
+        .routes(routes!(esat::list_workers, esat::create_worker))
+        .routes(routes!(esat::get_worker, esat::update_worker))
+        .routes(routes!(esat::move_worker))
+        .routes(routes!(esat::add_support_convention))
+        .routes(routes!(esat::person_pathway))
+        .routes(routes!(immersions::list_immersions, immersions::create_immersion))
+        .routes(routes!(immersions::get_immersion, immersions::update_immersion))
+        .routes(routes!(immersions::submit_immersion))
+        .routes(routes!(immersions::sign_immersion))
+        .routes(routes!(immersions::assess_immersion))
+        .routes(routes!(immersions::cancel_immersion))
 }

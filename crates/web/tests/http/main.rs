@@ -6,6 +6,7 @@ mod bad_input;
 mod benefits;
 mod browser;
 mod contract;
+mod esat;
 mod iae;
 mod idempotency;
 mod pages;
@@ -157,6 +158,13 @@ impl TestApp {
             "spe_registrations",
             "tripartite_interviews",
             "exit_reviews",
+            // ESAT pathways and immersions (issue 6 part 1).
+            "esat_workers",
+            "esat_situations",
+            "esat_support_conventions",
+            "immersions",
+            "immersion_signatures",
+            "immersion_assessments",
         ] {
             out.push(self.count(t).await);
         }

@@ -139,7 +139,11 @@ mod tests {
                     Err(e) => {
                         assert!(!allowed);
                         assert_eq!(e.code, "esat_situation_move_forbidden");
-                        assert!(e.message.contains(&format!("situation {}", to.number())), "{}", e.message);
+                        assert!(
+                            e.message.contains(&format!("situation {}", to.number())),
+                            "{}",
+                            e.message
+                        );
                         assert!(e.message.ends_with("décret n° 2022-1561)."), "{}", e.message);
                     }
                 }
@@ -149,16 +153,27 @@ mod tests {
 
     #[test]
     fn moving_back_inside_the_esat_uses_the_right_to_return() {
-        for from in [TransitionWithSupportConvention, LeavingWithoutHiringProject, JobRetention] {
+        for from in [
+            TransitionWithSupportConvention,
+            LeavingWithoutHiringProject,
+            JobRetention,
+        ] {
             assert_eq!(from.check_move(ProjectInOrdinaryEmployment), Ok(Move::Return));
         }
-        assert_eq!(DoubleActivity.check_move(ProjectInOrdinaryEmployment), Ok(Move::Ordinary));
+        assert_eq!(
+            DoubleActivity.check_move(ProjectInOrdinaryEmployment),
+            Ok(Move::Ordinary)
+        );
         assert_eq!(LeavingWithoutHiringProject.check_move(JobRetention), Ok(Move::Ordinary));
     }
 
     #[test]
     fn a_record_starts_inside_the_esat() {
-        let starts: Vec<usize> = Situation::ALL.iter().filter(|s| s.can_start_in()).map(|s| s.number()).collect();
+        let starts: Vec<usize> = Situation::ALL
+            .iter()
+            .filter(|s| s.can_start_in())
+            .map(|s| s.number())
+            .collect();
         assert_eq!(starts, [1, 2]);
     }
 

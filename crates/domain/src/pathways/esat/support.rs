@@ -140,13 +140,23 @@ mod tests {
         let verdict = check_double_activity(esat, employer);
         assert_eq!(verdict.as_ref().map(|e| e.code).map_err(|e| e.code), expected);
         let e = verdict.unwrap_or_else(|e| e);
-        assert!(e.message.ends_with("(décret n° 2022-1561 ; Code du travail, art. L3121-27)."), "{}", e.message);
+        assert!(
+            e.message
+                .ends_with("(décret n° 2022-1561 ; Code du travail, art. L3121-27)."),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
     fn the_refusal_gives_the_hours_in_french() {
         let e = check_double_activity(20 * 60, 17 * 60 + 30).unwrap_err();
-        assert!(e.message.contains("20 h à l'ESAT et 17 h 30 chez l'employeur font 37 h 30"), "{}", e.message);
+        assert!(
+            e.message
+                .contains("20 h à l'ESAT et 17 h 30 chez l'employeur font 37 h 30"),
+            "{}",
+            e.message
+        );
     }
 
     fn period(from: Date, to: Date) -> SupportPeriod {
@@ -179,6 +189,11 @@ mod tests {
         ];
         let verdict = check_support_period(&history[..previous], period(from, to));
         assert_eq!(verdict.as_ref().map(|e| e.code).map_err(|e| e.code), expected);
-        assert!(verdict.unwrap_or_else(|e| e).message.ends_with("(CASF, art. L344-2-5)."));
+        assert!(
+            verdict
+                .unwrap_or_else(|e| e)
+                .message
+                .ends_with("(CASF, art. L344-2-5).")
+        );
     }
 }

@@ -117,11 +117,7 @@ impl WorkerInput {
                 valid_until,
             },
             contract_started_on,
-            professional_project: optional(
-                "professional_project",
-                self.professional_project.as_deref(),
-                4000,
-            )?,
+            professional_project: optional("professional_project", self.professional_project.as_deref(), 4000)?,
         })
     }
 }
@@ -206,7 +202,10 @@ mod tests {
     #[test]
     fn a_good_record_is_trimmed() {
         let f = input().validate().unwrap();
-        assert_eq!(f.professional_project.as_deref(), Some("Agent d'entretien des espaces verts"));
+        assert_eq!(
+            f.professional_project.as_deref(),
+            Some("Agent d'entretien des espaces verts")
+        );
         assert_eq!(f.orientation.days_left(date!(2029 - 03 - 04)), 10);
     }
 

@@ -106,7 +106,13 @@ impl ConventionInput {
             )
             .on("ends_on"));
         }
-        if let Some((i, _)) = self.schedule.0.iter().enumerate().find(|(_, m)| !(0..=24 * 60).contains(*m)) {
+        if let Some((i, _)) = self
+            .schedule
+            .0
+            .iter()
+            .enumerate()
+            .find(|(_, m)| !(0..=24 * 60).contains(*m))
+        {
             return Err(Invalid::new(
                 "immersion_schedule_invalid",
                 format!(

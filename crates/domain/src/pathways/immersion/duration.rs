@@ -227,7 +227,10 @@ mod tests {
         #[case] expected: Result<&str, (&str, &str)>,
     ) {
         let verdict = check_duration(&convention(from, to, week, Objective::ConfirmProject), None, &[]);
-        assert_eq!(verdict.as_ref().map(|e| e.code).map_err(|(f, e)| (*f, e.code)), expected);
+        assert_eq!(
+            verdict.as_ref().map(|e| e.code).map_err(|(f, e)| (*f, e.code)),
+            expected
+        );
     }
 
     #[test]
@@ -294,6 +297,9 @@ mod tests {
             Objective::DiscoverTrade,
         );
         let verdict = check_duration(&c, None, &history);
-        assert_eq!(verdict.as_ref().map(|e| e.code).map_err(|(f, e)| (*f, e.code)), expected);
+        assert_eq!(
+            verdict.as_ref().map(|e| e.code).map_err(|(f, e)| (*f, e.code)),
+            expected
+        );
     }
 }

@@ -47,7 +47,10 @@ pub enum Step {
     /// The draft is complete: the parties are asked to sign.
     Submit,
     /// One party signs; the last signature makes the convention signed.
-    Sign { party: Party, already_signed: Vec<Party> },
+    Sign {
+        party: Party,
+        already_signed: Vec<Party>,
+    },
     /// The assessment at the end (or when it stopped early).
     Assess(Assessment),
     Cancel,
@@ -122,11 +125,17 @@ pub fn apply(stored: Status, starts_on: Date, day: Date, step: &Step) -> Result<
 pub fn reminders(status: Status, missing: &[Party], starts_on: Date, ends_on: Date, day: Date) -> Vec<String> {
     let start = french_date(starts_on);
     match status.on(starts_on, day) {
-        Status::Draft => vec![format!("Brouillon à compléter et à envoyer aux signataires avant le {start}.")],
+        Status::Draft => vec![format!(
+            "Brouillon à compléter et à envoyer aux signataires avant le {start}."
+        )],
         Status::AwaitingSignatures if day >= starts_on => vec![format!(
             "L'immersion devait commencer le {start} mais la convention n'est pas signée : elle ne peut pas commencer \
              avant les signatures de {}.",
-            missing.iter().map(|p| p.label().to_lowercase()).collect::<Vec<_>>().join(", ")
+            missing
+                .iter()
+                .map(|p| p.label().to_lowercase())
+                .collect::<Vec<_>>()
+                .join(", ")
         )],
         Status::AwaitingSignatures => missing
             .iter()
@@ -179,7 +188,12 @@ mod tests {
     #[case::cancel_signed_before_start(Status::Signed, BEFORE, Step::Cancel, Ok(Status::Cancelled))]
     #[case::cancel_in_progress(Status::Signed, START, Step::Cancel, Err("immersion_step_not_allowed"))]
     #[case::cancel_cancelled(Status::Cancelled, BEFORE, Step::Cancel, Err("immersion_step_not_allowed"))]
-    fn life_cycle(#[case] stored: Status, #[case] day: Date, #[case] step: Step, #[case] expected: Result<Status, &str>) {
+    fn life_cycle(
+        #[case] stored: Status,
+        #[case] day: Date,
+        #[case] step: Step,
+        #[case] expected: Result<Status, &str>,
+    ) {
         assert_eq!(apply(stored, START, day, &step).map_err(|e| e.code), expected);
     }
 
