@@ -47,7 +47,27 @@ async fn story(store: Store) {
     let cap = demo_ctx(&store, "cap-emploi").await;
     let esat_id = esat.memberships()[0].organisation_id;
     let cap_id = cap.memberships()[0].organisation_id;
-    let person = store.persons(&esat).list(Some("Arnaud"), 1, 10).await.unwrap().items[0].id;
+    // A new person of the ESAT, shared with Cap emploi (the demo's workers have their records already).
+    let person = store
+        .persons(&esat)
+        .create(
+            esat_id,
+            passerelle_domain::person::PersonInput {
+                first_name: "Lucie".into(),
+                last_name: "Perrin".into(),
+                consent_data_sharing: true,
+                consent_date: Some(add_days(today, -30)),
+                ..Default::default()
+            }
+            .validate(today)
+            .unwrap(),
+        )
+        .await
+        .unwrap()
+        .id;
+    store.persons(&esat).add_follower(person, cap_id).await.unwrap();
+    let (situations_before, immersions_before) = (count(&store, "esat_situations").await, count(&store, "immersions").await);
+    let workers_before = store.esat(&esat).list(None).await.unwrap().len();
 
     // The worker's record, in situation 1, orientation valid for ten more days.
     let record = |valid_until| WorkerInput {
@@ -93,7 +113,7 @@ async fn story(store: Store) {
         (code, field.as_deref()),
         ("double_activity_over_full_time", Some("employer_minutes"))
     );
-    assert_eq!(count(&store, "esat_situations").await, 1);
+    assert_eq!(count(&store, "esat_situations").await, situations_before + 1);
     let w = scope
         .move_to(
             w.summary.id,
@@ -210,8 +230,9 @@ async fn story(store: Store) {
         store.esat(&other_esat).get(w.summary.id).await,
         Err(StoreError::NotFound { .. })
     ));
-    assert!(store.esat(&other_esat).list(None).await.unwrap().is_empty());
-    assert_eq!(store.esat(&esat).list(None).await.unwrap().len(), 1);
+    let others = store.esat(&other_esat).list(None).await.unwrap();
+    assert!(!others.is_empty() && others.iter().all(|o| o.id != w.summary.id && o.esat_id != esat_id));
+    assert_eq!(store.esat(&esat).list(None).await.unwrap().len(), workers_before + 1);
 
     // An immersion prescribed by Cap emploi, with the ESAT as support structure.
     let convention = |schedule: [i64; 7]| ConventionInput {
@@ -242,7 +263,7 @@ async fn story(store: Store) {
         (code, field.as_deref()),
         ("immersion_weekly_hours_exceeded", Some("schedule"))
     );
-    assert_eq!(count(&store, "immersions").await, 0);
+    assert_eq!(count(&store, "immersions").await, immersions_before);
     let i = immersions.create(new([7, 7, 7, 7, 7, 0, 0]), None).await.unwrap();
     assert_eq!(i.status, Status::Draft);
     assert_eq!(i.weekly_minutes, 35 * 60);

@@ -3,7 +3,9 @@
 mod agreement_editor;
 mod agreements;
 mod directory;
+mod esat;
 mod iae;
+mod immersions;
 mod login;
 mod pathways;
 mod persons;
@@ -59,6 +61,14 @@ pub fn router() -> Router<AppState> {
         .route("/referent", get(pathways::referent))
         .route("/notifications", get(iae::notifications))
         .route("/notifications/lues", post(iae::read_notifications))
+        // ESAT pathways, immersions and passerelles (issue 6 part 1).
+        .route("/esat", get(esat::workers).post(esat::create_worker))
+        .route("/esat/{id}", get(esat::worker))
+        .route("/esat/{id}/{action}", post(esat::worker_action))
+        .route("/personnes/{id}/parcours-complet", get(esat::person_pathway))
+        .route("/immersions", get(immersions::list).post(immersions::create))
+        .route("/immersions/{id}", get(immersions::show))
+        .route("/immersions/{id}/{action}", post(immersions::act))
 }
 
 #[derive(Template, WebTemplate)]
