@@ -143,12 +143,13 @@ async fn esat_api(backend: Backend) {
     .await;
 
     // Created once per Idempotency-Key.
+    let workers_before = app.count("esat_workers").await;
     let (s, replayed, w) = app.post_created(&esat, workers, worker.clone(), "travailleur-1").await;
     assert_eq!((s, replayed), (S::CREATED, false), "{w}");
     let (s, replayed, again) = app.post_created(&esat, workers, worker.clone(), "travailleur-1").await;
     assert_eq!((s, replayed), (S::CREATED, true));
     assert_eq!(again["id"], w["id"]);
-    assert_eq!(app.count("esat_workers").await, 1);
+    assert_eq!(app.count("esat_workers").await, workers_before + 1);
     let wid = id(&w);
     let path = format!("/api/v1/esat/workers/{wid}");
     let situations = format!("{path}/situations");
