@@ -12,8 +12,8 @@ use passerelle_domain::pathways::esat::WorkerInput;
 use passerelle_domain::pathways::immersion::{ConventionInput, Schedule};
 use passerelle_domain::person::PersonInput;
 use std::collections::HashMap;
-use time::{Date, OffsetDateTime};
 use time::macros::date;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 fn situation(code: &str, since: Date) -> SituationChange {
@@ -46,7 +46,10 @@ pub(super) async fn load(store: &Store, ids: &HashMap<&str, Uuid>, persons: &Has
 
     // Two more workers of the ESAT du Suzon, recorded by the ESAT.
     let mut suzon_persons = vec![persons["Arnaud"]];
-    for (first, last, birth) in [("Julien", "Masson", date!(1988 - 06 - 21)), ("Claire", "Fontaine", date!(1979 - 02 - 11))] {
+    for (first, last, birth) in [
+        ("Julien", "Masson", date!(1988 - 06 - 21)),
+        ("Claire", "Fontaine", date!(1979 - 02 - 11)),
+    ] {
         let p = store
             .persons(&suzon)
             .create(
@@ -103,7 +106,11 @@ pub(super) async fn load(store: &Store, ids: &HashMap<&str, Uuid>, persons: &Has
         .create(
             open(
                 suzon_persons[1],
-                record(date!(2020 - 01 - 15), date!(2030 - 01 - 14), "Agent de quai en logistique"),
+                record(
+                    date!(2020 - 01 - 15),
+                    date!(2030 - 01 - 14),
+                    "Agent de quai en logistique",
+                ),
                 situation("project_in_ordinary_employment", date!(2020 - 02 - 14)),
                 ids["esat-suzon"],
             )?,
@@ -144,7 +151,11 @@ pub(super) async fn load(store: &Store, ids: &HashMap<&str, Uuid>, persons: &Has
         .create(
             open(
                 suzon_persons[2],
-                record(date!(2019 - 04 - 02), date!(2029 - 04 - 01), "Agente de service hospitalier"),
+                record(
+                    date!(2019 - 04 - 02),
+                    date!(2029 - 04 - 01),
+                    "Agente de service hospitalier",
+                ),
                 situation("project_in_ordinary_employment", date!(2019 - 05 - 02)),
                 ids["esat-suzon"],
             )?,
@@ -212,6 +223,9 @@ pub(super) async fn load(store: &Store, ids: &HashMap<&str, Uuid>, persons: &Has
     ] {
         esat_immersions.sign(immersion.id, sign(party, name)).await?;
     }
-    store.immersions(&cap).sign(immersion.id, sign("prescriber", "Cap emploi")).await?;
+    store
+        .immersions(&cap)
+        .sign(immersion.id, sign("prescriber", "Cap emploi"))
+        .await?;
     Ok(())
 }

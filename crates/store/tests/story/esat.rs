@@ -66,7 +66,10 @@ async fn story(store: Store) {
         .unwrap()
         .id;
     store.persons(&esat).add_follower(person, cap_id).await.unwrap();
-    let (situations_before, immersions_before) = (count(&store, "esat_situations").await, count(&store, "immersions").await);
+    let (situations_before, immersions_before) = (
+        count(&store, "esat_situations").await,
+        count(&store, "immersions").await,
+    );
     let workers_before = store.esat(&esat).list(None).await.unwrap().len();
 
     // The worker's record, in situation 1, orientation valid for ten more days.

@@ -152,7 +152,12 @@ struct WorkersPage {
     error: FormError,
 }
 
-async fn workers_page(state: &AppState, visitor: &Visitor, form: WorkerForm, error: FormError) -> Result<WorkersPage, ApiError> {
+async fn workers_page(
+    state: &AppState,
+    visitor: &Visitor,
+    form: WorkerForm,
+    error: FormError,
+) -> Result<WorkersPage, ApiError> {
     let workers = state.store.esat(&visitor.ctx).list(None).await?;
     let esats = esat_memberships(visitor);
     let persons = if esats.is_empty() {
@@ -163,7 +168,9 @@ async fn workers_page(state: &AppState, visitor: &Visitor, form: WorkerForm, err
         page.items
             .into_iter()
             .filter(|p| {
-                p.followers.iter().any(|f| esats.iter().any(|e| e.organisation_id == f.organisation_id))
+                p.followers
+                    .iter()
+                    .any(|f| esats.iter().any(|e| e.organisation_id == f.organisation_id))
                     && !workers.iter().any(|w| w.person_id == p.id)
             })
             .collect()
@@ -208,7 +215,12 @@ pub async fn create_worker(State(state): State<AppState>, visitor: Visitor, Form
     .await;
     match result {
         Ok(w) => Redirect::to(&format!("/esat/{}", w.summary.id)).into_response(),
-        Err(e) => refused_again(e, visitor.nav("esat"), |error| workers_page(&state, &visitor, form, error)).await,
+        Err(e) => {
+            refused_again(e, visitor.nav("esat"), |error| {
+                workers_page(&state, &visitor, form, error)
+            })
+            .await
+        }
     }
 }
 
@@ -241,7 +253,13 @@ struct WorkerPage {
     last_period: Option<Uuid>,
 }
 
-async fn worker_page(state: &AppState, visitor: &Visitor, id: Uuid, form: WorkerForm, error: FormError) -> Result<WorkerPage, ApiError> {
+async fn worker_page(
+    state: &AppState,
+    visitor: &Visitor,
+    id: Uuid,
+    form: WorkerForm,
+    error: FormError,
+) -> Result<WorkerPage, ApiError> {
     let w = state.store.esat(&visitor.ctx).get(id).await?;
     let last_period = w.support_conventions.last().map(|c| c.id);
     Ok(WorkerPage {

@@ -207,7 +207,12 @@ pub async fn create(State(state): State<AppState>, visitor: Visitor, Form(form):
     .await;
     match result {
         Ok(i) => Redirect::to(&format!("/immersions/{}", i.id)).into_response(),
-        Err(e) => refused_again(e, visitor.nav("immersions"), |error| list_page(&state, &visitor, &form, error)).await,
+        Err(e) => {
+            refused_again(e, visitor.nav("immersions"), |error| {
+                list_page(&state, &visitor, &form, error)
+            })
+            .await
+        }
     }
 }
 

@@ -74,9 +74,11 @@ impl Visitor {
             section,
             spe: self.ctx.memberships().iter().any(|m| m.kind.is_spe()),
             esat: self.ctx.memberships().iter().any(|m| m.kind == OrganisationKind::Esat),
-            immersions: self.ctx.memberships().iter().any(|m| {
-                passerelle_domain::pathways::immersion::convention::check_prescriber(m.kind).is_ok()
-            }),
+            immersions: self
+                .ctx
+                .memberships()
+                .iter()
+                .any(|m| passerelle_domain::pathways::immersion::convention::check_prescriber(m.kind).is_ok()),
         }
     }
 

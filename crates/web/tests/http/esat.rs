@@ -18,9 +18,7 @@ impl TestApp {
         method: Method,
         path: &str,
         body: Value,
-        status: S,
-        code: &str,
-        field: Option<&str>,
+        (status, code, field): (S, &str, Option<&str>),
     ) {
         let before = self.snapshot().await;
         let (s, answer) = self.call(token, method, path, Some(body)).await;
@@ -92,9 +90,11 @@ async fn esat_api(backend: Backend) {
         Method::POST,
         workers,
         with("orientation_valid_until", json!("2021-12-31")),
-        S::UNPROCESSABLE_ENTITY,
-        "orientation_dates_inverted",
-        Some("orientation_valid_until"),
+        (
+            S::UNPROCESSABLE_ENTITY,
+            "orientation_dates_inverted",
+            Some("orientation_valid_until"),
+        ),
     )
     .await;
     app.refused_change(
@@ -105,9 +105,7 @@ async fn esat_api(backend: Backend) {
             "situation",
             json!({"situation": "job_retention", "since": "2022-02-01"}),
         ),
-        S::UNPROCESSABLE_ENTITY,
-        "esat_situation_not_initial",
-        Some("situation"),
+        (S::UNPROCESSABLE_ENTITY, "esat_situation_not_initial", Some("situation")),
     )
     .await;
     app.refused_change(
@@ -115,9 +113,7 @@ async fn esat_api(backend: Backend) {
         Method::POST,
         workers,
         with("situation", json!({"situation": "en_vacances", "since": "2022-02-01"})),
-        S::UNPROCESSABLE_ENTITY,
-        "esat_situation_unknown",
-        Some("situation"),
+        (S::UNPROCESSABLE_ENTITY, "esat_situation_unknown", Some("situation")),
     )
     .await;
     app.refused_change(
@@ -125,9 +121,7 @@ async fn esat_api(backend: Backend) {
         Method::POST,
         workers,
         with("person_id", json!("pas-un-uuid")),
-        S::BAD_REQUEST,
-        "invalid_body",
-        None,
+        (S::BAD_REQUEST, "invalid_body", None),
     )
     .await;
     // Another ESAT does not follow the person: 404, not 403.
@@ -136,9 +130,7 @@ async fn esat_api(backend: Backend) {
         Method::POST,
         workers,
         worker.clone(),
-        S::NOT_FOUND,
-        "not_found",
-        None,
+        (S::NOT_FOUND, "not_found", None),
     )
     .await;
 
@@ -164,9 +156,11 @@ async fn esat_api(backend: Backend) {
         Method::POST,
         &situations,
         double.clone(),
-        S::UNPROCESSABLE_ENTITY,
-        "double_activity_over_full_time",
-        Some("employer_minutes"),
+        (
+            S::UNPROCESSABLE_ENTITY,
+            "double_activity_over_full_time",
+            Some("employer_minutes"),
+        ),
     )
     .await;
     let mut ok = double.clone();
@@ -180,9 +174,11 @@ async fn esat_api(backend: Backend) {
         Method::POST,
         &situations,
         json!({"situation": "leaving_without_hiring_project", "since": day(-10)}),
-        S::UNPROCESSABLE_ENTITY,
-        "esat_situation_move_forbidden",
-        Some("situation"),
+        (
+            S::UNPROCESSABLE_ENTITY,
+            "esat_situation_move_forbidden",
+            Some("situation"),
+        ),
     )
     .await;
     app.refused_change(
@@ -190,9 +186,7 @@ async fn esat_api(backend: Backend) {
         Method::POST,
         &format!("{path}/support-conventions"),
         json!({"employer_name": "Restaurant Le Cèdre", "starts_on": day(-5), "ends_on": day(300)}),
-        S::CONFLICT,
-        "support_convention_wrong_situation",
-        None,
+        (S::CONFLICT, "support_convention_wrong_situation", None),
     )
     .await;
     // The other ESAT gets 404 on every route of the record.
@@ -203,9 +197,7 @@ async fn esat_api(backend: Backend) {
         Method::POST,
         &situations,
         json!({"situation": "project_in_ordinary_employment", "since": day(-1)}),
-        S::NOT_FOUND,
-        "not_found",
-        None,
+        (S::NOT_FOUND, "not_found", None),
     )
     .await;
     let record = json!({"orientation_decided_on": "2022-01-10", "orientation_valid_until": day(900),
@@ -215,9 +207,7 @@ async fn esat_api(backend: Backend) {
         Method::PUT,
         &path,
         record.clone(),
-        S::NOT_FOUND,
-        "not_found",
-        None,
+        (S::NOT_FOUND, "not_found", None),
     )
     .await;
     let (_, list) = app.get(&other, workers).await;
@@ -242,9 +232,11 @@ async fn esat_api(backend: Backend) {
         Method::POST,
         immersions,
         convention.clone(),
-        S::UNPROCESSABLE_ENTITY,
-        "immersion_weekly_hours_exceeded",
-        Some("schedule"),
+        (
+            S::UNPROCESSABLE_ENTITY,
+            "immersion_weekly_hours_exceeded",
+            Some("schedule"),
+        ),
     )
     .await;
     let mut too_long = convention.clone();
@@ -254,9 +246,7 @@ async fn esat_api(backend: Backend) {
         Method::POST,
         immersions,
         too_long,
-        S::UNPROCESSABLE_ENTITY,
-        "immersion_too_long",
-        Some("ends_on"),
+        (S::UNPROCESSABLE_ENTITY, "immersion_too_long", Some("ends_on")),
     )
     .await;
     let mut bad_siret = convention.clone();
@@ -266,9 +256,7 @@ async fn esat_api(backend: Backend) {
         Method::POST,
         immersions,
         bad_siret,
-        S::UNPROCESSABLE_ENTITY,
-        "siret_invalid",
-        Some("host_siret"),
+        (S::UNPROCESSABLE_ENTITY, "siret_invalid", Some("host_siret")),
     )
     .await;
     let mut good = convention.clone();
@@ -279,9 +267,7 @@ async fn esat_api(backend: Backend) {
         Method::POST,
         immersions,
         good.clone(),
-        S::FORBIDDEN,
-        "not_an_immersion_party",
-        None,
+        (S::FORBIDDEN, "not_an_immersion_party", None),
     )
     .await;
     let (s, replayed, i) = app.post_created(&cap, immersions, good.clone(), "immersion-1").await;
@@ -300,9 +286,7 @@ async fn esat_api(backend: Backend) {
         Method::POST,
         &format!("{ipath}/signatures"),
         json!({"party": "beneficiary", "signer_name": "Lucie Perrin"}),
-        S::CONFLICT,
-        "immersion_step_not_allowed",
-        None,
+        (S::CONFLICT, "immersion_step_not_allowed", None),
     )
     .await;
     let (s, i) = app.call(&esat, Method::POST, &format!("{ipath}/submit"), None).await;
@@ -328,9 +312,7 @@ async fn esat_api(backend: Backend) {
         Method::POST,
         &format!("{ipath}/signatures"),
         json!({"party": "prescriber", "signer_name": "Cap"}),
-        S::FORBIDDEN,
-        "not_the_signing_party",
-        None,
+        (S::FORBIDDEN, "not_the_signing_party", None),
     )
     .await;
     app.refused_change(
@@ -338,9 +320,7 @@ async fn esat_api(backend: Backend) {
         Method::POST,
         &format!("{ipath}/signatures"),
         json!({"party": "mairie", "signer_name": "Cap"}),
-        S::UNPROCESSABLE_ENTITY,
-        "immersion_party_unknown",
-        Some("party"),
+        (S::UNPROCESSABLE_ENTITY, "immersion_party_unknown", Some("party")),
     )
     .await;
     let (s, i) = app
@@ -357,9 +337,11 @@ async fn esat_api(backend: Backend) {
         Method::POST,
         &format!("{ipath}/assessment"),
         json!({"completed": true, "objective_met": true, "contract_kind": "cdd", "assessed_on": day(-10)}),
-        S::UNPROCESSABLE_ENTITY,
-        "immersion_assessment_before_start",
-        Some("assessed_on"),
+        (
+            S::UNPROCESSABLE_ENTITY,
+            "immersion_assessment_before_start",
+            Some("assessed_on"),
+        ),
     )
     .await;
     app.refused_change(
@@ -367,9 +349,7 @@ async fn esat_api(backend: Backend) {
         Method::POST,
         &format!("{ipath}/assessment"),
         json!({"completed": true, "objective_met": true, "contract_kind": "cdx"}),
-        S::UNPROCESSABLE_ENTITY,
-        "contract_kind_unknown",
-        Some("contract_kind"),
+        (S::UNPROCESSABLE_ENTITY, "contract_kind_unknown", Some("contract_kind")),
     )
     .await;
     let (s, i) = app
@@ -387,9 +367,7 @@ async fn esat_api(backend: Backend) {
         Method::POST,
         &format!("{ipath}/cancel"),
         json!({}),
-        S::CONFLICT,
-        "immersion_step_not_allowed",
-        None,
+        (S::CONFLICT, "immersion_step_not_allowed", None),
     )
     .await;
 
