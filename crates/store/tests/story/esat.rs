@@ -39,6 +39,64 @@ fn support(from: Date, to: Date, renewal_of: Option<Uuid>) -> NewSupportConventi
     }
 }
 
+/// An ESAT-SPE convention between the ESAT and Cap emploi, in force from ten days ago, whose only sheet serves
+/// double activity (its signature is the agreements' story; here the status is set directly).
+async fn planned_by_agreement(
+    store: &Store,
+    esat: &passerelle_store::AccessContext,
+    esat_id: Uuid,
+    cap_id: Uuid,
+    today: Date,
+) -> Uuid {
+    use passerelle_domain::agreements::content::{ActionSheet, Axis, Party, WorkerSituation};
+    use passerelle_domain::agreements::{AgreementContent, AgreementKind};
+    use passerelle_store::sql::{Executor, query};
+    let party = |organisation_id, name: &str| Party {
+        organisation_id,
+        name: name.into(),
+        ..Default::default()
+    };
+    let sheet = |title: &str, situations| ActionSheet {
+        title: title.into(),
+        situations,
+        ..Default::default()
+    };
+    let content = AgreementContent {
+        title: "Convention ESAT – Cap emploi".into(),
+        parties: vec![party(esat_id, "ESAT"), party(cap_id, "Cap emploi")],
+        axes: vec![Axis {
+            title: "Accès à l'offre de service".into(),
+            theme: None,
+            sheets: vec![
+                sheet(
+                    "Suivi partagé des travailleurs en double activité",
+                    vec![WorkerSituation::DoubleActivity],
+                ),
+                sheet(
+                    "Aides à la compensation dans l'emploi",
+                    vec![WorkerSituation::TransitionWithSupportConvention],
+                ),
+            ],
+        }],
+        ..Default::default()
+    };
+    let a = store
+        .agreements(esat)
+        .create(AgreementKind::EsatSpe, None, content)
+        .await
+        .unwrap();
+    let mut db = store.pool().clone();
+    db.execute(
+        query("UPDATE agreements SET status = 'in_force', starts_on = $1, ends_on = $2 WHERE id = $3")
+            .bind(add_days(today, -10))
+            .bind(add_days(today, 355))
+            .bind(a.id),
+    )
+    .await
+    .unwrap();
+    a.id
+}
+
 async fn story(store: Store) {
     passerelle_store::demo::load(&store).await.unwrap();
     let today = OffsetDateTime::now_utc().date();
@@ -128,6 +186,14 @@ async fn story(store: Store) {
         .await
         .unwrap();
     assert_eq!(w.summary.situation_number, 2);
+    assert_eq!(w.planned_actions.source, "local");
+    // Once an ESAT-SPE convention is in force with a sheet for double activity, the actions come from it.
+    let agreement = planned_by_agreement(&store, &esat, esat_id, cap_id, today).await;
+    let w = scope.get(w.summary.id).await.unwrap();
+    assert_eq!(w.planned_actions.source, "agreement");
+    assert_eq!(w.planned_actions.agreement_id, Some(agreement));
+    let titles: Vec<&str> = w.planned_actions.actions.iter().map(|a| a.title.as_str()).collect();
+    assert_eq!(titles, ["Suivi partagé des travailleurs en double activité"]);
     // 2 -> 4 is not in the table.
     let (code, _) = invalid_code(
         scope
@@ -327,6 +393,23 @@ async fn story(store: Store) {
             ..
         })
     ));
+    // Its object was met: no renewal (D5135-3: renewable when the object was not met).
+    let renewal = NewImmersion {
+        renewal_of: Some(i.id),
+        fields: ConventionInput {
+            starts_on: Some(add_days(today, 6)),
+            ends_on: Some(add_days(today, 12)),
+            ..convention([7, 7, 7, 7, 7, 0, 0])
+        }
+        .validate()
+        .unwrap(),
+        ..new([7, 7, 7, 7, 7, 0, 0])
+    };
+    let (code, field) = invalid_code(immersions.create(renewal, None).await.unwrap_err());
+    assert_eq!(
+        (code, field.as_deref()),
+        ("immersion_renewal_object_met", Some("renewal_of"))
+    );
     assert!(matches!(
         store.immersions(&other_esat).get(i.id).await,
         Err(StoreError::NotFound { .. })
