@@ -668,3 +668,106 @@ fn the_outbox_reports_and_needs_a_relay_to_deliver() {
         r#"{"failed":0,"retried":0,"sent":0}"#
     );
 }
+
+fn scratch_file(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("passerelle-{name}-{}", rand_suffix()))
+}
+
+fn assert_refused(out: &Output, says: &str) {
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(says),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Backup and restore of the embedded database: a copy that restores to the same directory, and every
+/// mistake refused with exit 2 before anything is changed (issue 10, item 7).
+#[test]
+fn sqlite_backup_and_restore() {
+    let db = scratch_db();
+    assert!(passerelle(&["demo", "--db", &db]).status.success());
+    let saved = scratch_file("sauvegarde.db");
+    let out = passerelle(&["backup", "--db", &db, "--output", saved.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("15 organisations"));
+    let size = std::fs::metadata(&saved).unwrap().len();
+    assert_refused(
+        &passerelle(&["backup", "--db", &db, "--output", saved.to_str().unwrap()]),
+        "existe déjà",
+    );
+    assert_eq!(
+        std::fs::metadata(&saved).unwrap().len(),
+        size,
+        "the first backup is untouched"
+    );
+
+    let target = scratch_db();
+    let out = passerelle(&["restore", "--db", &target, "--input", saved.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(exported(&target), exported(&db));
+    // The restored database now exists: replacing it needs --force.
+    assert_refused(
+        &passerelle(&["restore", "--db", &target, "--input", saved.to_str().unwrap()]),
+        "--force",
+    );
+    let junk = scratch_file("pas-une-base.db");
+    std::fs::write(&junk, "bonjour").unwrap();
+    assert_refused(
+        &passerelle(&["restore", "--db", &target, "--input", junk.to_str().unwrap(), "--force"]),
+        "n'est pas une sauvegarde",
+    );
+    assert_eq!(exported(&target), exported(&db), "a refused restore changes nothing");
+    let forced = passerelle(&[
+        "restore",
+        "--db",
+        &target,
+        "--input",
+        saved.to_str().unwrap(),
+        "--force",
+    ]);
+    assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
+    assert_refused(&passerelle(&["backup", "--db", "mysql://x", "--output", "x"]), "mysql");
+}
+
+/// The same with PostgreSQL's own tools, on the local server.
+#[test]
+fn postgres_backup_and_restore() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let admin = passerelle_store::sql::scratch_postgres_admin_url();
+    let scratch = |name: &str| {
+        let name = format!("passerelle_cli_{name}_{}", uuid::Uuid::new_v4().simple());
+        runtime
+            .block_on(passerelle_store::sql::create_postgres_database(&admin, &name))
+            .expect("PostgreSQL is reachable (scripts/test starts it)")
+    };
+    let (db, target) = (scratch("source"), scratch("cible"));
+    assert!(passerelle(&["demo", "--db", &db]).status.success());
+    let saved = scratch_file("sauvegarde.dump");
+    let out = passerelle(&["backup", "--db", &db, "--output", saved.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let junk = scratch_file("pas-une-archive.dump");
+    std::fs::write(&junk, "bonjour").unwrap();
+    assert_refused(
+        &passerelle(&["restore", "--db", &target, "--input", junk.to_str().unwrap()]),
+        "n'est pas une sauvegarde",
+    );
+    let out = passerelle(&["restore", "--db", &target, "--input", saved.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(exported(&target), exported(&db));
+    assert_refused(
+        &passerelle(&["restore", "--db", &target, "--input", saved.to_str().unwrap()]),
+        "--force",
+    );
+    let forced = passerelle(&[
+        "restore",
+        "--db",
+        &target,
+        "--input",
+        saved.to_str().unwrap(),
+        "--force",
+    ]);
+    assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
+    assert_eq!(exported(&target), exported(&db));
+}
