@@ -734,15 +734,7 @@ fn sqlite_backup_and_restore() {
 /// The same with PostgreSQL's own tools, on the local server.
 #[test]
 fn postgres_backup_and_restore() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let admin = passerelle_store::sql::scratch_postgres_admin_url();
-    let scratch = |name: &str| {
-        let name = format!("passerelle_cli_{name}_{}", uuid::Uuid::new_v4().simple());
-        runtime
-            .block_on(passerelle_store::sql::create_postgres_database(&admin, &name))
-            .expect("PostgreSQL is reachable (scripts/test starts it)")
-    };
-    let (db, target) = (scratch("source"), scratch("cible"));
+    let (db, target) = (postgres_scratch("source"), postgres_scratch("cible"));
     assert!(passerelle(&["demo", "--db", &db]).status.success());
     let saved = scratch_file("sauvegarde.dump");
     let out = passerelle(&["backup", "--db", &db, "--output", saved.to_str().unwrap()]);
@@ -770,4 +762,112 @@ fn postgres_backup_and_restore() {
     ]);
     assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
     assert_eq!(exported(&target), exported(&db));
+}
+
+fn load(args: &[&str]) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_passerelle-load"))
+        .args(args)
+        .output()
+        .expect("passerelle-load runs");
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("the report is JSON")
+}
+
+fn postgres_scratch(name: &str) -> String {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let name = format!("passerelle_cli_{name}_{}", uuid::Uuid::new_v4().simple());
+    runtime
+        .block_on(passerelle_store::sql::create_postgres_database(
+            &passerelle_store::sql::scratch_postgres_admin_url(),
+            &name,
+        ))
+        .expect("PostgreSQL is reachable (scripts/test starts it)")
+}
+
+/// The server killed with SIGKILL three times under writes keeps every acknowledged write, with nothing
+/// half-written, on both databases (issue 10, item 2; the long run is scripts/load).
+#[test]
+fn crash_keeps_every_acknowledged_write() {
+    for db in [scratch_db(), postgres_scratch("crash")] {
+        let report = load(&["crash", "--db", &db, "--rounds", "3", "--writers", "4"]);
+        assert!(report["writes_acknowledged"].as_u64().unwrap() > 0, "{report}");
+        for field in [
+            "errors",
+            "missing_writes",
+            "persons_without_event",
+            "events_without_person",
+        ] {
+            assert_eq!(report[field], 0, "{field} in {report}");
+        }
+    }
+}
+
+/// A short run of the mixed journeys: no error, every route measured, every acknowledged write read back.
+#[test]
+fn journeys_run_without_error() {
+    let db = scratch_db();
+    assert!(passerelle(&["demo", "--db", &db]).status.success());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_passerelle"))
+        .args(["serve", "--db", &db, "--addr", &addr])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let up = (0..200).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::net::TcpStream::connect(&addr).is_ok()
+    });
+    let base = format!("http://{addr}");
+    let pid = server.id().to_string();
+    let report = up.then(|| {
+        load(&[
+            "journeys",
+            "--base",
+            &base,
+            "--users",
+            "12",
+            "--seconds",
+            "4",
+            "--think-ms",
+            "20",
+            "--server-pid",
+            &pid,
+        ])
+    });
+    server.kill().unwrap();
+    let report = report.expect("the server answers");
+    assert_eq!(report["errors"], 0, "{report}");
+    assert_eq!(report["missing_writes"], 0, "{report}");
+    assert!(report["writes_acknowledged"].as_u64().unwrap() > 0, "{report}");
+    for route in [
+        "GET /api/v1/persons",
+        "GET /api/v1/persons/{id}",
+        "POST /api/v1/persons",
+        "GET /api/v1/referent",
+    ] {
+        assert!(
+            report["routes"][route]["count"].as_u64().unwrap() > 0,
+            "{route} in {report}"
+        );
+    }
+    assert!(report["server_memory_kib"]["peak"].as_u64().unwrap() > 0, "{report}");
+    assert_refused_load(&["journeys", "--base", &base, "--users", "0"]);
+}
+
+fn assert_refused_load(args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_passerelle-load"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
 }
