@@ -166,7 +166,7 @@ async fn run(db: &str, command: DatabaseCommand) -> Result<(), Failure> {
                     tokio::spawn(
                         store
                             .clone()
-                            .deliver_periodically(delivery, std::time::Duration::from_secs(30)),
+                            .deliver_periodically(delivery, std::time::Duration::from_secs(mail.mail_every)),
                     );
                 }
                 None => tracing::info!("pas de relais SMTP (--smtp-relay) : les courriels attendent dans la file"),

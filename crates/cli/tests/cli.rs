@@ -765,10 +765,18 @@ fn postgres_backup_and_restore() {
 }
 
 fn load(args: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_passerelle-load"))
+    report(load_run(args))
+}
+
+fn load_run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_passerelle-load"))
         .args(args)
         .output()
-        .expect("passerelle-load runs");
+        .expect("passerelle-load runs")
+}
+
+/// The JSON report of a successful run.
+fn report(out: Output) -> Value {
     assert!(
         out.status.success(),
         "{}\n{}",
@@ -812,40 +820,31 @@ fn crash_keeps_every_acknowledged_write() {
 fn journeys_run_without_error() {
     let db = scratch_db();
     assert!(passerelle(&["demo", "--db", &db]).status.success());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_passerelle"))
-        .args(["serve", "--db", &db, "--addr", &addr])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let up = (0..200).any(|_| {
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        std::net::TcpStream::connect(&addr).is_ok()
-    });
-    let base = format!("http://{addr}");
+    let (mut server, base) = serve(&db, &[]);
     let pid = server.id().to_string();
-    let report = up.then(|| {
-        load(&[
-            "journeys",
-            "--base",
-            &base,
-            "--users",
-            "12",
-            "--seconds",
-            "4",
-            "--think-ms",
-            "20",
-            "--server-pid",
-            &pid,
-        ])
-    });
+    let args = [
+        "journeys",
+        "--base",
+        &base,
+        "--users",
+        "12",
+        "--seconds",
+        "4",
+        "--think-ms",
+        "20",
+        "--server-pid",
+        &pid,
+    ];
+    let out = load_run(&args);
+    let refused = load_run(&["journeys", "--base", &base, "--users", "0"]);
     server.kill().unwrap();
-    let report = report.expect("the server answers");
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let report = report(out);
     assert_eq!(report["errors"], 0, "{report}");
     assert_eq!(report["missing_writes"], 0, "{report}");
     assert!(report["writes_acknowledged"].as_u64().unwrap() > 0, "{report}");
@@ -861,13 +860,116 @@ fn journeys_run_without_error() {
         );
     }
     assert!(report["server_memory_kib"]["peak"].as_u64().unwrap() > 0, "{report}");
-    assert_refused_load(&["journeys", "--base", &base, "--users", "0"]);
 }
 
-fn assert_refused_load(args: &[&str]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_passerelle-load"))
-        .args(args)
-        .output()
+/// `passerelle serve --db db` on a free port, once it accepts connections; its base URL.
+fn serve(db: &str, more: &[&str]) -> (std::process::Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_passerelle"))
+        .args(["serve", "--db", db, "--addr", &addr])
+        .args(more)
+        .stderr(std::process::Stdio::null())
+        .spawn()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let up = (0..400).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::net::TcpStream::connect(&addr).is_ok()
+    });
+    if !up {
+        server.kill().unwrap();
+        panic!("the server on {db} does not answer");
+    }
+    (server, format!("http://{addr}"))
+}
+
+/// Two servers on one PostgreSQL: a session opened on one works on the other (and its logout too), and the
+/// outbox that both deliver every second sends each mail exactly once (issue 10, item 3).
+#[test]
+fn two_servers_share_sessions_and_send_each_mail_once() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let db = postgres_scratch("deux_serveurs");
+    assert!(passerelle(&["demo", "--db", &db]).status.success());
+    let sink = runtime.block_on(passerelle_mail::sink::Sink::start(0)).unwrap();
+    let store = runtime.block_on(passerelle_store::Store::open(&db)).unwrap();
+    const MAILS: usize = 300;
+    for n in 0..MAILS {
+        let mail = passerelle_store::outbox::OutgoingMail {
+            dedupe_key: format!("essai:{n}"),
+            to: format!("personne{n}@passerelle.test"),
+            subject: format!("Message {n}"),
+            text: "Bonjour".into(),
+            attachment: None,
+        };
+        assert!(
+            runtime
+                .block_on(store.enqueue_mail(&mail, time::OffsetDateTime::now_utc()))
+                .unwrap()
+        );
+    }
+    let relay = ["--smtp-relay", sink.address.as_str(), "--mail-every", "1"];
+    let (mut a, base_a) = serve(&db, &relay);
+    let (mut b, base_b) = serve(&db, &relay);
+
+    let http = reqwest::Client::new();
+    let sessions = runtime.block_on(async {
+        let login = http
+            .post(format!("{base_a}/api/v1/auth/login"))
+            .json(&serde_json::json!({"email": "ft-dijon@passerelle.test", "password": "passerelle-demo-2026"}))
+            .send()
+            .await?
+            .json::<Value>()
+            .await?;
+        let token = login["token"].as_str().unwrap_or_default().to_owned();
+        let me = |base: String| {
+            let (http, token) = (http.clone(), token.clone());
+            async move {
+                http.get(format!("{base}/api/v1/me"))
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+            }
+        };
+        let on_b = me(base_b.clone()).await?;
+        http.post(format!("{base_b}/api/v1/auth/logout"))
+            .bearer_auth(&token)
+            .send()
+            .await?;
+        let on_a_after_logout = me(base_a.clone()).await?;
+        Ok::<_, reqwest::Error>((on_b, on_a_after_logout))
+    });
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while runtime.block_on(store.outbox_counts()).unwrap().sent < MAILS as i64 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    // One more pass of each server: nothing may go twice afterwards.
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    a.kill().unwrap();
+    b.kill().unwrap();
+    assert_eq!(
+        sessions.unwrap(),
+        (200, 401),
+        "a session is one across servers, its logout too"
+    );
+    let counts = runtime.block_on(store.outbox_counts()).unwrap();
+    assert_eq!((counts.sent, counts.pending, counts.failed), (MAILS as i64, 0, 0));
+    let mut subjects: Vec<String> = sink
+        .received()
+        .iter()
+        .filter_map(|m| {
+            m.data
+                .lines()
+                .find_map(|l| l.strip_prefix("Subject: ").map(str::to_owned))
+        })
+        .collect();
+    assert_eq!(subjects.len(), MAILS, "each mail reached the relay once");
+    subjects.sort();
+    subjects.dedup();
+    assert_eq!(subjects.len(), MAILS, "no mail went twice");
 }
