@@ -815,12 +815,14 @@ fn crash_keeps_every_acknowledged_write() {
     }
 }
 
-/// A short run of the mixed journeys: no error, every route measured, every acknowledged write read back.
+/// A short run of the mixed journeys: no error, every route measured, every acknowledged write read back, and
+/// no personal data in the server's log (issue 10, items 1 and 5).
 #[test]
 fn journeys_run_without_error() {
     let db = scratch_db();
     assert!(passerelle(&["demo", "--db", &db]).status.success());
-    let (mut server, base) = serve(&db, &[]);
+    let log_path = scratch_file("serveur.log");
+    let (mut server, base) = serve_logging(&db, &[], std::fs::File::create(&log_path).unwrap());
     let pid = server.id().to_string();
     let args = [
         "journeys",
@@ -860,10 +862,21 @@ fn journeys_run_without_error() {
         );
     }
     assert!(report["server_memory_kib"]["peak"].as_u64().unwrap() > 0, "{report}");
+    // The server's log at debug level holds no personal data: no names written, no e-mail, no password.
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    std::fs::remove_file(&log_path).unwrap();
+    assert!(log.contains("écoute sur"), "the log was captured: {log}");
+    for personal in ["Charge", "Usager", "@passerelle.test", "passerelle-demo-2026"] {
+        assert!(!log.contains(personal), "{personal} in the server's log");
+    }
 }
 
 /// `passerelle serve --db db` on a free port, once it accepts connections; its base URL.
 fn serve(db: &str, more: &[&str]) -> (std::process::Child, String) {
+    serve_logging(db, more, std::process::Stdio::null())
+}
+
+fn serve_logging(db: &str, more: &[&str], log: impl Into<std::process::Stdio>) -> (std::process::Child, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -873,7 +886,8 @@ fn serve(db: &str, more: &[&str]) -> (std::process::Child, String) {
     let mut server = Command::new(env!("CARGO_BIN_EXE_passerelle"))
         .args(["serve", "--db", db, "--addr", &addr])
         .args(more)
-        .stderr(std::process::Stdio::null())
+        .env("RUST_LOG", "debug")
+        .stderr(log)
         .spawn()
         .unwrap();
     let up = (0..400).any(|_| {
