@@ -724,3 +724,36 @@ async fn planned_actions(
         local_plan,
     })
 }
+
+/// The workers of `esats` whose orientation ends within the notice on `day` or has ended, for the to-do list.
+pub(crate) async fn todo_items(
+    ex: &mut impl Executor,
+    esats: &[Uuid],
+    day: Date,
+) -> Result<Vec<crate::pathway_lists::TodoItem>> {
+    if esats.is_empty() {
+        return Ok(Vec::new());
+    }
+    let horizon =
+        passerelle_domain::calendar::add_days(day, passerelle_domain::pathways::esat::worker::RENEWAL_NOTICE_DAYS);
+    let mut q = query(format!(
+        "SELECT {WORKER_COLUMNS}{WORKER_FROM} AND w.orientation_valid_until <= $1 AND"
+    ))
+    .bind(horizon);
+    crate::directory::push_in(&mut q, "w.esat_id", esats);
+    let mut items = Vec::new();
+    for r in ex.fetch_all(q).await? {
+        let w = summary(&r, day)?;
+        if let Some(warning) = w.orientation_warning {
+            items.push(crate::pathway_lists::TodoItem {
+                person_id: w.person_id,
+                person_name: format!("{} {}", w.first_name, w.last_name),
+                what: "esat_orientation_renewal".into(),
+                due_on: w.orientation_valid_until,
+                explanation: warning,
+                link: format!("/esat/{}", w.id),
+            });
+        }
+    }
+    Ok(items)
+}

@@ -645,3 +645,60 @@ async fn set_status(ex: &mut impl Executor, id: Uuid, status: Status) -> Result<
     .await?;
     Ok(())
 }
+
+/// The immersions of `organisations` (as prescriber or support structure) with something to do on `day`, for the
+/// to-do list: signatures still expected (due on the first day) and assessments due (from the last day).
+pub(crate) async fn todo_items(
+    ex: &mut impl Executor,
+    organisations: &[Uuid],
+    day: Date,
+) -> Result<Vec<crate::pathway_lists::TodoItem>> {
+    if organisations.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = query(format!(
+        "SELECT {COLUMNS}{FROM} AND (i.status = 'awaiting_signatures' OR (i.status = 'signed' AND i.ends_on < $1)) AND ("
+    ))
+    .bind(day);
+    crate::directory::push_in(&mut q, "i.prescriber_id", organisations);
+    q.push_sql(" OR");
+    crate::directory::push_in(&mut q, "i.support_structure_id", organisations);
+    q.push_sql(")");
+    let mut items = Vec::new();
+    for r in ex.fetch_all(q).await? {
+        let i = immersion(&r, day)?;
+        let (what, due_on) = if i.status == Status::AwaitingSignatures {
+            ("immersion_signatures", i.starts_on)
+        } else {
+            ("immersion_assessment", i.ends_on)
+        };
+        let mut missing = Vec::new();
+        if what == "immersion_signatures" {
+            let signed: Vec<String> = ex
+                .fetch_all(query("SELECT party FROM immersion_signatures WHERE immersion_id = $1").bind(i.id))
+                .await?
+                .iter()
+                .map(|r| r.get("party"))
+                .collect::<Result<_, _>>()?;
+            missing.extend(
+                Party::ALL
+                    .iter()
+                    .copied()
+                    .filter(|p| !signed.iter().any(|s| s == p.code())),
+            );
+        }
+        items.push(crate::pathway_lists::TodoItem {
+            person_id: i.person_id,
+            person_name: format!("{} {}", i.first_name, i.last_name),
+            what: what.into(),
+            due_on,
+            explanation: format!(
+                "Immersion chez {} : {}",
+                i.host_name,
+                reminders(i.status, &missing, i.starts_on, i.ends_on, day).join(" ")
+            ),
+            link: format!("/immersions/{}", i.id),
+        });
+    }
+    Ok(items)
+}

@@ -292,6 +292,27 @@ async fn esat_api(backend: Backend) {
     let (s, i) = app.call(&esat, Method::POST, &format!("{ipath}/submit"), None).await;
     assert_eq!((s, i["status"].as_str()), (S::OK, Some("awaiting_signatures")), "{i}");
     assert!(i["reminders"][0].as_str().unwrap().contains("n'est pas signée"), "{i}");
+    // The reminders are on the to-do lists of both parties; the demo's ESAT de l'Ouche has an orientation to renew.
+    for token in [&esat, &cap] {
+        let (s, todo) = app.get(token, "/api/v1/todo").await;
+        assert_eq!(s, S::OK, "{todo}");
+        let item = todo
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["link"] == format!("/immersions/{iid}"))
+            .unwrap_or_else(|| panic!("no reminder of the immersion: {todo}"));
+        assert_eq!(item["what"], "immersion_signatures");
+        assert!(item["explanation"].as_str().unwrap().contains("prescripteur"), "{item}");
+    }
+    let (_, todo) = app.get(&other, "/api/v1/todo").await;
+    assert!(
+        todo.as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["what"] == "esat_orientation_renewal" && t["person_name"] == "David Caron"),
+        "{todo}"
+    );
     for (token, party) in [
         (&esat, "beneficiary"),
         (&esat, "host_company"),
