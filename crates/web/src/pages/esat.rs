@@ -262,6 +262,14 @@ async fn worker_page(
 ) -> Result<WorkerPage, ApiError> {
     let w = state.store.esat(&visitor.ctx).get(id).await?;
     let last_period = w.support_conventions.last().map(|c| c.id);
+    // The record's form starts from the record.
+    let mut form = form;
+    if form.orientation_decided_on.is_empty() {
+        form.orientation_decided_on = w.summary.orientation_decided_on.to_string();
+        form.orientation_valid_until = w.summary.orientation_valid_until.to_string();
+        form.contract_started_on = w.contract_started_on.to_string();
+        form.professional_project = w.professional_project.clone().unwrap_or_default();
+    }
     Ok(WorkerPage {
         nav: visitor.nav("esat"),
         w,
@@ -284,7 +292,8 @@ pub async fn worker(State(state): State<AppState>, visitor: Visitor, Path(id): P
     }
 }
 
-/// `POST /esat/{id}/{action}`: `situation` (a move) or `convention-appui` (a period of a convention d'appui).
+/// `POST /esat/{id}/{action}`: `situation` (a move), `dossier` (the record: a renewed orientation, a new project)
+/// or `convention-appui` (a period of a convention d'appui).
 pub async fn worker_action(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -303,6 +312,7 @@ pub async fn worker_action(
     let result = async {
         match action.as_str() {
             "situation" => scope.move_to(id, form.situation()?).await?,
+            "dossier" => scope.update(id, form.record()?.validate()?).await?,
             "convention-appui" => {
                 let new = NewSupportConvention {
                     employer_name: form.support_employer_name.clone(),

@@ -419,3 +419,86 @@ async fn esat_api_on_sqlite() {
 async fn esat_api_on_postgres() {
     esat_api(Backend::Postgres).await;
 }
+
+/// The ESAT pages through a plain client: a form without the session's CSRF token is refused and writes
+/// nothing; a refused move comes back with its explanation next to the field; another ESAT gets 404.
+#[tokio::test]
+async fn esat_pages_refuse_without_csrf_and_explain_refusals() {
+    use reqwest::header::COOKIE;
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let session = crate::pages::login(&app, "esat-suzon").await;
+    let cookie = format!("passerelle_session={session}");
+    let page = |path: String| {
+        let (app, cookie) = (&app, cookie.clone());
+        async move {
+            let r = app
+                .http
+                .get(app.url(&path))
+                .header(COOKIE, cookie)
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let (s, list) = page("/esat".into()).await;
+    assert_eq!(s, S::OK);
+    assert!(list.contains("Masson") && list.contains("Double activité"), "{list}");
+    let token = crate::pages::csrf(&list);
+    let worker = list
+        .split("href=\"/esat/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let post = |path: String, form: Vec<(&'static str, String)>| {
+        let (app, cookie) = (&app, cookie.clone());
+        async move {
+            let r = app
+                .http
+                .post(app.url(&path))
+                .header(COOKIE, cookie)
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let before = app.snapshot().await;
+    let (s, _) = post(
+        format!("/esat/{worker}/situation"),
+        vec![
+            ("csrf", "forged".into()),
+            ("situation", "project_in_ordinary_employment".into()),
+            ("since", "2026-01-01".into()),
+        ],
+    )
+    .await;
+    assert_eq!(s, S::FORBIDDEN);
+    // A move dated before the current situation: 422, the explanation next to « Depuis le ».
+    let (s, html) = post(
+        format!("/esat/{worker}/situation"),
+        vec![
+            ("csrf", token.clone()),
+            ("situation", "job_retention".into()),
+            ("since", "2001-01-01".into()),
+        ],
+    )
+    .await;
+    assert_eq!(s, S::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("id=\"since-error\""), "{html}");
+    assert_eq!(app.snapshot().await, before, "a refused form wrote something");
+    // Another ESAT's member gets 404 on the page.
+    let other = crate::pages::login(&app, "esat-ouche").await;
+    let r = app
+        .http
+        .get(app.url(&format!("/esat/{worker}")))
+        .header(COOKIE, format!("passerelle_session={other}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), S::NOT_FOUND);
+}
