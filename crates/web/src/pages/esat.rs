@@ -359,3 +359,12 @@ pub async fn person_pathway(State(state): State<AppState>, visitor: Visitor, Pat
         Err(e) => error_page(&nav, e.into()),
     }
 }
+
+/// Template filters of the ESAT and immersion pages.
+pub(super) mod filters {
+    /// A date as French users read it: "1er mars 2026".
+    #[askama::filter_fn]
+    pub fn fr_date(d: &time::Date, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(passerelle_domain::calendar::french_date(*d))
+    }
+}

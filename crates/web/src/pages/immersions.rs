@@ -3,7 +3,7 @@
 //! form comes back with the rule's explanation (and its article) next to the field.
 
 use super::error_page;
-use super::esat::{FormError, form_hours, refused_again};
+use super::esat::{FormError, filters, form_hours, refused_again};
 use super::iae::{csrf_refused, form_date, parse_id};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
