@@ -11,7 +11,7 @@ use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use passerelle_domain::pathways::immersion::convention::{WEEKDAY_NAMES, check_prescriber};
 use passerelle_domain::pathways::immersion::{ContractKind, ConventionInput, Objective, Schedule};
@@ -21,8 +21,17 @@ use passerelle_store::persons::Person;
 use serde::Deserialize;
 use uuid::Uuid;
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    renouvellement: Option<String>,
+}
+
 #[derive(Deserialize, Default)]
 pub struct ImmersionForm {
+    /// The immersion this one renews.
+    #[serde(default)]
+    renewal_of: String,
     #[serde(default)]
     csrf: String,
     #[serde(default)]
@@ -79,6 +88,35 @@ pub struct ImmersionForm {
 }
 
 impl ImmersionForm {
+    /// The form of a renewal of `i`: same person, parties, host, tutor, object and schedule.
+    fn renewing(i: &Immersion) -> Self {
+        let hours = |d: usize| match i.schedule.0[d] {
+            0 => String::new(),
+            m if m % 60 == 0 => (m / 60).to_string(),
+            m => format!("{:.2}", m as f64 / 60.0).replace('.', ","),
+        };
+        Self {
+            renewal_of: i.id.to_string(),
+            person_id: i.person_id.to_string(),
+            prescriber_id: i.prescriber_id.to_string(),
+            support_structure_id: i.support_structure_id.to_string(),
+            host_name: i.host_name.clone(),
+            host_siret: i.host_siret.clone(),
+            tutor_name: i.tutor_name.clone(),
+            tutor_email: i.tutor_email.clone().unwrap_or_default(),
+            objective: i.objective.code().to_owned(),
+            h0: hours(0),
+            h1: hours(1),
+            h2: hours(2),
+            h3: hours(3),
+            h4: hours(4),
+            h5: hours(5),
+            h6: hours(6),
+            activities: i.activities.clone().unwrap_or_default(),
+            ..Self::default()
+        }
+    }
+
     /// The seven days' hours as typed, Monday first.
     fn hours(&self) -> [&str; 7] {
         [&self.h0, &self.h1, &self.h2, &self.h3, &self.h4, &self.h5, &self.h6]
@@ -165,8 +203,17 @@ async fn list_page<'a>(
 }
 
 /// `GET /immersions`: the immersions of the caller's organisations and the draft form.
-pub async fn list(State(state): State<AppState>, visitor: Visitor) -> Response {
-    let form = ImmersionForm::default();
+///
+/// With `?renouvellement={id}`, the form is filled from that immersion to renew it (same person, parties, host
+/// and object; the dates are to be typed).
+pub async fn list(State(state): State<AppState>, visitor: Visitor, Query(q): Query<ListQuery>) -> Response {
+    let mut form = ImmersionForm::default();
+    if let Some(id) = q.renouvellement.as_deref().and_then(|id| Uuid::parse_str(id).ok()) {
+        match state.store.immersions(&visitor.ctx).get(id).await {
+            Ok(i) => form = ImmersionForm::renewing(&i),
+            Err(e) => return error_page(&visitor.nav("immersions"), e.into()),
+        }
+    }
     match list_page(&state, &visitor, &form, FormError::default()).await {
         Ok(page) => page.into_response(),
         Err(e) => error_page(&visitor.nav("immersions"), e),
@@ -200,7 +247,7 @@ pub async fn create(State(state): State<AppState>, visitor: Visitor, Form(form):
                 "la structure d'accompagnement",
             )?,
             fields,
-            renewal_of: None,
+            renewal_of: Uuid::parse_str(form.renewal_of.trim()).ok(),
         };
         Ok::<_, ApiError>(state.store.immersions(&visitor.ctx).create(new, None).await?)
     }

@@ -501,4 +501,76 @@ async fn esat_pages_refuse_without_csrf_and_explain_refusals() {
         .await
         .unwrap();
     assert_eq!(r.status(), S::NOT_FOUND);
+
+    // The demo immersion, assessed with its object not met, is renewed from its page's link.
+    let api = app.token(&email("esat-suzon")).await;
+    let (_, list) = app.get(&api, "/api/v1/immersions").await;
+    let demo = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["host_name"] == "Clinique du Parc")
+        .unwrap();
+    let iid = id(demo);
+    let (s, i) = app
+        .call(
+            &api,
+            Method::POST,
+            &format!("/api/v1/immersions/{iid}/assessment"),
+            Some(json!({"completed": false, "objective_met": false})),
+        )
+        .await;
+    assert_eq!(s, S::OK, "{i}");
+    let (_, html) = page(format!("/immersions/{iid}")).await;
+    assert!(html.contains(&format!("/immersions?renouvellement={iid}")), "{html}");
+    let (s, html) = page(format!("/immersions?renouvellement={iid}")).await;
+    assert_eq!(s, S::OK);
+    assert!(html.contains(&format!("name=\"renewal_of\" value=\"{iid}\"")) && html.contains("Clinique du Parc"));
+    let field = |name: &str| {
+        let start = html.find(&format!("name=\"{name}\" value=\"")).unwrap() + name.len() + 15;
+        html[start..].split('"').next().unwrap().to_owned()
+    };
+    let ends_on: time::Date = time::Date::parse(
+        demo["ends_on"].as_str().unwrap(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .unwrap();
+    let mut form: Vec<(&'static str, String)> = vec![("csrf", token.clone())];
+    for name in [
+        "renewal_of",
+        "host_name",
+        "host_siret",
+        "tutor_name",
+        "h0",
+        "h1",
+        "h3",
+        "h4",
+    ] {
+        form.push((name, field(name)));
+    }
+    form.extend([
+        ("person_id", demo["person_id"].as_str().unwrap().to_owned()),
+        ("prescriber_id", demo["prescriber_id"].as_str().unwrap().to_owned()),
+        (
+            "support_structure_id",
+            demo["support_structure_id"].as_str().unwrap().to_owned(),
+        ),
+        ("objective", "discover_trade".to_owned()),
+        ("starts_on", (ends_on + Duration::days(1)).to_string()),
+        ("ends_on", (ends_on + Duration::days(10)).to_string()),
+    ]);
+    let r = app
+        .http
+        .post(app.url("/immersions"))
+        .header(COOKIE, cookie.clone())
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), S::SEE_OTHER, "{}", r.text().await.unwrap());
+    let (_, list) = app.get(&api, "/api/v1/immersions").await;
+    assert!(
+        list.as_array().unwrap().iter().any(|i| i["renewal_of"] == iid.as_str()),
+        "{list}"
+    );
 }
