@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod agreements;
+pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod contracts;

@@ -2,6 +2,7 @@
 //! Routes are registered with `utoipa_axum::routes!`, so a route cannot exist without its description.
 
 pub mod agreements;
+pub mod audit;
 pub mod auth;
 pub mod benefits;
 pub mod directory;
@@ -55,6 +56,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(directory::list_organisations, directory::create_organisation))
         .routes(routes!(directory::get_organisation, directory::update_organisation))
         .routes(routes!(directory::archive_organisation))
+        .routes(routes!(audit::personal_data_reads))
         .routes(routes!(directory::list_contacts, directory::create_contact))
         .routes(routes!(directory::update_contact))
         .routes(routes!(directory::archive_contact))

@@ -19,6 +19,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/organisations/{id}"),
     ("patch", "/api/v1/organisations/{id}"),
     ("post", "/api/v1/organisations/{id}/archive"),
+    ("get", "/api/v1/organisations/{id}/personal-data-reads"),
     ("get", "/api/v1/organisations/{id}/contacts"),
     ("post", "/api/v1/organisations/{id}/contacts"),
     ("put", "/api/v1/contacts/{id}"),

@@ -2,6 +2,7 @@
 
 mod access;
 mod agreements;
+mod audit;
 mod bad_input;
 mod benefits;
 mod browser;
