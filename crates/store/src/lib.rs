@@ -21,6 +21,7 @@ pub mod offers;
 pub mod outbox;
 pub mod paging;
 pub mod pathway_lists;
+pub mod person_file;
 pub mod persons;
 pub mod prescriptions;
 pub mod sql;

@@ -9,6 +9,7 @@ pub mod directory;
 pub mod follow_up;
 pub mod iae;
 pub mod idempotency;
+pub mod person_file;
 pub mod persons;
 pub mod reference;
 
@@ -65,6 +66,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(directory::list_authorisations, directory::create_authorisation))
         .routes(routes!(persons::list_persons, persons::create_person))
         .routes(routes!(persons::get_person, persons::update_person))
+        .routes(routes!(person_file::person_file))
         .routes(routes!(persons::add_follower))
         .routes(routes!(agreements::agreement_kinds))
         .routes(routes!(agreements::list_deadlines))

@@ -32,6 +32,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/persons"),
     ("post", "/api/v1/persons"),
     ("get", "/api/v1/persons/{id}"),
+    ("get", "/api/v1/persons/{id}/file"),
     ("patch", "/api/v1/persons/{id}"),
     ("post", "/api/v1/persons/{id}/followers"),
     ("get", "/api/v1/agreement-kinds"),

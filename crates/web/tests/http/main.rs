@@ -2,7 +2,6 @@
 
 mod access;
 mod agreements;
-mod audit;
 mod bad_input;
 mod benefits;
 mod browser;
@@ -12,6 +11,7 @@ mod idempotency;
 mod pages;
 mod pathway_lists;
 mod perf;
+mod privacy;
 mod simulator;
 
 use passerelle_store::Store;

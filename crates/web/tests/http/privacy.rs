@@ -1,4 +1,4 @@
-//! The journal of personal-data reads, for an organisation's administrators (issue 10, item 6).
+//! Privacy: the journal of personal-data reads for administrators, and the person's right of access (issue 10, item 6).
 
 use crate::pages::{login, page};
 use crate::{Backend, TestApp, email, id, today};
@@ -69,6 +69,89 @@ async fn journal(backend: Backend) {
     assert!(html.contains("href=\"/journal-des-consultations\""));
     let (s, _) = page(&app, &session, "/journal-des-consultations?from=demain").await;
     assert_eq!(s, S::BAD_REQUEST);
+}
+
+/// The person's file: everything the caller's organisation holds, as JSON and as a PDF whose text says the
+/// same; journaled; unreachable for an organisation that does not follow the person.
+async fn right_of_access(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let aci = app.org_id("aci-jardins").await;
+    let token = app.token(&email("aci-jardins")).await;
+    let (_, persons) = app.get(&token, "/api/v1/persons").await;
+    let person = &persons["items"][0];
+    let path = format!("/api/v1/persons/{}/file", id(person));
+    let (s, file) = app.get(&token, &path).await;
+    assert_eq!(s, S::OK, "{file}");
+    assert_eq!(file["person"]["id"], person["id"]);
+    for part in ["diagnoses", "prescriptions", "journal"] {
+        assert!(file[part].is_array(), "{part} in {file}");
+    }
+    assert!(file["employment"]["contracts"].is_array() && file["follow_up"]["actions"].is_array());
+    let journaled = app
+        .get(
+            &token,
+            &format!(
+                "/api/v1/organisations/{aci}/personal-data-reads?entity_id={}",
+                id(person)
+            ),
+        )
+        .await
+        .1;
+    assert!(
+        journaled["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["action"] == "person_file.read"),
+        "{journaled}"
+    );
+
+    let r = app
+        .http
+        .get(app.url(&format!("{path}?format=pdf")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), S::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let scratch = std::env::temp_dir().join(format!("passerelle-file-{}.pdf", uuid::Uuid::new_v4()));
+    std::fs::write(&scratch, &bytes).unwrap();
+    let text = std::process::Command::new("pdftotext")
+        .arg(&scratch)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils, installed by scripts/setup --test)");
+    let text = String::from_utf8_lossy(&text.stdout).replace('\n', " ");
+    let last_name = person["last_name"].as_str().unwrap();
+    for expected in [
+        "Données détenues sur",
+        last_name,
+        "Identité et coordonnées",
+        "Journal des opérations",
+    ] {
+        assert!(text.contains(expected), "{expected} not in the PDF: {text}");
+    }
+
+    let (s, bad) = app.get(&token, &format!("{path}?format=xml")).await;
+    assert_eq!(
+        (s, bad["error"]["code"].as_str()),
+        (S::BAD_REQUEST, Some("invalid_query"))
+    );
+    let ddets = app.token(&email("ddets-21")).await;
+    assert_eq!(app.get(&ddets, &path).await.0, S::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn right_of_access_on_sqlite() {
+    right_of_access(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn right_of_access_on_postgres() {
+    right_of_access(Backend::Postgres).await;
 }
 
 #[tokio::test]
