@@ -24,6 +24,7 @@ pub mod pathway_lists;
 pub mod person_file;
 pub mod persons;
 pub mod prescriptions;
+pub mod retention;
 pub mod sql;
 pub mod structures;
 
