@@ -2,6 +2,7 @@
 
 mod agreement_editor;
 mod agreements;
+mod audit;
 mod directory;
 mod esat;
 mod iae;
@@ -59,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .route("/personnes/{id}/document-competences.pdf", get(iae::skills_document))
         .route("/parcours", get(pathways::pathways))
         .route("/referent", get(pathways::referent))
+        .route("/journal-des-consultations", get(audit::journal))
         .route("/notifications", get(iae::notifications))
         .route("/notifications/lues", post(iae::read_notifications))
         // ESAT pathways, immersions and passerelles (issue 6 part 1).

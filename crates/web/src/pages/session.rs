@@ -6,8 +6,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use passerelle_domain::directory::OrganisationKind;
-use passerelle_store::AccessContext;
 use passerelle_store::auth::SessionKind;
+use passerelle_store::{AccessContext, MemberRole};
 
 pub const SESSION_COOKIE: &str = "passerelle_session";
 /// Double-submit token of the login form, before any session exists.
@@ -44,6 +44,8 @@ pub struct Nav {
     pub esat: bool,
     /// The user may prescribe or support an immersion (PMSMP): the immersions' page.
     pub immersions: bool,
+    /// The user administers an organisation: the journal of its members' reads.
+    pub admin: bool,
 }
 
 impl Nav {
@@ -55,6 +57,7 @@ impl Nav {
             spe: false,
             esat: false,
             immersions: false,
+            admin: false,
         }
     }
 }
@@ -79,6 +82,7 @@ impl Visitor {
                 .memberships()
                 .iter()
                 .any(|m| passerelle_domain::pathways::immersion::convention::check_prescriber(m.kind).is_ok()),
+            admin: self.ctx.memberships().iter().any(|m| m.role == MemberRole::Admin),
         }
     }
 
