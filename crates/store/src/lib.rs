@@ -14,6 +14,7 @@ pub mod events;
 pub mod follow_up;
 pub mod iae_pathway;
 pub mod idempotency;
+pub mod indicators;
 pub mod notifications;
 pub mod offers;
 pub mod outbox;

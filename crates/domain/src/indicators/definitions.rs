@@ -238,7 +238,12 @@ mod tests {
     #[test]
     fn every_code_is_declared_exactly_once() {
         for code in IndicatorCode::ALL {
-            assert_eq!(DEFINITIONS.iter().filter(|d| d.code == *code).count(), 1, "{}", code.code());
+            assert_eq!(
+                DEFINITIONS.iter().filter(|d| d.code == *code).count(),
+                1,
+                "{}",
+                code.code()
+            );
         }
         assert_eq!(DEFINITIONS.len(), IndicatorCode::ALL.len());
     }
@@ -252,7 +257,12 @@ mod tests {
             .map(|d| d.code.code())
             .collect();
         assert_eq!(recorded.len(), 20);
-        for code in ["cta_held", "spe_siae_sessions", "se_people_accompanied", "job_retention_services"] {
+        for code in [
+            "cta_held",
+            "spe_siae_sessions",
+            "se_people_accompanied",
+            "job_retention_services",
+        ] {
             assert!(!recorded.contains(&code), "{code} attend sa source");
         }
         assert!(definition(IndicatorCode::Exits).allows(Dimension::ExitOutcome));

@@ -24,6 +24,9 @@ pub struct Cell {
     pub row: usize,
     pub col: usize,
     pub people: u64,
+    /// Shown whatever its count: the viewer's own organisation (seen unmasked by its members); never taken
+    /// as a secondary cell either, since the viewer knows it.
+    pub exempt: bool,
 }
 
 /// The mask of each cell of `cells` (same order). Rows and columns are the cells' own indices; a table
@@ -31,7 +34,7 @@ pub struct Cell {
 pub fn mask(cells: &[Cell], threshold: u64) -> Vec<Option<MaskReason>> {
     let mut out: Vec<Option<MaskReason>> = cells
         .iter()
-        .map(|c| (c.people > 0 && c.people < threshold).then_some(MaskReason::Primary))
+        .map(|c| (!c.exempt && c.people > 0 && c.people < threshold).then_some(MaskReason::Primary))
         .collect();
     loop {
         let mut changed = false;
@@ -49,7 +52,7 @@ pub fn mask(cells: &[Cell], threshold: u64) -> Vec<Option<MaskReason>> {
                 let partner = members
                     .iter()
                     .copied()
-                    .filter(|&i| out[i].is_none())
+                    .filter(|&i| out[i].is_none() && !cells[i].exempt)
                     .min_by_key(|&i| (cells[i].people == 0, cells[i].people, i));
                 if let Some(p) = partner {
                     out[p] = Some(MaskReason::Secondary);
@@ -88,7 +91,14 @@ mod tests {
     fn grid(rows: &[Vec<u64>]) -> Vec<Cell> {
         rows.iter()
             .enumerate()
-            .flat_map(|(r, cols)| cols.iter().enumerate().map(move |(c, &people)| Cell { row: r, col: c, people }))
+            .flat_map(|(r, cols)| {
+                cols.iter().enumerate().map(move |(c, &people)| Cell {
+                    row: r,
+                    col: c,
+                    people,
+                    exempt: false,
+                })
+            })
             .collect()
     }
 
@@ -116,12 +126,20 @@ mod tests {
         assert_eq!(mask(&grid(&rows), threshold), expected);
     }
 
+    /// The viewer's own cell is shown and never the partner: the other small cell takes a third one.
+    #[test]
+    fn own_cells_are_shown_and_not_partners() {
+        let mut cells = grid(&[vec![2, 3, 9, 40]]);
+        cells[0].exempt = true;
+        assert_eq!(mask(&cells, 5), vec![None, Some(P), Some(S), None]);
+    }
+
     proptest! {
         /// No row or column of several cells is left with exactly one masked cell, and every small cell is masked.
         #[test]
         fn no_masked_cell_alone_in_its_line(values in prop::collection::vec(0u64..12, 1..30), width in 1usize..6) {
             let cells: Vec<Cell> = values.iter().enumerate()
-                .map(|(i, &people)| Cell { row: i / width, col: i % width, people })
+                .map(|(i, &people)| Cell { row: i / width, col: i % width, people, exempt: false })
                 .collect();
             let out = mask(&cells, 5);
             for (c, m) in cells.iter().zip(&out) {

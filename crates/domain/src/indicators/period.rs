@@ -74,7 +74,10 @@ impl Period {
                 let last = Month::try_from(first as u8 + 2).unwrap_or(Month::December);
                 (first_of(day.year(), first), last_of(day.year(), last))
             }
-            Granularity::Year => (first_of(day.year(), Month::January), last_of(day.year(), Month::December)),
+            Granularity::Year => (
+                first_of(day.year(), Month::January),
+                last_of(day.year(), Month::December),
+            ),
             Granularity::Whole => (range.from, range.to),
         };
         Self {

@@ -83,7 +83,13 @@ mod tests {
 
     #[test]
     fn expected_value_and_percent() {
-        let p = progress(30.0, 120.0, date!(2026 - 01 - 01), date!(2026 - 12 - 31), date!(2026 - 12 - 31));
+        let p = progress(
+            30.0,
+            120.0,
+            date!(2026 - 01 - 01),
+            date!(2026 - 12 - 31),
+            date!(2026 - 12 - 31),
+        );
         assert_eq!(p.expected, 120.0);
         assert_eq!(p.percent, 25.0);
     }
