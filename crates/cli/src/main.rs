@@ -4,6 +4,7 @@
 mod agreement;
 mod benefits;
 mod directory;
+mod indicators;
 mod outbox;
 mod rules;
 
@@ -79,6 +80,8 @@ enum DatabaseCommand {
     /// Agreements: rendering as PDF, DOCX or HTML.
     #[command(subcommand)]
     Agreement(agreement::AgreementCommand),
+    /// Indicators computed from what was recorded, as JSON, CSV or XLSX.
+    Indicators(indicators::IndicatorsArgs),
 }
 
 /// A failure of the command: bad input exits 2, anything else 1.
@@ -199,6 +202,7 @@ async fn run(db: &str, command: DatabaseCommand) -> Result<(), Failure> {
         DatabaseCommand::Export(cmd) => directory::export(db, cmd).await,
         DatabaseCommand::Agreement(cmd) => agreement::run(db, cmd).await,
         DatabaseCommand::Outbox(cmd) => outbox::run(db, cmd).await,
+        DatabaseCommand::Indicators(args) => indicators::run(db, args).await,
     }
 }
 

@@ -1,5 +1,6 @@
 //! The dimensions along which a value is broken down.
 
+use super::period::Granularity;
 use crate::invalid::Invalid;
 use serde::{Deserialize, Serialize};
 
@@ -37,10 +38,44 @@ impl Dimension {
     }
 }
 
+/// A `--by` list that may also name the period's cut (`department,siae_kind,quarter`): the granularity (the
+/// whole range when none is named) and the dimensions.
+pub fn parse_breakdown(list: &str) -> Result<(Granularity, Vec<Dimension>), Invalid> {
+    let mut granularity = None;
+    let mut rest = Vec::new();
+    for code in list.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+        match Granularity::parse(code) {
+            Some(g) if granularity.is_none() => granularity = Some(g),
+            Some(_) => {
+                return Err(Invalid::new(
+                    "period_repeated",
+                    "une seule découpe de période à la fois (month, quarter, year ou range)",
+                )
+                .on("by"));
+            }
+            None => rest.push(code),
+        }
+    }
+    Ok((
+        granularity.unwrap_or(Granularity::Whole),
+        Dimension::parse_list(&rest.join(","))?,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use rstest::rstest;
+
+    #[rstest]
+    #[case("department,siae_kind,quarter", Ok((Granularity::Quarter, vec![Dimension::Department, Dimension::SiaeKind])))]
+    #[case("", Ok((Granularity::Whole, vec![])))]
+    #[case("month", Ok((Granularity::Month, vec![])))]
+    #[case("month,year", Err("period_repeated"))]
+    #[case("semaine", Err("dimension_unknown"))]
+    fn breakdowns(#[case] list: &str, #[case] expected: Result<(Granularity, Vec<Dimension>), &str>) {
+        assert_eq!(parse_breakdown(list).map_err(|e| e.code), expected);
+    }
 
     #[rstest]
     #[case("", Ok(vec![]))]

@@ -8,7 +8,7 @@ pub mod period;
 pub mod targets;
 
 pub use definitions::{DEFINITIONS, Definition, Family, IndicatorCode, Source, Unit, definition};
-pub use dimension::Dimension;
+pub use dimension::{Dimension, parse_breakdown};
 pub use masking::{Cell, MaskReason, mask};
 pub use period::{Granularity, Period, PeriodRange};
 pub use targets::{Progress, TargetStatus, progress};
