@@ -90,6 +90,7 @@ TRIGGERS = [
     ('spe_registrations', 'spe_registrations', 'INSERT', None),
     ('exit_reviews', 'exit_reviews', 'INSERT', None),
     ('exit_follow_ups', 'exit_reviews', 'UPDATE', 'OLD.followed_up_on IS NULL AND NEW.followed_up_on IS NOT NULL'),
+    ('exit_follow_ups', 'exit_reviews', 'INSERT', 'NEW.followed_up_on IS NOT NULL'),
     ('tripartite_interviews', 'tripartite_interviews', 'INSERT', None),
     ('job_offers', 'job_offers', 'INSERT', None),
 ]
@@ -133,7 +134,7 @@ CREATE INDEX indicator_facts_period ON indicator_facts (occurred_on, indicator);
         recorded = now if event == 'UPDATE' else 'recorded_at'
         cols = COLS.replace('recorded_at', recorded)
         insert = f"INSERT INTO indicator_facts ({COLS})\n        SELECT {cols} FROM indicator_source_{view} WHERE source_id = NEW.id;"
-        tname = f"indicator_facts_{view}"
+        tname = f"indicator_facts_{view}" + ("_on_insert" if view == 'exit_follow_ups' and event == 'INSERT' else "")
         if dl == 'sqlite':
             when = f"\nWHEN {cond}" if cond else ""
             out.append(f"CREATE TRIGGER {tname} AFTER {event} ON {table}{when}\nBEGIN\n    {insert}\nEND;\n")

@@ -3,7 +3,7 @@
 
 use crate::{Failure, open};
 use clap::Args;
-use passerelle_store::indicators::{self, Viewer};
+use passerelle_store::indicators::{self, Origin, Viewer};
 use passerelle_web::indicators_export::{Format, Query, render};
 use std::path::PathBuf;
 
@@ -34,6 +34,13 @@ pub struct IndicatorsArgs {
     /// The file to write (required for xlsx; the standard output otherwise).
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Computes from the recorded tables joined at query time instead of the fact table (the same figures;
+    /// the benchmark's comparison).
+    #[arg(long)]
+    from_sources: bool,
+    /// Prints the computation time and the peak memory of the process on the standard error.
+    #[arg(long)]
+    timing: bool,
 }
 
 pub async fn run(db: &str, args: IndicatorsArgs) -> Result<(), Failure> {
@@ -54,7 +61,21 @@ pub async fn run(db: &str, args: IndicatorsArgs) -> Result<(), Failure> {
         ));
     }
     let store = open(db).await?;
-    let table = indicators::compute(&store, &request).await?;
+    let origin = if args.from_sources {
+        Origin::Sources
+    } else {
+        Origin::Facts
+    };
+    let started = std::time::Instant::now();
+    let table = indicators::compute_from(&store, &request, origin).await?;
+    if args.timing {
+        eprintln!(
+            "calcul : {:.3} s, {} valeurs, mémoire maximale du processus : {}",
+            started.elapsed().as_secs_f64(),
+            table.rows.len(),
+            peak_memory()
+        );
+    }
     let bytes = render(&table, &request.dimensions, format);
     if !table.pending.is_empty() {
         let codes: Vec<&str> = table.pending.iter().map(|c| c.code()).collect();
@@ -69,4 +90,16 @@ pub async fn run(db: &str, args: IndicatorsArgs) -> Result<(), Failure> {
         None => std::io::Write::write_all(&mut std::io::stdout().lock(), &bytes)?,
     }
     Ok(())
+}
+
+/// The process's peak resident memory (VmHWM, Linux).
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l["VmHWM:".len()..].trim().to_owned())
+        })
+        .unwrap_or_else(|| "inconnue".into())
 }

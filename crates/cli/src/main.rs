@@ -7,6 +7,7 @@ mod directory;
 mod indicators;
 mod outbox;
 mod rules;
+mod synth;
 
 use clap::{Parser, Subcommand};
 use passerelle_store::Store;
@@ -82,6 +83,8 @@ enum DatabaseCommand {
     Agreement(agreement::AgreementCommand),
     /// Indicators computed from what was recorded, as JSON, CSV or XLSX.
     Indicators(indicators::IndicatorsArgs),
+    /// Writes a synthetic France (structures, conventions, people and their pathways) for scale tests.
+    Synth(synth::SynthArgs),
 }
 
 /// A failure of the command: bad input exits 2, anything else 1.
@@ -203,6 +206,7 @@ async fn run(db: &str, command: DatabaseCommand) -> Result<(), Failure> {
         DatabaseCommand::Agreement(cmd) => agreement::run(db, cmd).await,
         DatabaseCommand::Outbox(cmd) => outbox::run(db, cmd).await,
         DatabaseCommand::Indicators(args) => indicators::run(db, args).await,
+        DatabaseCommand::Synth(args) => synth::run(db, args).await,
     }
 }
 

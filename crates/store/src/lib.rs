@@ -24,6 +24,7 @@ pub mod persons;
 pub mod prescriptions;
 pub mod sql;
 pub mod structures;
+pub mod synth;
 
 pub use access::{AccessContext, MemberRole, Membership};
 pub use error::{Result, StoreError};

@@ -186,6 +186,17 @@ CREATE TRIGGER indicator_facts_exit_follow_ups AFTER UPDATE ON exit_reviews FOR 
     WHEN (OLD.followed_up_on IS NULL AND NEW.followed_up_on IS NOT NULL)
     EXECUTE FUNCTION indicator_facts_exit_follow_ups();
 
+CREATE FUNCTION indicator_facts_exit_follow_ups_on_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO indicator_facts (indicator, occurred_on, recorded_at, organisation_id, department, siae_kind, person_id, source_id, detail, value)
+        SELECT indicator, occurred_on, recorded_at, organisation_id, department, siae_kind, person_id, source_id, detail, value FROM indicator_source_exit_follow_ups WHERE source_id = NEW.id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER indicator_facts_exit_follow_ups_on_insert AFTER INSERT ON exit_reviews FOR EACH ROW
+    WHEN (NEW.followed_up_on IS NOT NULL)
+    EXECUTE FUNCTION indicator_facts_exit_follow_ups_on_insert();
+
 CREATE FUNCTION indicator_facts_tripartite_interviews() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO indicator_facts (indicator, occurred_on, recorded_at, organisation_id, department, siae_kind, person_id, source_id, detail, value)

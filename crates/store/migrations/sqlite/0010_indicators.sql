@@ -158,6 +158,13 @@ BEGIN
         SELECT indicator, occurred_on, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), organisation_id, department, siae_kind, person_id, source_id, detail, value FROM indicator_source_exit_follow_ups WHERE source_id = NEW.id;
 END;
 
+CREATE TRIGGER indicator_facts_exit_follow_ups_on_insert AFTER INSERT ON exit_reviews
+WHEN NEW.followed_up_on IS NOT NULL
+BEGIN
+    INSERT INTO indicator_facts (indicator, occurred_on, recorded_at, organisation_id, department, siae_kind, person_id, source_id, detail, value)
+        SELECT indicator, occurred_on, recorded_at, organisation_id, department, siae_kind, person_id, source_id, detail, value FROM indicator_source_exit_follow_ups WHERE source_id = NEW.id;
+END;
+
 CREATE TRIGGER indicator_facts_tripartite_interviews AFTER INSERT ON tripartite_interviews
 BEGIN
     INSERT INTO indicator_facts (indicator, occurred_on, recorded_at, organisation_id, department, siae_kind, person_id, source_id, detail, value)

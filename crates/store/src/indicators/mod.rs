@@ -7,6 +7,7 @@
 //! view below the organisation itself. docs/indicators.md explains the choices.
 
 mod coverage;
+pub mod drill_down;
 mod facts;
 mod masking;
 

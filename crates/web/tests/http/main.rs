@@ -7,6 +7,7 @@ mod benefits;
 mod browser;
 mod contract;
 mod iae;
+mod indicators;
 mod idempotency;
 mod pages;
 mod pathway_lists;
