@@ -329,7 +329,13 @@ async fn agreements(
                 created.into(),
                 created.into(),
             ]);
-            versions.push(vec![id.into(), 1i64.into(), serde_json::json!({}).into(), signed.into(), created.into()]);
+            versions.push(vec![
+                id.into(),
+                1i64.into(),
+                serde_json::json!({}).into(),
+                signed.into(),
+                created.into(),
+            ]);
             for (i, org) in [agency, *siae].into_iter().enumerate() {
                 parties.push(vec![
                     id.into(),

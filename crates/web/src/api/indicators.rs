@@ -80,7 +80,10 @@ pub async fn get_indicators(
     Ok((
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", format.file_name())),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", format.file_name()),
+            ),
         ],
         render(&table, &request.dimensions, format),
     )
@@ -119,5 +122,7 @@ pub async fn people(
     }
     .request(Viewer::Public)?
     .range;
-    Ok(Json(drill_down::people(&state.store, &ctx, code, q.organisation, range).await?))
+    Ok(Json(
+        drill_down::people(&state.store, &ctx, code, q.organisation, range).await?,
+    ))
 }

@@ -18,7 +18,10 @@ async fn indicators(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let aci = app.token(&email("aci-jardins")).await;
     let agency = app.token(&email("ft-dijon")).await;
-    let (aci_id, ei_id) = (app.org_id("aci-jardins").await.to_string(), app.org_id("ei-recyclage").await.to_string());
+    let (aci_id, ei_id) = (
+        app.org_id("aci-jardins").await.to_string(),
+        app.org_id("ei-recyclage").await.to_string(),
+    );
     let year = today().year();
     let range = format!("from={year}-01-01&to={year}-12-31");
 
@@ -27,7 +30,10 @@ async fn indicators(backend: Backend) {
     let defs = defs.as_array().unwrap();
     assert_eq!(defs.len(), 29);
     let cta = defs.iter().find(|d| d["code"] == "cta_held").unwrap();
-    assert_eq!((cta["computed"].clone(), cta["source"].clone()), (Value::Bool(false), "governance".into()));
+    assert_eq!(
+        (cta["computed"].clone(), cta["source"].clone()),
+        (Value::Bool(false), "governance".into())
+    );
 
     // The demo prescribes Durand and Marchal to the ACI, Diallo to the EI: the ACI sees its own 2, the EI's
     // single candidate stays masked; the agency, member of neither, sees both masked.
@@ -47,7 +53,9 @@ async fn indicators(backend: Backend) {
     // Exports: CSV and XLSX (a zip archive) of the same table.
     let r = app
         .http
-        .get(app.url(&format!("/api/v1/indicators?{range}&by=siae_kind&threshold=1&format=csv")))
+        .get(app.url(&format!(
+            "/api/v1/indicators?{range}&by=siae_kind&threshold=1&format=csv"
+        )))
         .bearer_auth(&aci)
         .send()
         .await
@@ -55,7 +63,12 @@ async fn indicators(backend: Backend) {
     assert_eq!(r.status(), S::OK);
     assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
     let csv = r.text().await.unwrap();
-    assert!(csv.contains(&format!("hirings,Embauches en parcours IAE,{year}-01-01/{year}-12-31,ACI,1,non")), "{csv}");
+    assert!(
+        csv.contains(&format!(
+            "hirings,Embauches en parcours IAE,{year}-01-01/{year}-12-31,ACI,1,non"
+        )),
+        "{csv}"
+    );
     let r = app
         .http
         .get(app.url(&format!("/api/v1/indicators?{range}&format=xlsx")))
@@ -70,7 +83,12 @@ async fn indicators(backend: Backend) {
     let people = format!("/api/v1/indicators/candidates_oriented/people?organisation={aci_id}&{range}");
     let (status, list) = app.get(&aci, &people).await;
     assert_eq!(status, S::OK, "{list}");
-    let names: Vec<&str> = list.as_array().unwrap().iter().map(|p| p["last_name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["last_name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["Durand", "Marchal"]);
     let (status, body) = app.get(&agency, &people).await;
     assert_eq!(status, S::NOT_FOUND, "{body}");
@@ -89,8 +107,16 @@ async fn indicators(backend: Backend) {
         assert!(status.is_client_error(), "{query}: {status}");
         assert_eq!(body["error"]["code"], code, "{query}: {body}");
     }
-    let (status, body) = app.get(&aci, &format!("/api/v1/indicators/bonheur/people?organisation={aci_id}&{range}")).await;
-    assert_eq!((status.is_client_error(), body["error"]["code"].clone()), (true, "indicator_unknown".into()));
+    let (status, body) = app
+        .get(
+            &aci,
+            &format!("/api/v1/indicators/bonheur/people?organisation={aci_id}&{range}"),
+        )
+        .await;
+    assert_eq!(
+        (status.is_client_error(), body["error"]["code"].clone()),
+        (true, "indicator_unknown".into())
+    );
 }
 
 #[tokio::test]
