@@ -2,10 +2,12 @@
 //! documents).
 
 mod agreement;
+mod backup;
 mod benefits;
 mod directory;
 mod indicators;
 mod outbox;
+mod retention;
 mod rules;
 mod synth;
 
@@ -78,6 +80,23 @@ enum DatabaseCommand {
     /// The e-mail outbox: state, and one delivery pass through the relay.
     #[command(subcommand)]
     Outbox(outbox::OutboxCommand),
+    /// Writes a consistent copy of the database while the server runs (SQLite; PostgreSQL through pg_dump).
+    Backup {
+        /// The backup file to write; it must not exist.
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// Replaces the database by a backup, after checking it (stop the server first).
+    Restore {
+        /// The backup file written by `passerelle backup`.
+        #[arg(long)]
+        input: PathBuf,
+        /// Replaces a database that already holds data.
+        #[arg(long)]
+        force: bool,
+    },
+    /// The retention rule: reports the people without activity for the period; --apply anonymises them.
+    Retention(retention::RetentionOptions),
     /// Agreements: rendering as PDF, DOCX or HTML.
     #[command(subcommand)]
     Agreement(agreement::AgreementCommand),
@@ -156,7 +175,7 @@ async fn run(db: &str, command: DatabaseCommand) -> Result<(), Failure> {
                     tokio::spawn(
                         store
                             .clone()
-                            .deliver_periodically(delivery, std::time::Duration::from_secs(30)),
+                            .deliver_periodically(delivery, std::time::Duration::from_secs(mail.mail_every)),
                     );
                 }
                 None => tracing::info!("pas de relais SMTP (--smtp-relay) : les courriels attendent dans la file"),
@@ -207,6 +226,9 @@ async fn run(db: &str, command: DatabaseCommand) -> Result<(), Failure> {
         DatabaseCommand::Outbox(cmd) => outbox::run(db, cmd).await,
         DatabaseCommand::Indicators(args) => indicators::run(db, args).await,
         DatabaseCommand::Synth(args) => synth::run(db, args).await,
+        DatabaseCommand::Retention(o) => retention::run(db, o).await,
+        DatabaseCommand::Backup { output } => backup::backup(db, &output).await,
+        DatabaseCommand::Restore { input, force } => backup::restore(db, &input, force).await,
     }
 }
 

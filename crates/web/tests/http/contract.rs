@@ -22,6 +22,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/organisations/{id}"),
     ("patch", "/api/v1/organisations/{id}"),
     ("post", "/api/v1/organisations/{id}/archive"),
+    ("get", "/api/v1/organisations/{id}/personal-data-reads"),
     ("get", "/api/v1/organisations/{id}/contacts"),
     ("post", "/api/v1/organisations/{id}/contacts"),
     ("put", "/api/v1/contacts/{id}"),
@@ -34,6 +35,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/persons"),
     ("post", "/api/v1/persons"),
     ("get", "/api/v1/persons/{id}"),
+    ("get", "/api/v1/persons/{id}/file"),
     ("patch", "/api/v1/persons/{id}"),
     ("post", "/api/v1/persons/{id}/followers"),
     ("get", "/api/v1/agreement-kinds"),
@@ -84,6 +86,22 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/referent"),
     ("get", "/api/v1/todo"),
     ("get", "/api/v1/persons/{id}/skills-document"),
+    // ESAT pathways, immersions and passerelles (issue 6 part 1).
+    ("get", "/api/v1/esat/workers"),
+    ("post", "/api/v1/esat/workers"),
+    ("get", "/api/v1/esat/workers/{id}"),
+    ("put", "/api/v1/esat/workers/{id}"),
+    ("post", "/api/v1/esat/workers/{id}/situations"),
+    ("post", "/api/v1/esat/workers/{id}/support-conventions"),
+    ("get", "/api/v1/persons/{id}/pathways"),
+    ("get", "/api/v1/immersions"),
+    ("post", "/api/v1/immersions"),
+    ("get", "/api/v1/immersions/{id}"),
+    ("put", "/api/v1/immersions/{id}"),
+    ("post", "/api/v1/immersions/{id}/submit"),
+    ("post", "/api/v1/immersions/{id}/signatures"),
+    ("post", "/api/v1/immersions/{id}/assessment"),
+    ("post", "/api/v1/immersions/{id}/cancel"),
 ];
 
 #[tokio::test]

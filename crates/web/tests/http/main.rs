@@ -6,12 +6,16 @@ mod bad_input;
 mod benefits;
 mod browser;
 mod contract;
+mod csrf;
+mod esat;
 mod iae;
 mod idempotency;
 mod indicators;
 mod pages;
 mod pathway_lists;
 mod perf;
+mod privacy;
+mod route_matrix;
 mod simulator;
 
 use passerelle_store::Store;
@@ -158,6 +162,13 @@ impl TestApp {
             "spe_registrations",
             "tripartite_interviews",
             "exit_reviews",
+            // ESAT pathways and immersions (issue 6 part 1).
+            "esat_workers",
+            "esat_situations",
+            "esat_support_conventions",
+            "immersions",
+            "immersion_signatures",
+            "immersion_assessments",
         ] {
             out.push(self.count(t).await);
         }
