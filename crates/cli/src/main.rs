@@ -5,9 +5,11 @@ mod agreement;
 mod backup;
 mod benefits;
 mod directory;
+mod indicators;
 mod outbox;
 mod retention;
 mod rules;
+mod synth;
 
 use clap::{Parser, Subcommand};
 use passerelle_store::Store;
@@ -98,6 +100,10 @@ enum DatabaseCommand {
     /// Agreements: rendering as PDF, DOCX or HTML.
     #[command(subcommand)]
     Agreement(agreement::AgreementCommand),
+    /// Indicators computed from what was recorded, as JSON, CSV or XLSX.
+    Indicators(indicators::IndicatorsArgs),
+    /// Writes a synthetic France (structures, conventions, people and their pathways) for scale tests.
+    Synth(synth::SynthArgs),
 }
 
 /// A failure of the command: bad input exits 2, anything else 1.
@@ -218,6 +224,8 @@ async fn run(db: &str, command: DatabaseCommand) -> Result<(), Failure> {
         DatabaseCommand::Export(cmd) => directory::export(db, cmd).await,
         DatabaseCommand::Agreement(cmd) => agreement::run(db, cmd).await,
         DatabaseCommand::Outbox(cmd) => outbox::run(db, cmd).await,
+        DatabaseCommand::Indicators(args) => indicators::run(db, args).await,
+        DatabaseCommand::Synth(args) => synth::run(db, args).await,
         DatabaseCommand::Retention(o) => retention::run(db, o).await,
         DatabaseCommand::Backup { output } => backup::backup(db, &output).await,
         DatabaseCommand::Restore { input, force } => backup::restore(db, &input, force).await,

@@ -669,6 +669,124 @@ fn the_outbox_reports_and_needs_a_relay_to_deliver() {
     );
 }
 
+/// `passerelle indicators` on the demo territory: JSON rows, CSV, an XLSX with a sheet per family read back,
+/// and bad input refused with exit code 2 and a French message.
+#[test]
+fn indicators_are_computed_and_exported() {
+    let db = scratch_db();
+    assert!(passerelle(&["demo", "--db", &db]).status.success());
+    let year = time::OffsetDateTime::now_utc().year();
+    let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
+    let base = ["indicators", "--db", &db, "--from", &from, "--to", &to];
+    let run = |extra: &[&str]| passerelle(&[&base[..], extra].concat());
+
+    let out = run(&["--threshold", "1", "--by", "department"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let table: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let oriented = table["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["indicator"] == "candidates_oriented")
+        .unwrap();
+    // The demo sends 3 prescriptions in Côte-d'Or.
+    assert_eq!(
+        oriented,
+        &serde_json::json!({"indicator": "candidates_oriented", "period": format!("{from}/{to}"),
+            "dimensions": {"department": "21"}, "value": 3.0, "masked": false})
+    );
+    assert!(table["pending"].as_array().unwrap().contains(&"cta_held".into()));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("source à venir"));
+
+    // Published with the default threshold: fewer than 5 people, masked.
+    let out = run(&["--indicators", "candidates_oriented,offers_deposited"]);
+    let table: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = table["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{table}");
+    let oriented = rows.iter().find(|r| r["indicator"] == "candidates_oriented").unwrap();
+    assert_eq!(
+        (oriented["value"].clone(), oriented["masked"].clone()),
+        (Value::Null, Value::Bool(true))
+    );
+
+    let out = run(&["--format", "csv", "--threshold", "1", "--by", "siae_kind"]);
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        csv.starts_with("indicateur,libellé,période,Type de SIAE,valeur,masqué\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(&format!(
+            "offers_deposited,Offres d'emploi des SIAE déposées,{from}/{to},ACI,2,non"
+        )),
+        "{csv}"
+    );
+
+    let book = std::env::temp_dir().join(format!("passerelle-indicators-{}.xlsx", rand_suffix()));
+    let out = run(&[
+        "--format",
+        "xlsx",
+        "--by",
+        "quarter,siae_kind",
+        "--threshold",
+        "1",
+        "-o",
+        book.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let read = Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/xlsx_rows.py"))
+        .arg(&book)
+        .output()
+        .expect("python3 is installed");
+    let sheets: Value = serde_json::from_slice(&read.stdout).unwrap();
+    let entry = sheets["Entrée en parcours"].as_array().unwrap();
+    assert_eq!(
+        entry[0],
+        serde_json::json!(["indicateur", "libellé", "période", "Type de SIAE", "valeur", "masqué"])
+    );
+    assert!(
+        entry.iter().any(|r| r[0] == "hirings" && r[3] == "ACI" && r[4] == "1"),
+        "{sheets}"
+    );
+    assert!(
+        sheets["Non calculés"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r[0] == "cta_held" && r[2] == "source à venir")
+    );
+
+    for (extra, message) in [
+        (&["--from", "2026-13-01"][..], "date invalide pour from"),
+        (&["--to", "2020-01-01"], "précède son début"),
+        (&["--by", "commune"], "dimension inconnue : « commune »"),
+        (&["--by", "month,year"], "une seule découpe"),
+        (&["--indicators", "bonheur"], "indicateur inconnu : « bonheur »"),
+        (&["--threshold", "0"], "seuil de masquage"),
+        (&["--format", "ods"], "Le format « ods » n'est pas proposé"),
+        (&["--format", "xlsx"], "précisez --output"),
+    ] {
+        // A date given in `extra` replaces the default one.
+        let from_arg = if extra[0] == "--from" { extra[1] } else { &from };
+        let to_arg = if extra[0] == "--to" { extra[1] } else { &to };
+        let rest = if matches!(extra[0], "--from" | "--to") {
+            &extra[2..]
+        } else {
+            extra
+        };
+        let out = passerelle(
+            &[
+                &["indicators", "--db", &db, "--from", from_arg, "--to", to_arg][..],
+                rest,
+            ]
+            .concat(),
+        );
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(message), "{extra:?}: {stderr}");
+    }
+}
 fn scratch_file(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("passerelle-{name}-{}", rand_suffix()))
 }

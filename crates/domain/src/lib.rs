@@ -34,6 +34,7 @@ pub mod calendar;
 pub mod directory;
 pub mod explanation;
 pub mod governance;
+pub mod indicators;
 pub mod invalid;
 pub mod pathways;
 pub mod person;

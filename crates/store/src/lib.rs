@@ -18,6 +18,7 @@ pub mod follow_up;
 pub mod iae_pathway;
 pub mod idempotency;
 pub mod immersions;
+pub mod indicators;
 pub mod notifications;
 pub mod offers;
 pub mod outbox;
@@ -30,6 +31,7 @@ pub mod prescriptions;
 pub mod retention;
 pub mod sql;
 pub mod structures;
+pub mod synth;
 
 pub use access::{AccessContext, MemberRole, Membership};
 pub use error::{Result, StoreError};

@@ -822,6 +822,399 @@ async fn outbox_throughput() {
     }
 }
 
+mod indicators {
+    //! Issue 8: every computed indicator against a scenario with known counts, masking, value as of a past
+    //! moment; both databases.
+
+    use super::{demo_ctx, postgres_store, sqlite_store};
+    use passerelle_domain::indicators::{Dimension, Granularity, IndicatorCode, PeriodRange};
+    use passerelle_domain::pathways::iae::exit::{ActionInput, ExitOutcome};
+    use passerelle_domain::pathways::iae::referral::StepInput;
+    use passerelle_domain::pathways::iae::suspension::SuspensionReason;
+    use passerelle_store::Store;
+    use passerelle_store::follow_up::NewExitReview;
+    use passerelle_store::indicators::{self, Request, Row, Viewer};
+    use passerelle_store::sql::{Executor, query};
+    use time::macros::date;
+    use time::{Date, OffsetDateTime};
+    use uuid::Uuid;
+
+    fn request(dimensions: Vec<Dimension>, threshold: u64) -> Request {
+        Request {
+            range: PeriodRange::new(date!(2026 - 01 - 01), date!(2026 - 12 - 31)).unwrap(),
+            granularity: Granularity::Year,
+            dimensions,
+            indicators: Vec::new(),
+            as_of: None,
+            threshold,
+            viewer: Viewer::Public,
+        }
+    }
+
+    fn value(rows: &[Row], code: IndicatorCode) -> Option<f64> {
+        let found: Vec<&Row> = rows.iter().filter(|r| r.indicator == code.code()).collect();
+        assert!(found.len() <= 1, "{} : {found:?}", code.code());
+        found.first().and_then(|r| r.value)
+    }
+
+    async fn id_of(store: &Store, table: &str, column: &str, name: &str) -> Uuid {
+        let mut db = store.pool().clone();
+        db.fetch_one(query(format!("SELECT id FROM {table} WHERE {column} = $1")).bind(name))
+            .await
+            .unwrap()
+            .get("id")
+            .unwrap()
+    }
+
+    async fn action(
+        store: &Store,
+        ctx: &passerelle_store::AccessContext,
+        person: Uuid,
+        org: Uuid,
+        kind: &str,
+        on: Date,
+        hours: Option<i64>,
+    ) {
+        let a = ActionInput {
+            kind: kind.into(),
+            title: format!("Action {kind}"),
+            starts_on: Some(on),
+            ends_on: None,
+            hours,
+        }
+        .validate()
+        .unwrap();
+        store.add_action(ctx, person, org, a, None).await.unwrap();
+    }
+
+    /// The demo territory, then one person's whole pathway written through the store as users do.
+    async fn scenario(store: Store) {
+        passerelle_store::demo::load(&store).await.unwrap();
+        let aci = demo_ctx(&store, "aci-jardins").await;
+        let ei = demo_ctx(&store, "ei-recyclage").await;
+        let aci_id = id_of(&store, "organisations", "name", "Les Jardins de la Combe").await;
+        let durand = id_of(&store, "persons", "last_name", "Durand").await;
+        let diallo = id_of(&store, "persons", "last_name", "Diallo").await;
+        let diallo_prescription: Uuid = store
+            .pool()
+            .clone()
+            .fetch_one(query("SELECT id FROM prescriptions WHERE person_id = $1").bind(diallo))
+            .await
+            .unwrap()
+            .get("id")
+            .unwrap();
+        let refusal = StepInput {
+            status: "refused".into(),
+            motive: Some("no_position".into()),
+            ..Default::default()
+        };
+        store
+            .add_referral_step(&ei, diallo_prescription, &refusal, None)
+            .await
+            .unwrap();
+        action(
+            &store,
+            &aci,
+            durand,
+            aci_id,
+            "training",
+            date!(2026 - 10 - 10),
+            Some(35),
+        )
+        .await;
+        action(&store, &aci, durand, aci_id, "poec", date!(2026 - 10 - 20), Some(70)).await;
+        action(&store, &aci, durand, aci_id, "immersion", date!(2026 - 10 - 15), None).await;
+        action(&store, &aci, durand, aci_id, "spe_service", date!(2026 - 10 - 12), None).await;
+        store
+            .record_registration(&aci, durand, aci_id, true, date!(2026 - 10 - 05), None)
+            .await
+            .unwrap();
+        store
+            .suspend_approval(
+                &aci,
+                durand,
+                date!(2026 - 11 - 01),
+                date!(2026 - 11 - 20),
+                SuspensionReason::ContractSuspended,
+                None,
+            )
+            .await
+            .unwrap();
+        store
+            .hold_interview(&aci, durand, date!(2026 - 11 - 10), "Bilan à mi-parcours", None)
+            .await
+            .unwrap();
+        let review = NewExitReview {
+            exit_on: date!(2026 - 05 - 15),
+            outcome: ExitOutcome::Cdi,
+            skills: "Maraîchage, travail en équipe",
+            recommendations: None,
+        };
+        let follow_up = store.record_exit(&aci, durand, review, None).await.unwrap();
+        let review_id = follow_up.exit_reviews[0].id;
+        store
+            .record_exit_follow_up(&aci, review_id, true, true, None)
+            .await
+            .unwrap();
+
+        // A signed local convention covering the ACI with the France Travail agency (its referent).
+        let mut db = store.pool().clone();
+        let agency = id_of(&store, "organisations", "name", "Agence France Travail Dijon Drapeau").await;
+        let user: Uuid = db
+            .fetch_one(query("SELECT id FROM users LIMIT 1"))
+            .await
+            .unwrap()
+            .get("id")
+            .unwrap();
+        let ccl = Uuid::new_v4();
+        db.execute(
+            query(
+                "INSERT INTO agreements (id, kind, title, status, current_version, starts_on, ends_on, \
+                 created_by_organisation_id, created_at, updated_at) VALUES ($1, 'local_cooperation', 'CCL test', \
+                 'in_force', 1, $2, $3, $4, $5, $5)",
+            )
+            .bind(ccl)
+            .bind(date!(2026 - 03 - 01))
+            .bind(date!(2027 - 02 - 28))
+            .bind(agency)
+            .bind(OffsetDateTime::now_utc()),
+        )
+        .await
+        .unwrap();
+        for (i, org) in [agency, aci_id].into_iter().enumerate() {
+            db.execute(
+                query(
+                    "INSERT INTO agreement_parties (agreement_id, organisation_id, position, signed_on, signed_by_user_id) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(ccl)
+                .bind(org)
+                .bind(i as i64)
+                .bind(date!(2026 - 02 - 20))
+                .bind(user),
+            )
+            .await
+            .unwrap();
+        }
+        let siae: i64 = db
+            .fetch_one(query(
+                "SELECT COUNT(*) AS n FROM organisations WHERE kind IN ('aci','ei','eiti','ai','etti')",
+            ))
+            .await
+            .unwrap()
+            .get("n")
+            .unwrap();
+
+        let table = indicators::compute(&store, &request(vec![], 1)).await.unwrap();
+        let rows = &table.rows;
+        let today = OffsetDateTime::now_utc().date();
+        use IndicatorCode as I;
+        let expected: &[(IndicatorCode, Option<f64>)] = &[
+            // demo: 3 prescriptions (Durand, Diallo, Marchal); 4 offers; Durand hired on 5 October.
+            (I::CandidatesOriented, Some(3.0)),
+            (I::OffersDeposited, Some(4.0)),
+            (I::Hirings, Some(1.0)),
+            (I::HiringRefusals, Some(1.0)),
+            (
+                I::MedianDaysToHiring,
+                Some((date!(2026 - 10 - 05) - today).whole_days() as f64),
+            ),
+            (I::TrainingHours, Some(105.0)),
+            (I::Trainees, Some(1.0)),
+            (I::PreHireTrainings, Some(1.0)),
+            (I::Immersions, Some(1.0)),
+            (I::SpeServices, Some(1.0)),
+            (I::SpeRegisteredShare, Some(100.0)),
+            (I::Suspensions, Some(1.0)),
+            (I::InterviewsHeld, Some(1.0)),
+            (I::Exits, Some(1.0)),
+            (I::SpeRegistered6MonthsShare, Some(100.0)),
+            (I::Prolongations, None),
+            (I::Extensions, None),
+            (I::ApprovalRefusals, None),
+            (I::LocalConventionsShare, Some(indicators_share(1, siae))),
+            (I::SpeReferentShare, Some(indicators_share(1, siae))),
+        ];
+        for (code, want) in expected {
+            assert_eq!(value(rows, *code), *want, "{}", code.code());
+        }
+        assert!(table.pending.contains(&I::CtaHeld) && table.pending.contains(&I::SePeopleAccompanied));
+
+        // By exit outcome: only the exits break down that way.
+        let by_outcome = indicators::compute(&store, &request(vec![Dimension::ExitOutcome], 1))
+            .await
+            .unwrap();
+        assert_eq!(by_outcome.rows.len(), 1);
+        assert_eq!(by_outcome.rows[0].dimensions["exit_outcome"], "cdi");
+        assert!(by_outcome.not_along.contains(&I::Hirings));
+
+        // The value as of a past moment is what was computed then, whatever was recorded since.
+        let then = OffsetDateTime::now_utc();
+        let before = indicators::compute(&store, &request(vec![Dimension::Department, Dimension::SiaeKind], 1))
+            .await
+            .unwrap();
+        action(
+            &store,
+            &aci,
+            durand,
+            aci_id,
+            "training",
+            date!(2026 - 10 - 25),
+            Some(20),
+        )
+        .await;
+        let mut past = request(vec![Dimension::Department, Dimension::SiaeKind], 1);
+        past.as_of = Some(then);
+        let replayed = indicators::compute(&store, &past).await.unwrap();
+        assert_eq!(replayed.rows, before.rows);
+        let now = indicators::compute(&store, &request(vec![], 1)).await.unwrap();
+        assert_eq!(value(&now.rows, I::TrainingHours), Some(125.0));
+
+        // The same figures from the plain GROUP BY over the recorded tables.
+        let plain = indicators::compute_from(
+            &store,
+            &request(vec![Dimension::Department, Dimension::SiaeKind], 1),
+            indicators::Origin::Sources,
+        )
+        .await
+        .unwrap();
+        let facts = indicators::compute(&store, &request(vec![Dimension::Department, Dimension::SiaeKind], 1))
+            .await
+            .unwrap();
+        assert_eq!(plain.rows, facts.rows);
+
+        // With the default threshold, a single person's figures are masked in the published table.
+        let masked = indicators::compute(&store, &request(vec![], 5)).await.unwrap();
+        let hirings = masked.rows.iter().find(|r| r.indicator == "hirings").unwrap();
+        assert!(hirings.masked && hirings.value.is_none());
+        // Offers count no one: shown.
+        assert_eq!(value(&masked.rows, I::OffersDeposited), Some(4.0));
+    }
+
+    /// Facts of `people` distinct people in a cell (department, SIAE kind, organisation).
+    async fn facts(store: &Store, department: &str, kind: &str, organisation: Uuid, people: usize) {
+        let mut db = store.pool().clone();
+        for _ in 0..people {
+            db.execute(
+                query(
+                    "INSERT INTO indicator_facts (indicator, occurred_on, recorded_at, organisation_id, department, \
+                     siae_kind, person_id, source_id, detail, value) VALUES ('hirings', $1, $2, $3, $4, $5, $6, $7, NULL, 1)",
+                )
+                .bind(date!(2026 - 03 - 10))
+                .bind(OffsetDateTime::now_utc())
+                .bind(organisation)
+                .bind(department)
+                .bind(kind)
+                .bind(Uuid::new_v4())
+                .bind(Uuid::new_v4()),
+            )
+            .await
+            .unwrap();
+        }
+    }
+
+    /// Masking on a department x SIAE kind table (issue 8 item 3): the small cell, then its row and column
+    /// partners, so that no masked cell can be recovered from the department or kind totals.
+    async fn masking(store: Store) {
+        let orgs: Vec<Uuid> = (0..6).map(|_| Uuid::new_v4()).collect();
+        let cells = [
+            ("21", "ACI", 3),
+            ("21", "EI", 10),
+            ("25", "ACI", 8),
+            ("25", "EI", 12),
+            ("39", "ACI", 20),
+            ("39", "EI", 30),
+        ];
+        for ((dep, kind, n), org) in cells.iter().zip(&orgs) {
+            facts(&store, dep, kind, *org, *n).await;
+        }
+        let mut req = request(vec![Dimension::Department, Dimension::SiaeKind], 5);
+        req.indicators = vec![IndicatorCode::Hirings];
+        let table = indicators::compute(&store, &req).await.unwrap();
+        let shown: Vec<(String, String, Option<f64>)> = table
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    r.dimensions["department"].clone(),
+                    r.dimensions["siae_kind"].clone(),
+                    r.value,
+                )
+            })
+            .collect();
+        let s = |d: &str, k: &str, v: Option<f64>| (d.to_owned(), k.to_owned(), v);
+        assert_eq!(
+            shown,
+            vec![
+                s("21", "ACI", None),
+                s("21", "EI", None),
+                s("25", "ACI", None),
+                s("25", "EI", None),
+                s("39", "ACI", Some(20.0)),
+                s("39", "EI", Some(30.0))
+            ]
+        );
+        assert!(table.rows.iter().all(|r| r.masked == r.value.is_none()));
+
+        // By organisation: the members of the 3-person SIAE see their own figure, the other small cell of
+        // the line is protected by another partner.
+        req.dimensions = vec![Dimension::Organisation];
+        req.viewer = Viewer::Members(vec![orgs[0]]);
+        let own = indicators::compute(&store, &req).await.unwrap();
+        let of = |o: Uuid| {
+            own.rows
+                .iter()
+                .find(|r| r.dimensions["organisation"] == o.to_string())
+                .unwrap()
+                .value
+        };
+        assert_eq!(of(orgs[0]), Some(3.0));
+        assert_eq!(
+            own.rows.iter().filter(|r| r.masked).count(),
+            0,
+            "no small cell but the viewer's own"
+        );
+        req.viewer = Viewer::Public;
+        let public = indicators::compute(&store, &req).await.unwrap();
+        let masked: Vec<bool> = orgs
+            .iter()
+            .map(|o| {
+                public
+                    .rows
+                    .iter()
+                    .find(|r| r.dimensions["organisation"] == o.to_string())
+                    .unwrap()
+                    .masked
+            })
+            .collect();
+        // 3 masked (primary), 8 the smallest other (secondary).
+        assert_eq!(masked, vec![true, false, true, false, false, false]);
+    }
+
+    #[tokio::test]
+    async fn masking_on_sqlite() {
+        masking(sqlite_store().await).await;
+    }
+
+    #[tokio::test]
+    async fn masking_on_postgres() {
+        masking(postgres_store().await).await;
+    }
+
+    fn indicators_share(part: i64, whole: i64) -> f64 {
+        (part as f64 * 1000.0 / whole as f64).round() / 10.0
+    }
+
+    #[tokio::test]
+    async fn indicators_on_sqlite() {
+        scenario(sqlite_store().await).await;
+    }
+
+    #[tokio::test]
+    async fn indicators_on_postgres() {
+        scenario(postgres_store().await).await;
+    }
+}
 /// A backup taken while persons are being created holds every creation acknowledged before it began, and
 /// nothing half-written: each person in the copy has its creation event. The copy restores to a working
 /// database (issue 10, item 7).

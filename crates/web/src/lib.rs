@@ -4,6 +4,7 @@
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod indicators_export;
 pub mod pages;
 pub mod pdf;
 pub mod security;

@@ -11,6 +11,7 @@ pub mod follow_up;
 pub mod iae;
 pub mod idempotency;
 pub mod immersions;
+pub mod indicators;
 pub mod person_file;
 pub mod persons;
 pub mod reference;
@@ -30,6 +31,7 @@ use utoipa_axum::routes;
         (name = "directory", description = "Annuaire"), (name = "persons", description = "Personnes accompagnées"),
         (name = "agreements", description = "Conventions et accords"),
         (name = "benefits", description = "Simulateur de droits : AAH et prime d'activité"),
+        (name = "indicators", description = "Indicateurs calculés à partir de ce qui a été enregistré"),
         (name = "iae", description = "Parcours IAE : offres, diagnostics, prescriptions et fiches navette, PASS IAE"),
         (name = "esat", description = "Parcours ESAT : situations, double activité, conventions d'appui, droit au retour"),
         (name = "immersions", description = "Immersions (PMSMP) : convention, signatures, bilan"))
@@ -84,6 +86,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(agreements::compare))
         .routes(routes!(agreements::render_document))
         .routes(routes!(benefits::simulate))
+        .routes(routes!(indicators::list_definitions))
+        .routes(routes!(indicators::get_indicators))
+        .routes(routes!(indicators::people))
         .routes(routes!(iae::list_offers, iae::create_offer))
         .routes(routes!(iae::export_offers))
         .routes(routes!(iae::get_offer))

@@ -9,6 +9,9 @@ use std::collections::BTreeSet;
 /// Every API route of the server. A route added to the router without its description, or described
 /// without being served, breaks this test.
 const ROUTES: &[(&str, &str)] = &[
+    ("get", "/api/v1/indicators/definitions"),
+    ("get", "/api/v1/indicators"),
+    ("get", "/api/v1/indicators/{code}/people"),
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/me"),

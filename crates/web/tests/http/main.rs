@@ -10,6 +10,7 @@ mod csrf;
 mod esat;
 mod iae;
 mod idempotency;
+mod indicators;
 mod pages;
 mod pathway_lists;
 mod perf;

@@ -1,0 +1,271 @@
+//! The declared indicators: what each counts, in which unit, from which recorded facts, along which
+//! dimensions. Sources: seed 004 (regional agreement, Annex 1), seed 003 (supported employment figures) and
+//! the IAE pathways (issue 4). An indicator whose facts are not recorded yet is declared with its future
+//! source (`Source::is_recorded` false): the store answers « source à venir » for it until the source's
+//! facts are wired (docs/indicators.md, « Sources à venir »).
+
+use super::dimension::Dimension;
+use serde::{Deserialize, Serialize};
+
+labelled_codes! {
+    /// Stable code of an indicator (API, exports, the `indicator` column of the facts).
+    IndicatorCode {
+        SpeReferentShare => "spe_referent_share", "Part des SIAE ayant un référent SPE désigné";
+        SpeSiaeSessions => "spe_siae_sessions", "Sessions d'échange entre le SPE et les SIAE";
+        OffersDeposited => "offers_deposited", "Offres d'emploi des SIAE déposées";
+        ApprovalRefusals => "approval_refusals", "Refus d'agrément";
+        CandidatesOriented => "candidates_oriented", "Candidats orientés (prescriptions)";
+        Hirings => "hirings", "Embauches en parcours IAE";
+        HiringRefusals => "hiring_refusals", "Refus d'embauche par les SIAE";
+        SpeRegisteredShare => "spe_registered_share", "Part des personnes en parcours inscrites au SPE";
+        SpeServices => "spe_services", "Prestations du SPE mises en œuvre";
+        Immersions => "immersions", "Périodes de mise en situation en milieu professionnel (PMSMP)";
+        Prolongations => "prolongations", "Prolongations d'agrément";
+        Suspensions => "suspensions", "Suspensions d'agrément";
+        Extensions => "extensions", "Extensions d'agrément";
+        LocalConventionsShare => "local_conventions_share", "Part des SIAE couvertes par une convention locale signée";
+        TrainingHours => "training_hours", "Heures de formation pendant le parcours";
+        Trainees => "trainees", "Personnes bénéficiaires d'une formation";
+        PreHireTrainings => "pre_hire_trainings", "Préparations opérationnelles à l'emploi (POEC, POEI)";
+        SpeRegistered6MonthsShare => "spe_registered_6_months_share", "Part des personnes inscrites au SPE 6 mois après la sortie";
+        JobRetentionServices => "job_retention_services", "Prestations de suivi dans l'emploi";
+        CtaHeld => "cta_held", "Réunions de CTA tenues";
+        CtaMinutesTransmitted => "cta_minutes_transmitted", "Comptes rendus de CTA transmis au CDIAE";
+        Exits => "exits", "Sorties de parcours";
+        MedianDaysToHiring => "median_days_to_hiring", "Délai médian de la prescription à l'embauche (jours)";
+        InterviewsHeld => "interviews_held", "Entretiens tripartites tenus";
+        SePeopleAccompanied => "se_people_accompanied", "Personnes accompagnées en emploi accompagné";
+        SeEmployersAccompanied => "se_employers_accompanied", "Employeurs accompagnés en emploi accompagné";
+        SePeoplePerCounsellor => "se_people_per_counsellor", "Personnes accompagnées par conseiller à temps plein";
+        SeInEmploymentShare => "se_in_employment_share", "Part des personnes accompagnées en emploi";
+        SeEmployedWithin6MonthsShare => "se_employed_within_6_months_share", "Part des personnes en emploi dans les 6 mois";
+    }
+}
+
+labelled_codes! {
+    /// What a value is.
+    Unit {
+        Count => "count", "nombre";
+        Share => "share", "part (%)";
+        Median => "median", "médiane";
+        Hours => "hours", "heures";
+        Ratio => "ratio", "ratio";
+    }
+}
+
+labelled_codes! {
+    /// The groups of indicators: one sheet each in the XLSX export.
+    Family {
+        Cooperation => "cooperation", "Coopération SPE-SIAE";
+        Entry => "entry", "Entrée en parcours";
+        Quality => "quality", "Qualité du parcours";
+        Training => "training", "Formation";
+        Exit => "exit", "Sorties";
+        Steering => "steering", "Pilotage (CTA)";
+        SupportedEmployment => "supported_employment", "Emploi accompagné";
+    }
+}
+
+labelled_codes! {
+    /// Where the facts of an indicator come from.
+    Source {
+        IaePathways => "iae_pathways", "Parcours IAE (prescriptions, fiches navettes, agréments, accompagnement, sorties)";
+        Offers => "offers", "Offres d'emploi des SIAE";
+        Agreements => "agreements", "Conventions et accords";
+        Governance => "governance", "Comités, réunions et actions d'interconnaissance (issue 7)";
+        SupportedEmployment => "supported_employment", "Emploi accompagné (issue 6)";
+    }
+}
+
+impl Source {
+    /// Whether the store records this source's facts yet; the others are « source à venir ».
+    pub fn is_recorded(self) -> bool {
+        matches!(self, Self::IaePathways | Self::Offers | Self::Agreements)
+    }
+}
+
+/// One declared indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Definition {
+    pub code: IndicatorCode,
+    pub family: Family,
+    pub unit: Unit,
+    /// What is counted, in French, precise enough to check a figure by hand.
+    pub counts: &'static str,
+    pub source: Source,
+    /// The recorded facts (tables and events) behind the value.
+    pub events: &'static str,
+    /// Where the definition comes from.
+    pub reference: &'static str,
+    pub dimensions: &'static [Dimension],
+    /// Whether the value counts people, so that small counts are masked.
+    pub counts_people: bool,
+}
+
+impl Definition {
+    pub fn allows(&self, dimension: Dimension) -> bool {
+        self.dimensions.contains(&dimension)
+    }
+}
+
+use Dimension::{Agreement, Department, ExitOutcome, Organisation, Region, SiaeKind};
+
+const SIAE: &[Dimension] = &[Department, Region, Organisation, SiaeKind, Agreement];
+const EXITS: &[Dimension] = &[Department, Region, Organisation, SiaeKind, Agreement, ExitOutcome];
+const TERRITORY_KIND: &[Dimension] = &[Department, Region, SiaeKind];
+const TERRITORY_ORG: &[Dimension] = &[Department, Region, Organisation];
+
+macro_rules! definitions {
+    ($($code:ident, $family:ident, $unit:ident, $source:ident, $people:literal, $dims:expr, $reference:literal,
+       $events:literal, $counts:literal;)*) => {
+        /// Every declared indicator, in the order of the tables.
+        pub const DEFINITIONS: &[Definition] = &[$(Definition {
+            code: IndicatorCode::$code,
+            family: Family::$family,
+            unit: Unit::$unit,
+            counts: $counts,
+            source: Source::$source,
+            events: $events,
+            reference: $reference,
+            dimensions: $dims,
+            counts_people: $people,
+        }),*];
+    };
+}
+
+definitions! {
+    SpeReferentShare, Cooperation, Share, Agreements, false, TERRITORY_KIND, "seed 004, annexe 1, fiche 2",
+        "agreement_parties (convention locale signée dont une agence France Travail, Cap emploi ou mission locale est partie)",
+        "SIAE parties à une convention locale signée et en vigueur à la fin de la période dont un organisme du SPE est partie (son référent), rapportées à toutes les SIAE";
+    SpeSiaeSessions, Cooperation, Count, Governance, false, TERRITORY_ORG, "seed 004, annexe 1, fiche 2",
+        "actions d'interconnaissance (issue 7)",
+        "Sessions d'échange tenues entre un organisme du SPE et des SIAE pendant la période";
+    OffersDeposited, Entry, Count, Offers, false, SIAE, "seed 004, annexe 1, fiche 4",
+        "job_offers (création)",
+        "Offres d'emploi créées par les SIAE pendant la période";
+    ApprovalRefusals, Entry, Count, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 4",
+        "iae_pathway_events (agrement_decision refusée)",
+        "Décisions de refus d'agrément datées dans la période";
+    CandidatesOriented, Entry, Count, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 4",
+        "prescriptions (création)",
+        "Prescriptions envoyées à une SIAE pendant la période (une par candidat orienté vers une SIAE)";
+    Hirings, Entry, Count, IaePathways, true, SIAE, "issue 4, parcours",
+        "iae_pathway_events (hiring)",
+        "Embauches acceptées par les règles (début de l'agrément ou du PASS IAE) datées dans la période";
+    HiringRefusals, Quality, Count, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 5",
+        "referral_steps (refused, côté SIAE)",
+        "Refus d'embauche enregistrés par les SIAE sur la fiche navette pendant la période";
+    SpeRegisteredShare, Quality, Share, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 5",
+        "spe_registrations",
+        "Parmi les personnes dont l'inscription au SPE a été renseignée pendant la période, part de celles inscrites";
+    SpeServices, Quality, Count, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 5",
+        "accompaniment_actions (spe_service)",
+        "Prestations du SPE commencées pendant la période";
+    Immersions, Quality, Count, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 5",
+        "accompaniment_actions (immersion) ; PMSMP des ESAT à venir (issue 6)",
+        "PMSMP commencées pendant la période";
+    Prolongations, Quality, Count, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 5",
+        "iae_pathway_events (prolongation)",
+        "Prolongations acceptées qui commencent dans la période";
+    Suspensions, Quality, Count, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 5",
+        "iae_pathway_events (suspension)",
+        "Suspensions acceptées qui commencent dans la période";
+    Extensions, Quality, Count, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 5",
+        "iae_pathway_events (agrement_request extension)",
+        "Demandes d'extension d'agrément à une autre SIAE datées dans la période";
+    LocalConventionsShare, Quality, Share, Agreements, false, TERRITORY_KIND, "seed 004, annexe 1, fiche 5",
+        "agreement_parties (convention locale signée)",
+        "SIAE parties à une convention locale de coopération signée et en vigueur à la fin de la période, rapportées à toutes les SIAE";
+    TrainingHours, Training, Hours, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 6",
+        "accompaniment_actions (training, poec, poei, afpr)",
+        "Heures des formations commencées pendant la période";
+    Trainees, Training, Count, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 6",
+        "accompaniment_actions (training, poec, poei, afpr)",
+        "Personnes distinctes ayant commencé une formation pendant la période";
+    PreHireTrainings, Training, Count, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 7",
+        "accompaniment_actions (poec, poei)",
+        "Préparations opérationnelles à l'emploi commencées pendant la période";
+    SpeRegistered6MonthsShare, Exit, Share, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 7",
+        "exit_reviews (suivi à 6 mois)",
+        "Parmi les personnes dont le suivi à 6 mois a été fait pendant la période, part de celles inscrites au SPE";
+    JobRetentionServices, Exit, Count, SupportedEmployment, true, SIAE, "seed 004, annexe 1, fiche 7",
+        "actions de maintien dans l'emploi (issue 6)",
+        "Prestations de suivi dans l'emploi commencées pendant la période";
+    CtaHeld, Steering, Count, Governance, false, TERRITORY_ORG, "seed 004, annexe 1, fiche 8",
+        "réunions de comités (issue 7)",
+        "Réunions de CTA tenues pendant la période";
+    CtaMinutesTransmitted, Steering, Count, Governance, false, TERRITORY_ORG, "seed 004, annexe 1, fiche 8",
+        "comptes rendus de comités (issue 7)",
+        "Comptes rendus et bilans de CTA transmis au CDIAE pendant la période";
+    Exits, Exit, Count, IaePathways, true, EXITS, "seed 004, fiche 7 ; issue 4",
+        "exit_reviews (bilan de sortie)",
+        "Sorties de parcours datées dans la période, par issue (CDI, CDD, formation…)";
+    MedianDaysToHiring, Entry, Median, IaePathways, true, SIAE, "issue 8, parcours",
+        "prescriptions et referral_steps (hired)",
+        "Médiane, en jours, entre l'envoi de la prescription et l'embauche, pour les embauches dans la période";
+    InterviewsHeld, Exit, Count, IaePathways, true, SIAE, "seed 004, annexe 4",
+        "tripartite_interviews",
+        "Entretiens tripartites de fin de parcours tenus pendant la période";
+    SePeopleAccompanied, SupportedEmployment, Count, SupportedEmployment, true, TERRITORY_ORG, "seed 003",
+        "accompagnements en emploi accompagné (issue 6)",
+        "Personnes accompagnées par un dispositif d'emploi accompagné pendant la période";
+    SeEmployersAccompanied, SupportedEmployment, Count, SupportedEmployment, false, TERRITORY_ORG, "seed 003",
+        "employeurs des accompagnements (issue 6)",
+        "Employeurs accompagnés pendant la période";
+    SePeoplePerCounsellor, SupportedEmployment, Ratio, SupportedEmployment, true, TERRITORY_ORG, "seed 003",
+        "accompagnements et conseillers (ETP) (issue 6)",
+        "Personnes accompagnées par conseiller en emploi accompagné à temps plein";
+    SeInEmploymentShare, SupportedEmployment, Share, SupportedEmployment, true, TERRITORY_ORG, "seed 003",
+        "accompagnements et emplois (issue 6)",
+        "Part des personnes accompagnées qui sont en emploi";
+    SeEmployedWithin6MonthsShare, SupportedEmployment, Share, SupportedEmployment, true, TERRITORY_ORG, "seed 003",
+        "accompagnements et emplois (issue 6)",
+        "Part des personnes accompagnées en emploi dans les 6 mois suivant leur entrée";
+}
+
+/// The definition of `code`.
+pub fn definition(code: IndicatorCode) -> &'static Definition {
+    DEFINITIONS
+        .iter()
+        .find(|d| d.code == code)
+        .expect("every indicator code is declared once")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_declared_exactly_once() {
+        for code in IndicatorCode::ALL {
+            assert_eq!(
+                DEFINITIONS.iter().filter(|d| d.code == *code).count(),
+                1,
+                "{}",
+                code.code()
+            );
+        }
+        assert_eq!(DEFINITIONS.len(), IndicatorCode::ALL.len());
+    }
+
+    /// Issue 8, « Definitions »: the Annex 1 indicators of seed 004 and the figures of seed 003.
+    #[test]
+    fn the_issue_list_is_covered_with_its_sources() {
+        let recorded: Vec<&str> = DEFINITIONS
+            .iter()
+            .filter(|d| d.source.is_recorded())
+            .map(|d| d.code.code())
+            .collect();
+        assert_eq!(recorded.len(), 20);
+        for code in [
+            "cta_held",
+            "spe_siae_sessions",
+            "se_people_accompanied",
+            "job_retention_services",
+        ] {
+            assert!(!recorded.contains(&code), "{code} attend sa source");
+        }
+        assert!(definition(IndicatorCode::Exits).allows(Dimension::ExitOutcome));
+        assert!(!definition(IndicatorCode::Hirings).allows(Dimension::ExitOutcome));
+    }
+}

@@ -1,0 +1,14 @@
+//! Indicators (issue 8): declared definitions, periods, dimensions, small-count masking and progress against
+//! the targets of agreements. Pure: the store computes the values from the facts it recorded.
+
+pub mod definitions;
+pub mod dimension;
+pub mod masking;
+pub mod period;
+pub mod targets;
+
+pub use definitions::{DEFINITIONS, Definition, Family, IndicatorCode, Source, Unit, definition};
+pub use dimension::{Dimension, parse_breakdown};
+pub use masking::{Cell, MaskReason, mask};
+pub use period::{Granularity, Period, PeriodRange};
+pub use targets::{Progress, TargetStatus, progress};

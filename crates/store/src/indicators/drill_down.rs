@@ -1,0 +1,74 @@
+//! From a figure to the people behind it: the members of the organisation the figure is about see the list
+//! of its pathways (people and the facts counted); nobody else does (NotFound, as for any record out of
+//! scope). The read is journaled like any read of personal data.
+
+use crate::Store;
+use crate::access::AccessContext;
+use crate::error::{Result, StoreError};
+use crate::events::{self, Event};
+use crate::sql::{Executor, query};
+use passerelle_domain::indicators::{IndicatorCode, PeriodRange};
+use serde::Serialize;
+use time::Date;
+use uuid::Uuid;
+
+/// One person counted in a figure.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Counted {
+    pub person_id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    /// The day of each counted fact.
+    pub dates: Vec<Date>,
+}
+
+/// The people behind `code` for `organisation_id` over `range`; the caller must be a member of it.
+pub async fn people(
+    store: &Store,
+    ctx: &AccessContext,
+    code: IndicatorCode,
+    organisation_id: Uuid,
+    range: PeriodRange,
+) -> Result<Vec<Counted>> {
+    if ctx.membership(organisation_id).is_none() {
+        return Err(StoreError::not_found("structure"));
+    }
+    let fact = match code {
+        IndicatorCode::Trainees => IndicatorCode::TrainingHours.code(),
+        c => c.code(),
+    };
+    let mut tx = store.begin().await?;
+    let rows = tx
+        .fetch_all(
+            query(
+                "SELECT p.id, p.first_name, p.last_name, f.occurred_on FROM indicator_facts f \
+                 JOIN persons p ON p.id = f.person_id WHERE f.indicator = $1 AND f.organisation_id = $2 \
+                 AND f.occurred_on >= $3 AND f.occurred_on <= $4 ORDER BY p.last_name, p.first_name, p.id, f.occurred_on",
+            )
+            .bind(fact)
+            .bind(organisation_id)
+            .bind(range.from)
+            .bind(range.to),
+        )
+        .await?;
+    let mut out: Vec<Counted> = Vec::new();
+    for r in rows {
+        let id: Uuid = r.get("id")?;
+        let on: Date = r.get("occurred_on")?;
+        match out.last_mut() {
+            Some(last) if last.person_id == id => last.dates.push(on),
+            _ => out.push(Counted {
+                person_id: id,
+                first_name: r.get("first_name")?,
+                last_name: r.get("last_name")?,
+                dates: vec![on],
+            }),
+        }
+    }
+    let ids: Vec<Uuid> = out.iter().map(|c| c.person_id).collect();
+    let event = Event::new("organisation", organisation_id, "indicator.people_read")
+        .by(Some(organisation_id))
+        .after(&serde_json::json!({"indicator": code.code(), "from": range.from, "to": range.to, "persons": ids}));
+    events::commit_with(tx, ctx, event).await?;
+    Ok(out)
+}

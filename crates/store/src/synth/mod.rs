@@ -1,0 +1,799 @@
+//! A synthetic France for scale tests (`passerelle synth --people N`, issue 8 item 7): every department
+//! with its France Travail agencies, Cap emploi, missions locales and DDETS, about 4,000 SIAE of the five
+//! kinds, 1,500 ESAT, one supported-employment scheme per department, signed local conventions, job offers,
+//! and N people with their whole IAE pathway (diagnosis, prescription, referral steps, hiring, suspensions
+//! and prolongations, accompaniment, SPE registration, tripartite interview, exit and 6-month follow-up)
+//! spread over one year. Written in bulk (multi-row INSERTs, one transaction per chunk of people) through
+//! the same tables as the application, so that the indicator facts are kept by the same triggers.
+//! Deterministic for a seed. No journal events nor accounts are written: these people belong to no one.
+
+mod bulk;
+
+use crate::Store;
+use crate::error::Result;
+use crate::sql::{Executor, Tx, query};
+use bulk::Batch;
+use passerelle_domain::directory::department::DEPARTMENTS;
+use passerelle_domain::pathways::iae::agrement::{Decision, RequestKind};
+use passerelle_domain::pathways::iae::pathway::PathwayEvent;
+use passerelle_domain::pathways::iae::prolongation::ProlongationReason;
+use passerelle_domain::pathways::iae::suspension::SuspensionReason;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use time::{Date, Duration, Month, OffsetDateTime};
+use uuid::Uuid;
+
+/// What to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub people: u64,
+    /// The year over which the prescriptions are spread.
+    pub year: i32,
+    pub seed: u64,
+}
+
+/// What was written.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct Summary {
+    pub organisations: u64,
+    pub siae: u64,
+    pub esat: u64,
+    pub agreements: u64,
+    pub people: u64,
+    /// Rows written in the tables of the pathways.
+    pub rows: u64,
+}
+
+/// People per transaction.
+const CHUNK: u64 = 2_000;
+const SIAE_TOTAL: f64 = 4_000.0;
+const ESAT_TOTAL: f64 = 1_500.0;
+/// SIAE kinds and their shares (ACI are the most numerous, EITI the fewest).
+const SIAE_KINDS: &[(&str, f64)] = &[
+    ("aci", 0.45),
+    ("ei", 0.25),
+    ("ai", 0.15),
+    ("etti", 0.10),
+    ("eiti", 0.05),
+];
+/// The most populated departments weigh more (people, structures).
+const LARGE: &[&str] = &[
+    "75", "13", "59", "69", "92", "93", "94", "33", "31", "44", "62", "76", "67", "06", "34", "78", "91", "95", "77",
+    "38",
+];
+const FIRST_NAMES: &[&str] = &[
+    "Camille",
+    "Dominique",
+    "Karim",
+    "Fatou",
+    "Léa",
+    "Mathis",
+    "Nadia",
+    "Yanis",
+    "Sophie",
+    "Thomas",
+    "Inès",
+    "Julien",
+];
+const LAST_NAMES: &[&str] = &[
+    "Martin", "Bernard", "Diallo", "Petit", "Durand", "Leroy", "Moreau", "Nguyen", "Garcia", "Haddad", "Roux",
+    "Fournier",
+];
+const REFUSALS: &[&str] = &[
+    "no_position",
+    "prerequisites_missing",
+    "incompatible",
+    "candidate_absent",
+    "candidate_not_interested",
+    "hired_elsewhere",
+];
+const OUTCOMES: &[(&str, f64)] = &[
+    ("cdi", 0.12),
+    ("cdd_6_months_or_more", 0.14),
+    ("cdd_under_6_months", 0.12),
+    ("training", 0.12),
+    ("other_siae", 0.08),
+    ("no_solution", 0.34),
+    ("other", 0.08),
+];
+const ACTIONS: &[(&str, f64)] = &[
+    ("social", 0.30),
+    ("professional", 0.25),
+    ("training", 0.20),
+    ("immersion", 0.10),
+    ("spe_service", 0.10),
+    ("poec", 0.02),
+    ("poei", 0.01),
+    ("afpr", 0.02),
+];
+
+struct Department {
+    code: &'static str,
+    weight: f64,
+    siae: Vec<(Uuid, &'static str)>,
+    prescribers: Vec<Uuid>,
+}
+
+/// Generates the synthetic territory and `people` pathways; `progress` is told how many people are written.
+pub async fn generate(store: &Store, opts: Options, mut progress: impl FnMut(u64)) -> Result<Summary> {
+    let mut rng = StdRng::seed_from_u64(opts.seed);
+    let mut summary = Summary::default();
+    let start = Date::from_calendar_date(opts.year, Month::January, 1).map_err(invalid_year)?;
+    let mut tx = store.begin().await?;
+    let user = Uuid::new_v4();
+    tx.execute(
+        query("INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(user)
+            .bind(format!("synth-{}@passerelle.test", user.simple()))
+            .bind("Signataire synthétique")
+            .bind("$argon2id$synthetique-sans-connexion")
+            .bind(at(start - Duration::days(800), 9)),
+    )
+    .await?;
+    let departments = organisations(&mut tx, &mut rng, start, &mut summary).await?;
+    agreements(&mut tx, &mut rng, &departments, user, start, &mut summary).await?;
+    tx.commit().await?;
+
+    let total_weight: f64 = departments.iter().map(|d| d.weight).sum();
+    let mut done = 0;
+    while done < opts.people {
+        let n = CHUNK.min(opts.people - done);
+        let mut tx = store.begin().await?;
+        let mut p = Pathways::new();
+        for _ in 0..n {
+            let d = pick_department(&mut rng, &departments, total_weight);
+            p.person(&mut rng, d, start);
+        }
+        summary.rows += p.flush(&mut tx).await?;
+        tx.commit().await?;
+        done += n;
+        summary.people = done;
+        progress(done);
+    }
+    let mut pool = store.pool.clone();
+    pool.execute(query("ANALYZE")).await?;
+    Ok(summary)
+}
+
+fn invalid_year(_: time::error::ComponentRange) -> crate::StoreError {
+    passerelle_domain::invalid::Invalid::new("year_invalid", "année invalide").into()
+}
+
+/// A timestamp on `day` at `hour` UTC.
+fn at(day: Date, hour: u8) -> OffsetDateTime {
+    day.with_hms(hour, 0, 0)
+        .map_or(OffsetDateTime::UNIX_EPOCH, |t| t.assume_utc())
+}
+
+fn weighted<'a>(rng: &mut StdRng, table: &'a [(&'a str, f64)]) -> &'a str {
+    let mut x: f64 = rng.random();
+    for (v, w) in table {
+        if x < *w {
+            return v;
+        }
+        x -= w;
+    }
+    table[table.len() - 1].0
+}
+
+fn pick_department<'a>(rng: &mut StdRng, departments: &'a [Department], total: f64) -> &'a Department {
+    let mut x = rng.random::<f64>() * total;
+    for d in departments {
+        if x < d.weight {
+            return d;
+        }
+        x -= d.weight;
+    }
+    &departments[departments.len() - 1]
+}
+
+const ORGANISATION_COLUMNS: &[&str] = &[
+    "id",
+    "name",
+    "kind",
+    "commune",
+    "department",
+    "search_text",
+    "created_at",
+    "updated_at",
+];
+
+async fn organisations(tx: &mut Tx, rng: &mut StdRng, start: Date, summary: &mut Summary) -> Result<Vec<Department>> {
+    let mut batch = Batch::new("organisations", ORGANISATION_COLUMNS);
+    let created = at(start - Duration::days(900), 9);
+    let mut add = |kind: &str, name: String, department: &str| {
+        let id = Uuid::new_v4();
+        batch.push(vec![
+            id.into(),
+            name.clone().into(),
+            kind.into(),
+            format!("Commune {department}").into(),
+            department.into(),
+            name.to_lowercase().into(),
+            created.into(),
+            created.into(),
+        ]);
+        id
+    };
+    let weights: Vec<f64> = DEPARTMENTS
+        .iter()
+        .map(|d| if LARGE.contains(&d.code) { 3.0 } else { 1.0 } + rng.random::<f64>())
+        .collect();
+    let total: f64 = weights.iter().sum();
+    let mut out = Vec::new();
+    for (d, weight) in DEPARTMENTS.iter().zip(weights) {
+        let share = weight / total;
+        let mut siae = Vec::new();
+        for (kind, kind_share) in SIAE_KINDS {
+            let n = (SIAE_TOTAL * share * kind_share).round().max(1.0) as usize;
+            for i in 0..n {
+                let name = format!("{} {} n° {}", kind.to_uppercase(), d.name, i + 1);
+                siae.push((add(kind, name, d.code), *kind));
+            }
+        }
+        for i in 0..(ESAT_TOTAL * share).round().max(1.0) as usize {
+            add("esat", format!("ESAT {} n° {}", d.name, i + 1), d.code);
+            summary.esat += 1;
+        }
+        add(
+            "supported_employment",
+            format!("Dispositif d'emploi accompagné {}", d.name),
+            d.code,
+        );
+        add("ddets", format!("DDETS {}", d.name), d.code);
+        add("cap_emploi", format!("Cap emploi {}", d.name), d.code);
+        let mut prescribers = Vec::new();
+        for i in 0..(2.0 + 8.0 * weight / 4.0).round() as usize {
+            prescribers.push(add(
+                "france_travail_agency",
+                format!("Agence France Travail {} n° {}", d.name, i + 1),
+                d.code,
+            ));
+        }
+        for i in 0..(1.0 + 4.0 * weight / 4.0).round() as usize {
+            prescribers.push(add(
+                "mission_locale",
+                format!("Mission locale {} n° {}", d.name, i + 1),
+                d.code,
+            ));
+        }
+        summary.siae += siae.len() as u64;
+        out.push(Department {
+            code: d.code,
+            weight,
+            siae,
+            prescribers,
+        });
+    }
+    summary.organisations = batch.rows() as u64;
+    batch.flush(tx).await?;
+    Ok(out)
+}
+
+/// A local cooperation convention between an agency of the department and 70 % of its SIAE, signed by both.
+async fn agreements(
+    tx: &mut Tx,
+    rng: &mut StdRng,
+    departments: &[Department],
+    user: Uuid,
+    start: Date,
+    summary: &mut Summary,
+) -> Result<()> {
+    let mut agreements = Batch::new(
+        "agreements",
+        &[
+            "id",
+            "kind",
+            "title",
+            "status",
+            "current_version",
+            "starts_on",
+            "ends_on",
+            "created_by_organisation_id",
+            "created_at",
+            "updated_at",
+        ],
+    );
+    let mut versions = Batch::new(
+        "agreement_versions",
+        &["agreement_id", "number", "content", "signed_on", "created_at"],
+    );
+    let mut parties = Batch::new(
+        "agreement_parties",
+        &[
+            "agreement_id",
+            "organisation_id",
+            "position",
+            "signed_on",
+            "signed_by_user_id",
+        ],
+    );
+    let signed = start - Duration::days(200);
+    let created = at(signed - Duration::days(30), 9);
+    for d in departments {
+        for (siae, _) in &d.siae {
+            if rng.random::<f64>() >= 0.7 {
+                continue;
+            }
+            let id = Uuid::new_v4();
+            let agency = d.prescribers[0];
+            agreements.push(vec![
+                id.into(),
+                "local_cooperation".into(),
+                format!("Convention de coopération locale {}", d.code).into(),
+                "in_force".into(),
+                1i64.into(),
+                (signed + Duration::days(15)).into(),
+                (signed + Duration::days(15 + 729)).into(),
+                agency.into(),
+                created.into(),
+                created.into(),
+            ]);
+            versions.push(vec![
+                id.into(),
+                1i64.into(),
+                serde_json::json!({}).into(),
+                signed.into(),
+                created.into(),
+            ]);
+            for (i, org) in [agency, *siae].into_iter().enumerate() {
+                parties.push(vec![
+                    id.into(),
+                    org.into(),
+                    (i as i64).into(),
+                    signed.into(),
+                    user.into(),
+                ]);
+            }
+            summary.agreements += 1;
+        }
+    }
+    agreements.flush(tx).await?;
+    versions.flush(tx).await?;
+    parties.flush(tx).await
+}
+
+/// The rows of a chunk of people, table by table, written in the order of their references.
+struct Pathways {
+    persons: Batch,
+    diagnoses: Batch,
+    prescriptions: Batch,
+    steps: Batch,
+    events: Batch,
+    actions: Batch,
+    registrations: Batch,
+    interviews: Batch,
+    exits: Batch,
+}
+
+impl Pathways {
+    fn new() -> Self {
+        Self {
+            persons: Batch::new(
+                "persons",
+                &[
+                    "id",
+                    "first_name",
+                    "last_name",
+                    "birth_date",
+                    "consent_data_sharing",
+                    "consent_date",
+                    "created_by_organisation_id",
+                    "search_text",
+                    "created_at",
+                    "updated_at",
+                ],
+            ),
+            diagnoses: Batch::new(
+                "iae_diagnoses",
+                &[
+                    "id",
+                    "person_id",
+                    "organisation_id",
+                    "author_kind",
+                    "siae_kind",
+                    "diagnosed_on",
+                    "criteria",
+                    "eligible",
+                    "expires_on",
+                    "created_at",
+                ],
+            ),
+            prescriptions: Batch::new(
+                "prescriptions",
+                &[
+                    "id",
+                    "person_id",
+                    "prescriber_id",
+                    "siae_id",
+                    "diagnosis_id",
+                    "message",
+                    "consent_on",
+                    "status",
+                    "created_at",
+                    "updated_at",
+                ],
+            ),
+            steps: Batch::new(
+                "referral_steps",
+                &[
+                    "id",
+                    "prescription_id",
+                    "status",
+                    "side",
+                    "organisation_id",
+                    "author_label",
+                    "step_date",
+                    "motive",
+                    "created_at",
+                ],
+            ),
+            events: Batch::new(
+                "iae_pathway_events",
+                &[
+                    "id",
+                    "person_id",
+                    "seq",
+                    "siae_id",
+                    "siae_kind",
+                    "kind",
+                    "payload",
+                    "explanation",
+                    "organisation_id",
+                    "prescription_id",
+                    "created_at",
+                ],
+            ),
+            actions: Batch::new(
+                "accompaniment_actions",
+                &[
+                    "id",
+                    "person_id",
+                    "organisation_id",
+                    "kind",
+                    "title",
+                    "starts_on",
+                    "hours",
+                    "created_at",
+                ],
+            ),
+            registrations: Batch::new(
+                "spe_registrations",
+                &[
+                    "id",
+                    "person_id",
+                    "organisation_id",
+                    "registered",
+                    "since",
+                    "created_at",
+                ],
+            ),
+            interviews: Batch::new(
+                "tripartite_interviews",
+                &["id", "person_id", "siae_id", "held_on", "notes", "created_at"],
+            ),
+            exits: Batch::new(
+                "exit_reviews",
+                &[
+                    "id",
+                    "person_id",
+                    "siae_id",
+                    "exit_on",
+                    "outcome",
+                    "skills",
+                    "follow_up_on",
+                    "followed_up_on",
+                    "registered_spe",
+                    "employed",
+                    "created_at",
+                ],
+            ),
+        }
+    }
+
+    /// One person and their pathway in department `d`, starting on a day of the year after `start`.
+    fn person(&mut self, rng: &mut StdRng, d: &Department, start: Date) {
+        let person = Uuid::new_v4();
+        let prescriber = d.prescribers[rng.random_range(0..d.prescribers.len())];
+        let (siae, kind) = d.siae[rng.random_range(0..d.siae.len())];
+        let acronym = kind.to_uppercase();
+        let sent = start + Duration::days(rng.random_range(0..365));
+        let first = FIRST_NAMES[rng.random_range(0..FIRST_NAMES.len())];
+        let last = LAST_NAMES[rng.random_range(0..LAST_NAMES.len())];
+        let birth = start - Duration::days(rng.random_range(18 * 365..60 * 365));
+        self.persons.push(vec![
+            person.into(),
+            first.into(),
+            last.into(),
+            birth.into(),
+            true.into(),
+            sent.into(),
+            prescriber.into(),
+            format!("{} {}", first, last).to_lowercase().into(),
+            at(sent, 8).into(),
+            at(sent, 8).into(),
+        ]);
+        let diagnosis = Uuid::new_v4();
+        let diagnosed = sent - Duration::days(rng.random_range(0..10));
+        self.diagnoses.push(vec![
+            diagnosis.into(),
+            person.into(),
+            prescriber.into(),
+            "authorized_prescriber".into(),
+            acronym.clone().into(),
+            diagnosed.into(),
+            serde_json::json!(["rsa"]).into(),
+            true.into(),
+            (diagnosed + Duration::days(183)).into(),
+            at(diagnosed, 8).into(),
+        ]);
+        // One in five is first refused by another SIAE of the department.
+        if rng.random::<f64>() < 0.2 {
+            let (other, _) = d.siae[rng.random_range(0..d.siae.len())];
+            let refused = self.prescription(
+                rng,
+                person,
+                prescriber,
+                other,
+                diagnosis,
+                sent - Duration::days(20),
+                "refused",
+            );
+            self.step(refused, "received", "siae", other, sent - Duration::days(18), None);
+            let motive = REFUSALS[rng.random_range(0..REFUSALS.len())];
+            self.step(
+                refused,
+                "refused",
+                "siae",
+                other,
+                sent - Duration::days(12),
+                Some(motive),
+            );
+        }
+        let outcome: f64 = rng.random();
+        let status = if outcome < 0.62 {
+            "hired"
+        } else if outcome < 0.87 {
+            "refused"
+        } else {
+            "withdrawn"
+        };
+        let prescription = self.prescription(rng, person, prescriber, siae, diagnosis, sent, status);
+        self.step(
+            prescription,
+            "received",
+            "siae",
+            siae,
+            sent + Duration::days(rng.random_range(0..3)),
+            None,
+        );
+        match status {
+            "refused" => {
+                let motive = REFUSALS[rng.random_range(0..REFUSALS.len())];
+                self.step(
+                    prescription,
+                    "refused",
+                    "siae",
+                    siae,
+                    sent + Duration::days(rng.random_range(3..30)),
+                    Some(motive),
+                );
+            }
+            "withdrawn" => {
+                self.step(
+                    prescription,
+                    "withdrawn",
+                    "prescriber",
+                    prescriber,
+                    sent + Duration::days(rng.random_range(3..30)),
+                    Some("situation_changed"),
+                );
+            }
+            _ => {
+                let hired = sent + Duration::days(rng.random_range(7..60));
+                self.step(
+                    prescription,
+                    "interview_planned",
+                    "siae",
+                    siae,
+                    hired - Duration::days(5),
+                    None,
+                );
+                self.step(
+                    prescription,
+                    "interview_held",
+                    "siae",
+                    siae,
+                    hired - Duration::days(3),
+                    None,
+                );
+                self.step(prescription, "hired", "siae", siae, hired, None);
+                self.pathway(rng, person, siae, &acronym, prescription, hired);
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn prescription(
+        &mut self,
+        rng: &mut StdRng,
+        person: Uuid,
+        prescriber: Uuid,
+        siae: Uuid,
+        diagnosis: Uuid,
+        on: Date,
+        status: &str,
+    ) -> Uuid {
+        let id = Uuid::new_v4();
+        let hour = rng.random_range(8..18);
+        self.prescriptions.push(vec![
+            id.into(),
+            person.into(),
+            prescriber.into(),
+            siae.into(),
+            diagnosis.into(),
+            "Candidature préparée avec la personne.".into(),
+            on.into(),
+            status.into(),
+            at(on, hour).into(),
+            at(on, hour).into(),
+        ]);
+        id
+    }
+
+    fn step(
+        &mut self,
+        prescription: Uuid,
+        status: &str,
+        side: &str,
+        organisation: Uuid,
+        on: Date,
+        motive: Option<&str>,
+    ) {
+        self.steps.push(vec![
+            Uuid::new_v4().into(),
+            prescription.into(),
+            status.into(),
+            side.into(),
+            organisation.into(),
+            "synthèse".into(),
+            Some(on).into(),
+            motive.map(str::to_owned).into(),
+            at(on, 12).into(),
+        ]);
+    }
+
+    /// The approval's events and the accompaniment after a hiring on `hired`.
+    fn pathway(&mut self, rng: &mut StdRng, person: Uuid, siae: Uuid, acronym: &str, prescription: Uuid, hired: Date) {
+        let mut events = vec![PathwayEvent::Hiring {
+            date: hired,
+            waiver: false,
+        }];
+        if rng.random::<f64>() < 0.03 {
+            events.push(PathwayEvent::AgrementRequest {
+                date: hired + Duration::days(30),
+                request: RequestKind::Extension,
+            });
+        }
+        if rng.random::<f64>() < 0.02 {
+            events.push(PathwayEvent::AgrementDecision {
+                date: hired + Duration::days(35),
+                decision: Decision::Refused,
+                motive: Some("critères non remplis".into()),
+            });
+        }
+        if rng.random::<f64>() < 0.10 {
+            let from = hired + Duration::days(rng.random_range(30..200));
+            events.push(PathwayEvent::Suspension {
+                from,
+                to: from + Duration::days(30),
+                reason: SuspensionReason::ContractSuspended,
+            });
+        }
+        if rng.random::<f64>() < 0.15 {
+            let from = hired + Duration::days(rng.random_range(200..300));
+            events.push(PathwayEvent::Prolongation {
+                from,
+                to: from + Duration::days(180),
+                reason: ProlongationReason::Training,
+            });
+        }
+        for (seq, event) in events.iter().enumerate() {
+            let payload = serde_json::to_value(event).unwrap_or_default();
+            let kind = payload["kind"].as_str().unwrap_or_default().to_owned();
+            let on = payload["date"]
+                .as_str()
+                .or(payload["from"].as_str())
+                .and_then(|s| Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok())
+                .unwrap_or(hired);
+            self.events.push(vec![
+                Uuid::new_v4().into(),
+                person.into(),
+                (seq as i64 + 1).into(),
+                siae.into(),
+                acronym.into(),
+                kind.into(),
+                payload.into(),
+                "Événement accepté (données synthétiques).".into(),
+                siae.into(),
+                Some(prescription).into(),
+                at(on, 14).into(),
+            ]);
+        }
+        for _ in 0..rng.random_range(1..4) {
+            let kind = weighted(rng, ACTIONS);
+            let on = hired + Duration::days(rng.random_range(5..300));
+            let hours = matches!(kind, "training" | "poec" | "poei" | "afpr").then(|| rng.random_range(20..200i64));
+            self.actions.push(vec![
+                Uuid::new_v4().into(),
+                person.into(),
+                siae.into(),
+                kind.into(),
+                format!("Action {kind}").into(),
+                on.into(),
+                hours.into(),
+                at(on, 15).into(),
+            ]);
+        }
+        self.registrations.push(vec![
+            Uuid::new_v4().into(),
+            person.into(),
+            siae.into(),
+            (rng.random::<f64>() < 0.8).into(),
+            hired.into(),
+            at(hired, 16).into(),
+        ]);
+        if rng.random::<f64>() < 0.4 {
+            let on = hired + Duration::days(rng.random_range(90..300));
+            self.interviews.push(vec![
+                Uuid::new_v4().into(),
+                person.into(),
+                siae.into(),
+                on.into(),
+                "Entretien tripartite.".into(),
+                at(on, 10).into(),
+            ]);
+        }
+        if rng.random::<f64>() < 0.35 {
+            let exit = hired + Duration::days(rng.random_range(60..330));
+            let follow_up = exit + Duration::days(183);
+            let followed = (follow_up <= OffsetDateTime::now_utc().date())
+                .then(|| follow_up + Duration::days(rng.random_range(0..20)));
+            let registered = followed.map(|_| rng.random::<f64>() < 0.6);
+            let employed = followed.map(|_| rng.random::<f64>() < 0.55);
+            self.exits.push(vec![
+                Uuid::new_v4().into(),
+                person.into(),
+                siae.into(),
+                exit.into(),
+                weighted(rng, OUTCOMES).into(),
+                "Compétences acquises.".into(),
+                follow_up.into(),
+                followed.into(),
+                registered.into(),
+                employed.into(),
+                at(exit, 11).into(),
+            ]);
+        }
+    }
+
+    /// Writes every table of the chunk; answers the number of rows.
+    async fn flush(&mut self, tx: &mut Tx) -> Result<u64> {
+        let mut rows = 0;
+        for batch in [
+            &mut self.persons,
+            &mut self.diagnoses,
+            &mut self.prescriptions,
+            &mut self.steps,
+            &mut self.events,
+            &mut self.actions,
+            &mut self.registrations,
+            &mut self.interviews,
+            &mut self.exits,
+        ] {
+            rows += batch.rows() as u64;
+            batch.flush(tx).await?;
+        }
+        Ok(rows)
+    }
+}

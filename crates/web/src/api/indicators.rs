@@ -1,0 +1,128 @@
+//! Indicators (issue 8): the declared definitions, the computed table (JSON, CSV or XLSX) and, for the
+//! members of an organisation, the pathways behind one of its figures.
+
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiCaller, ApiPath, ApiQuery};
+use crate::indicators_export::{Format, Query, render};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use passerelle_domain::indicators::{DEFINITIONS, Definition, IndicatorCode};
+use passerelle_domain::invalid::Invalid;
+use passerelle_store::indicators::drill_down::{self, Counted};
+use passerelle_store::indicators::{self, Table, Viewer};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// A declared indicator, as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DefinitionView {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub family: &'static str,
+    pub family_label: &'static str,
+    pub unit: &'static str,
+    pub counts: &'static str,
+    pub events: &'static str,
+    pub reference: &'static str,
+    pub source: &'static str,
+    /// False while the source's facts are not recorded yet (« source à venir »).
+    pub computed: bool,
+    pub dimensions: Vec<&'static str>,
+}
+
+impl From<&Definition> for DefinitionView {
+    fn from(d: &Definition) -> Self {
+        Self {
+            code: d.code.code(),
+            label: d.code.label(),
+            family: d.family.code(),
+            family_label: d.family.label(),
+            unit: d.unit.code(),
+            counts: d.counts,
+            events: d.events,
+            reference: d.reference,
+            source: d.source.code(),
+            computed: d.source.is_recorded(),
+            dimensions: d.dimensions.iter().map(|x| x.code()).collect(),
+        }
+    }
+}
+
+/// Every declared indicator, computed or still waiting for its source.
+#[utoipa::path(get, path = "/api/v1/indicators/definitions", tag = "indicators", security(("bearer" = [])),
+    responses((status = 200, body = Vec<DefinitionView>), (status = 401, body = ErrorBody)))]
+pub async fn list_definitions(ApiCaller(_ctx): ApiCaller) -> ApiResult<Json<Vec<DefinitionView>>> {
+    Ok(Json(DEFINITIONS.iter().map(DefinitionView::from).collect()))
+}
+
+/// The indicators over a date range, broken down along `by` (dimensions and at most one period cut);
+/// cells counting fewer people than the threshold are masked except those of the caller's own
+/// organisations. `format=csv|xlsx` downloads the same table (XLSX: a sheet per family of indicators).
+#[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators", params(Query), security(("bearer" = [])),
+    responses((status = 200, body = Table, description = "The table (JSON), or the file (CSV, XLSX)"),
+        (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn get_indicators(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiQuery(q): ApiQuery<Query>,
+) -> ApiResult<Response> {
+    let own = ctx.memberships().iter().map(|m| m.organisation_id).collect();
+    let request = q.request(Viewer::Members(own))?;
+    let format = q.format()?;
+    let table = indicators::compute(&state.store, &request).await?;
+    if format == Format::Json {
+        return Ok(Json(table).into_response());
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", format.file_name()),
+            ),
+        ],
+        render(&table, &request.dimensions, format),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PeopleQuery {
+    /// The organisation whose figure it is (the caller must be one of its members).
+    pub organisation: Uuid,
+    /// First day, AAAA-MM-JJ.
+    pub from: String,
+    /// Last day, AAAA-MM-JJ.
+    pub to: String,
+}
+
+/// The people counted in one figure of the caller's own organisation (drill-down); journaled.
+#[utoipa::path(get, path = "/api/v1/indicators/{code}/people", tag = "indicators", params(("code" = String, Path), PeopleQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<Counted>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn people(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(code): ApiPath<String>,
+    ApiQuery(q): ApiQuery<PeopleQuery>,
+) -> ApiResult<Json<Vec<Counted>>> {
+    let code = IndicatorCode::parse(&code)
+        .ok_or_else(|| Invalid::new("indicator_unknown", format!("indicateur inconnu : « {code} »")).on("code"))?;
+    let range = Query {
+        from: q.from,
+        to: q.to,
+        ..Default::default()
+    }
+    .request(Viewer::Public)?
+    .range;
+    Ok(Json(
+        drill_down::people(&state.store, &ctx, code, q.organisation, range).await?,
+    ))
+}

@@ -1,0 +1,158 @@
+# Generates migration 0010 for both dialects from one description (run once; the SQL files are committed).
+COLS = "indicator, occurred_on, recorded_at, organisation_id, department, siae_kind, person_id, source_id, detail, value"
+KIND = "CASE WHEN o.kind IN ('aci', 'ei', 'eiti', 'ai', 'etti') THEN upper(o.kind) END"
+
+def d(dialect, expr_sqlite, expr_pg):
+    return expr_sqlite if dialect == 'sqlite' else expr_pg
+
+def day(dialect, col):
+    return d(dialect, f"substr({col}, 1, 10)", f"({col} AT TIME ZONE 'UTC')::date")
+
+def js(dialect, col, key, date=False):
+    if dialect == 'sqlite':
+        return f"json_extract({col}, '$.{key}')"
+    return f"({col} ->> '{key}')" + ("::date" if date else "")
+
+def boolint(dialect, col):
+    return d(dialect, f"CAST({col} AS INTEGER)", f"CASE WHEN {col} THEN 1 ELSE 0 END")
+
+def views(dl):
+    v = {}
+    v['prescriptions'] = f"""SELECT 'candidates_oriented' AS indicator, {day(dl, 'p.created_at')} AS occurred_on, p.created_at AS recorded_at,
+    o.id AS organisation_id, o.department, {KIND} AS siae_kind, p.person_id, p.id AS source_id,
+    CAST(NULL AS TEXT) AS detail, 1 AS value
+FROM prescriptions p JOIN organisations o ON o.id = p.siae_id"""
+    hired_day = f"COALESCE(s.step_date, {day(dl, 's.created_at')})"
+    days = d(dl, f"CAST(julianday({hired_day}) - julianday({day(dl, 'p.created_at')}) AS INTEGER)",
+             f"({hired_day} - {day(dl, 'p.created_at')})")
+    v['referral_steps'] = f"""SELECT CASE s.status WHEN 'hired' THEN 'median_days_to_hiring' ELSE 'hiring_refusals' END AS indicator,
+    {hired_day} AS occurred_on, s.created_at AS recorded_at, o.id AS organisation_id, o.department,
+    {KIND} AS siae_kind, p.person_id, s.id AS source_id,
+    CASE WHEN s.status = 'refused' THEN s.motive END AS detail,
+    CASE WHEN s.status = 'hired' THEN {days} ELSE 1 END AS value
+FROM referral_steps s JOIN prescriptions p ON p.id = s.prescription_id JOIN organisations o ON o.id = p.siae_id
+WHERE s.status = 'hired' OR (s.status = 'refused' AND s.side = 'siae')"""
+    v['iae_pathway_events'] = f"""SELECT x.indicator, x.occurred_on, x.recorded_at, x.organisation_id, o.department, x.siae_kind, x.person_id,
+    x.source_id, CAST(NULL AS TEXT) AS detail, 1 AS value
+FROM (
+    SELECT CASE
+            WHEN e.kind = 'hiring' THEN 'hirings'
+            WHEN e.kind = 'suspension' THEN 'suspensions'
+            WHEN e.kind = 'prolongation' THEN 'prolongations'
+            WHEN e.kind = 'agrement_request' AND {js(dl, 'e.payload', 'request')} = 'extension' THEN 'extensions'
+            WHEN e.kind = 'agrement_decision' AND {js(dl, 'e.payload', 'decision')} = 'refused' THEN 'approval_refusals'
+        END AS indicator,
+        COALESCE({js(dl, 'e.payload', 'date', True)}, {js(dl, 'e.payload', 'from', True)}) AS occurred_on,
+        e.created_at AS recorded_at, e.siae_id AS organisation_id, e.siae_kind, e.person_id, e.id AS source_id
+    FROM iae_pathway_events e
+) x JOIN organisations o ON o.id = x.organisation_id
+WHERE x.indicator IS NOT NULL"""
+    training = "('training', 'poec', 'poei', 'afpr')"
+    v['accompaniment_actions'] = f"""SELECT CASE a.kind WHEN 'spe_service' THEN 'spe_services' WHEN 'immersion' THEN 'immersions' ELSE 'training_hours' END
+        AS indicator,
+    a.starts_on AS occurred_on, a.created_at AS recorded_at, o.id AS organisation_id, o.department, {KIND} AS siae_kind,
+    a.person_id, a.id AS source_id, a.kind AS detail,
+    CASE WHEN a.kind IN {training} THEN a.hours ELSE 1 END AS value
+FROM accompaniment_actions a JOIN organisations o ON o.id = a.organisation_id
+WHERE a.kind IN ('spe_service', 'immersion', 'training', 'poec', 'poei', 'afpr')
+UNION ALL
+SELECT 'pre_hire_trainings', a.starts_on, a.created_at, o.id, o.department, {KIND}, a.person_id, a.id, a.kind, 1
+FROM accompaniment_actions a JOIN organisations o ON o.id = a.organisation_id
+WHERE a.kind IN ('poec', 'poei')"""
+    v['spe_registrations'] = f"""SELECT 'spe_registered_share' AS indicator, r.since AS occurred_on, r.created_at AS recorded_at,
+    o.id AS organisation_id, o.department, {KIND} AS siae_kind, r.person_id, r.id AS source_id,
+    CAST(NULL AS TEXT) AS detail, {boolint(dl, 'r.registered')} AS value
+FROM spe_registrations r JOIN organisations o ON o.id = r.organisation_id"""
+    v['exit_reviews'] = f"""SELECT 'exits' AS indicator, x.exit_on AS occurred_on, x.created_at AS recorded_at, o.id AS organisation_id,
+    o.department, {KIND} AS siae_kind, x.person_id, x.id AS source_id, x.outcome AS detail, 1 AS value
+FROM exit_reviews x JOIN organisations o ON o.id = x.siae_id"""
+    v['exit_follow_ups'] = f"""SELECT 'spe_registered_6_months_share' AS indicator, x.followed_up_on AS occurred_on, x.created_at AS recorded_at,
+    o.id AS organisation_id, o.department, {KIND} AS siae_kind, x.person_id, x.id AS source_id,
+    CAST(NULL AS TEXT) AS detail, {boolint(dl, 'x.registered_spe')} AS value
+FROM exit_reviews x JOIN organisations o ON o.id = x.siae_id
+WHERE x.followed_up_on IS NOT NULL"""
+    v['tripartite_interviews'] = f"""SELECT 'interviews_held' AS indicator, t.held_on AS occurred_on, t.created_at AS recorded_at,
+    o.id AS organisation_id, o.department, {KIND} AS siae_kind, t.person_id, t.id AS source_id,
+    CAST(NULL AS TEXT) AS detail, 1 AS value
+FROM tripartite_interviews t JOIN organisations o ON o.id = t.siae_id"""
+    v['job_offers'] = f"""SELECT 'offers_deposited' AS indicator, {day(dl, 'j.created_at')} AS occurred_on, j.created_at AS recorded_at,
+    o.id AS organisation_id, o.department, {KIND} AS siae_kind, CAST(NULL AS {d(dl, 'BLOB', 'UUID')}) AS person_id,
+    j.id AS source_id, CAST(NULL AS TEXT) AS detail, 1 AS value
+FROM job_offers j JOIN organisations o ON o.id = j.siae_id"""
+    return v
+
+# (view, table, event, condition): the trigger that keeps the facts of each source.
+TRIGGERS = [
+    ('prescriptions', 'prescriptions', 'INSERT', None),
+    ('referral_steps', 'referral_steps', 'INSERT', None),
+    ('iae_pathway_events', 'iae_pathway_events', 'INSERT', None),
+    ('accompaniment_actions', 'accompaniment_actions', 'INSERT', None),
+    ('spe_registrations', 'spe_registrations', 'INSERT', None),
+    ('exit_reviews', 'exit_reviews', 'INSERT', None),
+    ('exit_follow_ups', 'exit_reviews', 'UPDATE', 'OLD.followed_up_on IS NULL AND NEW.followed_up_on IS NOT NULL'),
+    ('exit_follow_ups', 'exit_reviews', 'INSERT', 'NEW.followed_up_on IS NOT NULL'),
+    ('tripartite_interviews', 'tripartite_interviews', 'INSERT', None),
+    ('job_offers', 'job_offers', 'INSERT', None),
+]
+
+HEADER = """-- Indicators (issue 8): the compact table of facts that the indicators count, kept by triggers in the
+-- transaction of each recorded change, so that a figure is a GROUP BY over one narrow table instead of joins over
+-- every source (docs/indicators.md, « Passage à l'échelle »). Each source is one view `indicator_source_<name>`
+-- giving its facts from its table; its trigger inserts the new row's facts; `indicator_sources` is their union
+-- (the plain computation the benchmark compares with). A later source adds its view, its trigger and one line to
+-- the union, in its own migration. Facts are never updated nor deleted: the value as of a past moment is the
+-- GROUP BY over the facts recorded until then. This file is generated by scripts/indicator-migration.py.
+"""
+
+def migration(dl):
+    out = [HEADER]
+    idpk = d(dl, "id INTEGER PRIMARY KEY", "id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
+    uid = d(dl, "BLOB", "UUID")
+    ts = d(dl, "TEXT", "TIMESTAMPTZ")
+    out.append(f"""CREATE TABLE indicator_facts (
+    {idpk},
+    indicator TEXT NOT NULL,
+    occurred_on DATE NOT NULL,
+    recorded_at {ts} NOT NULL,
+    organisation_id {uid} NOT NULL,
+    department TEXT NOT NULL,
+    siae_kind TEXT,
+    person_id {uid},
+    source_id {uid} NOT NULL,
+    detail TEXT,
+    value BIGINT NOT NULL
+);
+CREATE INDEX indicator_facts_period ON indicator_facts (occurred_on, indicator);
+""")
+    vs = views(dl)
+    for name, body in vs.items():
+        out.append(f"CREATE VIEW indicator_source_{name} AS\n{body};\n")
+    out.append("CREATE VIEW indicator_sources AS\n" + "\nUNION ALL\n".join(
+        f"SELECT {COLS} FROM indicator_source_{n}" for n in vs) + ";\n")
+    now = d(dl, "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", "now()")
+    for view, table, event, cond in TRIGGERS:
+        recorded = now if event == 'UPDATE' else 'recorded_at'
+        cols = COLS.replace('recorded_at', recorded)
+        insert = f"INSERT INTO indicator_facts ({COLS})\n        SELECT {cols} FROM indicator_source_{view} WHERE source_id = NEW.id;"
+        tname = f"indicator_facts_{view}" + ("_on_insert" if view == 'exit_follow_ups' and event == 'INSERT' else "")
+        if dl == 'sqlite':
+            when = f"\nWHEN {cond}" if cond else ""
+            out.append(f"CREATE TRIGGER {tname} AFTER {event} ON {table}{when}\nBEGIN\n    {insert}\nEND;\n")
+        else:
+            when = f"\n    WHEN ({cond})" if cond else ""
+            out.append(f"""CREATE FUNCTION {tname}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    {insert}
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER {tname} AFTER {event} ON {table} FOR EACH ROW{when}
+    EXECUTE FUNCTION {tname}();
+""")
+    out.append(f"-- The facts of what was recorded before this migration.\nINSERT INTO indicator_facts ({COLS})\nSELECT {COLS} FROM indicator_sources;\n")
+    return "\n".join(out)
+
+import sys
+root = sys.argv[1]
+for dl in ('sqlite', 'postgres'):
+    open(f"{root}/crates/store/migrations/{dl}/0010_indicators.sql", 'w').write(migration(dl))
