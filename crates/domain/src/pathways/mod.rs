@@ -1,3 +1,5 @@
 //! A person's route through a scheme and the rules that date and decide its events.
 
 pub mod iae;
+pub mod skills_record;
+pub mod supported;
