@@ -23,6 +23,9 @@ pub mod persons;
 pub mod prescriptions;
 pub mod sql;
 pub mod structures;
+// Issue 6: supported employment and the skills record.
+pub mod skills_record;
+pub mod supported;
 
 pub use access::{AccessContext, MemberRole, Membership};
 pub use error::{Result, StoreError};

@@ -821,3 +821,7 @@ async fn outbox_throughput() {
         );
     }
 }
+
+// Issue 6: supported employment and the skills record.
+#[path = "story/supported.rs"]
+mod supported;
