@@ -10,6 +10,8 @@ pub mod iae;
 pub mod idempotency;
 pub mod persons;
 pub mod reference;
+// Issue 6: supported employment and the skills record.
+pub mod supported;
 
 use crate::state::AppState;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -26,7 +28,8 @@ use utoipa_axum::routes;
         (name = "directory", description = "Annuaire"), (name = "persons", description = "Personnes accompagnées"),
         (name = "agreements", description = "Conventions et accords"),
         (name = "benefits", description = "Simulateur de droits : AAH et prime d'activité"),
-        (name = "iae", description = "Parcours IAE : offres, diagnostics, prescriptions et fiches navette, PASS IAE"))
+        (name = "iae", description = "Parcours IAE : offres, diagnostics, prescriptions et fiches navette, PASS IAE"),
+        (name = "supported", description = "Emploi accompagné et carnet de parcours et de compétences"))
 )]
 struct ApiDoc;
 
@@ -108,4 +111,17 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(follow_up::referent_dashboard))
         .routes(routes!(follow_up::todo))
         .routes(routes!(follow_up::skills_document))
+        // Issue 6: supported employment and the skills record.
+        .routes(routes!(supported::get_supported, supported::create_entry))
+        .routes(routes!(supported::create_convention))
+        .routes(routes!(supported::create_activity))
+        .routes(routes!(supported::create_job))
+        .routes(routes!(supported::exit_entry))
+        .routes(routes!(supported::set_counsellor_time))
+        .routes(routes!(supported::dashboard))
+        .routes(routes!(supported::get_skills_record))
+        .routes(routes!(supported::skills_record_pdf))
+        .routes(routes!(supported::list_links, supported::create_link))
+        .routes(routes!(supported::revoke_link))
+        .routes(routes!(supported::shared_record))
 }

@@ -12,6 +12,8 @@ mod pages;
 mod pathway_lists;
 mod perf;
 mod simulator;
+// Issue 6: supported employment and the skills record.
+mod supported;
 
 use passerelle_store::Store;
 use passerelle_store::sql::{create_postgres_database, scratch_postgres_admin_url};
