@@ -149,10 +149,14 @@ async fn supported_story(store: Store) {
         ["Boulangerie Lenoir"],
         "one employer, whatever the case of its name"
     );
+    let journal = events::history(&mut store.pool().clone(), "person", person.id)
+        .await
+        .unwrap();
     assert_eq!(
-        events::count(&mut store.pool().clone(), Some("supported.activity_added"))
-            .await
-            .unwrap(),
+        journal
+            .iter()
+            .filter(|e| e.action == "supported.activity_added")
+            .count(),
         5
     );
 
@@ -178,7 +182,7 @@ async fn supported_story(store: Store) {
         "reads are journaled"
     );
 
-    // The dashboard: the scheme's coordinator follows this person, besides the demo's people.
+    // The dashboard: the scheme's coordinator follows this person; the demo's two counsellors follow theirs.
     store
         .set_counsellor_time(&dea, scheme, dea.user_id().unwrap(), 80)
         .await
@@ -206,7 +210,18 @@ async fn supported_story(store: Store) {
         me.minutes_by_module.iter().sum::<i64>() > 0,
         today <= date!(2027 - 04 - 07)
     );
-    assert!(board[0].figures.people >= 1 && board[0].figures.in_employment >= 1);
+    let names: Vec<(&str, i64)> = board[0]
+        .counsellors
+        .iter()
+        .map(|c| (c.name.as_str(), c.people))
+        .collect();
+    assert!(
+        names.contains(&("Samir Brahimi", 2)) && names.contains(&("Lucie Masson", 2)),
+        "{names:?}"
+    );
+    assert_eq!((board[0].figures.people, board[0].figures.in_employment), (5, 2));
+    assert_eq!(board[0].figures.fte_hundredths, 260);
+    assert_eq!(board[0].people_by_module, [1, 1, 1, 2, 0]);
     assert!(
         store.supported_dashboard(&cap, today).await.unwrap().is_empty(),
         "only schemes have a dashboard"
