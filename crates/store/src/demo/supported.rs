@@ -142,6 +142,13 @@ pub(super) async fn load(store: &Store, ids: &HashMap<&str, Uuid>, persons: &Has
                         .validate(f.entered_on)?,
                     )
                     .await?;
+                // The prescriber follows the person it prescribed.
+                if f.by_cap_emploi {
+                    store
+                        .persons(&coordinator)
+                        .add_follower(p.id, ids["cap-emploi"])
+                        .await?;
+                }
                 p.id
             }
         };

@@ -9,6 +9,8 @@ mod pathways;
 mod persons;
 pub mod session;
 mod simulator;
+// Issue 6: supported employment and the skills record.
+pub(crate) mod supported;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -59,6 +61,15 @@ pub fn router() -> Router<AppState> {
         .route("/referent", get(pathways::referent))
         .route("/notifications", get(iae::notifications))
         .route("/notifications/lues", post(iae::read_notifications))
+        // Issue 6: supported employment and the skills record.
+        .route("/emploi-accompagne", get(supported::dashboard))
+        .route("/personnes/{id}/emploi-accompagne", get(supported::person))
+        .route("/personnes/{id}/emploi-accompagne/{action}", post(supported::act))
+        .route("/personnes/{id}/carnet", get(supported::record))
+        .route("/personnes/{id}/carnet.pdf", get(supported::record_pdf))
+        .route("/personnes/{id}/carnet/{action}", post(supported::link_action))
+        .route("/carnet/{token}", get(supported::shared_page))
+        .route("/carnet/{token}/pdf", get(supported::shared_pdf))
 }
 
 #[derive(Template, WebTemplate)]

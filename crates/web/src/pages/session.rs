@@ -39,6 +39,8 @@ pub struct Nav {
     pub section: &'static str,
     /// The user belongs to a France Travail, Cap emploi or Mission locale organisation: the referent's page.
     pub spe: bool,
+    /// The user belongs to a supported-employment scheme: the counsellors' dashboard.
+    pub supported: bool,
 }
 
 impl Nav {
@@ -48,6 +50,7 @@ impl Nav {
             csrf: String::new(),
             section: "",
             spe: false,
+            supported: false,
         }
     }
 }
@@ -66,6 +69,11 @@ impl Visitor {
             csrf: self.csrf.clone(),
             section,
             spe: self.ctx.memberships().iter().any(|m| m.kind.is_spe()),
+            supported: self
+                .ctx
+                .memberships()
+                .iter()
+                .any(|m| m.kind == passerelle_domain::directory::OrganisationKind::SupportedEmployment),
         }
     }
 

@@ -307,3 +307,128 @@ async fn supported_api_on_sqlite() {
 async fn supported_api_on_postgres() {
     supported_api(Backend::Postgres).await;
 }
+
+/// The pages: the counsellors' dashboard with its chart, a person's supported employment with its forms
+/// (CSRF, French errors, nothing changed on error), the skills record and the person's own page.
+async fn supported_pages(backend: Backend) {
+    use crate::pages::{csrf, login, page, post_form};
+    let app = TestApp::spawn(backend).await;
+    let samir = login(&app, "samir.brahimi").await;
+    let (s, html) = page(&app, &samir, "/emploi-accompagne").await;
+    assert_eq!(s, S::OK);
+    for expected in [
+        "Samir Brahimi",
+        "Lucie Masson",
+        "<svg",
+        "en dessous de la référence",
+        "2 389 dans 81 dispositifs",
+    ] {
+        assert!(html.contains(expected), "{expected}");
+    }
+    assert!(
+        html.contains("href=\"/emploi-accompagne\" aria-current=\"page\""),
+        "nav entry for the scheme's members"
+    );
+    let ft_session = login(&app, "ft-dijon").await;
+    let (_, home) = page(&app, &ft_session, "/").await;
+    assert!(
+        !home.contains("href=\"/emploi-accompagne\""),
+        "no nav entry outside the schemes"
+    );
+
+    let dea = app.token(&email("dea-21")).await;
+    let (_, found) = app.get(&dea, "/api/v1/persons?q=Gillet").await;
+    let gillet = id(&found["items"][0]);
+    let path = format!("/personnes/{gillet}/emploi-accompagne");
+    let (s, html) = page(&app, &samir, &path).await;
+    assert_eq!(s, S::OK);
+    assert!(
+        html.contains("Imprimerie Darantière") && html.contains("(d) accompagnement dans l&#39;emploi"),
+        "{html}"
+    );
+    assert_eq!(page(&app, &ft_session, &path).await.0, S::NOT_FOUND);
+    let token = csrf(&html);
+    let entry = {
+        let start = html.find("name=\"entry_id\" value=\"").unwrap() + 23;
+        html[start..start + 36].to_owned()
+    };
+    let activities = app.count("supported_activities").await;
+    let post = format!("{path}/activite");
+    let form = |csrf: &str, minutes: &str| {
+        vec![
+            ("csrf", csrf.to_owned()),
+            ("entry_id", entry.clone()),
+            ("module", "in_employment".to_owned()),
+            ("date", today().to_string()),
+            ("minutes", minutes.to_owned()),
+        ]
+    };
+    let send = |f: Vec<(&'static str, String)>| {
+        let post = post.clone();
+        let app = &app;
+        let samir = samir.clone();
+        async move {
+            let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            post_form(app, &samir, &post, &f).await
+        }
+    };
+    assert_eq!(send(form("forged", "30")).await.0, S::FORBIDDEN);
+    let (s, html) = send(form(&token, "900")).await;
+    assert_eq!(s, S::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("de 1 à 600 (une journée)"), "{html}");
+    assert_eq!(app.count("supported_activities").await, activities);
+    assert_eq!(send(form(&token, "30")).await.0, S::SEE_OTHER);
+    assert_eq!(app.count("supported_activities").await, activities + 1);
+
+    // The skills record, a personal link made from the page, read without an account.
+    let record = format!("/personnes/{gillet}/carnet");
+    let (s, html) = page(&app, &samir, &record).await;
+    assert_eq!(s, S::OK);
+    assert!(html.contains("Opérateur de façonnage, CDD, 24 h par semaine"));
+    let (s, html) = post_form(
+        &app,
+        &samir,
+        &format!("{record}/lien"),
+        &[("csrf", &csrf(&html)), ("days", "30")],
+    )
+    .await;
+    assert_eq!(s, S::BAD_REQUEST, "the organisation is required: {html}");
+    let scheme = app.org_id("dea-21").await.to_string();
+    let (s, html) = page(&app, &samir, &record).await;
+    assert_eq!(s, S::OK);
+    let (s, html) = post_form(
+        &app,
+        &samir,
+        &format!("{record}/lien"),
+        &[("csrf", &csrf(&html)), ("organisation_id", &scheme), ("days", "30")],
+    )
+    .await;
+    assert_eq!(s, S::OK);
+    let start = html.find("href=\"/carnet/").expect("the new link is shown once") + 6;
+    let link = html[start..start + 8 + 64].to_owned();
+    let r = app.http.get(app.url(&link)).send().await.unwrap();
+    assert_eq!(r.status(), S::OK);
+    let own = r.text().await.unwrap();
+    assert!(own.contains("Romain Gillet") && own.contains("Imprimerie Darantière"));
+    assert!(
+        !own.contains("Benali") && !own.contains("Se déconnecter"),
+        "only this person, no account"
+    );
+    let r = app.http.get(app.url(&format!("{link}/pdf"))).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(pdf_text(&r.bytes().await.unwrap()).contains("Romain Gillet"));
+    assert_eq!(
+        app.http.get(app.url("/carnet/inconnu")).send().await.unwrap().status(),
+        S::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn supported_pages_on_sqlite() {
+    supported_pages(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn supported_pages_on_postgres() {
+    supported_pages(Backend::Postgres).await;
+}
