@@ -80,14 +80,14 @@ struct Bar {
     status: &'static str,
 }
 
-/// The caseload chart drawn on the server: 24 px per person, the 15-20 band (scaled to working time) shaded.
+/// The caseload chart drawn on the server: 20 px per person, the 15-20 band (scaled to working time) shaded.
 struct Chart {
     width: i64,
     height: i64,
     bars: Vec<Bar>,
 }
 
-const PX_PER_PERSON: i64 = 12;
+const PX_PER_PERSON: i64 = 20;
 const LABEL_WIDTH: i64 = 160;
 
 fn chart(board: &SchemeDashboard) -> Chart {
