@@ -432,3 +432,226 @@ async fn supported_pages_on_sqlite() {
 async fn supported_pages_on_postgres() {
     supported_pages(Backend::Postgres).await;
 }
+
+const FOLLOWED: usize = 2_000;
+const COUNSELLORS: usize = 100;
+const REQUESTS: usize = 100;
+
+/// Seeds `FOLLOWED` people in the demo scheme, shared among `COUNSELLORS` counsellors (half-time for one in
+/// four), each with an entry, four activities and, for one in two, a job; 500 rows per statement.
+async fn seed_scheme(app: &TestApp) -> String {
+    use passerelle_store::sql::{Executor, query};
+    use time::{Duration, OffsetDateTime};
+    use uuid::Uuid;
+    let scheme = app.org_id("dea-21").await;
+    let now = OffsetDateTime::now_utc();
+    let mut tx = app.store.pool().begin().await.unwrap();
+    let counsellors: Vec<Uuid> = (0..COUNSELLORS).map(|_| Uuid::new_v4()).collect();
+    let mut users = query("INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES ");
+    let mut members = query("INSERT INTO memberships (user_id, organisation_id, role, created_at) VALUES ");
+    let mut times = query("INSERT INTO supported_counsellors (scheme_id, user_id, fte_hundredths, updated_at) VALUES ");
+    for (n, id) in counsellors.iter().enumerate() {
+        let sep = if n == 0 { "" } else { ", " };
+        users.push_bound(&format!("{sep}({{}}"), *id);
+        users.push_bound(", {}", format!("cea{n}@passerelle.test"));
+        users.push_bound(", {}", format!("Conseiller {n:03}"));
+        users.push_bound(", {}", "$argon2id$perf");
+        users.push_bound(", {})", now);
+        members.push_bound(&format!("{sep}({{}}"), *id);
+        members.push_bound(", {}", scheme);
+        members.push_bound(", {}", "member");
+        members.push_bound(", {})", now);
+        times.push_bound(&format!("{sep}({{}}"), scheme);
+        times.push_bound(", {}", *id);
+        times.push_bound(", {}", if n % 4 == 0 { 50_i64 } else { 100 });
+        times.push_bound(", {})", now);
+    }
+    for q in [users, members, times] {
+        tx.execute(q).await.unwrap();
+    }
+    let mut last = String::new();
+    for chunk in (0..FOLLOWED).collect::<Vec<_>>().chunks(500) {
+        let mut persons = query(
+            "INSERT INTO persons (id, first_name, last_name, consent_data_sharing, consent_date, \
+             created_by_organisation_id, search_text, created_at, updated_at) VALUES ",
+        );
+        let mut followers = query("INSERT INTO person_followers (person_id, organisation_id, since) VALUES ");
+        let mut entries = query(
+            "INSERT INTO supported_entries (id, person_id, scheme_id, route, decided_on, valid_until, entered_on, \
+             counsellor_user_id, created_at) VALUES ",
+        );
+        let mut activities = query(
+            "INSERT INTO supported_activities (id, entry_id, counsellor_user_id, module, done_on, minutes, employer, \
+             employer_key, created_at) VALUES ",
+        );
+        let mut jobs = query(
+            "INSERT INTO supported_jobs (id, entry_id, employer, employer_key, position, contract, starts_on, \
+             weekly_hours, created_at) VALUES ",
+        );
+        let mut first_job = true;
+        for (n, i) in chunk.iter().enumerate() {
+            let sep = if n == 0 { "" } else { ", " };
+            let (person, entry) = (Uuid::new_v4(), Uuid::new_v4());
+            let counsellor = counsellors[i % COUNSELLORS];
+            let entered = now.date() - Duration::days(30 + (i % 600) as i64);
+            persons.push_bound(&format!("{sep}({{}}"), person);
+            persons.push_bound(", {}", "Personne");
+            persons.push_bound(", {}", format!("Accompagnée {i:05}"));
+            persons.push_bound(", {}", true);
+            persons.push_bound(", {}", entered);
+            persons.push_bound(", {}", scheme);
+            persons.push_bound(", {}", format!("personne accompagnee {i:05}"));
+            persons.push_bound(", {}", now);
+            persons.push_bound(", {})", now);
+            followers.push_bound(&format!("{sep}({{}}"), person);
+            followers.push_bound(", {}", scheme);
+            followers.push_bound(", {})", now);
+            entries.push_bound(&format!("{sep}({{}}"), entry);
+            entries.push_bound(", {}", person);
+            entries.push_bound(", {}", scheme);
+            entries.push_bound(", {}", "cdaph");
+            entries.push_bound(", {}", entered);
+            entries.push_bound(", {}", entered + Duration::days(1_800));
+            entries.push_bound(", {}", entered);
+            entries.push_bound(", {}", counsellor);
+            entries.push_bound(", {})", now);
+            let employer = format!("Employeur {:03}", i % 300);
+            for (k, module) in ["assessment", "project", "job_search", "in_employment"]
+                .iter()
+                .enumerate()
+            {
+                if *module == "in_employment" && i % 2 == 1 {
+                    continue;
+                }
+                let sep = if n == 0 && k == 0 { "" } else { ", " };
+                let with_employer = k >= 2;
+                activities.push_bound(&format!("{sep}({{}}"), Uuid::new_v4());
+                activities.push_bound(", {}", entry);
+                activities.push_bound(", {}", counsellor);
+                activities.push_bound(", {}", *module);
+                activities.push_bound(", {}", entered + Duration::days(7 * k as i64));
+                activities.push_bound(", {}", 45_i64);
+                activities.push_bound(", {}", with_employer.then(|| employer.clone()));
+                activities.push_bound(", {}", with_employer.then(|| employer.to_lowercase()));
+                activities.push_bound(", {})", now);
+            }
+            if i % 2 == 0 {
+                let sep = if first_job { "" } else { ", " };
+                first_job = false;
+                jobs.push_bound(&format!("{sep}({{}}"), Uuid::new_v4());
+                jobs.push_bound(", {}", entry);
+                jobs.push_bound(", {}", employer.clone());
+                jobs.push_bound(", {}", employer.to_lowercase());
+                jobs.push_bound(", {}", "Agent polyvalent");
+                jobs.push_bound(", {}", "cdi");
+                jobs.push_bound(", {}", entered + Duration::days(20));
+                jobs.push_bound(", {}", 24_i64);
+                jobs.push_bound(", {})", now);
+            }
+            last = person.to_string();
+        }
+        for q in [persons, followers, entries, activities, jobs] {
+            tx.execute(q).await.unwrap();
+        }
+    }
+    tx.commit().await.unwrap();
+    last
+}
+
+fn quantiles(mut times: Vec<std::time::Duration>) -> (f64, f64) {
+    times.sort();
+    let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)].as_secs_f64() * 1e3;
+    (at(0.5), at(0.99))
+}
+
+async fn measure(backend: Backend) {
+    use std::time::Instant;
+    let app = TestApp::spawn(backend).await;
+    let person = seed_scheme(&app).await;
+    let dea = app.token(&email("dea-21")).await;
+    let mut times = Vec::new();
+    for _ in 0..REQUESTS {
+        let start = Instant::now();
+        let (s, board) = app.get(&dea, "/api/v1/supported/dashboard").await;
+        times.push(start.elapsed());
+        assert_eq!(s, S::OK);
+        assert!(board[0]["figures"]["people"].as_i64().unwrap() > FOLLOWED as i64);
+        assert_eq!(board[0]["counsellors"].as_array().unwrap().len(), COUNSELLORS + 2);
+    }
+    let (p50, p99) = quantiles(times);
+    println!(
+        "{backend:?}: GET /api/v1/supported/dashboard, {FOLLOWED} people, {COUNSELLORS} counsellors: p50 {p50:.1} ms, p99 {p99:.1} ms over {REQUESTS} requests (4 SQL statements for the dashboard)"
+    );
+    let mut times = Vec::new();
+    for _ in 0..REQUESTS {
+        let start = Instant::now();
+        let r = app
+            .http
+            .get(app.url(&format!("/api/v1/persons/{person}/skills-record/pdf")))
+            .bearer_auth(&dea)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), S::OK);
+        let pdf = r.bytes().await.unwrap();
+        times.push(start.elapsed());
+        assert!(pdf.starts_with(b"%PDF"));
+    }
+    let (p50, p99) = quantiles(times);
+    println!("{backend:?}: GET skills-record/pdf of one person (over HTTP): p50 {p50:.1} ms, p99 {p99:.1} ms");
+}
+
+#[tokio::test]
+#[ignore = "seeds 2,000 people; run in release for the figures"]
+async fn supported_dashboard_with_2000_people_on_sqlite() {
+    measure(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+#[ignore = "seeds 2,000 people; run in release for the figures"]
+async fn supported_dashboard_with_2000_people_on_postgres() {
+    measure(Backend::Postgres).await;
+}
+
+/// The PDF alone, in process: a long record of 400 lines over the four sections.
+#[test]
+#[ignore = "a figure: run in release"]
+fn skills_record_pdf_render_time() {
+    use passerelle_store::skills_record::{RecordLine, RecordSection, SkillsRecord};
+    let line = |i: usize| RecordLine {
+        from: time::macros::date!(2020 - 01 - 01) + time::Duration::days(i as i64),
+        until: None,
+        title: format!("Expérience n° {i} : agent polyvalent, œuvre collective « Jardins »"),
+        organisation: "Les Jardins de la Combe".into(),
+        detail: Some("24 h par semaine".into()),
+    };
+    let record = SkillsRecord {
+        person_id: uuid::Uuid::nil(),
+        first_name: "Léa".into(),
+        last_name: "Fabre".into(),
+        sections: [
+            "Expériences professionnelles",
+            "Formations",
+            "Accompagnements",
+            "Compétences",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(k, label)| RecordSection {
+            code: k.to_string(),
+            label: label.to_string(),
+            lines: (0..100).map(|i| line(k * 100 + i)).collect(),
+        })
+        .collect(),
+    };
+    let mut times = Vec::new();
+    for _ in 0..REQUESTS {
+        let start = std::time::Instant::now();
+        let doc = passerelle_web::api::supported::record_document(&record);
+        let pdf = passerelle_documents::render(&doc, passerelle_documents::Format::Pdf);
+        times.push(start.elapsed());
+        assert!(pdf.len() > 10_000);
+    }
+    let (p50, p99) = quantiles(times);
+    println!("skills-record PDF of 400 lines, in process: p50 {p50:.2} ms, p99 {p99:.2} ms");
+}
