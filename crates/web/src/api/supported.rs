@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use passerelle_documents::{Block, Document, Format};
+use passerelle_documents::{Block, Document, Format, french};
 use passerelle_domain::calendar::french_date;
 use passerelle_domain::pathways::supported::{ActivityInput, EntryInput, JobInput};
 use passerelle_store::skills_record::{NewRecordLink, RecordLink, SkillsRecord};
@@ -416,9 +416,19 @@ pub fn record_document(rec: &SkillsRecord) -> Document {
         "Carnet établi le {} par Passerelle.",
         french_date(OffsetDateTime::now_utc().date())
     )));
+    // The French no-break spaces before « : ; ! ? », as in every document of the documents crate.
+    let blocks = blocks
+        .into_iter()
+        .map(|b| match b {
+            Block::Heading(t) => Block::Heading(french(&t)),
+            Block::Bullet(t) => Block::Bullet(french(&t)),
+            Block::Paragraph(t) => Block::Paragraph(french(&t)),
+            other => other,
+        })
+        .collect();
     Document {
         title: "Carnet de parcours et de compétences".into(),
-        subtitle: format!("{} {}", rec.first_name, rec.last_name),
+        subtitle: french(&format!("{} {}", rec.first_name, rec.last_name)),
         blocks,
         signatures: Vec::new(),
     }

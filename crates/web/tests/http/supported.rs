@@ -223,7 +223,14 @@ async fn supported_api(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(r.headers()["content-type"], "application/pdf");
-    let text = pdf_text(&r.bytes().await.unwrap());
+    let pdf = r.bytes().await.unwrap();
+    // French typography: a no-break space (0xA0 in WinAnsi) before the colon.
+    let needle = b"Emploi accompagn\xE9, module \\(a\\)\xA0: "; // parentheses escaped in the PDF string
+    assert!(
+        pdf.windows(needle.len()).any(|w| w == needle),
+        "no-break space before the colon"
+    );
+    let text = pdf_text(&pdf);
     for expected in [
         "Carnet de parcours et de compétences",
         "Claire Fontaine",
