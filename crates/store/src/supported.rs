@@ -764,7 +764,6 @@ impl Store {
         push_in(&mut q, "e.scheme_id", &ids);
         let entries = db.fetch_all(q).await?;
         // 2. Distinct employers accompanied with the people accompanied on the date.
-        let on_text = on;
         let mut q = query(
             "SELECT x.scheme_id, COUNT(DISTINCT x.employer_key) AS n FROM (\
              SELECT e.scheme_id, c.employer_key, e.entered_on, e.exited_on FROM supported_conventions c \
@@ -775,7 +774,7 @@ impl Store {
                JOIN supported_entries e ON e.id = j.entry_id WHERE j.starts_on <= $1\
              ) x WHERE x.entered_on <= $1 AND (x.exited_on IS NULL OR x.exited_on > $1) AND",
         )
-        .bind(on_text);
+        .bind(on);
         push_in(&mut q, "x.scheme_id", &ids);
         q.push_sql(" GROUP BY x.scheme_id");
         let employers: HashMap<Uuid, i64> = db
