@@ -149,6 +149,21 @@ async fn supported_api(backend: Backend) {
         let (s, b) = app.call(&dea, Method::POST, &on("activities"), Some(body)).await;
         assert_eq!(s, S::CREATED, "{b}");
     }
+    // An activity sent twice with one key is recorded once.
+    let activities = app.count("supported_activities").await;
+    for _ in 0..2 {
+        let r = app
+            .http
+            .post(app.url(&on("activities")))
+            .bearer_auth(&dea)
+            .header("Idempotency-Key", "activite-fontaine-1")
+            .json(&json!({"module": "project", "done_on": "2026-02-23", "minutes": 30}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), S::CREATED);
+    }
+    assert_eq!(app.count("supported_activities").await, activities + 1);
     let early = json!({"module": "in_employment", "done_on": "2026-03-10", "minutes": 30});
     let (s, b) = app.call(&dea, Method::POST, &on("activities"), Some(early)).await;
     assert_eq!(
