@@ -5,10 +5,35 @@ use super::{demo_ctx, postgres_store, sqlite_store};
 use passerelle_domain::pathways::supported::{ActivityInput, EntryInput, JobInput};
 use passerelle_domain::person::PersonInput;
 use passerelle_store::events;
-use passerelle_store::supported::NewEntry;
+use passerelle_store::sql::{Executor, Pool, Query, Row};
+use passerelle_store::supported::{self, NewEntry};
 use passerelle_store::{Store, StoreError};
 use time::macros::date;
 use time::{Date, OffsetDateTime};
+
+/// A connection pool that counts the statements run through it.
+struct Counting {
+    pool: Pool,
+    statements: usize,
+}
+
+impl Executor for Counting {
+    fn execute(&mut self, q: Query) -> impl Future<Output = Result<u64, sqlx::Error>> + Send {
+        self.statements += 1;
+        let mut pool = self.pool.clone();
+        async move { pool.execute(q).await }
+    }
+    fn fetch_all(&mut self, q: Query) -> impl Future<Output = Result<Vec<Row>, sqlx::Error>> + Send {
+        self.statements += 1;
+        let mut pool = self.pool.clone();
+        async move { pool.fetch_all(q).await }
+    }
+    fn fetch_optional(&mut self, q: Query) -> impl Future<Output = Result<Option<Row>, sqlx::Error>> + Send {
+        self.statements += 1;
+        let mut pool = self.pool.clone();
+        async move { pool.fetch_optional(q).await }
+    }
+}
 
 fn activity(module: &str, done_on: Date, minutes: i64, employer: Option<&str>) -> ActivityInput {
     ActivityInput {
@@ -226,6 +251,52 @@ async fn supported_story(store: Store) {
         store.supported_dashboard(&cap, today).await.unwrap().is_empty(),
         "only schemes have a dashboard"
     );
+
+    // The dashboard reads in four statements whatever the number of people: again with 12 more.
+    let mut counting = Counting {
+        pool: store.pool().clone(),
+        statements: 0,
+    };
+    supported::dashboard(&mut counting, &dea, today).await.unwrap();
+    assert_eq!(counting.statements, 4);
+    for i in 0..12 {
+        let p = store
+            .persons(&dea)
+            .create(
+                scheme,
+                PersonInput {
+                    first_name: "Personne".into(),
+                    last_name: format!("Nombre {i}"),
+                    ..Default::default()
+                }
+                .validate(today)
+                .unwrap(),
+            )
+            .await
+            .unwrap();
+        let cdaph = NewEntry {
+            scheme_id: scheme,
+            counsellor_user_id: None,
+            prescriber_id: None,
+            input: EntryInput {
+                route: "cdaph".into(),
+                entered_on: Some(date!(2026 - 02 - 02)),
+                decided_on: Some(date!(2026 - 01 - 15)),
+                valid_until: Some(date!(2031 - 01 - 14)),
+                ..Default::default()
+            },
+        };
+        let rec = store.enter_supported(&dea, p.id, cdaph, None).await.unwrap();
+        let a = activity("job_search", date!(2026 - 03 - 02), 30, Some(&format!("Employeur {i}")));
+        store
+            .add_supported_activity(&dea, rec.entries[0].id, &a, None)
+            .await
+            .unwrap();
+    }
+    counting.statements = 0;
+    let board = supported::dashboard(&mut counting, &dea, today).await.unwrap();
+    assert_eq!(counting.statements, 4, "the same four statements");
+    assert_eq!((board[0].figures.people, board[0].people_by_module[2]), (17, 13));
 
     // The skills record, from the supported-employment events, and the person's own link.
     let skills = store.skills_record(&dea, person.id).await.unwrap();
