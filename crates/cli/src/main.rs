@@ -6,6 +6,7 @@ mod backup;
 mod benefits;
 mod directory;
 mod outbox;
+mod retention;
 mod rules;
 
 use clap::{Parser, Subcommand};
@@ -92,6 +93,8 @@ enum DatabaseCommand {
         #[arg(long)]
         force: bool,
     },
+    /// The retention rule: reports the people without activity for the period; --apply anonymises them.
+    Retention(retention::RetentionOptions),
     /// Agreements: rendering as PDF, DOCX or HTML.
     #[command(subcommand)]
     Agreement(agreement::AgreementCommand),
@@ -215,6 +218,7 @@ async fn run(db: &str, command: DatabaseCommand) -> Result<(), Failure> {
         DatabaseCommand::Export(cmd) => directory::export(db, cmd).await,
         DatabaseCommand::Agreement(cmd) => agreement::run(db, cmd).await,
         DatabaseCommand::Outbox(cmd) => outbox::run(db, cmd).await,
+        DatabaseCommand::Retention(o) => retention::run(db, o).await,
         DatabaseCommand::Backup { output } => backup::backup(db, &output).await,
         DatabaseCommand::Restore { input, force } => backup::restore(db, &input, force).await,
     }

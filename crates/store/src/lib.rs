@@ -5,23 +5,29 @@
 
 pub mod access;
 pub mod agreements;
+pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod contracts;
 pub mod demo;
 pub mod directory;
 pub mod error;
+pub mod esat;
 pub mod events;
 pub mod follow_up;
 pub mod iae_pathway;
 pub mod idempotency;
+pub mod immersions;
 pub mod notifications;
 pub mod offers;
 pub mod outbox;
 pub mod paging;
 pub mod pathway_lists;
+pub mod person_file;
+pub mod person_pathways;
 pub mod persons;
 pub mod prescriptions;
+pub mod retention;
 pub mod sql;
 pub mod structures;
 // Issue 6: supported employment and the skills record.

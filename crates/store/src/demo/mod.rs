@@ -3,6 +3,7 @@
 //! account per organisation; IAE offers, prescriptions at several steps and a PASS IAE. Names are fictional.
 
 mod agreements;
+mod esat;
 // Issue 6: supported employment.
 mod supported;
 
@@ -525,6 +526,7 @@ pub async fn load(store: &Store) -> Result<bool> {
     }
     agreements::load(store, &ids).await?;
     load_iae(store, &ids, &person_ids).await?;
+    esat::load(store, &ids, &person_ids).await?;
     supported::load(store, &ids, &person_ids).await?;
     Ok(true)
 }

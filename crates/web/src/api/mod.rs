@@ -2,12 +2,16 @@
 //! Routes are registered with `utoipa_axum::routes!`, so a route cannot exist without its description.
 
 pub mod agreements;
+pub mod audit;
 pub mod auth;
 pub mod benefits;
 pub mod directory;
+pub mod esat;
 pub mod follow_up;
 pub mod iae;
 pub mod idempotency;
+pub mod immersions;
+pub mod person_file;
 pub mod persons;
 pub mod reference;
 // Issue 6: supported employment and the skills record.
@@ -29,6 +33,8 @@ use utoipa_axum::routes;
         (name = "agreements", description = "Conventions et accords"),
         (name = "benefits", description = "Simulateur de droits : AAH et prime d'activité"),
         (name = "iae", description = "Parcours IAE : offres, diagnostics, prescriptions et fiches navette, PASS IAE"),
+        (name = "esat", description = "Parcours ESAT : situations, double activité, conventions d'appui, droit au retour"),
+        (name = "immersions", description = "Immersions (PMSMP) : convention, signatures, bilan"),
         (name = "supported", description = "Emploi accompagné et carnet de parcours et de compétences"))
 )]
 struct ApiDoc;
@@ -58,6 +64,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(directory::list_organisations, directory::create_organisation))
         .routes(routes!(directory::get_organisation, directory::update_organisation))
         .routes(routes!(directory::archive_organisation))
+        .routes(routes!(audit::personal_data_reads))
         .routes(routes!(directory::list_contacts, directory::create_contact))
         .routes(routes!(directory::update_contact))
         .routes(routes!(directory::archive_contact))
@@ -66,6 +73,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(directory::list_authorisations, directory::create_authorisation))
         .routes(routes!(persons::list_persons, persons::create_person))
         .routes(routes!(persons::get_person, persons::update_person))
+        .routes(routes!(person_file::person_file))
         .routes(routes!(persons::add_follower))
         .routes(routes!(agreements::agreement_kinds))
         .routes(routes!(agreements::list_deadlines))
@@ -111,6 +119,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(follow_up::referent_dashboard))
         .routes(routes!(follow_up::todo))
         .routes(routes!(follow_up::skills_document))
+        // ESAT pathways, immersions and passerelles (issue 6 part 1).
+        .routes(routes!(esat::list_workers, esat::create_worker))
+        .routes(routes!(esat::get_worker, esat::update_worker))
+        .routes(routes!(esat::move_worker))
+        .routes(routes!(esat::add_support_convention))
+        .routes(routes!(esat::person_pathway))
+        .routes(routes!(immersions::list_immersions, immersions::create_immersion))
+        .routes(routes!(immersions::get_immersion, immersions::update_immersion))
+        .routes(routes!(immersions::submit_immersion))
+        .routes(routes!(immersions::sign_immersion))
+        .routes(routes!(immersions::assess_immersion))
+        .routes(routes!(immersions::cancel_immersion))
         // Issue 6: supported employment and the skills record.
         .routes(routes!(supported::get_supported, supported::create_entry))
         .routes(routes!(supported::create_convention))

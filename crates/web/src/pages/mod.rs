@@ -2,8 +2,11 @@
 
 mod agreement_editor;
 mod agreements;
+mod audit;
 mod directory;
+mod esat;
 mod iae;
+mod immersions;
 mod login;
 mod pathways;
 mod persons;
@@ -59,8 +62,17 @@ pub fn router() -> Router<AppState> {
         .route("/personnes/{id}/document-competences.pdf", get(iae::skills_document))
         .route("/parcours", get(pathways::pathways))
         .route("/referent", get(pathways::referent))
+        .route("/journal-des-consultations", get(audit::journal))
         .route("/notifications", get(iae::notifications))
         .route("/notifications/lues", post(iae::read_notifications))
+        // ESAT pathways, immersions and passerelles (issue 6 part 1).
+        .route("/esat", get(esat::workers).post(esat::create_worker))
+        .route("/esat/{id}", get(esat::worker))
+        .route("/esat/{id}/{action}", post(esat::worker_action))
+        .route("/personnes/{id}/parcours-complet", get(esat::person_pathway))
+        .route("/immersions", get(immersions::list).post(immersions::create))
+        .route("/immersions/{id}", get(immersions::show))
+        .route("/immersions/{id}/{action}", post(immersions::act))
         // Issue 6: supported employment and the skills record.
         .route("/emploi-accompagne", get(supported::dashboard))
         .route("/personnes/{id}/emploi-accompagne", get(supported::person))

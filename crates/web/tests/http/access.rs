@@ -16,7 +16,7 @@ const MATRIX: &[(&str, &[&str], bool)] = &[
     ("aci-jardins", &["Durand", "Marchal"], true),
     ("ei-recyclage", &["Diallo"], true),
     ("ai-solidarite", &["Bouzid"], true),
-    ("esat-suzon", &["Arnaud"], true),
+    ("esat-suzon", &["Arnaud", "Fontaine", "Masson"], true),
     ("esat-ouche", &["Caron"], true),
     ("dea-21", &["Benali", "Fabre", "Gillet", "Girard"], true),
     // State services and networks see indicators, never names.
@@ -27,8 +27,9 @@ const MATRIX: &[(&str, &[&str], bool)] = &[
     ("employeur-clinique", &[], true),
 ];
 
-const ALL_PERSONS: [&str; 11] = [
-    "Arnaud", "Benali", "Bouzid", "Caron", "Diallo", "Durand", "Fabre", "Gillet", "Girard", "Leroy", "Marchal",
+const ALL_PERSONS: [&str; 13] = [
+    "Arnaud", "Benali", "Bouzid", "Caron", "Diallo", "Durand", "Fabre", "Fontaine", "Gillet", "Girard", "Leroy",
+    "Marchal", "Masson",
 ];
 
 fn names(page: &Value) -> BTreeSet<String> {

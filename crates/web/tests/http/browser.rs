@@ -185,6 +185,15 @@ async fn referent_dashboard_on_a_phone_in_headless_chromium() {
     check_screenshot(&screenshot, "referent.png");
 }
 
+/// The ESAT's journey (web/e2e/esat.mjs): workers and situations, a convention d'appui refused over one year then
+/// renewed, an immersion refused over 48 hours a week then drafted, sent and signed; axe-core on every page.
+#[tokio::test]
+async fn esat_and_immersions_in_headless_chromium() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let screenshot = scratch("esat", "png");
+    run_browser_script(&app, "esat.mjs", "esat-suzon", vec![screenshot.display().to_string()]).await;
+    check_screenshot(&screenshot, "esat.png");
+
 /// A supported-employment counsellor (web/e2e/supported.mjs): the dashboard with its chart, an activity
 /// recorded through the form, the skills record and the personal link opened without an account; axe-core on
 /// every page.

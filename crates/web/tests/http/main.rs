@@ -6,11 +6,15 @@ mod bad_input;
 mod benefits;
 mod browser;
 mod contract;
+mod csrf;
+mod esat;
 mod iae;
 mod idempotency;
 mod pages;
 mod pathway_lists;
 mod perf;
+mod privacy;
+mod route_matrix;
 mod simulator;
 // Issue 6: supported employment and the skills record.
 mod supported;
@@ -159,6 +163,13 @@ impl TestApp {
             "spe_registrations",
             "tripartite_interviews",
             "exit_reviews",
+            // ESAT pathways and immersions (issue 6 part 1).
+            "esat_workers",
+            "esat_situations",
+            "esat_support_conventions",
+            "immersions",
+            "immersion_signatures",
+            "immersion_assessments",
         ] {
             out.push(self.count(t).await);
         }
