@@ -193,6 +193,7 @@ async fn esat_and_immersions_in_headless_chromium() {
     let screenshot = scratch("esat", "png");
     run_browser_script(&app, "esat.mjs", "esat-suzon", vec![screenshot.display().to_string()]).await;
     check_screenshot(&screenshot, "esat.png");
+}
 
 /// A supported-employment counsellor (web/e2e/supported.mjs): the dashboard with its chart, an activity
 /// recorded through the form, the skills record and the personal link opened without an account; axe-core on
