@@ -72,8 +72,8 @@ fn demo_accounts_are_printed_as_json() {
     let accounts: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         accounts.len(),
-        16,
-        "one per demo organisation, and the platform administrator"
+        18,
+        "one per demo organisation, the platform administrator and the two supported-employment counsellors"
     );
     for a in &accounts {
         for key in ["email", "password", "organisation", "kind"] {

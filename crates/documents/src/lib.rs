@@ -18,6 +18,8 @@ pub mod xlsx;
 mod zip;
 
 pub use layout::{Block, Document, Signature, document};
+/// French no-break spaces, for documents laid out outside this crate (the skills record).
+pub use typography::french;
 
 /// The formats a convention is rendered in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

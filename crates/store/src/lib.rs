@@ -31,6 +31,8 @@ pub mod prescriptions;
 pub mod retention;
 pub mod sql;
 pub mod structures;
+pub mod skills_record;
+pub mod supported;
 pub mod synth;
 
 pub use access::{AccessContext, MemberRole, Membership};

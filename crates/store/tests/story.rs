@@ -1410,3 +1410,6 @@ async fn retention_on_postgres() {
 
 #[path = "story/esat.rs"]
 mod esat;
+// Issue 6: supported employment and the skills record.
+#[path = "story/supported.rs"]
+mod supported;

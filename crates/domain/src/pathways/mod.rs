@@ -3,3 +3,5 @@
 pub mod esat;
 pub mod iae;
 pub mod immersion;
+pub mod skills_record;
+pub mod supported;

@@ -4,6 +4,8 @@
 
 mod agreements;
 mod esat;
+// Issue 6: supported employment.
+mod supported;
 
 use crate::Store;
 use crate::access::MemberRole;
@@ -525,6 +527,7 @@ pub async fn load(store: &Store) -> Result<bool> {
     agreements::load(store, &ids).await?;
     load_iae(store, &ids, &person_ids).await?;
     esat::load(store, &ids, &person_ids).await?;
+    supported::load(store, &ids, &person_ids).await?;
     Ok(true)
 }
 
@@ -709,5 +712,7 @@ pub fn accounts() -> Vec<DemoAccount> {
         organisation: "Administration de la plateforme".into(),
         kind: "platform_admin".into(),
     });
+    let scheme = ORGANISATIONS.iter().find(|o| o.key == "dea-21").map_or("", |o| o.name);
+    out.extend(supported::accounts(scheme));
     out
 }

@@ -15,6 +15,8 @@ pub mod indicators;
 pub mod person_file;
 pub mod persons;
 pub mod reference;
+// Issue 6: supported employment and the skills record.
+pub mod supported;
 
 use crate::state::AppState;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -34,7 +36,8 @@ use utoipa_axum::routes;
         (name = "indicators", description = "Indicateurs calculés à partir de ce qui a été enregistré"),
         (name = "iae", description = "Parcours IAE : offres, diagnostics, prescriptions et fiches navette, PASS IAE"),
         (name = "esat", description = "Parcours ESAT : situations, double activité, conventions d'appui, droit au retour"),
-        (name = "immersions", description = "Immersions (PMSMP) : convention, signatures, bilan"))
+        (name = "immersions", description = "Immersions (PMSMP) : convention, signatures, bilan"),
+        (name = "supported", description = "Emploi accompagné et carnet de parcours et de compétences"))
 )]
 struct ApiDoc;
 
@@ -133,4 +136,17 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(immersions::sign_immersion))
         .routes(routes!(immersions::assess_immersion))
         .routes(routes!(immersions::cancel_immersion))
+        // Issue 6: supported employment and the skills record.
+        .routes(routes!(supported::get_supported, supported::create_entry))
+        .routes(routes!(supported::create_convention))
+        .routes(routes!(supported::create_activity))
+        .routes(routes!(supported::create_job))
+        .routes(routes!(supported::exit_entry))
+        .routes(routes!(supported::set_counsellor_time))
+        .routes(routes!(supported::dashboard))
+        .routes(routes!(supported::get_skills_record))
+        .routes(routes!(supported::skills_record_pdf))
+        .routes(routes!(supported::list_links, supported::create_link))
+        .routes(routes!(supported::revoke_link))
+        .routes(routes!(supported::shared_record))
 }

@@ -12,6 +12,8 @@ mod pathways;
 mod persons;
 pub mod session;
 mod simulator;
+// Issue 6: supported employment and the skills record.
+pub(crate) mod supported;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -71,6 +73,15 @@ pub fn router() -> Router<AppState> {
         .route("/immersions", get(immersions::list).post(immersions::create))
         .route("/immersions/{id}", get(immersions::show))
         .route("/immersions/{id}/{action}", post(immersions::act))
+        // Issue 6: supported employment and the skills record.
+        .route("/emploi-accompagne", get(supported::dashboard))
+        .route("/personnes/{id}/emploi-accompagne", get(supported::person))
+        .route("/personnes/{id}/emploi-accompagne/{action}", post(supported::act))
+        .route("/personnes/{id}/carnet", get(supported::record))
+        .route("/personnes/{id}/carnet.pdf", get(supported::record_pdf))
+        .route("/personnes/{id}/carnet/{action}", post(supported::link_action))
+        .route("/carnet/{token}", get(supported::shared_page))
+        .route("/carnet/{token}/pdf", get(supported::shared_pdf))
 }
 
 #[derive(Template, WebTemplate)]

@@ -46,6 +46,8 @@ pub struct Nav {
     pub immersions: bool,
     /// The user administers an organisation: the journal of its members' reads.
     pub admin: bool,
+    /// The user belongs to a supported-employment scheme: the counsellors' dashboard.
+    pub supported: bool,
 }
 
 impl Nav {
@@ -58,6 +60,7 @@ impl Nav {
             esat: false,
             immersions: false,
             admin: false,
+            supported: false,
         }
     }
 }
@@ -83,6 +86,11 @@ impl Visitor {
                 .iter()
                 .any(|m| passerelle_domain::pathways::immersion::convention::check_prescriber(m.kind).is_ok()),
             admin: self.ctx.memberships().iter().any(|m| m.role == MemberRole::Admin),
+            supported: self
+                .ctx
+                .memberships()
+                .iter()
+                .any(|m| m.kind == passerelle_domain::directory::OrganisationKind::SupportedEmployment),
         }
     }
 

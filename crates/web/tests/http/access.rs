@@ -11,14 +11,14 @@ use std::collections::{BTreeSet, HashMap};
 const MATRIX: &[(&str, &[&str], bool)] = &[
     ("ft-dt21", &[], true),
     ("ft-dijon", &["Diallo", "Durand", "Leroy"], true),
-    ("cap-emploi", &["Arnaud", "Gillet"], true),
+    ("cap-emploi", &["Arnaud", "Fabre", "Gillet"], true),
     ("ml-dijon", &["Marchal"], true),
     ("aci-jardins", &["Durand", "Marchal"], true),
     ("ei-recyclage", &["Diallo"], true),
     ("ai-solidarite", &["Bouzid"], true),
     ("esat-suzon", &["Arnaud", "Fontaine", "Masson"], true),
     ("esat-ouche", &["Caron"], true),
-    ("dea-21", &["Gillet"], true),
+    ("dea-21", &["Benali", "Fabre", "Gillet", "Girard"], true),
     // State services and networks see indicators, never names.
     ("ddets-21", &[], false),
     ("reseau-iae", &[], false),
@@ -27,8 +27,9 @@ const MATRIX: &[(&str, &[&str], bool)] = &[
     ("employeur-clinique", &[], true),
 ];
 
-const ALL_PERSONS: [&str; 10] = [
-    "Arnaud", "Bouzid", "Caron", "Diallo", "Durand", "Fontaine", "Gillet", "Leroy", "Marchal", "Masson",
+const ALL_PERSONS: [&str; 13] = [
+    "Arnaud", "Benali", "Bouzid", "Caron", "Diallo", "Durand", "Fabre", "Fontaine", "Gillet", "Girard", "Leroy",
+    "Marchal", "Masson",
 ];
 
 fn names(page: &Value) -> BTreeSet<String> {

@@ -194,3 +194,23 @@ async fn esat_and_immersions_in_headless_chromium() {
     run_browser_script(&app, "esat.mjs", "esat-suzon", vec![screenshot.display().to_string()]).await;
     check_screenshot(&screenshot, "esat.png");
 }
+
+/// A supported-employment counsellor (web/e2e/supported.mjs): the dashboard with its chart, an activity
+/// recorded through the form, the skills record and the personal link opened without an account; axe-core on
+/// every page.
+#[tokio::test]
+async fn supported_employment_in_headless_chromium() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let dea = app.token(&email("dea-21")).await;
+    let (_, found) = app.get(&dea, "/api/v1/persons?q=Girard").await;
+    let person = crate::id(&found["items"][0]);
+    let screenshot = scratch("emploi-accompagne", "png");
+    run_browser_script(
+        &app,
+        "supported.mjs",
+        "samir.brahimi",
+        vec![person, screenshot.display().to_string()],
+    )
+    .await;
+    check_screenshot(&screenshot, "emploi-accompagne.png");
+}

@@ -1,0 +1,474 @@
+//! Supported-employment pages (issue 6): the counsellors' dashboard `/emploi-accompagne`, a person's
+//! supported employment with its forms, the skills record with its PDF and personal links, and the
+//! person's own page `/carnet/{token}`, reached without an account.
+
+use super::error_page;
+use super::iae::{csrf_refused, form_date, parse_id};
+use super::session::{Nav, Visitor};
+use crate::api::supported::{pdf_response, shared};
+use crate::error::ApiError;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use passerelle_domain::calendar::french_date;
+use passerelle_domain::pathways::supported::caseload::REFERENCE;
+use passerelle_domain::pathways::supported::{ActivityInput, ContractKind, EntryInput, JobInput, Module};
+use passerelle_store::Membership;
+use passerelle_store::persons::Person;
+use passerelle_store::skills_record::{RecordLink, SkillsRecord};
+use passerelle_store::supported::{NewEntry, SchemeDashboard, SupportedRecord};
+use serde::Deserialize;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+const SECTION: &str = "emploi-accompagne";
+
+fn today() -> Date {
+    OffsetDateTime::now_utc().date()
+}
+
+/// A value a template hands over directly or through one or two references.
+pub(crate) trait Plain<T> {
+    fn plain(&self) -> T;
+}
+
+macro_rules! plain {
+    ($($t:ty),*) => {$(
+        impl Plain<$t> for $t { fn plain(&self) -> $t { *self } }
+        impl Plain<$t> for &$t { fn plain(&self) -> $t { **self } }
+        impl Plain<$t> for &&$t { fn plain(&self) -> $t { ***self } }
+    )*};
+}
+plain!(Date, i64);
+
+/// Dates as French text, for the templates.
+pub(crate) fn fr(d: impl Plain<Date>) -> String {
+    french_date(d.plain())
+}
+
+/// Minutes as hours and minutes: 150 -> "2 h 30".
+pub(crate) fn duration(minutes: impl Plain<i64>) -> String {
+    let minutes = minutes.plain();
+    format!("{} h {:02}", minutes / 60, minutes % 60)
+}
+
+/// Hundredths or tenths as a French decimal: (155, 10) -> "15,5".
+pub(crate) fn decimal(value: impl Plain<i64>, per: i64) -> String {
+    let value = value.plain();
+    let (whole, rest) = (value / per, value % per);
+    if rest == 0 {
+        whole.to_string()
+    } else if per == 10 {
+        format!("{whole},{rest}")
+    } else {
+        format!("{whole},{:0>2}", rest).trim_end_matches('0').to_owned()
+    }
+}
+
+/// One bar of the caseload chart: a counsellor's people against the reference band for their time.
+struct Bar {
+    name: String,
+    people: i64,
+    y: i64,
+    width: i64,
+    band_x: i64,
+    band_width: i64,
+    status: &'static str,
+}
+
+/// The caseload chart drawn on the server: 20 px per person, the 15-20 band (scaled to working time) shaded.
+struct Chart {
+    width: i64,
+    height: i64,
+    bars: Vec<Bar>,
+}
+
+const PX_PER_PERSON: i64 = 20;
+const LABEL_WIDTH: i64 = 160;
+
+fn chart(board: &SchemeDashboard) -> Chart {
+    let max = board
+        .counsellors
+        .iter()
+        .map(|c| c.people)
+        .chain([REFERENCE.1 + 5])
+        .max()
+        .unwrap_or(25);
+    let bars = board
+        .counsellors
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let fte = c.fte_hundredths.unwrap_or(100);
+            Bar {
+                name: c.name.clone(),
+                people: c.people,
+                y: 10 + 34 * i as i64,
+                width: c.people * PX_PER_PERSON,
+                band_x: LABEL_WIDTH + REFERENCE.0 * fte * PX_PER_PERSON / 100,
+                band_width: (REFERENCE.1 - REFERENCE.0) * fte * PX_PER_PERSON / 100,
+                status: c.status.code(),
+            }
+        })
+        .collect::<Vec<_>>();
+    Chart {
+        width: LABEL_WIDTH + max * PX_PER_PERSON + 40,
+        height: 20 + 34 * bars.len() as i64,
+        bars,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "supported_dashboard.html")]
+struct DashboardPage {
+    nav: Nav,
+    on: String,
+    schemes: Vec<(SchemeDashboard, Chart)>,
+    modules: &'static [Module],
+}
+
+pub async fn dashboard(State(state): State<AppState>, visitor: Visitor) -> Response {
+    let nav = visitor.nav(SECTION);
+    match state.store.supported_dashboard(&visitor.ctx, today()).await {
+        Ok(boards) => DashboardPage {
+            nav,
+            on: french_date(today()),
+            schemes: boards
+                .into_iter()
+                .map(|b| {
+                    let c = chart(&b);
+                    (b, c)
+                })
+                .collect(),
+            modules: Module::ALL,
+        }
+        .into_response(),
+        Err(e) => error_page(&nav, e.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "supported_person.html")]
+struct PersonPage {
+    nav: Nav,
+    person: Person,
+    record: SupportedRecord,
+    /// The caller's schemes, to record an entry.
+    schemes: Vec<Membership>,
+    modules: &'static [Module],
+    contracts: &'static [ContractKind],
+    error: Option<String>,
+}
+
+async fn person_page(state: &AppState, visitor: &Visitor, person_id: Uuid, error: Option<String>) -> Response {
+    let nav = visitor.nav(SECTION);
+    let result = async {
+        let person = state.store.persons(&visitor.ctx).get(person_id).await?;
+        let record = state.store.supported(&visitor.ctx, person_id).await?;
+        Ok::<_, ApiError>((person, record))
+    };
+    match result.await {
+        Ok((person, record)) => {
+            let status = if error.is_some() {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::OK
+            };
+            let schemes = visitor
+                .ctx
+                .memberships()
+                .iter()
+                .filter(|m| m.kind == passerelle_domain::directory::OrganisationKind::SupportedEmployment)
+                .cloned()
+                .collect();
+            let page = PersonPage {
+                nav,
+                person,
+                record,
+                schemes,
+                modules: Module::ALL,
+                contracts: ContractKind::ALL,
+                error,
+            };
+            (status, page).into_response()
+        }
+        Err(e) => error_page(&nav, e),
+    }
+}
+
+pub async fn person(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
+    match parse_id(&visitor.nav(SECTION), &id, "Personne") {
+        Ok(id) => person_page(&state, &visitor, id, None).await,
+        Err(r) => *r,
+    }
+}
+
+/// Every field of the supported-employment forms; each form sends its own.
+#[derive(Deserialize)]
+pub struct SupportedForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    scheme_id: String,
+    #[serde(default)]
+    entry_id: String,
+    #[serde(default)]
+    route: String,
+    #[serde(default)]
+    prescriber_id: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    decided_on: String,
+    #[serde(default)]
+    valid_until: String,
+    #[serde(default)]
+    end: String,
+    #[serde(default)]
+    module: String,
+    #[serde(default)]
+    minutes: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    employer: String,
+    #[serde(default)]
+    position: String,
+    #[serde(default)]
+    contract: String,
+    #[serde(default)]
+    weekly_hours: String,
+}
+
+fn id_field(value: &str, field: &str, what: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(value.trim())
+        .map_err(|_| ApiError::bad_request("field_required", format!("Choisissez {what}.")).on(field))
+}
+
+fn non_empty(v: &str) -> Option<String> {
+    Some(v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn number(v: &str) -> Option<i64> {
+    v.trim().parse().ok()
+}
+
+/// Entry, convention, activity, job or exit, posted from the person's page.
+pub async fn act(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, action)): Path<(String, String)>,
+    Form(f): Form<SupportedForm>,
+) -> Response {
+    if let Some(r) = csrf_refused(&visitor, &f.csrf, SECTION) {
+        return r;
+    }
+    let nav = visitor.nav(SECTION);
+    let person_id = match parse_id(&nav, &id, "Personne") {
+        Ok(id) => id,
+        Err(r) => return *r,
+    };
+    let (store, ctx) = (&state.store, &visitor.ctx);
+    let result = async {
+        if action == "entree" {
+            let new = NewEntry {
+                scheme_id: id_field(&f.scheme_id, "scheme_id", "le dispositif")?,
+                counsellor_user_id: None,
+                prescriber_id: Uuid::parse_str(f.prescriber_id.trim()).ok(),
+                input: EntryInput {
+                    route: f.route.clone(),
+                    entered_on: form_date("entrée", &f.date)?,
+                    decided_on: form_date("décision", &f.decided_on)?,
+                    valid_until: form_date("validité", &f.valid_until)?,
+                    prescriber: None,
+                    prescribed_on: form_date("prescription", &f.decided_on)?,
+                },
+            };
+            store.enter_supported(ctx, person_id, new, None).await?;
+            return Ok(());
+        }
+        let entry = id_field(&f.entry_id, "entry_id", "l'entrée")?;
+        match action.as_str() {
+            "convention" => {
+                let signed = form_date("signature", &f.date)?
+                    .ok_or_else(|| ApiError::bad_request("date_required", "Indiquez la date de signature."))?;
+                store
+                    .sign_supported_convention(ctx, entry, signed, non_empty(&f.employer).as_deref(), None)
+                    .await?;
+            }
+            "activite" => {
+                let input = ActivityInput {
+                    module: f.module.clone(),
+                    done_on: form_date("date", &f.date)?,
+                    minutes: number(&f.minutes),
+                    note: non_empty(&f.note),
+                    employer: non_empty(&f.employer),
+                };
+                store.add_supported_activity(ctx, entry, &input, None).await?;
+            }
+            "emploi" => {
+                let input = JobInput {
+                    employer: f.employer.clone(),
+                    siret: None,
+                    position: f.position.clone(),
+                    contract: f.contract.clone(),
+                    starts_on: form_date("début", &f.date)?,
+                    ends_on: form_date("fin", &f.end)?,
+                    weekly_hours: number(&f.weekly_hours),
+                };
+                store.add_supported_job(ctx, entry, &input, None).await?;
+            }
+            "sortie" => {
+                let on = form_date("sortie", &f.date)?
+                    .ok_or_else(|| ApiError::bad_request("date_required", "Indiquez la date de sortie."))?;
+                store.exit_supported(ctx, entry, on, None).await?;
+            }
+            _ => return Err(ApiError::not_found("Action")),
+        }
+        Ok::<_, ApiError>(())
+    };
+    match result.await {
+        Ok(()) => Redirect::to(&format!("/personnes/{person_id}/emploi-accompagne")).into_response(),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
+            person_page(&state, &visitor, person_id, Some(e.message)).await
+        }
+        Err(e) => error_page(&nav, e),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "skills_record.html")]
+struct RecordPage {
+    nav: Nav,
+    record: SkillsRecord,
+    links: Vec<RecordLink>,
+    /// The caller's organisations following the person, to make a link in their name.
+    organisations: Vec<(Uuid, String)>,
+    /// The address of a link just made, shown once.
+    new_link: Option<String>,
+}
+
+async fn record_page(state: &AppState, visitor: &Visitor, person_id: Uuid, new_link: Option<String>) -> Response {
+    let nav = visitor.nav("personnes");
+    let result = async {
+        let person = state.store.persons(&visitor.ctx).get(person_id).await?;
+        let record = state.store.skills_record(&visitor.ctx, person_id).await?;
+        let links = state.store.skills_record_links(&visitor.ctx, person_id).await?;
+        Ok::<_, ApiError>((person, record, links))
+    };
+    match result.await {
+        Ok((person, record, links)) => RecordPage {
+            nav,
+            record,
+            links,
+            organisations: person
+                .followers
+                .iter()
+                .filter(|f| visitor.ctx.membership(f.organisation_id).is_some())
+                .map(|f| (f.organisation_id, f.organisation_name.clone()))
+                .collect(),
+            new_link,
+        }
+        .into_response(),
+        Err(e) => error_page(&nav, e),
+    }
+}
+
+pub async fn record(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
+    match parse_id(&visitor.nav("personnes"), &id, "Personne") {
+        Ok(id) => record_page(&state, &visitor, id, None).await,
+        Err(r) => *r,
+    }
+}
+
+pub async fn record_pdf(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
+    let nav = visitor.nav("personnes");
+    let id = match parse_id(&nav, &id, "Personne") {
+        Ok(id) => id,
+        Err(r) => return *r,
+    };
+    match state.store.skills_record(&visitor.ctx, id).await {
+        Ok(rec) => pdf_response(&rec),
+        Err(e) => error_page(&nav, e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LinkForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    organisation_id: String,
+    #[serde(default)]
+    days: String,
+    #[serde(default)]
+    link_id: String,
+}
+
+/// Makes (`lien`) or revokes (`revocation`) a personal link.
+pub async fn link_action(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, action)): Path<(String, String)>,
+    Form(f): Form<LinkForm>,
+) -> Response {
+    if let Some(r) = csrf_refused(&visitor, &f.csrf, "personnes") {
+        return r;
+    }
+    let nav = visitor.nav("personnes");
+    let person_id = match parse_id(&nav, &id, "Personne") {
+        Ok(id) => id,
+        Err(r) => return *r,
+    };
+    let (store, ctx) = (&state.store, &visitor.ctx);
+    let result = async {
+        match action.as_str() {
+            "lien" => {
+                let org = id_field(&f.organisation_id, "organisation_id", "votre structure")?;
+                let link = store
+                    .create_skills_record_link(ctx, person_id, org, number(&f.days).unwrap_or(90))
+                    .await?;
+                Ok(Some(format!("/carnet/{}", link.token)))
+            }
+            "revocation" => {
+                let link = Uuid::parse_str(f.link_id.trim()).map_err(|_| ApiError::not_found("Lien"))?;
+                store.revoke_skills_record_link(ctx, link).await?;
+                Ok(None)
+            }
+            _ => Err(ApiError::not_found("Action")),
+        }
+    };
+    match result.await {
+        Ok(new_link @ Some(_)) => record_page(&state, &visitor, person_id, new_link).await,
+        Ok(None) => Redirect::to(&format!("/personnes/{person_id}/carnet")).into_response(),
+        Err(e) => error_page(&nav, e),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "skills_record_shared.html")]
+struct SharedPage {
+    nav: Nav,
+    record: SkillsRecord,
+    token: String,
+}
+
+/// The person's own page: their record only, read-only, without an account.
+pub async fn shared_page(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let nav = Nav::anonymous();
+    match shared(&state, &token).await {
+        Ok(record) => SharedPage { nav, record, token }.into_response(),
+        Err(e) => error_page(&nav, e),
+    }
+}
+
+pub async fn shared_pdf(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match shared(&state, &token).await {
+        Ok(record) => pdf_response(&record),
+        Err(e) => error_page(&Nav::anonymous(), e),
+    }
+}
