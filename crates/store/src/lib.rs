@@ -29,9 +29,9 @@ pub mod person_pathways;
 pub mod persons;
 pub mod prescriptions;
 pub mod retention;
+pub mod skills_record;
 pub mod sql;
 pub mod structures;
-pub mod skills_record;
 pub mod supported;
 pub mod synth;
 

@@ -14,6 +14,8 @@ use crate::immersions::Immersion;
 use crate::person_pathways::PersonPathway;
 use crate::persons::Person;
 use crate::prescriptions::{DiagnosisRecord, Direction, Prescription};
+use crate::skills_record::SkillsRecord;
+use crate::supported::SupportedRecord;
 use serde::Serialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -33,6 +35,9 @@ pub struct PersonFile {
     /// The person's records in the caller's ESAT.
     pub esat: Vec<Worker>,
     pub immersions: Vec<Immersion>,
+    /// Supported-employment entries, conventions, activities and jobs the caller may see.
+    pub supported: SupportedRecord,
+    pub skills_record: SkillsRecord,
     /// What was done to and with the person's record, reads included, oldest first.
     pub journal: Vec<JournalEntry>,
 }
@@ -57,6 +62,8 @@ impl Store {
             pathway: self.person_pathway(ctx, person_id).await?,
             esat,
             immersions,
+            supported: self.supported(ctx, person_id).await?,
+            skills_record: self.skills_record(ctx, person_id).await?,
             generated_at: OffsetDateTime::now_utc(),
             diagnoses: self.diagnoses(ctx, person_id).await?,
             prescriptions: self.prescriptions(ctx, Direction::All, Some(person_id)).await?,

@@ -1,8 +1,9 @@
 //! The retention rule (issue 10, item 6; docs/registre-des-traitements.md): a person whose pathway shows no
 //! activity for a configurable time (2 years by default) is anonymised. Activity is any change journaled on
 //! the person or on a record of theirs; reads are not activity, or looking at a file would keep it forever.
-//! The identity and every free text that may name or describe the person are replaced (IAE, ESAT, immersions); dates, codes and
-//! outcomes stay, so that indicators computed from the past do not change. A dry run reports first.
+//! The identity and every free text that may name or describe the person are replaced (IAE, ESAT, immersions,
+//! supported employment) and their skills-record links revoked; dates, codes and outcomes stay, so that
+//! indicators computed from the past do not change. A dry run reports first.
 
 use crate::Store;
 use crate::access::AccessContext;
@@ -32,6 +33,7 @@ const PERSON_RECORDS: &[&str] = &[
     "exit_reviews",
     "esat_workers",
     "immersions",
+    "supported_entries",
 ];
 
 /// The free texts written about a person, replaced on anonymisation: table, column, the value put instead
@@ -59,6 +61,12 @@ const FREE_TEXTS: &[(&str, &str, Option<&str>, &str)] = &[
     ("immersions", "activities", None, OWN),
     ("immersion_signatures", "signer_name", Some("—"), OF_IMMERSION),
     ("immersion_assessments", "comment", None, OF_IMMERSION),
+    (
+        "supported_activities",
+        "note",
+        None,
+        "entry_id IN (SELECT id FROM supported_entries WHERE person_id = $1)",
+    ),
 ];
 const OWN: &str = "person_id = $1";
 const OF_IMMERSION: &str = "immersion_id IN (SELECT id FROM immersions WHERE person_id = $1)";
@@ -173,6 +181,13 @@ async fn anonymise(tx: &mut Tx, person_id: Uuid) -> Result<()> {
         )
         .await?;
     }
+    // The person's links to their skills record stop working.
+    tx.execute(
+        query("UPDATE skills_record_links SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL")
+            .bind(person_id)
+            .bind(OffsetDateTime::now_utc()),
+    )
+    .await?;
     // The journal keeps what happened and when, not the states that held the person's name.
     let records = PERSON_RECORDS
         .iter()

@@ -3,7 +3,7 @@
 //! personal read-only links through which the person reads it.
 //!
 //! Each kind of pathway event is one [`Source`] of [`SOURCES`]: a query over one person and the reading of
-//! its rows. Immersions (PMSMP) and ESAT pathways join the record by adding their source to the list.
+//! its rows.
 
 use crate::Store;
 use crate::access::AccessContext;
@@ -12,7 +12,9 @@ use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
 use crate::sql::{Executor, Row, query};
 use passerelle_domain::invalid::Invalid;
+use passerelle_domain::pathways::esat::Situation;
 use passerelle_domain::pathways::iae::exit::{ActionKind, ExitOutcome};
+use passerelle_domain::pathways::immersion::{ContractKind as HiredOn, Objective};
 use passerelle_domain::pathways::skills_record::{Entry, Section, by_section};
 use passerelle_domain::pathways::supported::{ContractKind, Module};
 use serde::Serialize;
@@ -114,6 +116,40 @@ fn supported_job(r: &Row) -> Result<Entry> {
     })
 }
 
+fn esat_work(r: &Row) -> Result<Entry> {
+    let situation = code(r.get("situation")?, Situation::parse)?;
+    Ok(Entry {
+        section: Section::Experience,
+        from: r.get("contract_started_on")?,
+        until: None,
+        title: "Travail en ESAT (contrat de soutien et d'aide par le travail)".into(),
+        organisation: r.get("name")?,
+        detail: Some(format!("Situation actuelle : {}", situation.label())),
+    })
+}
+
+fn immersion(r: &Row) -> Result<Entry> {
+    let objective = code(r.get("objective")?, Objective::parse)?;
+    let hired = r
+        .get::<Option<String>>("contract_kind")?
+        .map(|k| code(k, HiredOn::parse))
+        .transpose()?;
+    let outcome = match (r.get::<Option<bool>>("completed")?, hired) {
+        (_, Some(contract)) => Some(format!("Suivie d'une embauche : {}", contract.label())),
+        (Some(true), None) => Some("Menée à son terme".to_owned()),
+        (Some(false), None) => Some("Interrompue avant son terme".to_owned()),
+        (None, None) => None,
+    };
+    Ok(Entry {
+        section: Section::Experience,
+        from: r.get("starts_on")?,
+        until: r.get("ends_on")?,
+        title: format!("Immersion en entreprise (PMSMP) : {}", objective.label()),
+        organisation: r.get("host_name")?,
+        detail: outcome,
+    })
+}
+
 /// The pathway events the record is built from, one source per kind of event.
 pub const SOURCES: &[Source] = &[
     Source {
@@ -152,6 +188,19 @@ pub const SOURCES: &[Source] = &[
         sql: "SELECT j.position, j.contract, j.weekly_hours, j.starts_on, j.ends_on, j.employer FROM supported_jobs j \
               JOIN supported_entries e ON e.id = j.entry_id WHERE e.person_id = $1",
         read: supported_job,
+    },
+    Source {
+        name: "esat_workers",
+        sql: "SELECT w.contract_started_on, w.situation, o.name FROM esat_workers w \
+              JOIN organisations o ON o.id = w.esat_id WHERE w.person_id = $1",
+        read: esat_work,
+    },
+    Source {
+        name: "immersions",
+        sql: "SELECT i.starts_on, i.ends_on, i.objective, i.host_name, a.completed, a.contract_kind FROM immersions i \
+              LEFT JOIN immersion_assessments a ON a.immersion_id = i.id \
+              WHERE i.person_id = $1 AND i.status IN ('signed', 'assessed')",
+        read: immersion,
     },
 ];
 

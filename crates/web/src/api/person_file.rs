@@ -72,6 +72,8 @@ const SECTIONS: &[(&str, &str)] = &[
     ("pathway", "Parcours : IAE, ESAT, immersions et emploi"),
     ("esat", "Travail en ESAT"),
     ("immersions", "Périodes de mise en situation en milieu professionnel"),
+    ("supported", "Emploi accompagné"),
+    ("skills_record", "Carnet de parcours et de compétences"),
     ("journal", "Journal des opérations sur la fiche"),
 ];
 
