@@ -35,6 +35,7 @@ pub mod directory;
 pub mod explanation;
 pub mod governance;
 pub mod invalid;
+pub mod obligations;
 pub mod pathways;
 pub mod person;
 pub mod text;
