@@ -2,7 +2,22 @@
 //! or after a date. The deadlines engine stores the dates these give; sources name the rule they apply.
 
 use crate::calendar::{Territory, add_days, is_working_day, nth_working_day_after};
+use serde::{Deserialize, Serialize};
 use time::Date;
+
+labelled_codes! {
+    /// Where a dated obligation comes from. Every source writes its obligations when the date is set or
+    /// moves; adding one (the immersion convention's signature, issue 6) is a variant here and one call of
+    /// the store's `obligations::upsert` in the transaction of its change.
+    Source {
+        ApprovalEnd => "approval_end", "Fin du PASS IAE";
+        TripartiteInterview => "tripartite_interview", "Entretien tripartite de sortie";
+        ProlongationDecision => "prolongation_decision", "Décision sur une demande de prolongation";
+        AgreementDeadline => "agreement", "Échéance de convention";
+        AgendaSending => "agenda_sending", "Envoi de l'ordre du jour";
+        ActionItem => "action_item", "Action à mener";
+    }
+}
 
 /// A delay as a rule states it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -334,6 +334,7 @@ impl Store {
             .bind(OffsetDateTime::now_utc()),
         )
         .await?;
+        crate::obligations::interview_held(&mut tx, person_id).await?;
         claim(&mut tx, ctx, key.as_ref(), person_id).await?;
         let message = format!(
             "Entretien tripartite de {} {} tenu le {}",

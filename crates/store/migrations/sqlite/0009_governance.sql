@@ -37,9 +37,10 @@ CREATE INDEX committee_members_organisation ON committee_members (organisation_i
 CREATE TABLE meetings (
     id BLOB PRIMARY KEY,
     committee_id BLOB NOT NULL REFERENCES committees (id),
-    starts_at TEXT NOT NULL,
-    ends_at TEXT NOT NULL,
+    -- Local time in Europe/Paris, as members read it and as the invitation's VTIMEZONE states it.
     held_on DATE NOT NULL,
+    start_time TEXT NOT NULL CHECK (length(start_time) = 5),
+    end_time TEXT NOT NULL CHECK (length(end_time) = 5),
     place TEXT,
     video_link TEXT,
     extraordinary BOOLEAN NOT NULL,
@@ -50,7 +51,7 @@ CREATE TABLE meetings (
     minutes_validated_on DATE,
     status TEXT NOT NULL CHECK (status IN ('planned','held','cancelled')),
     created_at TEXT NOT NULL,
-    CHECK (ends_at > starts_at),
+    CHECK (end_time > start_time),
     CHECK (place IS NOT NULL OR video_link IS NOT NULL),
     CHECK (termination_agreement_id IS NULL OR extraordinary)
 );
@@ -164,6 +165,8 @@ CREATE TABLE obligations (
     link TEXT NOT NULL,
     rule TEXT NOT NULL,
     done_at TEXT,
+    -- When the organisation was told in the application (once, as the due date comes near).
+    notified_at TEXT,
     updated_at TEXT NOT NULL,
     UNIQUE (source, source_key, organisation_id)
 );
