@@ -72,24 +72,78 @@ mod tests {
         let cases = [
             // Seed 004 annexe 4: agrément decision within 5 working days. Received Thursday 30 April 2026:
             // 1 May (Friday) is a holiday, then the weekend; 8 May (Friday) too: the fifth is Monday 11 May.
-            (Delay::WorkingDays(4), date!(2026 - 04 - 30), MAINLAND, date!(2026 - 05 - 07)),
-            (Delay::WorkingDays(5), date!(2026 - 04 - 30), MAINLAND, date!(2026 - 05 - 11)),
+            (
+                Delay::WorkingDays(4),
+                date!(2026 - 04 - 30),
+                MAINLAND,
+                date!(2026 - 05 - 07),
+            ),
+            (
+                Delay::WorkingDays(5),
+                date!(2026 - 04 - 30),
+                MAINLAND,
+                date!(2026 - 05 - 11),
+            ),
             // Seed 004 annexe 4: 2 working days for an ETTI; Easter Monday 6 April 2026 is a holiday.
-            (Delay::WorkingDays(2), date!(2026 - 04 - 03), MAINLAND, date!(2026 - 04 - 08)),
+            (
+                Delay::WorkingDays(2),
+                date!(2026 - 04 - 03),
+                MAINLAND,
+                date!(2026 - 04 - 08),
+            ),
             // RULES.md 7: Good Friday (3 April 2026) is a holiday in Alsace-Moselle only.
-            (Delay::WorkingDays(1), date!(2026 - 04 - 02), MAINLAND, date!(2026 - 04 - 03)),
-            (Delay::WorkingDays(1), date!(2026 - 04 - 02), Territory::AlsaceMoselle, date!(2026 - 04 - 07)),
+            (
+                Delay::WorkingDays(1),
+                date!(2026 - 04 - 02),
+                MAINLAND,
+                date!(2026 - 04 - 03),
+            ),
+            (
+                Delay::WorkingDays(1),
+                date!(2026 - 04 - 02),
+                Territory::AlsaceMoselle,
+                date!(2026 - 04 - 07),
+            ),
             // Christmas: 25 December everywhere, 26 December in Alsace-Moselle (2026: Friday and Saturday).
-            (Delay::WorkingDays(1), date!(2026 - 12 - 24), MAINLAND, date!(2026 - 12 - 28)),
+            (
+                Delay::WorkingDays(1),
+                date!(2026 - 12 - 24),
+                MAINLAND,
+                date!(2026 - 12 - 28),
+            ),
             // La Réunion: 20 December (Sunday in 2026 does not move anything; 2027 it is a Monday).
-            (Delay::WorkingDays(1), date!(2027 - 12 - 17), reunion, date!(2027 - 12 - 21)),
-            (Delay::WorkingDays(1), date!(2027 - 12 - 17), MAINLAND, date!(2027 - 12 - 20)),
+            (
+                Delay::WorkingDays(1),
+                date!(2027 - 12 - 17),
+                reunion,
+                date!(2027 - 12 - 21),
+            ),
+            (
+                Delay::WorkingDays(1),
+                date!(2027 - 12 - 17),
+                MAINLAND,
+                date!(2027 - 12 - 20),
+            ),
             // Calendar days ignore holidays (RULES.md 7: PASS durations are in calendar days).
-            (Delay::CalendarDays(10), date!(2026 - 04 - 30), MAINLAND, date!(2026 - 05 - 10)),
-            (Delay::WorkingDays(0), date!(2026 - 05 - 01), MAINLAND, date!(2026 - 05 - 01)),
+            (
+                Delay::CalendarDays(10),
+                date!(2026 - 04 - 30),
+                MAINLAND,
+                date!(2026 - 05 - 10),
+            ),
+            (
+                Delay::WorkingDays(0),
+                date!(2026 - 05 - 01),
+                MAINLAND,
+                date!(2026 - 05 - 01),
+            ),
         ];
         for (delay, from, territory, expected) in cases {
-            assert_eq!(delay.after(from, territory), expected, "{delay:?} after {from} in {territory:?}");
+            assert_eq!(
+                delay.after(from, territory),
+                expected,
+                "{delay:?} after {from} in {territory:?}"
+            );
         }
     }
 
@@ -97,11 +151,26 @@ mod tests {
     fn before_a_meeting() {
         // Seed 004 article 3: documents sent at the latest 10 (calendar) days before the meeting.
         let cases = [
-            (Delay::CalendarDays(10), date!(2026 - 06 - 15), MAINLAND, date!(2026 - 06 - 05)),
+            (
+                Delay::CalendarDays(10),
+                date!(2026 - 06 - 15),
+                MAINLAND,
+                date!(2026 - 06 - 05),
+            ),
             // 3 working days before Tuesday 26 May 2026: Whit Monday 25 May is a holiday.
-            (Delay::WorkingDays(3), date!(2026 - 05 - 26), MAINLAND, date!(2026 - 05 - 20)),
+            (
+                Delay::WorkingDays(3),
+                date!(2026 - 05 - 26),
+                MAINLAND,
+                date!(2026 - 05 - 20),
+            ),
             // 1 working day before Monday 4 January 2027: 1 January (Friday) is a holiday.
-            (Delay::WorkingDays(1), date!(2027 - 01 - 04), MAINLAND, date!(2026 - 12 - 31)),
+            (
+                Delay::WorkingDays(1),
+                date!(2027 - 01 - 04),
+                MAINLAND,
+                date!(2026 - 12 - 31),
+            ),
         ];
         for (delay, event, territory, expected) in cases {
             assert_eq!(delay.before(event, territory), expected, "{delay:?} before {event}");

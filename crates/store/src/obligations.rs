@@ -9,12 +9,12 @@
 //! organisation in the application once as a due date comes near, and sends each user one digest e-mail a
 //! day through the outbox (the dedupe key `digest:<user>:<day>` makes a second scan the same day a no-op).
 
+use crate::Store;
 use crate::access::AccessContext;
 use crate::error::Result;
 use crate::notifications::notify;
 use crate::outbox::{OutgoingMail, enqueue};
 use crate::sql::{Executor, Row, query};
-use crate::Store;
 use passerelle_domain::calendar::{add_days, french_date};
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
@@ -199,7 +199,10 @@ impl Store {
     /// The daily scan: tells each organisation once about what comes due within the window, and enqueues one
     /// digest e-mail per user listing the open obligations of their organisations in the window.
     pub async fn scan_deadlines(&self, today: Date, window: Window, now: OffsetDateTime) -> Result<ScanReport> {
-        let (from, to) = (add_days(today, -window.overdue_days), add_days(today, window.ahead_days));
+        let (from, to) = (
+            add_days(today, -window.overdue_days),
+            add_days(today, window.ahead_days),
+        );
         let mut tx = self.pool.begin().await?;
         let mut report = ScanReport::default();
         let fresh = tx
@@ -214,7 +217,12 @@ impl Store {
             .await?;
         for r in &fresh {
             let d = due(r, today)?;
-            let message = format!("{} : {} (échéance le {})", d.source_label, d.title, french_date(d.due_on));
+            let message = format!(
+                "{} : {} (échéance le {})",
+                d.source_label,
+                d.title,
+                french_date(d.due_on)
+            );
             notify(&mut tx, d.organisation_id, ("obligation", d.id), &message, &d.link).await?;
         }
         report.notified = tx

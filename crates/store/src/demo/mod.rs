@@ -3,6 +3,7 @@
 //! account per organisation; IAE offers, prescriptions at several steps and a PASS IAE. Names are fictional.
 
 mod agreements;
+mod governance;
 
 use crate::Store;
 use crate::access::MemberRole;
@@ -523,6 +524,7 @@ pub async fn load(store: &Store) -> Result<bool> {
     }
     agreements::load(store, &ids).await?;
     load_iae(store, &ids, &person_ids).await?;
+    governance::load(store, &ids).await?;
     Ok(true)
 }
 

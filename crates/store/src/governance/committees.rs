@@ -121,7 +121,11 @@ pub struct NewCommittee {
 /// Parses a committee kind as the API and forms send it.
 pub fn parse_kind(code: &str) -> Result<CommitteeKind, Invalid> {
     CommitteeKind::parse(code).ok_or_else(|| {
-        Invalid::new("committee_kind_unknown", format!("Le type de comité « {code} » n'existe pas.")).on("kind")
+        Invalid::new(
+            "committee_kind_unknown",
+            format!("Le type de comité « {code} » n'existe pas."),
+        )
+        .on("kind")
     })
 }
 
@@ -207,9 +211,11 @@ async fn insert_member(ex: &mut impl Executor, committee_id: Uuid, m: &NewMember
         .fetch_optional(query("SELECT 1 AS one FROM organisations WHERE id = $1").bind(m.organisation_id))
         .await?;
     if exists.is_none() {
-        return Err(Invalid::new("organisation_unknown", "Cette structure n'existe pas dans l'annuaire.")
-            .on("organisation_id")
-            .into());
+        return Err(
+            Invalid::new("organisation_unknown", "Cette structure n'existe pas dans l'annuaire.")
+                .on("organisation_id")
+                .into(),
+        );
     }
     let id = Uuid::new_v4();
     ex.execute(
@@ -304,8 +310,10 @@ impl Store {
             ctx,
             Event::new("committee", id, "committee.member_added")
                 .by(Some(s.secretary_organisation_id))
-                .after(&serde_json::json!({"member_id": member_id, "organisation_id": new.organisation_id,
-                    "vote": new.vote.code(), "by_right": new.by_right})),
+                .after(
+                    &serde_json::json!({"member_id": member_id, "organisation_id": new.organisation_id,
+                    "vote": new.vote.code(), "by_right": new.by_right}),
+                ),
         )
         .await?;
         tx.commit().await?;

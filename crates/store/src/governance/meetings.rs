@@ -31,8 +31,14 @@ pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
 /// The document types a meeting accepts: what members open without special software.
 pub const DOCUMENT_TYPES: [(&str, &str); 8] = [
     ("application/pdf", "pdf"),
-    ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
-    ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "docx",
+    ),
+    (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+    ),
     ("application/vnd.oasis.opendocument.text", "odt"),
     ("application/vnd.oasis.opendocument.spreadsheet", "ods"),
     ("image/png", "png"),
@@ -147,18 +153,27 @@ pub struct MeetingDocument {
 fn time_of_day(field: &str, value: &str) -> Result<Time, Invalid> {
     let format = time::macros::format_description!("[hour]:[minute]");
     Time::parse(value.trim(), format).map_err(|_| {
-        Invalid::new("time_invalid", format!("L'heure « {value} » doit s'écrire HH:MM (09:30 par exemple).")).on(field)
+        Invalid::new(
+            "time_invalid",
+            format!("L'heure « {value} » doit s'écrire HH:MM (09:30 par exemple)."),
+        )
+        .on(field)
     })
 }
 
 impl NewMeeting {
     fn checked(mut self) -> Result<Self, Invalid> {
         check_year(self.held_on).map_err(|e| e.on("held_on"))?;
-        let (start, end) = (time_of_day("start_time", &self.start_time)?, time_of_day("end_time", &self.end_time)?);
+        let (start, end) = (
+            time_of_day("start_time", &self.start_time)?,
+            time_of_day("end_time", &self.end_time)?,
+        );
         if end <= start {
-            return Err(
-                Invalid::new("meeting_ends_before_start", "La réunion doit finir après avoir commencé.").on("end_time")
-            );
+            return Err(Invalid::new(
+                "meeting_ends_before_start",
+                "La réunion doit finir après avoir commencé.",
+            )
+            .on("end_time"));
         }
         let hhmm = |t: Time| format!("{:02}:{:02}", t.hour(), t.minute());
         (self.start_time, self.end_time) = (hhmm(start), hhmm(end));
@@ -279,8 +294,10 @@ impl Store {
         }
         let event = Event::new("meeting", id, "meeting.planned")
             .by(Some(s.secretary_organisation_id))
-            .after(&serde_json::json!({"committee_id": committee_id, "held_on": new.held_on,
-                "extraordinary": new.extraordinary, "termination_agreement_id": new.termination_agreement_id}));
+            .after(
+                &serde_json::json!({"committee_id": committee_id, "held_on": new.held_on,
+                "extraordinary": new.extraordinary, "termination_agreement_id": new.termination_agreement_id}),
+            );
         commit_created(tx, ctx, key.as_ref(), id, event).await?;
         self.meeting(ctx, id).await
     }
@@ -512,7 +529,11 @@ impl Store {
             let mail = OutgoingMail {
                 dedupe_key: format!("invitation:{id}:{}:{}", m.id, meeting.invitation_sequence),
                 to: email.clone(),
-                subject: format!("Invitation : {} du {}", meeting.committee_name, french_date(meeting.held_on)),
+                subject: format!(
+                    "Invitation : {} du {}",
+                    meeting.committee_name,
+                    french_date(meeting.held_on)
+                ),
                 text: invitation_text(&meeting, m),
                 attachment: Some((
                     "invitation.ics".to_owned(),
@@ -542,8 +563,10 @@ impl Store {
             ctx,
             Event::new("meeting", id, "meeting.invitations_sent")
                 .by(Some(s.secretary_organisation_id))
-                .after(&serde_json::json!({"sequence": meeting.invitation_sequence, "mails": sent,
-                    "agenda_notice": meeting.agenda_notice})),
+                .after(
+                    &serde_json::json!({"sequence": meeting.invitation_sequence, "mails": sent,
+                    "agenda_notice": meeting.agenda_notice}),
+                ),
         )
         .await?;
         tx.commit().await?;
@@ -636,7 +659,9 @@ impl Store {
         for (i, d) in decisions.iter().enumerate() {
             let title = required(&format!("decisions[{i}].text"), &d.text, 500)?;
             let owner_known = d.owner_organisation_id == s.secretary_organisation_id
-                || committee_members.iter().any(|m| m.organisation_id == d.owner_organisation_id);
+                || committee_members
+                    .iter()
+                    .any(|m| m.organisation_id == d.owner_organisation_id);
             if !owner_known {
                 return Err(Invalid::new(
                     "decision_owner_not_member",
@@ -740,8 +765,10 @@ impl Store {
             ctx,
             Event::new("meeting", id, "meeting.minutes_validated")
                 .by(mine.first().map(|m| m.organisation_id))
-                .after(&serde_json::json!({"members": mine.iter().map(|m| m.id).collect::<Vec<_>>(),
-                    "validated": validated, "deliberative": deliberative.len()})),
+                .after(
+                    &serde_json::json!({"members": mine.iter().map(|m| m.id).collect::<Vec<_>>(),
+                    "validated": validated, "deliberative": deliberative.len()}),
+                ),
         )
         .await?;
         tx.commit().await?;
@@ -754,7 +781,11 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let s = meeting_standing(&mut tx, ctx, id).await?;
         secretary_only(&s, ctx)?;
-        if lock_planned(&mut tx, id).await?.get::<Option<Date>>("minutes_validated_on")?.is_none() {
+        if lock_planned(&mut tx, id)
+            .await?
+            .get::<Option<Date>>("minutes_validated_on")?
+            .is_none()
+        {
             return Err(StoreError::conflict(
                 "minutes_not_validated",
                 "Seul un compte rendu validé par les membres est transmis.",
@@ -815,7 +846,9 @@ async fn organisation_contact(ex: &mut impl Executor, id: Uuid) -> Result<Attend
         .await?;
     Ok(Attendee {
         name: r.get("name")?,
-        email: r.get::<Option<String>>("email")?.unwrap_or_else(|| "ne-pas-repondre@passerelle.invalid".to_owned()),
+        email: r
+            .get::<Option<String>>("email")?
+            .unwrap_or_else(|| "ne-pas-repondre@passerelle.invalid".to_owned()),
         required: true,
     })
 }
@@ -856,7 +889,11 @@ pub(crate) fn invitation(m: &Meeting, organizer: Attendee, now: OffsetDateTime) 
         summary: format!(
             "{}{}",
             m.committee_name,
-            if m.extraordinary { " (réunion extraordinaire)" } else { "" }
+            if m.extraordinary {
+                " (réunion extraordinaire)"
+            } else {
+                ""
+            }
         ),
         description: Some(description),
         location: m.place.clone().or_else(|| m.video_link.clone()),

@@ -5,8 +5,8 @@
 use crate::Store;
 use crate::access::AccessContext;
 use crate::error::{Result, StoreError};
-use crate::idempotency::{IdempotencyKey, commit_created};
 use crate::events::Event;
+use crate::idempotency::{IdempotencyKey, commit_created};
 use crate::sql::{Executor, query};
 use passerelle_domain::calendar::check_year;
 use passerelle_domain::invalid::Invalid;
@@ -78,15 +78,20 @@ impl NewMutualKnowledgeAction {
         self.topic = required("topic", &self.topic, 300)?;
         self.department = required("department", &self.department, 3)?;
         if self.participants < 0 {
-            return Err(Invalid::new("participants_negative", "Le nombre de participants ne peut être négatif.")
-                .on("participants")
-                .into());
+            return Err(Invalid::new(
+                "participants_negative",
+                "Le nombre de participants ne peut être négatif.",
+            )
+            .on("participants")
+            .into());
         }
         match self.organisers.first() {
             None => {
-                return Err(Invalid::new("organiser_required", "Indiquez au moins une structure organisatrice.")
-                    .on("organisers")
-                    .into());
+                return Err(
+                    Invalid::new("organiser_required", "Indiquez au moins une structure organisatrice.")
+                        .on("organisers")
+                        .into(),
+                );
             }
             Some(first) if !ctx.is_platform_admin() && ctx.membership(*first).is_none() => {
                 return Err(StoreError::forbidden(
@@ -137,9 +142,11 @@ impl Store {
                 .fetch_optional(query("SELECT 1 AS one FROM organisations WHERE id = $1").bind(*organisation))
                 .await?;
             if known.is_none() {
-                return Err(Invalid::new("organisation_unknown", "Cette structure n'existe pas dans l'annuaire.")
-                    .on(format!("organisations[{i}]"))
-                    .into());
+                return Err(
+                    Invalid::new("organisation_unknown", "Cette structure n'existe pas dans l'annuaire.")
+                        .on(format!("organisations[{i}]"))
+                        .into(),
+                );
             }
             tx.execute(
                 query(
@@ -153,8 +160,10 @@ impl Store {
         }
         let event = Event::new("mutual_knowledge_action", id, "mutual_knowledge_action.recorded")
             .by(Some(new.organisers[0]))
-            .after(&serde_json::json!({"kind": new.kind, "held_on": new.held_on, "topic": new.topic,
-                "participants": new.participants}));
+            .after(
+                &serde_json::json!({"kind": new.kind, "held_on": new.held_on, "topic": new.topic,
+                "participants": new.participants}),
+            );
         commit_created(tx, ctx, key.as_ref(), id, event).await?;
         self.mutual_knowledge_action(ctx, id).await
     }
@@ -229,7 +238,7 @@ impl Store {
         department: Option<&str>,
     ) -> Result<Vec<MutualKnowledgeCount>> {
         let mut q = query(
-            "SELECT kind, COUNT(*) AS n, COALESCE(SUM(participants), 0) AS p FROM mutual_knowledge_actions \
+            "SELECT kind, COUNT(*) AS n, CAST(COALESCE(SUM(participants), 0) AS BIGINT) AS p FROM mutual_knowledge_actions \
              WHERE held_on BETWEEN $1 AND $2",
         )
         .bind(from)
