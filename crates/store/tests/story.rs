@@ -1285,3 +1285,61 @@ async fn governance_on_sqlite() {
 async fn governance_on_postgres() {
     governance_story(postgres_store().await).await;
 }
+
+/// Figure for issue 7: the daily scan over 100,000 open obligations (spread over four years, so that about
+/// 3 % fall in the scan's window), and one user's month of deadlines.
+/// `cargo test --release -p passerelle-store --test story deadlines_scan_figures -- --ignored --nocapture`
+#[tokio::test]
+#[ignore]
+async fn deadlines_scan_figures() {
+    use passerelle_domain::calendar::add_days;
+    use passerelle_store::obligations::Window;
+    for (backend, store) in [("SQLite", sqlite_store().await), ("PostgreSQL", postgres_store().await)] {
+        passerelle_store::demo::load(&store).await.unwrap();
+        let ctx = demo_ctx(&store, "aci-jardins").await;
+        let organisation = ctx.memberships()[0].organisation_id;
+        let today = time::OffsetDateTime::now_utc().date();
+        let now = time::OffsetDateTime::now_utc();
+        let mut tx = store.begin().await.unwrap();
+        for n in 0..100_000i64 {
+            tx.execute(
+                query(
+                    "INSERT INTO obligations (id, source, source_key, organisation_id, due_on, title, link, rule, \
+                     updated_at) VALUES ($1, 'approval_end', $2, $3, $4, $5, '/echeances', 'R5132-1-8', $6)",
+                )
+                .bind(Uuid::new_v4())
+                .bind(format!("bench:{n}"))
+                .bind(organisation)
+                .bind(add_days(today, n % 1_460 - 730))
+                .bind(format!("Fin du PASS IAE n° {n}"))
+                .bind(now),
+            )
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let started = std::time::Instant::now();
+        let report = store.scan_deadlines(today, Window::default(), now).await.unwrap();
+        let scan = started.elapsed();
+        let started = std::time::Instant::now();
+        let again = store.scan_deadlines(today, Window::default(), now).await.unwrap();
+        let rescan = started.elapsed();
+        let started = std::time::Instant::now();
+        let month = store.deadlines(&ctx, today, add_days(today, 30), today).await.unwrap();
+        let list = started.elapsed();
+        assert!(
+            report.due >= 3_000 && again.digests == 0 && month.len() >= 2_000,
+            "{report:?}"
+        );
+        println!(
+            "{backend}: scan of 100,000 open obligations: {} due in the window, first scan {:.0} ms (notifying \
+             {}), second scan {:.0} ms; one user's 30 days ({} rows) {:.0} ms",
+            report.due,
+            scan.as_secs_f64() * 1e3,
+            report.notified,
+            rescan.as_secs_f64() * 1e3,
+            month.len(),
+            list.as_secs_f64() * 1e3
+        );
+    }
+}

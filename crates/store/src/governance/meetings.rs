@@ -1095,3 +1095,70 @@ async fn load(ex: &mut impl Executor, ctx: &AccessContext, s: Standing, id: Uuid
         can_validate,
     })
 }
+
+/// A meeting on the caller's calendar.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CalendarMeeting {
+    pub id: Uuid,
+    pub committee_name: String,
+    pub held_on: Date,
+    pub start_time: String,
+    pub end_time: String,
+    pub place: Option<String>,
+    pub video_link: Option<String>,
+    pub status: String,
+    pub extraordinary: bool,
+}
+
+impl CalendarMeeting {
+    /// The meeting as an iCalendar event of a subscribed calendar.
+    pub fn event(&self) -> CalendarEvent {
+        let at = |t: &str| PrimitiveDateTime::new(self.held_on, time_of_day("time", t).unwrap_or(Time::MIDNIGHT));
+        CalendarEvent {
+            uid: format!("{}@passerelle", self.id),
+            sequence: 0,
+            summary: self.committee_name.clone(),
+            description: None,
+            location: self.place.clone().or_else(|| self.video_link.clone()),
+            url: self.video_link.clone(),
+            when: When::Local {
+                start: at(&self.start_time),
+                end: at(&self.end_time),
+            },
+            organizer: None,
+            attendees: Vec::new(),
+            cancelled: self.status == "cancelled",
+        }
+    }
+}
+
+impl Store {
+    /// The meetings of the committees the caller sees, from `from` to `to` (included), by date.
+    pub async fn meetings_between(&self, ctx: &AccessContext, from: Date, to: Date) -> Result<Vec<CalendarMeeting>> {
+        let mut q = query(
+            "SELECT mt.id, c.name, mt.held_on, mt.start_time, mt.end_time, mt.place, mt.video_link, mt.status, \
+             mt.extraordinary FROM meetings mt JOIN committees c ON c.id = mt.committee_id \
+             WHERE mt.held_on BETWEEN $1 AND $2",
+        )
+        .bind(from)
+        .bind(to);
+        super::restrict(&mut q, ctx);
+        q.push_sql(" ORDER BY mt.held_on, mt.start_time, mt.id");
+        let rows = self.pool.clone().fetch_all(q).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CalendarMeeting {
+                    id: r.get("id")?,
+                    committee_name: r.get("name")?,
+                    held_on: r.get("held_on")?,
+                    start_time: r.get("start_time")?,
+                    end_time: r.get("end_time")?,
+                    place: r.get("place")?,
+                    video_link: r.get("video_link")?,
+                    status: r.get("status")?,
+                    extraordinary: r.get("extraordinary")?,
+                })
+            })
+            .collect()
+    }
+}

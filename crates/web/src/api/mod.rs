@@ -6,6 +6,7 @@ pub mod auth;
 pub mod benefits;
 pub mod directory;
 pub mod follow_up;
+pub mod governance;
 pub mod iae;
 pub mod idempotency;
 pub mod persons;
@@ -26,7 +27,8 @@ use utoipa_axum::routes;
         (name = "directory", description = "Annuaire"), (name = "persons", description = "Personnes accompagnées"),
         (name = "agreements", description = "Conventions et accords"),
         (name = "benefits", description = "Simulateur de droits : AAH et prime d'activité"),
-        (name = "iae", description = "Parcours IAE : offres, diagnostics, prescriptions et fiches navette, PASS IAE"))
+        (name = "iae", description = "Parcours IAE : offres, diagnostics, prescriptions et fiches navette, PASS IAE"),
+        (name = "governance", description = "Gouvernance : comités, réunions, actions, interconnaissance et échéances"))
 )]
 struct ApiDoc;
 
@@ -108,4 +110,36 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(follow_up::referent_dashboard))
         .routes(routes!(follow_up::todo))
         .routes(routes!(follow_up::skills_document))
+        // Governance and deadlines (issue 7).
+        .routes(routes!(governance::list_committees, governance::create_committee))
+        .routes(routes!(governance::get_committee))
+        .routes(routes!(governance::add_member))
+        .routes(routes!(governance::create_meeting))
+        .routes(routes!(governance::get_meeting))
+        .routes(routes!(governance::invitation))
+        .routes(routes!(governance::propose_agenda_item))
+        .routes(routes!(governance::decide_agenda_item))
+        .routes(routes!(governance::get_document))
+        .routes(routes!(governance::send_invitations))
+        .routes(routes!(governance::record_attendance))
+        .routes(routes!(governance::write_minutes))
+        .routes(routes!(governance::validate_minutes))
+        .routes(routes!(governance::transmit_minutes))
+        .routes(routes!(governance::set_action_status))
+        .routes(routes!(governance::list_deadlines))
+        .routes(routes!(governance::deadlines_calendar))
+        .routes(routes!(
+            governance::list_mutual_knowledge,
+            governance::create_mutual_knowledge
+        ))
+        .routes(routes!(governance::count_mutual_knowledge))
+        // Meeting documents are the one body larger than the server's default limit.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(governance::attach_document))
+                .layer(axum::extract::DefaultBodyLimit::max(DOCUMENT_BODY_BYTES)),
+        )
 }
+
+/// A meeting document (10 MB, as the store checks) and some room for the request around it.
+const DOCUMENT_BODY_BYTES: usize = passerelle_store::governance::meetings::MAX_DOCUMENT_BYTES + 64 * 1024;
