@@ -6,6 +6,7 @@ mod bad_input;
 mod benefits;
 mod browser;
 mod contract;
+mod governance;
 mod iae;
 mod idempotency;
 mod pages;

@@ -1,0 +1,363 @@
+//! Governance over HTTP on both databases (issue 7): a committee seen by its members only (404 for others),
+//! bad input answered 4xx with its code and nothing changed, idempotent creations, the invitation as
+//! iCalendar, documents, minutes and the deadlines feed.
+
+use crate::{Backend, TestApp, email, id, today};
+use passerelle_domain::calendar::add_days;
+use reqwest::Method;
+use reqwest::StatusCode as S;
+use serde_json::{Value, json};
+
+async fn governance(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ft = app.token(&email("ft-dijon")).await;
+    let aci = app.token(&email("aci-jardins")).await;
+    let outsider = app.token(&email("employeur-boulangerie")).await;
+    let (ft_id, aci_id, ddets_id) = (
+        app.org_id("ft-dijon").await,
+        app.org_id("aci-jardins").await,
+        app.org_id("ddets-21").await,
+    );
+
+    // The demo CTA: listed for members, 404 for an outsider.
+    let (s, list) = app.get(&ft, "/api/v1/committees").await;
+    assert_eq!(s, S::OK);
+    let cta = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "cta")
+        .unwrap()
+        .clone();
+    let cta_path = format!("/api/v1/committees/{}", id(&cta));
+    let (s, body) = app.get(&outsider, &cta_path).await;
+    assert_eq!((s, body["error"]["code"].as_str()), (S::NOT_FOUND, Some("not_found")));
+    let (s, outsider_list) = app.get(&outsider, "/api/v1/committees").await;
+    assert_eq!((s, outsider_list.as_array().unwrap().len()), (S::OK, 0));
+    let (s, full) = app.get(&aci, &cta_path).await;
+    assert_eq!(s, S::OK);
+    assert_eq!(full["can_manage"], false);
+    let past = full["meetings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["held_on"].as_str().unwrap() < today().to_string().as_str())
+        .unwrap()
+        .clone();
+    let (s, _) = app.get(&outsider, &format!("/api/v1/meetings/{}", id(&past))).await;
+    assert_eq!(s, S::NOT_FOUND);
+
+    // Creating a committee: bad input answers its code and creates nothing.
+    let committee = json!({
+        "kind": "regional_steering", "name": "Comité de pilotage régional", "department": "21",
+        "secretary_organisation_id": ft_id,
+        "members": [
+            {"organisation_id": aci_id, "email": "aci@passerelle.test", "vote": "deliberative", "by_right": true},
+            {"organisation_id": ddets_id, "email": "ddets@passerelle.test", "vote": "consultative"}
+        ]
+    });
+    let before = app.count("committees").await;
+    for (patch, status, code) in [
+        (
+            json!({"kind": "comite_secret"}),
+            S::UNPROCESSABLE_ENTITY,
+            "committee_kind_unknown",
+        ),
+        (json!({"name": "  "}), S::UNPROCESSABLE_ENTITY, "field_required"),
+        (
+            json!({"frequency": "weekly"}),
+            S::UNPROCESSABLE_ENTITY,
+            "frequency_unknown",
+        ),
+        (
+            json!({"agenda_notice_days": 0}),
+            S::UNPROCESSABLE_ENTITY,
+            "agenda_notice_days_out_of_range",
+        ),
+        (
+            json!({"members": [{"organisation_id": aci_id, "vote": "veto"}]}),
+            S::UNPROCESSABLE_ENTITY,
+            "vote_unknown",
+        ),
+        (
+            json!({"secretary_organisation_id": aci_id}),
+            S::FORBIDDEN,
+            "committee_secretary_not_member",
+        ),
+        (
+            json!({"agreement_ids": [uuid::Uuid::new_v4()]}),
+            S::NOT_FOUND,
+            "not_found",
+        ),
+        (json!({"unknown_field": 1}), S::BAD_REQUEST, "invalid_body"),
+    ] {
+        let mut body = committee.clone();
+        for (k, v) in patch.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let (s, answer) = app.call(&ft, Method::POST, "/api/v1/committees", Some(body)).await;
+        assert_eq!((s, answer["error"]["code"].as_str()), (status, Some(code)), "{patch}");
+    }
+    assert_eq!(app.count("committees").await, before);
+
+    // Idempotent creation: the same key answers the same committee.
+    let create = |key: &'static str| {
+        app.http
+            .post(app.url("/api/v1/committees"))
+            .bearer_auth(&ft)
+            .header("Idempotency-Key", key)
+            .json(&committee)
+            .send()
+    };
+    let first = create("copil-2026").await.unwrap();
+    assert_eq!(first.status(), S::CREATED);
+    let regional: Value = first.json().await.unwrap();
+    let again = create("copil-2026").await.unwrap();
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(id(&again.json::<Value>().await.unwrap()), id(&regional));
+    assert_eq!(app.count("committees").await, before + 1);
+    assert_eq!(regional["agenda_notice_days"], 10);
+
+    // A meeting: bad input refused, then planned; its 10-day notice is in the answer.
+    let meetings = format!("/api/v1/committees/{}/meetings", id(&regional));
+    let held_on = add_days(today(), 30);
+    for (body, code) in [
+        (
+            json!({"held_on": held_on, "start_time": "9h", "end_time": "12:00", "place": "Dijon"}),
+            "time_invalid",
+        ),
+        (
+            json!({"held_on": held_on, "start_time": "10:00", "end_time": "09:00", "place": "Dijon"}),
+            "meeting_ends_before_start",
+        ),
+        (
+            json!({"held_on": held_on, "start_time": "09:00", "end_time": "12:00"}),
+            "meeting_place_required",
+        ),
+        (
+            json!({"held_on": held_on, "start_time": "09:00", "end_time": "12:00", "video_link": "http://x"}),
+            "video_link_invalid",
+        ),
+    ] {
+        let (s, answer) = app.call(&ft, Method::POST, &meetings, Some(body.clone())).await;
+        assert_eq!(
+            (s, answer["error"]["code"].as_str()),
+            (S::UNPROCESSABLE_ENTITY, Some(code)),
+            "{body}"
+        );
+    }
+    let (s, _) = app
+        .call(
+            &aci,
+            Method::POST,
+            &meetings,
+            Some(json!({"held_on": held_on, "start_time": "09:00", "end_time": "12:00", "place": "Dijon"})),
+        )
+        .await;
+    assert_eq!(s, S::FORBIDDEN);
+    let (s, meeting) = app
+        .call(&ft, Method::POST, &meetings, Some(json!({"held_on": held_on, "start_time": "09:30", "end_time": "12:00", "video_link": "https://visio.example/copil"})))
+        .await;
+    assert_eq!(s, S::CREATED, "{meeting}");
+    assert_eq!(meeting["agenda_notice"]["status"], "due");
+    assert_eq!(meeting["agenda_notice"]["due_on"], add_days(held_on, -10).to_string());
+    let meeting_path = format!("/api/v1/meetings/{}", id(&meeting));
+
+    // Agenda item proposed by the SIAE; the invitation downloadable as iCalendar.
+    let (s, m) = app
+        .call(
+            &aci,
+            Method::POST,
+            &format!("{meeting_path}/agenda-items"),
+            Some(json!({"organisation_id": aci_id, "title": "Accès aux POEC"})),
+        )
+        .await;
+    assert_eq!((s, m["agenda"][0]["status"].as_str()), (S::CREATED, Some("proposed")));
+    let item = m["agenda"][0]["id"].as_str().unwrap();
+    let (s, m) = app
+        .call(
+            &ft,
+            Method::POST,
+            &format!("{meeting_path}/agenda-items/{item}/decision"),
+            Some(json!({"accept": true})),
+        )
+        .await;
+    assert_eq!((s, m["agenda"][0]["status"].as_str()), (S::OK, Some("accepted")));
+    let r = app
+        .http
+        .get(app.url(&format!("{meeting_path}/invitation.ics")))
+        .bearer_auth(&aci)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), S::OK);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let ics = r.text().await.unwrap();
+    assert!(ics.contains("BEGIN:VEVENT") && ics.contains("Accès aux POEC") && ics.contains("TZID=Europe/Paris"));
+    let r = app
+        .http
+        .get(app.url(&format!("{meeting_path}/invitation.ics")))
+        .bearer_auth(&outsider)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), S::NOT_FOUND);
+
+    // Documents: the type is checked; the bytes come back.
+    let upload = |content_type: &'static str, body: &'static [u8]| {
+        app.http
+            .post(app.url(&format!("{meeting_path}/documents?file_name=bilan.pdf")))
+            .bearer_auth(&ft)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    let r = upload("application/x-msdownload", b"MZ").await.unwrap();
+    assert_eq!(r.status(), S::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["code"],
+        "document_type_not_allowed"
+    );
+    let r = upload("application/pdf", b"%PDF-1.4").await.unwrap();
+    assert_eq!(r.status(), S::CREATED);
+    let m: Value = r.json().await.unwrap();
+    let doc = m["documents"][0]["id"].as_str().unwrap();
+    let r = app
+        .http
+        .get(app.url(&format!("{meeting_path}/documents/{doc}")))
+        .bearer_auth(&aci)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.status(), r.bytes().await.unwrap().as_ref()),
+        (S::OK, b"%PDF-1.4".as_ref())
+    );
+
+    // Invitations go to the outbox, one per member with an address.
+    let outbox = app.count("outbox").await;
+    let (s, m) = app
+        .call(&ft, Method::POST, &format!("{meeting_path}/invitations"), None)
+        .await;
+    assert_eq!((s, m["agenda_notice"]["status"].as_str()), (S::OK, Some("on_time")));
+    assert_eq!(app.count("outbox").await, outbox + 2);
+
+    // Minutes of the demo's past meeting: only the deliberative members validate.
+    let past_path = format!("/api/v1/meetings/{}", id(&past));
+    let (s, body) = app
+        .call(
+            &aci,
+            Method::PUT,
+            &format!("{past_path}/minutes"),
+            Some(json!({"text": "x"})),
+        )
+        .await;
+    assert_eq!(
+        (s, body["error"]["code"].as_str()),
+        (S::FORBIDDEN, Some("committee_secretary_only"))
+    );
+    let ddets = app.token(&email("ddets-21")).await;
+    let (s, body) = app
+        .call(&ddets, Method::POST, &format!("{past_path}/minutes/validation"), None)
+        .await;
+    assert_eq!(
+        (s, body["error"]["code"].as_str()),
+        (S::FORBIDDEN, Some("minutes_deliberative_only"))
+    );
+    let (s, m) = app
+        .call(&aci, Method::POST, &format!("{past_path}/minutes/validation"), None)
+        .await;
+    assert_eq!(s, S::OK);
+    assert_eq!(m["validated_by"].as_array().unwrap().len(), 1);
+    assert!(
+        m["minutes_validated_on"].is_null(),
+        "three deliberative members still to validate"
+    );
+
+    // Deadlines: the secretary's agenda obligation and the decision of the demo's past meeting.
+    let (s, due) = app
+        .get(
+            &ft,
+            &format!(
+                "/api/v1/deadlines?from={}&to={}",
+                add_days(today(), -30),
+                add_days(today(), 60)
+            ),
+        )
+        .await;
+    assert_eq!(s, S::OK);
+    assert!(due.as_array().unwrap().iter().any(|d| d["source"] == "action_item"));
+    let (s, body) = app
+        .get(
+            &ft,
+            &format!("/api/v1/deadlines?from={}&to={}", today(), add_days(today(), -1)),
+        )
+        .await;
+    assert_eq!(
+        (s, body["error"]["code"].as_str()),
+        (S::UNPROCESSABLE_ENTITY, Some("period_invalid"))
+    );
+    let r = app
+        .http
+        .get(app.url("/api/v1/deadlines/calendar.ics"))
+        .bearer_auth(&ft)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), S::OK);
+    let feed = r.text().await.unwrap();
+    assert!(feed.contains("METHOD:PUBLISH") && feed.contains("CTA du bassin d'emploi de Dijon"));
+
+    // Mutual-knowledge actions and their counts.
+    let action = json!({"kind": "webinar", "held_on": today(), "topic": "L'offre de service France Travail",
+        "department": "21", "participants": 25, "organisers": [ft_id], "participant_organisations": [aci_id]});
+    let (s, _) = app
+        .call(
+            &ft,
+            Method::POST,
+            "/api/v1/mutual-knowledge-actions",
+            Some(action.clone()),
+        )
+        .await;
+    assert_eq!(s, S::CREATED);
+    let (s, body) = app
+        .call(&aci, Method::POST, "/api/v1/mutual-knowledge-actions", Some(action))
+        .await;
+    assert_eq!(
+        (s, body["error"]["code"].as_str()),
+        (S::FORBIDDEN, Some("organiser_not_member"))
+    );
+    let (s, counts) = app
+        .get(
+            &aci,
+            &format!(
+                "/api/v1/mutual-knowledge-actions/counts?from={}&to={}&department=21",
+                today(),
+                today()
+            ),
+        )
+        .await;
+    assert_eq!(s, S::OK);
+    assert!(
+        counts
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["kind"] == "webinar" && c["actions"] == 1 && c["participants"] == 25)
+    );
+}
+
+#[tokio::test]
+async fn governance_on_sqlite() {
+    governance(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn governance_on_postgres() {
+    governance(Backend::Postgres).await;
+}
