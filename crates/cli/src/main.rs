@@ -3,6 +3,7 @@
 
 mod agreement;
 mod benefits;
+mod deadlines;
 mod directory;
 mod outbox;
 mod rules;
@@ -76,6 +77,9 @@ enum DatabaseCommand {
     /// The e-mail outbox: state, and one delivery pass through the relay.
     #[command(subcommand)]
     Outbox(outbox::OutboxCommand),
+    /// The deadlines engine: the daily scan (in-app notifications and digest e-mails through the outbox).
+    #[command(subcommand)]
+    Deadlines(deadlines::DeadlinesCommand),
     /// Agreements: rendering as PDF, DOCX or HTML.
     #[command(subcommand)]
     Agreement(agreement::AgreementCommand),
@@ -199,6 +203,7 @@ async fn run(db: &str, command: DatabaseCommand) -> Result<(), Failure> {
         DatabaseCommand::Export(cmd) => directory::export(db, cmd).await,
         DatabaseCommand::Agreement(cmd) => agreement::run(db, cmd).await,
         DatabaseCommand::Outbox(cmd) => outbox::run(db, cmd).await,
+        DatabaseCommand::Deadlines(cmd) => deadlines::run(db, cmd).await,
     }
 }
 
