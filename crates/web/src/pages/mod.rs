@@ -3,6 +3,7 @@
 mod agreement_editor;
 mod agreements;
 mod directory;
+mod governance;
 mod iae;
 mod login;
 mod pathways;
@@ -59,6 +60,19 @@ pub fn router() -> Router<AppState> {
         .route("/referent", get(pathways::referent))
         .route("/notifications", get(iae::notifications))
         .route("/notifications/lues", post(iae::read_notifications))
+        // Governance and deadlines (issue 7).
+        .route(
+            "/instances",
+            get(governance::committees).post(governance::create_committee),
+        )
+        .route("/instances/{id}", get(governance::committee))
+        .route("/instances/{id}/{action}", post(governance::committee_action))
+        .route("/reunions/{id}", get(governance::meeting))
+        .route("/reunions/{id}/invitation.ics", get(governance::meeting_invitation))
+        .route("/reunions/{id}/documents/{document}", get(governance::meeting_document))
+        .route("/reunions/{id}/{action}", post(governance::meeting_action))
+        .route("/echeances", get(governance::deadlines))
+        .route("/echeances.ics", get(governance::deadlines_ics))
 }
 
 #[derive(Template, WebTemplate)]

@@ -361,3 +361,124 @@ async fn governance_on_sqlite() {
 async fn governance_on_postgres() {
     governance(Backend::Postgres).await;
 }
+
+/// The pages: lists and details seen by members only, forms with CSRF, errors shown with nothing saved, the
+/// month calendar and its iCalendar.
+async fn governance_pages(backend: Backend) {
+    use crate::pages::{csrf, login, page, post_form};
+    let app = TestApp::spawn(backend).await;
+    let ft = login(&app, "ft-dijon").await;
+    let aci = login(&app, "aci-jardins").await;
+    let outsider = login(&app, "employeur-boulangerie").await;
+    let (s, html) = page(&app, &ft, "/instances").await;
+    assert_eq!(s, S::OK);
+    assert!(html.contains("CTA du bassin d") && html.contains("Créer une instance"));
+    let start = html.find("href=\"/instances/").unwrap() + 17;
+    let cta = html[start..start + 36].to_owned();
+    let (s, html) = page(&app, &outsider, "/instances").await;
+    assert!(s == S::OK && !html.contains("CTA du bassin"));
+    assert_eq!(
+        page(&app, &outsider, &format!("/instances/{cta}")).await.0,
+        S::NOT_FOUND
+    );
+    assert_eq!(page(&app, &ft, "/instances/pas-un-identifiant").await.0, S::NOT_FOUND);
+
+    let (s, html) = page(&app, &ft, &format!("/instances/{cta}")).await;
+    assert_eq!(s, S::OK);
+    assert!(html.contains("Trimestrielle") && html.contains("feuille de route") && html.contains("Planifier"));
+    let token = csrf(&html);
+    // An error is shown on the page; nothing is saved.
+    let meetings = app.count("meetings").await;
+    let held_on = add_days(today(), 45).to_string();
+    let form = |place: &'static str| {
+        vec![
+            ("csrf", token.clone()),
+            ("held_on", held_on.clone()),
+            ("start_time", "14:00".into()),
+            ("end_time", "16:00".into()),
+            ("place", place.into()),
+        ]
+    };
+    let as_refs = |f: &[(&'static str, String)]| f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    let bad = as_refs(&form(""));
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, html) = post_form(&app, &ft, &format!("/instances/{cta}/reunions"), &bad).await;
+    assert_eq!(s, S::OK);
+    assert!(html.contains("Indiquez le lieu de la réunion"), "{html}");
+    assert_eq!(app.count("meetings").await, meetings);
+    let (s, _) = post_form(
+        &app,
+        &ft,
+        &format!("/instances/{cta}/reunions"),
+        &[("csrf", "faux"), ("held_on", &held_on)],
+    )
+    .await;
+    assert_eq!(s, S::FORBIDDEN);
+    let good = as_refs(&form("Dijon, salle 2"));
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app
+        .http
+        .post(app.url(&format!("/instances/{cta}/reunions")))
+        .header("cookie", format!("passerelle_session={ft}"))
+        .form(&good)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), S::SEE_OTHER);
+    let meeting = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(meeting.starts_with("/reunions/"));
+
+    // The SIAE proposes an agenda item from the meeting page; the secretary sees it to accept.
+    let (s, html) = page(&app, &aci, &meeting).await;
+    assert!(s == S::OK && html.contains("Proposer ce point") && !html.contains("Envoyer l'invitation"));
+    let aci_id = app.org_id("aci-jardins").await.to_string();
+    let (s, _) = post_form(
+        &app,
+        &aci,
+        &format!("{meeting}/points"),
+        &[
+            ("csrf", &csrf(&html)),
+            ("organisation_id", &aci_id),
+            ("title", "Formations POEC"),
+        ],
+    )
+    .await;
+    assert_eq!(s, S::SEE_OTHER);
+    let (s, html) = page(&app, &ft, &meeting).await;
+    assert!(
+        s == S::OK
+            && html.contains("Formations POEC")
+            && html.contains("Retenir")
+            && html.contains("Envoyer l'invitation")
+    );
+    let r = app
+        .http
+        .get(app.url(&format!("{meeting}/invitation.ics")))
+        .header("cookie", format!("passerelle_session={aci}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status() == S::OK && r.text().await.unwrap().contains("BEGIN:VEVENT"));
+    assert_eq!(page(&app, &outsider, &meeting).await.0, S::NOT_FOUND);
+
+    // The month calendar with the meeting, and its iCalendar; a bad month is refused.
+    let month = &held_on[..7];
+    let (s, html) = page(&app, &ft, &format!("/echeances?mois={month}")).await;
+    assert_eq!(s, S::OK);
+    assert!(html.contains("Réunion : 14:00 CTA du bassin d"), "{html}");
+    let (s, html) = page(&app, &ft, "/echeances").await;
+    assert!(s == S::OK && html.contains("aria-current=\"date\""));
+    assert_eq!(page(&app, &ft, "/echeances?mois=2026-13").await.0, S::BAD_REQUEST);
+    let (s, ics) = page(&app, &ft, &format!("/echeances.ics?mois={month}")).await;
+    assert!(s == S::OK && ics.contains("METHOD:PUBLISH"));
+}
+
+#[tokio::test]
+async fn governance_pages_on_sqlite() {
+    governance_pages(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn governance_pages_on_postgres() {
+    governance_pages(Backend::Postgres).await;
+}

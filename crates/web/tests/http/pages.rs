@@ -243,7 +243,7 @@ async fn pages(backend: Backend) {
 }
 
 /// A page read with a session cookie: status and HTML.
-async fn page(app: &TestApp, session: &str, path: &str) -> (S, String) {
+pub(crate) async fn page(app: &TestApp, session: &str, path: &str) -> (S, String) {
     let r = app
         .http
         .get(app.url(path))
@@ -255,7 +255,7 @@ async fn page(app: &TestApp, session: &str, path: &str) -> (S, String) {
 }
 
 /// A form posted with a session cookie: status and HTML.
-async fn post_form(app: &TestApp, session: &str, path: &str, form: &[(&str, &str)]) -> (S, String) {
+pub(crate) async fn post_form(app: &TestApp, session: &str, path: &str, form: &[(&str, &str)]) -> (S, String) {
     let r = app
         .http
         .post(app.url(path))
