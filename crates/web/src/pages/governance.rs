@@ -661,7 +661,7 @@ pub async fn deadlines(State(state): State<AppState>, visitor: Visitor, Query(q)
             });
             day = add_days(day, 1);
         }
-        while cells.len() % 7 != 0 {
+        while !cells.len().is_multiple_of(7) {
             cells.push(Cell {
                 day: None,
                 today: false,
