@@ -179,12 +179,38 @@ impl Store {
     /// The open obligations of the caller's organisations due between `from` and `to` (both included),
     /// soonest first; a platform administrator sees them all.
     pub async fn deadlines(&self, ctx: &AccessContext, from: Date, to: Date, today: Date) -> Result<Vec<Due>> {
+        self.load_deadlines(ctx, None, from, to, today).await
+    }
+
+    /// The same, for one organisation of the caller's (the organisation's to-do list); empty for another.
+    pub async fn organisation_deadlines(
+        &self,
+        ctx: &AccessContext,
+        organisation_id: Uuid,
+        from: Date,
+        to: Date,
+        today: Date,
+    ) -> Result<Vec<Due>> {
+        self.load_deadlines(ctx, Some(organisation_id), from, to, today).await
+    }
+
+    async fn load_deadlines(
+        &self,
+        ctx: &AccessContext,
+        organisation_id: Option<Uuid>,
+        from: Date,
+        to: Date,
+        today: Date,
+    ) -> Result<Vec<Due>> {
         let mut q = query(format!(
             "SELECT {DUE_COLUMNS} FROM obligations o JOIN organisations org ON org.id = o.organisation_id \
              WHERE o.done_at IS NULL AND o.due_on BETWEEN $1 AND $2"
         ))
         .bind(from)
         .bind(to);
+        if let Some(organisation) = organisation_id {
+            q.push_bound(" AND o.organisation_id = {}", organisation);
+        }
         if !ctx.is_platform_admin() {
             q.push_bound(
                 " AND o.organisation_id IN (SELECT organisation_id FROM memberships WHERE user_id = {})",

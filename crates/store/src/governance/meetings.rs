@@ -557,6 +557,29 @@ impl Store {
             )
             .await?;
         }
+        let mut told: Vec<Uuid> = Vec::new();
+        for m in meeting
+            .members
+            .iter()
+            .filter(|m| m.organisation_id != s.secretary_organisation_id)
+        {
+            if !told.contains(&m.organisation_id) {
+                told.push(m.organisation_id);
+                let message = format!(
+                    "Invitation : {} du {}",
+                    meeting.committee_name,
+                    french_date(meeting.held_on)
+                );
+                notify(
+                    &mut tx,
+                    m.organisation_id,
+                    ("meeting", id),
+                    &message,
+                    &format!("/reunions/{id}"),
+                )
+                .await?;
+            }
+        }
         obligations::close(&mut tx, Source::AgendaSending, &id.to_string()).await?;
         record(
             &mut tx,

@@ -540,6 +540,8 @@ pub struct Period {
     pub from: Option<Date>,
     /// Last day (90 days after `from` by default); at most 400 days after `from`.
     pub to: Option<Date>,
+    /// One of the caller's organisations: its to-do list only.
+    pub organisation_id: Option<Uuid>,
 }
 
 impl Period {
@@ -558,7 +560,8 @@ impl Period {
     }
 }
 
-/// The open obligations of the caller's organisations in the period (overdue ones if it starts in the past).
+/// The open obligations of the caller's organisations (or of one of them) in the period (overdue ones if it
+/// starts in the past).
 #[utoipa::path(get, path = "/api/v1/deadlines", tag = "governance", params(Period), security(("bearer" = [])),
     responses((status = 200, body = Vec<Due>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
@@ -568,7 +571,15 @@ pub async fn list_deadlines(
     ApiQuery(p): ApiQuery<Period>,
 ) -> ApiResult<Json<Vec<Due>>> {
     let (from, to) = p.resolve()?;
-    Ok(Json(state.store.deadlines(&ctx, from, to, today()).await?))
+    let store = &state.store;
+    Ok(Json(match p.organisation_id {
+        Some(organisation) => {
+            store
+                .organisation_deadlines(&ctx, organisation, from, to, today())
+                .await?
+        }
+        None => store.deadlines(&ctx, from, to, today()).await?,
+    }))
 }
 
 /// The caller's meetings and deadlines of the period as an iCalendar to import or subscribe to.

@@ -292,6 +292,38 @@ async fn governance(backend: Backend) {
         .await;
     assert_eq!(s, S::OK);
     assert!(due.as_array().unwrap().iter().any(|d| d["source"] == "action_item"));
+    // One organisation's to-do list; another's answers nothing.
+    let (s, mine) = app
+        .get(
+            &aci,
+            &format!(
+                "/api/v1/deadlines?from={}&to={}&organisation_id={aci_id}",
+                add_days(today(), -60),
+                add_days(today(), 60)
+            ),
+        )
+        .await;
+    assert_eq!(s, S::OK);
+    assert!(
+        mine.as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["organisation_id"] == aci_id.to_string())
+    );
+    let (s, theirs) = app
+        .get(&aci, &format!("/api/v1/deadlines?organisation_id={ft_id}"))
+        .await;
+    assert_eq!((s, theirs.as_array().unwrap().len()), (S::OK, 0));
+    // The members were told in the application of the invitation.
+    let (_, inbox) = app.get(&aci, "/api/v1/notifications").await;
+    assert!(
+        inbox
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["message"].as_str().unwrap().starts_with("Invitation")),
+        "{inbox}"
+    );
     let (s, body) = app
         .get(
             &ft,
