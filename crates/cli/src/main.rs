@@ -2,6 +2,7 @@
 //! documents).
 
 mod agreement;
+mod backup;
 mod benefits;
 mod deadlines;
 mod directory;
@@ -80,6 +81,21 @@ enum DatabaseCommand {
     /// The deadlines engine: the daily scan (in-app notifications and digest e-mails through the outbox).
     #[command(subcommand)]
     Deadlines(deadlines::DeadlinesCommand),
+    /// Writes a consistent copy of the database while the server runs (SQLite; PostgreSQL through pg_dump).
+    Backup {
+        /// The backup file to write; it must not exist.
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// Replaces the database by a backup, after checking it (stop the server first).
+    Restore {
+        /// The backup file written by `passerelle backup`.
+        #[arg(long)]
+        input: PathBuf,
+        /// Replaces a database that already holds data.
+        #[arg(long)]
+        force: bool,
+    },
     /// Agreements: rendering as PDF, DOCX or HTML.
     #[command(subcommand)]
     Agreement(agreement::AgreementCommand),
@@ -154,7 +170,7 @@ async fn run(db: &str, command: DatabaseCommand) -> Result<(), Failure> {
                     tokio::spawn(
                         store
                             .clone()
-                            .deliver_periodically(delivery, std::time::Duration::from_secs(30)),
+                            .deliver_periodically(delivery, std::time::Duration::from_secs(mail.mail_every)),
                     );
                 }
                 None => tracing::info!("pas de relais SMTP (--smtp-relay) : les courriels attendent dans la file"),
@@ -204,6 +220,8 @@ async fn run(db: &str, command: DatabaseCommand) -> Result<(), Failure> {
         DatabaseCommand::Agreement(cmd) => agreement::run(db, cmd).await,
         DatabaseCommand::Outbox(cmd) => outbox::run(db, cmd).await,
         DatabaseCommand::Deadlines(cmd) => deadlines::run(db, cmd).await,
+        DatabaseCommand::Backup { output } => backup::backup(db, &output).await,
+        DatabaseCommand::Restore { input, force } => backup::restore(db, &input, force).await,
     }
 }
 

@@ -17,6 +17,9 @@ pub struct MailOptions {
         default_value = "Passerelle <no-reply@passerelle.localhost>"
     )]
     pub mail_from: String,
+    /// Seconds between two delivery passes of the server.
+    #[arg(long, env = "PASSERELLE_MAIL_EVERY", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub mail_every: u64,
 }
 
 impl MailOptions {

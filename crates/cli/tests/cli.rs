@@ -695,3 +695,322 @@ fn the_deadlines_scan_sends_one_digest_a_day() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("AAAA-MM-JJ"));
 }
+
+fn scratch_file(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("passerelle-{name}-{}", rand_suffix()))
+}
+
+fn assert_refused(out: &Output, says: &str) {
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(says),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Backup and restore of the embedded database: a copy that restores to the same directory, and every
+/// mistake refused with exit 2 before anything is changed (issue 10, item 7).
+#[test]
+fn sqlite_backup_and_restore() {
+    let db = scratch_db();
+    assert!(passerelle(&["demo", "--db", &db]).status.success());
+    let saved = scratch_file("sauvegarde.db");
+    let out = passerelle(&["backup", "--db", &db, "--output", saved.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("15 organisations"));
+    let size = std::fs::metadata(&saved).unwrap().len();
+    assert_refused(
+        &passerelle(&["backup", "--db", &db, "--output", saved.to_str().unwrap()]),
+        "existe déjà",
+    );
+    assert_eq!(
+        std::fs::metadata(&saved).unwrap().len(),
+        size,
+        "the first backup is untouched"
+    );
+
+    let target = scratch_db();
+    let out = passerelle(&["restore", "--db", &target, "--input", saved.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(exported(&target), exported(&db));
+    // The restored database now exists: replacing it needs --force.
+    assert_refused(
+        &passerelle(&["restore", "--db", &target, "--input", saved.to_str().unwrap()]),
+        "--force",
+    );
+    let junk = scratch_file("pas-une-base.db");
+    std::fs::write(&junk, "bonjour").unwrap();
+    assert_refused(
+        &passerelle(&["restore", "--db", &target, "--input", junk.to_str().unwrap(), "--force"]),
+        "n'est pas une sauvegarde",
+    );
+    assert_eq!(exported(&target), exported(&db), "a refused restore changes nothing");
+    let forced = passerelle(&[
+        "restore",
+        "--db",
+        &target,
+        "--input",
+        saved.to_str().unwrap(),
+        "--force",
+    ]);
+    assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
+    assert_refused(&passerelle(&["backup", "--db", "mysql://x", "--output", "x"]), "mysql");
+}
+
+/// The same with PostgreSQL's own tools, on the local server.
+#[test]
+fn postgres_backup_and_restore() {
+    let (db, target) = (postgres_scratch("source"), postgres_scratch("cible"));
+    assert!(passerelle(&["demo", "--db", &db]).status.success());
+    let saved = scratch_file("sauvegarde.dump");
+    let out = passerelle(&["backup", "--db", &db, "--output", saved.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let junk = scratch_file("pas-une-archive.dump");
+    std::fs::write(&junk, "bonjour").unwrap();
+    assert_refused(
+        &passerelle(&["restore", "--db", &target, "--input", junk.to_str().unwrap()]),
+        "n'est pas une sauvegarde",
+    );
+    let out = passerelle(&["restore", "--db", &target, "--input", saved.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(exported(&target), exported(&db));
+    assert_refused(
+        &passerelle(&["restore", "--db", &target, "--input", saved.to_str().unwrap()]),
+        "--force",
+    );
+    let forced = passerelle(&[
+        "restore",
+        "--db",
+        &target,
+        "--input",
+        saved.to_str().unwrap(),
+        "--force",
+    ]);
+    assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
+    assert_eq!(exported(&target), exported(&db));
+}
+
+fn load(args: &[&str]) -> Value {
+    report(load_run(args))
+}
+
+fn load_run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_passerelle-load"))
+        .args(args)
+        .output()
+        .expect("passerelle-load runs")
+}
+
+/// The JSON report of a successful run.
+fn report(out: Output) -> Value {
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("the report is JSON")
+}
+
+fn postgres_scratch(name: &str) -> String {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let name = format!("passerelle_cli_{name}_{}", uuid::Uuid::new_v4().simple());
+    runtime
+        .block_on(passerelle_store::sql::create_postgres_database(
+            &passerelle_store::sql::scratch_postgres_admin_url(),
+            &name,
+        ))
+        .expect("PostgreSQL is reachable (scripts/test starts it)")
+}
+
+/// The server killed with SIGKILL three times under writes keeps every acknowledged write, with nothing
+/// half-written, on both databases (issue 10, item 2; the long run is scripts/load).
+#[test]
+fn crash_keeps_every_acknowledged_write() {
+    for db in [scratch_db(), postgres_scratch("crash")] {
+        let report = load(&["crash", "--db", &db, "--rounds", "3", "--writers", "4"]);
+        assert!(report["writes_acknowledged"].as_u64().unwrap() > 0, "{report}");
+        for field in [
+            "errors",
+            "missing_writes",
+            "persons_without_event",
+            "events_without_person",
+        ] {
+            assert_eq!(report[field], 0, "{field} in {report}");
+        }
+    }
+}
+
+/// A short run of the mixed journeys: no error, every route measured, every acknowledged write read back, and
+/// no personal data in the server's log (issue 10, items 1 and 5).
+#[test]
+fn journeys_run_without_error() {
+    let db = scratch_db();
+    assert!(passerelle(&["demo", "--db", &db]).status.success());
+    let log_path = scratch_file("serveur.log");
+    let (mut server, base) = serve_logging(&db, &[], std::fs::File::create(&log_path).unwrap());
+    let pid = server.id().to_string();
+    let args = [
+        "journeys",
+        "--base",
+        &base,
+        "--users",
+        "12",
+        "--seconds",
+        "4",
+        "--think-ms",
+        "20",
+        "--server-pid",
+        &pid,
+    ];
+    let out = load_run(&args);
+    let refused = load_run(&["journeys", "--base", &base, "--users", "0"]);
+    server.kill().unwrap();
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let report = report(out);
+    assert_eq!(report["errors"], 0, "{report}");
+    assert_eq!(report["missing_writes"], 0, "{report}");
+    assert!(report["writes_acknowledged"].as_u64().unwrap() > 0, "{report}");
+    for route in [
+        "GET /api/v1/persons",
+        "GET /api/v1/persons/{id}",
+        "POST /api/v1/persons",
+        "GET /api/v1/referent",
+    ] {
+        assert!(
+            report["routes"][route]["count"].as_u64().unwrap() > 0,
+            "{route} in {report}"
+        );
+    }
+    assert!(report["server_memory_kib"]["peak"].as_u64().unwrap() > 0, "{report}");
+    // The server's log at debug level holds no personal data: no names written, no e-mail, no password.
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    std::fs::remove_file(&log_path).unwrap();
+    assert!(log.contains("écoute sur"), "the log was captured: {log}");
+    for personal in ["Charge", "Usager", "@passerelle.test", "passerelle-demo-2026"] {
+        assert!(!log.contains(personal), "{personal} in the server's log");
+    }
+}
+
+/// `passerelle serve --db db` on a free port, once it accepts connections; its base URL.
+fn serve(db: &str, more: &[&str]) -> (std::process::Child, String) {
+    serve_logging(db, more, std::process::Stdio::null())
+}
+
+fn serve_logging(db: &str, more: &[&str], log: impl Into<std::process::Stdio>) -> (std::process::Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_passerelle"))
+        .args(["serve", "--db", db, "--addr", &addr])
+        .args(more)
+        .env("RUST_LOG", "debug")
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let up = (0..400).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::net::TcpStream::connect(&addr).is_ok()
+    });
+    if !up {
+        server.kill().unwrap();
+        panic!("the server on {db} does not answer");
+    }
+    (server, format!("http://{addr}"))
+}
+
+/// Two servers on one PostgreSQL: a session opened on one works on the other (and its logout too), and the
+/// outbox that both deliver every second sends each mail exactly once (issue 10, item 3).
+#[test]
+fn two_servers_share_sessions_and_send_each_mail_once() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let db = postgres_scratch("deux_serveurs");
+    assert!(passerelle(&["demo", "--db", &db]).status.success());
+    let sink = runtime.block_on(passerelle_mail::sink::Sink::start(0)).unwrap();
+    let store = runtime.block_on(passerelle_store::Store::open(&db)).unwrap();
+    const MAILS: usize = 300;
+    for n in 0..MAILS {
+        let mail = passerelle_store::outbox::OutgoingMail {
+            dedupe_key: format!("essai:{n}"),
+            to: format!("personne{n}@passerelle.test"),
+            subject: format!("Message {n}"),
+            text: "Bonjour".into(),
+            attachment: None,
+        };
+        assert!(
+            runtime
+                .block_on(store.enqueue_mail(&mail, time::OffsetDateTime::now_utc()))
+                .unwrap()
+        );
+    }
+    let relay = ["--smtp-relay", sink.address.as_str(), "--mail-every", "1"];
+    let (mut a, base_a) = serve(&db, &relay);
+    let (mut b, base_b) = serve(&db, &relay);
+
+    let http = reqwest::Client::new();
+    let sessions = runtime.block_on(async {
+        let login = http
+            .post(format!("{base_a}/api/v1/auth/login"))
+            .json(&serde_json::json!({"email": "ft-dijon@passerelle.test", "password": "passerelle-demo-2026"}))
+            .send()
+            .await?
+            .json::<Value>()
+            .await?;
+        let token = login["token"].as_str().unwrap_or_default().to_owned();
+        let me = |base: String| {
+            let (http, token) = (http.clone(), token.clone());
+            async move {
+                http.get(format!("{base}/api/v1/me"))
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+            }
+        };
+        let on_b = me(base_b.clone()).await?;
+        http.post(format!("{base_b}/api/v1/auth/logout"))
+            .bearer_auth(&token)
+            .send()
+            .await?;
+        let on_a_after_logout = me(base_a.clone()).await?;
+        Ok::<_, reqwest::Error>((on_b, on_a_after_logout))
+    });
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while runtime.block_on(store.outbox_counts()).unwrap().sent < MAILS as i64 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    // One more pass of each server: nothing may go twice afterwards.
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    a.kill().unwrap();
+    b.kill().unwrap();
+    assert_eq!(
+        sessions.unwrap(),
+        (200, 401),
+        "a session is one across servers, its logout too"
+    );
+    let counts = runtime.block_on(store.outbox_counts()).unwrap();
+    assert_eq!((counts.sent, counts.pending, counts.failed), (MAILS as i64, 0, 0));
+    let mut subjects: Vec<String> = sink
+        .received()
+        .iter()
+        .filter_map(|m| {
+            m.data
+                .lines()
+                .find_map(|l| l.strip_prefix("Subject: ").map(str::to_owned))
+        })
+        .collect();
+    assert_eq!(subjects.len(), MAILS, "each mail reached the relay once");
+    subjects.sort();
+    subjects.dedup();
+    assert_eq!(subjects.len(), MAILS, "no mail went twice");
+}

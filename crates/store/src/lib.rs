@@ -6,6 +6,7 @@
 pub mod access;
 pub mod agreements;
 pub mod auth;
+pub mod backup;
 pub mod contracts;
 pub mod demo;
 pub mod directory;

@@ -249,6 +249,13 @@ impl Tx {
     }
 }
 
+/// The file of a `sqlite://path` (or `sqlite:path`) URL; `None` for other URLs or an empty path.
+pub fn sqlite_path(url: &str) -> Option<&str> {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .filter(|path| !path.is_empty())
+}
+
 impl Executor for Pool {
     fn execute(&mut self, q: Query) -> impl Future<Output = Result<u64, sqlx::Error>> + Send {
         self.target().execute(q)
@@ -271,10 +278,8 @@ impl Pool {
 
     /// Opens `sqlite://path` (created if missing; WAL, foreign keys on) or `postgres://...`.
     pub async fn connect(url: &str) -> Result<Self, ConnectError> {
-        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
-            if path.is_empty() {
-                return Err(ConnectError::Url(url.to_owned()));
-            }
+        if url.starts_with("sqlite:") {
+            let path = sqlite_path(url).ok_or_else(|| ConnectError::Url(url.to_owned()))?;
             let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
                 .map_err(|e| ConnectError::Open(url.to_owned(), e))?
                 .create_if_missing(true)

@@ -1343,3 +1343,101 @@ async fn deadlines_scan_figures() {
         );
     }
 }
+
+/// A backup taken while persons are being created holds every creation acknowledged before it began, and
+/// nothing half-written: each person in the copy has its creation event. The copy restores to a working
+/// database (issue 10, item 7).
+#[tokio::test]
+async fn backup_under_load_keeps_every_acknowledged_write() {
+    let store = sqlite_store().await;
+    passerelle_store::demo::load(&store).await.unwrap();
+    let ctx = demo_ctx(&store, "aci-jardins").await;
+    let aci = ctx.default_organisation().unwrap().organisation_id;
+    let demo_persons = count(&store, "persons").await;
+    let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let (store, ctx, acknowledged, stop) = (store.clone(), ctx.clone(), acknowledged.clone(), stop.clone());
+            tokio::spawn(async move {
+                let mut n = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let input = PersonInput {
+                        first_name: format!("Écrivain{w}"),
+                        last_name: format!("Numéro{n}"),
+                        ..Default::default()
+                    };
+                    let fields = input.validate(date!(2026 - 11 - 23)).unwrap();
+                    let person = store.persons(&ctx).create(aci, fields).await.unwrap();
+                    acknowledged.lock().unwrap().push(person.id);
+                    n += 1;
+                }
+            })
+        })
+        .collect();
+    while acknowledged.lock().unwrap().len() < 200 {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let before_backup: Vec<Uuid> = acknowledged.lock().unwrap().clone();
+    let path = std::env::temp_dir().join(format!("passerelle-backup-{}.db", Uuid::new_v4()));
+    let summary = store.backup_to(&path).await.unwrap();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for w in writers {
+        w.await.unwrap();
+    }
+    let total = acknowledged.lock().unwrap().len();
+    // The copy holds what was acknowledged before it began, and nothing that was never written.
+    assert!(
+        summary.persons >= demo_persons + before_backup.len() as i64,
+        "{summary:?}"
+    );
+    assert!(summary.persons <= demo_persons + total as i64, "{summary:?}");
+    assert!(
+        matches!(
+            store.backup_to(&path).await,
+            Err(passerelle_store::backup::BackupError::Exists(_))
+        ),
+        "an existing file is never overwritten"
+    );
+
+    let restored_path = std::env::temp_dir().join(format!("passerelle-restored-{}.db", Uuid::new_v4()));
+    let restored = passerelle_store::backup::restore(&path, &restored_path, false)
+        .await
+        .unwrap();
+    assert_eq!((restored.persons, restored.events), (summary.persons, summary.events));
+    let copy = Store::open(&format!("sqlite://{}", restored_path.display()))
+        .await
+        .unwrap();
+    let mut db = copy.pool().clone();
+    for id in &before_backup {
+        let row = db
+            .fetch_optional(query("SELECT id FROM persons WHERE id = $1").bind(*id))
+            .await
+            .unwrap();
+        assert!(row.is_some(), "person {id} acknowledged before the backup is missing");
+    }
+    let orphans: i64 = db
+        .fetch_one(query(
+            "SELECT COUNT(*) AS n FROM persons p WHERE NOT EXISTS (SELECT 1 FROM events e \
+             WHERE e.entity_id = p.id AND e.action = 'person.created')",
+        ))
+        .await
+        .unwrap()
+        .get("n")
+        .unwrap();
+    assert_eq!(orphans, 0, "every person of the copy has its creation event");
+
+    // A file that is not a backup is refused before anything is replaced.
+    let junk = std::env::temp_dir().join(format!("passerelle-junk-{}.db", Uuid::new_v4()));
+    std::fs::write(&junk, "pas une base").unwrap();
+    let err = passerelle_store::backup::restore(&junk, &restored_path, true)
+        .await
+        .unwrap_err();
+    assert!(err.is_input(), "{err}");
+    assert_eq!(count(&copy, "persons").await, summary.persons);
+    // Nor does a restore replace a database unless asked.
+    assert!(matches!(
+        passerelle_store::backup::restore(&path, &restored_path, false).await,
+        Err(passerelle_store::backup::BackupError::TargetExists(_))
+    ));
+}
