@@ -20,6 +20,7 @@ use passerelle_store::governance::committees::{
     Committee, CommitteeSummary, NewCommittee, NewMember, parse_frequency, parse_kind, parse_vote,
 };
 use passerelle_store::governance::meetings::{Meeting, NewDecision, NewMeeting};
+use passerelle_store::governance::mutual_knowledge::{KINDS, MutualKnowledgeAction, NewMutualKnowledgeAction};
 use passerelle_store::obligations::Due;
 use serde::Deserialize;
 use time::{Date, Month, OffsetDateTime};
@@ -84,7 +85,10 @@ pub struct GovernanceForm {
     to_committee_id: String,
     #[serde(default)]
     status: String,
-    /// Attendance: `presence_<member id>` = present / excused / absent.
+    #[serde(default)]
+    participants: String,
+    /// Attendance (`presence_<member id>` = present / excused / absent) and ticked boxes (`agreement_<id>`,
+    /// `participant_<id>`).
     #[serde(flatten)]
     rest: std::collections::HashMap<String, String>,
 }
@@ -162,22 +166,57 @@ struct CommitteesPage {
     kinds: &'static [CommitteeKind],
     frequencies: &'static [Frequency],
     mine: Vec<Choice>,
+    /// The agreements the caller sees, that a new committee may steer.
+    agreements: Vec<Choice>,
+    actions: Vec<MutualKnowledgeAction>,
+    action_kinds: [(&'static str, &'static str); 5],
+    directory: Vec<Choice>,
+    today: String,
     error: Option<String>,
 }
 
 async fn committees_page(state: &AppState, visitor: &Visitor, error: Option<String>) -> Response {
-    match state.store.committees(&visitor.ctx).await {
-        Ok(items) => CommitteesPage {
+    let result = async {
+        let store = &state.store;
+        let agreements = store
+            .agreements(&visitor.ctx)
+            .list()
+            .await?
+            .into_iter()
+            .map(|a| Choice {
+                id: a.id,
+                name: a.title,
+            })
+            .collect();
+        Ok::<_, ApiError>(CommitteesPage {
             nav: visitor.nav(SECTION),
-            items,
+            items: store.committees(&visitor.ctx).await?,
             kinds: CommitteeKind::ALL,
             frequencies: Frequency::ALL,
             mine: my_choices(visitor),
+            agreements,
+            actions: store.mutual_knowledge_actions(&visitor.ctx).await?,
+            action_kinds: KINDS,
+            directory: directory_choices(state, visitor).await?,
+            today: today().to_string(),
             error,
-        }
-        .into_response(),
-        Err(e) => error_page(&visitor.nav(SECTION), e.into()),
+        })
+    };
+    match result.await {
+        Ok(page) => page.into_response(),
+        Err(e) => error_page(&visitor.nav(SECTION), e),
     }
+}
+
+/// The ids of the ticked boxes named `<prefix><id>`.
+fn ticked(form: &GovernanceForm, prefix: &str) -> Vec<Uuid> {
+    let mut ids: Vec<Uuid> = form
+        .rest
+        .keys()
+        .filter_map(|k| Uuid::parse_str(k.strip_prefix(prefix)?).ok())
+        .collect();
+    ids.sort();
+    ids
 }
 
 pub async fn committees(State(state): State<AppState>, visitor: Visitor) -> Response {
@@ -201,13 +240,52 @@ pub async fn create_committee(
             frequency: optional(&form.frequency).as_deref().map(parse_frequency).transpose()?,
             agenda_notice_days: None,
             secretary_organisation_id: parse_uuid(&form.organisation_id, "le secrétariat")?,
-            agreement_ids: Vec::new(),
+            agreement_ids: ticked(&form, "agreement_"),
             members: Vec::new(),
         };
         Ok::<_, ApiError>(state.store.create_committee(&visitor.ctx, new, None).await?)
     };
     match result.await {
         Ok(c) => Redirect::to(&format!("/instances/{}", c.id)).into_response(),
+        Err(e) if e.status.is_client_error() => committees_page(&state, &visitor, Some(e.message)).await,
+        Err(e) => error_page(&visitor.nav(SECTION), e),
+    }
+}
+
+/// Records a mutual-knowledge action from the committees page.
+pub async fn create_mutual_knowledge(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<GovernanceForm>,
+) -> Response {
+    if let Some(r) = csrf_refused(&visitor, &form.csrf) {
+        return r;
+    }
+    let result = async {
+        let new = NewMutualKnowledgeAction {
+            kind: form.kind.clone(),
+            held_on: form_date("date", &form.held_on)?
+                .ok_or_else(|| ApiError::bad_request("date_required", "Indiquez la date de l'action."))?,
+            topic: form.title.clone(),
+            department: form.department.clone(),
+            participants: form.participants.trim().parse().map_err(|_| {
+                ApiError::bad_request(
+                    "number_invalid",
+                    "Indiquez le nombre de participants (un nombre entier).",
+                )
+            })?,
+            organisers: vec![parse_uuid(&form.organisation_id, "votre structure organisatrice")?],
+            participant_organisations: ticked(&form, "participant_"),
+        };
+        Ok::<_, ApiError>(
+            state
+                .store
+                .create_mutual_knowledge_action(&visitor.ctx, new, None)
+                .await?,
+        )
+    };
+    match result.await {
+        Ok(_) => Redirect::to("/instances#interconnaissance").into_response(),
         Err(e) if e.status.is_client_error() => committees_page(&state, &visitor, Some(e.message)).await,
         Err(e) => error_page(&visitor.nav(SECTION), e),
     }

@@ -65,6 +65,7 @@ pub fn router() -> Router<AppState> {
             "/instances",
             get(governance::committees).post(governance::create_committee),
         )
+        .route("/interconnaissance", post(governance::create_mutual_knowledge))
         .route("/instances/{id}", get(governance::committee))
         .route("/instances/{id}/{action}", post(governance::committee_action))
         .route("/reunions/{id}", get(governance::meeting))

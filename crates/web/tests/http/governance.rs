@@ -493,6 +493,39 @@ async fn governance_pages(backend: Backend) {
     assert!(r.status() == S::OK && r.text().await.unwrap().contains("BEGIN:VEVENT"));
     assert_eq!(page(&app, &outsider, &meeting).await.0, S::NOT_FOUND);
 
+    // A mutual-knowledge action recorded from the committees page, shown in its list.
+    let (_, html) = page(&app, &ft, "/instances").await;
+    let ft_id = app.org_id("ft-dijon").await.to_string();
+    let participant = format!("participant_{aci_id}");
+    let today_text = today().to_string();
+    let action = |participants: &'static str| {
+        vec![
+            ("csrf", csrf(&html)),
+            ("kind", "information_session".to_owned()),
+            ("held_on", today_text.clone()),
+            ("title", "Présentation des SIAE aux conseillers".to_owned()),
+            ("department", "21".to_owned()),
+            ("participants", participants.to_owned()),
+            ("organisation_id", ft_id.clone()),
+            (participant.as_str(), "oui".to_owned()),
+        ]
+    };
+    let before = app.count("mutual_knowledge_actions").await;
+    let bad = action("beaucoup");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, html) = post_form(&app, &ft, "/interconnaissance", &bad).await;
+    assert!(s == S::OK && html.contains("nombre de participants"), "{s}");
+    assert_eq!(app.count("mutual_knowledge_actions").await, before);
+    let good = action("18");
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, _) = post_form(&app, &ft, "/interconnaissance", &good).await;
+    assert_eq!(s, S::SEE_OTHER);
+    let (_, html) = page(&app, &aci, "/instances").await;
+    assert!(
+        html.contains("Présentation des SIAE aux conseillers"),
+        "the participant sees it too"
+    );
+
     // The month calendar with the meeting, and its iCalendar; a bad month is refused.
     let month = &held_on[..7];
     let (s, html) = page(&app, &ft, &format!("/echeances?mois={month}")).await;
