@@ -1112,6 +1112,24 @@ async fn governance_story(store: Store) {
             .any(|d| d.source == Source::AgendaSending && d.link.contains(&soon.id.to_string()))
     );
 
+    // Called off: the invited members get the cancellation (METHOD:CANCEL, next sequence); once only.
+    let mails = count(&store, "outbox").await;
+    let cancelled = store.cancel_meeting(&ft, soon.id, t1).await.unwrap();
+    assert_eq!(
+        (cancelled.status.as_str(), cancelled.invitation_sequence),
+        ("cancelled", 2)
+    );
+    assert_eq!(count(&store, "outbox").await, mails + 2);
+    let ics = store.meeting_invitation(&aci, soon.id).await.unwrap();
+    assert!(ics.contains("METHOD:CANCEL") && ics.contains("STATUS:CANCELLED"));
+    assert!(matches!(
+        store.cancel_meeting(&ft, soon.id, t1).await,
+        Err(StoreError::Conflict {
+            code: "meeting_not_planned",
+            ..
+        })
+    ));
+
     // Minutes and decisions of a held meeting, validated by the deliberative members only.
     let held = store
         .create_meeting(&ft, three.id, meeting(add_days(today, -3)), None)

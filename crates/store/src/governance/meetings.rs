@@ -521,42 +521,7 @@ impl Store {
         )
         .await?;
         let meeting = load(&mut tx, ctx, s, id).await?;
-        let organizer = organisation_contact(&mut tx, s.secretary_organisation_id).await?;
-        let ics = invitation(&meeting, organizer, now);
-        let mut sent = 0;
-        for m in &meeting.members {
-            let Some(email) = &m.email else { continue };
-            let mail = OutgoingMail {
-                dedupe_key: format!("invitation:{id}:{}:{}", m.id, meeting.invitation_sequence),
-                to: email.clone(),
-                subject: format!(
-                    "Invitation : {} du {}",
-                    meeting.committee_name,
-                    french_date(meeting.held_on)
-                ),
-                text: invitation_text(&meeting, m),
-                attachment: Some((
-                    "invitation.ics".to_owned(),
-                    "text/calendar; method=REQUEST; charset=UTF-8".to_owned(),
-                    ics.clone(),
-                )),
-            };
-            if enqueue(&mut tx, &mail, now).await? {
-                sent += 1;
-            }
-            tx.execute(
-                query(
-                    "INSERT INTO meeting_invitations (meeting_id, member_id, sequence, email, enqueued_at) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(id)
-                .bind(m.id)
-                .bind(meeting.invitation_sequence)
-                .bind(email.as_str())
-                .bind(now),
-            )
-            .await?;
-        }
+        let sent = mail_members(&mut tx, &meeting, now).await?;
         let mut told: Vec<Uuid> = Vec::new();
         for m in meeting
             .members
@@ -590,6 +555,49 @@ impl Store {
                     &serde_json::json!({"sequence": meeting.invitation_sequence, "mails": sent,
                     "agenda_notice": meeting.agenda_notice}),
                 ),
+        )
+        .await?;
+        tx.commit().await?;
+        self.meeting(ctx, id).await
+    }
+
+    /// Calls a planned meeting off (the secretary): members already invited get the cancellation (the same
+    /// event, next SEQUENCE, METHOD:CANCEL) through the outbox; it no longer counts for the frequency.
+    pub async fn cancel_meeting(&self, ctx: &AccessContext, id: Uuid, now: OffsetDateTime) -> Result<Meeting> {
+        let mut tx = self.pool.begin().await?;
+        let s = meeting_standing(&mut tx, ctx, id).await?;
+        secretary_only(&s, ctx)?;
+        if lock_planned(&mut tx, id).await?.get::<String>("status")? != "planned" {
+            return Err(StoreError::conflict(
+                "meeting_not_planned",
+                "Seule une réunion prévue peut être annulée.",
+            ));
+        }
+        let invited = tx
+            .fetch_one(query("SELECT invitation_sequence FROM meetings WHERE id = $1").bind(id))
+            .await?
+            .get::<i64>("invitation_sequence")?
+            > 0;
+        tx.execute(
+            query(
+                "UPDATE meetings SET status = 'cancelled', invitation_sequence = invitation_sequence + 1 WHERE id = $1",
+            )
+            .bind(id),
+        )
+        .await?;
+        let meeting = load(&mut tx, ctx, s, id).await?;
+        let sent = if invited {
+            mail_members(&mut tx, &meeting, now).await?
+        } else {
+            0
+        };
+        obligations::close(&mut tx, Source::AgendaSending, &id.to_string()).await?;
+        record(
+            &mut tx,
+            ctx,
+            Event::new("meeting", id, "meeting.cancelled")
+                .by(Some(s.secretary_organisation_id))
+                .after(&serde_json::json!({"sequence": meeting.invitation_sequence, "mails": sent})),
         )
         .await?;
         tx.commit().await?;
@@ -863,6 +871,61 @@ impl Store {
     }
 }
 
+/// Enqueues the meeting's current invitation (or cancellation) for every member with an address, once per
+/// member and sending; returns how many mails were added.
+async fn mail_members(ex: &mut impl Executor, meeting: &Meeting, now: OffsetDateTime) -> Result<u64> {
+    let organizer = organisation_contact(ex, meeting.secretary_organisation_id).await?;
+    let ics = invitation(meeting, organizer, now);
+    let (subject, method) = if meeting.status == "cancelled" {
+        ("Annulation", "CANCEL")
+    } else {
+        ("Invitation", "REQUEST")
+    };
+    let mut sent = 0;
+    for m in &meeting.members {
+        let Some(email) = &m.email else { continue };
+        let mail = OutgoingMail {
+            dedupe_key: format!("invitation:{}:{}:{}", meeting.id, m.id, meeting.invitation_sequence),
+            to: email.clone(),
+            subject: format!(
+                "{subject} : {} du {}",
+                meeting.committee_name,
+                french_date(meeting.held_on)
+            ),
+            text: if meeting.status == "cancelled" {
+                format!(
+                    "Bonjour,\n\nLa réunion « {} » du {} est annulée.\n",
+                    meeting.committee_name,
+                    french_date(meeting.held_on)
+                )
+            } else {
+                invitation_text(meeting, m)
+            },
+            attachment: Some((
+                "invitation.ics".to_owned(),
+                format!("text/calendar; method={method}; charset=UTF-8"),
+                ics.clone(),
+            )),
+        };
+        if enqueue(ex, &mail, now).await? {
+            sent += 1;
+        }
+        ex.execute(
+            query(
+                "INSERT INTO meeting_invitations (meeting_id, member_id, sequence, email, enqueued_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(meeting.id)
+            .bind(m.id)
+            .bind(meeting.invitation_sequence)
+            .bind(email.as_str())
+            .bind(now),
+        )
+        .await?;
+    }
+    Ok(sent)
+}
+
 async fn organisation_contact(ex: &mut impl Executor, id: Uuid) -> Result<Attendee> {
     let r = ex
         .fetch_one(query("SELECT name, email FROM organisations WHERE id = $1").bind(id))
@@ -936,7 +999,12 @@ pub(crate) fn invitation(m: &Meeting, organizer: Attendee, now: OffsetDateTime) 
             .collect(),
         cancelled: m.status == "cancelled",
     };
-    calendar(&[event], Method::Request, now)
+    let method = if m.status == "cancelled" {
+        Method::Cancel
+    } else {
+        Method::Request
+    };
+    calendar(&[event], method, now)
 }
 
 fn invitation_text(m: &Meeting, to: &Member) -> String {

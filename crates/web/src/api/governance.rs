@@ -409,6 +409,21 @@ pub async fn send_invitations(
     ))
 }
 
+/// Calls a planned meeting off (the secretary); members already invited get the cancellation.
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/cancellation", tag = "governance", params(("id" = Uuid, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = Meeting), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn cancel_meeting(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Meeting>> {
+    Ok(Json(
+        state.store.cancel_meeting(&ctx, id, OffsetDateTime::now_utc()).await?,
+    ))
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PresenceInput {

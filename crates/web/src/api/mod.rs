@@ -121,6 +121,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(governance::decide_agenda_item))
         .routes(routes!(governance::get_document))
         .routes(routes!(governance::send_invitations))
+        .routes(routes!(governance::cancel_meeting))
         .routes(routes!(governance::record_attendance))
         .routes(routes!(governance::write_minutes))
         .routes(routes!(governance::validate_minutes))

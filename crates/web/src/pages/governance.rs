@@ -587,6 +587,9 @@ pub async fn meeting_action(
             "invitations" => {
                 store.send_invitations(ctx, id, OffsetDateTime::now_utc()).await?;
             }
+            "annulation" => {
+                store.cancel_meeting(ctx, id, OffsetDateTime::now_utc()).await?;
+            }
             "presence" => {
                 let presences: Vec<(Uuid, String)> = form
                     .rest

@@ -94,6 +94,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/meetings/{id}/documents"),
     ("get", "/api/v1/meetings/{id}/documents/{document_id}"),
     ("post", "/api/v1/meetings/{id}/invitations"),
+    ("post", "/api/v1/meetings/{id}/cancellation"),
     ("put", "/api/v1/meetings/{id}/attendance"),
     ("put", "/api/v1/meetings/{id}/minutes"),
     ("post", "/api/v1/meetings/{id}/minutes/validation"),

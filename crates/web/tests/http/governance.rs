@@ -246,6 +246,21 @@ async fn governance(backend: Backend) {
         .await;
     assert_eq!((s, m["agenda_notice"]["status"].as_str()), (S::OK, Some("on_time")));
     assert_eq!(app.count("outbox").await, outbox + 2);
+    // A member cannot call it off; the secretary can, once.
+    let cancel = format!("{meeting_path}/cancellation");
+    let (s, body) = app.call(&aci, Method::POST, &cancel, None).await;
+    assert_eq!(
+        (s, body["error"]["code"].as_str()),
+        (S::FORBIDDEN, Some("committee_secretary_only"))
+    );
+    let (s, m) = app.call(&ft, Method::POST, &cancel, None).await;
+    assert_eq!((s, m["status"].as_str()), (S::OK, Some("cancelled")));
+    assert_eq!(app.count("outbox").await, outbox + 4);
+    let (s, body) = app.call(&ft, Method::POST, &cancel, None).await;
+    assert_eq!(
+        (s, body["error"]["code"].as_str()),
+        (S::CONFLICT, Some("meeting_not_planned"))
+    );
 
     // Minutes of the demo's past meeting: only the deliberative members validate.
     let past_path = format!("/api/v1/meetings/{}", id(&past));
