@@ -134,12 +134,22 @@ pub struct Choice {
     name: String,
 }
 
+/// The organisations a form offers: those of the caller's departments (every one for a platform
+/// administrator), so that the list stays readable on a national directory.
 async fn directory_choices(state: &AppState, visitor: &Visitor) -> Result<Vec<Choice>, ApiError> {
+    let departments: Vec<&str> = visitor
+        .ctx
+        .memberships()
+        .iter()
+        .map(|m| m.department.as_str())
+        .collect();
+    let all = visitor.ctx.is_platform_admin();
     Ok(state
         .store
         .all_organisations(&visitor.ctx)
         .await?
         .into_iter()
+        .filter(|o| all || departments.contains(&o.department.as_str()))
         .map(|o| Choice { id: o.id, name: o.name })
         .collect())
 }
