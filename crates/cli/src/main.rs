@@ -7,6 +7,7 @@ mod benefits;
 mod deadlines;
 mod directory;
 mod outbox;
+mod retention;
 mod rules;
 
 use clap::{Parser, Subcommand};
@@ -96,6 +97,8 @@ enum DatabaseCommand {
         #[arg(long)]
         force: bool,
     },
+    /// The retention rule: reports the people without activity for the period; --apply anonymises them.
+    Retention(retention::RetentionOptions),
     /// Agreements: rendering as PDF, DOCX or HTML.
     #[command(subcommand)]
     Agreement(agreement::AgreementCommand),
@@ -220,6 +223,7 @@ async fn run(db: &str, command: DatabaseCommand) -> Result<(), Failure> {
         DatabaseCommand::Agreement(cmd) => agreement::run(db, cmd).await,
         DatabaseCommand::Outbox(cmd) => outbox::run(db, cmd).await,
         DatabaseCommand::Deadlines(cmd) => deadlines::run(db, cmd).await,
+        DatabaseCommand::Retention(o) => retention::run(db, o).await,
         DatabaseCommand::Backup { output } => backup::backup(db, &output).await,
         DatabaseCommand::Restore { input, force } => backup::restore(db, &input, force).await,
     }

@@ -1014,3 +1014,29 @@ fn two_servers_share_sessions_and_send_each_mail_once() {
     subjects.dedup();
     assert_eq!(subjects.len(), MAILS, "no mail went twice");
 }
+
+/// The retention rule from the command line: a dry run by default, a period too short refused with exit 2.
+#[test]
+fn retention_reports_before_it_anonymises() {
+    let db = scratch_db();
+    assert!(passerelle(&["demo", "--db", &db]).status.success());
+    let out = passerelle(&["retention", "--db", &db]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (report["inactive_days"].as_u64(), report["applied"].as_bool()),
+        (Some(730), Some(false))
+    );
+    assert_eq!(report["count"], 0, "the demo's persons are active: {report}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rapport à blanc"));
+    assert_refused(
+        &passerelle(&["retention", "--db", &db, "--inactive-days", "5"]),
+        "au moins 30 jours",
+    );
+    let applied = passerelle(&["retention", "--db", &db, "--apply"]);
+    assert!(applied.status.success());
+    assert_eq!(
+        serde_json::from_slice::<Value>(&applied.stdout).unwrap()["applied"],
+        true
+    );
+}

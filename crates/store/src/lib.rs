@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod agreements;
+pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod contracts;
@@ -22,8 +23,10 @@ pub mod offers;
 pub mod outbox;
 pub mod paging;
 pub mod pathway_lists;
+pub mod person_file;
 pub mod persons;
 pub mod prescriptions;
+pub mod retention;
 pub mod sql;
 pub mod structures;
 

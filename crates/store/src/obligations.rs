@@ -465,3 +465,40 @@ pub(crate) async fn agreement_changed(ex: &mut impl Executor, a: &crate::agreeme
         .collect();
     replace(ex, Source::AgreementDeadline, &a.id.to_string(), &current).await
 }
+
+/// A person was anonymised (retention rule): the obligations about them are closed and their titles, and the
+/// notifications the scan wrote about them, no longer name them.
+pub(crate) async fn person_anonymised(ex: &mut impl Executor, person_id: Uuid) -> Result<()> {
+    let requests = ex
+        .fetch_all(query("SELECT id FROM prolongation_requests WHERE person_id = $1").bind(person_id))
+        .await?
+        .iter()
+        .map(|r| r.get::<Uuid>("id"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let person = [Source::ApprovalEnd, Source::TripartiteInterview].map(|s| (s, person_id));
+    let prolongations = requests.iter().map(|id| (Source::ProlongationDecision, *id));
+    let now = OffsetDateTime::now_utc();
+    for (source, key) in person.into_iter().chain(prolongations) {
+        let about = "source = $1 AND source_key = $2";
+        ex.execute(
+            query(format!(
+                "UPDATE notifications SET message = 'Personne anonymisée' WHERE subject_type = 'obligation' \
+                 AND subject_id IN (SELECT id FROM obligations WHERE {about})"
+            ))
+            .bind(source.code())
+            .bind(key.to_string()),
+        )
+        .await?;
+        ex.execute(
+            query(format!(
+                "UPDATE obligations SET title = 'Personne anonymisée', done_at = COALESCE(done_at, $3), \
+                 updated_at = $3 WHERE {about}"
+            ))
+            .bind(source.code())
+            .bind(key.to_string())
+            .bind(now),
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -1459,3 +1459,122 @@ async fn backup_under_load_keeps_every_acknowledged_write() {
         Err(passerelle_store::backup::BackupError::TargetExists(_))
     ));
 }
+
+/// The retention rule: a person without activity for longer than the period is reported by a dry run that
+/// changes nothing, then anonymised with an event; reads do not count as activity (issue 10, item 6).
+async fn retention_story(store: Store) {
+    use passerelle_store::retention::DEFAULT_INACTIVE_DAYS;
+    passerelle_store::demo::load(&store).await.unwrap();
+    let ctx = demo_ctx(&store, "aci-jardins").await;
+    let aci = ctx.default_organisation().unwrap().organisation_id;
+    let create = |last_name: &'static str| {
+        let (store, ctx) = (store.clone(), ctx.clone());
+        async move {
+            let input = PersonInput {
+                first_name: "Dominique".into(),
+                last_name: last_name.into(),
+                email: Some("dominique@exemple.fr".into()),
+                ..Default::default()
+            };
+            let fields = input.validate(date!(2026 - 11 - 23)).unwrap();
+            store.persons(&ctx).create(aci, fields).await.unwrap().id
+        }
+    };
+    let (old, recent) = (create("Ancienne").await, create("Récente").await);
+    let three_years_ago = time::OffsetDateTime::now_utc() - time::Duration::days(3 * 365);
+    let mut db = store.pool().clone();
+    db.execute(
+        query("UPDATE persons SET updated_at = $2 WHERE id = $1")
+            .bind(old)
+            .bind(three_years_ago),
+    )
+    .await
+    .unwrap();
+    db.execute(
+        query("UPDATE events SET occurred_at = $2 WHERE entity_id = $1")
+            .bind(old)
+            .bind(three_years_ago),
+    )
+    .await
+    .unwrap();
+    // A read today is not activity.
+    store.persons(&ctx).get(old).await.unwrap();
+    // An obligation about the person (issue 7's deadlines engine) names them by first name and initial.
+    db.execute(
+        query(
+            "INSERT INTO obligations (id, source, source_key, organisation_id, due_on, title, link, rule, updated_at) \
+             VALUES ($1, 'approval_end', $2, $3, $4, 'Fin du PASS IAE de Dominique A.', '/', 'R5132-1-8', $5)",
+        )
+        .bind(Uuid::new_v4())
+        .bind(old.to_string())
+        .bind(aci)
+        .bind(date!(2027 - 01 - 01))
+        .bind(time::OffsetDateTime::now_utc()),
+    )
+    .await
+    .unwrap();
+
+    let operator = store.operator_context("conservation");
+    let today = time::OffsetDateTime::now_utc().date();
+    let dry = store
+        .retention(&operator, DEFAULT_INACTIVE_DAYS, today, false)
+        .await
+        .unwrap();
+    let concerned: Vec<Uuid> = dry.persons.iter().map(|p| p.person_id).collect();
+    assert!(concerned.contains(&old), "{dry:?}");
+    assert!(!concerned.contains(&recent), "{dry:?}");
+    assert_eq!(
+        store.persons(&ctx).get(old).await.unwrap().last_name,
+        "Ancienne",
+        "a dry run changes nothing"
+    );
+    assert_eq!(events::count(&mut db, Some("person.anonymised")).await.unwrap(), 0);
+
+    let done = store
+        .retention(&operator, DEFAULT_INACTIVE_DAYS, today, true)
+        .await
+        .unwrap();
+    assert_eq!(done.count, dry.count);
+    let p = store.persons(&ctx).get(old).await.unwrap();
+    assert_eq!(
+        (p.first_name.as_str(), p.last_name.as_str(), p.email),
+        ("Personne", "anonymisée", None)
+    );
+    assert_eq!(store.persons(&ctx).get(recent).await.unwrap().last_name, "Récente");
+    assert_eq!(
+        events::count(&mut db, Some("person.anonymised")).await.unwrap(),
+        done.count as i64
+    );
+    let named: i64 = db
+        .fetch_one(query("SELECT COUNT(*) AS n FROM events WHERE entity_id = $1 AND after_data IS NOT NULL AND action <> 'person.anonymised'").bind(old))
+        .await
+        .unwrap()
+        .get("n")
+        .unwrap();
+    assert_eq!(named, 0, "the journal no longer holds the person's states");
+    let titled: i64 = db
+        .fetch_one(query("SELECT COUNT(*) AS n FROM obligations WHERE title LIKE '%Dominique%' OR (done_at IS NULL AND source_key = $1)").bind(old.to_string()))
+        .await
+        .unwrap()
+        .get("n")
+        .unwrap();
+    assert_eq!(
+        titled, 0,
+        "the obligations about the person are closed and no longer name them"
+    );
+    let again = store
+        .retention(&operator, DEFAULT_INACTIVE_DAYS, today, false)
+        .await
+        .unwrap();
+    assert!(again.persons.iter().all(|p| p.person_id != old), "anonymised once");
+}
+
+#[tokio::test]
+async fn retention_on_sqlite() {
+    retention_story(sqlite_store().await).await;
+}
+
+#[tokio::test]
+async fn retention_on_postgres() {
+    retention_story(postgres_store().await).await;
+}

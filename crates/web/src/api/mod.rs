@@ -2,6 +2,7 @@
 //! Routes are registered with `utoipa_axum::routes!`, so a route cannot exist without its description.
 
 pub mod agreements;
+pub mod audit;
 pub mod auth;
 pub mod benefits;
 pub mod directory;
@@ -9,6 +10,7 @@ pub mod follow_up;
 pub mod governance;
 pub mod iae;
 pub mod idempotency;
+pub mod person_file;
 pub mod persons;
 pub mod reference;
 
@@ -57,6 +59,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(directory::list_organisations, directory::create_organisation))
         .routes(routes!(directory::get_organisation, directory::update_organisation))
         .routes(routes!(directory::archive_organisation))
+        .routes(routes!(audit::personal_data_reads))
         .routes(routes!(directory::list_contacts, directory::create_contact))
         .routes(routes!(directory::update_contact))
         .routes(routes!(directory::archive_contact))
@@ -65,6 +68,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(directory::list_authorisations, directory::create_authorisation))
         .routes(routes!(persons::list_persons, persons::create_person))
         .routes(routes!(persons::get_person, persons::update_person))
+        .routes(routes!(person_file::person_file))
         .routes(routes!(persons::add_follower))
         .routes(routes!(agreements::agreement_kinds))
         .routes(routes!(agreements::list_deadlines))

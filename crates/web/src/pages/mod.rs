@@ -2,6 +2,7 @@
 
 mod agreement_editor;
 mod agreements;
+mod audit;
 mod directory;
 mod governance;
 mod iae;
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .route("/personnes/{id}/document-competences.pdf", get(iae::skills_document))
         .route("/parcours", get(pathways::pathways))
         .route("/referent", get(pathways::referent))
+        .route("/journal-des-consultations", get(audit::journal))
         .route("/notifications", get(iae::notifications))
         .route("/notifications/lues", post(iae::read_notifications))
         // Governance and deadlines (issue 7).

@@ -5,8 +5,8 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use passerelle_store::AccessContext;
 use passerelle_store::auth::SessionKind;
+use passerelle_store::{AccessContext, MemberRole};
 
 pub const SESSION_COOKIE: &str = "passerelle_session";
 /// Double-submit token of the login form, before any session exists.
@@ -39,6 +39,8 @@ pub struct Nav {
     pub section: &'static str,
     /// The user belongs to a France Travail, Cap emploi or Mission locale organisation: the referent's page.
     pub spe: bool,
+    /// The user administers an organisation: the journal of its members' reads.
+    pub admin: bool,
 }
 
 impl Nav {
@@ -48,6 +50,7 @@ impl Nav {
             csrf: String::new(),
             section: "",
             spe: false,
+            admin: false,
         }
     }
 }
@@ -66,6 +69,7 @@ impl Visitor {
             csrf: self.csrf.clone(),
             section,
             spe: self.ctx.memberships().iter().any(|m| m.kind.is_spe()),
+            admin: self.ctx.memberships().iter().any(|m| m.role == MemberRole::Admin),
         }
     }
 

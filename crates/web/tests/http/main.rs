@@ -6,12 +6,14 @@ mod bad_input;
 mod benefits;
 mod browser;
 mod contract;
+mod csrf;
 mod governance;
 mod iae;
 mod idempotency;
 mod pages;
 mod pathway_lists;
 mod perf;
+mod privacy;
 mod simulator;
 
 use passerelle_store::Store;

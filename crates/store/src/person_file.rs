@@ -1,0 +1,55 @@
+//! Everything the caller's organisations hold about a person, in one record: the person's right of access
+//! (GDPR article 15; issue 10, item 6). Each part is read through the same access rules and journal as its
+//! own page, and the export itself is journaled (`person_file.read`).
+
+use crate::Store;
+use crate::access::AccessContext;
+use crate::contracts::Employment;
+use crate::error::{Result, StoreError};
+use crate::events::{Event, JournalEntry, history, record};
+use crate::follow_up::FollowUp;
+use crate::iae_pathway::ApprovalView;
+use crate::persons::Person;
+use crate::prescriptions::{DiagnosisRecord, Direction, Prescription};
+use serde::Serialize;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PersonFile {
+    pub generated_at: OffsetDateTime,
+    pub person: Person,
+    pub diagnoses: Vec<DiagnosisRecord>,
+    pub prescriptions: Vec<Prescription>,
+    /// None when the person has no PASS IAE nor agrément.
+    pub approval: Option<ApprovalView>,
+    pub employment: Employment,
+    pub follow_up: FollowUp,
+    /// What was done to and with the person's record, reads included, oldest first.
+    pub journal: Vec<JournalEntry>,
+}
+
+impl Store {
+    pub async fn person_file(&self, ctx: &AccessContext, person_id: Uuid) -> Result<PersonFile> {
+        let person = self.persons(ctx).get(person_id).await?;
+        let approval = match self.approval(ctx, person_id).await {
+            Ok(view) => Some(view),
+            Err(StoreError::NotFound { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        let file = PersonFile {
+            generated_at: OffsetDateTime::now_utc(),
+            diagnoses: self.diagnoses(ctx, person_id).await?,
+            prescriptions: self.prescriptions(ctx, Direction::All, Some(person_id)).await?,
+            approval,
+            employment: self.employment(ctx, person_id).await?,
+            follow_up: self.follow_up(ctx, person_id).await?,
+            journal: history(&mut self.pool.clone(), "person", person_id).await?,
+            person,
+        };
+        let mut tx = self.pool.begin().await?;
+        record(&mut tx, ctx, Event::new("person", person_id, "person_file.read")).await?;
+        tx.commit().await?;
+        Ok(file)
+    }
+}

@@ -1,0 +1,99 @@
+//! `/journal-des-consultations`: an organisation's administrators review who of their members read which
+//! personal data (the same look-up as `GET /api/v1/organisations/{id}/personal-data-reads`).
+
+use super::error_page;
+use super::session::{Nav, Visitor};
+use crate::error::ApiError;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use passerelle_store::MemberRole;
+use passerelle_store::audit::{ReadEntry, ReadFilter};
+use passerelle_store::paging::Page;
+use serde::Deserialize;
+use time::Date;
+
+/// The filters as the form sends them: empty date fields send empty strings.
+#[derive(Deserialize, Default)]
+pub struct JournalQuery {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    page: Option<u32>,
+}
+
+fn day(field: &str, value: &str) -> Result<Option<Date>, ApiError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    Date::parse(value, time::macros::format_description!("[year]-[month]-[day]"))
+        .map(Some)
+        .map_err(|_| ApiError::bad_request("invalid_query", format!("{field} : « {value} » n'est pas une date.")))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "audit.html")]
+struct JournalPage {
+    nav: Nav,
+    organisation: String,
+    from: String,
+    to: String,
+    page: Page<ReadEntry>,
+    pages: u32,
+    prev_url: String,
+    next_url: String,
+}
+
+pub async fn journal(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    query: Result<Query<JournalQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let nav = visitor.nav("journal");
+    let result = async {
+        let Ok(Query(q)) = query else {
+            return Err(ApiError::bad_request("invalid_query", "Filtres invalides."));
+        };
+        let filter = ReadFilter {
+            from: day("Du", &q.from)?,
+            to: day("Au", &q.to)?,
+            ..ReadFilter::default()
+        };
+        let Some(admin) = visitor.ctx.memberships().iter().find(|m| m.role == MemberRole::Admin) else {
+            return Err(ApiError::from(passerelle_store::StoreError::forbidden(
+                "admin_only",
+                "Le journal des consultations est réservé aux administrateurs d'une structure.",
+            )));
+        };
+        let page = state
+            .store
+            .personal_data_reads(&visitor.ctx, admin.organisation_id, &filter, q.page.unwrap_or(1), 50)
+            .await?;
+        let url = |n: u32| {
+            let params = [("from", q.from.clone()), ("to", q.to.clone()), ("page", n.to_string())];
+            format!(
+                "/journal-des-consultations?{}",
+                serde_urlencoded::to_string(params).unwrap_or_default()
+            )
+        };
+        Ok(JournalPage {
+            nav: visitor.nav("journal"),
+            organisation: admin.organisation_name.clone(),
+            from: q.from.clone(),
+            to: q.to.clone(),
+            pages: page.pages(),
+            prev_url: url(page.page.saturating_sub(1).max(1)),
+            next_url: url(page.page + 1),
+            page,
+        })
+    }
+    .await;
+    match result {
+        Ok(page) => page.into_response(),
+        Err(e) => error_page(&nav, e),
+    }
+}

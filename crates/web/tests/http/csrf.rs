@@ -1,0 +1,166 @@
+//! CSRF on every form, found rather than listed: a crawler signs in as several demo accounts, visits every
+//! page it reaches from the home page, and posts each form it finds (with the fields it finds) carrying a
+//! forged token. Every answer must be 403 and nothing may change (issue 10, item 5). A page or form added
+//! later is covered without touching this test.
+
+use crate::pages::{login, page};
+use crate::{Backend, TestApp};
+use reqwest::StatusCode as S;
+use reqwest::header::COOKIE;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+const ACCOUNTS: &[&str] = &["aci-jardins", "ft-dijon", "esat-suzon", "dea-21", "ddets-21", "admin"];
+const MAX_PAGES: usize = 150;
+
+fn decode(s: &str) -> String {
+    s.replace("&amp;", "&")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#x2F;", "/")
+}
+
+/// The value of `name="..."` in one tag.
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    Some(decode(&tag[start..start + tag[start..].find('"')?]))
+}
+
+/// The pieces of `html` that start with `open` and end before the next `>`.
+fn tags<'a>(html: &'a str, open: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    html.match_indices(open)
+        .filter_map(move |(i, _)| html[i..].find('>').map(|end| &html[i..i + end]))
+}
+
+/// Same-origin pages worth visiting: no static files, no API, no downloads, no logout.
+fn links(html: &str) -> Vec<String> {
+    tags(html, "href=\"")
+        .filter_map(|t| attr(&format!(" {t}\""), "href"))
+        .map(|h| h.split('#').next().unwrap_or_default().to_owned())
+        .filter(|h| h.starts_with('/') && !h.starts_with("//"))
+        .filter(|h| {
+            !["/dsfr", "/static", "/api", "/deconnexion"]
+                .iter()
+                .any(|p| h.starts_with(p))
+        })
+        .filter(|h| {
+            ![
+                ".pdf", ".ics", ".xlsx", ".docx", ".csv", ".css", ".js", ".svg", ".png", ".ico",
+            ]
+            .iter()
+            .any(|e| h.split('?').next().unwrap_or_default().ends_with(e))
+        })
+        .filter(|h| !h.contains("format="))
+        .collect()
+}
+
+/// The POST forms of a page: action (the page itself when absent) and the fields with their first value.
+fn post_forms(path: &str, html: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let mut out = Vec::new();
+    for (i, _) in html.match_indices("<form") {
+        let body = &html[i..i + html[i..].find("</form>").unwrap_or(html.len() - i)];
+        let open = &body[..body.find('>').unwrap_or(body.len())];
+        if attr(open, "method").is_none_or(|m| !m.eq_ignore_ascii_case("post")) {
+            continue;
+        }
+        let action = attr(open, "action")
+            .filter(|a| !a.is_empty())
+            .unwrap_or_else(|| path.to_owned());
+        let mut fields: Vec<(String, String)> = Vec::new();
+        for open in ["<input", "<textarea", "<button"].iter().flat_map(|o| tags(body, o)) {
+            if let Some(name) = attr(open, "name").filter(|n| !fields.iter().any(|(f, _)| f == n)) {
+                fields.push((name, attr(open, "value").unwrap_or_default()));
+            }
+        }
+        for (j, _) in body.match_indices("<select") {
+            let select = &body[j..];
+            if let Some(name) = attr(&select[..select.find('>').unwrap_or(0)], "name") {
+                let first = tags(select, "<option")
+                    .next()
+                    .and_then(|o| attr(o, "value"))
+                    .unwrap_or_default();
+                fields.push((name, first));
+            }
+        }
+        for (name, value) in &mut fields {
+            if name == "csrf" {
+                *value = "jeton-contrefait".into();
+            }
+        }
+        out.push((action, fields));
+    }
+    out
+}
+
+async fn forged_tokens(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let before = app.snapshot().await;
+    let mut posted: BTreeMap<String, S> = BTreeMap::new();
+    let mut visited = 0;
+    for account in ACCOUNTS {
+        let session = login(&app, account).await;
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        let mut queue = VecDeque::from(["/".to_owned()]);
+        let mut forms = Vec::new();
+        while let Some(path) = queue.pop_front() {
+            if seen.len() >= MAX_PAGES || !seen.insert(path.clone()) {
+                continue;
+            }
+            let (status, html) = page(&app, &session, &path).await;
+            assert!(!status.is_server_error(), "{account}: {path} answered {status}");
+            if status != S::OK {
+                continue;
+            }
+            queue.extend(links(&html).into_iter().filter(|l| !seen.contains(l)));
+            forms.extend(post_forms(&path, &html));
+        }
+        visited += seen.len();
+        for (action, fields) in forms {
+            // The form is posted without its token; the logout form last, or the session would end first.
+            if posted.contains_key(&format!("{account} {action}")) || action == "/deconnexion" {
+                continue;
+            }
+            let r = app
+                .http
+                .post(app.url(&action))
+                .header(COOKIE, format!("passerelle_session={session}"))
+                .form(&fields)
+                .send()
+                .await
+                .unwrap();
+            posted.insert(format!("{account} {action}"), r.status());
+        }
+        let r = app
+            .http
+            .post(app.url("/deconnexion"))
+            .header(COOKIE, format!("passerelle_session={session}"))
+            .form(&[("csrf", "jeton-contrefait")])
+            .send()
+            .await
+            .unwrap();
+        posted.insert(format!("{account} /deconnexion"), r.status());
+    }
+    let accepted: Vec<_> = posted.iter().filter(|(_, s)| **s != S::FORBIDDEN).collect();
+    assert!(
+        accepted.is_empty(),
+        "forms answering other than 403 with a forged token: {accepted:?}"
+    );
+    let actions: BTreeSet<&str> = posted
+        .keys()
+        .filter_map(|k| k.split_once(' ').map(|(_, a)| a))
+        .collect();
+    assert!(
+        actions.len() >= 20,
+        "the crawler found too few forms ({visited} pages): {actions:?}"
+    );
+    assert_eq!(app.snapshot().await, before, "a forged form changed something");
+}
+
+#[tokio::test]
+async fn forged_tokens_on_sqlite() {
+    forged_tokens(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn forged_tokens_on_postgres() {
+    forged_tokens(Backend::Postgres).await;
+}
