@@ -409,6 +409,14 @@ pub(crate) async fn interview_held(ex: &mut impl Executor, person_id: Uuid) -> R
     Ok(())
 }
 
+/// The person left the pathway (exit review recorded): the approval's end and the interview are no longer due.
+pub(crate) async fn pathway_exited(ex: &mut impl Executor, person_id: Uuid) -> Result<()> {
+    for source in [Source::ApprovalEnd, Source::TripartiteInterview] {
+        close(ex, source, &person_id.to_string()).await?;
+    }
+    Ok(())
+}
+
 /// A prolongation request waits for the authorised prescribers following the person: decide before the
 /// prolongation would start (the day after the approval ends).
 pub(crate) async fn prolongation_requested(
