@@ -6,7 +6,7 @@ use crate::Store;
 use crate::access::{AccessContext, MemberRole};
 use crate::error::{Result, StoreError};
 use crate::paging::{Page, fetch_page};
-use crate::sql::{Row, query};
+use crate::sql::{Executor, Row, query};
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -75,6 +75,14 @@ impl Store {
                 "Le journal des consultations est réservé aux administrateurs de la structure.",
             ));
         }
+        let mut db = self.pool.clone();
+        if db
+            .fetch_optional(query("SELECT id FROM organisations WHERE id = $1").bind(organisation_id))
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::not_found("organisation"));
+        }
         let mut q = query(
             " FROM events e WHERE (e.action LIKE '%.read' OR e.action LIKE '%.listed') \
              AND e.actor_user_id IN (SELECT m.user_id FROM memberships m WHERE m.organisation_id = $1)",
@@ -95,7 +103,6 @@ impl Store {
         if let Some(entity) = filter.entity_id {
             q.push_bound(" AND e.entity_id = {}", entity);
         }
-        let mut db = self.pool.clone();
         let (rows, total, page, per_page) = fetch_page(
             &mut db,
             q,

@@ -14,6 +14,7 @@ mod pages;
 mod pathway_lists;
 mod perf;
 mod privacy;
+mod route_matrix;
 mod simulator;
 
 use passerelle_store::Store;
