@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Browser test of the CTA secretary's journey (issue 7), in headless Chromium:
 //   log in → « Instances » → the demo CTA (frequency, members, action items) → its coming meeting →
-//   accept the agenda item an SIAE proposed → send the invitation → « Échéances » (month calendar),
+//   accept the agenda item an SIAE proposed → send the invitation → « Échéances et calendrier » (month grid),
 // with an accessibility audit (axe-core) of each page.
 //
 // Usage: node web/e2e/governance.mjs <base-url> <email> <password> <screenshot-path>
@@ -58,7 +58,9 @@ await runJourney('CTA secretary journey', async (browser) => {
   await auditPage(page, 'meeting');
   await page.screenshot({ path: screenshotPath, fullPage: false });
 
-  response = await click(page, nav.getByRole('link', { name: 'Échéances', exact: true }));
+  response = await click(page, nav.getByRole('link', { name: 'Instances', exact: true }));
+  await expectPage(page, response, '/instances', /^Instances de gouvernance/);
+  response = await click(page, page.getByRole('link', { name: 'Échéances et calendrier' }));
   await expectPage(page, response, '/echeances', /^Échéances et réunions/);
   check(await page.locator('main table caption').count() === 1, 'the month grid is a table with its caption');
   await auditPage(page, 'deadlines');
