@@ -35,3 +35,10 @@ impl fmt::Display for Invalid {
 }
 
 impl std::error::Error for Invalid {}
+
+/// A rule's refusal, reported like any invalid input (its message already cites the rule's text).
+impl From<crate::explanation::Explanation> for Invalid {
+    fn from(e: crate::explanation::Explanation) -> Self {
+        Self::new(e.code, e.message)
+    }
+}

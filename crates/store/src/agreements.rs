@@ -798,3 +798,29 @@ async fn update_header(ex: &mut impl Executor, id: Uuid, c: &AgreementContent) -
     .await?;
     Ok(())
 }
+
+/// The ESAT-SPE convention in force on `day` to which `esat_id` is a party, if any (the latest to start), with
+/// its current content: the ESAT pathways take the actions planned for each worker situation from it.
+pub(crate) async fn esat_spe_in_force(
+    ex: &mut impl Executor,
+    esat_id: Uuid,
+    day: Date,
+) -> Result<Option<(Uuid, String, AgreementContent)>> {
+    let rows = ex
+        .fetch_all(
+            query(format!(
+                "SELECT {COLUMNS} FROM agreements a JOIN agreement_parties p ON p.agreement_id = a.id \
+                 WHERE a.kind = 'esat_spe' AND p.organisation_id = $1 ORDER BY a.starts_on DESC, a.id"
+            ))
+            .bind(esat_id),
+        )
+        .await?;
+    for r in &rows {
+        let h = header(r)?;
+        if h.status(day) == Status::InForce {
+            let version = AgreementScope::load_version(ex, h.id, h.current_version).await?;
+            return Ok(Some((h.id, h.title, version.content)));
+        }
+    }
+    Ok(None)
+}

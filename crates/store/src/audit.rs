@@ -47,6 +47,11 @@ fn label(action: &str) -> String {
         "pathway.listed" => "Liste des personnes en parcours",
         "referent.listed" => "Tableau de bord du référent",
         "todo.listed" => "Liste des choses à faire",
+        "esat_worker.read" => "Consultation du dossier d'un travailleur d'ESAT",
+        "esat_worker.listed" => "Liste des travailleurs d'ESAT",
+        "immersion.read" => "Consultation d'une immersion",
+        "immersion.listed" => "Liste des immersions",
+        "person_pathway.read" => "Consultation du parcours complet d'une personne",
         other => return format!("Consultation de données personnelles ({other})"),
     };
     known.to_owned()
@@ -147,6 +152,7 @@ mod tests {
             ("person.listed", "Liste des personnes suivies"),
             ("pathway.listed", "Liste des personnes en parcours"),
             ("prescription.read", "Consultation d'une prescription"),
+            ("person_pathway.read", "Consultation du parcours complet d'une personne"),
             (
                 "skills_record.read",
                 "Consultation de données personnelles (skills_record.read)",

@@ -86,10 +86,24 @@ pub fn check_password_policy(password: &str) -> Result<(), Invalid> {
     }
 }
 
+/// Runs one argon2 computation on the blocking threads, at most two per core at once: each takes 19 MiB and a
+/// core, so a burst of logins waits its turn instead of taking gigabytes (measured: 200 simultaneous logins
+/// took the server to 4 GiB before this limit; docs/reliability.md).
+async fn off_the_async_threads<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, tokio::task::JoinError> {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let permits = PERMITS
+        .get_or_init(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()) * 2));
+    // The semaphore is never closed, so acquiring only waits.
+    let _permit = permits.acquire().await;
+    tokio::task::spawn_blocking(work).await
+}
+
 /// Hashes with argon2id (default parameters: 19 MiB, 2 passes), off the async threads.
 pub async fn hash_password(password: &str) -> Result<String> {
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || {
+    off_the_async_threads(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
@@ -101,7 +115,7 @@ pub async fn hash_password(password: &str) -> Result<String> {
 
 async fn verify_password(password: &str, hash: String) -> bool {
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || {
+    off_the_async_threads(move || {
         PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
     })
     .await

@@ -58,7 +58,8 @@ pub struct PathwayRow {
 pub struct TodoItem {
     pub person_id: Uuid,
     pub person_name: String,
-    /// `tripartite_interview`, `prolongation_decision`, `agrement_decision`, `exit_follow_up`.
+    /// `tripartite_interview`, `prolongation_decision`, `agrement_decision`, `exit_follow_up`,
+    /// `immersion_signatures`, `immersion_assessment`, `esat_orientation_renewal`.
     pub what: String,
     pub due_on: Date,
     pub explanation: String,
@@ -577,6 +578,9 @@ async fn todo_for(ex: &mut impl Executor, ctx: &AccessContext, rows: &[PathwayRo
     let mut items = interviews_due(rows, as_of);
     let orgs = organisations(ctx);
     items.extend(prolongations_to_decide(ex, &orgs).await?);
+    // Issue 6: immersions to sign or assess, ESAT orientations to renew.
+    items.extend(crate::immersions::todo_items(ex, &orgs, as_of).await?);
+    items.extend(crate::esat::todo_items(ex, &orgs, as_of).await?);
     if !orgs.is_empty() {
         let mut q = query(
             "SELECT x.person_id, pe.first_name, pe.last_name, x.follow_up_on FROM exit_reviews x \

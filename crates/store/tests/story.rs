@@ -1578,3 +1578,6 @@ async fn retention_on_sqlite() {
 async fn retention_on_postgres() {
     retention_story(postgres_store().await).await;
 }
+
+#[path = "story/esat.rs"]
+mod esat;

@@ -3,6 +3,7 @@
 //! account per organisation; IAE offers, prescriptions at several steps and a PASS IAE. Names are fictional.
 
 mod agreements;
+mod esat;
 mod governance;
 
 use crate::Store;
@@ -525,6 +526,7 @@ pub async fn load(store: &Store) -> Result<bool> {
     agreements::load(store, &ids).await?;
     load_iae(store, &ids, &person_ids).await?;
     governance::load(store, &ids).await?;
+    esat::load(store, &ids, &person_ids).await?;
     Ok(true)
 }
 

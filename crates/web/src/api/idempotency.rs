@@ -76,3 +76,6 @@ where
         (Err(e), _) => Err(e.into()),
     }
 }
+
+/// What a creation answers: its status, the replay header when replayed, the record.
+pub type Created<T> = (StatusCode, HeaderMap, Json<T>);

@@ -6,10 +6,12 @@ pub mod audit;
 pub mod auth;
 pub mod benefits;
 pub mod directory;
+pub mod esat;
 pub mod follow_up;
 pub mod governance;
 pub mod iae;
 pub mod idempotency;
+pub mod immersions;
 pub mod person_file;
 pub mod persons;
 pub mod reference;
@@ -30,7 +32,9 @@ use utoipa_axum::routes;
         (name = "agreements", description = "Conventions et accords"),
         (name = "benefits", description = "Simulateur de droits : AAH et prime d'activité"),
         (name = "iae", description = "Parcours IAE : offres, diagnostics, prescriptions et fiches navette, PASS IAE"),
-        (name = "governance", description = "Gouvernance : comités, réunions, actions, interconnaissance et échéances"))
+        (name = "governance", description = "Gouvernance : comités, réunions, actions, interconnaissance et échéances"),
+        (name = "esat", description = "Parcours ESAT : situations, double activité, conventions d'appui, droit au retour"),
+        (name = "immersions", description = "Immersions (PMSMP) : convention, signatures, bilan"))
 )]
 struct ApiDoc;
 
@@ -138,6 +142,18 @@ pub fn router() -> OpenApiRouter<AppState> {
             governance::create_mutual_knowledge
         ))
         .routes(routes!(governance::count_mutual_knowledge))
+        // ESAT pathways, immersions and passerelles (issue 6 part 1).
+        .routes(routes!(esat::list_workers, esat::create_worker))
+        .routes(routes!(esat::get_worker, esat::update_worker))
+        .routes(routes!(esat::move_worker))
+        .routes(routes!(esat::add_support_convention))
+        .routes(routes!(esat::person_pathway))
+        .routes(routes!(immersions::list_immersions, immersions::create_immersion))
+        .routes(routes!(immersions::get_immersion, immersions::update_immersion))
+        .routes(routes!(immersions::submit_immersion))
+        .routes(routes!(immersions::sign_immersion))
+        .routes(routes!(immersions::assess_immersion))
+        .routes(routes!(immersions::cancel_immersion))
         // Meeting documents are the one body larger than the server's default limit.
         .merge(
             OpenApiRouter::new()

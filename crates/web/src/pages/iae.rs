@@ -36,7 +36,7 @@ use time::Date;
 use time::macros::format_description;
 use uuid::Uuid;
 
-fn csrf_refused(visitor: &Visitor, submitted: &str, section: &'static str) -> Option<Response> {
+pub(super) fn csrf_refused(visitor: &Visitor, submitted: &str, section: &'static str) -> Option<Response> {
     (!visitor.csrf_ok(submitted)).then(|| {
         error_page(
             &visitor.nav(section),
@@ -50,12 +50,12 @@ fn csrf_refused(visitor: &Visitor, submitted: &str, section: &'static str) -> Op
 }
 
 /// An identifier in the address; a malformed one is a page not found.
-fn parse_id(nav: &Nav, id: &str, what: &str) -> Result<Uuid, Box<Response>> {
+pub(super) fn parse_id(nav: &Nav, id: &str, what: &str) -> Result<Uuid, Box<Response>> {
     Uuid::parse_str(id).map_err(|_| Box::new(error_page(nav, ApiError::not_found(what))))
 }
 
 /// A date typed in a form (`AAAA-MM-JJ`); empty is `None`.
-fn form_date(field: &'static str, value: &str) -> Result<Option<Date>, ApiError> {
+pub(super) fn form_date(field: &'static str, value: &str) -> Result<Option<Date>, ApiError> {
     match value.trim() {
         "" => Ok(None),
         d => Date::parse(d, format_description!("[year]-[month]-[day]"))

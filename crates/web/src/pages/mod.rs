@@ -4,8 +4,10 @@ mod agreement_editor;
 mod agreements;
 mod audit;
 mod directory;
+mod esat;
 mod governance;
 mod iae;
+mod immersions;
 mod login;
 mod pathways;
 mod persons;
@@ -76,6 +78,14 @@ pub fn router() -> Router<AppState> {
         .route("/reunions/{id}/{action}", post(governance::meeting_action))
         .route("/echeances", get(governance::deadlines))
         .route("/echeances.ics", get(governance::deadlines_ics))
+        // ESAT pathways, immersions and passerelles (issue 6 part 1).
+        .route("/esat", get(esat::workers).post(esat::create_worker))
+        .route("/esat/{id}", get(esat::worker))
+        .route("/esat/{id}/{action}", post(esat::worker_action))
+        .route("/personnes/{id}/parcours-complet", get(esat::person_pathway))
+        .route("/immersions", get(immersions::list).post(immersions::create))
+        .route("/immersions/{id}", get(immersions::show))
+        .route("/immersions/{id}/{action}", post(immersions::act))
 }
 
 #[derive(Template, WebTemplate)]

@@ -5,6 +5,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use passerelle_domain::directory::OrganisationKind;
 use passerelle_store::auth::SessionKind;
 use passerelle_store::{AccessContext, MemberRole};
 
@@ -39,6 +40,10 @@ pub struct Nav {
     pub section: &'static str,
     /// The user belongs to a France Travail, Cap emploi or Mission locale organisation: the referent's page.
     pub spe: bool,
+    /// The user belongs to an ESAT: the ESAT workers' page.
+    pub esat: bool,
+    /// The user may prescribe or support an immersion (PMSMP): the immersions' page.
+    pub immersions: bool,
     /// The user administers an organisation: the journal of its members' reads.
     pub admin: bool,
 }
@@ -50,6 +55,8 @@ impl Nav {
             csrf: String::new(),
             section: "",
             spe: false,
+            esat: false,
+            immersions: false,
             admin: false,
         }
     }
@@ -69,6 +76,12 @@ impl Visitor {
             csrf: self.csrf.clone(),
             section,
             spe: self.ctx.memberships().iter().any(|m| m.kind.is_spe()),
+            esat: self.ctx.memberships().iter().any(|m| m.kind == OrganisationKind::Esat),
+            immersions: self
+                .ctx
+                .memberships()
+                .iter()
+                .any(|m| passerelle_domain::pathways::immersion::convention::check_prescriber(m.kind).is_ok()),
             admin: self.ctx.memberships().iter().any(|m| m.role == MemberRole::Admin),
         }
     }

@@ -16,7 +16,7 @@ const MATRIX: &[(&str, &[&str], bool)] = &[
     ("aci-jardins", &["Durand", "Marchal"], true),
     ("ei-recyclage", &["Diallo"], true),
     ("ai-solidarite", &["Bouzid"], true),
-    ("esat-suzon", &["Arnaud"], true),
+    ("esat-suzon", &["Arnaud", "Fontaine", "Masson"], true),
     ("esat-ouche", &["Caron"], true),
     ("dea-21", &["Gillet"], true),
     // State services and networks see indicators, never names.
@@ -27,8 +27,8 @@ const MATRIX: &[(&str, &[&str], bool)] = &[
     ("employeur-clinique", &[], true),
 ];
 
-const ALL_PERSONS: [&str; 8] = [
-    "Arnaud", "Bouzid", "Caron", "Diallo", "Durand", "Gillet", "Leroy", "Marchal",
+const ALL_PERSONS: [&str; 10] = [
+    "Arnaud", "Bouzid", "Caron", "Diallo", "Durand", "Fontaine", "Gillet", "Leroy", "Marchal", "Masson",
 ];
 
 fn names(page: &Value) -> BTreeSet<String> {

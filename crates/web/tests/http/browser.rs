@@ -203,3 +203,13 @@ async fn governance_in_headless_chromium() {
     // The invitation went to the outbox, one mail per member with an address.
     assert!(app.count("outbox").await >= 6);
 }
+
+/// The ESAT's journey (web/e2e/esat.mjs): workers and situations, a convention d'appui refused over one year then
+/// renewed, an immersion refused over 48 hours a week then drafted, sent and signed; axe-core on every page.
+#[tokio::test]
+async fn esat_and_immersions_in_headless_chromium() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let screenshot = scratch("esat", "png");
+    run_browser_script(&app, "esat.mjs", "esat-suzon", vec![screenshot.display().to_string()]).await;
+    check_screenshot(&screenshot, "esat.png");
+}

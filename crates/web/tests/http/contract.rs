@@ -107,6 +107,22 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/mutual-knowledge-actions"),
     ("post", "/api/v1/mutual-knowledge-actions"),
     ("get", "/api/v1/mutual-knowledge-actions/counts"),
+    // ESAT pathways, immersions and passerelles (issue 6 part 1).
+    ("get", "/api/v1/esat/workers"),
+    ("post", "/api/v1/esat/workers"),
+    ("get", "/api/v1/esat/workers/{id}"),
+    ("put", "/api/v1/esat/workers/{id}"),
+    ("post", "/api/v1/esat/workers/{id}/situations"),
+    ("post", "/api/v1/esat/workers/{id}/support-conventions"),
+    ("get", "/api/v1/persons/{id}/pathways"),
+    ("get", "/api/v1/immersions"),
+    ("post", "/api/v1/immersions"),
+    ("get", "/api/v1/immersions/{id}"),
+    ("put", "/api/v1/immersions/{id}"),
+    ("post", "/api/v1/immersions/{id}/submit"),
+    ("post", "/api/v1/immersions/{id}/signatures"),
+    ("post", "/api/v1/immersions/{id}/assessment"),
+    ("post", "/api/v1/immersions/{id}/cancel"),
 ];
 
 #[tokio::test]

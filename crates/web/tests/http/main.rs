@@ -7,6 +7,7 @@ mod benefits;
 mod browser;
 mod contract;
 mod csrf;
+mod esat;
 mod governance;
 mod iae;
 mod idempotency;
@@ -161,6 +162,13 @@ impl TestApp {
             "spe_registrations",
             "tripartite_interviews",
             "exit_reviews",
+            // ESAT pathways and immersions (issue 6 part 1).
+            "esat_workers",
+            "esat_situations",
+            "esat_support_conventions",
+            "immersions",
+            "immersion_signatures",
+            "immersion_assessments",
         ] {
             out.push(self.count(t).await);
         }

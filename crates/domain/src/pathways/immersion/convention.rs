@@ -1,0 +1,235 @@
+//! The immersion convention as typed: host company (SIRET, tutor), object, dates and weekly schedule; and who
+//! may prescribe one.
+
+use super::Objective;
+use crate::calendar::french_date;
+use crate::directory::OrganisationKind;
+use crate::directory::siret::Siret;
+use crate::explanation::Explanation;
+use crate::invalid::Invalid;
+use crate::text::{optional, required};
+use serde::{Deserialize, Serialize};
+use time::{Date, Weekday};
+
+/// Minutes of presence for each day of the week, Monday first, repeated every week of the immersion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Schedule(pub [i64; 7]);
+
+pub const WEEKDAY_NAMES: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
+
+impl Schedule {
+    pub fn weekly_minutes(self) -> i64 {
+        self.0.iter().fold(0i64, |total, m| total.saturating_add(*m))
+    }
+
+    fn minutes_on(self, weekday: Weekday) -> i64 {
+        self.0[usize::from(weekday.number_days_from_monday())]
+    }
+
+    /// Days of attendance between `from` and `to` (both included): the days the schedule has hours.
+    pub fn attendance_days(self, from: Date, to: Date) -> i64 {
+        let mut day = from;
+        let mut n = 0;
+        while day <= to {
+            if self.minutes_on(day.weekday()) > 0 {
+                n += 1;
+            }
+            match day.next_day() {
+                Some(next) => day = next,
+                None => break,
+            }
+        }
+        n
+    }
+}
+
+/// A convention as typed (API or form).
+#[derive(Debug, Clone, Default)]
+pub struct ConventionInput {
+    pub host_name: String,
+    pub host_siret: String,
+    pub tutor_name: String,
+    pub tutor_email: Option<String>,
+    pub objective: String,
+    pub starts_on: Option<Date>,
+    pub ends_on: Option<Date>,
+    pub schedule: Schedule,
+    pub activities: Option<String>,
+}
+
+/// A convention once its fields are checked (the duration rules are checked with the person's history by
+/// [`super::check_duration`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConventionFields {
+    pub host_name: String,
+    pub host_siret: Siret,
+    pub tutor_name: String,
+    pub tutor_email: Option<String>,
+    pub objective: Objective,
+    pub starts_on: Date,
+    pub ends_on: Date,
+    pub schedule: Schedule,
+    pub activities: Option<String>,
+}
+
+impl ConventionInput {
+    pub fn validate(&self) -> Result<ConventionFields, Invalid> {
+        let host_name = required("host_name", &self.host_name, 200)?;
+        let host_siret = Siret::parse(&self.host_siret).map_err(|e| e.on("host_siret"))?;
+        let tutor_name = required("tutor_name", &self.tutor_name, 200)?;
+        let tutor_email = match self.tutor_email.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(e) => Some(crate::text::email("tutor_email", e)?),
+        };
+        let objective = Objective::parse(self.objective.trim()).ok_or_else(|| {
+            Invalid::new(
+                "immersion_objective_unknown",
+                "Choisissez l'objet de l'immersion : découvrir un métier, confirmer un projet professionnel ou initier \
+                 une démarche de recrutement.",
+            )
+            .on("objective")
+        })?;
+        let starts_on = self.starts_on.ok_or_else(|| {
+            Invalid::new("field_required", "Le champ « date de début » est obligatoire.").on("starts_on")
+        })?;
+        let ends_on = self
+            .ends_on
+            .ok_or_else(|| Invalid::new("field_required", "Le champ « date de fin » est obligatoire.").on("ends_on"))?;
+        if ends_on < starts_on {
+            return Err(Invalid::new(
+                "immersion_dates_inverted",
+                format!(
+                    "L'immersion ne peut pas finir le {}, avant de commencer le {}.",
+                    french_date(ends_on),
+                    french_date(starts_on)
+                ),
+            )
+            .on("ends_on"));
+        }
+        if let Some((i, _)) = self
+            .schedule
+            .0
+            .iter()
+            .enumerate()
+            .find(|(_, m)| !(0..=24 * 60).contains(*m))
+        {
+            return Err(Invalid::new(
+                "immersion_schedule_invalid",
+                format!(
+                    "Les heures du {} doivent être comprises entre 0 et 24.",
+                    WEEKDAY_NAMES[i]
+                ),
+            )
+            .on("schedule"));
+        }
+        if self.schedule.weekly_minutes() == 0 {
+            return Err(Invalid::new(
+                "immersion_schedule_empty",
+                "Indiquez les heures de présence d'au moins un jour de la semaine.",
+            )
+            .on("schedule"));
+        }
+        Ok(ConventionFields {
+            host_name,
+            host_siret,
+            tutor_name,
+            tutor_email,
+            objective,
+            starts_on,
+            ends_on,
+            schedule: self.schedule,
+            activities: optional("activities", self.activities.as_deref(), 4000)?,
+        })
+    }
+}
+
+/// Checks that an organisation of this kind may prescribe an immersion (L5135-2; RULES.md 2): the SPE, SIAE
+/// other than ETTI, departmental councils, and the bodies with a delegation (authorised prescribers, ESAT
+/// and supported-employment schemes for the people they accompany).
+pub fn check_prescriber(kind: OrganisationKind) -> Result<(), Explanation> {
+    let allowed = kind.is_spe()
+        || (kind.is_siae() && kind != OrganisationKind::Etti)
+        || matches!(
+            kind,
+            OrganisationKind::DepartmentalCouncil
+                | OrganisationKind::AuthorisedPrescriber
+                | OrganisationKind::Esat
+                | OrganisationKind::SupportedEmployment
+        );
+    if allowed {
+        Ok(())
+    } else {
+        Err(Explanation::new(
+            "immersion_prescriber_not_allowed",
+            format!(
+                "Une structure de type « {} » ne peut pas prescrire une immersion",
+                kind.label()
+            ),
+            "Code du travail, art. L5135-2",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+    use time::macros::date;
+
+    pub(crate) fn input() -> ConventionInput {
+        ConventionInput {
+            host_name: "Boulangerie du Port".into(),
+            host_siret: "732 829 320 00074".into(),
+            tutor_name: "Jeanne Roux".into(),
+            tutor_email: Some("j.roux@example.fr".into()),
+            objective: "confirm_project".into(),
+            starts_on: Some(date!(2026 - 03 - 02)),
+            ends_on: Some(date!(2026 - 03 - 13)),
+            schedule: Schedule([420, 420, 420, 420, 420, 0, 0]),
+            activities: None,
+        }
+    }
+
+    #[rstest]
+    #[case::bad_siret(ConventionInput { host_siret: "73282932000075".into(), ..input() }, "siret_invalid", "host_siret")]
+    #[case::no_tutor(ConventionInput { tutor_name: " ".into(), ..input() }, "field_required", "tutor_name")]
+    #[case::bad_email(ConventionInput { tutor_email: Some("roux".into()), ..input() }, "email_invalid", "tutor_email")]
+    #[case::unknown_object(ConventionInput { objective: "visit".into(), ..input() }, "immersion_objective_unknown", "objective")]
+    #[case::no_start(ConventionInput { starts_on: None, ..input() }, "field_required", "starts_on")]
+    #[case::inverted(ConventionInput { ends_on: Some(date!(2026 - 03 - 01)), ..input() }, "immersion_dates_inverted", "ends_on")]
+    #[case::day_over_24h(ConventionInput { schedule: Schedule([1500, 0, 0, 0, 0, 0, 0]), ..input() }, "immersion_schedule_invalid", "schedule")]
+    #[case::negative_day(ConventionInput { schedule: Schedule([-60, 600, 0, 0, 0, 0, 0]), ..input() }, "immersion_schedule_invalid", "schedule")]
+    #[case::empty_week(ConventionInput { schedule: Schedule::default(), ..input() }, "immersion_schedule_empty", "schedule")]
+    fn bad_conventions_are_refused_on_their_field(
+        #[case] input: ConventionInput,
+        #[case] code: &str,
+        #[case] field: &str,
+    ) {
+        let e = input.validate().unwrap_err();
+        assert_eq!((e.code, e.field.as_deref()), (code, Some(field)));
+    }
+
+    #[test]
+    fn attendance_days_follow_the_schedule() {
+        let f = input().validate().unwrap();
+        assert_eq!(f.host_siret.as_str(), "73282932000074");
+        // Two weeks from Monday 2 March to Friday 13 March 2026, five days a week.
+        assert_eq!(f.schedule.attendance_days(f.starts_on, f.ends_on), 10);
+        assert_eq!(f.schedule.weekly_minutes(), 35 * 60);
+    }
+
+    // L5135-2 and RULES.md 2: who prescribes an immersion.
+    #[rstest]
+    #[case(OrganisationKind::FranceTravailAgency, true)]
+    #[case(OrganisationKind::CapEmploi, true)]
+    #[case(OrganisationKind::MissionLocale, true)]
+    #[case(OrganisationKind::Aci, true)]
+    #[case(OrganisationKind::Etti, false)]
+    #[case(OrganisationKind::DepartmentalCouncil, true)]
+    #[case(OrganisationKind::Esat, true)]
+    #[case(OrganisationKind::Employer, false)]
+    #[case(OrganisationKind::Ddets, false)]
+    fn prescribers(#[case] kind: OrganisationKind, #[case] allowed: bool) {
+        assert_eq!(check_prescriber(kind).is_ok(), allowed);
+    }
+}

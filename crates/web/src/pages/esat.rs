@@ -1,0 +1,370 @@
+//! The ESAT pages (issue 6 part 1): the ESAT's workers with their situation and orientation warnings, a worker's
+//! page with the situation moves and the conventions d'appui, and a person's one history (passerelles).
+//! A refused form comes back with the rule's explanation next to the field it concerns.
+
+use super::error_page;
+use super::iae::{csrf_refused, form_date, parse_id};
+use super::session::{Nav, Visitor};
+use crate::error::ApiError;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use passerelle_domain::directory::OrganisationKind;
+use passerelle_domain::pathways::esat::{Situation, WorkerInput};
+use passerelle_store::Membership;
+use passerelle_store::esat::{NewSupportConvention, NewWorker, SituationChange, Worker, WorkerSummary};
+use passerelle_store::person_pathways::PersonPathway;
+use passerelle_store::persons::Person;
+use serde::Deserialize;
+use uuid::Uuid;
+
+/// The error of a refused form: its message, and the field it concerns when there is one.
+#[derive(Default)]
+pub struct FormError {
+    pub message: Option<String>,
+    pub field: Option<String>,
+}
+
+impl FormError {
+    pub fn from_api(e: ApiError) -> Self {
+        Self {
+            message: Some(e.message),
+            field: e.field,
+        }
+    }
+
+    /// The message, when it concerns `field`.
+    pub fn on(&self, field: &str) -> Option<&str> {
+        match (&self.message, &self.field) {
+            (Some(m), Some(f)) if f == field => Some(m),
+            _ => None,
+        }
+    }
+}
+
+/// Hours typed in a form ("17,5", "17.5", "17"), as minutes; empty is `None`.
+pub fn form_hours(field: &'static str, value: &str) -> Result<Option<i64>, ApiError> {
+    let v = value.trim().replace(',', ".");
+    if v.is_empty() {
+        return Ok(None);
+    }
+    match v.parse::<f64>() {
+        Ok(h) if h.is_finite() && (0.0..=168.0).contains(&h) => Ok(Some((h * 60.0).round() as i64)),
+        _ => Err(ApiError::bad_request(
+            "hours_invalid",
+            format!("« {value} » n'est pas un nombre d'heures (par exemple 17,5)."),
+        )
+        .on(field)),
+    }
+}
+
+fn esat_memberships(visitor: &Visitor) -> Vec<Membership> {
+    visitor
+        .ctx
+        .memberships()
+        .iter()
+        .filter(|m| m.kind == OrganisationKind::Esat)
+        .cloned()
+        .collect()
+}
+
+#[derive(Deserialize, Default)]
+pub struct WorkerForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    esat_id: String,
+    #[serde(default)]
+    person_id: String,
+    #[serde(default)]
+    orientation_decided_on: String,
+    #[serde(default)]
+    orientation_valid_until: String,
+    #[serde(default)]
+    contract_started_on: String,
+    #[serde(default)]
+    professional_project: String,
+    #[serde(default)]
+    situation: String,
+    #[serde(default)]
+    since: String,
+    #[serde(default)]
+    esat_hours: String,
+    #[serde(default)]
+    employer_hours: String,
+    #[serde(default)]
+    employer_name: String,
+    #[serde(default)]
+    local_plan: String,
+    // Convention d'appui (its own names: both forms are on the worker's page).
+    #[serde(default)]
+    support_employer_name: String,
+    #[serde(default)]
+    support_employer_siret: String,
+    #[serde(default)]
+    support_savs_name: String,
+    #[serde(default)]
+    support_starts_on: String,
+    #[serde(default)]
+    support_ends_on: String,
+    #[serde(default)]
+    renewal_of: String,
+}
+
+impl WorkerForm {
+    fn situation(&self) -> Result<SituationChange, ApiError> {
+        Ok(SituationChange {
+            situation: self.situation.clone(),
+            since: form_date("depuis le", &self.since).map_err(|e| e.on("since"))?,
+            esat_minutes: form_hours("esat_minutes", &self.esat_hours)?,
+            employer_minutes: form_hours("employer_minutes", &self.employer_hours)?,
+            employer_name: Some(self.employer_name.clone()),
+            local_plan: Some(self.local_plan.clone()),
+        })
+    }
+
+    fn record(&self) -> Result<WorkerInput, ApiError> {
+        Ok(WorkerInput {
+            orientation_decided_on: form_date("décision d'orientation", &self.orientation_decided_on)
+                .map_err(|e| e.on("orientation_decided_on"))?,
+            orientation_valid_until: form_date("fin de validité", &self.orientation_valid_until)
+                .map_err(|e| e.on("orientation_valid_until"))?,
+            contract_started_on: form_date("début du contrat", &self.contract_started_on)
+                .map_err(|e| e.on("contract_started_on"))?,
+            professional_project: Some(self.professional_project.clone()),
+        })
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "esat.html")]
+struct WorkersPage {
+    nav: Nav,
+    workers: Vec<WorkerSummary>,
+    esats: Vec<Membership>,
+    persons: Vec<Person>,
+    initial: Vec<Situation>,
+    form: WorkerForm,
+    error: FormError,
+}
+
+async fn workers_page(
+    state: &AppState,
+    visitor: &Visitor,
+    form: WorkerForm,
+    error: FormError,
+) -> Result<WorkersPage, ApiError> {
+    let workers = state.store.esat(&visitor.ctx).list(None).await?;
+    let esats = esat_memberships(visitor);
+    let persons = if esats.is_empty() {
+        Vec::new()
+    } else {
+        let page = state.store.persons(&visitor.ctx).list(None, 1, 200).await?;
+        // Only the persons an ESAT of the caller follows, without a record yet.
+        page.items
+            .into_iter()
+            .filter(|p| {
+                p.followers
+                    .iter()
+                    .any(|f| esats.iter().any(|e| e.organisation_id == f.organisation_id))
+                    && !workers.iter().any(|w| w.person_id == p.id)
+            })
+            .collect()
+    };
+    Ok(WorkersPage {
+        nav: visitor.nav("esat"),
+        workers,
+        esats,
+        persons,
+        initial: Situation::ALL.iter().copied().filter(|s| s.can_start_in()).collect(),
+        form,
+        error,
+    })
+}
+
+/// `GET /esat`: the workers of the caller's ESATs.
+pub async fn workers(State(state): State<AppState>, visitor: Visitor) -> Response {
+    match workers_page(&state, &visitor, WorkerForm::default(), FormError::default()).await {
+        Ok(page) => page.into_response(),
+        Err(e) => error_page(&visitor.nav("esat"), e),
+    }
+}
+
+/// `POST /esat`: opens a worker's record.
+pub async fn create_worker(State(state): State<AppState>, visitor: Visitor, Form(form): Form<WorkerForm>) -> Response {
+    if let Some(r) = csrf_refused(&visitor, &form.csrf, "esat") {
+        return r;
+    }
+    let result = async {
+        let esat_id = Uuid::parse_str(form.esat_id.trim())
+            .map_err(|_| ApiError::bad_request("esat_required", "Choisissez l'ESAT.").on("esat_id"))?;
+        let person_id = Uuid::parse_str(form.person_id.trim())
+            .map_err(|_| ApiError::bad_request("person_required", "Choisissez la personne.").on("person_id"))?;
+        let new = NewWorker {
+            esat_id,
+            person_id,
+            fields: form.record()?.validate()?,
+            situation: form.situation()?,
+        };
+        Ok::<_, ApiError>(state.store.esat(&visitor.ctx).create(new, None).await?)
+    }
+    .await;
+    match result {
+        Ok(w) => Redirect::to(&format!("/esat/{}", w.summary.id)).into_response(),
+        Err(e) => {
+            refused_again(e, visitor.nav("esat"), |error| {
+                workers_page(&state, &visitor, form, error)
+            })
+            .await
+        }
+    }
+}
+
+/// Renders the form's page again with the refusal next to its field, with the refusal's status; a record out of
+/// reach, a forbidden act or a failure is an error page.
+pub(super) async fn refused_again<T, F, Fut>(e: ApiError, nav: Nav, page: F) -> Response
+where
+    T: IntoResponse,
+    F: FnOnce(FormError) -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
+{
+    let status = e.status;
+    if status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN || status.is_server_error() {
+        return error_page(&nav, e);
+    }
+    match page(FormError::from_api(e)).await {
+        Ok(p) => (status, p).into_response(),
+        Err(e) => error_page(&nav, e),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "esat_worker.html")]
+struct WorkerPage {
+    nav: Nav,
+    w: Worker,
+    form: WorkerForm,
+    error: FormError,
+    /// The period a renewal would follow: the last one of the current convention.
+    last_period: Option<Uuid>,
+}
+
+async fn worker_page(
+    state: &AppState,
+    visitor: &Visitor,
+    id: Uuid,
+    form: WorkerForm,
+    error: FormError,
+) -> Result<WorkerPage, ApiError> {
+    let w = state.store.esat(&visitor.ctx).get(id).await?;
+    let last_period = w.support_conventions.last().map(|c| c.id);
+    // The record's form starts from the record.
+    let mut form = form;
+    if form.orientation_decided_on.is_empty() {
+        form.orientation_decided_on = w.summary.orientation_decided_on.to_string();
+        form.orientation_valid_until = w.summary.orientation_valid_until.to_string();
+        form.contract_started_on = w.contract_started_on.to_string();
+        form.professional_project = w.professional_project.clone().unwrap_or_default();
+    }
+    Ok(WorkerPage {
+        nav: visitor.nav("esat"),
+        w,
+        form,
+        error,
+        last_period,
+    })
+}
+
+/// `GET /esat/{id}`: a worker's page.
+pub async fn worker(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
+    let nav = visitor.nav("esat");
+    let id = match parse_id(&nav, &id, "Travailleur d'ESAT") {
+        Ok(id) => id,
+        Err(r) => return *r,
+    };
+    match worker_page(&state, &visitor, id, WorkerForm::default(), FormError::default()).await {
+        Ok(page) => page.into_response(),
+        Err(e) => error_page(&nav, e),
+    }
+}
+
+/// `POST /esat/{id}/{action}`: `situation` (a move), `dossier` (the record: a renewed orientation, a new project)
+/// or `convention-appui` (a period of a convention d'appui).
+pub async fn worker_action(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, action)): Path<(String, String)>,
+    Form(form): Form<WorkerForm>,
+) -> Response {
+    if let Some(r) = csrf_refused(&visitor, &form.csrf, "esat") {
+        return r;
+    }
+    let nav = visitor.nav("esat");
+    let id = match parse_id(&nav, &id, "Travailleur d'ESAT") {
+        Ok(id) => id,
+        Err(r) => return *r,
+    };
+    let scope = state.store.esat(&visitor.ctx);
+    let result = async {
+        match action.as_str() {
+            "situation" => scope.move_to(id, form.situation()?).await?,
+            "dossier" => scope.update(id, form.record()?.validate()?).await?,
+            "convention-appui" => {
+                let new = NewSupportConvention {
+                    employer_name: form.support_employer_name.clone(),
+                    employer_siret: Some(form.support_employer_siret.clone()),
+                    savs_name: Some(form.support_savs_name.clone()),
+                    starts_on: form_date("début", &form.support_starts_on).map_err(|e| e.on("starts_on"))?,
+                    ends_on: form_date("fin", &form.support_ends_on).map_err(|e| e.on("ends_on"))?,
+                    renewal_of: Uuid::parse_str(form.renewal_of.trim()).ok(),
+                };
+                // The form's fields are named `support_*`: the refusal goes next to them.
+                scope.add_support_convention(id, new).await.map_err(|e| {
+                    let mut e = ApiError::from(e);
+                    e.field = e.field.map(|f| format!("support_{f}"));
+                    e
+                })?
+            }
+            _ => return Err(ApiError::not_found("Action")),
+        };
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&format!("/esat/{id}")).into_response(),
+        Err(e) => refused_again(e, nav, |error| worker_page(&state, &visitor, id, form, error)).await,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "person_pathway.html")]
+struct PathwayPage {
+    nav: Nav,
+    pathway: PersonPathway,
+}
+
+/// `GET /personnes/{id}/parcours-complet`: the person's one history across sectors.
+pub async fn person_pathway(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
+    let nav = visitor.nav("personnes");
+    let id = match parse_id(&nav, &id, "Personne") {
+        Ok(id) => id,
+        Err(r) => return *r,
+    };
+    match state.store.person_pathway(&visitor.ctx, id).await {
+        Ok(pathway) => PathwayPage { nav, pathway }.into_response(),
+        Err(e) => error_page(&nav, e.into()),
+    }
+}
+
+/// Template filters of the ESAT and immersion pages.
+pub(super) mod filters {
+    /// A date as French users read it: "1er mars 2026".
+    #[askama::filter_fn]
+    pub fn fr_date(d: &time::Date, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(passerelle_domain::calendar::french_date(*d))
+    }
+}

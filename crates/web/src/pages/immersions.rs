@@ -1,0 +1,363 @@
+//! The immersion pages (PMSMP, issue 6 part 1): the list with its reminders and the draft form, and an
+//! immersion's page to send it for signature, record each party's signature, assess or cancel it. A refused
+//! form comes back with the rule's explanation (and its article) next to the field.
+
+use super::error_page;
+use super::esat::{FormError, filters, form_hours, refused_again};
+use super::iae::{csrf_refused, form_date, parse_id};
+use super::session::{Nav, Visitor};
+use crate::error::ApiError;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use passerelle_domain::pathways::immersion::convention::{WEEKDAY_NAMES, check_prescriber};
+use passerelle_domain::pathways::immersion::{ContractKind, ConventionInput, Objective, Schedule};
+use passerelle_store::directory::Organisation;
+use passerelle_store::immersions::{Immersion, NewAssessment, NewImmersion, NewSignature};
+use passerelle_store::persons::Person;
+use serde::Deserialize;
+use uuid::Uuid;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    renouvellement: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ImmersionForm {
+    /// The immersion this one renews.
+    #[serde(default)]
+    renewal_of: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    person_id: String,
+    #[serde(default)]
+    prescriber_id: String,
+    #[serde(default)]
+    support_structure_id: String,
+    #[serde(default)]
+    host_name: String,
+    #[serde(default)]
+    host_siret: String,
+    #[serde(default)]
+    tutor_name: String,
+    #[serde(default)]
+    tutor_email: String,
+    #[serde(default)]
+    objective: String,
+    #[serde(default)]
+    starts_on: String,
+    #[serde(default)]
+    ends_on: String,
+    #[serde(default)]
+    h0: String,
+    #[serde(default)]
+    h1: String,
+    #[serde(default)]
+    h2: String,
+    #[serde(default)]
+    h3: String,
+    #[serde(default)]
+    h4: String,
+    #[serde(default)]
+    h5: String,
+    #[serde(default)]
+    h6: String,
+    #[serde(default)]
+    activities: String,
+    // Signature and assessment.
+    #[serde(default)]
+    party: String,
+    #[serde(default)]
+    signer_name: String,
+    #[serde(default)]
+    signed_on: String,
+    #[serde(default)]
+    assessed_on: String,
+    completed: Option<String>,
+    objective_met: Option<String>,
+    #[serde(default)]
+    contract_kind: String,
+    #[serde(default)]
+    comment: String,
+}
+
+impl ImmersionForm {
+    /// The form of a renewal of `i`: same person, parties, host, tutor, object and schedule.
+    fn renewing(i: &Immersion) -> Self {
+        let hours = |d: usize| match i.schedule.0[d] {
+            0 => String::new(),
+            m if m % 60 == 0 => (m / 60).to_string(),
+            m => format!("{:.2}", m as f64 / 60.0).replace('.', ","),
+        };
+        Self {
+            renewal_of: i.id.to_string(),
+            person_id: i.person_id.to_string(),
+            prescriber_id: i.prescriber_id.to_string(),
+            support_structure_id: i.support_structure_id.to_string(),
+            host_name: i.host_name.clone(),
+            host_siret: i.host_siret.clone(),
+            tutor_name: i.tutor_name.clone(),
+            tutor_email: i.tutor_email.clone().unwrap_or_default(),
+            objective: i.objective.code().to_owned(),
+            h0: hours(0),
+            h1: hours(1),
+            h2: hours(2),
+            h3: hours(3),
+            h4: hours(4),
+            h5: hours(5),
+            h6: hours(6),
+            activities: i.activities.clone().unwrap_or_default(),
+            ..Self::default()
+        }
+    }
+
+    /// The seven days' hours as typed, Monday first.
+    fn hours(&self) -> [&str; 7] {
+        [&self.h0, &self.h1, &self.h2, &self.h3, &self.h4, &self.h5, &self.h6]
+    }
+
+    fn schedule(&self) -> Result<Schedule, ApiError> {
+        let mut minutes = [0i64; 7];
+        for (m, h) in minutes.iter_mut().zip(self.hours()) {
+            *m = form_hours("schedule", h)?.unwrap_or(0);
+        }
+        Ok(Schedule(minutes))
+    }
+
+    fn id(value: &str, field: &'static str, what: &str) -> Result<Uuid, ApiError> {
+        Uuid::parse_str(value.trim())
+            .map_err(|_| ApiError::bad_request("field_required", format!("Choisissez {what}.")).on(field))
+    }
+}
+
+/// A day of the schedule in the form: its field name, label and typed value.
+pub struct Day<'a> {
+    pub name: String,
+    pub label: &'static str,
+    pub value: &'a str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "immersions.html")]
+struct ListPage<'a> {
+    nav: Nav,
+    immersions: Vec<Immersion>,
+    persons: Vec<Person>,
+    prescribers: Vec<Organisation>,
+    supports: Vec<Organisation>,
+    mine: Vec<Uuid>,
+    objectives: &'static [Objective],
+    days: Vec<Day<'a>>,
+    form: &'a ImmersionForm,
+    error: FormError,
+}
+
+async fn list_page<'a>(
+    state: &AppState,
+    visitor: &Visitor,
+    form: &'a ImmersionForm,
+    error: FormError,
+) -> Result<ListPage<'a>, ApiError> {
+    let immersions = state.store.immersions(&visitor.ctx).list().await?;
+    let persons = state.store.persons(&visitor.ctx).list(None, 1, 200).await?.items;
+    let organisations = state.store.all_organisations(&visitor.ctx).await?;
+    let mine: Vec<Uuid> = visitor.ctx.memberships().iter().map(|m| m.organisation_id).collect();
+    let (prescribers, supports) = organisations
+        .into_iter()
+        .filter(|o| !o.archived && !o.kind.sees_indicators_only())
+        .fold((Vec::new(), Vec::new()), |(mut p, mut s), o| {
+            if check_prescriber(o.kind).is_ok() {
+                p.push(o.clone());
+            }
+            s.push(o);
+            (p, s)
+        });
+    let days = form
+        .hours()
+        .into_iter()
+        .enumerate()
+        .map(|(i, value)| Day {
+            name: format!("h{i}"),
+            label: WEEKDAY_NAMES[i],
+            value,
+        })
+        .collect();
+    Ok(ListPage {
+        nav: visitor.nav("immersions"),
+        immersions,
+        persons,
+        prescribers,
+        supports,
+        mine,
+        objectives: Objective::ALL,
+        days,
+        form,
+        error,
+    })
+}
+
+/// `GET /immersions`: the immersions of the caller's organisations and the draft form.
+///
+/// With `?renouvellement={id}`, the form is filled from that immersion to renew it (same person, parties, host
+/// and object; the dates are to be typed).
+pub async fn list(State(state): State<AppState>, visitor: Visitor, Query(q): Query<ListQuery>) -> Response {
+    let mut form = ImmersionForm::default();
+    if let Some(id) = q.renouvellement.as_deref().and_then(|id| Uuid::parse_str(id).ok()) {
+        match state.store.immersions(&visitor.ctx).get(id).await {
+            Ok(i) => form = ImmersionForm::renewing(&i),
+            Err(e) => return error_page(&visitor.nav("immersions"), e.into()),
+        }
+    }
+    match list_page(&state, &visitor, &form, FormError::default()).await {
+        Ok(page) => page.into_response(),
+        Err(e) => error_page(&visitor.nav("immersions"), e),
+    }
+}
+
+/// `POST /immersions`: creates a draft convention.
+pub async fn create(State(state): State<AppState>, visitor: Visitor, Form(form): Form<ImmersionForm>) -> Response {
+    if let Some(r) = csrf_refused(&visitor, &form.csrf, "immersions") {
+        return r;
+    }
+    let result = async {
+        let fields = ConventionInput {
+            host_name: form.host_name.clone(),
+            host_siret: form.host_siret.clone(),
+            tutor_name: form.tutor_name.clone(),
+            tutor_email: Some(form.tutor_email.clone()),
+            objective: form.objective.clone(),
+            starts_on: form_date("début", &form.starts_on).map_err(|e| e.on("starts_on"))?,
+            ends_on: form_date("fin", &form.ends_on).map_err(|e| e.on("ends_on"))?,
+            schedule: form.schedule()?,
+            activities: Some(form.activities.clone()),
+        }
+        .validate()?;
+        let new = NewImmersion {
+            person_id: ImmersionForm::id(&form.person_id, "person_id", "la personne")?,
+            prescriber_id: ImmersionForm::id(&form.prescriber_id, "prescriber_id", "le prescripteur")?,
+            support_structure_id: ImmersionForm::id(
+                &form.support_structure_id,
+                "support_structure_id",
+                "la structure d'accompagnement",
+            )?,
+            fields,
+            renewal_of: Uuid::parse_str(form.renewal_of.trim()).ok(),
+        };
+        Ok::<_, ApiError>(state.store.immersions(&visitor.ctx).create(new, None).await?)
+    }
+    .await;
+    match result {
+        Ok(i) => Redirect::to(&format!("/immersions/{}", i.id)).into_response(),
+        Err(e) => {
+            refused_again(e, visitor.nav("immersions"), |error| {
+                list_page(&state, &visitor, &form, error)
+            })
+            .await
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "immersion.html")]
+struct ImmersionPage {
+    nav: Nav,
+    i: Immersion,
+    days: Vec<(&'static str, String)>,
+    contracts: &'static [ContractKind],
+    form: ImmersionForm,
+    error: FormError,
+}
+
+async fn immersion_page(
+    state: &AppState,
+    visitor: &Visitor,
+    id: Uuid,
+    form: ImmersionForm,
+    error: FormError,
+) -> Result<ImmersionPage, ApiError> {
+    let i = state.store.immersions(&visitor.ctx).get(id).await?;
+    let days = i
+        .schedule
+        .0
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| **m > 0)
+        .map(|(d, m)| (WEEKDAY_NAMES[d], passerelle_domain::pathways::esat::french_hours(*m)))
+        .collect();
+    Ok(ImmersionPage {
+        nav: visitor.nav("immersions"),
+        i,
+        days,
+        contracts: ContractKind::ALL,
+        form,
+        error,
+    })
+}
+
+/// `GET /immersions/{id}`.
+pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
+    let nav = visitor.nav("immersions");
+    let id = match parse_id(&nav, &id, "Immersion") {
+        Ok(id) => id,
+        Err(r) => return *r,
+    };
+    match immersion_page(&state, &visitor, id, ImmersionForm::default(), FormError::default()).await {
+        Ok(page) => page.into_response(),
+        Err(e) => error_page(&nav, e),
+    }
+}
+
+/// `POST /immersions/{id}/{action}`: `envoi`, `signature`, `bilan` or `annulation`.
+pub async fn act(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, action)): Path<(String, String)>,
+    Form(form): Form<ImmersionForm>,
+) -> Response {
+    if let Some(r) = csrf_refused(&visitor, &form.csrf, "immersions") {
+        return r;
+    }
+    let nav = visitor.nav("immersions");
+    let id = match parse_id(&nav, &id, "Immersion") {
+        Ok(id) => id,
+        Err(r) => return *r,
+    };
+    let scope = state.store.immersions(&visitor.ctx);
+    let result = async {
+        match action.as_str() {
+            "envoi" => scope.submit(id).await?,
+            "annulation" => scope.cancel(id).await?,
+            "signature" => {
+                let s = NewSignature {
+                    party: form.party.clone(),
+                    signer_name: form.signer_name.clone(),
+                    signed_on: form_date("date de signature", &form.signed_on).map_err(|e| e.on("signed_on"))?,
+                };
+                scope.sign(id, s).await?
+            }
+            "bilan" => {
+                let a = NewAssessment {
+                    assessed_on: form_date("date du bilan", &form.assessed_on).map_err(|e| e.on("assessed_on"))?,
+                    completed: form.completed.is_some(),
+                    objective_met: form.objective_met.is_some(),
+                    contract_kind: Some(form.contract_kind.clone()),
+                    comment: Some(form.comment.clone()),
+                };
+                scope.assess(id, a).await?
+            }
+            _ => return Err(ApiError::not_found("Action")),
+        };
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&format!("/immersions/{id}")).into_response(),
+        Err(e) => refused_again(e, nav, |error| immersion_page(&state, &visitor, id, form, error)).await,
+    }
+}
