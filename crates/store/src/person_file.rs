@@ -6,9 +6,12 @@ use crate::Store;
 use crate::access::AccessContext;
 use crate::contracts::Employment;
 use crate::error::{Result, StoreError};
+use crate::esat::Worker;
 use crate::events::{Event, JournalEntry, history, record};
 use crate::follow_up::FollowUp;
 use crate::iae_pathway::ApprovalView;
+use crate::immersions::Immersion;
+use crate::person_pathways::PersonPathway;
 use crate::persons::Person;
 use crate::prescriptions::{DiagnosisRecord, Direction, Prescription};
 use serde::Serialize;
@@ -25,6 +28,11 @@ pub struct PersonFile {
     pub approval: Option<ApprovalView>,
     pub employment: Employment,
     pub follow_up: FollowUp,
+    /// One history across IAE, ESAT, immersions and employment, as the caller may see it.
+    pub pathway: PersonPathway,
+    /// The person's records in the caller's ESAT.
+    pub esat: Vec<Worker>,
+    pub immersions: Vec<Immersion>,
     /// What was done to and with the person's record, reads included, oldest first.
     pub journal: Vec<JournalEntry>,
 }
@@ -37,7 +45,18 @@ impl Store {
             Err(StoreError::NotFound { .. }) => None,
             Err(e) => return Err(e),
         };
+        let mut esat = Vec::new();
+        for worker in shown(self.esat(ctx).list(None).await)? {
+            if worker.person_id == person_id {
+                esat.push(self.esat(ctx).get(worker.id).await?);
+            }
+        }
+        let mut immersions = shown(self.immersions(ctx).list().await)?;
+        immersions.retain(|i| i.person_id == person_id);
         let file = PersonFile {
+            pathway: self.person_pathway(ctx, person_id).await?,
+            esat,
+            immersions,
             generated_at: OffsetDateTime::now_utc(),
             diagnoses: self.diagnoses(ctx, person_id).await?,
             prescriptions: self.prescriptions(ctx, Direction::All, Some(person_id)).await?,
@@ -51,5 +70,13 @@ impl Store {
         record(&mut tx, ctx, Event::new("person", person_id, "person_file.read")).await?;
         tx.commit().await?;
         Ok(file)
+    }
+}
+
+/// A list the caller's kind of organisation has no access to is an empty part of the file, not a failure.
+fn shown<T>(list: Result<Vec<T>>) -> Result<Vec<T>> {
+    match list {
+        Err(StoreError::Forbidden { .. } | StoreError::NotFound { .. }) => Ok(Vec::new()),
+        other => other,
     }
 }

@@ -1,7 +1,7 @@
 //! The retention rule (issue 10, item 6; docs/registre-des-traitements.md): a person whose pathway shows no
 //! activity for a configurable time (2 years by default) is anonymised. Activity is any change journaled on
 //! the person or on a record of theirs; reads are not activity, or looking at a file would keep it forever.
-//! The identity and every free text that may name or describe the person are replaced; dates, codes and
+//! The identity and every free text that may name or describe the person are replaced (IAE, ESAT, immersions); dates, codes and
 //! outcomes stay, so that indicators computed from the past do not change. A dry run reports first.
 
 use crate::Store;
@@ -30,18 +30,38 @@ const PERSON_RECORDS: &[&str] = &[
     "spe_registrations",
     "tripartite_interviews",
     "exit_reviews",
+    "esat_workers",
+    "immersions",
 ];
 
-/// The free texts written about a person, replaced on anonymisation: table, column, and the value put
-/// instead (columns that may not be empty get a dash).
-const FREE_TEXTS: &[(&str, &str, Option<&str>)] = &[
-    ("prescriptions", "message", Some("—")),
-    ("prolongation_requests", "justification", Some("—")),
-    ("prolongation_requests", "refusal_comment", None),
-    ("tripartite_interviews", "notes", Some("—")),
-    ("exit_reviews", "skills", Some("—")),
-    ("exit_reviews", "recommendations", None),
+/// The free texts written about a person, replaced on anonymisation: table, column, the value put instead
+/// (columns that may not be empty get a dash), and which rows are the person's.
+const FREE_TEXTS: &[(&str, &str, Option<&str>, &str)] = &[
+    ("prescriptions", "message", Some("—"), OWN),
+    ("prolongation_requests", "justification", Some("—"), OWN),
+    ("prolongation_requests", "refusal_comment", None, OWN),
+    ("tripartite_interviews", "notes", Some("—"), OWN),
+    ("exit_reviews", "skills", Some("—"), OWN),
+    ("exit_reviews", "recommendations", None, OWN),
+    (
+        "referral_steps",
+        "comment",
+        None,
+        "prescription_id IN (SELECT id FROM prescriptions WHERE person_id = $1)",
+    ),
+    ("esat_workers", "professional_project", None, OWN),
+    (
+        "esat_situations",
+        "local_plan",
+        None,
+        "worker_id IN (SELECT id FROM esat_workers WHERE person_id = $1)",
+    ),
+    ("immersions", "activities", None, OWN),
+    ("immersion_signatures", "signer_name", Some("—"), OF_IMMERSION),
+    ("immersion_assessments", "comment", None, OF_IMMERSION),
 ];
+const OWN: &str = "person_id = $1";
+const OF_IMMERSION: &str = "immersion_id IN (SELECT id FROM immersions WHERE person_id = $1)";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct InactivePerson {
@@ -145,22 +165,14 @@ async fn anonymise(tx: &mut Tx, person_id: Uuid) -> Result<()> {
         .bind(OffsetDateTime::now_utc()),
     )
     .await?;
-    for (table, column, value) in FREE_TEXTS {
+    for (table, column, value, rows) in FREE_TEXTS {
         tx.execute(
-            query(format!("UPDATE {table} SET {column} = $2 WHERE person_id = $1"))
+            query(format!("UPDATE {table} SET {column} = $2 WHERE {rows}"))
                 .bind(person_id)
                 .bind(*value),
         )
         .await?;
     }
-    tx.execute(
-        query(
-            "UPDATE referral_steps SET comment = NULL WHERE comment IS NOT NULL AND prescription_id IN \
-             (SELECT id FROM prescriptions WHERE person_id = $1)",
-        )
-        .bind(person_id),
-    )
-    .await?;
     // The journal keeps what happened and when, not the states that held the person's name.
     let records = PERSON_RECORDS
         .iter()

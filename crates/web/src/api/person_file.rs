@@ -69,6 +69,9 @@ const SECTIONS: &[(&str, &str)] = &[
     ("approval", "PASS IAE ou agrément"),
     ("employment", "Contrats et mises à disposition"),
     ("follow_up", "Accompagnement et sortie"),
+    ("pathway", "Parcours : IAE, ESAT, immersions et emploi"),
+    ("esat", "Travail en ESAT"),
+    ("immersions", "Périodes de mise en situation en milieu professionnel"),
     ("journal", "Journal des opérations sur la fiche"),
 ];
 

@@ -142,6 +142,22 @@ async fn right_of_access(backend: Backend) {
     );
     let ddets = app.token(&email("ddets-21")).await;
     assert_eq!(app.get(&ddets, &path).await.0, S::NOT_FOUND);
+
+    // An ESAT worker's file holds the ESAT record and the immersion (demo: Mélanie Arnaud, double activity,
+    // an immersion prescribed by Cap emploi).
+    let esat = app.token(&email("esat-suzon")).await;
+    let (_, workers) = app.get(&esat, "/api/v1/esat/workers").await;
+    let worker = workers
+        .as_array()
+        .and_then(|w| w.iter().find(|w| w["situation"] == "double_activity"));
+    let person = worker
+        .map(|w| w["person_id"].as_str().unwrap().to_owned())
+        .expect("a demo worker in double activity");
+    let (s, file) = app.get(&esat, &format!("/api/v1/persons/{person}/file")).await;
+    assert_eq!(s, S::OK, "{file}");
+    assert_eq!(file["esat"][0]["situation"], "double_activity", "{file}");
+    assert!(!file["immersions"].as_array().unwrap().is_empty(), "{file}");
+    assert!(!file["pathway"]["steps"].as_array().unwrap().is_empty(), "{file}");
 }
 
 #[tokio::test]
