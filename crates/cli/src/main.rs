@@ -4,6 +4,7 @@
 mod agreement;
 mod backup;
 mod benefits;
+mod deadlines;
 mod directory;
 mod indicators;
 mod outbox;
@@ -80,6 +81,9 @@ enum DatabaseCommand {
     /// The e-mail outbox: state, and one delivery pass through the relay.
     #[command(subcommand)]
     Outbox(outbox::OutboxCommand),
+    /// The deadlines engine: the daily scan (in-app notifications and digest e-mails through the outbox).
+    #[command(subcommand)]
+    Deadlines(deadlines::DeadlinesCommand),
     /// Writes a consistent copy of the database while the server runs (SQLite; PostgreSQL through pg_dump).
     Backup {
         /// The backup file to write; it must not exist.
@@ -226,6 +230,7 @@ async fn run(db: &str, command: DatabaseCommand) -> Result<(), Failure> {
         DatabaseCommand::Outbox(cmd) => outbox::run(db, cmd).await,
         DatabaseCommand::Indicators(args) => indicators::run(db, args).await,
         DatabaseCommand::Synth(args) => synth::run(db, args).await,
+        DatabaseCommand::Deadlines(cmd) => deadlines::run(db, cmd).await,
         DatabaseCommand::Retention(o) => retention::run(db, o).await,
         DatabaseCommand::Backup { output } => backup::backup(db, &output).await,
         DatabaseCommand::Restore { input, force } => backup::restore(db, &input, force).await,

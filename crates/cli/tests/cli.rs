@@ -787,6 +787,33 @@ fn indicators_are_computed_and_exported() {
         assert!(stderr.contains(message), "{extra:?}: {stderr}");
     }
 }
+#[test]
+fn the_deadlines_scan_sends_one_digest_a_day() {
+    let db = scratch_db();
+    let out = passerelle(&["demo", "--db", &db]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let scan = |extra: &[&str]| {
+        let mut args = vec!["deadlines", "scan", "--db", &db, "--ahead-days", "60"];
+        args.extend_from_slice(extra);
+        passerelle(&args)
+    };
+    let out = scan(&[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let first: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The demo CTA's decision is due within 30 days: its owner's users get a digest.
+    assert!(first["digests"].as_u64().unwrap() >= 1, "{first}");
+    assert!(first["agreements_refreshed"].as_u64().unwrap() >= 1, "{first}");
+    let again: Value = serde_json::from_slice(&scan(&[]).stdout).unwrap();
+    assert_eq!(
+        (again["digests"].as_u64(), again["notified"].as_u64()),
+        (Some(0), Some(0))
+    );
+    // Bad input: a French message and exit code 2.
+    let out = scan(&["--on", "31/12/2026"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("AAAA-MM-JJ"));
+}
+
 fn scratch_file(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("passerelle-{name}-{}", rand_suffix()))
 }

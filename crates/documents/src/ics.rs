@@ -40,10 +40,12 @@ pub struct CalendarEvent {
     pub cancelled: bool,
 }
 
-/// `REQUEST` for an invitation sent to attendees, `PUBLISH` for a calendar one subscribes to.
+/// `REQUEST` for an invitation sent to attendees, `CANCEL` when the meeting is called off (RFC 5546), `PUBLISH`
+/// for a calendar one subscribes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     Request,
+    Cancel,
     Publish,
 }
 
@@ -57,6 +59,7 @@ pub fn calendar(events: &[CalendarEvent], method: Method, now: OffsetDateTime) -
     line("CALSCALE:GREGORIAN");
     line(match method {
         Method::Request => "METHOD:REQUEST",
+        Method::Cancel => "METHOD:CANCEL",
         Method::Publish => "METHOD:PUBLISH",
     });
     if events.iter().any(|e| matches!(e.when, When::Local { .. })) {

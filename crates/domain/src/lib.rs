@@ -36,6 +36,7 @@ pub mod explanation;
 pub mod governance;
 pub mod indicators;
 pub mod invalid;
+pub mod obligations;
 pub mod pathways;
 pub mod person;
 pub mod text;

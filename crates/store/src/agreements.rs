@@ -545,6 +545,7 @@ impl AgreementScope<'_> {
         insert_version(&mut tx, id, 1, &content, None, None).await?;
         Self::write_parties(&mut tx, id, &content).await?;
         let a = self.load(&mut tx, id).await?;
+        crate::obligations::agreement_changed(&mut tx, &a).await?;
         record(
             &mut tx,
             self.ctx,
@@ -586,6 +587,7 @@ impl AgreementScope<'_> {
         update_header(&mut tx, id, &content).await?;
         Self::write_parties(&mut tx, id, &content).await?;
         let after = self.load(&mut tx, id).await?;
+        crate::obligations::agreement_changed(&mut tx, &after).await?;
         record(
             &mut tx,
             self.ctx,
@@ -709,6 +711,7 @@ impl AgreementScope<'_> {
         )
         .await?;
         let after = self.load(&mut tx, id).await?;
+        crate::obligations::agreement_changed(&mut tx, &after).await?;
         record(
             &mut tx,
             self.ctx,

@@ -334,6 +334,7 @@ impl Store {
             .bind(OffsetDateTime::now_utc()),
         )
         .await?;
+        crate::obligations::interview_held(&mut tx, person_id).await?;
         claim(&mut tx, ctx, key.as_ref(), person_id).await?;
         let message = format!(
             "Entretien tripartite de {} {} tenu le {}",
@@ -402,6 +403,7 @@ impl Store {
             }
             other => other?,
         };
+        crate::obligations::pathway_exited(&mut tx, person_id).await?;
         // The bilan goes to the SPE referent and the prescribers (seed 004, fiche 7).
         let mut told: Vec<Uuid> = deciders(&mut tx, person_id).await?;
         told.extend(

@@ -220,6 +220,10 @@ async fn append(
     if !outcome.accepted {
         return Err(refused(outcome.explanation));
     }
+    if let Some(approval) = pathway.approval() {
+        let who = (person.id, person.first_name.as_str(), person.last_name.as_str());
+        crate::obligations::approval_changed(ex, who, siae.0, approval.end).await?;
+    }
     let payload = serde_json::to_value(&event).unwrap_or_default();
     let kind = payload["kind"].as_str().unwrap_or_default().to_owned();
     let id = Uuid::new_v4();
@@ -368,7 +372,10 @@ impl Store {
                     .bind(OffsetDateTime::now_utc()),
                 )
                 .await?;
-                for prescriber in deciders(&mut tx, person_id).await? {
+                let decider_list = deciders(&mut tx, person_id).await?;
+                let who = (person_id, person.first_name.as_str(), person.last_name.as_str());
+                crate::obligations::prolongation_requested(&mut tx, id, who, &decider_list, from).await?;
+                for prescriber in decider_list {
                     notify_pathway(
                         &mut tx,
                         prescriber,
@@ -490,6 +497,7 @@ impl Store {
             .bind(request_id),
         )
         .await?;
+        crate::obligations::prolongation_decided(&mut tx, request_id).await?;
         notify_pathway(
             &mut tx,
             siae_id,

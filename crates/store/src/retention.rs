@@ -208,5 +208,6 @@ async fn anonymise(tx: &mut Tx, person_id: Uuid) -> Result<()> {
         .bind(person_id),
     )
     .await?;
+    crate::obligations::person_anonymised(tx, person_id).await?;
     Ok(())
 }

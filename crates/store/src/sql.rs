@@ -24,6 +24,7 @@ pub enum Value {
     Date(Option<Date>),
     Time(Option<OffsetDateTime>),
     Json(Option<serde_json::Value>),
+    Bytes(Option<Vec<u8>>),
 }
 
 macro_rules! value_from {
@@ -38,7 +39,7 @@ macro_rules! value_from {
 }
 
 value_from!(String => Text, &str => Text, i64 => Int, bool => Bool, Uuid => Uuid, Date => Date,
-    OffsetDateTime => Time, serde_json::Value => Json);
+    OffsetDateTime => Time, serde_json::Value => Json, Vec<u8> => Bytes);
 
 impl From<&String> for Value {
     fn from(v: &String) -> Self {
@@ -106,6 +107,7 @@ macro_rules! bind_all {
                 Value::Date(v) => q.bind(v),
                 Value::Time(v) => q.bind(v),
                 Value::Json(v) => q.bind(v.map(sqlx::types::Json)),
+                Value::Bytes(v) => q.bind(v),
             };
         }
         q

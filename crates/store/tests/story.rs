@@ -1215,6 +1215,546 @@ mod indicators {
         scenario(postgres_store().await).await;
     }
 }
+/// Governance (issue 7) on the demo territory: who sees a committee, the frequency check, the 10-day agenda
+/// rule, invitations read back by an independent iCalendar parser and delivered exactly once through a relay
+/// outage, agenda items, documents, minutes validated by the deliberative members, transmission, the
+/// extraordinary meeting, action items and the deadlines engine's scan and digest.
+async fn governance_story(store: Store) {
+    use passerelle_domain::calendar::add_days;
+    use passerelle_domain::governance::{AgendaNotice, CommitteeKind, FrequencyStatus, MemberVote};
+    use passerelle_mail::{Relay, sink::Sink};
+    use passerelle_store::governance::committees::{NewCommittee, NewMember};
+    use passerelle_store::governance::meetings::{NewDecision, NewMeeting};
+    use passerelle_store::governance::mutual_knowledge::NewMutualKnowledgeAction;
+    use passerelle_store::obligations::{Source, Window};
+    use passerelle_store::outbox::Delivery;
+    passerelle_store::demo::load(&store).await.unwrap();
+    let today = time::OffsetDateTime::now_utc().date();
+    let ft = demo_ctx(&store, "ft-dijon").await;
+    let aci = demo_ctx(&store, "aci-jardins").await;
+    let ddets = demo_ctx(&store, "ddets-21").await;
+    let outsider = demo_ctx(&store, "employeur-boulangerie").await;
+    let org = |ctx: &passerelle_store::AccessContext| ctx.memberships()[0].organisation_id;
+
+    // The demo CTA: seen by its members and secretary, 404 for anyone else.
+    let list = store.committees(&ft).await.unwrap();
+    let cta = list
+        .iter()
+        .find(|c| c.kind == CommitteeKind::Cta)
+        .expect("demo CTA")
+        .clone();
+    assert!(store.committees(&aci).await.unwrap().iter().any(|c| c.id == cta.id));
+    assert!(
+        !store
+            .committees(&outsider)
+            .await
+            .unwrap()
+            .iter()
+            .any(|c| c.id == cta.id)
+    );
+    assert!(matches!(
+        store.committee(&outsider, cta.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let cta = store.committee(&ft, cta.id).await.unwrap();
+    assert!(cta.can_manage);
+    assert!(!store.committee(&aci, cta.id).await.unwrap().can_manage);
+    // The regional agreement's roadmap (seed 004 annex 3) became action items, and so did the decision.
+    assert!(cta.action_items.iter().any(|i| i.origin == "roadmap"));
+    assert!(cta.action_items.iter().any(|i| i.origin == "decision"));
+
+    // Frequency: a CTA with only 3 meetings last year is flagged (seed 004 fiche 8; issue 7).
+    let member = |organisation_id, vote, email: &str| NewMember {
+        organisation_id,
+        person_name: Some("Référent".into()),
+        email: Some(email.into()),
+        vote,
+        by_right: true,
+    };
+    let new_committee = |kind, name: &str| NewCommittee {
+        kind,
+        name: name.into(),
+        department: Some("21".into()),
+        region: None,
+        frequency: None,
+        agenda_notice_days: None,
+        secretary_organisation_id: org(&ft),
+        agreement_ids: Vec::new(),
+        members: vec![
+            member(org(&aci), MemberVote::Deliberative, "aci@passerelle.test"),
+            member(org(&ddets), MemberVote::Consultative, "ddets@passerelle.test"),
+        ],
+    };
+    let meeting = |held_on| NewMeeting {
+        held_on,
+        start_time: "09:30".into(),
+        end_time: "12:00".into(),
+        place: Some("Dijon".into()),
+        video_link: None,
+        extraordinary: false,
+        termination_agreement_id: None,
+    };
+    let three = store
+        .create_committee(&ft, new_committee(CommitteeKind::Cta, "CTA de Beaune"), None)
+        .await
+        .unwrap();
+    let last_year = today.year() - 1;
+    for (month, day) in [(2, 10), (5, 12), (12, 8)] {
+        let on = time::Date::from_calendar_date(last_year, time::Month::try_from(month).unwrap(), day).unwrap();
+        store.create_meeting(&ft, three.id, meeting(on), None).await.unwrap();
+    }
+    let report = &store.committee(&ft, three.id).await.unwrap().frequency_reports[1];
+    assert_eq!((report.year, report.held, report.required), (last_year, 3, 4));
+    assert_eq!(report.status, FrequencyStatus::Missed);
+    assert_eq!(report.gaps[0].code, "quarter_without_meeting");
+
+    // Bad input changes nothing.
+    let before = count(&store, "meetings").await;
+    let mut bad = meeting(today);
+    bad.place = None;
+    assert!(
+        matches!(store.create_meeting(&ft, three.id, bad, None).await, Err(StoreError::Invalid(e)) if e.code == "meeting_place_required")
+    );
+    let mut bad = meeting(today);
+    bad.end_time = "08:00".into();
+    assert!(
+        matches!(store.create_meeting(&ft, three.id, bad, None).await, Err(StoreError::Invalid(e)) if e.code == "meeting_ends_before_start")
+    );
+    assert!(matches!(
+        store.create_meeting(&aci, three.id, meeting(today), None).await,
+        Err(StoreError::Forbidden { .. })
+    ));
+    assert_eq!(count(&store, "meetings").await, before);
+
+    // The 10-day rule of the regional steering committee (seed 004 article 3): a warning, never a refusal.
+    let regional = store
+        .create_committee(
+            &ft,
+            new_committee(CommitteeKind::RegionalSteering, "Comité de pilotage régional"),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(regional.agenda_notice_days, Some(10));
+    let soon = store
+        .create_meeting(&ft, regional.id, meeting(add_days(today, 5)), None)
+        .await
+        .unwrap();
+    assert!(
+        matches!(&soon.agenda_notice, Some(AgendaNotice::Late { warning, .. }) if warning.code == "agenda_not_sent")
+    );
+    assert!(soon.warnings.iter().any(|w| w.code == "agenda_not_sent"));
+    let later = store
+        .create_meeting(&ft, regional.id, meeting(add_days(today, 30)), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        later.agenda_notice,
+        Some(AgendaNotice::Due {
+            due_on: add_days(today, 20)
+        })
+    );
+    // The secretary's obligation to send the agenda is in the deadlines, 10 days before.
+    let due = store
+        .deadlines(&ft, add_days(today, -30), add_days(today, 60), today)
+        .await
+        .unwrap();
+    assert!(
+        due.iter()
+            .any(|d| d.source == Source::AgendaSending && d.due_on == add_days(today, 20))
+    );
+    assert!(due.iter().any(|d| d.source == Source::AgendaSending && d.overdue));
+    assert!(
+        store
+            .deadlines(&aci, add_days(today, -30), add_days(today, 60), today)
+            .await
+            .unwrap()
+            .iter()
+            .all(|d| d.source != Source::AgendaSending)
+    );
+
+    // Agenda built with the members: an SIAE proposes, the secretary accepts; an outsider cannot.
+    let m = store
+        .propose_agenda_item(&aci, later.id, org(&aci), "Accès aux formations POEC", None)
+        .await
+        .unwrap();
+    let item = m.agenda.iter().find(|a| a.status == "proposed").unwrap().id;
+    assert!(matches!(
+        store
+            .propose_agenda_item(&outsider, later.id, org(&outsider), "x", None)
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.decide_agenda_item(&aci, later.id, item, true).await,
+        Err(StoreError::Forbidden { .. })
+    ));
+    let m = store.decide_agenda_item(&ft, later.id, item, true).await.unwrap();
+    assert_eq!(m.agenda[0].status, "accepted");
+
+    // Documents: type and size checked, bytes kept.
+    assert!(
+        matches!(store.attach_meeting_document(&ft, later.id, "virus.exe", "application/x-msdownload", vec![1]).await, Err(StoreError::Invalid(e)) if e.code == "document_type_not_allowed")
+    );
+    assert!(
+        matches!(store.attach_meeting_document(&ft, later.id, "vide.pdf", "application/pdf", vec![]).await, Err(StoreError::Invalid(e)) if e.code == "document_size_invalid")
+    );
+    let pdf = b"%PDF-1.4 bilan".to_vec();
+    let m = store
+        .attach_meeting_document(&ft, later.id, "bilan.pdf", "application/pdf", pdf.clone())
+        .await
+        .unwrap();
+    let doc = store.meeting_document(&aci, later.id, m.documents[0].id).await.unwrap();
+    assert_eq!((doc.file_name.as_str(), doc.content), ("bilan.pdf", pdf));
+    assert!(
+        store
+            .meeting_document(&outsider, later.id, m.documents[0].id)
+            .await
+            .is_err()
+    );
+
+    // The invitation read back by the `ical` crate: one event, Paris time, deliberative members required.
+    let ics = store.meeting_invitation(&aci, later.id).await.unwrap();
+    let mut parser = ical::IcalParser::new(ics.as_bytes());
+    let calendar = parser.next().expect("a calendar").expect("valid iCalendar");
+    assert_eq!((calendar.events.len(), calendar.timezones.len()), (1, 1));
+    let props = &calendar.events[0].properties;
+    let values = |name: &str| -> Vec<String> {
+        props
+            .iter()
+            .filter(|p| p.name == name)
+            .filter_map(|p| p.value.clone())
+            .collect()
+    };
+    assert_eq!(values("UID"), [format!("{}@passerelle", later.id)]);
+    let start = add_days(today, 30);
+    assert_eq!(
+        values("DTSTART"),
+        [format!(
+            "{}{:02}{:02}T093000",
+            start.year(),
+            u8::from(start.month()),
+            start.day()
+        )]
+    );
+    assert!(values("DESCRIPTION")[0].contains("Accès aux formations POEC"));
+    let attendees: Vec<_> = props.iter().filter(|p| p.name == "ATTENDEE").collect();
+    assert_eq!(attendees.len(), 2);
+    let role_of = |email: &str| {
+        let a = attendees
+            .iter()
+            .find(|a| a.value.as_deref() == Some(&format!("mailto:{email}")))
+            .unwrap();
+        a.params.as_ref().unwrap().iter().find(|(k, _)| k == "ROLE").unwrap().1[0].clone()
+    };
+    assert_eq!(role_of("aci@passerelle.test"), "REQ-PARTICIPANT");
+    assert_eq!(role_of("ddets@passerelle.test"), "OPT-PARTICIPANT");
+
+    // Invitations through the outbox, across a relay outage: nothing lost, each delivered exactly once.
+    let sink = Sink::start(0).await.unwrap();
+    let delivery = Delivery {
+        relay: Relay::new(sink.address.clone()),
+        from: "Passerelle <no-reply@passerelle.test>".into(),
+        worker: "governance".into(),
+        batch: 50,
+        lease_seconds: 300,
+    };
+    // Empty the demo's outbox first: only the invitations count below.
+    let t0 = time::OffsetDateTime::now_utc();
+    store.deliver_outbox(&delivery, t0).await.unwrap();
+    let already = sink.received().len();
+    let sent = store.send_invitations(&ft, later.id, t0).await.unwrap();
+    assert_eq!(sent.invitation_sequence, 1);
+    assert!(matches!(sent.agenda_notice, Some(AgendaNotice::OnTime { .. })));
+    assert!(matches!(
+        store.send_invitations(&aci, later.id, t0).await,
+        Err(StoreError::Forbidden { .. })
+    ));
+    sink.set_up(false);
+    let down = store.deliver_outbox(&delivery, t0).await.unwrap();
+    assert_eq!((down.sent, down.retried), (0, 2));
+    sink.set_up(true);
+    let t1 = t0 + time::Duration::seconds(61);
+    assert_eq!(store.deliver_outbox(&delivery, t1).await.unwrap().sent, 2);
+    assert_eq!(
+        store
+            .deliver_outbox(&delivery, t1 + time::Duration::hours(2))
+            .await
+            .unwrap()
+            .sent,
+        0
+    );
+    let received = sink.received();
+    assert_eq!(received.len() - already, 2);
+    for email in ["aci@passerelle.test", "ddets@passerelle.test"] {
+        let mails: Vec<_> = received.iter().filter(|r| r.to == [email]).collect();
+        assert_eq!(mails.len(), 1, "{email} invited once");
+        assert!(mails[0].data.contains("text/calendar"));
+    }
+    // Sent late: recorded with its warning.
+    let late = store.send_invitations(&ft, soon.id, t1).await.unwrap();
+    assert!(
+        matches!(&late.agenda_notice, Some(AgendaNotice::Late { warning, .. }) if warning.code == "agenda_sent_late")
+    );
+    let due = store
+        .deadlines(&ft, add_days(today, -30), add_days(today, 60), today)
+        .await
+        .unwrap();
+    assert!(
+        !due.iter()
+            .any(|d| d.source == Source::AgendaSending && d.link.contains(&soon.id.to_string()))
+    );
+
+    // Called off: the invited members get the cancellation (METHOD:CANCEL, next sequence); once only.
+    let mails = count(&store, "outbox").await;
+    let cancelled = store.cancel_meeting(&ft, soon.id, t1).await.unwrap();
+    assert_eq!(
+        (cancelled.status.as_str(), cancelled.invitation_sequence),
+        ("cancelled", 2)
+    );
+    assert_eq!(count(&store, "outbox").await, mails + 2);
+    let ics = store.meeting_invitation(&aci, soon.id).await.unwrap();
+    assert!(ics.contains("METHOD:CANCEL") && ics.contains("STATUS:CANCELLED"));
+    assert!(matches!(
+        store.cancel_meeting(&ft, soon.id, t1).await,
+        Err(StoreError::Conflict {
+            code: "meeting_not_planned",
+            ..
+        })
+    ));
+
+    // Minutes and decisions of a held meeting, validated by the deliberative members only.
+    let held = store
+        .create_meeting(&ft, three.id, meeting(add_days(today, -3)), None)
+        .await
+        .unwrap();
+    let aci_member = held.members.iter().find(|x| x.organisation_id == org(&aci)).unwrap().id;
+    let ddets_member = held
+        .members
+        .iter()
+        .find(|x| x.organisation_id == org(&ddets))
+        .unwrap()
+        .id;
+    let held = store
+        .record_attendance(
+            &ft,
+            held.id,
+            &[(aci_member, "present".into()), (ddets_member, "excused".into())],
+        )
+        .await
+        .unwrap();
+    assert_eq!(held.status, "held");
+    assert!(
+        matches!(store.record_attendance(&ft, held.id, &[(aci_member, "là".into())]).await, Err(StoreError::Invalid(e)) if e.code == "presence_unknown")
+    );
+    let decision = |owner| NewDecision {
+        text: "Organiser une visite croisée".into(),
+        owner_organisation_id: owner,
+        due_on: Some(add_days(today, -1)),
+    };
+    assert!(
+        matches!(store.write_minutes(&ft, held.id, "Compte rendu", &[decision(org(&outsider))]).await, Err(StoreError::Invalid(e)) if e.code == "decision_owner_not_member")
+    );
+    let held = store
+        .write_minutes(&ft, held.id, "Compte rendu de la réunion", &[decision(org(&aci))])
+        .await
+        .unwrap();
+    assert_eq!(held.decisions.len(), 1);
+    assert!(held.decisions[0].overdue);
+    assert!(matches!(
+        store.validate_minutes(&ddets, held.id).await,
+        Err(StoreError::Forbidden {
+            code: "minutes_deliberative_only",
+            ..
+        })
+    ));
+    assert!(matches!(
+        store.transmit_minutes(&ft, held.id, regional.id).await,
+        Err(StoreError::Conflict {
+            code: "minutes_not_validated",
+            ..
+        })
+    ));
+    let held = store.validate_minutes(&aci, held.id).await.unwrap();
+    assert_eq!(held.minutes_validated_on, Some(today));
+    assert!(matches!(
+        store.write_minutes(&ft, held.id, "Autre", &[]).await,
+        Err(StoreError::Conflict {
+            code: "minutes_already_validated",
+            ..
+        })
+    ));
+    // Transmitted to another committee (CTA -> CDIAE / commission), recorded once.
+    store.transmit_minutes(&ft, held.id, regional.id).await.unwrap();
+    let held = store.transmit_minutes(&ft, held.id, regional.id).await.unwrap();
+    assert_eq!(held.transmissions.len(), 1);
+
+    // Overdue action items surface for their owner; closing one closes its obligation.
+    let overdue = store.overdue_action_items(&aci).await.unwrap();
+    assert!(overdue.iter().any(|i| i.id == held.decisions[0].id));
+    let aci_due = store.deadlines(&aci, add_days(today, -30), today, today).await.unwrap();
+    assert!(aci_due.iter().any(|d| d.source == Source::ActionItem && d.overdue));
+    assert!(matches!(
+        store.set_action_item_status(&ddets, held.decisions[0].id, "done").await,
+        Err(StoreError::Forbidden { .. })
+    ));
+    let done = store
+        .set_action_item_status(&aci, held.decisions[0].id, "done")
+        .await
+        .unwrap();
+    assert!(!done.overdue);
+    assert!(
+        !store
+            .deadlines(&aci, add_days(today, -30), today, today)
+            .await
+            .unwrap()
+            .iter()
+            .any(|d| d.source == Source::ActionItem && d.overdue)
+    );
+
+    // An extraordinary meeting on a termination request, for an agreement the committee steers only.
+    let agreement = cta.agreements[0].id;
+    let extraordinary = NewMeeting {
+        extraordinary: true,
+        termination_agreement_id: Some(agreement),
+        ..meeting(add_days(today, 15))
+    };
+    assert!(
+        matches!(store.create_meeting(&ft, three.id, extraordinary.clone(), None).await, Err(StoreError::Invalid(e)) if e.code == "termination_agreement_not_steered")
+    );
+    let m = store.create_meeting(&ft, cta.id, extraordinary, None).await.unwrap();
+    assert!(m.extraordinary && m.termination_agreement_id == Some(agreement));
+
+    // The daily scan: organisations told once in the application, one digest per user and day.
+    store
+        .create_meeting(&ft, regional.id, meeting(add_days(today, 12)), None)
+        .await
+        .unwrap();
+    let first = store.scan_deadlines(today, Window::default(), t1).await.unwrap();
+    assert!(first.due > 0 && first.notified > 0 && first.digests > 0, "{first:?}");
+    let again = store.scan_deadlines(today, Window::default(), t1).await.unwrap();
+    assert_eq!((again.notified, again.digests), (0, 0));
+    assert!(
+        store
+            .notifications(&ft)
+            .await
+            .unwrap()
+            .iter()
+            .any(|n| n.subject_type == "obligation")
+    );
+
+    // Mutual-knowledge actions, counted per period for the indicators (seed 004 fiche 2).
+    let action = |kind: &str, held_on| NewMutualKnowledgeAction {
+        kind: kind.into(),
+        held_on,
+        topic: "Présentation de l'offre de service".into(),
+        department: "21".into(),
+        participants: 12,
+        organisers: vec![org(&ft)],
+        participant_organisations: vec![org(&aci)],
+    };
+    store
+        .create_mutual_knowledge_action(&ft, action("visit", today), None)
+        .await
+        .unwrap();
+    store
+        .create_mutual_knowledge_action(&ft, action("webinar", add_days(today, -400)), None)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .create_mutual_knowledge_action(&aci, action("visit", today), None)
+            .await,
+        Err(StoreError::Forbidden { .. })
+    ));
+    assert!(
+        matches!(store.create_mutual_knowledge_action(&ft, action("apéritif", today), None).await, Err(StoreError::Invalid(e)) if e.code == "mutual_knowledge_kind_unknown")
+    );
+    let counts = store
+        .count_mutual_knowledge_actions(add_days(today, -30), today, Some("21"))
+        .await
+        .unwrap();
+    let of = |kind: &str| {
+        counts
+            .iter()
+            .find(|c| c.kind == kind)
+            .map(|c| (c.actions, c.participants))
+            .unwrap()
+    };
+    assert_eq!((of("visit"), of("webinar")), ((1, 12), (0, 0)));
+    assert_eq!(store.mutual_knowledge_actions(&aci).await.unwrap().len(), 2);
+    assert!(store.mutual_knowledge_actions(&outsider).await.unwrap().is_empty());
+    store.pool().close().await;
+}
+
+#[tokio::test]
+async fn governance_on_sqlite() {
+    governance_story(sqlite_store().await).await;
+}
+
+#[tokio::test]
+async fn governance_on_postgres() {
+    governance_story(postgres_store().await).await;
+}
+
+/// Figure for issue 7: the daily scan over 100,000 open obligations (spread over four years, so that about
+/// 3 % fall in the scan's window), and one user's month of deadlines.
+/// `cargo test --release -p passerelle-store --test story deadlines_scan_figures -- --ignored --nocapture`
+#[tokio::test]
+#[ignore]
+async fn deadlines_scan_figures() {
+    use passerelle_domain::calendar::add_days;
+    use passerelle_store::obligations::Window;
+    for (backend, store) in [("SQLite", sqlite_store().await), ("PostgreSQL", postgres_store().await)] {
+        passerelle_store::demo::load(&store).await.unwrap();
+        let ctx = demo_ctx(&store, "aci-jardins").await;
+        let organisation = ctx.memberships()[0].organisation_id;
+        let today = time::OffsetDateTime::now_utc().date();
+        let now = time::OffsetDateTime::now_utc();
+        let mut tx = store.begin().await.unwrap();
+        for n in 0..100_000i64 {
+            tx.execute(
+                query(
+                    "INSERT INTO obligations (id, source, source_key, organisation_id, due_on, title, link, rule, \
+                     updated_at) VALUES ($1, 'approval_end', $2, $3, $4, $5, '/echeances', 'R5132-1-8', $6)",
+                )
+                .bind(Uuid::new_v4())
+                .bind(format!("bench:{n}"))
+                .bind(organisation)
+                .bind(add_days(today, n % 1_460 - 730))
+                .bind(format!("Fin du PASS IAE n° {n}"))
+                .bind(now),
+            )
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let started = std::time::Instant::now();
+        let report = store.scan_deadlines(today, Window::default(), now).await.unwrap();
+        let scan = started.elapsed();
+        let started = std::time::Instant::now();
+        let again = store.scan_deadlines(today, Window::default(), now).await.unwrap();
+        let rescan = started.elapsed();
+        let started = std::time::Instant::now();
+        let month = store.deadlines(&ctx, today, add_days(today, 30), today).await.unwrap();
+        let list = started.elapsed();
+        assert!(
+            report.due >= 3_000 && again.digests == 0 && month.len() >= 2_000,
+            "{report:?}"
+        );
+        println!(
+            "{backend}: scan of 100,000 open obligations: {} due in the window, first scan {:.0} ms (notifying \
+             {}), second scan {:.0} ms; one user's 30 days ({} rows) {:.0} ms",
+            report.due,
+            scan.as_secs_f64() * 1e3,
+            report.notified,
+            rescan.as_secs_f64() * 1e3,
+            month.len(),
+            list.as_secs_f64() * 1e3
+        );
+    }
+}
+
 /// A backup taken while persons are being created holds every creation acknowledged before it began, and
 /// nothing half-written: each person in the copy has its creation event. The copy restores to a working
 /// database (issue 10, item 7).
@@ -1352,6 +1892,20 @@ async fn retention_story(store: Store) {
     .unwrap();
     // A read today is not activity.
     store.persons(&ctx).get(old).await.unwrap();
+    // An obligation about the person (issue 7's deadlines engine) names them by first name and initial.
+    db.execute(
+        query(
+            "INSERT INTO obligations (id, source, source_key, organisation_id, due_on, title, link, rule, updated_at) \
+             VALUES ($1, 'approval_end', $2, $3, $4, 'Fin du PASS IAE de Dominique A.', '/', 'R5132-1-8', $5)",
+        )
+        .bind(Uuid::new_v4())
+        .bind(old.to_string())
+        .bind(aci)
+        .bind(date!(2027 - 01 - 01))
+        .bind(time::OffsetDateTime::now_utc()),
+    )
+    .await
+    .unwrap();
 
     let operator = store.operator_context("conservation");
     let today = time::OffsetDateTime::now_utc().date();
@@ -1391,6 +1945,16 @@ async fn retention_story(store: Store) {
         .get("n")
         .unwrap();
     assert_eq!(named, 0, "the journal no longer holds the person's states");
+    let titled: i64 = db
+        .fetch_one(query("SELECT COUNT(*) AS n FROM obligations WHERE title LIKE '%Dominique%' OR (done_at IS NULL AND source_key = $1)").bind(old.to_string()))
+        .await
+        .unwrap()
+        .get("n")
+        .unwrap();
+    assert_eq!(
+        titled, 0,
+        "the obligations about the person are closed and no longer name them"
+    );
     let again = store
         .retention(&operator, DEFAULT_INACTIVE_DAYS, today, false)
         .await

@@ -5,6 +5,7 @@
 mod agreements;
 mod esat;
 // Issue 6: supported employment.
+mod governance;
 mod supported;
 
 use crate::Store;
@@ -526,6 +527,7 @@ pub async fn load(store: &Store) -> Result<bool> {
     }
     agreements::load(store, &ids).await?;
     load_iae(store, &ids, &person_ids).await?;
+    governance::load(store, &ids).await?;
     esat::load(store, &ids, &person_ids).await?;
     supported::load(store, &ids, &person_ids).await?;
     Ok(true)

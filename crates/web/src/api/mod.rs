@@ -8,6 +8,7 @@ pub mod benefits;
 pub mod directory;
 pub mod esat;
 pub mod follow_up;
+pub mod governance;
 pub mod iae;
 pub mod idempotency;
 pub mod immersions;
@@ -35,6 +36,7 @@ use utoipa_axum::routes;
         (name = "benefits", description = "Simulateur de droits : AAH et prime d'activité"),
         (name = "indicators", description = "Indicateurs calculés à partir de ce qui a été enregistré"),
         (name = "iae", description = "Parcours IAE : offres, diagnostics, prescriptions et fiches navette, PASS IAE"),
+        (name = "governance", description = "Gouvernance : comités, réunions, actions, interconnaissance et échéances"),
         (name = "esat", description = "Parcours ESAT : situations, double activité, conventions d'appui, droit au retour"),
         (name = "immersions", description = "Immersions (PMSMP) : convention, signatures, bilan"),
         (name = "supported", description = "Emploi accompagné et carnet de parcours et de compétences"))
@@ -124,6 +126,30 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(follow_up::referent_dashboard))
         .routes(routes!(follow_up::todo))
         .routes(routes!(follow_up::skills_document))
+        // Governance and deadlines (issue 7).
+        .routes(routes!(governance::list_committees, governance::create_committee))
+        .routes(routes!(governance::get_committee))
+        .routes(routes!(governance::add_member))
+        .routes(routes!(governance::create_meeting))
+        .routes(routes!(governance::get_meeting))
+        .routes(routes!(governance::invitation))
+        .routes(routes!(governance::propose_agenda_item))
+        .routes(routes!(governance::decide_agenda_item))
+        .routes(routes!(governance::get_document))
+        .routes(routes!(governance::send_invitations))
+        .routes(routes!(governance::cancel_meeting))
+        .routes(routes!(governance::record_attendance))
+        .routes(routes!(governance::write_minutes))
+        .routes(routes!(governance::validate_minutes))
+        .routes(routes!(governance::transmit_minutes))
+        .routes(routes!(governance::set_action_status))
+        .routes(routes!(governance::list_deadlines))
+        .routes(routes!(governance::deadlines_calendar))
+        .routes(routes!(
+            governance::list_mutual_knowledge,
+            governance::create_mutual_knowledge
+        ))
+        .routes(routes!(governance::count_mutual_knowledge))
         // ESAT pathways, immersions and passerelles (issue 6 part 1).
         .routes(routes!(esat::list_workers, esat::create_worker))
         .routes(routes!(esat::get_worker, esat::update_worker))
@@ -149,4 +175,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(supported::list_links, supported::create_link))
         .routes(routes!(supported::revoke_link))
         .routes(routes!(supported::shared_record))
+        // Meeting documents are the one body larger than the server's default limit.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(governance::attach_document))
+                .layer(axum::extract::DefaultBodyLimit::max(DOCUMENT_BODY_BYTES)),
+        )
 }
+
+/// A meeting document (10 MB, as the store checks) and some room for the request around it.
+const DOCUMENT_BODY_BYTES: usize = passerelle_store::governance::meetings::MAX_DOCUMENT_BYTES + 64 * 1024;

@@ -5,6 +5,7 @@ mod agreements;
 mod audit;
 mod directory;
 mod esat;
+mod governance;
 mod iae;
 mod immersions;
 mod login;
@@ -65,6 +66,20 @@ pub fn router() -> Router<AppState> {
         .route("/journal-des-consultations", get(audit::journal))
         .route("/notifications", get(iae::notifications))
         .route("/notifications/lues", post(iae::read_notifications))
+        // Governance and deadlines (issue 7).
+        .route(
+            "/instances",
+            get(governance::committees).post(governance::create_committee),
+        )
+        .route("/interconnaissance", post(governance::create_mutual_knowledge))
+        .route("/instances/{id}", get(governance::committee))
+        .route("/instances/{id}/{action}", post(governance::committee_action))
+        .route("/reunions/{id}", get(governance::meeting))
+        .route("/reunions/{id}/invitation.ics", get(governance::meeting_invitation))
+        .route("/reunions/{id}/documents/{document}", get(governance::meeting_document))
+        .route("/reunions/{id}/{action}", post(governance::meeting_action))
+        .route("/echeances", get(governance::deadlines))
+        .route("/echeances.ics", get(governance::deadlines_ics))
         // ESAT pathways, immersions and passerelles (issue 6 part 1).
         .route("/esat", get(esat::workers).post(esat::create_worker))
         .route("/esat/{id}", get(esat::worker))

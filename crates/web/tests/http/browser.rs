@@ -185,6 +185,25 @@ async fn referent_dashboard_on_a_phone_in_headless_chromium() {
     check_screenshot(&screenshot, "referent.png");
 }
 
+/// The CTA's secretary (web/e2e/governance.mjs): the committees, the CTA with its frequency, members and
+/// action items, its coming meeting (accept the SIAE's agenda item, send the invitation), the month calendar
+/// of deadlines; axe-core on every page.
+#[tokio::test]
+async fn governance_in_headless_chromium() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let screenshot = scratch("reunion", "png");
+    run_browser_script(
+        &app,
+        "governance.mjs",
+        "ft-dijon",
+        vec![screenshot.display().to_string()],
+    )
+    .await;
+    check_screenshot(&screenshot, "reunion.png");
+    // The invitation went to the outbox, one mail per member with an address.
+    assert!(app.count("outbox").await >= 6);
+}
+
 /// The ESAT's journey (web/e2e/esat.mjs): workers and situations, a convention d'appui refused over one year then
 /// renewed, an immersion refused over 48 hours a week then drafted, sent and signed; axe-core on every page.
 #[tokio::test]

@@ -783,6 +783,26 @@ async fn story(backend: Backend) {
         )
         .await;
     assert_eq!(s, S::OK, "{f}");
+    // The deadlines engine (issue 7): the hiring wrote the approval's end and interview; the exit closed them.
+    let open_for = |done: &'static str| {
+        format!(
+            "SELECT COUNT(*) AS n FROM obligations WHERE source IN ('approval_end', 'tripartite_interview') \
+             AND source_key = '{yves_id}' AND done_at IS {done} NULL"
+        )
+    };
+    let mut db = app.store.pool().clone();
+    let mut counts = Vec::new();
+    for done in ["", "NOT"] {
+        use passerelle_store::sql::{Executor, query};
+        counts.push(
+            db.fetch_one(query(open_for(done)))
+                .await
+                .unwrap()
+                .get::<i64>("n")
+                .unwrap(),
+        );
+    }
+    assert_eq!(counts, [0, 2], "open, closed");
     let (_, todo) = app.get(&ft, "/api/v1/todo").await;
     assert!(
         todo.as_array()

@@ -8,6 +8,7 @@ mod browser;
 mod contract;
 mod csrf;
 mod esat;
+mod governance;
 mod iae;
 mod idempotency;
 mod indicators;

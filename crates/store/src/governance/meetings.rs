@@ -1,0 +1,1255 @@
+//! Meetings of a committee: date and place or video link, the agenda built with the members, documents, the
+//! invitation (iCalendar, e-mailed through the outbox), the "agenda sent N days before" rule, attendance,
+//! minutes and decisions validated by the deliberative members, and their transmission to another committee.
+
+use super::actions::{self, ActionItem, NewItem};
+use super::committees::{Member, members};
+use super::{Standing, meeting_standing, standing, today};
+use crate::Store;
+use crate::access::AccessContext;
+use crate::error::{Result, StoreError};
+use crate::events::{Event, record};
+use crate::idempotency::{IdempotencyKey, commit_created};
+use crate::notifications::notify;
+use crate::obligations::{self, Obligation, Source};
+use crate::outbox::{OutgoingMail, enqueue};
+use crate::sql::{Executor, Row, query};
+use passerelle_documents::ics::{Attendee, CalendarEvent, Method, When, calendar};
+use passerelle_domain::calendar::{Territory, check_year, french_date};
+use passerelle_domain::explanation::Explanation;
+use passerelle_domain::governance::{AgendaNotice, CommitteeKind, MemberVote, agenda_notice};
+use passerelle_domain::invalid::Invalid;
+use passerelle_domain::obligations::Delay;
+use passerelle_domain::text::{optional, required};
+use serde::Serialize;
+use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
+use uuid::Uuid;
+
+/// Largest document attached to a meeting (10 MiB), as the database also checks.
+pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
+
+/// The document types a meeting accepts: what members open without special software.
+pub const DOCUMENT_TYPES: [(&str, &str); 8] = [
+    ("application/pdf", "pdf"),
+    (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "docx",
+    ),
+    (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+    ),
+    ("application/vnd.oasis.opendocument.text", "odt"),
+    ("application/vnd.oasis.opendocument.spreadsheet", "ods"),
+    ("image/png", "png"),
+    ("image/jpeg", "jpg"),
+    ("text/plain", "txt"),
+];
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AgendaItem {
+    pub id: Uuid,
+    pub title: String,
+    pub proposed_by_organisation_id: Uuid,
+    pub proposed_by: String,
+    /// `proposed`, `accepted` or `refused`.
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DocumentSummary {
+    pub id: Uuid,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Presence {
+    pub member_id: Uuid,
+    /// `present`, `excused` or `absent`.
+    pub presence: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Transmission {
+    pub to_committee_id: Uuid,
+    pub to_committee_name: String,
+    pub transmitted_on: Date,
+}
+
+/// A meeting as the committee's members see it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Meeting {
+    pub id: Uuid,
+    pub committee_id: Uuid,
+    pub secretary_organisation_id: Uuid,
+    pub committee_name: String,
+    #[schema(value_type = String)]
+    pub committee_kind: CommitteeKind,
+    pub held_on: Date,
+    /// Local time in Europe/Paris, `HH:MM`.
+    pub start_time: String,
+    pub end_time: String,
+    pub place: Option<String>,
+    pub video_link: Option<String>,
+    pub extraordinary: bool,
+    /// The agreement whose termination request the extraordinary meeting examines (seed 004 article 6).
+    pub termination_agreement_id: Option<Uuid>,
+    /// `planned`, `held` or `cancelled`.
+    pub status: String,
+    pub agenda_sent_on: Option<Date>,
+    /// The "agenda and documents sent N days before" rule, when the committee has one.
+    #[schema(value_type = Option<Object>)]
+    pub agenda_notice: Option<AgendaNotice>,
+    /// How many times the invitation was sent (the iCalendar SEQUENCE of the last one).
+    pub invitation_sequence: i64,
+    pub agenda: Vec<AgendaItem>,
+    pub documents: Vec<DocumentSummary>,
+    pub members: Vec<Member>,
+    pub attendance: Vec<Presence>,
+    pub minutes: Option<String>,
+    /// The deliberative members who validated the minutes.
+    pub validated_by: Vec<Uuid>,
+    pub minutes_validated_on: Option<Date>,
+    pub decisions: Vec<ActionItem>,
+    pub transmissions: Vec<Transmission>,
+    /// Warnings a secretary should read (late agenda, renamed committee).
+    #[schema(value_type = Vec<Object>)]
+    pub warnings: Vec<Explanation>,
+    pub can_manage: bool,
+    /// One of the caller's organisations is a deliberative member that has not validated the minutes yet.
+    pub can_validate: bool,
+}
+
+/// A meeting to plan.
+#[derive(Debug, Clone)]
+pub struct NewMeeting {
+    pub held_on: Date,
+    pub start_time: String,
+    pub end_time: String,
+    pub place: Option<String>,
+    pub video_link: Option<String>,
+    pub extraordinary: bool,
+    pub termination_agreement_id: Option<Uuid>,
+}
+
+/// A decision written with the minutes; it becomes an action item of its owner.
+#[derive(Debug, Clone)]
+pub struct NewDecision {
+    pub text: String,
+    pub owner_organisation_id: Uuid,
+    pub due_on: Option<Date>,
+}
+
+/// A document's bytes, as downloaded.
+#[derive(Debug, Clone)]
+pub struct MeetingDocument {
+    pub file_name: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
+}
+
+fn time_of_day(field: &str, value: &str) -> Result<Time, Invalid> {
+    let format = time::macros::format_description!("[hour]:[minute]");
+    Time::parse(value.trim(), format).map_err(|_| {
+        Invalid::new(
+            "time_invalid",
+            format!("L'heure « {value} » doit s'écrire HH:MM (09:30 par exemple)."),
+        )
+        .on(field)
+    })
+}
+
+impl NewMeeting {
+    fn checked(mut self) -> Result<Self, Invalid> {
+        check_year(self.held_on).map_err(|e| e.on("held_on"))?;
+        let (start, end) = (
+            time_of_day("start_time", &self.start_time)?,
+            time_of_day("end_time", &self.end_time)?,
+        );
+        if end <= start {
+            return Err(Invalid::new(
+                "meeting_ends_before_start",
+                "La réunion doit finir après avoir commencé.",
+            )
+            .on("end_time"));
+        }
+        let hhmm = |t: Time| format!("{:02}:{:02}", t.hour(), t.minute());
+        (self.start_time, self.end_time) = (hhmm(start), hhmm(end));
+        self.place = optional("place", self.place.as_deref(), 300)?;
+        self.video_link = optional("video_link", self.video_link.as_deref(), 500)?;
+        if let Some(link) = &self.video_link
+            && !link.starts_with("https://")
+        {
+            return Err(Invalid::new(
+                "video_link_invalid",
+                "Le lien de visioconférence doit être une adresse https://.",
+            )
+            .on("video_link"));
+        }
+        if self.place.is_none() && self.video_link.is_none() {
+            return Err(Invalid::new(
+                "meeting_place_required",
+                "Indiquez le lieu de la réunion ou son lien de visioconférence.",
+            )
+            .on("place"));
+        }
+        if self.termination_agreement_id.is_some() && !self.extraordinary {
+            return Err(Invalid::new(
+                "termination_needs_extraordinary",
+                "Une demande de résiliation est examinée en comité extraordinaire (seed 004, article 6).",
+            )
+            .on("extraordinary"));
+        }
+        Ok(self)
+    }
+}
+
+fn secretary_only(s: &Standing, ctx: &AccessContext) -> Result<()> {
+    s.require_secretary(ctx)
+}
+
+async fn lock_planned(ex: &mut impl Executor, meeting_id: Uuid) -> Result<Row> {
+    let r = ex
+        .fetch_one(
+            query("SELECT status, held_on, minutes_validated_on, minutes FROM meetings WHERE id = $1").bind(meeting_id),
+        )
+        .await?;
+    Ok(r)
+}
+
+impl Store {
+    /// Plans a meeting (the secretary). With an agenda notice, the secretary gets the obligation to send
+    /// the agenda and documents by its last day.
+    pub async fn create_meeting(
+        &self,
+        ctx: &AccessContext,
+        committee_id: Uuid,
+        new: NewMeeting,
+        key: Option<IdempotencyKey>,
+    ) -> Result<Meeting> {
+        let new = new.checked()?;
+        let mut tx = self.pool.begin().await?;
+        let s = standing(&mut tx, ctx, committee_id).await?;
+        secretary_only(&s, ctx)?;
+        if let Some(agreement) = new.termination_agreement_id {
+            let steered = tx
+                .fetch_optional(
+                    query("SELECT 1 AS one FROM committee_agreements WHERE committee_id = $1 AND agreement_id = $2")
+                        .bind(committee_id)
+                        .bind(agreement),
+                )
+                .await?;
+            if steered.is_none() {
+                return Err(Invalid::new(
+                    "termination_agreement_not_steered",
+                    "Le comité ne pilote pas cette convention : il ne peut pas examiner sa résiliation.",
+                )
+                .on("termination_agreement_id")
+                .into());
+            }
+        }
+        let id = Uuid::new_v4();
+        tx.execute(
+            query(
+                "INSERT INTO meetings (id, committee_id, held_on, start_time, end_time, place, video_link, \
+                 extraordinary, termination_agreement_id, status, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'planned', $10)",
+            )
+            .bind(id)
+            .bind(committee_id)
+            .bind(new.held_on)
+            .bind(new.start_time.as_str())
+            .bind(new.end_time.as_str())
+            .bind(&new.place)
+            .bind(&new.video_link)
+            .bind(new.extraordinary)
+            .bind(new.termination_agreement_id)
+            .bind(OffsetDateTime::now_utc()),
+        )
+        .await?;
+        let notice = tx
+            .fetch_one(query("SELECT name, agenda_notice_days FROM committees WHERE id = $1").bind(committee_id))
+            .await?;
+        if let Some(days) = notice.get::<Option<i64>>("agenda_notice_days")? {
+            let days = u32::try_from(days).unwrap_or(0);
+            obligations::upsert(
+                &mut tx,
+                &Obligation {
+                    source: Source::AgendaSending,
+                    source_key: id.to_string(),
+                    organisation_id: s.secretary_organisation_id,
+                    due_on: Delay::CalendarDays(days).before(new.held_on, Territory::Mainland),
+                    title: format!(
+                        "Ordre du jour et documents de la réunion du {} ({})",
+                        french_date(new.held_on),
+                        notice.get::<String>("name")?
+                    ),
+                    link: format!("/reunions/{id}"),
+                    rule: format!("Envoi au plus tard {days} jours avant la réunion (seed 004, article 3)"),
+                },
+            )
+            .await?;
+        }
+        let event = Event::new("meeting", id, "meeting.planned")
+            .by(Some(s.secretary_organisation_id))
+            .after(
+                &serde_json::json!({"committee_id": committee_id, "held_on": new.held_on,
+                "extraordinary": new.extraordinary, "termination_agreement_id": new.termination_agreement_id}),
+            );
+        commit_created(tx, ctx, key.as_ref(), id, event).await?;
+        self.meeting(ctx, id).await
+    }
+
+    pub async fn meeting(&self, ctx: &AccessContext, id: Uuid) -> Result<Meeting> {
+        let mut db = self.pool.clone();
+        let s = meeting_standing(&mut db, ctx, id).await?;
+        load(&mut db, ctx, s, id).await
+    }
+
+    /// Proposes an agenda item on behalf of `organisation_id` (one of the caller's organisations, member of
+    /// the committee); the secretary's own items are accepted at once.
+    pub async fn propose_agenda_item(
+        &self,
+        ctx: &AccessContext,
+        meeting_id: Uuid,
+        organisation_id: Uuid,
+        title: &str,
+        key: Option<IdempotencyKey>,
+    ) -> Result<Meeting> {
+        let title = required("title", title, 300)?;
+        let mut tx = self.pool.begin().await?;
+        let s = meeting_standing(&mut tx, ctx, meeting_id).await?;
+        let member = tx
+            .fetch_optional(
+                query("SELECT 1 AS one FROM committee_members WHERE committee_id = $1 AND organisation_id = $2")
+                    .bind(s.committee_id)
+                    .bind(organisation_id),
+            )
+            .await?
+            .is_some();
+        let secretary = organisation_id == s.secretary_organisation_id;
+        if ctx.membership(organisation_id).is_none() && !ctx.is_platform_admin() || !(member || secretary) {
+            return Err(StoreError::forbidden(
+                "agenda_item_not_member",
+                "Seules les structures membres du comité proposent des points à l'ordre du jour.",
+            ));
+        }
+        if lock_planned(&mut tx, meeting_id).await?.get::<String>("status")? != "planned" {
+            return Err(StoreError::conflict(
+                "meeting_not_planned",
+                "L'ordre du jour d'une réunion tenue ou annulée ne change plus.",
+            ));
+        }
+        let id = Uuid::new_v4();
+        let status = if secretary { "accepted" } else { "proposed" };
+        tx.execute(
+            query(
+                "INSERT INTO agenda_items (id, meeting_id, title, proposed_by_organisation_id, status, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(meeting_id)
+            .bind(title.as_str())
+            .bind(organisation_id)
+            .bind(status)
+            .bind(OffsetDateTime::now_utc()),
+        )
+        .await?;
+        if !secretary {
+            notify(
+                &mut tx,
+                s.secretary_organisation_id,
+                ("meeting", meeting_id),
+                &format!("Point proposé à l'ordre du jour : {title}"),
+                &format!("/reunions/{meeting_id}"),
+            )
+            .await?;
+        }
+        let event = Event::new("meeting", meeting_id, "meeting.agenda_item_proposed")
+            .by(Some(organisation_id))
+            .after(&serde_json::json!({"item_id": id, "title": title, "status": status}));
+        commit_created(tx, ctx, key.as_ref(), meeting_id, event).await?;
+        self.meeting(ctx, meeting_id).await
+    }
+
+    /// Accepts or refuses a proposed agenda item (the secretary).
+    pub async fn decide_agenda_item(
+        &self,
+        ctx: &AccessContext,
+        meeting_id: Uuid,
+        item_id: Uuid,
+        accept: bool,
+    ) -> Result<Meeting> {
+        let mut tx = self.pool.begin().await?;
+        let s = meeting_standing(&mut tx, ctx, meeting_id).await?;
+        secretary_only(&s, ctx)?;
+        let status = if accept { "accepted" } else { "refused" };
+        let changed = tx
+            .execute(
+                query("UPDATE agenda_items SET status = $1 WHERE id = $2 AND meeting_id = $3")
+                    .bind(status)
+                    .bind(item_id)
+                    .bind(meeting_id),
+            )
+            .await?;
+        if changed == 0 {
+            return Err(StoreError::not_found("point de l'ordre du jour"));
+        }
+        record(
+            &mut tx,
+            ctx,
+            Event::new("meeting", meeting_id, "meeting.agenda_item_decided")
+                .by(Some(s.secretary_organisation_id))
+                .after(&serde_json::json!({"item_id": item_id, "status": status})),
+        )
+        .await?;
+        tx.commit().await?;
+        self.meeting(ctx, meeting_id).await
+    }
+
+    /// Attaches a document (the secretary), kept in the database; its type and size are checked.
+    pub async fn attach_meeting_document(
+        &self,
+        ctx: &AccessContext,
+        meeting_id: Uuid,
+        file_name: &str,
+        content_type: &str,
+        content: Vec<u8>,
+    ) -> Result<Meeting> {
+        let file_name = required("file_name", file_name, 200)?;
+        if content.is_empty() || content.len() > MAX_DOCUMENT_BYTES {
+            return Err(Invalid::new(
+                "document_size_invalid",
+                "Le document doit faire entre 1 octet et 10 Mo.",
+            )
+            .on("file")
+            .into());
+        }
+        let content_type = content_type.split(';').next().unwrap_or_default().trim().to_lowercase();
+        if !DOCUMENT_TYPES.iter().any(|(t, _)| *t == content_type) {
+            return Err(Invalid::new(
+                "document_type_not_allowed",
+                format!(
+                    "Le type de document « {content_type} » n'est pas accepté : PDF, DOCX, XLSX, ODT, ODS, PNG, JPEG \
+                     ou texte."
+                ),
+            )
+            .on("file")
+            .into());
+        }
+        let mut tx = self.pool.begin().await?;
+        let s = meeting_standing(&mut tx, ctx, meeting_id).await?;
+        secretary_only(&s, ctx)?;
+        let id = Uuid::new_v4();
+        let size = content.len() as i64;
+        tx.execute(
+            query(
+                "INSERT INTO meeting_documents (id, meeting_id, file_name, content_type, size, content, \
+                 uploaded_by_organisation_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(id)
+            .bind(meeting_id)
+            .bind(file_name.as_str())
+            .bind(content_type.as_str())
+            .bind(size)
+            .bind(content)
+            .bind(s.secretary_organisation_id)
+            .bind(OffsetDateTime::now_utc()),
+        )
+        .await?;
+        record(
+            &mut tx,
+            ctx,
+            Event::new("meeting", meeting_id, "meeting.document_attached")
+                .by(Some(s.secretary_organisation_id))
+                .after(&serde_json::json!({"document_id": id, "file_name": file_name, "size": size})),
+        )
+        .await?;
+        tx.commit().await?;
+        self.meeting(ctx, meeting_id).await
+    }
+
+    pub async fn meeting_document(&self, ctx: &AccessContext, meeting_id: Uuid, id: Uuid) -> Result<MeetingDocument> {
+        let mut db = self.pool.clone();
+        meeting_standing(&mut db, ctx, meeting_id).await?;
+        let r = db
+            .fetch_optional(
+                query(
+                    "SELECT file_name, content_type, content FROM meeting_documents WHERE id = $1 AND meeting_id = $2",
+                )
+                .bind(id)
+                .bind(meeting_id),
+            )
+            .await?
+            .ok_or(StoreError::not_found("document"))?;
+        Ok(MeetingDocument {
+            file_name: r.get("file_name")?,
+            content_type: r.get("content_type")?,
+            content: r.get("content")?,
+        })
+    }
+
+    /// The meeting's invitation as iCalendar (RFC 5545), as attached to the e-mails.
+    pub async fn meeting_invitation(&self, ctx: &AccessContext, id: Uuid) -> Result<String> {
+        let meeting = self.meeting(ctx, id).await?;
+        let organizer = organisation_contact(&mut self.pool.clone(), meeting.secretary_organisation_id).await?;
+        Ok(invitation(&meeting, organizer, OffsetDateTime::now_utc()))
+    }
+
+    /// Sends the invitation, agenda and documents list to every member with an e-mail address, through the
+    /// outbox (one mail per member and sending; the .ics attached). The first sending dates the agenda for
+    /// the notice rule; a late one is recorded with its warning, not refused.
+    pub async fn send_invitations(&self, ctx: &AccessContext, id: Uuid, now: OffsetDateTime) -> Result<Meeting> {
+        let mut tx = self.pool.begin().await?;
+        let s = meeting_standing(&mut tx, ctx, id).await?;
+        secretary_only(&s, ctx)?;
+        if lock_planned(&mut tx, id).await?.get::<String>("status")? != "planned" {
+            return Err(StoreError::conflict(
+                "meeting_not_planned",
+                "Les invitations ne partent que pour une réunion prévue.",
+            ));
+        }
+        tx.execute(
+            query(
+                "UPDATE meetings SET invitation_sequence = invitation_sequence + 1, \
+                 agenda_sent_on = COALESCE(agenda_sent_on, $1) WHERE id = $2",
+            )
+            .bind(now.date())
+            .bind(id),
+        )
+        .await?;
+        let meeting = load(&mut tx, ctx, s, id).await?;
+        let sent = mail_members(&mut tx, &meeting, now).await?;
+        let mut told: Vec<Uuid> = Vec::new();
+        for m in meeting
+            .members
+            .iter()
+            .filter(|m| m.organisation_id != s.secretary_organisation_id)
+        {
+            if !told.contains(&m.organisation_id) {
+                told.push(m.organisation_id);
+                let message = format!(
+                    "Invitation : {} du {}",
+                    meeting.committee_name,
+                    french_date(meeting.held_on)
+                );
+                notify(
+                    &mut tx,
+                    m.organisation_id,
+                    ("meeting", id),
+                    &message,
+                    &format!("/reunions/{id}"),
+                )
+                .await?;
+            }
+        }
+        obligations::close(&mut tx, Source::AgendaSending, &id.to_string()).await?;
+        record(
+            &mut tx,
+            ctx,
+            Event::new("meeting", id, "meeting.invitations_sent")
+                .by(Some(s.secretary_organisation_id))
+                .after(
+                    &serde_json::json!({"sequence": meeting.invitation_sequence, "mails": sent,
+                    "agenda_notice": meeting.agenda_notice}),
+                ),
+        )
+        .await?;
+        tx.commit().await?;
+        self.meeting(ctx, id).await
+    }
+
+    /// Calls a planned meeting off (the secretary): members already invited get the cancellation (the same
+    /// event, next SEQUENCE, METHOD:CANCEL) through the outbox; it no longer counts for the frequency.
+    pub async fn cancel_meeting(&self, ctx: &AccessContext, id: Uuid, now: OffsetDateTime) -> Result<Meeting> {
+        let mut tx = self.pool.begin().await?;
+        let s = meeting_standing(&mut tx, ctx, id).await?;
+        secretary_only(&s, ctx)?;
+        if lock_planned(&mut tx, id).await?.get::<String>("status")? != "planned" {
+            return Err(StoreError::conflict(
+                "meeting_not_planned",
+                "Seule une réunion prévue peut être annulée.",
+            ));
+        }
+        let invited = tx
+            .fetch_one(query("SELECT invitation_sequence FROM meetings WHERE id = $1").bind(id))
+            .await?
+            .get::<i64>("invitation_sequence")?
+            > 0;
+        tx.execute(
+            query(
+                "UPDATE meetings SET status = 'cancelled', invitation_sequence = invitation_sequence + 1 WHERE id = $1",
+            )
+            .bind(id),
+        )
+        .await?;
+        let meeting = load(&mut tx, ctx, s, id).await?;
+        let sent = if invited {
+            mail_members(&mut tx, &meeting, now).await?
+        } else {
+            0
+        };
+        obligations::close(&mut tx, Source::AgendaSending, &id.to_string()).await?;
+        record(
+            &mut tx,
+            ctx,
+            Event::new("meeting", id, "meeting.cancelled")
+                .by(Some(s.secretary_organisation_id))
+                .after(&serde_json::json!({"sequence": meeting.invitation_sequence, "mails": sent})),
+        )
+        .await?;
+        tx.commit().await?;
+        self.meeting(ctx, id).await
+    }
+
+    /// Records who attended (the secretary, once the meeting's day has come); the meeting is then held.
+    pub async fn record_attendance(
+        &self,
+        ctx: &AccessContext,
+        id: Uuid,
+        presences: &[(Uuid, String)],
+    ) -> Result<Meeting> {
+        let mut tx = self.pool.begin().await?;
+        let s = meeting_standing(&mut tx, ctx, id).await?;
+        secretary_only(&s, ctx)?;
+        let row = lock_planned(&mut tx, id).await?;
+        if row.get::<Date>("held_on")? > today() {
+            return Err(Invalid::new(
+                "meeting_not_yet_held",
+                "La présence se note le jour de la réunion ou après.",
+            )
+            .into());
+        }
+        let known = members(&mut tx, s.committee_id).await?;
+        for (i, (member, presence)) in presences.iter().enumerate() {
+            if !known.iter().any(|m| m.id == *member) {
+                return Err(Invalid::new("member_unknown", "Ce membre n'appartient pas au comité.")
+                    .on(format!("attendance[{i}].member_id"))
+                    .into());
+            }
+            if !matches!(presence.as_str(), "present" | "excused" | "absent") {
+                return Err(Invalid::new(
+                    "presence_unknown",
+                    format!("« {presence} » n'est pas une présence : « present », « excused » ou « absent »."),
+                )
+                .on(format!("attendance[{i}].presence"))
+                .into());
+            }
+            tx.execute(
+                query(
+                    "INSERT INTO meeting_attendance (meeting_id, member_id, presence) VALUES ($1, $2, $3) \
+                     ON CONFLICT (meeting_id, member_id) DO UPDATE SET presence = excluded.presence",
+                )
+                .bind(id)
+                .bind(*member)
+                .bind(presence.as_str()),
+            )
+            .await?;
+        }
+        tx.execute(query("UPDATE meetings SET status = 'held' WHERE id = $1").bind(id))
+            .await?;
+        obligations::close(&mut tx, Source::AgendaSending, &id.to_string()).await?;
+        record(
+            &mut tx,
+            ctx,
+            Event::new("meeting", id, "meeting.attendance_recorded")
+                .by(Some(s.secretary_organisation_id))
+                .after(&serde_json::json!({"attendance": presences})),
+        )
+        .await?;
+        tx.commit().await?;
+        self.meeting(ctx, id).await
+    }
+
+    /// Writes the minutes and their decisions (the secretary), until the deliberative members validated
+    /// them; each decision becomes an action item of its owner. Rewriting asks for the validations again.
+    pub async fn write_minutes(
+        &self,
+        ctx: &AccessContext,
+        id: Uuid,
+        text: &str,
+        decisions: &[NewDecision],
+    ) -> Result<Meeting> {
+        let text = required("minutes", text, 100_000)?;
+        let mut tx = self.pool.begin().await?;
+        let s = meeting_standing(&mut tx, ctx, id).await?;
+        secretary_only(&s, ctx)?;
+        let row = lock_planned(&mut tx, id).await?;
+        if row.get::<Date>("held_on")? > today() {
+            return Err(Invalid::new("meeting_not_yet_held", "Le compte rendu s'écrit après la réunion.").into());
+        }
+        if row.get::<Option<Date>>("minutes_validated_on")?.is_some() {
+            return Err(StoreError::conflict(
+                "minutes_already_validated",
+                "Le compte rendu a été validé par les membres : il ne change plus.",
+            ));
+        }
+        let committee_members = members(&mut tx, s.committee_id).await?;
+        for (i, d) in decisions.iter().enumerate() {
+            let title = required(&format!("decisions[{i}].text"), &d.text, 500)?;
+            let owner_known = d.owner_organisation_id == s.secretary_organisation_id
+                || committee_members
+                    .iter()
+                    .any(|m| m.organisation_id == d.owner_organisation_id);
+            if !owner_known {
+                return Err(Invalid::new(
+                    "decision_owner_not_member",
+                    "La structure responsable d'une décision doit être membre du comité ou son secrétariat.",
+                )
+                .on(format!("decisions[{i}].owner_organisation_id"))
+                .into());
+            }
+            if let Some(due) = d.due_on {
+                check_year(due).map_err(|e| e.on(format!("decisions[{i}].due_on")))?;
+            }
+            actions::insert(
+                &mut tx,
+                NewItem {
+                    committee_id: s.committee_id,
+                    origin: "decision",
+                    meeting_id: Some(id),
+                    agreement_id: None,
+                    source_key: format!("decision:{id}:{}", Uuid::new_v4()),
+                    title: &title,
+                    owner: d.owner_organisation_id,
+                    due_on: d.due_on,
+                },
+            )
+            .await?;
+        }
+        tx.execute(
+            query("UPDATE meetings SET minutes = $1, status = 'held' WHERE id = $2")
+                .bind(text.as_str())
+                .bind(id),
+        )
+        .await?;
+        tx.execute(query("DELETE FROM minutes_validations WHERE meeting_id = $1").bind(id))
+            .await?;
+        record(
+            &mut tx,
+            ctx,
+            Event::new("meeting", id, "meeting.minutes_written")
+                .by(Some(s.secretary_organisation_id))
+                .after(&serde_json::json!({"minutes": text, "decisions": decisions.len()})),
+        )
+        .await?;
+        tx.commit().await?;
+        self.meeting(ctx, id).await
+    }
+
+    /// Validates the minutes on behalf of the caller's deliberative member organisations; once every
+    /// deliberative member has, the minutes are validated (seed 003: minutes validated by the members).
+    pub async fn validate_minutes(&self, ctx: &AccessContext, id: Uuid) -> Result<Meeting> {
+        let mut tx = self.pool.begin().await?;
+        let s = meeting_standing(&mut tx, ctx, id).await?;
+        let row = lock_planned(&mut tx, id).await?;
+        if row.get::<Option<String>>("minutes")?.is_none() {
+            return Err(StoreError::conflict(
+                "minutes_not_written",
+                "Le compte rendu n'est pas encore écrit.",
+            ));
+        }
+        let deliberative: Vec<Member> = members(&mut tx, s.committee_id)
+            .await?
+            .into_iter()
+            .filter(|m| m.vote == MemberVote::Deliberative)
+            .collect();
+        let mine: Vec<&Member> = deliberative
+            .iter()
+            .filter(|m| ctx.membership(m.organisation_id).is_some())
+            .collect();
+        if mine.is_empty() {
+            return Err(StoreError::forbidden(
+                "minutes_deliberative_only",
+                "Seuls les membres à voix délibérative valident le compte rendu.",
+            ));
+        }
+        let now = OffsetDateTime::now_utc();
+        for m in &mine {
+            tx.execute(
+                query(
+                    "INSERT INTO minutes_validations (meeting_id, member_id, validated_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (meeting_id, member_id) DO NOTHING",
+                )
+                .bind(id)
+                .bind(m.id)
+                .bind(now),
+            )
+            .await?;
+        }
+        let validated = tx
+            .fetch_one(query("SELECT COUNT(*) AS n FROM minutes_validations WHERE meeting_id = $1").bind(id))
+            .await?
+            .get::<i64>("n")?;
+        if validated as usize >= deliberative.len() {
+            tx.execute(
+                query("UPDATE meetings SET minutes_validated_on = COALESCE(minutes_validated_on, $1) WHERE id = $2")
+                    .bind(now.date())
+                    .bind(id),
+            )
+            .await?;
+        }
+        record(
+            &mut tx,
+            ctx,
+            Event::new("meeting", id, "meeting.minutes_validated")
+                .by(mine.first().map(|m| m.organisation_id))
+                .after(
+                    &serde_json::json!({"members": mine.iter().map(|m| m.id).collect::<Vec<_>>(),
+                    "validated": validated, "deliberative": deliberative.len()}),
+                ),
+        )
+        .await?;
+        tx.commit().await?;
+        self.meeting(ctx, id).await
+    }
+
+    /// Records that the validated minutes were sent to another committee (CTA -> CDIAE, regional committee
+    /// -> CTA; RULES.md 5), which is told in the application.
+    pub async fn transmit_minutes(&self, ctx: &AccessContext, id: Uuid, to_committee_id: Uuid) -> Result<Meeting> {
+        let mut tx = self.pool.begin().await?;
+        let s = meeting_standing(&mut tx, ctx, id).await?;
+        secretary_only(&s, ctx)?;
+        if lock_planned(&mut tx, id)
+            .await?
+            .get::<Option<Date>>("minutes_validated_on")?
+            .is_none()
+        {
+            return Err(StoreError::conflict(
+                "minutes_not_validated",
+                "Seul un compte rendu validé par les membres est transmis.",
+            ));
+        }
+        let target = tx
+            .fetch_optional(
+                query("SELECT name, secretary_organisation_id FROM committees WHERE id = $1").bind(to_committee_id),
+            )
+            .await?;
+        let Some(target) = target.filter(|_| to_committee_id != s.committee_id) else {
+            return Err(Invalid::new(
+                "transmission_committee_unknown",
+                "Le comité destinataire n'existe pas ou est le comité lui-même.",
+            )
+            .on("to_committee_id")
+            .into());
+        };
+        let inserted = tx
+            .execute(
+                query(
+                    "INSERT INTO minutes_transmissions (id, meeting_id, to_committee_id, transmitted_on, created_at) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (meeting_id, to_committee_id) DO NOTHING",
+                )
+                .bind(Uuid::new_v4())
+                .bind(id)
+                .bind(to_committee_id)
+                .bind(today())
+                .bind(OffsetDateTime::now_utc()),
+            )
+            .await?;
+        if inserted == 1 {
+            notify(
+                &mut tx,
+                target.get("secretary_organisation_id")?,
+                ("meeting", id),
+                &format!("Compte rendu transmis à « {} »", target.get::<String>("name")?),
+                &format!("/reunions/{id}"),
+            )
+            .await?;
+            record(
+                &mut tx,
+                ctx,
+                Event::new("meeting", id, "meeting.minutes_transmitted")
+                    .by(Some(s.secretary_organisation_id))
+                    .after(&serde_json::json!({"to_committee_id": to_committee_id})),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        self.meeting(ctx, id).await
+    }
+}
+
+/// Enqueues the meeting's current invitation (or cancellation) for every member with an address, once per
+/// member and sending; returns how many mails were added.
+async fn mail_members(ex: &mut impl Executor, meeting: &Meeting, now: OffsetDateTime) -> Result<u64> {
+    let organizer = organisation_contact(ex, meeting.secretary_organisation_id).await?;
+    let ics = invitation(meeting, organizer, now);
+    let (subject, method) = if meeting.status == "cancelled" {
+        ("Annulation", "CANCEL")
+    } else {
+        ("Invitation", "REQUEST")
+    };
+    let mut sent = 0;
+    for m in &meeting.members {
+        let Some(email) = &m.email else { continue };
+        let mail = OutgoingMail {
+            dedupe_key: format!("invitation:{}:{}:{}", meeting.id, m.id, meeting.invitation_sequence),
+            to: email.clone(),
+            subject: format!(
+                "{subject} : {} du {}",
+                meeting.committee_name,
+                french_date(meeting.held_on)
+            ),
+            text: if meeting.status == "cancelled" {
+                format!(
+                    "Bonjour,\n\nLa réunion « {} » du {} est annulée.\n",
+                    meeting.committee_name,
+                    french_date(meeting.held_on)
+                )
+            } else {
+                invitation_text(meeting, m)
+            },
+            attachment: Some((
+                "invitation.ics".to_owned(),
+                format!("text/calendar; method={method}; charset=UTF-8"),
+                ics.clone(),
+            )),
+        };
+        if enqueue(ex, &mail, now).await? {
+            sent += 1;
+        }
+        ex.execute(
+            query(
+                "INSERT INTO meeting_invitations (meeting_id, member_id, sequence, email, enqueued_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(meeting.id)
+            .bind(m.id)
+            .bind(meeting.invitation_sequence)
+            .bind(email.as_str())
+            .bind(now),
+        )
+        .await?;
+    }
+    Ok(sent)
+}
+
+async fn organisation_contact(ex: &mut impl Executor, id: Uuid) -> Result<Attendee> {
+    let r = ex
+        .fetch_one(query("SELECT name, email FROM organisations WHERE id = $1").bind(id))
+        .await?;
+    Ok(Attendee {
+        name: r.get("name")?,
+        email: r
+            .get::<Option<String>>("email")?
+            .unwrap_or_else(|| "ne-pas-repondre@passerelle.invalid".to_owned()),
+        required: true,
+    })
+}
+
+/// The local start and end of a meeting (stored `HH:MM`, checked when written).
+fn local_times(m: &Meeting) -> (PrimitiveDateTime, PrimitiveDateTime) {
+    let at = |t: &str| {
+        let t = time_of_day("time", t).unwrap_or(Time::MIDNIGHT);
+        PrimitiveDateTime::new(m.held_on, t)
+    };
+    (at(&m.start_time), at(&m.end_time))
+}
+
+/// The accepted agenda items, one per line.
+fn agenda_lines(m: &Meeting) -> Vec<String> {
+    m.agenda
+        .iter()
+        .filter(|a| a.status == "accepted")
+        .enumerate()
+        .map(|(i, a)| format!("{}. {} (proposé par {})", i + 1, a.title, a.proposed_by))
+        .collect()
+}
+
+/// The meeting as one iCalendar event: deliberative members required, the others optional.
+pub(crate) fn invitation(m: &Meeting, organizer: Attendee, now: OffsetDateTime) -> String {
+    let (start, end) = local_times(m);
+    let mut description = String::from("Ordre du jour :\n");
+    for line in agenda_lines(m) {
+        description.push_str(&line);
+        description.push('\n');
+    }
+    if let Some(link) = &m.video_link {
+        description.push_str(&format!("Visioconférence : {link}\n"));
+    }
+    let event = CalendarEvent {
+        uid: format!("{}@passerelle", m.id),
+        sequence: u32::try_from(m.invitation_sequence).unwrap_or(0),
+        summary: format!(
+            "{}{}",
+            m.committee_name,
+            if m.extraordinary {
+                " (réunion extraordinaire)"
+            } else {
+                ""
+            }
+        ),
+        description: Some(description),
+        location: m.place.clone().or_else(|| m.video_link.clone()),
+        url: m.video_link.clone(),
+        when: When::Local { start, end },
+        organizer: Some(organizer),
+        attendees: m
+            .members
+            .iter()
+            .filter_map(|x| {
+                x.email.as_ref().map(|email| Attendee {
+                    name: x.person_name.clone().unwrap_or_else(|| x.organisation_name.clone()),
+                    email: email.clone(),
+                    required: x.vote == MemberVote::Deliberative,
+                })
+            })
+            .collect(),
+        cancelled: m.status == "cancelled",
+    };
+    let method = if m.status == "cancelled" {
+        Method::Cancel
+    } else {
+        Method::Request
+    };
+    calendar(&[event], method, now)
+}
+
+fn invitation_text(m: &Meeting, to: &Member) -> String {
+    let mut text = format!(
+        "Bonjour,\n\n{} ({}) est invitée à la réunion « {} » du {} de {} à {}.\n",
+        to.person_name.as_deref().unwrap_or("Votre structure"),
+        to.organisation_name,
+        m.committee_name,
+        french_date(m.held_on),
+        m.start_time,
+        m.end_time
+    );
+    if let Some(place) = &m.place {
+        text.push_str(&format!("Lieu : {place}\n"));
+    }
+    if let Some(link) = &m.video_link {
+        text.push_str(&format!("Visioconférence : {link}\n"));
+    }
+    text.push_str(&format!("Voix : {}\n\nOrdre du jour :\n", to.vote_label));
+    for line in agenda_lines(m) {
+        text.push_str(&format!("{line}\n"));
+    }
+    if !m.documents.is_empty() {
+        text.push_str("\nDocuments (sur la page de la réunion dans Passerelle) :\n");
+        for d in &m.documents {
+            text.push_str(&format!("- {}\n", d.file_name));
+        }
+    }
+    text.push_str(&format!(
+        "\nL'invitation est jointe (invitation.ics) ; la réunion est sur Passerelle : /reunions/{}\n",
+        m.id
+    ));
+    text
+}
+
+async fn load(ex: &mut impl Executor, ctx: &AccessContext, s: Standing, id: Uuid) -> Result<Meeting> {
+    let r = ex
+        .fetch_one(
+            query(
+                "SELECT mt.held_on, mt.start_time, mt.end_time, mt.place, mt.video_link, mt.extraordinary, \
+                 mt.termination_agreement_id, mt.status, mt.agenda_sent_on, mt.invitation_sequence, mt.minutes, \
+                 mt.minutes_validated_on, c.name, c.kind, c.agenda_notice_days FROM meetings mt \
+                 JOIN committees c ON c.id = mt.committee_id WHERE mt.id = $1",
+            )
+            .bind(id),
+        )
+        .await?;
+    let today = today();
+    let kind = CommitteeKind::parse(&r.get::<String>("kind")?).unwrap_or(CommitteeKind::Other);
+    let held_on: Date = r.get("held_on")?;
+    let status: String = r.get("status")?;
+    let agenda_sent_on: Option<Date> = r.get("agenda_sent_on")?;
+    let agenda_notice = match r.get::<Option<i64>>("agenda_notice_days")? {
+        Some(days) if status != "cancelled" => Some(agenda_notice(
+            held_on,
+            u32::try_from(days).unwrap_or(0),
+            agenda_sent_on,
+            today,
+        )),
+        _ => None,
+    };
+    let mut warnings: Vec<Explanation> = kind.name_warning(held_on).into_iter().collect();
+    if let Some(AgendaNotice::Late { warning, .. }) = &agenda_notice {
+        warnings.push(warning.clone());
+    }
+    let agenda = ex
+        .fetch_all(
+            query(
+                "SELECT a.id, a.title, a.proposed_by_organisation_id, o.name, a.status FROM agenda_items a \
+                 JOIN organisations o ON o.id = a.proposed_by_organisation_id WHERE a.meeting_id = $1 \
+                 ORDER BY a.created_at, a.id",
+            )
+            .bind(id),
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(AgendaItem {
+                id: r.get("id")?,
+                title: r.get("title")?,
+                proposed_by_organisation_id: r.get("proposed_by_organisation_id")?,
+                proposed_by: r.get("name")?,
+                status: r.get("status")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let documents = ex
+        .fetch_all(
+            query(
+                "SELECT id, file_name, content_type, size FROM meeting_documents WHERE meeting_id = $1 \
+                 ORDER BY created_at, id",
+            )
+            .bind(id),
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(DocumentSummary {
+                id: r.get("id")?,
+                file_name: r.get("file_name")?,
+                content_type: r.get("content_type")?,
+                size: r.get("size")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let attendance = ex
+        .fetch_all(query("SELECT member_id, presence FROM meeting_attendance WHERE meeting_id = $1").bind(id))
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Presence {
+                member_id: r.get("member_id")?,
+                presence: r.get("presence")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let validated_by = ex
+        .fetch_all(query("SELECT member_id FROM minutes_validations WHERE meeting_id = $1").bind(id))
+        .await?
+        .iter()
+        .map(|r| Ok(r.get("member_id")?))
+        .collect::<Result<Vec<Uuid>>>()?;
+    let transmissions = ex
+        .fetch_all(
+            query(
+                "SELECT t.to_committee_id, c.name, t.transmitted_on FROM minutes_transmissions t \
+                 JOIN committees c ON c.id = t.to_committee_id WHERE t.meeting_id = $1 ORDER BY t.created_at",
+            )
+            .bind(id),
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Transmission {
+                to_committee_id: r.get("to_committee_id")?,
+                to_committee_name: r.get("name")?,
+                transmitted_on: r.get("transmitted_on")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let members = members(ex, s.committee_id).await?;
+    let minutes: Option<String> = r.get("minutes")?;
+    let minutes_validated_on: Option<Date> = r.get("minutes_validated_on")?;
+    let can_validate = minutes.is_some()
+        && minutes_validated_on.is_none()
+        && members.iter().any(|m| {
+            m.vote == MemberVote::Deliberative
+                && ctx.membership(m.organisation_id).is_some()
+                && !validated_by.contains(&m.id)
+        });
+    Ok(Meeting {
+        id,
+        committee_id: s.committee_id,
+        secretary_organisation_id: s.secretary_organisation_id,
+        committee_name: r.get("name")?,
+        committee_kind: kind,
+        held_on,
+        start_time: r.get("start_time")?,
+        end_time: r.get("end_time")?,
+        place: r.get("place")?,
+        video_link: r.get("video_link")?,
+        extraordinary: r.get("extraordinary")?,
+        termination_agreement_id: r.get("termination_agreement_id")?,
+        status,
+        agenda_sent_on,
+        agenda_notice,
+        invitation_sequence: r.get("invitation_sequence")?,
+        agenda,
+        documents,
+        members,
+        attendance,
+        minutes,
+        validated_by,
+        minutes_validated_on,
+        decisions: actions::of_meeting(ex, id, today).await?,
+        transmissions,
+        warnings,
+        can_manage: s.is_secretary(ctx),
+        can_validate,
+    })
+}
+
+/// A meeting on the caller's calendar.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CalendarMeeting {
+    pub id: Uuid,
+    pub committee_name: String,
+    pub held_on: Date,
+    pub start_time: String,
+    pub end_time: String,
+    pub place: Option<String>,
+    pub video_link: Option<String>,
+    pub status: String,
+    pub extraordinary: bool,
+}
+
+impl CalendarMeeting {
+    /// The meeting as an iCalendar event of a subscribed calendar.
+    pub fn event(&self) -> CalendarEvent {
+        let at = |t: &str| PrimitiveDateTime::new(self.held_on, time_of_day("time", t).unwrap_or(Time::MIDNIGHT));
+        CalendarEvent {
+            uid: format!("{}@passerelle", self.id),
+            sequence: 0,
+            summary: self.committee_name.clone(),
+            description: None,
+            location: self.place.clone().or_else(|| self.video_link.clone()),
+            url: self.video_link.clone(),
+            when: When::Local {
+                start: at(&self.start_time),
+                end: at(&self.end_time),
+            },
+            organizer: None,
+            attendees: Vec::new(),
+            cancelled: self.status == "cancelled",
+        }
+    }
+}
+
+impl Store {
+    /// The meetings of the committees the caller sees, from `from` to `to` (included), by date.
+    pub async fn meetings_between(&self, ctx: &AccessContext, from: Date, to: Date) -> Result<Vec<CalendarMeeting>> {
+        let mut q = query(
+            "SELECT mt.id, c.name, mt.held_on, mt.start_time, mt.end_time, mt.place, mt.video_link, mt.status, \
+             mt.extraordinary FROM meetings mt JOIN committees c ON c.id = mt.committee_id \
+             WHERE mt.held_on BETWEEN $1 AND $2",
+        )
+        .bind(from)
+        .bind(to);
+        super::restrict(&mut q, ctx);
+        q.push_sql(" ORDER BY mt.held_on, mt.start_time, mt.id");
+        let rows = self.pool.clone().fetch_all(q).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CalendarMeeting {
+                    id: r.get("id")?,
+                    committee_name: r.get("name")?,
+                    held_on: r.get("held_on")?,
+                    start_time: r.get("start_time")?,
+                    end_time: r.get("end_time")?,
+                    place: r.get("place")?,
+                    video_link: r.get("video_link")?,
+                    status: r.get("status")?,
+                    extraordinary: r.get("extraordinary")?,
+                })
+            })
+            .collect()
+    }
+}

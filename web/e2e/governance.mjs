@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// Browser test of the CTA secretary's journey (issue 7), in headless Chromium:
+//   log in → « Instances » → the demo CTA (frequency, members, action items) → its coming meeting →
+//   accept the agenda item an SIAE proposed → send the invitation → « Échéances et calendrier » (month grid),
+// with an accessibility audit (axe-core) of each page.
+//
+// Usage: node web/e2e/governance.mjs <base-url> <email> <password> <screenshot-path>
+//
+// Exit code 0 when every check passes and axe finds no violation of impact "serious" or "critical"; 1
+// otherwise, with a readable report on stderr; 2 on a usage error.
+
+import { auditPage, check, expectPage, logIn, openPage, runJourney } from './harness.mjs';
+
+const USAGE = 'usage: node web/e2e/governance.mjs <base-url> <email> <password> <screenshot-path>';
+const [baseArg, email, password, screenshotPath] = process.argv.slice(2);
+if (!baseArg || !email || !password || !screenshotPath) {
+  console.error(USAGE);
+  process.exit(2);
+}
+const base = baseArg.replace(/\/+$/, '');
+const url = (path) => `${base}${path}`;
+
+async function click(page, locator) {
+  const [response] = await Promise.all([page.waitForNavigation(), locator.click()]);
+  return response;
+}
+
+await runJourney('CTA secretary journey', async (browser) => {
+  const { context, page, pageErrors } = await openPage(browser);
+  let response = await page.goto(url('/connexion'));
+  await expectPage(page, response, '/connexion', /^Connexion/);
+  await expectPage(page, await logIn(page, email, password), '/', /^Bonjour/);
+
+  const nav = page.getByRole('navigation', { name: 'Menu principal' });
+  response = await click(page, nav.getByRole('link', { name: 'Instances', exact: true }));
+  await expectPage(page, response, '/instances', /^Instances de gouvernance/);
+  await auditPage(page, 'committees');
+
+  response = await click(page, page.getByRole('link', { name: "CTA du bassin d'emploi de Dijon" }));
+  const ctaPath = new URL(page.url()).pathname;
+  await expectPage(page, response, ctaPath, /^CTA du bassin d'emploi de Dijon/);
+  const main = await page.locator('main').innerText();
+  check(main.includes('Trimestrielle'), 'the required frequency is shown');
+  check(main.includes('feuille de route'), "the regional agreement's roadmap is among the action items");
+  check(main.includes('Voix délibérative') && main.includes('Voix consultative'), 'members and their votes');
+  await auditPage(page, 'committee');
+
+  response = await click(page, page.locator('main a[href^="/reunions/"]').first());
+  const meetingPath = new URL(page.url()).pathname;
+  await expectPage(page, response, meetingPath, /^Réunion du /);
+  check((await page.locator('main').innerText()).includes('Accès des salariés en ACI aux formations POEC'),
+    'the item the ACI proposed is on the agenda');
+  response = await click(page, page.getByRole('button', { name: /^Retenir/ }).first());
+  await expectPage(page, response, meetingPath, /^Réunion du /);
+  response = await click(page, page.getByRole('button', { name: "Envoyer l'invitation et l'ordre du jour" }));
+  await expectPage(page, response, meetingPath, /^Réunion du /);
+  check(await page.getByRole('button', { name: /^Renvoyer l'invitation/ }).count() === 1, 'the invitation was sent');
+  await auditPage(page, 'meeting');
+  await page.screenshot({ path: screenshotPath, fullPage: false });
+
+  response = await click(page, nav.getByRole('link', { name: 'Instances', exact: true }));
+  await expectPage(page, response, '/instances', /^Instances de gouvernance/);
+  response = await click(page, page.getByRole('link', { name: 'Échéances et calendrier' }));
+  await expectPage(page, response, '/echeances', /^Échéances et réunions/);
+  check(await page.locator('main table caption').count() === 1, 'the month grid is a table with its caption');
+  await auditPage(page, 'deadlines');
+
+  check(pageErrors.length === 0, `errors in the browser:\n  ${pageErrors.join('\n  ')}`);
+  await context.close();
+});
