@@ -47,7 +47,8 @@ impl Store {
         let person = self.persons(ctx).get(person_id).await?;
         let approval = match self.approval(ctx, person_id).await {
             Ok(view) => Some(view),
-            Err(StoreError::NotFound { .. }) => None,
+            // No approval, or none computable (a record without a birth date): the file says so, it does not fail.
+            Err(StoreError::NotFound { .. } | StoreError::Invalid(_)) => None,
             Err(e) => return Err(e),
         };
         let mut esat = Vec::new();
