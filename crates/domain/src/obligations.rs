@@ -7,8 +7,8 @@ use time::Date;
 
 labelled_codes! {
     /// Where a dated obligation comes from. Every source writes its obligations when the date is set or
-    /// moves; adding one (the immersion convention's signature, issue 6) is a variant here and one call of
-    /// the store's `obligations::upsert` in the transaction of its change.
+    /// moves; adding one is a variant here and one call of the store's `obligations::upsert` in the
+    /// transaction of its change.
     Source {
         ApprovalEnd => "approval_end", "Fin du PASS IAE";
         TripartiteInterview => "tripartite_interview", "Entretien tripartite de sortie";
@@ -16,6 +16,7 @@ labelled_codes! {
         AgreementDeadline => "agreement", "Échéance de convention";
         AgendaSending => "agenda_sending", "Envoi de l'ordre du jour";
         ActionItem => "action_item", "Action à mener";
+        ImmersionSignature => "immersion_signature", "Signatures d'une convention d'immersion";
     }
 }
 

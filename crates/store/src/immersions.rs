@@ -613,6 +613,7 @@ impl ImmersionScope<'_> {
         before: &Immersion,
     ) -> Result<Immersion> {
         let after = self.load(&mut tx, id).await?;
+        crate::obligations::immersion_changed(&mut tx, &after).await?;
         record(
             &mut tx,
             self.ctx,

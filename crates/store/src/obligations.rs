@@ -3,8 +3,8 @@
 //! date range through an index. A scan never replays pathways or agreements: 100,000 open obligations cost
 //! what the rows in the range cost.
 //!
-//! Sources ([`Source`]): the end of a PASS IAE and its tripartite interview (IAE pathway events), the
-//! prolongation requests waiting for a decision, the agreements' review, notice, end and roadmap dates, the
+//! Sources ([`Source`]): the signatures of an immersion convention, the end of a PASS IAE and its tripartite
+//! interview (IAE pathway events), the prolongation requests waiting for a decision, the agreements' review, notice, end and roadmap dates, the
 //! sending of a committee's agenda, and action items. The scan ([`Store::scan_deadlines`]) tells each
 //! organisation in the application once as a due date comes near, and sends each user one digest e-mail a
 //! day through the outbox (the dedupe key `digest:<user>:<day>` makes a second scan the same day a no-op).
@@ -453,6 +453,38 @@ pub(crate) async fn prolongation_decided(ex: &mut impl Executor, request_id: Uui
     Ok(())
 }
 
+/// An immersion convention sent for signature waits for every party's signature before its first day; the
+/// prescriber and the support structure each have it on their list. Signed, cancelled or assessed, it is done.
+pub(crate) async fn immersion_changed(ex: &mut impl Executor, i: &crate::immersions::Immersion) -> Result<()> {
+    let key = i.id.to_string();
+    if i.status != passerelle_domain::pathways::immersion::Status::AwaitingSignatures {
+        close(ex, Source::ImmersionSignature, &key).await?;
+        return Ok(());
+    }
+    let mut parties = vec![i.prescriber_id, i.support_structure_id];
+    parties.dedup();
+    for organisation_id in parties {
+        upsert(
+            ex,
+            &Obligation {
+                source: Source::ImmersionSignature,
+                source_key: key.clone(),
+                organisation_id,
+                due_on: add_days(i.starts_on, -1),
+                title: format!(
+                    "Faire signer la convention d'immersion de {} chez {}",
+                    person_label(&i.first_name, &i.last_name),
+                    i.host_name
+                ),
+                link: format!("/immersions/{}", i.id),
+                rule: "Toutes les signatures avant le premier jour (convention de PMSMP, cerfa n° 13912)".to_owned(),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// An agreement changed: its coming deadlines (review, notice, end, termination effect, roadmap) are each
 /// party's obligations.
 pub(crate) async fn agreement_changed(ex: &mut impl Executor, a: &crate::agreements::Agreement) -> Result<()> {
@@ -484,9 +516,16 @@ pub(crate) async fn person_anonymised(ex: &mut impl Executor, person_id: Uuid) -
         .map(|r| r.get::<Uuid>("id"))
         .collect::<Result<Vec<_>, _>>()?;
     let person = [Source::ApprovalEnd, Source::TripartiteInterview].map(|s| (s, person_id));
+    let immersions = ex
+        .fetch_all(query("SELECT id FROM immersions WHERE person_id = $1").bind(person_id))
+        .await?
+        .iter()
+        .map(|r| r.get::<Uuid>("id"))
+        .collect::<Result<Vec<_>, _>>()?;
     let prolongations = requests.iter().map(|id| (Source::ProlongationDecision, *id));
+    let signatures = immersions.iter().map(|id| (Source::ImmersionSignature, *id));
     let now = OffsetDateTime::now_utc();
-    for (source, key) in person.into_iter().chain(prolongations) {
+    for (source, key) in person.into_iter().chain(prolongations).chain(signatures) {
         let about = "source = $1 AND source_key = $2";
         ex.execute(
             query(format!(

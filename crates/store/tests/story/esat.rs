@@ -9,6 +9,7 @@ use passerelle_domain::pathways::immersion::{ConventionInput, Schedule, Status};
 use passerelle_store::esat::{NewSupportConvention, NewWorker, SituationChange};
 use passerelle_store::immersions::{NewAssessment, NewImmersion, NewSignature};
 use passerelle_store::person_pathways::Sector;
+use passerelle_store::sql::{Executor, query};
 use passerelle_store::{Store, StoreError};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -338,6 +339,28 @@ async fn story(store: Store) {
     assert_eq!(i.weekly_minutes, 35 * 60);
     let i = immersions.submit(i.id).await.unwrap();
     assert_eq!(i.missing_signatures.len(), 4);
+    // The deadlines engine holds the signatures for the prescriber and the support structure, due the day
+    // before the first day, until the last signature.
+    let open_signatures = |store: Store, id: Uuid| async move {
+        let mut db = store.pool().clone();
+        db.fetch_all(
+            query(
+                "SELECT due_on FROM obligations WHERE source = 'immersion_signature' AND source_key = $1 \
+                 AND done_at IS NULL",
+            )
+            .bind(id.to_string()),
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<Date>("due_on").unwrap())
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        open_signatures(store.clone(), i.id).await,
+        vec![add_days(i.starts_on, -1); 2],
+        "one for each organisation that has to collect signatures"
+    );
     let sign = |party: &str, name: &str| NewSignature {
         party: party.into(),
         signer_name: name.into(),
@@ -371,6 +394,10 @@ async fn story(store: Store) {
         .await
         .unwrap();
     assert_eq!(i.status, Status::InProgress, "signed and started two days ago");
+    assert!(
+        open_signatures(store.clone(), i.id).await.is_empty(),
+        "signed: nothing left to do"
+    );
     let i = immersions
         .assess(
             i.id,
