@@ -11,6 +11,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use passerelle_domain::calendar::french_date;
 use passerelle_store::person_file::PersonFile;
+use passerelle_store::{AccessContext, Store, StoreError};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::IntoParams;
@@ -45,10 +46,15 @@ pub async fn person_file(
             ));
         }
     };
-    let file = state.store.person_file(&ctx, id).await?;
-    if !pdf {
-        return Ok(Json(file).into_response());
+    if pdf {
+        return Ok(person_file_pdf(&state.store, &ctx, id).await?);
     }
+    Ok(Json(state.store.person_file(&ctx, id).await?).into_response())
+}
+
+/// The person's file as a PDF answer, for the API and the person's page.
+pub async fn person_file_pdf(store: &Store, ctx: &AccessContext, id: Uuid) -> Result<Response, StoreError> {
+    let file = store.person_file(ctx, id).await?;
     let disposition = format!("attachment; filename=\"donnees-{id}.pdf\"");
     Ok((
         StatusCode::OK,

@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/personnes", get(persons::list).post(persons::create))
         .route("/personnes/nouvelle", get(persons::new_form))
         .route("/personnes/{id}", get(persons::show))
+        .route("/personnes/{id}/donnees.pdf", get(persons::file_pdf))
         .route("/conventions", get(agreements::list).post(agreements::create))
         .route("/conventions/nouvelle", get(agreements::new_form))
         .route("/conventions/export.xlsx", get(agreements::export))

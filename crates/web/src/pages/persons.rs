@@ -76,6 +76,18 @@ pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Pat
     }
 }
 
+/// Everything held about the person, as a PDF to hand over (right of access).
+pub async fn file_pdf(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
+    let nav = visitor.nav("personnes");
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return error_page(&nav, ApiError::not_found("Personne"));
+    };
+    match crate::api::person_file::person_file_pdf(&state.store, &visitor.ctx, id).await {
+        Ok(pdf) => pdf,
+        Err(e) => error_page(&nav, e.into()),
+    }
+}
+
 #[derive(Deserialize, Default)]
 pub struct PersonForm {
     #[serde(default)]

@@ -135,6 +135,21 @@ async fn right_of_access(backend: Backend) {
         assert!(text.contains(expected), "{expected} not in the PDF: {text}");
     }
 
+    // The same PDF from the person's page.
+    let session = login(&app, "aci-jardins").await;
+    let (s, html) = page(&app, &session, &format!("/personnes/{}", id(person))).await;
+    let link = format!("/personnes/{}/donnees.pdf", id(person));
+    assert!(s == S::OK && html.contains(&link), "{html}");
+    let r = app
+        .http
+        .get(app.url(&link))
+        .header(reqwest::header::COOKIE, format!("passerelle_session={session}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(r.bytes().await.unwrap().starts_with(b"%PDF-"));
+
     let (s, bad) = app.get(&token, &format!("{path}?format=xml")).await;
     assert_eq!(
         (s, bad["error"]["code"].as_str()),
