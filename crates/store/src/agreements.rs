@@ -7,11 +7,11 @@
 //! parties' administrators change it; each party signs through one of its own administrators. The way in is
 //! [`Store::agreements`], which hands out an [`AgreementScope`] bound to the caller's context.
 
-use crate::Store;
 use crate::access::{AccessContext, MemberRole};
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
 use crate::sql::{Executor, Query, Row, query};
+use crate::{Store, today};
 use passerelle_domain::agreements::checklist::{Checklist, Facts, checklist, waivable};
 use passerelle_domain::agreements::deadlines::{self, Deadline};
 use passerelle_domain::agreements::diff::{LineChange, diff};
@@ -180,10 +180,6 @@ impl Header {
             ends_on: self.dates.ends_on,
         }
     }
-}
-
-fn today() -> Date {
-    OffsetDateTime::now_utc().date()
 }
 
 fn content_of(r: &Row) -> Result<AgreementContent> {

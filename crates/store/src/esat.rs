@@ -4,12 +4,12 @@
 //! A worker's record is seen and changed by the members of its ESAT (and platform administrators) only; every
 //! read is journaled. The way in is [`Store::esat`], which hands out an [`EsatScope`] bound to the caller.
 
-use crate::Store;
 use crate::access::AccessContext;
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
 use crate::idempotency::{IdempotencyKey, commit_created};
 use crate::sql::{Executor, Query, Row, query};
+use crate::{Store, today};
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::directory::siret::Siret;
 use passerelle_domain::invalid::Invalid;
@@ -231,10 +231,6 @@ fn summary(r: &Row, today: Date) -> Result<WorkerSummary> {
         orientation_valid_until: orientation.valid_until,
         orientation_warning: orientation.warning(today),
     })
-}
-
-fn today() -> Date {
-    OffsetDateTime::now_utc().date()
 }
 
 /// The ESAT workers one caller may see.

@@ -1,7 +1,6 @@
 //! Accompaniment and exit (issue 4, items 6 and 7); the lists built on every pathway of the caller are in
 //! [`crate::pathway_lists`].
 
-use crate::Store;
 use crate::access::AccessContext;
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
@@ -9,6 +8,7 @@ use crate::iae_pathway::{current_employer, deciders};
 use crate::idempotency::{IdempotencyKey, claim};
 use crate::notifications::notify_pathway;
 use crate::sql::{Executor, Row, query};
+use crate::{Store, today};
 use passerelle_domain::calendar::french_date;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::exit::{self, Action, ActionKind, ExitOutcome};
@@ -16,10 +16,6 @@ use passerelle_domain::text::{optional, required};
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
-
-fn today() -> Date {
-    OffsetDateTime::now_utc().date()
-}
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ActionRecord {

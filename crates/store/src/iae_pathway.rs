@@ -4,7 +4,6 @@
 //! status and the reasons are always those of `pathways::iae::pathway` replaying them. No rule is written
 //! here: a change is an event offered to the engine, kept only if the engine accepts it.
 
-use crate::Store;
 use crate::access::AccessContext;
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
@@ -13,6 +12,7 @@ use crate::notifications::notify_pathway;
 use crate::persons::Person;
 use crate::prescriptions::Prescription;
 use crate::sql::{Executor, query};
+use crate::{Store, today};
 use passerelle_domain::calendar::{add_days, french_date};
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::explanation::Explanation;
@@ -25,10 +25,6 @@ use passerelle_domain::text::required;
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
-
-fn today() -> Date {
-    OffsetDateTime::now_utc().date()
-}
 
 /// One accepted event, as the approval page shows it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

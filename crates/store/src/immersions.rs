@@ -5,12 +5,12 @@
 //! administrators); the person's other organisations see it in the person's pathway when the person consented
 //! ([`crate::person_pathways`]). The way in is [`Store::immersions`].
 
-use crate::Store;
 use crate::access::AccessContext;
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
 use crate::idempotency::{IdempotencyKey, commit_created};
 use crate::sql::{Executor, Query, Row, query};
+use crate::{Store, today};
 use passerelle_domain::calendar::days_inclusive;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::immersion::convention::check_prescriber;
@@ -122,10 +122,6 @@ const FROM: &str = " FROM immersions i JOIN persons p ON p.id = i.person_id \
 
 fn decode(what: &str, code: &str) -> StoreError {
     StoreError::Database(sqlx::Error::Decode(format!("{what} inconnu : {code}").into()))
-}
-
-fn today() -> Date {
-    OffsetDateTime::now_utc().date()
 }
 
 fn immersion(r: &Row, today: Date) -> Result<Immersion> {

@@ -41,6 +41,11 @@ pub use access::{AccessContext, MemberRole, Membership};
 pub use error::{Result, StoreError};
 pub use sql::Pool;
 
+/// Today in UTC, as the server dates what it records (one clock for every module).
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
 /// The database, opened and migrated.
 #[derive(Clone, Debug)]
 pub struct Store {

@@ -7,7 +7,6 @@
 //! memory, then filtered (status, interview due, words of the name as SQL search finds them), ordered by the end
 //! of the approval and cut into pages ([`Page::of`]). Only the people shown are journaled.
 
-use crate::Store;
 use crate::access::AccessContext;
 use crate::directory::push_in;
 use crate::error::{Result, StoreError};
@@ -16,6 +15,7 @@ use crate::iae_pathway::{facts_from, replay_events};
 use crate::notifications::approval_page;
 use crate::paging::{Page, matches_search};
 use crate::sql::{Executor, Query, query};
+use crate::{Store, today};
 use passerelle_domain::pathways::iae::agrement::Outcome;
 use passerelle_domain::pathways::iae::exit::{self, ExitOutcome};
 use passerelle_domain::pathways::iae::{PathwayEvent, SiaeKind, Status};
@@ -24,10 +24,6 @@ use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
-
-fn today() -> Date {
-    OffsetDateTime::now_utc().date()
-}
 
 /// One person in pathway, as the lists show them.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -4,7 +4,6 @@
 //! follow the person: the prescriber records that the person agreed to this sending (`consent_on`), which
 //! is the consent this one sharing needs, even when the person refused a general sharing of their record.
 
-use crate::Store;
 use crate::access::{AccessContext, Membership};
 use crate::directory::{load_organisation, push_in};
 use crate::error::{Result, StoreError};
@@ -13,6 +12,7 @@ use crate::idempotency::{IdempotencyKey, claim, commit_created};
 use crate::notifications::notify;
 use crate::offers::load_offer;
 use crate::sql::{Executor, Row, query};
+use crate::{Store, today};
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::explanation::Explanation;
 use passerelle_domain::invalid::Invalid;
@@ -22,10 +22,6 @@ use passerelle_domain::text::required;
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
-
-fn today() -> Date {
-    OffsetDateTime::now_utc().date()
-}
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DiagnosisRecord {

@@ -5,13 +5,13 @@
 //! Access is decided in SQL: an entry is seen by the members of its scheme and by the members of the
 //! organisation that prescribed it; only the scheme's members change it. Anything else answers 404.
 
-use crate::Store;
 use crate::access::AccessContext;
 use crate::directory::{load_organisation, push_in};
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
 use crate::idempotency::{IdempotencyKey, claim};
 use crate::sql::{Executor, Query, Row, Tx, query};
+use crate::{Store, today};
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::supported::module::ActivityContext;
@@ -24,10 +24,6 @@ use serde::Serialize;
 use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
-
-fn today() -> Date {
-    OffsetDateTime::now_utc().date()
-}
 
 fn decode(what: &str) -> StoreError {
     StoreError::Database(sqlx::Error::Decode(format!("code inconnu : {what}").into()))

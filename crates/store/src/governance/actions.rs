@@ -2,13 +2,13 @@
 //! 3) and the decisions of its meetings, each with an owner organisation and a status; open dated items are
 //! obligations of their owner for the deadlines engine, overdue ones stand out.
 
-use super::today;
 use crate::Store;
 use crate::access::AccessContext;
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
 use crate::obligations::{self, Obligation, Source};
 use crate::sql::{Executor, Row, query};
+use crate::today;
 use passerelle_domain::invalid::Invalid;
 use serde::Serialize;
 use time::{Date, OffsetDateTime};

@@ -2,13 +2,14 @@
 //! required frequency checked against the meetings held (RULES.md 5; seed 004 article 3 and fiche 8; seed 003).
 
 use super::actions::{self, ActionItem};
-use super::{Standing, restrict, standing, today};
+use super::{Standing, restrict, standing};
 use crate::Store;
 use crate::access::AccessContext;
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
 use crate::idempotency::{IdempotencyKey, commit_created};
 use crate::sql::{Executor, Row, query};
+use crate::today;
 use passerelle_domain::explanation::Explanation;
 use passerelle_domain::governance::{CommitteeKind, Frequency, FrequencyReport, MemberVote};
 use passerelle_domain::invalid::Invalid;

@@ -4,7 +4,7 @@
 
 use super::actions::{self, ActionItem, NewItem};
 use super::committees::{Member, members};
-use super::{Standing, meeting_standing, standing, today};
+use super::{Standing, meeting_standing, standing};
 use crate::Store;
 use crate::access::AccessContext;
 use crate::error::{Result, StoreError};
@@ -14,6 +14,7 @@ use crate::notifications::notify;
 use crate::obligations::{self, Obligation, Source};
 use crate::outbox::{OutgoingMail, enqueue};
 use crate::sql::{Executor, Row, query};
+use crate::today;
 use passerelle_documents::ics::{Attendee, CalendarEvent, Method, When, calendar};
 use passerelle_domain::calendar::{Territory, check_year, french_date};
 use passerelle_domain::explanation::Explanation;

@@ -13,12 +13,7 @@ pub mod mutual_knowledge;
 use crate::access::AccessContext;
 use crate::error::{Result, StoreError};
 use crate::sql::{Executor, Query, query};
-use time::{Date, OffsetDateTime};
 use uuid::Uuid;
-
-fn today() -> Date {
-    OffsetDateTime::now_utc().date()
-}
 
 /// Restricts `q` (which selects from `committees c`) to the committees the caller may see.
 fn restrict(q: &mut Query, ctx: &AccessContext) {

@@ -9,8 +9,9 @@ use axum::http::StatusCode;
 use passerelle_domain::person::PersonInput;
 use passerelle_store::directory::Page;
 use passerelle_store::persons::Person;
+use passerelle_store::today;
 use serde::Deserialize;
-use time::{Date, OffsetDateTime};
+use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -72,10 +73,6 @@ pub struct UpdatePerson {
 #[serde(deny_unknown_fields)]
 pub struct AddFollower {
     pub organisation_id: Uuid,
-}
-
-fn today() -> Date {
-    OffsetDateTime::now_utc().date()
 }
 
 /// The persons the caller's organisations follow.

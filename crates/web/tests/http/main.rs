@@ -190,9 +190,7 @@ impl TestApp {
 }
 
 /// Today in UTC, as the server dates what it records.
-pub fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
+pub use passerelle_store::today;
 
 /// The `id` of a JSON record.
 pub fn id(v: &Value) -> String {
