@@ -126,7 +126,10 @@ async function run(browser) {
     (id) => document.getElementById(id)?.classList.contains('fr-collapse--expanded'),
     await accordion.getAttribute('aria-controls'),
   );
-  const explanation = plain(await page.locator(`#${await accordion.getAttribute('aria-controls')}`).innerText());
+  // The panel is still opening when the class is set: read its text (not what is painted yet) once visible.
+  const panel = page.locator(`#${await accordion.getAttribute('aria-controls')}`);
+  await panel.waitFor({ state: 'visible' });
+  const explanation = plain(await panel.textContent());
   check(/AAH : .*Évaluation trimestrielle/.test(explanation), `explanation of mars 2026: « ${explanation.slice(0, 200)} »`);
   check(explanation.includes("Prime d'activité"), 'explanation of mars 2026: no word on the prime d\'activité');
   await auditPage(page, 'results');
