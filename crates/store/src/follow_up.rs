@@ -7,7 +7,7 @@ use crate::events::{Event, record};
 use crate::iae_pathway::{current_employer, deciders};
 use crate::idempotency::{IdempotencyKey, claim};
 use crate::notifications::notify_pathway;
-use crate::sql::{Executor, Row, query};
+use crate::sql::{Executor, Row, query, rows};
 use crate::{Store, today};
 use passerelle_domain::calendar::french_date;
 use passerelle_domain::invalid::Invalid;
@@ -107,11 +107,6 @@ fn exit_review(r: &Row) -> Result<ExitReview> {
         registered_spe: r.get("registered_spe")?,
         employed: r.get("employed")?,
     })
-}
-
-/// The rows of `q`, each read by `read`.
-async fn rows<T>(ex: &mut impl Executor, q: crate::sql::Query, read: impl Fn(&Row) -> Result<T>) -> Result<Vec<T>> {
-    ex.fetch_all(q).await?.iter().map(read).collect()
 }
 
 impl Store {

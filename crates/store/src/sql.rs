@@ -249,6 +249,15 @@ impl Tx {
     }
 }
 
+/// The rows of `q`, each read by `read`.
+pub async fn rows<T>(
+    ex: &mut impl Executor,
+    q: Query,
+    read: impl Fn(&Row) -> crate::error::Result<T>,
+) -> crate::error::Result<Vec<T>> {
+    ex.fetch_all(q).await?.iter().map(read).collect()
+}
+
 /// The file of a `sqlite://path` (or `sqlite:path`) URL; `None` for other URLs or an empty path.
 pub fn sqlite_path(url: &str) -> Option<&str> {
     url.strip_prefix("sqlite://")

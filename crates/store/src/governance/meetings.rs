@@ -13,7 +13,7 @@ use crate::idempotency::{IdempotencyKey, commit_created};
 use crate::notifications::notify;
 use crate::obligations::{self, Obligation, Source};
 use crate::outbox::{OutgoingMail, enqueue};
-use crate::sql::{Executor, Row, query};
+use crate::sql::{Executor, Row, query, rows};
 use crate::today;
 use passerelle_documents::ics::{Attendee, CalendarEvent, Method, When, calendar};
 use passerelle_domain::calendar::{Territory, check_year, french_date};
@@ -1071,18 +1071,15 @@ async fn load(ex: &mut impl Executor, ctx: &AccessContext, s: Standing, id: Uuid
     if let Some(AgendaNotice::Late { warning, .. }) = &agenda_notice {
         warnings.push(warning.clone());
     }
-    let agenda = ex
-        .fetch_all(
-            query(
-                "SELECT a.id, a.title, a.proposed_by_organisation_id, o.name, a.status FROM agenda_items a \
+    let agenda = rows(
+        &mut *ex,
+        query(
+            "SELECT a.id, a.title, a.proposed_by_organisation_id, o.name, a.status FROM agenda_items a \
                  JOIN organisations o ON o.id = a.proposed_by_organisation_id WHERE a.meeting_id = $1 \
                  ORDER BY a.created_at, a.id",
-            )
-            .bind(id),
         )
-        .await?
-        .iter()
-        .map(|r| {
+        .bind(id),
+        |r| {
             Ok(AgendaItem {
                 id: r.get("id")?,
                 title: r.get("title")?,
@@ -1090,62 +1087,59 @@ async fn load(ex: &mut impl Executor, ctx: &AccessContext, s: Standing, id: Uuid
                 proposed_by: r.get("name")?,
                 status: r.get("status")?,
             })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let documents = ex
-        .fetch_all(
-            query(
-                "SELECT id, file_name, content_type, size FROM meeting_documents WHERE meeting_id = $1 \
+        },
+    )
+    .await?;
+    let documents = rows(
+        &mut *ex,
+        query(
+            "SELECT id, file_name, content_type, size FROM meeting_documents WHERE meeting_id = $1 \
                  ORDER BY created_at, id",
-            )
-            .bind(id),
         )
-        .await?
-        .iter()
-        .map(|r| {
+        .bind(id),
+        |r| {
             Ok(DocumentSummary {
                 id: r.get("id")?,
                 file_name: r.get("file_name")?,
                 content_type: r.get("content_type")?,
                 size: r.get("size")?,
             })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let attendance = ex
-        .fetch_all(query("SELECT member_id, presence FROM meeting_attendance WHERE meeting_id = $1").bind(id))
-        .await?
-        .iter()
-        .map(|r| {
+        },
+    )
+    .await?;
+    let attendance = rows(
+        &mut *ex,
+        query("SELECT member_id, presence FROM meeting_attendance WHERE meeting_id = $1").bind(id),
+        |r| {
             Ok(Presence {
                 member_id: r.get("member_id")?,
                 presence: r.get("presence")?,
             })
-        })
-        .collect::<Result<Vec<_>>>()?;
+        },
+    )
+    .await?;
     let validated_by = ex
         .fetch_all(query("SELECT member_id FROM minutes_validations WHERE meeting_id = $1").bind(id))
         .await?
         .iter()
         .map(|r| Ok(r.get("member_id")?))
         .collect::<Result<Vec<Uuid>>>()?;
-    let transmissions = ex
-        .fetch_all(
-            query(
-                "SELECT t.to_committee_id, c.name, t.transmitted_on FROM minutes_transmissions t \
+    let transmissions = rows(
+        &mut *ex,
+        query(
+            "SELECT t.to_committee_id, c.name, t.transmitted_on FROM minutes_transmissions t \
                  JOIN committees c ON c.id = t.to_committee_id WHERE t.meeting_id = $1 ORDER BY t.created_at",
-            )
-            .bind(id),
         )
-        .await?
-        .iter()
-        .map(|r| {
+        .bind(id),
+        |r| {
             Ok(Transmission {
                 to_committee_id: r.get("to_committee_id")?,
                 to_committee_name: r.get("name")?,
                 transmitted_on: r.get("transmitted_on")?,
             })
-        })
-        .collect::<Result<Vec<_>>>()?;
+        },
+    )
+    .await?;
     let members = members(ex, s.committee_id).await?;
     let minutes: Option<String> = r.get("minutes")?;
     let minutes_validated_on: Option<Date> = r.get("minutes_validated_on")?;
