@@ -1191,6 +1191,164 @@ mod indicators {
         assert_eq!(masked, vec![true, false, true, false, false, false]);
     }
 
+    /// One fact, as the triggers write it.
+    #[allow(clippy::too_many_arguments)]
+    async fn fact(
+        store: &Store,
+        indicator: &str,
+        on: Date,
+        department: &str,
+        kind: Option<&str>,
+        person: Option<Uuid>,
+        detail: Option<&str>,
+        value: i64,
+    ) {
+        let mut db = store.pool().clone();
+        db.execute(
+            query(
+                "INSERT INTO indicator_facts (indicator, occurred_on, recorded_at, organisation_id, department, \
+                 siae_kind, person_id, source_id, detail, value) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(indicator)
+            .bind(on)
+            .bind(OffsetDateTime::now_utc())
+            .bind(Uuid::new_v4())
+            .bind(department)
+            .bind(kind)
+            .bind(person)
+            .bind(Uuid::new_v4())
+            .bind(detail)
+            .bind(value),
+        )
+        .await
+        .unwrap();
+    }
+
+    /// Issue 8 item 7: the roll-up (migration 0013) gives the same rows as the facts, for whole months,
+    /// quarters and the year along department x SIAE kind; clipped periods and past moments read the facts.
+    async fn rollup(store: Store) {
+        let [a, b, c, d] = [(); 4].map(|_| Some(Uuid::new_v4()));
+        let aci = Some("ACI");
+        // Written out of date order: the later hiring of A first.
+        fact(&store, "hirings", date!(2025 - 02 - 20), "21", aci, a, None, 1).await;
+        fact(&store, "hirings", date!(2025 - 01 - 10), "21", aci, a, None, 1).await;
+        fact(&store, "hirings", date!(2025 - 04 - 02), "21", aci, b, None, 1).await;
+        fact(&store, "hirings", date!(2025 - 03 - 31), "21", None, c, None, 1).await;
+        fact(&store, "hirings", date!(2025 - 03 - 05), "25", Some("EI"), a, None, 1).await;
+        fact(&store, "offers_deposited", date!(2025 - 03 - 01), "25", Some("EI"), None, None, 1).await;
+        fact(&store, "offers_deposited", date!(2025 - 03 - 02), "25", Some("EI"), None, None, 1).await;
+        fact(&store, "spe_registered_share", date!(2025 - 03 - 01), "21", aci, a, None, 1).await;
+        fact(&store, "spe_registered_share", date!(2025 - 01 - 05), "21", aci, a, None, 0).await;
+        fact(&store, "spe_registered_share", date!(2025 - 02 - 01), "21", aci, b, None, 0).await;
+        fact(&store, "spe_registered_share", date!(2025 - 08 - 01), "21", aci, b, None, 1).await;
+        fact(&store, "training_hours", date!(2025 - 01 - 15), "21", aci, a, Some("training"), 35).await;
+        fact(&store, "training_hours", date!(2025 - 02 - 15), "21", aci, a, Some("poec"), 10).await;
+        fact(&store, "training_hours", date!(2025 - 05 - 01), "21", aci, b, Some("training"), 20).await;
+        fact(&store, "median_days_to_hiring", date!(2025 - 01 - 10), "21", aci, a, None, 12).await;
+        fact(&store, "median_days_to_hiring", date!(2025 - 04 - 02), "21", aci, b, None, 30).await;
+        fact(&store, "exits", date!(2025 - 06 - 30), "25", Some("EI"), d, Some("cdi"), 1).await;
+        fact(&store, "exits", date!(2025 - 12 - 31), "25", Some("EI"), d, Some("cdd"), 1).await;
+
+        let year = PeriodRange::new(date!(2025 - 01 - 01), date!(2025 - 12 - 31)).unwrap();
+        let ask = |range: PeriodRange, granularity: Granularity, dimensions: Vec<Dimension>, threshold: u64| Request {
+            range,
+            granularity,
+            dimensions,
+            indicators: Vec::new(),
+            as_of: None,
+            threshold,
+            viewer: Viewer::Public,
+        };
+        let at = |rows: &[Row], code: &str, period: &str, department: &str, kind: &str| {
+            rows.iter()
+                .find(|r| {
+                    r.indicator == code
+                        && r.period == period
+                        && r.dimensions["department"] == department
+                        && r.dimensions["siae_kind"] == kind
+                })
+                .and_then(|r| r.value)
+        };
+        let dk = vec![Dimension::Department, Dimension::SiaeKind];
+        let kd = vec![Dimension::SiaeKind, Dimension::Department];
+        let spring = PeriodRange::new(date!(2025 - 03 - 01), date!(2025 - 08 - 31)).unwrap();
+        let mut whole_quarter = None;
+        for (range, granularity, dims) in [
+            (year, Granularity::Quarter, dk.clone()),
+            (year, Granularity::Month, dk.clone()),
+            (year, Granularity::Year, kd.clone()),
+            (spring, Granularity::Month, kd.clone()),
+        ] {
+            for threshold in [1, 2] {
+                let rolled = indicators::compute(&store, &ask(range, granularity, dims.clone(), threshold))
+                    .await
+                    .unwrap();
+                let mut now = ask(range, granularity, dims.clone(), threshold);
+                now.as_of = Some(OffsetDateTime::now_utc());
+                let from_facts = indicators::compute(&store, &now).await.unwrap();
+                assert!(!rolled.rows.is_empty());
+                assert_eq!(rolled.rows, from_facts.rows, "{granularity:?} {dims:?} {threshold}");
+                if granularity == Granularity::Quarter && threshold == 1 {
+                    whole_quarter = Some(rolled.rows);
+                }
+            }
+        }
+        let q = whole_quarter.unwrap();
+        assert_eq!(at(&q, "hirings", "2025-T1", "21", "ACI"), Some(2.0));
+        assert_eq!(at(&q, "hirings", "2025-T1", "21", ""), Some(1.0));
+        assert_eq!(at(&q, "offers_deposited", "2025-T1", "25", "EI"), Some(2.0));
+        assert_eq!(at(&q, "spe_registered_share", "2025-T1", "21", "ACI"), Some(50.0));
+        assert_eq!(at(&q, "trainees", "2025-T1", "21", "ACI"), Some(1.0));
+        assert_eq!(at(&q, "training_hours", "2025-T1", "21", "ACI"), Some(45.0));
+        assert_eq!(at(&q, "median_days_to_hiring", "2025-T2", "21", "ACI"), Some(30.0));
+        assert_eq!(at(&q, "exits", "2025-T4", "25", "EI"), Some(1.0));
+
+        // A range that clips its months reads the facts: the facts of 10 and 15 January are out.
+        let clipped = ask(
+            PeriodRange::new(date!(2025 - 01 - 16), date!(2025 - 03 - 31)).unwrap(),
+            Granularity::Quarter,
+            dk.clone(),
+            1,
+        );
+        let rows = indicators::compute(&store, &clipped).await.unwrap().rows;
+        assert_eq!(at(&rows, "training_hours", "2025-T1", "21", "ACI"), Some(10.0));
+        assert_eq!(at(&rows, "spe_registered_share", "2025-T1", "21", "ACI"), Some(50.0));
+
+        // The value as of a past moment reads the facts recorded until then; the roll-up has the later ones.
+        let then = OffsetDateTime::now_utc();
+        fact(&store, "hirings", date!(2025 - 02 - 01), "21", aci, b, None, 1).await;
+        let mut past = ask(year, Granularity::Quarter, dk.clone(), 1);
+        past.as_of = Some(then);
+        let rows = indicators::compute(&store, &past).await.unwrap().rows;
+        assert_eq!(rows, q);
+        let rows = indicators::compute(&store, &ask(year, Granularity::Quarter, dk.clone(), 1))
+            .await
+            .unwrap()
+            .rows;
+        assert_eq!(at(&rows, "hirings", "2025-T1", "21", "ACI"), Some(3.0));
+
+        // The whole-period table is the roll-up's: a fact removed behind its back does not change it.
+        let mut db = store.pool().clone();
+        db.execute(query("DELETE FROM indicator_facts WHERE indicator = 'offers_deposited'"))
+            .await
+            .unwrap();
+        let rows = indicators::compute(&store, &ask(year, Granularity::Quarter, dk, 1))
+            .await
+            .unwrap()
+            .rows;
+        assert_eq!(at(&rows, "offers_deposited", "2025-T1", "25", "EI"), Some(2.0));
+    }
+
+    #[tokio::test]
+    async fn indicators_rollup_on_sqlite() {
+        rollup(sqlite_store().await).await;
+    }
+
+    #[tokio::test]
+    async fn indicators_rollup_on_postgres() {
+        rollup(postgres_store().await).await;
+    }
+
     #[tokio::test]
     async fn masking_on_sqlite() {
         masking(sqlite_store().await).await;

@@ -1,7 +1,7 @@
 //! The indicators counted from the facts: one GROUP BY over `indicator_facts` for all of them (and one more
 //! for the median), along the requested periods and dimensions.
 
-use super::{Request, Row};
+use super::{Request, Row, rollup};
 use crate::error::Result;
 use crate::sql::{Executor, Pool, Query, query};
 use passerelle_domain::directory::department::DEPARTMENTS;
@@ -73,12 +73,19 @@ pub(super) async fn rows(pool: &mut Pool, req: &Request, codes: &[IndicatorCode]
     let backend = pool.backend();
     let select = Select::new(req, backend, origin);
 
-    let mut q = select.query(
-        "f.indicator, COUNT(*) AS n, CAST(SUM(f.value) AS BIGINT) AS total, COUNT(DISTINCT f.person_id) AS people, \
-         COUNT(DISTINCT CASE WHEN f.value > 0 THEN f.person_id END) AS people_yes",
-    );
-    select.filter(&mut q, req, &fact_codes);
-    q.push_sql(&select.group_by(1));
+    let q = match rollup::query_for(req, origin, &fact_codes) {
+        Some(q) => q,
+        None => {
+            let mut q = select.query(
+                "f.indicator, COUNT(*) AS n, CAST(SUM(f.value) AS BIGINT) AS total, \
+                 COUNT(DISTINCT f.person_id) AS people, \
+                 COUNT(DISTINCT CASE WHEN f.value > 0 THEN f.person_id END) AS people_yes",
+            );
+            select.filter(&mut q, req, &fact_codes);
+            q.push_sql(&select.group_by(1));
+            q
+        }
+    };
     let mut cells: HashMap<Key, Aggregate> = HashMap::new();
     for r in pool.fetch_all(q).await? {
         let key = (

@@ -10,6 +10,7 @@ mod coverage;
 pub mod drill_down;
 mod facts;
 mod masking;
+mod rollup;
 
 use crate::Store;
 use crate::error::Result;
