@@ -1235,19 +1235,149 @@ mod indicators {
         fact(&store, "hirings", date!(2025 - 04 - 02), "21", aci, b, None, 1).await;
         fact(&store, "hirings", date!(2025 - 03 - 31), "21", None, c, None, 1).await;
         fact(&store, "hirings", date!(2025 - 03 - 05), "25", Some("EI"), a, None, 1).await;
-        fact(&store, "offers_deposited", date!(2025 - 03 - 01), "25", Some("EI"), None, None, 1).await;
-        fact(&store, "offers_deposited", date!(2025 - 03 - 02), "25", Some("EI"), None, None, 1).await;
-        fact(&store, "spe_registered_share", date!(2025 - 03 - 01), "21", aci, a, None, 1).await;
-        fact(&store, "spe_registered_share", date!(2025 - 01 - 05), "21", aci, a, None, 0).await;
-        fact(&store, "spe_registered_share", date!(2025 - 02 - 01), "21", aci, b, None, 0).await;
-        fact(&store, "spe_registered_share", date!(2025 - 08 - 01), "21", aci, b, None, 1).await;
-        fact(&store, "training_hours", date!(2025 - 01 - 15), "21", aci, a, Some("training"), 35).await;
-        fact(&store, "training_hours", date!(2025 - 02 - 15), "21", aci, a, Some("poec"), 10).await;
-        fact(&store, "training_hours", date!(2025 - 05 - 01), "21", aci, b, Some("training"), 20).await;
-        fact(&store, "median_days_to_hiring", date!(2025 - 01 - 10), "21", aci, a, None, 12).await;
-        fact(&store, "median_days_to_hiring", date!(2025 - 04 - 02), "21", aci, b, None, 30).await;
-        fact(&store, "exits", date!(2025 - 06 - 30), "25", Some("EI"), d, Some("cdi"), 1).await;
-        fact(&store, "exits", date!(2025 - 12 - 31), "25", Some("EI"), d, Some("cdd"), 1).await;
+        fact(
+            &store,
+            "offers_deposited",
+            date!(2025 - 03 - 01),
+            "25",
+            Some("EI"),
+            None,
+            None,
+            1,
+        )
+        .await;
+        fact(
+            &store,
+            "offers_deposited",
+            date!(2025 - 03 - 02),
+            "25",
+            Some("EI"),
+            None,
+            None,
+            1,
+        )
+        .await;
+        fact(
+            &store,
+            "spe_registered_share",
+            date!(2025 - 03 - 01),
+            "21",
+            aci,
+            a,
+            None,
+            1,
+        )
+        .await;
+        fact(
+            &store,
+            "spe_registered_share",
+            date!(2025 - 01 - 05),
+            "21",
+            aci,
+            a,
+            None,
+            0,
+        )
+        .await;
+        fact(
+            &store,
+            "spe_registered_share",
+            date!(2025 - 02 - 01),
+            "21",
+            aci,
+            b,
+            None,
+            0,
+        )
+        .await;
+        fact(
+            &store,
+            "spe_registered_share",
+            date!(2025 - 08 - 01),
+            "21",
+            aci,
+            b,
+            None,
+            1,
+        )
+        .await;
+        fact(
+            &store,
+            "training_hours",
+            date!(2025 - 01 - 15),
+            "21",
+            aci,
+            a,
+            Some("training"),
+            35,
+        )
+        .await;
+        fact(
+            &store,
+            "training_hours",
+            date!(2025 - 02 - 15),
+            "21",
+            aci,
+            a,
+            Some("poec"),
+            10,
+        )
+        .await;
+        fact(
+            &store,
+            "training_hours",
+            date!(2025 - 05 - 01),
+            "21",
+            aci,
+            b,
+            Some("training"),
+            20,
+        )
+        .await;
+        fact(
+            &store,
+            "median_days_to_hiring",
+            date!(2025 - 01 - 10),
+            "21",
+            aci,
+            a,
+            None,
+            12,
+        )
+        .await;
+        fact(
+            &store,
+            "median_days_to_hiring",
+            date!(2025 - 04 - 02),
+            "21",
+            aci,
+            b,
+            None,
+            30,
+        )
+        .await;
+        fact(
+            &store,
+            "exits",
+            date!(2025 - 06 - 30),
+            "25",
+            Some("EI"),
+            d,
+            Some("cdi"),
+            1,
+        )
+        .await;
+        fact(
+            &store,
+            "exits",
+            date!(2025 - 12 - 31),
+            "25",
+            Some("EI"),
+            d,
+            Some("cdd"),
+            1,
+        )
+        .await;
 
         let year = PeriodRange::new(date!(2025 - 01 - 01), date!(2025 - 12 - 31)).unwrap();
         let ask = |range: PeriodRange, granularity: Granularity, dimensions: Vec<Dimension>, threshold: u64| Request {
@@ -1329,9 +1459,11 @@ mod indicators {
 
         // The whole-period table is the roll-up's: a fact removed behind its back does not change it.
         let mut db = store.pool().clone();
-        db.execute(query("DELETE FROM indicator_facts WHERE indicator = 'offers_deposited'"))
-            .await
-            .unwrap();
+        db.execute(query(
+            "DELETE FROM indicator_facts WHERE indicator = 'offers_deposited'",
+        ))
+        .await
+        .unwrap();
         let rows = indicators::compute(&store, &ask(year, Granularity::Quarter, dk, 1))
             .await
             .unwrap()

@@ -49,7 +49,16 @@ fn grain(req: &Request, origin: Origin) -> Option<&'static str> {
     };
     let dims = &req.dimensions;
     let along = dims.len() == 2 && dims.contains(&Dimension::Department) && dims.contains(&Dimension::SiaeKind);
-    let whole = |day: Date| Period::containing(day, req.granularity, PeriodRange { from: Date::MIN, to: Date::MAX });
+    let whole = |day: Date| {
+        Period::containing(
+            day,
+            req.granularity,
+            PeriodRange {
+                from: Date::MIN,
+                to: Date::MAX,
+            },
+        )
+    };
     let aligned = whole(req.range.from).from == req.range.from && whole(req.range.to).to == req.range.to;
     (origin == Origin::Facts && req.as_of.is_none() && along && aligned).then_some(grain)
 }
