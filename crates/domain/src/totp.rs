@@ -24,7 +24,12 @@ fn hotp(secret: &[u8], step: i64, digits: u32) -> u32 {
     mac.update(&step.to_be_bytes());
     let hash = mac.finalize().into_bytes();
     let offset = (hash[hash.len() - 1] & 0x0f) as usize;
-    let binary = u32::from_be_bytes([hash[offset] & 0x7f, hash[offset + 1], hash[offset + 2], hash[offset + 3]]);
+    let binary = u32::from_be_bytes([
+        hash[offset] & 0x7f,
+        hash[offset + 1],
+        hash[offset + 2],
+        hash[offset + 3],
+    ]);
     binary % 10u32.pow(digits)
 }
 
@@ -114,7 +119,11 @@ mod tests {
         ] {
             assert_eq!(hotp(RFC_SECRET, step_of(time), 8), expected, "T = {time}");
             // Six digits are the last six of the eight.
-            assert_eq!(code_at(RFC_SECRET, time), format!("{:06}", expected % 1_000_000), "T = {time}");
+            assert_eq!(
+                code_at(RFC_SECRET, time),
+                format!("{:06}", expected % 1_000_000),
+                "T = {time}"
+            );
         }
     }
 
