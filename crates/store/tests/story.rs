@@ -1038,7 +1038,7 @@ mod indicators {
         for (code, want) in expected {
             assert_eq!(value(rows, *code), *want, "{}", code.code());
         }
-        assert!(table.pending.contains(&I::CtaHeld) && table.pending.contains(&I::SePeopleAccompanied));
+        assert!(!table.pending.contains(&I::CtaHeld) && table.pending.contains(&I::SePeopleAccompanied));
 
         // By exit outcome: only the exits break down that way.
         let by_outcome = indicators::compute(&store, &request(vec![Dimension::ExitOutcome], 1))
