@@ -1977,3 +1977,6 @@ mod esat;
 // Issue 6: supported employment and the skills record.
 #[path = "story/supported.rs"]
 mod supported;
+// Issue 8: the indicator sources of migration 0012.
+#[path = "story/indicator_sources.rs"]
+mod indicator_sources;

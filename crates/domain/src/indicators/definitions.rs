@@ -263,10 +263,7 @@ mod tests {
         for code in ["cta_held", "cta_minutes_transmitted", "spe_siae_sessions", "immersions"] {
             assert!(recorded.contains(&code), "{code} est compté");
         }
-        for code in [
-            "se_people_accompanied",
-            "job_retention_services",
-        ] {
+        for code in ["se_people_accompanied", "job_retention_services"] {
             assert!(!recorded.contains(&code), "{code} attend sa source");
         }
         assert!(definition(IndicatorCode::Exits).allows(Dimension::ExitOutcome));
