@@ -8,6 +8,8 @@
 
 mod coverage;
 pub mod drill_down;
+pub mod labels;
+pub mod targets;
 mod facts;
 mod masking;
 
