@@ -63,14 +63,16 @@ pub fn progress(actual: f64, target: f64, from: Date, to: Date, today: Date) -> 
     }
 }
 
-
 /// The indicator a target names: its code (`hirings`) or its label, whatever the case; the targets of an
 /// agreement name it in free text (issue 5), so anything else is not recognised.
 pub fn indicator_of(text: &str) -> Option<IndicatorCode> {
     let text = text.trim();
     IndicatorCode::parse(text).or_else(|| {
         let lower = text.to_lowercase();
-        IndicatorCode::ALL.iter().copied().find(|c| c.label().to_lowercase() == lower)
+        IndicatorCode::ALL
+            .iter()
+            .copied()
+            .find(|c| c.label().to_lowercase() == lower)
     })
 }
 

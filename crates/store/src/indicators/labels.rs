@@ -11,7 +11,12 @@ use uuid::Uuid;
 /// Identifier (as the rows carry it) -> name.
 pub async fn names(store: &Store, ctx: &AccessContext) -> Result<HashMap<String, String>> {
     let mut out = HashMap::new();
-    for r in store.pool.clone().fetch_all(query("SELECT id, name FROM organisations")).await? {
+    for r in store
+        .pool
+        .clone()
+        .fetch_all(query("SELECT id, name FROM organisations"))
+        .await?
+    {
         out.insert(r.get::<Uuid>("id")?.to_string(), r.get::<String>("name")?);
     }
     for a in store.agreements(ctx).list().await? {

@@ -8,10 +8,10 @@
 
 mod coverage;
 pub mod drill_down;
-pub mod labels;
-pub mod targets;
 mod facts;
+pub mod labels;
 mod masking;
+pub mod targets;
 
 use crate::Store;
 use crate::error::Result;

@@ -62,7 +62,10 @@ pub async fn progress_of(
     agreement: &Agreement,
     today: Date,
 ) -> Result<Vec<TargetProgress>> {
-    let party = agreement.parties.iter().any(|p| ctx.membership(p.organisation_id).is_some());
+    let party = agreement
+        .parties
+        .iter()
+        .any(|p| ctx.membership(p.organisation_id).is_some());
     let mut out = Vec::new();
     for t in &agreement.content.targets {
         let code = indicator_of(&t.indicator);

@@ -146,13 +146,17 @@ async fn page(
     } else {
         StatusCode::OK
     };
-    let targets =
-        match passerelle_store::indicators::targets::progress_of(&state.store, &visitor.ctx, &a, passerelle_store::today())
-            .await
-        {
-            Ok(t) => t,
-            Err(e) => return error_page(&nav, e.into()),
-        };
+    let targets = match passerelle_store::indicators::targets::progress_of(
+        &state.store,
+        &visitor.ctx,
+        &a,
+        passerelle_store::today(),
+    )
+    .await
+    {
+        Ok(t) => t,
+        Err(e) => return error_page(&nav, e.into()),
+    };
     let editable = party_admin && a.status == Status::Draft;
     let amendable = party_admin && lifecycle::allowed(a.status, Action::Amend).is_some();
     let content = &a.content;

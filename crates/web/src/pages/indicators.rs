@@ -273,8 +273,12 @@ pub async fn page(State(state): State<AppState>, visitor: Visitor, Query(filters
                             Some(format!(
                                 "/indicateurs/{}/personnes?{}",
                                 d.code.code(),
-                                serde_urlencoded::to_string([("organisation", o.to_string()), ("from", from.clone()), ("to", to.clone())])
-                                    .unwrap_or_default()
+                                serde_urlencoded::to_string([
+                                    ("organisation", o.to_string()),
+                                    ("from", from.clone()),
+                                    ("to", to.clone())
+                                ])
+                                .unwrap_or_default()
                             ))
                         }
                         _ => None,
