@@ -118,7 +118,7 @@ async fn views(backend: Backend) {
         {"indicator": "candidates_oriented", "period": format!("{year}"), "value": 2, "unit": "candidats"},
         {"indicator": "Embauches en parcours IAE", "period": format!("{}", year - 1), "value": 3, "unit": "embauches"},
         {"indicator": "Nombre de bonheurs", "period": format!("{year}"), "value": 1, "unit": ""},
-        {"indicator": "cta_held", "period": format!("{year}"), "value": 4, "unit": "réunions"},
+        {"indicator": "se_people_accompanied", "period": format!("{year}"), "value": 4, "unit": "personnes"},
     ]});
     let (status, created) = app
         .call(
@@ -152,7 +152,7 @@ async fn views(backend: Backend) {
     assert_eq!(hirings["expected"], 3.0);
     let unknown = target(&list, "Nombre de bonheurs");
     assert!(unknown["status"].is_null() && unknown["status_label"].as_str().unwrap().contains("non reconnu"));
-    assert_eq!(target(&list, "cta_held")["status_label"], "source à venir");
+    assert_eq!(target(&list, "se_people_accompanied")["status_label"], "source à venir");
     // Out of scope: 404, as for the agreement itself.
     for key in ["esat-suzon", "ft-dijon"] {
         let other = app.token(&email(key)).await;
