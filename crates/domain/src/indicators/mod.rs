@@ -11,4 +11,4 @@ pub use definitions::{DEFINITIONS, Definition, Family, IndicatorCode, Source, Un
 pub use dimension::{Dimension, parse_breakdown};
 pub use masking::{Cell, MaskReason, mask};
 pub use period::{Granularity, Period, PeriodRange};
-pub use targets::{Progress, TargetStatus, progress};
+pub use targets::{Progress, TargetStatus, indicator_of, period_of, progress};

@@ -2,8 +2,9 @@
 //! indicator, period, value, unit). The expected value grows evenly over the target's period, so that a
 //! target is judged on track or behind before its end.
 
+use super::IndicatorCode;
 use serde::Serialize;
-use time::Date;
+use time::{Date, Month};
 
 /// Where a target stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -62,6 +63,53 @@ pub fn progress(actual: f64, target: f64, from: Date, to: Date, today: Date) -> 
     }
 }
 
+/// The indicator a target names: its code (`hirings`) or its label, whatever the case; the targets of an
+/// agreement name it in free text (issue 5), so anything else is not recognised.
+pub fn indicator_of(text: &str) -> Option<IndicatorCode> {
+    let text = text.trim();
+    IndicatorCode::parse(text).or_else(|| {
+        let lower = text.to_lowercase();
+        IndicatorCode::ALL
+            .iter()
+            .copied()
+            .find(|c| c.label().to_lowercase() == lower)
+    })
+}
+
+/// The days a target's period covers: empty is the agreement's own dates; `2026` a year; `2026-T2` a
+/// quarter; `2026-03` a month; `2025-2027` whole years; `2026-01-01/2026-06-30` a range.
+pub fn period_of(text: &str, starts_on: Option<Date>, ends_on: Option<Date>) -> Option<(Date, Date)> {
+    let text = text.trim();
+    let year = |y: &str| y.parse::<i32>().ok().filter(|y| (1900..=2200).contains(y));
+    let day = |d: &str| Date::parse(d.trim(), time::macros::format_description!("[year]-[month]-[day]")).ok();
+    let first = |y: i32, m: u8| Date::from_calendar_date(y, Month::try_from(m).ok()?, 1).ok();
+    let last = |y: i32, m: u8| {
+        let month = Month::try_from(m).ok()?;
+        Date::from_calendar_date(y, month, month.length(y)).ok()
+    };
+    let range = if text.is_empty() {
+        Some((starts_on?, ends_on?))
+    } else if let Some((a, b)) = text.split_once('/') {
+        Some((day(a)?, day(b)?))
+    } else if let Some(y) = year(text) {
+        Some((first(y, 1)?, last(y, 12)?))
+    } else if let Some((y, q)) = text.split_once("-T") {
+        let (y, q) = (year(y)?, q.parse::<u8>().ok().filter(|q| (1..=4).contains(q))?);
+        Some((first(y, q * 3 - 2)?, last(y, q * 3)?))
+    } else if let Some((a, b)) = text.split_once('-') {
+        match (year(a), year(b)) {
+            (Some(a), Some(b)) => Some((first(a, 1)?, last(b, 12)?)),
+            _ => {
+                let (y, m) = (year(a)?, b.parse::<u8>().ok()?);
+                Some((first(y, m)?, last(y, m)?))
+            }
+        }
+    } else {
+        None
+    };
+    range.filter(|(a, b)| a <= b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +140,31 @@ mod tests {
         );
         assert_eq!(p.expected, 120.0);
         assert_eq!(p.percent, 25.0);
+    }
+    /// The targets of an agreement name the indicator and the period in free text (issue 5, content).
+    #[rstest]
+    #[case("hirings", Some(IndicatorCode::Hirings))]
+    #[case(" Embauches en parcours IAE ", Some(IndicatorCode::Hirings))]
+    #[case("embauches en parcours iae", Some(IndicatorCode::Hirings))]
+    #[case("Nombre de bonheurs", None)]
+    fn indicators_named(#[case] text: &str, #[case] code: Option<IndicatorCode>) {
+        assert_eq!(indicator_of(text), code);
+    }
+
+    #[rstest]
+    #[case("", Some((date!(2025 - 03 - 01), date!(2027 - 02 - 28))))]
+    #[case("2026", Some((date!(2026 - 01 - 01), date!(2026 - 12 - 31))))]
+    #[case("2026-T2", Some((date!(2026 - 04 - 01), date!(2026 - 06 - 30))))]
+    #[case("2026-02", Some((date!(2026 - 02 - 01), date!(2026 - 02 - 28))))]
+    #[case("2025-2027", Some((date!(2025 - 01 - 01), date!(2027 - 12 - 31))))]
+    #[case("2026-01-15/2026-03-31", Some((date!(2026 - 01 - 15), date!(2026 - 03 - 31))))]
+    #[case("2026-T5", None)]
+    #[case("2027-2025", None)]
+    #[case("chaque année", None)]
+    fn periods_named(#[case] text: &str, #[case] expected: Option<(Date, Date)>) {
+        assert_eq!(
+            period_of(text, Some(date!(2025 - 03 - 01)), Some(date!(2027 - 02 - 28))),
+            expected
+        );
     }
 }

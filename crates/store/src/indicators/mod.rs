@@ -9,8 +9,10 @@
 mod coverage;
 pub mod drill_down;
 mod facts;
+pub mod labels;
 mod masking;
 mod rollup;
+pub mod targets;
 
 use crate::Store;
 use crate::error::Result;

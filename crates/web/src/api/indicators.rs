@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use passerelle_domain::indicators::{DEFINITIONS, Definition, IndicatorCode};
 use passerelle_domain::invalid::Invalid;
 use passerelle_store::indicators::drill_down::{self, Counted};
+use passerelle_store::indicators::targets::{self, TargetProgress};
 use passerelle_store::indicators::{self, Table, Viewer};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -125,4 +126,19 @@ pub async fn people(
     Ok(Json(
         drill_down::people(&state.store, &ctx, code, q.organisation, range).await?,
     ))
+}
+
+/// The quantified targets of an agreement against the values computed for its parties over each target's
+/// period: actual, expected by today, status (404 outside the caller's scope).
+#[utoipa::path(get, path = "/api/v1/agreements/{id}/targets", tag = "indicators", params(("id" = Uuid, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<TargetProgress>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn agreement_targets(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<TargetProgress>>> {
+    let (_, targets) = targets::of_agreement(&state.store, &ctx, id, passerelle_store::today()).await?;
+    Ok(Json(targets))
 }

@@ -79,6 +79,8 @@ struct AgreementPage {
     edit_error: Option<EditError>,
     error: Option<String>,
     notice: Option<String>,
+    /// The quantified targets against the computed values (issue 8, item 4).
+    targets: Vec<passerelle_store::indicators::targets::TargetProgress>,
 }
 
 impl AgreementPage {
@@ -144,6 +146,17 @@ async fn page(
     } else {
         StatusCode::OK
     };
+    let targets = match passerelle_store::indicators::targets::progress_of(
+        &state.store,
+        &visitor.ctx,
+        &a,
+        passerelle_store::today(),
+    )
+    .await
+    {
+        Ok(t) => t,
+        Err(e) => return error_page(&nav, e.into()),
+    };
     let editable = party_admin && a.status == Status::Draft;
     let amendable = party_admin && lifecycle::allowed(a.status, Action::Amend).is_some();
     let content = &a.content;
@@ -199,6 +212,7 @@ async fn page(
             edit_error,
             error,
             notice,
+            targets,
         },
     )
         .into_response()

@@ -9,6 +9,7 @@ mod esat;
 mod governance;
 mod iae;
 mod immersions;
+pub(crate) mod indicators;
 mod login;
 mod pathways;
 mod persons;
@@ -101,6 +102,9 @@ pub fn router() -> Router<AppState> {
         .route("/personnes/{id}/carnet/{action}", post(supported::link_action))
         .route("/carnet/{token}", get(supported::shared_page))
         .route("/carnet/{token}/pdf", get(supported::shared_pdf))
+        .route("/indicateurs", get(indicators::page))
+        .route("/indicateurs/export", get(indicators::export))
+        .route("/indicateurs/{code}/personnes", get(indicators::people))
 }
 
 #[derive(Template, WebTemplate)]

@@ -11,6 +11,7 @@ mod esat;
 mod governance;
 mod iae;
 mod idempotency;
+mod indicator_views;
 mod indicators;
 mod pages;
 mod pathway_lists;
