@@ -29,7 +29,7 @@ use utoipa_axum::routes;
 #[openapi(
     info(title = "Passerelle", description = "API de Passerelle : annuaire, comptes, personnes accompagnées, conventions et simulateur de droits. \
         Les erreurs ont la forme {\"error\": {\"code\", \"message\"}} ; les codes sont stables (voir docs/api.md)."),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &BodyRefusals),
     tags((name = "auth", description = "Connexion"), (name = "reference", description = "Listes de référence"),
         (name = "directory", description = "Annuaire"), (name = "persons", description = "Personnes accompagnées"),
         (name = "agreements", description = "Conventions et accords"),
@@ -54,6 +54,43 @@ impl Modify for BearerAuth {
                 "bearer",
                 SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
             );
+    }
+}
+
+/// Every operation that takes a body may refuse it before its handler runs: 413 `body_too_large` above the
+/// route's limit, 415 `unsupported_media_type` for a JSON body sent without its content type (found by
+/// scripts/schemathesis: these answers were not in the description).
+struct BodyRefusals;
+
+impl Modify for BodyRefusals {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{RefOr, ResponseBuilder, content::Content};
+        let refusal = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        Content::new(Some(utoipa::openapi::Ref::from_schema_name("ErrorBody"))),
+                    )
+                    .build(),
+            )
+        };
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [&mut item.post, &mut item.put, &mut item.patch].into_iter().flatten() {
+                let Some(body) = &operation.request_body else { continue };
+                let json = matches!(body, RefOr::T(b) if b.content.contains_key("application/json"));
+                let responses = &mut operation.responses.responses;
+                responses
+                    .entry("413".into())
+                    .or_insert_with(|| refusal("Corps trop grand"));
+                if json {
+                    responses
+                        .entry("415".into())
+                        .or_insert_with(|| refusal("Corps sans Content-Type JSON"));
+                }
+            }
+        }
     }
 }
 
