@@ -29,7 +29,7 @@ use utoipa_axum::routes;
 #[openapi(
     info(title = "Passerelle", description = "API de Passerelle : annuaire, comptes, personnes accompagnées, conventions et simulateur de droits. \
         Les erreurs ont la forme {\"error\": {\"code\", \"message\"}} ; les codes sont stables (voir docs/api.md)."),
-    modifiers(&BearerAuth, &BodyRefusals),
+    modifiers(&BearerAuth),
     tags((name = "auth", description = "Connexion"), (name = "reference", description = "Listes de référence"),
         (name = "directory", description = "Annuaire"), (name = "persons", description = "Personnes accompagnées"),
         (name = "agreements", description = "Conventions et accords"),
@@ -60,10 +60,9 @@ impl Modify for BearerAuth {
 /// Every operation that takes a body may refuse it before its handler runs: 413 `body_too_large` above the
 /// route's limit, 415 `unsupported_media_type` for a JSON body sent without its content type (found by
 /// scripts/schemathesis: these answers were not in the description).
-struct BodyRefusals;
-
-impl Modify for BodyRefusals {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+/// Applied to the whole description, once every route is in it.
+pub fn describe_body_refusals(openapi: &mut utoipa::openapi::OpenApi) {
+    {
         use utoipa::openapi::{RefOr, ResponseBuilder, content::Content};
         let refusal = |description: &str| {
             RefOr::T(
