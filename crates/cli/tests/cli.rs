@@ -695,7 +695,12 @@ fn indicators_are_computed_and_exported() {
         &serde_json::json!({"indicator": "candidates_oriented", "period": format!("{from}/{to}"),
             "dimensions": {"department": "21"}, "value": 3.0, "masked": false})
     );
-    assert!(table["pending"].as_array().unwrap().contains(&"cta_held".into()));
+    assert!(
+        table["pending"]
+            .as_array()
+            .unwrap()
+            .contains(&"se_people_accompanied".into())
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("source à venir"));
 
     // Published with the default threshold: fewer than 5 people, masked.
@@ -754,7 +759,7 @@ fn indicators_are_computed_and_exported() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|r| r[0] == "cta_held" && r[2] == "source à venir")
+            .any(|r| r[0] == "se_people_accompanied" && r[2] == "source à venir")
     );
 
     for (extra, message) in [

@@ -40,3 +40,4 @@ pub mod obligations;
 pub mod pathways;
 pub mod person;
 pub mod text;
+pub mod totp;

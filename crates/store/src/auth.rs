@@ -5,6 +5,7 @@ use crate::Store;
 use crate::access::{AccessContext, MemberRole, Membership};
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
+use crate::second_factor;
 use crate::sql::{Executor, Row, query};
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
@@ -123,9 +124,21 @@ async fn verify_password(password: &str, hash: String) -> bool {
 }
 
 impl Store {
-    /// Checks e-mail and password and opens a session. Five failures in 15 minutes lock the address
-    /// for 15 minutes, whether or not an account exists.
+    /// Checks e-mail and password and opens a session, for an account without a second factor.
     pub async fn login(&self, email: &str, password: &str, kind: SessionKind) -> Result<OpenedSession> {
+        self.login_with_code(email, password, None, kind).await
+    }
+
+    /// Checks e-mail, password and, when the account has turned it on, the second factor's code, and opens a
+    /// session. Five failures (password or code) in 15 minutes lock the address for 15 minutes, whether or not
+    /// an account exists.
+    pub async fn login_with_code(
+        &self,
+        email: &str,
+        password: &str,
+        code: Option<&str>,
+        kind: SessionKind,
+    ) -> Result<OpenedSession> {
         let email = email.trim().to_lowercase();
         let mut db = self.pool.clone();
         let t = now();
@@ -143,7 +156,11 @@ impl Store {
         }
         let user = db
             .fetch_optional(
-                query("SELECT id, password_hash FROM users WHERE email = $1 AND archived_at IS NULL").bind(&email),
+                query(
+                    "SELECT id, password_hash, totp_secret, totp_last_step FROM users \
+                     WHERE email = $1 AND archived_at IS NULL",
+                )
+                .bind(&email),
             )
             .await?;
         let user_id = match &user {
@@ -159,6 +176,22 @@ impl Store {
             self.count_failure(&email, t).await?;
             return Err(StoreError::BadCredentials);
         };
+        // The password is right: the second factor, if on, decides (a code is accepted once).
+        let mut second_factor_step = None;
+        if let Some(r) = &user
+            && let Some(secret) = r.get::<Option<String>>("totp_secret")?
+        {
+            let Some(code) = code.filter(|c| !c.trim().is_empty()) else {
+                return Err(StoreError::SecondFactorRequired);
+            };
+            match second_factor::accepted_step(&secret, code, r.get("totp_last_step")?)? {
+                Some(step) => second_factor_step = Some(step),
+                None => {
+                    self.count_failure(&email, t).await?;
+                    return Err(StoreError::SecondFactorInvalid);
+                }
+            }
+        }
         let context = self
             .context_of(&mut db, user_id)
             .await?
@@ -168,6 +201,19 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         tx.execute(query("DELETE FROM login_failures WHERE email = $1").bind(&email))
             .await?;
+        if let Some(step) = second_factor_step {
+            // Only a later step wins, so two logins racing on one code cannot both pass.
+            let used = tx
+                .execute(
+                    query("UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)")
+                        .bind(step)
+                        .bind(user_id),
+                )
+                .await?;
+            if used == 0 {
+                return Err(StoreError::SecondFactorInvalid);
+            }
+        }
         tx.execute(
             query(
                 "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at) \

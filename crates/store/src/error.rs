@@ -18,6 +18,12 @@ pub enum StoreError {
     Conflict { code: &'static str, message: String },
     #[error("identifiants incorrects")]
     BadCredentials,
+    /// The account has a second factor and no code was given.
+    #[error("code de vérification requis")]
+    SecondFactorRequired,
+    /// The code is wrong, expired or already used.
+    #[error("code de vérification incorrect")]
+    SecondFactorInvalid,
     #[error("trop de tentatives de connexion")]
     TooManyAttempts { retry_after_secs: i64 },
     #[error("erreur de base de données : {0}")]

@@ -31,6 +31,7 @@ pub mod person_pathways;
 pub mod persons;
 pub mod prescriptions;
 pub mod retention;
+pub mod second_factor;
 pub mod skills_record;
 pub mod sql;
 pub mod structures;

@@ -1038,7 +1038,7 @@ mod indicators {
         for (code, want) in expected {
             assert_eq!(value(rows, *code), *want, "{}", code.code());
         }
-        assert!(table.pending.contains(&I::CtaHeld) && table.pending.contains(&I::SePeopleAccompanied));
+        assert!(!table.pending.contains(&I::CtaHeld) && table.pending.contains(&I::SePeopleAccompanied));
 
         // By exit outcome: only the exits break down that way.
         let by_outcome = indicators::compute(&store, &request(vec![Dimension::ExitOutcome], 1))
@@ -1977,3 +1977,6 @@ mod esat;
 // Issue 6: supported employment and the skills record.
 #[path = "story/supported.rs"]
 mod supported;
+// Issue 8: the indicator sources of migration 0012.
+#[path = "story/indicator_sources.rs"]
+mod indicator_sources;

@@ -106,6 +106,16 @@ impl From<StoreError> for ApiError {
                 "bad_credentials",
                 "Adresse électronique ou mot de passe incorrect.",
             ),
+            StoreError::SecondFactorRequired => Self::new(
+                StatusCode::UNAUTHORIZED,
+                "second_factor_required",
+                "Saisissez le code à 6 chiffres de votre application d'authentification.",
+            ),
+            StoreError::SecondFactorInvalid => Self::new(
+                StatusCode::UNAUTHORIZED,
+                "second_factor_invalid",
+                "Code de vérification incorrect, expiré ou déjà utilisé.",
+            ),
             StoreError::TooManyAttempts { retry_after_secs } => Self {
                 retry_after: Some(retry_after_secs),
                 ..Self::new(

@@ -80,7 +80,10 @@ labelled_codes! {
 impl Source {
     /// Whether the store records this source's facts yet; the others are « source à venir ».
     pub fn is_recorded(self) -> bool {
-        matches!(self, Self::IaePathways | Self::Offers | Self::Agreements)
+        matches!(
+            self,
+            Self::IaePathways | Self::Offers | Self::Agreements | Self::Governance
+        )
     }
 }
 
@@ -138,8 +141,8 @@ definitions! {
         "agreement_parties (convention locale signée dont une agence France Travail, Cap emploi ou mission locale est partie)",
         "SIAE parties à une convention locale signée et en vigueur à la fin de la période dont un organisme du SPE est partie (son référent), rapportées à toutes les SIAE";
     SpeSiaeSessions, Cooperation, Count, Governance, false, TERRITORY_ORG, "seed 004, annexe 1, fiche 2",
-        "actions d'interconnaissance (issue 7)",
-        "Sessions d'échange tenues entre un organisme du SPE et des SIAE pendant la période";
+        "mutual_knowledge_actions (création ; structure : l'organisatrice)",
+        "Actions d'interconnaissance entre le SPE et les SIAE (visites, webinaires, informations collectives, journées d'immersion, autres) tenues pendant la période";
     OffersDeposited, Entry, Count, Offers, false, SIAE, "seed 004, annexe 1, fiche 4",
         "job_offers (création)",
         "Offres d'emploi créées par les SIAE pendant la période";
@@ -162,8 +165,8 @@ definitions! {
         "accompaniment_actions (spe_service)",
         "Prestations du SPE commencées pendant la période";
     Immersions, Quality, Count, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 5",
-        "accompaniment_actions (immersion) ; PMSMP des ESAT à venir (issue 6)",
-        "PMSMP commencées pendant la période";
+        "accompaniment_actions (immersion) ; immersions (convention PMSMP ayant son bilan, structure d'accompagnement autre qu'une SIAE)",
+        "PMSMP commencées pendant la période : à une SIAE, l'action d'accompagnement « immersion » ; ailleurs (ESAT, emploi accompagné…), la convention du module immersions une fois son bilan fait (une convention signée peut encore être annulée) ; une PMSMP n'est ainsi comptée qu'une fois";
     Prolongations, Quality, Count, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 5",
         "iae_pathway_events (prolongation)",
         "Prolongations acceptées qui commencent dans la période";
@@ -192,11 +195,11 @@ definitions! {
         "actions de maintien dans l'emploi (issue 6)",
         "Prestations de suivi dans l'emploi commencées pendant la période";
     CtaHeld, Steering, Count, Governance, false, TERRITORY_ORG, "seed 004, annexe 1, fiche 8",
-        "réunions de comités (issue 7)",
-        "Réunions de CTA tenues pendant la période";
+        "meetings (statut tenue) des committees de type cta",
+        "Réunions de CTA tenues (présences ou compte rendu enregistrés) datées dans la période ; structure : le secrétariat du CTA";
     CtaMinutesTransmitted, Steering, Count, Governance, false, TERRITORY_ORG, "seed 004, annexe 1, fiche 8",
-        "comptes rendus de comités (issue 7)",
-        "Comptes rendus et bilans de CTA transmis au CDIAE pendant la période";
+        "minutes_transmissions d'une réunion de CTA à un comité de type cdiae",
+        "Comptes rendus validés de réunions de CTA transmis à un CDIAE pendant la période (date de transmission) ; structure : le secrétariat du CTA";
     Exits, Exit, Count, IaePathways, true, EXITS, "seed 004, fiche 7 ; issue 4",
         "exit_reviews (bilan de sortie)",
         "Sorties de parcours datées dans la période, par issue (CDI, CDD, formation…)";
@@ -256,13 +259,11 @@ mod tests {
             .filter(|d| d.source.is_recorded())
             .map(|d| d.code.code())
             .collect();
-        assert_eq!(recorded.len(), 20);
-        for code in [
-            "cta_held",
-            "spe_siae_sessions",
-            "se_people_accompanied",
-            "job_retention_services",
-        ] {
+        assert_eq!(recorded.len(), 23);
+        for code in ["cta_held", "cta_minutes_transmitted", "spe_siae_sessions", "immersions"] {
+            assert!(recorded.contains(&code), "{code} est compté");
+        }
+        for code in ["se_people_accompanied", "job_retention_services"] {
             assert!(!recorded.contains(&code), "{code} attend sa source");
         }
         assert!(definition(IndicatorCode::Exits).allows(Dimension::ExitOutcome));

@@ -1,7 +1,7 @@
 //! Indicators computed from what was recorded (issue 8).
 //!
 //! Every change that an indicator counts writes its facts into `indicator_facts` in its own transaction
-//! (triggers of migration 0010), so that a whole table is one GROUP BY over that narrow table ([`facts`]);
+//! (triggers of migrations 0010 and 0012), so that a whole table is one GROUP BY over that narrow table ([`facts`]);
 //! the shares of SIAE covered by a local convention come from the agreements' dates ([`coverage`]). The value
 //! as of a past moment counts the facts recorded until then. Small counts are masked ([`masking`]) in any
 //! view below the organisation itself. docs/indicators.md explains the choices.

@@ -3,7 +3,8 @@
 //! kinds, 1,500 ESAT, one supported-employment scheme per department, signed local conventions, job offers,
 //! and N people with their whole IAE pathway (diagnosis, prescription, referral steps, hiring, suspensions
 //! and prolongations, accompaniment, SPE registration, tripartite interview, exit and 6-month follow-up)
-//! spread over one year. Written in bulk (multi-row INSERTs, one transaction per chunk of people) through
+//! spread over one year; in each department a CTA meeting every quarter, its minutes sent to the CDIAE, and a
+//! few mutual-knowledge actions. Written in bulk (multi-row INSERTs, one transaction per chunk of people) through
 //! the same tables as the application, so that the indicator facts are kept by the same triggers.
 //! Deterministic for a seed. No journal events nor accounts are written: these people belong to no one.
 
@@ -132,6 +133,7 @@ pub async fn generate(store: &Store, opts: Options, mut progress: impl FnMut(u64
     .await?;
     let departments = organisations(&mut tx, &mut rng, start, &mut summary).await?;
     agreements(&mut tx, &mut rng, &departments, user, start, &mut summary).await?;
+    governance(&mut tx, &mut rng, &departments, start).await?;
     tx.commit().await?;
 
     let total_weight: f64 = departments.iter().map(|d| d.weight).sum();
@@ -351,6 +353,110 @@ async fn agreements(
     agreements.flush(tx).await?;
     versions.flush(tx).await?;
     parties.flush(tx).await
+}
+
+/// In each department, a CTA run by an agency that meets every quarter and sends its minutes to the CDIAE, and
+/// a few mutual-knowledge actions: the governance sources of the indicators (written held and transmitted at
+/// once, their facts kept by the same triggers as the application's changes).
+async fn governance(tx: &mut Tx, rng: &mut StdRng, departments: &[Department], start: Date) -> Result<()> {
+    let mut committees = Batch::new(
+        "committees",
+        &[
+            "id",
+            "kind",
+            "name",
+            "department",
+            "frequency",
+            "secretary_organisation_id",
+            "created_at",
+        ],
+    );
+    let mut meetings = Batch::new(
+        "meetings",
+        &[
+            "id",
+            "committee_id",
+            "held_on",
+            "start_time",
+            "end_time",
+            "place",
+            "extraordinary",
+            "status",
+            "created_at",
+        ],
+    );
+    let mut transmissions = Batch::new(
+        "minutes_transmissions",
+        &["id", "meeting_id", "to_committee_id", "transmitted_on", "created_at"],
+    );
+    let mut actions = Batch::new(
+        "mutual_knowledge_actions",
+        &[
+            "id",
+            "kind",
+            "held_on",
+            "topic",
+            "department",
+            "participants",
+            "created_by_organisation_id",
+            "created_at",
+        ],
+    );
+    let created = at(start - Duration::days(400), 9);
+    for d in departments {
+        let secretary = d.prescribers[0];
+        let (cta, cdiae) = (Uuid::new_v4(), Uuid::new_v4());
+        for (id, kind, name) in [(cta, "cta", "CTA"), (cdiae, "cdiae", "CDIAE")] {
+            committees.push(vec![
+                id.into(),
+                kind.into(),
+                format!("{name} {}", d.code).into(),
+                d.code.into(),
+                "quarterly".into(),
+                secretary.into(),
+                created.into(),
+            ]);
+        }
+        for quarter in 0..4 {
+            let (meeting, held_on) = (Uuid::new_v4(), start + Duration::days(40 + 91 * quarter));
+            meetings.push(vec![
+                meeting.into(),
+                cta.into(),
+                held_on.into(),
+                "09:30".into(),
+                "12:00".into(),
+                "Préfecture".into(),
+                false.into(),
+                "held".into(),
+                at(held_on - Duration::days(30), 10).into(),
+            ]);
+            let sent = held_on + Duration::days(20);
+            transmissions.push(vec![
+                Uuid::new_v4().into(),
+                meeting.into(),
+                cdiae.into(),
+                sent.into(),
+                at(sent, 11).into(),
+            ]);
+        }
+        for _ in 0..rng.random_range(2..8) {
+            let held_on = start + Duration::days(rng.random_range(0..360));
+            actions.push(vec![
+                Uuid::new_v4().into(),
+                weighted(rng, &[("visit", 0.4), ("webinar", 0.3), ("information_session", 0.3)]).into(),
+                held_on.into(),
+                "Présentation de l'offre des SIAE".into(),
+                d.code.into(),
+                rng.random_range(5..40_i64).into(),
+                d.prescribers[rng.random_range(0..d.prescribers.len())].into(),
+                at(held_on, 17).into(),
+            ]);
+        }
+    }
+    committees.flush(tx).await?;
+    meetings.flush(tx).await?;
+    transmissions.flush(tx).await?;
+    actions.flush(tx).await
 }
 
 /// The rows of a chunk of people, table by table, written in the order of their references.

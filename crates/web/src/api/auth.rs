@@ -18,6 +18,10 @@ pub struct LoginRequest {
     pub email: String,
     #[schema(max_length = 1000)]
     pub password: String,
+    /// The 6-digit code of the account's authenticator application, when its second factor is on.
+    #[serde(default)]
+    #[schema(max_length = 20, example = "123456")]
+    pub totp: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -55,12 +59,17 @@ pub async fn login(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
-    if body.email.len() > 254 || body.password.len() > 1000 {
-        return Err(
-            passerelle_domain::invalid::Invalid::new("field_too_long", "Adresse ou mot de passe trop long.").into(),
-        );
+    if body.email.len() > 254 || body.password.len() > 1000 || body.totp.as_ref().is_some_and(|c| c.len() > 20) {
+        return Err(passerelle_domain::invalid::Invalid::new(
+            "field_too_long",
+            "Adresse, mot de passe ou code trop long.",
+        )
+        .into());
     }
-    let session = state.store.login(&body.email, &body.password, SessionKind::Api).await?;
+    let session = state
+        .store
+        .login_with_code(&body.email, &body.password, body.totp.as_deref(), SessionKind::Api)
+        .await?;
     Ok(Json(LoginResponse {
         token: session.token,
         expires_in: 24 * 3600,

@@ -71,6 +71,8 @@ pub struct LoginForm {
     next: Option<String>,
     email: String,
     password: String,
+    #[serde(default)]
+    code: String,
 }
 
 pub async fn submit(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
@@ -80,7 +82,11 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, Form(f): 
         let msg = "Le formulaire a expiré : saisissez à nouveau vos identifiants.".to_owned();
         return page(&state, StatusCode::FORBIDDEN, next, f.email, Some(msg));
     }
-    match state.store.login(&f.email, &f.password, SessionKind::Web).await {
+    match state
+        .store
+        .login_with_code(&f.email, &f.password, Some(&f.code), SessionKind::Web)
+        .await
+    {
         Ok(session) => {
             // A new token at every login: a session id planted before login is never reused.
             let mut response = Redirect::to(&next).into_response();

@@ -1,5 +1,6 @@
 //! The French HTML pages, built on the State design system (DSFR).
 
+mod account;
 mod agreement_editor;
 mod agreements;
 mod audit;
@@ -65,6 +66,8 @@ pub fn router() -> Router<AppState> {
         .route("/parcours", get(pathways::pathways))
         .route("/referent", get(pathways::referent))
         .route("/journal-des-consultations", get(audit::journal))
+        .route("/compte/securite", get(account::page))
+        .route("/compte/securite/{action}", post(account::act))
         .route("/notifications", get(iae::notifications))
         .route("/notifications/lues", post(iae::read_notifications))
         // Governance and deadlines (issue 7).

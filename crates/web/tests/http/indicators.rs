@@ -2,8 +2,8 @@
 //! cells unmasked and the others masked, the exports, the drill-down for members only, bad input.
 
 use crate::{Backend, TestApp, email, today};
-use reqwest::StatusCode as S;
-use serde_json::Value;
+use reqwest::{Method, StatusCode as S};
+use serde_json::{Value, json};
 
 fn cell<'a>(table: &'a Value, indicator: &str, organisation: &str) -> &'a Value {
     table["rows"]
@@ -32,8 +32,10 @@ async fn indicators(backend: Backend) {
     let cta = defs.iter().find(|d| d["code"] == "cta_held").unwrap();
     assert_eq!(
         (cta["computed"].clone(), cta["source"].clone()),
-        (Value::Bool(false), "governance".into())
+        (Value::Bool(true), "governance".into())
     );
+    let se = defs.iter().find(|d| d["code"] == "se_people_accompanied").unwrap();
+    assert_eq!(se["computed"], false);
 
     // The demo prescribes Durand and Marchal to the ACI, Diallo to the EI: the ACI sees its own 2, the EI's
     // single candidate stays masked; the agency, member of neither, sees both masked.
@@ -127,4 +129,82 @@ async fn indicators_on_sqlite() {
 #[tokio::test]
 async fn indicators_on_postgres() {
     indicators(Backend::Postgres).await;
+}
+
+/// The governance sources (migration 0012) through the API: a CTA meeting counts once its attendance is
+/// recorded, a mutual-knowledge action as soon as it is created (triggers), over the demo's own figures.
+async fn governance_sources(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ft = app.token(&email("ft-dijon")).await;
+    let (ft_id, aci_id) = (app.org_id("ft-dijon").await, app.org_id("aci-jardins").await);
+    let day = today();
+    let table = format!(
+        "/api/v1/indicators?from={}&to={day}&threshold=1&indicators=cta_held,spe_siae_sessions",
+        passerelle_domain::calendar::add_days(day, -100)
+    );
+    let counts = |t: &Value| {
+        ["cta_held", "spe_siae_sessions"].map(|code| {
+            t["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["indicator"] == code)
+                .map_or(0.0, |r| r["value"].as_f64().unwrap())
+        })
+    };
+    let (status, before) = app.get(&ft, &table).await;
+    assert_eq!(status, S::OK, "{before}");
+    assert!(before["pending"].as_array().unwrap().is_empty(), "{before}");
+    // The demo's CTA held one meeting 40 days ago.
+    let [held, sessions] = counts(&before);
+    assert_eq!(held, 1.0);
+
+    let (_, list) = app.get(&ft, "/api/v1/committees").await;
+    let cta = list.as_array().unwrap().iter().find(|c| c["kind"] == "cta").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, meeting) = app
+        .call(
+            &ft,
+            Method::POST,
+            &format!("/api/v1/committees/{cta}/meetings"),
+            Some(json!({"held_on": day, "start_time": "09:00", "end_time": "10:00", "place": "Dijon"})),
+        )
+        .await;
+    assert_eq!(status, S::CREATED, "{meeting}");
+    let (_, now) = app.get(&ft, &table).await;
+    assert_eq!(counts(&now), [held, sessions], "a planned meeting is not counted");
+    let attendance: Vec<Value> = meeting["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| json!({"member_id": m["id"], "presence": "present"}))
+        .collect();
+    let path = format!("/api/v1/meetings/{}/attendance", meeting["id"].as_str().unwrap());
+    let (status, body) = app
+        .call(&ft, Method::PUT, &path, Some(json!({"attendance": attendance})))
+        .await;
+    assert_eq!(status, S::OK, "{body}");
+    let (_, now) = app.get(&ft, &table).await;
+    assert_eq!(counts(&now), [held + 1.0, sessions]);
+
+    let action = json!({"kind": "visit", "held_on": day, "topic": "Visite d'un chantier d'insertion",
+        "department": "21", "participants": 8, "organisers": [ft_id], "participant_organisations": [aci_id]});
+    let (status, body) = app
+        .call(&ft, Method::POST, "/api/v1/mutual-knowledge-actions", Some(action))
+        .await;
+    assert_eq!(status, S::CREATED, "{body}");
+    let (_, now) = app.get(&ft, &table).await;
+    assert_eq!(counts(&now), [held + 1.0, sessions + 1.0]);
+}
+
+#[tokio::test]
+async fn indicators_of_governance_on_sqlite() {
+    governance_sources(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn indicators_of_governance_on_postgres() {
+    governance_sources(Backend::Postgres).await;
 }

@@ -17,6 +17,7 @@ mod pathway_lists;
 mod perf;
 mod privacy;
 mod route_matrix;
+mod second_factor;
 mod simulator;
 // Issue 6: supported employment and the skills record.
 mod supported;
