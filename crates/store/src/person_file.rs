@@ -22,6 +22,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PersonFile {
+    #[serde(with = "time::serde::rfc3339")]
     pub generated_at: OffsetDateTime,
     pub person: Person,
     pub diagnoses: Vec<DiagnosisRecord>,

@@ -62,6 +62,14 @@ impl ApiError {
         self
     }
 
+    pub fn body_too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            "Le corps de la requête dépasse la taille acceptée (1 Mo ; 10 Mo pour un document de réunion).",
+        )
+    }
+
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }

@@ -42,6 +42,25 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 "unsupported_media_type",
                 "Le corps doit être envoyé avec l'en-tête « Content-Type: application/json ».",
             )),
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::body_too_large()),
+            Err(e) => Err(ApiError::bad_request(
+                "invalid_body",
+                format!("Corps de requête illisible : {}", e.body_text()),
+            )),
+        }
+    }
+}
+
+/// A raw body (an uploaded file); one larger than the route's limit answers 413 `body_too_large`.
+pub struct ApiBytes(pub axum::body::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for ApiBytes {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::body::Bytes::from_request(req, state).await {
+            Ok(b) => Ok(Self(b)),
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::body_too_large()),
             Err(e) => Err(ApiError::bad_request(
                 "invalid_body",
                 format!("Corps de requête illisible : {}", e.body_text()),

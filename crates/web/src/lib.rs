@@ -23,7 +23,8 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The application with all its routes, and the OpenAPI document describing the API.
 pub fn app(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
-    let (api, openapi) = api::router().split_for_parts();
+    let (api, mut openapi) = api::router().split_for_parts();
+    api::describe_body_refusals(&mut openapi);
     let spec = openapi.clone();
     let static_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../web/static");
     let router = Router::new()

@@ -29,23 +29,33 @@ use uuid::Uuid;
 /// Largest document attached to a meeting (10 MiB), as the database also checks.
 pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
 
-/// The document types a meeting accepts: what members open without special software.
-pub const DOCUMENT_TYPES: [(&str, &str); 8] = [
-    ("application/pdf", "pdf"),
+/// The document types a meeting accepts: what members open without special software, each with the first
+/// bytes its files start with (DOCX, XLSX, ODT and ODS are ZIP archives; text is checked apart).
+pub const DOCUMENT_TYPES: [(&str, &[u8]); 8] = [
+    ("application/pdf", b"%PDF-"),
     (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "docx",
+        b"PK\x03\x04",
     ),
     (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "xlsx",
+        b"PK\x03\x04",
     ),
-    ("application/vnd.oasis.opendocument.text", "odt"),
-    ("application/vnd.oasis.opendocument.spreadsheet", "ods"),
-    ("image/png", "png"),
-    ("image/jpeg", "jpg"),
-    ("text/plain", "txt"),
+    ("application/vnd.oasis.opendocument.text", b"PK\x03\x04"),
+    ("application/vnd.oasis.opendocument.spreadsheet", b"PK\x03\x04"),
+    ("image/png", b"\x89PNG\r\n\x1a\n"),
+    ("image/jpeg", b"\xff\xd8\xff"),
+    ("text/plain", b""),
 ];
+
+/// Whether the bytes are what the declared type says: its signature, or UTF-8 without NUL for text.
+pub fn document_content_matches(content_type: &str, content: &[u8]) -> bool {
+    match DOCUMENT_TYPES.iter().find(|(t, _)| *t == content_type) {
+        Some(("text/plain", _)) => std::str::from_utf8(content).is_ok_and(|t| !t.contains('\0')),
+        Some((_, signature)) => content.starts_with(signature),
+        None => false,
+    }
+}
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AgendaItem {
@@ -436,6 +446,14 @@ impl Store {
                     "Le type de document « {content_type} » n'est pas accepté : PDF, DOCX, XLSX, ODT, ODS, PNG, JPEG \
                      ou texte."
                 ),
+            )
+            .on("file")
+            .into());
+        }
+        if !document_content_matches(&content_type, &content) {
+            return Err(Invalid::new(
+                "document_content_mismatch",
+                format!("Le contenu du document ne correspond pas au type déclaré « {content_type} »."),
             )
             .on("file")
             .into());

@@ -3,10 +3,9 @@
 
 use super::idempotency::{IdempotencyHeader, create_once};
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiBytes, ApiCaller, ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -324,7 +323,11 @@ pub struct DocumentName {
 /// Attaches a document (the secretary): the body is the file, its `Content-Type` one of PDF, DOCX, XLSX, ODT,
 /// ODS, PNG, JPEG or text, 10 MB at most.
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/documents", tag = "governance",
-    params(("id" = Uuid, Path), DocumentName), request_body(content = Vec<u8>, content_type = "application/pdf"),
+    params(("id" = Uuid, Path), DocumentName), request_body(description = "The file, 10 MB at most",
+        content((Vec<u8> = "application/pdf"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (Vec<u8> = "application/vnd.oasis.opendocument.text"), (Vec<u8> = "application/vnd.oasis.opendocument.spreadsheet"),
+            (Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"), (String = "text/plain"))),
     security(("bearer" = [])),
     responses((status = 201, body = Meeting), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
@@ -335,7 +338,7 @@ pub async fn attach_document(
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<DocumentName>,
     headers: HeaderMap,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> ApiResult<(StatusCode, Json<Meeting>)> {
     let content_type = headers
         .get(header::CONTENT_TYPE)

@@ -65,7 +65,7 @@ pub async fn list_definitions(ApiCaller(_ctx): ApiCaller) -> ApiResult<Json<Vec<
 /// organisations. `format=csv|xlsx` downloads the same table (XLSX: a sheet per family of indicators).
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators", params(Query), security(("bearer" = [])),
     responses((status = 200, body = Table, description = "The table (JSON), or the file (CSV, XLSX)"),
-        (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn get_indicators(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -106,8 +106,8 @@ pub struct PeopleQuery {
 /// The people counted in one figure of the caller's own organisation (drill-down); journaled.
 #[utoipa::path(get, path = "/api/v1/indicators/{code}/people", tag = "indicators", params(("code" = String, Path), PeopleQuery),
     security(("bearer" = [])),
-    responses((status = 200, body = Vec<Counted>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Counted>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn people(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,

@@ -22,6 +22,7 @@ mod second_factor;
 mod simulator;
 // Issue 6: supported employment and the skills record.
 mod supported;
+mod uploads;
 
 use passerelle_store::Store;
 use passerelle_store::sql::{create_postgres_database, scratch_postgres_admin_url};

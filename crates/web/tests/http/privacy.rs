@@ -87,6 +87,12 @@ async fn right_of_access(backend: Backend) {
         assert!(file[part].is_array(), "{part} in {file}");
     }
     assert!(file["employment"]["contracts"].is_array() && file["follow_up"]["actions"].is_array());
+    // The date-time format the description announces (scripts/schemathesis found a non-RFC 3339 one).
+    let generated_at = file["generated_at"].as_str().unwrap();
+    assert!(
+        time::OffsetDateTime::parse(generated_at, &time::format_description::well_known::Rfc3339).is_ok(),
+        "{generated_at}"
+    );
     let journaled = app
         .get(
             &token,
