@@ -129,6 +129,23 @@ impl Format {
     }
 }
 
+/// The table in `format` as a file to download (the API and the page's export links).
+pub fn download(table: &Table, dimensions: &[Dimension], format: Format) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", format.file_name()),
+            ),
+        ],
+        render(table, dimensions, format),
+    )
+        .into_response()
+}
+
 /// The table in `format`.
 pub fn render(table: &Table, dimensions: &[Dimension], format: Format) -> Vec<u8> {
     match format {

@@ -3,11 +3,10 @@
 
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiCaller, ApiPath, ApiQuery};
-use crate::indicators_export::{Format, Query, render};
+use crate::indicators_export::{Format, Query, download};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use passerelle_domain::indicators::{DEFINITIONS, Definition, IndicatorCode};
 use passerelle_domain::invalid::Invalid;
@@ -78,17 +77,7 @@ pub async fn get_indicators(
     if format == Format::Json {
         return Ok(Json(table).into_response());
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, format.content_type().to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", format.file_name()),
-            ),
-        ],
-        render(&table, &request.dimensions, format),
-    )
-        .into_response())
+    Ok(download(&table, &request.dimensions, format))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

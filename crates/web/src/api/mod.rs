@@ -62,32 +62,30 @@ impl Modify for BearerAuth {
 /// scripts/schemathesis: these answers were not in the description).
 /// Applied to the whole description, once every route is in it.
 pub fn describe_body_refusals(openapi: &mut utoipa::openapi::OpenApi) {
-    {
-        use utoipa::openapi::{RefOr, ResponseBuilder, content::Content};
-        let refusal = |description: &str| {
-            RefOr::T(
-                ResponseBuilder::new()
-                    .description(description)
-                    .content(
-                        "application/json",
-                        Content::new(Some(utoipa::openapi::Ref::from_schema_name("ErrorBody"))),
-                    )
-                    .build(),
-            )
-        };
-        for item in openapi.paths.paths.values_mut() {
-            for operation in [&mut item.post, &mut item.put, &mut item.patch].into_iter().flatten() {
-                let Some(body) = &operation.request_body else { continue };
-                let json = matches!(body, RefOr::T(b) if b.content.contains_key("application/json"));
-                let responses = &mut operation.responses.responses;
+    use utoipa::openapi::{RefOr, ResponseBuilder, content::Content};
+    let refusal = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    Content::new(Some(utoipa::openapi::Ref::from_schema_name("ErrorBody"))),
+                )
+                .build(),
+        )
+    };
+    for item in openapi.paths.paths.values_mut() {
+        for operation in [&mut item.post, &mut item.put, &mut item.patch].into_iter().flatten() {
+            let Some(body) = &operation.request_body else { continue };
+            let json = matches!(body, RefOr::T(b) if b.content.contains_key("application/json"));
+            let responses = &mut operation.responses.responses;
+            responses
+                .entry("413".into())
+                .or_insert_with(|| refusal("Corps trop grand"));
+            if json {
                 responses
-                    .entry("413".into())
-                    .or_insert_with(|| refusal("Corps trop grand"));
-                if json {
-                    responses
-                        .entry("415".into())
-                        .or_insert_with(|| refusal("Corps sans Content-Type JSON"));
-                }
+                    .entry("415".into())
+                    .or_insert_with(|| refusal("Corps sans Content-Type JSON"));
             }
         }
     }

@@ -13,7 +13,6 @@ use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::indicators::{
@@ -364,17 +363,7 @@ pub async fn export(State(state): State<AppState>, visitor: Visitor, Query(filte
     match indicators::compute(&state.store, &request).await {
         Ok(mut table) => {
             table.rows.retain(|r| filters.keeps(r));
-            (
-                [
-                    (header::CONTENT_TYPE, format.content_type().to_owned()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{}\"", format.file_name()),
-                    ),
-                ],
-                indicators_export::render(&table, &request.dimensions, format),
-            )
-                .into_response()
+            indicators_export::download(&table, &request.dimensions, format)
         }
         Err(e) => error_page(&nav, e.into()),
     }
