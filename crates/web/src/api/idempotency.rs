@@ -49,7 +49,13 @@ where
     G: FnOnce(Uuid) -> GF,
     GF: Future<Output = Result<T, StoreError>>,
 {
-    let key = header.0.as_deref().map(|k| IdempotencyKey::new(scope, k)).transpose()?;
+    // A malformed header is a malformed request (400, as a non-ASCII one above), not a refused record.
+    let key = header
+        .0
+        .as_deref()
+        .map(|k| IdempotencyKey::new(scope, k))
+        .transpose()
+        .map_err(|i| ApiError::from(i).with_status(StatusCode::BAD_REQUEST))?;
     let replay = |id| async move {
         let mut headers = HeaderMap::new();
         headers.insert("idempotent-replayed", HeaderValue::from_static("true"));

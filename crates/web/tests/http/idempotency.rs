@@ -268,6 +268,13 @@ async fn every_creation_once(backend: Backend) {
             (S::CONFLICT, false, Some("follow_up_done"))
         );
     }
+    // A malformed key (empty, too long) is a malformed request: 400, nothing written.
+    let before = app.snapshot().await;
+    for key in ["  ", &"k".repeat(201)] {
+        let (s, _, b) = app.send(&retry, Some(key)).await;
+        assert_eq!((s, b["error"]["code"].as_str()), (S::BAD_REQUEST, Some("idempotency_key_invalid")));
+    }
+    assert_eq!(app.snapshot().await, before);
     // Every key was claimed once: 17 creation routes.
     assert_eq!(app.count("idempotency_keys").await, 17);
 }
