@@ -695,13 +695,15 @@ fn indicators_are_computed_and_exported() {
         &serde_json::json!({"indicator": "candidates_oriented", "period": format!("{from}/{to}"),
             "dimensions": {"department": "21"}, "value": 3.0, "masked": false})
     );
-    assert!(
-        table["pending"]
-            .as_array()
-            .unwrap()
-            .contains(&"se_people_accompanied".into())
-    );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("source à venir"));
+    // Every declared indicator is computed; the demo's supported-employment scheme follows 4 people in Côte-d'Or.
+    assert_eq!(table["pending"], serde_json::json!([]), "{table}");
+    let accompanied = table["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["indicator"] == "se_people_accompanied")
+        .unwrap();
+    assert_eq!((&accompanied["dimensions"]["department"], &accompanied["value"]), (&"21".into(), &4.0.into()));
 
     // Published with the default threshold: fewer than 5 people, masked.
     let out = run(&["--indicators", "candidates_oriented,offers_deposited"]);
@@ -759,7 +761,7 @@ fn indicators_are_computed_and_exported() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|r| r[0] == "se_people_accompanied" && r[2] == "source à venir")
+            .any(|r| r[0] == "se_people_accompanied" && r[2] == "pas selon ces dimensions")
     );
 
     for (extra, message) in [

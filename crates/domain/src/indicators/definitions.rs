@@ -1,8 +1,8 @@
 //! The declared indicators: what each counts, in which unit, from which recorded facts, along which
 //! dimensions. Sources: seed 004 (regional agreement, Annex 1), seed 003 (supported employment figures) and
-//! the IAE pathways (issue 4). An indicator whose facts are not recorded yet is declared with its future
-//! source (`Source::is_recorded` false): the store answers « source à venir » for it until the source's
-//! facts are wired (docs/indicators.md, « Sources à venir »).
+//! the IAE pathways (issue 4). Every source is recorded today; a future indicator whose facts are not recorded
+//! yet is declared with its source left out of `Source::is_recorded`, and the store answers « source à venir »
+//! for it until the source's facts are wired (docs/indicators.md, « Sources à venir »).
 
 use super::dimension::Dimension;
 use serde::{Deserialize, Serialize};
@@ -34,6 +34,7 @@ labelled_codes! {
         Exits => "exits", "Sorties de parcours";
         MedianDaysToHiring => "median_days_to_hiring", "Délai médian de la prescription à l'embauche (jours)";
         InterviewsHeld => "interviews_held", "Entretiens tripartites tenus";
+        InterviewsOnTimeShare => "interviews_on_time_share", "Part des entretiens tripartites tenus à temps";
         SePeopleAccompanied => "se_people_accompanied", "Personnes accompagnées en emploi accompagné";
         SeEmployersAccompanied => "se_employers_accompanied", "Employeurs accompagnés en emploi accompagné";
         SePeoplePerCounsellor => "se_people_per_counsellor", "Personnes accompagnées par conseiller à temps plein";
@@ -82,7 +83,7 @@ impl Source {
     pub fn is_recorded(self) -> bool {
         matches!(
             self,
-            Self::IaePathways | Self::Offers | Self::Agreements | Self::Governance
+            Self::IaePathways | Self::Offers | Self::Agreements | Self::Governance | Self::SupportedEmployment
         )
     }
 }
@@ -192,8 +193,8 @@ definitions! {
         "exit_reviews (suivi à 6 mois)",
         "Parmi les personnes dont le suivi à 6 mois a été fait pendant la période, part de celles inscrites au SPE";
     JobRetentionServices, Exit, Count, SupportedEmployment, true, SIAE, "seed 004, annexe 1, fiche 7",
-        "actions de maintien dans l'emploi (issue 6)",
-        "Prestations de suivi dans l'emploi commencées pendant la période";
+        "supported_activities (module d « accompagnement dans l'emploi » ; structure : le dispositif d'emploi accompagné)",
+        "Interventions du module « accompagnement dans l'emploi » de l'emploi accompagné (de la personne et de son employeur, RULES.md 4) faites pendant la période";
     CtaHeld, Steering, Count, Governance, false, TERRITORY_ORG, "seed 004, annexe 1, fiche 8",
         "meetings (statut tenue) des committees de type cta",
         "Réunions de CTA tenues (présences ou compte rendu enregistrés) datées dans la période ; structure : le secrétariat du CTA";
@@ -209,21 +210,24 @@ definitions! {
     InterviewsHeld, Exit, Count, IaePathways, true, SIAE, "seed 004, annexe 4",
         "tripartite_interviews",
         "Entretiens tripartites de fin de parcours tenus pendant la période";
+    InterviewsOnTimeShare, Exit, Share, IaePathways, true, SIAE, "seed 004, fiche 7 et annexe 4",
+        "tripartite_interviews et obligations (date limite de l'entretien tripartite, moteur d'échéances)",
+        "Parmi les personnes dont un entretien tripartite a été tenu pendant la période, part de celles dont l'entretien a été tenu au plus tard à sa date limite : 2 mois avant la fin du PASS IAE, date que le moteur d'échéances avait fixée quand l'entretien a été enregistré (seed 004 : 2 à 3 mois avant la fin) ; un entretien sans date limite connue (aucune embauche enregistrée) n'est pas compté";
     SePeopleAccompanied, SupportedEmployment, Count, SupportedEmployment, true, TERRITORY_ORG, "seed 003",
-        "accompagnements en emploi accompagné (issue 6)",
-        "Personnes accompagnées par un dispositif d'emploi accompagné pendant la période";
-    SeEmployersAccompanied, SupportedEmployment, Count, SupportedEmployment, false, TERRITORY_ORG, "seed 003",
-        "employeurs des accompagnements (issue 6)",
-        "Employeurs accompagnés pendant la période";
+        "supported_entries (entrée, sortie)",
+        "Personnes distinctes accompagnées par un dispositif d'emploi accompagné à un moment de la période : entrées au plus tard le dernier jour, sorties après le premier (sur un seul jour, le chiffre du tableau de bord des conseillers)";
+    SeEmployersAccompanied, SupportedEmployment, Count, SupportedEmployment, true, TERRITORY_ORG, "seed 003",
+        "supported_conventions, supported_activities (modules c et d) et supported_jobs : employeur (SIRET, sinon nom)",
+        "Employeurs distincts (SIRET, sinon nom) liés aux personnes accompagnées pendant la période par leur convention individuelle, une activité des modules c ou d ou un emploi trouvé, datés entre l'entrée et la fin de la période ; masqué d'après le nombre de personnes derrière ces employeurs";
     SePeoplePerCounsellor, SupportedEmployment, Ratio, SupportedEmployment, true, TERRITORY_ORG, "seed 003",
-        "accompagnements et conseillers (ETP) (issue 6)",
-        "Personnes accompagnées par conseiller en emploi accompagné à temps plein";
+        "supported_entries et supported_counsellors (temps de travail des conseillers)",
+        "Personnes accompagnées pendant la période rapportées aux temps pleins des conseillers des dispositifs (le dernier temps de travail renseigné à la fin de la période, à défaut le premier renseigné ensuite), à une décimale";
     SeInEmploymentShare, SupportedEmployment, Share, SupportedEmployment, true, TERRITORY_ORG, "seed 003",
-        "accompagnements et emplois (issue 6)",
-        "Part des personnes accompagnées qui sont en emploi";
+        "supported_entries et supported_jobs",
+        "Parmi les personnes accompagnées pendant la période, part de celles ayant trouvé un emploi avec le dispositif (commencé depuis leur entrée et au plus tard le dernier jour)";
     SeEmployedWithin6MonthsShare, SupportedEmployment, Share, SupportedEmployment, true, TERRITORY_ORG, "seed 003",
-        "accompagnements et emplois (issue 6)",
-        "Part des personnes accompagnées en emploi dans les 6 mois suivant leur entrée";
+        "supported_entries et supported_jobs",
+        "Parmi les personnes accompagnées en emploi (indicateur précédent), part de celles dont le premier emploi a commencé dans les 6 mois suivant leur entrée (seed 003 : 55 % pour 50 % en emploi, donc rapporté aux personnes en emploi)";
 }
 
 /// The definition of `code`.
@@ -259,12 +263,17 @@ mod tests {
             .filter(|d| d.source.is_recorded())
             .map(|d| d.code.code())
             .collect();
-        assert_eq!(recorded.len(), 23);
-        for code in ["cta_held", "cta_minutes_transmitted", "spe_siae_sessions", "immersions"] {
+        assert_eq!(recorded.len(), 30, "every declared indicator is computed");
+        for code in [
+            "cta_held",
+            "cta_minutes_transmitted",
+            "spe_siae_sessions",
+            "immersions",
+            "se_people_accompanied",
+            "job_retention_services",
+            "interviews_on_time_share",
+        ] {
             assert!(recorded.contains(&code), "{code} est compté");
-        }
-        for code in ["se_people_accompanied", "job_retention_services"] {
-            assert!(!recorded.contains(&code), "{code} attend sa source");
         }
         assert!(definition(IndicatorCode::Exits).allows(Dimension::ExitOutcome));
         assert!(!definition(IndicatorCode::Hirings).allows(Dimension::ExitOutcome));

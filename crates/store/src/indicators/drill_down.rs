@@ -2,6 +2,7 @@
 //! of its pathways (people and the facts counted); nobody else does (NotFound, as for any record out of
 //! scope). The read is journaled like any read of personal data.
 
+use super::supported;
 use crate::Store;
 use crate::access::AccessContext;
 use crate::error::{Result, StoreError};
@@ -38,8 +39,22 @@ pub async fn people(
         c => c.code(),
     };
     let mut tx = store.begin().await?;
-    let rows = tx
-        .fetch_all(
+    let rows = if supported::computes(code) {
+        // The people accompanied by the scheme during the range (the population of every figure of supported
+        // employment, whose rule is `supported::Entry::accompanied_during`), dated by their entry.
+        tx.fetch_all(
+            query(
+                "SELECT p.id, p.first_name, p.last_name, e.entered_on AS occurred_on FROM supported_entries e \
+                 JOIN persons p ON p.id = e.person_id WHERE e.scheme_id = $1 AND e.entered_on <= $2 \
+                 AND (e.exited_on IS NULL OR e.exited_on > $3) ORDER BY p.last_name, p.first_name, p.id, e.entered_on",
+            )
+            .bind(organisation_id)
+            .bind(range.to)
+            .bind(range.from),
+        )
+        .await?
+    } else {
+        tx.fetch_all(
             query(
                 "SELECT p.id, p.first_name, p.last_name, f.occurred_on FROM indicator_facts f \
                  JOIN persons p ON p.id = f.person_id WHERE f.indicator = $1 AND f.organisation_id = $2 \
@@ -50,7 +65,8 @@ pub async fn people(
             .bind(range.from)
             .bind(range.to),
         )
-        .await?;
+        .await?
+    };
     let mut out: Vec<Counted> = Vec::new();
     for r in rows {
         let id: Uuid = r.get("id")?;

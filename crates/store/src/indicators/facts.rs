@@ -20,7 +20,7 @@ pub enum Origin {
 }
 
 impl Origin {
-    fn relation(self) -> &'static str {
+    pub(super) fn relation(self) -> &'static str {
         match self {
             Self::Facts => "indicator_facts",
             Self::Sources => "indicator_sources",
@@ -49,7 +49,9 @@ fn measure(code: IndicatorCode) -> (&'static str, Measure) {
     match code {
         I::Trainees => ("training_hours", Measure::People),
         I::TrainingHours => ("training_hours", Measure::Sum),
-        I::SpeRegisteredShare | I::SpeRegistered6MonthsShare => (code.code(), Measure::PeopleShare),
+        I::SpeRegisteredShare | I::SpeRegistered6MonthsShare | I::InterviewsOnTimeShare => {
+            (code.code(), Measure::PeopleShare)
+        }
         I::MedianDaysToHiring => (code.code(), Measure::Median),
         _ => (code.code(), Measure::Facts),
     }

@@ -1,8 +1,9 @@
 //! Indicators computed from what was recorded (issue 8).
 //!
 //! Every change that an indicator counts writes its facts into `indicator_facts` in its own transaction
-//! (triggers of migrations 0010 and 0012), so that a whole table is one GROUP BY over that narrow table ([`facts`]);
-//! the shares of SIAE covered by a local convention come from the agreements' dates ([`coverage`]). The value
+//! (triggers of migrations 0010, 0012 and 0015), so that a whole table is one GROUP BY over that narrow table
+//! ([`facts`]); the shares of SIAE covered by a local convention come from the agreements' dates ([`coverage`]),
+//! and the stock figures of supported employment from its entry, exit, job and working-time facts ([`supported`]). The value
 //! as of a past moment counts the facts recorded until then. Small counts are masked ([`masking`]) in any
 //! view below the organisation itself. docs/indicators.md explains the choices.
 
@@ -12,6 +13,7 @@ mod facts;
 pub mod labels;
 mod masking;
 mod rollup;
+mod supported;
 pub mod targets;
 
 use crate::Store;
@@ -99,6 +101,7 @@ pub async fn compute_from(store: &Store, req: &Request, origin: Origin) -> Resul
     };
     let mut from_facts = Vec::new();
     let mut from_coverage = Vec::new();
+    let mut from_supported = Vec::new();
     for d in asked {
         if !d.source.is_recorded() {
             table.pending.push(d.code);
@@ -106,6 +109,8 @@ pub async fn compute_from(store: &Store, req: &Request, origin: Origin) -> Resul
             table.not_along.push(d.code);
         } else if coverage::computes(d.code) {
             from_coverage.push(d.code);
+        } else if supported::computes(d.code) {
+            from_supported.push(d.code);
         } else {
             from_facts.push(d.code);
         }
@@ -118,6 +123,11 @@ pub async fn compute_from(store: &Store, req: &Request, origin: Origin) -> Resul
     }
     if !from_coverage.is_empty() {
         table.rows.extend(coverage::rows(&mut pool, req, &from_coverage).await?);
+    }
+    if !from_supported.is_empty() {
+        table
+            .rows
+            .extend(supported::rows(&mut pool, req, &from_supported, origin).await?);
     }
     masking::apply(&mut table.rows, req);
     Ok(table)

@@ -4,7 +4,9 @@
 //! and N people with their whole IAE pathway (diagnosis, prescription, referral steps, hiring, suspensions
 //! and prolongations, accompaniment, SPE registration, tripartite interview, exit and 6-month follow-up)
 //! spread over one year; in each department a CTA meeting every quarter, its minutes sent to the CDIAE, and a
-//! few mutual-knowledge actions. Written in bulk (multi-row INSERTs, one transaction per chunk of people) through
+//! few mutual-knowledge actions; about one person in thirty more followed by the supported-employment scheme of
+//! their department (entry, convention, activities of the four modules, a job for half of them, an exit for
+//! some; counsellors with their working time, about one full time for 16 people, seed 003). Written in bulk (multi-row INSERTs, one transaction per chunk of people) through
 //! the same tables as the application, so that the indicator facts are kept by the same triggers.
 //! Deterministic for a seed. No journal events nor accounts are written: these people belong to no one.
 
@@ -113,7 +115,15 @@ struct Department {
     weight: f64,
     siae: Vec<(Uuid, &'static str)>,
     prescribers: Vec<Uuid>,
+    /// The supported-employment scheme, its counsellors and how many employers its people meet.
+    scheme: Uuid,
+    counsellors: Vec<Uuid>,
+    employers: u64,
 }
+
+/// The share of people who are followed in supported employment, beside the IAE pathways (seed 003: about
+/// 10,000 people nationally aimed at, for about 300,000 IAE pathways a year).
+const SUPPORTED_SHARE: f64 = 1.0 / 30.0;
 
 /// Generates the synthetic territory and `people` pathways; `progress` is told how many people are written.
 pub async fn generate(store: &Store, opts: Options, mut progress: impl FnMut(u64)) -> Result<Summary> {
@@ -131,7 +141,8 @@ pub async fn generate(store: &Store, opts: Options, mut progress: impl FnMut(u64
             .bind(at(start - Duration::days(800), 9)),
     )
     .await?;
-    let departments = organisations(&mut tx, &mut rng, start, &mut summary).await?;
+    let mut departments = organisations(&mut tx, &mut rng, start, &mut summary).await?;
+    counsellors(&mut tx, &mut rng, &mut departments, opts.people, start).await?;
     agreements(&mut tx, &mut rng, &departments, user, start, &mut summary).await?;
     governance(&mut tx, &mut rng, &departments, start).await?;
     tx.commit().await?;
@@ -237,7 +248,7 @@ async fn organisations(tx: &mut Tx, rng: &mut StdRng, start: Date, summary: &mut
             add("esat", format!("ESAT {} n° {}", d.name, i + 1), d.code);
             summary.esat += 1;
         }
-        add(
+        let scheme = add(
             "supported_employment",
             format!("Dispositif d'emploi accompagné {}", d.name),
             d.code,
@@ -265,11 +276,50 @@ async fn organisations(tx: &mut Tx, rng: &mut StdRng, start: Date, summary: &mut
             weight,
             siae,
             prescribers,
+            scheme,
+            counsellors: Vec::new(),
+            employers: 0,
         });
     }
     summary.organisations = batch.rows() as u64;
     batch.flush(tx).await?;
     Ok(out)
+}
+
+/// The counsellors of each scheme (accounts without password nor membership), about one full time for 16 of
+/// the people expected (seed 003: 1 for 15, 15 to 20 per counsellor), and the number of employers met (seed
+/// 003: 1,030 employers for 2,389 people).
+async fn counsellors(tx: &mut Tx, rng: &mut StdRng, departments: &mut [Department], people: u64, start: Date) -> Result<()> {
+    let mut users = Batch::new("users", &["id", "email", "display_name", "password_hash", "created_at"]);
+    let mut times = Batch::new(
+        "supported_counsellors",
+        &["scheme_id", "user_id", "fte_hundredths", "updated_at"],
+    );
+    let total: f64 = departments.iter().map(|d| d.weight).sum();
+    let since = at(start - Duration::days(60), 9);
+    for d in departments.iter_mut() {
+        let expected = people as f64 * SUPPORTED_SHARE * d.weight / total;
+        d.employers = (expected * 0.45).round().max(3.0) as u64;
+        for _ in 0..(expected / 16.0).round().max(1.0) as usize {
+            let id = Uuid::new_v4();
+            users.push(vec![
+                id.into(),
+                format!("synth-{}@passerelle.test", id.simple()).into(),
+                format!("Conseiller emploi accompagné {}", d.code).into(),
+                "$argon2id$synthetique-sans-connexion".into(),
+                since.into(),
+            ]);
+            times.push(vec![
+                d.scheme.into(),
+                id.into(),
+                rng.random_range(60..=100i64).into(),
+                since.into(),
+            ]);
+            d.counsellors.push(id);
+        }
+    }
+    users.flush(tx).await?;
+    times.flush(tx).await
 }
 
 /// A local cooperation convention between an agency of the department and 70 % of its SIAE, signed by both.
@@ -468,8 +518,13 @@ struct Pathways {
     events: Batch,
     actions: Batch,
     registrations: Batch,
+    obligations: Batch,
     interviews: Batch,
     exits: Batch,
+    entries: Batch,
+    conventions: Batch,
+    activities: Batch,
+    jobs: Batch,
 }
 
 impl Pathways {
@@ -574,6 +629,68 @@ impl Pathways {
                     "created_at",
                 ],
             ),
+            obligations: Batch::new(
+                "obligations",
+                &[
+                    "id",
+                    "source",
+                    "source_key",
+                    "organisation_id",
+                    "due_on",
+                    "title",
+                    "link",
+                    "rule",
+                    "done_at",
+                    "updated_at",
+                ],
+            ),
+            entries: Batch::new(
+                "supported_entries",
+                &[
+                    "id",
+                    "person_id",
+                    "scheme_id",
+                    "route",
+                    "decided_on",
+                    "valid_until",
+                    "entered_on",
+                    "counsellor_user_id",
+                    "exited_on",
+                    "created_at",
+                ],
+            ),
+            conventions: Batch::new(
+                "supported_conventions",
+                &["id", "entry_id", "signed_on", "created_at"],
+            ),
+            activities: Batch::new(
+                "supported_activities",
+                &[
+                    "id",
+                    "entry_id",
+                    "counsellor_user_id",
+                    "module",
+                    "done_on",
+                    "minutes",
+                    "employer",
+                    "employer_key",
+                    "created_at",
+                ],
+            ),
+            jobs: Batch::new(
+                "supported_jobs",
+                &[
+                    "id",
+                    "entry_id",
+                    "employer",
+                    "employer_key",
+                    "position",
+                    "contract",
+                    "starts_on",
+                    "weekly_hours",
+                    "created_at",
+                ],
+            ),
             interviews: Batch::new(
                 "tripartite_interviews",
                 &["id", "person_id", "siae_id", "held_on", "notes", "created_at"],
@@ -597,8 +714,12 @@ impl Pathways {
         }
     }
 
-    /// One person and their pathway in department `d`, starting on a day of the year after `start`.
+    /// One person and their pathway in department `d`, starting on a day of the year after `start`; now and
+    /// then another person followed in supported employment.
     fn person(&mut self, rng: &mut StdRng, d: &Department, start: Date) {
+        if rng.random::<f64>() < SUPPORTED_SHARE {
+            self.supported(rng, d, start);
+        }
         let person = Uuid::new_v4();
         let prescriber = d.prescribers[rng.random_range(0..d.prescribers.len())];
         let (siae, kind) = d.siae[rng.random_range(0..d.siae.len())];
@@ -715,6 +836,106 @@ impl Pathways {
                 );
                 self.step(prescription, "hired", "siae", siae, hired, None);
                 self.pathway(rng, person, siae, &acronym, prescription, hired);
+            }
+        }
+    }
+
+    /// A person followed by the department's supported-employment scheme: entered by a CDAPH decision during
+    /// the year or the half-year before, the convention, the assessment and the project, job search with
+    /// employers, for half of them a job (55 % of which within 6 months, seed 003) with support in employment
+    /// after it, and an exit for some.
+    fn supported(&mut self, rng: &mut StdRng, d: &Department, start: Date) {
+        let person = Uuid::new_v4();
+        let entry = Uuid::new_v4();
+        let today = OffsetDateTime::now_utc().date();
+        let entered = start + Duration::days(rng.random_range(-180..365));
+        let decided = entered - Duration::days(rng.random_range(10..90));
+        let exited = (rng.random::<f64>() < 0.3)
+            .then(|| entered + Duration::days(rng.random_range(180..600)))
+            .filter(|out| *out <= today);
+        let last = exited.unwrap_or(today).min(start + Duration::days(455));
+        let first = FIRST_NAMES[rng.random_range(0..FIRST_NAMES.len())];
+        let name = LAST_NAMES[rng.random_range(0..LAST_NAMES.len())];
+        self.persons.push(vec![
+            person.into(),
+            first.into(),
+            name.into(),
+            (start - Duration::days(rng.random_range(20 * 365..55 * 365))).into(),
+            true.into(),
+            entered.into(),
+            d.scheme.into(),
+            format!("{first} {name}").to_lowercase().into(),
+            at(entered, 8).into(),
+            at(entered, 8).into(),
+        ]);
+        let counsellor = d.counsellors[rng.random_range(0..d.counsellors.len())];
+        self.entries.push(vec![
+            entry.into(),
+            person.into(),
+            d.scheme.into(),
+            "cdaph".into(),
+            Some(decided).into(),
+            Some(decided + Duration::days(5 * 365)).into(),
+            entered.into(),
+            counsellor.into(),
+            exited.into(),
+            at(entered, 9).into(),
+        ]);
+        self.conventions.push(vec![
+            Uuid::new_v4().into(),
+            entry.into(),
+            (entered + Duration::days(rng.random_range(0..21))).into(),
+            at(entered, 10).into(),
+        ]);
+        let employer = |rng: &mut StdRng| format!("Employeur {} n° {}", d.code, rng.random_range(0..d.employers) + 1);
+        let mut activity = |module: &str, on: Date, minutes: i64, employer: Option<String>| {
+            if on <= last {
+                let key = employer.as_deref().map(passerelle_domain::text::fold);
+                self.activities.push(vec![
+                    Uuid::new_v4().into(),
+                    entry.into(),
+                    counsellor.into(),
+                    module.into(),
+                    on.into(),
+                    minutes.into(),
+                    employer.into(),
+                    key.into(),
+                    at(on, 15).into(),
+                ]);
+            }
+        };
+        activity("assessment", entered, rng.random_range(45..120), None);
+        activity(
+            "project",
+            entered + Duration::days(rng.random_range(15..60)),
+            rng.random_range(30..90),
+            None,
+        );
+        for _ in 0..rng.random_range(1..3) {
+            let met = (rng.random::<f64>() < 0.5).then(|| employer(rng));
+            let on = entered + Duration::days(rng.random_range(60..150));
+            activity("job_search", on, rng.random_range(30..120), met);
+        }
+        if rng.random::<f64>() < 0.5 {
+            let after = if rng.random::<f64>() < 0.55 { 30..183 } else { 184..400 };
+            let starts = entered + Duration::days(rng.random_range(after));
+            if starts <= last {
+                let name = employer(rng);
+                self.jobs.push(vec![
+                    Uuid::new_v4().into(),
+                    entry.into(),
+                    name.clone().into(),
+                    passerelle_domain::text::fold(&name).into(),
+                    "Agent polyvalent".into(),
+                    (if rng.random::<f64>() < 0.4 { "cdi" } else { "cdd" }).into(),
+                    starts.into(),
+                    rng.random_range(15..35i64).into(),
+                    at(starts, 11).into(),
+                ]);
+                for _ in 0..rng.random_range(1..4) {
+                    let on = starts + Duration::days(rng.random_range(7..180));
+                    activity("in_employment", on, rng.random_range(20..90), Some(name.clone()));
+                }
             }
         }
     }
@@ -850,7 +1071,38 @@ impl Pathways {
             at(hired, 16).into(),
         ]);
         if rng.random::<f64>() < 0.4 {
-            let on = hired + Duration::days(rng.random_range(90..300));
+            // Its due date, as the deadlines engine sets it: 2 months before the end of the PASS IAE (730 days,
+            // RULES.md 1.2, moved by the suspensions and prolongations above); one in five held late when it is
+            // already due.
+            let moved: i64 = events
+                .iter()
+                .map(|e| match e {
+                    PathwayEvent::Suspension { from, to, .. } | PathwayEvent::Prolongation { from, to, .. } => {
+                        (*to - *from).whole_days() + 1
+                    }
+                    _ => 0,
+                })
+                .sum();
+            let end = hired + Duration::days(729 + moved);
+            let due = passerelle_domain::calendar::add_months(end, -2);
+            let late = due + Duration::days(rng.random_range(1..45));
+            let on = if rng.random::<f64>() < 0.2 && late <= OffsetDateTime::now_utc().date() {
+                late
+            } else {
+                hired + Duration::days(rng.random_range(90..300))
+            };
+            self.obligations.push(vec![
+                Uuid::new_v4().into(),
+                "tripartite_interview".into(),
+                person.to_string().into(),
+                siae.into(),
+                due.into(),
+                "Entretien tripartite de sortie".into(),
+                crate::notifications::approval_page(person).into(),
+                "Entre 3 et 2 mois avant la fin du parcours (seed 004, fiche 7)".into(),
+                Some(at(on, 10)).into(),
+                at(on, 10).into(),
+            ]);
             self.interviews.push(vec![
                 Uuid::new_v4().into(),
                 person.into(),
@@ -894,8 +1146,13 @@ impl Pathways {
             &mut self.events,
             &mut self.actions,
             &mut self.registrations,
+            &mut self.obligations,
             &mut self.interviews,
             &mut self.exits,
+            &mut self.entries,
+            &mut self.conventions,
+            &mut self.activities,
+            &mut self.jobs,
         ] {
             rows += batch.rows() as u64;
             batch.flush(tx).await?;

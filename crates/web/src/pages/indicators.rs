@@ -69,8 +69,9 @@ impl Filters {
         }) {
             self.department = m.department.clone();
             self.dimension = "siae_kind".into();
-        } else if ms.iter().any(|m| m.kind == OrganisationKind::SupportedEmployment) {
+        } else if let Some(m) = ms.iter().find(|m| m.kind == OrganisationKind::SupportedEmployment) {
             self.family = Family::SupportedEmployment.code().into();
+            self.organisation = m.organisation_id.to_string();
         }
         self
     }

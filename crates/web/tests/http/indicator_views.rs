@@ -152,7 +152,10 @@ async fn views(backend: Backend) {
     assert_eq!(hirings["expected"], 3.0);
     let unknown = target(&list, "Nombre de bonheurs");
     assert!(unknown["status"].is_null() && unknown["status_label"].as_str().unwrap().contains("non reconnu"));
-    assert_eq!(target(&list, "se_people_accompanied")["status_label"], "source à venir");
+    assert_eq!(
+        target(&list, "se_people_accompanied")["status_label"],
+        "ne se calcule pas par convention"
+    );
     // Out of scope: 404, as for the agreement itself.
     for key in ["esat-suzon", "ft-dijon"] {
         let other = app.token(&email(key)).await;

@@ -35,7 +35,7 @@ async fn indicators(backend: Backend) {
         (Value::Bool(true), "governance".into())
     );
     let se = defs.iter().find(|d| d["code"] == "se_people_accompanied").unwrap();
-    assert_eq!(se["computed"], false);
+    assert_eq!((&se["computed"], &se["source"]), (&Value::Bool(true), &"supported_employment".into()));
 
     // The demo prescribes Durand and Marchal to the ACI, Diallo to the EI: the ACI sees its own 2, the EI's
     // single candidate stays masked; the agency, member of neither, sees both masked.
@@ -207,4 +207,108 @@ async fn indicators_of_governance_on_sqlite() {
 #[tokio::test]
 async fn indicators_of_governance_on_postgres() {
     governance_sources(Backend::Postgres).await;
+}
+
+/// The figures of supported employment (seed 003) through the API: on a single day they are the counsellors'
+/// dashboard's; a new entry, a job with a new employer and a support in employment (job-retention service,
+/// seed 004 Annex 1 fiche 7) each move them by what they add; the drill-down lists the people accompanied.
+async fn supported_sources(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let dea = app.token(&email("dea-21")).await;
+    let scheme = app.org_id("dea-21").await.to_string();
+    let day = today();
+    let table = format!(
+        "/api/v1/indicators?from={day}&to={day}&by=organisation&threshold=1&indicators=se_people_accompanied,\
+         se_employers_accompanied,se_people_per_counsellor,se_in_employment_share,\
+         se_employed_within_6_months_share,job_retention_services"
+    );
+    let figures = || async {
+        let (status, t) = app.get(&dea, &table).await;
+        assert_eq!(status, S::OK, "{t}");
+        assert!(t["pending"].as_array().unwrap().is_empty(), "{t}");
+        [
+            "se_people_accompanied",
+            "se_employers_accompanied",
+            "se_people_per_counsellor",
+            "se_in_employment_share",
+            "se_employed_within_6_months_share",
+            "job_retention_services",
+        ]
+        .map(|code| {
+            t["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["indicator"] == code && r["dimensions"]["organisation"] == scheme.as_str())
+                .map_or(0.0, |r| r["value"].as_f64().unwrap())
+        })
+    };
+    let dashboard = || async {
+        let (status, board) = app.get(&dea, &format!("/api/v1/supported/dashboard?on={day}")).await;
+        assert_eq!(status, S::OK, "{board}");
+        let f = board[0]["figures"].clone();
+        let n = |k: &str| f[k].as_f64().unwrap_or(0.0);
+        let share = |part: f64, whole: f64| if whole == 0.0 { 0.0 } else { (part * 1000.0 / whole).round() / 10.0 };
+        [
+            n("people"),
+            n("employers"),
+            n("people_per_fte_tenths") / 10.0,
+            share(n("in_employment"), n("people")),
+            share(n("within_6_months"), n("in_employment")),
+        ]
+    };
+    let before = figures().await;
+    assert_eq!(before[..5], dashboard().await, "the demo's scheme on {day}");
+    // The demo: 4 people followed by 1.8 full times.
+    assert_eq!(before[0], 4.0);
+    assert_eq!(before[2], 2.2);
+
+    // A new person enters today: one more person accompanied, nobody more in employment.
+    let person = crate::supported::person(&app, &dea, "Indicateur", &[]).await;
+    let entry = json!({"scheme_id": scheme, "route": "cdaph", "entered_on": day, "decided_on": day,
+        "valid_until": passerelle_domain::calendar::add_months(day, 60)});
+    let (s, rec) = app
+        .call(&dea, Method::POST, &format!("/api/v1/persons/{person}/supported"), Some(entry))
+        .await;
+    assert_eq!(s, S::CREATED, "{rec}");
+    let entry_id = rec["entries"][0]["id"].as_str().unwrap().to_owned();
+    let after = figures().await;
+    assert_eq!((after[0], after[1]), (before[0] + 1.0, before[1]));
+    assert_eq!(after[..5], dashboard().await);
+
+    // A job today with a new employer: in employment within 6 months of the entry.
+    let job = json!({"employer": "Fromagerie du Morvan", "position": "Préparateur", "contract": "cdd",
+        "starts_on": day, "weekly_hours": 20});
+    let on = |path: &str| format!("/api/v1/supported-entries/{entry_id}/{path}");
+    let (s, b) = app.call(&dea, Method::POST, &on("jobs"), Some(job)).await;
+    assert_eq!(s, S::CREATED, "{b}");
+    let now = figures().await;
+    assert_eq!(now[1], before[1] + 1.0);
+    assert_eq!(now[..5], dashboard().await);
+
+    // A support in employment today: one more job-retention service, the same employer.
+    let support = json!({"module": "in_employment", "done_on": day, "minutes": 30, "employer": "Fromagerie du Morvan"});
+    let (s, b) = app.call(&dea, Method::POST, &on("activities"), Some(support)).await;
+    assert_eq!(s, S::CREATED, "{b}");
+    let last = figures().await;
+    assert_eq!((last[1], last[5]), (now[1], now[5] + 1.0));
+
+    // The people behind the figure: the scheme's members see them, France Travail gets 404.
+    let people = format!("/api/v1/indicators/se_people_accompanied/people?organisation={scheme}&from={day}&to={day}");
+    let (s, list) = app.get(&dea, &people).await;
+    assert_eq!(s, S::OK, "{list}");
+    assert_eq!(list.as_array().unwrap().len(), 5, "{list}");
+    assert!(list.to_string().contains("Indicateur"), "{list}");
+    let ft = app.token(&email("ft-dijon")).await;
+    assert_eq!(app.get(&ft, &people).await.0, S::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn indicators_of_supported_employment_on_sqlite() {
+    supported_sources(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn indicators_of_supported_employment_on_postgres() {
+    supported_sources(Backend::Postgres).await;
 }

@@ -7,7 +7,7 @@ use reqwest::StatusCode as S;
 use serde_json::{Value, json};
 
 /// Creates a consenting person followed by the caller's organisation and shared with `others`.
-async fn person(app: &TestApp, token: &str, last_name: &str, others: &[&str]) -> String {
+pub(crate) async fn person(app: &TestApp, token: &str, last_name: &str, others: &[&str]) -> String {
     let (s, p) = app
         .call(
             token,
