@@ -28,7 +28,8 @@ async fn indicators(backend: Backend) {
     let (status, defs) = app.get(&aci, "/api/v1/indicators/definitions").await;
     assert_eq!(status, S::OK);
     let defs = defs.as_array().unwrap();
-    assert_eq!(defs.len(), 29);
+    assert_eq!(defs.len(), 30);
+    assert!(defs.iter().all(|d| d["computed"] == true), "every declared indicator is computed");
     let cta = defs.iter().find(|d| d["code"] == "cta_held").unwrap();
     assert_eq!(
         (cta["computed"].clone(), cta["source"].clone()),
