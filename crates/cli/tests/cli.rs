@@ -703,7 +703,10 @@ fn indicators_are_computed_and_exported() {
         .iter()
         .find(|r| r["indicator"] == "se_people_accompanied")
         .unwrap();
-    assert_eq!((&accompanied["dimensions"]["department"], &accompanied["value"]), (&"21".into(), &4.0.into()));
+    assert_eq!(
+        (&accompanied["dimensions"]["department"], &accompanied["value"]),
+        (&"21".into(), &4.0.into())
+    );
 
     // Published with the default threshold: fewer than 5 people, masked.
     let out = run(&["--indicators", "candidates_oriented,offers_deposited"]);

@@ -191,7 +191,12 @@ pub(super) async fn rows(pool: &mut Pool, req: &Request, codes: &[IndicatorCode]
                 out.push(Row {
                     indicator: code.code(),
                     period: period.label(),
-                    dimensions: req.dimensions.iter().map(|d| d.code()).zip(key.iter().cloned()).collect(),
+                    dimensions: req
+                        .dimensions
+                        .iter()
+                        .map(|d| d.code())
+                        .zip(key.iter().cloned())
+                        .collect(),
                     value: Some(value),
                     masked: false,
                     people: people as u64,
@@ -244,8 +249,9 @@ fn value(code: IndicatorCode, cell: &Cell, facts: &Facts, end: Date) -> Option<(
     let count = |set: &HashSet<Uuid>| set.len() as i64;
     match code {
         I::SePeopleAccompanied => Some((people as f64, people)),
-        I::SeEmployersAccompanied => (!cell.employers.is_empty())
-            .then(|| (cell.employers.len() as f64, cell.people_with_employer.len())),
+        I::SeEmployersAccompanied => {
+            (!cell.employers.is_empty()).then(|| (cell.employers.len() as f64, cell.people_with_employer.len()))
+        }
         I::SeInEmploymentShare => Some((share(count(&cell.employed), people as i64), people)),
         I::SeEmployedWithin6MonthsShare => (!cell.employed.is_empty()).then(|| {
             (

@@ -291,17 +291,25 @@ async fn scenario(store: Store) {
         [Some(3.0), Some(1.0), Some(6.0), Some(33.3), Some(0.0)]
     );
     job(db, b, "BOULANGERIE Roux", date!(2030 - 05 - 15)).await;
-    assert_eq!(year(&store, s.id).await[1..5], [Some(1.0), Some(6.0), Some(66.7), Some(50.0)]);
+    assert_eq!(
+        year(&store, s.id).await[1..5],
+        [Some(1.0), Some(6.0), Some(66.7), Some(50.0)]
+    );
 
     // Employers met in modules c and d and through the convention; the one met by C (out in 2029) is not
     // counted. Module d is the job-retention service, counted in the period only.
-    s.activity(db, b, "in_employment", date!(2030 - 06 - 01), Some("Garage Martin")).await;
-    s.activity(db, e, "job_search", date!(2030 - 03 - 01), Some("Café du Port")).await;
-    s.activity(db, c, "job_search", date!(2029 - 03 - 01), Some("Ancien employeur")).await;
+    s.activity(db, b, "in_employment", date!(2030 - 06 - 01), Some("Garage Martin"))
+        .await;
+    s.activity(db, e, "job_search", date!(2030 - 03 - 01), Some("Café du Port"))
+        .await;
+    s.activity(db, c, "job_search", date!(2029 - 03 - 01), Some("Ancien employeur"))
+        .await;
     s.activity(db, a, "project", date!(2030 - 01 - 15), None).await;
     convention(db, a, date!(2029 - 11 - 10), "Imprimerie Jurassienne").await;
-    s.activity(db, a, "in_employment", date!(2030 - 10 - 01), Some("Boulangerie Roux")).await;
-    s.activity(db, a, "in_employment", date!(2031 - 01 - 10), Some("Boulangerie Roux")).await;
+    s.activity(db, a, "in_employment", date!(2030 - 10 - 01), Some("Boulangerie Roux"))
+        .await;
+    s.activity(db, a, "in_employment", date!(2031 - 01 - 10), Some("Boulangerie Roux"))
+        .await;
     assert_eq!(
         year(&store, s.id).await,
         vec![Some(3.0), Some(4.0), Some(6.0), Some(66.7), Some(50.0), Some(2.0)]
@@ -386,7 +394,11 @@ async fn scenario(store: Store) {
     assert_eq!(year(&store, s.id).await[2], Some(2.0));
     working_time(db, s.id, s.counsellor, 100, datetime!(2031-01-02 9:00 UTC)).await;
     assert_eq!(year(&store, s.id).await[2], Some(2.0));
-    let next = request(date!(2031 - 01 - 01), date!(2031 - 12 - 31), &[I::SePeoplePerCounsellor]);
+    let next = request(
+        date!(2031 - 01 - 01),
+        date!(2031 - 12 - 31),
+        &[I::SePeoplePerCounsellor],
+    );
     // 2031: A, B and the entry of January 2031 over 2 full times.
     assert_eq!(values_of(&store, &next, s.id, Origin::Facts).await, vec![Some(1.5)]);
 }

@@ -29,14 +29,20 @@ async fn indicators(backend: Backend) {
     assert_eq!(status, S::OK);
     let defs = defs.as_array().unwrap();
     assert_eq!(defs.len(), 30);
-    assert!(defs.iter().all(|d| d["computed"] == true), "every declared indicator is computed");
+    assert!(
+        defs.iter().all(|d| d["computed"] == true),
+        "every declared indicator is computed"
+    );
     let cta = defs.iter().find(|d| d["code"] == "cta_held").unwrap();
     assert_eq!(
         (cta["computed"].clone(), cta["source"].clone()),
         (Value::Bool(true), "governance".into())
     );
     let se = defs.iter().find(|d| d["code"] == "se_people_accompanied").unwrap();
-    assert_eq!((&se["computed"], &se["source"]), (&Value::Bool(true), &"supported_employment".into()));
+    assert_eq!(
+        (&se["computed"], &se["source"]),
+        (&Value::Bool(true), &"supported_employment".into())
+    );
 
     // The demo prescribes Durand and Marchal to the ACI, Diallo to the EI: the ACI sees its own 2, the EI's
     // single candidate stays masked; the agency, member of neither, sees both masked.
@@ -249,7 +255,13 @@ async fn supported_sources(backend: Backend) {
         assert_eq!(status, S::OK, "{board}");
         let f = board[0]["figures"].clone();
         let n = |k: &str| f[k].as_f64().unwrap_or(0.0);
-        let share = |part: f64, whole: f64| if whole == 0.0 { 0.0 } else { (part * 1000.0 / whole).round() / 10.0 };
+        let share = |part: f64, whole: f64| {
+            if whole == 0.0 {
+                0.0
+            } else {
+                (part * 1000.0 / whole).round() / 10.0
+            }
+        };
         [
             n("people"),
             n("employers"),
@@ -269,7 +281,12 @@ async fn supported_sources(backend: Backend) {
     let entry = json!({"scheme_id": scheme, "route": "cdaph", "entered_on": day, "decided_on": day,
         "valid_until": passerelle_domain::calendar::add_months(day, 60)});
     let (s, rec) = app
-        .call(&dea, Method::POST, &format!("/api/v1/persons/{person}/supported"), Some(entry))
+        .call(
+            &dea,
+            Method::POST,
+            &format!("/api/v1/persons/{person}/supported"),
+            Some(entry),
+        )
         .await;
     assert_eq!(s, S::CREATED, "{rec}");
     let entry_id = rec["entries"][0]["id"].as_str().unwrap().to_owned();
