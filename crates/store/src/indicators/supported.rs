@@ -250,7 +250,7 @@ fn value(code: IndicatorCode, cell: &Cell, facts: &Facts, end: Date) -> Option<(
     match code {
         I::SePeopleAccompanied => Some((people as f64, people)),
         I::SeEmployersAccompanied => {
-            (!cell.employers.is_empty()).then(|| (cell.employers.len() as f64, cell.people_with_employer.len()))
+            (!cell.employers.is_empty()).then_some((cell.employers.len() as f64, cell.people_with_employer.len()))
         }
         I::SeInEmploymentShare => Some((share(count(&cell.employed), people as i64), people)),
         I::SeEmployedWithin6MonthsShare => (!cell.employed.is_empty()).then(|| {
