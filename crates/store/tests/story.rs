@@ -2270,3 +2270,6 @@ mod supported;
 // Issue 8: the indicator sources of migration 0012.
 #[path = "story/indicator_sources.rs"]
 mod indicator_sources;
+// Issue 10: the recovery codes of the second factor.
+#[path = "story/second_factor.rs"]
+mod second_factor;
