@@ -206,7 +206,14 @@ mod tests {
             assert_eq!(recovery_code_normalise(typed).as_deref(), Some(code), "{typed:?}");
         }
         // Too short, too long, a character outside the alphabet (o, 1), a TOTP code.
-        for bad in ["", "k7qm-2hxw-9cr", "k7qm-2hxw-9crtt", "k7qm-2hxw-9cro", "k7qm-2hxw-9cr1", "123456"] {
+        for bad in [
+            "",
+            "k7qm-2hxw-9cr",
+            "k7qm-2hxw-9crtt",
+            "k7qm-2hxw-9cro",
+            "k7qm-2hxw-9cr1",
+            "123456",
+        ] {
             assert_eq!(recovery_code_normalise(bad), None, "{bad:?}");
         }
     }

@@ -4,8 +4,8 @@
 
 use crate::Store;
 use crate::access::AccessContext;
-use crate::error::{Result, StoreError};
 use crate::auth::token_hash;
+use crate::error::{Result, StoreError};
 use crate::events::{Event, commit_with, record};
 use crate::sql::{Executor, Tx, query};
 use passerelle_domain::totp;
@@ -257,7 +257,12 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         prove(&mut tx, ctx, id, code).await?;
         let codes = new_recovery_codes(&mut tx, id).await?;
-        commit_with(tx, ctx, Event::new("user", id, "second_factor.recovery_codes_regenerated")).await?;
+        commit_with(
+            tx,
+            ctx,
+            Event::new("user", id, "second_factor.recovery_codes_regenerated"),
+        )
+        .await?;
         Ok(codes)
     }
 

@@ -14,7 +14,12 @@ const ADDRESS: &str = "ddets-21@passerelle.test";
 
 async fn login(store: &Store, code: &str) -> Result<(), StoreError> {
     store
-        .login_with_code(ADDRESS, passerelle_store::demo::DEMO_PASSWORD, Some(code), SessionKind::Api)
+        .login_with_code(
+            ADDRESS,
+            passerelle_store::demo::DEMO_PASSWORD,
+            Some(code),
+            SessionKind::Api,
+        )
         .await
         .map(|_| ())
 }
@@ -38,14 +43,21 @@ async fn recovery_codes(store: Store) {
         .await
         .unwrap();
     assert_eq!(codes.len(), totp::RECOVERY_CODES);
-    assert!(codes.iter().all(|c| c.len() == 14 && totp::recovery_code_normalise(c).is_some()), "{codes:?}");
+    assert!(
+        codes
+            .iter()
+            .all(|c| c.len() == 14 && totp::recovery_code_normalise(c).is_some()),
+        "{codes:?}"
+    );
     let mut distinct = codes.clone();
     distinct.sort();
     distinct.dedup();
     assert_eq!(distinct.len(), codes.len());
     assert_eq!(
         store.second_factor(&ctx).await.unwrap(),
-        SecondFactor::On { recovery_codes_left: 10 }
+        SecondFactor::On {
+            recovery_codes_left: 10
+        }
     );
     // Only hashes are kept: no code, with or without its dashes, is in the table.
     let mut db = store.pool().clone();
@@ -70,7 +82,10 @@ async fn recovery_codes(store: Store) {
         Err(StoreError::SecondFactorRequired)
     ));
     login(&store, &codes[0]).await.unwrap();
-    assert!(refused(login(&store, &codes[0]).await), "a recovery code is accepted once");
+    assert!(
+        refused(login(&store, &codes[0]).await),
+        "a recovery code is accepted once"
+    );
     login(&store, &codes[1].replace('-', "").to_uppercase()).await.unwrap();
     assert_eq!(
         store.second_factor(&ctx).await.unwrap(),
@@ -79,12 +94,19 @@ async fn recovery_codes(store: Store) {
 
     // Two logins racing on one code: one passes.
     let (a, b) = tokio::join!(login(&store, &codes[2]), login(&store, &codes[2]));
-    assert_eq!([a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(), 1, "{a:?} {b:?}");
+    assert_eq!(
+        [a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(),
+        1,
+        "{a:?} {b:?}"
+    );
     assert!(refused(a.and(b)));
 
     // Replacing the codes takes a current code (here a recovery one, spent); the old ones stop working.
     assert!(refused(store.regenerate_recovery_codes(&ctx, "000000").await));
-    assert!(refused(store.regenerate_recovery_codes(&ctx, &codes[0]).await), "already used");
+    assert!(
+        refused(store.regenerate_recovery_codes(&ctx, &codes[0]).await),
+        "already used"
+    );
     let renewed = store.regenerate_recovery_codes(&ctx, &codes[3]).await.unwrap();
     assert_eq!(renewed.len(), totp::RECOVERY_CODES);
     assert!(renewed.iter().all(|c| !codes.contains(c)));

@@ -97,7 +97,10 @@ pub async fn act(
         "activer" => store.start_second_factor(&visitor.ctx).await.map(|_| Vec::new()),
         "confirmer" => store.confirm_second_factor(&visitor.ctx, &form.code).await,
         "codes-de-secours" => store.regenerate_recovery_codes(&visitor.ctx, &form.code).await,
-        "desactiver" => store.disable_second_factor(&visitor.ctx, &form.code).await.map(|_| Vec::new()),
+        "desactiver" => store
+            .disable_second_factor(&visitor.ctx, &form.code)
+            .await
+            .map(|_| Vec::new()),
         _ => return error_page(&visitor.nav(SECTION), ApiError::not_found("Action")),
     };
     match result {

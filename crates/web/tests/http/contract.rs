@@ -201,10 +201,16 @@ async fn openapi_covers_every_route() {
             for parameter in operation["parameters"].as_array().into_iter().flatten() {
                 let name = parameter["name"].as_str().unwrap();
                 if parameter["in"] == "path" {
-                    assert!(path.contains(&format!("{{{name}}}")), "{method} {path}: {name} is not in the path");
+                    assert!(
+                        path.contains(&format!("{{{name}}}")),
+                        "{method} {path}: {name} is not in the path"
+                    );
                 }
                 if parameter["in"] == "header" && name == "Idempotency-Key" {
-                    assert!(operation["responses"]["400"].is_object(), "{method} {path}: 400 not described");
+                    assert!(
+                        operation["responses"]["400"].is_object(),
+                        "{method} {path}: 400 not described"
+                    );
                 }
             }
         }

@@ -230,9 +230,21 @@ async fn second_factor(backend: Backend) {
     assert_eq!(r.status(), S::SEE_OTHER);
 
     // New recovery codes take a current code; the old ones stop working.
-    let r = post(&app, &session, "/compte/securite/codes-de-secours", &[("code", &codes[0])]).await;
+    let r = post(
+        &app,
+        &session,
+        "/compte/securite/codes-de-secours",
+        &[("code", &codes[0])],
+    )
+    .await;
     assert_eq!(r.status(), S::UNAUTHORIZED, "a used code proves nothing");
-    let r = post(&app, &session, "/compte/securite/codes-de-secours", &[("code", &codes[2])]).await;
+    let r = post(
+        &app,
+        &session,
+        "/compte/securite/codes-de-secours",
+        &[("code", &codes[2])],
+    )
+    .await;
     assert_eq!(r.status(), S::OK);
     let renewed = recovery_codes(&r.text().await.unwrap());
     assert_eq!(renewed.len(), 10);
