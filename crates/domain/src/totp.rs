@@ -100,6 +100,34 @@ pub fn otpauth_uri(secret: &[u8], issuer: &str, account: &str) -> String {
     )
 }
 
+/// Recovery codes given when the second factor is turned on, each accepted once in place of a code.
+pub const RECOVERY_CODES: usize = 10;
+/// Characters of a recovery code: digits and lower-case letters without the ones read alike (0/o, 1/l/i).
+pub const RECOVERY_ALPHABET: &[u8; 31] = b"23456789abcdefghjkmnpqrstuvwxyz";
+/// Length of a recovery code: 12 characters of 31, about 59 bits of chance.
+pub const RECOVERY_CODE_LEN: usize = 12;
+
+/// `text` in groups of four characters for reading and typing: a key (« MZXW 6YTB »), a recovery code
+/// (« k7qm-2hxw-9crt »).
+pub fn in_groups_of_four(text: &str, separator: &str) -> String {
+    text.chars()
+        .collect::<Vec<_>>()
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
+/// The characters of a recovery code as typed (dashes, spaces and case ignored); `None` if it cannot be one.
+pub fn recovery_code_normalise(typed: &str) -> Option<String> {
+    let code: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    (code.len() == RECOVERY_CODE_LEN && code.bytes().all(|b| RECOVERY_ALPHABET.contains(&b))).then_some(code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,5 +196,25 @@ mod tests {
             uri,
             "otpauth://totp/Passerelle:anne%20dupont@x.fr?secret=MZXW6YTBOI&issuer=Passerelle&algorithm=SHA1&digits=6&period=30"
         );
+    }
+
+    #[test]
+    fn a_recovery_code_is_read_as_shown_or_typed_loosely() {
+        let code = "k7qm2hxw9crt";
+        assert_eq!(in_groups_of_four(code, "-"), "k7qm-2hxw-9crt");
+        for typed in ["k7qm-2hxw-9crt", "K7QM 2HXW 9CRT", " k7qm2hxw9crt "] {
+            assert_eq!(recovery_code_normalise(typed).as_deref(), Some(code), "{typed:?}");
+        }
+        // Too short, too long, a character outside the alphabet (o, 1), a TOTP code.
+        for bad in [
+            "",
+            "k7qm-2hxw-9cr",
+            "k7qm-2hxw-9crtt",
+            "k7qm-2hxw-9cro",
+            "k7qm-2hxw-9cr1",
+            "123456",
+        ] {
+            assert_eq!(recovery_code_normalise(bad), None, "{bad:?}");
+        }
     }
 }

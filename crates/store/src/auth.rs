@@ -176,16 +176,16 @@ impl Store {
             self.count_failure(&email, t).await?;
             return Err(StoreError::BadCredentials);
         };
-        // The password is right: the second factor, if on, decides (a code is accepted once).
-        let mut second_factor_step = None;
+        // The password is right: the second factor, if on, decides (a TOTP or recovery code is accepted once).
+        let mut second_factor_proof = None;
         if let Some(r) = &user
             && let Some(secret) = r.get::<Option<String>>("totp_secret")?
         {
             let Some(code) = code.filter(|c| !c.trim().is_empty()) else {
                 return Err(StoreError::SecondFactorRequired);
             };
-            match second_factor::accepted_step(&secret, code, r.get("totp_last_step")?)? {
-                Some(step) => second_factor_step = Some(step),
+            match second_factor::check_code(&mut db, user_id, &secret, r.get("totp_last_step")?, code).await? {
+                Some(proof) => second_factor_proof = Some(proof),
                 None => {
                     self.count_failure(&email, t).await?;
                     return Err(StoreError::SecondFactorInvalid);
@@ -201,18 +201,8 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         tx.execute(query("DELETE FROM login_failures WHERE email = $1").bind(&email))
             .await?;
-        if let Some(step) = second_factor_step {
-            // Only a later step wins, so two logins racing on one code cannot both pass.
-            let used = tx
-                .execute(
-                    query("UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)")
-                        .bind(step)
-                        .bind(user_id),
-                )
-                .await?;
-            if used == 0 {
-                return Err(StoreError::SecondFactorInvalid);
-            }
+        if let Some(proof) = second_factor_proof {
+            second_factor::spend(&mut tx, &context, user_id, proof).await?;
         }
         tx.execute(
             query(

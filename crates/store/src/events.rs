@@ -89,9 +89,9 @@ pub struct JournalEntry {
     pub entity_type: String,
     pub entity_id: Uuid,
     pub action: String,
-    #[schema(value_type = Option<Object>)]
+    /// The state before and after, as each kind of event writes it: an object, a list, an identifier, a count.
+    /// Described as any JSON value (schemathesis found an `after` of `0` where an object was described).
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Option<Object>)]
     pub after: Option<serde_json::Value>,
 }
 

@@ -2275,3 +2275,7 @@ mod indicator_sources;
 
 #[path = "story/indicator_supported.rs"]
 mod indicator_supported;
+
+// Issue 10: the recovery codes of the second factor.
+#[path = "story/second_factor.rs"]
+mod second_factor;

@@ -12,6 +12,7 @@ use time::Date;
 /// What a caller typed: dates as AAAA-MM-JJ, `by` a list of dimensions and at most one period cut,
 /// `indicators` a list of codes (all when empty).
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Query {
     /// First day, AAAA-MM-JJ.
     pub from: String,

@@ -116,7 +116,7 @@ pub struct ExportQuery {
 /// « Échéances » (the parties' to-do list), or CSV of the first.
 #[utoipa::path(get, path = "/api/v1/agreements/export", tag = "agreements", params(ExportQuery), security(("bearer" = [])),
     responses((status = 200, description = "The spreadsheet (XLSX or CSV)",
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (String = "text/csv"))),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn export_agreements(
     State(state): State<AppState>,
@@ -373,7 +373,9 @@ pub struct DocumentQuery {
 /// DOCX (editable) or HTML.
 #[utoipa::path(get, path = "/api/v1/agreements/{id}/document", tag = "agreements", params(("id" = Uuid, Path), DocumentQuery),
     security(("bearer" = [])),
-    responses((status = 200, description = "The document (application/pdf, DOCX or text/html)", content_type = "application/pdf"),
+    responses((status = 200, description = "The document (PDF, DOCX or HTML)",
+            content((Vec<u8> = "application/pdf"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+                (String = "text/html"))),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn render_document(
     State(state): State<AppState>,

@@ -18,7 +18,8 @@ pub struct LoginRequest {
     pub email: String,
     #[schema(max_length = 1000)]
     pub password: String,
-    /// The 6-digit code of the account's authenticator application, when its second factor is on.
+    /// The 6-digit code of the account's authenticator application when its second factor is on, or one of its
+    /// recovery codes (each accepted once).
     #[serde(default)]
     #[schema(max_length = 20, example = "123456")]
     pub totp: Option<String>,

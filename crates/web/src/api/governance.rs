@@ -315,6 +315,7 @@ pub async fn decide_agenda_item(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DocumentName {
     /// The document's file name.
     pub file_name: String,
@@ -553,6 +554,7 @@ pub async fn set_action_status(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Period {
     /// First day (today by default).
     pub from: Option<Date>,
@@ -709,6 +711,7 @@ pub async fn create_mutual_knowledge(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CountQuery {
     pub from: Date,
     pub to: Date,

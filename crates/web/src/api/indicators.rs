@@ -63,7 +63,9 @@ pub async fn list_definitions(ApiCaller(_ctx): ApiCaller) -> ApiResult<Json<Vec<
 /// cells counting fewer people than the threshold are masked except those of the caller's own
 /// organisations. `format=csv|xlsx` downloads the same table (XLSX: a sheet per family of indicators).
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators", params(Query), security(("bearer" = [])),
-    responses((status = 200, body = Table, description = "The table (JSON), or the file (CSV, XLSX)"),
+    responses((status = 200, description = "The table (JSON), or the file (CSV, XLSX)",
+            content((Table = "application/json"), (String = "text/csv"),
+                (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn get_indicators(
     State(state): State<AppState>,

@@ -28,7 +28,8 @@ pub struct FileQuery {
 /// Everything held about a person the caller follows (GDPR article 15), as JSON or PDF; the export is journaled.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/file", tag = "persons", params(("id" = Uuid, Path), FileQuery),
     security(("bearer" = [])),
-    responses((status = 200, body = PersonFile, description = "JSON, or application/pdf with format=pdf"),
+    responses((status = 200, description = "JSON, or PDF with format=pdf",
+            content((PersonFile = "application/json"), (Vec<u8> = "application/pdf"))),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn person_file(
     State(state): State<AppState>,

@@ -1,6 +1,6 @@
 //! `/compte/securite`: the account's optional second factor (TOTP). Turning it on shows a key to type (or an
-//! `otpauth://` address to open) in an authenticator application, then asks for a first code; turning it off
-//! asks for a current code.
+//! `otpauth://` address to open) in an authenticator application, then asks for a first code and shows the
+//! recovery codes once; replacing the recovery codes or turning the factor off asks for a current code.
 
 use super::error_page;
 use super::iae::csrf_refused;
@@ -11,7 +11,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use passerelle_domain::totp;
 use passerelle_store::second_factor::SecondFactor;
@@ -23,13 +23,22 @@ const SECTION: &str = "compte";
 #[template(path = "account_security.html")]
 struct SecurityPage {
     nav: Nav,
-    enabled: bool,
+    /// Recovery codes not used yet, when the factor is on.
+    enabled: Option<i64>,
     /// The key being enrolled, in groups of four for typing, and its address.
     key: Option<(String, String)>,
+    /// Recovery codes just drawn: shown this once (only their hashes are kept).
+    codes: Vec<String>,
     error: Option<String>,
 }
 
-async fn render(state: &AppState, visitor: &Visitor, status: StatusCode, error: Option<String>) -> Response {
+async fn render(
+    state: &AppState,
+    visitor: &Visitor,
+    status: StatusCode,
+    error: Option<String>,
+    codes: Vec<String>,
+) -> Response {
     let nav = visitor.nav(SECTION);
     let factor = match state.store.second_factor(&visitor.ctx).await {
         Ok(f) => f,
@@ -38,27 +47,31 @@ async fn render(state: &AppState, visitor: &Visitor, status: StatusCode, error: 
     let key = match &factor {
         SecondFactor::Enrolling { secret } => {
             let account = visitor.ctx.email().unwrap_or("compte");
-            let typed = totp::base32_encode(secret)
-                .as_bytes()
-                .chunks(4)
-                .map(|c| String::from_utf8_lossy(c).into_owned())
-                .collect::<Vec<_>>()
-                .join(" ");
+            let typed = totp::in_groups_of_four(&totp::base32_encode(secret), " ");
             Some((typed, totp::otpauth_uri(secret, "Passerelle", account)))
         }
         _ => None,
     };
     let page = SecurityPage {
         nav,
-        enabled: factor == SecondFactor::On,
+        enabled: match factor {
+            SecondFactor::On { recovery_codes_left } => Some(recovery_codes_left),
+            _ => None,
+        },
         key,
+        codes,
         error,
     };
-    (status, page).into_response()
+    // The key being enrolled and the recovery codes are secrets: no cache keeps them.
+    let mut response = (status, page).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 pub async fn page(State(state): State<AppState>, visitor: Visitor) -> Response {
-    render(&state, &visitor, StatusCode::OK, None).await
+    render(&state, &visitor, StatusCode::OK, None, Vec::new()).await
 }
 
 #[derive(Deserialize)]
@@ -79,17 +92,23 @@ pub async fn act(
         return r;
     }
     let store = &state.store;
+    // New recovery codes are answered in the page itself, not after a redirect: they are shown once.
     let result = match action.as_str() {
-        "activer" => store.start_second_factor(&visitor.ctx).await.map(|_| ()),
+        "activer" => store.start_second_factor(&visitor.ctx).await.map(|_| Vec::new()),
         "confirmer" => store.confirm_second_factor(&visitor.ctx, &form.code).await,
-        "desactiver" => store.disable_second_factor(&visitor.ctx, &form.code).await,
+        "codes-de-secours" => store.regenerate_recovery_codes(&visitor.ctx, &form.code).await,
+        "desactiver" => store
+            .disable_second_factor(&visitor.ctx, &form.code)
+            .await
+            .map(|_| Vec::new()),
         _ => return error_page(&visitor.nav(SECTION), ApiError::not_found("Action")),
     };
     match result {
-        Ok(()) => Redirect::to("/compte/securite").into_response(),
+        Ok(codes) if codes.is_empty() => Redirect::to("/compte/securite").into_response(),
+        Ok(codes) => render(&state, &visitor, StatusCode::OK, None, codes).await,
         Err(e) => {
             let e = ApiError::from(e);
-            render(&state, &visitor, e.status, Some(e.message)).await
+            render(&state, &visitor, e.status, Some(e.message), Vec::new()).await
         }
     }
 }

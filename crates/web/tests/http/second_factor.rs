@@ -1,6 +1,7 @@
 //! The optional second factor (TOTP, issue 10 item 5): enrolment from `/compte/securite`, confirmed by a first
-//! code; then the API and the login form require a code, refuse a wrong or replayed one, and the address locks
-//! as for passwords; turning it off takes a current code.
+//! code, which shows the recovery codes once; then the API and the login form require a code (or a recovery
+//! code, once each), refuse a wrong or replayed one, and the address locks as for passwords; replacing the
+//! recovery codes and turning the factor off take a current code.
 
 use crate::pages::{csrf, login};
 use crate::{Backend, PASSWORD, TestApp, email};
@@ -47,6 +48,14 @@ async fn post(app: &TestApp, session: &str, path: &str, form: &[(&str, &str)]) -
         .send()
         .await
         .unwrap()
+}
+
+/// The recovery codes shown in a page.
+fn recovery_codes(html: &str) -> Vec<String> {
+    html.split("<code class=\"recovery-code\">")
+        .skip(1)
+        .map(|rest| rest.split('<').next().unwrap().to_owned())
+        .collect()
 }
 
 /// The key shown on the page, decoded.
@@ -104,7 +113,11 @@ async fn second_factor(backend: Backend) {
     let t0 = now();
     let code = |offset: i64| totp::code_at(&key, t0 + offset * STEP_SECS);
     let r = post(&app, &session, "/compte/securite/confirmer", &[("code", &code(-1))]).await;
-    assert_eq!(r.status(), S::SEE_OTHER);
+    // The recovery codes are shown in the answer itself, once, and kept by no cache.
+    assert_eq!(r.status(), S::OK);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let codes = recovery_codes(&r.text().await.unwrap());
+    assert_eq!(codes.len(), 10, "{codes:?}");
     let html = app
         .http
         .get(app.url("/compte/securite"))
@@ -116,6 +129,8 @@ async fn second_factor(backend: Backend) {
         .await
         .unwrap();
     assert!(html.contains("Activée"), "{html}");
+    assert!(recovery_codes(&html).is_empty(), "shown once");
+    assert!(html.contains("Codes de secours inutilisés : 10."));
 
     // The API: a code is required, a wrong one refused, the right one accepted once.
     let (s, body) = api_login(&app, &address, None).await;
@@ -179,6 +194,66 @@ async fn second_factor(backend: Backend) {
     assert_eq!(r.status(), S::SEE_OTHER);
     assert_eq!(r.headers()[LOCATION], "/");
 
+    // A recovery code replaces the code once, in the API and in the form (typed in capitals, without dashes).
+    let (s, body) = api_login(&app, &address, Some(&codes[0])).await;
+    assert_eq!(s, S::OK, "{body}");
+    let (s, body) = api_login(&app, &address, Some(&codes[0])).await;
+    assert_eq!(
+        (s, body["error"]["code"].as_str()),
+        (S::UNAUTHORIZED, Some("second_factor_invalid")),
+        "a recovery code is accepted once"
+    );
+    let form = app.http.get(app.url("/connexion")).send().await.unwrap();
+    let login_cookie = form
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("passerelle_login_csrf="))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+        .unwrap();
+    let html = form.text().await.unwrap();
+    let r = app
+        .http
+        .post(app.url("/connexion"))
+        .header(COOKIE, format!("passerelle_login_csrf={login_cookie}"))
+        .form(&[
+            ("csrf", csrf(&html).as_str()),
+            ("next", "/"),
+            ("email", &address),
+            ("password", PASSWORD),
+            ("code", &codes[1].replace('-', "").to_uppercase()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), S::SEE_OTHER);
+
+    // New recovery codes take a current code; the old ones stop working.
+    let r = post(
+        &app,
+        &session,
+        "/compte/securite/codes-de-secours",
+        &[("code", &codes[0])],
+    )
+    .await;
+    assert_eq!(r.status(), S::UNAUTHORIZED, "a used code proves nothing");
+    let r = post(
+        &app,
+        &session,
+        "/compte/securite/codes-de-secours",
+        &[("code", &codes[2])],
+    )
+    .await;
+    assert_eq!(r.status(), S::OK);
+    let renewed = recovery_codes(&r.text().await.unwrap());
+    assert_eq!(renewed.len(), 10);
+    assert!(renewed.iter().all(|c| !codes.contains(c)));
+    let (s, _) = api_login(&app, &address, Some(&codes[3])).await;
+    assert_eq!(s, S::UNAUTHORIZED, "the old codes are replaced");
+    let (s, body) = api_login(&app, &address, Some(&renewed[0])).await;
+    assert_eq!(s, S::OK, "{body}");
+
     // Turning it off takes a current code (here from a later step: the codes above were all used).
     let r = post(&app, &session, "/compte/securite/desactiver", &[("code", &wrong)]).await;
     assert_eq!(r.status(), S::UNAUTHORIZED);
@@ -205,7 +280,7 @@ async fn second_factor(backend: Backend) {
     // Each change is in the journal.
     let actions: Vec<String> = db
         .fetch_all(query(
-            "SELECT action FROM events WHERE action LIKE 'second_factor.%' ORDER BY occurred_at",
+            "SELECT action FROM events WHERE action LIKE 'second_factor.%' ORDER BY id",
         ))
         .await
         .unwrap()
@@ -217,6 +292,11 @@ async fn second_factor(backend: Backend) {
         [
             "second_factor.enrolment_started",
             "second_factor.enabled",
+            "second_factor.recovery_code_used",
+            "second_factor.recovery_code_used",
+            "second_factor.recovery_code_used",
+            "second_factor.recovery_codes_regenerated",
+            "second_factor.recovery_code_used",
             "second_factor.disabled"
         ]
     );
