@@ -1,6 +1,7 @@
 //! Passerelle's HTTP server: the JSON API under `/api/v1` (described at `/api/openapi.json`) and the French
 //! pages built on the State design system (DSFR).
 
+pub mod annual_report;
 pub mod api;
 pub mod error;
 pub mod extract;

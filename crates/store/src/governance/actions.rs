@@ -81,6 +81,22 @@ pub(crate) async fn of_meeting(ex: &mut impl Executor, meeting_id: Uuid, today: 
     .collect()
 }
 
+/// The actions of the roadmap of `agreement_id`, as the committees steering it follow them.
+pub(crate) async fn of_agreement(ex: &mut impl Executor, agreement_id: Uuid, today: Date) -> Result<Vec<ActionItem>> {
+    ex.fetch_all(
+        query(format!(
+            "SELECT {COLUMNS} FROM action_items i JOIN organisations o ON o.id = i.owner_organisation_id \
+             WHERE i.agreement_id = $1 AND i.origin = 'roadmap' \
+             ORDER BY CASE WHEN i.due_on IS NULL THEN 1 ELSE 0 END, i.due_on, i.title, i.id"
+        ))
+        .bind(agreement_id),
+    )
+    .await?
+    .iter()
+    .map(|r| item(r, today))
+    .collect()
+}
+
 /// An action item to write, with the obligation of its owner when it is dated.
 pub(crate) struct NewItem<'a> {
     pub committee_id: Uuid,

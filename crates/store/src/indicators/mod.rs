@@ -7,6 +7,7 @@
 //! as of a past moment counts the facts recorded until then. Small counts are masked ([`masking`]) in any
 //! view below the organisation itself. docs/indicators.md explains the choices.
 
+pub mod agreement_report;
 mod coverage;
 pub mod drill_down;
 mod facts;

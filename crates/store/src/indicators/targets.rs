@@ -9,9 +9,10 @@ use crate::access::AccessContext;
 use crate::agreements::Agreement;
 use crate::error::Result;
 use passerelle_domain::indicators::{
-    Dimension, Granularity, PeriodRange, TargetStatus, definition, indicator_of, period_of, progress,
+    Dimension, Granularity, IndicatorCode, PeriodRange, TargetStatus, definition, indicator_of, period_of, progress,
 };
 use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
 use time::Date;
 use uuid::Uuid;
 
@@ -55,18 +56,40 @@ pub async fn of_agreement(
     Ok((agreement, targets))
 }
 
-/// The progress of each target of an agreement already read by the caller.
-pub async fn progress_of(
-    store: &Store,
-    ctx: &AccessContext,
-    agreement: &Agreement,
-    today: Date,
-) -> Result<Vec<TargetProgress>> {
+/// The masking threshold of the agreement's figures for the caller: none for the members of a party, who are
+/// accountable for them; the published one for anyone else.
+pub(super) fn threshold_for(ctx: &AccessContext, agreement: &Agreement) -> u64 {
     let party = agreement
         .parties
         .iter()
         .any(|p| ctx.membership(p.organisation_id).is_some());
+    if party { 1 } else { DEFAULT_THRESHOLD }
+}
+
+/// The progress of each target of an agreement already read by the caller, on `day`: the facts of each
+/// target's period up to that day. Targets over the same period are computed together (one pass of the
+/// engine per distinct period, not per target).
+pub async fn progress_of(
+    store: &Store,
+    ctx: &AccessContext,
+    agreement: &Agreement,
+    day: Date,
+) -> Result<Vec<TargetProgress>> {
+    progress_at(store, ctx, agreement, day, false).await
+}
+
+/// The progress of each target on `day`; when the day is `over` (the last of a closed year), a target ending
+/// by then and not reached is missed, not behind.
+pub(super) async fn progress_at(
+    store: &Store,
+    ctx: &AccessContext,
+    agreement: &Agreement,
+    day: Date,
+    over: bool,
+) -> Result<Vec<TargetProgress>> {
     let mut out = Vec::new();
+    // The targets still to compute: their place in `out`, indicator and period.
+    let mut to_compute: Vec<(usize, IndicatorCode, Date, Date)> = Vec::new();
     for t in &agreement.content.targets {
         let code = indicator_of(&t.indicator);
         let range = period_of(&t.period, agreement.starts_on, agreement.ends_on);
@@ -86,52 +109,79 @@ pub async fn progress_of(
             status: None,
             status_label: String::new(),
         };
-        let (Some(code), Some((from, to))) = (code, range) else {
-            p.status_label = if code.is_none() {
-                "indicateur non reconnu (écrire son code ou son libellé, voir /indicateurs)".into()
-            } else {
-                "période non reconnue (AAAA, AAAA-T1, AAAA-MM, AAAA-AAAA ou AAAA-MM-JJ/AAAA-MM-JJ)".into()
-            };
-            out.push(p);
-            continue;
-        };
-        let d = definition(code);
-        if !d.source.is_recorded() {
-            p.status_label = "source à venir".into();
-        } else if !d.allows(Dimension::Agreement) {
-            p.status_label = "ne se calcule pas par convention".into();
-        } else {
-            let Ok(range) = PeriodRange::new(from, to) else {
-                p.status_label = "période trop longue (dix ans au plus)".into();
-                out.push(p);
-                continue;
-            };
-            let request = Request {
-                range,
-                granularity: Granularity::Whole,
-                dimensions: vec![Dimension::Agreement],
-                indicators: vec![code],
-                as_of: None,
-                threshold: if party { 1 } else { DEFAULT_THRESHOLD },
-                viewer: Viewer::Members(ctx.memberships().iter().map(|m| m.organisation_id).collect()),
-            };
-            let table = compute(store, &request).await?;
-            let id = agreement.id.to_string();
-            let row = table.rows.iter().find(|r| r.dimensions.get("agreement") == Some(&id));
-            p.masked = row.is_some_and(|r| r.masked);
-            if p.masked {
-                p.status_label = "petit effectif masqué".into();
-            } else {
-                let actual = row.and_then(|r| r.value).unwrap_or(0.0);
-                let pr = progress(actual, t.value as f64, from, to, today);
-                p.actual = Some(actual);
-                p.expected = Some((pr.expected * 10.0).round() / 10.0);
-                p.percent = Some((pr.percent * 10.0).round() / 10.0);
-                p.status = Some(pr.status);
-                p.status_label = pr.status.label().into();
+        match (code, range) {
+            (None, _) => {
+                p.status_label = "indicateur non reconnu (écrire son code ou son libellé, voir /indicateurs)".into()
+            }
+            (_, None) => {
+                p.status_label =
+                    "période non reconnue (AAAA, AAAA-T1, AAAA-MM, AAAA-AAAA ou AAAA-MM-JJ/AAAA-MM-JJ)".into()
+            }
+            (Some(code), Some((from, to))) => {
+                let d = definition(code);
+                if !d.source.is_recorded() {
+                    p.status_label = "source à venir".into();
+                } else if !d.allows(Dimension::Agreement) {
+                    p.status_label = "ne se calcule pas par convention".into();
+                } else if PeriodRange::new(from, to).is_err() {
+                    p.status_label = "période trop longue (dix ans au plus)".into();
+                } else {
+                    to_compute.push((out.len(), code, from, to));
+                }
             }
         }
         out.push(p);
+    }
+    let mut periods: BTreeMap<(Date, Date), Vec<IndicatorCode>> = BTreeMap::new();
+    for (_, code, from, to) in &to_compute {
+        periods.entry((*from, *to)).or_default().push(*code);
+    }
+    let id = agreement.id.to_string();
+    // Per period and indicator: the value and whether it is masked (no row: nothing counted).
+    let mut values: HashMap<(Date, Date, &'static str), (Option<f64>, bool)> = HashMap::new();
+    for ((from, to), codes) in periods {
+        // Nothing is counted before the period starts.
+        let Ok(range) = PeriodRange::new(from, to.min(day)) else {
+            continue;
+        };
+        let request = Request {
+            range,
+            granularity: Granularity::Whole,
+            dimensions: vec![Dimension::Agreement],
+            indicators: codes,
+            as_of: None,
+            threshold: threshold_for(ctx, agreement),
+            viewer: Viewer::Members(ctx.memberships().iter().map(|m| m.organisation_id).collect()),
+        };
+        for r in compute(store, &request).await?.rows {
+            if r.dimensions.get("agreement") == Some(&id) {
+                values.insert((from, to, r.indicator), (r.value, r.masked));
+            }
+        }
+    }
+    for (at, code, from, to) in to_compute {
+        let p = &mut out[at];
+        let (value, masked) = values
+            .get(&(from, to, code.code()))
+            .copied()
+            .unwrap_or((Some(0.0), false));
+        p.masked = masked;
+        if masked {
+            p.status_label = "petit effectif masqué".into();
+            continue;
+        }
+        let actual = value.unwrap_or(0.0);
+        let judged_on = if over && to <= day {
+            day.next_day().unwrap_or(day)
+        } else {
+            day
+        };
+        let pr = progress(actual, p.target as f64, from, to, judged_on);
+        p.actual = Some(actual);
+        p.expected = Some((pr.expected * 10.0).round() / 10.0);
+        p.percent = Some((pr.percent * 10.0).round() / 10.0);
+        p.status = Some(pr.status);
+        p.status_label = pr.status.label().into();
     }
     Ok(out)
 }

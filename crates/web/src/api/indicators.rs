@@ -1,6 +1,7 @@
 //! Indicators (issue 8): the declared definitions, the computed table (JSON, CSV or XLSX) and, for the
 //! members of an organisation, the pathways behind one of its figures.
 
+use crate::annual_report;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiCaller, ApiPath, ApiQuery};
 use crate::indicators_export::{Format, Query, download};
@@ -132,4 +133,29 @@ pub async fn agreement_targets(
 ) -> ApiResult<Json<Vec<TargetProgress>>> {
     let (_, targets) = targets::of_agreement(&state.store, &ctx, id, passerelle_store::today()).await?;
     Ok(Json(targets))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ReportQuery {
+    /// The year, AAAA (this year by default).
+    pub year: Option<String>,
+}
+
+/// The annual « état des lieux » of an agreement as a PDF: its targets for the year, its parties' indicators
+/// by quarter (aggregates, small counts masked except for the parties' members), the actions of its roadmap
+/// (404 outside the caller's scope).
+#[utoipa::path(get, path = "/api/v1/agreements/{id}/report", tag = "indicators", params(("id" = Uuid, Path), ReportQuery),
+    security(("bearer" = [])),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>, description = "The report (PDF)"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn agreement_report(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> ApiResult<Response> {
+    annual_report::response(&state.store, &ctx, id, q.year.as_deref()).await
 }

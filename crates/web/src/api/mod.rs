@@ -129,6 +129,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(indicators::get_indicators))
         .routes(routes!(indicators::people))
         .routes(routes!(indicators::agreement_targets))
+        .routes(routes!(indicators::agreement_report))
         .routes(routes!(iae::list_offers, iae::create_offer))
         .routes(routes!(iae::export_offers))
         .routes(routes!(iae::get_offer))

@@ -88,6 +88,13 @@ impl AgreementPage {
         d.map(french_date).unwrap_or_else(|| "non fixée".into())
     }
 
+    /// The years of the annual report offered, newest first: from the agreement's start (ten at most) to this year.
+    fn report_years(&self) -> Vec<i32> {
+        let now = passerelle_store::today().year();
+        let first = self.a.starts_on.map_or(now, |d| d.year()).clamp(now - 9, now);
+        (first..=now).rev().collect()
+    }
+
     /// Where the form that fills the checklist item at `index` is, when the draft is editable.
     fn item_anchor(&self, index: &usize) -> Option<String> {
         self.editable
@@ -609,6 +616,25 @@ pub async fn compare(
         .into_response(),
         Err(e) => error_page(&nav, e.into()),
     }
+}
+
+#[derive(Deserialize)]
+pub struct ReportQuery {
+    annee: Option<String>,
+}
+
+/// The annual « état des lieux » as a PDF (the API's, through the session).
+pub async fn report(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> Response {
+    let result = async {
+        let id = parse_id(&id)?;
+        crate::annual_report::response(&state.store, &visitor.ctx, id, q.annee.as_deref()).await
+    };
+    result.await.unwrap_or_else(|e| error_page(&visitor.nav(SECTION), e))
 }
 
 #[derive(Deserialize)]

@@ -21,7 +21,7 @@ use passerelle_domain::indicators::{
 use passerelle_store::indicators::drill_down::{self, Counted};
 use passerelle_store::indicators::{self, Request, Row, Viewer};
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
 
 const SECTION: &str = "indicateurs";
@@ -253,13 +253,26 @@ pub async fn page(State(state): State<AppState>, visitor: Visitor, Query(filters
         Ok(r) => r,
         Err(e) => return error_page(&nav, e),
     };
-    let (table, names) = match (
-        indicators::compute(&state.store, &request).await,
-        indicators::labels::names(&state.store, &visitor.ctx).await,
-    ) {
-        (Ok(t), Ok(n)) => (t, n),
-        (Err(e), _) | (_, Err(e)) => return error_page(&nav, e.into()),
+    let table = match indicators::compute(&state.store, &request).await {
+        Ok(t) => t,
+        Err(e) => return error_page(&nav, e.into()),
     };
+    // Only the organisations and agreements the page shows are named.
+    let ids = |dimension: &str| -> BTreeSet<Uuid> {
+        table
+            .rows
+            .iter()
+            .filter(|r| filters.keeps(r))
+            .filter_map(|r| r.dimensions.get(dimension))
+            .chain((dimension == "organisation").then_some(&filters.organisation))
+            .filter_map(|v| Uuid::parse_str(v).ok())
+            .collect()
+    };
+    let names =
+        match indicators::labels::names(&state.store, &visitor.ctx, &ids("organisation"), &ids("agreement")).await {
+            Ok(n) => n,
+            Err(e) => return error_page(&nav, e.into()),
+        };
     let periods: HashMap<String, (String, String)> = request
         .range
         .periods(request.granularity)

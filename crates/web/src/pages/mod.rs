@@ -50,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/conventions/{id}/avenant", post(agreements::amend))
         .route("/conventions/{id}/comparaison", get(agreements::compare))
         .route("/conventions/{id}/document", get(agreements::download))
+        .route("/conventions/{id}/etat-des-lieux", get(agreements::report))
         .route("/simulateur", get(simulator::page))
         .route(
             "/personnes/{id}/prescrire",

@@ -1,6 +1,6 @@
 //! The stories in a real headless Chromium (web/e2e/*.mjs, playwright-core and axe-core): the directory,
-//! the referral sheet from both sides, the benefits simulator with its print view as a PDF, the agreements, and
-//! the SPE referent's dashboard on a phone. Each script logs in through the form and runs axe-core
+//! the referral sheet from both sides, the benefits simulator with its print view as a PDF, the agreements, the
+//! SPE referent's dashboard on a phone, and the indicators. Each script logs in through the form and runs axe-core
 //! with zero serious or critical violations allowed.
 
 use crate::{Backend, TestApp, email};
@@ -232,4 +232,19 @@ async fn supported_employment_in_headless_chromium() {
     )
     .await;
     check_screenshot(&screenshot, "emploi-accompagne.png");
+}
+
+/// The indicators' page (web/e2e/indicators.mjs) for the DDETS (filters by month and organisation, masked
+/// small counts, each chart with its table, the CSV export) and for the ACI (the drill-down from its figure
+/// to the people counted, the XLSX export); axe-core on every page.
+#[tokio::test]
+async fn indicators_in_headless_chromium() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    run_browser_script(
+        &app,
+        "indicators.mjs",
+        "ddets-21",
+        vec![email("aci-jardins"), crate::today().year().to_string()],
+    )
+    .await;
 }

@@ -13,6 +13,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/indicators"),
     ("get", "/api/v1/indicators/{code}/people"),
     ("get", "/api/v1/agreements/{id}/targets"),
+    ("get", "/api/v1/agreements/{id}/report"),
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/me"),

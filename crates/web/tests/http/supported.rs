@@ -1,7 +1,7 @@
 //! Supported employment and the skills record through the API (issue 6): the four modules, access by
 //! organisation, bad input, the dashboard, the PDF, and the person's own link that reaches no one else.
 
-use crate::{Backend, TestApp, email, id, today};
+use crate::{Backend, TestApp, email, id, pdf_text, today};
 use reqwest::Method;
 use reqwest::StatusCode as S;
 use serde_json::{Value, json};
@@ -33,18 +33,6 @@ pub(crate) async fn person(app: &TestApp, token: &str, last_name: &str, others: 
         assert_eq!(s, S::OK, "{b}");
     }
     id(&p)
-}
-
-fn pdf_text(pdf: &[u8]) -> String {
-    use std::io::Write;
-    let mut child = std::process::Command::new("pdftotext")
-        .args(["-", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("pdftotext is installed (apt-get install poppler-utils)");
-    child.stdin.take().unwrap().write_all(pdf).unwrap();
-    String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
 }
 
 async fn supported_api(backend: Backend) {
@@ -245,7 +233,7 @@ async fn supported_api(backend: Backend) {
         pdf.windows(needle.len()).any(|w| w == needle),
         "no-break space before the colon"
     );
-    let text = pdf_text(&pdf);
+    let text = pdf_text(&pdf, &[]);
     for expected in [
         "Carnet de parcours et de compétences",
         "Claire Fontaine",
@@ -438,7 +426,7 @@ async fn supported_pages(backend: Backend) {
     );
     let r = app.http.get(app.url(&format!("{link}/pdf"))).send().await.unwrap();
     assert_eq!(r.headers()["content-type"], "application/pdf");
-    assert!(pdf_text(&r.bytes().await.unwrap()).contains("Romain Gillet"));
+    assert!(pdf_text(&r.bytes().await.unwrap(), &[]).contains("Romain Gillet"));
     assert_eq!(
         app.http.get(app.url("/carnet/inconnu")).send().await.unwrap().status(),
         S::NOT_FOUND
