@@ -15,6 +15,7 @@ use passerelle_domain::agreements::content::{
     ActionSheet, AgreementContent, Annex, Axis, AxisTheme, Commitment, Correspondent, Indicator, NotApplicable, Party,
     RoadmapAction, Target as Objective, WorkerSituation,
 };
+use passerelle_domain::indicators::DEFINITIONS;
 use passerelle_store::directory::{Contact, Organisation};
 use serde::Serialize;
 use time::Date;
@@ -49,6 +50,8 @@ pub struct Field {
     pub value: String,
     pub error: Option<String>,
     pub kind: Kind,
+    /// Values suggested for a text field (a `datalist`); any other text is still accepted.
+    pub suggestions: Vec<String>,
 }
 
 /// One form of the page: its fields and the hidden values that say which part of the structure it edits.
@@ -91,6 +94,7 @@ fn field(key: &str, name: &str, label: &str, value: impl Into<String>, kind: Kin
         value: value.into(),
         error: None,
         kind,
+        suggestions: Vec::new(),
     }
 }
 
@@ -929,15 +933,19 @@ fn targets_form(c: &AgreementContent, action: &str) -> EditForm {
         } else {
             t.value.to_string()
         };
-        fields.push(hint(
+        // The indicators Passerelle computes are suggested: a target naming one (by label or code) is followed
+        // on the agreement's page; any other wording stays a target written by hand.
+        let mut indicator = hint(
             text(
                 &key,
                 &format!("target_{k}"),
                 &format!("Indicateur ({label})"),
                 &t.indicator,
             ),
-            "vider l'indicateur et la valeur retire l'objectif",
-        ));
+            "un indicateur de la liste est suivi automatiquement ; vider l'indicateur et la valeur retire l'objectif",
+        );
+        indicator.suggestions = DEFINITIONS.iter().map(|d| d.code.label().to_owned()).collect();
+        fields.push(indicator);
         fields.push(hint(
             text(&key, &format!("period_{k}"), &format!("Période ({label})"), &t.period),
             "par exemple : 2027",

@@ -457,6 +457,8 @@ struct MeetingPage {
     proposers: Vec<Choice>,
     owners: Vec<Choice>,
     committees: Vec<CommitteeSummary>,
+    /// The committee's department's indicators for the meeting's year, when it has a department.
+    indicators: Option<String>,
     notice: Option<String>,
     held: bool,
     error: Option<String>,
@@ -496,13 +498,17 @@ async fn meeting_page(state: &AppState, visitor: &Visitor, id: Uuid, error: Opti
             })
             .collect();
         owners.dedup_by_key(|c| c.id);
-        let committees = state
+        let (own, committees): (Vec<_>, Vec<_>) = state
             .store
             .committees(&visitor.ctx)
             .await?
             .into_iter()
-            .filter(|c| c.id != m.committee_id)
-            .collect();
+            .partition(|c| c.id == m.committee_id);
+        // A committee of a department opens its meeting with the department's indicators of the year.
+        let indicators = own
+            .first()
+            .and_then(|c| c.department.as_deref())
+            .map(|d| crate::pages::indicators::Filters::department_table_link(d, m.held_on.year()));
         let notice = m.agenda_notice.as_ref().map(|n| match n {
             passerelle_domain::governance::AgendaNotice::OnTime { sent_on } => {
                 format!("Ordre du jour envoyé à temps, le {}.", french_date(*sent_on))
@@ -523,6 +529,7 @@ async fn meeting_page(state: &AppState, visitor: &Visitor, id: Uuid, error: Opti
             proposers,
             owners,
             committees,
+            indicators,
             notice,
             m,
             error,

@@ -53,9 +53,7 @@ impl Filters {
             return self;
         }
         let year = passerelle_store::today().year();
-        self.from = format!("{year}-01-01");
-        self.to = format!("{year}-12-31");
-        self.granularity = "quarter".into();
+        self = self.department_table(None, year);
         let ms = visitor.ctx.memberships();
         if let Some(m) = ms.iter().find(|m| m.kind.is_siae() || m.kind == OrganisationKind::Esat) {
             self.organisation = m.organisation_id.to_string();
@@ -67,24 +65,49 @@ impl Filters {
                     | OrganisationKind::Ddets
             )
         }) {
-            self.department = m.department.clone();
-            self.dimension = "siae_kind".into();
+            self = self.department_table(Some(&m.department), year);
         } else if ms.iter().any(|m| m.kind == OrganisationKind::SupportedEmployment) {
             self.family = Family::SupportedEmployment.code().into();
         }
         self
     }
 
+    /// A year by quarter; with a department, its Annex 1 table by SIAE kind (seed 004): the default view of the
+    /// State and the public employment service, and what a CTA opens its meeting with.
+    fn department_table(mut self, department: Option<&str>, year: i32) -> Self {
+        self.from = format!("{year}-01-01");
+        self.to = format!("{year}-12-31");
+        self.granularity = "quarter".into();
+        if let Some(d) = department {
+            self.department = d.into();
+            self.dimension = "siae_kind".into();
+        }
+        self
+    }
+
+    /// The page's address for a department's Annex 1 table over a year.
+    pub fn department_table_link(department: &str, year: i32) -> String {
+        format!(
+            "/indicateurs?{}",
+            Self::default().department_table(Some(department), year).query_string()
+        )
+    }
+
     fn query_string(&self) -> String {
-        serde_urlencoded::to_string([
-            ("from", &self.from),
-            ("to", &self.to),
-            ("granularity", &self.granularity),
-            ("dimension", &self.dimension),
-            ("department", &self.department),
-            ("organisation", &self.organisation),
-            ("family", &self.family),
-        ])
+        serde_urlencoded::to_string(
+            [
+                ("from", &self.from),
+                ("to", &self.to),
+                ("granularity", &self.granularity),
+                ("dimension", &self.dimension),
+                ("department", &self.department),
+                ("organisation", &self.organisation),
+                ("family", &self.family),
+            ]
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .collect::<Vec<_>>(),
+        )
         .unwrap_or_default()
     }
 

@@ -535,6 +535,12 @@ async fn the_whole_structure_is_written_from_the_pages() {
             && html.contains("optgroup label=\"ACI\""),
         "{html}"
     );
+    // A target's indicator suggests the computed ones, free wording still accepted (below).
+    assert!(
+        html.contains("list=\"objectifs-target-0-suggestions\"")
+            && html.contains("<option value=\"Périodes de mise en situation en milieu professionnel (PMSMP)\">"),
+        "{html}"
+    );
     let csrf = csrf(&html);
     let form = |pairs: &[(&str, &str)]| {
         let mut all = vec![("csrf", csrf.as_str())];

@@ -475,6 +475,18 @@ async fn governance_pages(backend: Backend) {
     let meeting = r.headers()["location"].to_str().unwrap().to_owned();
     assert!(meeting.starts_with("/reunions/"));
 
+    // The CTA opens its meeting with its department's Annex 1 table of the meeting's year.
+    let (_, html) = page(&app, &ft, &meeting).await;
+    let year = &held_on[..4];
+    let start = html.find("href=\"/indicateurs?").expect("the indicators' link") + 6;
+    let link = html[start..start + html[start..].find('"').unwrap()].replace("&#38;", "&");
+    assert_eq!(
+        link,
+        format!("/indicateurs?from={year}-01-01&to={year}-12-31&granularity=quarter&dimension=siae_kind&department=21")
+    );
+    let (s, table) = page(&app, &ft, &link).await;
+    assert!(s == S::OK && table.contains("Type de SIAE"), "{table}");
+
     // The SIAE proposes an agenda item from the meeting page; the secretary sees it to accept.
     let (s, html) = page(&app, &aci, &meeting).await;
     assert!(s == S::OK && html.contains("Proposer ce point") && !html.contains("Envoyer l'invitation"));

@@ -272,7 +272,10 @@ async fn every_creation_once(backend: Backend) {
     let before = app.snapshot().await;
     for key in ["  ", &"k".repeat(201)] {
         let (s, _, b) = app.send(&retry, Some(key)).await;
-        assert_eq!((s, b["error"]["code"].as_str()), (S::BAD_REQUEST, Some("idempotency_key_invalid")));
+        assert_eq!(
+            (s, b["error"]["code"].as_str()),
+            (S::BAD_REQUEST, Some("idempotency_key_invalid"))
+        );
     }
     assert_eq!(app.snapshot().await, before);
     // Every key was claimed once: 17 creation routes.
