@@ -11,7 +11,7 @@
 // Exit code 0 when every check passes and axe finds no violation of impact "serious" or "critical"; 1
 // otherwise, with a readable report on stderr; 2 on a usage error.
 
-import { auditPage, check, expectPage, logIn, openPage, runJourney } from './harness.mjs';
+import { auditPage, check, click, expectPage, logIn, openPage, runJourney } from './harness.mjs';
 
 const USAGE = 'usage: node web/e2e/esat.mjs <base-url> <email> <password> <screenshot-path>';
 
@@ -22,11 +22,6 @@ if (!baseArg || !email || !password || !screenshotPath) {
 }
 const base = baseArg.replace(/\/+$/, '');
 const url = (path) => `${base}${path}`;
-
-async function click(page, locator) {
-  const [response] = await Promise.all([page.waitForNavigation(), locator.click()]);
-  return response;
-}
 
 /** The ISO date `days` from today. */
 function day(days) {

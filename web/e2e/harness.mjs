@@ -29,6 +29,12 @@ export function check(condition, message) {
 
 export const pathOf = (page) => new URL(page.url()).pathname;
 
+/** Clicks what navigates, and answers the navigation's response. */
+export async function click(page, locator) {
+  const [response] = await Promise.all([page.waitForNavigation(), locator.click()]);
+  return response;
+}
+
 const require = createRequire(import.meta.url);
 const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 

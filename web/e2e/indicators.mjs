@@ -13,7 +13,7 @@
 // otherwise, with a readable report on stderr; 2 on a usage error.
 
 import { readFile } from 'node:fs/promises';
-import { auditPage, check, expectPage, logIn, openPage, pathOf, runJourney } from './harness.mjs';
+import { auditPage, check, click, expectPage, logIn, openPage, pathOf, runJourney } from './harness.mjs';
 
 const USAGE = 'usage: node web/e2e/indicators.mjs <base-url> <ddets-email> <password> <siae-email> <year>';
 const [baseArg, ddetsEmail, password, siaeEmail, year] = process.argv.slice(2);
@@ -23,11 +23,6 @@ if (!baseArg || !ddetsEmail || !password || !siaeEmail || !/^\d{4}$/.test(year ?
 }
 const base = baseArg.replace(/\/+$/, '');
 const url = (path) => `${base}${path}`;
-
-async function click(page, locator) {
-  const [response] = await Promise.all([page.waitForNavigation(), locator.click()]);
-  return response;
-}
 
 /** Logs in and opens the indicators' page from the header's link. */
 async function openIndicators(browser, email) {

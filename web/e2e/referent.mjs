@@ -10,7 +10,7 @@
 // Exit code 0 when every check passes and axe finds no violation of impact "serious" or "critical"; 1
 // otherwise, with a readable report on stderr; 2 on a usage error.
 
-import { auditPage, check, expectPage, logIn, openPage, PHONE, pathOf, runJourney } from './harness.mjs';
+import { PHONE, auditPage, check, click, expectPage, logIn, openPage, pathOf, runJourney } from './harness.mjs';
 
 const USAGE = 'usage: node web/e2e/referent.mjs <base-url> <email> <password> <screenshot-path>';
 const SIAE = 'Les Jardins de la Combe';
@@ -22,11 +22,6 @@ if (!baseArg || !email || !password || !screenshotPath) {
 }
 const base = baseArg.replace(/\/+$/, '');
 const url = (path) => `${base}${path}`;
-
-async function click(page, locator) {
-  const [response] = await Promise.all([page.waitForNavigation(), locator.click()]);
-  return response;
-}
 
 /** Checks the page fits the phone's width: only the tables' own wrappers may scroll sideways. */
 async function fitsTheScreen(page) {

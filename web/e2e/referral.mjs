@@ -12,7 +12,7 @@
 
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { auditPage, check, expectPage, logIn, openPage, pathOf, runJourney } from './harness.mjs';
+import { auditPage, check, click, expectPage, logIn, openPage, pathOf, runJourney } from './harness.mjs';
 
 const USAGE = 'usage: node web/e2e/referral.mjs <base-url> <siae-email> <password> <prescriber-email> <screenshot-path>';
 const CANDIDATE = 'Inès Marchal';
@@ -26,11 +26,6 @@ if (!baseArg || !siaeEmail || !prescriberEmail || !password || !screenshotPath) 
 const base = baseArg.replace(/\/+$/, '');
 const url = (path) => `${base}${path}`;
 const SHEET = /^\/prescriptions\/[0-9a-f-]{36}$/;
-
-async function click(page, locator) {
-  const [response] = await Promise.all([page.waitForNavigation(), locator.click()]);
-  return response;
-}
 
 async function menu(page, name) {
   return click(page, page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name, exact: true }));
