@@ -42,6 +42,20 @@ impl StoreError {
         }
     }
 
+    /// A database too busy to answer in time, which a retry may pass: no connection free in the pool, SQLite's
+    /// write lock held past the busy timeout, PostgreSQL's serialization failure, deadlock, lock or connection
+    /// limit.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            Self::Database(sqlx::Error::PoolTimedOut) => true,
+            Self::Database(sqlx::Error::Database(d)) => matches!(
+                d.code().as_deref(),
+                Some("5" | "6" | "517" | "40001" | "40P01" | "55P03" | "53300")
+            ),
+            _ => false,
+        }
+    }
+
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
         Self::Conflict {
             code,

@@ -5,7 +5,7 @@
 
 use crate::access::AccessContext;
 use crate::error::Result;
-use crate::sql::{Executor, Tx, query};
+use crate::sql::{Executor, Pool, Tx, query};
 use serde::Serialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -133,4 +133,19 @@ pub async fn count(ex: &mut impl Executor, action: Option<&str>) -> Result<i64> 
         None => ex.fetch_one(query("SELECT COUNT(*) AS n FROM events")).await?,
     };
     Ok(row.get("n")?)
+}
+
+/// Journals what a read-only transaction showed, in a short write transaction of its own, once the reading is
+/// over: a long list then never holds SQLite's write lock (every writer used to wait behind it), and the caller
+/// answers nothing unless these entries are written.
+pub async fn journal_reads(pool: &Pool, ctx: &AccessContext, events: Vec<Event>) -> Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let mut tx = pool.begin().await?;
+    for event in events {
+        record(&mut tx, ctx, event).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }

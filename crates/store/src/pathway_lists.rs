@@ -10,7 +10,7 @@
 use crate::access::AccessContext;
 use crate::directory::push_in;
 use crate::error::{Result, StoreError};
-use crate::events::{Event, record};
+use crate::events::{Event, journal_reads};
 use crate::iae_pathway::{facts_from, replay_events};
 use crate::notifications::approval_page;
 use crate::paging::{Page, matches_search};
@@ -344,13 +344,8 @@ async fn load(ex: &mut impl Executor, scope: &Scope) -> Result<Vec<PathwayRow>> 
     Ok(rows)
 }
 
-/// The page of `rows` that `filter` asks for; journals the people shown.
-async fn page_of(
-    ex: &mut impl Executor,
-    ctx: &AccessContext,
-    rows: &[PathwayRow],
-    filter: &PathwayFilter,
-) -> Result<Page<PathwayRow>> {
+/// The page of `rows` that `filter` asks for; the people shown are to be journaled (`reads`).
+fn page_of(rows: &[PathwayRow], filter: &PathwayFilter, reads: &mut Vec<Event>) -> Page<PathwayRow> {
     let kept = rows
         .iter()
         .filter(|r| filter.status.is_none_or(|s| s.matches(r.status)))
@@ -361,14 +356,9 @@ async fn page_of(
     let page = Page::of(kept, filter.page, filter.per_page);
     if !page.items.is_empty() {
         let ids: Vec<Uuid> = page.items.iter().map(|r| r.person_id).collect();
-        record(
-            ex,
-            ctx,
-            Event::new("persons", Uuid::nil(), "pathway.listed").after(&ids),
-        )
-        .await?;
+        reads.push(Event::new("persons", Uuid::nil(), "pathway.listed").after(&ids));
     }
-    Ok(page)
+    page
 }
 
 /// The tripartite interviews due among `rows`.
@@ -438,20 +428,24 @@ impl Store {
     /// One page of the people in pathway with the caller's organisations: employed by them (a hiring) or
     /// prescribed by them and hired, until an exit review. Five queries and the journal's insert.
     pub async fn people_in_pathway(&self, ctx: &AccessContext, filter: &PathwayFilter) -> Result<Page<PathwayRow>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_read().await?;
         let all = load(&mut tx, &Scope::Own(organisations(ctx))).await?;
-        let page = page_of(&mut tx, ctx, &all, filter).await?;
         tx.commit().await?;
+        let mut reads = Vec::new();
+        let page = page_of(&all, filter, &mut reads);
+        journal_reads(&self.pool, ctx, reads).await?;
         Ok(page)
     }
 
     /// What the caller's organisations have to do: tripartite interviews due (2-3 months before the end of
     /// the contract or the approval), prolongations to decide, follow-ups 6 months after an exit.
     pub async fn todo(&self, ctx: &AccessContext) -> Result<Vec<TodoItem>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_read().await?;
         let rows = load(&mut tx, &Scope::Own(organisations(ctx))).await?;
-        let items = todo_for(&mut tx, ctx, &rows).await?;
+        let mut reads = Vec::new();
+        let items = todo_for(&mut tx, ctx, &rows, &mut reads).await?;
         tx.commit().await?;
+        journal_reads(&self.pool, ctx, reads).await?;
         Ok(items)
     }
 
@@ -461,11 +455,13 @@ impl Store {
         ctx: &AccessContext,
         filter: &PathwayFilter,
     ) -> Result<(Page<PathwayRow>, Vec<TodoItem>)> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_read().await?;
         let all = load(&mut tx, &Scope::Own(organisations(ctx))).await?;
-        let page = page_of(&mut tx, ctx, &all, filter).await?;
-        let todo = todo_for(&mut tx, ctx, &all).await?;
+        let mut reads = Vec::new();
+        let page = page_of(&all, filter, &mut reads);
+        let todo = todo_for(&mut tx, ctx, &all, &mut reads).await?;
         tx.commit().await?;
+        journal_reads(&self.pool, ctx, reads).await?;
         Ok((page, todo))
     }
 
@@ -487,7 +483,7 @@ impl Store {
                  un Cap emploi ou une Mission locale.",
             ));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_read().await?;
         let mut q = query(
             "SELECT DISTINCT s.organisation_id, o.name, r.organisation_id AS referent_id, a.id AS agreement_id, \
              a.title FROM agreement_parties r JOIN agreements a ON a.id = r.agreement_id \
@@ -542,7 +538,8 @@ impl Store {
                 });
             }
         }
-        let people = page_of(&mut tx, ctx, &all, filter).await?;
+        let mut reads = Vec::new();
+        let people = page_of(&all, filter, &mut reads);
         let shown: Vec<Uuid> = decisions
             .iter()
             .chain(&interviews_due)
@@ -550,14 +547,10 @@ impl Store {
             .chain(exit_reviews.iter().map(|x| x.person_id))
             .collect();
         if !shown.is_empty() {
-            record(
-                &mut tx,
-                ctx,
-                Event::new("persons", Uuid::nil(), "referent.listed").after(&shown),
-            )
-            .await?;
+            reads.push(Event::new("persons", Uuid::nil(), "referent.listed").after(&shown));
         }
         tx.commit().await?;
+        journal_reads(&self.pool, ctx, reads).await?;
         Ok(ReferentDashboard {
             siae,
             decisions,
@@ -568,8 +561,13 @@ impl Store {
     }
 }
 
-/// The to-do list from the people in pathway already loaded; the persons it names are journaled.
-async fn todo_for(ex: &mut impl Executor, ctx: &AccessContext, rows: &[PathwayRow]) -> Result<Vec<TodoItem>> {
+/// The to-do list from the people in pathway already loaded; the persons it names are to be journaled (`reads`).
+async fn todo_for(
+    ex: &mut impl Executor,
+    ctx: &AccessContext,
+    rows: &[PathwayRow],
+    reads: &mut Vec<Event>,
+) -> Result<Vec<TodoItem>> {
     let as_of = today();
     let mut items = interviews_due(rows, as_of);
     let orgs = organisations(ctx);
@@ -603,7 +601,7 @@ async fn todo_for(ex: &mut impl Executor, ctx: &AccessContext, rows: &[PathwayRo
     items.sort_by_key(|i| i.due_on);
     if !items.is_empty() {
         let ids: Vec<Uuid> = items.iter().map(|i| i.person_id).collect();
-        record(ex, ctx, Event::new("persons", Uuid::nil(), "todo.listed").after(&ids)).await?;
+        reads.push(Event::new("persons", Uuid::nil(), "todo.listed").after(&ids));
     }
     Ok(items)
 }

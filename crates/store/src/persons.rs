@@ -8,7 +8,7 @@ use crate::Store;
 use crate::access::AccessContext;
 use crate::directory::push_in;
 use crate::error::{Result, StoreError};
-use crate::events::{Event, record};
+use crate::events::{Event, journal_reads, record};
 use crate::paging::{Page, fetch_page, push_search};
 use crate::sql::{Executor, Query, Row, query};
 use passerelle_domain::directory::OrganisationKind;
@@ -152,10 +152,15 @@ impl PersonScope<'_> {
 
     /// One person, with a `person.read` event; 404 when out of scope, so that existence does not leak.
     pub async fn get(&self, id: Uuid) -> Result<Person> {
-        let mut tx = self.store.pool.begin().await?;
+        let mut tx = self.store.pool.begin_read().await?;
         let p = self.load(&mut tx, id).await?;
-        record(&mut tx, self.ctx, Event::new("person", id, "person.read")).await?;
         tx.commit().await?;
+        journal_reads(
+            &self.store.pool,
+            self.ctx,
+            vec![Event::new("person", id, "person.read")],
+        )
+        .await?;
         Ok(p)
     }
 
@@ -164,7 +169,7 @@ impl PersonScope<'_> {
         let mut filter = query(" FROM persons p WHERE p.archived_at IS NULL");
         self.restrict(&mut filter);
         push_search(&mut filter, "p.search_text", text);
-        let mut tx = self.store.pool.begin().await?;
+        let mut tx = self.store.pool.begin_read().await?;
         let (rows, total, page, per_page) = fetch_page(
             &mut tx,
             filter,
@@ -176,16 +181,12 @@ impl PersonScope<'_> {
         .await?;
         let mut items = rows.iter().map(person).collect::<Result<Vec<_>>>()?;
         attach_followers(&mut tx, &mut items).await?;
+        tx.commit().await?;
         if !items.is_empty() {
             let ids: Vec<Uuid> = items.iter().map(|p| p.id).collect();
-            record(
-                &mut tx,
-                self.ctx,
-                Event::new("persons", Uuid::nil(), "person.listed").after(&ids),
-            )
-            .await?;
+            let listed = Event::new("persons", Uuid::nil(), "person.listed").after(&ids);
+            journal_reads(&self.store.pool, self.ctx, vec![listed]).await?;
         }
-        tx.commit().await?;
         Ok(Page {
             items,
             total,

@@ -42,10 +42,6 @@ fn accepted_step(secret: &str, code: &str, last_step: Option<i64>) -> Result<Opt
     Ok(totp::verify(&decode(secret)?, code, now).filter(|step| last_step.is_none_or(|last| *step > last)))
 }
 
-fn invalid_code() -> StoreError {
-    StoreError::SecondFactorInvalid
-}
-
 /// Recovery codes are kept as SHA-256 hashes, as session tokens are, not with argon2 as passwords: they are
 /// drawn at random (about 59 bits each), so no dictionary applies and guessing one online meets the login
 /// lockout; a slow hash would only slow an offline attack on a copy of the database, which already holds the
@@ -115,7 +111,7 @@ pub(crate) async fn spend(tx: &mut Tx, ctx: &AccessContext, user: Uuid, proof: P
         }
     };
     if spent == 0 {
-        return Err(invalid_code());
+        return Err(StoreError::SecondFactorInvalid);
     }
     if let Proof::Recovery(_) = proof {
         record(tx, ctx, Event::new("user", user, "second_factor.recovery_code_used")).await?;
@@ -171,7 +167,7 @@ async fn prove(tx: &mut Tx, ctx: &AccessContext, user: Uuid, code: &str) -> Resu
     let (secret, last_step) = enabled_key(tx, user).await?;
     let proof = check_code(tx, user, &secret, last_step, code)
         .await?
-        .ok_or_else(invalid_code)?;
+        .ok_or(StoreError::SecondFactorInvalid)?;
     spend(tx, ctx, user, proof).await
 }
 
@@ -236,7 +232,7 @@ impl Store {
                 "Aucune clé en attente : commencez par « Activer la double authentification ».",
             ));
         };
-        let step = accepted_step(&pending, code, None)?.ok_or_else(invalid_code)?;
+        let step = accepted_step(&pending, code, None)?.ok_or(StoreError::SecondFactorInvalid)?;
         tx.execute(
             query(
                 "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = $1 WHERE id = $2",

@@ -324,6 +324,15 @@ impl Pool {
         })
     }
 
+    /// Begins a transaction that only reads, on one snapshot. SQLite does not take the write lock (a long read
+    /// would otherwise hold every writer back); PostgreSQL reads at REPEATABLE READ.
+    pub async fn begin_read(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN DEFERRED").await?),
+            Pool::Postgres(p) => Tx::Postgres(p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?),
+        })
+    }
+
     /// Applies the migrations of the backend.
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match self {

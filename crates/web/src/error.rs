@@ -132,6 +132,18 @@ impl From<StoreError> for ApiError {
                     ),
                 )
             },
+            e @ StoreError::Database(_) if e.is_busy() => {
+                tracing::warn!(error = %e, "database busy");
+                Self {
+                    retry_after: Some(2),
+                    ..Self::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "service_busy",
+                        "Le service est momentanément surchargé : l'opération n'a pas été enregistrée, réessayez dans \
+                         quelques secondes.",
+                    )
+                }
+            }
             StoreError::Database(e) => {
                 tracing::error!(error = %e, "database error");
                 Self::new(
@@ -165,3 +177,22 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_database_asks_to_retry() {
+        let busy = ApiError::from(StoreError::Database(sqlx::Error::PoolTimedOut));
+        assert_eq!(
+            (busy.status, busy.code, busy.retry_after),
+            (StatusCode::SERVICE_UNAVAILABLE, "service_busy", Some(2))
+        );
+        let broken = ApiError::from(StoreError::Database(sqlx::Error::RowNotFound));
+        assert_eq!(
+            (broken.status, broken.code),
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal_error")
+        );
+    }
+}

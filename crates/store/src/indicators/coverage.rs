@@ -80,19 +80,7 @@ pub(super) async fn rows(pool: &mut Pool, req: &Request, codes: &[IndicatorCode]
                 } else {
                     *ccl
                 };
-                out.push(Row {
-                    indicator: code.code(),
-                    period: period.label(),
-                    dimensions: req
-                        .dimensions
-                        .iter()
-                        .map(|d| d.code())
-                        .zip(key.iter().cloned())
-                        .collect(),
-                    value: Some(share(part, *all)),
-                    masked: false,
-                    people: 0,
-                });
+                out.push(Row::cell(req, *code, period.label(), key, share(part, *all), 0));
             }
         }
     }

@@ -125,21 +125,13 @@ pub(super) async fn rows(pool: &mut Pool, req: &Request, codes: &[IndicatorCode]
                 Measure::Sum => agg.total as f64,
                 Measure::People => agg.people as f64,
                 Measure::PeopleShare => share(agg.people_yes, agg.people),
-                Measure::Median => medians.get(&(key.1.clone(), key.2.clone())).copied().unwrap_or(0.0),
+                Measure::Median => match medians.get(&(key.1.clone(), key.2.clone())) {
+                    Some(m) => *m,
+                    None => continue,
+                },
             };
-            out.push(Row {
-                indicator: code.code(),
-                period: labels.get(&key.1).cloned().unwrap_or_else(|| key.1.clone()),
-                dimensions: req
-                    .dimensions
-                    .iter()
-                    .map(|d| d.code())
-                    .zip(key.2.iter().cloned())
-                    .collect(),
-                value: Some(value),
-                masked: false,
-                people: agg.people.max(0) as u64,
-            });
+            let period = labels.get(&key.1).cloned().unwrap_or_else(|| key.1.clone());
+            out.push(Row::cell(req, *code, period, &key.2, value, agg.people.max(0) as u64));
         }
     }
     Ok(out)
@@ -156,9 +148,12 @@ pub(super) fn share(part: i64, whole: i64) -> f64 {
 
 /// The median of each cell, from the histogram of its values (one row per distinct value: the days between
 /// prescription and hiring take few values, so the histogram is small whatever the number of hirings).
+/// A hiring dated before its prescription was entered after the fact (a pathway taken over from before
+/// Passerelle): it measures no delay and is left out.
 async fn medians(pool: &mut Pool, req: &Request, select: &Select) -> Result<HashMap<(String, Vec<String>), f64>> {
     let mut q = select.query("f.value, COUNT(*) AS n");
     select.filter(&mut q, req, &[IndicatorCode::MedianDaysToHiring.code()]);
+    q.push_sql(" AND f.value >= 0");
     q.push_sql(&select.group_by(1));
     let mut histograms: HashMap<(String, Vec<String>), BTreeMap<i64, i64>> = HashMap::new();
     for r in pool.fetch_all(q).await? {

@@ -70,6 +70,33 @@ pub struct Row {
     pub people: u64,
 }
 
+impl Row {
+    /// An unmasked value of `code` for `period`, along the request's dimensions (`key` holds their values, in
+    /// the request's order).
+    pub(super) fn cell(
+        req: &Request,
+        code: IndicatorCode,
+        period: String,
+        key: &[String],
+        value: f64,
+        people: u64,
+    ) -> Self {
+        Self {
+            indicator: code.code(),
+            period,
+            dimensions: req
+                .dimensions
+                .iter()
+                .map(|d| d.code())
+                .zip(key.iter().cloned())
+                .collect(),
+            value: Some(value),
+            masked: false,
+            people,
+        }
+    }
+}
+
 /// The computed table and what could not be computed.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Table {

@@ -188,19 +188,7 @@ pub(super) async fn rows(pool: &mut Pool, req: &Request, codes: &[IndicatorCode]
                 let Some((value, people)) = value(*code, cell, &facts, period.to.min(to)) else {
                     continue;
                 };
-                out.push(Row {
-                    indicator: code.code(),
-                    period: period.label(),
-                    dimensions: req
-                        .dimensions
-                        .iter()
-                        .map(|d| d.code())
-                        .zip(key.iter().cloned())
-                        .collect(),
-                    value: Some(value),
-                    masked: false,
-                    people: people as u64,
-                });
+                out.push(Row::cell(req, *code, period.label(), key, value, people as u64));
             }
         }
     }
