@@ -8,8 +8,8 @@ use time::Date;
 #[derive(Subcommand)]
 pub enum DeadlinesCommand {
     /// Refreshes the agreements' deadlines, tells each organisation in the application about what comes
-    /// due, and enqueues one digest e-mail per user for the day; prints what it did as JSON. Running it
-    /// twice the same day sends nothing more.
+    /// due, enqueues one digest e-mail per user for the day and records the tripartite interviews missed;
+    /// prints what it did as JSON. Running it twice the same day sends and records nothing more.
     Scan {
         /// The day of the scan (YYYY-MM-DD); today by default.
         #[arg(long, value_parser = parse_day)]
@@ -56,7 +56,8 @@ pub async fn run(db: &str, command: DeadlinesCommand) -> Result<(), Failure> {
             println!(
                 "{}",
                 serde_json::json!({"agreements_refreshed": agreements, "due": report.due,
-                    "notified": report.notified, "digests": report.digests})
+                    "notified": report.notified, "digests": report.digests,
+                    "missed_interviews": report.missed_interviews})
             );
         }
     }

@@ -815,8 +815,12 @@ fn the_deadlines_scan_sends_one_digest_a_day() {
     assert!(first["agreements_refreshed"].as_u64().unwrap() >= 1, "{first}");
     let again: Value = serde_json::from_slice(&scan(&[]).stdout).unwrap();
     assert_eq!(
-        (again["digests"].as_u64(), again["notified"].as_u64()),
-        (Some(0), Some(0))
+        (
+            again["digests"].as_u64(),
+            again["notified"].as_u64(),
+            again["missed_interviews"].as_u64()
+        ),
+        (Some(0), Some(0), Some(0))
     );
     // Bad input: a French message and exit code 2.
     let out = scan(&["--on", "31/12/2026"]);

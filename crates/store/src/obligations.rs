@@ -8,6 +8,8 @@
 //! sending of a committee's agenda, and action items. The scan ([`Store::scan_deadlines`]) tells each
 //! organisation in the application once as a due date comes near, and sends each user one digest e-mail a
 //! day through the outbox (the dedupe key `digest:<user>:<day>` makes a second scan the same day a no-op).
+//! It also records, once, each tripartite interview whose due date passed with none held, which
+//! `interviews_on_time_share` counts as not on time (migration 0019).
 
 use crate::Store;
 use crate::access::AccessContext;
@@ -143,6 +145,8 @@ pub struct ScanReport {
     pub notified: u64,
     /// Digest e-mails enqueued (one per user and day at most).
     pub digests: u64,
+    /// Tripartite interviews found missed for the first time (due date passed, none held).
+    pub missed_interviews: u64,
 }
 
 /// How far the scan looks: overdue obligations of the last `overdue_days`, and those due within `ahead_days`.
@@ -230,7 +234,10 @@ impl Store {
             add_days(today, window.ahead_days),
         );
         let mut tx = self.pool.begin().await?;
-        let mut report = ScanReport::default();
+        let mut report = ScanReport {
+            missed_interviews: record_missed_interviews(&mut tx, today, now).await?,
+            ..ScanReport::default()
+        };
         let fresh = tx
             .fetch_all(
                 query(format!(
@@ -305,6 +312,41 @@ impl Store {
         tx.commit().await?;
         Ok(report)
     }
+}
+
+/// Records each tripartite interview whose obligation is still open (none held, the person still in the pathway)
+/// after its due date, once per person and due date: every overdue one, not only those of the scan's window, so
+/// that a scan missed for a while misses none. `now` dates the record, for the value as of a past moment.
+async fn record_missed_interviews(ex: &mut impl Executor, today: Date, now: OffsetDateTime) -> Result<u64> {
+    let overdue = ex
+        .fetch_all(
+            query(
+                "SELECT source_key, organisation_id, due_on FROM obligations \
+                 WHERE source = $1 AND done_at IS NULL AND due_on < $2",
+            )
+            .bind(Source::TripartiteInterview.code())
+            .bind(today),
+        )
+        .await?;
+    let mut recorded = 0;
+    for r in &overdue {
+        // The key of this source is the person's id (`approval_changed`).
+        let person_id = Uuid::parse_str(&r.get::<String>("source_key")?).map_err(|e| sqlx::Error::Decode(e.into()))?;
+        recorded += ex
+            .execute(
+                query(
+                    "INSERT INTO missed_interviews (id, person_id, siae_id, due_on, recorded_at) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (person_id, due_on) DO NOTHING",
+                )
+                .bind(Uuid::new_v4())
+                .bind(person_id)
+                .bind(r.get::<Uuid>("organisation_id")?)
+                .bind(r.get::<Date>("due_on")?)
+                .bind(now),
+            )
+            .await?;
+    }
+    Ok(recorded)
 }
 
 /// The day's digest of one user: what is overdue, then what comes, with the page of each.

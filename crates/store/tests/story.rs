@@ -2284,6 +2284,9 @@ mod indicator_sources;
 
 #[path = "story/indicator_supported.rs"]
 mod indicator_supported;
+// Issue 8: the tripartite interviews due and never held (migration 0019).
+#[path = "story/missed_interviews.rs"]
+mod missed_interviews;
 
 // Issue 10: the recovery codes of the second factor.
 #[path = "story/second_factor.rs"]

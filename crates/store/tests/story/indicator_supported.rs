@@ -23,7 +23,7 @@ const SE: [I; 6] = [
     I::JobRetentionServices,
 ];
 
-fn request(from: Date, to: Date, indicators: &[I]) -> Request {
+pub(super) fn request(from: Date, to: Date, indicators: &[I]) -> Request {
     Request {
         range: PeriodRange::new(from, to).unwrap(),
         granularity: Granularity::Whole,
@@ -57,7 +57,7 @@ async fn year(store: &Store, scheme: Uuid) -> Vec<Option<f64>> {
     values_of(store, &req, scheme, Origin::Facts).await
 }
 
-async fn insert(db: &mut Pool, sql: &str, values: Vec<passerelle_store::sql::Value>) {
+pub(super) async fn insert(db: &mut Pool, sql: &str, values: Vec<passerelle_store::sql::Value>) {
     let mut q = query(sql.to_owned());
     for v in values {
         q = q.bind(v);
@@ -65,7 +65,7 @@ async fn insert(db: &mut Pool, sql: &str, values: Vec<passerelle_store::sql::Val
     db.execute(q).await.unwrap();
 }
 
-async fn organisation(db: &mut Pool, kind: &str, department: &str) -> Uuid {
+pub(super) async fn organisation(db: &mut Pool, kind: &str, department: &str) -> Uuid {
     let id = Uuid::new_v4();
     insert(
         db,
@@ -83,7 +83,7 @@ async fn organisation(db: &mut Pool, kind: &str, department: &str) -> Uuid {
     id
 }
 
-async fn person(db: &mut Pool, by: Uuid) -> Uuid {
+pub(super) async fn person(db: &mut Pool, by: Uuid) -> Uuid {
     let id = Uuid::new_v4();
     insert(
         db,
@@ -217,24 +217,37 @@ async fn convention(db: &mut Pool, entry: Uuid, signed: Date, employer: &str) {
     .await;
 }
 
+/// The tripartite interview of `person` at `siae` due by `due`, as the deadlines engine writes it; `done` once
+/// an interview is held.
+pub(super) async fn obligation(db: &mut Pool, siae: Uuid, person: Uuid, due: Date, done: bool) {
+    let now = OffsetDateTime::now_utc();
+    insert(
+        db,
+        "INSERT INTO obligations (id, source, source_key, organisation_id, due_on, title, link, rule, done_at, \
+         updated_at) VALUES ($1, 'tripartite_interview', $2, $3, $4, 'Entretien', '/', 'seed 004, fiche 7', $5, $6)",
+        vec![
+            Uuid::new_v4().into(),
+            person.to_string().into(),
+            siae.into(),
+            due.into(),
+            done.then_some(now).into(),
+            now.into(),
+        ],
+    )
+    .await;
+}
+
 /// A tripartite interview at `siae`, after the deadlines engine set its due date when `due` is given.
-async fn interview(db: &mut Pool, siae: Uuid, held: Date, due: Option<Date>) {
+pub(super) async fn interview(db: &mut Pool, siae: Uuid, held: Date, due: Option<Date>) {
     let person = person(db, siae).await;
     if let Some(due) = due {
-        insert(
-            db,
-            "INSERT INTO obligations (id, source, source_key, organisation_id, due_on, title, link, rule, updated_at) \
-             VALUES ($1, 'tripartite_interview', $2, $3, $4, 'Entretien', '/', 'seed 004, fiche 7', $5)",
-            vec![
-                Uuid::new_v4().into(),
-                person.to_string().into(),
-                siae.into(),
-                due.into(),
-                OffsetDateTime::now_utc().into(),
-            ],
-        )
-        .await;
+        obligation(db, siae, person, due, true).await;
     }
+    held_interview(db, siae, person, held).await;
+}
+
+/// `person`'s tripartite interview held at `siae` on `held`.
+pub(super) async fn held_interview(db: &mut Pool, siae: Uuid, person: Uuid, held: Date) {
     insert(
         db,
         "INSERT INTO tripartite_interviews (id, person_id, siae_id, held_on, notes, created_at) \
