@@ -5,7 +5,8 @@
 //! An approval's status and end are the rules engine's, replayed from its events: they are no column, so the
 //! list is loaded in SQL for the caller's scope (five queries, whatever the number of people), replayed in
 //! memory, then filtered (status, interview due, words of the name as SQL search finds them), ordered by the end
-//! of the approval and cut into pages ([`Page::of`]). Only the people shown are journaled.
+//! of the approval and cut into pages ([`Page::of`]). The loading reads one snapshot without SQLite's write lock;
+//! only the people shown are journaled, once it is over ([`journal_reads`]).
 
 use crate::access::AccessContext;
 use crate::directory::push_in;

@@ -7,12 +7,16 @@ use super::{DEFAULT_THRESHOLD, Request, Viewer, compute};
 use crate::Store;
 use crate::access::AccessContext;
 use crate::agreements::Agreement;
+use crate::directory::push_in;
 use crate::error::Result;
+use crate::sql::{Executor, query};
+use passerelle_domain::agreements::Level;
+use passerelle_domain::directory::department::{department, region};
 use passerelle_domain::indicators::{
     Dimension, Granularity, IndicatorCode, PeriodRange, TargetStatus, definition, indicator_of, period_of, progress,
 };
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use time::Date;
 use uuid::Uuid;
 
@@ -88,8 +92,10 @@ pub(super) async fn progress_at(
     over: bool,
 ) -> Result<Vec<TargetProgress>> {
     let mut out = Vec::new();
-    // The targets still to compute: their place in `out`, indicator and period.
-    let mut to_compute: Vec<(usize, IndicatorCode, Date, Date)> = Vec::new();
+    let territory = territory_of(store, agreement).await?;
+    // The targets still to compute: their place in `out`, indicator, period, and whether it is measured over
+    // the agreement's territory rather than its parties.
+    let mut to_compute: Vec<(usize, IndicatorCode, Date, Date, bool)> = Vec::new();
     for t in &agreement.content.targets {
         let code = indicator_of(&t.indicator);
         let range = period_of(&t.period, agreement.starts_on, agreement.ends_on);
@@ -121,45 +127,58 @@ pub(super) async fn progress_at(
                 let d = definition(code);
                 if !d.source.is_recorded() {
                     p.status_label = "source à venir".into();
-                } else if !d.allows(Dimension::Agreement) {
-                    p.status_label = "ne se calcule pas par convention".into();
                 } else if PeriodRange::new(from, to).is_err() {
                     p.status_label = "période trop longue (dix ans au plus)".into();
+                } else if d.allows(Dimension::Agreement) {
+                    to_compute.push((out.len(), code, from, to, false));
+                } else if territory
+                    .as_ref()
+                    .is_some_and(|t| t.dimensions.iter().all(|x| d.allows(*x)))
+                {
+                    to_compute.push((out.len(), code, from, to, true));
                 } else {
-                    to_compute.push((out.len(), code, from, to));
+                    p.status_label = "ne se calcule pas par convention".into();
                 }
             }
         }
         out.push(p);
     }
-    let mut periods: BTreeMap<(Date, Date), Vec<IndicatorCode>> = BTreeMap::new();
-    for (_, code, from, to) in &to_compute {
-        periods.entry((*from, *to)).or_default().push(*code);
+    let mut periods: BTreeMap<(bool, Date, Date), Vec<IndicatorCode>> = BTreeMap::new();
+    for (_, code, from, to, territorial) in &to_compute {
+        periods.entry((*territorial, *from, *to)).or_default().push(*code);
     }
-    let id = agreement.id.to_string();
+    let parties = Territory {
+        dimensions: vec![Dimension::Agreement],
+        key: Some(("agreement", agreement.id.to_string())),
+        name: String::new(),
+    };
     // Per period and indicator: the value and whether it is masked (no row: nothing counted).
     let mut values: HashMap<(Date, Date, &'static str), (Option<f64>, bool)> = HashMap::new();
-    for ((from, to), codes) in periods {
+    for ((territorial, from, to), codes) in periods {
         // Nothing is counted before the period starts.
         let Ok(range) = PeriodRange::new(from, to.min(day)) else {
             continue;
         };
+        let scope = match &territory {
+            Some(t) if territorial => t,
+            _ => &parties,
+        };
         let request = Request {
             range,
             granularity: Granularity::Whole,
-            dimensions: vec![Dimension::Agreement],
+            dimensions: scope.dimensions.clone(),
             indicators: codes,
             as_of: None,
             threshold: threshold_for(ctx, agreement),
             viewer: Viewer::Members(ctx.memberships().iter().map(|m| m.organisation_id).collect()),
         };
         for r in compute(store, &request).await?.rows {
-            if r.dimensions.get("agreement") == Some(&id) {
+            if scope.key.as_ref().is_none_or(|(d, v)| r.dimensions.get(d) == Some(v)) {
                 values.insert((from, to, r.indicator), (r.value, r.masked));
             }
         }
     }
-    for (at, code, from, to) in to_compute {
+    for (at, code, from, to, territorial) in to_compute {
         let p = &mut out[at];
         let (value, masked) = values
             .get(&(from, to, code.code()))
@@ -181,7 +200,54 @@ pub(super) async fn progress_at(
         p.expected = Some((pr.expected * 10.0).round() / 10.0);
         p.percent = Some((pr.percent * 10.0).round() / 10.0);
         p.status = Some(pr.status);
-        p.status_label = pr.status.label().into();
+        p.status_label = match &territory {
+            Some(t) if territorial => format!("{} ({})", pr.status.label(), t.name),
+            _ => pr.status.label().into(),
+        };
     }
     Ok(out)
+}
+
+/// Where a target is measured: the dimensions of the request, the cell kept (none: the only one) and, for a
+/// territory, its name as users read it.
+struct Territory {
+    dimensions: Vec<Dimension>,
+    key: Option<(&'static str, String)>,
+    name: String,
+}
+
+/// The territory over which a regional or national agreement's targets that its parties cannot carry alone
+/// are measured (the share of SIAE with an SPE referent, seed 004 annex 1, is the region's, not the
+/// signatories'): a national framework's whole country, a regional agreement's region, that of its parties'
+/// departments when they all lie in one. A local agreement has none.
+async fn territory_of(store: &Store, agreement: &Agreement) -> Result<Option<Territory>> {
+    match agreement.kind.level() {
+        Level::Local => Ok(None),
+        Level::National => Ok(Some(Territory {
+            dimensions: Vec::new(),
+            key: None,
+            name: "mesuré sur toute la France".into(),
+        })),
+        Level::Regional => {
+            let ids: Vec<Uuid> = agreement.parties.iter().map(|p| p.organisation_id).collect();
+            if ids.is_empty() {
+                return Ok(None);
+            }
+            let mut q = query("SELECT DISTINCT department FROM organisations WHERE");
+            push_in(&mut q, "id", &ids);
+            let mut regions = BTreeSet::new();
+            for r in store.pool().clone().fetch_all(q).await? {
+                let code: Option<String> = r.get("department")?;
+                regions.insert(code.as_deref().and_then(|c| department(c).ok()).map(|d| d.region_code));
+            }
+            Ok(match regions.into_iter().collect::<Vec<_>>()[..] {
+                [Some(code)] => Some(Territory {
+                    dimensions: vec![Dimension::Region],
+                    key: Some(("region", code.to_owned())),
+                    name: format!("mesuré sur la région {}", region(code).map_or(code, |r| r.name)),
+                }),
+                _ => None,
+            })
+        }
+    }
 }

@@ -156,6 +156,48 @@ async fn views(backend: Backend) {
         target(&list, "se_people_accompanied")["status_label"],
         "ne se calcule pas par convention"
     );
+    // A regional agreement's share of SIAE with an SPE referent is its region's (seed 004, annex 1, fiche 2):
+    // the parties' region (Côte-d'Or: Bourgogne-Franche-Comté, 27), the value the region's table shows.
+    let regional = json!({"title": "Accord régional", "parties": [{"organisation_id": aci_id, "name": "Atelier"}],
+        "targets": [{"indicator": "spe_referent_share", "period": format!("{year}"), "value": 100, "unit": "%"}]});
+    let (status, created) = app
+        .call(
+            &token,
+            Method::POST,
+            "/api/v1/agreements",
+            Some(json!({"kind": "regional", "content": regional})),
+        )
+        .await;
+    assert_eq!(status, S::CREATED, "{created}");
+    let (_, list) = app
+        .get(
+            &token,
+            &format!("/api/v1/agreements/{}/targets", created["id"].as_str().unwrap()),
+        )
+        .await;
+    let share = target(&list, "spe_referent_share");
+    let (_, table) = app
+        .get(
+            &token,
+            &format!(
+                "/api/v1/indicators?from={year}-01-01&to={}&by=region&indicators=spe_referent_share",
+                today()
+            ),
+        )
+        .await;
+    let region = table["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["dimensions"]["region"] == "27");
+    assert_eq!(share["actual"], region.unwrap()["value"], "{share} {table}");
+    assert!(
+        share["status_label"]
+            .as_str()
+            .unwrap()
+            .ends_with("(mesuré sur la région Bourgogne-Franche-Comté)"),
+        "{share}"
+    );
     // Out of scope: 404, as for the agreement itself.
     for key in ["esat-suzon", "ft-dijon"] {
         let other = app.token(&email(key)).await;
