@@ -1442,6 +1442,11 @@ mod indicators {
         assert_eq!(at(&q, "trainees", "2025-T1", "21", "ACI"), Some(1.0));
         assert_eq!(at(&q, "training_hours", "2025-T1", "21", "ACI"), Some(45.0));
         assert_eq!(at(&q, "median_days_to_hiring", "2025-T2", "21", "ACI"), Some(30.0));
+        // Two people hired in that cell, but the median measures one of them: masked from 2 people on.
+        let masked = indicators::compute(&store, &ask(year, Granularity::Quarter, dk.clone(), 2))
+            .await
+            .unwrap();
+        assert_eq!(at(&masked.rows, "median_days_to_hiring", "2025-T2", "21", "ACI"), None);
         assert_eq!(at(&q, "exits", "2025-T4", "25", "EI"), Some(1.0));
 
         // A range that clips its months reads the facts: the facts of 10 and 15 January are out.

@@ -120,18 +120,20 @@ pub(super) async fn rows(pool: &mut Pool, req: &Request, codes: &[IndicatorCode]
         keys.sort();
         for key in keys {
             let agg = cells[key];
-            let value = match how {
-                Measure::Facts => agg.facts as f64,
-                Measure::Sum => agg.total as f64,
-                Measure::People => agg.people as f64,
-                Measure::PeopleShare => share(agg.people_yes, agg.people),
+            let (value, people) = match how {
+                Measure::Facts => (agg.facts as f64, agg.people),
+                Measure::Sum => (agg.total as f64, agg.people),
+                Measure::People => (agg.people as f64, agg.people),
+                Measure::PeopleShare => (share(agg.people_yes, agg.people), agg.people),
+                // The people behind a median are those of the hirings it measures: at least the cell's people
+                // less one per hiring left out, so that masking never counts someone the median did not.
                 Measure::Median => match medians.get(&(key.1.clone(), key.2.clone())) {
-                    Some(m) => *m,
+                    Some(&(m, measured)) => (m, agg.people - (agg.facts - measured)),
                     None => continue,
                 },
             };
             let period = labels.get(&key.1).cloned().unwrap_or_else(|| key.1.clone());
-            out.push(Row::cell(req, *code, period, &key.2, value, agg.people.max(0) as u64));
+            out.push(Row::cell(req, *code, period, &key.2, value, people.max(0) as u64));
         }
     }
     Ok(out)
@@ -149,8 +151,12 @@ pub(super) fn share(part: i64, whole: i64) -> f64 {
 /// The median of each cell, from the histogram of its values (one row per distinct value: the days between
 /// prescription and hiring take few values, so the histogram is small whatever the number of hirings).
 /// A hiring dated before its prescription was entered after the fact (a pathway taken over from before
-/// Passerelle): it measures no delay and is left out.
-async fn medians(pool: &mut Pool, req: &Request, select: &Select) -> Result<HashMap<(String, Vec<String>), f64>> {
+/// Passerelle): it measures no delay and is left out. Each median comes with the number of hirings measured.
+async fn medians(
+    pool: &mut Pool,
+    req: &Request,
+    select: &Select,
+) -> Result<HashMap<(String, Vec<String>), (f64, i64)>> {
     let mut q = select.query("f.value, COUNT(*) AS n");
     select.filter(&mut q, req, &[IndicatorCode::MedianDaysToHiring.code()]);
     q.push_sql(" AND f.value >= 0");
@@ -160,7 +166,13 @@ async fn medians(pool: &mut Pool, req: &Request, select: &Select) -> Result<Hash
         let key = (r.get::<String>("period")?, select.read_dims(&r)?);
         histograms.entry(key).or_default().insert(r.get("value")?, r.get("n")?);
     }
-    Ok(histograms.into_iter().map(|(k, h)| (k, median(&h))).collect())
+    Ok(histograms
+        .into_iter()
+        .map(|(k, h)| {
+            let measured = h.values().sum();
+            (k, (median(&h), measured))
+        })
+        .collect())
 }
 
 /// The median of a histogram (value -> count): the middle value, or the mean of the two middle ones.
