@@ -124,6 +124,10 @@ impl<E: std::fmt::Display> From<E> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(message) = passerelle_store::clock::start_from_environment() {
+        eprintln!("erreur : {message}");
+        return ExitCode::from(2);
+    }
     // Pure computations need neither a database nor an async runtime.
     let command = match cli.command {
         Command::Benefits(c) => return benefits::run(c),
@@ -195,6 +199,13 @@ async fn run(db: &str, command: DatabaseCommand) -> Result<(), Failure> {
                 .await
                 .map_err(|e| Failure::Input(format!("impossible d'écouter sur {addr} : {e}")))?;
             tracing::info!("Passerelle écoute sur http://{addr} ({})", store.pool().backend());
+            if std::env::var_os(passerelle_store::clock::TODAY_VARIABLE).is_some() {
+                tracing::warn!(
+                    "horloge lancée au {} ({})",
+                    passerelle_store::today(),
+                    passerelle_store::clock::TODAY_VARIABLE
+                );
+            }
             passerelle_web::serve(
                 AppState {
                     store,

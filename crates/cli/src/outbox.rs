@@ -51,7 +51,7 @@ pub async fn run(db: &str, command: OutboxCommand) -> Result<(), Failure> {
             let delivery = mail.delivery().ok_or_else(|| {
                 Failure::Input("indiquez le relais SMTP : --smtp-relay hôte:port (ou PASSERELLE_SMTP_RELAY)".into())
             })?;
-            let report = store.deliver_outbox(&delivery, time::OffsetDateTime::now_utc()).await?;
+            let report = store.deliver_outbox(&delivery, passerelle_store::clock::now()).await?;
             println!("{}", serde_json::to_string(&report)?);
         }
     }

@@ -23,7 +23,7 @@ pub async fn run(db: &str, o: RetentionOptions) -> Result<(), Failure> {
     }
     let store = open(db).await?;
     let ctx = store.operator_context("règle de conservation");
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = passerelle_store::clock::now().date();
     let report = store.retention(&ctx, o.inactive_days, today, o.apply).await?;
     println!("{}", serde_json::to_string_pretty(&report)?);
     eprintln!(

@@ -4,8 +4,18 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The day every test runs on, whatever the date: the binaries start their clock there ([`passerelle_store::clock`]).
+const TEST_DAY: &str = "2026-12-06";
+
+/// A command running one of the project's binaries on the tests' day.
+fn binary(path: &str) -> Command {
+    let mut command = Command::new(path);
+    command.env(passerelle_store::clock::TODAY_VARIABLE, TEST_DAY);
+    command
+}
+
 fn passerelle(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_passerelle"))
+    crate::binary(env!("CARGO_BIN_EXE_passerelle"))
         .args(args)
         .env_remove("PASSERELLE_DB")
         .output()
@@ -189,10 +199,10 @@ fn bad_import_files_change_nothing() {
 /// `passerelle benefits simulate`, as a user runs it.
 mod benefits {
     use std::io::Write;
-    use std::process::{Command, Output, Stdio};
+    use std::process::{Output, Stdio};
 
     fn run(args: &[&str], stdin: &str) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_passerelle"))
+        let mut child = crate::binary(env!("CARGO_BIN_EXE_passerelle"))
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -287,7 +297,7 @@ mod benefits {
 mod rules {
     use serde_json::{Value, json};
     use std::io::Write;
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
 
     struct Run {
         code: i32,
@@ -296,7 +306,7 @@ mod rules {
     }
 
     fn passerelle(args: &[&str], stdin: &str) -> Run {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_passerelle"))
+        let mut child = crate::binary(env!("CARGO_BIN_EXE_passerelle"))
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -675,7 +685,7 @@ fn the_outbox_reports_and_needs_a_relay_to_deliver() {
 fn indicators_are_computed_and_exported() {
     let db = scratch_db();
     assert!(passerelle(&["demo", "--db", &db]).status.success());
-    let year = time::OffsetDateTime::now_utc().year();
+    let year = &TEST_DAY[..4];
     let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
     let base = ["indicators", "--db", &db, "--from", &from, "--to", &to];
     let run = |extra: &[&str]| passerelle(&[&base[..], extra].concat());
@@ -928,7 +938,7 @@ fn load(args: &[&str]) -> Value {
 }
 
 fn load_run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_passerelle-load"))
+    crate::binary(env!("CARGO_BIN_EXE_passerelle-load"))
         .args(args)
         .output()
         .expect("passerelle-load runs")
@@ -1042,7 +1052,7 @@ fn serve_logging(db: &str, more: &[&str], log: impl Into<std::process::Stdio>) -
         .unwrap()
         .port();
     let addr = format!("127.0.0.1:{port}");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_passerelle"))
+    let mut server = crate::binary(env!("CARGO_BIN_EXE_passerelle"))
         .args(["serve", "--db", db, "--addr", &addr])
         .args(more)
         .env("RUST_LOG", "debug")
@@ -1068,6 +1078,7 @@ fn two_servers_share_sessions_and_send_each_mail_once() {
     let db = postgres_scratch("deux_serveurs");
     assert!(passerelle(&["demo", "--db", &db]).status.success());
     let sink = runtime.block_on(passerelle_mail::sink::Sink::start(0)).unwrap();
+    passerelle_store::clock::start_at(time::macros::date!(2026 - 12 - 06)).unwrap();
     let store = runtime.block_on(passerelle_store::Store::open(&db)).unwrap();
     const MAILS: usize = 300;
     for n in 0..MAILS {
@@ -1080,7 +1091,7 @@ fn two_servers_share_sessions_and_send_each_mail_once() {
         };
         assert!(
             runtime
-                .block_on(store.enqueue_mail(&mail, time::OffsetDateTime::now_utc()))
+                .block_on(store.enqueue_mail(&mail, passerelle_store::clock::now()))
                 .unwrap()
         );
     }

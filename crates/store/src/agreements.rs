@@ -19,7 +19,7 @@ use passerelle_domain::agreements::lifecycle::{self, Action, Change, Dates, Requ
 use passerelle_domain::agreements::{AgreementContent, AgreementKind};
 use passerelle_domain::invalid::Invalid;
 use serde::Serialize;
-use time::{Date, OffsetDateTime};
+use time::Date;
 use uuid::Uuid;
 
 /// An agreement as its parties see it, with its current content.
@@ -522,7 +522,7 @@ impl AgreementScope<'_> {
         }
         let content = self.resolve(&mut tx, kind, content).await?;
         let id = Uuid::new_v4();
-        let now = OffsetDateTime::now_utc();
+        let now = crate::clock::now();
         tx.execute(
             query(
                 "INSERT INTO agreements (id, kind, parent_id, title, status, current_version, starts_on, ends_on, \
@@ -702,7 +702,7 @@ impl AgreementScope<'_> {
                 .bind(change.to.code())
                 .bind(terminates_on)
                 .bind(lapse_cause)
-                .bind(OffsetDateTime::now_utc())
+                .bind(crate::clock::now())
                 .bind(id),
         )
         .await?;
@@ -776,7 +776,7 @@ async fn insert_version(
             .bind(serde_json::to_value(content).unwrap_or_default())
             .bind(reason)
             .bind(signed_on)
-            .bind(OffsetDateTime::now_utc()),
+            .bind(crate::clock::now()),
     )
     .await?;
     Ok(())
@@ -788,7 +788,7 @@ async fn update_header(ex: &mut impl Executor, id: Uuid, c: &AgreementContent) -
             .bind(&c.title)
             .bind(c.duration.starts_on)
             .bind(c.duration.ends_on)
-            .bind(OffsetDateTime::now_utc())
+            .bind(crate::clock::now())
             .bind(id),
     )
     .await?;

@@ -15,7 +15,6 @@ use passerelle_domain::invalid::Invalid;
 use passerelle_domain::text;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// Failed logins allowed per e-mail address within [`FAILURE_WINDOW_SECS`] before the address is locked.
@@ -57,7 +56,7 @@ pub struct OpenedSession {
 }
 
 fn now() -> i64 {
-    OffsetDateTime::now_utc().unix_timestamp()
+    crate::clock::now().unix_timestamp()
 }
 
 pub fn random_token() -> String {
@@ -380,7 +379,7 @@ impl Store {
             .bind(&display_name)
             .bind(hash)
             .bind(new.platform_admin)
-            .bind(OffsetDateTime::now_utc()),
+            .bind(crate::clock::now()),
         )
         .await?;
         for (organisation_id, role) in new.memberships {
@@ -389,7 +388,7 @@ impl Store {
                     .bind(id)
                     .bind(*organisation_id)
                     .bind(role.code())
-                    .bind(OffsetDateTime::now_utc()),
+                    .bind(crate::clock::now()),
             )
             .await?;
         }

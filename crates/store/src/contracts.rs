@@ -18,7 +18,7 @@ use passerelle_domain::pathways::iae::approval::Period;
 use passerelle_domain::pathways::iae::contract::{self, Assignment, Cddi, CddiException, ClientKind};
 use passerelle_domain::text::required;
 use serde::Serialize;
-use time::{Date, OffsetDateTime};
+use time::Date;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -242,7 +242,7 @@ impl Store {
             .bind(c.hours_derogation)
             .bind(c.exception.map(code))
             .bind(explanation.message.as_str())
-            .bind(OffsetDateTime::now_utc()),
+            .bind(crate::clock::now()),
         )
         .await?;
         let event = Event::new("person", person_id, "contract.created")
@@ -306,7 +306,7 @@ impl Store {
             .bind(a.date)
             .bind(a.hours)
             .bind(explanation.message.as_str())
-            .bind(OffsetDateTime::now_utc()),
+            .bind(crate::clock::now()),
         )
         .await?;
         let event = Event::new("person", person_id, "assignment.created")
@@ -343,7 +343,7 @@ impl Store {
             .bind(period.from)
             .bind(period.to)
             .bind(&reference)
-            .bind(OffsetDateTime::now_utc()),
+            .bind(crate::clock::now()),
         )
         .await?;
         let event = Event::new("person", person_id, "assignment.cap_waived")

@@ -299,7 +299,7 @@ impl Store {
         }
         tx.execute(
             query("UPDATE organisations SET archived_at = $1, updated_at = $1 WHERE id = $2")
-                .bind(OffsetDateTime::now_utc())
+                .bind(crate::clock::now())
                 .bind(id),
         )
         .await?;
@@ -456,7 +456,7 @@ async fn insert_organisation(
 ) -> Result<()> {
     check_unique_siret(tx, f, None).await?;
     check_parent(tx, id, parent_id).await?;
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     tx.execute(
         query(
             "INSERT INTO organisations (id, name, kind, siret, address_line, postal_code, commune, commune_code, \
@@ -510,7 +510,7 @@ async fn update_organisation_row(tx: &mut Tx, id: Uuid, f: &OrganisationFields, 
         .bind(&f.website)
         .bind(&f.description)
         .bind(search_text(f))
-        .bind(OffsetDateTime::now_utc())
+        .bind(crate::clock::now())
         .bind(id),
     )
     .await?;
@@ -643,7 +643,7 @@ impl Store {
         load_organisation(&mut tx, organisation_id).await?;
         require_admin(ctx, organisation_id)?;
         let id = Uuid::new_v4();
-        let now = OffsetDateTime::now_utc();
+        let now = crate::clock::now();
         tx.execute(
             query(
                 "INSERT INTO contacts (id, organisation_id, first_name, last_name, function, email, phone, created_at, \
@@ -685,7 +685,7 @@ impl Store {
             .bind(&f.function)
             .bind(&f.email)
             .bind(&f.phone)
-            .bind(OffsetDateTime::now_utc())
+            .bind(crate::clock::now())
             .bind(id),
         )
         .await?;
@@ -723,7 +723,7 @@ impl Store {
         }
         tx.execute(
             query("UPDATE contacts SET archived_at = $1, updated_at = $1 WHERE id = $2")
-                .bind(OffsetDateTime::now_utc())
+                .bind(crate::clock::now())
                 .bind(id),
         )
         .await?;
@@ -772,7 +772,7 @@ impl Store {
         require_admin(ctx, organisation_id)?;
         check_role_contacts(&mut tx, organisation_id, holder_id, substitute_id).await?;
         let id = Uuid::new_v4();
-        let now = OffsetDateTime::now_utc();
+        let now = crate::clock::now();
         tx.execute(
             query(
                 "INSERT INTO contact_roles (id, organisation_id, role, holder_id, substitute_id, holder_absent, \
@@ -820,7 +820,7 @@ impl Store {
             .bind(holder_id)
             .bind(substitute_id)
             .bind(holder_absent)
-            .bind(OffsetDateTime::now_utc())
+            .bind(crate::clock::now())
             .bind(id),
         )
         .await?;
@@ -894,7 +894,7 @@ impl Store {
             .bind(issuing_ddets.map(|m| m.organisation_id))
             .bind(starts_on)
             .bind(ends_on)
-            .bind(OffsetDateTime::now_utc()),
+            .bind(crate::clock::now()),
         )
         .await?;
         let row = tx

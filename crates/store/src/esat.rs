@@ -19,7 +19,7 @@ use passerelle_domain::pathways::esat::{
 };
 use passerelle_domain::text::{optional, required};
 use serde::Serialize;
-use time::{Date, OffsetDateTime};
+use time::Date;
 use uuid::Uuid;
 
 /// A worker in the ESAT's list.
@@ -434,7 +434,7 @@ impl EsatScope<'_> {
             ));
         }
         let id = Uuid::new_v4();
-        let now = OffsetDateTime::now_utc();
+        let now = crate::clock::now();
         let f = &new.fields;
         tx.execute(
             query(
@@ -476,7 +476,7 @@ impl EsatScope<'_> {
             .bind(f.orientation.valid_until)
             .bind(f.contract_started_on)
             .bind(&f.professional_project)
-            .bind(OffsetDateTime::now_utc())
+            .bind(crate::clock::now())
             .bind(id),
         )
         .await?;
@@ -530,7 +530,7 @@ impl EsatScope<'_> {
             query("UPDATE esat_workers SET situation = $1, situation_since = $2, updated_at = $3 WHERE id = $4")
                 .bind(next.situation.code())
                 .bind(next.since)
-                .bind(OffsetDateTime::now_utc())
+                .bind(crate::clock::now())
                 .bind(id),
         )
         .await?;
@@ -635,7 +635,7 @@ impl EsatScope<'_> {
             .bind(starts_on)
             .bind(ends_on)
             .bind(explanation.message)
-            .bind(OffsetDateTime::now_utc()),
+            .bind(crate::clock::now()),
         )
         .await?;
         let after = self.load(&mut tx, id).await?;
@@ -677,7 +677,7 @@ async fn insert_situation(
         .bind(&s.local_plan)
         .bind(is_return)
         .bind(&s.explanation)
-        .bind(OffsetDateTime::now_utc()),
+        .bind(crate::clock::now()),
     )
     .await?;
     Ok(())

@@ -58,7 +58,7 @@ pub async fn record(ex: &mut impl Executor, ctx: &AccessContext, event: Event) -
             "INSERT INTO events (occurred_at, actor_user_id, actor_label, entity_type, entity_id, action, \
              organisation_id, before_data, after_data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
-        .bind(OffsetDateTime::now_utc())
+        .bind(crate::clock::now())
         .bind(ctx.user_id())
         .bind(ctx.actor_label())
         .bind(event.entity_type)

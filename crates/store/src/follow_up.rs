@@ -14,7 +14,7 @@ use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::exit::{self, Action, ActionKind, ExitOutcome};
 use passerelle_domain::text::{optional, required};
 use serde::Serialize;
-use time::{Date, OffsetDateTime};
+use time::Date;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -215,7 +215,7 @@ impl Store {
         .bind(a.starts_on)
         .bind(a.ends_on)
         .bind(a.hours)
-        .bind(OffsetDateTime::now_utc());
+        .bind(crate::clock::now());
         self.follower_change(
             ctx,
             (person_id, organisation_id),
@@ -246,7 +246,7 @@ impl Store {
         .bind(organisation_id)
         .bind(registered)
         .bind(since)
-        .bind(OffsetDateTime::now_utc());
+        .bind(crate::clock::now());
         self.follower_change(
             ctx,
             (person_id, organisation_id),
@@ -322,7 +322,7 @@ impl Store {
             .bind(siae)
             .bind(held_on)
             .bind(notes.as_str())
-            .bind(OffsetDateTime::now_utc()),
+            .bind(crate::clock::now()),
         )
         .await?;
         crate::obligations::interview_held(&mut tx, person_id).await?;
@@ -382,7 +382,7 @@ impl Store {
                 .bind(skills.as_str())
                 .bind(&recommendations)
                 .bind(exit::follow_up_on(exit_on))
-                .bind(OffsetDateTime::now_utc()),
+                .bind(crate::clock::now()),
             )
             .await;
         match inserted {

@@ -238,7 +238,7 @@ async fn append(
         .bind(outcome.explanation.message.as_str())
         .bind(organisation_id)
         .bind(prescription_id)
-        .bind(OffsetDateTime::now_utc()),
+        .bind(crate::clock::now()),
     )
     .await?;
     record(
@@ -365,7 +365,7 @@ impl Store {
                     .bind(from)
                     .bind(to)
                     .bind(&justification)
-                    .bind(OffsetDateTime::now_utc()),
+                    .bind(crate::clock::now()),
                 )
                 .await?;
                 let decider_list = deciders(&mut tx, person_id).await?;
@@ -489,7 +489,7 @@ impl Store {
             .bind(motive.map(DenyReason::code))
             .bind(comment)
             .bind(action)
-            .bind(OffsetDateTime::now_utc())
+            .bind(crate::clock::now())
             .bind(request_id),
         )
         .await?;

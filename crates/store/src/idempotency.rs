@@ -11,7 +11,6 @@ use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
 use crate::sql::{Executor, Tx, query};
 use passerelle_domain::invalid::Invalid;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// A key sent by a client for one kind of creation (`scope`), e.g. `prescriptions`.
@@ -59,7 +58,7 @@ pub(crate) async fn claim(
             .bind(key.scope)
             .bind(key.key.as_str())
             .bind(entity_id)
-            .bind(OffsetDateTime::now_utc()),
+            .bind(crate::clock::now()),
         )
         .await;
     match inserted {

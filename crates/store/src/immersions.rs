@@ -21,7 +21,7 @@ use passerelle_domain::pathways::immersion::{
 };
 use passerelle_domain::text::{optional, required};
 use serde::Serialize;
-use time::{Date, OffsetDateTime};
+use time::Date;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -386,7 +386,7 @@ impl ImmersionScope<'_> {
         self.store.persons(self.ctx).load(&mut tx, new.person_id).await?;
         let explanation = Self::check_rules(&mut tx, new.person_id, None, &new.fields, new.renewal_of).await?;
         let id = Uuid::new_v4();
-        let now = OffsetDateTime::now_utc();
+        let now = crate::clock::now();
         let f = &new.fields;
         let creator = [new.prescriber_id, new.support_structure_id]
             .into_iter()
@@ -458,7 +458,7 @@ impl ImmersionScope<'_> {
             .bind(fields.schedule.weekly_minutes())
             .bind(&fields.activities)
             .bind(explanation)
-            .bind(OffsetDateTime::now_utc())
+            .bind(crate::clock::now())
             .bind(id),
         )
         .await?;
@@ -537,7 +537,7 @@ impl ImmersionScope<'_> {
             .bind(signer_name)
             .bind(signed_on)
             .bind(self.ctx.user_id())
-            .bind(OffsetDateTime::now_utc()),
+            .bind(crate::clock::now()),
         )
         .await?;
         set_status(&mut tx, id, status).await?;
@@ -593,7 +593,7 @@ impl ImmersionScope<'_> {
             .bind(a.objective_met)
             .bind(contract_kind.map(ContractKind::code))
             .bind(comment)
-            .bind(OffsetDateTime::now_utc()),
+            .bind(crate::clock::now()),
         )
         .await?;
         set_status(&mut tx, id, status).await?;
@@ -636,7 +636,7 @@ async fn set_status(ex: &mut impl Executor, id: Uuid, status: Status) -> Result<
     ex.execute(
         query("UPDATE immersions SET status = $1, updated_at = $2 WHERE id = $3")
             .bind(stored.code())
-            .bind(OffsetDateTime::now_utc())
+            .bind(crate::clock::now())
             .bind(id),
     )
     .await?;

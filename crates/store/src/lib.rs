@@ -8,6 +8,7 @@ pub mod agreements;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod clock;
 pub mod contracts;
 pub mod demo;
 pub mod directory;
@@ -39,13 +40,9 @@ pub mod supported;
 pub mod synth;
 
 pub use access::{AccessContext, MemberRole, Membership};
+pub use clock::today;
 pub use error::{Result, StoreError};
 pub use sql::Pool;
-
-/// Today in UTC, as the server dates what it records (one clock for every module).
-pub fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
 
 /// The database, opened and migrated.
 #[derive(Clone, Debug)]

@@ -42,7 +42,7 @@ pub(crate) async fn notify(
         .bind(subject.1)
         .bind(message)
         .bind(link)
-        .bind(OffsetDateTime::now_utc()),
+        .bind(crate::clock::now()),
     )
     .await?;
     Ok(())
@@ -115,7 +115,7 @@ impl Store {
                     "UPDATE notifications SET read_at = $1 WHERE read_at IS NULL AND organisation_id IN \
                      (SELECT organisation_id FROM memberships WHERE user_id = $2)",
                 )
-                .bind(OffsetDateTime::now_utc())
+                .bind(crate::clock::now())
                 .bind(user),
             )
             .await?)

@@ -41,7 +41,7 @@ pub struct Obligation {
 
 /// Writes `o` (or moves its date), reopened if it was done.
 pub(crate) async fn upsert(ex: &mut impl Executor, o: &Obligation) -> Result<()> {
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     ex.execute(
         query(
             "INSERT INTO obligations (id, source, source_key, organisation_id, due_on, title, link, rule, updated_at) \
@@ -66,7 +66,7 @@ pub(crate) async fn upsert(ex: &mut impl Executor, o: &Obligation) -> Result<()>
 
 /// Marks done the open obligations of `source` whose key starts with `key_prefix` (for every organisation).
 pub(crate) async fn close(ex: &mut impl Executor, source: Source, key_prefix: &str) -> Result<u64> {
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     Ok(ex
         .execute(
             query(
@@ -566,7 +566,7 @@ pub(crate) async fn person_anonymised(ex: &mut impl Executor, person_id: Uuid) -
         .collect::<Result<Vec<_>, _>>()?;
     let prolongations = requests.iter().map(|id| (Source::ProlongationDecision, *id));
     let signatures = immersions.iter().map(|id| (Source::ImmersionSignature, *id));
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     for (source, key) in person.into_iter().chain(prolongations).chain(signatures) {
         let about = "source = $1 AND source_key = $2";
         ex.execute(

@@ -122,7 +122,7 @@ impl Store {
     ) -> Result<Offer> {
         siae_member(ctx, siae_id)?;
         let id = Uuid::new_v4();
-        let now = OffsetDateTime::now_utc();
+        let now = crate::clock::now();
         let mut tx = self.pool.begin().await?;
         tx.execute(
             query(
@@ -162,7 +162,7 @@ impl Store {
         tx.execute(
             query("UPDATE job_offers SET status = $1, updated_at = $2 WHERE id = $3")
                 .bind(if open { "open" } else { "closed" })
-                .bind(OffsetDateTime::now_utc())
+                .bind(crate::clock::now())
                 .bind(id),
         )
         .await?;

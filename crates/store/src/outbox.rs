@@ -192,7 +192,7 @@ impl Store {
         let mut ticks = tokio::time::interval(every);
         loop {
             ticks.tick().await;
-            match self.deliver_outbox(&delivery, OffsetDateTime::now_utc()).await {
+            match self.deliver_outbox(&delivery, crate::clock::now()).await {
                 Ok(r) if r == DeliveryReport::default() => {}
                 Ok(r) => tracing::info!(
                     sent = r.sent,

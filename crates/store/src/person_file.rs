@@ -66,7 +66,7 @@ impl Store {
             immersions,
             supported: self.supported(ctx, person_id).await?,
             skills_record: self.skills_record(ctx, person_id).await?,
-            generated_at: OffsetDateTime::now_utc(),
+            generated_at: crate::clock::now(),
             diagnoses: self.diagnoses(ctx, person_id).await?,
             prescriptions: self.prescriptions(ctx, Direction::All, Some(person_id)).await?,
             approval,

@@ -212,7 +212,7 @@ impl PersonScope<'_> {
         }
         let mut tx = self.store.pool.begin().await?;
         let id = Uuid::new_v4();
-        let now = OffsetDateTime::now_utc();
+        let now = crate::clock::now();
         tx.execute(
             query(
                 "INSERT INTO persons (id, first_name, last_name, birth_date, email, phone, address_line, postal_code, \
@@ -276,7 +276,7 @@ impl PersonScope<'_> {
             .bind(f.consent_data_sharing)
             .bind(f.consent_date)
             .bind(fold(&format!("{} {}", f.first_name, f.last_name)))
-            .bind(OffsetDateTime::now_utc())
+            .bind(crate::clock::now())
             .bind(id),
         )
         .await?;
@@ -325,7 +325,7 @@ impl PersonScope<'_> {
             query("INSERT INTO person_followers (person_id, organisation_id, since) VALUES ($1, $2, $3)")
                 .bind(id)
                 .bind(organisation_id)
-                .bind(OffsetDateTime::now_utc()),
+                .bind(crate::clock::now()),
         )
         .await?;
         let after = self.load(&mut tx, id).await?;

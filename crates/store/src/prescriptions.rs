@@ -375,7 +375,7 @@ impl Store {
             .bind(serde_json::to_value(&criteria).unwrap_or_default())
             .bind(assessed.eligible)
             .bind(assessed.expires_on)
-            .bind(OffsetDateTime::now_utc()),
+            .bind(crate::clock::now()),
         )
         .await?;
         let created = load_diagnosis(&mut tx, id).await?;
@@ -470,7 +470,7 @@ impl Store {
         }
         let diagnosis = self.valid_diagnosis(&mut tx, &new, kind, auto).await?;
         let id = Uuid::new_v4();
-        let now = OffsetDateTime::now_utc();
+        let now = crate::clock::now();
         tx.execute(
             query(
                 "INSERT INTO prescriptions (id, person_id, prescriber_id, siae_id, offer_id, diagnosis_id, message, \
@@ -682,7 +682,7 @@ impl Store {
         tx.execute(
             query("UPDATE prescriptions SET status = $1, updated_at = $2 WHERE id = $3")
                 .bind(step.status.code())
-                .bind(OffsetDateTime::now_utc())
+                .bind(crate::clock::now())
                 .bind(id),
         )
         .await?;
@@ -793,7 +793,7 @@ async fn insert_step(
         .bind(date)
         .bind(motive.map(Motive::code))
         .bind(comment)
-        .bind(OffsetDateTime::now_utc()),
+        .bind(crate::clock::now()),
     )
     .await?;
     Ok(())

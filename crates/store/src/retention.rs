@@ -170,7 +170,7 @@ async fn anonymise(tx: &mut Tx, person_id: Uuid) -> Result<()> {
              anonymised_at = $2 WHERE id = $1",
         )
         .bind(person_id)
-        .bind(OffsetDateTime::now_utc()),
+        .bind(crate::clock::now()),
     )
     .await?;
     for (table, column, value, rows) in FREE_TEXTS {
@@ -185,7 +185,7 @@ async fn anonymise(tx: &mut Tx, person_id: Uuid) -> Result<()> {
     tx.execute(
         query("UPDATE skills_record_links SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL")
             .bind(person_id)
-            .bind(OffsetDateTime::now_utc()),
+            .bind(crate::clock::now()),
     )
     .await?;
     // The journal keeps what happened and when, not the states that held the person's name.

@@ -38,6 +38,7 @@ fn decode(secret: &str) -> Result<Vec<u8>> {
 
 /// The step matched by `code` for `secret`, refusing steps up to `last_step` (replay).
 fn accepted_step(secret: &str, code: &str, last_step: Option<i64>) -> Result<Option<i64>> {
+    // The code follows the wall clock of the user's phone, not the server's (which a demo may start at another day).
     let now = OffsetDateTime::now_utc().unix_timestamp();
     Ok(totp::verify(&decode(secret)?, code, now).filter(|step| last_step.is_none_or(|last| *step > last)))
 }
@@ -103,7 +104,7 @@ pub(crate) async fn spend(tx: &mut Tx, ctx: &AccessContext, user: Uuid, proof: P
                     "UPDATE recovery_codes SET used_at = $1 \
                      WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
                 )
-                .bind(OffsetDateTime::now_utc().unix_timestamp())
+                .bind(crate::clock::now().unix_timestamp())
                 .bind(user)
                 .bind(hash),
             )

@@ -322,7 +322,7 @@ impl Store {
                      AND expires_on >= $2",
                 )
                 .bind(token_hash(token))
-                .bind(OffsetDateTime::now_utc().date()),
+                .bind(crate::clock::now().date()),
             )
             .await?
             .ok_or(StoreError::not_found("carnet"))?;
@@ -389,7 +389,7 @@ impl Store {
         }
         let token = random_token();
         let id = Uuid::new_v4();
-        let now = OffsetDateTime::now_utc();
+        let now = crate::clock::now();
         let expires_on = passerelle_domain::calendar::add_days(now.date(), days);
         tx.execute(
             query(
@@ -440,7 +440,7 @@ impl Store {
             .map_err(|_| StoreError::not_found("lien personnel"))?;
         tx.execute(
             query("UPDATE skills_record_links SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-                .bind(OffsetDateTime::now_utc())
+                .bind(crate::clock::now())
                 .bind(link_id),
         )
         .await?;

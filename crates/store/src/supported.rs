@@ -22,7 +22,7 @@ use passerelle_domain::pathways::supported::{
 use passerelle_domain::text::{fold, optional};
 use serde::Serialize;
 use std::collections::HashMap;
-use time::{Date, OffsetDateTime};
+use time::Date;
 use uuid::Uuid;
 
 fn decode(what: &str) -> StoreError {
@@ -441,7 +441,7 @@ impl Store {
                 .bind(prescribed_on)
                 .bind(entry.entered_on)
                 .bind(counsellor)
-                .bind(OffsetDateTime::now_utc()),
+                .bind(crate::clock::now()),
             )
             .await;
         match inserted {
@@ -536,7 +536,7 @@ impl Store {
                 .bind(signed_on)
                 .bind(&employer)
                 .bind(employer.as_deref().map(|e| employer_key(e, None)))
-                .bind(OffsetDateTime::now_utc()),
+                .bind(crate::clock::now()),
             )
             .await;
         match inserted {
@@ -594,7 +594,7 @@ impl Store {
                 .bind(&activity.note)
                 .bind(&activity.employer)
                 .bind(activity.employer.as_deref().map(|e| employer_key(e, None)))
-                .bind(OffsetDateTime::now_utc()),
+                .bind(crate::clock::now()),
             )
             .await?;
         let after = serde_json::json!({"entry": entry_id, "activity": id, "module": activity.module,
@@ -631,7 +631,7 @@ impl Store {
                 .bind(job.starts_on)
                 .bind(job.ends_on)
                 .bind(job.weekly_hours)
-                .bind(OffsetDateTime::now_utc()),
+                .bind(crate::clock::now()),
             )
             .await?;
         let after =
@@ -719,7 +719,7 @@ impl Store {
             .bind(scheme_id)
             .bind(user_id)
             .bind(fte_hundredths)
-            .bind(OffsetDateTime::now_utc()),
+            .bind(crate::clock::now()),
         )
         .await?;
         record(

@@ -11,7 +11,11 @@ use passerelle_store::{MemberRole, Store, StoreError};
 use time::macros::date;
 use uuid::Uuid;
 
+/// The day every story runs on, whatever the date ([`passerelle_store::clock`]).
+pub const TEST_DAY: time::Date = date!(2026 - 12 - 06);
+
 async fn sqlite_store() -> Store {
+    passerelle_store::clock::start_at(TEST_DAY).expect("one day for every story");
     let path = std::env::temp_dir().join(format!("passerelle-story-{}.db", Uuid::new_v4()));
     Store::open(&format!("sqlite://{}", path.display()))
         .await
@@ -19,6 +23,7 @@ async fn sqlite_store() -> Store {
 }
 
 async fn postgres_store() -> Store {
+    passerelle_store::clock::start_at(TEST_DAY).expect("one day for every story");
     let name = format!("passerelle_story_{}", Uuid::new_v4().simple());
     let url = create_postgres_database(&scratch_postgres_admin_url(), &name)
         .await
@@ -791,7 +796,7 @@ async fn outbox_throughput() {
     use passerelle_store::outbox::{Delivery, OutgoingMail};
     for (backend, store) in [("SQLite", sqlite_store().await), ("PostgreSQL", postgres_store().await)] {
         let sink = Sink::start(0).await.unwrap();
-        let now = time::OffsetDateTime::now_utc();
+        let now = passerelle_store::clock::now();
         let mut tx = store.begin().await.unwrap();
         for n in 0..2_000 {
             let mail = OutgoingMail {
@@ -835,8 +840,8 @@ mod indicators {
     use passerelle_store::follow_up::NewExitReview;
     use passerelle_store::indicators::{self, Request, Row, Viewer};
     use passerelle_store::sql::{Executor, query};
+    use time::Date;
     use time::macros::date;
-    use time::{Date, OffsetDateTime};
     use uuid::Uuid;
 
     fn request(dimensions: Vec<Dimension>, threshold: u64) -> Request {
@@ -977,7 +982,7 @@ mod indicators {
             .bind(date!(2026 - 03 - 01))
             .bind(date!(2027 - 02 - 28))
             .bind(agency)
-            .bind(OffsetDateTime::now_utc()),
+            .bind(passerelle_store::clock::now()),
         )
         .await
         .unwrap();
@@ -1048,7 +1053,7 @@ mod indicators {
         assert!(by_outcome.not_along.contains(&I::Hirings));
 
         // The value as of a past moment is what was computed then, whatever was recorded since.
-        let then = OffsetDateTime::now_utc();
+        let then = passerelle_store::clock::now();
         let before = indicators::compute(&store, &request(vec![Dimension::Department, Dimension::SiaeKind], 1))
             .await
             .unwrap();
@@ -1100,7 +1105,7 @@ mod indicators {
                      siae_kind, person_id, source_id, detail, value) VALUES ('hirings', $1, $2, $3, $4, $5, $6, $7, NULL, 1)",
                 )
                 .bind(date!(2026 - 03 - 10))
-                .bind(OffsetDateTime::now_utc())
+                .bind(passerelle_store::clock::now())
                 .bind(organisation)
                 .bind(department)
                 .bind(kind)
@@ -1210,7 +1215,7 @@ mod indicators {
             )
             .bind(indicator)
             .bind(on)
-            .bind(OffsetDateTime::now_utc())
+            .bind(passerelle_store::clock::now())
             .bind(Uuid::new_v4())
             .bind(department)
             .bind(kind)
@@ -1425,7 +1430,7 @@ mod indicators {
                     .await
                     .unwrap();
                 let mut now = ask(range, granularity, dims.clone(), threshold);
-                now.as_of = Some(OffsetDateTime::now_utc());
+                now.as_of = Some(passerelle_store::clock::now());
                 let from_facts = indicators::compute(&store, &now).await.unwrap();
                 assert!(!rolled.rows.is_empty());
                 assert_eq!(rolled.rows, from_facts.rows, "{granularity:?} {dims:?} {threshold}");
@@ -1461,7 +1466,7 @@ mod indicators {
         assert_eq!(at(&rows, "spe_registered_share", "2025-T1", "21", "ACI"), Some(50.0));
 
         // The value as of a past moment reads the facts recorded until then; the roll-up has the later ones.
-        let then = OffsetDateTime::now_utc();
+        let then = passerelle_store::clock::now();
         fact(&store, "hirings", date!(2025 - 02 - 01), "21", aci, b, None, 1).await;
         let mut past = ask(year, Granularity::Quarter, dk.clone(), 1);
         past.as_of = Some(then);
@@ -1535,7 +1540,7 @@ async fn governance_story(store: Store) {
     use passerelle_store::obligations::{Source, Window};
     use passerelle_store::outbox::Delivery;
     passerelle_store::demo::load(&store).await.unwrap();
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = passerelle_store::clock::now().date();
     let ft = demo_ctx(&store, "ft-dijon").await;
     let aci = demo_ctx(&store, "aci-jardins").await;
     let ddets = demo_ctx(&store, "ddets-21").await;
@@ -1766,7 +1771,7 @@ async fn governance_story(store: Store) {
         lease_seconds: 300,
     };
     // Empty the demo's outbox first: only the invitations count below.
-    let t0 = time::OffsetDateTime::now_utc();
+    let t0 = passerelle_store::clock::now();
     store.deliver_outbox(&delivery, t0).await.unwrap();
     let already = sink.received().len();
     let sent = store.send_invitations(&ft, later.id, t0).await.unwrap();
@@ -2015,8 +2020,8 @@ async fn deadlines_scan_figures() {
         passerelle_store::demo::load(&store).await.unwrap();
         let ctx = demo_ctx(&store, "aci-jardins").await;
         let organisation = ctx.memberships()[0].organisation_id;
-        let today = time::OffsetDateTime::now_utc().date();
-        let now = time::OffsetDateTime::now_utc();
+        let today = passerelle_store::clock::now().date();
+        let now = passerelle_store::clock::now();
         let mut tx = store.begin().await.unwrap();
         for n in 0..100_000i64 {
             tx.execute(
@@ -2180,7 +2185,7 @@ async fn retention_story(store: Store) {
         }
     };
     let (old, recent) = (create("Ancienne").await, create("Récente").await);
-    let three_years_ago = time::OffsetDateTime::now_utc() - time::Duration::days(3 * 365);
+    let three_years_ago = passerelle_store::clock::now() - time::Duration::days(3 * 365);
     let mut db = store.pool().clone();
     db.execute(
         query("UPDATE persons SET updated_at = $2 WHERE id = $1")
@@ -2208,13 +2213,13 @@ async fn retention_story(store: Store) {
         .bind(old.to_string())
         .bind(aci)
         .bind(date!(2027 - 01 - 01))
-        .bind(time::OffsetDateTime::now_utc()),
+        .bind(passerelle_store::clock::now()),
     )
     .await
     .unwrap();
 
     let operator = store.operator_context("conservation");
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = passerelle_store::clock::now().date();
     let dry = store
         .retention(&operator, DEFAULT_INACTIVE_DAYS, today, false)
         .await

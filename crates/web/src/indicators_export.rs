@@ -88,7 +88,7 @@ fn day(field: &str, value: &str) -> Result<Date, Invalid> {
 
 fn end_of_day(d: Date) -> time::OffsetDateTime {
     d.with_hms(23, 59, 59)
-        .map_or(time::OffsetDateTime::now_utc(), |t| t.assume_utc())
+        .map_or(passerelle_store::clock::now(), |t| t.assume_utc())
 }
 
 /// The formats of the export.

@@ -12,8 +12,8 @@ use passerelle_domain::pathways::esat::WorkerInput;
 use passerelle_domain::pathways::immersion::{ConventionInput, Schedule};
 use passerelle_domain::person::PersonInput;
 use std::collections::HashMap;
+use time::Date;
 use time::macros::date;
-use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 fn situation(code: &str, since: Date) -> SituationChange {
@@ -35,7 +35,7 @@ fn record(decided_on: Date, valid_until: Date, project: &str) -> WorkerInput {
 }
 
 pub(super) async fn load(store: &Store, ids: &HashMap<&str, Uuid>, persons: &HashMap<&str, Uuid>) -> Result<()> {
-    let today = OffsetDateTime::now_utc().date();
+    let today = crate::clock::now().date();
     let suzon = store.login_context_for(&email_of("esat-suzon")).await?;
     let ouche = store.login_context_for(&email_of("esat-ouche")).await?;
     let cap = store.login_context_for(&email_of("cap-emploi")).await?;

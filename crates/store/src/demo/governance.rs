@@ -10,12 +10,11 @@ use crate::governance::meetings::{NewDecision, NewMeeting};
 use passerelle_domain::calendar::add_days;
 use passerelle_domain::governance::{CommitteeKind, MemberVote};
 use std::collections::HashMap;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 pub(super) async fn load(store: &Store, ids: &HashMap<&str, Uuid>) -> Result<()> {
     let operator = store.operator_context("chargement de la démonstration");
-    let today = OffsetDateTime::now_utc().date();
+    let today = crate::clock::now().date();
     let member = |key: &str, email: &str, vote, by_right| NewMember {
         organisation_id: ids[key],
         person_name: None,

@@ -11,7 +11,7 @@ use crate::sql::{Executor, Row, query};
 use crate::today;
 use passerelle_domain::invalid::Invalid;
 use serde::Serialize;
-use time::{Date, OffsetDateTime};
+use time::Date;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -127,7 +127,7 @@ pub(crate) async fn insert(ex: &mut impl Executor, new: NewItem<'_>) -> Result<U
             .bind(new.title)
             .bind(new.owner)
             .bind(new.due_on)
-            .bind(OffsetDateTime::now_utc()),
+            .bind(crate::clock::now()),
         )
         .await?;
     if inserted == 1
@@ -219,7 +219,7 @@ impl Store {
         tx.execute(
             query("UPDATE action_items SET status = $1, closed_at = $2 WHERE id = $3")
                 .bind(status)
-                .bind((status != "open").then(OffsetDateTime::now_utc))
+                .bind((status != "open").then(crate::clock::now))
                 .bind(id),
         )
         .await?;

@@ -15,7 +15,7 @@ use passerelle_domain::governance::{CommitteeKind, Frequency, FrequencyReport, M
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::text::{optional, optional_email, required};
 use serde::Serialize;
-use time::{Date, OffsetDateTime};
+use time::Date;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -231,7 +231,7 @@ async fn insert_member(ex: &mut impl Executor, committee_id: Uuid, m: &NewMember
         .bind(&m.email)
         .bind(m.vote.code())
         .bind(m.by_right)
-        .bind(OffsetDateTime::now_utc()),
+        .bind(crate::clock::now()),
     )
     .await?;
     Ok(id)
@@ -277,7 +277,7 @@ impl Store {
             .bind(frequency.code())
             .bind(notice)
             .bind(new.secretary_organisation_id)
-            .bind(OffsetDateTime::now_utc()),
+            .bind(crate::clock::now()),
         )
         .await?;
         for a in &steered {

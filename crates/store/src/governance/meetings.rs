@@ -277,7 +277,7 @@ impl Store {
             .bind(&new.video_link)
             .bind(new.extraordinary)
             .bind(new.termination_agreement_id)
-            .bind(OffsetDateTime::now_utc()),
+            .bind(crate::clock::now()),
         )
         .await?;
         let notice = tx
@@ -365,7 +365,7 @@ impl Store {
             .bind(title.as_str())
             .bind(organisation_id)
             .bind(status)
-            .bind(OffsetDateTime::now_utc()),
+            .bind(crate::clock::now()),
         )
         .await?;
         if !secretary {
@@ -475,7 +475,7 @@ impl Store {
             .bind(size)
             .bind(content)
             .bind(s.secretary_organisation_id)
-            .bind(OffsetDateTime::now_utc()),
+            .bind(crate::clock::now()),
         )
         .await?;
         record(
@@ -514,7 +514,7 @@ impl Store {
     pub async fn meeting_invitation(&self, ctx: &AccessContext, id: Uuid) -> Result<String> {
         let meeting = self.meeting(ctx, id).await?;
         let organizer = organisation_contact(&mut self.pool.clone(), meeting.secretary_organisation_id).await?;
-        Ok(invitation(&meeting, organizer, OffsetDateTime::now_utc()))
+        Ok(invitation(&meeting, organizer, crate::clock::now()))
     }
 
     /// Sends the invitation, agenda and documents list to every member with an e-mail address, through the
@@ -785,7 +785,7 @@ impl Store {
                 "Seuls les membres à voix délibérative valident le compte rendu.",
             ));
         }
-        let now = OffsetDateTime::now_utc();
+        let now = crate::clock::now();
         for m in &mine {
             tx.execute(
                 query(
@@ -864,7 +864,7 @@ impl Store {
                 .bind(id)
                 .bind(to_committee_id)
                 .bind(today())
-                .bind(OffsetDateTime::now_utc()),
+                .bind(crate::clock::now()),
             )
             .await?;
         if inserted == 1 {

@@ -13,7 +13,7 @@ use passerelle_domain::invalid::Invalid;
 use passerelle_domain::text::required;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use time::{Date, OffsetDateTime};
+use time::Date;
 use uuid::Uuid;
 
 /// The kinds of action, with their French labels.
@@ -127,7 +127,7 @@ impl Store {
             .bind(new.department.as_str())
             .bind(new.participants)
             .bind(new.organisers[0])
-            .bind(OffsetDateTime::now_utc()),
+            .bind(crate::clock::now()),
         )
         .await?;
         let mut seen = Vec::new();

@@ -323,8 +323,7 @@ fn region_join() -> String {
 
 /// Today's date on the server, for ranges that end today.
 pub(super) fn end_of(day: Date) -> time::OffsetDateTime {
-    day.with_hms(23, 59, 59)
-        .map_or(time::OffsetDateTime::now_utc(), |t| t.assume_utc())
+    day.with_hms(23, 59, 59).map_or(crate::clock::now(), |t| t.assume_utc())
 }
 
 #[cfg(test)]

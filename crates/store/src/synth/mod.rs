@@ -850,7 +850,7 @@ impl Pathways {
     fn supported(&mut self, rng: &mut StdRng, d: &Department, start: Date) {
         let person = Uuid::new_v4();
         let entry = Uuid::new_v4();
-        let today = OffsetDateTime::now_utc().date();
+        let today = crate::clock::now().date();
         let entered = start + Duration::days(rng.random_range(-180..365));
         let decided = entered - Duration::days(rng.random_range(10..90));
         let exited = (rng.random::<f64>() < 0.3)
@@ -1089,7 +1089,7 @@ impl Pathways {
             let end = hired + Duration::days(729 + moved);
             let due = passerelle_domain::calendar::add_months(end, -2);
             let late = due + Duration::days(rng.random_range(1..45));
-            let on = if rng.random::<f64>() < 0.2 && late <= OffsetDateTime::now_utc().date() {
+            let on = if rng.random::<f64>() < 0.2 && late <= crate::clock::now().date() {
                 late
             } else {
                 hired + Duration::days(rng.random_range(90..300))
@@ -1118,8 +1118,8 @@ impl Pathways {
         if rng.random::<f64>() < 0.35 {
             let exit = hired + Duration::days(rng.random_range(60..330));
             let follow_up = exit + Duration::days(183);
-            let followed = (follow_up <= OffsetDateTime::now_utc().date())
-                .then(|| follow_up + Duration::days(rng.random_range(0..20)));
+            let followed =
+                (follow_up <= crate::clock::now().date()).then(|| follow_up + Duration::days(rng.random_range(0..20)));
             let registered = followed.map(|_| rng.random::<f64>() < 0.6);
             let employed = followed.map(|_| rng.random::<f64>() < 0.55);
             self.exits.push(vec![

@@ -11,7 +11,7 @@ use passerelle_store::immersions::{NewAssessment, NewImmersion, NewSignature};
 use passerelle_store::person_pathways::Sector;
 use passerelle_store::sql::{Executor, query};
 use passerelle_store::{Store, StoreError};
-use time::{Date, OffsetDateTime};
+use time::Date;
 use uuid::Uuid;
 
 fn invalid_code(e: StoreError) -> (&'static str, Option<String>) {
@@ -100,7 +100,7 @@ async fn planned_by_agreement(
 
 async fn story(store: Store) {
     passerelle_store::demo::load(&store).await.unwrap();
-    let today = OffsetDateTime::now_utc().date();
+    let today = passerelle_store::clock::now().date();
     let esat = demo_ctx(&store, "esat-suzon").await;
     let other_esat = demo_ctx(&store, "esat-ouche").await;
     let cap = demo_ctx(&store, "cap-emploi").await;

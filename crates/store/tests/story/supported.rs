@@ -8,8 +8,8 @@ use passerelle_store::events;
 use passerelle_store::sql::{Executor, Pool, Query, Row};
 use passerelle_store::supported::{self, NewEntry};
 use passerelle_store::{Store, StoreError};
+use time::Date;
 use time::macros::date;
-use time::{Date, OffsetDateTime};
 
 /// A connection pool that counts the statements run through it.
 struct Counting {
@@ -220,7 +220,7 @@ async fn supported_story(store: Store) {
         ),
         "fte_out_of_range"
     );
-    let today = OffsetDateTime::now_utc().date();
+    let today = passerelle_store::clock::now().date();
     let board = store.supported_dashboard(&dea, today).await.unwrap();
     assert_eq!(board.len(), 1);
     let me = board[0]

@@ -421,7 +421,7 @@ pub async fn agreement_document(
         .signed_on
         .or(signed.iter().filter_map(|(_, d)| *d).min())
         .or(v.content.duration.starts_on)
-        .unwrap_or_else(|| time::OffsetDateTime::now_utc().date());
+        .unwrap_or_else(|| passerelle_store::clock::now().date());
     let doc = document(a.kind, &v.content, v.number, v.reason.as_deref(), &signed, day);
     Ok((a, doc))
 }

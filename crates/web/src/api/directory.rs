@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use passerelle_domain::directory::{ContactInput, ContactRole, OrganisationInput, OrganisationKind};
 use passerelle_store::directory::{Authorisation, Contact, Organisation, OrganisationFilter, Page, RoleAssignment};
 use serde::Deserialize;
-use time::{Date, OffsetDateTime};
+use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -393,7 +393,7 @@ pub async fn list_authorisations(
     Ok(Json(
         state
             .store
-            .authorisations(&ctx, id, OffsetDateTime::now_utc().date())
+            .authorisations(&ctx, id, passerelle_store::clock::now().date())
             .await?,
     ))
 }
@@ -417,7 +417,7 @@ pub async fn create_authorisation(
             &body.issuer,
             body.starts_on,
             body.ends_on,
-            OffsetDateTime::now_utc().date(),
+            passerelle_store::clock::now().date(),
         )
         .await?;
     Ok((StatusCode::CREATED, Json(a)))

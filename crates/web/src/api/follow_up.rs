@@ -20,7 +20,7 @@ use passerelle_store::pathway_lists::{
 };
 use passerelle_store::{AccessContext, Store};
 use serde::Deserialize;
-use time::{Date, OffsetDateTime};
+use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -177,7 +177,7 @@ pub async fn record_exit(
     idempotency: IdempotencyHeader,
     ApiJson(b): ApiJson<CreateExitReview>,
 ) -> ApiResult<Created<FollowUp>> {
-    if b.exit_on > OffsetDateTime::now_utc().date() {
+    if b.exit_on > passerelle_store::clock::now().date() {
         return Err(Invalid::new(
             "exit_in_future",
             "Le bilan de sortie se fait à la sortie : sa date est passée ou du jour.",
@@ -363,7 +363,7 @@ pub async fn skills_pdf(
     doc.push(Paragraph::text(format!(
         "Document établi le {} par Passerelle, à remettre à la personne à la fin de son parcours (accord régional IAE \
          Bourgogne-Franche-Comté 2016, fiche action 7).",
-        french_date(OffsetDateTime::now_utc().date())
+        french_date(passerelle_store::clock::now().date())
     )));
     let disposition = format!("attachment; filename=\"competences-{}.pdf\"", person.id);
     Ok((

@@ -23,14 +23,14 @@ use passerelle_store::governance::mutual_knowledge::{
 use passerelle_store::obligations::Due;
 use passerelle_store::{AccessContext, Store};
 use serde::Deserialize;
-use time::{Date, OffsetDateTime};
+use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 type Created<T> = (StatusCode, HeaderMap, Json<T>);
 
 fn today() -> Date {
-    OffsetDateTime::now_utc().date()
+    passerelle_store::clock::now().date()
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -408,7 +408,7 @@ pub async fn send_invitations(
     Ok(Json(
         state
             .store
-            .send_invitations(&ctx, id, OffsetDateTime::now_utc())
+            .send_invitations(&ctx, id, passerelle_store::clock::now())
             .await?,
     ))
 }
@@ -424,7 +424,10 @@ pub async fn cancel_meeting(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Meeting>> {
     Ok(Json(
-        state.store.cancel_meeting(&ctx, id, OffsetDateTime::now_utc()).await?,
+        state
+            .store
+            .cancel_meeting(&ctx, id, passerelle_store::clock::now())
+            .await?,
     ))
 }
 
@@ -648,7 +651,7 @@ pub async fn calendar_feed(
                 cancelled: false,
             }),
     );
-    Ok(calendar(&events, Method::Publish, OffsetDateTime::now_utc()))
+    Ok(calendar(&events, Method::Publish, passerelle_store::clock::now()))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -15,7 +15,7 @@ use passerelle_domain::pathways::supported::{ActivityInput, EntryInput, JobInput
 use passerelle_store::skills_record::{NewRecordLink, RecordLink, SkillsRecord};
 use passerelle_store::supported::{NewEntry, SchemeDashboard, SupportedRecord};
 use serde::Deserialize;
-use time::{Date, OffsetDateTime};
+use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -285,7 +285,7 @@ pub async fn dashboard(
     ApiCaller(ctx): ApiCaller,
     ApiQuery(q): ApiQuery<DashboardQuery>,
 ) -> ApiResult<Json<Vec<SchemeDashboard>>> {
-    let on = q.on.unwrap_or_else(|| OffsetDateTime::now_utc().date());
+    let on = q.on.unwrap_or_else(|| passerelle_store::clock::now().date());
     Ok(Json(state.store.supported_dashboard(&ctx, on).await?))
 }
 
@@ -414,7 +414,7 @@ pub fn record_document(rec: &SkillsRecord) -> Document {
     }
     blocks.push(Block::Paragraph(format!(
         "Carnet établi le {} par Passerelle.",
-        french_date(OffsetDateTime::now_utc().date())
+        french_date(passerelle_store::clock::now().date())
     )));
     // The French no-break spaces before « : ; ! ? », as in every document of the documents crate.
     let blocks = blocks

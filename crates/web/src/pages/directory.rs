@@ -11,7 +11,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use passerelle_domain::directory::{DEPARTMENTS, Department, OrganisationKind};
 use passerelle_store::directory::{Authorisation, Contact, Organisation, RoleAssignment};
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 #[derive(Template, WebTemplate)]
@@ -117,7 +116,9 @@ pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Pat
         };
         let contacts = store.contacts(ctx, id).await?;
         let roles = store.roles(ctx, id).await?;
-        let authorisations = store.authorisations(ctx, id, OffsetDateTime::now_utc().date()).await?;
+        let authorisations = store
+            .authorisations(ctx, id, passerelle_store::clock::now().date())
+            .await?;
         Ok::<_, passerelle_store::StoreError>(OrganisationPage {
             nav: visitor.nav("annuaire"),
             org,

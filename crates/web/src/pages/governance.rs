@@ -23,13 +23,13 @@ use passerelle_store::governance::meetings::{Meeting, NewDecision, NewMeeting};
 use passerelle_store::governance::mutual_knowledge::{KINDS, MutualKnowledgeAction, NewMutualKnowledgeAction};
 use passerelle_store::obligations::Due;
 use serde::Deserialize;
-use time::{Date, Month, OffsetDateTime};
+use time::{Date, Month};
 use uuid::Uuid;
 
 const SECTION: &str = "instances";
 
 fn today() -> Date {
-    OffsetDateTime::now_utc().date()
+    passerelle_store::clock::now().date()
 }
 
 /// Every field any governance form sends; each form fills its own.
@@ -602,10 +602,10 @@ pub async fn meeting_action(
                 store.decide_agenda_item(ctx, id, item, form.accept == "oui").await?;
             }
             "invitations" => {
-                store.send_invitations(ctx, id, OffsetDateTime::now_utc()).await?;
+                store.send_invitations(ctx, id, passerelle_store::clock::now()).await?;
             }
             "annulation" => {
-                store.cancel_meeting(ctx, id, OffsetDateTime::now_utc()).await?;
+                store.cancel_meeting(ctx, id, passerelle_store::clock::now()).await?;
             }
             "presence" => {
                 let presences: Vec<(Uuid, String)> = form

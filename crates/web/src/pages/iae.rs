@@ -690,7 +690,7 @@ async fn approval_page(state: &AppState, visitor: &Visitor, person_id: Uuid, err
                 agrement_kinds: RequestKind::ALL,
                 action_kinds: ActionKind::ALL,
                 outcomes: ExitOutcome::ALL,
-                today: time::OffsetDateTime::now_utc().date(),
+                today: passerelle_store::clock::now().date(),
                 a,
                 suspension_reasons: SUSPENSION_REASONS,
                 prolongation_reasons: ProlongationReason::ALL,
@@ -877,7 +877,7 @@ pub async fn approval_action(
                 let outcome = ExitOutcome::parse(&form.outcome)
                     .ok_or_else(|| ApiError::bad_request("outcome_unknown", "Choisissez la situation à la sortie."))?;
                 let exit_on = required_date("sortie", &form.from)?;
-                if exit_on > time::OffsetDateTime::now_utc().date() {
+                if exit_on > passerelle_store::clock::now().date() {
                     return Err(ApiError::bad_request(
                         "exit_in_future",
                         "La date de sortie est passée ou du jour.",

@@ -14,7 +14,6 @@ use passerelle_domain::person::PersonInput;
 use passerelle_store::Membership;
 use passerelle_store::persons::Person;
 use serde::Deserialize;
-use time::OffsetDateTime;
 use time::macros::format_description;
 use uuid::Uuid;
 
@@ -144,7 +143,7 @@ pub async fn create(State(state): State<AppState>, visitor: Visitor, Form(form):
             ),
         );
     }
-    let today = OffsetDateTime::now_utc().date();
+    let today = passerelle_store::clock::now().date();
     let result = async {
         let organisation_id = Uuid::parse_str(&form.organisation_id).map_err(|_| {
             ApiError::bad_request("organisation_invalid", "Choisissez la structure qui suit la personne.")

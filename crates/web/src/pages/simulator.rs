@@ -19,7 +19,6 @@ use passerelle_domain::benefits::{
 };
 use passerelle_domain::calendar::MONTH_NAMES;
 use passerelle_domain::invalid::Invalid;
-use time::OffsetDateTime;
 
 const MAX_SCENARIOS: usize = 3;
 const DEFAULT_HORIZON: i32 = 12;
@@ -815,7 +814,7 @@ struct SimulatorPage {
 
 /// `GET /simulateur`: the form alone, or with the results of the simulation it describes.
 pub async fn page(visitor: Visitor, RawQuery(query): RawQuery) -> Response {
-    let now = OffsetDateTime::now_utc().date();
+    let now = passerelle_store::clock::now().date();
     let nav = visitor.nav("simulateur");
     let Some(today) = Month::new(now.year(), now.month() as u8) else {
         return super::error_page(

@@ -22,13 +22,13 @@ use passerelle_store::persons::Person;
 use passerelle_store::skills_record::{RecordLink, SkillsRecord};
 use passerelle_store::supported::{NewEntry, SchemeDashboard, SupportedRecord};
 use serde::Deserialize;
-use time::{Date, OffsetDateTime};
+use time::Date;
 use uuid::Uuid;
 
 const SECTION: &str = "emploi-accompagne";
 
 fn today() -> Date {
-    OffsetDateTime::now_utc().date()
+    passerelle_store::clock::now().date()
 }
 
 /// A value a template hands over directly or through one or two references.

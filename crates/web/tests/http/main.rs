@@ -33,6 +33,9 @@ use serde_json::{Value, json};
 use std::path::PathBuf;
 use uuid::Uuid;
 
+/// The day every test runs on, whatever the date ([`passerelle_store::clock`]).
+pub const TEST_DAY: time::Date = time::macros::date!(2026 - 12 - 06);
+
 pub const PASSWORD: &str = passerelle_store::demo::DEMO_PASSWORD;
 
 #[derive(Clone, Copy, Debug)]
@@ -50,6 +53,7 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
+        passerelle_store::clock::start_at(TEST_DAY).expect("one day for every test");
         let url = match backend {
             Backend::Sqlite => {
                 let path = std::env::temp_dir().join(format!("passerelle-http-{}.db", Uuid::new_v4()));

@@ -451,10 +451,10 @@ const REQUESTS: usize = 100;
 /// four), each with an entry, four activities and, for one in two, a job; 500 rows per statement.
 async fn seed_scheme(app: &TestApp) -> String {
     use passerelle_store::sql::{Executor, query};
-    use time::{Duration, OffsetDateTime};
+    use time::Duration;
     use uuid::Uuid;
     let scheme = app.org_id("dea-21").await;
-    let now = OffsetDateTime::now_utc();
+    let now = passerelle_store::clock::now();
     let mut tx = app.store.pool().begin().await.unwrap();
     let counsellors: Vec<Uuid> = (0..COUNSELLORS).map(|_| Uuid::new_v4()).collect();
     let mut users = query("INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES ");
