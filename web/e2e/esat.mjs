@@ -11,7 +11,7 @@
 // Exit code 0 when every check passes and axe finds no violation of impact "serious" or "critical"; 1
 // otherwise, with a readable report on stderr; 2 on a usage error.
 
-import { auditPage, check, click, expectPage, logIn, openPage, runJourney } from './harness.mjs';
+import { auditPage, check, click, day, expectPage, logIn, openPage, runJourney } from './harness.mjs';
 
 const USAGE = 'usage: node web/e2e/esat.mjs <base-url> <email> <password> <screenshot-path>';
 
@@ -22,13 +22,6 @@ if (!baseArg || !email || !password || !screenshotPath) {
 }
 const base = baseArg.replace(/\/+$/, '');
 const url = (path) => `${base}${path}`;
-
-/** The ISO date `days` from today. */
-function day(days) {
-  const d = new Date();
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 
 /** The error text shown next to the field `id`. */
 async function errorNextTo(page, id) {

@@ -21,6 +21,16 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/**
+ * The ISO date `days` from the server's today: PASSERELLE_TODAY when the tests started the server's clock at
+ * another day (the browser's own clock may say otherwise), else the browser's today.
+ */
+export function day(days = 0) {
+  const d = process.env.PASSERELLE_TODAY ? new Date(`${process.env.PASSERELLE_TODAY}T12:00:00Z`) : new Date();
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
 export class CheckFailed extends Error {}
 
 export function check(condition, message) {

@@ -10,7 +10,7 @@
 // Exit code 0 when every check passes and axe finds no violation of impact "serious" or "critical"; 1
 // otherwise, with a readable report on stderr; 2 on a usage error.
 
-import { auditPage, check, click, expectPage, logIn, openPage, runJourney } from './harness.mjs';
+import { auditPage, check, click, day, expectPage, logIn, openPage, runJourney } from './harness.mjs';
 
 const USAGE = 'usage: node web/e2e/supported.mjs <base-url> <email> <password> <person-id> <screenshot-path>';
 
@@ -46,7 +46,7 @@ await runJourney('supported-employment counsellor', async (browser) => {
   const before = await page.locator('table:has(caption:has-text("Activités")) tbody tr').count();
   const form = page.locator('form[action$="/emploi-accompagne/activite"]').first();
   await form.locator('select[name="module"]').selectOption('project');
-  await form.locator('input[name="date"]').fill(new Date().toISOString().slice(0, 10));
+  await form.locator('input[name="date"]').fill(day());
   await form.locator('input[name="minutes"]').fill('45');
   await form.locator('textarea[name="note"]').fill('Atelier CV et simulation d’entretien');
   response = await click(page, form.getByRole('button', { name: "Enregistrer l'activité" }));

@@ -468,11 +468,15 @@ impl Store {
             .into());
         }
         tx.execute(
-            query("UPDATE exit_reviews SET followed_up_on = $1, registered_spe = $2, employed = $3 WHERE id = $4")
-                .bind(today())
-                .bind(registered_spe)
-                .bind(employed)
-                .bind(review_id),
+            query(
+                "UPDATE exit_reviews SET followed_up_on = $1, registered_spe = $2, employed = $3, updated_at = $4 \
+                 WHERE id = $5",
+            )
+            .bind(today())
+            .bind(registered_spe)
+            .bind(employed)
+            .bind(crate::clock::now())
+            .bind(review_id),
         )
         .await?;
         record(

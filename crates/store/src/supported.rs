@@ -665,8 +665,9 @@ impl Store {
         change
             .tx
             .execute(
-                query("UPDATE supported_entries SET exited_on = $1 WHERE id = $2")
+                query("UPDATE supported_entries SET exited_on = $1, updated_at = $2 WHERE id = $3")
                     .bind(exited_on)
+                    .bind(crate::clock::now())
                     .bind(entry_id),
             )
             .await?;

@@ -667,8 +667,12 @@ impl Store {
             )
             .await?;
         }
-        tx.execute(query("UPDATE meetings SET status = 'held' WHERE id = $1").bind(id))
-            .await?;
+        tx.execute(
+            query("UPDATE meetings SET status = 'held', updated_at = $1 WHERE id = $2")
+                .bind(crate::clock::now())
+                .bind(id),
+        )
+        .await?;
         obligations::close(&mut tx, Source::AgendaSending, &id.to_string()).await?;
         record(
             &mut tx,
@@ -739,8 +743,9 @@ impl Store {
             .await?;
         }
         tx.execute(
-            query("UPDATE meetings SET minutes = $1, status = 'held' WHERE id = $2")
+            query("UPDATE meetings SET minutes = $1, status = 'held', updated_at = $2 WHERE id = $3")
                 .bind(text.as_str())
+                .bind(crate::clock::now())
                 .bind(id),
         )
         .await?;
