@@ -2301,3 +2301,6 @@ mod missed_interviews;
 // Issue 10: the recovery codes of the second factor.
 #[path = "story/second_factor.rs"]
 mod second_factor;
+
+#[path = "story/schemas.rs"]
+mod schemas;
