@@ -736,7 +736,12 @@ impl AgreementScope<'_> {
                 .bind(id),
         )
         .await?;
-        let after = self.load(&mut tx, id).await?;
+        // A party that declined no longer sees the agreement; the journal and the answer show it as it is now.
+        let operator = AccessContext::operator("décision d'une partie");
+        let after = match act.action {
+            Action::Decline => AgreementScope { store: self.store, ctx: &operator }.load(&mut tx, id).await?,
+            _ => self.load(&mut tx, id).await?,
+        };
         crate::obligations::agreement_changed(&mut tx, &after).await?;
         record(
             &mut tx,
