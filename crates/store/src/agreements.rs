@@ -739,7 +739,14 @@ impl AgreementScope<'_> {
         // A party that declined no longer sees the agreement; the journal and the answer show it as it is now.
         let operator = AccessContext::operator("décision d'une partie");
         let after = match act.action {
-            Action::Decline => AgreementScope { store: self.store, ctx: &operator }.load(&mut tx, id).await?,
+            Action::Decline => {
+                AgreementScope {
+                    store: self.store,
+                    ctx: &operator,
+                }
+                .load(&mut tx, id)
+                .await?
+            }
             _ => self.load(&mut tx, id).await?,
         };
         crate::obligations::agreement_changed(&mut tx, &after).await?;
@@ -764,9 +771,7 @@ impl AgreementScope<'_> {
             .iter()
             .map(|p| p.organisation_id)
             .filter(|p| {
-                self.ctx
-                    .membership(*p)
-                    .is_some_and(|m| m.role == MemberRole::Admin)
+                self.ctx.membership(*p).is_some_and(|m| m.role == MemberRole::Admin)
                     && act.organisation_id.is_none_or(|o| o == *p)
             })
             .collect();
@@ -872,7 +877,14 @@ async fn ask_parties(ex: &mut impl Executor, a: &Agreement, added: &[Uuid]) -> R
         a.title
     );
     for party in added {
-        notify(ex, *party, ("agreement", a.id), &message, &format!("/conventions/{}", a.id)).await?;
+        notify(
+            ex,
+            *party,
+            ("agreement", a.id),
+            &message,
+            &format!("/conventions/{}", a.id),
+        )
+        .await?;
     }
     Ok(())
 }

@@ -318,10 +318,15 @@ impl PersonScope<'_> {
             })?;
         holds_names(org.kind)?;
         if org.archived {
-            return Err(StoreError::conflict(
+            return Err(passerelle_domain::invalid::Invalid::new(
                 "organisation_archived",
-                format!("« {} » est archivée : le dossier ne peut pas lui être partagé.", org.name),
-            ));
+                format!(
+                    "« {} » est archivée : le dossier ne peut pas lui être partagé.",
+                    org.name
+                ),
+            )
+            .on("organisation_id")
+            .into());
         }
         tx.execute(
             query("INSERT INTO person_followers (person_id, organisation_id, since) VALUES ($1, $2, $3)")

@@ -118,9 +118,7 @@ impl AgreementKind {
         let state_or_network = matches!(party, O::Ddets | O::Dreets | O::IaeNetwork);
         match self {
             NationalFramework | Regional => state_or_network || party.is_spe(),
-            LocalCooperation => {
-                party.is_siae() || party.is_prescriber_by_right() || party == O::AuthorisedPrescriber
-            }
+            LocalCooperation => party.is_siae() || party.is_prescriber_by_right() || party == O::AuthorisedPrescriber,
             EsatSpe => party == O::Esat || party.is_spe(),
             SupportedEmploymentManagement => {
                 matches!(party, O::SupportedEmployment | O::Esat | O::Mdph) || party.is_spe()
@@ -252,7 +250,11 @@ mod tests {
         }
         let refusal = LocalCooperation.check_party(O::Employer, "Boulangerie").unwrap_err();
         assert_eq!(refusal.code, "party_kind_not_allowed");
-        assert!(refusal.message.contains("Boulangerie (Employeur)"), "{}", refusal.message);
+        assert!(
+            refusal.message.contains("Boulangerie (Employeur)"),
+            "{}",
+            refusal.message
+        );
     }
 
     #[test]

@@ -91,8 +91,14 @@ impl OrganisationKind {
             // They employ or accompany people on a pathway (IAE, ESAT, adapted company, supported employment).
             Aci | Ei | Etti | Ai | Eiti | Geiq | AdaptedCompany | Esat | SupportedEmployment => Ok(()),
             // They prescribe, orient or refer people (SPE, prescribers, the MDPH through the CDAPH).
-            FranceTravailAgency | FranceTravailTerritorial | FranceTravailRegional | CapEmploi | MissionLocale
-            | AuthorisedPrescriber | DepartmentalCouncil | Mdph => Ok(()),
+            FranceTravailAgency
+            | FranceTravailTerritorial
+            | FranceTravailRegional
+            | CapEmploi
+            | MissionLocale
+            | AuthorisedPrescriber
+            | DepartmentalCouncil
+            | Mdph => Ok(()),
             // State services and networks steer with indicators (ARCHITECTURE.md, "Access is a type").
             Ddets | Dreets | IaeNetwork => Err(NoNames::INDICATORS_ONLY),
             // An employer learns of its employees by hiring them, not from the pathway's file.

@@ -118,7 +118,11 @@ pub async fn new_form(visitor: Visitor) -> Response {
     let organisations = recording_organisations(&visitor);
     if organisations.is_empty() {
         // The table's reason for the visitor's organisation (a platform administrator has none).
-        let e = match visitor.ctx.default_organisation().and_then(|m| m.kind.holds_names().err()) {
+        let e = match visitor
+            .ctx
+            .default_organisation()
+            .and_then(|m| m.kind.holds_names().err())
+        {
             Some(no) => ApiError::new(StatusCode::FORBIDDEN, no.code, no.message),
             None => ApiError::new(
                 StatusCode::FORBIDDEN,

@@ -292,7 +292,12 @@ async fn employers_hold_no_names(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), S::FORBIDDEN);
-    assert!(r.text().await.unwrap().contains("Un employeur ne détient pas de dossiers de personnes"));
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Un employeur ne détient pas de dossiers de personnes")
+    );
 }
 
 #[tokio::test]

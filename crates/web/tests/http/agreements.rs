@@ -944,13 +944,16 @@ async fn parties_consent_to_a_draft(backend: Backend) {
     let (ft_org, ei_org) = (app.org_id("ft-dijon").await, app.org_id("ei-recyclage").await);
     let employer = app.org_id("employeur-boulangerie").await;
     let party = |id: uuid::Uuid| json!({"organisation_id": id, "name": "Partie"});
-    let draft = |parties: Vec<serde_json::Value>| {
-        json!({"kind": "local_cooperation", "content": {"title": "CCL Dijon – Recyclage", "parties": parties}})
-    };
+    let draft = |parties: Vec<serde_json::Value>| json!({"kind": "local_cooperation", "content": {"title": "CCL Dijon – Recyclage", "parties": parties}});
 
     let before = app.snapshot().await;
     let (s, b) = app
-        .call(&ft, Method::POST, "/api/v1/agreements", Some(draft(vec![party(ft_org), party(employer)])))
+        .call(
+            &ft,
+            Method::POST,
+            "/api/v1/agreements",
+            Some(draft(vec![party(ft_org), party(employer)])),
+        )
         .await;
     assert_eq!(
         (s, b["error"]["code"].as_str(), b["error"]["field"].as_str()),
@@ -961,7 +964,12 @@ async fn parties_consent_to_a_draft(backend: Backend) {
     assert_eq!(app.snapshot().await, before);
 
     let (s, a) = app
-        .call(&ft, Method::POST, "/api/v1/agreements", Some(draft(vec![party(ft_org), party(ei_org)])))
+        .call(
+            &ft,
+            Method::POST,
+            "/api/v1/agreements",
+            Some(draft(vec![party(ft_org), party(ei_org)])),
+        )
         .await;
     assert_eq!(s, S::CREATED, "{a}");
     let id = crate::id(&a);
@@ -991,7 +999,12 @@ async fn parties_consent_to_a_draft(backend: Backend) {
     );
     let decline = Some(json!({"action": "decline"}));
     let (s, b) = app
-        .call(&ft, Method::POST, &format!("/api/v1/agreements/{id}/actions"), decline.clone())
+        .call(
+            &ft,
+            Method::POST,
+            &format!("/api/v1/agreements/{id}/actions"),
+            decline.clone(),
+        )
         .await;
     assert_eq!(
         (s, b["error"]["code"].as_str()),
@@ -1025,8 +1038,12 @@ async fn parties_consent_to_a_draft(backend: Backend) {
     assert_eq!(app.count("events WHERE action = 'agreement.decline'").await, 1);
     let (_, notes) = app.get(&ft, "/api/v1/notifications").await;
     assert!(
-        notes.as_array().unwrap().iter().any(|n| n["subject_id"] == id.as_str()
-            && n["message"].as_str().unwrap().contains("a décliné sa participation")),
+        notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["subject_id"] == id.as_str()
+                && n["message"].as_str().unwrap().contains("a décliné sa participation")),
         "{notes}"
     );
 }

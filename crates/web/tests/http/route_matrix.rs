@@ -9,8 +9,8 @@
 
 use crate::access::refusal_of;
 use crate::{Backend, TestApp};
-use reqwest::Method;
 use passerelle_store::demo::accounts;
+use reqwest::Method;
 use reqwest::StatusCode as S;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -133,7 +133,12 @@ async fn matrix(backend: Backend) {
             wrong.push(format!("{email} holds no names but sees {:?}", visible[email.as_str()]));
         }
         let (status, answer) = app
-            .call(token, Method::POST, "/api/v1/persons", Some(json!({"first_name": "Alex", "last_name": "Essai"})))
+            .call(
+                token,
+                Method::POST,
+                "/api/v1/persons",
+                Some(json!({"first_name": "Alex", "last_name": "Essai"})),
+            )
             .await;
         let expected = match (refusal, email.as_str()) {
             // The platform administrator acts through no organisation.
