@@ -1046,6 +1046,31 @@ async fn parties_consent_to_a_draft(backend: Backend) {
                 && n["message"].as_str().unwrap().contains("a décliné sa participation")),
         "{notes}"
     );
+
+    // The ACI never agreed to the demo CCL the agency submitted and signed: it declines, and the CCL goes back
+    // to draft without it, its correspondents, nor the agency's signature.
+    let aci = app.token(&email("aci-jardins")).await;
+    let (_, ccl) = ids(&app, &aci).await;
+    let (s, b) = app
+        .call(
+            &aci,
+            Method::POST,
+            &format!("/api/v1/agreements/{ccl}/actions"),
+            decline,
+        )
+        .await;
+    assert_eq!(s, S::OK, "{b}");
+    let (_, a) = app.get(&ft, &format!("/api/v1/agreements/{ccl}")).await;
+    assert_eq!(
+        (
+            a["status"].as_str(),
+            a["parties"].as_array().unwrap().len(),
+            &a["parties"][0]["signed_on"],
+            a["content"]["correspondents"].as_array().unwrap().len()
+        ),
+        (Some("draft"), 1, &serde_json::Value::Null, 1),
+        "{a}"
+    );
 }
 
 #[tokio::test]
