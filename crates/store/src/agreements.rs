@@ -593,6 +593,8 @@ impl AgreementScope<'_> {
                 "La structure qui a ouvert le brouillon en reste partie : elle ne peut pas en être retirée.",
             ));
         }
+        let added: Vec<Uuid> = new_parties.into_iter().filter(|p| !old_parties.contains(p)).collect();
+        refuse_declined(&mut tx, id, &content, &added).await?;
         let content = self.resolve(&mut tx, before.kind, content).await?;
         tx.execute(
             query("UPDATE agreement_versions SET content = $1 WHERE agreement_id = $2 AND number = $3")
@@ -604,7 +606,6 @@ impl AgreementScope<'_> {
         update_header(&mut tx, id, &content).await?;
         Self::write_parties(&mut tx, id, &content).await?;
         let after = self.load(&mut tx, id).await?;
-        let added: Vec<Uuid> = new_parties.into_iter().filter(|p| !old_parties.contains(p)).collect();
         ask_parties(&mut tx, &after, &added).await?;
         crate::obligations::agreement_changed(&mut tx, &after).await?;
         record(
@@ -887,6 +888,32 @@ async fn ask_parties(ex: &mut impl Executor, a: &Agreement, added: &[Uuid]) -> R
         .await?;
     }
     Ok(())
+}
+
+/// Refuses to name again in agreement `id` a party that declined it (its `agreement.decline` event): asking
+/// again and again is not consent. It may start a convention itself.
+async fn refuse_declined(ex: &mut impl Executor, id: Uuid, c: &AgreementContent, added: &[Uuid]) -> Result<()> {
+    if added.is_empty() {
+        return Ok(());
+    }
+    let mut q = query(
+        "SELECT organisation_id FROM events WHERE entity_type = 'agreement' AND entity_id = $1 \
+         AND action = 'agreement.decline' AND",
+    )
+    .bind(id);
+    crate::directory::push_in(&mut q, "organisation_id", added);
+    let Some(row) = ex.fetch_optional(q).await? else {
+        return Ok(());
+    };
+    let declined: Uuid = row.get("organisation_id")?;
+    let name = c.party(declined).map_or("Cette structure", |p| p.name.as_str());
+    Err(StoreError::conflict(
+        "party_declined",
+        format!(
+            "{name} a décliné sa participation à cette convention : elle ne peut pas y être nommée de nouveau. \
+             Elle peut ouvrir elle-même une convention."
+        ),
+    ))
 }
 
 /// Refuses an avenant that adds or removes a party: each party consented to the text it signed, and a new

@@ -1036,6 +1036,19 @@ async fn parties_consent_to_a_draft(backend: Backend) {
         "{a}"
     );
     assert_eq!(app.count("events WHERE action = 'agreement.decline'").await, 1);
+    let (s, b) = app
+        .call(
+            &ft,
+            Method::PUT,
+            &format!("/api/v1/agreements/{id}/content"),
+            Some(json!({"title": "CCL Dijon – Recyclage", "parties": [party(ft_org), party(ei_org)]})),
+        )
+        .await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (S::CONFLICT, Some("party_declined")),
+        "a party that declined is not named again: {b}"
+    );
     let (_, notes) = app.get(&ft, "/api/v1/notifications").await;
     assert!(
         notes
