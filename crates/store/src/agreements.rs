@@ -6,10 +6,16 @@
 //! to the parties of the agreements that decline it. Only the
 //! parties' administrators change it; each party signs through one of its own administrators. The way in is
 //! [`Store::agreements`], which hands out an [`AgreementScope`] bound to the caller's context.
+//!
+//! Consent: an organisation named in a draft is notified and may decline (it leaves the parties); the
+//! organisation that started the draft stays a party; an avenant keeps the parties that signed. Nothing is
+//! derived from an agreement (the referent's SIAE, the ESAT's planned actions) before every party has signed
+//! and it is in force: see [`binding`].
 
 use crate::access::{AccessContext, MemberRole};
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
+use crate::notifications::notify;
 use crate::sql::{Executor, Query, Row, query};
 use crate::{Store, today};
 use passerelle_domain::agreements::checklist::{Checklist, Facts, checklist, waivable};
@@ -43,6 +49,8 @@ pub struct Agreement {
     pub ends_on: Option<Date>,
     pub terminates_on: Option<Date>,
     pub lapse_cause: Option<String>,
+    /// The party that started the draft: it cannot be removed from the parties nor decline.
+    pub created_by_organisation_id: Uuid,
     pub parties: Vec<Signatory>,
     #[schema(value_type = Object)]
     pub content: AgreementContent,
@@ -128,7 +136,7 @@ pub struct Act {
 }
 
 const COLUMNS: &str = "a.id, a.kind, a.parent_id, a.title, a.status, a.current_version, a.starts_on, a.ends_on, \
-    a.terminates_on, a.lapse_cause";
+    a.terminates_on, a.lapse_cause, a.created_by_organisation_id";
 
 /// The header of an agreement as stored, before its status is brought to today.
 struct Header {
@@ -140,6 +148,7 @@ struct Header {
     current_version: i64,
     dates: Dates,
     lapse_cause: Option<String>,
+    creator: Uuid,
 }
 
 fn header(r: &Row) -> Result<Header> {
@@ -158,6 +167,7 @@ fn header(r: &Row) -> Result<Header> {
             terminates_on: r.get("terminates_on")?,
         },
         lapse_cause: r.get("lapse_cause")?,
+        creator: r.get("created_by_organisation_id")?,
     })
 }
 
@@ -325,6 +335,7 @@ impl AgreementScope<'_> {
             ends_on: h.dates.ends_on,
             terminates_on: h.dates.terminates_on,
             lapse_cause: h.lapse_cause,
+            created_by_organisation_id: h.creator,
             parties,
             content: version.content,
             versions,
@@ -431,6 +442,7 @@ impl AgreementScope<'_> {
                         .into(),
                 );
             }
+            kind.check_party(org.kind, &org.name)?;
         }
         for k in &mut c.correspondents {
             for (id, name, function) in [
@@ -541,6 +553,8 @@ impl AgreementScope<'_> {
         insert_version(&mut tx, id, 1, &content, None, None).await?;
         Self::write_parties(&mut tx, id, &content).await?;
         let a = self.load(&mut tx, id).await?;
+        let others: Vec<Uuid> = parties.iter().copied().filter(|p| *p != creator).collect();
+        ask_parties(&mut tx, &a, &others).await?;
         crate::obligations::agreement_changed(&mut tx, &a).await?;
         record(
             &mut tx,
@@ -571,7 +585,16 @@ impl AgreementScope<'_> {
             ));
         }
         // The caller stays a party: a draft cannot be handed over to others entirely.
-        self.require_party_admin(&content.parties.iter().map(|p| p.organisation_id).collect::<Vec<_>>())?;
+        let new_parties: Vec<Uuid> = content.parties.iter().map(|p| p.organisation_id).collect();
+        self.require_party_admin(&new_parties)?;
+        if !new_parties.contains(&before.created_by_organisation_id) {
+            return Err(StoreError::conflict(
+                "creator_party_required",
+                "La structure qui a ouvert le brouillon en reste partie : elle ne peut pas en être retirée.",
+            ));
+        }
+        let added: Vec<Uuid> = new_parties.into_iter().filter(|p| !old_parties.contains(p)).collect();
+        refuse_declined(&mut tx, id, &content, &added).await?;
         let content = self.resolve(&mut tx, before.kind, content).await?;
         tx.execute(
             query("UPDATE agreement_versions SET content = $1 WHERE agreement_id = $2 AND number = $3")
@@ -583,6 +606,7 @@ impl AgreementScope<'_> {
         update_header(&mut tx, id, &content).await?;
         Self::write_parties(&mut tx, id, &content).await?;
         let after = self.load(&mut tx, id).await?;
+        ask_parties(&mut tx, &after, &added).await?;
         crate::obligations::agreement_changed(&mut tx, &after).await?;
         record(
             &mut tx,
@@ -607,6 +631,7 @@ impl AgreementScope<'_> {
         let rule = lifecycle::allowed(h.status(on), act.action);
         let signer = match rule.map(|t| t.who) {
             Some(Who::SigningParty) => Some(self.signing_party(&act, &before)?),
+            Some(Who::DecliningParty) => Some(self.declining_party(&act, &before)?),
             _ => {
                 self.require_party_admin(&parties)?;
                 None
@@ -675,6 +700,7 @@ impl AgreementScope<'_> {
                         .on("content")
                     })?
                     .validate()?;
+                keeps_parties(&before, &content)?;
                 let content = self.resolve(&mut tx, before.kind, content).await?;
                 let number = before.current_version + 1;
                 insert_version(&mut tx, id, number, &content, Some(reason), Some(on)).await?;
@@ -688,6 +714,11 @@ impl AgreementScope<'_> {
                 Self::write_parties(&mut tx, id, &content).await?;
             }
             Action::GiveNotice => terminates_on = Some(change.effective_on),
+            Action::Decline => {
+                if let Some(party) = signer {
+                    withdraw(&mut tx, &before, party).await?;
+                }
+            }
             Action::Lapse => {
                 lapse_cause = Some(
                     reason
@@ -706,7 +737,19 @@ impl AgreementScope<'_> {
                 .bind(id),
         )
         .await?;
-        let after = self.load(&mut tx, id).await?;
+        // A party that declined no longer sees the agreement; the journal and the answer show it as it is now.
+        let operator = AccessContext::operator("décision d'une partie");
+        let after = match act.action {
+            Action::Decline => {
+                AgreementScope {
+                    store: self.store,
+                    ctx: &operator,
+                }
+                .load(&mut tx, id)
+                .await?
+            }
+            _ => self.load(&mut tx, id).await?,
+        };
         crate::obligations::agreement_changed(&mut tx, &after).await?;
         record(
             &mut tx,
@@ -719,6 +762,38 @@ impl AgreementScope<'_> {
         .await?;
         tx.commit().await?;
         Ok((after, change))
+    }
+
+    /// The party that declines: administered by the caller (named, or their only one), and not the one that
+    /// started the agreement.
+    fn declining_party(&self, act: &Act, a: &Agreement) -> Result<Uuid> {
+        let mine: Vec<Uuid> = a
+            .parties
+            .iter()
+            .map(|p| p.organisation_id)
+            .filter(|p| {
+                self.ctx.membership(*p).is_some_and(|m| m.role == MemberRole::Admin)
+                    && act.organisation_id.is_none_or(|o| o == *p)
+            })
+            .collect();
+        match mine.as_slice() {
+            [one] if *one == a.created_by_organisation_id => Err(StoreError::conflict(
+                "creator_cannot_decline",
+                "Votre structure a ouvert cette convention : elle ne peut pas décliner d'y participer ; reprenez la \
+                 rédaction ou laissez la convention en l'état.",
+            )),
+            [one] => Ok(*one),
+            [] => Err(StoreError::forbidden(
+                "not_party_representative",
+                "Seul un administrateur de la structure partie peut décliner en son nom.",
+            )),
+            _ => Err(Invalid::new(
+                "organisation_required",
+                "Indiquez la structure au nom de laquelle vous déclinez.",
+            )
+            .on("organisation_id")
+            .into()),
+        }
     }
 
     /// The party a signature is given for: named by the caller (or their only party), not yet signed, and
@@ -795,6 +870,147 @@ async fn update_header(ex: &mut impl Executor, id: Uuid, c: &AgreementContent) -
     Ok(())
 }
 
+/// Tells each of `added` that it is named a party of `a`, and that it may decline.
+async fn ask_parties(ex: &mut impl Executor, a: &Agreement, added: &[Uuid]) -> Result<()> {
+    let message = format!(
+        "Votre structure est désignée partie à « {} ». Relisez le projet : vous pourrez le signer une fois soumis, \
+         ou décliner votre participation.",
+        a.title
+    );
+    for party in added {
+        notify(
+            ex,
+            *party,
+            ("agreement", a.id),
+            &message,
+            &format!("/conventions/{}", a.id),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Refuses to name again in agreement `id` a party that declined it (its `agreement.decline` event): asking
+/// again and again is not consent. It may start a convention itself.
+async fn refuse_declined(ex: &mut impl Executor, id: Uuid, c: &AgreementContent, added: &[Uuid]) -> Result<()> {
+    if added.is_empty() {
+        return Ok(());
+    }
+    let mut q = query(
+        "SELECT organisation_id FROM events WHERE entity_type = 'agreement' AND entity_id = $1 \
+         AND action = 'agreement.decline' AND",
+    )
+    .bind(id);
+    crate::directory::push_in(&mut q, "organisation_id", added);
+    let Some(row) = ex.fetch_optional(q).await? else {
+        return Ok(());
+    };
+    let declined: Uuid = row.get("organisation_id")?;
+    let name = c.party(declined).map_or("Cette structure", |p| p.name.as_str());
+    Err(StoreError::conflict(
+        "party_declined",
+        format!(
+            "{name} a décliné sa participation à cette convention : elle ne peut pas y être nommée de nouveau. \
+             Elle peut ouvrir elle-même une convention."
+        ),
+    ))
+}
+
+/// Refuses an avenant that adds or removes a party: each party consented to the text it signed, and a new
+/// party's consent is a new convention.
+fn keeps_parties(a: &Agreement, content: &AgreementContent) -> Result<()> {
+    let mut before: Vec<Uuid> = a.parties.iter().map(|p| p.organisation_id).collect();
+    let mut after: Vec<Uuid> = content.parties.iter().map(|p| p.organisation_id).collect();
+    before.sort();
+    after.sort();
+    if before == after {
+        return Ok(());
+    }
+    Err(StoreError::conflict(
+        "amendment_parties_changed",
+        "Un avenant ne change pas les parties : chacune n'a consenti qu'au texte qu'elle a signé. Pour ajouter ou \
+         retirer une partie, rédigez une nouvelle convention.",
+    ))
+}
+
+/// Takes `party` out of `a` (content, parties), withdraws the signatures given to the text that named it, and
+/// tells the party that started the agreement.
+async fn withdraw(ex: &mut impl Executor, a: &Agreement, party: Uuid) -> Result<()> {
+    let content = a.content.clone().without_party(party);
+    ex.execute(
+        query("UPDATE agreement_versions SET content = $1 WHERE agreement_id = $2 AND number = $3")
+            .bind(serde_json::to_value(&content).unwrap_or_default())
+            .bind(a.id)
+            .bind(a.current_version),
+    )
+    .await?;
+    AgreementScope::write_parties(ex, a.id, &content).await?;
+    ex.execute(
+        query("UPDATE agreement_parties SET signed_on = NULL, signed_by_user_id = NULL WHERE agreement_id = $1")
+            .bind(a.id),
+    )
+    .await?;
+    let name = a
+        .parties
+        .iter()
+        .find(|p| p.organisation_id == party)
+        .map_or("Une partie", |p| p.organisation_name.as_str());
+    notify(
+        ex,
+        a.created_by_organisation_id,
+        ("agreement", a.id),
+        &format!(
+            "{name} a décliné sa participation à « {} » : elle n'en est plus partie et la convention revient en \
+             rédaction.",
+            a.title
+        ),
+        &format!("/conventions/{}", a.id),
+    )
+    .await
+}
+
+/// An agreement from which access or lists may be derived.
+pub(crate) struct Binding {
+    pub id: Uuid,
+    pub title: String,
+    pub current_version: i64,
+}
+
+/// The agreements of `kind` to which one of `organisations` is a party and that bind their parties on `day`:
+/// signed by every party and in force (under review or under notice included). A draft, or an agreement
+/// awaiting a signature, opens nothing: this is the one way from an agreement to anything else. Latest start
+/// first.
+pub(crate) async fn binding(
+    ex: &mut impl Executor,
+    kind: AgreementKind,
+    organisations: &[Uuid],
+    day: Date,
+) -> Result<Vec<Binding>> {
+    if organisations.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = query(format!(
+        "SELECT {COLUMNS} FROM agreements a WHERE a.kind = $1 AND NOT EXISTS (SELECT 1 FROM agreement_parties u \
+         WHERE u.agreement_id = a.id AND u.signed_on IS NULL) AND EXISTS (SELECT 1 FROM agreement_parties p \
+         WHERE p.agreement_id = a.id AND"
+    ))
+    .bind(kind.code());
+    crate::directory::push_in(&mut q, "p.organisation_id", organisations);
+    q.push_sql(") ORDER BY a.starts_on DESC, a.id");
+    let mut out = Vec::new();
+    for r in ex.fetch_all(q).await? {
+        let h = header(&r)?;
+        if h.status(day).binds() {
+            out.push(Binding {
+                id: h.id,
+                title: h.title,
+                current_version: h.current_version,
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// The ESAT-SPE convention in force on `day` to which `esat_id` is a party, if any (the latest to start), with
 /// its current content: the ESAT pathways take the actions planned for each worker situation from it.
 pub(crate) async fn esat_spe_in_force(
@@ -802,21 +1018,13 @@ pub(crate) async fn esat_spe_in_force(
     esat_id: Uuid,
     day: Date,
 ) -> Result<Option<(Uuid, String, AgreementContent)>> {
-    let rows = ex
-        .fetch_all(
-            query(format!(
-                "SELECT {COLUMNS} FROM agreements a JOIN agreement_parties p ON p.agreement_id = a.id \
-                 WHERE a.kind = 'esat_spe' AND p.organisation_id = $1 ORDER BY a.starts_on DESC, a.id"
-            ))
-            .bind(esat_id),
-        )
-        .await?;
-    for r in &rows {
-        let h = header(r)?;
-        if h.status(day) == Status::InForce {
-            let version = AgreementScope::load_version(ex, h.id, h.current_version).await?;
-            return Ok(Some((h.id, h.title, version.content)));
-        }
-    }
-    Ok(None)
+    let Some(b) = binding(ex, AgreementKind::EsatSpe, &[esat_id], day)
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(None);
+    };
+    let version = AgreementScope::load_version(ex, b.id, b.current_version).await?;
+    Ok(Some((b.id, b.title, version.content)))
 }

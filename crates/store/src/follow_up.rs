@@ -268,7 +268,7 @@ impl Store {
     ) -> Result<FollowUp> {
         let member = ctx
             .membership(organisation_id)
-            .filter(|m| !m.kind.sees_indicators_only())
+            .filter(|m| m.kind.holds_names().is_ok())
             .ok_or_else(|| {
                 StoreError::forbidden("not_a_member", "Vous ne pouvez agir qu'au nom de votre structure.")
             })?;

@@ -315,7 +315,7 @@ impl ImmersionScope<'_> {
         let support = crate::directory::load_organisation(ex, new.support_structure_id)
             .await
             .map_err(org("support_structure_id"))?;
-        if support.kind.sees_indicators_only() || support.archived || prescriber.archived {
+        if support.kind.holds_names().is_err() || support.archived || prescriber.archived {
             return Err(Invalid::new(
                 "immersion_support_not_allowed",
                 "La structure d'accompagnement doit être une structure qui accompagne des personnes, non archivée.",

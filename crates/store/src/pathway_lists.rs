@@ -17,6 +17,7 @@ use crate::notifications::approval_page;
 use crate::paging::{Page, matches_search};
 use crate::sql::{Executor, Query, query};
 use crate::{Store, today};
+use passerelle_domain::agreements::AgreementKind;
 use passerelle_domain::pathways::iae::agrement::Outcome;
 use passerelle_domain::pathways::iae::exit::{self, ExitOutcome};
 use passerelle_domain::pathways::iae::{PathwayEvent, SiaeKind, Status};
@@ -468,7 +469,8 @@ impl Store {
 
     /// The SPE referent's dashboard. The SIAE an SPE organisation (France Travail agency, Cap emploi, Mission
     /// locale) is the referent of are the other parties of the local cooperation conventions (CCL) it is a
-    /// party to, once submitted and until they end: the CCL names the correspondents of both sides (seed 001).
+    /// party to, once every party has signed and while in force: the CCL names the correspondents of both sides
+    /// (seed 001), and an SIAE that has not signed has agreed to nothing.
     /// Only the caller's SPE organisations count; anyone else gets `not_spe`.
     pub async fn referent_dashboard(&self, ctx: &AccessContext, filter: &PathwayFilter) -> Result<ReferentDashboard> {
         let spe: Vec<Uuid> = ctx
@@ -485,26 +487,7 @@ impl Store {
             ));
         }
         let mut tx = self.pool.begin_read().await?;
-        let mut q = query(
-            "SELECT DISTINCT s.organisation_id, o.name, r.organisation_id AS referent_id, a.id AS agreement_id, \
-             a.title FROM agreement_parties r JOIN agreements a ON a.id = r.agreement_id \
-             JOIN agreement_parties s ON s.agreement_id = r.agreement_id AND s.organisation_id <> r.organisation_id \
-             JOIN organisations o ON o.id = s.organisation_id WHERE a.kind = 'local_cooperation' \
-             AND a.status IN ('in_signature', 'signed', 'in_force', 'under_review', 'terminating') \
-             AND o.kind IN ('aci', 'ei', 'ai', 'etti', 'eiti') AND",
-        );
-        push_in(&mut q, "r.organisation_id", &spe);
-        q.push_sql(" ORDER BY o.name");
-        let mut siae = Vec::new();
-        for r in tx.fetch_all(q).await? {
-            siae.push(ReferredSiae {
-                id: r.get("organisation_id")?,
-                name: r.get("name")?,
-                referent_id: r.get("referent_id")?,
-                agreement_id: r.get("agreement_id")?,
-                agreement_title: r.get("title")?,
-            });
-        }
+        let siae = referred_siae(&mut tx, &spe).await?;
         let siae_ids: Vec<Uuid> = siae.iter().map(|s| s.id).collect();
         let all = load(&mut tx, &Scope::Employers(siae_ids.clone())).await?;
         let as_of = today();
@@ -560,6 +543,42 @@ impl Store {
             people,
         })
     }
+}
+
+/// The SIAE of the CCL binding one of the `spe` organisations today, with their referent (see
+/// [`crate::agreements::binding`]).
+async fn referred_siae(ex: &mut impl Executor, spe: &[Uuid]) -> Result<Vec<ReferredSiae>> {
+    let ccl = crate::agreements::binding(ex, AgreementKind::LocalCooperation, spe, today()).await?;
+    if ccl.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = ccl.iter().map(|c| c.id).collect();
+    let mut q = query(
+        "SELECT DISTINCT s.organisation_id, o.name, r.organisation_id AS referent_id, r.agreement_id \
+         FROM agreement_parties r JOIN agreement_parties s ON s.agreement_id = r.agreement_id \
+         AND s.organisation_id <> r.organisation_id JOIN organisations o ON o.id = s.organisation_id \
+         WHERE o.kind IN ('aci', 'ei', 'ai', 'etti', 'eiti') AND",
+    );
+    push_in(&mut q, "r.organisation_id", spe);
+    q.push_sql(" AND");
+    push_in(&mut q, "r.agreement_id", &ids);
+    q.push_sql(" ORDER BY o.name");
+    let mut siae = Vec::new();
+    for r in ex.fetch_all(q).await? {
+        let agreement_id: Uuid = r.get("agreement_id")?;
+        siae.push(ReferredSiae {
+            id: r.get("organisation_id")?,
+            name: r.get("name")?,
+            referent_id: r.get("referent_id")?,
+            agreement_id,
+            agreement_title: ccl
+                .iter()
+                .find(|c| c.id == agreement_id)
+                .map(|c| c.title.clone())
+                .unwrap_or_default(),
+        });
+    }
+    Ok(siae)
 }
 
 /// The to-do list from the people in pathway already loaded; the persons it names are to be journaled (`reads`).

@@ -1,5 +1,7 @@
 //! Persons on a pathway. A person is visible only to the organisations that follow them (and to
-//! platform administrators); every read is written in the journal.
+//! platform administrators); every read is written in the journal. Only organisations of a kind that holds
+//! names ([`OrganisationKind::holds_names`]) record, follow and so see persons: the store refuses the others
+//! and its queries ignore a follower of such a kind.
 //!
 //! The only way in is [`Store::persons`], which hands out a [`PersonScope`] bound to the caller's context;
 //! every query of the scope filters on the caller's organisations in SQL.
@@ -128,11 +130,15 @@ impl PersonScope<'_> {
             return;
         }
         match self.ctx.user_id() {
-            Some(user) => q.push_bound(
-                " AND EXISTS (SELECT 1 FROM person_followers f JOIN memberships m \
-                 ON m.organisation_id = f.organisation_id WHERE f.person_id = p.id AND m.user_id = {})",
-                user,
-            ),
+            Some(user) => {
+                q.push_bound(
+                    " AND EXISTS (SELECT 1 FROM person_followers f JOIN memberships m \
+                     ON m.organisation_id = f.organisation_id JOIN organisations fo ON fo.id = f.organisation_id \
+                     WHERE f.person_id = p.id AND m.user_id = {}",
+                    user,
+                );
+                q.push_sql(&format!(" AND fo.kind IN ({}))", name_holder_kinds()));
+            }
             None => q.push_sql(" AND 1 = 0"),
         }
     }
@@ -204,12 +210,7 @@ impl PersonScope<'_> {
                 "Vous ne pouvez créer une personne qu'au nom de votre structure.",
             )
         })?;
-        if membership.kind.sees_indicators_only() {
-            return Err(StoreError::forbidden(
-                "indicators_only",
-                "Les services de l'État et les réseaux suivent des indicateurs : ils n'enregistrent pas de personnes.",
-            ));
-        }
+        holds_names(membership.kind)?;
         let mut tx = self.store.pool.begin().await?;
         let id = Uuid::new_v4();
         let now = crate::clock::now();
@@ -315,11 +316,17 @@ impl PersonScope<'_> {
                         .on("organisation_id"),
                 )
             })?;
-        if org.kind.sees_indicators_only() || org.archived {
-            return Err(StoreError::forbidden(
-                "indicators_only",
-                "Ce dossier ne peut pas être partagé avec un service de l'État, un réseau ou une structure archivée.",
-            ));
+        holds_names(org.kind)?;
+        if org.archived {
+            return Err(passerelle_domain::invalid::Invalid::new(
+                "organisation_archived",
+                format!(
+                    "« {} » est archivée : le dossier ne peut pas lui être partagé.",
+                    org.name
+                ),
+            )
+            .on("organisation_id")
+            .into());
         }
         tx.execute(
             query("INSERT INTO person_followers (person_id, organisation_id, since) VALUES ($1, $2, $3)")
@@ -341,4 +348,20 @@ impl PersonScope<'_> {
         tx.commit().await?;
         Ok(after)
     }
+}
+
+/// Refuses an organisation of a kind that holds no names, with the table's reason.
+pub(crate) fn holds_names(kind: OrganisationKind) -> Result<()> {
+    kind.holds_names()
+        .map_err(|no| StoreError::forbidden(no.code, no.message))
+}
+
+/// The codes of the kinds that hold names, as an SQL list (constant codes from the domain, nothing bound).
+fn name_holder_kinds() -> String {
+    OrganisationKind::ALL
+        .iter()
+        .filter(|k| k.holds_names().is_ok())
+        .map(|k| format!("'{}'", k.code()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -2302,5 +2302,59 @@ mod missed_interviews;
 #[path = "story/second_factor.rs"]
 mod second_factor;
 
+/// Who may hold names, in the store itself (not only the web): an employer records no person and is not made a
+/// follower; a follower row of such a kind, written before the rule, opens nothing.
+async fn names_story(store: Store) {
+    passerelle_store::demo::load(&store).await.unwrap();
+    let employer = demo_ctx(&store, "employeur-boulangerie").await;
+    let agency = demo_ctx(&store, "ft-dijon").await;
+    let employer_id = employer.memberships()[0].organisation_id;
+    let refused = |r: Result<passerelle_store::persons::Person, StoreError>| {
+        matches!(
+            r,
+            Err(StoreError::Forbidden {
+                code: "employer_holds_no_names",
+                ..
+            })
+        )
+    };
+    let fields = PersonInput {
+        first_name: "Alex".into(),
+        last_name: "Nouveau".into(),
+        ..Default::default()
+    }
+    .validate(date!(2026 - 11 - 01))
+    .unwrap();
+    assert!(refused(store.persons(&employer).create(employer_id, fields).await));
+    let durand = store.persons(&agency).list(Some("durand"), 1, 10).await.unwrap().items[0].id;
+    assert!(refused(store.persons(&agency).add_follower(durand, employer_id).await));
+    store
+        .pool()
+        .clone()
+        .execute(
+            query("INSERT INTO person_followers (person_id, organisation_id, since) VALUES ($1, $2, $3)")
+                .bind(durand)
+                .bind(employer_id)
+                .bind(passerelle_store::clock::now()),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.persons(&employer).get(durand).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert_eq!(store.persons(&employer).list(None, 1, 10).await.unwrap().total, 0);
+}
+
+#[tokio::test]
+async fn employers_hold_no_names_on_sqlite() {
+    names_story(sqlite_store().await).await;
+}
+
+#[tokio::test]
+async fn employers_hold_no_names_on_postgres() {
+    names_story(postgres_store().await).await;
+}
+
 #[path = "story/schemas.rs"]
 mod schemas;

@@ -403,11 +403,37 @@ impl AgreementContent {
     pub fn party(&self, id: Uuid) -> Option<&Party> {
         self.parties.iter().find(|p| p.organisation_id == id)
     }
+
+    /// The content once party `id` has left it: its correspondents and commitments go with it.
+    pub fn without_party(mut self, id: Uuid) -> Self {
+        self.parties.retain(|p| p.organisation_id != id);
+        self.correspondents.retain(|k| k.party != id);
+        for axis in &mut self.axes {
+            for sheet in &mut axis.sheets {
+                sheet.commitments.retain(|c| c.party != id);
+            }
+        }
+        self
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_party_leaves_with_its_correspondents() {
+        let mut c = two_parties();
+        let leaving = c.parties[1].organisation_id;
+        c.correspondents.push(Correspondent {
+            party: leaving,
+            ..Default::default()
+        });
+        let c = c.without_party(leaving);
+        assert_eq!(c.parties.len(), 1);
+        assert!(c.correspondents.is_empty());
+        assert!(c.validate().is_ok());
+    }
 
     fn two_parties() -> AgreementContent {
         AgreementContent {

@@ -1,6 +1,7 @@
 //! Kinds and levels of agreements, which kind may decline which, and the legal references ("Vu ...")
 //! proposed for each kind.
 
+use crate::directory::OrganisationKind;
 use crate::invalid::Invalid;
 use serde::{Deserialize, Serialize};
 
@@ -99,6 +100,55 @@ impl AgreementKind {
         Err(Invalid::new("agreement_parent_kind", message).on("parent_id"))
     }
 
+    /// Whether an organisation of kind `party` may be a party to an agreement of this kind.
+    ///
+    /// Sources: the national framework and the regional agreement are concluded between the State, the SPE
+    /// and the IAE networks (seed 004, its parties and visas; the 2016 Bourgogne-Franche-Comté agreement also
+    /// lists the Régie des quartiers de Belfort, as the regional correspondent of its network, not as an SIAE
+    /// in its own right). A CCL is between an SPE agency and an SIAE (seed 001), today any prescriber and an
+    /// SIAE (R5132-1-11, RULES.md 1.7). An ESAT-SPE convention is between ESAT and the SPE (seed 000). The
+    /// management convention of supported employment binds the managing body (a scheme, or the ESAT that
+    /// manages it, seed 003) with Cap emploi, France Travail or a Mission locale (L5213-2-1, RULES.md 4), and
+    /// the MDPH signs some (seed 003). The partnership conventions of supported employment take "any partner
+    /// the steering committee wishes to associate" (seed 003), and the texts are silent on the generic
+    /// partnership: both take any kind.
+    pub fn allows_party(self, party: OrganisationKind) -> bool {
+        use AgreementKind::*;
+        use OrganisationKind as O;
+        let state_or_network = matches!(party, O::Ddets | O::Dreets | O::IaeNetwork);
+        match self {
+            NationalFramework | Regional => state_or_network || party.is_spe(),
+            LocalCooperation => party.is_siae() || party.is_prescriber_by_right() || party == O::AuthorisedPrescriber,
+            EsatSpe => party == O::Esat || party.is_spe(),
+            SupportedEmploymentManagement => {
+                matches!(party, O::SupportedEmployment | O::Esat | O::Mdph) || party.is_spe()
+            }
+            SupportedEmploymentPartnership | Partnership => true,
+        }
+    }
+
+    /// Checks that `party` (named `name`) may be a party to an agreement of this kind.
+    pub fn check_party(self, party: OrganisationKind, name: &str) -> Result<(), Invalid> {
+        if self.allows_party(party) {
+            return Ok(());
+        }
+        let allowed: Vec<&str> = OrganisationKind::ALL
+            .iter()
+            .filter(|k| self.allows_party(**k))
+            .map(|k| k.label())
+            .collect();
+        Err(Invalid::new(
+            "party_kind_not_allowed",
+            format!(
+                "{name} ({}) ne peut pas être partie à un(e) {} ; les parties possibles sont : {}.",
+                party.label(),
+                self.label(),
+                allowed.join(", ")
+            ),
+        )
+        .on("parties"))
+    }
+
     /// The "Vu ..." lines proposed when a draft of this kind is started; the parties edit the list.
     /// Sources: seed 001 (visas of a CCL, updated for the PASS IAE of 2021 and France Travail of 2024),
     /// seed 004 (regional agreement), RULES.md 3 and 4 (ESAT, supported employment).
@@ -168,6 +218,43 @@ mod tests {
         for (child, parent, ok) in cases {
             assert_eq!(child.check_parent(parent).is_ok(), ok, "{child:?} -> {parent:?}");
         }
+    }
+
+    // Seeds 000, 001, 003 and 004: who signs what.
+    #[test]
+    fn parties_of_each_kind() {
+        use OrganisationKind as O;
+        let cases = [
+            (LocalCooperation, O::FranceTravailAgency, true),
+            (LocalCooperation, O::Aci, true),
+            (LocalCooperation, O::AuthorisedPrescriber, true),
+            (LocalCooperation, O::Employer, false),
+            (LocalCooperation, O::Ddets, false),
+            (LocalCooperation, O::Esat, false),
+            (Regional, O::Dreets, true),
+            (Regional, O::FranceTravailRegional, true),
+            (Regional, O::IaeNetwork, true),
+            (Regional, O::Aci, false),
+            (NationalFramework, O::Employer, false),
+            (EsatSpe, O::Esat, true),
+            (EsatSpe, O::CapEmploi, true),
+            (EsatSpe, O::Aci, false),
+            (SupportedEmploymentManagement, O::SupportedEmployment, true),
+            (SupportedEmploymentManagement, O::Mdph, true),
+            (SupportedEmploymentManagement, O::Employer, false),
+            (SupportedEmploymentPartnership, O::Employer, true),
+            (Partnership, O::Other, true),
+        ];
+        for (kind, party, ok) in cases {
+            assert_eq!(kind.allows_party(party), ok, "{kind:?} <- {party:?}");
+        }
+        let refusal = LocalCooperation.check_party(O::Employer, "Boulangerie").unwrap_err();
+        assert_eq!(refusal.code, "party_kind_not_allowed");
+        assert!(
+            refusal.message.contains("Boulangerie (Employeur)"),
+            "{}",
+            refusal.message
+        );
     }
 
     #[test]

@@ -49,6 +49,14 @@ statuses! {
     Expired => "expired", "expirée";
 }
 
+impl Status {
+    /// Whether an agreement with this status (on a given day) binds its parties: in force, also during the
+    /// yearly review and the notice. Only then may anything be derived from it (access, lists, actions).
+    pub fn binds(self) -> bool {
+        matches!(self, InForce | UnderReview | Terminating)
+    }
+}
+
 /// What a user may do to an agreement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -69,6 +77,8 @@ pub enum Action {
     GiveNotice,
     /// Record that the agreement has lapsed (its lapse condition occurred).
     Lapse,
+    /// Decline to be a party: an organisation named in a draft, or asked to sign, leaves its parties.
+    Decline,
 }
 
 impl Action {
@@ -81,6 +91,7 @@ impl Action {
         Self::Amend,
         Self::GiveNotice,
         Self::Lapse,
+        Self::Decline,
     ];
 
     pub fn code(self) -> &'static str {
@@ -93,6 +104,7 @@ impl Action {
             Self::Amend => "amend",
             Self::GiveNotice => "give_notice",
             Self::Lapse => "lapse",
+            Self::Decline => "decline",
         }
     }
 
@@ -106,6 +118,7 @@ impl Action {
             Self::Amend => "Signer un avenant",
             Self::GiveNotice => "Dénoncer la convention",
             Self::Lapse => "Constater la caducité",
+            Self::Decline => "Décliner la participation",
         }
     }
 }
@@ -118,6 +131,8 @@ pub enum Who {
     PartyAdministrator,
     /// The representative of the party signing: an administrator of that party.
     SigningParty,
+    /// The representative of a party that did not start the agreement and has not signed it.
+    DecliningParty,
 }
 
 impl Who {
@@ -125,6 +140,7 @@ impl Who {
         match self {
             Self::PartyAdministrator => "un administrateur d'une des parties",
             Self::SigningParty => "le représentant de la partie qui signe",
+            Self::DecliningParty => "le représentant de la partie qui décline",
         }
     }
 }
@@ -197,6 +213,15 @@ pub const TRANSITIONS: &[Transition] = &[
         to: Lapsed,
         who: Who::PartyAdministrator,
         source: "seed 001 II.b",
+    },
+    // An organisation is bound only by its own consent: named in a draft, it may leave it; asked to sign, it
+    // may refuse, and the text the others signed no longer holds (the agreement goes back to drafting).
+    Transition {
+        action: Action::Decline,
+        from: &[Draft, InSignature],
+        to: Draft,
+        who: Who::DecliningParty,
+        source: "code civil, articles 1113 et 1118",
     },
 ];
 
@@ -328,6 +353,15 @@ pub fn apply(current: Status, request: Request) -> Result<Change, Explanation> {
             on,
             format!("La convention est caduque depuis le {}", french_date(on)),
         ),
+        Action::Decline => change(
+            Draft,
+            on,
+            format!(
+                "Participation déclinée le {} : la structure n'est plus partie, la convention revient en rédaction \
+                 et les signatures déjà données sont retirées",
+                french_date(on)
+            ),
+        ),
         action => change(t.to, on, format!("{} le {}", action.label(), french_date(on))),
     })
 }
@@ -370,6 +404,8 @@ mod tests {
             (InForce, Action::Lapse, Lapsed),
             (UnderReview, Action::Lapse, Lapsed),
             (Terminating, Action::Lapse, Lapsed),
+            (Draft, Action::Decline, Draft),
+            (InSignature, Action::Decline, Draft),
         ];
         for status in Status::ALL {
             for action in Action::ALL {
@@ -384,6 +420,12 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn only_an_agreement_in_force_binds() {
+        let binding: Vec<Status> = Status::ALL.iter().copied().filter(|s| s.binds()).collect();
+        assert_eq!(binding, [InForce, UnderReview, Terminating]);
     }
 
     #[test]

@@ -82,10 +82,30 @@ impl OrganisationKind {
         )
     }
 
-    /// State services and networks steer with indicators: they never see people's names
-    /// (ARCHITECTURE.md, "Access is a type").
-    pub fn sees_indicators_only(self) -> bool {
-        matches!(self, Self::Ddets | Self::Dreets | Self::IaeNetwork)
+    /// Who may hold names: whether organisations of this kind may record persons and follow them, and so read
+    /// their file, diagnosis and pathway. This one table decides it for the store, the API, the pages and the
+    /// route matrix test; docs/architecture.md prints it. `Err` is the refusal users read.
+    pub fn holds_names(self) -> Result<(), NoNames> {
+        use OrganisationKind::*;
+        match self {
+            // They employ or accompany people on a pathway (IAE, ESAT, adapted company, supported employment).
+            Aci | Ei | Etti | Ai | Eiti | Geiq | AdaptedCompany | Esat | SupportedEmployment => Ok(()),
+            // They prescribe, orient or refer people (SPE, prescribers, the MDPH through the CDAPH).
+            FranceTravailAgency
+            | FranceTravailTerritorial
+            | FranceTravailRegional
+            | CapEmploi
+            | MissionLocale
+            | AuthorisedPrescriber
+            | DepartmentalCouncil
+            | Mdph => Ok(()),
+            // State services and networks steer with indicators (ARCHITECTURE.md, "Access is a type").
+            Ddets | Dreets | IaeNetwork => Err(NoNames::INDICATORS_ONLY),
+            // An employer learns of its employees by hiring them, not from the pathway's file.
+            Employer => Err(NoNames::EMPLOYER),
+            // The directory cannot tell what an "other" structure does; recorded under its kind, it may.
+            Other => Err(NoNames::UNCLASSIFIED),
+        }
     }
 
     /// Prescribers authorised by right, with no authorisation decision needed (L5132-3; arrêté of 1 Sept 2021):
@@ -93,6 +113,31 @@ impl OrganisationKind {
     pub fn is_prescriber_by_right(self) -> bool {
         self.is_spe() || self == Self::DepartmentalCouncil
     }
+}
+
+/// Why organisations of a kind hold no names: a stable code and the French sentence users read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoNames {
+    pub code: &'static str,
+    pub message: &'static str,
+}
+
+impl NoNames {
+    const INDICATORS_ONLY: Self = Self {
+        code: "indicators_only",
+        message: "Les services de l'État et les réseaux suivent des indicateurs : ils ne détiennent pas de dossiers \
+                  de personnes.",
+    };
+    const EMPLOYER: Self = Self {
+        code: "employer_holds_no_names",
+        message: "Un employeur ne détient pas de dossiers de personnes : la structure qui accompagne la personne \
+                  les tient.",
+    };
+    const UNCLASSIFIED: Self = Self {
+        code: "kind_holds_no_names",
+        message: "Une structure de type « Autre » ne détient pas de dossiers de personnes : enregistrez-la sous \
+                  le type qui dit ce qu'elle fait.",
+    };
 }
 
 #[cfg(test)]
@@ -121,6 +166,11 @@ mod tests {
         assert_eq!(siae.len(), 5);
         assert!(OrganisationKind::CapEmploi.is_prescriber_by_right());
         assert!(!OrganisationKind::Esat.is_prescriber_by_right());
-        assert!(OrganisationKind::Ddets.sees_indicators_only());
+        let refused = |k: OrganisationKind| k.holds_names().err().map(|n| n.code);
+        assert_eq!(refused(OrganisationKind::Ddets), Some("indicators_only"));
+        assert_eq!(refused(OrganisationKind::IaeNetwork), Some("indicators_only"));
+        assert_eq!(refused(OrganisationKind::Employer), Some("employer_holds_no_names"));
+        assert_eq!(refused(OrganisationKind::Esat), None);
+        assert_eq!(refused(OrganisationKind::MissionLocale), None);
     }
 }

@@ -6,7 +6,7 @@ pub mod kind;
 pub mod siret;
 
 pub use department::{DEPARTMENTS, Department, REGIONS, Region, department, department_of_postal_code};
-pub use kind::OrganisationKind;
+pub use kind::{NoNames, OrganisationKind};
 pub use siret::Siret;
 
 use crate::invalid::Invalid;

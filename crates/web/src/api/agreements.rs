@@ -67,7 +67,7 @@ pub struct ActRequest {
     pub action: String,
     /// Date of the act (signature, receipt of the notice, lapse); today by default.
     pub on: Option<Date>,
-    /// For a signature: the party signing, when the caller administers several.
+    /// For a signature or a decline: the party acting, when the caller administers several.
     pub organisation_id: Option<Uuid>,
     /// Object of an avenant, cause of a lapse.
     pub reason: Option<String>,
@@ -290,7 +290,8 @@ pub async fn get_checklist(
     Ok(Json(state.store.agreements(&ctx).checklist(id).await?))
 }
 
-/// One step of the life cycle: submit, reopen, sign, open_review, close_review, amend, give_notice, lapse.
+/// One step of the life cycle: submit, reopen, sign, open_review, close_review, amend, give_notice, lapse, decline
+/// (a party other than the one that started the agreement leaves it; the agreement goes back to drafting).
 #[utoipa::path(post, path = "/api/v1/agreements/{id}/actions", tag = "agreements", params(("id" = Uuid, Path)), request_body = ActRequest,
     security(("bearer" = [])),
     responses((status = 200, body = ActResult), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),

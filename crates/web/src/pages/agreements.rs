@@ -138,11 +138,20 @@ async fn page(
                 .membership(p.organisation_id)
                 .is_some_and(|m| m.role == passerelle_store::MemberRole::Admin)
     });
+    // Declining is offered to the administrators of a party other than the one that started the agreement.
+    let may_decline = a.parties.iter().any(|p| {
+        p.organisation_id != a.created_by_organisation_id
+            && visitor
+                .ctx
+                .membership(p.organisation_id)
+                .is_some_and(|m| m.role == passerelle_store::MemberRole::Admin)
+    });
     let actions = if party_admin {
         Action::ALL
             .iter()
             .copied()
             .filter(|act| *act != Action::Amend && (*act != Action::Sign || may_sign))
+            .filter(|act| *act != Action::Decline || may_decline)
             .filter(|act| lifecycle::allowed(a.status, *act).is_some())
             .collect()
     } else {
@@ -342,6 +351,10 @@ pub async fn act(
         Ok::<_, ApiError>(state.store.agreements(&visitor.ctx).act(id, act).await?)
     };
     match result.await {
+        // A party that declined no longer sees the agreement: back to its list.
+        Ok((_, change)) if change.explanation.code == Action::Decline.code() => {
+            Redirect::to("/conventions").into_response()
+        }
         Ok((_, change)) => page(&state, &visitor, id, None, Some(change.explanation.message), None).await,
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
             page(&state, &visitor, id, Some(e.message), None, None).await

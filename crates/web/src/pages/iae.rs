@@ -515,7 +515,7 @@ async fn prescribe_page(
                     .ctx
                     .memberships()
                     .iter()
-                    .filter(|m| !m.kind.sees_indicators_only())
+                    .filter(|m| m.kind.holds_names().is_ok())
                     .cloned()
                     .collect(),
                 siae,

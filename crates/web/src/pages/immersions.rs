@@ -170,7 +170,7 @@ async fn list_page<'a>(
     let mine: Vec<Uuid> = visitor.ctx.memberships().iter().map(|m| m.organisation_id).collect();
     let (prescribers, supports) = organisations
         .into_iter()
-        .filter(|o| !o.archived && !o.kind.sees_indicators_only())
+        .filter(|o| !o.archived && o.kind.holds_names().is_ok())
         .fold((Vec::new(), Vec::new()), |(mut p, mut s), o| {
             if check_prescriber(o.kind).is_ok() {
                 p.push(o.clone());

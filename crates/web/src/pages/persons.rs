@@ -32,13 +32,13 @@ pub struct PersonsQuery {
     q: Option<String>,
 }
 
-/// Organisations through which the visitor may record persons (not State services or networks).
+/// Organisations through which the visitor may record persons: those of a kind that holds names.
 fn recording_organisations(visitor: &Visitor) -> Vec<Membership> {
     visitor
         .ctx
         .memberships()
         .iter()
-        .filter(|m| !m.kind.sees_indicators_only())
+        .filter(|m| m.kind.holds_names().is_ok())
         .cloned()
         .collect()
 }
@@ -116,11 +116,19 @@ struct NewPersonPage {
 pub async fn new_form(visitor: Visitor) -> Response {
     let organisations = recording_organisations(&visitor);
     if organisations.is_empty() {
-        let e = ApiError::new(
-            StatusCode::FORBIDDEN,
-            "indicators_only",
-            "Votre structure suit des indicateurs : elle n'enregistre pas de personnes.",
-        );
+        // The table's reason for the visitor's organisation (a platform administrator has none).
+        let e = match visitor
+            .ctx
+            .default_organisation()
+            .and_then(|m| m.kind.holds_names().err())
+        {
+            Some(no) => ApiError::new(StatusCode::FORBIDDEN, no.code, no.message),
+            None => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "not_a_member",
+                "Vous ne pouvez créer une personne qu'au nom de votre structure.",
+            ),
+        };
         return error_page(&visitor.nav("personnes"), e);
     }
     NewPersonPage {

@@ -2,30 +2,42 @@
 //! persons, contacts and organisations, through the API.
 
 use crate::{Backend, TestApp, email};
+use passerelle_domain::directory::OrganisationKind;
 use reqwest::Method;
 use reqwest::StatusCode as S;
 use serde_json::{Value, json};
 use std::collections::{BTreeSet, HashMap};
 
-/// Demo account -> the persons its organisation follows (demo territory), and whether it may record persons.
-const MATRIX: &[(&str, &[&str], bool)] = &[
-    ("ft-dt21", &[], true),
-    ("ft-dijon", &["Diallo", "Durand", "Leroy"], true),
-    ("cap-emploi", &["Arnaud", "Fabre", "Gillet"], true),
-    ("ml-dijon", &["Marchal"], true),
-    ("aci-jardins", &["Durand", "Marchal"], true),
-    ("ei-recyclage", &["Diallo"], true),
-    ("ai-solidarite", &["Bouzid"], true),
-    ("esat-suzon", &["Arnaud", "Fontaine", "Masson"], true),
-    ("esat-ouche", &["Caron"], true),
-    ("dea-21", &["Benali", "Fabre", "Gillet", "Girard"], true),
-    // State services and networks see indicators, never names.
-    ("ddets-21", &[], false),
-    ("reseau-iae", &[], false),
-    ("employeur-boulangerie", &[], true),
-    ("employeur-transports", &[], true),
-    ("employeur-clinique", &[], true),
+/// Demo account -> the persons its organisation follows (demo territory). Whether it may record persons, and
+/// the refusal if not, is the domain's table of who may hold names (`OrganisationKind::holds_names`).
+const MATRIX: &[(&str, &[&str])] = &[
+    ("ft-dt21", &[]),
+    ("ft-dijon", &["Diallo", "Durand", "Leroy"]),
+    ("cap-emploi", &["Arnaud", "Fabre", "Gillet"]),
+    ("ml-dijon", &["Marchal"]),
+    ("aci-jardins", &["Durand", "Marchal"]),
+    ("ei-recyclage", &["Diallo"]),
+    ("ai-solidarite", &["Bouzid"]),
+    ("esat-suzon", &["Arnaud", "Fontaine", "Masson"]),
+    ("esat-ouche", &["Caron"]),
+    ("dea-21", &["Benali", "Fabre", "Gillet", "Girard"]),
+    // State services, networks and employers hold no names.
+    ("ddets-21", &[]),
+    ("reseau-iae", &[]),
+    ("employeur-boulangerie", &[]),
+    ("employeur-transports", &[]),
+    ("employeur-clinique", &[]),
 ];
+
+/// The table's answer for a demo account: `None` if its organisation may hold names, else the refusal code.
+pub fn refusal_of(email: &str) -> Option<&'static str> {
+    let account = passerelle_store::demo::accounts()
+        .into_iter()
+        .find(|a| a.email == email)
+        .unwrap_or_else(|| panic!("no demo account {email}"));
+    let kind = OrganisationKind::parse(&account.kind).ok()?;
+    kind.holds_names().err().map(|no| no.code)
+}
 
 const ALL_PERSONS: [&str; 13] = [
     "Arnaud", "Benali", "Bouzid", "Caron", "Diallo", "Durand", "Fabre", "Fontaine", "Gillet", "Girard", "Leroy",
@@ -66,7 +78,7 @@ async fn matrix(backend: Backend) {
     let (_, ml_contacts) = app.get(&admin, &format!("/api/v1/organisations/{ml}/contacts")).await;
     let ml_contact = ml_contacts[0]["id"].as_str().unwrap().to_owned();
 
-    for (i, (key, visible, may_record)) in MATRIX.iter().enumerate() {
+    for (i, (key, visible)) in MATRIX.iter().enumerate() {
         let token = app.token(&email(key)).await;
         let own = app.org_id(key).await;
         let other = if own == ft_dijon { cap_emploi } else { ft_dijon };
@@ -117,15 +129,12 @@ async fn matrix(backend: Backend) {
                 Some(json!({"first_name": "Alex", "last_name": "Nouveau"})),
             )
             .await;
-        if *may_record {
-            assert_eq!(s, S::CREATED, "{who}: record a person: {body}");
-            assert_eq!(body["followers"][0]["organisation_id"], own.to_string());
-        } else {
-            assert_eq!(
-                (s, body["error"]["code"].as_str()),
-                (S::FORBIDDEN, Some("indicators_only")),
-                "{who}"
-            );
+        match refusal_of(&email(key)) {
+            None => {
+                assert_eq!(s, S::CREATED, "{who}: record a person: {body}");
+                assert_eq!(body["followers"][0]["organisation_id"], own.to_string());
+            }
+            Some(code) => assert_eq!((s, body["error"]["code"].as_str()), (S::FORBIDDEN, Some(code)), "{who}"),
         }
 
         // Organisations: everyone reads the directory; only an organisation's administrators change it.
@@ -250,4 +259,53 @@ async fn access_matrix_on_sqlite() {
 #[tokio::test]
 async fn access_matrix_on_postgres() {
     matrix(Backend::Postgres).await;
+}
+
+/// An employer is never made a follower (API), nor offered the form to record a person (page).
+async fn employers_hold_no_names(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ft = app.token(&email("ft-dijon")).await;
+    let employer = app.org_id("employeur-boulangerie").await;
+    let (_, page) = app.get(&ft, "/api/v1/persons?q=durand").await;
+    let durand = crate::id(&page["items"][0]);
+    let before = app.snapshot().await;
+    let (s, body) = app
+        .call(
+            &ft,
+            Method::POST,
+            &format!("/api/v1/persons/{durand}/followers"),
+            Some(json!({"organisation_id": employer})),
+        )
+        .await;
+    assert_eq!(
+        (s, body["error"]["code"].as_str()),
+        (S::FORBIDDEN, Some("employer_holds_no_names")),
+        "{body}"
+    );
+    assert_eq!(app.snapshot().await, before);
+    let session = crate::pages::login(&app, "employeur-boulangerie").await;
+    let r = app
+        .http
+        .get(app.url("/personnes/nouvelle"))
+        .header(reqwest::header::COOKIE, format!("passerelle_session={session}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), S::FORBIDDEN);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Un employeur ne détient pas de dossiers de personnes")
+    );
+}
+
+#[tokio::test]
+async fn employers_hold_no_names_on_sqlite() {
+    employers_hold_no_names(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn employers_hold_no_names_on_postgres() {
+    employers_hold_no_names(Backend::Postgres).await;
 }

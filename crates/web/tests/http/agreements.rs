@@ -852,3 +852,246 @@ async fn agreements_are_exported_as_a_spreadsheet() {
         "{text}"
     );
 }
+
+/// The demo CCL between the Dijon agency and the ACI awaits the ACI's signature: the ACI signs it, and it is in
+/// force (its start date is past).
+pub async fn sign_demo_ccl(app: &TestApp) {
+    let aci = app.token(&email("aci-jardins")).await;
+    let (_, ccl) = ids(app, &aci).await;
+    let (s, b) = app
+        .call(
+            &aci,
+            Method::POST,
+            &format!("/api/v1/agreements/{ccl}/actions"),
+            Some(json!({"action": "sign"})),
+        )
+        .await;
+    assert_eq!((s, b["agreement"]["status"].as_str()), (S::OK, Some("in_force")), "{b}");
+}
+
+fn referred(dashboard: &serde_json::Value) -> Vec<&str> {
+    dashboard["siae"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect()
+}
+
+/// Consent before visibility: a CCL opens the referent's lists (API and page) only once every party has signed
+/// and it is in force; an avenant keeps the parties that signed.
+async fn consent_opens_the_referent_lists(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ft = app.token(&email("ft-dijon")).await;
+    let session = login(&app, "ft-dijon").await;
+    let (s, d) = app.get(&ft, "/api/v1/referent").await;
+    assert_eq!(
+        (s, referred(&d), d["people"]["total"].as_i64()),
+        (S::OK, vec![], Some(0)),
+        "in signature, the CCL opens nothing: {d}"
+    );
+    let (s, html) = page(&app, &session, "/referent").await;
+    assert!(s == S::OK && !html.contains("Les Jardins de la Combe"), "{html}");
+
+    sign_demo_ccl(&app).await;
+    let (s, d) = app.get(&ft, "/api/v1/referent").await;
+    assert_eq!((s, referred(&d)), (S::OK, vec!["Les Jardins de la Combe"]), "{d}");
+    let (_, html) = page(&app, &session, "/referent").await;
+    assert!(html.contains("Les Jardins de la Combe"), "{html}");
+
+    // An avenant cannot bring in a party that never signed.
+    let (_, ccl) = ids(&app, &ft).await;
+    let (_, a) = app.get(&ft, &format!("/api/v1/agreements/{ccl}")).await;
+    let mut content = a["content"].clone();
+    let ei = app.org_id("ei-recyclage").await;
+    content["parties"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"organisation_id": ei, "name": "Brigade du recyclage"}));
+    let before = app.snapshot().await;
+    let (s, b) = app
+        .call(
+            &ft,
+            Method::POST,
+            &format!("/api/v1/agreements/{ccl}/actions"),
+            Some(json!({"action": "amend", "reason": "Ajout d'une SIAE", "content": content})),
+        )
+        .await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (S::CONFLICT, Some("amendment_parties_changed")),
+        "{b}"
+    );
+    assert_eq!(app.snapshot().await, before);
+}
+
+#[tokio::test]
+async fn consent_opens_the_referent_lists_on_sqlite() {
+    consent_opens_the_referent_lists(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn consent_opens_the_referent_lists_on_postgres() {
+    consent_opens_the_referent_lists(Backend::Postgres).await;
+}
+
+/// A draft's parties: only kinds the agreement's kind allows; an organisation named is told and may decline
+/// (API and page); the organisation that started it stays a party.
+async fn parties_consent_to_a_draft(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ft = app.token(&email("ft-dijon")).await;
+    let ei = app.token(&email("ei-recyclage")).await;
+    let (ft_org, ei_org) = (app.org_id("ft-dijon").await, app.org_id("ei-recyclage").await);
+    let employer = app.org_id("employeur-boulangerie").await;
+    let party = |id: uuid::Uuid| json!({"organisation_id": id, "name": "Partie"});
+    let draft = |parties: Vec<serde_json::Value>| json!({"kind": "local_cooperation", "content": {"title": "CCL Dijon – Recyclage", "parties": parties}});
+
+    let before = app.snapshot().await;
+    let (s, b) = app
+        .call(
+            &ft,
+            Method::POST,
+            "/api/v1/agreements",
+            Some(draft(vec![party(ft_org), party(employer)])),
+        )
+        .await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str(), b["error"]["field"].as_str()),
+        (S::UNPROCESSABLE_ENTITY, Some("party_kind_not_allowed"), Some("parties")),
+        "{b}"
+    );
+    assert!(b["error"]["message"].as_str().unwrap().contains("Employeur"), "{b}");
+    assert_eq!(app.snapshot().await, before);
+
+    let (s, a) = app
+        .call(
+            &ft,
+            Method::POST,
+            "/api/v1/agreements",
+            Some(draft(vec![party(ft_org), party(ei_org)])),
+        )
+        .await;
+    assert_eq!(s, S::CREATED, "{a}");
+    let id = crate::id(&a);
+    let (_, notes) = app.get(&ei, "/api/v1/notifications").await;
+    assert!(
+        notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["subject_id"] == id.as_str() && n["message"].as_str().unwrap().contains("décliner")),
+        "{notes}"
+    );
+
+    // The named party cannot take the creator out, and the creator cannot decline.
+    let (s, b) = app
+        .call(
+            &ei,
+            Method::PUT,
+            &format!("/api/v1/agreements/{id}/content"),
+            Some(json!({"title": "CCL Dijon – Recyclage", "parties": [party(ei_org)]})),
+        )
+        .await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (S::CONFLICT, Some("creator_party_required")),
+        "{b}"
+    );
+    let decline = Some(json!({"action": "decline"}));
+    let (s, b) = app
+        .call(
+            &ft,
+            Method::POST,
+            &format!("/api/v1/agreements/{id}/actions"),
+            decline.clone(),
+        )
+        .await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (S::CONFLICT, Some("creator_cannot_decline")),
+        "{b}"
+    );
+
+    // The page offers declining to the party named, not to the creator; the party declines from it.
+    let ft_session = login(&app, "ft-dijon").await;
+    let (_, html) = page(&app, &ft_session, &format!("/conventions/{id}")).await;
+    assert!(!html.contains("Décliner la participation"), "{html}");
+    let ei_session = login(&app, "ei-recyclage").await;
+    let (s, html) = page(&app, &ei_session, &format!("/conventions/{id}")).await;
+    assert!(s == S::OK && html.contains("Décliner la participation"), "{html}");
+    let (s, location, _) = post(
+        &app,
+        &ei_session,
+        &format!("/conventions/{id}/actions"),
+        &[("csrf", &csrf(&html)), ("action", "decline")],
+    )
+    .await;
+    assert_eq!((s, location.as_str()), (S::SEE_OTHER, "/conventions"));
+    let (s, _) = app.get(&ei, &format!("/api/v1/agreements/{id}")).await;
+    assert_eq!(s, S::NOT_FOUND, "the party that declined no longer sees the draft");
+    let (_, a) = app.get(&ft, &format!("/api/v1/agreements/{id}")).await;
+    assert_eq!(
+        (a["status"].as_str(), a["parties"].as_array().unwrap().len()),
+        (Some("draft"), 1),
+        "{a}"
+    );
+    assert_eq!(app.count("events WHERE action = 'agreement.decline'").await, 1);
+    let (s, b) = app
+        .call(
+            &ft,
+            Method::PUT,
+            &format!("/api/v1/agreements/{id}/content"),
+            Some(json!({"title": "CCL Dijon – Recyclage", "parties": [party(ft_org), party(ei_org)]})),
+        )
+        .await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (S::CONFLICT, Some("party_declined")),
+        "a party that declined is not named again: {b}"
+    );
+    let (_, notes) = app.get(&ft, "/api/v1/notifications").await;
+    assert!(
+        notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["subject_id"] == id.as_str()
+                && n["message"].as_str().unwrap().contains("a décliné sa participation")),
+        "{notes}"
+    );
+
+    // The ACI never agreed to the demo CCL the agency submitted and signed: it declines, and the CCL goes back
+    // to draft without it, its correspondents, nor the agency's signature.
+    let aci = app.token(&email("aci-jardins")).await;
+    let (_, ccl) = ids(&app, &aci).await;
+    let (s, b) = app
+        .call(
+            &aci,
+            Method::POST,
+            &format!("/api/v1/agreements/{ccl}/actions"),
+            decline,
+        )
+        .await;
+    assert_eq!(s, S::OK, "{b}");
+    let (_, a) = app.get(&ft, &format!("/api/v1/agreements/{ccl}")).await;
+    assert_eq!(
+        (
+            a["status"].as_str(),
+            a["parties"].as_array().unwrap().len(),
+            &a["parties"][0]["signed_on"],
+            a["content"]["correspondents"].as_array().unwrap().len()
+        ),
+        (Some("draft"), 1, &serde_json::Value::Null, 1),
+        "{a}"
+    );
+}
+
+#[tokio::test]
+async fn parties_consent_to_a_draft_on_sqlite() {
+    parties_consent_to_a_draft(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn parties_consent_to_a_draft_on_postgres() {
+    parties_consent_to_a_draft(Backend::Postgres).await;
+}

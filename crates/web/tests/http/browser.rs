@@ -181,6 +181,7 @@ async fn referral_sheet_from_both_sides_in_headless_chromium() {
 async fn referent_dashboard_on_a_phone_in_headless_chromium() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     crate::perf::seed(&app, 60, |i| i as i64 * 11).await;
+    crate::agreements::sign_demo_ccl(&app).await;
     let screenshot = scratch("referent", "png");
     run_browser_script(&app, "referent.mjs", "ft-dijon", vec![screenshot.display().to_string()]).await;
     check_screenshot(&screenshot, "referent.png");

@@ -157,8 +157,11 @@ async fn views(backend: Backend) {
         "ne se calcule pas par convention"
     );
     // A regional agreement's share of SIAE with an SPE referent is its region's (seed 004, annex 1, fiche 2):
-    // the parties' region (Côte-d'Or: Bourgogne-Franche-Comté, 27), the value the region's table shows.
-    let regional = json!({"title": "Accord régional", "parties": [{"organisation_id": aci_id, "name": "Atelier"}],
+    // the parties' region (Côte-d'Or: Bourgogne-Franche-Comté, 27), the value the region's table shows. The
+    // State signs it (an SIAE is no party to a regional agreement).
+    let token = app.token(&email("ddets-21")).await;
+    let ddets_id = app.org_id("ddets-21").await;
+    let regional = json!({"title": "Accord régional", "parties": [{"organisation_id": ddets_id, "name": "L'État"}],
         "targets": [{"indicator": "spe_referent_share", "period": format!("{year}"), "value": 100, "unit": "%"}]});
     let (status, created) = app
         .call(

@@ -437,6 +437,7 @@ async fn iae_pages(backend: Backend) {
     assert!(home.contains("href=\"/referent\""));
     let (_, home) = page(&app, &aci_session, "/").await;
     assert!(!home.contains("href=\"/referent\""));
+    crate::agreements::sign_demo_ccl(&app).await;
     let (s, html) = page(&app, &ft_session, "/referent").await;
     assert!(
         s == S::OK && html.contains("Les Jardins de la Combe") && html.contains("Kevin Durand"),

@@ -127,7 +127,9 @@ async fn lists(backend: Backend) {
         );
     }
 
-    // The referent: the demo agency is the SPE referent of the ACI through their local cooperation convention.
+    // The referent: the demo agency is the SPE referent of the ACI through their local cooperation convention,
+    // once the ACI has signed it.
+    crate::agreements::sign_demo_ccl(&app).await;
     let durand = all.iter().find(|r| r["person_name"] == "Kevin Durand").unwrap()["person_id"].clone();
     let (s, b) = app
         .call(&aci, reqwest::Method::POST, &format!("/api/v1/persons/{}/approval/prolongations", durand.as_str().unwrap()),

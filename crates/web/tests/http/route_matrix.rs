@@ -1,11 +1,16 @@
 //! Authorisation on every route, generated from the OpenAPI description (issue 10, item 5): each documented
 //! operation x each demo account, (1) on a record that does not exist and with an empty body, which must be
 //! refused (never 2xx, never 5xx) and change nothing; (2) for every route about one person, on every demo
-//! person: 200 exactly for the accounts whose organisation follows the person, 404 for all others. Routes
-//! added later are in the matrix without touching this test.
+//! person: 200 exactly for the accounts whose organisation follows the person, 404 for all others; (3) who may
+//! hold names is the domain's table (`OrganisationKind::holds_names`): an account of a kind that holds none
+//! sees no person and records none, and an organisation is made a follower exactly when its kind holds names.
+//! Routes added later are in the matrix without touching this test; a change of the table changes what it
+//! expects.
 
+use crate::access::refusal_of;
 use crate::{Backend, TestApp};
 use passerelle_store::demo::accounts;
+use reqwest::Method;
 use reqwest::StatusCode as S;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -120,6 +125,56 @@ async fn matrix(backend: Backend) {
         "person routes answering outside the followers:\n{}",
         wrong.join("\n")
     );
+
+    // (3) The table of who may hold names.
+    for (email, token) in &tokens {
+        let refusal = refusal_of(email);
+        if refusal.is_some() && !visible[email.as_str()].is_empty() {
+            wrong.push(format!("{email} holds no names but sees {:?}", visible[email.as_str()]));
+        }
+        let (status, answer) = app
+            .call(
+                token,
+                Method::POST,
+                "/api/v1/persons",
+                Some(json!({"first_name": "Alex", "last_name": "Essai"})),
+            )
+            .await;
+        let expected = match (refusal, email.as_str()) {
+            // The platform administrator acts through no organisation.
+            (_, passerelle_store::demo::ADMIN_EMAIL) => (S::FORBIDDEN, Some("not_a_member")),
+            (None, _) => (S::CREATED, None),
+            (Some(code), _) => (S::FORBIDDEN, Some(code)),
+        };
+        if (status, answer["error"]["code"].as_str()) != expected {
+            wrong.push(format!("{email} POST /api/v1/persons: {status} {answer}"));
+        }
+    }
+    // A person who consented to sharing, shared by its first follower with every organisation of the directory.
+    let admin = &tokens[passerelle_store::demo::ADMIN_EMAIL];
+    let (_, durand) = app.get(admin, "/api/v1/persons?q=durand").await;
+    let durand = crate::id(&durand["items"][0]);
+    let sharer = &tokens[&crate::email("ft-dijon")];
+    let operator = app.store.operator_context("matrice des routes");
+    for o in app.store.all_organisations(&operator).await.unwrap() {
+        let (status, answer) = app
+            .call(
+                sharer,
+                Method::POST,
+                &format!("/api/v1/persons/{durand}/followers"),
+                Some(json!({"organisation_id": o.id})),
+            )
+            .await;
+        let code = answer["error"]["code"].as_str();
+        let ok = match o.kind.holds_names() {
+            Ok(()) => status == S::OK || code == Some("already_following"),
+            Err(no) => (status, code) == (S::FORBIDDEN, Some(no.code)),
+        };
+        if !ok {
+            wrong.push(format!("follower {} ({}): {status} {answer}", o.name, o.kind.code()));
+        }
+    }
+    assert!(wrong.is_empty(), "who may hold names:\n{}", wrong.join("\n"));
 }
 
 #[tokio::test]
