@@ -6,6 +6,7 @@ mod agreements;
 mod bad_input;
 mod benefits;
 mod browser;
+mod concurrency;
 mod contract;
 mod csrf;
 mod esat;
