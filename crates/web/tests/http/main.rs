@@ -15,6 +15,7 @@ mod iae;
 mod idempotency;
 mod indicator_views;
 mod indicators;
+mod lockout;
 mod pages;
 mod pathway_lists;
 mod perf;
