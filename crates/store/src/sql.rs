@@ -341,6 +341,16 @@ impl Pool {
         })
     }
 
+    /// Begins a transaction that only inserts rows no decision reads (the journal of reads): on PostgreSQL it
+    /// does not take [`WRITE_LOCK`], so that journaled reads do not queue behind every decision's commit; SQLite
+    /// has one writer whatever the transaction.
+    pub async fn begin_append_only(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
     /// Begins a transaction that only reads, on one snapshot. SQLite does not take the write lock (a long read
     /// would otherwise hold every writer back); PostgreSQL reads at REPEATABLE READ.
     pub async fn begin_read(&self) -> Result<Tx, sqlx::Error> {
