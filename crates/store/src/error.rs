@@ -59,12 +59,24 @@ fn clashing_table(d: &dyn sqlx::error::DatabaseError) -> String {
 /// The stable code and French message of a clash on `table`'s unique key.
 fn clash(table: &str) -> (&'static str, &'static str) {
     match table {
-        "organisations" => ("organisation_exists", "Une structure porte déjà ce SIRET ou cet identifiant."),
+        "organisations" => (
+            "organisation_exists",
+            "Une structure porte déjà ce SIRET ou cet identifiant.",
+        ),
         "users" => ("email_taken", "Un compte existe déjà pour cette adresse électronique."),
         "person_followers" => ("already_following", "Cette structure suit déjà la personne."),
-        "esat_workers" => ("esat_worker_exists", "Cette personne a déjà un dossier de travailleur dans cet ESAT."),
-        "immersion_signatures" => ("immersion_already_signed", "Cette partie a déjà signé la convention d'immersion."),
-        "agreement_parties" => ("agreement_party_exists", "Cette structure est déjà partie à la convention."),
+        "esat_workers" => (
+            "esat_worker_exists",
+            "Cette personne a déjà un dossier de travailleur dans cet ESAT.",
+        ),
+        "immersion_signatures" => (
+            "immersion_already_signed",
+            "Cette partie a déjà signé la convention d'immersion.",
+        ),
+        "agreement_parties" => (
+            "agreement_party_exists",
+            "Cette structure est déjà partie à la convention.",
+        ),
         _ => (
             "already_recorded",
             "Cet enregistrement existe déjà : une autre demande l'a sans doute fait au même moment. Rechargez la \

@@ -78,7 +78,13 @@ async fn recovery_codes(store: Store) {
     // A recovery code opens a session once; typed loosely (case, no dashes) it is the same code.
     assert!(matches!(
         store
-            .login_with_code(ADDRESS, passerelle_store::demo::DEMO_PASSWORD, None, "local", SessionKind::Api)
+            .login_with_code(
+                ADDRESS,
+                passerelle_store::demo::DEMO_PASSWORD,
+                None,
+                "local",
+                SessionKind::Api
+            )
             .await,
         Err(StoreError::SecondFactorRequired)
     ));

@@ -71,7 +71,13 @@ pub async fn login(
     }
     let session = state
         .store
-        .login_with_code(&body.email, &body.password, body.totp.as_deref(), &source, SessionKind::Api)
+        .login_with_code(
+            &body.email,
+            &body.password,
+            body.totp.as_deref(),
+            &source,
+            SessionKind::Api,
+        )
         .await?;
     Ok(Json(LoginResponse {
         token: session.token,

@@ -55,10 +55,16 @@ const TRANSITIONS: &[(&str, Setup)] = &[
     ("person: the same follower", |app| Box::pin(same_follower(app))),
     ("ESAT: the same worker", |app| Box::pin(same_esat_worker(app))),
     ("ESAT: a situation move", |app| Box::pin(esat_situation_move(app))),
-    ("PASS IAE: a prolongation decision", |app| Box::pin(prolongation_decision(app))),
+    ("PASS IAE: a prolongation decision", |app| {
+        Box::pin(prolongation_decision(app))
+    }),
     ("PASS IAE: the same suspension", |app| Box::pin(same_suspension(app))),
-    ("immersion: the same signature", |app| Box::pin(immersion_signature(app))),
-    ("agreement: the last signature", |app| Box::pin(agreement_signature(app))),
+    ("immersion: the same signature", |app| {
+        Box::pin(immersion_signature(app))
+    }),
+    ("agreement: the last signature", |app| {
+        Box::pin(agreement_signature(app))
+    }),
     ("agreement: avenants", |app| Box::pin(avenants(app))),
     ("meeting: minutes validation", |app| Box::pin(minutes_validation(app))),
 ];
@@ -164,14 +170,25 @@ async fn referral(app: &TestApp, last_name: &str) -> (Uuid, Uuid) {
 }
 
 async fn referral_final_steps(app: &TestApp) -> Race {
-    let (ft, aci) = (app.token(&email("ft-dijon")).await, app.token(&email("aci-jardins")).await);
+    let (ft, aci) = (
+        app.token(&email("ft-dijon")).await,
+        app.token(&email("aci-jardins")).await,
+    );
     let (pid, sheet) = referral(app, "Fournier").await;
     let steps = format!("/api/v1/prescriptions/{sheet}/steps");
     let shots = (0..N)
         .map(|i| match i % 3 {
             0 => Shot::post(&aci, &steps, Some(json!({"status": "hired", "date": today()}))),
-            1 => Shot::post(&aci, &steps, Some(json!({"status": "refused", "motive": "no_position"}))),
-            _ => Shot::post(&ft, &steps, Some(json!({"status": "withdrawn", "motive": "situation_changed"}))),
+            1 => Shot::post(
+                &aci,
+                &steps,
+                Some(json!({"status": "refused", "motive": "no_position"})),
+            ),
+            _ => Shot::post(
+                &ft,
+                &steps,
+                Some(json!({"status": "withdrawn", "motive": "situation_changed"})),
+            ),
         })
         .collect();
     Race {
@@ -185,7 +202,11 @@ async fn referral_final_steps(app: &TestApp) -> Race {
                 sheet,
                 1,
             ),
-            ("iae_pathway_events WHERE person_id = $1 AND kind = 'hiring' AND seq > 1", pid, 0),
+            (
+                "iae_pathway_events WHERE person_id = $1 AND kind = 'hiring' AND seq > 1",
+                pid,
+                0,
+            ),
         ],
     }
 }
@@ -201,7 +222,11 @@ async fn same_follower(app: &TestApp) -> Race {
         refusals: &["already_following"],
         counts: vec![
             ("person_followers WHERE person_id = $1", pid, 2),
-            ("events WHERE entity_id = $1 AND action = 'person.follower_added'", pid, 1),
+            (
+                "events WHERE entity_id = $1 AND action = 'person.follower_added'",
+                pid,
+                1,
+            ),
         ],
     }
 }
@@ -289,7 +314,11 @@ async fn prolongation_decision(app: &TestApp) -> Race {
             .collect(),
         winners: 1,
         refusals: &["prolongation_already_decided"],
-        counts: vec![("iae_pathway_events WHERE person_id = $1 AND kind = 'prolongation'", pid, 1)],
+        counts: vec![(
+            "iae_pathway_events WHERE person_id = $1 AND kind = 'prolongation'",
+            pid,
+            1,
+        )],
     }
 }
 
@@ -301,7 +330,11 @@ async fn same_suspension(app: &TestApp) -> Race {
         shots: (0..N).map(|_| Shot::post(&aci, &path, Some(body.clone()))).collect(),
         winners: 1,
         refusals: &["suspension_overlap"],
-        counts: vec![("iae_pathway_events WHERE person_id = $1 AND kind = 'suspension'", pid, 1)],
+        counts: vec![(
+            "iae_pathway_events WHERE person_id = $1 AND kind = 'suspension'",
+            pid,
+            1,
+        )],
     }
 }
 
@@ -310,7 +343,12 @@ async fn immersion_signature(app: &TestApp) -> Race {
     let (esat_id, cap_id) = (app.org_id("esat-suzon").await, app.org_id("cap-emploi").await);
     let followers = format!("/api/v1/persons/{pid}/followers");
     let (s, b) = app
-        .call(&esat, Method::POST, &followers, Some(json!({"organisation_id": cap_id})))
+        .call(
+            &esat,
+            Method::POST,
+            &followers,
+            Some(json!({"organisation_id": cap_id})),
+        )
         .await;
     assert_eq!(s, S::OK, "{b}");
     let day = |offset: i64| (today() + Duration::days(offset)).to_string();
@@ -319,11 +357,18 @@ async fn immersion_signature(app: &TestApp) -> Race {
         "objective": "confirm_project", "starts_on": day(3), "ends_on": day(10),
         "schedule": [420, 420, 420, 420, 420, 0, 0]});
     let cap = app.token(&email("cap-emploi")).await;
-    let (s, i) = app.call(&cap, Method::POST, "/api/v1/immersions", Some(convention)).await;
+    let (s, i) = app
+        .call(&cap, Method::POST, "/api/v1/immersions", Some(convention))
+        .await;
     assert_eq!(s, S::CREATED, "{i}");
     let immersion = uuid(&i);
     let (s, b) = app
-        .call(&esat, Method::POST, &format!("/api/v1/immersions/{immersion}/submit"), None)
+        .call(
+            &esat,
+            Method::POST,
+            &format!("/api/v1/immersions/{immersion}/submit"),
+            None,
+        )
         .await;
     assert_eq!(s, S::OK, "{b}");
     let path = format!("/api/v1/immersions/{immersion}/signatures");
@@ -340,7 +385,11 @@ async fn immersion_signature(app: &TestApp) -> Race {
 async fn demo_ccl(app: &TestApp, token: &str) -> Uuid {
     let (s, list) = app.get(token, "/api/v1/agreements").await;
     assert_eq!(s, S::OK);
-    let ccl = list.as_array().unwrap().iter().find(|a| a["kind"] == "local_cooperation");
+    let ccl = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "local_cooperation");
     uuid(ccl.unwrap())
 }
 
@@ -393,25 +442,50 @@ async fn minutes_validation(app: &TestApp) -> Race {
     let cta = list.as_array().unwrap().iter().find(|c| c["kind"] == "cta").unwrap();
     let (s, cta) = app.get(&aci, &format!("/api/v1/committees/{}", id(cta))).await;
     assert_eq!(s, S::OK, "{cta}");
-    let past = cta["meetings"].as_array().unwrap().iter().find(|m| {
-        m["held_on"].as_str().unwrap() < today().to_string().as_str() && m["minutes_validated_on"].is_null()
-    });
+    let past =
+        cta["meetings"].as_array().unwrap().iter().find(|m| {
+            m["held_on"].as_str().unwrap() < today().to_string().as_str() && m["minutes_validated_on"].is_null()
+        });
     let meeting = uuid(past.expect("the demo CTA has a past meeting"));
-    let organisations = app.store.all_organisations(&app.store.operator_context("test")).await.unwrap();
+    let organisations = app
+        .store
+        .all_organisations(&app.store.operator_context("test"))
+        .await
+        .unwrap();
     let mut tokens = Vec::new();
-    for m in cta["members"].as_array().unwrap().iter().filter(|m| m["vote"] == "deliberative") {
-        let org = organisations.iter().find(|o| o.id.to_string() == m["organisation_id"]).unwrap();
+    for m in cta["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["vote"] == "deliberative")
+    {
+        let org = organisations
+            .iter()
+            .find(|o| o.id.to_string() == m["organisation_id"])
+            .unwrap();
         tokens.push(app.token(&email(org.external_id.as_deref().unwrap())).await);
     }
     let path = format!("/api/v1/meetings/{meeting}/minutes/validation");
-    let shots: Vec<Shot> = tokens.iter().chain(&tokens).map(|t| Shot::post(t, &path, None)).collect();
+    let shots: Vec<Shot> = tokens
+        .iter()
+        .chain(&tokens)
+        .map(|t| Shot::post(t, &path, None))
+        .collect();
     Race {
         winners: shots.len(),
         shots,
         refusals: &[],
         counts: vec![
-            ("minutes_validations WHERE meeting_id = $1", meeting, tokens.len() as i64),
-            ("meetings WHERE id = $1 AND minutes_validated_on IS NOT NULL", meeting, 1),
+            (
+                "minutes_validations WHERE meeting_id = $1",
+                meeting,
+                tokens.len() as i64,
+            ),
+            (
+                "meetings WHERE id = $1 AND minutes_validated_on IS NOT NULL",
+                meeting,
+                1,
+            ),
         ],
     }
 }

@@ -69,7 +69,10 @@ async fn passwords(backend: Backend) {
     let statuses = at_once(logins(&app, &address, &[WRONG; 100], ATTACKER)).await;
     assert_eq!(tally(&statuses, S::UNAUTHORIZED), MAX_ATTEMPTS, "{statuses:?}");
     assert_eq!(tally(&statuses, S::TOO_MANY_REQUESTS), 100 - MAX_ATTEMPTS);
-    assert_eq!(api_login(&app, &address, PASSWORD, ATTACKER).await, S::TOO_MANY_REQUESTS);
+    assert_eq!(
+        api_login(&app, &address, PASSWORD, ATTACKER).await,
+        S::TOO_MANY_REQUESTS
+    );
     // The owner, from their own address, still logs in.
     assert_eq!(api_login(&app, &address, PASSWORD, OWNER).await, S::OK);
 
