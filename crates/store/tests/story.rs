@@ -2296,3 +2296,7 @@ mod missed_interviews;
 // Issue 10: the recovery codes of the second factor.
 #[path = "story/second_factor.rs"]
 mod second_factor;
+
+// Issue 17: write transactions one at a time, unique clashes as conflicts.
+#[path = "story/write_lock.rs"]
+mod write_lock;
