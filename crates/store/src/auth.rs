@@ -401,13 +401,18 @@ impl Store {
 }
 
 /// Forgets the attempts of `email` from `source` after a success, in its transaction; not once one was refused:
-/// the right password among a burst of wrong ones does not lift the lock the burst earned.
+/// the right password among a burst of wrong ones does not lift the lock the burst earned. Counts whose window
+/// has ended go too, so that the table keeps about 15 minutes of attempts whatever addresses are sprayed.
 pub(crate) async fn reset_attempts(tx: &mut Tx, email: &str, source: &str) -> Result<()> {
     tx.execute(
-        query("DELETE FROM login_attempts WHERE email = $1 AND source = $2 AND attempts <= $3")
-            .bind(email)
-            .bind(source)
-            .bind(MAX_ATTEMPTS),
+        query(
+            "DELETE FROM login_attempts \
+             WHERE (email = $1 AND source = $2 AND attempts <= $3) OR window_start <= $4",
+        )
+        .bind(email)
+        .bind(source)
+        .bind(MAX_ATTEMPTS)
+        .bind(now() - ATTEMPT_WINDOW_SECS),
     )
     .await?;
     Ok(())

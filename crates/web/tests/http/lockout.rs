@@ -88,6 +88,20 @@ async fn passwords(backend: Backend) {
         S::TOO_MANY_REQUESTS
     );
     assert_eq!(api_login(&app, &address, PASSWORD, OWNER).await, S::OK);
+    ended_counts_go(&app).await;
+}
+
+/// A success also deletes the counts whose window has ended, whoever they were for.
+async fn ended_counts_go(app: &TestApp) {
+    use passerelle_store::sql::{Executor, query};
+    let mut db = app.store.pool().clone();
+    db.execute(query(
+        "INSERT INTO login_attempts (email, source, attempts, window_start) VALUES ('x@y.fr', '192.0.2.1', 9, 0)",
+    ))
+    .await
+    .unwrap();
+    assert_eq!(api_login(app, &email("cap-emploi"), PASSWORD, OWNER).await, S::OK);
+    assert_eq!(app.count("login_attempts WHERE window_start = 0").await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
