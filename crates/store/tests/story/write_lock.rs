@@ -57,13 +57,25 @@ async fn unique_clashes(store: Store) {
     insert_user(&store, "double@test.fr").await.unwrap();
     let clash = insert_user(&store, "double@test.fr").await.unwrap_err();
     assert!(
-        matches!(clash, StoreError::Conflict { code: "email_taken", .. }),
+        matches!(
+            clash,
+            StoreError::Conflict {
+                code: "email_taken",
+                ..
+            }
+        ),
         "{clash:?}"
     );
     attempt_row(&store).await.unwrap();
     let clash = attempt_row(&store).await.unwrap_err();
     assert!(
-        matches!(clash, StoreError::Conflict { code: "already_recorded", .. }),
+        matches!(
+            clash,
+            StoreError::Conflict {
+                code: "already_recorded",
+                ..
+            }
+        ),
         "{clash:?}"
     );
 }
