@@ -6,7 +6,7 @@ use crate::access::{AccessContext, MemberRole, Membership};
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
 use crate::second_factor;
-use crate::sql::{Executor, Row, query};
+use crate::sql::{Executor, Row, Tx, query};
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -17,10 +17,14 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-/// Failed logins allowed per e-mail address within [`FAILURE_WINDOW_SECS`] before the address is locked.
-pub const MAX_FAILURES: i64 = 5;
-pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
-pub const LOCKOUT_SECS: i64 = 15 * 60;
+/// Attempts evaluated per e-mail address and source address within [`ATTEMPT_WINDOW_SECS`] (counted from the
+/// first one): the next are refused unheard until the window ends. A success resets the count, unless an
+/// attempt was already refused.
+pub const MAX_ATTEMPTS: i64 = 5;
+pub const ATTEMPT_WINDOW_SECS: i64 = 15 * 60;
+/// The source under which the second factor's changes are counted, per account: whoever tries them already
+/// holds a session of the account, from any address.
+pub(crate) const SECOND_FACTOR_SOURCE: &str = "second-factor";
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,36 +127,27 @@ async fn verify_password(password: &str, hash: String) -> bool {
 }
 
 impl Store {
-    /// Checks e-mail and password and opens a session, for an account without a second factor.
+    /// Checks e-mail and password and opens a session, for an account without a second factor, from the
+    /// machine itself (tests, command line).
     pub async fn login(&self, email: &str, password: &str, kind: SessionKind) -> Result<OpenedSession> {
-        self.login_with_code(email, password, None, kind).await
+        self.login_with_code(email, password, None, "local", kind).await
     }
 
     /// Checks e-mail, password and, when the account has turned it on, the second factor's code, and opens a
-    /// session. Five failures (password or code) in 15 minutes lock the address for 15 minutes, whether or not
-    /// an account exists.
+    /// session. Each attempt is counted before it is checked, per e-mail and `source` (the client's address),
+    /// whether or not an account exists: see [`MAX_ATTEMPTS`].
     pub async fn login_with_code(
         &self,
         email: &str,
         password: &str,
         code: Option<&str>,
+        source: &str,
         kind: SessionKind,
     ) -> Result<OpenedSession> {
         let email = email.trim().to_lowercase();
         let mut db = self.pool.clone();
         let t = now();
-        let locked_until = match db
-            .fetch_optional(query("SELECT locked_until FROM login_failures WHERE email = $1").bind(&email))
-            .await?
-        {
-            Some(row) => row.get::<Option<i64>>("locked_until")?,
-            None => None,
-        };
-        if let Some(until) = locked_until.filter(|until| *until > t) {
-            return Err(StoreError::TooManyAttempts {
-                retry_after_secs: until - t,
-            });
-        }
+        self.count_attempt(&email, source, t).await?;
         let user = db
             .fetch_optional(
                 query(
@@ -172,7 +167,6 @@ impl Store {
             None => hash_password(password).await.map(|_| false)?,
         };
         let Some(user_id) = user_id.filter(|_| verified) else {
-            self.count_failure(&email, t).await?;
             return Err(StoreError::BadCredentials);
         };
         // The password is right: the second factor, if on, decides (a TOTP or recovery code is accepted once).
@@ -183,13 +177,8 @@ impl Store {
             let Some(code) = code.filter(|c| !c.trim().is_empty()) else {
                 return Err(StoreError::SecondFactorRequired);
             };
-            match second_factor::check_code(&mut db, user_id, &secret, r.get("totp_last_step")?, code).await? {
-                Some(proof) => second_factor_proof = Some(proof),
-                None => {
-                    self.count_failure(&email, t).await?;
-                    return Err(StoreError::SecondFactorInvalid);
-                }
-            }
+            let proof = second_factor::check_code(&mut db, user_id, &secret, r.get("totp_last_step")?, code).await?;
+            second_factor_proof = Some(proof.ok_or(StoreError::SecondFactorInvalid)?);
         }
         let context = self
             .context_of(&mut db, user_id)
@@ -198,8 +187,7 @@ impl Store {
         let token = random_token();
         let csrf_token = random_token();
         let mut tx = self.pool.begin().await?;
-        tx.execute(query("DELETE FROM login_failures WHERE email = $1").bind(&email))
-            .await?;
+        reset_attempts(&mut tx, &email, source).await?;
         if let Some(proof) = second_factor_proof {
             second_factor::spend(&mut tx, &context, user_id, proof).await?;
         }
@@ -230,31 +218,32 @@ impl Store {
         })
     }
 
-    async fn count_failure(&self, email: &str, t: i64) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        let row = tx
-            .fetch_optional(query("SELECT failures, window_start FROM login_failures WHERE email = $1").bind(email))
-            .await?;
-        let (failures, window_start) = match row {
-            Some(r) if t - r.get::<i64>("window_start")? < FAILURE_WINDOW_SECS => {
-                (r.get::<i64>("failures")? + 1, r.get::<i64>("window_start")?)
-            }
-            _ => (1, t),
-        };
-        let locked_until = (failures >= MAX_FAILURES).then_some(t + LOCKOUT_SECS);
-        tx.execute(
-            query(
-                "INSERT INTO login_failures (email, failures, window_start, locked_until) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (email) DO UPDATE SET failures = excluded.failures, \
-                 window_start = excluded.window_start, locked_until = excluded.locked_until",
+    /// Counts an attempt of `email` from `source` before it is evaluated, in one statement committed at once, so
+    /// that concurrent attempts cannot all pass before any is counted; refuses it beyond [`MAX_ATTEMPTS`].
+    pub(crate) async fn count_attempt(&self, email: &str, source: &str, t: i64) -> Result<()> {
+        let row = self
+            .pool
+            .clone()
+            .fetch_one(
+                query(
+                    "INSERT INTO login_attempts (email, source, attempts, window_start) VALUES ($1, $2, 1, $3) \
+                     ON CONFLICT (email, source) DO UPDATE SET \
+                     attempts = CASE WHEN login_attempts.window_start > $4 THEN login_attempts.attempts + 1 ELSE 1 END, \
+                     window_start = CASE WHEN login_attempts.window_start > $4 THEN login_attempts.window_start \
+                     ELSE $3 END \
+                     RETURNING attempts, window_start",
+                )
+                .bind(email)
+                .bind(source)
+                .bind(t)
+                .bind(t - ATTEMPT_WINDOW_SECS),
             )
-            .bind(email)
-            .bind(failures)
-            .bind(window_start)
-            .bind(locked_until),
-        )
-        .await?;
-        tx.commit().await?;
+            .await?;
+        if row.get::<i64>("attempts")? > MAX_ATTEMPTS {
+            return Err(StoreError::TooManyAttempts {
+                retry_after_secs: (row.get::<i64>("window_start")? + ATTEMPT_WINDOW_SECS - t).max(1),
+            });
+        }
         Ok(())
     }
 
@@ -408,6 +397,24 @@ impl Store {
             .await?;
         Ok(row.map(|r| r.get("id")).transpose()?)
     }
+}
+
+/// Forgets the attempts of `email` from `source` after a success, in its transaction; not once one was refused:
+/// the right password among a burst of wrong ones does not lift the lock the burst earned. Counts whose window
+/// has ended go too, so that the table keeps about 15 minutes of attempts whatever addresses are sprayed.
+pub(crate) async fn reset_attempts(tx: &mut Tx, email: &str, source: &str) -> Result<()> {
+    tx.execute(
+        query(
+            "DELETE FROM login_attempts \
+             WHERE (email = $1 AND source = $2 AND attempts <= $3) OR window_start <= $4",
+        )
+        .bind(email)
+        .bind(source)
+        .bind(MAX_ATTEMPTS)
+        .bind(now() - ATTEMPT_WINDOW_SECS),
+    )
+    .await?;
+    Ok(())
 }
 
 pub struct NewUser<'a> {

@@ -24,10 +24,65 @@ pub enum StoreError {
     /// The code is wrong, expired or already used.
     #[error("code de vérification incorrect")]
     SecondFactorInvalid,
-    #[error("trop de tentatives de connexion")]
+    #[error("trop de tentatives")]
     TooManyAttempts { retry_after_secs: i64 },
     #[error("erreur de base de données : {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+}
+
+/// A unique constraint or index that a change hit is a clash with the current state (a request that lost a
+/// race to the same record, a duplicate), not a fault: it answers as a conflict, wherever it comes from.
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                let (code, message) = clash(&clashing_table(d.as_ref()));
+                Self::conflict(code, message)
+            }
+            _ => Self::Database(e),
+        }
+    }
+}
+
+/// The table whose unique key was hit: PostgreSQL names it, SQLite writes it in its message
+/// (« UNIQUE constraint failed: person_followers.person_id, ... »).
+fn clashing_table(d: &dyn sqlx::error::DatabaseError) -> String {
+    d.table()
+        .map(str::to_owned)
+        .or_else(|| {
+            let columns = d.message().strip_prefix("UNIQUE constraint failed: ")?;
+            columns.split_once('.').map(|(table, _)| table.to_owned())
+        })
+        .unwrap_or_default()
+}
+
+/// The stable code and French message of a clash on `table`'s unique key.
+fn clash(table: &str) -> (&'static str, &'static str) {
+    match table {
+        "organisations" => (
+            "organisation_exists",
+            "Une structure porte déjà ce SIRET ou cet identifiant.",
+        ),
+        "users" => ("email_taken", "Un compte existe déjà pour cette adresse électronique."),
+        "person_followers" => ("already_following", "Cette structure suit déjà la personne."),
+        "esat_workers" => (
+            "esat_worker_exists",
+            "Cette personne a déjà un dossier de travailleur dans cet ESAT.",
+        ),
+        "immersion_signatures" => (
+            "immersion_already_signed",
+            "Cette partie a déjà signé la convention d'immersion.",
+        ),
+        "agreement_parties" => (
+            "agreement_party_exists",
+            "Cette structure est déjà partie à la convention.",
+        ),
+        _ => (
+            "already_recorded",
+            "Cet enregistrement existe déjà : une autre demande l'a sans doute fait au même moment. Rechargez la \
+             page pour voir l'état actuel.",
+        ),
+    }
 }
 
 impl StoreError {

@@ -142,7 +142,7 @@ pub async fn journal_reads(pool: &Pool, ctx: &AccessContext, events: Vec<Event>)
     if events.is_empty() {
         return Ok(());
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_append_only().await?;
     for event in events {
         record(&mut tx, ctx, event).await?;
     }

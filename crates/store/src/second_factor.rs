@@ -4,7 +4,7 @@
 
 use crate::Store;
 use crate::access::AccessContext;
-use crate::auth::token_hash;
+use crate::auth::{SECOND_FACTOR_SOURCE, reset_attempts, token_hash};
 use crate::error::{Result, StoreError};
 use crate::events::{Event, commit_with, record};
 use crate::sql::{Executor, Tx, query};
@@ -163,16 +163,32 @@ async fn enabled_key(tx: &mut Tx, user: Uuid) -> Result<(String, Option<i64>)> {
     Ok((secret, row.get("totp_last_step")?))
 }
 
-/// Checks and spends a current code (TOTP or recovery) of `user` in `tx`, for a change to the second factor.
+/// Checks and spends a current code (TOTP or recovery) of `user` in `tx`, for a change to the second factor;
+/// the attempt was counted by [`Store::begin_change`].
 async fn prove(tx: &mut Tx, ctx: &AccessContext, user: Uuid, code: &str) -> Result<()> {
     let (secret, last_step) = enabled_key(tx, user).await?;
     let proof = check_code(tx, user, &secret, last_step, code)
         .await?
         .ok_or(StoreError::SecondFactorInvalid)?;
-    spend(tx, ctx, user, proof).await
+    spend(tx, ctx, user, proof).await?;
+    reset_attempts(tx, account_email(ctx)?, SECOND_FACTOR_SOURCE).await
+}
+
+fn account_email(ctx: &AccessContext) -> Result<&str> {
+    ctx.email()
+        .ok_or_else(|| StoreError::forbidden("account_required", "Réservé aux comptes nominatifs."))
 }
 
 impl Store {
+    /// Counts an attempt at a change that checks a code, before the check (so that concurrent guesses are all
+    /// counted, with the login's limit), and begins its transaction.
+    async fn begin_change(&self, ctx: &AccessContext) -> Result<Tx> {
+        let email = account_email(ctx)?;
+        self.count_attempt(email, SECOND_FACTOR_SOURCE, crate::clock::now().unix_timestamp())
+            .await?;
+        Ok(self.pool.begin().await?)
+    }
+
     pub async fn second_factor(&self, ctx: &AccessContext) -> Result<SecondFactor> {
         let id = user(ctx)?;
         let mut db = self.pool.clone();
@@ -223,7 +239,7 @@ impl Store {
     /// shown once.
     pub async fn confirm_second_factor(&self, ctx: &AccessContext, code: &str) -> Result<Vec<String>> {
         let id = user(ctx)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_change(ctx).await?;
         let row = tx
             .fetch_one(query("SELECT totp_pending FROM users WHERE id = $1").bind(id))
             .await?;
@@ -242,6 +258,7 @@ impl Store {
             .bind(id),
         )
         .await?;
+        reset_attempts(&mut tx, account_email(ctx)?, SECOND_FACTOR_SOURCE).await?;
         let codes = new_recovery_codes(&mut tx, id).await?;
         commit_with(tx, ctx, Event::new("user", id, "second_factor.enabled")).await?;
         Ok(codes)
@@ -251,7 +268,7 @@ impl Store {
     /// factor off. Answers the new codes, to be shown once.
     pub async fn regenerate_recovery_codes(&self, ctx: &AccessContext, code: &str) -> Result<Vec<String>> {
         let id = user(ctx)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_change(ctx).await?;
         prove(&mut tx, ctx, id, code).await?;
         let codes = new_recovery_codes(&mut tx, id).await?;
         commit_with(
@@ -267,7 +284,7 @@ impl Store {
     /// recovery code does too: whoever lost their phone turns the factor off, then on with the new one.
     pub async fn disable_second_factor(&self, ctx: &AccessContext, code: &str) -> Result<()> {
         let id = user(ctx)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_change(ctx).await?;
         prove(&mut tx, ctx, id, code).await?;
         tx.execute(query("DELETE FROM recovery_codes WHERE user_id = $1").bind(id))
             .await?;

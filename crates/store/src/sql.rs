@@ -139,6 +139,10 @@ impl Row {
     }
 }
 
+/// The key of PostgreSQL's advisory lock that every write transaction holds ("Passerel" in ASCII):
+/// any number, as long as nothing else in the database uses it.
+pub const WRITE_LOCK: i64 = 0x5061_7373_6572_656c;
+
 /// The database: an embedded SQLite file or a PostgreSQL server.
 #[derive(Clone, Debug)]
 pub enum Pool {
@@ -315,9 +319,32 @@ impl Pool {
         }
     }
 
-    /// Begins a transaction. SQLite takes the write lock at once (`BEGIN IMMEDIATE`), so that two writers
-    /// wait for each other instead of failing when one upgrades a read to a write.
+    /// Begins a write transaction; write transactions run one at a time on both databases, so that a decision
+    /// read-then-written (a referral step, a signature, a follower) always sees the one before it.
+    ///
+    /// SQLite takes its write lock at once (`BEGIN IMMEDIATE`). PostgreSQL takes one transaction-scoped
+    /// advisory lock, [`WRITE_LOCK`], released at commit or rollback: one lock for all, so no deadlock, and no
+    /// per-route locking to forget. Both wait at most 10 seconds (SQLite's busy timeout, PostgreSQL's
+    /// `lock_timeout`), then answer busy. So a write transaction must never open another one: it would wait
+    /// on itself (docs/reliability.md).
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => {
+                let mut tx = p.begin_with("BEGIN; SET LOCAL lock_timeout = '10s'").await?;
+                sqlx::query::<Postgres>("SELECT pg_advisory_xact_lock($1)")
+                    .bind(WRITE_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                Tx::Postgres(tx)
+            }
+        })
+    }
+
+    /// Begins a transaction that only inserts rows no decision reads (the journal of reads): on PostgreSQL it
+    /// does not take [`WRITE_LOCK`], so that journaled reads do not queue behind every decision's commit; SQLite
+    /// has one writer whatever the transaction.
+    pub async fn begin_append_only(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
             Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(p) => Tx::Postgres(p.begin().await?),

@@ -2358,3 +2358,7 @@ async fn employers_hold_no_names_on_postgres() {
 
 #[path = "story/schemas.rs"]
 mod schemas;
+
+// Write transactions one at a time, unique clashes as conflicts.
+#[path = "story/write_lock.rs"]
+mod write_lock;

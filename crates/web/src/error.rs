@@ -127,7 +127,7 @@ impl From<StoreError> for ApiError {
                     StatusCode::TOO_MANY_REQUESTS,
                     "too_many_attempts",
                     format!(
-                        "Trop de tentatives de connexion : réessayez dans {} minute(s).",
+                        "Trop de tentatives : réessayez dans {} minute(s).",
                         (retry_after_secs + 59) / 60
                     ),
                 )

@@ -9,6 +9,7 @@ pub mod indicators_export;
 pub mod pages;
 pub mod pdf;
 pub mod security;
+pub mod source;
 pub mod state;
 
 use axum::Router;
@@ -91,7 +92,9 @@ async fn fallback(uri: axum::http::Uri) -> axum::response::Response {
 /// Serves until Ctrl-C or SIGTERM.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     let (router, _) = app(state);
-    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await
+    // The peer's address is kept for the login lockout (`source::Source`).
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown()).await
 }
 
 async fn shutdown() {

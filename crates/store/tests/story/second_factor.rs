@@ -18,6 +18,7 @@ async fn login(store: &Store, code: &str) -> Result<(), StoreError> {
             ADDRESS,
             passerelle_store::demo::DEMO_PASSWORD,
             Some(code),
+            "local",
             SessionKind::Api,
         )
         .await
@@ -77,7 +78,13 @@ async fn recovery_codes(store: Store) {
     // A recovery code opens a session once; typed loosely (case, no dashes) it is the same code.
     assert!(matches!(
         store
-            .login_with_code(ADDRESS, passerelle_store::demo::DEMO_PASSWORD, None, SessionKind::Api)
+            .login_with_code(
+                ADDRESS,
+                passerelle_store::demo::DEMO_PASSWORD,
+                None,
+                "local",
+                SessionKind::Api
+            )
             .await,
         Err(StoreError::SecondFactorRequired)
     ));

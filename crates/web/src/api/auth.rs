@@ -2,6 +2,7 @@
 
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiCaller, ApiJson};
+use crate::source::Source;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -58,6 +59,7 @@ impl Me {
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
+    Source(source): Source,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
     if body.email.len() > 254 || body.password.len() > 1000 || body.totp.as_ref().is_some_and(|c| c.len() > 20) {
@@ -69,7 +71,13 @@ pub async fn login(
     }
     let session = state
         .store
-        .login_with_code(&body.email, &body.password, body.totp.as_deref(), SessionKind::Api)
+        .login_with_code(
+            &body.email,
+            &body.password,
+            body.totp.as_deref(),
+            &source,
+            SessionKind::Api,
+        )
         .await?;
     Ok(Json(LoginResponse {
         token: session.token,

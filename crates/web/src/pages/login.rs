@@ -2,6 +2,7 @@
 
 use super::session::{LOGIN_CSRF_COOKIE, Nav, SESSION_COOKIE, Visitor, constant_time_eq, cookie, set_cookie};
 use crate::error::ApiError;
+use crate::source::Source;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -75,7 +76,12 @@ pub struct LoginForm {
     code: String,
 }
 
-pub async fn submit(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    Source(source): Source,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
     let next = safe_next(f.next.as_deref());
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or("");
     if expected.is_empty() || !constant_time_eq(expected.as_bytes(), f.csrf.as_bytes()) {
@@ -84,7 +90,7 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, Form(f): 
     }
     match state
         .store
-        .login_with_code(&f.email, &f.password, Some(&f.code), SessionKind::Web)
+        .login_with_code(&f.email, &f.password, Some(&f.code), &source, SessionKind::Web)
         .await
     {
         Ok(session) => {

@@ -30,7 +30,7 @@ async fn api_login(app: &TestApp, address: &str, code: Option<&str>) -> (S, Valu
     (r.status(), r.json().await.unwrap())
 }
 
-async fn post(app: &TestApp, session: &str, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn post(app: &TestApp, session: &str, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
     let page = app
         .http
         .get(app.url("/compte/securite"))
@@ -51,7 +51,7 @@ async fn post(app: &TestApp, session: &str, path: &str, form: &[(&str, &str)]) -
 }
 
 /// The recovery codes shown in a page.
-fn recovery_codes(html: &str) -> Vec<String> {
+pub(crate) fn recovery_codes(html: &str) -> Vec<String> {
     html.split("<code class=\"recovery-code\">")
         .skip(1)
         .map(|rest| rest.split('<').next().unwrap().to_owned())
@@ -59,7 +59,7 @@ fn recovery_codes(html: &str) -> Vec<String> {
 }
 
 /// The key shown on the page, decoded.
-async fn shown_key(app: &TestApp, session: &str) -> Vec<u8> {
+pub(crate) async fn shown_key(app: &TestApp, session: &str) -> Vec<u8> {
     let html = app
         .http
         .get(app.url("/compte/securite"))
