@@ -5,7 +5,6 @@ use super::{postgres_store, sqlite_store};
 use passerelle_store::sql::{Executor, query};
 use passerelle_store::{Store, StoreError};
 use std::time::Duration;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// A second write transaction waits until the first one ends, then proceeds.
