@@ -81,10 +81,7 @@ async fn fallback(uri: axum::http::Uri) -> axum::response::Response {
         )
         .into_response()
     } else {
-        let mut r = pages::not_found().await;
-        r.headers_mut()
-            .insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-        r
+        pages::not_found().await
     }
 }
 

@@ -3,7 +3,8 @@
 //! over the target's period. The members of a party see the actual values unmasked (they are accountable for
 //! them); anyone else who may read the agreement sees small counts masked, as in any published table.
 
-use super::{DEFAULT_THRESHOLD, Request, Viewer, compute};
+use super::{Request, Viewer, compute};
+use passerelle_domain::indicators::MINIMUM_THRESHOLD;
 use crate::Store;
 use crate::access::AccessContext;
 use crate::agreements::Agreement;
@@ -67,7 +68,7 @@ pub(super) fn threshold_for(ctx: &AccessContext, agreement: &Agreement) -> u64 {
         .parties
         .iter()
         .any(|p| ctx.membership(p.organisation_id).is_some());
-    if party { 1 } else { DEFAULT_THRESHOLD }
+    if party { 1 } else { MINIMUM_THRESHOLD }
 }
 
 /// The progress of each target of an agreement already read by the caller, on `day`: the facts of each
