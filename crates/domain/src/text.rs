@@ -170,3 +170,28 @@ mod tests {
             assert_eq!(spreadsheet_unquoted(&spreadsheet_text(value)), value, "{value:?}");
         }
     }
+    use super::*;
+
+    #[test]
+    fn fold_removes_accents_and_case() {
+        assert_eq!(fold("Côte-d'Or Énergie"), "cote d or energie");
+    }
+
+    #[test]
+    fn lengths_are_counted_in_characters() {
+        assert!(required("nom", &"é".repeat(10), 10).is_ok());
+        assert_eq!(required("nom", &"é".repeat(11), 10).unwrap_err().code, "field_too_long");
+        assert_eq!(required("nom", "   ", 10).unwrap_err().code, "field_required");
+    }
+
+    #[test]
+    fn emails_and_phones() {
+        assert_eq!(email("e", " Anne@Exemple.FR ").unwrap(), "anne@exemple.fr");
+        for bad in ["anne", "anne@", "@x.fr", "a b@x.fr", "a@x", "a@x."] {
+            assert!(email("e", bad).is_err(), "{bad}");
+        }
+        assert!(phone("t", "03 80 12 34 56").is_ok());
+        assert!(phone("t", "+262 262 12 34 56").is_ok());
+        assert!(phone("t", "12345").is_err());
+    }
+}

@@ -8,6 +8,7 @@ pub mod extract;
 pub mod indicators_export;
 pub mod pages;
 pub mod pdf;
+pub mod rejection;
 pub mod security;
 pub mod state;
 
@@ -42,6 +43,7 @@ pub fn app(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .nest_service("/dsfr", ServeDir::new(&state.dsfr_dir))
         .nest_service("/static", ServeDir::new(static_dir))
         .fallback(fallback)
+        .layer(axum::middleware::from_fn(rejection::in_french))
         .layer(axum::middleware::from_fn(security::same_origin))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))

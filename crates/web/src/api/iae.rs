@@ -162,7 +162,7 @@ pub async fn create_offer(
         starts_on: b.starts_on,
         ends_on: b.ends_on,
     }
-    .validate()?;
+    .validate(passerelle_store::today())?;
     let store = &state.store;
     create_once(
         store,

@@ -8,6 +8,8 @@ mod benefits;
 mod browser;
 mod contract;
 mod csrf;
+// « Integrity and privacy »: redirects, exports, caching, refusals in French.
+mod edges;
 mod esat;
 mod governance;
 mod iae;
