@@ -251,7 +251,7 @@ async fn refusals(backend: Backend) {
         (page("/personnes").form(&[("nom", big.as_str())]), S::PAYLOAD_TOO_LARGE, "taille acceptée"),
         (page("/personnes").json(&json!({})), S::UNSUPPORTED_MEDIA_TYPE, "type attendu"),
         (page("/connexion").form(&[("email", "a@b.fr")]), S::UNPROCESSABLE_ENTITY, "le champ « csrf » manque"),
-        (app.http.put(app.url("/connexion")), S::METHOD_NOT_ALLOWED, "n'accepte pas cette méthode"),
+        (app.http.put(app.url("/connexion")), S::METHOD_NOT_ALLOWED, "accepte pas cette méthode"),
     ] {
         let r = request.send().await.unwrap();
         let got = r.status();
