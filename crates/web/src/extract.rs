@@ -124,7 +124,10 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
             .map_err(|e| {
                 ApiError::bad_request(
                     "invalid_path",
-                    format!("Identifiant invalide dans l'adresse : {}.", french_reason(&e.body_text())),
+                    format!(
+                        "Identifiant invalide dans l'adresse : {}.",
+                        french_reason(&e.body_text())
+                    ),
                 )
             })
     }

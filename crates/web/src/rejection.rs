@@ -95,9 +95,15 @@ pub fn french_reason(english: &str) -> String {
         format!("une valeur n'a pas le type attendu{field}{place}")
     } else if english.contains("UUID parsing failed") {
         format!("un identifiant n'est pas un UUID valide{field}")
-    } else if ["invalid value", "invalid length", "invalid digit", "Cannot parse", "out of range"]
-        .iter()
-        .any(|m| english.contains(m))
+    } else if [
+        "invalid value",
+        "invalid length",
+        "invalid digit",
+        "Cannot parse",
+        "out of range",
+    ]
+    .iter()
+    .any(|m| english.contains(m))
     {
         format!("une valeur n'est pas valide{field}{place}")
     } else if english.contains("EOF while parsing") {
@@ -121,8 +127,8 @@ fn field_path(english: &str) -> Option<&str> {
         "out of range",
     ]
     .iter()
-        .filter_map(|m| english.find(m))
-        .min()?;
+    .filter_map(|m| english.find(m))
+    .min()?;
     let before = english[..fault].trim_end().trim_end_matches(':');
     let path = before.rsplit(": ").next()?;
     (!path.is_empty() && !path.contains(' ')).then_some(path)
@@ -134,7 +140,11 @@ fn position(english: &str) -> Option<(u64, u64)> {
     let mut words = rest.split_whitespace();
     let line = words.next()?.parse().ok()?;
     (words.next()? == "column").then_some(())?;
-    let column = words.next()?.trim_end_matches(|c: char| !c.is_ascii_digit()).parse().ok()?;
+    let column = words
+        .next()?
+        .trim_end_matches(|c: char| !c.is_ascii_digit())
+        .parse()
+        .ok()?;
     Some((line, column))
 }
 
@@ -146,7 +156,10 @@ mod tests {
     #[test]
     fn reasons_in_french() {
         for (english, french) in [
-            ("Failed to deserialize form body: missing field `csrf`", "le champ « csrf » manque"),
+            (
+                "Failed to deserialize form body: missing field `csrf`",
+                "le champ « csrf » manque",
+            ),
             (
                 "Failed to deserialize query string: unknown field `x`, expected one of `a`, `b`",
                 "le champ « x » n'est pas attendu",

@@ -165,7 +165,11 @@ mod tests {
     #[case(Some(4), 5, Err("threshold_invalid"))]
     #[case(Some(0), 1, Err("threshold_invalid"))]
     #[case(Some(1), 1, Ok(1))]
-    fn the_floor_cannot_be_lowered(#[case] asked: Option<u64>, #[case] floor: u64, #[case] expected: Result<u64, &str>) {
+    fn the_floor_cannot_be_lowered(
+        #[case] asked: Option<u64>,
+        #[case] floor: u64,
+        #[case] expected: Result<u64, &str>,
+    ) {
         assert_eq!(threshold(asked, floor).map_err(|e| e.code), expected);
     }
 

@@ -178,7 +178,10 @@ mod tests {
     fn a_masked_quarter_is_not_the_year_minus_the_others() {
         let mut figures = vec![Figure::Masked, Figure::Value(9.0), Figure::Nothing, Figure::Value(6.0)];
         protect_quarters(&mut figures);
-        assert_eq!(figures, [Figure::Masked, Figure::Value(9.0), Figure::Nothing, Figure::Masked]);
+        assert_eq!(
+            figures,
+            [Figure::Masked, Figure::Value(9.0), Figure::Nothing, Figure::Masked]
+        );
         let mut shown = vec![Figure::Value(2.0), Figure::Value(9.0)];
         protect_quarters(&mut shown);
         assert_eq!(shown, [Figure::Value(2.0), Figure::Value(9.0)]);

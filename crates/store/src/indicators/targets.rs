@@ -4,7 +4,6 @@
 //! them); anyone else who may read the agreement sees small counts masked, as in any published table.
 
 use super::{Request, Viewer, compute};
-use passerelle_domain::indicators::MINIMUM_THRESHOLD;
 use crate::Store;
 use crate::access::AccessContext;
 use crate::agreements::Agreement;
@@ -13,6 +12,7 @@ use crate::error::Result;
 use crate::sql::{Executor, query};
 use passerelle_domain::agreements::Level;
 use passerelle_domain::directory::department::{department, region};
+use passerelle_domain::indicators::MINIMUM_THRESHOLD;
 use passerelle_domain::indicators::{
     Dimension, Granularity, IndicatorCode, PeriodRange, TargetStatus, definition, indicator_of, period_of, progress,
 };

@@ -331,7 +331,10 @@ async fn supported_story(store: Store) {
         assert_eq!(day.link.expires_on, made.date());
         assert!(store.skills_record_by_link_at(&day.token, last_second).await.is_ok());
         let next = last_second + time::Duration::seconds(1);
-        assert_eq!(code(store.skills_record_by_link_at(&day.token, next).await), "not_found");
+        assert_eq!(
+            code(store.skills_record_by_link_at(&day.token, next).await),
+            "not_found"
+        );
     }
     assert_eq!(
         code(store.revoke_skills_record_link(&ft, link.link.id).await),

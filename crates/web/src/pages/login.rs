@@ -179,7 +179,12 @@ mod tests {
     /// Finding 6 of « Integrity and privacy »: after login, only a path of this site is followed.
     #[test]
     fn only_paths_of_this_site() {
-        for kept in ["/annuaire", "/personnes?page=2&q=a%20b", "/indicateurs?x=a%2Fb", "/carnet/%C3%A9t%C3%A9"] {
+        for kept in [
+            "/annuaire",
+            "/personnes?page=2&q=a%20b",
+            "/indicateurs?x=a%2Fb",
+            "/carnet/%C3%A9t%C3%A9",
+        ] {
             assert_eq!(safe_next(Some(kept)), kept);
         }
         for refused in [

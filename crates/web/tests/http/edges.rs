@@ -30,7 +30,10 @@ async fn login_form(app: &TestApp, path: &str) -> (String, String, String) {
 async fn redirects(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (_, _, html) = login_form(&app, "/connexion?suite=/%09/evil.example/x").await;
-    assert!(html.contains("name=\"next\" value=\"/\""), "the bad suite is dropped from the form");
+    assert!(
+        html.contains("name=\"next\" value=\"/\""),
+        "the bad suite is dropped from the form"
+    );
     for next in [
         "/\t/evil.example/x",
         "/%09/evil.example/x",
@@ -55,7 +58,11 @@ async fn redirects(backend: Backend) {
             .send()
             .await
             .unwrap();
-        assert_eq!((r.status(), &r.headers()[LOCATION]), (S::SEE_OTHER, &"/".parse().unwrap()), "{next:?}");
+        assert_eq!(
+            (r.status(), &r.headers()[LOCATION]),
+            (S::SEE_OTHER, &"/".parse().unwrap()),
+            "{next:?}"
+        );
     }
 }
 
@@ -76,7 +83,9 @@ async fn exports(backend: Backend) {
     let aci = app.token(&email("aci-jardins")).await;
     let aci_id = app.org_id("aci-jardins").await;
     let offer = json!({"siae_id": aci_id, "title": FORMULA, "place": "Dijon", "positions": 1});
-    let (status, body) = app.call(&aci, reqwest::Method::POST, "/api/v1/offers", Some(offer)).await;
+    let (status, body) = app
+        .call(&aci, reqwest::Method::POST, "/api/v1/offers", Some(offer))
+        .await;
     assert_eq!(status, S::CREATED, "{body}");
     let session = login(&app, "ft-dijon").await;
     let page = app
@@ -90,12 +99,20 @@ async fn exports(backend: Backend) {
     let csv = page.text().await.unwrap();
     assert!(csv.contains("\"'=HYPERLINK("), "{csv}");
     assert!(!csv.contains("\"=HYPERLINK("), "{csv}");
-    let api = app.http.get(app.url("/api/v1/offers/export")).bearer_auth(&aci).send().await.unwrap();
+    let api = app
+        .http
+        .get(app.url("/api/v1/offers/export"))
+        .bearer_auth(&aci)
+        .send()
+        .await
+        .unwrap();
     assert!(api.text().await.unwrap().contains("\"'=HYPERLINK("));
 
     let party = json!({"organisation_id": aci_id, "name": "Partie"});
     let draft = json!({"kind": "partnership", "content": {"title": FORMULA, "parties": [party]}});
-    let (status, body) = app.call(&aci, reqwest::Method::POST, "/api/v1/agreements", Some(draft)).await;
+    let (status, body) = app
+        .call(&aci, reqwest::Method::POST, "/api/v1/agreements", Some(draft))
+        .await;
     assert_eq!(status, S::CREATED, "{body}");
     let csv = app
         .http
@@ -146,10 +163,26 @@ fn no_store(r: &reqwest::Response) -> bool {
 async fn caching(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let ft = app.token(&email("ft-dijon")).await;
-    let spec: Value = app.http.get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let spec: Value = app
+        .http
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let mut cached = Vec::new();
-    for path in spec["paths"].as_object().unwrap().iter().filter(|(_, item)| item.get("get").is_some()).map(|(p, _)| p) {
-        let concrete = path.replace("{id}", &uuid::Uuid::new_v4().to_string()).replace("{number}", "1");
+    for path in spec["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, item)| item.get("get").is_some())
+        .map(|(p, _)| p)
+    {
+        let concrete = path
+            .replace("{id}", &uuid::Uuid::new_v4().to_string())
+            .replace("{number}", "1");
         let r = app.http.get(app.url(&concrete)).bearer_auth(&ft).send().await.unwrap();
         if !no_store(&r) {
             cached.push(format!("{concrete} {}", r.status()));
@@ -157,7 +190,10 @@ async fn caching(backend: Backend) {
     }
     let (_, persons) = app.get(&ft, "/api/v1/persons").await;
     let person = persons["items"][0]["id"].as_str().unwrap().to_owned();
-    for path in [format!("/api/v1/persons/{person}"), format!("/api/v1/persons/{person}/file?format=pdf")] {
+    for path in [
+        format!("/api/v1/persons/{person}"),
+        format!("/api/v1/persons/{person}/file?format=pdf"),
+    ] {
         let r = app.http.get(app.url(&path)).bearer_auth(&ft).send().await.unwrap();
         if !no_store(&r) {
             cached.push(format!("{path} {}", r.status()));
@@ -166,7 +202,11 @@ async fn caching(backend: Backend) {
 
     let session = login(&app, "ft-dijon").await;
     let mut seen = BTreeSet::from(["/".to_owned()]);
-    let mut queue = VecDeque::from(["/".to_owned(), format!("/personnes/{person}"), "/carnet/inconnu".to_owned()]);
+    let mut queue = VecDeque::from([
+        "/".to_owned(),
+        format!("/personnes/{person}"),
+        "/carnet/inconnu".to_owned(),
+    ]);
     while let Some(page) = queue.pop_front() {
         let r = app
             .http
@@ -223,21 +263,57 @@ async fn refusals(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let ft = app.token(&email("ft-dijon")).await;
     let big = "x".repeat(2 * 1024 * 1024);
-    let english = ["Failed", "Expected", "Invalid", "missing field", "length limit", "UUID parsing"];
+    let english = [
+        "Failed",
+        "Expected",
+        "Invalid",
+        "missing field",
+        "length limit",
+        "UUID parsing",
+    ];
 
     // The API.
     let mut answers = Vec::new();
     let post = |path: &str| app.http.post(app.url(path)).bearer_auth(&ft);
-    answers.push((post("/api/v1/persons").header(CONTENT_TYPE, "application/json").body(big.clone()), S::PAYLOAD_TOO_LARGE, "body_too_large"));
-    answers.push((post("/api/v1/persons").body("{}"), S::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"));
-    answers.push((post("/api/v1/persons").json(&json!({"first_name": 3})), S::BAD_REQUEST, "invalid_body"));
-    answers.push((app.http.get(app.url("/api/v1/persons/pas-un-uuid")).bearer_auth(&ft), S::BAD_REQUEST, "invalid_path"));
-    answers.push((app.http.get(app.url("/api/v1/persons?page=abc")).bearer_auth(&ft), S::BAD_REQUEST, "invalid_query"));
-    answers.push((app.http.delete(app.url("/api/v1/indicators")).bearer_auth(&ft), S::METHOD_NOT_ALLOWED, "method_not_allowed"));
+    answers.push((
+        post("/api/v1/persons")
+            .header(CONTENT_TYPE, "application/json")
+            .body(big.clone()),
+        S::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+    ));
+    answers.push((
+        post("/api/v1/persons").body("{}"),
+        S::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    ));
+    answers.push((
+        post("/api/v1/persons").json(&json!({"first_name": 3})),
+        S::BAD_REQUEST,
+        "invalid_body",
+    ));
+    answers.push((
+        app.http.get(app.url("/api/v1/persons/pas-un-uuid")).bearer_auth(&ft),
+        S::BAD_REQUEST,
+        "invalid_path",
+    ));
+    answers.push((
+        app.http.get(app.url("/api/v1/persons?page=abc")).bearer_auth(&ft),
+        S::BAD_REQUEST,
+        "invalid_query",
+    ));
+    answers.push((
+        app.http.delete(app.url("/api/v1/indicators")).bearer_auth(&ft),
+        S::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    ));
     for (request, status, code) in answers {
         let (got, got_code, message) = json_error(request.send().await.unwrap()).await;
         assert_eq!((got, got_code.as_str()), (status, code), "{message}");
-        assert!(!message.is_empty() && !english.iter().any(|e| message.contains(e)), "{code}: {message}");
+        assert!(
+            !message.is_empty() && !english.iter().any(|e| message.contains(e)),
+            "{code}: {message}"
+        );
     }
 
     // The pages: the French error page, never axum's English plain text.
@@ -248,14 +324,33 @@ async fn refusals(backend: Backend) {
             .header(COOKIE, format!("passerelle_session={session}"))
     };
     for (request, status, french) in [
-        (page("/personnes").form(&[("nom", big.as_str())]), S::PAYLOAD_TOO_LARGE, "taille acceptée"),
-        (page("/personnes").json(&json!({})), S::UNSUPPORTED_MEDIA_TYPE, "type attendu"),
-        (page("/connexion").form(&[("email", "a@b.fr")]), S::UNPROCESSABLE_ENTITY, "le champ « csrf » manque"),
-        (app.http.put(app.url("/connexion")), S::METHOD_NOT_ALLOWED, "accepte pas cette méthode"),
+        (
+            page("/personnes").form(&[("nom", big.as_str())]),
+            S::PAYLOAD_TOO_LARGE,
+            "taille acceptée",
+        ),
+        (
+            page("/personnes").json(&json!({})),
+            S::UNSUPPORTED_MEDIA_TYPE,
+            "type attendu",
+        ),
+        (
+            page("/connexion").form(&[("email", "a@b.fr")]),
+            S::UNPROCESSABLE_ENTITY,
+            "le champ « csrf » manque",
+        ),
+        (
+            app.http.put(app.url("/connexion")),
+            S::METHOD_NOT_ALLOWED,
+            "accepte pas cette méthode",
+        ),
     ] {
         let r = request.send().await.unwrap();
         let got = r.status();
-        let html_type = r.headers().get(CONTENT_TYPE).is_some_and(|v| v.to_str().unwrap().starts_with("text/html"));
+        let html_type = r
+            .headers()
+            .get(CONTENT_TYPE)
+            .is_some_and(|v| v.to_str().unwrap().starts_with("text/html"));
         let html = r.text().await.unwrap();
         assert_eq!(got, status, "{html}");
         assert!(html_type && html.contains(french), "{status}: {html}");

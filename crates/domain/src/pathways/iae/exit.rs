@@ -4,8 +4,8 @@
 
 use super::approval::Period;
 use crate::calendar::{add_months, french_date};
-use crate::explanation::Explanation;
 use crate::dates::{Span, plausible, plausible_opt};
+use crate::explanation::Explanation;
 use crate::invalid::Invalid;
 use crate::text::required;
 use serde::{Deserialize, Serialize};
