@@ -367,3 +367,68 @@ async fn refusals_on_sqlite() {
 async fn refusals_on_postgres() {
     refusals(Backend::Postgres).await;
 }
+
+/// Finding 9: the attacker's dates are refused through the API with a stable code and nothing is stored:
+/// offers dated 0000-01-01 or 9999-12-31, an action from year -9999, a birth date in 9999.
+async fn implausible_dates(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let aci = app.token(&email("aci-jardins")).await;
+    let aci_id = app.org_id("aci-jardins").await;
+    let (_, persons) = app.get(&aci, "/api/v1/persons").await;
+    let person = persons["items"][0]["id"].as_str().unwrap().to_owned();
+    let offer = |field: &str, day: &str| {
+        let mut o = json!({"siae_id": aci_id, "title": "Agent", "place": "Dijon", "positions": 1});
+        o[field] = day.into();
+        o
+    };
+    let action = json!({"organisation_id": aci_id, "kind": "social", "title": "Atelier", "starts_on": "-9999-01-01"});
+    let before = app.snapshot().await;
+    for (path, body, code, field) in [
+        (
+            "/api/v1/offers".to_owned(),
+            offer("starts_on", "0000-01-01"),
+            "date_out_of_range",
+            "starts_on",
+        ),
+        (
+            "/api/v1/offers".to_owned(),
+            offer("ends_on", "9999-12-31"),
+            "date_out_of_range",
+            "ends_on",
+        ),
+        (
+            format!("/api/v1/persons/{person}/actions"),
+            action,
+            "date_out_of_range",
+            "starts_on",
+        ),
+        (
+            "/api/v1/persons".to_owned(),
+            json!({"first_name": "Anne", "last_name": "Test", "birth_date": "9999-01-01"}),
+            "birth_date_invalid",
+            "birth_date",
+        ),
+    ] {
+        let (status, answer) = app.call(&aci, reqwest::Method::POST, &path, Some(body)).await;
+        assert_eq!(
+            (
+                status,
+                answer["error"]["code"].as_str(),
+                answer["error"]["field"].as_str()
+            ),
+            (S::UNPROCESSABLE_ENTITY, Some(code), Some(field)),
+            "{path}: {answer}"
+        );
+    }
+    assert_eq!(app.snapshot().await, before, "nothing was stored");
+}
+
+#[tokio::test]
+async fn implausible_dates_on_sqlite() {
+    implausible_dates(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn implausible_dates_on_postgres() {
+    implausible_dates(Backend::Postgres).await;
+}
