@@ -369,7 +369,8 @@ async fn refusals_on_postgres() {
 }
 
 /// Finding 9: the attacker's dates are refused through the API with a stable code and nothing is stored:
-/// offers dated 0000-01-01 or 9999-12-31, an action from year -9999, a birth date in 9999.
+/// offers dated 0000-01-01 or 9999-12-31, an action from year -9999, a birth date in 9999; and an agreement
+/// ending in 2101 or acted on in 9999.
 async fn implausible_dates(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let aci = app.token(&email("aci-jardins")).await;
@@ -382,6 +383,14 @@ async fn implausible_dates(backend: Backend) {
         o
     };
     let action = json!({"organisation_id": aci_id, "kind": "social", "title": "Atelier", "starts_on": "-9999-01-01"});
+    let party = json!({"organisation_id": aci_id, "name": "Partie"});
+    let draft = json!({"kind": "partnership", "content": {"title": "Convention", "parties": [party]}});
+    let (status, draft) = app
+        .call(&aci, reqwest::Method::POST, "/api/v1/agreements", Some(draft))
+        .await;
+    assert_eq!(status, S::CREATED, "{draft}");
+    let far = json!({"kind": "partnership", "content": {"title": "Convention", "parties": [party],
+        "duration": {"starts_on": "2026-01-01", "ends_on": "2101-01-01"}}});
     let before = app.snapshot().await;
     for (path, body, code, field) in [
         (
@@ -407,6 +416,13 @@ async fn implausible_dates(backend: Backend) {
             json!({"first_name": "Anne", "last_name": "Test", "birth_date": "9999-01-01"}),
             "birth_date_invalid",
             "birth_date",
+        ),
+        ("/api/v1/agreements".to_owned(), far, "date_out_of_range", "duration"),
+        (
+            format!("/api/v1/agreements/{}/actions", draft["id"].as_str().unwrap()),
+            json!({"action": "submit", "on": "9999-12-31"}),
+            "date_out_of_range",
+            "on",
         ),
     ] {
         let (status, answer) = app.call(&aci, reqwest::Method::POST, &path, Some(body)).await;
