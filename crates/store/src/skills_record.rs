@@ -11,6 +11,7 @@ use crate::auth::{random_token, token_hash};
 use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
 use crate::sql::{Executor, Row, query};
+use passerelle_domain::calendar::paris;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::esat::Situation;
 use passerelle_domain::pathways::iae::exit::{ActionKind, ExitOutcome};
@@ -311,9 +312,15 @@ impl Store {
         Ok(rec)
     }
 
-    /// The record behind a personal link, if the link is valid on `today`; the read is journaled as the
-    /// person's own. An unknown, revoked or expired token answers 404, like any other person's record.
+    /// The record behind a personal link, if the link is valid now; the read is journaled as the person's
+    /// own. An unknown, revoked or expired token answers 404, like any other person's record.
     pub async fn skills_record_by_link(&self, token: &str) -> Result<SkillsRecord> {
+        self.skills_record_by_link_at(token, crate::clock::now()).await
+    }
+
+    /// [`Self::skills_record_by_link`] at `now`: a link works until midnight in Paris at the end of its last
+    /// day (`expires_on`, the day its page shows), not until midnight UTC.
+    pub async fn skills_record_by_link_at(&self, token: &str, now: OffsetDateTime) -> Result<SkillsRecord> {
         let mut tx = self.pool.begin().await?;
         let row = tx
             .fetch_optional(
@@ -322,7 +329,7 @@ impl Store {
                      AND expires_on >= $2",
                 )
                 .bind(token_hash(token))
-                .bind(crate::clock::now().date()),
+                .bind(paris::date(now)),
             )
             .await?
             .ok_or(StoreError::not_found("carnet"))?;
@@ -365,6 +372,20 @@ impl Store {
         organisation_id: Uuid,
         days: i64,
     ) -> Result<NewRecordLink> {
+        self.create_skills_record_link_at(ctx, person_id, organisation_id, days, crate::clock::now())
+            .await
+    }
+
+    /// [`Self::create_skills_record_link`] at `now`: `days` days counting today in Paris, so that a link of
+    /// one day ends at the coming midnight there (never more than 24 hours, nor into a second day).
+    pub async fn create_skills_record_link_at(
+        &self,
+        ctx: &AccessContext,
+        person_id: Uuid,
+        organisation_id: Uuid,
+        days: i64,
+        now: OffsetDateTime,
+    ) -> Result<NewRecordLink> {
         if !(1..=MAX_LINK_DAYS).contains(&days) {
             return Err(Invalid::new(
                 "link_validity_out_of_range",
@@ -389,8 +410,7 @@ impl Store {
         }
         let token = random_token();
         let id = Uuid::new_v4();
-        let now = crate::clock::now();
-        let expires_on = passerelle_domain::calendar::add_days(now.date(), days);
+        let expires_on = passerelle_domain::calendar::add_days(paris::date(now), days - 1);
         tx.execute(
             query(
                 "INSERT INTO skills_record_links (id, person_id, organisation_id, token_hash, expires_on, created_at) \

@@ -887,7 +887,7 @@ mod indicators {
             ends_on: None,
             hours,
         }
-        .validate()
+        .validate(on)
         .unwrap();
         store.add_action(ctx, person, org, a, None).await.unwrap();
     }

@@ -1,6 +1,7 @@
 //! Request extractors: JSON bodies and query strings with precise errors, the API caller's context.
 
 use crate::error::ApiError;
+use crate::rejection::french_reason;
 use crate::state::AppState;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -22,19 +23,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::bad_request(
                 "malformed_json",
                 format!(
-                    "Le corps de la requête n'est pas du JSON valide : {}",
-                    std::error::Error::source(&e)
-                        .map(|s| s.to_string())
-                        .unwrap_or_else(|| e.body_text())
+                    "Le corps de la requête n'est pas du JSON valide : {}.",
+                    french_reason(&e.body_text())
                 ),
             )),
             Err(JsonRejection::JsonDataError(e)) => Err(ApiError::bad_request(
                 "invalid_body",
                 format!(
-                    "Le corps de la requête ne correspond pas au format attendu : {}",
-                    std::error::Error::source(&e)
-                        .map(|s| s.to_string())
-                        .unwrap_or_else(|| e.body_text())
+                    "Le corps de la requête ne correspond pas au format attendu : {}.",
+                    french_reason(&e.body_text())
                 ),
             )),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
@@ -45,7 +42,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::body_too_large()),
             Err(e) => Err(ApiError::bad_request(
                 "invalid_body",
-                format!("Corps de requête illisible : {}", e.body_text()),
+                format!("Corps de requête illisible : {}.", french_reason(&e.body_text())),
             )),
         }
     }
@@ -63,7 +60,7 @@ impl<S: Send + Sync> FromRequest<S> for ApiBytes {
             Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::body_too_large()),
             Err(e) => Err(ApiError::bad_request(
                 "invalid_body",
-                format!("Corps de requête illisible : {}", e.body_text()),
+                format!("Corps de requête illisible : {}.", french_reason(&e.body_text())),
             )),
         }
     }
@@ -82,7 +79,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
             .map_err(|e: QueryRejection| {
                 ApiError::bad_request(
                     "invalid_query",
-                    format!("Paramètres de recherche invalides : {}", e.body_text()),
+                    format!("Paramètres de recherche invalides : {}.", french_reason(&e.body_text())),
                 )
             })
     }
@@ -127,7 +124,10 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
             .map_err(|e| {
                 ApiError::bad_request(
                     "invalid_path",
-                    format!("Identifiant invalide dans l'adresse : {}", e.body_text()),
+                    format!(
+                        "Identifiant invalide dans l'adresse : {}.",
+                        french_reason(&e.body_text())
+                    ),
                 )
             })
     }

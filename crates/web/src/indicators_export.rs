@@ -4,9 +4,12 @@
 
 use crate::api::agreements::sheet_csv;
 use passerelle_documents::xlsx::{self, Cell, Sheet};
-use passerelle_domain::indicators::{Dimension, Family, IndicatorCode, PeriodRange, definition, parse_breakdown};
+pub use passerelle_domain::indicators::MINIMUM_THRESHOLD;
+use passerelle_domain::indicators::{
+    Dimension, Family, IndicatorCode, PeriodRange, definition, parse_breakdown, threshold,
+};
 use passerelle_domain::invalid::Invalid;
-use passerelle_store::indicators::{DEFAULT_THRESHOLD, Request, Row, Table, Viewer};
+use passerelle_store::indicators::{Request, Row, Table, Viewer};
 use time::Date;
 
 /// What a caller typed: dates as AAAA-MM-JJ, `by` a list of dimensions and at most one period cut,
@@ -24,15 +27,17 @@ pub struct Query {
     pub indicators: Option<String>,
     /// The values as they were at the end of this day (AAAA-MM-JJ).
     pub as_of: Option<String>,
-    /// Cells counting fewer people are masked (5 by default).
+    /// Cells counting fewer people are masked: 5 by default, which is also the least accepted (a higher
+    /// threshold is allowed, a lower one answers 422 `threshold_invalid`).
     pub threshold: Option<u64>,
     /// json (default), csv or xlsx.
     pub format: Option<String>,
 }
 
 impl Query {
-    /// The checked request, for `viewer`.
-    pub fn request(&self, viewer: Viewer) -> Result<Request, Invalid> {
+    /// The checked request, for `viewer`, with a threshold of at least `floor` ([`MINIMUM_THRESHOLD`] for
+    /// every caller of the server).
+    pub fn request(&self, viewer: Viewer, floor: u64) -> Result<Request, Invalid> {
         let from = day("from", &self.from)?;
         let to = day("to", &self.to)?;
         let (granularity, dimensions) = parse_breakdown(self.by.as_deref().unwrap_or(""))?;
@@ -53,12 +58,7 @@ impl Query {
             Some(d) => Some(end_of_day(day("as_of", d)?)),
             None => None,
         };
-        let threshold = self.threshold.unwrap_or(DEFAULT_THRESHOLD);
-        if threshold == 0 {
-            return Err(
-                Invalid::new("threshold_invalid", "le seuil de masquage est d'au moins 1 personne").on("threshold"),
-            );
-        }
+        let threshold = threshold(self.threshold, floor)?;
         Ok(Request {
             range: PeriodRange::new(from, to)?,
             granularity,

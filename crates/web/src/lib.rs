@@ -8,6 +8,7 @@ pub mod extract;
 pub mod indicators_export;
 pub mod pages;
 pub mod pdf;
+pub mod rejection;
 pub mod security;
 pub mod source;
 pub mod state;
@@ -43,6 +44,7 @@ pub fn app(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .nest_service("/dsfr", ServeDir::new(&state.dsfr_dir))
         .nest_service("/static", ServeDir::new(static_dir))
         .fallback(fallback)
+        .layer(axum::middleware::from_fn(rejection::in_french))
         .layer(axum::middleware::from_fn(security::same_origin))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -82,10 +84,7 @@ async fn fallback(uri: axum::http::Uri) -> axum::response::Response {
         )
         .into_response()
     } else {
-        let mut r = pages::not_found().await;
-        r.headers_mut()
-            .insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-        r
+        pages::not_found().await
     }
 }
 

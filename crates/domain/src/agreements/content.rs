@@ -5,6 +5,7 @@
 //! Sources: seed 004 (regional agreement: axes, action sheets, articles 2-6, annexes 1-3), seed 001 (CCL
 //! sections), seed 000 (ESAT-SPE questions), issue 5.
 
+use crate::dates::{Span, plausible_opt};
 use crate::invalid::Invalid;
 use crate::text;
 use serde::{Deserialize, Serialize};
@@ -355,6 +356,9 @@ impl AgreementContent {
             clean("fonction", &mut c.function, TITLE_MAX)?;
             clean("suppléant", &mut c.substitute_name, TITLE_MAX)?;
             clean("mission", &mut c.mission, TEXT_MAX)?;
+        }
+        for day in [self.duration.starts_on, self.duration.ends_on] {
+            plausible_opt("duration", day, Span::Agreement)?;
         }
         if let (Some(start), Some(end)) = (self.duration.starts_on, self.duration.ends_on)
             && end < start

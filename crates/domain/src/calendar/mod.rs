@@ -2,6 +2,7 @@
 //! (RULES.md section 7).
 
 pub mod holidays;
+pub mod paris;
 pub mod working_days;
 
 pub use holidays::{Holiday, Territory, check_year, holidays};

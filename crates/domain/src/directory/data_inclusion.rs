@@ -367,7 +367,9 @@ pub fn write(structures: &[Structure], format: Format) -> Vec<u8> {
             let mut writer = csv::Writer::from_writer(Vec::new());
             let records = std::iter::once(COLUMNS.map(str::to_owned)).chain(structures.iter().map(csv_record));
             for record in records {
-                writer.write_record(&record).expect("writing to memory cannot fail");
+                writer
+                    .write_record(record.iter().map(|cell| text::spreadsheet_text(cell).into_owned()))
+                    .expect("writing to memory cannot fail");
             }
             writer.into_inner().expect("flushing to memory cannot fail")
         }
@@ -483,7 +485,7 @@ fn csv_rows(text: &str) -> Result<Vec<RawRow>, Invalid> {
             Ok(Ok(headers
                 .iter()
                 .zip(record.iter())
-                .map(|(h, v)| (h.to_owned(), Value::String(v.to_owned())))
+                .map(|(h, v)| (h.to_owned(), Value::String(text::spreadsheet_unquoted(v).to_owned())))
                 .collect()))
         })
         .collect()

@@ -6,7 +6,30 @@
 //! column holds none or at least two masked cells » is the usual one of official statistics (Insee, secret
 //! statistique); docs/indicators.md says what it does not cover.
 
+use crate::invalid::Invalid;
 use serde::Serialize;
+
+/// The floor of the masking threshold in every view the server publishes: no cell counting fewer people is
+/// shown outside its own organisation (statistical secrecy). A caller may raise it, never lower it.
+pub const MINIMUM_THRESHOLD: u64 = 5;
+
+/// The threshold a caller asked for (the floor when none), refused below `floor`: lowering it would unmask
+/// exactly the cells the floor protects, so it is an error rather than silently raised (the caller learns
+/// that the figures it gets are masked at the floor).
+pub fn threshold(asked: Option<u64>, floor: u64) -> Result<u64, Invalid> {
+    match asked {
+        None => Ok(floor.max(1)),
+        Some(t) if t >= floor.max(1) => Ok(t),
+        Some(t) => Err(Invalid::new(
+            "threshold_invalid",
+            format!(
+                "Le seuil de masquage ne descend pas sous {floor} personne(s) (secret statistique) : {t} est refusé, \
+                 un seuil plus haut est accepté."
+            ),
+        )
+        .on("threshold")),
+    }
+}
 
 /// Why a cell is masked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -32,10 +55,17 @@ pub struct Cell {
 /// The mask of each cell of `cells` (same order). Rows and columns are the cells' own indices; a table
 /// holds the cells that exist (a missing cell is a structural zero, known to all, never masked).
 pub fn mask(cells: &[Cell], threshold: u64) -> Vec<Option<MaskReason>> {
-    let mut out: Vec<Option<MaskReason>> = cells
+    let primary = cells
         .iter()
         .map(|c| (!c.exempt && c.people > 0 && c.people < threshold).then_some(MaskReason::Primary))
         .collect();
+    protect(cells, primary)
+}
+
+/// Adds the secondary cells to a mask already decided (`out`, same order as `cells`): for views that get
+/// masked cells from elsewhere and publish a total over them (the annual report's quarters against the
+/// year's target). A masked cell's `people` is not read.
+pub fn protect(cells: &[Cell], mut out: Vec<Option<MaskReason>>) -> Vec<Option<MaskReason>> {
     loop {
         let mut changed = false;
         for line in [Line::Row, Line::Col] {
@@ -124,6 +154,33 @@ mod tests {
     #[case(vec![vec![3, 0]], 5, vec![Some(P), Some(S)])]
     fn tables(#[case] rows: Vec<Vec<u64>>, #[case] threshold: u64, #[case] expected: Vec<Option<MaskReason>>) {
         assert_eq!(mask(&grid(&rows), threshold), expected);
+    }
+
+    /// A caller may raise the threshold, never lower it below the floor (finding 3 of « Integrity and privacy »).
+    #[rstest]
+    #[case(None, 5, Ok(5))]
+    #[case(Some(5), 5, Ok(5))]
+    #[case(Some(11), 5, Ok(11))]
+    #[case(Some(1), 5, Err("threshold_invalid"))]
+    #[case(Some(4), 5, Err("threshold_invalid"))]
+    #[case(Some(0), 1, Err("threshold_invalid"))]
+    #[case(Some(1), 1, Ok(1))]
+    fn the_floor_cannot_be_lowered(
+        #[case] asked: Option<u64>,
+        #[case] floor: u64,
+        #[case] expected: Result<u64, &str>,
+    ) {
+        assert_eq!(threshold(asked, floor).map_err(|e| e.code), expected);
+    }
+
+    /// Cells masked elsewhere get their partners: one masked quarter among four visible ones takes the smallest.
+    #[test]
+    fn protect_adds_partners_to_a_given_mask() {
+        let cells = grid(&[vec![0, 9, 6, 30]]);
+        assert_eq!(
+            protect(&cells, vec![Some(P), None, None, None]),
+            vec![Some(P), None, Some(S), None]
+        );
     }
 
     /// The viewer's own cell is shown and never the partner: the other small cell takes a third one.

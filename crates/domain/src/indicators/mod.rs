@@ -9,6 +9,6 @@ pub mod targets;
 
 pub use definitions::{DEFINITIONS, Definition, Family, IndicatorCode, Source, Unit, definition};
 pub use dimension::{Dimension, parse_breakdown};
-pub use masking::{Cell, MaskReason, mask};
+pub use masking::{Cell, MINIMUM_THRESHOLD, MaskReason, mask, protect, threshold};
 pub use period::{Granularity, Period, PeriodRange};
 pub use targets::{Progress, TargetStatus, indicator_of, period_of, progress};

@@ -645,7 +645,7 @@ async fn load_iae(
             prerequisites: Some(o.prerequisites.into()),
             ..Default::default()
         }
-        .validate()?;
+        .validate(crate::today())?;
         let offer = store.create_offer(&ctx, ids[o.siae], fields, None).await?;
         if !o.open {
             store.set_offer_open(&ctx, offer.id, false).await?;

@@ -10,7 +10,9 @@ use crate::access::AccessContext;
 use crate::agreements::Agreement;
 use crate::error::Result;
 use crate::governance::actions::{self, ActionItem};
-use passerelle_domain::indicators::{DEFINITIONS, Dimension, Family, Granularity, IndicatorCode, PeriodRange, Unit};
+use passerelle_domain::indicators::{
+    Cell, DEFINITIONS, Dimension, Family, Granularity, IndicatorCode, MaskReason, PeriodRange, Unit, protect,
+};
 use std::collections::HashMap;
 use time::{Date, Month};
 use uuid::Uuid;
@@ -103,10 +105,11 @@ pub async fn annual(store: &Store, ctx: &AccessContext, id: Uuid, year: i32, tod
     let mut silent = Vec::new();
     for code in codes {
         let d = passerelle_domain::indicators::definition(code);
-        let figures: Vec<Figure> = quarters
+        let mut figures: Vec<Figure> = quarters
             .iter()
             .map(|q| cells.get(&(code.code(), q.clone())).copied().unwrap_or(Figure::Nothing))
             .collect();
+        protect_quarters(&mut figures);
         if figures.iter().all(|f| *f == Figure::Nothing) {
             silent.push(code);
             continue;
@@ -136,4 +139,51 @@ pub async fn annual(store: &Store, ctx: &AccessContext, id: Uuid, year: i32, tod
         threshold,
         actions,
     })
+}
+
+/// The year's figure of an indicator is published too (a yearly target's actual value): one masked quarter
+/// would be the year minus the others. The quarters of an indicator are one line of the domain's secondary
+/// masking; a quarter without any fact is a zero everyone knows, out of the line.
+fn protect_quarters(figures: &mut [Figure]) {
+    let recorded: Vec<usize> = (0..figures.len()).filter(|&i| figures[i] != Figure::Nothing).collect();
+    let cells: Vec<Cell> = recorded
+        .iter()
+        .map(|&i| Cell {
+            row: 0,
+            col: i,
+            people: match figures[i] {
+                Figure::Value(v) if v > 0.0 => v.ceil() as u64,
+                _ => 0,
+            },
+            exempt: false,
+        })
+        .collect();
+    let primary = recorded
+        .iter()
+        .map(|&i| (figures[i] == Figure::Masked).then_some(MaskReason::Primary))
+        .collect();
+    for (&i, reason) in recorded.iter().zip(protect(&cells, primary)) {
+        if reason.is_some() {
+            figures[i] = Figure::Masked;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Figure, protect_quarters};
+
+    /// One masked quarter takes the smallest other recorded one with it; quarters without facts stay so.
+    #[test]
+    fn a_masked_quarter_is_not_the_year_minus_the_others() {
+        let mut figures = vec![Figure::Masked, Figure::Value(9.0), Figure::Nothing, Figure::Value(6.0)];
+        protect_quarters(&mut figures);
+        assert_eq!(
+            figures,
+            [Figure::Masked, Figure::Value(9.0), Figure::Nothing, Figure::Masked]
+        );
+        let mut shown = vec![Figure::Value(2.0), Figure::Value(9.0)];
+        protect_quarters(&mut shown);
+        assert_eq!(shown, [Figure::Value(2.0), Figure::Value(9.0)]);
+    }
 }

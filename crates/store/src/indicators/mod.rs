@@ -29,9 +29,6 @@ use uuid::Uuid;
 
 pub use facts::Origin;
 
-/// The default masking threshold: cells counting fewer than 5 people (issue 8, item 3).
-pub const DEFAULT_THRESHOLD: u64 = 5;
-
 /// Who reads the figures: cells of the viewer's own organisations are shown unmasked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Viewer {

@@ -3,7 +3,7 @@
 //! over the target's period. The members of a party see the actual values unmasked (they are accountable for
 //! them); anyone else who may read the agreement sees small counts masked, as in any published table.
 
-use super::{DEFAULT_THRESHOLD, Request, Viewer, compute};
+use super::{Request, Viewer, compute};
 use crate::Store;
 use crate::access::AccessContext;
 use crate::agreements::Agreement;
@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::sql::{Executor, query};
 use passerelle_domain::agreements::Level;
 use passerelle_domain::directory::department::{department, region};
+use passerelle_domain::indicators::MINIMUM_THRESHOLD;
 use passerelle_domain::indicators::{
     Dimension, Granularity, IndicatorCode, PeriodRange, TargetStatus, definition, indicator_of, period_of, progress,
 };
@@ -67,7 +68,7 @@ pub(super) fn threshold_for(ctx: &AccessContext, agreement: &Agreement) -> u64 {
         .parties
         .iter()
         .any(|p| ctx.membership(p.organisation_id).is_some());
-    if party { 1 } else { DEFAULT_THRESHOLD }
+    if party { 1 } else { MINIMUM_THRESHOLD }
 }
 
 /// The progress of each target of an agreement already read by the caller, on `day`: the facts of each

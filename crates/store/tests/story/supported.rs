@@ -8,8 +8,8 @@ use passerelle_store::events;
 use passerelle_store::sql::{Executor, Pool, Query, Row};
 use passerelle_store::supported::{self, NewEntry};
 use passerelle_store::{Store, StoreError};
-use time::Date;
-use time::macros::date;
+use time::macros::{date, datetime};
+use time::{Date, OffsetDateTime};
 
 /// A connection pool that counts the statements run through it.
 struct Counting {
@@ -318,6 +318,24 @@ async fn supported_story(store: Store) {
     assert_eq!(code(store.skills_record_by_link("0123").await), "not_found");
     store.revoke_skills_record_link(&dea, link.link.id).await.unwrap();
     assert_eq!(code(store.skills_record_by_link(&link.token).await), "not_found");
+    // A link of one day made at 23:30 in Paris works until midnight there, not until midnight UTC of the next
+    // day (finding 9 of « Integrity and privacy »); in summer Paris is two hours ahead.
+    for (made, last_second) in [
+        (datetime!(2026-12-06 22:30 UTC), datetime!(2026-12-06 22:59:59 UTC)),
+        (datetime!(2026-07-01 21:30 UTC), datetime!(2026-07-01 21:59:59 UTC)),
+    ] {
+        let day = store
+            .create_skills_record_link_at(&dea, person.id, scheme, 1, made)
+            .await
+            .unwrap();
+        assert_eq!(day.link.expires_on, made.date());
+        assert!(store.skills_record_by_link_at(&day.token, last_second).await.is_ok());
+        let next = last_second + time::Duration::seconds(1);
+        assert_eq!(
+            code(store.skills_record_by_link_at(&day.token, next).await),
+            "not_found"
+        );
+    }
     assert_eq!(
         code(store.revoke_skills_record_link(&ft, link.link.id).await),
         "not_found"

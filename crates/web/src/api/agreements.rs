@@ -12,6 +12,7 @@ use passerelle_documents::{Document, Format, document};
 use passerelle_domain::agreements::checklist::Checklist;
 use passerelle_domain::agreements::lifecycle::{Action, Change};
 use passerelle_domain::agreements::{AgreementContent, AgreementKind};
+use passerelle_domain::text::spreadsheet_text;
 use passerelle_store::agreements::{Act, Agreement, AgreementSummary, Comparison, ToDo, Version};
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -177,13 +178,14 @@ pub fn list_sheets(items: &[AgreementSummary], to_do: &[ToDo]) -> Vec<Sheet> {
     vec![list, deadlines]
 }
 
-/// One sheet as CSV (comma-separated, French headings, dates as AAAA-MM-JJ).
+/// One sheet as CSV (comma-separated, French headings, dates as AAAA-MM-JJ, no cell a spreadsheet would
+/// read as a formula).
 pub fn sheet_csv(sheet: &Sheet) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     // Writing to memory cannot fail.
-    let _ = w.write_record(&sheet.headings);
+    let _ = w.write_record(sheet.headings.iter().map(|h| spreadsheet_text(h).into_owned()));
     for row in &sheet.rows {
-        let _ = w.write_record(row.iter().map(Cell::plain));
+        let _ = w.write_record(row.iter().map(|c| spreadsheet_text(&c.plain()).into_owned()));
     }
     w.into_inner().unwrap_or_default()
 }

@@ -72,7 +72,7 @@ pub async fn add_action(
         ends_on: b.ends_on,
         hours: b.hours,
     }
-    .validate()?;
+    .validate(passerelle_store::today())?;
     let store = &state.store;
     create_once(
         store,

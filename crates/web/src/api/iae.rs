@@ -17,6 +17,7 @@ use passerelle_domain::pathways::iae::prolongation::ProlongationReason;
 use passerelle_domain::pathways::iae::referral::StepInput;
 use passerelle_domain::pathways::iae::suspension::SuspensionReason;
 use passerelle_domain::pathways::iae::{Criterion, SiaeKind};
+use passerelle_domain::text::spreadsheet_text;
 use passerelle_store::contracts::{AssignmentRecord, ContractRecord, Employment};
 use passerelle_store::iae_pathway::{ApprovalView, ProlongationDecision};
 use passerelle_store::notifications::Notification;
@@ -127,7 +128,7 @@ pub fn offers_csv(offers: &[Offer]) -> Response {
     }
     for row in rows {
         // Writing to memory cannot fail.
-        let _ = w.write_record(&row);
+        let _ = w.write_record(row.iter().map(|cell| spreadsheet_text(cell).into_owned()));
     }
     let body = w.into_inner().unwrap_or_default();
     (
@@ -161,7 +162,7 @@ pub async fn create_offer(
         starts_on: b.starts_on,
         ends_on: b.ends_on,
     }
-    .validate()?;
+    .validate(passerelle_store::today())?;
     let store = &state.store;
     create_once(
         store,

@@ -4,7 +4,7 @@
 use crate::annual_report;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiCaller, ApiPath, ApiQuery};
-use crate::indicators_export::{Format, Query, download};
+use crate::indicators_export::{Format, MINIMUM_THRESHOLD, Query, download};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -61,8 +61,8 @@ pub async fn list_definitions(ApiCaller(_ctx): ApiCaller) -> ApiResult<Json<Vec<
 }
 
 /// The indicators over a date range, broken down along `by` (dimensions and at most one period cut);
-/// cells counting fewer people than the threshold are masked except those of the caller's own
-/// organisations. `format=csv|xlsx` downloads the same table (XLSX: a sheet per family of indicators).
+/// cells counting fewer people than the threshold (5, which a caller may raise, never lower) are masked
+/// except those of the caller's own organisations. `format=csv|xlsx` downloads the same table (XLSX: a sheet per family of indicators).
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators", params(Query), security(("bearer" = [])),
     responses((status = 200, description = "The table (JSON), or the file (CSV, XLSX)",
             content((Table = "application/json"), (String = "text/csv"),
@@ -74,7 +74,7 @@ pub async fn get_indicators(
     ApiQuery(q): ApiQuery<Query>,
 ) -> ApiResult<Response> {
     let own = ctx.memberships().iter().map(|m| m.organisation_id).collect();
-    let request = q.request(Viewer::Members(own))?;
+    let request = q.request(Viewer::Members(own), MINIMUM_THRESHOLD)?;
     let format = q.format()?;
     let table = indicators::compute(&state.store, &request).await?;
     if format == Format::Json {
@@ -113,7 +113,7 @@ pub async fn people(
         to: q.to,
         ..Default::default()
     }
-    .request(Viewer::Public)?
+    .request(Viewer::Public, MINIMUM_THRESHOLD)?
     .range;
     Ok(Json(
         drill_down::people(&state.store, &ctx, code, q.organisation, range).await?,

@@ -204,7 +204,7 @@ pub async fn create_offer(State(state): State<AppState>, visitor: Visitor, Form(
             prerequisites: Some(form.prerequisites.clone()),
             ..Default::default()
         }
-        .validate()?;
+        .validate(passerelle_store::today())?;
         Ok::<_, ApiError>(state.store.create_offer(&visitor.ctx, siae_id, fields, None).await?)
     };
     match result.await {
@@ -859,7 +859,7 @@ pub async fn approval_action(
                         ends_on: form_date("fin", &form.to)?,
                         hours: form.hours.trim().parse().ok(),
                     }
-                    .validate()?;
+                    .validate(passerelle_store::today())?;
                     store.add_action(ctx, person_id, org, a, None).await?;
                 } else {
                     let since = required_date("depuis", &form.from)?;

@@ -8,7 +8,7 @@
 use super::error_page;
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
-use crate::indicators_export::{self, Format, Query as ExportQuery};
+use crate::indicators_export::{self, Format, MINIMUM_THRESHOLD, Query as ExportQuery};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -157,7 +157,7 @@ impl Filters {
             ..Default::default()
         };
         let own = visitor.ctx.memberships().iter().map(|m| m.organisation_id).collect();
-        Ok((q.request(Viewer::Members(own))?, shown))
+        Ok((q.request(Viewer::Members(own), MINIMUM_THRESHOLD)?, shown))
     }
 
     /// Whether a row is in the restricted view.
@@ -442,7 +442,7 @@ pub async fn people(
         to: q.to.clone(),
         ..Default::default()
     })
-    .request(Viewer::Public)
+    .request(Viewer::Public, MINIMUM_THRESHOLD)
     {
         Ok(r) => r.range,
         Err(e) => return error_page(&nav, e.into()),

@@ -29,12 +29,57 @@ pub struct LoginQuery {
     suite: Option<String>,
 }
 
-/// Only local paths are followed after login, never another site.
+/// Only a path of this site is followed after login, never another site; anything else goes home.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n) if same_origin_path(n) => n.to_owned(),
         _ => "/".to_owned(),
     }
+}
+
+/// One leading `/` and no second one right after it (`//host` is another site), no backslash (browsers
+/// read `/\host` as `//host`) and no control character (browsers drop tab, CR and LF, turning `/\t/host`
+/// into `//host`; a header cannot carry them), in the value and in each of its %-decodings.
+fn same_origin_path(path: &str) -> bool {
+    let mut current = path.to_owned();
+    loop {
+        let local = current.starts_with('/')
+            && !current.starts_with("//")
+            && !current.contains('\\')
+            && !current.chars().any(char::is_control);
+        if !local {
+            return false;
+        }
+        let decoded = percent_decoded(&current);
+        if decoded == current {
+            return true;
+        }
+        current = decoded;
+    }
+}
+
+/// `value` with its `%XX` escapes decoded once (bytes that are not UTF-8 become U+FFFD).
+fn percent_decoded(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = bytes
+            .get(i + 1..i + 3)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok());
+        match (bytes[i], escaped) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn page(state: &AppState, status: StatusCode, next: String, email: String, error: Option<String>) -> Response {
@@ -131,4 +176,42 @@ pub async fn logout(State(state): State<AppState>, visitor: Visitor, Form(f): Fo
         .headers_mut()
         .append(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", 0));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    /// Finding 6 of « Integrity and privacy »: after login, only a path of this site is followed.
+    #[test]
+    fn only_paths_of_this_site() {
+        for kept in [
+            "/annuaire",
+            "/personnes?page=2&q=a%20b",
+            "/indicateurs?x=a%2Fb",
+            "/carnet/%C3%A9t%C3%A9",
+        ] {
+            assert_eq!(safe_next(Some(kept)), kept);
+        }
+        for refused in [
+            "/%09/evil.example/x",
+            "/\t/evil.example/x",
+            "/\r\n/evil.example",
+            "/a\nSet-Cookie: x=y",
+            "/\u{7f}/evil.example",
+            "//evil.example/x",
+            "/\\evil.example",
+            "/%2F/evil.example",
+            "/%252F%252Fevil.example",
+            "/%5Cevil.example",
+            "/%0d%0aSet-Cookie:x",
+            "https://evil.example",
+            "evil.example",
+            " /annuaire",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(refused)), "/", "{refused:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }

@@ -11,7 +11,7 @@ use super::session::{Nav, Visitor};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::RawQuery;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use passerelle_domain::benefits::{
     self, Activity, CaseInput, Cents, Change, EarningKind, Hours, HouseholdInput, Housing, Month, MonthResult, Pay,
@@ -858,9 +858,6 @@ pub async fn page(visitor: Visitor, RawQuery(query): RawQuery) -> Response {
         errors,
         results,
     };
-    let mut response = (status, page).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    // `security::headers` adds `Cache-Control: no-store`: the figures describe one person.
+    (status, page).into_response()
 }

@@ -55,15 +55,25 @@ async fn indicators(backend: Backend) {
     let (_, table) = app.get(&agency, &path).await;
     assert_eq!(cell(&table, "candidates_oriented", &aci_id)["masked"], true);
     assert_eq!(cell(&table, "candidates_oriented", &ei_id)["masked"], true);
-    // With a threshold of 1, nothing is masked.
-    let (_, table) = app.get(&agency, &format!("{path}&threshold=1")).await;
-    assert_eq!(cell(&table, "candidates_oriented", &ei_id)["value"], 1.0);
+    // The threshold is a floor: a caller may raise it, never lower it to unmask the small cells.
+    for lower in ["1", "4"] {
+        let (status, body) = app.get(&agency, &format!("{path}&threshold={lower}")).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str(), body["error"]["field"].as_str()),
+            (S::UNPROCESSABLE_ENTITY, Some("threshold_invalid"), Some("threshold")),
+            "{body}"
+        );
+    }
+    let (status, table) = app.get(&aci, &format!("{path}&threshold=10")).await;
+    assert_eq!(status, S::OK, "{table}");
+    assert_eq!(cell(&table, "candidates_oriented", &aci_id)["value"], 2.0);
+    assert_eq!(cell(&table, "candidates_oriented", &ei_id)["masked"], true);
 
-    // Exports: CSV and XLSX (a zip archive) of the same table.
+    // Exports: CSV and XLSX (a zip archive) of the same table; the ACI's own cells unmasked.
     let r = app
         .http
         .get(app.url(&format!(
-            "/api/v1/indicators?{range}&by=siae_kind&threshold=1&format=csv"
+            "/api/v1/indicators?{range}&by=organisation&indicators=hirings&format=csv"
         )))
         .bearer_auth(&aci)
         .send()
@@ -74,7 +84,7 @@ async fn indicators(backend: Backend) {
     let csv = r.text().await.unwrap();
     assert!(
         csv.contains(&format!(
-            "hirings,Embauches en parcours IAE,{year}-01-01/{year}-12-31,ACI,1,non"
+            "hirings,Embauches en parcours IAE,{year}-01-01/{year}-12-31,{aci_id},1,non"
         )),
         "{csv}"
     );
@@ -146,7 +156,7 @@ async fn governance_sources(backend: Backend) {
     let (ft_id, aci_id) = (app.org_id("ft-dijon").await, app.org_id("aci-jardins").await);
     let day = today();
     let table = format!(
-        "/api/v1/indicators?from={}&to={day}&threshold=1&indicators=cta_held,spe_siae_sessions",
+        "/api/v1/indicators?from={}&to={day}&indicators=cta_held,spe_siae_sessions",
         passerelle_domain::calendar::add_days(day, -100)
     );
     let counts = |t: &Value| {
@@ -225,7 +235,7 @@ async fn supported_sources(backend: Backend) {
     let scheme = app.org_id("dea-21").await.to_string();
     let day = today();
     let table = format!(
-        "/api/v1/indicators?from={day}&to={day}&by=organisation&threshold=1&indicators=se_people_accompanied,\
+        "/api/v1/indicators?from={day}&to={day}&by=organisation&indicators=se_people_accompanied,\
          se_employers_accompanied,se_people_per_counsellor,se_in_employment_share,\
          se_employed_within_6_months_share,job_retention_services"
     );

@@ -9,6 +9,8 @@ mod browser;
 mod concurrency;
 mod contract;
 mod csrf;
+// « Integrity and privacy »: redirects, exports, caching, refusals in French.
+mod edges;
 mod esat;
 mod governance;
 mod iae;

@@ -4,6 +4,7 @@
 
 use super::approval::Period;
 use crate::calendar::{add_months, french_date};
+use crate::dates::{Span, plausible, plausible_opt};
 use crate::explanation::Explanation;
 use crate::invalid::Invalid;
 use crate::text::required;
@@ -66,7 +67,8 @@ pub struct Action {
 }
 
 impl ActionInput {
-    pub fn validate(&self) -> Result<Action, Invalid> {
+    /// Validates against `today`, for the plausible span of its dates.
+    pub fn validate(&self, today: Date) -> Result<Action, Invalid> {
         let kind = ActionKind::parse(self.kind.trim()).ok_or_else(|| {
             Invalid::new(
                 "action_kind_unknown",
@@ -78,10 +80,13 @@ impl ActionInput {
             )
             .on("kind")
         })?;
+        let span = Span::Activity { today };
         let starts_on = self
             .starts_on
             .ok_or_else(|| Invalid::new("field_required", "Indiquez la date de début de l'action.").on("starts_on"))?;
-        if self.ends_on.is_some_and(|e| e < starts_on) {
+        let starts_on = plausible("starts_on", starts_on, span)?;
+        let ends_on = plausible_opt("ends_on", self.ends_on, span)?;
+        if ends_on.is_some_and(|e| e < starts_on) {
             return Err(Invalid::new("action_dates_inverted", "L'action finit avant de commencer.").on("ends_on"));
         }
         match self.hours {
@@ -101,7 +106,7 @@ impl ActionInput {
             kind,
             title: required("title", &self.title, 200)?,
             starts_on,
-            ends_on: self.ends_on,
+            ends_on,
             hours: self.hours,
         })
     }
@@ -170,15 +175,19 @@ mod tests {
             starts_on: Some(date!(2026 - 11 - 02)),
             ..Default::default()
         };
-        assert_eq!(input.validate().unwrap_err().code, "action_hours_required");
-        assert!(
-            ActionInput {
-                hours: Some(140),
-                ..input
-            }
-            .validate()
-            .is_ok()
-        );
+        let today = date!(2026 - 12 - 07);
+        assert_eq!(input.validate(today).unwrap_err().code, "action_hours_required");
+        let with_hours = ActionInput {
+            hours: Some(140),
+            ..input
+        };
+        assert!(with_hours.validate(today).is_ok());
+        // Finding 9 of « Integrity and privacy »: an action from year -9999 is refused.
+        let ancient = ActionInput {
+            starts_on: Some(Date::MIN),
+            ..with_hours
+        };
+        assert_eq!(ancient.validate(today).unwrap_err().code, "date_out_of_range");
         assert_eq!(follow_up_on(date!(2026 - 08 - 31)), date!(2027 - 02 - 28));
         assert_eq!(
             ExitOutcome::parse("cdd_6_months_or_more"),

@@ -1,6 +1,7 @@
 //! Job offers of an SIAE (issue 4 item 1; seed 004 fiche 4: "généraliser la procédure de dépôt des offres",
 //! with the prerequisites asked of candidates).
 
+use crate::dates::{Span, plausible_opt};
 use crate::invalid::Invalid;
 use crate::text::{optional, required};
 use serde::Deserialize;
@@ -38,7 +39,11 @@ pub struct OfferFields {
 }
 
 impl OfferInput {
-    pub fn validate(&self) -> Result<OfferFields, Invalid> {
+    /// Validates against `today`, for the plausible span of its dates.
+    pub fn validate(&self, today: Date) -> Result<OfferFields, Invalid> {
+        let span = Span::Activity { today };
+        let starts_on = plausible_opt("starts_on", self.starts_on, span)?;
+        let ends_on = plausible_opt("ends_on", self.ends_on, span)?;
         let rome_code = optional("rome_code", self.rome_code.as_deref(), 5)?.map(|c| c.to_uppercase());
         if let Some(code) = &rome_code {
             let mut chars = code.chars();
@@ -67,7 +72,7 @@ impl OfferInput {
             )
             .on("positions"));
         }
-        if let (Some(from), Some(to)) = (self.starts_on, self.ends_on)
+        if let (Some(from), Some(to)) = (starts_on, ends_on)
             && to < from
         {
             return Err(Invalid::new(
@@ -83,8 +88,8 @@ impl OfferInput {
             weekly_hours: self.weekly_hours,
             positions: self.positions,
             prerequisites: optional("prerequisites", self.prerequisites.as_deref(), 2_000)?,
-            starts_on: self.starts_on,
-            ends_on: self.ends_on,
+            starts_on,
+            ends_on,
         })
     }
 }
@@ -105,9 +110,11 @@ mod tests {
         }
     }
 
+    const TODAY: Date = time::macros::date!(2026 - 12 - 07);
+
     #[test]
     fn valid_offer_normalises_the_rome_code() {
-        assert_eq!(offer().validate().unwrap().rome_code.as_deref(), Some("A1203"));
+        assert_eq!(offer().validate(TODAY).unwrap().rome_code.as_deref(), Some("A1203"));
     }
 
     #[rstest]
@@ -119,7 +126,10 @@ mod tests {
     #[case::no_position(OfferInput { positions: 0, ..offer() }, "positions_invalid")]
     #[case::no_title(OfferInput { title: " ".into(), ..offer() }, "field_required")]
     #[case::dates(OfferInput { starts_on: Some(time::macros::date!(2026-05-01)), ends_on: Some(time::macros::date!(2026-04-01)), ..offer() }, "offer_dates_inverted")]
+    // Finding 9 of « Integrity and privacy »: implausible dates.
+    #[case::year_zero(OfferInput { starts_on: Some(time::macros::date!(0000-01-01)), ..offer() }, "date_out_of_range")]
+    #[case::year_9999(OfferInput { ends_on: Some(time::macros::date!(9999-12-31)), ..offer() }, "date_out_of_range")]
     fn refused(#[case] input: OfferInput, #[case] code: &str) {
-        assert_eq!(input.validate().unwrap_err().code, code);
+        assert_eq!(input.validate(TODAY).unwrap_err().code, code);
     }
 }
