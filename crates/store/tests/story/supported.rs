@@ -8,8 +8,8 @@ use passerelle_store::events;
 use passerelle_store::sql::{Executor, Pool, Query, Row};
 use passerelle_store::supported::{self, NewEntry};
 use passerelle_store::{Store, StoreError};
+use time::Date;
 use time::macros::{date, datetime};
-use time::{Date, OffsetDateTime};
 
 /// A connection pool that counts the statements run through it.
 struct Counting {
