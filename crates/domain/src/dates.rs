@@ -20,6 +20,10 @@ pub enum Span {
     Activity { today: Date },
     /// An agreement's dates: from 2000 to 2100 (the oldest conventions still followed, the longest terms).
     Agreement,
+    /// A date of a person's pathway that may lie decades back or ahead: an orientation, a contract, an entry
+    /// into a scheme, an immersion, a job. From 1950 (a worker admitted to an ESAT then may still work there) to
+    /// 2100 (an orientation decided without end).
+    Pathway,
 }
 
 impl Span {
@@ -27,6 +31,7 @@ impl Span {
         let (first, last) = match self {
             Self::Activity { today } => (today.year() - YEARS_BACK, today.year() + YEARS_AHEAD),
             Self::Agreement => (2000, 2100),
+            Self::Pathway => (1950, 2100),
         };
         (
             Date::from_calendar_date(first, Month::January, 1).unwrap_or(Date::MIN),
@@ -44,7 +49,8 @@ pub fn plausible(field: &str, date: Date, span: Span) -> Result<Date, Invalid> {
     Err(Invalid::new(
         "date_out_of_range",
         format!(
-            "La date {date} n'est pas plausible ici : elle doit être comprise entre le {} et le {}.",
+            "La date du {} n'est pas plausible ici : elle doit être comprise entre le {} et le {}.",
+            french_date(date),
             french_date(first),
             french_date(last)
         ),
@@ -89,5 +95,8 @@ mod tests {
         );
         assert!(far.message.contains("1er janvier 2000"), "{}", far.message);
         assert_eq!(plausible_opt("ends_on", None, Span::Agreement), Ok(None));
+        assert!(plausible("entered_on", date!(1949 - 12 - 31), Span::Pathway).is_err());
+        assert!(plausible("entered_on", date!(9999 - 12 - 31), Span::Pathway).is_err());
+        assert!(plausible("entered_on", date!(1985 - 09 - 02), Span::Pathway).is_ok());
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::calendar::french_date;
 use crate::explanation::Explanation;
+use crate::dates::{Span, plausible};
 use crate::invalid::Invalid;
 use crate::text::optional;
 use serde::Serialize;
@@ -68,7 +69,9 @@ pub struct WorkerFields {
 }
 
 fn required_date(field: &str, label: &str, value: Option<Date>) -> Result<Date, Invalid> {
-    value.ok_or_else(|| Invalid::new("field_required", format!("Le champ « {label} » est obligatoire.")).on(field))
+    let date =
+        value.ok_or_else(|| Invalid::new("field_required", format!("Le champ « {label} » est obligatoire.")).on(field))?;
+    plausible(field, date, Span::Pathway)
 }
 
 impl WorkerInput {
@@ -194,6 +197,8 @@ mod tests {
     #[case::missing_decision(WorkerInput { orientation_decided_on: None, ..input() }, "field_required")]
     #[case::inverted(WorkerInput { orientation_valid_until: Some(date!(2024 - 01 - 01)), ..input() }, "orientation_dates_inverted")]
     #[case::contract_first(WorkerInput { contract_started_on: Some(date!(2024 - 03 - 01)), ..input() }, "contract_before_orientation")]
+    #[case::year_9999(WorkerInput { orientation_valid_until: Some(date!(9999 - 12 - 31)), ..input() }, "date_out_of_range")]
+    #[case::year_zero(WorkerInput { orientation_decided_on: Some(date!(0000 - 01 - 01)), ..input() }, "date_out_of_range")]
     #[case::project_too_long(WorkerInput { professional_project: Some("x".repeat(4001)), ..input() }, "field_too_long")]
     fn bad_records_are_refused(#[case] input: WorkerInput, #[case] code: &str) {
         assert_eq!(input.validate().unwrap_err().code, code);

@@ -6,6 +6,7 @@ use crate::calendar::french_date;
 use crate::directory::OrganisationKind;
 use crate::directory::siret::Siret;
 use crate::explanation::Explanation;
+use crate::dates::{Span, plausible};
 use crate::invalid::Invalid;
 use crate::text::{optional, required};
 use serde::{Deserialize, Serialize};
@@ -95,6 +96,8 @@ impl ConventionInput {
         let ends_on = self
             .ends_on
             .ok_or_else(|| Invalid::new("field_required", "Le champ « date de fin » est obligatoire.").on("ends_on"))?;
+        let starts_on = plausible("starts_on", starts_on, Span::Pathway)?;
+        let ends_on = plausible("ends_on", ends_on, Span::Pathway)?;
         if ends_on < starts_on {
             return Err(Invalid::new(
                 "immersion_dates_inverted",
@@ -196,6 +199,7 @@ mod tests {
     #[case::bad_email(ConventionInput { tutor_email: Some("roux".into()), ..input() }, "email_invalid", "tutor_email")]
     #[case::unknown_object(ConventionInput { objective: "visit".into(), ..input() }, "immersion_objective_unknown", "objective")]
     #[case::no_start(ConventionInput { starts_on: None, ..input() }, "field_required", "starts_on")]
+    #[case::start_year_9999(ConventionInput { starts_on: Some(date!(9999 - 03 - 02)), ends_on: Some(date!(9999 - 03 - 13)), ..input() }, "date_out_of_range", "starts_on")]
     #[case::inverted(ConventionInput { ends_on: Some(date!(2026 - 03 - 01)), ..input() }, "immersion_dates_inverted", "ends_on")]
     #[case::day_over_24h(ConventionInput { schedule: Schedule([1500, 0, 0, 0, 0, 0, 0]), ..input() }, "immersion_schedule_invalid", "schedule")]
     #[case::negative_day(ConventionInput { schedule: Schedule([-60, 600, 0, 0, 0, 0, 0]), ..input() }, "immersion_schedule_invalid", "schedule")]

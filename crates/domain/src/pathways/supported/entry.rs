@@ -3,6 +3,7 @@
 
 use super::L5213_2_1;
 use crate::calendar::french_date;
+use crate::dates::{Span, plausible};
 use crate::invalid::Invalid;
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -114,6 +115,7 @@ impl EntryInput {
         let entered_on = self
             .entered_on
             .ok_or_else(|| missing("entered_on", "la date d'entrée dans le dispositif"))?;
+        let entered_on = plausible("entered_on", entered_on, Span::Pathway)?;
         let (route, decided) = match self.route.trim() {
             "cdaph" => {
                 let decided_on = self
@@ -122,6 +124,7 @@ impl EntryInput {
                 let valid_until = self
                     .valid_until
                     .ok_or_else(|| missing("valid_until", "la fin de validité de la décision"))?;
+                let valid_until = plausible("valid_until", valid_until, Span::Pathway)?;
                 if valid_until < decided_on {
                     return Err(Invalid::new(
                         "decision_validity_invalid",
@@ -241,6 +244,8 @@ mod tests {
     #[case::cdaph_expired(cdaph(date!(2020-01-01), date!(2024-12-31), date!(2025-01-01)), Some("decision_expired"))]
     #[case::cdaph_last_valid_day(cdaph(date!(2020-01-01), date!(2024-12-31), date!(2024-12-31)), None)]
     #[case::cdaph_validity_reversed(cdaph(date!(2025-01-01), date!(2024-12-31), date!(2025-01-02)), Some("decision_validity_invalid"))]
+    #[case::validity_year_9999(cdaph(date!(2025-03-01), date!(9999-12-31), date!(2025-04-01)), Some("date_out_of_range"))]
+    #[case::spe_entry_year_9999(spe(Some(SpePrescriber::CapEmploi), date!(2024-01-01), date!(9999-01-15)), Some("date_out_of_range"))]
     #[case::entry_before_decision(cdaph(date!(2025-03-01), date!(2030-02-28), date!(2025-02-28)), Some("entry_before_decision"))]
     // Loi 2023-1196 (plein emploi): SPE prescription from 2024-01-01 (date assumed, docs/supported-employment.md).
     #[case::spe_in_force(spe(Some(SpePrescriber::CapEmploi), date!(2024-01-01), date!(2024-01-15)), None)]

@@ -1,6 +1,7 @@
 //! A job found during supported employment: the employer, the contract and its dates. Jobs give the
 //! share of people in employment (seed 003) and open module (d).
 
+use crate::dates::{Span, plausible, plausible_opt};
 use crate::invalid::Invalid;
 use crate::text::{optional, required};
 use serde::{Deserialize, Serialize};
@@ -67,7 +68,9 @@ impl JobInput {
             )
             .on("starts_on"));
         }
-        if self.ends_on.is_some_and(|end| end < starts_on) {
+        let starts_on = plausible("starts_on", starts_on, Span::Pathway)?;
+        let ends_on = plausible_opt("ends_on", self.ends_on, Span::Pathway)?;
+        if ends_on.is_some_and(|end| end < starts_on) {
             return Err(Invalid::new("job_dates_reversed", "La fin de l'emploi précède son début.").on("ends_on"));
         }
         // Legal full time is 35 hours; 48 is the weekly maximum (L3121-20).
@@ -94,7 +97,7 @@ impl JobInput {
             position: required("position", &self.position, 200)?,
             contract,
             starts_on,
-            ends_on: self.ends_on,
+            ends_on,
             weekly_hours,
         })
     }
@@ -122,6 +125,8 @@ mod tests {
     #[case::part_time(job(date!(2026-04-01), None, 20), None)]
     #[case::before_entry(job(date!(2025-12-31), None, 20), Some("job_before_entry"))]
     #[case::reversed(job(date!(2026-04-01), Some(date!(2026-03-31)), 20), Some("job_dates_reversed"))]
+    #[case::start_year_9999(job(date!(9999-04-01), None, 20), Some("date_out_of_range"))]
+    #[case::end_year_9999(job(date!(2026-04-01), Some(date!(9999-12-31)), 20), Some("date_out_of_range"))]
     // L3121-20: at most 48 hours a week.
     #[case::over_48_hours(job(date!(2026-04-01), None, 49), Some("weekly_hours_out_of_range"))]
     #[case::no_hours(job(date!(2026-04-01), None, 0), Some("weekly_hours_out_of_range"))]
