@@ -95,6 +95,17 @@ async fn planned_by_agreement(
     )
     .await
     .unwrap();
+    // Signed by both parties: a convention binds only once every party has signed.
+    db.execute(
+        query(
+            "UPDATE agreement_parties SET signed_on = $1, signed_by_user_id = (SELECT id FROM users ORDER BY email LIMIT 1) \
+             WHERE agreement_id = $2",
+        )
+            .bind(add_days(today, -10))
+            .bind(a.id),
+    )
+    .await
+    .unwrap();
     a.id
 }
 

@@ -2,8 +2,8 @@
 //! professional project; the right to return while the orientation is valid (RULES.md 3).
 
 use crate::calendar::french_date;
-use crate::explanation::Explanation;
 use crate::dates::{Span, plausible};
+use crate::explanation::Explanation;
 use crate::invalid::Invalid;
 use crate::text::optional;
 use serde::Serialize;
@@ -69,8 +69,8 @@ pub struct WorkerFields {
 }
 
 fn required_date(field: &str, label: &str, value: Option<Date>) -> Result<Date, Invalid> {
-    let date =
-        value.ok_or_else(|| Invalid::new("field_required", format!("Le champ « {label} » est obligatoire.")).on(field))?;
+    let date = value
+        .ok_or_else(|| Invalid::new("field_required", format!("Le champ « {label} » est obligatoire.")).on(field))?;
     plausible(field, date, Span::Pathway)
 }
 

@@ -3,10 +3,10 @@
 
 use super::Objective;
 use crate::calendar::french_date;
+use crate::dates::{Span, plausible};
 use crate::directory::OrganisationKind;
 use crate::directory::siret::Siret;
 use crate::explanation::Explanation;
-use crate::dates::{Span, plausible};
 use crate::invalid::Invalid;
 use crate::text::{optional, required};
 use serde::{Deserialize, Serialize};
