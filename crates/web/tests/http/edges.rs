@@ -1,7 +1,7 @@
 //! The edges an attacker tried (« Integrity and privacy », findings 6, 7 and 9): the page after login, formulas
 //! in exports, caching of personal data, and axum's own refusals, which must be French with a code.
 
-use crate::pages::login;
+use crate::pages::{login, page};
 use crate::{Backend, TestApp, email};
 use reqwest::StatusCode as S;
 use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
@@ -88,15 +88,8 @@ async fn exports(backend: Backend) {
         .await;
     assert_eq!(status, S::CREATED, "{body}");
     let session = login(&app, "ft-dijon").await;
-    let page = app
-        .http
-        .get(app.url("/offres/export.csv"))
-        .header(COOKIE, format!("passerelle_session={session}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), S::OK);
-    let csv = page.text().await.unwrap();
+    let (status, csv) = page(&app, &session, "/offres/export.csv").await;
+    assert_eq!(status, S::OK);
     assert!(csv.contains("\"'=HYPERLINK("), "{csv}");
     assert!(!csv.contains("\"=HYPERLINK("), "{csv}");
     let api = app

@@ -3,7 +3,7 @@
 //! lift the lock; the count is per e-mail and source address, so the owner elsewhere still logs in; and the
 //! second factor's changes count their codes too.
 
-use crate::pages::{csrf, login};
+use crate::pages::{csrf, login, page};
 use crate::second_factor::{post, recovery_codes, shown_key};
 use crate::{Backend, PASSWORD, TestApp, email};
 use passerelle_domain::totp::{self, STEP_SECS};
@@ -139,14 +139,7 @@ async fn second_factor_changes(backend: Backend) {
         .unwrap();
 
     // Thirty wrong codes at once on turning the factor off and on new recovery codes: the limit is evaluated.
-    let page = app
-        .http
-        .get(app.url("/compte/securite"))
-        .header(COOKIE, format!("passerelle_session={session}"))
-        .send()
-        .await
-        .unwrap();
-    let token = csrf(&page.text().await.unwrap());
+    let token = csrf(&page(&app, &session, "/compte/securite").await.1);
     let requests = (0..30)
         .map(|i| {
             let action = if i % 2 == 0 { "desactiver" } else { "codes-de-secours" };
@@ -162,16 +155,7 @@ async fn second_factor_changes(backend: Backend) {
     // Locked: even a right code does not turn the factor off now.
     let r = post(&app, &session, "/compte/securite/desactiver", &[("code", &codes[1])]).await;
     assert_eq!(r.status(), S::TOO_MANY_REQUESTS);
-    let html = app
-        .http
-        .get(app.url("/compte/securite"))
-        .header(COOKIE, format!("passerelle_session={session}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, html) = page(&app, &session, "/compte/securite").await;
     assert!(html.contains("Activée"), "the factor is still on");
     // The owner still logs in with the factor: the lock holds the changes, not the login.
     let r = app

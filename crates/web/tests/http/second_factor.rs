@@ -3,7 +3,7 @@
 //! code, once each), refuse a wrong or replayed one, and the address locks as for passwords; replacing the
 //! recovery codes and turning the factor off take a current code.
 
-use crate::pages::{csrf, login};
+use crate::pages::{csrf, login, page};
 use crate::{Backend, PASSWORD, TestApp, email};
 use passerelle_domain::totp::{self, STEP_SECS, step_of};
 use reqwest::StatusCode as S;
@@ -31,14 +31,7 @@ async fn api_login(app: &TestApp, address: &str, code: Option<&str>) -> (S, Valu
 }
 
 pub(crate) async fn post(app: &TestApp, session: &str, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-    let page = app
-        .http
-        .get(app.url("/compte/securite"))
-        .header(COOKIE, format!("passerelle_session={session}"))
-        .send()
-        .await
-        .unwrap();
-    let token = csrf(&page.text().await.unwrap());
+    let token = csrf(&page(app, session, "/compte/securite").await.1);
     let mut fields = vec![("csrf", token.as_str())];
     fields.extend_from_slice(form);
     app.http
@@ -60,16 +53,7 @@ pub(crate) fn recovery_codes(html: &str) -> Vec<String> {
 
 /// The key shown on the page, decoded.
 pub(crate) async fn shown_key(app: &TestApp, session: &str) -> Vec<u8> {
-    let html = app
-        .http
-        .get(app.url("/compte/securite"))
-        .header(COOKIE, format!("passerelle_session={session}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, html) = page(app, session, "/compte/securite").await;
     let start = html.find("<code id=\"totp-key\">").expect("the key is shown") + 20;
     let typed = html[start..].split('<').next().unwrap();
     assert!(html.contains("otpauth://totp/Passerelle:"), "the address for a phone");
@@ -118,16 +102,7 @@ async fn second_factor(backend: Backend) {
     assert_eq!(r.headers()["cache-control"], "no-store");
     let codes = recovery_codes(&r.text().await.unwrap());
     assert_eq!(codes.len(), 10, "{codes:?}");
-    let html = app
-        .http
-        .get(app.url("/compte/securite"))
-        .header(COOKIE, format!("passerelle_session={session}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, html) = page(&app, &session, "/compte/securite").await;
     assert!(html.contains("Activée"), "{html}");
     assert!(recovery_codes(&html).is_empty(), "shown once");
     assert!(html.contains("Codes de secours inutilisés : 10."));
