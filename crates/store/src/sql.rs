@@ -14,6 +14,8 @@ use std::time::Duration;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+pub mod template;
+
 /// A value bound to a placeholder; each variant carries its type even when NULL, as PostgreSQL needs.
 #[derive(Debug, Clone)]
 pub enum Value {
@@ -400,13 +402,21 @@ pub fn scratch_postgres_admin_url() -> String {
 /// Creates an empty PostgreSQL database next to `admin_url` and returns its URL: each test run and each
 /// scratch server gets its own.
 pub async fn create_postgres_database(admin_url: &str, name: &str) -> Result<String, ConnectError> {
-    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(ConnectError::Url(name.to_owned()));
-    }
+    create_database(admin_url, name, "").await
+}
+
+/// Creates a PostgreSQL database as a copy of `template`, to which no session may be connected, and returns its URL.
+pub async fn clone_postgres_database(admin_url: &str, template: &str, name: &str) -> Result<String, ConnectError> {
+    create_database(admin_url, name, &format!(" TEMPLATE {}", identifier(template)?)).await
+}
+
+/// Runs `CREATE DATABASE name` followed by `options` on the server of `admin_url`; returns the new URL.
+async fn create_database(admin_url: &str, name: &str, options: &str) -> Result<String, ConnectError> {
+    let name = identifier(name)?;
     let Pool::Postgres(admin) = Pool::connect(admin_url).await? else {
         return Err(ConnectError::Url(admin_url.to_owned()));
     };
-    sqlx::query::<Postgres>(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+    sqlx::query::<Postgres>(AssertSqlSafe(format!("CREATE DATABASE {name}{options}")))
         .execute(&admin)
         .await
         .map_err(|e| ConnectError::Open(admin_url.to_owned(), e))?;
@@ -415,4 +425,13 @@ pub async fn create_postgres_database(admin_url: &str, name: &str) -> Result<Str
         .rsplit_once('/')
         .ok_or_else(|| ConnectError::Url(admin_url.to_owned()))?;
     Ok(format!("{base}/{name}"))
+}
+
+/// `name` if it is safe to write unquoted into SQL as a database name.
+fn identifier(name: &str) -> Result<&str, ConnectError> {
+    if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        Ok(name)
+    } else {
+        Err(ConnectError::Url(name.to_owned()))
+    }
 }

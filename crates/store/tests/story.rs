@@ -6,7 +6,8 @@ use passerelle_domain::person::PersonInput;
 use passerelle_store::auth::{NewUser, SessionKind};
 use passerelle_store::directory::{ExternalKey, OrganisationFilter, Upserted};
 use passerelle_store::events::{self, Event};
-use passerelle_store::sql::{Executor, create_postgres_database, query, scratch_postgres_admin_url};
+use passerelle_store::sql::template::{self, Backend, Content};
+use passerelle_store::sql::{Executor, query};
 use passerelle_store::{MemberRole, Store, StoreError};
 use time::macros::date;
 use uuid::Uuid;
@@ -14,21 +15,30 @@ use uuid::Uuid;
 /// The day every story runs on, whatever the date ([`passerelle_store::clock`]).
 pub const TEST_DAY: time::Date = date!(2026 - 12 - 06);
 
-async fn sqlite_store() -> Store {
+/// A database of the story's own, copied from this process's template of `content`.
+async fn scratch_store(backend: Backend, content: Content) -> Store {
     passerelle_store::clock::start_at(TEST_DAY).expect("one day for every story");
-    let path = std::env::temp_dir().join(format!("passerelle-story-{}.db", Uuid::new_v4()));
-    Store::open(&format!("sqlite://{}", path.display()))
+    template::store(backend, content)
         .await
-        .expect("SQLite opens")
+        .expect("the database opens (for PostgreSQL, run scripts/test, which starts it)")
+}
+
+async fn sqlite_store() -> Store {
+    scratch_store(Backend::Sqlite, Content::Empty).await
 }
 
 async fn postgres_store() -> Store {
-    passerelle_store::clock::start_at(TEST_DAY).expect("one day for every story");
-    let name = format!("passerelle_story_{}", Uuid::new_v4().simple());
-    let url = create_postgres_database(&scratch_postgres_admin_url(), &name)
-        .await
-        .expect("PostgreSQL is reachable (run scripts/test, which starts it)");
-    Store::open(&url).await.expect("PostgreSQL opens")
+    scratch_store(Backend::Postgres, Content::Empty).await
+}
+
+/// The demo territory on SQLite.
+async fn sqlite_demo() -> Store {
+    scratch_store(Backend::Sqlite, Content::Demo).await
+}
+
+/// The demo territory on PostgreSQL.
+async fn postgres_demo() -> Store {
+    scratch_store(Backend::Postgres, Content::Demo).await
 }
 
 fn org(name: &str, kind: &str, siret: Option<&str>, department: &str) -> OrganisationInput {
@@ -497,7 +507,6 @@ async fn demo_ctx(store: &Store, key: &str) -> passerelle_store::AccessContext {
 async fn agreements_story(store: Store) {
     use passerelle_domain::agreements::lifecycle::{Action, Status};
     use passerelle_store::agreements::Act;
-    passerelle_store::demo::load(&store).await.unwrap();
     let act = |action, on| Act {
         action,
         on: Some(on),
@@ -681,12 +690,12 @@ async fn agreements_story(store: Store) {
 
 #[tokio::test]
 async fn agreements_on_sqlite() {
-    agreements_story(sqlite_store().await).await;
+    agreements_story(sqlite_demo().await).await;
 }
 
 #[tokio::test]
 async fn agreements_on_postgres() {
-    agreements_story(postgres_store().await).await;
+    agreements_story(postgres_demo().await).await;
 }
 
 /// The outbox through a relay outage (issue 7): nothing is lost while the relay is down, every mail is
@@ -831,7 +840,7 @@ mod indicators {
     //! Issue 8: every computed indicator against a scenario with known counts, masking, value as of a past
     //! moment; both databases.
 
-    use super::{demo_ctx, postgres_store, sqlite_store};
+    use super::{demo_ctx, postgres_demo, postgres_store, sqlite_demo, sqlite_store};
     use passerelle_domain::indicators::{Dimension, Granularity, IndicatorCode, PeriodRange};
     use passerelle_domain::pathways::iae::exit::{ActionInput, ExitOutcome};
     use passerelle_domain::pathways::iae::referral::StepInput;
@@ -894,7 +903,6 @@ mod indicators {
 
     /// The demo territory, then one person's whole pathway written through the store as users do.
     async fn scenario(store: Store) {
-        passerelle_store::demo::load(&store).await.unwrap();
         let aci = demo_ctx(&store, "aci-jardins").await;
         let ei = demo_ctx(&store, "ei-recyclage").await;
         let aci_id = id_of(&store, "organisations", "name", "Les Jardins de la Combe").await;
@@ -1518,12 +1526,12 @@ mod indicators {
 
     #[tokio::test]
     async fn indicators_on_sqlite() {
-        scenario(sqlite_store().await).await;
+        scenario(sqlite_demo().await).await;
     }
 
     #[tokio::test]
     async fn indicators_on_postgres() {
-        scenario(postgres_store().await).await;
+        scenario(postgres_demo().await).await;
     }
 }
 /// Governance (issue 7) on the demo territory: who sees a committee, the frequency check, the 10-day agenda
@@ -1539,7 +1547,6 @@ async fn governance_story(store: Store) {
     use passerelle_store::governance::mutual_knowledge::NewMutualKnowledgeAction;
     use passerelle_store::obligations::{Source, Window};
     use passerelle_store::outbox::Delivery;
-    passerelle_store::demo::load(&store).await.unwrap();
     let today = passerelle_store::clock::now().date();
     let ft = demo_ctx(&store, "ft-dijon").await;
     let aci = demo_ctx(&store, "aci-jardins").await;
@@ -2000,12 +2007,12 @@ async fn governance_story(store: Store) {
 
 #[tokio::test]
 async fn governance_on_sqlite() {
-    governance_story(sqlite_store().await).await;
+    governance_story(sqlite_demo().await).await;
 }
 
 #[tokio::test]
 async fn governance_on_postgres() {
-    governance_story(postgres_store().await).await;
+    governance_story(postgres_demo().await).await;
 }
 
 /// Figure for issue 7: the daily scan over 100,000 open obligations (spread over four years, so that about
@@ -2016,8 +2023,7 @@ async fn governance_on_postgres() {
 async fn deadlines_scan_figures() {
     use passerelle_domain::calendar::add_days;
     use passerelle_store::obligations::Window;
-    for (backend, store) in [("SQLite", sqlite_store().await), ("PostgreSQL", postgres_store().await)] {
-        passerelle_store::demo::load(&store).await.unwrap();
+    for (backend, store) in [("SQLite", sqlite_demo().await), ("PostgreSQL", postgres_demo().await)] {
         let ctx = demo_ctx(&store, "aci-jardins").await;
         let organisation = ctx.memberships()[0].organisation_id;
         let today = passerelle_store::clock::now().date();
@@ -2071,8 +2077,7 @@ async fn deadlines_scan_figures() {
 /// database (issue 10, item 7).
 #[tokio::test]
 async fn backup_under_load_keeps_every_acknowledged_write() {
-    let store = sqlite_store().await;
-    passerelle_store::demo::load(&store).await.unwrap();
+    let store = sqlite_demo().await;
     let ctx = demo_ctx(&store, "aci-jardins").await;
     let aci = ctx.default_organisation().unwrap().organisation_id;
     let demo_persons = count(&store, "persons").await;
@@ -2168,7 +2173,6 @@ async fn backup_under_load_keeps_every_acknowledged_write() {
 /// changes nothing, then anonymised with an event; reads do not count as activity (issue 10, item 6).
 async fn retention_story(store: Store) {
     use passerelle_store::retention::DEFAULT_INACTIVE_DAYS;
-    passerelle_store::demo::load(&store).await.unwrap();
     let ctx = demo_ctx(&store, "aci-jardins").await;
     let aci = ctx.default_organisation().unwrap().organisation_id;
     let create = |last_name: &'static str| {
@@ -2275,12 +2279,12 @@ async fn retention_story(store: Store) {
 
 #[tokio::test]
 async fn retention_on_sqlite() {
-    retention_story(sqlite_store().await).await;
+    retention_story(sqlite_demo().await).await;
 }
 
 #[tokio::test]
 async fn retention_on_postgres() {
-    retention_story(postgres_store().await).await;
+    retention_story(postgres_demo().await).await;
 }
 
 #[path = "story/esat.rs"]
@@ -2305,7 +2309,6 @@ mod second_factor;
 /// Who may hold names, in the store itself (not only the web): an employer records no person and is not made a
 /// follower; a follower row of such a kind, written before the rule, opens nothing.
 async fn names_story(store: Store) {
-    passerelle_store::demo::load(&store).await.unwrap();
     let employer = demo_ctx(&store, "employeur-boulangerie").await;
     let agency = demo_ctx(&store, "ft-dijon").await;
     let employer_id = employer.memberships()[0].organisation_id;
@@ -2348,12 +2351,12 @@ async fn names_story(store: Store) {
 
 #[tokio::test]
 async fn employers_hold_no_names_on_sqlite() {
-    names_story(sqlite_store().await).await;
+    names_story(sqlite_demo().await).await;
 }
 
 #[tokio::test]
 async fn employers_hold_no_names_on_postgres() {
-    names_story(postgres_store().await).await;
+    names_story(postgres_demo().await).await;
 }
 
 #[path = "story/schemas.rs"]

@@ -2,7 +2,7 @@
 //! the situations with double activity, conventions d'appui and the right to return; an immersion from draft to
 //! assessment with a refused over-long schedule; the person's history as each organisation sees it.
 
-use super::{count, demo_ctx, postgres_store, sqlite_store};
+use super::{count, demo_ctx, postgres_demo, sqlite_demo};
 use passerelle_domain::calendar::add_days;
 use passerelle_domain::pathways::esat::WorkerInput;
 use passerelle_domain::pathways::immersion::{ConventionInput, Schedule, Status};
@@ -110,7 +110,6 @@ async fn planned_by_agreement(
 }
 
 async fn story(store: Store) {
-    passerelle_store::demo::load(&store).await.unwrap();
     let today = passerelle_store::clock::now().date();
     let esat = demo_ctx(&store, "esat-suzon").await;
     let other_esat = demo_ctx(&store, "esat-ouche").await;
@@ -499,10 +498,10 @@ async fn story(store: Store) {
 
 #[tokio::test]
 async fn esat_and_immersions_on_sqlite() {
-    story(sqlite_store().await).await;
+    story(sqlite_demo().await).await;
 }
 
 #[tokio::test]
 async fn esat_and_immersions_on_postgres() {
-    story(postgres_store().await).await;
+    story(postgres_demo().await).await;
 }

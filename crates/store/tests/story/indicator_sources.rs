@@ -3,7 +3,7 @@
 //! 2030 (a year the demo does not touch): the value before and after each new fact (triggers), the fact table
 //! equal to the plain union of the sources, and the migration's backfill giving the same facts again.
 
-use super::{postgres_store, sqlite_store};
+use super::{postgres_demo, sqlite_demo};
 use passerelle_domain::indicators::{Dimension, Granularity, IndicatorCode as I, PeriodRange};
 use passerelle_store::Store;
 use passerelle_store::indicators::{self, Origin, Request, Viewer};
@@ -149,7 +149,6 @@ async fn set_status(db: &mut Pool, table: &str, id: Uuid, status: &str) {
 }
 
 async fn scenario(store: Store) {
-    passerelle_store::demo::load(&store).await.unwrap();
     let mut db = store.pool().clone();
     let agency = org(&mut db, "france_travail_agency").await;
     let ddets = org(&mut db, "ddets").await;
@@ -245,10 +244,10 @@ async fn scenario(store: Store) {
 
 #[tokio::test]
 async fn indicators_of_new_sources_on_sqlite() {
-    scenario(sqlite_store().await).await;
+    scenario(sqlite_demo().await).await;
 }
 
 #[tokio::test]
 async fn indicators_of_new_sources_on_postgres() {
-    scenario(postgres_store().await).await;
+    scenario(postgres_demo().await).await;
 }

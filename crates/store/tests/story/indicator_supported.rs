@@ -5,7 +5,7 @@
 //! (seed 004 fiche 7). The value before and after each fact (triggers), a quarter, the value as of a past
 //! date, the fact table equal to the plain union of the sources, and the migration's backfill.
 
-use super::{postgres_store, sqlite_store};
+use super::{postgres_demo, sqlite_demo};
 use passerelle_domain::indicators::{Dimension, Granularity, IndicatorCode as I, PeriodRange};
 use passerelle_store::Store;
 use passerelle_store::indicators::{self, Origin, Request, Viewer};
@@ -266,7 +266,6 @@ pub(super) async fn held_interview(db: &mut Pool, siae: Uuid, person: Uuid, held
 const FROM_0015: &str = "-- The facts of what was recorded before this migration.\n";
 
 async fn scenario(store: Store) {
-    passerelle_store::demo::load(&store).await.unwrap();
     let mut db = store.pool().clone();
     let db = &mut db;
     // A scheme of its own (the demo's scheme follows people with no exit, who are still in in 2030).
@@ -418,10 +417,10 @@ async fn scenario(store: Store) {
 
 #[tokio::test]
 async fn indicators_of_supported_employment_on_sqlite() {
-    scenario(sqlite_store().await).await;
+    scenario(sqlite_demo().await).await;
 }
 
 #[tokio::test]
 async fn indicators_of_supported_employment_on_postgres() {
-    scenario(postgres_store().await).await;
+    scenario(postgres_demo().await).await;
 }

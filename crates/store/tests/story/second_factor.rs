@@ -2,7 +2,7 @@
 //! once in place of a TOTP code (login, replacing the codes, turning the factor off), kept only hashed,
 //! replaced together, and each use journaled.
 
-use super::{demo_ctx, postgres_store, sqlite_store};
+use super::{demo_ctx, postgres_demo, sqlite_demo};
 use passerelle_domain::totp;
 use passerelle_store::auth::SessionKind;
 use passerelle_store::second_factor::SecondFactor;
@@ -35,7 +35,6 @@ async fn count(store: &Store, sql: &str) -> i64 {
 }
 
 async fn recovery_codes(store: Store) {
-    passerelle_store::demo::load(&store).await.unwrap();
     let ctx = demo_ctx(&store, "ddets-21").await;
     let secret = store.start_second_factor(&ctx).await.unwrap();
     let now = OffsetDateTime::now_utc().unix_timestamp();
@@ -150,10 +149,10 @@ async fn recovery_codes(store: Store) {
 
 #[tokio::test]
 async fn recovery_codes_on_sqlite() {
-    recovery_codes(sqlite_store().await).await;
+    recovery_codes(sqlite_demo().await).await;
 }
 
 #[tokio::test]
 async fn recovery_codes_on_postgres() {
-    recovery_codes(postgres_store().await).await;
+    recovery_codes(postgres_demo().await).await;
 }

@@ -1,7 +1,7 @@
 //! Supported employment on the demo territory (issue 6, item 2): a person through the four modules, who
 //! sees what, the dashboard's figures, and the skills record with its personal link.
 
-use super::{demo_ctx, postgres_store, sqlite_store};
+use super::{demo_ctx, postgres_demo, sqlite_demo};
 use passerelle_domain::pathways::supported::{ActivityInput, EntryInput, JobInput};
 use passerelle_domain::person::PersonInput;
 use passerelle_store::events;
@@ -55,7 +55,6 @@ fn code<T: std::fmt::Debug>(r: Result<T, StoreError>) -> &'static str {
 }
 
 async fn supported_story(store: Store) {
-    passerelle_store::demo::load(&store).await.unwrap();
     let dea = demo_ctx(&store, "dea-21").await;
     let cap = demo_ctx(&store, "cap-emploi").await;
     let esat = demo_ctx(&store, "esat-suzon").await;
@@ -352,10 +351,10 @@ async fn supported_story(store: Store) {
 
 #[tokio::test]
 async fn supported_on_sqlite() {
-    supported_story(sqlite_store().await).await;
+    supported_story(sqlite_demo().await).await;
 }
 
 #[tokio::test]
 async fn supported_on_postgres() {
-    supported_story(postgres_store().await).await;
+    supported_story(postgres_demo().await).await;
 }

@@ -30,7 +30,7 @@ mod supported;
 mod uploads;
 
 use passerelle_store::Store;
-use passerelle_store::sql::{create_postgres_database, scratch_postgres_admin_url};
+use passerelle_store::sql::template::{self, Content};
 use passerelle_web::state::AppState;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -42,11 +42,7 @@ pub const TEST_DAY: time::Date = time::macros::date!(2026 - 12 - 06);
 
 pub const PASSWORD: &str = passerelle_store::demo::DEMO_PASSWORD;
 
-#[derive(Clone, Copy, Debug)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
+pub use passerelle_store::sql::template::Backend;
 
 /// A running server with the demo territory loaded.
 pub struct TestApp {
@@ -58,20 +54,9 @@ pub struct TestApp {
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
         passerelle_store::clock::start_at(TEST_DAY).expect("one day for every test");
-        let url = match backend {
-            Backend::Sqlite => {
-                let path = std::env::temp_dir().join(format!("passerelle-http-{}.db", Uuid::new_v4()));
-                format!("sqlite://{}", path.display())
-            }
-            Backend::Postgres => {
-                let name = format!("passerelle_http_{}", Uuid::new_v4().simple());
-                create_postgres_database(&scratch_postgres_admin_url(), &name)
-                    .await
-                    .expect("PostgreSQL is reachable (scripts/test starts it)")
-            }
-        };
-        let store = Store::open(&url).await.expect("database opens");
-        passerelle_store::demo::load(&store).await.expect("demo loads");
+        let store = template::store(backend, Content::Demo)
+            .await
+            .expect("the database opens (for PostgreSQL, scripts/test starts it)");
         let dsfr_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../web/node_modules/@gouvfr/dsfr/dist");
         let state = AppState {
             store: store.clone(),
