@@ -11,7 +11,7 @@ use crate::events::{Event, record};
 use crate::idempotency::{IdempotencyKey, claim, commit_created};
 use crate::notifications::notify;
 use crate::offers::load_offer;
-use crate::sql::{Executor, Row, query};
+use crate::sql::{Executor, Row, Tx, query};
 use crate::{Store, today};
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::explanation::Explanation;
@@ -171,6 +171,56 @@ async fn author_kind(ex: &mut impl Executor, m: &Membership) -> Result<Diagnosis
 fn member(ctx: &AccessContext, organisation_id: Uuid) -> Result<&Membership> {
     ctx.membership(organisation_id)
         .ok_or_else(|| StoreError::forbidden("not_a_member", "Vous ne pouvez agir qu'au nom de votre structure."))
+}
+
+/// Writes a diagnosis by `m`'s organisation in `tx` (the person already loaded in its scope): the rules engine
+/// decides eligibility and expiry. Answers the record and its event, for the caller to record.
+async fn insert_diagnosis(
+    tx: &mut Tx,
+    m: &Membership,
+    person_id: Uuid,
+    siae_kind: SiaeKind,
+    criteria: Vec<Criterion>,
+) -> Result<(DiagnosisRecord, Event)> {
+    let organisation_id = m.organisation_id;
+    let author = author_kind(tx, m).await?;
+    let d = Diagnosis {
+        date: today(),
+        siae_kind,
+        author,
+        criteria,
+    };
+    let assessed = d.assess()?;
+    let mut criteria = d.criteria.clone();
+    criteria.sort();
+    criteria.dedup();
+    let id = Uuid::new_v4();
+    tx.execute(
+        query(
+            "INSERT INTO iae_diagnoses (id, person_id, organisation_id, author_kind, siae_kind, diagnosed_on, \
+                 criteria, eligible, expires_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(id)
+        .bind(person_id)
+        .bind(organisation_id)
+        .bind(
+            serde_json::to_value(author)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned)),
+        )
+        .bind(siae_kind.acronym())
+        .bind(d.date)
+        .bind(serde_json::to_value(&criteria).unwrap_or_default())
+        .bind(assessed.eligible)
+        .bind(assessed.expires_on)
+        .bind(crate::clock::now()),
+    )
+    .await?;
+    let created = load_diagnosis(tx, id).await?;
+    let event = Event::new("iae_diagnosis", id, "diagnosis.created")
+        .by(Some(organisation_id))
+        .after(&created);
+    Ok((created, event))
 }
 
 const DIAGNOSIS_COLUMNS: &str = "d.id, d.person_id, d.organisation_id, o.name AS organisation_name, d.author_kind, \
@@ -345,44 +395,8 @@ impl Store {
         let m = member(ctx, organisation_id)?;
         let mut tx = self.pool.begin().await?;
         self.persons(ctx).load(&mut tx, person_id).await?;
-        let author = author_kind(&mut tx, m).await?;
-        let d = Diagnosis {
-            date: today(),
-            siae_kind,
-            author,
-            criteria,
-        };
-        let assessed = d.assess()?;
-        let mut criteria = d.criteria.clone();
-        criteria.sort();
-        criteria.dedup();
-        let id = Uuid::new_v4();
-        tx.execute(
-            query(
-                "INSERT INTO iae_diagnoses (id, person_id, organisation_id, author_kind, siae_kind, diagnosed_on, \
-                 criteria, eligible, expires_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(id)
-            .bind(person_id)
-            .bind(organisation_id)
-            .bind(
-                serde_json::to_value(author)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned)),
-            )
-            .bind(siae_kind.acronym())
-            .bind(d.date)
-            .bind(serde_json::to_value(&criteria).unwrap_or_default())
-            .bind(assessed.eligible)
-            .bind(assessed.expires_on)
-            .bind(crate::clock::now()),
-        )
-        .await?;
-        let created = load_diagnosis(&mut tx, id).await?;
-        let event = Event::new("iae_diagnosis", id, "diagnosis.created")
-            .by(Some(organisation_id))
-            .after(&created);
-        commit_created(tx, ctx, key.as_ref(), id, event).await?;
+        let (created, event) = insert_diagnosis(&mut tx, m, person_id, siae_kind, criteria).await?;
+        commit_created(tx, ctx, key.as_ref(), created.id, event).await?;
         Ok(created)
     }
 
@@ -418,6 +432,28 @@ impl Store {
         &self,
         ctx: &AccessContext,
         new: NewPrescription,
+        key: Option<IdempotencyKey>,
+    ) -> Result<Prescription> {
+        self.prescribe(ctx, new, None, key).await
+    }
+
+    /// Establishes a diagnosis with `criteria` and sends a prescription resting on it, in one transaction: a
+    /// prescription refused (no consent, no eligibility...) leaves no diagnosis behind, however often the form
+    /// is sent again.
+    pub async fn diagnose_and_prescribe(
+        &self,
+        ctx: &AccessContext,
+        new: NewPrescription,
+        criteria: Vec<Criterion>,
+    ) -> Result<Prescription> {
+        self.prescribe(ctx, new, Some(criteria), None).await
+    }
+
+    async fn prescribe(
+        &self,
+        ctx: &AccessContext,
+        mut new: NewPrescription,
+        criteria: Option<Vec<Criterion>>,
         key: Option<IdempotencyKey>,
     ) -> Result<Prescription> {
         let m = member(ctx, new.prescriber_id)?;
@@ -467,6 +503,11 @@ impl Store {
                         .into(),
                 );
             }
+        }
+        if let Some(criteria) = criteria {
+            let (created, event) = insert_diagnosis(&mut tx, m, person.id, kind, criteria).await?;
+            record(&mut tx, ctx, event).await?;
+            new.diagnosis_id = Some(created.id);
         }
         let diagnosis = self.valid_diagnosis(&mut tx, &new, kind, auto).await?;
         let id = Uuid::new_v4();

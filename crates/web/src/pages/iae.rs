@@ -579,13 +579,6 @@ pub async fn prescribe(
             .map(|c| serde_json::from_value::<Criterion>(c.as_str().into()))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|_| ApiError::bad_request("criterion_unknown", "Critère d'éligibilité inconnu."))?;
-        let siae = state.store.organisation(&visitor.ctx, siae_id).await?;
-        let kind =
-            SiaeKind::of(siae.kind).ok_or_else(|| ApiError::bad_request("siae_invalid", "Choisissez une SIAE."))?;
-        state
-            .store
-            .create_diagnosis(&visitor.ctx, prescriber_id, person_id, kind, criteria, None)
-            .await?;
         let new = NewPrescription {
             prescriber_id,
             person_id,
@@ -596,7 +589,8 @@ pub async fn prescribe(
             person_consent: field("person_consent") == "on",
             waiting_period_waived: field("waiting_period_waived") == "on",
         };
-        Ok::<_, ApiError>(state.store.create_prescription(&visitor.ctx, new, None).await?)
+        // One transaction: a prescription refused leaves no diagnosis behind.
+        Ok::<_, ApiError>(state.store.diagnose_and_prescribe(&visitor.ctx, new, criteria).await?)
     };
     match result.await {
         Ok(p) => Redirect::to(&format!("/prescriptions/{}", p.id)).into_response(),

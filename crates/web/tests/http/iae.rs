@@ -3,6 +3,7 @@
 //! opens the PASS IAE; then a suspension and prolongations with their deciders; every motivated-refusal
 //! path; a CDDI and the AI's 480-hour cap; access rules; idempotent creations.
 
+use crate::pages::{csrf, login, page, post_form};
 use crate::{Backend, TestApp, email, id, today};
 use reqwest::Method;
 use reqwest::StatusCode as S;
@@ -1066,4 +1067,57 @@ async fn iae_access_on_sqlite() {
 #[tokio::test]
 async fn iae_access_on_postgres() {
     access(Backend::Postgres).await;
+}
+
+/// The prescription form establishes the diagnosis and sends the prescription in one transaction: sent again and
+/// again without the person's consent, it leaves no diagnosis behind; with it, one diagnosis and one prescription.
+async fn prescribe_form(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ft = app.token(&email("ft-dijon")).await;
+    let (ft_id, aci_id) = (app.org_id("ft-dijon").await, app.org_id("aci-jardins").await);
+    let (s, person) = app
+        .post(
+            &ft,
+            "/api/v1/persons",
+            json!({"organisation_id": ft_id, "first_name": "Inès", "last_name": "Marchal",
+            "birth_date": "1990-06-01", "consent_data_sharing": false}),
+        )
+        .await;
+    assert_eq!(s, S::CREATED);
+    let path = format!("/personnes/{}/prescrire", id(&person));
+    let session = login(&app, "ft-dijon").await;
+    let token = csrf(&page(&app, &session, &path).await.1);
+    let (ft_id, aci_id) = (ft_id.to_string(), aci_id.to_string());
+    let mut form = vec![
+        ("csrf", token.as_str()),
+        ("prescriber_id", ft_id.as_str()),
+        ("criteria", "deld"),
+        ("siae_id", aci_id.as_str()),
+        ("message", "Motivé par le maraîchage."),
+    ];
+    let diagnoses = app.count("iae_diagnoses").await;
+    for _ in 0..3 {
+        let (status, html) = post_form(&app, &session, &path, &form).await;
+        assert_eq!(status, S::UNPROCESSABLE_ENTITY, "{html}");
+        assert!(html.contains("recueillez son accord"), "{html}");
+    }
+    assert_eq!(
+        app.count("iae_diagnoses").await,
+        diagnoses,
+        "a refused prescription leaves no diagnosis"
+    );
+    form.push(("person_consent", "on"));
+    let (status, _) = post_form(&app, &session, &path, &form).await;
+    assert_eq!(status, S::SEE_OTHER);
+    assert_eq!(app.count("iae_diagnoses").await, diagnoses + 1);
+}
+
+#[tokio::test]
+async fn prescribe_form_on_sqlite() {
+    prescribe_form(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn prescribe_form_on_postgres() {
+    prescribe_form(Backend::Postgres).await;
 }
