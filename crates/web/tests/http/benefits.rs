@@ -282,15 +282,7 @@ fn keys(value: &Value) -> BTreeSet<String> {
 #[tokio::test]
 async fn openapi_describes_what_the_route_reads_and_answers() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let spec: Value = app
-        .http
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let spec = app.openapi().await;
     let operation = &spec["paths"][ROUTE]["post"];
     assert_eq!(operation["tags"][0], "benefits");
     assert!(operation["security"][0]["bearer"].is_array());

@@ -148,15 +148,7 @@ const ROUTES: &[(&str, &str)] = &[
 #[tokio::test]
 async fn openapi_covers_every_route() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let spec: Value = app
-        .http
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let spec = app.openapi().await;
     assert_eq!(spec["openapi"].as_str().map(|v| v.starts_with("3.")), Some(true));
     let documented: BTreeSet<(String, String)> = spec["paths"]
         .as_object()

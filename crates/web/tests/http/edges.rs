@@ -156,15 +156,7 @@ fn no_store(r: &reqwest::Response) -> bool {
 async fn caching(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let ft = app.token(&email("ft-dijon")).await;
-    let spec: Value = app
-        .http
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let spec = app.openapi().await;
     let mut cached = Vec::new();
     for path in spec["paths"]
         .as_object()

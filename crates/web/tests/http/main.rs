@@ -112,6 +112,12 @@ impl TestApp {
     }
 
     /// The id of a demo organisation by its demo key (`ft-dijon`, ...).
+    /// The OpenAPI description the server serves.
+    pub async fn openapi(&self) -> Value {
+        let r = self.http.get(self.url("/api/openapi.json")).send().await.unwrap();
+        r.json().await.unwrap()
+    }
+
     pub async fn org_id(&self, key: &str) -> Uuid {
         let ctx = self.store.operator_context("test");
         let orgs = self.store.all_organisations(&ctx).await.unwrap();

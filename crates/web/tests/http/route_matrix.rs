@@ -12,7 +12,7 @@ use crate::{Backend, TestApp};
 use passerelle_store::demo::accounts;
 use reqwest::Method;
 use reqwest::StatusCode as S;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Operations whose call without a body is a complete, valid request.
@@ -20,15 +20,7 @@ const VALID_WITHOUT_BODY: &[(&str, &str)] = &[("post", "/api/v1/notifications/re
 
 async fn matrix(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let spec: Value = app
-        .http
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let spec = app.openapi().await;
     let routes: Vec<(String, String)> = spec["paths"]
         .as_object()
         .unwrap()
