@@ -437,7 +437,7 @@ pub(crate) async fn approval_changed(
                 due_on: passerelle_domain::pathways::iae::exit::tripartite_window(approval_end).to,
                 title: format!("Entretien tripartite de sortie de {who}"),
                 link,
-                rule: "Entre 3 et 2 mois avant la fin du parcours (seed 004, fiche 7)".to_owned(),
+                rule: "Entre 3 et 2 mois avant la fin du parcours (Accord régional BFC 2016, fiche 7)".to_owned(),
             },
         )
         .await?;

@@ -46,7 +46,7 @@ const CHECKS: &[Check] = &[
     Check {
         code: "parties_represented",
         label: "Chaque partie est nommée avec son représentant et sa qualité",
-        source: "seed 004, parties ; seed 001 II.c",
+        source: "Accord régional BFC 2016, parties ; Guide de la CCL Pôle emploi – SIAE II.c",
         waivable: false,
         missing: |c, _| {
             listing(
@@ -62,28 +62,28 @@ const CHECKS: &[Check] = &[
     Check {
         code: "legal_references",
         label: "Les visas (« Vu ... ») sont rappelés",
-        source: "seed 001 II.a",
+        source: "Guide de la CCL Pôle emploi – SIAE II.a",
         waivable: true,
         missing: |c, _| when(c.legal_references.is_empty(), "Aucun visa n'est indiqué."),
     },
     Check {
         code: "parent",
         label: "La convention décline l'accord de niveau supérieur",
-        source: "seed 001, seed 004 préambule, seed 000 question 7",
+        source: "Guide de la CCL Pôle emploi – SIAE, Accord régional BFC 2016 préambule, Questions incontournables ESAT – SPE question 7",
         waivable: true,
         missing: |_, f| when(!f.has_parent, "La convention ne désigne pas l'accord qu'elle décline."),
     },
     Check {
         code: "object",
         label: "L'objet de la convention est défini",
-        source: "seed 001 I.1",
+        source: "Guide de la CCL Pôle emploi – SIAE I.1",
         waivable: false,
         missing: |c, _| when(empty(&c.object), "L'objet n'est pas rédigé."),
     },
     Check {
         code: "territorial_approach",
         label: "L'approche territoriale est choisie (tête de réseau consultée, échelle départementale, autres ESAT contactés)",
-        source: "seed 000 questions 1 à 3",
+        source: "Questions incontournables ESAT – SPE questions 1 à 3",
         waivable: true,
         missing: |c, _| {
             when(
@@ -95,14 +95,14 @@ const CHECKS: &[Check] = &[
     Check {
         code: "axes",
         label: "Les axes et leurs fiches action sont définis",
-        source: "seed 004 article 1 ; seed 000 question 6",
+        source: "Accord régional BFC 2016 article 1 ; Questions incontournables ESAT – SPE question 6",
         waivable: false,
         missing: |c, _| when(c.sheets().next().is_none(), "Aucune fiche action n'est rédigée."),
     },
     Check {
         code: "sheets_complete",
         label: "Chaque fiche action a ses objectifs, sa mise en œuvre, les engagements des signataires et ses indicateurs",
-        source: "seed 004 article 1",
+        source: "Accord régional BFC 2016 article 1",
         waivable: true,
         missing: |c, _| {
             listing(
@@ -121,7 +121,7 @@ const CHECKS: &[Check] = &[
     Check {
         code: "reciprocity",
         label: "Chaque partie prend au moins un engagement (réciprocité)",
-        source: "seed 000 question 8 ; issue 5",
+        source: "Questions incontournables ESAT – SPE question 8",
         waivable: false,
         missing: |c, _| {
             listing(
@@ -139,7 +139,7 @@ const CHECKS: &[Check] = &[
     Check {
         code: "indicators",
         label: "Des indicateurs de suivi sont définis",
-        source: "seed 001 I.4.b ; seed 000 question 12",
+        source: "Guide de la CCL Pôle emploi – SIAE I.4.b ; Questions incontournables ESAT – SPE question 12",
         waivable: true,
         missing: |c, _| {
             when(
@@ -151,7 +151,7 @@ const CHECKS: &[Check] = &[
     Check {
         code: "indicator_providers",
         label: "Chaque indicateur nomme le fournisseur de ses données",
-        source: "seed 004 annexe 1",
+        source: "Accord régional BFC 2016 annexe 1",
         waivable: true,
         missing: |c, _| {
             listing(
@@ -166,7 +166,7 @@ const CHECKS: &[Check] = &[
     Check {
         code: "correspondents",
         label: "Chaque partie désigne un correspondant pour le suivi",
-        source: "seed 001 I.1.b ; seed 000 questions 4 et 13",
+        source: "Guide de la CCL Pôle emploi – SIAE I.1.b ; Questions incontournables ESAT – SPE questions 4 et 13",
         waivable: false,
         missing: |c, _| {
             listing(
@@ -181,7 +181,7 @@ const CHECKS: &[Check] = &[
     Check {
         code: "substitutes",
         label: "Chaque correspondant a un suppléant (mode dégradé)",
-        source: "seed 001 I.1.b",
+        source: "Guide de la CCL Pôle emploi – SIAE I.1.b",
         waivable: true,
         missing: |c, _| {
             listing(
@@ -196,7 +196,7 @@ const CHECKS: &[Check] = &[
     Check {
         code: "target_public",
         label: "Le public visé et les modalités d'entrée en parcours sont précisés",
-        source: "seed 001 I.2",
+        source: "Guide de la CCL Pôle emploi – SIAE I.2",
         waivable: true,
         missing: |c, _| {
             when(
@@ -208,14 +208,14 @@ const CHECKS: &[Check] = &[
     Check {
         code: "service_offers",
         label: "Les offres de service mobilisées et leur complémentarité sont décrites",
-        source: "seed 001 I.3.b à I.3.d",
+        source: "Guide de la CCL Pôle emploi – SIAE I.3.b à I.3.d",
         waivable: true,
         missing: |c, _| when(empty(&c.service_offers), "Les offres de service ne sont pas décrites."),
     },
     Check {
         code: "exit_anticipation",
         label: "La sortie est anticipée (bilan, entretien tripartite)",
-        source: "seed 001 I.3.e ; seed 004 fiche 7",
+        source: "Guide de la CCL Pôle emploi – SIAE I.3.e ; Accord régional BFC 2016 fiche 7",
         waivable: true,
         missing: |c, _| {
             when(
@@ -227,7 +227,7 @@ const CHECKS: &[Check] = &[
     Check {
         code: "mutual_knowledge",
         label: "Des actions d'interconnaissance sont prévues",
-        source: "seed 000 question 5",
+        source: "Questions incontournables ESAT – SPE question 5",
         waivable: true,
         missing: |c, _| {
             when(
@@ -241,7 +241,7 @@ const CHECKS: &[Check] = &[
     Check {
         code: "thematic_axes",
         label: "La convention couvre les quatre axes thématiques",
-        source: "seed 000 question 9",
+        source: "Questions incontournables ESAT – SPE question 9",
         waivable: true,
         missing: |c, _| {
             listing(
@@ -256,7 +256,7 @@ const CHECKS: &[Check] = &[
     Check {
         code: "worker_situations",
         label: "Des actions sont prévues pour chacune des cinq situations de travailleur d'ESAT",
-        source: "seed 000 question 10",
+        source: "Questions incontournables ESAT – SPE question 10",
         waivable: true,
         missing: |c, _| {
             listing(
@@ -271,7 +271,7 @@ const CHECKS: &[Check] = &[
     Check {
         code: "tracking_tools",
         label: "Les outils de suivi individuel sont prévus",
-        source: "seed 000 question 11",
+        source: "Questions incontournables ESAT – SPE question 11",
         waivable: true,
         missing: |c, _| {
             when(
@@ -283,21 +283,21 @@ const CHECKS: &[Check] = &[
     Check {
         code: "targets",
         label: "Des objectifs chiffrés sont fixés",
-        source: "seed 000 question 12",
+        source: "Questions incontournables ESAT – SPE question 12",
         waivable: true,
         missing: |c, _| when(c.targets.is_empty(), "Aucun objectif chiffré."),
     },
     Check {
         code: "deployment",
         label: "Les modalités de déploiement de l'accord sont définies",
-        source: "seed 004 article 2",
+        source: "Accord régional BFC 2016 article 2",
         waivable: true,
         missing: |c, _| when(empty(&c.deployment), "Le déploiement n'est pas décrit."),
     },
     Check {
         code: "steering",
         label: "Le pilotage est organisé (instance, fréquence)",
-        source: "seed 001 I.4 ; seed 004 article 3",
+        source: "Guide de la CCL Pôle emploi – SIAE I.4 ; Accord régional BFC 2016 article 3",
         waivable: false,
         missing: |c, _| {
             when(
@@ -309,14 +309,14 @@ const CHECKS: &[Check] = &[
     Check {
         code: "communication",
         label: "La communication sur le partenariat est encadrée",
-        source: "seed 001 II.d",
+        source: "Guide de la CCL Pôle emploi – SIAE II.d",
         waivable: true,
         missing: |c, _| when(empty(&c.communication), "La clause de communication manque."),
     },
     Check {
         code: "duration",
         label: "La durée est fixée (date de début et de fin)",
-        source: "seed 001 II.b ; seed 004 article 4",
+        source: "Guide de la CCL Pôle emploi – SIAE II.b ; Accord régional BFC 2016 article 4",
         waivable: false,
         missing: |c, _| {
             when(
@@ -328,35 +328,35 @@ const CHECKS: &[Check] = &[
     Check {
         code: "annual_review",
         label: "L'examen annuel de la convention est prévu",
-        source: "seed 001 II.b",
+        source: "Guide de la CCL Pôle emploi – SIAE II.b",
         waivable: true,
         missing: |c, _| when(empty(&c.duration.review), "L'examen annuel n'est pas prévu."),
     },
     Check {
         code: "amendment",
         label: "La modification par avenant est prévue",
-        source: "seed 001 II.b ; seed 004 article 5",
+        source: "Guide de la CCL Pôle emploi – SIAE II.b ; Accord régional BFC 2016 article 5",
         waivable: true,
         missing: |c, _| when(empty(&c.amendment), "La clause de modification par avenant manque."),
     },
     Check {
         code: "notice",
         label: "Le préavis de dénonciation est fixé",
-        source: "seed 001 II.b ; seed 004 article 6",
+        source: "Guide de la CCL Pôle emploi – SIAE II.b ; Accord régional BFC 2016 article 6",
         waivable: false,
         missing: |c, _| when(c.notice_months == 0, "Le préavis de dénonciation n'est pas fixé."),
     },
     Check {
         code: "lapse",
         label: "La caducité est prévue si la SIAE perd son conventionnement par l'État",
-        source: "seed 001 II.b",
+        source: "Guide de la CCL Pôle emploi – SIAE II.b",
         waivable: true,
         missing: |c, _| when(c.lapse_conditions.is_empty(), "Aucune condition de caducité."),
     },
     Check {
         code: "roadmap",
         label: "Une feuille de route datée est annexée",
-        source: "seed 004 annexe 3 ; seed 000 question 7",
+        source: "Accord régional BFC 2016 annexe 3 ; Questions incontournables ESAT – SPE question 7",
         waivable: true,
         missing: |c, _| {
             when(

@@ -43,7 +43,7 @@ pub fn upcoming(status: Status, dates: Dates, content: &AgreementContent, today:
                         review,
                         "annual_review",
                         format!("Examen annuel de la convention le {}", french_date(review)),
-                        "seed 001 II.b ; seed 004 article 3",
+                        "Guide de la CCL Pôle emploi – SIAE II.b ; Accord régional BFC 2016 article 3",
                     );
                 }
                 let months = if content.notice_months == 0 {
@@ -59,7 +59,7 @@ pub fn upcoming(status: Status, dates: Dates, content: &AgreementContent, today:
                         "Dernier jour pour dénoncer la convention avant son terme, avec un préavis de {months} mois : le {}",
                         french_date(last_notice)
                     ),
-                    "seed 001 II.b",
+                    "Guide de la CCL Pôle emploi – SIAE II.b",
                 );
                 push(
                     end,
@@ -68,7 +68,7 @@ pub fn upcoming(status: Status, dates: Dates, content: &AgreementContent, today:
                         "La convention prend fin le {} ; prévoir son renouvellement",
                         french_date(end)
                     ),
-                    "seed 001 II.b ; seed 004 article 4",
+                    "Guide de la CCL Pôle emploi – SIAE II.b ; Accord régional BFC 2016 article 4",
                 );
             }
             for annex in &content.annexes {
@@ -78,7 +78,7 @@ pub fn upcoming(status: Status, dates: Dates, content: &AgreementContent, today:
                             due,
                             "roadmap_action",
                             format!("Feuille de route : {} (échéance {})", action.action, action.due),
-                            "seed 004 annexe 3",
+                            "Accord régional BFC 2016 annexe 3",
                         );
                     }
                 }
@@ -90,7 +90,7 @@ pub fn upcoming(status: Status, dates: Dates, content: &AgreementContent, today:
                     effect,
                     "termination_effect",
                     format!("La résiliation prend effet le {}", french_date(effect)),
-                    "seed 004 article 6",
+                    "Accord régional BFC 2016 article 6",
                 );
             }
         }

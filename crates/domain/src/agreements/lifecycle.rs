@@ -163,56 +163,56 @@ pub const TRANSITIONS: &[Transition] = &[
         from: &[Draft],
         to: InSignature,
         who: Who::PartyAdministrator,
-        source: "issue 5, rédaction guidée",
+        source: "rédaction guidée",
     },
     Transition {
         action: Action::Reopen,
         from: &[InSignature],
         to: Draft,
         who: Who::PartyAdministrator,
-        source: "issue 5",
+        source: "rédaction guidée",
     },
     Transition {
         action: Action::Sign,
         from: &[InSignature],
         to: Signed,
         who: Who::SigningParty,
-        source: "seed 004, signatures des parties",
+        source: "Accord régional BFC 2016, signatures des parties",
     },
     Transition {
         action: Action::OpenReview,
         from: &[InForce],
         to: UnderReview,
         who: Who::PartyAdministrator,
-        source: "seed 001 II.b, examen annuel",
+        source: "Guide de la CCL Pôle emploi – SIAE II.b, examen annuel",
     },
     Transition {
         action: Action::CloseReview,
         from: &[UnderReview],
         to: InForce,
         who: Who::PartyAdministrator,
-        source: "seed 001 II.b",
+        source: "Guide de la CCL Pôle emploi – SIAE II.b",
     },
     Transition {
         action: Action::Amend,
         from: &[InForce, UnderReview],
         to: InForce,
         who: Who::PartyAdministrator,
-        source: "seed 001 II.b ; seed 004 article 5",
+        source: "Guide de la CCL Pôle emploi – SIAE II.b ; Accord régional BFC 2016 article 5",
     },
     Transition {
         action: Action::GiveNotice,
         from: &[Signed, InForce, UnderReview],
         to: Terminating,
         who: Who::PartyAdministrator,
-        source: "seed 001 II.b ; seed 004 article 6",
+        source: "Guide de la CCL Pôle emploi – SIAE II.b ; Accord régional BFC 2016 article 6",
     },
     Transition {
         action: Action::Lapse,
         from: &[Signed, InForce, UnderReview, Terminating],
         to: Lapsed,
         who: Who::PartyAdministrator,
-        source: "seed 001 II.b",
+        source: "Guide de la CCL Pôle emploi – SIAE II.b",
     },
     // An organisation is bound only by its own consent: named in a draft, it may leave it; asked to sign, it
     // may refuse, and the text the others signed no longer holds (the agreement goes back to drafting).
@@ -293,7 +293,7 @@ pub fn apply(current: Status, request: Request) -> Result<Change, Explanation> {
                 current.label(),
                 from.join(", ")
             ),
-            "issue 5, cycle de vie",
+            "cycle de vie",
         ));
     };
     let on = request.on;
@@ -307,7 +307,7 @@ pub fn apply(current: Status, request: Request) -> Result<Change, Explanation> {
             return Err(Explanation::new(
                 "checklist_incomplete",
                 "La convention ne peut pas être soumise à la signature : des éléments de la liste de contrôle manquent",
-                "issue 5, rédaction guidée",
+                "rédaction guidée",
             ));
         }
         Action::Sign if !request.last_signature => change(

@@ -41,8 +41,8 @@ pub struct FrequencyReport {
 impl Frequency {
     fn source(self) -> &'static str {
         match self {
-            Self::Quarterly => "seed 004, fiche action 8",
-            Self::TwiceAYear => "seed 004, article 3 ; seed 003",
+            Self::Quarterly => "Accord régional BFC 2016, fiche action 8",
+            Self::TwiceAYear => "Accord régional BFC 2016, article 3 ; Journées de l'emploi accompagné 2020",
             Self::Yearly | Self::AsNeeded => "fréquence fixée pour le comité",
         }
     }
@@ -242,6 +242,6 @@ mod tests {
         }
         let missed = Frequency::TwiceAYear.check(&dates(&["2026-03-01"]), 2026, date!(2027 - 01 - 01));
         assert_eq!(missed.gaps[0].code, "too_few_meetings");
-        assert!(missed.gaps[0].message.contains("seed 004, article 3"));
+        assert!(missed.gaps[0].message.contains("Accord régional BFC 2016, article 3"));
     }
 }

@@ -6,7 +6,7 @@ use crate::explanation::Explanation;
 use serde::Serialize;
 use time::Date;
 
-const SOURCE: &str = "seed 004, article 3";
+const SOURCE: &str = "Accord régional BFC 2016, article 3";
 
 /// Where a meeting's agenda stands against its notice rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -73,8 +73,8 @@ labelled_codes! {
         IaePathways => "iae_pathways", "Parcours IAE (prescriptions, fiches navettes, agréments, accompagnement, sorties)";
         Offers => "offers", "Offres d'emploi des SIAE";
         Agreements => "agreements", "Conventions et accords";
-        Governance => "governance", "Comités, réunions et actions d'interconnaissance (issue 7)";
-        SupportedEmployment => "supported_employment", "Emploi accompagné (issue 6)";
+        Governance => "governance", "Comités, réunions et actions d'interconnaissance";
+        SupportedEmployment => "supported_employment", "Emploi accompagné";
     }
 }
 
@@ -138,96 +138,96 @@ macro_rules! definitions {
 }
 
 definitions! {
-    SpeReferentShare, Cooperation, Share, Agreements, false, TERRITORY_KIND, "seed 004, annexe 1, fiche 2",
+    SpeReferentShare, Cooperation, Share, Agreements, false, TERRITORY_KIND, "Accord régional BFC 2016, annexe 1, fiche 2",
         "agreement_parties (convention locale signée dont une agence France Travail, Cap emploi ou mission locale est partie)",
         "SIAE parties à une convention locale signée et en vigueur à la fin de la période dont un organisme du SPE est partie (son référent), rapportées à toutes les SIAE";
-    SpeSiaeSessions, Cooperation, Count, Governance, false, TERRITORY_ORG, "seed 004, annexe 1, fiche 2",
+    SpeSiaeSessions, Cooperation, Count, Governance, false, TERRITORY_ORG, "Accord régional BFC 2016, annexe 1, fiche 2",
         "mutual_knowledge_actions (création ; structure : l'organisatrice)",
         "Actions d'interconnaissance entre le SPE et les SIAE (visites, webinaires, informations collectives, journées d'immersion, autres) tenues pendant la période";
-    OffersDeposited, Entry, Count, Offers, false, SIAE, "seed 004, annexe 1, fiche 4",
+    OffersDeposited, Entry, Count, Offers, false, SIAE, "Accord régional BFC 2016, annexe 1, fiche 4",
         "job_offers (création)",
         "Offres d'emploi créées par les SIAE pendant la période";
-    ApprovalRefusals, Entry, Count, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 4",
+    ApprovalRefusals, Entry, Count, IaePathways, true, SIAE, "Accord régional BFC 2016, annexe 1, fiche 4",
         "iae_pathway_events (agrement_decision refusée)",
         "Décisions de refus d'agrément datées dans la période";
-    CandidatesOriented, Entry, Count, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 4",
+    CandidatesOriented, Entry, Count, IaePathways, true, SIAE, "Accord régional BFC 2016, annexe 1, fiche 4",
         "prescriptions (création)",
         "Prescriptions envoyées à une SIAE pendant la période (une par candidat orienté vers une SIAE)";
-    Hirings, Entry, Count, IaePathways, true, SIAE, "issue 4, parcours",
+    Hirings, Entry, Count, IaePathways, true, SIAE, "parcours",
         "iae_pathway_events (hiring)",
         "Embauches acceptées par les règles (début de l'agrément ou du PASS IAE) datées dans la période";
-    HiringRefusals, Quality, Count, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 5",
+    HiringRefusals, Quality, Count, IaePathways, true, SIAE, "Accord régional BFC 2016, annexe 1, fiche 5",
         "referral_steps (refused, côté SIAE)",
         "Refus d'embauche enregistrés par les SIAE sur la fiche navette pendant la période";
-    SpeRegisteredShare, Quality, Share, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 5",
+    SpeRegisteredShare, Quality, Share, IaePathways, true, SIAE, "Accord régional BFC 2016, annexe 1, fiche 5",
         "spe_registrations",
         "Parmi les personnes dont l'inscription au SPE a été renseignée pendant la période, part de celles inscrites";
-    SpeServices, Quality, Count, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 5",
+    SpeServices, Quality, Count, IaePathways, true, SIAE, "Accord régional BFC 2016, annexe 1, fiche 5",
         "accompaniment_actions (spe_service)",
         "Prestations du SPE commencées pendant la période";
-    Immersions, Quality, Count, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 5",
+    Immersions, Quality, Count, IaePathways, true, SIAE, "Accord régional BFC 2016, annexe 1, fiche 5",
         "accompaniment_actions (immersion) ; immersions (convention PMSMP ayant son bilan, structure d'accompagnement autre qu'une SIAE)",
         "PMSMP commencées pendant la période : à une SIAE, l'action d'accompagnement « immersion » ; ailleurs (ESAT, emploi accompagné…), la convention du module immersions une fois son bilan fait (une convention signée peut encore être annulée) ; une PMSMP n'est ainsi comptée qu'une fois";
-    Prolongations, Quality, Count, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 5",
+    Prolongations, Quality, Count, IaePathways, true, SIAE, "Accord régional BFC 2016, annexe 1, fiche 5",
         "iae_pathway_events (prolongation)",
         "Prolongations acceptées qui commencent dans la période";
-    Suspensions, Quality, Count, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 5",
+    Suspensions, Quality, Count, IaePathways, true, SIAE, "Accord régional BFC 2016, annexe 1, fiche 5",
         "iae_pathway_events (suspension)",
         "Suspensions acceptées qui commencent dans la période";
-    Extensions, Quality, Count, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 5",
+    Extensions, Quality, Count, IaePathways, true, SIAE, "Accord régional BFC 2016, annexe 1, fiche 5",
         "iae_pathway_events (agrement_request extension)",
         "Demandes d'extension d'agrément à une autre SIAE datées dans la période";
-    LocalConventionsShare, Quality, Share, Agreements, false, TERRITORY_KIND, "seed 004, annexe 1, fiche 5",
+    LocalConventionsShare, Quality, Share, Agreements, false, TERRITORY_KIND, "Accord régional BFC 2016, annexe 1, fiche 5",
         "agreement_parties (convention locale signée)",
         "SIAE parties à une convention locale de coopération signée et en vigueur à la fin de la période, rapportées à toutes les SIAE";
-    TrainingHours, Training, Hours, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 6",
+    TrainingHours, Training, Hours, IaePathways, true, SIAE, "Accord régional BFC 2016, annexe 1, fiche 6",
         "accompaniment_actions (training, poec, poei, afpr)",
         "Heures des formations commencées pendant la période";
-    Trainees, Training, Count, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 6",
+    Trainees, Training, Count, IaePathways, true, SIAE, "Accord régional BFC 2016, annexe 1, fiche 6",
         "accompaniment_actions (training, poec, poei, afpr)",
         "Personnes distinctes ayant commencé une formation pendant la période";
-    PreHireTrainings, Training, Count, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 7",
+    PreHireTrainings, Training, Count, IaePathways, true, SIAE, "Accord régional BFC 2016, annexe 1, fiche 7",
         "accompaniment_actions (poec, poei)",
         "Préparations opérationnelles à l'emploi commencées pendant la période";
-    SpeRegistered6MonthsShare, Exit, Share, IaePathways, true, SIAE, "seed 004, annexe 1, fiche 7",
+    SpeRegistered6MonthsShare, Exit, Share, IaePathways, true, SIAE, "Accord régional BFC 2016, annexe 1, fiche 7",
         "exit_reviews (suivi à 6 mois)",
         "Parmi les personnes dont le suivi à 6 mois a été fait pendant la période, part de celles inscrites au SPE";
-    JobRetentionServices, Exit, Count, SupportedEmployment, true, SIAE, "seed 004, annexe 1, fiche 7",
+    JobRetentionServices, Exit, Count, SupportedEmployment, true, SIAE, "Accord régional BFC 2016, annexe 1, fiche 7",
         "supported_activities (module d « accompagnement dans l'emploi » ; structure : le dispositif d'emploi accompagné)",
         "Interventions du module « accompagnement dans l'emploi » de l'emploi accompagné (de la personne et de son employeur, RULES.md 4) faites pendant la période";
-    CtaHeld, Steering, Count, Governance, false, TERRITORY_ORG, "seed 004, annexe 1, fiche 8",
+    CtaHeld, Steering, Count, Governance, false, TERRITORY_ORG, "Accord régional BFC 2016, annexe 1, fiche 8",
         "meetings (statut tenue) des committees de type cta",
         "Réunions de CTA tenues (présences ou compte rendu enregistrés) datées dans la période ; structure : le secrétariat du CTA";
-    CtaMinutesTransmitted, Steering, Count, Governance, false, TERRITORY_ORG, "seed 004, annexe 1, fiche 8",
+    CtaMinutesTransmitted, Steering, Count, Governance, false, TERRITORY_ORG, "Accord régional BFC 2016, annexe 1, fiche 8",
         "minutes_transmissions d'une réunion de CTA à un comité de type cdiae",
         "Comptes rendus validés de réunions de CTA transmis à un CDIAE pendant la période (date de transmission) ; structure : le secrétariat du CTA";
-    Exits, Exit, Count, IaePathways, true, EXITS, "seed 004, fiche 7 ; issue 4",
+    Exits, Exit, Count, IaePathways, true, EXITS, "Accord régional BFC 2016, fiche 7",
         "exit_reviews (bilan de sortie)",
         "Sorties de parcours datées dans la période, par issue (CDI, CDD, formation…)";
-    MedianDaysToHiring, Entry, Median, IaePathways, true, SIAE, "issue 8, parcours",
+    MedianDaysToHiring, Entry, Median, IaePathways, true, SIAE, "parcours",
         "prescriptions et referral_steps (hired)",
         "Médiane, en jours, entre l'envoi de la prescription et l'embauche, pour les embauches dans la période";
-    InterviewsHeld, Exit, Count, IaePathways, true, SIAE, "seed 004, annexe 4",
+    InterviewsHeld, Exit, Count, IaePathways, true, SIAE, "Accord régional BFC 2016, annexe 4",
         "tripartite_interviews",
         "Entretiens tripartites de fin de parcours tenus pendant la période";
-    InterviewsOnTimeShare, Exit, Share, IaePathways, true, SIAE, "seed 004, fiche 7 et annexe 4",
+    InterviewsOnTimeShare, Exit, Share, IaePathways, true, SIAE, "Accord régional BFC 2016, fiche 7 et annexe 4",
         "tripartite_interviews et obligations (date limite de l'entretien tripartite, moteur d'échéances)",
-        "Parmi les personnes dont un entretien tripartite a été tenu pendant la période, part de celles dont l'entretien a été tenu au plus tard à sa date limite : 2 mois avant la fin du PASS IAE, date que le moteur d'échéances avait fixée quand l'entretien a été enregistré (seed 004 : 2 à 3 mois avant la fin) ; un entretien sans date limite connue (aucune embauche enregistrée) n'est pas compté";
-    SePeopleAccompanied, SupportedEmployment, Count, SupportedEmployment, true, TERRITORY_ORG, "seed 003",
+        "Parmi les personnes dont un entretien tripartite a été tenu pendant la période, part de celles dont l'entretien a été tenu au plus tard à sa date limite : 2 mois avant la fin du PASS IAE, date que le moteur d'échéances avait fixée quand l'entretien a été enregistré (Accord régional BFC 2016 : 2 à 3 mois avant la fin) ; un entretien sans date limite connue (aucune embauche enregistrée) n'est pas compté";
+    SePeopleAccompanied, SupportedEmployment, Count, SupportedEmployment, true, TERRITORY_ORG, "Journées de l'emploi accompagné 2020",
         "supported_entries (entrée, sortie)",
         "Personnes distinctes accompagnées par un dispositif d'emploi accompagné à un moment de la période : entrées au plus tard le dernier jour, sorties après le premier (sur un seul jour, le chiffre du tableau de bord des conseillers)";
-    SeEmployersAccompanied, SupportedEmployment, Count, SupportedEmployment, true, TERRITORY_ORG, "seed 003",
+    SeEmployersAccompanied, SupportedEmployment, Count, SupportedEmployment, true, TERRITORY_ORG, "Journées de l'emploi accompagné 2020",
         "supported_conventions, supported_activities (modules c et d) et supported_jobs : employeur (SIRET, sinon nom)",
         "Employeurs distincts (SIRET, sinon nom) liés aux personnes accompagnées pendant la période par leur convention individuelle, une activité des modules c ou d ou un emploi trouvé, datés entre l'entrée et la fin de la période ; masqué d'après le nombre de personnes derrière ces employeurs";
-    SePeoplePerCounsellor, SupportedEmployment, Ratio, SupportedEmployment, true, TERRITORY_ORG, "seed 003",
+    SePeoplePerCounsellor, SupportedEmployment, Ratio, SupportedEmployment, true, TERRITORY_ORG, "Journées de l'emploi accompagné 2020",
         "supported_entries et supported_counsellors (temps de travail des conseillers)",
         "Personnes accompagnées pendant la période rapportées aux temps pleins des conseillers des dispositifs (le dernier temps de travail renseigné à la fin de la période, à défaut le premier renseigné ensuite), à une décimale";
-    SeInEmploymentShare, SupportedEmployment, Share, SupportedEmployment, true, TERRITORY_ORG, "seed 003",
+    SeInEmploymentShare, SupportedEmployment, Share, SupportedEmployment, true, TERRITORY_ORG, "Journées de l'emploi accompagné 2020",
         "supported_entries et supported_jobs",
         "Parmi les personnes accompagnées pendant la période, part de celles ayant trouvé un emploi avec le dispositif (commencé depuis leur entrée et au plus tard le dernier jour)";
-    SeEmployedWithin6MonthsShare, SupportedEmployment, Share, SupportedEmployment, true, TERRITORY_ORG, "seed 003",
+    SeEmployedWithin6MonthsShare, SupportedEmployment, Share, SupportedEmployment, true, TERRITORY_ORG, "Journées de l'emploi accompagné 2020",
         "supported_entries et supported_jobs",
-        "Parmi les personnes accompagnées en emploi (indicateur précédent), part de celles dont le premier emploi a commencé dans les 6 mois suivant leur entrée (seed 003 : 55 % pour 50 % en emploi, donc rapporté aux personnes en emploi)";
+        "Parmi les personnes accompagnées en emploi (indicateur précédent), part de celles dont le premier emploi a commencé dans les 6 mois suivant leur entrée (Journées de l'emploi accompagné 2020 : 55 % pour 50 % en emploi, donc rapporté aux personnes en emploi)";
 }
 
 /// The definition of `code`.

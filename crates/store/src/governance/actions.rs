@@ -143,7 +143,7 @@ pub(crate) async fn insert(ex: &mut impl Executor, new: NewItem<'_>) -> Result<U
                 title: new.title.to_owned(),
                 link: format!("/instances/{}", new.committee_id),
                 rule: match new.origin {
-                    "roadmap" => "Feuille de route de la convention (seed 004, annexe 3)".to_owned(),
+                    "roadmap" => "Feuille de route de la convention (Accord régional BFC 2016, annexe 3)".to_owned(),
                     _ => "Décision de comité".to_owned(),
                 },
             },

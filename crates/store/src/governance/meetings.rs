@@ -209,7 +209,7 @@ impl NewMeeting {
         if self.termination_agreement_id.is_some() && !self.extraordinary {
             return Err(Invalid::new(
                 "termination_needs_extraordinary",
-                "Une demande de résiliation est examinée en comité extraordinaire (seed 004, article 6).",
+                "Une demande de résiliation est examinée en comité extraordinaire (Accord régional BFC 2016, article 6).",
             )
             .on("extraordinary"));
         }
@@ -298,7 +298,9 @@ impl Store {
                         notice.get::<String>("name")?
                     ),
                     link: format!("/reunions/{id}"),
-                    rule: format!("Envoi au plus tard {days} jours avant la réunion (seed 004, article 3)"),
+                    rule: format!(
+                        "Envoi au plus tard {days} jours avant la réunion (Accord régional BFC 2016, article 3)"
+                    ),
                 },
             )
             .await?;

@@ -1102,7 +1102,7 @@ impl Pathways {
                 due.into(),
                 "Entretien tripartite de sortie".into(),
                 crate::notifications::approval_page(person).into(),
-                "Entre 3 et 2 mois avant la fin du parcours (seed 004, fiche 7)".into(),
+                "Entre 3 et 2 mois avant la fin du parcours (Accord régional BFC 2016, fiche 7)".into(),
                 Some(at(on, 10)).into(),
                 at(on, 10).into(),
             ]);

@@ -696,7 +696,7 @@ fn axis_form(target: Part, action: &str, legend: String, axis: &Axis, new: bool)
             text(&key, "title", "Titre de l'axe", &axis.title),
             hint(
                 field(&key, "theme", "Axe thématique", "", theme_select(axis.theme)),
-                "conventions ESAT – service public de l'emploi (seed 000 question 9)",
+                "conventions ESAT – service public de l'emploi (Questions incontournables ESAT – SPE question 9)",
             ),
         ],
         new,
@@ -753,7 +753,7 @@ fn sheet_form(
                 &format!("Fournisseur des données ({label})"),
                 &i.provider,
             ),
-            "qui produit les chiffres (seed 004 annexe 1)",
+            "qui produit les chiffres (Accord régional BFC 2016 annexe 1)",
         ));
     }
     let situations = kind == AgreementKind::EsatSpe || !s.situations.is_empty();
@@ -761,7 +761,7 @@ fn sheet_form(
         fields.push(field(
             &key,
             "situations",
-            "Situations de travailleurs d'ESAT concernées (seed 000 question 10)",
+            "Situations de travailleurs d'ESAT concernées (Questions incontournables ESAT – SPE question 10)",
             "",
             Kind::Checks(
                 WorkerSituation::ALL
@@ -870,7 +870,7 @@ fn correspondent_form(
                     "",
                     contact_select(c, contacts, k.substitute_contact_id),
                 ),
-                "qui agit en l'absence du correspondant (mode dégradé, seed 001 I.1.b)",
+                "qui agit en l'absence du correspondant (mode dégradé, Guide de la CCL Pôle emploi – SIAE I.1.b)",
             ),
             hint(
                 text(&key, "substitute_name", "Nom du suppléant", &k.substitute_name),
@@ -1131,7 +1131,7 @@ pub fn sections(
         Section {
             anchor: "redaction-objectifs",
             title: "Objectifs chiffrés",
-            intro: "Indicateur, période et valeur cible (seed 000 question 12).".into(),
+            intro: "Indicateur, période et valeur cible (Questions incontournables ESAT – SPE question 12).".into(),
             forms: vec![targets_form(c, action)],
         },
         Section {
@@ -1201,7 +1201,7 @@ pub fn texts_form(key: &str, action: &str, c: &AgreementContent, avenant: bool) 
                 "Approche territoriale",
                 &c.territorial_approach,
             ),
-            "tête de réseau consultée, échelle départementale, autres structures contactées (seed 000)",
+            "tête de réseau consultée, échelle départementale, autres structures contactées (Questions incontournables ESAT – SPE)",
         ),
         area(k, "target_public", "Public visé", &c.target_public),
         area(

@@ -437,7 +437,9 @@ async fn a_draft_is_started_and_written_from_the_pages() {
     let (s, html) = page(&app, &session, &location).await;
     assert_eq!(s, S::OK);
     assert!(
-        html.contains("manquant") && html.contains("seed 000 question 10") && html.contains("L344-2"),
+        html.contains("manquant")
+            && html.contains("Questions incontournables ESAT – SPE question 10")
+            && html.contains("L344-2"),
         "{html}"
     );
     // Submitting now is refused with what is missing; writing the object satisfies that item.

@@ -115,9 +115,13 @@ mod tests {
         assert_eq!(
             exactly.people_per_fte_tenths,
             Some(150),
-            "seed 003: 1 counsellor for 15"
+            "Journées de l'emploi accompagné 2020: 1 counsellor for 15"
         );
-        assert_eq!(exactly.share_in_employment, Some(50), "seed 003: 50 % in employment");
+        assert_eq!(
+            exactly.share_in_employment,
+            Some(50),
+            "Journées de l'emploi accompagné 2020: 50 % in employment"
+        );
         assert_eq!(exactly.employers, 12);
     }
 
