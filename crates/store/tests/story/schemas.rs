@@ -52,18 +52,10 @@ async fn sqlite_schema(store: &Store) -> BTreeSet<Fact> {
         facts(
             store,
             &format!(
-                "SELECT t.name AS t, c.name AS c, c.type AS ty, c.\"notnull\" OR c.pk AS nn, c.pk AS pk \
+                "SELECT t.name AS t, c.name AS c, c.type AS ty, c.\"notnull\" OR c.pk AS nn, c.pk > 0 AS pk \
                  FROM ({tables}) t, pragma_table_info(t.name) c"
             ),
-            |r| {
-                let (t, c) = (text(r, "t"), text(r, "c"));
-                let not_null = r.get::<bool>("nn").unwrap();
-                let mut facts = format!("column {t}.{c} {} {}", kind(&text(r, "ty")), null(not_null));
-                if r.get::<i64>("pk").unwrap() > 0 {
-                    facts = format!("{facts} primary key");
-                }
-                facts
-            },
+            column,
         )
         .await,
     );
@@ -122,14 +114,7 @@ async fn postgres_schema(store: &Store) -> BTreeSet<Fact> {
                  AND u.column_name = c.column_name) AS pk \
                  FROM information_schema.columns c WHERE c.table_schema = 'public' AND c.table_name IN ({tables})"
             ),
-            |r| {
-                let (t, c) = (text(r, "t"), text(r, "c"));
-                let mut fact = format!("column {t}.{c} {} {}", kind(&text(r, "ty")), null(r.get::<bool>("nn").unwrap()));
-                if r.get::<bool>("pk").unwrap() {
-                    fact = format!("{fact} primary key");
-                }
-                fact
-            },
+            column,
         )
         .await,
     );
@@ -189,6 +174,21 @@ async fn postgres_schema(store: &Store) -> BTreeSet<Fact> {
         .await,
     );
     all
+}
+
+/// A column read from either catalogue as `t`, `c`, `ty`, `nn` (not null) and `pk` (in the primary key).
+fn column(r: &Row) -> Fact {
+    let (t, c) = (text(r, "t"), text(r, "c"));
+    let fact = format!(
+        "column {t}.{c} {} {}",
+        kind(&text(r, "ty")),
+        null(r.get::<bool>("nn").unwrap())
+    );
+    if r.get::<bool>("pk").unwrap() {
+        format!("{fact} primary key")
+    } else {
+        fact
+    }
 }
 
 fn null(not_null: bool) -> &'static str {
