@@ -11,7 +11,7 @@ mod docx;
 mod html;
 pub mod ics;
 mod layout;
-mod pdf;
+pub mod pdf;
 mod typography;
 mod win_ansi;
 pub mod xlsx;
@@ -60,7 +60,7 @@ impl Format {
 pub fn render(doc: &Document, format: Format) -> Vec<u8> {
     match format {
         Format::Html => html::render(doc).into_bytes(),
-        Format::Pdf => pdf::render(doc),
+        Format::Pdf => pdf::convention(doc),
         Format::Docx => docx::render(doc),
     }
 }
