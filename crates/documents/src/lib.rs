@@ -4,7 +4,8 @@
 //! blocks); each format writes that document. The PDF and DOCX writers are small and hand-written (the PDF
 //! uses the standard Helvetica font in WinAnsi encoding, the DOCX a stored ZIP), so this crate adds no
 //! dependency and almost no build time; see docs/architecture.md for the measured alternatives.
-//! Every text gets the French no-break spaces (`typography`). [`xlsx`] writes spreadsheets (workbooks of
+//! Every text gets the French no-break spaces (`typography`). [`pdf`] also writes flowing documents of
+//! paragraphs, table rows and bar charts on the same pages. [`xlsx`] writes spreadsheets (workbooks of
 //! named sheets of typed cells) on the same ZIP writer.
 
 mod docx;
