@@ -3,46 +3,35 @@
 //! Every change is written with its event in one transaction ([`events`]); access is enforced in the
 //! queries through the [`access::AccessContext`] that only [`auth`] builds.
 
-pub mod access;
 pub mod agreements;
-pub mod audit;
 pub mod auth;
-pub mod backup;
-pub mod clock;
-pub mod contracts;
 pub mod demo;
 pub mod directory;
-pub mod error;
-pub mod esat;
-pub mod events;
-pub mod follow_up;
 pub mod governance;
-pub mod iae_pathway;
-pub mod idempotency;
-pub mod immersions;
 pub mod indicators;
-pub mod notifications;
+pub mod infra;
 pub mod obligations;
-pub mod offers;
-pub mod outbox;
-pub mod paging;
-pub mod pathway_lists;
-pub mod person_file;
-pub mod person_pathways;
-pub mod persons;
-pub mod prescriptions;
-pub mod retention;
-pub mod second_factor;
-pub mod skills_record;
-pub mod sql;
-pub mod structures;
-pub mod supported;
+pub mod pathways;
+pub mod person;
 pub mod synth;
 
-pub use access::{AccessContext, MemberRole, Membership};
-pub use clock::today;
-pub use error::{Result, StoreError};
-pub use sql::Pool;
+// The old module paths, kept so that web, cli and the tests compile unchanged until the branches are merged.
+pub use auth::{access, second_factor};
+pub use directory::structures;
+pub use infra::{audit, backup, clock, error, events, idempotency, notifications, outbox, paging, retention, sql};
+pub use pathways::iae::{
+    contract as contracts, exit as follow_up, offer as offers, pathway as iae_pathway, referral as prescriptions,
+};
+pub use pathways::immersion as immersions;
+pub use pathways::lists as pathway_lists;
+pub use pathways::person_pathway as person_pathways;
+pub use pathways::{esat, person_file, skills_record, supported};
+pub use person as persons;
+
+pub use auth::access::{AccessContext, MemberRole, Membership};
+pub use infra::clock::today;
+pub use infra::error::{Result, StoreError};
+pub use infra::sql::Pool;
 
 /// The database, opened and migrated.
 #[derive(Clone, Debug)]
@@ -63,7 +52,7 @@ impl Store {
     }
 
     /// A transaction for changes that span several store calls (imports, the demo loader).
-    pub async fn begin(&self) -> Result<sql::Tx> {
+    pub async fn begin(&self) -> Result<infra::sql::Tx> {
         Ok(self.pool.begin().await?)
     }
 }
@@ -71,7 +60,7 @@ impl Store {
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
     #[error(transparent)]
-    Connect(#[from] sql::ConnectError),
+    Connect(#[from] infra::sql::ConnectError),
     #[error("échec des migrations : {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }

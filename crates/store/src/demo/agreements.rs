@@ -5,7 +5,7 @@
 use super::email_of;
 use crate::Store;
 use crate::agreements::Act;
-use crate::error::Result;
+use crate::infra::error::Result;
 use passerelle_domain::agreements::AgreementKind;
 use passerelle_domain::agreements::content::{Correspondent, NotApplicable, Party};
 use passerelle_domain::agreements::examples::{local_cooperation, regional_bfc};

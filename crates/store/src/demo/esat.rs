@@ -4,9 +4,9 @@
 
 use super::email_of;
 use crate::Store;
-use crate::error::Result;
-use crate::esat::{NewSupportConvention, NewWorker, SituationChange};
-use crate::immersions::{NewImmersion, NewSignature};
+use crate::infra::error::Result;
+use crate::pathways::esat::{NewSupportConvention, NewWorker, SituationChange};
+use crate::pathways::immersion::{NewImmersion, NewSignature};
 use passerelle_domain::calendar::{add_days, add_years};
 use passerelle_domain::pathways::esat::WorkerInput;
 use passerelle_domain::pathways::immersion::{ConventionInput, Schedule};
@@ -35,7 +35,7 @@ fn record(decided_on: Date, valid_until: Date, project: &str) -> WorkerInput {
 }
 
 pub(super) async fn load(store: &Store, ids: &HashMap<&str, Uuid>, persons: &HashMap<&str, Uuid>) -> Result<()> {
-    let today = crate::clock::now().date();
+    let today = crate::infra::clock::now().date();
     let suzon = store.login_context_for(&email_of("esat-suzon")).await?;
     let ouche = store.login_context_for(&email_of("esat-ouche")).await?;
     let cap = store.login_context_for(&email_of("cap-emploi")).await?;

@@ -4,9 +4,9 @@
 //! et IAE" commission its minutes go to. The regional agreement's roadmap becomes the CTA's action items.
 
 use crate::Store;
-use crate::error::Result;
 use crate::governance::committees::{NewCommittee, NewMember};
 use crate::governance::meetings::{NewDecision, NewMeeting};
+use crate::infra::error::Result;
 use passerelle_domain::calendar::add_days;
 use passerelle_domain::governance::{CommitteeKind, MemberVote};
 use std::collections::HashMap;
@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 pub(super) async fn load(store: &Store, ids: &HashMap<&str, Uuid>) -> Result<()> {
     let operator = store.operator_context("chargement de la démonstration");
-    let today = crate::clock::now().date();
+    let today = crate::infra::clock::now().date();
     let member = |key: &str, email: &str, vote, by_right| NewMember {
         organisation_id: ids[key],
         person_name: None,

@@ -9,11 +9,11 @@ mod governance;
 mod supported;
 
 use crate::Store;
-use crate::access::MemberRole;
 use crate::auth::NewUser;
+use crate::auth::access::MemberRole;
 use crate::directory::{ExternalKey, Upserted};
-use crate::error::Result;
-use crate::prescriptions::NewPrescription;
+use crate::infra::error::Result;
+use crate::pathways::iae::referral::NewPrescription;
 use passerelle_domain::directory::{ContactInput, ContactRole, OrganisationInput, siret::with_luhn_key};
 use passerelle_domain::pathways::iae::offer::OfferInput;
 use passerelle_domain::pathways::iae::referral::StepInput;

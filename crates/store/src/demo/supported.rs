@@ -3,10 +3,10 @@
 
 use super::{DEMO_PASSWORD, DemoAccount, email_of};
 use crate::Store;
-use crate::access::MemberRole;
 use crate::auth::NewUser;
-use crate::error::Result;
-use crate::supported::NewEntry;
+use crate::auth::access::MemberRole;
+use crate::infra::error::Result;
+use crate::pathways::supported::NewEntry;
 use passerelle_domain::pathways::supported::{ActivityInput, EntryInput, JobInput};
 use passerelle_domain::person::PersonInput;
 use std::collections::HashMap;

@@ -2,8 +2,8 @@
 //! for the median), along the requested periods and dimensions.
 
 use super::{Request, Row, rollup};
-use crate::error::Result;
-use crate::sql::{Executor, Pool, Query, query};
+use crate::infra::error::Result;
+use crate::infra::sql::{Executor, Pool, Query, query};
 use passerelle_domain::directory::department::DEPARTMENTS;
 use passerelle_domain::indicators::{Dimension, Granularity, IndicatorCode, Period};
 use std::collections::{BTreeMap, HashMap};
@@ -292,7 +292,7 @@ impl Select {
         format!(" GROUP BY {}", cols.join(", "))
     }
 
-    fn read_dims(&self, r: &crate::sql::Row) -> std::result::Result<Vec<String>, sqlx::Error> {
+    fn read_dims(&self, r: &crate::infra::sql::Row) -> std::result::Result<Vec<String>, sqlx::Error> {
         self.dims
             .iter()
             .enumerate()
@@ -323,7 +323,8 @@ fn region_join() -> String {
 
 /// Today's date on the server, for ranges that end today.
 pub(super) fn end_of(day: Date) -> time::OffsetDateTime {
-    day.with_hms(23, 59, 59).map_or(crate::clock::now(), |t| t.assume_utc())
+    day.with_hms(23, 59, 59)
+        .map_or(crate::infra::clock::now(), |t| t.assume_utc())
 }
 
 #[cfg(test)]

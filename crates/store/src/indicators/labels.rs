@@ -4,9 +4,9 @@
 //! a department's a few dozen.
 
 use crate::Store;
-use crate::access::AccessContext;
-use crate::error::Result;
-use crate::sql::{Executor, query};
+use crate::auth::access::AccessContext;
+use crate::infra::error::Result;
+use crate::infra::sql::{Executor, query};
 use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
 

@@ -18,7 +18,7 @@ mod supported;
 pub mod targets;
 
 use crate::Store;
-use crate::error::Result;
+use crate::infra::error::Result;
 use passerelle_domain::indicators::{
     DEFINITIONS, Definition, Dimension, Granularity, IndicatorCode, PeriodRange, definition,
 };

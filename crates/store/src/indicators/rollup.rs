@@ -5,7 +5,7 @@
 
 use super::Request;
 use super::facts::Origin;
-use crate::sql::{Query, query};
+use crate::infra::sql::{Query, query};
 use passerelle_domain::indicators::{Dimension, Granularity, Period, PeriodRange};
 use time::Date;
 

@@ -5,11 +5,11 @@
 
 use super::{Request, Viewer, compute};
 use crate::Store;
-use crate::access::AccessContext;
 use crate::agreements::Agreement;
+use crate::auth::access::AccessContext;
 use crate::directory::push_in;
-use crate::error::Result;
-use crate::sql::{Executor, query};
+use crate::infra::error::Result;
+use crate::infra::sql::{Executor, query};
 use passerelle_domain::agreements::Level;
 use passerelle_domain::directory::department::{department, region};
 use passerelle_domain::indicators::MINIMUM_THRESHOLD;

@@ -1,8 +1,8 @@
 //! Bulk inserts: rows gathered per table and written as multi-row INSERTs, as many rows per statement as
 //! the placeholders allow on both databases, inside the caller's transaction.
 
-use crate::error::Result;
-use crate::sql::{Executor, Tx, Value, query};
+use crate::infra::error::Result;
+use crate::infra::sql::{Executor, Tx, Value, query};
 
 /// Placeholders per statement. SQLite reads `$n` as named parameters and looks each name up among those
 /// already seen, so a statement's parsing grows with the square of its placeholders: a thousand is the sweet

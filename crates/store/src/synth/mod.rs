@@ -12,8 +12,8 @@
 mod bulk;
 
 use crate::Store;
-use crate::error::Result;
-use crate::sql::{Executor, Tx, query};
+use crate::infra::error::Result;
+use crate::infra::sql::{Executor, Tx, query};
 use bulk::Batch;
 use passerelle_domain::directory::department::DEPARTMENTS;
 use passerelle_domain::pathways::iae::agrement::{Decision, RequestKind};
@@ -850,7 +850,7 @@ impl Pathways {
     fn supported(&mut self, rng: &mut StdRng, d: &Department, start: Date) {
         let person = Uuid::new_v4();
         let entry = Uuid::new_v4();
-        let today = crate::clock::now().date();
+        let today = crate::infra::clock::now().date();
         let entered = start + Duration::days(rng.random_range(-180..365));
         let decided = entered - Duration::days(rng.random_range(10..90));
         let exited = (rng.random::<f64>() < 0.3)
@@ -1089,7 +1089,7 @@ impl Pathways {
             let end = hired + Duration::days(729 + moved);
             let due = passerelle_domain::calendar::add_months(end, -2);
             let late = due + Duration::days(rng.random_range(1..45));
-            let on = if rng.random::<f64>() < 0.2 && late <= crate::clock::now().date() {
+            let on = if rng.random::<f64>() < 0.2 && late <= crate::infra::clock::now().date() {
                 late
             } else {
                 hired + Duration::days(rng.random_range(90..300))
@@ -1101,7 +1101,7 @@ impl Pathways {
                 siae.into(),
                 due.into(),
                 "Entretien tripartite de sortie".into(),
-                crate::notifications::approval_page(person).into(),
+                crate::infra::notifications::approval_page(person).into(),
                 "Entre 3 et 2 mois avant la fin du parcours (Accord régional BFC 2016, fiche 7)".into(),
                 Some(at(on, 10)).into(),
                 at(on, 10).into(),
@@ -1118,8 +1118,8 @@ impl Pathways {
         if rng.random::<f64>() < 0.35 {
             let exit = hired + Duration::days(rng.random_range(60..330));
             let follow_up = exit + Duration::days(183);
-            let followed =
-                (follow_up <= crate::clock::now().date()).then(|| follow_up + Duration::days(rng.random_range(0..20)));
+            let followed = (follow_up <= crate::infra::clock::now().date())
+                .then(|| follow_up + Duration::days(rng.random_range(0..20)));
             let registered = followed.map(|_| rng.random::<f64>() < 0.6);
             let employed = followed.map(|_| rng.random::<f64>() < 0.55);
             self.exits.push(vec![
