@@ -5,7 +5,6 @@
 
 pub mod agreements;
 pub mod auth;
-pub mod demo;
 pub mod directory;
 pub mod governance;
 pub mod indicators;
@@ -13,7 +12,6 @@ pub mod infra;
 pub mod obligations;
 pub mod pathways;
 pub mod person;
-pub mod synth;
 
 // The old module paths, kept so that web, cli and the tests compile unchanged until the branches are merged.
 pub use auth::{access, second_factor};

@@ -319,9 +319,10 @@ impl Store {
         ))
     }
 
-    /// The context of an existing account, without its password: for the demo loader, which creates
-    /// records on behalf of the demo users.
-    pub(crate) async fn login_context_for(&self, email: &str) -> Result<AccessContext> {
+    /// The context of an existing account, without its password: for the demo loader (crate
+    /// `passerelle-fixtures`), which creates records on behalf of the demo users. Holding the store is already
+    /// the operator's trust, as for [`Store::operator_context`].
+    pub async fn login_context_for(&self, email: &str) -> Result<AccessContext> {
         let id = self
             .user_id_by_email(email)
             .await?

@@ -49,7 +49,7 @@ pub(crate) async fn notify(
 }
 
 /// The page of a person's IAE approval, where notifications about their pathway lead.
-pub(crate) fn approval_page(person_id: Uuid) -> String {
+pub fn approval_page(person_id: Uuid) -> String {
     format!("/personnes/{person_id}/parcours-iae")
 }
 

@@ -14,8 +14,6 @@ use std::time::Duration;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-pub mod template;
-
 /// A value bound to a placeholder; each variant carries its type even when NULL, as PostgreSQL needs.
 #[derive(Debug, Clone)]
 pub enum Value {
