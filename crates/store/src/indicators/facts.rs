@@ -1,7 +1,7 @@
 //! The indicators counted from the facts: one GROUP BY over `indicator_facts` for all of them (and one more
 //! for the median), along the requested periods and dimensions.
 
-use super::{Request, Row, rollup};
+use super::{Origin, Request, Row, rollup};
 use crate::infra::error::Result;
 use crate::infra::sql::{Executor, Pool, Query, query};
 use passerelle_domain::directory::department::DEPARTMENTS;
@@ -9,24 +9,6 @@ use passerelle_domain::indicators::{Dimension, Granularity, IndicatorCode, Perio
 use std::collections::{BTreeMap, HashMap};
 use time::Date;
 use uuid::Uuid;
-
-/// Where the facts are read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
-    /// The fact table kept by the triggers.
-    Facts,
-    /// The union of the source views, joined over the recorded tables at query time (the plain GROUP BY).
-    Sources,
-}
-
-impl Origin {
-    pub(super) fn relation(self) -> &'static str {
-        match self {
-            Self::Facts => "indicator_facts",
-            Self::Sources => "indicator_sources",
-        }
-    }
-}
 
 /// How a value is made from the facts of a cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,8 @@
 //! is matched to their jobs and employers by person and scheme, from their entry on (jobs, activities and the
 //! convention cannot be dated before the entry).
 
-use super::facts::{Origin, share};
+use super::Origin;
+use super::facts::share;
 use super::{Request, Row};
 use crate::infra::error::Result;
 use crate::infra::sql::{Executor, Pool, query};

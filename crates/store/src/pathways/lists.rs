@@ -16,6 +16,7 @@ use crate::infra::notifications::approval_page;
 use crate::infra::paging::{Page, matches_search};
 use crate::infra::sql::{Executor, Query, query};
 use crate::pathways::iae::pathway::{facts_from, replay_events};
+pub use crate::pathways::todo::TodoItem;
 use crate::{Store, today};
 use passerelle_domain::agreements::AgreementKind;
 use passerelle_domain::pathways::iae::agrement::Outcome;
@@ -49,19 +50,6 @@ pub struct PathwayRow {
     pub interview_due_on: Option<Date>,
     /// Set while an agrément request waits for Pôle emploi's decision: its deadline.
     pub agrement_deadline: Option<Date>,
-}
-
-/// Something the caller's organisations have to do, with why and by when.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct TodoItem {
-    pub person_id: Uuid,
-    pub person_name: String,
-    /// `tripartite_interview`, `prolongation_decision`, `agrement_decision`, `exit_follow_up`,
-    /// `immersion_signatures`, `immersion_assessment`, `esat_orientation_renewal`.
-    pub what: String,
-    pub due_on: Date,
-    pub explanation: String,
-    pub link: String,
 }
 
 /// The state of a pathway a SIAE filters on.

@@ -9,3 +9,4 @@ pub mod person_file;
 pub mod person_pathway;
 pub mod skills_record;
 pub mod supported;
+pub mod todo;

@@ -726,7 +726,7 @@ pub(crate) async fn todo_items(
     ex: &mut impl Executor,
     esats: &[Uuid],
     day: Date,
-) -> Result<Vec<crate::pathways::lists::TodoItem>> {
+) -> Result<Vec<crate::pathways::todo::TodoItem>> {
     if esats.is_empty() {
         return Ok(Vec::new());
     }
@@ -741,7 +741,7 @@ pub(crate) async fn todo_items(
     for r in ex.fetch_all(q).await? {
         let w = summary(&r, day)?;
         if let Some(warning) = w.orientation_warning {
-            items.push(crate::pathways::lists::TodoItem {
+            items.push(crate::pathways::todo::TodoItem {
                 person_id: w.person_id,
                 person_name: format!("{} {}", w.first_name, w.last_name),
                 what: "esat_orientation_renewal".into(),

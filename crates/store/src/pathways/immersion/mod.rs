@@ -649,7 +649,7 @@ pub(crate) async fn todo_items(
     ex: &mut impl Executor,
     organisations: &[Uuid],
     day: Date,
-) -> Result<Vec<crate::pathways::lists::TodoItem>> {
+) -> Result<Vec<crate::pathways::todo::TodoItem>> {
     if organisations.is_empty() {
         return Ok(Vec::new());
     }
@@ -684,7 +684,7 @@ pub(crate) async fn todo_items(
                     .filter(|p| !signed.iter().any(|s| s == p.code())),
             );
         }
-        items.push(crate::pathways::lists::TodoItem {
+        items.push(crate::pathways::todo::TodoItem {
             person_id: i.person_id,
             person_name: format!("{} {}", i.first_name, i.last_name),
             what: what.into(),
