@@ -1,7 +1,16 @@
-//! Passerelle's storage: one SQL layer over SQLite (embedded default) and PostgreSQL (production).
+//! Passerelle's storage: one SQL layer over SQLite (embedded default) and PostgreSQL (production), laid out like
+//! the domain.
 //!
-//! Every change is written with its event in one transaction ([`events`]); access is enforced in the
-//! queries through the [`access::AccessContext`] that only [`auth`] builds.
+//! - [`infra`]: the SQL layer, the clock, the event journal ([`infra::events`]) and its readers, idempotency
+//!   keys, the outbox and the notifications inbox, paging, backups and the retention purge.
+//! - [`auth`]: passwords, sessions, tokens and the second factor; the only builder of the
+//!   [`auth::access::AccessContext`] through which every query is filtered.
+//! - [`directory`] (organisations, contacts, authorisations, data·inclusion), [`person`], [`agreements`],
+//!   [`pathways`] (`iae`, `esat`, `immersion`, `supported`, and the views across them), [`governance`],
+//!   [`obligations`] (the deadlines engine) and [`indicators`].
+//!
+//! Every change is written with its event in one transaction. The demo territory and the synthetic France are
+//! in the `passerelle-fixtures` crate, written through this crate's public API.
 
 pub mod agreements;
 pub mod auth;
