@@ -4,13 +4,14 @@ module file that holds it, drawn as a graph; prints the strongly connected compo
 
 A module's edges to its own ancestors (a child using its parent's shared types) are left out: a folder is one
 area, and what counts is that areas and sibling files do not lean on each other both ways.
-Exit status 1 when a circle remains. Usage: scripts/store-import-cycles.py [crates/store/src]
+With --areas, one node per area (a top-level module, or one scheme of `pathways`); -v lists every edge.
+Exit status 1 when a circle remains. Usage: scripts/store-import-cycles.py [--areas] [-v] [crates/store/src]
 """
 import re
 import sys
 from pathlib import Path
 
-args = [a for a in sys.argv[1:] if a != "-v"]
+args = [a for a in sys.argv[1:] if not a.startswith("-")]
 root = Path(args[0] if args else "crates/store/src")
 modules = {}  # module path ("pathways::iae::prescriptions") -> file
 for f in root.rglob("*.rs"):
@@ -99,6 +100,10 @@ for here, f in modules.items():
     for use in re.findall(r"\buse\s+((?:crate|super)::[^;]+);", text, re.S):
         paths += expand(" ".join(use.split()))
     paths += re.findall(r"(?<![\w:])((?:crate|super)(?:::\w+)+)", text)
+    children = [m[len(here) + 2 :] for m in modules if m.startswith(here + "::") and "::" not in m[len(here) + 2 :]]
+    for child in children:  # `child::item` written from the parent, without `self::`
+        if re.search(rf"(?<![\w:]){child}::", text):
+            paths.append(f"crate::{here}::{child}")
     for p in paths:
         target = resolve(p, here)
         if target is None or target == here:
@@ -106,6 +111,17 @@ for here, f in modules.items():
         if here.startswith(target + "::"):
             continue  # a child leaning on its parent
         edges[here].add(target)
+
+if "--areas" in sys.argv:  # one node per area: a top-level module, or one scheme of `pathways`
+
+    def area(m):
+        parts = m.split("::")
+        return "::".join(parts[:2] if parts[0] == "pathways" else parts[:1])
+
+    collapsed = {}
+    for v, ws in edges.items():
+        collapsed.setdefault(area(v), set()).update(area(w) for w in ws if area(w) != area(v))
+    edges = collapsed
 
 # Tarjan's strongly connected components.
 index, low, stack, on, sccs, counter = {}, {}, [], set(), [], [0]
@@ -139,7 +155,7 @@ for v in sorted(edges):
     if v not in index:
         visit(v)
 
-print(f"{len(modules)} modules, {sum(len(e) for e in edges.values())} edges")
+print(f"{len(edges)} {'areas' if '--areas' in sys.argv else 'modules'}, {sum(len(e) for e in edges.values())} edges")
 for comp in sccs:
     print("circle:", ", ".join(comp))
     for v in comp:

@@ -1,17 +1,19 @@
 //! Passerelle's storage: one SQL layer over SQLite (embedded default) and PostgreSQL (production), laid out like
 //! the domain.
 //!
-//! - [`infra`]: the SQL layer, the clock, the event journal ([`infra::events`]) and its readers, idempotency
-//!   keys, the outbox and the notifications inbox, paging, backups and the retention purge.
-//! - [`auth`]: passwords, sessions, tokens and the second factor; the only builder of the
-//!   [`auth::access::AccessContext`] through which every query is filtered.
+//! - [`infra`]: the SQL layer, the clock, errors, the event journal ([`infra::events`]), idempotency keys, the
+//!   outbox and the notifications inbox, paging and backups.
+//! - [`access`]: the [`AccessContext`] through which every query is filtered, built by [`auth`] only
+//!   (passwords, sessions, tokens, the second factor).
 //! - [`directory`] (organisations, contacts, authorisations, data·inclusion), [`person`], [`agreements`],
 //!   [`pathways`] (`iae`, `esat`, `immersion`, `supported`, and the views across them), [`governance`],
-//!   [`obligations`] (the deadlines engine) and [`indicators`].
+//!   [`obligations`] (the deadlines engine), [`indicators`] and [`privacy`] (audit of reads, a person's file,
+//!   retention).
 //!
 //! Every change is written with its event in one transaction. The demo territory and the synthetic France are
 //! in the `passerelle-fixtures` crate, written through this crate's public API.
 
+pub mod access;
 pub mod agreements;
 pub mod auth;
 pub mod directory;
@@ -21,21 +23,23 @@ pub mod infra;
 pub mod obligations;
 pub mod pathways;
 pub mod person;
+pub mod privacy;
 
 // The old module paths, kept so that web, cli and the tests compile unchanged until the branches are merged.
-pub use auth::{access, second_factor};
+pub use auth::second_factor;
 pub use directory::structures;
-pub use infra::{audit, backup, clock, error, events, idempotency, notifications, outbox, paging, retention, sql};
+pub use infra::{backup, clock, error, events, idempotency, notifications, outbox, paging, sql};
 pub use pathways::iae::{
     contract as contracts, exit as follow_up, offer as offers, pathway as iae_pathway, referral as prescriptions,
 };
 pub use pathways::immersion as immersions;
 pub use pathways::lists as pathway_lists;
 pub use pathways::person_pathway as person_pathways;
-pub use pathways::{esat, person_file, skills_record, supported};
+pub use pathways::{esat, skills_record, supported};
 pub use person as persons;
+pub use privacy::{audit, person_file, retention};
 
-pub use auth::access::{AccessContext, MemberRole, Membership};
+pub use access::{AccessContext, MemberRole, Membership};
 pub use infra::clock::today;
 pub use infra::error::{Result, StoreError};
 pub use infra::sql::Pool;

@@ -12,7 +12,7 @@
 //! `interviews_on_time_share` counts as not on time (migration 0019).
 
 use crate::Store;
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::infra::error::Result;
 use crate::infra::notifications::notify;
 use crate::infra::outbox::{OutgoingMail, enqueue};

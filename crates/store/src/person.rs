@@ -7,7 +7,7 @@
 //! every query of the scope filters on the caller's organisations in SQL.
 
 use crate::Store;
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::directory::push_in;
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, journal_reads, record};

@@ -2,7 +2,7 @@
 //! decided by the domain's transition table and journaled with its explanation.
 
 use super::{Act, Agreement, AgreementScope, Signatory, insert_version, update_header};
-use crate::auth::access::{AccessContext, MemberRole};
+use crate::access::{AccessContext, MemberRole};
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, record};
 use crate::infra::notifications::notify;

@@ -18,7 +18,7 @@ mod lifecycle;
 
 pub(crate) use in_force::{binding, esat_spe_in_force};
 
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::infra::error::{Result, StoreError};
 use crate::infra::sql::{Executor, Query, Row, query};
 use crate::{Store, today};

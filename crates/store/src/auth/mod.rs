@@ -1,11 +1,10 @@
 //! Authentication: passwords (argon2id), sessions and API tokens, failed-login limits.
 //! This is the only place that builds an [`AccessContext`].
 
-pub mod access;
 pub mod second_factor;
 
 use crate::Store;
-use crate::auth::access::{AccessContext, MemberRole, Membership};
+use crate::access::{AccessContext, MemberRole, Membership};
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, record};
 use crate::infra::sql::{Executor, Row, Tx, query};

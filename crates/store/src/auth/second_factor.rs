@@ -3,7 +3,7 @@
 //! from [`crate::auth`]). Recommended for administrators (docs/reliability.md); any account may turn it on.
 
 use crate::Store;
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::auth::{SECOND_FACTOR_SOURCE, reset_attempts, token_hash};
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, commit_with, record};

@@ -3,7 +3,7 @@
 
 use super::load_organisation;
 use crate::Store;
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, commit_with};
 use crate::infra::sql::{Executor, Row, Tx, query};

@@ -10,7 +10,7 @@ pub(crate) use contacts::load_contact;
 pub use contacts::{Contact, RoleAssignment};
 
 use crate::Store;
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, commit_with, record};
 use crate::infra::paging::{fetch_page, push_search};

@@ -1,7 +1,7 @@
 //! Import and export of the directory in the data·inclusion "structures" format.
 
 use crate::Store;
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::directory::{ExternalKey, Upserted};
 use crate::infra::error::Result;
 use passerelle_domain::directory::data_inclusion::{ExportedOrganisation, ImportRow, Structure};

@@ -3,7 +3,7 @@
 //! obligations of their owner for the deadlines engine, overdue ones stand out.
 
 use crate::Store;
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, record};
 use crate::infra::sql::{Executor, Row, query};

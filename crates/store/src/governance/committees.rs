@@ -4,7 +4,7 @@
 use super::actions::{self, ActionItem};
 use super::{Standing, restrict, standing};
 use crate::Store;
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, record};
 use crate::infra::idempotency::{IdempotencyKey, commit_created};

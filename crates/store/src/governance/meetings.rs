@@ -6,7 +6,7 @@ use super::actions::{self, ActionItem, NewItem};
 use super::committees::{Member, members};
 use super::{Standing, meeting_standing, standing};
 use crate::Store;
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, record};
 use crate::infra::idempotency::{IdempotencyKey, commit_created};

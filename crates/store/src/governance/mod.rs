@@ -10,7 +10,7 @@ pub mod committees;
 pub mod meetings;
 pub mod mutual_knowledge;
 
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::infra::error::{Result, StoreError};
 use crate::infra::sql::{Executor, Query, query};
 use uuid::Uuid;

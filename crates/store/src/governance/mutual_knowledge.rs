@@ -3,7 +3,7 @@
 //! for the indicators.
 
 use crate::Store;
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::Event;
 use crate::infra::idempotency::{IdempotencyKey, commit_created};

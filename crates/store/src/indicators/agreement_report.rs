@@ -6,8 +6,8 @@
 use super::targets::{TargetProgress, progress_at, threshold_for};
 use super::{Request, Viewer, compute};
 use crate::Store;
+use crate::access::AccessContext;
 use crate::agreements::Agreement;
-use crate::auth::access::AccessContext;
 use crate::governance::actions::{self, ActionItem};
 use crate::infra::error::Result;
 use passerelle_domain::indicators::{

@@ -4,7 +4,7 @@
 
 use super::supported;
 use crate::Store;
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{self, Event};
 use crate::infra::sql::{Executor, query};

@@ -4,7 +4,7 @@
 //! a department's a few dozen.
 
 use crate::Store;
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::infra::error::Result;
 use crate::infra::sql::{Executor, query};
 use std::collections::{BTreeSet, HashMap};

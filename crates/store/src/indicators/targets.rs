@@ -5,8 +5,8 @@
 
 use super::{Request, Viewer, compute};
 use crate::Store;
+use crate::access::AccessContext;
 use crate::agreements::Agreement;
-use crate::auth::access::AccessContext;
 use crate::directory::push_in;
 use crate::infra::error::Result;
 use crate::infra::sql::{Executor, query};

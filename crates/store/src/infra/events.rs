@@ -3,7 +3,7 @@
 //! An event is always written with the [`Executor`] of the change it describes, so that both are
 //! committed together or not at all.
 
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::infra::error::Result;
 use crate::infra::sql::{Executor, Pool, Tx, query};
 use serde::Serialize;

@@ -1,7 +1,6 @@
-//! What every area stands on: the SQL layer over both databases, the clock, the event journal and its readers,
-//! idempotency keys, the outbox and the inbox, paging, backups and the retention purge.
+//! What every area stands on: the SQL layer over both databases, the clock, errors, the event journal,
+//! idempotency keys, the outbox and the notifications inbox, paging and backups.
 
-pub mod audit;
 pub mod backup;
 pub mod clock;
 pub mod error;
@@ -10,5 +9,4 @@ pub mod idempotency;
 pub mod notifications;
 pub mod outbox;
 pub mod paging;
-pub mod retention;
 pub mod sql;

@@ -2,7 +2,7 @@
 //! decision to take). Shown in the pages' inbox; no e-mail is sent yet.
 
 use crate::Store;
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::infra::error::Result;
 use crate::infra::sql::{Executor, query};
 use serde::Serialize;

@@ -8,7 +8,7 @@
 //! of the approval and cut into pages ([`Page::of`]). The loading reads one snapshot without SQLite's write lock;
 //! only the people shown are journaled, once it is over ([`journal_reads`]).
 
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::directory::push_in;
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, journal_reads};

@@ -7,7 +7,7 @@
 //! Steps kept back are counted, not shown. The read is journaled.
 
 use crate::Store;
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::infra::error::Result;
 use crate::infra::events::{Event, record};
 use crate::infra::sql::{Executor, Row, query};

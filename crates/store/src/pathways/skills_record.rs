@@ -6,7 +6,7 @@
 //! its rows.
 
 use crate::Store;
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::auth::{random_token, token_hash};
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, record};

@@ -8,7 +8,7 @@ mod support;
 
 pub use support::NewSupportConvention;
 
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, record};
 use crate::infra::idempotency::{IdempotencyKey, commit_created};

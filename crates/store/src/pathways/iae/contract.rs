@@ -3,7 +3,7 @@
 //! `pathways::iae::contract` and needs the person's approval valid on its first day.
 
 use crate::Store;
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::directory::load_organisation;
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::Event;

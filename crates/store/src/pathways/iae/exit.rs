@@ -1,7 +1,7 @@
 //! Accompaniment and exit (issue 4, items 6 and 7); the lists built on every pathway of the caller are in
 //! [`crate::pathways::lists`].
 
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, record};
 use crate::infra::idempotency::{IdempotencyKey, claim};

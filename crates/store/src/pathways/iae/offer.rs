@@ -2,7 +2,7 @@
 //! signed-in user (prescribers search them by territory). `offer.created` events count the offers deposited.
 
 use crate::Store;
-use crate::auth::access::{AccessContext, Membership};
+use crate::access::{AccessContext, Membership};
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, record};
 use crate::infra::idempotency::{IdempotencyKey, commit_created};

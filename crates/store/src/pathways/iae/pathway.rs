@@ -4,7 +4,7 @@
 //! status and the reasons are always those of `pathways::iae::pathway` replaying them. No rule is written
 //! here: a change is an event offered to the engine, kept only if the engine accepts it.
 
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, record};
 use crate::infra::idempotency::{IdempotencyKey, claim};

@@ -4,7 +4,7 @@
 //! follow the person: the prescriber records that the person agreed to this sending (`consent_on`), which
 //! is the consent this one sharing needs, even when the person refused a general sharing of their record.
 
-use crate::auth::access::{AccessContext, Membership};
+use crate::access::{AccessContext, Membership};
 use crate::directory::{load_organisation, push_in};
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, record};

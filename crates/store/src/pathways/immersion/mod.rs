@@ -9,7 +9,7 @@ mod lifecycle;
 
 pub use lifecycle::{NewAssessment, NewSignature};
 
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, record};
 use crate::infra::idempotency::{IdempotencyKey, commit_created};

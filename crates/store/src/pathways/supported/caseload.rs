@@ -2,7 +2,7 @@
 
 use super::{decode, is_member, scheme_member};
 use crate::Store;
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::directory::push_in;
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, record};

@@ -9,7 +9,7 @@ mod caseload;
 
 pub use caseload::{CounsellorLine, SchemeDashboard, dashboard};
 
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::directory::{load_organisation, push_in};
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, record};

@@ -3,7 +3,7 @@
 //! own page, and the export itself is journaled (`person_file.read`).
 
 use crate::Store;
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, JournalEntry, history, record};
 use crate::pathways::esat::Worker;

@@ -3,7 +3,7 @@
 //! `.read` or `.listed` (`person.read`, `pathway.listed`, ...); this page only looks them up.
 
 use crate::Store;
-use crate::auth::access::{AccessContext, MemberRole};
+use crate::access::{AccessContext, MemberRole};
 use crate::infra::error::{Result, StoreError};
 use crate::infra::paging::{Page, fetch_page};
 use crate::infra::sql::{Executor, Row, query};

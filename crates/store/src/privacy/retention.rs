@@ -6,7 +6,7 @@
 //! indicators computed from the past do not change. A dry run reports first.
 
 use crate::Store;
-use crate::auth::access::AccessContext;
+use crate::access::AccessContext;
 use crate::infra::error::Result;
 use crate::infra::events::{Event, record};
 use crate::infra::sql::{Executor, Tx, query};
