@@ -9,7 +9,7 @@ use passerelle_documents::Format as DocumentFormat;
 use passerelle_domain::calendar::french_date;
 use passerelle_store::auth::SessionKind;
 use passerelle_store::indicators::{self, Viewer};
-use passerelle_store::sql::template::{self, Backend, Content};
+use passerelle_fixtures::template::{self, Backend, Content};
 use passerelle_store::{AccessContext, Store, StoreError};
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -32,7 +32,7 @@ async fn account(store: &Store, key: &str) -> AccessContext {
     let session = store
         .login(
             &format!("{key}@passerelle.test"),
-            passerelle_store::demo::DEMO_PASSWORD,
+            passerelle_fixtures::demo::DEMO_PASSWORD,
             SessionKind::Api,
         )
         .await

@@ -172,12 +172,15 @@ async fn run(db: &str, command: DatabaseCommand) -> Result<(), Failure> {
             Ok(())
         }
         DatabaseCommand::Demo { print_accounts: true } => {
-            println!("{}", serde_json::to_string_pretty(&passerelle_store::demo::accounts())?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&passerelle_fixtures::demo::accounts())?
+            );
             Ok(())
         }
         DatabaseCommand::Demo { print_accounts: false } => {
             let store = open(db).await?;
-            if passerelle_store::demo::load(&store).await? {
+            if passerelle_fixtures::demo::load(&store).await? {
                 eprintln!("territoire de démonstration chargé");
             } else {
                 eprintln!("territoire de démonstration déjà présent : rien à faire");

@@ -44,7 +44,7 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<(), Failure> {
         }
         None => tracing::info!("pas de relais SMTP (--smtp-relay) : les courriels attendent dans la file"),
     }
-    if demo && passerelle_store::demo::load(&store).await? {
+    if demo && passerelle_fixtures::demo::load(&store).await? {
         tracing::info!("territoire de démonstration chargé ; comptes : passerelle demo --print-accounts");
     }
     let dsfr_dir = dsfr_dir.unwrap_or_else(default_dsfr_dir);

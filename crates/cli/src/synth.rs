@@ -3,7 +3,7 @@
 
 use crate::{Failure, open};
 use clap::Args;
-use passerelle_store::synth::{self, Options};
+use passerelle_fixtures::synth::{self, Options};
 
 #[derive(Args)]
 pub struct SynthArgs {

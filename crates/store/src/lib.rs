@@ -1,48 +1,48 @@
-//! Passerelle's storage: one SQL layer over SQLite (embedded default) and PostgreSQL (production).
+//! Passerelle's storage: one SQL layer over SQLite (embedded default) and PostgreSQL (production), laid out like
+//! the domain.
 //!
-//! Every change is written with its event in one transaction ([`events`]); access is enforced in the
-//! queries through the [`access::AccessContext`] that only [`auth`] builds.
+//! - [`infra`]: the SQL layer, the clock, errors, the event journal ([`infra::events`]), idempotency keys, the
+//!   outbox and the notifications inbox, paging and backups.
+//! - [`access`]: the [`AccessContext`] through which every query is filtered, built by [`auth`] only
+//!   (passwords, sessions, tokens, the second factor).
+//! - [`directory`] (organisations, contacts, authorisations, data·inclusion), [`person`], [`agreements`],
+//!   [`pathways`] (`iae`, `esat`, `immersion`, `supported`, and the views across them), [`governance`],
+//!   [`obligations`] (the deadlines engine), [`indicators`] and [`privacy`] (audit of reads, a person's file,
+//!   retention).
+//!
+//! Every change is written with its event in one transaction. The demo territory and the synthetic France are
+//! in the `passerelle-fixtures` crate, written through this crate's public API.
 
 pub mod access;
 pub mod agreements;
-pub mod audit;
 pub mod auth;
-pub mod backup;
-pub mod clock;
-pub mod contracts;
-pub mod demo;
 pub mod directory;
-pub mod error;
-pub mod esat;
-pub mod events;
-pub mod follow_up;
 pub mod governance;
-pub mod iae_pathway;
-pub mod idempotency;
-pub mod immersions;
 pub mod indicators;
-pub mod notifications;
+pub mod infra;
 pub mod obligations;
-pub mod offers;
-pub mod outbox;
-pub mod paging;
-pub mod pathway_lists;
-pub mod person_file;
-pub mod person_pathways;
-pub mod persons;
-pub mod prescriptions;
-pub mod retention;
-pub mod second_factor;
-pub mod skills_record;
-pub mod sql;
-pub mod structures;
-pub mod supported;
-pub mod synth;
+pub mod pathways;
+pub mod person;
+pub mod privacy;
+
+// The old module paths, kept so that web, cli and the tests compile unchanged until the branches are merged.
+pub use auth::second_factor;
+pub use directory::structures;
+pub use infra::{backup, clock, error, events, idempotency, notifications, outbox, paging, sql};
+pub use pathways::iae::{
+    contract as contracts, exit as follow_up, offer as offers, pathway as iae_pathway, referral as prescriptions,
+};
+pub use pathways::immersion as immersions;
+pub use pathways::lists as pathway_lists;
+pub use pathways::person_pathway as person_pathways;
+pub use pathways::{esat, skills_record, supported};
+pub use person as persons;
+pub use privacy::{audit, person_file, retention};
 
 pub use access::{AccessContext, MemberRole, Membership};
-pub use clock::today;
-pub use error::{Result, StoreError};
-pub use sql::Pool;
+pub use infra::clock::today;
+pub use infra::error::{Result, StoreError};
+pub use infra::sql::Pool;
 
 /// The database, opened and migrated.
 #[derive(Clone, Debug)]
@@ -63,7 +63,7 @@ impl Store {
     }
 
     /// A transaction for changes that span several store calls (imports, the demo loader).
-    pub async fn begin(&self) -> Result<sql::Tx> {
+    pub async fn begin(&self) -> Result<infra::sql::Tx> {
         Ok(self.pool.begin().await?)
     }
 }
@@ -71,7 +71,7 @@ impl Store {
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
     #[error(transparent)]
-    Connect(#[from] sql::ConnectError),
+    Connect(#[from] infra::sql::ConnectError),
     #[error("échec des migrations : {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }

@@ -13,10 +13,10 @@
 
 use crate::Store;
 use crate::access::AccessContext;
-use crate::error::Result;
-use crate::notifications::notify;
-use crate::outbox::{OutgoingMail, enqueue};
-use crate::sql::{Executor, Row, query};
+use crate::infra::error::Result;
+use crate::infra::notifications::notify;
+use crate::infra::outbox::{OutgoingMail, enqueue};
+use crate::infra::sql::{Executor, Row, query};
 use passerelle_domain::calendar::{add_days, french_date};
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
@@ -41,7 +41,7 @@ pub struct Obligation {
 
 /// Writes `o` (or moves its date), reopened if it was done.
 pub(crate) async fn upsert(ex: &mut impl Executor, o: &Obligation) -> Result<()> {
-    let now = crate::clock::now();
+    let now = crate::infra::clock::now();
     ex.execute(
         query(
             "INSERT INTO obligations (id, source, source_key, organisation_id, due_on, title, link, rule, updated_at) \
@@ -66,7 +66,7 @@ pub(crate) async fn upsert(ex: &mut impl Executor, o: &Obligation) -> Result<()>
 
 /// Marks done the open obligations of `source` whose key starts with `key_prefix` (for every organisation).
 pub(crate) async fn close(ex: &mut impl Executor, source: Source, key_prefix: &str) -> Result<u64> {
-    let now = crate::clock::now();
+    let now = crate::infra::clock::now();
     Ok(ex
         .execute(
             query(
@@ -406,7 +406,7 @@ pub(crate) async fn approval_changed(
 ) -> Result<()> {
     let (person_id, first_name, last_name) = person;
     let who = person_label(first_name, last_name);
-    let link = crate::notifications::approval_page(person_id);
+    let link = crate::infra::notifications::approval_page(person_id);
     upsert(
         ex,
         &Obligation {
@@ -481,7 +481,7 @@ pub(crate) async fn prolongation_requested(
                     "Décider de la prolongation du PASS IAE de {}",
                     person_label(first_name, last_name)
                 ),
-                link: crate::notifications::approval_page(person_id),
+                link: crate::infra::notifications::approval_page(person_id),
                 rule: "Avant la fin du PASS IAE (R5132-1-8)".to_owned(),
             },
         )
@@ -497,7 +497,7 @@ pub(crate) async fn prolongation_decided(ex: &mut impl Executor, request_id: Uui
 
 /// An immersion convention sent for signature waits for every party's signature before its first day; the
 /// prescriber and the support structure each have it on their list. Signed, cancelled or assessed, it is done.
-pub(crate) async fn immersion_changed(ex: &mut impl Executor, i: &crate::immersions::Immersion) -> Result<()> {
+pub(crate) async fn immersion_changed(ex: &mut impl Executor, i: &crate::pathways::immersion::Immersion) -> Result<()> {
     let key = i.id.to_string();
     if i.status != passerelle_domain::pathways::immersion::Status::AwaitingSignatures {
         close(ex, Source::ImmersionSignature, &key).await?;
@@ -566,7 +566,7 @@ pub(crate) async fn person_anonymised(ex: &mut impl Executor, person_id: Uuid) -
         .collect::<Result<Vec<_>, _>>()?;
     let prolongations = requests.iter().map(|id| (Source::ProlongationDecision, *id));
     let signatures = immersions.iter().map(|id| (Source::ImmersionSignature, *id));
-    let now = crate::clock::now();
+    let now = crate::infra::clock::now();
     for (source, key) in person.into_iter().chain(prolongations).chain(signatures) {
         let about = "source = $1 AND source_key = $2";
         ex.execute(

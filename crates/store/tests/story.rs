@@ -3,10 +3,10 @@
 
 use passerelle_domain::directory::{ContactInput, ContactRole, OrganisationInput};
 use passerelle_domain::person::PersonInput;
+use passerelle_fixtures::template::{self, Backend, Content};
 use passerelle_store::auth::{NewUser, SessionKind};
 use passerelle_store::directory::{ExternalKey, OrganisationFilter, Upserted};
 use passerelle_store::events::{self, Event};
-use passerelle_store::sql::template::{self, Backend, Content};
 use passerelle_store::sql::{Executor, query};
 use passerelle_store::{MemberRole, Store, StoreError};
 use time::macros::date;
@@ -473,8 +473,8 @@ async fn story(store: Store) {
     ));
 
     // The demo territory loads once.
-    assert!(passerelle_store::demo::load(&store).await.unwrap());
-    assert!(!passerelle_store::demo::load(&store).await.unwrap());
+    assert!(passerelle_fixtures::demo::load(&store).await.unwrap());
+    assert!(!passerelle_fixtures::demo::load(&store).await.unwrap());
     store.pool().close().await;
 }
 
@@ -492,7 +492,7 @@ async fn story_on_postgres() {
 async fn demo_ctx(store: &Store, key: &str) -> passerelle_store::AccessContext {
     let email = format!("{key}@passerelle.test");
     let session = store
-        .login(&email, passerelle_store::demo::DEMO_PASSWORD, SessionKind::Api)
+        .login(&email, passerelle_fixtures::demo::DEMO_PASSWORD, SessionKind::Api)
         .await
         .unwrap();
     store
@@ -542,7 +542,7 @@ async fn agreements_story(store: Store) {
         .await
         .unwrap();
     let email = "ddets25@test.fr";
-    let password = passerelle_store::demo::DEMO_PASSWORD;
+    let password = passerelle_fixtures::demo::DEMO_PASSWORD;
     let memberships = [(doubs.id, MemberRole::Admin)];
     let user = NewUser {
         email,

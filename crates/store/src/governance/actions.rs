@@ -4,10 +4,10 @@
 
 use crate::Store;
 use crate::access::AccessContext;
-use crate::error::{Result, StoreError};
-use crate::events::{Event, record};
+use crate::infra::error::{Result, StoreError};
+use crate::infra::events::{Event, record};
+use crate::infra::sql::{Executor, Row, query};
 use crate::obligations::{self, Obligation, Source};
-use crate::sql::{Executor, Row, query};
 use crate::today;
 use passerelle_domain::invalid::Invalid;
 use serde::Serialize;
@@ -127,7 +127,7 @@ pub(crate) async fn insert(ex: &mut impl Executor, new: NewItem<'_>) -> Result<U
             .bind(new.title)
             .bind(new.owner)
             .bind(new.due_on)
-            .bind(crate::clock::now()),
+            .bind(crate::infra::clock::now()),
         )
         .await?;
     if inserted == 1
@@ -219,7 +219,7 @@ impl Store {
         tx.execute(
             query("UPDATE action_items SET status = $1, closed_at = $2 WHERE id = $3")
                 .bind(status)
-                .bind((status != "open").then(crate::clock::now))
+                .bind((status != "open").then(crate::infra::clock::now))
                 .bind(id),
         )
         .await?;

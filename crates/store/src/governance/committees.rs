@@ -5,10 +5,10 @@ use super::actions::{self, ActionItem};
 use super::{Standing, restrict, standing};
 use crate::Store;
 use crate::access::AccessContext;
-use crate::error::{Result, StoreError};
-use crate::events::{Event, record};
-use crate::idempotency::{IdempotencyKey, commit_created};
-use crate::sql::{Executor, Row, query};
+use crate::infra::error::{Result, StoreError};
+use crate::infra::events::{Event, record};
+use crate::infra::idempotency::{IdempotencyKey, commit_created};
+use crate::infra::sql::{Executor, Row, query};
 use crate::today;
 use passerelle_domain::explanation::Explanation;
 use passerelle_domain::governance::{CommitteeKind, Frequency, FrequencyReport, MemberVote};
@@ -231,7 +231,7 @@ async fn insert_member(ex: &mut impl Executor, committee_id: Uuid, m: &NewMember
         .bind(&m.email)
         .bind(m.vote.code())
         .bind(m.by_right)
-        .bind(crate::clock::now()),
+        .bind(crate::infra::clock::now()),
     )
     .await?;
     Ok(id)
@@ -277,7 +277,7 @@ impl Store {
             .bind(frequency.code())
             .bind(notice)
             .bind(new.secretary_organisation_id)
-            .bind(crate::clock::now()),
+            .bind(crate::infra::clock::now()),
         )
         .await?;
         for a in &steered {

@@ -7,13 +7,13 @@ use super::committees::{Member, members};
 use super::{Standing, meeting_standing, standing};
 use crate::Store;
 use crate::access::AccessContext;
-use crate::error::{Result, StoreError};
-use crate::events::{Event, record};
-use crate::idempotency::{IdempotencyKey, commit_created};
-use crate::notifications::notify;
+use crate::infra::error::{Result, StoreError};
+use crate::infra::events::{Event, record};
+use crate::infra::idempotency::{IdempotencyKey, commit_created};
+use crate::infra::notifications::notify;
+use crate::infra::outbox::{OutgoingMail, enqueue};
+use crate::infra::sql::{Executor, Row, query, rows};
 use crate::obligations::{self, Obligation, Source};
-use crate::outbox::{OutgoingMail, enqueue};
-use crate::sql::{Executor, Row, query, rows};
 use crate::today;
 use passerelle_documents::ics::{Attendee, CalendarEvent, Method, When, calendar};
 use passerelle_domain::calendar::{Territory, check_year, french_date};
@@ -277,7 +277,7 @@ impl Store {
             .bind(&new.video_link)
             .bind(new.extraordinary)
             .bind(new.termination_agreement_id)
-            .bind(crate::clock::now()),
+            .bind(crate::infra::clock::now()),
         )
         .await?;
         let notice = tx
@@ -367,7 +367,7 @@ impl Store {
             .bind(title.as_str())
             .bind(organisation_id)
             .bind(status)
-            .bind(crate::clock::now()),
+            .bind(crate::infra::clock::now()),
         )
         .await?;
         if !secretary {
@@ -477,7 +477,7 @@ impl Store {
             .bind(size)
             .bind(content)
             .bind(s.secretary_organisation_id)
-            .bind(crate::clock::now()),
+            .bind(crate::infra::clock::now()),
         )
         .await?;
         record(
@@ -516,7 +516,7 @@ impl Store {
     pub async fn meeting_invitation(&self, ctx: &AccessContext, id: Uuid) -> Result<String> {
         let meeting = self.meeting(ctx, id).await?;
         let organizer = organisation_contact(&mut self.pool.clone(), meeting.secretary_organisation_id).await?;
-        Ok(invitation(&meeting, organizer, crate::clock::now()))
+        Ok(invitation(&meeting, organizer, crate::infra::clock::now()))
     }
 
     /// Sends the invitation, agenda and documents list to every member with an e-mail address, through the
@@ -671,7 +671,7 @@ impl Store {
         }
         tx.execute(
             query("UPDATE meetings SET status = 'held', updated_at = $1 WHERE id = $2")
-                .bind(crate::clock::now())
+                .bind(crate::infra::clock::now())
                 .bind(id),
         )
         .await?;
@@ -747,7 +747,7 @@ impl Store {
         tx.execute(
             query("UPDATE meetings SET minutes = $1, status = 'held', updated_at = $2 WHERE id = $3")
                 .bind(text.as_str())
-                .bind(crate::clock::now())
+                .bind(crate::infra::clock::now())
                 .bind(id),
         )
         .await?;
@@ -792,7 +792,7 @@ impl Store {
                 "Seuls les membres à voix délibérative valident le compte rendu.",
             ));
         }
-        let now = crate::clock::now();
+        let now = crate::infra::clock::now();
         for m in &mine {
             tx.execute(
                 query(
@@ -871,7 +871,7 @@ impl Store {
                 .bind(id)
                 .bind(to_committee_id)
                 .bind(today())
-                .bind(crate::clock::now()),
+                .bind(crate::infra::clock::now()),
             )
             .await?;
         if inserted == 1 {

@@ -11,8 +11,8 @@ pub mod meetings;
 pub mod mutual_knowledge;
 
 use crate::access::AccessContext;
-use crate::error::{Result, StoreError};
-use crate::sql::{Executor, Query, query};
+use crate::infra::error::{Result, StoreError};
+use crate::infra::sql::{Executor, Query, query};
 use uuid::Uuid;
 
 /// Restricts `q` (which selects from `committees c`) to the committees the caller may see.

@@ -4,10 +4,10 @@
 
 use crate::Store;
 use crate::access::AccessContext;
-use crate::error::{Result, StoreError};
-use crate::events::Event;
-use crate::idempotency::{IdempotencyKey, commit_created};
-use crate::sql::{Executor, query};
+use crate::infra::error::{Result, StoreError};
+use crate::infra::events::Event;
+use crate::infra::idempotency::{IdempotencyKey, commit_created};
+use crate::infra::sql::{Executor, query};
 use passerelle_domain::calendar::check_year;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::text::required;
@@ -127,7 +127,7 @@ impl Store {
             .bind(new.department.as_str())
             .bind(new.participants)
             .bind(new.organisers[0])
-            .bind(crate::clock::now()),
+            .bind(crate::infra::clock::now()),
         )
         .await?;
         let mut seen = Vec::new();

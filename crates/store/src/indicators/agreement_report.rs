@@ -8,8 +8,8 @@ use super::{Request, Viewer, compute};
 use crate::Store;
 use crate::access::AccessContext;
 use crate::agreements::Agreement;
-use crate::error::Result;
 use crate::governance::actions::{self, ActionItem};
+use crate::infra::error::Result;
 use passerelle_domain::indicators::{
     Cell, DEFINITIONS, Dimension, Family, Granularity, IndicatorCode, MaskReason, PeriodRange, Unit, protect,
 };

@@ -5,8 +5,8 @@
 
 use super::facts::{end_of, share};
 use super::{Request, Row};
-use crate::error::Result;
-use crate::sql::{Executor, Pool, query};
+use crate::infra::error::Result;
+use crate::infra::sql::{Executor, Pool, query};
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::directory::department::department;
 use passerelle_domain::indicators::{Dimension, IndicatorCode};

@@ -5,9 +5,9 @@
 use super::supported;
 use crate::Store;
 use crate::access::AccessContext;
-use crate::error::{Result, StoreError};
-use crate::events::{self, Event};
-use crate::sql::{Executor, query};
+use crate::infra::error::{Result, StoreError};
+use crate::infra::events::{self, Event};
+use crate::infra::sql::{Executor, query};
 use passerelle_domain::indicators::{IndicatorCode, PeriodRange};
 use serde::Serialize;
 use time::Date;

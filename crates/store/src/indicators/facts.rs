@@ -1,32 +1,14 @@
 //! The indicators counted from the facts: one GROUP BY over `indicator_facts` for all of them (and one more
 //! for the median), along the requested periods and dimensions.
 
-use super::{Request, Row, rollup};
-use crate::error::Result;
-use crate::sql::{Executor, Pool, Query, query};
+use super::{Origin, Request, Row, rollup};
+use crate::infra::error::Result;
+use crate::infra::sql::{Executor, Pool, Query, query};
 use passerelle_domain::directory::department::DEPARTMENTS;
 use passerelle_domain::indicators::{Dimension, Granularity, IndicatorCode, Period};
 use std::collections::{BTreeMap, HashMap};
 use time::Date;
 use uuid::Uuid;
-
-/// Where the facts are read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
-    /// The fact table kept by the triggers.
-    Facts,
-    /// The union of the source views, joined over the recorded tables at query time (the plain GROUP BY).
-    Sources,
-}
-
-impl Origin {
-    pub(super) fn relation(self) -> &'static str {
-        match self {
-            Self::Facts => "indicator_facts",
-            Self::Sources => "indicator_sources",
-        }
-    }
-}
 
 /// How a value is made from the facts of a cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -292,7 +274,7 @@ impl Select {
         format!(" GROUP BY {}", cols.join(", "))
     }
 
-    fn read_dims(&self, r: &crate::sql::Row) -> std::result::Result<Vec<String>, sqlx::Error> {
+    fn read_dims(&self, r: &crate::infra::sql::Row) -> std::result::Result<Vec<String>, sqlx::Error> {
         self.dims
             .iter()
             .enumerate()
@@ -323,7 +305,8 @@ fn region_join() -> String {
 
 /// Today's date on the server, for ranges that end today.
 pub(super) fn end_of(day: Date) -> time::OffsetDateTime {
-    day.with_hms(23, 59, 59).map_or(crate::clock::now(), |t| t.assume_utc())
+    day.with_hms(23, 59, 59)
+        .map_or(crate::infra::clock::now(), |t| t.assume_utc())
 }
 
 #[cfg(test)]

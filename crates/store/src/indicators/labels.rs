@@ -5,8 +5,8 @@
 
 use crate::Store;
 use crate::access::AccessContext;
-use crate::error::Result;
-use crate::sql::{Executor, query};
+use crate::infra::error::Result;
+use crate::infra::sql::{Executor, query};
 use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
 

@@ -18,7 +18,7 @@ mod supported;
 pub mod targets;
 
 use crate::Store;
-use crate::error::Result;
+use crate::infra::error::Result;
 use passerelle_domain::indicators::{
     DEFINITIONS, Definition, Dimension, Granularity, IndicatorCode, PeriodRange, definition,
 };
@@ -26,8 +26,6 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
-
-pub use facts::Origin;
 
 /// Who reads the figures: cells of the viewer's own organisations are shown unmasked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,6 +88,24 @@ impl Row {
             value: Some(value),
             masked: false,
             people,
+        }
+    }
+}
+
+/// Where the facts are read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The fact table kept by the triggers.
+    Facts,
+    /// The union of the source views, joined over the recorded tables at query time (the plain GROUP BY).
+    Sources,
+}
+
+impl Origin {
+    fn relation(self) -> &'static str {
+        match self {
+            Self::Facts => "indicator_facts",
+            Self::Sources => "indicator_sources",
         }
     }
 }

@@ -3,9 +3,8 @@
 //! yes, kept by a trigger on `indicator_facts`. It answers the requests along exactly these two dimensions over
 //! whole periods, without an « as of » date; every other request reads the facts.
 
-use super::Request;
-use super::facts::Origin;
-use crate::sql::{Query, query};
+use super::{Origin, Request};
+use crate::infra::sql::{Query, query};
 use passerelle_domain::indicators::{Dimension, Granularity, Period, PeriodRange};
 use time::Date;
 

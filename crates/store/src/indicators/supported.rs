@@ -6,10 +6,11 @@
 //! is matched to their jobs and employers by person and scheme, from their entry on (jobs, activities and the
 //! convention cannot be dated before the entry).
 
-use super::facts::{Origin, share};
+use super::Origin;
+use super::facts::share;
 use super::{Request, Row};
-use crate::error::Result;
-use crate::sql::{Executor, Pool, query};
+use crate::infra::error::Result;
+use crate::infra::sql::{Executor, Pool, query};
 use passerelle_domain::calendar::add_months;
 use passerelle_domain::directory::department::department;
 use passerelle_domain::indicators::{Dimension, IndicatorCode, Period};

@@ -16,7 +16,7 @@ async fn login(store: &Store, code: &str) -> Result<(), StoreError> {
     store
         .login_with_code(
             ADDRESS,
-            passerelle_store::demo::DEMO_PASSWORD,
+            passerelle_fixtures::demo::DEMO_PASSWORD,
             Some(code),
             "local",
             SessionKind::Api,
@@ -79,7 +79,7 @@ async fn recovery_codes(store: Store) {
         store
             .login_with_code(
                 ADDRESS,
-                passerelle_store::demo::DEMO_PASSWORD,
+                passerelle_fixtures::demo::DEMO_PASSWORD,
                 None,
                 "local",
                 SessionKind::Api

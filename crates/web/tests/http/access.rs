@@ -31,7 +31,7 @@ const MATRIX: &[(&str, &[&str])] = &[
 
 /// The table's answer for a demo account: `None` if its organisation may hold names, else the refusal code.
 pub fn refusal_of(email: &str) -> Option<&'static str> {
-    let account = passerelle_store::demo::accounts()
+    let account = passerelle_fixtures::demo::accounts()
         .into_iter()
         .find(|a| a.email == email)
         .unwrap_or_else(|| panic!("no demo account {email}"));
@@ -55,7 +55,7 @@ fn names(page: &Value) -> BTreeSet<String> {
 
 async fn matrix(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let admin = app.token(passerelle_store::demo::ADMIN_EMAIL).await;
+    let admin = app.token(passerelle_fixtures::demo::ADMIN_EMAIL).await;
     let (s, all) = app.get(&admin, "/api/v1/persons?per_page=200").await;
     assert_eq!(s, S::OK);
     assert_eq!(names(&all), ALL_PERSONS.iter().map(|n| n.to_string()).collect());

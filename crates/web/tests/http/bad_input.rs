@@ -57,7 +57,7 @@ async fn expect(
 
 async fn bad_input(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let admin = app.token(passerelle_store::demo::ADMIN_EMAIL).await;
+    let admin = app.token(passerelle_fixtures::demo::ADMIN_EMAIL).await;
     let ft = app.token(&email("ft-dijon")).await;
     let org = app.org_id("ft-dijon").await;
     let (_, contacts) = app.get(&admin, &format!("/api/v1/organisations/{org}/contacts")).await;

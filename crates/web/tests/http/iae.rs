@@ -1011,7 +1011,7 @@ const PRESCRIPTION_MATRIX: &[(&str, &[&str])] = &[
 
 async fn access(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let admin = app.token(passerelle_store::demo::ADMIN_EMAIL).await;
+    let admin = app.token(passerelle_fixtures::demo::ADMIN_EMAIL).await;
     let (_, all) = app.get(&admin, "/api/v1/prescriptions").await;
     let all = all.as_array().unwrap().clone();
     assert_eq!(all.len(), 3, "the demo has three prescriptions");

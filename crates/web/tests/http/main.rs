@@ -29,8 +29,8 @@ mod simulator;
 mod supported;
 mod uploads;
 
+use passerelle_fixtures::template::{self, Content};
 use passerelle_store::Store;
-use passerelle_store::sql::template::{self, Content};
 use passerelle_web::state::AppState;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -40,9 +40,9 @@ use uuid::Uuid;
 /// The day every test runs on, whatever the date ([`passerelle_store::clock`]).
 pub const TEST_DAY: time::Date = time::macros::date!(2026 - 12 - 06);
 
-pub const PASSWORD: &str = passerelle_store::demo::DEMO_PASSWORD;
+pub const PASSWORD: &str = passerelle_fixtures::demo::DEMO_PASSWORD;
 
-pub use passerelle_store::sql::template::Backend;
+pub use passerelle_fixtures::template::Backend;
 
 /// A running server with the demo territory loaded.
 pub struct TestApp {

@@ -215,7 +215,7 @@ async fn pages(backend: Backend) {
     assert_eq!(offer(token, "2").await.unwrap().status(), S::SEE_OTHER);
     assert_eq!(app.count("job_offers").await, before + 1);
     // The ESAT is no party to the ACI's applications.
-    let admin = app.token(passerelle_store::demo::ADMIN_EMAIL).await;
+    let admin = app.token(passerelle_fixtures::demo::ADMIN_EMAIL).await;
     let (_, all) = app.get(&admin, "/api/v1/prescriptions").await;
     let marchal = all
         .as_array()

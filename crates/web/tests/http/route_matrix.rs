@@ -9,7 +9,7 @@
 
 use crate::access::refusal_of;
 use crate::{Backend, TestApp};
-use passerelle_store::demo::accounts;
+use passerelle_fixtures::demo::accounts;
 use reqwest::Method;
 use reqwest::StatusCode as S;
 use serde_json::json;
@@ -134,7 +134,7 @@ async fn matrix(backend: Backend) {
             .await;
         let expected = match (refusal, email.as_str()) {
             // The platform administrator acts through no organisation.
-            (_, passerelle_store::demo::ADMIN_EMAIL) => (S::FORBIDDEN, Some("not_a_member")),
+            (_, passerelle_fixtures::demo::ADMIN_EMAIL) => (S::FORBIDDEN, Some("not_a_member")),
             (None, _) => (S::CREATED, None),
             (Some(code), _) => (S::FORBIDDEN, Some(code)),
         };
@@ -143,7 +143,7 @@ async fn matrix(backend: Backend) {
         }
     }
     // A person who consented to sharing, shared by its first follower with every organisation of the directory.
-    let admin = &tokens[passerelle_store::demo::ADMIN_EMAIL];
+    let admin = &tokens[passerelle_fixtures::demo::ADMIN_EMAIL];
     let (_, durand) = app.get(admin, "/api/v1/persons?q=durand").await;
     let durand = crate::id(&durand["items"][0]);
     let sharer = &tokens[&crate::email("ft-dijon")];

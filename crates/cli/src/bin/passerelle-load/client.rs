@@ -15,7 +15,7 @@ pub const WRITERS: &[&str] = &[
     "cap-emploi",
     "ml-dijon",
 ];
-pub const PASSWORD: &str = passerelle_store::demo::DEMO_PASSWORD;
+pub const PASSWORD: &str = passerelle_fixtures::demo::DEMO_PASSWORD;
 
 pub fn email(key: &str) -> String {
     format!("{key}@passerelle.test")

@@ -1,0 +1,12 @@
+//! What every area stands on: the SQL layer over both databases, the clock, errors, the event journal,
+//! idempotency keys, the outbox and the notifications inbox, paging and backups.
+
+pub mod backup;
+pub mod clock;
+pub mod error;
+pub mod events;
+pub mod idempotency;
+pub mod notifications;
+pub mod outbox;
+pub mod paging;
+pub mod sql;

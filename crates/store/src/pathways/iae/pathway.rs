@@ -1,0 +1,847 @@
+//! A person's IAE pathway and its approval (agrément or PASS IAE), issue 4 item 4.
+//!
+//! The database keeps the events the rules engine accepted (`iae_pathway_events`); the approval's dates,
+//! status and the reasons are always those of `pathways::iae::pathway` replaying them. No rule is written
+//! here: a change is an event offered to the engine, kept only if the engine accepts it.
+
+use crate::access::AccessContext;
+use crate::infra::error::{Result, StoreError};
+use crate::infra::events::{Event, record};
+use crate::infra::idempotency::{IdempotencyKey, claim};
+use crate::infra::notifications::notify_pathway;
+use crate::infra::sql::{Executor, query};
+use crate::pathways::iae::referral::Prescription;
+use crate::person::Person;
+use crate::{Store, today};
+use passerelle_domain::calendar::{add_days, french_date};
+use passerelle_domain::directory::OrganisationKind;
+use passerelle_domain::explanation::Explanation;
+use passerelle_domain::invalid::Invalid;
+use passerelle_domain::pathways::iae::agrement::{Decision, Outcome, RequestKind};
+use passerelle_domain::pathways::iae::prolongation::{Decider, DenyReason, ProlongationReason};
+use passerelle_domain::pathways::iae::suspension::SuspensionReason;
+use passerelle_domain::pathways::iae::{Criterion, Pathway, PathwayEvent, PersonFacts, Regime, SiaeKind, Status};
+use passerelle_domain::text::required;
+use serde::Serialize;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+/// One accepted event, as the approval page shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TimelineEntry {
+    /// `hiring`, `suspension`, `prolongation`, `agrement_request`, `agrement_decision`.
+    pub kind: String,
+    #[schema(value_type = Object)]
+    pub event: PathwayEvent,
+    pub siae_id: Uuid,
+    pub siae_name: String,
+    pub organisation_name: String,
+    /// The engine's explanation when the event was accepted.
+    pub explanation: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub recorded_at: OffsetDateTime,
+}
+
+/// What may be done next on the approval, and why (the engine tried it on a copy).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Possibility {
+    /// `suspension`, `prolongation:<reason>`, `hiring`.
+    pub action: String,
+    pub label: String,
+    pub possible: bool,
+    /// `siae` or `authorised_prescriber`.
+    pub decided_by: String,
+    pub code: String,
+    pub explanation: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ProlongationRequest {
+    pub id: Uuid,
+    #[schema(value_type = String, example = "rqth")]
+    pub reason: ProlongationReason,
+    pub reason_label: String,
+    pub starts_on: Date,
+    pub ends_on: Date,
+    pub justification: String,
+    /// `pending`, `accepted`, `refused`.
+    pub status: String,
+    pub siae_id: Uuid,
+    pub refusal_motive: Option<String>,
+    pub refusal_label: Option<String>,
+    pub refusal_comment: Option<String>,
+    pub proposed_action: Option<String>,
+}
+
+/// An agrément request to Pôle emploi (records before 2021-12-01), with its deadline and outcome as of today.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AgrementRequestView {
+    #[schema(value_type = String, example = "initial")]
+    pub kind: RequestKind,
+    pub date: Date,
+    /// 5 working days after receipt, 2 for an ETTI; no answer by then is a tacit agrément.
+    pub deadline: Date,
+    /// `granted`, `refused`, `tacit` or `pending`.
+    #[schema(value_type = String, example = "tacit")]
+    pub outcome: Outcome,
+}
+
+/// The person's approval as of today, replayed by the rules engine.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ApprovalView {
+    pub person_id: Uuid,
+    pub person_name: String,
+    #[schema(value_type = String, example = "pass_iae")]
+    pub regime: Regime,
+    pub regime_label: String,
+    pub start: Date,
+    pub end: Date,
+    #[schema(value_type = String, example = "valid")]
+    pub status: Status,
+    pub waiting_period_until: Date,
+    /// The SIAE of the last hiring: the only one that may suspend or ask a prolongation.
+    pub employer_id: Uuid,
+    pub employer_name: String,
+    pub timeline: Vec<TimelineEntry>,
+    pub next: Vec<Possibility>,
+    pub prolongation_requests: Vec<ProlongationRequest>,
+    pub agrement_requests: Vec<AgrementRequestView>,
+}
+
+struct Stored {
+    event: PathwayEvent,
+    kind: SiaeKind,
+    siae_id: Uuid,
+    siae_name: String,
+    organisation_name: String,
+    explanation: String,
+    recorded_at: OffsetDateTime,
+}
+
+/// The accepted events of a person's pathway, in order.
+async fn stored_events(ex: &mut impl Executor, person_id: Uuid) -> Result<Vec<Stored>> {
+    let rows = ex
+        .fetch_all(
+            query(
+                "SELECT e.payload, e.siae_kind, e.siae_id, s.name AS siae_name, o.name AS organisation_name, \
+                 e.explanation, e.created_at FROM iae_pathway_events e JOIN organisations s ON s.id = e.siae_id \
+                 JOIN organisations o ON o.id = e.organisation_id WHERE e.person_id = $1 ORDER BY e.seq",
+            )
+            .bind(person_id),
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let decode = |what: &str| sqlx::Error::Decode(format!("iae_pathway_events: {what}").into());
+            Ok(Stored {
+                event: serde_json::from_value(r.json("payload")?.unwrap_or_default()).map_err(|_| decode("payload"))?,
+                kind: SiaeKind::parse(&r.get::<String>("siae_kind")?).ok_or_else(|| decode("siae_kind"))?,
+                siae_id: r.get("siae_id")?,
+                siae_name: r.get("siae_name")?,
+                organisation_name: r.get("organisation_name")?,
+                explanation: r.get("explanation")?,
+                recorded_at: r.get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// What the rules need to know about the person: the birth date, and RQTH from the latest diagnosis.
+async fn facts(ex: &mut impl Executor, person: &Person) -> Result<PersonFacts> {
+    let criteria = ex
+        .fetch_optional(
+            query("SELECT criteria FROM iae_diagnoses WHERE person_id = $1 ORDER BY diagnosed_on DESC, created_at DESC LIMIT 1")
+                .bind(person.id),
+        )
+        .await?
+        .and_then(|r| r.json("criteria").ok().flatten());
+    facts_from(person.birth_date, criteria)
+}
+
+/// The facts from the person's birth date and the criteria (JSON) of their latest diagnosis.
+pub(crate) fn facts_from(birth_date: Option<Date>, criteria: Option<serde_json::Value>) -> Result<PersonFacts> {
+    let birth_date = birth_date.ok_or_else(|| {
+        Invalid::new(
+            "birth_date_required",
+            "La date de naissance de la personne est nécessaire au calcul de son parcours : complétez sa fiche.",
+        )
+        .on("birth_date")
+    })?;
+    let criteria = criteria
+        .and_then(|v| serde_json::from_value::<Vec<Criterion>>(v).ok())
+        .unwrap_or_default();
+    Ok(PersonFacts {
+        birth_date,
+        rqth: criteria.contains(&Criterion::Th),
+    })
+}
+
+/// The pathway replayed, with the SIAE kind of the latest hiring (or `kind` before any).
+fn replay(facts: PersonFacts, events: &[Stored], kind: SiaeKind) -> Result<Pathway> {
+    let kind = events.last().map(|e| e.kind).unwrap_or(kind);
+    replay_events(facts, kind, events.iter().map(|e| &e.event))
+}
+
+/// Replays accepted events under the rules of an SIAE of `kind`.
+pub(crate) fn replay_events<'a>(
+    facts: PersonFacts,
+    kind: SiaeKind,
+    events: impl IntoIterator<Item = &'a PathwayEvent>,
+) -> Result<Pathway> {
+    let mut pathway = Pathway::new(kind, facts)?;
+    for e in events {
+        pathway.apply(e)?;
+    }
+    Ok(pathway)
+}
+
+fn refused(e: Explanation) -> StoreError {
+    StoreError::Invalid(Invalid::new(e.code, e.message))
+}
+
+/// Offers `event` to the engine; when accepted, stores it and journals it.
+async fn append(
+    ex: &mut impl Executor,
+    ctx: &AccessContext,
+    person: &Person,
+    siae: (Uuid, SiaeKind),
+    event: PathwayEvent,
+    organisation_id: Uuid,
+    prescription_id: Option<Uuid>,
+) -> Result<Explanation> {
+    let facts = facts(ex, person).await?;
+    let events = stored_events(ex, person.id).await?;
+    let mut pathway = replay(facts, &events, siae.1)?;
+    let outcome = pathway.apply(&event)?.clone();
+    if !outcome.accepted {
+        return Err(refused(outcome.explanation));
+    }
+    if let Some(approval) = pathway.approval() {
+        let who = (person.id, person.first_name.as_str(), person.last_name.as_str());
+        crate::obligations::approval_changed(ex, who, siae.0, approval.end).await?;
+    }
+    let payload = serde_json::to_value(&event).unwrap_or_default();
+    let kind = payload["kind"].as_str().unwrap_or_default().to_owned();
+    let id = Uuid::new_v4();
+    ex.execute(
+        query(
+            "INSERT INTO iae_pathway_events (id, person_id, seq, siae_id, siae_kind, kind, payload, explanation, \
+             organisation_id, prescription_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(id)
+        .bind(person.id)
+        .bind(events.len() as i64 + 1)
+        .bind(siae.0)
+        .bind(siae.1.acronym())
+        .bind(kind.as_str())
+        .bind(payload.clone())
+        .bind(outcome.explanation.message.as_str())
+        .bind(organisation_id)
+        .bind(prescription_id)
+        .bind(crate::infra::clock::now()),
+    )
+    .await?;
+    record(
+        ex,
+        ctx,
+        Event::new("person", person.id, format!("approval.{kind}"))
+            .by(Some(organisation_id))
+            .after(&serde_json::json!({"event": payload, "explanation": outcome.explanation.message})),
+    )
+    .await?;
+    Ok(outcome.explanation)
+}
+
+/// The hiring of a referral sheet: opens the approval, or continues it in another SIAE (extension).
+pub(crate) async fn hire(
+    store: &Store,
+    ex: &mut impl Executor,
+    ctx: &AccessContext,
+    p: &Prescription,
+    date: Date,
+) -> Result<()> {
+    let person = store.persons(ctx).load(ex, p.person_id).await?;
+    let kind = SiaeKind::of(p.siae_kind).ok_or_else(|| StoreError::not_found("SIAE"))?;
+    let event = PathwayEvent::Hiring {
+        date,
+        waiver: p.waiting_period_waived,
+    };
+    append(ex, ctx, &person, (p.siae_id, kind), event, p.siae_id, Some(p.id)).await?;
+    Ok(())
+}
+
+impl Store {
+    /// The approval of a person the caller follows, with its timeline and what may come next.
+    pub async fn approval(&self, ctx: &AccessContext, person_id: Uuid) -> Result<ApprovalView> {
+        let mut tx = self.pool.begin().await?;
+        let person = self.persons(ctx).load(&mut tx, person_id).await?;
+        let view = approval_view(&mut tx, ctx, &person).await?;
+        record(&mut tx, ctx, Event::new("person", person_id, "approval.read")).await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    /// Suspends the approval; only the SIAE of the last hiring may (platform rule).
+    pub async fn suspend_approval(
+        &self,
+        ctx: &AccessContext,
+        person_id: Uuid,
+        from: Date,
+        to: Date,
+        reason: SuspensionReason,
+        key: Option<IdempotencyKey>,
+    ) -> Result<ApprovalView> {
+        let mut tx = self.pool.begin().await?;
+        let person = self.persons(ctx).load(&mut tx, person_id).await?;
+        let employer = current_employer(&mut tx, ctx, person_id).await?;
+        append(
+            &mut tx,
+            ctx,
+            &person,
+            employer,
+            PathwayEvent::Suspension { from, to, reason },
+            employer.0,
+            None,
+        )
+        .await?;
+        claim(&mut tx, ctx, key.as_ref(), person_id).await?;
+        let view = approval_view(&mut tx, ctx, &person).await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    /// A prolongation asked by the SIAE of the last hiring, starting the day after the current end. The SIAE
+    /// alone decides a senior CDI or a training; for other reasons the request waits for an authorised
+    /// prescriber following the person, who is notified. Either way the engine checks it at once.
+    pub async fn request_prolongation(
+        &self,
+        ctx: &AccessContext,
+        person_id: Uuid,
+        reason: ProlongationReason,
+        to: Date,
+        justification: &str,
+        key: Option<IdempotencyKey>,
+    ) -> Result<ApprovalView> {
+        let justification = required("justification", justification, 2_000)?;
+        let mut tx = self.pool.begin().await?;
+        let person = self.persons(ctx).load(&mut tx, person_id).await?;
+        let employer = current_employer(&mut tx, ctx, person_id).await?;
+        let facts = facts(&mut tx, &person).await?;
+        let events = stored_events(&mut tx, person_id).await?;
+        let pathway = replay(facts, &events, employer.1)?;
+        let from = add_days(pathway.approval().map(|a| a.end).unwrap_or_else(today), 1);
+        let event = PathwayEvent::Prolongation { from, to, reason };
+        match reason.decider() {
+            Decider::Siae => {
+                append(&mut tx, ctx, &person, employer, event, employer.0, None).await?;
+            }
+            Decider::AuthorisedPrescriber => {
+                let outcome = pathway.clone().apply(&event)?.clone();
+                if !outcome.accepted {
+                    return Err(refused(outcome.explanation));
+                }
+                let pending = tx
+                    .fetch_optional(
+                        query("SELECT 1 AS ok FROM prolongation_requests WHERE person_id = $1 AND status = 'pending'")
+                            .bind(person_id),
+                    )
+                    .await?;
+                if pending.is_some() {
+                    return Err(StoreError::conflict(
+                        "prolongation_request_pending",
+                        "Une demande de prolongation attend déjà la décision d'un prescripteur habilité.",
+                    ));
+                }
+                let id = Uuid::new_v4();
+                tx.execute(
+                    query(
+                        "INSERT INTO prolongation_requests (id, person_id, siae_id, reason, starts_on, ends_on, \
+                         justification, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)",
+                    )
+                    .bind(id)
+                    .bind(person_id)
+                    .bind(employer.0)
+                    .bind(reason.code())
+                    .bind(from)
+                    .bind(to)
+                    .bind(&justification)
+                    .bind(crate::infra::clock::now()),
+                )
+                .await?;
+                let decider_list = deciders(&mut tx, person_id).await?;
+                let who = (person_id, person.first_name.as_str(), person.last_name.as_str());
+                crate::obligations::prolongation_requested(&mut tx, id, who, &decider_list, from).await?;
+                for prescriber in decider_list {
+                    notify_pathway(
+                        &mut tx,
+                        prescriber,
+                        person_id,
+                        &format!(
+                            "Demande de prolongation à décider pour {} {} ({})",
+                            person.first_name,
+                            person.last_name,
+                            reason.label()
+                        ),
+                    )
+                    .await?;
+                }
+                record(
+                    &mut tx,
+                    ctx,
+                    Event::new("prolongation_request", id, "approval.prolongation_requested")
+                        .by(Some(employer.0))
+                        .after(&serde_json::json!({"reason": reason, "from": from, "to": to})),
+                )
+                .await?;
+            }
+        }
+        claim(&mut tx, ctx, key.as_ref(), person_id).await?;
+        let view = approval_view(&mut tx, ctx, &person).await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    /// An authorised prescriber following the person accepts (the engine applies the prolongation) or
+    /// refuses, with one of the four reasons and a proposed action.
+    pub async fn decide_prolongation(
+        &self,
+        ctx: &AccessContext,
+        request_id: Uuid,
+        decision: ProlongationDecision<'_>,
+        key: Option<IdempotencyKey>,
+    ) -> Result<ApprovalView> {
+        let mut tx = self.pool.begin().await?;
+        let row = tx
+            .fetch_optional(
+                query("SELECT person_id, siae_id, reason, starts_on, ends_on, status FROM prolongation_requests WHERE id = $1")
+                    .bind(request_id),
+            )
+            .await?
+            .ok_or(StoreError::not_found("demande de prolongation"))?;
+        let person_id: Uuid = row.get("person_id")?;
+        let person = self
+            .persons(ctx)
+            .load(&mut tx, person_id)
+            .await
+            .map_err(|_| StoreError::not_found("demande de prolongation"))?;
+        let decider = deciders(&mut tx, person_id)
+            .await?
+            .into_iter()
+            .find(|o| ctx.membership(*o).is_some())
+            .ok_or_else(|| {
+                StoreError::forbidden(
+                    "not_an_authorised_prescriber",
+                    "Seul un prescripteur habilité qui suit la personne peut décider de cette prolongation (Code du \
+                     travail, art. R5132-1-8).",
+                )
+            })?;
+        if row.get::<String>("status")? != "pending" {
+            return Err(StoreError::conflict(
+                "prolongation_already_decided",
+                "Cette demande a déjà été décidée.",
+            ));
+        }
+        let siae_id: Uuid = row.get("siae_id")?;
+        let reason = ProlongationReason::ALL
+            .into_iter()
+            .find(|r| row.get::<String>("reason").is_ok_and(|c| c == r.code()))
+            .ok_or(StoreError::not_found("motif"))?;
+        let (status, motive, comment, action) = match decision {
+            ProlongationDecision::Accept => {
+                let siae = crate::directory::load_organisation(&mut tx, siae_id).await?;
+                let kind = SiaeKind::of(siae.kind).ok_or(StoreError::not_found("SIAE"))?;
+                let event = PathwayEvent::Prolongation {
+                    from: row.get("starts_on")?,
+                    to: row.get("ends_on")?,
+                    reason,
+                };
+                append(&mut tx, ctx, &person, (siae_id, kind), event, decider, None).await?;
+                ("accepted", None, None, None)
+            }
+            ProlongationDecision::Refuse {
+                motive,
+                comment,
+                proposed_action,
+            } => {
+                let motive = DenyReason::parse(motive.trim()).ok_or_else(|| {
+                    Invalid::new(
+                        "prolongation_refusal_motive_required",
+                        format!(
+                            "Un refus de prolongation est motivé par écrit : motifs possibles {} (Code du travail, art. \
+                             R5132-1-8).",
+                            DenyReason::ALL.map(DenyReason::code).join(", ")
+                        ),
+                    )
+                    .on("motive")
+                })?;
+                let action = required("proposed_action", proposed_action, 2_000)?;
+                let comment = passerelle_domain::text::optional("comment", comment, 2_000)?;
+                ("refused", Some(motive), comment, Some(action))
+            }
+        };
+        tx.execute(
+            query(
+                "UPDATE prolongation_requests SET status = $1, decided_by = $2, refusal_motive = $3, \
+                 refusal_comment = $4, proposed_action = $5, decided_at = $6 WHERE id = $7",
+            )
+            .bind(status)
+            .bind(decider)
+            .bind(motive.map(DenyReason::code))
+            .bind(comment)
+            .bind(action)
+            .bind(crate::infra::clock::now())
+            .bind(request_id),
+        )
+        .await?;
+        crate::obligations::prolongation_decided(&mut tx, request_id).await?;
+        notify_pathway(
+            &mut tx,
+            siae_id,
+            person_id,
+            &format!(
+                "Prolongation {} pour {} {}",
+                if status == "accepted" { "accordée" } else { "refusée" },
+                person.first_name,
+                person.last_name
+            ),
+        )
+        .await?;
+        record(
+            &mut tx,
+            ctx,
+            Event::new(
+                "prolongation_request",
+                request_id,
+                format!("approval.prolongation_{status}"),
+            )
+            .by(Some(decider))
+            .after(&serde_json::json!({"status": status, "motive": motive})),
+        )
+        .await?;
+        claim(&mut tx, ctx, key.as_ref(), person_id).await?;
+        let view = approval_view(&mut tx, ctx, &person).await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+}
+
+impl Store {
+    /// An agrément request of the SIAE of the last hiring, for a record before 2021-12-01.
+    pub async fn request_agrement(
+        &self,
+        ctx: &AccessContext,
+        person_id: Uuid,
+        date: Date,
+        kind: RequestKind,
+        key: Option<IdempotencyKey>,
+    ) -> Result<ApprovalView> {
+        let mut tx = self.pool.begin().await?;
+        let person = self.persons(ctx).load(&mut tx, person_id).await?;
+        let employer = current_employer(&mut tx, ctx, person_id).await?;
+        let event = PathwayEvent::AgrementRequest { date, request: kind };
+        append(&mut tx, ctx, &person, employer, event, employer.0, None).await?;
+        claim(&mut tx, ctx, key.as_ref(), person_id).await?;
+        let view = approval_view(&mut tx, ctx, &person).await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    /// Pôle emploi's decision on the pending agrément request, by a France Travail agency following the person;
+    /// a refusal needs its motive (the engine checks it).
+    pub async fn decide_agrement(
+        &self,
+        ctx: &AccessContext,
+        person_id: Uuid,
+        date: Date,
+        decision: Decision,
+        motive: Option<&str>,
+        key: Option<IdempotencyKey>,
+    ) -> Result<ApprovalView> {
+        let mut tx = self.pool.begin().await?;
+        let person = self.persons(ctx).load(&mut tx, person_id).await?;
+        let agency = person
+            .followers
+            .iter()
+            .find(|f| f.kind == OrganisationKind::FranceTravailAgency && ctx.membership(f.organisation_id).is_some())
+            .map(|f| f.organisation_id)
+            .ok_or_else(|| {
+                StoreError::forbidden(
+                    "not_the_agency",
+                    "Seule l'agence France Travail (ex Pôle emploi) qui suit la personne décide de l'agrément (décret \
+                     99-106).",
+                )
+            })?;
+        let employer = last_hiring(&mut tx, person_id).await?;
+        let event = PathwayEvent::AgrementDecision {
+            date,
+            decision,
+            motive: motive.map(str::to_owned),
+        };
+        append(&mut tx, ctx, &person, employer, event, agency, None).await?;
+        claim(&mut tx, ctx, key.as_ref(), person_id).await?;
+        let view = approval_view(&mut tx, ctx, &person).await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+}
+
+/// A prescriber's answer to a prolongation request.
+#[derive(Debug, Clone, Copy)]
+pub enum ProlongationDecision<'a> {
+    Accept,
+    Refuse {
+        motive: &'a str,
+        comment: Option<&'a str>,
+        proposed_action: &'a str,
+    },
+}
+
+/// The authorised prescribers that follow the person: the prescribers of its prescriptions.
+pub(crate) async fn deciders(ex: &mut impl Executor, person_id: Uuid) -> Result<Vec<Uuid>> {
+    let rows = ex
+        .fetch_all(
+            query("SELECT DISTINCT prescriber_id FROM prescriptions WHERE person_id = $1 AND prescriber_id <> siae_id")
+                .bind(person_id),
+        )
+        .await?;
+    rows.iter().map(|r| Ok(r.get("prescriber_id")?)).collect()
+}
+
+/// The SIAE of the person's last hiring and its kind.
+async fn last_hiring(ex: &mut impl Executor, person_id: Uuid) -> Result<(Uuid, SiaeKind)> {
+    let row = ex
+        .fetch_optional(
+            query(
+                "SELECT siae_id, siae_kind FROM iae_pathway_events WHERE person_id = $1 AND kind = 'hiring' \
+                 ORDER BY seq DESC LIMIT 1",
+            )
+            .bind(person_id),
+        )
+        .await?
+        .ok_or_else(|| {
+            Invalid::new(
+                "no_approval",
+                "Aucune embauche n'a ouvert de PASS IAE pour cette personne.",
+            )
+        })?;
+    let kind = SiaeKind::parse(&row.get::<String>("siae_kind")?).ok_or(StoreError::not_found("SIAE"))?;
+    Ok((row.get("siae_id")?, kind))
+}
+
+/// The SIAE of the last hiring, which the caller must belong to.
+pub(crate) async fn current_employer(
+    ex: &mut impl Executor,
+    ctx: &AccessContext,
+    person_id: Uuid,
+) -> Result<(Uuid, SiaeKind)> {
+    let (siae, kind) = last_hiring(ex, person_id).await?;
+    if ctx.membership(siae).is_none() {
+        return Err(StoreError::forbidden(
+            "not_the_employer",
+            "Seule la SIAE de la dernière embauche peut suspendre le PASS IAE, en demander la prolongation ou \
+             l'agrément, et enregistrer la sortie.",
+        ));
+    }
+    Ok((siae, kind))
+}
+
+async fn approval_view(ex: &mut impl Executor, ctx: &AccessContext, person: &Person) -> Result<ApprovalView> {
+    let facts = facts(ex, person).await?;
+    let events = stored_events(ex, person.id).await?;
+    let last_hiring = events
+        .iter()
+        .rev()
+        .find(|e| matches!(e.event, PathwayEvent::Hiring { .. }))
+        .ok_or_else(|| StoreError::not_found("PASS IAE"))?;
+    let pathway = replay(facts, &events, last_hiring.kind)?;
+    let as_of = today();
+    let report = pathway.report(as_of)?;
+    let employer = (last_hiring.siae_id, last_hiring.siae_name.clone());
+    let is_employer = ctx.membership(employer.0).is_some();
+    let is_decider = deciders(ex, person.id)
+        .await?
+        .iter()
+        .any(|o| ctx.membership(*o).is_some());
+    let next = possibilities(&pathway, as_of, is_employer, is_decider);
+    let rows = ex
+        .fetch_all(
+            query(
+                "SELECT id, reason, starts_on, ends_on, justification, status, siae_id, refusal_motive, refusal_comment, \
+                 proposed_action FROM prolongation_requests WHERE person_id = $1 ORDER BY created_at",
+            )
+            .bind(person.id),
+        )
+        .await?;
+    let mut requests = Vec::new();
+    for r in rows {
+        let Some(reason) = ProlongationReason::ALL
+            .into_iter()
+            .find(|x| r.get::<String>("reason").is_ok_and(|c| c == x.code()))
+        else {
+            continue;
+        };
+        let motive: Option<String> = r.get("refusal_motive")?;
+        requests.push(ProlongationRequest {
+            id: r.get("id")?,
+            reason,
+            reason_label: reason.label().to_owned(),
+            starts_on: r.get("starts_on")?,
+            ends_on: r.get("ends_on")?,
+            justification: r.get("justification")?,
+            status: r.get("status")?,
+            siae_id: r.get("siae_id")?,
+            refusal_label: motive
+                .as_deref()
+                .and_then(DenyReason::parse)
+                .map(|m| m.label().to_owned()),
+            refusal_motive: motive,
+            refusal_comment: r.get("refusal_comment")?,
+            proposed_action: r.get("proposed_action")?,
+        });
+    }
+    let agrement_requests = report
+        .requests
+        .iter()
+        .filter_map(|r| match events.get(r.index).map(|e| &e.event) {
+            Some(PathwayEvent::AgrementRequest { date, request }) => Some(AgrementRequestView {
+                kind: *request,
+                date: *date,
+                deadline: r.deadline,
+                outcome: r.outcome,
+            }),
+            _ => None,
+        })
+        .collect();
+    Ok(ApprovalView {
+        agrement_requests,
+        person_id: person.id,
+        person_name: format!("{} {}", person.first_name, person.last_name),
+        regime: report.regime,
+        regime_label: report.regime.label().to_owned(),
+        start: report.start,
+        end: report.end,
+        status: report.status,
+        waiting_period_until: report.waiting_period_until,
+        employer_id: employer.0,
+        employer_name: employer.1,
+        timeline: events
+            .into_iter()
+            .map(|e| TimelineEntry {
+                kind: serde_json::to_value(&e.event)
+                    .ok()
+                    .and_then(|v| v["kind"].as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                event: e.event,
+                siae_id: e.siae_id,
+                siae_name: e.siae_name,
+                organisation_name: e.organisation_name,
+                explanation: e.explanation,
+                recorded_at: e.recorded_at,
+            })
+            .collect(),
+        next,
+        prolongation_requests: requests,
+    })
+}
+
+/// Each next step tried by the engine on a copy of the pathway: a month of suspension from today, each
+/// prolongation reason for its longest decision, a hiring in another SIAE today.
+fn possibilities(pathway: &Pathway, as_of: Date, is_employer: bool, is_decider: bool) -> Vec<Possibility> {
+    let Some(approval) = pathway.approval() else {
+        return Vec::new();
+    };
+    let try_event = |event: PathwayEvent| match pathway.clone().apply(&event) {
+        Ok(o) => (o.accepted, o.explanation.code.to_owned(), o.explanation.message.clone()),
+        Err(e) => (false, e.code.to_owned(), e.message),
+    };
+    let mut out = Vec::new();
+    let (ok, code, why) = try_event(PathwayEvent::Suspension {
+        from: as_of,
+        to: add_days(as_of, 29),
+        reason: SuspensionReason::ContractSuspended,
+    });
+    out.push(Possibility {
+        action: "suspension".into(),
+        label: "Suspendre le PASS IAE (essai : 30 jours à partir d'aujourd'hui)".into(),
+        possible: ok && is_employer,
+        decided_by: "siae".into(),
+        code,
+        explanation: if is_employer {
+            why
+        } else {
+            format!("Réservé à la SIAE de la dernière embauche. {why}")
+        },
+    });
+    let from = add_days(approval.end, 1);
+    for reason in ProlongationReason::ALL {
+        let (ok, code, why) = try_event(PathwayEvent::Prolongation {
+            from,
+            to: add_days(from, reason.max_days().min(365) - 1),
+            reason,
+        });
+        let decided_by = match reason.decider() {
+            Decider::Siae => "siae",
+            Decider::AuthorisedPrescriber => "authorised_prescriber",
+        };
+        let who = match reason.decider() {
+            Decider::Siae => "décidée par la SIAE seule",
+            Decider::AuthorisedPrescriber => "demandée par la SIAE, décidée par un prescripteur habilité",
+        };
+        out.push(Possibility {
+            action: format!("prolongation:{}", reason.code()),
+            label: format!("Prolonger : {} ({who})", reason.label()),
+            possible: ok && (is_employer || (is_decider && reason.decider() == Decider::AuthorisedPrescriber)),
+            decided_by: decided_by.into(),
+            code,
+            explanation: why,
+        });
+    }
+    let (ok, code, why) = try_event(PathwayEvent::Hiring {
+        date: as_of,
+        waiver: false,
+    });
+    out.push(Possibility {
+        action: "hiring".into(),
+        label: "Embauche dans une autre SIAE (extension), par sa fiche navette".into(),
+        possible: ok,
+        decided_by: "siae".into(),
+        code,
+        explanation: why,
+    });
+    out
+}
+
+/// Checks, through the engine, that `date` falls within the person's approval, suspended or not (a contract
+/// or an assignment needs one since 2021-12-01: every AI employee included).
+pub(crate) async fn require_valid_approval(ex: &mut impl Executor, person: &Person, date: Date) -> Result<()> {
+    let facts = facts(ex, person).await?;
+    let events = stored_events(ex, person.id).await?;
+    let Some(last) = events.last() else {
+        return Err(Invalid::new(
+            "no_approval",
+            "Aucune embauche n'a ouvert de PASS IAE pour cette personne.",
+        )
+        .into());
+    };
+    let pathway = replay(facts, &events, last.kind)?;
+    match pathway.approval().map(|a| (a.status(date), a.start, a.end)) {
+        Some((Status::Valid | Status::Suspended, _, _)) => Ok(()),
+        Some((_, start, end)) => Err(Invalid::new(
+            "approval_not_valid",
+            format!(
+                "Le {} de la personne ne couvre pas le {} : il court du {} au {}.",
+                pathway.approval().map(|a| a.regime.label()).unwrap_or("PASS IAE"),
+                french_date(date),
+                french_date(start),
+                french_date(end)
+            ),
+        )
+        .on("starts_on")
+        .into()),
+        None => Err(Invalid::new(
+            "no_approval",
+            "Aucune embauche n'a ouvert de PASS IAE pour cette personne.",
+        )
+        .into()),
+    }
+}

@@ -1,0 +1,841 @@
+//! Diagnoses, prescriptions and their referral sheets (fiche navette), issue 4 items 2 and 3.
+//!
+//! A prescription is visible to the members of its prescriber and of its SIAE. Sending it makes the SIAE
+//! follow the person: the prescriber records that the person agreed to this sending (`consent_on`), which
+//! is the consent this one sharing needs, even when the person refused a general sharing of their record.
+
+use crate::access::{AccessContext, Membership};
+use crate::directory::{load_organisation, push_in};
+use crate::infra::error::{Result, StoreError};
+use crate::infra::events::{Event, record};
+use crate::infra::idempotency::{IdempotencyKey, claim, commit_created};
+use crate::infra::notifications::notify;
+use crate::infra::sql::{Executor, Row, Tx, query};
+use crate::pathways::iae::offer::load_offer;
+use crate::{Store, today};
+use passerelle_domain::directory::OrganisationKind;
+use passerelle_domain::explanation::Explanation;
+use passerelle_domain::invalid::Invalid;
+use passerelle_domain::pathways::iae::referral::{self, Motive, Side, Status, StepInput};
+use passerelle_domain::pathways::iae::{Criterion, Diagnosis, DiagnosisAuthor, SiaeKind};
+use passerelle_domain::text::required;
+use serde::Serialize;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DiagnosisRecord {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    #[schema(value_type = String, example = "authorized_prescriber")]
+    pub author: DiagnosisAuthor,
+    #[schema(value_type = String, example = "ACI")]
+    pub siae_kind: SiaeKind,
+    pub diagnosed_on: Date,
+    #[schema(value_type = Vec<String>)]
+    pub criteria: Vec<Criterion>,
+    pub eligible: bool,
+    /// First day the diagnosis is no longer valid.
+    pub expires_on: Date,
+    /// The rules engine's reasons, in French with their source.
+    #[schema(value_type = Vec<Object>)]
+    pub reasons: Vec<Explanation>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReferralStep {
+    pub id: Uuid,
+    #[schema(value_type = String, example = "refused")]
+    pub status: Status,
+    #[schema(value_type = String)]
+    pub status_label: &'static str,
+    #[schema(value_type = String, example = "siae")]
+    pub side: Side,
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    /// Who wrote the step (the account's e-mail address).
+    pub author: String,
+    pub date: Option<Date>,
+    #[schema(value_type = Option<String>)]
+    pub motive: Option<Motive>,
+    #[schema(value_type = Option<String>)]
+    pub motive_label: Option<&'static str>,
+    pub comment: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Prescription {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub person_name: String,
+    pub prescriber_id: Uuid,
+    pub prescriber_name: String,
+    pub siae_id: Uuid,
+    pub siae_name: String,
+    #[schema(value_type = String, example = "aci")]
+    pub siae_kind: OrganisationKind,
+    pub siae_department: String,
+    pub offer_id: Option<Uuid>,
+    pub offer_title: Option<String>,
+    pub diagnosis_id: Uuid,
+    pub message: String,
+    pub consent_on: Date,
+    pub waiting_period_waived: bool,
+    #[schema(value_type = String, example = "sent")]
+    pub status: Status,
+    #[schema(value_type = String)]
+    pub status_label: &'static str,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    /// The referral sheet, oldest step first.
+    pub steps: Vec<ReferralStep>,
+}
+
+/// What a prescriber sends (also the body of `POST /api/v1/prescriptions`).
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPrescription {
+    /// The caller's prescriber organisation (or the SIAE itself for its own diagnosis).
+    pub prescriber_id: Uuid,
+    pub person_id: Uuid,
+    pub siae_id: Uuid,
+    pub offer_id: Option<Uuid>,
+    /// The diagnosis it rests on; by default the person's latest valid one.
+    pub diagnosis_id: Option<Uuid>,
+    pub message: String,
+    /// The person agreed to this prescription being sent to this SIAE.
+    pub person_consent: bool,
+    /// The authorised prescriber lifts the waiting period after a previous pathway (R5132-1-4).
+    #[serde(default)]
+    pub waiting_period_waived: bool,
+}
+
+/// Which prescriptions to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Direction {
+    /// Sent or received by the caller's organisations.
+    #[default]
+    All,
+    Sent,
+    Received,
+}
+
+/// Refusals and withdrawals counted by department and SIAE kind (seed 004, annex 1, fiches 4 and 5).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RefusalCount {
+    pub department: String,
+    #[schema(value_type = String, example = "aci")]
+    pub siae_kind: OrganisationKind,
+    #[schema(value_type = String, example = "siae")]
+    pub side: Side,
+    #[schema(value_type = String, example = "no_position")]
+    pub motive: Motive,
+    #[schema(value_type = String)]
+    pub motive_label: &'static str,
+    pub count: i64,
+}
+
+/// How the caller's organisation diagnoses: as an authorised prescriber (by right, or with an
+/// authorisation in force) or as an employer (an SIAE's own diagnosis).
+async fn author_kind(ex: &mut impl Executor, m: &Membership) -> Result<DiagnosisAuthor> {
+    if m.kind.is_prescriber_by_right() || m.kind == OrganisationKind::AuthorisedPrescriber {
+        return Ok(DiagnosisAuthor::AuthorizedPrescriber);
+    }
+    let authorised = ex
+        .fetch_optional(
+            query(
+                "SELECT 1 AS ok FROM authorisations WHERE organisation_id = $1 AND archived_at IS NULL \
+                 AND starts_on <= $2 AND (ends_on IS NULL OR ends_on >= $2)",
+            )
+            .bind(m.organisation_id)
+            .bind(today()),
+        )
+        .await?
+        .is_some();
+    if authorised {
+        Ok(DiagnosisAuthor::AuthorizedPrescriber)
+    } else if m.kind.is_siae() {
+        Ok(DiagnosisAuthor::Employer)
+    } else {
+        Err(StoreError::forbidden(
+            "not_a_prescriber",
+            "Votre structure n'est ni prescripteur habilité ni SIAE : elle ne peut pas établir de diagnostic IAE.",
+        ))
+    }
+}
+
+fn member(ctx: &AccessContext, organisation_id: Uuid) -> Result<&Membership> {
+    ctx.membership(organisation_id)
+        .ok_or_else(|| StoreError::forbidden("not_a_member", "Vous ne pouvez agir qu'au nom de votre structure."))
+}
+
+/// Writes a diagnosis by `m`'s organisation in `tx` (the person already loaded in its scope): the rules engine
+/// decides eligibility and expiry. Answers the record and its event, for the caller to record.
+async fn insert_diagnosis(
+    tx: &mut Tx,
+    m: &Membership,
+    person_id: Uuid,
+    siae_kind: SiaeKind,
+    criteria: Vec<Criterion>,
+) -> Result<(DiagnosisRecord, Event)> {
+    let organisation_id = m.organisation_id;
+    let author = author_kind(tx, m).await?;
+    let d = Diagnosis {
+        date: today(),
+        siae_kind,
+        author,
+        criteria,
+    };
+    let assessed = d.assess()?;
+    let mut criteria = d.criteria.clone();
+    criteria.sort();
+    criteria.dedup();
+    let id = Uuid::new_v4();
+    tx.execute(
+        query(
+            "INSERT INTO iae_diagnoses (id, person_id, organisation_id, author_kind, siae_kind, diagnosed_on, \
+                 criteria, eligible, expires_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(id)
+        .bind(person_id)
+        .bind(organisation_id)
+        .bind(
+            serde_json::to_value(author)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned)),
+        )
+        .bind(siae_kind.acronym())
+        .bind(d.date)
+        .bind(serde_json::to_value(&criteria).unwrap_or_default())
+        .bind(assessed.eligible)
+        .bind(assessed.expires_on)
+        .bind(crate::infra::clock::now()),
+    )
+    .await?;
+    let created = load_diagnosis(tx, id).await?;
+    let event = Event::new("iae_diagnosis", id, "diagnosis.created")
+        .by(Some(organisation_id))
+        .after(&created);
+    Ok((created, event))
+}
+
+const DIAGNOSIS_COLUMNS: &str = "d.id, d.person_id, d.organisation_id, o.name AS organisation_name, d.author_kind, \
+    d.siae_kind, d.diagnosed_on, d.criteria, d.eligible, d.expires_on";
+
+fn parse<T: serde::de::DeserializeOwned>(column: &str, value: serde_json::Value) -> Result<T> {
+    serde_json::from_value(value)
+        .map_err(|e| StoreError::Database(sqlx::Error::Decode(format!("{column}: {e}").into())))
+}
+
+fn diagnosis(r: &Row) -> Result<DiagnosisRecord> {
+    let author: DiagnosisAuthor = parse("author_kind", r.get::<String>("author_kind")?.into())?;
+    let siae_kind: SiaeKind = parse("siae_kind", r.get::<String>("siae_kind")?.into())?;
+    let criteria: Vec<Criterion> = parse("criteria", r.json("criteria")?.unwrap_or_default())?;
+    let diagnosed_on: Date = r.get("diagnosed_on")?;
+    // The reasons are the engine's, computed again: the stored decision is kept for queries and checks.
+    let reasons = Diagnosis {
+        date: diagnosed_on,
+        siae_kind,
+        author,
+        criteria: criteria.clone(),
+    }
+    .assess()
+    .map(|e| e.reasons)
+    .unwrap_or_default();
+    Ok(DiagnosisRecord {
+        id: r.get("id")?,
+        person_id: r.get("person_id")?,
+        organisation_id: r.get("organisation_id")?,
+        organisation_name: r.get("organisation_name")?,
+        author,
+        siae_kind,
+        diagnosed_on,
+        criteria,
+        eligible: r.get("eligible")?,
+        expires_on: r.get("expires_on")?,
+        reasons,
+    })
+}
+
+const PRESCRIPTION_COLUMNS: &str = "p.id, p.person_id, pe.first_name, pe.last_name, p.prescriber_id, \
+    pr.name AS prescriber_name, p.siae_id, s.name AS siae_name, s.kind AS siae_kind, s.department AS siae_department, \
+    p.offer_id, j.title AS offer_title, p.diagnosis_id, p.message, p.consent_on, p.waiting_period_waived, p.status, p.created_at";
+
+const PRESCRIPTION_FROM: &str = " FROM prescriptions p JOIN persons pe ON pe.id = p.person_id \
+    JOIN organisations pr ON pr.id = p.prescriber_id JOIN organisations s ON s.id = p.siae_id \
+    LEFT JOIN job_offers j ON j.id = p.offer_id";
+
+fn status_of(code: &str) -> Result<Status> {
+    Status::parse(code).ok_or_else(|| StoreError::Database(sqlx::Error::Decode(format!("status {code}").into())))
+}
+
+fn prescription(r: &Row) -> Result<Prescription> {
+    let status = status_of(&r.get::<String>("status")?)?;
+    Ok(Prescription {
+        id: r.get("id")?,
+        person_id: r.get("person_id")?,
+        person_name: format!("{} {}", r.get::<String>("first_name")?, r.get::<String>("last_name")?),
+        prescriber_id: r.get("prescriber_id")?,
+        prescriber_name: r.get("prescriber_name")?,
+        siae_id: r.get("siae_id")?,
+        siae_name: r.get("siae_name")?,
+        siae_kind: OrganisationKind::parse(&r.get::<String>("siae_kind")?)?,
+        siae_department: r.get("siae_department")?,
+        offer_id: r.get("offer_id")?,
+        offer_title: r.get("offer_title")?,
+        diagnosis_id: r.get("diagnosis_id")?,
+        message: r.get("message")?,
+        consent_on: r.get("consent_on")?,
+        waiting_period_waived: r.get("waiting_period_waived")?,
+        status,
+        status_label: status.label(),
+        created_at: r.get("created_at")?,
+        steps: Vec::new(),
+    })
+}
+
+async fn attach_steps(ex: &mut impl Executor, items: &mut [Prescription]) -> Result<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = items.iter().map(|p| p.id).collect();
+    let mut q = query(
+        "SELECT r.id, r.prescription_id, r.status, r.side, r.organisation_id, o.name, r.author_label, r.step_date, \
+         r.motive, r.comment, r.created_at FROM referral_steps r JOIN organisations o ON o.id = r.organisation_id WHERE",
+    );
+    push_in(&mut q, "r.prescription_id", &ids);
+    q.push_sql(" ORDER BY r.created_at, r.id");
+    for r in ex.fetch_all(q).await? {
+        let id: Uuid = r.get("prescription_id")?;
+        let status = status_of(&r.get::<String>("status")?)?;
+        let motive = r.get::<Option<String>>("motive")?.and_then(|m| Motive::parse(&m));
+        let step = ReferralStep {
+            id: r.get("id")?,
+            status,
+            status_label: status.label(),
+            side: if r.get::<String>("side")? == "siae" {
+                Side::Siae
+            } else {
+                Side::Prescriber
+            },
+            organisation_id: r.get("organisation_id")?,
+            organisation_name: r.get("name")?,
+            author: r.get("author_label")?,
+            date: r.get("step_date")?,
+            motive,
+            motive_label: motive.map(Motive::label),
+            comment: r.get("comment")?,
+            created_at: r.get("created_at")?,
+        };
+        if let Some(p) = items.iter_mut().find(|p| p.id == id) {
+            p.steps.push(step);
+        }
+    }
+    Ok(())
+}
+
+/// Restricts a prescription query to those of the caller's organisations.
+fn restrict(ctx: &AccessContext, q: &mut crate::infra::sql::Query, direction: Direction) {
+    if ctx.is_platform_admin() && direction == Direction::All {
+        return;
+    }
+    let ids: Vec<Uuid> = ctx.memberships().iter().map(|m| m.organisation_id).collect();
+    if ids.is_empty() {
+        q.push_sql(" AND 1 = 0");
+        return;
+    }
+    match direction {
+        Direction::Sent => {
+            q.push_sql(" AND");
+            push_in(q, "p.prescriber_id", &ids);
+        }
+        Direction::Received => {
+            q.push_sql(" AND");
+            push_in(q, "p.siae_id", &ids);
+        }
+        Direction::All => {
+            q.push_sql(" AND (");
+            push_in(q, "p.prescriber_id", &ids);
+            q.push_sql(" OR");
+            push_in(q, "p.siae_id", &ids);
+            q.push_sql(")");
+        }
+    }
+}
+
+async fn load(ex: &mut impl Executor, ctx: &AccessContext, id: Uuid) -> Result<Prescription> {
+    let mut q = query(format!("SELECT {PRESCRIPTION_COLUMNS}{PRESCRIPTION_FROM} WHERE 1 = 1"));
+    q.push_bound(" AND p.id = {}", id);
+    restrict(ctx, &mut q, Direction::All);
+    let row = ex
+        .fetch_optional(q)
+        .await?
+        .ok_or(StoreError::not_found("prescription"))?;
+    let mut p = [prescription(&row)?];
+    attach_steps(ex, &mut p).await?;
+    let [p] = p;
+    Ok(p)
+}
+
+impl Store {
+    /// Records a diagnosis of a person the caller follows; the rules engine decides eligibility and expiry.
+    pub async fn create_diagnosis(
+        &self,
+        ctx: &AccessContext,
+        organisation_id: Uuid,
+        person_id: Uuid,
+        siae_kind: SiaeKind,
+        criteria: Vec<Criterion>,
+        key: Option<IdempotencyKey>,
+    ) -> Result<DiagnosisRecord> {
+        let m = member(ctx, organisation_id)?;
+        let mut tx = self.pool.begin().await?;
+        self.persons(ctx).load(&mut tx, person_id).await?;
+        let (created, event) = insert_diagnosis(&mut tx, m, person_id, siae_kind, criteria).await?;
+        commit_created(tx, ctx, key.as_ref(), created.id, event).await?;
+        Ok(created)
+    }
+
+    /// The diagnoses of a person the caller follows, newest first.
+    pub async fn diagnoses(&self, ctx: &AccessContext, person_id: Uuid) -> Result<Vec<DiagnosisRecord>> {
+        let mut db = self.pool.clone();
+        self.persons(ctx).load(&mut db, person_id).await?;
+        let rows = db
+            .fetch_all(
+                query(format!(
+                    "SELECT {DIAGNOSIS_COLUMNS} FROM iae_diagnoses d JOIN organisations o ON o.id = d.organisation_id \
+                     WHERE d.person_id = $1 ORDER BY d.diagnosed_on DESC, d.created_at DESC"
+                ))
+                .bind(person_id),
+            )
+            .await?;
+        rows.iter().map(diagnosis).collect()
+    }
+
+    /// A diagnosis, for whoever may see its person.
+    pub async fn diagnosis(&self, ctx: &AccessContext, id: Uuid) -> Result<DiagnosisRecord> {
+        let mut db = self.pool.clone();
+        let d = load_diagnosis(&mut db, id).await?;
+        self.persons(ctx)
+            .load(&mut db, d.person_id)
+            .await
+            .map_err(|_| StoreError::not_found("diagnostic"))?;
+        Ok(d)
+    }
+
+    /// Sends a prescription: the first step of its referral sheet; the SIAE follows the person and is notified.
+    pub async fn create_prescription(
+        &self,
+        ctx: &AccessContext,
+        new: NewPrescription,
+        key: Option<IdempotencyKey>,
+    ) -> Result<Prescription> {
+        self.prescribe(ctx, new, None, key).await
+    }
+
+    /// Establishes a diagnosis with `criteria` and sends a prescription resting on it, in one transaction: a
+    /// prescription refused (no consent, no eligibility...) leaves no diagnosis behind, however often the form
+    /// is sent again.
+    pub async fn diagnose_and_prescribe(
+        &self,
+        ctx: &AccessContext,
+        new: NewPrescription,
+        criteria: Vec<Criterion>,
+    ) -> Result<Prescription> {
+        self.prescribe(ctx, new, Some(criteria), None).await
+    }
+
+    async fn prescribe(
+        &self,
+        ctx: &AccessContext,
+        mut new: NewPrescription,
+        criteria: Option<Vec<Criterion>>,
+        key: Option<IdempotencyKey>,
+    ) -> Result<Prescription> {
+        let m = member(ctx, new.prescriber_id)?;
+        let auto = new.prescriber_id == new.siae_id;
+        let author = {
+            let mut db = self.pool.clone();
+            author_kind(&mut db, m).await?
+        };
+        if new.waiting_period_waived && auto {
+            return Err(StoreError::forbidden(
+                "waiver_needs_prescriber",
+                "Seul un prescripteur habilité peut lever le délai de carence (Code du travail, art. R5132-1-4).",
+            ));
+        }
+        if !auto && author != DiagnosisAuthor::AuthorizedPrescriber {
+            return Err(StoreError::forbidden(
+                "not_a_prescriber",
+                "Seul un prescripteur habilité peut prescrire un parcours vers une autre SIAE.",
+            ));
+        }
+        let message = required("message", &new.message, 4_000)?;
+        if !new.person_consent {
+            return Err(Invalid::new(
+                "consent_required",
+                "La personne doit avoir accepté que sa candidature soit transmise à cette SIAE : recueillez son accord.",
+            )
+            .on("person_consent")
+            .into());
+        }
+        let mut tx = self.pool.begin().await?;
+        let person = self.persons(ctx).load(&mut tx, new.person_id).await?;
+        let siae = load_organisation(&mut tx, new.siae_id)
+            .await
+            .ok()
+            .filter(|o| o.kind.is_siae() && !o.archived)
+            .ok_or_else(|| Invalid::new("siae_invalid", "Choisissez une SIAE de l'annuaire.").on("siae_id"))?;
+        let kind = SiaeKind::of(siae.kind)
+            .ok_or_else(|| Invalid::new("siae_invalid", "Choisissez une SIAE.").on("siae_id"))?;
+        if let Some(offer_id) = new.offer_id {
+            let offer = load_offer(&mut tx, offer_id)
+                .await
+                .map_err(|_| Invalid::new("offer_invalid", "Cette offre n'existe pas.").on("offer_id"))?;
+            if offer.siae_id != siae.id || !offer.open {
+                return Err(
+                    Invalid::new("offer_invalid", "L'offre doit être une offre ouverte de cette SIAE.")
+                        .on("offer_id")
+                        .into(),
+                );
+            }
+        }
+        if let Some(criteria) = criteria {
+            let (created, event) = insert_diagnosis(&mut tx, m, person.id, kind, criteria).await?;
+            record(&mut tx, ctx, event).await?;
+            new.diagnosis_id = Some(created.id);
+        }
+        let diagnosis = self.valid_diagnosis(&mut tx, &new, kind, auto).await?;
+        let id = Uuid::new_v4();
+        let now = crate::infra::clock::now();
+        tx.execute(
+            query(
+                "INSERT INTO prescriptions (id, person_id, prescriber_id, siae_id, offer_id, diagnosis_id, message, \
+                 consent_on, waiting_period_waived, status, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'sent', $10, $10)",
+            )
+            .bind(id)
+            .bind(person.id)
+            .bind(new.prescriber_id)
+            .bind(siae.id)
+            .bind(new.offer_id)
+            .bind(diagnosis.id)
+            .bind(&message)
+            .bind(today())
+            .bind(new.waiting_period_waived)
+            .bind(now),
+        )
+        .await?;
+        insert_step(
+            &mut tx,
+            ctx,
+            id,
+            Status::Sent,
+            Side::Prescriber,
+            new.prescriber_id,
+            None,
+            None,
+            None,
+        )
+        .await?;
+        // The SIAE takes part in the pathway from now on (the person agreed to this sending).
+        tx.execute(
+            query(
+                "INSERT INTO person_followers (person_id, organisation_id, since) VALUES ($1, $2, $3) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(person.id)
+            .bind(siae.id)
+            .bind(now),
+        )
+        .await?;
+        if !auto {
+            notify(
+                &mut tx,
+                siae.id,
+                ("prescription", id),
+                &format!(
+                    "Nouvelle candidature de {} {} envoyée par {}",
+                    person.first_name, person.last_name, m.organisation_name
+                ),
+                &format!("/prescriptions/{id}"),
+            )
+            .await?;
+        }
+        let created = load(&mut tx, ctx, id).await?;
+        let event = Event::new("prescription", id, "prescription.created")
+            .by(Some(new.prescriber_id))
+            .after(&created);
+        commit_created(tx, ctx, key.as_ref(), id, event).await?;
+        Ok(created)
+    }
+
+    /// The diagnosis a prescription rests on: named, or the person's latest; valid today and eligible.
+    async fn valid_diagnosis(
+        &self,
+        ex: &mut impl Executor,
+        new: &NewPrescription,
+        kind: SiaeKind,
+        auto: bool,
+    ) -> Result<DiagnosisRecord> {
+        let mut q = query(format!(
+            "SELECT {DIAGNOSIS_COLUMNS} FROM iae_diagnoses d JOIN organisations o ON o.id = d.organisation_id \
+             WHERE d.person_id = $1"
+        ))
+        .bind(new.person_id);
+        if let Some(id) = new.diagnosis_id {
+            q.push_bound(" AND d.id = {}", id);
+        }
+        q.push_sql(" ORDER BY d.diagnosed_on DESC, d.created_at DESC LIMIT 1");
+        let d = match ex.fetch_optional(q).await? {
+            Some(r) => diagnosis(&r)?,
+            None => {
+                return Err(Invalid::new(
+                    "diagnosis_required",
+                    "Aucun diagnostic IAE pour cette personne : établissez le diagnostic avant de prescrire.",
+                )
+                .on("diagnosis_id")
+                .into());
+            }
+        };
+        let refusal = if today() >= d.expires_on {
+            Some((
+                "diagnosis_expired",
+                format!(
+                    "Le diagnostic du {} a expiré : établissez-en un nouveau.",
+                    d.diagnosed_on
+                ),
+            ))
+        } else if !d.eligible {
+            Some((
+                "not_eligible",
+                format!(
+                    "Le diagnostic ne rend pas la personne éligible : {}",
+                    d.reasons.first().map(|r| r.message.as_str()).unwrap_or("")
+                ),
+            ))
+        } else if d.author == DiagnosisAuthor::Employer
+            && (!auto || d.siae_kind != kind || d.organisation_id != new.siae_id)
+        {
+            Some((
+                "diagnosis_not_applicable",
+                "Le diagnostic d'un employeur ne vaut que pour ses propres embauches.".to_owned(),
+            ))
+        } else {
+            None
+        };
+        match refusal {
+            Some((code, message)) => Err(Invalid::new(code, message).on("diagnosis_id").into()),
+            None => Ok(d),
+        }
+    }
+
+    /// One prescription with its referral sheet; 404 outside the prescriber and the SIAE.
+    pub async fn prescription(&self, ctx: &AccessContext, id: Uuid) -> Result<Prescription> {
+        let mut tx = self.pool.begin().await?;
+        let p = load(&mut tx, ctx, id).await?;
+        record(&mut tx, ctx, Event::new("prescription", id, "prescription.read")).await?;
+        tx.commit().await?;
+        Ok(p)
+    }
+
+    /// The prescriptions the caller's organisations sent or received, newest first.
+    pub async fn prescriptions(
+        &self,
+        ctx: &AccessContext,
+        direction: Direction,
+        person_id: Option<Uuid>,
+    ) -> Result<Vec<Prescription>> {
+        let mut q = query(format!("SELECT {PRESCRIPTION_COLUMNS}{PRESCRIPTION_FROM} WHERE 1 = 1"));
+        if let Some(person) = person_id {
+            q.push_bound(" AND p.person_id = {}", person);
+        }
+        restrict(ctx, &mut q, direction);
+        q.push_sql(" ORDER BY p.created_at DESC, p.id LIMIT 500");
+        let mut tx = self.pool.begin().await?;
+        let mut items = tx
+            .fetch_all(q)
+            .await?
+            .iter()
+            .map(prescription)
+            .collect::<Result<Vec<_>>>()?;
+        attach_steps(&mut tx, &mut items).await?;
+        if !items.is_empty() {
+            let ids: Vec<Uuid> = items.iter().map(|p| p.id).collect();
+            record(
+                &mut tx,
+                ctx,
+                Event::new("prescriptions", Uuid::nil(), "prescription.listed").after(&ids),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(items)
+    }
+
+    /// Adds a step to the referral sheet, on the caller's side; the other side is notified. A hiring opens
+    /// or continues the person's approval through the rules engine, in the same transaction.
+    pub async fn add_referral_step(
+        &self,
+        ctx: &AccessContext,
+        id: Uuid,
+        input: &StepInput,
+        key: Option<IdempotencyKey>,
+    ) -> Result<Prescription> {
+        let mut tx = self.pool.begin().await?;
+        let before = load(&mut tx, ctx, id).await?;
+        let on_siae = ctx.membership(before.siae_id).is_some();
+        let on_prescriber = ctx.membership(before.prescriber_id).is_some();
+        let side = match (on_siae, on_prescriber) {
+            (true, true) => Status::parse(input.status.trim())
+                .map(Status::side)
+                .unwrap_or(Side::Siae),
+            (true, false) => Side::Siae,
+            (false, true) => Side::Prescriber,
+            (false, false) => {
+                return Err(StoreError::forbidden(
+                    "not_a_party",
+                    "Seuls le prescripteur et la SIAE de cette candidature peuvent compléter la fiche navette.",
+                ));
+            }
+        };
+        let step = referral::step(before.status, side, input)?;
+        let (organisation_id, other) = match side {
+            Side::Siae => (before.siae_id, before.prescriber_id),
+            Side::Prescriber => (before.prescriber_id, before.siae_id),
+        };
+        insert_step(
+            &mut tx,
+            ctx,
+            id,
+            step.status,
+            side,
+            organisation_id,
+            step.date,
+            step.motive,
+            step.comment.as_deref(),
+        )
+        .await?;
+        tx.execute(
+            query("UPDATE prescriptions SET status = $1, updated_at = $2 WHERE id = $3")
+                .bind(step.status.code())
+                .bind(crate::infra::clock::now())
+                .bind(id),
+        )
+        .await?;
+        if step.status == Status::Hired {
+            let date = step.date.unwrap_or_else(today);
+            crate::pathways::iae::pathway::hire(self, &mut tx, ctx, &before, date).await?;
+        }
+        if other != organisation_id {
+            let mut message = format!("{} : {}", before.person_name, step.status.label());
+            if let Some(m) = step.motive {
+                message.push_str(&format!(" ({})", m.label()));
+            }
+            notify(
+                &mut tx,
+                other,
+                ("prescription", id),
+                &message,
+                &format!("/prescriptions/{id}"),
+            )
+            .await?;
+        }
+        claim(&mut tx, ctx, key.as_ref(), id).await?;
+        let after = load(&mut tx, ctx, id).await?;
+        record(
+            &mut tx,
+            ctx,
+            Event::new("prescription", id, format!("referral.{}", step.status.code()))
+                .by(Some(organisation_id))
+                .before(&before)
+                .after(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Refusals (SIAE) and withdrawals (prescriber) by department and SIAE kind; counts only, no names.
+    pub async fn referral_refusals(&self, _ctx: &AccessContext, department: Option<&str>) -> Result<Vec<RefusalCount>> {
+        let mut q = query(
+            "SELECT s.department, s.kind, r.side, r.motive, COUNT(*) AS n FROM referral_steps r \
+             JOIN prescriptions p ON p.id = r.prescription_id JOIN organisations s ON s.id = p.siae_id \
+             WHERE r.motive IS NOT NULL",
+        );
+        if let Some(d) = department {
+            q.push_bound(" AND s.department = {}", d);
+        }
+        q.push_sql(" GROUP BY s.department, s.kind, r.side, r.motive ORDER BY s.department, s.kind, r.side, r.motive");
+        let mut db = self.pool.clone();
+        let mut out = Vec::new();
+        for r in db.fetch_all(q).await? {
+            let Some(motive) = Motive::parse(&r.get::<String>("motive")?) else {
+                continue;
+            };
+            out.push(RefusalCount {
+                department: r.get("department")?,
+                siae_kind: OrganisationKind::parse(&r.get::<String>("kind")?)?,
+                side: if r.get::<String>("side")? == "siae" {
+                    Side::Siae
+                } else {
+                    Side::Prescriber
+                },
+                motive,
+                motive_label: motive.label(),
+                count: r.get("n")?,
+            });
+        }
+        Ok(out)
+    }
+}
+
+async fn load_diagnosis(ex: &mut impl Executor, id: Uuid) -> Result<DiagnosisRecord> {
+    let row = ex
+        .fetch_optional(
+            query(format!(
+                "SELECT {DIAGNOSIS_COLUMNS} FROM iae_diagnoses d JOIN organisations o ON o.id = d.organisation_id \
+                 WHERE d.id = $1"
+            ))
+            .bind(id),
+        )
+        .await?
+        .ok_or(StoreError::not_found("diagnostic"))?;
+    diagnosis(&row)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_step(
+    ex: &mut impl Executor,
+    ctx: &AccessContext,
+    prescription_id: Uuid,
+    status: Status,
+    side: Side,
+    organisation_id: Uuid,
+    date: Option<Date>,
+    motive: Option<Motive>,
+    comment: Option<&str>,
+) -> Result<()> {
+    ex.execute(
+        query(
+            "INSERT INTO referral_steps (id, prescription_id, status, side, organisation_id, author_label, step_date, \
+             motive, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(Uuid::new_v4())
+        .bind(prescription_id)
+        .bind(status.code())
+        .bind(if side == Side::Siae { "siae" } else { "prescriber" })
+        .bind(organisation_id)
+        .bind(ctx.actor_label())
+        .bind(date)
+        .bind(motive.map(Motive::code))
+        .bind(comment)
+        .bind(crate::infra::clock::now()),
+    )
+    .await?;
+    Ok(())
+}
