@@ -18,7 +18,9 @@ use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::explanation::Explanation;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::agrement::{Decision, Outcome, RequestKind};
+use passerelle_domain::pathways::iae::next_steps::{Caller, next_steps};
 use passerelle_domain::pathways::iae::prolongation::{Decider, DenyReason, ProlongationReason};
+use passerelle_domain::pathways::iae::prolongation_request::{self as request, RequestAction, RequestStatus};
 use passerelle_domain::pathways::iae::suspension::SuspensionReason;
 use passerelle_domain::pathways::iae::{Criterion, Pathway, PathwayEvent, PersonFacts, Regime, SiaeKind, Status};
 use passerelle_domain::text::required;
@@ -199,6 +201,10 @@ fn refused(e: Explanation) -> StoreError {
     StoreError::Invalid(Invalid::new(e.code, e.message))
 }
 
+fn conflict(r: request::Refusal) -> StoreError {
+    StoreError::conflict(r.code, r.message)
+}
+
 /// Offers `event` to the engine; when accepted, stores it and journals it.
 async fn append(
     ex: &mut impl Executor,
@@ -346,17 +352,13 @@ impl Store {
                             .bind(person_id),
                     )
                     .await?;
-                if pending.is_some() {
-                    return Err(StoreError::conflict(
-                        "prolongation_request_pending",
-                        "Une demande de prolongation attend déjà la décision d'un prescripteur habilité.",
-                    ));
-                }
+                let status = request::transition(pending.map(|_| RequestStatus::Pending), RequestAction::Ask)
+                    .map_err(conflict)?;
                 let id = Uuid::new_v4();
                 tx.execute(
                     query(
                         "INSERT INTO prolongation_requests (id, person_id, siae_id, reason, starts_on, ends_on, \
-                         justification, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)",
+                         justification, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                     )
                     .bind(id)
                     .bind(person_id)
@@ -365,6 +367,7 @@ impl Store {
                     .bind(from)
                     .bind(to)
                     .bind(&justification)
+                    .bind(status.code())
                     .bind(crate::clock::now()),
                 )
                 .await?;
@@ -429,24 +432,21 @@ impl Store {
             .into_iter()
             .find(|o| ctx.membership(*o).is_some())
             .ok_or_else(|| {
-                StoreError::forbidden(
-                    "not_an_authorised_prescriber",
-                    "Seul un prescripteur habilité qui suit la personne peut décider de cette prolongation (Code du \
-                     travail, art. R5132-1-8).",
-                )
+                let e = request::decider_required();
+                StoreError::forbidden(e.code, e.message)
             })?;
-        if row.get::<String>("status")? != "pending" {
-            return Err(StoreError::conflict(
-                "prolongation_already_decided",
-                "Cette demande a déjà été décidée.",
-            ));
-        }
+        let current = RequestStatus::parse(&row.get::<String>("status")?);
+        let action = match decision {
+            ProlongationDecision::Accept => RequestAction::Accept,
+            ProlongationDecision::Refuse { .. } => RequestAction::Refuse,
+        };
+        let status = request::transition(current, action).map_err(conflict)?;
         let siae_id: Uuid = row.get("siae_id")?;
         let reason = ProlongationReason::ALL
             .into_iter()
             .find(|r| row.get::<String>("reason").is_ok_and(|c| c == r.code()))
             .ok_or(StoreError::not_found("motif"))?;
-        let (status, motive, comment, action) = match decision {
+        let (motive, comment, action) = match decision {
             ProlongationDecision::Accept => {
                 let siae = crate::directory::load_organisation(&mut tx, siae_id).await?;
                 let kind = SiaeKind::of(siae.kind).ok_or(StoreError::not_found("SIAE"))?;
@@ -456,27 +456,17 @@ impl Store {
                     reason,
                 };
                 append(&mut tx, ctx, &person, (siae_id, kind), event, decider, None).await?;
-                ("accepted", None, None, None)
+                (None, None, None)
             }
             ProlongationDecision::Refuse {
                 motive,
                 comment,
                 proposed_action,
             } => {
-                let motive = DenyReason::parse(motive.trim()).ok_or_else(|| {
-                    Invalid::new(
-                        "prolongation_refusal_motive_required",
-                        format!(
-                            "Un refus de prolongation est motivé par écrit : motifs possibles {} (Code du travail, art. \
-                             R5132-1-8).",
-                            DenyReason::ALL.map(DenyReason::code).join(", ")
-                        ),
-                    )
-                    .on("motive")
-                })?;
+                let motive = request::refusal_motive(motive)?;
                 let action = required("proposed_action", proposed_action, 2_000)?;
                 let comment = passerelle_domain::text::optional("comment", comment, 2_000)?;
-                ("refused", Some(motive), comment, Some(action))
+                (Some(motive), comment, Some(action))
             }
         };
         tx.execute(
@@ -484,7 +474,7 @@ impl Store {
                 "UPDATE prolongation_requests SET status = $1, decided_by = $2, refusal_motive = $3, \
                  refusal_comment = $4, proposed_action = $5, decided_at = $6 WHERE id = $7",
             )
-            .bind(status)
+            .bind(status.code())
             .bind(decider)
             .bind(motive.map(DenyReason::code))
             .bind(comment)
@@ -500,7 +490,7 @@ impl Store {
             person_id,
             &format!(
                 "Prolongation {} pour {} {}",
-                if status == "accepted" { "accordée" } else { "refusée" },
+                status.label(),
                 person.first_name,
                 person.last_name
             ),
@@ -512,10 +502,10 @@ impl Store {
             Event::new(
                 "prolongation_request",
                 request_id,
-                format!("approval.prolongation_{status}"),
+                format!("approval.prolongation_{}", status.code()),
             )
             .by(Some(decider))
-            .after(&serde_json::json!({"status": status, "motive": motive})),
+            .after(&serde_json::json!({"status": status.code(), "motive": motive})),
         )
         .await?;
         claim(&mut tx, ctx, key.as_ref(), person_id).await?;
@@ -565,11 +555,8 @@ impl Store {
             .find(|f| f.kind == OrganisationKind::FranceTravailAgency && ctx.membership(f.organisation_id).is_some())
             .map(|f| f.organisation_id)
             .ok_or_else(|| {
-                StoreError::forbidden(
-                    "not_the_agency",
-                    "Seule l'agence France Travail (ex Pôle emploi) qui suit la personne décide de l'agrément (décret \
-                     99-106).",
-                )
+                let e = passerelle_domain::pathways::iae::agrement::decider_required();
+                StoreError::forbidden(e.code, e.message)
             })?;
         let employer = last_hiring(&mut tx, person_id).await?;
         let event = PathwayEvent::AgrementDecision {
@@ -662,7 +649,21 @@ async fn approval_view(ex: &mut impl Executor, ctx: &AccessContext, person: &Per
         .await?
         .iter()
         .any(|o| ctx.membership(*o).is_some());
-    let next = possibilities(&pathway, as_of, is_employer, is_decider);
+    let caller = Caller {
+        is_employer,
+        is_decider,
+    };
+    let next = next_steps(&pathway, as_of, caller)
+        .into_iter()
+        .map(|n| Possibility {
+            action: n.action,
+            label: n.label,
+            possible: n.possible,
+            decided_by: n.decided_by.code().into(),
+            code: n.code.into(),
+            explanation: n.explanation,
+        })
+        .collect();
     let rows = ex
         .fetch_all(
             query(
@@ -742,73 +743,6 @@ async fn approval_view(ex: &mut impl Executor, ctx: &AccessContext, person: &Per
         next,
         prolongation_requests: requests,
     })
-}
-
-/// Each next step tried by the engine on a copy of the pathway: a month of suspension from today, each
-/// prolongation reason for its longest decision, a hiring in another SIAE today.
-fn possibilities(pathway: &Pathway, as_of: Date, is_employer: bool, is_decider: bool) -> Vec<Possibility> {
-    let Some(approval) = pathway.approval() else {
-        return Vec::new();
-    };
-    let try_event = |event: PathwayEvent| match pathway.clone().apply(&event) {
-        Ok(o) => (o.accepted, o.explanation.code.to_owned(), o.explanation.message.clone()),
-        Err(e) => (false, e.code.to_owned(), e.message),
-    };
-    let mut out = Vec::new();
-    let (ok, code, why) = try_event(PathwayEvent::Suspension {
-        from: as_of,
-        to: add_days(as_of, 29),
-        reason: SuspensionReason::ContractSuspended,
-    });
-    out.push(Possibility {
-        action: "suspension".into(),
-        label: "Suspendre le PASS IAE (essai : 30 jours à partir d'aujourd'hui)".into(),
-        possible: ok && is_employer,
-        decided_by: "siae".into(),
-        code,
-        explanation: if is_employer {
-            why
-        } else {
-            format!("Réservé à la SIAE de la dernière embauche. {why}")
-        },
-    });
-    let from = add_days(approval.end, 1);
-    for reason in ProlongationReason::ALL {
-        let (ok, code, why) = try_event(PathwayEvent::Prolongation {
-            from,
-            to: add_days(from, reason.max_days().min(365) - 1),
-            reason,
-        });
-        let decided_by = match reason.decider() {
-            Decider::Siae => "siae",
-            Decider::AuthorisedPrescriber => "authorised_prescriber",
-        };
-        let who = match reason.decider() {
-            Decider::Siae => "décidée par la SIAE seule",
-            Decider::AuthorisedPrescriber => "demandée par la SIAE, décidée par un prescripteur habilité",
-        };
-        out.push(Possibility {
-            action: format!("prolongation:{}", reason.code()),
-            label: format!("Prolonger : {} ({who})", reason.label()),
-            possible: ok && (is_employer || (is_decider && reason.decider() == Decider::AuthorisedPrescriber)),
-            decided_by: decided_by.into(),
-            code,
-            explanation: why,
-        });
-    }
-    let (ok, code, why) = try_event(PathwayEvent::Hiring {
-        date: as_of,
-        waiver: false,
-    });
-    out.push(Possibility {
-        action: "hiring".into(),
-        label: "Embauche dans une autre SIAE (extension), par sa fiche navette".into(),
-        possible: ok,
-        decided_by: "siae".into(),
-        code,
-        explanation: why,
-    });
-    out
 }
 
 /// Checks, through the engine, that `date` falls within the person's approval, suspended or not (a contract

@@ -96,6 +96,15 @@ impl Request {
     }
 }
 
+/// Only the France Travail (ex Pôle emploi) agency following the person decides an agrément (décret 99-106).
+pub fn decider_required() -> Explanation {
+    Explanation::new(
+        "not_the_agency",
+        "Seule l'agence France Travail (ex Pôle emploi) qui suit la personne décide de l'agrément",
+        "décret 99-106",
+    )
+}
+
 /// Working days Pôle emploi has to answer.
 pub fn answer_days(kind: SiaeKind) -> u32 {
     if kind == SiaeKind::Etti { 2 } else { 5 }
