@@ -23,6 +23,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 pub use passerelle_domain::obligations::Source;
+use passerelle_domain::obligations::{self as rules, Due as DomainDue};
 
 /// A dated obligation as its source writes it.
 #[derive(Debug, Clone)]
@@ -37,6 +38,21 @@ pub struct Obligation {
     pub link: String,
     /// The text or rule that sets the date.
     pub rule: String,
+}
+
+impl Obligation {
+    /// What the domain says is due, for `organisation_id`, about `source_key`.
+    pub(crate) fn of(due: DomainDue, source_key: String, organisation_id: Uuid, title: String, link: String) -> Self {
+        Self {
+            source: due.source,
+            source_key,
+            organisation_id,
+            due_on: due.on,
+            title,
+            link,
+            rule: due.rule,
+        }
+    }
 }
 
 /// Writes `o` (or moves its date), reopened if it was done.
@@ -407,19 +423,14 @@ pub(crate) async fn approval_changed(
     let (person_id, first_name, last_name) = person;
     let who = person_label(first_name, last_name);
     let link = crate::notifications::approval_page(person_id);
-    upsert(
-        ex,
-        &Obligation {
-            source: Source::ApprovalEnd,
-            source_key: person_id.to_string(),
-            organisation_id: siae_id,
-            due_on: approval_end,
-            title: format!("Fin du PASS IAE de {who}"),
-            link: link.clone(),
-            rule: "PASS IAE : 24 mois, suspensions et prolongations comprises (R5132-1-8)".to_owned(),
-        },
-    )
-    .await?;
+    let end = Obligation::of(
+        rules::for_approval_end(approval_end),
+        person_id.to_string(),
+        siae_id,
+        format!("Fin du PASS IAE de {who}"),
+        link.clone(),
+    );
+    upsert(ex, &end).await?;
     let held = ex
         .fetch_optional(
             query("SELECT 1 AS one FROM tripartite_interviews WHERE person_id = $1 AND held_on >= $2")
@@ -428,19 +439,14 @@ pub(crate) async fn approval_changed(
         )
         .await?;
     if held.is_none() {
-        upsert(
-            ex,
-            &Obligation {
-                source: Source::TripartiteInterview,
-                source_key: person_id.to_string(),
-                organisation_id: siae_id,
-                due_on: passerelle_domain::pathways::iae::exit::tripartite_window(approval_end).to,
-                title: format!("Entretien tripartite de sortie de {who}"),
-                link,
-                rule: "Entre 3 et 2 mois avant la fin du parcours (Accord régional BFC 2016, fiche 7)".to_owned(),
-            },
-        )
-        .await?;
+        let interview = Obligation::of(
+            rules::for_tripartite_interview(approval_end),
+            person_id.to_string(),
+            siae_id,
+            format!("Entretien tripartite de sortie de {who}"),
+            link,
+        );
+        upsert(ex, &interview).await?;
     }
     Ok(())
 }
@@ -470,22 +476,17 @@ pub(crate) async fn prolongation_requested(
 ) -> Result<()> {
     let (person_id, first_name, last_name) = person;
     for decider in deciders {
-        upsert(
-            ex,
-            &Obligation {
-                source: Source::ProlongationDecision,
-                source_key: request_id.to_string(),
-                organisation_id: *decider,
-                due_on: add_days(starts_on, -1),
-                title: format!(
-                    "Décider de la prolongation du PASS IAE de {}",
-                    person_label(first_name, last_name)
-                ),
-                link: crate::notifications::approval_page(person_id),
-                rule: "Avant la fin du PASS IAE (R5132-1-8)".to_owned(),
-            },
-        )
-        .await?;
+        let decision = Obligation::of(
+            rules::for_prolongation_decision(starts_on),
+            request_id.to_string(),
+            *decider,
+            format!(
+                "Décider de la prolongation du PASS IAE de {}",
+                person_label(first_name, last_name)
+            ),
+            crate::notifications::approval_page(person_id),
+        );
+        upsert(ex, &decision).await?;
     }
     Ok(())
 }
@@ -506,23 +507,18 @@ pub(crate) async fn immersion_changed(ex: &mut impl Executor, i: &crate::immersi
     let mut parties = vec![i.prescriber_id, i.support_structure_id];
     parties.dedup();
     for organisation_id in parties {
-        upsert(
-            ex,
-            &Obligation {
-                source: Source::ImmersionSignature,
-                source_key: key.clone(),
-                organisation_id,
-                due_on: add_days(i.starts_on, -1),
-                title: format!(
-                    "Faire signer la convention d'immersion de {} chez {}",
-                    person_label(&i.first_name, &i.last_name),
-                    i.host_name
-                ),
-                link: format!("/immersions/{}", i.id),
-                rule: "Toutes les signatures avant le premier jour (convention de PMSMP, cerfa n° 13912)".to_owned(),
-            },
-        )
-        .await?;
+        let signatures = Obligation::of(
+            rules::for_immersion_signature(i.starts_on),
+            key.clone(),
+            organisation_id,
+            format!(
+                "Faire signer la convention d'immersion de {} chez {}",
+                person_label(&i.first_name, &i.last_name),
+                i.host_name
+            ),
+            format!("/immersions/{}", i.id),
+        );
+        upsert(ex, &signatures).await?;
     }
     Ok(())
 }

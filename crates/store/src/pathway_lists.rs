@@ -400,7 +400,7 @@ async fn prolongations_to_decide(ex: &mut impl Executor, orgs: &[Uuid]) -> Resul
             person_name: name(&r)?,
             what: "prolongation_decision".into(),
             due_on: asked.date(),
-            explanation: "Une demande de prolongation attend votre décision (Code du travail, art. R5132-1-8).".into(),
+            explanation: passerelle_domain::pathways::iae::prolongation_request::awaiting_decision(),
             link: approval_page(id),
         });
     }

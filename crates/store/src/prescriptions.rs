@@ -16,6 +16,7 @@ use crate::{Store, today};
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::explanation::Explanation;
 use passerelle_domain::invalid::Invalid;
+use passerelle_domain::pathways::iae::referral::prescription::{self, DiagnosisOnFile};
 use passerelle_domain::pathways::iae::referral::{self, Motive, Side, Status, StepInput};
 use passerelle_domain::pathways::iae::{Criterion, Diagnosis, DiagnosisAuthor, SiaeKind};
 use passerelle_domain::text::required;
@@ -142,9 +143,6 @@ pub struct RefusalCount {
 /// How the caller's organisation diagnoses: as an authorised prescriber (by right, or with an
 /// authorisation in force) or as an employer (an SIAE's own diagnosis).
 async fn author_kind(ex: &mut impl Executor, m: &Membership) -> Result<DiagnosisAuthor> {
-    if m.kind.is_prescriber_by_right() || m.kind == OrganisationKind::AuthorisedPrescriber {
-        return Ok(DiagnosisAuthor::AuthorizedPrescriber);
-    }
     let authorised = ex
         .fetch_optional(
             query(
@@ -156,16 +154,12 @@ async fn author_kind(ex: &mut impl Executor, m: &Membership) -> Result<Diagnosis
         )
         .await?
         .is_some();
-    if authorised {
-        Ok(DiagnosisAuthor::AuthorizedPrescriber)
-    } else if m.kind.is_siae() {
-        Ok(DiagnosisAuthor::Employer)
-    } else {
-        Err(StoreError::forbidden(
-            "not_a_prescriber",
-            "Votre structure n'est ni prescripteur habilité ni SIAE : elle ne peut pas établir de diagnostic IAE.",
-        ))
-    }
+    prescription::diagnosis_author(m.kind, authorised).map_err(forbidden)
+}
+
+/// A refusal about who acts: the caller's rights, not the input.
+fn forbidden(e: Invalid) -> StoreError {
+    StoreError::forbidden(e.code, e.message)
 }
 
 fn member(ctx: &AccessContext, organisation_id: Uuid) -> Result<&Membership> {
@@ -462,27 +456,9 @@ impl Store {
             let mut db = self.pool.clone();
             author_kind(&mut db, m).await?
         };
-        if new.waiting_period_waived && auto {
-            return Err(StoreError::forbidden(
-                "waiver_needs_prescriber",
-                "Seul un prescripteur habilité peut lever le délai de carence (Code du travail, art. R5132-1-4).",
-            ));
-        }
-        if !auto && author != DiagnosisAuthor::AuthorizedPrescriber {
-            return Err(StoreError::forbidden(
-                "not_a_prescriber",
-                "Seul un prescripteur habilité peut prescrire un parcours vers une autre SIAE.",
-            ));
-        }
+        prescription::may_prescribe(author, auto, new.waiting_period_waived).map_err(forbidden)?;
         let message = required("message", &new.message, 4_000)?;
-        if !new.person_consent {
-            return Err(Invalid::new(
-                "consent_required",
-                "La personne doit avoir accepté que sa candidature soit transmise à cette SIAE : recueillez son accord.",
-            )
-            .on("person_consent")
-            .into());
-        }
+        prescription::consent(new.person_consent)?;
         let mut tx = self.pool.begin().await?;
         let person = self.persons(ctx).load(&mut tx, new.person_id).await?;
         let siae = load_organisation(&mut tx, new.siae_id)
@@ -593,45 +569,19 @@ impl Store {
         q.push_sql(" ORDER BY d.diagnosed_on DESC, d.created_at DESC LIMIT 1");
         let d = match ex.fetch_optional(q).await? {
             Some(r) => diagnosis(&r)?,
-            None => {
-                return Err(Invalid::new(
-                    "diagnosis_required",
-                    "Aucun diagnostic IAE pour cette personne : établissez le diagnostic avant de prescrire.",
-                )
-                .on("diagnosis_id")
-                .into());
-            }
+            None => return Err(prescription::diagnosis_required().into()),
         };
-        let refusal = if today() >= d.expires_on {
-            Some((
-                "diagnosis_expired",
-                format!(
-                    "Le diagnostic du {} a expiré : établissez-en un nouveau.",
-                    d.diagnosed_on
-                ),
-            ))
-        } else if !d.eligible {
-            Some((
-                "not_eligible",
-                format!(
-                    "Le diagnostic ne rend pas la personne éligible : {}",
-                    d.reasons.first().map(|r| r.message.as_str()).unwrap_or("")
-                ),
-            ))
-        } else if d.author == DiagnosisAuthor::Employer
-            && (!auto || d.siae_kind != kind || d.organisation_id != new.siae_id)
-        {
-            Some((
-                "diagnosis_not_applicable",
-                "Le diagnostic d'un employeur ne vaut que pour ses propres embauches.".to_owned(),
-            ))
-        } else {
-            None
+        let on_file = DiagnosisOnFile {
+            diagnosed_on: d.diagnosed_on,
+            expires_on: d.expires_on,
+            eligible: d.eligible,
+            reasons: &d.reasons,
+            author: d.author,
+            siae_kind: d.siae_kind,
+            by_that_siae: d.organisation_id == new.siae_id,
         };
-        match refusal {
-            Some((code, message)) => Err(Invalid::new(code, message).on("diagnosis_id").into()),
-            None => Ok(d),
-        }
+        prescription::supports(&on_file, today(), kind, auto)?;
+        Ok(d)
     }
 
     /// One prescription with its referral sheet; 404 outside the prescriber and the SIAE.

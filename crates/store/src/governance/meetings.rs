@@ -13,15 +13,15 @@ use crate::idempotency::{IdempotencyKey, commit_created};
 use crate::notifications::notify;
 use crate::obligations::{self, Obligation, Source};
 use crate::outbox::{OutgoingMail, enqueue};
-use crate::sql::{Executor, Row, query, rows};
+use crate::sql::{Executor, query, rows};
 use crate::today;
 use passerelle_documents::ics::{Attendee, CalendarEvent, Method, When, calendar};
-use passerelle_domain::calendar::{Territory, check_year, french_date};
+use passerelle_domain::calendar::{check_year, french_date};
 use passerelle_domain::explanation::Explanation;
+use passerelle_domain::governance::meeting::{MeetingAction, MeetingFacts, MeetingStatus, Plan, time_of_day};
 use passerelle_domain::governance::{AgendaNotice, CommitteeKind, MemberVote, agenda_notice};
 use passerelle_domain::invalid::Invalid;
-use passerelle_domain::obligations::Delay;
-use passerelle_domain::text::{optional, required};
+use passerelle_domain::text::required;
 use serde::Serialize;
 use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
 use uuid::Uuid;
@@ -161,59 +161,28 @@ pub struct MeetingDocument {
     pub content: Vec<u8>,
 }
 
-fn time_of_day(field: &str, value: &str) -> Result<Time, Invalid> {
-    let format = time::macros::format_description!("[hour]:[minute]");
-    Time::parse(value.trim(), format).map_err(|_| {
-        Invalid::new(
-            "time_invalid",
-            format!("L'heure « {value} » doit s'écrire HH:MM (09:30 par exemple)."),
-        )
-        .on(field)
-    })
-}
-
 impl NewMeeting {
-    fn checked(mut self) -> Result<Self, Invalid> {
-        check_year(self.held_on).map_err(|e| e.on("held_on"))?;
-        let (start, end) = (
-            time_of_day("start_time", &self.start_time)?,
-            time_of_day("end_time", &self.end_time)?,
-        );
-        if end <= start {
-            return Err(Invalid::new(
-                "meeting_ends_before_start",
-                "La réunion doit finir après avoir commencé.",
-            )
-            .on("end_time"));
+    /// The plan as the domain checks it, times written `HH:MM`.
+    fn checked(self) -> Result<Self, Invalid> {
+        let plan = Plan {
+            held_on: self.held_on,
+            start_time: self.start_time,
+            end_time: self.end_time,
+            place: self.place,
+            video_link: self.video_link,
+            extraordinary: self.extraordinary,
+            examines_termination: self.termination_agreement_id.is_some(),
         }
-        let hhmm = |t: Time| format!("{:02}:{:02}", t.hour(), t.minute());
-        (self.start_time, self.end_time) = (hhmm(start), hhmm(end));
-        self.place = optional("place", self.place.as_deref(), 300)?;
-        self.video_link = optional("video_link", self.video_link.as_deref(), 500)?;
-        if let Some(link) = &self.video_link
-            && !link.starts_with("https://")
-        {
-            return Err(Invalid::new(
-                "video_link_invalid",
-                "Le lien de visioconférence doit être une adresse https://.",
-            )
-            .on("video_link"));
-        }
-        if self.place.is_none() && self.video_link.is_none() {
-            return Err(Invalid::new(
-                "meeting_place_required",
-                "Indiquez le lieu de la réunion ou son lien de visioconférence.",
-            )
-            .on("place"));
-        }
-        if self.termination_agreement_id.is_some() && !self.extraordinary {
-            return Err(Invalid::new(
-                "termination_needs_extraordinary",
-                "Une demande de résiliation est examinée en comité extraordinaire (Accord régional BFC 2016, article 6).",
-            )
-            .on("extraordinary"));
-        }
-        Ok(self)
+        .checked()?;
+        Ok(Self {
+            held_on: plan.held_on,
+            start_time: plan.start_time,
+            end_time: plan.end_time,
+            place: plan.place,
+            video_link: plan.video_link,
+            extraordinary: plan.extraordinary,
+            termination_agreement_id: self.termination_agreement_id,
+        })
     }
 }
 
@@ -221,13 +190,28 @@ fn secretary_only(s: &Standing, ctx: &AccessContext) -> Result<()> {
     s.require_secretary(ctx)
 }
 
-async fn lock_planned(ex: &mut impl Executor, meeting_id: Uuid) -> Result<Row> {
+/// Reads the meeting's state and asks the domain whether `action` may be done to it today.
+async fn allow(ex: &mut impl Executor, meeting_id: Uuid, action: MeetingAction) -> Result<()> {
     let r = ex
         .fetch_one(
             query("SELECT status, held_on, minutes_validated_on, minutes FROM meetings WHERE id = $1").bind(meeting_id),
         )
         .await?;
-    Ok(r)
+    let status = r.get::<String>("status")?;
+    let facts = MeetingFacts {
+        status: MeetingStatus::parse(&status)
+            .ok_or_else(|| StoreError::Database(sqlx::Error::Decode(format!("meeting status {status}").into())))?,
+        held_on: r.get("held_on")?,
+        minutes_written: r.get::<Option<String>>("minutes")?.is_some(),
+        minutes_validated: r.get::<Option<Date>>("minutes_validated_on")?.is_some(),
+    };
+    action.check(&facts, today()).map_err(|refusal| {
+        if refusal.conflict {
+            StoreError::conflict(refusal.code, refusal.message)
+        } else {
+            Invalid::new(refusal.code, refusal.message).into()
+        }
+    })
 }
 
 impl Store {
@@ -284,26 +268,18 @@ impl Store {
             .fetch_one(query("SELECT name, agenda_notice_days FROM committees WHERE id = $1").bind(committee_id))
             .await?;
         if let Some(days) = notice.get::<Option<i64>>("agenda_notice_days")? {
-            let days = u32::try_from(days).unwrap_or(0);
-            obligations::upsert(
-                &mut tx,
-                &Obligation {
-                    source: Source::AgendaSending,
-                    source_key: id.to_string(),
-                    organisation_id: s.secretary_organisation_id,
-                    due_on: Delay::CalendarDays(days).before(new.held_on, Territory::Mainland),
-                    title: format!(
-                        "Ordre du jour et documents de la réunion du {} ({})",
-                        french_date(new.held_on),
-                        notice.get::<String>("name")?
-                    ),
-                    link: format!("/reunions/{id}"),
-                    rule: format!(
-                        "Envoi au plus tard {days} jours avant la réunion (Accord régional BFC 2016, article 3)"
-                    ),
-                },
-            )
-            .await?;
+            let agenda = Obligation::of(
+                passerelle_domain::obligations::for_agenda_sending(new.held_on, u32::try_from(days).unwrap_or(0)),
+                id.to_string(),
+                s.secretary_organisation_id,
+                format!(
+                    "Ordre du jour et documents de la réunion du {} ({})",
+                    french_date(new.held_on),
+                    notice.get::<String>("name")?
+                ),
+                format!("/reunions/{id}"),
+            );
+            obligations::upsert(&mut tx, &agenda).await?;
         }
         let event = Event::new("meeting", id, "meeting.planned")
             .by(Some(s.secretary_organisation_id))
@@ -349,12 +325,7 @@ impl Store {
                 "Seules les structures membres du comité proposent des points à l'ordre du jour.",
             ));
         }
-        if lock_planned(&mut tx, meeting_id).await?.get::<String>("status")? != "planned" {
-            return Err(StoreError::conflict(
-                "meeting_not_planned",
-                "L'ordre du jour d'une réunion tenue ou annulée ne change plus.",
-            ));
-        }
+        allow(&mut tx, meeting_id, MeetingAction::ProposeAgendaItem).await?;
         let id = Uuid::new_v4();
         let status = if secretary { "accepted" } else { "proposed" };
         tx.execute(
@@ -526,12 +497,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let s = meeting_standing(&mut tx, ctx, id).await?;
         secretary_only(&s, ctx)?;
-        if lock_planned(&mut tx, id).await?.get::<String>("status")? != "planned" {
-            return Err(StoreError::conflict(
-                "meeting_not_planned",
-                "Les invitations ne partent que pour une réunion prévue.",
-            ));
-        }
+        allow(&mut tx, id, MeetingAction::SendInvitations).await?;
         tx.execute(
             query(
                 "UPDATE meetings SET invitation_sequence = invitation_sequence + 1, \
@@ -588,22 +554,16 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let s = meeting_standing(&mut tx, ctx, id).await?;
         secretary_only(&s, ctx)?;
-        if lock_planned(&mut tx, id).await?.get::<String>("status")? != "planned" {
-            return Err(StoreError::conflict(
-                "meeting_not_planned",
-                "Seule une réunion prévue peut être annulée.",
-            ));
-        }
+        allow(&mut tx, id, MeetingAction::Cancel).await?;
         let invited = tx
             .fetch_one(query("SELECT invitation_sequence FROM meetings WHERE id = $1").bind(id))
             .await?
             .get::<i64>("invitation_sequence")?
             > 0;
         tx.execute(
-            query(
-                "UPDATE meetings SET status = 'cancelled', invitation_sequence = invitation_sequence + 1 WHERE id = $1",
-            )
-            .bind(id),
+            query("UPDATE meetings SET status = $1, invitation_sequence = invitation_sequence + 1 WHERE id = $2")
+                .bind(MeetingStatus::Cancelled.code())
+                .bind(id),
         )
         .await?;
         let meeting = load(&mut tx, ctx, s, id).await?;
@@ -635,14 +595,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let s = meeting_standing(&mut tx, ctx, id).await?;
         secretary_only(&s, ctx)?;
-        let row = lock_planned(&mut tx, id).await?;
-        if row.get::<Date>("held_on")? > today() {
-            return Err(Invalid::new(
-                "meeting_not_yet_held",
-                "La présence se note le jour de la réunion ou après.",
-            )
-            .into());
-        }
+        allow(&mut tx, id, MeetingAction::RecordAttendance).await?;
         let known = members(&mut tx, s.committee_id).await?;
         for (i, (member, presence)) in presences.iter().enumerate() {
             if !known.iter().any(|m| m.id == *member) {
@@ -670,7 +623,8 @@ impl Store {
             .await?;
         }
         tx.execute(
-            query("UPDATE meetings SET status = 'held', updated_at = $1 WHERE id = $2")
+            query("UPDATE meetings SET status = $1, updated_at = $2 WHERE id = $3")
+                .bind(MeetingStatus::Held.code())
                 .bind(crate::clock::now())
                 .bind(id),
         )
@@ -701,16 +655,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let s = meeting_standing(&mut tx, ctx, id).await?;
         secretary_only(&s, ctx)?;
-        let row = lock_planned(&mut tx, id).await?;
-        if row.get::<Date>("held_on")? > today() {
-            return Err(Invalid::new("meeting_not_yet_held", "Le compte rendu s'écrit après la réunion.").into());
-        }
-        if row.get::<Option<Date>>("minutes_validated_on")?.is_some() {
-            return Err(StoreError::conflict(
-                "minutes_already_validated",
-                "Le compte rendu a été validé par les membres : il ne change plus.",
-            ));
-        }
+        allow(&mut tx, id, MeetingAction::WriteMinutes).await?;
         let committee_members = members(&mut tx, s.committee_id).await?;
         for (i, d) in decisions.iter().enumerate() {
             let title = required(&format!("decisions[{i}].text"), &d.text, 500)?;
@@ -745,8 +690,9 @@ impl Store {
             .await?;
         }
         tx.execute(
-            query("UPDATE meetings SET minutes = $1, status = 'held', updated_at = $2 WHERE id = $3")
+            query("UPDATE meetings SET minutes = $1, status = $2, updated_at = $3 WHERE id = $4")
                 .bind(text.as_str())
+                .bind(MeetingStatus::Held.code())
                 .bind(crate::clock::now())
                 .bind(id),
         )
@@ -770,13 +716,7 @@ impl Store {
     pub async fn validate_minutes(&self, ctx: &AccessContext, id: Uuid) -> Result<Meeting> {
         let mut tx = self.pool.begin().await?;
         let s = meeting_standing(&mut tx, ctx, id).await?;
-        let row = lock_planned(&mut tx, id).await?;
-        if row.get::<Option<String>>("minutes")?.is_none() {
-            return Err(StoreError::conflict(
-                "minutes_not_written",
-                "Le compte rendu n'est pas encore écrit.",
-            ));
-        }
+        allow(&mut tx, id, MeetingAction::ValidateMinutes).await?;
         let deliberative: Vec<Member> = members(&mut tx, s.committee_id)
             .await?
             .into_iter()
@@ -838,16 +778,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let s = meeting_standing(&mut tx, ctx, id).await?;
         secretary_only(&s, ctx)?;
-        if lock_planned(&mut tx, id)
-            .await?
-            .get::<Option<Date>>("minutes_validated_on")?
-            .is_none()
-        {
-            return Err(StoreError::conflict(
-                "minutes_not_validated",
-                "Seul un compte rendu validé par les membres est transmis.",
-            ));
-        }
+        allow(&mut tx, id, MeetingAction::TransmitMinutes).await?;
         let target = tx
             .fetch_optional(
                 query("SELECT name, secretary_organisation_id FROM committees WHERE id = $1").bind(to_committee_id),

@@ -173,7 +173,11 @@ mod tests {
             is_decider: false,
         };
         let steps = next_steps(&pathway(), date!(2026 - 02 - 02), caller);
-        assert!(step(&steps, "suspension").explanation.starts_with("Réservé à la SIAE de la dernière embauche."));
+        assert!(
+            step(&steps, "suspension")
+                .explanation
+                .starts_with("Réservé à la SIAE de la dernière embauche.")
+        );
         assert_eq!(steps.len(), 2 + ProlongationReason::ALL.len());
     }
 }

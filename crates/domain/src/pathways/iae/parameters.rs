@@ -94,7 +94,10 @@ mod tests {
         let p = on(day);
         assert_eq!(p.waiting_period_years, 2);
         assert_eq!((p.senior_cdi_max_days, p.prolongation_max_days), (3_650, 365));
-        assert_eq!((p.disability_and_difficulties_cap_days, p.senior_cap_days), (1_095, 1_825));
+        assert_eq!(
+            (p.disability_and_difficulties_cap_days, p.senior_cap_days),
+            (1_095, 1_825)
+        );
         assert_eq!((p.senior_cdi_age, p.senior_age), (57, 50));
     }
 }

@@ -135,7 +135,13 @@ mod tests {
     fn the_table_has_every_state_and_action() {
         for from in [None, Some(Pending), Some(Accepted), Some(Refused)] {
             for action in [Ask, Accept, Refuse] {
-                assert_eq!(TRANSITIONS.iter().filter(|(s, a, _)| *s == from && *a == action).count(), 1);
+                assert_eq!(
+                    TRANSITIONS
+                        .iter()
+                        .filter(|(s, a, _)| *s == from && *a == action)
+                        .count(),
+                    1
+                );
             }
         }
     }
@@ -144,7 +150,10 @@ mod tests {
     fn a_refusal_is_motivated_by_one_of_four_reasons() {
         assert_eq!(refusal_motive(" duration "), Ok(DenyReason::Duration));
         let e = refusal_motive("").unwrap_err();
-        assert_eq!((e.code, e.field.as_deref()), ("prolongation_refusal_motive_required", Some("motive")));
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            ("prolongation_refusal_motive_required", Some("motive"))
+        );
         assert_eq!(
             e.message,
             "Un refus de prolongation est motivé par écrit : motifs possibles iae_unsuited, siae_unsuited, \
