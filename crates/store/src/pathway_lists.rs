@@ -417,9 +417,7 @@ fn agrements_to_decide(rows: &[PathwayRow]) -> Vec<TodoItem> {
                 person_name: row.person_name.clone(),
                 what: "agrement_decision".into(),
                 due_on: deadline,
-                explanation: "Une demande d'agrément attend la décision de Pôle emploi ; sans réponse à cette date, \
-                              l'agrément est accordé tacitement (décret 99-106)."
-                    .into(),
+                explanation: passerelle_domain::pathways::iae::agrement::awaiting_decision(),
                 link: approval_page(row.person_id),
             })
         })
@@ -611,9 +609,7 @@ async fn todo_for(
                 person_name: name(&r)?,
                 what: "exit_follow_up".into(),
                 due_on: r.get("follow_up_on")?,
-                explanation: "Suivi à 6 mois de la sortie : inscription à France Travail et emploi (accord régional \
-                              IAE Bourgogne-Franche-Comté 2016, fiche action 7)."
-                    .into(),
+                explanation: passerelle_domain::pathways::iae::exit::follow_up_due(),
                 link: approval_page(id),
             });
         }
