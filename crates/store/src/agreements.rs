@@ -556,7 +556,8 @@ impl AgreementScope<'_> {
         let a = self.load(&mut tx, id).await?;
         let others: Vec<Uuid> = parties.iter().copied().filter(|p| *p != creator).collect();
         ask_parties(&mut tx, &a, &others).await?;
-        crate::obligations::agreement_changed(&mut tx, &a).await?;
+        let parties = a.parties.iter().map(|p| p.organisation_id);
+        crate::obligations::agreement_changed(&mut tx, a.id, &a.title, parties, &a.deadlines).await?;
         record(
             &mut tx,
             self.ctx,
@@ -608,7 +609,8 @@ impl AgreementScope<'_> {
         Self::write_parties(&mut tx, id, &content).await?;
         let after = self.load(&mut tx, id).await?;
         ask_parties(&mut tx, &after, &added).await?;
-        crate::obligations::agreement_changed(&mut tx, &after).await?;
+        let parties = after.parties.iter().map(|p| p.organisation_id);
+        crate::obligations::agreement_changed(&mut tx, after.id, &after.title, parties, &after.deadlines).await?;
         record(
             &mut tx,
             self.ctx,
@@ -751,7 +753,8 @@ impl AgreementScope<'_> {
             }
             _ => self.load(&mut tx, id).await?,
         };
-        crate::obligations::agreement_changed(&mut tx, &after).await?;
+        let parties = after.parties.iter().map(|p| p.organisation_id);
+        crate::obligations::agreement_changed(&mut tx, after.id, &after.title, parties, &after.deadlines).await?;
         record(
             &mut tx,
             self.ctx,
@@ -1028,4 +1031,22 @@ pub(crate) async fn esat_spe_in_force(
     };
     let version = AgreementScope::load_version(ex, b.id, b.current_version).await?;
     Ok(Some((b.id, b.title, version.content)))
+}
+
+impl Store {
+    /// Recomputes the deadlines of every agreement: those that depend on today (the next yearly review once
+    /// one passed) move without any change to the agreement. Run by each scan; agreements are few.
+    pub async fn refresh_agreement_obligations(&self) -> Result<u64> {
+        let ctx = AccessContext::operator("échéances");
+        let scope = self.agreements(&ctx);
+        let list = scope.list().await?;
+        let mut tx = self.pool.begin().await?;
+        for summary in &list {
+            let a = scope.get(summary.id).await?;
+            let parties = a.parties.iter().map(|p| p.organisation_id);
+            crate::obligations::agreement_changed(&mut tx, a.id, &a.title, parties, &a.deadlines).await?;
+        }
+        tx.commit().await?;
+        Ok(list.len() as u64)
+    }
 }

@@ -13,7 +13,6 @@ use crate::error::{Result, StoreError};
 use crate::events::{Event, record};
 use crate::idempotency::{IdempotencyKey, claim};
 use crate::persons::Person;
-use crate::prescriptions::Prescription;
 use crate::sql::{Executor, query};
 use crate::{Store, today};
 use passerelle_domain::calendar::french_date;
@@ -255,21 +254,35 @@ async fn append(
     Ok(outcome.explanation)
 }
 
+/// A hiring on a referral sheet, as its prescription says it.
+pub(crate) struct Hiring {
+    pub prescription_id: Uuid,
+    pub person_id: Uuid,
+    pub siae_id: Uuid,
+    pub siae_kind: OrganisationKind,
+    /// An authorised prescriber lifted the waiting period.
+    pub waiver: bool,
+    pub date: Date,
+}
+
 /// The hiring of a referral sheet: opens the approval, or continues it in another SIAE (extension).
-pub(crate) async fn hire(
-    store: &Store,
-    ex: &mut impl Executor,
-    ctx: &AccessContext,
-    p: &Prescription,
-    date: Date,
-) -> Result<()> {
-    let person = store.persons(ctx).load(ex, p.person_id).await?;
-    let kind = SiaeKind::of(p.siae_kind).ok_or_else(|| StoreError::not_found("SIAE"))?;
+pub(crate) async fn hire(store: &Store, ex: &mut impl Executor, ctx: &AccessContext, h: Hiring) -> Result<()> {
+    let person = store.persons(ctx).load(ex, h.person_id).await?;
+    let kind = SiaeKind::of(h.siae_kind).ok_or_else(|| StoreError::not_found("SIAE"))?;
     let event = PathwayEvent::Hiring {
-        date,
-        waiver: p.waiting_period_waived,
+        date: h.date,
+        waiver: h.waiver,
     };
-    append(ex, ctx, &person, (p.siae_id, kind), event, p.siae_id, Some(p.id)).await?;
+    append(
+        ex,
+        ctx,
+        &person,
+        (h.siae_id, kind),
+        event,
+        h.siae_id,
+        Some(h.prescription_id),
+    )
+    .await?;
     Ok(())
 }
 

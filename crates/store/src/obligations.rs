@@ -22,6 +22,7 @@ use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use passerelle_domain::agreements::deadlines::Deadline;
 pub use passerelle_domain::obligations::Source;
 use passerelle_domain::obligations::{self as rules, Due as DomainDue};
 
@@ -182,20 +183,6 @@ impl Default for Window {
 }
 
 impl Store {
-    /// Recomputes the deadlines of every agreement: those that depend on today (the next yearly review once
-    /// one passed) move without any change to the agreement. Run by each scan; agreements are few.
-    pub async fn refresh_agreement_obligations(&self) -> Result<u64> {
-        let ctx = AccessContext::operator("échéances");
-        let scope = self.agreements(&ctx);
-        let list = scope.list().await?;
-        let mut tx = self.pool.begin().await?;
-        for summary in &list {
-            agreement_changed(&mut tx, &scope.get(summary.id).await?).await?;
-        }
-        tx.commit().await?;
-        Ok(list.len() as u64)
-    }
-
     /// The open obligations of the caller's organisations due between `from` and `to` (both included),
     /// soonest first; a platform administrator sees them all.
     pub async fn deadlines(&self, ctx: &AccessContext, from: Date, to: Date, today: Date) -> Result<Vec<Due>> {
@@ -496,9 +483,21 @@ pub(crate) async fn prolongation_decided(ex: &mut impl Executor, request_id: Uui
     Ok(())
 }
 
+/// An immersion convention, as its signatures' obligation needs it.
+pub(crate) struct ImmersionConvention<'a> {
+    pub id: Uuid,
+    pub status: passerelle_domain::pathways::immersion::Status,
+    pub prescriber_id: Uuid,
+    pub support_structure_id: Uuid,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub host_name: &'a str,
+    pub starts_on: Date,
+}
+
 /// An immersion convention sent for signature waits for every party's signature before its first day; the
 /// prescriber and the support structure each have it on their list. Signed, cancelled or assessed, it is done.
-pub(crate) async fn immersion_changed(ex: &mut impl Executor, i: &crate::immersions::Immersion) -> Result<()> {
+pub(crate) async fn immersion_changed(ex: &mut impl Executor, i: &ImmersionConvention<'_>) -> Result<()> {
     let key = i.id.to_string();
     if i.status != passerelle_domain::pathways::immersion::Status::AwaitingSignatures {
         close(ex, Source::ImmersionSignature, &key).await?;
@@ -513,7 +512,7 @@ pub(crate) async fn immersion_changed(ex: &mut impl Executor, i: &crate::immersi
             organisation_id,
             format!(
                 "Faire signer la convention d'immersion de {} chez {}",
-                person_label(&i.first_name, &i.last_name),
+                person_label(i.first_name, i.last_name),
                 i.host_name
             ),
             format!("/immersions/{}", i.id),
@@ -523,25 +522,30 @@ pub(crate) async fn immersion_changed(ex: &mut impl Executor, i: &crate::immersi
     Ok(())
 }
 
-/// An agreement changed: its coming deadlines (review, notice, end, termination effect, roadmap) are each
-/// party's obligations.
-pub(crate) async fn agreement_changed(ex: &mut impl Executor, a: &crate::agreements::Agreement) -> Result<()> {
-    let current: Vec<Obligation> = a
-        .parties
-        .iter()
-        .flat_map(|p| {
-            a.deadlines.iter().map(move |d| Obligation {
+/// An agreement changed: its coming deadlines (review, notice, end, termination effect, roadmap), as the
+/// domain computed them, are each party's obligations.
+pub(crate) async fn agreement_changed(
+    ex: &mut impl Executor,
+    agreement_id: Uuid,
+    title: &str,
+    parties: impl IntoIterator<Item = Uuid>,
+    deadlines: &[Deadline],
+) -> Result<()> {
+    let current: Vec<Obligation> = parties
+        .into_iter()
+        .flat_map(|organisation_id| {
+            deadlines.iter().map(move |d| Obligation {
                 source: Source::AgreementDeadline,
-                source_key: format!("{}:{}:{}", a.id, d.explanation.code, d.on),
-                organisation_id: p.organisation_id,
+                source_key: format!("{agreement_id}:{}:{}", d.explanation.code, d.on),
+                organisation_id,
                 due_on: d.on,
-                title: format!("{} — {}", a.title, d.explanation.message),
-                link: format!("/conventions/{}", a.id),
+                title: format!("{title} — {}", d.explanation.message),
+                link: format!("/conventions/{agreement_id}"),
                 rule: d.explanation.source.to_owned(),
             })
         })
         .collect();
-    replace(ex, Source::AgreementDeadline, &a.id.to_string(), &current).await
+    replace(ex, Source::AgreementDeadline, &agreement_id.to_string(), &current).await
 }
 
 /// A person was anonymised (retention rule): the obligations about them are closed and their titles, and the

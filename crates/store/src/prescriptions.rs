@@ -512,7 +512,15 @@ impl Store {
         .await?;
         if step.status == Status::Hired {
             let date = step.date.unwrap_or_else(today);
-            crate::iae_pathway::hire(self, &mut tx, ctx, &before, date).await?;
+            let hiring = crate::iae_pathway::Hiring {
+                prescription_id: before.id,
+                person_id: before.person_id,
+                siae_id: before.siae_id,
+                siae_kind: before.siae_kind,
+                waiver: before.waiting_period_waived,
+                date,
+            };
+            crate::iae_pathway::hire(self, &mut tx, ctx, hiring).await?;
         }
         if other != organisation_id {
             let mut message = format!("{} : {}", before.person_name, step.status.label());
