@@ -31,6 +31,7 @@ macro_rules! labelled_codes {
 pub mod agreements;
 pub mod benefits;
 pub mod calendar;
+pub mod dated;
 pub mod dates;
 pub mod directory;
 pub mod explanation;

@@ -2,8 +2,15 @@
 //! or after a date. The deadlines engine stores the dates these give; sources name the rule they apply.
 
 use crate::calendar::{Territory, add_days, is_working_day, nth_working_day_after};
+use crate::pathways::iae::exit::tripartite_window;
 use serde::{Deserialize, Serialize};
 use time::Date;
+
+const PASS_IAE: &str = "R5132-1-8";
+const FICHE_7: &str = "Accord régional BFC 2016, fiche 7";
+const AGENDA: &str = "Accord régional BFC 2016, article 3";
+const ROADMAP: &str = "Accord régional BFC 2016, annexe 3";
+const IMMERSION: &str = "convention de PMSMP, cerfa n° 13912";
 
 labelled_codes! {
     /// Where a dated obligation comes from. Every source writes its obligations when the date is set or
@@ -54,6 +61,95 @@ impl Delay {
             }
         }
     }
+}
+
+/// What is due: its source, the last day, and the rule that sets it, in French with its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub source: Source,
+    pub on: Date,
+    pub rule: String,
+}
+
+impl Due {
+    fn new(source: Source, on: Date, sentence: &str, text: &str) -> Self {
+        Self {
+            source,
+            on,
+            rule: format!("{sentence} ({text})"),
+        }
+    }
+}
+
+/// The end of a PASS IAE, its last day `end` (RULES.md 1.2).
+pub fn for_approval_end(end: Date) -> Due {
+    Due::new(
+        Source::ApprovalEnd,
+        end,
+        "PASS IAE : 24 mois, suspensions et prolongations comprises",
+        PASS_IAE,
+    )
+}
+
+/// The tripartite exit interview of an approval ending on `end`: by 2 months before it (RULES.md 1.8).
+pub fn for_tripartite_interview(end: Date) -> Due {
+    Due::new(
+        Source::TripartiteInterview,
+        tripartite_window(end).to,
+        "Entre 3 et 2 mois avant la fin du parcours",
+        FICHE_7,
+    )
+}
+
+/// The decision on a prolongation request: before the prolongation would start, on `starts_on`.
+pub fn for_prolongation_decision(starts_on: Date) -> Due {
+    Due::new(
+        Source::ProlongationDecision,
+        add_days(starts_on, -1),
+        "Avant la fin du PASS IAE",
+        PASS_IAE,
+    )
+}
+
+/// The agenda and documents of a meeting held on `held_on`, sent `days` calendar days before at the latest.
+pub fn for_agenda_sending(held_on: Date, days: u32) -> Due {
+    Due::new(
+        Source::AgendaSending,
+        Delay::CalendarDays(days).before(held_on, Territory::Mainland),
+        &format!("Envoi au plus tard {days} jours avant la réunion"),
+        AGENDA,
+    )
+}
+
+/// Where an action item comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionOrigin {
+    /// An action of an agreement's roadmap.
+    Roadmap,
+    /// A decision of a committee's meeting.
+    Decision,
+}
+
+/// An action item due on `on`: a roadmap's action or a committee's decision.
+pub fn for_action_item(origin: ActionOrigin, on: Date) -> Due {
+    match origin {
+        ActionOrigin::Roadmap => Due::new(Source::ActionItem, on, "Feuille de route de la convention", ROADMAP),
+        ActionOrigin::Decision => Due {
+            source: Source::ActionItem,
+            on,
+            rule: "Décision de comité".to_owned(),
+        },
+    }
+}
+
+/// Every party's signature of an immersion convention starting on `starts_on`, before its first day.
+pub fn for_immersion_signature(starts_on: Date) -> Due {
+    Due::new(
+        Source::ImmersionSignature,
+        add_days(starts_on, -1),
+        "Toutes les signatures avant le premier jour",
+        IMMERSION,
+    )
 }
 
 #[cfg(test)]
@@ -175,6 +271,58 @@ mod tests {
         ];
         for (delay, event, territory, expected) in cases {
             assert_eq!(delay.before(event, territory), expected, "{delay:?} before {event}");
+        }
+    }
+
+    // The texts each obligation cites, and its last day.
+    #[test]
+    fn what_is_due() {
+        let cases = [
+            (
+                for_approval_end(date!(2027 - 03 - 31)),
+                Source::ApprovalEnd,
+                date!(2027 - 03 - 31),
+                "PASS IAE : 24 mois, suspensions et prolongations comprises (R5132-1-8)",
+            ),
+            (
+                for_tripartite_interview(date!(2027 - 03 - 31)),
+                Source::TripartiteInterview,
+                date!(2027 - 01 - 31),
+                "Entre 3 et 2 mois avant la fin du parcours (Accord régional BFC 2016, fiche 7)",
+            ),
+            (
+                for_prolongation_decision(date!(2027 - 04 - 01)),
+                Source::ProlongationDecision,
+                date!(2027 - 03 - 31),
+                "Avant la fin du PASS IAE (R5132-1-8)",
+            ),
+            (
+                for_agenda_sending(date!(2026 - 06 - 15), 10),
+                Source::AgendaSending,
+                date!(2026 - 06 - 05),
+                "Envoi au plus tard 10 jours avant la réunion (Accord régional BFC 2016, article 3)",
+            ),
+            (
+                for_action_item(ActionOrigin::Roadmap, date!(2026 - 09 - 30)),
+                Source::ActionItem,
+                date!(2026 - 09 - 30),
+                "Feuille de route de la convention (Accord régional BFC 2016, annexe 3)",
+            ),
+            (
+                for_action_item(ActionOrigin::Decision, date!(2026 - 09 - 30)),
+                Source::ActionItem,
+                date!(2026 - 09 - 30),
+                "Décision de comité",
+            ),
+            (
+                for_immersion_signature(date!(2026 - 05 - 04)),
+                Source::ImmersionSignature,
+                date!(2026 - 05 - 03),
+                "Toutes les signatures avant le premier jour (convention de PMSMP, cerfa n° 13912)",
+            ),
+        ];
+        for (due, source, on, rule) in cases {
+            assert_eq!((due.source, due.on, due.rule.as_str()), (source, on, rule));
         }
     }
 }

@@ -22,7 +22,9 @@ use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use passerelle_domain::agreements::deadlines::Deadline;
 pub use passerelle_domain::obligations::Source;
+use passerelle_domain::obligations::{self as rules, Due as DomainDue};
 
 /// A dated obligation as its source writes it.
 #[derive(Debug, Clone)]
@@ -37,6 +39,21 @@ pub struct Obligation {
     pub link: String,
     /// The text or rule that sets the date.
     pub rule: String,
+}
+
+impl Obligation {
+    /// What the domain says is due, for `organisation_id`, about `source_key`.
+    pub(crate) fn of(due: DomainDue, source_key: String, organisation_id: Uuid, title: String, link: String) -> Self {
+        Self {
+            source: due.source,
+            source_key,
+            organisation_id,
+            due_on: due.on,
+            title,
+            link,
+            rule: due.rule,
+        }
+    }
 }
 
 /// Writes `o` (or moves its date), reopened if it was done.
@@ -166,20 +183,6 @@ impl Default for Window {
 }
 
 impl Store {
-    /// Recomputes the deadlines of every agreement: those that depend on today (the next yearly review once
-    /// one passed) move without any change to the agreement. Run by each scan; agreements are few.
-    pub async fn refresh_agreement_obligations(&self) -> Result<u64> {
-        let ctx = AccessContext::operator("échéances");
-        let scope = self.agreements(&ctx);
-        let list = scope.list().await?;
-        let mut tx = self.pool.begin().await?;
-        for summary in &list {
-            agreement_changed(&mut tx, &scope.get(summary.id).await?).await?;
-        }
-        tx.commit().await?;
-        Ok(list.len() as u64)
-    }
-
     /// The open obligations of the caller's organisations due between `from` and `to` (both included),
     /// soonest first; a platform administrator sees them all.
     pub async fn deadlines(&self, ctx: &AccessContext, from: Date, to: Date, today: Date) -> Result<Vec<Due>> {
@@ -406,20 +409,15 @@ pub(crate) async fn approval_changed(
 ) -> Result<()> {
     let (person_id, first_name, last_name) = person;
     let who = person_label(first_name, last_name);
-    let link = crate::infra::notifications::approval_page(person_id);
-    upsert(
-        ex,
-        &Obligation {
-            source: Source::ApprovalEnd,
-            source_key: person_id.to_string(),
-            organisation_id: siae_id,
-            due_on: approval_end,
-            title: format!("Fin du PASS IAE de {who}"),
-            link: link.clone(),
-            rule: "PASS IAE : 24 mois, suspensions et prolongations comprises (R5132-1-8)".to_owned(),
-        },
-    )
-    .await?;
+    let link = crate::notifications::approval_page(person_id);
+    let end = Obligation::of(
+        rules::for_approval_end(approval_end),
+        person_id.to_string(),
+        siae_id,
+        format!("Fin du PASS IAE de {who}"),
+        link.clone(),
+    );
+    upsert(ex, &end).await?;
     let held = ex
         .fetch_optional(
             query("SELECT 1 AS one FROM tripartite_interviews WHERE person_id = $1 AND held_on >= $2")
@@ -428,19 +426,14 @@ pub(crate) async fn approval_changed(
         )
         .await?;
     if held.is_none() {
-        upsert(
-            ex,
-            &Obligation {
-                source: Source::TripartiteInterview,
-                source_key: person_id.to_string(),
-                organisation_id: siae_id,
-                due_on: passerelle_domain::pathways::iae::exit::tripartite_window(approval_end).to,
-                title: format!("Entretien tripartite de sortie de {who}"),
-                link,
-                rule: "Entre 3 et 2 mois avant la fin du parcours (Accord régional BFC 2016, fiche 7)".to_owned(),
-            },
-        )
-        .await?;
+        let interview = Obligation::of(
+            rules::for_tripartite_interview(approval_end),
+            person_id.to_string(),
+            siae_id,
+            format!("Entretien tripartite de sortie de {who}"),
+            link,
+        );
+        upsert(ex, &interview).await?;
     }
     Ok(())
 }
@@ -470,22 +463,17 @@ pub(crate) async fn prolongation_requested(
 ) -> Result<()> {
     let (person_id, first_name, last_name) = person;
     for decider in deciders {
-        upsert(
-            ex,
-            &Obligation {
-                source: Source::ProlongationDecision,
-                source_key: request_id.to_string(),
-                organisation_id: *decider,
-                due_on: add_days(starts_on, -1),
-                title: format!(
-                    "Décider de la prolongation du PASS IAE de {}",
-                    person_label(first_name, last_name)
-                ),
-                link: crate::infra::notifications::approval_page(person_id),
-                rule: "Avant la fin du PASS IAE (R5132-1-8)".to_owned(),
-            },
-        )
-        .await?;
+        let decision = Obligation::of(
+            rules::for_prolongation_decision(starts_on),
+            request_id.to_string(),
+            *decider,
+            format!(
+                "Décider de la prolongation du PASS IAE de {}",
+                person_label(first_name, last_name)
+            ),
+            crate::notifications::approval_page(person_id),
+        );
+        upsert(ex, &decision).await?;
     }
     Ok(())
 }
@@ -495,9 +483,21 @@ pub(crate) async fn prolongation_decided(ex: &mut impl Executor, request_id: Uui
     Ok(())
 }
 
+/// An immersion convention, as its signatures' obligation needs it.
+pub(crate) struct ImmersionConvention<'a> {
+    pub id: Uuid,
+    pub status: passerelle_domain::pathways::immersion::Status,
+    pub prescriber_id: Uuid,
+    pub support_structure_id: Uuid,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub host_name: &'a str,
+    pub starts_on: Date,
+}
+
 /// An immersion convention sent for signature waits for every party's signature before its first day; the
 /// prescriber and the support structure each have it on their list. Signed, cancelled or assessed, it is done.
-pub(crate) async fn immersion_changed(ex: &mut impl Executor, i: &crate::pathways::immersion::Immersion) -> Result<()> {
+pub(crate) async fn immersion_changed(ex: &mut impl Executor, i: &ImmersionConvention<'_>) -> Result<()> {
     let key = i.id.to_string();
     if i.status != passerelle_domain::pathways::immersion::Status::AwaitingSignatures {
         close(ex, Source::ImmersionSignature, &key).await?;
@@ -506,46 +506,46 @@ pub(crate) async fn immersion_changed(ex: &mut impl Executor, i: &crate::pathway
     let mut parties = vec![i.prescriber_id, i.support_structure_id];
     parties.dedup();
     for organisation_id in parties {
-        upsert(
-            ex,
-            &Obligation {
-                source: Source::ImmersionSignature,
-                source_key: key.clone(),
-                organisation_id,
-                due_on: add_days(i.starts_on, -1),
-                title: format!(
-                    "Faire signer la convention d'immersion de {} chez {}",
-                    person_label(&i.first_name, &i.last_name),
-                    i.host_name
-                ),
-                link: format!("/immersions/{}", i.id),
-                rule: "Toutes les signatures avant le premier jour (convention de PMSMP, cerfa n° 13912)".to_owned(),
-            },
-        )
-        .await?;
+        let signatures = Obligation::of(
+            rules::for_immersion_signature(i.starts_on),
+            key.clone(),
+            organisation_id,
+            format!(
+                "Faire signer la convention d'immersion de {} chez {}",
+                person_label(i.first_name, i.last_name),
+                i.host_name
+            ),
+            format!("/immersions/{}", i.id),
+        );
+        upsert(ex, &signatures).await?;
     }
     Ok(())
 }
 
-/// An agreement changed: its coming deadlines (review, notice, end, termination effect, roadmap) are each
-/// party's obligations.
-pub(crate) async fn agreement_changed(ex: &mut impl Executor, a: &crate::agreements::Agreement) -> Result<()> {
-    let current: Vec<Obligation> = a
-        .parties
-        .iter()
-        .flat_map(|p| {
-            a.deadlines.iter().map(move |d| Obligation {
+/// An agreement changed: its coming deadlines (review, notice, end, termination effect, roadmap), as the
+/// domain computed them, are each party's obligations.
+pub(crate) async fn agreement_changed(
+    ex: &mut impl Executor,
+    agreement_id: Uuid,
+    title: &str,
+    parties: impl IntoIterator<Item = Uuid>,
+    deadlines: &[Deadline],
+) -> Result<()> {
+    let current: Vec<Obligation> = parties
+        .into_iter()
+        .flat_map(|organisation_id| {
+            deadlines.iter().map(move |d| Obligation {
                 source: Source::AgreementDeadline,
-                source_key: format!("{}:{}:{}", a.id, d.explanation.code, d.on),
-                organisation_id: p.organisation_id,
+                source_key: format!("{agreement_id}:{}:{}", d.explanation.code, d.on),
+                organisation_id,
                 due_on: d.on,
-                title: format!("{} — {}", a.title, d.explanation.message),
-                link: format!("/conventions/{}", a.id),
+                title: format!("{title} — {}", d.explanation.message),
+                link: format!("/conventions/{agreement_id}"),
                 rule: d.explanation.source.to_owned(),
             })
         })
         .collect();
-    replace(ex, Source::AgreementDeadline, &a.id.to_string(), &current).await
+    replace(ex, Source::AgreementDeadline, &agreement_id.to_string(), &current).await
 }
 
 /// A person was anonymised (retention rule): the obligations about them are closed and their titles, and the

@@ -4,60 +4,9 @@
 //! RULES.md section 6. The last value of a table holds until a new one is published.
 
 use super::money::{Cents, Rate};
-use crate::invalid::Invalid;
+pub use crate::dated::{Dated, NoRuleBefore};
 use time::Date;
 use time::macros::date;
-
-/// A value that changes on known dates.
-#[derive(Debug)]
-pub struct Dated<T: 'static> {
-    /// Where the figures come from (text and OpenFisca parameter).
-    pub source: &'static str,
-    entries: &'static [(Date, T)],
-}
-
-/// Asked for a date before the first known value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NoRuleBefore {
-    pub source: &'static str,
-    pub first: Date,
-}
-
-impl NoRuleBefore {
-    /// The error of a month whose rules are not known.
-    pub fn invalid(&self) -> Invalid {
-        Invalid::new(
-            "month_before_rules",
-            format!(
-                "Les règles ne sont connues qu'à partir du {} ({}) : simulez des mois plus récents.",
-                self.first, self.source
-            ),
-        )
-    }
-}
-
-impl<T: Copy> Dated<T> {
-    /// `entries` must be in date order (checked by the tests of this module).
-    pub const fn new(source: &'static str, entries: &'static [(Date, T)]) -> Self {
-        Dated { source, entries }
-    }
-
-    pub fn at(&self, day: Date) -> Result<T, NoRuleBefore> {
-        self.entries
-            .iter()
-            .rev()
-            .find(|(from, _)| *from <= day)
-            .map(|(_, value)| *value)
-            .ok_or(NoRuleBefore {
-                source: self.source,
-                first: self.entries[0].0,
-            })
-    }
-
-    pub fn first_date(&self) -> Date {
-        self.entries[0].0
-    }
-}
 
 /// Gross hourly SMIC, in cents (décrets de revalorisation; OpenFisca `marche_travail/salaire_minimum/smic/smic_b_horaire`).
 pub const SMIC_HOURLY: Dated<Cents> = Dated::new(
@@ -273,7 +222,7 @@ mod tests {
     use super::*;
 
     fn ordered<T: Copy>(table: &Dated<T>) -> bool {
-        table.entries.windows(2).all(|w| w[0].0 < w[1].0)
+        table.is_in_date_order()
     }
 
     #[test]

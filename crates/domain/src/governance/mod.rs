@@ -3,6 +3,7 @@
 
 pub mod committee;
 pub mod frequency;
+pub mod meeting;
 pub mod notice;
 
 pub use committee::{CommitteeKind, MemberVote};

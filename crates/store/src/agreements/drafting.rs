@@ -62,7 +62,8 @@ impl AgreementScope<'_> {
         let a = self.load(&mut tx, id).await?;
         let others: Vec<Uuid> = parties.iter().copied().filter(|p| *p != creator).collect();
         ask_parties(&mut tx, &a, &others).await?;
-        crate::obligations::agreement_changed(&mut tx, &a).await?;
+        let parties = a.parties.iter().map(|p| p.organisation_id);
+        crate::obligations::agreement_changed(&mut tx, a.id, &a.title, parties, &a.deadlines).await?;
         record(
             &mut tx,
             self.ctx,
@@ -114,7 +115,8 @@ impl AgreementScope<'_> {
         Self::write_parties(&mut tx, id, &content).await?;
         let after = self.load(&mut tx, id).await?;
         ask_parties(&mut tx, &after, &added).await?;
-        crate::obligations::agreement_changed(&mut tx, &after).await?;
+        let parties = after.parties.iter().map(|p| p.organisation_id);
+        crate::obligations::agreement_changed(&mut tx, after.id, &after.title, parties, &after.deadlines).await?;
         record(
             &mut tx,
             self.ctx,

@@ -146,7 +146,8 @@ impl AgreementScope<'_> {
             }
             _ => self.load(&mut tx, id).await?,
         };
-        crate::obligations::agreement_changed(&mut tx, &after).await?;
+        let parties = after.parties.iter().map(|p| p.organisation_id);
+        crate::obligations::agreement_changed(&mut tx, after.id, &after.title, parties, &after.deadlines).await?;
         record(
             &mut tx,
             self.ctx,
@@ -283,4 +284,22 @@ async fn withdraw(ex: &mut impl Executor, a: &Agreement, party: Uuid) -> Result<
         &format!("/conventions/{}", a.id),
     )
     .await
+}
+
+impl crate::Store {
+    /// Recomputes the deadlines of every agreement: those that depend on today (the next yearly review once
+    /// one passed) move without any change to the agreement. Run by each scan; agreements are few.
+    pub async fn refresh_agreement_obligations(&self) -> Result<u64> {
+        let ctx = AccessContext::operator("échéances");
+        let scope = self.agreements(&ctx);
+        let list = scope.list().await?;
+        let mut tx = self.pool.begin().await?;
+        for summary in &list {
+            let a = scope.get(summary.id).await?;
+            let parties = a.parties.iter().map(|p| p.organisation_id);
+            crate::obligations::agreement_changed(&mut tx, a.id, &a.title, parties, &a.deadlines).await?;
+        }
+        tx.commit().await?;
+        Ok(list.len() as u64)
+    }
 }

@@ -133,22 +133,18 @@ pub(crate) async fn insert(ex: &mut impl Executor, new: NewItem<'_>) -> Result<U
     if inserted == 1
         && let Some(due_on) = new.due_on
     {
-        obligations::upsert(
-            ex,
-            &Obligation {
-                source: Source::ActionItem,
-                source_key: id.to_string(),
-                organisation_id: new.owner,
-                due_on,
-                title: new.title.to_owned(),
-                link: format!("/instances/{}", new.committee_id),
-                rule: match new.origin {
-                    "roadmap" => "Feuille de route de la convention (Accord régional BFC 2016, annexe 3)".to_owned(),
-                    _ => "Décision de comité".to_owned(),
-                },
-            },
-        )
-        .await?;
+        let origin = match new.origin {
+            "roadmap" => passerelle_domain::obligations::ActionOrigin::Roadmap,
+            _ => passerelle_domain::obligations::ActionOrigin::Decision,
+        };
+        let item = Obligation::of(
+            passerelle_domain::obligations::for_action_item(origin, due_on),
+            id.to_string(),
+            new.owner,
+            new.title.to_owned(),
+            format!("/instances/{}", new.committee_id),
+        );
+        obligations::upsert(ex, &item).await?;
     }
     Ok(id)
 }

@@ -2,7 +2,16 @@
 //! invitation (iCalendar, e-mailed through the outbox), the "agenda sent N days before" rule, attendance,
 //! minutes and decisions validated by the deliberative members, and their transmission to another committee.
 
-use super::actions::{self, ActionItem, NewItem};
+mod documents;
+mod invitation;
+mod minutes;
+
+pub use documents::{DOCUMENT_TYPES, MAX_DOCUMENT_BYTES, MeetingDocument, document_content_matches};
+pub use invitation::CalendarMeeting;
+pub(crate) use invitation::invitation;
+use invitation::{mail_members, organisation_contact};
+
+use super::actions::{self, ActionItem};
 use super::committees::{Member, members};
 use super::{Standing, meeting_standing, standing};
 use crate::Store;
@@ -11,51 +20,18 @@ use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, record};
 use crate::infra::idempotency::{IdempotencyKey, commit_created};
 use crate::infra::notifications::notify;
-use crate::infra::outbox::{OutgoingMail, enqueue};
-use crate::infra::sql::{Executor, Row, query, rows};
+use crate::infra::sql::{Executor, query, rows};
 use crate::obligations::{self, Obligation, Source};
 use crate::today;
-use passerelle_documents::ics::{Attendee, CalendarEvent, Method, When, calendar};
-use passerelle_domain::calendar::{Territory, check_year, french_date};
+use passerelle_domain::calendar::french_date;
 use passerelle_domain::explanation::Explanation;
+use passerelle_domain::governance::meeting::{MeetingAction, MeetingFacts, MeetingStatus, Plan};
 use passerelle_domain::governance::{AgendaNotice, CommitteeKind, MemberVote, agenda_notice};
 use passerelle_domain::invalid::Invalid;
-use passerelle_domain::obligations::Delay;
-use passerelle_domain::text::{optional, required};
+use passerelle_domain::text::required;
 use serde::Serialize;
-use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
-
-/// Largest document attached to a meeting (10 MiB), as the database also checks.
-pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
-
-/// The document types a meeting accepts: what members open without special software, each with the first
-/// bytes its files start with (DOCX, XLSX, ODT and ODS are ZIP archives; text is checked apart).
-pub const DOCUMENT_TYPES: [(&str, &[u8]); 8] = [
-    ("application/pdf", b"%PDF-"),
-    (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        b"PK\x03\x04",
-    ),
-    (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        b"PK\x03\x04",
-    ),
-    ("application/vnd.oasis.opendocument.text", b"PK\x03\x04"),
-    ("application/vnd.oasis.opendocument.spreadsheet", b"PK\x03\x04"),
-    ("image/png", b"\x89PNG\r\n\x1a\n"),
-    ("image/jpeg", b"\xff\xd8\xff"),
-    ("text/plain", b""),
-];
-
-/// Whether the bytes are what the declared type says: its signature, or UTF-8 without NUL for text.
-pub fn document_content_matches(content_type: &str, content: &[u8]) -> bool {
-    match DOCUMENT_TYPES.iter().find(|(t, _)| *t == content_type) {
-        Some(("text/plain", _)) => std::str::from_utf8(content).is_ok_and(|t| !t.contains('\0')),
-        Some((_, signature)) => content.starts_with(signature),
-        None => false,
-    }
-}
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AgendaItem {
@@ -153,67 +129,28 @@ pub struct NewDecision {
     pub due_on: Option<Date>,
 }
 
-/// A document's bytes, as downloaded.
-#[derive(Debug, Clone)]
-pub struct MeetingDocument {
-    pub file_name: String,
-    pub content_type: String,
-    pub content: Vec<u8>,
-}
-
-fn time_of_day(field: &str, value: &str) -> Result<Time, Invalid> {
-    let format = time::macros::format_description!("[hour]:[minute]");
-    Time::parse(value.trim(), format).map_err(|_| {
-        Invalid::new(
-            "time_invalid",
-            format!("L'heure « {value} » doit s'écrire HH:MM (09:30 par exemple)."),
-        )
-        .on(field)
-    })
-}
-
 impl NewMeeting {
-    fn checked(mut self) -> Result<Self, Invalid> {
-        check_year(self.held_on).map_err(|e| e.on("held_on"))?;
-        let (start, end) = (
-            time_of_day("start_time", &self.start_time)?,
-            time_of_day("end_time", &self.end_time)?,
-        );
-        if end <= start {
-            return Err(Invalid::new(
-                "meeting_ends_before_start",
-                "La réunion doit finir après avoir commencé.",
-            )
-            .on("end_time"));
+    /// The plan as the domain checks it, times written `HH:MM`.
+    fn checked(self) -> Result<Self, Invalid> {
+        let plan = Plan {
+            held_on: self.held_on,
+            start_time: self.start_time,
+            end_time: self.end_time,
+            place: self.place,
+            video_link: self.video_link,
+            extraordinary: self.extraordinary,
+            examines_termination: self.termination_agreement_id.is_some(),
         }
-        let hhmm = |t: Time| format!("{:02}:{:02}", t.hour(), t.minute());
-        (self.start_time, self.end_time) = (hhmm(start), hhmm(end));
-        self.place = optional("place", self.place.as_deref(), 300)?;
-        self.video_link = optional("video_link", self.video_link.as_deref(), 500)?;
-        if let Some(link) = &self.video_link
-            && !link.starts_with("https://")
-        {
-            return Err(Invalid::new(
-                "video_link_invalid",
-                "Le lien de visioconférence doit être une adresse https://.",
-            )
-            .on("video_link"));
-        }
-        if self.place.is_none() && self.video_link.is_none() {
-            return Err(Invalid::new(
-                "meeting_place_required",
-                "Indiquez le lieu de la réunion ou son lien de visioconférence.",
-            )
-            .on("place"));
-        }
-        if self.termination_agreement_id.is_some() && !self.extraordinary {
-            return Err(Invalid::new(
-                "termination_needs_extraordinary",
-                "Une demande de résiliation est examinée en comité extraordinaire (Accord régional BFC 2016, article 6).",
-            )
-            .on("extraordinary"));
-        }
-        Ok(self)
+        .checked()?;
+        Ok(Self {
+            held_on: plan.held_on,
+            start_time: plan.start_time,
+            end_time: plan.end_time,
+            place: plan.place,
+            video_link: plan.video_link,
+            extraordinary: plan.extraordinary,
+            termination_agreement_id: self.termination_agreement_id,
+        })
     }
 }
 
@@ -221,13 +158,28 @@ fn secretary_only(s: &Standing, ctx: &AccessContext) -> Result<()> {
     s.require_secretary(ctx)
 }
 
-async fn lock_planned(ex: &mut impl Executor, meeting_id: Uuid) -> Result<Row> {
+/// Reads the meeting's state and asks the domain whether `action` may be done to it today.
+async fn allow(ex: &mut impl Executor, meeting_id: Uuid, action: MeetingAction) -> Result<()> {
     let r = ex
         .fetch_one(
             query("SELECT status, held_on, minutes_validated_on, minutes FROM meetings WHERE id = $1").bind(meeting_id),
         )
         .await?;
-    Ok(r)
+    let status = r.get::<String>("status")?;
+    let facts = MeetingFacts {
+        status: MeetingStatus::parse(&status)
+            .ok_or_else(|| StoreError::Database(sqlx::Error::Decode(format!("meeting status {status}").into())))?,
+        held_on: r.get("held_on")?,
+        minutes_written: r.get::<Option<String>>("minutes")?.is_some(),
+        minutes_validated: r.get::<Option<Date>>("minutes_validated_on")?.is_some(),
+    };
+    action.check(&facts, today()).map_err(|refusal| {
+        if refusal.conflict {
+            StoreError::conflict(refusal.code, refusal.message)
+        } else {
+            Invalid::new(refusal.code, refusal.message).into()
+        }
+    })
 }
 
 impl Store {
@@ -284,26 +236,18 @@ impl Store {
             .fetch_one(query("SELECT name, agenda_notice_days FROM committees WHERE id = $1").bind(committee_id))
             .await?;
         if let Some(days) = notice.get::<Option<i64>>("agenda_notice_days")? {
-            let days = u32::try_from(days).unwrap_or(0);
-            obligations::upsert(
-                &mut tx,
-                &Obligation {
-                    source: Source::AgendaSending,
-                    source_key: id.to_string(),
-                    organisation_id: s.secretary_organisation_id,
-                    due_on: Delay::CalendarDays(days).before(new.held_on, Territory::Mainland),
-                    title: format!(
-                        "Ordre du jour et documents de la réunion du {} ({})",
-                        french_date(new.held_on),
-                        notice.get::<String>("name")?
-                    ),
-                    link: format!("/reunions/{id}"),
-                    rule: format!(
-                        "Envoi au plus tard {days} jours avant la réunion (Accord régional BFC 2016, article 3)"
-                    ),
-                },
-            )
-            .await?;
+            let agenda = Obligation::of(
+                passerelle_domain::obligations::for_agenda_sending(new.held_on, u32::try_from(days).unwrap_or(0)),
+                id.to_string(),
+                s.secretary_organisation_id,
+                format!(
+                    "Ordre du jour et documents de la réunion du {} ({})",
+                    french_date(new.held_on),
+                    notice.get::<String>("name")?
+                ),
+                format!("/reunions/{id}"),
+            );
+            obligations::upsert(&mut tx, &agenda).await?;
         }
         let event = Event::new("meeting", id, "meeting.planned")
             .by(Some(s.secretary_organisation_id))
@@ -349,12 +293,7 @@ impl Store {
                 "Seules les structures membres du comité proposent des points à l'ordre du jour.",
             ));
         }
-        if lock_planned(&mut tx, meeting_id).await?.get::<String>("status")? != "planned" {
-            return Err(StoreError::conflict(
-                "meeting_not_planned",
-                "L'ordre du jour d'une réunion tenue ou annulée ne change plus.",
-            ));
-        }
+        allow(&mut tx, meeting_id, MeetingAction::ProposeAgendaItem).await?;
         let id = Uuid::new_v4();
         let status = if secretary { "accepted" } else { "proposed" };
         tx.execute(
@@ -422,96 +361,6 @@ impl Store {
         self.meeting(ctx, meeting_id).await
     }
 
-    /// Attaches a document (the secretary), kept in the database; its type and size are checked.
-    pub async fn attach_meeting_document(
-        &self,
-        ctx: &AccessContext,
-        meeting_id: Uuid,
-        file_name: &str,
-        content_type: &str,
-        content: Vec<u8>,
-    ) -> Result<Meeting> {
-        let file_name = required("file_name", file_name, 200)?;
-        if content.is_empty() || content.len() > MAX_DOCUMENT_BYTES {
-            return Err(Invalid::new(
-                "document_size_invalid",
-                "Le document doit faire entre 1 octet et 10 Mo.",
-            )
-            .on("file")
-            .into());
-        }
-        let content_type = content_type.split(';').next().unwrap_or_default().trim().to_lowercase();
-        if !DOCUMENT_TYPES.iter().any(|(t, _)| *t == content_type) {
-            return Err(Invalid::new(
-                "document_type_not_allowed",
-                format!(
-                    "Le type de document « {content_type} » n'est pas accepté : PDF, DOCX, XLSX, ODT, ODS, PNG, JPEG \
-                     ou texte."
-                ),
-            )
-            .on("file")
-            .into());
-        }
-        if !document_content_matches(&content_type, &content) {
-            return Err(Invalid::new(
-                "document_content_mismatch",
-                format!("Le contenu du document ne correspond pas au type déclaré « {content_type} »."),
-            )
-            .on("file")
-            .into());
-        }
-        let mut tx = self.pool.begin().await?;
-        let s = meeting_standing(&mut tx, ctx, meeting_id).await?;
-        secretary_only(&s, ctx)?;
-        let id = Uuid::new_v4();
-        let size = content.len() as i64;
-        tx.execute(
-            query(
-                "INSERT INTO meeting_documents (id, meeting_id, file_name, content_type, size, content, \
-                 uploaded_by_organisation_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(id)
-            .bind(meeting_id)
-            .bind(file_name.as_str())
-            .bind(content_type.as_str())
-            .bind(size)
-            .bind(content)
-            .bind(s.secretary_organisation_id)
-            .bind(crate::infra::clock::now()),
-        )
-        .await?;
-        record(
-            &mut tx,
-            ctx,
-            Event::new("meeting", meeting_id, "meeting.document_attached")
-                .by(Some(s.secretary_organisation_id))
-                .after(&serde_json::json!({"document_id": id, "file_name": file_name, "size": size})),
-        )
-        .await?;
-        tx.commit().await?;
-        self.meeting(ctx, meeting_id).await
-    }
-
-    pub async fn meeting_document(&self, ctx: &AccessContext, meeting_id: Uuid, id: Uuid) -> Result<MeetingDocument> {
-        let mut db = self.pool.clone();
-        meeting_standing(&mut db, ctx, meeting_id).await?;
-        let r = db
-            .fetch_optional(
-                query(
-                    "SELECT file_name, content_type, content FROM meeting_documents WHERE id = $1 AND meeting_id = $2",
-                )
-                .bind(id)
-                .bind(meeting_id),
-            )
-            .await?
-            .ok_or(StoreError::not_found("document"))?;
-        Ok(MeetingDocument {
-            file_name: r.get("file_name")?,
-            content_type: r.get("content_type")?,
-            content: r.get("content")?,
-        })
-    }
-
     /// The meeting's invitation as iCalendar (RFC 5545), as attached to the e-mails.
     pub async fn meeting_invitation(&self, ctx: &AccessContext, id: Uuid) -> Result<String> {
         let meeting = self.meeting(ctx, id).await?;
@@ -526,12 +375,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let s = meeting_standing(&mut tx, ctx, id).await?;
         secretary_only(&s, ctx)?;
-        if lock_planned(&mut tx, id).await?.get::<String>("status")? != "planned" {
-            return Err(StoreError::conflict(
-                "meeting_not_planned",
-                "Les invitations ne partent que pour une réunion prévue.",
-            ));
-        }
+        allow(&mut tx, id, MeetingAction::SendInvitations).await?;
         tx.execute(
             query(
                 "UPDATE meetings SET invitation_sequence = invitation_sequence + 1, \
@@ -588,22 +432,16 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let s = meeting_standing(&mut tx, ctx, id).await?;
         secretary_only(&s, ctx)?;
-        if lock_planned(&mut tx, id).await?.get::<String>("status")? != "planned" {
-            return Err(StoreError::conflict(
-                "meeting_not_planned",
-                "Seule une réunion prévue peut être annulée.",
-            ));
-        }
+        allow(&mut tx, id, MeetingAction::Cancel).await?;
         let invited = tx
             .fetch_one(query("SELECT invitation_sequence FROM meetings WHERE id = $1").bind(id))
             .await?
             .get::<i64>("invitation_sequence")?
             > 0;
         tx.execute(
-            query(
-                "UPDATE meetings SET status = 'cancelled', invitation_sequence = invitation_sequence + 1 WHERE id = $1",
-            )
-            .bind(id),
+            query("UPDATE meetings SET status = $1, invitation_sequence = invitation_sequence + 1 WHERE id = $2")
+                .bind(MeetingStatus::Cancelled.code())
+                .bind(id),
         )
         .await?;
         let meeting = load(&mut tx, ctx, s, id).await?;
@@ -635,14 +473,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let s = meeting_standing(&mut tx, ctx, id).await?;
         secretary_only(&s, ctx)?;
-        let row = lock_planned(&mut tx, id).await?;
-        if row.get::<Date>("held_on")? > today() {
-            return Err(Invalid::new(
-                "meeting_not_yet_held",
-                "La présence se note le jour de la réunion ou après.",
-            )
-            .into());
-        }
+        allow(&mut tx, id, MeetingAction::RecordAttendance).await?;
         let known = members(&mut tx, s.committee_id).await?;
         for (i, (member, presence)) in presences.iter().enumerate() {
             if !known.iter().any(|m| m.id == *member) {
@@ -670,8 +501,9 @@ impl Store {
             .await?;
         }
         tx.execute(
-            query("UPDATE meetings SET status = 'held', updated_at = $1 WHERE id = $2")
-                .bind(crate::infra::clock::now())
+            query("UPDATE meetings SET status = $1, updated_at = $2 WHERE id = $3")
+                .bind(MeetingStatus::Held.code())
+                .bind(crate::clock::now())
                 .bind(id),
         )
         .await?;
@@ -687,383 +519,6 @@ impl Store {
         tx.commit().await?;
         self.meeting(ctx, id).await
     }
-
-    /// Writes the minutes and their decisions (the secretary), until the deliberative members validated
-    /// them; each decision becomes an action item of its owner. Rewriting asks for the validations again.
-    pub async fn write_minutes(
-        &self,
-        ctx: &AccessContext,
-        id: Uuid,
-        text: &str,
-        decisions: &[NewDecision],
-    ) -> Result<Meeting> {
-        let text = required("minutes", text, 100_000)?;
-        let mut tx = self.pool.begin().await?;
-        let s = meeting_standing(&mut tx, ctx, id).await?;
-        secretary_only(&s, ctx)?;
-        let row = lock_planned(&mut tx, id).await?;
-        if row.get::<Date>("held_on")? > today() {
-            return Err(Invalid::new("meeting_not_yet_held", "Le compte rendu s'écrit après la réunion.").into());
-        }
-        if row.get::<Option<Date>>("minutes_validated_on")?.is_some() {
-            return Err(StoreError::conflict(
-                "minutes_already_validated",
-                "Le compte rendu a été validé par les membres : il ne change plus.",
-            ));
-        }
-        let committee_members = members(&mut tx, s.committee_id).await?;
-        for (i, d) in decisions.iter().enumerate() {
-            let title = required(&format!("decisions[{i}].text"), &d.text, 500)?;
-            let owner_known = d.owner_organisation_id == s.secretary_organisation_id
-                || committee_members
-                    .iter()
-                    .any(|m| m.organisation_id == d.owner_organisation_id);
-            if !owner_known {
-                return Err(Invalid::new(
-                    "decision_owner_not_member",
-                    "La structure responsable d'une décision doit être membre du comité ou son secrétariat.",
-                )
-                .on(format!("decisions[{i}].owner_organisation_id"))
-                .into());
-            }
-            if let Some(due) = d.due_on {
-                check_year(due).map_err(|e| e.on(format!("decisions[{i}].due_on")))?;
-            }
-            actions::insert(
-                &mut tx,
-                NewItem {
-                    committee_id: s.committee_id,
-                    origin: "decision",
-                    meeting_id: Some(id),
-                    agreement_id: None,
-                    source_key: format!("decision:{id}:{}", Uuid::new_v4()),
-                    title: &title,
-                    owner: d.owner_organisation_id,
-                    due_on: d.due_on,
-                },
-            )
-            .await?;
-        }
-        tx.execute(
-            query("UPDATE meetings SET minutes = $1, status = 'held', updated_at = $2 WHERE id = $3")
-                .bind(text.as_str())
-                .bind(crate::infra::clock::now())
-                .bind(id),
-        )
-        .await?;
-        tx.execute(query("DELETE FROM minutes_validations WHERE meeting_id = $1").bind(id))
-            .await?;
-        record(
-            &mut tx,
-            ctx,
-            Event::new("meeting", id, "meeting.minutes_written")
-                .by(Some(s.secretary_organisation_id))
-                .after(&serde_json::json!({"minutes": text, "decisions": decisions.len()})),
-        )
-        .await?;
-        tx.commit().await?;
-        self.meeting(ctx, id).await
-    }
-
-    /// Validates the minutes on behalf of the caller's deliberative member organisations; once every
-    /// deliberative member has, the minutes are validated (seed 003: minutes validated by the members).
-    pub async fn validate_minutes(&self, ctx: &AccessContext, id: Uuid) -> Result<Meeting> {
-        let mut tx = self.pool.begin().await?;
-        let s = meeting_standing(&mut tx, ctx, id).await?;
-        let row = lock_planned(&mut tx, id).await?;
-        if row.get::<Option<String>>("minutes")?.is_none() {
-            return Err(StoreError::conflict(
-                "minutes_not_written",
-                "Le compte rendu n'est pas encore écrit.",
-            ));
-        }
-        let deliberative: Vec<Member> = members(&mut tx, s.committee_id)
-            .await?
-            .into_iter()
-            .filter(|m| m.vote == MemberVote::Deliberative)
-            .collect();
-        let mine: Vec<&Member> = deliberative
-            .iter()
-            .filter(|m| ctx.membership(m.organisation_id).is_some())
-            .collect();
-        if mine.is_empty() {
-            return Err(StoreError::forbidden(
-                "minutes_deliberative_only",
-                "Seuls les membres à voix délibérative valident le compte rendu.",
-            ));
-        }
-        let now = crate::infra::clock::now();
-        for m in &mine {
-            tx.execute(
-                query(
-                    "INSERT INTO minutes_validations (meeting_id, member_id, validated_at) VALUES ($1, $2, $3) \
-                     ON CONFLICT (meeting_id, member_id) DO NOTHING",
-                )
-                .bind(id)
-                .bind(m.id)
-                .bind(now),
-            )
-            .await?;
-        }
-        let validated = tx
-            .fetch_one(query("SELECT COUNT(*) AS n FROM minutes_validations WHERE meeting_id = $1").bind(id))
-            .await?
-            .get::<i64>("n")?;
-        if validated as usize >= deliberative.len() {
-            tx.execute(
-                query("UPDATE meetings SET minutes_validated_on = COALESCE(minutes_validated_on, $1) WHERE id = $2")
-                    .bind(now.date())
-                    .bind(id),
-            )
-            .await?;
-        }
-        record(
-            &mut tx,
-            ctx,
-            Event::new("meeting", id, "meeting.minutes_validated")
-                .by(mine.first().map(|m| m.organisation_id))
-                .after(
-                    &serde_json::json!({"members": mine.iter().map(|m| m.id).collect::<Vec<_>>(),
-                    "validated": validated, "deliberative": deliberative.len()}),
-                ),
-        )
-        .await?;
-        tx.commit().await?;
-        self.meeting(ctx, id).await
-    }
-
-    /// Records that the validated minutes were sent to another committee (CTA -> CDIAE, regional committee
-    /// -> CTA; RULES.md 5), which is told in the application.
-    pub async fn transmit_minutes(&self, ctx: &AccessContext, id: Uuid, to_committee_id: Uuid) -> Result<Meeting> {
-        let mut tx = self.pool.begin().await?;
-        let s = meeting_standing(&mut tx, ctx, id).await?;
-        secretary_only(&s, ctx)?;
-        if lock_planned(&mut tx, id)
-            .await?
-            .get::<Option<Date>>("minutes_validated_on")?
-            .is_none()
-        {
-            return Err(StoreError::conflict(
-                "minutes_not_validated",
-                "Seul un compte rendu validé par les membres est transmis.",
-            ));
-        }
-        let target = tx
-            .fetch_optional(
-                query("SELECT name, secretary_organisation_id FROM committees WHERE id = $1").bind(to_committee_id),
-            )
-            .await?;
-        let Some(target) = target.filter(|_| to_committee_id != s.committee_id) else {
-            return Err(Invalid::new(
-                "transmission_committee_unknown",
-                "Le comité destinataire n'existe pas ou est le comité lui-même.",
-            )
-            .on("to_committee_id")
-            .into());
-        };
-        let inserted = tx
-            .execute(
-                query(
-                    "INSERT INTO minutes_transmissions (id, meeting_id, to_committee_id, transmitted_on, created_at) \
-                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (meeting_id, to_committee_id) DO NOTHING",
-                )
-                .bind(Uuid::new_v4())
-                .bind(id)
-                .bind(to_committee_id)
-                .bind(today())
-                .bind(crate::infra::clock::now()),
-            )
-            .await?;
-        if inserted == 1 {
-            notify(
-                &mut tx,
-                target.get("secretary_organisation_id")?,
-                ("meeting", id),
-                &format!("Compte rendu transmis à « {} »", target.get::<String>("name")?),
-                &format!("/reunions/{id}"),
-            )
-            .await?;
-            record(
-                &mut tx,
-                ctx,
-                Event::new("meeting", id, "meeting.minutes_transmitted")
-                    .by(Some(s.secretary_organisation_id))
-                    .after(&serde_json::json!({"to_committee_id": to_committee_id})),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        self.meeting(ctx, id).await
-    }
-}
-
-/// Enqueues the meeting's current invitation (or cancellation) for every member with an address, once per
-/// member and sending; returns how many mails were added.
-async fn mail_members(ex: &mut impl Executor, meeting: &Meeting, now: OffsetDateTime) -> Result<u64> {
-    let organizer = organisation_contact(ex, meeting.secretary_organisation_id).await?;
-    let ics = invitation(meeting, organizer, now);
-    let (subject, method) = if meeting.status == "cancelled" {
-        ("Annulation", "CANCEL")
-    } else {
-        ("Invitation", "REQUEST")
-    };
-    let mut sent = 0;
-    for m in &meeting.members {
-        let Some(email) = &m.email else { continue };
-        let mail = OutgoingMail {
-            dedupe_key: format!("invitation:{}:{}:{}", meeting.id, m.id, meeting.invitation_sequence),
-            to: email.clone(),
-            subject: format!(
-                "{subject} : {} du {}",
-                meeting.committee_name,
-                french_date(meeting.held_on)
-            ),
-            text: if meeting.status == "cancelled" {
-                format!(
-                    "Bonjour,\n\nLa réunion « {} » du {} est annulée.\n",
-                    meeting.committee_name,
-                    french_date(meeting.held_on)
-                )
-            } else {
-                invitation_text(meeting, m)
-            },
-            attachment: Some((
-                "invitation.ics".to_owned(),
-                format!("text/calendar; method={method}; charset=UTF-8"),
-                ics.clone(),
-            )),
-        };
-        if enqueue(ex, &mail, now).await? {
-            sent += 1;
-        }
-        ex.execute(
-            query(
-                "INSERT INTO meeting_invitations (meeting_id, member_id, sequence, email, enqueued_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(meeting.id)
-            .bind(m.id)
-            .bind(meeting.invitation_sequence)
-            .bind(email.as_str())
-            .bind(now),
-        )
-        .await?;
-    }
-    Ok(sent)
-}
-
-async fn organisation_contact(ex: &mut impl Executor, id: Uuid) -> Result<Attendee> {
-    let r = ex
-        .fetch_one(query("SELECT name, email FROM organisations WHERE id = $1").bind(id))
-        .await?;
-    Ok(Attendee {
-        name: r.get("name")?,
-        email: r
-            .get::<Option<String>>("email")?
-            .unwrap_or_else(|| "ne-pas-repondre@passerelle.invalid".to_owned()),
-        required: true,
-    })
-}
-
-/// The local start and end of a meeting (stored `HH:MM`, checked when written).
-fn local_times(m: &Meeting) -> (PrimitiveDateTime, PrimitiveDateTime) {
-    let at = |t: &str| {
-        let t = time_of_day("time", t).unwrap_or(Time::MIDNIGHT);
-        PrimitiveDateTime::new(m.held_on, t)
-    };
-    (at(&m.start_time), at(&m.end_time))
-}
-
-/// The accepted agenda items, one per line.
-fn agenda_lines(m: &Meeting) -> Vec<String> {
-    m.agenda
-        .iter()
-        .filter(|a| a.status == "accepted")
-        .enumerate()
-        .map(|(i, a)| format!("{}. {} (proposé par {})", i + 1, a.title, a.proposed_by))
-        .collect()
-}
-
-/// The meeting as one iCalendar event: deliberative members required, the others optional.
-pub(crate) fn invitation(m: &Meeting, organizer: Attendee, now: OffsetDateTime) -> String {
-    let (start, end) = local_times(m);
-    let mut description = String::from("Ordre du jour :\n");
-    for line in agenda_lines(m) {
-        description.push_str(&line);
-        description.push('\n');
-    }
-    if let Some(link) = &m.video_link {
-        description.push_str(&format!("Visioconférence : {link}\n"));
-    }
-    let event = CalendarEvent {
-        uid: format!("{}@passerelle", m.id),
-        sequence: u32::try_from(m.invitation_sequence).unwrap_or(0),
-        summary: format!(
-            "{}{}",
-            m.committee_name,
-            if m.extraordinary {
-                " (réunion extraordinaire)"
-            } else {
-                ""
-            }
-        ),
-        description: Some(description),
-        location: m.place.clone().or_else(|| m.video_link.clone()),
-        url: m.video_link.clone(),
-        when: When::Local { start, end },
-        organizer: Some(organizer),
-        attendees: m
-            .members
-            .iter()
-            .filter_map(|x| {
-                x.email.as_ref().map(|email| Attendee {
-                    name: x.person_name.clone().unwrap_or_else(|| x.organisation_name.clone()),
-                    email: email.clone(),
-                    required: x.vote == MemberVote::Deliberative,
-                })
-            })
-            .collect(),
-        cancelled: m.status == "cancelled",
-    };
-    let method = if m.status == "cancelled" {
-        Method::Cancel
-    } else {
-        Method::Request
-    };
-    calendar(&[event], method, now)
-}
-
-fn invitation_text(m: &Meeting, to: &Member) -> String {
-    let mut text = format!(
-        "Bonjour,\n\n{} ({}) est invitée à la réunion « {} » du {} de {} à {}.\n",
-        to.person_name.as_deref().unwrap_or("Votre structure"),
-        to.organisation_name,
-        m.committee_name,
-        french_date(m.held_on),
-        m.start_time,
-        m.end_time
-    );
-    if let Some(place) = &m.place {
-        text.push_str(&format!("Lieu : {place}\n"));
-    }
-    if let Some(link) = &m.video_link {
-        text.push_str(&format!("Visioconférence : {link}\n"));
-    }
-    text.push_str(&format!("Voix : {}\n\nOrdre du jour :\n", to.vote_label));
-    for line in agenda_lines(m) {
-        text.push_str(&format!("{line}\n"));
-    }
-    if !m.documents.is_empty() {
-        text.push_str("\nDocuments (sur la page de la réunion dans Passerelle) :\n");
-        for d in &m.documents {
-            text.push_str(&format!("- {}\n", d.file_name));
-        }
-    }
-    text.push_str(&format!(
-        "\nL'invitation est jointe (invitation.ics) ; la réunion est sur Passerelle : /reunions/{}\n",
-        m.id
-    ));
-    text
 }
 
 async fn load(ex: &mut impl Executor, ctx: &AccessContext, s: Standing, id: Uuid) -> Result<Meeting> {
@@ -1205,71 +660,4 @@ async fn load(ex: &mut impl Executor, ctx: &AccessContext, s: Standing, id: Uuid
         can_manage: s.is_secretary(ctx),
         can_validate,
     })
-}
-
-/// A meeting on the caller's calendar.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct CalendarMeeting {
-    pub id: Uuid,
-    pub committee_name: String,
-    pub held_on: Date,
-    pub start_time: String,
-    pub end_time: String,
-    pub place: Option<String>,
-    pub video_link: Option<String>,
-    pub status: String,
-    pub extraordinary: bool,
-}
-
-impl CalendarMeeting {
-    /// The meeting as an iCalendar event of a subscribed calendar.
-    pub fn event(&self) -> CalendarEvent {
-        let at = |t: &str| PrimitiveDateTime::new(self.held_on, time_of_day("time", t).unwrap_or(Time::MIDNIGHT));
-        CalendarEvent {
-            uid: format!("{}@passerelle", self.id),
-            sequence: 0,
-            summary: self.committee_name.clone(),
-            description: None,
-            location: self.place.clone().or_else(|| self.video_link.clone()),
-            url: self.video_link.clone(),
-            when: When::Local {
-                start: at(&self.start_time),
-                end: at(&self.end_time),
-            },
-            organizer: None,
-            attendees: Vec::new(),
-            cancelled: self.status == "cancelled",
-        }
-    }
-}
-
-impl Store {
-    /// The meetings of the committees the caller sees, from `from` to `to` (included), by date.
-    pub async fn meetings_between(&self, ctx: &AccessContext, from: Date, to: Date) -> Result<Vec<CalendarMeeting>> {
-        let mut q = query(
-            "SELECT mt.id, c.name, mt.held_on, mt.start_time, mt.end_time, mt.place, mt.video_link, mt.status, \
-             mt.extraordinary FROM meetings mt JOIN committees c ON c.id = mt.committee_id \
-             WHERE mt.held_on BETWEEN $1 AND $2",
-        )
-        .bind(from)
-        .bind(to);
-        super::restrict(&mut q, ctx);
-        q.push_sql(" ORDER BY mt.held_on, mt.start_time, mt.id");
-        let rows = self.pool.clone().fetch_all(q).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(CalendarMeeting {
-                    id: r.get("id")?,
-                    committee_name: r.get("name")?,
-                    held_on: r.get("held_on")?,
-                    start_time: r.get("start_time")?,
-                    end_time: r.get("end_time")?,
-                    place: r.get("place")?,
-                    video_link: r.get("video_link")?,
-                    status: r.get("status")?,
-                    extraordinary: r.get("extraordinary")?,
-                })
-            })
-            .collect()
-    }
 }

@@ -388,7 +388,7 @@ async fn prolongations_to_decide(ex: &mut impl Executor, orgs: &[Uuid]) -> Resul
             person_name: name(&r)?,
             what: "prolongation_decision".into(),
             due_on: asked.date(),
-            explanation: "Une demande de prolongation attend votre décision (Code du travail, art. R5132-1-8).".into(),
+            explanation: passerelle_domain::pathways::iae::prolongation_request::awaiting_decision(),
             link: approval_page(id),
         });
     }
@@ -405,9 +405,7 @@ fn agrements_to_decide(rows: &[PathwayRow]) -> Vec<TodoItem> {
                 person_name: row.person_name.clone(),
                 what: "agrement_decision".into(),
                 due_on: deadline,
-                explanation: "Une demande d'agrément attend la décision de Pôle emploi ; sans réponse à cette date, \
-                              l'agrément est accordé tacitement (décret 99-106)."
-                    .into(),
+                explanation: passerelle_domain::pathways::iae::agrement::awaiting_decision(),
                 link: approval_page(row.person_id),
             })
         })
@@ -599,9 +597,7 @@ async fn todo_for(
                 person_name: name(&r)?,
                 what: "exit_follow_up".into(),
                 due_on: r.get("follow_up_on")?,
-                explanation: "Suivi à 6 mois de la sortie : inscription à France Travail et emploi (accord régional \
-                              IAE Bourgogne-Franche-Comté 2016, fiche action 7)."
-                    .into(),
+                explanation: passerelle_domain::pathways::iae::exit::follow_up_due(),
                 link: approval_page(id),
             });
         }

@@ -96,6 +96,27 @@ impl Request {
     }
 }
 
+/// The sentence of a request waiting for Pôle emploi, in its to-do list: no answer by the deadline is a
+/// tacit agrément (décret 99-106).
+pub fn awaiting_decision() -> String {
+    Explanation::new(
+        "agrement_decision",
+        "Une demande d'agrément attend la décision de Pôle emploi ; sans réponse à cette date, l'agrément est \
+         accordé tacitement",
+        "décret 99-106",
+    )
+    .message
+}
+
+/// Only the France Travail (ex Pôle emploi) agency following the person decides an agrément (décret 99-106).
+pub fn decider_required() -> Explanation {
+    Explanation::new(
+        "not_the_agency",
+        "Seule l'agence France Travail (ex Pôle emploi) qui suit la personne décide de l'agrément",
+        "décret 99-106",
+    )
+}
+
 /// Working days Pôle emploi has to answer.
 pub fn answer_days(kind: SiaeKind) -> u32 {
     if kind == SiaeKind::Etti { 2 } else { 5 }
@@ -203,6 +224,16 @@ mod tests {
     use super::*;
     use rstest::rstest;
     use time::macros::date;
+
+    #[test]
+    fn the_agency_decides_and_silence_grants() {
+        // Décret 99-106: Pôle emploi decides; no answer by the deadline is a tacit agrément.
+        assert_eq!(
+            decider_required().message,
+            "Seule l'agence France Travail (ex Pôle emploi) qui suit la personne décide de l'agrément (décret 99-106)."
+        );
+        assert!(awaiting_decision().ends_with("l'agrément est accordé tacitement (décret 99-106)."));
+    }
 
     // The codes of the forms are those of the API (serde), and parse back.
     #[test]

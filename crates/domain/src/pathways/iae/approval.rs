@@ -1,6 +1,7 @@
 //! The approval of an IAE pathway: which regime applies, its dates and its status (RULES.md 1.1, 1.2).
 
 use super::agrement::Request;
+use super::parameters::{self, Length};
 use crate::calendar::{add_days, add_months, add_years, days_inclusive};
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -9,12 +10,6 @@ use time::macros::date;
 /// First day of the PASS IAE (loi 2020-1577; décrets 2021-1128 and 2021-1129): the Pôle emploi agrément
 /// covers hirings until 2021-11-30.
 pub const PASS_IAE_FROM: Date = date!(2021 - 12 - 01);
-/// PASS IAE length: 24 months, counted as 730 days by the platform.
-pub const PASS_IAE_DAYS: i64 = 730;
-/// Agrément length: 24 months from the first hiring (décret 99-106).
-pub const AGREMENT_MONTHS: i32 = 24;
-/// Waiting period after the end of a pathway (R5132-1-4).
-pub const WAITING_PERIOD_YEARS: i32 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -33,20 +28,21 @@ impl Regime {
         }
     }
 
-    /// Last day (inclusive) of an approval starting on `start`, before any suspension or prolongation.
-    pub fn initial_end(self, start: Date) -> Date {
-        match self {
-            Self::PassIae => add_days(start, PASS_IAE_DAYS - 1),
-            Self::Agrement => add_days(add_months(start, AGREMENT_MONTHS), -1),
-        }
-    }
-
     /// French name.
     pub fn label(self) -> &'static str {
         match self {
             Self::PassIae => "PASS IAE",
             Self::Agrement => "agrément Pôle emploi",
         }
+    }
+}
+
+/// Last day (inclusive) of an approval starting on `start`, before any suspension or prolongation: the
+/// length in force on `start` (each set of [`parameters`] opens with its regime).
+fn initial_end(start: Date) -> Date {
+    match parameters::on(start).approval_length {
+        Length::Days(days) => add_days(start, days - 1),
+        Length::Months(months) => add_days(add_months(start, months), -1),
     }
 }
 
@@ -101,7 +97,7 @@ impl Approval {
         Self {
             regime,
             start,
-            end: regime.initial_end(start),
+            end: initial_end(start),
             suspensions: Vec::new(),
             prolongations: Vec::new(),
             requests: Vec::new(),
@@ -110,7 +106,7 @@ impl Approval {
 
     /// No new pathway until this day included, unless an authorised prescriber waives it (R5132-1-4).
     pub fn waiting_period_until(&self) -> Date {
-        add_years(self.end, WAITING_PERIOD_YEARS)
+        add_years(self.end, parameters::on(self.end).waiting_period_years)
     }
 
     pub fn status(&self, as_of: Date) -> Status {

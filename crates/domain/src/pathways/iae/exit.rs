@@ -144,6 +144,16 @@ pub fn follow_up_on(exit_on: Date) -> Date {
     add_months(exit_on, 6)
 }
 
+/// The sentence of a follow-up to do, in the to-do list of the organisations following the person.
+pub fn follow_up_due() -> String {
+    Explanation::new(
+        "exit_follow_up",
+        "Suivi à 6 mois de la sortie : inscription à France Travail et emploi",
+        FICHE_7,
+    )
+    .message
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +199,11 @@ mod tests {
         };
         assert_eq!(ancient.validate(today).unwrap_err().code, "date_out_of_range");
         assert_eq!(follow_up_on(date!(2026 - 08 - 31)), date!(2027 - 02 - 28));
+        assert_eq!(
+            follow_up_due(),
+            "Suivi à 6 mois de la sortie : inscription à France Travail et emploi (accord régional IAE \
+             Bourgogne-Franche-Comté 2016, fiche action 7)."
+        );
         assert_eq!(
             ExitOutcome::parse("cdd_6_months_or_more"),
             Some(ExitOutcome::CddSixMonthsOrMore)

@@ -6,9 +6,12 @@ pub mod approval;
 pub mod contract;
 pub mod eligibility;
 pub mod exit;
+pub mod next_steps;
 pub mod offer;
+pub mod parameters;
 pub mod pathway;
 pub mod prolongation;
+pub mod prolongation_request;
 pub mod referral;
 pub mod suspension;
 

@@ -3,10 +3,12 @@
 
 use super::SiaeKind;
 use super::approval::{Approval, Period};
+use super::parameters;
 use super::pathway::PersonFacts;
 use crate::calendar::{add_days, add_years, french_date};
 use crate::explanation::{Explanation, french_number};
 use serde::{Deserialize, Serialize};
+use time::Date;
 
 const LAW: &str = "Code du travail, art. R5132-1-8";
 const LAW_AND_PLATFORM: &str = "Code du travail, art. R5132-1-8 ; plafonds en jours de la plateforme Les emplois \
@@ -53,6 +55,16 @@ pub enum DenyReason {
     Duration,
     /// The reason given does not fit the person's situation.
     Reason,
+}
+
+impl Decider {
+    /// Stable code (API).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Siae => "siae",
+            Self::AuthorisedPrescriber => "authorised_prescriber",
+        }
+    }
 }
 
 impl DenyReason {
@@ -111,28 +123,31 @@ impl ProlongationReason {
         }
     }
 
-    /// Longest prolongation one decision may grant, in days.
-    pub fn max_days(self) -> i64 {
+    /// Longest prolongation one decision may grant on `day`, in days.
+    pub fn max_days(self, day: Date) -> i64 {
+        let p = parameters::on(day);
         match self {
-            Self::SeniorCdi => 3_650,
-            _ => 365,
+            Self::SeniorCdi => p.senior_cdi_max_days,
+            _ => p.prolongation_max_days,
         }
     }
 
     /// Cap on all prolongations of the approval, this one included, whatever their reason.
-    pub fn cumulative_cap(self) -> Option<i64> {
+    pub fn cumulative_cap(self, day: Date) -> Option<i64> {
+        let p = parameters::on(day);
         match self {
-            Self::Rqth | Self::ParticularDifficulties => Some(1_095),
-            Self::Senior50 => Some(1_825),
+            Self::Rqth | Self::ParticularDifficulties => Some(p.disability_and_difficulties_cap_days),
+            Self::Senior50 => Some(p.senior_cap_days),
             Self::SeniorCdi | Self::Training | Self::HealthContext => None,
         }
     }
 
-    /// Age the person must have on the prolongation's first day.
-    pub fn minimum_age(self) -> Option<i32> {
+    /// Age the person must have on the prolongation's first day, `day`.
+    pub fn minimum_age(self, day: Date) -> Option<i32> {
+        let p = parameters::on(day);
         match self {
-            Self::SeniorCdi => Some(57),
-            Self::Senior50 => Some(50),
+            Self::SeniorCdi => Some(p.senior_cdi_age),
+            Self::Senior50 => Some(p.senior_age),
             _ => None,
         }
     }
@@ -206,7 +221,7 @@ pub fn prolong(
             LAW,
         );
     }
-    if let Some(age) = reason.minimum_age() {
+    if let Some(age) = reason.minimum_age(period.from) {
         let birthday = add_years(person.birth_date, age);
         if birthday > period.from {
             return refuse(
@@ -228,19 +243,19 @@ pub fn prolong(
         );
     }
     let days = period.days();
-    if days > reason.max_days() {
+    if days > reason.max_days(period.from) {
         return refuse(
             "prolongation_too_long",
             format!(
                 "pour le motif « {label} », une décision accorde au plus {} jours ; {} sont demandés",
-                french_number(reason.max_days()),
+                french_number(reason.max_days(period.from)),
                 french_number(days)
             ),
             LAW_AND_PLATFORM,
         );
     }
     let total = approval.prolonged_days() + days;
-    if let Some(cap) = reason.cumulative_cap().filter(|cap| total > *cap) {
+    if let Some(cap) = reason.cumulative_cap(period.from).filter(|cap| total > *cap) {
         return refuse(
             "prolongation_cap_exceeded",
             format!(
@@ -282,7 +297,6 @@ mod tests {
         assert_eq!(reason.decider(), decider);
         assert_eq!(serde_json::to_value(reason).unwrap(), reason.code());
     }
-    use time::Date;
     use time::macros::date;
 
     const ALREADY_PROLONGED: i64 = 730;

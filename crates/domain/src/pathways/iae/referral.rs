@@ -2,6 +2,8 @@
 //! prescribed candidate, each answered, and every refusal motivated on both sides (seed 004, fiche action 4:
 //! "rendre systématique la motivation [...] pour la SIAE le refus de recruter une personne prescrite").
 
+pub mod prescription;
+
 use crate::invalid::Invalid;
 use crate::text::optional;
 use serde::{Deserialize, Serialize};

@@ -4,24 +4,26 @@
 //! status and the reasons are always those of `pathways::iae::pathway` replaying them. No rule is written
 //! here: a change is an event offered to the engine, kept only if the engine accepts it.
 
+mod prolongation_requests;
+
+pub use prolongation_requests::ProlongationDecision;
+
 use crate::access::AccessContext;
-use crate::infra::error::{Result, StoreError};
-use crate::infra::events::{Event, record};
-use crate::infra::idempotency::{IdempotencyKey, claim};
-use crate::infra::notifications::notify_pathway;
-use crate::infra::sql::{Executor, query};
-use crate::pathways::iae::referral::Prescription;
-use crate::person::Person;
+use crate::error::{Result, StoreError};
+use crate::events::{Event, record};
+use crate::idempotency::{IdempotencyKey, claim};
+use crate::persons::Person;
+use crate::sql::{Executor, query};
 use crate::{Store, today};
-use passerelle_domain::calendar::{add_days, french_date};
+use passerelle_domain::calendar::french_date;
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::explanation::Explanation;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::agrement::{Decision, Outcome, RequestKind};
-use passerelle_domain::pathways::iae::prolongation::{Decider, DenyReason, ProlongationReason};
+use passerelle_domain::pathways::iae::next_steps::{Caller, next_steps};
+use passerelle_domain::pathways::iae::prolongation::{DenyReason, ProlongationReason};
 use passerelle_domain::pathways::iae::suspension::SuspensionReason;
 use passerelle_domain::pathways::iae::{Criterion, Pathway, PathwayEvent, PersonFacts, Regime, SiaeKind, Status};
-use passerelle_domain::text::required;
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -252,21 +254,35 @@ async fn append(
     Ok(outcome.explanation)
 }
 
+/// A hiring on a referral sheet, as its prescription says it.
+pub(crate) struct Hiring {
+    pub prescription_id: Uuid,
+    pub person_id: Uuid,
+    pub siae_id: Uuid,
+    pub siae_kind: OrganisationKind,
+    /// An authorised prescriber lifted the waiting period.
+    pub waiver: bool,
+    pub date: Date,
+}
+
 /// The hiring of a referral sheet: opens the approval, or continues it in another SIAE (extension).
-pub(crate) async fn hire(
-    store: &Store,
-    ex: &mut impl Executor,
-    ctx: &AccessContext,
-    p: &Prescription,
-    date: Date,
-) -> Result<()> {
-    let person = store.persons(ctx).load(ex, p.person_id).await?;
-    let kind = SiaeKind::of(p.siae_kind).ok_or_else(|| StoreError::not_found("SIAE"))?;
+pub(crate) async fn hire(store: &Store, ex: &mut impl Executor, ctx: &AccessContext, h: Hiring) -> Result<()> {
+    let person = store.persons(ctx).load(ex, h.person_id).await?;
+    let kind = SiaeKind::of(h.siae_kind).ok_or_else(|| StoreError::not_found("SIAE"))?;
     let event = PathwayEvent::Hiring {
-        date,
-        waiver: p.waiting_period_waived,
+        date: h.date,
+        waiver: h.waiver,
     };
-    append(ex, ctx, &person, (p.siae_id, kind), event, p.siae_id, Some(p.id)).await?;
+    append(
+        ex,
+        ctx,
+        &person,
+        (h.siae_id, kind),
+        event,
+        h.siae_id,
+        Some(h.prescription_id),
+    )
+    .await?;
     Ok(())
 }
 
@@ -302,220 +318,6 @@ impl Store {
             PathwayEvent::Suspension { from, to, reason },
             employer.0,
             None,
-        )
-        .await?;
-        claim(&mut tx, ctx, key.as_ref(), person_id).await?;
-        let view = approval_view(&mut tx, ctx, &person).await?;
-        tx.commit().await?;
-        Ok(view)
-    }
-
-    /// A prolongation asked by the SIAE of the last hiring, starting the day after the current end. The SIAE
-    /// alone decides a senior CDI or a training; for other reasons the request waits for an authorised
-    /// prescriber following the person, who is notified. Either way the engine checks it at once.
-    pub async fn request_prolongation(
-        &self,
-        ctx: &AccessContext,
-        person_id: Uuid,
-        reason: ProlongationReason,
-        to: Date,
-        justification: &str,
-        key: Option<IdempotencyKey>,
-    ) -> Result<ApprovalView> {
-        let justification = required("justification", justification, 2_000)?;
-        let mut tx = self.pool.begin().await?;
-        let person = self.persons(ctx).load(&mut tx, person_id).await?;
-        let employer = current_employer(&mut tx, ctx, person_id).await?;
-        let facts = facts(&mut tx, &person).await?;
-        let events = stored_events(&mut tx, person_id).await?;
-        let pathway = replay(facts, &events, employer.1)?;
-        let from = add_days(pathway.approval().map(|a| a.end).unwrap_or_else(today), 1);
-        let event = PathwayEvent::Prolongation { from, to, reason };
-        match reason.decider() {
-            Decider::Siae => {
-                append(&mut tx, ctx, &person, employer, event, employer.0, None).await?;
-            }
-            Decider::AuthorisedPrescriber => {
-                let outcome = pathway.clone().apply(&event)?.clone();
-                if !outcome.accepted {
-                    return Err(refused(outcome.explanation));
-                }
-                let pending = tx
-                    .fetch_optional(
-                        query("SELECT 1 AS ok FROM prolongation_requests WHERE person_id = $1 AND status = 'pending'")
-                            .bind(person_id),
-                    )
-                    .await?;
-                if pending.is_some() {
-                    return Err(StoreError::conflict(
-                        "prolongation_request_pending",
-                        "Une demande de prolongation attend déjà la décision d'un prescripteur habilité.",
-                    ));
-                }
-                let id = Uuid::new_v4();
-                tx.execute(
-                    query(
-                        "INSERT INTO prolongation_requests (id, person_id, siae_id, reason, starts_on, ends_on, \
-                         justification, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)",
-                    )
-                    .bind(id)
-                    .bind(person_id)
-                    .bind(employer.0)
-                    .bind(reason.code())
-                    .bind(from)
-                    .bind(to)
-                    .bind(&justification)
-                    .bind(crate::infra::clock::now()),
-                )
-                .await?;
-                let decider_list = deciders(&mut tx, person_id).await?;
-                let who = (person_id, person.first_name.as_str(), person.last_name.as_str());
-                crate::obligations::prolongation_requested(&mut tx, id, who, &decider_list, from).await?;
-                for prescriber in decider_list {
-                    notify_pathway(
-                        &mut tx,
-                        prescriber,
-                        person_id,
-                        &format!(
-                            "Demande de prolongation à décider pour {} {} ({})",
-                            person.first_name,
-                            person.last_name,
-                            reason.label()
-                        ),
-                    )
-                    .await?;
-                }
-                record(
-                    &mut tx,
-                    ctx,
-                    Event::new("prolongation_request", id, "approval.prolongation_requested")
-                        .by(Some(employer.0))
-                        .after(&serde_json::json!({"reason": reason, "from": from, "to": to})),
-                )
-                .await?;
-            }
-        }
-        claim(&mut tx, ctx, key.as_ref(), person_id).await?;
-        let view = approval_view(&mut tx, ctx, &person).await?;
-        tx.commit().await?;
-        Ok(view)
-    }
-
-    /// An authorised prescriber following the person accepts (the engine applies the prolongation) or
-    /// refuses, with one of the four reasons and a proposed action.
-    pub async fn decide_prolongation(
-        &self,
-        ctx: &AccessContext,
-        request_id: Uuid,
-        decision: ProlongationDecision<'_>,
-        key: Option<IdempotencyKey>,
-    ) -> Result<ApprovalView> {
-        let mut tx = self.pool.begin().await?;
-        let row = tx
-            .fetch_optional(
-                query("SELECT person_id, siae_id, reason, starts_on, ends_on, status FROM prolongation_requests WHERE id = $1")
-                    .bind(request_id),
-            )
-            .await?
-            .ok_or(StoreError::not_found("demande de prolongation"))?;
-        let person_id: Uuid = row.get("person_id")?;
-        let person = self
-            .persons(ctx)
-            .load(&mut tx, person_id)
-            .await
-            .map_err(|_| StoreError::not_found("demande de prolongation"))?;
-        let decider = deciders(&mut tx, person_id)
-            .await?
-            .into_iter()
-            .find(|o| ctx.membership(*o).is_some())
-            .ok_or_else(|| {
-                StoreError::forbidden(
-                    "not_an_authorised_prescriber",
-                    "Seul un prescripteur habilité qui suit la personne peut décider de cette prolongation (Code du \
-                     travail, art. R5132-1-8).",
-                )
-            })?;
-        if row.get::<String>("status")? != "pending" {
-            return Err(StoreError::conflict(
-                "prolongation_already_decided",
-                "Cette demande a déjà été décidée.",
-            ));
-        }
-        let siae_id: Uuid = row.get("siae_id")?;
-        let reason = ProlongationReason::ALL
-            .into_iter()
-            .find(|r| row.get::<String>("reason").is_ok_and(|c| c == r.code()))
-            .ok_or(StoreError::not_found("motif"))?;
-        let (status, motive, comment, action) = match decision {
-            ProlongationDecision::Accept => {
-                let siae = crate::directory::load_organisation(&mut tx, siae_id).await?;
-                let kind = SiaeKind::of(siae.kind).ok_or(StoreError::not_found("SIAE"))?;
-                let event = PathwayEvent::Prolongation {
-                    from: row.get("starts_on")?,
-                    to: row.get("ends_on")?,
-                    reason,
-                };
-                append(&mut tx, ctx, &person, (siae_id, kind), event, decider, None).await?;
-                ("accepted", None, None, None)
-            }
-            ProlongationDecision::Refuse {
-                motive,
-                comment,
-                proposed_action,
-            } => {
-                let motive = DenyReason::parse(motive.trim()).ok_or_else(|| {
-                    Invalid::new(
-                        "prolongation_refusal_motive_required",
-                        format!(
-                            "Un refus de prolongation est motivé par écrit : motifs possibles {} (Code du travail, art. \
-                             R5132-1-8).",
-                            DenyReason::ALL.map(DenyReason::code).join(", ")
-                        ),
-                    )
-                    .on("motive")
-                })?;
-                let action = required("proposed_action", proposed_action, 2_000)?;
-                let comment = passerelle_domain::text::optional("comment", comment, 2_000)?;
-                ("refused", Some(motive), comment, Some(action))
-            }
-        };
-        tx.execute(
-            query(
-                "UPDATE prolongation_requests SET status = $1, decided_by = $2, refusal_motive = $3, \
-                 refusal_comment = $4, proposed_action = $5, decided_at = $6 WHERE id = $7",
-            )
-            .bind(status)
-            .bind(decider)
-            .bind(motive.map(DenyReason::code))
-            .bind(comment)
-            .bind(action)
-            .bind(crate::infra::clock::now())
-            .bind(request_id),
-        )
-        .await?;
-        crate::obligations::prolongation_decided(&mut tx, request_id).await?;
-        notify_pathway(
-            &mut tx,
-            siae_id,
-            person_id,
-            &format!(
-                "Prolongation {} pour {} {}",
-                if status == "accepted" { "accordée" } else { "refusée" },
-                person.first_name,
-                person.last_name
-            ),
-        )
-        .await?;
-        record(
-            &mut tx,
-            ctx,
-            Event::new(
-                "prolongation_request",
-                request_id,
-                format!("approval.prolongation_{status}"),
-            )
-            .by(Some(decider))
-            .after(&serde_json::json!({"status": status, "motive": motive})),
         )
         .await?;
         claim(&mut tx, ctx, key.as_ref(), person_id).await?;
@@ -565,11 +367,8 @@ impl Store {
             .find(|f| f.kind == OrganisationKind::FranceTravailAgency && ctx.membership(f.organisation_id).is_some())
             .map(|f| f.organisation_id)
             .ok_or_else(|| {
-                StoreError::forbidden(
-                    "not_the_agency",
-                    "Seule l'agence France Travail (ex Pôle emploi) qui suit la personne décide de l'agrément (décret \
-                     99-106).",
-                )
+                let e = passerelle_domain::pathways::iae::agrement::decider_required();
+                StoreError::forbidden(e.code, e.message)
             })?;
         let employer = last_hiring(&mut tx, person_id).await?;
         let event = PathwayEvent::AgrementDecision {
@@ -583,17 +382,6 @@ impl Store {
         tx.commit().await?;
         Ok(view)
     }
-}
-
-/// A prescriber's answer to a prolongation request.
-#[derive(Debug, Clone, Copy)]
-pub enum ProlongationDecision<'a> {
-    Accept,
-    Refuse {
-        motive: &'a str,
-        comment: Option<&'a str>,
-        proposed_action: &'a str,
-    },
 }
 
 /// The authorised prescribers that follow the person: the prescribers of its prescriptions.
@@ -662,7 +450,21 @@ async fn approval_view(ex: &mut impl Executor, ctx: &AccessContext, person: &Per
         .await?
         .iter()
         .any(|o| ctx.membership(*o).is_some());
-    let next = possibilities(&pathway, as_of, is_employer, is_decider);
+    let caller = Caller {
+        is_employer,
+        is_decider,
+    };
+    let next = next_steps(&pathway, as_of, caller)
+        .into_iter()
+        .map(|n| Possibility {
+            action: n.action,
+            label: n.label,
+            possible: n.possible,
+            decided_by: n.decided_by.code().into(),
+            code: n.code.into(),
+            explanation: n.explanation,
+        })
+        .collect();
     let rows = ex
         .fetch_all(
             query(
@@ -742,73 +544,6 @@ async fn approval_view(ex: &mut impl Executor, ctx: &AccessContext, person: &Per
         next,
         prolongation_requests: requests,
     })
-}
-
-/// Each next step tried by the engine on a copy of the pathway: a month of suspension from today, each
-/// prolongation reason for its longest decision, a hiring in another SIAE today.
-fn possibilities(pathway: &Pathway, as_of: Date, is_employer: bool, is_decider: bool) -> Vec<Possibility> {
-    let Some(approval) = pathway.approval() else {
-        return Vec::new();
-    };
-    let try_event = |event: PathwayEvent| match pathway.clone().apply(&event) {
-        Ok(o) => (o.accepted, o.explanation.code.to_owned(), o.explanation.message.clone()),
-        Err(e) => (false, e.code.to_owned(), e.message),
-    };
-    let mut out = Vec::new();
-    let (ok, code, why) = try_event(PathwayEvent::Suspension {
-        from: as_of,
-        to: add_days(as_of, 29),
-        reason: SuspensionReason::ContractSuspended,
-    });
-    out.push(Possibility {
-        action: "suspension".into(),
-        label: "Suspendre le PASS IAE (essai : 30 jours à partir d'aujourd'hui)".into(),
-        possible: ok && is_employer,
-        decided_by: "siae".into(),
-        code,
-        explanation: if is_employer {
-            why
-        } else {
-            format!("Réservé à la SIAE de la dernière embauche. {why}")
-        },
-    });
-    let from = add_days(approval.end, 1);
-    for reason in ProlongationReason::ALL {
-        let (ok, code, why) = try_event(PathwayEvent::Prolongation {
-            from,
-            to: add_days(from, reason.max_days().min(365) - 1),
-            reason,
-        });
-        let decided_by = match reason.decider() {
-            Decider::Siae => "siae",
-            Decider::AuthorisedPrescriber => "authorised_prescriber",
-        };
-        let who = match reason.decider() {
-            Decider::Siae => "décidée par la SIAE seule",
-            Decider::AuthorisedPrescriber => "demandée par la SIAE, décidée par un prescripteur habilité",
-        };
-        out.push(Possibility {
-            action: format!("prolongation:{}", reason.code()),
-            label: format!("Prolonger : {} ({who})", reason.label()),
-            possible: ok && (is_employer || (is_decider && reason.decider() == Decider::AuthorisedPrescriber)),
-            decided_by: decided_by.into(),
-            code,
-            explanation: why,
-        });
-    }
-    let (ok, code, why) = try_event(PathwayEvent::Hiring {
-        date: as_of,
-        waiver: false,
-    });
-    out.push(Possibility {
-        action: "hiring".into(),
-        label: "Embauche dans une autre SIAE (extension), par sa fiche navette".into(),
-        possible: ok,
-        decided_by: "siae".into(),
-        code,
-        explanation: why,
-    });
-    out
 }
 
 /// Checks, through the engine, that `date` falls within the person's approval, suspended or not (a contract

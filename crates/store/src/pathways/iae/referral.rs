@@ -4,45 +4,29 @@
 //! follow the person: the prescriber records that the person agreed to this sending (`consent_on`), which
 //! is the consent this one sharing needs, even when the person refused a general sharing of their record.
 
+mod diagnoses;
+
+pub use diagnoses::DiagnosisRecord;
+use diagnoses::{DIAGNOSIS_COLUMNS, author_kind, diagnosis, insert_diagnosis};
+
 use crate::access::{AccessContext, Membership};
 use crate::directory::{load_organisation, push_in};
-use crate::infra::error::{Result, StoreError};
-use crate::infra::events::{Event, record};
-use crate::infra::idempotency::{IdempotencyKey, claim, commit_created};
-use crate::infra::notifications::notify;
-use crate::infra::sql::{Executor, Row, Tx, query};
-use crate::pathways::iae::offer::load_offer;
+use crate::error::{Result, StoreError};
+use crate::events::{Event, record};
+use crate::idempotency::{IdempotencyKey, claim, commit_created};
+use crate::notifications::notify;
+use crate::offers::load_offer;
+use crate::sql::{Executor, Row, query};
 use crate::{Store, today};
 use passerelle_domain::directory::OrganisationKind;
-use passerelle_domain::explanation::Explanation;
 use passerelle_domain::invalid::Invalid;
+use passerelle_domain::pathways::iae::referral::prescription::{self, DiagnosisOnFile};
 use passerelle_domain::pathways::iae::referral::{self, Motive, Side, Status, StepInput};
-use passerelle_domain::pathways::iae::{Criterion, Diagnosis, DiagnosisAuthor, SiaeKind};
+use passerelle_domain::pathways::iae::{Criterion, SiaeKind};
 use passerelle_domain::text::required;
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct DiagnosisRecord {
-    pub id: Uuid,
-    pub person_id: Uuid,
-    pub organisation_id: Uuid,
-    pub organisation_name: String,
-    #[schema(value_type = String, example = "authorized_prescriber")]
-    pub author: DiagnosisAuthor,
-    #[schema(value_type = String, example = "ACI")]
-    pub siae_kind: SiaeKind,
-    pub diagnosed_on: Date,
-    #[schema(value_type = Vec<String>)]
-    pub criteria: Vec<Criterion>,
-    pub eligible: bool,
-    /// First day the diagnosis is no longer valid.
-    pub expires_on: Date,
-    /// The rules engine's reasons, in French with their source.
-    #[schema(value_type = Vec<Object>)]
-    pub reasons: Vec<Explanation>,
-}
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReferralStep {
@@ -139,126 +123,14 @@ pub struct RefusalCount {
     pub count: i64,
 }
 
-/// How the caller's organisation diagnoses: as an authorised prescriber (by right, or with an
-/// authorisation in force) or as an employer (an SIAE's own diagnosis).
-async fn author_kind(ex: &mut impl Executor, m: &Membership) -> Result<DiagnosisAuthor> {
-    if m.kind.is_prescriber_by_right() || m.kind == OrganisationKind::AuthorisedPrescriber {
-        return Ok(DiagnosisAuthor::AuthorizedPrescriber);
-    }
-    let authorised = ex
-        .fetch_optional(
-            query(
-                "SELECT 1 AS ok FROM authorisations WHERE organisation_id = $1 AND archived_at IS NULL \
-                 AND starts_on <= $2 AND (ends_on IS NULL OR ends_on >= $2)",
-            )
-            .bind(m.organisation_id)
-            .bind(today()),
-        )
-        .await?
-        .is_some();
-    if authorised {
-        Ok(DiagnosisAuthor::AuthorizedPrescriber)
-    } else if m.kind.is_siae() {
-        Ok(DiagnosisAuthor::Employer)
-    } else {
-        Err(StoreError::forbidden(
-            "not_a_prescriber",
-            "Votre structure n'est ni prescripteur habilité ni SIAE : elle ne peut pas établir de diagnostic IAE.",
-        ))
-    }
+/// A refusal about who acts: the caller's rights, not the input.
+fn forbidden(e: Invalid) -> StoreError {
+    StoreError::forbidden(e.code, e.message)
 }
 
 fn member(ctx: &AccessContext, organisation_id: Uuid) -> Result<&Membership> {
     ctx.membership(organisation_id)
         .ok_or_else(|| StoreError::forbidden("not_a_member", "Vous ne pouvez agir qu'au nom de votre structure."))
-}
-
-/// Writes a diagnosis by `m`'s organisation in `tx` (the person already loaded in its scope): the rules engine
-/// decides eligibility and expiry. Answers the record and its event, for the caller to record.
-async fn insert_diagnosis(
-    tx: &mut Tx,
-    m: &Membership,
-    person_id: Uuid,
-    siae_kind: SiaeKind,
-    criteria: Vec<Criterion>,
-) -> Result<(DiagnosisRecord, Event)> {
-    let organisation_id = m.organisation_id;
-    let author = author_kind(tx, m).await?;
-    let d = Diagnosis {
-        date: today(),
-        siae_kind,
-        author,
-        criteria,
-    };
-    let assessed = d.assess()?;
-    let mut criteria = d.criteria.clone();
-    criteria.sort();
-    criteria.dedup();
-    let id = Uuid::new_v4();
-    tx.execute(
-        query(
-            "INSERT INTO iae_diagnoses (id, person_id, organisation_id, author_kind, siae_kind, diagnosed_on, \
-                 criteria, eligible, expires_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(id)
-        .bind(person_id)
-        .bind(organisation_id)
-        .bind(
-            serde_json::to_value(author)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned)),
-        )
-        .bind(siae_kind.acronym())
-        .bind(d.date)
-        .bind(serde_json::to_value(&criteria).unwrap_or_default())
-        .bind(assessed.eligible)
-        .bind(assessed.expires_on)
-        .bind(crate::infra::clock::now()),
-    )
-    .await?;
-    let created = load_diagnosis(tx, id).await?;
-    let event = Event::new("iae_diagnosis", id, "diagnosis.created")
-        .by(Some(organisation_id))
-        .after(&created);
-    Ok((created, event))
-}
-
-const DIAGNOSIS_COLUMNS: &str = "d.id, d.person_id, d.organisation_id, o.name AS organisation_name, d.author_kind, \
-    d.siae_kind, d.diagnosed_on, d.criteria, d.eligible, d.expires_on";
-
-fn parse<T: serde::de::DeserializeOwned>(column: &str, value: serde_json::Value) -> Result<T> {
-    serde_json::from_value(value)
-        .map_err(|e| StoreError::Database(sqlx::Error::Decode(format!("{column}: {e}").into())))
-}
-
-fn diagnosis(r: &Row) -> Result<DiagnosisRecord> {
-    let author: DiagnosisAuthor = parse("author_kind", r.get::<String>("author_kind")?.into())?;
-    let siae_kind: SiaeKind = parse("siae_kind", r.get::<String>("siae_kind")?.into())?;
-    let criteria: Vec<Criterion> = parse("criteria", r.json("criteria")?.unwrap_or_default())?;
-    let diagnosed_on: Date = r.get("diagnosed_on")?;
-    // The reasons are the engine's, computed again: the stored decision is kept for queries and checks.
-    let reasons = Diagnosis {
-        date: diagnosed_on,
-        siae_kind,
-        author,
-        criteria: criteria.clone(),
-    }
-    .assess()
-    .map(|e| e.reasons)
-    .unwrap_or_default();
-    Ok(DiagnosisRecord {
-        id: r.get("id")?,
-        person_id: r.get("person_id")?,
-        organisation_id: r.get("organisation_id")?,
-        organisation_name: r.get("organisation_name")?,
-        author,
-        siae_kind,
-        diagnosed_on,
-        criteria,
-        eligible: r.get("eligible")?,
-        expires_on: r.get("expires_on")?,
-        reasons,
-    })
 }
 
 const PRESCRIPTION_COLUMNS: &str = "p.id, p.person_id, pe.first_name, pe.last_name, p.prescriber_id, \
@@ -382,51 +254,6 @@ async fn load(ex: &mut impl Executor, ctx: &AccessContext, id: Uuid) -> Result<P
 }
 
 impl Store {
-    /// Records a diagnosis of a person the caller follows; the rules engine decides eligibility and expiry.
-    pub async fn create_diagnosis(
-        &self,
-        ctx: &AccessContext,
-        organisation_id: Uuid,
-        person_id: Uuid,
-        siae_kind: SiaeKind,
-        criteria: Vec<Criterion>,
-        key: Option<IdempotencyKey>,
-    ) -> Result<DiagnosisRecord> {
-        let m = member(ctx, organisation_id)?;
-        let mut tx = self.pool.begin().await?;
-        self.persons(ctx).load(&mut tx, person_id).await?;
-        let (created, event) = insert_diagnosis(&mut tx, m, person_id, siae_kind, criteria).await?;
-        commit_created(tx, ctx, key.as_ref(), created.id, event).await?;
-        Ok(created)
-    }
-
-    /// The diagnoses of a person the caller follows, newest first.
-    pub async fn diagnoses(&self, ctx: &AccessContext, person_id: Uuid) -> Result<Vec<DiagnosisRecord>> {
-        let mut db = self.pool.clone();
-        self.persons(ctx).load(&mut db, person_id).await?;
-        let rows = db
-            .fetch_all(
-                query(format!(
-                    "SELECT {DIAGNOSIS_COLUMNS} FROM iae_diagnoses d JOIN organisations o ON o.id = d.organisation_id \
-                     WHERE d.person_id = $1 ORDER BY d.diagnosed_on DESC, d.created_at DESC"
-                ))
-                .bind(person_id),
-            )
-            .await?;
-        rows.iter().map(diagnosis).collect()
-    }
-
-    /// A diagnosis, for whoever may see its person.
-    pub async fn diagnosis(&self, ctx: &AccessContext, id: Uuid) -> Result<DiagnosisRecord> {
-        let mut db = self.pool.clone();
-        let d = load_diagnosis(&mut db, id).await?;
-        self.persons(ctx)
-            .load(&mut db, d.person_id)
-            .await
-            .map_err(|_| StoreError::not_found("diagnostic"))?;
-        Ok(d)
-    }
-
     /// Sends a prescription: the first step of its referral sheet; the SIAE follows the person and is notified.
     pub async fn create_prescription(
         &self,
@@ -462,27 +289,9 @@ impl Store {
             let mut db = self.pool.clone();
             author_kind(&mut db, m).await?
         };
-        if new.waiting_period_waived && auto {
-            return Err(StoreError::forbidden(
-                "waiver_needs_prescriber",
-                "Seul un prescripteur habilité peut lever le délai de carence (Code du travail, art. R5132-1-4).",
-            ));
-        }
-        if !auto && author != DiagnosisAuthor::AuthorizedPrescriber {
-            return Err(StoreError::forbidden(
-                "not_a_prescriber",
-                "Seul un prescripteur habilité peut prescrire un parcours vers une autre SIAE.",
-            ));
-        }
+        prescription::may_prescribe(author, auto, new.waiting_period_waived).map_err(forbidden)?;
         let message = required("message", &new.message, 4_000)?;
-        if !new.person_consent {
-            return Err(Invalid::new(
-                "consent_required",
-                "La personne doit avoir accepté que sa candidature soit transmise à cette SIAE : recueillez son accord.",
-            )
-            .on("person_consent")
-            .into());
-        }
+        prescription::consent(new.person_consent)?;
         let mut tx = self.pool.begin().await?;
         let person = self.persons(ctx).load(&mut tx, new.person_id).await?;
         let siae = load_organisation(&mut tx, new.siae_id)
@@ -593,45 +402,19 @@ impl Store {
         q.push_sql(" ORDER BY d.diagnosed_on DESC, d.created_at DESC LIMIT 1");
         let d = match ex.fetch_optional(q).await? {
             Some(r) => diagnosis(&r)?,
-            None => {
-                return Err(Invalid::new(
-                    "diagnosis_required",
-                    "Aucun diagnostic IAE pour cette personne : établissez le diagnostic avant de prescrire.",
-                )
-                .on("diagnosis_id")
-                .into());
-            }
+            None => return Err(prescription::diagnosis_required().into()),
         };
-        let refusal = if today() >= d.expires_on {
-            Some((
-                "diagnosis_expired",
-                format!(
-                    "Le diagnostic du {} a expiré : établissez-en un nouveau.",
-                    d.diagnosed_on
-                ),
-            ))
-        } else if !d.eligible {
-            Some((
-                "not_eligible",
-                format!(
-                    "Le diagnostic ne rend pas la personne éligible : {}",
-                    d.reasons.first().map(|r| r.message.as_str()).unwrap_or("")
-                ),
-            ))
-        } else if d.author == DiagnosisAuthor::Employer
-            && (!auto || d.siae_kind != kind || d.organisation_id != new.siae_id)
-        {
-            Some((
-                "diagnosis_not_applicable",
-                "Le diagnostic d'un employeur ne vaut que pour ses propres embauches.".to_owned(),
-            ))
-        } else {
-            None
+        let on_file = DiagnosisOnFile {
+            diagnosed_on: d.diagnosed_on,
+            expires_on: d.expires_on,
+            eligible: d.eligible,
+            reasons: &d.reasons,
+            author: d.author,
+            siae_kind: d.siae_kind,
+            by_that_siae: d.organisation_id == new.siae_id,
         };
-        match refusal {
-            Some((code, message)) => Err(Invalid::new(code, message).on("diagnosis_id").into()),
-            None => Ok(d),
-        }
+        prescription::supports(&on_file, today(), kind, auto)?;
+        Ok(d)
     }
 
     /// One prescription with its referral sheet; 404 outside the prescriber and the SIAE.
@@ -729,7 +512,15 @@ impl Store {
         .await?;
         if step.status == Status::Hired {
             let date = step.date.unwrap_or_else(today);
-            crate::pathways::iae::pathway::hire(self, &mut tx, ctx, &before, date).await?;
+            let hiring = crate::iae_pathway::Hiring {
+                prescription_id: before.id,
+                person_id: before.person_id,
+                siae_id: before.siae_id,
+                siae_kind: before.siae_kind,
+                waiver: before.waiting_period_waived,
+                date,
+            };
+            crate::iae_pathway::hire(self, &mut tx, ctx, hiring).await?;
         }
         if other != organisation_id {
             let mut message = format!("{} : {}", before.person_name, step.status.label());
@@ -792,20 +583,6 @@ impl Store {
         }
         Ok(out)
     }
-}
-
-async fn load_diagnosis(ex: &mut impl Executor, id: Uuid) -> Result<DiagnosisRecord> {
-    let row = ex
-        .fetch_optional(
-            query(format!(
-                "SELECT {DIAGNOSIS_COLUMNS} FROM iae_diagnoses d JOIN organisations o ON o.id = d.organisation_id \
-                 WHERE d.id = $1"
-            ))
-            .bind(id),
-        )
-        .await?
-        .ok_or(StoreError::not_found("diagnostic"))?;
-    diagnosis(&row)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -457,7 +457,17 @@ impl ImmersionScope<'_> {
         before: &Immersion,
     ) -> Result<Immersion> {
         let after = self.load(&mut tx, id).await?;
-        crate::obligations::immersion_changed(&mut tx, &after).await?;
+        let convention = crate::obligations::ImmersionConvention {
+            id: after.id,
+            status: after.status,
+            prescriber_id: after.prescriber_id,
+            support_structure_id: after.support_structure_id,
+            first_name: &after.first_name,
+            last_name: &after.last_name,
+            host_name: &after.host_name,
+            starts_on: after.starts_on,
+        };
+        crate::obligations::immersion_changed(&mut tx, &convention).await?;
         record(
             &mut tx,
             self.ctx,
