@@ -3,7 +3,11 @@
 
 use crate::{Failure, open};
 use clap::{Subcommand, ValueEnum};
+use passerelle_app::agreements::document::render_agreement;
+use passerelle_app::agreements::list::{ListFormat as Sheet, export_agreements_file};
+use passerelle_app::{AppError, SystemClock};
 use passerelle_documents::Format;
+use passerelle_store::StoreError;
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
@@ -64,12 +68,13 @@ pub async fn run(db: &str, command: AgreementCommand) -> Result<(), Failure> {
         DocumentFormat::Docx => Format::Docx,
         DocumentFormat::Html => Format::Html,
     };
-    let (bytes, _) = passerelle_web::api::agreements::render_agreement(&store, &ctx, id, format, version)
+    let bytes = render_agreement(&store, &ctx, &SystemClock, id, format, version)
         .await
         .map_err(|e| match e {
-            passerelle_store::StoreError::NotFound { .. } => Failure::Input(format!("{e} : {id}")),
-            e => Failure::Runtime(e.to_string()),
-        })?;
+            AppError::Store(StoreError::NotFound { .. }) => Failure::Input(format!("{e} : {id}")),
+            e => Failure::app(e),
+        })?
+        .bytes;
     std::fs::write(&output, &bytes)
         .map_err(|e| Failure::Input(format!("impossible d'écrire {} : {e}", output.display())))?;
     eprintln!("{} écrit ({} octets)", output.display(), bytes.len());
@@ -83,20 +88,29 @@ async fn list(
     format: ListFormat,
     output: Option<PathBuf>,
 ) -> Result<(), Failure> {
-    use passerelle_web::api::agreements::{ListFormat as Sheet, export_agreements_file};
     let bytes = match format {
         ListFormat::Json => {
             let mut json = serde_json::to_vec_pretty(&store.agreements(ctx).list().await?)?;
             json.push(b'\n');
             json
         }
-        ListFormat::Csv => export_agreements_file(store, ctx, Sheet::Csv).await?.0,
+        ListFormat::Csv => {
+            export_agreements_file(store, ctx, Sheet::Csv)
+                .await
+                .map_err(Failure::app)?
+                .bytes
+        }
         ListFormat::Xlsx if output.is_none() => {
             return Err(Failure::Input(
                 "un classeur XLSX s'écrit dans un fichier : précisez --output FICHIER.xlsx".into(),
             ));
         }
-        ListFormat::Xlsx => export_agreements_file(store, ctx, Sheet::Xlsx).await?.0,
+        ListFormat::Xlsx => {
+            export_agreements_file(store, ctx, Sheet::Xlsx)
+                .await
+                .map_err(Failure::app)?
+                .bytes
+        }
     };
     match output {
         Some(path) => {

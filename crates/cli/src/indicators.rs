@@ -3,8 +3,8 @@
 
 use crate::{Failure, open};
 use clap::Args;
+use passerelle_app::indicators::export::{Format, MINIMUM_THRESHOLD, Query, render};
 use passerelle_store::indicators::{self, Origin, Viewer};
-use passerelle_web::indicators_export::{Format, MINIMUM_THRESHOLD, Query, render};
 use std::path::PathBuf;
 
 #[derive(Args)]

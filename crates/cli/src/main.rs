@@ -10,11 +10,11 @@ mod indicators;
 mod outbox;
 mod retention;
 mod rules;
+mod serve;
 mod synth;
 
 use clap::{Parser, Subcommand};
 use passerelle_store::Store;
-use passerelle_web::state::AppState;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -48,22 +48,7 @@ enum Command {
 #[derive(Subcommand)]
 enum DatabaseCommand {
     /// Starts the server (applies the migrations first).
-    Serve {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: std::net::SocketAddr,
-        /// Loads the demo territory when the database has no organisation.
-        #[arg(long)]
-        demo: bool,
-        /// The DSFR's dist folder (default: web/node_modules/@gouvfr/dsfr/dist).
-        #[arg(long, env = "PASSERELLE_DSFR_DIR")]
-        dsfr_dir: Option<PathBuf>,
-        /// Marks cookies Secure: set it when the server is behind HTTPS.
-        #[arg(long, env = "PASSERELLE_SECURE_COOKIES")]
-        secure_cookies: bool,
-        #[command(flatten)]
-        mail: outbox::MailOptions,
-    },
+    Serve(serve::ServeArgs),
     /// Applies the database migrations.
     Migrate,
     /// Loads the demo territory (Côte-d'Or); does nothing when it is already there.
@@ -114,6 +99,17 @@ enum DatabaseCommand {
 pub enum Failure {
     Input(String),
     Runtime(String),
+}
+
+impl Failure {
+    /// A use case's failure: bad input exits 2.
+    fn app(e: passerelle_app::AppError) -> Self {
+        if e.is_bad_input() {
+            Failure::Input(e.to_string())
+        } else {
+            Failure::Runtime(e.to_string())
+        }
+    }
 }
 
 impl<E: std::fmt::Display> From<E> for Failure {
@@ -169,54 +165,7 @@ async fn open(db: &str) -> Result<Store, Failure> {
 
 async fn run(db: &str, command: DatabaseCommand) -> Result<(), Failure> {
     match command {
-        DatabaseCommand::Serve {
-            addr,
-            demo,
-            dsfr_dir,
-            secure_cookies,
-            mail,
-        } => {
-            let store = open(db).await?;
-            match mail.delivery() {
-                Some(delivery) => {
-                    tracing::info!(relay = %delivery.relay.address, "courriels envoyés par le relais SMTP");
-                    tokio::spawn(
-                        store
-                            .clone()
-                            .deliver_periodically(delivery, std::time::Duration::from_secs(mail.mail_every)),
-                    );
-                }
-                None => tracing::info!("pas de relais SMTP (--smtp-relay) : les courriels attendent dans la file"),
-            }
-            if demo && passerelle_fixtures::demo::load(&store).await? {
-                tracing::info!("territoire de démonstration chargé ; comptes : passerelle demo --print-accounts");
-            }
-            let dsfr_dir = dsfr_dir.unwrap_or_else(default_dsfr_dir);
-            if !dsfr_dir.join("dsfr.min.css").exists() {
-                tracing::warn!(dir = %dsfr_dir.display(), "DSFR introuvable : lancez scripts/setup (npm ci dans web/)");
-            }
-            let listener = tokio::net::TcpListener::bind(addr)
-                .await
-                .map_err(|e| Failure::Input(format!("impossible d'écouter sur {addr} : {e}")))?;
-            tracing::info!("Passerelle écoute sur http://{addr} ({})", store.pool().backend());
-            if std::env::var_os(passerelle_store::clock::TODAY_VARIABLE).is_some() {
-                tracing::warn!(
-                    "horloge lancée au {} ({})",
-                    passerelle_store::today(),
-                    passerelle_store::clock::TODAY_VARIABLE
-                );
-            }
-            passerelle_web::serve(
-                AppState {
-                    store,
-                    dsfr_dir,
-                    secure_cookies,
-                },
-                listener,
-            )
-            .await?;
-            Ok(())
-        }
+        DatabaseCommand::Serve(args) => serve::run(db, args).await,
         DatabaseCommand::Migrate => {
             open(db).await?;
             eprintln!("migrations appliquées");
@@ -248,15 +197,5 @@ async fn run(db: &str, command: DatabaseCommand) -> Result<(), Failure> {
         DatabaseCommand::Retention(o) => retention::run(db, o).await,
         DatabaseCommand::Backup { output } => backup::backup(db, &output).await,
         DatabaseCommand::Restore { input, force } => backup::restore(db, &input, force).await,
-    }
-}
-
-/// The DSFR installed by `scripts/setup`, next to the working directory or to the source tree.
-fn default_dsfr_dir() -> PathBuf {
-    let relative = PathBuf::from("web/node_modules/@gouvfr/dsfr/dist");
-    if relative.exists() {
-        relative
-    } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(relative)
     }
 }

@@ -4,14 +4,15 @@
 //! blocks); each format writes that document. The PDF and DOCX writers are small and hand-written (the PDF
 //! uses the standard Helvetica font in WinAnsi encoding, the DOCX a stored ZIP), so this crate adds no
 //! dependency and almost no build time; see docs/architecture.md for the measured alternatives.
-//! Every text gets the French no-break spaces (`typography`). [`xlsx`] writes spreadsheets (workbooks of
+//! Every text gets the French no-break spaces (`typography`). [`pdf`] also writes flowing documents of
+//! paragraphs, table rows and bar charts on the same pages. [`xlsx`] writes spreadsheets (workbooks of
 //! named sheets of typed cells) on the same ZIP writer.
 
 mod docx;
 mod html;
 pub mod ics;
 mod layout;
-mod pdf;
+pub mod pdf;
 mod typography;
 mod win_ansi;
 pub mod xlsx;
@@ -60,7 +61,7 @@ impl Format {
 pub fn render(doc: &Document, format: Format) -> Vec<u8> {
     match format {
         Format::Html => html::render(doc).into_bytes(),
-        Format::Pdf => pdf::render(doc),
+        Format::Pdf => pdf::convention(doc),
         Format::Docx => docx::render(doc),
     }
 }

@@ -5,9 +5,9 @@
 
 use crate::error::ApiResult;
 use crate::pages::indicators::{french_value, maybe_number, number};
-use crate::pdf::{self, Bars, Block, Paragraph, Row};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use passerelle_documents::pdf::{self, Bars, Block, Paragraph, Row};
 use passerelle_domain::calendar::french_date;
 use passerelle_domain::indicators::Unit;
 use passerelle_domain::invalid::Invalid;

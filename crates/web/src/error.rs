@@ -92,6 +92,15 @@ impl From<Invalid> for ApiError {
     }
 }
 
+impl From<passerelle_app::AppError> for ApiError {
+    fn from(e: passerelle_app::AppError) -> Self {
+        match e {
+            passerelle_app::AppError::Invalid(i) => i.into(),
+            passerelle_app::AppError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {

@@ -3,11 +3,10 @@
 
 pub mod annual_report;
 pub mod api;
+pub mod attachment;
 pub mod error;
 pub mod extract;
-pub mod indicators_export;
 pub mod pages;
-pub mod pdf;
 pub mod rejection;
 pub mod security;
 pub mod source;

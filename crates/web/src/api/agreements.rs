@@ -1,18 +1,19 @@
 //! Agreements: drafting with the checklist, the life cycle, versions and their comparison.
 
+use crate::attachment::attachment;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use passerelle_documents::xlsx::{self, Cell, Sheet};
-use passerelle_documents::{Document, Format, document};
+use axum::http::StatusCode;
+use axum::response::Response;
+use passerelle_app::SystemClock;
+use passerelle_app::agreements::document::{self, render_agreement};
+use passerelle_app::agreements::list::{ListFormat, export_agreements_file};
 use passerelle_domain::agreements::checklist::Checklist;
 use passerelle_domain::agreements::lifecycle::{Action, Change};
 use passerelle_domain::agreements::{AgreementContent, AgreementKind};
-use passerelle_domain::text::spreadsheet_text;
 use passerelle_store::agreements::{Act, Agreement, AgreementSummary, Comparison, ToDo, Version};
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -127,87 +128,6 @@ pub async fn export_agreements(
     export_response(&state.store, &ctx, q.format.as_deref().unwrap_or("xlsx")).await
 }
 
-/// The spreadsheet formats of the list of agreements.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ListFormat {
-    Xlsx,
-    Csv,
-}
-
-impl ListFormat {
-    pub fn parse(code: &str) -> Result<Self, passerelle_domain::invalid::Invalid> {
-        match code.trim() {
-            "xlsx" => Ok(Self::Xlsx),
-            "csv" => Ok(Self::Csv),
-            other => Err(passerelle_domain::invalid::Invalid::new(
-                "format_unknown",
-                format!("Le format « {other} » n'est pas proposé : « xlsx » ou « csv »."),
-            )
-            .on("format")),
-        }
-    }
-}
-
-/// The list of agreements and the to-do list as the sheets of a workbook; the first sheet is also the CSV
-/// (API and `passerelle agreement list --format csv|xlsx`).
-pub fn list_sheets(items: &[AgreementSummary], to_do: &[ToDo]) -> Vec<Sheet> {
-    let mut list = Sheet::new(
-        "Conventions",
-        &["identifiant", "type", "titre", "statut", "version", "début", "fin"],
-    );
-    for a in items {
-        list.row(vec![
-            Cell::text(a.id.to_string()),
-            Cell::text(a.kind_label),
-            Cell::text(a.title.clone()),
-            Cell::text(a.status_label),
-            Cell::Number(a.current_version as f64),
-            Cell::date(a.starts_on),
-            Cell::date(a.ends_on),
-        ]);
-    }
-    let mut deadlines = Sheet::new("Échéances", &["date", "convention", "échéance", "identifiant"]);
-    for t in to_do {
-        deadlines.row(vec![
-            Cell::Date(t.deadline.on),
-            Cell::text(t.title.clone()),
-            Cell::text(t.deadline.explanation.message.clone()),
-            Cell::text(t.agreement_id.to_string()),
-        ]);
-    }
-    vec![list, deadlines]
-}
-
-/// One sheet as CSV (comma-separated, French headings, dates as AAAA-MM-JJ, no cell a spreadsheet would
-/// read as a formula).
-pub fn sheet_csv(sheet: &Sheet) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    // Writing to memory cannot fail.
-    let _ = w.write_record(sheet.headings.iter().map(|h| spreadsheet_text(h).into_owned()));
-    for row in &sheet.rows {
-        let _ = w.write_record(row.iter().map(|c| spreadsheet_text(&c.plain()).into_owned()));
-    }
-    w.into_inner().unwrap_or_default()
-}
-
-/// The list of agreements the caller sees, in `format` (bytes and file name); shared by the API, the
-/// pages and the CLI.
-pub async fn export_agreements_file(
-    store: &passerelle_store::Store,
-    ctx: &passerelle_store::AccessContext,
-    format: ListFormat,
-) -> Result<(Vec<u8>, &'static str), passerelle_store::StoreError> {
-    let scope = store.agreements(ctx);
-    let items = scope.list().await?;
-    Ok(match format {
-        ListFormat::Xlsx => (
-            xlsx::workbook(&list_sheets(&items, &scope.to_do().await?)),
-            "conventions.xlsx",
-        ),
-        ListFormat::Csv => (sheet_csv(&list_sheets(&items, &[])[0]), "conventions.csv"),
-    })
-}
-
 /// The list as a download, for the API and the pages alike.
 pub async fn export_response(
     store: &passerelle_store::Store,
@@ -215,19 +135,7 @@ pub async fn export_response(
     format: &str,
 ) -> ApiResult<Response> {
     let format = ListFormat::parse(format)?;
-    let (bytes, name) = export_agreements_file(store, ctx, format).await?;
-    let content_type = match format {
-        ListFormat::Xlsx => xlsx::CONTENT_TYPE,
-        ListFormat::Csv => "text/csv; charset=utf-8",
-    };
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(attachment(export_agreements_file(store, ctx, format).await?))
 }
 
 /// The parties' to-do list: yearly reviews, last days to give notice, ends, terminations taking effect and
@@ -389,46 +297,6 @@ pub async fn render_document(
     document_response(&state, &ctx, id, &q.format, q.version).await
 }
 
-/// Renders one version (the current one by default) in `format`; returns the bytes and a file name.
-/// Shared by the API, the pages and `passerelle agreement render`.
-pub async fn render_agreement(
-    store: &passerelle_store::Store,
-    ctx: &passerelle_store::AccessContext,
-    id: Uuid,
-    format: Format,
-    version: Option<i64>,
-) -> Result<(Vec<u8>, String), passerelle_store::StoreError> {
-    let (a, doc) = agreement_document(store, ctx, id, version).await?;
-    let name = format!(
-        "convention-{}-v{}.{}",
-        a.id,
-        version.unwrap_or(a.current_version),
-        format.extension()
-    );
-    Ok((passerelle_documents::render(&doc, format), name))
-}
-
-/// An agreement and one version of it (the current one by default) laid out as a document, dated by the
-/// version: its avenant's signature, else the first signature, else its start, else today.
-pub async fn agreement_document(
-    store: &passerelle_store::Store,
-    ctx: &passerelle_store::AccessContext,
-    id: Uuid,
-    version: Option<i64>,
-) -> Result<(Agreement, Document), passerelle_store::StoreError> {
-    let scope = store.agreements(ctx);
-    let a = scope.get(id).await?;
-    let v = scope.version(id, version.unwrap_or(a.current_version)).await?;
-    let signed: Vec<(Uuid, Option<Date>)> = a.parties.iter().map(|p| (p.organisation_id, p.signed_on)).collect();
-    let day = v
-        .signed_on
-        .or(signed.iter().filter_map(|(_, d)| *d).min())
-        .or(v.content.duration.starts_on)
-        .unwrap_or_else(|| passerelle_store::clock::now().date());
-    let doc = document(a.kind, &v.content, v.number, v.reason.as_deref(), &signed, day);
-    Ok((a, doc))
-}
-
 /// The rendered document as a download, for the API and the pages alike.
 pub async fn document_response(
     state: &AppState,
@@ -437,17 +305,8 @@ pub async fn document_response(
     format: &str,
     version: Option<i64>,
 ) -> ApiResult<Response> {
-    let format = Format::parse(format).ok_or_else(|| {
-        passerelle_domain::invalid::Invalid::new("format_unknown", "Le format est « pdf », « docx » ou « html ».")
-            .on("format")
-    })?;
-    let (bytes, name) = render_agreement(&state.store, ctx, id, format, version).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, format.content_type().to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        bytes,
-    )
-        .into_response())
+    let format = document::format(format)?;
+    Ok(attachment(
+        render_agreement(&state.store, ctx, &SystemClock, id, format, version).await?,
+    ))
 }

@@ -2,15 +2,16 @@
 //! and the person's skills and trainings document (PDF).
 
 use super::idempotency::{IdempotencyHeader, create_once};
+use crate::attachment::attachment;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
-use crate::pdf::{self, Paragraph};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use passerelle_domain::calendar::french_date;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use passerelle_app::SystemClock;
+use passerelle_app::pathways::iae;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::exit::{ActionInput, ExitOutcome};
 use passerelle_store::follow_up::{FollowUp, NewExitReview};
@@ -18,7 +19,6 @@ use passerelle_store::paging::Page;
 use passerelle_store::pathway_lists::{
     DEFAULT_PER_PAGE, PathwayFilter, PathwayRow, PathwayStatus, ReferentDashboard, TodoItem,
 };
-use passerelle_store::{AccessContext, Store};
 use serde::Deserialize;
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
@@ -309,69 +309,7 @@ pub async fn skills_document(
     ApiCaller(ctx): ApiCaller,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Response> {
-    Ok(skills_pdf(&state.store, &ctx, id).await?)
-}
-
-/// The skills and trainings document of a person the caller follows, as a PDF answer.
-pub async fn skills_pdf(
-    store: &Store,
-    ctx: &AccessContext,
-    person_id: Uuid,
-) -> Result<Response, passerelle_store::StoreError> {
-    let person = store.persons(ctx).get(person_id).await?;
-    let follow = store.follow_up(ctx, person_id).await?;
-    let approval = store.approval(ctx, person_id).await.ok();
-    let mut doc = vec![
-        Paragraph::title("Compétences acquises et formations suivies"),
-        Paragraph::text(format!("{} {}", person.first_name, person.last_name)),
-    ];
-    if let Some(a) = &approval {
-        doc.push(Paragraph::text(format!(
-            "Parcours d'insertion ({}) du {} au {}, dernier employeur : {}",
-            a.regime_label,
-            french_date(a.start),
-            french_date(a.end),
-            a.employer_name
-        )));
-    }
-    doc.push(Paragraph::heading("Compétences professionnelles et personnelles"));
-    match follow.exit_reviews.last() {
-        Some(x) => {
-            doc.push(Paragraph::text(x.skills.clone()));
-            doc.push(Paragraph::text(format!(
-                "Sortie le {} : {}",
-                french_date(x.exit_on),
-                x.outcome_label
-            )));
-        }
-        None => doc.push(Paragraph::text("Le bilan de sortie n'est pas encore établi.")),
-    }
-    doc.push(Paragraph::heading(format!(
-        "Formations et actions suivies ({} heures de formation)",
-        follow.training_hours
-    )));
-    for a in &follow.actions {
-        let hours = a.hours.map(|h| format!(", {h} heures")).unwrap_or_default();
-        doc.push(Paragraph::text(format!(
-            "{} – {} : {}, à partir du {}{hours}",
-            a.organisation_name,
-            a.kind_label,
-            a.title,
-            french_date(a.starts_on)
-        )));
-    }
-    doc.push(Paragraph::text(format!(
-        "Document établi le {} par Passerelle, à remettre à la personne à la fin de son parcours (accord régional IAE \
-         Bourgogne-Franche-Comté 2016, fiche action 7).",
-        french_date(passerelle_store::clock::now().date())
-    )));
-    let disposition = format!("attachment; filename=\"competences-{}.pdf\"", person.id);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        pdf::render(&doc),
-    )
-        .into_response())
+    Ok(attachment(
+        iae::skills_document(&state.store, &ctx, &SystemClock, id).await?,
+    ))
 }

@@ -2,13 +2,14 @@
 //! members of an organisation, the pathways behind one of its figures.
 
 use crate::annual_report;
+use crate::attachment::attachment;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiCaller, ApiPath, ApiQuery};
-use crate::indicators_export::{Format, MINIMUM_THRESHOLD, Query, download};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use passerelle_app::indicators::export::{Format, MINIMUM_THRESHOLD, Query, download};
 use passerelle_domain::indicators::{DEFINITIONS, Definition, IndicatorCode};
 use passerelle_domain::invalid::Invalid;
 use passerelle_store::indicators::drill_down::{self, Counted};
@@ -80,7 +81,7 @@ pub async fn get_indicators(
     if format == Format::Json {
         return Ok(Json(table).into_response());
     }
-    Ok(download(&table, &request.dimensions, format))
+    Ok(attachment(download(&table, &request.dimensions, format)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -1,19 +1,16 @@
 //! The person's right of access: everything the caller's organisations hold about them, as JSON or as a PDF
 //! to hand over.
 
+use crate::attachment::attachment;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiCaller, ApiPath, ApiQuery};
-use crate::pdf::{self, Paragraph};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use passerelle_domain::calendar::french_date;
+use passerelle_app::privacy;
 use passerelle_store::person_file::PersonFile;
-use passerelle_store::{AccessContext, Store, StoreError};
 use serde::Deserialize;
-use serde_json::Value;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
@@ -47,88 +44,9 @@ pub async fn person_file(
             ));
         }
     };
-    if pdf {
-        return Ok(person_file_pdf(&state.store, &ctx, id).await?);
-    }
-    Ok(Json(state.store.person_file(&ctx, id).await?).into_response())
-}
-
-/// The person's file as a PDF answer, for the API and the person's page.
-pub async fn person_file_pdf(store: &Store, ctx: &AccessContext, id: Uuid) -> Result<Response, StoreError> {
-    let file = store.person_file(ctx, id).await?;
-    let disposition = format!("attachment; filename=\"donnees-{id}.pdf\"");
-    Ok((
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        pdf::render(&paragraphs(&file)),
-    )
-        .into_response())
-}
-
-/// The sections of the file, in the order a person reads them.
-const SECTIONS: &[(&str, &str)] = &[
-    ("person", "Identité et coordonnées"),
-    ("diagnoses", "Diagnostics d'éligibilité"),
-    ("prescriptions", "Prescriptions et fiches navette"),
-    ("approval", "PASS IAE ou agrément"),
-    ("employment", "Contrats et mises à disposition"),
-    ("follow_up", "Accompagnement et sortie"),
-    ("pathway", "Parcours : IAE, ESAT, immersions et emploi"),
-    ("esat", "Travail en ESAT"),
-    ("immersions", "Périodes de mise en situation en milieu professionnel"),
-    ("supported", "Emploi accompagné"),
-    ("skills_record", "Carnet de parcours et de compétences"),
-    ("journal", "Journal des opérations sur la fiche"),
-];
-
-/// The whole file as paragraphs: each field on its line, nothing left out (the PDF says what the JSON says).
-fn paragraphs(file: &PersonFile) -> Vec<Paragraph> {
-    let value = serde_json::to_value(file).unwrap_or(Value::Null);
-    let mut out = vec![
-        Paragraph::title(format!(
-            "Données détenues sur {} {}",
-            file.person.first_name, file.person.last_name
-        )),
-        Paragraph::text(format!(
-            "Export établi le {} par Passerelle au titre du droit d'accès (RGPD, article 15) : tout ce que les \
-             structures qui vous suivent ont enregistré à votre sujet.",
-            french_date(file.generated_at.date())
-        )),
-    ];
-    for (key, title) in SECTIONS {
-        out.push(Paragraph::heading(*title));
-        let before = out.len();
-        fields(&value[*key], "", &mut out);
-        if out.len() == before {
-            out.push(Paragraph::text("Aucune donnée."));
-        }
-    }
-    out
-}
-
-fn fields(value: &Value, label: &str, out: &mut Vec<Paragraph>) {
-    match value {
-        Value::Null => {}
-        Value::Object(map) => {
-            for (key, v) in map {
-                let name = key.replace('_', " ");
-                let label = if label.is_empty() {
-                    name
-                } else {
-                    format!("{label} / {name}")
-                };
-                fields(v, &label, out);
-            }
-        }
-        Value::Array(items) => {
-            for (n, item) in items.iter().enumerate() {
-                fields(item, &format!("{label} {}", n + 1), out);
-            }
-        }
-        Value::String(s) => out.push(Paragraph::text(format!("{label} : {s}"))),
-        other => out.push(Paragraph::text(format!("{label} : {other}"))),
-    }
+    Ok(if pdf {
+        attachment(privacy::person_file_pdf(&state.store, &ctx, id).await?)
+    } else {
+        Json(privacy::person_file(&state.store, &ctx, id).await?).into_response()
+    })
 }

@@ -6,7 +6,7 @@ use super::agreement_editor::{
 };
 use super::error_page;
 use super::session::{Nav, Visitor};
-use crate::api::agreements::{agreement_document, document_response, export_response, parse_action};
+use crate::api::agreements::{document_response, export_response, parse_action};
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
@@ -15,6 +15,8 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use passerelle_app::SystemClock;
+use passerelle_app::agreements::document::agreement_document;
 use passerelle_documents::{Block, Document};
 use passerelle_domain::agreements::AgreementKind;
 use passerelle_domain::agreements::checklist::{Checklist, ItemState};
@@ -122,11 +124,13 @@ async fn page(
     let nav = visitor.nav(SECTION);
     let scope = state.store.agreements(&visitor.ctx);
     let ((a, doc), checklist) = match (
-        agreement_document(&state.store, &visitor.ctx, id, None).await,
-        scope.checklist(id).await,
+        agreement_document(&state.store, &visitor.ctx, &SystemClock, id, None)
+            .await
+            .map_err(ApiError::from),
+        scope.checklist(id).await.map_err(ApiError::from),
     ) {
         (Ok(a), Ok(c)) => (a, c),
-        (Err(e), _) | (_, Err(e)) => return error_page(&nav, e.into()),
+        (Err(e), _) | (_, Err(e)) => return error_page(&nav, e),
     };
     let party_admin = a.parties.iter().any(|p| visitor.ctx.is_admin_of(p.organisation_id));
     // Signing is offered to the administrators of a party that has not signed yet; an avenant goes

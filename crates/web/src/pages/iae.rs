@@ -452,8 +452,10 @@ pub async fn skills_document(State(state): State<AppState>, visitor: Visitor, Pa
         Ok(id) => id,
         Err(r) => return *r,
     };
-    match crate::api::follow_up::skills_pdf(&state.store, &visitor.ctx, id).await {
-        Ok(pdf) => pdf,
+    match passerelle_app::pathways::iae::skills_document(&state.store, &visitor.ctx, &passerelle_app::SystemClock, id)
+        .await
+    {
+        Ok(pdf) => crate::attachment::attachment(pdf),
         Err(e) => error_page(&nav, e.into()),
     }
 }

@@ -7,13 +7,14 @@
 
 use super::error_page;
 use super::session::{Nav, Visitor};
+use crate::attachment::attachment;
 use crate::error::ApiError;
-use crate::indicators_export::{self, Format, MINIMUM_THRESHOLD, Query as ExportQuery};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
+use passerelle_app::indicators::export::{self as indicators_export, Format, MINIMUM_THRESHOLD, Query as ExportQuery};
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::indicators::{
     DEFINITIONS, Dimension, Family, Granularity, IndicatorCode, TargetStatus, Unit, definition,
@@ -400,7 +401,7 @@ pub async fn export(State(state): State<AppState>, visitor: Visitor, Query(filte
     match indicators::compute(&state.store, &request).await {
         Ok(mut table) => {
             table.rows.retain(|r| filters.keeps(r));
-            indicators_export::download(&table, &request.dimensions, format)
+            attachment(indicators_export::download(&table, &request.dimensions, format))
         }
         Err(e) => error_page(&nav, e.into()),
     }

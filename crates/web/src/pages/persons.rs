@@ -81,8 +81,8 @@ pub async fn file_pdf(State(state): State<AppState>, visitor: Visitor, Path(id):
     let Ok(id) = Uuid::parse_str(&id) else {
         return error_page(&nav, ApiError::not_found("Personne"));
     };
-    match crate::api::person_file::person_file_pdf(&state.store, &visitor.ctx, id).await {
-        Ok(pdf) => pdf,
+    match passerelle_app::privacy::person_file_pdf(&state.store, &visitor.ctx, id).await {
+        Ok(pdf) => crate::attachment::attachment(pdf),
         Err(e) => error_page(&nav, e.into()),
     }
 }

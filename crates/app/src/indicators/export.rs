@@ -2,7 +2,8 @@
 //! indicators, and a sheet of the indicators whose source is still to come); shared by the API, the page
 //! and `passerelle indicators`.
 
-use crate::api::agreements::sheet_csv;
+use crate::Download;
+use crate::spreadsheet::{CSV, sheet_csv};
 use passerelle_documents::xlsx::{self, Cell, Sheet};
 pub use passerelle_domain::indicators::MINIMUM_THRESHOLD;
 use passerelle_domain::indicators::{
@@ -10,7 +11,8 @@ use passerelle_domain::indicators::{
 };
 use passerelle_domain::invalid::Invalid;
 use passerelle_store::indicators::{Request, Row, Table, Viewer};
-use time::Date;
+use time::macros::time;
+use time::{Date, OffsetDateTime, PrimitiveDateTime};
 
 /// What a caller typed: dates as AAAA-MM-JJ, `by` a list of dimensions and at most one period cut,
 /// `indicators` a list of codes (all when empty).
@@ -86,9 +88,8 @@ fn day(field: &str, value: &str) -> Result<Date, Invalid> {
     })
 }
 
-fn end_of_day(d: Date) -> time::OffsetDateTime {
-    d.with_hms(23, 59, 59)
-        .map_or(passerelle_store::clock::now(), |t| t.assume_utc())
+fn end_of_day(d: Date) -> OffsetDateTime {
+    PrimitiveDateTime::new(d, time!(23:59:59)).assume_utc()
 }
 
 /// The formats of the export.
@@ -116,7 +117,7 @@ impl Format {
     pub fn content_type(self) -> &'static str {
         match self {
             Self::Json => "application/json",
-            Self::Csv => "text/csv; charset=utf-8",
+            Self::Csv => CSV,
             Self::Xlsx => xlsx::CONTENT_TYPE,
         }
     }
@@ -130,21 +131,13 @@ impl Format {
     }
 }
 
-/// The table in `format` as a file to download (the API and the page's export links).
-pub fn download(table: &Table, dimensions: &[Dimension], format: Format) -> axum::response::Response {
-    use axum::http::header;
-    use axum::response::IntoResponse;
-    (
-        [
-            (header::CONTENT_TYPE, format.content_type().to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", format.file_name()),
-            ),
-        ],
-        render(table, dimensions, format),
-    )
-        .into_response()
+/// The table in `format` as a file to hand over (the API, the page's export links).
+pub fn download(table: &Table, dimensions: &[Dimension], format: Format) -> Download {
+    Download {
+        file_name: format.file_name().into(),
+        content_type: format.content_type(),
+        bytes: render(table, dimensions, format),
+    }
 }
 
 /// The table in `format`.

@@ -1,11 +1,17 @@
-//! The document as a PDF 1.4 file: A4 pages, the standard Helvetica fonts in WinAnsi encoding (no font to
-//! embed; characters outside it degrade as `win_ansi` says), justified paragraphs, a table of contents with
-//! page numbers on the first page, "page n sur N" at the foot of every page, and one signature block per
-//! party. The texts come with their French no-break spaces (`typography`), which never break a line.
+//! PDF 1.4 files: A4 pages, the standard Helvetica fonts in WinAnsi encoding (no font to embed; characters
+//! outside it degrade as `win_ansi` says), "Page n sur N" at the foot of every page. One page model and one
+//! writer serve two kinds of documents: conventions (`convention`: table of contents, justified paragraphs,
+//! signature blocks) and flowing documents of paragraphs, table rows and bar charts (`flow`: the person's
+//! file, the skills document, the annual report of an agreement). The texts come with their French no-break
+//! spaces (`typography`), which never break a line.
 
-use crate::layout::{Block, Document};
+mod convention;
+mod flow;
+
+pub(crate) use convention::render as convention;
+pub use flow::{Bars, Block, Paragraph, Row, render, render_blocks};
+
 use crate::win_ansi::{encode, width};
-use passerelle_domain::calendar::french_date;
 
 const PAGE_W: f32 = 595.28;
 const PAGE_H: f32 = 841.89;
@@ -13,13 +19,17 @@ const MARGIN_X: f32 = 62.0;
 const TOP: f32 = PAGE_H - 64.0;
 const BOTTOM: f32 = 70.0;
 const WIDTH: f32 = PAGE_W - 2.0 * MARGIN_X;
-/// Room kept on the right of a contents entry for its page number.
-const PAGE_NUMBER_ROOM: f32 = 36.0;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Font {
     Regular,
     Bold,
+}
+
+impl Font {
+    fn of(bold: bool) -> Self {
+        if bold { Self::Bold } else { Self::Regular }
+    }
 }
 
 fn text_width(s: &str, font: Font, size: f32) -> f32 {
@@ -51,6 +61,7 @@ fn wrap(text: &str, font: Font, size: f32, width: f32) -> Vec<String> {
     lines
 }
 
+/// A line of text at its place.
 struct Placed {
     x: f32,
     y: f32,
@@ -61,23 +72,42 @@ struct Placed {
     word_spacing: f32,
 }
 
+/// A filled rectangle (a bar of a chart), its lower left corner at `x`, `y`.
+struct Bar {
+    x: f32,
+    y: f32,
+    width: f32,
+    height: f32,
+}
+
+#[derive(Default)]
+struct Page {
+    lines: Vec<Placed>,
+    bars: Vec<Bar>,
+}
+
 /// Pages being filled from the top.
 struct Pages {
-    pages: Vec<Vec<Placed>>,
+    pages: Vec<Page>,
     y: f32,
 }
 
 impl Pages {
     fn new() -> Self {
         Self {
-            pages: vec![Vec::new()],
+            pages: vec![Page::default()],
             y: TOP,
         }
     }
 
     fn new_page(&mut self) {
-        self.pages.push(Vec::new());
+        self.pages.push(Page::default());
         self.y = TOP;
+    }
+
+    fn current(&mut self) -> &mut Page {
+        let last = self.pages.len() - 1;
+        &mut self.pages[last]
     }
 
     /// Starts a new page unless `height` points still fit on this one.
@@ -85,6 +115,19 @@ impl Pages {
         if self.y - height < BOTTOM {
             self.new_page();
         }
+    }
+
+    /// Writes one line of ragged text at `x`, on the current line `y`.
+    fn place(&mut self, x: f32, font: Font, size: f32, text: String) {
+        let y = self.y;
+        self.current().lines.push(Placed {
+            x,
+            y,
+            font,
+            size,
+            text,
+            word_spacing: 0.0,
+        });
     }
 
     /// Writes `text` wrapped, with `before` points of space above; returns the page index of its first line.
@@ -124,10 +167,10 @@ impl Pages {
             } else {
                 0.0
             };
-            let page = self.pages.len() - 1;
-            self.pages[page].push(Placed {
+            let y = self.y;
+            self.current().lines.push(Placed {
                 x: MARGIN_X + indent,
-                y: self.y,
+                y,
                 font,
                 size,
                 text: line,
@@ -136,87 +179,6 @@ impl Pages {
         }
         first
     }
-}
-
-/// Lays out the body from page `first_page` (0-based); returns its pages and the page of each heading.
-fn body(doc: &Document) -> (Vec<Vec<Placed>>, Vec<usize>) {
-    let mut p = Pages::new();
-    let mut heading_pages = Vec::new();
-    for b in &doc.blocks {
-        match b {
-            Block::Heading(t) => heading_pages.push(p.text(t, Font::Bold, 13.0, 0.0, 12.0, 40.0)),
-            Block::Subheading(t) => heading_pages.push(p.text(t, Font::Bold, 11.5, 0.0, 8.0, 30.0)),
-            Block::Minor(t) => {
-                p.text(t, Font::Bold, 10.5, 0.0, 6.0, 24.0);
-            }
-            Block::Paragraph(t) => {
-                p.justified(t, 10.0, 0.0, 3.0);
-            }
-            Block::Bullet(t) => {
-                p.justified(&format!("•\u{a0}{t}"), 10.0, 14.0, 1.0);
-            }
-        }
-    }
-    p.text("Signatures", Font::Bold, 13.0, 0.0, 12.0, 40.0);
-    for s in &doc.signatures {
-        let date = s
-            .signed_on
-            .map(|d| format!("Signé le {}", french_date(d)))
-            .unwrap_or_else(|| "Le\u{a0}:".into());
-        p.keep(110.0);
-        p.text(&s.party, Font::Bold, 10.5, 0.0, 10.0, 60.0);
-        p.text(
-            &format!("{}, {}", s.representative, s.capacity),
-            Font::Regular,
-            10.0,
-            0.0,
-            0.0,
-            50.0,
-        );
-        p.text(&date, Font::Regular, 10.0, 0.0, 0.0, 40.0);
-        p.y -= 40.0; // room for the handwritten signature
-    }
-    (p.pages, heading_pages)
-}
-
-/// The cover: title, subtitle, and the contents with the page numbers `numbers` (one per entry).
-fn cover(doc: &Document, numbers: &[usize]) -> Vec<Vec<Placed>> {
-    let mut p = Pages::new();
-    p.text(&doc.title, Font::Bold, 18.0, 0.0, 0.0, 0.0);
-    p.text(&doc.subtitle, Font::Regular, 11.0, 0.0, 6.0, 0.0);
-    p.text("Sommaire", Font::Bold, 13.0, 0.0, 24.0, 20.0);
-    for ((level, entry), n) in doc.contents().zip(numbers) {
-        let indent = f32::from(level) * 14.0;
-        let size = 10.0;
-        let lines = wrap(entry, Font::Regular, size, WIDTH - indent - PAGE_NUMBER_ROOM);
-        let count = lines.len();
-        for (i, line) in lines.into_iter().enumerate() {
-            p.keep(size * 1.35);
-            p.y -= size * 1.35;
-            let page = p.pages.len() - 1;
-            p.pages[page].push(Placed {
-                x: MARGIN_X + indent,
-                y: p.y,
-                font: Font::Regular,
-                size,
-                text: line,
-                word_spacing: 0.0,
-            });
-            if i + 1 == count {
-                let number = n.to_string();
-                let x = PAGE_W - MARGIN_X - text_width(&number, Font::Regular, size);
-                p.pages[page].push(Placed {
-                    x,
-                    y: p.y,
-                    font: Font::Regular,
-                    size,
-                    text: number,
-                    word_spacing: 0.0,
-                });
-            }
-        }
-    }
-    p.pages
 }
 
 fn escape_string(text: &str) -> Vec<u8> {
@@ -232,15 +194,38 @@ fn escape_string(text: &str) -> Vec<u8> {
     out
 }
 
-pub fn render(doc: &Document) -> Vec<u8> {
-    let (body_pages, heading_pages) = body(doc);
-    // The cover's length does not depend on the page numbers it prints: lay it out once to count its pages.
-    let cover_len = cover(doc, &vec![0; heading_pages.len()]).len();
-    let numbers: Vec<usize> = heading_pages.iter().map(|p| p + cover_len + 1).collect();
-    let mut pages = cover(doc, &numbers);
-    pages.extend(body_pages);
-    let total = pages.len();
+/// The content stream of one page: its lines, its bars, and its foot.
+fn content(page: &Page, footer: &Placed) -> Vec<u8> {
+    let mut stream = Vec::new();
+    for l in page.lines.iter().chain(std::iter::once(footer)) {
+        let font = if l.font == Font::Bold { "F2" } else { "F1" };
+        // Tw widens the ordinary spaces (code 32) only: no-break spaces keep their width.
+        stream.extend(
+            format!(
+                "BT /{font} {:.1} Tf {:.3} Tw {:.2} {:.2} Td ",
+                l.size, l.word_spacing, l.x, l.y
+            )
+            .as_bytes(),
+        );
+        stream.extend(escape_string(&l.text));
+        stream.extend(b" Tj ET\n");
+    }
+    for b in &page.bars {
+        // The bars in the DSFR's blue France, then back to black for the text.
+        stream.extend(
+            format!(
+                "0 0 0.57 rg {:.2} {:.2} {:.1} {} re f 0 g\n",
+                b.x, b.y, b.width, b.height
+            )
+            .as_bytes(),
+        );
+    }
+    stream
+}
 
+/// The PDF file of `pages`, titled `title` in its properties.
+fn file(pages: &[Page], title: &str) -> Vec<u8> {
+    let total = pages.len();
     let mut out: Vec<u8> = b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n".to_vec();
     let mut offsets: Vec<usize> = Vec::new();
     let mut object = |out: &mut Vec<u8>, body: &[u8]| {
@@ -263,37 +248,20 @@ pub fn render(doc: &Document) -> Vec<u8> {
         );
     }
     let mut info = b"<< /Title ".to_vec();
-    info.extend(escape_string(&doc.title));
+    info.extend(escape_string(title));
     info.extend(b" /Producer (Passerelle) >>");
     object(&mut out, &info);
     for (i, page) in pages.iter().enumerate() {
-        let mut stream = Vec::new();
+        let text = format!("Page {} sur {total}", i + 1);
         let footer = Placed {
-            x: 0.0,
+            x: (PAGE_W - text_width(&text, Font::Regular, 9.0)) / 2.0,
             y: 36.0,
             font: Font::Regular,
             size: 9.0,
-            text: format!("Page {} sur {total}", i + 1),
+            text,
             word_spacing: 0.0,
         };
-        let footer_x = (PAGE_W - text_width(&footer.text, Font::Regular, 9.0)) / 2.0;
-        for (l, x) in page
-            .iter()
-            .map(|l| (l, l.x))
-            .chain(std::iter::once((&footer, footer_x)))
-        {
-            let font = if l.font == Font::Bold { "F2" } else { "F1" };
-            // Tw widens the ordinary spaces (code 32) only: no-break spaces keep their width.
-            stream.extend(
-                format!(
-                    "BT /{font} {:.1} Tf {:.3} Tw {x:.2} {:.2} Td ",
-                    l.size, l.word_spacing, l.y
-                )
-                .as_bytes(),
-            );
-            stream.extend(escape_string(&l.text));
-            stream.extend(b" Tj ET\n");
-        }
+        let stream = content(page, &footer);
         object(
             &mut out,
             format!(
@@ -302,10 +270,10 @@ pub fn render(doc: &Document) -> Vec<u8> {
             )
             .as_bytes(),
         );
-        let mut content = format!("<< /Length {} >>\nstream\n", stream.len()).into_bytes();
-        content.extend(&stream);
-        content.extend(b"\nendstream");
-        object(&mut out, &content);
+        let mut body = format!("<< /Length {} >>\nstream\n", stream.len()).into_bytes();
+        body.extend(&stream);
+        body.extend(b"\nendstream");
+        object(&mut out, &body);
     }
     let xref = out.len();
     out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1).as_bytes());
@@ -339,11 +307,17 @@ mod tests {
         assert_eq!(wrap("a\u{a0}:", Font::Regular, 10.0, 1.0), vec!["a\u{a0}:".to_string()]);
         let mut p = Pages::new();
         p.justified(&"mot ".repeat(60), 10.0, 0.0, 0.0);
-        let placed = &p.pages[0];
+        let placed = &p.pages[0].lines;
         let (first, last) = (&placed[0], placed.last().unwrap());
         let spaces = first.text.matches(' ').count() as f32;
         let filled = text_width(&first.text, Font::Regular, 10.0) + spaces * first.word_spacing;
         assert!((filled - WIDTH).abs() < 0.01, "{filled}");
         assert_eq!(last.word_spacing, 0.0);
+    }
+
+    #[test]
+    fn long_lines_wrap_at_spaces() {
+        // « un deux » is 35.6 points wide at 10 points, « un deux trois » 57.3.
+        assert_eq!(wrap("un deux trois", Font::Regular, 10.0, 40.0), ["un deux", "trois"]);
     }
 }

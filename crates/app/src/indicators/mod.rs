@@ -1,0 +1,3 @@
+//! Indicators: the computed table as files.
+
+pub mod export;

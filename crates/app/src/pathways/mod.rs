@@ -1,0 +1,3 @@
+//! A person's pathways: IAE, ESAT, immersions and supported employment.
+
+pub mod iae;

@@ -1,0 +1,85 @@
+//! `passerelle serve`: the HTTP server. The one command that uses the web crate; every other one goes through
+//! the use cases of `passerelle-app`.
+
+use crate::{Failure, open, outbox};
+use clap::Args;
+use passerelle_web::state::AppState;
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
+    /// Loads the demo territory when the database has no organisation.
+    #[arg(long)]
+    demo: bool,
+    /// The DSFR's dist folder (default: web/node_modules/@gouvfr/dsfr/dist).
+    #[arg(long, env = "PASSERELLE_DSFR_DIR")]
+    dsfr_dir: Option<PathBuf>,
+    /// Marks cookies Secure: set it when the server is behind HTTPS.
+    #[arg(long, env = "PASSERELLE_SECURE_COOKIES")]
+    secure_cookies: bool,
+    #[command(flatten)]
+    mail: outbox::MailOptions,
+}
+
+pub async fn run(db: &str, args: ServeArgs) -> Result<(), Failure> {
+    let ServeArgs {
+        addr,
+        demo,
+        dsfr_dir,
+        secure_cookies,
+        mail,
+    } = args;
+    let store = open(db).await?;
+    match mail.delivery() {
+        Some(delivery) => {
+            tracing::info!(relay = %delivery.relay.address, "courriels envoyés par le relais SMTP");
+            tokio::spawn(
+                store
+                    .clone()
+                    .deliver_periodically(delivery, std::time::Duration::from_secs(mail.mail_every)),
+            );
+        }
+        None => tracing::info!("pas de relais SMTP (--smtp-relay) : les courriels attendent dans la file"),
+    }
+    if demo && passerelle_fixtures::demo::load(&store).await? {
+        tracing::info!("territoire de démonstration chargé ; comptes : passerelle demo --print-accounts");
+    }
+    let dsfr_dir = dsfr_dir.unwrap_or_else(default_dsfr_dir);
+    if !dsfr_dir.join("dsfr.min.css").exists() {
+        tracing::warn!(dir = %dsfr_dir.display(), "DSFR introuvable : lancez scripts/setup (npm ci dans web/)");
+    }
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| Failure::Input(format!("impossible d'écouter sur {addr} : {e}")))?;
+    tracing::info!("Passerelle écoute sur http://{addr} ({})", store.pool().backend());
+    if std::env::var_os(passerelle_store::clock::TODAY_VARIABLE).is_some() {
+        tracing::warn!(
+            "horloge lancée au {} ({})",
+            passerelle_store::today(),
+            passerelle_store::clock::TODAY_VARIABLE
+        );
+    }
+    passerelle_web::serve(
+        AppState {
+            store,
+            dsfr_dir,
+            secure_cookies,
+        },
+        listener,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The DSFR installed by `scripts/setup`, next to the working directory or to the source tree.
+fn default_dsfr_dir() -> PathBuf {
+    let relative = PathBuf::from("web/node_modules/@gouvfr/dsfr/dist");
+    if relative.exists() {
+        relative
+    } else {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(relative)
+    }
+}
