@@ -7,9 +7,9 @@ use passerelle_app::indicators::export::{self, Format, MINIMUM_THRESHOLD, Query}
 use passerelle_app::{AppError, FixedClock, privacy};
 use passerelle_documents::Format as DocumentFormat;
 use passerelle_domain::calendar::french_date;
+use passerelle_fixtures::template::{self, Backend, Content};
 use passerelle_store::auth::SessionKind;
 use passerelle_store::indicators::{self, Viewer};
-use passerelle_fixtures::template::{self, Backend, Content};
 use passerelle_store::{AccessContext, Store, StoreError};
 use std::io::Write;
 use std::process::{Command, Stdio};
