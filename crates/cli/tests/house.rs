@@ -68,7 +68,10 @@ fn no_source_file_is_longer_than_a_reader_can_hold() {
             (lines > LONGEST).then(|| format!("{} ({lines} lines)", path.display()))
         })
         .collect();
-    assert!(long.is_empty(), "files over {LONGEST} lines before their tests: {long:#?}");
+    assert!(
+        long.is_empty(),
+        "files over {LONGEST} lines before their tests: {long:#?}"
+    );
 }
 
 /// The passerelle crates a crate's manifest depends on (normal dependencies only).
@@ -103,7 +106,9 @@ fn arrows_between_crates_point_down() {
         ("cli", &["domain", "store", "documents", "app", "fixtures", "web"]),
     ]);
     for name in workspace_crates() {
-        let permitted = allowed.get(name.as_str()).unwrap_or_else(|| panic!("crate {name} has no place in the house"));
+        let permitted = allowed
+            .get(name.as_str())
+            .unwrap_or_else(|| panic!("crate {name} has no place in the house"));
         for dep in dependencies(&name) {
             assert!(permitted.contains(&dep.as_str()), "{name} depends on {dep}");
         }
@@ -116,7 +121,11 @@ fn the_cli_uses_the_web_crate_only_to_serve() {
         if path.ends_with("serve.rs") {
             continue;
         }
-        assert!(!read(&path).contains("passerelle_web"), "{} uses the web crate", path.display());
+        assert!(
+            !read(&path).contains("passerelle_web"),
+            "{} uses the web crate",
+            path.display()
+        );
     }
 }
 
@@ -132,7 +141,16 @@ fn pages_do_not_reach_into_the_api() {
 #[test]
 fn the_store_holds_no_rule_wording() {
     // A rule's wording (and its legal source) lives in the domain, once; the store may cite one in a comment.
-    let sources_of_rules = [" art. ", "(art. ", "Code du travail", "R5132", "L5132", "D5132", "Accord régional", "Guide de la CCL"];
+    let sources_of_rules = [
+        " art. ",
+        "(art. ",
+        "Code du travail",
+        "R5132",
+        "L5132",
+        "D5132",
+        "Accord régional",
+        "Guide de la CCL",
+    ];
     let wordings: Vec<String> = crate_sources("store")
         .iter()
         .flat_map(|path| {
@@ -159,7 +177,10 @@ fn module_of(root: &Path, path: &Path) -> String {
 
 /// Every path after `crate::` in a file, groups unfolded: `crate::{a::B, c::{D, E}}` gives `a::B`, `c`.
 fn imports(text: &str) -> Vec<String> {
-    let path_end = |s: &str| s.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':')).unwrap_or(s.len());
+    let path_end = |s: &str| {
+        s.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+            .unwrap_or(s.len())
+    };
     let mut found = Vec::new();
     for (start, _) in text.match_indices("crate::") {
         let rest = &text[start + "crate::".len()..];
@@ -195,7 +216,9 @@ fn imports(text: &str) -> Vec<String> {
 /// The module a `crate::a::b::Item` path names: the longest known module that prefixes it.
 fn target<'a>(modules: &'a BTreeSet<String>, path: &str) -> Option<&'a String> {
     let parts: Vec<&str> = path.split("::").collect();
-    (1..=parts.len()).rev().find_map(|n| modules.get(&parts[..n].join("::")))
+    (1..=parts.len())
+        .rev()
+        .find_map(|n| modules.get(&parts[..n].join("::")))
 }
 
 #[test]
@@ -207,7 +230,11 @@ fn the_store_has_no_import_circle() {
     for path in &files {
         let from = module_of(&root, path);
         // Doc links name modules without depending on them.
-        let text: String = read(path).lines().filter(|l| !is_comment(l)).collect::<Vec<_>>().join("\n");
+        let text: String = read(path)
+            .lines()
+            .filter(|l| !is_comment(l))
+            .collect::<Vec<_>>()
+            .join("\n");
         for to in imports(&text).iter().filter_map(|p| target(&modules, p)) {
             // A module and its ancestors (a folder's mod.rs re-exporting its parts) are one unit.
             let related = to.is_empty()
@@ -248,6 +275,10 @@ fn the_store_has_no_import_circle() {
     let mut done = BTreeSet::new();
     for module in &modules {
         let circle = visit(module, &edges, &mut Vec::new(), &mut done);
-        assert!(circle.is_none(), "import circle in the store: {}", circle.unwrap().join(" -> "));
+        assert!(
+            circle.is_none(),
+            "import circle in the store: {}",
+            circle.unwrap().join(" -> ")
+        );
     }
 }
