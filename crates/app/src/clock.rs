@@ -12,13 +12,13 @@ pub trait Clock: Send + Sync {
 }
 
 /// The server's clock: the wall clock, moved to another day when the process was started at one
-/// (`PASSERELLE_TODAY`, or tests through [`passerelle_store::clock::start_at`]).
+/// (`PASSERELLE_TODAY`, or tests through [`passerelle_store::infra::clock::start_at`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> OffsetDateTime {
-        passerelle_store::clock::now()
+        passerelle_store::infra::clock::now()
     }
 }
 

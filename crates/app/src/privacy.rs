@@ -7,7 +7,7 @@
 use crate::{AppError, Download};
 use passerelle_documents::pdf::{self, Paragraph};
 use passerelle_domain::calendar::french_date;
-use passerelle_store::person_file::PersonFile;
+use passerelle_store::privacy::person_file::PersonFile;
 use passerelle_store::{AccessContext, Store};
 use serde_json::Value;
 use uuid::Uuid;

@@ -21,7 +21,7 @@ const TEST_DAY: time::Date = date!(2026 - 12 - 06);
 const CLOCK: FixedClock = FixedClock(datetime!(2026-12-06 10:00 UTC));
 
 async fn demo(backend: Backend) -> Store {
-    passerelle_store::clock::start_at(TEST_DAY).expect("one day for every test");
+    passerelle_store::infra::clock::start_at(TEST_DAY).expect("one day for every test");
     template::store(backend, Content::Demo)
         .await
         .expect("the database opens (for PostgreSQL, run scripts/test, which starts it)")

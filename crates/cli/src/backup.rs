@@ -2,8 +2,8 @@
 //! runs), PostgreSQL through its own tools (`pg_dump` custom format, `pg_restore` in one transaction).
 
 use crate::{Failure, open};
-use passerelle_store::backup::{self, BackupError, BackupSummary};
-use passerelle_store::sql::{Executor, query, sqlite_path};
+use passerelle_store::infra::backup::{self, BackupError, BackupSummary};
+use passerelle_store::infra::sql::{Executor, query, sqlite_path};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

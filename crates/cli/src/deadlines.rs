@@ -41,7 +41,7 @@ pub async fn run(db: &str, command: DeadlinesCommand) -> Result<(), Failure> {
                 ));
             }
             let store = open(db).await?;
-            let now = passerelle_store::clock::now();
+            let now = passerelle_store::infra::clock::now();
             let agreements = store.refresh_agreement_obligations().await?;
             let report = store
                 .scan_deadlines(

@@ -120,7 +120,7 @@ impl<E: std::fmt::Display> From<E> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Err(message) = passerelle_store::clock::start_from_environment() {
+    if let Err(message) = passerelle_store::infra::clock::start_from_environment() {
         eprintln!("erreur : {message}");
         return ExitCode::from(2);
     }
@@ -156,7 +156,7 @@ fn main() -> ExitCode {
 
 async fn open(db: &str) -> Result<Store, Failure> {
     Store::open(db).await.map_err(|e| match e {
-        passerelle_store::OpenError::Connect(passerelle_store::sql::ConnectError::Url(_)) => {
+        passerelle_store::OpenError::Connect(passerelle_store::infra::sql::ConnectError::Url(_)) => {
             Failure::Input(e.to_string())
         }
         e => Failure::Runtime(e.to_string()),

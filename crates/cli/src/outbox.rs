@@ -2,7 +2,7 @@
 
 use crate::{Failure, open};
 use clap::{Args, Subcommand};
-use passerelle_store::outbox::Delivery;
+use passerelle_store::infra::outbox::Delivery;
 
 /// Where the server sends its e-mails.
 #[derive(Args, Clone)]
@@ -51,7 +51,9 @@ pub async fn run(db: &str, command: OutboxCommand) -> Result<(), Failure> {
             let delivery = mail.delivery().ok_or_else(|| {
                 Failure::Input("indiquez le relais SMTP : --smtp-relay hôte:port (ou PASSERELLE_SMTP_RELAY)".into())
             })?;
-            let report = store.deliver_outbox(&delivery, passerelle_store::clock::now()).await?;
+            let report = store
+                .deliver_outbox(&delivery, passerelle_store::infra::clock::now())
+                .await?;
             println!("{}", serde_json::to_string(&report)?);
         }
     }

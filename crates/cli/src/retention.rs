@@ -2,7 +2,7 @@
 //! anonymisation (docs/registre-des-traitements.md).
 
 use crate::{Failure, open};
-use passerelle_store::retention::{DEFAULT_INACTIVE_DAYS, MIN_INACTIVE_DAYS};
+use passerelle_store::privacy::retention::{DEFAULT_INACTIVE_DAYS, MIN_INACTIVE_DAYS};
 
 #[derive(clap::Args)]
 pub struct RetentionOptions {
@@ -23,7 +23,7 @@ pub async fn run(db: &str, o: RetentionOptions) -> Result<(), Failure> {
     }
     let store = open(db).await?;
     let ctx = store.operator_context("règle de conservation");
-    let today = passerelle_store::clock::now().date();
+    let today = passerelle_store::infra::clock::now().date();
     let report = store.retention(&ctx, o.inactive_days, today, o.apply).await?;
     println!("{}", serde_json::to_string_pretty(&report)?);
     eprintln!(

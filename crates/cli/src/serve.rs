@@ -55,11 +55,11 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<(), Failure> {
         .await
         .map_err(|e| Failure::Input(format!("impossible d'écouter sur {addr} : {e}")))?;
     tracing::info!("Passerelle écoute sur http://{addr} ({})", store.pool().backend());
-    if std::env::var_os(passerelle_store::clock::TODAY_VARIABLE).is_some() {
+    if std::env::var_os(passerelle_store::infra::clock::TODAY_VARIABLE).is_some() {
         tracing::warn!(
             "horloge lancée au {} ({})",
             passerelle_store::today(),
-            passerelle_store::clock::TODAY_VARIABLE
+            passerelle_store::infra::clock::TODAY_VARIABLE
         );
     }
     passerelle_web::serve(

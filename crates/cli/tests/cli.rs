@@ -4,13 +4,13 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The day every test runs on, whatever the date: the binaries start their clock there ([`passerelle_store::clock`]).
+/// The day every test runs on, whatever the date: the binaries start their clock there ([`passerelle_store::infra::clock`]).
 const TEST_DAY: &str = "2026-12-06";
 
 /// A command running one of the project's binaries on the tests' day.
 fn binary(path: &str) -> Command {
     let mut command = Command::new(path);
-    command.env(passerelle_store::clock::TODAY_VARIABLE, TEST_DAY);
+    command.env(passerelle_store::infra::clock::TODAY_VARIABLE, TEST_DAY);
     command
 }
 
@@ -959,8 +959,8 @@ fn postgres_scratch(name: &str) -> String {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let name = format!("passerelle_cli_{name}_{}", uuid::Uuid::new_v4().simple());
     runtime
-        .block_on(passerelle_store::sql::create_postgres_database(
-            &passerelle_store::sql::scratch_postgres_admin_url(),
+        .block_on(passerelle_store::infra::sql::create_postgres_database(
+            &passerelle_store::infra::sql::scratch_postgres_admin_url(),
             &name,
         ))
         .expect("PostgreSQL is reachable (scripts/test starts it)")
@@ -1078,11 +1078,11 @@ fn two_servers_share_sessions_and_send_each_mail_once() {
     let db = postgres_scratch("deux_serveurs");
     assert!(passerelle(&["demo", "--db", &db]).status.success());
     let sink = runtime.block_on(passerelle_mail::sink::Sink::start(0)).unwrap();
-    passerelle_store::clock::start_at(time::macros::date!(2026 - 12 - 06)).unwrap();
+    passerelle_store::infra::clock::start_at(time::macros::date!(2026 - 12 - 06)).unwrap();
     let store = runtime.block_on(passerelle_store::Store::open(&db)).unwrap();
     const MAILS: usize = 300;
     for n in 0..MAILS {
-        let mail = passerelle_store::outbox::OutgoingMail {
+        let mail = passerelle_store::infra::outbox::OutgoingMail {
             dedupe_key: format!("essai:{n}"),
             to: format!("personne{n}@passerelle.test"),
             subject: format!("Message {n}"),
@@ -1091,7 +1091,7 @@ fn two_servers_share_sessions_and_send_each_mail_once() {
         };
         assert!(
             runtime
-                .block_on(store.enqueue_mail(&mail, passerelle_store::clock::now()))
+                .block_on(store.enqueue_mail(&mail, passerelle_store::infra::clock::now()))
                 .unwrap()
         );
     }

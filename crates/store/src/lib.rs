@@ -25,20 +25,6 @@ pub mod pathways;
 pub mod person;
 pub mod privacy;
 
-// The old module paths, kept so that web, cli and the tests compile unchanged until the branches are merged.
-pub use auth::second_factor;
-pub use directory::structures;
-pub use infra::{backup, clock, error, events, idempotency, notifications, outbox, paging, sql};
-pub use pathways::iae::{
-    contract as contracts, exit as follow_up, offer as offers, pathway as iae_pathway, referral as prescriptions,
-};
-pub use pathways::immersion as immersions;
-pub use pathways::lists as pathway_lists;
-pub use pathways::person_pathway as person_pathways;
-pub use pathways::{esat, skills_record, supported};
-pub use person as persons;
-pub use privacy::{audit, person_file, retention};
-
 pub use access::{AccessContext, MemberRole, Membership};
 pub use infra::clock::today;
 pub use infra::error::{Result, StoreError};

@@ -409,7 +409,7 @@ pub(crate) async fn approval_changed(
 ) -> Result<()> {
     let (person_id, first_name, last_name) = person;
     let who = person_label(first_name, last_name);
-    let link = crate::notifications::approval_page(person_id);
+    let link = crate::infra::notifications::approval_page(person_id);
     let end = Obligation::of(
         rules::for_approval_end(approval_end),
         person_id.to_string(),
@@ -471,7 +471,7 @@ pub(crate) async fn prolongation_requested(
                 "Décider de la prolongation du PASS IAE de {}",
                 person_label(first_name, last_name)
             ),
-            crate::notifications::approval_page(person_id),
+            crate::infra::notifications::approval_page(person_id),
         );
         upsert(ex, &decision).await?;
     }

@@ -6,18 +6,18 @@ use passerelle_domain::person::PersonInput;
 use passerelle_fixtures::template::{self, Backend, Content};
 use passerelle_store::auth::{NewUser, SessionKind};
 use passerelle_store::directory::{ExternalKey, OrganisationFilter, Upserted};
-use passerelle_store::events::{self, Event};
-use passerelle_store::sql::{Executor, query};
+use passerelle_store::infra::events::{self, Event};
+use passerelle_store::infra::sql::{Executor, query};
 use passerelle_store::{MemberRole, Store, StoreError};
 use time::macros::date;
 use uuid::Uuid;
 
-/// The day every story runs on, whatever the date ([`passerelle_store::clock`]).
+/// The day every story runs on, whatever the date ([`passerelle_store::infra::clock`]).
 pub const TEST_DAY: time::Date = date!(2026 - 12 - 06);
 
 /// A database of the story's own, copied from this process's template of `content`.
 async fn scratch_store(backend: Backend, content: Content) -> Store {
-    passerelle_store::clock::start_at(TEST_DAY).expect("one day for every story");
+    passerelle_store::infra::clock::start_at(TEST_DAY).expect("one day for every story");
     template::store(backend, content)
         .await
         .expect("the database opens (for PostgreSQL, run scripts/test, which starts it)")
@@ -703,7 +703,7 @@ async fn agreements_on_postgres() {
 async fn outbox_story(store: Store) {
     use passerelle_mail::Relay;
     use passerelle_mail::sink::Sink;
-    use passerelle_store::outbox::{Delivery, DeliveryReport, OutgoingMail};
+    use passerelle_store::infra::outbox::{Delivery, DeliveryReport, OutgoingMail};
     let sink = Sink::start(0).await.unwrap();
     let delivery = |worker: &str| Delivery {
         relay: Relay::new(sink.address.clone()),
@@ -802,10 +802,10 @@ async fn outbox_on_postgres() {
 #[ignore]
 async fn outbox_throughput() {
     use passerelle_mail::{Relay, sink::Sink};
-    use passerelle_store::outbox::{Delivery, OutgoingMail};
+    use passerelle_store::infra::outbox::{Delivery, OutgoingMail};
     for (backend, store) in [("SQLite", sqlite_store().await), ("PostgreSQL", postgres_store().await)] {
         let sink = Sink::start(0).await.unwrap();
-        let now = passerelle_store::clock::now();
+        let now = passerelle_store::infra::clock::now();
         let mut tx = store.begin().await.unwrap();
         for n in 0..2_000 {
             let mail = OutgoingMail {
@@ -815,7 +815,9 @@ async fn outbox_throughput() {
                 text: "Bonjour,\n".repeat(40),
                 attachment: None,
             };
-            passerelle_store::outbox::enqueue(&mut tx, &mail, now).await.unwrap();
+            passerelle_store::infra::outbox::enqueue(&mut tx, &mail, now)
+                .await
+                .unwrap();
         }
         tx.commit().await.unwrap();
         let delivery = Delivery {
@@ -846,9 +848,9 @@ mod indicators {
     use passerelle_domain::pathways::iae::referral::StepInput;
     use passerelle_domain::pathways::iae::suspension::SuspensionReason;
     use passerelle_store::Store;
-    use passerelle_store::follow_up::NewExitReview;
     use passerelle_store::indicators::{self, Request, Row, Viewer};
-    use passerelle_store::sql::{Executor, query};
+    use passerelle_store::infra::sql::{Executor, query};
+    use passerelle_store::pathways::iae::exit::NewExitReview;
     use time::Date;
     use time::macros::date;
     use uuid::Uuid;
@@ -990,7 +992,7 @@ mod indicators {
             .bind(date!(2026 - 03 - 01))
             .bind(date!(2027 - 02 - 28))
             .bind(agency)
-            .bind(passerelle_store::clock::now()),
+            .bind(passerelle_store::infra::clock::now()),
         )
         .await
         .unwrap();
@@ -1061,7 +1063,7 @@ mod indicators {
         assert!(by_outcome.not_along.contains(&I::Hirings));
 
         // The value as of a past moment is what was computed then, whatever was recorded since.
-        let then = passerelle_store::clock::now();
+        let then = passerelle_store::infra::clock::now();
         let before = indicators::compute(&store, &request(vec![Dimension::Department, Dimension::SiaeKind], 1))
             .await
             .unwrap();
@@ -1113,7 +1115,7 @@ mod indicators {
                      siae_kind, person_id, source_id, detail, value) VALUES ('hirings', $1, $2, $3, $4, $5, $6, $7, NULL, 1)",
                 )
                 .bind(date!(2026 - 03 - 10))
-                .bind(passerelle_store::clock::now())
+                .bind(passerelle_store::infra::clock::now())
                 .bind(organisation)
                 .bind(department)
                 .bind(kind)
@@ -1223,7 +1225,7 @@ mod indicators {
             )
             .bind(indicator)
             .bind(on)
-            .bind(passerelle_store::clock::now())
+            .bind(passerelle_store::infra::clock::now())
             .bind(Uuid::new_v4())
             .bind(department)
             .bind(kind)
@@ -1438,7 +1440,7 @@ mod indicators {
                     .await
                     .unwrap();
                 let mut now = ask(range, granularity, dims.clone(), threshold);
-                now.as_of = Some(passerelle_store::clock::now());
+                now.as_of = Some(passerelle_store::infra::clock::now());
                 let from_facts = indicators::compute(&store, &now).await.unwrap();
                 assert!(!rolled.rows.is_empty());
                 assert_eq!(rolled.rows, from_facts.rows, "{granularity:?} {dims:?} {threshold}");
@@ -1474,7 +1476,7 @@ mod indicators {
         assert_eq!(at(&rows, "spe_registered_share", "2025-T1", "21", "ACI"), Some(50.0));
 
         // The value as of a past moment reads the facts recorded until then; the roll-up has the later ones.
-        let then = passerelle_store::clock::now();
+        let then = passerelle_store::infra::clock::now();
         fact(&store, "hirings", date!(2025 - 02 - 01), "21", aci, b, None, 1).await;
         let mut past = ask(year, Granularity::Quarter, dk.clone(), 1);
         past.as_of = Some(then);
@@ -1545,9 +1547,9 @@ async fn governance_story(store: Store) {
     use passerelle_store::governance::committees::{NewCommittee, NewMember};
     use passerelle_store::governance::meetings::{NewDecision, NewMeeting};
     use passerelle_store::governance::mutual_knowledge::NewMutualKnowledgeAction;
+    use passerelle_store::infra::outbox::Delivery;
     use passerelle_store::obligations::{Source, Window};
-    use passerelle_store::outbox::Delivery;
-    let today = passerelle_store::clock::now().date();
+    let today = passerelle_store::infra::clock::now().date();
     let ft = demo_ctx(&store, "ft-dijon").await;
     let aci = demo_ctx(&store, "aci-jardins").await;
     let ddets = demo_ctx(&store, "ddets-21").await;
@@ -1778,7 +1780,7 @@ async fn governance_story(store: Store) {
         lease_seconds: 300,
     };
     // Empty the demo's outbox first: only the invitations count below.
-    let t0 = passerelle_store::clock::now();
+    let t0 = passerelle_store::infra::clock::now();
     store.deliver_outbox(&delivery, t0).await.unwrap();
     let already = sink.received().len();
     let sent = store.send_invitations(&ft, later.id, t0).await.unwrap();
@@ -2026,8 +2028,8 @@ async fn deadlines_scan_figures() {
     for (backend, store) in [("SQLite", sqlite_demo().await), ("PostgreSQL", postgres_demo().await)] {
         let ctx = demo_ctx(&store, "aci-jardins").await;
         let organisation = ctx.memberships()[0].organisation_id;
-        let today = passerelle_store::clock::now().date();
-        let now = passerelle_store::clock::now();
+        let today = passerelle_store::infra::clock::now().date();
+        let now = passerelle_store::infra::clock::now();
         let mut tx = store.begin().await.unwrap();
         for n in 0..100_000i64 {
             tx.execute(
@@ -2122,13 +2124,13 @@ async fn backup_under_load_keeps_every_acknowledged_write() {
     assert!(
         matches!(
             store.backup_to(&path).await,
-            Err(passerelle_store::backup::BackupError::Exists(_))
+            Err(passerelle_store::infra::backup::BackupError::Exists(_))
         ),
         "an existing file is never overwritten"
     );
 
     let restored_path = std::env::temp_dir().join(format!("passerelle-restored-{}.db", Uuid::new_v4()));
-    let restored = passerelle_store::backup::restore(&path, &restored_path, false)
+    let restored = passerelle_store::infra::backup::restore(&path, &restored_path, false)
         .await
         .unwrap();
     assert_eq!((restored.persons, restored.events), (summary.persons, summary.events));
@@ -2157,22 +2159,22 @@ async fn backup_under_load_keeps_every_acknowledged_write() {
     // A file that is not a backup is refused before anything is replaced.
     let junk = std::env::temp_dir().join(format!("passerelle-junk-{}.db", Uuid::new_v4()));
     std::fs::write(&junk, "pas une base").unwrap();
-    let err = passerelle_store::backup::restore(&junk, &restored_path, true)
+    let err = passerelle_store::infra::backup::restore(&junk, &restored_path, true)
         .await
         .unwrap_err();
     assert!(err.is_input(), "{err}");
     assert_eq!(count(&copy, "persons").await, summary.persons);
     // Nor does a restore replace a database unless asked.
     assert!(matches!(
-        passerelle_store::backup::restore(&path, &restored_path, false).await,
-        Err(passerelle_store::backup::BackupError::TargetExists(_))
+        passerelle_store::infra::backup::restore(&path, &restored_path, false).await,
+        Err(passerelle_store::infra::backup::BackupError::TargetExists(_))
     ));
 }
 
 /// The retention rule: a person without activity for longer than the period is reported by a dry run that
 /// changes nothing, then anonymised with an event; reads do not count as activity (issue 10, item 6).
 async fn retention_story(store: Store) {
-    use passerelle_store::retention::DEFAULT_INACTIVE_DAYS;
+    use passerelle_store::privacy::retention::DEFAULT_INACTIVE_DAYS;
     let ctx = demo_ctx(&store, "aci-jardins").await;
     let aci = ctx.default_organisation().unwrap().organisation_id;
     let create = |last_name: &'static str| {
@@ -2189,7 +2191,7 @@ async fn retention_story(store: Store) {
         }
     };
     let (old, recent) = (create("Ancienne").await, create("Récente").await);
-    let three_years_ago = passerelle_store::clock::now() - time::Duration::days(3 * 365);
+    let three_years_ago = passerelle_store::infra::clock::now() - time::Duration::days(3 * 365);
     let mut db = store.pool().clone();
     db.execute(
         query("UPDATE persons SET updated_at = $2 WHERE id = $1")
@@ -2217,13 +2219,13 @@ async fn retention_story(store: Store) {
         .bind(old.to_string())
         .bind(aci)
         .bind(date!(2027 - 01 - 01))
-        .bind(passerelle_store::clock::now()),
+        .bind(passerelle_store::infra::clock::now()),
     )
     .await
     .unwrap();
 
     let operator = store.operator_context("conservation");
-    let today = passerelle_store::clock::now().date();
+    let today = passerelle_store::infra::clock::now().date();
     let dry = store
         .retention(&operator, DEFAULT_INACTIVE_DAYS, today, false)
         .await
@@ -2312,7 +2314,7 @@ async fn names_story(store: Store) {
     let employer = demo_ctx(&store, "employeur-boulangerie").await;
     let agency = demo_ctx(&store, "ft-dijon").await;
     let employer_id = employer.memberships()[0].organisation_id;
-    let refused = |r: Result<passerelle_store::persons::Person, StoreError>| {
+    let refused = |r: Result<passerelle_store::person::Person, StoreError>| {
         matches!(
             r,
             Err(StoreError::Forbidden {
@@ -2338,7 +2340,7 @@ async fn names_story(store: Store) {
             query("INSERT INTO person_followers (person_id, organisation_id, since) VALUES ($1, $2, $3)")
                 .bind(durand)
                 .bind(employer_id)
-                .bind(passerelle_store::clock::now()),
+                .bind(passerelle_store::infra::clock::now()),
         )
         .await
         .unwrap();

@@ -53,7 +53,12 @@ pub fn app(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
 
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
     let mut db = state.store.pool().clone();
-    match passerelle_store::sql::Executor::fetch_one(&mut db, passerelle_store::sql::query("SELECT 1 AS ok")).await {
+    match passerelle_store::infra::sql::Executor::fetch_one(
+        &mut db,
+        passerelle_store::infra::sql::query("SELECT 1 AS ok"),
+    )
+    .await
+    {
         Ok(_) => (
             StatusCode::OK,
             axum::Json(serde_json::json!({"status": "ok", "database": state.store.pool().backend()})),

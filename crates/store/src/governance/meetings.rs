@@ -503,7 +503,7 @@ impl Store {
         tx.execute(
             query("UPDATE meetings SET status = $1, updated_at = $2 WHERE id = $3")
                 .bind(MeetingStatus::Held.code())
-                .bind(crate::clock::now())
+                .bind(crate::infra::clock::now())
                 .bind(id),
         )
         .await?;

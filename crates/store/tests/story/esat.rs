@@ -6,10 +6,10 @@ use super::{count, demo_ctx, postgres_demo, sqlite_demo};
 use passerelle_domain::calendar::add_days;
 use passerelle_domain::pathways::esat::WorkerInput;
 use passerelle_domain::pathways::immersion::{ConventionInput, Schedule, Status};
-use passerelle_store::esat::{NewSupportConvention, NewWorker, SituationChange};
-use passerelle_store::immersions::{NewAssessment, NewImmersion, NewSignature};
-use passerelle_store::person_pathways::Sector;
-use passerelle_store::sql::{Executor, query};
+use passerelle_store::infra::sql::{Executor, query};
+use passerelle_store::pathways::esat::{NewSupportConvention, NewWorker, SituationChange};
+use passerelle_store::pathways::immersion::{NewAssessment, NewImmersion, NewSignature};
+use passerelle_store::pathways::person_pathway::Sector;
 use passerelle_store::{Store, StoreError};
 use time::Date;
 use uuid::Uuid;
@@ -51,7 +51,7 @@ async fn planned_by_agreement(
 ) -> Uuid {
     use passerelle_domain::agreements::content::{ActionSheet, Axis, Party, WorkerSituation};
     use passerelle_domain::agreements::{AgreementContent, AgreementKind};
-    use passerelle_store::sql::{Executor, query};
+    use passerelle_store::infra::sql::{Executor, query};
     let party = |organisation_id, name: &str| Party {
         organisation_id,
         name: name.into(),
@@ -110,7 +110,7 @@ async fn planned_by_agreement(
 }
 
 async fn story(store: Store) {
-    let today = passerelle_store::clock::now().date();
+    let today = passerelle_store::infra::clock::now().date();
     let esat = demo_ctx(&store, "esat-suzon").await;
     let other_esat = demo_ctx(&store, "esat-ouche").await;
     let cap = demo_ctx(&store, "cap-emploi").await;
@@ -272,7 +272,7 @@ async fn story(store: Store) {
         .unwrap();
     assert!(w.history.last().unwrap().is_return);
     assert_eq!(
-        passerelle_store::events::count(&mut store.pool().clone(), Some("esat_worker.returned"))
+        passerelle_store::infra::events::count(&mut store.pool().clone(), Some("esat_worker.returned"))
             .await
             .unwrap(),
         1
@@ -452,7 +452,7 @@ async fn story(store: Store) {
         Err(StoreError::NotFound { .. })
     ));
     assert_eq!(
-        passerelle_store::events::history(&mut store.pool().clone(), "immersion", i.id)
+        passerelle_store::infra::events::history(&mut store.pool().clone(), "immersion", i.id)
             .await
             .unwrap()
             .iter()

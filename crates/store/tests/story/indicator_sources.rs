@@ -7,7 +7,7 @@ use super::{postgres_demo, sqlite_demo};
 use passerelle_domain::indicators::{Dimension, Granularity, IndicatorCode as I, PeriodRange};
 use passerelle_store::Store;
 use passerelle_store::indicators::{self, Origin, Request, Viewer};
-use passerelle_store::sql::{Executor, Pool, query};
+use passerelle_store::infra::sql::{Executor, Pool, query};
 use time::Date;
 use time::macros::date;
 use uuid::Uuid;
@@ -58,7 +58,7 @@ async fn committee(db: &mut Pool, kind: &str, secretary: Uuid) -> Uuid {
         .bind(kind)
         .bind(format!("Comité {kind}"))
         .bind(secretary)
-        .bind(passerelle_store::clock::now()),
+        .bind(passerelle_store::infra::clock::now()),
     )
     .await
     .unwrap();
@@ -76,7 +76,7 @@ async fn meeting(db: &mut Pool, committee: Uuid, on: Date, status: &str) -> Uuid
         .bind(committee)
         .bind(on)
         .bind(status)
-        .bind(passerelle_store::clock::now()),
+        .bind(passerelle_store::infra::clock::now()),
     )
     .await
     .unwrap();
@@ -93,7 +93,7 @@ async fn transmit(db: &mut Pool, meeting: Uuid, to: Uuid, on: Date) {
         .bind(meeting)
         .bind(to)
         .bind(on)
-        .bind(passerelle_store::clock::now()),
+        .bind(passerelle_store::infra::clock::now()),
     )
     .await
     .unwrap();
@@ -109,7 +109,7 @@ async fn mutual_knowledge(db: &mut Pool, by: Uuid, kind: &str, on: Date) {
         .bind(kind)
         .bind(on)
         .bind(by)
-        .bind(passerelle_store::clock::now()),
+        .bind(passerelle_store::infra::clock::now()),
     )
     .await
     .unwrap();
@@ -131,7 +131,7 @@ async fn immersion(db: &mut Pool, person: Uuid, prescriber: Uuid, support: Uuid,
         .bind(date!(2030 - 05 - 04))
         .bind(date!(2030 - 05 - 15))
         .bind(status)
-        .bind(passerelle_store::clock::now()),
+        .bind(passerelle_store::infra::clock::now()),
     )
     .await
     .unwrap();

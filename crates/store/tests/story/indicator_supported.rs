@@ -9,7 +9,7 @@ use super::{postgres_demo, sqlite_demo};
 use passerelle_domain::indicators::{Dimension, Granularity, IndicatorCode as I, PeriodRange};
 use passerelle_store::Store;
 use passerelle_store::indicators::{self, Origin, Request, Viewer};
-use passerelle_store::sql::{Executor, Pool, query};
+use passerelle_store::infra::sql::{Executor, Pool, query};
 use time::macros::{date, datetime};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -57,7 +57,7 @@ async fn year(store: &Store, scheme: Uuid) -> Vec<Option<f64>> {
     values_of(store, &req, scheme, Origin::Facts).await
 }
 
-pub(super) async fn insert(db: &mut Pool, sql: &str, values: Vec<passerelle_store::sql::Value>) {
+pub(super) async fn insert(db: &mut Pool, sql: &str, values: Vec<passerelle_store::infra::sql::Value>) {
     let mut q = query(sql.to_owned());
     for v in values {
         q = q.bind(v);
@@ -76,7 +76,7 @@ pub(super) async fn organisation(db: &mut Pool, kind: &str, department: &str) ->
             format!("Scénario {kind}").into(),
             kind.into(),
             department.into(),
-            passerelle_store::clock::now().into(),
+            passerelle_store::infra::clock::now().into(),
         ],
     )
     .await;
@@ -95,7 +95,7 @@ pub(super) async fn person(db: &mut Pool, by: Uuid) -> Uuid {
             date!(1990 - 01 - 01).into(),
             date!(2029 - 01 - 01).into(),
             by.into(),
-            passerelle_store::clock::now().into(),
+            passerelle_store::infra::clock::now().into(),
         ],
     )
     .await;
@@ -110,7 +110,7 @@ async fn user(db: &mut Pool) -> Uuid {
         vec![
             id.into(),
             format!("{}@scenario.test", id.simple()).into(),
-            passerelle_store::clock::now().into(),
+            passerelle_store::infra::clock::now().into(),
         ],
     )
     .await;
@@ -156,7 +156,7 @@ impl Scheme {
                 entered.into(),
                 self.counsellor.into(),
                 exited.into(),
-                passerelle_store::clock::now().into(),
+                passerelle_store::infra::clock::now().into(),
             ],
         )
         .await;
@@ -176,7 +176,7 @@ impl Scheme {
                 on.into(),
                 employer.map(str::to_owned).into(),
                 employer.map(passerelle_domain::text::fold).into(),
-                passerelle_store::clock::now().into(),
+                passerelle_store::infra::clock::now().into(),
             ],
         )
         .await;
@@ -194,7 +194,7 @@ async fn job(db: &mut Pool, entry: Uuid, employer: &str, starts: Date) {
             employer.into(),
             passerelle_domain::text::fold(employer).into(),
             starts.into(),
-            passerelle_store::clock::now().into(),
+            passerelle_store::infra::clock::now().into(),
         ],
     )
     .await;
@@ -211,7 +211,7 @@ async fn convention(db: &mut Pool, entry: Uuid, signed: Date, employer: &str) {
             signed.into(),
             employer.into(),
             passerelle_domain::text::fold(employer).into(),
-            passerelle_store::clock::now().into(),
+            passerelle_store::infra::clock::now().into(),
         ],
     )
     .await;
@@ -220,7 +220,7 @@ async fn convention(db: &mut Pool, entry: Uuid, signed: Date, employer: &str) {
 /// The tripartite interview of `person` at `siae` due by `due`, as the deadlines engine writes it; `done` once
 /// an interview is held.
 pub(super) async fn obligation(db: &mut Pool, siae: Uuid, person: Uuid, due: Date, done: bool) {
-    let now = passerelle_store::clock::now();
+    let now = passerelle_store::infra::clock::now();
     insert(
         db,
         "INSERT INTO obligations (id, source, source_key, organisation_id, due_on, title, link, rule, done_at, \
@@ -257,7 +257,7 @@ pub(super) async fn held_interview(db: &mut Pool, siae: Uuid, person: Uuid, held
             person.into(),
             siae.into(),
             held.into(),
-            passerelle_store::clock::now().into(),
+            passerelle_store::infra::clock::now().into(),
         ],
     )
     .await;

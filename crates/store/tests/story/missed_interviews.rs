@@ -8,8 +8,8 @@ use super::{postgres_store, sqlite_store};
 use passerelle_domain::indicators::{Dimension, Granularity, IndicatorCode as I};
 use passerelle_store::Store;
 use passerelle_store::indicators::{self, Origin, Request};
+use passerelle_store::infra::sql::{Executor, query};
 use passerelle_store::obligations::Window;
-use passerelle_store::sql::{Executor, query};
 use time::macros::{date, datetime};
 
 /// The share of the only cell with a value (the scenario's SIAE), `None` when there is none.
@@ -69,7 +69,7 @@ async fn scenario(store: Store) {
     }
     // Recorded once: a second scan, even days later, adds nothing.
     assert_eq!(
-        scan(date!(2031 - 05 - 05), passerelle_store::clock::now())
+        scan(date!(2031 - 05 - 05), passerelle_store::infra::clock::now())
             .await
             .unwrap()
             .missed_interviews,

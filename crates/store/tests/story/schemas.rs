@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use passerelle_store::Store;
-use passerelle_store::sql::{Executor, Row, query};
+use passerelle_store::infra::sql::{Executor, Row, query};
 
 use crate::{postgres_store, sqlite_store};
 

@@ -5,8 +5,8 @@
 use super::{demo_ctx, postgres_demo, sqlite_demo};
 use passerelle_domain::totp;
 use passerelle_store::auth::SessionKind;
-use passerelle_store::second_factor::SecondFactor;
-use passerelle_store::sql::{Executor, query};
+use passerelle_store::auth::second_factor::SecondFactor;
+use passerelle_store::infra::sql::{Executor, query};
 use passerelle_store::{Store, StoreError};
 use time::OffsetDateTime;
 

@@ -4,9 +4,9 @@
 use super::{demo_ctx, postgres_demo, sqlite_demo};
 use passerelle_domain::pathways::supported::{ActivityInput, EntryInput, JobInput};
 use passerelle_domain::person::PersonInput;
-use passerelle_store::events;
-use passerelle_store::sql::{Executor, Pool, Query, Row};
-use passerelle_store::supported::{self, NewEntry};
+use passerelle_store::infra::events;
+use passerelle_store::infra::sql::{Executor, Pool, Query, Row};
+use passerelle_store::pathways::supported::{self, NewEntry};
 use passerelle_store::{Store, StoreError};
 use time::Date;
 use time::macros::{date, datetime};
@@ -219,7 +219,7 @@ async fn supported_story(store: Store) {
         ),
         "fte_out_of_range"
     );
-    let today = passerelle_store::clock::now().date();
+    let today = passerelle_store::infra::clock::now().date();
     let board = store.supported_dashboard(&dea, today).await.unwrap();
     assert_eq!(board.len(), 1);
     let me = board[0]

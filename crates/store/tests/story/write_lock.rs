@@ -2,7 +2,7 @@
 //! databases, and a unique constraint hit answers a conflict with a stable code, not a database error.
 
 use super::{postgres_store, sqlite_store};
-use passerelle_store::sql::{Executor, query};
+use passerelle_store::infra::sql::{Executor, query};
 use passerelle_store::{Store, StoreError};
 use std::time::Duration;
 use uuid::Uuid;
@@ -42,7 +42,7 @@ async fn insert_user(store: &Store, email: &str) -> Result<u64, StoreError> {
     )
     .bind(Uuid::new_v4())
     .bind(email)
-    .bind(passerelle_store::clock::now());
+    .bind(passerelle_store::infra::clock::now());
     Ok(store.pool().clone().execute(q).await?)
 }
 

@@ -393,7 +393,7 @@ pub async fn list_authorisations(
     Ok(Json(
         state
             .store
-            .authorisations(&ctx, id, passerelle_store::clock::now().date())
+            .authorisations(&ctx, id, passerelle_store::infra::clock::now().date())
             .await?,
     ))
 }
@@ -417,7 +417,7 @@ pub async fn create_authorisation(
             &body.issuer,
             body.starts_on,
             body.ends_on,
-            passerelle_store::clock::now().date(),
+            passerelle_store::infra::clock::now().date(),
         )
         .await?;
     Ok((StatusCode::CREATED, Json(a)))

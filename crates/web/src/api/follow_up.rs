@@ -14,9 +14,9 @@ use passerelle_app::SystemClock;
 use passerelle_app::pathways::iae;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::exit::{ActionInput, ExitOutcome};
-use passerelle_store::follow_up::{FollowUp, NewExitReview};
-use passerelle_store::paging::Page;
-use passerelle_store::pathway_lists::{
+use passerelle_store::infra::paging::Page;
+use passerelle_store::pathways::iae::exit::{FollowUp, NewExitReview};
+use passerelle_store::pathways::lists::{
     DEFAULT_PER_PAGE, PathwayFilter, PathwayRow, PathwayStatus, ReferentDashboard, TodoItem,
 };
 use serde::Deserialize;
@@ -177,7 +177,7 @@ pub async fn record_exit(
     idempotency: IdempotencyHeader,
     ApiJson(b): ApiJson<CreateExitReview>,
 ) -> ApiResult<Created<FollowUp>> {
-    if b.exit_on > passerelle_store::clock::now().date() {
+    if b.exit_on > passerelle_store::infra::clock::now().date() {
         return Err(Invalid::new(
             "exit_in_future",
             "Le bilan de sortie se fait à la sortie : sa date est passée ou du jour.",

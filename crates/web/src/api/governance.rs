@@ -30,7 +30,7 @@ use uuid::Uuid;
 type Created<T> = (StatusCode, HeaderMap, Json<T>);
 
 fn today() -> Date {
-    passerelle_store::clock::now().date()
+    passerelle_store::infra::clock::now().date()
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -408,7 +408,7 @@ pub async fn send_invitations(
     Ok(Json(
         state
             .store
-            .send_invitations(&ctx, id, passerelle_store::clock::now())
+            .send_invitations(&ctx, id, passerelle_store::infra::clock::now())
             .await?,
     ))
 }
@@ -426,7 +426,7 @@ pub async fn cancel_meeting(
     Ok(Json(
         state
             .store
-            .cancel_meeting(&ctx, id, passerelle_store::clock::now())
+            .cancel_meeting(&ctx, id, passerelle_store::infra::clock::now())
             .await?,
     ))
 }
@@ -651,7 +651,11 @@ pub async fn calendar_feed(
                 cancelled: false,
             }),
     );
-    Ok(calendar(&events, Method::Publish, passerelle_store::clock::now()))
+    Ok(calendar(
+        &events,
+        Method::Publish,
+        passerelle_store::infra::clock::now(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -18,11 +18,13 @@ use passerelle_domain::pathways::iae::referral::StepInput;
 use passerelle_domain::pathways::iae::suspension::SuspensionReason;
 use passerelle_domain::pathways::iae::{Criterion, SiaeKind};
 use passerelle_domain::text::spreadsheet_text;
-use passerelle_store::contracts::{AssignmentRecord, ContractRecord, Employment};
-use passerelle_store::iae_pathway::{ApprovalView, ProlongationDecision};
-use passerelle_store::notifications::Notification;
-use passerelle_store::offers::{Offer, OfferFilter};
-use passerelle_store::prescriptions::{DiagnosisRecord, Direction, NewPrescription, Prescription, RefusalCount};
+use passerelle_store::infra::notifications::Notification;
+use passerelle_store::pathways::iae::contract::{AssignmentRecord, ContractRecord, Employment};
+use passerelle_store::pathways::iae::offer::{Offer, OfferFilter};
+use passerelle_store::pathways::iae::pathway::{ApprovalView, ProlongationDecision};
+use passerelle_store::pathways::iae::referral::{
+    DiagnosisRecord, Direction, NewPrescription, Prescription, RefusalCount,
+};
 use serde::Deserialize;
 use time::Date;
 use utoipa::{IntoParams, ToSchema};

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use passerelle_store::idempotency::IdempotencyKey;
+use passerelle_store::infra::idempotency::IdempotencyKey;
 use passerelle_store::{AccessContext, Store, StoreError};
 use uuid::Uuid;
 

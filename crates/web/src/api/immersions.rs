@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use passerelle_domain::pathways::immersion::{ConventionInput, Schedule};
-use passerelle_store::immersions::{Immersion, NewAssessment, NewImmersion, NewSignature};
+use passerelle_store::pathways::immersion::{Immersion, NewAssessment, NewImmersion, NewSignature};
 use serde::Deserialize;
 use time::Date;
 use utoipa::ToSchema;

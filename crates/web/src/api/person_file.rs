@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use passerelle_app::privacy;
-use passerelle_store::person_file::PersonFile;
+use passerelle_store::privacy::person_file::PersonFile;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use passerelle_domain::person::PersonInput;
 use passerelle_store::directory::Page;
-use passerelle_store::persons::Person;
+use passerelle_store::person::Person;
 use passerelle_store::today;
 use serde::Deserialize;
 use time::Date;

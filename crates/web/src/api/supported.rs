@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use passerelle_documents::{Block, Document, Format, french};
 use passerelle_domain::calendar::french_date;
 use passerelle_domain::pathways::supported::{ActivityInput, EntryInput, JobInput};
-use passerelle_store::skills_record::{NewRecordLink, RecordLink, SkillsRecord};
-use passerelle_store::supported::{NewEntry, SchemeDashboard, SupportedRecord};
+use passerelle_store::pathways::skills_record::{NewRecordLink, RecordLink, SkillsRecord};
+use passerelle_store::pathways::supported::{NewEntry, SchemeDashboard, SupportedRecord};
 use serde::Deserialize;
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
@@ -285,7 +285,7 @@ pub async fn dashboard(
     ApiCaller(ctx): ApiCaller,
     ApiQuery(q): ApiQuery<DashboardQuery>,
 ) -> ApiResult<Json<Vec<SchemeDashboard>>> {
-    let on = q.on.unwrap_or_else(|| passerelle_store::clock::now().date());
+    let on = q.on.unwrap_or_else(|| passerelle_store::infra::clock::now().date());
     Ok(Json(state.store.supported_dashboard(&ctx, on).await?))
 }
 
@@ -414,7 +414,7 @@ pub fn record_document(rec: &SkillsRecord) -> Document {
     }
     blocks.push(Block::Paragraph(format!(
         "Carnet établi le {} par Passerelle.",
-        french_date(passerelle_store::clock::now().date())
+        french_date(passerelle_store::infra::clock::now().date())
     )));
     // The French no-break spaces before « : ; ! ? », as in every document of the documents crate.
     let blocks = blocks

@@ -14,7 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use passerelle_domain::totp;
-use passerelle_store::second_factor::SecondFactor;
+use passerelle_store::auth::second_factor::SecondFactor;
 use serde::Deserialize;
 
 const SECTION: &str = "compte";

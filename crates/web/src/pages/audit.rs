@@ -10,8 +10,8 @@ use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use passerelle_store::MemberRole;
-use passerelle_store::audit::{ReadEntry, ReadFilter};
-use passerelle_store::paging::Page;
+use passerelle_store::infra::paging::Page;
+use passerelle_store::privacy::audit::{ReadEntry, ReadFilter};
 use serde::Deserialize;
 use time::Date;
 

@@ -117,7 +117,7 @@ pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Pat
         let contacts = store.contacts(ctx, id).await?;
         let roles = store.roles(ctx, id).await?;
         let authorisations = store
-            .authorisations(ctx, id, passerelle_store::clock::now().date())
+            .authorisations(ctx, id, passerelle_store::infra::clock::now().date())
             .await?;
         Ok::<_, passerelle_store::StoreError>(OrganisationPage {
             nav: visitor.nav("annuaire"),

@@ -16,9 +16,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::pathways::esat::{Situation, WorkerInput};
 use passerelle_store::Membership;
-use passerelle_store::esat::{NewSupportConvention, NewWorker, SituationChange, Worker, WorkerSummary};
-use passerelle_store::person_pathways::PersonPathway;
-use passerelle_store::persons::Person;
+use passerelle_store::pathways::esat::{NewSupportConvention, NewWorker, SituationChange, Worker, WorkerSummary};
+use passerelle_store::pathways::person_pathway::PersonPathway;
+use passerelle_store::person::Person;
 use serde::Deserialize;
 use uuid::Uuid;
 

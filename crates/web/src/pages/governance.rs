@@ -29,7 +29,7 @@ use uuid::Uuid;
 const SECTION: &str = "instances";
 
 fn today() -> Date {
-    passerelle_store::clock::now().date()
+    passerelle_store::infra::clock::now().date()
 }
 
 /// Every field any governance form sends; each form fills its own.
@@ -602,10 +602,14 @@ pub async fn meeting_action(
                 store.decide_agenda_item(ctx, id, item, form.accept == "oui").await?;
             }
             "invitations" => {
-                store.send_invitations(ctx, id, passerelle_store::clock::now()).await?;
+                store
+                    .send_invitations(ctx, id, passerelle_store::infra::clock::now())
+                    .await?;
             }
             "annulation" => {
-                store.cancel_meeting(ctx, id, passerelle_store::clock::now()).await?;
+                store
+                    .cancel_meeting(ctx, id, passerelle_store::infra::clock::now())
+                    .await?;
             }
             "presence" => {
                 let presences: Vec<(Uuid, String)> = form

@@ -23,14 +23,14 @@ use passerelle_domain::pathways::iae::referral::{Motive, Side, StepInput};
 use passerelle_domain::pathways::iae::suspension::SuspensionReason;
 use passerelle_domain::pathways::iae::{Criterion, Regime, SiaeKind};
 use passerelle_store::Membership;
-use passerelle_store::contracts::Employment;
 use passerelle_store::directory::{Organisation, OrganisationFilter};
-use passerelle_store::follow_up::{FollowUp, NewExitReview};
-use passerelle_store::iae_pathway::{ApprovalView, ProlongationDecision};
-use passerelle_store::notifications::Notification;
-use passerelle_store::offers::{Offer, OfferFilter};
-use passerelle_store::persons::Person;
-use passerelle_store::prescriptions::{Direction, NewPrescription, Prescription};
+use passerelle_store::infra::notifications::Notification;
+use passerelle_store::pathways::iae::contract::Employment;
+use passerelle_store::pathways::iae::exit::{FollowUp, NewExitReview};
+use passerelle_store::pathways::iae::offer::{Offer, OfferFilter};
+use passerelle_store::pathways::iae::pathway::{ApprovalView, ProlongationDecision};
+use passerelle_store::pathways::iae::referral::{Direction, NewPrescription, Prescription};
+use passerelle_store::person::Person;
 use serde::Deserialize;
 use time::Date;
 use time::macros::format_description;
@@ -686,7 +686,7 @@ async fn approval_page(state: &AppState, visitor: &Visitor, person_id: Uuid, err
                 agrement_kinds: RequestKind::ALL,
                 action_kinds: ActionKind::ALL,
                 outcomes: ExitOutcome::ALL,
-                today: passerelle_store::clock::now().date(),
+                today: passerelle_store::infra::clock::now().date(),
                 a,
                 suspension_reasons: SUSPENSION_REASONS,
                 prolongation_reasons: ProlongationReason::ALL,
@@ -873,7 +873,7 @@ pub async fn approval_action(
                 let outcome = ExitOutcome::parse(&form.outcome)
                     .ok_or_else(|| ApiError::bad_request("outcome_unknown", "Choisissez la situation à la sortie."))?;
                 let exit_on = required_date("sortie", &form.from)?;
-                if exit_on > passerelle_store::clock::now().date() {
+                if exit_on > passerelle_store::infra::clock::now().date() {
                     return Err(ApiError::bad_request(
                         "exit_in_future",
                         "La date de sortie est passée ou du jour.",

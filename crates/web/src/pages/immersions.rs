@@ -16,8 +16,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use passerelle_domain::pathways::immersion::convention::{WEEKDAY_NAMES, check_prescriber};
 use passerelle_domain::pathways::immersion::{ContractKind, ConventionInput, Objective, Schedule};
 use passerelle_store::directory::Organisation;
-use passerelle_store::immersions::{Immersion, NewAssessment, NewImmersion, NewSignature};
-use passerelle_store::persons::Person;
+use passerelle_store::pathways::immersion::{Immersion, NewAssessment, NewImmersion, NewSignature};
+use passerelle_store::person::Person;
 use serde::Deserialize;
 use uuid::Uuid;
 

@@ -9,8 +9,8 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use passerelle_store::paging::Page;
-use passerelle_store::pathway_lists::{
+use passerelle_store::infra::paging::Page;
+use passerelle_store::pathways::lists::{
     DEFAULT_PER_PAGE, PathwayFilter, PathwayRow, PathwayStatus, ReferentDashboard, TodoItem,
 };
 use serde::Deserialize;

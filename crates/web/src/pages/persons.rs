@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use passerelle_domain::person::PersonInput;
 use passerelle_store::Membership;
-use passerelle_store::persons::Person;
+use passerelle_store::person::Person;
 use serde::Deserialize;
 use time::macros::format_description;
 use uuid::Uuid;
@@ -151,7 +151,7 @@ pub async fn create(State(state): State<AppState>, visitor: Visitor, Form(form):
             ),
         );
     }
-    let today = passerelle_store::clock::now().date();
+    let today = passerelle_store::infra::clock::now().date();
     let result = async {
         let organisation_id = Uuid::parse_str(&form.organisation_id).map_err(|_| {
             ApiError::bad_request("organisation_invalid", "Choisissez la structure qui suit la personne.")

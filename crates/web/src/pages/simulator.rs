@@ -814,7 +814,7 @@ struct SimulatorPage {
 
 /// `GET /simulateur`: the form alone, or with the results of the simulation it describes.
 pub async fn page(visitor: Visitor, RawQuery(query): RawQuery) -> Response {
-    let now = passerelle_store::clock::now().date();
+    let now = passerelle_store::infra::clock::now().date();
     let nav = visitor.nav("simulateur");
     let Some(today) = Month::new(now.year(), now.month() as u8) else {
         return super::error_page(

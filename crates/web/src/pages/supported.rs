@@ -18,9 +18,9 @@ use passerelle_domain::calendar::french_date;
 use passerelle_domain::pathways::supported::caseload::REFERENCE;
 use passerelle_domain::pathways::supported::{ActivityInput, ContractKind, EntryInput, JobInput, Module};
 use passerelle_store::Membership;
-use passerelle_store::persons::Person;
-use passerelle_store::skills_record::{RecordLink, SkillsRecord};
-use passerelle_store::supported::{NewEntry, SchemeDashboard, SupportedRecord};
+use passerelle_store::pathways::skills_record::{RecordLink, SkillsRecord};
+use passerelle_store::pathways::supported::{NewEntry, SchemeDashboard, SupportedRecord};
+use passerelle_store::person::Person;
 use serde::Deserialize;
 use time::Date;
 use uuid::Uuid;
@@ -28,7 +28,7 @@ use uuid::Uuid;
 const SECTION: &str = "emploi-accompagne";
 
 fn today() -> Date {
-    passerelle_store::clock::now().date()
+    passerelle_store::infra::clock::now().date()
 }
 
 /// A value a template hands over directly or through one or two references.

@@ -23,7 +23,10 @@ async fn run_browser_script(app: &TestApp, script: &str, account: &str, more: Ve
         .collect();
     let out = tokio::task::spawn_blocking(move || {
         Command::new("node")
-            .env(passerelle_store::clock::TODAY_VARIABLE, crate::TEST_DAY.to_string())
+            .env(
+                passerelle_store::infra::clock::TODAY_VARIABLE,
+                crate::TEST_DAY.to_string(),
+            )
             .arg(&script)
             .args(&args)
             .current_dir(&web)

@@ -4,7 +4,7 @@
 //! 500, and the records and the journal hold what the winners did and nothing more.
 
 use crate::{Backend, TestApp, email, id, today};
-use passerelle_store::sql::{Executor, query};
+use passerelle_store::infra::sql::{Executor, query};
 use reqwest::Method;
 use reqwest::StatusCode as S;
 use serde_json::{Value, json};

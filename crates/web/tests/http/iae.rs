@@ -794,7 +794,7 @@ async fn story(backend: Backend) {
     let mut db = app.store.pool().clone();
     let mut counts = Vec::new();
     for done in ["", "NOT"] {
-        use passerelle_store::sql::{Executor, query};
+        use passerelle_store::infra::sql::{Executor, query};
         counts.push(
             db.fetch_one(query(open_for(done)))
                 .await
@@ -982,7 +982,7 @@ async fn story(backend: Backend) {
 }
 
 async fn events(app: &TestApp, action: &str) -> i64 {
-    passerelle_store::events::count(&mut app.store.pool().clone(), Some(action))
+    passerelle_store::infra::events::count(&mut app.store.pool().clone(), Some(action))
         .await
         .unwrap()
 }

@@ -93,7 +93,7 @@ async fn passwords(backend: Backend) {
 
 /// A success also deletes the counts whose window has ended, whoever they were for.
 async fn ended_counts_go(app: &TestApp) {
-    use passerelle_store::sql::{Executor, query};
+    use passerelle_store::infra::sql::{Executor, query};
     let mut db = app.store.pool().clone();
     db.execute(query(
         "INSERT INTO login_attempts (email, source, attempts, window_start) VALUES ('x@y.fr', '192.0.2.1', 9, 0)",

@@ -37,7 +37,7 @@ use serde_json::{Value, json};
 use std::path::PathBuf;
 use uuid::Uuid;
 
-/// The day every test runs on, whatever the date ([`passerelle_store::clock`]).
+/// The day every test runs on, whatever the date ([`passerelle_store::infra::clock`]).
 pub const TEST_DAY: time::Date = time::macros::date!(2026 - 12 - 06);
 
 pub const PASSWORD: &str = passerelle_fixtures::demo::DEMO_PASSWORD;
@@ -53,7 +53,7 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
-        passerelle_store::clock::start_at(TEST_DAY).expect("one day for every test");
+        passerelle_store::infra::clock::start_at(TEST_DAY).expect("one day for every test");
         let store = template::store(backend, Content::Demo)
             .await
             .expect("the database opens (for PostgreSQL, scripts/test starts it)");
@@ -129,7 +129,7 @@ impl TestApp {
 
     /// Rows of a table, to check that a refused write changed nothing.
     pub async fn count(&self, table: &str) -> i64 {
-        use passerelle_store::sql::{Executor, query};
+        use passerelle_store::infra::sql::{Executor, query};
         let mut db = self.store.pool().clone();
         db.fetch_one(query(format!("SELECT COUNT(*) AS n FROM {table}")))
             .await
@@ -179,7 +179,7 @@ impl TestApp {
             out.push(self.count(t).await);
         }
         // Changes are journaled: no new event of a change kind either (reads and logins are journaled too).
-        use passerelle_store::sql::{Executor, query};
+        use passerelle_store::infra::sql::{Executor, query};
         let mut db = self.store.pool().clone();
         let n: i64 = db
             .fetch_one(query("SELECT COUNT(*) AS n FROM events WHERE action NOT LIKE 'session.%' AND action NOT LIKE '%.read' AND action NOT LIKE '%.listed'"))

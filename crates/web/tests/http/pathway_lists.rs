@@ -3,7 +3,7 @@
 
 use crate::perf::seed;
 use crate::{Backend, TestApp, email, today};
-use passerelle_store::sql::{Executor, query};
+use passerelle_store::infra::sql::{Executor, query};
 use reqwest::StatusCode as S;
 use serde_json::{Value, json};
 use time::Duration;

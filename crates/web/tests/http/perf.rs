@@ -3,7 +3,7 @@
 //! `cargo test -p passerelle-web --test http perf -- --ignored --nocapture`.
 
 use crate::{Backend, TestApp, email};
-use passerelle_store::sql::{Executor, query};
+use passerelle_store::infra::sql::{Executor, query};
 use reqwest::StatusCode as S;
 use std::time::Instant;
 use time::Duration;
@@ -16,7 +16,7 @@ const REQUESTS: usize = 100;
 /// `hired_days_ago(n)` days ago, 500 rows per statement.
 pub async fn seed(app: &TestApp, count: usize, hired_days_ago: impl Fn(usize) -> i64) {
     let aci = app.org_id("aci-jardins").await;
-    let now = passerelle_store::clock::now();
+    let now = passerelle_store::infra::clock::now();
     let mut tx = app.store.pool().begin().await.unwrap();
     for chunk in (0..count).collect::<Vec<_>>().chunks(500) {
         let ids: Vec<Uuid> = chunk.iter().map(|_| Uuid::new_v4()).collect();

@@ -233,7 +233,7 @@ async fn second_factor(backend: Backend) {
     let r = post(&app, &session, "/compte/securite/desactiver", &[("code", &wrong)]).await;
     assert_eq!(r.status(), S::UNAUTHORIZED);
     assert_eq!(api_login(&app, &address, None).await.0, S::UNAUTHORIZED, "still on");
-    use passerelle_store::sql::{Executor, query};
+    use passerelle_store::infra::sql::{Executor, query};
     let mut db = app.store.pool().clone();
     db.execute(
         query("UPDATE users SET totp_last_step = $1 WHERE email = $2")

@@ -450,11 +450,11 @@ const REQUESTS: usize = 100;
 /// Seeds `FOLLOWED` people in the demo scheme, shared among `COUNSELLORS` counsellors (half-time for one in
 /// four), each with an entry, four activities and, for one in two, a job; 500 rows per statement.
 async fn seed_scheme(app: &TestApp) -> String {
-    use passerelle_store::sql::{Executor, query};
+    use passerelle_store::infra::sql::{Executor, query};
     use time::Duration;
     use uuid::Uuid;
     let scheme = app.org_id("dea-21").await;
-    let now = passerelle_store::clock::now();
+    let now = passerelle_store::infra::clock::now();
     let mut tx = app.store.pool().begin().await.unwrap();
     let counsellors: Vec<Uuid> = (0..COUNSELLORS).map(|_| Uuid::new_v4()).collect();
     let mut users = query("INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES ");
@@ -627,7 +627,7 @@ async fn supported_dashboard_with_2000_people_on_postgres() {
 #[test]
 #[ignore = "a figure: run in release"]
 fn skills_record_pdf_render_time() {
-    use passerelle_store::skills_record::{RecordLine, RecordSection, SkillsRecord};
+    use passerelle_store::pathways::skills_record::{RecordLine, RecordSection, SkillsRecord};
     let line = |i: usize| RecordLine {
         from: time::macros::date!(2020 - 01 - 01) + time::Duration::days(i as i64),
         until: None,

@@ -5,7 +5,7 @@
 use crate::client::{Api, WRITERS};
 use crate::stats::{Dice, Stats};
 use passerelle_store::Store;
-use passerelle_store::sql::{Executor, query};
+use passerelle_store::infra::sql::{Executor, query};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};

@@ -3,10 +3,10 @@
 use super::{Meeting, secretary_only};
 use crate::Store;
 use crate::access::AccessContext;
-use crate::error::{Result, StoreError};
-use crate::events::{Event, record};
 use crate::governance::meeting_standing;
-use crate::sql::{Executor, query};
+use crate::infra::error::{Result, StoreError};
+use crate::infra::events::{Event, record};
+use crate::infra::sql::{Executor, query};
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::text::required;
 use uuid::Uuid;
@@ -106,7 +106,7 @@ impl Store {
             .bind(size)
             .bind(content)
             .bind(s.secretary_organisation_id)
-            .bind(crate::clock::now()),
+            .bind(crate::infra::clock::now()),
         )
         .await?;
         record(

@@ -4,10 +4,10 @@
 use super::Meeting;
 use crate::Store;
 use crate::access::AccessContext;
-use crate::error::Result;
 use crate::governance::committees::Member;
-use crate::outbox::{OutgoingMail, enqueue};
-use crate::sql::{Executor, query};
+use crate::infra::error::Result;
+use crate::infra::outbox::{OutgoingMail, enqueue};
+use crate::infra::sql::{Executor, query};
 use passerelle_documents::ics::{Attendee, CalendarEvent, Method, When, calendar};
 use passerelle_domain::calendar::french_date;
 use passerelle_domain::governance::MemberVote;

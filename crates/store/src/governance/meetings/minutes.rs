@@ -4,13 +4,13 @@
 use super::{Meeting, NewDecision, allow, secretary_only};
 use crate::Store;
 use crate::access::AccessContext;
-use crate::error::{Result, StoreError};
-use crate::events::{Event, record};
 use crate::governance::actions::{self, NewItem};
 use crate::governance::committees::{Member, members};
 use crate::governance::meeting_standing;
-use crate::notifications::notify;
-use crate::sql::{Executor, query};
+use crate::infra::error::{Result, StoreError};
+use crate::infra::events::{Event, record};
+use crate::infra::notifications::notify;
+use crate::infra::sql::{Executor, query};
 use crate::today;
 use passerelle_domain::calendar::check_year;
 use passerelle_domain::governance::MemberVote;
@@ -71,7 +71,7 @@ impl Store {
             query("UPDATE meetings SET minutes = $1, status = $2, updated_at = $3 WHERE id = $4")
                 .bind(text.as_str())
                 .bind(MeetingStatus::Held.code())
-                .bind(crate::clock::now())
+                .bind(crate::infra::clock::now())
                 .bind(id),
         )
         .await?;
@@ -110,7 +110,7 @@ impl Store {
                 "Seuls les membres à voix délibérative valident le compte rendu.",
             ));
         }
-        let now = crate::clock::now();
+        let now = crate::infra::clock::now();
         for m in &mine {
             tx.execute(
                 query(
@@ -180,7 +180,7 @@ impl Store {
                 .bind(id)
                 .bind(to_committee_id)
                 .bind(today())
-                .bind(crate::clock::now()),
+                .bind(crate::infra::clock::now()),
             )
             .await?;
         if inserted == 1 {

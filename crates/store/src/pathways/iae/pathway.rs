@@ -9,11 +9,11 @@ mod prolongation_requests;
 pub use prolongation_requests::ProlongationDecision;
 
 use crate::access::AccessContext;
-use crate::error::{Result, StoreError};
-use crate::events::{Event, record};
-use crate::idempotency::{IdempotencyKey, claim};
-use crate::persons::Person;
-use crate::sql::{Executor, query};
+use crate::infra::error::{Result, StoreError};
+use crate::infra::events::{Event, record};
+use crate::infra::idempotency::{IdempotencyKey, claim};
+use crate::infra::sql::{Executor, query};
+use crate::person::Person;
 use crate::{Store, today};
 use passerelle_domain::calendar::french_date;
 use passerelle_domain::directory::OrganisationKind;

@@ -11,12 +11,12 @@ use diagnoses::{DIAGNOSIS_COLUMNS, author_kind, diagnosis, insert_diagnosis};
 
 use crate::access::{AccessContext, Membership};
 use crate::directory::{load_organisation, push_in};
-use crate::error::{Result, StoreError};
-use crate::events::{Event, record};
-use crate::idempotency::{IdempotencyKey, claim, commit_created};
-use crate::notifications::notify;
-use crate::offers::load_offer;
-use crate::sql::{Executor, Row, query};
+use crate::infra::error::{Result, StoreError};
+use crate::infra::events::{Event, record};
+use crate::infra::idempotency::{IdempotencyKey, claim, commit_created};
+use crate::infra::notifications::notify;
+use crate::infra::sql::{Executor, Row, query};
+use crate::pathways::iae::offer::load_offer;
 use crate::{Store, today};
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::invalid::Invalid;
@@ -512,7 +512,7 @@ impl Store {
         .await?;
         if step.status == Status::Hired {
             let date = step.date.unwrap_or_else(today);
-            let hiring = crate::iae_pathway::Hiring {
+            let hiring = crate::pathways::iae::pathway::Hiring {
                 prescription_id: before.id,
                 person_id: before.person_id,
                 siae_id: before.siae_id,
@@ -520,7 +520,7 @@ impl Store {
                 waiver: before.waiting_period_waived,
                 date,
             };
-            crate::iae_pathway::hire(self, &mut tx, ctx, hiring).await?;
+            crate::pathways::iae::pathway::hire(self, &mut tx, ctx, hiring).await?;
         }
         if other != organisation_id {
             let mut message = format!("{} : {}", before.person_name, step.status.label());

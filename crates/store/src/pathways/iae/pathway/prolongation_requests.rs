@@ -4,11 +4,11 @@
 
 use super::{ApprovalView, append, approval_view, current_employer, deciders, facts, refused, replay, stored_events};
 use crate::access::AccessContext;
-use crate::error::{Result, StoreError};
-use crate::events::{Event, record};
-use crate::idempotency::{IdempotencyKey, claim};
-use crate::notifications::notify_pathway;
-use crate::sql::{Executor, query};
+use crate::infra::error::{Result, StoreError};
+use crate::infra::events::{Event, record};
+use crate::infra::idempotency::{IdempotencyKey, claim};
+use crate::infra::notifications::notify_pathway;
+use crate::infra::sql::{Executor, query};
 use crate::{Store, today};
 use passerelle_domain::calendar::add_days;
 use passerelle_domain::pathways::iae::prolongation::{Decider, DenyReason, ProlongationReason};
@@ -86,7 +86,7 @@ impl Store {
                     .bind(to)
                     .bind(&justification)
                     .bind(status.code())
-                    .bind(crate::clock::now()),
+                    .bind(crate::infra::clock::now()),
                 )
                 .await?;
                 let decider_list = deciders(&mut tx, person_id).await?;
@@ -197,7 +197,7 @@ impl Store {
             .bind(motive.map(DenyReason::code))
             .bind(comment)
             .bind(action)
-            .bind(crate::clock::now())
+            .bind(crate::infra::clock::now())
             .bind(request_id),
         )
         .await?;

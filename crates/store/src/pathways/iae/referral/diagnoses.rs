@@ -4,10 +4,10 @@
 use super::{forbidden, member};
 use crate::Store;
 use crate::access::{AccessContext, Membership};
-use crate::error::{Result, StoreError};
-use crate::events::Event;
-use crate::idempotency::{IdempotencyKey, commit_created};
-use crate::sql::{Executor, Row, Tx, query};
+use crate::infra::error::{Result, StoreError};
+use crate::infra::events::Event;
+use crate::infra::idempotency::{IdempotencyKey, commit_created};
+use crate::infra::sql::{Executor, Row, Tx, query};
 use crate::today;
 use passerelle_domain::explanation::Explanation;
 use passerelle_domain::pathways::iae::referral::prescription;
@@ -94,7 +94,7 @@ pub(super) async fn insert_diagnosis(
         .bind(serde_json::to_value(&criteria).unwrap_or_default())
         .bind(assessed.eligible)
         .bind(assessed.expires_on)
-        .bind(crate::clock::now()),
+        .bind(crate::infra::clock::now()),
     )
     .await?;
     let created = load_diagnosis(tx, id).await?;
