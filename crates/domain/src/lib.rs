@@ -34,6 +34,7 @@ pub mod calendar;
 pub mod dates;
 pub mod directory;
 pub mod explanation;
+pub mod french;
 pub mod governance;
 pub mod indicators;
 pub mod invalid;

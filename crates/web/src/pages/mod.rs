@@ -9,6 +9,7 @@ mod esat;
 mod governance;
 mod iae;
 mod immersions;
+pub mod kit;
 pub(crate) mod indicators;
 mod login;
 mod pathways;
@@ -19,12 +20,12 @@ mod simulator;
 pub(crate) mod supported;
 
 use crate::error::ApiError;
+pub use kit::error_page;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use passerelle_store::Membership;
 use session::{Nav, Visitor};
@@ -106,6 +107,7 @@ pub fn router() -> Router<AppState> {
         .route("/indicateurs", get(indicators::page))
         .route("/indicateurs/export", get(indicators::export))
         .route("/indicateurs/{code}/personnes", get(indicators::people))
+        .layer(axum::middleware::from_fn(kit::visit::pages))
 }
 
 #[derive(Template, WebTemplate)]
@@ -122,32 +124,6 @@ async fn home(visitor: Visitor) -> Home {
         display_name: visitor.ctx.display_name().to_owned(),
         memberships: visitor.ctx.memberships().to_vec(),
     }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage<'a> {
-    nav: &'a Nav,
-    title: &'a str,
-    message: &'a str,
-}
-
-/// An error as a page, with the status of the API error it comes from.
-pub fn error_page(nav: &Nav, e: ApiError) -> Response {
-    let title = match e.status {
-        StatusCode::NOT_FOUND => "Page introuvable",
-        StatusCode::FORBIDDEN => "Accès refusé",
-        s if s.is_server_error() => "Erreur du service",
-        _ => "Demande invalide",
-    };
-    let html = ErrorPage {
-        nav,
-        title,
-        message: &e.message,
-    }
-    .render()
-    .unwrap_or_else(|_| e.message.clone());
-    (e.status, axum::response::Html(html)).into_response()
 }
 
 /// The page for an address that matches no route.
