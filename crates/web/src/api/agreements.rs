@@ -3,14 +3,15 @@
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
+use crate::{inputs, respond};
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use passerelle_documents::xlsx::{self, Cell, Sheet};
 use passerelle_documents::{Document, Format, document};
 use passerelle_domain::agreements::checklist::Checklist;
-use passerelle_domain::agreements::lifecycle::{Action, Change};
+use passerelle_domain::agreements::lifecycle::Change;
 use passerelle_domain::agreements::{AgreementContent, AgreementKind};
 use passerelle_domain::text::spreadsheet_text;
 use passerelle_store::agreements::{Act, Agreement, AgreementSummary, Comparison, ToDo, Version};
@@ -124,7 +125,7 @@ pub async fn export_agreements(
     ApiCaller(ctx): ApiCaller,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
-    export_response(&state.store, &ctx, q.format.as_deref().unwrap_or("xlsx")).await
+    respond::agreements_export(&state.store, &ctx, q.format.as_deref().unwrap_or("xlsx")).await
 }
 
 /// The spreadsheet formats of the list of agreements.
@@ -208,28 +209,6 @@ pub async fn export_agreements_file(
     })
 }
 
-/// The list as a download, for the API and the pages alike.
-pub async fn export_response(
-    store: &passerelle_store::Store,
-    ctx: &passerelle_store::AccessContext,
-    format: &str,
-) -> ApiResult<Response> {
-    let format = ListFormat::parse(format)?;
-    let (bytes, name) = export_agreements_file(store, ctx, format).await?;
-    let content_type = match format {
-        ListFormat::Xlsx => xlsx::CONTENT_TYPE,
-        ListFormat::Csv => "text/csv; charset=utf-8",
-    };
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
 /// The parties' to-do list: yearly reviews, last days to give notice, ends, terminations taking effect and
 /// roadmap actions of the agreements the caller's organisations are parties to.
 #[utoipa::path(get, path = "/api/v1/agreement-deadlines", tag = "agreements", security(("bearer" = [])),
@@ -304,7 +283,7 @@ pub async fn act(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<ActRequest>,
 ) -> ApiResult<Json<ActResult>> {
-    let action = parse_action(&body.action)?;
+    let action = inputs::parse_action(&body.action)?;
     let (agreement, change) = state
         .store
         .agreements(&ctx)
@@ -320,20 +299,6 @@ pub async fn act(
         )
         .await?;
     Ok(Json(ActResult { agreement, change }))
-}
-
-pub fn parse_action(code: &str) -> Result<Action, passerelle_domain::invalid::Invalid> {
-    Action::ALL
-        .iter()
-        .copied()
-        .find(|a| a.code() == code.trim())
-        .ok_or_else(|| {
-            passerelle_domain::invalid::Invalid::new(
-                "action_unknown",
-                format!("« {} » n'est pas une action connue.", code.trim()),
-            )
-            .on("action")
-        })
 }
 
 /// One version: 1 is the convention as first signed, each avenant adds the next.
@@ -386,7 +351,7 @@ pub async fn render_document(
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<DocumentQuery>,
 ) -> ApiResult<Response> {
-    document_response(&state, &ctx, id, &q.format, q.version).await
+    respond::agreement_document(&state, &ctx, id, &q.format, q.version).await
 }
 
 /// Renders one version (the current one by default) in `format`; returns the bytes and a file name.
@@ -429,25 +394,3 @@ pub async fn agreement_document(
     Ok((a, doc))
 }
 
-/// The rendered document as a download, for the API and the pages alike.
-pub async fn document_response(
-    state: &AppState,
-    ctx: &passerelle_store::AccessContext,
-    id: Uuid,
-    format: &str,
-    version: Option<i64>,
-) -> ApiResult<Response> {
-    let format = Format::parse(format).ok_or_else(|| {
-        passerelle_domain::invalid::Invalid::new("format_unknown", "Le format est « pdf », « docx » ou « html ».")
-            .on("format")
-    })?;
-    let (bytes, name) = render_agreement(&state.store, ctx, id, format, version).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, format.content_type().to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        bytes,
-    )
-        .into_response())
-}

@@ -4,12 +4,12 @@
 use super::idempotency::{IdempotencyHeader, create_once};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiBytes, ApiCaller, ApiJson, ApiPath, ApiQuery};
+use crate::respond;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use passerelle_documents::ics::{CalendarEvent, Method, When, calendar};
+use axum::response::Response;
 use passerelle_domain::calendar::add_days;
 use passerelle_domain::invalid::Invalid;
 use passerelle_store::governance::actions::ActionItem;
@@ -21,7 +21,6 @@ use passerelle_store::governance::mutual_knowledge::{
     MutualKnowledgeAction, MutualKnowledgeCount, NewMutualKnowledgeAction,
 };
 use passerelle_store::obligations::Due;
-use passerelle_store::{AccessContext, Store};
 use serde::Deserialize;
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
@@ -242,22 +241,7 @@ pub async fn invitation(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Response> {
     let ics = state.store.meeting_invitation(&ctx, id).await?;
-    Ok(calendar_response(ics, "invitation.ics"))
-}
-
-/// An iCalendar body with its type and file name.
-pub fn calendar_response(ics: String, file_name: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
-        ],
-        ics,
-    )
-        .into_response()
+    Ok(respond::calendar(ics, "invitation.ics"))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -362,36 +346,7 @@ pub async fn get_document(
     ApiCaller(ctx): ApiCaller,
     ApiPath((id, document)): ApiPath<(Uuid, Uuid)>,
 ) -> ApiResult<Response> {
-    Ok(document_response(&state.store, &ctx, id, document).await?)
-}
-
-/// A meeting's document as a download (API and pages).
-pub async fn document_response(
-    store: &Store,
-    ctx: &AccessContext,
-    meeting: Uuid,
-    document: Uuid,
-) -> Result<Response, passerelle_store::StoreError> {
-    let d = store.meeting_document(ctx, meeting, document).await?;
-    let name: String = d
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, d.content_type),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        d.content,
-    )
-        .into_response())
+    Ok(respond::meeting_document(&state.store, &ctx, id, document).await?)
 }
 
 /// Sends the invitation with the agenda to every member through the outbox (the secretary); the
@@ -616,42 +571,8 @@ pub async fn deadlines_calendar(
     ApiQuery(p): ApiQuery<Period>,
 ) -> ApiResult<Response> {
     let (from, to) = p.resolve()?;
-    let ics = calendar_feed(&state.store, &ctx, from, to).await?;
-    Ok(calendar_response(ics, "echeances.ics"))
-}
-
-/// Meetings (at their local times) and deadlines (whole days) of the period, as one calendar.
-pub async fn calendar_feed(
-    store: &Store,
-    ctx: &AccessContext,
-    from: Date,
-    to: Date,
-) -> Result<String, passerelle_store::StoreError> {
-    let mut events: Vec<CalendarEvent> = store
-        .meetings_between(ctx, from, to)
-        .await?
-        .iter()
-        .map(|m| m.event())
-        .collect();
-    events.extend(
-        store
-            .deadlines(ctx, from, to, today())
-            .await?
-            .into_iter()
-            .map(|d| CalendarEvent {
-                uid: format!("{}@passerelle", d.id),
-                sequence: 0,
-                summary: format!("{} : {}", d.source_label, d.title),
-                description: Some(format!("{} — {}", d.organisation_name, d.rule)),
-                location: None,
-                url: None,
-                when: When::AllDay(d.due_on),
-                organizer: None,
-                attendees: Vec::new(),
-                cancelled: false,
-            }),
-    );
-    Ok(calendar(&events, Method::Publish, passerelle_store::clock::now()))
+    let ics = respond::calendar_feed(&state.store, &ctx, from, to).await?;
+    Ok(respond::calendar(ics, "echeances.ics"))
 }
 
 #[derive(Deserialize, ToSchema)]

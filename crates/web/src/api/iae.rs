@@ -4,11 +4,12 @@
 use super::idempotency::{IdempotencyHeader, create_once};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
+use crate::respond;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use passerelle_domain::pathways::iae::agrement::{Decision, RequestKind};
 use passerelle_domain::pathways::iae::approval::Period;
 use passerelle_domain::pathways::iae::contract::{Assignment, Cddi, CddiException, ClientKind};
@@ -17,7 +18,6 @@ use passerelle_domain::pathways::iae::prolongation::ProlongationReason;
 use passerelle_domain::pathways::iae::referral::StepInput;
 use passerelle_domain::pathways::iae::suspension::SuspensionReason;
 use passerelle_domain::pathways::iae::{Criterion, SiaeKind};
-use passerelle_domain::text::spreadsheet_text;
 use passerelle_store::contracts::{AssignmentRecord, ContractRecord, Employment};
 use passerelle_store::iae_pathway::{ApprovalView, ProlongationDecision};
 use passerelle_store::notifications::Notification;
@@ -88,57 +88,7 @@ pub async fn export_offers(
         department: q.department,
         include_closed: q.include_closed,
     };
-    Ok(offers_csv(&state.store.offers(&ctx, &filter).await?))
-}
-
-/// Offers as a CSV download.
-pub fn offers_csv(offers: &[Offer]) -> Response {
-    let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
-    let header = [
-        "intitulé",
-        "code ROME",
-        "SIAE",
-        "type",
-        "département",
-        "lieu",
-        "heures par semaine",
-        "postes",
-        "prérequis",
-        "début",
-        "fin",
-        "ouverte",
-    ];
-    let mut rows = vec![header.map(String::from).to_vec()];
-    let text = |v: Option<String>| v.unwrap_or_default();
-    for o in offers {
-        rows.push(vec![
-            o.title.clone(),
-            text(o.rome_code.clone()),
-            o.siae_name.clone(),
-            o.siae_kind.label().to_owned(),
-            o.department.clone(),
-            o.place.clone(),
-            text(o.weekly_hours.map(|h| h.to_string())),
-            o.positions.to_string(),
-            text(o.prerequisites.clone()),
-            text(o.starts_on.map(|d| d.to_string())),
-            text(o.ends_on.map(|d| d.to_string())),
-            if o.open { "oui" } else { "non" }.to_owned(),
-        ]);
-    }
-    for row in rows {
-        // Writing to memory cannot fail.
-        let _ = w.write_record(row.iter().map(|cell| spreadsheet_text(cell).into_owned()));
-    }
-    let body = w.into_inner().unwrap_or_default();
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"offres.csv\""),
-        ],
-        body,
-    )
-        .into_response()
+    Ok(respond::offers_csv(&state.store.offers(&ctx, &filter).await?))
 }
 
 /// Publishes an offer of one of the caller's SIAE.

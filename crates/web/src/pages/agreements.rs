@@ -6,7 +6,9 @@ use super::agreement_editor::{
 };
 use super::error_page;
 use super::session::{Nav, Visitor};
-use crate::api::agreements::{agreement_document, document_response, export_response, parse_action};
+use crate::api::agreements::agreement_document;
+use crate::inputs::parse_action;
+use crate::respond;
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
@@ -52,7 +54,7 @@ pub async fn list(State(state): State<AppState>, visitor: Visitor) -> Response {
 
 /// The list and the to-do list as an XLSX workbook.
 pub async fn export(State(state): State<AppState>, visitor: Visitor) -> Response {
-    export_response(&state.store, &visitor.ctx, "xlsx")
+    respond::agreements_export(&state.store, &visitor.ctx, "xlsx")
         .await
         .unwrap_or_else(|e| error_page(&visitor.nav(SECTION), e))
 }
@@ -665,7 +667,7 @@ pub async fn download(
 ) -> Response {
     let result = async {
         let id = parse_id(&id)?;
-        document_response(&state, &visitor.ctx, id, &q.format, q.version).await
+        respond::agreement_document(&state, &visitor.ctx, id, &q.format, q.version).await
     };
     result.await.unwrap_or_else(|e| error_page(&visitor.nav(SECTION), e))
 }

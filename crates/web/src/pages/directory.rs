@@ -2,7 +2,7 @@
 
 use super::error_page;
 use super::session::{Nav, Visitor};
-use crate::api::directory::OrganisationQuery;
+use crate::inputs::OrganisationQuery;
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;

@@ -5,7 +5,7 @@
 
 use super::error_page;
 use super::session::{Nav, Visitor};
-use crate::api::governance::{calendar_feed, calendar_response, document_response};
+use crate::respond::{self, calendar_feed};
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
@@ -554,7 +554,7 @@ pub async fn meeting_invitation(State(state): State<AppState>, visitor: Visitor,
         Err(r) => return *r,
     };
     match state.store.meeting_invitation(&visitor.ctx, id).await {
-        Ok(ics) => calendar_response(ics, "invitation.ics"),
+        Ok(ics) => respond::calendar(ics, "invitation.ics"),
         Err(e) => error_page(&visitor.nav(SECTION), e.into()),
     }
 }
@@ -570,7 +570,7 @@ pub async fn meeting_document(
         Ok(ids) => ids,
         Err(r) => return *r,
     };
-    match document_response(&state.store, &visitor.ctx, id, document).await {
+    match respond::meeting_document(&state.store, &visitor.ctx, id, document).await {
         Ok(r) => r,
         Err(e) => error_page(&visitor.nav(SECTION), e.into()),
     }
@@ -802,7 +802,7 @@ pub async fn deadlines_ics(State(state): State<AppState>, visitor: Visitor, Quer
         Ok::<_, ApiError>(calendar_feed(&state.store, &visitor.ctx, first, last).await?)
     };
     match result.await {
-        Ok(ics) => calendar_response(ics, "echeances.ics"),
+        Ok(ics) => respond::calendar(ics, "echeances.ics"),
         Err(e) => error_page(&visitor.nav("echeances"), e),
     }
 }

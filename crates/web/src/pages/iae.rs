@@ -222,7 +222,7 @@ pub async fn export_offers(State(state): State<AppState>, visitor: Visitor, Quer
         ..Default::default()
     };
     match state.store.offers(&visitor.ctx, &filter).await {
-        Ok(offers) => crate::api::iae::offers_csv(&offers),
+        Ok(offers) => crate::respond::offers_csv(&offers),
         Err(e) => error_page(&visitor.nav("offres"), e.into()),
     }
 }

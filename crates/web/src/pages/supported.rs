@@ -5,7 +5,8 @@
 use super::error_page;
 use super::iae::{csrf_refused, form_date, parse_id};
 use super::session::{Nav, Visitor};
-use crate::api::supported::{pdf_response, shared};
+use crate::inputs::shared_record;
+use crate::respond::skills_record_pdf;
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
@@ -392,7 +393,7 @@ pub async fn record_pdf(State(state): State<AppState>, visitor: Visitor, Path(id
         Err(r) => return *r,
     };
     match state.store.skills_record(&visitor.ctx, id).await {
-        Ok(rec) => pdf_response(&rec),
+        Ok(rec) => skills_record_pdf(&rec),
         Err(e) => error_page(&nav, e.into()),
     }
 }
@@ -460,15 +461,15 @@ struct SharedPage {
 /// The person's own page: their record only, read-only, without an account.
 pub async fn shared_page(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     let nav = Nav::anonymous();
-    match shared(&state, &token).await {
+    match shared_record(&state, &token).await {
         Ok(record) => SharedPage { nav, record, token }.into_response(),
         Err(e) => error_page(&nav, e),
     }
 }
 
 pub async fn shared_pdf(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    match shared(&state, &token).await {
-        Ok(record) => pdf_response(&record),
+    match shared_record(&state, &token).await {
+        Ok(record) => skills_record_pdf(&record),
         Err(e) => error_page(&Nav::anonymous(), e),
     }
 }
