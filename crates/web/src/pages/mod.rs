@@ -55,24 +55,24 @@ pub fn router() -> Router<AppState> {
         .route("/simulateur", get(simulator::page))
         .route(
             "/personnes/{id}/prescrire",
-            get(iae::prescribe_form).post(iae::prescribe),
+            get(iae::referral::prescribe_form).post(iae::referral::prescribe),
         )
-        .route("/personnes/{id}/parcours-iae", get(iae::approval))
-        .route("/personnes/{id}/parcours-iae/{action}", post(iae::approval_action))
-        .route("/offres", get(iae::offers).post(iae::create_offer))
-        .route("/offres/export.csv", get(iae::export_offers))
-        .route("/offres/{id}/{action}", post(iae::toggle_offer))
-        .route("/prescriptions", get(iae::prescriptions))
-        .route("/prescriptions/{id}", get(iae::prescription))
-        .route("/prescriptions/{id}/etapes", post(iae::add_step))
-        .route("/personnes/{id}/document-competences.pdf", get(iae::skills_document))
+        .route("/personnes/{id}/parcours-iae", get(iae::approval::approval))
+        .route("/personnes/{id}/parcours-iae/{action}", post(iae::approval::approval_action))
+        .route("/offres", get(iae::offers::offers).post(iae::offers::create_offer))
+        .route("/offres/export.csv", get(iae::offers::export_offers))
+        .route("/offres/{id}/{action}", post(iae::offers::toggle_offer))
+        .route("/prescriptions", get(iae::referral::prescriptions))
+        .route("/prescriptions/{id}", get(iae::referral::prescription))
+        .route("/prescriptions/{id}/etapes", post(iae::referral::add_step))
+        .route("/personnes/{id}/document-competences.pdf", get(iae::approval::skills_document))
         .route("/parcours", get(pathways::pathways))
         .route("/referent", get(pathways::referent))
         .route("/journal-des-consultations", get(audit::journal))
         .route("/compte/securite", get(account::page))
         .route("/compte/securite/{action}", post(account::act))
-        .route("/notifications", get(iae::notifications))
-        .route("/notifications/lues", post(iae::read_notifications))
+        .route("/notifications", get(iae::notifications::notifications))
+        .route("/notifications/lues", post(iae::notifications::read_notifications))
         // Governance and deadlines (issue 7).
         .route(
             "/instances",

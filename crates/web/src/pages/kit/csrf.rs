@@ -62,3 +62,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequest<S> for CsrfForm<T> 
         }
     }
 }
+
+/// A form that carries nothing but its token (a button).
+#[derive(Deserialize)]
+pub struct TokenOnly {}

@@ -48,8 +48,7 @@ pub async fn pages(mut request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let left = visit.take();
     if let Some(Failure(error)) = response.extensions_mut().remove::<Failure>() {
-        let mut nav = left.nav.unwrap_or_else(Nav::anonymous);
-        nav.section = section;
+        let nav = left.nav.map_or_else(Nav::anonymous, |nav| Nav { section, ..nav });
         return error_page(&nav, error);
     }
     if let Some(clear) = left.clear_notice.filter(|_| response.status().is_success()) {
@@ -63,7 +62,7 @@ fn section_of(path: &str) -> &'static str {
     let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
     match first {
         "annuaire" => "annuaire",
-        "personnes" | "carnet" => "personnes",
+        "personnes" => "personnes",
         "conventions" => "conventions",
         "simulateur" => "simulateur",
         "offres" => "offres",
@@ -92,6 +91,7 @@ mod tests {
         assert_eq!(section_of("/prescriptions/abc"), "candidatures");
         assert_eq!(section_of("/reunions/abc/annuler"), "instances");
         assert_eq!(section_of("/personnes/abc/carnet"), "personnes");
+        assert_eq!(section_of("/carnet/abc"), "");
         assert_eq!(section_of("/"), "");
     }
 }
