@@ -31,8 +31,14 @@ pub fn integer(n: i64) -> String {
 
 /// A measured value, to one decimal when it has a fraction: "12", "12,5", "1 250,5".
 pub fn decimal(value: f64) -> String {
-    let text = if value.fract() == 0.0 { format!("{value:.0}") } else { format!("{value:.1}") };
-    let (whole, fraction) = text.split_once('.').map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
+    let text = if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}")
+    };
+    let (whole, fraction) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
     let (sign, digits) = whole.strip_prefix('-').map_or(("", whole), |d| ("-", d));
     let grouped = digits.parse().map_or_else(|_| digits.to_owned(), grouped);
     match fraction {

@@ -61,7 +61,11 @@ pub async fn calendar_feed(
                 cancelled: false,
             }),
     );
-    Ok(passerelle_documents::ics::calendar(&events, Method::Publish, passerelle_store::clock::now()))
+    Ok(passerelle_documents::ics::calendar(
+        &events,
+        Method::Publish,
+        passerelle_store::clock::now(),
+    ))
 }
 
 /// A meeting's document as a download (API and pages).

@@ -393,4 +393,3 @@ pub async fn agreement_document(
     let doc = document(a.kind, &v.content, v.number, v.reason.as_deref(), &signed, day);
     Ok((a, doc))
 }
-

@@ -426,4 +426,3 @@ pub fn record_document(rec: &SkillsRecord) -> Document {
         signatures: Vec::new(),
     }
 }
-

@@ -7,9 +7,9 @@ use super::agreement_editor::{
 use super::error_page;
 use super::session::{Nav, Visitor};
 use crate::api::agreements::agreement_document;
+use crate::error::ApiError;
 use crate::inputs::parse_action;
 use crate::respond;
-use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;

@@ -2,8 +2,8 @@
 
 use super::error_page;
 use super::session::{Nav, Visitor};
-use crate::inputs::OrganisationQuery;
 use crate::error::ApiError;
+use crate::inputs::OrganisationQuery;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;

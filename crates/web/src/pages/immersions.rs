@@ -207,7 +207,9 @@ pub async fn list(State(state): State<AppState>, visitor: Visitor, Query(q): Que
     if let Some(id) = q.renouvellement.as_deref().and_then(|id| Uuid::parse_str(id).ok()) {
         form = ImmersionForm::renewing(&state.store.immersions(&visitor.ctx).get(id).await?);
     }
-    Ok(list_page(&state, &visitor, &form, FormError::default()).await?.into_response())
+    Ok(list_page(&state, &visitor, &form, FormError::default())
+        .await?
+        .into_response())
 }
 
 /// `POST /immersions`: creates a draft convention.
@@ -287,7 +289,11 @@ async fn immersion_page(
 }
 
 /// `GET /immersions/{id}`.
-pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> PageResult<ImmersionPage> {
+pub async fn show(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> PageResult<ImmersionPage> {
     let id = parse_id(&id, "Immersion")?;
     Ok(immersion_page(&state, &visitor, id, ImmersionForm::default(), FormError::default()).await?)
 }

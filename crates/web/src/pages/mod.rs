@@ -9,8 +9,8 @@ mod esat;
 mod governance;
 mod iae;
 mod immersions;
-pub mod kit;
 pub(crate) mod indicators;
+pub mod kit;
 mod login;
 mod pathways;
 mod persons;
@@ -20,13 +20,13 @@ mod simulator;
 pub(crate) mod supported;
 
 use crate::error::ApiError;
-pub use kit::error_page;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::response::Response;
 use axum::routing::{get, post};
+pub use kit::error_page;
 use passerelle_store::Membership;
 use session::{Nav, Visitor};
 
@@ -58,14 +58,20 @@ pub fn router() -> Router<AppState> {
             get(iae::referral::prescribe_form).post(iae::referral::prescribe),
         )
         .route("/personnes/{id}/parcours-iae", get(iae::approval::approval))
-        .route("/personnes/{id}/parcours-iae/{action}", post(iae::approval::approval_action))
+        .route(
+            "/personnes/{id}/parcours-iae/{action}",
+            post(iae::approval::approval_action),
+        )
         .route("/offres", get(iae::offers::offers).post(iae::offers::create_offer))
         .route("/offres/export.csv", get(iae::offers::export_offers))
         .route("/offres/{id}/{action}", post(iae::offers::toggle_offer))
         .route("/prescriptions", get(iae::referral::prescriptions))
         .route("/prescriptions/{id}", get(iae::referral::prescription))
         .route("/prescriptions/{id}/etapes", post(iae::referral::add_step))
-        .route("/personnes/{id}/document-competences.pdf", get(iae::approval::skills_document))
+        .route(
+            "/personnes/{id}/document-competences.pdf",
+            get(iae::approval::skills_document),
+        )
         .route("/parcours", get(pathways::pathways))
         .route("/referent", get(pathways::referent))
         .route("/journal-des-consultations", get(audit::journal))
@@ -76,17 +82,29 @@ pub fn router() -> Router<AppState> {
         // Governance and deadlines (issue 7).
         .route(
             "/instances",
-            get(governance::committees).post(governance::create_committee),
+            get(governance::committees::committees).post(governance::committees::create_committee),
         )
-        .route("/interconnaissance", post(governance::create_mutual_knowledge))
-        .route("/instances/{id}", get(governance::committee))
-        .route("/instances/{id}/{action}", post(governance::committee_action))
-        .route("/reunions/{id}", get(governance::meeting))
-        .route("/reunions/{id}/invitation.ics", get(governance::meeting_invitation))
-        .route("/reunions/{id}/documents/{document}", get(governance::meeting_document))
-        .route("/reunions/{id}/{action}", post(governance::meeting_action))
-        .route("/echeances", get(governance::deadlines))
-        .route("/echeances.ics", get(governance::deadlines_ics))
+        .route(
+            "/interconnaissance",
+            post(governance::committees::create_mutual_knowledge),
+        )
+        .route("/instances/{id}", get(governance::committees::committee))
+        .route(
+            "/instances/{id}/{action}",
+            post(governance::committees::committee_action),
+        )
+        .route("/reunions/{id}", get(governance::meetings::meeting))
+        .route(
+            "/reunions/{id}/invitation.ics",
+            get(governance::meetings::meeting_invitation),
+        )
+        .route(
+            "/reunions/{id}/documents/{document}",
+            get(governance::meetings::meeting_document),
+        )
+        .route("/reunions/{id}/{action}", post(governance::meetings::meeting_action))
+        .route("/echeances", get(governance::deadlines::deadlines))
+        .route("/echeances.ics", get(governance::deadlines::deadlines_ics))
         // ESAT pathways, immersions and passerelles (issue 6 part 1).
         .route("/esat", get(esat::workers).post(esat::create_worker))
         .route("/esat/{id}", get(esat::worker))

@@ -146,10 +146,7 @@ impl FromRequestParts<AppState> for Visitor {
                 Ok(visitor)
             }
             Ok(None) => Err(login()),
-            Err(e) => Err(error_page(
-                &Nav::anonymous(),
-                crate::error::ApiError::from(e),
-            )),
+            Err(e) => Err(error_page(&Nav::anonymous(), crate::error::ApiError::from(e))),
         }
     }
 }

@@ -4,9 +4,9 @@
 
 use super::kit::{CsrfForm, PageResult, form_date, parse_id};
 use super::session::{Nav, Visitor};
+use crate::error::ApiError;
 use crate::inputs::shared_record;
 use crate::respond::skills_record_pdf;
-use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -397,7 +397,9 @@ pub async fn link_action(
         }
     };
     match result.await {
-        Ok(new_link @ Some(_)) => Ok(record_page(&state, &visitor, person_id, new_link).await?.into_response()),
+        Ok(new_link @ Some(_)) => Ok(record_page(&state, &visitor, person_id, new_link)
+            .await?
+            .into_response()),
         Ok(None) => Ok(Redirect::to(&format!("/personnes/{person_id}/carnet")).into_response()),
         Err(e) => Err(e.into()),
     }

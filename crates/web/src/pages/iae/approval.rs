@@ -348,4 +348,3 @@ pub async fn approval_action(
         Err(e) => Err(e.into()),
     }
 }
-

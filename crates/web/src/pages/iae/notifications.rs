@@ -23,11 +23,7 @@ pub async fn notifications(State(state): State<AppState>, visitor: Visitor) -> P
     })
 }
 
-pub async fn read_notifications(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    _: CsrfForm<TokenOnly>,
-) -> PageResult {
+pub async fn read_notifications(State(state): State<AppState>, visitor: Visitor, _: CsrfForm<TokenOnly>) -> PageResult {
     state.store.mark_notifications_read(&visitor.ctx).await?;
     Ok(Redirect::to("/notifications").into_response())
 }

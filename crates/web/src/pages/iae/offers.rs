@@ -150,7 +150,9 @@ pub async fn export_offers(
         department: q.department.filter(|d| !d.is_empty()),
         ..Default::default()
     };
-    Ok(crate::respond::offers_csv(&state.store.offers(&visitor.ctx, &filter).await?))
+    Ok(crate::respond::offers_csv(
+        &state.store.offers(&visitor.ctx, &filter).await?,
+    ))
 }
 
 pub async fn toggle_offer(

@@ -108,7 +108,11 @@ fn sheet_page(visitor: &Visitor, p: Prescription, error: Option<String>) -> Resp
 
 pub async fn prescription(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> PageResult {
     let id = parse_id(&id, "Prescription")?;
-    Ok(sheet_page(&visitor, state.store.prescription(&visitor.ctx, id).await?, None))
+    Ok(sheet_page(
+        &visitor,
+        state.store.prescription(&visitor.ctx, id).await?,
+        None,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -270,4 +274,3 @@ pub async fn prescribe(
         Err(e) => Err(e.into()),
     }
 }
-

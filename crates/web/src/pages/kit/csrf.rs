@@ -33,7 +33,9 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequest<S> for CsrfForm<T> 
         let session = request.extensions().get::<SessionCsrf>().cloned();
         let method = request.method().clone();
         let content_type = request.headers().get(header::CONTENT_TYPE).cloned();
-        let body = Bytes::from_request(request, state).await.map_err(IntoResponse::into_response)?;
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
         // The body is decoded as `Form` would (same refusals), once for the handler and once for the token.
         let decode = |body: Bytes| {
             let mut request = Request::new(Body::from(body));

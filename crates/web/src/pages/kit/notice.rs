@@ -49,9 +49,10 @@ impl Notice {
     /// A redirect (303) to `to` whose page will show this notice.
     pub fn redirect(self, state: &AppState, to: &str) -> Response {
         let mut response = Redirect::to(to).into_response();
-        response
-            .headers_mut()
-            .append(header::SET_COOKIE, set_cookie(state, NOTICE_COOKIE, self.code(), NOTICE_SECONDS));
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(state, NOTICE_COOKIE, self.code(), NOTICE_SECONDS),
+        );
         response
     }
 }

@@ -36,7 +36,10 @@ impl Visit {
     }
 
     fn take(&self) -> Left {
-        self.0.lock().map(|mut left| std::mem::take(&mut *left)).unwrap_or_default()
+        self.0
+            .lock()
+            .map(|mut left| std::mem::take(&mut *left))
+            .unwrap_or_default()
     }
 }
 
