@@ -7,6 +7,7 @@
 //! The forms are built here as data ([`EditForm`], [`Field`]) and written by one template, so that an error
 //! lands next to the field it concerns, with what was typed.
 
+use super::kit::form_date;
 use crate::error::ApiError;
 use axum::http::StatusCode;
 use passerelle_domain::agreements::AgreementKind;
@@ -19,7 +20,6 @@ use passerelle_domain::indicators::DEFINITIONS;
 use passerelle_store::directory::{Contact, Organisation};
 use serde::Serialize;
 use time::Date;
-use time::macros::format_description;
 use uuid::Uuid;
 
 /// How a field is written.
@@ -167,22 +167,6 @@ impl Posted {
             .trim()
             .parse()
             .map_err(|_| ApiError::bad_request("form_invalid", "Formulaire incomplet : rechargez la page."))
-    }
-}
-
-/// A date typed in a form (AAAA-MM-JJ); empty is none.
-pub fn parse_date(value: &str, field: &str) -> Result<Option<Date>, ApiError> {
-    match value.trim() {
-        "" => Ok(None),
-        d => Date::parse(d, format_description!("[year]-[month]-[day]"))
-            .map(Some)
-            .map_err(|_| {
-                ApiError::bad_request(
-                    "date_invalid",
-                    format!("La date « {d} » doit être au format AAAA-MM-JJ (par exemple 2027-03-31)."),
-                )
-                .on(field)
-            }),
     }
 }
 
@@ -452,7 +436,7 @@ pub fn apply(
                 Ok(RoadmapAction {
                     action: named(k, "action", v[0], "Décrivez l'action, ou videz aussi son échéance.")?,
                     due: v[1].to_owned(),
-                    due_on: parse_date(v[2], &format!("due_on_{k}"))?,
+                    due_on: form_date("échéance", v[2]).map_err(|e| e.on(format!("due_on_{k}")))?,
                 })
             })?;
             Ok(annex)

@@ -1,10 +1,8 @@
 //! The agreements pages: the list, an agreement with its checklist, life-cycle actions and versions, the
 //! drafting form, and the comparison of two versions.
 
-use super::agreement_editor::{
-    self, Choices, EditError, EditForm, Kind, Part as EditPart, Posted, Section, parse_date,
-};
-use super::error_page;
+use super::agreement_editor::{self, Choices, EditError, EditForm, Kind, Part as EditPart, Posted, Section};
+use super::kit::{self, CsrfForm, Notice, PageResult, form_date};
 use super::session::{Nav, Visitor};
 use crate::api::agreements::agreement_document;
 use crate::error::ApiError;
@@ -13,10 +11,9 @@ use crate::respond;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use passerelle_documents::{Block, Document};
 use passerelle_domain::agreements::AgreementKind;
 use passerelle_domain::agreements::checklist::{Checklist, ItemState};
@@ -33,30 +30,25 @@ const SECTION: &str = "conventions";
 
 #[derive(Template, WebTemplate)]
 #[template(path = "agreements.html")]
-struct ListPage {
+pub struct ListPage {
     nav: Nav,
     items: Vec<AgreementSummary>,
     to_do: Vec<ToDo>,
 }
 
-pub async fn list(State(state): State<AppState>, visitor: Visitor) -> Response {
+pub async fn list(State(state): State<AppState>, visitor: Visitor) -> PageResult<ListPage> {
     let scope = state.store.agreements(&visitor.ctx);
-    match (scope.list().await, scope.to_do().await) {
-        (Ok(items), Ok(to_do)) => ListPage {
-            nav: visitor.nav(SECTION),
-            items,
-            to_do,
-        }
-        .into_response(),
-        (Err(e), _) | (_, Err(e)) => error_page(&visitor.nav(SECTION), e.into()),
-    }
+    let (items, to_do) = (scope.list().await, scope.to_do().await);
+    Ok(ListPage {
+        nav: visitor.nav(SECTION),
+        items: items?,
+        to_do: to_do?,
+    })
 }
 
 /// The list and the to-do list as an XLSX workbook.
-pub async fn export(State(state): State<AppState>, visitor: Visitor) -> Response {
-    respond::agreements_export(&state.store, &visitor.ctx, "xlsx")
-        .await
-        .unwrap_or_else(|e| error_page(&visitor.nav(SECTION), e))
+pub async fn export(State(state): State<AppState>, visitor: Visitor) -> PageResult {
+    Ok(respond::agreements_export(&state.store, &visitor.ctx, "xlsx").await?)
 }
 
 #[derive(Template, WebTemplate)]
@@ -120,16 +112,14 @@ async fn page(
     error: Option<String>,
     notice: Option<String>,
     edit_error: Option<EditError>,
-) -> Response {
+) -> PageResult {
     let nav = visitor.nav(SECTION);
     let scope = state.store.agreements(&visitor.ctx);
-    let ((a, doc), checklist) = match (
+    let (document, checklist) = (
         agreement_document(&state.store, &visitor.ctx, id, None).await,
         scope.checklist(id).await,
-    ) {
-        (Ok(a), Ok(c)) => (a, c),
-        (Err(e), _) | (_, Err(e)) => return error_page(&nav, e.into()),
-    };
+    );
+    let ((a, doc), checklist) = (document?, checklist?);
     let party_admin = a.parties.iter().any(|p| visitor.ctx.is_admin_of(p.organisation_id));
     // Signing is offered to the administrators of a party that has not signed yet; an avenant goes
     // through the API, which takes the new content.
@@ -164,17 +154,9 @@ async fn page(
     } else {
         StatusCode::OK
     };
-    let targets = match passerelle_store::indicators::targets::progress_of(
-        &state.store,
-        &visitor.ctx,
-        &a,
-        passerelle_store::today(),
-    )
-    .await
-    {
-        Ok(t) => t,
-        Err(e) => return error_page(&nav, e.into()),
-    };
+    let targets =
+        passerelle_store::indicators::targets::progress_of(&state.store, &visitor.ctx, &a, passerelle_store::today())
+            .await?;
     let editable = party_admin && a.status == Status::Draft;
     let amendable = party_admin && lifecycle::allowed(a.status, Action::Amend).is_some();
     let content = &a.content;
@@ -197,24 +179,22 @@ async fn page(
         agreement_editor::place_error(std::slice::from_mut(t), e);
     }
     let sections = if editable {
-        match drafting_choices(state, visitor, content).await {
-            Ok((organisations, contacts)) => agreement_editor::sections(
-                content,
-                a.kind,
-                &format!("/conventions/{id}/redaction"),
-                &Choices {
-                    organisations: &organisations,
-                    contacts: &contacts,
-                    checklist: &checklist.items,
-                },
-                edit_error.as_ref(),
-            ),
-            Err(e) => return error_page(&nav, e),
-        }
+        let (organisations, contacts) = drafting_choices(state, visitor, content).await?;
+        agreement_editor::sections(
+            content,
+            a.kind,
+            &format!("/conventions/{id}/redaction"),
+            &Choices {
+                organisations: &organisations,
+                contacts: &contacts,
+                checklist: &checklist.items,
+            },
+            edit_error.as_ref(),
+        )
     } else {
         Vec::new()
     };
-    (
+    Ok((
         status,
         AgreementPage {
             nav,
@@ -233,7 +213,7 @@ async fn page(
             targets,
         },
     )
-        .into_response()
+        .into_response())
 }
 
 /// The directory's choices for the drafting forms: organisations that may become parties (the visitor's
@@ -293,31 +273,15 @@ fn parts(doc: Document) -> Vec<Part> {
 }
 
 fn parse_id(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::not_found("Convention"))
+    kit::parse_id(id, "Convention")
 }
 
-pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
-    match parse_id(&id) {
-        Ok(id) => page(&state, &visitor, id, None, None, None).await,
-        Err(e) => error_page(&visitor.nav(SECTION), e),
-    }
-}
-
-fn csrf_refused(visitor: &Visitor) -> Response {
-    error_page(
-        &visitor.nav(SECTION),
-        ApiError::new(
-            StatusCode::FORBIDDEN,
-            "csrf_invalid",
-            "Formulaire expiré : rechargez la page et recommencez.",
-        ),
-    )
+pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> PageResult {
+    page(&state, &visitor, parse_id(&id)?, None, None, None).await
 }
 
 #[derive(Deserialize)]
 pub struct ActForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     action: String,
     #[serde(default)]
@@ -330,18 +294,12 @@ pub async fn act(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<String>,
-    Form(form): Form<ActForm>,
-) -> Response {
-    if !visitor.csrf_ok(&form.csrf) {
-        return csrf_refused(&visitor);
-    }
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&visitor.nav(SECTION), e),
-    };
+    CsrfForm(form): CsrfForm<ActForm>,
+) -> PageResult {
+    let id = parse_id(&id)?;
     let result = async {
         let action = parse_action(&form.action)?;
-        let on = parse_date(&form.on, "on")?;
+        let on = form_date("date", &form.on).map_err(|e| e.on("on"))?;
         let reason = Some(form.reason.clone()).filter(|r| !r.trim().is_empty());
         let act = Act {
             action,
@@ -355,21 +313,19 @@ pub async fn act(
     match result.await {
         // A party that declined no longer sees the agreement: back to its list.
         Ok((_, change)) if change.explanation.code == Action::Decline.code() => {
-            Redirect::to("/conventions").into_response()
+            Ok(Redirect::to("/conventions").into_response())
         }
         Ok((_, change)) => page(&state, &visitor, id, None, Some(change.explanation.message), None).await,
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
             page(&state, &visitor, id, Some(e.message), None, None).await
         }
-        Err(e) => error_page(&visitor.nav(SECTION), e),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// The texts of a draft (or of an avenant's new version); the rest of the structure has its own forms.
 #[derive(Deserialize, Serialize)]
 pub struct DraftForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     title: String,
     #[serde(default)]
@@ -446,8 +402,8 @@ impl DraftForm {
         c.communication = self.communication;
         c.duration.review = self.review;
         c.amendment = self.amendment;
-        c.duration.starts_on = parse_date(&self.starts_on, "starts_on")?;
-        c.duration.ends_on = parse_date(&self.ends_on, "ends_on")?;
+        c.duration.starts_on = form_date("début", &self.starts_on).map_err(|e| e.on("starts_on"))?;
+        c.duration.ends_on = form_date("fin", &self.ends_on).map_err(|e| e.on("ends_on"))?;
         c.notice_months = self.notice_months.trim().parse().map_err(|_| {
             ApiError::bad_request("notice_invalid", "Le préavis est un nombre de mois, de 0 à 24.").on("notice_months")
         })?;
@@ -455,11 +411,21 @@ impl DraftForm {
     }
 }
 
-pub async fn save_draft(state: State<AppState>, visitor: Visitor, id: Path<String>, form: Form<DraftForm>) -> Response {
+pub async fn save_draft(
+    state: State<AppState>,
+    visitor: Visitor,
+    id: Path<String>,
+    form: CsrfForm<DraftForm>,
+) -> PageResult {
     write(state, visitor, id, form, false).await
 }
 
-pub async fn amend(state: State<AppState>, visitor: Visitor, id: Path<String>, form: Form<DraftForm>) -> Response {
+pub async fn amend(
+    state: State<AppState>,
+    visitor: Visitor,
+    id: Path<String>,
+    form: CsrfForm<DraftForm>,
+) -> PageResult {
     write(state, visitor, id, form, true).await
 }
 
@@ -468,16 +434,10 @@ async fn write(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<String>,
-    Form(f): Form<DraftForm>,
+    CsrfForm(f): CsrfForm<DraftForm>,
     avenant: bool,
-) -> Response {
-    if !visitor.csrf_ok(&f.csrf) {
-        return csrf_refused(&visitor);
-    }
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&visitor.nav(SECTION), e),
-    };
+) -> PageResult {
+    let id = parse_id(&id)?;
     let scope = state.store.agreements(&visitor.ctx);
     let key = if avenant { "avenant" } else { "texts" };
     // What was typed, shown again if the change is refused.
@@ -492,7 +452,7 @@ async fn write(
         let mut c = scope.get(id).await?.content;
         let (reason, on) = (
             Some(f.reason.clone()).filter(|r| !r.trim().is_empty()),
-            parse_date(&f.on, "on")?,
+            form_date("date", &f.on).map_err(|e| e.on("on"))?,
         );
         f.merge_into(&mut c)?;
         if avenant {
@@ -525,10 +485,10 @@ async fn refused_or_done(
     anchor: &str,
     result: Result<(), ApiError>,
     typed: Vec<(String, String)>,
-) -> Response {
+) -> PageResult {
     match result {
-        Ok(()) if anchor.is_empty() => Redirect::to(&format!("/conventions/{id}")).into_response(),
-        Ok(()) => Redirect::to(&format!("/conventions/{id}#{anchor}")).into_response(),
+        Ok(()) if anchor.is_empty() => Ok(Notice::AgreementSaved.redirect(state, &format!("/conventions/{id}"))),
+        Ok(()) => Ok(Notice::AgreementSaved.redirect(state, &format!("/conventions/{id}#{anchor}"))),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
             let refused = EditError {
                 key: key.to_owned(),
@@ -538,7 +498,7 @@ async fn refused_or_done(
             };
             page(state, visitor, id, None, None, Some(refused)).await
         }
-        Err(e) => error_page(&visitor.nav(SECTION), e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -548,16 +508,11 @@ pub async fn edit(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<String>,
-    Form(posted): Form<Vec<(String, String)>>,
-) -> Response {
+    CsrfForm(posted): CsrfForm<Vec<(String, String)>>,
+) -> PageResult {
     let posted = Posted(posted);
-    if !visitor.csrf_ok(posted.get("csrf")) {
-        return csrf_refused(&visitor);
-    }
-    let (id, part) = match parse_id(&id).and_then(|id| Ok((id, EditPart::parse(&posted)?))) {
-        Ok(v) => v,
-        Err(e) => return error_page(&visitor.nav(SECTION), e),
-    };
+    let id = parse_id(&id)?;
+    let part = EditPart::parse(&posted)?;
     let scope = state.store.agreements(&visitor.ctx);
     let result = async {
         let a = scope.get(id).await?;
@@ -588,7 +543,7 @@ pub async fn edit(
 
 #[derive(Template, WebTemplate)]
 #[template(path = "agreement_compare.html")]
-struct ComparePage {
+pub struct ComparePage {
     nav: Nav,
     a: Agreement,
     from: i64,
@@ -607,30 +562,20 @@ pub async fn compare(
     visitor: Visitor,
     Path(id): Path<String>,
     Query(q): Query<CompareQuery>,
-) -> Response {
-    let nav = visitor.nav(SECTION);
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&nav, e),
-    };
+) -> PageResult<ComparePage> {
+    let id = parse_id(&id)?;
     let scope = state.store.agreements(&visitor.ctx);
-    let a = match scope.get(id).await {
-        Ok(a) => a,
-        Err(e) => return error_page(&nav, e.into()),
-    };
+    let a = scope.get(id).await?;
     let to = q.a.unwrap_or(a.current_version);
     let from = q.de.unwrap_or(to - 1).max(1);
-    match scope.compare(id, from, to).await {
-        Ok(c) => ComparePage {
-            nav,
-            a,
-            from,
-            to,
-            changes: c.changes,
-        }
-        .into_response(),
-        Err(e) => error_page(&nav, e.into()),
-    }
+    let changes = scope.compare(id, from, to).await?.changes;
+    Ok(ComparePage {
+        nav: visitor.nav(SECTION),
+        a,
+        from,
+        to,
+        changes,
+    })
 }
 
 #[derive(Deserialize)]
@@ -644,12 +589,9 @@ pub async fn report(
     visitor: Visitor,
     Path(id): Path<String>,
     Query(q): Query<ReportQuery>,
-) -> Response {
-    let result = async {
-        let id = parse_id(&id)?;
-        crate::annual_report::response(&state.store, &visitor.ctx, id, q.annee.as_deref()).await
-    };
-    result.await.unwrap_or_else(|e| error_page(&visitor.nav(SECTION), e))
+) -> PageResult {
+    let id = parse_id(&id)?;
+    Ok(crate::annual_report::response(&state.store, &visitor.ctx, id, q.annee.as_deref()).await?)
 }
 
 #[derive(Deserialize)]
@@ -664,18 +606,13 @@ pub async fn download(
     visitor: Visitor,
     Path(id): Path<String>,
     Query(q): Query<DownloadQuery>,
-) -> Response {
-    let result = async {
-        let id = parse_id(&id)?;
-        respond::agreement_document(&state, &visitor.ctx, id, &q.format, q.version).await
-    };
-    result.await.unwrap_or_else(|e| error_page(&visitor.nav(SECTION), e))
+) -> PageResult {
+    let id = parse_id(&id)?;
+    Ok(respond::agreement_document(&state, &visitor.ctx, id, &q.format, q.version).await?)
 }
 
 #[derive(Deserialize, Default)]
 pub struct NewForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     kind: String,
     #[serde(default)]
@@ -690,7 +627,7 @@ pub struct NewForm {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "agreement_new.html")]
-struct NewPage {
+pub struct NewPage {
     nav: Nav,
     kinds: &'static [AgreementKind],
     parents: Vec<AgreementSummary>,
@@ -726,19 +663,13 @@ async fn new_page(
     })
 }
 
-pub async fn new_form(State(state): State<AppState>, visitor: Visitor) -> Response {
-    match new_page(&state, &visitor, NewForm::default(), None).await {
-        Ok(p) => p.into_response(),
-        Err(e) => error_page(&visitor.nav(SECTION), e),
-    }
+pub async fn new_form(State(state): State<AppState>, visitor: Visitor) -> PageResult<NewPage> {
+    Ok(new_page(&state, &visitor, NewForm::default(), None).await?)
 }
 
 /// Starts a draft between the visitor's organisation and a partner, with the legal references proposed for
 /// its kind; the checklist then tells what to write.
-pub async fn create(State(state): State<AppState>, visitor: Visitor, Form(form): Form<NewForm>) -> Response {
-    if !visitor.csrf_ok(&form.csrf) {
-        return csrf_refused(&visitor);
-    }
+pub async fn create(State(state): State<AppState>, visitor: Visitor, CsrfForm(form): CsrfForm<NewForm>) -> PageResult {
     let result = async {
         let kind = AgreementKind::parse(&form.kind)?;
         let choose = |v: &str, what: &str| {
@@ -774,14 +705,11 @@ pub async fn create(State(state): State<AppState>, visitor: Visitor, Form(form):
         )
     };
     match result.await {
-        Ok(a) => Redirect::to(&format!("/conventions/{}", a.id)).into_response(),
+        Ok(a) => Ok(Notice::AgreementCreated.redirect(&state, &format!("/conventions/{}", a.id))),
         Err(e) if e.status.is_client_error() => {
             let status = e.status;
-            match new_page(&state, &visitor, form, Some(e.message)).await {
-                Ok(p) => (status, p).into_response(),
-                Err(e) => error_page(&visitor.nav(SECTION), e),
-            }
+            Ok((status, new_page(&state, &visitor, form, Some(e.message)).await?).into_response())
         }
-        Err(e) => error_page(&visitor.nav(SECTION), e),
+        Err(e) => Err(e.into()),
     }
 }
