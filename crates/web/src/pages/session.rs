@@ -103,11 +103,6 @@ impl Visitor {
             notice: self.notice.map(Notice::message),
         }
     }
-
-    /// Whether a submitted form carries this session's CSRF token (compared in constant time).
-    pub fn csrf_ok(&self, submitted: &str) -> bool {
-        constant_time_eq(self.csrf.as_bytes(), submitted.as_bytes())
-    }
 }
 
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -1,5 +1,6 @@
 //! Forms posted from a page carry the session's CSRF token in a `csrf` field; [`CsrfForm`] decodes the form
-//! and refuses it (403, « Formulaire expiré ») when the token is not the session's, before the handler runs.
+//! and refuses it (403, « Formulaire expiré ») when the token is not the session's, before the handler runs
+//! and before the rest of the form is read.
 
 use super::error::PageError;
 use crate::error::ApiError;
@@ -45,23 +46,22 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequest<S> for CsrfForm<T> 
             }
             request
         };
-        let Form(form) = Form::<T>::from_request(decode(body.clone()), state)
+        // The token first: a forged form is refused whatever it holds.
+        let Form(token) = Form::<Token>::from_request(decode(body.clone()), state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let Form(token) = Form::<Token>::from_request(decode(body), state)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        match session {
-            Some(SessionCsrf(expected)) if constant_time_eq(expected.as_bytes(), token.csrf.as_bytes()) => {
-                Ok(Self(form))
-            }
-            _ => Err(PageError(ApiError::new(
+        if !session.is_some_and(|SessionCsrf(expected)| constant_time_eq(expected.as_bytes(), token.csrf.as_bytes())) {
+            return Err(PageError(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "csrf_invalid",
                 "Formulaire expiré : rechargez la page et recommencez.",
             ))
-            .into_response()),
+            .into_response());
         }
+        let Form(form) = Form::<T>::from_request(decode(body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Self(form))
     }
 }
 
