@@ -8,7 +8,6 @@ use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::response::IntoResponse;
 use passerelle_store::MemberRole;
 use passerelle_store::audit::{ReadEntry, ReadFilter};
 use passerelle_store::paging::Page;

@@ -8,7 +8,6 @@ use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::response::IntoResponse;
 use passerelle_store::paging::Page;
 use passerelle_store::pathway_lists::{
     DEFAULT_PER_PAGE, PathwayFilter, PathwayRow, PathwayStatus, ReferentDashboard, TodoItem,
