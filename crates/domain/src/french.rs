@@ -2,6 +2,7 @@
 //! documents: thousands set apart by a narrow no-break space (U+202F), a decimal comma, "1er" for the first
 //! day of a month.
 
+use crate::indicators::Unit;
 use time::{Date, Month};
 
 /// The thousands separator of French typography: a narrow no-break space.
@@ -44,6 +45,20 @@ pub fn decimal(value: f64) -> String {
     match fraction {
         Some(f) => format!("{sign}{grouped},{f}"),
         None => format!("{sign}{grouped}"),
+    }
+}
+
+/// A value that may be missing: "–" when there is none (by reference, as templates pass it).
+pub fn maybe_decimal(value: &Option<f64>) -> String {
+    value.map_or_else(|| "–".to_owned(), decimal)
+}
+
+/// An indicator's value with its unit: "12", "12,5", "40,5 %" for a share.
+pub fn indicator_value(value: f64, unit: Unit) -> String {
+    if unit == Unit::Share {
+        percentage(value)
+    } else {
+        decimal(value)
     }
 }
 
@@ -114,6 +129,10 @@ mod tests {
     #[test]
     fn percentages_and_money() {
         assert_eq!(percentage(40.5), "40,5 %");
+        assert_eq!(indicator_value(40.5, Unit::Share), "40,5 %");
+        assert_eq!(indicator_value(12.0, Unit::Count), "12");
+        assert_eq!(maybe_decimal(&None), "–");
+        assert_eq!(maybe_decimal(&Some(2.5)), "2,5");
         assert_eq!(money(103_332), "1\u{202F}033,32 €");
         assert_eq!(money(-5), "-0,05 €");
     }
