@@ -1,7 +1,6 @@
 //! The French HTML pages, built on the State design system (DSFR).
 
 mod account;
-mod agreement_editor;
 mod agreements;
 mod audit;
 mod directory;
