@@ -393,3 +393,20 @@ pub async fn agreement_document(
     let doc = document(a.kind, &v.content, v.number, v.reason.as_deref(), &signed, day);
     Ok((a, doc))
 }
+
+/// The agreements routes and their description.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(agreement_kinds))
+        .routes(routes!(list_deadlines))
+        .routes(routes!(list_agreements, create_agreement))
+        .routes(routes!(export_agreements))
+        .routes(routes!(get_agreement))
+        .routes(routes!(update_content))
+        .routes(routes!(get_checklist))
+        .routes(routes!(act))
+        .routes(routes!(get_version))
+        .routes(routes!(compare))
+        .routes(routes!(render_document))
+}

@@ -388,3 +388,18 @@ pub async fn create_authorisation(
         .await?;
     Ok((StatusCode::CREATED, Json(a)))
 }
+
+/// The directory routes and their description.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(list_organisations, create_organisation))
+        .routes(routes!(get_organisation, update_organisation))
+        .routes(routes!(archive_organisation))
+        .routes(routes!(list_contacts, create_contact))
+        .routes(routes!(update_contact))
+        .routes(routes!(archive_contact))
+        .routes(routes!(list_roles, assign_role))
+        .routes(routes!(update_role))
+        .routes(routes!(list_authorisations, create_authorisation))
+}

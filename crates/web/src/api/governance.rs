@@ -667,3 +667,40 @@ pub async fn count_mutual_knowledge(
             .await?,
     ))
 }
+
+/// A meeting document (10 MB, as the store checks) and some room for the request around it.
+const DOCUMENT_BODY_BYTES: usize = passerelle_store::governance::meetings::MAX_DOCUMENT_BYTES + 64 * 1024;
+
+/// The governance routes and their description.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::router::OpenApiRouter;
+    use utoipa_axum::routes;
+    OpenApiRouter::new()
+        .routes(routes!(list_committees, create_committee))
+        .routes(routes!(get_committee))
+        .routes(routes!(add_member))
+        .routes(routes!(create_meeting))
+        .routes(routes!(get_meeting))
+        .routes(routes!(invitation))
+        .routes(routes!(propose_agenda_item))
+        .routes(routes!(decide_agenda_item))
+        .routes(routes!(get_document))
+        .routes(routes!(send_invitations))
+        .routes(routes!(cancel_meeting))
+        .routes(routes!(record_attendance))
+        .routes(routes!(write_minutes))
+        .routes(routes!(validate_minutes))
+        .routes(routes!(transmit_minutes))
+        .routes(routes!(set_action_status))
+        .routes(routes!(list_deadlines))
+        .routes(routes!(deadlines_calendar))
+        .routes(routes!(list_mutual_knowledge, create_mutual_knowledge))
+        .routes(routes!(count_mutual_knowledge))
+        .routes(routes!(attach_document))
+        // Meeting documents are the one body larger than the server's default limit.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(attach_document))
+                .layer(axum::extract::DefaultBodyLimit::max(DOCUMENT_BODY_BYTES)),
+        )
+}

@@ -426,3 +426,21 @@ pub fn record_document(rec: &SkillsRecord) -> Document {
         signatures: Vec::new(),
     }
 }
+
+/// The supported-employment and skills-record routes and their description.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(get_supported, create_entry))
+        .routes(routes!(create_convention))
+        .routes(routes!(create_activity))
+        .routes(routes!(create_job))
+        .routes(routes!(exit_entry))
+        .routes(routes!(set_counsellor_time))
+        .routes(routes!(dashboard))
+        .routes(routes!(get_skills_record))
+        .routes(routes!(skills_record_pdf))
+        .routes(routes!(list_links, create_link))
+        .routes(routes!(revoke_link))
+        .routes(routes!(shared_record))
+}

@@ -102,3 +102,11 @@ pub async fn act(
         }
     }
 }
+
+/// The account security pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/compte/securite", get(page))
+        .route("/compte/securite/{action}", post(act))
+}

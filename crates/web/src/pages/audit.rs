@@ -89,3 +89,9 @@ pub async fn journal(
         page,
     })
 }
+
+/// The reads journal pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::get;
+    axum::Router::new().route("/journal-des-consultations", get(journal))
+}

@@ -130,3 +130,11 @@ pub async fn show(
     };
     Ok(loaded.await?)
 }
+
+/// The directory pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/annuaire", get(list))
+        .route("/annuaire/{id}", get(show))
+}

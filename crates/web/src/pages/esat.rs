@@ -292,3 +292,13 @@ pub async fn person_pathway(
         pathway,
     })
 }
+
+/// The ESAT pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/esat", get(workers).post(create_worker))
+        .route("/esat/{id}", get(worker))
+        .route("/esat/{id}/{action}", post(worker_action))
+        .route("/personnes/{id}/parcours-complet", get(person_pathway))
+}

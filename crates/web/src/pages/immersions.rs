@@ -339,3 +339,12 @@ pub async fn act(
         Err(e) => refused_again(e, |error| immersion_page(&state, &visitor, id, form, error)).await,
     }
 }
+
+/// The immersion pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/immersions", get(list).post(create))
+        .route("/immersions/{id}", get(show))
+        .route("/immersions/{id}/{action}", post(act))
+}

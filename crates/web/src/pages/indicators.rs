@@ -412,3 +412,12 @@ pub async fn people(
         people,
     })
 }
+
+/// The indicators pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/indicateurs", get(page))
+        .route("/indicateurs/export", get(export))
+        .route("/indicateurs/{code}/personnes", get(people))
+}

@@ -166,6 +166,14 @@ pub async fn logout(State(state): State<AppState>, visitor: Visitor, _: CsrfForm
     Ok(response)
 }
 
+/// The sign-in and sign-out pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/connexion", get(form).post(submit))
+        .route("/deconnexion", post(logout))
+}
+
 #[cfg(test)]
 mod tests {
     use super::safe_next;

@@ -143,3 +143,11 @@ pub async fn referent(
         list: PathwayList::new("/referent", &q, people),
     })
 }
+
+/// The pathway lists pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/parcours", get(pathways))
+        .route("/referent", get(referent))
+}

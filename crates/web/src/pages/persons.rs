@@ -175,3 +175,13 @@ pub async fn create(
         Err(e) => Err(e.into()),
     }
 }
+
+/// The persons pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/personnes", get(list).post(create))
+        .route("/personnes/nouvelle", get(new_form))
+        .route("/personnes/{id}", get(show))
+        .route("/personnes/{id}/donnees.pdf", get(file_pdf))
+}

@@ -426,3 +426,17 @@ pub async fn shared_page(State(state): State<AppState>, Path(token): Path<String
 pub async fn shared_pdf(State(state): State<AppState>, Path(token): Path<String>) -> PageResult {
     Ok(skills_record_pdf(&shared_record(&state, &token).await?))
 }
+
+/// The supported-employment and skills-record pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/emploi-accompagne", get(dashboard))
+        .route("/personnes/{id}/emploi-accompagne", get(person))
+        .route("/personnes/{id}/emploi-accompagne/{action}", post(act))
+        .route("/personnes/{id}/carnet", get(record))
+        .route("/personnes/{id}/carnet.pdf", get(record_pdf))
+        .route("/personnes/{id}/carnet/{action}", post(link_action))
+        .route("/carnet/{token}", get(shared_page))
+        .route("/carnet/{token}/pdf", get(shared_pdf))
+}

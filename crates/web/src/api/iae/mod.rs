@@ -354,3 +354,31 @@ pub async fn read_notifications(State(state): State<AppState>, ApiCaller(ctx): A
     state.store.mark_notifications_read(&ctx).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// The IAE routes and their description.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(list_offers, create_offer))
+        .routes(routes!(export_offers))
+        .routes(routes!(get_offer))
+        .routes(routes!(close_offer))
+        .routes(routes!(open_offer))
+        .routes(routes!(list_diagnoses, create_diagnosis))
+        .routes(routes!(list_prescriptions, create_prescription))
+        .routes(routes!(get_prescription))
+        .routes(routes!(add_step))
+        .routes(routes!(referral_refusals))
+        .routes(routes!(list_notifications))
+        .routes(routes!(read_notifications))
+        .routes(routes!(approval::get_approval))
+        .routes(routes!(approval::suspend))
+        .routes(routes!(approval::request_prolongation))
+        .routes(routes!(approval::decide_prolongation))
+        .routes(routes!(approval::request_agrement))
+        .routes(routes!(approval::decide_agrement))
+        .routes(routes!(employment::get_employment))
+        .routes(routes!(employment::create_contract))
+        .routes(routes!(employment::create_assignment))
+        .routes(routes!(employment::create_waiver))
+}

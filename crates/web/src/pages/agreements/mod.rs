@@ -499,3 +499,20 @@ pub async fn create(State(state): State<AppState>, visitor: Visitor, CsrfForm(fo
         Err(e) => Err(e.into()),
     }
 }
+
+/// The agreements pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/conventions", get(list).post(create))
+        .route("/conventions/nouvelle", get(new_form))
+        .route("/conventions/export.xlsx", get(export))
+        .route("/conventions/{id}", get(show))
+        .route("/conventions/{id}/actions", post(act))
+        .route("/conventions/{id}/brouillon", post(save_draft))
+        .route("/conventions/{id}/redaction", post(edit))
+        .route("/conventions/{id}/avenant", post(amend))
+        .route("/conventions/{id}/comparaison", get(compare))
+        .route("/conventions/{id}/document", get(download))
+        .route("/conventions/{id}/etat-des-lieux", get(report))
+}

@@ -135,3 +135,22 @@ pub(super) fn ticked(form: &GovernanceForm, prefix: &str) -> Vec<Uuid> {
     ids.sort();
     ids
 }
+
+/// The governance pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route(
+            "/instances",
+            get(committees::committees).post(committees::create_committee),
+        )
+        .route("/interconnaissance", post(committees::create_mutual_knowledge))
+        .route("/instances/{id}", get(committees::committee))
+        .route("/instances/{id}/{action}", post(committees::committee_action))
+        .route("/reunions/{id}", get(meetings::meeting))
+        .route("/reunions/{id}/invitation.ics", get(meetings::meeting_invitation))
+        .route("/reunions/{id}/documents/{document}", get(meetings::meeting_document))
+        .route("/reunions/{id}/{action}", post(meetings::meeting_action))
+        .route("/echeances", get(deadlines::deadlines))
+        .route("/echeances.ics", get(deadlines::deadlines_ics))
+}

@@ -18,3 +18,27 @@ fn siae_memberships(visitor: &Visitor) -> Vec<Membership> {
         .cloned()
         .collect()
 }
+
+/// The IAE pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route(
+            "/personnes/{id}/prescrire",
+            get(referral::prescribe_form).post(referral::prescribe),
+        )
+        .route("/personnes/{id}/parcours-iae", get(approval::approval))
+        .route("/personnes/{id}/parcours-iae/{action}", post(approval::approval_action))
+        .route("/offres", get(offers::offers).post(offers::create_offer))
+        .route("/offres/export.csv", get(offers::export_offers))
+        .route("/offres/{id}/{action}", post(offers::toggle_offer))
+        .route("/prescriptions", get(referral::prescriptions))
+        .route("/prescriptions/{id}", get(referral::prescription))
+        .route("/prescriptions/{id}/etapes", post(referral::add_step))
+        .route(
+            "/personnes/{id}/document-competences.pdf",
+            get(approval::skills_document),
+        )
+        .route("/notifications", get(notifications::notifications))
+        .route("/notifications/lues", post(notifications::read_notifications))
+}

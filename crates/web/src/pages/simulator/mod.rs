@@ -79,3 +79,9 @@ pub async fn page(visitor: Visitor, RawQuery(query): RawQuery) -> PageResult {
     // `security::headers` adds `Cache-Control: no-store`: the figures describe one person.
     Ok((status, page).into_response())
 }
+
+/// The benefits simulator pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::get;
+    axum::Router::new().route("/simulateur", get(page))
+}
