@@ -163,5 +163,4 @@ pub async fn deadlines_ics(State(state): State<AppState>, visitor: Visitor, Quer
 }
 
 /// Monday first, as French calendars are.
-
 const WEEKDAYS: [&str; 7] = ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"];

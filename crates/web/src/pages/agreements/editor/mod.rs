@@ -213,7 +213,10 @@ pub fn place_error(forms: &mut [EditForm], error: &EditError) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use passerelle_domain::agreements::AgreementKind;
+    use passerelle_domain::agreements::content::{AgreementContent, Correspondent, Party};
     use passerelle_domain::agreements::examples::local_cooperation;
+    use uuid::Uuid;
 
     /// A CCL of seed 001 between an agency and an ACI, each with a correspondent.
     fn ccl() -> AgreementContent {
