@@ -696,7 +696,6 @@ pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(routes!(deadlines_calendar))
         .routes(routes!(list_mutual_knowledge, create_mutual_knowledge))
         .routes(routes!(count_mutual_knowledge))
-        .routes(routes!(attach_document))
         // Meeting documents are the one body larger than the server's default limit.
         .merge(
             OpenApiRouter::new()
