@@ -25,18 +25,8 @@ impl Explanation {
     }
 }
 
-/// A whole number as French text writes it, thousands set apart by a narrow no-break space: "1 095".
-pub fn french_number(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::from(if n < 0 { "-" } else { "" });
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{202F}');
-        }
-        out.push(digit);
-    }
-    out
-}
+/// Rules write their figures with the one French formatter.
+pub use crate::french::integer as french_number;
 
 #[cfg(test)]
 mod tests {

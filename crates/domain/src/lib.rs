@@ -35,6 +35,7 @@ pub mod dated;
 pub mod dates;
 pub mod directory;
 pub mod explanation;
+pub mod french;
 pub mod governance;
 pub mod indicators;
 pub mod invalid;

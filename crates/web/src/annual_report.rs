@@ -4,11 +4,11 @@
 //! `passerelle_store::indicators::agreement_report`.
 
 use crate::error::ApiResult;
-use crate::pages::indicators::{french_value, maybe_number, number};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use passerelle_documents::pdf::{self, Bars, Block, Paragraph, Row};
 use passerelle_domain::calendar::french_date;
+use passerelle_domain::french;
 use passerelle_domain::indicators::Unit;
 use passerelle_domain::invalid::Invalid;
 use passerelle_store::indicators::agreement_report::{self, AgreementReport, Figure};
@@ -58,7 +58,7 @@ pub async fn response(store: &Store, ctx: &AccessContext, id: Uuid, year: Option
 
 fn figure(f: Figure, unit: Unit, threshold: u64) -> String {
     match f {
-        Figure::Value(v) => french_value(v, unit),
+        Figure::Value(v) => french::indicator_value(v, unit),
         Figure::Masked => format!("< {threshold}"),
         // Nothing recorded: none counted, but no share nor median either.
         Figure::Nothing if matches!(unit, Unit::Count | Unit::Hours) => "0".into(),
@@ -118,10 +118,10 @@ fn layout(r: &AgreementReport, today: Date) -> Vec<Block> {
         let detail = match (t.actual, t.status) {
             (Some(actual), Some(_)) => format!(
                 "Réalisé : {} ({} %) ; attendu au {} : {} ; situation : {}.",
-                number(actual),
-                maybe_number(&t.percent),
+                french::decimal(actual),
+                french::maybe_decimal(&t.percent),
                 french_date(r.on),
-                maybe_number(&t.expected),
+                french::maybe_decimal(&t.expected),
                 t.status_label
             ),
             _ if t.masked => format!("Réalisé : moins de {} personnes (petit effectif masqué).", r.threshold),

@@ -8,7 +8,7 @@ use passerelle_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,

@@ -55,17 +55,7 @@ impl serde::Serialize for Cents {
 /// French display: `1 033,32 €`.
 impl fmt::Display for Cents {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let abs = self.0.unsigned_abs();
-        let euros = (abs / 100).to_string();
-        let mut grouped = String::new();
-        for (i, c) in euros.chars().enumerate() {
-            if i > 0 && (euros.len() - i).is_multiple_of(3) {
-                grouped.push('\u{202f}');
-            }
-            grouped.push(c);
-        }
-        write!(f, "{sign}{grouped},{:02} €", abs % 100)
+        f.write_str(&crate::french::money(self.0))
     }
 }
 

@@ -34,30 +34,8 @@ pub fn add_days(date: Date, days: i64) -> Date {
         .unwrap_or(if days < 0 { Date::MIN } else { Date::MAX })
 }
 
-/// French month names, January first.
-pub const MONTH_NAMES: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
-/// A date as French users read it: "1er mars 2025", "10 mars 2025".
-pub fn french_date(date: Date) -> String {
-    let month = MONTH_NAMES[usize::from(u8::from(date.month())) - 1];
-    match date.day() {
-        1 => format!("1er {month} {}", date.year()),
-        day => format!("{day} {month} {}", date.year()),
-    }
-}
+/// Dates are written by the one French formatter.
+pub use crate::french::{MONTH_NAMES, date as french_date};
 
 /// Number of days from `from` to `to`, both included (0 when `to` is before `from`).
 pub fn days_inclusive(from: Date, to: Date) -> i64 {

@@ -1,18 +1,15 @@
 //! Agreements: drafting with the checklist, the life cycle, versions and their comparison.
 
-use crate::attachment::attachment;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
+use crate::{inputs, respond};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use passerelle_app::SystemClock;
-use passerelle_app::agreements::document::{self, render_agreement};
-use passerelle_app::agreements::list::{ListFormat, export_agreements_file};
 use passerelle_domain::agreements::checklist::Checklist;
-use passerelle_domain::agreements::lifecycle::{Action, Change};
+use passerelle_domain::agreements::lifecycle::Change;
 use passerelle_domain::agreements::{AgreementContent, AgreementKind};
 use passerelle_store::agreements::{Act, Agreement, AgreementSummary, Comparison, ToDo, Version};
 use serde::{Deserialize, Serialize};
@@ -125,17 +122,7 @@ pub async fn export_agreements(
     ApiCaller(ctx): ApiCaller,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
-    export_response(&state.store, &ctx, q.format.as_deref().unwrap_or("xlsx")).await
-}
-
-/// The list as a download, for the API and the pages alike.
-pub async fn export_response(
-    store: &passerelle_store::Store,
-    ctx: &passerelle_store::AccessContext,
-    format: &str,
-) -> ApiResult<Response> {
-    let format = ListFormat::parse(format)?;
-    Ok(attachment(export_agreements_file(store, ctx, format).await?))
+    respond::agreements_export(&state.store, &ctx, q.format.as_deref().unwrap_or("xlsx")).await
 }
 
 /// The parties' to-do list: yearly reviews, last days to give notice, ends, terminations taking effect and
@@ -212,7 +199,7 @@ pub async fn act(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<ActRequest>,
 ) -> ApiResult<Json<ActResult>> {
-    let action = parse_action(&body.action)?;
+    let action = inputs::parse_action(&body.action)?;
     let (agreement, change) = state
         .store
         .agreements(&ctx)
@@ -228,20 +215,6 @@ pub async fn act(
         )
         .await?;
     Ok(Json(ActResult { agreement, change }))
-}
-
-pub fn parse_action(code: &str) -> Result<Action, passerelle_domain::invalid::Invalid> {
-    Action::ALL
-        .iter()
-        .copied()
-        .find(|a| a.code() == code.trim())
-        .ok_or_else(|| {
-            passerelle_domain::invalid::Invalid::new(
-                "action_unknown",
-                format!("« {} » n'est pas une action connue.", code.trim()),
-            )
-            .on("action")
-        })
 }
 
 /// One version: 1 is the convention as first signed, each avenant adds the next.
@@ -294,19 +267,22 @@ pub async fn render_document(
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<DocumentQuery>,
 ) -> ApiResult<Response> {
-    document_response(&state, &ctx, id, &q.format, q.version).await
+    respond::agreement_document(&state, &ctx, id, &q.format, q.version).await
 }
 
-/// The rendered document as a download, for the API and the pages alike.
-pub async fn document_response(
-    state: &AppState,
-    ctx: &passerelle_store::AccessContext,
-    id: Uuid,
-    format: &str,
-    version: Option<i64>,
-) -> ApiResult<Response> {
-    let format = document::format(format)?;
-    Ok(attachment(
-        render_agreement(&state.store, ctx, &SystemClock, id, format, version).await?,
-    ))
+/// The agreements routes and their description.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(agreement_kinds))
+        .routes(routes!(list_deadlines))
+        .routes(routes!(list_agreements, create_agreement))
+        .routes(routes!(export_agreements))
+        .routes(routes!(get_agreement))
+        .routes(routes!(update_content))
+        .routes(routes!(get_checklist))
+        .routes(routes!(act))
+        .routes(routes!(get_version))
+        .routes(routes!(compare))
+        .routes(routes!(render_document))
 }

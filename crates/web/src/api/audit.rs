@@ -58,3 +58,9 @@ pub async fn personal_data_reads(
         .await?;
     Ok(Json(page))
 }
+
+/// The reads journal routes and their description.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new().routes(routes!(personal_data_reads))
+}

@@ -106,3 +106,12 @@ pub async fn logout(State(state): State<AppState>, _caller: ApiCaller, headers: 
 pub async fn me(ApiCaller(ctx): ApiCaller) -> Json<Me> {
     Json(Me::of(&ctx))
 }
+
+/// The sign-in routes and their description.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+}

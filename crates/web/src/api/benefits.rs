@@ -217,3 +217,9 @@ pub struct PrimeActiviteMonth {
     /// The prime computed for this month alone.
     pub amount: f64,
 }
+
+/// The benefits simulator routes and their description.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new().routes(routes!(simulate))
+}

@@ -2,51 +2,17 @@
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery, double_option};
+use crate::inputs::OrganisationQuery;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use passerelle_domain::directory::{ContactInput, ContactRole, OrganisationInput, OrganisationKind};
-use passerelle_store::directory::{Authorisation, Contact, Organisation, OrganisationFilter, Page, RoleAssignment};
+use passerelle_domain::directory::{ContactInput, ContactRole, OrganisationInput};
+use passerelle_store::directory::{Authorisation, Contact, Organisation, Page, RoleAssignment};
 use serde::Deserialize;
 use time::Date;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
-
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct OrganisationQuery {
-    /// Organisation kind code (`aci`, `esat`, `cap_emploi`, ...).
-    pub kind: Option<String>,
-    /// Department code: organisations located in it or covering it.
-    pub department: Option<String>,
-    /// Words to find in the name, commune or SIRET.
-    pub q: Option<String>,
-    pub include_archived: Option<bool>,
-    #[param(minimum = 1)]
-    pub page: Option<u32>,
-    #[param(minimum = 1, maximum = 200)]
-    pub per_page: Option<u32>,
-}
-
-impl OrganisationQuery {
-    pub fn filter(&self) -> ApiResult<OrganisationFilter> {
-        Ok(OrganisationFilter {
-            kind: self
-                .kind
-                .as_deref()
-                .filter(|k| !k.is_empty())
-                .map(OrganisationKind::parse)
-                .transpose()?,
-            department: self.department.clone().filter(|d| !d.is_empty()),
-            text: self.q.clone(),
-            include_archived: self.include_archived.unwrap_or(false),
-            page: self.page.unwrap_or(1),
-            per_page: self.per_page.unwrap_or(50),
-        })
-    }
-}
 
 /// A new organisation.
 #[derive(Deserialize, ToSchema)]
@@ -421,4 +387,19 @@ pub async fn create_authorisation(
         )
         .await?;
     Ok((StatusCode::CREATED, Json(a)))
+}
+
+/// The directory routes and their description.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(list_organisations, create_organisation))
+        .routes(routes!(get_organisation, update_organisation))
+        .routes(routes!(archive_organisation))
+        .routes(routes!(list_contacts, create_contact))
+        .routes(routes!(update_contact))
+        .routes(routes!(archive_contact))
+        .routes(routes!(list_roles, assign_role))
+        .routes(routes!(update_role))
+        .routes(routes!(list_authorisations, create_authorisation))
 }

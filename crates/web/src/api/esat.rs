@@ -229,3 +229,14 @@ pub async fn person_pathway(
 ) -> ApiResult<Json<PersonPathway>> {
     Ok(Json(state.store.person_pathway(&ctx, id).await?))
 }
+
+/// The ESAT routes and their description.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(list_workers, create_worker))
+        .routes(routes!(get_worker, update_worker))
+        .routes(routes!(move_worker))
+        .routes(routes!(add_support_convention))
+        .routes(routes!(person_pathway))
+}

@@ -313,3 +313,19 @@ pub async fn skills_document(
         iae::skills_document(&state.store, &ctx, &SystemClock, id).await?,
     ))
 }
+
+/// The IAE follow-up routes and their description.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(get_follow_up))
+        .routes(routes!(add_action))
+        .routes(routes!(add_registration))
+        .routes(routes!(hold_interview))
+        .routes(routes!(record_exit))
+        .routes(routes!(record_exit_follow_up))
+        .routes(routes!(people_in_pathway))
+        .routes(routes!(referent_dashboard))
+        .routes(routes!(todo))
+        .routes(routes!(skills_document))
+}

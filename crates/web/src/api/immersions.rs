@@ -243,3 +243,15 @@ pub async fn cancel_immersion(
 ) -> ApiResult<Json<Immersion>> {
     Ok(Json(state.store.immersions(&ctx).cancel(id).await?))
 }
+
+/// The immersion routes and their description.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(list_immersions, create_immersion))
+        .routes(routes!(get_immersion, update_immersion))
+        .routes(routes!(submit_immersion))
+        .routes(routes!(sign_immersion))
+        .routes(routes!(assess_immersion))
+        .routes(routes!(cancel_immersion))
+}

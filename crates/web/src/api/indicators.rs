@@ -160,3 +160,14 @@ pub async fn agreement_report(
 ) -> ApiResult<Response> {
     annual_report::response(&state.store, &ctx, id, q.year.as_deref()).await
 }
+
+/// The indicators routes and their description.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(list_definitions))
+        .routes(routes!(get_indicators))
+        .routes(routes!(people))
+        .routes(routes!(agreement_targets))
+        .routes(routes!(agreement_report))
+}

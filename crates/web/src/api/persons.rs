@@ -190,3 +190,13 @@ pub async fn add_follower(
         state.store.persons(&ctx).add_follower(id, body.organisation_id).await?,
     ))
 }
+
+/// The persons routes (with the person file) and their description.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(list_persons, create_person))
+        .routes(routes!(get_person, update_person))
+        .routes(routes!(add_follower))
+        .routes(routes!(super::person_file::person_file))
+}

@@ -51,3 +51,11 @@ pub async fn organisation_kinds() -> Json<Vec<KindItem>> {
             .collect(),
     )
 }
+
+/// The reference lists routes and their description.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(departments))
+        .routes(routes!(organisation_kinds))
+}

@@ -2,14 +2,15 @@
 //! activities, jobs, the counsellors' dashboard, the record as JSON and PDF, and the person's own link.
 
 use super::idempotency::{IdempotencyHeader, create_once};
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
+use crate::{inputs, respond};
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use passerelle_documents::{Block, Document, Format, french};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use passerelle_documents::{Block, Document, french};
 use passerelle_domain::calendar::french_date;
 use passerelle_domain::pathways::supported::{ActivityInput, EntryInput, JobInput};
 use passerelle_store::pathways::skills_record::{NewRecordLink, RecordLink, SkillsRecord};
@@ -312,7 +313,7 @@ pub async fn skills_record_pdf(
     ApiCaller(ctx): ApiCaller,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Response> {
-    Ok(pdf_response(&state.store.skills_record(&ctx, id).await?))
+    Ok(respond::skills_record_pdf(&state.store.skills_record(&ctx, id).await?))
 }
 
 /// The personal links of a person's skills record (the tokens are not shown again).
@@ -375,15 +376,7 @@ pub async fn shared_record(
     State(state): State<AppState>,
     ApiPath(token): ApiPath<String>,
 ) -> ApiResult<Json<SkillsRecord>> {
-    Ok(Json(shared(&state, &token).await?))
-}
-
-/// The record behind a token, which is checked for its shape before any look-up.
-pub async fn shared(state: &AppState, token: &str) -> ApiResult<SkillsRecord> {
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(ApiError::not_found("Carnet"));
-    }
-    Ok(state.store.skills_record_by_link(token).await?)
+    Ok(Json(inputs::shared_record(&state, &token).await?))
 }
 
 /// The skills record as a document: one heading per section, one bullet per line.
@@ -434,16 +427,20 @@ pub fn record_document(rec: &SkillsRecord) -> Document {
     }
 }
 
-/// The record as a PDF answer.
-pub fn pdf_response(rec: &SkillsRecord) -> Response {
-    let pdf = passerelle_documents::render(&record_document(rec), Format::Pdf);
-    let disposition = format!("attachment; filename=\"carnet-{}.pdf\"", rec.person_id);
-    (
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        pdf,
-    )
-        .into_response()
+/// The supported-employment and skills-record routes and their description.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(get_supported, create_entry))
+        .routes(routes!(create_convention))
+        .routes(routes!(create_activity))
+        .routes(routes!(create_job))
+        .routes(routes!(exit_entry))
+        .routes(routes!(set_counsellor_time))
+        .routes(routes!(dashboard))
+        .routes(routes!(get_skills_record))
+        .routes(routes!(skills_record_pdf))
+        .routes(routes!(list_links, create_link))
+        .routes(routes!(revoke_link))
+        .routes(routes!(shared_record))
 }

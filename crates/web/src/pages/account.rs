@@ -2,17 +2,15 @@
 //! `otpauth://` address to open) in an authenticator application, then asks for a first code and shows the
 //! recovery codes once; replacing the recovery codes or turning the factor off asks for a current code.
 
-use super::error_page;
-use super::iae::csrf_refused;
+use super::kit::{CsrfForm, PageResult};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use passerelle_domain::totp;
 use passerelle_store::auth::second_factor::SecondFactor;
 use serde::Deserialize;
@@ -38,12 +36,9 @@ async fn render(
     status: StatusCode,
     error: Option<String>,
     codes: Vec<String>,
-) -> Response {
+) -> PageResult {
     let nav = visitor.nav(SECTION);
-    let factor = match state.store.second_factor(&visitor.ctx).await {
-        Ok(f) => f,
-        Err(e) => return error_page(&nav, e.into()),
-    };
+    let factor = state.store.second_factor(&visitor.ctx).await?;
     let key = match &factor {
         SecondFactor::Enrolling { secret } => {
             let account = visitor.ctx.email().unwrap_or("compte");
@@ -67,17 +62,15 @@ async fn render(
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    Ok(response)
 }
 
-pub async fn page(State(state): State<AppState>, visitor: Visitor) -> Response {
+pub async fn page(State(state): State<AppState>, visitor: Visitor) -> PageResult {
     render(&state, &visitor, StatusCode::OK, None, Vec::new()).await
 }
 
 #[derive(Deserialize)]
 pub struct SecurityForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     code: String,
 }
@@ -86,11 +79,8 @@ pub async fn act(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(action): Path<String>,
-    Form(form): Form<SecurityForm>,
-) -> Response {
-    if let Some(r) = csrf_refused(&visitor, &form.csrf, SECTION) {
-        return r;
-    }
+    CsrfForm(form): CsrfForm<SecurityForm>,
+) -> PageResult {
     let store = &state.store;
     // New recovery codes are answered in the page itself, not after a redirect: they are shown once.
     let result = match action.as_str() {
@@ -101,14 +91,22 @@ pub async fn act(
             .disable_second_factor(&visitor.ctx, &form.code)
             .await
             .map(|_| Vec::new()),
-        _ => return error_page(&visitor.nav(SECTION), ApiError::not_found("Action")),
+        _ => return Err(ApiError::not_found("Action").into()),
     };
     match result {
-        Ok(codes) if codes.is_empty() => Redirect::to("/compte/securite").into_response(),
+        Ok(codes) if codes.is_empty() => Ok(Redirect::to("/compte/securite").into_response()),
         Ok(codes) => render(&state, &visitor, StatusCode::OK, None, codes).await,
         Err(e) => {
             let e = ApiError::from(e);
             render(&state, &visitor, e.status, Some(e.message), Vec::new()).await
         }
     }
+}
+
+/// The account security pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/compte/securite", get(page))
+        .route("/compte/securite/{action}", post(act))
 }

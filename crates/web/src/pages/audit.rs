@@ -1,14 +1,13 @@
 //! `/journal-des-consultations`: an organisation's administrators review who of their members read which
 //! personal data (the same look-up as `GET /api/v1/organisations/{id}/personal-data-reads`).
 
-use super::error_page;
+use super::kit::PageResult;
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
 use passerelle_store::MemberRole;
 use passerelle_store::infra::paging::Page;
 use passerelle_store::privacy::audit::{ReadEntry, ReadFilter};
@@ -37,7 +36,7 @@ fn day(field: &str, value: &str) -> Result<Option<Date>, ApiError> {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "audit.html")]
-struct JournalPage {
+pub struct JournalPage {
     nav: Nav,
     organisation: String,
     from: String,
@@ -52,48 +51,47 @@ pub async fn journal(
     State(state): State<AppState>,
     visitor: Visitor,
     query: Result<Query<JournalQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let nav = visitor.nav("journal");
-    let result = async {
-        let Ok(Query(q)) = query else {
-            return Err(ApiError::bad_request("invalid_query", "Filtres invalides."));
-        };
-        let filter = ReadFilter {
-            from: day("Du", &q.from)?,
-            to: day("Au", &q.to)?,
-            ..ReadFilter::default()
-        };
-        let Some(admin) = visitor.ctx.memberships().iter().find(|m| m.role == MemberRole::Admin) else {
-            return Err(ApiError::from(passerelle_store::StoreError::forbidden(
-                "admin_only",
-                "Le journal des consultations est réservé aux administrateurs d'une structure.",
-            )));
-        };
-        let page = state
-            .store
-            .personal_data_reads(&visitor.ctx, admin.organisation_id, &filter, q.page.unwrap_or(1), 50)
-            .await?;
-        let url = |n: u32| {
-            let params = [("from", q.from.clone()), ("to", q.to.clone()), ("page", n.to_string())];
-            format!(
-                "/journal-des-consultations?{}",
-                serde_urlencoded::to_string(params).unwrap_or_default()
-            )
-        };
-        Ok(JournalPage {
-            nav: visitor.nav("journal"),
-            organisation: admin.organisation_name.clone(),
-            from: q.from.clone(),
-            to: q.to.clone(),
-            pages: page.pages(),
-            prev_url: url(page.page.saturating_sub(1).max(1)),
-            next_url: url(page.page + 1),
-            page,
-        })
-    }
-    .await;
-    match result {
-        Ok(page) => page.into_response(),
-        Err(e) => error_page(&nav, e),
-    }
+) -> PageResult<JournalPage> {
+    let Ok(Query(q)) = query else {
+        return Err(ApiError::bad_request("invalid_query", "Filtres invalides.").into());
+    };
+    let filter = ReadFilter {
+        from: day("Du", &q.from)?,
+        to: day("Au", &q.to)?,
+        ..ReadFilter::default()
+    };
+    let Some(admin) = visitor.ctx.memberships().iter().find(|m| m.role == MemberRole::Admin) else {
+        return Err(passerelle_store::StoreError::forbidden(
+            "admin_only",
+            "Le journal des consultations est réservé aux administrateurs d'une structure.",
+        )
+        .into());
+    };
+    let page = state
+        .store
+        .personal_data_reads(&visitor.ctx, admin.organisation_id, &filter, q.page.unwrap_or(1), 50)
+        .await?;
+    let url = |n: u32| {
+        let params = [("from", q.from.clone()), ("to", q.to.clone()), ("page", n.to_string())];
+        format!(
+            "/journal-des-consultations?{}",
+            serde_urlencoded::to_string(params).unwrap_or_default()
+        )
+    };
+    Ok(JournalPage {
+        nav: visitor.nav("journal"),
+        organisation: admin.organisation_name.clone(),
+        from: q.from.clone(),
+        to: q.to.clone(),
+        pages: page.pages(),
+        prev_url: url(page.page.saturating_sub(1).max(1)),
+        next_url: url(page.page + 1),
+        page,
+    })
+}
+
+/// The reads journal pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::get;
+    axum::Router::new().route("/journal-des-consultations", get(journal))
 }

@@ -1,17 +1,16 @@
 //! The directory pages: search and an organisation's sheet.
 
-use super::error_page;
+use super::kit::{PageError, PageResult, parse_id};
 use super::session::{Nav, Visitor};
-use crate::api::directory::OrganisationQuery;
 use crate::error::ApiError;
+use crate::inputs::OrganisationQuery;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use passerelle_domain::directory::{DEPARTMENTS, Department, OrganisationKind};
 use passerelle_store::directory::{Authorisation, Contact, Organisation, RoleAssignment};
-use uuid::Uuid;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "directory.html")]
@@ -45,12 +44,12 @@ pub async fn list(
     State(state): State<AppState>,
     visitor: Visitor,
     query: Result<Query<OrganisationQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
+) -> PageResult {
     let Ok(Query(q)) = query else {
-        return error_page(
-            &visitor.nav("annuaire"),
-            ApiError::bad_request("invalid_query", "Filtres de recherche invalides."),
-        );
+        return Err(PageError(ApiError::bad_request(
+            "invalid_query",
+            "Filtres de recherche invalides.",
+        )));
     };
     let mut page = DirectoryPage {
         nav: visitor.nav("annuaire"),
@@ -85,14 +84,14 @@ pub async fn list(
             page.page = p.page;
         }
         Err(e) if e.status.is_client_error() => page.error = Some(e.message),
-        Err(e) => return error_page(&page.nav, e),
+        Err(e) => return Err(e.into()),
     }
-    page.into_response()
+    Ok(page.into_response())
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "organisation.html")]
-struct OrganisationPage {
+pub struct OrganisationPage {
     nav: Nav,
     org: Organisation,
     parent: Option<Organisation>,
@@ -101,11 +100,12 @@ struct OrganisationPage {
     authorisations: Vec<Authorisation>,
 }
 
-pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
-    let nav = visitor.nav("annuaire");
-    let Ok(id) = Uuid::parse_str(&id) else {
-        return error_page(&nav, ApiError::not_found("Structure"));
-    };
+pub async fn show(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> PageResult<OrganisationPage> {
+    let id = parse_id(&id, "Structure")?;
     let store = &state.store;
     let ctx = &visitor.ctx;
     let loaded = async {
@@ -128,8 +128,13 @@ pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Pat
             authorisations,
         })
     };
-    match loaded.await {
-        Ok(page) => page.into_response(),
-        Err(e) => error_page(&nav, e.into()),
-    }
+    Ok(loaded.await?)
+}
+
+/// The directory pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/annuaire", get(list))
+        .route("/annuaire/{id}", get(show))
 }

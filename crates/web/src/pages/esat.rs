@@ -2,17 +2,14 @@
 //! page with the situation moves and the conventions d'appui, and a person's one history (passerelles).
 //! A refused form comes back with the rule's explanation next to the field it concerns.
 
-use super::error_page;
-use super::iae::{csrf_refused, form_date, parse_id};
+use super::kit::{CsrfForm, FormError, PageResult, filters, form_date, parse_id, refused_again};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::pathways::esat::{Situation, WorkerInput};
 use passerelle_store::Membership;
@@ -21,30 +18,6 @@ use passerelle_store::pathways::person_pathway::PersonPathway;
 use passerelle_store::person::Person;
 use serde::Deserialize;
 use uuid::Uuid;
-
-/// The error of a refused form: its message, and the field it concerns when there is one.
-#[derive(Default)]
-pub struct FormError {
-    pub message: Option<String>,
-    pub field: Option<String>,
-}
-
-impl FormError {
-    pub fn from_api(e: ApiError) -> Self {
-        Self {
-            message: Some(e.message),
-            field: e.field,
-        }
-    }
-
-    /// The message, when it concerns `field`.
-    pub fn on(&self, field: &str) -> Option<&str> {
-        match (&self.message, &self.field) {
-            (Some(m), Some(f)) if f == field => Some(m),
-            _ => None,
-        }
-    }
-}
 
 /// Hours typed in a form ("17,5", "17.5", "17"), as minutes; empty is `None`.
 pub fn form_hours(field: &'static str, value: &str) -> Result<Option<i64>, ApiError> {
@@ -74,8 +47,6 @@ fn esat_memberships(visitor: &Visitor) -> Vec<Membership> {
 
 #[derive(Deserialize, Default)]
 pub struct WorkerForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     esat_id: String,
     #[serde(default)]
@@ -142,7 +113,7 @@ impl WorkerForm {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "esat.html")]
-struct WorkersPage {
+pub struct WorkersPage {
     nav: Nav,
     workers: Vec<WorkerSummary>,
     esats: Vec<Membership>,
@@ -187,18 +158,16 @@ async fn workers_page(
 }
 
 /// `GET /esat`: the workers of the caller's ESATs.
-pub async fn workers(State(state): State<AppState>, visitor: Visitor) -> Response {
-    match workers_page(&state, &visitor, WorkerForm::default(), FormError::default()).await {
-        Ok(page) => page.into_response(),
-        Err(e) => error_page(&visitor.nav("esat"), e),
-    }
+pub async fn workers(State(state): State<AppState>, visitor: Visitor) -> PageResult<WorkersPage> {
+    Ok(workers_page(&state, &visitor, WorkerForm::default(), FormError::default()).await?)
 }
 
 /// `POST /esat`: opens a worker's record.
-pub async fn create_worker(State(state): State<AppState>, visitor: Visitor, Form(form): Form<WorkerForm>) -> Response {
-    if let Some(r) = csrf_refused(&visitor, &form.csrf, "esat") {
-        return r;
-    }
+pub async fn create_worker(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    CsrfForm(form): CsrfForm<WorkerForm>,
+) -> PageResult {
     let result = async {
         let esat_id = Uuid::parse_str(form.esat_id.trim())
             .map_err(|_| ApiError::bad_request("esat_required", "Choisissez l'ESAT.").on("esat_id"))?;
@@ -214,37 +183,14 @@ pub async fn create_worker(State(state): State<AppState>, visitor: Visitor, Form
     }
     .await;
     match result {
-        Ok(w) => Redirect::to(&format!("/esat/{}", w.summary.id)).into_response(),
-        Err(e) => {
-            refused_again(e, visitor.nav("esat"), |error| {
-                workers_page(&state, &visitor, form, error)
-            })
-            .await
-        }
-    }
-}
-
-/// Renders the form's page again with the refusal next to its field, with the refusal's status; a record out of
-/// reach, a forbidden act or a failure is an error page.
-pub(super) async fn refused_again<T, F, Fut>(e: ApiError, nav: Nav, page: F) -> Response
-where
-    T: IntoResponse,
-    F: FnOnce(FormError) -> Fut,
-    Fut: Future<Output = Result<T, ApiError>>,
-{
-    let status = e.status;
-    if status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN || status.is_server_error() {
-        return error_page(&nav, e);
-    }
-    match page(FormError::from_api(e)).await {
-        Ok(p) => (status, p).into_response(),
-        Err(e) => error_page(&nav, e),
+        Ok(w) => Ok(Redirect::to(&format!("/esat/{}", w.summary.id)).into_response()),
+        Err(e) => refused_again(e, |error| workers_page(&state, &visitor, form, error)).await,
     }
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "esat_worker.html")]
-struct WorkerPage {
+pub struct WorkerPage {
     nav: Nav,
     w: Worker,
     form: WorkerForm,
@@ -280,16 +226,9 @@ async fn worker_page(
 }
 
 /// `GET /esat/{id}`: a worker's page.
-pub async fn worker(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
-    let nav = visitor.nav("esat");
-    let id = match parse_id(&nav, &id, "Travailleur d'ESAT") {
-        Ok(id) => id,
-        Err(r) => return *r,
-    };
-    match worker_page(&state, &visitor, id, WorkerForm::default(), FormError::default()).await {
-        Ok(page) => page.into_response(),
-        Err(e) => error_page(&nav, e),
-    }
+pub async fn worker(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> PageResult<WorkerPage> {
+    let id = parse_id(&id, "Travailleur d'ESAT")?;
+    Ok(worker_page(&state, &visitor, id, WorkerForm::default(), FormError::default()).await?)
 }
 
 /// `POST /esat/{id}/{action}`: `situation` (a move), `dossier` (the record: a renewed orientation, a new project)
@@ -298,16 +237,9 @@ pub async fn worker_action(
     State(state): State<AppState>,
     visitor: Visitor,
     Path((id, action)): Path<(String, String)>,
-    Form(form): Form<WorkerForm>,
-) -> Response {
-    if let Some(r) = csrf_refused(&visitor, &form.csrf, "esat") {
-        return r;
-    }
-    let nav = visitor.nav("esat");
-    let id = match parse_id(&nav, &id, "Travailleur d'ESAT") {
-        Ok(id) => id,
-        Err(r) => return *r,
-    };
+    CsrfForm(form): CsrfForm<WorkerForm>,
+) -> PageResult {
+    let id = parse_id(&id, "Travailleur d'ESAT")?;
     let scope = state.store.esat(&visitor.ctx);
     let result = async {
         match action.as_str() {
@@ -335,36 +267,38 @@ pub async fn worker_action(
     }
     .await;
     match result {
-        Ok(()) => Redirect::to(&format!("/esat/{id}")).into_response(),
-        Err(e) => refused_again(e, nav, |error| worker_page(&state, &visitor, id, form, error)).await,
+        Ok(()) => Ok(Redirect::to(&format!("/esat/{id}")).into_response()),
+        Err(e) => refused_again(e, |error| worker_page(&state, &visitor, id, form, error)).await,
     }
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "person_pathway.html")]
-struct PathwayPage {
+pub struct PathwayPage {
     nav: Nav,
     pathway: PersonPathway,
 }
 
 /// `GET /personnes/{id}/parcours-complet`: the person's one history across sectors.
-pub async fn person_pathway(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
-    let nav = visitor.nav("personnes");
-    let id = match parse_id(&nav, &id, "Personne") {
-        Ok(id) => id,
-        Err(r) => return *r,
-    };
-    match state.store.person_pathway(&visitor.ctx, id).await {
-        Ok(pathway) => PathwayPage { nav, pathway }.into_response(),
-        Err(e) => error_page(&nav, e.into()),
-    }
+pub async fn person_pathway(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> PageResult<PathwayPage> {
+    let id = parse_id(&id, "Personne")?;
+    let pathway = state.store.person_pathway(&visitor.ctx, id).await?;
+    Ok(PathwayPage {
+        nav: visitor.nav("personnes"),
+        pathway,
+    })
 }
 
-/// Template filters of the ESAT and immersion pages.
-pub(super) mod filters {
-    /// A date as French users read it: "1er mars 2026".
-    #[askama::filter_fn]
-    pub fn fr_date(d: &time::Date, _: &dyn askama::Values) -> askama::Result<String> {
-        Ok(passerelle_domain::calendar::french_date(*d))
-    }
+/// The ESAT pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/esat", get(workers).post(create_worker))
+        .route("/esat/{id}", get(worker))
+        .route("/esat/{id}/{action}", post(worker_action))
+        .route("/personnes/{id}/parcours-complet", get(person_pathway))
 }

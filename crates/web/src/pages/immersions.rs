@@ -2,17 +2,15 @@
 //! immersion's page to send it for signature, record each party's signature, assess or cancel it. A refused
 //! form comes back with the rule's explanation (and its article) next to the field.
 
-use super::error_page;
-use super::esat::{FormError, filters, form_hours, refused_again};
-use super::iae::{csrf_refused, form_date, parse_id};
+use super::esat::form_hours;
+use super::kit::{CsrfForm, FormError, PageResult, filters, form_date, parse_id, refused_again};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use passerelle_domain::pathways::immersion::convention::{WEEKDAY_NAMES, check_prescriber};
 use passerelle_domain::pathways::immersion::{ContractKind, ConventionInput, Objective, Schedule};
 use passerelle_store::directory::Organisation;
@@ -32,8 +30,6 @@ pub struct ImmersionForm {
     /// The immersion this one renews.
     #[serde(default)]
     renewal_of: String,
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     person_id: String,
     #[serde(default)]
@@ -206,25 +202,22 @@ async fn list_page<'a>(
 ///
 /// With `?renouvellement={id}`, the form is filled from that immersion to renew it (same person, parties, host
 /// and object; the dates are to be typed).
-pub async fn list(State(state): State<AppState>, visitor: Visitor, Query(q): Query<ListQuery>) -> Response {
+pub async fn list(State(state): State<AppState>, visitor: Visitor, Query(q): Query<ListQuery>) -> PageResult {
     let mut form = ImmersionForm::default();
     if let Some(id) = q.renouvellement.as_deref().and_then(|id| Uuid::parse_str(id).ok()) {
-        match state.store.immersions(&visitor.ctx).get(id).await {
-            Ok(i) => form = ImmersionForm::renewing(&i),
-            Err(e) => return error_page(&visitor.nav("immersions"), e.into()),
-        }
+        form = ImmersionForm::renewing(&state.store.immersions(&visitor.ctx).get(id).await?);
     }
-    match list_page(&state, &visitor, &form, FormError::default()).await {
-        Ok(page) => page.into_response(),
-        Err(e) => error_page(&visitor.nav("immersions"), e),
-    }
+    Ok(list_page(&state, &visitor, &form, FormError::default())
+        .await?
+        .into_response())
 }
 
 /// `POST /immersions`: creates a draft convention.
-pub async fn create(State(state): State<AppState>, visitor: Visitor, Form(form): Form<ImmersionForm>) -> Response {
-    if let Some(r) = csrf_refused(&visitor, &form.csrf, "immersions") {
-        return r;
-    }
+pub async fn create(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    CsrfForm(form): CsrfForm<ImmersionForm>,
+) -> PageResult {
     let result = async {
         let fields = ConventionInput {
             host_name: form.host_name.clone(),
@@ -253,19 +246,14 @@ pub async fn create(State(state): State<AppState>, visitor: Visitor, Form(form):
     }
     .await;
     match result {
-        Ok(i) => Redirect::to(&format!("/immersions/{}", i.id)).into_response(),
-        Err(e) => {
-            refused_again(e, visitor.nav("immersions"), |error| {
-                list_page(&state, &visitor, &form, error)
-            })
-            .await
-        }
+        Ok(i) => Ok(Redirect::to(&format!("/immersions/{}", i.id)).into_response()),
+        Err(e) => refused_again(e, |error| list_page(&state, &visitor, &form, error)).await,
     }
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "immersion.html")]
-struct ImmersionPage {
+pub struct ImmersionPage {
     nav: Nav,
     i: Immersion,
     days: Vec<(&'static str, String)>,
@@ -301,16 +289,13 @@ async fn immersion_page(
 }
 
 /// `GET /immersions/{id}`.
-pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
-    let nav = visitor.nav("immersions");
-    let id = match parse_id(&nav, &id, "Immersion") {
-        Ok(id) => id,
-        Err(r) => return *r,
-    };
-    match immersion_page(&state, &visitor, id, ImmersionForm::default(), FormError::default()).await {
-        Ok(page) => page.into_response(),
-        Err(e) => error_page(&nav, e),
-    }
+pub async fn show(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> PageResult<ImmersionPage> {
+    let id = parse_id(&id, "Immersion")?;
+    Ok(immersion_page(&state, &visitor, id, ImmersionForm::default(), FormError::default()).await?)
 }
 
 /// `POST /immersions/{id}/{action}`: `envoi`, `signature`, `bilan` or `annulation`.
@@ -318,16 +303,9 @@ pub async fn act(
     State(state): State<AppState>,
     visitor: Visitor,
     Path((id, action)): Path<(String, String)>,
-    Form(form): Form<ImmersionForm>,
-) -> Response {
-    if let Some(r) = csrf_refused(&visitor, &form.csrf, "immersions") {
-        return r;
-    }
-    let nav = visitor.nav("immersions");
-    let id = match parse_id(&nav, &id, "Immersion") {
-        Ok(id) => id,
-        Err(r) => return *r,
-    };
+    CsrfForm(form): CsrfForm<ImmersionForm>,
+) -> PageResult {
+    let id = parse_id(&id, "Immersion")?;
     let scope = state.store.immersions(&visitor.ctx);
     let result = async {
         match action.as_str() {
@@ -357,7 +335,16 @@ pub async fn act(
     }
     .await;
     match result {
-        Ok(()) => Redirect::to(&format!("/immersions/{id}")).into_response(),
-        Err(e) => refused_again(e, nav, |error| immersion_page(&state, &visitor, id, form, error)).await,
+        Ok(()) => Ok(Redirect::to(&format!("/immersions/{id}")).into_response()),
+        Err(e) => refused_again(e, |error| immersion_page(&state, &visitor, id, form, error)).await,
     }
+}
+
+/// The immersion pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/immersions", get(list).post(create))
+        .route("/immersions/{id}", get(show))
+        .route("/immersions/{id}/{action}", post(act))
 }

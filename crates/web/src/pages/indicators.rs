@@ -5,19 +5,18 @@
 //! Travail and the DDETS their department by SIAE kind and quarter, a supported-employment scheme the seed 003
 //! family.
 
-use super::error_page;
+use super::kit::PageResult;
 use super::session::{Nav, Visitor};
-use crate::attachment::attachment;
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
 use passerelle_app::indicators::export::{self as indicators_export, Format, MINIMUM_THRESHOLD, Query as ExportQuery};
 use passerelle_domain::directory::OrganisationKind;
+use passerelle_domain::french;
 use passerelle_domain::indicators::{
-    DEFINITIONS, Dimension, Family, Granularity, IndicatorCode, TargetStatus, Unit, definition,
+    DEFINITIONS, Dimension, Family, Granularity, IndicatorCode, TargetStatus, definition,
 };
 use passerelle_store::indicators::drill_down::{self, Counted};
 use passerelle_store::indicators::{self, Request, Row, Viewer};
@@ -204,26 +203,6 @@ pub struct FamilyView {
 pub const BAR_MAX: i64 = 400;
 pub const LINE_HEIGHT: i64 = 44;
 
-/// A number in French: `12`, `12,5`.
-pub fn number(value: f64) -> String {
-    if value.fract() == 0.0 {
-        format!("{value:.0}")
-    } else {
-        format!("{value:.1}").replace('.', ",")
-    }
-}
-
-/// A value in French with its unit: `12`, `12,5`, `40,5 %`.
-pub fn french_value(value: f64, unit: Unit) -> String {
-    let text = number(value);
-    if unit == Unit::Share { format!("{text} %") } else { text }
-}
-
-/// An optional number in French, `–` when there is none.
-pub fn maybe_number(value: &Option<f64>) -> String {
-    value.map_or_else(|| "–".to_owned(), number)
-}
-
 /// The DSFR badge of a target's status.
 pub fn badge(status: &Option<TargetStatus>) -> &'static str {
     match status {
@@ -236,7 +215,7 @@ pub fn badge(status: &Option<TargetStatus>) -> &'static str {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "indicators.html")]
-struct Page {
+pub struct Page {
     nav: Nav,
     filters: Filters,
     query: String,
@@ -247,17 +226,11 @@ struct Page {
     scope: String,
 }
 
-pub async fn page(State(state): State<AppState>, visitor: Visitor, Query(filters): Query<Filters>) -> Response {
+pub async fn page(State(state): State<AppState>, visitor: Visitor, Query(filters): Query<Filters>) -> PageResult<Page> {
     let nav = visitor.nav(SECTION);
     let filters = filters.with_defaults(&visitor);
-    let (request, shown) = match filters.request(&visitor) {
-        Ok(r) => r,
-        Err(e) => return error_page(&nav, e),
-    };
-    let table = match indicators::compute(&state.store, &request).await {
-        Ok(t) => t,
-        Err(e) => return error_page(&nav, e.into()),
-    };
+    let (request, shown) = filters.request(&visitor)?;
+    let table = indicators::compute(&state.store, &request).await?;
     // Only the organisations and agreements the page shows are named.
     let ids = |dimension: &str| -> BTreeSet<Uuid> {
         table
@@ -269,11 +242,7 @@ pub async fn page(State(state): State<AppState>, visitor: Visitor, Query(filters
             .filter_map(|v| Uuid::parse_str(v).ok())
             .collect()
     };
-    let names =
-        match indicators::labels::names(&state.store, &visitor.ctx, &ids("organisation"), &ids("agreement")).await {
-            Ok(n) => n,
-            Err(e) => return error_page(&nav, e.into()),
-        };
+    let names = indicators::labels::names(&state.store, &visitor.ctx, &ids("organisation"), &ids("agreement")).await?;
     let periods: HashMap<String, (String, String)> = request
         .range
         .periods(request.granularity)
@@ -327,7 +296,9 @@ pub async fn page(State(state): State<AppState>, visitor: Visitor, Query(filters
                             .and_then(|dim| r.dimensions.get(dim.code()))
                             .map(|v| name(v))
                             .unwrap_or_default(),
-                        value: r.value.map_or_else(|| "< 5".to_owned(), |v| french_value(v, d.unit)),
+                        value: r
+                            .value
+                            .map_or_else(|| "< 5".to_owned(), |v| french::indicator_value(v, d.unit)),
                         masked: r.masked,
                         people,
                         y: 0,
@@ -373,7 +344,7 @@ pub async fn page(State(state): State<AppState>, visitor: Visitor, Query(filters
     } else {
         "Tous les départements".to_owned()
     };
-    Page {
+    Ok(Page {
         nav,
         query: filters.query_string(),
         dimension_label: shown.first().map_or("", |d| d.label()).to_owned(),
@@ -382,29 +353,21 @@ pub async fn page(State(state): State<AppState>, visitor: Visitor, Query(filters
         dimensions: Dimension::ALL,
         granularities: Granularity::ALL,
         scope,
-    }
-    .into_response()
+    })
 }
 
 /// The same figures as a file (`format=csv|xlsx|json`), with the same filters.
-pub async fn export(State(state): State<AppState>, visitor: Visitor, Query(filters): Query<Filters>) -> Response {
-    let nav = visitor.nav(SECTION);
+pub async fn export(State(state): State<AppState>, visitor: Visitor, Query(filters): Query<Filters>) -> PageResult {
     let filters = filters.with_defaults(&visitor);
-    let format = match Format::parse(&filters.format) {
-        Ok(f) => f,
-        Err(e) => return error_page(&nav, e.into()),
-    };
-    let (request, _) = match filters.request(&visitor) {
-        Ok(r) => r,
-        Err(e) => return error_page(&nav, e),
-    };
-    match indicators::compute(&state.store, &request).await {
-        Ok(mut table) => {
-            table.rows.retain(|r| filters.keeps(r));
-            attachment(indicators_export::download(&table, &request.dimensions, format))
-        }
-        Err(e) => error_page(&nav, e.into()),
-    }
+    let format = Format::parse(&filters.format)?;
+    let (request, _) = filters.request(&visitor)?;
+    let mut table = indicators::compute(&state.store, &request).await?;
+    table.rows.retain(|r| filters.keeps(r));
+    Ok(crate::attachment::attachment(indicators_export::download(
+        &table,
+        &request.dimensions,
+        format,
+    )))
 }
 
 #[derive(Deserialize)]
@@ -419,7 +382,7 @@ pub struct PeopleFilters {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "indicator_people.html")]
-struct PeoplePage {
+pub struct PeoplePage {
     nav: Nav,
     label: &'static str,
     from: String,
@@ -433,30 +396,32 @@ pub async fn people(
     visitor: Visitor,
     Path(code): Path<String>,
     Query(q): Query<PeopleFilters>,
-) -> Response {
-    let nav = visitor.nav(SECTION);
+) -> PageResult<PeoplePage> {
     let (Some(code), Ok(organisation)) = (IndicatorCode::parse(&code), Uuid::parse_str(&q.organisation)) else {
-        return error_page(&nav, ApiError::not_found("indicateur"));
+        return Err(ApiError::not_found("indicateur").into());
     };
-    let range = match (ExportQuery {
+    let range = ExportQuery {
         from: q.from.clone(),
         to: q.to.clone(),
         ..Default::default()
-    })
-    .request(Viewer::Public, MINIMUM_THRESHOLD)
-    {
-        Ok(r) => r.range,
-        Err(e) => return error_page(&nav, e.into()),
-    };
-    match drill_down::people(&state.store, &visitor.ctx, code, organisation, range).await {
-        Ok(people) => PeoplePage {
-            nav,
-            label: definition(code).code.label(),
-            from: q.from,
-            to: q.to,
-            people,
-        }
-        .into_response(),
-        Err(e) => error_page(&nav, e.into()),
     }
+    .request(Viewer::Public, MINIMUM_THRESHOLD)?
+    .range;
+    let people = drill_down::people(&state.store, &visitor.ctx, code, organisation, range).await?;
+    Ok(PeoplePage {
+        nav: visitor.nav(SECTION),
+        label: definition(code).code.label(),
+        from: q.from,
+        to: q.to,
+        people,
+    })
+}
+
+/// The indicators pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/indicateurs", get(page))
+        .route("/indicateurs/export", get(export))
+        .route("/indicateurs/{code}/personnes", get(people))
 }

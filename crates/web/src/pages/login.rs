@@ -1,5 +1,6 @@
 //! The login form and logout.
 
+use super::kit::{CsrfForm, PageResult, TokenOnly};
 use super::session::{LOGIN_CSRF_COOKIE, Nav, SESSION_COOKIE, Visitor, constant_time_eq, cookie, set_cookie};
 use crate::error::ApiError;
 use crate::source::Source;
@@ -156,26 +157,21 @@ pub async fn submit(
     }
 }
 
-#[derive(Deserialize)]
-pub struct LogoutForm {
-    csrf: String,
-}
-
-pub async fn logout(State(state): State<AppState>, visitor: Visitor, Form(f): Form<LogoutForm>) -> Response {
-    if !visitor.csrf_ok(&f.csrf) {
-        return super::error_page(
-            &visitor.nav(""),
-            ApiError::new(StatusCode::FORBIDDEN, "csrf_invalid", "Formulaire expiré."),
-        );
-    }
-    if let Err(e) = state.store.logout(&visitor.token).await {
-        return super::error_page(&visitor.nav(""), e.into());
-    }
+pub async fn logout(State(state): State<AppState>, visitor: Visitor, _: CsrfForm<TokenOnly>) -> PageResult {
+    state.store.logout(&visitor.token).await?;
     let mut response = Redirect::to("/connexion").into_response();
     response
         .headers_mut()
         .append(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", 0));
-    response
+    Ok(response)
+}
+
+/// The sign-in and sign-out pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/connexion", get(form).post(submit))
+        .route("/deconnexion", post(logout))
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! The French HTML pages, built on the State design system (DSFR).
 
 mod account;
-mod agreement_editor;
 mod agreements;
 mod audit;
 mod directory;
@@ -10,6 +9,7 @@ mod governance;
 mod iae;
 mod immersions;
 pub(crate) mod indicators;
+pub mod kit;
 mod login;
 mod pathways;
 mod persons;
@@ -23,89 +23,31 @@ use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::response::Response;
+use axum::routing::get;
+pub use kit::error_page;
 use passerelle_store::Membership;
 use session::{Nav, Visitor};
 
+/// Every page, area by area, with the kit's middleware (error pages, notices).
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
-        .route("/connexion", get(login::form).post(login::submit))
-        .route("/deconnexion", post(login::logout))
-        .route("/annuaire", get(directory::list))
-        .route("/annuaire/{id}", get(directory::show))
-        .route("/personnes", get(persons::list).post(persons::create))
-        .route("/personnes/nouvelle", get(persons::new_form))
-        .route("/personnes/{id}", get(persons::show))
-        .route("/personnes/{id}/donnees.pdf", get(persons::file_pdf))
-        .route("/conventions", get(agreements::list).post(agreements::create))
-        .route("/conventions/nouvelle", get(agreements::new_form))
-        .route("/conventions/export.xlsx", get(agreements::export))
-        .route("/conventions/{id}", get(agreements::show))
-        .route("/conventions/{id}/actions", post(agreements::act))
-        .route("/conventions/{id}/brouillon", post(agreements::save_draft))
-        .route("/conventions/{id}/redaction", post(agreements::edit))
-        .route("/conventions/{id}/avenant", post(agreements::amend))
-        .route("/conventions/{id}/comparaison", get(agreements::compare))
-        .route("/conventions/{id}/document", get(agreements::download))
-        .route("/conventions/{id}/etat-des-lieux", get(agreements::report))
-        .route("/simulateur", get(simulator::page))
-        .route(
-            "/personnes/{id}/prescrire",
-            get(iae::prescribe_form).post(iae::prescribe),
-        )
-        .route("/personnes/{id}/parcours-iae", get(iae::approval))
-        .route("/personnes/{id}/parcours-iae/{action}", post(iae::approval_action))
-        .route("/offres", get(iae::offers).post(iae::create_offer))
-        .route("/offres/export.csv", get(iae::export_offers))
-        .route("/offres/{id}/{action}", post(iae::toggle_offer))
-        .route("/prescriptions", get(iae::prescriptions))
-        .route("/prescriptions/{id}", get(iae::prescription))
-        .route("/prescriptions/{id}/etapes", post(iae::add_step))
-        .route("/personnes/{id}/document-competences.pdf", get(iae::skills_document))
-        .route("/parcours", get(pathways::pathways))
-        .route("/referent", get(pathways::referent))
-        .route("/journal-des-consultations", get(audit::journal))
-        .route("/compte/securite", get(account::page))
-        .route("/compte/securite/{action}", post(account::act))
-        .route("/notifications", get(iae::notifications))
-        .route("/notifications/lues", post(iae::read_notifications))
-        // Governance and deadlines (issue 7).
-        .route(
-            "/instances",
-            get(governance::committees).post(governance::create_committee),
-        )
-        .route("/interconnaissance", post(governance::create_mutual_knowledge))
-        .route("/instances/{id}", get(governance::committee))
-        .route("/instances/{id}/{action}", post(governance::committee_action))
-        .route("/reunions/{id}", get(governance::meeting))
-        .route("/reunions/{id}/invitation.ics", get(governance::meeting_invitation))
-        .route("/reunions/{id}/documents/{document}", get(governance::meeting_document))
-        .route("/reunions/{id}/{action}", post(governance::meeting_action))
-        .route("/echeances", get(governance::deadlines))
-        .route("/echeances.ics", get(governance::deadlines_ics))
-        // ESAT pathways, immersions and passerelles (issue 6 part 1).
-        .route("/esat", get(esat::workers).post(esat::create_worker))
-        .route("/esat/{id}", get(esat::worker))
-        .route("/esat/{id}/{action}", post(esat::worker_action))
-        .route("/personnes/{id}/parcours-complet", get(esat::person_pathway))
-        .route("/immersions", get(immersions::list).post(immersions::create))
-        .route("/immersions/{id}", get(immersions::show))
-        .route("/immersions/{id}/{action}", post(immersions::act))
-        // Issue 6: supported employment and the skills record.
-        .route("/emploi-accompagne", get(supported::dashboard))
-        .route("/personnes/{id}/emploi-accompagne", get(supported::person))
-        .route("/personnes/{id}/emploi-accompagne/{action}", post(supported::act))
-        .route("/personnes/{id}/carnet", get(supported::record))
-        .route("/personnes/{id}/carnet.pdf", get(supported::record_pdf))
-        .route("/personnes/{id}/carnet/{action}", post(supported::link_action))
-        .route("/carnet/{token}", get(supported::shared_page))
-        .route("/carnet/{token}/pdf", get(supported::shared_pdf))
-        .route("/indicateurs", get(indicators::page))
-        .route("/indicateurs/export", get(indicators::export))
-        .route("/indicateurs/{code}/personnes", get(indicators::people))
+        .merge(login::router())
+        .merge(directory::router())
+        .merge(persons::router())
+        .merge(agreements::router())
+        .merge(iae::router())
+        .merge(esat::router())
+        .merge(immersions::router())
+        .merge(supported::router())
+        .merge(pathways::router())
+        .merge(governance::router())
+        .merge(indicators::router())
+        .merge(simulator::router())
+        .merge(account::router())
+        .merge(audit::router())
+        .layer(axum::middleware::from_fn(kit::visit::pages))
 }
 
 #[derive(Template, WebTemplate)]
@@ -122,32 +64,6 @@ async fn home(visitor: Visitor) -> Home {
         display_name: visitor.ctx.display_name().to_owned(),
         memberships: visitor.ctx.memberships().to_vec(),
     }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage<'a> {
-    nav: &'a Nav,
-    title: &'a str,
-    message: &'a str,
-}
-
-/// An error as a page, with the status of the API error it comes from.
-pub fn error_page(nav: &Nav, e: ApiError) -> Response {
-    let title = match e.status {
-        StatusCode::NOT_FOUND => "Page introuvable",
-        StatusCode::FORBIDDEN => "Accès refusé",
-        s if s.is_server_error() => "Erreur du service",
-        _ => "Demande invalide",
-    };
-    let html = ErrorPage {
-        nav,
-        title,
-        message: &e.message,
-    }
-    .render()
-    .unwrap_or_else(|_| e.message.clone());
-    (e.status, axum::response::Html(html)).into_response()
 }
 
 /// The page for an address that matches no route.

@@ -1,14 +1,13 @@
 //! The lists of people in pathway: the SIAE's and prescriber's page `/parcours` (with the to-do list) and the
 //! SPE referent's dashboard `/referent`, both paged and filtered like `GET /api/v1/pathways`.
 
-use super::error_page;
+use super::kit::PageResult;
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
 use passerelle_store::infra::paging::Page;
 use passerelle_store::pathways::lists::{
     DEFAULT_PER_PAGE, PathwayFilter, PathwayRow, PathwayStatus, ReferentDashboard, TodoItem,
@@ -102,51 +101,53 @@ fn list_query(query: ListQueryResult) -> Result<(ListQuery, PathwayFilter), ApiE
 
 #[derive(Template, WebTemplate)]
 #[template(path = "pathways.html")]
-struct PathwaysPage {
+pub struct PathwaysPage {
     nav: Nav,
     list: PathwayList,
     todo: Vec<TodoItem>,
 }
 
-pub async fn pathways(State(state): State<AppState>, visitor: Visitor, query: ListQueryResult) -> Response {
-    let nav = visitor.nav("parcours");
-    let result = async {
-        let (q, filter) = list_query(query)?;
-        let (page, todo) = state.store.pathways_and_todo(&visitor.ctx, &filter).await?;
-        Ok::<_, ApiError>(PathwaysPage {
-            nav: visitor.nav("parcours"),
-            list: PathwayList::new("/parcours", &q, page),
-            todo,
-        })
-    };
-    match result.await {
-        Ok(page) => page.into_response(),
-        Err(e) => error_page(&nav, e),
-    }
+pub async fn pathways(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    query: ListQueryResult,
+) -> PageResult<PathwaysPage> {
+    let (q, filter) = list_query(query)?;
+    let (page, todo) = state.store.pathways_and_todo(&visitor.ctx, &filter).await?;
+    Ok(PathwaysPage {
+        nav: visitor.nav("parcours"),
+        list: PathwayList::new("/parcours", &q, page),
+        todo,
+    })
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "referent.html")]
-struct ReferentPage {
+pub struct ReferentPage {
     nav: Nav,
     d: ReferentDashboard,
     list: PathwayList,
 }
 
-pub async fn referent(State(state): State<AppState>, visitor: Visitor, query: ListQueryResult) -> Response {
-    let nav = visitor.nav("referent");
-    let result = async {
-        let (q, filter) = list_query(query)?;
-        let mut d = state.store.referent_dashboard(&visitor.ctx, &filter).await?;
-        let people = std::mem::replace(&mut d.people, Page::of(Vec::new(), 1, 1));
-        Ok::<_, ApiError>(ReferentPage {
-            nav: visitor.nav("referent"),
-            d,
-            list: PathwayList::new("/referent", &q, people),
-        })
-    };
-    match result.await {
-        Ok(page) => page.into_response(),
-        Err(e) => error_page(&nav, e),
-    }
+pub async fn referent(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    query: ListQueryResult,
+) -> PageResult<ReferentPage> {
+    let (q, filter) = list_query(query)?;
+    let mut d = state.store.referent_dashboard(&visitor.ctx, &filter).await?;
+    let people = std::mem::replace(&mut d.people, Page::of(Vec::new(), 1, 1));
+    Ok(ReferentPage {
+        nav: visitor.nav("referent"),
+        d,
+        list: PathwayList::new("/referent", &q, people),
+    })
+}
+
+/// The pathway lists pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/parcours", get(pathways))
+        .route("/referent", get(referent))
 }

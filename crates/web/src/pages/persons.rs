@@ -1,25 +1,23 @@
 //! The persons pages: the caller's list, a person's sheet, and the creation form.
 
-use super::error_page;
+use super::kit::{CsrfForm, PageResult, form_date, parse_id};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use passerelle_domain::person::PersonInput;
 use passerelle_store::Membership;
 use passerelle_store::person::Person;
 use serde::Deserialize;
-use time::macros::format_description;
 use uuid::Uuid;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "persons.html")]
-struct PersonsPage {
+pub struct PersonsPage {
     nav: Nav,
     q: String,
     items: Vec<Person>,
@@ -43,54 +41,46 @@ fn recording_organisations(visitor: &Visitor) -> Vec<Membership> {
         .collect()
 }
 
-pub async fn list(State(state): State<AppState>, visitor: Visitor, Query(q): Query<PersonsQuery>) -> Response {
-    match state.store.persons(&visitor.ctx).list(q.q.as_deref(), 1, 200).await {
-        Ok(p) => PersonsPage {
-            nav: visitor.nav("personnes"),
-            q: q.q.unwrap_or_default(),
-            items: p.items,
-            total: p.total,
-            can_create: !recording_organisations(&visitor).is_empty(),
-        }
-        .into_response(),
-        Err(e) => error_page(&visitor.nav("personnes"), e.into()),
-    }
+pub async fn list(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<PersonsQuery>,
+) -> PageResult<PersonsPage> {
+    let p = state.store.persons(&visitor.ctx).list(q.q.as_deref(), 1, 200).await?;
+    Ok(PersonsPage {
+        nav: visitor.nav("personnes"),
+        q: q.q.unwrap_or_default(),
+        items: p.items,
+        total: p.total,
+        can_create: !recording_organisations(&visitor).is_empty(),
+    })
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "person.html")]
-struct PersonPage {
+pub struct PersonPage {
     nav: Nav,
     person: Person,
 }
 
-pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
-    let nav = visitor.nav("personnes");
-    let Ok(id) = Uuid::parse_str(&id) else {
-        return error_page(&nav, ApiError::not_found("Personne"));
-    };
-    match state.store.persons(&visitor.ctx).get(id).await {
-        Ok(person) => PersonPage { nav, person }.into_response(),
-        Err(e) => error_page(&nav, e.into()),
-    }
+pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> PageResult<PersonPage> {
+    let id = parse_id(&id, "Personne")?;
+    Ok(PersonPage {
+        nav: visitor.nav("personnes"),
+        person: state.store.persons(&visitor.ctx).get(id).await?,
+    })
 }
 
 /// Everything held about the person, as a PDF to hand over (right of access).
-pub async fn file_pdf(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
-    let nav = visitor.nav("personnes");
-    let Ok(id) = Uuid::parse_str(&id) else {
-        return error_page(&nav, ApiError::not_found("Personne"));
-    };
-    match passerelle_app::privacy::person_file_pdf(&state.store, &visitor.ctx, id).await {
-        Ok(pdf) => crate::attachment::attachment(pdf),
-        Err(e) => error_page(&nav, e.into()),
-    }
+pub async fn file_pdf(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> PageResult {
+    let id = parse_id(&id, "Personne")?;
+    Ok(crate::attachment::attachment(
+        passerelle_app::privacy::person_file_pdf(&state.store, &visitor.ctx, id).await?,
+    ))
 }
 
 #[derive(Deserialize, Default)]
 pub struct PersonForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     organisation_id: String,
     #[serde(default)]
@@ -106,14 +96,14 @@ pub struct PersonForm {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "person_new.html")]
-struct NewPersonPage {
+pub struct NewPersonPage {
     nav: Nav,
     organisations: Vec<Membership>,
     form: PersonForm,
     error: Option<String>,
 }
 
-pub async fn new_form(visitor: Visitor) -> Response {
+pub async fn new_form(visitor: Visitor) -> PageResult<NewPersonPage> {
     let organisations = recording_organisations(&visitor);
     if organisations.is_empty() {
         // The table's reason for the visitor's organisation (a platform administrator has none).
@@ -129,44 +119,30 @@ pub async fn new_form(visitor: Visitor) -> Response {
                 "Vous ne pouvez créer une personne qu'au nom de votre structure.",
             ),
         };
-        return error_page(&visitor.nav("personnes"), e);
+        return Err(e.into());
     }
-    NewPersonPage {
+    Ok(NewPersonPage {
         nav: visitor.nav("personnes"),
         organisations,
         form: PersonForm::default(),
         error: None,
-    }
-    .into_response()
+    })
 }
 
-pub async fn create(State(state): State<AppState>, visitor: Visitor, Form(form): Form<PersonForm>) -> Response {
-    if !visitor.csrf_ok(&form.csrf) {
-        return error_page(
-            &visitor.nav("personnes"),
-            ApiError::new(
-                StatusCode::FORBIDDEN,
-                "csrf_invalid",
-                "Formulaire expiré : rechargez la page et recommencez.",
-            ),
-        );
-    }
+pub async fn create(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    CsrfForm(form): CsrfForm<PersonForm>,
+) -> PageResult {
     let today = passerelle_store::infra::clock::now().date();
     let result = async {
         let organisation_id = Uuid::parse_str(&form.organisation_id).map_err(|_| {
             ApiError::bad_request("organisation_invalid", "Choisissez la structure qui suit la personne.")
         })?;
-        let birth_date = match form.birth_date.trim() {
-            "" => None,
-            d => Some(
-                time::Date::parse(d, format_description!("[year]-[month]-[day]")).map_err(|_| {
-                    ApiError::bad_request(
-                        "birth_date_invalid",
-                        format!("La date de naissance « {d} » doit être au format AAAA-MM-JJ."),
-                    )
-                })?,
-            ),
-        };
+        let birth_date = form_date("date de naissance", &form.birth_date).map_err(|e| ApiError {
+            code: "birth_date_invalid",
+            ..e
+        })?;
         let consent = form.consent_data_sharing.is_some();
         let input = PersonInput {
             first_name: form.first_name.clone(),
@@ -187,7 +163,7 @@ pub async fn create(State(state): State<AppState>, visitor: Visitor, Form(form):
         )
     };
     match result.await {
-        Ok(p) => Redirect::to(&format!("/personnes/{}", p.id)).into_response(),
+        Ok(p) => Ok(Redirect::to(&format!("/personnes/{}", p.id)).into_response()),
         Err(e) if e.status.is_client_error() => {
             let status = e.status;
             let page = NewPersonPage {
@@ -196,8 +172,18 @@ pub async fn create(State(state): State<AppState>, visitor: Visitor, Form(form):
                 form,
                 error: Some(e.message),
             };
-            (status, page).into_response()
+            Ok((status, page).into_response())
         }
-        Err(e) => error_page(&visitor.nav("personnes"), e),
+        Err(e) => Err(e.into()),
     }
+}
+
+/// The persons pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/personnes", get(list).post(create))
+        .route("/personnes/nouvelle", get(new_form))
+        .route("/personnes/{id}", get(show))
+        .route("/personnes/{id}/donnees.pdf", get(file_pdf))
 }

@@ -1,5 +1,9 @@
 //! Browser sessions: the session cookie, the CSRF token of forms, and the signed-in page visitor.
 
+use super::kit::csrf::SessionCsrf;
+use super::kit::error_page;
+use super::kit::notice::{NOTICE_COOKIE, Notice};
+use super::kit::visit::Visit;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -48,6 +52,8 @@ pub struct Nav {
     pub admin: bool,
     /// The user belongs to a supported-employment scheme: the counsellors' dashboard.
     pub supported: bool,
+    /// The confirmation of the form that led here, shown once.
+    pub notice: Option<&'static str>,
 }
 
 impl Nav {
@@ -61,6 +67,7 @@ impl Nav {
             immersions: false,
             admin: false,
             supported: false,
+            notice: None,
         }
     }
 }
@@ -70,6 +77,8 @@ pub struct Visitor {
     pub ctx: AccessContext,
     pub csrf: String,
     pub token: String,
+    /// The notice the previous form left for this page.
+    pub notice: Option<Notice>,
 }
 
 impl Visitor {
@@ -91,12 +100,8 @@ impl Visitor {
                 .memberships()
                 .iter()
                 .any(|m| m.kind == passerelle_domain::directory::OrganisationKind::SupportedEmployment),
+            notice: self.notice.map(Notice::message),
         }
-    }
-
-    /// Whether a submitted form carries this session's CSRF token (compared in constant time).
-    pub fn csrf_ok(&self, submitted: &str) -> bool {
-        constant_time_eq(self.csrf.as_bytes(), submitted.as_bytes())
     }
 }
 
@@ -117,12 +122,26 @@ impl FromRequestParts<AppState> for Visitor {
             return Err(login());
         };
         match state.store.authenticate(&token, SessionKind::Web).await {
-            Ok(Some((ctx, csrf))) => Ok(Self { ctx, csrf, token }),
+            Ok(Some((ctx, csrf))) => {
+                let visitor = Self {
+                    ctx,
+                    csrf,
+                    token,
+                    notice: Notice::carried(&parts.headers),
+                };
+                // Left for the page kit: the token its form extractor checks, the navigation of an error page,
+                // and the notice to clear once shown.
+                parts.extensions.insert(SessionCsrf(visitor.csrf.clone()));
+                if let Some(visit) = parts.extensions.get::<Visit>() {
+                    visit.navigation(visitor.nav(""));
+                    if visitor.notice.is_some() {
+                        visit.notice_shown(set_cookie(state, NOTICE_COOKIE, "", 0));
+                    }
+                }
+                Ok(visitor)
+            }
             Ok(None) => Err(login()),
-            Err(e) => Err(crate::pages::error_page(
-                &Nav::anonymous(),
-                crate::error::ApiError::from(e),
-            )),
+            Err(e) => Err(error_page(&Nav::anonymous(), crate::error::ApiError::from(e))),
         }
     }
 }

@@ -2,18 +2,17 @@
 //! supported employment with its forms, the skills record with its PDF and personal links, and the
 //! person's own page `/carnet/{token}`, reached without an account.
 
-use super::error_page;
-use super::iae::{csrf_refused, form_date, parse_id};
+use super::kit::{CsrfForm, PageResult, form_date, parse_id};
 use super::session::{Nav, Visitor};
-use crate::api::supported::{pdf_response, shared};
 use crate::error::ApiError;
+use crate::inputs::shared_record;
+use crate::respond::skills_record_pdf;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use passerelle_domain::calendar::french_date;
 use passerelle_domain::pathways::supported::caseload::REFERENCE;
 use passerelle_domain::pathways::supported::{ActivityInput, ContractKind, EntryInput, JobInput, Module};
@@ -124,31 +123,27 @@ fn chart(board: &SchemeDashboard) -> Chart {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "supported_dashboard.html")]
-struct DashboardPage {
+pub struct DashboardPage {
     nav: Nav,
     on: String,
     schemes: Vec<(SchemeDashboard, Chart)>,
     modules: &'static [Module],
 }
 
-pub async fn dashboard(State(state): State<AppState>, visitor: Visitor) -> Response {
-    let nav = visitor.nav(SECTION);
-    match state.store.supported_dashboard(&visitor.ctx, today()).await {
-        Ok(boards) => DashboardPage {
-            nav,
-            on: french_date(today()),
-            schemes: boards
-                .into_iter()
-                .map(|b| {
-                    let c = chart(&b);
-                    (b, c)
-                })
-                .collect(),
-            modules: Module::ALL,
-        }
-        .into_response(),
-        Err(e) => error_page(&nav, e.into()),
-    }
+pub async fn dashboard(State(state): State<AppState>, visitor: Visitor) -> PageResult<DashboardPage> {
+    let boards = state.store.supported_dashboard(&visitor.ctx, today()).await?;
+    Ok(DashboardPage {
+        nav: visitor.nav(SECTION),
+        on: french_date(today()),
+        schemes: boards
+            .into_iter()
+            .map(|b| {
+                let c = chart(&b);
+                (b, c)
+            })
+            .collect(),
+        modules: Module::ALL,
+    })
 }
 
 #[derive(Template, WebTemplate)]
@@ -164,54 +159,41 @@ struct PersonPage {
     error: Option<String>,
 }
 
-async fn person_page(state: &AppState, visitor: &Visitor, person_id: Uuid, error: Option<String>) -> Response {
-    let nav = visitor.nav(SECTION);
-    let result = async {
-        let person = state.store.persons(&visitor.ctx).get(person_id).await?;
-        let record = state.store.supported(&visitor.ctx, person_id).await?;
-        Ok::<_, ApiError>((person, record))
+async fn person_page(state: &AppState, visitor: &Visitor, person_id: Uuid, error: Option<String>) -> PageResult {
+    let person = state.store.persons(&visitor.ctx).get(person_id).await?;
+    let record = state.store.supported(&visitor.ctx, person_id).await?;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
     };
-    match result.await {
-        Ok((person, record)) => {
-            let status = if error.is_some() {
-                StatusCode::UNPROCESSABLE_ENTITY
-            } else {
-                StatusCode::OK
-            };
-            let schemes = visitor
-                .ctx
-                .memberships()
-                .iter()
-                .filter(|m| m.kind == passerelle_domain::directory::OrganisationKind::SupportedEmployment)
-                .cloned()
-                .collect();
-            let page = PersonPage {
-                nav,
-                person,
-                record,
-                schemes,
-                modules: Module::ALL,
-                contracts: ContractKind::ALL,
-                error,
-            };
-            (status, page).into_response()
-        }
-        Err(e) => error_page(&nav, e),
-    }
+    let schemes = visitor
+        .ctx
+        .memberships()
+        .iter()
+        .filter(|m| m.kind == passerelle_domain::directory::OrganisationKind::SupportedEmployment)
+        .cloned()
+        .collect();
+    let page = PersonPage {
+        nav: visitor.nav(SECTION),
+        person,
+        record,
+        schemes,
+        modules: Module::ALL,
+        contracts: ContractKind::ALL,
+        error,
+    };
+    Ok((status, page).into_response())
 }
 
-pub async fn person(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
-    match parse_id(&visitor.nav(SECTION), &id, "Personne") {
-        Ok(id) => person_page(&state, &visitor, id, None).await,
-        Err(r) => *r,
-    }
+pub async fn person(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> PageResult {
+    let id = parse_id(&id, "Personne")?;
+    person_page(&state, &visitor, id, None).await
 }
 
 /// Every field of the supported-employment forms; each form sends its own.
 #[derive(Deserialize)]
 pub struct SupportedForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     scheme_id: String,
     #[serde(default)]
@@ -262,16 +244,9 @@ pub async fn act(
     State(state): State<AppState>,
     visitor: Visitor,
     Path((id, action)): Path<(String, String)>,
-    Form(f): Form<SupportedForm>,
-) -> Response {
-    if let Some(r) = csrf_refused(&visitor, &f.csrf, SECTION) {
-        return r;
-    }
-    let nav = visitor.nav(SECTION);
-    let person_id = match parse_id(&nav, &id, "Personne") {
-        Ok(id) => id,
-        Err(r) => return *r,
-    };
+    CsrfForm(f): CsrfForm<SupportedForm>,
+) -> PageResult {
+    let person_id = parse_id(&id, "Personne")?;
     let (store, ctx) = (&state.store, &visitor.ctx);
     let result = async {
         if action == "entree" {
@@ -332,17 +307,17 @@ pub async fn act(
         Ok::<_, ApiError>(())
     };
     match result.await {
-        Ok(()) => Redirect::to(&format!("/personnes/{person_id}/emploi-accompagne")).into_response(),
+        Ok(()) => Ok(Redirect::to(&format!("/personnes/{person_id}/emploi-accompagne")).into_response()),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
             person_page(&state, &visitor, person_id, Some(e.message)).await
         }
-        Err(e) => error_page(&nav, e),
+        Err(e) => Err(e.into()),
     }
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "skills_record.html")]
-struct RecordPage {
+pub struct RecordPage {
     nav: Nav,
     record: SkillsRecord,
     links: Vec<RecordLink>,
@@ -352,55 +327,41 @@ struct RecordPage {
     new_link: Option<String>,
 }
 
-async fn record_page(state: &AppState, visitor: &Visitor, person_id: Uuid, new_link: Option<String>) -> Response {
-    let nav = visitor.nav("personnes");
-    let result = async {
-        let person = state.store.persons(&visitor.ctx).get(person_id).await?;
-        let record = state.store.skills_record(&visitor.ctx, person_id).await?;
-        let links = state.store.skills_record_links(&visitor.ctx, person_id).await?;
-        Ok::<_, ApiError>((person, record, links))
-    };
-    match result.await {
-        Ok((person, record, links)) => RecordPage {
-            nav,
-            record,
-            links,
-            organisations: person
-                .followers
-                .iter()
-                .filter(|f| visitor.ctx.membership(f.organisation_id).is_some())
-                .map(|f| (f.organisation_id, f.organisation_name.clone()))
-                .collect(),
-            new_link,
-        }
-        .into_response(),
-        Err(e) => error_page(&nav, e),
-    }
+async fn record_page(
+    state: &AppState,
+    visitor: &Visitor,
+    person_id: Uuid,
+    new_link: Option<String>,
+) -> PageResult<RecordPage> {
+    let person = state.store.persons(&visitor.ctx).get(person_id).await?;
+    let record = state.store.skills_record(&visitor.ctx, person_id).await?;
+    let links = state.store.skills_record_links(&visitor.ctx, person_id).await?;
+    Ok(RecordPage {
+        nav: visitor.nav("personnes"),
+        record,
+        links,
+        organisations: person
+            .followers
+            .iter()
+            .filter(|f| visitor.ctx.membership(f.organisation_id).is_some())
+            .map(|f| (f.organisation_id, f.organisation_name.clone()))
+            .collect(),
+        new_link,
+    })
 }
 
-pub async fn record(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
-    match parse_id(&visitor.nav("personnes"), &id, "Personne") {
-        Ok(id) => record_page(&state, &visitor, id, None).await,
-        Err(r) => *r,
-    }
+pub async fn record(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> PageResult<RecordPage> {
+    let id = parse_id(&id, "Personne")?;
+    record_page(&state, &visitor, id, None).await
 }
 
-pub async fn record_pdf(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Response {
-    let nav = visitor.nav("personnes");
-    let id = match parse_id(&nav, &id, "Personne") {
-        Ok(id) => id,
-        Err(r) => return *r,
-    };
-    match state.store.skills_record(&visitor.ctx, id).await {
-        Ok(rec) => pdf_response(&rec),
-        Err(e) => error_page(&nav, e.into()),
-    }
+pub async fn record_pdf(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> PageResult {
+    let id = parse_id(&id, "Personne")?;
+    Ok(skills_record_pdf(&state.store.skills_record(&visitor.ctx, id).await?))
 }
 
 #[derive(Deserialize)]
 pub struct LinkForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     organisation_id: String,
     #[serde(default)]
@@ -414,16 +375,9 @@ pub async fn link_action(
     State(state): State<AppState>,
     visitor: Visitor,
     Path((id, action)): Path<(String, String)>,
-    Form(f): Form<LinkForm>,
-) -> Response {
-    if let Some(r) = csrf_refused(&visitor, &f.csrf, "personnes") {
-        return r;
-    }
-    let nav = visitor.nav("personnes");
-    let person_id = match parse_id(&nav, &id, "Personne") {
-        Ok(id) => id,
-        Err(r) => return *r,
-    };
+    CsrfForm(f): CsrfForm<LinkForm>,
+) -> PageResult {
+    let person_id = parse_id(&id, "Personne")?;
     let (store, ctx) = (&state.store, &visitor.ctx);
     let result = async {
         match action.as_str() {
@@ -443,32 +397,46 @@ pub async fn link_action(
         }
     };
     match result.await {
-        Ok(new_link @ Some(_)) => record_page(&state, &visitor, person_id, new_link).await,
-        Ok(None) => Redirect::to(&format!("/personnes/{person_id}/carnet")).into_response(),
-        Err(e) => error_page(&nav, e),
+        Ok(new_link @ Some(_)) => Ok(record_page(&state, &visitor, person_id, new_link)
+            .await?
+            .into_response()),
+        Ok(None) => Ok(Redirect::to(&format!("/personnes/{person_id}/carnet")).into_response()),
+        Err(e) => Err(e.into()),
     }
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "skills_record_shared.html")]
-struct SharedPage {
+pub struct SharedPage {
     nav: Nav,
     record: SkillsRecord,
     token: String,
 }
 
 /// The person's own page: their record only, read-only, without an account.
-pub async fn shared_page(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let nav = Nav::anonymous();
-    match shared(&state, &token).await {
-        Ok(record) => SharedPage { nav, record, token }.into_response(),
-        Err(e) => error_page(&nav, e),
-    }
+pub async fn shared_page(State(state): State<AppState>, Path(token): Path<String>) -> PageResult<SharedPage> {
+    let record = shared_record(&state, &token).await?;
+    Ok(SharedPage {
+        nav: Nav::anonymous(),
+        record,
+        token,
+    })
 }
 
-pub async fn shared_pdf(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    match shared(&state, &token).await {
-        Ok(record) => pdf_response(&record),
-        Err(e) => error_page(&Nav::anonymous(), e),
-    }
+pub async fn shared_pdf(State(state): State<AppState>, Path(token): Path<String>) -> PageResult {
+    Ok(skills_record_pdf(&shared_record(&state, &token).await?))
+}
+
+/// The supported-employment and skills-record pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/emploi-accompagne", get(dashboard))
+        .route("/personnes/{id}/emploi-accompagne", get(person))
+        .route("/personnes/{id}/emploi-accompagne/{action}", post(act))
+        .route("/personnes/{id}/carnet", get(record))
+        .route("/personnes/{id}/carnet.pdf", get(record_pdf))
+        .route("/personnes/{id}/carnet/{action}", post(link_action))
+        .route("/carnet/{token}", get(shared_page))
+        .route("/carnet/{token}/pdf", get(shared_pdf))
 }

@@ -212,8 +212,43 @@ async fn pages(backend: Backend) {
     assert_eq!(r.status(), S::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("nombre de postes"));
     assert_eq!(app.count("job_offers").await, before);
-    assert_eq!(offer(token, "2").await.unwrap().status(), S::SEE_OTHER);
+    let r = offer(token, "2").await.unwrap();
+    assert_eq!(r.status(), S::SEE_OTHER);
     assert_eq!(app.count("job_offers").await, before + 1);
+    // The redirect leaves a notice for the next page, which shows it once and clears it.
+    let notice = r
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("passerelle_notice="))
+        .and_then(|v| v.split(';').next())
+        .expect("a notice cookie")
+        .to_owned();
+    let r = app
+        .http
+        .get(app.url("/offres"))
+        .header(COOKIE, format!("passerelle_session={aci}; {notice}"))
+        .send()
+        .await
+        .unwrap();
+    let cleared = r
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.starts_with("passerelle_notice=;") && v.contains("Max-Age=0"));
+    assert!(cleared, "the notice is cleared once shown");
+    assert!(r.text().await.unwrap().contains("Offre publiée."));
+    assert!(
+        !aci_get("/offres".into())
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("Offre publiée.")
+    );
     // The ESAT is no party to the ACI's applications.
     let admin = app.token(passerelle_fixtures::demo::ADMIN_EMAIL).await;
     let (_, all) = app.get(&admin, "/api/v1/prescriptions").await;

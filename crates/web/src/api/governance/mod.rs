@@ -1,15 +1,17 @@
 //! Governance and deadlines (issue 7): committees, meetings, action items, mutual-knowledge actions, and the
 //! caller's deadlines as a list and as an iCalendar feed.
 
+pub mod mutual_knowledge;
+
 use super::idempotency::{IdempotencyHeader, create_once};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiBytes, ApiCaller, ApiJson, ApiPath, ApiQuery};
+use crate::respond;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use passerelle_documents::ics::{CalendarEvent, Method, When, calendar};
+use axum::response::Response;
 use passerelle_domain::calendar::add_days;
 use passerelle_domain::invalid::Invalid;
 use passerelle_store::governance::actions::ActionItem;
@@ -17,17 +19,13 @@ use passerelle_store::governance::committees::{
     Committee, CommitteeSummary, NewCommittee, NewMember, parse_frequency, parse_kind, parse_vote,
 };
 use passerelle_store::governance::meetings::{Meeting, NewDecision, NewMeeting};
-use passerelle_store::governance::mutual_knowledge::{
-    MutualKnowledgeAction, MutualKnowledgeCount, NewMutualKnowledgeAction,
-};
 use passerelle_store::obligations::Due;
-use passerelle_store::{AccessContext, Store};
 use serde::Deserialize;
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-type Created<T> = (StatusCode, HeaderMap, Json<T>);
+pub(super) type Created<T> = (StatusCode, HeaderMap, Json<T>);
 
 fn today() -> Date {
     passerelle_store::infra::clock::now().date()
@@ -242,22 +240,7 @@ pub async fn invitation(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Response> {
     let ics = state.store.meeting_invitation(&ctx, id).await?;
-    Ok(calendar_response(ics, "invitation.ics"))
-}
-
-/// An iCalendar body with its type and file name.
-pub fn calendar_response(ics: String, file_name: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
-        ],
-        ics,
-    )
-        .into_response()
+    Ok(respond::calendar(ics, "invitation.ics"))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -362,36 +345,7 @@ pub async fn get_document(
     ApiCaller(ctx): ApiCaller,
     ApiPath((id, document)): ApiPath<(Uuid, Uuid)>,
 ) -> ApiResult<Response> {
-    Ok(document_response(&state.store, &ctx, id, document).await?)
-}
-
-/// A meeting's document as a download (API and pages).
-pub async fn document_response(
-    store: &Store,
-    ctx: &AccessContext,
-    meeting: Uuid,
-    document: Uuid,
-) -> Result<Response, passerelle_store::StoreError> {
-    let d = store.meeting_document(ctx, meeting, document).await?;
-    let name: String = d
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, d.content_type),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        d.content,
-    )
-        .into_response())
+    Ok(respond::meeting_document(&state.store, &ctx, id, document).await?)
 }
 
 /// Sends the invitation with the agenda to every member through the outbox (the secretary); the
@@ -616,137 +570,45 @@ pub async fn deadlines_calendar(
     ApiQuery(p): ApiQuery<Period>,
 ) -> ApiResult<Response> {
     let (from, to) = p.resolve()?;
-    let ics = calendar_feed(&state.store, &ctx, from, to).await?;
-    Ok(calendar_response(ics, "echeances.ics"))
+    let ics = respond::calendar_feed(&state.store, &ctx, from, to).await?;
+    Ok(respond::calendar(ics, "echeances.ics"))
 }
 
-/// Meetings (at their local times) and deadlines (whole days) of the period, as one calendar.
-pub async fn calendar_feed(
-    store: &Store,
-    ctx: &AccessContext,
-    from: Date,
-    to: Date,
-) -> Result<String, passerelle_store::StoreError> {
-    let mut events: Vec<CalendarEvent> = store
-        .meetings_between(ctx, from, to)
-        .await?
-        .iter()
-        .map(|m| m.event())
-        .collect();
-    events.extend(
-        store
-            .deadlines(ctx, from, to, today())
-            .await?
-            .into_iter()
-            .map(|d| CalendarEvent {
-                uid: format!("{}@passerelle", d.id),
-                sequence: 0,
-                summary: format!("{} : {}", d.source_label, d.title),
-                description: Some(format!("{} — {}", d.organisation_name, d.rule)),
-                location: None,
-                url: None,
-                when: When::AllDay(d.due_on),
-                organizer: None,
-                attendees: Vec::new(),
-                cancelled: false,
-            }),
-    );
-    Ok(calendar(
-        &events,
-        Method::Publish,
-        passerelle_store::infra::clock::now(),
-    ))
-}
+/// A meeting document (10 MB, as the store checks) and some room for the request around it.
+const DOCUMENT_BODY_BYTES: usize = passerelle_store::governance::meetings::MAX_DOCUMENT_BYTES + 64 * 1024;
 
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateMutualKnowledgeAction {
-    /// `visit`, `webinar`, `information_session`, `immersion_day`, `other`.
-    #[schema(example = "visit")]
-    pub kind: String,
-    pub held_on: Date,
-    pub topic: String,
-    pub department: String,
-    pub participants: i64,
-    /// The first one is one of the caller's organisations.
-    pub organisers: Vec<Uuid>,
-    #[serde(default)]
-    pub participant_organisations: Vec<Uuid>,
-}
-
-/// The mutual-knowledge actions the caller's organisations organised or took part in.
-#[utoipa::path(get, path = "/api/v1/mutual-knowledge-actions", tag = "governance", security(("bearer" = [])),
-    responses((status = 200, body = Vec<MutualKnowledgeAction>), (status = 401, body = ErrorBody)))]
-pub async fn list_mutual_knowledge(
-    State(state): State<AppState>,
-    ApiCaller(ctx): ApiCaller,
-) -> ApiResult<Json<Vec<MutualKnowledgeAction>>> {
-    Ok(Json(state.store.mutual_knowledge_actions(&ctx).await?))
-}
-
-/// Records a visit, webinar or information session between structures and the SPE (seed 004 fiche 2).
-#[utoipa::path(post, path = "/api/v1/mutual-knowledge-actions", tag = "governance",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne crée qu'une fois")),
-    request_body = CreateMutualKnowledgeAction, security(("bearer" = [])),
-    responses((status = 201, body = MutualKnowledgeAction), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create_mutual_knowledge(
-    State(state): State<AppState>,
-    ApiCaller(ctx): ApiCaller,
-    idempotency: IdempotencyHeader,
-    ApiJson(b): ApiJson<CreateMutualKnowledgeAction>,
-) -> ApiResult<Created<MutualKnowledgeAction>> {
-    let new = NewMutualKnowledgeAction {
-        kind: b.kind,
-        held_on: b.held_on,
-        topic: b.topic,
-        department: b.department,
-        participants: b.participants,
-        organisers: b.organisers,
-        participant_organisations: b.participant_organisations,
-    };
-    let store = &state.store;
-    create_once(
-        store,
-        &ctx,
-        idempotency,
-        ("mutual_knowledge_actions", StatusCode::CREATED),
-        |key| store.create_mutual_knowledge_action(&ctx, new, key),
-        |id| store.mutual_knowledge_action(&ctx, id),
-    )
-    .await
-}
-
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CountQuery {
-    pub from: Date,
-    pub to: Date,
-    /// A department code; every department when absent.
-    pub department: Option<String>,
-}
-
-/// Mutual-knowledge actions held in the period, by kind (aggregated figures, for the indicators).
-#[utoipa::path(get, path = "/api/v1/mutual-knowledge-actions/counts", tag = "governance", params(CountQuery),
-    security(("bearer" = [])),
-    responses((status = 200, body = Vec<MutualKnowledgeCount>), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn count_mutual_knowledge(
-    State(state): State<AppState>,
-    ApiCaller(_ctx): ApiCaller,
-    ApiQuery(q): ApiQuery<CountQuery>,
-) -> ApiResult<Json<Vec<MutualKnowledgeCount>>> {
-    if q.to < q.from {
-        return Err(
-            Invalid::new("period_invalid", "La fin de la période précède son début.")
-                .on("to")
-                .into(),
-        );
-    }
-    Ok(Json(
-        state
-            .store
-            .count_mutual_knowledge_actions(q.from, q.to, q.department.as_deref())
-            .await?,
-    ))
+/// The governance routes and their description.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::router::OpenApiRouter;
+    use utoipa_axum::routes;
+    OpenApiRouter::new()
+        .routes(routes!(list_committees, create_committee))
+        .routes(routes!(get_committee))
+        .routes(routes!(add_member))
+        .routes(routes!(create_meeting))
+        .routes(routes!(get_meeting))
+        .routes(routes!(invitation))
+        .routes(routes!(propose_agenda_item))
+        .routes(routes!(decide_agenda_item))
+        .routes(routes!(get_document))
+        .routes(routes!(send_invitations))
+        .routes(routes!(cancel_meeting))
+        .routes(routes!(record_attendance))
+        .routes(routes!(write_minutes))
+        .routes(routes!(validate_minutes))
+        .routes(routes!(transmit_minutes))
+        .routes(routes!(set_action_status))
+        .routes(routes!(list_deadlines))
+        .routes(routes!(deadlines_calendar))
+        .routes(routes!(
+            mutual_knowledge::list_mutual_knowledge,
+            mutual_knowledge::create_mutual_knowledge
+        ))
+        .routes(routes!(mutual_knowledge::count_mutual_knowledge))
+        // Meeting documents are the one body larger than the server's default limit.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(attach_document))
+                .layer(axum::extract::DefaultBodyLimit::max(DOCUMENT_BODY_BYTES)),
+        )
 }

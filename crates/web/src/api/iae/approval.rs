@@ -1,0 +1,222 @@
+//! A person's approval (PASS IAE or agrément): suspensions, prolongation requests and their decisions, the
+//! agrément requests and decisions of the records before 2021-12-01.
+
+use super::Created;
+use crate::api::idempotency::{IdempotencyHeader, create_once};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiCaller, ApiJson, ApiPath};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use passerelle_domain::pathways::iae::agrement::{Decision, RequestKind};
+use passerelle_domain::pathways::iae::prolongation::ProlongationReason;
+use passerelle_domain::pathways::iae::suspension::SuspensionReason;
+use passerelle_store::pathways::iae::pathway::{ApprovalView, ProlongationDecision};
+use serde::Deserialize;
+use time::Date;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// The person's approval replayed by the rules engine: dates, status, timeline, what may come next and why.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/approval", tag = "iae", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn get_approval(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<ApprovalView>> {
+    Ok(Json(state.store.approval(&ctx, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSuspension {
+    pub from: Date,
+    pub to: Date,
+    /// `contract_suspended`, `contract_broken`, `contract_ended`, `cta_agreement`, `contrat_passerelle`.
+    #[schema(value_type = String, example = "contract_suspended")]
+    pub reason: SuspensionReason,
+}
+
+/// Suspends the approval (the SIAE of the last hiring); the rules engine decides and explains.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/approval/suspensions", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne suspend qu'une fois")),
+    request_body = CreateSuspension, security(("bearer" = [])),
+    responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn suspend(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
+    ApiJson(b): ApiJson<CreateSuspension>,
+) -> ApiResult<Created<ApprovalView>> {
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("suspensions", StatusCode::OK),
+        |key| store.suspend_approval(&ctx, id, b.from, b.to, b.reason, key),
+        |person| store.approval(&ctx, person),
+    )
+    .await
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateProlongation {
+    /// `senior_cdi`, `training` (decided by the SIAE), `rqth`, `senior_50`, `particular_difficulties`
+    /// (decided by an authorised prescriber).
+    #[schema(value_type = String, example = "training")]
+    pub reason: ProlongationReason,
+    /// Last day of the prolongation; it starts the day after the current end.
+    pub to: Date,
+    pub justification: String,
+}
+
+/// Asks a prolongation (the SIAE of the last hiring): applied at once when the SIAE decides alone, otherwise
+/// waiting for an authorised prescriber. The rules engine checks it either way.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/approval/prolongations", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne demande qu'une prolongation")),
+    request_body = CreateProlongation, security(("bearer" = [])),
+    responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn request_prolongation(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
+    ApiJson(b): ApiJson<CreateProlongation>,
+) -> ApiResult<Created<ApprovalView>> {
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("prolongations", StatusCode::OK),
+        |key| store.request_prolongation(&ctx, id, b.reason, b.to, &b.justification, key),
+        |person| store.approval(&ctx, person),
+    )
+    .await
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecideProlongation {
+    pub accept: bool,
+    /// For a refusal: `iae_unsuited`, `siae_unsuited`, `duration` or `reason`.
+    pub motive: Option<String>,
+    pub comment: Option<String>,
+    /// For a refusal: the action proposed instead.
+    pub proposed_action: Option<String>,
+}
+
+/// An authorised prescriber following the person accepts or refuses (motivated) a prolongation request.
+#[utoipa::path(post, path = "/api/v1/prolongation-requests/{id}/decision", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne décide qu'une fois")),
+    request_body = DecideProlongation, security(("bearer" = [])),
+    responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn decide_prolongation(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
+    ApiJson(b): ApiJson<DecideProlongation>,
+) -> ApiResult<Created<ApprovalView>> {
+    let decision = if b.accept {
+        ProlongationDecision::Accept
+    } else {
+        ProlongationDecision::Refuse {
+            motive: b.motive.as_deref().unwrap_or_default(),
+            comment: b.comment.as_deref(),
+            proposed_action: b.proposed_action.as_deref().unwrap_or_default(),
+        }
+    };
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("prolongation_decisions", StatusCode::OK),
+        |key| store.decide_prolongation(&ctx, id, decision, key),
+        |person| store.approval(&ctx, person),
+    )
+    .await
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAgrementRequest {
+    /// Day Pôle emploi received the complete written request (before 2021-12-01).
+    pub date: Date,
+    /// `initial`, `extension`, `prolongation`, `renewal`, `suspension`.
+    #[schema(value_type = String, example = "initial")]
+    pub kind: RequestKind,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAgrementDecision {
+    pub date: Date,
+    /// `granted` or `refused`.
+    #[schema(value_type = String, example = "refused")]
+    pub decision: Decision,
+    /// Required for a refusal.
+    pub motive: Option<String>,
+}
+
+/// Records an agrément request of the employing SIAE (records before 2021-12-01): the engine dates its
+/// deadline (5 working days, 2 for an ETTI) after which it is granted tacitly.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/approval/agrement-requests", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une demande")),
+    request_body = CreateAgrementRequest, security(("bearer" = [])),
+    responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn request_agrement(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
+    ApiJson(b): ApiJson<CreateAgrementRequest>,
+) -> ApiResult<Created<ApprovalView>> {
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("agrement_requests", StatusCode::OK),
+        |key| store.request_agrement(&ctx, id, b.date, b.kind, key),
+        |person| store.approval(&ctx, person),
+    )
+    .await
+}
+
+/// Records Pôle emploi's decision on the pending agrément request (the France Travail agency following the
+/// person); a refusal is motivated.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/approval/agrement-decisions", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une décision")),
+    request_body = CreateAgrementDecision, security(("bearer" = [])),
+    responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn decide_agrement(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
+    ApiJson(b): ApiJson<CreateAgrementDecision>,
+) -> ApiResult<Created<ApprovalView>> {
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("agrement_decisions", StatusCode::OK),
+        |key| store.decide_agrement(&ctx, id, b.date, b.decision, b.motive.as_deref(), key),
+        |person| store.approval(&ctx, person),
+    )
+    .await
+}

@@ -1,0 +1,163 @@
+//! A person's employment in an SIAE: CDDI contracts, assignments and their waivers.
+
+use super::Created;
+use crate::api::idempotency::{IdempotencyHeader, create_once};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiCaller, ApiJson, ApiPath};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use passerelle_domain::pathways::iae::approval::Period;
+use passerelle_domain::pathways::iae::contract::{Assignment, Cddi, CddiException, ClientKind};
+use passerelle_store::pathways::iae::contract::{AssignmentRecord, ContractRecord, Employment};
+use serde::Deserialize;
+use time::Date;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateContract {
+    /// The caller's ACI or EI.
+    pub siae_id: Uuid,
+    pub starts_on: Date,
+    /// Last day, included.
+    pub ends_on: Date,
+    pub weekly_hours: i64,
+    /// Fewer than 20 hours a week for a person with particular difficulties.
+    #[serde(default)]
+    pub hours_derogation: bool,
+    /// `training` or `senior50_or_rqth`: beyond 24 months in total.
+    #[schema(value_type = Option<String>)]
+    pub exception: Option<CddiException>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAssignment {
+    /// The caller's AI or ETTI.
+    pub siae_id: Uuid,
+    pub client_name: String,
+    /// `company` (counts towards the 480 hours), `individual` or `association`.
+    #[schema(value_type = String, example = "company")]
+    pub client_kind: ClientKind,
+    pub starts_on: Date,
+    pub hours: i64,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateWaiver {
+    pub siae_id: Uuid,
+    pub starts_on: Date,
+    pub ends_on: Date,
+    /// Reference of the préfet's decision.
+    pub reference: String,
+}
+
+/// A person's CDDI, assignments and waivers of the 480-hour cap.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/employment", tag = "iae", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Employment), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_employment(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Employment>> {
+    Ok(Json(state.store.employment(&ctx, id).await?))
+}
+
+/// Records a CDDI (ACI, EI): 4 months at least, 24 months in total with the documented exceptions, 20 to 35
+/// hours a week; the approval must be valid on its first day.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/contracts", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne crée qu'un contrat")),
+    request_body = CreateContract, security(("bearer" = [])),
+    responses((status = 201, body = ContractRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_contract(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(person_id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
+    ApiJson(b): ApiJson<CreateContract>,
+) -> ApiResult<Created<ContractRecord>> {
+    let c = Cddi {
+        period: Period {
+            from: b.starts_on,
+            to: b.ends_on,
+        },
+        weekly_hours: b.weekly_hours,
+        hours_derogation: b.hours_derogation,
+        exception: b.exception,
+    };
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("contracts", StatusCode::CREATED),
+        |key| store.create_contract(&ctx, person_id, b.siae_id, c, key),
+        |id| store.contract(&ctx, id),
+    )
+    .await
+}
+
+/// Records an AI or ETTI assignment; AI assignments to companies are capped at 480 hours over 24 months
+/// unless a préfet waiver covers them.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/assignments", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne crée qu'une mise à disposition")),
+    request_body = CreateAssignment, security(("bearer" = [])),
+    responses((status = 201, body = AssignmentRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_assignment(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(person_id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
+    ApiJson(b): ApiJson<CreateAssignment>,
+) -> ApiResult<Created<AssignmentRecord>> {
+    let a = Assignment {
+        date: b.starts_on,
+        hours: b.hours,
+        client: b.client_kind,
+    };
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("assignments", StatusCode::CREATED),
+        |key| store.create_assignment(&ctx, person_id, b.siae_id, &b.client_name, a, key),
+        |id| store.assignment(&ctx, id),
+    )
+    .await
+}
+
+/// Records the préfet's waiver of the 480-hour cap (3 years at most).
+#[utoipa::path(post, path = "/api/v1/persons/{id}/assignment-waivers", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une dérogation")),
+    request_body = CreateWaiver, security(("bearer" = [])),
+    responses((status = 200, body = Employment), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_waiver(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(person_id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
+    ApiJson(b): ApiJson<CreateWaiver>,
+) -> ApiResult<Created<Employment>> {
+    let period = Period {
+        from: b.starts_on,
+        to: b.ends_on,
+    };
+    let store = &state.store;
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("assignment_waivers", StatusCode::OK),
+        |key| store.create_waiver(&ctx, person_id, b.siae_id, period, &b.reference, key),
+        |person| store.employment(&ctx, person),
+    )
+    .await
+}

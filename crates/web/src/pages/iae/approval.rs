@@ -1,0 +1,353 @@
+//! A person's IAE approval (PASS IAE or agrément): its timeline, what may come next, and the forms of the
+//! employer, the agency and the followers (suspension, prolongation, contracts, accompaniment, exit).
+
+use crate::error::ApiError;
+use crate::pages::kit::{CsrfForm, PageResult, form_date, parse_id};
+use crate::pages::session::{Nav, Visitor};
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use passerelle_domain::directory::OrganisationKind;
+use passerelle_domain::pathways::iae::agrement::{Decision, RequestKind};
+use passerelle_domain::pathways::iae::approval::Period;
+use passerelle_domain::pathways::iae::contract::{Assignment, Cddi, ClientKind};
+use passerelle_domain::pathways::iae::exit::{ActionInput, ActionKind, ExitOutcome};
+use passerelle_domain::pathways::iae::prolongation::{DenyReason, ProlongationReason};
+use passerelle_domain::pathways::iae::suspension::SuspensionReason;
+use passerelle_domain::pathways::iae::{Regime, SiaeKind};
+use passerelle_store::Membership;
+use passerelle_store::pathways::iae::contract::Employment;
+use passerelle_store::pathways::iae::exit::{FollowUp, NewExitReview};
+use passerelle_store::pathways::iae::pathway::{ApprovalView, ProlongationDecision};
+use serde::Deserialize;
+use time::Date;
+use uuid::Uuid;
+
+/// The skills document of the person's exit review.
+pub async fn skills_document(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> PageResult {
+    let id = parse_id(&id, "Personne")?;
+    Ok(crate::attachment::attachment(
+        passerelle_app::pathways::iae::skills_document(&state.store, &visitor.ctx, &passerelle_app::SystemClock, id)
+            .await?,
+    ))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "approval.html")]
+struct ApprovalPage {
+    nav: Nav,
+    a: ApprovalView,
+    employment: Employment,
+    follow: FollowUp,
+    /// The visitor's organisations following the person, for the accompaniment forms.
+    followers: Vec<Membership>,
+    action_kinds: &'static [ActionKind],
+    outcomes: &'static [ExitOutcome],
+    today: Date,
+    is_employer: bool,
+    /// The employer's kind decides its contract form: CDDI (ACI, EI) or assignments (AI, ETTI).
+    employer_kind: Option<SiaeKind>,
+    suspension_reasons: [(&'static str, &'static str); 5],
+    prolongation_reasons: [ProlongationReason; 5],
+    deny_reasons: [DenyReason; 4],
+    /// A record before 2021-12-01: the employer asks Pôle emploi's agrément, the agency records the decision.
+    agrement: bool,
+    agrement_kinds: [RequestKind; 5],
+    /// The visitor belongs to the France Travail agency following the person, which records the decisions.
+    is_agency: bool,
+    error: Option<String>,
+}
+
+/// The SIAE of the person's last hiring, for the employer's forms.
+async fn approval_employer(
+    store: &passerelle_store::Store,
+    ctx: &passerelle_store::AccessContext,
+    person_id: Uuid,
+) -> Result<Uuid, ApiError> {
+    Ok(store.approval(ctx, person_id).await?.employer_id)
+}
+
+const SUSPENSION_REASONS: [(&str, &str); 5] = [
+    ("contract_suspended", "contrat suspendu plus de 15 jours"),
+    ("contract_broken", "contrat rompu"),
+    ("contract_ended", "fin du contrat"),
+    ("cta_agreement", "accord entre les membres du CTA"),
+    ("contrat_passerelle", "passage en contrat passerelle (EI et ACI)"),
+];
+
+async fn approval_page(state: &AppState, visitor: &Visitor, person_id: Uuid, error: Option<String>) -> PageResult {
+    let a = state.store.approval(&visitor.ctx, person_id).await?;
+    let employment = state.store.employment(&visitor.ctx, person_id).await?;
+    let follow = state.store.follow_up(&visitor.ctx, person_id).await?;
+    let person = state.store.persons(&visitor.ctx).get(person_id).await?;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let membership = visitor.ctx.membership(a.employer_id);
+    let followers: Vec<Membership> = visitor
+        .ctx
+        .memberships()
+        .iter()
+        .filter(|m| person.followers.iter().any(|f| f.organisation_id == m.organisation_id))
+        .cloned()
+        .collect();
+    let page = ApprovalPage {
+        nav: visitor.nav("personnes"),
+        is_employer: membership.is_some(),
+        employer_kind: membership.and_then(|m| SiaeKind::of(m.kind)),
+        employment,
+        follow,
+        is_agency: followers
+            .iter()
+            .any(|m| m.kind == OrganisationKind::FranceTravailAgency),
+        followers,
+        agrement: a.regime == Regime::Agrement,
+        agrement_kinds: RequestKind::ALL,
+        action_kinds: ActionKind::ALL,
+        outcomes: ExitOutcome::ALL,
+        today: passerelle_store::infra::clock::now().date(),
+        a,
+        suspension_reasons: SUSPENSION_REASONS,
+        prolongation_reasons: ProlongationReason::ALL,
+        deny_reasons: DenyReason::ALL,
+        error,
+    };
+    Ok((status, page).into_response())
+}
+
+pub async fn approval(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> PageResult {
+    let id = parse_id(&id, "Personne")?;
+    approval_page(&state, &visitor, id, None).await
+}
+
+#[derive(Deserialize)]
+pub struct ApprovalForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    justification: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    motive: String,
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    proposed_action: String,
+    #[serde(default)]
+    weekly_hours: String,
+    hours_derogation: Option<String>,
+    #[serde(default)]
+    client_name: String,
+    #[serde(default)]
+    client_kind: String,
+    #[serde(default)]
+    hours: String,
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    organisation_id: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    skills: String,
+    #[serde(default)]
+    review_id: String,
+    registered: Option<String>,
+    employed: Option<String>,
+}
+
+/// Suspension, prolongation request or decision, posted from the approval page.
+pub async fn approval_action(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, action)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<ApprovalForm>,
+) -> PageResult {
+    let person_id = parse_id(&id, "Personne")?;
+    let store = &state.store;
+    let ctx = &visitor.ctx;
+    let required_date = |field: &'static str, v: &str| {
+        form_date(field, v)?
+            .ok_or_else(|| ApiError::bad_request("date_required", format!("Indiquez la date ({field}).")))
+    };
+    let reason = |v: &str| serde_json::Value::String(v.to_owned());
+    let result = async {
+        match action.as_str() {
+            "suspension" => {
+                let r: SuspensionReason = serde_json::from_value(reason(&form.reason))
+                    .map_err(|_| ApiError::bad_request("reason_unknown", "Choisissez un motif de suspension."))?;
+                let (from, to) = (required_date("début", &form.from)?, required_date("fin", &form.to)?);
+                store.suspend_approval(ctx, person_id, from, to, r, None).await?;
+            }
+            "prolongation" => {
+                let r: ProlongationReason = serde_json::from_value(reason(&form.reason))
+                    .map_err(|_| ApiError::bad_request("reason_unknown", "Choisissez un motif de prolongation."))?;
+                store
+                    .request_prolongation(
+                        ctx,
+                        person_id,
+                        r,
+                        required_date("fin", &form.to)?,
+                        &form.justification,
+                        None,
+                    )
+                    .await?;
+            }
+            "contrat" | "mise-a-disposition" | "derogation" => {
+                let siae_id = approval_employer(store, ctx, person_id).await?;
+                let from = required_date("début", &form.from)?;
+                let number = |field: &'static str, v: &str| {
+                    v.trim().parse::<i64>().map_err(|_| {
+                        ApiError::bad_request("number_invalid", format!("Indiquez un nombre entier ({field})."))
+                    })
+                };
+                match action.as_str() {
+                    "contrat" => {
+                        let c = Cddi {
+                            period: Period {
+                                from,
+                                to: required_date("fin", &form.to)?,
+                            },
+                            weekly_hours: number("heures par semaine", &form.weekly_hours)?,
+                            hours_derogation: form.hours_derogation.is_some(),
+                            exception: None,
+                        };
+                        store.create_contract(ctx, person_id, siae_id, c, None).await?;
+                    }
+                    "mise-a-disposition" => {
+                        let client: ClientKind = serde_json::from_value(reason(&form.client_kind)).map_err(|_| {
+                            ApiError::bad_request("client_kind_unknown", "Choisissez le type de client.")
+                        })?;
+                        let a = Assignment {
+                            date: from,
+                            hours: number("heures", &form.hours)?,
+                            client,
+                        };
+                        store
+                            .create_assignment(ctx, person_id, siae_id, &form.client_name, a, None)
+                            .await?;
+                    }
+                    _ => {
+                        let period = Period {
+                            from,
+                            to: required_date("fin", &form.to)?,
+                        };
+                        store
+                            .create_waiver(ctx, person_id, siae_id, period, &form.reference, None)
+                            .await?;
+                    }
+                }
+            }
+            "action" | "inscription" => {
+                let org = Uuid::parse_str(&form.organisation_id)
+                    .map_err(|_| ApiError::bad_request("field_required", "Choisissez votre structure."))?;
+                if action == "action" {
+                    let a = ActionInput {
+                        kind: form.kind.clone(),
+                        title: form.title.clone(),
+                        starts_on: form_date("début", &form.from)?,
+                        ends_on: form_date("fin", &form.to)?,
+                        hours: form.hours.trim().parse().ok(),
+                    }
+                    .validate(passerelle_store::today())?;
+                    store.add_action(ctx, person_id, org, a, None).await?;
+                } else {
+                    let since = required_date("depuis", &form.from)?;
+                    store
+                        .record_registration(ctx, person_id, org, form.registered.is_some(), since, None)
+                        .await?;
+                }
+            }
+            "entretien" => {
+                store
+                    .hold_interview(ctx, person_id, required_date("date", &form.from)?, &form.notes, None)
+                    .await?;
+            }
+            "sortie" => {
+                let outcome = ExitOutcome::parse(&form.outcome)
+                    .ok_or_else(|| ApiError::bad_request("outcome_unknown", "Choisissez la situation à la sortie."))?;
+                let exit_on = required_date("sortie", &form.from)?;
+                if exit_on > passerelle_store::infra::clock::now().date() {
+                    return Err(ApiError::bad_request(
+                        "exit_in_future",
+                        "La date de sortie est passée ou du jour.",
+                    ));
+                }
+                let review = NewExitReview {
+                    exit_on,
+                    outcome,
+                    skills: &form.skills,
+                    recommendations: Some(form.comment.as_str()),
+                };
+                store.record_exit(ctx, person_id, review, None).await?;
+            }
+            "agrement-demande" => {
+                let kind = RequestKind::parse(&form.kind).ok_or_else(|| {
+                    ApiError::bad_request("agrement_kind_unknown", "Choisissez le type de demande d'agrément.")
+                })?;
+                let date = required_date("date de réception", &form.from)?;
+                store.request_agrement(ctx, person_id, date, kind, None).await?;
+            }
+            "agrement-decision" => {
+                let decision = match form.decision.as_str() {
+                    "granted" => Decision::Granted,
+                    "refused" => Decision::Refused,
+                    _ => {
+                        return Err(ApiError::bad_request(
+                            "agrement_decision_unknown",
+                            "Choisissez la décision : agrément accordé ou refusé.",
+                        ));
+                    }
+                };
+                let date = required_date("date de la décision", &form.from)?;
+                let motive = Some(form.motive.trim()).filter(|m| !m.is_empty());
+                store
+                    .decide_agrement(ctx, person_id, date, decision, motive, None)
+                    .await?;
+            }
+            "suivi" => {
+                let review = Uuid::parse_str(&form.review_id).map_err(|_| ApiError::not_found("Bilan"))?;
+                store
+                    .record_exit_follow_up(ctx, review, form.registered.is_some(), form.employed.is_some(), None)
+                    .await?;
+            }
+            request => {
+                let request_id = Uuid::parse_str(request).map_err(|_| ApiError::not_found("Demande"))?;
+                let decision = if form.decision == "accept" {
+                    ProlongationDecision::Accept
+                } else {
+                    ProlongationDecision::Refuse {
+                        motive: &form.motive,
+                        comment: Some(&form.comment),
+                        proposed_action: &form.proposed_action,
+                    }
+                };
+                store.decide_prolongation(ctx, request_id, decision, None).await?;
+            }
+        }
+        Ok::<_, ApiError>(())
+    };
+    match result.await {
+        Ok(()) => Ok(Redirect::to(&format!("/personnes/{person_id}/parcours-iae")).into_response()),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
+            approval_page(&state, &visitor, person_id, Some(e.message)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,44 @@
+//! The IAE pages: offers, prescriptions and their referral sheets (both sides), notifications, the
+//! prescription form, and a person's approval with its timeline and what may come next.
+
+pub mod approval;
+pub mod notifications;
+pub mod offers;
+pub mod referral;
+
+use super::session::Visitor;
+use passerelle_store::Membership;
+
+fn siae_memberships(visitor: &Visitor) -> Vec<Membership> {
+    visitor
+        .ctx
+        .memberships()
+        .iter()
+        .filter(|m| m.kind.is_siae())
+        .cloned()
+        .collect()
+}
+
+/// The IAE pages' routes.
+pub fn router() -> axum::Router<crate::state::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route(
+            "/personnes/{id}/prescrire",
+            get(referral::prescribe_form).post(referral::prescribe),
+        )
+        .route("/personnes/{id}/parcours-iae", get(approval::approval))
+        .route("/personnes/{id}/parcours-iae/{action}", post(approval::approval_action))
+        .route("/offres", get(offers::offers).post(offers::create_offer))
+        .route("/offres/export.csv", get(offers::export_offers))
+        .route("/offres/{id}/{action}", post(offers::toggle_offer))
+        .route("/prescriptions", get(referral::prescriptions))
+        .route("/prescriptions/{id}", get(referral::prescription))
+        .route("/prescriptions/{id}/etapes", post(referral::add_step))
+        .route(
+            "/personnes/{id}/document-competences.pdf",
+            get(approval::skills_document),
+        )
+        .route("/notifications", get(notifications::notifications))
+        .route("/notifications/lues", post(notifications::read_notifications))
+}

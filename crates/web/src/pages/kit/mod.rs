@@ -1,0 +1,15 @@
+//! The page kit every form and page shares: the CSRF-checked form extractor, the error page that handlers
+//! reach with `?`, the parsers of typed-in values, the error a refused form shows, notices after a redirect,
+//! and the template filters that write French.
+
+pub mod csrf;
+pub mod error;
+pub mod filters;
+pub mod form;
+pub mod notice;
+pub mod visit;
+
+pub use csrf::{CsrfForm, TokenOnly};
+pub use error::{PageError, PageResult, error_page};
+pub use form::{FormError, form_date, parse_id, refused_again};
+pub use notice::Notice;
