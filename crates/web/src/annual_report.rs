@@ -3,9 +3,9 @@
 //! each, the actions of its roadmap, and the day it was produced. The figures come from
 //! `passerelle_store::indicators::agreement_report`.
 
+use crate::attachment::file_answer;
 use crate::error::ApiResult;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use passerelle_documents::pdf::{self, Bars, Block, Paragraph, Row};
 use passerelle_domain::calendar::french_date;
 use passerelle_domain::french;
@@ -45,15 +45,11 @@ pub async fn response(store: &Store, ctx: &AccessContext, id: Uuid, year: Option
     let today = passerelle_store::today();
     let year = year_of(year, today)?;
     let report = agreement_report::annual(store, ctx, id, year, today).await?;
-    let disposition = format!("attachment; filename=\"etat-des-lieux-{year}-{id}.pdf\"");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
+    Ok(file_answer(
+        "application/pdf",
+        &format!("etat-des-lieux-{year}-{id}.pdf"),
         pdf::render_blocks(&layout(&report, today)),
-    )
-        .into_response())
+    ))
 }
 
 fn figure(f: Figure, unit: Unit, threshold: u64) -> String {

@@ -1,11 +1,10 @@
 //! Files as HTTP answers (calendars, meeting documents, PDF, spreadsheets), for the API and the pages alike.
 
 use crate::api::supported::record_document;
-use crate::attachment::attachment;
+use crate::attachment::{attachment, file_answer};
 use crate::error::ApiResult;
 use crate::state::AppState;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use passerelle_app::SystemClock;
 use passerelle_app::agreements::document::{self, render_agreement};
 use passerelle_app::agreements::list::{ListFormat, export_agreements_file};
@@ -20,17 +19,7 @@ use uuid::Uuid;
 
 /// An iCalendar body with its type and file name.
 pub fn calendar(ics: String, file_name: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
-        ],
-        ics,
-    )
-        .into_response()
+    file_answer("text/calendar; charset=utf-8", file_name, ics)
 }
 
 /// Meetings (at their local times) and deadlines (whole days) of the period, as one calendar.
@@ -90,28 +79,13 @@ pub async fn meeting_document(
             }
         })
         .collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, d.content_type),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        d.content,
-    )
-        .into_response())
+    Ok(file_answer(d.content_type, &name, d.content))
 }
 
 /// The record as a PDF answer.
 pub fn skills_record_pdf(rec: &SkillsRecord) -> Response {
     let pdf = passerelle_documents::render(&record_document(rec), Format::Pdf);
-    let disposition = format!("attachment; filename=\"carnet-{}.pdf\"", rec.person_id);
-    (
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        pdf,
-    )
-        .into_response()
+    file_answer("application/pdf", &format!("carnet-{}.pdf", rec.person_id), pdf)
 }
 
 /// Offers as a CSV download.
@@ -153,15 +127,11 @@ pub fn offers_csv(offers: &[Offer]) -> Response {
         // Writing to memory cannot fail.
         let _ = w.write_record(row.iter().map(|cell| spreadsheet_text(cell).into_owned()));
     }
-    let body = w.into_inner().unwrap_or_default();
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"offres.csv\""),
-        ],
-        body,
+    file_answer(
+        "text/csv; charset=utf-8",
+        "offres.csv",
+        w.into_inner().unwrap_or_default(),
     )
-        .into_response()
 }
 
 /// The list as a download, for the API and the pages alike.
