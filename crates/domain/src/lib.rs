@@ -2,11 +2,13 @@
 //!
 //! Every rule here is a function of its inputs; storage, clocks and networks live in other crates.
 
-/// An enum of stable codes (API, database) with the French labels users read.
+/// An enum of stable codes (API, database) with the French labels users read. Its OpenAPI schema is derived
+/// from the serde names, which are the codes; a caller adds `schema(as = ...)` when the name is ambiguous.
 macro_rules! labelled_codes {
     ($(#[$doc:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)* }) => {
-        $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        $(#[$doc])*
         pub enum $name { $(#[serde(rename = $code)] $variant),* }
 
         impl $name {

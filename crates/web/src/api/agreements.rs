@@ -22,7 +22,6 @@ pub struct AgreementKindItem {
     pub code: &'static str,
     pub label: &'static str,
     /// national, regional or local.
-    #[schema(value_type = String)]
     pub level: passerelle_domain::agreements::Level,
     /// Codes of the kinds this kind may decline.
     pub parent_kinds: Vec<&'static str>,

@@ -157,7 +157,7 @@ pub async fn hold_interview(
 pub struct CreateExitReview {
     pub exit_on: Date,
     /// `cdi`, `cdd_6_months_or_more`, `cdd_under_6_months`, `training`, `other_siae`, `no_solution`, `other`.
-    #[schema(value_type = String, example = "cdi")]
+    #[schema(example = "cdi")]
     pub outcome: ExitOutcome,
     /// Skills acquired, for the person's document.
     pub skills: String,

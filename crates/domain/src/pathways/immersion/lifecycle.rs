@@ -11,6 +11,7 @@ const PLATFORM: &str = "convention de PMSMP, cerfa n° 13912";
 
 labelled_codes! {
     /// The parties who sign the convention.
+    #[cfg_attr(feature = "openapi", schema(as = ImmersionParty))]
     Party {
         Beneficiary => "beneficiary", "Bénéficiaire";
         HostCompany => "host_company", "Entreprise d'accueil";
@@ -21,6 +22,7 @@ labelled_codes! {
 
 labelled_codes! {
     /// Where a convention stands. `Signed` turns into `InProgress` on its first day ([`Status::on`]).
+    #[cfg_attr(feature = "openapi", schema(as = ImmersionStatus))]
     Status {
         Draft => "draft", "Brouillon";
         AwaitingSignatures => "awaiting_signatures", "En attente de signatures";

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 labelled_codes! {
+    #[cfg_attr(feature = "openapi", schema(as = SupportedContractKind))]
     ContractKind {
         Cdi => "cdi", "CDI";
         Cdd => "cdd", "CDD";

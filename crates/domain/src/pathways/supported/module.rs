@@ -14,6 +14,7 @@ pub const MAX_MINUTES: i64 = 600;
 
 labelled_codes! {
     /// A module of supported employment, in the order of the accompaniment.
+    #[cfg_attr(feature = "openapi", schema(as = SupportedModule))]
     Module {
         Assessment => "assessment", "évaluation de la situation de la personne";
         Project => "project", "construction du projet professionnel";

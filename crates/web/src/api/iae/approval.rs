@@ -36,7 +36,7 @@ pub struct CreateSuspension {
     pub from: Date,
     pub to: Date,
     /// `contract_suspended`, `contract_broken`, `contract_ended`, `cta_agreement`, `contrat_passerelle`.
-    #[schema(value_type = String, example = "contract_suspended")]
+    #[schema(example = "contract_suspended")]
     pub reason: SuspensionReason,
 }
 
@@ -70,7 +70,7 @@ pub async fn suspend(
 pub struct CreateProlongation {
     /// `senior_cdi`, `training` (decided by the SIAE), `rqth`, `senior_50`, `particular_difficulties`
     /// (decided by an authorised prescriber).
-    #[schema(value_type = String, example = "training")]
+    #[schema(example = "training")]
     pub reason: ProlongationReason,
     /// Last day of the prolongation; it starts the day after the current end.
     pub to: Date,
@@ -154,7 +154,7 @@ pub struct CreateAgrementRequest {
     /// Day Pôle emploi received the complete written request (before 2021-12-01).
     pub date: Date,
     /// `initial`, `extension`, `prolongation`, `renewal`, `suspension`.
-    #[schema(value_type = String, example = "initial")]
+    #[schema(example = "initial")]
     pub kind: RequestKind,
 }
 
@@ -163,7 +163,7 @@ pub struct CreateAgrementRequest {
 pub struct CreateAgrementDecision {
     pub date: Date,
     /// `granted` or `refused`.
-    #[schema(value_type = String, example = "refused")]
+    #[schema(example = "refused")]
     pub decision: Decision,
     /// Required for a refusal.
     pub motive: Option<String>,

@@ -40,7 +40,7 @@ pub struct CreateAssignment {
     pub siae_id: Uuid,
     pub client_name: String,
     /// `company` (counts towards the 480 hours), `individual` or `association`.
-    #[schema(value_type = String, example = "company")]
+    #[schema(example = "company")]
     pub client_kind: ClientKind,
     pub starts_on: Date,
     pub hours: i64,

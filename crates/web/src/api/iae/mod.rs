@@ -164,7 +164,7 @@ pub struct CreateDiagnosis {
     /// The caller's organisation making the diagnosis: an authorised prescriber, or an SIAE for its own hiring.
     pub organisation_id: Uuid,
     /// `ACI`, `EI`, `EITI`, `AI` or `ETTI`: the number of level-2 criteria needed depends on it.
-    #[schema(value_type = String, example = "ACI")]
+    #[schema(example = "ACI")]
     pub siae_kind: SiaeKind,
     /// Criterion codes (`rsa`, `deld`, `th`, ...; see docs/iae.md).
     #[schema(value_type = Vec<String>, example = json!(["rsa"]))]
