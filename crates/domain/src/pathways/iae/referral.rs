@@ -22,8 +22,7 @@ pub enum Side {
 
 labelled_codes! {
     /// Where the sheet stands: its last step.
-    #[cfg_attr(feature = "openapi", schema(as = ReferralStatus))]
-    Status {
+    Status as ReferralStatus {
         Sent => "sent", "envoyée";
         Received => "received", "reçue par la SIAE";
         InterviewPlanned => "interview_planned", "entretien prévu";
@@ -37,8 +36,7 @@ labelled_codes! {
 labelled_codes! {
     /// Why the SIAE does not hire (list of the platform's refusal reasons, adapted) or why the prescriber
     /// withdraws the candidate.
-    #[cfg_attr(feature = "openapi", schema(as = ReferralMotive))]
-    Motive {
+    Motive as ReferralMotive {
         NoPosition => "no_position", "plus de poste disponible";
         PrerequisitesMissing => "prerequisites_missing", "prérequis du poste non remplis";
         Incompatible => "incompatible", "contraintes incompatibles avec le poste (horaires, mobilité, santé)";

@@ -8,8 +8,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 labelled_codes! {
-    #[cfg_attr(feature = "openapi", schema(as = SupportedContractKind))]
-    ContractKind {
+    ContractKind as SupportedContractKind {
         Cdi => "cdi", "CDI";
         Cdd => "cdd", "CDD";
         Interim => "interim", "intérim";
