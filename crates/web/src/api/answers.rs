@@ -39,16 +39,48 @@ fn describe(operation: &mut Operation, has_id: bool, writes: bool) {
     let takes_input = operation.request_body.is_some() || operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
     let json_body = matches!(&operation.request_body, Some(RefOr::T(b)) if b.content.contains_key("application/json"));
     let answers = [
-        (true, "400", "Requête illisible : corps, paramètre ou chemin mal formé (`malformed_json`, `invalid_body`, `invalid_query`, `invalid_path`)"),
-        (secured, "401", "Non connecté : jeton absent, inconnu ou expiré (`unauthenticated`, `invalid_token`)"),
-        (secured, "403", "Connecté, mais l'action n'est pas permise à l'appelant (`forbidden`, `not_a_member`…)"),
-        (has_id, "404", "Rien que l'appelant puisse voir n'a cet identifiant (`not_found`)"),
-        (writes, "409", "En conflit avec ce qui est enregistré (`already_recorded` : la base a refusé un doublon)"),
-        (takes_input, "422", "Donnée refusée par les règles : le code et le champ disent laquelle"),
+        (
+            true,
+            "400",
+            "Requête illisible : corps, paramètre ou chemin mal formé (`malformed_json`, `invalid_body`, `invalid_query`, `invalid_path`)",
+        ),
+        (
+            secured,
+            "401",
+            "Non connecté : jeton absent, inconnu ou expiré (`unauthenticated`, `invalid_token`)",
+        ),
+        (
+            secured,
+            "403",
+            "Connecté, mais l'action n'est pas permise à l'appelant (`forbidden`, `not_a_member`…)",
+        ),
+        (
+            has_id,
+            "404",
+            "Rien que l'appelant puisse voir n'a cet identifiant (`not_found`)",
+        ),
+        (
+            writes,
+            "409",
+            "En conflit avec ce qui est enregistré (`already_recorded` : la base a refusé un doublon)",
+        ),
+        (
+            takes_input,
+            "422",
+            "Donnée refusée par les règles : le code et le champ disent laquelle",
+        ),
         // Refused before the handler runs: above the route's body limit, or JSON sent without its content type
         // (found by scripts/schemathesis).
-        (writes && operation.request_body.is_some(), "413", "Corps trop grand (`body_too_large`)"),
-        (json_body, "415", "Corps sans Content-Type JSON (`unsupported_media_type`)"),
+        (
+            writes && operation.request_body.is_some(),
+            "413",
+            "Corps trop grand (`body_too_large`)",
+        ),
+        (
+            json_body,
+            "415",
+            "Corps sans Content-Type JSON (`unsupported_media_type`)",
+        ),
     ];
     for (applies, status, description) in answers {
         if applies {
@@ -65,7 +97,10 @@ fn error_answer(description: &str) -> RefOr<utoipa::openapi::Response> {
     RefOr::T(
         ResponseBuilder::new()
             .description(description)
-            .content("application/json", Content::new(Some(Ref::from_schema_name("ErrorBody"))))
+            .content(
+                "application/json",
+                Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+            )
             .build(),
     )
 }

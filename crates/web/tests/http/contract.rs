@@ -228,12 +228,24 @@ async fn openapi_lists_the_domains_codes_and_the_common_answers() {
     // The serde form (what the API writes) is the code (what it parses and stores), and the schema lists both.
     let committee_kinds: Vec<Value> = CommitteeKind::ALL.iter().map(|k| json!(k.code())).collect();
     let serialised: Vec<Value> = CommitteeKind::ALL.iter().map(|k| json!(k)).collect();
-    assert_eq!((listed("CommitteeKind"), &serialised), (committee_kinds.clone(), &committee_kinds));
+    assert_eq!(
+        (listed("CommitteeKind"), &serialised),
+        (committee_kinds.clone(), &committee_kinds)
+    );
     let organisation_kinds: Vec<Value> = OrganisationKind::ALL.iter().map(|k| json!(k.code())).collect();
     let serialised: Vec<Value> = OrganisationKind::ALL.iter().map(|k| json!(k)).collect();
-    assert_eq!((listed("OrganisationKind"), &serialised), (organisation_kinds.clone(), &organisation_kinds));
-    assert_eq!(schemas["Committee"]["properties"]["kind"]["$ref"], "#/components/schemas/CommitteeKind");
-    assert_eq!(schemas["Organisation"]["properties"]["kind"]["$ref"], "#/components/schemas/OrganisationKind");
+    assert_eq!(
+        (listed("OrganisationKind"), &serialised),
+        (organisation_kinds.clone(), &organisation_kinds)
+    );
+    assert_eq!(
+        schemas["Committee"]["properties"]["kind"]["$ref"],
+        "#/components/schemas/CommitteeKind"
+    );
+    assert_eq!(
+        schemas["Organisation"]["properties"]["kind"]["$ref"],
+        "#/components/schemas/OrganisationKind"
+    );
 
     assert_eq!(spec["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
     for (path, item) in spec["paths"].as_object().unwrap() {
@@ -247,7 +259,7 @@ async fn openapi_lists_the_domains_codes_and_the_common_answers() {
                 ("404", path.contains('{')),
                 ("409", writes),
             ];
-            for (status, applies) in expected.into_iter().filter(|(_, applies)| *applies) {
+            for (status, _) in expected.into_iter().filter(|(_, applies)| *applies) {
                 let body = &operation["responses"][status]["content"]["application/json"]["schema"]["$ref"];
                 assert_eq!(body, "#/components/schemas/ErrorBody", "{method} {path}: {status}");
             }
