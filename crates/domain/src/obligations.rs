@@ -16,7 +16,7 @@ labelled_codes! {
     /// Where a dated obligation comes from. Every source writes its obligations when the date is set or
     /// moves; adding one is a variant here and one call of the store's `obligations::upsert` in the
     /// transaction of its change.
-    Source {
+    Source as ObligationSource {
         ApprovalEnd => "approval_end", "Fin du PASS IAE";
         TripartiteInterview => "tripartite_interview", "Entretien tripartite de sortie";
         ProlongationDecision => "prolongation_decision", "Décision sur une demande de prolongation";

@@ -42,7 +42,6 @@ impl MemberRole {
 pub struct Membership {
     pub organisation_id: Uuid,
     pub organisation_name: String,
-    #[schema(value_type = String)]
     pub kind: OrganisationKind,
     pub department: String,
     pub role: MemberRole,

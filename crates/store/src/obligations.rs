@@ -117,7 +117,7 @@ pub(crate) async fn replace(
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Due {
     pub id: Uuid,
-    #[schema(value_type = String, example = "approval_end")]
+    #[schema(example = "approval_end")]
     pub source: Source,
     #[schema(value_type = String)]
     pub source_label: &'static str,

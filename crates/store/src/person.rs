@@ -41,7 +41,6 @@ pub struct Person {
 pub struct Follower {
     pub organisation_id: Uuid,
     pub organisation_name: String,
-    #[schema(value_type = String)]
     pub kind: OrganisationKind,
     #[serde(with = "time::serde::rfc3339")]
     pub since: OffsetDateTime,

@@ -28,7 +28,7 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// The application with all its routes, and the OpenAPI document describing the API.
 pub fn app(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
     let (api, mut openapi) = api::router().split_for_parts();
-    api::describe_body_refusals(&mut openapi);
+    utoipa::Modify::modify(&api::answers::CommonAnswers, &mut openapi);
     // Serialized once: the router is cloned for every connection, and a handler capturing the document itself
     // would copy its ~600 KB of small allocations each time (measured: a burst of 200 logins left the server at
     // 1.1 GB in debug, 0.74 GB without the copies; docs/reliability.md). Bytes are shared.

@@ -108,6 +108,7 @@ impl AxisTheme {
 /// The five typical situations of an ESAT worker (seed 000 question 10; RULES.md 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = EsatSituation))]
 pub enum WorkerSituation {
     ProjectInOrdinaryEmployment,
     DoubleActivity,

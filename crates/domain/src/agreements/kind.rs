@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// Where an agreement sits in the chain national framework -> regional agreement -> local convention.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AgreementLevel))]
 pub enum Level {
     National,
     Regional,
@@ -19,6 +20,7 @@ macro_rules! kinds {
         /// What an agreement is; the code is stable (API, database), the label is what users read.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum AgreementKind { $($variant),* }
 
         impl AgreementKind {

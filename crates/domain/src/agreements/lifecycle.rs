@@ -17,6 +17,7 @@ macro_rules! statuses {
     ($($variant:ident => $code:literal, $label:literal;)*) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AgreementStatus))]
         pub enum Status { $($variant),* }
 
         impl Status {

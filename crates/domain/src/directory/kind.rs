@@ -8,6 +8,7 @@ macro_rules! kinds {
         /// What an organisation is; the code is stable (API, database), the label is what users read.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum OrganisationKind { $($variant),* }
 
         impl OrganisationKind {

@@ -144,6 +144,7 @@ fn website(url: &str) -> Result<String, Invalid> {
 /// The role a contact holds for an organisation (seed 001: named correspondents with a degraded mode).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ContactRole {
     Director,
     SpeReferent,

@@ -69,7 +69,7 @@ labelled_codes! {
 
 labelled_codes! {
     /// Where the facts of an indicator come from.
-    Source {
+    Source as IndicatorSource {
         IaePathways => "iae_pathways", "Parcours IAE (prescriptions, fiches navettes, agréments, accompagnement, sorties)";
         Offers => "offers", "Offres d'emploi des SIAE";
         Agreements => "agreements", "Conventions et accords";

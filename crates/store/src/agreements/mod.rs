@@ -36,7 +36,7 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Agreement {
     pub id: Uuid,
-    #[schema(value_type = String, example = "local_cooperation")]
+    #[schema(example = "local_cooperation")]
     pub kind: AgreementKind,
     #[schema(value_type = String)]
     pub kind_label: &'static str,
@@ -44,7 +44,7 @@ pub struct Agreement {
     pub parent_title: Option<String>,
     pub title: String,
     /// The status today (time moves a signed agreement into force, an agreement past its end to expired).
-    #[schema(value_type = String, example = "in_force")]
+    #[schema(example = "in_force")]
     pub status: Status,
     #[schema(value_type = String)]
     pub status_label: &'static str,
@@ -93,12 +93,10 @@ pub struct Version {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AgreementSummary {
     pub id: Uuid,
-    #[schema(value_type = String)]
     pub kind: AgreementKind,
     #[schema(value_type = String)]
     pub kind_label: &'static str,
     pub title: String,
-    #[schema(value_type = String)]
     pub status: Status,
     #[schema(value_type = String)]
     pub status_label: &'static str,

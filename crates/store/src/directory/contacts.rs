@@ -59,7 +59,7 @@ pub(crate) async fn load_contact(ex: &mut impl Executor, id: Uuid) -> Result<Con
 pub struct RoleAssignment {
     pub id: Uuid,
     pub organisation_id: Uuid,
-    #[schema(value_type = String, example = "spe_referent")]
+    #[schema(example = "spe_referent")]
     pub role: ContactRole,
     #[schema(value_type = String)]
     pub role_label: &'static str,

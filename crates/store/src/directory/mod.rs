@@ -26,7 +26,7 @@ use uuid::Uuid;
 pub struct Organisation {
     pub id: Uuid,
     pub name: String,
-    #[schema(value_type = String, example = "aci")]
+    #[schema(example = "aci")]
     pub kind: OrganisationKind,
     #[schema(value_type = String)]
     pub kind_label: &'static str,

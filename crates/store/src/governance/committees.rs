@@ -25,7 +25,7 @@ pub struct Member {
     pub organisation_name: String,
     pub person_name: Option<String>,
     pub email: Option<String>,
-    #[schema(value_type = String, example = "deliberative")]
+    #[schema(example = "deliberative")]
     pub vote: MemberVote,
     #[schema(value_type = String)]
     pub vote_label: &'static str,
@@ -53,14 +53,14 @@ pub struct MeetingSummary {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Committee {
     pub id: Uuid,
-    #[schema(value_type = String, example = "cta")]
+    #[schema(example = "cta")]
     pub kind: CommitteeKind,
     #[schema(value_type = String)]
     pub kind_label: &'static str,
     pub name: String,
     pub department: Option<String>,
     pub region: Option<String>,
-    #[schema(value_type = String, example = "quarterly")]
+    #[schema(example = "quarterly")]
     pub frequency: Frequency,
     #[schema(value_type = String)]
     pub frequency_label: &'static str,
@@ -85,7 +85,6 @@ pub struct Committee {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CommitteeSummary {
     pub id: Uuid,
-    #[schema(value_type = String)]
     pub kind: CommitteeKind,
     #[schema(value_type = String)]
     pub kind_label: &'static str,

@@ -72,7 +72,6 @@ pub struct Meeting {
     pub committee_id: Uuid,
     pub secretary_organisation_id: Uuid,
     pub committee_name: String,
-    #[schema(value_type = String)]
     pub committee_kind: CommitteeKind,
     pub held_on: Date,
     /// Local time in Europe/Paris, `HH:MM`.

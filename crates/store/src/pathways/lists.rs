@@ -38,7 +38,7 @@ pub struct PathwayRow {
     pub regime_label: String,
     pub start: Date,
     pub end: Date,
-    #[schema(value_type = String, example = "valid")]
+    #[schema(example = "valid")]
     pub status: Status,
     /// `à venir`, `en cours`, `suspendu`, `terminé`.
     #[schema(value_type = String)]

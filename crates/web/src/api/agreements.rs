@@ -1,6 +1,6 @@
 //! Agreements: drafting with the checklist, the life cycle, versions and their comparison.
 
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::ApiResult;
 use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 use crate::{inputs, respond};
@@ -22,7 +22,6 @@ pub struct AgreementKindItem {
     pub code: &'static str,
     pub label: &'static str,
     /// national, regional or local.
-    #[schema(value_type = String)]
     pub level: passerelle_domain::agreements::Level,
     /// Codes of the kinds this kind may decline.
     pub parent_kinds: Vec<&'static str>,
@@ -95,7 +94,7 @@ pub struct CompareQuery {
 
 /// The agreements the caller may see: their organisations' agreements, those of their territory for State services.
 #[utoipa::path(get, path = "/api/v1/agreements", tag = "agreements", security(("bearer" = [])),
-    responses((status = 200, body = Vec<AgreementSummary>), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<AgreementSummary>)))]
 pub async fn list_agreements(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -115,8 +114,7 @@ pub struct ExportQuery {
 /// « Échéances » (the parties' to-do list), or CSV of the first.
 #[utoipa::path(get, path = "/api/v1/agreements/export", tag = "agreements", params(ExportQuery), security(("bearer" = [])),
     responses((status = 200, description = "The spreadsheet (XLSX or CSV)",
-            content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (String = "text/csv"))),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+            content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (String = "text/csv")))))]
 pub async fn export_agreements(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -128,15 +126,14 @@ pub async fn export_agreements(
 /// The parties' to-do list: yearly reviews, last days to give notice, ends, terminations taking effect and
 /// roadmap actions of the agreements the caller's organisations are parties to.
 #[utoipa::path(get, path = "/api/v1/agreement-deadlines", tag = "agreements", security(("bearer" = [])),
-    responses((status = 200, body = Vec<ToDo>), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<ToDo>)))]
 pub async fn list_deadlines(State(state): State<AppState>, ApiCaller(ctx): ApiCaller) -> ApiResult<Json<Vec<ToDo>>> {
     Ok(Json(state.store.agreements(&ctx).to_do().await?))
 }
 
 /// Starts a draft; the caller administers one of its parties.
 #[utoipa::path(post, path = "/api/v1/agreements", tag = "agreements", request_body = CreateAgreement, security(("bearer" = [])),
-    responses((status = 201, body = Agreement), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Agreement)))]
 pub async fn create_agreement(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -153,7 +150,7 @@ pub async fn create_agreement(
 
 /// One agreement with its current content, parties, signatures, versions and the agreements declining it.
 #[utoipa::path(get, path = "/api/v1/agreements/{id}", tag = "agreements", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Agreement), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Agreement)))]
 pub async fn get_agreement(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -165,8 +162,7 @@ pub async fn get_agreement(
 /// Replaces the content of a draft (parties' administrators only).
 #[utoipa::path(put, path = "/api/v1/agreements/{id}/content", tag = "agreements", params(("id" = Uuid, Path)),
     request_body(content = Object, description = "The structured content"), security(("bearer" = [])),
-    responses((status = 200, body = Agreement), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Agreement)))]
 pub async fn update_content(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -178,7 +174,7 @@ pub async fn update_content(
 
 /// What is still missing before signature, item by item, with the score.
 #[utoipa::path(get, path = "/api/v1/agreements/{id}/checklist", tag = "agreements", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Object)))]
 pub async fn get_checklist(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -191,8 +187,7 @@ pub async fn get_checklist(
 /// (a party other than the one that started the agreement leaves it; the agreement goes back to drafting).
 #[utoipa::path(post, path = "/api/v1/agreements/{id}/actions", tag = "agreements", params(("id" = Uuid, Path)), request_body = ActRequest,
     security(("bearer" = [])),
-    responses((status = 200, body = ActResult), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ActResult)))]
 pub async fn act(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -220,7 +215,7 @@ pub async fn act(
 /// One version: 1 is the convention as first signed, each avenant adds the next.
 #[utoipa::path(get, path = "/api/v1/agreements/{id}/versions/{number}", tag = "agreements",
     params(("id" = Uuid, Path), ("number" = i64, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Version), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Version)))]
 pub async fn get_version(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -232,7 +227,7 @@ pub async fn get_version(
 /// The readable differences between two versions.
 #[utoipa::path(get, path = "/api/v1/agreements/{id}/compare", tag = "agreements", params(("id" = Uuid, Path), CompareQuery),
     security(("bearer" = [])),
-    responses((status = 200, body = Comparison), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Comparison)))]
 pub async fn compare(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -259,8 +254,7 @@ pub struct DocumentQuery {
     security(("bearer" = [])),
     responses((status = 200, description = "The document (PDF, DOCX or HTML)",
             content((Vec<u8> = "application/pdf"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-                (String = "text/html"))),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+                (String = "text/html")))))]
 pub async fn render_document(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,

@@ -55,8 +55,7 @@ impl Me {
 
 /// Opens an API session.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
     Source(source): Source,
@@ -88,7 +87,7 @@ pub async fn login(
 
 /// Closes the API session of the token sent.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
-    responses((status = 204), (status = 401, body = ErrorBody)))]
+    responses((status = 204)))]
 pub async fn logout(State(state): State<AppState>, _caller: ApiCaller, headers: HeaderMap) -> ApiResult<StatusCode> {
     if let Some(token) = headers
         .get(header::AUTHORIZATION)
@@ -102,7 +101,7 @@ pub async fn logout(State(state): State<AppState>, _caller: ApiCaller, headers: 
 
 /// The caller and their organisations.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
-    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Me)))]
 pub async fn me(ApiCaller(ctx): ApiCaller) -> Json<Me> {
     Json(Me::of(&ctx))
 }

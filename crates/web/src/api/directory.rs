@@ -1,6 +1,6 @@
 //! The directory API: organisations, contacts, roles and authorisations.
 
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery, double_option};
 use crate::inputs::OrganisationQuery;
 use crate::state::AppState;
@@ -97,8 +97,7 @@ impl UpdateOrganisation {
 
 /// Searches the directory.
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "directory", params(OrganisationQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<Organisation>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Page<Organisation>)))]
 pub async fn list_organisations(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -109,8 +108,7 @@ pub async fn list_organisations(
 
 /// Creates an organisation (platform administrators, or administrators of the parent).
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "directory", request_body = CreateOrganisation, security(("bearer" = [])),
-    responses((status = 201, body = Organisation), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Organisation)))]
 pub async fn create_organisation(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -140,7 +138,7 @@ pub async fn create_organisation(
 
 /// One organisation.
 #[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "directory", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Organisation), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Organisation)))]
 pub async fn get_organisation(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -152,8 +150,7 @@ pub async fn get_organisation(
 /// Changes an organisation (its administrators).
 #[utoipa::path(patch, path = "/api/v1/organisations/{id}", tag = "directory", params(("id" = Uuid, Path)), request_body = UpdateOrganisation,
     security(("bearer" = [])),
-    responses((status = 200, body = Organisation), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Organisation)))]
 pub async fn update_organisation(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -179,8 +176,7 @@ pub async fn update_organisation(
 
 /// Archives an organisation (nothing is deleted).
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/archive", tag = "directory", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Organisation), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Organisation)))]
 pub async fn archive_organisation(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -215,7 +211,7 @@ impl ContactBody {
 
 /// The active contacts of an organisation.
 #[utoipa::path(get, path = "/api/v1/organisations/{id}/contacts", tag = "directory", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Vec<Contact>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Contact>)))]
 pub async fn list_contacts(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -227,8 +223,7 @@ pub async fn list_contacts(
 /// Adds a contact to an organisation (its administrators).
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/contacts", tag = "directory", params(("id" = Uuid, Path)), request_body = ContactBody,
     security(("bearer" = [])),
-    responses((status = 201, body = Contact), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Contact)))]
 pub async fn create_contact(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -245,8 +240,7 @@ pub async fn create_contact(
 /// Replaces a contact's details (administrators of its organisation).
 #[utoipa::path(put, path = "/api/v1/contacts/{id}", tag = "directory", params(("id" = Uuid, Path)), request_body = ContactBody,
     security(("bearer" = [])),
-    responses((status = 200, body = Contact), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Contact)))]
 pub async fn update_contact(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -259,8 +253,7 @@ pub async fn update_contact(
 
 /// Archives a contact who holds no role.
 #[utoipa::path(post, path = "/api/v1/contacts/{id}/archive", tag = "directory", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Contact), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Contact)))]
 pub async fn archive_contact(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -289,7 +282,7 @@ pub struct UpdateRole {
 
 /// The roles of an organisation, with who acts today.
 #[utoipa::path(get, path = "/api/v1/organisations/{id}/roles", tag = "directory", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Vec<RoleAssignment>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<RoleAssignment>)))]
 pub async fn list_roles(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -301,8 +294,7 @@ pub async fn list_roles(
 /// Names the holder and substitute of a role.
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/roles", tag = "directory", params(("id" = Uuid, Path)), request_body = AssignRole,
     security(("bearer" = [])),
-    responses((status = 201, body = RoleAssignment), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = RoleAssignment)))]
 pub async fn assign_role(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -323,8 +315,7 @@ pub async fn assign_role(
 
 /// Changes a role's holder, substitute or the holder's absence.
 #[utoipa::path(put, path = "/api/v1/roles/{id}", tag = "directory", params(("id" = Uuid, Path)), request_body = UpdateRole, security(("bearer" = [])),
-    responses((status = 200, body = RoleAssignment), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = RoleAssignment)))]
 pub async fn update_role(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -350,7 +341,7 @@ pub struct CreateAuthorisation {
 
 /// The prescriber authorisations of an organisation.
 #[utoipa::path(get, path = "/api/v1/organisations/{id}/authorisations", tag = "directory", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Vec<Authorisation>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Authorisation>)))]
 pub async fn list_authorisations(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -367,8 +358,7 @@ pub async fn list_authorisations(
 /// Records a prescriber authorisation (the DDETS of the department, or platform administrators).
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/authorisations", tag = "directory", params(("id" = Uuid, Path)),
     request_body = CreateAuthorisation, security(("bearer" = [])),
-    responses((status = 201, body = Authorisation), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Authorisation)))]
 pub async fn create_authorisation(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,

@@ -104,7 +104,7 @@ pub struct CreateSupportConvention {
 
 /// The workers of the caller's ESATs, with their situation and orientation warnings.
 #[utoipa::path(get, path = "/api/v1/esat/workers", tag = "esat", params(WorkerQuery), security(("bearer" = [])),
-    responses((status = 200, body = Vec<WorkerSummary>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<WorkerSummary>)))]
 pub async fn list_workers(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -116,8 +116,7 @@ pub async fn list_workers(
 /// Opens the record of a worker the ESAT follows, in situation 1 or 2.
 #[utoipa::path(post, path = "/api/v1/esat/workers", tag = "esat", request_body = CreateWorker, security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'ouvre qu'un dossier")),
-    responses((status = 201, body = Worker), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Worker), (status = 404, body = ErrorBody)))]
 pub async fn create_worker(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -158,7 +157,7 @@ pub async fn create_worker(
 
 /// One worker's record, with its history, conventions d'appui, allowed moves and planned actions.
 #[utoipa::path(get, path = "/api/v1/esat/workers/{id}", tag = "esat", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Worker), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Worker)))]
 pub async fn get_worker(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -170,8 +169,7 @@ pub async fn get_worker(
 /// Replaces the record's orientation, contract and project (a renewed orientation, a new project).
 #[utoipa::path(put, path = "/api/v1/esat/workers/{id}", tag = "esat", params(("id" = Uuid, Path)), request_body = WorkerRecord,
     security(("bearer" = [])),
-    responses((status = 200, body = Worker), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Worker)))]
 pub async fn update_worker(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -185,8 +183,7 @@ pub async fn update_worker(
 /// return is checked against the orientation.
 #[utoipa::path(post, path = "/api/v1/esat/workers/{id}/situations", tag = "esat", params(("id" = Uuid, Path)),
     request_body = SituationBody, security(("bearer" = [])),
-    responses((status = 200, body = Worker), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Worker)))]
 pub async fn move_worker(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -199,8 +196,7 @@ pub async fn move_worker(
 /// Records a period of a convention d'appui (at most one year, renewable twice) while the worker is in situation 3.
 #[utoipa::path(post, path = "/api/v1/esat/workers/{id}/support-conventions", tag = "esat", params(("id" = Uuid, Path)),
     request_body = CreateSupportConvention, security(("bearer" = [])),
-    responses((status = 200, body = Worker), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Worker)))]
 pub async fn add_support_convention(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -221,7 +217,7 @@ pub async fn add_support_convention(
 /// The person's one history across IAE, ESAT, immersions and ordinary employment: the caller's own steps, and the
 /// other organisations' when the person consented to sharing.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/pathways", tag = "persons", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = PersonPathway), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PersonPathway)))]
 pub async fn person_pathway(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,

@@ -3,7 +3,7 @@
 
 use super::idempotency::{IdempotencyHeader, create_once};
 use crate::attachment::attachment;
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::ApiResult;
 use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 use axum::Json;
@@ -28,7 +28,7 @@ type Created<T> = (StatusCode, HeaderMap, Json<T>);
 
 /// A person's accompaniment actions, France Travail registrations, tripartite interviews and exit reviews.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/follow-up", tag = "iae", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = FollowUp), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = FollowUp)))]
 pub async fn get_follow_up(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -56,8 +56,7 @@ pub struct CreateAction {
 #[utoipa::path(post, path = "/api/v1/persons/{id}/actions", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une fois")), request_body = CreateAction,
     security(("bearer" = [])),
-    responses((status = 200, body = FollowUp), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = FollowUp)))]
 pub async fn add_action(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -98,8 +97,7 @@ pub struct CreateRegistration {
 #[utoipa::path(post, path = "/api/v1/persons/{id}/registrations", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une fois")),
     request_body = CreateRegistration, security(("bearer" = [])),
-    responses((status = 200, body = FollowUp), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = FollowUp)))]
 pub async fn add_registration(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -131,8 +129,7 @@ pub struct CreateInterview {
 #[utoipa::path(post, path = "/api/v1/persons/{id}/tripartite-interviews", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une fois")),
     request_body = CreateInterview, security(("bearer" = [])),
-    responses((status = 200, body = FollowUp), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = FollowUp)))]
 pub async fn hold_interview(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -157,7 +154,7 @@ pub async fn hold_interview(
 pub struct CreateExitReview {
     pub exit_on: Date,
     /// `cdi`, `cdd_6_months_or_more`, `cdd_under_6_months`, `training`, `other_siae`, `no_solution`, `other`.
-    #[schema(value_type = String, example = "cdi")]
+    #[schema(example = "cdi")]
     pub outcome: ExitOutcome,
     /// Skills acquired, for the person's document.
     pub skills: String,
@@ -168,8 +165,7 @@ pub struct CreateExitReview {
 #[utoipa::path(post, path = "/api/v1/persons/{id}/exit-reviews", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'un bilan")),
     request_body = CreateExitReview, security(("bearer" = [])),
-    responses((status = 200, body = FollowUp), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = FollowUp)))]
 pub async fn record_exit(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -214,8 +210,7 @@ pub struct CreateExitFollowUp {
 #[utoipa::path(post, path = "/api/v1/exit-reviews/{id}/follow-up", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'un suivi")),
     request_body = CreateExitFollowUp, security(("bearer" = [])),
-    responses((status = 200, body = FollowUp), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = FollowUp)))]
 pub async fn record_exit_follow_up(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -270,7 +265,7 @@ impl PathwayQuery {
 /// The people in pathway with the caller's organisations (employed by them, or prescribed by them and hired),
 /// by the end of their approval, one page at a time.
 #[utoipa::path(get, path = "/api/v1/pathways", tag = "iae", params(PathwayQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<PathwayRow>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Page<PathwayRow>)))]
 pub async fn people_in_pathway(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -283,8 +278,7 @@ pub async fn people_in_pathway(
 /// of through a local cooperation convention, the decisions it has to take, the tripartite interviews due, the
 /// exit reviews received, and a page of the people in pathway of its SIAE (same filters as `/api/v1/pathways`).
 #[utoipa::path(get, path = "/api/v1/referent", tag = "iae", params(PathwayQuery), security(("bearer" = [])),
-    responses((status = 200, body = ReferentDashboard), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = ReferentDashboard)))]
 pub async fn referent_dashboard(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -295,15 +289,14 @@ pub async fn referent_dashboard(
 
 /// The caller's to-do list: tripartite interviews due, prolongations to decide, 6-month follow-ups.
 #[utoipa::path(get, path = "/api/v1/todo", tag = "iae", security(("bearer" = [])),
-    responses((status = 200, body = Vec<TodoItem>), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<TodoItem>)))]
 pub async fn todo(State(state): State<AppState>, ApiCaller(ctx): ApiCaller) -> ApiResult<Json<Vec<TodoItem>>> {
     Ok(Json(state.store.todo(&ctx).await?))
 }
 
 /// The person's document of skills acquired and trainings followed, as PDF (seed 004, fiche 7).
 #[utoipa::path(get, path = "/api/v1/persons/{id}/skills-document", tag = "iae", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>)))]
 pub async fn skills_document(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,

@@ -97,7 +97,7 @@ pub struct AssessBody {
 
 /// The immersions of the caller's organisations (as prescriber or support structure), with their reminders.
 #[utoipa::path(get, path = "/api/v1/immersions", tag = "immersions", security(("bearer" = [])),
-    responses((status = 200, body = Vec<Immersion>), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Immersion>)))]
 pub async fn list_immersions(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -108,8 +108,7 @@ pub async fn list_immersions(
 /// Creates a draft convention, checked against the duration rules and the person's other immersions.
 #[utoipa::path(post, path = "/api/v1/immersions", tag = "immersions", request_body = CreateImmersion, security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne crée qu'une convention")),
-    responses((status = 201, body = Immersion), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Immersion), (status = 404, body = ErrorBody)))]
 pub async fn create_immersion(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -151,7 +150,7 @@ pub async fn create_immersion(
 
 /// One immersion, with its signatures, reminders and assessment.
 #[utoipa::path(get, path = "/api/v1/immersions/{id}", tag = "immersions", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Immersion), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Immersion)))]
 pub async fn get_immersion(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -163,8 +162,7 @@ pub async fn get_immersion(
 /// Replaces the content of a draft convention (checked again).
 #[utoipa::path(put, path = "/api/v1/immersions/{id}", tag = "immersions", params(("id" = Uuid, Path)), request_body = ConventionBody,
     security(("bearer" = [])),
-    responses((status = 200, body = Immersion), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Immersion)))]
 pub async fn update_immersion(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -182,8 +180,7 @@ pub async fn update_immersion(
 
 /// Sends the draft to its signatories.
 #[utoipa::path(post, path = "/api/v1/immersions/{id}/submit", tag = "immersions", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Immersion), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Immersion)))]
 pub async fn submit_immersion(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -195,8 +192,7 @@ pub async fn submit_immersion(
 /// Records one party's signature; the last one makes the convention signed.
 #[utoipa::path(post, path = "/api/v1/immersions/{id}/signatures", tag = "immersions", params(("id" = Uuid, Path)), request_body = SignBody,
     security(("bearer" = [])),
-    responses((status = 200, body = Immersion), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Immersion)))]
 pub async fn sign_immersion(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -214,8 +210,7 @@ pub async fn sign_immersion(
 /// Records the assessment of an immersion in progress.
 #[utoipa::path(post, path = "/api/v1/immersions/{id}/assessment", tag = "immersions", params(("id" = Uuid, Path)), request_body = AssessBody,
     security(("bearer" = [])),
-    responses((status = 200, body = Immersion), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Immersion)))]
 pub async fn assess_immersion(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -234,8 +229,7 @@ pub async fn assess_immersion(
 
 /// Cancels a convention that has not started.
 #[utoipa::path(post, path = "/api/v1/immersions/{id}/cancel", tag = "immersions", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Immersion), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Immersion)))]
 pub async fn cancel_immersion(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,

@@ -3,7 +3,7 @@
 
 use crate::annual_report;
 use crate::attachment::attachment;
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::ApiResult;
 use crate::extract::{ApiCaller, ApiPath, ApiQuery};
 use crate::state::AppState;
 use axum::Json;
@@ -56,7 +56,7 @@ impl From<&Definition> for DefinitionView {
 
 /// Every declared indicator, computed or still waiting for its source.
 #[utoipa::path(get, path = "/api/v1/indicators/definitions", tag = "indicators", security(("bearer" = [])),
-    responses((status = 200, body = Vec<DefinitionView>), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<DefinitionView>)))]
 pub async fn list_definitions(ApiCaller(_ctx): ApiCaller) -> ApiResult<Json<Vec<DefinitionView>>> {
     Ok(Json(DEFINITIONS.iter().map(DefinitionView::from).collect()))
 }
@@ -67,8 +67,7 @@ pub async fn list_definitions(ApiCaller(_ctx): ApiCaller) -> ApiResult<Json<Vec<
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators", params(Query), security(("bearer" = [])),
     responses((status = 200, description = "The table (JSON), or the file (CSV, XLSX)",
             content((Table = "application/json"), (String = "text/csv"),
-                (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+                (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))))]
 pub async fn get_indicators(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -99,8 +98,7 @@ pub struct PeopleQuery {
 /// The people counted in one figure of the caller's own organisation (drill-down); journaled.
 #[utoipa::path(get, path = "/api/v1/indicators/{code}/people", tag = "indicators", params(("code" = String, Path), PeopleQuery),
     security(("bearer" = [])),
-    responses((status = 200, body = Vec<Counted>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Counted>)))]
 pub async fn people(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -125,8 +123,7 @@ pub async fn people(
 /// period: actual, expected by today, status (404 outside the caller's scope).
 #[utoipa::path(get, path = "/api/v1/agreements/{id}/targets", tag = "indicators", params(("id" = Uuid, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = Vec<TargetProgress>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<TargetProgress>)))]
 pub async fn agreement_targets(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -149,9 +146,7 @@ pub struct ReportQuery {
 /// (404 outside the caller's scope).
 #[utoipa::path(get, path = "/api/v1/agreements/{id}/report", tag = "indicators", params(("id" = Uuid, Path), ReportQuery),
     security(("bearer" = [])),
-    responses((status = 200, content_type = "application/pdf", body = Vec<u8>, description = "The report (PDF)"),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>, description = "The report (PDF)")))]
 pub async fn agreement_report(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,

@@ -2,6 +2,7 @@
 //! Routes are registered with `utoipa_axum::routes!`, so a route cannot exist without its description.
 
 pub mod agreements;
+pub mod answers;
 pub mod audit;
 pub mod auth;
 pub mod benefits;
@@ -19,16 +20,16 @@ pub mod reference;
 // Issue 6: supported employment and the skills record.
 pub mod supported;
 
+use crate::error::ErrorBody;
 use crate::state::AppState;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Passerelle", description = "API de Passerelle : annuaire, comptes, personnes accompagnées, conventions et simulateur de droits. \
         Les erreurs ont la forme {\"error\": {\"code\", \"message\"}} ; les codes sont stables (voir docs/api.md)."),
-    modifiers(&BearerAuth),
+    components(schemas(ErrorBody)),
     tags((name = "auth", description = "Connexion"), (name = "reference", description = "Listes de référence"),
         (name = "directory", description = "Annuaire"), (name = "persons", description = "Personnes accompagnées"),
         (name = "agreements", description = "Conventions et accords"),
@@ -42,55 +43,6 @@ use utoipa_axum::router::OpenApiRouter;
 )]
 struct ApiDoc;
 
-struct BearerAuth;
-
-impl Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        openapi
-            .components
-            .get_or_insert_with(Default::default)
-            .add_security_scheme(
-                "bearer",
-                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-            );
-    }
-}
-
-/// Every operation that takes a body may refuse it before its handler runs: 413 `body_too_large` above the
-/// route's limit, 415 `unsupported_media_type` for a JSON body sent without its content type (found by
-/// scripts/schemathesis: these answers were not in the description).
-/// Applied to the whole description, once every route is in it.
-pub fn describe_body_refusals(openapi: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::{RefOr, ResponseBuilder, content::Content};
-    let refusal = |description: &str| {
-        RefOr::T(
-            ResponseBuilder::new()
-                .description(description)
-                .content(
-                    "application/json",
-                    Content::new(Some(utoipa::openapi::Ref::from_schema_name("ErrorBody"))),
-                )
-                .build(),
-        )
-    };
-    for item in openapi.paths.paths.values_mut() {
-        for operation in [&mut item.post, &mut item.put, &mut item.patch].into_iter().flatten() {
-            let Some(body) = &operation.request_body else { continue };
-            let json = matches!(body, RefOr::T(b) if b.content.contains_key("application/json"));
-            let responses = &mut operation.responses.responses;
-            responses
-                .entry("413".into())
-                .or_insert_with(|| refusal("Corps trop grand"));
-            if json {
-                responses
-                    .entry("415".into())
-                    .or_insert_with(|| refusal("Corps sans Content-Type JSON"));
-            }
-        }
-    }
-}
-
-/// The API routes and their OpenAPI description, built together.
 /// The API routes and their OpenAPI description, built together, area by area.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())

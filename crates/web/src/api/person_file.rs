@@ -2,7 +2,7 @@
 //! to hand over.
 
 use crate::attachment::attachment;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiCaller, ApiPath, ApiQuery};
 use crate::state::AppState;
 use axum::Json;
@@ -26,8 +26,7 @@ pub struct FileQuery {
 #[utoipa::path(get, path = "/api/v1/persons/{id}/file", tag = "persons", params(("id" = Uuid, Path), FileQuery),
     security(("bearer" = [])),
     responses((status = 200, description = "JSON, or PDF with format=pdf",
-            content((PersonFile = "application/json"), (Vec<u8> = "application/pdf"))),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+            content((PersonFile = "application/json"), (Vec<u8> = "application/pdf")))))]
 pub async fn person_file(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,

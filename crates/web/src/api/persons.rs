@@ -1,6 +1,6 @@
 //! Persons: visible only to the organisations that follow them; reads are journaled.
 
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery, double_option};
 use crate::state::AppState;
 use axum::Json;
@@ -77,7 +77,7 @@ pub struct AddFollower {
 
 /// The persons the caller's organisations follow.
 #[utoipa::path(get, path = "/api/v1/persons", tag = "persons", params(PersonQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<Person>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Page<Person>)))]
 pub async fn list_persons(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -94,8 +94,7 @@ pub async fn list_persons(
 
 /// Creates a person followed by one of the caller's organisations.
 #[utoipa::path(post, path = "/api/v1/persons", tag = "persons", request_body = CreatePerson, security(("bearer" = [])),
-    responses((status = 201, body = Person), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Person)))]
 pub async fn create_person(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -135,7 +134,7 @@ pub async fn create_person(
 
 /// One person; 404 when the caller's organisations do not follow them.
 #[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "persons", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Person), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Person)))]
 pub async fn get_person(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -147,8 +146,7 @@ pub async fn get_person(
 /// Changes a person's record (any organisation following them).
 #[utoipa::path(patch, path = "/api/v1/persons/{id}", tag = "persons", params(("id" = Uuid, Path)), request_body = UpdatePerson,
     security(("bearer" = [])),
-    responses((status = 200, body = Person), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Person)))]
 pub async fn update_person(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -178,8 +176,7 @@ pub async fn update_person(
 /// Shares the person with another organisation of the pathway; needs the person's consent.
 #[utoipa::path(post, path = "/api/v1/persons/{id}/followers", tag = "persons", params(("id" = Uuid, Path)), request_body = AddFollower,
     security(("bearer" = [])),
-    responses((status = 200, body = Person), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Person)))]
 pub async fn add_follower(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,

@@ -2,7 +2,7 @@
 //! activities, jobs, the counsellors' dashboard, the record as JSON and PDF, and the person's own link.
 
 use super::idempotency::{IdempotencyHeader, create_once};
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::ApiResult;
 use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 use crate::{inputs, respond};
@@ -27,8 +27,7 @@ const KEY: &str = "Une même clé n'enregistre qu'une fois";
 /// A person's supported-employment entries seen by the caller (their scheme's, or those they prescribed).
 #[utoipa::path(get, path = "/api/v1/persons/{id}/supported", tag = "supported", params(("id" = Uuid, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = SupportedRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = SupportedRecord)))]
 pub async fn get_supported(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -60,9 +59,7 @@ pub struct CreateEntry {
 #[utoipa::path(post, path = "/api/v1/persons/{id}/supported", tag = "supported",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = KEY)),
     request_body = CreateEntry, security(("bearer" = [])),
-    responses((status = 201, body = SupportedRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = SupportedRecord)))]
 pub async fn create_entry(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -107,9 +104,7 @@ pub struct CreateConvention {
 #[utoipa::path(post, path = "/api/v1/supported-entries/{id}/convention", tag = "supported",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = KEY)),
     request_body = CreateConvention, security(("bearer" = [])),
-    responses((status = 201, body = SupportedRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = SupportedRecord)))]
 pub async fn create_convention(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -147,8 +142,7 @@ pub struct CreateActivity {
 #[utoipa::path(post, path = "/api/v1/supported-entries/{id}/activities", tag = "supported",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = KEY)),
     request_body = CreateActivity, security(("bearer" = [])),
-    responses((status = 201, body = SupportedRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = SupportedRecord)))]
 pub async fn create_activity(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -193,8 +187,7 @@ pub struct CreateJob {
 #[utoipa::path(post, path = "/api/v1/supported-entries/{id}/jobs", tag = "supported",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = KEY)),
     request_body = CreateJob, security(("bearer" = [])),
-    responses((status = 201, body = SupportedRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = SupportedRecord)))]
 pub async fn create_job(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -232,9 +225,7 @@ pub struct ExitEntry {
 /// Records the person's exit from the scheme.
 #[utoipa::path(post, path = "/api/v1/supported-entries/{id}/exit", tag = "supported",
     params(("id" = Uuid, Path)), request_body = ExitEntry, security(("bearer" = [])),
-    responses((status = 200, body = SupportedRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = SupportedRecord)))]
 pub async fn exit_entry(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -254,8 +245,7 @@ pub struct CounsellorTime {
 /// Sets a counsellor's working time in the scheme (an administrator of the scheme).
 #[utoipa::path(put, path = "/api/v1/supported/schemes/{id}/counsellors/{user_id}", tag = "supported",
     params(("id" = Uuid, Path), ("user_id" = Uuid, Path)), request_body = CounsellorTime, security(("bearer" = [])),
-    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 204)))]
 pub async fn set_counsellor_time(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -280,7 +270,7 @@ pub struct DashboardQuery {
 /// The counsellors' dashboard of the caller's schemes: caseloads against 15-20 and the figures of seed 003.
 #[utoipa::path(get, path = "/api/v1/supported/dashboard", tag = "supported", params(DashboardQuery),
     security(("bearer" = [])),
-    responses((status = 200, body = Vec<SchemeDashboard>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<SchemeDashboard>)))]
 pub async fn dashboard(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -293,8 +283,7 @@ pub async fn dashboard(
 /// The skills record of a person the caller follows.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/skills-record", tag = "supported", params(("id" = Uuid, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = SkillsRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = SkillsRecord)))]
 pub async fn get_skills_record(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -306,8 +295,7 @@ pub async fn get_skills_record(
 /// The skills record of a person the caller follows, as PDF.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/skills-record/pdf", tag = "supported", params(("id" = Uuid, Path)),
     security(("bearer" = [])),
-    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>)))]
 pub async fn skills_record_pdf(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -319,8 +307,7 @@ pub async fn skills_record_pdf(
 /// The personal links of a person's skills record (the tokens are not shown again).
 #[utoipa::path(get, path = "/api/v1/persons/{id}/skills-record/links", tag = "supported", params(("id" = Uuid, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = Vec<RecordLink>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<RecordLink>)))]
 pub async fn list_links(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -341,8 +328,7 @@ pub struct CreateLink {
 /// Makes a personal read-only link to the skills record; the token is answered once, only its hash is kept.
 #[utoipa::path(post, path = "/api/v1/persons/{id}/skills-record/links", tag = "supported", params(("id" = Uuid, Path)),
     request_body = CreateLink, security(("bearer" = [])),
-    responses((status = 201, body = NewRecordLink), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = NewRecordLink)))]
 pub async fn create_link(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -359,8 +345,7 @@ pub async fn create_link(
 /// Revokes a personal link: it answers 404 from then on.
 #[utoipa::path(post, path = "/api/v1/skills-record-links/{id}/revoke", tag = "supported", params(("id" = Uuid, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = Vec<RecordLink>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<RecordLink>)))]
 pub async fn revoke_link(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -371,7 +356,7 @@ pub async fn revoke_link(
 
 /// The skills record behind a personal link, for the person (no account); 404 when unknown, revoked or expired.
 #[utoipa::path(get, path = "/api/v1/skills-record/shared/{token}", tag = "supported", params(("token" = String, Path)),
-    responses((status = 200, body = SkillsRecord), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = SkillsRecord)))]
 pub async fn shared_record(
     State(state): State<AppState>,
     ApiPath(token): ApiPath<String>,

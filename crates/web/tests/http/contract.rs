@@ -210,6 +210,63 @@ async fn openapi_covers_every_route() {
     }
 }
 
+/// The domain's code lists are enums in the description, with exactly the codes the API writes and reads (not
+/// free strings), and every operation describes the common error answers.
+#[tokio::test]
+async fn openapi_lists_the_domains_codes_and_the_common_answers() {
+    use passerelle_domain::directory::OrganisationKind;
+    use passerelle_domain::governance::CommitteeKind;
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let spec = app.openapi().await;
+    let schemas = &spec["components"]["schemas"];
+    let listed = |name: &str| -> Vec<Value> {
+        schemas[name]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name} is not an enum"))
+            .clone()
+    };
+    // The serde form (what the API writes) is the code (what it parses and stores), and the schema lists both.
+    let committee_kinds: Vec<Value> = CommitteeKind::ALL.iter().map(|k| json!(k.code())).collect();
+    let serialised: Vec<Value> = CommitteeKind::ALL.iter().map(|k| json!(k)).collect();
+    assert_eq!(
+        (listed("CommitteeKind"), &serialised),
+        (committee_kinds.clone(), &committee_kinds)
+    );
+    let organisation_kinds: Vec<Value> = OrganisationKind::ALL.iter().map(|k| json!(k.code())).collect();
+    let serialised: Vec<Value> = OrganisationKind::ALL.iter().map(|k| json!(k)).collect();
+    assert_eq!(
+        (listed("OrganisationKind"), &serialised),
+        (organisation_kinds.clone(), &organisation_kinds)
+    );
+    assert_eq!(
+        schemas["Committee"]["properties"]["kind"]["$ref"],
+        "#/components/schemas/CommitteeKind"
+    );
+    assert_eq!(
+        schemas["Organisation"]["properties"]["kind"]["$ref"],
+        "#/components/schemas/OrganisationKind"
+    );
+
+    assert_eq!(spec["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let secured = operation["security"].as_array().is_some_and(|s| !s.is_empty());
+            let writes = ["post", "put", "patch", "delete"].contains(&method.as_str());
+            let expected = [
+                ("400", true),
+                ("401", secured),
+                ("403", secured),
+                ("404", path.contains('{')),
+                ("409", writes),
+            ];
+            for (status, _) in expected.into_iter().filter(|(_, applies)| *applies) {
+                let body = &operation["responses"][status]["content"]["application/json"]["schema"]["$ref"];
+                assert_eq!(body, "#/components/schemas/ErrorBody", "{method} {path}: {status}");
+            }
+        }
+    }
+}
+
 #[tokio::test]
 async fn health_headers_and_login_limits() {
     let app = TestApp::spawn(Backend::Sqlite).await;

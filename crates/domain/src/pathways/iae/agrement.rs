@@ -13,6 +13,7 @@ const SOURCE: &str = "décret 99-106 ; circulaire DGEFP/DGAS 2003-24";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AgrementRequestKind))]
 pub enum RequestKind {
     Initial,
     /// To another SIAE.
@@ -59,6 +60,7 @@ impl RequestKind {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AgrementDecision))]
 pub enum Decision {
     Granted,
     Refused,
@@ -66,6 +68,7 @@ pub enum Decision {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AgrementOutcome))]
 pub enum Outcome {
     Granted,
     Refused,

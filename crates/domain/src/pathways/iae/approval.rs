@@ -13,6 +13,7 @@ pub const PASS_IAE_FROM: Date = date!(2021 - 12 - 01);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ApprovalRegime))]
 pub enum Regime {
     PassIae,
     Agrement,
@@ -48,6 +49,7 @@ fn initial_end(start: Date) -> Date {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ApprovalStatus))]
 pub enum Status {
     Future,
     Valid,

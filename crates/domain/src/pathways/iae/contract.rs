@@ -121,6 +121,7 @@ pub fn check_cddi(kind: SiaeKind, c: &Cddi, earlier_days: i64) -> Result<Explana
 /// Who an AI puts the person at the disposal of: only companies count towards the cap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ClientKind {
     Company,
     Individual,

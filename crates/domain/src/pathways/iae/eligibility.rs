@@ -72,6 +72,7 @@ const EXCLUSIVE_PAIRS: [(Criterion, Criterion); 2] = [
 /// Who made the socio-professional diagnosis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum DiagnosisAuthor {
     AuthorizedPrescriber,
     /// The SIAE itself ("auto-prescription"), checked a posteriori by the DDETS.

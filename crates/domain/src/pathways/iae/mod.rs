@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 /// The five kinds of SIAE (RULES.md 1.7), written as users and integrators do: `ACI`, `EI`...
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SiaeKind {
     Aci,
     Ei,

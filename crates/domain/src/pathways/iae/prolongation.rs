@@ -16,6 +16,7 @@ const LAW_AND_PLATFORM: &str = "Code du travail, art. R5132-1-8 ; plafonds en jo
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ProlongationReason {
     /// CDI signed with a person aged 57 or more.
     SeniorCdi,

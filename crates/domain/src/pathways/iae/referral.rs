@@ -14,6 +14,7 @@ const SOURCE: &str = "accord régional IAE Bourgogne-Franche-Comté 2016, fiche 
 /// The side of the sheet an organisation writes on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ReferralSide))]
 pub enum Side {
     Prescriber,
     Siae,
@@ -21,7 +22,7 @@ pub enum Side {
 
 labelled_codes! {
     /// Where the sheet stands: its last step.
-    Status {
+    Status as ReferralStatus {
         Sent => "sent", "envoyée";
         Received => "received", "reçue par la SIAE";
         InterviewPlanned => "interview_planned", "entretien prévu";
@@ -35,7 +36,7 @@ labelled_codes! {
 labelled_codes! {
     /// Why the SIAE does not hire (list of the platform's refusal reasons, adapted) or why the prescriber
     /// withdraws the candidate.
-    Motive {
+    Motive as ReferralMotive {
         NoPosition => "no_position", "plus de poste disponible";
         PrerequisitesMissing => "prerequisites_missing", "prérequis du poste non remplis";
         Incompatible => "incompatible", "contraintes incompatibles avec le poste (horaires, mobilité, santé)";

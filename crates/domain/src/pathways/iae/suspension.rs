@@ -13,6 +13,7 @@ pub const MAX_MONTHS: i32 = 36;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SuspensionReason {
     /// Contract suspended for more than 15 days.
     ContractSuspended,

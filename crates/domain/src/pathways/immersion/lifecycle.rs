@@ -11,7 +11,7 @@ const PLATFORM: &str = "convention de PMSMP, cerfa n° 13912";
 
 labelled_codes! {
     /// The parties who sign the convention.
-    Party {
+    Party as ImmersionParty {
         Beneficiary => "beneficiary", "Bénéficiaire";
         HostCompany => "host_company", "Entreprise d'accueil";
         Prescriber => "prescriber", "Prescripteur";
@@ -21,7 +21,7 @@ labelled_codes! {
 
 labelled_codes! {
     /// Where a convention stands. `Signed` turns into `InProgress` on its first day ([`Status::on`]).
-    Status {
+    Status as ImmersionStatus {
         Draft => "draft", "Brouillon";
         AwaitingSignatures => "awaiting_signatures", "En attente de signatures";
         Signed => "signed", "Signée";

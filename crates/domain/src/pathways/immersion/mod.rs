@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 labelled_codes! {
     /// The object of an immersion: one among three (L5135-1).
-    Objective {
+    Objective as ImmersionObjective {
         DiscoverTrade => "discover_trade", "Découvrir un métier ou un secteur d'activité";
         ConfirmProject => "confirm_project", "Confirmer un projet professionnel";
         StartRecruitment => "start_recruitment", "Initier une démarche de recrutement";
@@ -22,7 +22,7 @@ labelled_codes! {
 
 labelled_codes! {
     /// The contract a person was hired on at the end of an immersion.
-    ContractKind {
+    ContractKind as ImmersionContractKind {
         Cdi => "cdi", "CDI";
         Cdd => "cdd", "CDD";
         Interim => "interim", "Intérim";

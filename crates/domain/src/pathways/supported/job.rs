@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 labelled_codes! {
-    ContractKind {
+    ContractKind as SupportedContractKind {
         Cdi => "cdi", "CDI";
         Cdd => "cdd", "CDD";
         Interim => "interim", "intérim";

@@ -14,7 +14,7 @@ pub const MAX_MINUTES: i64 = 600;
 
 labelled_codes! {
     /// A module of supported employment, in the order of the accompaniment.
-    Module {
+    Module as SupportedModule {
         Assessment => "assessment", "évaluation de la situation de la personne";
         Project => "project", "construction du projet professionnel";
         JobSearch => "job_search", "recherche d'emploi avec les employeurs";

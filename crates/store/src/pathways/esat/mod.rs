@@ -33,7 +33,7 @@ pub struct WorkerSummary {
     pub last_name: String,
     pub esat_id: Uuid,
     pub esat_name: String,
-    #[schema(value_type = String, example = "double_activity")]
+    #[schema(example = "double_activity")]
     pub situation: Situation,
     pub situation_number: usize,
     pub situation_label: &'static str,
@@ -62,7 +62,6 @@ pub struct Worker {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SituationRecord {
     pub seq: i64,
-    #[schema(value_type = String)]
     pub situation: Situation,
     pub situation_label: &'static str,
     pub since: Date,
@@ -76,7 +75,6 @@ pub struct SituationRecord {
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SituationOption {
-    #[schema(value_type = String)]
     pub situation: Situation,
     pub number: usize,
     pub label: &'static str,

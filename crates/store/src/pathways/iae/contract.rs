@@ -43,7 +43,7 @@ pub struct AssignmentRecord {
     pub siae_id: Uuid,
     pub siae_name: String,
     pub client_name: String,
-    #[schema(value_type = String, example = "company")]
+    #[schema(example = "company")]
     pub client_kind: ClientKind,
     pub starts_on: Date,
     pub hours: i64,

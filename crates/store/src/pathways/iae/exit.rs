@@ -21,7 +21,7 @@ use uuid::Uuid;
 pub struct ActionRecord {
     pub id: Uuid,
     pub organisation_name: String,
-    #[schema(value_type = String, example = "poec")]
+    #[schema(example = "poec")]
     pub kind: ActionKind,
     #[schema(value_type = String)]
     pub kind_label: &'static str,
@@ -52,7 +52,7 @@ pub struct ExitReview {
     pub siae_id: Uuid,
     pub siae_name: String,
     pub exit_on: Date,
-    #[schema(value_type = String, example = "cdi")]
+    #[schema(example = "cdi")]
     pub outcome: ExitOutcome,
     #[schema(value_type = String)]
     pub outcome_label: &'static str,

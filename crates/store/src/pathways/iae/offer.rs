@@ -18,7 +18,7 @@ pub struct Offer {
     pub id: Uuid,
     pub siae_id: Uuid,
     pub siae_name: String,
-    #[schema(value_type = String, example = "aci")]
+    #[schema(example = "aci")]
     pub siae_kind: OrganisationKind,
     pub department: String,
     pub title: String,

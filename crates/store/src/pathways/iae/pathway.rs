@@ -60,7 +60,7 @@ pub struct Possibility {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProlongationRequest {
     pub id: Uuid,
-    #[schema(value_type = String, example = "rqth")]
+    #[schema(example = "rqth")]
     pub reason: ProlongationReason,
     pub reason_label: String,
     pub starts_on: Date,
@@ -78,13 +78,13 @@ pub struct ProlongationRequest {
 /// An agrément request to Pôle emploi (records before 2021-12-01), with its deadline and outcome as of today.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AgrementRequestView {
-    #[schema(value_type = String, example = "initial")]
+    #[schema(example = "initial")]
     pub kind: RequestKind,
     pub date: Date,
     /// 5 working days after receipt, 2 for an ETTI; no answer by then is a tacit agrément.
     pub deadline: Date,
     /// `granted`, `refused`, `tacit` or `pending`.
-    #[schema(value_type = String, example = "tacit")]
+    #[schema(example = "tacit")]
     pub outcome: Outcome,
 }
 
@@ -93,12 +93,12 @@ pub struct AgrementRequestView {
 pub struct ApprovalView {
     pub person_id: Uuid,
     pub person_name: String,
-    #[schema(value_type = String, example = "pass_iae")]
+    #[schema(example = "pass_iae")]
     pub regime: Regime,
     pub regime_label: String,
     pub start: Date,
     pub end: Date,
-    #[schema(value_type = String, example = "valid")]
+    #[schema(example = "valid")]
     pub status: Status,
     pub waiting_period_until: Date,
     /// The SIAE of the last hiring: the only one that may suspend or ask a prolongation.

@@ -31,11 +31,11 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReferralStep {
     pub id: Uuid,
-    #[schema(value_type = String, example = "refused")]
+    #[schema(example = "refused")]
     pub status: Status,
     #[schema(value_type = String)]
     pub status_label: &'static str,
-    #[schema(value_type = String, example = "siae")]
+    #[schema(example = "siae")]
     pub side: Side,
     pub organisation_id: Uuid,
     pub organisation_name: String,
@@ -60,7 +60,7 @@ pub struct Prescription {
     pub prescriber_name: String,
     pub siae_id: Uuid,
     pub siae_name: String,
-    #[schema(value_type = String, example = "aci")]
+    #[schema(example = "aci")]
     pub siae_kind: OrganisationKind,
     pub siae_department: String,
     pub offer_id: Option<Uuid>,
@@ -69,7 +69,7 @@ pub struct Prescription {
     pub message: String,
     pub consent_on: Date,
     pub waiting_period_waived: bool,
-    #[schema(value_type = String, example = "sent")]
+    #[schema(example = "sent")]
     pub status: Status,
     #[schema(value_type = String)]
     pub status_label: &'static str,
@@ -112,11 +112,11 @@ pub enum Direction {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RefusalCount {
     pub department: String,
-    #[schema(value_type = String, example = "aci")]
+    #[schema(example = "aci")]
     pub siae_kind: OrganisationKind,
-    #[schema(value_type = String, example = "siae")]
+    #[schema(example = "siae")]
     pub side: Side,
-    #[schema(value_type = String, example = "no_position")]
+    #[schema(example = "no_position")]
     pub motive: Motive,
     #[schema(value_type = String)]
     pub motive_label: &'static str,

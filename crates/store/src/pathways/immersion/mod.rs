@@ -39,7 +39,7 @@ pub struct Immersion {
     pub host_siret: String,
     pub tutor_name: String,
     pub tutor_email: Option<String>,
-    #[schema(value_type = String, example = "confirm_project")]
+    #[schema(example = "confirm_project")]
     pub objective: Objective,
     pub objective_label: &'static str,
     pub starts_on: Date,
@@ -53,7 +53,7 @@ pub struct Immersion {
     pub activities: Option<String>,
     pub renewal_of: Option<Uuid>,
     /// The status today (a signed convention is in progress from its first day).
-    #[schema(value_type = String, example = "awaiting_signatures")]
+    #[schema(example = "awaiting_signatures")]
     pub status: Status,
     pub status_label: &'static str,
     /// The duration rules' answer when the convention was last checked.
@@ -67,7 +67,7 @@ pub struct Immersion {
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Signature {
-    #[schema(value_type = String, example = "host_company")]
+    #[schema(example = "host_company")]
     pub party: Party,
     pub party_label: &'static str,
     pub signer_name: String,

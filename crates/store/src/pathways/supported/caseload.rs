@@ -23,7 +23,7 @@ pub struct CounsellorLine {
     /// People with an open entry this counsellor follows.
     pub people: i64,
     pub fte_hundredths: Option<i64>,
-    #[schema(value_type = String, example = "within")]
+    #[schema(example = "within")]
     pub status: CaseloadStatus,
     #[schema(value_type = String)]
     pub status_label: &'static str,

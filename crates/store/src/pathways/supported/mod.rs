@@ -42,7 +42,7 @@ pub struct ConventionRecord {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ActivityRecord {
     pub id: Uuid,
-    #[schema(value_type = String, example = "job_search")]
+    #[schema(example = "job_search")]
     pub module: Module,
     #[schema(value_type = String)]
     pub module_label: &'static str,
@@ -59,7 +59,7 @@ pub struct JobRecord {
     pub employer: String,
     pub siret: Option<String>,
     pub position: String,
-    #[schema(value_type = String, example = "cdi")]
+    #[schema(example = "cdi")]
     pub contract: ContractKind,
     #[schema(value_type = String)]
     pub contract_label: &'static str,
@@ -71,7 +71,6 @@ pub struct JobRecord {
 /// Time spent in one module by one counsellor.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ModuleTime {
-    #[schema(value_type = String)]
     pub module: Module,
     #[schema(value_type = String)]
     pub module_label: &'static str,

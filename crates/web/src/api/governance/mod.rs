@@ -83,7 +83,7 @@ pub struct CreateCommittee {
 
 /// The committees the caller's organisations are members or secretary of.
 #[utoipa::path(get, path = "/api/v1/committees", tag = "governance", security(("bearer" = [])),
-    responses((status = 200, body = Vec<CommitteeSummary>), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<CommitteeSummary>)))]
 pub async fn list_committees(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -95,8 +95,7 @@ pub async fn list_committees(
 #[utoipa::path(post, path = "/api/v1/committees", tag = "governance", request_body = CreateCommittee,
     params(("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne crée qu'une fois")),
     security(("bearer" = [])),
-    responses((status = 201, body = Committee), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Committee), (status = 404, body = ErrorBody)))]
 pub async fn create_committee(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -134,8 +133,7 @@ pub async fn create_committee(
 /// A committee: members, frequency status, meetings, action items.
 #[utoipa::path(get, path = "/api/v1/committees/{id}", tag = "governance", params(("id" = Uuid, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = Committee), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Committee)))]
 pub async fn get_committee(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -147,8 +145,7 @@ pub async fn get_committee(
 /// Adds a member (the secretary).
 #[utoipa::path(post, path = "/api/v1/committees/{id}/members", tag = "governance", params(("id" = Uuid, Path)),
     request_body = CreateMember, security(("bearer" = [])),
-    responses((status = 200, body = Committee), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Committee)))]
 pub async fn add_member(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -195,8 +192,7 @@ impl From<CreateMeeting> for NewMeeting {
 #[utoipa::path(post, path = "/api/v1/committees/{id}/meetings", tag = "governance", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne crée qu'une fois")),
     request_body = CreateMeeting, security(("bearer" = [])),
-    responses((status = 201, body = Meeting), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Meeting)))]
 pub async fn create_meeting(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -219,8 +215,7 @@ pub async fn create_meeting(
 /// A meeting: agenda, documents, invitation, attendance, minutes, decisions, transmissions.
 #[utoipa::path(get, path = "/api/v1/meetings/{id}", tag = "governance", params(("id" = Uuid, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = Meeting), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Meeting)))]
 pub async fn get_meeting(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -232,8 +227,7 @@ pub async fn get_meeting(
 /// The meeting's invitation (iCalendar, RFC 5545), as e-mailed to the members.
 #[utoipa::path(get, path = "/api/v1/meetings/{id}/invitation.ics", tag = "governance", params(("id" = Uuid, Path)),
     security(("bearer" = [])),
-    responses((status = 200, content_type = "text/calendar", body = String), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, content_type = "text/calendar", body = String)))]
 pub async fn invitation(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -255,9 +249,7 @@ pub struct CreateAgendaItem {
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/agenda-items", tag = "governance", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne crée qu'une fois")),
     request_body = CreateAgendaItem, security(("bearer" = [])),
-    responses((status = 201, body = Meeting), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Meeting)))]
 pub async fn propose_agenda_item(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -286,8 +278,7 @@ pub struct AgendaDecision {
 /// Accepts or refuses a proposed agenda item (the secretary).
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/agenda-items/{item_id}/decision", tag = "governance",
     params(("id" = Uuid, Path), ("item_id" = Uuid, Path)), request_body = AgendaDecision, security(("bearer" = [])),
-    responses((status = 200, body = Meeting), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Meeting)))]
 pub async fn decide_agenda_item(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -313,9 +304,7 @@ pub struct DocumentName {
             (Vec<u8> = "application/vnd.oasis.opendocument.text"), (Vec<u8> = "application/vnd.oasis.opendocument.spreadsheet"),
             (Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"), (String = "text/plain"))),
     security(("bearer" = [])),
-    responses((status = 201, body = Meeting), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Meeting)))]
 pub async fn attach_document(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -338,8 +327,7 @@ pub async fn attach_document(
 /// Downloads a document of the meeting.
 #[utoipa::path(get, path = "/api/v1/meetings/{id}/documents/{document_id}", tag = "governance",
     params(("id" = Uuid, Path), ("document_id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>)))]
 pub async fn get_document(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -352,8 +340,7 @@ pub async fn get_document(
 /// `agenda_notice` of the answer says whether it left in time.
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/invitations", tag = "governance", params(("id" = Uuid, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = Meeting), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Meeting)))]
 pub async fn send_invitations(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -370,8 +357,7 @@ pub async fn send_invitations(
 /// Calls a planned meeting off (the secretary); members already invited get the cancellation.
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/cancellation", tag = "governance", params(("id" = Uuid, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = Meeting), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Meeting)))]
 pub async fn cancel_meeting(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -402,8 +388,7 @@ pub struct AttendanceInput {
 /// Records attendance (the secretary, from the meeting's day).
 #[utoipa::path(put, path = "/api/v1/meetings/{id}/attendance", tag = "governance", params(("id" = Uuid, Path)),
     request_body = AttendanceInput, security(("bearer" = [])),
-    responses((status = 200, body = Meeting), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Meeting)))]
 pub async fn record_attendance(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -434,9 +419,7 @@ pub struct MinutesInput {
 /// Writes the minutes and their decisions (the secretary, until validated); decisions become action items.
 #[utoipa::path(put, path = "/api/v1/meetings/{id}/minutes", tag = "governance", params(("id" = Uuid, Path)),
     request_body = MinutesInput, security(("bearer" = [])),
-    responses((status = 200, body = Meeting), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Meeting)))]
 pub async fn write_minutes(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -458,8 +441,7 @@ pub async fn write_minutes(
 /// Validates the minutes for the caller's deliberative member organisations.
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/minutes/validation", tag = "governance",
     params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Meeting), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Meeting)))]
 pub async fn validate_minutes(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -477,9 +459,7 @@ pub struct TransmissionInput {
 /// Records the transmission of the validated minutes to another committee (the secretary).
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/transmissions", tag = "governance", params(("id" = Uuid, Path)),
     request_body = TransmissionInput, security(("bearer" = [])),
-    responses((status = 200, body = Meeting), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Meeting)))]
 pub async fn transmit_minutes(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -499,8 +479,7 @@ pub struct ActionStatusInput {
 /// Changes an action item's status (its owner or the committee's secretary).
 #[utoipa::path(post, path = "/api/v1/action-items/{id}/status", tag = "governance", params(("id" = Uuid, Path)),
     request_body = ActionStatusInput, security(("bearer" = [])),
-    responses((status = 200, body = ActionItem), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ActionItem)))]
 pub async fn set_action_status(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -540,8 +519,7 @@ impl Period {
 /// The open obligations of the caller's organisations (or of one of them) in the period (overdue ones if it
 /// starts in the past).
 #[utoipa::path(get, path = "/api/v1/deadlines", tag = "governance", params(Period), security(("bearer" = [])),
-    responses((status = 200, body = Vec<Due>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Due>)))]
 pub async fn list_deadlines(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -562,8 +540,7 @@ pub async fn list_deadlines(
 /// The caller's meetings and deadlines of the period as an iCalendar to import or subscribe to.
 #[utoipa::path(get, path = "/api/v1/deadlines/calendar.ics", tag = "governance", params(Period),
     security(("bearer" = [])),
-    responses((status = 200, content_type = "text/calendar", body = String), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, content_type = "text/calendar", body = String)))]
 pub async fn deadlines_calendar(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,

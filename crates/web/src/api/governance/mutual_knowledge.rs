@@ -3,7 +3,7 @@
 
 use super::Created;
 use crate::api::idempotency::{IdempotencyHeader, create_once};
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::ApiResult;
 use crate::extract::{ApiCaller, ApiJson, ApiQuery};
 use crate::state::AppState;
 use axum::Json;
@@ -36,7 +36,7 @@ pub struct CreateMutualKnowledgeAction {
 
 /// The mutual-knowledge actions the caller's organisations organised or took part in.
 #[utoipa::path(get, path = "/api/v1/mutual-knowledge-actions", tag = "governance", security(("bearer" = [])),
-    responses((status = 200, body = Vec<MutualKnowledgeAction>), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<MutualKnowledgeAction>)))]
 pub async fn list_mutual_knowledge(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -48,8 +48,7 @@ pub async fn list_mutual_knowledge(
 #[utoipa::path(post, path = "/api/v1/mutual-knowledge-actions", tag = "governance",
     params(("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne crée qu'une fois")),
     request_body = CreateMutualKnowledgeAction, security(("bearer" = [])),
-    responses((status = 201, body = MutualKnowledgeAction), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = MutualKnowledgeAction)))]
 pub async fn create_mutual_knowledge(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -89,8 +88,7 @@ pub struct CountQuery {
 /// Mutual-knowledge actions held in the period, by kind (aggregated figures, for the indicators).
 #[utoipa::path(get, path = "/api/v1/mutual-knowledge-actions/counts", tag = "governance", params(CountQuery),
     security(("bearer" = [])),
-    responses((status = 200, body = Vec<MutualKnowledgeCount>), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Vec<MutualKnowledgeCount>)))]
 pub async fn count_mutual_knowledge(
     State(state): State<AppState>,
     ApiCaller(_ctx): ApiCaller,

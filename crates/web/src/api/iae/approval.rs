@@ -3,7 +3,7 @@
 
 use super::Created;
 use crate::api::idempotency::{IdempotencyHeader, create_once};
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::ApiResult;
 use crate::extract::{ApiCaller, ApiJson, ApiPath};
 use crate::state::AppState;
 use axum::Json;
@@ -20,8 +20,7 @@ use uuid::Uuid;
 
 /// The person's approval replayed by the rules engine: dates, status, timeline, what may come next and why.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/approval", tag = "iae", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ApprovalView)))]
 pub async fn get_approval(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -36,7 +35,7 @@ pub struct CreateSuspension {
     pub from: Date,
     pub to: Date,
     /// `contract_suspended`, `contract_broken`, `contract_ended`, `cta_agreement`, `contrat_passerelle`.
-    #[schema(value_type = String, example = "contract_suspended")]
+    #[schema(example = "contract_suspended")]
     pub reason: SuspensionReason,
 }
 
@@ -44,8 +43,7 @@ pub struct CreateSuspension {
 #[utoipa::path(post, path = "/api/v1/persons/{id}/approval/suspensions", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne suspend qu'une fois")),
     request_body = CreateSuspension, security(("bearer" = [])),
-    responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ApprovalView)))]
 pub async fn suspend(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -70,7 +68,7 @@ pub async fn suspend(
 pub struct CreateProlongation {
     /// `senior_cdi`, `training` (decided by the SIAE), `rqth`, `senior_50`, `particular_difficulties`
     /// (decided by an authorised prescriber).
-    #[schema(value_type = String, example = "training")]
+    #[schema(example = "training")]
     pub reason: ProlongationReason,
     /// Last day of the prolongation; it starts the day after the current end.
     pub to: Date,
@@ -82,8 +80,7 @@ pub struct CreateProlongation {
 #[utoipa::path(post, path = "/api/v1/persons/{id}/approval/prolongations", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne demande qu'une prolongation")),
     request_body = CreateProlongation, security(("bearer" = [])),
-    responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ApprovalView)))]
 pub async fn request_prolongation(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -118,8 +115,7 @@ pub struct DecideProlongation {
 #[utoipa::path(post, path = "/api/v1/prolongation-requests/{id}/decision", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne décide qu'une fois")),
     request_body = DecideProlongation, security(("bearer" = [])),
-    responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ApprovalView)))]
 pub async fn decide_prolongation(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -154,7 +150,7 @@ pub struct CreateAgrementRequest {
     /// Day Pôle emploi received the complete written request (before 2021-12-01).
     pub date: Date,
     /// `initial`, `extension`, `prolongation`, `renewal`, `suspension`.
-    #[schema(value_type = String, example = "initial")]
+    #[schema(example = "initial")]
     pub kind: RequestKind,
 }
 
@@ -163,7 +159,7 @@ pub struct CreateAgrementRequest {
 pub struct CreateAgrementDecision {
     pub date: Date,
     /// `granted` or `refused`.
-    #[schema(value_type = String, example = "refused")]
+    #[schema(example = "refused")]
     pub decision: Decision,
     /// Required for a refusal.
     pub motive: Option<String>,
@@ -174,8 +170,7 @@ pub struct CreateAgrementDecision {
 #[utoipa::path(post, path = "/api/v1/persons/{id}/approval/agrement-requests", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une demande")),
     request_body = CreateAgrementRequest, security(("bearer" = [])),
-    responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ApprovalView)))]
 pub async fn request_agrement(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -200,8 +195,7 @@ pub async fn request_agrement(
 #[utoipa::path(post, path = "/api/v1/persons/{id}/approval/agrement-decisions", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une décision")),
     request_body = CreateAgrementDecision, security(("bearer" = [])),
-    responses((status = 200, body = ApprovalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ApprovalView)))]
 pub async fn decide_agrement(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,

@@ -2,7 +2,7 @@
 
 use super::Created;
 use crate::api::idempotency::{IdempotencyHeader, create_once};
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::ApiResult;
 use crate::extract::{ApiCaller, ApiJson, ApiPath};
 use crate::state::AppState;
 use axum::Json;
@@ -40,7 +40,7 @@ pub struct CreateAssignment {
     pub siae_id: Uuid,
     pub client_name: String,
     /// `company` (counts towards the 480 hours), `individual` or `association`.
-    #[schema(value_type = String, example = "company")]
+    #[schema(example = "company")]
     pub client_kind: ClientKind,
     pub starts_on: Date,
     pub hours: i64,
@@ -58,7 +58,7 @@ pub struct CreateWaiver {
 
 /// A person's CDDI, assignments and waivers of the 480-hour cap.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/employment", tag = "iae", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Employment), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Employment)))]
 pub async fn get_employment(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -72,8 +72,7 @@ pub async fn get_employment(
 #[utoipa::path(post, path = "/api/v1/persons/{id}/contracts", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne crée qu'un contrat")),
     request_body = CreateContract, security(("bearer" = [])),
-    responses((status = 201, body = ContractRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = ContractRecord)))]
 pub async fn create_contract(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -107,8 +106,7 @@ pub async fn create_contract(
 #[utoipa::path(post, path = "/api/v1/persons/{id}/assignments", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne crée qu'une mise à disposition")),
     request_body = CreateAssignment, security(("bearer" = [])),
-    responses((status = 201, body = AssignmentRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = AssignmentRecord)))]
 pub async fn create_assignment(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -137,8 +135,7 @@ pub async fn create_assignment(
 #[utoipa::path(post, path = "/api/v1/persons/{id}/assignment-waivers", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une dérogation")),
     request_body = CreateWaiver, security(("bearer" = [])),
-    responses((status = 200, body = Employment), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Employment)))]
 pub async fn create_waiver(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,

@@ -59,7 +59,7 @@ pub struct CreateOffer {
 
 /// The published offers (open ones by default), for every signed-in user.
 #[utoipa::path(get, path = "/api/v1/offers", tag = "iae", params(OfferQuery), security(("bearer" = [])),
-    responses((status = 200, body = Vec<Offer>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Offer>)))]
 pub async fn list_offers(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -75,7 +75,7 @@ pub async fn list_offers(
 
 /// The published offers as CSV (French headers, `;`-separated for spreadsheets), same filters as the list.
 #[utoipa::path(get, path = "/api/v1/offers/export", tag = "iae", params(OfferQuery), security(("bearer" = [])),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, content_type = "text/csv", body = String)))]
 pub async fn export_offers(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -92,8 +92,7 @@ pub async fn export_offers(
 /// Publishes an offer of one of the caller's SIAE.
 #[utoipa::path(post, path = "/api/v1/offers", tag = "iae", request_body = CreateOffer, security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne crée qu'une offre")),
-    responses((status = 201, body = Offer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Offer)))]
 pub async fn create_offer(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -125,7 +124,7 @@ pub async fn create_offer(
 
 /// One offer.
 #[utoipa::path(get, path = "/api/v1/offers/{id}", tag = "iae", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Offer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Offer)))]
 pub async fn get_offer(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -136,8 +135,7 @@ pub async fn get_offer(
 
 /// Closes an offer (members of its SIAE).
 #[utoipa::path(post, path = "/api/v1/offers/{id}/close", tag = "iae", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Offer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Offer)))]
 pub async fn close_offer(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -148,8 +146,7 @@ pub async fn close_offer(
 
 /// Opens a closed offer again (members of its SIAE).
 #[utoipa::path(post, path = "/api/v1/offers/{id}/open", tag = "iae", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Offer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Offer)))]
 pub async fn open_offer(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -164,7 +161,7 @@ pub struct CreateDiagnosis {
     /// The caller's organisation making the diagnosis: an authorised prescriber, or an SIAE for its own hiring.
     pub organisation_id: Uuid,
     /// `ACI`, `EI`, `EITI`, `AI` or `ETTI`: the number of level-2 criteria needed depends on it.
-    #[schema(value_type = String, example = "ACI")]
+    #[schema(example = "ACI")]
     pub siae_kind: SiaeKind,
     /// Criterion codes (`rsa`, `deld`, `th`, ...; see docs/iae.md).
     #[schema(value_type = Vec<String>, example = json!(["rsa"]))]
@@ -175,8 +172,7 @@ pub struct CreateDiagnosis {
 #[utoipa::path(post, path = "/api/v1/persons/{id}/diagnoses", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne crée qu'un diagnostic")),
     request_body = CreateDiagnosis, security(("bearer" = [])),
-    responses((status = 201, body = DiagnosisRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = DiagnosisRecord)))]
 pub async fn create_diagnosis(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -198,8 +194,7 @@ pub async fn create_diagnosis(
 
 /// The diagnoses of a person the caller follows, newest first.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/diagnoses", tag = "iae", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Vec<DiagnosisRecord>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<DiagnosisRecord>)))]
 pub async fn list_diagnoses(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -233,7 +228,7 @@ pub struct CreateStep {
 
 /// The prescriptions the caller's organisations sent or received, with their referral sheets.
 #[utoipa::path(get, path = "/api/v1/prescriptions", tag = "iae", params(PrescriptionQuery), security(("bearer" = [])),
-    responses((status = 200, body = Vec<Prescription>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Prescription>)))]
 pub async fn list_prescriptions(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -256,8 +251,7 @@ pub async fn list_prescriptions(
 /// Sends a prescription to an SIAE: the first step of its referral sheet; the SIAE is notified.
 #[utoipa::path(post, path = "/api/v1/prescriptions", tag = "iae", request_body = NewPrescription, security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne crée qu'une prescription")),
-    responses((status = 201, body = Prescription), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Prescription), (status = 404, body = ErrorBody)))]
 pub async fn create_prescription(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -278,7 +272,7 @@ pub async fn create_prescription(
 
 /// One prescription and its referral sheet; 404 outside its prescriber and its SIAE.
 #[utoipa::path(get, path = "/api/v1/prescriptions/{id}", tag = "iae", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Prescription), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Prescription)))]
 pub async fn get_prescription(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -292,8 +286,7 @@ pub async fn get_prescription(
 #[utoipa::path(post, path = "/api/v1/prescriptions/{id}/steps", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'ajoute qu'une étape")), request_body = CreateStep,
     security(("bearer" = [])),
-    responses((status = 200, body = Prescription), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Prescription)))]
 pub async fn add_step(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -328,7 +321,7 @@ pub struct RefusalQuery {
 
 /// Refusals by the SIAE and withdrawals by prescribers, counted by department, SIAE kind and motive.
 #[utoipa::path(get, path = "/api/v1/referral-refusals", tag = "iae", params(RefusalQuery), security(("bearer" = [])),
-    responses((status = 200, body = Vec<RefusalCount>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<RefusalCount>)))]
 pub async fn referral_refusals(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -341,7 +334,7 @@ pub async fn referral_refusals(
 
 /// The notifications of the caller's organisations, newest first.
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "iae", security(("bearer" = [])),
-    responses((status = 200, body = Vec<Notification>), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Notification>)))]
 pub async fn list_notifications(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -351,7 +344,7 @@ pub async fn list_notifications(
 
 /// Marks the notifications of the caller's organisations as read.
 #[utoipa::path(post, path = "/api/v1/notifications/read", tag = "iae", security(("bearer" = [])),
-    responses((status = 204), (status = 401, body = ErrorBody)))]
+    responses((status = 204)))]
 pub async fn read_notifications(State(state): State<AppState>, ApiCaller(ctx): ApiCaller) -> ApiResult<StatusCode> {
     state.store.mark_notifications_read(&ctx).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -22,9 +22,9 @@ pub struct DiagnosisRecord {
     pub person_id: Uuid,
     pub organisation_id: Uuid,
     pub organisation_name: String,
-    #[schema(value_type = String, example = "authorized_prescriber")]
+    #[schema(example = "authorized_prescriber")]
     pub author: DiagnosisAuthor,
-    #[schema(value_type = String, example = "ACI")]
+    #[schema(example = "ACI")]
     pub siae_kind: SiaeKind,
     pub diagnosed_on: Date,
     #[schema(value_type = Vec<String>)]
