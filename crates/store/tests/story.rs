@@ -61,10 +61,16 @@ async fn count(store: &Store, table: &str) -> i64 {
         .unwrap()
 }
 
+/// Names the part of a story that follows, up to the next step: a failing story's output (which the test runner
+/// shows) ends with the step that failed, so that a long story needs no bisecting.
+fn step(name: &str) {
+    println!("step: {name}");
+}
+
 async fn story(store: Store) {
     let op = store.operator_context("test");
 
-    // Directory: create, search with accents, department through territories.
+    step("Directory: create, search with accents, department through territories");
     let agency = store
         .create_organisation(
             &op,
@@ -137,7 +143,7 @@ async fn story(store: Store) {
         "the total survives a page past the end"
     );
 
-    // A duplicate SIRET is refused and nothing is written, neither the row nor an event.
+    step("A duplicate SIRET is refused and nothing is written, neither the row nor an event");
     let (orgs, evts) = (count(&store, "organisations").await, count(&store, "events").await);
     let err = store
         .create_organisation(
@@ -162,7 +168,7 @@ async fn story(store: Store) {
         (orgs, evts)
     );
 
-    // A failed write inside a transaction leaves neither the change nor its event.
+    step("A failed write inside a transaction leaves neither the change nor its event");
     let mut tx = store.begin().await.unwrap();
     let key = ExternalKey {
         source: "test".into(),
@@ -190,7 +196,7 @@ async fn story(store: Store) {
         Err(StoreError::NotFound { .. })
     ));
 
-    // Re-import is idempotent.
+    step("Re-import is idempotent");
     for expected in [Upserted::Created, Upserted::Unchanged] {
         let mut tx = store.begin().await.unwrap();
         let (_, what) = store
@@ -206,7 +212,7 @@ async fn story(store: Store) {
         assert_eq!(what, expected);
     }
 
-    // Contacts and roles with a substitute (degraded mode).
+    step("Contacts and roles with a substitute (degraded mode)");
     let holder = store
         .create_contact(
             &op,
@@ -284,7 +290,7 @@ async fn story(store: Store) {
         })
     ));
 
-    // Authorisation dates are checked in the domain and in the database.
+    step("Authorisation dates are checked in the domain and in the database");
     let a = store
         .create_authorisation(
             &op,
@@ -311,7 +317,7 @@ async fn story(store: Store) {
             .is_err()
     );
 
-    // Accounts, login, failures and lockout.
+    step("Accounts, login, failures and lockout");
     let password = "correct horse battery 1";
     for (email, org_id) in [("aci@test.fr", aci.id), ("ft@test.fr", agency.id)] {
         store
@@ -379,7 +385,7 @@ async fn story(store: Store) {
             .is_none()
     );
 
-    // Persons: visible only to the organisations that follow them; every read is journaled.
+    step("Persons: visible only to the organisations that follow them; every read is journaled");
     let input = PersonInput {
         first_name: "Camille".into(),
         last_name: "Martin".into(),
@@ -449,7 +455,7 @@ async fn story(store: Store) {
         ]
     );
 
-    // Archiving is an event, not a deletion.
+    step("Archiving is an event, not a deletion");
     let archived = store.archive_organisation(&op, network.id).await.unwrap();
     assert!(archived.archived);
     let listed = store
@@ -472,7 +478,7 @@ async fn story(store: Store) {
         })
     ));
 
-    // The demo territory loads once.
+    step("The demo territory loads once");
     assert!(passerelle_fixtures::demo::load(&store).await.unwrap());
     assert!(!passerelle_fixtures::demo::load(&store).await.unwrap());
     store.pool().close().await;
@@ -1556,7 +1562,7 @@ async fn governance_story(store: Store) {
     let outsider = demo_ctx(&store, "employeur-boulangerie").await;
     let org = |ctx: &passerelle_store::AccessContext| ctx.memberships()[0].organisation_id;
 
-    // The demo CTA: seen by its members and secretary, 404 for anyone else.
+    step("The demo CTA: seen by its members and secretary, 404 for anyone else");
     let list = store.committees(&ft).await.unwrap();
     let cta = list
         .iter()
@@ -1583,7 +1589,7 @@ async fn governance_story(store: Store) {
     assert!(cta.action_items.iter().any(|i| i.origin == "roadmap"));
     assert!(cta.action_items.iter().any(|i| i.origin == "decision"));
 
-    // Frequency: a CTA with only 3 meetings last year is flagged (seed 004 fiche 8; issue 7).
+    step("Frequency: a CTA with only 3 meetings last year is flagged (seed 004 fiche 8; issue 7)");
     let member = |organisation_id, vote, email: &str| NewMember {
         organisation_id,
         person_name: Some("Référent".into()),
@@ -1628,7 +1634,7 @@ async fn governance_story(store: Store) {
     assert_eq!(report.status, FrequencyStatus::Missed);
     assert_eq!(report.gaps[0].code, "quarter_without_meeting");
 
-    // Bad input changes nothing.
+    step("Bad input changes nothing");
     let before = count(&store, "meetings").await;
     let mut bad = meeting(today);
     bad.place = None;
@@ -1646,7 +1652,7 @@ async fn governance_story(store: Store) {
     ));
     assert_eq!(count(&store, "meetings").await, before);
 
-    // The 10-day rule of the regional steering committee (seed 004 article 3): a warning, never a refusal.
+    step("The 10-day rule of the regional steering committee (seed 004 article 3): a warning, never a refusal");
     let regional = store
         .create_committee(
             &ft,
@@ -1674,7 +1680,7 @@ async fn governance_story(store: Store) {
             due_on: add_days(today, 20)
         })
     );
-    // The secretary's obligation to send the agenda is in the deadlines, 10 days before.
+    step("The secretary's obligation to send the agenda is in the deadlines, 10 days before");
     let due = store
         .deadlines(&ft, add_days(today, -30), add_days(today, 60), today)
         .await
@@ -1693,7 +1699,7 @@ async fn governance_story(store: Store) {
             .all(|d| d.source != Source::AgendaSending)
     );
 
-    // Agenda built with the members: an SIAE proposes, the secretary accepts; an outsider cannot.
+    step("Agenda built with the members: an SIAE proposes, the secretary accepts; an outsider cannot");
     let m = store
         .propose_agenda_item(&aci, later.id, org(&aci), "Accès aux formations POEC", None)
         .await
@@ -1712,7 +1718,7 @@ async fn governance_story(store: Store) {
     let m = store.decide_agenda_item(&ft, later.id, item, true).await.unwrap();
     assert_eq!(m.agenda[0].status, "accepted");
 
-    // Documents: type and size checked, bytes kept.
+    step("Documents: type and size checked, bytes kept");
     assert!(
         matches!(store.attach_meeting_document(&ft, later.id, "virus.exe", "application/x-msdownload", vec![1]).await, Err(StoreError::Invalid(e)) if e.code == "document_type_not_allowed")
     );
@@ -1733,7 +1739,7 @@ async fn governance_story(store: Store) {
             .is_err()
     );
 
-    // The invitation read back by the `ical` crate: one event, Paris time, deliberative members required.
+    step("The invitation read back by the `ical` crate: one event, Paris time, deliberative members required");
     let ics = store.meeting_invitation(&aci, later.id).await.unwrap();
     let mut parser = ical::IcalParser::new(ics.as_bytes());
     let calendar = parser.next().expect("a calendar").expect("valid iCalendar");
@@ -1770,7 +1776,7 @@ async fn governance_story(store: Store) {
     assert_eq!(role_of("aci@passerelle.test"), "REQ-PARTICIPANT");
     assert_eq!(role_of("ddets@passerelle.test"), "OPT-PARTICIPANT");
 
-    // Invitations through the outbox, across a relay outage: nothing lost, each delivered exactly once.
+    step("Invitations through the outbox, across a relay outage: nothing lost, each delivered exactly once");
     let sink = Sink::start(0).await.unwrap();
     let delivery = Delivery {
         relay: Relay::new(sink.address.clone()),
@@ -1811,7 +1817,7 @@ async fn governance_story(store: Store) {
         assert_eq!(mails.len(), 1, "{email} invited once");
         assert!(mails[0].data.contains("text/calendar"));
     }
-    // Sent late: recorded with its warning.
+    step("Sent late: recorded with its warning");
     let late = store.send_invitations(&ft, soon.id, t1).await.unwrap();
     assert!(
         matches!(&late.agenda_notice, Some(AgendaNotice::Late { warning, .. }) if warning.code == "agenda_sent_late")
@@ -1825,7 +1831,7 @@ async fn governance_story(store: Store) {
             .any(|d| d.source == Source::AgendaSending && d.link.contains(&soon.id.to_string()))
     );
 
-    // Called off: the invited members get the cancellation (METHOD:CANCEL, next sequence); once only.
+    step("Called off: the invited members get the cancellation (METHOD:CANCEL, next sequence); once only");
     let mails = count(&store, "outbox").await;
     let cancelled = store.cancel_meeting(&ft, soon.id, t1).await.unwrap();
     assert_eq!(
@@ -1843,7 +1849,7 @@ async fn governance_story(store: Store) {
         })
     ));
 
-    // Minutes and decisions of a held meeting, validated by the deliberative members only.
+    step("Minutes and decisions of a held meeting, validated by the deliberative members only");
     let held = store
         .create_meeting(&ft, three.id, meeting(add_days(today, -3)), None)
         .await
@@ -1904,12 +1910,12 @@ async fn governance_story(store: Store) {
             ..
         })
     ));
-    // Transmitted to another committee (CTA -> CDIAE / commission), recorded once.
+    step("Transmitted to another committee (CTA -> CDIAE / commission), recorded once");
     store.transmit_minutes(&ft, held.id, regional.id).await.unwrap();
     let held = store.transmit_minutes(&ft, held.id, regional.id).await.unwrap();
     assert_eq!(held.transmissions.len(), 1);
 
-    // Overdue action items surface for their owner; closing one closes its obligation.
+    step("Overdue action items surface for their owner; closing one closes its obligation");
     let overdue = store.overdue_action_items(&aci).await.unwrap();
     assert!(overdue.iter().any(|i| i.id == held.decisions[0].id));
     let aci_due = store.deadlines(&aci, add_days(today, -30), today, today).await.unwrap();
@@ -1932,7 +1938,7 @@ async fn governance_story(store: Store) {
             .any(|d| d.source == Source::ActionItem && d.overdue)
     );
 
-    // An extraordinary meeting on a termination request, for an agreement the committee steers only.
+    step("An extraordinary meeting on a termination request, for an agreement the committee steers only");
     let agreement = cta.agreements[0].id;
     let extraordinary = NewMeeting {
         extraordinary: true,
@@ -1945,7 +1951,7 @@ async fn governance_story(store: Store) {
     let m = store.create_meeting(&ft, cta.id, extraordinary, None).await.unwrap();
     assert!(m.extraordinary && m.termination_agreement_id == Some(agreement));
 
-    // The daily scan: organisations told once in the application, one digest per user and day.
+    step("The daily scan: organisations told once in the application, one digest per user and day");
     store
         .create_meeting(&ft, regional.id, meeting(add_days(today, 12)), None)
         .await
@@ -1963,7 +1969,7 @@ async fn governance_story(store: Store) {
             .any(|n| n.subject_type == "obligation")
     );
 
-    // Mutual-knowledge actions, counted per period for the indicators (seed 004 fiche 2).
+    step("Mutual-knowledge actions, counted per period for the indicators (seed 004 fiche 2)");
     let action = |kind: &str, held_on| NewMutualKnowledgeAction {
         kind: kind.into(),
         held_on,

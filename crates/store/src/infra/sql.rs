@@ -368,6 +368,23 @@ impl Pool {
         }
     }
 
+    /// A digest of the migrations of both dialects (versions and checksums), so that a test template built from
+    /// other migrations is never taken for the current schema. Stable within one build, which is all it needs.
+    pub fn migrations_digest() -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        for migrator in [
+            sqlx::migrate!("./migrations/sqlite"),
+            sqlx::migrate!("./migrations/postgres"),
+        ] {
+            for migration in migrator.iter() {
+                migration.version.hash(&mut hasher);
+                migration.checksum.hash(&mut hasher);
+            }
+        }
+        hasher.finish()
+    }
+
     pub fn backend(&self) -> &'static str {
         match self {
             Pool::Sqlite(_) => "sqlite",
