@@ -1,4 +1,4 @@
-//! The seed 004 regional agreement rendered in each format, then read back as a user's tools read it:
+//! The regional agreement (Accord régional BFC 2016) rendered in each format, then read back as a user's tools read it:
 //! `pdftotext` (poppler-utils) for the PDF, `unzip` for the DOCX. Render times are printed for the report.
 
 use passerelle_documents::{Format, document, render};
@@ -83,7 +83,7 @@ fn pdf_read_back_with_pdftotext() {
     let started = Instant::now();
     let pdf = render(&doc, Format::Pdf);
     println!(
-        "PDF of the seed 004 regional agreement: {} bytes in {:?}",
+        "PDF of the regional agreement (Accord régional BFC 2016): {} bytes in {:?}",
         pdf.len(),
         started.elapsed()
     );
@@ -107,7 +107,7 @@ fn docx_read_back_with_unzip() {
     let started = Instant::now();
     let docx = render(&doc, Format::Docx);
     println!(
-        "DOCX of the seed 004 regional agreement: {} bytes in {:?}",
+        "DOCX of the regional agreement (Accord régional BFC 2016): {} bytes in {:?}",
         docx.len(),
         started.elapsed()
     );
@@ -142,7 +142,7 @@ fn html_is_escaped() {
     assert!(!html.contains("<script"));
 }
 
-/// Writes the seed 004 PDF where PASSERELLE_RENDER_TO says, to look at it.
+/// Writes the Accord régional BFC 2016 PDF where PASSERELLE_RENDER_TO says, to look at it.
 #[test]
 fn write_sample_when_asked() {
     if let Ok(dir) = std::env::var("PASSERELLE_RENDER_TO") {

@@ -167,7 +167,7 @@ mod tests {
             abolition_of_slavery: (Month::December, 20),
         };
         let cases = [
-            // Seed 004 annexe 4: agrément decision within 5 working days. Received Thursday 30 April 2026:
+            // Accord régional BFC 2016 annexe 4: agrément decision within 5 working days. Received Thursday 30 April 2026:
             // 1 May (Friday) is a holiday, then the weekend; 8 May (Friday) too: the fifth is Monday 11 May.
             (
                 Delay::WorkingDays(4),
@@ -181,7 +181,7 @@ mod tests {
                 MAINLAND,
                 date!(2026 - 05 - 11),
             ),
-            // Seed 004 annexe 4: 2 working days for an ETTI; Easter Monday 6 April 2026 is a holiday.
+            // Accord régional BFC 2016 annexe 4: 2 working days for an ETTI; Easter Monday 6 April 2026 is a holiday.
             (
                 Delay::WorkingDays(2),
                 date!(2026 - 04 - 03),
@@ -246,7 +246,7 @@ mod tests {
 
     #[test]
     fn before_a_meeting() {
-        // Seed 004 article 3: documents sent at the latest 10 (calendar) days before the meeting.
+        // Accord régional BFC 2016 article 3: documents sent at the latest 10 (calendar) days before the meeting.
         let cases = [
             (
                 Delay::CalendarDays(10),

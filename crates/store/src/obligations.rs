@@ -400,7 +400,7 @@ fn person_label(first_name: &str, last_name: &str) -> String {
 }
 
 /// An IAE pathway event was accepted: the approval's end and the tripartite interview before it move with
-/// it, for the SIAE that employs the person (seed 004 fiche 7; RULES.md 1.2 and 1.8).
+/// it, for the SIAE that employs the person (Accord régional BFC 2016 fiche 7; RULES.md 1.2 and 1.8).
 pub(crate) async fn approval_changed(
     ex: &mut impl Executor,
     person: (Uuid, &str, &str),

@@ -574,7 +574,7 @@ async fn agreements_story(store: Store) {
         Err(StoreError::NotFound { .. })
     ));
 
-    // The regional agreement of seed 004: 3 axes, 8 action sheets, an avenant kept as version 2.
+    // The regional agreement of Accord régional BFC 2016: 3 axes, 8 action sheets, an avenant kept as version 2.
     let r = store.agreements(&ddets).get(regional).await.unwrap();
     assert_eq!(
         (r.content.axes.len(), r.content.sheets().count(), r.versions.len()),
@@ -650,7 +650,7 @@ async fn agreements_story(store: Store) {
         "{lapse:?}"
     );
 
-    // An ESAT-SPE draft missing seed 000's items cannot go to signature.
+    // An ESAT-SPE draft missing Questions incontournables ESAT – SPE's items cannot go to signature.
     let esat_id = esat.memberships()[0].organisation_id;
     let cap = demo_ctx(&store, "cap-emploi").await.memberships()[0].organisation_id;
     let mut draft = passerelle_domain::agreements::AgreementContent {
@@ -1585,11 +1585,11 @@ async fn governance_story(store: Store) {
     let cta = store.committee(&ft, cta.id).await.unwrap();
     assert!(cta.can_manage);
     assert!(!store.committee(&aci, cta.id).await.unwrap().can_manage);
-    // The regional agreement's roadmap (seed 004 annex 3) became action items, and so did the decision.
+    // The regional agreement's roadmap (Accord régional BFC 2016 annex 3) became action items, and so did the decision.
     assert!(cta.action_items.iter().any(|i| i.origin == "roadmap"));
     assert!(cta.action_items.iter().any(|i| i.origin == "decision"));
 
-    step("Frequency: a CTA with only 3 meetings last year is flagged (seed 004 fiche 8; issue 7)");
+    step("Frequency: a CTA with only 3 meetings last year is flagged (Accord régional BFC 2016 fiche 8)");
     let member = |organisation_id, vote, email: &str| NewMember {
         organisation_id,
         person_name: Some("Référent".into()),
@@ -1652,7 +1652,9 @@ async fn governance_story(store: Store) {
     ));
     assert_eq!(count(&store, "meetings").await, before);
 
-    step("The 10-day rule of the regional steering committee (seed 004 article 3): a warning, never a refusal");
+    step(
+        "The 10-day rule of the regional steering committee (Accord régional BFC 2016 article 3): a warning, never a refusal",
+    );
     let regional = store
         .create_committee(
             &ft,
@@ -1969,7 +1971,7 @@ async fn governance_story(store: Store) {
             .any(|n| n.subject_type == "obligation")
     );
 
-    step("Mutual-knowledge actions, counted per period for the indicators (seed 004 fiche 2)");
+    step("Mutual-knowledge actions, counted per period for the indicators (Accord régional BFC 2016 fiche 2)");
     let action = |kind: &str, held_on| NewMutualKnowledgeAction {
         kind: kind.into(),
         held_on,

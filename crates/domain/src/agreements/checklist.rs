@@ -2,7 +2,7 @@
 //! filled part of the structure, declared not applicable with a reason, or missing. A draft goes to
 //! signature only when nothing is missing.
 //!
-//! Sources: seed 001 (sections of a CCL), seed 000 (the 13 questions of an ESAT-SPE convention), seed 004
+//! Sources: Guide de la CCL Pôle emploi – SIAE (sections of a CCL), Questions incontournables ESAT – SPE (the 13 questions of an ESAT-SPE convention), Accord régional BFC 2016
 //! (articles and annexes of a regional agreement), arrêté of 23 Nov 2017 (supported-employment management
 //! convention), issue 5 (reciprocity).
 
@@ -563,7 +563,7 @@ mod tests {
         }
     }
 
-    // Seed 001: a CCL written section by section reaches 100 %.
+    // Guide de la CCL Pôle emploi – SIAE: a CCL written section by section reaches 100 %.
     #[test]
     fn a_ccl_following_seed_001_is_complete() {
         let ccl = examples::samples::ccl();
@@ -572,7 +572,7 @@ mod tests {
         assert_eq!(list.score, 100);
     }
 
-    // Seed 001 I.1.b: without a substitute the degraded mode is missing, and so is signature.
+    // Guide de la CCL Pôle emploi – SIAE I.1.b: without a substitute the degraded mode is missing, and so is signature.
     #[test]
     fn a_correspondent_without_substitute_is_missing() {
         let mut ccl = examples::samples::ccl();
@@ -601,7 +601,7 @@ mod tests {
         );
     }
 
-    // Seed 004: the regional agreement with its 3 axes and 8 action sheets.
+    // Accord régional BFC 2016: the regional agreement with its 3 axes and 8 action sheets.
     #[test]
     fn the_regional_agreement_of_seed_004_is_complete() {
         let r = examples::samples::regional();
@@ -611,7 +611,7 @@ mod tests {
         assert!(list.is_complete(), "{:?}", list.missing_sentences());
     }
 
-    // Seed 000 question 10: the five situations, or a reason why not.
+    // Questions incontournables ESAT – SPE question 10: the five situations, or a reason why not.
     #[test]
     fn an_esat_convention_covers_the_five_situations_or_says_why_not() {
         let mut c = examples::samples::ccl();

@@ -2,8 +2,8 @@
 //! representatives, legal references, object, axes and action sheets, commitments, indicators, named
 //! correspondents with their substitutes, steering, duration and end clauses, annexes and targets.
 //!
-//! Sources: seed 004 (regional agreement: axes, action sheets, articles 2-6, annexes 1-3), seed 001 (CCL
-//! sections), seed 000 (ESAT-SPE questions), issue 5.
+//! Sources: Accord régional BFC 2016 (regional agreement: axes, action sheets, articles 2-6, annexes 1-3), Guide de la CCL Pôle emploi – SIAE (CCL
+//! sections), Questions incontournables ESAT – SPE (ESAT-SPE questions), issue 5.
 
 use crate::dates::{Span, plausible_opt};
 use crate::invalid::Invalid;
@@ -27,7 +27,7 @@ pub struct AgreementContent {
     pub legal_references: Vec<String>,
     pub preamble: String,
     pub object: String,
-    /// Seed 000 questions 1-3: the territorial approach chosen (network head consulted, departmental scope).
+    /// Questions incontournables ESAT – SPE questions 1-3: the territorial approach chosen (network head consulted, departmental scope).
     pub territorial_approach: String,
     pub axes: Vec<Axis>,
     pub target_public: String,
@@ -35,22 +35,22 @@ pub struct AgreementContent {
     pub correspondents: Vec<Correspondent>,
     /// The offers of service of each party mobilised (services, trainings POEC/POEI/AFPR, ...).
     pub service_offers: String,
-    /// Seed 000 question 11: the individual tracking tools shared by the parties.
+    /// Questions incontournables ESAT – SPE question 11: the individual tracking tools shared by the parties.
     pub tracking_tools: String,
     pub exit_anticipation: String,
-    /// Seed 004 article 2: how the agreement is deployed in each signatory's network.
+    /// Accord régional BFC 2016 article 2: how the agreement is deployed in each signatory's network.
     pub deployment: String,
     pub steering: Steering,
     pub communication: String,
     pub duration: Duration,
-    /// Seed 004 article 5: how the agreement is amended (by avenant, on whose proposal).
+    /// Accord régional BFC 2016 article 5: how the agreement is amended (by avenant, on whose proposal).
     pub amendment: String,
-    /// Notice period of a termination, in months (seeds 001 and 004: three months).
+    /// Notice period of a termination, in months (Guide de la CCL Pôle emploi – SIAE and Accord régional BFC 2016: three months).
     pub notice_months: u8,
-    /// Events that end the agreement of themselves (seed 001: the SIAE loses its State convention).
+    /// Events that end the agreement of themselves (Guide de la CCL Pôle emploi – SIAE: the SIAE loses its State convention).
     pub lapse_conditions: Vec<String>,
     pub annexes: Vec<Annex>,
-    /// Seed 000 question 12: quantified objectives.
+    /// Questions incontournables ESAT – SPE question 12: quantified objectives.
     pub targets: Vec<Target>,
     /// Checklist items the parties declare not applicable, each with its reason.
     pub not_applicable: Vec<NotApplicable>,
@@ -65,7 +65,7 @@ pub struct Party {
     pub representative: String,
     /// Capacity of the representative ("directeur régional", "présidente").
     pub capacity: String,
-    /// Presentation of the partner: activities, territory, organisation for the agreement (seed 001 II.c).
+    /// Presentation of the partner: activities, territory, organisation for the agreement (Guide de la CCL Pôle emploi – SIAE II.c).
     pub presentation: String,
 }
 
@@ -77,7 +77,7 @@ pub struct Axis {
     pub sheets: Vec<ActionSheet>,
 }
 
-/// The four thematic axes of an ESAT-SPE convention (seed 000 question 9).
+/// The four thematic axes of an ESAT-SPE convention (Questions incontournables ESAT – SPE question 9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AxisTheme {
@@ -105,7 +105,7 @@ impl AxisTheme {
     }
 }
 
-/// The five typical situations of an ESAT worker (seed 000 question 10; RULES.md 3).
+/// The five typical situations of an ESAT worker (Questions incontournables ESAT – SPE question 10; RULES.md 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = EsatSituation))]
@@ -159,7 +159,7 @@ pub struct Commitment {
     pub items: Vec<String>,
 }
 
-/// A follow-up indicator and who provides its figures (seed 004 annex 1).
+/// A follow-up indicator and who provides its figures (Accord régional BFC 2016 annex 1).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Indicator {
@@ -167,7 +167,7 @@ pub struct Indicator {
     pub provider: String,
 }
 
-/// A named correspondent of one party and the substitute who acts in their absence (seed 001, degraded mode).
+/// A named correspondent of one party and the substitute who acts in their absence (Guide de la CCL Pôle emploi – SIAE, degraded mode).
 /// Contacts come from the directory; names are copied when the content is saved.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -199,7 +199,7 @@ pub struct Duration {
     pub ends_on: Option<Date>,
     /// Renewal clause ("reconduite tacitement par période d'un an").
     pub renewal: String,
-    /// Yearly review clause (seed 001: examined each year by the follow-up committee).
+    /// Yearly review clause (Guide de la CCL Pôle emploi – SIAE: examined each year by the follow-up committee).
     pub review: String,
 }
 

@@ -2,7 +2,7 @@
 //! them: the yearly review, the last day to give notice before the end, the end itself, a termination taking
 //! effect, and the roadmap's dated actions.
 //!
-//! Sources: seed 001 II.b (examined every year; 3-month notice), seed 004 article 3 (yearly review by the
+//! Sources: Guide de la CCL Pôle emploi – SIAE II.b (examined every year; 3-month notice), Accord régional BFC 2016 article 3 (yearly review by the
 //! steering committee) and annex 3 (roadmap), issue 5 item 8.
 
 use super::content::AgreementContent;
@@ -142,7 +142,7 @@ mod tests {
         assert!(list[0].explanation.message.contains("20 février 2027"));
     }
 
-    // Seed 004 annex 3: dated roadmap actions are obligations too.
+    // Accord régional BFC 2016 annex 3: dated roadmap actions are obligations too.
     #[test]
     fn roadmap_actions_fall_due() {
         let r = samples::regional();

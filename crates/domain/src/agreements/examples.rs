@@ -1,5 +1,5 @@
 //! Agreements written from the seeds, for the demo territory and the tests: the Bourgogne-Franche-Comté
-//! regional agreement (seed 004, summarised, names as of today) and a CCL declining it (seed 001).
+//! regional agreement (Accord régional BFC 2016, summarised, names as of today) and a CCL declining it (Guide de la CCL Pôle emploi – SIAE).
 
 use super::content::*;
 use time::macros::date;
@@ -41,7 +41,7 @@ fn sheet(
     }
 }
 
-/// Seed 004. `parties` are, in this order, the State, France Travail and the IAE networks.
+/// Accord régional BFC 2016. `parties` are, in this order, the State, France Travail and the IAE networks.
 pub fn regional_bfc(parties: Vec<Party>) -> AgreementContent {
     let p = &parties;
     let axis = |title: &str, sheets: Vec<ActionSheet>| Axis {
@@ -153,7 +153,7 @@ pub fn regional_bfc(parties: Vec<Party>) -> AgreementContent {
     }
 }
 
-/// Seed 001: a CCL between a France Travail agency and an SIAE, section by section. `parties` are the agency
+/// Guide de la CCL Pôle emploi – SIAE: a CCL between a France Travail agency and an SIAE, section by section. `parties` are the agency
 /// then the SIAE; `correspondents` one per party.
 pub fn local_cooperation(parties: Vec<Party>, correspondents: Vec<Correspondent>) -> AgreementContent {
     let p = &parties;

@@ -67,8 +67,8 @@ impl AgreementKind {
             })
     }
 
-    /// The kinds this kind may decline (seed 004: the regional agreement declines the national framework;
-    /// seed 001: the CCL declines the regional agreement; seed 000 question 7: an ESAT-SPE convention declines
+    /// The kinds this kind may decline (Accord régional BFC 2016: the regional agreement declines the national framework;
+    /// Guide de la CCL Pôle emploi – SIAE: the CCL declines the regional agreement; Questions incontournables ESAT – SPE question 7: an ESAT-SPE convention declines
     /// a framework convention). A generic partnership may decline any agreement.
     pub fn parent_kinds(self) -> &'static [AgreementKind] {
         use AgreementKind::*;
@@ -105,14 +105,14 @@ impl AgreementKind {
     /// Whether an organisation of kind `party` may be a party to an agreement of this kind.
     ///
     /// Sources: the national framework and the regional agreement are concluded between the State, the SPE
-    /// and the IAE networks (seed 004, its parties and visas; the 2016 Bourgogne-Franche-Comté agreement also
+    /// and the IAE networks (Accord régional BFC 2016, its parties and visas; the 2016 Bourgogne-Franche-Comté agreement also
     /// lists the Régie des quartiers de Belfort, as the regional correspondent of its network, not as an SIAE
-    /// in its own right). A CCL is between an SPE agency and an SIAE (seed 001), today any prescriber and an
-    /// SIAE (R5132-1-11, RULES.md 1.7). An ESAT-SPE convention is between ESAT and the SPE (seed 000). The
+    /// in its own right). A CCL is between an SPE agency and an SIAE (Guide de la CCL Pôle emploi – SIAE), today any prescriber and an
+    /// SIAE (R5132-1-11, RULES.md 1.7). An ESAT-SPE convention is between ESAT and the SPE (Questions incontournables ESAT – SPE). The
     /// management convention of supported employment binds the managing body (a scheme, or the ESAT that
-    /// manages it, seed 003) with Cap emploi, France Travail or a Mission locale (L5213-2-1, RULES.md 4), and
-    /// the MDPH signs some (seed 003). The partnership conventions of supported employment take "any partner
-    /// the steering committee wishes to associate" (seed 003), and the texts are silent on the generic
+    /// manages it, Journées nationales de l'emploi accompagné 2020) with Cap emploi, France Travail or a Mission locale (L5213-2-1, RULES.md 4), and
+    /// the MDPH signs some (Journées nationales de l'emploi accompagné 2020). The partnership conventions of supported employment take "any partner
+    /// the steering committee wishes to associate" (Journées nationales de l'emploi accompagné 2020), and the texts are silent on the generic
     /// partnership: both take any kind.
     pub fn allows_party(self, party: OrganisationKind) -> bool {
         use AgreementKind::*;
@@ -152,8 +152,8 @@ impl AgreementKind {
     }
 
     /// The "Vu ..." lines proposed when a draft of this kind is started; the parties edit the list.
-    /// Sources: seed 001 (visas of a CCL, updated for the PASS IAE of 2021 and France Travail of 2024),
-    /// seed 004 (regional agreement), RULES.md 3 and 4 (ESAT, supported employment).
+    /// Sources: Guide de la CCL Pôle emploi – SIAE (visas of a CCL, updated for the PASS IAE of 2021 and France Travail of 2024),
+    /// Accord régional BFC 2016 (regional agreement), RULES.md 3 and 4 (ESAT, supported employment).
     pub fn legal_reference_presets(self) -> &'static [&'static str] {
         use AgreementKind::*;
         match self {
@@ -205,7 +205,7 @@ mod tests {
         );
     }
 
-    // Seeds 004 and 001: national -> regional -> local.
+    // Accord régional BFC 2016 and Guide de la CCL Pôle emploi – SIAE: national -> regional -> local.
     #[test]
     fn a_child_declines_its_parent() {
         let cases = [
@@ -222,7 +222,7 @@ mod tests {
         }
     }
 
-    // Seeds 000, 001, 003 and 004: who signs what.
+    // Questions incontournables ESAT – SPE, 001, 003 and 004: who signs what.
     #[test]
     fn parties_of_each_kind() {
         use OrganisationKind as O;

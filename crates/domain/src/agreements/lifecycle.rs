@@ -3,8 +3,8 @@
 //! its start date, expires after its end date, a termination takes effect when the notice ends): they are
 //! derived by [`status_on`] from the stored status and the dates.
 //!
-//! Sources: seed 001 II.b (yearly review, avenant, 3-month notice by registered letter, lapse when the SIAE
-//! loses its State convention), seed 004 articles 4-6 (duration, amendment, termination with a 3-month notice
+//! Sources: Guide de la CCL Pôle emploi – SIAE II.b (yearly review, avenant, 3-month notice by registered letter, lapse when the SIAE
+//! loses its State convention), Accord régional BFC 2016 articles 4-6 (duration, amendment, termination with a 3-month notice
 //! from receipt by the other signatories; terminating the regional agreement does not cancel the local
 //! conventions signed under it), issue 5.
 
@@ -452,7 +452,7 @@ mod tests {
         assert_eq!(apply(Draft, r).unwrap_err().code, "checklist_incomplete");
     }
 
-    // Seed 001 II.b and seed 004 art. 6: three months from receipt.
+    // Guide de la CCL Pôle emploi – SIAE II.b and Accord régional BFC 2016 art. 6: three months from receipt.
     #[test]
     fn notice_of_three_months() {
         let change = apply(InForce, request(Action::GiveNotice)).unwrap();

@@ -141,7 +141,7 @@ fn website(url: &str) -> Result<String, Invalid> {
     }
 }
 
-/// The role a contact holds for an organisation (seed 001: named correspondents with a degraded mode).
+/// The role a contact holds for an organisation (Guide de la CCL Pôle emploi – SIAE: named correspondents with a degraded mode).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -210,7 +210,7 @@ impl ContactRole {
 }
 
 /// Who answers for a role today: the holder, or the substitute while the holder is absent
-/// (seed 001, "mode dégradé").
+/// (Guide de la CCL Pôle emploi – SIAE, "mode dégradé").
 pub fn acting_contact<T>(holder: T, substitute: Option<T>, holder_absent: bool) -> T {
     match (holder_absent, substitute) {
         (true, Some(s)) => s,

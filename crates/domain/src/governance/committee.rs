@@ -23,7 +23,7 @@ labelled_codes! {
 }
 
 labelled_codes! {
-    /// A member's voice: deliberative members decide, consultative members give their opinion (seed 003,
+    /// A member's voice: deliberative members decide, consultative members give their opinion (Journées nationales de l'emploi accompagné 2020,
     /// COPIL CTS).
     MemberVote {
         Deliberative => "deliberative", "Voix délibérative";
@@ -83,15 +83,15 @@ mod tests {
 
     #[test]
     fn defaults_come_from_the_texts() {
-        // seed 004 fiche action 8: "Réunir le CTA selon une périodicité trimestrielle".
+        // Accord régional BFC 2016 fiche action 8: "Réunir le CTA selon une périodicité trimestrielle".
         assert_eq!(CommitteeKind::Cta.default_frequency(), Frequency::Quarterly);
-        // seed 004 article 3: "au moins 2 fois par an", documents "au plus tard 10 jours avant".
+        // Accord régional BFC 2016 article 3: "au moins 2 fois par an", documents "au plus tard 10 jours avant".
         assert_eq!(
             CommitteeKind::RegionalSteering.default_frequency(),
             Frequency::TwiceAYear
         );
         assert_eq!(CommitteeKind::RegionalSteering.default_agenda_notice_days(), Some(10));
-        // seed 003, comité départemental des partenaires: "a minima deux fois par an".
+        // Journées nationales de l'emploi accompagné 2020, comité départemental des partenaires: "a minima deux fois par an".
         assert_eq!(
             CommitteeKind::PartnersCommittee.default_frequency(),
             Frequency::TwiceAYear

@@ -1,5 +1,5 @@
 //! Governance: the committees that steer agreements and pathways, how often they must meet, and how early
-//! their agendas must be sent. RULES.md section 5; seed 004 fiche action 8 and article 3; seed 003.
+//! their agendas must be sent. RULES.md section 5; Accord régional BFC 2016 fiche action 8 and article 3; Journées nationales de l'emploi accompagné 2020.
 
 pub mod committee;
 pub mod frequency;

@@ -1,4 +1,4 @@
-//! The rule "agenda and documents sent at least N days before the meeting" (seed 004 article 3: "au plus
+//! The rule "agenda and documents sent at least N days before the meeting" (Accord régional BFC 2016 article 3: "au plus
 //! tard 10 jours avant les dates fixées"), in calendar days.
 
 use crate::calendar::{add_days, french_date};
@@ -68,7 +68,7 @@ mod tests {
 
     #[test]
     fn ten_days_before_the_regional_committee() {
-        // seed 004 article 3: documents "transmis au plus tard 10 jours avant les dates fixées".
+        // Accord régional BFC 2016 article 3: documents "transmis au plus tard 10 jours avant les dates fixées".
         let meeting = date!(2026 - 06 - 15);
         let cases = [
             (Some(date!(2026 - 06 - 05)), date!(2026 - 06 - 01), "on_time"),

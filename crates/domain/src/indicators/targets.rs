@@ -116,7 +116,7 @@ mod tests {
     use rstest::rstest;
     use time::macros::date;
 
-    /// Issue 8 item 4: a clear status against the agreement's target (seed 004, article « Suivi »).
+    /// Issue 8 item 4: a clear status against the agreement's target (Accord régional BFC 2016, article « Suivi »).
     #[rstest]
     #[case(0.0, 100.0, date!(2025 - 12 - 01), TargetStatus::NotStarted)]
     #[case(30.0, 100.0, date!(2026 - 03 - 31), TargetStatus::OnTrack)] // 25 % expected

@@ -1,4 +1,4 @@
-//! The skills record (carnet de parcours et de compétences, seed 002): the person's own record of the
+//! The skills record (carnet de parcours et de compétences, Convergences ESAT – IAE): the person's own record of the
 //! experiences, trainings, supports and skills of their pathway, built from the events the system holds.
 //! Each scheme adds its entries through a source of the store; here are the entries and their order.
 

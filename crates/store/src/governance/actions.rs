@@ -1,4 +1,4 @@
-//! Action items of a committee: the dated actions of the roadmap of each agreement it steers (seed 004 annex
+//! Action items of a committee: the dated actions of the roadmap of each agreement it steers (Accord régional BFC 2016 annex
 //! 3) and the decisions of its meetings, each with an owner organisation and a status; open dated items are
 //! obligations of their owner for the deadlines engine, overdue ones stand out.
 

@@ -1,5 +1,5 @@
 //! Committees: kind, territory, the agreements they steer, members and their votes, secretary, and the
-//! required frequency checked against the meetings held (RULES.md 5; seed 004 article 3 and fiche 8; seed 003).
+//! required frequency checked against the meetings held (RULES.md 5; Accord régional BFC 2016 article 3 and fiche 8; Journées nationales de l'emploi accompagné 2020).
 
 use super::actions::{self, ActionItem};
 use super::{Standing, restrict, standing};

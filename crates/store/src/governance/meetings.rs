@@ -80,7 +80,7 @@ pub struct Meeting {
     pub place: Option<String>,
     pub video_link: Option<String>,
     pub extraordinary: bool,
-    /// The agreement whose termination request the extraordinary meeting examines (seed 004 article 6).
+    /// The agreement whose termination request the extraordinary meeting examines (Accord régional BFC 2016 article 6).
     pub termination_agreement_id: Option<Uuid>,
     /// `planned`, `held` or `cancelled`.
     pub status: String,

@@ -1,4 +1,4 @@
-//! Mutual-knowledge actions between structures and the SPE (seed 000; seed 004 fiche action 2): visits,
+//! Mutual-knowledge actions between structures and the SPE (Questions incontournables ESAT – SPE; Accord régional BFC 2016 fiche action 2): visits,
 //! webinars, information sessions, with their organisers and participant organisations, counted per period
 //! for the indicators.
 
@@ -229,7 +229,7 @@ impl Store {
     }
 
     /// How many actions were held from `from` to `to` (included), by kind, in `department` or everywhere:
-    /// the figure the indicators of seed 004 fiche 2 count. Aggregated figures, no access filter: they name
+    /// the figure the indicators of Accord régional BFC 2016 fiche 2 count. Aggregated figures, no access filter: they name
     /// nobody.
     pub async fn count_mutual_knowledge_actions(
         &self,

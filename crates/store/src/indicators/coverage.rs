@@ -1,4 +1,4 @@
-//! The shares of SIAE covered by a local cooperation convention (seed 004, Annex 1, fiches 2 and 5): a stock
+//! The shares of SIAE covered by a local cooperation convention (Accord régional BFC 2016, Annex 1, fiches 2 and 5): a stock
 //! measured at the end of each period from the convention's dates and its parties' signatures, so that the
 //! value as of a past date is the one that held then. The referent of an SIAE is the SPE party of such a
 //! convention (the rule of the referent dashboard, docs/iae.md).

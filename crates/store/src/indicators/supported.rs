@@ -1,4 +1,4 @@
-//! The figures of supported employment (seed 003) over periods, from the facts of migration 0015. Like the
+//! The figures of supported employment (Journées nationales de l'emploi accompagné 2020) over periods, from the facts of migration 0015. Like the
 //! counsellors' dashboard (`store/src/supported.rs`, domain `pathways::supported::figures`), they count a stock:
 //! the people accompanied at some moment of the period (entered by its last day, not out by its first), not
 //! the facts dated in it, so they are computed here from the entry, exit, job, employer and working-time facts

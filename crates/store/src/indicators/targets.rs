@@ -218,7 +218,7 @@ struct Territory {
 }
 
 /// The territory over which a regional or national agreement's targets that its parties cannot carry alone
-/// are measured (the share of SIAE with an SPE referent, seed 004 annex 1, is the region's, not the
+/// are measured (the share of SIAE with an SPE referent, Accord régional BFC 2016 annex 1, is the region's, not the
 /// signatories'): a national framework's whole country, a regional agreement's region, that of its parties'
 /// departments when they all lie in one. A local agreement has none.
 async fn territory_of(store: &Store, agreement: &Agreement) -> Result<Option<Territory>> {

@@ -456,7 +456,7 @@ impl Store {
     /// The SPE referent's dashboard. The SIAE an SPE organisation (France Travail agency, Cap emploi, Mission
     /// locale) is the referent of are the other parties of the local cooperation conventions (CCL) it is a
     /// party to, once every party has signed and while in force: the CCL names the correspondents of both sides
-    /// (seed 001), and an SIAE that has not signed has agreed to nothing.
+    /// (Guide de la CCL Pôle emploi – SIAE), and an SIAE that has not signed has agreed to nothing.
     /// Only the caller's SPE organisations count; anyone else gets `not_spe`.
     pub async fn referent_dashboard(&self, ctx: &AccessContext, filter: &PathwayFilter) -> Result<ReferentDashboard> {
         let spe: Vec<Uuid> = ctx

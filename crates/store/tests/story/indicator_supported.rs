@@ -1,8 +1,8 @@
 //! Issue 8: the sources wired by migration 0015 against a scenario with known counts in 2030 (a year the demo
-//! does not touch), on a scheme of its own: the figures of supported employment (seed 003: people accompanied,
+//! does not touch), on a scheme of its own: the figures of supported employment (Journées nationales de l'emploi accompagné 2020: people accompanied,
 //! employers accompanied, people per full-time counsellor, share in employment and within 6 months), the
-//! job-retention services (module d, seed 004 Annex 1 fiche 7) and the tripartite interviews held on time
-//! (seed 004 fiche 7). The value before and after each fact (triggers), a quarter, the value as of a past
+//! job-retention services (module d, Accord régional BFC 2016 Annex 1 fiche 7) and the tripartite interviews held on time
+//! (Accord régional BFC 2016 fiche 7). The value before and after each fact (triggers), a quarter, the value as of a past
 //! date, the fact table equal to the plain union of the sources, and the migration's backfill.
 
 use super::{postgres_demo, sqlite_demo};
@@ -224,7 +224,7 @@ pub(super) async fn obligation(db: &mut Pool, siae: Uuid, person: Uuid, due: Dat
     insert(
         db,
         "INSERT INTO obligations (id, source, source_key, organisation_id, due_on, title, link, rule, done_at, \
-         updated_at) VALUES ($1, 'tripartite_interview', $2, $3, $4, 'Entretien', '/', 'seed 004, fiche 7', $5, $6)",
+         updated_at) VALUES ($1, 'tripartite_interview', $2, $3, $4, 'Entretien', '/', 'Accord régional BFC 2016, fiche 7', $5, $6)",
         vec![
             Uuid::new_v4().into(),
             person.to_string().into(),

@@ -93,7 +93,7 @@ pub struct CreateRegistration {
     pub since: Date,
 }
 
-/// Records whether the person is registered at France Travail, since when (seed 004, fiche 5).
+/// Records whether the person is registered at France Travail, since when (Accord régional BFC 2016, fiche 5).
 #[utoipa::path(post, path = "/api/v1/persons/{id}/registrations", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une fois")),
     request_body = CreateRegistration, security(("bearer" = [])),
@@ -294,7 +294,7 @@ pub async fn todo(State(state): State<AppState>, ApiCaller(ctx): ApiCaller) -> A
     Ok(Json(state.store.todo(&ctx).await?))
 }
 
-/// The person's document of skills acquired and trainings followed, as PDF (seed 004, fiche 7).
+/// The person's document of skills acquired and trainings followed, as PDF (Accord régional BFC 2016, fiche 7).
 #[utoipa::path(get, path = "/api/v1/persons/{id}/skills-document", tag = "iae", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>)))]
 pub async fn skills_document(

@@ -267,7 +267,7 @@ pub struct DashboardQuery {
     pub on: Option<Date>,
 }
 
-/// The counsellors' dashboard of the caller's schemes: caseloads against 15-20 and the figures of seed 003.
+/// The counsellors' dashboard of the caller's schemes: caseloads against 15-20 and the figures of Journées nationales de l'emploi accompagné 2020.
 #[utoipa::path(get, path = "/api/v1/supported/dashboard", tag = "supported", params(DashboardQuery),
     security(("bearer" = [])),
     responses((status = 200, body = Vec<SchemeDashboard>)))]

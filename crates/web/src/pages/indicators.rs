@@ -2,7 +2,7 @@
 //! the figures of each family as a table and as a bar chart drawn on the server (with the same data as a
 //! table), masked cells shown « < 5 », links to the people behind the caller's own figures and to the
 //! exports with the same filters. Each role opens on its own view: an SIAE or ESAT its organisation, France
-//! Travail and the DDETS their department by SIAE kind and quarter, a supported-employment scheme the seed 003
+//! Travail and the DDETS their department by SIAE kind and quarter, a supported-employment scheme the Journées nationales de l'emploi accompagné 2020
 //! family.
 
 use super::kit::PageResult;
@@ -73,7 +73,7 @@ impl Filters {
         self
     }
 
-    /// A year by quarter; with a department, its Annex 1 table by SIAE kind (seed 004): the default view of the
+    /// A year by quarter; with a department, its Annex 1 table by SIAE kind (Accord régional BFC 2016): the default view of the
     /// State and the public employment service, and what a CTA opens its meeting with.
     fn department_table(mut self, department: Option<&str>, year: i32) -> Self {
         self.from = format!("{year}-01-01");

@@ -26,7 +26,7 @@ async fn api(backend: Backend) {
     let esat = app.token(&email("esat-suzon")).await;
     let (regional, ccl) = ids(&app, &aci).await;
 
-    // Seed 004 as demo data: 3 axes, 8 action sheets, an avenant; the CCL declines it.
+    // Accord régional BFC 2016 as demo data: 3 axes, 8 action sheets, an avenant; the CCL declines it.
     let (s, r) = app.get(&aci, &format!("/api/v1/agreements/{regional}")).await;
     assert_eq!(s, S::OK);
     assert_eq!(r["content"]["axes"].as_array().unwrap().len(), 3);
@@ -209,7 +209,7 @@ async fn api(backend: Backend) {
             .contains("20 février 2027")
     );
 
-    // A new draft by the ESAT with Cap emploi, guided by seed 000.
+    // A new draft by the ESAT with Cap emploi, guided by Questions incontournables ESAT – SPE.
     let cap = app.org_id("cap-emploi").await;
     let (s, d) = app
         .call(&esat, Method::POST, "/api/v1/agreements", Some(json!({"kind": "esat_spe", "content": {"title": "ESAT – Cap emploi", "parties": [party(esat_org), party(cap)]}})))
@@ -403,7 +403,7 @@ async fn post(app: &TestApp, session: &str, path: &str, form: &[(&str, &str)]) -
     (r.status(), location, r.text().await.unwrap())
 }
 
-// Seed 000: an ESAT starts its convention with Cap emploi from the pages; the checklist guides it.
+// Questions incontournables ESAT – SPE: an ESAT starts its convention with Cap emploi from the pages; the checklist guides it.
 #[tokio::test]
 async fn a_draft_is_started_and_written_from_the_pages() {
     let app = TestApp::spawn(Backend::Postgres).await;

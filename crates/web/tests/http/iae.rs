@@ -589,7 +589,7 @@ async fn story(backend: Backend) {
     let (_, employment) = app.get(&ai, &format!("/api/v1/persons/{other_id}/employment")).await;
     assert_eq!(employment["assignments"].as_array().unwrap().len(), 4);
 
-    // 11. Accompaniment: actions (trainings in hours) and registration at France Travail (seed 004, fiche 5).
+    // 11. Accompaniment: actions (trainings in hours) and registration at France Travail (Accord régional BFC 2016, fiche 5).
     let actions = format!("/api/v1/persons/{other_id}/actions");
     app.refused(
         &ai,

@@ -156,7 +156,7 @@ async fn views(backend: Backend) {
         target(&list, "se_people_accompanied")["status_label"],
         "ne se calcule pas par convention"
     );
-    // A regional agreement's share of SIAE with an SPE referent is its region's (seed 004, annex 1, fiche 2):
+    // A regional agreement's share of SIAE with an SPE referent is its region's (Accord régional BFC 2016, annex 1, fiche 2):
     // the parties' region (Côte-d'Or: Bourgogne-Franche-Comté, 27), the value the region's table shows. The
     // State signs it (an SIAE is no party to a regional agreement).
     let token = app.token(&email("ddets-21")).await;

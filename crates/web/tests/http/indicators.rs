@@ -226,9 +226,9 @@ async fn indicators_of_governance_on_postgres() {
     governance_sources(Backend::Postgres).await;
 }
 
-/// The figures of supported employment (seed 003) through the API: on a single day they are the counsellors'
+/// The figures of supported employment (Journées nationales de l'emploi accompagné 2020) through the API: on a single day they are the counsellors'
 /// dashboard's; a new entry, a job with a new employer and a support in employment (job-retention service,
-/// seed 004 Annex 1 fiche 7) each move them by what they add; the drill-down lists the people accompanied.
+/// Accord régional BFC 2016 Annex 1 fiche 7) each move them by what they add; the drill-down lists the people accompanied.
 async fn supported_sources(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let dea = app.token(&email("dea-21")).await;

@@ -179,7 +179,7 @@ async fn right_of_access(backend: Backend) {
     assert_eq!(file["esat"][0]["situation"], "double_activity", "{file}");
     assert!(!file["immersions"].as_array().unwrap().is_empty(), "{file}");
     assert!(!file["pathway"]["steps"].as_array().unwrap().is_empty(), "{file}");
-    // Her skills record holds the ESAT work and the immersion (seed 002: one record across the passerelles).
+    // Her skills record holds the ESAT work and the immersion (Convergences ESAT – IAE: one record across the passerelles).
     let (s, record) = app.get(&esat, &format!("/api/v1/persons/{person}/skills-record")).await;
     assert_eq!(s, S::OK, "{record}");
     let text = record.to_string();

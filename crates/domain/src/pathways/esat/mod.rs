@@ -1,4 +1,4 @@
-//! ESAT pathways (RULES.md section 3; seed 000 question 10): the worker's record, the five typical
+//! ESAT pathways (RULES.md section 3; Questions incontournables ESAT – SPE question 10): the worker's record, the five typical
 //! situations and their transitions, double activity, the convention d'appui and the right to return.
 
 pub mod situation;

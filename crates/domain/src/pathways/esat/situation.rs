@@ -1,4 +1,4 @@
-//! The five typical situations of an ESAT worker (seed 000 question 10; RULES.md 3) and the moves between
+//! The five typical situations of an ESAT worker (Questions incontournables ESAT – SPE question 10; RULES.md 3) and the moves between
 //! them, as a transition table.
 //!
 //! Situations 1 and 2 are inside the ESAT, 3 to 5 after leaving it. Moving from a situation after leaving
@@ -119,7 +119,7 @@ mod tests {
     use super::*;
     use WorkerSituation::*;
 
-    /// Seed 000 question 10 and the decree 2022-1561: every pair of situations, allowed or not (docs/esat.md).
+    /// Questions incontournables ESAT – SPE question 10 and the decree 2022-1561: every pair of situations, allowed or not (docs/esat.md).
     const TABLE: [(Situation, [bool; 5]); 5] = [
         // to:                           1      2      3      4      5
         (ProjectInOrdinaryEmployment, [false, true, true, true, true]),

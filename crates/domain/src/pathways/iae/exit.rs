@@ -1,4 +1,4 @@
-//! Accompaniment and exit of an IAE pathway (seed 004, fiches action 5 and 7; RULES.md 1.8): the actions
+//! Accompaniment and exit of an IAE pathway (Accord régional BFC 2016, fiches action 5 and 7; RULES.md 1.8): the actions
 //! of the accompaniment, the tripartite interview due 2 to 3 months before the end, the exit review's
 //! outcome and the follow-up 6 months after.
 
@@ -14,7 +14,7 @@ use time::Date;
 const FICHE_7: &str = "accord régional IAE Bourgogne-Franche-Comté 2016, fiche action 7";
 
 labelled_codes! {
-    /// An action of the accompaniment (seed 004 fiche 5: SPE services, training, immersions).
+    /// An action of the accompaniment (Accord régional BFC 2016 fiche 5: SPE services, training, immersions).
     ActionKind {
         Social => "social", "accompagnement social";
         Professional => "professional", "accompagnement professionnel";
@@ -41,7 +41,7 @@ labelled_codes! {
 }
 
 impl ActionKind {
-    /// Trainings are counted in hours (seed 004 fiche 6: hours of training during the pathway).
+    /// Trainings are counted in hours (Accord régional BFC 2016 fiche 6: hours of training during the pathway).
     pub fn needs_hours(self) -> bool {
         matches!(self, Self::Training | Self::Poec | Self::Poei | Self::Afpr)
     }
@@ -113,7 +113,7 @@ impl ActionInput {
 }
 
 /// When the tripartite interview is due: from 3 months to 2 months before `end`, the end of the contract
-/// or of the approval, whichever comes first (seed 004, fiche 7).
+/// or of the approval, whichever comes first (Accord régional BFC 2016, fiche 7).
 pub fn tripartite_window(end: Date) -> Period {
     Period {
         from: add_months(end, -3),
@@ -160,7 +160,7 @@ mod tests {
     use rstest::rstest;
     use time::macros::date;
 
-    // Seed 004 fiche 7: the interview is held 2 to 3 months before the end.
+    // Accord régional BFC 2016 fiche 7: the interview is held 2 to 3 months before the end.
     #[rstest]
     #[case::too_early(date!(2027-10-04), date!(2027-07-03), false)]
     #[case::window_opens(date!(2027-10-04), date!(2027-07-04), true)]

@@ -1,5 +1,5 @@
 //! The referral sheet (fiche navette): the steps exchanged between the prescriber and the SIAE about one
-//! prescribed candidate, each answered, and every refusal motivated on both sides (seed 004, fiche action 4:
+//! prescribed candidate, each answered, and every refusal motivated on both sides (Accord régional BFC 2016, fiche action 4:
 //! "rendre systématique la motivation [...] pour la SIAE le refus de recruter une personne prescrite").
 
 pub mod prescription;
@@ -234,7 +234,7 @@ mod tests {
         }
     }
 
-    // Seed 004, fiche action 4: every refusal is motivated, by the SIAE and by the prescriber.
+    // Accord régional BFC 2016, fiche action 4: every refusal is motivated, by the SIAE and by the prescriber.
     #[rstest]
     #[case::siae_receives(Sent, Siae, input("received", None, None), Ok(Received))]
     #[case::siae_refuses_with_motive(Received, Siae, input("refused", Some("no_position"), None), Ok(Refused))]

@@ -1,11 +1,11 @@
-//! A counsellor's caseload against the reference of seed 003: 15 to 20 people per counsellor ("220 / 240
+//! A counsellor's caseload against the reference of Journées nationales de l'emploi accompagné 2020: 15 to 20 people per counsellor ("220 / 240
 //! suivis (entre 15 et 20 suivis / CEA)"), scaled to the counsellor's working time.
 
 use super::SEED_003;
 use crate::explanation::{Explanation, french_number};
 use serde::{Deserialize, Serialize};
 
-/// People per full-time counsellor, low and high ends of the reference (seed 003).
+/// People per full-time counsellor, low and high ends of the reference (Journées nationales de l'emploi accompagné 2020).
 pub const REFERENCE: (i64, i64) = (15, 20);
 
 labelled_codes! {
@@ -87,7 +87,7 @@ mod tests {
     use rstest::rstest;
 
     #[rstest]
-    // Seed 003: "entre 15 et 20 suivis / CEA", bounds included.
+    // Journées nationales de l'emploi accompagné 2020: "entre 15 et 20 suivis / CEA", bounds included.
     #[case::none(0, Some(100), CaseloadStatus::Under)]
     #[case::fourteen(14, Some(100), CaseloadStatus::Under)]
     #[case::fifteen(15, Some(100), CaseloadStatus::Within)]

@@ -1,4 +1,4 @@
-//! The figures of seed 003 computed for one scheme at a date, from what was recorded: people accompanied,
+//! The figures of Journées nationales de l'emploi accompagné 2020 computed for one scheme at a date, from what was recorded: people accompanied,
 //! employers accompanied, people per full-time counsellor, share in employment and share of jobs found
 //! within 6 months.
 
@@ -25,21 +25,21 @@ impl Followed {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SchemeFigures {
     pub on: Date,
-    /// People accompanied on that date (seed 003: 2,389 nationally on 2019-12-31).
+    /// People accompanied on that date (Journées nationales de l'emploi accompagné 2020: 2,389 nationally on 2019-12-31).
     pub people: i64,
-    /// Distinct employers accompanied with these people (seed 003: 1,030).
+    /// Distinct employers accompanied with these people (Journées nationales de l'emploi accompagné 2020: 1,030).
     pub employers: i64,
     /// The counsellors' working time, in hundredths of a full time.
     pub fte_hundredths: i64,
-    /// People per full-time counsellor, in tenths (seed 003: 1 for 15, so 150); none without recorded time.
+    /// People per full-time counsellor, in tenths (Journées nationales de l'emploi accompagné 2020: 1 for 15, so 150); none without recorded time.
     pub people_per_fte_tenths: Option<i64>,
     /// People accompanied who have found a job with the scheme by that date.
     pub in_employment: i64,
-    /// `in_employment` over `people`, in percent rounded half up (seed 003: 50 %).
+    /// `in_employment` over `people`, in percent rounded half up (Journées nationales de l'emploi accompagné 2020: 50 %).
     pub share_in_employment: Option<i64>,
     /// Of those, the people whose first job started within 6 months of their entry.
     pub within_6_months: i64,
-    /// `within_6_months` over `in_employment`, in percent (seed 003: 55 %). The seed's 55 % exceeds its 50 %,
+    /// `within_6_months` over `in_employment`, in percent (Journées nationales de l'emploi accompagné 2020: 55 %). The seed's 55 % exceeds its 50 %,
     /// so its denominator can only be the people who found a job.
     pub share_within_6_months: Option<i64>,
 }
@@ -88,7 +88,7 @@ mod tests {
         }
     }
 
-    /// A scheme built by hand to give the national figures of seed 003: 30 people, 2 full-time counsellors
+    /// A scheme built by hand to give the national figures of Journées nationales de l'emploi accompagné 2020: 30 people, 2 full-time counsellors
     /// (1 for 15), 15 in employment (50 %), 8 of whom within 6 months (53 %, the nearest to 55 % with 15).
     #[test]
     fn seed_003_figures_on_a_hand_built_scheme() {

@@ -1,5 +1,5 @@
 //! A job found during supported employment: the employer, the contract and its dates. Jobs give the
-//! share of people in employment (seed 003) and open module (d).
+//! share of people in employment (Journées nationales de l'emploi accompagné 2020) and open module (d).
 
 use crate::dates::{Span, plausible, plausible_opt};
 use crate::invalid::Invalid;

@@ -1,5 +1,5 @@
 //! Supported employment (emploi accompagné, Code du travail L5213-2-1 and D5213-88 ff.; RULES.md section 4;
-//! seed 003): how a person enters a scheme, the individual support convention, the four modules of the
+//! Journées nationales de l'emploi accompagné 2020): how a person enters a scheme, the individual support convention, the four modules of the
 //! accompaniment, each counsellor's caseload and the figures of a scheme.
 
 pub mod caseload;

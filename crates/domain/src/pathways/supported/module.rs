@@ -1,5 +1,5 @@
 //! The four modules of the accompaniment (D5213-88 ff.; RULES.md section 4) and the dated activities a
-//! counsellor records in them, with the time spent (seed 003: "each counsellor records the work done with
+//! counsellor records in them, with the time spent (Journées nationales de l'emploi accompagné 2020: "each counsellor records the work done with
 //! each person, in the four phases").
 
 use super::D5213_88;

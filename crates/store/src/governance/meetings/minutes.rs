@@ -90,7 +90,7 @@ impl Store {
     }
 
     /// Validates the minutes on behalf of the caller's deliberative member organisations; once every
-    /// deliberative member has, the minutes are validated (seed 003: minutes validated by the members).
+    /// deliberative member has, the minutes are validated (Journées nationales de l'emploi accompagné 2020: minutes validated by the members).
     pub async fn validate_minutes(&self, ctx: &AccessContext, id: Uuid) -> Result<Meeting> {
         let mut tx = self.pool.begin().await?;
         let s = meeting_standing(&mut tx, ctx, id).await?;

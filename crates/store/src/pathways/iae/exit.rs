@@ -395,7 +395,7 @@ impl Store {
             other => other?,
         };
         crate::obligations::pathway_exited(&mut tx, person_id).await?;
-        // The bilan goes to the SPE referent and the prescribers (seed 004, fiche 7).
+        // The bilan goes to the SPE referent and the prescribers (Accord régional BFC 2016, fiche 7).
         let mut told: Vec<Uuid> = deciders(&mut tx, person_id).await?;
         told.extend(
             person

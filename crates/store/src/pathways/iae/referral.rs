@@ -108,7 +108,7 @@ pub enum Direction {
     Received,
 }
 
-/// Refusals and withdrawals counted by department and SIAE kind (seed 004, annex 1, fiches 4 and 5).
+/// Refusals and withdrawals counted by department and SIAE kind (Accord régional BFC 2016, annex 1, fiches 4 and 5).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RefusalCount {
     pub department: String,

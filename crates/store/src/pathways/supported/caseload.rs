@@ -112,7 +112,7 @@ impl Store {
 }
 
 /// The counsellors' dashboard of the caller's schemes on `on`: each counsellor's caseload against the
-/// reference, and the figures of seed 003. Four statements on `ex` whatever the number of people; no names of
+/// reference, and the figures of Journées nationales de l'emploi accompagné 2020. Four statements on `ex` whatever the number of people; no names of
 /// people, so nothing to journal.
 pub async fn dashboard(ex: &mut impl Executor, ctx: &AccessContext, on: Date) -> Result<Vec<SchemeDashboard>> {
     let schemes: Vec<(Uuid, String)> = ctx

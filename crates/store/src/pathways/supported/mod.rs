@@ -1,6 +1,6 @@
 //! Supported employment (issue 6, item 2; RULES.md section 4): entries, the individual support convention,
 //! the activities of the four modules, the jobs found, the counsellors' working time, and the counsellors'
-//! dashboard with the figures of seed 003.
+//! dashboard with the figures of Journées nationales de l'emploi accompagné 2020.
 //!
 //! Access is decided in SQL: an entry is seen by the members of its scheme and by the members of the
 //! organisation that prescribed it; only the scheme's members change it. Anything else answers 404.

@@ -44,7 +44,7 @@ pub async fn list_mutual_knowledge(
     Ok(Json(state.store.mutual_knowledge_actions(&ctx).await?))
 }
 
-/// Records a visit, webinar or information session between structures and the SPE (seed 004 fiche 2).
+/// Records a visit, webinar or information session between structures and the SPE (Accord régional BFC 2016 fiche 2).
 #[utoipa::path(post, path = "/api/v1/mutual-knowledge-actions", tag = "governance",
     params(("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne crée qu'une fois")),
     request_body = CreateMutualKnowledgeAction, security(("bearer" = [])),

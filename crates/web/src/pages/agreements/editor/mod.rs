@@ -218,7 +218,7 @@ mod tests {
     use passerelle_domain::agreements::examples::local_cooperation;
     use uuid::Uuid;
 
-    /// A CCL of seed 001 between an agency and an ACI, each with a correspondent.
+    /// A CCL of Guide de la CCL Pôle emploi – SIAE between an agency and an ACI, each with a correspondent.
     fn ccl() -> AgreementContent {
         let party = |n: u128, name: &str| Party {
             organisation_id: Uuid::from_u128(n),
