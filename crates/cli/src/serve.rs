@@ -1,10 +1,25 @@
-//! `passerelle serve`: the HTTP server. The one command that uses the web crate; every other one goes through
-//! the use cases of `passerelle-app`.
+//! `passerelle serve`: opens the store, starts the mail delivery, loads the demo if asked, binds the address, and
+//! hands all that to the web server the binary passes in.
 
 use crate::{Failure, open, outbox};
 use clap::Args;
-use passerelle_web::state::AppState;
+use passerelle_store::Store;
+use std::future::Future;
 use std::path::PathBuf;
+use std::pin::Pin;
+
+/// What the web server receives once the database is open and the address bound.
+pub struct Served {
+    pub store: Store,
+    /// The DSFR's `dist` folder, served under `/dsfr`.
+    pub dsfr_dir: PathBuf,
+    /// Whether cookies are marked `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+    pub listener: tokio::net::TcpListener,
+}
+
+/// The web server, answering until it is asked to stop (the binary passes the web crate's `serve`).
+pub type Server = fn(Served) -> Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>>;
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -24,7 +39,7 @@ pub struct ServeArgs {
     mail: outbox::MailOptions,
 }
 
-pub async fn run(db: &str, args: ServeArgs) -> Result<(), Failure> {
+pub async fn run(db: &str, args: ServeArgs, server: Server) -> Result<(), Failure> {
     let ServeArgs {
         addr,
         demo,
@@ -62,14 +77,12 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<(), Failure> {
             passerelle_store::infra::clock::TODAY_VARIABLE
         );
     }
-    passerelle_web::serve(
-        AppState {
-            store,
-            dsfr_dir,
-            secure_cookies,
-        },
+    server(Served {
+        store,
+        dsfr_dir,
+        secure_cookies,
         listener,
-    )
+    })
     .await?;
     Ok(())
 }

@@ -27,7 +27,7 @@ fn case() -> Value {
     })
 }
 
-/// What the command line writes for this input: it prints `benefits::answer` as JSON (crates/cli/src/benefits.rs).
+/// What the command line writes for this input: it prints `benefits::answer` as JSON (`passerelle-cli`, `benefits.rs`).
 fn cli_answer(input: &Value) -> Value {
     let request = benefits::parse_request(&input.to_string()).unwrap();
     serde_json::to_value(benefits::answer(&request).unwrap()).unwrap()

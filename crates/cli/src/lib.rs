@@ -1,5 +1,7 @@
-//! `passerelle`: the server and its operations (migrate, demo data, directory import and export, agreement
-//! documents).
+//! The commands of the `passerelle` binary: serve, migrate, demo data, directory import and export, agreement
+//! documents, indicators... Every command but `serve` goes through the use cases of `passerelle-app`; `serve`
+//! prepares the store and the address, then hands them to the web server the binary passes in ([`Server`]), so
+//! that this crate does not depend on the web crate.
 
 mod agreement;
 mod backup;
@@ -12,6 +14,8 @@ mod retention;
 mod rules;
 mod serve;
 mod synth;
+
+pub use serve::{Served, Server};
 
 use clap::{Parser, Subcommand};
 use passerelle_store::Store;
@@ -118,7 +122,8 @@ impl<E: std::fmt::Display> From<E> for Failure {
     }
 }
 
-fn main() -> ExitCode {
+/// Parses the command line and runs the command; `server` answers HTTP for `passerelle serve`.
+pub fn main(server: Server) -> ExitCode {
     let cli = Cli::parse();
     if let Err(message) = passerelle_store::infra::clock::start_from_environment() {
         eprintln!("erreur : {message}");
@@ -141,7 +146,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(&cli.db, command)) {
+    match runtime.block_on(run(&cli.db, command, server)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Input(message)) => {
             eprintln!("erreur : {message}");
@@ -163,9 +168,9 @@ async fn open(db: &str) -> Result<Store, Failure> {
     })
 }
 
-async fn run(db: &str, command: DatabaseCommand) -> Result<(), Failure> {
+async fn run(db: &str, command: DatabaseCommand, server: Server) -> Result<(), Failure> {
     match command {
-        DatabaseCommand::Serve(args) => serve::run(db, args).await,
+        DatabaseCommand::Serve(args) => serve::run(db, args, server).await,
         DatabaseCommand::Migrate => {
             open(db).await?;
             eprintln!("migrations appliquées");
