@@ -86,6 +86,51 @@ impl PersonInput {
     }
 }
 
+/// The name and birth date by which two records may be the same person.
+#[derive(Debug, Clone, Copy)]
+pub struct Identity<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub birth_date: Option<Date>,
+}
+
+impl Identity<'_> {
+    /// Whether `other` may be the same person, so that creating `self` should first ask whether it is not
+    /// `other`: the same birth date and the same names once accents, case, hyphens, apostrophes and spaces are
+    /// folded, first and last names possibly swapped (a frequent entry mistake). Without a birth date on both
+    /// sides nothing is said: a name alone matches too many people to warn about.
+    pub fn may_be(&self, other: &Identity) -> bool {
+        let (Some(mine), Some(theirs)) = (self.birth_date, other.birth_date) else {
+            return false;
+        };
+        let (first, last) = (words(self.first_name), words(self.last_name));
+        let (other_first, other_last) = (words(other.first_name), words(other.last_name));
+        mine == theirs && ((first == other_first && last == other_last) || (first == other_last && last == other_first))
+    }
+}
+
+/// Why a creation waits for a confirmation: `count` persons the caller follows, born on `birth_date`, may be the
+/// one being created.
+pub fn possible_duplicate(birth_date: Date, count: usize) -> Invalid {
+    let message = if count == 1 {
+        format!(
+            "Une personne du même nom, née le {}, est déjà suivie par votre structure : ouvrez sa fiche, ou confirmez qu'il s'agit d'une autre personne.",
+            crate::french::date(birth_date)
+        )
+    } else {
+        format!(
+            "{count} personnes du même nom, nées le {}, sont déjà suivies par votre structure : ouvrez leur fiche, ou confirmez qu'il s'agit d'une autre personne.",
+            crate::french::date(birth_date)
+        )
+    };
+    Invalid::new("person_possible_duplicate", message)
+}
+
+/// A name's folded words, joined by one space: « Jean-Marie » and « jean marie » read the same.
+fn words(name: &str) -> String {
+    text::fold(name).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +173,35 @@ mod tests {
             change(&mut p);
             assert_eq!(p.validate(TODAY).unwrap_err().code, *code);
         }
+    }
+
+    #[test]
+    fn identities_that_may_be_the_same_person() {
+        let camille = |first, last, birth| Identity {
+            first_name: first,
+            last_name: last,
+            birth_date: birth,
+        };
+        let born = Some(date!(1990 - 05 - 04));
+        let me = camille("Camille", "Martin", born);
+        let cases: &[(&str, &str, Option<Date>, bool)] = &[
+            ("Camille", "Martin", born, true),
+            ("CAMILLE", "martin", born, true),
+            ("Camillé", " Martin ", born, true),
+            ("Martin", "Camille", born, true),
+            ("Camille", "Martin", Some(date!(1990 - 05 - 05)), false),
+            ("Camille", "Martine", born, false),
+            ("Camille", "Martin", None, false),
+        ];
+        for (first, last, birth, same) in cases {
+            assert_eq!(
+                me.may_be(&camille(first, last, *birth)),
+                *same,
+                "{first} {last} {birth:?}"
+            );
+        }
+        let hyphen = camille("Jean-Marie", "N'Diaye", born);
+        assert!(hyphen.may_be(&camille("jean marie", "n diaye", born)));
+        assert!(!camille("Camille", "Martin", None).may_be(&camille("Camille", "Martin", None)));
     }
 }

@@ -14,7 +14,8 @@ use crate::infra::events::{Event, journal_reads, record};
 use crate::infra::paging::{Page, fetch_page, push_search};
 use crate::infra::sql::{Executor, Query, Row, query};
 use passerelle_domain::directory::OrganisationKind;
-use passerelle_domain::person::{PersonFields, PersonInput};
+use passerelle_domain::invalid::Invalid;
+use passerelle_domain::person::{Identity, PersonFields, PersonInput, possible_duplicate};
 use passerelle_domain::text::fold;
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
@@ -46,7 +47,27 @@ pub struct Follower {
     pub since: OffsetDateTime,
 }
 
+/// What asking to create a person gives.
+#[derive(Debug)]
+pub enum Creation {
+    Created(Person),
+    /// Nothing was written: persons the caller follows may be this one ([`Identity::may_be`]); the caller opens
+    /// one of them or confirms that it is someone else ([`PersonScope::create`]).
+    PossibleDuplicates {
+        why: Invalid,
+        persons: Vec<Person>,
+    },
+}
+
 impl Person {
+    fn identity(&self) -> Identity<'_> {
+        Identity {
+            first_name: &self.first_name,
+            last_name: &self.last_name,
+            birth_date: self.birth_date,
+        }
+    }
+
     /// The raw fields, to merge a partial change into before validating again.
     pub fn to_input(&self) -> PersonInput {
         PersonInput {
@@ -200,17 +221,81 @@ impl PersonScope<'_> {
         })
     }
 
-    /// Creates a person followed by `organisation_id`, one of the caller's organisations. State services and
-    /// networks work with indicators and never hold names.
+    /// Creates a person followed by `organisation_id`, one of the caller's organisations, unless persons the caller
+    /// already follows may be the same one: then nothing is written and they are returned (their reading journaled
+    /// like any other). Persons the caller does not follow are not looked at, so that the answer tells nothing
+    /// about who others follow. The check and the creation are one write transaction: two identical creations at
+    /// once cannot both pass it.
+    pub async fn create_unless_known(&self, organisation_id: Uuid, f: PersonFields) -> Result<Creation> {
+        self.may_create(organisation_id)?;
+        let mut tx = self.store.pool.begin().await?;
+        let known = self.possible_duplicates(&mut tx, &f).await?;
+        if let (false, Some(birth_date)) = (known.is_empty(), f.birth_date) {
+            tx.commit().await?;
+            let events = known
+                .iter()
+                .map(|p| Event::new("person", p.id, "person.read"))
+                .collect();
+            journal_reads(&self.store.pool, self.ctx, events).await?;
+            return Ok(Creation::PossibleDuplicates {
+                why: possible_duplicate(birth_date, known.len()),
+                persons: known,
+            });
+        }
+        let p = self.insert(&mut tx, organisation_id, &f).await?;
+        tx.commit().await?;
+        Ok(Creation::Created(p))
+    }
+
+    /// Creates a person followed by `organisation_id`, one of the caller's organisations, without looking for
+    /// the same person (the caller confirmed that it is someone else). State services and networks work with
+    /// indicators and never hold names.
     pub async fn create(&self, organisation_id: Uuid, f: PersonFields) -> Result<Person> {
+        self.may_create(organisation_id)?;
+        let mut tx = self.store.pool.begin().await?;
+        let p = self.insert(&mut tx, organisation_id, &f).await?;
+        tx.commit().await?;
+        Ok(p)
+    }
+
+    fn may_create(&self, organisation_id: Uuid) -> Result<()> {
         let membership = self.ctx.membership(organisation_id).ok_or_else(|| {
             StoreError::forbidden(
                 "not_a_member",
                 "Vous ne pouvez créer une personne qu'au nom de votre structure.",
             )
         })?;
-        holds_names(membership.kind)?;
-        let mut tx = self.store.pool.begin().await?;
+        holds_names(membership.kind)
+    }
+
+    /// The persons in scope born the same day whose names may be the same ([`Identity::may_be`]).
+    async fn possible_duplicates(&self, ex: &mut impl Executor, f: &PersonFields) -> Result<Vec<Person>> {
+        let Some(birth_date) = f.birth_date else {
+            return Ok(Vec::new());
+        };
+        let mut q = query(format!(
+            "SELECT {PERSON_COLUMNS} FROM persons p WHERE p.archived_at IS NULL"
+        ));
+        q.push_bound(" AND p.birth_date = {}", birth_date);
+        self.restrict(&mut q);
+        q.push_sql(" ORDER BY p.last_name, p.first_name, p.id");
+        let identity = Identity {
+            first_name: &f.first_name,
+            last_name: &f.last_name,
+            birth_date: f.birth_date,
+        };
+        let mut known = Vec::new();
+        for row in ex.fetch_all(q).await? {
+            let p = person(&row)?;
+            if identity.may_be(&p.identity()) {
+                known.push(p);
+            }
+        }
+        attach_followers(ex, &mut known).await?;
+        Ok(known)
+    }
+
+    async fn insert(&self, tx: &mut crate::infra::sql::Tx, organisation_id: Uuid, f: &PersonFields) -> Result<Person> {
         let id = Uuid::new_v4();
         let now = crate::infra::clock::now();
         tx.execute(
@@ -242,16 +327,15 @@ impl PersonScope<'_> {
                 .bind(now),
         )
         .await?;
-        let p = self.load(&mut tx, id).await?;
+        let p = self.load(tx, id).await?;
         record(
-            &mut tx,
+            tx,
             self.ctx,
             Event::new("person", id, "person.created")
                 .by(Some(organisation_id))
                 .after(&p),
         )
         .await?;
-        tx.commit().await?;
         Ok(p)
     }
 

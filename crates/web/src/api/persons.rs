@@ -1,16 +1,17 @@
 //! Persons: visible only to the organisations that follow them; reads are journaled.
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorDetail};
 use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery, double_option};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use passerelle_domain::person::PersonInput;
 use passerelle_store::directory::Page;
-use passerelle_store::person::Person;
+use passerelle_store::person::{Creation, Person};
 use passerelle_store::today;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -45,6 +46,18 @@ pub struct CreatePerson {
     #[serde(default)]
     pub consent_data_sharing: bool,
     pub consent_date: Option<Date>,
+    /// Creates the person even though persons the caller follows have the same name and birth date (the answer
+    /// 409 `person_possible_duplicate` lists them): the caller checked that it is someone else.
+    #[serde(default)]
+    pub confirmed_new: bool,
+}
+
+/// The answer 409 `person_possible_duplicate`: nothing was created; the persons the caller follows who have the
+/// same name and birth date.
+#[derive(Serialize, ToSchema)]
+pub struct PossibleDuplicate {
+    pub error: ErrorDetail,
+    pub persons: Vec<Person>,
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -92,14 +105,17 @@ pub async fn list_persons(
     ))
 }
 
-/// Creates a person followed by one of the caller's organisations.
+/// Creates a person followed by one of the caller's organisations. When persons the caller follows have the same
+/// name and birth date (accents and case aside), nothing is created and they are answered (409) unless
+/// `confirmed_new`; persons the caller does not follow are not looked at.
 #[utoipa::path(post, path = "/api/v1/persons", tag = "persons", request_body = CreatePerson, security(("bearer" = [])),
-    responses((status = 201, body = Person)))]
+    responses((status = 201, body = Person),
+        (status = 409, body = PossibleDuplicate, description = "Même nom et même date de naissance qu'une personne déjà suivie (`person_possible_duplicate`) : rien n'est créé")))]
 pub async fn create_person(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     ApiJson(body): ApiJson<CreatePerson>,
-) -> ApiResult<(StatusCode, Json<Person>)> {
+) -> ApiResult<Response> {
     let organisation_id = match body
         .organisation_id
         .or(ctx.default_organisation().map(|m| m.organisation_id))
@@ -126,10 +142,23 @@ pub async fn create_person(
         consent_date: body.consent_date,
     };
     let fields = input.validate(today())?;
-    Ok((
-        StatusCode::CREATED,
-        Json(state.store.persons(&ctx).create(organisation_id, fields).await?),
-    ))
+    let scope = state.store.persons(&ctx);
+    let creation = if body.confirmed_new {
+        Creation::Created(scope.create(organisation_id, fields).await?)
+    } else {
+        scope.create_unless_known(organisation_id, fields).await?
+    };
+    Ok(match creation {
+        Creation::Created(p) => (StatusCode::CREATED, Json(p)).into_response(),
+        Creation::PossibleDuplicates { why, persons } => {
+            let error = ErrorDetail {
+                code: why.code.to_owned(),
+                message: why.message,
+                field: Some("confirmed_new".to_owned()),
+            };
+            (StatusCode::CONFLICT, Json(PossibleDuplicate { error, persons })).into_response()
+        }
+    })
 }
 
 /// One person; 404 when the caller's organisations do not follow them.

@@ -9,9 +9,10 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
+use passerelle_domain::french;
 use passerelle_domain::person::PersonInput;
 use passerelle_store::Membership;
-use passerelle_store::person::Person;
+use passerelle_store::person::{Creation, Person};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -92,6 +93,34 @@ pub struct PersonForm {
     #[serde(default)]
     commune: String,
     consent_data_sharing: Option<String>,
+    /// Sent by the second button, once the persons of the same name and birth date were shown.
+    confirmed_new: Option<String>,
+}
+
+/// A person the visitor already follows who may be the one being created.
+pub struct Known {
+    id: Uuid,
+    name: String,
+    born: String,
+    commune: String,
+    followers: String,
+}
+
+impl Known {
+    fn of(p: Person) -> Self {
+        Known {
+            id: p.id,
+            name: format!("{} {}", p.first_name, p.last_name),
+            born: p.birth_date.map(french::date).unwrap_or_default(),
+            commune: p.commune.unwrap_or_default(),
+            followers: p
+                .followers
+                .iter()
+                .map(|f| f.organisation_name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -101,6 +130,9 @@ pub struct NewPersonPage {
     organisations: Vec<Membership>,
     form: PersonForm,
     error: Option<String>,
+    /// Persons of the same name and birth date: the form asks to open one or to confirm.
+    known: Vec<Known>,
+    known_message: String,
 }
 
 pub async fn new_form(visitor: Visitor) -> PageResult<NewPersonPage> {
@@ -126,6 +158,8 @@ pub async fn new_form(visitor: Visitor) -> PageResult<NewPersonPage> {
         organisations,
         form: PersonForm::default(),
         error: None,
+        known: Vec::new(),
+        known_message: String::new(),
     })
 }
 
@@ -154,25 +188,30 @@ pub async fn create(
             ..Default::default()
         };
         let fields = input.validate(today)?;
-        Ok::<_, ApiError>(
-            state
-                .store
-                .persons(&visitor.ctx)
-                .create(organisation_id, fields)
-                .await?,
-        )
+        let scope = state.store.persons(&visitor.ctx);
+        Ok::<_, ApiError>(if form.confirmed_new.is_some() {
+            Creation::Created(scope.create(organisation_id, fields).await?)
+        } else {
+            scope.create_unless_known(organisation_id, fields).await?
+        })
     };
-    match result.await {
-        Ok(p) => Ok(Redirect::to(&format!("/personnes/{}", p.id)).into_response()),
+    let result = result.await;
+    let page = |error, known, known_message| NewPersonPage {
+        nav: visitor.nav("personnes"),
+        organisations: recording_organisations(&visitor),
+        form,
+        error,
+        known,
+        known_message,
+    };
+    match result {
+        Ok(Creation::Created(p)) => Ok(Redirect::to(&format!("/personnes/{}", p.id)).into_response()),
+        Ok(Creation::PossibleDuplicates { why, persons }) => {
+            let known = persons.into_iter().map(Known::of).collect();
+            Ok((StatusCode::CONFLICT, page(None, known, why.message)).into_response())
+        }
         Err(e) if e.status.is_client_error() => {
-            let status = e.status;
-            let page = NewPersonPage {
-                nav: visitor.nav("personnes"),
-                organisations: recording_organisations(&visitor),
-                form,
-                error: Some(e.message),
-            };
-            Ok((status, page).into_response())
+            Ok((e.status, page(Some(e.message), Vec::new(), String::new())).into_response())
         }
         Err(e) => Err(e.into()),
     }

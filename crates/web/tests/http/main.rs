@@ -9,6 +9,7 @@ mod browser;
 mod concurrency;
 mod contract;
 mod csrf;
+mod duplicates;
 // « Integrity and privacy »: redirects, exports, caching, refusals in French.
 mod edges;
 mod esat;
