@@ -17,6 +17,7 @@
 
 pub mod agreements;
 pub mod clock;
+pub mod deadlines;
 pub mod download;
 pub mod error;
 pub mod indicators;

@@ -258,3 +258,58 @@ async fn person_file_and_skills_document_read_back() {
         "{e:?}"
     );
 }
+
+/// The deadlines' daily pass that every server runs: done once a day whatever the number of servers, taken over
+/// by another server when the one that claimed it stopped, and done again the next day.
+async fn daily_pass(backend: Backend) {
+    use passerelle_app::deadlines::daily_pass;
+    use passerelle_store::infra::daily::DailyTask;
+    let store = demo(backend).await;
+    let notifications = || async {
+        use passerelle_store::infra::sql::{Executor, query};
+        let row = store
+            .pool()
+            .clone()
+            .fetch_one(query("SELECT COUNT(*) AS n FROM notifications"))
+            .await
+            .unwrap();
+        row.get::<i64>("n").unwrap()
+    };
+    let before = notifications().await;
+    // Two servers at once: one does the pass, the other finds it taken.
+    let (a, b) = tokio::join!(daily_pass(&store, &CLOCK, "a"), daily_pass(&store, &CLOCK, "b"));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert!(a.is_some() != b.is_some(), "{a:?} / {b:?}");
+    let scan = a.or(b).unwrap();
+    assert!(scan.report.due > 0 && scan.report.notified > 0, "{scan:?}");
+    assert_eq!(notifications().await, before + scan.report.notified as i64);
+    // Done for the day: later ticks do nothing.
+    let later = FixedClock(datetime!(2026-12-06 18:00 UTC));
+    assert_eq!(daily_pass(&store, &later, "b").await.unwrap(), None);
+
+    // The next day a server claims it and stops before the end: the others wait for its lease, then take over.
+    let next_day = FixedClock(datetime!(2026-12-07 06:00 UTC));
+    assert!(
+        store
+            .claim_daily(DailyTask::Deadlines, next_day.0.date(), "stopped", next_day.0, 15 * 60)
+            .await
+            .unwrap()
+    );
+    assert_eq!(daily_pass(&store, &next_day, "b").await.unwrap(), None);
+    let after_lease = FixedClock(datetime!(2026-12-07 06:16 UTC));
+    let taken_over = daily_pass(&store, &after_lease, "b").await.unwrap();
+    assert!(taken_over.is_some());
+    // The day's notifications were sent the day before; nothing is told twice.
+    assert_eq!(taken_over.unwrap().report.notified, 0);
+    assert_eq!(daily_pass(&store, &after_lease, "c").await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn daily_pass_on_sqlite() {
+    daily_pass(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn daily_pass_on_postgres() {
+    daily_pass(Backend::Postgres).await;
+}

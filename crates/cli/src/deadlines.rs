@@ -1,7 +1,10 @@
-//! `passerelle deadlines scan`: the daily pass of the deadlines engine (issue 7), run by cron or a timer.
+//! `passerelle deadlines scan`: the daily pass of the deadlines engine, for operators who run it from cron or a
+//! timer (every server also runs it once a day, `passerelle serve --deadlines-every`).
 
 use crate::{Failure, open};
 use clap::Subcommand;
+use passerelle_app::SystemClock;
+use passerelle_app::deadlines::scan;
 use passerelle_store::obligations::Window;
 use time::Date;
 
@@ -41,24 +44,12 @@ pub async fn run(db: &str, command: DeadlinesCommand) -> Result<(), Failure> {
                 ));
             }
             let store = open(db).await?;
-            let now = passerelle_store::infra::clock::now();
-            let agreements = store.refresh_agreement_obligations().await?;
-            let report = store
-                .scan_deadlines(
-                    on.unwrap_or(now.date()),
-                    Window {
-                        overdue_days,
-                        ahead_days,
-                    },
-                    now,
-                )
-                .await?;
-            println!(
-                "{}",
-                serde_json::json!({"agreements_refreshed": agreements, "due": report.due,
-                    "notified": report.notified, "digests": report.digests,
-                    "missed_interviews": report.missed_interviews})
-            );
+            let window = Window {
+                overdue_days,
+                ahead_days,
+            };
+            let scan = scan(&store, &SystemClock, on, window).await.map_err(Failure::app)?;
+            println!("{}", serde_json::to_string(&scan)?);
         }
     }
     Ok(())

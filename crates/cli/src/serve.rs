@@ -35,6 +35,10 @@ pub struct ServeArgs {
     /// Marks cookies Secure: set it when the server is behind HTTPS.
     #[arg(long, env = "PASSERELLE_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Every N seconds the server checks whether today's deadlines pass is done, and does it when no server did
+    /// (reminders, digests, missed interviews); 0 leaves it to `passerelle deadlines scan` run from cron.
+    #[arg(long, env = "PASSERELLE_DEADLINES_EVERY", default_value_t = 600)]
+    deadlines_every: u64,
     #[command(flatten)]
     mail: outbox::MailOptions,
 }
@@ -45,6 +49,7 @@ pub async fn run(db: &str, args: ServeArgs, server: Server) -> Result<(), Failur
         demo,
         dsfr_dir,
         secure_cookies,
+        deadlines_every,
         mail,
     } = args;
     let store = open(db).await?;
@@ -61,6 +66,15 @@ pub async fn run(db: &str, args: ServeArgs, server: Server) -> Result<(), Failur
     }
     if demo && passerelle_fixtures::demo::load(&store).await? {
         tracing::info!("territoire de démonstration chargé ; comptes : passerelle demo --print-accounts");
+    }
+    if deadlines_every > 0 {
+        tokio::spawn(passerelle_app::deadlines::run_daily(
+            store.clone(),
+            std::sync::Arc::new(passerelle_app::SystemClock),
+            std::time::Duration::from_secs(deadlines_every),
+        ));
+    } else {
+        tracing::info!("échéances : examen quotidien laissé à « passerelle deadlines scan »");
     }
     let dsfr_dir = dsfr_dir.unwrap_or_else(default_dsfr_dir);
     if !dsfr_dir.join("dsfr.min.css").exists() {

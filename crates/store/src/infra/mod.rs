@@ -3,6 +3,7 @@
 
 pub mod backup;
 pub mod clock;
+pub mod daily;
 pub mod error;
 pub mod events;
 pub mod idempotency;
