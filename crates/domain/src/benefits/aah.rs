@@ -83,7 +83,13 @@ pub fn assess(s: &Situation, month: Month) -> Result<AahDecision, NoRuleBefore> 
     explanation.ceiling = ceiling.round();
     let mut amount = (ceiling - resources).at_least_zero().min(full_rate.exact());
     if now.esat_net > Cents::ZERO {
-        let cap = esat::cap(now.esat_net, yearly_smic.div_n(12), s.couple, s.children > 0, day)?;
+        let cap = esat::cap(
+            now.esat_net,
+            yearly_smic.div_n(12),
+            s.couple,
+            s.children + s.ascendants,
+            day,
+        )?;
         explanation.esat_cap = Some(cap.round());
         if cap < amount {
             amount = cap;

@@ -26,13 +26,13 @@ pub fn cap(
     monthly_pay: Cents,
     monthly_smic: Exact,
     couple: bool,
-    dependants: bool,
+    dependants: i64,
     day: Date,
 ) -> Result<Exact, NoRuleBefore> {
-    let mut share = ESAT_CAP.at(day)?;
-    if dependants {
-        share = share.plus(ESAT_CAP_DEPENDANT.at(day)?);
-    }
+    // « Lorsque l'allocataire a un enfant à sa charge [...] ou un ascendant à sa charge [...], ce pourcentage
+    // est majoré de 15 % »: read as 15 % for each dependent child or ascendant (RULES.md section 6; the
+    // ambiguity is named in docs/benefits.md).
+    let mut share = ESAT_CAP.at(day)?.plus(ESAT_CAP_DEPENDANT.at(day)?.times(dependants));
     if couple {
         share = share.plus(ESAT_CAP_COUPLE.at(day)?);
     }
@@ -70,27 +70,38 @@ mod tests {
 
     #[test]
     fn d821_5_cap_of_aah_and_pay() {
-        // D821-5: AAH + rémunération garantie <= 100 % of the gross SMIC, +15 % with a dependent child or
-        // ascendant, +30 % for a couple until 2023-09-30 (décret 2023-360).
+        // D821-5: AAH + rémunération garantie <= 100 % of the gross SMIC, +15 % for each dependent child or
+        // ascendant, +30 % for a couple until 2023-09-30 (décret 2023-360). The earlier reading (+15 % once,
+        // whatever the number of dependants) was wrong: two dependants give 130 %.
         let smic = SMIC_2025.exact();
         let after = date!(2025 - 06 - 01);
         let before = date!(2023 - 09 - 01);
         assert_eq!(
-            cap(Cents(90_000), smic, false, false, after).unwrap().round(),
+            cap(Cents(90_000), smic, false, 0, after).unwrap().round(),
             Cents(90_180)
         );
         assert_eq!(
-            cap(Cents(90_000), smic, false, true, after).unwrap().round(),
+            cap(Cents(90_000), smic, false, 1, after).unwrap().round(),
             Cents(117_207)
         );
+        assert_eq!(cap(Cents(90_000), smic, true, 0, after).unwrap().round(), Cents(90_180));
         assert_eq!(
-            cap(Cents(90_000), smic, true, false, after).unwrap().round(),
-            Cents(90_180)
-        );
-        assert_eq!(
-            cap(Cents(90_000), smic, true, false, before).unwrap().round(),
+            cap(Cents(90_000), smic, true, 0, before).unwrap().round(),
             Cents(144_234)
         );
-        assert_eq!(cap(Cents(200_000), smic, false, false, after).unwrap(), Exact::ZERO);
+        assert_eq!(cap(Cents(200_000), smic, false, 0, after).unwrap(), Exact::ZERO);
+        // Per dependant, children and ascendants alike: 2 dependants 130 % (2 342,34 €), 3 dependants 145 %.
+        for (dependants, expected) in [(2, Cents(144_234)), (3, Cents(171_261))] {
+            assert_eq!(
+                cap(Cents(90_000), smic, false, dependants, after).unwrap().round(),
+                expected,
+                "{dependants} dependants"
+            );
+        }
+        // A couple with one child before 2023-10-01: 100 + 30 + 15 = 145 %.
+        assert_eq!(
+            cap(Cents(90_000), smic, true, 1, before).unwrap().round(),
+            Cents(171_261)
+        );
     }
 }

@@ -37,6 +37,9 @@ pub struct HouseholdInput {
     /// Dependent children.
     #[serde(default)]
     pub children: u32,
+    /// Dependent ascendants (au sens du 3° de l'article L161-1 CSS): each raises the ESAT cap of D821-5 by 15 %.
+    #[serde(default)]
+    pub ascendants: u32,
     #[serde(default)]
     pub housing: Housing,
     /// Housing benefit received each month, in euros.

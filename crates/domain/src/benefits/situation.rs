@@ -34,6 +34,8 @@ pub struct Situation {
     pub rsdae: bool,
     pub couple: bool,
     pub children: i64,
+    /// Dependent ascendants: they count for the ESAT cap (D821-5) only.
+    pub ascendants: i64,
     pub housing: Housing,
     pub housing_benefit: Cents,
     earnings: BTreeMap<Month, MonthEarnings>,
@@ -99,6 +101,13 @@ impl Situation {
             )
             .on("household.children"));
         }
+        if household.ascendants > 20 {
+            return Err(Invalid::new(
+                "ascendants_invalid",
+                "Le nombre d'ascendants à charge doit être au plus de 20.",
+            )
+            .on("household.ascendants"));
+        }
         let housing_benefit = euros(household.housing_benefit, "household.housing_benefit")?;
         let mut earnings: BTreeMap<Month, MonthEarnings> = BTreeMap::new();
         let mut seen = std::collections::BTreeSet::new();
@@ -144,6 +153,7 @@ impl Situation {
             rsdae: input.person.rsdae,
             couple: household.couple,
             children: i64::from(household.children),
+            ascendants: i64::from(household.ascendants),
             housing: household.housing,
             housing_benefit,
             earnings,

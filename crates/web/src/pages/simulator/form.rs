@@ -386,6 +386,7 @@ pub(super) fn plan(form: &mut SimulatorForm, today: Month) -> Option<Plan> {
         household: HouseholdInput {
             couple: form.couple,
             children,
+            ascendants: 0,
             housing,
             housing_benefit,
         },
