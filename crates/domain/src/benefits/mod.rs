@@ -25,6 +25,8 @@ mod simulate;
 mod situation;
 
 #[cfg(test)]
+mod cases;
+#[cfg(test)]
 mod golden;
 
 pub use explain::{AahExplanation, Assessment, PpaExplanation, PpaMonth};

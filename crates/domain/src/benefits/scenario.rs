@@ -152,6 +152,8 @@ pub fn earnings(
                     kind,
                     net: net.euros(),
                     taxable: None,
+                    gross: None,
+                    esat_part: None,
                 });
             }
         }

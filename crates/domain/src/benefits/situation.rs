@@ -1,8 +1,10 @@
 //! The validated situation a simulation works on, built from the JSON input.
 
+use super::esat;
 use super::input::{CaseInput, EarningKind, Housing};
 use super::money::{Cents, Rate};
 use super::month::Month;
+use super::parameters::{MONTHLY_HOURS_HUNDREDTHS, NET_SHARE_OF_GROSS_PAY, SMIC_HOURLY};
 use crate::invalid::Invalid;
 use std::collections::BTreeMap;
 use time::Date;
@@ -19,11 +21,32 @@ pub struct MonthEarnings {
     pub ordinary_taxable: Cents,
     pub esat_net: Cents,
     pub esat_taxable: Cents,
+    /// Gross rémunération garantie, given or estimated from the net pay.
+    pub esat_gross: Cents,
+    /// The part of `esat_gross` the ESAT finances, given or found from the aide au poste (R243-6 CASF).
+    pub esat_part: Cents,
+    /// The gross monthly SMIC of a month with ESAT pay, zero otherwise: sums of `esat_part` are compared with it.
+    pub esat_smic: Cents,
+    /// Whether `esat_gross` was estimated rather than given.
+    pub esat_gross_estimated: bool,
 }
 
 impl MonthEarnings {
     pub fn net(&self) -> Cents {
         self.ordinary_net + self.esat_net
+    }
+
+    fn plus(self, e: MonthEarnings) -> MonthEarnings {
+        MonthEarnings {
+            ordinary_net: self.ordinary_net + e.ordinary_net,
+            ordinary_taxable: self.ordinary_taxable + e.ordinary_taxable,
+            esat_net: self.esat_net + e.esat_net,
+            esat_taxable: self.esat_taxable + e.esat_taxable,
+            esat_gross: self.esat_gross + e.esat_gross,
+            esat_part: self.esat_part + e.esat_part,
+            esat_smic: self.esat_smic + e.esat_smic,
+            esat_gross_estimated: self.esat_gross_estimated || e.esat_gross_estimated,
+        }
     }
 }
 
@@ -56,12 +79,14 @@ impl Situation {
         };
         self.earnings
             .range(first..=last)
-            .fold(MonthEarnings::default(), |sum, (_, e)| MonthEarnings {
-                ordinary_net: sum.ordinary_net + e.ordinary_net,
-                ordinary_taxable: sum.ordinary_taxable + e.ordinary_taxable,
-                esat_net: sum.esat_net + e.esat_net,
-                esat_taxable: sum.esat_taxable + e.esat_taxable,
-            })
+            .fold(MonthEarnings::default(), |sum, (_, e)| sum.plus(*e))
+    }
+
+    /// Earnings of the months given, summed.
+    pub fn sum_of(&self, months: &[Month]) -> MonthEarnings {
+        months
+            .iter()
+            .fold(MonthEarnings::default(), |sum, m| sum.plus(self.earnings(*m)))
     }
 
     /// Age in whole years on `day` (the first day of the month, as the CAF and OpenFisca assess it).
@@ -128,10 +153,69 @@ impl Situation {
                 Some(t) => euros(t, &format!("{field}.taxable"))?,
                 None => net,
             };
+            let given = |v: Option<f64>, what: &str| v.map(|v| euros(v, &format!("{field}.{what}"))).transpose();
+            let (gross, part) = (given(e.gross, "gross")?, given(e.esat_part, "esat_part")?);
             let month = earnings.entry(e.month).or_default();
             match e.kind {
-                EarningKind::Ordinary => (month.ordinary_net, month.ordinary_taxable) = (net, taxable),
-                EarningKind::Esat => (month.esat_net, month.esat_taxable) = (net, taxable),
+                EarningKind::Ordinary => {
+                    if let Some(what) = [(gross, "gross"), (part, "esat_part")]
+                        .iter()
+                        .find(|(v, _)| v.is_some())
+                    {
+                        return Err(Invalid::new(
+                            "esat_field_on_ordinary",
+                            "Le brut et la part financée par l'ESAT ne se donnent que pour une rémunération d'ESAT.",
+                        )
+                        .on(format!("{field}.{}", what.1)));
+                    }
+                    (month.ordinary_net, month.ordinary_taxable) = (net, taxable)
+                }
+                EarningKind::Esat => {
+                    let rules = |e: super::parameters::NoRuleBefore| e.invalid().on(field.clone());
+                    let day = e.month.first_day();
+                    let smic = SMIC_HOURLY
+                        .at(day)
+                        .map_err(rules)?
+                        .exact()
+                        .times_n(MONTHLY_HOURS_HUNDREDTHS)
+                        .div_n(100);
+                    let (gross, estimated) = match gross {
+                        Some(g) if g < net => {
+                            return Err(Invalid::new(
+                                "esat_gross_below_net",
+                                format!("La rémunération brute {g} ne peut pas être inférieure à la nette {net}."),
+                            )
+                            .on(format!("{field}.gross")));
+                        }
+                        Some(g) => (g, false),
+                        None => {
+                            let share = NET_SHARE_OF_GROSS_PAY.at(day).map_err(rules)?;
+                            (
+                                net.exact()
+                                    .scale(Cents(1).exact(), Cents(1).exact().times(share))
+                                    .round(),
+                                true,
+                            )
+                        }
+                    };
+                    let part = match part {
+                        Some(p) if p > gross => {
+                            return Err(Invalid::new(
+                                "esat_part_above_pay",
+                                format!(
+                                    "La part financée par l'ESAT ({p}) ne peut pas dépasser la rémunération garantie \
+                                     brute ({gross})."
+                                ),
+                            )
+                            .on(format!("{field}.esat_part")));
+                        }
+                        Some(p) => p,
+                        None => esat::esat_part(gross, smic, day).map_err(rules)?.round(),
+                    };
+                    (month.esat_net, month.esat_taxable) = (net, taxable);
+                    (month.esat_gross, month.esat_part, month.esat_smic) = (gross, part, smic.round());
+                    month.esat_gross_estimated = estimated;
+                }
             }
         }
         let (Some(first), Some(last)) = (input.months.iter().min(), input.months.iter().max()) else {
