@@ -47,7 +47,17 @@ pub fn assess(s: &Situation, month: Month) -> Result<AahDecision, NoRuleBefore> 
         // R821-4-1: earnings in ordinary employment this month: the last quarter, annualised.
         let quarter = month.previous_quarter();
         let sum = s.sum_of(&quarter);
-        let (ordinary, esat) = (sum.ordinary_net, sum.esat_net);
+        let (mut ordinary, esat) = (sum.ordinary_net, sum.esat_net);
+        if let Some(start) = s.new_activity_start(month) {
+            // D821-9 1°: the earnings of an activity that starts are left out for six months.
+            ordinary = Cents::ZERO;
+            explanation.note(format!(
+                "Début d'activité en {} après un mois sans revenu d'activité : les revenus d'activité ne sont pas \
+                 pris en compte pour l'AAH pendant six mois, jusqu'en {} (D821-9, 1°).",
+                french_month(start),
+                french_month(start.offset(5))
+            ));
+        }
         explanation.assessment = Assessment::Quarterly;
         explanation.note(format!(
             "Évaluation trimestrielle (activité en milieu ordinaire ce mois) : revenus nets de {} à {} = {}, \
@@ -232,6 +242,15 @@ fn esat_pay(
         counted.round()
     ));
     Ok(counted)
+}
+
+/// `juin 2025`.
+fn french_month(m: Month) -> String {
+    format!(
+        "{} {}",
+        crate::calendar::MONTH_NAMES[usize::from(m.number() - 1)],
+        m.year()
+    )
 }
 
 /// D821-2: the ceiling as a multiple of the full rate: +50 % per child, and for a couple +81 % under the

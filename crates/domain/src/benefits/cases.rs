@@ -74,3 +74,31 @@ fn esat_cap_per_child_and_ascendant() {
     let household = json!({"children": 1, "ascendants": 1});
     assert_eq!(aah(&case(household, json!(given))).0, Cents(84_239));
 }
+
+/// D821-9 1° (from 2011-01-01): a job in ordinary employment from March 2025 after months without work: the AAH
+/// stays at the full rate (1 016,05 € in March, 1 033,32 € from April) from March to August (the earnings are left out six months), and is reduced from
+/// September on, on the quarter June-August (OpenFisca-France reduces it from April).
+#[test]
+fn new_job_leaves_the_aah_whole_six_months() {
+    let earnings: Vec<_> = (3..=10)
+        .map(|m| json!({"month": format!("2025-{m:02}"), "net": 900}))
+        .collect();
+    let case: CaseInput = serde_json::from_value(json!({
+        "person": {"birth_date": "1990-03-10", "incapacity_rate": 0.8},
+        "earnings": earnings,
+        "months": ["2025-03", "2025-04", "2025-05", "2025-06", "2025-07", "2025-08", "2025-09", "2025-10"]
+    }))
+    .unwrap();
+    let results = simulate(&case).unwrap().results;
+    for r in &results[..6] {
+        assert_eq!(r.aah, r.explain.aah.full_rate, "{}", r.month);
+        assert!(
+            r.explain.aah.reasons.iter().any(|x| x.contains("D821-9")),
+            "{:?}",
+            r.explain.aah.reasons
+        );
+    }
+    // September: 2 700 € over June-August, 10 800 € a year: 20 % of the first 6 486,62 € (30 % of the yearly
+    // SMIC) and 60 % of the rest = 3 885,35 € a year, 323,78 € a month; AAH 1 033,32 - 323,78 = 709,54 €.
+    assert_eq!(results[6].aah, Cents(70_954));
+}

@@ -1,7 +1,9 @@
 //! Benefits simulator: what a disabled worker receives month by month as AAH and prime d'activité, with why.
 //!
 //! The rules follow OpenFisca-France (the public reference, checked by the golden tests of `golden`) and,
-//! for the ESAT rules it does not model, the texts (`esat`). Known differences with the law as written:
+//! for the rules it does not model, the texts: the ESAT rules (`esat`) and the six months during which the
+//! earnings of a new activity are left out of the AAH (D821-9 1°, `situation`; the golden test lists the months
+//! this changes in `golden/divergences.json`). Known differences with the law as written:
 //! - AAH from 16 for a person who no longer opens family benefits (R821-1): OpenFisca and the simulator
 //!   assume every person simulated is in that case.
 //! - The retirement age closing the AAH for 50-79 % is 64 from 2023-09-01 (OpenFisca), not the progressive

@@ -99,6 +99,17 @@ pub const AAH_STOPPED_WORK_DISREGARD: Dated<Rate> = Dated::new(
     &[(date!(2004 - 01 - 01), Rate(300_000))],
 );
 
+/// D821-9 1° CSS (décret 2010-1403 du 12 novembre 2010, from 2011-01-01): a person with no earnings in the
+/// previous calendar month who starts or resumes work has those earnings left out of the AAH for at most six
+/// months from the month of the start, six months at most in any twelve consecutive months. OpenFisca-France does
+/// not model it (a TODO in `aah.py`).
+pub const AAH_NEW_ACTIVITY_MONTHS: Dated<i32> = Dated::new(
+    "Neutralisation des revenus d'une activité qui débute ou reprend, article D821-9 (1°) du code de la sécurité sociale",
+    &[(date!(2011 - 01 - 01), 6)],
+);
+/// D821-9 1°: the rolling period over which the months left out are counted.
+pub const AAH_NEW_ACTIVITY_WINDOW: i32 = 12;
+
 /// AAH minimum age (L821-1, R821-1: 20, or 16 for a person who no longer opens the right to family benefits).
 pub const AAH_MIN_AGE: i32 = 20;
 pub const AAH_MIN_AGE_NOT_DEPENDENT: i32 = 16;

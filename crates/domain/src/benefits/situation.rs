@@ -62,6 +62,8 @@ pub struct Situation {
     pub housing: Housing,
     pub housing_benefit: Cents,
     earnings: BTreeMap<Month, MonthEarnings>,
+    /// D821-9 1°: the months whose AAH leaves the earnings out, with the month the activity started.
+    new_activity: BTreeMap<Month, Month>,
     /// Months asked, in the order given.
     pub months: Vec<Month>,
 }
@@ -69,6 +71,53 @@ pub struct Situation {
 impl Situation {
     pub fn earnings(&self, month: Month) -> MonthEarnings {
         self.earnings.get(&month).copied().unwrap_or_default()
+    }
+
+    /// D821-9 1°: the month the activity started, if the AAH of `month` leaves the earnings out.
+    pub fn new_activity_start(&self, month: Month) -> Option<Month> {
+        self.new_activity.get(&month).copied()
+    }
+
+    /// The same situation without the rule of D821-9 1°, as OpenFisca-France computes it (the golden test).
+    #[cfg(test)]
+    pub fn without_new_activity_rule(mut self) -> Situation {
+        self.new_activity.clear();
+        self
+    }
+
+    /// D821-9 1° (from 2011-01-01): an activity in ordinary employment starts in a month with earnings after a
+    /// calendar month without any; the AAH of that month and the five after it, while the activity goes on, leaves
+    /// the earnings out, as long as no more than six months are left out in any twelve consecutive months. The AAH right is assumed open
+    /// before the start (the rule does not apply to an activity begun before it).
+    fn new_activity_months(
+        earnings: &BTreeMap<Month, MonthEarnings>,
+        first: Month,
+        last: Month,
+    ) -> Result<BTreeMap<Month, Month>, super::parameters::NoRuleBefore> {
+        use super::parameters::{AAH_NEW_ACTIVITY_MONTHS, AAH_NEW_ACTIVITY_WINDOW};
+        let ordinary = |m: Month| earnings.get(&m).is_some_and(|e| e.ordinary_net > Cents::ZERO);
+        let mut out = BTreeMap::new();
+        let mut start: Option<Month> = None;
+        let mut month = first;
+        while month <= last {
+            if ordinary(month) && !ordinary(month.offset(-1)) {
+                start = Some(month);
+            }
+            let day = month.first_day();
+            if let Some(s) = start
+                && day >= AAH_NEW_ACTIVITY_MONTHS.first_date()
+            {
+                let length = AAH_NEW_ACTIVITY_MONTHS.at(day)?;
+                let recent = out.range(month.offset(1 - AAH_NEW_ACTIVITY_WINDOW)..month).count();
+                // Only a month whose AAH reads the earnings (an activity this month: the quarterly assessment)
+                // uses the rule and counts towards its six months.
+                if ordinary(month) && month.months_since(s) < length && (recent as i32) < length {
+                    out.insert(month, s);
+                }
+            }
+            month = month.offset(1);
+        }
+        Ok(out)
     }
 
     /// Earnings of a calendar year, summed.
@@ -231,7 +280,10 @@ impl Situation {
             )
             .on("months"));
         }
+        let from = earnings.keys().next().copied().unwrap_or(*first).min(first.offset(-3));
+        let new_activity = Self::new_activity_months(&earnings, from, *last).map_err(|e| e.invalid().on("months"))?;
         Ok(Situation {
+            new_activity,
             birth_date,
             incapacity: Rate((rate * 1_000_000.0).round() as i64),
             rsdae: input.person.rsdae,
@@ -254,5 +306,90 @@ fn euros(value: f64, field: &str) -> Result<Cents, Invalid> {
             format!("Le montant {value} doit être positif ou nul et inférieur à 1 000 000 €."),
         )
         .on(field)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::benefits::input::{EarningInput, PersonInput};
+
+    fn m(s: &str) -> Month {
+        s.parse().unwrap()
+    }
+
+    fn left_out(worked: &[&str], months: &[&str]) -> Vec<(String, String)> {
+        let case = CaseInput {
+            id: None,
+            person: PersonInput {
+                birth_date: "1990-01-10".into(),
+                incapacity_rate: 0.8,
+                rsdae: false,
+            },
+            household: Default::default(),
+            earnings: worked
+                .iter()
+                .map(|w| EarningInput {
+                    month: m(w),
+                    kind: EarningKind::Ordinary,
+                    net: 900.0,
+                    taxable: None,
+                    gross: None,
+                    esat_part: None,
+                })
+                .collect(),
+            months: months.iter().map(|s| m(s)).collect(),
+        };
+        let s = Situation::from_input(&case).unwrap();
+        s.new_activity
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    fn range(from: &str, to: &str) -> Vec<String> {
+        let (mut a, b) = (m(from), m(to));
+        let mut out = Vec::new();
+        while a <= b {
+            out.push(a.to_string());
+            a = a.offset(1);
+        }
+        out
+    }
+
+    fn strs(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+
+    #[test]
+    fn d821_9_earnings_of_a_new_activity_are_left_out_six_months() {
+        // D821-9 1° (décret 2010-1403, from 2011-01-01): no earnings in the previous month, a start: the AAH of
+        // the month of the start and of the five after it leaves the earnings out.
+        let job = range("2025-03", "2025-12");
+        let got = left_out(&strs(&job), &["2025-01", "2025-12"]);
+        let expected: Vec<(String, String)> = range("2025-03", "2025-08")
+            .into_iter()
+            .map(|m| (m, "2025-03".into()))
+            .collect();
+        assert_eq!(got, expected);
+
+        // A job held since before the data starts its window at its first month: nothing left out later.
+        let steady = range("2024-01", "2025-12");
+        let got = left_out(&strs(&steady), &["2025-06"]);
+        assert_eq!(got.last().map(|(m, _)| m.as_str()), Some("2024-06"));
+
+        // A stop then a new start: at most six months in any twelve consecutive months. Jan-Mar 2025 worked
+        // (left out), April without, a new start in May: May, June and July left out (six in May 2024-Apr 2025
+        // ... July 2025), then August would be the seventh in twelve months.
+        let mut twice = range("2025-01", "2025-03");
+        twice.extend(range("2025-05", "2025-12"));
+        let got: Vec<String> = left_out(&strs(&twice), &["2024-12", "2025-12"])
+            .into_iter()
+            .map(|(m, _)| m)
+            .collect();
+        assert_eq!(got, ["2025-01", "2025-02", "2025-03", "2025-05", "2025-06", "2025-07"]);
+
+        // Nothing worked: nothing left out.
+        assert!(left_out(&[], &["2025-06"]).is_empty());
     }
 }
