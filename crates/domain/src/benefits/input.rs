@@ -45,6 +45,9 @@ pub struct HouseholdInput {
     /// Housing benefit received each month, in euros.
     #[serde(default)]
     pub housing_benefit: f64,
+    /// A couple only: the partner's net earnings each month, in euros (the prime d'activité is the household's).
+    #[serde(default)]
+    pub partner_earnings: f64,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]

@@ -10,8 +10,9 @@
 //!   legal age of the 2023 reform.
 //! - With no earnings in the month, the N-2 earnings are reduced by 30 % (R821-4, cessation d'activité), as
 //!   OpenFisca does whatever the reason the activity stopped.
-//! - The partner's income is not part of the input: the joint calculation before 2023-10-01 counts it as nil,
-//!   and the option of the joint calculation after that date is not offered.
+//! - The partner's earnings (`household.partner_earnings`) count for the prime d'activité only: the joint
+//!   calculation of the AAH before 2023-10-01 counts them as nil, and the option of the joint calculation after
+//!   that date is not offered.
 //! - Housing benefit and family benefits are inputs or ignored, not computed; the prime d'activité before CRDS.
 
 mod aah;

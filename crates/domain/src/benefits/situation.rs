@@ -61,6 +61,8 @@ pub struct Situation {
     pub ascendants: i64,
     pub housing: Housing,
     pub housing_benefit: Cents,
+    /// The partner's net earnings each month (zero for a person alone).
+    pub partner_earnings: Cents,
     earnings: BTreeMap<Month, MonthEarnings>,
     /// D821-9 1°: the months whose AAH leaves the earnings out, with the month the activity started.
     new_activity: BTreeMap<Month, Month>,
@@ -183,6 +185,14 @@ impl Situation {
             .on("household.ascendants"));
         }
         let housing_benefit = euros(household.housing_benefit, "household.housing_benefit")?;
+        let partner_earnings = euros(household.partner_earnings, "household.partner_earnings")?;
+        if partner_earnings > Cents::ZERO && !household.couple {
+            return Err(Invalid::new(
+                "partner_earnings_without_couple",
+                "Les revenus d'un conjoint ne se donnent que pour une personne en couple.",
+            )
+            .on("household.partner_earnings"));
+        }
         let mut earnings: BTreeMap<Month, MonthEarnings> = BTreeMap::new();
         let mut seen = std::collections::BTreeSet::new();
         for (i, e) in input.earnings.iter().enumerate() {
@@ -292,6 +302,7 @@ impl Situation {
             ascendants: i64::from(household.ascendants),
             housing: household.housing,
             housing_benefit,
+            partner_earnings,
             earnings,
             months: input.months.clone(),
         })
