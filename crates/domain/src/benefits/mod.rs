@@ -23,6 +23,7 @@ mod money;
 mod month;
 mod parameters;
 mod prime_activite;
+mod rsdae;
 mod scenario;
 mod simulate;
 mod situation;
@@ -37,6 +38,7 @@ pub use input::{CaseInput, EarningInput, EarningKind, HouseholdInput, Housing, P
 pub use money::{Cents, Rate};
 pub use month::Month;
 pub use parameters::{Dated, NoRuleBefore};
+pub use rsdae::{HALF_TIME_HUNDREDTHS, half_time_warning};
 pub use scenario::{Activity, Change, Hours, MAX_WEEKLY_HOURS, Pay, PayEstimate, check_hours, earnings, smic_pay};
 pub use simulate::{
     CaseResult, Explanation, MonthResult, Request, Response, Simulation, answer, parse_request, parse_value, simulate,
