@@ -48,6 +48,14 @@ pub fn assess(s: &Situation, month: Month) -> Result<AahDecision, NoRuleBefore> 
         let quarter = month.previous_quarter();
         let sum = s.sum_of(&quarter);
         let (mut ordinary, esat) = (sum.ordinary_net, sum.esat_net);
+        explanation.assessment = Assessment::Quarterly;
+        explanation.note(format!(
+            "Évaluation trimestrielle (activité en milieu ordinaire ce mois) : revenus nets de {} à {} = {}, \
+             multipliés par 4.",
+            quarter[0],
+            quarter[2],
+            ordinary + esat
+        ));
         if let Some(start) = s.new_activity_start(month) {
             // D821-9 1°: the earnings of an activity that starts are left out for six months.
             ordinary = Cents::ZERO;
@@ -58,14 +66,6 @@ pub fn assess(s: &Situation, month: Month) -> Result<AahDecision, NoRuleBefore> 
                 french_month(start.offset(5))
             ));
         }
-        explanation.assessment = Assessment::Quarterly;
-        explanation.note(format!(
-            "Évaluation trimestrielle (activité en milieu ordinaire ce mois) : revenus nets de {} à {} = {}, \
-             multipliés par 4.",
-            quarter[0],
-            quarter[2],
-            ordinary + esat
-        ));
         disregarded(ordinary.exact().times_n(4), yearly_smic, day, &mut explanation)?
             + esat_pay(esat.exact().times_n(4), &sum, day, &mut explanation)?
     } else {

@@ -231,7 +231,10 @@ impl Situation {
                 }
                 EarningKind::Esat => {
                     let rules = |e: super::parameters::NoRuleBefore| e.invalid().on(field.clone());
-                    let day = e.month.first_day();
+                    // Pay before the first SMIC known (2017) is read with the parameters of that year: it never
+                    // counts for a month the AAH rules cover (from 2019-11, whose year N-2 is 2017), and asking
+                    // for earlier months fails on `months`. The net share of 2019 estimates 2017 and 2018 too.
+                    let day = e.month.first_day().max(SMIC_HOURLY.first_date());
                     let smic = SMIC_HOURLY
                         .at(day)
                         .map_err(rules)?
@@ -248,7 +251,7 @@ impl Situation {
                         }
                         Some(g) => (g, false),
                         None => {
-                            let share = NET_SHARE_OF_GROSS_PAY.at(day).map_err(rules)?;
+                            let share = NET_SHARE_OF_GROSS_PAY.at_or_first(day);
                             (
                                 net.exact()
                                     .scale(Cents(1).exact(), Cents(1).exact().times(share))
