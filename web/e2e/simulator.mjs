@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // Browser test of the benefits simulator, in headless Chromium:
+//   without an account, from the sign-in page → the public simulator, which says it keeps nothing → a job of
+//   24 h a week at 60 % of incapacity that ends: the RSDAE warning and the months after the job (axe on both);
 //   log in → « Simulateur de droits » in the main navigation → fill the situation and two scenarios →
 //   results: chart, comparison table, one table per scenario, explanations → print view as a PDF;
 //   then a form with an error, shown next to its field with the input kept.
@@ -48,6 +50,47 @@ async function rows(table) {
 async function run(browser) {
   // The form with an error is answered 422 on purpose (step 6); Chromium logs every 4xx.
   const { context, page, pageErrors } = await openPage(browser, (text) => /status of 422/.test(text));
+
+  // 0. Without an account: the public simulator, from the sign-in page.
+  await page.goto(url('/connexion'));
+  let [publicResponse] = await Promise.all([
+    page.waitForNavigation(),
+    page.getByRole('link', { name: 'Simuler ses droits sans compte', exact: true }).click(),
+  ]);
+  await expectPage(page, publicResponse, 200, 'Simulateur de droits');
+  check(pathOf(page) === '/simulateur-public', `public simulator: the browser is on ${page.url()}`);
+  check(
+    plain(await page.locator('#rien-n-est-conserve').textContent()).includes("Sans compte, rien n'est conservé"),
+    'public simulator: it does not say that nothing is kept',
+  );
+  await auditPage(page, 'public form');
+  const publicForm = page.getByRole('form', { name: 'Situation et scénarios à simuler' });
+  await publicForm.getByLabel('Date de naissance').fill('1985-05-15');
+  await publicForm.getByLabel("Taux d'incapacité (%)").fill('60');
+  await publicForm.locator('label[for="rsdae"]').click();
+  await publicForm.getByLabel('Activité actuelle').selectOption('none');
+  await publicForm.getByLabel('Premier mois').fill('2026-01');
+  await publicForm.getByLabel('Durée en mois').fill('18');
+  const publicScenario = publicForm.getByRole('group', { name: 'Scénario 1', exact: true });
+  await publicScenario.getByLabel('Changement').selectOption('ordinary');
+  await publicScenario.getByLabel('Heures par semaine').fill('24');
+  await publicScenario.getByLabel('À partir de').fill('2026-02');
+  await publicScenario.getByLabel('Dernier mois').fill('2026-09');
+  [publicResponse] = await Promise.all([
+    page.waitForNavigation(),
+    publicForm.getByRole('button', { name: 'Simuler' }).click(),
+  ]);
+  await expectPage(page, publicResponse, 200, 'Simulateur de droits');
+  check(pathOf(page) === '/simulateur-public', `public results: the browser is on ${page.url()}`);
+  check(
+    plain(await page.locator('.passerelle-warning').first().textContent()).includes('RSDAE'),
+    'public results: no RSDAE warning for 24 h a week at 60 %',
+  );
+  check(
+    (await page.locator('#tableau-s1 tbody tr').filter({ hasText: "après l'emploi" }).count()) === 9,
+    'public results: the 9 months after the job are not marked',
+  );
+  await auditPage(page, 'public results');
 
   // 1. Log in through the form.
   await page.goto(url('/connexion'));

@@ -240,7 +240,21 @@ mod benefits {
         assert_eq!(results[0]["aah"], 1016.05); // full rate, no earnings
         assert_eq!(results[1]["aah"], 1016.05); // first month of work: the previous quarter had none
         assert_eq!(results[2]["explain"]["aah"]["assessment"], "quarterly");
+        // Second month of work: the January earnings are left out for six months (D821-9 1°).
+        assert_eq!(results[2]["aah"], 1016.05);
         assert!(results[2]["explain"]["prime_activite"]["reasons"][0].as_str().is_some());
+        // The optional inputs of issue 18: ascendants, the partner's earnings, the ESAT's gross pay and part.
+        let more = ONE
+            .replace(
+                "\"couple\":false",
+                "\"couple\":true,\"ascendants\":1,\"partner_earnings\":1200",
+            )
+            .replace(
+                "{\"month\":\"2025-02\",\"kind\":\"ordinary\",\"net\":900,\"taxable\":936}",
+                "{\"month\":\"2025-02\",\"kind\":\"esat\",\"net\":700,\"gross\":885,\"esat_part\":90}",
+            );
+        let out = run(&["benefits", "simulate"], &more);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
 
         // A batch, read from a file.
         let path = std::env::temp_dir().join(format!("passerelle-benefits-{}.json", std::process::id()));
@@ -267,6 +281,13 @@ mod benefits {
                     "\"net\":-1,\"taxable\":936},\n                  {\"month\":\"2025-02\"",
                 ),
                 "amount_invalid",
+            ),
+            (
+                &ONE.replace(
+                    "\"housing_benefit\":0}",
+                    "\"housing_benefit\":0,\"partner_earnings\":500}",
+                ),
+                "partner_earnings_without_couple",
             ),
             (
                 &ONE.replace(r#"["2024-12","2025-01","2025-02"]"#, r#"["2015-01"]"#),

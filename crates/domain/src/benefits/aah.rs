@@ -6,7 +6,7 @@ use super::explain::{AahExplanation, Assessment};
 use super::money::{Cents, Exact, Rate};
 use super::month::Month;
 use super::parameters::*;
-use super::situation::Situation;
+use super::situation::{MonthEarnings, Situation};
 
 /// The AAH of one month, with why.
 #[derive(Debug, Clone)]
@@ -46,8 +46,8 @@ pub fn assess(s: &Situation, month: Month) -> Result<AahDecision, NoRuleBefore> 
     let yearly_resources = if now.ordinary_taxable > Cents::ZERO {
         // R821-4-1: earnings in ordinary employment this month: the last quarter, annualised.
         let quarter = month.previous_quarter();
-        let ordinary: Cents = quarter.iter().map(|m| s.earnings(*m).ordinary_net).sum();
-        let esat: Cents = quarter.iter().map(|m| s.earnings(*m).esat_net).sum();
+        let sum = s.sum_of(&quarter);
+        let (mut ordinary, esat) = (sum.ordinary_net, sum.esat_net);
         explanation.assessment = Assessment::Quarterly;
         explanation.note(format!(
             "Évaluation trimestrielle (activité en milieu ordinaire ce mois) : revenus nets de {} à {} = {}, \
@@ -56,8 +56,18 @@ pub fn assess(s: &Situation, month: Month) -> Result<AahDecision, NoRuleBefore> 
             quarter[2],
             ordinary + esat
         ));
+        if let Some(start) = s.new_activity_start(month) {
+            // D821-9 1°: the earnings of an activity that starts are left out for six months.
+            ordinary = Cents::ZERO;
+            explanation.note(format!(
+                "Début d'activité en {} après un mois sans revenu d'activité : les revenus d'activité ne sont pas \
+                 pris en compte pour l'AAH pendant six mois, jusqu'en {} (D821-9, 1°).",
+                french_month(start),
+                french_month(start.offset(5))
+            ));
+        }
         disregarded(ordinary.exact().times_n(4), yearly_smic, day, &mut explanation)?
-            + esat_pay(esat.exact().times_n(4), yearly_smic, day, &mut explanation)?
+            + esat_pay(esat.exact().times_n(4), &sum, day, &mut explanation)?
     } else {
         // R821-4: otherwise the taxable earnings of year N-2.
         let year = month.year() - 2;
@@ -75,7 +85,7 @@ pub fn assess(s: &Situation, month: Month) -> Result<AahDecision, NoRuleBefore> 
                 "Pas d'activité ce mois : abattement supplémentaire de {stopped} (R821-4)."
             ));
         }
-        ordinary + esat_pay(earned.esat_taxable.exact(), yearly_smic, day, &mut explanation)?
+        ordinary + esat_pay(earned.esat_taxable.exact(), &earned, day, &mut explanation)?
     };
     let resources = yearly_resources.div_n(12);
     let ceiling = full_rate.exact().times(ceiling_rate(s, day)?);
@@ -83,14 +93,24 @@ pub fn assess(s: &Situation, month: Month) -> Result<AahDecision, NoRuleBefore> 
     explanation.ceiling = ceiling.round();
     let mut amount = (ceiling - resources).at_least_zero().min(full_rate.exact());
     if now.esat_net > Cents::ZERO {
-        let cap = esat::cap(now.esat_net, yearly_smic.div_n(12), s.couple, s.children > 0, day)?;
+        let dependants = s.children + s.ascendants;
+        let cap = esat::cap(now.esat_gross, yearly_smic.div_n(12), s.couple, dependants, day)?;
         explanation.esat_cap = Some(cap.round());
         if cap < amount {
             amount = cap;
+            let gross = if now.esat_gross_estimated {
+                format!("{} brut, estimé à partir du net de {}", now.esat_gross, now.esat_net)
+            } else {
+                format!("{} brut", now.esat_gross)
+            };
+            let majoration = if dependants > 0 {
+                format!(", majoré de 15 % par personne à charge ({dependants})")
+            } else {
+                String::new()
+            };
             explanation.note(format!(
-                "Le cumul de l'AAH et de la rémunération garantie ({}) est limité par le SMIC brut (D821-5) : \
-                 AAH ramenée à {}.",
-                now.esat_net,
+                "Le cumul de l'AAH et de la rémunération garantie ({gross}) est limité par le SMIC brut{majoration} \
+                 (D821-5) : AAH ramenée à {}.",
                 cap.round()
             ));
         }
@@ -199,21 +219,38 @@ fn disregarded(
 }
 
 fn esat_pay(
-    yearly: Exact,
-    yearly_smic: Exact,
+    pay: Exact,
+    months: &MonthEarnings,
     day: time::Date,
     explanation: &mut AahExplanation,
 ) -> Result<Exact, NoRuleBefore> {
-    if yearly == Exact::ZERO {
+    if pay == Exact::ZERO {
         return Ok(Exact::ZERO);
     }
-    let (counted, reduction) = esat::counted_pay(yearly, yearly_smic, day)?;
+    let (part, smic) = (months.esat_part, months.esat_smic);
+    let (counted, reduction) = esat::counted_pay(pay, part.exact(), smic.exact(), day)?;
+    let share = crate::french::percentage(if smic > Cents::ZERO {
+        (1000.0 * part.0 as f64 / smic.0 as f64).round() / 10.0
+    } else {
+        0.0
+    });
     explanation.note(format!(
-        "Rémunération garantie de l'ESAT : {} par an, abattement de {reduction} (D821-10), {} retenus.",
-        yearly.round(),
+        "Rémunération garantie de l'ESAT : {} par an, dont une part financée par l'ESAT de {share} du SMIC brut \
+         (le reste est l'aide au poste de l'État, R243-6 du code de l'action sociale et des familles) : \
+         abattement de {reduction} (D821-10), {} retenus.",
+        pay.round(),
         counted.round()
     ));
     Ok(counted)
+}
+
+/// `juin 2025`.
+fn french_month(m: Month) -> String {
+    format!(
+        "{} {}",
+        crate::calendar::MONTH_NAMES[usize::from(m.number() - 1)],
+        m.year()
+    )
 }
 
 /// D821-2: the ceiling as a multiple of the full rate: +50 % per child, and for a couple +81 % under the

@@ -97,9 +97,9 @@ pub struct PpaMonth {
     pub month: Month,
     pub montant_forfaitaire: Cents,
     pub bonus: Cents,
-    /// Earnings, plus the AAH when earnings reach 29 hours of SMIC.
+    /// Earnings, plus the AAH when earnings reach 29 hours of SMIC, plus the partner's earnings.
     pub earned_income: Cents,
-    /// Earnings, AAH and majoration pour la vie autonome.
+    /// Earnings, AAH, majoration pour la vie autonome and the partner's earnings.
     pub resources: Cents,
     pub housing_flat_rate: Cents,
     /// The prime computed for this month alone.

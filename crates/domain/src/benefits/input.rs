@@ -37,11 +37,17 @@ pub struct HouseholdInput {
     /// Dependent children.
     #[serde(default)]
     pub children: u32,
+    /// Dependent ascendants (au sens du 3° de l'article L161-1 CSS): each raises the ESAT cap of D821-5 by 15 %.
+    #[serde(default)]
+    pub ascendants: u32,
     #[serde(default)]
     pub housing: Housing,
     /// Housing benefit received each month, in euros.
     #[serde(default)]
     pub housing_benefit: f64,
+    /// A couple only: the partner's net earnings each month, in euros (the prime d'activité is the household's).
+    #[serde(default)]
+    pub partner_earnings: f64,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -65,6 +71,14 @@ pub struct EarningInput {
     /// Taxable pay of the month, in euros; the net amount when not given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<f64>,
+    /// ESAT only: the gross rémunération garantie of the month, in euros (the cap of D821-5 is on gross
+    /// amounts); estimated from the net pay when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gross: Option<f64>,
+    /// ESAT only: the part of the gross rémunération garantie the ESAT finances itself, in euros (the rest is
+    /// the State's aide au poste); found from the rule of the aide au poste (R243-6 CASF) when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub esat_part: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]

@@ -12,6 +12,8 @@ use time::macros::date;
 pub const SMIC_HOURLY: Dated<Cents> = Dated::new(
     "SMIC horaire brut, décrets annuels de revalorisation",
     &[
+        (date!(2017 - 01 - 01), Cents(976)),
+        (date!(2018 - 01 - 01), Cents(988)),
         (date!(2019 - 01 - 01), Cents(1003)),
         (date!(2020 - 01 - 01), Cents(1015)),
         (date!(2021 - 01 - 01), Cents(1025)),
@@ -97,6 +99,17 @@ pub const AAH_STOPPED_WORK_DISREGARD: Dated<Rate> = Dated::new(
     &[(date!(2004 - 01 - 01), Rate(300_000))],
 );
 
+/// D821-9 1° CSS (décret 2010-1403 du 12 novembre 2010, from 2011-01-01): a person with no earnings in the
+/// previous calendar month who starts or resumes work has those earnings left out of the AAH for at most six
+/// months from the month of the start, six months at most in any twelve consecutive months. OpenFisca-France does
+/// not model it (a TODO in `aah.py`).
+pub const AAH_NEW_ACTIVITY_MONTHS: Dated<i32> = Dated::new(
+    "Neutralisation des revenus d'une activité qui débute ou reprend, article D821-9 (1°) du code de la sécurité sociale",
+    &[(date!(2011 - 01 - 01), 6)],
+);
+/// D821-9 1°: the rolling period over which the months left out are counted.
+pub const AAH_NEW_ACTIVITY_WINDOW: i32 = 12;
+
 /// AAH minimum age (L821-1, R821-1: 20, or 16 for a person who no longer opens the right to family benefits).
 pub const AAH_MIN_AGE: i32 = 20;
 pub const AAH_MIN_AGE_NOT_DEPENDENT: i32 = 16;
@@ -134,8 +147,29 @@ pub const ESAT_CAP_COUPLE: Dated<Rate> = Dated::new(
     &[(date!(2007 - 01 - 01), Rate(300_000)), (DECONJUGALISATION, Rate(0))],
 );
 
+/// R243-5 CASF (décret 2006-703, from 2007-01-01): the part of the rémunération garantie the ESAT finances
+/// itself is at least 5 % of the SMIC, for a full-time worker.
+pub const ESAT_MIN_PART: Rate = Rate(50_000);
+
+/// R243-6 CASF: the aide au poste the State pays for a full-time worker, as a share of the SMIC, while the ESAT's
+/// part is at most `ESAT_AIDE_REDUCTION_FROM`: 50 % (décret 2006-703, from 2007-01-01), 50,7 % from 2018-01-01
+/// (décret 2018-194 du 21 mars 2018, compensating the CSG rise). Proportional to the working time.
+pub const ESAT_AIDE_AU_POSTE: Dated<Rate> = Dated::new(
+    "Aide au poste, article R243-6 du code de l'action sociale et des familles",
+    &[
+        (date!(2007 - 01 - 01), Rate(500_000)),
+        (date!(2018 - 01 - 01), Rate(507_000)),
+    ],
+);
+/// R243-6 CASF: above 20 % of the SMIC financed by the ESAT, the aide au poste falls by 0,5 point for each point
+/// of the ESAT's part.
+pub const ESAT_AIDE_REDUCTION_FROM: Rate = Rate(200_000);
+pub const ESAT_AIDE_REDUCTION_SLOPE: Rate = Rate(500_000);
+
 /// D821-10 (version of décret 2006-1752): reduction of the rémunération garantie counted in the resources, by
-/// its share of the SMIC (OpenFisca `aah/travail_esat/abattement_esat`): (share from, reduction), ascending.
+/// the share of the SMIC the ESAT itself finances (« la part de la rémunération garantie financée par
+/// l'établissement », the rest being the State's aide au poste; OpenFisca `aah/travail_esat/abattement_esat`):
+/// (share from, reduction), ascending.
 pub const ESAT_REDUCTION: Dated<[(Rate, Rate); 4]> = Dated::new(
     "Abattement sur la rémunération garantie, article D821-10 du code de la sécurité sociale",
     &[(
@@ -229,7 +263,7 @@ mod tests {
     fn tables_are_in_date_order() {
         assert!(ordered(&SMIC_HOURLY) && ordered(&AAH_FULL_RATE) && ordered(&PPA_BASE) && ordered(&PPA_SLOPE));
         assert!(ordered(&PPA_BONUS_MAX) && ordered(&PPA_BONUS_TOP) && ordered(&AAH_RETIREMENT_AGE));
-        assert!(ordered(&ESAT_CAP_COUPLE));
+        assert!(ordered(&ESAT_CAP_COUPLE) && ordered(&ESAT_AIDE_AU_POSTE));
     }
 
     #[test]

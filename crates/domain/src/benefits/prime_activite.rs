@@ -27,7 +27,7 @@ pub fn assess(s: &Situation, month: Month, quarter_aah: [(Cents, Cents); 3]) -> 
     }
     let average = total.div_n(3).round();
     let minimum = PPA_MINIMUM_PAID.at(month.first_day())?;
-    let worked = quarter.iter().any(|m| s.earnings(*m).net() > Cents::ZERO);
+    let worked = s.partner_earnings > Cents::ZERO || quarter.iter().any(|m| s.earnings(*m).net() > Cents::ZERO);
     let adult = s.age_on(month.first_day()) >= PPA_MIN_AGE || s.couple;
     let (code, amount, reason) = if !worked {
         (
@@ -66,13 +66,22 @@ pub fn assess(s: &Situation, month: Month, quarter_aah: [(Cents, Cents); 3]) -> 
             ),
         )
     };
+    let mut reasons = Vec::with_capacity(2);
+    if s.partner_earnings > Cents::ZERO {
+        reasons.push(format!(
+            "Revenus d'activité du conjoint : {} par mois, comptés dans les revenus professionnels et les ressources \
+             du foyer, avec sa propre bonification (D843-2).",
+            s.partner_earnings
+        ));
+    }
+    reasons.push(reason);
     Ok(PpaDecision {
         amount,
         explanation: PpaExplanation {
             code,
             quarter: details,
             average,
-            reasons: vec![reason],
+            reasons,
         },
     })
 }
@@ -85,11 +94,15 @@ fn month_alone(s: &Situation, month: Month, aah: Cents, mva: Cents) -> Result<(E
     let smic = SMIC_HOURLY.at(day)?;
     let net = s.earnings(month).net();
     let aah_is_earned = net.0 >= smic.0 * PPA_AAH_THRESHOLD_HOURS.at(day)?;
-    let earned = if aah_is_earned { net + aah } else { net };
-    let resources = net + aah + mva;
+    // The person's earned income (with the AAH past the threshold), then the household's: the partner's
+    // earnings count in the earned income and the resources, and give the partner's own bonus (D843-2).
+    let own = if aah_is_earned { net + aah } else { net };
+    let partner = s.partner_earnings;
+    let earned = own + partner;
+    let resources = net + aah + mva + partner;
     let size = s.household_size();
     let montant_forfaitaire = base.exact().times(size_rate(size, s.couple));
-    let bonus = bonus(earned, base, smic, day)?;
+    let bonus = bonus(own, base, smic, day)? + bonus(partner, base, smic, day)?;
     let housing = housing_flat_rate(s, base, size);
     let amount = if s.age_on(day) >= PPA_MIN_AGE || s.couple {
         let income = montant_forfaitaire + bonus + earned.exact().times(PPA_SLOPE.at(day)?);
@@ -144,5 +157,55 @@ fn housing_flat_rate(s: &Situation, base: Cents, size: i64) -> Exact {
     match s.housing {
         Housing::Owner | Housing::Free => flat,
         Housing::Tenant => s.housing_benefit.exact().min(flat),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::benefits::{CaseInput, Cents, simulate};
+    use serde_json::json;
+
+    fn prime(partner: f64) -> (Cents, Vec<String>) {
+        let earnings: Vec<_> = (3..=5)
+            .map(|m| json!({"month": format!("2025-{m:02}"), "net": 1000}))
+            .collect();
+        let case: CaseInput = serde_json::from_value(json!({
+            "person": {"birth_date": "1990-03-10", "incapacity_rate": 0.0},
+            "household": {"couple": true, "partner_earnings": partner},
+            "earnings": earnings,
+            "months": ["2025-06"]
+        }))
+        .unwrap();
+        let r = simulate(&case).unwrap().results.remove(0);
+        (r.prime_activite, r.explain.prime_activite.reasons)
+    }
+
+    #[test]
+    fn d843_2_the_partners_earnings_count_for_the_household() {
+        // D843-1 and D843-2 CSS: the prime of a couple is the household's: montant forfaitaire for two + a bonus
+        // for each worker + 61 % (59.85 % from April 2025) of the household's earnings - its resources. June
+        // 2025, 1 000 € a month for the person and 1 200 € for the partner, March to May:
+        // March: 933.945 (622.63 x 1.5) + bonuses 74.78 + 124.78 + 61 % of 2 200 - 2 200 = 275.51 €;
+        // April and May: 949.815 + 76.05 + 126.91 + 59.85 % of 2 200 - 2 200 = 269.47 €; average 271.48 €.
+        let (amount, reasons) = prime(1200.0);
+        assert_eq!(amount, Cents(27_148), "{reasons:?}");
+        assert!(reasons[0].contains("conjoint"), "{reasons:?}");
+        // Without the partner's earnings (the former reading: the couple amount on the person's pay alone).
+        assert_eq!(prime(0.0).0, Cents(62_248)); // (618.72 + 2 x 624.36) / 3
+    }
+
+    #[test]
+    fn partner_earnings_need_a_couple() {
+        let case: CaseInput = serde_json::from_value(json!({
+            "person": {"birth_date": "1990-03-10", "incapacity_rate": 0.8},
+            "household": {"partner_earnings": 500},
+            "months": ["2025-06"]
+        }))
+        .unwrap();
+        let e = simulate(&case).unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            ("partner_earnings_without_couple", Some("household.partner_earnings"))
+        );
     }
 }

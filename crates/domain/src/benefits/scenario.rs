@@ -33,6 +33,9 @@ pub struct Activity {
 pub struct Change {
     pub activity: Activity,
     pub start: Month,
+    /// The last month of the new activity, if it ends within the period: from the month after, only the current
+    /// activity goes on if it was kept beside the new one, and nothing otherwise (the AAH comes back).
+    pub end: Option<Month>,
     /// The current activity goes on beside the new one (double activity ESAT and ordinary employment, décret
     /// 2022-1614) rather than stopping.
     pub keeps_current: bool,
@@ -113,7 +116,8 @@ impl Activity {
 /// quarter before the first month (the prime d'activité of a month reads the AAH of the three months before,
 /// and the AAH of a month without ordinary earnings reads the taxable earnings of year N-2; the simulator
 /// assumes today's activity has lasted that long) until the change starts, then the change, with or without
-/// the current activity beside it. Taxable earnings are taken equal to net earnings.
+/// the current activity beside it, until the change's end if any. Taxable earnings are taken equal to net
+/// earnings.
 pub fn earnings(
     current: Option<Activity>,
     change: Option<&Change>,
@@ -130,7 +134,9 @@ pub fn earnings(
         let mut active: Vec<Activity> = Vec::with_capacity(2);
         match change {
             Some(c) if c.start <= month => {
-                active.push(c.activity);
+                if c.end.is_none_or(|end| month <= end) {
+                    active.push(c.activity);
+                }
                 if c.keeps_current {
                     active.extend(current);
                 }
@@ -152,6 +158,8 @@ pub fn earnings(
                     kind,
                     net: net.euros(),
                     taxable: None,
+                    gross: None,
+                    esat_part: None,
                 });
             }
         }
@@ -209,6 +217,7 @@ mod tests {
         let leave = Change {
             activity: job,
             start: m("2025-03"),
+            end: None,
             keeps_current: false,
         };
         let e = earnings(Some(esat), Some(&leave), &months).unwrap();
@@ -235,5 +244,26 @@ mod tests {
         assert_eq!((e.len(), e[38].net), (39, 1800.0));
         // Nothing today and no change: no earnings.
         assert!(earnings(None, None, &months).unwrap().is_empty());
+        // A job ending in February: nothing in March (the current ESAT work was left), the ESAT alone when kept.
+        let months = [m("2025-01"), m("2025-02"), m("2025-03")];
+        let ended = Change {
+            start: m("2025-01"),
+            end: Some(m("2025-02")),
+            ..leave
+        };
+        let e = earnings(Some(esat), Some(&ended), &months).unwrap();
+        assert_eq!(
+            e.last().map(|e| (e.month, e.kind)),
+            Some((m("2025-02"), EarningKind::Ordinary))
+        );
+        let kept = Change {
+            keeps_current: true,
+            ..ended
+        };
+        let e = earnings(Some(esat), Some(&kept), &months).unwrap();
+        assert_eq!(
+            e.last().map(|e| (e.month, e.kind)),
+            Some((m("2025-03"), EarningKind::Esat))
+        );
     }
 }

@@ -115,7 +115,7 @@ pub fn simulate(case: &CaseInput) -> Result<Simulation, Invalid> {
     run(&situation).map_err(|e| e.invalid().on("months"))
 }
 
-fn run(s: &Situation) -> Result<Simulation, NoRuleBefore> {
+pub(super) fn run(s: &Situation) -> Result<Simulation, NoRuleBefore> {
     let (Some(first), Some(last)) = (s.months.iter().min(), s.months.iter().max()) else {
         return Ok(Simulation { results: Vec::new() });
     };

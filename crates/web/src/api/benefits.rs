@@ -103,12 +103,20 @@ pub struct BenefitsHousehold {
     /// Dependent children, 0 to 20.
     #[schema(maximum = 20)]
     pub children: Option<u32>,
+    /// Dependent ascendants, 0 to 20 (0 when absent): with the children, each raises the cap of AAH + ESAT pay
+    /// by 15 % of the gross SMIC (D821-5).
+    #[schema(maximum = 20)]
+    pub ascendants: Option<u32>,
     /// `tenant` (default), `owner` or `free` (housed free of charge).
     #[schema(example = "tenant")]
     pub housing: Option<String>,
     /// Housing benefit received each month, in euros.
     #[schema(minimum = 0)]
     pub housing_benefit: Option<f64>,
+    /// A couple only: the partner's net earnings each month, in euros (0 when absent); they count for the
+    /// household's prime d'activité.
+    #[schema(minimum = 0)]
+    pub partner_earnings: Option<f64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -124,6 +132,15 @@ pub struct BenefitsEarning {
     /// Taxable pay of the month, in euros; the net amount when absent.
     #[schema(minimum = 0)]
     pub taxable: Option<f64>,
+    /// `esat` only: the gross rémunération garantie of the month, in euros (the D821-5 cap is on gross pay);
+    /// estimated from the net pay when absent.
+    #[schema(minimum = 0)]
+    pub gross: Option<f64>,
+    /// `esat` only: the part of the gross rémunération garantie the ESAT finances itself, in euros (the rest is
+    /// the State's aide au poste); the D821-10 reduction is read on it. Found from the rule of the aide au poste
+    /// (R243-6 CASF, full time) when absent.
+    #[schema(minimum = 0)]
+    pub esat_part: Option<f64>,
 }
 
 /// `{"results": [...]}` for one case, `{"cases": [{"id", "results"}]}` for a batch.
@@ -208,9 +225,9 @@ pub struct PrimeActiviteMonth {
     pub month: String,
     pub montant_forfaitaire: f64,
     pub bonus: f64,
-    /// Earnings, plus the AAH when earnings reach 29 hours of SMIC.
+    /// Earnings, plus the AAH when earnings reach 29 hours of SMIC, plus the partner's earnings.
     pub earned_income: f64,
-    /// Earnings, AAH and majoration pour la vie autonome.
+    /// Earnings, AAH, majoration pour la vie autonome and the partner's earnings.
     pub resources: f64,
     pub housing_flat_rate: f64,
     /// The prime computed for this month alone.

@@ -14,9 +14,10 @@ fn case() -> Value {
     json!({
         "id": "esat-vers-milieu-ordinaire",
         "person": {"birth_date": "1985-05-15", "incapacity_rate": 0.8, "rsdae": false},
-        "household": {"couple": false, "children": 0, "housing": "tenant", "housing_benefit": 250},
+        "household": {"couple": false, "children": 0, "ascendants": 0, "housing": "tenant", "housing_benefit": 250,
+                      "partner_earnings": 0},
         "earnings": [
-            {"month": "2023-06", "kind": "esat", "net": 700, "taxable": 700},
+            {"month": "2023-06", "kind": "esat", "net": 700, "taxable": 700, "gross": 885, "esat_part": 90},
             {"month": "2024-12", "kind": "esat", "net": 700},
             {"month": "2025-01", "kind": "esat", "net": 700},
             {"month": "2025-02", "kind": "esat", "net": 700},
@@ -111,6 +112,11 @@ async fn bad_input_answers_the_domain_codes() {
         target[path[path.len() - 1]] = value;
         c.to_string()
     };
+    let earning = |i: usize, key: &str, value: Value| {
+        let mut c = case();
+        c["earnings"][i][key] = value;
+        c.to_string()
+    };
     let duplicated = {
         let mut c = case();
         c["earnings"][1]["month"] = json!("2025-01");
@@ -186,6 +192,41 @@ async fn bad_input_answers_the_domain_codes() {
             S::UNPROCESSABLE_ENTITY,
             "amount_invalid",
             Some("household.housing_benefit"),
+        ),
+        (
+            "ascendants",
+            with(&["household", "ascendants"], json!(21)),
+            S::UNPROCESSABLE_ENTITY,
+            "ascendants_invalid",
+            Some("household.ascendants"),
+        ),
+        (
+            "partner without a couple",
+            with(&["household", "partner_earnings"], json!(800)),
+            S::UNPROCESSABLE_ENTITY,
+            "partner_earnings_without_couple",
+            Some("household.partner_earnings"),
+        ),
+        (
+            "ESAT part above the pay",
+            earning(0, "esat_part", json!(900)),
+            S::UNPROCESSABLE_ENTITY,
+            "esat_part_above_pay",
+            Some("earnings[0].esat_part"),
+        ),
+        (
+            "gross below net",
+            earning(0, "gross", json!(600)),
+            S::UNPROCESSABLE_ENTITY,
+            "esat_gross_below_net",
+            Some("earnings[0].gross"),
+        ),
+        (
+            "gross of an ordinary job",
+            earning(4, "gross", json!(1400)),
+            S::UNPROCESSABLE_ENTITY,
+            "esat_field_on_ordinary",
+            Some("earnings[4].gross"),
         ),
         (
             "duplicated earnings",
@@ -296,10 +337,15 @@ async fn openapi_describes_what_the_route_reads_and_answers() {
         ("BenefitsCase", &input),
         ("BenefitsPerson", &input["person"]),
         ("BenefitsHousehold", &input["household"]),
-        ("BenefitsEarning", &input["earnings"][4]),
     ] {
         assert_eq!(properties(&spec, schema), keys(value), "{schema}");
     }
+    // Earnings: an ordinary entry and an ESAT one together use every field.
+    let earning_keys: BTreeSet<String> = keys(&input["earnings"][4])
+        .union(&keys(&input["earnings"][0]))
+        .cloned()
+        .collect();
+    assert_eq!(properties(&spec, "BenefitsEarning"), earning_keys);
     assert_eq!(properties(&spec, "BenefitsBatch"), BTreeSet::from(["cases".to_owned()]));
 
     // The output: every property answered is documented, and every documented one answered (the ESAT cap

@@ -82,6 +82,8 @@ fn scenario_one_march_total() -> String {
             kind: EarningKind::Esat,
             net: 700.0,
             taxable: None,
+            gross: None,
+            esat_part: None,
         });
         m = m.offset(1);
     }
@@ -90,6 +92,8 @@ fn scenario_one_march_total() -> String {
         kind: EarningKind::Ordinary,
         net: benefits::smic_pay(2400, m).unwrap().net.euros(),
         taxable: None,
+        gross: None,
+        esat_part: None,
     });
     let case = CaseInput {
         id: None,

@@ -191,6 +191,7 @@ async fn caching(backend: Backend) {
         "/".to_owned(),
         format!("/personnes/{person}"),
         "/carnet/inconnu".to_owned(),
+        "/simulateur-public".to_owned(),
     ]);
     while let Some(page) = queue.pop_front() {
         let r = app

@@ -7,7 +7,7 @@ use passerelle_domain::benefits::{
     self, CaseInput, Cents, EarningInput, EarningKind, HouseholdInput, Month, MonthResult, PersonInput, smic_pay,
 };
 use reqwest::StatusCode as S;
-use reqwest::header::{CACHE_CONTROL, COOKIE, LOCATION};
+use reqwest::header::{CACHE_CONTROL, COOKIE, LOCATION, SET_COOKIE};
 
 /// An ESAT worker paid 700 € net a month; scenario 1: a job of 24 h a week at the SMIC from March 2026
 /// instead; scenario 2: a job paid 600 € net beside the ESAT from March 2026.
@@ -35,6 +35,8 @@ fn library(scenario: u8) -> Vec<MonthResult> {
                 kind: EarningKind::Esat,
                 net: 700.0,
                 taxable: None,
+                gross: None,
+                esat_part: None,
             });
         }
         let ordinary = match scenario {
@@ -48,6 +50,8 @@ fn library(scenario: u8) -> Vec<MonthResult> {
                 kind: EarningKind::Ordinary,
                 net,
                 taxable: None,
+                gross: None,
+                esat_part: None,
             });
         }
         m = m.offset(1);
@@ -252,6 +256,18 @@ async fn simulator_errors_keep_the_input() {
             "La double activité suppose une activité actuelle",
         ),
         ("horizon=40", "horizon", "entre 1 et 36"),
+        ("ascendants=deux", "ascendants", "nombre d&#39;ascendants à charge"),
+        (
+            "partner_earnings=800",
+            "partner_earnings",
+            "ne comptent que pour une personne en couple",
+        ),
+        (
+            "s1_end=2026-02",
+            "s1_end",
+            "ne peut pas précéder le mois où il commence",
+        ),
+        ("s1_end=bientôt", "s1_end", "doit s&#39;écrire AAAA-MM"),
         ("housing_benefit=beaucoup", "housing_benefit", "un montant en euros"),
     ];
     let base = [
@@ -306,4 +322,110 @@ async fn simulator_errors_keep_the_input() {
         }
         assert!(html.contains(r#"<option value="esat" selected>"#) || change.contains("current_kind=none"));
     }
+}
+
+/// The public page (`/simulateur-public`): the same simulator without an account, reached from the sign-in page,
+/// saying that nothing is kept, and keeping nothing: no cookie, nothing written, not cached.
+#[tokio::test]
+async fn public_simulator_needs_no_account_and_keeps_nothing() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let before = app.snapshot().await;
+    let sign_in = app
+        .http
+        .get(app.url("/connexion"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(sign_in.contains(r#"href="/simulateur-public">Simuler ses droits sans compte</a>"#));
+
+    let r = app.http.get(app.url("/simulateur-public")).send().await.unwrap();
+    assert_eq!(r.status(), S::OK);
+    assert!(r.headers().get(SET_COOKIE).is_none(), "no cookie");
+    let html = r.text().await.unwrap();
+    assert!(unescape(&html).contains("Sans compte, rien n'est conservé"));
+    assert!(html.contains(r#"<form method="get" action="/simulateur-public#resultats""#));
+    assert!(!html.contains("fr-nav__link"), "no navigation of the signed-in pages");
+
+    // The same figures as the signed-in page.
+    let r = app
+        .http
+        .get(app.url(&format!("/simulateur-public?{QUERY}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), S::OK);
+    assert_eq!(r.headers()[CACHE_CONTROL], "no-store");
+    assert!(r.headers().get(SET_COOKIE).is_none(), "no cookie");
+    let html = r.text().await.unwrap();
+    let shown: Vec<Vec<String>> = rows(&html, "tableau-s1").iter().map(|r| r[1..6].to_vec()).collect();
+    let want: Vec<Vec<String>> = library(1)
+        .iter()
+        .map(|r| {
+            vec![
+                money(r.earnings),
+                money(r.aah),
+                money(r.mva),
+                money(r.prime_activite),
+                money(r.total),
+            ]
+        })
+        .collect();
+    assert_eq!(shown, want);
+    // An error: answered on its field, still without an account.
+    let r = app
+        .http
+        .get(app.url("/simulateur-public?incapacity=120"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), S::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.snapshot().await, before, "nothing written");
+}
+
+/// Issue 18 on the page: a job of 24 h a week at 60 % of incapacity warns about the RSDAE; a job that ends shows
+/// the months after it, where the AAH comes back; the partner's earnings and the ascendants are assumptions.
+#[tokio::test]
+async fn simulator_warns_about_the_rsdae_and_shows_the_end_of_a_job() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let query = "birth_date=1985-05-15&incapacity=60&rsdae=on&couple=on&partner_earnings=900&children=0\
+        &ascendants=1&housing=tenant&housing_benefit=0&current_kind=none&current_pay=&first_month=2026-01\
+        &horizon=18&s1_kind=ordinary&s1_hours=24&s1_pay=&s1_start=2026-02&s1_end=2026-09\
+        &s2_kind=ordinary&s2_hours=15&s2_pay=&s2_start=2026-02&s2_end=";
+    let r = app
+        .http
+        .get(app.url(&format!("/simulateur-public?{query}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), S::OK);
+    let html = unescape(&r.text().await.unwrap());
+    // The RSDAE: scenario 1 (24 h) warned, scenario 2 (15 h) not.
+    assert!(html.contains("Scénario 1 : la RSDAE, et donc l'AAH, peuvent être perdues"));
+    assert!(!html.contains("Scénario 2 : la RSDAE"));
+    assert!(html.contains("article D821-1-2 du code de la sécurité sociale"));
+    // The end of the job: the months after September 2026 are marked, and the AAH is back by then.
+    let s1 = rows(&html, "tableau-s1");
+    assert_eq!(s1.len(), 18);
+    assert!(
+        !s1[8][0].contains("après l'emploi") && s1[9][0].contains("après l'emploi"),
+        "{:?}",
+        s1[9]
+    );
+    assert_eq!(s1[9][1], "0,00 €", "no earnings after the job");
+    // New job from February 2026: the AAH stays whole six months (D821-9), as without the job, then is lower.
+    let (aah, without) = (|row: &Vec<String>| row[2].clone(), rows(&html, "tableau-actuel"));
+    for month in 1..=6 {
+        assert_eq!(aah(&s1[month]), aah(&without[month]), "month {month}");
+    }
+    assert_ne!(aah(&s1[7]), aah(&without[7]));
+    assert!(
+        html.contains("Après la fin de l'emploi, à partir d'octobre 2026") || html.contains("à partir de octobre 2026")
+    );
+    assert!(html.contains("jusqu'en septembre 2026 inclus"));
+    // The assumptions.
+    assert!(html.contains("<dt>Revenus du conjoint</dt><dd>900,00 € nets par mois</dd>"));
+    assert!(html.contains("<dt>Ascendants à charge</dt><dd>1</dd>"));
 }

@@ -42,6 +42,8 @@ pub struct ScenarioForm {
     pub hours: Field,
     pub pay: Field,
     pub start: Field,
+    /// The last month of the new activity, empty when it goes on.
+    pub end: Field,
 }
 
 #[derive(Debug, Clone)]
@@ -52,6 +54,10 @@ pub struct SimulatorForm {
     pub rsdae: bool,
     pub couple: bool,
     pub children: Field,
+    /// Dependent ascendants: they raise the cap of AAH + ESAT pay (D821-5).
+    pub ascendants: Field,
+    /// The partner's net earnings each month, for a couple.
+    pub partner_earnings: Field,
     pub housing: Field,
     pub housing_benefit: Field,
     /// `none`, `esat` or `ordinary`.
@@ -70,6 +76,8 @@ impl SimulatorForm {
         let mut form = Self::from_pairs(&[]);
         form.incapacity.value = "80".into();
         form.children.value = "0".into();
+        form.ascendants.value = "0".into();
+        form.partner_earnings.value = "0".into();
         form.housing.value = "tenant".into();
         form.housing_benefit.value = "0".into();
         form.current_kind.value = "esat".into();
@@ -98,6 +106,8 @@ impl SimulatorForm {
             rsdae: checked("rsdae"),
             couple: checked("couple"),
             children: field("children"),
+            ascendants: field("ascendants"),
+            partner_earnings: field("partner_earnings"),
             housing: field("housing"),
             housing_benefit: field("housing_benefit"),
             current_kind: field("current_kind"),
@@ -111,6 +121,7 @@ impl SimulatorForm {
                     hours: field(&format!("s{n}_hours")),
                     pay: field(&format!("s{n}_pay")),
                     start: field(&format!("s{n}_start")),
+                    end: field(&format!("s{n}_end")),
                 })
                 .collect(),
             general: Vec::new(),
@@ -122,6 +133,8 @@ impl SimulatorForm {
             &mut self.birth_date,
             &mut self.incapacity,
             &mut self.children,
+            &mut self.ascendants,
+            &mut self.partner_earnings,
             &mut self.housing,
             &mut self.housing_benefit,
             &mut self.current_kind,
@@ -133,7 +146,7 @@ impl SimulatorForm {
         .chain(
             self.scenarios
                 .iter_mut()
-                .flat_map(|s| [&mut s.kind, &mut s.hours, &mut s.pay, &mut s.start]),
+                .flat_map(|s| [&mut s.kind, &mut s.hours, &mut s.pay, &mut s.start, &mut s.end]),
         )
     }
 
@@ -226,6 +239,26 @@ pub(super) fn plan(form: &mut SimulatorForm, today: Month) -> Option<Plan> {
             0
         }),
     };
+    let ascendants = match form.ascendants.trimmed() {
+        "" => 0,
+        text => text.parse::<u32>().unwrap_or_else(|_| {
+            form.fail(
+                "ascendants",
+                "Indiquez le nombre d'ascendants à charge, 0 s'il n'y en a pas.",
+            );
+            0
+        }),
+    };
+    let partner_earnings = match form.partner_earnings.value.trim().to_owned() {
+        text if text.is_empty() => 0.0,
+        text => read_amount(form, "partner_earnings", &text, "Les revenus du conjoint").unwrap_or(0.0),
+    };
+    if partner_earnings > 0.0 && !form.couple {
+        form.fail(
+            "partner_earnings",
+            "Les revenus du conjoint ne comptent que pour une personne en couple : cochez « En couple » ou indiquez 0.",
+        );
+    }
     let housing = match form.housing.trimmed() {
         "tenant" | "" => Housing::Tenant,
         "owner" => Housing::Owner,
@@ -363,12 +396,30 @@ pub(super) fn plan(form: &mut SimulatorForm, today: Month) -> Option<Plan> {
                 None
             }),
         };
+        let end = match s.end.trimmed() {
+            "" => None,
+            text => match text.parse::<Month>() {
+                Ok(end) if start.is_some_and(|start| end < start) => {
+                    form.fail(
+                        &id("end"),
+                        "Le dernier mois de l'emploi ne peut pas précéder le mois où il commence.",
+                    );
+                    None
+                }
+                Ok(end) => Some(end),
+                Err(()) => {
+                    form.fail(&id("end"), format!("Le dernier mois « {text} » doit s'écrire AAAA-MM."));
+                    None
+                }
+            },
+        };
         if let (Some(pay), Some(start)) = (pay, start) {
             scenarios.push((
                 s.n,
                 Change {
                     activity: Activity { kind, pay },
                     start,
+                    end,
                     keeps_current,
                 },
             ));
@@ -386,6 +437,8 @@ pub(super) fn plan(form: &mut SimulatorForm, today: Month) -> Option<Plan> {
         household: HouseholdInput {
             couple: form.couple,
             children,
+            ascendants,
+            partner_earnings,
             housing,
             housing_benefit,
         },
@@ -403,6 +456,8 @@ pub(super) fn field_of(invalid: &Invalid, scenario: Option<usize>) -> String {
         "person.birth_date" => "birth_date".into(),
         "person.incapacity_rate" => "incapacity".into(),
         "household.children" => "children".into(),
+        "household.ascendants" => "ascendants".into(),
+        "household.partner_earnings" => "partner_earnings".into(),
         "household.housing_benefit" => "housing_benefit".into(),
         "months" => "first_month".into(),
         "hours" => on_scenario("hours"),

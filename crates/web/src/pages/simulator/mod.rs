@@ -1,5 +1,7 @@
 //! The benefits simulator page (`/simulateur`): today's situation and up to three scenarios, month by month,
-//! with a chart of the total income of each, the reasons of every amount, and a print view.
+//! with a chart of the total income of each, the reasons of every amount, and a print view. The same page is
+//! open to anyone at `/simulateur-public`, without an account, linked from the sign-in page: it keeps nothing
+//! (no session, no cookie, nothing written) and says so.
 //!
 //! The form is sent with GET. The simulation is a pure computation that stores and changes nothing, so it
 //! needs no CSRF token (those guard the forms that write); and its address can be reloaded, bookmarked or
@@ -25,6 +27,10 @@ use results::{Results, run};
 #[template(path = "simulator.html")]
 pub struct SimulatorPage {
     nav: Nav,
+    /// Where the form is sent: the page itself.
+    action: &'static str,
+    /// The page anyone may use, without an account.
+    public: bool,
     housing_options: &'static [(&'static str, &'static str)],
     current_options: &'static [(&'static str, &'static str)],
     scenario_options: &'static [(&'static str, &'static str)],
@@ -35,8 +41,16 @@ pub struct SimulatorPage {
 
 /// `GET /simulateur`: the form alone, or with the results of the simulation it describes.
 pub async fn page(visitor: Visitor, RawQuery(query): RawQuery) -> PageResult {
+    render(visitor.nav("simulateur"), query, "/simulateur", false)
+}
+
+/// `GET /simulateur-public`: the same, for anyone, without an account; nothing is kept.
+pub async fn public_page(RawQuery(query): RawQuery) -> PageResult {
+    render(Nav::anonymous(), query, "/simulateur-public", true)
+}
+
+fn render(nav: Nav, query: Option<String>, action: &'static str, public: bool) -> PageResult {
     let now = passerelle_store::infra::clock::now().date();
-    let nav = visitor.nav("simulateur");
     let Some(today) = Month::new(now.year(), now.month() as u8) else {
         return Err(crate::error::ApiError::bad_request("clock_invalid", "Horloge du serveur invalide.").into());
     };
@@ -56,6 +70,8 @@ pub async fn page(visitor: Visitor, RawQuery(query): RawQuery) -> PageResult {
     };
     let page = SimulatorPage {
         nav,
+        action,
+        public,
         housing_options: &[
             ("tenant", "Locataire"),
             ("owner", "Propriétaire"),
@@ -83,5 +99,7 @@ pub async fn page(visitor: Visitor, RawQuery(query): RawQuery) -> PageResult {
 /// The benefits simulator pages' routes.
 pub fn router() -> axum::Router<crate::state::AppState> {
     use axum::routing::get;
-    axum::Router::new().route("/simulateur", get(page))
+    axum::Router::new()
+        .route("/simulateur", get(page))
+        .route("/simulateur-public", get(public_page))
 }

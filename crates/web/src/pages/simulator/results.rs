@@ -3,7 +3,7 @@
 
 use super::form::{Plan, SimulatorForm, field_of};
 use passerelle_domain::benefits::{
-    self, Activity, CaseInput, Cents, Change, EarningKind, Hours, Housing, Month, MonthResult, Pay, smic_pay,
+    self, Activity, CaseInput, Cents, Change, EarningKind, Hours, Housing, Month, MonthResult, Pay, Rate, smic_pay,
 };
 use passerelle_domain::calendar::MONTH_NAMES;
 
@@ -29,6 +29,8 @@ pub struct Row {
     pub total: String,
     /// Compared with the same month without change; `None` for that series itself.
     pub difference: Option<String>,
+    /// A month after the end of the scenario's new activity.
+    pub after_end: bool,
     pub aah_reasons: Vec<String>,
     pub prime_reasons: Vec<String>,
 }
@@ -41,6 +43,8 @@ pub struct Series {
     pub title: String,
     pub summary: String,
     pub notes: Vec<String>,
+    /// Warnings the person must read (the RSDAE above half-time).
+    pub warnings: Vec<String>,
     pub rows: Vec<Row>,
     pub total: String,
     pub comparison: Option<String>,
@@ -120,8 +124,11 @@ pub(super) fn change_label(c: &Change) -> String {
         (EarningKind::Ordinary, false) => "Emploi en milieu ordinaire à la place de l'activité actuelle",
         (EarningKind::Ordinary, true) => "Emploi en milieu ordinaire en plus de l'activité actuelle (double activité)",
     };
+    let until = c
+        .end
+        .map_or(String::new(), |end| format!(" jusqu'en {} inclus", month_name(end)));
     format!(
-        "{what}, {}, à partir de {}",
+        "{what}, {}, à partir de {}{until}",
         pay_label(c.activity.pay),
         month_name(c.start)
     )
@@ -172,6 +179,7 @@ pub(super) fn run(form: &mut SimulatorForm, plan: &Plan, today: time::Date) -> O
                     prime: r.prime_activite.to_string(),
                     total: r.total.to_string(),
                     difference: change.map(|_| signed(r.total - baseline[i])),
+                    after_end: change.and_then(|c| c.end).is_some_and(|end| r.month > end),
                     aah_reasons: r.explain.aah.reasons.clone(),
                     prime_reasons: r.explain.prime_activite.reasons.clone(),
                 })
@@ -188,6 +196,27 @@ pub(super) fn run(form: &mut SimulatorForm, plan: &Plan, today: time::Date) -> O
                 let first = plan.months.first().copied().unwrap_or(*start).max(*start);
                 if let Ok(p) = smic_pay(*h, first) {
                     notes.push(format!("Salaire estimé : {}", p.explanation));
+                }
+            }
+            let mut warnings = Vec::new();
+            if let Some(c) = change {
+                let incapacity = Rate((plan.person.incapacity_rate * 1_000_000.0).round() as i64);
+                let from = plan.months.first().copied().unwrap_or(c.start).max(c.start);
+                if let Ok(Some(w)) = benefits::half_time_warning(incapacity, &c.activity, from) {
+                    warnings.push(w);
+                }
+                if let Some(end) = c.end.filter(|end| plan.months.last().is_some_and(|last| end < last)) {
+                    let after = if c.keeps_current {
+                        "seule l'activité actuelle continue"
+                    } else {
+                        "il n'y a plus de revenu d'activité"
+                    };
+                    notes.push(format!(
+                        "Après la fin de l'emploi, à partir de {}, {after} : les mois marqués « après l'emploi » \
+                         montrent l'AAH qui revient (elle relit les revenus du trimestre précédent, puis ceux de \
+                         l'année N-2 avec un abattement de 30 % quand il n'y a plus d'activité).",
+                        month_name(end.offset(1))
+                    ));
                 }
             }
             let comparison = change.map(|_| {
@@ -217,6 +246,7 @@ pub(super) fn run(form: &mut SimulatorForm, plan: &Plan, today: time::Date) -> O
                 key,
                 style: *n,
                 notes,
+                warnings,
                 rows,
                 total: total.to_string(),
                 comparison,
@@ -267,6 +297,14 @@ pub(super) fn assumptions(form: &SimulatorForm, plan: &Plan) -> Vec<(String, Str
         ("RSDAE reconnue".into(), yes_no(plan.person.rsdae)),
         ("En couple".into(), yes_no(plan.household.couple)),
         ("Enfants à charge".into(), plan.household.children.to_string()),
+        ("Ascendants à charge".into(), plan.household.ascendants.to_string()),
+        (
+            "Revenus du conjoint".into(),
+            format!(
+                "{} nets par mois",
+                Cents::from_euros(plan.household.partner_earnings).unwrap_or_default()
+            ),
+        ),
         ("Logement".into(), housing.into()),
         (
             "Aide au logement".into(),
