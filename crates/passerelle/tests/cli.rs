@@ -1185,7 +1185,8 @@ fn two_servers_share_sessions_and_send_each_mail_once() {
     });
 
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    while runtime.block_on(store.outbox_counts()).unwrap().sent <= MAILS as i64 && std::time::Instant::now() < deadline {
+    while runtime.block_on(store.outbox_counts()).unwrap().sent <= MAILS as i64 && std::time::Instant::now() < deadline
+    {
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
     // One more pass of each server: nothing may go twice afterwards.
