@@ -14,6 +14,7 @@ use crate::infra::sql::{Executor, Row, query};
 use passerelle_domain::calendar::paris;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::esat::Situation;
+use passerelle_domain::pathways::esat::worker::contract_name;
 use passerelle_domain::pathways::iae::exit::{ActionKind, ExitOutcome};
 use passerelle_domain::pathways::immersion::{ContractKind as HiredOn, Objective};
 use passerelle_domain::pathways::skills_record::{Entry, Section, by_section};
@@ -119,11 +120,17 @@ fn supported_job(r: &Row) -> Result<Entry> {
 
 fn esat_work(r: &Row) -> Result<Entry> {
     let situation = code(r.get("situation")?, Situation::parse)?;
+    // The stay ends when the worker's latest situations are all after leaving the ESAT; a return opens it again.
+    let until: Option<Date> = if situation.inside_esat() {
+        None
+    } else {
+        r.get("left_on")?
+    };
     Ok(Entry {
         section: Section::Experience,
         from: r.get("contract_started_on")?,
-        until: None,
-        title: "Travail en ESAT (contrat de soutien et d'aide par le travail)".into(),
+        until,
+        title: format!("Travail en ESAT ({})", contract_name(until)),
         organisation: r.get("name")?,
         detail: Some(format!("Situation actuelle : {}", situation.label())),
     })
@@ -192,8 +199,12 @@ pub const SOURCES: &[Source] = &[
     },
     Source {
         name: "esat_workers",
-        sql: "SELECT w.contract_started_on, w.situation, o.name FROM esat_workers w \
-              JOIN organisations o ON o.id = w.esat_id WHERE w.person_id = $1",
+        // `left_on`: the first situation after the latest one inside the ESAT (situations 1 and 2).
+        sql: "SELECT w.contract_started_on, w.situation, o.name, \
+              (SELECT MIN(s.since) FROM esat_situations s WHERE s.worker_id = w.id AND s.seq > \
+                 COALESCE((SELECT MAX(i.seq) FROM esat_situations i WHERE i.worker_id = w.id \
+                   AND i.situation IN ('project_in_ordinary_employment', 'double_activity')), 0)) AS left_on \
+              FROM esat_workers w JOIN organisations o ON o.id = w.esat_id WHERE w.person_id = $1",
         read: esat_work,
     },
     Source {

@@ -226,6 +226,20 @@ async fn story(store: Store) {
         .await
         .unwrap();
     let first = add_days(start, 60);
+    // The skills record shows the stay in the ESAT as ended the day the worker left, with the contract's name of
+    // the decrees of 2025.
+    let stay = || async {
+        let record = store.skills_record(&esat, person).await.unwrap();
+        let line = record
+            .sections
+            .iter()
+            .flat_map(|s| &s.lines)
+            .find(|l| l.title.starts_with("Travail en ESAT"));
+        let line = line.expect("the ESAT stay is in the record").clone();
+        (line.until, line.title)
+    };
+    let name = "Travail en ESAT (contrat d'accompagnement par le travail)".to_owned();
+    assert_eq!(stay().await, (Some(first), name.clone()));
     let w = scope
         .add_support_convention(w.summary.id, support(first, add_days(first, 364), None))
         .await
@@ -272,6 +286,11 @@ async fn story(store: Store) {
         .unwrap();
     assert!(w.history.last().unwrap().is_return);
     assert_eq!(
+        stay().await,
+        (None, name.clone()),
+        "back in the ESAT, the stay runs again"
+    );
+    assert_eq!(
         passerelle_store::infra::events::count(&mut store.pool().clone(), Some("esat_worker.returned"))
             .await
             .unwrap(),
@@ -292,6 +311,7 @@ async fn story(store: Store) {
         .move_to(w.summary.id, situation("leaving_without_hiring_project", today))
         .await
         .unwrap();
+    assert_eq!(stay().await, (Some(today), name.clone()));
     let (code, field) = invalid_code(
         scope
             .move_to(w.summary.id, situation("project_in_ordinary_employment", today))

@@ -49,6 +49,21 @@ impl Orientation {
 /// How long before its end an orientation is flagged (a choice: docs/esat.md).
 pub const RENEWAL_NOTICE_DAYS: i64 = 180;
 
+/// The day the decrees 2025-844 and 2025-845 of 25 August 2025 took effect, the day after their publication in
+/// the Journal officiel of 27 August 2025 (Code civil, article 1): the « établissement ou service d'aide par le
+/// travail » became « d'accompagnement par le travail », and its « contrat de soutien et d'aide par le travail »
+/// the « contrat d'accompagnement par le travail » (CASF R243-4 as amended by the decree 2025-845).
+pub const ACCOMPANIMENT_DECREES: Date = time::macros::date!(2025 - 08 - 28);
+
+/// The name of the contract between the ESAT and its worker for a stay ending on `ends_on`: a stay that ended before
+/// the decrees of 2025 keeps the name it had; a stay running on, or ending after them, takes the new name.
+pub fn contract_name(ends_on: Option<Date>) -> &'static str {
+    match ends_on {
+        Some(end) if end < ACCOMPANIMENT_DECREES => "contrat de soutien et d'aide par le travail",
+        _ => "contrat d'accompagnement par le travail",
+    }
+}
+
 /// A worker's record as typed.
 #[derive(Debug, Clone, Default)]
 pub struct WorkerInput {
@@ -224,6 +239,23 @@ mod tests {
         match expected {
             None => assert_eq!(warning, None),
             Some(part) => assert!(warning.as_deref().unwrap_or_default().contains(part), "{warning:?}"),
+        }
+    }
+
+    /// Decrees 2025-844 and 2025-845 of 25 August 2025 (JORF of 27 August 2025), in force on 28 August 2025.
+    #[test]
+    fn the_contract_takes_the_name_of_the_decrees_of_2025() {
+        let old = "contrat de soutien et d'aide par le travail";
+        let new = "contrat d'accompagnement par le travail";
+        let cases = [
+            (Some(time::macros::date!(2019 - 06 - 30)), old),
+            (Some(time::macros::date!(2025 - 08 - 27)), old),
+            (Some(time::macros::date!(2025 - 08 - 28)), new),
+            (Some(time::macros::date!(2026 - 03 - 01)), new),
+            (None, new),
+        ];
+        for (ends_on, name) in cases {
+            assert_eq!(contract_name(ends_on), name, "{ends_on:?}");
         }
     }
 }
