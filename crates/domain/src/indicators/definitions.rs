@@ -212,7 +212,7 @@ definitions! {
         "Entretiens tripartites de fin de parcours tenus pendant la période";
     InterviewsOnTimeShare, Exit, Share, IaePathways, true, SIAE, "Accord régional BFC 2016, fiche 7 et annexe 4",
         "tripartite_interviews et obligations (date limite de l'entretien tripartite, moteur d'échéances)",
-        "Parmi les personnes dont un entretien tripartite a été tenu pendant la période, part de celles dont l'entretien a été tenu au plus tard à sa date limite : 2 mois avant la fin du PASS IAE, date que le moteur d'échéances avait fixée quand l'entretien a été enregistré (Accord régional BFC 2016 : 2 à 3 mois avant la fin) ; un entretien sans date limite connue (aucune embauche enregistrée) n'est pas compté";
+        "Parmi les personnes dont un entretien tripartite a été tenu pendant la période, part de celles dont l'entretien a été tenu au plus tard à sa date limite : 2 mois avant la fin du contrat ou du PASS IAE, la plus proche, date que le moteur d'échéances avait fixée quand l'entretien a été enregistré (Accord régional BFC 2016 : 2 à 3 mois avant la fin) ; un entretien sans date limite connue (aucune embauche enregistrée) n'est pas compté";
     SePeopleAccompanied, SupportedEmployment, Count, SupportedEmployment, true, TERRITORY_ORG, "Journées de l'emploi accompagné 2020",
         "supported_entries (entrée, sortie)",
         "Personnes distinctes accompagnées par un dispositif d'emploi accompagné à un moment de la période : entrées au plus tard le dernier jour, sorties après le premier (sur un seul jour, le chiffre du tableau de bord des conseillers)";
