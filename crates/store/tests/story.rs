@@ -2316,6 +2316,9 @@ mod indicator_readings;
 // Issue 21: the tripartite interview before a short contract's end, in the reminders and the indicator.
 #[path = "story/interview_before_contract_end.rs"]
 mod interview_before_contract_end;
+// Issue 21: a one-year local convention's yearly review.
+#[path = "story/one_year_review.rs"]
+mod one_year_review;
 // Issue 8: the tripartite interviews due and never held (migration 0019).
 #[path = "story/missed_interviews.rs"]
 mod missed_interviews;
