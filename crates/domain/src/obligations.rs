@@ -101,6 +101,28 @@ pub fn for_tripartite_interview(end: Date) -> Due {
     )
 }
 
+/// The end the tripartite interview prepares: the contract's when it comes before the approval's, else the
+/// approval's (Accord régional BFC 2016, fiche 7: « 2 à 3 mois avant la fin du contrat ou de l'agrément »). The
+/// contract is the person's latest (a CDDI, RULES.md 1.5); the to-do list reads the same end.
+pub fn interview_end(approval_end: Date, contract_end: Option<Date>) -> Date {
+    contract_end.map_or(approval_end, |c| c.min(approval_end))
+}
+
+/// The tripartite interview of an approval ending on `approval_end` for a person whose latest contract ends on
+/// `contract_end`: by 2 months before the earlier of the two (fiche 7).
+pub fn for_tripartite_interview_before(approval_end: Date, contract_end: Option<Date>) -> Due {
+    let end = interview_end(approval_end, contract_end);
+    if end == approval_end {
+        return for_tripartite_interview(approval_end);
+    }
+    Due::new(
+        Source::TripartiteInterview,
+        tripartite_window(end).to,
+        "Entre 3 et 2 mois avant la fin du contrat, qui précède celle du parcours",
+        FICHE_7,
+    )
+}
+
 /// The decision on a prolongation request: before the prolongation would start, on `starts_on`.
 pub fn for_prolongation_decision(starts_on: Date) -> Due {
     Due::new(
@@ -242,6 +264,39 @@ mod tests {
                 "{delay:?} after {from} in {territory:?}"
             );
         }
+    }
+
+    // Accord régional BFC 2016 fiche 7 (read 2026-12-07): « Réaliser des entretiens tripartites, 2 à 3 mois avant
+    // la fin du contrat ou de l'agrément ». A short CDDI ends before the PASS IAE: the interview falls before the
+    // contract's end, not after it (issue 21, E9).
+    #[test]
+    fn the_interview_prepares_the_first_end() {
+        let pass_end = date!(2028 - 10 - 03);
+        // (latest contract's end, interview due by, sentence)
+        let cases = [
+            (None, date!(2028 - 08 - 03), "fin du parcours"),
+            (Some(date!(2027 - 04 - 04)), date!(2027 - 02 - 04), "fin du contrat"),
+            (Some(pass_end), date!(2028 - 08 - 03), "fin du parcours"),
+            // A contract running past the PASS: the PASS ends first.
+            (Some(date!(2029 - 01 - 31)), date!(2028 - 08 - 03), "fin du parcours"),
+        ];
+        for (contract_end, due_on, says) in cases {
+            let due = for_tripartite_interview_before(pass_end, contract_end);
+            assert_eq!(
+                (due.source, due.on),
+                (Source::TripartiteInterview, due_on),
+                "{contract_end:?}"
+            );
+            assert!(
+                due.rule.contains(says) && due.rule.ends_with("(Accord régional BFC 2016, fiche 7)"),
+                "{}",
+                due.rule
+            );
+        }
+        assert_eq!(
+            interview_end(pass_end, Some(date!(2027 - 04 - 04))),
+            date!(2027 - 04 - 04)
+        );
     }
 
     #[test]

@@ -720,11 +720,12 @@ fn indicators_are_computed_and_exported() {
         .iter()
         .find(|r| r["indicator"] == "candidates_oriented")
         .unwrap();
-    // The demo sends 3 prescriptions in Côte-d'Or.
+    // The demo sends 3 prescriptions in Côte-d'Or, 2 by France Travail (the third by the Mission locale is not a
+    // candidate « orienté par Pôle emploi », issue 21 E7).
     assert_eq!(
         oriented,
         &serde_json::json!({"indicator": "candidates_oriented", "period": format!("{from}/{to}"),
-            "dimensions": {"department": "21"}, "value": 3.0, "masked": false})
+            "dimensions": {"department": "21"}, "value": 2.0, "masked": false})
     );
     // Every declared indicator is computed; the demo's supported-employment scheme follows 4 people in Côte-d'Or.
     assert_eq!(table["pending"], serde_json::json!([]), "{table}");

@@ -237,6 +237,7 @@ impl Store {
             add_days(today, window.ahead_days),
         );
         let mut tx = self.pool.begin().await?;
+        follow_contract_ends(&mut tx, now).await?;
         let mut report = ScanReport {
             missed_interviews: record_missed_interviews(&mut tx, today, now).await?,
             ..ScanReport::default()
@@ -400,7 +401,8 @@ fn person_label(first_name: &str, last_name: &str) -> String {
 }
 
 /// An IAE pathway event was accepted: the approval's end and the tripartite interview before it move with
-/// it, for the SIAE that employs the person (Accord régional BFC 2016 fiche 7; RULES.md 1.2 and 1.8).
+/// it, for the SIAE that employs the person (Accord régional BFC 2016 fiche 7; RULES.md 1.2 and 1.8). The
+/// interview prepares the earlier of the approval's end and the latest contract's.
 pub(crate) async fn approval_changed(
     ex: &mut impl Executor,
     person: (Uuid, &str, &str),
@@ -418,16 +420,18 @@ pub(crate) async fn approval_changed(
         link.clone(),
     );
     upsert(ex, &end).await?;
+    let contract_end = latest_contract_end(ex, person_id).await?;
+    let interview_end = rules::interview_end(approval_end, contract_end);
     let held = ex
         .fetch_optional(
             query("SELECT 1 AS one FROM tripartite_interviews WHERE person_id = $1 AND held_on >= $2")
                 .bind(person_id)
-                .bind(passerelle_domain::pathways::iae::exit::tripartite_window(approval_end).from),
+                .bind(passerelle_domain::pathways::iae::exit::tripartite_window(interview_end).from),
         )
         .await?;
     if held.is_none() {
         let interview = Obligation::of(
-            rules::for_tripartite_interview(approval_end),
+            rules::for_tripartite_interview_before(approval_end, contract_end),
             person_id.to_string(),
             siae_id,
             format!("Entretien tripartite de sortie de {who}"),
@@ -436,6 +440,65 @@ pub(crate) async fn approval_changed(
         upsert(ex, &interview).await?;
     }
     Ok(())
+}
+
+/// The end of the person's latest contract (CDDI), the one the to-do list reads too.
+async fn latest_contract_end(ex: &mut impl Executor, person_id: Uuid) -> Result<Option<Date>> {
+    let row = ex
+        .fetch_one(query("SELECT MAX(ends_on) AS ends_on FROM iae_contracts WHERE person_id = $1").bind(person_id))
+        .await?;
+    Ok(row.get::<Option<Date>>("ends_on")?)
+}
+
+/// Moves each open tripartite interview to the end its person's contracts now set: a contract recorded since
+/// the pathway's last event may end before the approval (fiche 7; the domain's `interview_end`). Run by the daily
+/// scan before it tells anyone or records a missed interview, so that the reminders and `missed_interviews`
+/// follow the same end as the to-do list. Returns how many moved.
+async fn follow_contract_ends(ex: &mut impl Executor, now: OffsetDateTime) -> Result<u64> {
+    let open = ex
+        .fetch_all(
+            query(
+                "SELECT t.id, t.source_key, t.due_on, a.due_on AS approval_end FROM obligations t \
+                 JOIN obligations a ON a.source = $2 AND a.source_key = t.source_key \
+                 AND a.organisation_id = t.organisation_id WHERE t.source = $1 AND t.done_at IS NULL",
+            )
+            .bind(Source::TripartiteInterview.code())
+            .bind(Source::ApprovalEnd.code()),
+        )
+        .await?;
+    if open.is_empty() {
+        return Ok(0);
+    }
+    let mut contract_ends = std::collections::HashMap::new();
+    for r in ex
+        .fetch_all(query(
+            "SELECT person_id, MAX(ends_on) AS ends_on FROM iae_contracts GROUP BY person_id",
+        ))
+        .await?
+    {
+        contract_ends.insert(r.get::<Uuid>("person_id")?.to_string(), r.get::<Date>("ends_on")?);
+    }
+    let mut moved = 0;
+    for r in &open {
+        let key: String = r.get("source_key")?;
+        let due = rules::for_tripartite_interview_before(r.get("approval_end")?, contract_ends.get(&key).copied());
+        if due.on == r.get::<Date>("due_on")? {
+            continue;
+        }
+        moved += ex
+            .execute(
+                query(
+                    "UPDATE obligations SET due_on = $1, rule = $2, notified_at = NULL, updated_at = $3 \
+                     WHERE id = $4",
+                )
+                .bind(due.on)
+                .bind(due.rule.as_str())
+                .bind(now)
+                .bind(r.get::<Uuid>("id")?),
+            )
+            .await?;
+    }
+    Ok(moved)
 }
 
 /// The tripartite interview of a person was held.

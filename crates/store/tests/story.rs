@@ -1030,9 +1030,11 @@ mod indicators {
         let rows = &table.rows;
         use IndicatorCode as I;
         let expected: &[(IndicatorCode, Option<f64>)] = &[
-            // demo: 3 prescriptions (Durand, Diallo, Marchal); 4 offers; Durand hired on 5 October, a hiring
-            // dated before its prescription (entered after the fact): no delay to measure.
-            (I::CandidatesOriented, Some(3.0)),
+            // demo: 3 prescriptions, 2 by France Travail (Durand, Diallo; Marchal's is the Mission locale's,
+            // not a candidate « orienté par Pôle emploi », Accord régional BFC 2016 fiche 4, issue 21 E7); 4 offers;
+            // Durand hired on 5 October, a hiring dated before its prescription (entered after the fact): no
+            // delay to measure.
+            (I::CandidatesOriented, Some(2.0)),
             (I::OffersDeposited, Some(4.0)),
             (I::Hirings, Some(1.0)),
             (I::HiringRefusals, Some(1.0)),
@@ -2308,6 +2310,15 @@ mod indicator_sources;
 
 #[path = "story/indicator_supported.rs"]
 mod indicator_supported;
+// Issue 21: candidates oriented, extensions and CTA minutes, read again from their texts (migration 0022).
+#[path = "story/indicator_readings.rs"]
+mod indicator_readings;
+// Issue 21: the tripartite interview before a short contract's end, in the reminders and the indicator.
+#[path = "story/interview_before_contract_end.rs"]
+mod interview_before_contract_end;
+// Issue 21: a one-year local convention's yearly review.
+#[path = "story/one_year_review.rs"]
+mod one_year_review;
 // Issue 8: the tripartite interviews due and never held (migration 0019).
 #[path = "story/missed_interviews.rs"]
 mod missed_interviews;

@@ -33,12 +33,7 @@ pub fn upcoming(status: Status, dates: Dates, content: &AgreementContent, today:
     match status {
         Status::Signed | Status::InForce | Status::UnderReview => {
             if let (Some(start), Some(end)) = (dates.starts_on, dates.ends_on) {
-                // The next anniversary of the start, while the agreement runs.
-                let next = (1..)
-                    .map(|n| add_years(start, n))
-                    .find(|d| *d >= today)
-                    .filter(|d| *d <= end);
-                if let Some(review) = next {
+                if let Some(review) = next_review(start, end, today) {
                     push(
                         review,
                         "annual_review",
@@ -100,6 +95,23 @@ pub fn upcoming(status: Status, dates: Dates, content: &AgreementContent, today:
     out
 }
 
+/// The next yearly review on or after `today` of an agreement running from `start` to `end`: each anniversary
+/// of the start while it runs, and the last day for the last year, whose anniversary falls after the end (a
+/// one-year convention, the guide's own example, has only that one). Guide de la CCL Pôle emploi – SIAE II.b:
+/// « examinée annuellement dans le cadre du comité de suivi » (docs/rules.md, « Examen annuel »).
+fn next_review(start: Date, end: Date, today: Date) -> Option<Date> {
+    (1..)
+        .map(|n| add_years(start, n))
+        .scan(false, |past_end, anniversary| {
+            // Stop after the first anniversary on or after the end, which the end replaces.
+            (!*past_end).then(|| {
+                *past_end = anniversary >= end;
+                anniversary.min(end)
+            })
+        })
+        .find(|d| *d >= today)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +139,75 @@ mod tests {
                 ("expiry", date!(2027 - 12 - 31))
             ]
         );
+    }
+
+    // Guide de la CCL Pôle emploi – SIAE II.b (read 2026-12-07): « La présente convention est conclue du
+    // 01/01/20xx au 31/12/xx. Elle est examinée annuellement dans le cadre du comité de suivi ». A one-year
+    // convention has no anniversary before its end: its yearly review falls due by its last day. So does the
+    // last year of a longer one, whose anniversary falls the day after its end (docs/rules.md).
+    #[test]
+    fn every_year_of_a_convention_has_its_review() {
+        let ccl = samples::ccl();
+        let review = |starts_on, ends_on, today| {
+            let d = Dates {
+                starts_on: Some(starts_on),
+                ends_on: Some(ends_on),
+                terminates_on: None,
+            };
+            upcoming(Status::InForce, d, &ccl, today)
+                .into_iter()
+                .find(|x| x.explanation.code == "annual_review")
+                .map(|x| x.on)
+        };
+        // (start, end, today, review due)
+        let cases = [
+            // One year, the guide's own example.
+            (
+                date!(2027 - 01 - 01),
+                date!(2027 - 12 - 31),
+                date!(2027 - 03 - 01),
+                Some(date!(2027 - 12 - 31)),
+            ),
+            (
+                date!(2027 - 01 - 01),
+                date!(2027 - 12 - 31),
+                date!(2027 - 12 - 31),
+                Some(date!(2027 - 12 - 31)),
+            ),
+            (
+                date!(2027 - 01 - 01),
+                date!(2027 - 12 - 31),
+                date!(2028 - 01 - 01),
+                None,
+            ),
+            // Two years: the first anniversary, then the last day.
+            (
+                date!(2026 - 01 - 01),
+                date!(2027 - 12 - 31),
+                date!(2026 - 11 - 23),
+                Some(date!(2027 - 01 - 01)),
+            ),
+            (
+                date!(2026 - 01 - 01),
+                date!(2027 - 12 - 31),
+                date!(2027 - 01 - 02),
+                Some(date!(2027 - 12 - 31)),
+            ),
+            // A convention ending on an anniversary has that day only once.
+            (
+                date!(2026 - 03 - 15),
+                date!(2027 - 03 - 15),
+                date!(2026 - 04 - 01),
+                Some(date!(2027 - 03 - 15)),
+            ),
+        ];
+        for (starts_on, ends_on, today, due) in cases {
+            assert_eq!(
+                review(starts_on, ends_on, today),
+                due,
+                "{starts_on} to {ends_on}, on {today}"
+            );
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ labelled_codes! {
         SpeSiaeSessions => "spe_siae_sessions", "Sessions d'échange entre le SPE et les SIAE";
         OffersDeposited => "offers_deposited", "Offres d'emploi des SIAE déposées";
         ApprovalRefusals => "approval_refusals", "Refus d'agrément";
-        CandidatesOriented => "candidates_oriented", "Candidats orientés (prescriptions)";
+        CandidatesOriented => "candidates_oriented", "Candidats orientés par France Travail (ex-Pôle emploi)";
         Hirings => "hirings", "Embauches en parcours IAE";
         HiringRefusals => "hiring_refusals", "Refus d'embauche par les SIAE";
         SpeRegisteredShare => "spe_registered_share", "Part des personnes en parcours inscrites au SPE";
@@ -22,7 +22,7 @@ labelled_codes! {
         Immersions => "immersions", "Périodes de mise en situation en milieu professionnel (PMSMP)";
         Prolongations => "prolongations", "Prolongations d'agrément";
         Suspensions => "suspensions", "Suspensions d'agrément";
-        Extensions => "extensions", "Extensions d'agrément";
+        Extensions => "extensions", "Extensions d'agrément ou de PASS IAE à une autre SIAE";
         LocalConventionsShare => "local_conventions_share", "Part des SIAE couvertes par une convention locale signée";
         TrainingHours => "training_hours", "Heures de formation pendant le parcours";
         Trainees => "trainees", "Personnes bénéficiaires d'une formation";
@@ -30,7 +30,7 @@ labelled_codes! {
         SpeRegistered6MonthsShare => "spe_registered_6_months_share", "Part des personnes inscrites au SPE 6 mois après la sortie";
         JobRetentionServices => "job_retention_services", "Prestations de suivi dans l'emploi";
         CtaHeld => "cta_held", "Réunions de CTA tenues";
-        CtaMinutesTransmitted => "cta_minutes_transmitted", "Comptes rendus de CTA transmis au CDIAE";
+        CtaMinutesTransmitted => "cta_minutes_transmitted", "Comptes rendus de CTA transmis au CDIAE (commission « inclusion et IAE » depuis le 1er juillet 2024)";
         Exits => "exits", "Sorties de parcours";
         MedianDaysToHiring => "median_days_to_hiring", "Délai médian de la prescription à l'embauche (jours)";
         InterviewsHeld => "interviews_held", "Entretiens tripartites tenus";
@@ -151,8 +151,8 @@ definitions! {
         "iae_pathway_events (agrement_decision refusée)",
         "Décisions de refus d'agrément datées dans la période";
     CandidatesOriented, Entry, Count, IaePathways, true, SIAE, "Accord régional BFC 2016, annexe 1, fiche 4",
-        "prescriptions (création)",
-        "Prescriptions envoyées à une SIAE pendant la période (une par candidat orienté vers une SIAE)";
+        "prescriptions (création) dont le prescripteur est une agence ou une direction de France Travail",
+        "Prescriptions envoyées à une SIAE pendant la période par France Travail (Pôle emploi avant 2024) : ni les auto-prescriptions des SIAE, ni les autres prescripteurs (Accord régional BFC 2016, fiche 4 : « candidats orientés par Pôle emploi »)";
     Hirings, Entry, Count, IaePathways, true, SIAE, "parcours",
         "iae_pathway_events (hiring)",
         "Embauches acceptées par les règles (début de l'agrément ou du PASS IAE) datées dans la période";
@@ -175,8 +175,8 @@ definitions! {
         "iae_pathway_events (suspension)",
         "Suspensions acceptées qui commencent dans la période";
     Extensions, Quality, Count, IaePathways, true, SIAE, "Accord régional BFC 2016, annexe 1, fiche 5",
-        "iae_pathway_events (agrement_request extension)",
-        "Demandes d'extension d'agrément à une autre SIAE datées dans la période";
+        "iae_pathway_events (agrement_request extension jusqu'au 30 novembre 2021 ; hiring dans une autre SIAE ensuite) et obligations (fin du PASS IAE chez l'employeur précédent)",
+        "Jusqu'au 30 novembre 2021, demandes d'extension d'agrément à une autre SIAE datées dans la période ; depuis le 1er décembre 2021 (PASS IAE, sans demande), embauches dans une autre SIAE que celle de l'embauche précédente, le PASS IAE n'ayant pas pris fin ce jour-là ; structure : la SIAE qui embauche";
     LocalConventionsShare, Quality, Share, Agreements, false, TERRITORY_KIND, "Accord régional BFC 2016, annexe 1, fiche 5",
         "agreement_parties (convention locale signée)",
         "SIAE parties à une convention locale de coopération signée et en vigueur à la fin de la période, rapportées à toutes les SIAE";
@@ -199,8 +199,8 @@ definitions! {
         "meetings (statut tenue) des committees de type cta",
         "Réunions de CTA tenues (présences ou compte rendu enregistrés) datées dans la période ; structure : le secrétariat du CTA";
     CtaMinutesTransmitted, Steering, Count, Governance, false, TERRITORY_ORG, "Accord régional BFC 2016, annexe 1, fiche 8",
-        "minutes_transmissions d'une réunion de CTA à un comité de type cdiae",
-        "Comptes rendus validés de réunions de CTA transmis à un CDIAE pendant la période (date de transmission) ; structure : le secrétariat du CTA";
+        "minutes_transmissions d'une réunion de CTA à un comité de type cdiae (jusqu'au 30 juin 2024) ou inclusion_commission (depuis le 1er juillet 2024)",
+        "Comptes rendus validés de réunions de CTA transmis pendant la période (date de transmission) au CDIAE jusqu'au 30 juin 2024, à la commission « inclusion et IAE » du comité départemental pour l'emploi depuis le 1er juillet 2024 (décret n° 2024-560) ; structure : le secrétariat du CTA";
     Exits, Exit, Count, IaePathways, true, EXITS, "Accord régional BFC 2016, fiche 7",
         "exit_reviews (bilan de sortie)",
         "Sorties de parcours datées dans la période, par issue (CDI, CDD, formation…)";
@@ -212,7 +212,7 @@ definitions! {
         "Entretiens tripartites de fin de parcours tenus pendant la période";
     InterviewsOnTimeShare, Exit, Share, IaePathways, true, SIAE, "Accord régional BFC 2016, fiche 7 et annexe 4",
         "tripartite_interviews et obligations (date limite de l'entretien tripartite, moteur d'échéances)",
-        "Parmi les personnes dont un entretien tripartite a été tenu pendant la période, part de celles dont l'entretien a été tenu au plus tard à sa date limite : 2 mois avant la fin du PASS IAE, date que le moteur d'échéances avait fixée quand l'entretien a été enregistré (Accord régional BFC 2016 : 2 à 3 mois avant la fin) ; un entretien sans date limite connue (aucune embauche enregistrée) n'est pas compté";
+        "Parmi les personnes dont un entretien tripartite a été tenu pendant la période, part de celles dont l'entretien a été tenu au plus tard à sa date limite : 2 mois avant la fin du contrat ou du PASS IAE, la plus proche, date que le moteur d'échéances avait fixée quand l'entretien a été enregistré (Accord régional BFC 2016 : 2 à 3 mois avant la fin) ; un entretien sans date limite connue (aucune embauche enregistrée) n'est pas compté";
     SePeopleAccompanied, SupportedEmployment, Count, SupportedEmployment, true, TERRITORY_ORG, "Journées de l'emploi accompagné 2020",
         "supported_entries (entrée, sortie)",
         "Personnes distinctes accompagnées par un dispositif d'emploi accompagné à un moment de la période : entrées au plus tard le dernier jour, sorties après le premier (sur un seul jour, le chiffre du tableau de bord des conseillers)";

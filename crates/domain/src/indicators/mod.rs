@@ -5,6 +5,7 @@ pub mod definitions;
 pub mod dimension;
 pub mod masking;
 pub mod period;
+pub mod readings;
 pub mod targets;
 
 pub use definitions::{DEFINITIONS, Definition, Family, IndicatorCode, Source, Unit, definition};

@@ -1,4 +1,5 @@
-//! Issue 8: the sources wired by migration 0012 (CTA meetings held, CTA minutes transmitted to a CDIAE,
+//! Issue 8: the sources wired by migration 0012 (CTA meetings held, CTA minutes transmitted to a CDIAE (to the
+//! « inclusion et IAE » commission since 2024-07-01, migration 0022),
 //! mutual-knowledge actions, assessed PMSMP conventions outside SIAE) against a scenario with known counts in
 //! 2030 (a year the demo does not touch): the value before and after each new fact (triggers), the fact table
 //! equal to the plain union of the sources, and the migration's backfill giving the same facts again.
@@ -39,7 +40,7 @@ async fn values(store: &Store) -> [Option<f64>; 4] {
     })
 }
 
-async fn org(db: &mut Pool, kind: &str) -> Uuid {
+pub(super) async fn org(db: &mut Pool, kind: &str) -> Uuid {
     db.fetch_one(query("SELECT id FROM organisations WHERE kind = $1 ORDER BY name LIMIT 1").bind(kind))
         .await
         .unwrap()
@@ -47,7 +48,7 @@ async fn org(db: &mut Pool, kind: &str) -> Uuid {
         .unwrap()
 }
 
-async fn committee(db: &mut Pool, kind: &str, secretary: Uuid) -> Uuid {
+pub(super) async fn committee(db: &mut Pool, kind: &str, secretary: Uuid) -> Uuid {
     let id = Uuid::new_v4();
     db.execute(
         query(
@@ -65,7 +66,7 @@ async fn committee(db: &mut Pool, kind: &str, secretary: Uuid) -> Uuid {
     id
 }
 
-async fn meeting(db: &mut Pool, committee: Uuid, on: Date, status: &str) -> Uuid {
+pub(super) async fn meeting(db: &mut Pool, committee: Uuid, on: Date, status: &str) -> Uuid {
     let id = Uuid::new_v4();
     db.execute(
         query(
@@ -83,7 +84,7 @@ async fn meeting(db: &mut Pool, committee: Uuid, on: Date, status: &str) -> Uuid
     id
 }
 
-async fn transmit(db: &mut Pool, meeting: Uuid, to: Uuid, on: Date) {
+pub(super) async fn transmit(db: &mut Pool, meeting: Uuid, to: Uuid, on: Date) {
     db.execute(
         query(
             "INSERT INTO minutes_transmissions (id, meeting_id, to_committee_id, transmitted_on, created_at) \
@@ -163,6 +164,10 @@ async fn scenario(store: Store) {
     assert_eq!(values(&store).await, [None; 4]);
 
     let cta = committee(&mut db, "cta", agency).await;
+    // In 2030 the minutes go to the « inclusion et IAE » commission, which took the CDIAE's place on
+    // 2024-07-01 (décret 2024-560); a committee still recorded as a CDIAE no longer counts (issue 21, E8: this
+    // scenario sent them to a CDIAE in 2030 and locked the error in).
+    let commission = committee(&mut db, "inclusion_commission", ddets).await;
     let cdiae = committee(&mut db, "cdiae", ddets).await;
     let regional = committee(&mut db, "regional_steering", ddets).await;
 
@@ -180,11 +185,14 @@ async fn scenario(store: Store) {
     meeting(&mut db, cta, date!(2029 - 12 - 15), "held").await;
     assert_eq!(values(&store).await[0], Some(2.0));
 
-    // Minutes of a CTA sent to a CDIAE count; to another committee, or from another committee, not.
+    // Minutes of a CTA sent to the commission count; to another committee (the CDIAE, gone since 2024), or
+    // from another committee, not.
     assert_eq!(values(&store).await[1], None);
-    transmit(&mut db, first, cdiae, date!(2030 - 03 - 20)).await;
+    transmit(&mut db, first, commission, date!(2030 - 03 - 20)).await;
+    assert_eq!(values(&store).await[1], Some(1.0));
     transmit(&mut db, first, regional, date!(2030 - 03 - 21)).await;
-    transmit(&mut db, steering, cdiae, date!(2030 - 04 - 10)).await;
+    transmit(&mut db, first, cdiae, date!(2030 - 03 - 22)).await;
+    transmit(&mut db, steering, commission, date!(2030 - 04 - 10)).await;
     assert_eq!(values(&store).await[1], Some(1.0));
 
     // Every mutual-knowledge action held in the period.

@@ -1,6 +1,6 @@
 //! The annual « état des lieux » of an agreement as a PDF (issue 8, item 5), on both databases: a partnership
 //! of the ACI and the EI over the demo's prescriptions (Durand and Marchal to the ACI, Diallo to the EI, all
-//! sent today), its targets, its roadmap followed by a committee; the PDF read back with pdftotext shows the
+//! sent today; Marchal's by the Mission locale is not a candidate oriented by France Travail, issue 21 E7), its targets, its roadmap followed by a committee; the PDF read back with pdftotext shows the
 //! known figures to a party's member and masks them for the DDETS; 404 outside the scope, 422 for a bad year.
 
 use crate::pages::login;
@@ -90,15 +90,16 @@ async fn annual_report(backend: Backend) {
         .await;
     assert_eq!(status, S::OK, "{body}");
 
-    // The ACI, a party: this year by default, the demo's three candidates unmasked in today's quarter.
+    // The ACI, a party: this year by default, the demo's two candidates oriented by France Travail (Durand,
+    // Diallo; not Marchal, the Mission locale's) unmasked in today's quarter.
     let text = report(&app, &aci, &path).await;
     for expected in [
         format!("État des lieux {year} de la convention"),
         "Partenariat des chantiers de la Combe".to_owned(),
         created["kind_label"].as_str().unwrap().to_owned(),
         "Les Jardins de la Combe (pas encore signé)".to_owned(),
-        "Candidats orientés (prescriptions) : 6 candidats".to_owned(),
-        "Réalisé : 3 (50 %)".to_owned(),
+        "Candidats orientés par France Travail (ex-Pôle emploi) : 6 candidats".to_owned(),
+        "Réalisé : 2 (33,3 %)".to_owned(),
         "Axe 1 : l'accès à l'emploi – Fiche 1 : orienter vers les SIAE".to_owned(),
         "Publier le bilan (fin d'année) – Les Jardins de la Combe : réalisée".to_owned(),
         "Réunir les encadrants (printemps) – Les Jardins de la Combe : en cours".to_owned(),
@@ -112,19 +113,22 @@ async fn annual_report(backend: Backend) {
     }
     // The target's status follows the even progress over the year: 6 expected by the 31st of December.
     let elapsed = f64::from(day.ordinal()) / f64::from(time::util::days_in_year(year));
-    let status = if 3.0 >= 6.0 * elapsed {
+    let status = if 2.0 >= 6.0 * elapsed {
         "en bonne voie"
     } else {
         "en retard"
     };
     assert!(text.contains(&format!("situation : {status}")), "{status}:\n{text}");
-    // The quarter table: nothing before today's quarter, three in it; the same figure in the chart.
+    // The quarter table: nothing before today's quarter, two in it; the same figure in the chart.
     let row: Vec<String> = (1..=quarter)
-        .map(|q| if q == quarter { "3" } else { "0" }.to_owned())
+        .map(|q| if q == quarter { "2" } else { "0" }.to_owned())
         .collect();
-    let row = format!("Candidats orientés (prescriptions) {}", row.join(" "));
+    let row = format!(
+        "Candidats orientés par France Travail (ex-Pôle emploi) {}",
+        row.join(" ")
+    );
     assert!(text.lines().any(|l| l == row), "« {row} » in:\n{text}");
-    assert!(text.contains(&format!("T{quarter} 3")), "the chart: {text}");
+    assert!(text.contains(&format!("T{quarter} 2")), "the chart: {text}");
     // Last year's target is not this year's business; it is in last year's report.
     assert!(!text.contains("Périodes de mise en situation en milieu professionnel (PMSMP) : 4 périodes"));
     let last = report(&app, &aci, &format!("{path}?year={}", year - 1)).await;
@@ -134,17 +138,19 @@ async fn annual_report(backend: Backend) {
         "{last}"
     );
 
-    // The DDETS of the department reads the agreement: its three candidates are a small count, masked.
+    // The DDETS of the department reads the agreement: its two candidates are a small count, masked.
     let ddets = app.token(&email("ddets-21")).await;
     let text = report(&app, &ddets, &path).await;
     assert!(text.contains("moins de 5 personnes (petit effectif masqué)"), "{text}");
     assert!(
         // pdftotext joins « < 5 » in a table cell.
-        text.lines()
-            .any(|l| l.starts_with("Candidats orientés (prescriptions) ") && l.replace(' ', "").ends_with("<5")),
+        text.lines().any(
+            |l| l.starts_with("Candidats orientés par France Travail (ex-Pôle emploi) ")
+                && l.replace(' ', "").ends_with("<5")
+        ),
         "{text}"
     );
-    assert!(!text.contains("Réalisé : 3"), "{text}");
+    assert!(!text.contains("Réalisé : 2"), "{text}");
 
     // Outside the agreement's scope: 404, as for the agreement itself.
     let outsider = app.token(&email("esat-suzon")).await;

@@ -43,7 +43,7 @@ async fn views(backend: Backend) {
         html.contains("role=\"img\"") && html.contains("<title id=\"chart-entry-title\">"),
         "{html}"
     );
-    assert!(html.contains("Candidats orientés (prescriptions)"));
+    assert!(html.contains("Candidats orientés par France Travail (ex-Pôle emploi)"));
     assert!(
         html.contains("Structure : Les Jardins de la Combe"),
         "the scope is the ACI: {html}"
@@ -71,7 +71,8 @@ async fn views(backend: Backend) {
         format!("/indicateurs/candidates_oriented/personnes?organisation={aci_id}&from={year}-01-01&to={year}-12-31");
     let (status, html) = page(&app, &aci, &people).await;
     assert_eq!(status, S::OK, "{html}");
-    assert!(html.contains("Durand") && html.contains("Marchal"), "{html}");
+    // Marchal was oriented by the Mission locale, not by France Travail (issue 21 E7).
+    assert!(html.contains("Durand") && !html.contains("Marchal"), "{html}");
     let agency = login(&app, "ft-dijon").await;
     let (status, _) = page(&app, &agency, &people).await;
     assert_eq!(status, S::NOT_FOUND);
@@ -95,7 +96,7 @@ async fn views(backend: Backend) {
     let csv = r.text().await.unwrap();
     assert!(
         csv.contains(&format!(
-            "candidates_oriented,Candidats orientés (prescriptions),{year}-01-01/{year}-12-31,{aci_id},2,non"
+            "candidates_oriented,Candidats orientés par France Travail (ex-Pôle emploi),{year}-01-01/{year}-12-31,{aci_id},1,non"
         )),
         "{csv}"
     );
@@ -115,7 +116,7 @@ async fn views(backend: Backend) {
     let token = app.token(&email("aci-jardins")).await;
     let content = json!({"title": "Objectifs de l'atelier", "parties": [{"organisation_id": aci_id, "name": "Atelier"}],
     "targets": [
-        {"indicator": "candidates_oriented", "period": format!("{year}"), "value": 2, "unit": "candidats"},
+        {"indicator": "candidates_oriented", "period": format!("{year}"), "value": 1, "unit": "candidats"},
         {"indicator": "Embauches en parcours IAE", "period": format!("{}", year - 1), "value": 3, "unit": "embauches"},
         {"indicator": "Nombre de bonheurs", "period": format!("{year}"), "value": 1, "unit": ""},
         {"indicator": "se_people_accompanied", "period": format!("{year}"), "value": 4, "unit": "personnes"},
@@ -139,7 +140,7 @@ async fn views(backend: Backend) {
             oriented["status"].clone(),
             oriented["percent"].clone()
         ),
-        (json!(2.0), json!("achieved"), json!(100.0)),
+        (json!(1.0), json!("achieved"), json!(100.0)),
         "{oriented}"
     );
     let hirings = target(&list, "Embauches en parcours IAE");
