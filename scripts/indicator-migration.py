@@ -95,7 +95,7 @@ TRIGGERS = [
     ('job_offers', 'job_offers', 'INSERT', None),
 ]
 
-HEADER = """-- Indicators (issue 8): the compact table of facts that the indicators count, kept by triggers in the
+HEADER = """-- Indicators: the compact table of facts that the indicators count, kept by triggers in the
 -- transaction of each recorded change, so that a figure is a GROUP BY over one narrow table instead of joins over
 -- every source (docs/indicators.md, « Passage à l'échelle »). Each source is one view `indicator_source_<name>`
 -- giving its facts from its table; its trigger inserts the new row's facts; `indicator_sources` is their union
@@ -191,7 +191,7 @@ TRIGGERS_0012 = [
     ('immersion_conventions', 'immersions', 'UPDATE', "OLD.status <> 'assessed' AND NEW.status = 'assessed'"),
 ]
 
-HEADER_0012 = """-- Indicators (issue 8): the sources recorded since migration 0010, wired into `indicator_facts` the same way
+HEADER_0012 = """-- Indicators: the sources recorded since migration 0010, wired into `indicator_facts` the same way
 -- (a view `indicator_source_<name>`, a trigger inserting the new row's facts, one line in the `indicator_sources`
 -- union, which is recreated with every source, and the facts of what was recorded before this migration):
 -- CTA meetings held and their minutes transmitted to a CDIAE, mutual-knowledge actions, and the PMSMP conventions
@@ -232,7 +232,7 @@ def migration_0012(dl):
     return "\n".join(out)
 
 
-# Migration 0015: supported employment (seed 003, issue 6), the job-retention services of its module « in
+# Migration 0015: supported employment (seed 003), the job-retention services of its module « in
 # employment » (seed 004, Annex 1, fiche 7) and the tripartite interviews held on time (seed 004, fiche 7).
 SE = "CAST(NULL AS TEXT) AS siae_kind"
 
@@ -301,7 +301,7 @@ TRIGGERS_0015 = [
     ('tripartite_on_time', 'tripartite_interviews', 'INSERT', None, None),
 ]
 
-HEADER_0015 = """-- Indicators (issue 8): the sources of supported employment (seed 003: entries and exits, jobs found, employers
+HEADER_0015 = """-- Indicators: the sources of supported employment (seed 003: entries and exits, jobs found, employers
 -- met through the convention, the activities and the jobs, the counsellors' working time), the job-retention
 -- services (activities of module d « in employment », seed 004 Annex 1 fiche 7) and the tripartite interviews
 -- held on time (seed 004 fiche 7), wired into `indicator_facts` as in migration 0012 (docs/indicators.md).
@@ -332,7 +332,7 @@ def views_0019(dl):
     CAST(m.due_on AS TEXT) AS detail, 0 AS value
 FROM missed_interviews m JOIN organisations o ON o.id = m.siae_id"""}
 
-HEADER_0019 = """-- Indicators (issue 8): a tripartite interview due and never held counts as not on time in
+HEADER_0019 = """-- Indicators: a tripartite interview due and never held counts as not on time in
 -- `interviews_on_time_share` (seed 004 fiche 7; RULES.md 1.8). The daily deadlines scan records it once in
 -- `missed_interviews` when the due date of its obligation (source `tripartite_interview`, still open: no interview
 -- held) has passed; the fact is dated by the due date and recorded at the scan. Wired into `indicator_facts` as in
@@ -361,7 +361,7 @@ def migration_0019(dl):
                        'INSERT', None))
     return "\n".join(out)
 
-# Migration 0022 (issue 21, E6 to E8): three sources read again from their texts, each rule dated in the
+# Migration 0022 (E6 to E8): three sources read again from their texts, each rule dated in the
 # domain (`indicators::readings`): candidates oriented by France Travail only (seed 004 fiche 4), extensions
 # of a PASS IAE by a hiring in another SIAE from 2021-12-01 (requests before), and CTA minutes sent to the
 # body of their day (the CDIAE, the « inclusion et IAE » commission from 2024-07-01, decree 2024-560).
@@ -404,7 +404,7 @@ WHERE e.kind = 'hiring' AND {hired_on} >= {lit(dl, PASS_IAE_FROM)} AND EXISTS (
         f"    OR (r.kind = 'inclusion_commission' AND t.transmitted_on >= {lit(dl, EMPLOYMENT_COMMITTEES_FROM)}))")
     return v
 
-HEADER_0022 = """-- Indicators (issue 21, E6 to E8): three sources read again from their texts, each rule dated in the domain
+HEADER_0022 = """-- Indicators (E6 to E8): three sources read again from their texts, each rule dated in the domain
 -- (`indicators::readings`, docs/indicators.md « Lectures datées »): `candidates_oriented` counts the prescriptions
 -- of France Travail only (seed 004 fiche 4: « candidats orientés par Pôle emploi »), no longer the SIAE's own;
 -- `extensions` also counts, from 2021-12-01, a hiring in another SIAE while the PASS IAE runs (no request exists

@@ -6,7 +6,7 @@ would shadow the package.)
     python3 -m venv /tmp/venv && /tmp/venv/bin/pip install holidays
     /tmp/venv/bin/python scripts/golden/public_holidays.py > crates/domain/tests/golden/holidays.csv
 
-Issue 3 defines the calendar as today's list applied to every year, while `holidays` follows each day's
+The project defines the calendar as today's list applied to every year, while `holidays` follows each day's
 history and adds local days. The script therefore filters, and says where:
 - out of scope, removed: Mi-Carême and Good Friday in 971, Victor Schoelcher day in 971 and 972;
 - history, put back: 8 May (not a holiday 1960-1981), Whit Monday (2005-2007, solidarity day) and the

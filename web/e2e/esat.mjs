@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Browser test of the ESAT's journey (issue 6 part 1), in headless Chromium, as a member of the ESAT du Suzon:
+// Browser test of the ESAT's journey, in headless Chromium, as a member of the ESAT du Suzon:
 //   log in → header menu « Travailleurs d'ESAT » → the workers and their situations → a worker leaving with a
 //   convention d'appui: a period over one year is refused with the article next to the field, then a valid
 //   renewal is recorded → « Immersions »: a schedule over 48 hours a week is refused next to the schedule,

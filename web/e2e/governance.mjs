@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Browser test of the CTA secretary's journey (issue 7), in headless Chromium:
+// Browser test of the CTA secretary's journey, in headless Chromium:
 //   log in → « Instances » → the demo CTA (frequency, members, action items) → its coming meeting →
 //   accept the agenda item an SIAE proposed → send the invitation → « Échéances et calendrier » (month grid),
 // with an accessibility audit (axe-core) of each page.

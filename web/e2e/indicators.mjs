@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Browser test of the indicators' page (issue 8, item 5), in headless Chromium, for two accounts:
+// Browser test of the indicators' page, in headless Chromium, for two accounts:
 //   the DDETS: log in → « Indicateurs » (its department by SIAE kind and quarter, each chart with its table)
 //   → filters changed (by month, by organisation) → small counts masked, no link to people → CSV export
 //   downloaded and read;

@@ -1,4 +1,4 @@
-//! `passerelle rules ...`: the rules engine for integrators, JSON in and out (issue 3's stable contract).
+//! `passerelle rules ...`: the rules engine for integrators, JSON in and out.
 //!
 //! Success: JSON on standard output, exit 0. Invalid input: `{"error":{"code","message"}}` on standard
 //! error, exit 2.

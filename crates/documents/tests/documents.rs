@@ -241,7 +241,7 @@ fn xlsx_read_back_with_python() {
 }
 
 /// An invitation read back by an independent parser (the `ical` crate): unfolded lines, the time zone, the
-/// attendees with their roles (issue 7: "ICS output parsed back by an independent parser").
+/// attendees with their roles (an independent parser reads the ICS back).
 #[test]
 fn invitations_parse_back() {
     use passerelle_documents::ics::{Attendee, CalendarEvent, Method, When, calendar};

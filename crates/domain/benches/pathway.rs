@@ -1,4 +1,4 @@
-//! Evaluations per second of a 20-event IAE pathway (issue 3's figure), from parsed input to report.
+//! Evaluations per second of a 20-event IAE pathway, from parsed input to report.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use passerelle_domain::pathways::iae::{PathwayInput, evaluate};

@@ -1,4 +1,4 @@
-//! E-mail for Passerelle's outbox (issue 7): messages written as RFC 5322 / MIME text, sent through a
+//! E-mail for Passerelle's outbox: messages written as RFC 5322 / MIME text, sent through a
 //! configured SMTP relay (the relay handles TLS and onward delivery; see docs/operations.md), and a local
 //! SMTP sink that tests and developers run to see what would be sent.
 //!

@@ -243,7 +243,7 @@ mod benefits {
         // Second month of work: the January earnings are left out for six months (D821-9 1°).
         assert_eq!(results[2]["aah"], 1016.05);
         assert!(results[2]["explain"]["prime_activite"]["reasons"][0].as_str().is_some());
-        // The optional inputs of issue 18: ascendants, the partner's earnings, the ESAT's gross pay and part.
+        // The optional inputs: ascendants, the partner's earnings, the ESAT's gross pay and part.
         let more = ONE
             .replace(
                 "\"couple\":false",
@@ -314,7 +314,7 @@ mod benefits {
     }
 }
 
-/// `passerelle rules ...`: the contract of issue 3, invalid input included.
+/// `passerelle rules ...`: the stable contract for integrators, invalid input included.
 mod rules {
     use serde_json::{Value, json};
     use std::io::Write;
@@ -566,7 +566,7 @@ mod rules {
     }
 }
 
-// Issue 5: `passerelle agreement render ID --format pdf|docx|html --output FILE`.
+// `passerelle agreement render ID --format pdf|docx|html --output FILE`.
 #[test]
 fn agreements_are_listed_and_rendered() {
     let db = scratch_db();
@@ -721,7 +721,7 @@ fn indicators_are_computed_and_exported() {
         .find(|r| r["indicator"] == "candidates_oriented")
         .unwrap();
     // The demo sends 3 prescriptions in Côte-d'Or, 2 by France Travail (the third by the Mission locale is not a
-    // candidate « orienté par Pôle emploi », issue 21 E7).
+    // candidate « orienté par Pôle emploi »).
     assert_eq!(
         oriented,
         &serde_json::json!({"indicator": "candidates_oriented", "period": format!("{from}/{to}"),
@@ -908,7 +908,7 @@ fn assert_refused(out: &Output, says: &str) {
 }
 
 /// Backup and restore of the embedded database: a copy that restores to the same directory, and every
-/// mistake refused with exit 2 before anything is changed (issue 10, item 7).
+/// mistake refused with exit 2 before anything is changed.
 #[test]
 fn sqlite_backup_and_restore() {
     let db = scratch_db();
@@ -1023,7 +1023,7 @@ fn postgres_scratch(name: &str) -> String {
 }
 
 /// The server killed with SIGKILL three times under writes keeps every acknowledged write, with nothing
-/// half-written, on both databases (issue 10, item 2; the long run is scripts/load).
+/// half-written, on both databases (the long run is scripts/load).
 #[test]
 fn crash_keeps_every_acknowledged_write() {
     for db in [scratch_db(), postgres_scratch("crash")] {
@@ -1041,7 +1041,7 @@ fn crash_keeps_every_acknowledged_write() {
 }
 
 /// A short run of the mixed journeys: no error, every route measured, every acknowledged write read back, and
-/// no personal data in the server's log (issue 10, items 1 and 5).
+/// no personal data in the server's log.
 #[test]
 fn journeys_run_without_error() {
     let db = scratch_db();

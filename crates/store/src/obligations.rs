@@ -1,4 +1,4 @@
-//! The deadlines engine (issue 7, item 4): every dated obligation of the system in one table, written by its
+//! The deadlines engine: every dated obligation of the system in one table, written by its
 //! source in the transaction of the change that sets or moves its date ([`upsert`], [`close`]), and read by
 //! date range through an index. A scan never replays pathways or agreements: 100,000 open obligations cost
 //! what the rows in the range cost.
@@ -388,7 +388,7 @@ fn digest(user: Uuid, email: &str, name: &str, items: &[Due], today: Date) -> Ou
 
 // ---------------------------------------------------------------------------------------------------------
 // Sources. Each function is called by its source in the transaction of the change that sets or moves the
-// date; a new source (the immersion convention's signature, issue 6) adds a `Source` variant and one here.
+// date; a new source (the immersion convention's signature) adds a `Source` variant and one here.
 // ---------------------------------------------------------------------------------------------------------
 
 /// How obligations about a person name them: first name and initial, enough for the staff who follow

@@ -704,7 +704,7 @@ async fn agreements_on_postgres() {
     agreements_story(postgres_demo().await).await;
 }
 
-/// The outbox through a relay outage (issue 7): nothing is lost while the relay is down, every mail is
+/// The outbox through a relay outage: nothing is lost while the relay is down, every mail is
 /// delivered exactly once when it comes back, and two workers running at once never send the same mail.
 async fn outbox_story(store: Store) {
     use passerelle_mail::Relay;
@@ -802,7 +802,7 @@ async fn outbox_on_postgres() {
     outbox_story(postgres_store().await).await;
 }
 
-/// Figure for issue 7: e-mails per second through the outbox to a local SMTP sink, one SMTP session per mail.
+/// A figure: e-mails per second through the outbox to a local SMTP sink, one SMTP session per mail.
 /// `cargo test --release -p passerelle-store --test story outbox_throughput -- --ignored --nocapture`
 #[tokio::test]
 #[ignore]
@@ -845,7 +845,7 @@ async fn outbox_throughput() {
 }
 
 mod indicators {
-    //! Issue 8: every computed indicator against a scenario with known counts, masking, value as of a past
+    //! Every computed indicator against a scenario with known counts, masking, value as of a past
     //! moment; both databases.
 
     use super::{demo_ctx, postgres_demo, postgres_store, sqlite_demo, sqlite_store};
@@ -1031,7 +1031,7 @@ mod indicators {
         use IndicatorCode as I;
         let expected: &[(IndicatorCode, Option<f64>)] = &[
             // demo: 3 prescriptions, 2 by France Travail (Durand, Diallo; Marchal's is the Mission locale's,
-            // not a candidate « orienté par Pôle emploi », Accord régional BFC 2016 fiche 4, issue 21 E7); 4 offers;
+            // not a candidate « orienté par Pôle emploi », Accord régional BFC 2016 fiche 4); 4 offers;
             // Durand hired on 5 October, a hiring dated before its prescription (entered after the fact): no
             // delay to measure.
             (I::CandidatesOriented, Some(2.0)),
@@ -1135,7 +1135,7 @@ mod indicators {
         }
     }
 
-    /// Masking on a department x SIAE kind table (issue 8 item 3): the small cell, then its row and column
+    /// Masking on a department x SIAE kind table: the small cell, then its row and column
     /// partners, so that no masked cell can be recovered from the department or kind totals.
     async fn masking(store: Store) {
         let orgs: Vec<Uuid> = (0..6).map(|_| Uuid::new_v4()).collect();
@@ -1246,7 +1246,7 @@ mod indicators {
         .unwrap();
     }
 
-    /// Issue 8 item 7: the roll-up (migration 0013) gives the same rows as the facts, for whole months,
+    /// The roll-up (migration 0013) gives the same rows as the facts, for whole months,
     /// quarters and the year along department x SIAE kind; clipped periods and past moments read the facts.
     async fn rollup(store: Store) {
         let [a, b, c, d] = [(); 4].map(|_| Some(Uuid::new_v4()));
@@ -1544,7 +1544,7 @@ mod indicators {
         scenario(postgres_demo().await).await;
     }
 }
-/// Governance (issue 7) on the demo territory: who sees a committee, the frequency check, the 10-day agenda
+/// Governance on the demo territory: who sees a committee, the frequency check, the 10-day agenda
 /// rule, invitations read back by an independent iCalendar parser and delivered exactly once through a relay
 /// outage, agenda items, documents, minutes validated by the deliberative members, transmission, the
 /// extraordinary meeting, action items and the deadlines engine's scan and digest.
@@ -2027,7 +2027,7 @@ async fn governance_on_postgres() {
     governance_story(postgres_demo().await).await;
 }
 
-/// Figure for issue 7: the daily scan over 100,000 open obligations (spread over four years, so that about
+/// A figure: the daily scan over 100,000 open obligations (spread over four years, so that about
 /// 3 % fall in the scan's window), and one user's month of deadlines.
 /// `cargo test --release -p passerelle-store --test story deadlines_scan_figures -- --ignored --nocapture`
 #[tokio::test]
@@ -2086,7 +2086,7 @@ async fn deadlines_scan_figures() {
 
 /// A backup taken while persons are being created holds every creation acknowledged before it began, and
 /// nothing half-written: each person in the copy has its creation event. The copy restores to a working
-/// database (issue 10, item 7).
+/// database.
 #[tokio::test]
 async fn backup_under_load_keeps_every_acknowledged_write() {
     let store = sqlite_demo().await;
@@ -2182,7 +2182,7 @@ async fn backup_under_load_keeps_every_acknowledged_write() {
 }
 
 /// The retention rule: a person without activity for longer than the period is reported by a dry run that
-/// changes nothing, then anonymised with an event; reads do not count as activity (issue 10, item 6).
+/// changes nothing, then anonymised with an event; reads do not count as activity.
 async fn retention_story(store: Store) {
     use passerelle_store::privacy::retention::DEFAULT_INACTIVE_DAYS;
     let ctx = demo_ctx(&store, "aci-jardins").await;
@@ -2219,7 +2219,7 @@ async fn retention_story(store: Store) {
     .unwrap();
     // A read today is not activity.
     store.persons(&ctx).get(old).await.unwrap();
-    // An obligation about the person (issue 7's deadlines engine) names them by first name and initial.
+    // An obligation about the person names them by first name and initial.
     db.execute(
         query(
             "INSERT INTO obligations (id, source, source_key, organisation_id, due_on, title, link, rule, updated_at) \
@@ -2301,29 +2301,29 @@ async fn retention_on_postgres() {
 
 #[path = "story/esat.rs"]
 mod esat;
-// Issue 6: supported employment and the skills record.
+// Supported employment and the skills record.
 #[path = "story/supported.rs"]
 mod supported;
-// Issue 8: the indicator sources of migration 0012.
+// The indicator sources of migration 0012.
 #[path = "story/indicator_sources.rs"]
 mod indicator_sources;
 
 #[path = "story/indicator_supported.rs"]
 mod indicator_supported;
-// Issue 21: candidates oriented, extensions and CTA minutes, read again from their texts (migration 0022).
+// Candidates oriented, extensions and CTA minutes, read again from their texts (migration 0022).
 #[path = "story/indicator_readings.rs"]
 mod indicator_readings;
-// Issue 21: the tripartite interview before a short contract's end, in the reminders and the indicator.
+// The tripartite interview before a short contract's end, in the reminders and the indicator.
 #[path = "story/interview_before_contract_end.rs"]
 mod interview_before_contract_end;
-// Issue 21: a one-year local convention's yearly review.
+// A one-year local convention's yearly review.
 #[path = "story/one_year_review.rs"]
 mod one_year_review;
-// Issue 8: the tripartite interviews due and never held (migration 0019).
+// The tripartite interviews due and never held (migration 0019).
 #[path = "story/missed_interviews.rs"]
 mod missed_interviews;
 
-// Issue 10: the recovery codes of the second factor.
+// The recovery codes of the second factor.
 #[path = "story/second_factor.rs"]
 mod second_factor;
 

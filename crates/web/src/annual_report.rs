@@ -1,4 +1,4 @@
-//! The annual « état des lieux » of an agreement as a PDF (issue 8, item 5), for the API and the agreement's
+//! The annual « état des lieux » of an agreement as a PDF, for the API and the agreement's
 //! page alike: the agreement, its targets for the year, its parties' indicators by quarter with a bar chart
 //! each, the actions of its roadmap, and the day it was produced. The figures come from
 //! `passerelle_store::indicators::agreement_report`.

@@ -4,7 +4,7 @@
 //!
 //! Sources: Guide de la CCL Pôle emploi – SIAE (sections of a CCL), Questions incontournables ESAT – SPE (the 13 questions of an ESAT-SPE convention), Accord régional BFC 2016
 //! (articles and annexes of a regional agreement), arrêté of 23 Nov 2017 (supported-employment management
-//! convention), issue 5 (reciprocity).
+//! convention), reciprocity between the parties.
 
 use super::content::{AgreementContent, AxisTheme, WorkerSituation};
 use super::kind::AgreementKind;

@@ -3,7 +3,7 @@
 //! correspondents with their substitutes, steering, duration and end clauses, annexes and targets.
 //!
 //! Sources: Accord régional BFC 2016 (regional agreement: axes, action sheets, articles 2-6, annexes 1-3), Guide de la CCL Pôle emploi – SIAE (CCL
-//! sections), Questions incontournables ESAT – SPE (ESAT-SPE questions), issue 5.
+//! sections), Questions incontournables ESAT – SPE (ESAT-SPE questions).
 
 use crate::dates::{Span, plausible_opt};
 use crate::invalid::Invalid;

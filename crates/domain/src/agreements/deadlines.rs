@@ -3,7 +3,7 @@
 //! effect, and the roadmap's dated actions.
 //!
 //! Sources: Guide de la CCL Pôle emploi – SIAE II.b (examined every year; 3-month notice), Accord régional BFC 2016 article 3 (yearly review by the
-//! steering committee) and annex 3 (roadmap), issue 5 item 8.
+//! steering committee) and annex 3 (roadmap).
 
 use super::content::AgreementContent;
 use super::lifecycle::{Dates, Status};

@@ -6,7 +6,7 @@
 //! Sources: Guide de la CCL Pôle emploi – SIAE II.b (yearly review, avenant, 3-month notice by registered letter, lapse when the SIAE
 //! loses its State convention), Accord régional BFC 2016 articles 4-6 (duration, amendment, termination with a 3-month notice
 //! from receipt by the other signatories; terminating the regional agreement does not cancel the local
-//! conventions signed under it), issue 5.
+//! conventions signed under it).
 
 use crate::calendar::{add_months, french_date};
 use crate::explanation::Explanation;

@@ -1,7 +1,7 @@
 //! French public holidays (Code du travail, L3133-1; Alsace-Moselle: code local, art. L3134-13;
 //! overseas: loi 83-550 and décret 83-1003 for the abolition of slavery day).
 //!
-//! Issue 3 asks for the current list applied to every year 1900-2200, not the history of each day
+//! The calendar is the current list applied to every year 1900-2200, not the history of each day
 //! (8 May was not a holiday from 1960 to 1981, for instance): deadlines computed for past dates use
 //! today's calendar. Other local days (Victor Schoelcher, Mi-Carême) are out of scope.
 

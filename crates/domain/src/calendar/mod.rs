@@ -48,7 +48,7 @@ mod tests {
     use rstest::rstest;
     use time::macros::date;
 
-    // Issue 3: "adding calendar months or years clamps to the month's last day".
+    // The calendar's rule: "adding calendar months or years clamps to the month's last day".
     #[rstest]
     #[case::plain(date!(2025-03-10), 6, date!(2025-09-10))]
     #[case::clamped_to_february(date!(2025-08-31), 6, date!(2026-02-28))]

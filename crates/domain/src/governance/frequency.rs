@@ -138,7 +138,7 @@ mod tests {
 
     #[test]
     fn a_cta_meets_every_quarter() {
-        // Accord régional BFC 2016 fiche action 8: "Réunir le CTA selon une périodicité trimestrielle" (issue 7: a CTA with
+        // Accord régional BFC 2016 fiche action 8: "Réunir le CTA selon une périodicité trimestrielle" (a CTA with
         // only 3 meetings in a year is flagged).
         let end_of_year = date!(2026 - 12 - 31);
         let after_year = date!(2027 - 01 - 15);

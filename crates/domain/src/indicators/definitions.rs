@@ -1,6 +1,6 @@
 //! The declared indicators: what each counts, in which unit, from which recorded facts, along which
 //! dimensions. Sources: Accord régional BFC 2016 (regional agreement, Annex 1), Journées nationales de l'emploi accompagné 2020 (supported employment figures) and
-//! the IAE pathways (issue 4). Every source is recorded today; a future indicator whose facts are not recorded
+//! the IAE pathways. Every source is recorded today; a future indicator whose facts are not recorded
 //! yet is declared with its source left out of `Source::is_recorded`, and the store answers « source à venir »
 //! for it until the source's facts are wired (docs/indicators.md, « Sources à venir »).
 
@@ -255,7 +255,7 @@ mod tests {
         assert_eq!(DEFINITIONS.len(), IndicatorCode::ALL.len());
     }
 
-    /// Issue 8, « Definitions »: the Annex 1 indicators of Accord régional BFC 2016 and the figures of Journées nationales de l'emploi accompagné 2020.
+    /// The Annex 1 indicators of Accord régional BFC 2016 and the figures of Journées nationales de l'emploi accompagné 2020.
     #[test]
     fn the_issue_list_is_covered_with_its_sources() {
         let recorded: Vec<&str> = DEFINITIONS

@@ -132,7 +132,7 @@ mod tests {
             .collect()
     }
 
-    /// Issue 8 item 3: fewer than 5 people masked, with secondary cells so that totals reveal nothing.
+    /// Fewer than 5 people masked, with secondary cells so that totals reveal nothing.
     #[rstest]
     // Nothing small: nothing masked.
     #[case(vec![vec![10, 20], vec![30, 40]], 5, vec![None, None, None, None])]

@@ -1,4 +1,4 @@
-//! Indicators (issue 8): declared definitions, periods, dimensions, small-count masking and progress against
+//! Indicators: declared definitions, periods, dimensions, small-count masking and progress against
 //! the targets of agreements. Pure: the store computes the values from the facts it recorded.
 
 pub mod definitions;

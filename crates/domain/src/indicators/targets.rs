@@ -1,4 +1,4 @@
-//! Progress against a quantified target of an agreement (issue 5 keeps them in the content's `targets`:
+//! Progress against a quantified target of an agreement (kept in the content's `targets`:
 //! indicator, period, value, unit). The expected value grows evenly over the target's period, so that a
 //! target is judged on track or behind before its end.
 
@@ -64,7 +64,7 @@ pub fn progress(actual: f64, target: f64, from: Date, to: Date, today: Date) -> 
 }
 
 /// The indicator a target names: its code (`hirings`) or its label, whatever the case; the targets of an
-/// agreement name it in free text (issue 5), so anything else is not recognised.
+/// agreement name it in free text, so anything else is not recognised.
 pub fn indicator_of(text: &str) -> Option<IndicatorCode> {
     let text = text.trim();
     IndicatorCode::parse(text).or_else(|| {
@@ -116,7 +116,7 @@ mod tests {
     use rstest::rstest;
     use time::macros::date;
 
-    /// Issue 8 item 4: a clear status against the agreement's target (Accord régional BFC 2016, article « Suivi »).
+    /// A clear status against the agreement's target (Accord régional BFC 2016, article « Suivi »).
     #[rstest]
     #[case(0.0, 100.0, date!(2025 - 12 - 01), TargetStatus::NotStarted)]
     #[case(30.0, 100.0, date!(2026 - 03 - 31), TargetStatus::OnTrack)] // 25 % expected
@@ -141,7 +141,7 @@ mod tests {
         assert_eq!(p.expected, 120.0);
         assert_eq!(p.percent, 25.0);
     }
-    /// The targets of an agreement name the indicator and the period in free text (issue 5, content).
+    /// The targets of an agreement name the indicator and the period in free text (content).
     #[rstest]
     #[case("hirings", Some(IndicatorCode::Hirings))]
     #[case(" Embauches en parcours IAE ", Some(IndicatorCode::Hirings))]

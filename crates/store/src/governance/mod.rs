@@ -1,4 +1,4 @@
-//! Governance (issue 7): committees that steer agreements and pathways, their meetings, the action items
+//! Governance: committees that steer agreements and pathways, their meetings, the action items
 //! of their decisions and of the steered agreements' roadmaps, and the mutual-knowledge actions.
 //!
 //! Access: a committee is seen by the users of its member organisations and of its secretary organisation

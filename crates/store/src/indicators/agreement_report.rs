@@ -1,4 +1,4 @@
-//! The annual « état des lieux » of an agreement (issue 8, item 5): for one year, where each target stands
+//! The annual « état des lieux » of an agreement: for one year, where each target stands
 //! at the end of the year (or today for the current year), the indicators of its parties by quarter, and the
 //! actions of its roadmap as the steering committees follow them. Aggregates only, masked for the caller as
 //! the targets are (`targets::threshold_for`): nothing about a person, so the read is not journaled.

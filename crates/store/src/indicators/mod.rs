@@ -1,4 +1,4 @@
-//! Indicators computed from what was recorded (issue 8).
+//! Indicators computed from what was recorded.
 //!
 //! Every change that an indicator counts writes its facts into `indicator_facts` in its own transaction
 //! (triggers of migrations 0010, 0012 and 0015), so that a whole table is one GROUP BY over that narrow table

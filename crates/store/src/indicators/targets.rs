@@ -1,4 +1,4 @@
-//! The quantified targets of an agreement (its content's `targets`, issue 5) against the values the
+//! The quantified targets of an agreement (its content's `targets`) against the values the
 //! indicator engine computes for the agreement's scope: the facts of its parties (dimension `agreement`)
 //! over the target's period. The members of a party see the actual values unmasked (they are accountable for
 //! them); anyone else who may read the agreement sees small counts masked, as in any published table.

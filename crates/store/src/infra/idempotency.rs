@@ -1,4 +1,4 @@
-//! Idempotency keys of creations (issue 4, item 9): a retried request with the same `Idempotency-Key`
+//! Idempotency keys of creations: a retried request with the same `Idempotency-Key`
 //! answers the record the first one created, and creates nothing twice.
 //!
 //! A creation claims its key in its own transaction ([`claim`]), so that the key and the record are

@@ -1,4 +1,4 @@
-//! The e-mail outbox (issue 7, item 4): mails are enqueued in the transaction of the change that causes
+//! The e-mail outbox: mails are enqueued in the transaction of the change that causes
 //! them and delivered by [`Store::deliver_outbox`] through the configured SMTP relay.
 //!
 //! - Never lost: a mail stays `pending` until the relay accepts it; a relay outage or a temporary refusal

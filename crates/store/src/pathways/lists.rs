@@ -1,6 +1,6 @@
 //! The lists built on every pathway in the caller's scope: the people in pathway (paged and filtered), the
 //! to-do list (tripartite interviews due, prolongations to decide, follow-ups due) and the SPE referent's
-//! dashboard (issue 4, item 8).
+//! dashboard.
 //!
 //! An approval's status and end are the rules engine's, replayed from its events: they are no column, so the
 //! list is loaded in SQL for the caller's scope (five queries, whatever the number of people), replayed in
@@ -578,7 +578,7 @@ async fn todo_for(
     let mut items = interviews_due(rows, as_of);
     let orgs = organisations(ctx);
     items.extend(prolongations_to_decide(ex, &orgs).await?);
-    // Issue 6: immersions to sign or assess, ESAT orientations to renew.
+    // Immersions to sign or assess, ESAT orientations to renew.
     items.extend(crate::pathways::immersion::todo_items(ex, &orgs, as_of).await?);
     items.extend(crate::pathways::esat::todo_items(ex, &orgs, as_of).await?);
     if !orgs.is_empty() {

@@ -1,4 +1,4 @@
-//! Passerelles (issue 6 item 4; Convergences ESAT – IAE): one person, one history across IAE, ESAT, immersions and ordinary
+//! Passerelles (Convergences ESAT – IAE): one person, one history across IAE, ESAT, immersions and ordinary
 //! employment.
 //!
 //! The person must be one the caller may see (the organisations following them; 404 otherwise). Each step of

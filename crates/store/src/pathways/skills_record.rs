@@ -1,4 +1,4 @@
-//! The skills record (carnet de parcours et de compétences, issue 6 item 5; Convergences ESAT – IAE): the person's record
+//! The skills record (carnet de parcours et de compétences; Convergences ESAT – IAE): the person's record
 //! of experiences, trainings, supports and skills, built from the pathway events the system holds, and the
 //! personal read-only links through which the person reads it.
 //!

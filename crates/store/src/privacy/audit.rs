@@ -1,4 +1,4 @@
-//! The reads of personal data, for an organisation's administrators (issue 10, item 6): who of their members
+//! The reads of personal data, for an organisation's administrators: who of their members
 //! opened or listed which record, and when. Every read is journaled where it happens with an action ending in
 //! `.read` or `.listed` (`person.read`, `pathway.listed`, ...); this page only looks them up.
 

@@ -1,5 +1,5 @@
 //! Everything the caller's organisations hold about a person, in one record: the person's right of access
-//! (GDPR article 15; issue 10, item 6). Each part is read through the same access rules and journal as its
+//! (GDPR article 15). Each part is read through the same access rules and journal as its
 //! own page, and the export itself is journaled (`person_file.read`).
 
 use crate::Store;

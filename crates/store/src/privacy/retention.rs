@@ -1,4 +1,4 @@
-//! The retention rule (issue 10, item 6; docs/registre-des-traitements.md): a person whose pathway shows no
+//! The retention rule (docs/registre-des-traitements.md): a person whose pathway shows no
 //! activity for a configurable time (2 years by default) is anonymised. Activity is any change journaled on
 //! the person or on a record of theirs; reads are not activity, or looking at a file would keep it forever.
 //! The identity and every free text that may name or describe the person are replaced (IAE, ESAT, immersions,

@@ -1,4 +1,4 @@
-//! ESAT pathways and immersions (issue 6 part 1) on the demo territory, on both databases: a worker through
+//! ESAT pathways and immersions on the demo territory, on both databases: a worker through
 //! the situations with double activity, conventions d'appui and the right to return; an immersion from draft to
 //! assessment with a refused over-long schedule; the person's history as each organisation sees it.
 

@@ -1,4 +1,4 @@
-//! Issue 21, E6 to E8, migration 0022: three indicators read again from their texts, each rule dated in the
+//! Migration 0022: three indicators read again from their texts, each rule dated in the
 //! domain (`indicators::readings`). Each case is counted by the facts (triggers), the roll-up and the plain union
 //! of the sources, and the count follows what the domain's rule says for it, on both databases.
 

@@ -1,4 +1,4 @@
-//! Issue 8: the sources wired by migration 0012 (CTA meetings held, CTA minutes transmitted to a CDIAE (to the
+//! The sources wired by migration 0012 (CTA meetings held, CTA minutes transmitted to a CDIAE (to the
 //! « inclusion et IAE » commission since 2024-07-01, migration 0022),
 //! mutual-knowledge actions, assessed PMSMP conventions outside SIAE) against a scenario with known counts in
 //! 2030 (a year the demo does not touch): the value before and after each new fact (triggers), the fact table
@@ -165,7 +165,7 @@ async fn scenario(store: Store) {
 
     let cta = committee(&mut db, "cta", agency).await;
     // In 2030 the minutes go to the « inclusion et IAE » commission, which took the CDIAE's place on
-    // 2024-07-01 (décret 2024-560); a committee still recorded as a CDIAE no longer counts (issue 21, E8: this
+    // 2024-07-01 (décret 2024-560); a committee still recorded as a CDIAE no longer counts (E8: this
     // scenario sent them to a CDIAE in 2030 and locked the error in).
     let commission = committee(&mut db, "inclusion_commission", ddets).await;
     let cdiae = committee(&mut db, "cdiae", ddets).await;

@@ -1,4 +1,4 @@
-//! Issue 8: the sources wired by migration 0015 against a scenario with known counts in 2030 (a year the demo
+//! The sources wired by migration 0015 against a scenario with known counts in 2030 (a year the demo
 //! does not touch), on a scheme of its own: the figures of supported employment (Journées nationales de l'emploi accompagné 2020: people accompanied,
 //! employers accompanied, people per full-time counsellor, share in employment and within 6 months), the
 //! job-retention services (module d, Accord régional BFC 2016 Annex 1 fiche 7) and the tripartite interviews held on time

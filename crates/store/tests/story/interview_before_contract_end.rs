@@ -1,4 +1,4 @@
-//! Issue 21, E9: the tripartite interview prepares the earlier of the contract's end and the PASS IAE's
+//! The tripartite interview prepares the earlier of the contract's end and the PASS IAE's
 //! (Accord régional BFC 2016, fiche 7, read 2026-12-07: « Réaliser des entretiens tripartites, 2 à 3 mois avant
 //! la fin du contrat ou de l'agrément »). The to-do list already read the contract's end; the reminders (the
 //! deadlines engine's obligation, its notification) and the missed-interview indicator read the PASS IAE's only,

@@ -1,4 +1,4 @@
-//! Issue 8, migration 0019: a tripartite interview due and never held counts as not on time in
+//! Migration 0019: a tripartite interview due and never held counts as not on time in
 //! `interviews_on_time_share` (Accord régional BFC 2016 fiche 7; RULES.md 1.8: due 2 months before the end of the PASS IAE).
 //! The daily deadlines scan records it once its due date has passed; the share, read from the facts, the roll-up
 //! and the plain union of the sources, and as of a moment before the scan.

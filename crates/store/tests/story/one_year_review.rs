@@ -1,4 +1,4 @@
-//! Issue 21, E10: a one-year local cooperation convention gets its yearly review among its parties'
+//! A one-year local cooperation convention gets its yearly review among its parties'
 //! obligations. Guide de rédaction de la convention de coopération locale Pôle emploi – SIAE, partie II.b (read
 //! 2026-12-07): « La présente convention est conclue du 01/01/20xx au 31/12/xx. Elle est examinée annuellement
 //! dans le cadre du comité de suivi ». Its anniversary falls the day after its end, so the review was never

@@ -1,4 +1,4 @@
-//! Recovery codes of the second factor (issue 10, item 5): drawn when the factor is turned on, each accepted
+//! Recovery codes of the second factor: drawn when the factor is turned on, each accepted
 //! once in place of a TOTP code (login, replacing the codes, turning the factor off), kept only hashed,
 //! replaced together, and each use journaled.
 

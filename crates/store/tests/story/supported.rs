@@ -1,4 +1,4 @@
-//! Supported employment on the demo territory (issue 6, item 2): a person through the four modules, who
+//! Supported employment on the demo territory: a person through the four modules, who
 //! sees what, the dashboard's figures, and the skills record with its personal link.
 
 use super::{demo_ctx, postgres_demo, sqlite_demo};

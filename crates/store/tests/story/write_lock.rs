@@ -1,4 +1,4 @@
-//! The SQL layer's guarantees for decisions (issue 17, finding 1): write transactions run one at a time on both
+//! The SQL layer's guarantees for decisions: write transactions run one at a time on both
 //! databases, and a unique constraint hit answers a conflict with a stable code, not a database error.
 
 use super::{postgres_store, sqlite_store};

@@ -1,4 +1,4 @@
-//! ESAT pathways (issue 6 item 1): workers' records, situations, conventions d'appui and the right to return;
+//! ESAT pathways: workers' records, situations, conventions d'appui and the right to return;
 //! and a person's one history across sectors (passerelles, item 4).
 
 use super::idempotency::{Created, IdempotencyHeader, create_once};

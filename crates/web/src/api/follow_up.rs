@@ -1,4 +1,4 @@
-//! Accompaniment and exit of IAE pathways (issue 4, items 6 and 7), the people in pathway, the to-do list,
+//! Accompaniment and exit of IAE pathways, the people in pathway, the to-do list,
 //! and the person's skills and trainings document (PDF).
 
 use super::idempotency::{IdempotencyHeader, create_once};

@@ -1,4 +1,4 @@
-//! The one idempotency mechanism of creation routes (issue 4, item 9): a request carrying an
+//! The one idempotency mechanism of creation routes: a request carrying an
 //! `Idempotency-Key` header that already created a record answers that record (with the same status and
 //! `Idempotent-Replayed: true`) and creates nothing.
 

@@ -1,4 +1,4 @@
-//! Immersions (PMSMP, issue 6 item 3): the convention as a draft, its signatures by each party, its assessment.
+//! Immersions (PMSMP): the convention as a draft, its signatures by each party, its assessment.
 
 use super::idempotency::{Created, IdempotencyHeader, create_once};
 use crate::error::{ApiResult, ErrorBody};

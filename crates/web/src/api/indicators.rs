@@ -1,4 +1,4 @@
-//! Indicators (issue 8): the declared definitions, the computed table (JSON, CSV or XLSX) and, for the
+//! Indicators: the declared definitions, the computed table (JSON, CSV or XLSX) and, for the
 //! members of an organisation, the pathways behind one of its figures.
 
 use crate::annual_report;

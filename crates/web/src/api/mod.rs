@@ -17,7 +17,7 @@ pub mod indicators;
 pub mod person_file;
 pub mod persons;
 pub mod reference;
-// Issue 6: supported employment and the skills record.
+// Supported employment and the skills record.
 pub mod supported;
 
 use crate::error::ErrorBody;

@@ -1,4 +1,4 @@
-//! Supported employment (issue 6, item 2) and the skills record (item 5): entries, conventions, module
+//! Supported employment and the skills record (item 5): entries, conventions, module
 //! activities, jobs, the counsellors' dashboard, the record as JSON and PDF, and the person's own link.
 
 use super::idempotency::{IdempotencyHeader, create_once};

@@ -1,4 +1,4 @@
-//! The ESAT pages (issue 6 part 1): the ESAT's workers with their situation and orientation warnings, a worker's
+//! The ESAT pages: the ESAT's workers with their situation and orientation warnings, a worker's
 //! page with the situation moves and the conventions d'appui, and a person's one history (passerelles).
 //! A refused form comes back with the rule's explanation next to the field it concerns.
 

@@ -1,4 +1,4 @@
-//! The immersion pages (PMSMP, issue 6 part 1): the list with its reminders and the draft form, and an
+//! The immersion pages (PMSMP): the list with its reminders and the draft form, and an
 //! immersion's page to send it for signature, record each party's signature, assess or cancel it. A refused
 //! form comes back with the rule's explanation (and its article) next to the field.
 

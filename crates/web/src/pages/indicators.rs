@@ -1,4 +1,4 @@
-//! The indicators' page `/indicateurs` (issue 8, item 5): a filter form (dates, period cut, one dimension),
+//! The indicators' page `/indicateurs`: a filter form (dates, period cut, one dimension),
 //! the figures of each family as a table and as a bar chart drawn on the server (with the same data as a
 //! table), masked cells shown « < 5 », links to the people behind the caller's own figures and to the
 //! exports with the same filters. Each role opens on its own view: an SIAE or ESAT its organisation, France

@@ -15,7 +15,7 @@ mod pathways;
 mod persons;
 pub mod session;
 mod simulator;
-// Issue 6: supported employment and the skills record.
+// Supported employment and the skills record.
 pub(crate) mod supported;
 
 use crate::error::ApiError;

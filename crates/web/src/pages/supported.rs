@@ -1,4 +1,4 @@
-//! Supported-employment pages (issue 6): the counsellors' dashboard `/emploi-accompagne`, a person's
+//! Supported-employment pages: the counsellors' dashboard `/emploi-accompagne`, a person's
 //! supported employment with its forms, the skills record with its PDF and personal links, and the
 //! person's own page `/carnet/{token}`, reached without an account.
 

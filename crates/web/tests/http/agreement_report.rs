@@ -1,6 +1,6 @@
-//! The annual « état des lieux » of an agreement as a PDF (issue 8, item 5), on both databases: a partnership
+//! The annual « état des lieux » of an agreement as a PDF, on both databases: a partnership
 //! of the ACI and the EI over the demo's prescriptions (Durand and Marchal to the ACI, Diallo to the EI, all
-//! sent today; Marchal's by the Mission locale is not a candidate oriented by France Travail, issue 21 E7), its targets, its roadmap followed by a committee; the PDF read back with pdftotext shows the
+//! sent today; Marchal's by the Mission locale is not a candidate oriented by France Travail), its targets, its roadmap followed by a committee; the PDF read back with pdftotext shows the
 //! known figures to a party's member and masks them for the DDETS; 404 outside the scope, 422 for a bad year.
 
 use crate::pages::login;

@@ -503,7 +503,7 @@ async fn checklist_states(app: &TestApp, token: &str, id: &str) -> serde_json::V
         .into()
 }
 
-// Issue 5: the whole structure of a draft is written from the pages, one form per part, through the same
+// The whole structure of a draft is written from the pages, one form per part, through the same
 // store method as the API; refused input shows its message next to the field and changes nothing.
 #[tokio::test]
 async fn the_whole_structure_is_written_from_the_pages() {
@@ -804,7 +804,7 @@ async fn the_whole_structure_is_written_from_the_pages() {
     assert_eq!(app.snapshot().await, before);
 }
 
-// Issue 5, export: the list as XLSX (with the deadlines) or CSV; an unknown format is refused.
+// Export: the list as XLSX (with the deadlines) or CSV; an unknown format is refused.
 #[tokio::test]
 async fn agreements_are_exported_as_a_spreadsheet() {
     let app = TestApp::spawn(Backend::Postgres).await;

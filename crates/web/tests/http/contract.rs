@@ -88,7 +88,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/referent"),
     ("get", "/api/v1/todo"),
     ("get", "/api/v1/persons/{id}/skills-document"),
-    // Governance and deadlines (issue 7).
+    // Governance and deadlines.
     ("get", "/api/v1/committees"),
     ("post", "/api/v1/committees"),
     ("get", "/api/v1/committees/{id}"),
@@ -112,7 +112,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/mutual-knowledge-actions"),
     ("post", "/api/v1/mutual-knowledge-actions"),
     ("get", "/api/v1/mutual-knowledge-actions/counts"),
-    // ESAT pathways, immersions and passerelles (issue 6 part 1).
+    // ESAT pathways, immersions and passerelles.
     ("get", "/api/v1/esat/workers"),
     ("post", "/api/v1/esat/workers"),
     ("get", "/api/v1/esat/workers/{id}"),
@@ -128,7 +128,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/immersions/{id}/signatures"),
     ("post", "/api/v1/immersions/{id}/assessment"),
     ("post", "/api/v1/immersions/{id}/cancel"),
-    // Issue 6: supported employment and the skills record.
+    // Supported employment and the skills record.
     ("get", "/api/v1/persons/{id}/supported"),
     ("post", "/api/v1/persons/{id}/supported"),
     ("post", "/api/v1/supported-entries/{id}/convention"),

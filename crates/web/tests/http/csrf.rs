@@ -1,6 +1,6 @@
 //! CSRF on every form, found rather than listed: a crawler signs in as several demo accounts, visits every
 //! page it reaches from the home page, and posts each form it finds (with the fields it finds) carrying a
-//! forged token. Every answer must be 403 and nothing may change (issue 10, item 5). A page or form added
+//! forged token. Every answer must be 403 and nothing may change. A page or form added
 //! later is covered without touching this test.
 
 use crate::pages::{login, page};

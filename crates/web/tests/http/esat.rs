@@ -1,4 +1,4 @@
-//! ESAT pathways, immersions and passerelles through the API (issue 6 part 1), on both databases: a worker
+//! ESAT pathways, immersions and passerelles through the API, on both databases: a worker
 //! through situations with refused moves, an immersion from draft to assessment with a refused over-long
 //! schedule, the person's one history; every refusal is a 4xx with its code and changes nothing; another
 //! organisation gets 404.

@@ -1,4 +1,4 @@
-//! Governance over HTTP on both databases (issue 7): a committee seen by its members only (404 for others),
+//! Governance over HTTP on both databases: a committee seen by its members only (404 for others),
 //! bad input answered 4xx with its code and nothing changed, idempotent creations, the invitation as
 //! iCalendar, documents, minutes and the deadlines feed.
 

@@ -1,4 +1,4 @@
-//! The IAE story through the API, on both databases (issue 4): an SIAE publishes an offer, a prescriber
+//! The IAE story through the API, on both databases: an SIAE publishes an offer, a prescriber
 //! diagnoses a person and prescribes, the two sides exchange on the referral sheet until the hiring, which
 //! opens the PASS IAE; then a suspension and prolongations with their deciders; every motivated-refusal
 //! path; a CDDI and the AI's 480-hour cap; access rules; idempotent creations.
@@ -784,7 +784,7 @@ async fn story(backend: Backend) {
         )
         .await;
     assert_eq!(s, S::OK, "{f}");
-    // The deadlines engine (issue 7): the hiring wrote the approval's end and interview; the exit closed them.
+    // The deadlines engine: the hiring wrote the approval's end and interview; the exit closed them.
     let open_for = |done: &'static str| {
         format!(
             "SELECT COUNT(*) AS n FROM obligations WHERE source IN ('approval_end', 'tripartite_interview') \

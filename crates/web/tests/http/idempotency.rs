@@ -1,4 +1,4 @@
-//! Every creation route takes an `Idempotency-Key` (issue 4, item 9): on both databases, each route of the
+//! Every creation route takes an `Idempotency-Key`: on both databases, each route of the
 //! table is posted twice with one key; the retry answers the first answer, with the same status and
 //! `Idempotent-Replayed: true`, and changes nothing (rows and journal). Without the key, the same retries
 //! would be refused by the rules (overlapping suspension, pending request, decided request, one review a

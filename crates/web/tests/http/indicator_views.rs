@@ -1,4 +1,4 @@
-//! The indicators for users on both databases (issue 8, items 4 and 5): the page `/indicateurs` (figures,
+//! The indicators for users on both databases: the page `/indicateurs` (figures,
 //! chart with its table, masked cells, drill-down links for the caller's own figures, exports with the same
 //! filters), the drill-down page, and the targets of an agreement against a hand-built scenario.
 
@@ -71,7 +71,7 @@ async fn views(backend: Backend) {
         format!("/indicateurs/candidates_oriented/personnes?organisation={aci_id}&from={year}-01-01&to={year}-12-31");
     let (status, html) = page(&app, &aci, &people).await;
     assert_eq!(status, S::OK, "{html}");
-    // Marchal was oriented by the Mission locale, not by France Travail (issue 21 E7).
+    // Marchal was oriented by the Mission locale, not by France Travail.
     assert!(html.contains("Durand") && !html.contains("Marchal"), "{html}");
     let agency = login(&app, "ft-dijon").await;
     let (status, _) = page(&app, &agency, &people).await;

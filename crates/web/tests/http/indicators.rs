@@ -1,4 +1,4 @@
-//! Indicators through the API on both databases (issue 8): definitions, the table with the caller's own
+//! Indicators through the API on both databases: definitions, the table with the caller's own
 //! cells unmasked and the others masked, the exports, the drill-down for members only, bad input.
 
 use crate::{Backend, TestApp, email, today};
@@ -45,7 +45,7 @@ async fn indicators(backend: Backend) {
     );
 
     // The demo prescribes Durand and Marchal to the ACI, Diallo to the EI; France Travail oriented Durand and
-    // Diallo, the Mission locale Marchal, who is not counted (issue 21 E7): the ACI sees its own 1 (its own cells
+    // Diallo, the Mission locale Marchal, who is not counted: the ACI sees its own 1 (its own cells
     // are never masked for it), the EI's single candidate stays masked; the agency, member of neither, sees both
     // masked.
     let path = format!("/api/v1/indicators?{range}&by=organisation&indicators=candidates_oriented");

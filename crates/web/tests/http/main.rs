@@ -26,7 +26,7 @@ mod privacy;
 mod route_matrix;
 mod second_factor;
 mod simulator;
-// Issue 6: supported employment and the skills record.
+// Supported employment and the skills record.
 mod supported;
 mod uploads;
 
@@ -169,7 +169,7 @@ impl TestApp {
             "spe_registrations",
             "tripartite_interviews",
             "exit_reviews",
-            // ESAT pathways and immersions (issue 6 part 1).
+            // ESAT pathways and immersions.
             "esat_workers",
             "esat_situations",
             "esat_support_conventions",

@@ -1,4 +1,4 @@
-//! The people in pathway, paged and filtered (issue 4, item 8), and the SPE referent's dashboard, on both
+//! The people in pathway, paged and filtered, and the SPE referent's dashboard, on both
 //! databases: 700 pathways of the demo ACI hired 0 to 699 days ago, one suspended, one ended.
 
 use crate::perf::seed;

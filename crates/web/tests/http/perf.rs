@@ -1,4 +1,4 @@
-//! Figures for issue 4: the time to load an SIAE's list of people in pathway with 5,000 pathways in the
+//! Figures: the time to load an SIAE's list of people in pathway with 5,000 pathways in the
 //! database, over loopback. Ignored by default (it seeds 5,000 pathways); run with
 //! `cargo test -p passerelle-web --test http perf -- --ignored --nocapture`.
 

@@ -1,4 +1,4 @@
-//! Privacy: the journal of personal-data reads for administrators, and the person's right of access (issue 10, item 6).
+//! Privacy: the journal of personal-data reads for administrators, and the person's right of access.
 
 use crate::pages::{login, page};
 use crate::{Backend, TestApp, email, id, today};

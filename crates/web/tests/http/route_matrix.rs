@@ -1,4 +1,4 @@
-//! Authorisation on every route, generated from the OpenAPI description (issue 10, item 5): each documented
+//! Authorisation on every route, generated from the OpenAPI description: each documented
 //! operation x each demo account, (1) on a record that does not exist and with an empty body, which must be
 //! refused (never 2xx, never 5xx) and change nothing; (2) for every route about one person, on every demo
 //! person: 200 exactly for the accounts whose organisation follows the person, 404 for all others; (3) who may

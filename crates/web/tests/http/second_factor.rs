@@ -1,4 +1,4 @@
-//! The optional second factor (TOTP, issue 10 item 5): enrolment from `/compte/securite`, confirmed by a first
+//! The optional second factor (TOTP): enrolment from `/compte/securite`, confirmed by a first
 //! code, which shows the recovery codes once; then the API and the login form require a code (or a recovery
 //! code, once each), refuse a wrong or replayed one, and the address locks as for passwords; replacing the
 //! recovery codes and turning the factor off take a current code.

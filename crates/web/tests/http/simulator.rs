@@ -385,7 +385,7 @@ async fn public_simulator_needs_no_account_and_keeps_nothing() {
     assert_eq!(app.snapshot().await, before, "nothing written");
 }
 
-/// Issue 18 on the page: a job of 24 h a week at 60 % of incapacity warns about the RSDAE; a job that ends shows
+/// On the page: a job of 24 h a week at 60 % of incapacity warns about the RSDAE; a job that ends shows
 /// the months after it, where the AAH comes back; the partner's earnings and the ascendants are assumptions.
 #[tokio::test]
 async fn simulator_warns_about_the_rsdae_and_shows_the_end_of_a_job() {

@@ -1,4 +1,4 @@
-//! Supported employment and the skills record through the API (issue 6): the four modules, access by
+//! Supported employment and the skills record through the API: the four modules, access by
 //! organisation, bad input, the dashboard, the PDF, and the person's own link that reaches no one else.
 
 use crate::{Backend, TestApp, email, id, pdf_text, today};

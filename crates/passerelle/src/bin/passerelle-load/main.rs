@@ -1,4 +1,4 @@
-//! `passerelle-load`: proof under load and faults, on loopback (issue 10).
+//! `passerelle-load`: proof under load and faults, on loopback.
 //!
 //! - `journeys`: virtual users of the demo territory log in and run a mix of realistic API journeys against a
 //!   running server for a given time; the report gives p50/p99 per route, throughput, errors, the server's

@@ -1,4 +1,4 @@
-//! ESAT pathways (issue 6, item 1): a worker's record, the five situations with their history, double activity,
+//! ESAT pathways: a worker's record, the five situations with their history, double activity,
 //! the conventions d'appui and the right to return (rules in `passerelle_domain::pathways::esat`).
 //!
 //! A worker's record is seen and changed by the members of its ESAT (and platform administrators) only; every

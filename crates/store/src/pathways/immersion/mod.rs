@@ -1,4 +1,4 @@
-//! Immersions (PMSMP, issue 6 item 3): the convention, its signatures and its assessment (rules in
+//! Immersions (PMSMP): the convention, its signatures and its assessment (rules in
 //! `passerelle_domain::pathways::immersion`).
 //!
 //! An immersion is seen and changed by the members of its prescriber and of its support structure (and platform

@@ -1,4 +1,4 @@
-//! Supported employment (issue 6, item 2; RULES.md section 4): entries, the individual support convention,
+//! Supported employment (RULES.md section 4): entries, the individual support convention,
 //! the activities of the four modules, the jobs found, the counsellors' working time, and the counsellors'
 //! dashboard with the figures of Journées nationales de l'emploi accompagné 2020.
 //!

@@ -1,4 +1,4 @@
-//! Governance and deadlines (issue 7): committees, meetings, action items, mutual-knowledge actions, and the
+//! Governance and deadlines: committees, meetings, action items, mutual-knowledge actions, and the
 //! caller's deadlines as a list and as an iCalendar feed.
 
 pub mod mutual_knowledge;

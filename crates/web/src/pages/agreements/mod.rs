@@ -78,7 +78,7 @@ struct AgreementPage {
     edit_error: Option<EditError>,
     error: Option<String>,
     notice: Option<String>,
-    /// The quantified targets against the computed values (issue 8, item 4).
+    /// The quantified targets against the computed values.
     targets: Vec<passerelle_store::indicators::targets::TargetProgress>,
 }
 

@@ -1,4 +1,4 @@
-//! Governance pages (issue 7): `/instances` (committees and the creation form), `/instances/{id}` (members,
+//! Governance pages: `/instances` (committees and the creation form), `/instances/{id}` (members,
 //! frequency, meetings, action items), `/reunions/{id}` (agenda, documents, invitation, attendance, minutes,
 //! decisions, transmission) and `/echeances` (month calendar of meetings and deadlines, with its iCalendar).
 //! Every form goes through the store calls the API uses; an error is shown above the forms, nothing saved.
