@@ -139,22 +139,23 @@ fn abolished(date: Date, regime: Option<Regime>) -> Option<Explanation> {
     })
 }
 
-/// Records a request received on `date` among `requests`, those of the approval under `regime`; its
-/// deadline is counted in mainland working days, the input giving no department.
+/// Records a request received on `date` among `requests`, those of the approval under `regime`, from an
+/// SIAE of kind `siae` in `territory` (its department): the deadline is counted in the working days of that
+/// department (Alsace-Moselle and overseas have more public holidays, RULES.md 7).
 pub fn receive(
     requests: &mut Vec<Request>,
     regime: Option<Regime>,
     event_index: usize,
     date: Date,
     kind: RequestKind,
-    siae: SiaeKind,
+    siae: (SiaeKind, Territory),
 ) -> Result<Explanation, Explanation> {
     if let Some(refusal) = abolished(date, regime) {
         return Err(refusal);
     }
-    let days = answer_days(siae);
+    let days = answer_days(siae.0);
     // Dates are checked to lie in the calendar's years before reaching the rules.
-    let deadline = nth_working_day_after(date, days, Territory::Mainland).unwrap_or(Date::MAX);
+    let deadline = nth_working_day_after(date, days, siae.1).unwrap_or(Date::MAX);
     requests.push(Request {
         event_index,
         kind,
@@ -262,7 +263,37 @@ mod tests {
             1,
             received,
             RequestKind::Prolongation,
-            kind,
+            (kind, Territory::Mainland),
+        )
+        .unwrap();
+        assert_eq!(requests[0].deadline, deadline);
+    }
+
+    // Circulaire 2003-24 and « Accord régional de coopération Bourgogne-Franche-Comté (2016) », annexe 4,
+    // 2.2.2: « 5 jours ouvrés » (2 for ETTI) are the working days where the SIAE is: Good Friday is a public
+    // holiday in Moselle and Alsace (code local, L3134-13), 20 December in La Réunion (loi 83-550).
+    #[rstest]
+    #[case::moselle_good_friday(date!(2019-04-18), SiaeKind::Aci, Some("57"), date!(2019-04-29))]
+    #[case::mainland_good_friday(date!(2019-04-18), SiaeKind::Aci, Some("21"), date!(2019-04-26))]
+    #[case::bas_rhin_saint_stephen(date!(2019-12-24), SiaeKind::Etti, Some("67"), date!(2019-12-30))]
+    #[case::mainland_saint_stephen(date!(2019-12-24), SiaeKind::Etti, None, date!(2019-12-27))]
+    #[case::reunion_abolition_day(date!(2019-12-18), SiaeKind::Etti, Some("974"), date!(2019-12-23))]
+    #[case::mainland_on_that_day(date!(2019-12-18), SiaeKind::Etti, Some("75"), date!(2019-12-20))]
+    fn deadlines_by_department(
+        #[case] received: Date,
+        #[case] kind: SiaeKind,
+        #[case] department: Option<&str>,
+        #[case] deadline: Date,
+    ) {
+        let mut requests = Vec::new();
+        let territory = Territory::of(department).unwrap();
+        receive(
+            &mut requests,
+            Some(Regime::Agrement),
+            1,
+            received,
+            RequestKind::Initial,
+            (kind, territory),
         )
         .unwrap();
         assert_eq!(requests[0].deadline, deadline);
@@ -290,7 +321,7 @@ mod tests {
             1,
             date!(2019 - 03 - 04),
             RequestKind::Initial,
-            SiaeKind::Aci,
+            (SiaeKind::Aci, Territory::Mainland),
         )
         .unwrap();
         if let Some((date, decision, motive)) = decision {
@@ -309,7 +340,7 @@ mod tests {
             1,
             date!(2021 - 11 - 30),
             RequestKind::Initial,
-            SiaeKind::Aci,
+            (SiaeKind::Aci, Territory::Mainland),
         );
         assert_eq!(verdict.unwrap_err().code, "agrement_abolished");
         let verdict = receive(
@@ -318,7 +349,7 @@ mod tests {
             1,
             date!(2021 - 12 - 01),
             RequestKind::Initial,
-            SiaeKind::Aci,
+            (SiaeKind::Aci, Territory::Mainland),
         );
         assert_eq!(verdict.unwrap_err().code, "agrement_abolished");
         let verdict = decide(

@@ -4,7 +4,10 @@
 //! status and the reasons are always those of `pathways::iae::pathway` replaying them. No rule is written
 //! here: a change is an event offered to the engine, kept only if the engine accepts it.
 
+mod history;
 mod prolongation_requests;
+
+pub(crate) use history::History;
 
 pub use prolongation_requests::ProlongationDecision;
 
@@ -23,7 +26,7 @@ use passerelle_domain::pathways::iae::agrement::{Decision, Outcome, RequestKind}
 use passerelle_domain::pathways::iae::next_steps::{Caller, next_steps};
 use passerelle_domain::pathways::iae::prolongation::{DenyReason, ProlongationReason};
 use passerelle_domain::pathways::iae::suspension::SuspensionReason;
-use passerelle_domain::pathways::iae::{Criterion, Pathway, PathwayEvent, PersonFacts, Regime, SiaeKind, Status};
+use passerelle_domain::pathways::iae::{EventFacts, Pathway, PathwayEvent, Regime, SiaeKind, Status};
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -115,6 +118,8 @@ struct Stored {
     kind: SiaeKind,
     siae_id: Uuid,
     siae_name: String,
+    /// Department of the SIAE that made the event.
+    department: String,
     organisation_name: String,
     explanation: String,
     recorded_at: OffsetDateTime,
@@ -125,9 +130,10 @@ async fn stored_events(ex: &mut impl Executor, person_id: Uuid) -> Result<Vec<St
     let rows = ex
         .fetch_all(
             query(
-                "SELECT e.payload, e.siae_kind, e.siae_id, s.name AS siae_name, o.name AS organisation_name, \
-                 e.explanation, e.created_at FROM iae_pathway_events e JOIN organisations s ON s.id = e.siae_id \
-                 JOIN organisations o ON o.id = e.organisation_id WHERE e.person_id = $1 ORDER BY e.seq",
+                "SELECT e.id, e.payload, e.siae_kind, e.siae_id, s.name AS siae_name, s.department, o.name AS \
+                 organisation_name, e.explanation, e.created_at FROM iae_pathway_events e JOIN organisations s ON \
+                 s.id = e.siae_id JOIN organisations o ON o.id = e.organisation_id WHERE e.person_id = $1 ORDER BY \
+                 e.seq",
             )
             .bind(person_id),
         )
@@ -140,6 +146,7 @@ async fn stored_events(ex: &mut impl Executor, person_id: Uuid) -> Result<Vec<St
                 kind: SiaeKind::parse(&r.get::<String>("siae_kind")?).ok_or_else(|| decode("siae_kind"))?,
                 siae_id: r.get("siae_id")?,
                 siae_name: r.get("siae_name")?,
+                department: r.get("department")?,
                 organisation_name: r.get("organisation_name")?,
                 explanation: r.get("explanation")?,
                 recorded_at: r.get("created_at")?,
@@ -148,53 +155,33 @@ async fn stored_events(ex: &mut impl Executor, person_id: Uuid) -> Result<Vec<St
         .collect()
 }
 
-/// What the rules need to know about the person: the birth date, and RQTH from the latest diagnosis.
-async fn facts(ex: &mut impl Executor, person: &Person) -> Result<PersonFacts> {
-    let criteria = ex
-        .fetch_optional(
-            query("SELECT criteria FROM iae_diagnoses WHERE person_id = $1 ORDER BY diagnosed_on DESC, created_at DESC LIMIT 1")
-                .bind(person.id),
-        )
-        .await?
-        .and_then(|r| r.json("criteria").ok().flatten());
-    facts_from(person.birth_date, criteria)
-}
-
-/// The facts from the person's birth date and the criteria (JSON) of their latest diagnosis.
-pub(crate) fn facts_from(birth_date: Option<Date>, criteria: Option<serde_json::Value>) -> Result<PersonFacts> {
-    let birth_date = birth_date.ok_or_else(|| {
-        Invalid::new(
-            "birth_date_required",
-            "La date de naissance de la personne est nécessaire au calcul de son parcours : complétez sa fiche.",
-        )
-        .on("birth_date")
-    })?;
-    let criteria = criteria
-        .and_then(|v| serde_json::from_value::<Vec<Criterion>>(v).ok())
-        .unwrap_or_default();
-    Ok(PersonFacts {
-        birth_date,
-        rqth: criteria.contains(&Criterion::Th),
-    })
-}
-
-/// The pathway replayed, with the SIAE kind of the latest hiring (or `kind` before any).
-fn replay(facts: PersonFacts, events: &[Stored], kind: SiaeKind) -> Result<Pathway> {
-    let kind = events.last().map(|e| e.kind).unwrap_or(kind);
-    replay_events(facts, kind, events.iter().map(|e| &e.event))
-}
-
-/// Replays accepted events under the rules of an SIAE of `kind`.
-pub(crate) fn replay_events<'a>(
-    facts: PersonFacts,
-    kind: SiaeKind,
-    events: impl IntoIterator<Item = &'a PathwayEvent>,
-) -> Result<Pathway> {
-    let mut pathway = Pathway::new(kind, facts)?;
-    for e in events {
-        pathway.apply(e)?;
+/// The person's history: birth date and diagnoses.
+async fn history(ex: &mut impl Executor, person: &Person) -> Result<History> {
+    let rows = ex
+        .fetch_all(query("SELECT diagnosed_on, criteria FROM iae_diagnoses WHERE person_id = $1").bind(person.id))
+        .await?;
+    let mut diagnoses = Vec::new();
+    for r in rows {
+        diagnoses.push((r.get("diagnosed_on")?, r.json("criteria")?));
     }
-    Ok(pathway)
+    History::new(person.birth_date, diagnoses)
+}
+
+/// The department of an organisation.
+async fn department(ex: &mut impl Executor, organisation_id: Uuid) -> Result<String> {
+    let row = ex
+        .fetch_optional(query("SELECT department FROM organisations WHERE id = $1").bind(organisation_id))
+        .await?
+        .ok_or(StoreError::not_found("SIAE"))?;
+    Ok(row.get("department")?)
+}
+
+/// The pathway replayed from its stored events; the steps tried next are judged with `current`.
+fn replay(history: &History, events: &[Stored], current: EventFacts) -> Result<Pathway> {
+    history.replay(
+        current,
+        events.iter().map(|e| (&e.event, e.kind, e.department.as_str())),
+    )
 }
 
 fn refused(e: Explanation) -> StoreError {
@@ -211,9 +198,10 @@ async fn append(
     organisation_id: Uuid,
     prescription_id: Option<Uuid>,
 ) -> Result<Explanation> {
-    let facts = facts(ex, person).await?;
+    let history = history(ex, person).await?;
     let events = stored_events(ex, person.id).await?;
-    let mut pathway = replay(facts, &events, siae.1)?;
+    let facts = history.facts_on(event.date(), siae.1, &department(ex, siae.0).await?)?;
+    let mut pathway = replay(&history, &events, facts)?;
     let outcome = pathway.apply(&event)?.clone();
     if !outcome.accepted {
         return Err(refused(outcome.explanation));
@@ -434,15 +422,16 @@ pub(crate) async fn current_employer(
 }
 
 async fn approval_view(ex: &mut impl Executor, ctx: &AccessContext, person: &Person) -> Result<ApprovalView> {
-    let facts = facts(ex, person).await?;
+    let history = history(ex, person).await?;
     let events = stored_events(ex, person.id).await?;
     let last_hiring = events
         .iter()
         .rev()
         .find(|e| matches!(e.event, PathwayEvent::Hiring { .. }))
         .ok_or_else(|| StoreError::not_found("PASS IAE"))?;
-    let pathway = replay(facts, &events, last_hiring.kind)?;
     let as_of = today();
+    let current = history.facts_on(as_of, last_hiring.kind, &last_hiring.department)?;
+    let pathway = replay(&history, &events, current)?;
     let report = pathway.report(as_of)?;
     let employer = (last_hiring.siae_id, last_hiring.siae_name.clone());
     let is_employer = ctx.membership(employer.0).is_some();
@@ -549,7 +538,7 @@ async fn approval_view(ex: &mut impl Executor, ctx: &AccessContext, person: &Per
 /// Checks, through the engine, that `date` falls within the person's approval, suspended or not (a contract
 /// or an assignment needs one since 2021-12-01: every AI employee included).
 pub(crate) async fn require_valid_approval(ex: &mut impl Executor, person: &Person, date: Date) -> Result<()> {
-    let facts = facts(ex, person).await?;
+    let history = history(ex, person).await?;
     let events = stored_events(ex, person.id).await?;
     let Some(last) = events.last() else {
         return Err(Invalid::new(
@@ -558,7 +547,8 @@ pub(crate) async fn require_valid_approval(ex: &mut impl Executor, person: &Pers
         )
         .into());
     };
-    let pathway = replay(facts, &events, last.kind)?;
+    let current = history.facts_on(date, last.kind, &last.department)?;
+    let pathway = replay(&history, &events, current)?;
     match pathway.approval().map(|a| (a.status(date), a.start, a.end)) {
         Some((Status::Valid | Status::Suspended, _, _)) => Ok(()),
         Some((_, start, end)) => Err(Invalid::new(
