@@ -62,8 +62,9 @@ impl Store {
         let event = PathwayEvent::Prolongation { from, to, reason };
         // The prolongation is judged with the facts of its first day.
         let pathway = pathway.with_facts(history.facts_on(from, employer.1, &employer_department)?);
-        match reason.decider() {
-            Decider::Siae => {
+        match reason.decider(from) {
+            // An agrément's prolongation (before 2021-12-01) is recorded as Pôle emploi decided it.
+            Decider::Siae | Decider::PoleEmploi => {
                 append(&mut tx, ctx, &person, employer, event, employer.0, None).await?;
             }
             Decider::AuthorisedPrescriber => {
