@@ -956,6 +956,35 @@ async fn story(backend: Backend) {
     )
     .await;
 
+    // Two requests await an answer together (annexe 4, 2.2.2 of the regional agreement: each written request
+    // gets Pôle emploi's answer): a decision that names none is ambiguous; `request_id` names the suspension,
+    // whose refusal does not land on the extension (it used to go to the oldest open request).
+    for kind in ["extension", "suspension"] {
+        let (s, _) = app
+            .post(&aci, &requests, json!({"date": "2021-07-01", "kind": kind}))
+            .await;
+        assert_eq!(s, S::OK);
+    }
+    let refusal = json!({"date": "2021-07-02", "decision": "refused", "motive": "Contrat non suspendu"});
+    app.refused(
+        &ft,
+        &decisions,
+        refusal.clone(),
+        S::UNPROCESSABLE_ENTITY,
+        "agrement_request_ambiguous",
+    )
+    .await;
+    let mut named = refusal.clone();
+    named["request_id"] = json!(uuid::Uuid::new_v4());
+    app.refused(&ft, &decisions, named.clone(), S::NOT_FOUND, "not_found")
+        .await;
+    let (_, a) = app.get(&ft, &format!("/api/v1/persons/{rose_id}/approval")).await;
+    named["request_id"] = a["agrement_requests"][3]["id"].clone();
+    assert_eq!(a["agrement_requests"][3]["kind"], "suspension", "{a}");
+    let (s, a) = app.post(&ft, &decisions, named).await;
+    let outcomes: Vec<&Value> = (2..4).map(|i| &a["agrement_requests"][i]["outcome"]).collect();
+    assert_eq!((s, outcomes), (S::OK, vec![&json!("tacit"), &json!("refused")]), "{a}");
+
     // Everything above is in the journal.
     for action in [
         "offer.created",

@@ -51,6 +51,9 @@ pub enum PathwayEvent {
         date: Date,
         decision: Decision,
         motive: Option<String>,
+        /// The position of the request it answers among the events; the one open request when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        request: Option<usize>,
     },
 }
 
@@ -202,9 +205,14 @@ impl Pathway {
                 let (requests, regime) = self.requests();
                 agrement::receive(requests, regime, index, *date, *request, (kind, facts.territory))
             }
-            PathwayEvent::AgrementDecision { date, decision, motive } => {
+            PathwayEvent::AgrementDecision {
+                date,
+                decision,
+                motive,
+                request,
+            } => {
                 let (requests, regime) = self.requests();
-                agrement::decide(requests, regime, *date, *decision, motive.as_deref())
+                agrement::decide(requests, regime, *date, *decision, motive.as_deref(), *request)
             }
         };
         let (accepted, explanation) = match verdict {
@@ -549,6 +557,26 @@ mod tests {
         let mut flat = Pathway::new(SiaeKind::Ei, person).unwrap();
         let accepted: Vec<bool> = events.iter().map(|(e, _)| flat.apply(e).unwrap().accepted).collect();
         assert_eq!(accepted, [true, false, false, false]);
+    }
+
+    // Annexe 4, 2.2.2-2.2.3 of the « Accord régional de coopération Bourgogne-Franche-Comté (2016) »: the
+    // decision names the request it answers (event 2, the suspension), the initial request staying tacit.
+    #[test]
+    fn a_decision_on_a_named_request() {
+        let events = json!([
+            {"kind":"hiring","date":"2019-03-04"},
+            {"kind":"agrement_request","date":"2019-03-04","request":"initial"},
+            {"kind":"agrement_request","date":"2019-03-05","request":"suspension"},
+            {"kind":"agrement_decision","date":"2019-03-06","decision":"refused","motive":"Pas de suspension du contrat"},
+            {"kind":"agrement_decision","date":"2019-03-06","decision":"refused","motive":"Pas de suspension du contrat","request":2},
+        ]);
+        let report = run("ACI", events, "2019-04-01").unwrap();
+        assert_eq!(
+            codes(&report)[3..],
+            [(false, "agrement_request_ambiguous"), (true, "agrement_decided")]
+        );
+        let outcomes: Vec<_> = report.requests.iter().map(|r| (r.index, r.outcome)).collect();
+        assert_eq!(outcomes, [(1, Outcome::Tacit), (2, Outcome::Refused)]);
     }
 
     #[test]

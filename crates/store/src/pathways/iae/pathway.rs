@@ -81,6 +81,8 @@ pub struct ProlongationRequest {
 /// An agrément request to Pôle emploi (records before 2021-12-01), with its deadline and outcome as of today.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AgrementRequestView {
+    /// What a decision names as `request_id`.
+    pub id: Uuid,
     #[schema(example = "initial")]
     pub kind: RequestKind,
     pub date: Date,
@@ -114,6 +116,7 @@ pub struct ApprovalView {
 }
 
 struct Stored {
+    id: Uuid,
     event: PathwayEvent,
     kind: SiaeKind,
     siae_id: Uuid,
@@ -142,6 +145,7 @@ async fn stored_events(ex: &mut impl Executor, person_id: Uuid) -> Result<Vec<St
         .map(|r| {
             let decode = |what: &str| sqlx::Error::Decode(format!("iae_pathway_events: {what}").into());
             Ok(Stored {
+                id: r.get("id")?,
                 event: serde_json::from_value(r.json("payload")?.unwrap_or_default()).map_err(|_| decode("payload"))?,
                 kind: SiaeKind::parse(&r.get::<String>("siae_kind")?).ok_or_else(|| decode("siae_kind"))?,
                 siae_id: r.get("siae_id")?,
@@ -336,12 +340,15 @@ impl Store {
         Ok(view)
     }
 
-    /// Pôle emploi's decision on the pending agrément request, by a France Travail agency following the person;
-    /// a refusal needs its motive (the engine checks it).
+    /// Pôle emploi's decision on the agrément request `request` (the one open on `date` when `None`, refused as
+    /// ambiguous when several are), by a France Travail agency following the person; a refusal needs its
+    /// motive (the engine checks both).
+    #[allow(clippy::too_many_arguments)]
     pub async fn decide_agrement(
         &self,
         ctx: &AccessContext,
         person_id: Uuid,
+        request: Option<Uuid>,
         date: Date,
         decision: Decision,
         motive: Option<&str>,
@@ -359,10 +366,22 @@ impl Store {
                 StoreError::forbidden(e.code, e.message)
             })?;
         let employer = last_hiring(&mut tx, person_id).await?;
+        // The request's position among the person's events, as the engine numbers them.
+        let request = match request {
+            Some(id) => Some(
+                stored_events(&mut tx, person_id)
+                    .await?
+                    .iter()
+                    .position(|e| e.id == id && matches!(e.event, PathwayEvent::AgrementRequest { .. }))
+                    .ok_or(StoreError::not_found("demande d'agrément"))?,
+            ),
+            None => None,
+        };
         let event = PathwayEvent::AgrementDecision {
             date,
             decision,
             motive: motive.map(str::to_owned),
+            request,
         };
         append(&mut tx, ctx, &person, employer, event, agency, None).await?;
         claim(&mut tx, ctx, key.as_ref(), person_id).await?;
@@ -495,6 +514,7 @@ async fn approval_view(ex: &mut impl Executor, ctx: &AccessContext, person: &Per
         .iter()
         .filter_map(|r| match events.get(r.index).map(|e| &e.event) {
             Some(PathwayEvent::AgrementRequest { date, request }) => Some(AgrementRequestView {
+                id: events[r.index].id,
                 kind: *request,
                 date: *date,
                 deadline: r.deadline,
