@@ -321,6 +321,15 @@ async fn story(backend: Backend) {
         "suspension_dates_inverted",
     )
     .await;
+    // The platform's rules on the day a suspension is recorded: not in the future, backdated 365 days at most.
+    for (from, code) in [
+        (today() + Duration::days(1), "suspension_in_future"),
+        (today() - Duration::days(366), "suspension_backdated_too_far"),
+    ] {
+        let body = json!({"from": from, "to": from + Duration::days(19), "reason": "contract_suspended"});
+        app.refused(&aci, &suspensions, body, S::UNPROCESSABLE_ENTITY, code)
+            .await;
+    }
     let (s, a) = app.post(&aci, &suspensions, suspension).await;
     let end = end + Duration::days(20);
     assert_eq!((s, &a["end"]), (S::OK, &json!(end)), "{a}");

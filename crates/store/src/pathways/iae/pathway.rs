@@ -25,8 +25,8 @@ use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::agrement::{Decision, Outcome, RequestKind};
 use passerelle_domain::pathways::iae::next_steps::{Caller, next_steps};
 use passerelle_domain::pathways::iae::prolongation::{DenyReason, ProlongationReason};
-use passerelle_domain::pathways::iae::suspension::SuspensionReason;
-use passerelle_domain::pathways::iae::{EventFacts, Pathway, PathwayEvent, Regime, SiaeKind, Status};
+use passerelle_domain::pathways::iae::suspension::{self, SuspensionReason};
+use passerelle_domain::pathways::iae::{EventFacts, Pathway, PathwayEvent, Period, Regime, SiaeKind, Status};
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -302,6 +302,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let person = self.persons(ctx).load(&mut tx, person_id).await?;
         let employer = current_employer(&mut tx, ctx, person_id).await?;
+        suspension::check_recorded_on(Period { from, to }, today()).map_err(refused)?;
         append(
             &mut tx,
             ctx,
