@@ -1,9 +1,9 @@
-//! Prolonging an approval (R5132-1-8; platform figures in days): who may, for how long, within which
-//! cumulative cap (RULES.md 1.4).
+//! Prolonging an approval: who may, for how long, within which cumulative cap (RULES.md 1.4), under the rules
+//! of the prolongation's first day ([`parameters`]): the agrément's until 2021-11-30 (annex 4, 2.2.6 of the
+//! regional agreement of 2016), R5132-1-8 with the platform's figures in days since 2021-12-01.
 
 use super::SiaeKind;
-use super::approval::PASS_IAE_FROM;
-use super::approval::{Approval, Period};
+use super::approval::{Approval, PASS_IAE_FROM, Period};
 use super::parameters::{self, ReasonRule};
 use super::pathway::PersonFacts;
 use crate::calendar::{add_days, add_years, french_date};
@@ -12,9 +12,6 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 const LAW: &str = "Code du travail, art. R5132-1-8";
-/// The agrément's prolongations, until 2021-11-30.
-const AGREMENT: &str = "décret 99-106 ; « Accord régional de coopération Bourgogne-Franche-Comté (2016) », annexe 4, \
-                        2.2.6";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -274,7 +271,7 @@ pub fn prolong(
     approval.prolongations.push(period);
     approval.end = period.to;
     let (decided, source) = match rule.decider {
-        Decider::PoleEmploi => (", décision de Pôle emploi", AGREMENT),
+        Decider::PoleEmploi => (", décision de Pôle emploi", rule.source),
         Decider::Siae | Decider::AuthorisedPrescriber => ("", LAW),
     };
     Ok(Explanation::new(

@@ -54,7 +54,7 @@ pub struct Possibility {
     pub action: String,
     pub label: String,
     pub possible: bool,
-    /// `siae` or `authorised_prescriber`.
+    /// `siae`, `authorised_prescriber`, or `pole_emploi` (prolongations of an agrément, before 2021-12-01).
     pub decided_by: String,
     pub code: String,
     pub explanation: String,
