@@ -563,6 +563,39 @@ mod rules {
         for (input, code) in cases {
             assert_invalid(&passerelle(&["rules", "pathway"], &input.to_string()), code);
         }
+        let mut unknown = pathway(json!([{"kind": "hiring", "date": "2020-02-03"}]));
+        unknown["department"] = json!("975");
+        assert_invalid(
+            &passerelle(&["rules", "pathway"], &unknown.to_string()),
+            "department_unknown",
+        );
+    }
+
+    // The agrément's deadline in the SIAE's department (« Accord régional de coopération Bourgogne-Franche-Comté
+    // (2016) », annexe 4, 2.2.2: 2 working days for an ETTI; Good Friday 2019-04-19 is a holiday in Moselle),
+    // and a decision naming its request among two open ones (the other stays tacit).
+    #[test]
+    fn pathway_agrement_in_moselle() {
+        let mut input = pathway(json!([
+            {"kind": "hiring", "date": "2019-04-01"},
+            {"kind": "agrement_request", "date": "2019-04-18", "request": "extension"},
+            {"kind": "agrement_request", "date": "2019-04-18", "request": "suspension"},
+            {"kind": "agrement_decision", "date": "2019-04-23", "decision": "granted"},
+            {"kind": "agrement_decision", "date": "2019-04-23", "decision": "granted", "request": 2},
+        ]));
+        input["as_of"] = json!("2019-05-01");
+        input["siae_kind"] = json!("ETTI");
+        input["department"] = json!("57");
+        let run = passerelle(&["rules", "pathway"], &input.to_string());
+        assert_eq!(run.code, 0, "{:?}", run.stderr);
+        assert_eq!(
+            run.stdout["requests"],
+            json!([
+                {"index": 1, "deadline": "2019-04-24", "outcome": "tacit"},
+                {"index": 2, "deadline": "2019-04-24", "outcome": "granted"},
+            ])
+        );
+        assert_eq!(run.stdout["events"][3]["code"], "agrement_request_ambiguous");
     }
 }
 

@@ -15,7 +15,7 @@ use crate::infra::events::{Event, journal_reads};
 use crate::infra::notifications::approval_page;
 use crate::infra::paging::{Page, matches_search};
 use crate::infra::sql::{Executor, Query, query};
-use crate::pathways::iae::pathway::{facts_from, replay_events};
+use crate::pathways::iae::pathway::History;
 pub use crate::pathways::todo::TodoItem;
 use crate::{Store, today};
 use passerelle_domain::agreements::AgreementKind;
@@ -207,13 +207,13 @@ async fn load(ex: &mut impl Executor, scope: &Scope) -> Result<Vec<PathwayRow>> 
         q
     };
     let events = select(
-        "SELECT e.person_id, e.payload, e.siae_kind, e.siae_id, o.name, pe.first_name, pe.last_name, pe.birth_date \
-         FROM iae_pathway_events e JOIN organisations o ON o.id = e.siae_id JOIN persons pe ON pe.id = e.person_id \
+        "SELECT e.person_id, e.payload, e.siae_kind, e.siae_id, o.name, o.department, pe.first_name, pe.last_name, \
+         pe.birth_date FROM iae_pathway_events e JOIN organisations o ON o.id = e.siae_id JOIN persons pe ON pe.id = e.person_id \
          WHERE e.person_id",
         " ORDER BY e.person_id, e.seq",
     );
     let criteria = select(
-        "SELECT d.person_id, d.criteria FROM iae_diagnoses d WHERE d.person_id",
+        "SELECT d.person_id, d.diagnosed_on, d.criteria FROM iae_diagnoses d WHERE d.person_id",
         " ORDER BY d.person_id, d.diagnosed_on, d.created_at",
     );
     let contracts = select(
@@ -233,7 +233,9 @@ async fn load(ex: &mut impl Executor, scope: &Scope) -> Result<Vec<PathwayRow>> 
         name: String,
         birth_date: Option<Date>,
         events: Vec<PathwayEvent>,
-        last: (SiaeKind, Uuid, String),
+        /// Each event's SIAE kind and department.
+        makers: Vec<(SiaeKind, String)>,
+        last: (SiaeKind, Uuid, String, String),
     }
     let mut people: BTreeMap<Uuid, Person> = BTreeMap::new();
     for r in ex.fetch_all(events).await? {
@@ -241,9 +243,9 @@ async fn load(ex: &mut impl Executor, scope: &Scope) -> Result<Vec<PathwayRow>> 
         let event: PathwayEvent = serde_json::from_value(r.json("payload")?.unwrap_or_default())
             .map_err(|e| StoreError::Database(sqlx::Error::Decode(e.to_string().into())))?;
         let hiring = matches!(event, PathwayEvent::Hiring { .. });
-        let employer = || -> Result<(SiaeKind, Uuid, String)> {
+        let employer = || -> Result<(SiaeKind, Uuid, String, String)> {
             let kind = SiaeKind::parse(&r.get::<String>("siae_kind")?).ok_or(StoreError::not_found("SIAE"))?;
-            Ok((kind, r.get("siae_id")?, r.get("name")?))
+            Ok((kind, r.get("siae_id")?, r.get("name")?, r.get("department")?))
         };
         let p = match people.entry(id) {
             Entry::Occupied(e) => e.into_mut(),
@@ -251,6 +253,7 @@ async fn load(ex: &mut impl Executor, scope: &Scope) -> Result<Vec<PathwayRow>> 
                 name: name(&r)?,
                 birth_date: r.get("birth_date")?,
                 events: Vec::new(),
+                makers: Vec::new(),
                 last: employer()?,
             }),
         };
@@ -258,13 +261,14 @@ async fn load(ex: &mut impl Executor, scope: &Scope) -> Result<Vec<PathwayRow>> 
         if hiring && !p.events.is_empty() {
             p.last = employer()?;
         }
+        let (kind, _, _, department) = employer()?;
+        p.makers.push((kind, department));
         p.events.push(event);
     }
-    let mut latest_criteria: BTreeMap<Uuid, serde_json::Value> = BTreeMap::new();
+    let mut diagnoses: BTreeMap<Uuid, Vec<(Date, Option<serde_json::Value>)>> = BTreeMap::new();
     for r in ex.fetch_all(criteria).await? {
-        if let Some(c) = r.json("criteria")? {
-            latest_criteria.insert(r.get("person_id")?, c);
-        }
+        let diagnosis = (r.get("diagnosed_on")?, r.json("criteria")?);
+        diagnoses.entry(r.get("person_id")?).or_default().push(diagnosis);
     }
     let mut dates = async |q: Query, column: &str| -> Result<BTreeMap<Uuid, Date>> {
         let mut out = BTreeMap::new();
@@ -292,8 +296,10 @@ async fn load(ex: &mut impl Executor, scope: &Scope) -> Result<Vec<PathwayRow>> 
         if exited.get(&id).is_some_and(|x| hired_on.is_some_and(|h| *x >= h)) {
             continue;
         }
-        let facts = facts_from(p.birth_date, latest_criteria.remove(&id))?;
-        let pathway = replay_events(facts, p.last.0, &p.events)?;
+        let history = History::new(p.birth_date, diagnoses.remove(&id).unwrap_or_default())?;
+        let current = history.facts_on(as_of, p.last.0, &p.last.3)?;
+        let made = p.makers.iter().map(|(kind, department)| (*kind, department.as_str()));
+        let pathway = history.replay(current, p.events.iter().zip(made).map(|(e, (k, d))| (e, k, d)))?;
         let Some(a) = pathway.approval() else { continue };
         let contract_end = contract_ends.get(&id).copied().filter(|c| *c < a.end);
         let last_interview_on = interviewed.get(&id).copied();

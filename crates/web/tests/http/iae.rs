@@ -321,6 +321,15 @@ async fn story(backend: Backend) {
         "suspension_dates_inverted",
     )
     .await;
+    // The platform's rules on the day a suspension is recorded: not in the future, backdated 365 days at most.
+    for (from, code) in [
+        (today() + Duration::days(1), "suspension_in_future"),
+        (today() - Duration::days(366), "suspension_backdated_too_far"),
+    ] {
+        let body = json!({"from": from, "to": from + Duration::days(19), "reason": "contract_suspended"});
+        app.refused(&aci, &suspensions, body, S::UNPROCESSABLE_ENTITY, code)
+            .await;
+    }
     let (s, a) = app.post(&aci, &suspensions, suspension).await;
     let end = end + Duration::days(20);
     assert_eq!((s, &a["end"]), (S::OK, &json!(end)), "{a}");
@@ -955,6 +964,35 @@ async fn story(backend: Backend) {
         "agrement_abolished",
     )
     .await;
+
+    // Two requests await an answer together (annexe 4, 2.2.2 of the regional agreement: each written request
+    // gets Pôle emploi's answer): a decision that names none is ambiguous; `request_id` names the suspension,
+    // whose refusal does not land on the extension (it used to go to the oldest open request).
+    for kind in ["extension", "suspension"] {
+        let (s, _) = app
+            .post(&aci, &requests, json!({"date": "2021-07-01", "kind": kind}))
+            .await;
+        assert_eq!(s, S::OK);
+    }
+    let refusal = json!({"date": "2021-07-02", "decision": "refused", "motive": "Contrat non suspendu"});
+    app.refused(
+        &ft,
+        &decisions,
+        refusal.clone(),
+        S::UNPROCESSABLE_ENTITY,
+        "agrement_request_ambiguous",
+    )
+    .await;
+    let mut named = refusal.clone();
+    named["request_id"] = json!(uuid::Uuid::new_v4());
+    app.refused(&ft, &decisions, named.clone(), S::NOT_FOUND, "not_found")
+        .await;
+    let (_, a) = app.get(&ft, &format!("/api/v1/persons/{rose_id}/approval")).await;
+    named["request_id"] = a["agrement_requests"][3]["id"].clone();
+    assert_eq!(a["agrement_requests"][3]["kind"], "suspension", "{a}");
+    let (s, a) = app.post(&ft, &decisions, named).await;
+    let outcomes: Vec<&Value> = (2..4).map(|i| &a["agrement_requests"][i]["outcome"]).collect();
+    assert_eq!((s, outcomes), (S::OK, vec![&json!("tacit"), &json!("refused")]), "{a}");
 
     // Everything above is in the journal.
     for action in [

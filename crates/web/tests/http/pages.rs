@@ -458,6 +458,43 @@ async fn iae_pages(backend: Backend) {
         "{html}"
     );
 
+    // Two requests wait together: the agency names the one it decides (a suspension), else the page explains
+    // the ambiguity and keeps nothing.
+    let token = csrf(&html);
+    for kind in ["extension", "suspension"] {
+        let form = [("csrf", token.as_str()), ("kind", kind), ("from", "2021-07-01")];
+        assert_eq!(post_form(&app, &aci_session, &request, &form).await.0, S::SEE_OTHER);
+    }
+    let (_, html) = page(&app, &ft_session, &approval).await;
+    let ft_token = csrf(&html);
+    let option = html
+        .split("<option value=\"")
+        .find(|o| o.contains("suspension, demande du 2021-07-01"))
+        .unwrap_or_else(|| panic!("no option for the suspension request: {html}"));
+    let suspension_id = option.split('"').next().unwrap().to_owned();
+    let refusal = [
+        ("csrf", ft_token.as_str()),
+        ("decision", "refused"),
+        ("from", "2021-07-02"),
+        ("motive", "Contrat non suspendu"),
+    ];
+    let before = app.snapshot().await;
+    let (s, html) = post_form(&app, &ft_session, &decision, &refusal).await;
+    assert!(
+        s == S::UNPROCESSABLE_ENTITY && html.contains("plusieurs demandes attendent une réponse"),
+        "{s} {html}"
+    );
+    assert_eq!(app.snapshot().await, before);
+    let mut named = refusal.to_vec();
+    named.push(("request_id", suspension_id.as_str()));
+    assert_eq!(post_form(&app, &ft_session, &decision, &named).await.0, S::SEE_OTHER);
+    let (_, html) = page(&app, &aci_session, &approval).await;
+    assert!(
+        html.contains("Demande du 2021-07-01, réponse attendue au plus tard le 2021-07-08 : accordée tacitement")
+            && html.contains("Demande du 2021-07-01, réponse attendue au plus tard le 2021-07-08 : refusée"),
+        "{html}"
+    );
+
     // The people in pathway, paged and filtered; a bad filter is a French error page.
     let (s, html) = page(&app, &aci_session, "/parcours?q=durand&status=in_progress").await;
     assert!(

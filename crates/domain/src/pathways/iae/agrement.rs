@@ -139,22 +139,23 @@ fn abolished(date: Date, regime: Option<Regime>) -> Option<Explanation> {
     })
 }
 
-/// Records a request received on `date` among `requests`, those of the approval under `regime`; its
-/// deadline is counted in mainland working days, the input giving no department.
+/// Records a request received on `date` among `requests`, those of the approval under `regime`, from an
+/// SIAE of kind `siae` in `territory` (its department): the deadline is counted in the working days of that
+/// department (Alsace-Moselle and overseas have more public holidays, RULES.md 7).
 pub fn receive(
     requests: &mut Vec<Request>,
     regime: Option<Regime>,
     event_index: usize,
     date: Date,
     kind: RequestKind,
-    siae: SiaeKind,
+    siae: (SiaeKind, Territory),
 ) -> Result<Explanation, Explanation> {
     if let Some(refusal) = abolished(date, regime) {
         return Err(refusal);
     }
-    let days = answer_days(siae);
+    let days = answer_days(siae.0);
     // Dates are checked to lie in the calendar's years before reaching the rules.
-    let deadline = nth_working_day_after(date, days, Territory::Mainland).unwrap_or(Date::MAX);
+    let deadline = nth_working_day_after(date, days, siae.1).unwrap_or(Date::MAX);
     requests.push(Request {
         event_index,
         kind,
@@ -174,14 +175,17 @@ pub fn receive(
     ))
 }
 
-/// Records a decision dated `date`: it answers the oldest request still open on that day (received on or
-/// before it, deadline not passed).
+/// Records a decision dated `date` on the request of the event `request` (its position among the pathway's
+/// events), which must be open that day (received on or before it, deadline not passed, no decision yet).
+/// Without `request`, it answers the one request open that day; when several are, the decision is refused
+/// as ambiguous: a refusal meant for a suspension must not land on the initial request.
 pub fn decide(
     requests: &mut [Request],
     regime: Option<Regime>,
     date: Date,
     decision: Decision,
     motive: Option<&str>,
+    request: Option<usize>,
 ) -> Result<Explanation, Explanation> {
     if let Some(refusal) = abolished(date, regime) {
         return Err(refusal);
@@ -193,11 +197,9 @@ pub fn decide(
             SOURCE,
         ));
     }
-    let Some(request) = requests
-        .iter_mut()
-        .find(|r| r.decision.is_none() && r.date <= date && date <= r.deadline)
-    else {
-        return Err(Explanation::new(
+    let open = |r: &Request| r.decision.is_none() && r.date <= date && date <= r.deadline;
+    let no_pending = || {
+        Explanation::new(
             "no_pending_request",
             format!(
                 "Décision sans effet : aucune demande n'attendait de réponse le {} (une demande sans réponse dans le \
@@ -205,8 +207,61 @@ pub fn decide(
                 french_date(date)
             ),
             SOURCE,
-        ));
+        )
     };
+    let position = match request {
+        Some(index) => {
+            let Some(position) = requests.iter().position(|r| r.event_index == index) else {
+                return Err(Explanation::new(
+                    "agrement_request_unknown",
+                    "Décision sans effet : la demande désignée n'est pas une demande d'agrément de ce parcours",
+                    SOURCE,
+                ));
+            };
+            let asked = &requests[position];
+            if !open(asked) {
+                return Err(Explanation::new(
+                    "no_pending_request",
+                    format!(
+                        "Décision sans effet : la demande du {} n'attendait pas de réponse le {} (réponse attendue \
+                         du {} au {}, sans décision antérieure ; sans réponse dans le délai, elle est accordée \
+                         tacitement)",
+                        french_date(asked.date),
+                        french_date(date),
+                        french_date(asked.date),
+                        french_date(asked.deadline)
+                    ),
+                    SOURCE,
+                ));
+            }
+            position
+        }
+        None => {
+            let mut candidates = requests.iter().enumerate().filter(|(_, r)| open(r));
+            let Some((position, _)) = candidates.next() else {
+                return Err(no_pending());
+            };
+            if candidates.next().is_some() {
+                let days: Vec<String> = requests
+                    .iter()
+                    .filter(|r| open(r))
+                    .map(|r| format!("{} du {}", r.kind.label(), french_date(r.date)))
+                    .collect();
+                return Err(Explanation::new(
+                    "agrement_request_ambiguous",
+                    format!(
+                        "Décision sans effet : le {}, plusieurs demandes attendent une réponse ({}) ; désignez celle \
+                         que la décision tranche",
+                        french_date(date),
+                        days.join(", ")
+                    ),
+                    SOURCE,
+                ));
+            }
+            position
+        }
+    };
+    let request = &mut requests[position];
     request.decision = Some(decision);
     let sentence = match decision {
         Decision::Granted => "Agrément accordé",
@@ -262,7 +317,37 @@ mod tests {
             1,
             received,
             RequestKind::Prolongation,
-            kind,
+            (kind, Territory::Mainland),
+        )
+        .unwrap();
+        assert_eq!(requests[0].deadline, deadline);
+    }
+
+    // Circulaire 2003-24 and « Accord régional de coopération Bourgogne-Franche-Comté (2016) », annexe 4,
+    // 2.2.2: « 5 jours ouvrés » (2 for ETTI) are the working days where the SIAE is: Good Friday is a public
+    // holiday in Moselle and Alsace (code local, L3134-13), 20 December in La Réunion (loi 83-550).
+    #[rstest]
+    #[case::moselle_good_friday(date!(2019-04-18), SiaeKind::Aci, Some("57"), date!(2019-04-29))]
+    #[case::mainland_good_friday(date!(2019-04-18), SiaeKind::Aci, Some("21"), date!(2019-04-26))]
+    #[case::bas_rhin_saint_stephen(date!(2019-12-24), SiaeKind::Etti, Some("67"), date!(2019-12-30))]
+    #[case::mainland_saint_stephen(date!(2019-12-24), SiaeKind::Etti, None, date!(2019-12-27))]
+    #[case::reunion_abolition_day(date!(2019-12-18), SiaeKind::Etti, Some("974"), date!(2019-12-23))]
+    #[case::mainland_on_that_day(date!(2019-12-18), SiaeKind::Etti, Some("75"), date!(2019-12-20))]
+    fn deadlines_by_department(
+        #[case] received: Date,
+        #[case] kind: SiaeKind,
+        #[case] department: Option<&str>,
+        #[case] deadline: Date,
+    ) {
+        let mut requests = Vec::new();
+        let territory = Territory::of(department).unwrap();
+        receive(
+            &mut requests,
+            Some(Regime::Agrement),
+            1,
+            received,
+            RequestKind::Initial,
+            (kind, territory),
         )
         .unwrap();
         assert_eq!(requests[0].deadline, deadline);
@@ -290,14 +375,74 @@ mod tests {
             1,
             date!(2019 - 03 - 04),
             RequestKind::Initial,
-            SiaeKind::Aci,
+            (SiaeKind::Aci, Territory::Mainland),
         )
         .unwrap();
         if let Some((date, decision, motive)) = decision {
-            let verdict = decide(&mut requests, regime, date, decision, motive);
+            let verdict = decide(&mut requests, regime, date, decision, motive, None);
             assert_eq!(verdict.err().map(|e| e.code), refused);
         }
         assert_eq!(requests[0].outcome(as_of), outcome);
+    }
+
+    // « Accord régional de coopération Bourgogne-Franche-Comté (2016) », annexe 4, 2.2.2 and 2.2.3: Pôle emploi
+    // answers each written request (initial, extension, prolongation, renewal, suspension) and motivates a
+    // refusal. An initial request (event 1) and a suspension request (event 2) wait together: a decision that
+    // names no request is ambiguous (the oldest used to take it); naming the suspension refuses it alone.
+    #[rstest]
+    #[case::ambiguous(None, Err("agrement_request_ambiguous"), [Outcome::Tacit, Outcome::Tacit])]
+    #[case::the_suspension(Some(2), Ok(()), [Outcome::Tacit, Outcome::Refused])]
+    #[case::the_initial(Some(1), Ok(()), [Outcome::Refused, Outcome::Tacit])]
+    #[case::not_a_request(Some(7), Err("agrement_request_unknown"), [Outcome::Tacit, Outcome::Tacit])]
+    fn a_decision_names_its_request(
+        #[case] request: Option<usize>,
+        #[case] verdict: Result<(), &str>,
+        #[case] outcomes: [Outcome; 2],
+    ) {
+        let mut requests = Vec::new();
+        let regime = Some(Regime::Agrement);
+        let siae = (SiaeKind::Aci, Territory::Mainland);
+        receive(
+            &mut requests,
+            regime,
+            1,
+            date!(2019 - 03 - 04),
+            RequestKind::Initial,
+            siae,
+        )
+        .unwrap();
+        receive(
+            &mut requests,
+            regime,
+            2,
+            date!(2019 - 03 - 05),
+            RequestKind::Suspension,
+            siae,
+        )
+        .unwrap();
+        let decided = decide(
+            &mut requests,
+            regime,
+            date!(2019 - 03 - 06),
+            Decision::Refused,
+            Some("Contrat non suspendu plus de 15 jours"),
+            request,
+        );
+        assert_eq!(decided.map(|_| ()).map_err(|e| e.code), verdict);
+        let as_of = date!(2019 - 04 - 01);
+        assert_eq!([requests[0].outcome(as_of), requests[1].outcome(as_of)], outcomes);
+        // A decided request takes no second decision.
+        if let Some(index) = request.filter(|_| verdict.is_ok()) {
+            let again = decide(
+                &mut requests,
+                regime,
+                date!(2019 - 03 - 07),
+                Decision::Granted,
+                None,
+                Some(index),
+            );
+            assert_eq!(again.unwrap_err().code, "no_pending_request");
+        }
     }
 
     #[test]
@@ -309,7 +454,7 @@ mod tests {
             1,
             date!(2021 - 11 - 30),
             RequestKind::Initial,
-            SiaeKind::Aci,
+            (SiaeKind::Aci, Territory::Mainland),
         );
         assert_eq!(verdict.unwrap_err().code, "agrement_abolished");
         let verdict = receive(
@@ -318,7 +463,7 @@ mod tests {
             1,
             date!(2021 - 12 - 01),
             RequestKind::Initial,
-            SiaeKind::Aci,
+            (SiaeKind::Aci, Territory::Mainland),
         );
         assert_eq!(verdict.unwrap_err().code, "agrement_abolished");
         let verdict = decide(
@@ -326,6 +471,7 @@ mod tests {
             Some(Regime::Agrement),
             date!(2021 - 12 - 02),
             Decision::Granted,
+            None,
             None,
         );
         assert_eq!(verdict.unwrap_err().code, "agrement_abolished");

@@ -18,7 +18,7 @@ pub mod suspension;
 pub use approval::{Approval, Period, Regime, Status};
 pub use eligibility::{Criterion, Diagnosis, DiagnosisAuthor, Eligibility};
 pub use pathway::{
-    EventOutcome, Pathway, PathwayEvent, PathwayInput, PathwayReport, PersonFacts, RequestReport, evaluate,
+    EventFacts, EventOutcome, Pathway, PathwayEvent, PathwayInput, PathwayReport, PersonFacts, RequestReport, evaluate,
 };
 
 use crate::directory::OrganisationKind;

@@ -66,13 +66,21 @@ pub fn next_steps(pathway: &Pathway, as_of: Date, caller: Caller) -> Vec<NextSte
     for reason in ProlongationReason::ALL {
         let (ok, code, why) = try_event(PathwayEvent::Prolongation {
             from,
-            to: add_days(from, reason.max_days(from).min(TRIED_PROLONGATION_DAYS) - 1),
+            to: add_days(
+                from,
+                reason
+                    .rule(from)
+                    .and_then(|r| r.max_days)
+                    .map_or(TRIED_PROLONGATION_DAYS, |max| max.min(TRIED_PROLONGATION_DAYS))
+                    - 1,
+            ),
             reason,
         });
-        let decider = reason.decider();
+        let decider = reason.decider(from);
         let who = match decider {
             Decider::Siae => "décidée par la SIAE seule",
             Decider::AuthorisedPrescriber => "demandée par la SIAE, décidée par un prescripteur habilité",
+            Decider::PoleEmploi => "demandée par la SIAE, décidée par Pôle emploi",
         };
         out.push(NextStep {
             action: format!("prolongation:{}", reason.code()),

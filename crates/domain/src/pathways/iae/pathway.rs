@@ -6,7 +6,7 @@ use super::agrement::{self, Decision, Outcome, Request, RequestKind};
 use super::approval::{Approval, Period, Regime, Status};
 use super::prolongation::{self, ProlongationReason};
 use super::suspension::{self, SuspensionReason};
-use crate::calendar::{check_year, french_date};
+use crate::calendar::{Territory, check_year, french_date};
 use crate::explanation::{Explanation, french_number};
 use crate::invalid::Invalid;
 use serde::{Deserialize, Serialize};
@@ -51,10 +51,28 @@ pub enum PathwayEvent {
         date: Date,
         decision: Decision,
         motive: Option<String>,
+        /// The position of the request it answers among the events; the one open request when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        request: Option<usize>,
     },
 }
 
+/// The facts an event is judged with, as they stood on its [`PathwayEvent::date`]: the kind and the
+/// department of the SIAE that made it, and whether the person was then recognised as a disabled worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventFacts {
+    pub siae_kind: SiaeKind,
+    pub territory: Territory,
+    pub rqth: bool,
+}
+
 impl PathwayEvent {
+    /// The day whose facts judge the event: a hiring's, a request's or a decision's date, the first day of a
+    /// suspension or of a prolongation (the day its conditions, such as the person's age, are checked).
+    pub fn date(&self) -> Date {
+        self.dates()[0]
+    }
+
     fn dates(&self) -> [Date; 2] {
         match *self {
             Self::Hiring { date, .. } | Self::AgrementRequest { date, .. } | Self::AgrementDecision { date, .. } => {
@@ -70,6 +88,10 @@ impl PathwayEvent {
 pub struct PathwayInput {
     pub as_of: Date,
     pub siae_kind: SiaeKind,
+    /// Department of the SIAE (`57`, `974`): its public holidays count in the agrément deadlines; mainland
+    /// when absent.
+    #[serde(default)]
+    pub department: Option<String>,
     pub person: PersonFacts,
     pub events: Vec<PathwayEvent>,
 }
@@ -104,8 +126,9 @@ pub struct PathwayReport {
 /// A pathway being replayed: apply events one by one, then report.
 #[derive(Debug, Clone)]
 pub struct Pathway {
-    siae_kind: SiaeKind,
-    person: PersonFacts,
+    /// The facts [`Pathway::apply`] judges an event with (those of today, for the steps tried next).
+    facts: EventFacts,
+    birth_date: Date,
     approval: Option<Approval>,
     /// Agrément requests received before the first hiring: the approval it opens takes them.
     early_requests: Vec<Request>,
@@ -113,11 +136,17 @@ pub struct Pathway {
 }
 
 impl Pathway {
+    /// A pathway whose events are judged, unless told otherwise, in a mainland SIAE of `siae_kind` with the
+    /// person's RQTH as `person` gives it.
     pub fn new(siae_kind: SiaeKind, person: PersonFacts) -> Result<Self, Invalid> {
         check_year(person.birth_date).map_err(|e| e.on("person.birth_date"))?;
         Ok(Self {
-            siae_kind,
-            person,
+            facts: EventFacts {
+                siae_kind,
+                territory: Territory::Mainland,
+                rqth: person.rqth,
+            },
+            birth_date: person.birth_date,
             approval: None,
             early_requests: Vec::new(),
             outcomes: Vec::new(),
@@ -129,13 +158,29 @@ impl Pathway {
         self.approval.as_ref()
     }
 
-    /// Applies the next event; `Err` only for dates outside the calendar, a refusal being an outcome.
+    /// The same pathway, whose events are judged by default with `facts`.
+    pub fn with_facts(mut self, facts: EventFacts) -> Self {
+        self.facts = facts;
+        self
+    }
+
+    /// Applies the next event with the pathway's default facts.
     pub fn apply(&mut self, event: &PathwayEvent) -> Result<&EventOutcome, Invalid> {
+        self.apply_with(event, self.facts)
+    }
+
+    /// Applies the next event, judged with the facts of its date; `Err` only for dates outside the calendar,
+    /// a refusal being an outcome.
+    pub fn apply_with(&mut self, event: &PathwayEvent, facts: EventFacts) -> Result<&EventOutcome, Invalid> {
         let index = self.outcomes.len();
         for date in event.dates() {
             check_year(date).map_err(|e| e.on(format!("events[{index}]")))?;
         }
-        let kind = self.siae_kind;
+        let kind = facts.siae_kind;
+        let person = PersonFacts {
+            birth_date: self.birth_date,
+            rqth: facts.rqth,
+        };
         let no_approval = || {
             Err(Explanation::new(
                 "no_approval",
@@ -152,17 +197,22 @@ impl Pathway {
             PathwayEvent::Prolongation { from, to, reason } => match self.approval.as_mut() {
                 Some(approval) => {
                     let period = Period { from: *from, to: *to };
-                    prolongation::prolong(approval, period, *reason, kind, &self.person)
+                    prolongation::prolong(approval, period, *reason, kind, &person)
                 }
                 None => no_approval(),
             },
             PathwayEvent::AgrementRequest { date, request } => {
                 let (requests, regime) = self.requests();
-                agrement::receive(requests, regime, index, *date, *request, kind)
+                agrement::receive(requests, regime, index, *date, *request, (kind, facts.territory))
             }
-            PathwayEvent::AgrementDecision { date, decision, motive } => {
+            PathwayEvent::AgrementDecision {
+                date,
+                decision,
+                motive,
+                request,
+            } => {
                 let (requests, regime) = self.requests();
-                agrement::decide(requests, regime, *date, *decision, motive.as_deref())
+                agrement::decide(requests, regime, *date, *decision, motive.as_deref(), *request)
             }
         };
         let (accepted, explanation) = match verdict {
@@ -290,7 +340,12 @@ impl Pathway {
 
 /// Replays `input.events` in order and reports the latest approval as of `input.as_of`.
 pub fn evaluate(input: &PathwayInput) -> Result<PathwayReport, Invalid> {
-    let mut pathway = Pathway::new(input.siae_kind, input.person)?;
+    let territory = Territory::of(input.department.as_deref()).map_err(|e| e.on("department"))?;
+    let mut pathway = Pathway::new(input.siae_kind, input.person)?.with_facts(EventFacts {
+        siae_kind: input.siae_kind,
+        territory,
+        rqth: input.person.rqth,
+    });
     for event in &input.events {
         pathway.apply(event)?;
     }
@@ -423,6 +478,105 @@ mod tests {
                 (4, date!(2019 - 09 - 04), Outcome::Granted)
             ]
         );
+    }
+
+    // « Accord régional de coopération Bourgogne-Franche-Comté (2016) », annexe 4, 2.2.2: 2 working days
+    // for an ETTI; in Moselle Good Friday (2019-04-19) is a public holiday too (code local, L3134-13).
+    #[rstest]
+    #[case::moselle(Some("57"), "2019-04-24")]
+    #[case::mainland(None, "2019-04-23")]
+    fn agrement_deadline_in_the_siae_department(#[case] department: Option<&str>, #[case] deadline: &str) {
+        let input: PathwayInput = serde_json::from_value(json!({
+            "as_of": "2019-05-01", "siae_kind": "ETTI", "department": department,
+            "person": {"birth_date": "1970-05-01", "rqth": false},
+            "events": [{"kind":"hiring","date":"2019-04-01"}, {"kind":"agrement_request","date":"2019-04-18","request":"suspension"}],
+        }))
+        .unwrap();
+        let report = evaluate(&input).unwrap();
+        assert_eq!(report.requests[0].deadline.to_string(), deadline);
+    }
+
+    // Each event is judged with the facts of its own date: a « difficultés particulières » prolongation
+    // decided in an ACI (R5132-1-8 reserves it to ACI and AI) stands when the person is later hired in an EI,
+    // and an RQTH prolongation stands when a later diagnosis no longer records the RQTH.
+    #[test]
+    fn each_event_keeps_the_facts_of_its_date() {
+        let person = PersonFacts {
+            birth_date: date!(1980 - 01 - 01),
+            rqth: false,
+        };
+        let aci = EventFacts {
+            siae_kind: SiaeKind::Aci,
+            territory: Territory::Mainland,
+            rqth: true,
+        };
+        let ei_later = EventFacts {
+            siae_kind: SiaeKind::Ei,
+            rqth: false,
+            ..aci
+        };
+        let mut pathway = Pathway::new(SiaeKind::Ei, person).unwrap();
+        let events = [
+            (
+                PathwayEvent::Hiring {
+                    date: date!(2022 - 01 - 03),
+                    waiver: false,
+                },
+                aci,
+            ),
+            (
+                PathwayEvent::Prolongation {
+                    from: date!(2024 - 01 - 03),
+                    to: date!(2025 - 01 - 01),
+                    reason: ProlongationReason::ParticularDifficulties,
+                },
+                aci,
+            ),
+            (
+                PathwayEvent::Prolongation {
+                    from: date!(2025 - 01 - 02),
+                    to: date!(2025 - 06 - 30),
+                    reason: ProlongationReason::Rqth,
+                },
+                aci,
+            ),
+            (
+                PathwayEvent::Hiring {
+                    date: date!(2025 - 03 - 03),
+                    waiver: false,
+                },
+                ei_later,
+            ),
+        ];
+        for (event, facts) in &events {
+            assert!(pathway.apply_with(event, *facts).unwrap().accepted, "{event:?}");
+        }
+        assert_eq!(pathway.approval().unwrap().end, date!(2025 - 06 - 30));
+        // The same events judged with the last hiring's facts lose both prolongations, and the last hiring
+        // then falls in the waiting period.
+        let mut flat = Pathway::new(SiaeKind::Ei, person).unwrap();
+        let accepted: Vec<bool> = events.iter().map(|(e, _)| flat.apply(e).unwrap().accepted).collect();
+        assert_eq!(accepted, [true, false, false, false]);
+    }
+
+    // Annexe 4, 2.2.2-2.2.3 of the « Accord régional de coopération Bourgogne-Franche-Comté (2016) »: the
+    // decision names the request it answers (event 2, the suspension), the initial request staying tacit.
+    #[test]
+    fn a_decision_on_a_named_request() {
+        let events = json!([
+            {"kind":"hiring","date":"2019-03-04"},
+            {"kind":"agrement_request","date":"2019-03-04","request":"initial"},
+            {"kind":"agrement_request","date":"2019-03-05","request":"suspension"},
+            {"kind":"agrement_decision","date":"2019-03-06","decision":"refused","motive":"Pas de suspension du contrat"},
+            {"kind":"agrement_decision","date":"2019-03-06","decision":"refused","motive":"Pas de suspension du contrat","request":2},
+        ]);
+        let report = run("ACI", events, "2019-04-01").unwrap();
+        assert_eq!(
+            codes(&report)[3..],
+            [(false, "agrement_request_ambiguous"), (true, "agrement_decided")]
+        );
+        let outcomes: Vec<_> = report.requests.iter().map(|r| (r.index, r.outcome)).collect();
+        assert_eq!(outcomes, [(1, Outcome::Tacit), (2, Outcome::Refused)]);
     }
 
     #[test]

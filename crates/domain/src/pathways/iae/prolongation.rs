@@ -1,9 +1,10 @@
-//! Prolonging an approval (R5132-1-8; platform figures in days): who may, for how long, within which
-//! cumulative cap (RULES.md 1.4).
+//! Prolonging an approval: who may, for how long, within which cumulative cap (RULES.md 1.4), under the rules
+//! of the prolongation's first day ([`parameters`]): the agrément's until 2021-11-30 (annex 4, 2.2.6 of the
+//! regional agreement of 2016), R5132-1-8 with the platform's figures in days since 2021-12-01.
 
 use super::SiaeKind;
-use super::approval::{Approval, Period};
-use super::parameters;
+use super::approval::{Approval, PASS_IAE_FROM, Period};
+use super::parameters::{self, ReasonRule};
 use super::pathway::PersonFacts;
 use crate::calendar::{add_days, add_years, french_date};
 use crate::explanation::{Explanation, french_number};
@@ -11,8 +12,6 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 const LAW: &str = "Code du travail, art. R5132-1-8";
-const LAW_AND_PLATFORM: &str = "Code du travail, art. R5132-1-8 ; plafonds en jours de la plateforme Les emplois \
-                                de l'inclusion";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -41,6 +40,8 @@ pub enum Decider {
     Siae,
     /// An authorised prescriber, on the SIAE's request.
     AuthorisedPrescriber,
+    /// Pôle emploi, on the SIAE's request: every prolongation of the agrément, until 2021-11-30.
+    PoleEmploi,
 }
 
 /// Why an authorised prescriber refuses a prolongation (the platform's four reasons); a refusal also
@@ -64,6 +65,7 @@ impl Decider {
         match self {
             Self::Siae => "siae",
             Self::AuthorisedPrescriber => "authorised_prescriber",
+            Self::PoleEmploi => "pole_emploi",
         }
     }
 }
@@ -104,12 +106,19 @@ impl ProlongationReason {
         Self::ParticularDifficulties,
     ];
 
-    /// Who decides (R5132-1-8): the SIAE alone for a senior CDI or a training, an authorised prescriber
-    /// otherwise.
-    pub fn decider(self) -> Decider {
-        match self {
-            Self::SeniorCdi | Self::Training => Decider::Siae,
-            _ => Decider::AuthorisedPrescriber,
+    /// How a prolongation with this reason starting on `day` is granted, if it may have it then.
+    pub fn rule(self, day: Date) -> Option<ReasonRule> {
+        parameters::on(day).prolongation(self)
+    }
+
+    /// Who decides a prolongation starting on `day`: Pôle emploi for the agrément; since 2021-12-01 the SIAE
+    /// alone for a senior CDI or a training, an authorised prescriber otherwise (R5132-1-8).
+    pub fn decider(self, day: Date) -> Decider {
+        match self.rule(day) {
+            Some(rule) => rule.decider,
+            None if day < PASS_IAE_FROM => Decider::PoleEmploi,
+            None if matches!(self, Self::SeniorCdi | Self::Training) => Decider::Siae,
+            None => Decider::AuthorisedPrescriber,
         }
     }
 
@@ -121,35 +130,6 @@ impl ProlongationReason {
             Self::Senior50 => "senior_50",
             Self::ParticularDifficulties => "particular_difficulties",
             Self::HealthContext => "health_context",
-        }
-    }
-
-    /// Longest prolongation one decision may grant on `day`, in days.
-    pub fn max_days(self, day: Date) -> i64 {
-        let p = parameters::on(day);
-        match self {
-            Self::SeniorCdi => p.senior_cdi_max_days,
-            _ => p.prolongation_max_days,
-        }
-    }
-
-    /// Cap on all prolongations of the approval, this one included, whatever their reason.
-    pub fn cumulative_cap(self, day: Date) -> Option<i64> {
-        let p = parameters::on(day);
-        match self {
-            Self::Rqth | Self::ParticularDifficulties => Some(p.disability_and_difficulties_cap_days),
-            Self::Senior50 => Some(p.senior_cap_days),
-            Self::SeniorCdi | Self::Training | Self::HealthContext => None,
-        }
-    }
-
-    /// Age the person must have on the prolongation's first day, `day`.
-    pub fn minimum_age(self, day: Date) -> Option<i32> {
-        let p = parameters::on(day);
-        match self {
-            Self::SeniorCdi => Some(p.senior_cdi_age),
-            Self::Senior50 => Some(p.senior_age),
-            _ => None,
         }
     }
 
@@ -182,13 +162,28 @@ pub fn prolong(
             source,
         ))
     };
-    if reason == ProlongationReason::HealthContext {
-        return refuse(
-            "prolongation_reason_closed",
-            "le motif « contexte sanitaire » est fermé depuis le 1er décembre 2021".into(),
-            "décret 2021-1128",
-        );
-    }
+    // The rules of the prolongation's first day: the agrément's until 2021-11-30, R5132-1-8's since.
+    let Some(rule) = reason.rule(period.from) else {
+        return if period.from < PASS_IAE_FROM {
+            refuse(
+                "prolongation_reason_not_yet_open",
+                format!(
+                    "le motif « {label} » n'existe que pour les prolongations commençant à partir du {}",
+                    french_date(PASS_IAE_FROM)
+                ),
+                "Code du travail, art. R5132-1-8 (décret 2021-1128)",
+            )
+        } else {
+            refuse(
+                "prolongation_reason_closed",
+                format!(
+                    "le motif « {label} » est fermé depuis le {}",
+                    french_date(PASS_IAE_FROM)
+                ),
+                "décret 2021-1128",
+            )
+        };
+    };
     if period.to < period.from {
         return refuse(
             "prolongation_dates_inverted",
@@ -212,17 +207,19 @@ pub fn prolong(
             LAW,
         );
     }
-    if reason == ProlongationReason::ParticularDifficulties && !matches!(kind, SiaeKind::Aci | SiaeKind::Ai) {
+    if !rule.kinds.is_empty() && !rule.kinds.contains(&kind) {
+        let kinds: Vec<&str> = rule.kinds.iter().map(|k| k.acronym()).collect();
         return refuse(
             "prolongation_reason_not_allowed",
             format!(
-                "le motif « {label} » est réservé aux ACI et aux AI, pas aux {}",
+                "le motif « {label} » est réservé aux {}, pas aux {}",
+                kinds.join(" et aux "),
                 kind.acronym()
             ),
-            LAW,
+            rule.source,
         );
     }
-    if let Some(age) = reason.minimum_age(period.from) {
+    if let Some(age) = rule.minimum_age {
         let birthday = add_years(person.birth_date, age);
         if birthday > period.from {
             return refuse(
@@ -232,31 +229,34 @@ pub fn prolong(
                     french_date(period.from),
                     french_date(birthday)
                 ),
-                LAW,
+                rule.source,
             );
         }
     }
     if reason == ProlongationReason::Rqth && !person.rqth {
         return refuse(
             "rqth_required",
-            format!("le motif « {label} » demande une RQTH, que la personne n'a pas"),
-            LAW,
+            format!(
+                "le motif « {label} » demande une RQTH, que la personne n'a pas le {}",
+                french_date(period.from)
+            ),
+            rule.source,
         );
     }
     let days = period.days();
-    if days > reason.max_days(period.from) {
+    if let Some(max) = rule.max_days.filter(|max| days > *max) {
         return refuse(
             "prolongation_too_long",
             format!(
                 "pour le motif « {label} », une décision accorde au plus {} jours ; {} sont demandés",
-                french_number(reason.max_days(period.from)),
+                french_number(max),
                 french_number(days)
             ),
-            LAW_AND_PLATFORM,
+            rule.source,
         );
     }
     let total = approval.prolonged_days() + days;
-    if let Some(cap) = reason.cumulative_cap(period.from).filter(|cap| total > *cap) {
+    if let Some(cap) = rule.cap_days.filter(|cap| total > *cap) {
         return refuse(
             "prolongation_cap_exceeded",
             format!(
@@ -265,19 +265,23 @@ pub fn prolong(
                 french_number(cap),
                 french_number(total)
             ),
-            LAW_AND_PLATFORM,
+            rule.source,
         );
     }
     approval.prolongations.push(period);
     approval.end = period.to;
+    let (decided, source) = match rule.decider {
+        Decider::PoleEmploi => (", décision de Pôle emploi", rule.source),
+        Decider::Siae | Decider::AuthorisedPrescriber => ("", LAW),
+    };
     Ok(Explanation::new(
         "prolongation_accepted",
         format!(
-            "Prolongation acceptée ({label}) : {} jours, jusqu'au {} inclus",
+            "Prolongation acceptée ({label}{decided}) : {} jours, jusqu'au {} inclus",
             french_number(days),
             french_date(period.to)
         ),
-        LAW,
+        source,
     ))
 }
 
@@ -295,7 +299,8 @@ mod tests {
     #[case(Senior50, Decider::AuthorisedPrescriber)]
     #[case(ParticularDifficulties, Decider::AuthorisedPrescriber)]
     fn deciders(#[case] reason: ProlongationReason, #[case] decider: Decider) {
-        assert_eq!(reason.decider(), decider);
+        assert_eq!(reason.decider(date!(2021 - 12 - 01)), decider);
+        assert_eq!(reason.decider(date!(2021 - 11 - 30)), Decider::PoleEmploi);
         assert_eq!(serde_json::to_value(reason).unwrap(), reason.code());
     }
     use time::macros::date;
@@ -384,6 +389,81 @@ mod tests {
         let second = prolong(&mut approval, next, reason, SiaeKind::Aci, &person);
         let expected = (reason != Senior50).then_some("prolongation_cap_exceeded");
         assert_eq!(second.err().map(|e| e.code), expected);
+    }
+
+    /// Prolongs `approval` by successive periods of `days` days each, with `reason`; the verdict codes.
+    fn prolong_by(
+        approval: &mut Approval,
+        reason: ProlongationReason,
+        lengths: &[i64],
+        person: &PersonFacts,
+    ) -> Vec<&'static str> {
+        lengths
+            .iter()
+            .map(|days| {
+                let from = add_days(approval.end, 1);
+                let period = Period {
+                    from,
+                    to: add_days(from, days - 1),
+                };
+                match prolong(approval, period, reason, SiaeKind::Aci, person) {
+                    Ok(e) | Err(e) => e.code,
+                }
+            })
+            .collect()
+    }
+
+    // The agrément's prolongations (« Accord régional de coopération Bourgogne-Franche-Comté (2016) », annexe 4,
+    // 2.2.6), by the prolongation's first day: a training « au-delà des 24 mois », no longer than its end (no
+    // year limit); 50+ and RQTH « par décisions de prolongation successives d'un an au plus (dans la limite de
+    // soixante mois de préférence) » (a preference: no cap); all decided by Pôle emploi (2.2.2). Under the
+    // PASS IAE's rules a 449-day training and a fourth RQTH year were refused (issue 21, E5).
+    #[rstest]
+    #[case::training_until_its_end(date!(2019-01-07), Training, &[449], &["prolongation_accepted"])]
+    #[case::rqth_by_successive_years(date!(2015-01-05), Rqth, &[365, 365, 365, 365], &["prolongation_accepted"; 4])]
+    #[case::rqth_a_year_at_most(date!(2015-01-05), Rqth, &[366], &["prolongation_too_long"])]
+    #[case::senior_50_by_successive_years(date!(2015-01-05), Senior50, &[365, 365, 365, 365], &["prolongation_accepted"; 4])]
+    #[case::no_senior_cdi_before_the_pass(date!(2015-01-05), SeniorCdi, &[365], &["prolongation_reason_not_yet_open"])]
+    #[case::no_difficulties_before_the_pass(date!(2015-01-05), ParticularDifficulties, &[365], &["prolongation_reason_not_yet_open"])]
+    // The PASS IAE's rules from the first day of a prolongation on 2021-12-01 or later, whatever the approval.
+    #[case::pass_rules_after_2021_12_01(date!(2019-12-02), Training, &[449], &["prolongation_too_long"])]
+    #[case::pass_cap_after_2021_12_01(date!(2019-12-02), Rqth, &[365, 365, 365, 365], &["prolongation_accepted", "prolongation_accepted", "prolongation_accepted", "prolongation_cap_exceeded"])]
+    fn agrement_prolongations(
+        #[case] hiring: Date,
+        #[case] reason: ProlongationReason,
+        #[case] lengths: &[i64],
+        #[case] expected: &[&str],
+    ) {
+        let mut approval = Approval::begin(hiring);
+        let person = PersonFacts {
+            birth_date: date!(1960 - 01 - 01),
+            rqth: true,
+        };
+        assert_eq!(prolong_by(&mut approval, reason, lengths, &person), expected);
+    }
+
+    // « Contexte sanitaire », the platform's reason until 2021-12-01 (RULES.md 1.4): a prolongation starting
+    // before that day may have it, decided by Pôle emploi; not one starting on it or after (issue 21, E4).
+    #[rstest]
+    #[case::during_the_health_crisis(date!(2019-06-03), Ok("Prolongation acceptée (contexte sanitaire, décision de Pôle emploi)"))]
+    #[case::last_day(date!(2019-11-30), Ok("Prolongation acceptée (contexte sanitaire, décision de Pôle emploi)"))]
+    #[case::closed(date!(2019-12-01), Err("prolongation_reason_closed"))]
+    fn health_context(#[case] hiring: Date, #[case] expected: Result<&str, &str>) {
+        let mut approval = Approval::begin(hiring);
+        let from = add_days(approval.end, 1);
+        let period = Period {
+            from,
+            to: add_days(from, 89),
+        };
+        let person = PersonFacts {
+            birth_date: date!(1990 - 01 - 01),
+            rqth: false,
+        };
+        let verdict = prolong(&mut approval, period, HealthContext, SiaeKind::Ei, &person);
+        match expected {
+            Ok(start) => assert!(verdict.unwrap().message.starts_with(start)),
+            Err(code) => assert_eq!(verdict.unwrap_err().code, code),
+        }
     }
 
     #[test]

@@ -1,15 +1,18 @@
 //! Suspending an approval (R5132-1-3; platform rules): the end moves back by the suspension's length.
 
 use super::SiaeKind;
-use super::approval::{Approval, Period};
+use super::approval::{Approval, PASS_IAE_FROM, Period};
 use crate::calendar::{add_days, add_months, french_date};
 use crate::explanation::{Explanation, french_number};
 use serde::{Deserialize, Serialize};
+use time::Date;
 
 const LAW: &str = "Code du travail, art. R5132-1-3";
 const PLATFORM: &str = "règle de la plateforme Les emplois de l'inclusion";
 /// Longest suspension (platform).
 pub const MAX_MONTHS: i32 = 36;
+/// How long before the day it is recorded a suspension may start (platform).
+pub const MAX_BACKDATING_DAYS: i64 = 365;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -105,9 +108,43 @@ pub fn suspend(
     ))
 }
 
+/// Checks a suspension recorded on `today`: it does not start in the future, and a suspension of the PASS IAE
+/// (starting on or after 2021-12-01) starts at most 365 days before `today` (platform rules). A suspension
+/// of the agrément, a record of Pôle emploi's past decision, may be entered later than that.
+pub fn check_recorded_on(period: Period, today: Date) -> Result<(), Explanation> {
+    if period.from > today {
+        return Err(Explanation::new(
+            "suspension_in_future",
+            format!(
+                "Suspension refusée : elle commence le {}, après le jour de son enregistrement, le {} ; une \
+                 suspension s'enregistre une fois commencée",
+                french_date(period.from),
+                french_date(today)
+            ),
+            PLATFORM,
+        ));
+    }
+    let earliest = add_days(today, -MAX_BACKDATING_DAYS);
+    if period.from >= PASS_IAE_FROM && period.from < earliest {
+        return Err(Explanation::new(
+            "suspension_backdated_too_far",
+            format!(
+                "Suspension refusée : elle commence le {}, plus de {} jours avant son enregistrement le {} ; elle \
+                 peut commencer au plus tôt le {}",
+                french_date(period.from),
+                french_number(MAX_BACKDATING_DAYS),
+                french_date(today),
+                french_date(earliest)
+            ),
+            PLATFORM,
+        ));
+    }
+    Ok(())
+}
+
 /// A hiring on `date` during an accepted suspension ends it the day before; the end moves back by the days
 /// removed, which are returned (platform rule).
-pub fn end_by_hiring(approval: &mut Approval, date: time::Date) -> Option<i64> {
+pub fn end_by_hiring(approval: &mut Approval, date: Date) -> Option<i64> {
     let index = approval.suspensions.iter().position(|s| s.contains(date))?;
     let suspension = &mut approval.suspensions[index];
     let removed = (suspension.to - date).whole_days() + 1;
@@ -123,7 +160,6 @@ pub fn end_by_hiring(approval: &mut Approval, date: time::Date) -> Option<i64> {
 mod tests {
     use super::*;
     use rstest::rstest;
-    use time::Date;
     use time::macros::date;
 
     fn approval() -> Approval {
@@ -188,5 +224,38 @@ mod tests {
         let mut approval = approval();
         assert_eq!(end_by_hiring(&mut approval, hiring), removed);
         assert_eq!((approval.end, approval.suspensions.len()), (end, suspensions));
+    }
+
+    // Platform rules (RULES.md 1.3): a suspension « may be backdated up to 365 days; cannot start in the
+    // future », both counted from the day it is recorded; an agrément's suspension (before 2021-12-01) is a
+    // record of the past.
+    #[rstest]
+    #[case::today(date!(2026-12-06), Ok(()))]
+    #[case::tomorrow(date!(2026-12-07), Err("suspension_in_future"))]
+    #[case::a_year_ago(date!(2025-12-06), Ok(()))]
+    #[case::a_year_and_a_day_ago(date!(2025-12-05), Err("suspension_backdated_too_far"))]
+    #[case::first_day_of_the_pass(date!(2021-12-01), Err("suspension_backdated_too_far"))]
+    #[case::agrement_record(date!(2021-11-30), Ok(()))]
+    fn recorded_on(#[case] from: Date, #[case] expected: Result<(), &str>) {
+        let period = Period {
+            from,
+            to: add_days(from, 30),
+        };
+        let verdict = check_recorded_on(period, date!(2026 - 12 - 06));
+        assert_eq!(verdict.map_err(|e| e.code), expected);
+    }
+
+    #[test]
+    fn refusals_name_the_dates() {
+        let period = Period {
+            from: date!(2025 - 12 - 05),
+            to: date!(2025 - 12 - 31),
+        };
+        assert_eq!(
+            check_recorded_on(period, date!(2026 - 12 - 06)).unwrap_err().message,
+            "Suspension refusée : elle commence le 5 décembre 2025, plus de 365 jours avant son enregistrement le 6 \
+             décembre 2026 ; elle peut commencer au plus tôt le 6 décembre 2025 (règle de la plateforme Les emplois de \
+             l'inclusion)."
+        );
     }
 }

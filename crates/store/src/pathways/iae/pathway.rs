@@ -4,7 +4,10 @@
 //! status and the reasons are always those of `pathways::iae::pathway` replaying them. No rule is written
 //! here: a change is an event offered to the engine, kept only if the engine accepts it.
 
+mod history;
 mod prolongation_requests;
+
+pub(crate) use history::History;
 
 pub use prolongation_requests::ProlongationDecision;
 
@@ -22,8 +25,8 @@ use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::agrement::{Decision, Outcome, RequestKind};
 use passerelle_domain::pathways::iae::next_steps::{Caller, next_steps};
 use passerelle_domain::pathways::iae::prolongation::{DenyReason, ProlongationReason};
-use passerelle_domain::pathways::iae::suspension::SuspensionReason;
-use passerelle_domain::pathways::iae::{Criterion, Pathway, PathwayEvent, PersonFacts, Regime, SiaeKind, Status};
+use passerelle_domain::pathways::iae::suspension::{self, SuspensionReason};
+use passerelle_domain::pathways::iae::{EventFacts, Pathway, PathwayEvent, Period, Regime, SiaeKind, Status};
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -51,7 +54,7 @@ pub struct Possibility {
     pub action: String,
     pub label: String,
     pub possible: bool,
-    /// `siae` or `authorised_prescriber`.
+    /// `siae`, `authorised_prescriber`, or `pole_emploi` (prolongations of an agrément, before 2021-12-01).
     pub decided_by: String,
     pub code: String,
     pub explanation: String,
@@ -78,6 +81,8 @@ pub struct ProlongationRequest {
 /// An agrément request to Pôle emploi (records before 2021-12-01), with its deadline and outcome as of today.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AgrementRequestView {
+    /// What a decision names as `request_id`.
+    pub id: Uuid,
     #[schema(example = "initial")]
     pub kind: RequestKind,
     pub date: Date,
@@ -111,10 +116,13 @@ pub struct ApprovalView {
 }
 
 struct Stored {
+    id: Uuid,
     event: PathwayEvent,
     kind: SiaeKind,
     siae_id: Uuid,
     siae_name: String,
+    /// Department of the SIAE that made the event.
+    department: String,
     organisation_name: String,
     explanation: String,
     recorded_at: OffsetDateTime,
@@ -125,9 +133,10 @@ async fn stored_events(ex: &mut impl Executor, person_id: Uuid) -> Result<Vec<St
     let rows = ex
         .fetch_all(
             query(
-                "SELECT e.payload, e.siae_kind, e.siae_id, s.name AS siae_name, o.name AS organisation_name, \
-                 e.explanation, e.created_at FROM iae_pathway_events e JOIN organisations s ON s.id = e.siae_id \
-                 JOIN organisations o ON o.id = e.organisation_id WHERE e.person_id = $1 ORDER BY e.seq",
+                "SELECT e.id, e.payload, e.siae_kind, e.siae_id, s.name AS siae_name, s.department, o.name AS \
+                 organisation_name, e.explanation, e.created_at FROM iae_pathway_events e JOIN organisations s ON \
+                 s.id = e.siae_id JOIN organisations o ON o.id = e.organisation_id WHERE e.person_id = $1 ORDER BY \
+                 e.seq",
             )
             .bind(person_id),
         )
@@ -136,10 +145,12 @@ async fn stored_events(ex: &mut impl Executor, person_id: Uuid) -> Result<Vec<St
         .map(|r| {
             let decode = |what: &str| sqlx::Error::Decode(format!("iae_pathway_events: {what}").into());
             Ok(Stored {
+                id: r.get("id")?,
                 event: serde_json::from_value(r.json("payload")?.unwrap_or_default()).map_err(|_| decode("payload"))?,
                 kind: SiaeKind::parse(&r.get::<String>("siae_kind")?).ok_or_else(|| decode("siae_kind"))?,
                 siae_id: r.get("siae_id")?,
                 siae_name: r.get("siae_name")?,
+                department: r.get("department")?,
                 organisation_name: r.get("organisation_name")?,
                 explanation: r.get("explanation")?,
                 recorded_at: r.get("created_at")?,
@@ -148,53 +159,33 @@ async fn stored_events(ex: &mut impl Executor, person_id: Uuid) -> Result<Vec<St
         .collect()
 }
 
-/// What the rules need to know about the person: the birth date, and RQTH from the latest diagnosis.
-async fn facts(ex: &mut impl Executor, person: &Person) -> Result<PersonFacts> {
-    let criteria = ex
-        .fetch_optional(
-            query("SELECT criteria FROM iae_diagnoses WHERE person_id = $1 ORDER BY diagnosed_on DESC, created_at DESC LIMIT 1")
-                .bind(person.id),
-        )
-        .await?
-        .and_then(|r| r.json("criteria").ok().flatten());
-    facts_from(person.birth_date, criteria)
-}
-
-/// The facts from the person's birth date and the criteria (JSON) of their latest diagnosis.
-pub(crate) fn facts_from(birth_date: Option<Date>, criteria: Option<serde_json::Value>) -> Result<PersonFacts> {
-    let birth_date = birth_date.ok_or_else(|| {
-        Invalid::new(
-            "birth_date_required",
-            "La date de naissance de la personne est nécessaire au calcul de son parcours : complétez sa fiche.",
-        )
-        .on("birth_date")
-    })?;
-    let criteria = criteria
-        .and_then(|v| serde_json::from_value::<Vec<Criterion>>(v).ok())
-        .unwrap_or_default();
-    Ok(PersonFacts {
-        birth_date,
-        rqth: criteria.contains(&Criterion::Th),
-    })
-}
-
-/// The pathway replayed, with the SIAE kind of the latest hiring (or `kind` before any).
-fn replay(facts: PersonFacts, events: &[Stored], kind: SiaeKind) -> Result<Pathway> {
-    let kind = events.last().map(|e| e.kind).unwrap_or(kind);
-    replay_events(facts, kind, events.iter().map(|e| &e.event))
-}
-
-/// Replays accepted events under the rules of an SIAE of `kind`.
-pub(crate) fn replay_events<'a>(
-    facts: PersonFacts,
-    kind: SiaeKind,
-    events: impl IntoIterator<Item = &'a PathwayEvent>,
-) -> Result<Pathway> {
-    let mut pathway = Pathway::new(kind, facts)?;
-    for e in events {
-        pathway.apply(e)?;
+/// The person's history: birth date and diagnoses.
+async fn history(ex: &mut impl Executor, person: &Person) -> Result<History> {
+    let rows = ex
+        .fetch_all(query("SELECT diagnosed_on, criteria FROM iae_diagnoses WHERE person_id = $1").bind(person.id))
+        .await?;
+    let mut diagnoses = Vec::new();
+    for r in rows {
+        diagnoses.push((r.get("diagnosed_on")?, r.json("criteria")?));
     }
-    Ok(pathway)
+    History::new(person.birth_date, diagnoses)
+}
+
+/// The department of an organisation.
+async fn department(ex: &mut impl Executor, organisation_id: Uuid) -> Result<String> {
+    let row = ex
+        .fetch_optional(query("SELECT department FROM organisations WHERE id = $1").bind(organisation_id))
+        .await?
+        .ok_or(StoreError::not_found("SIAE"))?;
+    Ok(row.get("department")?)
+}
+
+/// The pathway replayed from its stored events; the steps tried next are judged with `current`.
+fn replay(history: &History, events: &[Stored], current: EventFacts) -> Result<Pathway> {
+    history.replay(
+        current,
+        events.iter().map(|e| (&e.event, e.kind, e.department.as_str())),
+    )
 }
 
 fn refused(e: Explanation) -> StoreError {
@@ -211,9 +202,10 @@ async fn append(
     organisation_id: Uuid,
     prescription_id: Option<Uuid>,
 ) -> Result<Explanation> {
-    let facts = facts(ex, person).await?;
+    let history = history(ex, person).await?;
     let events = stored_events(ex, person.id).await?;
-    let mut pathway = replay(facts, &events, siae.1)?;
+    let facts = history.facts_on(event.date(), siae.1, &department(ex, siae.0).await?)?;
+    let mut pathway = replay(&history, &events, facts)?;
     let outcome = pathway.apply(&event)?.clone();
     if !outcome.accepted {
         return Err(refused(outcome.explanation));
@@ -310,6 +302,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let person = self.persons(ctx).load(&mut tx, person_id).await?;
         let employer = current_employer(&mut tx, ctx, person_id).await?;
+        suspension::check_recorded_on(Period { from, to }, today()).map_err(refused)?;
         append(
             &mut tx,
             ctx,
@@ -348,12 +341,15 @@ impl Store {
         Ok(view)
     }
 
-    /// Pôle emploi's decision on the pending agrément request, by a France Travail agency following the person;
-    /// a refusal needs its motive (the engine checks it).
+    /// Pôle emploi's decision on the agrément request `request` (the one open on `date` when `None`, refused as
+    /// ambiguous when several are), by a France Travail agency following the person; a refusal needs its
+    /// motive (the engine checks both).
+    #[allow(clippy::too_many_arguments)]
     pub async fn decide_agrement(
         &self,
         ctx: &AccessContext,
         person_id: Uuid,
+        request: Option<Uuid>,
         date: Date,
         decision: Decision,
         motive: Option<&str>,
@@ -371,10 +367,22 @@ impl Store {
                 StoreError::forbidden(e.code, e.message)
             })?;
         let employer = last_hiring(&mut tx, person_id).await?;
+        // The request's position among the person's events, as the engine numbers them.
+        let request = match request {
+            Some(id) => Some(
+                stored_events(&mut tx, person_id)
+                    .await?
+                    .iter()
+                    .position(|e| e.id == id && matches!(e.event, PathwayEvent::AgrementRequest { .. }))
+                    .ok_or(StoreError::not_found("demande d'agrément"))?,
+            ),
+            None => None,
+        };
         let event = PathwayEvent::AgrementDecision {
             date,
             decision,
             motive: motive.map(str::to_owned),
+            request,
         };
         append(&mut tx, ctx, &person, employer, event, agency, None).await?;
         claim(&mut tx, ctx, key.as_ref(), person_id).await?;
@@ -434,15 +442,16 @@ pub(crate) async fn current_employer(
 }
 
 async fn approval_view(ex: &mut impl Executor, ctx: &AccessContext, person: &Person) -> Result<ApprovalView> {
-    let facts = facts(ex, person).await?;
+    let history = history(ex, person).await?;
     let events = stored_events(ex, person.id).await?;
     let last_hiring = events
         .iter()
         .rev()
         .find(|e| matches!(e.event, PathwayEvent::Hiring { .. }))
         .ok_or_else(|| StoreError::not_found("PASS IAE"))?;
-    let pathway = replay(facts, &events, last_hiring.kind)?;
     let as_of = today();
+    let current = history.facts_on(as_of, last_hiring.kind, &last_hiring.department)?;
+    let pathway = replay(&history, &events, current)?;
     let report = pathway.report(as_of)?;
     let employer = (last_hiring.siae_id, last_hiring.siae_name.clone());
     let is_employer = ctx.membership(employer.0).is_some();
@@ -506,6 +515,7 @@ async fn approval_view(ex: &mut impl Executor, ctx: &AccessContext, person: &Per
         .iter()
         .filter_map(|r| match events.get(r.index).map(|e| &e.event) {
             Some(PathwayEvent::AgrementRequest { date, request }) => Some(AgrementRequestView {
+                id: events[r.index].id,
                 kind: *request,
                 date: *date,
                 deadline: r.deadline,
@@ -549,7 +559,7 @@ async fn approval_view(ex: &mut impl Executor, ctx: &AccessContext, person: &Per
 /// Checks, through the engine, that `date` falls within the person's approval, suspended or not (a contract
 /// or an assignment needs one since 2021-12-01: every AI employee included).
 pub(crate) async fn require_valid_approval(ex: &mut impl Executor, person: &Person, date: Date) -> Result<()> {
-    let facts = facts(ex, person).await?;
+    let history = history(ex, person).await?;
     let events = stored_events(ex, person.id).await?;
     let Some(last) = events.last() else {
         return Err(Invalid::new(
@@ -558,7 +568,8 @@ pub(crate) async fn require_valid_approval(ex: &mut impl Executor, person: &Pers
         )
         .into());
     };
-    let pathway = replay(facts, &events, last.kind)?;
+    let current = history.facts_on(date, last.kind, &last.department)?;
+    let pathway = replay(&history, &events, current)?;
     match pathway.approval().map(|a| (a.status(date), a.start, a.end)) {
         Some((Status::Valid | Status::Suspended, _, _)) => Ok(()),
         Some((_, start, end)) => Err(Invalid::new(

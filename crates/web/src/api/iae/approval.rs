@@ -157,6 +157,9 @@ pub struct CreateAgrementRequest {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAgrementDecision {
+    /// The `id` of the agrément request decided (`agrement_requests` of the approval). Optional while exactly
+    /// one request awaits an answer on `date`; otherwise 422 `agrement_request_ambiguous`.
+    pub request_id: Option<Uuid>,
     pub date: Date,
     /// `granted` or `refused`.
     #[schema(example = "refused")]
@@ -190,12 +193,16 @@ pub async fn request_agrement(
     .await
 }
 
-/// Records Pôle emploi's decision on the pending agrément request (the France Travail agency following the
-/// person); a refusal is motivated.
+/// Records Pôle emploi's decision on an agrément request (the France Travail agency following the person),
+/// named by `request_id`, or the one request awaiting an answer on that date; a refusal is motivated.
 #[utoipa::path(post, path = "/api/v1/persons/{id}/approval/agrement-decisions", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une décision")),
     request_body = CreateAgrementDecision, security(("bearer" = [])),
-    responses((status = 200, body = ApprovalView)))]
+    responses((status = 200, body = ApprovalView),
+        (status = 404, body = crate::error::ErrorBody,
+            description = "`request_id` n'est pas une demande d'agrément de la personne"),
+        (status = 422, body = crate::error::ErrorBody, description = "`agrement_request_ambiguous` : plusieurs demandes attendent une réponse à cette \
+            date, `request_id` la désigne ; `no_pending_request`, `refusal_without_motive`...")))]
 pub async fn decide_agrement(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -209,7 +216,7 @@ pub async fn decide_agrement(
         &ctx,
         idempotency,
         ("agrement_decisions", StatusCode::OK),
-        |key| store.decide_agrement(&ctx, id, b.date, b.decision, b.motive.as_deref(), key),
+        |key| store.decide_agrement(&ctx, id, b.request_id, b.date, b.decision, b.motive.as_deref(), key),
         |person| store.approval(&ctx, person),
     )
     .await

@@ -168,6 +168,9 @@ pub struct ApprovalForm {
     skills: String,
     #[serde(default)]
     review_id: String,
+    /// The agrément request a decision answers; empty: the one awaiting an answer on the decision's date.
+    #[serde(default)]
+    request_id: String,
     registered: Option<String>,
     employed: Option<String>,
 }
@@ -317,8 +320,12 @@ pub async fn approval_action(
                 };
                 let date = required_date("date de la décision", &form.from)?;
                 let motive = Some(form.motive.trim()).filter(|m| !m.is_empty());
+                let request = match form.request_id.trim() {
+                    "" => None,
+                    id => Some(Uuid::parse_str(id).map_err(|_| ApiError::not_found("Demande d'agrément"))?),
+                };
                 store
-                    .decide_agrement(ctx, person_id, date, decision, motive, None)
+                    .decide_agrement(ctx, person_id, request, date, decision, motive, None)
                     .await?;
             }
             "suivi" => {

@@ -2,7 +2,10 @@
 //! waits for an authorised prescriber following the person, who accepts or refuses it (the domain's
 //! transition table of a request).
 
-use super::{ApprovalView, append, approval_view, current_employer, deciders, facts, refused, replay, stored_events};
+use super::{
+    ApprovalView, append, approval_view, current_employer, deciders, department, history, refused, replay,
+    stored_events,
+};
 use crate::access::AccessContext;
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, record};
@@ -50,13 +53,18 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let person = self.persons(ctx).load(&mut tx, person_id).await?;
         let employer = current_employer(&mut tx, ctx, person_id).await?;
-        let facts = facts(&mut tx, &person).await?;
+        let history = history(&mut tx, &person).await?;
         let events = stored_events(&mut tx, person_id).await?;
-        let pathway = replay(facts, &events, employer.1)?;
+        let employer_department = department(&mut tx, employer.0).await?;
+        let current = history.facts_on(today(), employer.1, &employer_department)?;
+        let pathway = replay(&history, &events, current)?;
         let from = add_days(pathway.approval().map(|a| a.end).unwrap_or_else(today), 1);
         let event = PathwayEvent::Prolongation { from, to, reason };
-        match reason.decider() {
-            Decider::Siae => {
+        // The prolongation is judged with the facts of its first day.
+        let pathway = pathway.with_facts(history.facts_on(from, employer.1, &employer_department)?);
+        match reason.decider(from) {
+            // An agrément's prolongation (before 2021-12-01) is recorded as Pôle emploi decided it.
+            Decider::Siae | Decider::PoleEmploi => {
                 append(&mut tx, ctx, &person, employer, event, employer.0, None).await?;
             }
             Decider::AuthorisedPrescriber => {
