@@ -361,7 +361,7 @@ def migration_0019(dl):
                        'INSERT', None))
     return "\n".join(out)
 
-# Migration 0022 (E6 to E8): three sources read again from their texts, each rule dated in the
+# Migration 0022: three sources read again from their texts, each rule dated in the
 # domain (`indicators::readings`): candidates oriented by France Travail only (seed 004 fiche 4), extensions
 # of a PASS IAE by a hiring in another SIAE from 2021-12-01 (requests before), and CTA minutes sent to the
 # body of their day (the CDIAE, the « inclusion et IAE » commission from 2024-07-01, decree 2024-560).

@@ -268,7 +268,7 @@ mod tests {
 
     // Accord régional BFC 2016 fiche 7 (read 2026-12-07): « Réaliser des entretiens tripartites, 2 à 3 mois avant
     // la fin du contrat ou de l'agrément ». A short CDDI ends before the PASS IAE: the interview falls before the
-    // contract's end, not after it (E9).
+    // contract's end, not after it.
     #[test]
     fn the_interview_prepares_the_first_end() {
         let pass_end = date!(2028 - 10 - 03);

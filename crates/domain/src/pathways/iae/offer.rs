@@ -1,4 +1,4 @@
-//! Job offers of an SIAE (issue 4 item 1; Accord régional BFC 2016 fiche 4: "généraliser la procédure de dépôt des offres",
+//! Job offers of an SIAE (Accord régional BFC 2016 fiche 4: "généraliser la procédure de dépôt des offres",
 //! with the prerequisites asked of candidates).
 
 use crate::dates::{Span, plausible_opt};

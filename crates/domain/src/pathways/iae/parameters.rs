@@ -212,7 +212,7 @@ mod tests {
 
     // R5132-1-8 (PASS IAE) and « Accord régional de coopération Bourgogne-Franche-Comté (2016) », annexe 4,
     // 2.2.6 (agrément): who decides, the longest decision and the cap, by the prolongation's first day. This
-    // replaces the assertion that the agrément had the PASS IAE's figures (issue 21, E5).
+    // replaces the assertion that the agrément had the PASS IAE's figures.
     #[rstest]
     #[case::pass_training(date!(2021-12-01), ProlongationReason::Training, Some((Decider::Siae, Some(365), None)))]
     #[case::pass_senior_cdi(date!(2026-01-01), ProlongationReason::SeniorCdi, Some((Decider::Siae, Some(3_650), None)))]

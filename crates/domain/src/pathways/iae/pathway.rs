@@ -1,5 +1,5 @@
 //! A person's IAE pathway replayed from its events: each event is accepted or refused with its reason,
-//! and the latest approval is reported as of a date (issue 3, `passerelle rules pathway`).
+//! and the latest approval is reported as of a date (`passerelle rules pathway`).
 
 use super::SiaeKind;
 use super::agrement::{self, Decision, Outcome, Request, RequestKind};
@@ -376,7 +376,7 @@ mod tests {
         report.events.iter().map(|e| (e.accepted, e.explanation.code)).collect()
     }
 
-    // Issue 3 semantics; R5132-1-4 for the waiting period (2 years after the end, unless waived).
+    // The engine's semantics; R5132-1-4 for the waiting period (2 years after the end, unless waived).
     #[rstest]
     #[case::after_the_end_refused(json!({"kind":"hiring","date":"2027-06-01"}), false, "waiting_period", date!(2025-01-01))]
     #[case::last_day_of_waiting_refused(json!({"kind":"hiring","date":"2028-12-31"}), false, "waiting_period", date!(2025-01-01))]
@@ -625,7 +625,7 @@ mod tests {
     }
 
     proptest! {
-        // Issue 3: the end never moves backwards, except through a hiring during a suspension.
+        // The end never moves backwards, except through a hiring during a suspension.
         #[test]
         fn the_end_only_moves_back_through_a_hiring_in_a_suspension(
             events in prop::collection::vec(events(), 1..30),

@@ -417,7 +417,7 @@ mod tests {
     // 2.2.6), by the prolongation's first day: a training « au-delà des 24 mois », no longer than its end (no
     // year limit); 50+ and RQTH « par décisions de prolongation successives d'un an au plus (dans la limite de
     // soixante mois de préférence) » (a preference: no cap); all decided by Pôle emploi (2.2.2). Under the
-    // PASS IAE's rules a 449-day training and a fourth RQTH year were refused (issue 21, E5).
+    // PASS IAE's rules a 449-day training and a fourth RQTH year were refused.
     #[rstest]
     #[case::training_until_its_end(date!(2019-01-07), Training, &[449], &["prolongation_accepted"])]
     #[case::rqth_by_successive_years(date!(2015-01-05), Rqth, &[365, 365, 365, 365], &["prolongation_accepted"; 4])]
@@ -443,7 +443,7 @@ mod tests {
     }
 
     // « Contexte sanitaire », the platform's reason until 2021-12-01 (RULES.md 1.4): a prolongation starting
-    // before that day may have it, decided by Pôle emploi; not one starting on it or after (issue 21, E4).
+    // before that day may have it, decided by Pôle emploi; not one starting on it or after.
     #[rstest]
     #[case::during_the_health_crisis(date!(2019-06-03), Ok("Prolongation acceptée (contexte sanitaire, décision de Pôle emploi)"))]
     #[case::last_day(date!(2019-11-30), Ok("Prolongation acceptée (contexte sanitaire, décision de Pôle emploi)"))]

@@ -1,4 +1,4 @@
-//! Contracts and assignments of IAE employees (issue 4, item 5): the CDDI of ACI and EI, and AI/ETTI
+//! Contracts and assignments of IAE employees: the CDDI of ACI and EI, and AI/ETTI
 //! assignments with the 480-hour cap and the préfet's waivers. Each is checked by
 //! `pathways::iae::contract` and needs the person's approval valid on its first day.
 

@@ -1,4 +1,4 @@
-//! Accompaniment and exit (issue 4, items 6 and 7); the lists built on every pathway of the caller are in
+//! Accompaniment and exit; the lists built on every pathway of the caller are in
 //! [`crate::pathways::lists`].
 
 use crate::access::AccessContext;

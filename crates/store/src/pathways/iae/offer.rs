@@ -1,4 +1,4 @@
-//! Job offers of the SIAE (issue 4, item 1): published and closed by the SIAE's members, readable by every
+//! Job offers of the SIAE: published and closed by the SIAE's members, readable by every
 //! signed-in user (prescribers search them by territory). `offer.created` events count the offers deposited.
 
 use crate::Store;

@@ -1,4 +1,4 @@
-//! A person's IAE pathway and its approval (agrément or PASS IAE), issue 4 item 4.
+//! A person's IAE pathway and its approval (agrément or PASS IAE).
 //!
 //! The database keeps the events the rules engine accepted (`iae_pathway_events`); the approval's dates,
 //! status and the reasons are always those of `pathways::iae::pathway` replaying them. No rule is written

@@ -1,4 +1,4 @@
-//! Diagnoses, prescriptions and their referral sheets (fiche navette), issue 4 items 2 and 3.
+//! Diagnoses, prescriptions and their referral sheets (fiche navette).
 //!
 //! A prescription is visible to the members of its prescriber and of its SIAE. Sending it makes the SIAE
 //! follow the person: the prescriber records that the person agreed to this sending (`consent_on`), which

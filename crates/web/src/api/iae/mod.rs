@@ -1,4 +1,4 @@
-//! IAE pathways (issue 4): offers, diagnoses, prescriptions and their referral sheets, notifications, and
+//! IAE pathways: offers, diagnoses, prescriptions and their referral sheets, notifications, and
 //! the approval (PASS IAE or agrément) with its suspensions and prolongations; contracts and assignments.
 
 pub mod approval;
