@@ -10,8 +10,10 @@ use sqlx::sqlite::{
 };
 use sqlx::{AssertSqlSafe, Decode, Postgres, Sqlite, Transaction, Type};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 use time::{Date, OffsetDateTime};
+use tokio::sync::OwnedMutexGuard;
 use uuid::Uuid;
 
 /// A value bound to a placeholder; each variant carries its type even when NULL, as PostgreSQL needs.
@@ -146,13 +148,33 @@ pub const WRITE_LOCK: i64 = 0x5061_7373_6572_656c;
 /// The database: an embedded SQLite file or a PostgreSQL server.
 #[derive(Clone, Debug)]
 pub enum Pool {
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePool, WriteQueue),
     Postgres(PgPool),
 }
 
-/// A transaction on either backend; dropped without [`Tx::commit`], it rolls back.
+/// SQLite has one writer at a time. Its busy handler lets waiting writers poll the lock, so under load one of
+/// them can lose the race again and again until its timeout; the writers of one process wait in this line
+/// instead, first come first served, and only poll for writers of other processes (a command beside the
+/// server).
+#[derive(Clone, Debug, Default)]
+pub struct WriteQueue(Arc<tokio::sync::Mutex<()>>);
+
+impl WriteQueue {
+    /// The turn of one write transaction, held until it ends; busy after the same 10 seconds as the lock.
+    async fn turn(&self) -> Result<OwnedMutexGuard<()>, sqlx::Error> {
+        tokio::time::timeout(LOCK_WAIT, self.0.clone().lock_owned())
+            .await
+            .map_err(|_| sqlx::Error::PoolTimedOut)
+    }
+}
+
+/// How long a write waits for its turn before the store answers busy.
+const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// A transaction on either backend; dropped without [`Tx::commit`], it rolls back. A SQLite write transaction
+/// holds its turn in the [`WriteQueue`] (dropped after the transaction: fields drop in order).
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(Transaction<'static, Sqlite>, Option<OwnedMutexGuard<()>>),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -240,14 +262,14 @@ impl Executor for Tx {
 impl Tx {
     fn target(&mut self) -> Target<&mut sqlx::SqliteConnection, &mut sqlx::PgConnection> {
         match self {
-            Tx::Sqlite(t) => Target::Sqlite(&mut **t),
+            Tx::Sqlite(t, _) => Target::Sqlite(&mut **t),
             Tx::Postgres(t) => Target::Postgres(&mut **t),
         }
     }
 
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
-            Tx::Sqlite(t) => t.commit().await,
+            Tx::Sqlite(t, _) => t.commit().await,
             Tx::Postgres(t) => t.commit().await,
         }
     }
@@ -284,7 +306,7 @@ impl Executor for Pool {
 impl Pool {
     fn target(&self) -> Target<&SqlitePool, &PgPool> {
         match self {
-            Pool::Sqlite(p) => Target::Sqlite(p),
+            Pool::Sqlite(p, _) => Target::Sqlite(p),
             Pool::Postgres(p) => Target::Postgres(p),
         }
     }
@@ -299,13 +321,13 @@ impl Pool {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(LOCK_WAIT);
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .connect_with(options)
                 .await
                 .map_err(|e| ConnectError::Open(url.to_owned(), e))?;
-            Ok(Pool::Sqlite(pool))
+            Ok(Pool::Sqlite(pool, WriteQueue::default()))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
@@ -329,7 +351,10 @@ impl Pool {
     /// on itself (docs/reliability.md).
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Sqlite(p, queue) => {
+                let turn = queue.turn().await?;
+                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, Some(turn))
+            }
             Pool::Postgres(p) => {
                 let mut tx = p.begin_with("BEGIN; SET LOCAL lock_timeout = '10s'").await?;
                 sqlx::query::<Postgres>("SELECT pg_advisory_xact_lock($1)")
@@ -346,7 +371,10 @@ impl Pool {
     /// has one writer whatever the transaction.
     pub async fn begin_append_only(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Sqlite(p, queue) => {
+                let turn = queue.turn().await?;
+                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, Some(turn))
+            }
             Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
@@ -355,7 +383,7 @@ impl Pool {
     /// would otherwise hold every writer back); PostgreSQL reads at REPEATABLE READ.
     pub async fn begin_read(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN DEFERRED").await?),
+            Pool::Sqlite(p, _) => Tx::Sqlite(p.begin_with("BEGIN DEFERRED").await?, None),
             Pool::Postgres(p) => Tx::Postgres(p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?),
         })
     }
@@ -363,7 +391,7 @@ impl Pool {
     /// Applies the migrations of the backend.
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match self {
-            Pool::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await,
+            Pool::Sqlite(p, _) => sqlx::migrate!("./migrations/sqlite").run(p).await,
             Pool::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await,
         }
     }
@@ -387,14 +415,14 @@ impl Pool {
 
     pub fn backend(&self) -> &'static str {
         match self {
-            Pool::Sqlite(_) => "sqlite",
+            Pool::Sqlite(..) => "sqlite",
             Pool::Postgres(_) => "postgres",
         }
     }
 
     pub async fn close(&self) {
         match self {
-            Pool::Sqlite(p) => p.close().await,
+            Pool::Sqlite(p, _) => p.close().await,
             Pool::Postgres(p) => p.close().await,
         }
     }

@@ -412,7 +412,7 @@ async fn governance_on_postgres() {
 /// The pages: lists and details seen by members only, forms with CSRF, errors shown with nothing saved, the
 /// month calendar and its iCalendar.
 async fn governance_pages(backend: Backend) {
-    use crate::pages::{csrf, login, page, post_form};
+    use crate::pages::{csrf, login, page, post_and_follow, post_form};
     let app = TestApp::spawn(backend).await;
     let ft = login(&app, "ft-dijon").await;
     let aci = login(&app, "aci-jardins").await;
@@ -450,8 +450,16 @@ async fn governance_pages(backend: Backend) {
     let bad = as_refs(&form(""));
     let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let (s, html) = post_form(&app, &ft, &format!("/instances/{cta}/reunions"), &bad).await;
-    assert_eq!(s, S::OK);
+    assert_eq!(s, S::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Indiquez le lieu de la réunion"), "{html}");
+    // The planning form comes back as typed.
+    for kept in [
+        format!("value=\"{held_on}\""),
+        "value=\"14:00\"".into(),
+        "value=\"16:00\"".into(),
+    ] {
+        assert!(html.contains(&kept), "{kept} is kept");
+    }
     assert_eq!(app.count("meetings").await, meetings);
     let (s, _) = post_form(
         &app,
@@ -474,6 +482,8 @@ async fn governance_pages(backend: Backend) {
     assert_eq!(r.status(), S::SEE_OTHER);
     let meeting = r.headers()["location"].to_str().unwrap().to_owned();
     assert!(meeting.starts_with("/reunions/"));
+    let planned = r.headers()["set-cookie"].to_str().unwrap();
+    assert!(planned.starts_with("passerelle_notice=meeting_planned"), "{planned}");
 
     // The CTA opens its meeting with its department's Annex 1 table of the meeting's year.
     let (_, html) = page(&app, &ft, &meeting).await;
@@ -491,7 +501,7 @@ async fn governance_pages(backend: Backend) {
     let (s, html) = page(&app, &aci, &meeting).await;
     assert!(s == S::OK && html.contains("Proposer ce point") && !html.contains("Envoyer l'invitation"));
     let aci_id = app.org_id("aci-jardins").await.to_string();
-    let (s, _) = post_form(
+    let (s, html) = post_and_follow(
         &app,
         &aci,
         &format!("{meeting}/points"),
@@ -503,6 +513,10 @@ async fn governance_pages(backend: Backend) {
     )
     .await;
     assert_eq!(s, S::SEE_OTHER);
+    assert!(
+        html.contains("Point proposé : le secrétariat décide"),
+        "the action is confirmed"
+    );
     let (s, html) = page(&app, &ft, &meeting).await;
     assert!(
         s == S::OK
@@ -541,7 +555,7 @@ async fn governance_pages(backend: Backend) {
     let bad = action("beaucoup");
     let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let (s, html) = post_form(&app, &ft, "/interconnaissance", &bad).await;
-    assert!(s == S::OK && html.contains("nombre de participants"), "{s}");
+    assert!(s == S::BAD_REQUEST && html.contains("nombre de participants"), "{s}");
     assert_eq!(app.count("mutual_knowledge_actions").await, before);
     let good = action("18");
     let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -563,6 +577,29 @@ async fn governance_pages(backend: Backend) {
     assert_eq!(page(&app, &ft, "/echeances?mois=2026-13").await.0, S::BAD_REQUEST);
     let (s, ics) = page(&app, &ft, &format!("/echeances.ics?mois={month}")).await;
     assert!(s == S::OK && ics.contains("METHOD:PUBLISH"));
+
+    // Cancelling takes a ticked box, not one click; then the page confirms it. No page shows an API address.
+    let (_, html) = page(&app, &ft, &meeting).await;
+    assert!(
+        !html.contains("/api/v1") && html.contains("Aucun document n'est encore joint"),
+        "{html}"
+    );
+    let token = csrf(&html);
+    let cancel = format!("{meeting}/annulation");
+    let (s, html) = post_form(&app, &ft, &cancel, &[("csrf", &token)]).await;
+    assert_eq!(s, S::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("Cochez « Je confirme l&#39;annulation »")
+            || html.contains("Cochez « Je confirme l'annulation »"),
+        "{html}"
+    );
+    assert!(!html.contains("– annulée"));
+    let (s, html) = post_and_follow(&app, &ft, &cancel, &[("csrf", &token), ("confirm", "oui")]).await;
+    assert_eq!(s, S::SEE_OTHER);
+    assert!(
+        html.contains("Réunion annulée : les membres invités en sont informés.") && html.contains("– annulée"),
+        "{html}"
+    );
 }
 
 #[tokio::test]

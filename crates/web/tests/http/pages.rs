@@ -302,6 +302,45 @@ pub(crate) async fn post_form(app: &TestApp, session: &str, path: &str, form: &[
     (r.status(), r.text().await.unwrap())
 }
 
+/// A form posted with a session cookie and, when it redirects, the page it leads to, read with the notice the
+/// redirect left: the form's status and that page's HTML (or the form's own when it did not redirect).
+pub(crate) async fn post_and_follow(app: &TestApp, session: &str, path: &str, form: &[(&str, &str)]) -> (S, String) {
+    let r = app
+        .http
+        .post(app.url(path))
+        .header(COOKIE, format!("passerelle_session={session}"))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let Some(to) = r
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+    else {
+        return (status, r.text().await.unwrap());
+    };
+    let notice = r
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("passerelle_notice="))
+        .and_then(|v| v.split(';').next())
+        .unwrap_or_default()
+        .to_owned();
+    let next = app
+        .http
+        .get(app.url(&to))
+        .header(COOKIE, format!("passerelle_session={session}; {notice}"))
+        .send()
+        .await
+        .unwrap();
+    (status, next.text().await.unwrap())
+}
+
 /// Agrément requests and decisions from the approval page (CSRF, French errors, nothing changed on error),
 /// the paged people in pathway and the referent's dashboard.
 async fn iae_pages(backend: Backend) {

@@ -1,9 +1,11 @@
 //! `/instances`: the committees with the creation form and the mutual-knowledge actions; `/instances/{id}`:
 //! a committee's members, frequency, meetings and action items.
 
-use super::{Choice, GovernanceForm, SECTION, directory_choices, my_choices, optional, parse_uuid, ticked, today};
+use super::{
+    Choice, GovernanceForm, SECTION, directory_choices, kept, my_choices, optional, parse_uuid, ticked, today,
+};
 use crate::error::ApiError;
-use crate::pages::kit::{CsrfForm, PageResult, form_date, parse_id};
+use crate::pages::kit::{CsrfForm, Notice, PageResult, form_date, parse_id};
 use crate::pages::session::{Nav, Visitor};
 use crate::state::AppState;
 use askama::Template;
@@ -11,7 +13,6 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use passerelle_domain::calendar::add_days;
 use passerelle_domain::governance::{CommitteeKind, Frequency, FrequencyStatus};
 use passerelle_store::governance::committees::{
     Committee, CommitteeSummary, NewCommittee, NewMember, parse_frequency, parse_kind, parse_vote,
@@ -89,9 +90,10 @@ pub async fn create_committee(
     };
     match result.await {
         Ok(c) => Ok(Redirect::to(&format!("/instances/{}", c.id)).into_response()),
-        Err(e) if e.status.is_client_error() => Ok(committees_page(&state, &visitor, Some(e.message))
-            .await?
-            .into_response()),
+        Err(e) if e.status.is_client_error() => {
+            let page = committees_page(&state, &visitor, Some(e.message)).await?;
+            Ok((e.status, page).into_response())
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -127,9 +129,10 @@ pub async fn create_mutual_knowledge(
     };
     match result.await {
         Ok(_) => Ok(Redirect::to("/instances#interconnaissance").into_response()),
-        Err(e) if e.status.is_client_error() => Ok(committees_page(&state, &visitor, Some(e.message))
-            .await?
-            .into_response()),
+        Err(e) if e.status.is_client_error() => {
+            let page = committees_page(&state, &visitor, Some(e.message)).await?;
+            Ok((e.status, page).into_response())
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -151,15 +154,19 @@ pub struct CommitteePage {
     c: Committee,
     frequency: Vec<FrequencyLine>,
     directory: Vec<Choice>,
-    default_date: String,
+    /// The meeting planning form and the member form, as typed when they came back with an error.
+    meeting: GovernanceForm,
+    member: GovernanceForm,
     error: Option<String>,
 }
 
+/// The committee's page; `posted` is the form that came back with `error` (its action and what was typed).
 async fn committee_page(
     state: &AppState,
     visitor: &Visitor,
     id: Uuid,
     error: Option<String>,
+    mut posted: Option<(String, GovernanceForm)>,
 ) -> PageResult<CommitteePage> {
     let c = state.store.committee(&visitor.ctx, id).await?;
     let directory = if c.can_manage {
@@ -189,7 +196,8 @@ async fn committee_page(
         c,
         frequency,
         directory,
-        default_date: add_days(today(), 30).to_string(),
+        meeting: kept(&mut posted, "reunions", GovernanceForm::meeting_defaults),
+        member: kept(&mut posted, "membres", GovernanceForm::member_defaults),
         error,
     })
 }
@@ -200,7 +208,7 @@ pub async fn committee(
     Path(id): Path<String>,
 ) -> PageResult<CommitteePage> {
     let id = parse_id(&id, "Comité")?;
-    committee_page(&state, &visitor, id, None).await
+    committee_page(&state, &visitor, id, None, None).await
 }
 
 pub async fn committee_action(
@@ -223,7 +231,7 @@ pub async fn committee_action(
                     by_right: form.by_right.is_some(),
                 };
                 store.add_committee_member(ctx, id, member).await?;
-                Ok::<_, ApiError>(format!("/instances/{id}"))
+                Ok::<_, ApiError>((Notice::MemberAdded, format!("/instances/{id}")))
             }
             "reunions" => {
                 let held_on = form_date("date", &form.held_on)?
@@ -238,22 +246,23 @@ pub async fn committee_action(
                     termination_agreement_id: None,
                 };
                 let m = store.create_meeting(ctx, id, meeting, None).await?;
-                Ok(format!("/reunions/{}", m.id))
+                Ok((Notice::MeetingPlanned, format!("/reunions/{}", m.id)))
             }
             "actions" => {
                 let item = parse_uuid(&form.item_id, "l'action")?;
                 store.set_action_item_status(ctx, item, &form.status).await?;
-                Ok(format!("/instances/{id}"))
+                Ok((Notice::ActionItemUpdated, format!("/instances/{id}")))
             }
             _ => Err(ApiError::not_found("Page")),
         }
     };
-    match result.await {
-        Ok(to) => Ok(Redirect::to(&to).into_response()),
+    let result = result.await;
+    match result {
+        Ok((notice, to)) => Ok(notice.redirect(&state, &to)),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
-            Ok(committee_page(&state, &visitor, id, Some(e.message))
-                .await?
-                .into_response())
+            let posted = Some((action, form));
+            let page = committee_page(&state, &visitor, id, Some(e.message), posted).await?;
+            Ok((e.status, page).into_response())
         }
         Err(e) => Err(e.into()),
     }

@@ -1,9 +1,9 @@
 //! `/reunions/{id}`: a meeting's agenda, documents, invitation, attendance, minutes, decisions and
 //! transmission.
 
-use super::{Choice, GovernanceForm, SECTION, my_choices, optional, parse_uuid, today};
+use super::{Choice, GovernanceForm, SECTION, kept, my_choices, optional, parse_uuid, today};
 use crate::error::ApiError;
-use crate::pages::kit::{CsrfForm, PageResult, form_date, parse_id};
+use crate::pages::kit::{CsrfForm, Notice, PageResult, filters, form_date, parse_id};
 use crate::pages::session::{Nav, Visitor};
 use crate::respond;
 use crate::state::AppState;
@@ -11,7 +11,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
+use axum::response::IntoResponse;
 use passerelle_domain::calendar::french_date;
 use passerelle_domain::governance::MemberVote;
 use passerelle_store::governance::committees::CommitteeSummary;
@@ -43,9 +43,20 @@ pub struct MeetingPage {
     notice: Option<String>,
     held: bool,
     error: Option<String>,
+    /// The forms as typed when one came back with an error: the proposed item, the minutes, the cancellation.
+    point: GovernanceForm,
+    minutes: GovernanceForm,
+    cancellation: GovernanceForm,
 }
 
-async fn meeting_page(state: &AppState, visitor: &Visitor, id: Uuid, error: Option<String>) -> PageResult<MeetingPage> {
+/// The meeting's page; `posted` is the form that came back with `error` (its action and what was typed).
+async fn meeting_page(
+    state: &AppState,
+    visitor: &Visitor,
+    id: Uuid,
+    error: Option<String>,
+    mut posted: Option<(String, GovernanceForm)>,
+) -> PageResult<MeetingPage> {
     let m = state.store.meeting(&visitor.ctx, id).await?;
     let members = m
         .members
@@ -111,6 +122,12 @@ async fn meeting_page(state: &AppState, visitor: &Visitor, id: Uuid, error: Opti
         committees,
         indicators,
         notice,
+        point: kept(&mut posted, "points", GovernanceForm::default),
+        minutes: kept(&mut posted, "compte-rendu", || GovernanceForm {
+            text: m.minutes.clone().unwrap_or_default(),
+            ..GovernanceForm::default()
+        }),
+        cancellation: kept(&mut posted, "annulation", GovernanceForm::default),
         m,
         error,
     })
@@ -122,7 +139,7 @@ pub async fn meeting(
     Path(id): Path<String>,
 ) -> PageResult<MeetingPage> {
     let id = parse_id(&id, "Réunion")?;
-    meeting_page(&state, &visitor, id, None).await
+    meeting_page(&state, &visitor, id, None, None).await
 }
 
 pub async fn meeting_invitation(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> PageResult {
@@ -151,24 +168,37 @@ pub async fn meeting_action(
     let store = &state.store;
     let ctx = &visitor.ctx;
     let result = async {
-        match action.as_str() {
+        let notice = match action.as_str() {
             "points" => {
                 let org = parse_uuid(&form.organisation_id, "votre structure")?;
                 store.propose_agenda_item(ctx, id, org, &form.title, None).await?;
+                Notice::AgendaItemProposed
             }
             "decision-point" => {
                 let item = parse_uuid(&form.item_id, "le point")?;
                 store.decide_agenda_item(ctx, id, item, form.accept == "oui").await?;
+                Notice::AgendaItemDecided
             }
             "invitations" => {
                 store
                     .send_invitations(ctx, id, passerelle_store::infra::clock::now())
                     .await?;
+                Notice::InvitationsSent
             }
             "annulation" => {
+                // A cancellation tells every invited member: it takes a ticked box, not one click.
+                if form.confirm.is_none() {
+                    return Err(ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "confirmation_required",
+                        "Cochez « Je confirme l'annulation » pour annuler la réunion : les membres invités en seront informés.",
+                    )
+                    .on("confirm"));
+                }
                 store
                     .cancel_meeting(ctx, id, passerelle_store::infra::clock::now())
                     .await?;
+                Notice::MeetingCancelled
             }
             "presence" => {
                 let presences: Vec<(Uuid, String)> = form
@@ -180,6 +210,7 @@ pub async fn meeting_action(
                     })
                     .collect();
                 store.record_attendance(ctx, id, &presences).await?;
+                Notice::AttendanceRecorded
             }
             "compte-rendu" => {
                 let decisions = match optional(&form.decision) {
@@ -191,24 +222,28 @@ pub async fn meeting_action(
                     None => Vec::new(),
                 };
                 store.write_minutes(ctx, id, &form.text, &decisions).await?;
+                Notice::MinutesSaved
             }
             "validation" => {
                 store.validate_minutes(ctx, id).await?;
+                Notice::MinutesValidated
             }
             "transmission" => {
                 let to = parse_uuid(&form.to_committee_id, "le comité destinataire")?;
                 store.transmit_minutes(ctx, id, to).await?;
+                Notice::MinutesTransmitted
             }
             _ => return Err(ApiError::not_found("Page")),
-        }
-        Ok::<_, ApiError>(())
+        };
+        Ok::<_, ApiError>(notice)
     };
-    match result.await {
-        Ok(()) => Ok(Redirect::to(&format!("/reunions/{id}")).into_response()),
+    let result = result.await;
+    match result {
+        Ok(notice) => Ok(notice.redirect(&state, &format!("/reunions/{id}"))),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
-            Ok(meeting_page(&state, &visitor, id, Some(e.message))
-                .await?
-                .into_response())
+            let status = e.status;
+            let page = meeting_page(&state, &visitor, id, Some(e.message), Some((action, form))).await?;
+            Ok((status, page).into_response())
         }
         Err(e) => Err(e.into()),
     }

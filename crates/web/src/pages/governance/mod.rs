@@ -10,6 +10,7 @@ pub mod meetings;
 use super::session::Visitor;
 use crate::error::ApiError;
 use crate::state::AppState;
+use passerelle_domain::calendar::add_days;
 use serde::Deserialize;
 use time::Date;
 use uuid::Uuid;
@@ -73,10 +74,49 @@ pub struct GovernanceForm {
     status: String,
     #[serde(default)]
     participants: String,
+    /// The box that confirms a cancellation.
+    #[serde(default)]
+    confirm: Option<String>,
     /// Attendance (`presence_<member id>` = present / excused / absent) and ticked boxes (`agreement_<id>`,
     /// `participant_<id>`).
     #[serde(flatten)]
     rest: std::collections::HashMap<String, String>,
+}
+
+impl GovernanceForm {
+    /// The meeting planning form as first shown: a month ahead, from 9:30 to 12:00.
+    fn meeting_defaults() -> Self {
+        Self {
+            held_on: add_days(today(), 30).to_string(),
+            start_time: "09:30".into(),
+            end_time: "12:00".into(),
+            ..Self::default()
+        }
+    }
+
+    /// The member form as first shown: a deliberative member by right.
+    fn member_defaults() -> Self {
+        Self {
+            vote: "deliberative".into(),
+            by_right: Some("oui".into()),
+            ..Self::default()
+        }
+    }
+}
+
+/// The form a page shows for `action`: what was posted when that form came back with an error, else `blank`.
+fn kept(
+    posted: &mut Option<(String, GovernanceForm)>,
+    action: &str,
+    blank: impl FnOnce() -> GovernanceForm,
+) -> GovernanceForm {
+    match posted.take() {
+        Some((a, form)) if a == action => form,
+        other => {
+            *posted = other;
+            blank()
+        }
+    }
 }
 
 pub(super) fn parse_uuid(value: &str, what: &str) -> Result<Uuid, ApiError> {

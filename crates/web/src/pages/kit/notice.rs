@@ -18,16 +18,53 @@ pub enum Notice {
     AgreementCreated,
     AgreementSaved,
     OfferPublished,
+    MemberAdded,
+    MeetingPlanned,
+    ActionItemUpdated,
+    AgendaItemProposed,
+    AgendaItemDecided,
+    InvitationsSent,
+    MeetingCancelled,
+    AttendanceRecorded,
+    MinutesSaved,
+    MinutesValidated,
+    MinutesTransmitted,
 }
 
 impl Notice {
-    const ALL: [Notice; 3] = [Self::AgreementCreated, Self::AgreementSaved, Self::OfferPublished];
+    const ALL: [Notice; 14] = [
+        Self::AgreementCreated,
+        Self::AgreementSaved,
+        Self::OfferPublished,
+        Self::MemberAdded,
+        Self::MeetingPlanned,
+        Self::ActionItemUpdated,
+        Self::AgendaItemProposed,
+        Self::AgendaItemDecided,
+        Self::InvitationsSent,
+        Self::MeetingCancelled,
+        Self::AttendanceRecorded,
+        Self::MinutesSaved,
+        Self::MinutesValidated,
+        Self::MinutesTransmitted,
+    ];
 
     fn code(self) -> &'static str {
         match self {
             Self::AgreementCreated => "agreement_created",
             Self::AgreementSaved => "agreement_saved",
             Self::OfferPublished => "offer_published",
+            Self::MemberAdded => "member_added",
+            Self::MeetingPlanned => "meeting_planned",
+            Self::ActionItemUpdated => "action_item_updated",
+            Self::AgendaItemProposed => "agenda_item_proposed",
+            Self::AgendaItemDecided => "agenda_item_decided",
+            Self::InvitationsSent => "invitations_sent",
+            Self::MeetingCancelled => "meeting_cancelled",
+            Self::AttendanceRecorded => "attendance_recorded",
+            Self::MinutesSaved => "minutes_saved",
+            Self::MinutesValidated => "minutes_validated",
+            Self::MinutesTransmitted => "minutes_transmitted",
         }
     }
 
@@ -37,6 +74,19 @@ impl Notice {
             Self::AgreementCreated => "Convention créée : complétez sa rédaction.",
             Self::AgreementSaved => "Convention enregistrée.",
             Self::OfferPublished => "Offre publiée.",
+            Self::MemberAdded => "Membre ajouté au comité.",
+            Self::MeetingPlanned => {
+                "Réunion planifiée : proposez l'ordre du jour, puis envoyez l'invitation aux membres."
+            }
+            Self::ActionItemUpdated => "Action mise à jour.",
+            Self::AgendaItemProposed => "Point proposé : le secrétariat décide de l'inscrire à l'ordre du jour.",
+            Self::AgendaItemDecided => "Décision sur le point enregistrée.",
+            Self::InvitationsSent => "Invitation et ordre du jour envoyés aux membres.",
+            Self::MeetingCancelled => "Réunion annulée : les membres invités en sont informés.",
+            Self::AttendanceRecorded => "Présences enregistrées.",
+            Self::MinutesSaved => "Compte rendu enregistré : les membres à voix délibérative peuvent le valider.",
+            Self::MinutesValidated => "Votre validation du compte rendu est enregistrée.",
+            Self::MinutesTransmitted => "Compte rendu transmis.",
         }
     }
 
