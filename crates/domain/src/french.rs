@@ -3,7 +3,7 @@
 //! day of a month.
 
 use crate::indicators::Unit;
-use time::{Date, Month};
+use time::{Date, Month, OffsetDateTime};
 
 /// The thousands separator of French typography: a narrow no-break space.
 const THOUSANDS: char = '\u{202F}';
@@ -83,6 +83,17 @@ pub fn date(date: Date) -> String {
     }
 }
 
+/// An instant as people in France read it, in Paris time: "7 décembre 2026 à 14 h 05".
+pub fn moment(instant: OffsetDateTime) -> String {
+    let local = instant.to_offset(crate::calendar::paris::offset(instant));
+    format!("{} à {} h {:02}", date(local.date()), local.hour(), local.minute())
+}
+
+/// The day of an instant in Paris, in words: "7 décembre 2026".
+pub fn day_of(instant: OffsetDateTime) -> String {
+    date(crate::calendar::paris::date(instant))
+}
+
 /// A date in figures, as French forms write it: "01/03/2025".
 pub fn numeric_date(date: Date) -> String {
     format!("{:02}/{:02}/{}", date.day(), u8::from(date.month()), date.year())
@@ -131,6 +142,14 @@ mod tests {
     use super::*;
     use rstest::rstest;
     use time::macros::date;
+
+    #[test]
+    fn instants_in_paris_time() {
+        use time::macros::datetime;
+        assert_eq!(moment(datetime!(2026-12-06 23:05 UTC)), "7 décembre 2026 à 0 h 05");
+        assert_eq!(moment(datetime!(2026-07-01 12:30 UTC)), "1er juillet 2026 à 14 h 30");
+        assert_eq!(day_of(datetime!(2026-12-31 23:30 UTC)), "1er janvier 2027");
+    }
 
     #[rstest]
     #[case::french("31/03/2027", Some(date!(2027 - 03 - 31)))]

@@ -1,7 +1,7 @@
 //! `/journal-des-consultations`: an organisation's administrators review who of their members read which
 //! personal data (the same look-up as `GET /api/v1/organisations/{id}/personal-data-reads`).
 
-use super::kit::{PageResult, form_date};
+use super::kit::{PageResult, filters, form_date};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -34,6 +34,22 @@ pub struct JournalPage {
     pages: u32,
     prev_url: String,
     next_url: String,
+}
+
+impl JournalPage {
+    /// The page of the record read. Not its name: naming a person here would be a read of its own, by an
+    /// administrator who may not follow that person; the link opens the record under the usual rules, journaled.
+    fn record(&self, r: &ReadEntry) -> Option<String> {
+        let path = match r.entity_type.as_str() {
+            "person" => "personnes",
+            "prescription" => "prescriptions",
+            "immersion" => "immersions",
+            "esat_worker" => "esat",
+            "organisation" => "annuaire",
+            _ => return None,
+        };
+        Some(format!("/{path}/{}", r.entity_id))
+    }
 }
 
 pub async fn journal(
