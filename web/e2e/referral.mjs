@@ -73,10 +73,15 @@ async function siaeSide(browser, errors) {
   check(response.status() === 422, `a refusal without motive answers ${response.status()}`);
   const alert = (await page.locator('main .fr-alert').innerText()).replace(/\s+/g, ' ');
   check(/motivé/.test(alert), `the error does not ask for a motive: ${alert}`);
+  check((await page.locator('#status').inputValue()) === 'refused', 'the refused form keeps the chosen step');
   await auditPage(page, 'sheet error');
 
   response = await addStep(page, { status: 'received' });
   await expectPage(page, response, sheet, /^Fiche navette/);
+  check(
+    (await page.locator('main [role="status"]').innerText()).includes('Étape enregistrée'),
+    'the step is confirmed',
+  );
   response = await addStep(page, { status: 'interview_planned', date: '2026-12-15' });
   await expectPage(page, response, sheet, /^Fiche navette/);
   const written = await steps(page);
@@ -120,7 +125,8 @@ async function prescriberSide(browser, errors, sheet) {
   await expectPage(page, response, sheet, new RegExp(`^Fiche navette – ${CANDIDATE}$`));
   await auditPage(page, 'sheet (prescriber)');
   const options = await page.locator('#status option').evaluateAll((o) => o.map((x) => x.value));
-  check(options.join('|') === 'withdrawn', `the prescriber may only withdraw: ${options}`);
+  check(options.join('|') === '|withdrawn', `the prescriber may only withdraw: ${options}`);
+  check((await page.locator('#status').inputValue()) === '', 'no step is chosen in advance (a withdrawal ends the sheet)');
 
   response = await addStep(page, { status: 'withdrawn', motive: 'situation_changed', comment: 'Entrée en formation' });
   await expectPage(page, response, sheet, /^Fiche navette/);

@@ -261,7 +261,31 @@ async fn pages(backend: Backend) {
         .clone();
     let sheet = format!("/prescriptions/{}", marchal.as_str().unwrap());
     assert_eq!(get(&sheet).await.unwrap().status(), S::NOT_FOUND);
-    assert_eq!(aci_get(sheet).await.unwrap().status(), S::OK);
+    assert_eq!(aci_get(sheet.clone()).await.unwrap().status(), S::OK);
+    // A refused step comes back as typed, with nothing chosen in advance on a fresh form; a recorded one is
+    // confirmed.
+    let html = aci_get(sheet.clone()).await.unwrap().text().await.unwrap();
+    assert!(
+        html.contains("<option value=\"\" selected disabled>Choisissez l'étape</option>"),
+        "{html}"
+    );
+    let steps = format!("{sheet}/etapes");
+    let refusal = [
+        ("csrf", csrf(&html)),
+        ("status", "refused".to_owned()),
+        ("comment", "Poste pourvu entre-temps".to_owned()),
+    ];
+    let refusal: Vec<(&str, &str)> = refusal.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, html) = post_form(&app, &aci, &steps, &refusal).await;
+    assert_eq!(s, S::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("<option value=\"refused\" selected>") && html.contains(">Poste pourvu entre-temps</textarea>"),
+        "{html}"
+    );
+    let token = csrf(&html);
+    let (s, html) = post_and_follow(&app, &aci, &steps, &[("csrf", &token), ("status", "received")]).await;
+    assert_eq!(s, S::SEE_OTHER);
+    assert!(html.contains("Étape enregistrée"), "{html}");
 
     // Logout ends the session.
     let home = get("/").await.unwrap().text().await.unwrap();

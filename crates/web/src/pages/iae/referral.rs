@@ -2,14 +2,14 @@
 //! sheet with the steps the viewer may add, and the prescription form (diagnosis and prescription in one).
 
 use crate::error::ApiError;
-use crate::pages::kit::{CsrfForm, PageResult, filters, form_date, parse_id};
+use crate::pages::kit::{CsrfForm, Notice, PageResult, filters, form_date, parse_id};
 use crate::pages::session::{Nav, Visitor};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use passerelle_domain::pathways::iae::Criterion;
 use passerelle_domain::pathways::iae::referral::{Motive, Side, StepInput};
 use passerelle_store::Membership;
@@ -54,6 +54,8 @@ struct PrescriptionPage {
     side_label: &'static str,
     next: Vec<NextStep>,
     motives: Vec<Motive>,
+    /// The step form as posted, when it comes back refused.
+    typed: StepForm,
     error: Option<String>,
 }
 
@@ -68,7 +70,7 @@ fn viewer_side(visitor: &Visitor, p: &Prescription) -> Option<Side> {
     }
 }
 
-fn sheet_page(visitor: &Visitor, p: Prescription, error: Option<String>) -> Response {
+fn sheet_page(visitor: &Visitor, p: Prescription, typed: StepForm, error: Option<String>) -> Response {
     let side = viewer_side(visitor, &p);
     let both = visitor.ctx.membership(p.siae_id).is_some() && visitor.ctx.membership(p.prescriber_id).is_some();
     let next = p
@@ -101,6 +103,7 @@ fn sheet_page(visitor: &Visitor, p: Prescription, error: Option<String>) -> Resp
         },
         next,
         motives,
+        typed,
         error,
     };
     (status, page).into_response()
@@ -111,11 +114,12 @@ pub async fn prescription(State(state): State<AppState>, visitor: Visitor, Path(
     Ok(sheet_page(
         &visitor,
         state.store.prescription(&visitor.ctx, id).await?,
+        StepForm::default(),
         None,
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct StepForm {
     #[serde(default)]
     status: String,
@@ -144,10 +148,10 @@ pub async fn add_step(
         Ok::<_, ApiError>(state.store.add_referral_step(&visitor.ctx, id, &input, None).await?)
     };
     match result.await {
-        Ok(_) => Ok(Redirect::to(&format!("/prescriptions/{id}")).into_response()),
+        Ok(_) => Ok(Notice::StepRecorded.redirect(&state, &format!("/prescriptions/{id}"))),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
             let p = state.store.prescription(&visitor.ctx, id).await?;
-            Ok(sheet_page(&visitor, p, Some(e.message)))
+            Ok(sheet_page(&visitor, p, form, Some(e.message)))
         }
         Err(e) => Err(e.into()),
     }
@@ -267,7 +271,7 @@ pub async fn prescribe(
         Ok::<_, ApiError>(state.store.diagnose_and_prescribe(&visitor.ctx, new, criteria).await?)
     };
     match result.await {
-        Ok(p) => Ok(Redirect::to(&format!("/prescriptions/{}", p.id)).into_response()),
+        Ok(p) => Ok(Notice::ReferralSent.redirect(&state, &format!("/prescriptions/{}", p.id))),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
             prescribe_page(&state, &visitor, person_id, chosen, field("message"), Some(e.message)).await
         }

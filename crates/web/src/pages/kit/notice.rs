@@ -18,6 +18,8 @@ pub enum Notice {
     AgreementCreated,
     AgreementSaved,
     OfferPublished,
+    ReferralSent,
+    StepRecorded,
     MemberAdded,
     MeetingPlanned,
     ActionItemUpdated,
@@ -32,10 +34,12 @@ pub enum Notice {
 }
 
 impl Notice {
-    const ALL: [Notice; 14] = [
+    const ALL: [Notice; 16] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
+        Self::ReferralSent,
+        Self::StepRecorded,
         Self::MemberAdded,
         Self::MeetingPlanned,
         Self::ActionItemUpdated,
@@ -54,6 +58,8 @@ impl Notice {
             Self::AgreementCreated => "agreement_created",
             Self::AgreementSaved => "agreement_saved",
             Self::OfferPublished => "offer_published",
+            Self::ReferralSent => "referral_sent",
+            Self::StepRecorded => "step_recorded",
             Self::MemberAdded => "member_added",
             Self::MeetingPlanned => "meeting_planned",
             Self::ActionItemUpdated => "action_item_updated",
@@ -74,6 +80,8 @@ impl Notice {
             Self::AgreementCreated => "Convention créée : complétez sa rédaction.",
             Self::AgreementSaved => "Convention enregistrée.",
             Self::OfferPublished => "Offre publiée.",
+            Self::ReferralSent => "Candidature envoyée : la SIAE en est informée et répond sur cette fiche.",
+            Self::StepRecorded => "Étape enregistrée : l'autre partie la voit sur cette fiche.",
             Self::MemberAdded => "Membre ajouté au comité.",
             Self::MeetingPlanned => {
                 "Réunion planifiée : proposez l'ordre du jour, puis envoyez l'invitation aux membres."
