@@ -103,6 +103,25 @@ impl Store {
             .collect()
     }
 
+    /// How many notifications of the caller's organisations are unread.
+    pub async fn unread_notifications(&self, ctx: &AccessContext) -> Result<i64> {
+        let Some(user) = ctx.user_id() else {
+            return Ok(0);
+        };
+        let row = self
+            .pool
+            .clone()
+            .fetch_one(
+                query(
+                    "SELECT COUNT(*) AS n FROM notifications WHERE read_at IS NULL AND organisation_id IN \
+                     (SELECT organisation_id FROM memberships WHERE user_id = $1)",
+                )
+                .bind(user),
+            )
+            .await?;
+        Ok(row.get("n")?)
+    }
+
     /// Marks every notification of the caller's organisations as read; returns how many were unread.
     pub async fn mark_notifications_read(&self, ctx: &AccessContext) -> Result<u64> {
         let Some(user) = ctx.user_id() else {

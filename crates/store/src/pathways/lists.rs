@@ -432,7 +432,8 @@ impl Store {
     }
 
     /// What the caller's organisations have to do: tripartite interviews due (2-3 months before the end of
-    /// the contract or the approval), prolongations to decide, follow-ups 6 months after an exit.
+    /// the contract or the approval), prolongations to decide, follow-ups 6 months after an exit, referrals to
+    /// answer.
     pub async fn todo(&self, ctx: &AccessContext) -> Result<Vec<TodoItem>> {
         let mut tx = self.pool.begin_read().await?;
         let rows = load(&mut tx, &Scope::Own(organisations(ctx))).await?;
@@ -441,6 +442,26 @@ impl Store {
         tx.commit().await?;
         journal_reads(&self.pool, ctx, reads).await?;
         Ok(items)
+    }
+
+    /// How many things of each kind the to-do list holds (`what`, count, the earliest due date), for the home
+    /// page. Counts show no one, so nothing is journaled.
+    pub async fn todo_counts(&self, ctx: &AccessContext) -> Result<Vec<(String, usize, Date)>> {
+        let mut tx = self.pool.begin_read().await?;
+        let rows = load(&mut tx, &Scope::Own(organisations(ctx))).await?;
+        let items = todo_for(&mut tx, ctx, &rows, &mut Vec::new()).await?;
+        tx.commit().await?;
+        let mut counts: Vec<(String, usize, Date)> = Vec::new();
+        for item in items {
+            match counts.iter_mut().find(|(what, ..)| *what == item.what) {
+                Some((_, n, earliest)) => {
+                    *n += 1;
+                    *earliest = (*earliest).min(item.due_on);
+                }
+                None => counts.push((item.what, 1, item.due_on)),
+            }
+        }
+        Ok(counts)
     }
 
     /// A page of people in pathway and the whole to-do list, from one load (the pathways page shows both).
@@ -587,6 +608,7 @@ async fn todo_for(
     // Immersions to sign or assess, ESAT orientations to renew.
     items.extend(crate::pathways::immersion::todo_items(ex, &orgs, as_of).await?);
     items.extend(crate::pathways::esat::todo_items(ex, &orgs, as_of).await?);
+    items.extend(crate::pathways::iae::referral::todo_items(ex, &orgs).await?);
     if !orgs.is_empty() {
         let mut q = query(
             "SELECT x.person_id, pe.first_name, pe.last_name, x.follow_up_on FROM exit_reviews x \

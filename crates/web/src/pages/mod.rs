@@ -6,6 +6,7 @@ mod audit;
 mod directory;
 mod esat;
 mod governance;
+mod home;
 mod iae;
 mod immersions;
 pub(crate) mod indicators;
@@ -20,19 +21,16 @@ pub(crate) mod supported;
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use askama::Template;
-use askama_web::WebTemplate;
 use axum::Router;
 use axum::response::Response;
 use axum::routing::get;
 pub use kit::error_page;
-use passerelle_store::Membership;
-use session::{Nav, Visitor};
+use session::Nav;
 
 /// Every page, area by area, with the kit's middleware (error pages, notices).
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(home))
+        .route("/", get(home::home))
         .merge(login::router())
         .merge(directory::router())
         .merge(persons::router())
@@ -48,22 +46,6 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(audit::router())
         .layer(axum::middleware::from_fn(kit::visit::pages))
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "home.html")]
-struct Home {
-    nav: Nav,
-    display_name: String,
-    memberships: Vec<Membership>,
-}
-
-async fn home(visitor: Visitor) -> Home {
-    Home {
-        nav: visitor.nav("accueil"),
-        display_name: visitor.ctx.display_name().to_owned(),
-        memberships: visitor.ctx.memberships().to_vec(),
-    }
 }
 
 /// The page for an address that matches no route.

@@ -14,6 +14,7 @@ mod duplicates;
 mod edges;
 mod esat;
 mod governance;
+mod home;
 mod iae;
 mod idempotency;
 mod indicator_views;

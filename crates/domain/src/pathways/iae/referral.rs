@@ -76,6 +76,11 @@ impl Status {
         }
     }
 
+    /// The sheet is open and its next step is the SIAE's: it waits for the SIAE's answer.
+    pub fn awaits_siae(self) -> bool {
+        self.next().iter().any(|s| s.side() == Side::Siae)
+    }
+
     /// The steps that may follow (transition table).
     pub fn next(self) -> &'static [Status] {
         use Status::*;
@@ -87,6 +92,13 @@ impl Status {
             Hired | Refused | Withdrawn => &[],
         }
     }
+}
+
+/// The sentence of a sheet waiting for the SIAE's answer, in its to-do list. No text sets a time limit; the
+/// prescriber and the person wait for it.
+pub fn awaiting_answer() -> String {
+    "Candidature à traiter : dites au prescripteur où elle en est (reçue, entretien, embauche ou refus motivé)."
+        .to_owned()
 }
 
 /// A step as submitted.

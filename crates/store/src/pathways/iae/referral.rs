@@ -616,3 +616,39 @@ async fn insert_step(
     .await?;
     Ok(())
 }
+
+/// The referral sheets waiting for the answer of one of `organisations` as the SIAE, oldest first, for its
+/// to-do list.
+pub(crate) async fn todo_items(
+    ex: &mut impl Executor,
+    organisations: &[Uuid],
+) -> Result<Vec<crate::pathways::todo::TodoItem>> {
+    if organisations.is_empty() {
+        return Ok(Vec::new());
+    }
+    let waiting: Vec<String> = Status::ALL
+        .iter()
+        .filter(|s| s.awaits_siae())
+        .map(|s| format!("'{}'", s.code()))
+        .collect();
+    let mut q = query(format!(
+        "SELECT p.id, p.person_id, pe.first_name, pe.last_name, p.created_at FROM prescriptions p \
+         JOIN persons pe ON pe.id = p.person_id WHERE p.status IN ({}) AND",
+        waiting.join(", ")
+    ));
+    push_in(&mut q, "p.siae_id", organisations);
+    q.push_sql(" ORDER BY p.created_at");
+    let mut items = Vec::new();
+    for r in ex.fetch_all(q).await? {
+        let sent: OffsetDateTime = r.get("created_at")?;
+        items.push(crate::pathways::todo::TodoItem {
+            person_id: r.get("person_id")?,
+            person_name: format!("{} {}", r.get::<String>("first_name")?, r.get::<String>("last_name")?),
+            what: "referral_answer".into(),
+            due_on: passerelle_domain::calendar::paris::date(sent),
+            explanation: referral::awaiting_answer(),
+            link: format!("/prescriptions/{}", r.get::<Uuid>("id")?),
+        });
+    }
+    Ok(items)
+}
