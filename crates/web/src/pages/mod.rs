@@ -10,6 +10,8 @@ mod iae;
 mod immersions;
 pub(crate) mod indicators;
 pub mod kit;
+// The accessibility statement, legal notice and personal data pages, open to all.
+mod legal;
 mod login;
 mod pathways;
 mod persons;
@@ -34,6 +36,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .merge(login::router())
+        .merge(legal::router())
         .merge(directory::router())
         .merge(persons::router())
         .merge(agreements::router())

@@ -5,7 +5,7 @@ use super::kit::error_page;
 use super::kit::notice::{NOTICE_COOKIE, Notice};
 use super::kit::visit::Visit;
 use crate::state::AppState;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -144,4 +144,21 @@ impl FromRequestParts<AppState> for Visitor {
             Err(e) => Err(error_page(&Nav::anonymous(), crate::error::ApiError::from(e))),
         }
     }
+}
+
+/// On the pages anyone may read (legal pages, password reset), a signed-in visitor keeps their navigation and
+/// anyone else reads the page without being sent to the login.
+impl OptionalFromRequestParts<AppState> for Visitor {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+        Ok(<Self as FromRequestParts<AppState>>::from_request_parts(parts, state)
+            .await
+            .ok())
+    }
+}
+
+/// The navigation of a page anyone may read: the signed-in visitor's, or the anonymous one.
+pub fn nav_of(visitor: Option<&Visitor>, section: &'static str) -> Nav {
+    visitor.map_or_else(Nav::anonymous, |v| v.nav(section))
 }
