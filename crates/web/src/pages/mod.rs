@@ -13,6 +13,8 @@ pub mod kit;
 // The accessibility statement, legal notice and personal data pages, open to all.
 mod legal;
 mod login;
+// « Mot de passe oublié » and the page of its e-mailed link.
+mod password;
 mod pathways;
 mod persons;
 pub mod session;
@@ -37,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home))
         .merge(login::router())
         .merge(legal::router())
+        .merge(password::router())
         .merge(directory::router())
         .merge(persons::router())
         .merge(agreements::router())

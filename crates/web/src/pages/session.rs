@@ -105,6 +105,13 @@ impl Visitor {
     }
 }
 
+/// The double-submit check of the forms posted before any session exists (login, password reset): the token of
+/// the form must be the one the page set in the cookie `name`.
+pub fn double_submit_ok(headers: &HeaderMap, name: &str, token: &str) -> bool {
+    let expected = cookie(headers, name).unwrap_or("");
+    !expected.is_empty() && constant_time_eq(expected.as_bytes(), token.as_bytes())
+}
+
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -29,10 +29,12 @@ pub enum Notice {
     MinutesSaved,
     MinutesValidated,
     MinutesTransmitted,
+    PasswordResetRequested,
+    PasswordChanged,
 }
 
 impl Notice {
-    const ALL: [Notice; 14] = [
+    const ALL: [Notice; 16] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -47,6 +49,8 @@ impl Notice {
         Self::MinutesSaved,
         Self::MinutesValidated,
         Self::MinutesTransmitted,
+        Self::PasswordResetRequested,
+        Self::PasswordChanged,
     ];
 
     fn code(self) -> &'static str {
@@ -65,6 +69,8 @@ impl Notice {
             Self::MinutesSaved => "minutes_saved",
             Self::MinutesValidated => "minutes_validated",
             Self::MinutesTransmitted => "minutes_transmitted",
+            Self::PasswordResetRequested => "password_reset_requested",
+            Self::PasswordChanged => "password_changed",
         }
     }
 
@@ -87,6 +93,15 @@ impl Notice {
             Self::MinutesSaved => "Compte rendu enregistré : les membres à voix délibérative peuvent le valider.",
             Self::MinutesValidated => "Votre validation du compte rendu est enregistrée.",
             Self::MinutesTransmitted => "Compte rendu transmis.",
+            // The same words whether or not an account exists: the form tells nobody which addresses have one.
+            Self::PasswordResetRequested => {
+                "Si un compte existe pour cette adresse, un message vient d'être envoyé : ouvrez le lien qu'il \
+                 contient dans l'heure pour choisir un nouveau mot de passe."
+            }
+            Self::PasswordChanged => {
+                "Mot de passe modifié : connectez-vous avec le nouveau. Les autres sessions de votre compte ont été \
+                 fermées."
+            }
         }
     }
 
