@@ -10,6 +10,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
+use passerelle_store::auth::password_reset::RESET_LINK_SECS;
 use passerelle_store::auth::{ATTEMPT_WINDOW_SECS, MAX_ATTEMPTS};
 use passerelle_store::privacy::retention::{DEFAULT_INACTIVE_DAYS, MIN_INACTIVE_DAYS};
 use std::sync::Arc;
@@ -68,6 +69,7 @@ struct PersonalData {
     min_inactive_days: u32,
     max_attempts: i64,
     attempt_window_minutes: i64,
+    reset_link_minutes: i64,
 }
 
 async fn personal_data(State(state): State<AppState>, visitor: Option<Visitor>) -> PersonalData {
@@ -78,5 +80,6 @@ async fn personal_data(State(state): State<AppState>, visitor: Option<Visitor>) 
         min_inactive_days: MIN_INACTIVE_DAYS,
         max_attempts: MAX_ATTEMPTS,
         attempt_window_minutes: ATTEMPT_WINDOW_SECS / 60,
+        reset_link_minutes: RESET_LINK_SECS / 60,
     }
 }

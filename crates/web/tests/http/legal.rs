@@ -49,6 +49,7 @@ const PAGES: &[(&str, &[&str])] = &[
             "<h2>Base légale</h2>",
             "<h2>Durées de conservation</h2>",
             "sans activité depuis 2 ans",
+            "valables 60 minutes et une seule fois",
             "<h2>Vos droits</h2>",
             "<h2>Journal des consultations</h2>",
             "<h2>Réclamation auprès de la CNIL</h2>",
