@@ -102,13 +102,10 @@ pub fn document(
     w.bullets(&c.legal_references);
     w.blocks.push(Block::Paragraph("Entre :".into()));
     for p in &c.parties {
-        let mut line = p.name.clone();
-        if !p.representative.is_empty() {
-            line.push_str(&format!(", représenté(e) par {}", p.representative));
-        }
-        if !p.capacity.is_empty() {
-            line.push_str(&format!(", {}", p.capacity));
-        }
+        let line = match p.representation() {
+            Some(by) => format!("{}, {by}", p.name),
+            None => p.name.clone(),
+        };
         w.blocks.push(Block::Bullet(line));
     }
     if !c.preamble.is_empty() {

@@ -60,6 +60,7 @@ fn check(text: &str, format: &str) {
         "Pôle emploi",
         "Les réseaux de l'IAE",
         "Christiane Barret",
+        "en la personne de",
         "Vu l'accord-cadre national",
         "Axe 1",
         "Axe 2",

@@ -3,7 +3,7 @@
 //! day of a month.
 
 use crate::indicators::Unit;
-use time::{Date, Month};
+use time::{Date, Month, OffsetDateTime};
 
 /// The thousands separator of French typography: a narrow no-break space.
 const THOUSANDS: char = '\u{202F}';
@@ -83,6 +83,43 @@ pub fn date(date: Date) -> String {
     }
 }
 
+/// An instant as people in France read it, in Paris time: "7 décembre 2026 à 14 h 05".
+pub fn moment(instant: OffsetDateTime) -> String {
+    let local = instant.to_offset(crate::calendar::paris::offset(instant));
+    format!("{} à {} h {:02}", date(local.date()), local.hour(), local.minute())
+}
+
+/// The day of an instant in Paris, in words: "7 décembre 2026".
+pub fn day_of(instant: OffsetDateTime) -> String {
+    date(crate::calendar::paris::date(instant))
+}
+
+/// A date in figures, as French forms write it: "01/03/2025".
+pub fn numeric_date(date: Date) -> String {
+    format!("{:02}/{:02}/{}", date.day(), u8::from(date.month()), date.year())
+}
+
+/// A date as a person types it: "01/03/2025" (or "1/3/2025"), or "2025-03-01" as date pickers send it.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let text = text.trim();
+    let parts: Vec<&str> = text.split('/').collect();
+    if let [day, month, year] = parts[..] {
+        let number = |s: &str, max_len: usize| {
+            (!s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<i32>().ok())
+                .flatten()
+        };
+        let (day, month, year) = (
+            number(day, 2)?,
+            number(month, 2)?,
+            number(year, 4).filter(|_| year.len() == 4)?,
+        );
+        let month = Month::try_from(u8::try_from(month).ok()?).ok()?;
+        return Date::from_calendar_date(year, month, u8::try_from(day).ok()?).ok();
+    }
+    Date::parse(text, time::macros::format_description!("[year]-[month]-[day]")).ok()
+}
+
 /// A month's name: "mars".
 pub fn month_name(month: Month) -> &'static str {
     MONTH_NAMES[usize::from(u8::from(month)) - 1]
@@ -105,6 +142,30 @@ mod tests {
     use super::*;
     use rstest::rstest;
     use time::macros::date;
+
+    #[test]
+    fn instants_in_paris_time() {
+        use time::macros::datetime;
+        assert_eq!(moment(datetime!(2026-12-06 23:05 UTC)), "7 décembre 2026 à 0 h 05");
+        assert_eq!(moment(datetime!(2026-07-01 12:30 UTC)), "1er juillet 2026 à 14 h 30");
+        assert_eq!(day_of(datetime!(2026-12-31 23:30 UTC)), "1er janvier 2027");
+    }
+
+    #[rstest]
+    #[case::french("31/03/2027", Some(date!(2027 - 03 - 31)))]
+    #[case::short("1/3/2027", Some(date!(2027 - 03 - 01)))]
+    #[case::picker("2027-03-31", Some(date!(2027 - 03 - 31)))]
+    #[case::no_such_day("30/02/2027", None)]
+    #[case::two_digit_year("31/03/27", None)]
+    #[case::american_order("03/31/2027", None)]
+    #[case::words("demain", None)]
+    #[case::signed("+1/03/2027", None)]
+    fn dates_as_people_type_them(#[case] typed: &str, #[case] read: Option<Date>) {
+        assert_eq!(parse_date(typed), read);
+        if let Some(d) = read {
+            assert_eq!(parse_date(&numeric_date(d)), read, "a printed date reads back");
+        }
+    }
 
     #[rstest]
     #[case::zero(0, "0")]

@@ -69,6 +69,47 @@ pub struct Party {
     pub presentation: String,
 }
 
+impl Party {
+    /// Who signs for the party, as an agreement's list of parties prints it: « en la personne de la préfète de
+    /// région », « en la personne d'Isabelle Fournier, directrice ». The legal formula keeps the sentence right
+    /// whatever the party's gender or number (« représenté(e) par » did not). A representative written as a title
+    /// (« La préfète de... ») already says the capacity, which is then not repeated. `None` when nobody is named.
+    pub fn representation(&self) -> Option<String> {
+        let who = self.representative.trim();
+        if who.is_empty() {
+            return None;
+        }
+        let lower_first = |s: &str| {
+            let mut c = s.chars();
+            c.next()
+                .map(|f| f.to_lowercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        };
+        let titled = [
+            ("Le ", "du "),
+            ("Les ", "des "),
+            ("La ", "de la "),
+            ("L'", "de l'"),
+            ("L’", "de l’"),
+        ]
+        .iter()
+        .find_map(|(article, with_de)| who.strip_prefix(article).map(|rest| format!("{with_de}{rest}")));
+        let is_title = titled.is_some();
+        let mut line = match titled {
+            Some(title) => format!("en la personne {title}"),
+            None if who.starts_with(|c: char| "AEIOUYÂÉÈÊÎÔÛaeiouyâéèêîôûHh".contains(c)) => {
+                format!("en la personne d'{who}")
+            }
+            None => format!("en la personne de {who}"),
+        };
+        let capacity = self.capacity.trim();
+        if !is_title && !capacity.is_empty() {
+            line.push_str(&format!(", {}", lower_first(capacity)));
+        }
+        Some(line)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Axis {
@@ -424,6 +465,45 @@ impl AgreementContent {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_party_is_represented_in_the_legal_formula() {
+        let party = |representative: &str, capacity: &str| super::Party {
+            representative: representative.into(),
+            capacity: capacity.into(),
+            ..Default::default()
+        };
+        for (representative, capacity, printed) in [
+            (
+                "La préfète de la région Bourgogne-Franche-Comté",
+                "Préfète de région",
+                Some("en la personne de la préfète de la région Bourgogne-Franche-Comté"),
+            ),
+            (
+                "Le directeur régional",
+                "Directeur régional",
+                Some("en la personne du directeur régional"),
+            ),
+            (
+                "Les présidents des réseaux",
+                "Présidents",
+                Some("en la personne des présidents des réseaux"),
+            ),
+            (
+                "Isabelle Fournier",
+                "Directrice",
+                Some("en la personne d'Isabelle Fournier, directrice"),
+            ),
+            ("Marc Lefèvre", "", Some("en la personne de Marc Lefèvre")),
+            (" ", "Directrice", None),
+        ] {
+            assert_eq!(
+                party(representative, capacity).representation().as_deref(),
+                printed,
+                "{representative}"
+            );
+        }
+    }
+
     use super::*;
 
     #[test]

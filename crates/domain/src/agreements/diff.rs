@@ -15,10 +15,7 @@ pub fn lines(c: &AgreementContent) -> Vec<(String, String)> {
     let party_name = |id| c.party(id).map(|p| p.name.clone()).unwrap_or_default();
     push("Titre".into(), c.title.clone());
     for p in &c.parties {
-        push(
-            format!("Partie « {} »", p.name),
-            format!("représentée par {}, {}", p.representative, p.capacity),
-        );
+        push(format!("Partie « {} »", p.name), p.representation().unwrap_or_default());
         push(format!("Partie « {} » › Présentation", p.name), p.presentation.clone());
     }
     push("Visas".into(), c.legal_references.join("\n"));

@@ -1,7 +1,7 @@
 //! `/journal-des-consultations`: an organisation's administrators review who of their members read which
 //! personal data (the same look-up as `GET /api/v1/organisations/{id}/personal-data-reads`).
 
-use super::kit::PageResult;
+use super::kit::{PageResult, filters, form_date};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -12,7 +12,6 @@ use passerelle_store::MemberRole;
 use passerelle_store::infra::paging::Page;
 use passerelle_store::privacy::audit::{ReadEntry, ReadFilter};
 use serde::Deserialize;
-use time::Date;
 
 /// The filters as the form sends them: empty date fields send empty strings.
 #[derive(Deserialize, Default)]
@@ -22,16 +21,6 @@ pub struct JournalQuery {
     #[serde(default)]
     to: String,
     page: Option<u32>,
-}
-
-fn day(field: &str, value: &str) -> Result<Option<Date>, ApiError> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Ok(None);
-    }
-    Date::parse(value, time::macros::format_description!("[year]-[month]-[day]"))
-        .map(Some)
-        .map_err(|_| ApiError::bad_request("invalid_query", format!("{field} : « {value} » n'est pas une date.")))
 }
 
 #[derive(Template, WebTemplate)]
@@ -47,6 +36,22 @@ pub struct JournalPage {
     next_url: String,
 }
 
+impl JournalPage {
+    /// The page of the record read. Not its name: naming a person here would be a read of its own, by an
+    /// administrator who may not follow that person; the link opens the record under the usual rules, journaled.
+    fn record(&self, r: &ReadEntry) -> Option<String> {
+        let path = match r.entity_type.as_str() {
+            "person" => "personnes",
+            "prescription" => "prescriptions",
+            "immersion" => "immersions",
+            "esat_worker" => "esat",
+            "organisation" => "annuaire",
+            _ => return None,
+        };
+        Some(format!("/{path}/{}", r.entity_id))
+    }
+}
+
 pub async fn journal(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -56,8 +61,8 @@ pub async fn journal(
         return Err(ApiError::bad_request("invalid_query", "Filtres invalides.").into());
     };
     let filter = ReadFilter {
-        from: day("Du", &q.from)?,
-        to: day("Au", &q.to)?,
+        from: form_date("du", &q.from)?,
+        to: form_date("au", &q.to)?,
         ..ReadFilter::default()
     };
     let Some(admin) = visitor.ctx.memberships().iter().find(|m| m.role == MemberRole::Admin) else {

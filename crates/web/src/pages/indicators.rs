@@ -12,6 +12,7 @@ use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
+use axum::response::IntoResponse;
 use passerelle_app::indicators::export::{self as indicators_export, Format, MINIMUM_THRESHOLD, Query as ExportQuery};
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::french;
@@ -224,12 +225,31 @@ pub struct Page {
     dimensions: &'static [Dimension],
     granularities: &'static [Granularity],
     scope: String,
+    /// Filters the engine refused: the form comes back with them, and says what to correct.
+    error: Option<String>,
 }
 
-pub async fn page(State(state): State<AppState>, visitor: Visitor, Query(filters): Query<Filters>) -> PageResult<Page> {
+pub async fn page(State(state): State<AppState>, visitor: Visitor, Query(filters): Query<Filters>) -> PageResult {
     let nav = visitor.nav(SECTION);
     let filters = filters.with_defaults(&visitor);
-    let (request, shown) = filters.request(&visitor)?;
+    let (request, shown) = match filters.request(&visitor) {
+        Ok(request) => request,
+        Err(e) if e.status.is_client_error() => {
+            let page = Page {
+                nav,
+                query: filters.query_string(),
+                dimension_label: String::new(),
+                scope: scope(&filters, |v| v.to_owned()),
+                filters,
+                families: Vec::new(),
+                dimensions: Dimension::ALL,
+                granularities: Granularity::ALL,
+                error: Some(e.message),
+            };
+            return Ok((e.status, page).into_response());
+        }
+        Err(e) => return Err(e.into()),
+    };
     let table = indicators::compute(&state.store, &request).await?;
     // Only the organisations and agreements the page shows are named.
     let ids = |dimension: &str| -> BTreeSet<Uuid> {
@@ -337,23 +357,29 @@ pub async fn page(State(state): State<AppState>, visitor: Visitor, Query(filters
             pending,
         });
     }
-    let scope = if !filters.organisation.is_empty() {
+    Ok(Page {
+        nav,
+        query: filters.query_string(),
+        dimension_label: shown.first().map_or("", |d| d.label()).to_owned(),
+        scope: scope(&filters, name),
+        filters,
+        families,
+        dimensions: Dimension::ALL,
+        granularities: Granularity::ALL,
+        error: None,
+    }
+    .into_response())
+}
+
+/// What the figures cover, as the page's first sentence says it.
+fn scope(filters: &Filters, name: impl Fn(&str) -> String) -> String {
+    if !filters.organisation.is_empty() {
         format!("Structure : {}", name(&filters.organisation))
     } else if !filters.department.is_empty() {
         format!("Département : {}", filters.department)
     } else {
         "Tous les départements".to_owned()
-    };
-    Ok(Page {
-        nav,
-        query: filters.query_string(),
-        dimension_label: shown.first().map_or("", |d| d.label()).to_owned(),
-        filters,
-        families,
-        dimensions: Dimension::ALL,
-        granularities: Granularity::ALL,
-        scope,
-    })
+    }
 }
 
 /// The same figures as a file (`format=csv|xlsx|json`), with the same filters.

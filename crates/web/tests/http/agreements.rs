@@ -712,12 +712,12 @@ async fn the_whole_structure_is_written_from_the_pages() {
                 ("index", "0"),
                 ("title", "Annexe 1"),
                 ("action_0", "Réunion"),
-                ("due_on_0", "15/01/2027"),
+                ("due_on_0", "15 janvier"),
                 ("op", "save"),
             ],
             S::UNPROCESSABLE_ENTITY,
             "id=\"annexe-0-due-on-0-erreur\"",
-            "au format AAAA-MM-JJ",
+            "au format JJ/MM/AAAA",
         ),
         (
             vec![

@@ -111,6 +111,16 @@ async fn views(backend: Backend) {
         status.is_client_error() && html.contains("Dimension inconnue"),
         "{status}"
     );
+    // An end before the start: the same page, its filters kept, what to correct said.
+    let (status, html) = page(&app, &aci, &format!("/indicateurs?from={year}-12-31&to={year}-01-01")).await;
+    assert_eq!(status, S::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("Filtres à corriger")
+            && html.contains(&format!("value=\"{year}-12-31\""))
+            && html.contains(&format!("value=\"{year}-01-01\""))
+            && !html.contains("Aucun chiffre"),
+        "{html}"
+    );
 
     // Targets: a draft partnership of the ACI alone, with targets for this year and the last one.
     let token = app.token(&email("aci-jardins")).await;

@@ -411,9 +411,9 @@ async fn iae_pages(backend: Backend) {
             "Choisissez le type de demande",
         ),
         (
-            vec![("csrf", token.as_str()), ("kind", "initial"), ("from", "26/02/2021")],
+            vec![("csrf", token.as_str()), ("kind", "initial"), ("from", "31/02/2021")],
             S::UNPROCESSABLE_ENTITY,
-            "au format AAAA-MM-JJ",
+            "au format JJ/MM/AAAA",
         ),
         (
             vec![("csrf", token.as_str()), ("kind", "renewal"), ("from", "2022-01-10")],

@@ -66,6 +66,15 @@ async fn journal(backend: Backend) {
     assert_eq!(s, S::OK);
     assert!(html.contains("<td>Consultation d&#39;une personne</td>"), "{html}");
     assert!(html.contains("Consultations (2)"), "{html}");
+    // What was read is a link to it (opened under the usual rules), not an identifier; times in Paris time.
+    assert!(
+        html.contains(&format!(
+            "<a href=\"/personnes/{person}\">Ouvrir ce qui a été consulté</a>"
+        )) && !html.contains(&format!("<code>{person}</code>"))
+            && html.contains(" h ")
+            && !html.contains("UTC"),
+        "{html}"
+    );
     assert!(html.contains("href=\"/journal-des-consultations\""));
     let (s, _) = page(&app, &session, "/journal-des-consultations?from=demain").await;
     assert_eq!(s, S::BAD_REQUEST);

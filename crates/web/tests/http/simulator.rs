@@ -227,7 +227,7 @@ async fn simulator_errors_keep_the_input() {
         (
             "birth_date=1985-02-30",
             "birth_date",
-            "La date de naissance « 1985-02-30 » doit s&#39;écrire AAAA-MM-JJ.",
+            "La date de naissance « 1985-02-30 » doit s&#39;écrire JJ/MM/AAAA.",
         ),
         (
             "first_month=2018-01",

@@ -2,7 +2,7 @@
 //! employer, the agency and the followers (suspension, prolongation, contracts, accompaniment, exit).
 
 use crate::error::ApiError;
-use crate::pages::kit::{CsrfForm, PageResult, form_date, parse_id};
+use crate::pages::kit::{CsrfForm, PageResult, filters, form_date, parse_id};
 use crate::pages::session::{Nav, Visitor};
 use crate::state::AppState;
 use askama::Template;

@@ -1,6 +1,6 @@
 //! The visitor's notifications, and marking them read.
 
-use crate::pages::kit::{CsrfForm, PageResult, TokenOnly};
+use crate::pages::kit::{CsrfForm, PageResult, TokenOnly, filters};
 use crate::pages::session::{Nav, Visitor};
 use crate::state::AppState;
 use askama::Template;

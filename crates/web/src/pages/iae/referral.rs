@@ -2,7 +2,7 @@
 //! sheet with the steps the viewer may add, and the prescription form (diagnosis and prescription in one).
 
 use crate::error::ApiError;
-use crate::pages::kit::{CsrfForm, PageResult, form_date, parse_id};
+use crate::pages::kit::{CsrfForm, PageResult, filters, form_date, parse_id};
 use crate::pages::session::{Nav, Visitor};
 use crate::state::AppState;
 use askama::Template;

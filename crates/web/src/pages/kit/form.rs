@@ -5,7 +5,6 @@ use crate::error::ApiError;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use time::Date;
-use time::macros::format_description;
 use uuid::Uuid;
 
 /// The error of a refused form: its message, and the field it concerns when there is one.
@@ -37,19 +36,17 @@ pub fn parse_id(id: &str, what: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(id).map_err(|_| ApiError::not_found(what))
 }
 
-/// A date typed in a form (`AAAA-MM-JJ`, as date inputs send it); empty is `None`. The message names the
-/// date by its `label`; forms that show errors under their fields add the field with `.on(..)`.
+/// A date typed in a form (« 31/03/2027 », or what date pickers send, « 2027-03-31 »); empty is `None`. The
+/// message names the date by its `label`; forms that show errors under their fields add the field with `.on(..)`.
 pub fn form_date(label: &str, value: &str) -> Result<Option<Date>, ApiError> {
     match value.trim() {
         "" => Ok(None),
-        d => Date::parse(d, format_description!("[year]-[month]-[day]"))
-            .map(Some)
-            .map_err(|_| {
-                ApiError::bad_request(
-                    "date_invalid",
-                    format!("La date « {d} » ({label}) doit être au format AAAA-MM-JJ (par exemple 2027-03-31)."),
-                )
-            }),
+        d => passerelle_domain::french::parse_date(d).map(Some).ok_or_else(|| {
+            ApiError::bad_request(
+                "date_invalid",
+                format!("La date « {d} » ({label}) doit être au format JJ/MM/AAAA (par exemple 31/03/2027)."),
+            )
+        }),
     }
 }
 

@@ -215,10 +215,22 @@ pub(super) fn read_amount(form: &mut SimulatorForm, id: &str, text: &str, what: 
 
 /// Reads the form; every error is recorded on its field and `None` returned if there is any.
 pub(super) fn plan(form: &mut SimulatorForm, today: Month) -> Option<Plan> {
-    let birth_date = form.birth_date.trimmed().to_owned();
-    if birth_date.is_empty() {
-        form.fail("birth_date", "Indiquez la date de naissance (AAAA-MM-JJ).");
-    }
+    // Typed in figures or sent by the date picker; the rules read the ISO form.
+    let typed = form.birth_date.trimmed().to_owned();
+    let birth_date = match passerelle_domain::french::parse_date(&typed) {
+        Some(d) => d.to_string(),
+        None if typed.is_empty() => {
+            form.fail("birth_date", "Indiquez la date de naissance (JJ/MM/AAAA).");
+            typed
+        }
+        None => {
+            form.fail(
+                "birth_date",
+                format!("La date de naissance « {typed} » doit s'écrire JJ/MM/AAAA."),
+            );
+            typed
+        }
+    };
     let incapacity = match number(form.incapacity.trimmed()) {
         Some(rate) if (0.0..=100.0).contains(&rate) => rate / 100.0,
         _ => {

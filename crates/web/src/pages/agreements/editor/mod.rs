@@ -113,12 +113,9 @@ pub(super) fn lines(key: &str, name: &str, label: &str, values: &[String]) -> Fi
     )
 }
 
-pub(super) fn iso(d: Option<Date>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_default()
-}
-
 pub(super) fn date_field(key: &str, name: &str, label: &str, value: Option<Date>) -> Field {
-    hint(text(key, name, label, &iso(value)), "AAAA-MM-JJ")
+    let typed = value.map(passerelle_domain::french::numeric_date).unwrap_or_default();
+    hint(text(key, name, label, &typed), "JJ/MM/AAAA")
 }
 
 /// A serde code (`mutual_knowledge`) of a unit enum of the content.
@@ -294,7 +291,7 @@ mod tests {
                 vec![
                     ("title", "Feuille de route"),
                     ("action_0", "Réunion"),
-                    ("due_on_0", "31/03/2027"),
+                    ("due_on_0", "31/04/2027"),
                 ],
                 "due_on_0",
             ),

@@ -191,7 +191,7 @@ pub fn texts_form(key: &str, action: &str, c: &AgreementContent, avenant: bool) 
         fields.push(text(k, "reason", "Objet de l'avenant", ""));
         fields.push(hint(
             text(k, "on", "Date de signature", ""),
-            "AAAA-MM-JJ ; aujourd'hui si vide",
+            "JJ/MM/AAAA ; aujourd'hui si vide",
         ));
     }
     fields.extend([
