@@ -132,7 +132,7 @@ impl Store {
     /// Sets `password` on the account of the link `token`, from `source`: the use is counted like a login, the
     /// link checked, the password held to the policy (a refused one leaves the link unspent), then in one
     /// transaction the link and every other open link of the account are spent, the password replaced, every
-    /// session of the account closed and the change journaled.
+    /// session of the account closed, the owner told by e-mail and the change journaled.
     pub async fn reset_password(&self, token: &str, password: &str, source: &str) -> Result<()> {
         self.count_attempt(LINK_ATTEMPTS, &request_source(source), now())
             .await?;
@@ -175,6 +175,23 @@ impl Store {
         let closed = tx
             .execute(query("DELETE FROM sessions WHERE user_id = $1").bind(user_id))
             .await?;
+        // The owner learns of the change even when someone else made it (a mailbox read by another).
+        if let Some(email) = context.email() {
+            let mail = OutgoingMail {
+                dedupe_key: format!("password-changed:{}", token_hash(token)),
+                to: email.to_owned(),
+                subject: "Passerelle : votre mot de passe a été modifié".to_owned(),
+                text: format!(
+                    "Bonjour {},\n\nLe mot de passe de votre compte Passerelle vient d'être modifié par le lien de \
+                     réinitialisation, et toutes les sessions ouvertes ont été fermées. Si vous n'êtes pas à \
+                     l'origine de ce changement, demandez un nouveau mot de passe depuis la page de connexion, « Mot \
+                     de passe oublié », et prévenez l'administrateur de votre structure.\n",
+                    context.display_name()
+                ),
+                attachment: None,
+            };
+            enqueue(&mut tx, &mail, crate::infra::clock::now()).await?;
+        }
         record(
             &mut tx,
             &context,

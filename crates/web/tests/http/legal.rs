@@ -328,6 +328,13 @@ async fn password_reset(backend: Backend) {
     assert_eq!(app.get(&api_token, "/api/v1/persons").await.0, S::UNAUTHORIZED);
     assert_eq!(api_login(&app, &owner, crate::PASSWORD).await, S::UNAUTHORIZED);
     assert_eq!(api_login(&app, &owner, NEW_PASSWORD).await, S::OK);
+    let mails = mails_to(&app, &owner).await;
+    assert_eq!(mails.len(), 2, "the owner is told of the change");
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.contains("vient d'être modifié") && !m.contains("jeton="))
+    );
     let mut db = app.store.pool().clone();
     let journaled: i64 = db
         .fetch_one(query(
