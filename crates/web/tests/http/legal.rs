@@ -214,6 +214,12 @@ fn link_of(mail: &str) -> (String, String) {
     (path, token)
 }
 
+/// Posts `password`, twice the same, to the page of the link `token`.
+async fn use_link(app: &TestApp, form: &Form, token: &str, password: &str) -> reqwest::Response {
+    let fields = [("jeton", token), ("password", password), ("confirmation", password)];
+    post(app, form, "/mot-de-passe/nouveau", &fields).await
+}
+
 async fn api_login(app: &TestApp, email: &str, password: &str) -> S {
     app.http
         .post(app.url("/api/v1/auth/login"))
@@ -277,13 +283,7 @@ async fn password_reset(backend: Backend) {
     let choose = open_form(&app, &link).await;
     assert_eq!(choose.status, S::OK);
     let path = "/mot-de-passe/nouveau";
-    let r = post(
-        &app,
-        &choose,
-        path,
-        &[("jeton", &token), ("password", "court"), ("confirmation", "court")],
-    )
-    .await;
+    let r = use_link(&app, &choose, &token, "court").await;
     assert_eq!(r.status(), S::UNPROCESSABLE_ENTITY);
     let html = unescaped(&r.text().await.unwrap());
     assert!(html.contains("au moins 12 caractères") && html.contains(&format!("value=\"{token}\"")));
@@ -307,17 +307,7 @@ async fn password_reset(backend: Backend) {
     );
 
     // The new password: login with a notice, the other sessions closed, the old password refused.
-    let done = post(
-        &app,
-        &choose,
-        path,
-        &[
-            ("jeton", &token),
-            ("password", NEW_PASSWORD),
-            ("confirmation", NEW_PASSWORD),
-        ],
-    )
-    .await;
+    let done = use_link(&app, &choose, &token, NEW_PASSWORD).await;
     assert_eq!(done.headers()[LOCATION], "/connexion");
     assert!(follow(&app, done).await.contains("Mot de passe modifié"));
     assert_eq!(
@@ -350,17 +340,7 @@ async fn password_reset(backend: Backend) {
     let again = open_form(&app, &link).await;
     assert_eq!(again.status, S::GONE);
     assert!(again.html.contains("Ce lien a déjà servi") && !again.html.contains("name=\"password\""));
-    let r = post(
-        &app,
-        &choose,
-        path,
-        &[
-            ("jeton", &token),
-            ("password", "Encore-un-autre-2026"),
-            ("confirmation", "Encore-un-autre-2026"),
-        ],
-    )
-    .await;
+    let r = use_link(&app, &choose, &token, "Encore-un-autre-2026").await;
     assert_eq!(r.status(), S::GONE);
     assert_eq!(
         api_login(&app, &owner, NEW_PASSWORD).await,
@@ -382,8 +362,8 @@ async fn password_reset_on_postgres() {
     password_reset(Backend::Postgres).await;
 }
 
-/// A link past its hour is refused and changes nothing; requests are counted like logins, known address or
-/// not.
+/// A link past its hour is refused and changes nothing; two uses at once spend it once; requests are counted
+/// like logins, known address or not.
 async fn password_reset_limits(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = email("aci-jardins");
@@ -404,17 +384,7 @@ async fn password_reset_limits(backend: Backend) {
     let expired = open_form(&app, &link).await;
     assert_eq!(expired.status, S::GONE);
     assert!(expired.html.contains("Ce lien a expiré"));
-    let r = post(
-        &app,
-        &form,
-        "/mot-de-passe/nouveau",
-        &[
-            ("jeton", &token),
-            ("password", NEW_PASSWORD),
-            ("confirmation", NEW_PASSWORD),
-        ],
-    )
-    .await;
+    let r = use_link(&app, &form, &token, NEW_PASSWORD).await;
     assert_eq!(r.status(), S::GONE);
     assert!(unescaped(&r.text().await.unwrap()).contains("Ce lien a expiré"));
     assert_eq!(
@@ -422,6 +392,24 @@ async fn password_reset_limits(backend: Backend) {
         S::OK,
         "the password is unchanged"
     );
+
+    // Two uses of one link at once: one sets its password, the other is told the link has served.
+    let other = email("esat-suzon");
+    let r = post(&app, &form, "/mot-de-passe-oublie", &[("email", &other)]).await;
+    assert_eq!(r.status(), S::SEE_OTHER);
+    let (_, token) = link_of(&mails_to(&app, &other).await[0]);
+    let (first, second) = tokio::join!(
+        use_link(&app, &form, &token, "Premier-essai-2026"),
+        use_link(&app, &form, &token, "Second-essai-2026")
+    );
+    let mut statuses = [first.status(), second.status()];
+    statuses.sort();
+    assert_eq!(statuses, [S::SEE_OTHER, S::GONE]);
+    let accepted = [
+        api_login(&app, &other, "Premier-essai-2026").await,
+        api_login(&app, &other, "Second-essai-2026").await,
+    ];
+    assert_eq!(accepted.iter().filter(|s| **s == S::OK).count(), 1, "{accepted:?}");
 
     // Five requests per address and source in 15 minutes, whether an account exists or not; the sixth is
     // refused in French, with the address kept.
