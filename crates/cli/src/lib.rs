@@ -15,7 +15,7 @@ mod rules;
 mod serve;
 mod synth;
 
-pub use serve::{Served, Server};
+pub use serve::{OperatorOptions, Served, Server};
 
 use clap::{Parser, Subcommand};
 use passerelle_store::Store;
@@ -52,7 +52,8 @@ enum Command {
 #[derive(Subcommand)]
 enum DatabaseCommand {
     /// Starts the server (applies the migrations first).
-    Serve(serve::ServeArgs),
+    // Boxed: its options outweigh every other command's.
+    Serve(Box<serve::ServeArgs>),
     /// Applies the database migrations.
     Migrate,
     /// Loads the demo territory (Côte-d'Or); does nothing when it is already there.
@@ -170,7 +171,7 @@ async fn open(db: &str) -> Result<Store, Failure> {
 
 async fn run(db: &str, command: DatabaseCommand, server: Server) -> Result<(), Failure> {
     match command {
-        DatabaseCommand::Serve(args) => serve::run(db, args, server).await,
+        DatabaseCommand::Serve(args) => serve::run(db, *args, server).await,
         DatabaseCommand::Migrate => {
             open(db).await?;
             eprintln!("migrations appliquées");

@@ -15,7 +15,52 @@ pub struct Served {
     pub dsfr_dir: PathBuf,
     /// Whether cookies are marked `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// Who runs the instance, for the legal pages and the links of e-mails.
+    pub operator: OperatorOptions,
     pub listener: tokio::net::TcpListener,
+}
+
+/// The facts about the organisation running the instance that the legal pages show (mentions légales,
+/// accessibility statement, personal data); the defaults suit a demonstration, not a public service.
+#[derive(Args, Clone)]
+pub struct OperatorOptions {
+    /// The organisation that publishes the service (« éditeur »).
+    #[arg(
+        long,
+        env = "PASSERELLE_OPERATOR_NAME",
+        default_value = "Instance de démonstration de Passerelle"
+    )]
+    pub operator_name: String,
+    /// Its postal address (not shown when empty).
+    #[arg(long, env = "PASSERELLE_OPERATOR_ADDRESS", default_value = "")]
+    pub operator_address: String,
+    /// The « directeur de la publication ».
+    #[arg(
+        long,
+        env = "PASSERELLE_PUBLICATION_DIRECTOR",
+        default_value = "Le représentant légal de l'éditeur"
+    )]
+    pub publication_director: String,
+    /// Where users write about accessibility and personal data.
+    #[arg(
+        long,
+        env = "PASSERELLE_CONTACT_EMAIL",
+        default_value = "contact@passerelle.localhost"
+    )]
+    pub contact_email: String,
+    /// The host of the servers (« hébergeur »): name and address.
+    #[arg(
+        long,
+        env = "PASSERELLE_HOSTING",
+        default_value = "L'éditeur, sur ses propres serveurs"
+    )]
+    pub hosting: String,
+    /// Where the source code of the running version can be read (EUPL 1.2); empty: on request to the contact.
+    #[arg(long, env = "PASSERELLE_SOURCE_URL", default_value = "")]
+    pub source_url: String,
+    /// The address users reach the service at, for the links of e-mails (password reset).
+    #[arg(long, env = "PASSERELLE_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    pub public_url: String,
 }
 
 /// The web server, answering until it is asked to stop (the binary passes the web crate's `serve`).
@@ -41,6 +86,8 @@ pub struct ServeArgs {
     deadlines_every: u64,
     #[command(flatten)]
     mail: outbox::MailOptions,
+    #[command(flatten)]
+    operator: OperatorOptions,
 }
 
 pub async fn run(db: &str, args: ServeArgs, server: Server) -> Result<(), Failure> {
@@ -51,6 +98,7 @@ pub async fn run(db: &str, args: ServeArgs, server: Server) -> Result<(), Failur
         secure_cookies,
         deadlines_every,
         mail,
+        operator,
     } = args;
     let store = open(db).await?;
     match mail.delivery() {
@@ -95,6 +143,7 @@ pub async fn run(db: &str, args: ServeArgs, server: Server) -> Result<(), Failur
         store,
         dsfr_dir,
         secure_cookies,
+        operator,
         listener,
     })
     .await?;

@@ -2,6 +2,7 @@
 
 use passerelle_store::Store;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -10,4 +11,28 @@ pub struct AppState {
     pub dsfr_dir: PathBuf,
     /// Whether cookies are marked `Secure` (behind HTTPS in production).
     pub secure_cookies: bool,
+    /// Who runs this instance: the legal pages name them, the password e-mails link to their address.
+    pub operator: Arc<Operator>,
+}
+
+/// The facts about the organisation that runs an instance, which the law asks the site to show (mentions
+/// légales, accessibility statement, personal data) and which differ from one instance to the next; set by
+/// the operator at start-up (docs/operations.md, « Operator »).
+#[derive(Debug, Clone)]
+pub struct Operator {
+    /// The organisation that publishes the service and is responsible for its processing (« éditeur »).
+    pub name: String,
+    /// Its postal address; not shown when empty.
+    pub address: String,
+    /// The person who answers for what is published (« directeur de la publication »).
+    pub publication_director: String,
+    /// Where users write about accessibility, personal data or anything else.
+    pub contact_email: String,
+    /// The host of the servers (« hébergeur »): name and address.
+    pub hosting: String,
+    /// Where the source code of the running version can be read (EUPL 1.2); when empty, the legal notice says
+    /// to ask the contact address for it.
+    pub source_url: String,
+    /// The address users reach the service at (`https://passerelle.example.fr`), for the links of e-mails.
+    pub public_url: String,
 }

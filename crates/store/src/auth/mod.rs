@@ -1,6 +1,7 @@
 //! Authentication: passwords (argon2id), sessions and API tokens, failed-login limits.
 //! This is the only place that builds an [`AccessContext`].
 
+pub mod password_reset;
 pub mod second_factor;
 
 use crate::Store;

@@ -1,7 +1,8 @@
 //! The login form and logout.
 
-use super::kit::{CsrfForm, PageResult, TokenOnly};
-use super::session::{LOGIN_CSRF_COOKIE, Nav, SESSION_COOKIE, Visitor, constant_time_eq, cookie, set_cookie};
+use super::kit::notice::NOTICE_COOKIE;
+use super::kit::{CsrfForm, Notice, PageResult, TokenOnly};
+use super::session::{LOGIN_CSRF_COOKIE, Nav, SESSION_COOKIE, Visitor, double_submit_ok, set_cookie};
 use crate::error::ApiError;
 use crate::source::Source;
 use crate::state::AppState;
@@ -84,32 +85,42 @@ fn percent_decoded(value: &str) -> String {
 }
 
 fn page(state: &AppState, status: StatusCode, next: String, email: String, error: Option<String>) -> Response {
-    let csrf = token();
-    let mut response = (
-        status,
-        LoginPage {
+    page_with(state, status, LoginPage::new(next, email, error))
+}
+
+impl LoginPage {
+    fn new(next: String, email: String, error: Option<String>) -> Self {
+        Self {
             nav: Nav::anonymous(),
-            csrf: csrf.clone(),
+            csrf: token(),
             next,
             email,
             error,
-        },
-    )
-        .into_response();
+        }
+    }
+}
+
+fn page_with(state: &AppState, status: StatusCode, login: LoginPage) -> Response {
+    let csrf = login.csrf.clone();
+    let mut response = (status, login).into_response();
     response
         .headers_mut()
         .append(header::SET_COOKIE, set_cookie(state, LOGIN_CSRF_COOKIE, &csrf, 3600));
     response
 }
 
-pub async fn form(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
-    page(
-        &state,
-        StatusCode::OK,
-        safe_next(q.suite.as_deref()),
-        String::new(),
-        None,
-    )
+/// The login form; it shows, once, the notice of the password-reset form that led here.
+pub async fn form(State(state): State<AppState>, Query(q): Query<LoginQuery>, headers: HeaderMap) -> Response {
+    let mut login = LoginPage::new(safe_next(q.suite.as_deref()), String::new(), None);
+    let notice = Notice::carried(&headers);
+    login.nav.notice = notice.map(Notice::message);
+    let mut response = page_with(&state, StatusCode::OK, login);
+    if notice.is_some() {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, set_cookie(&state, NOTICE_COOKIE, "", 0));
+    }
+    response
 }
 
 #[derive(Deserialize)]
@@ -129,8 +140,7 @@ pub async fn submit(
     Form(f): Form<LoginForm>,
 ) -> Response {
     let next = safe_next(f.next.as_deref());
-    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or("");
-    if expected.is_empty() || !constant_time_eq(expected.as_bytes(), f.csrf.as_bytes()) {
+    if !double_submit_ok(&headers, LOGIN_CSRF_COOKIE, &f.csrf) {
         let msg = "Le formulaire a expiré : saisissez à nouveau vos identifiants.".to_owned();
         return page(&state, StatusCode::FORBIDDEN, next, f.email, Some(msg));
     }

@@ -11,7 +11,11 @@ mod iae;
 mod immersions;
 pub(crate) mod indicators;
 pub mod kit;
+// The accessibility statement, legal notice and personal data pages, open to all.
+mod legal;
 mod login;
+// « Mot de passe oublié » and the page of its e-mailed link.
+mod password;
 mod pathways;
 mod persons;
 pub mod session;
@@ -32,6 +36,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::home))
         .merge(login::router())
+        .merge(legal::router())
+        .merge(password::router())
         .merge(directory::router())
         .merge(persons::router())
         .merge(agreements::router())

@@ -5,7 +5,7 @@ use super::kit::error_page;
 use super::kit::notice::{NOTICE_COOKIE, Notice};
 use super::kit::visit::Visit;
 use crate::state::AppState;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -105,6 +105,13 @@ impl Visitor {
     }
 }
 
+/// The double-submit check of the forms posted before any session exists (login, password reset): the token of
+/// the form must be the one the page set in the cookie `name`.
+pub fn double_submit_ok(headers: &HeaderMap, name: &str, token: &str) -> bool {
+    let expected = cookie(headers, name).unwrap_or("");
+    !expected.is_empty() && constant_time_eq(expected.as_bytes(), token.as_bytes())
+}
+
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
@@ -144,4 +151,21 @@ impl FromRequestParts<AppState> for Visitor {
             Err(e) => Err(error_page(&Nav::anonymous(), crate::error::ApiError::from(e))),
         }
     }
+}
+
+/// On the pages anyone may read (legal pages, password reset), a signed-in visitor keeps their navigation and
+/// anyone else reads the page without being sent to the login.
+impl OptionalFromRequestParts<AppState> for Visitor {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+        Ok(<Self as FromRequestParts<AppState>>::from_request_parts(parts, state)
+            .await
+            .ok())
+    }
+}
+
+/// The navigation of a page anyone may read: the signed-in visitor's, or the anonymous one.
+pub fn nav_of(visitor: Option<&Visitor>, section: &'static str) -> Nav {
+    visitor.map_or_else(Nav::anonymous, |v| v.nav(section))
 }

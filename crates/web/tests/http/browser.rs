@@ -1,7 +1,7 @@
 //! The stories in a real headless Chromium (web/e2e/*.mjs, playwright-core and axe-core): the directory,
 //! the referral sheet from both sides, the benefits simulator with its print view as a PDF, the agreements, the
-//! SPE referent's dashboard on a phone, and the indicators. Each script logs in through the form and runs axe-core
-//! with zero serious or critical violations allowed.
+//! SPE referent's dashboard on a phone, the indicators, the legal pages and the password reset. Each script logs
+//! in through the form and runs axe-core with zero serious or critical violations allowed.
 
 use crate::{Backend, TestApp, email};
 use passerelle_domain::benefits::{self, CaseInput, EarningInput, EarningKind, HouseholdInput, PersonInput};
@@ -254,6 +254,42 @@ async fn indicators_in_headless_chromium() {
         "indicators.mjs",
         "ddets-21",
         vec![email("aci-jardins"), crate::today().year().to_string()],
+    )
+    .await;
+}
+
+/// The pages open to all (web/e2e/legal.mjs): the three legal pages from the footer of the sign-in page, then
+/// « Mot de passe oublié » with the link the server queued in the outbox; axe-core on every page.
+#[tokio::test]
+async fn legal_pages_and_password_reset_in_headless_chromium() {
+    use passerelle_store::infra::sql::{Executor, query};
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let owner = email("dea-21");
+    // The script needs its link before it asks for one: a first link is asked here; the script's own request
+    // queues a second, which it does not use.
+    assert!(
+        app.store
+            .request_password_reset(&owner, "test", "https://passerelle.test")
+            .await
+            .unwrap()
+    );
+    let mut db = app.store.pool().clone();
+    let body: String = db
+        .fetch_one(query("SELECT body FROM outbox WHERE recipient = $1").bind(owner.as_str()))
+        .await
+        .unwrap()
+        .get("body")
+        .unwrap();
+    let link = body
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("https://passerelle.test"))
+        .expect("the mail holds the link")
+        .to_owned();
+    run_browser_script(
+        &app,
+        "legal.mjs",
+        "dea-21",
+        vec![link, "Nouveau-mot-de-passe-2026".to_owned()],
     )
     .await;
 }

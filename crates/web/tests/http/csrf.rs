@@ -146,8 +146,13 @@ async fn forged_tokens(backend: Backend) {
     for account in ACCOUNTS {
         let session = login(&app, account).await;
         let mut seen: BTreeSet<String> = BTreeSet::new();
-        // The public simulator too: reached from the sign-in page, not from the signed-in ones.
-        let mut queue = VecDeque::from(["/".to_owned(), "/simulateur-public".to_owned()]);
+        // The public simulator and « Mot de passe oublié » too: reached from the sign-in page, not from the
+        // signed-in ones.
+        let mut queue = VecDeque::from([
+            "/".to_owned(),
+            "/simulateur-public".to_owned(),
+            "/mot-de-passe-oublie".to_owned(),
+        ]);
         let mut forms = Vec::new();
         while let Some(path) = queue.pop_front() {
             if seen.len() >= MAX_PAGES || !seen.insert(path.clone()) {

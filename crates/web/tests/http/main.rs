@@ -19,6 +19,8 @@ mod iae;
 mod idempotency;
 mod indicator_views;
 mod indicators;
+// Accessibility statement, legal notice, personal data, password reset.
+mod legal;
 mod lockout;
 mod pages;
 mod pathway_lists;
@@ -46,6 +48,18 @@ pub const PASSWORD: &str = passerelle_fixtures::demo::DEMO_PASSWORD;
 
 pub use passerelle_fixtures::template::Backend;
 
+/// The operator of the test server, as the legal pages must show it.
+pub static OPERATOR: std::sync::LazyLock<passerelle_web::state::Operator> =
+    std::sync::LazyLock::new(|| passerelle_web::state::Operator {
+        name: "Direction de l'emploi de Côte-d'Or (test)".to_owned(),
+        address: "1 rue de la Préfecture, 21000 Dijon".to_owned(),
+        publication_director: "Camille Directrice".to_owned(),
+        contact_email: "accessibilite@passerelle.test".to_owned(),
+        hosting: "Hébergeur de test, 2 rue des Serveurs, 59100 Roubaix".to_owned(),
+        source_url: "https://forge.passerelle.test/passerelle".to_owned(),
+        public_url: "https://passerelle.test".to_owned(),
+    });
+
 /// A running server with the demo territory loaded.
 pub struct TestApp {
     pub base: String,
@@ -64,6 +78,7 @@ impl TestApp {
             store: store.clone(),
             dsfr_dir,
             secure_cookies: false,
+            operator: std::sync::Arc::new(OPERATOR.clone()),
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());

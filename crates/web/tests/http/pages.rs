@@ -11,7 +11,7 @@ pub(crate) fn csrf(html: &str) -> String {
     html[start..].split('"').next().unwrap().to_owned()
 }
 
-fn cookie_value(r: &reqwest::Response, name: &str) -> Option<String> {
+pub(crate) fn cookie_value(r: &reqwest::Response, name: &str) -> Option<String> {
     r.headers()
         .get_all(SET_COOKIE)
         .iter()

@@ -31,6 +31,8 @@ pub enum Notice {
     MinutesSaved,
     MinutesValidated,
     MinutesTransmitted,
+    PasswordResetRequested,
+    PasswordChanged,
 }
 
 impl Notice {
@@ -51,6 +53,8 @@ impl Notice {
         Self::MinutesSaved,
         Self::MinutesValidated,
         Self::MinutesTransmitted,
+        Self::PasswordResetRequested,
+        Self::PasswordChanged,
     ];
 
     fn code(self) -> &'static str {
@@ -71,6 +75,8 @@ impl Notice {
             Self::MinutesSaved => "minutes_saved",
             Self::MinutesValidated => "minutes_validated",
             Self::MinutesTransmitted => "minutes_transmitted",
+            Self::PasswordResetRequested => "password_reset_requested",
+            Self::PasswordChanged => "password_changed",
         }
     }
 
@@ -95,6 +101,15 @@ impl Notice {
             Self::MinutesSaved => "Compte rendu enregistré : les membres à voix délibérative peuvent le valider.",
             Self::MinutesValidated => "Votre validation du compte rendu est enregistrée.",
             Self::MinutesTransmitted => "Compte rendu transmis.",
+            // The same words whether or not an account exists: the form tells nobody which addresses have one.
+            Self::PasswordResetRequested => {
+                "Si un compte existe pour cette adresse, un message vient d'être envoyé : ouvrez le lien qu'il \
+                 contient dans l'heure pour choisir un nouveau mot de passe."
+            }
+            Self::PasswordChanged => {
+                "Mot de passe modifié : connectez-vous avec le nouveau. Les autres sessions de votre compte ont été \
+                 fermées."
+            }
         }
     }
 
