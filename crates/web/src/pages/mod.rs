@@ -12,6 +12,7 @@ pub(crate) mod indicators;
 pub mod kit;
 mod login;
 mod pathways;
+mod person_edit;
 mod persons;
 pub mod session;
 mod simulator;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(login::router())
         .merge(directory::router())
         .merge(persons::router())
+        .merge(person_edit::router())
         .merge(agreements::router())
         .merge(iae::router())
         .merge(esat::router())

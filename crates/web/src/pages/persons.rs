@@ -1,6 +1,6 @@
 //! The persons pages: the caller's list, a person's sheet, and the creation form.
 
-use super::kit::{CsrfForm, PageResult, form_date, parse_id};
+use super::kit::{CsrfForm, PageResult, filters, form_date, parse_id};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::state::AppState;

@@ -29,10 +29,11 @@ pub enum Notice {
     MinutesSaved,
     MinutesValidated,
     MinutesTransmitted,
+    PersonUpdated,
 }
 
 impl Notice {
-    const ALL: [Notice; 14] = [
+    const ALL: [Notice; 15] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -47,6 +48,7 @@ impl Notice {
         Self::MinutesSaved,
         Self::MinutesValidated,
         Self::MinutesTransmitted,
+        Self::PersonUpdated,
     ];
 
     fn code(self) -> &'static str {
@@ -65,6 +67,7 @@ impl Notice {
             Self::MinutesSaved => "minutes_saved",
             Self::MinutesValidated => "minutes_validated",
             Self::MinutesTransmitted => "minutes_transmitted",
+            Self::PersonUpdated => "person_updated",
         }
     }
 
@@ -87,6 +90,7 @@ impl Notice {
             Self::MinutesSaved => "Compte rendu enregistré : les membres à voix délibérative peuvent le valider.",
             Self::MinutesValidated => "Votre validation du compte rendu est enregistrée.",
             Self::MinutesTransmitted => "Compte rendu transmis.",
+            Self::PersonUpdated => "Fiche mise à jour.",
         }
     }
 
