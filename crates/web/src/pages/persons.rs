@@ -64,6 +64,8 @@ pub struct PersonPage {
     person: Person,
 }
 
+/// A person's sheet. Whoever sees it may edit the record (the API's rule: any organisation following the
+/// person), so the sheet always links to `/personnes/{id}/modifier`.
 pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> PageResult<PersonPage> {
     let id = parse_id(&id, "Personne")?;
     Ok(PersonPage {
