@@ -180,6 +180,8 @@ async fn person_edit(backend: Backend) {
         "{html}"
     );
     assert!(html.contains("Nom : Moreau → Moreau-Diallo"));
+    // Reading the history shows personal data: it is journaled like any read of the record.
+    assert_eq!(journaled(&app, &id, "person_history.read").await, 4);
 
     // A prescription to the ACI: the SIAE answers on the referral sheet, each side with its link.
     let (s, _) = app
@@ -232,6 +234,18 @@ async fn person_edit(backend: Backend) {
         s == S::OK && html.contains("Au (inclus)") && !html.contains("Aucune embauche"),
         "{html}"
     );
+
+    // A birth date emptied after the hiring: the engine cannot replay the approval, the page says what to complete.
+    let emptied = refs(&form(""));
+    let emptied: Vec<(&str, &str)> = emptied.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(post_form(&app, &session, &edit, &emptied).await.0, S::SEE_OTHER);
+    let (s, html) = page(&app, &session, &pathway).await;
+    assert_eq!(s, S::OK, "{html}");
+    assert!(
+        html.contains("La date de naissance de la personne n&#39;est plus renseignée"),
+        "{html}"
+    );
+    assert!(html.contains(&format!("href=\"{edit}\">Compléter la fiche")) && !html.contains("Aucune embauche"));
 }
 
 #[tokio::test]
