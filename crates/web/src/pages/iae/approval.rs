@@ -3,7 +3,7 @@
 
 use super::before_hiring;
 use crate::error::ApiError;
-use crate::pages::kit::{CsrfForm, PageResult, form_date, parse_id};
+use crate::pages::kit::{CsrfForm, PageResult, filters, form_date, parse_id};
 use crate::pages::session::{Nav, Visitor};
 use crate::state::AppState;
 use askama::Template;
