@@ -141,7 +141,7 @@ async function prescriberSide(browser, errors, sheet) {
   await auditPage(page, 'pathway before a hiring');
   response = await page.goto(url(person));
   response = await click(page, page.getByRole('link', { name: 'Modifier la fiche' }));
-  await expectPage(page, response, `${person}/modifier`, /^Modifier la fiche de /);
+  await expectPage(page, response, `${person}/modifier`, /^Modifier la fiche – /);
   await auditPage(page, 'record edit');
   await page.locator('#phone').fill('06 11 22 33 44');
   response = await click(page, page.getByRole('button', { name: 'Enregistrer la fiche' }));

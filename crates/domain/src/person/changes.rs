@@ -8,18 +8,19 @@ use serde_json::Value;
 use time::Date;
 use time::macros::format_description;
 
-/// The record's fields a person reads in its history, in the edit form's order, with their French names.
-pub const FIELDS: [(&str, &str); 10] = [
-    ("first_name", "Prénom"),
-    ("last_name", "Nom"),
-    ("birth_date", "Date de naissance"),
-    ("email", "Courriel"),
-    ("phone", "Téléphone"),
-    ("address_line", "Adresse"),
-    ("postal_code", "Code postal"),
-    ("commune", "Commune"),
-    ("consent_data_sharing", "Partage des données"),
-    ("consent_date", "Date du consentement"),
+/// The record's fields a person reads in its history, in the edit form's order, with their French names and the
+/// words for an empty value (agreed with the name).
+pub const FIELDS: [(&str, &str, &str); 10] = [
+    ("first_name", "Prénom", "non renseigné"),
+    ("last_name", "Nom", "non renseigné"),
+    ("birth_date", "Date de naissance", "non renseignée"),
+    ("email", "Courriel", "non renseigné"),
+    ("phone", "Téléphone", "non renseigné"),
+    ("address_line", "Adresse", "non renseignée"),
+    ("postal_code", "Code postal", "non renseigné"),
+    ("commune", "Commune", "non renseignée"),
+    ("consent_data_sharing", "Partage des données", "non renseigné"),
+    ("consent_date", "Date du consentement", "non renseignée"),
 ];
 
 /// One field a change touched, its values as a person reads them.
@@ -37,22 +38,22 @@ pub struct FieldChange {
 pub fn changed_fields(before: &Value, after: &Value) -> Vec<FieldChange> {
     FIELDS
         .iter()
-        .filter_map(|(key, label)| {
+        .filter_map(|(key, label, empty)| {
             let (b, a) = (&before[key], &after[key]);
             (b != a).then(|| FieldChange {
                 field: label,
-                before: shown(key, b),
-                after: shown(key, a),
+                before: shown(key, b, empty),
+                after: shown(key, a, empty),
             })
         })
         .collect()
 }
 
-/// A value as the history writes it: dates in French (« 12 mars 1994 »), the consent in words, « non
-/// renseigné » for nothing.
-fn shown(key: &str, value: &Value) -> String {
+/// A value as the history writes it: dates in French (« 12 mars 1994 »), the consent in words, `empty` for
+/// nothing.
+fn shown(key: &str, value: &Value, empty: &str) -> String {
     match value {
-        Value::Null => "non renseigné".to_owned(),
+        Value::Null => empty.to_owned(),
         Value::Bool(true) => "consenti".to_owned(),
         Value::Bool(false) => "non consenti".to_owned(),
         Value::String(s) if key.ends_with("date") => {
@@ -70,7 +71,7 @@ mod tests {
 
     #[test]
     fn only_what_changed_in_french() {
-        let before = json!({"first_name": "Camille", "birth_date": "1994-03-12", "email": null,
+        let before = json!({"first_name": "Camille", "birth_date": "1994-03-12", "email": null, "commune": "Dijon",
             "consent_data_sharing": false, "followers": []});
         let after = json!({"first_name": "Camille", "birth_date": "1994-03-01", "email": "c@exemple.fr",
             "consent_data_sharing": true, "followers": [{"organisation_name": "ACI"}]});
@@ -86,6 +87,11 @@ mod tests {
                     field: "Courriel",
                     before: "non renseigné".into(),
                     after: "c@exemple.fr".into()
+                },
+                FieldChange {
+                    field: "Commune",
+                    before: "Dijon".into(),
+                    after: "non renseignée".into()
                 },
                 FieldChange {
                     field: "Partage des données",

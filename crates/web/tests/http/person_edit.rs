@@ -176,7 +176,7 @@ async fn person_edit(backend: Backend) {
     let (_, html) = page(&app, &session, &edit).await;
     assert!(html.contains("Fiche modifiée par Marc Lefèvre"), "{html}");
     assert!(
-        html.contains("Date de naissance : non renseigné → 12 mars 1994"),
+        html.contains("Date de naissance : non renseignée → 12 mars 1994"),
         "{html}"
     );
     assert!(html.contains("Nom : Moreau → Moreau-Diallo"));
@@ -206,7 +206,10 @@ async fn person_edit(backend: Backend) {
     let sheet = format!("/prescriptions/{}", p["id"].as_str().unwrap());
     let (s, html) = page(&app, &session, &pathway).await;
     assert_eq!(s, S::OK);
-    assert!(html.contains("Candidature envoyée à Les Jardins de la Combe"), "{html}");
+    assert!(
+        html.contains("Candidature du 6 décembre 2026 à la SIAE « Les Jardins de la Combe » (état : envoyée)"),
+        "{html}"
+    );
     assert!(html.contains(&format!("href=\"{sheet}\">Voir la fiche navette")));
     assert!(
         !html.contains("n&#39;est pas renseignée"),

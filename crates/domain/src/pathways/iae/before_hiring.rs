@@ -59,10 +59,10 @@ pub fn awaited(birth_date_known: bool, hired: bool, open: &[Candidacy]) -> Vec<A
         steps.push(Awaited {
             actor: Actor::Siae(i),
             message: format!(
-                "Candidature envoyée à {} le {} ({}) : la SIAE répond sur la fiche navette et y enregistre \
-                 l'embauche, qui délivre le PASS IAE.",
-                c.siae_name,
+                "Candidature du {} à la SIAE « {} » (état : {}) : la SIAE répond sur la fiche navette et y \
+                 enregistre l'embauche, qui délivre le PASS IAE.",
                 crate::french::date(c.sent_on),
+                c.siae_name,
                 c.status.label()
             ),
         });
@@ -102,11 +102,9 @@ mod tests {
         );
         let steps = awaited(true, false, &open);
         assert_eq!(actors(&steps), [Actor::Siae(0)]);
-        assert!(
-            steps[0]
-                .message
-                .contains("Jardins de Cocagne le 1er décembre 2026 (reçue par la SIAE)")
-        );
+        assert!(steps[0].message.starts_with(
+            "Candidature du 1er décembre 2026 à la SIAE « Jardins de Cocagne » (état : reçue par la SIAE)"
+        ));
         // A hiring on file: only the missing birth date stands between the page and the approval.
         assert_eq!(actors(&awaited(false, true, &open)), [Actor::Followers]);
     }
