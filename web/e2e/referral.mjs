@@ -2,7 +2,8 @@
 // Browser test of the referral sheet (fiche navette) from both sides, in headless Chromium:
 //   the SIAE opens a received application, is refused a refusal without motive, marks it received and
 //   plans an interview, looks at its offers, its people in pathway and a PASS IAE; then the prescriber finds the
-//   notification, opens the same sheet and withdraws the candidate with a motive.
+//   notification, opens the same sheet and withdraws the candidate with a motive, reads her PASS IAE page before
+//   any hiring (what comes next) and corrects her phone number on her record's edit page.
 // Every page is audited with axe-core.
 //
 // Usage: node web/e2e/referral.mjs <base-url> <siae-email> <password> <prescriber-email> <screenshot-path>
@@ -134,6 +135,25 @@ async function prescriberSide(browser, errors, sheet) {
   check(written.at(-1) === 'retirée par le prescripteur', `last step: ${written.at(-1)}`);
   check((await page.locator('main').innerText()).includes('la situation de la personne a changé'), 'the motive is shown');
   check((await page.locator('form[action$="/etapes"]').count()) === 0, 'a closed sheet offers no more steps');
+
+  // Her PASS IAE page with no hiring: what comes next and who does it (never a 404); then her record is corrected.
+  response = await menu(page, 'Personnes accompagnées');
+  response = await click(page, page.locator('main table').getByRole('link', { name: /Marchal/ }));
+  const person = pathOf(page);
+  response = await click(page, page.getByRole('link', { name: 'PASS IAE et parcours' }));
+  await expectPage(page, response, `${person}/parcours-iae`, /^PASS IAE et parcours – /);
+  const waiting = (await page.locator('main').innerText()).replace(/\s+/g, ' ');
+  check(waiting.includes("Aucune embauche en SIAE pour l'instant"), `the page does not say that no hiring happened: ${waiting}`);
+  await auditPage(page, 'pathway before a hiring');
+  response = await page.goto(url(person));
+  response = await click(page, page.getByRole('link', { name: 'Modifier la fiche' }));
+  await expectPage(page, response, `${person}/modifier`, /^Modifier la fiche – /);
+  await auditPage(page, 'record edit');
+  await page.locator('#phone').fill('06 11 22 33 44');
+  response = await click(page, page.getByRole('button', { name: 'Enregistrer la fiche' }));
+  await expectPage(page, response, person, new RegExp(`^${CANDIDATE}$`));
+  const saved = await page.locator('main').innerText();
+  check(saved.includes('Fiche mise à jour.') && saved.includes('06 11 22 33 44'), `the record is not confirmed: ${saved}`);
   errors.push(...pageErrors);
   await context.close();
 }

@@ -22,6 +22,7 @@ pub mod download;
 pub mod error;
 pub mod indicators;
 pub mod pathways;
+pub mod persons;
 pub mod privacy;
 pub mod spreadsheet;
 

@@ -1,5 +1,7 @@
 //! A person followed by organisations: identity, contact and consent to data sharing.
 
+pub mod changes;
+
 use crate::invalid::Invalid;
 use crate::text;
 use serde::{Deserialize, Serialize};
@@ -42,7 +44,10 @@ impl PersonInput {
         {
             return Err(Invalid::new(
                 "birth_date_invalid",
-                format!("La date de naissance {birth} n'est pas plausible."),
+                format!(
+                    "La date de naissance du {} n'est pas plausible : indiquez une date passée, après 1900.",
+                    crate::french::date(birth)
+                ),
             )
             .on("birth_date"));
         }
@@ -57,7 +62,10 @@ impl PersonInput {
             (true, Some(d)) if d > today => {
                 return Err(Invalid::new(
                     "consent_date_invalid",
-                    format!("La date de consentement {d} est dans le futur."),
+                    format!(
+                        "La date de consentement du {} est dans le futur : indiquez le jour où la personne a donné son accord.",
+                        crate::french::date(d)
+                    ),
                 )
                 .on("consent_date"));
             }

@@ -6,6 +6,8 @@
 //! The only way in is [`Store::persons`], which hands out a [`PersonScope`] bound to the caller's context;
 //! every query of the scope filters on the caller's organisations in SQL.
 
+pub mod history;
+
 use crate::Store;
 use crate::access::AccessContext;
 use crate::directory::push_in;

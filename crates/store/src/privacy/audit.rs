@@ -52,6 +52,7 @@ fn label(action: &str) -> String {
         "immersion.read" => "Consultation d'une immersion",
         "immersion.listed" => "Liste des immersions",
         "person_pathway.read" => "Consultation du parcours complet d'une personne",
+        "person_history.read" => "Consultation de l'historique de la fiche d'une personne",
         other => return format!("Consultation de données personnelles ({other})"),
     };
     known.to_owned()
@@ -153,6 +154,10 @@ mod tests {
             ("pathway.listed", "Liste des personnes en parcours"),
             ("prescription.read", "Consultation d'une prescription"),
             ("person_pathway.read", "Consultation du parcours complet d'une personne"),
+            (
+                "person_history.read",
+                "Consultation de l'historique de la fiche d'une personne",
+            ),
             (
                 "skills_record.read",
                 "Consultation de données personnelles (skills_record.read)",

@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use passerelle_app::persons::{self, PersonChange};
 use passerelle_domain::person::PersonInput;
 use passerelle_store::directory::Page;
 use passerelle_store::person::{Creation, Person};
@@ -172,7 +173,8 @@ pub async fn get_person(
     Ok(Json(state.store.persons(&ctx).get(id).await?))
 }
 
-/// Changes a person's record (any organisation following them).
+/// Changes a person's record (any organisation following them): the fields sent replace theirs, `null` empties an
+/// optional one, the whole record is validated again; the change is journaled with the record before and after.
 #[utoipa::path(patch, path = "/api/v1/persons/{id}", tag = "persons", params(("id" = Uuid, Path)), request_body = UpdatePerson,
     security(("bearer" = [])),
     responses((status = 200, body = Person)))]
@@ -182,24 +184,21 @@ pub async fn update_person(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<UpdatePerson>,
 ) -> ApiResult<Json<Person>> {
-    let scope = state.store.persons(&ctx);
-    let mut i = scope.get(id).await?.to_input();
-    macro_rules! keep_or {
-        ($($f:ident),*) => {$( if let Some(v) = body.$f { i.$f = v; } )*};
-    }
-    keep_or!(
-        first_name,
-        last_name,
-        birth_date,
-        email,
-        phone,
-        address_line,
-        postal_code,
-        commune,
-        consent_data_sharing,
-        consent_date
-    );
-    Ok(Json(scope.update(id, i.validate(today())?).await?))
+    let change = PersonChange {
+        first_name: body.first_name,
+        last_name: body.last_name,
+        birth_date: body.birth_date,
+        email: body.email,
+        phone: body.phone,
+        address_line: body.address_line,
+        postal_code: body.postal_code,
+        commune: body.commune,
+        consent_data_sharing: body.consent_data_sharing,
+        consent_date: body.consent_date,
+    };
+    Ok(Json(
+        persons::update_person(&state.store, &ctx, &passerelle_app::SystemClock, id, change).await?,
+    ))
 }
 
 /// Shares the person with another organisation of the pathway; needs the person's consent.

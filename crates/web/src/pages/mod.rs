@@ -17,6 +17,7 @@ mod login;
 // « Mot de passe oublié » and the page of its e-mailed link.
 mod password;
 mod pathways;
+mod person_edit;
 mod persons;
 pub mod session;
 mod simulator;
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .merge(password::router())
         .merge(directory::router())
         .merge(persons::router())
+        .merge(person_edit::router())
         .merge(agreements::router())
         .merge(iae::router())
         .merge(esat::router())

@@ -1,6 +1,6 @@
 //! The persons pages: the caller's list, a person's sheet, and the creation form.
 
-use super::kit::{CsrfForm, PageResult, form_date, parse_id};
+use super::kit::{CsrfForm, PageResult, filters, form_date, parse_id};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -64,6 +64,8 @@ pub struct PersonPage {
     person: Person,
 }
 
+/// A person's sheet. Whoever sees it may edit the record (the API's rule: any organisation following the
+/// person), so the sheet always links to `/personnes/{id}/modifier`.
 pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> PageResult<PersonPage> {
     let id = parse_id(&id, "Personne")?;
     Ok(PersonPage {

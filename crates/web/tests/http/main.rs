@@ -25,6 +25,7 @@ mod lockout;
 mod pages;
 mod pathway_lists;
 mod perf;
+mod person_edit;
 mod privacy;
 mod route_matrix;
 mod second_factor;

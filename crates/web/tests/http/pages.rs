@@ -454,7 +454,7 @@ async fn iae_pages(backend: Backend) {
     assert_eq!(post_form(&app, &aci_session, &request, &form).await.0, S::SEE_OTHER);
     let (_, html) = page(&app, &ft_session, &approval).await;
     assert!(
-        html.contains("Demande du 2021-02-26, réponse attendue au plus tard le 2021-03-05 : accordée tacitement"),
+        html.contains("Demande du 26 février 2021, réponse attendue au plus tard le 5 mars 2021 : accordée tacitement"),
         "{html}"
     );
     assert!(
@@ -517,7 +517,7 @@ async fn iae_pages(backend: Backend) {
     assert_eq!(post_form(&app, &ft_session, &decision, &form).await.0, S::SEE_OTHER);
     let (_, html) = page(&app, &aci_session, &approval).await;
     assert!(
-        html.contains("réponse attendue au plus tard le 2021-03-05 : refusée"),
+        html.contains("réponse attendue au plus tard le 5 mars 2021 : refusée"),
         "{html}"
     );
 
@@ -532,7 +532,7 @@ async fn iae_pages(backend: Backend) {
     let ft_token = csrf(&html);
     let option = html
         .split("<option value=\"")
-        .find(|o| o.contains("suspension, demande du 2021-07-01"))
+        .find(|o| o.contains("suspension, demande du 1er juillet 2021"))
         .unwrap_or_else(|| panic!("no option for the suspension request: {html}"));
     let suspension_id = option.split('"').next().unwrap().to_owned();
     let refusal = [
@@ -553,8 +553,9 @@ async fn iae_pages(backend: Backend) {
     assert_eq!(post_form(&app, &ft_session, &decision, &named).await.0, S::SEE_OTHER);
     let (_, html) = page(&app, &aci_session, &approval).await;
     assert!(
-        html.contains("Demande du 2021-07-01, réponse attendue au plus tard le 2021-07-08 : accordée tacitement")
-            && html.contains("Demande du 2021-07-01, réponse attendue au plus tard le 2021-07-08 : refusée"),
+        html.contains(
+            "Demande du 1er juillet 2021, réponse attendue au plus tard le 8 juillet 2021 : accordée tacitement"
+        ) && html.contains("Demande du 1er juillet 2021, réponse attendue au plus tard le 8 juillet 2021 : refusée"),
         "{html}"
     );
 

@@ -3,6 +3,7 @@
 
 pub mod agrement;
 pub mod approval;
+pub mod before_hiring;
 pub mod contract;
 pub mod eligibility;
 pub mod exit;

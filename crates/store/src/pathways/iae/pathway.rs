@@ -278,7 +278,44 @@ pub(crate) async fn hire(store: &Store, ex: &mut impl Executor, ctx: &AccessCont
     Ok(())
 }
 
+/// Where a person's IAE pathway stands for its page: the approval once a hiring opened it, or else the person
+/// while the pathway waits (for a hiring, or for the birth date the rules compute the approval with).
+#[derive(Debug, Clone)]
+pub enum ApprovalStage {
+    Open(Box<ApprovalView>),
+    Waiting {
+        person: Box<Person>,
+        /// A hiring is on file (only the birth date is missing to show its approval).
+        hired: bool,
+    },
+}
+
 impl Store {
+    /// The person's approval when it can be shown, or what the pathway waits for: never an error for a person
+    /// who was simply not hired yet. The read is journaled like the approval's (`approval.read`).
+    pub async fn approval_stage(&self, ctx: &AccessContext, person_id: Uuid) -> Result<ApprovalStage> {
+        let mut tx = self.pool.begin().await?;
+        let person = self.persons(ctx).load(&mut tx, person_id).await?;
+        let hired = tx
+            .fetch_optional(
+                query("SELECT 1 AS hired FROM iae_pathway_events WHERE person_id = $1 AND kind = 'hiring' LIMIT 1")
+                    .bind(person_id),
+            )
+            .await?
+            .is_some();
+        let stage = if hired && person.birth_date.is_some() {
+            ApprovalStage::Open(Box::new(approval_view(&mut tx, ctx, &person).await?))
+        } else {
+            ApprovalStage::Waiting {
+                person: Box::new(person),
+                hired,
+            }
+        };
+        record(&mut tx, ctx, Event::new("person", person_id, "approval.read")).await?;
+        tx.commit().await?;
+        Ok(stage)
+    }
+
     /// The approval of a person the caller follows, with its timeline and what may come next.
     pub async fn approval(&self, ctx: &AccessContext, person_id: Uuid) -> Result<ApprovalView> {
         let mut tx = self.pool.begin().await?;

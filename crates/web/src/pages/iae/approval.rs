@@ -1,6 +1,7 @@
 //! A person's IAE approval (PASS IAE or agrément): its timeline, what may come next, and the forms of the
 //! employer, the agency and the followers (suspension, prolongation, contracts, accompaniment, exit).
 
+use super::before_hiring;
 use crate::error::ApiError;
 use crate::pages::kit::{CsrfForm, PageResult, filters, form_date, parse_id};
 use crate::pages::session::{Nav, Visitor};
@@ -21,7 +22,7 @@ use passerelle_domain::pathways::iae::{Regime, SiaeKind};
 use passerelle_store::Membership;
 use passerelle_store::pathways::iae::contract::Employment;
 use passerelle_store::pathways::iae::exit::{FollowUp, NewExitReview};
-use passerelle_store::pathways::iae::pathway::{ApprovalView, ProlongationDecision};
+use passerelle_store::pathways::iae::pathway::{ApprovalStage, ApprovalView, ProlongationDecision};
 use serde::Deserialize;
 use time::Date;
 use uuid::Uuid;
@@ -78,16 +79,23 @@ const SUSPENSION_REASONS: [(&str, &str); 5] = [
     ("contrat_passerelle", "passage en contrat passerelle (EI et ACI)"),
 ];
 
+/// The approval page, or, before a hiring opened the approval, what the pathway waits for (never a 404).
 async fn approval_page(state: &AppState, visitor: &Visitor, person_id: Uuid, error: Option<String>) -> PageResult {
-    let a = state.store.approval(&visitor.ctx, person_id).await?;
-    let employment = state.store.employment(&visitor.ctx, person_id).await?;
-    let follow = state.store.follow_up(&visitor.ctx, person_id).await?;
-    let person = state.store.persons(&visitor.ctx).get(person_id).await?;
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
     };
+    let a = match state.store.approval_stage(&visitor.ctx, person_id).await? {
+        ApprovalStage::Open(a) => *a,
+        ApprovalStage::Waiting { person, hired } => {
+            let page = before_hiring::waiting_page(state, visitor, *person, hired, error).await?;
+            return Ok((status, page).into_response());
+        }
+    };
+    let employment = state.store.employment(&visitor.ctx, person_id).await?;
+    let follow = state.store.follow_up(&visitor.ctx, person_id).await?;
+    let person = state.store.persons(&visitor.ctx).get(person_id).await?;
     let membership = visitor.ctx.membership(a.employer_id);
     let followers: Vec<Membership> = visitor
         .ctx

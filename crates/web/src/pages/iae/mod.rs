@@ -2,6 +2,7 @@
 //! prescription form, and a person's approval with its timeline and what may come next.
 
 pub mod approval;
+pub mod before_hiring;
 pub mod notifications;
 pub mod offers;
 pub mod referral;

@@ -33,10 +33,11 @@ pub enum Notice {
     MinutesTransmitted,
     PasswordResetRequested,
     PasswordChanged,
+    PersonUpdated,
 }
 
 impl Notice {
-    const ALL: [Notice; 16] = [
+    const ALL: [Notice; 19] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -55,6 +56,7 @@ impl Notice {
         Self::MinutesTransmitted,
         Self::PasswordResetRequested,
         Self::PasswordChanged,
+        Self::PersonUpdated,
     ];
 
     fn code(self) -> &'static str {
@@ -77,6 +79,7 @@ impl Notice {
             Self::MinutesTransmitted => "minutes_transmitted",
             Self::PasswordResetRequested => "password_reset_requested",
             Self::PasswordChanged => "password_changed",
+            Self::PersonUpdated => "person_updated",
         }
     }
 
@@ -110,6 +113,7 @@ impl Notice {
                 "Mot de passe modifié : connectez-vous avec le nouveau. Les autres sessions de votre compte ont été \
                  fermées."
             }
+            Self::PersonUpdated => "Fiche mise à jour.",
         }
     }
 

@@ -40,7 +40,13 @@ pub struct DiagnosisRecord {
 /// How the caller's organisation diagnoses: as an authorised prescriber (by right, or with an
 /// authorisation in force) or as an employer (an SIAE's own diagnosis).
 pub(super) async fn author_kind(ex: &mut impl Executor, m: &Membership) -> Result<DiagnosisAuthor> {
-    let authorised = ex
+    let authorised = authorised(ex, m).await?;
+    prescription::diagnosis_author(m.kind, authorised).map_err(forbidden)
+}
+
+/// Whether `m`'s organisation holds an authorisation to prescribe in force today.
+async fn authorised(ex: &mut impl Executor, m: &Membership) -> Result<bool> {
+    Ok(ex
         .fetch_optional(
             query(
                 "SELECT 1 AS ok FROM authorisations WHERE organisation_id = $1 AND archived_at IS NULL \
@@ -50,8 +56,7 @@ pub(super) async fn author_kind(ex: &mut impl Executor, m: &Membership) -> Resul
             .bind(today()),
         )
         .await?
-        .is_some();
-    prescription::diagnosis_author(m.kind, authorised).map_err(forbidden)
+        .is_some())
 }
 
 /// Writes a diagnosis by `m`'s organisation in `tx` (the person already loaded in its scope): the rules engine
@@ -159,6 +164,19 @@ impl Store {
         let (created, event) = insert_diagnosis(&mut tx, m, person_id, siae_kind, criteria).await?;
         commit_created(tx, ctx, key.as_ref(), created.id, event).await?;
         Ok(created)
+    }
+
+    /// Whether one of the caller's organisations may prescribe an IAE pathway: an authorised prescriber, or an
+    /// SIAE on its own diagnosis (the domain says which kinds). The pages link to the prescription form with it.
+    pub async fn may_prescribe(&self, ctx: &AccessContext) -> Result<bool> {
+        let mut db = self.pool.clone();
+        for m in ctx.memberships() {
+            let authorised = authorised(&mut db, m).await?;
+            if prescription::diagnosis_author(m.kind, authorised).is_ok() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// The diagnoses of a person the caller follows, newest first.
