@@ -99,7 +99,7 @@ async fn person_edit(backend: Backend) {
             S::UNPROCESSABLE_ENTITY,
             "La date de naissance du 2 avril 2031 n&#39;est pas plausible",
         ),
-        ("12/03/1994", S::BAD_REQUEST, "doit être au format AAAA-MM-JJ"),
+        ("31/02/1994", S::BAD_REQUEST, "doit être au format JJ/MM/AAAA"),
     ] {
         let before = app.snapshot().await;
         let typed = refs(&form(birth));
