@@ -11,7 +11,7 @@
 // Exit code 0 when every check passes and axe finds no serious or critical violation; 1 otherwise; 2 on a
 // usage error.
 
-import { auditPage, check, dsfrStarted, openPage, pathOf, runJourney } from './harness.mjs';
+import { auditPage, check, dsfrStarted, openPage, pathOf, runJourney, menuLink } from './harness.mjs';
 
 const USAGE = 'usage: node web/e2e/agreements.mjs <base-url> <email> <password>';
 const CCL = /^Convention de coopération locale entre/;
@@ -42,7 +42,7 @@ async function run(browser) {
   await Promise.all([page.waitForNavigation(), login.getByRole('button', { name: 'Se connecter', exact: true }).click()]);
   await Promise.all([
     page.waitForNavigation(),
-    page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Conventions', exact: true }).click(),
+    (await menuLink(page, 'Conventions')).click(),
   ]);
   check((await heading(page)) === 'Conventions et accords', `/conventions: unexpected heading on ${page.url()}`);
   await auditPage(page, 'list');

@@ -11,7 +11,7 @@
 
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { auditPage, check, expectPage, logIn, openPage, pathOf, runJourney } from './harness.mjs';
+import { auditPage, check, expectPage, logIn, openPage, pathOf, runJourney, menuLink } from './harness.mjs';
 
 const USAGE = 'usage: node web/e2e/directory.mjs <base-url> <email> <password> <screenshot-path>';
 const EXPECTED_ORGANISATION = 'Agence France Travail Dijon Drapeau';
@@ -60,7 +60,7 @@ async function run(browser) {
   // 3. Directory, through the main navigation.
   [response] = await Promise.all([
     page.waitForNavigation(),
-    page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Annuaire', exact: true }).click(),
+    (await menuLink(page, 'Annuaire')).click(),
   ]);
   await expectPage(page, response, '/annuaire', /^Annuaire/);
   const current = page.getByRole('navigation', { name: 'Menu principal' }).locator('[aria-current="page"]');

@@ -11,7 +11,7 @@
 // Exit code 0 when every check passes and axe finds no violation of impact "serious" or "critical"; 1
 // otherwise, with a readable report on stderr; 2 on a usage error.
 
-import { auditPage, check, click, day, expectPage, logIn, openPage, runJourney } from './harness.mjs';
+import { auditPage, check, click, day, expectPage, logIn, openPage, runJourney, menuLink } from './harness.mjs';
 
 const USAGE = 'usage: node web/e2e/esat.mjs <base-url> <email> <password> <screenshot-path>';
 
@@ -37,8 +37,7 @@ await runJourney('ESAT journey', async (browser) => {
   await expectPage(page, response, '/connexion', /^Connexion/);
   await expectPage(page, await logIn(page, email, password), '/', /^Bonjour/);
 
-  const nav = page.getByRole('navigation', { name: 'Menu principal' });
-  response = await click(page, nav.getByRole('link', { name: "Travailleurs d'ESAT", exact: true }));
+  response = await click(page, await menuLink(page, "Travailleurs d'ESAT"));
   await expectPage(page, response, '/esat', /^Travailleurs d'ESAT/);
   const list = await page.locator('main table').innerText();
   for (const expected of ['Arnaud', 'Double activité', 'Masson', "Sortie avec convention d'appui", 'Fontaine', 'En emploi']) {
@@ -71,7 +70,7 @@ await runJourney('ESAT journey', async (browser) => {
   check((await page.locator('main').innerText()).includes('Période 3'), 'the second renewal is listed');
 
   // An immersion: refused over 48 hours a week, then drafted, sent and signed by the beneficiary.
-  response = await click(page, nav.getByRole('link', { name: 'Immersions', exact: true }));
+  response = await click(page, await menuLink(page, 'Immersions'));
   await expectPage(page, response, '/immersions', /^Immersions/);
   check((await page.locator('main table').innerText()).includes('Clinique du Parc'), 'the demo immersion is listed');
   await auditPage(page, 'immersions');

@@ -9,7 +9,7 @@
 // Exit code 0 when every check passes and axe finds no violation of impact "serious" or "critical"; 1
 // otherwise, with a readable report on stderr; 2 on a usage error.
 
-import { auditPage, check, click, expectPage, logIn, openPage, runJourney } from './harness.mjs';
+import { auditPage, check, click, expectPage, logIn, openPage, runJourney, menuLink } from './harness.mjs';
 
 const USAGE = 'usage: node web/e2e/governance.mjs <base-url> <email> <password> <screenshot-path>';
 const [baseArg, email, password, screenshotPath] = process.argv.slice(2);
@@ -26,8 +26,7 @@ await runJourney('CTA secretary journey', async (browser) => {
   await expectPage(page, response, '/connexion', /^Connexion/);
   await expectPage(page, await logIn(page, email, password), '/', /^Bonjour/);
 
-  const nav = page.getByRole('navigation', { name: 'Menu principal' });
-  response = await click(page, nav.getByRole('link', { name: 'Instances', exact: true }));
+  response = await click(page, await menuLink(page, 'Instances'));
   await expectPage(page, response, '/instances', /^Instances de gouvernance/);
   await auditPage(page, 'committees');
 
@@ -53,7 +52,7 @@ await runJourney('CTA secretary journey', async (browser) => {
   await auditPage(page, 'meeting');
   await page.screenshot({ path: screenshotPath, fullPage: false });
 
-  response = await click(page, nav.getByRole('link', { name: 'Instances', exact: true }));
+  response = await click(page, await menuLink(page, 'Instances'));
   await expectPage(page, response, '/instances', /^Instances de gouvernance/);
   response = await click(page, page.getByRole('link', { name: 'Échéances et calendrier' }));
   await expectPage(page, response, '/echeances', /^Échéances et réunions/);

@@ -82,6 +82,20 @@ function formatViolations(report) {
   return lines.join('\n');
 }
 
+/**
+ * The main menu's link named `name`, its sub-menu opened first when it sits in one (« Personnes »,
+ * « Partenariats »); on a phone, open the header's « Menu » before.
+ */
+export async function menuLink(page, name) {
+  const nav = page.getByRole('navigation', { name: 'Menu principal' });
+  const named = () => page.locator('a.fr-nav__link').filter({ hasText: new RegExp(`^\\s*${name}\\s*$`) });
+  const link = nav.locator(named()).first();
+  if (!(await link.isVisible())) {
+    await nav.locator('li.fr-nav__item').filter({ has: named() }).locator('button.fr-nav__btn').click();
+  }
+  return link;
+}
+
 /** A phone's screen (iPhone SE), for the journeys that must work on a phone. */
 export const PHONE = { width: 375, height: 667 };
 

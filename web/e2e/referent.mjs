@@ -10,7 +10,7 @@
 // Exit code 0 when every check passes and axe finds no violation of impact "serious" or "critical"; 1
 // otherwise, with a readable report on stderr; 2 on a usage error.
 
-import { PHONE, auditPage, check, click, expectPage, logIn, openPage, pathOf, runJourney } from './harness.mjs';
+import { PHONE, auditPage, check, click, expectPage, logIn, openPage, pathOf, runJourney, menuLink } from './harness.mjs';
 
 const USAGE = 'usage: node web/e2e/referent.mjs <base-url> <email> <password> <screenshot-path>';
 const SIAE = 'Les Jardins de la Combe';
@@ -49,8 +49,7 @@ await runJourney('referent journey on a phone', async (browser) => {
 
   // The header menu folds into « Menu » on a phone.
   await page.locator('#menu-button').click();
-  const nav = page.getByRole('navigation', { name: 'Menu principal' });
-  response = await click(page, nav.getByRole('link', { name: 'Référent SPE', exact: true }));
+  response = await click(page, await menuLink(page, 'Référent SPE'));
   await expectPage(page, response, '/referent', /^Tableau de bord du référent SPE/);
   const main = await page.locator('main').innerText();
   check(main.includes(SIAE), `the dashboard names the SIAE: ${main.slice(0, 400)}`);

@@ -13,7 +13,7 @@
 
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { auditPage, check, click, expectPage, logIn, openPage, pathOf, runJourney } from './harness.mjs';
+import { auditPage, check, click, expectPage, logIn, openPage, pathOf, runJourney, menuLink } from './harness.mjs';
 
 const USAGE = 'usage: node web/e2e/referral.mjs <base-url> <siae-email> <password> <prescriber-email> <screenshot-path>';
 const CANDIDATE = 'Inès Marchal';
@@ -29,7 +29,7 @@ const url = (path) => `${base}${path}`;
 const SHEET = /^\/prescriptions\/[0-9a-f-]{36}$/;
 
 async function menu(page, name) {
-  return click(page, page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name, exact: true }));
+  return click(page, (await menuLink(page, name)));
 }
 
 async function steps(page) {

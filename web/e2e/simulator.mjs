@@ -17,7 +17,7 @@
 
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { auditPage, check, dsfrStarted, openPage, pathOf, runJourney } from './harness.mjs';
+import { auditPage, check, dsfrStarted, openPage, pathOf, runJourney, menuLink } from './harness.mjs';
 
 const USAGE =
   'usage: node web/e2e/simulator.mjs <base-url> <email> <password> <pdf-path> <screenshot-path> <expected-total>';
@@ -104,7 +104,7 @@ async function run(browser) {
   const nav = page.getByRole('navigation', { name: 'Menu principal' });
   let [response] = await Promise.all([
     page.waitForNavigation(),
-    nav.getByRole('link', { name: 'Simulateur de droits', exact: true }).click(),
+    (await menuLink(page, 'Simulateur de droits')).click(),
   ]);
   await expectPage(page, response, 200, 'Simulateur de droits');
   check(

@@ -10,7 +10,7 @@
 // Exit code 0 when every check passes and axe finds no violation of impact "serious" or "critical"; 1
 // otherwise, with a readable report on stderr; 2 on a usage error.
 
-import { auditPage, check, click, day, expectPage, logIn, openPage, runJourney } from './harness.mjs';
+import { auditPage, check, click, day, expectPage, logIn, openPage, runJourney, menuLink } from './harness.mjs';
 
 const USAGE = 'usage: node web/e2e/supported.mjs <base-url> <email> <password> <person-id> <screenshot-path>';
 
@@ -28,8 +28,7 @@ await runJourney('supported-employment counsellor', async (browser) => {
   await expectPage(page, response, '/connexion', /^Connexion/);
   await expectPage(page, await logIn(page, email, password), '/', /^Bonjour/);
 
-  const nav = page.getByRole('navigation', { name: 'Menu principal' });
-  response = await click(page, nav.getByRole('link', { name: 'Emploi accompagné', exact: true }));
+  response = await click(page, await menuLink(page, 'Emploi accompagné'));
   await expectPage(page, response, '/emploi-accompagne', /^Emploi accompagné/);
   const chart = page.getByRole('img', { name: /Personnes suivies par conseiller/ });
   check(await chart.count() === 1, 'the caseload chart is there, with its name');

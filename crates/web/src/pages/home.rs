@@ -33,19 +33,19 @@ pub struct Home {
 /// The words and the page of each kind of the to-do list (`TodoItem::what`).
 fn kind(what: &str) -> (&'static str, &'static str, &'static str) {
     match what {
-        "referral_answer" => ("Candidatures à traiter", "la plus ancienne reçue le", "/prescriptions"),
+        "referral_answer" => ("Candidatures à traiter", "La plus ancienne reçue le", "/prescriptions"),
         "tripartite_interview" => (
             "Entretiens tripartites à tenir",
-            "le premier au plus tard le",
+            "Le premier au plus tard le",
             "/parcours",
         ),
-        "prolongation_decision" => ("Demandes de prolongation à décider", "la plus ancienne du", "/parcours"),
-        "agrement_decision" => ("Agréments à décider", "le premier au plus tard le", "/parcours"),
-        "exit_follow_up" => ("Suivis à 6 mois d'une sortie", "le premier dû le", "/parcours"),
-        "immersion_signatures" => ("Immersions à signer", "la première commence le", "/immersions"),
-        "immersion_assessment" => ("Bilans d'immersion à faire", "la première a fini le", "/immersions"),
-        "esat_orientation_renewal" => ("Orientations en ESAT à renouveler", "la première finit le", "/esat"),
-        _ => ("Autres choses à faire", "la première le", "/parcours"),
+        "prolongation_decision" => ("Demandes de prolongation à décider", "La plus ancienne du", "/parcours"),
+        "agrement_decision" => ("Agréments à décider", "Le premier au plus tard le", "/parcours"),
+        "exit_follow_up" => ("Suivis à 6 mois d'une sortie", "Le premier dû le", "/parcours"),
+        "immersion_signatures" => ("Immersions à signer", "La première commence le", "/immersions"),
+        "immersion_assessment" => ("Bilans d'immersion à faire", "La première a fini le", "/immersions"),
+        "esat_orientation_renewal" => ("Orientations en ESAT à renouveler", "La première finit le", "/esat"),
+        _ => ("Autres choses à faire", "La première le", "/parcours"),
     }
 }
 

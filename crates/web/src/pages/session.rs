@@ -57,6 +57,19 @@ pub struct Nav {
 }
 
 impl Nav {
+    /// The page is one of the « Personnes » menu's: the menu is marked current.
+    pub fn in_people(&self) -> bool {
+        matches!(
+            self.section,
+            "personnes" | "parcours" | "candidatures" | "referent" | "esat" | "immersions" | "emploi-accompagne"
+        )
+    }
+
+    /// The page is one of the « Partenariats » menu's.
+    pub fn in_partnerships(&self) -> bool {
+        matches!(self.section, "conventions" | "instances" | "echeances")
+    }
+
     pub fn anonymous() -> Self {
         Self {
             user: None,

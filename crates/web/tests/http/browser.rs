@@ -56,6 +56,27 @@ fn check_screenshot(path: &Path, keep_as: &str) {
     }
 }
 
+/// The home of an ACI, a France Travail agency and the DDETS (web/e2e/home.mjs), at 1,024 px and on a phone:
+/// today's work with its counts, nothing wider than the screen, the ACI's count leading to its referrals.
+#[tokio::test]
+async fn home_per_role_in_headless_chromium() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let prefix = scratch("accueil", "d").display().to_string();
+    run_browser_script(
+        &app,
+        "home.mjs",
+        "aci-jardins",
+        vec![prefix.clone(), email("ft-dijon"), email("ddets-21")],
+    )
+    .await;
+    for (n, role) in ["aci", "france-travail", "ddets"].iter().enumerate() {
+        check_screenshot(
+            Path::new(&format!("{prefix}-{}.png", n + 1)),
+            &format!("accueil-{role}.png"),
+        );
+    }
+}
+
 #[tokio::test]
 async fn directory_in_headless_chromium() {
     let app = TestApp::spawn(Backend::Sqlite).await;

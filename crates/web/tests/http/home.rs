@@ -16,7 +16,7 @@ async fn home(backend: Backend) {
     // Inès Marchal's referral, sent by the Mission locale, waits for the ACI.
     assert!(
         html.contains("<a href=\"/prescriptions\">Candidatures à traiter : 1</a>")
-            && html.contains("la plus ancienne reçue le"),
+            && html.contains("La plus ancienne reçue le"),
         "{html}"
     );
     let (_, todo) = page(&app, &aci, "/parcours").await;

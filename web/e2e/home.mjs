@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// Browser test of the home page of three roles (an ACI, a France Travail agency, the DDETS), at 1,024 px and on
+// a phone: today's work with its counts leads to the page where it is done, nothing is wider than the screen,
+// and axe-core finds no serious or critical violation.
+//
+// Usage: node web/e2e/home.mjs <base-url> <email> <password> <screenshot-prefix> [<email>...]
+//   The first account is the ACI, whose home counts the referral waiting for it; each account's home at
+//   1,024 px is written to <screenshot-prefix>-<n>.png.
+
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { PHONE, auditPage, check, click, expectPage, logIn, openPage, pathOf, runJourney } from './harness.mjs';
+
+const USAGE = 'usage: node web/e2e/home.mjs <base-url> <email> <password> <screenshot-prefix> [<email>...]';
+const [baseArg, email, password, shots, ...others] = process.argv.slice(2);
+if (!baseArg || !email || !password || !shots) {
+  console.error(USAGE);
+  process.exit(2);
+}
+const base = baseArg.replace(/\/+$/, '');
+const NARROW = { width: 1024, height: 800 };
+
+/** Signs in as `account` on a screen of `viewport` and lands on the home page. */
+async function home(browser, account, viewport) {
+  const opened = await openPage(browser, () => false, viewport);
+  let response = await opened.page.goto(`${base}/connexion`);
+  response = await logIn(opened.page, account, password);
+  await expectPage(opened.page, response, '/', /^Bonjour/);
+  const overflow = await opened.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 0, `${account} at ${viewport.width} px: the page is ${overflow} px wider than the screen`);
+  check(
+    (await opened.page.getByRole('heading', { level: 2, name: "Aujourd'hui" }).count()) === 1,
+    `${account}: the home has no « Aujourd'hui »`,
+  );
+  return opened;
+}
+
+await runJourney('home per role journey', async (browser) => {
+  const errors = [];
+  for (const [n, account] of [email, ...others].entries()) {
+    for (const viewport of [NARROW, PHONE]) {
+      const { context, page, pageErrors } = await home(browser, account, viewport);
+      await auditPage(page, `home ${n + 1} ${viewport.width}`);
+      if (viewport === NARROW) {
+        const path = `${shots}-${n + 1}.png`;
+        await mkdir(dirname(path), { recursive: true });
+        await page.screenshot({ path, fullPage: true });
+        console.log(`info screenshot written to ${path}`);
+      }
+      if (n === 0 && viewport === NARROW) {
+        // The ACI's referral waiting for its answer leads to the referrals.
+        const tile = page.getByRole('link', { name: /^Candidatures à traiter : \d+$/ });
+        check((await tile.count()) === 1, 'the ACI home counts its referrals to answer');
+        const response = await click(page, tile);
+        await expectPage(page, response, '/prescriptions', /^Candidatures/);
+        check(pathOf(page) === '/prescriptions', 'the count leads to the referrals');
+      }
+      errors.push(...pageErrors);
+      await context.close();
+    }
+  }
+  check(errors.length === 0, `page errors:\n${errors.join('\n')}`);
+});
