@@ -66,7 +66,10 @@ async function run(browser) {
   await auditPage(page, 'regional');
   await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'comparer avec la version 1' }).click()]);
   check((await heading(page)) === 'Version 1 et version 2', `the comparison: unexpected heading on ${page.url()}`);
-  check(plain(await page.locator('main table').innerText()).includes('31 décembre 2027'), 'the comparison lacks the new end');
+  const added = plain(await page.locator('main ins').allInnerTexts().then((t) => t.join(' ')));
+  check(added.includes('2027'), `the comparison does not show the new end as added: « ${added} »`);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(width <= 0, `the comparison is ${width} px wider than the screen`);
   await auditPage(page, 'comparison');
 
   // 5. The form that starts a new draft.

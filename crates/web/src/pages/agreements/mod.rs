@@ -1,6 +1,7 @@
 //! The agreements pages: the list, an agreement with its checklist, life-cycle actions and versions, the
 //! drafting form, and the comparison of two versions.
 
+mod compare;
 mod drafting;
 pub mod editor;
 
@@ -23,7 +24,6 @@ use passerelle_documents::{Block, Document};
 use passerelle_domain::agreements::AgreementKind;
 use passerelle_domain::agreements::checklist::{Checklist, ItemState};
 use passerelle_domain::agreements::content::{AgreementContent, Party};
-use passerelle_domain::agreements::diff::LineChange;
 use passerelle_domain::agreements::lifecycle::{self, Action, Status};
 use passerelle_domain::calendar::french_date;
 use passerelle_store::agreements::{Act, Agreement, AgreementSummary, ToDo};
@@ -328,43 +328,6 @@ pub async fn act(
     }
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "agreement_compare.html")]
-pub struct ComparePage {
-    nav: Nav,
-    a: Agreement,
-    from: i64,
-    to: i64,
-    changes: Vec<LineChange>,
-}
-
-#[derive(Deserialize)]
-pub struct CompareQuery {
-    de: Option<i64>,
-    a: Option<i64>,
-}
-
-pub async fn compare(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path(id): Path<String>,
-    Query(q): Query<CompareQuery>,
-) -> PageResult<ComparePage> {
-    let id = parse_id(&id)?;
-    let scope = state.store.agreements(&visitor.ctx);
-    let a = scope.get(id).await?;
-    let to = q.a.unwrap_or(a.current_version);
-    let from = q.de.unwrap_or(to - 1).max(1);
-    let changes = scope.compare(id, from, to).await?.changes;
-    Ok(ComparePage {
-        nav: visitor.nav(SECTION),
-        a,
-        from,
-        to,
-        changes,
-    })
-}
-
 #[derive(Deserialize)]
 pub struct ReportQuery {
     annee: Option<String>,
@@ -513,7 +476,7 @@ pub fn router() -> axum::Router<crate::state::AppState> {
         .route("/conventions/{id}/brouillon", post(save_draft))
         .route("/conventions/{id}/redaction", post(edit))
         .route("/conventions/{id}/avenant", post(amend))
-        .route("/conventions/{id}/comparaison", get(compare))
+        .route("/conventions/{id}/comparaison", get(compare::compare))
         .route("/conventions/{id}/document", get(download))
         .route("/conventions/{id}/etat-des-lieux", get(report))
 }
