@@ -1,7 +1,7 @@
 //! `/journal-des-consultations`: an organisation's administrators review who of their members read which
 //! personal data (the same look-up as `GET /api/v1/organisations/{id}/personal-data-reads`).
 
-use super::kit::{PageResult, filters, form_date};
+use super::kit::{PageResult, Pager, filters, form_date};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -31,9 +31,7 @@ pub struct JournalPage {
     from: String,
     to: String,
     page: Page<ReadEntry>,
-    pages: u32,
-    prev_url: String,
-    next_url: String,
+    pager: Pager,
 }
 
 impl JournalPage {
@@ -88,9 +86,7 @@ pub async fn journal(
         organisation: admin.organisation_name.clone(),
         from: q.from.clone(),
         to: q.to.clone(),
-        pages: page.pages(),
-        prev_url: url(page.page.saturating_sub(1).max(1)),
-        next_url: url(page.page + 1),
+        pager: Pager::new(&page, url),
         page,
     })
 }

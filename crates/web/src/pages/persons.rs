@@ -1,6 +1,6 @@
 //! The persons pages: the caller's list, a person's sheet, and the creation form.
 
-use super::kit::{CsrfForm, PageResult, filters, form_date, parse_id};
+use super::kit::{CsrfForm, PageResult, Pager, filters, form_date, parse_id};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -23,13 +23,18 @@ pub struct PersonsPage {
     q: String,
     items: Vec<Person>,
     total: i64,
+    pager: Pager,
     can_create: bool,
 }
 
 #[derive(Deserialize)]
 pub struct PersonsQuery {
     q: Option<String>,
+    page: Option<u32>,
 }
+
+/// Persons a page of the list shows.
+const PER_PAGE: u32 = 50;
 
 /// Organisations through which the visitor may record persons: those of a kind that holds names.
 fn recording_organisations(visitor: &Visitor) -> Vec<Membership> {
@@ -47,10 +52,20 @@ pub async fn list(
     visitor: Visitor,
     Query(q): Query<PersonsQuery>,
 ) -> PageResult<PersonsPage> {
-    let p = state.store.persons(&visitor.ctx).list(q.q.as_deref(), 1, 200).await?;
+    let p = state
+        .store
+        .persons(&visitor.ctx)
+        .list(q.q.as_deref(), q.page.unwrap_or(1).max(1), PER_PAGE)
+        .await?;
+    let search = q.q.unwrap_or_default();
+    let pager = Pager::new(&p, |n| {
+        let params = [("q", search.clone()), ("page", n.to_string())];
+        format!("/personnes?{}", serde_urlencoded::to_string(params).unwrap_or_default())
+    });
     Ok(PersonsPage {
         nav: visitor.nav("personnes"),
-        q: q.q.unwrap_or_default(),
+        q: search,
+        pager,
         items: p.items,
         total: p.total,
         can_create: !recording_organisations(&visitor).is_empty(),

@@ -19,6 +19,7 @@ mod iae;
 mod idempotency;
 mod indicator_views;
 mod indicators;
+mod lists;
 // Accessibility statement, legal notice, personal data, password reset.
 mod legal;
 mod lockout;

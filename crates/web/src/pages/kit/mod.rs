@@ -7,9 +7,11 @@ pub mod error;
 pub mod filters;
 pub mod form;
 pub mod notice;
+pub mod pager;
 pub mod visit;
 
 pub use csrf::{CsrfForm, TokenOnly};
 pub use error::{PageError, PageResult, error_page};
 pub use form::{FormError, form_date, parse_id, refused_again};
 pub use notice::Notice;
+pub use pager::Pager;
