@@ -204,6 +204,39 @@ async fn approval_forms(backend: Backend) {
     assert!(s == S::SEE_OTHER && html.contains("Prolongation refusée"), "{s} {html}");
     assert!(html.contains("Action proposée : Demander 120 jours"), "{html}");
 
+    // An accompaniment action of the agency: a training without its hours comes back with its kind and title.
+    let ft_id = app.org_id("ft-dijon").await.to_string();
+    let action = [
+        ("csrf", ft_csrf.as_str()),
+        ("organisation_id", ft_id.as_str()),
+        ("kind", "poec"),
+        ("title", "POEC ouvrier maraîcher"),
+        ("from", from.as_str()),
+    ];
+    refused(
+        &app,
+        &ft,
+        &format!("{approval}/action"),
+        &action,
+        (S::UNPROCESSABLE_ENTITY, "heures"),
+        (
+            "formulaire-action",
+            &[
+                "value=\"poec\" selected".to_owned(),
+                "name=\"title\" value=\"POEC ouvrier maraîcher\"".to_owned(),
+                format!("id=\"action-from\" name=\"from\" value=\"{from}\""),
+            ],
+        ),
+    )
+    .await;
+    let mut action = action.to_vec();
+    action.push(("hours", "140"));
+    let (s, html) = post_and_follow(&app, &ft, &format!("{approval}/action"), &action).await;
+    assert!(
+        s == S::SEE_OTHER && html.contains("Action d&#39;accompagnement ajoutée."),
+        "{s} {html}"
+    );
+
     // The exit review ends the pathway: without its box 422, in the future 400, each keeping the skills text and
     // the rest; then recorded with the notice saying what comes next.
     let exit = format!("{approval}/sortie");
