@@ -431,12 +431,12 @@ async fn iae_pages(backend: Backend) {
         ),
         (
             vec![("csrf", token.as_str()), ("kind", "initiale"), ("from", "2021-02-26")],
-            S::UNPROCESSABLE_ENTITY,
+            S::BAD_REQUEST,
             "Choisissez le type de demande",
         ),
         (
             vec![("csrf", token.as_str()), ("kind", "initial"), ("from", "31/02/2021")],
-            S::UNPROCESSABLE_ENTITY,
+            S::BAD_REQUEST,
             "au format JJ/MM/AAAA",
         ),
         (
@@ -478,17 +478,18 @@ async fn iae_pages(backend: Backend) {
         )
         .await
         .0,
-        S::UNPROCESSABLE_ENTITY,
+        S::FORBIDDEN,
         "only the agency decides"
     );
     let before = app.snapshot().await;
-    for (form, message) in [
+    for (form, status, message) in [
         (
             vec![
                 ("csrf", ft_token.as_str()),
                 ("decision", "peut-etre"),
                 ("from", "2021-03-02"),
             ],
+            S::BAD_REQUEST,
             "Choisissez la décision",
         ),
         (
@@ -497,15 +498,13 @@ async fn iae_pages(backend: Backend) {
                 ("decision", "refused"),
                 ("from", "2021-03-02"),
             ],
+            S::UNPROCESSABLE_ENTITY,
             "motif",
         ),
-        (form.to_vec(), "avant"),
+        (form.to_vec(), S::UNPROCESSABLE_ENTITY, "avant"),
     ] {
         let (s, html) = post_form(&app, &ft_session, &decision, &form).await;
-        assert!(
-            s == S::UNPROCESSABLE_ENTITY && html.contains(message),
-            "{form:?}: {s} {html}"
-        );
+        assert!(s == status && html.contains(message), "{form:?}: {s} {html}");
     }
     assert_eq!(app.snapshot().await, before);
     let form = [

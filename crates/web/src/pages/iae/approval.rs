@@ -3,14 +3,14 @@
 
 use super::before_hiring;
 use crate::error::ApiError;
-use crate::pages::kit::{CsrfForm, PageResult, filters, form_date, parse_id};
+use crate::pages::kit::{CsrfForm, Notice, PageResult, filters, form_date, parse_id};
 use crate::pages::session::{Nav, Visitor};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
+use axum::response::IntoResponse;
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::pathways::iae::agrement::{Decision, RequestKind};
 use passerelle_domain::pathways::iae::approval::Period;
@@ -60,6 +60,48 @@ struct ApprovalPage {
     /// The visitor belongs to the France Travail agency following the person, which records the decisions.
     is_agency: bool,
     error: Option<String>,
+    /// The form that came back refused, as typed, and the action it posted to; empty on a plain visit.
+    posted: ApprovalForm,
+    posted_action: String,
+    /// What every other form shows: nothing typed.
+    blank: ApprovalForm,
+}
+
+impl ApprovalPage {
+    /// The values of the form posting to `action`: what was typed if it came back refused, else nothing.
+    fn typed(&self, action: &str) -> &ApprovalForm {
+        if self.posted_action == action {
+            &self.posted
+        } else {
+            &self.blank
+        }
+    }
+
+    /// The values of the 6-month follow-up form of `review`: one form per exit review, told apart by its id.
+    fn typed_follow_up(&self, review: &Uuid) -> &ApprovalForm {
+        if self.posted_action == "suivi" && Uuid::parse_str(self.posted.review_id.trim()).ok().as_ref() == Some(review)
+        {
+            &self.posted
+        } else {
+            &self.blank
+        }
+    }
+
+    /// The id of the refused form, for the error summary's link. The follow-up forms are one per exit review.
+    fn anchor(&self) -> String {
+        match self.posted_action.as_str() {
+            "suivi" => format!("formulaire-suivi-{}", self.posted.review_id.trim()),
+            action => format!("formulaire-{action}"),
+        }
+    }
+}
+
+/// A post the rules refused: its status, its message, and the form as typed.
+struct Refused {
+    status: StatusCode,
+    message: String,
+    action: String,
+    form: ApprovalForm,
 }
 
 /// The SIAE of the person's last hiring, for the employer's forms.
@@ -80,11 +122,11 @@ const SUSPENSION_REASONS: [(&str, &str); 5] = [
 ];
 
 /// The approval page, or, before a hiring opened the approval, what the pathway waits for (never a 404).
-async fn approval_page(state: &AppState, visitor: &Visitor, person_id: Uuid, error: Option<String>) -> PageResult {
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
+async fn approval_page(state: &AppState, visitor: &Visitor, person_id: Uuid, refused: Option<Refused>) -> PageResult {
+    let status = refused.as_ref().map_or(StatusCode::OK, |r| r.status);
+    let (error, posted_action, posted) = match refused {
+        Some(r) => (Some(r.message), r.action, r.form),
+        None => (None, String::new(), ApprovalForm::default()),
     };
     let a = match state.store.approval_stage(&visitor.ctx, person_id).await? {
         ApprovalStage::Open(a) => *a,
@@ -124,6 +166,9 @@ async fn approval_page(state: &AppState, visitor: &Visitor, person_id: Uuid, err
         prolongation_reasons: ProlongationReason::ALL,
         deny_reasons: DenyReason::ALL,
         error,
+        posted,
+        posted_action,
+        blank: ApprovalForm::default(),
     };
     Ok((status, page).into_response())
 }
@@ -133,7 +178,7 @@ pub async fn approval(State(state): State<AppState>, visitor: Visitor, Path(id):
     approval_page(&state, &visitor, id, None).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct ApprovalForm {
     #[serde(default)]
     reason: String,
@@ -181,6 +226,33 @@ pub struct ApprovalForm {
     request_id: String,
     registered: Option<String>,
     employed: Option<String>,
+    /// The ticked box of a form that ends something (an exit, a prolongation decision).
+    confirm: Option<String>,
+}
+
+impl ApprovalForm {
+    /// Whether the posted motive is `code`, to select it again.
+    fn reason_is(&self, code: &str) -> bool {
+        self.reason == code
+    }
+
+    /// Whether the agrément decision named the request `id`, to select it again.
+    fn names_request(&self, id: &Uuid) -> bool {
+        Uuid::parse_str(self.request_id.trim()).ok().as_ref() == Some(id)
+    }
+}
+
+/// A form that ends something is recorded only with its box ticked: one click must not close a pathway.
+fn confirmed(form: &ApprovalForm, what: &str) -> Result<(), ApiError> {
+    if form.confirm.is_some() {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "confirmation_required",
+        format!("Cochez la case de confirmation pour {what} : cette décision ne pourra pas être annulée."),
+    )
+    .on("confirm"))
 }
 
 /// Suspension, prolongation request or decision, posted from the approval page.
@@ -205,6 +277,7 @@ pub async fn approval_action(
                     .map_err(|_| ApiError::bad_request("reason_unknown", "Choisissez un motif de suspension."))?;
                 let (from, to) = (required_date("début", &form.from)?, required_date("fin", &form.to)?);
                 store.suspend_approval(ctx, person_id, from, to, r, None).await?;
+                Ok::<_, ApiError>(Notice::SuspensionRecorded)
             }
             "prolongation" => {
                 let r: ProlongationReason = serde_json::from_value(reason(&form.reason))
@@ -219,6 +292,7 @@ pub async fn approval_action(
                         None,
                     )
                     .await?;
+                Ok(Notice::ProlongationRequested)
             }
             "contrat" | "mise-a-disposition" | "derogation" => {
                 let siae_id = approval_employer(store, ctx, person_id).await?;
@@ -240,6 +314,7 @@ pub async fn approval_action(
                             exception: None,
                         };
                         store.create_contract(ctx, person_id, siae_id, c, None).await?;
+                        Ok(Notice::ContractRecorded)
                     }
                     "mise-a-disposition" => {
                         let client: ClientKind = serde_json::from_value(reason(&form.client_kind)).map_err(|_| {
@@ -253,6 +328,7 @@ pub async fn approval_action(
                         store
                             .create_assignment(ctx, person_id, siae_id, &form.client_name, a, None)
                             .await?;
+                        Ok(Notice::AssignmentRecorded)
                     }
                     _ => {
                         let period = Period {
@@ -262,6 +338,7 @@ pub async fn approval_action(
                         store
                             .create_waiver(ctx, person_id, siae_id, period, &form.reference, None)
                             .await?;
+                        Ok(Notice::WaiverRecorded)
                     }
                 }
             }
@@ -278,19 +355,23 @@ pub async fn approval_action(
                     }
                     .validate(passerelle_store::today())?;
                     store.add_action(ctx, person_id, org, a, None).await?;
+                    Ok(Notice::AccompanimentActionAdded)
                 } else {
                     let since = required_date("depuis", &form.from)?;
                     store
                         .record_registration(ctx, person_id, org, form.registered.is_some(), since, None)
                         .await?;
+                    Ok(Notice::RegistrationRecorded)
                 }
             }
             "entretien" => {
                 store
                     .hold_interview(ctx, person_id, required_date("date", &form.from)?, &form.notes, None)
                     .await?;
+                Ok(Notice::InterviewRecorded)
             }
             "sortie" => {
+                confirmed(&form, "enregistrer la sortie")?;
                 let outcome = ExitOutcome::parse(&form.outcome)
                     .ok_or_else(|| ApiError::bad_request("outcome_unknown", "Choisissez la situation à la sortie."))?;
                 let exit_on = required_date("sortie", &form.from)?;
@@ -307,6 +388,7 @@ pub async fn approval_action(
                     recommendations: Some(form.comment.as_str()),
                 };
                 store.record_exit(ctx, person_id, review, None).await?;
+                Ok(Notice::ExitRecorded)
             }
             "agrement-demande" => {
                 let kind = RequestKind::parse(&form.kind).ok_or_else(|| {
@@ -314,6 +396,7 @@ pub async fn approval_action(
                 })?;
                 let date = required_date("date de réception", &form.from)?;
                 store.request_agrement(ctx, person_id, date, kind, None).await?;
+                Ok(Notice::AgrementRequested)
             }
             "agrement-decision" => {
                 let decision = match form.decision.as_str() {
@@ -335,33 +418,46 @@ pub async fn approval_action(
                 store
                     .decide_agrement(ctx, person_id, request, date, decision, motive, None)
                     .await?;
+                Ok(Notice::AgrementDecided)
             }
             "suivi" => {
                 let review = Uuid::parse_str(&form.review_id).map_err(|_| ApiError::not_found("Bilan"))?;
                 store
                     .record_exit_follow_up(ctx, review, form.registered.is_some(), form.employed.is_some(), None)
                     .await?;
+                Ok(Notice::ExitFollowUpRecorded)
             }
             request => {
                 let request_id = Uuid::parse_str(request).map_err(|_| ApiError::not_found("Demande"))?;
-                let decision = if form.decision == "accept" {
-                    ProlongationDecision::Accept
+                confirmed(&form, "enregistrer la décision sur la prolongation")?;
+                let (decision, notice) = if form.decision == "accept" {
+                    (ProlongationDecision::Accept, Notice::ProlongationGranted)
                 } else {
-                    ProlongationDecision::Refuse {
-                        motive: &form.motive,
-                        comment: Some(&form.comment),
-                        proposed_action: &form.proposed_action,
-                    }
+                    (
+                        ProlongationDecision::Refuse {
+                            motive: &form.motive,
+                            comment: Some(&form.comment),
+                            proposed_action: &form.proposed_action,
+                        },
+                        Notice::ProlongationRefused,
+                    )
                 };
                 store.decide_prolongation(ctx, request_id, decision, None).await?;
+                Ok(notice)
             }
         }
-        Ok::<_, ApiError>(())
     };
-    match result.await {
-        Ok(()) => Ok(Redirect::to(&format!("/personnes/{person_id}/parcours-iae")).into_response()),
+    let result: Result<Notice, ApiError> = result.await;
+    match result {
+        Ok(notice) => Ok(notice.redirect(&state, &format!("/personnes/{person_id}/parcours-iae"))),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
-            approval_page(&state, &visitor, person_id, Some(e.message)).await
+            let refused = Refused {
+                status: e.status,
+                message: e.message,
+                action,
+                form,
+            };
+            approval_page(&state, &visitor, person_id, Some(refused)).await
         }
         Err(e) => Err(e.into()),
     }

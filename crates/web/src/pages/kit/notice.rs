@@ -34,10 +34,24 @@ pub enum Notice {
     PasswordResetRequested,
     PasswordChanged,
     PersonUpdated,
+    SuspensionRecorded,
+    ProlongationRequested,
+    ContractRecorded,
+    AssignmentRecorded,
+    WaiverRecorded,
+    AccompanimentActionAdded,
+    RegistrationRecorded,
+    InterviewRecorded,
+    ExitRecorded,
+    AgrementRequested,
+    AgrementDecided,
+    ExitFollowUpRecorded,
+    ProlongationGranted,
+    ProlongationRefused,
 }
 
 impl Notice {
-    const ALL: [Notice; 19] = [
+    const ALL: [Notice; 33] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -57,6 +71,20 @@ impl Notice {
         Self::PasswordResetRequested,
         Self::PasswordChanged,
         Self::PersonUpdated,
+        Self::SuspensionRecorded,
+        Self::ProlongationRequested,
+        Self::ContractRecorded,
+        Self::AssignmentRecorded,
+        Self::WaiverRecorded,
+        Self::AccompanimentActionAdded,
+        Self::RegistrationRecorded,
+        Self::InterviewRecorded,
+        Self::ExitRecorded,
+        Self::AgrementRequested,
+        Self::AgrementDecided,
+        Self::ExitFollowUpRecorded,
+        Self::ProlongationGranted,
+        Self::ProlongationRefused,
     ];
 
     fn code(self) -> &'static str {
@@ -80,6 +108,20 @@ impl Notice {
             Self::PasswordResetRequested => "password_reset_requested",
             Self::PasswordChanged => "password_changed",
             Self::PersonUpdated => "person_updated",
+            Self::SuspensionRecorded => "suspension_recorded",
+            Self::ProlongationRequested => "prolongation_requested",
+            Self::ContractRecorded => "contract_recorded",
+            Self::AssignmentRecorded => "assignment_recorded",
+            Self::WaiverRecorded => "waiver_recorded",
+            Self::AccompanimentActionAdded => "accompaniment_action_added",
+            Self::RegistrationRecorded => "registration_recorded",
+            Self::InterviewRecorded => "interview_recorded",
+            Self::ExitRecorded => "exit_recorded",
+            Self::AgrementRequested => "agrement_requested",
+            Self::AgrementDecided => "agrement_decided",
+            Self::ExitFollowUpRecorded => "exit_follow_up_recorded",
+            Self::ProlongationGranted => "prolongation_granted",
+            Self::ProlongationRefused => "prolongation_refused",
         }
     }
 
@@ -114,6 +156,28 @@ impl Notice {
                  fermées."
             }
             Self::PersonUpdated => "Fiche mise à jour.",
+            Self::SuspensionRecorded => "Suspension enregistrée : elle apparaît dans l'historique du PASS IAE.",
+            Self::ProlongationRequested => {
+                "Demande de prolongation enregistrée : sa décision apparaît dans « Demandes de prolongation »."
+            }
+            Self::ContractRecorded => "Contrat enregistré.",
+            Self::AssignmentRecorded => "Mise à disposition enregistrée.",
+            Self::WaiverRecorded => "Dérogation du préfet enregistrée.",
+            Self::AccompanimentActionAdded => "Action d'accompagnement ajoutée.",
+            Self::RegistrationRecorded => "Inscription à France Travail enregistrée.",
+            Self::InterviewRecorded => "Entretien tripartite enregistré.",
+            Self::ExitRecorded => "Bilan de sortie enregistré : le suivi à 6 mois apparaîtra dans « À faire ».",
+            Self::AgrementRequested => {
+                "Demande d'agrément enregistrée : sans réponse de Pôle emploi dans le délai, l'agrément est acquis."
+            }
+            Self::AgrementDecided => "Décision de Pôle emploi enregistrée.",
+            Self::ExitFollowUpRecorded => "Suivi à 6 mois enregistré.",
+            Self::ProlongationGranted => {
+                "Prolongation accordée : la nouvelle fin du PASS IAE est affichée en haut de la page."
+            }
+            Self::ProlongationRefused => {
+                "Prolongation refusée : l'employeur voit le motif et l'action proposée sur cette page."
+            }
         }
     }
 
