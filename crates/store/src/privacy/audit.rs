@@ -51,6 +51,7 @@ fn label(action: &str) -> String {
         "esat_worker.listed" => "Liste des travailleurs d'ESAT",
         "immersion.read" => "Consultation d'une immersion",
         "immersion.listed" => "Liste des immersions",
+        "supported.listed" => "Liste des personnes en emploi accompagné",
         "person_pathway.read" => "Consultation du parcours complet d'une personne",
         "person_history.read" => "Consultation de l'historique de la fiche d'une personne",
         other => return format!("Consultation de données personnelles ({other})"),

@@ -2,7 +2,7 @@
 //! supported employment with its forms, the skills record with its PDF and personal links, and the
 //! person's own page `/carnet/{token}`, reached without an account.
 
-use super::kit::{CsrfForm, PageResult, form_date, parse_id};
+use super::kit::{CsrfForm, PageResult, filters, form_date, parse_id};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::inputs::shared_record;
@@ -18,7 +18,7 @@ use passerelle_domain::pathways::supported::caseload::REFERENCE;
 use passerelle_domain::pathways::supported::{ActivityInput, ContractKind, EntryInput, JobInput, Module};
 use passerelle_store::Membership;
 use passerelle_store::pathways::skills_record::{RecordLink, SkillsRecord};
-use passerelle_store::pathways::supported::{NewEntry, SchemeDashboard, SupportedRecord};
+use passerelle_store::pathways::supported::{Accompanied, NewEntry, SchemeDashboard, SupportedRecord};
 use passerelle_store::person::Person;
 use serde::Deserialize;
 use time::Date;
@@ -128,6 +128,8 @@ pub struct DashboardPage {
     on: String,
     schemes: Vec<(SchemeDashboard, Chart)>,
     modules: &'static [Module],
+    /// The people followed, each with a link to their supported-employment page.
+    accompanied: Vec<Accompanied>,
 }
 
 pub async fn dashboard(State(state): State<AppState>, visitor: Visitor) -> PageResult<DashboardPage> {
@@ -143,6 +145,7 @@ pub async fn dashboard(State(state): State<AppState>, visitor: Visitor) -> PageR
             })
             .collect(),
         modules: Module::ALL,
+        accompanied: state.store.supported_caseload(&visitor.ctx, today()).await?,
     })
 }
 

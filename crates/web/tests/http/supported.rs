@@ -339,6 +339,19 @@ async fn supported_pages(backend: Backend) {
         html.contains("href=\"/emploi-accompagne\" aria-current=\"page\""),
         "nav entry for the scheme's members"
     );
+    // The counsellors see whom they follow, each a link to the person's supported employment; the list is
+    // journaled.
+    let listed = app.count("events WHERE action = 'supported.listed'").await;
+    let dea = app.token(&email("dea-21")).await;
+    let (_, found) = app.get(&dea, "/api/v1/persons?q=Gillet").await;
+    let gillet = id(&found["items"][0]);
+    assert!(
+        html.contains("Personnes accompagnées (4)")
+            && html.contains(&format!("href=\"/personnes/{gillet}/emploi-accompagne\"")),
+        "{html}"
+    );
+    page(&app, &samir, "/emploi-accompagne").await;
+    assert_eq!(app.count("events WHERE action = 'supported.listed'").await, listed + 1);
     let ft_session = login(&app, "ft-dijon").await;
     let (_, home) = page(&app, &ft_session, "/").await;
     assert!(
@@ -346,9 +359,6 @@ async fn supported_pages(backend: Backend) {
         "no nav entry outside the schemes"
     );
 
-    let dea = app.token(&email("dea-21")).await;
-    let (_, found) = app.get(&dea, "/api/v1/persons?q=Gillet").await;
-    let gillet = id(&found["items"][0]);
     let path = format!("/personnes/{gillet}/emploi-accompagne");
     let (s, html) = page(&app, &samir, &path).await;
     assert_eq!(s, S::OK);

@@ -32,6 +32,19 @@ pub struct CounsellorLine {
     pub minutes_by_module: [i64; 4],
 }
 
+/// A person the caller's schemes follow now, for the counsellors' list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Accompanied {
+    pub person_id: Uuid,
+    pub person_name: String,
+    pub scheme_name: String,
+    pub counsellor: String,
+    pub entered_on: Date,
+    /// The module of the latest activity (a to d), if any.
+    pub module: Option<Module>,
+    pub first_job_on: Option<Date>,
+}
+
 /// One scheme on the counsellors' dashboard.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SchemeDashboard {
@@ -103,6 +116,54 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The people the caller's schemes follow on `on` (entered, not exited), by counsellor then name. Names are
+    /// read: the list is journaled like any list of persons.
+    pub async fn supported_caseload(&self, ctx: &AccessContext, on: Date) -> Result<Vec<Accompanied>> {
+        let schemes: Vec<Uuid> = ctx
+            .memberships()
+            .iter()
+            .filter(|m| m.kind == OrganisationKind::SupportedEmployment)
+            .map(|m| m.organisation_id)
+            .collect();
+        if schemes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = query(
+            "SELECT e.person_id, p.first_name, p.last_name, o.name AS scheme_name, u.display_name, e.entered_on, \
+             (SELECT MIN(j.starts_on) FROM supported_jobs j WHERE j.entry_id = e.id) AS first_job_on, \
+             (SELECT a.module FROM supported_activities a WHERE a.entry_id = e.id \
+              ORDER BY a.done_on DESC, a.created_at DESC LIMIT 1) AS module \
+             FROM supported_entries e JOIN persons p ON p.id = e.person_id \
+             JOIN organisations o ON o.id = e.scheme_id JOIN users u ON u.id = e.counsellor_user_id \
+             WHERE e.entered_on <= $1 AND (e.exited_on IS NULL OR e.exited_on > $1) AND",
+        )
+        .bind(on);
+        push_in(&mut q, "e.scheme_id", &schemes);
+        q.push_sql(" ORDER BY u.display_name, p.last_name, p.first_name");
+        let mut people = Vec::new();
+        for r in self.pool.clone().fetch_all(q).await? {
+            let module = match r.get::<Option<String>>("module")? {
+                Some(code) => Some(Module::parse(&code).ok_or_else(|| decode(&code))?),
+                None => None,
+            };
+            people.push(Accompanied {
+                person_id: r.get("person_id")?,
+                person_name: format!("{} {}", r.get::<String>("first_name")?, r.get::<String>("last_name")?),
+                scheme_name: r.get("scheme_name")?,
+                counsellor: r.get("display_name")?,
+                entered_on: r.get("entered_on")?,
+                module,
+                first_job_on: r.get("first_job_on")?,
+            });
+        }
+        if !people.is_empty() {
+            let ids: Vec<Uuid> = people.iter().map(|p| p.person_id).collect();
+            let listed = Event::new("persons", Uuid::nil(), "supported.listed").after(&ids);
+            crate::infra::events::journal_reads(&self.pool, ctx, vec![listed]).await?;
+        }
+        Ok(people)
     }
 
     /// The counsellors' dashboard of the caller's schemes on `on` ([`dashboard`]).

@@ -7,7 +7,7 @@
 
 mod caseload;
 
-pub use caseload::{CounsellorLine, SchemeDashboard, dashboard};
+pub use caseload::{Accompanied, CounsellorLine, SchemeDashboard, dashboard};
 
 use crate::access::AccessContext;
 use crate::directory::{load_organisation, push_in};
