@@ -12,7 +12,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use passerelle_app::SystemClock;
 use passerelle_app::pathways::iae;
-use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::exit::{ActionInput, ExitOutcome};
 use passerelle_store::infra::paging::Page;
 use passerelle_store::pathways::iae::exit::{FollowUp, NewExitReview};
@@ -173,14 +172,6 @@ pub async fn record_exit(
     idempotency: IdempotencyHeader,
     ApiJson(b): ApiJson<CreateExitReview>,
 ) -> ApiResult<Created<FollowUp>> {
-    if b.exit_on > passerelle_store::infra::clock::now().date() {
-        return Err(Invalid::new(
-            "exit_in_future",
-            "Le bilan de sortie se fait à la sortie : sa date est passée ou du jour.",
-        )
-        .on("exit_on")
-        .into());
-    }
     let store = &state.store;
     let review = NewExitReview {
         exit_on: b.exit_on,

@@ -82,14 +82,14 @@ pub fn check_interview_held(held_on: Date, today: Date) -> Result<(), Explanatio
 
 /// What employs the person inside the approval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Employment {
+pub enum EmploymentKind {
     /// A CDDI, from its first to its last day.
     Contract,
     /// An AI or ETTI assignment, on its first day.
     Assignment,
 }
 
-impl Employment {
+impl EmploymentKind {
     fn noun(self) -> &'static str {
         match self {
             Self::Contract => "Le contrat",
@@ -101,7 +101,7 @@ impl Employment {
 /// Checks that `period` (an assignment's is its first day) lies inside `approval`, of `regime`: refused with the
 /// dates of both.
 pub fn check_within_approval(
-    what: Employment,
+    what: EmploymentKind,
     period: Period,
     approval: Period,
     regime: Regime,
@@ -202,14 +202,14 @@ mod tests {
 
     // Décret 2021-1128: the contract and the assignment lie inside the PASS IAE, both days included.
     #[rstest]
-    #[case::inside(Employment::Contract, p(date!(2026-03-10), date!(2026-09-09)), Ok(()))]
-    #[case::last_day(Employment::Contract, p(date!(2027-09-09), date!(2028-03-08)), Ok(()))]
-    #[case::starts_before(Employment::Contract, p(date!(2026-03-09), date!(2026-09-09)), Err("approval_not_valid"))]
-    #[case::ends_after(Employment::Contract, p(date!(2027-11-09), date!(2028-03-09)), Err("contract_ends_after_approval"))]
-    #[case::starts_after(Employment::Contract, p(date!(2028-03-09), date!(2028-09-09)), Err("approval_not_valid"))]
-    #[case::assignment_inside(Employment::Assignment, p(date!(2028-03-08), date!(2028-03-08)), Ok(()))]
-    #[case::assignment_after(Employment::Assignment, p(date!(2028-03-09), date!(2028-03-09)), Err("approval_not_valid"))]
-    fn inside_the_approval(#[case] what: Employment, #[case] period: Period, #[case] expected: Result<(), &str>) {
+    #[case::inside(EmploymentKind::Contract, p(date!(2026-03-10), date!(2026-09-09)), Ok(()))]
+    #[case::last_day(EmploymentKind::Contract, p(date!(2027-09-09), date!(2028-03-08)), Ok(()))]
+    #[case::starts_before(EmploymentKind::Contract, p(date!(2026-03-09), date!(2026-09-09)), Err("approval_not_valid"))]
+    #[case::ends_after(EmploymentKind::Contract, p(date!(2027-11-09), date!(2028-03-09)), Err("contract_ends_after_approval"))]
+    #[case::starts_after(EmploymentKind::Contract, p(date!(2028-03-09), date!(2028-09-09)), Err("approval_not_valid"))]
+    #[case::assignment_inside(EmploymentKind::Assignment, p(date!(2028-03-08), date!(2028-03-08)), Ok(()))]
+    #[case::assignment_after(EmploymentKind::Assignment, p(date!(2028-03-09), date!(2028-03-09)), Err("approval_not_valid"))]
+    fn inside_the_approval(#[case] what: EmploymentKind, #[case] period: Period, #[case] expected: Result<(), &str>) {
         assert_eq!(
             check_within_approval(what, period, PASS, Regime::PassIae).map_err(|e| e.code),
             expected
@@ -219,7 +219,7 @@ mod tests {
     #[test]
     fn a_contract_past_the_approval_names_its_dates() {
         let e = check_within_approval(
-            Employment::Contract,
+            EmploymentKind::Contract,
             p(date!(2027 - 11 - 09), date!(2028 - 03 - 09)),
             PASS,
             Regime::PassIae,
