@@ -128,7 +128,9 @@ pub struct CreateInterview {
 #[utoipa::path(post, path = "/api/v1/persons/{id}/tripartite-interviews", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une fois")),
     request_body = CreateInterview, security(("bearer" = [])),
-    responses((status = 200, body = FollowUp)))]
+    responses((status = 200, body = FollowUp),
+        (status = 422, body = crate::error::ErrorBody, description = "`interview_in_future` : un entretien tenu \
+            s'enregistre le jour où il se tient ou après")))]
 pub async fn hold_interview(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -164,7 +166,10 @@ pub struct CreateExitReview {
 #[utoipa::path(post, path = "/api/v1/persons/{id}/exit-reviews", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'un bilan")),
     request_body = CreateExitReview, security(("bearer" = [])),
-    responses((status = 200, body = FollowUp)))]
+    responses((status = 200, body = FollowUp),
+        (status = 422, body = crate::error::ErrorBody, description = "`exit_in_future`, `exit_before_hiring`, \
+            `exit_before_approval` : la sortie est datée de la dernière embauche (et du début du parcours) à \
+            aujourd'hui ; le message nomme les dates")))]
 pub async fn record_exit(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
