@@ -1,8 +1,9 @@
 //! Dated facts that contradict the person's IAE pathway are refused through the API with a 422, a stable code
 //! and a French message naming the conflicting dates, and nothing is written (domain
 //! `pathways::iae::coherence`): an exit before the hiring, a tripartite interview recorded before it is held,
-//! a CDDI ending after the PASS IAE.
+//! a CDDI ending after the PASS IAE; the approval page's forms likewise.
 
+use crate::pages::{csrf, login, page, post_form};
 use crate::{Backend, TestApp, email, id, today};
 use passerelle_domain::calendar::french_date;
 use reqwest::StatusCode as S;
@@ -119,6 +120,42 @@ async fn coherence(backend: Backend) {
     );
     assert!(message(&b).starts_with(&expected), "{b}");
     assert_eq!(b["error"]["field"].as_str(), Some("ends_on"), "{b}");
+
+    // The approval page's forms go through the same rules: a French message on the page, nothing written.
+    let session = login(&app, "aci-jardins").await;
+    let approval = format!("/personnes/{person_id}/parcours-iae");
+    let (_, html) = page(&app, &session, &approval).await;
+    let token = csrf(&html);
+    let (tomorrow, before_hiring) = (tomorrow.to_string(), before_hiring.to_string());
+    for (action, form, words) in [
+        (
+            "entretien",
+            vec![
+                ("csrf", token.as_str()),
+                ("from", tomorrow.as_str()),
+                ("notes", "Projet"),
+            ],
+            vec!["pas encore eu lieu".to_owned()],
+        ),
+        (
+            "sortie",
+            vec![
+                ("csrf", token.as_str()),
+                ("from", before_hiring.as_str()),
+                ("outcome", "cdi"),
+                ("skills", "Maraîchage"),
+            ],
+            vec!["précède".to_owned(), french_date(hired_on)],
+        ),
+    ] {
+        let before = app.snapshot().await;
+        let (s, html) = post_form(&app, &session, &format!("{approval}/{action}"), &form).await;
+        assert!(
+            s == S::UNPROCESSABLE_ENTITY && words.iter().all(|w| html.contains(w.as_str())),
+            "{action}: {s} {html}"
+        );
+        assert_eq!(app.snapshot().await, before, "{action} changed something");
+    }
 
     // The same facts on their limits are recorded: a CDDI to the PASS's last day, an interview held today,
     // an exit on the hiring day.
