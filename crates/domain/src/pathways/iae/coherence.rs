@@ -109,6 +109,9 @@ pub fn check_within_approval(
     let covered = |d: Date| approval.contains(d);
     let (code, day, verb) = if !covered(period.from) {
         ("approval_not_valid", period.from, "commence")
+    } else if period.to < period.from {
+        // A contract ending before it starts is refused by the contract's own rules (`contract_dates_inverted`).
+        return Ok(());
     } else if !covered(period.to) {
         ("contract_ends_after_approval", period.to, "finit")
     } else {
@@ -207,6 +210,7 @@ mod tests {
     #[case::starts_before(EmploymentKind::Contract, p(date!(2026-03-09), date!(2026-09-09)), Err("approval_not_valid"))]
     #[case::ends_after(EmploymentKind::Contract, p(date!(2027-11-09), date!(2028-03-09)), Err("contract_ends_after_approval"))]
     #[case::starts_after(EmploymentKind::Contract, p(date!(2028-03-09), date!(2028-09-09)), Err("approval_not_valid"))]
+    #[case::inverted_left_to_the_contract_rules(EmploymentKind::Contract, p(date!(2026-04-10), date!(2026-03-01)), Ok(()))]
     #[case::assignment_inside(EmploymentKind::Assignment, p(date!(2028-03-08), date!(2028-03-08)), Ok(()))]
     #[case::assignment_after(EmploymentKind::Assignment, p(date!(2028-03-09), date!(2028-03-09)), Err("approval_not_valid"))]
     fn inside_the_approval(#[case] what: EmploymentKind, #[case] period: Period, #[case] expected: Result<(), &str>) {
