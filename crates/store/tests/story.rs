@@ -965,14 +965,26 @@ mod indicators {
             .hold_interview(&aci, durand, date!(2026 - 11 - 10), "Bilan à mi-parcours", None)
             .await
             .unwrap();
+        // The exit comes after the hiring of 5 October (an exit dated before it is refused, exit_before_hiring).
         let review = NewExitReview {
-            exit_on: date!(2026 - 05 - 15),
+            exit_on: date!(2026 - 11 - 30),
             outcome: ExitOutcome::Cdi,
             skills: "Maraîchage, travail en équipe",
             recommendations: None,
         };
         let follow_up = store.record_exit(&aci, durand, review, None).await.unwrap();
         let review_id = follow_up.exit_reviews[0].id;
+        // The clock of a test does not move: the six months until the follow-up is due have passed.
+        store
+            .pool()
+            .clone()
+            .execute(
+                query("UPDATE exit_reviews SET follow_up_on = $1 WHERE id = $2")
+                    .bind(passerelle_store::today())
+                    .bind(review_id),
+            )
+            .await
+            .unwrap();
         store
             .record_exit_follow_up(&aci, review_id, true, true, None)
             .await

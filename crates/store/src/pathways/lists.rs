@@ -603,6 +603,23 @@ async fn todo_for(
 ) -> Result<Vec<TodoItem>> {
     let as_of = today();
     let mut items = interviews_due(rows, as_of);
+    // The SPE referent of an SIAE takes part in its tripartite interviews (Accord régional BFC 2016, fiche 7),
+    // also for the people it did not prescribe: those of the SIAE its CCL binds it to, as on its dashboard.
+    let spe: Vec<Uuid> = ctx
+        .memberships()
+        .iter()
+        .filter(|m| m.kind.is_spe())
+        .map(|m| m.organisation_id)
+        .collect();
+    if !spe.is_empty() {
+        let referred: Vec<Uuid> = referred_siae(ex, &spe).await?.iter().map(|s| s.id).collect();
+        let employed = load(ex, &Scope::Employers(referred)).await?;
+        for item in interviews_due(&employed, as_of) {
+            if !items.iter().any(|i| i.person_id == item.person_id) {
+                items.push(item);
+            }
+        }
+    }
     let orgs = organisations(ctx);
     items.extend(prolongations_to_decide(ex, &orgs).await?);
     // Immersions to sign or assess, ESAT orientations to renew.

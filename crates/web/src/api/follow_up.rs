@@ -12,7 +12,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use passerelle_app::SystemClock;
 use passerelle_app::pathways::iae;
-use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::exit::{ActionInput, ExitOutcome};
 use passerelle_store::infra::paging::Page;
 use passerelle_store::pathways::iae::exit::{FollowUp, NewExitReview};
@@ -129,7 +128,9 @@ pub struct CreateInterview {
 #[utoipa::path(post, path = "/api/v1/persons/{id}/tripartite-interviews", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une fois")),
     request_body = CreateInterview, security(("bearer" = [])),
-    responses((status = 200, body = FollowUp)))]
+    responses((status = 200, body = FollowUp),
+        (status = 422, body = crate::error::ErrorBody, description = "`interview_in_future` : un entretien tenu \
+            s'enregistre le jour où il se tient ou après")))]
 pub async fn hold_interview(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -165,7 +166,10 @@ pub struct CreateExitReview {
 #[utoipa::path(post, path = "/api/v1/persons/{id}/exit-reviews", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'un bilan")),
     request_body = CreateExitReview, security(("bearer" = [])),
-    responses((status = 200, body = FollowUp)))]
+    responses((status = 200, body = FollowUp),
+        (status = 422, body = crate::error::ErrorBody, description = "`exit_in_future`, `exit_before_hiring`, \
+            `exit_before_approval` : la sortie est datée de la dernière embauche (et du début du parcours) à \
+            aujourd'hui ; le message nomme les dates")))]
 pub async fn record_exit(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -173,14 +177,6 @@ pub async fn record_exit(
     idempotency: IdempotencyHeader,
     ApiJson(b): ApiJson<CreateExitReview>,
 ) -> ApiResult<Created<FollowUp>> {
-    if b.exit_on > passerelle_store::infra::clock::now().date() {
-        return Err(Invalid::new(
-            "exit_in_future",
-            "Le bilan de sortie se fait à la sortie : sa date est passée ou du jour.",
-        )
-        .on("exit_on")
-        .into());
-    }
     let store = &state.store;
     let review = NewExitReview {
         exit_on: b.exit_on,

@@ -10,6 +10,9 @@ use reqwest::StatusCode as S;
 use serde_json::{Value, json};
 use time::Duration;
 
+// Dated facts against the pathway: exit, tripartite interview, contract inside the approval.
+mod coherence;
+
 impl TestApp {
     /// POST with an `Idempotency-Key`; returns status, the replay header and the body.
     async fn post_once(&self, token: &str, path: &str, key: &str, body: Value) -> (S, bool, Value) {
@@ -31,8 +34,8 @@ impl TestApp {
         self.call(token, Method::POST, path, Some(body)).await
     }
 
-    /// A refused write: its status and error code, and nothing changed.
-    async fn refused(&self, token: &str, path: &str, body: Value, status: S, code: &str) {
+    /// A refused write: its status and error code, and nothing changed; the answer, for its message.
+    async fn refused(&self, token: &str, path: &str, body: Value, status: S, code: &str) -> Value {
         let before = self.snapshot().await;
         let (s, b) = self.post(token, path, body).await;
         assert_eq!((s, b["error"]["code"].as_str()), (status, Some(code)), "{path}: {b}");
@@ -41,6 +44,7 @@ impl TestApp {
             before,
             "{path}: a refused request changed something"
         );
+        b
     }
 }
 

@@ -110,14 +110,25 @@ async fn lists(backend: Backend) {
         due.len(),
         expected.len()
     );
-    let (_, todo) = app.get(&aci, "/api/v1/todo").await;
-    let todo_interviews = todo
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|t| t["what"] == "tripartite_interview")
-        .count();
-    assert_eq!(todo_interviews, due.len(), "the to-do list names the same interviews");
+    let todo_interviews = |token: String| {
+        let app = &app;
+        async move {
+            let (_, todo) = app.get(&token, "/api/v1/todo").await;
+            todo.as_array()
+                .unwrap()
+                .iter()
+                .filter(|t| t["what"] == "tripartite_interview")
+                .count()
+        }
+    };
+    assert_eq!(
+        todo_interviews(aci.clone()).await,
+        due.len(),
+        "the to-do list names the same interviews"
+    );
+    // The agency prescribed none of the seeded people: before the CCL binds it to the ACI, their interviews are
+    // not on its to-do list.
+    assert!(todo_interviews(ft.clone()).await < due.len());
     for bad in ["status=termine", "per_page=x", "interview_due=peut-etre", "tri=nom"] {
         let (s, b) = app.get(&aci, &format!("/api/v1/pathways?{bad}")).await;
         assert_eq!(
@@ -147,6 +158,9 @@ async fn lists(backend: Backend) {
     assert_eq!(siae, ["Les Jardins de la Combe"]);
     assert_eq!(d["people"]["total"].as_i64(), Some(702));
     assert_eq!(d["interviews_due"].as_array().unwrap().len(), due.len());
+    // Once its referent, the agency has the ACI's interviews on its to-do list too (Accord régional BFC 2016,
+    // fiche 7: the SPE referent takes part in them).
+    assert_eq!(todo_interviews(ft.clone()).await, due.len());
     let decisions: Vec<(&Value, &Value)> = d["decisions"]
         .as_array()
         .unwrap()

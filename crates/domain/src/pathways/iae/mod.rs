@@ -4,6 +4,7 @@
 pub mod agrement;
 pub mod approval;
 pub mod before_hiring;
+pub mod coherence;
 pub mod contract;
 pub mod eligibility;
 pub mod exit;

@@ -10,11 +10,12 @@ use crate::infra::events::Event;
 use crate::infra::idempotency::{IdempotencyKey, commit_created};
 use crate::infra::sql::{Executor, Row, query};
 use crate::pathways::iae::offer::siae_member;
-use crate::pathways::iae::pathway::require_valid_approval;
+use crate::pathways::iae::pathway::require_within_approval;
 use passerelle_domain::explanation::Explanation;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::SiaeKind;
 use passerelle_domain::pathways::iae::approval::Period;
+use passerelle_domain::pathways::iae::coherence::EmploymentKind;
 use passerelle_domain::pathways::iae::contract::{self, Assignment, Cddi, CddiException, ClientKind};
 use passerelle_domain::text::required;
 use serde::Serialize;
@@ -139,19 +140,20 @@ async fn waivers(ex: &mut impl Executor, person_id: Uuid, siae_id: Option<Uuid>)
 }
 
 impl Store {
-    /// The SIAE kind of `siae_id`, which the caller must belong to, and the person it acts on.
+    /// The SIAE kind of `siae_id`, which the caller must belong to, employing the person over `period`, which
+    /// the person's approval must cover.
     async fn employer(
         &self,
         ex: &mut impl Executor,
         ctx: &AccessContext,
-        person_id: Uuid,
-        siae_id: Uuid,
-        starts_on: Date,
+        (person_id, siae_id): (Uuid, Uuid),
+        what: EmploymentKind,
+        period: Period,
     ) -> Result<SiaeKind> {
         siae_member(ctx, siae_id)?;
         let person = self.persons(ctx).load(ex, person_id).await?;
         let siae = load_organisation(ex, siae_id).await?;
-        require_valid_approval(ex, &person, starts_on).await?;
+        require_within_approval(ex, &person, what, period).await?;
         SiaeKind::of(siae.kind).ok_or(StoreError::not_found("SIAE"))
     }
 
@@ -209,7 +211,9 @@ impl Store {
         key: Option<IdempotencyKey>,
     ) -> Result<ContractRecord> {
         let mut tx = self.pool.begin().await?;
-        let kind = self.employer(&mut tx, ctx, person_id, siae_id, c.period.from).await?;
+        let kind = self
+            .employer(&mut tx, ctx, (person_id, siae_id), EmploymentKind::Contract, c.period)
+            .await?;
         let earlier: i64 = tx
             .fetch_all(
                 query("SELECT starts_on, ends_on FROM iae_contracts WHERE person_id = $1 AND siae_id = $2")
@@ -264,7 +268,19 @@ impl Store {
     ) -> Result<AssignmentRecord> {
         let client_name = required("client_name", client_name, 200)?;
         let mut tx = self.pool.begin().await?;
-        let kind = self.employer(&mut tx, ctx, person_id, siae_id, a.date).await?;
+        let first_day = Period {
+            from: a.date,
+            to: a.date,
+        };
+        let kind = self
+            .employer(
+                &mut tx,
+                ctx,
+                (person_id, siae_id),
+                EmploymentKind::Assignment,
+                first_day,
+            )
+            .await?;
         let earlier = tx
             .fetch_all(
                 query(

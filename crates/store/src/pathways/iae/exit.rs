@@ -7,10 +7,11 @@ use crate::infra::events::{Event, record};
 use crate::infra::idempotency::{IdempotencyKey, claim};
 use crate::infra::notifications::notify_pathway;
 use crate::infra::sql::{Executor, Row, query, rows};
-use crate::pathways::iae::pathway::{current_employer, deciders};
+use crate::pathways::iae::pathway::{current_employer, deciders, exit_after_hiring};
 use crate::{Store, today};
 use passerelle_domain::calendar::french_date;
 use passerelle_domain::invalid::Invalid;
+use passerelle_domain::pathways::iae::coherence;
 use passerelle_domain::pathways::iae::exit::{self, Action, ActionKind, ExitOutcome};
 use passerelle_domain::text::{optional, required};
 use serde::Serialize;
@@ -308,6 +309,7 @@ impl Store {
         key: Option<IdempotencyKey>,
     ) -> Result<FollowUp> {
         let notes = required("notes", notes, 4_000)?;
+        coherence::check_interview_held(held_on, today()).map_err(|e| Invalid::new(e.code, e.message).on("held_on"))?;
         let mut tx = self.pool.begin().await?;
         let person = self.persons(ctx).load(&mut tx, person_id).await?;
         let (siae, _) = current_employer(&mut tx, ctx, person_id).await?;
@@ -367,6 +369,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let person = self.persons(ctx).load(&mut tx, person_id).await?;
         let (siae, _) = current_employer(&mut tx, ctx, person_id).await?;
+        exit_after_hiring(&mut tx, &person, exit_on, today()).await?;
         let id = Uuid::new_v4();
         let inserted = tx
             .execute(

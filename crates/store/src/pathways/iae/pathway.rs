@@ -4,9 +4,11 @@
 //! status and the reasons are always those of `pathways::iae::pathway` replaying them. No rule is written
 //! here: a change is an event offered to the engine, kept only if the engine accepts it.
 
+mod coherence;
 mod history;
 mod prolongation_requests;
 
+pub(crate) use coherence::{exit_after_hiring, require_within_approval};
 pub(crate) use history::History;
 
 pub use prolongation_requests::ProlongationDecision;
@@ -18,7 +20,6 @@ use crate::infra::idempotency::{IdempotencyKey, claim};
 use crate::infra::sql::{Executor, query};
 use crate::person::Person;
 use crate::{Store, today};
-use passerelle_domain::calendar::french_date;
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::explanation::Explanation;
 use passerelle_domain::invalid::Invalid;
@@ -591,40 +592,4 @@ async fn approval_view(ex: &mut impl Executor, ctx: &AccessContext, person: &Per
         next,
         prolongation_requests: requests,
     })
-}
-
-/// Checks, through the engine, that `date` falls within the person's approval, suspended or not (a contract
-/// or an assignment needs one since 2021-12-01: every AI employee included).
-pub(crate) async fn require_valid_approval(ex: &mut impl Executor, person: &Person, date: Date) -> Result<()> {
-    let history = history(ex, person).await?;
-    let events = stored_events(ex, person.id).await?;
-    let Some(last) = events.last() else {
-        return Err(Invalid::new(
-            "no_approval",
-            "Aucune embauche n'a ouvert de PASS IAE pour cette personne.",
-        )
-        .into());
-    };
-    let current = history.facts_on(date, last.kind, &last.department)?;
-    let pathway = replay(&history, &events, current)?;
-    match pathway.approval().map(|a| (a.status(date), a.start, a.end)) {
-        Some((Status::Valid | Status::Suspended, _, _)) => Ok(()),
-        Some((_, start, end)) => Err(Invalid::new(
-            "approval_not_valid",
-            format!(
-                "Le {} de la personne ne couvre pas le {} : il court du {} au {}.",
-                pathway.approval().map(|a| a.regime.label()).unwrap_or("PASS IAE"),
-                french_date(date),
-                french_date(start),
-                french_date(end)
-            ),
-        )
-        .on("starts_on")
-        .into()),
-        None => Err(Invalid::new(
-            "no_approval",
-            "Aucune embauche n'a ouvert de PASS IAE pour cette personne.",
-        )
-        .into()),
-    }
 }

@@ -72,7 +72,10 @@ pub async fn get_employment(
 #[utoipa::path(post, path = "/api/v1/persons/{id}/contracts", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne crée qu'un contrat")),
     request_body = CreateContract, security(("bearer" = [])),
-    responses((status = 201, body = ContractRecord)))]
+    responses((status = 201, body = ContractRecord),
+        (status = 422, body = crate::error::ErrorBody, description = "`approval_not_valid`, \
+            `contract_ends_after_approval` : le contrat sort de l'agrément ou du PASS IAE, dont le message donne les \
+            dates ; `cddi_too_short`, `cddi_hours`, `cddi_too_long`...")))]
 pub async fn create_contract(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -106,7 +109,9 @@ pub async fn create_contract(
 #[utoipa::path(post, path = "/api/v1/persons/{id}/assignments", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne crée qu'une mise à disposition")),
     request_body = CreateAssignment, security(("bearer" = [])),
-    responses((status = 201, body = AssignmentRecord)))]
+    responses((status = 201, body = AssignmentRecord),
+        (status = 422, body = crate::error::ErrorBody, description = "`approval_not_valid` : le premier jour est \
+            hors de l'agrément ou du PASS IAE, dont le message donne les dates ; `assignment_cap_exceeded`...")))]
 pub async fn create_assignment(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,

@@ -375,12 +375,6 @@ pub async fn approval_action(
                 let outcome = ExitOutcome::parse(&form.outcome)
                     .ok_or_else(|| ApiError::bad_request("outcome_unknown", "Choisissez la situation à la sortie."))?;
                 let exit_on = required_date("sortie", &form.from)?;
-                if exit_on > passerelle_store::infra::clock::now().date() {
-                    return Err(ApiError::bad_request(
-                        "exit_in_future",
-                        "La date de sortie est passée ou du jour.",
-                    ));
-                }
                 let review = NewExitReview {
                     exit_on,
                     outcome,

@@ -1,0 +1,75 @@
+//! The dated facts recorded beside the approval (contracts, assignments, exits) checked against the approval the
+//! engine replays: the rules are `passerelle_domain::pathways::iae::coherence`, the dates come from here.
+
+use super::{history, replay, stored_events};
+use crate::infra::error::{Result, StoreError};
+use crate::infra::sql::Executor;
+use crate::person::Person;
+use passerelle_domain::explanation::Explanation;
+use passerelle_domain::invalid::Invalid;
+use passerelle_domain::pathways::iae::coherence::{self, EmploymentKind};
+use passerelle_domain::pathways::iae::{Approval, PathwayEvent, Period};
+use time::Date;
+
+fn no_approval() -> Invalid {
+    Invalid::new(
+        "no_approval",
+        "Aucune embauche n'a ouvert de PASS IAE pour cette personne.",
+    )
+}
+
+/// The person's current approval, the engine judging with the facts of `date`, and the day of the last hiring.
+async fn approval_on(ex: &mut impl Executor, person: &Person, date: Date) -> Result<(Approval, Date)> {
+    let history = history(ex, person).await?;
+    let events = stored_events(ex, person.id).await?;
+    let last = events.last().ok_or_else(no_approval)?;
+    let current = history.facts_on(date, last.kind, &last.department)?;
+    let pathway = replay(&history, &events, current)?;
+    let hired_on = events.iter().rev().find_map(|e| match e.event {
+        PathwayEvent::Hiring { date, .. } => Some(date),
+        _ => None,
+    });
+    match (pathway.approval(), hired_on) {
+        (Some(a), Some(hired_on)) => Ok((a.clone(), hired_on)),
+        _ => Err(no_approval().into()),
+    }
+}
+
+/// Checks that `period` (an assignment's: its first day) lies inside the person's approval, suspended or not: a
+/// contract or an assignment needs one since 2021-12-01, every AI employee included.
+pub(crate) async fn require_within_approval(
+    ex: &mut impl Executor,
+    person: &Person,
+    what: EmploymentKind,
+    period: Period,
+) -> Result<()> {
+    let (approval, _) = approval_on(ex, person, period.from).await?;
+    let covers = Period {
+        from: approval.start,
+        to: approval.end,
+    };
+    coherence::check_within_approval(what, period, covers, approval.regime).map_err(|e| {
+        let field = if e.code == "contract_ends_after_approval" {
+            "ends_on"
+        } else {
+            "starts_on"
+        };
+        refused_on(e, field)
+    })
+}
+
+/// Checks an exit on `exit_on`, recorded on `today`, against the last hiring and the approval's start.
+pub(crate) async fn exit_after_hiring(
+    ex: &mut impl Executor,
+    person: &Person,
+    exit_on: Date,
+    today: Date,
+) -> Result<()> {
+    let (approval, hired_on) = approval_on(ex, person, today).await?;
+    coherence::check_exit(exit_on, hired_on, approval.start, today).map_err(|e| refused_on(e, "exit_on"))
+}
+
+/// A refusal of the rules, on the field the user corrects.
+fn refused_on(e: Explanation, field: &str) -> StoreError {
+    Invalid::new(e.code, e.message).on(field).into()
+}
