@@ -237,7 +237,7 @@ async fn approval_forms(backend: Backend) {
         "{s} {html}"
     );
 
-    // The exit review ends the pathway: without its box 422, in the future 400, each keeping the skills text and
+    // The exit review ends the pathway: without its box 422, in the future 422 (the coherence rule), each keeping the skills text and
     // the rest; then recorded with the notice saying what comes next.
     let exit = format!("{approval}/sortie");
     let skills = "Maraîchage biologique, conduite du motoculteur";
@@ -275,6 +275,10 @@ async fn approval_forms(backend: Backend) {
     .await;
     form.push(("confirm", "oui"));
     let tomorrow = (today() + Duration::days(1)).to_string();
+    let after_today = format!(
+        "est après aujourd&#39;hui, le {} : le bilan de sortie s&#39;enregistre le jour de la sortie",
+        passerelle_domain::french::date(today())
+    );
     let mut future = form.clone();
     future[1] = ("from", tomorrow.as_str());
     refused(
@@ -282,7 +286,7 @@ async fn approval_forms(backend: Backend) {
         &aci,
         &exit,
         &future,
-        (S::BAD_REQUEST, "La date de sortie est passée ou du jour."),
+        (S::UNPROCESSABLE_ENTITY, &after_today),
         ("formulaire-sortie", &typed(&tomorrow, true)),
     )
     .await;
