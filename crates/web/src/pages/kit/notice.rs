@@ -34,10 +34,15 @@ pub enum Notice {
     PasswordResetRequested,
     PasswordChanged,
     PersonUpdated,
+    AmendmentProposed,
+    AmendmentSigned,
+    AmendmentAdopted,
+    AmendmentDeclined,
+    AmendmentWithdrawn,
 }
 
 impl Notice {
-    const ALL: [Notice; 19] = [
+    const ALL: [Notice; 24] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -57,6 +62,11 @@ impl Notice {
         Self::PasswordResetRequested,
         Self::PasswordChanged,
         Self::PersonUpdated,
+        Self::AmendmentProposed,
+        Self::AmendmentSigned,
+        Self::AmendmentAdopted,
+        Self::AmendmentDeclined,
+        Self::AmendmentWithdrawn,
     ];
 
     fn code(self) -> &'static str {
@@ -80,6 +90,11 @@ impl Notice {
             Self::PasswordResetRequested => "password_reset_requested",
             Self::PasswordChanged => "password_changed",
             Self::PersonUpdated => "person_updated",
+            Self::AmendmentProposed => "amendment_proposed",
+            Self::AmendmentSigned => "amendment_signed",
+            Self::AmendmentAdopted => "amendment_adopted",
+            Self::AmendmentDeclined => "amendment_declined",
+            Self::AmendmentWithdrawn => "amendment_withdrawn",
         }
     }
 
@@ -114,6 +129,19 @@ impl Notice {
                  fermées."
             }
             Self::PersonUpdated => "Fiche mise à jour.",
+            Self::AmendmentProposed => {
+                "Avenant proposé : chaque partie le signe ; la version en vigueur reste la même jusqu'à la dernière \
+                 signature."
+            }
+            Self::AmendmentSigned => {
+                "Votre signature de l'avenant est enregistrée : il entrera en vigueur quand toutes les parties \
+                 l'auront signé."
+            }
+            Self::AmendmentAdopted => {
+                "Dernière signature enregistrée : l'avenant est en vigueur comme nouvelle version."
+            }
+            Self::AmendmentDeclined => "Avenant refusé : la version en vigueur reste inchangée.",
+            Self::AmendmentWithdrawn => "Avenant retiré : la version en vigueur reste inchangée.",
         }
     }
 
