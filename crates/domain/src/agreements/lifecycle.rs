@@ -72,7 +72,8 @@ pub enum Action {
     OpenReview,
     /// Close the yearly review, the agreement staying as it is.
     CloseReview,
-    /// Sign an avenant: a new version of the content.
+    /// Propose an avenant: a new version of the content, in force once every party has signed it (see
+    /// [`super::amendment`]). This line says when an agreement may be amended.
     Amend,
     /// Terminate with notice, from the date the other parties receive it.
     GiveNotice,
@@ -116,7 +117,7 @@ impl Action {
             Self::Sign => "Signer",
             Self::OpenReview => "Ouvrir l'examen annuel",
             Self::CloseReview => "Clore l'examen annuel",
-            Self::Amend => "Signer un avenant",
+            Self::Amend => "Proposer un avenant",
             Self::GiveNotice => "Dénoncer la convention",
             Self::Lapse => "Constater la caducité",
             Self::Decline => "Décliner la participation",
