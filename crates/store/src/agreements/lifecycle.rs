@@ -86,6 +86,7 @@ impl AgreementScope<'_> {
                 .await?;
             }
             Action::GiveNotice => terminates_on = Some(change.effective_on),
+            Action::WithdrawNotice => terminates_on = None,
             Action::Decline => {
                 if let Some(party) = signer {
                     withdraw(&mut tx, &before, party).await?;

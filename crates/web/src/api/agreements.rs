@@ -184,7 +184,8 @@ pub async fn get_checklist(
     Ok(Json(state.store.agreements(&ctx).checklist(id).await?))
 }
 
-/// One step of the life cycle: submit, reopen, sign, open_review, close_review, amend, give_notice, lapse, decline
+/// One step of the life cycle: submit, reopen, sign, open_review, close_review, amend, give_notice,
+/// withdraw_notice (before the notice ends), lapse, decline
 /// (a party other than the one that started the agreement leaves it; the agreement goes back to drafting).
 /// `amend` proposes an avenant, as `POST /api/v1/agreements/{id}/amendments` does: it binds once every party
 /// has signed it.

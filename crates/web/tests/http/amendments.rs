@@ -262,3 +262,66 @@ async fn agreement_amendments_pages_on_sqlite() {
 async fn agreement_amendments_pages_on_postgres() {
     pages(Backend::Postgres).await;
 }
+
+/// A termination is a request with its notice (Accord régional BFC 2016 art. 6): withdrawn before it takes
+/// effect, the agreement goes on; once the notice ended, it can no longer be withdrawn.
+async fn notice_withdrawn(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    sign_demo_ccl(&app).await;
+    let (aci, ft) = (
+        app.token(&email("aci-jardins")).await,
+        app.token(&email("ft-dijon")).await,
+    );
+    let ccl = demo_ccl(&app, &aci).await;
+    let actions = format!("/api/v1/agreements/{ccl}/actions");
+    let (s, b) = app
+        .call(&ft, Method::POST, &actions, Some(json!({"action": "give_notice"})))
+        .await;
+    assert_eq!(
+        (s, b["agreement"]["status"].as_str()),
+        (S::OK, Some("terminating")),
+        "{b}"
+    );
+    let effect = b["agreement"]["terminates_on"].as_str().unwrap().to_owned();
+    let session = login(&app, "aci-jardins").await;
+    let (_, html) = page(&app, &session, &format!("/conventions/{ccl}")).await;
+    assert!(html.contains("Retirer la dénonciation"), "{html}");
+
+    // On the day it takes effect it is too late.
+    let before = app.snapshot().await;
+    let late = json!({"action": "withdraw_notice", "on": effect});
+    let (s, b) = app.call(&aci, Method::POST, &actions, Some(late)).await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (S::CONFLICT, Some("transition_not_allowed")),
+        "{b}"
+    );
+    assert_eq!(app.snapshot().await, before);
+
+    let (s, b) = app
+        .call(&aci, Method::POST, &actions, Some(json!({"action": "withdraw_notice"})))
+        .await;
+    assert_eq!(s, S::OK, "{b}");
+    assert_eq!(
+        (b["agreement"]["status"].as_str(), &b["agreement"]["terminates_on"]),
+        (Some("in_force"), &Value::Null),
+        "{b}"
+    );
+    assert!(
+        b["change"]["explanation"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Dénonciation retirée")
+    );
+    assert_eq!(events(&app, &ccl, "agreement.withdraw_notice").await, 1);
+}
+
+#[tokio::test]
+async fn agreement_notice_withdrawn_on_sqlite() {
+    notice_withdrawn(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn agreement_notice_withdrawn_on_postgres() {
+    notice_withdrawn(Backend::Postgres).await;
+}
