@@ -72,7 +72,8 @@ pub enum Action {
     OpenReview,
     /// Close the yearly review, the agreement staying as it is.
     CloseReview,
-    /// Sign an avenant: a new version of the content.
+    /// Propose an avenant: a new version of the content, in force once every party has signed it (see
+    /// [`super::amendment`]). This line says when an agreement may be amended.
     Amend,
     /// Terminate with notice, from the date the other parties receive it.
     GiveNotice,
@@ -80,6 +81,8 @@ pub enum Action {
     Lapse,
     /// Decline to be a party: an organisation named in a draft, or asked to sign, leaves its parties.
     Decline,
+    /// Withdraw a termination before the notice ends: the agreement goes on as if no notice had been given.
+    WithdrawNotice,
 }
 
 impl Action {
@@ -93,6 +96,7 @@ impl Action {
         Self::GiveNotice,
         Self::Lapse,
         Self::Decline,
+        Self::WithdrawNotice,
     ];
 
     pub fn code(self) -> &'static str {
@@ -106,6 +110,7 @@ impl Action {
             Self::GiveNotice => "give_notice",
             Self::Lapse => "lapse",
             Self::Decline => "decline",
+            Self::WithdrawNotice => "withdraw_notice",
         }
     }
 
@@ -116,10 +121,11 @@ impl Action {
             Self::Sign => "Signer",
             Self::OpenReview => "Ouvrir l'examen annuel",
             Self::CloseReview => "Clore l'examen annuel",
-            Self::Amend => "Signer un avenant",
+            Self::Amend => "Proposer un avenant",
             Self::GiveNotice => "Dénoncer la convention",
             Self::Lapse => "Constater la caducité",
             Self::Decline => "Décliner la participation",
+            Self::WithdrawNotice => "Retirer la dénonciation",
         }
     }
 }
@@ -223,6 +229,15 @@ pub const TRANSITIONS: &[Transition] = &[
         to: Draft,
         who: Who::DecliningParty,
         source: "code civil, articles 1113 et 1118",
+    },
+    // A termination is a request that takes effect only at the end of its notice (Accord régional BFC 2016
+    // article 6): until then it may be withdrawn. Once it took effect the status is `Terminated`, not in `from`.
+    Transition {
+        action: Action::WithdrawNotice,
+        from: &[Terminating],
+        to: Signed,
+        who: Who::PartyAdministrator,
+        source: "Accord régional BFC 2016 article 6",
     },
 ];
 
@@ -354,6 +369,19 @@ pub fn apply(current: Status, request: Request) -> Result<Change, Explanation> {
             on,
             format!("La convention est caduque depuis le {}", french_date(on)),
         ),
+        // Back to signed: the dates then say whether it is in force, not yet, or expired.
+        Action::WithdrawNotice => {
+            let back = status_on(Signed, request.dates, on);
+            change(
+                back,
+                on,
+                format!(
+                    "Dénonciation retirée le {}, avant sa prise d'effet : la convention est {}",
+                    french_date(on),
+                    back.label()
+                ),
+            )
+        }
         Action::Decline => change(
             Draft,
             on,
@@ -407,6 +435,7 @@ mod tests {
             (Terminating, Action::Lapse, Lapsed),
             (Draft, Action::Decline, Draft),
             (InSignature, Action::Decline, Draft),
+            (Terminating, Action::WithdrawNotice, InForce),
         ];
         for status in Status::ALL {
             for action in Action::ALL {
@@ -466,6 +495,27 @@ mod tests {
         assert_eq!(
             apply(InForce, end_of_month).unwrap().effective_on,
             date!(2027 - 02 - 28)
+        );
+    }
+
+    // Accord régional BFC 2016 art. 6: the notice may be withdrawn until it takes effect, not after.
+    #[test]
+    fn a_notice_is_withdrawn_before_it_takes_effect() {
+        let change = apply(Terminating, request(Action::WithdrawNotice)).unwrap();
+        assert_eq!(change.to, InForce);
+        assert!(
+            change.explanation.message.contains("15 mars 2026"),
+            "{}",
+            change.explanation.message
+        );
+        let dates = Dates {
+            terminates_on: Some(date!(2026 - 06 - 15)),
+            ..request(Action::WithdrawNotice).dates
+        };
+        let after = status_on(Terminating, dates, date!(2026 - 06 - 15));
+        assert_eq!(
+            apply(after, request(Action::WithdrawNotice)).unwrap_err().code,
+            "transition_not_allowed"
         );
     }
 

@@ -1,6 +1,7 @@
 //! Agreements: from the national framework to the local convention, as structured, versioned content with a
 //! guided drafting checklist and a dated life cycle.
 
+pub mod amendment;
 pub mod checklist;
 pub mod content;
 pub mod deadlines;

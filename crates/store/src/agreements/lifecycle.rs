@@ -1,7 +1,7 @@
 //! The life cycle of an agreement: signatures, amendments, review, notice, termination and lapse, each step
 //! decided by the domain's transition table and journaled with its explanation.
 
-use super::{Act, Agreement, AgreementScope, Signatory, insert_version, update_header};
+use super::{Act, Agreement, AgreementScope, Signatory};
 use crate::access::{AccessContext, MemberRole};
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, record};
@@ -19,6 +19,10 @@ impl AgreementScope<'_> {
     /// Takes one step of the life cycle; the transition table decides, the change is journaled with its
     /// explanation.
     pub async fn act(&self, id: Uuid, act: Act) -> Result<(Agreement, Change)> {
+        // An avenant binds only once every party has signed it: « amend » proposes it (see `amendments`).
+        if act.action == Action::Amend {
+            return self.propose_amendment(id, act).await;
+        }
         let on = plausible("on", act.on.unwrap_or_else(today), Span::Agreement)?;
         let mut tx = self.store.pool.begin().await?;
         let before = self.load(&mut tx, id).await?;
@@ -81,35 +85,8 @@ impl AgreementScope<'_> {
                 )
                 .await?;
             }
-            Action::Amend => {
-                let reason = reason.ok_or_else(|| {
-                    Invalid::new("amendment_reason_required", "Indiquez l'objet de l'avenant.").on("reason")
-                })?;
-                let content = act
-                    .content
-                    .clone()
-                    .ok_or_else(|| {
-                        Invalid::new(
-                            "amendment_content_required",
-                            "Un avenant porte le nouveau contenu de la convention.",
-                        )
-                        .on("content")
-                    })?
-                    .validate()?;
-                keeps_parties(&before, &content)?;
-                let content = self.resolve(&mut tx, before.kind, content).await?;
-                let number = before.current_version + 1;
-                insert_version(&mut tx, id, number, &content, Some(reason), Some(on)).await?;
-                tx.execute(
-                    query("UPDATE agreements SET current_version = $1 WHERE id = $2")
-                        .bind(number)
-                        .bind(id),
-                )
-                .await?;
-                update_header(&mut tx, id, &content).await?;
-                Self::write_parties(&mut tx, id, &content).await?;
-            }
             Action::GiveNotice => terminates_on = Some(change.effective_on),
+            Action::WithdrawNotice => terminates_on = None,
             Action::Decline => {
                 if let Some(party) = signer {
                     withdraw(&mut tx, &before, party).await?;
@@ -235,7 +212,7 @@ impl AgreementScope<'_> {
 
 /// Refuses an avenant that adds or removes a party: each party consented to the text it signed, and a new
 /// party's consent is a new convention.
-fn keeps_parties(a: &Agreement, content: &AgreementContent) -> Result<()> {
+pub(super) fn keeps_parties(a: &Agreement, content: &AgreementContent) -> Result<()> {
     let mut before: Vec<Uuid> = a.parties.iter().map(|p| p.organisation_id).collect();
     let mut after: Vec<Uuid> = content.parties.iter().map(|p| p.organisation_id).collect();
     before.sort();

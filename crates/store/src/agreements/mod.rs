@@ -12,10 +12,12 @@
 //! derived from an agreement (the referent's SIAE, the ESAT's planned actions) before every party has signed
 //! and it is in force: see [`binding`].
 
+mod amendments;
 mod drafting;
 mod in_force;
 mod lifecycle;
 
+pub use amendments::{AmendmentAct, PendingAmendment};
 pub(crate) use in_force::{binding, esat_spe_in_force};
 
 use crate::access::AccessContext;
@@ -64,6 +66,9 @@ pub struct Agreement {
     pub deadlines: Vec<Deadline>,
     /// Agreements that decline this one.
     pub children: Vec<AgreementSummary>,
+    /// The avenant waiting for the parties' signatures, if any: until the last one, `content` stays the
+    /// version in force.
+    pub pending_amendment: Option<PendingAmendment>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -321,6 +326,7 @@ impl AgreementScope<'_> {
             .iter()
             .map(|r| Ok(header(r)?.summary(today())))
             .collect::<Result<Vec<_>>>()?;
+        let pending_amendment = amendments::pending(ex, id, h.current_version, &parties).await?;
         let status = h.status(today());
         let deadlines = deadlines::upcoming(status, h.dates, &version.content, today());
         Ok(Agreement {
@@ -343,6 +349,7 @@ impl AgreementScope<'_> {
             versions,
             deadlines,
             children,
+            pending_amendment,
         })
     }
 

@@ -8,10 +8,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use passerelle_domain::agreements::amendment::AmendmentAction;
 use passerelle_domain::agreements::checklist::Checklist;
 use passerelle_domain::agreements::lifecycle::Change;
 use passerelle_domain::agreements::{AgreementContent, AgreementKind};
-use passerelle_store::agreements::{Act, Agreement, AgreementSummary, Comparison, ToDo, Version};
+use passerelle_store::agreements::{Act, Agreement, AgreementSummary, AmendmentAct, Comparison, ToDo, Version};
 use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
@@ -183,8 +184,11 @@ pub async fn get_checklist(
     Ok(Json(state.store.agreements(&ctx).checklist(id).await?))
 }
 
-/// One step of the life cycle: submit, reopen, sign, open_review, close_review, amend, give_notice, lapse, decline
+/// One step of the life cycle: submit, reopen, sign, open_review, close_review, amend, give_notice,
+/// withdraw_notice (before the notice ends), lapse, decline
 /// (a party other than the one that started the agreement leaves it; the agreement goes back to drafting).
+/// `amend` proposes an avenant, as `POST /api/v1/agreements/{id}/amendments` does: it binds once every party
+/// has signed it.
 #[utoipa::path(post, path = "/api/v1/agreements/{id}/actions", tag = "agreements", params(("id" = Uuid, Path)), request_body = ActRequest,
     security(("bearer" = [])),
     responses((status = 200, body = ActResult)))]
@@ -209,6 +213,85 @@ pub async fn act(
             },
         )
         .await?;
+    Ok(Json(ActResult { agreement, change }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProposeAmendment {
+    /// The object of the avenant.
+    #[schema(example = "Avenant n° 1 : prorogation d'un an")]
+    pub reason: Option<String>,
+    /// The whole new content; the parties stay the same.
+    #[schema(value_type = Option<Object>)]
+    pub content: Option<AgreementContent>,
+    /// Date of the proposal; today by default.
+    pub on: Option<Date>,
+    /// The party proposing, when the caller administers several.
+    pub organisation_id: Option<Uuid>,
+}
+
+/// Proposes an avenant to the parties (an agreement in force or under its yearly review, one proposal at a
+/// time: 409 `amendment_pending` otherwise). The version in force, its `content` and its documents stay as they
+/// are until every party has signed; the proposal is the agreement's `pending_amendment`.
+#[utoipa::path(post, path = "/api/v1/agreements/{id}/amendments", tag = "agreements", params(("id" = Uuid, Path)),
+    request_body = ProposeAmendment, security(("bearer" = [])),
+    responses((status = 201, body = ActResult)))]
+pub async fn propose_amendment(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<ProposeAmendment>,
+) -> ApiResult<(StatusCode, Json<ActResult>)> {
+    let act = Act {
+        action: passerelle_domain::agreements::lifecycle::Action::Amend,
+        on: body.on,
+        organisation_id: body.organisation_id,
+        reason: body.reason,
+        content: body.content,
+    };
+    let (agreement, change) = state.store.agreements(&ctx).propose_amendment(id, act).await?;
+    Ok((StatusCode::CREATED, Json(ActResult { agreement, change })))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecideAmendment {
+    /// `sign` (the last signature puts the avenant in force as the next version), `decline` (a party that has
+    /// not signed refuses it) or `withdraw` (its proposer takes it back).
+    #[schema(example = "sign")]
+    pub action: String,
+    /// Date of the act; today by default.
+    pub on: Option<Date>,
+    /// The party acting, when the caller administers several.
+    pub organisation_id: Option<Uuid>,
+}
+
+/// Signs, refuses or withdraws the pending avenant on behalf of one of the caller's parties (409
+/// `no_pending_amendment` when none is pending, `already_signed` when the party has signed it).
+#[utoipa::path(post, path = "/api/v1/agreements/{id}/pending-amendment/actions", tag = "agreements",
+    params(("id" = Uuid, Path)), request_body = DecideAmendment, security(("bearer" = [])),
+    responses((status = 200, body = ActResult)))]
+pub async fn decide_amendment(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<DecideAmendment>,
+) -> ApiResult<Json<ActResult>> {
+    let action = AmendmentAction::parse(&body.action)
+        .filter(|a| *a != AmendmentAction::Propose)
+        .ok_or_else(|| {
+            crate::error::ApiError::bad_request(
+                "amendment_action_invalid",
+                "Choisissez de signer l'avenant (sign), de le refuser (decline) ou de le retirer (withdraw).",
+            )
+        })?;
+    let act = AmendmentAct {
+        action,
+        on: body.on,
+        organisation_id: body.organisation_id,
+    };
+    let (agreement, change) = state.store.agreements(&ctx).decide_amendment(id, act).await?;
     Ok(Json(ActResult { agreement, change }))
 }
 
@@ -276,6 +359,8 @@ pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(routes!(update_content))
         .routes(routes!(get_checklist))
         .routes(routes!(act))
+        .routes(routes!(propose_amendment))
+        .routes(routes!(decide_amendment))
         .routes(routes!(get_version))
         .routes(routes!(compare))
         .routes(routes!(render_document))

@@ -313,7 +313,7 @@ async fn agreements_pages() {
         html.contains("Échéances") && html.contains("La convention prend fin le"),
         "{html}"
     );
-    assert!(html.contains("Signer un avenant"));
+    assert!(html.contains("Proposer un avenant"));
     // An avenant from the pages: without its object it is refused; with it, version 2 extends the end.
     let token = csrf(&html);
     let fields = |reason: &'static str| {
@@ -344,6 +344,17 @@ async fn agreements_pages() {
         (s, location.as_str()),
         (S::SEE_OTHER, format!("/conventions/{ccl}").as_str())
     );
+    // The avenant waits for every party: signed by each, it becomes version 2.
+    for who in [&agency, &session] {
+        let (_, html) = page(&app, who, &format!("/conventions/{ccl}")).await;
+        assert!(html.contains("Avenant en attente de signatures"), "{html}");
+        let signer = format!("/conventions/{ccl}/avenant/signer");
+        let (s, location, _) = post(&app, who, &signer, &[("csrf", csrf(&html).as_str())]).await;
+        assert_eq!(
+            (s, location.as_str()),
+            (S::SEE_OTHER, format!("/conventions/{ccl}").as_str())
+        );
+    }
     let (_, html) = page(&app, &session, &format!("/conventions/{ccl}/comparaison?de=1&a=2")).await;
     // Word by word: the year taken out, the year put in.
     assert!(

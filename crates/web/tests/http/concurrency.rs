@@ -66,6 +66,9 @@ const TRANSITIONS: &[(&str, Setup)] = &[
         Box::pin(agreement_signature(app))
     }),
     ("agreement: avenants", |app| Box::pin(avenants(app))),
+    ("agreement: an avenant's last signature and a refusal", |app| {
+        Box::pin(avenant_last_signature_or_refusal(app))
+    }),
     ("meeting: minutes validation", |app| Box::pin(minutes_validation(app))),
 ];
 
@@ -409,21 +412,62 @@ async fn agreement_signature(app: &TestApp) -> Race {
     }
 }
 
-/// Each avenant is a new version: all are accepted, one after the other, numbered without gap.
+/// One avenant pending at a time: of N proposals at once one is pending, the others are refused.
 async fn avenants(app: &TestApp) -> Race {
     let aci = app.token(&email("aci-jardins")).await;
     let ccl = demo_ccl(app, &aci).await;
     let (s, a) = app.get(&aci, &format!("/api/v1/agreements/{ccl}")).await;
     assert_eq!(s, S::OK, "{a}");
-    let versions = a["current_version"].as_i64().unwrap();
-    let path = format!("/api/v1/agreements/{ccl}/actions");
-    let body = json!({"action": "amend", "reason": "Mise à jour des contacts", "content": a["content"]});
+    let path = format!("/api/v1/agreements/{ccl}/amendments");
+    let body = json!({"reason": "Mise à jour des contacts", "content": a["content"]});
     Race {
         shots: (0..N).map(|_| Shot::post(&aci, &path, Some(body.clone()))).collect(),
-        winners: N,
-        refusals: &[],
+        winners: 1,
+        refusals: &["amendment_pending"],
+        counts: vec![(
+            "agreement_amendments WHERE agreement_id = $1 AND status = 'pending'",
+            ccl,
+            1,
+        )],
+    }
+}
+
+/// The last signature of an avenant and a refusal at once (the agency has signed, the ACI both signs and
+/// refuses): exactly one wins, the other finds no avenant pending any more.
+async fn avenant_last_signature_or_refusal(app: &TestApp) -> Race {
+    let (aci, ft) = (
+        app.token(&email("aci-jardins")).await,
+        app.token(&email("ft-dijon")).await,
+    );
+    let ccl = demo_ccl(app, &aci).await;
+    let path = format!("/api/v1/agreements/{ccl}/pending-amendment/actions");
+    let (s, b) = app
+        .call(&ft, Method::POST, &path, Some(json!({"action": "sign"})))
+        .await;
+    assert_eq!(s, S::OK, "{b}");
+    let closed = "agreement_amendments WHERE agreement_id = $1 AND status IN ('adopted', 'declined')";
+    let closed_before = count(app, closed, ccl).await;
+    let decisions =
+        "events WHERE entity_id = $1 AND action IN ('agreement.amendment_sign', 'agreement.amendment_decline')";
+    let decided = count(app, decisions, ccl).await;
+    Race {
+        shots: (0..N)
+            .map(|i| {
+                let action = if i % 2 == 0 { "sign" } else { "decline" };
+                Shot::post(&aci, &path, Some(json!({ "action": action })))
+            })
+            .collect(),
+        winners: 1,
+        refusals: &["no_pending_amendment"],
         counts: vec![
-            ("agreement_versions WHERE agreement_id = $1", ccl, versions + N as i64),
+            (closed, ccl, closed_before + 1),
+            (decisions, ccl, decided + 1),
+            (
+                "agreement_amendments WHERE agreement_id = $1 AND status = 'pending'",
+                ccl,
+                0,
+            ),
+            // Adopted: one version more; declined: none. Either way the header points at the last version.
             (
                 "agreements WHERE id = $1 AND current_version = (SELECT MAX(number) FROM agreement_versions v \
                  WHERE v.agreement_id = agreements.id)",

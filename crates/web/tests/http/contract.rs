@@ -49,6 +49,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("put", "/api/v1/agreements/{id}/content"),
     ("get", "/api/v1/agreements/{id}/checklist"),
     ("post", "/api/v1/agreements/{id}/actions"),
+    ("post", "/api/v1/agreements/{id}/amendments"),
+    ("post", "/api/v1/agreements/{id}/pending-amendment/actions"),
     ("get", "/api/v1/agreements/{id}/versions/{number}"),
     ("get", "/api/v1/agreements/{id}/compare"),
     ("get", "/api/v1/agreements/{id}/document"),

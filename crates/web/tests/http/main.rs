@@ -3,6 +3,7 @@
 mod access;
 mod agreement_report;
 mod agreements;
+mod amendments;
 mod approval_forms;
 mod bad_input;
 mod benefits;

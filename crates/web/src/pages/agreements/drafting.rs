@@ -121,7 +121,7 @@ pub async fn amend(
     write(state, visitor, id, form, true).await
 }
 
-/// Saves the form into the draft, or, for an avenant, into the next version.
+/// Saves the form into the draft, or, for an avenant, proposes it to the parties.
 async fn write(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -162,7 +162,7 @@ async fn write(
         Ok::<_, ApiError>(())
     };
     let result = result.await;
-    // After an avenant the page shows the new version from its top; a draft's texts, at their form.
+    // After an avenant the page shows the pending proposal from its top; a draft's texts, at their form.
     let anchor = if avenant { "" } else { "redaction-textes" };
     refused_or_done(&state, &visitor, id, key, anchor, result, typed).await
 }
@@ -179,6 +179,7 @@ async fn refused_or_done(
     typed: Vec<(String, String)>,
 ) -> PageResult {
     match result {
+        Ok(()) if key == "avenant" => Ok(Notice::AmendmentProposed.redirect(state, &format!("/conventions/{id}"))),
         Ok(()) if anchor.is_empty() => Ok(Notice::AgreementSaved.redirect(state, &format!("/conventions/{id}"))),
         Ok(()) => Ok(Notice::AgreementSaved.redirect(state, &format!("/conventions/{id}#{anchor}"))),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {

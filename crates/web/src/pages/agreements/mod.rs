@@ -1,11 +1,12 @@
 //! The agreements pages: the list, an agreement with its checklist, life-cycle actions and versions, the
 //! drafting form, and the comparison of two versions.
 
+mod amendments;
 mod compare;
 mod drafting;
 pub mod editor;
 
-use super::kit::{self, CsrfForm, Notice, PageResult, form_date};
+use super::kit::{self, CsrfForm, Notice, PageResult, filters, form_date};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::inputs::parse_action;
@@ -68,8 +69,10 @@ struct AgreementPage {
     /// Actions the table allows today, for the buttons.
     actions: Vec<Action>,
     editable: bool,
-    /// Whether the visitor may sign an avenant (the agreement is in force or under review).
+    /// Whether the visitor may propose an avenant (the agreement is in force or under review, none pending).
     amendable: bool,
+    /// What the visitor may do to the pending avenant, if one is pending.
+    pending: Option<amendments::Choices>,
     /// The texts of a draft, or of the next version for an avenant.
     texts: Option<EditForm>,
     /// A draft's forms for the rest of the structure.
@@ -126,8 +129,8 @@ pub(super) async fn page(
     );
     let ((a, doc), checklist) = (document?, checklist?);
     let party_admin = a.parties.iter().any(|p| visitor.ctx.is_admin_of(p.organisation_id));
-    // Signing is offered to the administrators of a party that has not signed yet; an avenant goes
-    // through the API, which takes the new content.
+    // Signing is offered to the administrators of a party that has not signed yet; an avenant has its own
+    // form and, once proposed, its own buttons.
     let may_sign = a.parties.iter().any(|p| {
         p.signed_on.is_none()
             && visitor
@@ -163,7 +166,15 @@ pub(super) async fn page(
         passerelle_store::indicators::targets::progress_of(&state.store, &visitor.ctx, &a, passerelle_store::today())
             .await?;
     let editable = party_admin && a.status == Status::Draft;
-    let amendable = party_admin && lifecycle::allowed(a.status, Action::Amend).is_some();
+    let amendable =
+        party_admin && a.pending_amendment.is_none() && lifecycle::allowed(a.status, Action::Amend).is_some();
+    let admin_of = |o: Uuid| {
+        visitor
+            .ctx
+            .membership(o)
+            .is_some_and(|m| m.role == passerelle_store::MemberRole::Admin)
+    };
+    let pending = a.pending_amendment.as_ref().map(|p| amendments::choices(p, admin_of));
     let content = &a.content;
     let mut texts = match (editable, amendable) {
         (true, _) => Some(editor::texts_form(
@@ -210,6 +221,7 @@ pub(super) async fn page(
             actions,
             editable,
             amendable,
+            pending,
             texts,
             sections,
             edit_error,
@@ -476,6 +488,7 @@ pub fn router() -> axum::Router<crate::state::AppState> {
         .route("/conventions/{id}/brouillon", post(save_draft))
         .route("/conventions/{id}/redaction", post(edit))
         .route("/conventions/{id}/avenant", post(amend))
+        .route("/conventions/{id}/avenant/{step}", post(amendments::decide))
         .route("/conventions/{id}/comparaison", get(compare::compare))
         .route("/conventions/{id}/document", get(download))
         .route("/conventions/{id}/etat-des-lieux", get(report))

@@ -48,10 +48,15 @@ pub enum Notice {
     ExitFollowUpRecorded,
     ProlongationGranted,
     ProlongationRefused,
+    AmendmentProposed,
+    AmendmentSigned,
+    AmendmentAdopted,
+    AmendmentDeclined,
+    AmendmentWithdrawn,
 }
 
 impl Notice {
-    const ALL: [Notice; 33] = [
+    const ALL: [Notice; 38] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -85,6 +90,11 @@ impl Notice {
         Self::ExitFollowUpRecorded,
         Self::ProlongationGranted,
         Self::ProlongationRefused,
+        Self::AmendmentProposed,
+        Self::AmendmentSigned,
+        Self::AmendmentAdopted,
+        Self::AmendmentDeclined,
+        Self::AmendmentWithdrawn,
     ];
 
     fn code(self) -> &'static str {
@@ -122,6 +132,11 @@ impl Notice {
             Self::ExitFollowUpRecorded => "exit_follow_up_recorded",
             Self::ProlongationGranted => "prolongation_granted",
             Self::ProlongationRefused => "prolongation_refused",
+            Self::AmendmentProposed => "amendment_proposed",
+            Self::AmendmentSigned => "amendment_signed",
+            Self::AmendmentAdopted => "amendment_adopted",
+            Self::AmendmentDeclined => "amendment_declined",
+            Self::AmendmentWithdrawn => "amendment_withdrawn",
         }
     }
 
@@ -178,6 +193,19 @@ impl Notice {
             Self::ProlongationRefused => {
                 "Prolongation refusée : l'employeur voit le motif et l'action proposée sur cette page."
             }
+            Self::AmendmentProposed => {
+                "Avenant proposé : chaque partie le signe ; la version en vigueur reste la même jusqu'à la dernière \
+                 signature."
+            }
+            Self::AmendmentSigned => {
+                "Votre signature de l'avenant est enregistrée : il entrera en vigueur quand toutes les parties \
+                 l'auront signé."
+            }
+            Self::AmendmentAdopted => {
+                "Dernière signature enregistrée : l'avenant est en vigueur comme nouvelle version."
+            }
+            Self::AmendmentDeclined => "Avenant refusé : la version en vigueur reste inchangée.",
+            Self::AmendmentWithdrawn => "Avenant retiré : la version en vigueur reste inchangée.",
         }
     }
 

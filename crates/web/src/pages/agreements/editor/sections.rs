@@ -190,7 +190,7 @@ pub fn texts_form(key: &str, action: &str, c: &AgreementContent, avenant: bool) 
     if avenant {
         fields.push(text(k, "reason", "Objet de l'avenant", ""));
         fields.push(hint(
-            text(k, "on", "Date de signature", ""),
+            text(k, "on", "Date de la proposition", ""),
             "JJ/MM/AAAA ; aujourd'hui si vide",
         ));
     }
@@ -264,7 +264,7 @@ pub fn texts_form(key: &str, action: &str, c: &AgreementContent, avenant: bool) 
         hidden: Vec::new(),
         fields,
         save: if avenant {
-            "Signer l'avenant"
+            "Proposer l'avenant"
         } else {
             "Enregistrer le brouillon"
         },
