@@ -144,6 +144,7 @@ async fn coherence(backend: Backend) {
                 ("from", before_hiring.as_str()),
                 ("outcome", "cdi"),
                 ("skills", "Maraîchage"),
+                ("confirm", "oui"),
             ],
             vec!["précède".to_owned(), french_date(hired_on)],
         ),
