@@ -83,12 +83,12 @@ function formatViolations(report) {
 }
 
 /**
- * The main menu's link named `name`, its sub-menu opened first when it sits in one (« Personnes »,
+ * The main menu's link named `name` (with its count of unread items, if any), its sub-menu opened first when it sits in one (« Personnes »,
  * « Partenariats »); on a phone, open the header's « Menu » before.
  */
 export async function menuLink(page, name) {
   const nav = page.getByRole('navigation', { name: 'Menu principal' });
-  const named = () => page.locator('a.fr-nav__link').filter({ hasText: new RegExp(`^\\s*${name}\\s*$`) });
+  const named = () => page.locator('a.fr-nav__link').filter({ hasText: new RegExp(`^\\s*${name}(\\s+\\d+\\s+non lues)?\\s*$`) });
   const link = nav.locator(named()).first();
   if (!(await link.isVisible())) {
     await nav.locator('li.fr-nav__item').filter({ has: named() }).locator('button.fr-nav__btn').click();

@@ -54,6 +54,8 @@ pub struct Nav {
     pub supported: bool,
     /// The confirmation of the form that led here, shown once.
     pub notice: Option<&'static str>,
+    /// Unread notifications of the user's organisations, on the menu.
+    pub unread: i64,
 }
 
 impl Nav {
@@ -81,6 +83,7 @@ impl Nav {
             admin: false,
             supported: false,
             notice: None,
+            unread: 0,
         }
     }
 }
@@ -92,6 +95,8 @@ pub struct Visitor {
     pub token: String,
     /// The notice the previous form left for this page.
     pub notice: Option<Notice>,
+    /// Unread notifications of the visitor's organisations.
+    pub unread: i64,
 }
 
 impl Visitor {
@@ -114,6 +119,7 @@ impl Visitor {
                 .iter()
                 .any(|m| m.kind == passerelle_domain::directory::OrganisationKind::SupportedEmployment),
             notice: self.notice.map(Notice::message),
+            unread: self.unread,
         }
     }
 }
@@ -143,11 +149,16 @@ impl FromRequestParts<AppState> for Visitor {
         };
         match state.store.authenticate(&token, SessionKind::Web).await {
             Ok(Some((ctx, csrf))) => {
+                let unread = match state.store.unread_notifications(&ctx).await {
+                    Ok(n) => n,
+                    Err(e) => return Err(error_page(&Nav::anonymous(), crate::error::ApiError::from(e))),
+                };
                 let visitor = Self {
                     ctx,
                     csrf,
                     token,
                     notice: Notice::carried(&parts.headers),
+                    unread,
                 };
                 // Left for the page kit: the token its form extractor checks, the navigation of an error page,
                 // and the notice to clear once shown.

@@ -53,6 +53,12 @@ async fn home(backend: Backend) {
         html.contains("<a href=\"/notifications\">Notifications non lues : "),
         "{html}"
     );
+    // The menu carries the same count on every page.
+    let (_, offers) = page(&app, &ml, "/offres").await;
+    assert!(
+        offers.contains("<span class=\"fr-sr-only\"> non lues</span></span></a></li>"),
+        "{offers}"
+    );
     // France Travail's home is its own: the Mission locale's notification is not counted there.
     let (_, unread_after) = page(&app, &ft, "/").await;
     assert_eq!(
