@@ -291,19 +291,37 @@ pub fn sqlite_path(url: &str) -> Option<&str> {
         .filter(|path| !path.is_empty())
 }
 
+/// A statement run on the pool outside a transaction commits alone; on SQLite, one that may write (anything
+/// but a `SELECT`) waits for its turn in the [`WriteQueue`] like a transaction, else it would poll the lock
+/// and could starve behind the queued writers (a login's attempt counter did, under load).
 impl Executor for Pool {
-    fn execute(&mut self, q: Query) -> impl Future<Output = Result<u64, sqlx::Error>> + Send {
-        self.target().execute(q)
+    async fn execute(&mut self, q: Query) -> Result<u64, sqlx::Error> {
+        let _turn = self.turn_for(&q).await?;
+        self.target().execute(q).await
     }
-    fn fetch_all(&mut self, q: Query) -> impl Future<Output = Result<Vec<Row>, sqlx::Error>> + Send {
-        self.target().fetch_all(q)
+    async fn fetch_all(&mut self, q: Query) -> Result<Vec<Row>, sqlx::Error> {
+        let _turn = self.turn_for(&q).await?;
+        self.target().fetch_all(q).await
     }
-    fn fetch_optional(&mut self, q: Query) -> impl Future<Output = Result<Option<Row>, sqlx::Error>> + Send {
-        self.target().fetch_optional(q)
+    async fn fetch_optional(&mut self, q: Query) -> Result<Option<Row>, sqlx::Error> {
+        let _turn = self.turn_for(&q).await?;
+        self.target().fetch_optional(q).await
     }
 }
 
 impl Pool {
+    async fn turn_for(&self, q: &Query) -> Result<Option<OwnedMutexGuard<()>>, sqlx::Error> {
+        let reads = q
+            .sql
+            .trim_start()
+            .get(..6)
+            .is_some_and(|word| word.eq_ignore_ascii_case("SELECT"));
+        match self {
+            Pool::Sqlite(_, queue) if !reads => Ok(Some(queue.turn().await?)),
+            _ => Ok(None),
+        }
+    }
+
     fn target(&self) -> Target<&SqlitePool, &PgPool> {
         match self {
             Pool::Sqlite(p, _) => Target::Sqlite(p),
