@@ -11,6 +11,7 @@ const FICHE_7: &str = "Accord régional BFC 2016, fiche 7";
 const AGENDA: &str = "Accord régional BFC 2016, article 3";
 const ROADMAP: &str = "Accord régional BFC 2016, annexe 3";
 const IMMERSION: &str = "convention de PMSMP, cerfa n° 13912";
+const REGISTRATION: &str = "Guide de la CCL Pôle emploi – SIAE I.3.a ; Accord régional BFC 2016, fiche action 5";
 
 labelled_codes! {
     /// Where a dated obligation comes from. Every source writes its obligations when the date is set or
@@ -24,6 +25,7 @@ labelled_codes! {
         AgendaSending => "agenda_sending", "Envoi de l'ordre du jour";
         ActionItem => "action_item", "Action à mener";
         ImmersionSignature => "immersion_signature", "Signatures d'une convention d'immersion";
+        Reregistration => "reregistration", "Réinscription comme demandeur d'emploi";
     }
 }
 
@@ -174,6 +176,20 @@ pub fn for_immersion_signature(starts_on: Date) -> Due {
     )
 }
 
+/// The person's registration as a job seeker when their CDDI ends on `contract_end`, its last day (Guide de la CCL
+/// Pôle emploi – SIAE I.3.a, read 2026-12-07: « Préciser les modalités de maintien de l'inscription à Pôle Emploi
+/// (actualisation si bénéficiaire d'allocations, réinscription fin de CDDI) »; Accord régional BFC 2016, fiche
+/// action 5: « Inscrire ou maintenir l'inscription à Pôle emploi des salariés en parcours IAE »). A good practice
+/// of the conventions, not a deadline of the Code: the SIAE is reminded on the contract's last day.
+pub fn for_reregistration(contract_end: Date) -> Due {
+    Due::new(
+        Source::Reregistration,
+        contract_end,
+        "Réinscription à France Travail à la fin du CDDI",
+        REGISTRATION,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,6 +278,21 @@ mod tests {
                 delay.after(from, territory),
                 expected,
                 "{delay:?} after {from} in {territory:?}"
+            );
+        }
+    }
+
+    // Guide de la CCL I.3.a: « réinscription fin de CDDI »: due on the contract's last day, whatever the day of the
+    // week (the person registers online; no delay in working days is stated).
+    #[test]
+    fn the_reregistration_falls_on_the_contracts_last_day() {
+        for end in [date!(2027 - 03 - 31), date!(2027 - 05 - 01), date!(2027 - 05 - 02)] {
+            let due = for_reregistration(end);
+            assert_eq!((due.source, due.on), (Source::Reregistration, end));
+            assert_eq!(
+                due.rule,
+                "Réinscription à France Travail à la fin du CDDI (Guide de la CCL Pôle emploi – SIAE I.3.a ; \
+                 Accord régional BFC 2016, fiche action 5)"
             );
         }
     }

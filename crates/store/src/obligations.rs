@@ -4,7 +4,7 @@
 //! what the rows in the range cost.
 //!
 //! Sources ([`Source`]): the signatures of an immersion convention, the end of a PASS IAE and its tripartite
-//! interview (IAE pathway events), the prolongation requests waiting for a decision, the agreements' review, notice, end and roadmap dates, the
+//! interview (IAE pathway events), the re-registration at the end of a CDDI, the prolongation requests waiting for a decision, the agreements' review, notice, end and roadmap dates, the
 //! sending of a committee's agenda, and action items. The scan ([`Store::scan_deadlines`]) tells each
 //! organisation in the application once as a due date comes near, and sends each user one digest e-mail a
 //! day through the outbox (the dedupe key `digest:<user>:<day>` makes a second scan the same day a no-op).
@@ -442,6 +442,32 @@ pub(crate) async fn approval_changed(
     Ok(())
 }
 
+/// A CDDI was recorded: the SIAE of the person's latest contract is reminded, on its last day, to have them
+/// registered again as a job seeker (the domain's `for_reregistration`); a later contract moves the reminder.
+pub(crate) async fn contract_recorded(ex: &mut impl Executor, person_id: Uuid) -> Result<()> {
+    let latest = ex
+        .fetch_one(
+            query(
+                "SELECT c.siae_id, c.ends_on, p.first_name, p.last_name FROM iae_contracts c \
+                 JOIN persons p ON p.id = c.person_id WHERE c.person_id = $1 ORDER BY c.ends_on DESC LIMIT 1",
+            )
+            .bind(person_id),
+        )
+        .await?;
+    let who = person_label(
+        &latest.get::<String>("first_name")?,
+        &latest.get::<String>("last_name")?,
+    );
+    let reminder = Obligation::of(
+        rules::for_reregistration(latest.get("ends_on")?),
+        person_id.to_string(),
+        latest.get("siae_id")?,
+        format!("Réinscription à France Travail de {who} à la fin de son CDDI"),
+        crate::infra::notifications::approval_page(person_id),
+    );
+    replace(ex, Source::Reregistration, &person_id.to_string(), &[reminder]).await
+}
+
 /// The end of the person's latest contract (CDDI), the one the to-do list reads too.
 async fn latest_contract_end(ex: &mut impl Executor, person_id: Uuid) -> Result<Option<Date>> {
     let row = ex
@@ -507,9 +533,10 @@ pub(crate) async fn interview_held(ex: &mut impl Executor, person_id: Uuid) -> R
     Ok(())
 }
 
-/// The person left the pathway (exit review recorded): the approval's end and the interview are no longer due.
+/// The person left the pathway (exit review recorded): the approval's end, the interview and the reminder to
+/// register again (the exit review settles what comes next) are no longer due.
 pub(crate) async fn pathway_exited(ex: &mut impl Executor, person_id: Uuid) -> Result<()> {
-    for source in [Source::ApprovalEnd, Source::TripartiteInterview] {
+    for source in [Source::ApprovalEnd, Source::TripartiteInterview, Source::Reregistration] {
         close(ex, source, &person_id.to_string()).await?;
     }
     Ok(())
@@ -620,7 +647,7 @@ pub(crate) async fn person_anonymised(ex: &mut impl Executor, person_id: Uuid) -
         .iter()
         .map(|r| r.get::<Uuid>("id"))
         .collect::<Result<Vec<_>, _>>()?;
-    let person = [Source::ApprovalEnd, Source::TripartiteInterview].map(|s| (s, person_id));
+    let person = [Source::ApprovalEnd, Source::TripartiteInterview, Source::Reregistration].map(|s| (s, person_id));
     let immersions = ex
         .fetch_all(query("SELECT id FROM immersions WHERE person_id = $1").bind(person_id))
         .await?

@@ -2398,3 +2398,6 @@ mod schemas;
 // Write transactions one at a time, unique clashes as conflicts.
 #[path = "story/write_lock.rs"]
 mod write_lock;
+// The reminder to register again at France Travail at the end of a CDDI.
+#[path = "story/reregistration.rs"]
+mod reregistration;

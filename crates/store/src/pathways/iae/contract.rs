@@ -249,6 +249,7 @@ impl Store {
             .bind(crate::infra::clock::now()),
         )
         .await?;
+        crate::obligations::contract_recorded(&mut tx, person_id).await?;
         let event = Event::new("person", person_id, "contract.created")
             .by(Some(siae_id))
             .after(&serde_json::json!({"id": id, "explanation": explanation.message}));
