@@ -2401,3 +2401,6 @@ mod write_lock;
 // The reminder to register again at France Travail at the end of a CDDI.
 #[path = "story/reregistration.rs"]
 mod reregistration;
+// The extraordinary steering committee a regional agreement's termination request needs.
+#[path = "story/termination_committee.rs"]
+mod termination_committee;

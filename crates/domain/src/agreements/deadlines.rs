@@ -5,9 +5,10 @@
 //! Sources: Guide de la CCL Pôle emploi – SIAE II.b (examined every year; 3-month notice), Accord régional BFC 2016 article 3 (yearly review by the
 //! steering committee) and annex 3 (roadmap).
 
+use super::AgreementKind;
 use super::content::AgreementContent;
 use super::lifecycle::{Dates, Status};
-use crate::calendar::{add_months, add_years, french_date};
+use crate::calendar::{add_days, add_months, add_years, french_date};
 use crate::explanation::Explanation;
 use serde::Serialize;
 use time::Date;
@@ -93,6 +94,35 @@ pub fn upcoming(status: Status, dates: Dates, content: &AgreementContent, today:
     }
     out.sort_by_key(|d| d.on);
     out
+}
+
+/// The extraordinary steering committee a termination request of a regional agreement needs, while none is
+/// planned: by the last day of the notice, the day before the termination takes effect. Accord régional BFC 2016
+/// article 6 (read 2026-12-07): « Un préavis de 3 mois doit être respecté à compter de la réception par les
+/// autres signataires et au cours duquel un comité de pilotage extraordinaire est réuni pour examiner la
+/// demande ». A local convention's termination has no committee of its own (Guide de la CCL II.b: notice only).
+pub fn extraordinary_committee(
+    kind: AgreementKind,
+    status: Status,
+    dates: Dates,
+    planned: bool,
+    today: Date,
+) -> Option<Deadline> {
+    let effect = dates
+        .terminates_on
+        .filter(|_| kind == AgreementKind::Regional && status == Status::Terminating)?;
+    let by = add_days(effect, -1);
+    (!planned && by >= today).then(|| Deadline {
+        on: by,
+        explanation: Explanation::new(
+            "extraordinary_committee",
+            format!(
+                "Réunir le comité de pilotage extraordinaire qui examine la demande de résiliation, au plus tard le {}",
+                french_date(by)
+            ),
+            "Accord régional BFC 2016 article 6",
+        ),
+    })
 }
 
 /// The next yearly review on or after `today` of an agreement running from `start` to `end`: each anniversary
@@ -221,6 +251,53 @@ mod tests {
         let list = upcoming(Status::Terminating, ending, &ccl, date!(2026 - 11 - 23));
         assert_eq!(list[0].explanation.code, "termination_effect");
         assert!(list[0].explanation.message.contains("20 février 2027"));
+    }
+
+    // Accord régional BFC 2016 article 6: during the 3-month notice of a termination request, an extraordinary
+    // steering committee examines it. Due the day before the effect, until one is planned; not for a CCL.
+    #[test]
+    fn a_regional_termination_needs_its_extraordinary_committee() {
+        let ending = Dates {
+            terminates_on: Some(date!(2027 - 03 - 01)),
+            ..dates()
+        };
+        let today = date!(2026 - 12 - 07);
+        let due = |kind, status, planned, today| {
+            extraordinary_committee(kind, status, ending, planned, today).map(|d| (d.explanation.code, d.on))
+        };
+        // (kind, status, a committee planned, today, due)
+        let cases = [
+            (
+                AgreementKind::Regional,
+                Status::Terminating,
+                false,
+                today,
+                Some(("extraordinary_committee", date!(2027 - 02 - 28))),
+            ),
+            (AgreementKind::Regional, Status::Terminating, true, today, None),
+            (
+                AgreementKind::Regional,
+                Status::Terminating,
+                false,
+                date!(2027 - 03 - 01),
+                None,
+            ),
+            (AgreementKind::Regional, Status::InForce, false, today, None),
+            (AgreementKind::LocalCooperation, Status::Terminating, false, today, None),
+        ];
+        for (kind, status, planned, today, expected) in cases {
+            assert_eq!(
+                due(kind, status, planned, today),
+                expected,
+                "{kind:?} {status:?} {planned} {today}"
+            );
+        }
+        let d = extraordinary_committee(AgreementKind::Regional, Status::Terminating, ending, false, today).unwrap();
+        assert!(
+            d.explanation.message.contains("au plus tard le 28 février 2027"),
+            "{}",
+            d.explanation.message
+        );
     }
 
     // Accord régional BFC 2016 annex 3: dated roadmap actions are obligations too.

@@ -214,6 +214,15 @@ impl Store {
     pub fn agreements<'a>(&'a self, ctx: &'a AccessContext) -> AgreementScope<'a> {
         AgreementScope { store: self, ctx }
     }
+
+    /// Rewrites the parties' obligations of agreement `id` after a change elsewhere moved one (a meeting
+    /// planned or cancelled to examine its termination), in the transaction of that change.
+    pub(crate) async fn agreement_obligations(&self, ex: &mut impl Executor, id: Uuid) -> Result<()> {
+        let operator = AccessContext::operator("échéances");
+        let a = self.agreements(&operator).load(ex, id).await?;
+        let parties = a.parties.iter().map(|p| p.organisation_id);
+        crate::obligations::agreement_changed(ex, a.id, &a.title, parties, &a.deadlines).await
+    }
 }
 
 impl AgreementScope<'_> {
@@ -328,7 +337,26 @@ impl AgreementScope<'_> {
             .collect::<Result<Vec<_>>>()?;
         let pending_amendment = amendments::pending(ex, id, h.current_version, &parties).await?;
         let status = h.status(today());
-        let deadlines = deadlines::upcoming(status, h.dates, &version.content, today());
+        let mut deadlines = deadlines::upcoming(status, h.dates, &version.content, today());
+        if h.kind == AgreementKind::Regional && status == Status::Terminating {
+            let planned = ex
+                .fetch_optional(
+                    query(
+                        "SELECT 1 AS one FROM meetings WHERE termination_agreement_id = $1 AND status <> 'cancelled'",
+                    )
+                    .bind(id),
+                )
+                .await?
+                .is_some();
+            deadlines.extend(deadlines::extraordinary_committee(
+                h.kind,
+                status,
+                h.dates,
+                planned,
+                today(),
+            ));
+            deadlines.sort_by_key(|d| d.on);
+        }
         Ok(Agreement {
             id: h.id,
             kind: h.kind,

@@ -231,6 +231,9 @@ impl Store {
             .bind(crate::infra::clock::now()),
         )
         .await?;
+        if let Some(agreement) = new.termination_agreement_id {
+            self.agreement_obligations(&mut tx, agreement).await?;
+        }
         let notice = tx
             .fetch_one(query("SELECT name, agenda_notice_days FROM committees WHERE id = $1").bind(committee_id))
             .await?;
@@ -450,6 +453,9 @@ impl Store {
             0
         };
         obligations::close(&mut tx, Source::AgendaSending, &id.to_string()).await?;
+        if let Some(agreement) = meeting.termination_agreement_id {
+            self.agreement_obligations(&mut tx, agreement).await?;
+        }
         record(
             &mut tx,
             ctx,
