@@ -7,20 +7,28 @@ use crate::error::ApiError;
 use crate::pages::error_page;
 use crate::pages::session::Nav;
 use axum::extract::Request;
-use axum::http::{StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 
 /// The longest English reason read back from a refusal (they are one line).
 const REASON_BYTES: usize = 16 * 1024;
 
 pub async fn in_french(request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
+    // A form's address typed or reloaded after the form came back (the address bar shows it): the page the form
+    // belongs to, one level up, rather than a dead end.
+    let form_address = (!api && request.method() == Method::GET).then(|| request.uri().path().to_owned());
     let response = next.run(request).await;
     if !is_framework_refusal(&response) {
         return response;
     }
     let status = response.status();
+    if let Some(path) = form_address.filter(|_| status == StatusCode::METHOD_NOT_ALLOWED) {
+        let parent = path.trim_end_matches('/').rsplit_once('/').map_or("", |(up, _)| up);
+        let parent = if parent.is_empty() { "/" } else { parent };
+        return Redirect::to(parent).into_response();
+    }
     let reason = axum::body::to_bytes(response.into_body(), REASON_BYTES)
         .await
         .unwrap_or_default();

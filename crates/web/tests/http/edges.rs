@@ -342,6 +342,28 @@ async fn refusals(backend: Backend) {
         assert!(html_type && html.contains(french), "{status}: {html}");
         assert!(!english.iter().any(|e| html.contains(e)), "{status}: {html}");
     }
+
+    // A form's address opened again after the form came back (the address bar shows it): its page, not a 405.
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for (form, page) in [
+        (
+            "/reunions/0b6f7a2e-0000-4000-8000-000000000000/annulation",
+            "/reunions/0b6f7a2e-0000-4000-8000-000000000000",
+        ),
+        ("/deconnexion", "/"),
+    ] {
+        let r = no_redirect
+            .get(app.url(form))
+            .header(COOKIE, format!("passerelle_session={session}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), S::SEE_OTHER, "{form}");
+        assert_eq!(r.headers()[LOCATION], page, "{form}");
+    }
 }
 
 #[tokio::test]
