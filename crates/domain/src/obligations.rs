@@ -11,6 +11,7 @@ const FICHE_7: &str = "Accord régional BFC 2016, fiche 7";
 const AGENDA: &str = "Accord régional BFC 2016, article 3";
 const ROADMAP: &str = "Accord régional BFC 2016, annexe 3";
 const IMMERSION: &str = "convention de PMSMP, cerfa n° 13912";
+const SUPPORT: &str = "CASF, art. L344-2-5";
 const REGISTRATION: &str = "Guide de la CCL Pôle emploi – SIAE I.3.a ; Accord régional BFC 2016, fiche action 5";
 
 labelled_codes! {
@@ -26,6 +27,7 @@ labelled_codes! {
         ActionItem => "action_item", "Action à mener";
         ImmersionSignature => "immersion_signature", "Signatures d'une convention d'immersion";
         Reregistration => "reregistration", "Réinscription comme demandeur d'emploi";
+        SupportPeriodEnd => "support_period_end", "Fin d'une période de convention d'appui";
     }
 }
 
@@ -190,6 +192,19 @@ pub fn for_reregistration(contract_end: Date) -> Due {
     )
 }
 
+/// The end of a period of a convention d'appui, its last day `ends_on`: the ESAT decides before it whether to renew
+/// it (CASF, art. L344-2-5: one year at most, renewed twice at most; RULES.md 3). The reminder falls on the last
+/// day, and the daily digest tells the ESAT as that day comes near; a renewal or the end of the transition closes
+/// it.
+pub fn for_support_period_end(ends_on: Date, renewals_left: usize) -> Due {
+    let sentence = match renewals_left {
+        0 => "Dernière période possible : préparer la fin de l'appui".to_owned(),
+        1 => "Renouveler la convention d'appui (encore une fois au plus) ou préparer la fin de l'appui".to_owned(),
+        n => format!("Renouveler la convention d'appui (encore {n} fois au plus) ou préparer la fin de l'appui"),
+    };
+    Due::new(Source::SupportPeriodEnd, ends_on, &sentence, SUPPORT)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,6 +308,26 @@ mod tests {
                 due.rule,
                 "Réinscription à France Travail à la fin du CDDI (Guide de la CCL Pôle emploi – SIAE I.3.a ; \
                  Accord régional BFC 2016, fiche action 5)"
+            );
+        }
+    }
+
+    // CASF L344-2-5 (RULES.md 3): a convention d'appui lasts one year at most and is renewed twice at most. The
+    // reminder falls on the period's last day and says how many renewals are left.
+    #[test]
+    fn a_support_period_ends_with_its_renewals_left() {
+        let end = date!(2027 - 06 - 30);
+        for (left, says) in [
+            (2, "encore 2 fois au plus"),
+            (1, "encore une fois au plus"),
+            (0, "Dernière période possible"),
+        ] {
+            let due = for_support_period_end(end, left);
+            assert_eq!((due.source, due.on), (Source::SupportPeriodEnd, end));
+            assert!(
+                due.rule.contains(says) && due.rule.ends_with("(CASF, art. L344-2-5)"),
+                "{}",
+                due.rule
             );
         }
     }

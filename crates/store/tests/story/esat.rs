@@ -278,6 +278,21 @@ async fn story(store: Store) {
             .unwrap_err(),
     );
     assert_eq!(code, "support_convention_renewals_exhausted");
+    // The ESAT has the end of the latest period on its list, with no renewal left (CASF L344-2-5).
+    let support_due = || async {
+        let horizon = (add_days(first, -1), add_days(first, 365 * 4));
+        let list = store.deadlines(&esat, horizon.0, horizon.1, today).await.unwrap();
+        list.into_iter()
+            .filter(|d| d.source == passerelle_store::obligations::Source::SupportPeriodEnd)
+            .filter(|d| d.link == format!("/esat/{}", w.summary.id))
+            .collect::<Vec<_>>()
+    };
+    let due = support_due().await;
+    assert_eq!(
+        due.iter().map(|d| d.due_on).collect::<Vec<_>>(),
+        [add_days(first, 365 * 2 + 200)]
+    );
+    assert!(due[0].rule.contains("Dernière période possible"), "{}", due[0].rule);
 
     // The right to return while the orientation is valid, then refused once it has ended.
     let w = scope
@@ -285,6 +300,10 @@ async fn story(store: Store) {
         .await
         .unwrap();
     assert!(w.history.last().unwrap().is_return);
+    assert!(
+        support_due().await.is_empty(),
+        "back in the ESAT, no support period to prepare"
+    );
     assert_eq!(
         stay().await,
         (None, name.clone()),

@@ -522,6 +522,11 @@ impl EsatScope<'_> {
                 .bind(id),
         )
         .await?;
+        if next.situation != Situation::TransitionWithSupportConvention {
+            // The convention d'appui goes with the transition: the end of its period is no longer to prepare.
+            let source = crate::obligations::Source::SupportPeriodEnd;
+            crate::obligations::close(&mut tx, source, &id.to_string()).await?;
+        }
         let after = self.load(&mut tx, id).await?;
         let action = if kind == Move::Return {
             "esat_worker.returned"

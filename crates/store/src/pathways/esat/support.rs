@@ -7,6 +7,7 @@ use crate::infra::events::{Event, record};
 use crate::infra::sql::{Executor, query};
 use passerelle_domain::directory::siret::Siret;
 use passerelle_domain::invalid::Invalid;
+use passerelle_domain::pathways::esat::support::SUPPORT_MAX_PERIODS;
 use passerelle_domain::pathways::esat::{Situation, SupportPeriod, check_support_period};
 use passerelle_domain::text::{optional, required};
 use time::Date;
@@ -111,6 +112,15 @@ impl EsatScope<'_> {
         )
         .await?;
         let after = self.load(&mut tx, id).await?;
+        let w = &after.summary;
+        crate::obligations::support_period_recorded(
+            &mut tx,
+            (id, w.esat_id),
+            (&w.first_name, &w.last_name),
+            ends_on,
+            SUPPORT_MAX_PERIODS.saturating_sub(periods.len() + 1),
+        )
+        .await?;
         let added = after.support_conventions.iter().find(|c| c.id == convention_id);
         record(
             &mut tx,
