@@ -126,6 +126,31 @@ pub async fn create_convention(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+pub struct ConventionEmployer {
+    /// The employer who joins the individual convention (or replaces the one before).
+    pub employer: String,
+}
+
+/// The employer joins the individual support convention signed before the person worked.
+#[utoipa::path(post, path = "/api/v1/supported-entries/{id}/convention/employer", tag = "supported",
+    params(("id" = Uuid, Path)), request_body = ConventionEmployer, security(("bearer" = [])),
+    responses((status = 200, body = SupportedRecord)))]
+pub async fn add_convention_employer(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(b): ApiJson<ConventionEmployer>,
+) -> ApiResult<Json<SupportedRecord>> {
+    Ok(Json(
+        state
+            .store
+            .add_supported_convention_employer(&ctx, id, &b.employer)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreateActivity {
     /// `assessment`, `project`, `job_search` or `in_employment` (modules a to d).
     #[schema(example = "job_search")]
@@ -418,6 +443,7 @@ pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
     utoipa_axum::router::OpenApiRouter::new()
         .routes(routes!(get_supported, create_entry))
         .routes(routes!(create_convention))
+        .routes(routes!(add_convention_employer))
         .routes(routes!(create_activity))
         .routes(routes!(create_job))
         .routes(routes!(exit_entry))

@@ -2,7 +2,7 @@
 //! supported employment with its forms, the skills record with its PDF and personal links, and the
 //! person's own page `/carnet/{token}`, reached without an account.
 
-use super::kit::{CsrfForm, PageResult, filters, form_date, parse_id};
+use super::kit::{CsrfForm, Notice, PageResult, filters, form_date, parse_id};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::inputs::shared_record;
@@ -160,15 +160,43 @@ struct PersonPage {
     modules: &'static [Module],
     contracts: &'static [ContractKind],
     error: Option<String>,
+    /// The form that came back refused (its action) and what was typed in it.
+    posted_action: String,
+    posted: SupportedForm,
+    blank: SupportedForm,
 }
 
-async fn person_page(state: &AppState, visitor: &Visitor, person_id: Uuid, error: Option<String>) -> PageResult {
+impl PersonPage {
+    /// The values of the form posting to `action` for `entry`: what was typed if it came back refused, else
+    /// nothing (the entry form has no entry yet).
+    fn typed(&self, entry: Option<&Uuid>, action: &str) -> &SupportedForm {
+        let same_entry = entry.is_none_or(|e| self.posted.entry_id.trim() == e.to_string());
+        if self.posted_action == action && same_entry {
+            &self.posted
+        } else {
+            &self.blank
+        }
+    }
+}
+
+/// A post refused with a message: the action and the form as typed, to show them again.
+struct Refused {
+    message: String,
+    action: String,
+    form: SupportedForm,
+}
+
+async fn person_page(state: &AppState, visitor: &Visitor, person_id: Uuid, refused: Option<Refused>) -> PageResult {
     let person = state.store.persons(&visitor.ctx).get(person_id).await?;
     let record = state.store.supported(&visitor.ctx, person_id).await?;
-    let status = if error.is_some() {
+    let status = if refused.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
+    };
+    let (error, posted_action, posted) = match refused {
+        Some(r) => (Some(r.message), r.action, r.form),
+        None => (None, String::new(), SupportedForm::default()),
     };
     let schemes = visitor
         .ctx
@@ -185,6 +213,9 @@ async fn person_page(state: &AppState, visitor: &Visitor, person_id: Uuid, error
         modules: Module::ALL,
         contracts: ContractKind::ALL,
         error,
+        posted_action,
+        posted,
+        blank: SupportedForm::default(),
     };
     Ok((status, page).into_response())
 }
@@ -195,7 +226,7 @@ pub async fn person(State(state): State<AppState>, visitor: Visitor, Path(id): P
 }
 
 /// Every field of the supported-employment forms; each form sends its own.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct SupportedForm {
     #[serde(default)]
     scheme_id: String,
@@ -227,6 +258,9 @@ pub struct SupportedForm {
     contract: String,
     #[serde(default)]
     weekly_hours: String,
+    /// The box ticked to confirm an exit.
+    #[serde(default)]
+    confirm: String,
 }
 
 fn id_field(value: &str, field: &str, what: &str) -> Result<Uuid, ApiError> {
@@ -267,16 +301,21 @@ pub async fn act(
                 },
             };
             store.enter_supported(ctx, person_id, new, None).await?;
-            return Ok(());
+            return Ok(Notice::SupportedEntered);
         }
         let entry = id_field(&f.entry_id, "entry_id", "l'entrée")?;
-        match action.as_str() {
+        let notice = match action.as_str() {
             "convention" => {
                 let signed = form_date("signature", &f.date)?
                     .ok_or_else(|| ApiError::bad_request("date_required", "Indiquez la date de signature."))?;
                 store
                     .sign_supported_convention(ctx, entry, signed, non_empty(&f.employer).as_deref(), None)
                     .await?;
+                Notice::SupportedConventionSigned
+            }
+            "employeur" => {
+                store.add_supported_convention_employer(ctx, entry, &f.employer).await?;
+                Notice::SupportedEmployerAdded
             }
             "activite" => {
                 let input = ActivityInput {
@@ -287,6 +326,7 @@ pub async fn act(
                     employer: non_empty(&f.employer),
                 };
                 store.add_supported_activity(ctx, entry, &input, None).await?;
+                Notice::SupportedActivityAdded
             }
             "emploi" => {
                 let input = JobInput {
@@ -299,20 +339,34 @@ pub async fn act(
                     weekly_hours: number(&f.weekly_hours),
                 };
                 store.add_supported_job(ctx, entry, &input, None).await?;
+                Notice::SupportedJobAdded
             }
             "sortie" => {
                 let on = form_date("sortie", &f.date)?
                     .ok_or_else(|| ApiError::bad_request("date_required", "Indiquez la date de sortie."))?;
+                if f.confirm != "oui" {
+                    return Err(ApiError::bad_request(
+                        "confirmation_required",
+                        "Cochez la case pour confirmer la sortie : elle met fin à l'accompagnement.",
+                    )
+                    .on("confirm"));
+                }
                 store.exit_supported(ctx, entry, on, None).await?;
+                Notice::SupportedExited
             }
             _ => return Err(ApiError::not_found("Action")),
-        }
-        Ok::<_, ApiError>(())
+        };
+        Ok::<_, ApiError>(notice)
     };
     match result.await {
-        Ok(()) => Ok(Redirect::to(&format!("/personnes/{person_id}/emploi-accompagne")).into_response()),
+        Ok(notice) => Ok(notice.redirect(&state, &format!("/personnes/{person_id}/emploi-accompagne"))),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
-            person_page(&state, &visitor, person_id, Some(e.message)).await
+            let refused = Refused {
+                message: e.message,
+                action,
+                form: f,
+            };
+            person_page(&state, &visitor, person_id, Some(refused)).await
         }
         Err(e) => Err(e.into()),
     }

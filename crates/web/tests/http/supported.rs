@@ -396,9 +396,75 @@ async fn supported_pages(backend: Backend) {
     let (s, html) = send(form(&token, "900")).await;
     assert_eq!(s, S::UNPROCESSABLE_ENTITY);
     assert!(html.contains("de 1 à 600 (une journée)"), "{html}");
+    // The refused form comes back with what was typed.
+    assert!(
+        html.contains("name=\"minutes\" value=\"900\""),
+        "the minutes typed are kept: {html}"
+    );
+    assert!(
+        html.contains("value=\"in_employment\" selected"),
+        "the module chosen is kept"
+    );
     assert_eq!(app.count("supported_activities").await, activities);
-    assert_eq!(send(form(&token, "30")).await.0, S::SEE_OTHER);
+    let recorded = form(&token, "30");
+    let recorded: Vec<(&str, &str)> = recorded.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, html) = crate::pages::post_and_follow(&app, &samir, &post, &recorded).await;
+    assert_eq!(s, S::SEE_OTHER);
+    assert!(html.contains("Activité enregistrée."), "the activity is confirmed");
     assert_eq!(app.count("supported_activities").await, activities + 1);
+
+    // The employer joins (or replaces the one of) the convention signed before; the exit asks for its
+    // confirmation box.
+    let (s, html) = crate::pages::post_and_follow(
+        &app,
+        &samir,
+        &format!("{path}/employeur"),
+        &[
+            ("csrf", &token),
+            ("entry_id", &entry),
+            ("employer", "Imprimerie Darantière"),
+        ],
+    )
+    .await;
+    assert_eq!(s, S::SEE_OTHER, "{html}");
+    assert!(
+        html.contains("Employeur ajouté à la convention individuelle.")
+            && html.contains("avec l'employeur Imprimerie Darantière"),
+        "{html}"
+    );
+    assert_eq!(
+        app.count("events WHERE action = 'supported.convention_employer_added'")
+            .await,
+        1
+    );
+    let exit = format!("{path}/sortie");
+    let (s, html) = post_form(
+        &app,
+        &samir,
+        &exit,
+        &[("csrf", &token), ("entry_id", &entry), ("date", &today().to_string())],
+    )
+    .await;
+    assert_eq!(s, S::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Cochez la case pour confirmer la sortie"), "{html}");
+    assert!(
+        html.contains(&format!("name=\"date\" value=\"{}\"", today())),
+        "the exit date is kept"
+    );
+    let (s, html) = crate::pages::post_and_follow(
+        &app,
+        &samir,
+        &exit,
+        &[
+            ("csrf", &token),
+            ("entry_id", &entry),
+            ("date", &today().to_string()),
+            ("confirm", "oui"),
+        ],
+    )
+    .await;
+    assert_eq!(s, S::SEE_OTHER);
+    assert!(html.contains("Sortie du dispositif enregistrée"), "{html}");
 
     // The skills record, a personal link made from the page, read without an account.
     let record = format!("/personnes/{gillet}/carnet");

@@ -22,7 +22,7 @@ use passerelle_domain::pathways::supported::module::ActivityContext;
 use passerelle_domain::pathways::supported::{
     ActivityInput, ContractKind, EntryInput, JobInput, Module, SpePrescriber,
 };
-use passerelle_domain::text::{fold, optional};
+use passerelle_domain::text::{fold, optional, required};
 use serde::Serialize;
 use std::collections::HashMap;
 use time::Date;
@@ -523,6 +523,37 @@ impl Store {
         };
         let after = serde_json::json!({"entry": entry_id, "signed_on": signed_on, "employer": employer});
         self.end_change(ctx, change, "supported.convention_signed", after, key)
+            .await
+    }
+
+    /// The employer joins the individual convention signed before the person worked (or a new employer
+    /// replaces the one who left): the convention is the person's, the scheme's and, once hired, the
+    /// employer's. The journal keeps the employer before.
+    pub async fn add_supported_convention_employer(
+        &self,
+        ctx: &AccessContext,
+        entry_id: Uuid,
+        employer: &str,
+    ) -> Result<SupportedRecord> {
+        let employer = required("employer", employer, 200)?;
+        let mut change = self.entry_change(ctx, entry_id).await?;
+        let Some(before) = change.entry.convention.as_ref().map(|c| c.employer.clone()) else {
+            return Err(StoreError::conflict(
+                "convention_missing",
+                "Enregistrez d'abord la convention individuelle : l'employeur la rejoint ensuite.",
+            ));
+        };
+        change
+            .tx
+            .execute(
+                query("UPDATE supported_conventions SET employer = $1, employer_key = $2 WHERE entry_id = $3")
+                    .bind(&employer)
+                    .bind(employer_key(&employer, None))
+                    .bind(entry_id),
+            )
+            .await?;
+        let after = serde_json::json!({"entry": entry_id, "employer": employer, "employer_before": before});
+        self.end_change(ctx, change, "supported.convention_employer_added", after, None)
             .await
     }
 

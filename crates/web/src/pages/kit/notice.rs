@@ -53,10 +53,16 @@ pub enum Notice {
     AmendmentAdopted,
     AmendmentDeclined,
     AmendmentWithdrawn,
+    SupportedEntered,
+    SupportedConventionSigned,
+    SupportedEmployerAdded,
+    SupportedActivityAdded,
+    SupportedJobAdded,
+    SupportedExited,
 }
 
 impl Notice {
-    const ALL: [Notice; 38] = [
+    const ALL: [Notice; 44] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -95,6 +101,12 @@ impl Notice {
         Self::AmendmentAdopted,
         Self::AmendmentDeclined,
         Self::AmendmentWithdrawn,
+        Self::SupportedEntered,
+        Self::SupportedConventionSigned,
+        Self::SupportedEmployerAdded,
+        Self::SupportedActivityAdded,
+        Self::SupportedJobAdded,
+        Self::SupportedExited,
     ];
 
     fn code(self) -> &'static str {
@@ -137,6 +149,12 @@ impl Notice {
             Self::AmendmentAdopted => "amendment_adopted",
             Self::AmendmentDeclined => "amendment_declined",
             Self::AmendmentWithdrawn => "amendment_withdrawn",
+            Self::SupportedEntered => "supported_entered",
+            Self::SupportedConventionSigned => "supported_convention_signed",
+            Self::SupportedEmployerAdded => "supported_employer_added",
+            Self::SupportedActivityAdded => "supported_activity_added",
+            Self::SupportedJobAdded => "supported_job_added",
+            Self::SupportedExited => "supported_exited",
         }
     }
 
@@ -206,6 +224,12 @@ impl Notice {
             }
             Self::AmendmentDeclined => "Avenant refusé : la version en vigueur reste inchangée.",
             Self::AmendmentWithdrawn => "Avenant retiré : la version en vigueur reste inchangée.",
+            Self::SupportedEntered => "Entrée dans le dispositif enregistrée.",
+            Self::SupportedConventionSigned => "Convention individuelle enregistrée.",
+            Self::SupportedEmployerAdded => "Employeur ajouté à la convention individuelle.",
+            Self::SupportedActivityAdded => "Activité enregistrée.",
+            Self::SupportedJobAdded => "Emploi enregistré.",
+            Self::SupportedExited => "Sortie du dispositif enregistrée : l'accompagnement a pris fin.",
         }
     }
 
