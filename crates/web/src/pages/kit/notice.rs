@@ -53,10 +53,11 @@ pub enum Notice {
     AmendmentAdopted,
     AmendmentDeclined,
     AmendmentWithdrawn,
+    DocumentAdded,
 }
 
 impl Notice {
-    const ALL: [Notice; 38] = [
+    const ALL: [Notice; 39] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -95,6 +96,7 @@ impl Notice {
         Self::AmendmentAdopted,
         Self::AmendmentDeclined,
         Self::AmendmentWithdrawn,
+        Self::DocumentAdded,
     ];
 
     fn code(self) -> &'static str {
@@ -137,6 +139,7 @@ impl Notice {
             Self::AmendmentAdopted => "amendment_adopted",
             Self::AmendmentDeclined => "amendment_declined",
             Self::AmendmentWithdrawn => "amendment_withdrawn",
+            Self::DocumentAdded => "document_added",
         }
     }
 
@@ -206,6 +209,7 @@ impl Notice {
             }
             Self::AmendmentDeclined => "Avenant refusé : la version en vigueur reste inchangée.",
             Self::AmendmentWithdrawn => "Avenant retiré : la version en vigueur reste inchangée.",
+            Self::DocumentAdded => "Document ajouté : les membres le trouvent dans les documents de la réunion.",
         }
     }
 
