@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Browser test of the CTA secretary's journey, in headless Chromium:
 //   log in → « Instances » → the demo CTA (frequency, members, action items) → its coming meeting →
-//   accept the agenda item an SIAE proposed → send the invitation → « Échéances et calendrier » (month grid),
+//   accept the agenda item an SIAE proposed → send the invitation → add a document through the form →
+//   « Échéances et calendrier » (month grid),
 // with an accessibility audit (axe-core) of each page.
 //
 // Usage: node web/e2e/governance.mjs <base-url> <email> <password> <screenshot-path>
@@ -49,6 +50,21 @@ await runJourney('CTA secretary journey', async (browser) => {
   response = await click(page, page.getByRole('button', { name: "Envoyer l'invitation et l'ordre du jour" }));
   await expectPage(page, response, meetingPath, /^Réunion du /);
   check(await page.getByRole('button', { name: /^Renvoyer l'invitation/ }).count() === 1, 'the invitation was sent');
+  const trail = page.getByRole('navigation', { name: 'vous êtes ici :' });
+  check((await trail.locator('[aria-current="page"]').innerText()).startsWith('Réunion du '),
+    'the breadcrumb ends on the meeting');
+  check(await trail.getByRole('link', { name: "CTA du bassin d'emploi de Dijon" }).count() === 1,
+    'the breadcrumb goes back to the committee');
+  // The secretariat adds a document through the page's file form; it is then listed, ready to download.
+  await page.getByLabel(/^Document à joindre/).setInputFiles({
+    name: 'Ordre du jour détaillé.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.7\nOrdre du jour du CTA\n'),
+  });
+  response = await click(page, page.getByRole('button', { name: 'Ajouter le document' }));
+  await expectPage(page, response, meetingPath, /^Réunion du /);
+  check((await page.locator('main').innerText()).includes('Document ajouté'), 'the notice confirms the document');
+  check(await page.getByRole('link', { name: 'Ordre du jour détaillé.pdf' }).count() === 1, 'the document is listed');
   await auditPage(page, 'meeting');
   await page.screenshot({ path: screenshotPath, fullPage: false });
 

@@ -11,6 +11,10 @@ use passerelle_store::AccessContext;
 use passerelle_store::auth::SessionKind;
 use serde::de::DeserializeOwned;
 
+/// The body limit of the routes that take a meeting document (10 MB, as the store checks) with some room for
+/// the request around it: the API's and the meeting page's form.
+pub const DOCUMENT_BODY_BYTES: usize = passerelle_store::governance::meetings::MAX_DOCUMENT_BYTES + 64 * 1024;
+
 /// A JSON body; a malformed or mistyped body answers 400 with `malformed_json` or `invalid_body`.
 pub struct ApiJson<T>(pub T);
 

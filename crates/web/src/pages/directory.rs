@@ -1,6 +1,6 @@
 //! The directory pages: search and an organisation's sheet.
 
-use super::kit::{PageError, PageResult, parse_id};
+use super::kit::{Crumbs, PageError, PageResult, parse_id};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::inputs::OrganisationQuery;
@@ -120,7 +120,9 @@ pub async fn show(
             .authorisations(ctx, id, passerelle_store::infra::clock::now().date())
             .await?;
         Ok::<_, passerelle_store::StoreError>(OrganisationPage {
-            nav: visitor.nav("annuaire"),
+            nav: visitor
+                .nav("annuaire")
+                .trail(Crumbs::list("Annuaire", "/annuaire").here(org.name.clone())),
             org,
             parent,
             contacts,

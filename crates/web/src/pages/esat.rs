@@ -2,7 +2,8 @@
 //! page with the situation moves and the conventions d'appui, and a person's one history (passerelles).
 //! A refused form comes back with the rule's explanation next to the field it concerns.
 
-use super::kit::{CsrfForm, FormError, PageResult, filters, form_date, parse_id, refused_again};
+use super::kit::crumbs::full_name;
+use super::kit::{Crumbs, CsrfForm, FormError, PageResult, filters, form_date, parse_id, refused_again};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -217,7 +218,9 @@ async fn worker_page(
         form.professional_project = w.professional_project.clone().unwrap_or_default();
     }
     Ok(WorkerPage {
-        nav: visitor.nav("esat"),
+        nav: visitor.nav("esat").trail(
+            Crumbs::list("Travailleurs d'ESAT", "/esat").here(full_name(&w.summary.first_name, &w.summary.last_name)),
+        ),
         w,
         form,
         error,
@@ -288,7 +291,9 @@ pub async fn person_pathway(
     let id = parse_id(&id, "Personne")?;
     let pathway = state.store.person_pathway(&visitor.ctx, id).await?;
     Ok(PathwayPage {
-        nav: visitor.nav("personnes"),
+        nav: visitor
+            .nav("personnes")
+            .trail(Crumbs::person(pathway.person_id, &pathway.first_name, &pathway.last_name).here("Parcours complet")),
         pathway,
     })
 }

@@ -3,7 +3,7 @@
 //! form comes back with the rule's explanation (and its article) next to the field.
 
 use super::esat::form_hours;
-use super::kit::{CsrfForm, FormError, PageResult, filters, form_date, parse_id, refused_again};
+use super::kit::{Crumbs, CsrfForm, FormError, PageResult, filters, form_date, parse_id, refused_again};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -278,8 +278,11 @@ async fn immersion_page(
         .filter(|(_, m)| **m > 0)
         .map(|(d, m)| (WEEKDAY_NAMES[d], passerelle_domain::pathways::esat::french_hours(*m)))
         .collect();
+    let here = format!("{} {} chez {}", i.first_name, i.last_name, i.host_name);
     Ok(ImmersionPage {
-        nav: visitor.nav("immersions"),
+        nav: visitor
+            .nav("immersions")
+            .trail(Crumbs::list("Immersions", "/immersions").here(here)),
         i,
         days,
         contracts: ContractKind::ALL,

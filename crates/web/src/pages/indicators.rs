@@ -5,7 +5,7 @@
 //! Travail and the DDETS their department by SIAE kind and quarter, a supported-employment scheme the Journées nationales de l'emploi accompagné 2020
 //! family.
 
-use super::kit::PageResult;
+use super::kit::{Crumbs, PageResult};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -434,9 +434,12 @@ pub async fn people(
     .request(Viewer::Public, MINIMUM_THRESHOLD)?
     .range;
     let people = drill_down::people(&state.store, &visitor.ctx, code, organisation, range).await?;
+    let label = definition(code).code.label();
     Ok(PeoplePage {
-        nav: visitor.nav(SECTION),
-        label: definition(code).code.label(),
+        nav: visitor
+            .nav(SECTION)
+            .trail(Crumbs::list("Indicateurs", "/indicateurs").here(label)),
+        label,
         from: q.from,
         to: q.to,
         people,

@@ -3,7 +3,7 @@
 //! A refused form comes back with every value typed and the message under its field; a saved one redirects to
 //! the person's page with a notice.
 
-use super::kit::{CsrfForm, FormError, Notice, PageResult, filters, form_date, parse_id, refused_again};
+use super::kit::{Crumbs, CsrfForm, FormError, Notice, PageResult, filters, form_date, parse_id, refused_again};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -117,7 +117,9 @@ async fn edit_page(
     let scope = state.store.persons(&visitor.ctx);
     let person = scope.get(id).await?;
     Ok(PersonEditPage {
-        nav: visitor.nav("personnes"),
+        nav: visitor
+            .nav("personnes")
+            .trail(Crumbs::person(person.id, &person.first_name, &person.last_name).here("Modifier la fiche")),
         form: form.unwrap_or_else(|| PersonEditForm::of(&person)),
         person,
         error,

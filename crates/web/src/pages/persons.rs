@@ -1,6 +1,7 @@
 //! The persons pages: the caller's list, a person's sheet, and the creation form.
 
-use super::kit::{CsrfForm, PageResult, Pager, filters, form_date, parse_id};
+use super::kit::crumbs::full_name;
+use super::kit::{Crumbs, CsrfForm, PageResult, Pager, filters, form_date, parse_id};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -83,9 +84,12 @@ pub struct PersonPage {
 /// person), so the sheet always links to `/personnes/{id}/modifier`.
 pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> PageResult<PersonPage> {
     let id = parse_id(&id, "Personne")?;
+    let person = state.store.persons(&visitor.ctx).get(id).await?;
     Ok(PersonPage {
-        nav: visitor.nav("personnes"),
-        person: state.store.persons(&visitor.ctx).get(id).await?,
+        nav: visitor.nav("personnes").trail(
+            Crumbs::list("Personnes accompagnées", "/personnes").here(full_name(&person.first_name, &person.last_name)),
+        ),
+        person,
     })
 }
 
@@ -152,6 +156,13 @@ pub struct NewPersonPage {
     known_message: String,
 }
 
+/// The creation form's navigation, under the persons' list.
+fn new_person_nav(visitor: &Visitor) -> Nav {
+    visitor
+        .nav("personnes")
+        .trail(Crumbs::list("Personnes accompagnées", "/personnes").here("Nouvelle personne"))
+}
+
 pub async fn new_form(visitor: Visitor) -> PageResult<NewPersonPage> {
     let organisations = recording_organisations(&visitor);
     if organisations.is_empty() {
@@ -171,7 +182,7 @@ pub async fn new_form(visitor: Visitor) -> PageResult<NewPersonPage> {
         return Err(e.into());
     }
     Ok(NewPersonPage {
-        nav: visitor.nav("personnes"),
+        nav: new_person_nav(&visitor),
         organisations,
         form: PersonForm::default(),
         error: None,
@@ -214,7 +225,7 @@ pub async fn create(
     };
     let result = result.await;
     let page = |error, known, known_message| NewPersonPage {
-        nav: visitor.nav("personnes"),
+        nav: new_person_nav(&visitor),
         organisations: recording_organisations(&visitor),
         form,
         error,

@@ -1,5 +1,6 @@
 //! Browser sessions: the session cookie, the CSRF token of forms, and the signed-in page visitor.
 
+use super::kit::Crumb;
 use super::kit::csrf::SessionCsrf;
 use super::kit::error_page;
 use super::kit::notice::{NOTICE_COOKIE, Notice};
@@ -56,6 +57,8 @@ pub struct Nav {
     pub notice: Option<&'static str>,
     /// Unread notifications of the user's organisations, on the menu.
     pub unread: i64,
+    /// The breadcrumb trail of a page under a list; empty elsewhere.
+    pub crumbs: Vec<Crumb>,
 }
 
 impl Nav {
@@ -72,6 +75,11 @@ impl Nav {
         matches!(self.section, "conventions" | "instances" | "echeances")
     }
 
+    /// The page sits under a list: its breadcrumb trail (built with [`super::kit::Crumbs`]).
+    pub fn trail(self, crumbs: Vec<Crumb>) -> Self {
+        Self { crumbs, ..self }
+    }
+
     pub fn anonymous() -> Self {
         Self {
             user: None,
@@ -84,6 +92,7 @@ impl Nav {
             supported: false,
             notice: None,
             unread: 0,
+            crumbs: Vec::new(),
         }
     }
 }
@@ -120,6 +129,7 @@ impl Visitor {
                 .any(|m| m.kind == passerelle_domain::directory::OrganisationKind::SupportedEmployment),
             notice: self.notice.map(Notice::message),
             unread: self.unread,
+            crumbs: Vec::new(),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! supported employment with its forms, the skills record with its PDF and personal links, and the
 //! person's own page `/carnet/{token}`, reached without an account.
 
-use super::kit::{CsrfForm, Notice, PageResult, filters, form_date, parse_id};
+use super::kit::{Crumbs, CsrfForm, Notice, PageResult, filters, form_date, parse_id};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::inputs::shared_record;
@@ -206,7 +206,9 @@ async fn person_page(state: &AppState, visitor: &Visitor, person_id: Uuid, refus
         .cloned()
         .collect();
     let page = PersonPage {
-        nav: visitor.nav(SECTION),
+        nav: visitor
+            .nav(SECTION)
+            .trail(Crumbs::person(person.id, &person.first_name, &person.last_name).here("Emploi accompagné")),
         person,
         record,
         schemes,
@@ -394,7 +396,10 @@ async fn record_page(
     let record = state.store.skills_record(&visitor.ctx, person_id).await?;
     let links = state.store.skills_record_links(&visitor.ctx, person_id).await?;
     Ok(RecordPage {
-        nav: visitor.nav("personnes"),
+        nav: visitor.nav("personnes").trail(
+            Crumbs::person(person.id, &person.first_name, &person.last_name)
+                .here("Carnet de parcours et de compétences"),
+        ),
         record,
         links,
         organisations: person

@@ -551,9 +551,6 @@ pub async fn deadlines_calendar(
     Ok(respond::calendar(ics, "echeances.ics"))
 }
 
-/// A meeting document (10 MB, as the store checks) and some room for the request around it.
-const DOCUMENT_BODY_BYTES: usize = passerelle_store::governance::meetings::MAX_DOCUMENT_BYTES + 64 * 1024;
-
 /// The governance routes and their description.
 pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
     use utoipa_axum::router::OpenApiRouter;
@@ -586,6 +583,8 @@ pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(attach_document))
-                .layer(axum::extract::DefaultBodyLimit::max(DOCUMENT_BODY_BYTES)),
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::extract::DOCUMENT_BODY_BYTES,
+                )),
         )
 }

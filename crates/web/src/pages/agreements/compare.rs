@@ -3,7 +3,7 @@
 //! `similar` crate's diff), instead of a table of whole texts as wide as the longest article.
 
 use super::{SECTION, parse_id};
-use crate::pages::kit::PageResult;
+use crate::pages::kit::{Crumbs, PageResult};
 use crate::pages::session::{Nav, Visitor};
 use crate::state::AppState;
 use askama::Template;
@@ -119,7 +119,9 @@ pub async fn compare(
         })
         .collect();
     Ok(ComparePage {
-        nav: visitor.nav(SECTION),
+        nav: visitor
+            .nav(SECTION)
+            .trail(Crumbs::agreement(a.id, &a.title).here("Comparaison des versions")),
         a,
         from,
         to,

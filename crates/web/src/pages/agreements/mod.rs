@@ -6,7 +6,7 @@ mod compare;
 mod drafting;
 pub mod editor;
 
-use super::kit::{self, CsrfForm, Notice, PageResult, filters, form_date};
+use super::kit::{self, Crumbs, CsrfForm, Notice, PageResult, filters, form_date};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::inputs::parse_action;
@@ -213,7 +213,7 @@ pub(super) async fn page(
     Ok((
         status,
         AgreementPage {
-            nav,
+            nav: nav.trail(Crumbs::list("Conventions", "/conventions").here(a.title.clone())),
             a,
             checklist,
             subtitle: doc.subtitle.clone(),
@@ -415,7 +415,9 @@ async fn new_page(
         .cloned()
         .collect();
     Ok(NewPage {
-        nav: visitor.nav(SECTION),
+        nav: visitor
+            .nav(SECTION)
+            .trail(Crumbs::list("Conventions", "/conventions").here("Nouvelle convention")),
         kinds: AgreementKind::ALL,
         parents: state.store.agreements(&visitor.ctx).list().await?,
         partners: partner_choices(state, visitor).await?,

@@ -5,7 +5,7 @@ use super::{
     Choice, GovernanceForm, SECTION, directory_choices, kept, my_choices, optional, parse_uuid, ticked, today,
 };
 use crate::error::ApiError;
-use crate::pages::kit::{CsrfForm, Notice, PageResult, form_date, parse_id};
+use crate::pages::kit::{Crumbs, CsrfForm, Notice, PageResult, form_date, parse_id};
 use crate::pages::session::{Nav, Visitor};
 use crate::state::AppState;
 use askama::Template;
@@ -192,7 +192,9 @@ async fn committee_page(
         })
         .collect();
     Ok(CommitteePage {
-        nav: visitor.nav(SECTION),
+        nav: visitor
+            .nav(SECTION)
+            .trail(Crumbs::list("Instances", "/instances").here(c.name.clone())),
         c,
         frequency,
         directory,

@@ -3,7 +3,7 @@
 
 use super::{Choice, GovernanceForm, SECTION, kept, my_choices, optional, parse_uuid, today};
 use crate::error::ApiError;
-use crate::pages::kit::{CsrfForm, Notice, PageResult, filters, form_date, parse_id};
+use crate::pages::kit::{Crumbs, CsrfForm, CsrfUpload, Notice, PageResult, filters, form_date, parse_id};
 use crate::pages::session::{Nav, Visitor};
 use crate::respond;
 use crate::state::AppState;
@@ -47,6 +47,8 @@ pub struct MeetingPage {
     point: GovernanceForm,
     minutes: GovernanceForm,
     cancellation: GovernanceForm,
+    /// Why the document sent through the page's file form was refused, shown under its field.
+    upload_error: Option<String>,
 }
 
 /// The meeting's page; `posted` is the form that came back with `error` (its action and what was typed).
@@ -113,7 +115,9 @@ async fn meeting_page(
         passerelle_domain::governance::AgendaNotice::Late { warning, .. } => warning.message.clone(),
     });
     Ok(MeetingPage {
-        nav: visitor.nav(SECTION),
+        nav: visitor.nav(SECTION).trail(
+            Crumbs::committee(m.committee_id, &m.committee_name).here(format!("Réunion du {}", french_date(m.held_on))),
+        ),
         date: french_date(m.held_on),
         held: m.held_on <= today(),
         members,
@@ -128,6 +132,7 @@ async fn meeting_page(
             ..GovernanceForm::default()
         }),
         cancellation: kept(&mut posted, "annulation", GovernanceForm::default),
+        upload_error: None,
         m,
         error,
     })
@@ -156,6 +161,37 @@ pub async fn meeting_document(
     let id = parse_id(&id, "Réunion")?;
     let document = parse_id(&document, "Document")?;
     Ok(respond::meeting_document(&state.store, &visitor.ctx, id, document).await?)
+}
+
+/// `POST /reunions/{id}/documents`: the secretariat attaches a document from the meeting page, through the
+/// store's function the API calls too (same types, same size, same permission).
+pub async fn attach_document(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    CsrfUpload(file): CsrfUpload,
+) -> PageResult {
+    let id = parse_id(&id, "Réunion")?;
+    let result = match file {
+        Ok(f) => state
+            .store
+            .attach_meeting_document(&visitor.ctx, id, &f.file_name, &f.content_type, f.content)
+            .await
+            .map_err(ApiError::from),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(Notice::DocumentAdded.redirect(&state, &format!("/reunions/{id}"))),
+        Err(e)
+            if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND && e.status != StatusCode::FORBIDDEN =>
+        {
+            let status = e.status;
+            let mut page = meeting_page(&state, &visitor, id, None, None).await?;
+            page.upload_error = Some(e.message);
+            Ok((status, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn meeting_action(

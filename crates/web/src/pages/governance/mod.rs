@@ -190,6 +190,13 @@ pub fn router() -> axum::Router<crate::state::AppState> {
         .route("/reunions/{id}", get(meetings::meeting))
         .route("/reunions/{id}/invitation.ics", get(meetings::meeting_invitation))
         .route("/reunions/{id}/documents/{document}", get(meetings::meeting_document))
+        // A document is the one form body larger than the server's default limit.
+        .route(
+            "/reunions/{id}/documents",
+            post(meetings::attach_document).layer(axum::extract::DefaultBodyLimit::max(
+                crate::extract::DOCUMENT_BODY_BYTES,
+            )),
+        )
         .route("/reunions/{id}/{action}", post(meetings::meeting_action))
         .route("/echeances", get(deadlines::deadlines))
         .route("/echeances.ics", get(deadlines::deadlines_ics))

@@ -3,7 +3,7 @@
 
 use super::before_hiring;
 use crate::error::ApiError;
-use crate::pages::kit::{CsrfForm, Notice, PageResult, filters, form_date, parse_id};
+use crate::pages::kit::{Crumbs, CsrfForm, Notice, PageResult, filters, form_date, parse_id};
 use crate::pages::session::{Nav, Visitor};
 use crate::state::AppState;
 use askama::Template;
@@ -147,7 +147,9 @@ async fn approval_page(state: &AppState, visitor: &Visitor, person_id: Uuid, ref
         .cloned()
         .collect();
     let page = ApprovalPage {
-        nav: visitor.nav("personnes"),
+        nav: visitor
+            .nav("personnes")
+            .trail(Crumbs::person(person.id, &person.first_name, &person.last_name).here("Parcours IAE")),
         is_employer: membership.is_some(),
         employer_kind: membership.and_then(|m| SiaeKind::of(m.kind)),
         employment,

@@ -3,7 +3,7 @@
 //! with the link to that step when the visitor may take it. A normal state, answered 200.
 
 use crate::error::ApiError;
-use crate::pages::kit::filters;
+use crate::pages::kit::{Crumbs, filters};
 use crate::pages::session::{Nav, Visitor};
 use crate::state::AppState;
 use askama::Template;
@@ -80,7 +80,9 @@ pub async fn waiting_page(
         });
     }
     Ok(WaitingPage {
-        nav: visitor.nav("personnes"),
+        nav: visitor
+            .nav("personnes")
+            .trail(Crumbs::person(person.id, &person.first_name, &person.last_name).here("Parcours IAE")),
         person,
         headline: (!hired).then_some(NO_HIRING_YET),
         next,

@@ -2,7 +2,7 @@
 //! sheet with the steps the viewer may add, and the prescription form (diagnosis and prescription in one).
 
 use crate::error::ApiError;
-use crate::pages::kit::{CsrfForm, Notice, PageResult, filters, form_date, parse_id};
+use crate::pages::kit::{Crumbs, CsrfForm, Notice, PageResult, filters, form_date, parse_id};
 use crate::pages::session::{Nav, Visitor};
 use crate::state::AppState;
 use askama::Template;
@@ -94,7 +94,9 @@ fn sheet_page(visitor: &Visitor, p: Prescription, typed: StepForm, error: Option
         StatusCode::OK
     };
     let page = PrescriptionPage {
-        nav: visitor.nav("candidatures"),
+        nav: visitor
+            .nav("candidatures")
+            .trail(Crumbs::list("Candidatures et prescriptions", "/prescriptions").here(p.person_name.clone())),
         p,
         side_label: match side {
             Some(Side::Siae) => "la SIAE",

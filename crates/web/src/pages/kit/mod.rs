@@ -2,16 +2,20 @@
 //! reach with `?`, the parsers of typed-in values, the error a refused form shows, notices after a redirect,
 //! and the template filters that write French.
 
+pub mod crumbs;
 pub mod csrf;
 pub mod error;
 pub mod filters;
 pub mod form;
 pub mod notice;
 pub mod pager;
+pub mod upload;
 pub mod visit;
 
+pub use crumbs::{Crumb, Crumbs};
 pub use csrf::{CsrfForm, TokenOnly};
 pub use error::{PageError, PageResult, error_page};
 pub use form::{FormError, form_date, parse_id, refused_again};
 pub use notice::Notice;
 pub use pager::Pager;
+pub use upload::CsrfUpload;

@@ -59,10 +59,11 @@ pub enum Notice {
     SupportedActivityAdded,
     SupportedJobAdded,
     SupportedExited,
+    DocumentAdded,
 }
 
 impl Notice {
-    const ALL: [Notice; 44] = [
+    const ALL: [Notice; 45] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -107,6 +108,7 @@ impl Notice {
         Self::SupportedActivityAdded,
         Self::SupportedJobAdded,
         Self::SupportedExited,
+        Self::DocumentAdded,
     ];
 
     fn code(self) -> &'static str {
@@ -155,6 +157,7 @@ impl Notice {
             Self::SupportedActivityAdded => "supported_activity_added",
             Self::SupportedJobAdded => "supported_job_added",
             Self::SupportedExited => "supported_exited",
+            Self::DocumentAdded => "document_added",
         }
     }
 
@@ -230,6 +233,7 @@ impl Notice {
             Self::SupportedActivityAdded => "Activité enregistrée.",
             Self::SupportedJobAdded => "Emploi enregistré.",
             Self::SupportedExited => "Sortie du dispositif enregistrée : l'accompagnement a pris fin.",
+            Self::DocumentAdded => "Document ajouté : les membres le trouvent dans les documents de la réunion.",
         }
     }
 
