@@ -1,5 +1,7 @@
 // What the browser tests (web/e2e/*.mjs) share: headless Chromium with a watchdog, checks that fail with a
-// readable message, the axe-core audit of a page (no serious or critical violation allowed) and the report.
+// readable message, the audit of a page at the journey's width and at 1,024 and 375 px (axe-core with no serious or
+// critical violation; nothing wider than the screen outside a named, keyboard-reachable scroll region; a button
+// showing its words; on a phone, « Menu » opening the navigation) and the report.
 // PASSERELLE_CHROMIUM overrides the browser executable (default /usr/bin/chromium).
 
 import { readFile } from 'node:fs/promises';
@@ -75,21 +77,27 @@ async function layoutProblems(page) {
     if (overflow > 1) {
       // The outermost elements wider than the screen outside a scroll region, to say what to fix.
       const over = (el) => el.getBoundingClientRect().right > width + 1;
-      const culprits = [...document.querySelectorAll('main *, main')]
-        .filter((el) => over(el) && !over(el.parentElement))
+      const culprits = [...document.body.querySelectorAll('*')]
+        .filter((el) => over(el) && !over(el.parentElement) && !el.closest('.fr-header'))
         .filter((el) => {
           for (let up = el.parentElement; up; up = up.parentElement) if (scrolls(up)) return false;
           return true;
         })
         .slice(0, 5)
         .map((el) => `${describe(el)} « ${(el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 40)} »`);
-      found.push(`the page is ${overflow} px wider than the screen: ${culprits.join(', ') || '?'}`);
+      found.push(`the page is ${overflow} px wider than the screen: ${culprits.join(', ') || 'a table\'s caption or a positioned element'}`);
     }
     for (const el of document.body.querySelectorAll('*')) {
       if (!scrolls(el) || el.scrollWidth <= el.clientWidth + 1 || el.closest('.fr-header, .fr-footer')) continue;
       const named = el.hasAttribute('aria-label') || el.hasAttribute('aria-labelledby');
       if (el.getAttribute('tabindex') !== '0' || el.getAttribute('role') !== 'region' || !named) {
         found.push(`${describe(el)} scrolls sideways without tabindex="0", role="region" and a name`);
+      }
+    }
+    // A button with an icon shows its words: a DSFR group of buttons without `fr-btns-group--icon-left` hides them.
+    for (const el of document.querySelectorAll('main .fr-btn')) {
+      if (el.offsetParent !== null && el.textContent.trim() && el.scrollWidth > el.clientWidth + 1) {
+        found.push(`the button « ${el.textContent.trim().replace(/\s+/g, ' ')} » shows only part of its words (or only its icon)`);
       }
     }
     return found;
@@ -136,13 +144,13 @@ async function auditHere(page, name) {
 }
 
 /**
- * Audits the page at the journey's width, then at each of WIDTHS it is not already at (the same page, resized:
+ * Audits the page at the journey's width, then at each of `widths` (WIDTHS unless told) it is not already at (the same page, resized:
  * its state after a POST or a script is kept), then gives the page back its width.
  */
-export async function auditPage(page, name) {
+export async function auditPage(page, name, widths = WIDTHS) {
   const own = page.viewportSize();
   await auditHere(page, `${name} ${own.width}`);
-  for (const viewport of WIDTHS.filter((w) => w.width !== own.width)) {
+  for (const viewport of widths.filter((w) => w.width !== own.width)) {
     await page.setViewportSize(viewport);
     await auditHere(page, `${name} ${viewport.width}`);
   }
