@@ -1,5 +1,7 @@
 // What the browser tests (web/e2e/*.mjs) share: headless Chromium with a watchdog, checks that fail with a
-// readable message, the axe-core audit of a page (no serious or critical violation allowed) and the report.
+// readable message, the audit of a page at the journey's width and at 1,024 and 375 px (axe-core with no serious or
+// critical violation; nothing wider than the screen outside a named, keyboard-reachable scroll region; a button
+// showing its words; on a phone, « Menu » opening the navigation) and the report.
 // PASSERELLE_CHROMIUM overrides the browser executable (default /usr/bin/chromium).
 
 import { readFile } from 'node:fs/promises';
@@ -48,28 +50,118 @@ export async function click(page, locator) {
 const require = createRequire(import.meta.url);
 const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-/** Audit reports, page after page; printed even when a later step fails. */
+/** Audit reports, page after page and width after width; printed even when a later step fails. */
 const audits = [];
 
-/** Runs axe-core on the page and records the report. */
-export async function auditPage(page, name) {
+/** A phone's screen (iPhone SE), for the journeys that must work on a phone. */
+export const PHONE = { width: 375, height: 667 };
+/** A small laptop's or a tablet's screen held sideways, where the DSFR header still shows its full menu. */
+export const NARROW = { width: 1024, height: 800 };
+/** The screens every audited page is also checked at, besides the journey's own. */
+export const WIDTHS = [NARROW, PHONE];
+
+/**
+ * What makes the page unusable at the current width, beside axe-core's findings: the page itself wider than
+ * the screen (content wider than the screen must scroll inside a region of its own), a region that scrolls
+ * sideways but cannot be reached with the keyboard or has no name, and on a phone a « Menu » that does not
+ * open the navigation.
+ */
+async function layoutProblems(page) {
+  const problems = await page.evaluate(() => {
+    const found = [];
+    const width = window.innerWidth;
+    const overflow = document.documentElement.scrollWidth - width;
+    const describe = (el) =>
+      `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${[...el.classList].map((c) => `.${c}`).join('')}`;
+    const scrolls = (el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+    if (overflow > 1) {
+      // The outermost elements wider than the screen outside a scroll region, to say what to fix.
+      const over = (el) => el.getBoundingClientRect().right > width + 1;
+      const culprits = [...document.body.querySelectorAll('*')]
+        .filter((el) => over(el) && !over(el.parentElement) && !el.closest('.fr-header'))
+        .filter((el) => {
+          for (let up = el.parentElement; up; up = up.parentElement) if (scrolls(up)) return false;
+          return true;
+        })
+        .slice(0, 5)
+        .map((el) => `${describe(el)} « ${(el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 40)} »`);
+      found.push(`the page is ${overflow} px wider than the screen: ${culprits.join(', ') || 'a table\'s caption or a positioned element'}`);
+    }
+    for (const el of document.body.querySelectorAll('*')) {
+      if (!scrolls(el) || el.scrollWidth <= el.clientWidth + 1 || el.closest('.fr-header, .fr-footer')) continue;
+      const named = el.hasAttribute('aria-label') || el.hasAttribute('aria-labelledby');
+      if (el.getAttribute('tabindex') !== '0' || el.getAttribute('role') !== 'region' || !named) {
+        found.push(`${describe(el)} scrolls sideways without tabindex="0", role="region" and a name`);
+      }
+    }
+    // A button with an icon shows its words: a DSFR group of buttons without `fr-btns-group--icon-left` hides them.
+    for (const el of document.querySelectorAll('main .fr-btn')) {
+      if (el.offsetParent !== null && el.textContent.trim() && el.scrollWidth > el.clientWidth + 1) {
+        found.push(`the button « ${el.textContent.trim().replace(/\s+/g, ' ')} » shows only part of its words (or only its icon)`);
+      }
+    }
+    return found;
+  });
+  const viewport = page.viewportSize();
+  const menu = page.locator('#menu-button');
+  if (viewport.width < 992 && (await menu.count()) === 1) {
+    // The DSFR folds the header's links and the navigation into « Menu » on small screens.
+    const modal = page.locator('#menu-modal');
+    try {
+      await menu.click({ timeout: 3_000 });
+      await modal.waitFor({ state: 'visible', timeout: 3_000 });
+      const nav = modal.getByRole('navigation', { name: 'Menu principal' });
+      if ((await nav.count()) === 1 && !(await nav.isVisible())) problems.push('« Menu » opens without the navigation');
+      await modal.getByRole('button', { name: 'Fermer' }).click({ timeout: 3_000 });
+      await modal.waitFor({ state: 'hidden', timeout: 3_000 });
+    } catch (e) {
+      problems.push(`« Menu » does not open and close the navigation (${e.message.split('\n')[0]})`);
+    }
+  } else if (viewport.width >= 992) {
+    const nav = page.getByRole('navigation', { name: 'Menu principal' });
+    if ((await nav.count()) === 1 && !(await nav.isVisible())) problems.push('the navigation is not shown');
+  }
+  return problems;
+}
+
+/** Runs axe-core and the layout checks on the page as it is now, and records the report. */
+async function auditHere(page, name) {
   // `evaluate` goes through the DevTools protocol, so the page's CSP (no inline script) does not
   // block it, and the test does not need to weaken that policy.
-  await page.evaluate(axeSource);
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   const blocking = results.violations.filter((v) => BLOCKING_IMPACTS.has(v.impact));
   const minor = results.violations.filter((v) => !BLOCKING_IMPACTS.has(v.impact));
-  const status = blocking.length === 0 ? 'ok  ' : 'FAIL';
-  let summary = `${status} ${name.padEnd(12)} ${pathOf(page).padEnd(48)} axe: ${blocking.length} serious/critical`;
+  const layout = await layoutProblems(page);
+  const status = blocking.length === 0 && layout.length === 0 ? 'ok  ' : 'FAIL';
+  let summary = `${status} ${name.padEnd(16)} ${pathOf(page).padEnd(48)} axe: ${blocking.length} serious/critical`;
   if (minor.length > 0) {
     summary += `, ${minor.length} minor/moderate (${minor.map((v) => `${v.id}:${v.impact}`).join(', ')})`;
   }
-  audits.push({ name, path: pathOf(page), summary, blocking });
+  if (layout.length > 0) summary += `; layout: ${layout.length}`;
+  audits.push({ name, path: pathOf(page), summary, blocking, layout });
   console.log(summary);
 }
 
+/**
+ * Audits the page at the journey's width, then at each of `widths` (WIDTHS unless told) it is not already at (the same page, resized:
+ * its state after a POST or a script is kept), then gives the page back its width.
+ */
+export async function auditPage(page, name, widths = WIDTHS) {
+  const own = page.viewportSize();
+  await auditHere(page, `${name} ${own.width}`);
+  for (const viewport of widths.filter((w) => w.width !== own.width)) {
+    await page.setViewportSize(viewport);
+    await auditHere(page, `${name} ${viewport.width}`);
+  }
+  await page.setViewportSize(own);
+}
+
+const failed = (report) => report.blocking.length > 0 || report.layout.length > 0;
+
 function formatViolations(report) {
-  const lines = [`Accessibility violations on the ${report.name} page (${report.path}):`];
+  const lines = [`Problems on the ${report.name} page (${report.path}):`];
+  for (const problem of report.layout) lines.push(`  - ${problem}`);
   for (const v of report.blocking) {
     lines.push(`  - ${v.id} [${v.impact}] ${v.help}`);
     lines.push(`    ${v.helpUrl}`);
@@ -95,9 +187,6 @@ export async function menuLink(page, name) {
   }
   return link;
 }
-
-/** A phone's screen (iPhone SE), for the journeys that must work on a phone. */
-export const PHONE = { width: 375, height: 667 };
 
 /**
  * A French page (desktop unless another `viewport` is given) whose uncaught errors and console errors (except
@@ -167,18 +256,19 @@ export async function runJourney(label, run) {
       headless: true,
     });
     await run(browser);
-    const failing = audits.filter((a) => a.blocking.length > 0);
+    const failing = audits.filter(failed);
     if (failing.length > 0) {
       console.error(failing.map(formatViolations).join('\n\n'));
       const count = failing.reduce((n, a) => n + a.blocking.length, 0);
-      console.error(`FAIL ${count} serious or critical accessibility violation(s)`);
+      const layout = failing.reduce((n, a) => n + a.layout.length, 0);
+      console.error(`FAIL ${count} serious or critical accessibility violation(s), ${layout} layout problem(s)`);
       exitCode = 1;
     } else {
-      console.log(`PASS ${label}: ${audits.length} pages audited, no serious or critical violation`);
+      console.log(`PASS ${label}: ${audits.length} pages and widths audited, no serious or critical violation, nothing wider than the screen`);
     }
   } catch (e) {
     console.error(e instanceof CheckFailed ? `FAIL ${e.message}` : `FAIL ${e.stack ?? e}`);
-    const failing = audits.filter((a) => a.blocking.length > 0);
+    const failing = audits.filter(failed);
     if (failing.length > 0) console.error(failing.map(formatViolations).join('\n\n'));
     exitCode = 1;
   } finally {

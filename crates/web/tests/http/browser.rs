@@ -1,7 +1,8 @@
 //! The stories in a real headless Chromium (web/e2e/*.mjs, playwright-core and axe-core): the directory,
 //! the referral sheet from both sides, the benefits simulator with its print view as a PDF, the agreements, the
 //! SPE referent's dashboard on a phone, the indicators, the legal pages and the password reset. Each script logs
-//! in through the form and runs axe-core with zero serious or critical violations allowed.
+//! in through the form and runs axe-core with zero serious or critical violations allowed, on each page at the
+//! journey's width, at 1,024 px and at 375 px, with the page no wider than the screen (web/e2e/harness.mjs).
 
 use crate::{Backend, TestApp, email};
 use passerelle_domain::benefits::{self, CaseInput, EarningInput, EarningKind, HouseholdInput, PersonInput};

@@ -241,3 +241,4 @@ pub fn email(key: &str) -> String {
 }
 mod breadcrumbs;
 mod meeting_documents;
+mod widths;
