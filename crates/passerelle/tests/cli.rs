@@ -949,7 +949,7 @@ fn sqlite_backup_and_restore() {
     let saved = scratch_file("sauvegarde.db");
     let out = passerelle(&["backup", "--db", &db, "--output", saved.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("15 organisations"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("16 organisations"));
     let size = std::fs::metadata(&saved).unwrap().len();
     assert_refused(
         &passerelle(&["backup", "--db", &db, "--output", saved.to_str().unwrap()]),

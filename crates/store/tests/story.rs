@@ -2398,3 +2398,6 @@ mod schemas;
 // Write transactions one at a time, unique clashes as conflicts.
 #[path = "story/write_lock.rs"]
 mod write_lock;
+
+#[path = "story/esat_sharing.rs"]
+mod esat_sharing;

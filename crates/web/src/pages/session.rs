@@ -64,6 +64,7 @@ impl Nav {
         matches!(
             self.section,
             "personnes" | "parcours" | "candidatures" | "referent" | "esat" | "immersions" | "emploi-accompagne"
+                | "esat-partage"
         )
     }
 

@@ -53,10 +53,12 @@ pub enum Notice {
     AmendmentAdopted,
     AmendmentDeclined,
     AmendmentWithdrawn,
+    SpeConsentGiven,
+    SpeConsentWithdrawn,
 }
 
 impl Notice {
-    const ALL: [Notice; 38] = [
+    const ALL: [Notice; 40] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -95,6 +97,8 @@ impl Notice {
         Self::AmendmentAdopted,
         Self::AmendmentDeclined,
         Self::AmendmentWithdrawn,
+        Self::SpeConsentGiven,
+        Self::SpeConsentWithdrawn,
     ];
 
     fn code(self) -> &'static str {
@@ -137,6 +141,8 @@ impl Notice {
             Self::AmendmentAdopted => "amendment_adopted",
             Self::AmendmentDeclined => "amendment_declined",
             Self::AmendmentWithdrawn => "amendment_withdrawn",
+            Self::SpeConsentGiven => "spe_consent_given",
+            Self::SpeConsentWithdrawn => "spe_consent_withdrawn",
         }
     }
 
@@ -206,6 +212,14 @@ impl Notice {
             }
             Self::AmendmentDeclined => "Avenant refusé : la version en vigueur reste inchangée.",
             Self::AmendmentWithdrawn => "Avenant retiré : la version en vigueur reste inchangée.",
+            Self::SpeConsentGiven => {
+                "Consentement enregistré : le service public de l'emploi lié à l'ESAT par une convention en vigueur \
+                 voit le suivi du travailleur."
+            }
+            Self::SpeConsentWithdrawn => {
+                "Retrait du consentement enregistré : le service public de l'emploi ne voit plus le suivi du \
+                 travailleur."
+            }
         }
     }
 
