@@ -56,7 +56,10 @@ async fn story(store: Store) {
     assert_eq!(journaled(&store, "esat_worker.spe_consent_given").await, given + 1);
     assert!(matches!(
         scope.give_spe_consent(w, Some(today)).await,
-        Err(StoreError::Conflict { code: "esat_consent_already_given", .. })
+        Err(StoreError::Conflict {
+            code: "esat_consent_already_given",
+            ..
+        })
     ));
 
     // Consent without a convention in force opens nothing.
@@ -108,7 +111,10 @@ async fn story(store: Store) {
     for ctx in [&other_esat, &siae] {
         assert!(matches!(
             store.esat(ctx).shared_with_spe().await,
-            Err(StoreError::Forbidden { code: "not_an_spe_member", .. })
+            Err(StoreError::Forbidden {
+                code: "not_an_spe_member",
+                ..
+            })
         ));
         assert!(not_found(store.esat(ctx).get_shared(w).await));
     }
@@ -123,7 +129,10 @@ async fn story(store: Store) {
     assert!(not_found(store.esat(&cap).get_shared(w).await));
     assert!(matches!(
         scope.withdraw_spe_consent(w).await,
-        Err(StoreError::Conflict { code: "esat_consent_not_given", .. })
+        Err(StoreError::Conflict {
+            code: "esat_consent_not_given",
+            ..
+        })
     ));
     // Given again: shared again.
     scope.give_spe_consent(w, Some(today)).await.unwrap();

@@ -97,14 +97,30 @@ async fn esat_sharing(backend: Backend) {
     let shared = format!("/esat-suivis-partages/{w}");
     let worker = format!("/esat/{w}");
 
+    // The directory finds the Team TH under its kind (seed 000, question 4: the ESAT's interlocutor).
+    let (s, html) = page(&app, &esat, "/annuaire?kind=th_team").await;
+    assert_eq!(s, S::OK, "{html}");
+    assert!(
+        html.contains("Équipe TH Dijon – France Travail et Cap emploi"),
+        "{html}"
+    );
+    assert!(html.contains("Équipe TH / lieu unique d&#39;accompagnement"), "{html}");
+    assert!(!html.contains("Agence France Travail Dijon Drapeau</a>"), "{html}");
+
     // Nothing shared yet: Cap emploi's list is empty, the worker not found; an SIAE is not the SPE.
     let (s, html) = page(&app, &cap, list).await;
-    assert!(s == S::OK && html.contains("Aucun travailleur d'ESAT n'est suivi avec vous"), "{html}");
+    assert!(
+        s == S::OK && html.contains("Aucun travailleur d'ESAT n'est suivi avec vous"),
+        "{html}"
+    );
     assert_eq!(page(&app, &cap, &shared).await.0, S::NOT_FOUND);
     assert_eq!(page(&app, &aci, list).await.0, S::FORBIDDEN);
     assert_eq!(page(&app, &aci, &shared).await.0, S::NOT_FOUND);
     let (_, home) = page(&app, &cap, "/").await;
-    assert!(home.contains(&format!("href=\"{list}\"")), "the SPE finds the page from its home");
+    assert!(
+        home.contains(&format!("href=\"{list}\"")),
+        "the SPE finds the page from its home"
+    );
     let (_, home) = page(&app, &aci, "/").await;
     assert!(!home.contains(&format!("href=\"{list}\"")));
 
@@ -157,7 +173,10 @@ async fn esat_sharing(backend: Backend) {
         let (s, html) = page(&app, session, &shared).await;
         assert_eq!(s, S::OK, "{html}");
         assert!(html.contains("Suivi partagé par l'ESAT"), "{html}");
-        assert!(html.contains("Point trimestriel avec le conseiller Cap emploi"), "{html}");
+        assert!(
+            html.contains("Point trimestriel avec le conseiller Cap emploi"),
+            "{html}"
+        );
         assert!(html.contains("Rendez-vous à l&#39;équipe TH"), "{html}");
         assert!(!html.contains("Changer de situation") && !html.contains("<form method=\"post\" action=\"/esat/"));
     }
@@ -170,12 +189,26 @@ async fn esat_sharing(backend: Backend) {
     let (_, html) = page(&app, &ft, list).await;
     assert!(!html.contains(&shared));
     assert_eq!(page(&app, &ft, &shared).await.0, S::NOT_FOUND);
-    assert_eq!(page(&app, &cap, &format!("/esat-suivis-partages/{}", Uuid::new_v4())).await.0, S::NOT_FOUND);
-    assert_eq!(page(&app, &cap, "/esat-suivis-partages/pas-un-identifiant").await.0, S::NOT_FOUND);
+    assert_eq!(
+        page(&app, &cap, &format!("/esat-suivis-partages/{}", Uuid::new_v4()))
+            .await
+            .0,
+        S::NOT_FOUND
+    );
+    assert_eq!(
+        page(&app, &cap, "/esat-suivis-partages/pas-un-identifiant").await.0,
+        S::NOT_FOUND
+    );
 
     // Withdrawal asks for its box; then nothing more is shared.
     let before = journaled(&app, w, "esat_worker.spe_consent").await;
-    let (s, html) = post_form(&app, &esat, &format!("{worker}/retrait-consentement-spe"), &[("csrf", &csrf)]).await;
+    let (s, html) = post_form(
+        &app,
+        &esat,
+        &format!("{worker}/retrait-consentement-spe"),
+        &[("csrf", &csrf)],
+    )
+    .await;
     assert_eq!(s, S::UNPROCESSABLE_ENTITY, "{html}");
     assert!(html.contains("Cochez la case de confirmation"), "{html}");
     assert_eq!(journaled(&app, w, "esat_worker.spe_consent").await, before);

@@ -198,8 +198,14 @@ fn typologies_map_to_kinds() {
             OrganisationKind::FranceTravailAgency,
         ),
         // Supported-employment partners (seed 003): no typology of their own, Passerelle's kind says it.
-        (json!({"typologie": "Autre", "passerelle_kind": "savs"}), OrganisationKind::Savs),
-        (json!({"typologie": "Autre", "passerelle_kind": "samsah"}), OrganisationKind::Samsah),
+        (
+            json!({"typologie": "Autre", "passerelle_kind": "savs"}),
+            OrganisationKind::Savs,
+        ),
+        (
+            json!({"typologie": "Autre", "passerelle_kind": "samsah"}),
+            OrganisationKind::Samsah,
+        ),
         (
             json!({"typologie": "Autre", "passerelle_kind": "psychiatric_rehabilitation"}),
             OrganisationKind::PsychiatricRehabilitation,

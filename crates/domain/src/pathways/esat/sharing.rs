@@ -20,11 +20,7 @@ pub fn receives_shared_follow_up(kind: OrganisationKind) -> bool {
 /// The consent's date: given on a day that has come, not in the future.
 pub fn check_consent_date(on: Option<Date>, today: Date) -> Result<Date, Invalid> {
     let on = on.ok_or_else(|| {
-        Invalid::new(
-            "field_required",
-            "Le champ « date du consentement » est obligatoire.",
-        )
-        .on("consent_on")
+        Invalid::new("field_required", "Le champ « date du consentement » est obligatoire.").on("consent_on")
     })?;
     if on > today {
         return Err(Invalid::new(
