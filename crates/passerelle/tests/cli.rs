@@ -82,7 +82,7 @@ fn demo_accounts_are_printed_as_json() {
     let accounts: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         accounts.len(),
-        18,
+        19,
         "one per demo organisation, the platform administrator and the two supported-employment counsellors"
     );
     for a in &accounts {
@@ -114,7 +114,7 @@ fn demo_loads_once() {
     let first = passerelle(&["demo", "--db", &db]);
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let count = exported(&db).len();
-    assert_eq!(count, 15);
+    assert_eq!(count, 16);
     let again = passerelle(&["demo", "--db", &db]);
     assert!(again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("déjà présent"));
