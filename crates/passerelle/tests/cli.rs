@@ -82,7 +82,7 @@ fn demo_accounts_are_printed_as_json() {
     let accounts: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         accounts.len(),
-        18,
+        19,
         "one per demo organisation, the platform administrator and the two supported-employment counsellors"
     );
     for a in &accounts {
@@ -114,7 +114,7 @@ fn demo_loads_once() {
     let first = passerelle(&["demo", "--db", &db]);
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let count = exported(&db).len();
-    assert_eq!(count, 15);
+    assert_eq!(count, 16);
     let again = passerelle(&["demo", "--db", &db]);
     assert!(again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("déjà présent"));
@@ -949,7 +949,7 @@ fn sqlite_backup_and_restore() {
     let saved = scratch_file("sauvegarde.db");
     let out = passerelle(&["backup", "--db", &db, "--output", saved.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("15 organisations"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("16 organisations"));
     let size = std::fs::metadata(&saved).unwrap().len();
     assert_refused(
         &passerelle(&["backup", "--db", &db, "--output", saved.to_str().unwrap()]),

@@ -142,6 +142,15 @@ impl AccessContext {
                 .is_some_and(|m| m.role == MemberRole::Admin)
     }
 
+    /// The caller's organisations that may read the follow-up an ESAT shares with the SPE under an ESAT-SPE
+    /// convention, with the worker's consent (the rule: `passerelle_domain::pathways::esat::sharing`).
+    pub fn spe_sharing_organisations(&self) -> impl Iterator<Item = Uuid> + '_ {
+        self.memberships
+            .iter()
+            .filter(|m| passerelle_domain::pathways::esat::sharing::receives_shared_follow_up(m.kind))
+            .map(|m| m.organisation_id)
+    }
+
     /// The organisation through which the user acts when none is named: their only one, or the first.
     pub fn default_organisation(&self) -> Option<&Membership> {
         self.memberships.first()

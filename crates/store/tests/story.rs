@@ -2404,3 +2404,6 @@ mod reregistration;
 // The extraordinary steering committee a regional agreement's termination request needs.
 #[path = "story/termination_committee.rs"]
 mod termination_committee;
+// ESAT follow-up shared with the SPE parties.
+#[path = "story/esat_sharing.rs"]
+mod esat_sharing;

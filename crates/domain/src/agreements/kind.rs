@@ -108,7 +108,8 @@ impl AgreementKind {
     /// and the IAE networks (Accord régional BFC 2016, its parties and visas; the 2016 Bourgogne-Franche-Comté agreement also
     /// lists the Régie des quartiers de Belfort, as the regional correspondent of its network, not as an SIAE
     /// in its own right). A CCL is between an SPE agency and an SIAE (Guide de la CCL Pôle emploi – SIAE), today any prescriber and an
-    /// SIAE (R5132-1-11, RULES.md 1.7). An ESAT-SPE convention is between ESAT and the SPE (Questions incontournables ESAT – SPE). The
+    /// SIAE (R5132-1-11, RULES.md 1.7). An ESAT-SPE convention is between ESAT and the SPE (Questions incontournables ESAT – SPE),
+    /// the Teams TH of the lieu unique d'accompagnement included (same text, question 4). The
     /// management convention of supported employment binds the managing body (a scheme, or the ESAT that
     /// manages it, Journées nationales de l'emploi accompagné 2020) with Cap emploi, France Travail or a Mission locale (L5213-2-1, RULES.md 4), and
     /// the MDPH signs some (Journées nationales de l'emploi accompagné 2020). The partnership conventions of supported employment take "any partner
@@ -121,7 +122,7 @@ impl AgreementKind {
         match self {
             NationalFramework | Regional => state_or_network || party.is_spe(),
             LocalCooperation => party.is_siae() || party.is_prescriber_by_right() || party == O::AuthorisedPrescriber,
-            EsatSpe => party == O::Esat || party.is_spe(),
+            EsatSpe => party == O::Esat || party.is_spe() || party == O::ThTeam,
             SupportedEmploymentManagement => {
                 matches!(party, O::SupportedEmployment | O::Esat | O::Mdph) || party.is_spe()
             }
@@ -241,6 +242,8 @@ mod tests {
             (EsatSpe, O::Esat, true),
             (EsatSpe, O::CapEmploi, true),
             (EsatSpe, O::Aci, false),
+            (EsatSpe, O::ThTeam, true),
+            (EsatSpe, O::Savs, false),
             (SupportedEmploymentManagement, O::SupportedEmployment, true),
             (SupportedEmploymentManagement, O::Mdph, true),
             (SupportedEmploymentManagement, O::Employer, false),

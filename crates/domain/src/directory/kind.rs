@@ -49,6 +49,13 @@ kinds! {
     DepartmentalCouncil => "departmental_council", "Conseil départemental";
     Employer => "employer", "Employeur";
     Other => "other", "Autre";
+    // Seed 000, question 4: France Travail and Cap emploi counsellors together in one place for disabled job
+    // seekers.
+    ThTeam => "th_team", "Équipe TH / lieu unique d'accompagnement";
+    // Seed 003 (supported employment): the medico-social services and the care partners of the scheme.
+    Savs => "savs", "Service d'accompagnement à la vie sociale (SAVS)";
+    Samsah => "samsah", "Service d'accompagnement médico-social pour adultes handicapés (SAMSAH)";
+    PsychiatricRehabilitation => "psychiatric_rehabilitation", "Centre de réhabilitation psychosociale";
 }
 
 impl OrganisationKind {
@@ -91,12 +98,15 @@ impl OrganisationKind {
         match self {
             // They employ or accompany people on a pathway (IAE, ESAT, adapted company, supported employment).
             Aci | Ei | Etti | Ai | Eiti | Geiq | AdaptedCompany | Esat | SupportedEmployment => Ok(()),
+            // They accompany disabled people in their life, care and employment (seed 003).
+            Savs | Samsah | PsychiatricRehabilitation => Ok(()),
             // They prescribe, orient or refer people (SPE, prescribers, the MDPH through the CDAPH).
             FranceTravailAgency
             | FranceTravailTerritorial
             | FranceTravailRegional
             | CapEmploi
             | MissionLocale
+            | ThTeam
             | AuthorisedPrescriber
             | DepartmentalCouncil
             | Mdph => Ok(()),
@@ -153,8 +163,9 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", k.code()));
         }
         let mut codes: Vec<_> = OrganisationKind::ALL.iter().map(|k| k.code()).collect();
+        codes.sort();
         codes.dedup();
-        assert_eq!(codes.len(), 22);
+        assert_eq!(codes.len(), 26);
         assert_eq!(
             OrganisationKind::parse("siae").unwrap_err().code,
             "organisation_kind_unknown"
@@ -173,5 +184,23 @@ mod tests {
         assert_eq!(refused(OrganisationKind::Employer), Some("employer_holds_no_names"));
         assert_eq!(refused(OrganisationKind::Esat), None);
         assert_eq!(refused(OrganisationKind::MissionLocale), None);
+        // The Team TH and the supported-employment partners of seed 003 accompany people by name.
+        for k in [
+            OrganisationKind::ThTeam,
+            OrganisationKind::Savs,
+            OrganisationKind::Samsah,
+            OrganisationKind::PsychiatricRehabilitation,
+        ] {
+            assert_eq!(refused(k), None, "{k:?}");
+            assert!(!k.is_spe() && !k.is_siae(), "{k:?}");
+        }
+        assert_eq!(
+            OrganisationKind::ThTeam.label(),
+            "Équipe TH / lieu unique d'accompagnement"
+        );
+        assert_eq!(
+            OrganisationKind::PsychiatricRehabilitation.label(),
+            "Centre de réhabilitation psychosociale"
+        );
     }
 }

@@ -49,20 +49,19 @@ pub(crate) async fn binding(
     Ok(out)
 }
 
-/// The ESAT-SPE convention in force on `day` to which `esat_id` is a party, if any (the latest to start), with
-/// its current content: the ESAT pathways take the actions planned for each worker situation from it.
+/// The ESAT-SPE conventions in force on `day` to which `esat_id` is a party, latest start first, each with its
+/// current content. An ESAT may hold one with each SPE party (France Travail, Cap emploi, Mission locale: seed
+/// 000, questions 2-3 and 10): the ESAT pathways take the actions planned for each worker situation from all of
+/// them.
 pub(crate) async fn esat_spe_in_force(
     ex: &mut impl Executor,
     esat_id: Uuid,
     day: Date,
-) -> Result<Option<(Uuid, String, AgreementContent)>> {
-    let Some(b) = binding(ex, AgreementKind::EsatSpe, &[esat_id], day)
-        .await?
-        .into_iter()
-        .next()
-    else {
-        return Ok(None);
-    };
-    let version = AgreementScope::load_version(ex, b.id, b.current_version).await?;
-    Ok(Some((b.id, b.title, version.content)))
+) -> Result<Vec<(Uuid, String, AgreementContent)>> {
+    let mut out = Vec::new();
+    for b in binding(ex, AgreementKind::EsatSpe, &[esat_id], day).await? {
+        let version = AgreementScope::load_version(ex, b.id, b.current_version).await?;
+        out.push((b.id, b.title, version.content));
+    }
+    Ok(out)
 }

@@ -49,7 +49,36 @@ async fn planned_by_agreement(
     cap_id: Uuid,
     today: Date,
 ) -> Uuid {
-    use passerelle_domain::agreements::content::{ActionSheet, Axis, Party, WorkerSituation};
+    use passerelle_domain::agreements::content::WorkerSituation;
+    esat_spe_convention(
+        store,
+        esat,
+        (esat_id, cap_id, "Cap emploi"),
+        &[
+            (
+                "Suivi partagé des travailleurs en double activité",
+                WorkerSituation::DoubleActivity,
+            ),
+            (
+                "Aides à la compensation dans l'emploi",
+                WorkerSituation::TransitionWithSupportConvention,
+            ),
+        ],
+        today,
+    )
+    .await
+}
+
+/// An ESAT-SPE convention between an ESAT and an SPE party (ESAT, SPE party, its name), signed by both and in
+/// force from ten days ago for a year, with one action sheet per (title, situation).
+pub(crate) async fn esat_spe_convention(
+    store: &Store,
+    esat: &passerelle_store::AccessContext,
+    (esat_id, spe_id, spe_name): (Uuid, Uuid, &str),
+    sheets: &[(&str, passerelle_domain::agreements::content::WorkerSituation)],
+    today: Date,
+) -> Uuid {
+    use passerelle_domain::agreements::content::{ActionSheet, Axis, Party};
     use passerelle_domain::agreements::{AgreementContent, AgreementKind};
     use passerelle_store::infra::sql::{Executor, query};
     let party = |organisation_id, name: &str| Party {
@@ -57,27 +86,20 @@ async fn planned_by_agreement(
         name: name.into(),
         ..Default::default()
     };
-    let sheet = |title: &str, situations| ActionSheet {
-        title: title.into(),
-        situations,
-        ..Default::default()
-    };
     let content = AgreementContent {
-        title: "Convention ESAT – Cap emploi".into(),
-        parties: vec![party(esat_id, "ESAT"), party(cap_id, "Cap emploi")],
+        title: format!("Convention ESAT – {spe_name}"),
+        parties: vec![party(esat_id, "ESAT"), party(spe_id, spe_name)],
         axes: vec![Axis {
             title: "Accès à l'offre de service".into(),
             theme: None,
-            sheets: vec![
-                sheet(
-                    "Suivi partagé des travailleurs en double activité",
-                    vec![WorkerSituation::DoubleActivity],
-                ),
-                sheet(
-                    "Aides à la compensation dans l'emploi",
-                    vec![WorkerSituation::TransitionWithSupportConvention],
-                ),
-            ],
+            sheets: sheets
+                .iter()
+                .map(|(title, situation)| ActionSheet {
+                    title: (*title).into(),
+                    situations: vec![*situation],
+                    ..Default::default()
+                })
+                .collect(),
         }],
         ..Default::default()
     };
@@ -101,8 +123,8 @@ async fn planned_by_agreement(
             "UPDATE agreement_parties SET signed_on = $1, signed_by_user_id = (SELECT id FROM users ORDER BY email LIMIT 1) \
              WHERE agreement_id = $2",
         )
-            .bind(add_days(today, -10))
-            .bind(a.id),
+        .bind(add_days(today, -10))
+        .bind(a.id),
     )
     .await
     .unwrap();
@@ -202,9 +224,61 @@ async fn story(store: Store) {
     let agreement = planned_by_agreement(&store, &esat, esat_id, cap_id, today).await;
     let w = scope.get(w.summary.id).await.unwrap();
     assert_eq!(w.planned_actions.source, "agreement");
-    assert_eq!(w.planned_actions.agreement_id, Some(agreement));
-    let titles: Vec<&str> = w.planned_actions.actions.iter().map(|a| a.title.as_str()).collect();
+    let conventions: Vec<Uuid> = w.planned_actions.conventions.iter().map(|c| c.agreement_id).collect();
+    assert_eq!(conventions, [agreement]);
+    let titles: Vec<&str> = w.planned_actions.conventions[0]
+        .actions
+        .iter()
+        .map(|a| a.title.as_str())
+        .collect();
     assert_eq!(titles, ["Suivi partagé des travailleurs en double activité"]);
+    // A second convention, with France Travail (one per SPE party: seed 000, question 10), and a third with the
+    // Mission locale that plans nothing for double activity: the actions of both that do are used, not only the
+    // latest convention's.
+    let ft_id = demo_ctx(&store, "ft-dijon").await.memberships()[0].organisation_id;
+    let ml_id = demo_ctx(&store, "ml-dijon").await.memberships()[0].organisation_id;
+    let with_ft = esat_spe_convention(
+        &store,
+        &esat,
+        (esat_id, ft_id, "France Travail"),
+        &[(
+            "Mobilisation de l'offre de service France Travail",
+            passerelle_domain::agreements::content::WorkerSituation::DoubleActivity,
+        )],
+        today,
+    )
+    .await;
+    esat_spe_convention(
+        &store,
+        &esat,
+        (esat_id, ml_id, "Mission locale"),
+        &[(
+            "Maintien dans l'emploi des jeunes travailleurs",
+            passerelle_domain::agreements::content::WorkerSituation::JobRetention,
+        )],
+        today,
+    )
+    .await;
+    let w = scope.get(w.summary.id).await.unwrap();
+    let mut by_convention: Vec<(Uuid, Vec<String>)> = w
+        .planned_actions
+        .conventions
+        .iter()
+        .map(|c| (c.agreement_id, c.actions.iter().map(|a| a.title.clone()).collect()))
+        .collect();
+    by_convention.sort();
+    let mut expected = vec![
+        (
+            agreement,
+            vec!["Suivi partagé des travailleurs en double activité".to_string()],
+        ),
+        (
+            with_ft,
+            vec!["Mobilisation de l'offre de service France Travail".to_string()],
+        ),
+    ];
+    expected.sort();
+    assert_eq!(by_convention, expected);
     // 2 -> 4 is not in the table.
     let (code, _) = invalid_code(
         scope

@@ -3,6 +3,7 @@
 //! A refused form comes back with the rule's explanation next to the field it concerns.
 
 use super::kit::crumbs::full_name;
+use super::kit::notice::Notice;
 use super::kit::{Crumbs, CsrfForm, FormError, PageResult, filters, form_date, parse_id, refused_again};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
@@ -85,6 +86,10 @@ pub struct WorkerForm {
     support_ends_on: String,
     #[serde(default)]
     renewal_of: String,
+    // Sharing the follow-up with the SPE.
+    #[serde(default)]
+    consent_on: String,
+    confirm: Option<String>,
 }
 
 impl WorkerForm {
@@ -234,8 +239,9 @@ pub async fn worker(State(state): State<AppState>, visitor: Visitor, Path(id): P
     Ok(worker_page(&state, &visitor, id, WorkerForm::default(), FormError::default()).await?)
 }
 
-/// `POST /esat/{id}/{action}`: `situation` (a move), `dossier` (the record: a renewed orientation, a new project)
-/// or `convention-appui` (a period of a convention d'appui).
+/// `POST /esat/{id}/{action}`: `situation` (a move), `dossier` (the record: a renewed orientation, a new project),
+/// `convention-appui` (a period of a convention d'appui), `consentement-spe` or `retrait-consentement-spe` (the
+/// worker's consent to share the follow-up with the SPE, given or withdrawn).
 pub async fn worker_action(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -246,6 +252,23 @@ pub async fn worker_action(
     let scope = state.store.esat(&visitor.ctx);
     let result = async {
         match action.as_str() {
+            "consentement-spe" => {
+                let on = form_date("date du consentement", &form.consent_on).map_err(|e| e.on("consent_on"))?;
+                scope.give_spe_consent(id, on).await?;
+                return Ok(Some(Notice::SpeConsentGiven));
+            }
+            "retrait-consentement-spe" => {
+                if form.confirm.is_none() {
+                    return Err(ApiError::new(
+                        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                        "confirmation_required",
+                        "Cochez la case de confirmation pour enregistrer le retrait du consentement.",
+                    )
+                    .on("confirm"));
+                }
+                scope.withdraw_spe_consent(id).await?;
+                return Ok(Some(Notice::SpeConsentWithdrawn));
+            }
             "situation" => scope.move_to(id, form.situation()?).await?,
             "dossier" => scope.update(id, form.record()?.validate()?).await?,
             "convention-appui" => {
@@ -266,11 +289,12 @@ pub async fn worker_action(
             }
             _ => return Err(ApiError::not_found("Action")),
         };
-        Ok::<_, ApiError>(())
+        Ok::<_, ApiError>(None)
     }
     .await;
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/esat/{id}")).into_response()),
+        Ok(Some(notice)) => Ok(notice.redirect(&state, &format!("/esat/{id}"))),
+        Ok(None) => Ok(Redirect::to(&format!("/esat/{id}")).into_response()),
         Err(e) => refused_again(e, |error| worker_page(&state, &visitor, id, form, error)).await,
     }
 }

@@ -28,6 +28,8 @@ pub struct Home {
     memberships: Vec<Membership>,
     waiting: Vec<Waiting>,
     unread: i64,
+    /// The visitor is of the SPE or a Team TH: the ESAT workers followed with them (seed 000, question 11).
+    spe_sharing: bool,
 }
 
 /// The words and the page of each kind of the to-do list (`TodoItem::what`).
@@ -73,5 +75,6 @@ pub async fn home(State(state): State<AppState>, visitor: Visitor) -> PageResult
         memberships: visitor.ctx.memberships().to_vec(),
         waiting,
         unread: state.store.unread_notifications(&visitor.ctx).await?,
+        spe_sharing: visitor.ctx.spe_sharing_organisations().next().is_some(),
     })
 }

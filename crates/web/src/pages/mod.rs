@@ -5,6 +5,7 @@ mod agreements;
 mod audit;
 mod directory;
 mod esat;
+mod esat_sharing;
 mod governance;
 mod home;
 mod iae;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(agreements::router())
         .merge(iae::router())
         .merge(esat::router())
+        .merge(esat_sharing::router())
         .merge(immersions::router())
         .merge(supported::router())
         .merge(pathways::router())

@@ -66,7 +66,14 @@ impl Nav {
     pub fn in_people(&self) -> bool {
         matches!(
             self.section,
-            "personnes" | "parcours" | "candidatures" | "referent" | "esat" | "immersions" | "emploi-accompagne"
+            "personnes"
+                | "parcours"
+                | "candidatures"
+                | "referent"
+                | "esat"
+                | "immersions"
+                | "emploi-accompagne"
+                | "esat-partage"
         )
     }
 

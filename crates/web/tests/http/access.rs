@@ -139,8 +139,8 @@ async fn matrix(backend: Backend) {
 
         // Organisations: everyone reads the directory; only an organisation's administrators change it.
         let (s, dir) = app.get(&token, "/api/v1/organisations?per_page=200").await;
-        // 15 demo organisations, plus the child each previous account created below.
-        assert_eq!((s, dir["total"].as_i64()), (S::OK, Some(15 + i as i64)), "{who}");
+        // 16 demo organisations, plus the child each previous account created below.
+        assert_eq!((s, dir["total"].as_i64()), (S::OK, Some(16 + i as i64)), "{who}");
         let (s, _) = app
             .call(
                 &token,

@@ -242,3 +242,4 @@ pub fn email(key: &str) -> String {
 mod breadcrumbs;
 mod meeting_documents;
 mod widths;
+mod esat_sharing;

@@ -188,6 +188,28 @@ fn typologies_map_to_kinds() {
             json!({"typologie": "FT", "passerelle_kind": "france_travail_regional"}),
             OrganisationKind::FranceTravailRegional,
         ),
+        // The Team TH (seed 000, question 4) is exported as France Travail with both SPE networks, and comes back.
+        (
+            json!({"typologie": "FT", "passerelle_kind": "th_team", "reseaux_porteurs": ["france-travail", "cap-emploi-reseau-cheops"]}),
+            OrganisationKind::ThTeam,
+        ),
+        (
+            json!({"typologie": "FT", "reseaux_porteurs": ["france-travail", "cap-emploi-reseau-cheops"]}),
+            OrganisationKind::FranceTravailAgency,
+        ),
+        // Supported-employment partners (seed 003): no typology of their own, Passerelle's kind says it.
+        (
+            json!({"typologie": "Autre", "passerelle_kind": "savs"}),
+            OrganisationKind::Savs,
+        ),
+        (
+            json!({"typologie": "Autre", "passerelle_kind": "samsah"}),
+            OrganisationKind::Samsah,
+        ),
+        (
+            json!({"typologie": "Autre", "passerelle_kind": "psychiatric_rehabilitation"}),
+            OrganisationKind::PsychiatricRehabilitation,
+        ),
         // A typology corrected by hand wins over a stale Passerelle kind.
         (
             json!({"typologie": "EI", "passerelle_kind": "aci"}),

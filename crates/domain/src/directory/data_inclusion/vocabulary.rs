@@ -55,14 +55,23 @@ pub fn typologie_of_kind(kind: OrganisationKind) -> &'static str {
         K::Eiti => "EITI",
         K::Geiq => "GEIQ",
         K::AdaptedCompany => "EA",
-        K::FranceTravailAgency | K::FranceTravailTerritorial | K::FranceTravailRegional => "FT",
+        // A Team TH works inside the France Travail agency, the lieu unique d'accompagnement (seed 000, question 4).
+        K::FranceTravailAgency | K::FranceTravailTerritorial | K::FranceTravailRegional | K::ThTeam => "FT",
         K::CapEmploi => "CAP_EMPLOI",
         K::MissionLocale => "ML",
         K::Ddets | K::Dreets => "DEETS",
         K::IaeNetwork => "FAIS",
         K::Mdph => "MDPH",
         K::DepartmentalCouncil => "CD",
-        K::Esat | K::SupportedEmployment | K::AuthorisedPrescriber | K::Employer | K::Other => "Autre",
+        // The référentiel has no typology for SAVS, SAMSAH or psychosocial rehabilitation centres.
+        K::Esat
+        | K::SupportedEmployment
+        | K::AuthorisedPrescriber
+        | K::Employer
+        | K::Other
+        | K::Savs
+        | K::Samsah
+        | K::PsychiatricRehabilitation => "Autre",
     }
 }
 
@@ -75,6 +84,8 @@ pub(super) fn networks_of_kind(kind: OrganisationKind) -> &'static [&'static str
         K::FranceTravailAgency | K::FranceTravailTerritorial | K::FranceTravailRegional => &["france-travail"],
         K::CapEmploi => &["cap-emploi-reseau-cheops"],
         K::MissionLocale => &["mission-locale"],
+        // France Travail and Cap emploi counsellors together (seed 000, question 4).
+        K::ThTeam => &["france-travail", "cap-emploi-reseau-cheops"],
         K::Mdph | K::DepartmentalCouncil => &["departements"],
         K::Dreets => &["regions"],
         K::AdaptedCompany
@@ -84,7 +95,12 @@ pub(super) fn networks_of_kind(kind: OrganisationKind) -> &'static [&'static str
         | K::Ddets
         | K::IaeNetwork
         | K::Employer
-        | K::Other => &[],
+        | K::Other
+        // No network of the v1 list (reseaux-porteurs) carries SAVS, SAMSAH or psychosocial rehabilitation
+        // centres (`cmp`, the centres médico-psychologiques, is another thing).
+        | K::Savs
+        | K::Samsah
+        | K::PsychiatricRehabilitation => &[],
     }
 }
 

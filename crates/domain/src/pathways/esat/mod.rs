@@ -1,6 +1,7 @@
 //! ESAT pathways (RULES.md section 3; Questions incontournables ESAT – SPE question 10): the worker's record, the five typical
 //! situations and their transitions, double activity, the convention d'appui and the right to return.
 
+pub mod sharing;
 pub mod situation;
 pub mod support;
 pub mod worker;

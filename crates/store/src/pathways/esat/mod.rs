@@ -4,8 +4,10 @@
 //! A worker's record is seen and changed by the members of its ESAT (and platform administrators) only; every
 //! read is journaled. The way in is [`Store::esat`], which hands out an [`EsatScope`] bound to the caller.
 
+mod sharing;
 mod support;
 
+pub use sharing::{SharedWorker, SpeConsent};
 pub use support::NewSupportConvention;
 
 use crate::access::AccessContext;
@@ -57,6 +59,8 @@ pub struct Worker {
     /// The situations the worker may move to from the current one.
     pub allowed_moves: Vec<SituationOption>,
     pub planned_actions: PlannedActions,
+    /// The worker's consent to share this follow-up with the SPE parties to the ESAT's conventions in force.
+    pub spe_consent: SpeConsent,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -96,16 +100,24 @@ pub struct SupportConvention {
     pub explanation: String,
 }
 
-/// The actions planned for the worker's current situation: from the ESAT-SPE convention in force when the ESAT
-/// is party to one that has action sheets for this situation, else the ESAT's own plan typed with the move.
+/// The actions planned for the worker's current situation: from every ESAT-SPE convention in force to which the
+/// ESAT is party (one per SPE party: seed 000, question 10) that has action sheets for this situation, else the
+/// ESAT's own plan typed with the move.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlannedActions {
     /// `agreement` or `local`.
     pub source: &'static str,
-    pub agreement_id: Option<Uuid>,
-    pub agreement_title: Option<String>,
-    pub actions: Vec<PlannedAction>,
+    /// The conventions the actions come from, latest start first; empty when the source is `local`.
+    pub conventions: Vec<ConventionActions>,
     pub local_plan: Option<String>,
+}
+
+/// The actions one ESAT-SPE convention in force plans for the worker's situation.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ConventionActions {
+    pub agreement_id: Uuid,
+    pub agreement_title: String,
+    pub actions: Vec<PlannedAction>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -188,7 +200,7 @@ impl SituationChange {
 
 const WORKER_COLUMNS: &str = "w.id, w.person_id, p.first_name, p.last_name, w.esat_id, o.name AS esat_name, \
     w.situation, w.situation_since, w.orientation_decided_on, w.orientation_valid_until, w.contract_started_on, \
-    w.professional_project";
+    w.professional_project, w.spe_consent_on, w.spe_consent_withdrawn_on";
 const WORKER_FROM: &str = " FROM esat_workers w JOIN persons p ON p.id = w.person_id \
     JOIN organisations o ON o.id = w.esat_id WHERE p.archived_at IS NULL";
 
@@ -252,84 +264,7 @@ impl EsatScope<'_> {
         let mut q = query(format!("SELECT {WORKER_COLUMNS}{WORKER_FROM}"));
         q.push_bound(" AND w.id = {}", id);
         self.restrict(&mut q);
-        let r = ex
-            .fetch_optional(q)
-            .await?
-            .ok_or(StoreError::not_found("travailleur d'ESAT"))?;
-        let today = today();
-        let summary = summary(&r, today)?;
-        let history = ex
-            .fetch_all(
-                query(
-                    "SELECT seq, situation, since, esat_minutes, employer_minutes, employer_name, local_plan, is_return, \
-                     explanation FROM esat_situations WHERE worker_id = $1 ORDER BY seq",
-                )
-                .bind(id),
-            )
-            .await?
-            .iter()
-            .map(|r| {
-                let situation = situation_of(r, "situation")?;
-                Ok(SituationRecord {
-                    seq: r.get("seq")?,
-                    situation,
-                    situation_label: situation.short_label(),
-                    since: r.get("since")?,
-                    esat_minutes: r.get("esat_minutes")?,
-                    employer_minutes: r.get("employer_minutes")?,
-                    employer_name: r.get("employer_name")?,
-                    local_plan: r.get("local_plan")?,
-                    is_return: r.get("is_return")?,
-                    explanation: r.get("explanation")?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let support_conventions = ex
-            .fetch_all(
-                query(
-                    "SELECT id, period_number, renewal_of, employer_name, employer_siret, savs_name, starts_on, ends_on, \
-                     explanation FROM esat_support_conventions WHERE worker_id = $1 ORDER BY starts_on, period_number",
-                )
-                .bind(id),
-            )
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(SupportConvention {
-                    id: r.get("id")?,
-                    period_number: r.get("period_number")?,
-                    renewal_of: r.get("renewal_of")?,
-                    employer_name: r.get("employer_name")?,
-                    employer_siret: r.get("employer_siret")?,
-                    savs_name: r.get("savs_name")?,
-                    starts_on: r.get("starts_on")?,
-                    ends_on: r.get("ends_on")?,
-                    explanation: r.get("explanation")?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let local_plan = history.last().and_then(|h| h.local_plan.clone());
-        let planned_actions = planned_actions(ex, summary.esat_id, summary.situation, local_plan, today).await?;
-        let allowed_moves = Situation::ALL
-            .iter()
-            .filter_map(|to| {
-                summary.situation.check_move(*to).ok().map(|m| SituationOption {
-                    situation: *to,
-                    number: to.number(),
-                    label: to.short_label(),
-                    is_return: m == Move::Return,
-                })
-            })
-            .collect();
-        Ok(Worker {
-            contract_started_on: r.get("contract_started_on")?,
-            professional_project: r.get("professional_project")?,
-            summary,
-            history,
-            support_conventions,
-            allowed_moves,
-            planned_actions,
-        })
+        load_record(ex, q, id).await
     }
 
     /// One worker's record, journaled as a read of the person.
@@ -547,6 +482,89 @@ impl EsatScope<'_> {
     }
 }
 
+/// The whole record of worker `id`, read with `q` (the worker's row, restricted to the caller).
+async fn load_record(ex: &mut impl Executor, q: Query, id: Uuid) -> Result<Worker> {
+    let r = ex
+        .fetch_optional(q)
+        .await?
+        .ok_or(StoreError::not_found("travailleur d'ESAT"))?;
+    let today = today();
+    let summary = summary(&r, today)?;
+    let history = ex
+        .fetch_all(
+            query(
+                "SELECT seq, situation, since, esat_minutes, employer_minutes, employer_name, local_plan, is_return, \
+                 explanation FROM esat_situations WHERE worker_id = $1 ORDER BY seq",
+            )
+            .bind(id),
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            let situation = situation_of(r, "situation")?;
+            Ok(SituationRecord {
+                seq: r.get("seq")?,
+                situation,
+                situation_label: situation.short_label(),
+                since: r.get("since")?,
+                esat_minutes: r.get("esat_minutes")?,
+                employer_minutes: r.get("employer_minutes")?,
+                employer_name: r.get("employer_name")?,
+                local_plan: r.get("local_plan")?,
+                is_return: r.get("is_return")?,
+                explanation: r.get("explanation")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let support_conventions = ex
+        .fetch_all(
+            query(
+                "SELECT id, period_number, renewal_of, employer_name, employer_siret, savs_name, starts_on, ends_on, \
+                 explanation FROM esat_support_conventions WHERE worker_id = $1 ORDER BY starts_on, period_number",
+            )
+            .bind(id),
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(SupportConvention {
+                id: r.get("id")?,
+                period_number: r.get("period_number")?,
+                renewal_of: r.get("renewal_of")?,
+                employer_name: r.get("employer_name")?,
+                employer_siret: r.get("employer_siret")?,
+                savs_name: r.get("savs_name")?,
+                starts_on: r.get("starts_on")?,
+                ends_on: r.get("ends_on")?,
+                explanation: r.get("explanation")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let local_plan = history.last().and_then(|h| h.local_plan.clone());
+    let planned_actions = planned_actions(ex, summary.esat_id, summary.situation, local_plan, today).await?;
+    let allowed_moves = Situation::ALL
+        .iter()
+        .filter_map(|to| {
+            summary.situation.check_move(*to).ok().map(|m| SituationOption {
+                situation: *to,
+                number: to.number(),
+                label: to.short_label(),
+                is_return: m == Move::Return,
+            })
+        })
+        .collect();
+    Ok(Worker {
+        contract_started_on: r.get("contract_started_on")?,
+        professional_project: r.get("professional_project")?,
+        summary,
+        history,
+        support_conventions,
+        allowed_moves,
+        planned_actions,
+        spe_consent: SpeConsent::new(r.get("spe_consent_on")?, r.get("spe_consent_withdrawn_on")?),
+    })
+}
+
 async fn insert_situation(
     ex: &mut impl Executor,
     worker_id: Uuid,
@@ -577,7 +595,7 @@ async fn insert_situation(
     Ok(())
 }
 
-/// The actions planned for `situation`: the sheets of the ESAT-SPE convention in force that serve it, else the
+/// The actions planned for `situation`: the sheets that serve it in each ESAT-SPE convention in force, else the
 /// local plan.
 async fn planned_actions(
     ex: &mut impl Executor,
@@ -586,7 +604,8 @@ async fn planned_actions(
     local_plan: Option<String>,
     today: Date,
 ) -> Result<PlannedActions> {
-    if let Some((agreement_id, title, content)) = crate::agreements::esat_spe_in_force(ex, esat_id, today).await? {
+    let mut conventions = Vec::new();
+    for (agreement_id, agreement_title, content) in crate::agreements::esat_spe_in_force(ex, esat_id, today).await? {
         let actions: Vec<PlannedAction> = content
             .sheets()
             .filter(|(_, s)| s.situations.contains(&situation))
@@ -597,20 +616,16 @@ async fn planned_actions(
             })
             .collect();
         if !actions.is_empty() {
-            return Ok(PlannedActions {
-                source: "agreement",
-                agreement_id: Some(agreement_id),
-                agreement_title: Some(title),
+            conventions.push(ConventionActions {
+                agreement_id,
+                agreement_title,
                 actions,
-                local_plan,
             });
         }
     }
     Ok(PlannedActions {
-        source: "local",
-        agreement_id: None,
-        agreement_title: None,
-        actions: Vec::new(),
+        source: if conventions.is_empty() { "local" } else { "agreement" },
+        conventions,
         local_plan,
     })
 }

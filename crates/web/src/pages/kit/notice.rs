@@ -60,10 +60,12 @@ pub enum Notice {
     SupportedJobAdded,
     SupportedExited,
     DocumentAdded,
+    SpeConsentGiven,
+    SpeConsentWithdrawn,
 }
 
 impl Notice {
-    const ALL: [Notice; 45] = [
+    const ALL: [Notice; 47] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -109,6 +111,8 @@ impl Notice {
         Self::SupportedJobAdded,
         Self::SupportedExited,
         Self::DocumentAdded,
+        Self::SpeConsentGiven,
+        Self::SpeConsentWithdrawn,
     ];
 
     fn code(self) -> &'static str {
@@ -158,6 +162,8 @@ impl Notice {
             Self::SupportedJobAdded => "supported_job_added",
             Self::SupportedExited => "supported_exited",
             Self::DocumentAdded => "document_added",
+            Self::SpeConsentGiven => "spe_consent_given",
+            Self::SpeConsentWithdrawn => "spe_consent_withdrawn",
         }
     }
 
@@ -234,6 +240,14 @@ impl Notice {
             Self::SupportedJobAdded => "Emploi enregistré.",
             Self::SupportedExited => "Sortie du dispositif enregistrée : l'accompagnement a pris fin.",
             Self::DocumentAdded => "Document ajouté : les membres le trouvent dans les documents de la réunion.",
+            Self::SpeConsentGiven => {
+                "Consentement enregistré : le service public de l'emploi lié à l'ESAT par une convention en vigueur \
+                 voit le suivi du travailleur."
+            }
+            Self::SpeConsentWithdrawn => {
+                "Retrait du consentement enregistré : le service public de l'emploi ne voit plus le suivi du \
+                 travailleur."
+            }
         }
     }
 
