@@ -5,8 +5,10 @@
 //! is the consent this one sharing needs, even when the person refused a general sharing of their record.
 
 mod diagnoses;
+mod listing;
 
 pub use diagnoses::DiagnosisRecord;
+pub use listing::PrescriptionFilter;
 use diagnoses::{DIAGNOSIS_COLUMNS, author_kind, diagnosis, insert_diagnosis};
 
 use crate::access::{AccessContext, Membership};
