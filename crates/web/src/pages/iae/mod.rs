@@ -6,6 +6,7 @@ pub mod before_hiring;
 pub mod notifications;
 pub mod offers;
 pub mod referral;
+pub mod referral_list;
 
 use super::session::Visitor;
 use passerelle_store::Membership;
@@ -33,7 +34,7 @@ pub fn router() -> axum::Router<crate::state::AppState> {
         .route("/offres", get(offers::offers).post(offers::create_offer))
         .route("/offres/export.csv", get(offers::export_offers))
         .route("/offres/{id}/{action}", post(offers::toggle_offer))
-        .route("/prescriptions", get(referral::prescriptions))
+        .route("/prescriptions", get(referral_list::prescriptions))
         .route("/prescriptions/{id}", get(referral::prescription))
         .route("/prescriptions/{id}/etapes", post(referral::add_step))
         .route(

@@ -1,4 +1,4 @@
-//! Prescriptions and their referral sheets, seen from both sides (the SIAE and the prescriber): the lists, a
+//! Prescriptions and their referral sheets, seen from both sides (the SIAE and the prescriber): a
 //! sheet with the steps the viewer may add, and the prescription form (diagnosis and prescription in one).
 
 use crate::error::ApiError;
@@ -15,30 +15,10 @@ use passerelle_domain::pathways::iae::referral::{Motive, Side, StepInput};
 use passerelle_store::Membership;
 use passerelle_store::directory::{Organisation, OrganisationFilter};
 use passerelle_store::pathways::iae::offer::{Offer, OfferFilter};
-use passerelle_store::pathways::iae::referral::{Direction, NewPrescription, Prescription};
+use passerelle_store::pathways::iae::referral::{NewPrescription, Prescription};
 use passerelle_store::person::Person;
 use serde::Deserialize;
 use uuid::Uuid;
-
-#[derive(Template, WebTemplate)]
-#[template(path = "prescriptions.html")]
-pub struct PrescriptionsPage {
-    nav: Nav,
-    received: Vec<Prescription>,
-    sent: Vec<Prescription>,
-}
-
-pub async fn prescriptions(State(state): State<AppState>, visitor: Visitor) -> PageResult<PrescriptionsPage> {
-    let store = &state.store;
-    let received = store.prescriptions(&visitor.ctx, Direction::Received, None).await?;
-    let sent = store.prescriptions(&visitor.ctx, Direction::Sent, None).await?;
-    // The SIAE's own diagnoses appear once, among the received ones.
-    Ok(PrescriptionsPage {
-        nav: visitor.nav("candidatures"),
-        sent: sent.into_iter().filter(|p| p.prescriber_id != p.siae_id).collect(),
-        received,
-    })
-}
 
 /// A step the viewer may add, for the form.
 struct NextStep {
