@@ -5,6 +5,7 @@ pub mod approval;
 pub mod before_hiring;
 pub mod notifications;
 pub mod offers;
+pub mod prescribe;
 pub mod referral;
 pub mod referral_list;
 
@@ -27,7 +28,7 @@ pub fn router() -> axum::Router<crate::state::AppState> {
     axum::Router::new()
         .route(
             "/personnes/{id}/prescrire",
-            get(referral::prescribe_form).post(referral::prescribe),
+            get(prescribe::prescribe_form).post(prescribe::prescribe),
         )
         .route("/personnes/{id}/parcours-iae", get(approval::approval))
         .route("/personnes/{id}/parcours-iae/{action}", post(approval::approval_action))
