@@ -29,7 +29,7 @@ fn first_row(html: &str) -> &str {
 }
 
 /// `n` people recorded by France Travail Dijon, each prescribed to the ACI; their ids, in order.
-async fn prescribed(app: &TestApp, n: usize) -> Vec<Uuid> {
+pub(crate) async fn prescribed(app: &TestApp, n: usize) -> Vec<Uuid> {
     let ctx = app.store.login_context_for(&email("ft-dijon")).await.unwrap();
     let (ft, aci) = (app.org_id("ft-dijon").await, app.org_id("aci-jardins").await);
     let mut ids = Vec::new();
