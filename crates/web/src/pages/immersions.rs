@@ -184,7 +184,10 @@ async fn list_page<'a>(
                 page: c.page,
                 per_page: PER_PAGE,
             };
-            (state.store.immersions(&visitor.ctx).page(&filter).await?, FormError::default())
+            (
+                state.store.immersions(&visitor.ctx).page(&filter).await?,
+                FormError::default(),
+            )
         }
         Err(e) => (Page::of(Vec::new(), 1, PER_PAGE), filter_error(e)?),
     };
@@ -295,7 +298,12 @@ pub async fn create(
     .await;
     match result {
         Ok(i) => Ok(Redirect::to(&format!("/immersions/{}", i.id)).into_response()),
-        Err(e) => refused_again(e, |error| list_page(&state, &visitor, ListFilters::default(), &form, error)).await,
+        Err(e) => {
+            refused_again(e, |error| {
+                list_page(&state, &visitor, ListFilters::default(), &form, error)
+            })
+            .await
+        }
     }
 }
 

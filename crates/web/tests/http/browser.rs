@@ -323,7 +323,14 @@ async fn referral_lists_in_headless_chromium() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     crate::referral_lists::prescribed(&app, 53).await;
     let ctx = app.store.login_context_for(&email("ft-dijon")).await.unwrap();
-    let person = app.store.persons(&ctx).list(Some("Prénom00"), 1, 1).await.unwrap().items[0].id;
+    let person = app
+        .store
+        .persons(&ctx)
+        .list(Some("Prénom00"), 1, 1)
+        .await
+        .unwrap()
+        .items[0]
+        .id;
     run_browser_script(
         &app,
         "lists.mjs",

@@ -53,7 +53,11 @@ pub(crate) async fn prescribed(app: &TestApp, n: usize) -> Vec<Uuid> {
             person_consent: true,
             waiting_period_waived: false,
         };
-        let p = app.store.diagnose_and_prescribe(&ctx, new, vec![Criterion::Rsa]).await.unwrap();
+        let p = app
+            .store
+            .diagnose_and_prescribe(&ctx, new, vec![Criterion::Rsa])
+            .await
+            .unwrap();
         ids.push(p.id);
     }
     ids
@@ -61,9 +65,13 @@ pub(crate) async fn prescribed(app: &TestApp, n: usize) -> Vec<Uuid> {
 
 async fn sent_on(app: &TestApp, id: Uuid, at: time::OffsetDateTime) {
     let mut db = app.store.pool().clone();
-    db.execute(query("UPDATE prescriptions SET created_at = $1 WHERE id = $2").bind(at).bind(id))
-        .await
-        .unwrap();
+    db.execute(
+        query("UPDATE prescriptions SET created_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(id),
+    )
+    .await
+    .unwrap();
 }
 
 async fn referrals_list(backend: Backend) {
@@ -79,9 +87,18 @@ async fn referrals_list(backend: Backend) {
     // Sent by France Travail: the 53 and the demo's 2, 50 a page, the newest first; the pager keeps the filters.
     let (s, first) = page(&app, &ft, "/prescriptions?sens=envoyees").await;
     assert_eq!(s, S::OK);
-    assert!(first.contains("<caption>55 candidatures</caption>") && rows(&first) == 50, "{first}");
-    assert!(first.contains("href=\"/prescriptions?sens=envoyees&#38;page=2\">Page suivante"), "{first}");
-    assert!(first.contains("<option value=\"envoyees\" selected>"), "the form keeps the direction");
+    assert!(
+        first.contains("<caption>55 candidatures</caption>") && rows(&first) == 50,
+        "{first}"
+    );
+    assert!(
+        first.contains("href=\"/prescriptions?sens=envoyees&#38;page=2\">Page suivante"),
+        "{first}"
+    );
+    assert!(
+        first.contains("<option value=\"envoyees\" selected>"),
+        "the form keeps the direction"
+    );
     assert_ne!(first_row(&first), "Prénom00 Filtrée");
     let (_, second) = page(&app, &ft, "/prescriptions?sens=envoyees&page=2").await;
     assert!(rows(&second) == 5 && second.contains("Page précédente"), "{second}");
@@ -107,14 +124,18 @@ async fn referrals_list(backend: Backend) {
         "{sent}"
     );
     let (_, hired) = page(&app, &ft, "/prescriptions?statut=hired").await;
-    assert!(hired.contains("<caption>1 candidature</caption>") && rows(&hired) == 1, "{hired}");
+    assert!(
+        hired.contains("<caption>1 candidature</caption>") && rows(&hired) == 1,
+        "{hired}"
+    );
 
     // Nothing matches, or nothing at all.
     let (s, none) = page(&app, &ft, "/prescriptions?statut=withdrawn").await;
     assert_eq!(s, S::OK);
     assert!(
-        none.contains("Aucune candidature ne correspond à ces filtres. <a href=\"/prescriptions\">Effacer les filtres</a>")
-            && rows(&none) == 0,
+        none.contains(
+            "Aucune candidature ne correspond à ces filtres. <a href=\"/prescriptions\">Effacer les filtres</a>"
+        ) && rows(&none) == 0,
         "{none}"
     );
     let cap = login(&app, "cap-emploi").await;
@@ -130,19 +151,37 @@ async fn referrals_list(backend: Backend) {
     assert!(received.contains("<caption>55 candidatures</caption>"), "{received}");
     let ei = login(&app, "ei-recyclage").await;
     let (_, own) = page(&app, &ei, "/prescriptions").await;
-    assert!(own.contains("<caption>1 candidature</caption>") && !own.contains("Filtrée"), "{own}");
+    assert!(
+        own.contains("<caption>1 candidature</caption>") && !own.contains("Filtrée"),
+        "{own}"
+    );
 
     // Filters the list cannot use: 422, the values kept, what to fix under the field.
     for (path, field, message) in [
-        ("/prescriptions?statut=perdue", "statut", "Choisissez un statut dans la liste."),
+        (
+            "/prescriptions?statut=perdue",
+            "statut",
+            "Choisissez un statut dans la liste.",
+        ),
         ("/prescriptions?du=32/01/2025", "du", "doit être au format JJ/MM/AAAA"),
-        ("/prescriptions?du=12/02/2025&au=10/02/2025", "au", "précède la date « du »"),
-        ("/prescriptions?sens=ailleurs", "sens", "Choisissez un sens dans la liste."),
+        (
+            "/prescriptions?du=12/02/2025&au=10/02/2025",
+            "au",
+            "précède la date « du »",
+        ),
+        (
+            "/prescriptions?sens=ailleurs",
+            "sens",
+            "Choisissez un sens dans la liste.",
+        ),
         ("/prescriptions?tri=hasard", "tri", "Choisissez un ordre dans la liste."),
     ] {
         let (s, html) = page(&app, &ft, path).await;
         assert_eq!(s, S::UNPROCESSABLE_ENTITY, "{path}");
-        let error = html.find(&format!("id=\"{field}-error\"")).map(|i| &html[i..]).unwrap_or_default();
+        let error = html
+            .find(&format!("id=\"{field}-error\""))
+            .map(|i| &html[i..])
+            .unwrap_or_default();
         assert!(error.contains(message) && rows(&html) == 0, "{path}: {html}");
     }
     let (_, kept) = page(&app, &ft, "/prescriptions?du=12/02/2025&au=10/02/2025&statut=sent").await;
@@ -169,9 +208,15 @@ async fn immersions_list(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let cap = login(&app, "cap-emploi").await;
     let (s, all) = page(&app, &cap, "/immersions").await;
-    assert!(s == S::OK && all.contains("<caption>1 immersion</caption>") && all.contains("Arnaud"), "{all}");
+    assert!(
+        s == S::OK && all.contains("<caption>1 immersion</caption>") && all.contains("Arnaud"),
+        "{all}"
+    );
     let (_, running) = page(&app, &cap, "/immersions?statut=in_progress").await;
-    assert!(running.contains("<caption>1 immersion</caption>") && running.contains("Arnaud"), "{running}");
+    assert!(
+        running.contains("<caption>1 immersion</caption>") && running.contains("Arnaud"),
+        "{running}"
+    );
     let (_, signed) = page(&app, &cap, "/immersions?statut=signed").await;
     assert!(
         signed.contains("<caption>0 immersion</caption>")
@@ -186,7 +231,9 @@ async fn immersions_list(backend: Backend) {
     let (s, bad) = page(&app, &cap, "/immersions?au=demain&statut=draft").await;
     assert_eq!(s, S::UNPROCESSABLE_ENTITY);
     assert!(
-        bad.contains("id=\"au-error\"") && bad.contains("value=\"demain\"") && bad.contains("<option value=\"draft\" selected>"),
+        bad.contains("id=\"au-error\"")
+            && bad.contains("value=\"demain\"")
+            && bad.contains("<option value=\"draft\" selected>"),
         "{bad}"
     );
     // The draft form is still there, and a State service sees no immersion at all.
@@ -241,7 +288,10 @@ async fn siae_picker(backend: Backend) {
         assert_eq!((s, siae_options(&html)), (S::OK, expected), "{search}: {html}");
     }
     let (_, nothing) = page(&app, &session, &format!("{path}?recherche=introuvable")).await;
-    assert!(nothing.contains("Aucune SIAE ne correspond à « introuvable »"), "{nothing}");
+    assert!(
+        nothing.contains("Aucune SIAE ne correspond à « introuvable »"),
+        "{nothing}"
+    );
 
     // The offers offered are the chosen SIAE's open ones.
     let offers = app.store.offers(&ctx, &Default::default()).await.unwrap();
@@ -274,7 +324,10 @@ async fn siae_picker(backend: Backend) {
     let (s, html) = post_form(&app, &session, &path, &form).await;
     assert_eq!(s, S::UNPROCESSABLE_ENTITY, "{html}");
     let error = &html[html.find("id=\"offer_id-error\"").expect("the error under the offer")..];
-    assert!(error.contains("L&#39;offre doit être une offre ouverte de cette SIAE."), "{html}");
+    assert!(
+        error.contains("L&#39;offre doit être une offre ouverte de cette SIAE."),
+        "{html}"
+    );
     assert!(
         html.contains("Intéressé par le tri.</textarea>")
             && html.contains("id=\"critere-rsa\" name=\"criteria\" value=\"rsa\" checked")
@@ -286,14 +339,23 @@ async fn siae_picker(backend: Backend) {
     let no_siae: Vec<_> = form.iter().filter(|(k, _)| *k != "siae_id").copied().collect();
     let (s, html) = post_form(&app, &session, &path, &no_siae).await;
     assert_eq!(s, S::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("<p id=\"siae_id-error\" class=\"fr-error-text\">Choisissez la SIAE.</p>"), "{html}");
+    assert!(
+        html.contains("<p id=\"siae_id-error\" class=\"fr-error-text\">Choisissez la SIAE.</p>"),
+        "{html}"
+    );
     assert_eq!(app.count("prescriptions").await, prescriptions);
 
     // Its own offer goes through.
     let ei_offer = offer_of(ei);
     let good: Vec<_> = form
         .iter()
-        .map(|(k, v)| if *k == "offer_id" { (*k, ei_offer.as_str()) } else { (*k, *v) })
+        .map(|(k, v)| {
+            if *k == "offer_id" {
+                (*k, ei_offer.as_str())
+            } else {
+                (*k, *v)
+            }
+        })
         .collect();
     let (s, _) = post_form(&app, &session, &path, &good).await;
     assert_eq!(s, S::SEE_OTHER);

@@ -179,7 +179,11 @@ mod tests {
                         .stored_as()
                         .iter()
                         .any(|(s, st)| s == stored && st.is_none_or(|st| st == started));
-                    assert_eq!(found, stored.on(starts_on, day) == *shown, "{stored:?} {starts_on} {shown:?}");
+                    assert_eq!(
+                        found,
+                        stored.on(starts_on, day) == *shown,
+                        "{stored:?} {starts_on} {shown:?}"
+                    );
                 }
             }
         }

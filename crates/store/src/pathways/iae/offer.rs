@@ -3,10 +3,10 @@
 
 use crate::Store;
 use crate::access::{AccessContext, Membership};
+use crate::directory::{Organisation, OrganisationFilter};
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, record};
 use crate::infra::idempotency::{IdempotencyKey, commit_created};
-use crate::directory::{Organisation, OrganisationFilter};
 use crate::infra::paging::{MAX_PER_PAGE, matches_search};
 use crate::infra::sql::{Executor, Query, Row, query};
 use passerelle_domain::directory::OrganisationKind;
@@ -112,7 +112,11 @@ impl Store {
 
     /// The SIAE a prescription may go to, with their open offers: those whose name, commune or open offers
     /// (title, ROME code) hold every word of `text`, accents and case ignored; by kind, then name.
-    pub async fn siae_with_offers(&self, ctx: &AccessContext, text: Option<&str>) -> Result<Vec<(Organisation, Vec<Offer>)>> {
+    pub async fn siae_with_offers(
+        &self,
+        ctx: &AccessContext,
+        text: Option<&str>,
+    ) -> Result<Vec<(Organisation, Vec<Offer>)>> {
         let mut siae = Vec::new();
         for kind in OrganisationKind::ALL.iter().filter(|k| k.is_siae()) {
             let filter = OrganisationFilter {
@@ -132,8 +136,13 @@ impl Store {
                 (o, own)
             })
             .filter(|(o, own)| {
-                let jobs = own.iter().map(|j| format!("{} {}", j.title, j.rome_code.as_deref().unwrap_or("")));
-                let words = [o.name.clone(), o.commune.clone()].into_iter().chain(jobs).collect::<Vec<_>>();
+                let jobs = own
+                    .iter()
+                    .map(|j| format!("{} {}", j.title, j.rome_code.as_deref().unwrap_or("")));
+                let words = [o.name.clone(), o.commune.clone()]
+                    .into_iter()
+                    .chain(jobs)
+                    .collect::<Vec<_>>();
                 matches_search(&words.join(" "), text)
             })
             .collect())

@@ -8,8 +8,8 @@ mod diagnoses;
 mod listing;
 
 pub use diagnoses::DiagnosisRecord;
-pub use listing::PrescriptionFilter;
 use diagnoses::{DIAGNOSIS_COLUMNS, author_kind, diagnosis, insert_diagnosis};
+pub use listing::PrescriptionFilter;
 
 use crate::access::{AccessContext, Membership};
 use crate::directory::{load_organisation, push_in};

@@ -20,7 +20,10 @@ use serde::Deserialize;
 const PER_PAGE: u32 = 50;
 
 /// The directions of the list, as the address and the form name them.
-const DIRECTIONS: &[(&str, &str)] = &[("recues", "Reçues par ma structure"), ("envoyees", "Envoyées par ma structure")];
+const DIRECTIONS: &[(&str, &str)] = &[
+    ("recues", "Reçues par ma structure"),
+    ("envoyees", "Envoyées par ma structure"),
+];
 
 #[derive(Deserialize)]
 pub struct ReferralsQuery {
@@ -46,10 +49,12 @@ fn direction(code: &str) -> Result<Direction, ApiError> {
         "" => Ok(Direction::All),
         "recues" => Ok(Direction::Received),
         "envoyees" => Ok(Direction::Sent),
-        _ => Err(
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "direction_unknown", "Choisissez un sens dans la liste.")
-                .on("sens"),
-        ),
+        _ => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "direction_unknown",
+            "Choisissez un sens dans la liste.",
+        )
+        .on("sens")),
     }
 }
 
@@ -71,7 +76,10 @@ pub async fn prescriptions(
                 page: c.page,
                 per_page: PER_PAGE,
             };
-            (state.store.prescriptions_page(&visitor.ctx, &filter).await?, FormError::default())
+            (
+                state.store.prescriptions_page(&visitor.ctx, &filter).await?,
+                FormError::default(),
+            )
         }
         Err(e) => (Page::of(Vec::new(), 1, PER_PAGE), filter_error(e)?),
     };

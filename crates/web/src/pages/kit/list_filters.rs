@@ -49,7 +49,11 @@ impl ListFilters {
         let status = match self.statut.trim() {
             "" => None,
             code => Some(parse_status(code).ok_or_else(|| {
-                refused("status_unknown", "statut", "Choisissez un statut dans la liste.".to_owned())
+                refused(
+                    "status_unknown",
+                    "statut",
+                    "Choisissez un statut dans la liste.".to_owned(),
+                )
             })?),
         };
         let date = |label: &str, field: &str, value: &str| {
@@ -73,7 +77,13 @@ impl ListFilters {
         let oldest_first = match self.tri.trim() {
             "" | "recentes" => false,
             "anciennes" => true,
-            _ => return Err(refused("sort_unknown", "tri", "Choisissez un ordre dans la liste.".to_owned())),
+            _ => {
+                return Err(refused(
+                    "sort_unknown",
+                    "tri",
+                    "Choisissez un ordre dans la liste.".to_owned(),
+                ));
+            }
         };
         Ok(Chosen {
             status,
@@ -173,7 +183,9 @@ mod tests {
 
     #[test]
     fn filters_read_or_refused_on_their_field() {
-        let ok = filters("ok", "01/12/2026", "2026-12-31", "anciennes").chosen(parse).unwrap();
+        let ok = filters("ok", "01/12/2026", "2026-12-31", "anciennes")
+            .chosen(parse)
+            .unwrap();
         assert_eq!((ok.status, ok.oldest_first, ok.page), (Some(1), true, 2));
         assert_eq!(ok.from, Some(time::macros::date!(2026 - 12 - 01)));
         for (f, field, code) in [
@@ -184,7 +196,10 @@ mod tests {
             (filters("", "", "", "hasard"), "tri", "sort_unknown"),
         ] {
             let e = f.chosen(parse).err().unwrap();
-            assert_eq!((e.code, e.field.as_deref(), e.status), (code, Some(field), StatusCode::UNPROCESSABLE_ENTITY));
+            assert_eq!(
+                (e.code, e.field.as_deref(), e.status),
+                (code, Some(field), StatusCode::UNPROCESSABLE_ENTITY)
+            );
         }
     }
 
