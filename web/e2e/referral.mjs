@@ -61,9 +61,7 @@ async function siaeSide(browser, errors) {
 
   let response = await menu(page, 'Candidatures');
   await expectPage(page, response, '/prescriptions', /^Candidatures et prescriptions/);
-  // Only at the journey's width for now: the referrals' template is being rewritten, and its tables do not sit in
-  // a named scroll region yet (at 375 px they scroll without keyboard access). Pass WIDTHS again once they do.
-  await auditPage(page, 'candidatures', []);
+  await auditPage(page, 'candidatures');
   response = await click(page, page.locator('main table').first().getByRole('link', { name: CANDIDATE, exact: true }));
   const sheet = pathOf(page);
   check(SHEET.test(sheet), `unexpected sheet address ${sheet}`);

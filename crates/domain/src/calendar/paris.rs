@@ -21,6 +21,12 @@ pub fn date(instant: OffsetDateTime) -> Date {
     instant.to_offset(offset(instant)).date()
 }
 
+/// The instant a day starts in Paris (midnight there; the changes of time happen at 01:00 UTC, never at it).
+pub fn start_of(day: Date) -> OffsetDateTime {
+    let utc = day.midnight().assume_utc();
+    utc - Duration::seconds(i64::from(offset(utc).whole_seconds()))
+}
+
 /// The last Sunday of `month` (March or October: 31 days) of `year`.
 fn last_sunday(year: i32, month: Month) -> Date {
     let last = Date::from_calendar_date(year, month, month.length(year)).unwrap_or(Date::MIN);
@@ -35,6 +41,18 @@ mod tests {
 
     /// The day in Paris around its midnight, in winter and in summer, and around both changes of 2026
     /// (29 March and 25 October) and 2024 (31 March and 27 October).
+    #[test]
+    fn days_start_at_midnight_in_paris() {
+        assert_eq!(start_of(date!(2026 - 12 - 07)), datetime!(2026-12-06 23:00:00 UTC));
+        assert_eq!(start_of(date!(2026 - 07 - 02)), datetime!(2026-07-01 22:00:00 UTC));
+        assert_eq!(start_of(date!(2026 - 03 - 29)), datetime!(2026-03-28 23:00:00 UTC));
+        assert_eq!(start_of(date!(2026 - 03 - 30)), datetime!(2026-03-29 22:00:00 UTC));
+        for d in [date!(2026 - 10 - 25), date!(2026 - 10 - 26), date!(2026 - 03 - 29)] {
+            assert_eq!(date(start_of(d)), d);
+            assert_eq!(date(start_of(d) - Duration::seconds(1)), d.previous_day().unwrap());
+        }
+    }
+
     #[test]
     fn the_day_in_paris() {
         for (instant, day) in [

@@ -3,7 +3,11 @@
 //! form comes back with the rule's explanation (and its article) next to the field.
 
 use super::esat::form_hours;
-use super::kit::{Crumbs, CsrfForm, FormError, PageResult, filters, form_date, parse_id, refused_again};
+use super::kit::list_filters::count;
+use super::kit::{
+    Crumbs, CsrfForm, FilterForm, FormError, ListFilters, PageResult, Pager, StatusChoice, filter_error, filters,
+    form_date, parse_id, refused_again,
+};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -12,18 +16,23 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use passerelle_domain::pathways::immersion::convention::{WEEKDAY_NAMES, check_prescriber};
-use passerelle_domain::pathways::immersion::{ContractKind, ConventionInput, Objective, Schedule};
+use passerelle_domain::pathways::immersion::{ContractKind, ConventionInput, Objective, Schedule, Status};
 use passerelle_store::directory::Organisation;
-use passerelle_store::pathways::immersion::{Immersion, NewAssessment, NewImmersion, NewSignature};
+use passerelle_store::infra::paging::Page;
+use passerelle_store::pathways::immersion::{Immersion, ImmersionFilter, NewAssessment, NewImmersion, NewSignature};
 use passerelle_store::person::Person;
 use serde::Deserialize;
 use uuid::Uuid;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ListQuery {
     renouvellement: Option<String>,
+    #[serde(flatten)]
+    filters: ListFilters,
 }
+
+/// Immersions a page of the list shows.
+const PER_PAGE: u32 = 50;
 
 #[derive(Deserialize, Default)]
 pub struct ImmersionForm {
@@ -143,7 +152,11 @@ pub struct Day<'a> {
 #[template(path = "immersions.html")]
 struct ListPage<'a> {
     nav: Nav,
+    lf: FilterForm,
     immersions: Vec<Immersion>,
+    count: String,
+    total: i64,
+    pager: Pager,
     persons: Vec<Person>,
     prescribers: Vec<Organisation>,
     supports: Vec<Organisation>,
@@ -157,10 +170,44 @@ struct ListPage<'a> {
 async fn list_page<'a>(
     state: &AppState,
     visitor: &Visitor,
+    filters: ListFilters,
     form: &'a ImmersionForm,
     error: FormError,
 ) -> Result<ListPage<'a>, ApiError> {
-    let immersions = state.store.immersions(&visitor.ctx).list().await?;
+    let (page, filter_error) = match filters.chosen(Status::parse) {
+        Ok(c) => {
+            let filter = ImmersionFilter {
+                status: c.status,
+                from: c.from,
+                to: c.to,
+                oldest_first: c.oldest_first,
+                page: c.page,
+                per_page: PER_PAGE,
+            };
+            (
+                state.store.immersions(&visitor.ctx).page(&filter).await?,
+                FormError::default(),
+            )
+        }
+        Err(e) => (Page::of(Vec::new(), 1, PER_PAGE), filter_error(e)?),
+    };
+    let pager = Pager::new(&page, |n| filters.url("/immersions", &[], n));
+    let lf = FilterForm {
+        list_path: "/immersions",
+        filters,
+        statuses: Status::ALL
+            .iter()
+            .map(|s| StatusChoice {
+                code: s.code(),
+                label: s.label(),
+            })
+            .collect(),
+        status_label: "Statut",
+        date_label: "début",
+        directions: &[],
+        direction: String::new(),
+        error: filter_error,
+    };
     let persons = state.store.persons(&visitor.ctx).list(None, 1, 200).await?.items;
     let organisations = state.store.all_organisations(&visitor.ctx).await?;
     let mine: Vec<Uuid> = visitor.ctx.memberships().iter().map(|m| m.organisation_id).collect();
@@ -186,7 +233,11 @@ async fn list_page<'a>(
         .collect();
     Ok(ListPage {
         nav: visitor.nav("immersions"),
-        immersions,
+        lf,
+        count: count(page.total, "immersion", "immersions"),
+        total: page.total,
+        pager,
+        immersions: page.items,
         persons,
         prescribers,
         supports,
@@ -198,7 +249,8 @@ async fn list_page<'a>(
     })
 }
 
-/// `GET /immersions`: the immersions of the caller's organisations and the draft form.
+/// `GET /immersions`: the immersions of the caller's organisations, filtered by status and start, sorted, 50 a
+/// page, and the draft form.
 ///
 /// With `?renouvellement={id}`, the form is filled from that immersion to renew it (same person, parties, host
 /// and object; the dates are to be typed).
@@ -207,9 +259,8 @@ pub async fn list(State(state): State<AppState>, visitor: Visitor, Query(q): Que
     if let Some(id) = q.renouvellement.as_deref().and_then(|id| Uuid::parse_str(id).ok()) {
         form = ImmersionForm::renewing(&state.store.immersions(&visitor.ctx).get(id).await?);
     }
-    Ok(list_page(&state, &visitor, &form, FormError::default())
-        .await?
-        .into_response())
+    let page = list_page(&state, &visitor, q.filters, &form, FormError::default()).await?;
+    Ok((page.lf.status(), page).into_response())
 }
 
 /// `POST /immersions`: creates a draft convention.
@@ -247,7 +298,12 @@ pub async fn create(
     .await;
     match result {
         Ok(i) => Ok(Redirect::to(&format!("/immersions/{}", i.id)).into_response()),
-        Err(e) => refused_again(e, |error| list_page(&state, &visitor, &form, error)).await,
+        Err(e) => {
+            refused_again(e, |error| {
+                list_page(&state, &visitor, ListFilters::default(), &form, error)
+            })
+            .await
+        }
     }
 }
 

@@ -101,6 +101,7 @@ async fn breadcrumbs(backend: Backend) {
         ("/emploi-accompagne", "Emploi accompagné"),
         ("/carnet", "Carnet de parcours et de compétences"),
         ("/parcours-complet", "Parcours complet"),
+        ("/prescrire", "Prescrire"),
     ] {
         visit(&app, &ft, &format!("{person}{sub}"), &[home, list[1], name, here], 4).await;
     }

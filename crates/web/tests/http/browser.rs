@@ -325,3 +325,28 @@ async fn forms_keep_what_was_typed_in_headless_chromium() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     run_browser_script(&app, "forms.mjs", "aci-jardins", vec![email("ft-dijon")]).await;
 }
+
+/// The referrals list and the SIAE picker (web/e2e/lists.mjs) for France Travail with 55 referrals sent: the
+/// list filtered, its second page, no match then cleared, a date to fix; the SIAE searched by town and only its
+/// offers offered; axe-core on every page.
+#[tokio::test]
+async fn referral_lists_in_headless_chromium() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    crate::referral_lists::prescribed(&app, 53).await;
+    let ctx = app.store.login_context_for(&email("ft-dijon")).await.unwrap();
+    let person = app
+        .store
+        .persons(&ctx)
+        .list(Some("Prénom00"), 1, 1)
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    run_browser_script(
+        &app,
+        "lists.mjs",
+        "ft-dijon",
+        vec![format!("/personnes/{person}/prescrire")],
+    )
+    .await;
+}

@@ -240,6 +240,7 @@ pub fn email(key: &str) -> String {
     format!("{key}@passerelle.test")
 }
 mod breadcrumbs;
-mod meeting_documents;
-mod widths;
 mod esat_sharing;
+mod meeting_documents;
+mod referral_lists;
+mod widths;

@@ -39,6 +39,20 @@ impl Status {
             s => s,
         }
     }
+
+    /// How a convention `self` on a day is stored: the stored statuses, each with whether the convention has
+    /// started on that day (`None`: whatever its start). The converse of [`Status::on`], for lists filtered where
+    /// the conventions are kept.
+    pub fn stored_as(self) -> &'static [(Status, Option<bool>)] {
+        match self {
+            Self::Signed => &[(Self::Signed, Some(false))],
+            Self::InProgress => &[(Self::InProgress, None), (Self::Signed, Some(true))],
+            Self::Draft => &[(Self::Draft, None)],
+            Self::AwaitingSignatures => &[(Self::AwaitingSignatures, None)],
+            Self::Assessed => &[(Self::Assessed, None)],
+            Self::Cancelled => &[(Self::Cancelled, None)],
+        }
+    }
 }
 
 /// What can be done to a convention.
@@ -152,6 +166,28 @@ pub fn reminders(status: Status, missing: &[Party], starts_on: Date, ends_on: Da
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every stored status and start, read `on` a day, is found again by the status it reads as.
+    #[test]
+    fn stored_as_is_the_converse_of_on() {
+        let day = time::macros::date!(2026 - 12 - 06);
+        for stored in Status::ALL {
+            for starts_on in [day.previous_day().unwrap(), day, day.next_day().unwrap()] {
+                let started = starts_on <= day;
+                for shown in Status::ALL {
+                    let found = shown
+                        .stored_as()
+                        .iter()
+                        .any(|(s, st)| s == stored && st.is_none_or(|st| st == started));
+                    assert_eq!(
+                        found,
+                        stored.on(starts_on, day) == *shown,
+                        "{stored:?} {starts_on} {shown:?}"
+                    );
+                }
+            }
+        }
+    }
     use rstest::rstest;
     use time::macros::date;
 

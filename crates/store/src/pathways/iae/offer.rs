@@ -3,9 +3,11 @@
 
 use crate::Store;
 use crate::access::{AccessContext, Membership};
+use crate::directory::{Organisation, OrganisationFilter};
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, record};
 use crate::infra::idempotency::{IdempotencyKey, commit_created};
+use crate::infra::paging::{MAX_PER_PAGE, matches_search};
 use crate::infra::sql::{Executor, Query, Row, query};
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::pathways::iae::offer::OfferFields;
@@ -106,6 +108,44 @@ impl Store {
         q.push_sql(" ORDER BY j.created_at DESC, j.id LIMIT 500");
         let mut db = self.pool.clone();
         db.fetch_all(q).await?.iter().map(offer).collect()
+    }
+
+    /// The SIAE a prescription may go to, with their open offers: those whose name, commune or open offers
+    /// (title, ROME code) hold every word of `text`, accents and case ignored; by kind, then name.
+    pub async fn siae_with_offers(
+        &self,
+        ctx: &AccessContext,
+        text: Option<&str>,
+    ) -> Result<Vec<(Organisation, Vec<Offer>)>> {
+        let mut siae = Vec::new();
+        for kind in OrganisationKind::ALL.iter().filter(|k| k.is_siae()) {
+            let filter = OrganisationFilter {
+                kind: Some(*kind),
+                page: 1,
+                per_page: MAX_PER_PAGE,
+                ..Default::default()
+            };
+            siae.extend(self.list_organisations(ctx, &filter).await?.items);
+        }
+        let mut offers = self.offers(ctx, &OfferFilter::default()).await?;
+        offers.sort_by(|a, b| a.title.cmp(&b.title));
+        Ok(siae
+            .into_iter()
+            .map(|o| {
+                let own: Vec<Offer> = offers.iter().filter(|j| j.siae_id == o.id).cloned().collect();
+                (o, own)
+            })
+            .filter(|(o, own)| {
+                let jobs = own
+                    .iter()
+                    .map(|j| format!("{} {}", j.title, j.rome_code.as_deref().unwrap_or("")));
+                let words = [o.name.clone(), o.commune.clone()]
+                    .into_iter()
+                    .chain(jobs)
+                    .collect::<Vec<_>>();
+                matches_search(&words.join(" "), text)
+            })
+            .collect())
     }
 
     pub async fn offer(&self, _ctx: &AccessContext, id: Uuid) -> Result<Offer> {

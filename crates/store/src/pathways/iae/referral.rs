@@ -5,9 +5,11 @@
 //! is the consent this one sharing needs, even when the person refused a general sharing of their record.
 
 mod diagnoses;
+mod listing;
 
 pub use diagnoses::DiagnosisRecord;
 use diagnoses::{DIAGNOSIS_COLUMNS, author_kind, diagnosis, insert_diagnosis};
+pub use listing::PrescriptionFilter;
 
 use crate::access::{AccessContext, Membership};
 use crate::directory::{load_organisation, push_in};

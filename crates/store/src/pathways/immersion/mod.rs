@@ -6,8 +6,10 @@
 //! ([`crate::pathways::person_pathway`]). The way in is [`Store::immersions`].
 
 mod lifecycle;
+mod listing;
 
 pub use lifecycle::{NewAssessment, NewSignature};
+pub use listing::ImmersionFilter;
 
 use crate::access::AccessContext;
 use crate::infra::error::{Result, StoreError};

@@ -5,7 +5,9 @@ pub mod approval;
 pub mod before_hiring;
 pub mod notifications;
 pub mod offers;
+pub mod prescribe;
 pub mod referral;
+pub mod referral_list;
 
 use super::session::Visitor;
 use passerelle_store::Membership;
@@ -26,14 +28,14 @@ pub fn router() -> axum::Router<crate::state::AppState> {
     axum::Router::new()
         .route(
             "/personnes/{id}/prescrire",
-            get(referral::prescribe_form).post(referral::prescribe),
+            get(prescribe::prescribe_form).post(prescribe::prescribe),
         )
         .route("/personnes/{id}/parcours-iae", get(approval::approval))
         .route("/personnes/{id}/parcours-iae/{action}", post(approval::approval_action))
         .route("/offres", get(offers::offers).post(offers::create_offer))
         .route("/offres/export.csv", get(offers::export_offers))
         .route("/offres/{id}/{action}", post(offers::toggle_offer))
-        .route("/prescriptions", get(referral::prescriptions))
+        .route("/prescriptions", get(referral_list::prescriptions))
         .route("/prescriptions/{id}", get(referral::prescription))
         .route("/prescriptions/{id}/etapes", post(referral::add_step))
         .route(

@@ -1,5 +1,5 @@
-//! Prescriptions and their referral sheets, seen from both sides (the SIAE and the prescriber): the lists, a
-//! sheet with the steps the viewer may add, and the prescription form (diagnosis and prescription in one).
+//! A prescription's referral sheet, seen from both sides (the SIAE and the prescriber), with the steps the
+//! viewer may add.
 
 use crate::error::ApiError;
 use crate::pages::kit::{Crumbs, CsrfForm, Notice, PageResult, filters, form_date, parse_id};
@@ -10,35 +10,9 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use passerelle_domain::pathways::iae::Criterion;
 use passerelle_domain::pathways::iae::referral::{Motive, Side, StepInput};
-use passerelle_store::Membership;
-use passerelle_store::directory::{Organisation, OrganisationFilter};
-use passerelle_store::pathways::iae::offer::{Offer, OfferFilter};
-use passerelle_store::pathways::iae::referral::{Direction, NewPrescription, Prescription};
-use passerelle_store::person::Person;
+use passerelle_store::pathways::iae::referral::Prescription;
 use serde::Deserialize;
-use uuid::Uuid;
-
-#[derive(Template, WebTemplate)]
-#[template(path = "prescriptions.html")]
-pub struct PrescriptionsPage {
-    nav: Nav,
-    received: Vec<Prescription>,
-    sent: Vec<Prescription>,
-}
-
-pub async fn prescriptions(State(state): State<AppState>, visitor: Visitor) -> PageResult<PrescriptionsPage> {
-    let store = &state.store;
-    let received = store.prescriptions(&visitor.ctx, Direction::Received, None).await?;
-    let sent = store.prescriptions(&visitor.ctx, Direction::Sent, None).await?;
-    // The SIAE's own diagnoses appear once, among the received ones.
-    Ok(PrescriptionsPage {
-        nav: visitor.nav("candidatures"),
-        sent: sent.into_iter().filter(|p| p.prescriber_id != p.siae_id).collect(),
-        received,
-    })
-}
 
 /// A step the viewer may add, for the form.
 struct NextStep {
@@ -154,128 +128,6 @@ pub async fn add_step(
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
             let p = state.store.prescription(&visitor.ctx, id).await?;
             Ok(sheet_page(&visitor, p, form, Some(e.message)))
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "prescribe.html")]
-struct PrescribePage {
-    nav: Nav,
-    person: Person,
-    prescribers: Vec<Membership>,
-    siae: Vec<Organisation>,
-    offers: Vec<Offer>,
-    criteria: &'static [Criterion],
-    chosen: Vec<String>,
-    message: String,
-    error: Option<String>,
-}
-
-async fn prescribe_page(
-    state: &AppState,
-    visitor: &Visitor,
-    person_id: Uuid,
-    chosen: Vec<String>,
-    message: String,
-    error: Option<String>,
-) -> PageResult {
-    let person = state.store.persons(&visitor.ctx).get(person_id).await?;
-    let mut siae = Vec::new();
-    for kind in passerelle_domain::directory::OrganisationKind::ALL
-        .iter()
-        .filter(|k| k.is_siae())
-    {
-        let filter = OrganisationFilter {
-            kind: Some(*kind),
-            page: 1,
-            per_page: 200,
-            ..Default::default()
-        };
-        siae.extend(state.store.list_organisations(&visitor.ctx, &filter).await?.items);
-    }
-    let offers = state.store.offers(&visitor.ctx, &OfferFilter::default()).await?;
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let page = PrescribePage {
-        nav: visitor.nav("personnes"),
-        person,
-        prescribers: visitor
-            .ctx
-            .memberships()
-            .iter()
-            .filter(|m| m.kind.holds_names().is_ok())
-            .cloned()
-            .collect(),
-        siae,
-        offers,
-        criteria: Criterion::ALL,
-        chosen,
-        message,
-        error,
-    };
-    Ok((status, page).into_response())
-}
-
-pub async fn prescribe_form(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> PageResult {
-    let id = parse_id(&id, "Personne")?;
-    prescribe_page(&state, &visitor, id, Vec::new(), String::new(), None).await
-}
-
-/// The form posts repeated `criteria` fields, which a plain struct cannot hold.
-pub async fn prescribe(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path(id): Path<String>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
-) -> PageResult {
-    let person_id = parse_id(&id, "Personne")?;
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let chosen: Vec<String> = pairs
-        .iter()
-        .filter(|(k, _)| k == "criteria")
-        .map(|(_, v)| v.clone())
-        .collect();
-    let result = async {
-        let uuid = |name: &str, what: &str| {
-            Uuid::parse_str(&field(name))
-                .map_err(|_| ApiError::bad_request("field_required", format!("Choisissez {what}.")))
-        };
-        let prescriber_id = uuid("prescriber_id", "la structure qui prescrit")?;
-        let siae_id = uuid("siae_id", "la SIAE")?;
-        let offer_id = Uuid::parse_str(&field("offer_id")).ok();
-        let criteria = chosen
-            .iter()
-            .map(|c| serde_json::from_value::<Criterion>(c.as_str().into()))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|_| ApiError::bad_request("criterion_unknown", "Critère d'éligibilité inconnu."))?;
-        let new = NewPrescription {
-            prescriber_id,
-            person_id,
-            siae_id,
-            offer_id,
-            diagnosis_id: None,
-            message: field("message"),
-            person_consent: field("person_consent") == "on",
-            waiting_period_waived: field("waiting_period_waived") == "on",
-        };
-        // One transaction: a prescription refused leaves no diagnosis behind.
-        Ok::<_, ApiError>(state.store.diagnose_and_prescribe(&visitor.ctx, new, criteria).await?)
-    };
-    match result.await {
-        Ok(p) => Ok(Notice::ReferralSent.redirect(&state, &format!("/prescriptions/{}", p.id))),
-        Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
-            prescribe_page(&state, &visitor, person_id, chosen, field("message"), Some(e.message)).await
         }
         Err(e) => Err(e.into()),
     }
