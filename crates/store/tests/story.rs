@@ -2398,3 +2398,7 @@ mod schemas;
 // Write transactions one at a time, unique clashes as conflicts.
 #[path = "story/write_lock.rs"]
 mod write_lock;
+
+// Orientation to an authorised prescriber, its answer, and who sees it.
+#[path = "story/orientations.rs"]
+mod orientations;
