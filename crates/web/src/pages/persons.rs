@@ -12,6 +12,8 @@ use axum::response::{IntoResponse, Redirect};
 use passerelle_domain::french;
 use passerelle_domain::person::PersonInput;
 use passerelle_store::Membership;
+use passerelle_store::pathways::iae::orientation::Orientation;
+use passerelle_store::pathways::iae::referral::Direction;
 use passerelle_store::person::{Creation, Person};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -77,15 +79,19 @@ pub async fn list(
 pub struct PersonPage {
     nav: Nav,
     person: Person,
+    /// The orientations of the person to authorised prescribers that the visitor's structures sent or received.
+    orientations: Vec<Orientation>,
 }
 
 /// A person's sheet. Whoever sees it may edit the record (the API's rule: any organisation following the
 /// person), so the sheet always links to `/personnes/{id}/modifier`.
 pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> PageResult<PersonPage> {
     let id = parse_id(&id, "Personne")?;
+    let person = state.store.persons(&visitor.ctx).get(id).await?;
     Ok(PersonPage {
         nav: visitor.nav("personnes"),
-        person: state.store.persons(&visitor.ctx).get(id).await?,
+        orientations: state.store.orientations(&visitor.ctx, Direction::All, Some(id)).await?,
+        person,
     })
 }
 

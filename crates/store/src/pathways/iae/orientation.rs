@@ -48,6 +48,8 @@ pub struct Orientation {
     /// Who answered (the account's e-mail address).
     pub answered_by: Option<String>,
     pub refusal_reason: Option<String>,
+    /// The day it was sent, in France (Europe/Paris).
+    pub sent_on: Date,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }
@@ -106,6 +108,7 @@ fn orientation_of(r: &Row) -> Result<Orientation> {
         answered_on: r.get("answered_on")?,
         answered_by: r.get("answered_by")?,
         refusal_reason: r.get("refusal_reason")?,
+        sent_on: passerelle_domain::calendar::paris::date(r.get("created_at")?),
         created_at: r.get("created_at")?,
     })
 }

@@ -53,10 +53,13 @@ pub enum Notice {
     AmendmentAdopted,
     AmendmentDeclined,
     AmendmentWithdrawn,
+    OrientationSent,
+    OrientationAccepted,
+    OrientationRefused,
 }
 
 impl Notice {
-    const ALL: [Notice; 38] = [
+    const ALL: [Notice; 41] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -95,6 +98,9 @@ impl Notice {
         Self::AmendmentAdopted,
         Self::AmendmentDeclined,
         Self::AmendmentWithdrawn,
+        Self::OrientationSent,
+        Self::OrientationAccepted,
+        Self::OrientationRefused,
     ];
 
     fn code(self) -> &'static str {
@@ -137,6 +143,9 @@ impl Notice {
             Self::AmendmentAdopted => "amendment_adopted",
             Self::AmendmentDeclined => "amendment_declined",
             Self::AmendmentWithdrawn => "amendment_withdrawn",
+            Self::OrientationSent => "orientation_sent",
+            Self::OrientationAccepted => "orientation_accepted",
+            Self::OrientationRefused => "orientation_refused",
         }
     }
 
@@ -206,6 +215,14 @@ impl Notice {
             }
             Self::AmendmentDeclined => "Avenant refusé : la version en vigueur reste inchangée.",
             Self::AmendmentWithdrawn => "Avenant retiré : la version en vigueur reste inchangée.",
+            Self::OrientationSent => {
+                "Orientation envoyée : le prescripteur habilité en est informé ; sa réponse apparaîtra sur cette page."
+            }
+            Self::OrientationAccepted => {
+                "Personne prise en charge : vous suivez désormais son dossier ; établissez son diagnostic et \
+                 prescrivez son parcours depuis cette page."
+            }
+            Self::OrientationRefused => "Orientation refusée : la structure qui a orienté la personne lit votre motif.",
         }
     }
 
