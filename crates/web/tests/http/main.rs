@@ -239,3 +239,4 @@ pub fn pdf_text(pdf: &[u8], options: &[&str]) -> String {
 pub fn email(key: &str) -> String {
     format!("{key}@passerelle.test")
 }
+mod orientations;
