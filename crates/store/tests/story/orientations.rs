@@ -66,7 +66,10 @@ async fn story(store: Store) {
 
     step("refusals before anything is written");
     let refused = store.create_orientation(&esat, new(org(&aci)), None).await.unwrap_err();
-    assert_eq!(code(refused), ("not_an_authorised_prescriber", Some("prescriber_id".into())));
+    assert_eq!(
+        code(refused),
+        ("orientation_target_invalid", Some("prescriber_id".into()))
+    );
     let refused = store
         .create_orientation(
             &esat,
@@ -96,25 +99,37 @@ async fn story(store: Store) {
         organisation_id: org(&ml),
         ..new(org(&cap))
     };
-    assert_eq!(code(store.create_orientation(&esat, not_member, None).await.unwrap_err()).0, "not_a_member");
+    assert_eq!(
+        code(store.create_orientation(&esat, not_member, None).await.unwrap_err()).0,
+        "not_a_member"
+    );
     let durand = person(&store, &aci, "Durand").await;
     let unseen = NewOrientation {
         person_id: durand,
         ..new(org(&ml))
     };
-    assert_eq!(code(store.create_orientation(&esat, unseen, None).await.unwrap_err()).0, "not_found");
+    assert_eq!(
+        code(store.create_orientation(&esat, unseen, None).await.unwrap_err()).0,
+        "not_found"
+    );
     let marchal = person(&store, &ml, "Marchal").await;
     let itself = NewOrientation {
         organisation_id: org(&ml),
         person_id: marchal,
         ..new(org(&ml))
     };
-    assert_eq!(code(store.create_orientation(&ml, itself, None).await.unwrap_err()).0, "orientation_to_itself");
+    assert_eq!(
+        code(store.create_orientation(&ml, itself, None).await.unwrap_err()).0,
+        "orientation_to_itself"
+    );
     assert_eq!(events(&store, "orientation.created").await, 0);
 
     step("the ESAT orients the worker to the Mission locale");
     let o = store.create_orientation(&esat, new(org(&ml)), None).await.unwrap();
-    assert_eq!((o.status, o.prescriber_id, o.organisation_id), (Status::Sent, org(&ml), org(&esat)));
+    assert_eq!(
+        (o.status, o.prescriber_id, o.organisation_id),
+        (Status::Sent, org(&ml), org(&esat))
+    );
     assert_eq!(o.person_name, "David Caron");
     assert_eq!(events(&store, "orientation.created").await, 1);
     let again = store.create_orientation(&esat, new(org(&ml)), None).await.unwrap_err();
@@ -122,47 +137,108 @@ async fn story(store: Store) {
 
     step("the Mission locale sees it in its to-do list, not yet the person's record");
     let counts = store.todo_counts(&ml).await.unwrap();
-    assert!(counts.iter().any(|(what, n, _)| what == "orientation_answer" && *n == 1), "{counts:?}");
+    assert!(
+        counts
+            .iter()
+            .any(|(what, n, _)| what == "orientation_answer" && *n == 1),
+        "{counts:?}"
+    );
     let todo = store.todo(&ml).await.unwrap();
-    assert!(todo.iter().any(|i| i.what == "orientation_answer" && i.person_id == caron && i.link == "/orientations"));
+    assert!(
+        todo.iter()
+            .any(|i| i.what == "orientation_answer" && i.person_id == caron && i.link == "/orientations")
+    );
     let received = store.orientations(&ml, Direction::Received, None).await.unwrap();
     assert_eq!(received.iter().map(|x| x.id).collect::<Vec<_>>(), vec![o.id]);
     assert!(events(&store, "orientation.listed").await >= 1);
-    assert!(matches!(store.persons(&ml).get(caron).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        store.persons(&ml).get(caron).await,
+        Err(StoreError::NotFound { .. })
+    ));
     let notified = store.notifications(&ml).await.unwrap();
-    assert!(notified.iter().any(|n| n.message.contains("David Caron") && n.link == "/orientations"));
+    assert!(
+        notified
+            .iter()
+            .any(|n| n.message.contains("David Caron") && n.link == "/orientations")
+    );
 
     step("another structure neither sees nor answers it; the orienting one does not answer it");
-    assert!(store.orientations(&other_esat, Direction::All, None).await.unwrap().is_empty());
-    assert_eq!(code(store.orientation(&other_esat, o.id).await.unwrap_err()).0, "not_found");
-    let e = store.answer_orientation(&other_esat, o.id, &answer("accepted", None), None).await;
+    assert!(
+        store
+            .orientations(&other_esat, Direction::All, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        code(store.orientation(&other_esat, o.id).await.unwrap_err()).0,
+        "not_found"
+    );
+    let e = store
+        .answer_orientation(&other_esat, o.id, &answer("accepted", None), None)
+        .await;
     assert_eq!(code(e.unwrap_err()).0, "not_found");
-    let e = store.answer_orientation(&esat, o.id, &answer("accepted", None), None).await;
+    let e = store
+        .answer_orientation(&esat, o.id, &answer("accepted", None), None)
+        .await;
     assert_eq!(code(e.unwrap_err()).0, "not_the_prescriber");
-    assert!(store.todo_counts(&esat).await.unwrap().iter().all(|(what, ..)| what != "orientation_answer"));
+    assert!(
+        store
+            .todo_counts(&esat)
+            .await
+            .unwrap()
+            .iter()
+            .all(|(what, ..)| what != "orientation_answer")
+    );
 
     step("a refusal needs its reason; then the Mission locale takes the person on");
-    let e = store.answer_orientation(&ml, o.id, &answer("refused", Some(" ")), None).await;
+    let e = store
+        .answer_orientation(&ml, o.id, &answer("refused", Some(" ")), None)
+        .await;
     assert_eq!(code(e.unwrap_err()), ("field_required", Some("reason".into())));
-    let taken = store.answer_orientation(&ml, o.id, &answer("accepted", None), None).await.unwrap();
+    let taken = store
+        .answer_orientation(&ml, o.id, &answer("accepted", None), None)
+        .await
+        .unwrap();
     assert_eq!(taken.status, Status::Accepted);
     assert!(taken.answered_on.is_some() && taken.answered_by.is_some() && taken.refusal_reason.is_none());
     assert_eq!(events(&store, "orientation.accepted").await, 1);
-    let e = store.answer_orientation(&ml, o.id, &answer("refused", Some("non")), None).await;
+    let e = store
+        .answer_orientation(&ml, o.id, &answer("refused", Some("non")), None)
+        .await;
     assert_eq!(code(e.unwrap_err()).0, "orientation_already_answered");
     // It follows the person now, so that it may diagnose and prescribe; its to-do item is done.
     let record = store.persons(&ml).get(caron).await.unwrap();
     assert!(record.followers.iter().any(|f| f.organisation_id == org(&ml)));
-    assert!(store.todo_counts(&ml).await.unwrap().iter().all(|(what, ..)| what != "orientation_answer"));
+    assert!(
+        store
+            .todo_counts(&ml)
+            .await
+            .unwrap()
+            .iter()
+            .all(|(what, ..)| what != "orientation_answer")
+    );
     let told = store.notifications(&esat).await.unwrap();
-    assert!(told.iter().any(|n| n.message.contains("prise en charge") && n.link == format!("/personnes/{caron}")));
+    assert!(
+        told.iter()
+            .any(|n| n.message.contains("prise en charge") && n.link == format!("/personnes/{caron}"))
+    );
 
     step("Cap emploi refuses another orientation with its reason, which the ESAT reads");
     let second = store.create_orientation(&esat, new(org(&cap)), None).await.unwrap();
     let reason = "La personne est déjà accompagnée par la Mission locale.";
-    let refused = store.answer_orientation(&cap, second.id, &answer("refused", Some(reason)), None).await.unwrap();
-    assert_eq!((refused.status, refused.refusal_reason.as_deref()), (Status::Refused, Some(reason)));
-    assert!(matches!(store.persons(&cap).get(caron).await, Err(StoreError::NotFound { .. })));
+    let refused = store
+        .answer_orientation(&cap, second.id, &answer("refused", Some(reason)), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (refused.status, refused.refusal_reason.as_deref()),
+        (Status::Refused, Some(reason))
+    );
+    assert!(matches!(
+        store.persons(&cap).get(caron).await,
+        Err(StoreError::NotFound { .. })
+    ));
     let seen = store.orientations(&esat, Direction::Sent, Some(caron)).await.unwrap();
     assert_eq!(seen.len(), 2);
     assert!(seen.iter().any(|x| x.refusal_reason.as_deref() == Some(reason)));

@@ -66,7 +66,7 @@ pub fn is_authorised_prescriber(kind: OrganisationKind, authorised: bool, day: D
 pub fn target(kind: OrganisationKind, authorised: bool, day: Date, itself: bool) -> Result<(), Invalid> {
     if !is_authorised_prescriber(kind, authorised, day) {
         return Err(Invalid::new(
-            "not_an_authorised_prescriber",
+            "orientation_target_invalid",
             format!(
                 "Cette structure n'est pas un prescripteur habilité : choisissez France Travail, une Mission locale, \
                  un Cap emploi, le conseil départemental ou une structure habilitée par le préfet ({SOURCE})."
@@ -140,8 +140,8 @@ pub fn answer(current: Status, input: &AnswerInput) -> Result<Answer, Invalid> {
             reason: None,
         }),
         Some(Status::Refused) => {
-            let reason = required("motif du refus", input.reason.as_deref().unwrap_or(""), 2_000)
-                .map_err(|e| e.on("reason"))?;
+            let reason =
+                required("motif du refus", input.reason.as_deref().unwrap_or(""), 2_000).map_err(|e| e.on("reason"))?;
             Ok(Answer {
                 status: Status::Refused,
                 reason: Some(reason),
@@ -196,7 +196,10 @@ mod tests {
         let e = target(MissionLocale, false, TODAY, true).unwrap_err();
         assert_eq!(e.code, "orientation_to_itself");
         let e = target(Aci, false, TODAY, false).unwrap_err();
-        assert_eq!((e.code, e.field.as_deref()), ("not_an_authorised_prescriber", Some("prescriber_id")));
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            ("orientation_target_invalid", Some("prescriber_id"))
+        );
         assert!(e.message.contains("annexe 4"));
     }
 
@@ -220,7 +223,12 @@ mod tests {
     #[rstest]
     #[case::take_on(Status::Sent, "accepted", None, Ok(Status::Accepted))]
     #[case::take_on_ignores_a_reason(Status::Sent, "accepted", Some("vu"), Ok(Status::Accepted))]
-    #[case::refuse_with_reason(Status::Sent, "refused", Some("Suivi par un autre prescripteur"), Ok(Status::Refused))]
+    #[case::refuse_with_reason(
+        Status::Sent,
+        "refused",
+        Some("Suivi par un autre prescripteur"),
+        Ok(Status::Refused)
+    )]
     #[case::refuse_without_reason(Status::Sent, "refused", None, Err("field_required"))]
     #[case::refuse_with_blank_reason(Status::Sent, "refused", Some("  "), Err("field_required"))]
     #[case::unknown_decision(Status::Sent, "maybe", None, Err("decision_invalid"))]

@@ -91,8 +91,8 @@ const FROM: &str = " FROM orientations x JOIN persons pe ON pe.id = x.person_id 
 
 fn orientation_of(r: &Row) -> Result<Orientation> {
     let code: String = r.get("status")?;
-    let status =
-        Status::parse(&code).ok_or_else(|| StoreError::Database(sqlx::Error::Decode(format!("status {code}").into())))?;
+    let status = Status::parse(&code)
+        .ok_or_else(|| StoreError::Database(sqlx::Error::Decode(format!("status {code}").into())))?;
     Ok(Orientation {
         id: r.get("id")?,
         person_id: r.get("person_id")?,
@@ -141,7 +141,10 @@ async fn load(ex: &mut impl Executor, ctx: &AccessContext, id: Uuid) -> Result<O
     let mut q = query(format!("SELECT {COLUMNS}{FROM} WHERE 1 = 1"));
     q.push_bound(" AND x.id = {}", id);
     restrict(ctx, &mut q, Direction::All);
-    let row = ex.fetch_optional(q).await?.ok_or(StoreError::not_found("orientation"))?;
+    let row = ex
+        .fetch_optional(q)
+        .await?
+        .ok_or(StoreError::not_found("orientation"))?;
     orientation_of(&row)
 }
 
@@ -215,15 +218,21 @@ impl Store {
             .ok()
             .filter(|o| !o.archived)
             .ok_or_else(|| {
-                Invalid::new("prescriber_invalid", "Choisissez un prescripteur habilité de l'annuaire.").on("prescriber_id")
+                Invalid::new(
+                    "prescriber_invalid",
+                    "Choisissez un prescripteur habilité de l'annuaire.",
+                )
+                .on("prescriber_id")
             })?;
         let authorised = authorised(&mut tx, prescriber.id, day).await?;
         orientation::target(prescriber.kind, authorised, day, prescriber.id == m.organisation_id)?;
         let waiting = tx
             .fetch_optional(
-                query("SELECT 1 AS ok FROM orientations WHERE person_id = $1 AND prescriber_id = $2 AND status = 'sent'")
-                    .bind(person.id)
-                    .bind(prescriber.id),
+                query(
+                    "SELECT 1 AS ok FROM orientations WHERE person_id = $1 AND prescriber_id = $2 AND status = 'sent'",
+                )
+                .bind(person.id)
+                .bind(prescriber.id),
             )
             .await?;
         if waiting.is_some() {
@@ -291,7 +300,12 @@ impl Store {
         restrict(ctx, &mut q, direction);
         q.push_sql(" ORDER BY CASE WHEN x.status = 'sent' THEN 0 ELSE 1 END, x.created_at DESC, x.id LIMIT 500");
         let mut tx = self.pool.begin_read().await?;
-        let items = tx.fetch_all(q).await?.iter().map(orientation_of).collect::<Result<Vec<_>>>()?;
+        let items = tx
+            .fetch_all(q)
+            .await?
+            .iter()
+            .map(orientation_of)
+            .collect::<Result<Vec<_>>>()?;
         tx.commit().await?;
         if !items.is_empty() {
             let ids: Vec<Uuid> = items.iter().map(|o| o.id).collect();
@@ -338,7 +352,10 @@ impl Store {
         .await?;
         let message = match (answer.status, &answer.reason) {
             (Status::Refused, Some(reason)) => {
-                format!("{} : orientation refusée par {} ({reason})", before.person_name, before.prescriber_name)
+                format!(
+                    "{} : orientation refusée par {} ({reason})",
+                    before.person_name, before.prescriber_name
+                )
             }
             _ => {
                 // The prescriber takes part in the pathway from now on (the person agreed to this sending).
@@ -352,7 +369,10 @@ impl Store {
                     .bind(now),
                 )
                 .await?;
-                format!("{} : orientation prise en charge par {}", before.person_name, before.prescriber_name)
+                format!(
+                    "{} : orientation prise en charge par {}",
+                    before.person_name, before.prescriber_name
+                )
             }
         };
         notify(

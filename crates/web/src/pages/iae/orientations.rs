@@ -172,7 +172,11 @@ impl OrientationsPage {
 
     /// The reason typed in `o`'s answer form, when it came back refused.
     fn typed_reason(&self, o: &Orientation) -> &str {
-        if self.refused == Some(o.id) { &self.typed.reason } else { "" }
+        if self.refused == Some(o.id) {
+            &self.typed.reason
+        } else {
+            ""
+        }
     }
 }
 
