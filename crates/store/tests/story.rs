@@ -2407,3 +2407,6 @@ mod termination_committee;
 // ESAT follow-up shared with the SPE parties.
 #[path = "story/esat_sharing.rs"]
 mod esat_sharing;
+// Orientation to an authorised prescriber, its answer, and who sees it.
+#[path = "story/orientations.rs"]
+mod orientations;

@@ -626,6 +626,7 @@ async fn todo_for(
     items.extend(crate::pathways::immersion::todo_items(ex, &orgs, as_of).await?);
     items.extend(crate::pathways::esat::todo_items(ex, &orgs, as_of).await?);
     items.extend(crate::pathways::iae::referral::todo_items(ex, &orgs).await?);
+    items.extend(crate::pathways::iae::orientation::todo_items(ex, &orgs).await?);
     if !orgs.is_empty() {
         let mut q = query(
             "SELECT x.person_id, pe.first_name, pe.last_name, x.follow_up_on FROM exit_reviews x \

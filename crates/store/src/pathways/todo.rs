@@ -11,7 +11,8 @@ pub struct TodoItem {
     pub person_id: Uuid,
     pub person_name: String,
     /// `tripartite_interview`, `prolongation_decision`, `agrement_decision`, `exit_follow_up`,
-    /// `immersion_signatures`, `immersion_assessment`, `esat_orientation_renewal`, `referral_answer`.
+    /// `immersion_signatures`, `immersion_assessment`, `esat_orientation_renewal`, `referral_answer`,
+    /// `orientation_answer`.
     pub what: String,
     pub due_on: Date,
     pub explanation: String,

@@ -44,6 +44,8 @@ fn label(action: &str) -> String {
         "approval.read" => "Consultation d'un PASS IAE ou d'un agrément",
         "prescription.read" => "Consultation d'une prescription",
         "prescription.listed" => "Liste des prescriptions",
+        "orientation.read" => "Consultation d'une orientation",
+        "orientation.listed" => "Liste des orientations",
         "pathway.listed" => "Liste des personnes en parcours",
         "referent.listed" => "Tableau de bord du référent",
         "todo.listed" => "Liste des choses à faire",

@@ -23,6 +23,7 @@ pub const MIN_INACTIVE_DAYS: u32 = 30;
 const PERSON_RECORDS: &[&str] = &[
     "iae_diagnoses",
     "prescriptions",
+    "orientations",
     "prolongation_requests",
     "iae_contracts",
     "iae_assignments",
@@ -40,6 +41,13 @@ const PERSON_RECORDS: &[&str] = &[
 /// (columns that may not be empty get a dash), and which rows are the person's.
 const FREE_TEXTS: &[(&str, &str, Option<&str>, &str)] = &[
     ("prescriptions", "message", Some("—"), OWN),
+    ("orientations", "message", Some("—"), OWN),
+    (
+        "orientations",
+        "refusal_reason",
+        Some("—"),
+        "person_id = $1 AND refusal_reason IS NOT NULL",
+    ),
     ("prolongation_requests", "justification", Some("—"), OWN),
     ("prolongation_requests", "refusal_comment", None, OWN),
     ("tripartite_interviews", "notes", Some("—"), OWN),

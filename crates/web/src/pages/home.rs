@@ -36,6 +36,7 @@ pub struct Home {
 fn kind(what: &str) -> (&'static str, &'static str, &'static str) {
     match what {
         "referral_answer" => ("Candidatures à traiter", "La plus ancienne reçue le", "/prescriptions"),
+        "orientation_answer" => ("Orientations à traiter", "La plus ancienne reçue le", "/orientations"),
         "tripartite_interview" => (
             "Entretiens tripartites à tenir",
             "Le premier au plus tard le",

@@ -13,6 +13,8 @@ use axum::response::{IntoResponse, Redirect};
 use passerelle_domain::french;
 use passerelle_domain::person::PersonInput;
 use passerelle_store::Membership;
+use passerelle_store::pathways::iae::orientation::Orientation;
+use passerelle_store::pathways::iae::referral::Direction;
 use passerelle_store::person::{Creation, Person};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -78,6 +80,8 @@ pub async fn list(
 pub struct PersonPage {
     nav: Nav,
     person: Person,
+    /// The orientations of the person to authorised prescribers that the visitor's structures sent or received.
+    orientations: Vec<Orientation>,
 }
 
 /// A person's sheet. Whoever sees it may edit the record (the API's rule: any organisation following the
@@ -89,6 +93,7 @@ pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Pat
         nav: visitor.nav("personnes").trail(
             Crumbs::list("Personnes accompagnées", "/personnes").here(full_name(&person.first_name, &person.last_name)),
         ),
+        orientations: state.store.orientations(&visitor.ctx, Direction::All, Some(id)).await?,
         person,
     })
 }

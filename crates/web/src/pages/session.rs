@@ -69,6 +69,7 @@ impl Nav {
             "personnes"
                 | "parcours"
                 | "candidatures"
+                | "orientations"
                 | "referent"
                 | "esat"
                 | "immersions"

@@ -145,6 +145,11 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/persons/{id}/skills-record/links"),
     ("post", "/api/v1/skills-record-links/{id}/revoke"),
     ("get", "/api/v1/skills-record/shared/{token}"),
+    ("get", "/api/v1/orientations/prescribers"),
+    ("get", "/api/v1/orientations"),
+    ("post", "/api/v1/orientations"),
+    ("get", "/api/v1/orientations/{id}"),
+    ("post", "/api/v1/orientations/{id}/answer"),
 ];
 
 #[tokio::test]

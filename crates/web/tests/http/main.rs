@@ -242,5 +242,6 @@ pub fn email(key: &str) -> String {
 mod breadcrumbs;
 mod esat_sharing;
 mod meeting_documents;
+mod orientations;
 mod referral_lists;
 mod widths;

@@ -10,6 +10,7 @@ pub mod eligibility;
 pub mod exit;
 pub mod next_steps;
 pub mod offer;
+pub mod orientation;
 pub mod parameters;
 pub mod pathway;
 pub mod prolongation;

@@ -4,5 +4,6 @@
 pub mod contract;
 pub mod exit;
 pub mod offer;
+pub mod orientation;
 pub mod pathway;
 pub mod referral;

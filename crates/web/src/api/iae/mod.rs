@@ -3,6 +3,7 @@
 
 pub mod approval;
 pub mod employment;
+pub mod orientation;
 
 use super::idempotency::{IdempotencyHeader, create_once};
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -376,4 +377,8 @@ pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(routes!(employment::create_contract))
         .routes(routes!(employment::create_assignment))
         .routes(routes!(employment::create_waiver))
+        .routes(routes!(orientation::list_prescribers))
+        .routes(routes!(orientation::list_orientations, orientation::create_orientation))
+        .routes(routes!(orientation::get_orientation))
+        .routes(routes!(orientation::answer_orientation))
 }

@@ -5,6 +5,7 @@ pub mod approval;
 pub mod before_hiring;
 pub mod notifications;
 pub mod offers;
+pub mod orientations;
 pub mod prescribe;
 pub mod referral;
 pub mod referral_list;
@@ -42,6 +43,12 @@ pub fn router() -> axum::Router<crate::state::AppState> {
             "/personnes/{id}/document-competences.pdf",
             get(approval::skills_document),
         )
+        .route(
+            "/personnes/{id}/orienter",
+            get(orientations::orient_form).post(orientations::orient),
+        )
+        .route("/orientations", get(orientations::orientations))
+        .route("/orientations/{id}/reponse", post(orientations::answer))
         .route("/notifications", get(notifications::notifications))
         .route("/notifications/lues", post(notifications::read_notifications))
 }

@@ -62,10 +62,13 @@ pub enum Notice {
     DocumentAdded,
     SpeConsentGiven,
     SpeConsentWithdrawn,
+    OrientationSent,
+    OrientationAccepted,
+    OrientationRefused,
 }
 
 impl Notice {
-    const ALL: [Notice; 47] = [
+    const ALL: [Notice; 50] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -113,6 +116,9 @@ impl Notice {
         Self::DocumentAdded,
         Self::SpeConsentGiven,
         Self::SpeConsentWithdrawn,
+        Self::OrientationSent,
+        Self::OrientationAccepted,
+        Self::OrientationRefused,
     ];
 
     fn code(self) -> &'static str {
@@ -164,6 +170,9 @@ impl Notice {
             Self::DocumentAdded => "document_added",
             Self::SpeConsentGiven => "spe_consent_given",
             Self::SpeConsentWithdrawn => "spe_consent_withdrawn",
+            Self::OrientationSent => "orientation_sent",
+            Self::OrientationAccepted => "orientation_accepted",
+            Self::OrientationRefused => "orientation_refused",
         }
     }
 
@@ -248,6 +257,14 @@ impl Notice {
                 "Retrait du consentement enregistré : le service public de l'emploi ne voit plus le suivi du \
                  travailleur."
             }
+            Self::OrientationSent => {
+                "Orientation envoyée : le prescripteur habilité en est informé ; sa réponse apparaîtra sur cette page."
+            }
+            Self::OrientationAccepted => {
+                "Personne prise en charge : vous suivez désormais son dossier ; établissez son diagnostic et \
+                 prescrivez son parcours depuis cette page."
+            }
+            Self::OrientationRefused => "Orientation refusée : la structure qui a orienté la personne lit votre motif.",
         }
     }
 
