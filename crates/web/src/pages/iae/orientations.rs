@@ -68,9 +68,10 @@ async fn orient_page(
         .filter(|p| organisations.iter().all(|m| m.organisation_id != p.id))
         .collect();
     Ok(OrientPage {
-        nav: visitor
-            .nav("personnes")
-            .trail(Crumbs::person(person.id, &person.first_name, &person.last_name).here("Orienter vers un prescripteur habilité")),
+        nav: visitor.nav("personnes").trail(
+            Crumbs::person(person.id, &person.first_name, &person.last_name)
+                .here("Orienter vers un prescripteur habilité"),
+        ),
         person,
         organisations,
         prescribers,
