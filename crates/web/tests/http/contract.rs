@@ -134,6 +134,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/persons/{id}/supported"),
     ("post", "/api/v1/persons/{id}/supported"),
     ("post", "/api/v1/supported-entries/{id}/convention"),
+    ("post", "/api/v1/supported-entries/{id}/convention/employer"),
     ("post", "/api/v1/supported-entries/{id}/activities"),
     ("post", "/api/v1/supported-entries/{id}/jobs"),
     ("post", "/api/v1/supported-entries/{id}/exit"),
