@@ -147,7 +147,23 @@ async function auditHere(page, name) {
  * Audits the page at the journey's width, then at each of `widths` (WIDTHS unless told) it is not already at (the same page, resized:
  * its state after a POST or a script is kept), then gives the page back its width.
  */
+/**
+ * Words of the makers that must never reach a reader (the same list as the HTTP crawler's): the texts' working
+ * names, ticket numbers, API addresses, what a program prints for an absent value.
+ */
+export function internalWords(text) {
+  const lower = text.toLowerCase();
+  const found = ['seed', '/api/v1', 'todo', 'fixme'].filter((w) => lower.includes(w));
+  if (/\bissue \d/.test(lower)) found.push('issue N');
+  for (const w of text.split(/[^\p{L}\p{N}(]+/u)) {
+    if (['None', 'Some(', 'null', 'undefined', 'NaN'].includes(w)) found.push(w);
+  }
+  return found;
+}
+
 export async function auditPage(page, name, widths = WIDTHS) {
+  const words = internalWords(await page.locator('body').innerText());
+  check(words.length === 0, `${pathOf(page)} (${name}) shows internal words: ${words.join(', ')}`);
   const own = page.viewportSize();
   await auditHere(page, `${name} ${own.width}`);
   for (const viewport of widths.filter((w) => w.width !== own.width)) {

@@ -70,8 +70,10 @@ async function siaeSide(browser, errors) {
   check((await steps(page)).join('|') === 'envoyée', `a fresh sheet has only its sending: ${await steps(page)}`);
 
   // A refusal without a motive is refused, with a message saying why.
-  response = await addStep(page, { status: 'refused' });
+  const comment = 'Poste pourvu en interne, à revoir au printemps';
+  response = await addStep(page, { status: 'refused', comment });
   check(response.status() === 422, `a refusal without motive answers ${response.status()}`);
+  check((await page.locator('#comment').inputValue()) === comment, 'the refused step lost its comment');
   const alert = (await page.locator('main .fr-alert').innerText()).replace(/\s+/g, ' ');
   check(/motivé/.test(alert), `the error does not ask for a motive: ${alert}`);
   check((await page.locator('#status').inputValue()) === 'refused', 'the refused form keeps the chosen step');
