@@ -26,7 +26,8 @@ const url = (path) => `${base}${path}`;
 
 /** Logs in and opens the indicators' page from the header's link. */
 async function openIndicators(browser, email) {
-  const opened = await openPage(browser);
+  // A refused filter answers 422, which the browser reports as a failed resource: not an error of the page.
+  const opened = await openPage(browser, (text) => text.includes('status of 422'));
   const { page } = opened;
   const response = await page.goto(url('/connexion'));
   await expectPage(page, response, '/connexion', /^Connexion/);
@@ -70,6 +71,17 @@ await runJourney('indicators journey', async (browser) => {
   check(main.includes(`${year}-T`), 'quarters of this year');
   await checkChartsHaveTables(page);
   await auditPage(page, 'ddets');
+
+  // An end before the start: the same page comes back with the filters kept and what to fix (422).
+  await page.locator('#from').fill(`${year}-06-30`);
+  await page.locator('#to').fill(`${year}-01-01`);
+  await page.locator('#dimension').selectOption('organisation');
+  const refused = await click(page, page.getByRole('button', { name: 'Afficher', exact: true }));
+  check(refused.status() === 422, `an end before the start answers ${refused.status()}`);
+  check((await page.locator('main .fr-alert--error').innerText()).includes('Filtres à corriger'), 'the refusal says what to fix');
+  check(await page.locator('#from').inputValue() === `${year}-06-30`, 'the refused start is kept');
+  check(await page.locator('#dimension').inputValue() === 'organisation', 'the refused dimension is kept');
+  await auditPage(page, 'ddets-refused');
 
   // Filters: by month and by organisation over the year.
   await page.locator('#from').fill(`${year}-01-01`);
