@@ -2,6 +2,7 @@
 //! or after a date. The deadlines engine stores the dates these give; sources name the rule they apply.
 
 use crate::calendar::{Territory, add_days, is_working_day, nth_working_day_after};
+use crate::pathways::esat::support::SUPPORT;
 use crate::pathways::iae::exit::tripartite_window;
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -11,7 +12,6 @@ const FICHE_7: &str = "Accord régional BFC 2016, fiche 7";
 const AGENDA: &str = "Accord régional BFC 2016, article 3";
 const ROADMAP: &str = "Accord régional BFC 2016, annexe 3";
 const IMMERSION: &str = "convention de PMSMP, cerfa n° 13912";
-const SUPPORT: &str = "CASF, art. L344-2-5";
 const REGISTRATION: &str = "Guide de la CCL Pôle emploi – SIAE I.3.a ; Accord régional BFC 2016, fiche action 5";
 
 labelled_codes! {

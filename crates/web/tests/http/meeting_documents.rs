@@ -5,7 +5,7 @@
 use crate::pages::{csrf, login, page};
 use crate::{Backend, TestApp, email, id};
 use reqwest::StatusCode as S;
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::{COOKIE, LOCATION};
 
 const BOUNDARY: &str = "passerelle-essai-7f3a";
 
@@ -34,15 +34,7 @@ async fn upload(app: &TestApp, session: &str, path: &str, body: Vec<u8>) -> (S, 
         .unwrap();
     let status = r.status();
     let to = r.headers().get(LOCATION).map(|v| v.to_str().unwrap().to_owned());
-    let notice = r
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("passerelle_notice="))
-        .and_then(|v| v.split(';').next())
-        .unwrap_or_default()
-        .to_owned();
+    let notice = crate::pages::notice_cookie(&r);
     (status, to, notice, r.text().await.unwrap())
 }
 

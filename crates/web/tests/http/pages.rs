@@ -216,15 +216,8 @@ async fn pages(backend: Backend) {
     assert_eq!(r.status(), S::SEE_OTHER);
     assert_eq!(app.count("job_offers").await, before + 1);
     // The redirect leaves a notice for the next page, which shows it once and clears it.
-    let notice = r
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("passerelle_notice="))
-        .and_then(|v| v.split(';').next())
-        .expect("a notice cookie")
-        .to_owned();
+    let notice = notice_cookie(&r);
+    assert!(!notice.is_empty(), "a notice cookie");
     let r = app
         .http
         .get(app.url("/offres"))
@@ -326,6 +319,18 @@ pub(crate) async fn post_form(app: &TestApp, session: &str, path: &str, form: &[
     (r.status(), r.text().await.unwrap())
 }
 
+/// The notice cookie a redirect sets (`passerelle_notice=<code>`), empty when it sets none.
+pub(crate) fn notice_cookie(r: &reqwest::Response) -> String {
+    r.headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("passerelle_notice="))
+        .and_then(|v| v.split(';').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// A form posted with a session cookie and, when it redirects, the page it leads to, read with the notice the
 /// redirect left: the form's status and that page's HTML (or the form's own when it did not redirect).
 pub(crate) async fn post_and_follow(app: &TestApp, session: &str, path: &str, form: &[(&str, &str)]) -> (S, String) {
@@ -346,15 +351,7 @@ pub(crate) async fn post_and_follow(app: &TestApp, session: &str, path: &str, fo
     else {
         return (status, r.text().await.unwrap());
     };
-    let notice = r
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("passerelle_notice="))
-        .and_then(|v| v.split(';').next())
-        .unwrap_or_default()
-        .to_owned();
+    let notice = notice_cookie(&r);
     let next = app
         .http
         .get(app.url(&to))

@@ -12,7 +12,8 @@ pub const LEGAL_FULL_TIME_MINUTES: i64 = 35 * 60;
 const DOUBLE_ACTIVITY: &str = "décret n° 2022-1561 ; Code du travail, art. L3121-27";
 /// A convention d'appui lasts at most one year and is renewed at most twice.
 pub const SUPPORT_MAX_PERIODS: usize = 3;
-const SUPPORT: &str = "CASF, art. L344-2-5";
+/// The convention d'appui's article.
+pub const SUPPORT: &str = "CASF, art. L344-2-5";
 
 /// Checks the weekly hours of a double activity: both parts present, the total at most legal full time.
 pub fn check_double_activity(esat_minutes: i64, employer_minutes: i64) -> Result<Explanation, Explanation> {

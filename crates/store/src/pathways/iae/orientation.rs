@@ -13,7 +13,7 @@ use crate::infra::events::{Event, journal_reads, record};
 use crate::infra::idempotency::{IdempotencyKey, claim, commit_created};
 use crate::infra::notifications::notify;
 use crate::infra::sql::{Executor, Query, Row, query};
-use crate::pathways::iae::referral::Direction;
+use crate::pathways::iae::referral::{Direction, restrict_to_parties};
 use crate::pathways::todo::TodoItem;
 use crate::{Store, today};
 use passerelle_domain::directory::OrganisationKind;
@@ -116,25 +116,7 @@ fn orientation_of(r: &Row) -> Result<Orientation> {
 /// Restricts a query to the orientations the caller's organisations sent (`Sent`), received as the prescriber
 /// (`Received`) or either; a platform administrator sees them all.
 fn restrict(ctx: &AccessContext, q: &mut Query, direction: Direction) {
-    if ctx.is_platform_admin() && direction == Direction::All {
-        return;
-    }
-    let ids: Vec<Uuid> = ctx.memberships().iter().map(|m| m.organisation_id).collect();
-    if ids.is_empty() {
-        q.push_sql(" AND 1 = 0");
-        return;
-    }
-    q.push_sql(" AND (");
-    match direction {
-        Direction::Sent => push_in(q, "x.organisation_id", &ids),
-        Direction::Received => push_in(q, "x.prescriber_id", &ids),
-        Direction::All => {
-            push_in(q, "x.organisation_id", &ids);
-            q.push_sql(" OR");
-            push_in(q, "x.prescriber_id", &ids);
-        }
-    }
-    q.push_sql(")");
+    restrict_to_parties(ctx, q, direction, ("x.organisation_id", "x.prescriber_id"));
 }
 
 async fn load(ex: &mut impl Executor, ctx: &AccessContext, id: Uuid) -> Result<Orientation> {

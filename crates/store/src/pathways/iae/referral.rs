@@ -214,6 +214,17 @@ async fn attach_steps(ex: &mut impl Executor, items: &mut [Prescription]) -> Res
 
 /// Restricts a prescription query to those of the caller's organisations.
 fn restrict(ctx: &AccessContext, q: &mut crate::infra::sql::Query, direction: Direction) {
+    restrict_to_parties(ctx, q, direction, ("p.prescriber_id", "p.siae_id"));
+}
+
+/// Restricts a query to the rows the caller's organisations sent (`Sent`: the `sender` column), received
+/// (`Received`: the `receiver` column) or either; a platform administrator sees them all.
+pub(crate) fn restrict_to_parties(
+    ctx: &AccessContext,
+    q: &mut crate::infra::sql::Query,
+    direction: Direction,
+    (sender, receiver): (&str, &str),
+) {
     if ctx.is_platform_admin() && direction == Direction::All {
         return;
     }
@@ -222,23 +233,17 @@ fn restrict(ctx: &AccessContext, q: &mut crate::infra::sql::Query, direction: Di
         q.push_sql(" AND 1 = 0");
         return;
     }
+    q.push_sql(" AND (");
     match direction {
-        Direction::Sent => {
-            q.push_sql(" AND");
-            push_in(q, "p.prescriber_id", &ids);
-        }
-        Direction::Received => {
-            q.push_sql(" AND");
-            push_in(q, "p.siae_id", &ids);
-        }
+        Direction::Sent => push_in(q, sender, &ids),
+        Direction::Received => push_in(q, receiver, &ids),
         Direction::All => {
-            q.push_sql(" AND (");
-            push_in(q, "p.prescriber_id", &ids);
+            push_in(q, sender, &ids);
             q.push_sql(" OR");
-            push_in(q, "p.siae_id", &ids);
-            q.push_sql(")");
+            push_in(q, receiver, &ids);
         }
     }
+    q.push_sql(")");
 }
 
 async fn load(ex: &mut impl Executor, ctx: &AccessContext, id: Uuid) -> Result<Prescription> {

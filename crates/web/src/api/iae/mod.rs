@@ -235,18 +235,21 @@ pub async fn list_prescriptions(
     ApiCaller(ctx): ApiCaller,
     ApiQuery(q): ApiQuery<PrescriptionQuery>,
 ) -> ApiResult<Json<Vec<Prescription>>> {
-    let direction = match q.direction.as_deref() {
-        None | Some("all") => Direction::All,
-        Some("sent") => Direction::Sent,
-        Some("received") => Direction::Received,
-        Some(other) => {
-            return Err(ApiError::bad_request(
-                "invalid_query",
-                format!("« {other} » : direction attendue sent, received ou all."),
-            ));
-        }
-    };
+    let direction = direction(q.direction.as_deref())?;
     Ok(Json(state.store.prescriptions(&ctx, direction, q.person_id).await?))
+}
+
+/// The `direction` of a listing query: `sent`, `received` or `all` (the default).
+pub(crate) fn direction(code: Option<&str>) -> Result<Direction, ApiError> {
+    match code {
+        None | Some("all") => Ok(Direction::All),
+        Some("sent") => Ok(Direction::Sent),
+        Some("received") => Ok(Direction::Received),
+        Some(other) => Err(ApiError::bad_request(
+            "invalid_query",
+            format!("« {other} » : direction attendue sent, received ou all."),
+        )),
+    }
 }
 
 /// Sends a prescription to an SIAE: the first step of its referral sheet; the SIAE is notified.

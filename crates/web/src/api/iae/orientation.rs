@@ -3,7 +3,7 @@
 
 use super::Created;
 use crate::api::idempotency::{IdempotencyHeader, create_once};
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 use axum::Json;
@@ -11,7 +11,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use passerelle_domain::pathways::iae::orientation::AnswerInput;
 use passerelle_store::pathways::iae::orientation::{NewOrientation, Orientation, Prescriber};
-use passerelle_store::pathways::iae::referral::Direction;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -55,17 +54,7 @@ pub async fn list_orientations(
     ApiCaller(ctx): ApiCaller,
     ApiQuery(q): ApiQuery<OrientationQuery>,
 ) -> ApiResult<Json<Vec<Orientation>>> {
-    let direction = match q.direction.as_deref() {
-        None | Some("all") => Direction::All,
-        Some("sent") => Direction::Sent,
-        Some("received") => Direction::Received,
-        Some(other) => {
-            return Err(ApiError::bad_request(
-                "invalid_query",
-                format!("« {other} » : direction attendue sent, received ou all."),
-            ));
-        }
-    };
+    let direction = super::direction(q.direction.as_deref())?;
     Ok(Json(state.store.orientations(&ctx, direction, q.person_id).await?))
 }
 
