@@ -196,7 +196,7 @@ function formatViolations(report) {
  */
 export async function menuLink(page, name) {
   const nav = page.getByRole('navigation', { name: 'Menu principal' });
-  const named = () => page.locator('a.fr-nav__link').filter({ hasText: new RegExp(`^\\s*${name}(\\s+\\d+\\s+non lues)?\\s*$`) });
+  const named = () => page.locator('a.fr-nav__link').filter({ hasText: new RegExp(`^\\s*${name}(\\s+\\d+\\s+(non lues|à traiter))?\\s*$`) });
   const link = nav.locator(named()).first();
   if (!(await link.isVisible())) {
     await nav.locator('li.fr-nav__item').filter({ has: named() }).locator('button.fr-nav__btn').click();

@@ -40,6 +40,7 @@ fn main() -> ExitCode {
                 dsfr_dir,
                 secure_cookies,
                 operator: Arc::new(operator),
+                waiting: Default::default(),
             },
             listener,
         ))

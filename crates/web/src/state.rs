@@ -1,5 +1,6 @@
 //! What every handler shares.
 
+use crate::pages::waiting::WaitingCounts;
 use passerelle_store::Store;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -13,6 +14,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Who runs this instance: the legal pages name them, the password e-mails link to their address.
     pub operator: Arc<Operator>,
+    /// What waits for each user, kept a minute for the menu.
+    pub waiting: Arc<WaitingCounts>,
 }
 
 /// The facts about the organisation that runs an instance, which the law asks the site to show (mentions

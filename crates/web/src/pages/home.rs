@@ -3,10 +3,9 @@
 
 use super::kit::{PageResult, filters};
 use super::session::{Nav, Visitor};
-use crate::state::AppState;
+use super::waiting::kind;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use passerelle_store::Membership;
 use time::Date;
 
@@ -32,40 +31,19 @@ pub struct Home {
     spe_sharing: bool,
 }
 
-/// The words and the page of each kind of the to-do list (`TodoItem::what`).
-fn kind(what: &str) -> (&'static str, &'static str, &'static str) {
-    match what {
-        "referral_answer" => ("Candidatures à traiter", "La plus ancienne reçue le", "/prescriptions"),
-        "orientation_answer" => ("Orientations à traiter", "La plus ancienne reçue le", "/orientations"),
-        "tripartite_interview" => (
-            "Entretiens tripartites à tenir",
-            "Le premier au plus tard le",
-            "/parcours",
-        ),
-        "prolongation_decision" => ("Demandes de prolongation à décider", "La plus ancienne du", "/parcours"),
-        "agrement_decision" => ("Agréments à décider", "Le premier au plus tard le", "/parcours"),
-        "exit_follow_up" => ("Suivis à 6 mois d'une sortie", "Le premier dû le", "/parcours"),
-        "immersion_signatures" => ("Immersions à signer", "La première commence le", "/immersions"),
-        "immersion_assessment" => ("Bilans d'immersion à faire", "La première a fini le", "/immersions"),
-        "esat_orientation_renewal" => ("Orientations en ESAT à renouveler", "La première finit le", "/esat"),
-        _ => ("Autres choses à faire", "La première le", "/parcours"),
-    }
-}
-
-pub async fn home(State(state): State<AppState>, visitor: Visitor) -> PageResult<Home> {
-    let mut waiting: Vec<Waiting> = state
-        .store
-        .todo_counts(&visitor.ctx)
-        .await?
-        .into_iter()
-        .map(|(what, count, earliest)| {
-            let (label, since, link) = kind(&what);
+pub async fn home(visitor: Visitor) -> PageResult<Home> {
+    // The visitor's counts were counted afresh for this page (`session::freshness`): the menu shows the same.
+    let mut waiting: Vec<Waiting> = visitor
+        .waiting
+        .iter()
+        .map(|c| {
+            let kind = kind(&c.what);
             Waiting {
-                label,
-                count,
-                earliest,
-                since,
-                link,
+                label: kind.label,
+                count: c.count,
+                earliest: c.earliest,
+                since: kind.since,
+                link: kind.link,
             }
         })
         .collect();
@@ -75,7 +53,7 @@ pub async fn home(State(state): State<AppState>, visitor: Visitor) -> PageResult
         display_name: visitor.ctx.display_name().to_owned(),
         memberships: visitor.ctx.memberships().to_vec(),
         waiting,
-        unread: state.store.unread_notifications(&visitor.ctx).await?,
+        unread: visitor.unread,
         spe_sharing: visitor.ctx.spe_sharing_organisations().next().is_some(),
     })
 }

@@ -24,6 +24,7 @@ pub mod session;
 mod simulator;
 // Supported employment and the skills record.
 pub(crate) mod supported;
+pub mod waiting;
 
 use crate::error::ApiError;
 use crate::state::AppState;

@@ -5,14 +5,16 @@ use super::kit::csrf::SessionCsrf;
 use super::kit::error_page;
 use super::kit::notice::{NOTICE_COOKIE, Notice};
 use super::kit::visit::Visit;
+use super::waiting::{Count, Freshness, MenuCounts};
 use crate::state::AppState;
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_store::auth::SessionKind;
 use passerelle_store::{AccessContext, MemberRole};
+use std::sync::Arc;
 
 pub const SESSION_COOKIE: &str = "passerelle_session";
 /// Double-submit token of the login form, before any session exists.
@@ -57,6 +59,8 @@ pub struct Nav {
     pub notice: Option<&'static str>,
     /// Unread notifications of the user's organisations, on the menu.
     pub unread: i64,
+    /// What waits on each page of the « Personnes » menu, as the home counts it.
+    pub waiting: MenuCounts,
     /// The breadcrumb trail of a page under a list; empty elsewhere.
     pub crumbs: Vec<Crumb>,
 }
@@ -100,6 +104,7 @@ impl Nav {
             supported: false,
             notice: None,
             unread: 0,
+            waiting: MenuCounts::default(),
             crumbs: Vec::new(),
         }
     }
@@ -114,6 +119,8 @@ pub struct Visitor {
     pub notice: Option<Notice>,
     /// Unread notifications of the visitor's organisations.
     pub unread: i64,
+    /// What waits for the visitor's organisations, by kind (the home's list, the menu's counts).
+    pub waiting: Arc<Vec<Count>>,
 }
 
 impl Visitor {
@@ -137,6 +144,7 @@ impl Visitor {
                 .any(|m| m.kind == passerelle_domain::directory::OrganisationKind::SupportedEmployment),
             notice: self.notice.map(Notice::message),
             unread: self.unread,
+            waiting: MenuCounts::new(&self.waiting),
             crumbs: Vec::new(),
         }
     }
@@ -171,12 +179,17 @@ impl FromRequestParts<AppState> for Visitor {
                     Ok(n) => n,
                     Err(e) => return Err(error_page(&Nav::anonymous(), crate::error::ApiError::from(e))),
                 };
+                let waiting = match state.waiting.of(&state.store, &ctx, freshness(parts)).await {
+                    Ok(counts) => counts,
+                    Err(e) => return Err(error_page(&Nav::anonymous(), e)),
+                };
                 let visitor = Self {
                     ctx,
                     csrf,
                     token,
                     notice: Notice::carried(&parts.headers),
                     unread,
+                    waiting,
                 };
                 // Left for the page kit: the token its form extractor checks, the navigation of an error page,
                 // and the notice to clear once shown.
@@ -192,6 +205,18 @@ impl FromRequestParts<AppState> for Visitor {
             Ok(None) => Err(login()),
             Err(e) => Err(error_page(&Nav::anonymous(), crate::error::ApiError::from(e))),
         }
+    }
+}
+
+/// A form the user posts may change what waits; the home counts it afresh; other pages show the counts kept
+/// for the menu.
+fn freshness(parts: &Parts) -> Freshness {
+    if !matches!(parts.method, Method::GET | Method::HEAD) {
+        Freshness::Acting
+    } else if parts.uri.path() == "/" {
+        Freshness::Afresh
+    } else {
+        Freshness::Kept
     }
 }
 

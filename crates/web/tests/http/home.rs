@@ -1,11 +1,9 @@
 //! The home page leads to today's work: each kind of the to-do list with its count, its earliest date and the
 //! page where it is done, and the unread notifications; a referral waiting for the SIAE is on its to-do list.
 
-use crate::pages::{login, page};
+use crate::pages::{csrf, login, page, post_and_follow};
 use crate::{Backend, TestApp, email, id};
-use reqwest::Method;
 use reqwest::StatusCode as S;
-use serde_json::json;
 
 async fn home(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -25,7 +23,21 @@ async fn home(backend: Backend) {
         "{todo}"
     );
 
-    // Its answer takes it off the list, and the prescriber's home counts the notification.
+    // The menu carries the home's counts on every page: one referral on « Candidatures », one under « Personnes ».
+    let (_, offers) = page(&app, &aci, "/offres").await;
+    let badge = |n: usize| {
+        format!(
+            "<span class=\"fr-badge fr-badge--sm fr-badge--warning fr-badge--no-icon\">{n}<span class=\"fr-sr-only\"> à traiter</span></span>"
+        )
+    };
+    assert!(
+        offers.contains(&format!(">Candidatures {}</a>", badge(1)))
+            && offers.contains(&format!(">Personnes {}</button>", badge(1))),
+        "{offers}"
+    );
+
+    // Its answer on the referral sheet takes it off the list at once, on the menu as on the home; the
+    // prescriber's home counts the notification.
     let (_, unread_before) = page(&app, &ft, "/").await;
     let token = app.token(&email("aci-jardins")).await;
     let (_, sheets) = app.get(&token, "/api/v1/prescriptions").await;
@@ -36,15 +48,19 @@ async fn home(backend: Backend) {
         .find(|p| p["person_name"] == "Inès Marchal")
         .map(id)
         .unwrap();
-    let (s, answer) = app
-        .call(
-            &token,
-            Method::POST,
-            &format!("/api/v1/prescriptions/{sheet}/steps"),
-            Some(json!({"status": "refused", "motive": "no_position"})),
-        )
-        .await;
-    assert!(s.is_success(), "{answer}");
+    let steps = format!("/prescriptions/{sheet}/etapes");
+    let (_, form) = page(&app, &aci, &format!("/prescriptions/{sheet}")).await;
+    let answer = [
+        ("csrf", csrf(&form)),
+        ("status", "refused".into()),
+        ("motive", "no_position".into()),
+    ];
+    let answer: Vec<(&str, &str)> = answer.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, answered) = post_and_follow(&app, &aci, &steps, &answer).await;
+    assert_eq!(s, S::SEE_OTHER, "{answered}");
+    assert!(!answered.contains(&badge(1)), "{answered}");
+    let (_, offers) = page(&app, &aci, "/offres").await;
+    assert!(!offers.contains("> à traiter</span>"), "{offers}");
     let (_, html) = page(&app, &aci, "/").await;
     assert!(!html.contains("Candidatures à traiter"), "{html}");
     let ml = login(&app, "ml-dijon").await;
