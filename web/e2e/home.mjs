@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Browser test of the home page of three roles (an ACI, a France Travail agency, the DDETS), at 1,024 px and on
-// a phone: today's work with its counts leads to the page where it is done, nothing is wider than the screen,
-// and axe-core finds no serious or critical violation.
+// a phone: today's work with its counts leads to the page where it is done, the menu carries the same counts,
+// the ACI administrator's journal of reads names what was read, nothing is wider than the screen, and axe-core
+// finds no serious or critical violation.
 //
 // Usage: node web/e2e/home.mjs <base-url> <email> <password> <screenshot-prefix> [<email>...]
 //   The first account is the ACI, whose home counts the referral waiting for it; each account's home at
@@ -48,9 +49,23 @@ await runJourney('home per role journey', async (browser) => {
       // The ACI's referral waiting for its answer leads to the referrals.
       const tile = page.getByRole('link', { name: /^Candidatures à traiter : \d+$/ });
       check((await tile.count()) === 1, 'the ACI home counts its referrals to answer');
+      const waiting = (await tile.textContent()).match(/(\d+)\s*$/)[1];
+      // The menu carries the same count, on the « Personnes » menu and beside « Candidatures ».
+      const people = page.getByRole('button', { name: new RegExp(`^Personnes ${waiting} à traiter$`) });
+      check((await people.count()) === 1, `the menu's « Personnes » does not count the home's ${waiting}`);
+      await people.click();
+      const referrals = page.getByRole('link', { name: new RegExp(`^Candidatures ${waiting} à traiter$`) });
+      check(await referrals.isVisible(), `the menu's « Candidatures » does not count the home's ${waiting}`);
       const response = await click(page, tile);
       await expectPage(page, response, '/prescriptions', /^Candidatures/);
       check(pathOf(page) === '/prescriptions', 'the count leads to the referrals');
+      // The administrator's journal of reads says what was read and leads to it, never an identifier.
+      const journal = await click(page, page.getByRole('link', { name: 'Journal des consultations' }));
+      await expectPage(page, journal, '/journal-des-consultations', /^Journal des consultations/);
+      const rows = await page.locator('main table tbody').innerText();
+      check(rows.includes('Liste') || rows.includes('Consultation'), `the journal names no read:\n${rows}`);
+      check(!/[0-9a-f]{8}-[0-9a-f]{4}-/.test(rows), `the journal shows an identifier:\n${rows}`);
+      await auditPage(page, 'journal of reads');
     }
     errors.push(...pageErrors);
     await context.close();
