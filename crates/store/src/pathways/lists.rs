@@ -317,7 +317,8 @@ async fn load(ex: &mut impl Executor, scope: &Scope) -> Result<Vec<PathwayRow>> 
             r.requests
                 .iter()
                 .filter(|q| q.outcome == Outcome::Pending)
-                .map(|q| q.deadline)
+                // An appeal has no deadline: the director's to-do list does not date it.
+                .filter_map(|q| q.deadline)
                 .min()
         });
         rows.push(PathwayRow {

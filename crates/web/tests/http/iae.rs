@@ -998,6 +998,60 @@ async fn story(backend: Backend) {
     let outcomes: Vec<&Value> = (2..4).map(|i| &a["agrement_requests"][i]["outcome"]).collect();
     assert_eq!((s, outcomes), (S::OK, vec![&json!("tacit"), &json!("refused")]), "{a}");
 
+    // Seed 004, 2.2.3: the SIAE appeals the refused prolongation to the agency's director, on objective
+    // elements; the appeal has no deadline (still pending months later) until the director decides it.
+    let prolongation = a["agrement_requests"][1]["id"].clone();
+    let mut appeal = json!({"date": "2021-06-10", "kind": "prolongation",
+        "appeal": {"refusal_id": prolongation, "grounds": " "}});
+    app.refused(
+        &aci,
+        &requests,
+        appeal.clone(),
+        S::UNPROCESSABLE_ENTITY,
+        "appeal_without_grounds",
+    )
+    .await;
+    appeal["appeal"]["grounds"] = json!("Formation qualifiante commencée le 1er juin");
+    let (s, a) = app.post(&aci, &requests, appeal.clone()).await;
+    let appealed = &a["agrement_requests"][4];
+    assert_eq!(
+        (s, &appealed["appeal_of"], &appealed["deadline"], &appealed["outcome"]),
+        (S::OK, &prolongation, &Value::Null, &json!("pending")),
+        "{a}"
+    );
+    app.refused(
+        &aci,
+        &requests,
+        appeal,
+        S::UNPROCESSABLE_ENTITY,
+        "refusal_already_appealed",
+    )
+    .await;
+    let granted = json!({"date": "2021-09-15", "decision": "granted", "request_id": appealed["id"]});
+    let (s, a) = app.post(&ft, &decisions, granted).await;
+    assert_eq!(
+        (s, &a["agrement_requests"][4]["outcome"]),
+        (S::OK, &json!("granted")),
+        "{a}"
+    );
+    // Seed 004, 2.2.7: a renewal follows the joint bilan of the SIAE and Pôle emploi.
+    let mut renewal = json!({"date": "2021-10-04", "kind": "renewal"});
+    app.refused(
+        &aci,
+        &requests,
+        renewal.clone(),
+        S::UNPROCESSABLE_ENTITY,
+        "renewal_without_joint_bilan",
+    )
+    .await;
+    renewal["joint_bilan"] = json!("2021-09-28");
+    let (s, a) = app.post(&aci, &requests, renewal).await;
+    assert_eq!(
+        (s, &a["agrement_requests"][5]["joint_bilan"]),
+        (S::OK, &json!("2021-09-28")),
+        "{a}"
+    );
+
     // Everything above is in the journal.
     for action in [
         "offer.created",

@@ -1,6 +1,7 @@
 //! Requests to Pôle emploi for an agrément, until 2021-11-30 (décret 99-106; circulaire DGEFP/DGAS
 //! 2003-24): an answer within 5 working days of receipt (2 for ETTI), tacit acceptance otherwise, and a
-//! refusal only with its motive (RULES.md 1.1).
+//! refusal only with its motive (RULES.md 1.1); the SIAE's written appeal of a refusal to the agency's
+//! director, and a renewal only after a joint bilan (seed 004, 2.2.3 and 2.2.7).
 
 use super::SiaeKind;
 use super::approval::{PASS_IAE_FROM, Regime};
@@ -10,6 +11,9 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 const SOURCE: &str = "décret 99-106 ; circulaire DGEFP/DGAS 2003-24";
+/// The regional agreement's own rules on refusals, appeals and renewals.
+const APPEAL: &str = "accord-cadre régional IAE, 2.2.3";
+const JOINT_STUDY: &str = "accord-cadre régional IAE, 2.2.7";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -84,8 +88,14 @@ pub struct Request {
     pub event_index: usize,
     pub kind: RequestKind,
     pub date: Date,
-    pub deadline: Date,
+    /// The last day of the answer, after which silence grants; none for an appeal, which the texts give no
+    /// deadline and no tacit acceptance.
+    pub deadline: Option<Date>,
     pub decision: Option<Decision>,
+    /// The day of the decision.
+    pub decided_on: Option<Date>,
+    /// An appeal: the position of the refused request it contests.
+    pub appeal_of: Option<usize>,
 }
 
 impl Request {
@@ -93,10 +103,26 @@ impl Request {
         match self.decision {
             Some(Decision::Granted) => Outcome::Granted,
             Some(Decision::Refused) => Outcome::Refused,
-            None if as_of > self.deadline => Outcome::Tacit,
+            None if self.deadline.is_some_and(|d| as_of > d) => Outcome::Tacit,
             None => Outcome::Pending,
         }
     }
+
+    /// Waiting for its answer on `date`: received, not decided, deadline not passed.
+    fn open_on(&self, date: Date) -> bool {
+        self.decision.is_none() && self.date <= date && self.deadline.is_none_or(|d| date <= d)
+    }
+}
+
+/// The SIAE's written appeal of a refusal: which refused request (its position among the pathway's events;
+/// the one refused request when absent) and the objective elements of the candidate's situation it rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AgrementAppeal))]
+pub struct Appeal {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<usize>,
+    pub grounds: String,
 }
 
 /// The sentence of a request waiting for Pôle emploi, in its to-do list: no answer by the deadline is a
@@ -141,17 +167,31 @@ fn abolished(date: Date, regime: Option<Regime>) -> Option<Explanation> {
 
 /// Records a request received on `date` among `requests`, those of the approval under `regime`, from an
 /// SIAE of kind `siae` in `territory` (its department): the deadline is counted in the working days of that
-/// department (Alsace-Moselle and overseas have more public holidays, RULES.md 7).
+/// department (Alsace-Moselle and overseas have more public holidays, RULES.md 7). A renewal needs the day of
+/// the joint bilan the SIAE and Pôle emploi drew up before it (seed 004, 2.2.7: « Les SIAE et Pôle-emploi
+/// établiront un bilan commun de la situation du salarié et des actions d'accompagnement et de formation
+/// réalisées lors des demandes de renouvellement d'agrément »).
 pub fn receive(
     requests: &mut Vec<Request>,
     regime: Option<Regime>,
     event_index: usize,
-    date: Date,
-    kind: RequestKind,
+    (date, kind, joint_bilan): (Date, RequestKind, Option<Date>),
     siae: (SiaeKind, Territory),
 ) -> Result<Explanation, Explanation> {
     if let Some(refusal) = abolished(date, regime) {
         return Err(refusal);
+    }
+    if kind == RequestKind::Renewal && joint_bilan.is_none_or(|b| b > date) {
+        return Err(Explanation::new(
+            "renewal_without_joint_bilan",
+            format!(
+                "Demande de renouvellement refusée : la structure et Pôle emploi établissent d'abord un bilan commun de \
+                 la situation du salarié et des actions d'accompagnement et de formation réalisées ; indiquez le jour \
+                 de ce bilan, au plus tard le {}",
+                french_date(date)
+            ),
+            JOINT_STUDY,
+        ));
     }
     let days = answer_days(siae.0);
     // Dates are checked to lie in the calendar's years before reaching the rules.
@@ -160,8 +200,10 @@ pub fn receive(
         event_index,
         kind,
         date,
-        deadline,
+        deadline: Some(deadline),
         decision: None,
+        decided_on: None,
+        appeal_of: None,
     });
     Ok(Explanation::new(
         "agrement_request_received",
@@ -197,7 +239,7 @@ pub fn decide(
             SOURCE,
         ));
     }
-    let open = |r: &Request| r.decision.is_none() && r.date <= date && date <= r.deadline;
+    let open = |r: &Request| r.open_on(date);
     let no_pending = || {
         Explanation::new(
             "no_pending_request",
@@ -229,7 +271,7 @@ pub fn decide(
                         french_date(asked.date),
                         french_date(date),
                         french_date(asked.date),
-                        french_date(asked.deadline)
+                        asked.deadline.map_or_else(|| "sa décision".to_owned(), french_date)
                     ),
                     SOURCE,
                 ));
@@ -263,17 +305,110 @@ pub fn decide(
     };
     let request = &mut requests[position];
     request.decision = Some(decision);
-    let sentence = match decision {
-        Decision::Granted => "Agrément accordé",
-        Decision::Refused => {
+    request.decided_on = Some(date);
+    let sentence = match (decision, request.appeal_of) {
+        (Decision::Granted, None) => "Agrément accordé",
+        (Decision::Refused, None) => {
             "Agrément refusé, avec motif ; la structure peut former un recours écrit auprès du \
                               directeur de l'agence"
+        }
+        (Decision::Granted, Some(_)) => "Recours accepté par le directeur de l'agence : agrément accordé",
+        (Decision::Refused, Some(_)) => {
+            "Recours rejeté par le directeur de l'agence, avec motif : le refus est maintenu"
         }
     };
     Ok(Explanation::new(
         "agrement_decided",
         format!("{sentence} (demande du {})", french_date(request.date)),
         SOURCE,
+    ))
+}
+
+/// Records the SIAE's written appeal of a refusal, received on `date` (seed 004, 2.2.3: « Un recours écrit
+/// suite à un refus pourra être fait par la SIAE auprès du directeur de l'agence Pôle-emploi au vu d'éléments
+/// objectifs tenant à la situation individuelle du candidat à l'agrément »). It contests a refused request of
+/// the pathway, once, after its refusal, with its grounds; the director decides it like a request, by a
+/// decision naming it. The texts give the director no deadline: an appeal is never granted by silence.
+pub fn appeal(
+    requests: &mut Vec<Request>,
+    regime: Option<Regime>,
+    event_index: usize,
+    date: Date,
+    appeal: &Appeal,
+) -> Result<Explanation, Explanation> {
+    if let Some(refusal) = abolished(date, regime) {
+        return Err(refusal);
+    }
+    if appeal.grounds.trim().is_empty() {
+        return Err(Explanation::new(
+            "appeal_without_grounds",
+            "Recours refusé : il s'appuie sur des éléments objectifs tenant à la situation de la personne ; \
+             écrivez-les",
+            APPEAL,
+        ));
+    }
+    let appealed = |r: &Request| requests.iter().any(|a| a.appeal_of == Some(r.event_index));
+    let contestable = |r: &&Request| {
+        r.decision == Some(Decision::Refused) && r.appeal_of.is_none() && r.decided_on.is_some_and(|d| d <= date)
+    };
+    let refused = match appeal.refusal {
+        Some(index) => requests.iter().find(|r| r.event_index == index).filter(contestable),
+        None => {
+            let mut open = requests.iter().filter(contestable).filter(|r| !appealed(r));
+            match (open.next(), open.next()) {
+                (Some(one), None) => Some(one),
+                (Some(_), Some(_)) => {
+                    return Err(Explanation::new(
+                        "appeal_ambiguous",
+                        "Recours sans effet : plusieurs refus peuvent être contestés ; désignez celui que le recours \
+                         conteste",
+                        APPEAL,
+                    ));
+                }
+                (None, _) => None,
+            }
+        }
+    };
+    let Some(refused) = refused else {
+        return Err(Explanation::new(
+            "no_refusal_to_appeal",
+            format!(
+                "Recours sans effet : aucun refus d'agrément de ce parcours n'était prononcé le {} (un recours conteste \
+                 un refus, après lui)",
+                french_date(date)
+            ),
+            APPEAL,
+        ));
+    };
+    if appealed(refused) {
+        return Err(Explanation::new(
+            "refusal_already_appealed",
+            format!(
+                "Recours sans effet : le refus de la demande du {} a déjà fait l'objet d'un recours",
+                french_date(refused.date)
+            ),
+            APPEAL,
+        ));
+    }
+    let (kind, of, refused_on) = (refused.kind, refused.event_index, refused.decided_on.unwrap_or(date));
+    requests.push(Request {
+        event_index,
+        kind,
+        date,
+        deadline: None,
+        decision: None,
+        decided_on: None,
+        appeal_of: Some(of),
+    });
+    Ok(Explanation::new(
+        "agrement_appeal_received",
+        format!(
+            "Recours reçu le {} contre le refus du {} : le directeur de l'agence France Travail (ex Pôle emploi) le \
+             tranche ; aucun délai ni accord tacite n'est prévu",
+            french_date(date),
+            french_date(refused_on)
+        ),
+        APPEAL,
     ))
 }
 
@@ -315,12 +450,11 @@ mod tests {
             &mut requests,
             Some(Regime::Agrement),
             1,
-            received,
-            RequestKind::Prolongation,
+            (received, RequestKind::Prolongation, None),
             (kind, Territory::Mainland),
         )
         .unwrap();
-        assert_eq!(requests[0].deadline, deadline);
+        assert_eq!(requests[0].deadline, Some(deadline));
     }
 
     // Circulaire 2003-24 and « Accord régional de coopération Bourgogne-Franche-Comté (2016) », annexe 4,
@@ -345,12 +479,11 @@ mod tests {
             &mut requests,
             Some(Regime::Agrement),
             1,
-            received,
-            RequestKind::Initial,
+            (received, RequestKind::Initial, None),
             (kind, territory),
         )
         .unwrap();
-        assert_eq!(requests[0].deadline, deadline);
+        assert_eq!(requests[0].deadline, Some(deadline));
     }
 
     #[rstest]
@@ -373,8 +506,7 @@ mod tests {
             &mut requests,
             regime,
             1,
-            date!(2019 - 03 - 04),
-            RequestKind::Initial,
+            (date!(2019 - 03 - 04), RequestKind::Initial, None),
             (SiaeKind::Aci, Territory::Mainland),
         )
         .unwrap();
@@ -406,8 +538,7 @@ mod tests {
             &mut requests,
             regime,
             1,
-            date!(2019 - 03 - 04),
-            RequestKind::Initial,
+            (date!(2019 - 03 - 04), RequestKind::Initial, None),
             siae,
         )
         .unwrap();
@@ -415,8 +546,7 @@ mod tests {
             &mut requests,
             regime,
             2,
-            date!(2019 - 03 - 05),
-            RequestKind::Suspension,
+            (date!(2019 - 03 - 05), RequestKind::Suspension, None),
             siae,
         )
         .unwrap();
@@ -452,8 +582,7 @@ mod tests {
             &mut requests,
             Some(Regime::PassIae),
             1,
-            date!(2021 - 11 - 30),
-            RequestKind::Initial,
+            (date!(2021 - 11 - 30), RequestKind::Initial, None),
             (SiaeKind::Aci, Territory::Mainland),
         );
         assert_eq!(verdict.unwrap_err().code, "agrement_abolished");
@@ -461,8 +590,7 @@ mod tests {
             &mut requests,
             None,
             1,
-            date!(2021 - 12 - 01),
-            RequestKind::Initial,
+            (date!(2021 - 12 - 01), RequestKind::Initial, None),
             (SiaeKind::Aci, Territory::Mainland),
         );
         assert_eq!(verdict.unwrap_err().code, "agrement_abolished");
@@ -475,5 +603,96 @@ mod tests {
             None,
         );
         assert_eq!(verdict.unwrap_err().code, "agrement_abolished");
+    }
+
+    // Seed 004, 2.2.3: a motivated refusal may be appealed in writing to the agency's director, on objective
+    // elements of the candidate's situation; the director decides it by a decision naming it, with no deadline
+    // and no tacit acceptance. Request 1 is refused on 2019-03-05.
+    #[rstest]
+    #[case::before_the_refusal(date!(2019-03-04), None, "Situation familiale nouvelle", Err("no_refusal_to_appeal"))]
+    #[case::without_grounds(date!(2019-03-06), None, " ", Err("appeal_without_grounds"))]
+    #[case::the_refusal(date!(2019-03-06), None, "Situation familiale nouvelle", Ok(()))]
+    #[case::named(date!(2019-03-06), Some(1), "Situation familiale nouvelle", Ok(()))]
+    #[case::not_a_refusal(date!(2019-03-06), Some(9), "Situation familiale nouvelle", Err("no_refusal_to_appeal"))]
+    fn a_refusal_can_be_appealed_once(
+        #[case] date: Date,
+        #[case] refusal: Option<usize>,
+        #[case] grounds: &str,
+        #[case] verdict: Result<(), &str>,
+    ) {
+        let mut requests = Vec::new();
+        let regime = Some(Regime::Agrement);
+        let siae = (SiaeKind::Aci, Territory::Mainland);
+        receive(
+            &mut requests,
+            regime,
+            1,
+            (date!(2019 - 03 - 04), RequestKind::Initial, None),
+            siae,
+        )
+        .unwrap();
+        decide(
+            &mut requests,
+            regime,
+            date!(2019 - 03 - 05),
+            Decision::Refused,
+            Some("Critères non remplis"),
+            None,
+        )
+        .unwrap();
+        let contested = Appeal {
+            refusal,
+            grounds: grounds.into(),
+        };
+        let received = appeal(&mut requests, regime, 3, date, &contested);
+        assert_eq!(received.as_ref().map(|_| ()).map_err(|e| e.code), verdict);
+        if verdict.is_err() {
+            return;
+        }
+        assert!(received.unwrap().message.contains("aucun délai ni accord tacite"));
+        // Months later, the appeal still waits: silence grants no appeal.
+        assert_eq!(requests[1].outcome(date!(2019 - 09 - 01)), Outcome::Pending);
+        assert_eq!(requests[1].appeal_of, Some(1));
+        // A second appeal of the same refusal has no effect.
+        let again = appeal(&mut requests, regime, 4, date!(2019 - 03 - 20), &contested);
+        let code = if refusal.is_some() {
+            "refusal_already_appealed"
+        } else {
+            "no_refusal_to_appeal"
+        };
+        assert_eq!(again.unwrap_err().code, code);
+        // The director grants it months later, by a decision naming it.
+        let granted = decide(
+            &mut requests,
+            regime,
+            date!(2019 - 06 - 03),
+            Decision::Granted,
+            None,
+            Some(3),
+        )
+        .unwrap();
+        assert!(granted.message.starts_with("Recours accepté"), "{}", granted.message);
+        assert_eq!(requests[1].outcome(date!(2019 - 09 - 01)), Outcome::Granted);
+        assert_eq!(requests[0].outcome(date!(2019 - 09 - 01)), Outcome::Refused);
+    }
+
+    // Seed 004, 2.2.7: a renewal request comes after a joint bilan of the SIAE and Pôle emploi.
+    #[rstest]
+    #[case::without_bilan(None, Err("renewal_without_joint_bilan"))]
+    #[case::bilan_after_the_request(Some(date!(2019-05-07)), Err("renewal_without_joint_bilan"))]
+    #[case::bilan_before(Some(date!(2019-04-30)), Ok(()))]
+    #[case::bilan_the_same_day(Some(date!(2019-05-06)), Ok(()))]
+    fn a_renewal_follows_a_joint_bilan(#[case] joint_bilan: Option<Date>, #[case] verdict: Result<(), &str>) {
+        let mut requests = Vec::new();
+        let siae = (SiaeKind::Aci, Territory::Mainland);
+        let received = receive(
+            &mut requests,
+            Some(Regime::Agrement),
+            1,
+            (date!(2019 - 05 - 06), RequestKind::Renewal, joint_bilan),
+            siae,
+        );
+        assert_eq!(received.map(|_| ()).map_err(|e| e.code), verdict);
+        assert_eq!(requests.len(), usize::from(verdict.is_ok()));
     }
 }

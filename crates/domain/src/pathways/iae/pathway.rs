@@ -2,7 +2,7 @@
 //! and the latest approval is reported as of a date (`passerelle rules pathway`).
 
 use super::SiaeKind;
-use super::agrement::{self, Decision, Outcome, Request, RequestKind};
+use super::agrement::{self, Appeal, Decision, Outcome, Request, RequestKind};
 use super::approval::{Approval, Period, Regime, Status};
 use super::prolongation::{self, ProlongationReason};
 use super::suspension::{self, SuspensionReason};
@@ -46,6 +46,12 @@ pub enum PathwayEvent {
     AgrementRequest {
         date: Date,
         request: RequestKind,
+        /// The day of the joint bilan of the SIAE and Pôle emploi, which a renewal follows (seed 004, 2.2.7).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        joint_bilan: Option<Date>,
+        /// The request is the SIAE's written appeal of a refusal (seed 004, 2.2.3).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        appeal: Option<Appeal>,
     },
     AgrementDecision {
         date: Date,
@@ -108,8 +114,12 @@ pub struct EventOutcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct RequestReport {
     pub index: usize,
-    pub deadline: Date,
+    /// None for an appeal: no deadline, no tacit acceptance.
+    pub deadline: Option<Date>,
     pub outcome: Outcome,
+    /// An appeal: the position of the refused request it contests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appeal_of: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -201,9 +211,23 @@ impl Pathway {
                 }
                 None => no_approval(),
             },
-            PathwayEvent::AgrementRequest { date, request } => {
+            PathwayEvent::AgrementRequest {
+                date,
+                request,
+                joint_bilan,
+                appeal,
+            } => {
                 let (requests, regime) = self.requests();
-                agrement::receive(requests, regime, index, *date, *request, (kind, facts.territory))
+                match appeal {
+                    Some(appeal) => agrement::appeal(requests, regime, index, *date, appeal),
+                    None => agrement::receive(
+                        requests,
+                        regime,
+                        index,
+                        (*date, *request, *joint_bilan),
+                        (kind, facts.territory),
+                    ),
+                }
             }
             PathwayEvent::AgrementDecision {
                 date,
@@ -332,6 +356,7 @@ impl Pathway {
                     index: r.event_index,
                     deadline: r.deadline,
                     outcome: r.outcome(as_of),
+                    appeal_of: r.appeal_of,
                 })
                 .collect(),
         })
@@ -474,8 +499,54 @@ mod tests {
         assert_eq!(
             requests,
             [
-                (1, date!(2019 - 03 - 06), Outcome::Tacit),
-                (4, date!(2019 - 09 - 04), Outcome::Granted)
+                (1, Some(date!(2019 - 03 - 06)), Outcome::Tacit),
+                (4, Some(date!(2019 - 09 - 04)), Outcome::Granted)
+            ]
+        );
+    }
+
+    // Seed 004, 2.2.3 and 2.2.7, as the rules engine reads them: the refusal of a prolongation is appealed
+    // to the agency's director, who grants it two months later; a renewal waits for its joint bilan.
+    #[test]
+    fn an_appeal_and_a_renewal() {
+        let report = run(
+            "ACI",
+            json!([
+                {"kind":"hiring","date":"2019-01-07"},
+                {"kind":"agrement_request","date":"2019-03-04","request":"prolongation"},
+                {"kind":"agrement_decision","date":"2019-03-05","decision":"refused","motive":"Pas de formation en cours"},
+                {"kind":"agrement_request","date":"2019-03-15","request":"prolongation","appeal":{"grounds":"Formation qualifiante commencée le 1er mars"}},
+                {"kind":"agrement_decision","date":"2019-05-15","decision":"granted","request":3},
+                {"kind":"agrement_request","date":"2020-12-01","request":"renewal"},
+                {"kind":"agrement_request","date":"2020-12-01","request":"renewal","joint_bilan":"2020-11-20"},
+            ]),
+            "2020-12-31",
+        )
+        .unwrap();
+        let verdicts: Vec<_> = report.events.iter().map(|e| (e.accepted, e.explanation.code)).collect();
+        assert_eq!(
+            verdicts,
+            [
+                (true, "approval_started"),
+                (true, "agrement_request_received"),
+                (true, "agrement_decided"),
+                (true, "agrement_appeal_received"),
+                (true, "agrement_decided"),
+                (false, "renewal_without_joint_bilan"),
+                (true, "agrement_request_received"),
+            ]
+        );
+        let requests: Vec<_> = report
+            .requests
+            .iter()
+            .map(|r| (r.index, r.outcome, r.appeal_of))
+            .collect();
+        assert_eq!(
+            requests,
+            [
+                (1, Outcome::Refused, None),
+                (3, Outcome::Granted, Some(1)),
+                (6, Outcome::Tacit, None)
             ]
         );
     }
@@ -493,7 +564,10 @@ mod tests {
         }))
         .unwrap();
         let report = evaluate(&input).unwrap();
-        assert_eq!(report.requests[0].deadline.to_string(), deadline);
+        assert_eq!(
+            report.requests[0].deadline.map(|d| d.to_string()).as_deref(),
+            Some(deadline)
+        );
     }
 
     // Each event is judged with the facts of its own date: a « difficultés particulières » prolongation

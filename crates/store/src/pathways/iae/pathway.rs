@@ -23,7 +23,7 @@ use crate::{Store, today};
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::explanation::Explanation;
 use passerelle_domain::invalid::Invalid;
-use passerelle_domain::pathways::iae::agrement::{Decision, Outcome, RequestKind};
+use passerelle_domain::pathways::iae::agrement::{Appeal, Decision, Outcome, RequestKind};
 use passerelle_domain::pathways::iae::next_steps::{Caller, next_steps};
 use passerelle_domain::pathways::iae::prolongation::{DenyReason, ProlongationReason};
 use passerelle_domain::pathways::iae::suspension::{self, SuspensionReason};
@@ -87,11 +87,26 @@ pub struct AgrementRequestView {
     #[schema(example = "initial")]
     pub kind: RequestKind,
     pub date: Date,
-    /// 5 working days after receipt, 2 for an ETTI; no answer by then is a tacit agrément.
-    pub deadline: Date,
+    /// 5 working days after receipt, 2 for an ETTI; no answer by then is a tacit agrément. None for an
+    /// appeal: the agency's director has no deadline and silence grants nothing.
+    pub deadline: Option<Date>,
     /// `granted`, `refused`, `tacit` or `pending`.
     #[schema(example = "tacit")]
     pub outcome: Outcome,
+    /// The day of the joint bilan a renewal follows.
+    pub joint_bilan: Option<Date>,
+    /// An appeal: the `id` of the refused request it contests.
+    pub appeal_of: Option<Uuid>,
+}
+
+/// An agrément request as the SIAE records it: what it asks and the day Pôle emploi received it; for a renewal,
+/// the day of the joint bilan; for an appeal, the refused request (its `id`) and the grounds.
+#[derive(Debug, Clone)]
+pub struct AgrementAsk {
+    pub date: Date,
+    pub kind: RequestKind,
+    pub joint_bilan: Option<Date>,
+    pub appeal: Option<(Uuid, String)>,
 }
 
 /// The person's approval as of today, replayed by the rules engine.
@@ -359,19 +374,43 @@ impl Store {
 }
 
 impl Store {
-    /// An agrément request of the SIAE of the last hiring, for a record before 2021-12-01.
+    /// An agrément request of the SIAE of the last hiring, for a record before 2021-12-01; an appeal names the
+    /// refused request it contests and takes its kind.
     pub async fn request_agrement(
         &self,
         ctx: &AccessContext,
         person_id: Uuid,
-        date: Date,
-        kind: RequestKind,
+        ask: AgrementAsk,
         key: Option<IdempotencyKey>,
     ) -> Result<ApprovalView> {
         let mut tx = self.pool.begin().await?;
         let person = self.persons(ctx).load(&mut tx, person_id).await?;
         let employer = current_employer(&mut tx, ctx, person_id).await?;
-        let event = PathwayEvent::AgrementRequest { date, request: kind };
+        let (request, appeal) = match ask.appeal {
+            None => (ask.kind, None),
+            Some((refusal, grounds)) => {
+                let (position, kind) = stored_events(&mut tx, person_id)
+                    .await?
+                    .iter()
+                    .enumerate()
+                    .find_map(|(position, e)| match &e.event {
+                        PathwayEvent::AgrementRequest { request, .. } if e.id == refusal => Some((position, *request)),
+                        _ => None,
+                    })
+                    .ok_or(StoreError::not_found("demande d'agrément"))?;
+                let appeal = Appeal {
+                    refusal: Some(position),
+                    grounds,
+                };
+                (kind, Some(appeal))
+            }
+        };
+        let event = PathwayEvent::AgrementRequest {
+            date: ask.date,
+            request,
+            joint_bilan: ask.joint_bilan,
+            appeal,
+        };
         append(&mut tx, ctx, &person, employer, event, employer.0, None).await?;
         claim(&mut tx, ctx, key.as_ref(), person_id).await?;
         let view = approval_view(&mut tx, ctx, &person).await?;
@@ -552,12 +591,19 @@ async fn approval_view(ex: &mut impl Executor, ctx: &AccessContext, person: &Per
         .requests
         .iter()
         .filter_map(|r| match events.get(r.index).map(|e| &e.event) {
-            Some(PathwayEvent::AgrementRequest { date, request }) => Some(AgrementRequestView {
+            Some(PathwayEvent::AgrementRequest {
+                date,
+                request,
+                joint_bilan,
+                ..
+            }) => Some(AgrementRequestView {
                 id: events[r.index].id,
                 kind: *request,
                 date: *date,
                 deadline: r.deadline,
                 outcome: r.outcome,
+                joint_bilan: *joint_bilan,
+                appeal_of: r.appeal_of.and_then(|i| events.get(i)).map(|e| e.id),
             }),
             _ => None,
         })

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use passerelle_domain::pathways::iae::agrement::{Decision, RequestKind};
 use passerelle_domain::pathways::iae::prolongation::ProlongationReason;
 use passerelle_domain::pathways::iae::suspension::SuspensionReason;
-use passerelle_store::pathways::iae::pathway::{ApprovalView, ProlongationDecision};
+use passerelle_store::pathways::iae::pathway::{AgrementAsk, ApprovalView, ProlongationDecision};
 use serde::Deserialize;
 use time::Date;
 use utoipa::ToSchema;
@@ -149,9 +149,25 @@ pub async fn decide_prolongation(
 pub struct CreateAgrementRequest {
     /// Day Pôle emploi received the complete written request (before 2021-12-01).
     pub date: Date,
-    /// `initial`, `extension`, `prolongation`, `renewal`, `suspension`.
+    /// `initial`, `extension`, `prolongation`, `renewal`, `suspension`; an appeal takes the kind of the request
+    /// it contests.
     #[schema(example = "initial")]
     pub kind: RequestKind,
+    /// For a renewal (required): the day of the joint bilan of the SIAE and Pôle emploi, on or before `date`.
+    #[serde(default)]
+    pub joint_bilan: Option<Date>,
+    /// The SIAE's written appeal of a refusal to the agency's director.
+    #[serde(default)]
+    pub appeal: Option<CreateAgrementAppeal>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAgrementAppeal {
+    /// The `id` of the refused request (`agrement_requests` of the approval).
+    pub refusal_id: Uuid,
+    /// The objective elements of the person's situation the appeal rests on.
+    pub grounds: String,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -169,11 +185,15 @@ pub struct CreateAgrementDecision {
 }
 
 /// Records an agrément request of the employing SIAE (records before 2021-12-01): the engine dates its
-/// deadline (5 working days, 2 for an ETTI) after which it is granted tacitly.
+/// deadline (5 working days, 2 for an ETTI) after which it is granted tacitly. A renewal follows a joint bilan;
+/// an appeal of a refusal goes to the agency's director, without deadline or tacit acceptance.
 #[utoipa::path(post, path = "/api/v1/persons/{id}/approval/agrement-requests", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une demande")),
     request_body = CreateAgrementRequest, security(("bearer" = [])),
-    responses((status = 200, body = ApprovalView)))]
+    responses((status = 200, body = ApprovalView),
+        (status = 404, body = crate::error::ErrorBody, description = "`appeal.refusal_id` n'est pas une demande d'agrément de la personne"),
+        (status = 422, body = crate::error::ErrorBody, description = "`renewal_without_joint_bilan`, `appeal_without_grounds`, \
+            `no_refusal_to_appeal`, `refusal_already_appealed`, `agrement_abolished`...")))]
 pub async fn request_agrement(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -187,7 +207,15 @@ pub async fn request_agrement(
         &ctx,
         idempotency,
         ("agrement_requests", StatusCode::OK),
-        |key| store.request_agrement(&ctx, id, b.date, b.kind, key),
+        |key| {
+            let ask = AgrementAsk {
+                date: b.date,
+                kind: b.kind,
+                joint_bilan: b.joint_bilan,
+                appeal: b.appeal.as_ref().map(|a| (a.refusal_id, a.grounds.clone())),
+            };
+            store.request_agrement(&ctx, id, ask, key)
+        },
         |person| store.approval(&ctx, person),
     )
     .await

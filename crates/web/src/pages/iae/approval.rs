@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use passerelle_domain::directory::OrganisationKind;
-use passerelle_domain::pathways::iae::agrement::{Decision, RequestKind};
+use passerelle_domain::pathways::iae::agrement::{Decision, Outcome, RequestKind};
 use passerelle_domain::pathways::iae::approval::Period;
 use passerelle_domain::pathways::iae::contract::{Assignment, Cddi, ClientKind};
 use passerelle_domain::pathways::iae::exit::{ActionInput, ActionKind, ExitOutcome};
@@ -22,7 +22,9 @@ use passerelle_domain::pathways::iae::{Regime, SiaeKind};
 use passerelle_store::Membership;
 use passerelle_store::pathways::iae::contract::Employment;
 use passerelle_store::pathways::iae::exit::{FollowUp, NewExitReview};
-use passerelle_store::pathways::iae::pathway::{ApprovalStage, ApprovalView, ProlongationDecision};
+use passerelle_store::pathways::iae::pathway::{
+    AgrementAsk, AgrementRequestView, ApprovalStage, ApprovalView, ProlongationDecision,
+};
 use serde::Deserialize;
 use time::Date;
 use uuid::Uuid;
@@ -85,6 +87,16 @@ impl ApprovalPage {
         } else {
             &self.blank
         }
+    }
+
+    /// The refused requests an appeal may still contest: refused, not an appeal, not yet appealed.
+    fn refusals(&self) -> Vec<&AgrementRequestView> {
+        let requests = &self.a.agrement_requests;
+        requests
+            .iter()
+            .filter(|r| r.outcome == Outcome::Refused && r.appeal_of.is_none())
+            .filter(|r| !requests.iter().any(|a| a.appeal_of == Some(r.id)))
+            .collect()
     }
 
     /// The id of the refused form, for the error summary's link. The follow-up forms are one per exit review.
@@ -223,9 +235,13 @@ pub struct ApprovalForm {
     skills: String,
     #[serde(default)]
     review_id: String,
-    /// The agrément request a decision answers; empty: the one awaiting an answer on the decision's date.
+    /// The agrément request a decision answers (empty: the one awaiting an answer on the decision's date), or
+    /// the refused request an appeal contests.
     #[serde(default)]
     request_id: String,
+    /// The day of the joint bilan a renewal follows.
+    #[serde(default)]
+    joint_bilan: String,
     registered: Option<String>,
     employed: Option<String>,
     /// The ticked box of a form that ends something (an exit, a prolongation decision).
@@ -390,9 +406,28 @@ pub async fn approval_action(
                 let kind = RequestKind::parse(&form.kind).ok_or_else(|| {
                     ApiError::bad_request("agrement_kind_unknown", "Choisissez le type de demande d'agrément.")
                 })?;
-                let date = required_date("date de réception", &form.from)?;
-                store.request_agrement(ctx, person_id, date, kind, None).await?;
+                let ask = AgrementAsk {
+                    date: required_date("date de réception", &form.from)?,
+                    kind,
+                    joint_bilan: form_date("date du bilan commun", &form.joint_bilan)?,
+                    appeal: None,
+                };
+                store.request_agrement(ctx, person_id, ask, None).await?;
                 Ok(Notice::AgrementRequested)
+            }
+            "agrement-recours" => {
+                let refusal = Uuid::parse_str(form.request_id.trim()).map_err(|_| {
+                    ApiError::bad_request("refusal_unknown", "Choisissez le refus que le recours conteste.")
+                })?;
+                let ask = AgrementAsk {
+                    date: required_date("date du recours", &form.from)?,
+                    // The appeal takes the kind of the request it contests.
+                    kind: RequestKind::Initial,
+                    joint_bilan: None,
+                    appeal: Some((refusal, form.comment.clone())),
+                };
+                store.request_agrement(ctx, person_id, ask, None).await?;
+                Ok(Notice::AgrementAppealed)
             }
             "agrement-decision" => {
                 let decision = match form.decision.as_str() {

@@ -65,10 +65,11 @@ pub enum Notice {
     OrientationSent,
     OrientationAccepted,
     OrientationRefused,
+    AgrementAppealed,
 }
 
 impl Notice {
-    const ALL: [Notice; 50] = [
+    const ALL: [Notice; 51] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -119,6 +120,7 @@ impl Notice {
         Self::OrientationSent,
         Self::OrientationAccepted,
         Self::OrientationRefused,
+        Self::AgrementAppealed,
     ];
 
     fn code(self) -> &'static str {
@@ -152,6 +154,7 @@ impl Notice {
             Self::InterviewRecorded => "interview_recorded",
             Self::ExitRecorded => "exit_recorded",
             Self::AgrementRequested => "agrement_requested",
+            Self::AgrementAppealed => "agrement_appealed",
             Self::AgrementDecided => "agrement_decided",
             Self::ExitFollowUpRecorded => "exit_follow_up_recorded",
             Self::ProlongationGranted => "prolongation_granted",
@@ -222,6 +225,9 @@ impl Notice {
                 "Demande d'agrément enregistrée : sans réponse de Pôle emploi dans le délai, l'agrément est acquis."
             }
             Self::AgrementDecided => "Décision de Pôle emploi enregistrée.",
+            Self::AgrementAppealed => {
+                "Recours enregistré : le directeur de l'agence le tranche ; sa décision s'enregistre sur cette page."
+            }
             Self::ExitFollowUpRecorded => "Suivi à 6 mois enregistré.",
             Self::ProlongationGranted => {
                 "Prolongation accordée : la nouvelle fin du PASS IAE est affichée en haut de la page."

@@ -197,6 +197,8 @@ mod tests {
                 PathwayEvent::AgrementRequest {
                     date: date!(2019 - 04 - 18),
                     request: RequestKind::Suspension,
+                    joint_bilan: None,
+                    appeal: None,
                 },
                 SiaeKind::Etti,
                 "57",
@@ -211,6 +213,6 @@ mod tests {
             ),
         ];
         let report = replay(&events).report(date!(2019 - 10 - 01)).unwrap();
-        assert_eq!(report.requests[0].deadline, date!(2019 - 04 - 24));
+        assert_eq!(report.requests[0].deadline, Some(date!(2019 - 04 - 24)));
     }
 }
