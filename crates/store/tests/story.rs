@@ -2410,3 +2410,6 @@ mod esat_sharing;
 // Orientation to an authorised prescriber, its answer, and who sees it.
 #[path = "story/orientations.rs"]
 mod orientations;
+// ESAT indicators: exits to ordinary work, double activity, conventions d'appui, returns.
+#[path = "story/indicator_esat.rs"]
+mod indicator_esat;

@@ -14,12 +14,8 @@ use time::Date;
 /// hiring. Going from 3 to 5 is the same job, secured: not a second exit. Double activity (2) is counted by its
 /// own indicator, not as an exit: the worker stays in the ESAT (décret n° 2022-1561).
 pub fn exits_to_ordinary_work(from: Situation, to: Situation) -> bool {
-    let employed_outside = |s: Situation| {
-        matches!(
-            s,
-            Situation::TransitionWithSupportConvention | Situation::JobRetention
-        )
-    };
+    let employed_outside =
+        |s: Situation| matches!(s, Situation::TransitionWithSupportConvention | Situation::JobRetention);
     employed_outside(to) && !employed_outside(from)
 }
 
@@ -69,16 +65,16 @@ mod tests {
         assert_eq!(exits, [(1, 3), (1, 5), (2, 3), (2, 5), (4, 3), (4, 5)]);
         assert!(!exits_to_ordinary_work(TransitionWithSupportConvention, JobRetention));
         assert!(!exits_to_ordinary_work(ProjectInOrdinaryEmployment, DoubleActivity));
-        assert!(!exits_to_ordinary_work(ProjectInOrdinaryEmployment, LeavingWithoutHiringProject));
+        assert!(!exits_to_ordinary_work(
+            ProjectInOrdinaryEmployment,
+            LeavingWithoutHiringProject
+        ));
     }
 
     #[test]
     fn spells_at_the_edges_of_a_period() {
         let (from, to) = (date!(2026 - 01 - 01), date!(2026 - 03 - 31));
-        let spell = |starts_on, ends_before| Spell {
-            starts_on,
-            ends_before,
-        };
+        let spell = |starts_on, ends_before| Spell { starts_on, ends_before };
         // Running, begun before or on the last day.
         assert!(spell(date!(2025 - 06 - 01), None).overlaps(from, to));
         assert!(spell(date!(2026 - 03 - 31), None).overlaps(from, to));
@@ -95,9 +91,19 @@ mod tests {
     fn conventions_d_appui_in_force_and_concluded() {
         let (from, to) = (date!(2026 - 01 - 01), date!(2026 - 12 - 31));
         assert!(support_in_force(date!(2025 - 01 - 01), date!(2026 - 01 - 01), from, to));
-        assert!(!support_in_force(date!(2025 - 01 - 01), date!(2025 - 12 - 31), from, to));
+        assert!(!support_in_force(
+            date!(2025 - 01 - 01),
+            date!(2025 - 12 - 31),
+            from,
+            to
+        ));
         assert!(support_in_force(date!(2026 - 12 - 31), date!(2027 - 12 - 30), from, to));
-        assert!(!support_in_force(date!(2027 - 01 - 01), date!(2027 - 12 - 31), from, to));
+        assert!(!support_in_force(
+            date!(2027 - 01 - 01),
+            date!(2027 - 12 - 31),
+            from,
+            to
+        ));
         assert!(support_concluded(1));
         assert!(!support_concluded(2) && !support_concluded(3));
     }
