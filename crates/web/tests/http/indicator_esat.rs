@@ -85,8 +85,8 @@ async fn esat_indicators(backend: Backend) {
     )
     .await;
     assert_eq!(status, S::OK, "{html}");
-    assert!(html.contains("Travailleurs d'ESAT en double activité"), "{html}");
-    assert!(html.contains("Conventions d'appui en vigueur"), "{html}");
+    assert!(html.contains("Travailleurs d&#39;ESAT en double activité"), "{html}");
+    assert!(html.contains("Conventions d&#39;appui en vigueur"), "{html}");
     let drill = format!("/indicateurs/esat_double_activity/personnes?organisation={suzon_id}&{YEAR}");
     assert!(html.contains(&drill.replace('&', "&#38;")), "{html}");
     let (status, html) = page(&app, &session, &drill).await;
