@@ -1069,12 +1069,13 @@ mod indicators {
             (I::LocalConventionsShare, Some(indicators_share(1, siae))),
             (I::SpeReferentShare, Some(indicators_share(1, siae))),
             // The ESAT du Suzon: Fontaine hired at the clinic in January, Arnaud in double activity from March,
-            // Masson's convention d'appui of 2025 renewed in September (no new one, no return).
+            // Masson's convention d'appui of 2025 renewed in September (no new one); the ESAT de l'Ouche: Caron
+            // back in February under the right to return.
             (I::EsatExitsToOrdinaryWork, Some(1.0)),
             (I::EsatDoubleActivity, Some(1.0)),
             (I::EsatSupportConventionsConcluded, None),
             (I::EsatSupportConventionsInForce, Some(1.0)),
-            (I::EsatReturns, None),
+            (I::EsatReturns, Some(1.0)),
         ];
         for (code, want) in expected {
             assert_eq!(value(rows, *code), *want, "{}", code.code());

@@ -1,5 +1,6 @@
 //! The ESAT indicators (Questions incontournables ESAT – SPE, question 12) on a hand-made set at the ESAT de
-//! l'Ouche, whose only demo worker never moves: exits to ordinary work by the situation entered, double
+//! l'Ouche in 2024 and 2025 (its demo worker only leaves without a hiring project in October 2025, counted
+//! nowhere, and comes back in 2026): exits to ordinary work by the situation entered, double
 //! activity, conventions d'appui concluded and in force, returns under the right to return (CASF L344-2-5),
 //! counted and not counted cases at the edges of 2025, a worker who left and came back, quarters, the value as of
 //! a past moment, small-count masking, the people behind a figure and an ESAT-SPE convention's targets.
