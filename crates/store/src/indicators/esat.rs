@@ -267,6 +267,9 @@ impl Facts {
     }
 }
 
+/// What one cell gathers: the things counted and the people they are about.
+type Cell = (HashSet<(Uuid, i64)>, HashSet<Uuid>);
+
 pub(super) async fn rows(pool: &mut Pool, req: &Request, codes: &[IndicatorCode]) -> Result<Vec<Row>> {
     let to = match req.as_of {
         Some(t) => req.range.to.min(t.date()),
@@ -280,8 +283,7 @@ pub(super) async fn rows(pool: &mut Pool, req: &Request, codes: &[IndicatorCode]
             continue;
         }
         for code in codes {
-            // Per cell: the things counted and the people they are about.
-            let mut cells: BTreeMap<Vec<String>, (HashSet<(Uuid, i64)>, HashSet<Uuid>)> = BTreeMap::new();
+            let mut cells: BTreeMap<Vec<String>, Cell> = BTreeMap::new();
             for c in facts.counted(*code, period.from, end) {
                 for key in facts.keys(req, &c) {
                     let cell = cells.entry(key).or_default();
