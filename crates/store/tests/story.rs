@@ -1068,6 +1068,14 @@ mod indicators {
             (I::ApprovalRefusals, None),
             (I::LocalConventionsShare, Some(indicators_share(1, siae))),
             (I::SpeReferentShare, Some(indicators_share(1, siae))),
+            // The ESAT du Suzon: Fontaine hired at the clinic in January, Arnaud in double activity from March,
+            // Masson's convention d'appui of 2025 renewed in September (no new one); the ESAT de l'Ouche: Caron
+            // back in February under the right to return.
+            (I::EsatExitsToOrdinaryWork, Some(1.0)),
+            (I::EsatDoubleActivity, Some(1.0)),
+            (I::EsatSupportConventionsConcluded, None),
+            (I::EsatSupportConventionsInForce, Some(1.0)),
+            (I::EsatReturns, Some(1.0)),
         ];
         for (code, want) in expected {
             assert_eq!(value(rows, *code), *want, "{}", code.code());
@@ -1078,8 +1086,18 @@ mod indicators {
         let by_outcome = indicators::compute(&store, &request(vec![Dimension::ExitOutcome], 1))
             .await
             .unwrap();
-        assert_eq!(by_outcome.rows.len(), 1);
-        assert_eq!(by_outcome.rows[0].dimensions["exit_outcome"], "cdi");
+        let outcomes = |code: IndicatorCode| -> Vec<&str> {
+            by_outcome
+                .rows
+                .iter()
+                .filter(|r| r.indicator == code.code())
+                .map(|r| r.dimensions["exit_outcome"].as_str())
+                .collect()
+        };
+        assert_eq!(outcomes(I::Exits), ["cdi"]);
+        // An ESAT worker's exit, by the situation entered.
+        assert_eq!(outcomes(I::EsatExitsToOrdinaryWork), ["job_retention"]);
+        assert_eq!(by_outcome.rows.len(), 2);
         assert!(by_outcome.not_along.contains(&I::Hirings));
 
         // The value as of a past moment is what was computed then, whatever was recorded since.
@@ -2410,3 +2428,6 @@ mod esat_sharing;
 // Orientation to an authorised prescriber, its answer, and who sees it.
 #[path = "story/orientations.rs"]
 mod orientations;
+// ESAT indicators: exits to ordinary work, double activity, conventions d'appui, returns.
+#[path = "story/indicator_esat.rs"]
+mod indicator_esat;

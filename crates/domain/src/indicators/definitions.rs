@@ -1,6 +1,7 @@
 //! The declared indicators: what each counts, in which unit, from which recorded facts, along which
-//! dimensions. Sources: Accord régional BFC 2016 (regional agreement, Annex 1), Journées nationales de l'emploi accompagné 2020 (supported employment figures) and
-//! the IAE pathways. Every source is recorded today; a future indicator whose facts are not recorded
+//! dimensions. Sources: Accord régional BFC 2016 (regional agreement, Annex 1), Journées nationales de l'emploi accompagné 2020 (supported employment figures),
+//! the IAE pathways and, for an ESAT-SPE convention's quantified targets (Questions incontournables ESAT – SPE, question 12),
+//! the ESAT pathways. Every source is recorded today; a future indicator whose facts are not recorded
 //! yet is declared with its source left out of `Source::is_recorded`, and the store answers « source à venir »
 //! for it until the source's facts are wired (docs/indicators.md, « Sources à venir »).
 
@@ -40,6 +41,11 @@ labelled_codes! {
         SePeoplePerCounsellor => "se_people_per_counsellor", "Personnes accompagnées par conseiller à temps plein";
         SeInEmploymentShare => "se_in_employment_share", "Part des personnes accompagnées en emploi";
         SeEmployedWithin6MonthsShare => "se_employed_within_6_months_share", "Part des personnes en emploi dans les 6 mois";
+        EsatExitsToOrdinaryWork => "esat_exits_to_ordinary_work", "Sorties vers le milieu ordinaire";
+        EsatDoubleActivity => "esat_double_activity", "Travailleurs d'ESAT en double activité";
+        EsatSupportConventionsConcluded => "esat_support_conventions_concluded", "Conventions d'appui conclues";
+        EsatSupportConventionsInForce => "esat_support_conventions_in_force", "Conventions d'appui en vigueur";
+        EsatReturns => "esat_returns", "Retours en ESAT au titre du droit au retour";
     }
 }
 
@@ -64,6 +70,7 @@ labelled_codes! {
         Exit => "exit", "Sorties";
         Steering => "steering", "Pilotage (CTA)";
         SupportedEmployment => "supported_employment", "Emploi accompagné";
+        Esat => "esat", "Parcours ESAT";
     }
 }
 
@@ -75,6 +82,7 @@ labelled_codes! {
         Agreements => "agreements", "Conventions et accords";
         Governance => "governance", "Comités, réunions et actions d'interconnaissance";
         SupportedEmployment => "supported_employment", "Emploi accompagné";
+        EsatPathways => "esat_pathways", "Parcours ESAT (situations des travailleurs, conventions d'appui, droit au retour)";
     }
 }
 
@@ -83,7 +91,12 @@ impl Source {
     pub fn is_recorded(self) -> bool {
         matches!(
             self,
-            Self::IaePathways | Self::Offers | Self::Agreements | Self::Governance | Self::SupportedEmployment
+            Self::IaePathways
+                | Self::Offers
+                | Self::Agreements
+                | Self::Governance
+                | Self::SupportedEmployment
+                | Self::EsatPathways
         )
     }
 }
@@ -118,6 +131,9 @@ const SIAE: &[Dimension] = &[Department, Region, Organisation, SiaeKind, Agreeme
 const EXITS: &[Dimension] = &[Department, Region, Organisation, SiaeKind, Agreement, ExitOutcome];
 const TERRITORY_KIND: &[Dimension] = &[Department, Region, SiaeKind];
 const TERRITORY_ORG: &[Dimension] = &[Department, Region, Organisation];
+/// An ESAT's figures: its territory, itself, the agreements it is party to (an ESAT-SPE convention's targets).
+const ESAT: &[Dimension] = &[Department, Region, Organisation, Agreement];
+const ESAT_EXITS: &[Dimension] = &[Department, Region, Organisation, Agreement, ExitOutcome];
 
 macro_rules! definitions {
     ($($code:ident, $family:ident, $unit:ident, $source:ident, $people:literal, $dims:expr, $reference:literal,
@@ -228,6 +244,21 @@ definitions! {
     SeEmployedWithin6MonthsShare, SupportedEmployment, Share, SupportedEmployment, true, TERRITORY_ORG, "Journées de l'emploi accompagné 2020",
         "supported_entries et supported_jobs",
         "Parmi les personnes accompagnées en emploi (indicateur précédent), part de celles dont le premier emploi a commencé dans les 6 mois suivant leur entrée (Journées de l'emploi accompagné 2020 : 55 % pour 50 % en emploi, donc rapporté aux personnes en emploi)";
+    EsatExitsToOrdinaryWork, Esat, Count, EsatPathways, true, ESAT_EXITS, "Questions incontournables ESAT – SPE, questions 10 et 12 ; décret n° 2022-1561",
+        "esat_situations (passage en situation 3 ou 5 ; issue : la situation d'arrivée)",
+        "Passages d'un travailleur d'ESAT à un emploi en milieu ordinaire datés dans la période (date de la nouvelle situation) : entrée en situation 3 (sortie avec convention d'appui) ou 5 (en emploi, maintien) depuis la situation 1, 2 ou 4 ; le passage de 3 à 5 poursuit le même emploi et n'est pas recompté ; un travailleur revenu à l'ESAT puis reparti compte deux fois ; la nature du contrat (CDI, CDD…) n'est pas enregistrée : l'issue est la situation d'arrivée";
+    EsatDoubleActivity, Esat, Count, EsatPathways, true, ESAT, "Questions incontournables ESAT – SPE, question 10 ; décret n° 2022-1561",
+        "esat_situations (situation 2, jusqu'à la situation suivante)",
+        "Travailleurs distincts en double activité (ESAT à temps partiel et emploi en milieu ordinaire, situation 2) au moins un jour de la période : entrés en situation 2 au plus tard le dernier jour, passés à une autre situation après le premier";
+    EsatSupportConventionsConcluded, Esat, Count, EsatPathways, true, ESAT, "CASF, art. L344-2-5 ; Questions incontournables ESAT – SPE, question 10",
+        "esat_support_conventions (première période)",
+        "Conventions d'appui dont la première période commence dans la période (la date de signature n'est pas enregistrée : le début de la convention en tient lieu) ; les renouvellements ne sont pas des conventions nouvelles";
+    EsatSupportConventionsInForce, Esat, Count, EsatPathways, true, ESAT, "CASF, art. L344-2-5 ; Questions incontournables ESAT – SPE, question 10",
+        "esat_support_conventions (périodes, renouvellements compris)",
+        "Conventions d'appui en vigueur au moins un jour de la période (une période, première ou renouvellement, commencée au plus tard le dernier jour et finie au plus tôt le premier) ; une convention renouvelée compte une fois";
+    EsatReturns, Esat, Count, EsatPathways, true, ESAT, "CASF, art. L344-2-5 ; décrets n° 2022-1561, 2025-844 et 2025-845",
+        "esat_situations (retour : passage d'une situation après la sortie à la situation 1 ou 2)",
+        "Retours à l'ESAT au titre du droit au retour datés dans la période (date du retour) : passage d'une situation après la sortie (3, 4 ou 5) à une situation dans l'ESAT, accepté pendant la validité de l'orientation";
 }
 
 /// The definition of `code`.
@@ -263,7 +294,7 @@ mod tests {
             .filter(|d| d.source.is_recorded())
             .map(|d| d.code.code())
             .collect();
-        assert_eq!(recorded.len(), 30, "every declared indicator is computed");
+        assert_eq!(recorded.len(), 35, "every declared indicator is computed");
         for code in [
             "cta_held",
             "cta_minutes_transmitted",
@@ -277,5 +308,11 @@ mod tests {
         }
         assert!(definition(IndicatorCode::Exits).allows(Dimension::ExitOutcome));
         assert!(!definition(IndicatorCode::Hirings).allows(Dimension::ExitOutcome));
+        // An ESAT-SPE convention's targets are measured on its parties (question 12).
+        let esat: Vec<&Definition> = DEFINITIONS.iter().filter(|d| d.family == Family::Esat).collect();
+        assert_eq!(esat.len(), 5);
+        assert!(esat.iter().all(|d| d.allows(Dimension::Agreement) && d.counts_people));
+        assert!(definition(IndicatorCode::EsatExitsToOrdinaryWork).allows(Dimension::ExitOutcome));
+        assert!(!definition(IndicatorCode::EsatReturns).allows(Dimension::SiaeKind));
     }
 }

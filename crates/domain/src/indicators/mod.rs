@@ -3,6 +3,7 @@
 
 pub mod definitions;
 pub mod dimension;
+pub mod esat;
 pub mod masking;
 pub mod period;
 pub mod readings;

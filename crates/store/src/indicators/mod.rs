@@ -3,13 +3,15 @@
 //! Every change that an indicator counts writes its facts into `indicator_facts` in its own transaction
 //! (triggers of migrations 0010, 0012 and 0015), so that a whole table is one GROUP BY over that narrow table
 //! ([`facts`]); the shares of SIAE covered by a local convention come from the agreements' dates ([`coverage`]),
-//! and the stock figures of supported employment from its entry, exit, job and working-time facts ([`supported`]). The value
+//! and the stock figures of supported employment from its entry, exit, job and working-time facts ([`supported`]),
+//! the ESAT figures from the workers' situations and conventions d'appui ([`esat`]). The value
 //! as of a past moment counts the facts recorded until then. Small counts are masked ([`masking`]) in any
 //! view below the organisation itself. docs/indicators.md explains the choices.
 
 pub mod agreement_report;
 mod coverage;
 pub mod drill_down;
+mod esat;
 mod facts;
 pub mod labels;
 mod masking;
@@ -143,6 +145,7 @@ pub async fn compute_from(store: &Store, req: &Request, origin: Origin) -> Resul
     let mut from_facts = Vec::new();
     let mut from_coverage = Vec::new();
     let mut from_supported = Vec::new();
+    let mut from_esat = Vec::new();
     for d in asked {
         if !d.source.is_recorded() {
             table.pending.push(d.code);
@@ -152,6 +155,8 @@ pub async fn compute_from(store: &Store, req: &Request, origin: Origin) -> Resul
             from_coverage.push(d.code);
         } else if supported::computes(d.code) {
             from_supported.push(d.code);
+        } else if esat::computes(d.code) {
+            from_esat.push(d.code);
         } else {
             from_facts.push(d.code);
         }
@@ -169,6 +174,9 @@ pub async fn compute_from(store: &Store, req: &Request, origin: Origin) -> Resul
         table
             .rows
             .extend(supported::rows(&mut pool, req, &from_supported, origin).await?);
+    }
+    if !from_esat.is_empty() {
+        table.rows.extend(esat::rows(&mut pool, req, &from_esat).await?);
     }
     masking::apply(&mut table.rows, req);
     Ok(table)

@@ -387,7 +387,8 @@ async fn story(store: Store) {
         passerelle_store::infra::events::count(&mut store.pool().clone(), Some("esat_worker.returned"))
             .await
             .unwrap(),
-        1
+        2,
+        "this return and the demo's (David Caron, at the ESAT de l'Ouche)"
     );
     let w = scope
         .update(w.summary.id, record(add_days(today, -1)).validate().unwrap())

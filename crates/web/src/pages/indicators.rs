@@ -19,6 +19,8 @@ use passerelle_domain::french;
 use passerelle_domain::indicators::{
     DEFINITIONS, Dimension, Family, Granularity, IndicatorCode, TargetStatus, definition,
 };
+use passerelle_domain::pathways::esat::Situation;
+use passerelle_domain::pathways::iae::exit::ExitOutcome;
 use passerelle_store::indicators::drill_down::{self, Counted};
 use passerelle_store::indicators::{self, Request, Row, Viewer};
 use serde::Deserialize;
@@ -269,7 +271,18 @@ pub async fn page(State(state): State<AppState>, visitor: Visitor, Query(filters
         .iter()
         .map(|p| (p.label(), (p.from.to_string(), p.to.to_string())))
         .collect();
-    let name = |v: &str| names.get(v).cloned().unwrap_or_else(|| v.to_owned());
+    let outcome = |v: &str| {
+        (shown.first() == Some(&Dimension::ExitOutcome))
+            .then(|| outcome_label(v))
+            .flatten()
+    };
+    let name = |v: &str| {
+        names
+            .get(v)
+            .cloned()
+            .or_else(|| outcome(v).map(str::to_owned))
+            .unwrap_or_else(|| v.to_owned())
+    };
     let mut families = Vec::new();
     for family in Family::ALL {
         let mut blocks = Vec::new();
@@ -369,6 +382,13 @@ pub async fn page(State(state): State<AppState>, visitor: Visitor, Query(filters
         error: None,
     }
     .into_response())
+}
+
+/// The French label of an exit outcome: an IAE exit review's, or the situation an ESAT worker entered.
+fn outcome_label(code: &str) -> Option<&'static str> {
+    ExitOutcome::parse(code)
+        .map(ExitOutcome::label)
+        .or_else(|| Situation::parse(code).map(Situation::short_label))
 }
 
 /// What the figures cover, as the page's first sentence says it.

@@ -28,7 +28,7 @@ async fn indicators(backend: Backend) {
     let (status, defs) = app.get(&aci, "/api/v1/indicators/definitions").await;
     assert_eq!(status, S::OK);
     let defs = defs.as_array().unwrap();
-    assert_eq!(defs.len(), 30);
+    assert_eq!(defs.len(), 35);
     assert!(
         defs.iter().all(|d| d["computed"] == true),
         "every declared indicator is computed"

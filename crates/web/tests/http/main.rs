@@ -242,6 +242,7 @@ pub fn email(key: &str) -> String {
 }
 mod breadcrumbs;
 mod esat_sharing;
+mod indicator_esat;
 mod meeting_documents;
 mod orientations;
 mod referral_lists;
