@@ -2410,3 +2410,6 @@ mod esat_sharing;
 // Orientation to an authorised prescriber, its answer, and who sees it.
 #[path = "story/orientations.rs"]
 mod orientations;
+// Benefit simulations saved in a person's record, who sees and deletes them.
+#[path = "story/benefit_simulations.rs"]
+mod benefit_simulations;
