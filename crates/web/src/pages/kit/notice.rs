@@ -65,10 +65,12 @@ pub enum Notice {
     OrientationSent,
     OrientationAccepted,
     OrientationRefused,
+    SimulationSaved,
+    SimulationDeleted,
 }
 
 impl Notice {
-    const ALL: [Notice; 50] = [
+    const ALL: [Notice; 52] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -119,6 +121,8 @@ impl Notice {
         Self::OrientationSent,
         Self::OrientationAccepted,
         Self::OrientationRefused,
+        Self::SimulationSaved,
+        Self::SimulationDeleted,
     ];
 
     fn code(self) -> &'static str {
@@ -173,6 +177,8 @@ impl Notice {
             Self::OrientationSent => "orientation_sent",
             Self::OrientationAccepted => "orientation_accepted",
             Self::OrientationRefused => "orientation_refused",
+            Self::SimulationSaved => "simulation_saved",
+            Self::SimulationDeleted => "simulation_deleted",
         }
     }
 
@@ -265,6 +271,10 @@ impl Notice {
                  prescrivez son parcours depuis cette page."
             }
             Self::OrientationRefused => "Orientation refusée : la structure qui a orienté la personne lit votre motif.",
+            Self::SimulationSaved => {
+                "Simulation enregistrée dans le dossier : elle figure dans « Simulations de droits » ci-dessous."
+            }
+            Self::SimulationDeleted => "Simulation supprimée du dossier.",
         }
     }
 
