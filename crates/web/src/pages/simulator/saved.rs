@@ -150,17 +150,22 @@ impl SimulationLine {
             .collect();
         Self {
             id: s.id,
-            saved: format!(
-                "Enregistrée le {} par {}{}",
-                french::moment(s.created_at),
-                s.organisation_name,
-                s.author.as_deref().map_or(String::new(), |a| format!(" ({a})"))
-            ),
+            saved: format!("Enregistrée {}", saved_by(s)),
             period,
             series,
             warned: s.summary.series.iter().any(|x| !x.warnings.is_empty()),
         }
     }
+}
+
+/// `le 7 décembre 2026 à 14 h 05 par Cap emploi (Claire Moreau)`.
+fn saved_by(s: &SavedSimulation) -> String {
+    format!(
+        "le {} par {}{}",
+        french::moment(s.created_at),
+        s.organisation_name,
+        s.author.as_deref().map_or(String::new(), |a| format!(" ({a})"))
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -233,7 +238,7 @@ pub async fn open(
     let (person_id, id) = ids(&person, &simulation)?;
     let saved = state.store.persons(&visitor.ctx).simulation(person_id, id).await?;
     let mut saving = Saving::for_person(&state, &visitor, person_id).await?;
-    saving.saved = Some(SimulationLine::of(&saved).saved.to_lowercase());
+    saving.saved = Some(format!("simulation enregistrée {}", saved_by(&saved)));
     let pairs = saved.inputs.into_iter().collect();
     render(visitor.nav("simulateur"), pairs, ("/simulateur", false), Some(saving))
 }
