@@ -173,7 +173,9 @@ impl PersonScope<'_> {
             .ctx
             .membership(new.organisation_id)
             .filter(|m| m.kind.holds_names().is_ok())
-            .ok_or_else(|| StoreError::forbidden("not_a_member", "Vous ne pouvez agir qu'au nom de votre structure."))?;
+            .ok_or_else(|| {
+                StoreError::forbidden("not_a_member", "Vous ne pouvez agir qu'au nom de votre structure.")
+            })?;
         let inputs = serde_json::to_string(&new.inputs).unwrap_or_default();
         if new.inputs.is_empty() || inputs.chars().count() > MAX_INPUTS_CHARS {
             return Err(Invalid::new(
@@ -186,7 +188,11 @@ impl PersonScope<'_> {
         // The write transaction holds the write lock of both databases: the follower checked here stays one.
         let mut tx = self.store.pool.begin().await?;
         let person = self.load(&mut tx, person_id).await?;
-        if !person.followers.iter().any(|f| f.organisation_id == member.organisation_id) {
+        if !person
+            .followers
+            .iter()
+            .any(|f| f.organisation_id == member.organisation_id)
+        {
             return Err(StoreError::forbidden(
                 "not_a_follower",
                 "Votre structure ne suit pas cette personne : elle ne peut pas enregistrer de simulation dans son dossier.",

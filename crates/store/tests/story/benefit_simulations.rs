@@ -86,7 +86,12 @@ async fn story(store: Store) {
     step("refused before anything is written: another structure, a structure not following, empty inputs");
     let scope = store.persons(&cap);
     assert_eq!(
-        code(scope.save_simulation(arnaud, simulation(org(&ml)), None).await.unwrap_err()),
+        code(
+            scope
+                .save_simulation(arnaud, simulation(org(&ml)), None)
+                .await
+                .unwrap_err()
+        ),
         "not_a_member"
     );
     assert_eq!(
@@ -129,7 +134,10 @@ async fn story(store: Store) {
     assert_eq!(events(&store, "benefit_simulations.read").await, reads + 2);
     assert_eq!(scope.simulation(arnaud, saved.id).await.unwrap(), saved);
     assert_eq!(events(&store, "benefit_simulation.read").await, 1);
-    assert_eq!(code(store.persons(&ml).simulations(arnaud).await.unwrap_err()), "not_found");
+    assert_eq!(
+        code(store.persons(&ml).simulations(arnaud).await.unwrap_err()),
+        "not_found"
+    );
     assert_eq!(
         code(store.persons(&ml).simulation(arnaud, saved.id).await.unwrap_err()),
         "not_found"
@@ -144,7 +152,13 @@ async fn story(store: Store) {
 
     step("only the structure that saved it deletes it");
     assert_eq!(
-        code(store.persons(&esat).delete_simulation(arnaud, saved.id).await.unwrap_err()),
+        code(
+            store
+                .persons(&esat)
+                .delete_simulation(arnaud, saved.id)
+                .await
+                .unwrap_err()
+        ),
         "not_the_saving_organisation"
     );
 
@@ -163,7 +177,10 @@ async fn story(store: Store) {
     step("Cap emploi deletes it: gone from the lists, kept in the table and the journal");
     scope.delete_simulation(arnaud, saved.id).await.unwrap();
     assert!(scope.simulations(arnaud).await.unwrap().is_empty());
-    assert_eq!(code(scope.delete_simulation(arnaud, saved.id).await.unwrap_err()), "not_found");
+    assert_eq!(
+        code(scope.delete_simulation(arnaud, saved.id).await.unwrap_err()),
+        "not_found"
+    );
     assert_eq!(rows(&store).await, 1);
     assert_eq!(events(&store, "benefit_simulation.deleted").await, 1);
 }

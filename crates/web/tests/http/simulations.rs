@@ -29,7 +29,9 @@ fn unescape(text: &str) -> String {
 
 /// The value of the hidden field `name` of a page.
 fn hidden(html: &str, name: &str) -> String {
-    let start = html.find(&format!("name=\"{name}\" value=\"")).unwrap_or_else(|| panic!("no {name}: {html}"));
+    let start = html
+        .find(&format!("name=\"{name}\" value=\""))
+        .unwrap_or_else(|| panic!("no {name}: {html}"));
     let rest = &html[start + name.len() + 15..];
     unescape(&rest[..rest.find('"').unwrap()])
 }
@@ -51,18 +53,53 @@ async fn saved_simulations(backend: Backend) {
     unknown["salaire"] = json!("1000");
     let unseen = format!("/api/v1/persons/{}/simulations", uuid::Uuid::new_v4());
     for (token, to, body, status, code) in [
-        (&cap, &path, json!({"organisation_id": cap_id, "inputs": wrong}), S::UNPROCESSABLE_ENTITY, "simulation_invalid"),
-        (&cap, &path, json!({"organisation_id": cap_id, "inputs": unknown}), S::UNPROCESSABLE_ENTITY, "simulation_field_unknown"),
-        (&cap, &path, json!({"organisation_id": ml_id, "inputs": inputs()}), S::FORBIDDEN, "not_a_member"),
-        (&ml, &path, json!({"organisation_id": ml_id, "inputs": inputs()}), S::NOT_FOUND, "not_found"),
-        (&cap, &unseen, json!({"organisation_id": cap_id, "inputs": inputs()}), S::NOT_FOUND, "not_found"),
+        (
+            &cap,
+            &path,
+            json!({"organisation_id": cap_id, "inputs": wrong}),
+            S::UNPROCESSABLE_ENTITY,
+            "simulation_invalid",
+        ),
+        (
+            &cap,
+            &path,
+            json!({"organisation_id": cap_id, "inputs": unknown}),
+            S::UNPROCESSABLE_ENTITY,
+            "simulation_field_unknown",
+        ),
+        (
+            &cap,
+            &path,
+            json!({"organisation_id": ml_id, "inputs": inputs()}),
+            S::FORBIDDEN,
+            "not_a_member",
+        ),
+        (
+            &ml,
+            &path,
+            json!({"organisation_id": ml_id, "inputs": inputs()}),
+            S::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            &cap,
+            &unseen,
+            json!({"organisation_id": cap_id, "inputs": inputs()}),
+            S::NOT_FOUND,
+            "not_found",
+        ),
     ] {
         let (s, answer) = app.call(token, Method::POST, to, Some(body)).await;
         assert_eq!((s, answer["error"]["code"].as_str()), (status, Some(code)), "{answer}");
         assert!(!answer["error"]["message"].as_str().unwrap().is_empty());
     }
     let (_, answer) = app
-        .call(&cap, Method::POST, &path, Some(json!({"organisation_id": cap_id, "inputs": wrong})))
+        .call(
+            &cap,
+            Method::POST,
+            &path,
+            Some(json!({"organisation_id": cap_id, "inputs": wrong})),
+        )
         .await;
     assert_eq!(answer["error"]["field"], "inputs.incapacity", "{answer}");
     assert_eq!(app.count("benefit_simulations").await, 0);
@@ -87,9 +124,15 @@ async fn saved_simulations(backend: Backend) {
     assert_eq!(again.json::<Value>().await.unwrap()["id"], saved["id"]);
     assert_eq!(app.count("benefit_simulations").await, 1);
     let summary = &saved["summary"];
-    assert_eq!((summary["first_month"].as_str(), summary["months"].as_u64()), (Some("2026-01"), Some(12)));
+    assert_eq!(
+        (summary["first_month"].as_str(), summary["months"].as_u64()),
+        (Some("2026-01"), Some(12))
+    );
     assert_eq!(summary["series"].as_array().unwrap().len(), 2);
-    assert_eq!(summary["series"][1]["monthly_totals_cents"].as_array().unwrap().len(), 12);
+    assert_eq!(
+        summary["series"][1]["monthly_totals_cents"].as_array().unwrap().len(),
+        12
+    );
     let totals: i64 = summary["series"][1]["monthly_totals_cents"]
         .as_array()
         .unwrap()
@@ -105,22 +148,38 @@ async fn saved_simulations(backend: Backend) {
     assert_eq!(app.get(&suzon, &one).await.0, S::OK);
     assert_eq!(app.get(&ml, &one).await.0, S::NOT_FOUND);
     let (s, e) = app.call(&suzon, Method::DELETE, &one, None).await;
-    assert_eq!((s, e["error"]["code"].as_str()), (S::FORBIDDEN, Some("not_the_saving_organisation")));
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (S::FORBIDDEN, Some("not_the_saving_organisation"))
+    );
     let (_, file) = app.get(&cap, &format!("/api/v1/persons/{arnaud}/file")).await;
-    assert_eq!(file["simulations"].as_array().map(Vec::len), Some(1), "the right of access holds it");
+    assert_eq!(
+        file["simulations"].as_array().map(Vec::len),
+        Some(1),
+        "the right of access holds it"
+    );
 
     // The pages: from the person's page to the simulator, saved back to the record with a notice.
     let session = login(&app, "cap-emploi").await;
     let person_page = format!("/personnes/{arnaud}");
     let (_, html) = page(&app, &session, &person_page).await;
-    assert!(html.contains(&format!("href=\"/simulateur?personne={arnaud}\"")), "{html}");
+    assert!(
+        html.contains(&format!("href=\"/simulateur?personne={arnaud}\"")),
+        "{html}"
+    );
     assert!(html.contains("id=\"simulations\"") && html.contains("Enregistrée le"));
     let (s, html) = page(&app, &session, &format!("/simulateur?personne={arnaud}&{QUERY}")).await;
     assert_eq!(s, S::OK, "{html}");
     assert!(html.contains(&format!("action=\"/personnes/{arnaud}/simulations\"")));
-    assert!(html.contains(&format!("name=\"personne\" value=\"{arnaud}\"")), "the person stays in the form");
+    assert!(
+        html.contains(&format!("name=\"personne\" value=\"{arnaud}\"")),
+        "the person stays in the form"
+    );
     let (token, fields) = (csrf(&html), hidden(&html, "inputs"));
-    assert!(fields.contains("s1_hours=24") && !fields.contains("personne"), "{fields}");
+    assert!(
+        fields.contains("s1_hours=24") && !fields.contains("personne"),
+        "{fields}"
+    );
     let save_path = format!("/personnes/{arnaud}/simulations");
     let cap_s = cap_id.to_string();
     let (s, html) = post_and_follow(
@@ -131,8 +190,15 @@ async fn saved_simulations(backend: Backend) {
     )
     .await;
     assert_eq!(s, S::SEE_OTHER, "{html}");
-    assert!(unescape(&html).contains("Simulation enregistrée dans le dossier"), "{html}");
-    assert_eq!(html.matches("class=\"fr-card fr-card--no-arrow fr-mb-3w passerelle-simulation\"").count(), 2);
+    assert!(
+        unescape(&html).contains("Simulation enregistrée dans le dossier"),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches("class=\"fr-card fr-card--no-arrow fr-mb-3w passerelle-simulation\"")
+            .count(),
+        2
+    );
     assert_eq!(app.count("benefit_simulations").await, 2);
 
     // A refused save comes back to the simulator with its fields and the reason; nothing is written.
@@ -140,26 +206,48 @@ async fn saved_simulations(backend: Backend) {
         &app,
         &session,
         &save_path,
-        &[("csrf", &token), ("inputs", &fields.replace("incapacity=80", "incapacity=120")), ("organisation_id", &cap_s)],
+        &[
+            ("csrf", &token),
+            ("inputs", &fields.replace("incapacity=80", "incapacity=120")),
+            ("organisation_id", &cap_s),
+        ],
     )
     .await;
     assert_eq!(s, S::UNPROCESSABLE_ENTITY);
-    assert!(unescape(&html).contains("La simulation n'a pas été enregistrée"), "{html}");
+    assert!(
+        unescape(&html).contains("La simulation n'a pas été enregistrée"),
+        "{html}"
+    );
     assert!(html.contains("value=\"120\""), "the value typed is kept");
     assert_eq!(app.count("benefit_simulations").await, 2);
 
     // Opened again in the simulator with its fields and results.
-    let (s, html) = page(&app, &session, &format!("/personnes/{arnaud}/simulations/{}", crate::id(&saved))).await;
+    let (s, html) = page(
+        &app,
+        &session,
+        &format!("/personnes/{arnaud}/simulations/{}", crate::id(&saved)),
+    )
+    .await;
     assert_eq!(s, S::OK);
-    assert!(html.contains("id=\"tableau-s1\"") && html.contains("name=\"s1_hours\""), "{html}");
-    assert!(html.contains("value=\"24\"") && html.contains("simulation enregistrée le"), "{html}");
+    assert!(
+        html.contains("id=\"tableau-s1\"") && html.contains("name=\"s1_hours\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("value=\"24\"") && html.contains("simulation enregistrée le"),
+        "{html}"
+    );
 
     // Deleted after its confirmation page.
     let delete_path = format!("/personnes/{arnaud}/simulations/{}/supprimer", crate::id(&saved));
     let (s, html) = page(&app, &session, &delete_path).await;
     assert_eq!(s, S::OK);
     assert!(html.contains("Supprimer la simulation"));
-    assert_eq!(app.get(&cap, &path).await.1.as_array().unwrap().len(), 2, "nothing deleted by the asking");
+    assert_eq!(
+        app.get(&cap, &path).await.1.as_array().unwrap().len(),
+        2,
+        "nothing deleted by the asking"
+    );
     let (s, html) = post_and_follow(&app, &session, &delete_path, &[("csrf", &csrf(&html))]).await;
     assert_eq!(s, S::SEE_OTHER);
     assert!(html.contains("Simulation supprimée du dossier."), "{html}");
@@ -168,7 +256,9 @@ async fn saved_simulations(backend: Backend) {
     let (s, _) = app.call(&cap, Method::DELETE, &one, None).await;
     assert_eq!(s, S::NOT_FOUND, "already deleted");
     let (_, list) = app.get(&cap, &path).await;
-    let (s, _) = app.call(&cap, Method::DELETE, &format!("{path}/{}", crate::id(&list[0])), None).await;
+    let (s, _) = app
+        .call(&cap, Method::DELETE, &format!("{path}/{}", crate::id(&list[0])), None)
+        .await;
     assert_eq!(s, S::NO_CONTENT);
 
     // The public simulator: no save box, nothing written, even with a person in its address.

@@ -14,15 +14,15 @@ mod results;
 pub(crate) mod saved;
 
 use super::kit::PageResult;
+use super::kit::parse_id;
 use super::session::{Nav, Visitor};
+use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::RawQuery;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use super::kit::parse_id;
-use crate::state::AppState;
-use axum::extract::State;
 use form::{SimulatorForm, plan};
 use passerelle_domain::benefits::Month;
 use results::{Results, run};
@@ -72,7 +72,11 @@ fn pairs_of(query: Option<&str>) -> Vec<(String, String)> {
 
 /// Takes the person the simulation is for out of the fields (`personne`), the last one named.
 fn take_person(pairs: &mut Vec<(String, String)>) -> Option<String> {
-    let person = pairs.iter().rev().find(|(k, _)| k == PERSON_FIELD).map(|(_, v)| v.clone());
+    let person = pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == PERSON_FIELD)
+        .map(|(_, v)| v.clone());
     pairs.retain(|(k, _)| k != PERSON_FIELD);
     person
 }

@@ -95,7 +95,11 @@ pub(crate) fn summarise(inputs: &BTreeMap<String, String>) -> Result<SimulationS
         None => {
             let (field, message) = form.errors().into_iter().next().unwrap_or_default();
             let e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "simulation_invalid", message);
-            Err(if field.is_empty() { e } else { e.on(format!("inputs.{field}")) })
+            Err(if field.is_empty() {
+                e
+            } else {
+                e.on(format!("inputs.{field}"))
+            })
         }
     }
 }
@@ -145,7 +149,12 @@ impl SimulationLine {
                     Some(_) => ", autant que sans changement".to_owned(),
                     None => String::new(),
                 };
-                format!("{} ({}) : {} sur la période{compared}", x.title, x.description, Cents(x.total_cents))
+                format!(
+                    "{} ({}) : {} sur la période{compared}",
+                    x.title,
+                    x.description,
+                    Cents(x.total_cents)
+                )
             })
             .collect();
         Self {
