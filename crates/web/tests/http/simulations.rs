@@ -200,6 +200,12 @@ async fn saved_simulations(backend: Backend) {
         2
     );
     assert_eq!(app.count("benefit_simulations").await, 2);
+    let (_, pathway) = page(&app, &session, &format!("/personnes/{arnaud}/parcours-complet")).await;
+    assert_eq!(
+        pathway.matches("Ouvrir dans le simulateur").count(),
+        2,
+        "the pathway shows them too"
+    );
 
     // A refused save comes back to the simulator with its fields and the reason; nothing is written.
     let (s, html) = post_form(
