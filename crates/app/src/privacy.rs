@@ -39,6 +39,7 @@ const SECTIONS: &[(&str, &str)] = &[
     ("immersions", "Périodes de mise en situation en milieu professionnel"),
     ("supported", "Emploi accompagné"),
     ("skills_record", "Carnet de parcours et de compétences"),
+    ("simulations", "Simulations de droits (AAH, prime d'activité)"),
     ("journal", "Journal des opérations sur la fiche"),
 ];
 

@@ -7,6 +7,7 @@
 //! every query of the scope filters on the caller's organisations in SQL.
 
 pub mod history;
+pub mod simulations;
 
 use crate::Store;
 use crate::access::AccessContext;

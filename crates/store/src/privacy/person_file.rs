@@ -16,6 +16,7 @@ use crate::pathways::person_pathway::PersonPathway;
 use crate::pathways::skills_record::SkillsRecord;
 use crate::pathways::supported::SupportedRecord;
 use crate::person::Person;
+use crate::person::simulations::SavedSimulation;
 use serde::Serialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -39,6 +40,8 @@ pub struct PersonFile {
     /// Supported-employment entries, conventions, activities and jobs the caller may see.
     pub supported: SupportedRecord,
     pub skills_record: SkillsRecord,
+    /// The benefit simulations saved in the record that the caller may see.
+    pub simulations: Vec<SavedSimulation>,
     /// What was done to and with the person's record, reads included, oldest first.
     pub journal: Vec<JournalEntry>,
 }
@@ -66,6 +69,7 @@ impl Store {
             immersions,
             supported: self.supported(ctx, person_id).await?,
             skills_record: self.skills_record(ctx, person_id).await?,
+            simulations: self.persons(ctx).simulations(person_id).await?,
             generated_at: crate::infra::clock::now(),
             diagnoses: self.diagnoses(ctx, person_id).await?,
             prescriptions: self.prescriptions(ctx, Direction::All, Some(person_id)).await?,

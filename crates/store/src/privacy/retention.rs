@@ -67,6 +67,8 @@ const FREE_TEXTS: &[(&str, &str, Option<&str>, &str)] = &[
         "worker_id IN (SELECT id FROM esat_workers WHERE person_id = $1)",
     ),
     ("immersions", "activities", None, OWN),
+    // The simulator's inputs hold the birth date and the household's incomes; an empty set opens the defaults.
+    ("benefit_simulations", "inputs", Some("{}"), OWN),
     ("immersion_signatures", "signer_name", Some("—"), OF_IMMERSION),
     ("immersion_assessments", "comment", None, OF_IMMERSION),
     (

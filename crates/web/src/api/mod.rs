@@ -17,6 +17,7 @@ pub mod indicators;
 pub mod person_file;
 pub mod persons;
 pub mod reference;
+pub mod simulations;
 // Supported employment and the skills record.
 pub mod supported;
 
@@ -53,6 +54,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(persons::router())
         .merge(agreements::router())
         .merge(benefits::router())
+        .merge(simulations::router())
         .merge(indicators::router())
         .merge(iae::router())
         .merge(follow_up::router())

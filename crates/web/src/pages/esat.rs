@@ -6,6 +6,7 @@ use super::kit::crumbs::full_name;
 use super::kit::notice::Notice;
 use super::kit::{Crumbs, CsrfForm, FormError, PageResult, filters, form_date, parse_id, refused_again};
 use super::session::{Nav, Visitor};
+use super::simulator::saved::SimulationLine;
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
@@ -304,6 +305,8 @@ pub async fn worker_action(
 pub struct PathwayPage {
     nav: Nav,
     pathway: PersonPathway,
+    /// The benefit simulations saved in the record: what the person would receive on the next steps.
+    simulations: Vec<SimulationLine>,
 }
 
 /// `GET /personnes/{id}/parcours-complet`: the person's one history across sectors.
@@ -314,7 +317,9 @@ pub async fn person_pathway(
 ) -> PageResult<PathwayPage> {
     let id = parse_id(&id, "Personne")?;
     let pathway = state.store.person_pathway(&visitor.ctx, id).await?;
+    let simulations = state.store.persons(&visitor.ctx).simulations(id).await?;
     Ok(PathwayPage {
+        simulations: simulations.iter().map(SimulationLine::of).collect(),
         nav: visitor
             .nav("personnes")
             .trail(Crumbs::person(pathway.person_id, &pathway.first_name, &pathway.last_name).here("Parcours complet")),

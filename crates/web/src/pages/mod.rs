@@ -21,7 +21,7 @@ mod pathways;
 mod person_edit;
 mod persons;
 pub mod session;
-mod simulator;
+pub(crate) mod simulator;
 // Supported employment and the skills record.
 pub(crate) mod supported;
 pub mod waiting;

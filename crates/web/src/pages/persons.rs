@@ -3,6 +3,7 @@
 use super::kit::crumbs::full_name;
 use super::kit::{Crumbs, CsrfForm, PageResult, Pager, filters, form_date, parse_id};
 use super::session::{Nav, Visitor};
+use super::simulator::saved::SimulationLine;
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
@@ -82,6 +83,8 @@ pub struct PersonPage {
     person: Person,
     /// The orientations of the person to authorised prescribers that the visitor's structures sent or received.
     orientations: Vec<Orientation>,
+    /// The benefit simulations saved in the record that the visitor may see, newest first.
+    simulations: Vec<SimulationLine>,
 }
 
 /// A person's sheet. Whoever sees it may edit the record (the API's rule: any organisation following the
@@ -94,6 +97,14 @@ pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Pat
             Crumbs::list("Personnes accompagnées", "/personnes").here(full_name(&person.first_name, &person.last_name)),
         ),
         orientations: state.store.orientations(&visitor.ctx, Direction::All, Some(id)).await?,
+        simulations: state
+            .store
+            .persons(&visitor.ctx)
+            .simulations(id)
+            .await?
+            .iter()
+            .map(SimulationLine::of)
+            .collect(),
         person,
     })
 }

@@ -151,6 +151,10 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/orientations"),
     ("get", "/api/v1/orientations/{id}"),
     ("post", "/api/v1/orientations/{id}/answer"),
+    ("get", "/api/v1/persons/{id}/simulations"),
+    ("post", "/api/v1/persons/{id}/simulations"),
+    ("get", "/api/v1/persons/{id}/simulations/{simulation_id}"),
+    ("delete", "/api/v1/persons/{id}/simulations/{simulation_id}"),
 ];
 
 #[tokio::test]

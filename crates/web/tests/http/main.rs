@@ -197,6 +197,7 @@ impl TestApp {
             "immersions",
             "immersion_signatures",
             "immersion_assessments",
+            "benefit_simulations",
         ] {
             out.push(self.count(t).await);
         }
@@ -247,3 +248,5 @@ mod meeting_documents;
 mod orientations;
 mod referral_lists;
 mod widths;
+// Benefit simulations saved in a person's record.
+mod simulations;

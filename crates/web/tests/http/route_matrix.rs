@@ -41,7 +41,8 @@ async fn matrix(backend: Backend) {
             let has_id = path.contains('{');
             let concrete = path
                 .replace("{id}", &uuid::Uuid::new_v4().to_string())
-                .replace("{number}", "1");
+                .replace("{number}", "1")
+                .replace("{simulation_id}", &uuid::Uuid::new_v4().to_string());
             let body = (method != "get").then(|| json!({}));
             let (status, answer) = app
                 .call(token, method.to_uppercase().parse().unwrap(), &concrete, body)
@@ -90,6 +91,8 @@ async fn matrix(backend: Backend) {
         for (email, token) in &tokens {
             let follows = visible[email.as_str()].contains(*person);
             for path in &person_routes {
+                // A saved simulation that does not exist: 404 for everyone, followers included.
+                let path = path.replace("{simulation_id}", &uuid::Uuid::new_v4().to_string());
                 let (status, answer) = app.get(token, &path.replace("{id}", person)).await;
                 // A follower may get 404 (no PASS IAE to show) or 422 (a record the rules cannot compute yet,
                 // with its explanation); anyone else only 404.

@@ -66,10 +66,12 @@ pub enum Notice {
     OrientationAccepted,
     OrientationRefused,
     AgrementAppealed,
+    SimulationSaved,
+    SimulationDeleted,
 }
 
 impl Notice {
-    const ALL: [Notice; 51] = [
+    const ALL: [Notice; 53] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -121,6 +123,8 @@ impl Notice {
         Self::OrientationAccepted,
         Self::OrientationRefused,
         Self::AgrementAppealed,
+        Self::SimulationSaved,
+        Self::SimulationDeleted,
     ];
 
     fn code(self) -> &'static str {
@@ -176,6 +180,8 @@ impl Notice {
             Self::OrientationSent => "orientation_sent",
             Self::OrientationAccepted => "orientation_accepted",
             Self::OrientationRefused => "orientation_refused",
+            Self::SimulationSaved => "simulation_saved",
+            Self::SimulationDeleted => "simulation_deleted",
         }
     }
 
@@ -271,6 +277,10 @@ impl Notice {
                  prescrivez son parcours depuis cette page."
             }
             Self::OrientationRefused => "Orientation refusée : la structure qui a orienté la personne lit votre motif.",
+            Self::SimulationSaved => {
+                "Simulation enregistrée dans le dossier : elle figure dans « Simulations de droits » ci-dessous."
+            }
+            Self::SimulationDeleted => "Simulation supprimée du dossier.",
         }
     }
 

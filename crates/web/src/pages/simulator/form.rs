@@ -128,6 +128,14 @@ impl SimulatorForm {
         }
     }
 
+    /// The names of the form's fields, its boxes included: what a saved simulation may hold.
+    pub(crate) fn names() -> Vec<String> {
+        let mut form = Self::from_pairs(&[]);
+        let mut names: Vec<String> = form.fields_mut().map(|f| f.id.clone()).collect();
+        names.extend(["rsdae".to_owned(), "couple".to_owned()]);
+        names
+    }
+
     fn fields_mut(&mut self) -> impl Iterator<Item = &mut Field> {
         [
             &mut self.birth_date,

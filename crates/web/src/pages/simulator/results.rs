@@ -12,7 +12,7 @@ const SHORT_MONTHS: [&str; 12] = [
 ];
 
 /// `janvier 2026`.
-fn month_name(m: Month) -> String {
+pub(super) fn month_name(m: Month) -> String {
     format!("{} {}", MONTH_NAMES[usize::from(m.number() - 1)], m.year())
 }
 
@@ -48,6 +48,10 @@ pub struct Series {
     pub rows: Vec<Row>,
     pub total: String,
     pub comparison: Option<String>,
+    /// The figures a saved simulation keeps: each month's total, the period's, and its difference with no change.
+    pub monthly_totals: Vec<Cents>,
+    pub total_cents: Cents,
+    pub difference: Option<Cents>,
 }
 
 pub struct Tick {
@@ -78,6 +82,8 @@ pub struct Chart {
 
 /// The results of a simulation, ready to show.
 pub struct Results {
+    /// The first simulated month, for a saved simulation's summary.
+    pub first_month: Month,
     pub period: String,
     /// The day of the simulation, for the printed copy.
     pub made_on: String,
@@ -250,6 +256,9 @@ pub(super) fn run(form: &mut SimulatorForm, plan: &Plan, today: time::Date) -> O
                 rows,
                 total: total.to_string(),
                 comparison,
+                monthly_totals: results.iter().map(|r| r.total).collect(),
+                total_cents: total,
+                difference: change.map(|_| total - baseline_total),
             }
         })
         .collect();
@@ -267,6 +276,7 @@ pub(super) fn run(form: &mut SimulatorForm, plan: &Plan, today: time::Date) -> O
     let chart = chart(&plan.months, &simulated, &series);
     let (first, last) = (plan.months[0], plan.months[count - 1]);
     Some(Results {
+        first_month: first,
         period: format!("de {} à {}", month_name(first), month_name(last)),
         made_on: format!(
             "{} {} {}",
