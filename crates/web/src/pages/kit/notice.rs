@@ -65,10 +65,12 @@ pub enum Notice {
     OrientationSent,
     OrientationAccepted,
     OrientationRefused,
+    ImmersionSignatureLinkSent,
+    ImmersionSigned,
 }
 
 impl Notice {
-    const ALL: [Notice; 50] = [
+    const ALL: [Notice; 52] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -119,6 +121,8 @@ impl Notice {
         Self::OrientationSent,
         Self::OrientationAccepted,
         Self::OrientationRefused,
+        Self::ImmersionSignatureLinkSent,
+        Self::ImmersionSigned,
     ];
 
     fn code(self) -> &'static str {
@@ -173,6 +177,8 @@ impl Notice {
             Self::OrientationSent => "orientation_sent",
             Self::OrientationAccepted => "orientation_accepted",
             Self::OrientationRefused => "orientation_refused",
+            Self::ImmersionSignatureLinkSent => "immersion_signature_link_sent",
+            Self::ImmersionSigned => "immersion_signed",
         }
     }
 
@@ -265,6 +271,11 @@ impl Notice {
                  prescrivez son parcours depuis cette page."
             }
             Self::OrientationRefused => "Orientation refusée : la structure qui a orienté la personne lit votre motif.",
+            Self::ImmersionSignatureLinkSent => {
+                "Lien de signature envoyé par courriel : il est valable 14 jours et ne sert qu'une fois. La signature \
+                 apparaîtra ici dès qu'elle sera donnée."
+            }
+            Self::ImmersionSigned => "Signature enregistrée.",
         }
     }
 
