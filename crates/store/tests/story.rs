@@ -2410,3 +2410,6 @@ mod esat_sharing;
 // Orientation to an authorised prescriber, its answer, and who sees it.
 #[path = "story/orientations.rs"]
 mod orientations;
+// Who signs an immersion: the host structure with its account, the person and the tutor from a link.
+#[path = "story/immersion_signatures.rs"]
+mod immersion_signatures;

@@ -109,7 +109,10 @@ impl ImmersionScope<'_> {
         if !i.missing_signatures.contains(&party) {
             return Err(StoreError::conflict(
                 "immersion_already_signed",
-                format!("La partie « {} » a déjà signé : aucun lien n'est nécessaire.", party.label()),
+                format!(
+                    "La partie « {} » a déjà signé : aucun lien n'est nécessaire.",
+                    party.label()
+                ),
             ));
         }
         let token = random_token();

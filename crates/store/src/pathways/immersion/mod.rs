@@ -23,10 +23,10 @@ use crate::{Store, today};
 use passerelle_domain::calendar::days_inclusive;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::immersion::convention::check_prescriber;
+use passerelle_domain::pathways::immersion::signatories::Method;
 use passerelle_domain::pathways::immersion::{
     ContractKind, ConventionFields, Objective, Party, PastImmersion, Roles, Schedule, Status, check_duration, reminders,
 };
-use passerelle_domain::pathways::immersion::signatories::Method;
 use serde::Serialize;
 use time::Date;
 use uuid::Uuid;
