@@ -357,7 +357,8 @@ async fn immersion_page(
         Vec::new()
     };
     let mut form = form;
-    if form.email.is_empty() {
+    // The tutor's address is proposed when the link would go to the host company.
+    if form.email.is_empty() && link_parties.first() == Some(&Party::HostCompany) {
         form.email = i.tutor_email.clone().unwrap_or_default();
     }
     Ok(ImmersionPage {

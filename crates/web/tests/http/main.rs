@@ -241,6 +241,7 @@ pub fn email(key: &str) -> String {
 }
 mod breadcrumbs;
 mod esat_sharing;
+mod immersion_signatures;
 mod meeting_documents;
 mod orientations;
 mod referral_lists;
