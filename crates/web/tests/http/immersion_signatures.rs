@@ -175,10 +175,39 @@ async fn signatures(backend: Backend) {
         html.contains("value=\"lucas-sans-arobase\""),
         "the typed address is kept"
     );
-    let (s, location, _) = send("lucas.ancien@example.fr").await;
-    assert_eq!((s, location.as_str()), (S::SEE_OTHER, here.as_str()));
+    // A first link through the API, a second from the page.
+    let links = format!("/api/v1/immersions/{iid}/signature-links");
+    let (s, sent) = app
+        .call(
+            &aci,
+            Method::POST,
+            &links,
+            Some(json!({"party": "beneficiary", "email": "lucas.ancien@example.fr"})),
+        )
+        .await;
+    assert_eq!(s, S::CREATED, "{sent}");
+    assert_eq!(sent["valid_until"], (today() + Duration::days(14)).to_string());
+    for (party, status, code) in [
+        (
+            "prescriber",
+            S::UNPROCESSABLE_ENTITY,
+            "signature_link_party_not_allowed",
+        ),
+        ("host_company", S::CONFLICT, "immersion_already_signed"),
+    ] {
+        let (s, e) = app
+            .call(
+                &aci,
+                Method::POST,
+                &links,
+                Some(json!({"party": party, "email": "x@example.fr"})),
+            )
+            .await;
+        assert_eq!((s, e["error"]["code"].as_str()), (status, Some(code)), "{e}");
+    }
     let old = mailed_token(&app, "lucas.ancien@example.fr").await;
-    send("lucas@example.fr").await;
+    let (s, location, _) = send("lucas@example.fr").await;
+    assert_eq!((s, location.as_str()), (S::SEE_OTHER, here.as_str()));
     let jeton = mailed_token(&app, "lucas@example.fr").await;
 
     // Opening the link shows the convention and a button; it signs nothing.
@@ -237,6 +266,9 @@ async fn signatures(backend: Backend) {
         (Some("link"), Some("Lucas Bernard"))
     );
     assert_eq!(api["signable_parties"], json!(["prescriber", "support_structure"]));
+
+    let (s, _) = app.get(&aci, &format!("/api/v1/immersions/{iid}/convention")).await;
+    assert_eq!(s, S::OK, "the API serves the PDF too");
 
     // The convention as PDF, read back: names, dates, signatures.
     for (session, status) in [
