@@ -107,6 +107,14 @@ await runJourney('ESAT journey', async (browser) => {
   check(main.includes('Bénéficiaire : Claire Fontaine'), `the signature is listed: ${main.slice(0, 600)}`);
   check(main.includes('Signature attendue : entreprise d\'accueil'), 'the remaining signatures are reminded');
   await auditPage(page, 'immersion');
+  // The tutor signs from a link: the ESAT sends it from the page, the notice says how long it lives.
+  const link = page.locator('form[action$="/lien-signature"]');
+  await link.locator('#link-party').selectOption('host_company');
+  await link.locator('#email').fill('tuteur@example.fr');
+  response = await click(page, link.getByRole('button', { name: 'Envoyer le lien de signature' }));
+  const linked = await page.locator('main').innerText();
+  check(linked.includes('Lien de signature envoyé'), `the notice confirms the link: HTTP ${response.status()} ${linked.slice(0, 600)}`);
+  await auditPage(page, 'immersion link sent');
   await page.screenshot({ path: screenshotPath, fullPage: true });
 
   check(pageErrors.length === 0, `errors in the browser:\n  ${pageErrors.join('\n  ')}`);

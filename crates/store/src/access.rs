@@ -63,6 +63,9 @@ enum Actor {
     },
     /// The command line, run by whoever operates the database (demo loading, imports).
     Operator { label: String },
+    /// Someone without an account who opened a link sent to them (an immersion's signature link): named by the
+    /// address the link was sent to.
+    Link { label: String },
 }
 
 impl AccessContext {
@@ -94,10 +97,20 @@ impl AccessContext {
         }
     }
 
+    /// The holder of a link sent to `label` (an address and what the link is for): no organisation, no rights
+    /// beyond what the link opens.
+    pub(crate) fn link(label: String) -> Self {
+        Self {
+            actor: Actor::Link { label },
+            platform_admin: false,
+            memberships: Vec::new(),
+        }
+    }
+
     pub fn user_id(&self) -> Option<Uuid> {
         match &self.actor {
             Actor::User { id, .. } => Some(*id),
-            Actor::Operator { .. } => None,
+            Actor::Operator { .. } | Actor::Link { .. } => None,
         }
     }
 
@@ -106,20 +119,21 @@ impl AccessContext {
         match &self.actor {
             Actor::User { email, .. } => email.clone(),
             Actor::Operator { label } => format!("opérateur : {label}"),
+            Actor::Link { label } => label.clone(),
         }
     }
 
     pub fn display_name(&self) -> &str {
         match &self.actor {
             Actor::User { display_name, .. } => display_name,
-            Actor::Operator { label } => label,
+            Actor::Operator { label } | Actor::Link { label } => label,
         }
     }
 
     pub fn email(&self) -> Option<&str> {
         match &self.actor {
             Actor::User { email, .. } => Some(email),
-            Actor::Operator { .. } => None,
+            Actor::Operator { .. } | Actor::Link { .. } => None,
         }
     }
 

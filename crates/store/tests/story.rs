@@ -2428,12 +2428,12 @@ mod esat_sharing;
 // Orientation to an authorised prescriber, its answer, and who sees it.
 #[path = "story/orientations.rs"]
 mod orientations;
-<<<<<<< HEAD
 // ESAT indicators: exits to ordinary work, double activity, conventions d'appui, returns.
 #[path = "story/indicator_esat.rs"]
 mod indicator_esat;
-=======
 // Benefit simulations saved in a person's record, who sees and deletes them.
 #[path = "story/benefit_simulations.rs"]
 mod benefit_simulations;
->>>>>>> simul
+// Who signs an immersion: the host structure with its account, the person and the tutor from a link.
+#[path = "story/immersion_signatures.rs"]
+mod immersion_signatures;

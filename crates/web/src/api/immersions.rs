@@ -1,4 +1,5 @@
-//! Immersions (PMSMP): the convention as a draft, its signatures by each party, its assessment.
+//! Immersions (PMSMP): the convention as a draft, its signatures by each party (links e-mailed to the person and
+//! the tutor), its PDF, its assessment.
 
 use super::idempotency::{Created, IdempotencyHeader, create_once};
 use crate::error::{ApiResult, ErrorBody};
@@ -7,9 +8,10 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use passerelle_domain::pathways::immersion::{ConventionInput, Schedule};
 use passerelle_store::pathways::immersion::{Immersion, NewAssessment, NewImmersion, NewSignature};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -81,6 +83,27 @@ pub struct SignBody {
     pub signer_name: String,
     /// Today by default.
     pub signed_on: Option<Date>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureLinkBody {
+    /// `beneficiary` or `host_company`: the parties without an account.
+    #[schema(example = "host_company")]
+    pub party: String,
+    /// Where the link is sent.
+    #[schema(example = "tuteur@example.fr")]
+    pub email: String,
+}
+
+/// A signature link sent.
+#[derive(Serialize, ToSchema)]
+pub struct SignatureLinkSent {
+    #[schema(example = "host_company")]
+    pub party: String,
+    pub email: String,
+    /// The last day the link opens the convention (14 days).
+    pub valid_until: Date,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -207,6 +230,45 @@ pub async fn sign_immersion(
     Ok(Json(state.store.immersions(&ctx).sign(id, s).await?))
 }
 
+/// E-mails the person or the host company's tutor a link to sign the convention: valid 14 days, single use;
+/// opening it shows the convention, its button signs (docs/esat.md, « Signature by link »).
+#[utoipa::path(post, path = "/api/v1/immersions/{id}/signature-links", tag = "immersions", params(("id" = Uuid, Path)),
+    request_body = SignatureLinkBody, security(("bearer" = [])),
+    responses((status = 201, body = SignatureLinkSent)))]
+pub async fn send_signature_link(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(b): ApiJson<SignatureLinkBody>,
+) -> ApiResult<(StatusCode, Json<SignatureLinkSent>)> {
+    let sent = state
+        .store
+        .immersions(&ctx)
+        .send_signature_link(id, &b.party, &b.email, &state.operator.public_url)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(SignatureLinkSent {
+            party: sent.party.code().to_owned(),
+            email: sent.email,
+            valid_until: sent.valid_until,
+        }),
+    ))
+}
+
+/// The convention as PDF: a draft (« Projet ») until every party has signed.
+#[utoipa::path(get, path = "/api/v1/immersions/{id}/convention", tag = "immersions", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>)))]
+pub async fn convention_pdf(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Response> {
+    Ok(crate::attachment::attachment(
+        passerelle_app::pathways::immersion::convention_pdf(&state.store, &ctx, id).await?,
+    ))
+}
+
 /// Records the assessment of an immersion in progress.
 #[utoipa::path(post, path = "/api/v1/immersions/{id}/assessment", tag = "immersions", params(("id" = Uuid, Path)), request_body = AssessBody,
     security(("bearer" = [])),
@@ -246,6 +308,8 @@ pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(routes!(get_immersion, update_immersion))
         .routes(routes!(submit_immersion))
         .routes(routes!(sign_immersion))
+        .routes(routes!(send_signature_link))
+        .routes(routes!(convention_pdf))
         .routes(routes!(assess_immersion))
         .routes(routes!(cancel_immersion))
 }

@@ -1,12 +1,13 @@
 //! The immersion pages (PMSMP): the list with its reminders and the draft form, and an
-//! immersion's page to send it for signature, record each party's signature, assess or cancel it. A refused
-//! form comes back with the rule's explanation (and its article) next to the field.
+//! immersion's page to send it for signature, sign for the visitor's own organisation (the host's members too),
+//! record a paper signature, e-mail a signature link to the person or the tutor, download the convention as PDF,
+//! assess or cancel it. A refused form comes back with the rule's explanation (and its article) next to the field.
 
 use super::esat::form_hours;
 use super::kit::list_filters::count;
 use super::kit::{
-    Crumbs, CsrfForm, FilterForm, FormError, ListFilters, PageResult, Pager, StatusChoice, filter_error, filters,
-    form_date, parse_id, refused_again,
+    Crumbs, CsrfForm, FilterForm, FormError, ListFilters, Notice, PageResult, Pager, StatusChoice, filter_error,
+    filters, form_date, parse_id, refused_again,
 };
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
@@ -16,7 +17,8 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use passerelle_domain::pathways::immersion::convention::{WEEKDAY_NAMES, check_prescriber};
-use passerelle_domain::pathways::immersion::{ContractKind, ConventionInput, Objective, Schedule, Status};
+use passerelle_domain::pathways::immersion::signatories::LINK_PARTIES;
+use passerelle_domain::pathways::immersion::{ContractKind, ConventionInput, Objective, Party, Schedule, Status};
 use passerelle_store::directory::Organisation;
 use passerelle_store::infra::paging::Page;
 use passerelle_store::pathways::immersion::{Immersion, ImmersionFilter, NewAssessment, NewImmersion, NewSignature};
@@ -82,6 +84,9 @@ pub struct ImmersionForm {
     signer_name: String,
     #[serde(default)]
     signed_on: String,
+    /// Where a signature link is sent.
+    #[serde(default)]
+    email: String,
     #[serde(default)]
     assessed_on: String,
     completed: Option<String>,
@@ -312,6 +317,10 @@ pub async fn create(
 pub struct ImmersionPage {
     nav: Nav,
     i: Immersion,
+    /// Whether the visitor keeps the convention (prescriber or support structure), not only hosts it.
+    keeps: bool,
+    /// The parties still to sign to whom the visitor may send a link.
+    link_parties: Vec<Party>,
     days: Vec<(&'static str, String)>,
     contracts: &'static [ContractKind],
     form: ImmersionForm,
@@ -335,11 +344,30 @@ async fn immersion_page(
         .map(|(d, m)| (WEEKDAY_NAMES[d], passerelle_domain::pathways::esat::french_hours(*m)))
         .collect();
     let here = format!("{} {} chez {}", i.first_name, i.last_name, i.host_name);
+    let keeps = visitor.ctx.is_platform_admin()
+        || [i.prescriber_id, i.support_structure_id]
+            .iter()
+            .any(|o| visitor.ctx.membership(*o).is_some());
+    let link_parties = if keeps && i.status == Status::AwaitingSignatures {
+        LINK_PARTIES
+            .into_iter()
+            .filter(|p| i.missing_signatures.contains(p))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut form = form;
+    // The tutor's address is proposed when the link would go to the host company.
+    if form.email.is_empty() && link_parties.first() == Some(&Party::HostCompany) {
+        form.email = i.tutor_email.clone().unwrap_or_default();
+    }
     Ok(ImmersionPage {
         nav: visitor
             .nav("immersions")
             .trail(Crumbs::list("Immersions", "/immersions").here(here)),
         i,
+        keeps,
+        link_parties,
         days,
         contracts: ContractKind::ALL,
         form,
@@ -357,7 +385,15 @@ pub async fn show(
     Ok(immersion_page(&state, &visitor, id, ImmersionForm::default(), FormError::default()).await?)
 }
 
-/// `POST /immersions/{id}/{action}`: `envoi`, `signature`, `bilan` or `annulation`.
+/// `GET /immersions/{id}/convention.pdf`: the convention as PDF, a draft until every party signed.
+pub async fn convention_pdf(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> PageResult {
+    let id = parse_id(&id, "Immersion")?;
+    Ok(crate::attachment::attachment(
+        passerelle_app::pathways::immersion::convention_pdf(&state.store, &visitor.ctx, id).await?,
+    ))
+}
+
+/// `POST /immersions/{id}/{action}`: `envoi`, `signature`, `lien-signature`, `bilan` or `annulation`.
 pub async fn act(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -367,16 +403,23 @@ pub async fn act(
     let id = parse_id(&id, "Immersion")?;
     let scope = state.store.immersions(&visitor.ctx);
     let result = async {
-        match action.as_str() {
-            "envoi" => scope.submit(id).await?,
-            "annulation" => scope.cancel(id).await?,
+        let notice = match action.as_str() {
+            "envoi" => scope.submit(id).await.map(|_| None)?,
+            "annulation" => scope.cancel(id).await.map(|_| None)?,
             "signature" => {
                 let s = NewSignature {
                     party: form.party.clone(),
                     signer_name: form.signer_name.clone(),
                     signed_on: form_date("date de signature", &form.signed_on).map_err(|e| e.on("signed_on"))?,
                 };
-                scope.sign(id, s).await?
+                scope.sign(id, s).await?;
+                Some(Notice::ImmersionSigned)
+            }
+            "lien-signature" => {
+                scope
+                    .send_signature_link(id, &form.party, &form.email, &state.operator.public_url)
+                    .await?;
+                Some(Notice::ImmersionSignatureLinkSent)
             }
             "bilan" => {
                 let a = NewAssessment {
@@ -386,15 +429,17 @@ pub async fn act(
                     contract_kind: Some(form.contract_kind.clone()),
                     comment: Some(form.comment.clone()),
                 };
-                scope.assess(id, a).await?
+                scope.assess(id, a).await.map(|_| None)?
             }
             _ => return Err(ApiError::not_found("Action")),
         };
-        Ok::<_, ApiError>(())
+        Ok::<_, ApiError>(notice)
     }
     .await;
+    let here = format!("/immersions/{id}");
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/immersions/{id}")).into_response()),
+        Ok(Some(notice)) => Ok(notice.redirect(&state, &here)),
+        Ok(None) => Ok(Redirect::to(&here).into_response()),
         Err(e) => refused_again(e, |error| immersion_page(&state, &visitor, id, form, error)).await,
     }
 }
@@ -405,5 +450,6 @@ pub fn router() -> axum::Router<crate::state::AppState> {
     axum::Router::new()
         .route("/immersions", get(list).post(create))
         .route("/immersions/{id}", get(show))
+        .route("/immersions/{id}/convention.pdf", get(convention_pdf))
         .route("/immersions/{id}/{action}", post(act))
 }

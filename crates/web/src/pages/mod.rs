@@ -9,6 +9,7 @@ mod esat_sharing;
 mod governance;
 mod home;
 mod iae;
+mod immersion_link;
 mod immersions;
 pub(crate) mod indicators;
 pub mod kit;
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .merge(esat::router())
         .merge(esat_sharing::router())
         .merge(immersions::router())
+        .merge(immersion_link::router())
         .merge(supported::router())
         .merge(pathways::router())
         .merge(governance::router())

@@ -128,6 +128,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("put", "/api/v1/immersions/{id}"),
     ("post", "/api/v1/immersions/{id}/submit"),
     ("post", "/api/v1/immersions/{id}/signatures"),
+    ("post", "/api/v1/immersions/{id}/signature-links"),
+    ("get", "/api/v1/immersions/{id}/convention"),
     ("post", "/api/v1/immersions/{id}/assessment"),
     ("post", "/api/v1/immersions/{id}/cancel"),
     // Supported employment and the skills record.

@@ -244,6 +244,7 @@ pub fn email(key: &str) -> String {
 mod breadcrumbs;
 mod esat_sharing;
 mod indicator_esat;
+mod immersion_signatures;
 mod meeting_documents;
 mod orientations;
 mod referral_lists;

@@ -4,10 +4,12 @@
 pub mod convention;
 pub mod duration;
 pub mod lifecycle;
+pub mod signatories;
 
 pub use convention::{ConventionFields, ConventionInput, Schedule};
 pub use duration::{PastImmersion, check_duration};
 pub use lifecycle::{Assessment, Party, Status, Step, reminders};
+pub use signatories::Roles;
 
 use serde::{Deserialize, Serialize};
 

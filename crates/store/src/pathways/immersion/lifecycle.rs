@@ -7,6 +7,7 @@ use crate::infra::sql::{Executor, query};
 use crate::today;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::immersion::lifecycle::apply;
+use passerelle_domain::pathways::immersion::signatories::Method;
 use passerelle_domain::pathways::immersion::{Assessment, ContractKind, Party, Status, Step};
 use passerelle_domain::text::{optional, required};
 use time::Date;
@@ -44,13 +45,16 @@ impl ImmersionScope<'_> {
     async fn simple_step(&self, id: Uuid, step: Step, action: &'static str) -> Result<Immersion> {
         let mut tx = self.store.pool.begin().await?;
         let before = self.load(&mut tx, id).await?;
+        self.check_keeps(&before)?;
         let status = apply(before.status, before.starts_on, today(), &step).map_err(conflict)?;
         set_status(&mut tx, id, status).await?;
         self.finish(tx, id, action, &before).await
     }
 
-    /// Records one party's signature; the last one makes the convention signed. The prescriber and the support
-    /// structure sign through their own members; the person's and the company's signatures are recorded by either.
+    /// Records one party's signature; the last one makes the convention signed. Each organisation signs through
+    /// its own members (the host's when it is in the directory); the person's and the company's paper signatures
+    /// are recorded by the prescriber or the support structure (`Roles::may_sign_as`); otherwise they sign from
+    /// a link ([`super::links`]).
     pub async fn sign(&self, id: Uuid, s: NewSignature) -> Result<Immersion> {
         let party = Party::parse(s.party.trim()).ok_or_else(|| {
             Invalid::new(
@@ -73,41 +77,52 @@ impl ImmersionScope<'_> {
         }
         let mut tx = self.store.pool.begin().await?;
         let before = self.load(&mut tx, id).await?;
-        let own = match party {
-            Party::Prescriber => Some(before.prescriber_id),
-            Party::SupportStructure => Some(before.support_structure_id),
-            Party::Beneficiary | Party::HostCompany => None,
-        };
-        if let Some(org) = own
-            && self.ctx.membership(org).is_none()
-            && !self.ctx.is_platform_admin()
-        {
-            return Err(StoreError::forbidden(
-                "not_the_signing_party",
-                format!("Seul un membre de la partie « {} » signe pour elle.", party.label()),
-            ));
-        }
+        let roles = self.roles(&before);
+        roles
+            .check_sign_as(party)
+            .map_err(|e| StoreError::forbidden(e.code, e.message))?;
+        let method = roles.method_for(party);
+        self.record_signature(tx, &before, party, &signer_name, signed_on, method)
+            .await
+    }
+
+    /// Applies `party`'s signature to `before` (the life cycle decides), writes it and journals it.
+    pub(super) async fn record_signature(
+        &self,
+        mut tx: crate::infra::sql::Tx,
+        before: &Immersion,
+        party: Party,
+        signer_name: &str,
+        signed_on: Date,
+        method: Method,
+    ) -> Result<Immersion> {
         let already: Vec<Party> = before.signatures.iter().map(|s| s.party).collect();
         let step = Step::Sign {
             party,
             already_signed: already,
         };
-        let status = apply(before.status, before.starts_on, today, &step).map_err(conflict)?;
+        let status = apply(before.status, before.starts_on, today(), &step).map_err(conflict)?;
         tx.execute(
             query(
                 "INSERT INTO immersion_signatures (immersion_id, party, signer_name, signed_on, recorded_by_user_id, \
-                 recorded_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                 recorded_at, method) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
-            .bind(id)
+            .bind(before.id)
             .bind(party.code())
             .bind(signer_name)
             .bind(signed_on)
             .bind(self.ctx.user_id())
-            .bind(crate::infra::clock::now()),
+            .bind(crate::infra::clock::now())
+            .bind(method.code()),
         )
         .await?;
-        set_status(&mut tx, id, status).await?;
-        self.finish(tx, id, "immersion.signed", &before).await
+        set_status(&mut tx, before.id, status).await?;
+        let action = if method == Method::Link {
+            "immersion.signed_by_link"
+        } else {
+            "immersion.signed"
+        };
+        self.finish(tx, before.id, action, before).await
     }
 
     /// Records the assessment of an immersion in progress: completed or not, object met, hired and on what contract.
@@ -135,6 +150,7 @@ impl ImmersionScope<'_> {
         let comment = optional("comment", a.comment.as_deref(), 4000)?;
         let mut tx = self.store.pool.begin().await?;
         let before = self.load(&mut tx, id).await?;
+        self.check_keeps(&before)?;
         let step = Step::Assess(Assessment {
             assessed_on,
             completed: a.completed,

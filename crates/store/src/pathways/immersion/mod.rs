@@ -2,13 +2,16 @@
 //! `passerelle_domain::pathways::immersion`).
 //!
 //! An immersion is seen and changed by the members of its prescriber and of its support structure (and platform
-//! administrators); the person's other organisations see it in the person's pathway when the person consented
+//! administrators); the members of the host structure, when it is in the directory (found by its SIRET), see it and
+//! sign it as host; a signature link opens its one convention; the person's other organisations see it in the person's pathway when the person consented
 //! ([`crate::pathways::person_pathway`]). The way in is [`Store::immersions`].
 
 mod lifecycle;
+mod links;
 mod listing;
 
 pub use lifecycle::{NewAssessment, NewSignature};
+pub use links::{LINK_PATH, LinkedConvention, SentLink};
 pub use listing::ImmersionFilter;
 
 use crate::access::AccessContext;
@@ -20,8 +23,9 @@ use crate::{Store, today};
 use passerelle_domain::calendar::days_inclusive;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::immersion::convention::check_prescriber;
+use passerelle_domain::pathways::immersion::signatories::Method;
 use passerelle_domain::pathways::immersion::{
-    ContractKind, ConventionFields, Objective, Party, PastImmersion, Schedule, Status, check_duration, reminders,
+    ContractKind, ConventionFields, Objective, Party, PastImmersion, Roles, Schedule, Status, check_duration, reminders,
 };
 use serde::Serialize;
 use time::Date;
@@ -37,6 +41,8 @@ pub struct Immersion {
     pub prescriber_name: String,
     pub support_structure_id: Uuid,
     pub support_structure_name: String,
+    /// The host structure when it is an organisation of the directory (same SIRET): its members see and sign.
+    pub host_organisation_id: Option<Uuid>,
     pub host_name: String,
     pub host_siret: String,
     pub tutor_name: String,
@@ -63,6 +69,9 @@ pub struct Immersion {
     pub signatures: Vec<Signature>,
     #[schema(value_type = Vec<String>)]
     pub missing_signatures: Vec<Party>,
+    /// Of the missing signatures, those the caller may give (the choices its page offers).
+    #[schema(value_type = Vec<String>)]
+    pub signable_parties: Vec<Party>,
     pub reminders: Vec<String>,
     pub assessment: Option<AssessmentRecord>,
 }
@@ -74,6 +83,11 @@ pub struct Signature {
     pub party_label: &'static str,
     pub signer_name: String,
     pub signed_on: Date,
+    /// `recorded` (a paper signature recorded by a member), `account` (a member of the signing organisation) or
+    /// `link` (from the link e-mailed to the signer).
+    #[schema(value_type = String, example = "link")]
+    pub method: Method,
+    pub method_label: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -100,9 +114,10 @@ pub struct NewImmersion {
 const COLUMNS: &str = "i.id, i.person_id, p.first_name, p.last_name, i.prescriber_id, pr.name AS prescriber_name, \
     i.support_structure_id, su.name AS support_name, i.host_name, i.host_siret, i.tutor_name, i.tutor_email, \
     i.objective, i.starts_on, i.ends_on, i.schedule, i.weekly_minutes, i.activities, i.renewal_of, i.status, \
-    i.explanation";
+    i.explanation, h.id AS host_organisation_id";
 const FROM: &str = " FROM immersions i JOIN persons p ON p.id = i.person_id \
     JOIN organisations pr ON pr.id = i.prescriber_id JOIN organisations su ON su.id = i.support_structure_id \
+    LEFT JOIN organisations h ON h.siret = i.host_siret AND h.archived_at IS NULL \
     WHERE p.archived_at IS NULL";
 
 fn decode(what: &str, code: &str) -> StoreError {
@@ -129,6 +144,7 @@ fn immersion(r: &Row, today: Date) -> Result<Immersion> {
         prescriber_name: r.get("prescriber_name")?,
         support_structure_id: r.get("support_structure_id")?,
         support_structure_name: r.get("support_name")?,
+        host_organisation_id: r.get("host_organisation_id")?,
         host_name: r.get("host_name")?,
         host_siret: r.get("host_siret")?,
         tutor_name: r.get("tutor_name")?,
@@ -148,6 +164,7 @@ fn immersion(r: &Row, today: Date) -> Result<Immersion> {
         explanation: r.get("explanation")?,
         signatures: Vec::new(),
         missing_signatures: Vec::new(),
+        signable_parties: Vec::new(),
         reminders: Vec::new(),
         assessment: None,
     })
@@ -157,28 +174,62 @@ fn immersion(r: &Row, today: Date) -> Result<Immersion> {
 pub struct ImmersionScope<'a> {
     store: &'a Store,
     ctx: &'a AccessContext,
+    /// Set when a signature link opened the scope: it sees that one convention and nothing else.
+    by_link: Option<Uuid>,
 }
 
 impl Store {
     pub fn immersions<'a>(&'a self, ctx: &'a AccessContext) -> ImmersionScope<'a> {
-        ImmersionScope { store: self, ctx }
+        ImmersionScope {
+            store: self,
+            ctx,
+            by_link: None,
+        }
     }
 }
 
 impl ImmersionScope<'_> {
-    /// Restricts `q` (over `immersions i`) to the immersions of the caller's organisations.
+    /// Restricts `q` (over `immersions i`) to the immersions of the caller's organisations, as prescriber, support
+    /// structure or host.
     fn restrict(&self, q: &mut Query) {
+        if let Some(id) = self.by_link {
+            return q.push_bound(" AND i.id = {}", id);
+        }
         if self.ctx.is_platform_admin() {
             return;
         }
         match self.ctx.user_id() {
             Some(user) => q.push_bound(
                 " AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = {} \
-                 AND m.organisation_id IN (i.prescriber_id, i.support_structure_id))",
+                 AND (m.organisation_id IN (i.prescriber_id, i.support_structure_id) OR m.organisation_id = h.id))",
                 user,
             ),
             None => q.push_sql(" AND 1 = 0"),
         }
+    }
+
+    /// What the caller is to the convention `i`.
+    fn roles(&self, i: &Immersion) -> Roles {
+        let member = |o: Option<Uuid>| o.is_some_and(|o| self.ctx.membership(o).is_some());
+        Roles {
+            prescriber: member(Some(i.prescriber_id)),
+            support_structure: member(Some(i.support_structure_id)),
+            host: member(i.host_organisation_id),
+            platform_admin: self.ctx.is_platform_admin() && self.by_link.is_none(),
+        }
+    }
+
+    /// Refuses a change by a visitor who only hosts the convention: the host signs, the prescriber and the
+    /// support structure keep the convention.
+    fn check_keeps(&self, i: &Immersion) -> Result<()> {
+        if self.roles(i).keeps() {
+            return Ok(());
+        }
+        Err(StoreError::forbidden(
+            "not_an_immersion_party",
+            "Seuls le prescripteur et la structure d'accompagnement modifient la convention ; la structure \
+             d'accueil la signe.",
+        ))
     }
 
     async fn load(&self, ex: &mut impl Executor, id: Uuid) -> Result<Immersion> {
@@ -190,18 +241,22 @@ impl ImmersionScope<'_> {
         let mut i = immersion(&r, today)?;
         for r in ex
             .fetch_all(
-                query("SELECT party, signer_name, signed_on FROM immersion_signatures WHERE immersion_id = $1")
+                query("SELECT party, signer_name, signed_on, method FROM immersion_signatures WHERE immersion_id = $1")
                     .bind(id),
             )
             .await?
         {
             let party: String = r.get("party")?;
             let party = Party::parse(&party).ok_or_else(|| decode("signataire", &party))?;
+            let method: String = r.get("method")?;
+            let method = Method::parse(&method).ok_or_else(|| decode("mode de signature", &method))?;
             i.signatures.push(Signature {
                 party,
                 party_label: party.label(),
                 signer_name: r.get("signer_name")?,
                 signed_on: r.get("signed_on")?,
+                method,
+                method_label: method.label(),
             });
         }
         i.signatures
@@ -211,6 +266,7 @@ impl ImmersionScope<'_> {
             .copied()
             .filter(|p| !i.signatures.iter().any(|s| s.party == *p))
             .collect();
+        i.signable_parties = self.roles(&i).signable(&i.missing_signatures);
         if let Some(r) = ex
             .fetch_optional(
                 query(
@@ -416,6 +472,7 @@ impl ImmersionScope<'_> {
     pub async fn update_draft(&self, id: Uuid, fields: ConventionFields) -> Result<Immersion> {
         let mut tx = self.store.pool.begin().await?;
         let before = self.load(&mut tx, id).await?;
+        self.check_keeps(&before)?;
         if before.status != Status::Draft {
             return Err(StoreError::conflict(
                 "immersion_not_draft",

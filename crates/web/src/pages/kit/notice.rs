@@ -68,10 +68,12 @@ pub enum Notice {
     AgrementAppealed,
     SimulationSaved,
     SimulationDeleted,
+    ImmersionSignatureLinkSent,
+    ImmersionSigned,
 }
 
 impl Notice {
-    const ALL: [Notice; 53] = [
+    const ALL: [Notice; 55] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -125,6 +127,8 @@ impl Notice {
         Self::AgrementAppealed,
         Self::SimulationSaved,
         Self::SimulationDeleted,
+        Self::ImmersionSignatureLinkSent,
+        Self::ImmersionSigned,
     ];
 
     fn code(self) -> &'static str {
