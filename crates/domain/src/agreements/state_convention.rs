@@ -75,7 +75,12 @@ pub fn reminders(lapses_on: Date, today: Date) -> Vec<Deadline> {
 
 /// Checks a State convention as the DDETS records it: its reference, and an end date the system can hold.
 pub fn check(ends_on: Date, reference: &str) -> Result<String, Invalid> {
-    let reference = crate::text::required("reference", reference, 200)?;
+    let reference = crate::text::required_said(
+        "reference",
+        reference,
+        200,
+        "Indiquez la référence de la convention conclue entre l'État et la SIAE.",
+    )?;
     if ends_on.year() < 2000 || ends_on.year() > 2100 {
         return Err(Invalid::new(
             "state_convention_date_invalid",

@@ -69,6 +69,17 @@ pub async fn home(State(state): State<AppState>, visitor: Visitor) -> PageResult
             }
         })
         .collect();
+    // The State services' decisions name no one, so they are not in the to-do list of persons.
+    let requests = state.store.waiver_requests(&visitor.ctx).await?;
+    if let Some(earliest) = requests.iter().map(|r| r.requested_on).min() {
+        waiting.push(Waiting {
+            label: "Dérogations au plafond des 480 heures à décider",
+            count: requests.len(),
+            earliest,
+            since: "La plus ancienne reçue le",
+            link: "/derogations",
+        });
+    }
     waiting.sort_by_key(|w| w.earliest);
     Ok(Home {
         nav: visitor.nav("accueil"),

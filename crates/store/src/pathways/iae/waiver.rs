@@ -19,7 +19,7 @@ use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::approval::Period;
 use passerelle_domain::pathways::iae::waiver::{self, Decision, WaiverStatus};
-use passerelle_domain::text::required;
+use passerelle_domain::text::required_said;
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -116,7 +116,7 @@ impl Store {
         reference: &str,
         key: Option<IdempotencyKey>,
     ) -> Result<Employment> {
-        let reference = required("reference", reference, 200)?;
+        let reference = required_said("reference", reference, 200, "Indiquez la référence de votre demande.")?;
         let explanation = waiver::request(period).map_err(refused)?;
         let mut tx = self.pool.begin().await?;
         siae_member(ctx, siae_id)?;
@@ -213,10 +213,15 @@ impl Store {
         let decision = match decision {
             Decision::Grant { period, reference } => Decision::Grant {
                 period,
-                reference: required("decision_reference", &reference, 200)?,
+                reference: required_said(
+                    "decision_reference",
+                    &reference,
+                    200,
+                    "Indiquez la référence de la décision (arrêté ou courrier du préfet).",
+                )?,
             },
             Decision::Refuse { reason } => Decision::Refuse {
-                reason: required("refusal_reason", &reason, 2000)?,
+                reason: required_said("refusal_reason", &reason, 2000, "Indiquez le motif du refus : l'AI le lira.")?,
             },
         };
         let mut tx = self.pool.begin().await?;

@@ -65,10 +65,14 @@ pub enum Notice {
     OrientationSent,
     OrientationAccepted,
     OrientationRefused,
+    WaiverRequested,
+    WaiverGranted,
+    WaiverRefused,
+    StateConventionRecorded,
 }
 
 impl Notice {
-    const ALL: [Notice; 50] = [
+    const ALL: [Notice; 54] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -119,6 +123,10 @@ impl Notice {
         Self::OrientationSent,
         Self::OrientationAccepted,
         Self::OrientationRefused,
+        Self::WaiverRequested,
+        Self::WaiverGranted,
+        Self::WaiverRefused,
+        Self::StateConventionRecorded,
     ];
 
     fn code(self) -> &'static str {
@@ -173,6 +181,10 @@ impl Notice {
             Self::OrientationSent => "orientation_sent",
             Self::OrientationAccepted => "orientation_accepted",
             Self::OrientationRefused => "orientation_refused",
+            Self::WaiverRequested => "waiver_requested",
+            Self::WaiverGranted => "waiver_granted",
+            Self::WaiverRefused => "waiver_refused",
+            Self::StateConventionRecorded => "state_convention_recorded",
         }
     }
 
@@ -265,6 +277,16 @@ impl Notice {
                  prescrivez son parcours depuis cette page."
             }
             Self::OrientationRefused => "Orientation refusée : la structure qui a orienté la personne lit votre motif.",
+            Self::WaiverRequested => {
+                "Demande de dérogation envoyée à la DDETS : le plafond des 480 heures s'applique jusqu'à sa décision, \
+                 qui apparaîtra sur cette page."
+            }
+            Self::WaiverGranted => "Dérogation accordée : l'AI peut mettre la personne à disposition au-delà des 480 heures.",
+            Self::WaiverRefused => "Dérogation refusée : l'AI lit votre motif.",
+            Self::StateConventionRecorded => {
+                "Conventionnement enregistré : les parties des conventions de coopération locale de la SIAE sont \
+                 prévenues trois mois avant sa fin."
+            }
         }
     }
 
