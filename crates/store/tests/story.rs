@@ -2410,3 +2410,6 @@ mod esat_sharing;
 // Orientation to an authorised prescriber, its answer, and who sees it.
 #[path = "story/orientations.rs"]
 mod orientations;
+// The State's decisions recorded by the DDETS: an SIAE's State convention (its CCL lapses), the AI's cap waiver.
+#[path = "story/ddets_decisions.rs"]
+mod ddets_decisions;
