@@ -179,10 +179,15 @@ pub async fn record_state_convention(
 ) -> PageResult {
     let id = parse_id(&id, "Structure")?;
     let result = async {
+        let refused = |e: ApiError| e.on("ends_on").with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY);
         let ends_on = form_date("fin du conventionnement", &form.ends_on)
-            .map_err(|e| e.on("ends_on"))?
-            .ok_or_else(|| ApiError::bad_request("field_required", "Indiquez le dernier jour du conventionnement.").on("ends_on"))
-            .map_err(|e| e.with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY))?;
+            .map_err(refused)?
+            .ok_or_else(|| {
+                refused(ApiError::bad_request(
+                    "field_required",
+                    "Indiquez le dernier jour du conventionnement.",
+                ))
+            })?;
         Ok::<_, ApiError>(
             state
                 .store
