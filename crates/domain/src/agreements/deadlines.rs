@@ -176,8 +176,14 @@ mod tests {
         };
         let list = upcoming(Status::InForce, lapsing, &ccl, date!(2027 - 02 - 01));
         let found: Vec<(&str, Date)> = list.iter().map(|d| (d.explanation.code, d.on)).collect();
-        assert!(found.contains(&("state_convention_renewal", date!(2027 - 03 - 30))), "{found:?}");
-        assert!(found.contains(&("state_convention_lapse", date!(2027 - 07 - 01))), "{found:?}");
+        assert!(
+            found.contains(&("state_convention_renewal", date!(2027 - 03 - 30))),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&("state_convention_lapse", date!(2027 - 07 - 01))),
+            "{found:?}"
+        );
         let after_the_end = Dates {
             lapses_on: Some(date!(2028 - 07 - 01)),
             ..dates()

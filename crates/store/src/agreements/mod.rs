@@ -382,7 +382,9 @@ impl AgreementScope<'_> {
             terminates_on: h.dates.terminates_on,
             lapses_on: h.dates.lapses_on,
             lapse_cause: match (status, h.stored, h.dates.lapses_on) {
-                (Status::Lapsed, stored, Some(on)) if stored != Status::Lapsed => Some(state_convention::lapse_cause(on)),
+                (Status::Lapsed, stored, Some(on)) if stored != Status::Lapsed => {
+                    Some(state_convention::lapse_cause(on))
+                }
                 _ => h.lapse_cause,
             },
             created_by_organisation_id: h.creator,

@@ -8,8 +8,8 @@ pub mod structures;
 
 pub use authorisations::Authorisation;
 pub(crate) use contacts::load_contact;
-pub(crate) use state_convention::state_service_for;
 pub use contacts::{Contact, RoleAssignment};
+pub(crate) use state_convention::state_service_for;
 
 use crate::Store;
 use crate::access::AccessContext;

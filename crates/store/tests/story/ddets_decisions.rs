@@ -28,7 +28,11 @@ fn code(e: StoreError) -> String {
 async fn ddets_of_doubs(store: &Store) -> AccessContext {
     let op = store.operator_context("test");
     let doubs = store
-        .create_organisation(&op, org("DDETS du Doubs", "ddets", None, "25").validate().unwrap(), None)
+        .create_organisation(
+            &op,
+            org("DDETS du Doubs", "ddets", None, "25").validate().unwrap(),
+            None,
+        )
         .await
         .unwrap();
     let (email, password) = ("ddets25@test.fr", passerelle_fixtures::demo::DEMO_PASSWORD);
@@ -90,7 +94,9 @@ async fn state_convention(store: Store) {
         (&doubs, aci_id, "forbidden not_state_service_of_department"),
         (&ddets, ft_id, "invalid not_an_siae"),
     ] {
-        let refused = store.record_state_convention(ctx, id, in_six_months, "Convention 21-14").await;
+        let refused = store
+            .record_state_convention(ctx, id, in_six_months, "Convention 21-14")
+            .await;
         assert_eq!(code(refused.unwrap_err()), expected);
     }
     let blank = store.record_state_convention(&ddets, aci_id, in_six_months, "  ").await;
@@ -106,8 +112,14 @@ async fn state_convention(store: Store) {
     assert_eq!(a.status, Status::InForce);
     assert_eq!(a.lapses_on, Some(add_days(in_six_months, 1)));
     let codes: Vec<(&str, time::Date)> = a.deadlines.iter().map(|d| (d.explanation.code, d.on)).collect();
-    assert!(codes.contains(&("state_convention_renewal", add_months(in_six_months, -3))), "{codes:?}");
-    assert!(codes.contains(&("state_convention_lapse", add_days(in_six_months, 1))), "{codes:?}");
+    assert!(
+        codes.contains(&("state_convention_renewal", add_months(in_six_months, -3))),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&("state_convention_lapse", add_days(in_six_months, 1))),
+        "{codes:?}"
+    );
     for ctx in [&ft, &aci] {
         let due = store.deadlines(ctx, today, add_years(today, 1), today).await.unwrap();
         let reminded: Vec<time::Date> = due
@@ -127,8 +139,16 @@ async fn state_convention(store: Store) {
     let a = store.agreements(&ft).get(ccl).await.unwrap();
     assert_eq!(a.status, Status::Lapsed);
     assert_eq!(a.lapses_on, Some(today));
-    assert!(a.lapse_cause.as_deref().unwrap_or_default().contains("caduque"), "{:?}", a.lapse_cause);
-    assert!(a.deadlines.iter().all(|d| !d.explanation.code.starts_with("state_convention")));
+    assert!(
+        a.lapse_cause.as_deref().unwrap_or_default().contains("caduque"),
+        "{:?}",
+        a.lapse_cause
+    );
+    assert!(
+        a.deadlines
+            .iter()
+            .all(|d| !d.explanation.code.starts_with("state_convention"))
+    );
     let due = store.deadlines(&ft, today, add_years(today, 1), today).await.unwrap();
     assert!(due.iter().all(|d| !d.title.contains("conventionnement")), "{due:?}");
     // A lapsed CCL cannot be acted on as if it were in force.
@@ -165,9 +185,13 @@ async fn waiver(store: Store) {
         .unwrap();
     let w = &asked.waivers[0];
     assert_eq!(w.status, WaiverStatus::Requested);
-    let again = store.request_waiver(&ai, person, ai_id, period(1), "Demande AI-2026-4", None).await;
+    let again = store
+        .request_waiver(&ai, person, ai_id, period(1), "Demande AI-2026-4", None)
+        .await;
     assert_eq!(code(again.unwrap_err()), "conflict waiver_already_requested");
-    let too_long = store.request_waiver(&ai, person, ai_id, period(4), "Demande", None).await;
+    let too_long = store
+        .request_waiver(&ai, person, ai_id, period(4), "Demande", None)
+        .await;
     assert_eq!(code(too_long.unwrap_err()), "invalid waiver_too_long");
 
     step("The DDETS of the AI's department sees the request, without the person; others see none");
@@ -206,8 +230,15 @@ async fn waiver(store: Store) {
         .request_waiver(&ai, person, ai_id, later, "Demande AI-2026-9", None)
         .await
         .unwrap();
-    let second = asked.waivers.iter().find(|w| w.status == WaiverStatus::Requested).unwrap().id;
-    let blank = store.decide_waiver(&ddets, second, Decision::Refuse { reason: " ".into() }).await;
+    let second = asked
+        .waivers
+        .iter()
+        .find(|w| w.status == WaiverStatus::Requested)
+        .unwrap()
+        .id;
+    let blank = store
+        .decide_waiver(&ddets, second, Decision::Refuse { reason: " ".into() })
+        .await;
     assert_eq!(code(blank.unwrap_err()), "invalid field_required");
     let reason = "Les difficultés particulières ne sont pas établies.";
     store

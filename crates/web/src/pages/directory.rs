@@ -2,7 +2,9 @@
 //! its State convention (conventionnement), whose end makes its local cooperation conventions lapse
 //! (docs/agreements.md, « Conventionnement de la SIAE »).
 
-use super::kit::{Crumbs, CsrfForm, FormError, Notice, PageError, PageResult, filters, form_date, parse_id, refused_again};
+use super::kit::{
+    Crumbs, CsrfForm, FormError, Notice, PageError, PageResult, filters, form_date, parse_id, refused_again,
+};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::inputs::OrganisationQuery;
@@ -179,7 +181,10 @@ pub async fn record_state_convention(
 ) -> PageResult {
     let id = parse_id(&id, "Structure")?;
     let result = async {
-        let refused = |e: ApiError| e.on("ends_on").with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+        let refused = |e: ApiError| {
+            e.on("ends_on")
+                .with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY)
+        };
         let ends_on = form_date("fin du conventionnement", &form.ends_on)
             .map_err(refused)?
             .ok_or_else(|| {
@@ -207,5 +212,8 @@ pub fn router() -> axum::Router<crate::state::AppState> {
     axum::Router::new()
         .route("/annuaire", get(list))
         .route("/annuaire/{id}", get(show))
-        .route("/annuaire/{id}/conventionnement", axum::routing::post(record_state_convention))
+        .route(
+            "/annuaire/{id}/conventionnement",
+            axum::routing::post(record_state_convention),
+        )
 }

@@ -16,7 +16,11 @@ async fn refused(app: &TestApp, token: &str, path: &str, body: Value, status: S,
     let before = app.snapshot().await;
     let (s, b) = app.call(token, Method::POST, path, Some(body)).await;
     assert_eq!((s, b["error"]["code"].as_str()), (status, Some(code)), "{path}: {b}");
-    assert_eq!(app.snapshot().await, before, "{path}: a refused request changed something");
+    assert_eq!(
+        app.snapshot().await,
+        before,
+        "{path}: a refused request changed something"
+    );
 }
 
 async fn state_convention(backend: Backend) {
@@ -31,17 +35,60 @@ async fn state_convention(backend: Backend) {
     let ends_on = today() + Duration::days(200);
     let body = json!({"ends_on": ends_on, "reference": "Convention IAE 21-2026-014"});
 
-    refused(&app, &ft, &path, body.clone(), S::FORBIDDEN, "not_state_service_of_department").await;
-    refused(&app, &aci, &path, body.clone(), S::FORBIDDEN, "not_state_service_of_department").await;
+    refused(
+        &app,
+        &ft,
+        &path,
+        body.clone(),
+        S::FORBIDDEN,
+        "not_state_service_of_department",
+    )
+    .await;
+    refused(
+        &app,
+        &aci,
+        &path,
+        body.clone(),
+        S::FORBIDDEN,
+        "not_state_service_of_department",
+    )
+    .await;
     let not_siae = format!("/api/v1/organisations/{ft_id}/state-convention");
-    refused(&app, &ddets, &not_siae, body.clone(), S::UNPROCESSABLE_ENTITY, "not_an_siae").await;
+    refused(
+        &app,
+        &ddets,
+        &not_siae,
+        body.clone(),
+        S::UNPROCESSABLE_ENTITY,
+        "not_an_siae",
+    )
+    .await;
     // A date that is no date is a malformed body (400, as everywhere in the API); one out of reach is 422.
-    refused(&app, &ddets, &path, json!({"ends_on": "2027-02-30", "reference": "X"}), S::BAD_REQUEST, "invalid_body")
-        .await;
+    refused(
+        &app,
+        &ddets,
+        &path,
+        json!({"ends_on": "2027-02-30", "reference": "X"}),
+        S::BAD_REQUEST,
+        "invalid_body",
+    )
+    .await;
     let ancient = json!({"ends_on": "1990-06-30", "reference": "X"});
-    refused(&app, &ddets, &path, ancient, S::UNPROCESSABLE_ENTITY, "state_convention_date_invalid").await;
+    refused(
+        &app,
+        &ddets,
+        &path,
+        ancient,
+        S::UNPROCESSABLE_ENTITY,
+        "state_convention_date_invalid",
+    )
+    .await;
     let (s, org) = app.call(&ddets, Method::POST, &path, Some(body)).await;
-    assert_eq!((s, org["state_convention_ends_on"].as_str()), (S::OK, Some(ends_on.to_string().as_str())), "{org}");
+    assert_eq!(
+        (s, org["state_convention_ends_on"].as_str()),
+        (S::OK, Some(ends_on.to_string().as_str())),
+        "{org}"
+    );
 
     // The CCL (the agency and the ACI) says when it lapses unless the conventionnement is renewed.
     let (_, list) = app.get(&ft, "/api/v1/agreements").await;
@@ -53,7 +100,11 @@ async fn state_convention(backend: Backend) {
         .map(id)
         .unwrap();
     let (_, a) = app.get(&ft, &format!("/api/v1/agreements/{ccl}")).await;
-    assert_eq!(a["lapses_on"].as_str(), Some((ends_on + Duration::days(1)).to_string().as_str()), "{a}");
+    assert_eq!(
+        a["lapses_on"].as_str(),
+        Some((ends_on + Duration::days(1)).to_string().as_str()),
+        "{a}"
+    );
 
     // The page: the DDETS's form on the ACI's directory sheet; a bad date comes back with the values typed.
     let session = login(&app, "ddets-21").await;
@@ -67,20 +118,34 @@ async fn state_convention(backend: Backend) {
         &app,
         &session,
         &form,
-        &[("csrf", &token), ("ends_on", "31/02/2027"), ("reference", "Convention 21-15")],
+        &[
+            ("csrf", &token),
+            ("ends_on", "31/02/2027"),
+            ("reference", "Convention 21-15"),
+        ],
     )
     .await;
     assert_eq!(s, S::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("id=\"ends_on-error\"") && html.contains("value=\"Convention 21-15\""), "{html}");
+    assert!(
+        html.contains("id=\"ends_on-error\"") && html.contains("value=\"Convention 21-15\""),
+        "{html}"
+    );
     let (s, html) = post_and_follow(
         &app,
         &session,
         &form,
-        &[("csrf", &token), ("ends_on", "30/06/2031"), ("reference", "Convention 21-15")],
+        &[
+            ("csrf", &token),
+            ("ends_on", "30/06/2031"),
+            ("reference", "Convention 21-15"),
+        ],
     )
     .await;
     assert_eq!(s, S::SEE_OTHER, "{html}");
-    assert!(html.contains("Conventionnement enregistré") && html.contains("30 juin 2031"), "{html}");
+    assert!(
+        html.contains("Conventionnement enregistré") && html.contains("30 juin 2031"),
+        "{html}"
+    );
     // Another structure has no form, and its post is refused.
     let agency = login(&app, "ft-dijon").await;
     let (_, html) = page(&app, &agency, &sheet).await;
@@ -112,31 +177,90 @@ async fn waivers(backend: Backend) {
             &ai,
             Method::POST,
             &requests,
-            Some(json!({"siae_id": ai_id, "starts_on": from, "ends_on": from + Duration::days(700),
-                "reference": "Demande AI 2026-3"})),
+            Some(
+                json!({"siae_id": ai_id, "starts_on": from, "ends_on": from + Duration::days(700),
+                "reference": "Demande AI 2026-3"}),
+            ),
         )
         .await;
-    assert_eq!((s, &asked["waivers"][0]["status"]), (S::OK, &json!("requested")), "{asked}");
+    assert_eq!(
+        (s, &asked["waivers"][0]["status"]),
+        (S::OK, &json!("requested")),
+        "{asked}"
+    );
     let waiver = id(&asked["waivers"][0]);
 
     // The DDETS's list names the AI, never the person.
     let (s, list) = app.get(&ddets, "/api/v1/assignment-waivers/requests").await;
     assert_eq!(s, S::OK);
     assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
-    assert!(!list.to_string().contains("Bouzid") && !list.to_string().contains(&person), "{list}");
+    assert!(
+        !list.to_string().contains("Bouzid") && !list.to_string().contains(&person),
+        "{list}"
+    );
     assert_eq!(app.get(&ft, "/api/v1/assignment-waivers/requests").await.1, json!([]));
 
     let decision = format!("/api/v1/assignment-waivers/{waiver}/decision");
-    let grant = |days: i64| json!({"grant": true, "starts_on": from, "ends_on": from + Duration::days(days),
-        "reference": "Arrêté 21-2026-17"});
-    refused(&app, &ft, &decision, grant(700), S::FORBIDDEN, "not_state_service_of_department").await;
-    refused(&app, &ai, &decision, grant(700), S::FORBIDDEN, "not_state_service_of_department").await;
-    refused(&app, &ddets, &decision, grant(1200), S::UNPROCESSABLE_ENTITY, "waiver_too_long").await;
-    refused(&app, &ddets, &decision, grant(-5), S::UNPROCESSABLE_ENTITY, "waiver_too_long").await;
-    refused(&app, &ddets, &decision, json!({"grant": true}), S::UNPROCESSABLE_ENTITY, "field_required").await;
+    let grant = |days: i64| {
+        json!({"grant": true, "starts_on": from, "ends_on": from + Duration::days(days),
+        "reference": "Arrêté 21-2026-17"})
+    };
+    refused(
+        &app,
+        &ft,
+        &decision,
+        grant(700),
+        S::FORBIDDEN,
+        "not_state_service_of_department",
+    )
+    .await;
+    refused(
+        &app,
+        &ai,
+        &decision,
+        grant(700),
+        S::FORBIDDEN,
+        "not_state_service_of_department",
+    )
+    .await;
+    refused(
+        &app,
+        &ddets,
+        &decision,
+        grant(1200),
+        S::UNPROCESSABLE_ENTITY,
+        "waiver_too_long",
+    )
+    .await;
+    refused(
+        &app,
+        &ddets,
+        &decision,
+        grant(-5),
+        S::UNPROCESSABLE_ENTITY,
+        "waiver_too_long",
+    )
+    .await;
+    refused(
+        &app,
+        &ddets,
+        &decision,
+        json!({"grant": true}),
+        S::UNPROCESSABLE_ENTITY,
+        "field_required",
+    )
+    .await;
     let (s, b) = app.call(&ddets, Method::POST, &decision, Some(grant(700))).await;
     assert_eq!((s, &b["status"]), (S::OK, &json!("granted")), "{b}");
-    refused(&app, &ddets, &decision, grant(700), S::CONFLICT, "waiver_already_decided").await;
+    refused(
+        &app,
+        &ddets,
+        &decision,
+        grant(700),
+        S::CONFLICT,
+        "waiver_already_decided",
+    )
+    .await;
 
     // A second request, refused through the pages: the home counts it, the refusal asks for its confirmation.
     let (s, _) = app
@@ -173,25 +297,44 @@ async fn waivers(backend: Backend) {
     )
     .await;
     assert_eq!(s, S::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("id=\"confirm-error\"") && html.contains(&format!("{reason}</textarea>")), "{html}");
+    assert!(
+        html.contains("id=\"confirm-error\"") && html.contains(&format!("{reason}</textarea>")),
+        "{html}"
+    );
     let (s, html) = post_form(
         &app,
         &session,
         &form,
-        &[("csrf", &token), ("decision", "granted"), ("starts_on", "32/13/2027"), ("decision_reference", "A-1")],
+        &[
+            ("csrf", &token),
+            ("decision", "granted"),
+            ("starts_on", "32/13/2027"),
+            ("decision_reference", "A-1"),
+        ],
     )
     .await;
     assert_eq!(s, S::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("id=\"starts_on-error\"") && html.contains("value=\"A-1\""), "{html}");
+    assert!(
+        html.contains("id=\"starts_on-error\"") && html.contains("value=\"A-1\""),
+        "{html}"
+    );
     let (s, html) = post_and_follow(
         &app,
         &session,
         &form,
-        &[("csrf", &token), ("decision", "refused"), ("refusal_reason", reason), ("confirm", "oui")],
+        &[
+            ("csrf", &token),
+            ("decision", "refused"),
+            ("refusal_reason", reason),
+            ("confirm", "oui"),
+        ],
     )
     .await;
     assert_eq!(s, S::SEE_OTHER, "{html}");
-    assert!(html.contains("Dérogation refusée") && html.contains("Aucune demande"), "{html}");
+    assert!(
+        html.contains("Dérogation refusée") && html.contains("Aucune demande"),
+        "{html}"
+    );
 
     // The AI reads both decisions on the person's employment.
     let (_, employment) = app.get(&ai, &format!("/api/v1/persons/{person}/employment")).await;

@@ -587,8 +587,14 @@ async fn story(backend: Backend) {
     assert_eq!(s, S::OK);
     // Requested, the waiver lifts nothing: the DDETS of the AI's department grants it (docs/iae.md).
     assert_eq!(asked["waivers"][0]["status"], "requested", "{asked}");
-    app.refused(&ai, &assignments, assignment("company", 100, 300), S::UNPROCESSABLE_ENTITY, "assignment_cap_exceeded")
-        .await;
+    app.refused(
+        &ai,
+        &assignments,
+        assignment("company", 100, 300),
+        S::UNPROCESSABLE_ENTITY,
+        "assignment_cap_exceeded",
+    )
+    .await;
     let ddets = app.token(&email("ddets-21")).await;
     let decision = format!("/api/v1/assignment-waivers/{}/decision", id(&asked["waivers"][0]));
     let (s, granted) = app
@@ -1027,7 +1033,8 @@ async fn story(backend: Backend) {
         "referral.withdrawn",
         "contract.created",
         "assignment.created",
-        "assignment.cap_waived",
+        "assignment.waiver_requested",
+        "assignment.waiver_granted",
         "accompaniment.action_added",
         "accompaniment.registration",
         "exit.interview_held",

@@ -240,9 +240,9 @@ pub fn email(key: &str) -> String {
     format!("{key}@passerelle.test")
 }
 mod breadcrumbs;
+mod ddets;
 mod esat_sharing;
 mod meeting_documents;
 mod orientations;
 mod referral_lists;
 mod widths;
-mod ddets;

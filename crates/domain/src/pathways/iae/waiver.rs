@@ -96,8 +96,16 @@ mod tests {
             reference: "Arrêté 2026-14".into(),
         };
         let cases = [
-            (WaiverStatus::Requested, grant(date!(2029 - 01 - 31)), Ok("waiver_granted")),
-            (WaiverStatus::Requested, grant(date!(2029 - 02 - 01)), Err("waiver_too_long")),
+            (
+                WaiverStatus::Requested,
+                grant(date!(2029 - 01 - 31)),
+                Ok("waiver_granted"),
+            ),
+            (
+                WaiverStatus::Requested,
+                grant(date!(2029 - 02 - 01)),
+                Err("waiver_too_long"),
+            ),
             (
                 WaiverStatus::Requested,
                 Decision::Refuse {
@@ -105,7 +113,11 @@ mod tests {
                 },
                 Ok("waiver_refused"),
             ),
-            (WaiverStatus::Granted, grant(date!(2027 - 01 - 31)), Err("waiver_already_decided")),
+            (
+                WaiverStatus::Granted,
+                grant(date!(2027 - 01 - 31)),
+                Err("waiver_already_decided"),
+            ),
             (
                 WaiverStatus::Refused,
                 Decision::Refuse { reason: "Non".into() },
@@ -121,6 +133,9 @@ mod tests {
     #[test]
     fn a_request_asks_for_three_years_at_most() {
         assert_eq!(request(period(date!(2029 - 01 - 31))).unwrap().code, "waiver_requested");
-        assert_eq!(request(period(date!(2030 - 01 - 31))).unwrap_err().code, "waiver_too_long");
+        assert_eq!(
+            request(period(date!(2030 - 01 - 31))).unwrap_err().code,
+            "waiver_too_long"
+        );
     }
 }

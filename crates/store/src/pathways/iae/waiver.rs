@@ -160,8 +160,10 @@ impl Store {
         .await?;
         let event = Event::new("person", person_id, "assignment.waiver_requested")
             .by(Some(siae_id))
-            .after(&serde_json::json!({"id": id, "from": period.from, "to": period.to, "reference": reference,
-                "explanation": explanation.message}));
+            .after(
+                &serde_json::json!({"id": id, "from": period.from, "to": period.to, "reference": reference,
+                "explanation": explanation.message}),
+            );
         // The key answers the person's employment, which the request was added to.
         commit_created(tx, ctx, key.as_ref(), person_id, event).await?;
         self.employment(ctx, person_id).await
@@ -221,7 +223,12 @@ impl Store {
                 )?,
             },
             Decision::Refuse { reason } => Decision::Refuse {
-                reason: required_said("refusal_reason", &reason, 2000, "Indiquez le motif du refus : l'AI le lira.")?,
+                reason: required_said(
+                    "refusal_reason",
+                    &reason,
+                    2000,
+                    "Indiquez le motif du refus : l'AI le lira.",
+                )?,
             },
         };
         let mut tx = self.pool.begin().await?;

@@ -9,9 +9,9 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::approval::Period;
 use passerelle_domain::pathways::iae::contract::{Assignment, Cddi, CddiException, ClientKind};
-use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::waiver::Decision;
 use passerelle_store::pathways::iae::contract::{AssignmentRecord, ContractRecord, Employment};
 use passerelle_store::pathways::iae::waiver::{WaiverRecord, WaiverRequest};
@@ -219,7 +219,11 @@ impl DecideWaiver {
             });
         }
         let missing = |field: &str| {
-            Invalid::new("field_required", "Indiquez les dates de début et de fin de la dérogation accordée.").on(field)
+            Invalid::new(
+                "field_required",
+                "Indiquez les dates de début et de fin de la dérogation accordée.",
+            )
+            .on(field)
         };
         Ok(Decision::Grant {
             period: Period {

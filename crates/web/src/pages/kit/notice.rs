@@ -281,7 +281,9 @@ impl Notice {
                 "Demande de dérogation envoyée à la DDETS : le plafond des 480 heures s'applique jusqu'à sa décision, \
                  qui apparaîtra sur cette page."
             }
-            Self::WaiverGranted => "Dérogation accordée : l'AI peut mettre la personne à disposition au-delà des 480 heures.",
+            Self::WaiverGranted => {
+                "Dérogation accordée : l'AI peut mettre la personne à disposition au-delà des 480 heures."
+            }
             Self::WaiverRefused => "Dérogation refusée : l'AI lit votre motif.",
             Self::StateConventionRecorded => {
                 "Conventionnement enregistré : les parties des conventions de coopération locale de la SIAE sont \
