@@ -4,6 +4,7 @@
 //!    « Cette convention devient caduque en cas de non conventionnement de la SIAE par l'Etat »);
 //! 2. the préfet's waiver of an AI's 480-hour cap (L5132-9): the AI requests it, the DDETS of its department
 //!    grants it (3 years at most) or refuses it, once.
+//!
 //! Dates are relative to the story's day.
 
 use super::{demo_ctx, org, postgres_demo, sqlite_demo, step};
