@@ -12,6 +12,15 @@ pub fn required(field: &str, value: &str, max: usize) -> Result<String, Invalid>
     bounded(field, value, max)
 }
 
+/// Like [`required`], with the French sentence a person reads when the value is missing (which names the field
+/// as the form does, not by its code).
+pub fn required_said(field: &str, value: &str, max: usize, missing: &str) -> Result<String, Invalid> {
+    if value.trim().is_empty() {
+        return Err(Invalid::new("field_required", missing).on(field));
+    }
+    required(field, value, max)
+}
+
 /// Trims an optional value; an empty string becomes `None`.
 pub fn optional(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, Invalid> {
     match value.map(str::trim) {

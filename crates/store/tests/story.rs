@@ -2437,3 +2437,6 @@ mod benefit_simulations;
 // Who signs an immersion: the host structure with its account, the person and the tutor from a link.
 #[path = "story/immersion_signatures.rs"]
 mod immersion_signatures;
+// The State's decisions recorded by the DDETS: an SIAE's State convention (its CCL lapses), the AI's cap waiver.
+#[path = "story/ddets_decisions.rs"]
+mod ddets_decisions;

@@ -92,6 +92,14 @@ pub fn upcoming(status: Status, dates: Dates, content: &AgreementContent, today:
         }
         _ => {}
     }
+    // A CCL whose SIAE's State convention ends before the CCL does: renew the conventionnement, or it lapses.
+    let lapse = dates
+        .lapses_on
+        .filter(|_| status.binds() || status == Status::Signed)
+        .filter(|l| dates.ends_on.is_none_or(|end| *l <= end));
+    if let Some(lapse) = lapse {
+        out.extend(super::state_convention::reminders(lapse, today));
+    }
     out.sort_by_key(|d| d.on);
     out
 }
@@ -153,7 +161,35 @@ mod tests {
             starts_on: Some(date!(2026 - 01 - 01)),
             ends_on: Some(date!(2027 - 12 - 31)),
             terminates_on: None,
+            lapses_on: None,
         }
+    }
+
+    // Guide de la CCL Pôle emploi – SIAE II.b: the CCL lapses with its SIAE's State convention; its parties are
+    // reminded three months before, unless the CCL itself ends first.
+    #[test]
+    fn the_end_of_the_siae_state_convention_is_reminded() {
+        let ccl = samples::ccl();
+        let lapsing = Dates {
+            lapses_on: Some(date!(2027 - 07 - 01)),
+            ..dates()
+        };
+        let list = upcoming(Status::InForce, lapsing, &ccl, date!(2027 - 02 - 01));
+        let found: Vec<(&str, Date)> = list.iter().map(|d| (d.explanation.code, d.on)).collect();
+        assert!(
+            found.contains(&("state_convention_renewal", date!(2027 - 03 - 30))),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&("state_convention_lapse", date!(2027 - 07 - 01))),
+            "{found:?}"
+        );
+        let after_the_end = Dates {
+            lapses_on: Some(date!(2028 - 07 - 01)),
+            ..dates()
+        };
+        let list = upcoming(Status::InForce, after_the_end, &ccl, date!(2027 - 02 - 01));
+        assert!(list.iter().all(|d| !d.explanation.code.starts_with("state_convention")));
     }
 
     #[test]
@@ -183,6 +219,7 @@ mod tests {
                 starts_on: Some(starts_on),
                 ends_on: Some(ends_on),
                 terminates_on: None,
+                lapses_on: None,
             };
             upcoming(Status::InForce, d, &ccl, today)
                 .into_iter()
@@ -308,6 +345,7 @@ mod tests {
             starts_on: Some(date!(2016 - 12 - 08)),
             ends_on: Some(date!(2018 - 12 - 31)),
             terminates_on: None,
+            lapses_on: None,
         };
         let list = upcoming(Status::InForce, d, &r, date!(2017 - 01 - 01));
         assert!(

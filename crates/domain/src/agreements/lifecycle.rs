@@ -248,11 +248,32 @@ pub struct Dates {
     pub ends_on: Option<Date>,
     /// The day a termination takes effect (end of the notice).
     pub terminates_on: Option<Date>,
+    /// The day the agreement lapses by itself: for a CCL, the day after its SIAE's State convention ends
+    /// ([`super::state_convention`]).
+    #[serde(default)]
+    pub lapses_on: Option<Date>,
 }
 
 /// The status on `day`: a signed agreement is in force from its start date; an agreement in force or under
-/// review expires the day after its end date; a termination takes effect at the end of the notice.
+/// review expires the day after its end date; a termination takes effect at the end of the notice; an agreement
+/// not yet ended lapses on its lapse date (Guide de la CCL Pôle emploi – SIAE II.b), unless it had already
+/// expired or been terminated by then.
 pub fn status_on(stored: Status, dates: Dates, day: Date) -> Status {
+    let status = status_by_dates(stored, dates, day);
+    let Some(lapse) = dates.lapses_on.filter(|l| day >= *l) else {
+        return status;
+    };
+    let ended_before = |end: Option<Date>| end.is_some_and(|e| e < lapse);
+    let lapses = match status {
+        Signed | InForce | UnderReview | Terminating => true,
+        Expired => !ended_before(dates.ends_on.map(|e| e.next_day().unwrap_or(e))),
+        Terminated => !ended_before(dates.terminates_on),
+        _ => false,
+    };
+    if lapses { Lapsed } else { status }
+}
+
+fn status_by_dates(stored: Status, dates: Dates, day: Date) -> Status {
     let expired = dates.ends_on.is_some_and(|end| day > end);
     match stored {
         Signed if expired => Expired,
@@ -411,6 +432,7 @@ mod tests {
                 starts_on: Some(date!(2026 - 01 - 01)),
                 ends_on: Some(date!(2026 - 12 - 31)),
                 terminates_on: None,
+                lapses_on: None,
             },
         }
     }
@@ -525,6 +547,7 @@ mod tests {
             starts_on: Some(date!(2026 - 01 - 01)),
             ends_on: Some(date!(2026 - 12 - 31)),
             terminates_on: Some(date!(2026 - 06 - 15)),
+            lapses_on: None,
         };
         let cases = [
             (Signed, date!(2025 - 12 - 31), Signed),
@@ -540,5 +563,40 @@ mod tests {
         for (stored, day, expected) in cases {
             assert_eq!(status_on(stored, dates, day), expected, "{stored:?} on {day}");
         }
+    }
+
+    // Guide de la CCL Pôle emploi – SIAE II.b: « Cette convention devient caduque en cas de non conventionnement
+    // de la SIAE par l'Etat ». The lapse comes by itself on its date, and only to an agreement still running then.
+    #[test]
+    fn the_lapse_date_makes_a_running_agreement_lapse() {
+        let dates = Dates {
+            starts_on: Some(date!(2026 - 01 - 01)),
+            ends_on: Some(date!(2026 - 12 - 31)),
+            terminates_on: None,
+            lapses_on: Some(date!(2026 - 07 - 01)),
+        };
+        let cases = [
+            (Signed, date!(2025 - 12 - 31), Signed),
+            (InForce, date!(2026 - 06 - 30), InForce),
+            (InForce, date!(2026 - 07 - 01), Lapsed),
+            (UnderReview, date!(2026 - 07 - 01), Lapsed),
+            (InForce, date!(2027 - 02 - 01), Lapsed),
+            (Draft, date!(2026 - 08 - 01), Draft),
+        ];
+        for (stored, day, expected) in cases {
+            assert_eq!(status_on(stored, dates, day), expected, "{stored:?} on {day}");
+        }
+        assert!(!status_on(InForce, dates, date!(2026 - 07 - 01)).binds());
+        // Terminated or expired before the State convention ended: it stays so.
+        let terminated = Dates {
+            terminates_on: Some(date!(2026 - 05 - 01)),
+            ..dates
+        };
+        assert_eq!(status_on(Terminating, terminated, date!(2026 - 08 - 01)), Terminated);
+        let late = Dates {
+            lapses_on: Some(date!(2027 - 03 - 01)),
+            ..dates
+        };
+        assert_eq!(status_on(InForce, late, date!(2027 - 04 - 01)), Expired);
     }
 }

@@ -10,6 +10,7 @@ pub mod examples;
 pub mod kind;
 pub mod lifecycle;
 pub mod names;
+pub mod state_convention;
 
 pub use checklist::{Checklist, Facts, checklist};
 pub use content::AgreementContent;

@@ -28,6 +28,7 @@ use passerelle_domain::agreements::checklist::{Checklist, Facts, checklist, waiv
 use passerelle_domain::agreements::deadlines::{self, Deadline};
 use passerelle_domain::agreements::diff::{LineChange, diff};
 use passerelle_domain::agreements::lifecycle::{Action, Dates, Status, status_on};
+use passerelle_domain::agreements::state_convention;
 use passerelle_domain::agreements::{AgreementContent, AgreementKind};
 use passerelle_domain::invalid::Invalid;
 use serde::Serialize;
@@ -54,6 +55,9 @@ pub struct Agreement {
     pub starts_on: Option<Date>,
     pub ends_on: Option<Date>,
     pub terminates_on: Option<Date>,
+    /// For a CCL: the day it lapses (or lapsed) by itself, the day after its SIAE's State convention ends.
+    pub lapses_on: Option<Date>,
+    /// Why it lapsed: as recorded with a lapse, or the end of its SIAE's State convention.
     pub lapse_cause: Option<String>,
     /// The party that started the draft: it cannot be removed from the parties nor decline.
     pub created_by_organisation_id: Uuid,
@@ -142,8 +146,12 @@ pub struct Act {
     pub content: Option<AgreementContent>,
 }
 
+// The last day of the State convention of the agreement's SIAE party, if the DDETS recorded one: a CCL lapses
+// the day after (`state_convention::lapses_on`).
 const COLUMNS: &str = "a.id, a.kind, a.parent_id, a.title, a.status, a.current_version, a.starts_on, a.ends_on, \
-    a.terminates_on, a.lapse_cause, a.created_by_organisation_id";
+    a.terminates_on, a.lapse_cause, a.created_by_organisation_id, (SELECT MIN(so.state_convention_ends_on) \
+    FROM agreement_parties sp JOIN organisations so ON so.id = sp.organisation_id WHERE sp.agreement_id = a.id) \
+    AS state_convention_ends_on";
 
 /// The header of an agreement as stored, before its status is brought to today.
 struct Header {
@@ -160,9 +168,10 @@ struct Header {
 
 fn header(r: &Row) -> Result<Header> {
     let status: String = r.get("status")?;
+    let kind = AgreementKind::parse(&r.get::<String>("kind")?)?;
     Ok(Header {
         id: r.get("id")?,
-        kind: AgreementKind::parse(&r.get::<String>("kind")?)?,
+        kind,
         parent_id: r.get("parent_id")?,
         title: r.get("title")?,
         stored: Status::parse(&status)
@@ -172,6 +181,7 @@ fn header(r: &Row) -> Result<Header> {
             starts_on: r.get("starts_on")?,
             ends_on: r.get("ends_on")?,
             terminates_on: r.get("terminates_on")?,
+            lapses_on: state_convention::lapses_on(kind, r.get("state_convention_ends_on")?),
         },
         lapse_cause: r.get("lapse_cause")?,
         creator: r.get("created_by_organisation_id")?,
@@ -370,7 +380,13 @@ impl AgreementScope<'_> {
             starts_on: h.dates.starts_on,
             ends_on: h.dates.ends_on,
             terminates_on: h.dates.terminates_on,
-            lapse_cause: h.lapse_cause,
+            lapses_on: h.dates.lapses_on,
+            lapse_cause: match (status, h.stored, h.dates.lapses_on) {
+                (Status::Lapsed, stored, Some(on)) if stored != Status::Lapsed => {
+                    Some(state_convention::lapse_cause(on))
+                }
+                _ => h.lapse_cause,
+            },
             created_by_organisation_id: h.creator,
             parties,
             content: version.content,

@@ -3,11 +3,13 @@
 
 mod authorisations;
 mod contacts;
+mod state_convention;
 pub mod structures;
 
 pub use authorisations::Authorisation;
 pub(crate) use contacts::load_contact;
 pub use contacts::{Contact, RoleAssignment};
+pub(crate) use state_convention::state_service_for;
 
 use crate::Store;
 use crate::access::AccessContext;
@@ -19,7 +21,7 @@ use passerelle_domain::directory::{self as domain, OrganisationFields, Organisat
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::text::fold;
 use serde::Serialize;
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
@@ -47,6 +49,10 @@ pub struct Organisation {
     pub source: Option<String>,
     pub external_id: Option<String>,
     pub archived: bool,
+    /// For an SIAE: the last day of its State convention (conventionnement), as its DDETS recorded it; its
+    /// local cooperation conventions lapse the day after (docs/agreements.md).
+    pub state_convention_ends_on: Option<Date>,
+    pub state_convention_reference: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
 }
@@ -89,7 +95,7 @@ pub use crate::infra::paging::{MAX_PER_PAGE, Page};
 
 const ORGANISATION_COLUMNS: &str = "o.id, o.name, o.kind, o.siret, o.address_line, o.postal_code, o.commune, \
     o.commune_code, o.department, o.parent_id, o.email, o.phone, o.website, o.description, o.source, \
-    o.external_id, o.archived_at, o.updated_at";
+    o.external_id, o.archived_at, o.state_convention_ends_on, o.state_convention_reference, o.updated_at";
 
 fn organisation(r: &Row) -> Result<Organisation> {
     let kind = OrganisationKind::parse(&r.get::<String>("kind")?)?;
@@ -115,6 +121,8 @@ fn organisation(r: &Row) -> Result<Organisation> {
         source: r.get("source")?,
         external_id: r.get("external_id")?,
         archived: r.get::<Option<OffsetDateTime>>("archived_at")?.is_some(),
+        state_convention_ends_on: r.get("state_convention_ends_on")?,
+        state_convention_reference: r.get("state_convention_reference")?,
         updated_at: r.get("updated_at")?,
     })
 }

@@ -185,6 +185,36 @@ pub async fn archive_organisation(
     Ok(Json(state.store.archive_organisation(&ctx, id).await?))
 }
 
+/// An SIAE's State convention (conventionnement), as the DDETS records it.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StateConventionBody {
+    /// Last day of the State convention: the SIAE's local cooperation conventions lapse the day after.
+    pub ends_on: Date,
+    #[schema(max_length = 200, example = "Convention IAE 21-2026-014")]
+    pub reference: String,
+}
+
+/// The DDETS (or DREETS) of the SIAE's department records its State convention's end date and reference (403
+/// `not_state_service_of_department` for anyone else, 422 `not_an_siae`). The SIAE's local cooperation
+/// conventions lapse the day after that end; their parties are reminded three months before.
+#[utoipa::path(post, path = "/api/v1/organisations/{id}/state-convention", tag = "directory", params(("id" = Uuid, Path)),
+    request_body = StateConventionBody, security(("bearer" = [])),
+    responses((status = 200, body = Organisation)))]
+pub async fn record_state_convention(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(b): ApiJson<StateConventionBody>,
+) -> ApiResult<Json<Organisation>> {
+    Ok(Json(
+        state
+            .store
+            .record_state_convention(&ctx, id, b.ends_on, &b.reference)
+            .await?,
+    ))
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactBody {
@@ -386,6 +416,7 @@ pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(routes!(list_organisations, create_organisation))
         .routes(routes!(get_organisation, update_organisation))
         .routes(routes!(archive_organisation))
+        .routes(routes!(record_state_convention))
         .routes(routes!(list_contacts, create_contact))
         .routes(routes!(update_contact))
         .routes(routes!(archive_contact))

@@ -1,6 +1,10 @@
-//! The directory pages: search and an organisation's sheet.
+//! The directory pages: search and an organisation's sheet; on an SIAE's sheet, its DDETS (or DREETS) records
+//! its State convention (conventionnement), whose end makes its local cooperation conventions lapse
+//! (docs/agreements.md, « Conventionnement de la SIAE »).
 
-use super::kit::{Crumbs, PageError, PageResult, parse_id};
+use super::kit::{
+    Crumbs, CsrfForm, FormError, Notice, PageError, PageResult, filters, form_date, parse_id, refused_again,
+};
 use super::session::{Nav, Visitor};
 use crate::error::ApiError;
 use crate::inputs::OrganisationQuery;
@@ -11,6 +15,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use passerelle_domain::directory::{DEPARTMENTS, Department, OrganisationKind};
 use passerelle_store::directory::{Authorisation, Contact, Organisation, RoleAssignment};
+use serde::Deserialize;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "directory.html")]
@@ -98,6 +103,19 @@ pub struct OrganisationPage {
     contacts: Vec<Contact>,
     roles: Vec<RoleAssignment>,
     authorisations: Vec<Authorisation>,
+    /// The visitor is of a State service (DDETS, DREETS) and the structure an SIAE: the State convention form.
+    records_state_convention: bool,
+    form: StateConventionForm,
+    error: FormError,
+}
+
+/// The State convention form as typed, kept as text so that a refused value comes back as it was.
+#[derive(Deserialize, Default)]
+pub struct StateConventionForm {
+    #[serde(default)]
+    ends_on: String,
+    #[serde(default)]
+    reference: String,
 }
 
 pub async fn show(
@@ -106,6 +124,16 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> PageResult<OrganisationPage> {
     let id = parse_id(&id, "Structure")?;
+    Ok(organisation_page(&state, &visitor, id, None, FormError::default()).await?)
+}
+
+async fn organisation_page(
+    state: &AppState,
+    visitor: &Visitor,
+    id: uuid::Uuid,
+    form: Option<StateConventionForm>,
+    error: FormError,
+) -> Result<OrganisationPage, ApiError> {
     let store = &state.store;
     let ctx = &visitor.ctx;
     let loaded = async {
@@ -119,18 +147,63 @@ pub async fn show(
         let authorisations = store
             .authorisations(ctx, id, passerelle_store::infra::clock::now().date())
             .await?;
+        let state_service = visitor
+            .ctx
+            .memberships()
+            .iter()
+            .any(|m| matches!(m.kind, OrganisationKind::Ddets | OrganisationKind::Dreets));
+        let form = form.unwrap_or_else(|| StateConventionForm {
+            ends_on: org.state_convention_ends_on.map(|d| d.to_string()).unwrap_or_default(),
+            reference: org.state_convention_reference.clone().unwrap_or_default(),
+        });
         Ok::<_, passerelle_store::StoreError>(OrganisationPage {
             nav: visitor
                 .nav("annuaire")
                 .trail(Crumbs::list("Annuaire", "/annuaire").here(org.name.clone())),
+            records_state_convention: state_service && org.kind.is_siae(),
             org,
             parent,
             contacts,
             roles,
             authorisations,
+            form,
+            error,
         })
     };
     Ok(loaded.await?)
+}
+
+pub async fn record_state_convention(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<StateConventionForm>,
+) -> PageResult {
+    let id = parse_id(&id, "Structure")?;
+    let result = async {
+        let refused = |e: ApiError| {
+            e.on("ends_on")
+                .with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY)
+        };
+        let ends_on = form_date("fin du conventionnement", &form.ends_on)
+            .map_err(refused)?
+            .ok_or_else(|| {
+                refused(ApiError::bad_request(
+                    "field_required",
+                    "Indiquez le dernier jour du conventionnement.",
+                ))
+            })?;
+        Ok::<_, ApiError>(
+            state
+                .store
+                .record_state_convention(&visitor.ctx, id, ends_on, &form.reference)
+                .await?,
+        )
+    };
+    match result.await {
+        Ok(_) => Ok(Notice::StateConventionRecorded.redirect(&state, &format!("/annuaire/{id}"))),
+        Err(e) => refused_again(e, |error| organisation_page(&state, &visitor, id, Some(form), error)).await,
+    }
 }
 
 /// The directory pages' routes.
@@ -139,4 +212,8 @@ pub fn router() -> axum::Router<crate::state::AppState> {
     axum::Router::new()
         .route("/annuaire", get(list))
         .route("/annuaire/{id}", get(show))
+        .route(
+            "/annuaire/{id}/conventionnement",
+            axum::routing::post(record_state_convention),
+        )
 }

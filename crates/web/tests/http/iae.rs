@@ -576,19 +576,40 @@ async fn story(backend: Backend) {
         "waiver_too_long",
     )
     .await;
-    let (s, _) = app
+    let (s, asked) = app
         .post(
             &ai,
             &waivers,
             json!({"siae_id": ai_id, "starts_on": waiver_from, "ends_on": waiver_from + Duration::days(700),
-            "reference": "Arrêté 21-2026-17"}),
+            "reference": "Demande AI 2026-17"}),
         )
         .await;
     assert_eq!(s, S::OK);
-    // A retried waiver with the same key is recorded once.
+    // Requested, the waiver lifts nothing: the DDETS of the AI's department grants it (docs/iae.md).
+    assert_eq!(asked["waivers"][0]["status"], "requested", "{asked}");
+    app.refused(
+        &ai,
+        &assignments,
+        assignment("company", 100, 300),
+        S::UNPROCESSABLE_ENTITY,
+        "assignment_cap_exceeded",
+    )
+    .await;
+    let ddets = app.token(&email("ddets-21")).await;
+    let decision = format!("/api/v1/assignment-waivers/{}/decision", id(&asked["waivers"][0]));
+    let (s, granted) = app
+        .post(
+            &ddets,
+            &decision,
+            json!({"grant": true, "starts_on": waiver_from, "ends_on": waiver_from + Duration::days(700),
+            "reference": "Arrêté 21-2026-17"}),
+        )
+        .await;
+    assert_eq!((s, &granted["status"]), (S::OK, &json!("granted")), "{granted}");
+    // A retried request with the same key is recorded once.
     let waivers_before = app.count("ai_cap_waivers").await;
     let retried = json!({"siae_id": ai_id, "starts_on": waiver_from, "ends_on": waiver_from + Duration::days(30),
-        "reference": "Arrêté 21-2026-18"});
+        "reference": "Demande AI 2026-18"});
     let first = app.post_once(&ai, &waivers, "derogation-18", retried.clone()).await;
     let again = app.post_once(&ai, &waivers, "derogation-18", retried).await;
     assert_eq!((first.0, first.1, again.0, again.1), (S::OK, false, S::OK, true));
@@ -1066,7 +1087,8 @@ async fn story(backend: Backend) {
         "referral.withdrawn",
         "contract.created",
         "assignment.created",
-        "assignment.cap_waived",
+        "assignment.waiver_requested",
+        "assignment.waiver_granted",
         "accompaniment.action_added",
         "accompaniment.registration",
         "exit.interview_held",

@@ -242,6 +242,7 @@ pub fn email(key: &str) -> String {
     format!("{key}@passerelle.test")
 }
 mod breadcrumbs;
+mod ddets;
 mod esat_sharing;
 mod indicator_esat;
 mod immersion_signatures;

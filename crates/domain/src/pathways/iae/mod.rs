@@ -17,6 +17,7 @@ pub mod prolongation;
 pub mod prolongation_request;
 pub mod referral;
 pub mod suspension;
+pub mod waiver;
 
 pub use approval::{Approval, Period, Regime, Status};
 pub use eligibility::{Criterion, Diagnosis, DiagnosisAuthor, Eligibility};

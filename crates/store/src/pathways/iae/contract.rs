@@ -11,6 +11,8 @@ use crate::infra::idempotency::{IdempotencyKey, commit_created};
 use crate::infra::sql::{Executor, Row, query};
 use crate::pathways::iae::offer::siae_member;
 use crate::pathways::iae::pathway::require_within_approval;
+pub use crate::pathways::iae::waiver::WaiverRecord;
+use crate::pathways::iae::waiver::{granted_waivers, waivers};
 use passerelle_domain::explanation::Explanation;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::SiaeKind;
@@ -51,15 +53,6 @@ pub struct AssignmentRecord {
     pub explanation: String,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct WaiverRecord {
-    pub id: Uuid,
-    pub siae_id: Uuid,
-    pub starts_on: Date,
-    pub ends_on: Date,
-    pub reference: String,
-}
-
 /// A person's contracts, assignments and waivers.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Employment {
@@ -68,7 +61,7 @@ pub struct Employment {
     pub waivers: Vec<WaiverRecord>,
 }
 
-fn refused(e: Explanation) -> StoreError {
+pub(super) fn refused(e: Explanation) -> StoreError {
     StoreError::Invalid(Invalid::new(e.code, e.message))
 }
 
@@ -117,28 +110,6 @@ const CONTRACTS: &str = "SELECT c.id, c.person_id, c.siae_id, o.name, c.starts_o
 const ASSIGNMENTS: &str = "SELECT a.id, a.person_id, a.siae_id, o.name, a.client_name, a.client_kind, a.starts_on, \
     a.hours, a.explanation FROM iae_assignments a JOIN organisations o ON o.id = a.siae_id";
 
-async fn waivers(ex: &mut impl Executor, person_id: Uuid, siae_id: Option<Uuid>) -> Result<Vec<WaiverRecord>> {
-    let mut q = query("SELECT id, siae_id, starts_on, ends_on, reference FROM ai_cap_waivers WHERE person_id = $1")
-        .bind(person_id);
-    if let Some(siae) = siae_id {
-        q.push_bound(" AND siae_id = {}", siae);
-    }
-    q.push_sql(" ORDER BY starts_on");
-    ex.fetch_all(q)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(WaiverRecord {
-                id: r.get("id")?,
-                siae_id: r.get("siae_id")?,
-                starts_on: r.get("starts_on")?,
-                ends_on: r.get("ends_on")?,
-                reference: r.get("reference")?,
-            })
-        })
-        .collect()
-}
-
 impl Store {
     /// The SIAE kind of `siae_id`, which the caller must belong to, employing the person over `period`, which
     /// the person's approval must cover.
@@ -175,7 +146,7 @@ impl Store {
         Ok(Employment {
             contracts,
             assignments,
-            waivers: waivers(&mut db, person_id, None).await?,
+            waivers: waivers(&mut db, person_id).await?,
         })
     }
 
@@ -300,14 +271,7 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let waived: Vec<Period> = waivers(&mut tx, person_id, Some(siae_id))
-            .await?
-            .iter()
-            .map(|w| Period {
-                from: w.starts_on,
-                to: w.ends_on,
-            })
-            .collect();
+        let waived = granted_waivers(&mut tx, person_id, siae_id).await?;
         let explanation = contract::check_assignment(kind, &earlier, a, &waived).map_err(refused)?;
         let id = Uuid::new_v4();
         tx.execute(
@@ -331,43 +295,5 @@ impl Store {
             .after(&serde_json::json!({"id": id, "hours": a.hours, "explanation": explanation.message}));
         commit_created(tx, ctx, key.as_ref(), id, event).await?;
         self.assignment(ctx, id).await
-    }
-
-    /// Records the préfet's waiver of the 480-hour cap (3 years at most), with the decision's reference.
-    pub async fn create_waiver(
-        &self,
-        ctx: &AccessContext,
-        person_id: Uuid,
-        siae_id: Uuid,
-        period: Period,
-        reference: &str,
-        key: Option<IdempotencyKey>,
-    ) -> Result<Employment> {
-        let reference = required("reference", reference, 200)?;
-        contract::check_waiver(period).map_err(refused)?;
-        let mut tx = self.pool.begin().await?;
-        siae_member(ctx, siae_id)?;
-        self.persons(ctx).load(&mut tx, person_id).await?;
-        let id = Uuid::new_v4();
-        tx.execute(
-            query(
-                "INSERT INTO ai_cap_waivers (id, person_id, siae_id, starts_on, ends_on, reference, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(id)
-            .bind(person_id)
-            .bind(siae_id)
-            .bind(period.from)
-            .bind(period.to)
-            .bind(&reference)
-            .bind(crate::infra::clock::now()),
-        )
-        .await?;
-        let event = Event::new("person", person_id, "assignment.cap_waived")
-            .by(Some(siae_id))
-            .after(&serde_json::json!({"id": id, "from": period.from, "to": period.to, "reference": reference}));
-        // The key answers the person's employment, which the waiver was added to.
-        commit_created(tx, ctx, key.as_ref(), person_id, event).await?;
-        self.employment(ctx, person_id).await
     }
 }

@@ -7,3 +7,4 @@ pub mod offer;
 pub mod orientation;
 pub mod pathway;
 pub mod referral;
+pub mod waiver;

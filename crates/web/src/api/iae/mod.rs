@@ -380,6 +380,8 @@ pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(routes!(employment::create_contract))
         .routes(routes!(employment::create_assignment))
         .routes(routes!(employment::create_waiver))
+        .routes(routes!(employment::list_waiver_requests))
+        .routes(routes!(employment::decide_waiver))
         .routes(routes!(orientation::list_prescribers))
         .routes(routes!(orientation::list_orientations, orientation::create_orientation))
         .routes(routes!(orientation::get_orientation))

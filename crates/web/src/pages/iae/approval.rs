@@ -354,9 +354,9 @@ pub async fn approval_action(
                             to: required_date("fin", &form.to)?,
                         };
                         store
-                            .create_waiver(ctx, person_id, siae_id, period, &form.reference, None)
+                            .request_waiver(ctx, person_id, siae_id, period, &form.reference, None)
                             .await?;
-                        Ok(Notice::WaiverRecorded)
+                        Ok(Notice::WaiverRequested)
                     }
                 }
             }

@@ -9,6 +9,7 @@ pub mod orientations;
 pub mod prescribe;
 pub mod referral;
 pub mod referral_list;
+pub mod waivers;
 
 use super::session::Visitor;
 use passerelle_store::Membership;
@@ -47,6 +48,8 @@ pub fn router() -> axum::Router<crate::state::AppState> {
             "/personnes/{id}/orienter",
             get(orientations::orient_form).post(orientations::orient),
         )
+        .route("/derogations", get(waivers::waivers))
+        .route("/derogations/{id}", get(waivers::decision_form).post(waivers::decide))
         .route("/orientations", get(orientations::orientations))
         .route("/orientations/{id}/reponse", post(orientations::answer))
         .route("/notifications", get(notifications::notifications))

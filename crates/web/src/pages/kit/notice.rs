@@ -70,10 +70,14 @@ pub enum Notice {
     SimulationDeleted,
     ImmersionSignatureLinkSent,
     ImmersionSigned,
+    WaiverRequested,
+    WaiverGranted,
+    WaiverRefused,
+    StateConventionRecorded,
 }
 
 impl Notice {
-    const ALL: [Notice; 55] = [
+    const ALL: [Notice; 59] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -129,6 +133,10 @@ impl Notice {
         Self::SimulationDeleted,
         Self::ImmersionSignatureLinkSent,
         Self::ImmersionSigned,
+        Self::WaiverRequested,
+        Self::WaiverGranted,
+        Self::WaiverRefused,
+        Self::StateConventionRecorded,
     ];
 
     fn code(self) -> &'static str {
