@@ -38,7 +38,6 @@ pub enum Notice {
     ProlongationRequested,
     ContractRecorded,
     AssignmentRecorded,
-    WaiverRecorded,
     AccompanimentActionAdded,
     RegistrationRecorded,
     InterviewRecorded,
@@ -77,7 +76,7 @@ pub enum Notice {
 }
 
 impl Notice {
-    const ALL: [Notice; 59] = [
+    const ALL: [Notice; 58] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -101,7 +100,6 @@ impl Notice {
         Self::ProlongationRequested,
         Self::ContractRecorded,
         Self::AssignmentRecorded,
-        Self::WaiverRecorded,
         Self::AccompanimentActionAdded,
         Self::RegistrationRecorded,
         Self::InterviewRecorded,
@@ -164,13 +162,18 @@ impl Notice {
             Self::ProlongationRequested => "prolongation_requested",
             Self::ContractRecorded => "contract_recorded",
             Self::AssignmentRecorded => "assignment_recorded",
-            Self::WaiverRecorded => "waiver_recorded",
             Self::AccompanimentActionAdded => "accompaniment_action_added",
             Self::RegistrationRecorded => "registration_recorded",
             Self::InterviewRecorded => "interview_recorded",
             Self::ExitRecorded => "exit_recorded",
             Self::AgrementRequested => "agrement_requested",
             Self::AgrementAppealed => "agrement_appealed",
+            Self::ImmersionSignatureLinkSent => "immersion_signature_link_sent",
+            Self::ImmersionSigned => "immersion_signed",
+            Self::WaiverRequested => "waiver_requested",
+            Self::WaiverGranted => "waiver_granted",
+            Self::WaiverRefused => "waiver_refused",
+            Self::StateConventionRecorded => "state_convention_recorded",
             Self::AgrementDecided => "agrement_decided",
             Self::ExitFollowUpRecorded => "exit_follow_up_recorded",
             Self::ProlongationGranted => "prolongation_granted",
@@ -234,7 +237,6 @@ impl Notice {
             }
             Self::ContractRecorded => "Contrat enregistré.",
             Self::AssignmentRecorded => "Mise à disposition enregistrée.",
-            Self::WaiverRecorded => "Dérogation du préfet enregistrée.",
             Self::AccompanimentActionAdded => "Action d'accompagnement ajoutée.",
             Self::RegistrationRecorded => "Inscription à France Travail enregistrée.",
             Self::InterviewRecorded => "Entretien tripartite enregistré.",
@@ -245,6 +247,23 @@ impl Notice {
             Self::AgrementDecided => "Décision de Pôle emploi enregistrée.",
             Self::AgrementAppealed => {
                 "Recours enregistré : le directeur de l'agence le tranche ; sa décision s'enregistre sur cette page."
+            }
+            Self::ImmersionSignatureLinkSent => {
+                "Lien de signature envoyé par courriel : il est valable 14 jours et ne sert qu'une fois. La signature \
+                 apparaîtra ici dès qu'elle sera donnée."
+            }
+            Self::ImmersionSigned => "Signature enregistrée.",
+            Self::WaiverRequested => {
+                "Demande de dérogation envoyée à la DDETS : le plafond des 480 heures s'applique jusqu'à sa décision, \
+                 qui apparaîtra sur cette page."
+            }
+            Self::WaiverGranted => {
+                "Dérogation accordée : l'AI peut mettre la personne à disposition au-delà des 480 heures."
+            }
+            Self::WaiverRefused => "Dérogation refusée : l'AI lit votre motif.",
+            Self::StateConventionRecorded => {
+                "Conventionnement enregistré : les parties des conventions de coopération locale de la SIAE sont \
+                 prévenues trois mois avant sa fin."
             }
             Self::ExitFollowUpRecorded => "Suivi à 6 mois enregistré.",
             Self::ProlongationGranted => {
