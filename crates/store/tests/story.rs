@@ -519,6 +519,7 @@ async fn agreements_story(store: Store) {
         organisation_id: None,
         reason: None,
         content: None,
+        committee_meeting_id: None,
     };
     let titles = |list: Vec<passerelle_store::agreements::AgreementSummary>| {
         list.into_iter().map(|a| a.kind.code()).collect::<Vec<_>>()

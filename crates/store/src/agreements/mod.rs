@@ -13,11 +13,13 @@
 //! and it is in force: see [`binding`].
 
 mod amendments;
+mod committee_proposal;
 mod drafting;
 mod in_force;
 mod lifecycle;
 
 pub use amendments::{AmendmentAct, PendingAmendment};
+pub use committee_proposal::SteeringMeeting;
 pub(crate) use in_force::{binding, esat_spe_in_force};
 
 use crate::access::AccessContext;
@@ -84,6 +86,8 @@ pub struct VersionSummary {
     /// Object of the avenant (none for the first version).
     pub reason: Option<String>,
     pub signed_on: Option<Date>,
+    /// The steering committee's meeting that proposed the avenant (a regional agreement's, article 5).
+    pub committee_meeting: Option<SteeringMeeting>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -140,6 +144,8 @@ pub struct Act {
     pub reason: Option<String>,
     /// The new content (for an avenant).
     pub content: Option<AgreementContent>,
+    /// For an avenant to a regional agreement: the held meeting of its steering committee that proposed it.
+    pub committee_meeting_id: Option<Uuid>,
 }
 
 const COLUMNS: &str = "a.id, a.kind, a.parent_id, a.title, a.status, a.current_version, a.starts_on, a.ends_on, \
@@ -303,9 +309,12 @@ impl AgreementScope<'_> {
             .collect::<Result<Vec<_>>>()?;
         let versions = ex
             .fetch_all(
-                query(
-                    "SELECT number, reason, signed_on FROM agreement_versions WHERE agreement_id = $1 ORDER BY number",
-                )
+                query(format!(
+                    "SELECT v.number, v.reason, v.signed_on, {} FROM agreement_versions v{} \
+                     WHERE v.agreement_id = $1 ORDER BY v.number",
+                    committee_proposal::meeting_columns(),
+                    committee_proposal::meeting_joins("v.committee_meeting_id")
+                ))
                 .bind(id),
             )
             .await?
@@ -315,6 +324,7 @@ impl AgreementScope<'_> {
                     number: r.get("number")?,
                     reason: r.get("reason")?,
                     signed_on: r.get("signed_on")?,
+                    committee_meeting: committee_proposal::steering_meeting(r)?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -459,13 +469,15 @@ impl AgreementScope<'_> {
         ))
     }
 
-    /// Checks the parties against the directory and copies correspondents' names from its contacts.
+    /// Checks the parties against the directory, and together against the kind (a CCL's two), and copies
+    /// correspondents' names from its contacts.
     async fn resolve(
         &self,
         ex: &mut impl Executor,
         kind: AgreementKind,
         mut c: AgreementContent,
     ) -> Result<AgreementContent> {
+        let mut kinds = Vec::with_capacity(c.parties.len());
         for p in &c.parties {
             let org = crate::directory::load_organisation(ex, p.organisation_id)
                 .await
@@ -479,8 +491,10 @@ impl AgreementScope<'_> {
                         .into(),
                 );
             }
-            kind.check_party(org.kind, &org.name)?;
+            kinds.push((org.kind, org.name));
         }
+        let kinds: Vec<_> = kinds.iter().map(|(k, name)| (*k, name.as_str())).collect();
+        kind.check_parties(&kinds)?;
         for k in &mut c.correspondents {
             for (id, name, function) in [
                 (k.contact_id, &mut k.name, Some(&mut k.function)),
