@@ -2411,3 +2411,6 @@ mod esat_sharing;
 // Orientation to an authorised prescriber, its answer, and who sees it.
 #[path = "story/orientations.rs"]
 mod orientations;
+// Avenants from the regional steering committee; a CCL between an SPE organisation and an SIAE.
+#[path = "story/avenant_parties.rs"]
+mod avenant_parties;
