@@ -245,3 +245,4 @@ mod meeting_documents;
 mod orientations;
 mod referral_lists;
 mod widths;
+mod avenant_origin;
