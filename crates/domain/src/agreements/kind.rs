@@ -153,7 +153,10 @@ impl AgreementKind {
         .on("parties"))
     }
 
-    /// Checks every party (`kind`, name) of an agreement of this kind, then how they stand together.
+    /// Checks every party (`kind`, name) of an agreement of this kind, then how they stand together: a
+    /// `complete` agreement (created, or submitted to the signatures) has all its parties; a draft being
+    /// written may lack one (a party is replaced by removing it, then adding the other), never hold one too
+    /// many.
     ///
     /// A CCL binds exactly one SPE organisation and one SIAE. Source: Guide de la CCL Pôle emploi – SIAE,
     /// its introduction: « Ces accords régionaux appuieront les négociations des conventions de coopération
@@ -161,7 +164,7 @@ impl AgreementKind {
     /// XXXXX s'engagent » (decrees 99-106 to 99-109 of 18 February 1999: « entre l'Agence Locale pour
     /// l'Emploi et chaque structure d'insertion »). The SPE is France Travail since 1 January 2024 (loi
     /// 2023-1196), with Cap emploi and the Missions locales ([`OrganisationKind::is_spe`]).
-    pub fn check_parties(self, parties: &[(OrganisationKind, &str)]) -> Result<(), Invalid> {
+    pub fn check_parties(self, parties: &[(OrganisationKind, &str)], complete: bool) -> Result<(), Invalid> {
         for (kind, name) in parties {
             self.check_party(*kind, name)?;
         }
@@ -169,7 +172,9 @@ impl AgreementKind {
             return Ok(());
         }
         let count = |f: fn(OrganisationKind) -> bool| parties.iter().filter(|(k, _)| f(*k)).count();
-        if parties.len() == 2 && count(OrganisationKind::is_spe) == 1 && count(OrganisationKind::is_siae) == 1 {
+        let (spe, siae) = (count(OrganisationKind::is_spe), count(OrganisationKind::is_siae));
+        let fits = if complete { spe == 1 && siae == 1 } else { spe <= 1 && siae <= 1 };
+        if fits {
             return Ok(());
         }
         let named: Vec<String> = parties
@@ -316,19 +321,29 @@ mod tests {
             (&[O::AuthorisedPrescriber, O::Aci], Some("party_kind_not_allowed")),
             (&[O::DepartmentalCouncil, O::Aci], Some("party_kind_not_allowed")),
         ];
+        let parties = |kinds: &[O]| kinds.iter().map(|k| (*k, "Partie")).collect::<Vec<_>>();
         for (kinds, refused) in cases {
-            let parties: Vec<(O, &str)> = kinds.iter().map(|k| (*k, "Partie")).collect();
-            let result = LocalCooperation.check_parties(&parties);
+            let result = LocalCooperation.check_parties(&parties(kinds), true);
             assert_eq!(result.err().map(|e| e.code), *refused, "{kinds:?}");
         }
+        // A draft being written may lack a party, never hold one too many.
+        for (kinds, ok) in [
+            (&[O::FranceTravailAgency][..], true),
+            (&[O::Aci][..], true),
+            (&[][..], true),
+            (&[O::Aci, O::Ei][..], false),
+            (&[O::FranceTravailAgency, O::MissionLocale][..], false),
+        ] {
+            assert_eq!(LocalCooperation.check_parties(&parties(kinds), false).is_ok(), ok, "{kinds:?}");
+        }
         let e = LocalCooperation
-            .check_parties(&[(O::Aci, "Les Jardins"), (O::Ei, "Recyclage")])
+            .check_parties(&[(O::Aci, "Les Jardins"), (O::Ei, "Recyclage")], true)
             .unwrap_err();
         assert!(e.message.contains("Les Jardins (Atelier"), "{}", e.message);
         assert!(e.message.contains("convention de partenariat"), "{}", e.message);
         // The other kinds keep their parties' own checks only.
-        assert!(Partnership.check_parties(&[(O::Aci, "A"), (O::Ei, "B"), (O::Other, "C")]).is_ok());
-        assert!(Regional.check_parties(&[(O::Dreets, "A"), (O::FranceTravailRegional, "B")]).is_ok());
+        assert!(Partnership.check_parties(&[(O::Aci, "A"), (O::Ei, "B"), (O::Other, "C")], true).is_ok());
+        assert!(Regional.check_parties(&[(O::Dreets, "A"), (O::FranceTravailRegional, "B")], true).is_ok());
     }
 
     #[test]

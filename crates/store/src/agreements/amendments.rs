@@ -144,7 +144,8 @@ impl AgreementScope<'_> {
             .validate()?;
         super::lifecycle::keeps_parties(&before, &content)?;
         committee_proposal::check(&mut tx, id, before.kind, act.committee_meeting_id, on).await?;
-        let content = self.resolve(&mut tx, before.kind, content).await?;
+        // The parties are those that signed (kept above); they were all there when it went to the signatures.
+        let content = self.resolve(&mut tx, before.kind, content, false).await?;
         tx.execute(
             query(
                 "INSERT INTO agreement_amendments (id, agreement_id, content, reason, status, proposed_on, \

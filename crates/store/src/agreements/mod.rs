@@ -469,32 +469,16 @@ impl AgreementScope<'_> {
         ))
     }
 
-    /// Checks the parties against the directory, and together against the kind (a CCL's two), and copies
-    /// correspondents' names from its contacts.
+    /// Checks the parties against the directory, and together against the kind (a CCL's two; all of them
+    /// when `complete`, see `AgreementKind::check_parties`), and copies correspondents' names from its contacts.
     async fn resolve(
         &self,
         ex: &mut impl Executor,
         kind: AgreementKind,
         mut c: AgreementContent,
+        complete: bool,
     ) -> Result<AgreementContent> {
-        let mut kinds = Vec::with_capacity(c.parties.len());
-        for p in &c.parties {
-            let org = crate::directory::load_organisation(ex, p.organisation_id)
-                .await
-                .map_err(|_| {
-                    Invalid::new("organisation_not_found", "Une partie n'existe pas dans l'annuaire.").on("parties")
-                })?;
-            if org.archived {
-                return Err(
-                    Invalid::new("organisation_archived", format!("« {} » est archivée.", org.name))
-                        .on("parties")
-                        .into(),
-                );
-            }
-            kinds.push((org.kind, org.name));
-        }
-        let kinds: Vec<_> = kinds.iter().map(|(k, name)| (*k, name.as_str())).collect();
-        kind.check_parties(&kinds)?;
+        Self::check_parties(ex, kind, &c, complete).await?;
         for k in &mut c.correspondents {
             for (id, name, function) in [
                 (k.contact_id, &mut k.name, Some(&mut k.function)),
@@ -532,6 +516,33 @@ impl AgreementScope<'_> {
             }
         }
         Ok(c)
+    }
+
+    /// Checks the parties of `c` against the directory (each exists, is not archived) and against `kind`.
+    async fn check_parties(
+        ex: &mut impl Executor,
+        kind: AgreementKind,
+        c: &AgreementContent,
+        complete: bool,
+    ) -> Result<()> {
+        let mut kinds = Vec::with_capacity(c.parties.len());
+        for p in &c.parties {
+            let org = crate::directory::load_organisation(ex, p.organisation_id)
+                .await
+                .map_err(|_| {
+                    Invalid::new("organisation_not_found", "Une partie n'existe pas dans l'annuaire.").on("parties")
+                })?;
+            if org.archived {
+                return Err(
+                    Invalid::new("organisation_archived", format!("« {} » est archivée.", org.name))
+                        .on("parties")
+                        .into(),
+                );
+            }
+            kinds.push((org.kind, org.name));
+        }
+        let kinds: Vec<_> = kinds.iter().map(|(k, name)| (*k, name.as_str())).collect();
+        Ok(kind.check_parties(&kinds, complete)?)
     }
 
     async fn write_parties(ex: &mut impl Executor, id: Uuid, c: &AgreementContent) -> Result<()> {

@@ -6,10 +6,9 @@
 //! Guide de la CCL Pôle emploi – SIAE: a CCL is between « le Pôle emploi local » and « la SIAE ».
 
 use super::{demo_ctx, postgres_demo, sqlite_demo};
-use passerelle_domain::agreements::AgreementKind;
+use passerelle_domain::agreements::{AgreementContent, AgreementKind};
 use passerelle_domain::agreements::amendment::AmendmentAction;
 use passerelle_domain::agreements::content::Party;
-use passerelle_domain::agreements::examples::local_cooperation;
 use passerelle_domain::agreements::lifecycle::Action;
 use passerelle_domain::calendar::add_days;
 use passerelle_domain::governance::CommitteeKind;
@@ -149,7 +148,15 @@ async fn create(
 ) -> passerelle_store::infra::error::Result<passerelle_store::agreements::Agreement> {
     store
         .agreements(ctx)
-        .create(AgreementKind::LocalCooperation, None, local_cooperation(parties, Vec::new()))
+        .create(
+            AgreementKind::LocalCooperation,
+            None,
+            AgreementContent {
+                title: "Convention de coopération locale".into(),
+                parties,
+                ..Default::default()
+            },
+        )
         .await
 }
 
@@ -187,6 +194,21 @@ async fn ccl_parties(store: Store) {
     c.parties.push(party(&aci, "ACI"));
     let e = store.agreements(&ml).update_draft(ok.id, c).await.err().expect("refused");
     assert_eq!(code(e).0, "ccl_parties_invalid");
+    // While it is written it may lack its SIAE (a party is replaced by removing it first), but it goes to
+    // the signatures with both.
+    let mut c = ok.content.clone();
+    c.parties.retain(|p| p.organisation_id == org(&ml));
+    store.agreements(&ml).update_draft(ok.id, c).await.unwrap();
+    let submit = Act {
+        action: Action::Submit,
+        on: None,
+        organisation_id: None,
+        reason: None,
+        content: None,
+        committee_meeting_id: None,
+    };
+    let e = store.agreements(&ml).act(ok.id, submit).await.err().expect("refused");
+    assert_eq!(code(e), ("ccl_parties_invalid", Some("parties".to_owned())));
 }
 
 #[tokio::test]
