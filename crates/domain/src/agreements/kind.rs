@@ -173,7 +173,11 @@ impl AgreementKind {
         }
         let count = |f: fn(OrganisationKind) -> bool| parties.iter().filter(|(k, _)| f(*k)).count();
         let (spe, siae) = (count(OrganisationKind::is_spe), count(OrganisationKind::is_siae));
-        let fits = if complete { spe == 1 && siae == 1 } else { spe <= 1 && siae <= 1 };
+        let fits = if complete {
+            spe == 1 && siae == 1
+        } else {
+            spe <= 1 && siae <= 1
+        };
         if fits {
             return Ok(());
         }
@@ -181,7 +185,11 @@ impl AgreementKind {
             .iter()
             .map(|(k, name)| format!("{name} ({})", k.label()))
             .collect();
-        let named = if named.is_empty() { "aucune".to_owned() } else { named.join(", ") };
+        let named = if named.is_empty() {
+            "aucune".to_owned()
+        } else {
+            named.join(", ")
+        };
         Err(Invalid::new(
             "ccl_parties_invalid",
             format!(
@@ -334,7 +342,11 @@ mod tests {
             (&[O::Aci, O::Ei][..], false),
             (&[O::FranceTravailAgency, O::MissionLocale][..], false),
         ] {
-            assert_eq!(LocalCooperation.check_parties(&parties(kinds), false).is_ok(), ok, "{kinds:?}");
+            assert_eq!(
+                LocalCooperation.check_parties(&parties(kinds), false).is_ok(),
+                ok,
+                "{kinds:?}"
+            );
         }
         let e = LocalCooperation
             .check_parties(&[(O::Aci, "Les Jardins"), (O::Ei, "Recyclage")], true)
@@ -342,8 +354,16 @@ mod tests {
         assert!(e.message.contains("Les Jardins (Atelier"), "{}", e.message);
         assert!(e.message.contains("convention de partenariat"), "{}", e.message);
         // The other kinds keep their parties' own checks only.
-        assert!(Partnership.check_parties(&[(O::Aci, "A"), (O::Ei, "B"), (O::Other, "C")], true).is_ok());
-        assert!(Regional.check_parties(&[(O::Dreets, "A"), (O::FranceTravailRegional, "B")], true).is_ok());
+        assert!(
+            Partnership
+                .check_parties(&[(O::Aci, "A"), (O::Ei, "B"), (O::Other, "C")], true)
+                .is_ok()
+        );
+        assert!(
+            Regional
+                .check_parties(&[(O::Dreets, "A"), (O::FranceTravailRegional, "B")], true)
+                .is_ok()
+        );
     }
 
     #[test]

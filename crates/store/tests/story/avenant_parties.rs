@@ -6,10 +6,10 @@
 //! Guide de la CCL Pôle emploi – SIAE: a CCL is between « le Pôle emploi local » and « la SIAE ».
 
 use super::{demo_ctx, postgres_demo, sqlite_demo};
-use passerelle_domain::agreements::{AgreementContent, AgreementKind};
 use passerelle_domain::agreements::amendment::AmendmentAction;
 use passerelle_domain::agreements::content::Party;
 use passerelle_domain::agreements::lifecycle::Action;
+use passerelle_domain::agreements::{AgreementContent, AgreementKind};
 use passerelle_domain::calendar::add_days;
 use passerelle_domain::governance::CommitteeKind;
 use passerelle_store::agreements::{Act, AmendmentAct};
@@ -73,13 +73,16 @@ async fn regional_avenant(store: Store) {
         content: Some(a.content.clone()),
         committee_meeting_id: meeting,
     };
-    let refused = |r: passerelle_store::infra::error::Result<_>| code(r.err().expect("refused"));
+    let refused = |r: passerelle_store::infra::error::Result<_>| code(r.expect_err("refused"));
     let field = Some("committee_meeting_id".to_owned());
 
     // Without a meeting, with one of the CTA, with an unknown one: refused, nothing pends.
     let missing = scope.propose_amendment(regional, propose(None)).await;
     assert_eq!(refused(missing), ("committee_proposal_missing", field.clone()));
-    let cta = store.committee(&ddets, committee(&store, &ddets, CommitteeKind::Cta).await).await.unwrap();
+    let cta = store
+        .committee(&ddets, committee(&store, &ddets, CommitteeKind::Cta).await)
+        .await
+        .unwrap();
     let cta_meeting = cta.meetings.iter().find(|m| m.status == "held").unwrap().id;
     let not_steering = scope.propose_amendment(regional, propose(Some(cta_meeting))).await;
     assert_eq!(refused(not_steering), ("committee_meeting_not_steering", field.clone()));
@@ -112,7 +115,10 @@ async fn regional_avenant(store: Store) {
     assert!(scope.get(regional).await.unwrap().pending_amendment.is_none());
 
     // From the held meeting: proposed, then signed by every party; the new version keeps its origin.
-    let (pending, _) = scope.propose_amendment(regional, propose(Some(origin.id))).await.unwrap();
+    let (pending, _) = scope
+        .propose_amendment(regional, propose(Some(origin.id)))
+        .await
+        .unwrap();
     let p = pending.pending_amendment.expect("pending");
     assert_eq!(p.committee_meeting.as_ref(), Some(&origin));
     for ctx in [&ddets, &ft_region, &reseau] {
@@ -182,17 +188,19 @@ async fn ccl_parties(store: Store) {
         (&aci, vec![party(&aci, "ACI"), party(&ei, "EI")]),
     ];
     for (ctx, parties) in cases {
-        let e = create(&store, ctx, parties).await.err().expect("refused");
+        let e = create(&store, ctx, parties).await.expect_err("refused");
         assert_eq!(code(e), ("ccl_parties_invalid", Some("parties".to_owned())));
     }
     assert_eq!(store.agreements(&ft).list().await.unwrap().len(), before);
     // The Mission locale is of the SPE: with an SIAE, it makes a CCL.
-    let ok = create(&store, &ml, vec![party(&ml, "Mission locale"), party(&ei, "EI")]).await.unwrap();
+    let ok = create(&store, &ml, vec![party(&ml, "Mission locale"), party(&ei, "EI")])
+        .await
+        .unwrap();
     assert_eq!(ok.parties.len(), 2);
     // A draft cannot become a CCL of three afterwards either.
     let mut c = ok.content.clone();
     c.parties.push(party(&aci, "ACI"));
-    let e = store.agreements(&ml).update_draft(ok.id, c).await.err().expect("refused");
+    let e = store.agreements(&ml).update_draft(ok.id, c).await.expect_err("refused");
     assert_eq!(code(e).0, "ccl_parties_invalid");
     // While it is written it may lack its SIAE (a party is replaced by removing it first), but it goes to
     // the signatures with both.
@@ -207,7 +215,7 @@ async fn ccl_parties(store: Store) {
         content: None,
         committee_meeting_id: None,
     };
-    let e = store.agreements(&ml).act(ok.id, submit).await.err().expect("refused");
+    let e = store.agreements(&ml).act(ok.id, submit).await.expect_err("refused");
     assert_eq!(code(e), ("ccl_parties_invalid", Some("parties".to_owned())));
 }
 

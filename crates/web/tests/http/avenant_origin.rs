@@ -23,7 +23,12 @@ async fn cta_meeting(app: &TestApp) -> String {
         "SELECT mt.id FROM meetings mt JOIN committees c ON c.id = mt.committee_id \
          WHERE c.kind = 'cta' AND mt.status = 'held'",
     );
-    db.fetch_one(q).await.unwrap().get::<uuid::Uuid>("id").unwrap().to_string()
+    db.fetch_one(q)
+        .await
+        .unwrap()
+        .get::<uuid::Uuid>("id")
+        .unwrap()
+        .to_string()
 }
 
 /// A form's pairs as the posting helpers take them.
@@ -51,9 +56,7 @@ async fn api(backend: Backend) {
     let (_, a) = app.get(&ddets, &format!("/api/v1/agreements/{id}")).await;
     assert_eq!(a["versions"][1]["committee_meeting"]["id"], json!(steering), "{a}");
     let propose = format!("/api/v1/agreements/{id}/amendments");
-    let body = |meeting: Option<&str>| {
-        json!({"reason": "Avenant n° 2 : feuille de route", "content": a["content"], "committee_meeting_id": meeting})
-    };
+    let body = |meeting: Option<&str>| json!({"reason": "Avenant n° 2 : feuille de route", "content": a["content"], "committee_meeting_id": meeting});
 
     // Without the meeting, or with the CTA's: 422, said in French, nothing written.
     let before = app.snapshot().await;
@@ -61,7 +64,10 @@ async fn api(backend: Backend) {
     for (meeting, expected) in [
         (None, "committee_proposal_missing"),
         (Some(cta.as_str()), "committee_meeting_not_steering"),
-        (Some("00000000-0000-0000-0000-000000000001"), "committee_meeting_not_steering"),
+        (
+            Some("00000000-0000-0000-0000-000000000001"),
+            "committee_meeting_not_steering",
+        ),
     ] {
         let (s, b) = app.call(&ddets, Method::POST, &propose, Some(body(meeting))).await;
         assert_eq!((s, code(&b)), (S::UNPROCESSABLE_ENTITY, Some(expected)), "{b}");
@@ -69,7 +75,10 @@ async fn api(backend: Backend) {
     }
     let (_, b) = app.call(&ddets, Method::POST, &propose, Some(body(None))).await;
     assert!(
-        b["error"]["message"].as_str().unwrap().contains("choisissez la réunion tenue du comité de pilotage"),
+        b["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("choisissez la réunion tenue du comité de pilotage"),
         "{b}"
     );
     // The life cycle's `amend` asks the same.
@@ -81,14 +90,22 @@ async fn api(backend: Backend) {
             Some(json!({"action": "amend", "reason": "Avenant", "content": a["content"]})),
         )
         .await;
-    assert_eq!((s, code(&b)), (S::UNPROCESSABLE_ENTITY, Some("committee_proposal_missing")));
+    assert_eq!(
+        (s, code(&b)),
+        (S::UNPROCESSABLE_ENTITY, Some("committee_proposal_missing"))
+    );
     assert_eq!(app.snapshot().await, before);
 
     // From the steering committee's meeting: proposed, and the proposal names it.
-    let (s, b) = app.call(&ddets, Method::POST, &propose, Some(body(Some(&steering)))).await;
+    let (s, b) = app
+        .call(&ddets, Method::POST, &propose, Some(body(Some(&steering))))
+        .await;
     assert_eq!(s, S::CREATED, "{b}");
     let origin = &b["agreement"]["pending_amendment"]["committee_meeting"];
-    assert_eq!((origin["id"].as_str(), &origin["held_on"]), (Some(steering.as_str()), &json!("2018-11-20")));
+    assert_eq!(
+        (origin["id"].as_str(), &origin["held_on"]),
+        (Some(steering.as_str()), &json!("2018-11-20"))
+    );
 
     // A CCL names no meeting; and binds one SPE organisation and one SIAE.
     let aci = app.token(&email("aci-jardins")).await;
@@ -111,7 +128,11 @@ async fn api(backend: Backend) {
                 Some(json!({"kind": "local_cooperation", "content": {"title": "CCL", "parties": parties}})),
             )
             .await;
-        assert_eq!((s, code(&b)), (S::UNPROCESSABLE_ENTITY, Some("ccl_parties_invalid")), "{b}");
+        assert_eq!(
+            (s, code(&b)),
+            (S::UNPROCESSABLE_ENTITY, Some("ccl_parties_invalid")),
+            "{b}"
+        );
         assert!(b["error"]["message"].as_str().unwrap().contains("une SIAE"), "{b}");
     }
     assert_eq!(app.snapshot().await, before);
@@ -143,7 +164,10 @@ async fn pages(backend: Backend) {
         "{html}"
     );
     let steering = app
-        .get(&app.token(&email("ddets-21")).await, &format!("/api/v1/agreements/{id}/steering-meetings"))
+        .get(
+            &app.token(&email("ddets-21")).await,
+            &format!("/api/v1/agreements/{id}/steering-meetings"),
+        )
         .await
         .1[0]["id"]
         .as_str()

@@ -239,10 +239,10 @@ pub fn pdf_text(pdf: &[u8], options: &[&str]) -> String {
 pub fn email(key: &str) -> String {
     format!("{key}@passerelle.test")
 }
+mod avenant_origin;
 mod breadcrumbs;
 mod esat_sharing;
 mod meeting_documents;
 mod orientations;
 mod referral_lists;
 mod widths;
-mod avenant_origin;

@@ -23,8 +23,8 @@ use passerelle_app::SystemClock;
 use passerelle_app::agreements::document::agreement_document;
 use passerelle_documents::{Block, Document};
 use passerelle_domain::agreements::AgreementKind;
-use passerelle_domain::agreements::committee_proposal::proposing_committee;
 use passerelle_domain::agreements::checklist::{Checklist, ItemState};
+use passerelle_domain::agreements::committee_proposal::proposing_committee;
 use passerelle_domain::agreements::content::{AgreementContent, Party};
 use passerelle_domain::agreements::lifecycle::{self, Action, Status};
 use passerelle_domain::calendar::french_date;
@@ -193,7 +193,10 @@ pub(super) async fn page(
         _ => None,
     };
     // A regional agreement's avenant names the steering committee's meeting that proposed it (article 5).
-    if let Some(t) = texts.as_mut().filter(|_| !editable && proposing_committee(a.kind).is_some()) {
+    if let Some(t) = texts
+        .as_mut()
+        .filter(|_| !editable && proposing_committee(a.kind).is_some())
+    {
         let meetings = scope.steering_meetings(id).await?;
         t.fields.insert(2, editor::steering_meeting_field(&t.key, &meetings));
     }

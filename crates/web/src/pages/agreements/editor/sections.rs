@@ -10,8 +10,8 @@ use super::{
 };
 
 use passerelle_domain::agreements::AgreementKind;
-use passerelle_store::agreements::SteeringMeeting;
 use passerelle_domain::agreements::content::{ActionSheet, AgreementContent, Annex, Axis, Correspondent};
+use passerelle_store::agreements::SteeringMeeting;
 /// The drafting forms of the agreement, by section, the failed one showing its error.
 pub fn sections(
     c: &AgreementContent,
@@ -192,7 +192,11 @@ pub fn anchor_of(item: &str) -> String {
 pub fn steering_meeting_field(key: &str, meetings: &[SteeringMeeting]) -> Field {
     let options = meetings.iter().map(|m| Choice {
         value: m.id.to_string(),
-        label: format!("{} – réunion du {}", m.committee_name, passerelle_domain::french::date(m.held_on)),
+        label: format!(
+            "{} – réunion du {}",
+            m.committee_name,
+            passerelle_domain::french::date(m.held_on)
+        ),
         chosen: false,
     });
     let none = Choice {
@@ -211,7 +215,13 @@ pub fn steering_meeting_field(key: &str, meetings: &[SteeringMeeting]) -> Field 
         "un accord régional est modifié sur proposition de son comité de pilotage"
     };
     hint(
-        field(key, "committee_meeting_id", "Réunion du comité de pilotage qui le propose", "", select),
+        field(
+            key,
+            "committee_meeting_id",
+            "Réunion du comité de pilotage qui le propose",
+            "",
+            select,
+        ),
         help,
     )
 }
