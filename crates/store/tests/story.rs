@@ -519,6 +519,7 @@ async fn agreements_story(store: Store) {
         organisation_id: None,
         reason: None,
         content: None,
+        committee_meeting_id: None,
     };
     let titles = |list: Vec<passerelle_store::agreements::AgreementSummary>| {
         list.into_iter().map(|a| a.kind.code()).collect::<Vec<_>>()
@@ -2440,3 +2441,6 @@ mod immersion_signatures;
 // The State's decisions recorded by the DDETS: an SIAE's State convention (its CCL lapses), the AI's cap waiver.
 #[path = "story/ddets_decisions.rs"]
 mod ddets_decisions;
+// Avenants from the regional steering committee; a CCL between an SPE organisation and an SIAE.
+#[path = "story/avenant_parties.rs"]
+mod avenant_parties;

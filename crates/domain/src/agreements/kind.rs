@@ -107,8 +107,9 @@ impl AgreementKind {
     /// Sources: the national framework and the regional agreement are concluded between the State, the SPE
     /// and the IAE networks (Accord régional BFC 2016, its parties and visas; the 2016 Bourgogne-Franche-Comté agreement also
     /// lists the Régie des quartiers de Belfort, as the regional correspondent of its network, not as an SIAE
-    /// in its own right). A CCL is between an SPE agency and an SIAE (Guide de la CCL Pôle emploi – SIAE), today any prescriber and an
-    /// SIAE (R5132-1-11, RULES.md 1.7). An ESAT-SPE convention is between ESAT and the SPE (Questions incontournables ESAT – SPE),
+    /// in its own right). A CCL is between an SPE agency and an SIAE (Guide de la CCL Pôle emploi – SIAE; see
+    /// [`AgreementKind::check_parties`]); a convention between another prescriber and an SIAE (R5132-1-11,
+    /// RULES.md 1.7) is a partnership. An ESAT-SPE convention is between ESAT and the SPE (Questions incontournables ESAT – SPE),
     /// the Teams TH of the lieu unique d'accompagnement included (same text, question 4). The
     /// management convention of supported employment binds the managing body (a scheme, or the ESAT that
     /// manages it, Journées nationales de l'emploi accompagné 2020) with Cap emploi, France Travail or a Mission locale (L5213-2-1, RULES.md 4), and
@@ -121,7 +122,7 @@ impl AgreementKind {
         let state_or_network = matches!(party, O::Ddets | O::Dreets | O::IaeNetwork);
         match self {
             NationalFramework | Regional => state_or_network || party.is_spe(),
-            LocalCooperation => party.is_siae() || party.is_prescriber_by_right() || party == O::AuthorisedPrescriber,
+            LocalCooperation => party.is_siae() || party.is_spe(),
             EsatSpe => party == O::Esat || party.is_spe() || party == O::ThTeam,
             SupportedEmploymentManagement => {
                 matches!(party, O::SupportedEmployment | O::Esat | O::Mdph) || party.is_spe()
@@ -147,6 +148,54 @@ impl AgreementKind {
                 party.label(),
                 self.label(),
                 allowed.join(", ")
+            ),
+        )
+        .on("parties"))
+    }
+
+    /// Checks every party (`kind`, name) of an agreement of this kind, then how they stand together: a
+    /// `complete` agreement (created, or submitted to the signatures) has all its parties; a draft being
+    /// written may lack one (a party is replaced by removing it, then adding the other), never hold one too
+    /// many.
+    ///
+    /// A CCL binds exactly one SPE organisation and one SIAE. Source: Guide de la CCL Pôle emploi – SIAE,
+    /// its introduction: « Ces accords régionaux appuieront les négociations des conventions de coopération
+    /// locales entre Pôle Emploi et les SIAE », and its model: « le Pôle emploi local de XXXXXXXX et la SIAE
+    /// XXXXX s'engagent » (decrees 99-106 to 99-109 of 18 February 1999: « entre l'Agence Locale pour
+    /// l'Emploi et chaque structure d'insertion »). The SPE is France Travail since 1 January 2024 (loi
+    /// 2023-1196), with Cap emploi and the Missions locales ([`OrganisationKind::is_spe`]).
+    pub fn check_parties(self, parties: &[(OrganisationKind, &str)], complete: bool) -> Result<(), Invalid> {
+        for (kind, name) in parties {
+            self.check_party(*kind, name)?;
+        }
+        if self != AgreementKind::LocalCooperation {
+            return Ok(());
+        }
+        let count = |f: fn(OrganisationKind) -> bool| parties.iter().filter(|(k, _)| f(*k)).count();
+        let (spe, siae) = (count(OrganisationKind::is_spe), count(OrganisationKind::is_siae));
+        let fits = if complete {
+            spe == 1 && siae == 1
+        } else {
+            spe <= 1 && siae <= 1
+        };
+        if fits {
+            return Ok(());
+        }
+        let named: Vec<String> = parties
+            .iter()
+            .map(|(k, name)| format!("{name} ({})", k.label()))
+            .collect();
+        let named = if named.is_empty() {
+            "aucune".to_owned()
+        } else {
+            named.join(", ")
+        };
+        Err(Invalid::new(
+            "ccl_parties_invalid",
+            format!(
+                "Une convention de coopération locale lie deux parties : une structure du service public de \
+                 l'emploi (agence France Travail, Cap emploi ou Mission locale) et une SIAE ; parties indiquées : \
+                 {named}. Gardez-en une de chaque, ou choisissez une convention de partenariat."
             ),
         )
         .on("parties"))
@@ -230,7 +279,9 @@ mod tests {
         let cases = [
             (LocalCooperation, O::FranceTravailAgency, true),
             (LocalCooperation, O::Aci, true),
-            (LocalCooperation, O::AuthorisedPrescriber, true),
+            (LocalCooperation, O::AuthorisedPrescriber, false),
+            (LocalCooperation, O::DepartmentalCouncil, false),
+            (LocalCooperation, O::MissionLocale, true),
             (LocalCooperation, O::Employer, false),
             (LocalCooperation, O::Ddets, false),
             (LocalCooperation, O::Esat, false),
@@ -259,6 +310,59 @@ mod tests {
             refusal.message.contains("Boulangerie (Employeur)"),
             "{}",
             refusal.message
+        );
+    }
+
+    // Guide de la CCL Pôle emploi – SIAE: « le Pôle emploi local de XXXXXXXX et la SIAE XXXXX ».
+    #[test]
+    fn a_ccl_binds_one_spe_organisation_and_one_siae() {
+        use OrganisationKind as O;
+        let cases: &[(&[O], Option<&str>)] = &[
+            (&[O::FranceTravailAgency, O::Aci], None),
+            (&[O::Ei, O::CapEmploi], None),
+            (&[O::MissionLocale, O::Etti], None),
+            (&[O::FranceTravailAgency, O::Aci, O::Ei], Some("ccl_parties_invalid")),
+            (&[O::FranceTravailAgency, O::CapEmploi], Some("ccl_parties_invalid")),
+            (&[O::Aci, O::Ei], Some("ccl_parties_invalid")),
+            (&[O::FranceTravailAgency], Some("ccl_parties_invalid")),
+            (&[], Some("ccl_parties_invalid")),
+            (&[O::AuthorisedPrescriber, O::Aci], Some("party_kind_not_allowed")),
+            (&[O::DepartmentalCouncil, O::Aci], Some("party_kind_not_allowed")),
+        ];
+        let parties = |kinds: &[O]| kinds.iter().map(|k| (*k, "Partie")).collect::<Vec<_>>();
+        for (kinds, refused) in cases {
+            let result = LocalCooperation.check_parties(&parties(kinds), true);
+            assert_eq!(result.err().map(|e| e.code), *refused, "{kinds:?}");
+        }
+        // A draft being written may lack a party, never hold one too many.
+        for (kinds, ok) in [
+            (&[O::FranceTravailAgency][..], true),
+            (&[O::Aci][..], true),
+            (&[][..], true),
+            (&[O::Aci, O::Ei][..], false),
+            (&[O::FranceTravailAgency, O::MissionLocale][..], false),
+        ] {
+            assert_eq!(
+                LocalCooperation.check_parties(&parties(kinds), false).is_ok(),
+                ok,
+                "{kinds:?}"
+            );
+        }
+        let e = LocalCooperation
+            .check_parties(&[(O::Aci, "Les Jardins"), (O::Ei, "Recyclage")], true)
+            .unwrap_err();
+        assert!(e.message.contains("Les Jardins (Atelier"), "{}", e.message);
+        assert!(e.message.contains("convention de partenariat"), "{}", e.message);
+        // The other kinds keep their parties' own checks only.
+        assert!(
+            Partnership
+                .check_parties(&[(O::Aci, "A"), (O::Ei, "B"), (O::Other, "C")], true)
+                .is_ok()
+        );
+        assert!(
+            Regional
+                .check_parties(&[(O::Dreets, "A"), (O::FranceTravailRegional, "B")], true)
+                .is_ok()
         );
     }
 

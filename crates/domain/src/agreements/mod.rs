@@ -3,6 +3,7 @@
 
 pub mod amendment;
 pub mod checklist;
+pub mod committee_proposal;
 pub mod content;
 pub mod deadlines;
 pub mod diff;

@@ -3,6 +3,7 @@
 //! the last signature the version in force (`current_version`) is untouched, so documents, indicators and the
 //! API's `content` keep showing it; the last signature adds the version and puts it in force.
 
+use super::committee_proposal::{self, SteeringMeeting};
 use super::{Act, Agreement, AgreementScope, Signatory, content_of, insert_version, update_header};
 use crate::access::MemberRole;
 use crate::infra::error::{Result, StoreError};
@@ -31,6 +32,8 @@ pub struct PendingAmendment {
     pub proposed_on: Date,
     pub proposed_by_organisation_id: Uuid,
     pub proposed_by_organisation_name: String,
+    /// The held meeting of the steering committee that proposed it (a regional agreement's, article 5).
+    pub committee_meeting: Option<SteeringMeeting>,
     /// Every party, with the day it signed this avenant (none: not yet).
     pub signatures: Vec<Signatory>,
     /// The content it proposes; the agreement's `content` stays the version in force.
@@ -57,11 +60,13 @@ pub(super) async fn pending(
 ) -> Result<Option<PendingAmendment>> {
     let Some(r) = ex
         .fetch_optional(
-            query(
-                "SELECT m.id, m.reason, m.content, m.proposed_on, m.proposed_by_organisation_id, o.name \
-                 FROM agreement_amendments m JOIN organisations o ON o.id = m.proposed_by_organisation_id \
+            query(format!(
+                "SELECT m.id, m.reason, m.content, m.proposed_on, m.proposed_by_organisation_id, o.name, {} \
+                 FROM agreement_amendments m JOIN organisations o ON o.id = m.proposed_by_organisation_id{} \
                  WHERE m.agreement_id = $1 AND m.status = 'pending'",
-            )
+                committee_proposal::meeting_columns(),
+                committee_proposal::meeting_joins("m.committee_meeting_id")
+            ))
             .bind(id),
         )
         .await?
@@ -92,6 +97,7 @@ pub(super) async fn pending(
         proposed_on: r.get("proposed_on")?,
         proposed_by_organisation_id: r.get("proposed_by_organisation_id")?,
         proposed_by_organisation_name: r.get("name")?,
+        committee_meeting: committee_proposal::steering_meeting(&r)?,
         signatures,
         content: content_of(&r)?,
     }))
@@ -137,12 +143,14 @@ impl AgreementScope<'_> {
             })?
             .validate()?;
         super::lifecycle::keeps_parties(&before, &content)?;
-        let content = self.resolve(&mut tx, before.kind, content).await?;
+        committee_proposal::check(&mut tx, id, before.kind, act.committee_meeting_id, on).await?;
+        // The parties are those that signed (kept above); they were all there when it went to the signatures.
+        let content = self.resolve(&mut tx, before.kind, content, false).await?;
         tx.execute(
             query(
                 "INSERT INTO agreement_amendments (id, agreement_id, content, reason, status, proposed_on, \
-                 proposed_by_organisation_id, proposed_by_user_id, created_at) \
-                 VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8)",
+                 proposed_by_organisation_id, proposed_by_user_id, created_at, committee_meeting_id) \
+                 VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9)",
             )
             .bind(Uuid::new_v4())
             .bind(id)
@@ -151,7 +159,8 @@ impl AgreementScope<'_> {
             .bind(on)
             .bind(party)
             .bind(self.ctx.user_id())
-            .bind(crate::infra::clock::now()),
+            .bind(crate::infra::clock::now())
+            .bind(act.committee_meeting_id),
         )
         .await?;
         let proposer = party_name(&before, party);
@@ -339,6 +348,14 @@ fn may_take(who: AmendmentWho, p: &PendingAmendment, party: Uuid) -> Result<()> 
 /// The last signature: the avenant becomes the next version, in force (the yearly review, if open, closes).
 async fn adopt(ex: &mut impl Executor, a: &Agreement, status: Status, p: &PendingAmendment, on: Date) -> Result<()> {
     insert_version(ex, a.id, p.number, &p.content, Some(&p.reason), Some(on)).await?;
+    // The version keeps the meeting that proposed it, for its history.
+    ex.execute(
+        query("UPDATE agreement_versions SET committee_meeting_id = $1 WHERE agreement_id = $2 AND number = $3")
+            .bind(p.committee_meeting.as_ref().map(|m| m.id))
+            .bind(a.id)
+            .bind(p.number),
+    )
+    .await?;
     let status = match status {
         Status::UnderReview => Status::InForce,
         other => other,

@@ -39,7 +39,7 @@ impl AgreementScope<'_> {
             })?;
             kind.check_parent(p.kind)?;
         }
-        let content = self.resolve(&mut tx, kind, content).await?;
+        let content = self.resolve(&mut tx, kind, content, true).await?;
         let id = Uuid::new_v4();
         let now = crate::infra::clock::now();
         tx.execute(
@@ -103,7 +103,7 @@ impl AgreementScope<'_> {
         }
         let added: Vec<Uuid> = new_parties.into_iter().filter(|p| !old_parties.contains(p)).collect();
         refuse_declined(&mut tx, id, &content, &added).await?;
-        let content = self.resolve(&mut tx, before.kind, content).await?;
+        let content = self.resolve(&mut tx, before.kind, content, false).await?;
         tx.execute(
             query("UPDATE agreement_versions SET content = $1 WHERE agreement_id = $2 AND number = $3")
                 .bind(serde_json::to_value(&content).unwrap_or_default())

@@ -55,6 +55,10 @@ impl AgreementScope<'_> {
             notice_months: before.content.notice_months,
             dates: h.dates,
         };
+        // A draft may have lacked a party while it was written; it goes to the signatures with all of them.
+        if act.action == Action::Submit {
+            Self::check_parties(&mut tx, before.kind, &before.content, true).await?;
+        }
         let change = lifecycle::apply(h.status(on), request).map_err(|e| {
             let message = match e.code {
                 "checklist_incomplete" => format!(

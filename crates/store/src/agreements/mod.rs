@@ -13,11 +13,13 @@
 //! and it is in force: see [`binding`].
 
 mod amendments;
+mod committee_proposal;
 mod drafting;
 mod in_force;
 mod lifecycle;
 
 pub use amendments::{AmendmentAct, PendingAmendment};
+pub use committee_proposal::SteeringMeeting;
 pub(crate) use in_force::{binding, esat_spe_in_force};
 
 use crate::access::AccessContext;
@@ -88,6 +90,8 @@ pub struct VersionSummary {
     /// Object of the avenant (none for the first version).
     pub reason: Option<String>,
     pub signed_on: Option<Date>,
+    /// The steering committee's meeting that proposed the avenant (a regional agreement's, article 5).
+    pub committee_meeting: Option<SteeringMeeting>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -144,6 +148,8 @@ pub struct Act {
     pub reason: Option<String>,
     /// The new content (for an avenant).
     pub content: Option<AgreementContent>,
+    /// For an avenant to a regional agreement: the held meeting of its steering committee that proposed it.
+    pub committee_meeting_id: Option<Uuid>,
 }
 
 // The last day of the State convention of the agreement's SIAE party, if the DDETS recorded one: a CCL lapses
@@ -313,9 +319,12 @@ impl AgreementScope<'_> {
             .collect::<Result<Vec<_>>>()?;
         let versions = ex
             .fetch_all(
-                query(
-                    "SELECT number, reason, signed_on FROM agreement_versions WHERE agreement_id = $1 ORDER BY number",
-                )
+                query(format!(
+                    "SELECT v.number, v.reason, v.signed_on, {} FROM agreement_versions v{} \
+                     WHERE v.agreement_id = $1 ORDER BY v.number",
+                    committee_proposal::meeting_columns(),
+                    committee_proposal::meeting_joins("v.committee_meeting_id")
+                ))
                 .bind(id),
             )
             .await?
@@ -325,6 +334,7 @@ impl AgreementScope<'_> {
                     number: r.get("number")?,
                     reason: r.get("reason")?,
                     signed_on: r.get("signed_on")?,
+                    committee_meeting: committee_proposal::steering_meeting(r)?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -475,28 +485,16 @@ impl AgreementScope<'_> {
         ))
     }
 
-    /// Checks the parties against the directory and copies correspondents' names from its contacts.
+    /// Checks the parties against the directory, and together against the kind (a CCL's two; all of them
+    /// when `complete`, see `AgreementKind::check_parties`), and copies correspondents' names from its contacts.
     async fn resolve(
         &self,
         ex: &mut impl Executor,
         kind: AgreementKind,
         mut c: AgreementContent,
+        complete: bool,
     ) -> Result<AgreementContent> {
-        for p in &c.parties {
-            let org = crate::directory::load_organisation(ex, p.organisation_id)
-                .await
-                .map_err(|_| {
-                    Invalid::new("organisation_not_found", "Une partie n'existe pas dans l'annuaire.").on("parties")
-                })?;
-            if org.archived {
-                return Err(
-                    Invalid::new("organisation_archived", format!("« {} » est archivée.", org.name))
-                        .on("parties")
-                        .into(),
-                );
-            }
-            kind.check_party(org.kind, &org.name)?;
-        }
+        Self::check_parties(ex, kind, &c, complete).await?;
         for k in &mut c.correspondents {
             for (id, name, function) in [
                 (k.contact_id, &mut k.name, Some(&mut k.function)),
@@ -534,6 +532,33 @@ impl AgreementScope<'_> {
             }
         }
         Ok(c)
+    }
+
+    /// Checks the parties of `c` against the directory (each exists, is not archived) and against `kind`.
+    async fn check_parties(
+        ex: &mut impl Executor,
+        kind: AgreementKind,
+        c: &AgreementContent,
+        complete: bool,
+    ) -> Result<()> {
+        let mut kinds = Vec::with_capacity(c.parties.len());
+        for p in &c.parties {
+            let org = crate::directory::load_organisation(ex, p.organisation_id)
+                .await
+                .map_err(|_| {
+                    Invalid::new("organisation_not_found", "Une partie n'existe pas dans l'annuaire.").on("parties")
+                })?;
+            if org.archived {
+                return Err(
+                    Invalid::new("organisation_archived", format!("« {} » est archivée.", org.name))
+                        .on("parties")
+                        .into(),
+                );
+            }
+            kinds.push((org.kind, org.name));
+        }
+        let kinds: Vec<_> = kinds.iter().map(|(k, name)| (*k, name.as_str())).collect();
+        Ok(kind.check_parties(&kinds, complete)?)
     }
 
     async fn write_parties(ex: &mut impl Executor, id: Uuid, c: &AgreementContent) -> Result<()> {

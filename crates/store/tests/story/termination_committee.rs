@@ -45,6 +45,7 @@ async fn scenario(store: Store) {
         organisation_id: None,
         reason: None,
         content: None,
+        committee_meeting_id: None,
     };
     let (after, _) = store.agreements(&ddets).act(regional, notice).await.unwrap();
     assert_eq!(after.status, Status::Terminating);

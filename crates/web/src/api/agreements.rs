@@ -12,7 +12,9 @@ use passerelle_domain::agreements::amendment::AmendmentAction;
 use passerelle_domain::agreements::checklist::Checklist;
 use passerelle_domain::agreements::lifecycle::Change;
 use passerelle_domain::agreements::{AgreementContent, AgreementKind};
-use passerelle_store::agreements::{Act, Agreement, AgreementSummary, AmendmentAct, Comparison, ToDo, Version};
+use passerelle_store::agreements::{
+    Act, Agreement, AgreementSummary, AmendmentAct, Comparison, SteeringMeeting, ToDo, Version,
+};
 use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
@@ -73,6 +75,8 @@ pub struct ActRequest {
     /// For an avenant: the new content.
     #[schema(value_type = Option<Object>)]
     pub content: Option<AgreementContent>,
+    /// For an avenant to a regional agreement: the held meeting of its steering committee that proposed it.
+    pub committee_meeting_id: Option<Uuid>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -210,6 +214,7 @@ pub async fn act(
                 organisation_id: body.organisation_id,
                 reason: body.reason,
                 content: body.content,
+                committee_meeting_id: body.committee_meeting_id,
             },
         )
         .await?;
@@ -229,11 +234,19 @@ pub struct ProposeAmendment {
     pub on: Option<Date>,
     /// The party proposing, when the caller administers several.
     pub organisation_id: Option<Uuid>,
+    /// For a regional agreement, required: the held meeting of its steering committee that proposed the avenant
+    /// (Accord régional de coopération Bourgogne-Franche-Comté (2016), article 5); see
+    /// `GET /api/v1/agreements/{id}/steering-meetings`. Other kinds name none.
+    pub committee_meeting_id: Option<Uuid>,
 }
 
 /// Proposes an avenant to the parties (an agreement in force or under its yearly review, one proposal at a
 /// time: 409 `amendment_pending` otherwise). The version in force, its `content` and its documents stay as they
-/// are until every party has signed; the proposal is the agreement's `pending_amendment`.
+/// are until every party has signed; the proposal is the agreement's `pending_amendment`. A regional agreement
+/// is amended on the proposal of its steering committee: 422 `committee_proposal_missing` without
+/// `committee_meeting_id`, `committee_meeting_not_steering` for a meeting of another committee,
+/// `committee_meeting_not_held` for one not held, `committee_meeting_after_proposal` for one held after the
+/// avenant's date; other kinds: 422 `committee_proposal_not_applicable` if one is named.
 #[utoipa::path(post, path = "/api/v1/agreements/{id}/amendments", tag = "agreements", params(("id" = Uuid, Path)),
     request_body = ProposeAmendment, security(("bearer" = [])),
     responses((status = 201, body = ActResult)))]
@@ -249,6 +262,7 @@ pub async fn propose_amendment(
         organisation_id: body.organisation_id,
         reason: body.reason,
         content: body.content,
+        committee_meeting_id: body.committee_meeting_id,
     };
     let (agreement, change) = state.store.agreements(&ctx).propose_amendment(id, act).await?;
     Ok((StatusCode::CREATED, Json(ActResult { agreement, change })))
@@ -293,6 +307,20 @@ pub async fn decide_amendment(
     };
     let (agreement, change) = state.store.agreements(&ctx).decide_amendment(id, act).await?;
     Ok(Json(ActResult { agreement, change }))
+}
+
+/// The held meetings of the steering committee that may propose an avenant to this agreement, newest first:
+/// a regional agreement's (Accord régional de coopération Bourgogne-Franche-Comté (2016), article 5); empty for
+/// the kinds any party amends.
+#[utoipa::path(get, path = "/api/v1/agreements/{id}/steering-meetings", tag = "agreements", params(("id" = Uuid, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<SteeringMeeting>)))]
+pub async fn list_steering_meetings(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<SteeringMeeting>>> {
+    Ok(Json(state.store.agreements(&ctx).steering_meetings(id).await?))
 }
 
 /// One version: 1 is the convention as first signed, each avenant adds the next.
@@ -361,6 +389,7 @@ pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(routes!(act))
         .routes(routes!(propose_amendment))
         .routes(routes!(decide_amendment))
+        .routes(routes!(list_steering_meetings))
         .routes(routes!(get_version))
         .routes(routes!(compare))
         .routes(routes!(render_document))

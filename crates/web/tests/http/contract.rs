@@ -52,6 +52,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/agreements/{id}/actions"),
     ("post", "/api/v1/agreements/{id}/amendments"),
     ("post", "/api/v1/agreements/{id}/pending-amendment/actions"),
+    ("get", "/api/v1/agreements/{id}/steering-meetings"),
     ("get", "/api/v1/agreements/{id}/versions/{number}"),
     ("get", "/api/v1/agreements/{id}/compare"),
     ("get", "/api/v1/agreements/{id}/document"),

@@ -241,6 +241,7 @@ pub fn pdf_text(pdf: &[u8], options: &[&str]) -> String {
 pub fn email(key: &str) -> String {
     format!("{key}@passerelle.test")
 }
+mod avenant_origin;
 mod breadcrumbs;
 mod ddets;
 mod esat_sharing;

@@ -69,6 +69,9 @@ pub struct DraftForm {
     reason: String,
     #[serde(default)]
     on: String,
+    /// For an avenant to a regional agreement: the steering committee's meeting that proposed it.
+    #[serde(default)]
+    committee_meeting_id: String,
 }
 
 impl DraftForm {
@@ -146,6 +149,10 @@ async fn write(
             Some(f.reason.clone()).filter(|r| !r.trim().is_empty()),
             form_date("date", &f.on).map_err(|e| e.on("on"))?,
         );
+        // A value that is no identifier is no meeting of the committee: the store says so.
+        let meeting = Some(f.committee_meeting_id.trim())
+            .filter(|m| !m.is_empty())
+            .map(|m| Uuid::parse_str(m).unwrap_or_default());
         f.merge_into(&mut c)?;
         if avenant {
             let act = Act {
@@ -154,6 +161,7 @@ async fn write(
                 organisation_id: None,
                 reason,
                 content: Some(c),
+                committee_meeting_id: meeting,
             };
             scope.act(id, act).await?;
         } else {

@@ -24,6 +24,7 @@ use passerelle_app::agreements::document::agreement_document;
 use passerelle_documents::{Block, Document};
 use passerelle_domain::agreements::AgreementKind;
 use passerelle_domain::agreements::checklist::{Checklist, ItemState};
+use passerelle_domain::agreements::committee_proposal::proposing_committee;
 use passerelle_domain::agreements::content::{AgreementContent, Party};
 use passerelle_domain::agreements::lifecycle::{self, Action, Status};
 use passerelle_domain::calendar::french_date;
@@ -191,6 +192,14 @@ pub(super) async fn page(
         )),
         _ => None,
     };
+    // A regional agreement's avenant names the steering committee's meeting that proposed it (article 5).
+    if let Some(t) = texts
+        .as_mut()
+        .filter(|_| !editable && proposing_committee(a.kind).is_some())
+    {
+        let meetings = scope.steering_meetings(id).await?;
+        t.fields.insert(2, editor::steering_meeting_field(&t.key, &meetings));
+    }
     if let (Some(t), Some(e)) = (texts.as_mut(), edit_error.as_ref()) {
         editor::place_error(std::slice::from_mut(t), e);
     }
@@ -324,6 +333,7 @@ pub async fn act(
             organisation_id: None,
             reason,
             content: None,
+            committee_meeting_id: None,
         };
         Ok::<_, ApiError>(state.store.agreements(&visitor.ctx).act(id, act).await?)
     };

@@ -12,7 +12,7 @@ mod sections;
 
 pub use forms::Choices;
 pub use posted::{Part, Posted, apply};
-pub use sections::{anchor_of, sections, texts_form};
+pub use sections::{anchor_of, sections, steering_meeting_field, texts_form};
 
 use serde::Serialize;
 use time::Date;

@@ -4,10 +4,14 @@ use super::forms::{
     Choices, annex_form, axis_form, correspondent_form, form, not_applicable_form, party_forms, sheet_form,
     targets_form,
 };
-use super::{EditError, EditForm, Part, Section, area, date_field, hint, lines, place_error, text};
+use super::{
+    Choice, EditError, EditForm, Field, Group, Kind, Part, Section, area, date_field, field, hint, lines, place_error,
+    text,
+};
 
 use passerelle_domain::agreements::AgreementKind;
 use passerelle_domain::agreements::content::{ActionSheet, AgreementContent, Annex, Axis, Correspondent};
+use passerelle_store::agreements::SteeringMeeting;
 /// The drafting forms of the agreement, by section, the failed one showing its error.
 pub fn sections(
     c: &AgreementContent,
@@ -181,6 +185,45 @@ pub fn anchor_of(item: &str) -> String {
         "target_public" => "texts-target-public".into(),
         other => format!("texts-{}", other.replace('_', "-")),
     }
+}
+
+/// The avenant form's choice of the held steering committee's meeting that proposed it (a regional
+/// agreement's, Accord régional de coopération Bourgogne-Franche-Comté (2016), article 5), newest first.
+pub fn steering_meeting_field(key: &str, meetings: &[SteeringMeeting]) -> Field {
+    let options = meetings.iter().map(|m| Choice {
+        value: m.id.to_string(),
+        label: format!(
+            "{} – réunion du {}",
+            m.committee_name,
+            passerelle_domain::french::date(m.held_on)
+        ),
+        chosen: false,
+    });
+    let none = Choice {
+        value: String::new(),
+        label: "Choisir la réunion".into(),
+        chosen: true,
+    };
+    let select = Kind::Select(vec![Group {
+        label: String::new(),
+        options: std::iter::once(none).chain(options).collect(),
+    }]);
+    let help = if meetings.is_empty() {
+        "aucune réunion tenue du comité de pilotage de cet accord : enregistrez d'abord, dans la gouvernance, la \
+         réunion qui propose l'avenant et ses présences"
+    } else {
+        "un accord régional est modifié sur proposition de son comité de pilotage"
+    };
+    hint(
+        field(
+            key,
+            "committee_meeting_id",
+            "Réunion du comité de pilotage qui le propose",
+            "",
+            select,
+        ),
+        help,
+    )
 }
 
 /// The texts of a convention (a draft, or the next version for an avenant), as one form.
