@@ -82,6 +82,7 @@ async fn state_convention(store: Store) {
         organisation_id: Some(aci_id),
         reason: None,
         content: None,
+        committee_meeting_id: None,
     };
     let (signed, _) = store.agreements(&aci).act(ccl, sign).await.unwrap();
     assert_eq!(signed.status, Status::InForce);
@@ -159,6 +160,7 @@ async fn state_convention(store: Store) {
         organisation_id: None,
         reason: None,
         content: None,
+        committee_meeting_id: None,
     };
     let refused = store.agreements(&ft).act(ccl, review).await.unwrap_err();
     assert_eq!(code(refused), "conflict transition_not_allowed");
