@@ -296,7 +296,11 @@ async fn load(ex: &mut impl Executor, scope: &Scope) -> Result<Vec<PathwayRow>> 
         if exited.get(&id).is_some_and(|x| hired_on.is_some_and(|h| *x >= h)) {
             continue;
         }
-        let history = History::new(p.birth_date, diagnoses.remove(&id).unwrap_or_default())?;
+        // A birth date emptied after the hiring: the approval cannot be replayed. The person's approval page says
+        // what to complete; the lists and the to-do list of everyone else go on.
+        let Ok(history) = History::new(p.birth_date, diagnoses.remove(&id).unwrap_or_default()) else {
+            continue;
+        };
         let current = history.facts_on(as_of, p.last.0, &p.last.3)?;
         let made = p.makers.iter().map(|(kind, department)| (*kind, department.as_str()));
         let pathway = history.replay(current, p.events.iter().zip(made).map(|(e, (k, d))| (e, k, d)))?;

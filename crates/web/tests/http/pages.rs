@@ -451,7 +451,9 @@ async fn iae_pages(backend: Backend) {
     assert_eq!(post_form(&app, &aci_session, &request, &form).await.0, S::SEE_OTHER);
     let (_, html) = page(&app, &ft_session, &approval).await;
     assert!(
-        html.contains("Demande du 26 février 2021, réponse attendue au plus tard le 5 mars 2021 : accordée tacitement"),
+        html.contains(
+            "Demande du 26 février 2021 (agrément initial), réponse attendue au plus tard le 5 mars 2021 : accordée tacitement"
+        ),
         "{html}"
     );
     assert!(
@@ -550,9 +552,39 @@ async fn iae_pages(backend: Backend) {
     let (_, html) = page(&app, &aci_session, &approval).await;
     assert!(
         html.contains(
-            "Demande du 1er juillet 2021, réponse attendue au plus tard le 8 juillet 2021 : accordée tacitement"
-        ) && html.contains("Demande du 1er juillet 2021, réponse attendue au plus tard le 8 juillet 2021 : refusée"),
+            "Demande du 1er juillet 2021 (extension à une autre SIAE), réponse attendue au plus tard le 8 juillet \
+             2021 : accordée tacitement"
+        ) && html.contains(
+            "Demande du 1er juillet 2021 (suspension), réponse attendue au plus tard le 8 juillet 2021 : refusée"
+        ),
         "{html}"
+    );
+    // The SIAE appeals the refused suspension to the agency's director (seed 004, 2.2.3): without grounds the
+    // form comes back as typed; with them, the appeal waits for the director, without deadline.
+    let appeal = format!("{approval}/agrement-recours");
+    let aci_token = csrf(&html);
+    let mut typed = vec![
+        ("csrf", aci_token.as_str()),
+        ("request_id", suspension_id.as_str()),
+        ("from", "2021-07-09"),
+        ("comment", " "),
+    ];
+    let before = app.snapshot().await;
+    let (s, html) = post_form(&app, &aci_session, &appeal, &typed).await;
+    assert!(
+        s == S::UNPROCESSABLE_ENTITY
+            && html.contains("éléments objectifs")
+            && html.contains("id=\"recours-date\" name=\"from\" value=\"2021-07-09\""),
+        "{s} {html}"
+    );
+    assert_eq!(app.snapshot().await, before);
+    typed[3] = ("comment", "Reprise du contrat après un arrêt maladie");
+    let (s, html) = post_and_follow(&app, &aci_session, &appeal, &typed).await;
+    assert!(
+        s == S::SEE_OTHER
+            && html.contains("Recours enregistré")
+            && html.contains("Recours du 9 juillet 2021 contre un refus, tranché par le directeur de l'agence"),
+        "{s} {html}"
     );
 
     // The people in pathway, paged and filtered; a bad filter is a French error page.

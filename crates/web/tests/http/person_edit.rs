@@ -249,6 +249,11 @@ async fn person_edit(backend: Backend) {
         "{html}"
     );
     assert!(html.contains(&format!("href=\"{edit}\">Compléter la fiche")) && !html.contains("Aucune embauche"));
+    // One person's missing birth date does not break the organisation's home, menu and lists.
+    for path in ["/", "/parcours", "/offres"] {
+        let (s, html) = page(&app, &session, path).await;
+        assert_eq!(s, S::OK, "{path}: {html}");
+    }
 }
 
 #[tokio::test]
