@@ -121,7 +121,26 @@ async fn story(store: Store) {
         code(hosted.sign(i.id, sign("prescriber", "ESAT")).await.unwrap_err()),
         "not_the_signing_party"
     );
+    // Its own signature waits on its to-do list (and so on its home and menu), until it signs.
+    let link = format!("/immersions/{}", i.id);
+    let waiting = |todo: Vec<passerelle_store::pathways::todo::TodoItem>| {
+        todo.into_iter()
+            .any(|t| t.what == "immersion_signatures" && t.link == link)
+    };
+    assert!(
+        waiting(store.todo(&host).await.unwrap()),
+        "the host's signature is on its to-do list"
+    );
+    assert!(!waiting(store.todo(&other_esat).await.unwrap()));
     let i = hosted.sign(i.id, sign("host_company", "Paul Girard")).await.unwrap();
+    assert!(
+        !waiting(store.todo(&host).await.unwrap()),
+        "signed: nothing left for the host"
+    );
+    assert!(
+        waiting(store.todo(&aci).await.unwrap()),
+        "the prescriber still waits for the others"
+    );
     assert_eq!(i.signatures[0].party, Party::HostCompany);
     assert_eq!(i.signatures[0].method, Method::Account);
     assert!(i.signable_parties.is_empty());

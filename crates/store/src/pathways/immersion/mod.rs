@@ -538,8 +538,9 @@ impl ImmersionScope<'_> {
     }
 }
 
-/// The immersions of `organisations` (as prescriber or support structure) with something to do on `day`, for the
-/// to-do list: signatures still expected (due on the first day) and assessments due (from the last day).
+/// The immersions of `organisations` with something to do on `day`, for the to-do list: as prescriber or
+/// support structure, signatures still expected (due on the first day) and assessments due (from the last day);
+/// as host structure (found by its SIRET), its own signature still expected.
 pub(crate) async fn todo_items(
     ex: &mut impl Executor,
     organisations: &[Uuid],
@@ -555,10 +556,15 @@ pub(crate) async fn todo_items(
     crate::directory::push_in(&mut q, "i.prescriber_id", organisations);
     q.push_sql(" OR");
     crate::directory::push_in(&mut q, "i.support_structure_id", organisations);
-    q.push_sql(")");
+    q.push_sql(" OR (i.status = 'awaiting_signatures' AND");
+    crate::directory::push_in(&mut q, "h.id", organisations);
+    q.push_sql("))");
     let mut items = Vec::new();
     for r in ex.fetch_all(q).await? {
         let i = immersion(&r, day)?;
+        let keeps = [i.prescriber_id, i.support_structure_id]
+            .iter()
+            .any(|o| organisations.contains(o));
         let (what, due_on) = if i.status == Status::AwaitingSignatures {
             ("immersion_signatures", i.starts_on)
         } else {
@@ -578,6 +584,13 @@ pub(crate) async fn todo_items(
                     .copied()
                     .filter(|p| !signed.iter().any(|s| s == p.code())),
             );
+            // The host structure only signs for itself: nothing to do for it once it has.
+            if !keeps {
+                missing.retain(|p| *p == Party::HostCompany);
+                if missing.is_empty() {
+                    continue;
+                }
+            }
         }
         items.push(crate::pathways::todo::TodoItem {
             person_id: i.person_id,
