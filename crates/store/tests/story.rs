@@ -4,7 +4,7 @@
 use passerelle_domain::directory::{ContactInput, ContactRole, OrganisationInput};
 use passerelle_domain::person::PersonInput;
 use passerelle_fixtures::template::{self, Backend, Content};
-use passerelle_store::auth::{NewUser, SessionKind};
+use passerelle_store::auth::{NewUser, Password, SessionKind};
 use passerelle_store::directory::{ExternalKey, OrganisationFilter, Upserted};
 use passerelle_store::infra::events::{self, Event};
 use passerelle_store::infra::sql::{Executor, query};
@@ -326,7 +326,7 @@ async fn story(store: Store) {
                 NewUser {
                     email,
                     display_name: email,
-                    password,
+                    password: Password::Typed(password),
                     platform_admin: false,
                     memberships: &[(org_id, MemberRole::Admin)],
                 },
@@ -335,8 +335,20 @@ async fn story(store: Store) {
             .unwrap();
     }
     assert!(matches!(
-        store.create_user(&op, NewUser { email: "weak@test.fr", display_name: "w", password: "short", platform_admin: false, memberships: &[] }).await,
+        store.create_user(&op, NewUser { email: "weak@test.fr", display_name: "w", password: Password::Typed("short"), platform_admin: false, memberships: &[] }).await,
         Err(StoreError::Invalid(ref i)) if i.code == "password_too_weak"
+    ));
+    // An already hashed password is stored as is, once it reads as a PHC string.
+    let unreadable = NewUser {
+        email: "hash@test.fr",
+        display_name: "h",
+        password: Password::Hashed("argon2"),
+        platform_admin: false,
+        memberships: &[],
+    };
+    assert!(matches!(
+        store.create_user(&op, unreadable).await,
+        Err(StoreError::Invalid(ref i)) if i.code == "password_hash_invalid"
     ));
     let hash: String = store
         .pool()
@@ -554,7 +566,7 @@ async fn agreements_story(store: Store) {
     let user = NewUser {
         email,
         display_name: email,
-        password,
+        password: Password::Typed(password),
         platform_admin: false,
         memberships: &memberships,
     };

@@ -13,7 +13,7 @@ use passerelle_domain::calendar::{add_days, add_months, add_years};
 use passerelle_domain::pathways::iae::approval::Period;
 use passerelle_domain::pathways::iae::waiver::{Decision, WaiverStatus};
 use passerelle_store::agreements::Act;
-use passerelle_store::auth::{NewUser, SessionKind};
+use passerelle_store::auth::{NewUser, Password, SessionKind};
 use passerelle_store::{AccessContext, MemberRole, Store, StoreError};
 
 fn code(e: StoreError) -> String {
@@ -41,7 +41,7 @@ async fn ddets_of_doubs(store: &Store) -> AccessContext {
     let user = NewUser {
         email,
         display_name: email,
-        password,
+        password: Password::Typed(password),
         platform_admin: false,
         memberships: &memberships,
     };

@@ -48,7 +48,7 @@ async fn journal(backend: Backend) {
             NewUser {
                 email: "membre.aci@passerelle.test",
                 display_name: "Membre ACI",
-                password: crate::PASSWORD,
+                password: passerelle_store::auth::Password::Typed(crate::PASSWORD),
                 platform_admin: false,
                 memberships: &[(aci, MemberRole::Member)],
             },
