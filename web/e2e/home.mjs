@@ -55,7 +55,9 @@ await runJourney('home per role journey', async (browser) => {
       check((await people.count()) === 1, `the menu's « Personnes » does not count the home's ${waiting}`);
       await people.click();
       const referrals = page.getByRole('link', { name: new RegExp(`^Candidatures ${waiting} à traiter$`) });
-      check(await referrals.isVisible(), `the menu's « Candidatures » does not count the home's ${waiting}`);
+      // The sub-menu opens with a transition: wait for it (a busy machine is slow).
+      const shown = await referrals.waitFor({ state: 'visible', timeout: 10000 }).then(() => true, () => false);
+      check(shown, `the menu's « Candidatures » does not count the home's ${waiting}`);
       const response = await click(page, tile);
       await expectPage(page, response, '/prescriptions', /^Candidatures/);
       check(pathOf(page) === '/prescriptions', 'the count leads to the referrals');
