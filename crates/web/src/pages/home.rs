@@ -3,7 +3,7 @@
 
 use super::kit::{PageResult, filters};
 use super::session::{Nav, Visitor};
-use super::waiting::kind;
+use super::waiting::{Kind, kind};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -11,14 +11,11 @@ use axum::extract::State;
 use passerelle_store::Membership;
 use time::Date;
 
-/// One kind of work waiting, as the home shows it.
+/// One kind of work waiting, as the home shows it: its words and page, how many, the earliest date.
 struct Waiting {
-    label: &'static str,
+    kind: Kind,
     count: usize,
     earliest: Date,
-    /// What the earliest date means for this kind.
-    since: &'static str,
-    link: &'static str,
 }
 
 #[derive(Template, WebTemplate)]
@@ -38,26 +35,23 @@ pub async fn home(State(state): State<AppState>, visitor: Visitor) -> PageResult
     let mut waiting: Vec<Waiting> = visitor
         .waiting
         .iter()
-        .map(|c| {
-            let kind = kind(&c.what);
-            Waiting {
-                label: kind.label,
-                count: c.count,
-                earliest: c.earliest,
-                since: kind.since,
-                link: kind.link,
-            }
+        .map(|c| Waiting {
+            kind: kind(&c.what),
+            count: c.count,
+            earliest: c.earliest,
         })
         .collect();
     // The State services' decisions name no one, so they are not in the to-do list of persons.
     let requests = state.store.waiver_requests(&visitor.ctx).await?;
     if let Some(earliest) = requests.iter().map(|r| r.requested_on).min() {
         waiting.push(Waiting {
-            label: "Dérogations au plafond des 480 heures à décider",
+            kind: Kind {
+                label: "Dérogations au plafond des 480 heures à décider",
+                since: "La plus ancienne reçue le",
+                link: "/derogations",
+            },
             count: requests.len(),
             earliest,
-            since: "La plus ancienne reçue le",
-            link: "/derogations",
         });
     }
     waiting.sort_by_key(|w| w.earliest);

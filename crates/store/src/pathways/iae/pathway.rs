@@ -99,14 +99,21 @@ pub struct AgrementRequestView {
     pub appeal_of: Option<Uuid>,
 }
 
-/// An agrément request as the SIAE records it: what it asks and the day Pôle emploi received it; for a renewal,
-/// the day of the joint bilan; for an appeal, the refused request (its `id`) and the grounds.
+/// An agrément request as the SIAE records it, on the day Pôle emploi received it: what it asks (for a renewal,
+/// with the day of the joint bilan), or its appeal of a refused request (its `id`), which takes that request's
+/// kind, with the grounds.
 #[derive(Debug, Clone)]
-pub struct AgrementAsk {
-    pub date: Date,
-    pub kind: RequestKind,
-    pub joint_bilan: Option<Date>,
-    pub appeal: Option<(Uuid, String)>,
+pub enum AgrementAsk {
+    Request {
+        date: Date,
+        kind: RequestKind,
+        joint_bilan: Option<Date>,
+    },
+    Appeal {
+        date: Date,
+        refusal: Uuid,
+        grounds: String,
+    },
 }
 
 /// The person's approval as of today, replayed by the rules engine.
@@ -386,9 +393,18 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let person = self.persons(ctx).load(&mut tx, person_id).await?;
         let employer = current_employer(&mut tx, ctx, person_id).await?;
-        let (request, appeal) = match ask.appeal {
-            None => (ask.kind, None),
-            Some((refusal, grounds)) => {
+        let event = match ask {
+            AgrementAsk::Request {
+                date,
+                kind,
+                joint_bilan,
+            } => PathwayEvent::AgrementRequest {
+                date,
+                request: kind,
+                joint_bilan,
+                appeal: None,
+            },
+            AgrementAsk::Appeal { date, refusal, grounds } => {
                 let (position, kind) = stored_events(&mut tx, person_id)
                     .await?
                     .iter()
@@ -398,18 +414,16 @@ impl Store {
                         _ => None,
                     })
                     .ok_or(StoreError::not_found("demande d'agrément"))?;
-                let appeal = Appeal {
-                    refusal: Some(position),
-                    grounds,
-                };
-                (kind, Some(appeal))
+                PathwayEvent::AgrementRequest {
+                    date,
+                    request: kind,
+                    joint_bilan: None,
+                    appeal: Some(Appeal {
+                        refusal: Some(position),
+                        grounds,
+                    }),
+                }
             }
-        };
-        let event = PathwayEvent::AgrementRequest {
-            date: ask.date,
-            request,
-            joint_bilan: ask.joint_bilan,
-            appeal,
         };
         append(&mut tx, ctx, &person, employer, event, employer.0, None).await?;
         claim(&mut tx, ctx, key.as_ref(), person_id).await?;

@@ -208,11 +208,17 @@ pub async fn request_agrement(
         idempotency,
         ("agrement_requests", StatusCode::OK),
         |key| {
-            let ask = AgrementAsk {
-                date: b.date,
-                kind: b.kind,
-                joint_bilan: b.joint_bilan,
-                appeal: b.appeal.as_ref().map(|a| (a.refusal_id, a.grounds.clone())),
+            let ask = match &b.appeal {
+                None => AgrementAsk::Request {
+                    date: b.date,
+                    kind: b.kind,
+                    joint_bilan: b.joint_bilan,
+                },
+                Some(a) => AgrementAsk::Appeal {
+                    date: b.date,
+                    refusal: a.refusal_id,
+                    grounds: a.grounds.clone(),
+                },
             };
             store.request_agrement(&ctx, id, ask, key)
         },

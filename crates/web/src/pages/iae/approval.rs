@@ -406,11 +406,10 @@ pub async fn approval_action(
                 let kind = RequestKind::parse(&form.kind).ok_or_else(|| {
                     ApiError::bad_request("agrement_kind_unknown", "Choisissez le type de demande d'agrément.")
                 })?;
-                let ask = AgrementAsk {
+                let ask = AgrementAsk::Request {
                     date: required_date("date de réception", &form.from)?,
                     kind,
                     joint_bilan: form_date("date du bilan commun", &form.joint_bilan)?,
-                    appeal: None,
                 };
                 store.request_agrement(ctx, person_id, ask, None).await?;
                 Ok(Notice::AgrementRequested)
@@ -419,12 +418,10 @@ pub async fn approval_action(
                 let refusal = Uuid::parse_str(form.request_id.trim()).map_err(|_| {
                     ApiError::bad_request("refusal_unknown", "Choisissez le refus que le recours conteste.")
                 })?;
-                let ask = AgrementAsk {
+                let ask = AgrementAsk::Appeal {
                     date: required_date("date du recours", &form.from)?,
-                    // The appeal takes the kind of the request it contests.
-                    kind: RequestKind::Initial,
-                    joint_bilan: None,
-                    appeal: Some((refusal, form.comment.clone())),
+                    refusal,
+                    grounds: form.comment.clone(),
                 };
                 store.request_agrement(ctx, person_id, ask, None).await?;
                 Ok(Notice::AgrementAppealed)
