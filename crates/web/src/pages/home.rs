@@ -4,10 +4,8 @@
 use super::kit::{PageResult, filters};
 use super::session::{Nav, Visitor};
 use super::waiting::{Kind, kind};
-use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use passerelle_store::Membership;
 use time::Date;
 
@@ -30,7 +28,7 @@ pub struct Home {
     spe_sharing: bool,
 }
 
-pub async fn home(State(state): State<AppState>, visitor: Visitor) -> PageResult<Home> {
+pub async fn home(visitor: Visitor) -> PageResult<Home> {
     // The visitor's counts were counted afresh for this page (`session::freshness`): the menu shows the same.
     let mut waiting: Vec<Waiting> = visitor
         .waiting
@@ -41,19 +39,6 @@ pub async fn home(State(state): State<AppState>, visitor: Visitor) -> PageResult
             earliest: c.earliest,
         })
         .collect();
-    // The State services' decisions name no one, so they are not in the to-do list of persons.
-    let requests = state.store.waiver_requests(&visitor.ctx).await?;
-    if let Some(earliest) = requests.iter().map(|r| r.requested_on).min() {
-        waiting.push(Waiting {
-            kind: Kind {
-                label: "Dérogations au plafond des 480 heures à décider",
-                since: "La plus ancienne reçue le",
-                link: "/derogations",
-            },
-            count: requests.len(),
-            earliest,
-        });
-    }
     waiting.sort_by_key(|w| w.earliest);
     Ok(Home {
         nav: visitor.nav("accueil"),

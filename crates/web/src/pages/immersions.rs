@@ -166,6 +166,8 @@ struct ListPage<'a> {
     prescribers: Vec<Organisation>,
     supports: Vec<Organisation>,
     mine: Vec<Uuid>,
+    /// The visitor may draft a convention; a company that only hosts signs those it hosts.
+    drafts: bool,
     objectives: &'static [Objective],
     days: Vec<Day<'a>>,
     form: &'a ImmersionForm,
@@ -213,8 +215,15 @@ async fn list_page<'a>(
         direction: String::new(),
         error: filter_error,
     };
-    let persons = state.store.persons(&visitor.ctx).list(None, 1, 200).await?.items;
-    let organisations = state.store.all_organisations(&visitor.ctx).await?;
+    let drafts = visitor.drafts_immersions();
+    let (persons, organisations) = if drafts {
+        (
+            state.store.persons(&visitor.ctx).list(None, 1, 200).await?.items,
+            state.store.all_organisations(&visitor.ctx).await?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let mine: Vec<Uuid> = visitor.ctx.memberships().iter().map(|m| m.organisation_id).collect();
     let (prescribers, supports) = organisations
         .into_iter()
@@ -247,6 +256,7 @@ async fn list_page<'a>(
         prescribers,
         supports,
         mine,
+        drafts,
         objectives: Objective::ALL,
         days,
         form,
@@ -275,6 +285,14 @@ pub async fn create(
     CsrfForm(form): CsrfForm<ImmersionForm>,
 ) -> PageResult {
     let result = async {
+        if !visitor.drafts_immersions() {
+            return Err(passerelle_store::StoreError::forbidden(
+                "immersion_prescriber_not_allowed",
+                "Votre structure accueille des immersions mais n'en prescrit pas (Code du travail, art. L5135-2) : \
+                 la convention est préparée par le prescripteur, vous la signez depuis sa page.",
+            )
+            .into());
+        }
         let fields = ConventionInput {
             host_name: form.host_name.clone(),
             host_siret: form.host_siret.clone(),

@@ -49,10 +49,12 @@ pub struct Nav {
     pub spe: bool,
     /// The user belongs to an ESAT: the ESAT workers' page.
     pub esat: bool,
-    /// The user may prescribe or support an immersion (PMSMP): the immersions' page.
+    /// The user may prescribe an immersion (PMSMP) or hosts them as an employer: the immersions' page.
     pub immersions: bool,
     /// The user administers an organisation: the journal of its members' reads.
     pub admin: bool,
+    /// The user belongs to a DDETS or a DREETS: the AI's waiver requests to decide.
+    pub state: bool,
     /// The user belongs to a supported-employment scheme: the counsellors' dashboard.
     pub supported: bool,
     /// The confirmation of the form that led here, shown once.
@@ -84,7 +86,7 @@ impl Nav {
 
     /// The page is one of the « Partenariats » menu's.
     pub fn in_partnerships(&self) -> bool {
-        matches!(self.section, "conventions" | "instances" | "echeances")
+        matches!(self.section, "conventions" | "instances" | "echeances" | "derogations")
     }
 
     /// The page sits under a list: its breadcrumb trail (built with [`super::kit::Crumbs`]).
@@ -101,6 +103,7 @@ impl Nav {
             esat: false,
             immersions: false,
             admin: false,
+            state: false,
             supported: false,
             notice: None,
             unread: 0,
@@ -124,6 +127,14 @@ pub struct Visitor {
 }
 
 impl Visitor {
+    /// Whether one of the visitor's organisations may prescribe an immersion, and so draft its convention.
+    pub fn drafts_immersions(&self) -> bool {
+        self.ctx
+            .memberships()
+            .iter()
+            .any(|m| passerelle_domain::pathways::immersion::convention::check_prescriber(m.kind).is_ok())
+    }
+
     pub fn nav(&self, section: &'static str) -> Nav {
         Nav {
             user: Some(self.ctx.display_name().to_owned()),
@@ -131,12 +142,18 @@ impl Visitor {
             section,
             spe: self.ctx.memberships().iter().any(|m| m.kind.is_spe()),
             esat: self.ctx.memberships().iter().any(|m| m.kind == OrganisationKind::Esat),
-            immersions: self
+            immersions: self.drafts_immersions()
+                || self
+                    .ctx
+                    .memberships()
+                    .iter()
+                    .any(|m| passerelle_domain::pathways::immersion::convention::only_hosts(m.kind)),
+            admin: self.ctx.memberships().iter().any(|m| m.role == MemberRole::Admin),
+            state: self
                 .ctx
                 .memberships()
                 .iter()
-                .any(|m| passerelle_domain::pathways::immersion::convention::check_prescriber(m.kind).is_ok()),
-            admin: self.ctx.memberships().iter().any(|m| m.role == MemberRole::Admin),
+                .any(|m| matches!(m.kind, OrganisationKind::Ddets | OrganisationKind::Dreets)),
             supported: self
                 .ctx
                 .memberships()

@@ -35,6 +35,12 @@ pub struct Kind {
     pub link: &'static str,
 }
 
+/// The AI's requests of a waiver to the 480-hour cap, for the State services: they name no one, so they are not
+/// in the to-do list of persons, but wait all the same.
+const WAIVER_DECISION: &str = "waiver_decision";
+/// Where the State services decide them (the « Partenariats » menu, not « Personnes »).
+pub const WAIVERS: &str = "/derogations";
+
 /// The words and the page of each kind of the to-do list.
 pub fn kind(what: &str) -> Kind {
     let (label, since, link) = match what {
@@ -51,6 +57,11 @@ pub fn kind(what: &str) -> Kind {
         "immersion_signatures" => ("Immersions à signer", "La première commence le", "/immersions"),
         "immersion_assessment" => ("Bilans d'immersion à faire", "La première a fini le", "/immersions"),
         "esat_orientation_renewal" => ("Orientations en ESAT à renouveler", "La première finit le", "/esat"),
+        WAIVER_DECISION => (
+            "Dérogations au plafond des 480 heures à décider",
+            "La plus ancienne reçue le",
+            WAIVERS,
+        ),
         _ => ("Autres choses à faire", "La première le", "/parcours"),
     };
     Kind { label, since, link }
@@ -102,14 +113,21 @@ impl WaitingCounts {
                 Freshness::Afresh => {}
             }
         }
-        let counts: Arc<Vec<Count>> = Arc::new(
-            store
-                .todo_counts(ctx)
-                .await?
-                .into_iter()
-                .map(|(what, count, earliest)| Count { what, count, earliest })
-                .collect(),
-        );
+        let mut counts: Vec<Count> = store
+            .todo_counts(ctx)
+            .await?
+            .into_iter()
+            .map(|(what, count, earliest)| Count { what, count, earliest })
+            .collect();
+        let waivers = store.waiver_requests(ctx).await?;
+        if let Some(earliest) = waivers.iter().map(|r| r.requested_on).min() {
+            counts.push(Count {
+                what: WAIVER_DECISION.into(),
+                count: waivers.len(),
+                earliest,
+            });
+        }
+        let counts = Arc::new(counts);
         if let (Some(user), false) = (user, freshness == Freshness::Acting) {
             let mut kept = self.lock();
             if kept.len() >= MOST_USERS {
@@ -153,9 +171,9 @@ impl MenuCounts {
         self.by_link.iter().find(|(l, _)| *l == link).map_or(0, |(_, n)| *n)
     }
 
-    /// How many things wait in all.
-    pub fn total(&self) -> usize {
-        self.by_link.iter().map(|(_, n)| n).sum()
+    /// How many things wait on the pages of the « Personnes » menu.
+    pub fn on_people(&self) -> usize {
+        self.by_link.iter().filter(|(l, _)| *l != WAIVERS).map(|(_, n)| n).sum()
     }
 }
 
@@ -179,11 +197,13 @@ mod tests {
             count("tripartite_interview", 3),
             count("exit_follow_up", 1),
             count("immersion_signatures", 4),
+            count(WAIVER_DECISION, 5),
         ]);
         assert_eq!(menu.on("/prescriptions"), 2);
         assert_eq!(menu.on("/parcours"), 4);
         assert_eq!(menu.on("/immersions"), 4);
         assert_eq!(menu.on("/orientations"), 0);
-        assert_eq!(menu.total(), 10);
+        assert_eq!(menu.on(WAIVERS), 5);
+        assert_eq!(menu.on_people(), 10, "the waivers are not on the « Personnes » menu");
     }
 }

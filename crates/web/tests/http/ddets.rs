@@ -279,6 +279,10 @@ async fn waivers(backend: Backend) {
         home.contains("<a href=\"/derogations\">Dérogations au plafond des 480 heures à décider : 1</a>"),
         "{home}"
     );
+    // The menu leads there too, with the same count, outside the « Personnes » menu (the request names no one).
+    let menu = "href=\"/derogations\" >Dérogations à décider <span class=\"fr-badge";
+    assert!(home.contains(menu) && home.contains(">Partenariats <span"), "{home}");
+    assert!(!home.contains(">Personnes <span"), "{home}");
     let (s, list) = page(&app, &session, "/derogations").await;
     assert_eq!(s, S::OK);
     assert!(list.contains("Demande AI 2026-9") && !list.contains("Bouzid"), "{list}");
@@ -334,6 +338,10 @@ async fn waivers(backend: Backend) {
     assert!(
         html.contains("Dérogation refusée") && html.contains("Aucune demande"),
         "{html}"
+    );
+    assert!(
+        html.contains("href=\"/derogations\" aria-current=\"page\">Dérogations à décider</a>"),
+        "the menu no longer counts the decided request: {html}"
     );
 
     // The AI reads both decisions on the person's employment.

@@ -318,3 +318,103 @@ async fn immersion_signatures_on_sqlite() {
 async fn immersion_signatures_on_postgres() {
     signatures(Backend::Postgres).await;
 }
+
+/// A company that only hosts (an employer of the directory, found by its SIRET) finds the immersions it hosts in
+/// its menu, lists them without a drafting form it could not use (it does not prescribe, L5135-2), and signs.
+async fn host_company(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let aci = app.token(&email("aci-jardins")).await;
+    let aci_id = app.org_id("aci-jardins").await;
+    let bakery_id = app.org_id("employeur-boulangerie").await;
+    let mut db = app.store.pool().clone();
+    let siret: String = db
+        .fetch_one(query("SELECT siret FROM organisations WHERE id = $1").bind(bakery_id))
+        .await
+        .unwrap()
+        .get("siret")
+        .unwrap();
+    let (_, person) = app
+        .call(
+            &aci,
+            Method::POST,
+            "/api/v1/persons",
+            Some(json!({"first_name": "Inès", "last_name": "Garnier"})),
+        )
+        .await;
+    let (start, end) = (today() + Duration::days(10), today() + Duration::days(14));
+    let convention = json!({"person_id": id(&person), "prescriber_id": aci_id, "support_structure_id": aci_id,
+        "host_name": "Boulangerie Morel", "host_siret": siret, "tutor_name": "Jean Morel",
+        "tutor_email": "j.morel@example.fr", "objective": "discover_trade", "starts_on": start.to_string(),
+        "ends_on": end.to_string(), "schedule": [420, 420, 420, 420, 420, 0, 0]});
+    let (s, i) = app
+        .call(&aci, Method::POST, "/api/v1/immersions", Some(convention))
+        .await;
+    assert_eq!(s, S::CREATED, "{i}");
+    let here = format!("/immersions/{}", id(&i));
+    let (s, _) = app
+        .call(
+            &aci,
+            Method::POST,
+            &format!("/api/v1/immersions/{}/submit", id(&i)),
+            None,
+        )
+        .await;
+    assert_eq!(s, S::OK);
+
+    let host = login(&app, "employeur-boulangerie").await;
+    let (s, home) = page(&app, &host, "/").await;
+    assert_eq!(s, S::OK);
+    assert!(
+        home.contains("class=\"fr-nav__link\" href=\"/immersions\""),
+        "the menu leads to the immersions: {home}"
+    );
+    assert!(
+        home.contains("Immersions à signer"),
+        "the home counts its signature: {home}"
+    );
+    let (s, list) = page(&app, &host, "/immersions").await;
+    assert_eq!(s, S::OK, "{list}");
+    assert!(list.contains(&here), "the host lists it: {list}");
+    assert!(
+        !list.contains("Préparer une convention") && !list.contains("method=\"post\" action=\"/immersions\""),
+        "no drafting form for a host: {list}"
+    );
+    assert!(
+        list.contains("préparées par le prescripteur"),
+        "the page says who drafts: {list}"
+    );
+    let (s, html) = page(&app, &host, &here).await;
+    assert_eq!(s, S::OK, "{html}");
+    let token = csrf(&html);
+    let (s, location, _) = post(
+        &app,
+        &host,
+        &format!("{here}/signature"),
+        &[
+            ("csrf", &token),
+            ("party", "host_company"),
+            ("signer_name", "Jean Morel"),
+        ],
+    )
+    .await;
+    assert_eq!((s, location.as_str()), (S::SEE_OTHER, here.as_str()));
+    // A host that tries to draft anyway is told who does.
+    let (s, _, refused) = post(
+        &app,
+        &host,
+        "/immersions",
+        &[("csrf", &token), ("person_id", &id(&person))],
+    )
+    .await;
+    assert_eq!(s, S::FORBIDDEN, "{refused}");
+}
+
+#[tokio::test]
+async fn host_company_on_sqlite() {
+    host_company(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn host_company_on_postgres() {
+    host_company(Backend::Postgres).await;
+}

@@ -173,6 +173,20 @@ pub fn check_prescriber(kind: OrganisationKind) -> Result<(), Explanation> {
     }
 }
 
+/// Whether an organisation of this kind only hosts immersions: an employer that prescribes none (L5135-1: the
+/// person is put in a situation at an employer's; L5135-2 lists who prescribes). It signs the conventions it
+/// hosts, found by its SIRET, and drafts none.
+pub fn only_hosts(kind: OrganisationKind) -> bool {
+    check_prescriber(kind).is_err()
+        && matches!(
+            kind,
+            OrganisationKind::Employer
+                | OrganisationKind::AdaptedCompany
+                | OrganisationKind::Geiq
+                | OrganisationKind::Etti
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
