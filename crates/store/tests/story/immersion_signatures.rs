@@ -180,6 +180,13 @@ async fn story(store: Store) {
     link("beneficiary", "lucas@example.fr").await.unwrap();
     let token = mailed_token(&store, "lucas@example.fr").await;
     assert_eq!(token.len(), 64, "256 random bits");
+    // The second link replaces the first (sent to a wrong address): the first no longer opens nor signs.
+    for refused in [
+        store.signature_link(&old).await.unwrap_err(),
+        store.sign_by_link(&old, "203.0.113.10").await.unwrap_err(),
+    ] {
+        assert_eq!(code(refused), "signature_link_replaced");
+    }
 
     // Opening shows the convention and signs nothing (mail scanners open links).
     let shown = store.signature_link(&token).await.unwrap();

@@ -2,7 +2,7 @@
 //! account, sign the convention from a link e-mailed to them by the prescriber or the support structure.
 //!
 //! The token is 256 random bits, stored as its SHA-256 hash (like the password resets), valid 14 days
-//! ([`LINK_DAYS`]) and spent once. Opening the link only shows the convention (journaled as a read): mail scanners
+//! ([`LINK_DAYS`]), spent once, and replaced by the next link sent to the same party. Opening the link only shows the convention (journaled as a read): mail scanners
 //! open links, so the signature is the press of a button, a POST, counted per source address.
 
 use super::{Immersion, ImmersionScope};
@@ -56,6 +56,10 @@ fn refused(code: &'static str) -> StoreError {
         "signature_link_used" => {
             "Ce lien de signature a déjà servi : la convention est signée pour votre partie. Si vous pensez que c'est \
              une erreur, contactez la structure qui vous l'a envoyé."
+        }
+        "signature_link_replaced" => {
+            "Ce lien de signature a été remplacé par un lien plus récent : utilisez le dernier message reçu, ou \
+             demandez un nouveau lien à la structure qui vous l'a envoyé."
         }
         "signature_link_closed" => {
             "Cette convention n'attend plus de signature (elle a été annulée ou modifiée). Contactez la structure qui \
@@ -118,6 +122,17 @@ impl ImmersionScope<'_> {
         let token = random_token();
         let hash = token_hash(&token);
         let t = seconds();
+        // The last link sent is the one that signs: one to a wrong address, or forwarded, no longer does.
+        tx.execute(
+            query(
+                "UPDATE immersion_signature_links SET replaced_at = $1 WHERE immersion_id = $2 AND party = $3 \
+                 AND used_at IS NULL AND replaced_at IS NULL",
+            )
+            .bind(t)
+            .bind(id)
+            .bind(party.code()),
+        )
+        .await?;
         let expires_at = t + LINK_DAYS * 86_400;
         tx.execute(
             query(
@@ -182,7 +197,7 @@ impl ImmersionScope<'_> {
 
 impl Store {
     /// The convention the link `token` opens, journaled as a read by the link's holder; otherwise the French
-    /// reason (`signature_link_unknown`, `_expired`, `_used`, `_closed`). Opening signs nothing.
+    /// reason (`signature_link_unknown`, `_expired`, `_used`, `_replaced`, `_closed`). Opening signs nothing.
     pub async fn signature_link(&self, token: &str) -> Result<LinkedConvention> {
         let mut tx = self.pool.begin().await?;
         let (ctx, id, party) = open(&mut tx, token).await?;
@@ -233,7 +248,7 @@ async fn open(tx: &mut Tx, token: &str) -> Result<(AccessContext, Uuid, Party)> 
     let row = tx
         .fetch_optional(
             query(
-                "SELECT immersion_id, party, email, expires_at, used_at FROM immersion_signature_links \
+                "SELECT immersion_id, party, email, expires_at, used_at, replaced_at FROM immersion_signature_links \
                  WHERE token_hash = $1",
             )
             .bind(token_hash(token.trim())),
@@ -245,6 +260,9 @@ async fn open(tx: &mut Tx, token: &str) -> Result<(AccessContext, Uuid, Party)> 
     }
     if row.get::<i64>("expires_at")? <= seconds() {
         return Err(refused("signature_link_expired"));
+    }
+    if row.get::<Option<i64>>("replaced_at")?.is_some() {
+        return Err(refused("signature_link_replaced"));
     }
     let party: String = row.get("party")?;
     let party = Party::parse(&party).ok_or_else(|| refused("signature_link_unknown"))?;
