@@ -490,6 +490,43 @@ async fn story(store: Store) {
         })
     ));
 
+    step("A session brings its user's memberships, those of archived organisations left out");
+    store
+        .create_user(
+            &op,
+            NewUser {
+                email: "two@test.fr",
+                display_name: "Deux structures",
+                password: Password::Typed(password),
+                platform_admin: false,
+                memberships: &[
+                    (agency.id, MemberRole::Member),
+                    (network.id, MemberRole::Member),
+                    (aci.id, MemberRole::Admin),
+                ],
+            },
+        )
+        .await
+        .unwrap();
+    let session = store.login("two@test.fr", password, SessionKind::Web).await.unwrap();
+    let (ctx, _) = store
+        .authenticate(&session.token, SessionKind::Web)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut expected = vec![
+        (aci.name.clone(), MemberRole::Admin),
+        (agency.name.clone(), MemberRole::Member),
+    ];
+    expected.sort_by(|a, b| a.0.cmp(&b.0));
+    let held: Vec<(String, MemberRole)> = ctx
+        .memberships()
+        .iter()
+        .map(|m| (m.organisation_name.clone(), m.role))
+        .collect();
+    assert_eq!(held, expected);
+    assert_eq!(ctx.display_name(), "Deux structures");
+
     step("The demo territory loads once");
     assert!(passerelle_fixtures::demo::load(&store).await.unwrap());
     assert!(!passerelle_fixtures::demo::load(&store).await.unwrap());

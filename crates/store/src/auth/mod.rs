@@ -252,26 +252,42 @@ impl Store {
     /// The context of a live session or token, with its CSRF token; `None` when unknown or expired.
     pub async fn authenticate(&self, token: &str, kind: SessionKind) -> Result<Option<(AccessContext, String)>> {
         let mut db = self.pool.clone();
-        // The session and its user in one query: this runs on every request.
-        let row = db
-            .fetch_optional(
+        // The session, its user and their memberships in one query (one row per membership, or one row without
+        // any): this runs on every request.
+        let rows = db
+            .fetch_all(
                 query(
-                    "SELECT s.csrf_token, u.id, u.email, u.display_name, u.platform_admin FROM sessions s \
-                     JOIN users u ON u.id = s.user_id \
-                     WHERE s.token_hash = $1 AND s.kind = $2 AND s.expires_at > $3 AND u.archived_at IS NULL",
+                    "SELECT s.csrf_token, u.id, u.email, u.display_name, u.platform_admin, m.organisation_id, m.role, \
+                     o.name, o.kind, o.department FROM sessions s JOIN users u ON u.id = s.user_id \
+                     LEFT JOIN (memberships m JOIN organisations o ON o.id = m.organisation_id \
+                     AND o.archived_at IS NULL) ON m.user_id = u.id \
+                     WHERE s.token_hash = $1 AND s.kind = $2 AND s.expires_at > $3 AND u.archived_at IS NULL \
+                     ORDER BY o.name",
                 )
                 .bind(token_hash(token))
                 .bind(kind.code())
                 .bind(now()),
             )
             .await?;
-        match row {
-            Some(user) => Ok(Some((
-                self.user_context(&mut db, &user).await?,
-                user.get("csrf_token")?,
-            ))),
-            None => Ok(None),
+        let Some(user) = rows.first() else {
+            return Ok(None);
+        };
+        let mut memberships = Vec::with_capacity(rows.len());
+        for r in &rows {
+            if r.get::<Option<Uuid>>("organisation_id")?.is_some() {
+                memberships.push(membership(r)?);
+            }
         }
+        Ok(Some((
+            AccessContext::user(
+                user.get("id")?,
+                user.get("email")?,
+                user.get("display_name")?,
+                user.get("platform_admin")?,
+                memberships,
+            ),
+            user.get("csrf_token")?,
+        )))
     }
 
     pub async fn logout(&self, token: &str) -> Result<()> {
