@@ -3,15 +3,14 @@
 
 pub mod password_reset;
 pub mod second_factor;
+mod work_areas;
 
 use crate::Store;
 use crate::access::{AccessContext, MemberRole, Membership};
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, record};
 use crate::infra::sql::{Executor, Row, Tx, query};
-use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::text;
@@ -92,15 +91,15 @@ pub fn check_password_policy(password: &str) -> Result<(), Invalid> {
     }
 }
 
-/// Runs one argon2 computation on the blocking threads, at most two per core at once: each takes 19 MiB and a
-/// core, so a burst of logins waits its turn instead of taking gigabytes (measured: 200 simultaneous logins
-/// took the server to 4 GiB before this limit; docs/reliability.md).
+/// Runs one argon2 computation on the blocking threads, one per core at once: each takes 19 MiB and a core, so a
+/// burst of logins waits its turn instead of taking gigabytes (measured: 200 simultaneous logins took the server
+/// to 4 GiB before this limit; docs/reliability.md), and the work areas are kept for the next ([`work_areas`]).
 async fn off_the_async_threads<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, tokio::task::JoinError> {
     static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
     let permits = PERMITS
-        .get_or_init(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()) * 2));
+        .get_or_init(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
     // The semaphore is never closed, so acquiring only waits.
     let _permit = permits.acquire().await;
     tokio::task::spawn_blocking(work).await
@@ -109,23 +108,16 @@ async fn off_the_async_threads<T: Send + 'static>(
 /// Hashes with argon2id (default parameters: 19 MiB, 2 passes), off the async threads.
 pub async fn hash_password(password: &str) -> Result<String> {
     let password = password.to_owned();
-    off_the_async_threads(move || {
-        Argon2::default()
-            .hash_password(password.as_bytes())
-            .map(|h| h.to_string())
-            .map_err(|e| StoreError::Database(sqlx::Error::Protocol(format!("hachage du mot de passe : {e}"))))
-    })
-    .await
-    .map_err(|e| StoreError::Database(sqlx::Error::Protocol(e.to_string())))?
+    off_the_async_threads(move || work_areas::hash(&password))
+        .await
+        .map_err(|e| StoreError::Database(sqlx::Error::Protocol(e.to_string())))?
 }
 
 async fn verify_password(password: &str, hash: String) -> bool {
     let password = password.to_owned();
-    off_the_async_threads(move || {
-        PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
-    })
-    .await
-    .unwrap_or(false)
+    off_the_async_threads(move || work_areas::verify(&password, &hash))
+        .await
+        .unwrap_or(false)
 }
 
 impl Store {
