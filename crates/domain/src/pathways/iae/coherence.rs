@@ -124,11 +124,11 @@ pub fn check_within_approval(
     Err(Explanation::new(
         code,
         format!(
-            "{} {} le {}, hors du {} de la personne, qui court du {} au {} : indiquez des dates dans cette période",
+            "{} {} le {}, hors {} de la personne, qui court du {} au {} : indiquez des dates dans cette période",
             what.noun(),
             verb,
             french_date(day),
-            regime.label(),
+            regime.of(),
             french_date(approval.from),
             french_date(approval.to)
         ),
