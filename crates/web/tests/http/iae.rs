@@ -296,7 +296,14 @@ async fn story(backend: Backend) {
         .collect();
     assert_eq!(
         sheet,
-        ["sent", "received", "interview_planned", "interview_planned", "interview_held", "hired"]
+        [
+            "sent",
+            "received",
+            "interview_planned",
+            "interview_planned",
+            "interview_held",
+            "hired"
+        ]
     );
     app.refused(
         &aci,

@@ -146,9 +146,15 @@ async fn lists(backend: Backend) {
     let hired_on = today() - Duration::days(400);
     let moreau = json!(crate::iae::coherence::hired(&app, hired_on).await);
     let (s, b) = app
-        .call(&aci, reqwest::Method::POST, &format!("/api/v1/persons/{}/approval/prolongations", moreau.as_str().unwrap()),
-            Some(json!({"reason": "particular_difficulties", "to": hired_on + Duration::days(729 + 200),
-                "justification": "Logement à stabiliser"})))
+        .call(
+            &aci,
+            reqwest::Method::POST,
+            &format!("/api/v1/persons/{}/approval/prolongations", moreau.as_str().unwrap()),
+            Some(
+                json!({"reason": "particular_difficulties", "to": hired_on + Duration::days(729 + 200),
+                "justification": "Logement à stabiliser"}),
+            ),
+        )
         .await;
     assert_eq!(s, S::OK, "{b}");
     let (s, d) = app.get(&ft, "/api/v1/referent").await;

@@ -66,16 +66,16 @@ pub fn next_steps(pathway: &Pathway, as_of: Date, caller: Caller) -> Vec<NextSte
     let window = prolongation::check_asked_on(approval, as_of);
     for reason in ProlongationReason::ALL {
         let (ok, code, why) = match &window {
-            Err(closed) => (false, closed.code, closed.message.clone()),
+            Err(refusal) => (false, refusal.code, refusal.message.clone()),
             Ok(()) => try_event(PathwayEvent::Prolongation {
-            from,
-            to: add_days(
                 from,
-                reason
-                    .rule(from)
-                    .and_then(|r| r.max_days)
-                    .map_or(TRIED_PROLONGATION_DAYS, |max| max.min(TRIED_PROLONGATION_DAYS))
-                    - 1,
+                to: add_days(
+                    from,
+                    reason
+                        .rule(from)
+                        .and_then(|r| r.max_days)
+                        .map_or(TRIED_PROLONGATION_DAYS, |max| max.min(TRIED_PROLONGATION_DAYS))
+                        - 1,
                 ),
                 reason,
             }),

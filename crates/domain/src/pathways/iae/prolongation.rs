@@ -327,7 +327,10 @@ pub fn check_asked_on(approval: &Approval, today: Date) -> Result<(), Explanatio
     };
     Err(Explanation::new(
         code,
-        format!("Prolongation refusée : {sentence} ; nous sommes le {}", french_date(today)),
+        format!(
+            "Prolongation refusée : {sentence} ; nous sommes le {}",
+            french_date(today)
+        ),
         PLATFORM,
     ))
 }

@@ -8,8 +8,8 @@ mod coherence;
 mod history;
 mod prolongation_requests;
 
-pub(crate) use coherence::{exit_after_hiring, require_within_approval};
 use coherence::renewal_after_contracts;
+pub(crate) use coherence::{exit_after_hiring, require_within_approval};
 pub(crate) use history::History;
 
 pub use prolongation_requests::ProlongationDecision;
