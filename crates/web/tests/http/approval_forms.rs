@@ -10,8 +10,9 @@ use reqwest::StatusCode as S;
 use serde_json::{Value, json};
 use time::Duration;
 
-/// A person prescribed by France Travail and hired today by the ACI: her approval is open, the ACI's forms shown.
-async fn hired_today(app: &TestApp) -> String {
+/// A person prescribed by France Travail and hired by the ACI 400 days ago: her approval is open, the ACI's forms
+/// shown, and a prolongation may be asked (from 12 months before the end, RULES.md 1.4).
+async fn hired(app: &TestApp) -> String {
     let ft = app.token(&email("ft-dijon")).await;
     let aci = app.token(&email("aci-jardins")).await;
     let (ft_id, aci_id) = (app.org_id("ft-dijon").await, app.org_id("aci-jardins").await);
@@ -46,7 +47,7 @@ async fn hired_today(app: &TestApp) -> String {
     let (s, step) = post(
         &aci,
         &format!("/api/v1/prescriptions/{}/steps", p["id"].as_str().unwrap()),
-        json!({"status": "hired", "date": today()}),
+        json!({"status": "hired", "date": today() - Duration::days(400)}),
     )
     .await;
     assert_eq!(s, S::OK, "{step}");
@@ -76,7 +77,7 @@ async fn refused(
 
 async fn approval_forms(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let person = hired_today(&app).await;
+    let person = hired(&app).await;
     let aci = login(&app, "aci-jardins").await;
     let approval = format!("/personnes/{person}/parcours-iae");
     let (s, html) = page(&app, &aci, &approval).await;

@@ -278,7 +278,8 @@ async fn esat_situation_move(app: &TestApp) -> Race {
     }
 }
 
-/// A person hired by the ACI through a referral: their PASS IAE is open. Answers the person and the ACI's token.
+/// A person hired by the ACI through a referral 400 days ago: their PASS IAE is open, and a prolongation may be
+/// asked (from 12 months before its end, RULES.md 1.4). Answers the person and the ACI's token.
 async fn hired(app: &TestApp, last_name: &str) -> (Uuid, String) {
     let aci = app.token(&email("aci-jardins")).await;
     let (pid, sheet) = referral(app, last_name).await;
@@ -287,7 +288,7 @@ async fn hired(app: &TestApp, last_name: &str) -> (Uuid, String) {
             &aci,
             Method::POST,
             &format!("/api/v1/prescriptions/{sheet}/steps"),
-            Some(json!({"status": "hired", "date": today()})),
+            Some(json!({"status": "hired", "date": today() - Duration::days(400)})),
         )
         .await;
     assert_eq!(s, S::OK, "{b}");

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use time::Duration;
 
 // Dated facts against the pathway: exit, tripartite interview, contract inside the approval.
-mod coherence;
+pub(crate) mod coherence;
 
 impl TestApp {
     /// POST with an `Idempotency-Key`; returns status, the replay header and the body.
@@ -247,9 +247,31 @@ async fn story(backend: Backend) {
         (s, replayed, again["steps"].as_array().map(Vec::len)),
         (S::OK, true, Some(2))
     );
+    // « Entretien réalisé » once the planned interview has come (fiche 4): planned in 3 days, it is refused, with
+    // the planned day; moved to today, it is written.
     let interview = today() + Duration::days(3);
+    let (s, b) = app
+        .post(&aci, &steps, json!({"status": "interview_planned", "date": interview}))
+        .await;
+    assert_eq!(s, S::OK, "{b}");
+    let b = app
+        .refused(
+            &aci,
+            &steps,
+            json!({"status": "interview_held"}),
+            S::UNPROCESSABLE_ENTITY,
+            "interview_in_future",
+        )
+        .await;
+    assert!(
+        b["error"]["message"].as_str().unwrap().starts_with(&format!(
+            "L'entretien prévu le {} n'a pas encore eu lieu",
+            passerelle_domain::calendar::french_date(interview)
+        )),
+        "{b}"
+    );
     for step in [
-        json!({"status": "interview_planned", "date": interview}),
+        json!({"status": "interview_planned", "date": today()}),
         json!({"status": "interview_held"}),
     ] {
         let (s, b) = app.post(&aci, &steps, step).await;
@@ -260,8 +282,10 @@ async fn story(backend: Backend) {
         ft_notes[0]["message"].as_str().unwrap().contains("entretien réalisé"),
         "{ft_notes}"
     );
+    // Hired 400 days ago, so that a prolongation may be asked today (from 12 months before the end, RULES.md 1.4).
+    let first_day = today() - Duration::days(400);
     let (s, hired) = app
-        .post(&aci, &steps, json!({"status": "hired", "date": today()}))
+        .post(&aci, &steps, json!({"status": "hired", "date": first_day}))
         .await;
     assert_eq!((s, hired["status"].as_str()), (S::OK, Some("hired")), "{hired}");
     let sheet: Vec<&str> = hired["steps"]
@@ -272,7 +296,14 @@ async fn story(backend: Backend) {
         .collect();
     assert_eq!(
         sheet,
-        ["sent", "received", "interview_planned", "interview_held", "hired"]
+        [
+            "sent",
+            "received",
+            "interview_planned",
+            "interview_planned",
+            "interview_held",
+            "hired"
+        ]
     );
     app.refused(
         &aci,
@@ -291,7 +322,7 @@ async fn story(backend: Backend) {
         (S::OK, Some("pass_iae"), Some("valid")),
         "{a}"
     );
-    let end = today() + Duration::days(729);
+    let end = first_day + Duration::days(729);
     assert_eq!(a["end"], json!(end));
     assert_eq!(a["timeline"][0]["kind"], "hiring");
     let next = |a: &Value, action: &str| {
@@ -1065,7 +1096,34 @@ async fn story(backend: Backend) {
         "renewal_without_joint_bilan",
     )
     .await;
+    // « sous réserve que les contrats liés à un agrément soient tous achevés » (2.2.7): her CDDI runs until
+    // 2021-10-15, so a renewal asked on 2021-10-04 is refused, naming the contract; asked after it, accepted.
+    let (s, b) = app
+        .post(
+            &aci,
+            &format!("/api/v1/persons/{rose_id}/contracts"),
+            json!({"siae_id": aci_id, "starts_on": "2021-03-01", "ends_on": "2021-10-15", "weekly_hours": 26}),
+        )
+        .await;
+    assert_eq!(s, S::CREATED, "{b}");
     renewal["joint_bilan"] = json!("2021-09-28");
+    let b = app
+        .refused(
+            &aci,
+            &requests,
+            renewal.clone(),
+            S::UNPROCESSABLE_ENTITY,
+            "renewal_contracts_running",
+        )
+        .await;
+    assert!(
+        b["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("le contrat du 1er mars 2021 au 15 octobre 2021 n'est pas achevé le 4 octobre 2021"),
+        "{b}"
+    );
+    renewal["date"] = json!("2021-10-18");
     let (s, a) = app.post(&aci, &requests, renewal).await;
     assert_eq!(
         (s, &a["agrement_requests"][5]["joint_bilan"]),

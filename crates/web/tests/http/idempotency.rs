@@ -78,8 +78,9 @@ async fn every_creation_once(backend: Backend) {
         ))
         .await;
     let mut persons = Vec::new();
+    // The first person is hired 400 days ago, so that a prolongation may be asked (RULES.md 1.4).
     for (n, (siae, hired_on)) in [
-        (aci_id, today()),
+        (aci_id, today() - Duration::days(400)),
         (ai_id, today()),
         (aci_id, time::macros::date!(2021 - 03 - 01)),
         (aci_id, today() - Duration::days(900)),

@@ -141,10 +141,20 @@ async fn lists(backend: Backend) {
     // The referent: the demo agency is the SPE referent of the ACI through their local cooperation convention,
     // once the ACI has signed it.
     crate::agreements::sign_demo_ccl(&app).await;
-    let durand = all.iter().find(|r| r["person_name"] == "Kevin Durand").unwrap()["person_id"].clone();
+    // A person the agency prescribed, hired 400 days ago so that a prolongation may be asked today (from 12
+    // months before the end, RULES.md 1.4): the request waits for the agency's decision.
+    let hired_on = today() - Duration::days(400);
+    let moreau = json!(crate::iae::coherence::hired(&app, hired_on).await);
     let (s, b) = app
-        .call(&aci, reqwest::Method::POST, &format!("/api/v1/persons/{}/approval/prolongations", durand.as_str().unwrap()),
-            Some(json!({"reason": "particular_difficulties", "to": "2028-12-31", "justification": "Logement à stabiliser"})))
+        .call(
+            &aci,
+            reqwest::Method::POST,
+            &format!("/api/v1/persons/{}/approval/prolongations", moreau.as_str().unwrap()),
+            Some(
+                json!({"reason": "particular_difficulties", "to": hired_on + Duration::days(729 + 200),
+                "justification": "Logement à stabiliser"}),
+            ),
+        )
         .await;
     assert_eq!(s, S::OK, "{b}");
     let (s, d) = app.get(&ft, "/api/v1/referent").await;
@@ -156,7 +166,7 @@ async fn lists(backend: Backend) {
         .map(|s| s["name"].as_str().unwrap())
         .collect();
     assert_eq!(siae, ["Les Jardins de la Combe"]);
-    assert_eq!(d["people"]["total"].as_i64(), Some(702));
+    assert_eq!(d["people"]["total"].as_i64(), Some(703));
     assert_eq!(d["interviews_due"].as_array().unwrap().len(), due.len());
     // Once its referent, the agency has the ACI's interviews on its to-do list too (Accord régional BFC 2016,
     // fiche 7: the SPE referent takes part in them).
@@ -167,7 +177,7 @@ async fn lists(backend: Backend) {
         .iter()
         .map(|t| (&t["person_id"], &t["what"]))
         .collect();
-    assert_eq!(decisions, [(&durand, &json!("prolongation_decision"))]);
+    assert_eq!(decisions, [(&moreau, &json!("prolongation_decision"))]);
     let (_, d) = app.get(&ft, "/api/v1/referent?status=suspended").await;
     assert_eq!(d["people"]["items"][0]["person_id"], json!(person_42));
     // An exit review of the ACI reaches its referent; the person leaves the lists.
@@ -194,7 +204,7 @@ async fn lists(backend: Backend) {
             &review["followed"],
             d["people"]["total"].as_i64()
         ),
-        (&ended, &json!("Les Jardins de la Combe"), &json!(false), Some(701)),
+        (&ended, &json!("Les Jardins de la Combe"), &json!(false), Some(702)),
         "{d}"
     );
     // Cap emploi is no party to a convention with an SIAE; an SIAE or a State service is no SPE referent.

@@ -4,7 +4,7 @@
 //! director, and a renewal only after a joint bilan (seed 004, 2.2.3 and 2.2.7).
 
 use super::SiaeKind;
-use super::approval::{PASS_IAE_FROM, Regime};
+use super::approval::{PASS_IAE_FROM, Period, Regime};
 use crate::calendar::{Territory, french_date, nth_working_day_after};
 use crate::explanation::Explanation;
 use serde::{Deserialize, Serialize};
@@ -412,6 +412,31 @@ pub fn appeal(
     ))
 }
 
+/// Checks a renewal asked on `date` against the contracts (CDDI, first to last day) recorded for the person:
+/// Pôle emploi grants a new agrément « sous réserve que les contrats liés à un agrément soient tous achevés »
+/// (seed 004, 2.2.7), the contracts linked to the agrément being those starting on or after its first day,
+/// `agrement_start`. Refused while one of them ends after `date`, naming it.
+pub fn check_renewal_contracts(date: Date, agrement_start: Date, contracts: &[Period]) -> Result<(), Explanation> {
+    let running = contracts
+        .iter()
+        .filter(|c| c.from >= agrement_start && c.to > date)
+        .max_by_key(|c| c.to);
+    match running {
+        None => Ok(()),
+        Some(contract) => Err(Explanation::new(
+            "renewal_contracts_running",
+            format!(
+                "Demande de renouvellement refusée : le contrat du {} au {} n'est pas achevé le {} ; un nouvel agrément \
+                 se demande une fois achevés tous les contrats liés à l'agrément",
+                french_date(contract.from),
+                french_date(contract.to),
+                french_date(date)
+            ),
+            JOINT_STUDY,
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -694,5 +719,37 @@ mod tests {
         );
         assert_eq!(received.map(|_| ()).map_err(|e| e.code), verdict);
         assert_eq!(requests.len(), usize::from(verdict.is_ok()));
+    }
+
+    // Seed 004, 2.2.7: « Pôle emploi peut accorder un nouvel agrément ... sous réserve que les contrats liés à un
+    // agrément soient tous achevés ». The agrément started on 2019-03-04; a renewal asked on 2021-01-04.
+    #[rstest]
+    #[case::no_contract(&[], Ok(()))]
+    #[case::ended_the_day_before(&[(date!(2019-03-04), date!(2021-01-03))], Ok(()))]
+    #[case::ends_that_day(&[(date!(2019-03-04), date!(2021-01-04))], Ok(()))]
+    #[case::still_running(&[(date!(2019-03-04), date!(2019-09-03)), (date!(2020-09-04), date!(2021-03-03))], Err("renewal_contracts_running"))]
+    #[case::before_the_agrement(&[(date!(2017-01-02), date!(2021-06-30))], Ok(()))]
+    fn a_renewal_waits_for_every_contract_to_end(
+        #[case] contracts: &[(Date, Date)],
+        #[case] verdict: Result<(), &str>,
+    ) {
+        let contracts: Vec<Period> = contracts.iter().map(|&(from, to)| Period { from, to }).collect();
+        let checked = check_renewal_contracts(date!(2021 - 01 - 04), date!(2019 - 03 - 04), &contracts);
+        assert_eq!(checked.map_err(|e| e.code), verdict);
+    }
+
+    #[test]
+    fn a_running_contract_is_named() {
+        let contract = Period {
+            from: date!(2020 - 09 - 04),
+            to: date!(2021 - 03 - 03),
+        };
+        let e = check_renewal_contracts(date!(2021 - 01 - 04), date!(2019 - 03 - 04), &[contract]).unwrap_err();
+        assert_eq!(
+            e.message,
+            "Demande de renouvellement refusée : le contrat du 4 septembre 2020 au 3 mars 2021 n'est pas achevé le 4 \
+             janvier 2021 ; un nouvel agrément se demande une fois achevés tous les contrats liés à l'agrément \
+             (accord-cadre régional IAE, 2.2.7)."
+        );
     }
 }

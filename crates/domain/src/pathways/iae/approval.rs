@@ -36,6 +36,14 @@ impl Regime {
             Self::Agrement => "agrément Pôle emploi",
         }
     }
+
+    /// French name after « de », elided or contracted: « du PASS IAE », « de l'agrément Pôle emploi ».
+    pub fn of(self) -> &'static str {
+        match self {
+            Self::PassIae => "du PASS IAE",
+            Self::Agrement => "de l'agrément Pôle emploi",
+        }
+    }
 }
 
 /// Last day (inclusive) of an approval starting on `start`, before any suspension or prolongation: the

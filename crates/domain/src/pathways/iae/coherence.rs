@@ -1,6 +1,7 @@
 //! Coherence of the dated facts a user records on an IAE pathway with the pathway itself (RULES.md 1.7, 1.8):
 //! an exit after the hiring and the approval's start, a tripartite interview recorded once held, a contract or
-//! an assignment inside the approval. Each check is pure and takes the day of the record as `today`; the store
+//! an assignment inside the approval, an « entretien réalisé » on the referral sheet once the planned interview
+//! has come. Each check is pure and takes the day of the record as `today`; the store
 //! calls it before writing, so the API and the pages refuse the same way. Suspensions have their own checks
 //! (`suspension::check_recorded_on`).
 
@@ -16,6 +17,9 @@ const ANNEX_4: &str = "accord régional IAE Bourgogne-Franche-Comté 2016, annex
 /// The tripartite interview held 2 to 3 months before the end (Accord régional BFC 2016, fiche 7), in force
 /// since 2016: « tenu » is a fact of the past.
 const FICHE_7: &str = "accord régional IAE Bourgogne-Franche-Comté 2016, fiche action 7";
+/// The referral sheet follows the candidacy step by step (Accord régional BFC 2016, fiche action 4), in force
+/// since 2016: « entretien réalisé » is a fact of the past, like « tenu ».
+const FICHE_4: &str = "accord régional IAE Bourgogne-Franche-Comté 2016, fiche action 4";
 /// Since 2021-12-01 no IAE employment without a valid PASS IAE, every AI employee included (décret 2021-1128
 /// of 30 Aug 2021); until 2021-11-30 the hiring was subject to the prior agrément (Accord régional BFC 2016,
 /// annexe 4).
@@ -80,6 +84,41 @@ pub fn check_interview_held(held_on: Date, today: Date) -> Result<(), Explanatio
     Ok(())
 }
 
+/// Checks the step « entretien réalisé » written on a referral sheet on `today`, with its own date `held_on` if
+/// given, after the interview last planned on `planned`: neither date after today. An interview moved earlier
+/// is first written as planned again (the sheet's « entretien prévu (déplacé) »).
+pub fn check_referral_interview_held(
+    planned: Option<Date>,
+    held_on: Option<Date>,
+    today: Date,
+) -> Result<(), Explanation> {
+    if let Some(held_on) = held_on.filter(|d| *d > today) {
+        return Err(Explanation::new(
+            "interview_in_future",
+            format!(
+                "L'entretien du {} n'a pas encore eu lieu (nous sommes le {}) : inscrivez « entretien réalisé » le \
+                 jour où il se tient ou après",
+                french_date(held_on),
+                french_date(today)
+            ),
+            FICHE_4,
+        ));
+    }
+    match planned.filter(|d| *d > today) {
+        Some(planned) => Err(Explanation::new(
+            "interview_in_future",
+            format!(
+                "L'entretien prévu le {} n'a pas encore eu lieu (nous sommes le {}) : inscrivez « entretien réalisé » \
+                 le jour où il se tient ou après, ou inscrivez d'abord sa nouvelle date s'il a été avancé",
+                french_date(planned),
+                french_date(today)
+            ),
+            FICHE_4,
+        )),
+        None => Ok(()),
+    }
+}
+
 /// What employs the person inside the approval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EmploymentKind {
@@ -124,11 +163,11 @@ pub fn check_within_approval(
     Err(Explanation::new(
         code,
         format!(
-            "{} {} le {}, hors du {} de la personne, qui court du {} au {} : indiquez des dates dans cette période",
+            "{} {} le {}, hors {} de la personne, qui court du {} au {} : indiquez des dates dans cette période",
             what.noun(),
             verb,
             french_date(day),
-            regime.label(),
+            regime.of(),
             french_date(approval.from),
             french_date(approval.to)
         ),
@@ -191,6 +230,35 @@ mod tests {
             "L'entretien tripartite du 15 janvier 2027 n'a pas encore eu lieu (nous sommes le 7 décembre 2026) : \
              enregistrez-le le jour où il se tient ou après (accord régional IAE Bourgogne-Franche-Comté 2016, \
              fiche action 7)."
+        );
+    }
+
+    // Fiche 4: the referral sheet's « entretien réalisé » once the planned interview has come; its own date,
+    // if given, not after today either.
+    #[rstest]
+    #[case::planned_yesterday(Some(date!(2026-12-06)), None, Ok(()))]
+    #[case::planned_today(Some(date!(2026-12-07)), None, Ok(()))]
+    #[case::planned_tomorrow(Some(date!(2026-12-08)), None, Err("interview_in_future"))]
+    #[case::held_tomorrow(Some(date!(2026-12-01)), Some(date!(2026-12-08)), Err("interview_in_future"))]
+    #[case::held_today(Some(date!(2026-12-01)), Some(date!(2026-12-07)), Ok(()))]
+    #[case::never_planned(None, None, Ok(()))]
+    fn referral_interviews(
+        #[case] planned: Option<Date>,
+        #[case] held_on: Option<Date>,
+        #[case] expected: Result<(), &str>,
+    ) {
+        let got = check_referral_interview_held(planned, held_on, date!(2026 - 12 - 07));
+        assert_eq!(got.map_err(|e| e.code), expected);
+    }
+
+    #[test]
+    fn a_planned_interview_to_come_is_named() {
+        let e = check_referral_interview_held(Some(date!(2026 - 12 - 10)), None, date!(2026 - 12 - 07)).unwrap_err();
+        assert_eq!(
+            e.message,
+            "L'entretien prévu le 10 décembre 2026 n'a pas encore eu lieu (nous sommes le 7 décembre 2026) : \
+             inscrivez « entretien réalisé » le jour où il se tient ou après, ou inscrivez d'abord sa nouvelle date \
+             s'il a été avancé (accord régional IAE Bourgogne-Franche-Comté 2016, fiche action 4)."
         );
     }
 

@@ -3,7 +3,7 @@
 //! authorised prescriber following the person decides the prolongations that are not the SIAE's, R5132-1-8).
 
 use super::pathway::{Pathway, PathwayEvent};
-use super::prolongation::{Decider, ProlongationReason};
+use super::prolongation::{self, Decider, ProlongationReason};
 use super::suspension::SuspensionReason;
 use crate::calendar::add_days;
 use time::Date;
@@ -34,8 +34,8 @@ pub struct Caller {
 }
 
 /// Each next step tried on a copy of the pathway as of `as_of`: a month of suspension from `as_of`, each
-/// prolongation reason for its longest decision (a year at most), a hiring in another SIAE on `as_of`.
-/// Empty before any hiring.
+/// prolongation reason for its longest decision (a year at most) if it may be asked on `as_of`, a hiring in
+/// another SIAE on `as_of`. Empty before any hiring.
 pub fn next_steps(pathway: &Pathway, as_of: Date, caller: Caller) -> Vec<NextStep> {
     let Some(approval) = pathway.approval() else {
         return Vec::new();
@@ -63,19 +63,23 @@ pub fn next_steps(pathway: &Pathway, as_of: Date, caller: Caller) -> Vec<NextSte
         },
     });
     let from = add_days(approval.end, 1);
+    let window = prolongation::check_asked_on(approval, as_of);
     for reason in ProlongationReason::ALL {
-        let (ok, code, why) = try_event(PathwayEvent::Prolongation {
-            from,
-            to: add_days(
+        let (ok, code, why) = match &window {
+            Err(refusal) => (false, refusal.code, refusal.message.clone()),
+            Ok(()) => try_event(PathwayEvent::Prolongation {
                 from,
-                reason
-                    .rule(from)
-                    .and_then(|r| r.max_days)
-                    .map_or(TRIED_PROLONGATION_DAYS, |max| max.min(TRIED_PROLONGATION_DAYS))
-                    - 1,
-            ),
-            reason,
-        });
+                to: add_days(
+                    from,
+                    reason
+                        .rule(from)
+                        .and_then(|r| r.max_days)
+                        .map_or(TRIED_PROLONGATION_DAYS, |max| max.min(TRIED_PROLONGATION_DAYS))
+                        - 1,
+                ),
+                reason,
+            }),
+        };
         let decider = reason.decider(from);
         let who = match decider {
             Decider::Siae => "décidée par la SIAE seule",
@@ -147,7 +151,8 @@ mod tests {
     }
 
     // R5132-1-8: the SIAE suspends and asks; the authorised prescriber decides RQTH, 50+ and difficulties;
-    // the SIAE alone decides training and senior CDI. The person is 30: no senior reason applies.
+    // the SIAE alone decides training and senior CDI. The person is 30: no senior reason applies. Tried on
+    // 2027-02-01, within the window for asking (the PASS ends on 2028-01-04).
     #[rstest]
     #[case::employer_suspends("suspension", true, false, true, Decider::Siae)]
     #[case::prescriber_cannot_suspend("suspension", false, true, false, Decider::Siae)]
@@ -169,9 +174,27 @@ mod tests {
             is_employer,
             is_decider,
         };
-        let steps = next_steps(&pathway(), date!(2026 - 02 - 02), caller);
+        let steps = next_steps(&pathway(), date!(2027 - 02 - 01), caller);
         let s = step(&steps, action);
         assert_eq!((s.possible, s.decided_by), (possible, decided_by), "{s:?}");
+    }
+
+    // Platform (RULES.md 1.4): no prolongation may be asked before the window opens, 12 months before the end
+    // (2028-01-04); the page says when.
+    #[rstest]
+    #[case::before_the_window(date!(2027-01-03), false, "prolongation_window_not_open")]
+    #[case::window_open(date!(2027-01-04), true, "prolongation_accepted")]
+    fn prolongations_wait_for_their_window(#[case] as_of: Date, #[case] possible: bool, #[case] code: &str) {
+        let caller = Caller {
+            is_employer: true,
+            is_decider: false,
+        };
+        let steps = next_steps(&pathway(), as_of, caller);
+        let s = step(&steps, "prolongation:training");
+        assert_eq!((s.possible, s.code), (possible, code), "{s:?}");
+        if !possible {
+            assert!(s.explanation.contains("à partir du 4 janvier 2027"), "{s:?}");
+        }
     }
 
     #[test]

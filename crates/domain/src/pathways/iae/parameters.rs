@@ -33,6 +33,15 @@ pub struct ReasonRule {
     pub source: &'static str,
 }
 
+/// When a prolongation may be asked, around the approval's current end (both days included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestWindow {
+    /// Opens this many calendar months before the end.
+    pub months_before: i32,
+    /// Closes this many calendar months after the end.
+    pub months_after: i32,
+}
+
 /// One set of IAE figures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IaeParameters {
@@ -42,6 +51,8 @@ pub struct IaeParameters {
     pub waiting_period_years: i32,
     /// The reasons a prolongation starting while the set is in force may have; a reason absent is refused.
     pub prolongations: &'static [ReasonRule],
+    /// When a prolongation starting while the set is in force may be asked; any day when `None`.
+    pub prolongation_window: Option<RequestWindow>,
 }
 
 impl IaeParameters {
@@ -153,19 +164,27 @@ const PASS_IAE_PROLONGATIONS: &[ReasonRule] = &[
 ];
 
 /// The agrément of Pôle emploi: 24 months (décret 99-106), its own prolongations; the waiting period as for the
-/// PASS IAE.
+/// PASS IAE. No window for asking a prolongation: annex 4, 2.2.6 only says a training's prolongation is asked
+/// for a training « en cours de réalisation à l'échéance du contrat de travail », and the platform's window
+/// came with the PASS IAE.
 const AGREMENT: IaeParameters = IaeParameters {
     approval_length: Length::Months(24),
     waiting_period_years: 2,
     prolongations: AGREMENT_PROLONGATIONS,
+    prolongation_window: None,
 };
 
 /// The PASS IAE: 24 months counted as 730 days by the platform (décret 2021-1128); prolongations by one
-/// decision and in total (R5132-1-8, in days as on the platform Les emplois de l'inclusion).
+/// decision and in total (R5132-1-8, in days as on the platform Les emplois de l'inclusion), asked from 12
+/// months before the end to 6 months after it (the platform's rule, RULES.md 1.4).
 const PASS_IAE: IaeParameters = IaeParameters {
     approval_length: Length::Days(730),
     waiting_period_years: 2,
     prolongations: PASS_IAE_PROLONGATIONS,
+    prolongation_window: Some(RequestWindow {
+        months_before: 12,
+        months_after: 6,
+    }),
 };
 
 /// The IAE figures by the date they apply from: the agrément from décret 99-106 (18 February 1999), the

@@ -6,12 +6,14 @@ use super::SiaeKind;
 use super::approval::{Approval, PASS_IAE_FROM, Period};
 use super::parameters::{self, ReasonRule};
 use super::pathway::PersonFacts;
-use crate::calendar::{add_days, add_years, french_date};
+use crate::calendar::{add_days, add_months, add_years, french_date};
 use crate::explanation::{Explanation, french_number};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
 const LAW: &str = "Code du travail, art. R5132-1-8";
+/// The window for asking a prolongation is the platform's (RULES.md 1.4), not the Code's.
+const PLATFORM: &str = "règle de la plateforme Les emplois de l'inclusion";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -285,6 +287,54 @@ pub fn prolong(
     ))
 }
 
+/// Checks a prolongation asked on `today` of `approval`: under the rules of its first day (the day after the
+/// current end), since 2021-12-01 it is asked from 12 months before the end to 6 months after it (platform,
+/// RULES.md 1.4), both days included. An agrément's prolongation (first day until 2021-11-30) has no window: it
+/// is a record of Pôle emploi's past decision.
+pub fn check_asked_on(approval: &Approval, today: Date) -> Result<(), Explanation> {
+    let end = approval.end;
+    let Some(window) = parameters::on(add_days(end, 1)).prolongation_window else {
+        return Ok(());
+    };
+    let (opens, closes) = (
+        add_months(end, -window.months_before),
+        add_months(end, window.months_after),
+    );
+    let (code, sentence) = if today < opens {
+        (
+            "prolongation_window_not_open",
+            format!(
+                "elle se demande à partir du {}, {} mois avant la fin {} le {}",
+                french_date(opens),
+                window.months_before,
+                approval.regime.of(),
+                french_date(end)
+            ),
+        )
+    } else if today > closes {
+        (
+            "prolongation_window_closed",
+            format!(
+                "elle se demandait au plus tard le {}, {} mois après la fin {} le {}",
+                french_date(closes),
+                window.months_after,
+                approval.regime.of(),
+                french_date(end)
+            ),
+        )
+    } else {
+        return Ok(());
+    };
+    Err(Explanation::new(
+        code,
+        format!(
+            "Prolongation refusée : {sentence} ; nous sommes le {}",
+            french_date(today)
+        ),
+        PLATFORM,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -464,6 +514,50 @@ mod tests {
             Ok(start) => assert!(verdict.unwrap().message.starts_with(start)),
             Err(code) => assert_eq!(verdict.unwrap_err().code, code),
         }
+    }
+
+    // Platform (RULES.md 1.4), for prolongations starting on or after 2021-12-01: asked « from 12 months before
+    // to 6 months after the end », both days included, the end being the current one (here 2026-01-01, after
+    // two years of training).
+    #[rstest]
+    #[case::a_day_too_early(date!(2024-12-31), Err("prolongation_window_not_open"))]
+    #[case::opens(date!(2025-01-01), Ok(()))]
+    #[case::on_the_end(date!(2026-01-01), Ok(()))]
+    #[case::closes(date!(2026-07-01), Ok(()))]
+    #[case::a_day_too_late(date!(2026-07-02), Err("prolongation_window_closed"))]
+    fn asked_within_the_window(#[case] today: Date, #[case] expected: Result<(), &str>) {
+        assert_eq!(check_asked_on(&approval(), today).map_err(|e| e.code), expected);
+    }
+
+    #[test]
+    fn the_window_refusals_name_its_dates() {
+        let early = check_asked_on(&approval(), date!(2024 - 06 - 03)).unwrap_err();
+        assert_eq!(
+            early.message,
+            "Prolongation refusée : elle se demande à partir du 1er janvier 2025, 12 mois avant la fin du PASS IAE le \
+             1er janvier 2026 ; nous sommes le 3 juin 2024 (règle de la plateforme Les emplois de l'inclusion)."
+        );
+        let late = check_asked_on(&approval(), date!(2026 - 12 - 06)).unwrap_err();
+        assert_eq!(
+            late.message,
+            "Prolongation refusée : elle se demandait au plus tard le 1er juillet 2026, 6 mois après la fin du PASS \
+             IAE le 1er janvier 2026 ; nous sommes le 6 décembre 2026 (règle de la plateforme Les emplois de \
+             l'inclusion)."
+        );
+    }
+
+    // Annex 4, 2.2.6 gives the agrément's prolongations no window: one whose first day is before 2021-12-01 is
+    // a record of the past, entered whenever; one starting on 2021-12-01 or later has the PASS IAE's window,
+    // whatever the approval (its rules are those of its first day).
+    #[rstest]
+    #[case::agrement_record(date!(2019-06-03), Ok(()))]
+    #[case::agrement_prolonged_under_the_pass(date!(2019-12-02), Err("prolongation_window_closed"))]
+    fn the_agrement_has_no_window(#[case] hiring: Date, #[case] expected: Result<(), &str>) {
+        let approval = Approval::begin(hiring);
+        assert_eq!(
+            check_asked_on(&approval, date!(2026 - 12 - 06)).map_err(|e| e.code),
+            expected
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod coherence;
 mod history;
 mod prolongation_requests;
 
+use coherence::renewal_after_contracts;
 pub(crate) use coherence::{exit_after_hiring, require_within_approval};
 pub(crate) use history::History;
 
@@ -382,7 +383,7 @@ impl Store {
 
 impl Store {
     /// An agrément request of the SIAE of the last hiring, for a record before 2021-12-01; an appeal names the
-    /// refused request it contests and takes its kind.
+    /// refused request it contests and takes its kind. A renewal waits for every contract of the agrément to end.
     pub async fn request_agrement(
         &self,
         ctx: &AccessContext,
@@ -393,6 +394,14 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let person = self.persons(ctx).load(&mut tx, person_id).await?;
         let employer = current_employer(&mut tx, ctx, person_id).await?;
+        let renewal_on = match &ask {
+            AgrementAsk::Request {
+                date,
+                kind: RequestKind::Renewal,
+                ..
+            } => Some(*date),
+            _ => None,
+        };
         let event = match ask {
             AgrementAsk::Request {
                 date,
@@ -426,6 +435,10 @@ impl Store {
             }
         };
         append(&mut tx, ctx, &person, employer, event, employer.0, None).await?;
+        // After the engine's own refusals (a request after 2021-11-30, a renewal without its joint bilan).
+        if let Some(date) = renewal_on {
+            renewal_after_contracts(&mut tx, &person, date).await?;
+        }
         claim(&mut tx, ctx, key.as_ref(), person_id).await?;
         let view = approval_view(&mut tx, ctx, &person).await?;
         tx.commit().await?;

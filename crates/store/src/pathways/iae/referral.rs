@@ -24,7 +24,7 @@ use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::referral::prescription::{self, DiagnosisOnFile};
 use passerelle_domain::pathways::iae::referral::{self, Motive, Side, Status, StepInput};
-use passerelle_domain::pathways::iae::{Criterion, SiaeKind};
+use passerelle_domain::pathways::iae::{Criterion, SiaeKind, coherence};
 use passerelle_domain::text::required;
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
@@ -494,6 +494,16 @@ impl Store {
             }
         };
         let step = referral::step(before.status, side, input)?;
+        if step.status == Status::InterviewHeld {
+            let planned = before
+                .steps
+                .iter()
+                .rev()
+                .find(|s| s.status == Status::InterviewPlanned)
+                .and_then(|s| s.date);
+            coherence::check_referral_interview_held(planned, step.date, today())
+                .map_err(|e| Invalid::new(e.code, e.message).on(if step.date.is_some() { "date" } else { "status" }))?;
+        }
         let (organisation_id, other) = match side {
             Side::Siae => (before.siae_id, before.prescriber_id),
             Side::Prescriber => (before.prescriber_id, before.siae_id),

@@ -76,11 +76,15 @@ pub struct CreateProlongation {
 }
 
 /// Asks a prolongation (the SIAE of the last hiring): applied at once when the SIAE decides alone, otherwise
-/// waiting for an authorised prescriber. The rules engine checks it either way.
+/// waiting for an authorised prescriber. The rules engine checks it either way; since 2021-12-01 it is asked from
+/// 12 months before the current end to 6 months after it.
 #[utoipa::path(post, path = "/api/v1/persons/{id}/approval/prolongations", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé ne demande qu'une prolongation")),
     request_body = CreateProlongation, security(("bearer" = [])),
-    responses((status = 200, body = ApprovalView)))]
+    responses((status = 200, body = ApprovalView),
+        (status = 422, body = crate::error::ErrorBody, description = "`prolongation_window_not_open`, \
+            `prolongation_window_closed` (the message names the day the window opens or closed), and the rules \
+            engine's refusals (`prolongation_too_long`, `prolongation_cap_exceeded`, `age_requirement`...)")))]
 pub async fn request_prolongation(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -185,14 +189,14 @@ pub struct CreateAgrementDecision {
 }
 
 /// Records an agrément request of the employing SIAE (records before 2021-12-01): the engine dates its
-/// deadline (5 working days, 2 for an ETTI) after which it is granted tacitly. A renewal follows a joint bilan;
-/// an appeal of a refusal goes to the agency's director, without deadline or tacit acceptance.
+/// deadline (5 working days, 2 for an ETTI) after which it is granted tacitly. A renewal follows a joint bilan,
+/// once every contract of the agrément has ended; an appeal of a refusal goes to the agency's director, without deadline or tacit acceptance.
 #[utoipa::path(post, path = "/api/v1/persons/{id}/approval/agrement-requests", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une demande")),
     request_body = CreateAgrementRequest, security(("bearer" = [])),
     responses((status = 200, body = ApprovalView),
         (status = 404, body = crate::error::ErrorBody, description = "`appeal.refusal_id` n'est pas une demande d'agrément de la personne"),
-        (status = 422, body = crate::error::ErrorBody, description = "`renewal_without_joint_bilan`, `appeal_without_grounds`, \
+        (status = 422, body = crate::error::ErrorBody, description = "`renewal_without_joint_bilan`, `renewal_contracts_running`, `appeal_without_grounds`, \
             `no_refusal_to_appeal`, `refusal_already_appealed`, `agrement_abolished`...")))]
 pub async fn request_agrement(
     State(state): State<AppState>,

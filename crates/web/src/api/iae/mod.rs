@@ -285,12 +285,16 @@ pub async fn get_prescription(
     Ok(Json(state.store.prescription(&ctx, id).await?))
 }
 
-/// Adds a step to the referral sheet on the caller's side; refusals and withdrawals need a motive. A hiring
-/// opens or continues the person's approval through the rules engine.
+/// Adds a step to the referral sheet on the caller's side; refusals and withdrawals need a motive; « entretien
+/// réalisé » waits for the day of the planned interview. A hiring opens or continues the person's approval
+/// through the rules engine.
 #[utoipa::path(post, path = "/api/v1/prescriptions/{id}/steps", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'ajoute qu'une étape")), request_body = CreateStep,
     security(("bearer" = [])),
-    responses((status = 200, body = Prescription)))]
+    responses((status = 200, body = Prescription),
+        (status = 422, body = crate::error::ErrorBody, description = "`referral_transition_invalid`, \
+            `refusal_motive_required`, `interview_in_future` (the planned interview has not come yet), and the \
+            rules engine's refusals of a hiring (`waiting_period`...)")))]
 pub async fn add_step(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,

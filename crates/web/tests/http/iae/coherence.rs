@@ -1,17 +1,18 @@
 //! Dated facts that contradict the person's IAE pathway are refused through the API with a 422, a stable code
 //! and a French message naming the conflicting dates, and nothing is written (domain
 //! `pathways::iae::coherence`): an exit before the hiring, a tripartite interview recorded before it is held,
-//! a CDDI ending after the PASS IAE; the approval page's forms likewise.
+//! a CDDI ending after the PASS IAE, a prolongation asked before its window opens; the approval page's forms
+//! likewise.
 
 use crate::pages::{csrf, login, page, post_form};
 use crate::{Backend, TestApp, email, id, today};
-use passerelle_domain::calendar::french_date;
+use passerelle_domain::calendar::{add_months, french_date};
 use reqwest::StatusCode as S;
 use serde_json::json;
 use time::{Date, Duration};
 
 /// A person prescribed by the France Travail agency and hired by the demo ACI on `hired_on`.
-async fn hired(app: &TestApp, hired_on: Date) -> String {
+pub(crate) async fn hired(app: &TestApp, hired_on: Date) -> String {
     let ft = app.token(&email("ft-dijon")).await;
     let aci = app.token(&email("aci-jardins")).await;
     let (ft_id, aci_id) = (app.org_id("ft-dijon").await, app.org_id("aci-jardins").await);
@@ -121,12 +122,32 @@ async fn coherence(backend: Backend) {
     assert!(message(&b).starts_with(&expected), "{b}");
     assert_eq!(b["error"]["field"].as_str(), Some("ends_on"), "{b}");
 
+    // 4. A prolongation is asked from 12 months before the PASS's end (platform, RULES.md 1.4): hired 100 days
+    // ago, the window opens in about 8 months, on the day the refusal names.
+    let opens = add_months(pass_end, -12);
+    let b = app
+        .refused(
+            &aci,
+            &format!("/api/v1/persons/{person_id}/approval/prolongations"),
+            json!({"reason": "training", "to": pass_end + Duration::days(90), "justification": "CACES en cours"}),
+            S::UNPROCESSABLE_ENTITY,
+            "prolongation_window_not_open",
+        )
+        .await;
+    let expected = format!(
+        "Prolongation refusée : elle se demande à partir du {}, 12 mois avant la fin du PASS IAE le {}",
+        french_date(opens),
+        french_date(pass_end)
+    );
+    assert!(message(&b).starts_with(&expected), "{b}");
+
     // The approval page's forms go through the same rules: a French message on the page, nothing written.
     let session = login(&app, "aci-jardins").await;
     let approval = format!("/personnes/{person_id}/parcours-iae");
     let (_, html) = page(&app, &session, &approval).await;
     let token = csrf(&html);
     let (tomorrow, before_hiring) = (tomorrow.to_string(), before_hiring.to_string());
+    let prolonged_to = (pass_end + Duration::days(90)).to_string();
     for (action, form, words) in [
         (
             "entretien",
@@ -147,6 +168,16 @@ async fn coherence(backend: Backend) {
                 ("confirm", "oui"),
             ],
             vec!["précède".to_owned(), french_date(hired_on)],
+        ),
+        (
+            "prolongation",
+            vec![
+                ("csrf", token.as_str()),
+                ("reason", "training"),
+                ("to", prolonged_to.as_str()),
+                ("justification", "CACES en cours"),
+            ],
+            vec!["12 mois avant la fin".to_owned(), french_date(opens)],
         ),
     ] {
         let before = app.snapshot().await;

@@ -3,10 +3,11 @@
 
 use super::{history, replay, stored_events};
 use crate::infra::error::{Result, StoreError};
-use crate::infra::sql::Executor;
+use crate::infra::sql::{Executor, query};
 use crate::person::Person;
 use passerelle_domain::explanation::Explanation;
 use passerelle_domain::invalid::Invalid;
+use passerelle_domain::pathways::iae::agrement;
 use passerelle_domain::pathways::iae::coherence::{self, EmploymentKind};
 use passerelle_domain::pathways::iae::{Approval, PathwayEvent, Period};
 use time::Date;
@@ -67,6 +68,26 @@ pub(crate) async fn exit_after_hiring(
 ) -> Result<()> {
     let (approval, hired_on) = approval_on(ex, person, today).await?;
     coherence::check_exit(exit_on, hired_on, approval.start, today).map_err(|e| refused_on(e, "exit_on"))
+}
+
+/// Checks a renewal of the agrément asked on `date` against the person's contracts: all those of the agrément
+/// have ended.
+pub(crate) async fn renewal_after_contracts(ex: &mut impl Executor, person: &Person, date: Date) -> Result<()> {
+    let (approval, _) = approval_on(ex, person, date).await?;
+    let rows = ex
+        .fetch_all(query("SELECT starts_on, ends_on FROM iae_contracts WHERE person_id = $1").bind(person.id))
+        .await?;
+    let contracts = rows
+        .iter()
+        .map(|r| {
+            Ok(Period {
+                from: r.get("starts_on")?,
+                to: r.get("ends_on")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    agrement::check_renewal_contracts(date, approval.start, &contracts)
+        .map_err(|e| Invalid::new(e.code, e.message).into())
 }
 
 /// A refusal of the rules, on the field the user corrects.

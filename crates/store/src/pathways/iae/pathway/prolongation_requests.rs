@@ -14,7 +14,7 @@ use crate::infra::notifications::notify_pathway;
 use crate::infra::sql::{Executor, query};
 use crate::{Store, today};
 use passerelle_domain::calendar::add_days;
-use passerelle_domain::pathways::iae::prolongation::{Decider, DenyReason, ProlongationReason};
+use passerelle_domain::pathways::iae::prolongation::{self, Decider, DenyReason, ProlongationReason};
 use passerelle_domain::pathways::iae::prolongation_request::{self as request, RequestAction, RequestStatus};
 use passerelle_domain::pathways::iae::{PathwayEvent, SiaeKind};
 use passerelle_domain::text::required;
@@ -37,7 +37,8 @@ fn conflict(r: request::Refusal) -> StoreError {
 }
 
 impl Store {
-    /// A prolongation asked by the SIAE of the last hiring, starting the day after the current end. The SIAE
+    /// A prolongation asked by the SIAE of the last hiring, starting the day after the current end, within the
+    /// window for asking it (from 12 months before the end to 6 months after, since 2021-12-01). The SIAE
     /// alone decides a senior CDI or a training; for other reasons the request waits for an authorised
     /// prescriber following the person, who is notified. Either way the engine checks it at once.
     pub async fn request_prolongation(
@@ -58,7 +59,9 @@ impl Store {
         let employer_department = department(&mut tx, employer.0).await?;
         let current = history.facts_on(today(), employer.1, &employer_department)?;
         let pathway = replay(&history, &events, current)?;
-        let from = add_days(pathway.approval().map(|a| a.end).unwrap_or_else(today), 1);
+        let approval = pathway.approval().ok_or(StoreError::not_found("PASS IAE"))?;
+        prolongation::check_asked_on(approval, today()).map_err(refused)?;
+        let from = add_days(approval.end, 1);
         let event = PathwayEvent::Prolongation { from, to, reason };
         // The prolongation is judged with the facts of its first day.
         let pathway = pathway.with_facts(history.facts_on(from, employer.1, &employer_department)?);
