@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use time::Duration;
 
 // Dated facts against the pathway: exit, tripartite interview, contract inside the approval.
-mod coherence;
+pub(crate) mod coherence;
 
 impl TestApp {
     /// POST with an `Idempotency-Key`; returns status, the replay header and the body.

@@ -51,9 +51,9 @@ pub struct PathwayBounds {
 impl ScheduleInput {
     /// The schedule, recorded on `today`, of an interview of the pathway `bounds`, or the first rule it breaks.
     pub fn check(&self, bounds: PathwayBounds, today: Date) -> Result<Schedule, Invalid> {
-        let planned_on = self.planned_on.ok_or_else(|| {
-            Invalid::new("field_required", "Indiquez la date de l'entretien.").on("planned_on")
-        })?;
+        let planned_on = self
+            .planned_on
+            .ok_or_else(|| Invalid::new("field_required", "Indiquez la date de l'entretien.").on("planned_on"))?;
         let start_time = crate::governance::meeting::time_of_day("start_time", &self.start_time)?;
         let place = optional("place", self.place.as_deref(), 300)?;
         if !self.remote && place.is_none() {
@@ -118,16 +118,17 @@ impl Schedule {
             (None, _) => format!("{at}, à distance"),
         }
     }
+}
 
-    /// The sentence of the to-do list while the interview is scheduled: it is still to hold.
-    pub fn planned(&self) -> String {
-        Explanation::new(
-            "tripartite_interview_planned",
-            format!("Entretien tripartite prévu {}", self.when_and_where()),
-            FICHE_7,
-        )
-        .message
-    }
+/// The sentence of the to-do list while the interview is scheduled (`when_and_where` of its [`Schedule`]): it is
+/// still to hold.
+pub fn planned(when_and_where: &str) -> String {
+    Explanation::new(
+        "tripartite_interview_planned",
+        format!("Entretien tripartite prévu {when_and_where}"),
+        FICHE_7,
+    )
+    .message
 }
 
 /// Who attended a held interview.
@@ -212,7 +213,10 @@ mod tests {
             end: date!(2028 - 01 - 03),
         };
         let e = at(date!(2026 - 12 - 20)).check(ahead, TODAY).unwrap_err();
-        assert_eq!((e.code, e.field.as_deref()), ("interview_before_hiring", Some("planned_on")));
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            ("interview_before_hiring", Some("planned_on"))
+        );
         assert!(e.message.contains("4 janvier 2027"), "{}", e.message);
     }
 
@@ -222,7 +226,10 @@ mod tests {
             place: Some("  ".into()),
             ..at(date!(2026 - 12 - 15))
         };
-        assert_eq!(nowhere.check(BOUNDS, TODAY).unwrap_err().code, "interview_place_required");
+        assert_eq!(
+            nowhere.check(BOUNDS, TODAY).unwrap_err().code,
+            "interview_place_required"
+        );
         let remote = ScheduleInput {
             remote: true,
             ..nowhere.clone()
@@ -242,7 +249,7 @@ mod tests {
         let s = at(date!(2027 - 01 - 05)).check(BOUNDS, TODAY).unwrap();
         assert_eq!(s.start_time, time!(10:00));
         assert_eq!(
-            s.planned(),
+            planned(&s.when_and_where()),
             "Entretien tripartite prévu le 5 janvier 2027 à 10 h 00, SIAE, 3 rue des Forges, Dijon (accord régional \
              IAE Bourgogne-Franche-Comté 2016, fiche action 7)."
         );

@@ -11,7 +11,7 @@ use serde_json::json;
 use time::{Date, Duration};
 
 /// A person prescribed by the France Travail agency and hired by the demo ACI on `hired_on`.
-async fn hired(app: &TestApp, hired_on: Date) -> String {
+pub(crate) async fn hired(app: &TestApp, hired_on: Date) -> String {
     let ft = app.token(&email("ft-dijon")).await;
     let aci = app.token(&email("aci-jardins")).await;
     let (ft_id, aci_id) = (app.org_id("ft-dijon").await, app.org_id("aci-jardins").await);

@@ -8,6 +8,7 @@ use crate::person::Person;
 use passerelle_domain::explanation::Explanation;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::coherence::{self, EmploymentKind};
+use passerelle_domain::pathways::iae::interview::PathwayBounds;
 use passerelle_domain::pathways::iae::{Approval, PathwayEvent, Period};
 use time::Date;
 
@@ -67,6 +68,17 @@ pub(crate) async fn exit_after_hiring(
 ) -> Result<()> {
     let (approval, hired_on) = approval_on(ex, person, today).await?;
     coherence::check_exit(exit_on, hired_on, approval.start, today).map_err(|e| refused_on(e, "exit_on"))
+}
+
+/// What a tripartite interview scheduled on `today` is checked against: the last hiring, and the earlier of the
+/// approval's end and the latest contract's (the interview's own end, as in the reminders).
+pub(crate) async fn interview_bounds(ex: &mut impl Executor, person: &Person, today: Date) -> Result<PathwayBounds> {
+    let (approval, hiring) = approval_on(ex, person, today).await?;
+    let contract_end = crate::obligations::latest_contract_end(ex, person.id).await?;
+    Ok(PathwayBounds {
+        hiring,
+        end: passerelle_domain::obligations::interview_end(approval.end, contract_end),
+    })
 }
 
 /// A refusal of the rules, on the field the user corrects.
