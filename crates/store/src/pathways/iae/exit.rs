@@ -338,8 +338,8 @@ impl Store {
             attendance,
         } = held;
         let notes = required("notes", notes, 4_000)?;
-        let attendance = attendance.map(Attendance::check).transpose()?;
         coherence::check_interview_held(held_on, today()).map_err(|e| Invalid::new(e.code, e.message).on("held_on"))?;
+        let attendance = attendance.map(Attendance::check).transpose()?;
         let mut tx = self.pool.begin().await?;
         let person = self.persons(ctx).load(&mut tx, person_id).await?;
         let (siae, _) = current_employer(&mut tx, ctx, person_id).await?;
