@@ -103,7 +103,7 @@ async function siaeSide(browser, errors) {
   response = await click(page, page.locator('#formulaire-entretien-prevu').getByRole('button', { name: "Prévoir l'entretien" }));
   await expectPage(page, response, approval, /^PASS IAE – /);
   const scheduled = await mainText(page);
-  check(scheduled.includes('Entretien tripartite prévu : la personne, la SIAE'), 'the scheduling is not confirmed');
+  check(scheduled.includes('Entretien tripartite prévu : la personne (si son courriel est connu), la SIAE'), 'the scheduling is not confirmed');
   check(/Entretien tripartite prévu le \d{1,2}(er)? \S+ \d{4} à 9 h 30, Les Jardins de la Combe/.test(scheduled), 'the interview is not « prévu le … » in French');
   check((await page.locator('#formulaire-entretien-deplace').count()) === 1, 'the scheduled interview cannot be moved');
   await auditPage(page, 'interview scheduled');

@@ -417,7 +417,7 @@ async fn interviews_page(backend: Backend) {
     let (s, html) = post_and_follow(&app, &session, &format!("{approval}/entretien-prevu"), &form).await;
     assert!(s.is_redirection() || s == S::OK, "{s}");
     assert!(
-        html.contains("Entretien tripartite prévu : la personne, la SIAE"),
+        html.contains("Entretien tripartite prévu : la personne (si son courriel est connu), la SIAE"),
         "notice: {html}"
     );
     let when = format!(

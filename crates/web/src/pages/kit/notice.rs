@@ -322,8 +322,8 @@ impl Notice {
             }
             Self::SimulationDeleted => "Simulation supprimée du dossier.",
             Self::InterviewScheduled => {
-                "Entretien tripartite prévu : la personne, la SIAE et le référent du service public de l'emploi \
-                 reçoivent l'invitation par courriel."
+                "Entretien tripartite prévu : la personne (si son courriel est connu), la SIAE et le référent du \
+                 service public de l'emploi reçoivent l'invitation par courriel."
             }
             Self::InterviewRescheduled => "Entretien tripartite déplacé : les invités reçoivent la nouvelle date.",
             Self::InterviewCancelled => "Entretien tripartite annulé : les invités en sont prévenus.",
