@@ -2,7 +2,8 @@
 // Browser test of the forms that used to lose what was typed, in headless Chromium:
 //   the ACI records a CDDI too short and an exit dated tomorrow: each form comes back refused with every value
 //   kept and the message under it; the address bar's form address, opened again, leads back to the page (never
-//   a 405); dates read in French. Then the CTA's secretary plans a meeting ending before it starts (refused, kept),
+//   a 405); dates read in French. The ACI schedules the tripartite interview without a place (refused, kept),
+//   then with one: the notice, and the interview « prévu le … » in French. Then the CTA's secretary plans a meeting ending before it starts (refused, kept),
 //   plans it, and cancels it only once the confirmation box is ticked.
 // Every page is audited with axe-core.
 //
@@ -87,6 +88,25 @@ async function siaeSide(browser, errors) {
   check((await page.locator('#exit-skills').inputValue()) === skills, 'the refused exit lost the skills text');
   check((await page.locator('#exit-on').inputValue()) === day(1), 'the refused exit lost its date');
   await auditPage(page, 'exit refused');
+
+  // The tripartite interview scheduled without a place: refused, the date and time kept; with a place: scheduled.
+  const interview = page.locator('#formulaire-entretien-prevu');
+  await interview.locator('#interview-planned-on').fill(day(10));
+  await interview.locator('#interview-time').fill('09:30');
+  response = await click(page, interview.getByRole('button', { name: "Prévoir l'entretien" }));
+  check(response.status() === 422, `an interview without a place answers ${response.status()}`);
+  check(/Indiquez le lieu/.test(await refusal(page, '#formulaire-entretien-prevu')), 'the refusal does not say why');
+  check((await page.locator('#interview-planned-on').inputValue()) === day(10), 'the refused interview lost its date');
+  check((await page.locator('#interview-time').inputValue()) === '09:30', 'the refused interview lost its time');
+  await auditPage(page, 'interview refused');
+  await page.locator('#interview-place').fill('Les Jardins de la Combe, Dijon');
+  response = await click(page, page.locator('#formulaire-entretien-prevu').getByRole('button', { name: "Prévoir l'entretien" }));
+  await expectPage(page, response, approval, /^PASS IAE – /);
+  const scheduled = await mainText(page);
+  check(scheduled.includes('Entretien tripartite prévu : la personne (si son courriel est connu), la SIAE'), 'the scheduling is not confirmed');
+  check(/Entretien tripartite prévu le \d{1,2}(er)? \S+ \d{4} à 9 h 30, Les Jardins de la Combe/.test(scheduled), 'the interview is not « prévu le … » in French');
+  check((await page.locator('#formulaire-entretien-deplace').count()) === 1, 'the scheduled interview cannot be moved');
+  await auditPage(page, 'interview scheduled');
   errors.push(...pageErrors);
   await context.close();
 }

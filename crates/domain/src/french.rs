@@ -86,7 +86,12 @@ pub fn date(date: Date) -> String {
 /// An instant as people in France read it, in Paris time: "7 décembre 2026 à 14 h 05".
 pub fn moment(instant: OffsetDateTime) -> String {
     let local = instant.to_offset(crate::calendar::paris::offset(instant));
-    format!("{} à {} h {:02}", date(local.date()), local.hour(), local.minute())
+    format!("{} à {}", date(local.date()), time_of_day(local.time()))
+}
+
+/// A time of day as `moment` writes it: "9 h 05", "14 h 30".
+pub fn time_of_day(t: time::Time) -> String {
+    format!("{} h {:02}", t.hour(), t.minute())
 }
 
 /// The day of an instant in Paris, in words: "7 décembre 2026".
@@ -196,6 +201,7 @@ mod tests {
         assert_eq!(maybe_decimal(&Some(2.5)), "2,5");
         assert_eq!(money(103_332), "1\u{202F}033,32 €");
         assert_eq!(money(-5), "-0,05 €");
+        assert_eq!(time_of_day(time::macros::time!(9:05)), "9 h 05");
     }
 
     #[rstest]

@@ -1012,7 +1012,16 @@ mod indicators {
             .await
             .unwrap();
         store
-            .hold_interview(&aci, durand, date!(2026 - 11 - 10), "Bilan à mi-parcours", None)
+            .hold_interview(
+                &aci,
+                durand,
+                passerelle_store::pathways::iae::exit::HeldInterview {
+                    held_on: date!(2026 - 11 - 10),
+                    notes: "Bilan à mi-parcours",
+                    attendance: None,
+                },
+                None,
+            )
             .await
             .unwrap();
         // The exit comes after the hiring of 5 October (an exit dated before it is refused, exit_before_hiring).
@@ -2493,3 +2502,6 @@ mod ddets_decisions;
 // Avenants from the regional steering committee; a CCL between an SPE organisation and an SIAE.
 #[path = "story/avenant_parties.rs"]
 mod avenant_parties;
+// The tripartite interview scheduled (one at a time), still due until held, closed when held.
+#[path = "story/interview_scheduled.rs"]
+mod interview_scheduled;

@@ -8,8 +8,8 @@ mod minutes;
 
 pub use documents::{DOCUMENT_TYPES, MAX_DOCUMENT_BYTES, MeetingDocument, document_content_matches};
 pub use invitation::CalendarMeeting;
-pub(crate) use invitation::invitation;
-use invitation::{mail_members, organisation_contact};
+use invitation::mail_members;
+pub(crate) use invitation::{invitation, organisation_contact};
 
 use super::actions::{self, ActionItem};
 use super::committees::{Member, members};

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 /// How obligations about a person name them: first name and initial, enough for the staff who follow
 /// them, and no full name in the digest e-mails.
-fn person_label(first_name: &str, last_name: &str) -> String {
+pub(crate) fn person_label(first_name: &str, last_name: &str) -> String {
     match last_name.chars().next() {
         Some(initial) => format!("{first_name} {initial}."),
         None => first_name.to_owned(),
@@ -110,7 +110,7 @@ pub(crate) async fn support_period_recorded(
 }
 
 /// The end of the person's latest contract (CDDI), the one the to-do list reads too.
-async fn latest_contract_end(ex: &mut impl Executor, person_id: Uuid) -> Result<Option<Date>> {
+pub(crate) async fn latest_contract_end(ex: &mut impl Executor, person_id: Uuid) -> Result<Option<Date>> {
     let row = ex
         .fetch_one(query("SELECT MAX(ends_on) AS ends_on FROM iae_contracts WHERE person_id = $1").bind(person_id))
         .await?;

@@ -3,7 +3,7 @@
 //! dashboard.
 //!
 //! An approval's status and end are the rules engine's, replayed from its events: they are no column, so the
-//! list is loaded in SQL for the caller's scope (five queries, whatever the number of people), replayed in
+//! list is loaded in SQL for the caller's scope (six queries, whatever the number of people), replayed in
 //! memory, then filtered (status, interview due, words of the name as SQL search finds them), ordered by the end
 //! of the approval and cut into pages ([`Page::of`]). The loading reads one snapshot without SQLite's write lock;
 //! only the people shown are journaled, once it is over ([`journal_reads`]).
@@ -21,6 +21,7 @@ use crate::{Store, today};
 use passerelle_domain::agreements::AgreementKind;
 use passerelle_domain::pathways::iae::agrement::Outcome;
 use passerelle_domain::pathways::iae::exit::{self, ExitOutcome};
+use passerelle_domain::pathways::iae::interview;
 use passerelle_domain::pathways::iae::{PathwayEvent, SiaeKind, Status};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -48,6 +49,9 @@ pub struct PathwayRow {
     pub last_interview_on: Option<Date>,
     /// Set while the tripartite interview is due and not held: the last day of its window.
     pub interview_due_on: Option<Date>,
+    /// The interview scheduled and not yet held, in French: « le 5 janvier 2027 à 10 h 00, Dijon ». It does not
+    /// make the interview less due: only holding it does.
+    pub interview_planned: Option<String>,
     /// Set while an agrément request waits for Pôle emploi's decision: its deadline.
     pub agrement_deadline: Option<Date>,
 }
@@ -157,9 +161,13 @@ fn organisations(ctx: &AccessContext) -> Vec<Uuid> {
     ctx.memberships().iter().map(|m| m.organisation_id).collect()
 }
 
+/// « Entretien tripartite prévu le … » once scheduled, else the window to hold it in.
 fn interview_explanation(row: &PathwayRow, as_of: Date) -> Option<String> {
     row.interview_due_on?;
-    exit::tripartite_due(row.contract_end.unwrap_or(row.end), as_of).map(|e| e.message)
+    match &row.interview_planned {
+        Some(when) => Some(interview::planned(when)),
+        None => exit::tripartite_due(row.contract_end.unwrap_or(row.end), as_of).map(|e| e.message),
+    }
 }
 
 fn status_label(status: Status) -> &'static str {
@@ -180,7 +188,7 @@ fn name(r: &crate::infra::sql::Row) -> Result<String> {
     ))
 }
 
-/// The pathways of `scope`, replayed by the rules engine, ordered by the end of the approval: five queries
+/// The pathways of `scope`, replayed by the rules engine, ordered by the end of the approval: six queries
 /// whatever the number of people.
 async fn load(ex: &mut impl Executor, scope: &Scope) -> Result<Vec<PathwayRow>> {
     let mut people_in = match scope {
@@ -228,6 +236,7 @@ async fn load(ex: &mut impl Executor, scope: &Scope) -> Result<Vec<PathwayRow>> 
         "SELECT x.person_id, MAX(x.exit_on) AS exit_on FROM exit_reviews x WHERE x.person_id",
         " GROUP BY x.person_id",
     );
+    let scheduled = select(&crate::pathways::iae::interview::scheduled_sql(), "");
 
     struct Person {
         name: String,
@@ -280,6 +289,11 @@ async fn load(ex: &mut impl Executor, scope: &Scope) -> Result<Vec<PathwayRow>> 
     let contract_ends = dates(contracts, "ends_on").await?;
     let interviewed = dates(interviews, "held_on").await?;
     let exited = dates(exits, "exit_on").await?;
+    let mut planned: BTreeMap<Uuid, String> = BTreeMap::new();
+    for r in ex.fetch_all(scheduled).await? {
+        let (person, schedule) = crate::pathways::iae::interview::scheduled_row(&r)?;
+        planned.insert(person, schedule.when_and_where());
+    }
     let as_of = today();
     let mut rows = Vec::new();
     for (id, p) in people {
@@ -338,6 +352,7 @@ async fn load(ex: &mut impl Executor, scope: &Scope) -> Result<Vec<PathwayRow>> 
             contract_end,
             last_interview_on,
             interview_due_on,
+            interview_planned: planned.remove(&id),
             agrement_deadline,
         });
     }

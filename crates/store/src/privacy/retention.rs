@@ -51,6 +51,13 @@ const FREE_TEXTS: &[(&str, &str, Option<&str>, &str)] = &[
     ("prolongation_requests", "justification", Some("—"), OWN),
     ("prolongation_requests", "refusal_comment", None, OWN),
     ("tripartite_interviews", "notes", Some("—"), OWN),
+    // The place of a remote interview may be a personal link or telephone number.
+    (
+        "scheduled_interviews",
+        "place",
+        Some("—"),
+        "person_id = $1 AND place IS NOT NULL",
+    ),
     ("exit_reviews", "skills", Some("—"), OWN),
     ("exit_reviews", "recommendations", None, OWN),
     (

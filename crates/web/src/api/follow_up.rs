@@ -13,8 +13,9 @@ use axum::response::Response;
 use passerelle_app::SystemClock;
 use passerelle_app::pathways::iae;
 use passerelle_domain::pathways::iae::exit::{ActionInput, ExitOutcome};
+use passerelle_domain::pathways::iae::interview::{Attendance, ScheduleInput};
 use passerelle_store::infra::paging::Page;
-use passerelle_store::pathways::iae::exit::{FollowUp, NewExitReview};
+use passerelle_store::pathways::iae::exit::{FollowUp, HeldInterview, NewExitReview};
 use passerelle_store::pathways::lists::{
     DEFAULT_PER_PAGE, PathwayFilter, PathwayRow, PathwayStatus, ReferentDashboard, TodoItem,
 };
@@ -116,21 +117,37 @@ pub async fn add_registration(
     .await
 }
 
+/// Who attended a held tripartite interview.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attendees {
+    /// The person; an interview is not held without them.
+    pub person: bool,
+    /// The SIAE's representative; an interview is not held without them.
+    pub siae: bool,
+    /// The SPE referent; their absence is recorded.
+    pub referent: bool,
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateInterview {
     pub held_on: Date,
     /// What was said and decided, shared with the SPE referent and the prescriber.
     pub notes: String,
+    /// Who attended; left out, the attendance is not recorded (as before it was asked).
+    pub attendees: Option<Attendees>,
 }
 
-/// Records the tripartite interview (the SIAE of the last hiring); the prescribers are notified.
+/// Records the tripartite interview held (the SIAE of the last hiring), with who attended; it closes the
+/// interview scheduled, and the prescribers are notified.
 #[utoipa::path(post, path = "/api/v1/persons/{id}/tripartite-interviews", tag = "iae", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une fois")),
     request_body = CreateInterview, security(("bearer" = [])),
     responses((status = 200, body = FollowUp),
         (status = 422, body = crate::error::ErrorBody, description = "`interview_in_future` : un entretien tenu \
-            s'enregistre le jour où il se tient ou après")))]
+            s'enregistre le jour où il se tient ou après ; `interview_person_absent`, `interview_siae_absent` : un \
+            entretien ne se tient pas sans la personne ni sans la SIAE")))]
 pub async fn hold_interview(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -144,10 +161,123 @@ pub async fn hold_interview(
         &ctx,
         idempotency,
         ("tripartite_interviews", StatusCode::OK),
-        |key| store.hold_interview(&ctx, id, b.held_on, &b.notes, key),
+        |key| {
+            let held = HeldInterview {
+                held_on: b.held_on,
+                notes: &b.notes,
+                attendance: b.attendees.as_ref().map(|a| Attendance {
+                    person: a.person,
+                    siae: a.siae,
+                    referent: a.referent,
+                }),
+            };
+            store.hold_interview(&ctx, id, held, key)
+        },
         |person| store.follow_up(&ctx, person),
     )
     .await
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleInterview {
+    /// The caller's organisation: the SIAE of the last hiring, or an SPE organisation following the person.
+    pub organisation_id: Uuid,
+    pub planned_on: Date,
+    /// `HH:MM`, Paris time.
+    #[schema(example = "10:00")]
+    pub start_time: String,
+    /// Held at a distance; `place` may then give the link or the number to call.
+    #[serde(default)]
+    pub remote: bool,
+    /// The address; required unless `remote`.
+    pub place: Option<String>,
+}
+
+/// Schedules the tripartite interview and e-mails the invitation (iCalendar) to the person, the SIAE's staff and
+/// the SPE referents. A scheduled interview is still due: only the interview held closes the obligation.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/scheduled-interviews", tag = "iae", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Une même clé n'enregistre qu'une fois")),
+    request_body = ScheduleInterview, security(("bearer" = [])),
+    responses((status = 200, body = FollowUp),
+        (status = 403, body = crate::error::ErrorBody, description = "`not_interview_party` : ni la SIAE de la \
+            dernière embauche ni le service public de l'emploi qui suit la personne"),
+        (status = 409, body = crate::error::ErrorBody, description = "`interview_already_scheduled` : un entretien \
+            est déjà prévu, à déplacer ou annuler"),
+        (status = 422, body = crate::error::ErrorBody, description = "`interview_in_past`, \
+            `interview_before_hiring`, `interview_after_end`, `interview_place_required`, `time_invalid`")))]
+pub async fn schedule_interview(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    idempotency: IdempotencyHeader,
+    ApiJson(b): ApiJson<ScheduleInterview>,
+) -> ApiResult<Created<FollowUp>> {
+    let store = &state.store;
+    let input = ScheduleInput {
+        planned_on: Some(b.planned_on),
+        start_time: b.start_time,
+        remote: b.remote,
+        place: b.place,
+    };
+    create_once(
+        store,
+        &ctx,
+        idempotency,
+        ("scheduled_interviews", StatusCode::OK),
+        |key| store.schedule_interview(&ctx, id, b.organisation_id, &input, key),
+        |person| store.follow_up(&ctx, person),
+    )
+    .await
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RescheduleInterview {
+    pub planned_on: Date,
+    /// `HH:MM`, Paris time.
+    #[schema(example = "14:30")]
+    pub start_time: String,
+    #[serde(default)]
+    pub remote: bool,
+    pub place: Option<String>,
+}
+
+/// Moves the scheduled tripartite interview (its SIAE or the organisation that scheduled it); the invitees get
+/// the updated invitation.
+#[utoipa::path(put, path = "/api/v1/scheduled-interviews/{id}", tag = "iae", params(("id" = Uuid, Path)),
+    request_body = RescheduleInterview, security(("bearer" = [])),
+    responses((status = 200, body = FollowUp),
+        (status = 409, body = crate::error::ErrorBody, description = "`interview_not_scheduled` : déjà tenu ou \
+            annulé"),
+        (status = 422, body = crate::error::ErrorBody, description = "mêmes codes que pour le prévoir")))]
+pub async fn reschedule_interview(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(b): ApiJson<RescheduleInterview>,
+) -> ApiResult<Json<FollowUp>> {
+    let input = ScheduleInput {
+        planned_on: Some(b.planned_on),
+        start_time: b.start_time,
+        remote: b.remote,
+        place: b.place,
+    };
+    Ok(Json(state.store.reschedule_interview(&ctx, id, &input).await?))
+}
+
+/// Cancels the scheduled tripartite interview; the invitees get the cancellation.
+#[utoipa::path(post, path = "/api/v1/scheduled-interviews/{id}/cancellation", tag = "iae", params(("id" = Uuid, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = FollowUp),
+        (status = 409, body = crate::error::ErrorBody, description = "`interview_not_scheduled` : déjà tenu ou \
+            annulé")))]
+pub async fn cancel_interview(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<FollowUp>> {
+    Ok(Json(state.store.cancel_interview(&ctx, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -311,6 +441,9 @@ pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(routes!(add_action))
         .routes(routes!(add_registration))
         .routes(routes!(hold_interview))
+        .routes(routes!(schedule_interview))
+        .routes(routes!(reschedule_interview))
+        .routes(routes!(cancel_interview))
         .routes(routes!(record_exit))
         .routes(routes!(record_exit_follow_up))
         .routes(routes!(people_in_pathway))

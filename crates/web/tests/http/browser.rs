@@ -318,7 +318,7 @@ async fn legal_pages_and_password_reset_in_headless_chromium() {
 
 /// The forms that used to lose what was typed (web/e2e/forms.mjs): a CDDI too short and an exit dated tomorrow
 /// come back refused with every value kept, the form's address opened again leads to its page, dates read in
-/// French; a meeting ending before it starts is refused and kept, then planned, and cancelled only once the
+/// French; the tripartite interview scheduled without a place is refused and kept, then scheduled; a meeting ending before it starts is refused and kept, then planned, and cancelled only once the
 /// confirmation box is ticked; axe-core on every page.
 #[tokio::test]
 async fn forms_keep_what_was_typed_in_headless_chromium() {

@@ -253,3 +253,5 @@ mod referral_lists;
 mod widths;
 // Benefit simulations saved in a person's record.
 mod simulations;
+// The tripartite interview scheduled, moved, cancelled and held with who attended.
+mod interviews;

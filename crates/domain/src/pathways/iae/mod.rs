@@ -8,6 +8,7 @@ pub mod coherence;
 pub mod contract;
 pub mod eligibility;
 pub mod exit;
+pub mod interview;
 pub mod next_steps;
 pub mod offer;
 pub mod orientation;

@@ -71,7 +71,7 @@ pub(super) async fn mail_members(ex: &mut impl Executor, meeting: &Meeting, now:
     Ok(sent)
 }
 
-pub(super) async fn organisation_contact(ex: &mut impl Executor, id: Uuid) -> Result<Attendee> {
+pub(crate) async fn organisation_contact(ex: &mut impl Executor, id: Uuid) -> Result<Attendee> {
     let r = ex
         .fetch_one(query("SELECT name, email FROM organisations WHERE id = $1").bind(id))
         .await?;

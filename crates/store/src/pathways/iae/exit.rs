@@ -1,6 +1,7 @@
 //! Accompaniment and exit; the lists built on every pathway of the caller are in
 //! [`crate::pathways::lists`].
 
+use super::interview::ScheduledInterview;
 use crate::access::AccessContext;
 use crate::infra::error::{Result, StoreError};
 use crate::infra::events::{Event, record};
@@ -13,6 +14,7 @@ use passerelle_domain::calendar::french_date;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::coherence;
 use passerelle_domain::pathways::iae::exit::{self, Action, ActionKind, ExitOutcome};
+use passerelle_domain::pathways::iae::interview::Attendance;
 use passerelle_domain::text::{optional, required};
 use serde::Serialize;
 use time::Date;
@@ -45,6 +47,10 @@ pub struct Interview {
     pub siae_name: String,
     pub held_on: Date,
     pub notes: String,
+    /// Who attended; `null` on the interviews recorded before attendance was (migration 0036).
+    pub person_present: Option<bool>,
+    pub siae_present: Option<bool>,
+    pub referent_present: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -76,6 +82,16 @@ pub struct NewExitReview<'a> {
     pub recommendations: Option<&'a str>,
 }
 
+/// A tripartite interview as the SIAE records it once held.
+#[derive(Debug, Clone, Copy)]
+pub struct HeldInterview<'a> {
+    pub held_on: Date,
+    /// What was said and decided, shared with the SPE referent and the prescriber.
+    pub notes: &'a str,
+    /// Who attended; `None` when the caller does not say (the API before migration 0036).
+    pub attendance: Option<Attendance>,
+}
+
 /// A person's accompaniment and exit.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FollowUp {
@@ -85,6 +101,8 @@ pub struct FollowUp {
     /// Newest first; the first is the current registration at France Travail.
     pub registrations: Vec<Registration>,
     pub interviews: Vec<Interview>,
+    /// The tripartite interview scheduled and not yet held.
+    pub scheduled_interview: Option<ScheduledInterview>,
     pub exit_reviews: Vec<ExitReview>,
 }
 
@@ -160,8 +178,9 @@ impl Store {
         let interviews = rows(
             &mut db,
             query(
-                "SELECT i.id, o.name, i.held_on, i.notes FROM tripartite_interviews i JOIN organisations o \
-                     ON o.id = i.siae_id WHERE i.person_id = $1 ORDER BY i.held_on",
+                "SELECT i.id, o.name, i.held_on, i.notes, i.person_present, i.siae_present, i.referent_present \
+                     FROM tripartite_interviews i JOIN organisations o ON o.id = i.siae_id WHERE i.person_id = $1 \
+                     ORDER BY i.held_on",
             )
             .bind(person_id),
             |r| {
@@ -170,10 +189,14 @@ impl Store {
                     siae_name: r.get("name")?,
                     held_on: r.get("held_on")?,
                     notes: r.get("notes")?,
+                    person_present: r.get("person_present")?,
+                    siae_present: r.get("siae_present")?,
+                    referent_present: r.get("referent_present")?,
                 })
             },
         )
         .await?;
+        let scheduled_interview = super::interview::current(&mut db, person_id).await?;
         let exit_reviews = rows(
             &mut db,
             query(
@@ -190,6 +213,7 @@ impl Store {
             training_hours,
             registrations,
             interviews,
+            scheduled_interview,
             exit_reviews,
         })
     }
@@ -299,41 +323,52 @@ impl Store {
         self.follow_up(ctx, person_id).await
     }
 
-    /// The tripartite interview, recorded by the SIAE of the last hiring; the prescribers are told.
+    /// The tripartite interview, recorded by the SIAE of the last hiring with who attended (unsaid by the API's
+    /// older clients); it closes the interview scheduled, and the prescribers are told.
     pub async fn hold_interview(
         &self,
         ctx: &AccessContext,
         person_id: Uuid,
-        held_on: Date,
-        notes: &str,
+        held: HeldInterview<'_>,
         key: Option<IdempotencyKey>,
     ) -> Result<FollowUp> {
+        let HeldInterview {
+            held_on,
+            notes,
+            attendance,
+        } = held;
         let notes = required("notes", notes, 4_000)?;
         coherence::check_interview_held(held_on, today()).map_err(|e| Invalid::new(e.code, e.message).on("held_on"))?;
+        let attendance = attendance.map(Attendance::check).transpose()?;
         let mut tx = self.pool.begin().await?;
         let person = self.persons(ctx).load(&mut tx, person_id).await?;
         let (siae, _) = current_employer(&mut tx, ctx, person_id).await?;
         let id = Uuid::new_v4();
         tx.execute(
             query(
-                "INSERT INTO tripartite_interviews (id, person_id, siae_id, held_on, notes, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO tripartite_interviews (id, person_id, siae_id, held_on, notes, created_at, \
+                 person_present, siae_present, referent_present) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(id)
             .bind(person_id)
             .bind(siae)
             .bind(held_on)
             .bind(notes.as_str())
-            .bind(crate::infra::clock::now()),
+            .bind(crate::infra::clock::now())
+            .bind(attendance.map(|a| a.person))
+            .bind(attendance.map(|a| a.siae))
+            .bind(attendance.map(|a| a.referent)),
         )
         .await?;
+        let closed = super::interview::close_held(&mut tx, person_id, id).await?;
         crate::obligations::interview_held(&mut tx, person_id).await?;
         claim(&mut tx, ctx, key.as_ref(), person_id).await?;
         let message = format!(
-            "Entretien tripartite de {} {} tenu le {}",
+            "Entretien tripartite de {} {} tenu le {}{}",
             person.first_name,
             person.last_name,
-            french_date(held_on)
+            french_date(held_on),
+            attendance.map(|a| format!(" ({})", a.summary())).unwrap_or_default()
         );
         for org in deciders(&mut tx, person_id).await? {
             notify_pathway(&mut tx, org, person_id, &message).await?;
@@ -343,7 +378,14 @@ impl Store {
             ctx,
             Event::new("person", person_id, "exit.interview_held")
                 .by(Some(siae))
-                .after(&id),
+                .after(&serde_json::json!({
+                    "id": id,
+                    "held_on": held_on,
+                    "person_present": attendance.map(|a| a.person),
+                    "siae_present": attendance.map(|a| a.siae),
+                    "referent_present": attendance.map(|a| a.referent),
+                    "closes_scheduled": closed,
+                })),
         )
         .await?;
         tx.commit().await?;

@@ -3,6 +3,7 @@
 
 pub mod contract;
 pub mod exit;
+pub mod interview;
 pub mod offer;
 pub mod orientation;
 pub mod pathway;

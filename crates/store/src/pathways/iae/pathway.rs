@@ -9,7 +9,7 @@ mod history;
 mod prolongation_requests;
 
 use coherence::renewal_after_contracts;
-pub(crate) use coherence::{exit_after_hiring, require_within_approval};
+pub(crate) use coherence::{exit_after_hiring, interview_bounds, require_within_approval};
 pub(crate) use history::History;
 
 pub use prolongation_requests::ProlongationDecision;
@@ -508,7 +508,7 @@ pub(crate) async fn deciders(ex: &mut impl Executor, person_id: Uuid) -> Result<
 }
 
 /// The SIAE of the person's last hiring and its kind.
-async fn last_hiring(ex: &mut impl Executor, person_id: Uuid) -> Result<(Uuid, SiaeKind)> {
+pub(crate) async fn last_hiring(ex: &mut impl Executor, person_id: Uuid) -> Result<(Uuid, SiaeKind)> {
     let row = ex
         .fetch_optional(
             query(

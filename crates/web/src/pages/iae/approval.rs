@@ -16,12 +16,13 @@ use passerelle_domain::pathways::iae::agrement::{Decision, Outcome, RequestKind}
 use passerelle_domain::pathways::iae::approval::Period;
 use passerelle_domain::pathways::iae::contract::{Assignment, Cddi, ClientKind};
 use passerelle_domain::pathways::iae::exit::{ActionInput, ActionKind, ExitOutcome};
+use passerelle_domain::pathways::iae::interview::{Attendance, ScheduleInput};
 use passerelle_domain::pathways::iae::prolongation::{DenyReason, ProlongationReason};
 use passerelle_domain::pathways::iae::suspension::SuspensionReason;
 use passerelle_domain::pathways::iae::{Regime, SiaeKind};
 use passerelle_store::Membership;
 use passerelle_store::pathways::iae::contract::Employment;
-use passerelle_store::pathways::iae::exit::{FollowUp, NewExitReview};
+use passerelle_store::pathways::iae::exit::{FollowUp, HeldInterview, NewExitReview};
 use passerelle_store::pathways::iae::pathway::{
     AgrementAsk, AgrementRequestView, ApprovalStage, ApprovalView, ProlongationDecision,
 };
@@ -47,6 +48,9 @@ struct ApprovalPage {
     follow: FollowUp,
     /// The visitor's organisations following the person, for the accompaniment forms.
     followers: Vec<Membership>,
+    /// The visitor's organisation that may schedule the tripartite interview: the employer, else an SPE
+    /// organisation following the person.
+    interview_organiser: Option<Uuid>,
     action_kinds: &'static [ActionKind],
     outcomes: &'static [ExitOutcome],
     today: Date,
@@ -97,6 +101,15 @@ impl ApprovalPage {
             .filter(|r| r.outcome == Outcome::Refused && r.appeal_of.is_none())
             .filter(|r| !requests.iter().any(|a| a.appeal_of == Some(r.id)))
             .collect()
+    }
+
+    /// The tripartite interview form: to schedule it, or to move the one scheduled.
+    fn interview_action(&self) -> &'static str {
+        if self.follow.scheduled_interview.is_some() {
+            "entretien-deplace"
+        } else {
+            "entretien-prevu"
+        }
     }
 
     /// The id of the refused form, for the error summary's link. The follow-up forms are one per exit review.
@@ -158,7 +171,11 @@ async fn approval_page(state: &AppState, visitor: &Visitor, person_id: Uuid, ref
         .filter(|m| person.followers.iter().any(|f| f.organisation_id == m.organisation_id))
         .cloned()
         .collect();
+    let interview_organiser = membership
+        .map(|m| m.organisation_id)
+        .or_else(|| followers.iter().find(|m| m.kind.is_spe()).map(|m| m.organisation_id));
     let page = ApprovalPage {
+        interview_organiser,
         nav: visitor
             .nav("personnes")
             .trail(Crumbs::person(person.id, &person.first_name, &person.last_name).here("Parcours IAE")),
@@ -244,6 +261,17 @@ pub struct ApprovalForm {
     joint_bilan: String,
     registered: Option<String>,
     employed: Option<String>,
+    /// The tripartite interview: its start time, place or remote, the one scheduled, who attended.
+    #[serde(default)]
+    start_time: String,
+    #[serde(default)]
+    place: String,
+    remote: Option<String>,
+    #[serde(default)]
+    interview_id: String,
+    person_present: Option<String>,
+    siae_present: Option<String>,
+    referent_present: Option<String>,
     /// The ticked box of a form that ends something (an exit, a prolongation decision).
     confirm: Option<String>,
 }
@@ -271,6 +299,11 @@ fn confirmed(form: &ApprovalForm, what: &str) -> Result<(), ApiError> {
         format!("Cochez la case de confirmation pour {what} : cette décision ne pourra pas être annulée."),
     )
     .on("confirm"))
+}
+
+/// The scheduled tripartite interview a form moves or cancels.
+fn scheduled(form: &ApprovalForm) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(form.interview_id.trim()).map_err(|_| ApiError::not_found("Entretien tripartite"))
 }
 
 /// Suspension, prolongation request or decision, posted from the approval page.
@@ -383,10 +416,38 @@ pub async fn approval_action(
                 }
             }
             "entretien" => {
-                store
-                    .hold_interview(ctx, person_id, required_date("date", &form.from)?, &form.notes, None)
-                    .await?;
+                let held = HeldInterview {
+                    held_on: required_date("date", &form.from)?,
+                    notes: &form.notes,
+                    attendance: Some(Attendance {
+                        person: form.person_present.is_some(),
+                        siae: form.siae_present.is_some(),
+                        referent: form.referent_present.is_some(),
+                    }),
+                };
+                store.hold_interview(ctx, person_id, held, None).await?;
                 Ok(Notice::InterviewRecorded)
+            }
+            "entretien-prevu" | "entretien-deplace" => {
+                let input = ScheduleInput {
+                    planned_on: form_date("date", &form.from)?,
+                    start_time: form.start_time.clone(),
+                    remote: form.remote.is_some(),
+                    place: Some(form.place.clone()),
+                };
+                if action == "entretien-prevu" {
+                    let org = Uuid::parse_str(&form.organisation_id)
+                        .map_err(|_| ApiError::bad_request("field_required", "Choisissez votre structure."))?;
+                    store.schedule_interview(ctx, person_id, org, &input, None).await?;
+                    Ok(Notice::InterviewScheduled)
+                } else {
+                    store.reschedule_interview(ctx, scheduled(&form)?, &input).await?;
+                    Ok(Notice::InterviewRescheduled)
+                }
+            }
+            "entretien-annule" => {
+                store.cancel_interview(ctx, scheduled(&form)?).await?;
+                Ok(Notice::InterviewCancelled)
             }
             "sortie" => {
                 confirmed(&form, "enregistrer la sortie")?;

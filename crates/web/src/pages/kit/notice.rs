@@ -73,10 +73,13 @@ pub enum Notice {
     WaiverGranted,
     WaiverRefused,
     StateConventionRecorded,
+    InterviewScheduled,
+    InterviewRescheduled,
+    InterviewCancelled,
 }
 
 impl Notice {
-    const ALL: [Notice; 58] = [
+    const ALL: [Notice; 61] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -135,6 +138,9 @@ impl Notice {
         Self::WaiverGranted,
         Self::WaiverRefused,
         Self::StateConventionRecorded,
+        Self::InterviewScheduled,
+        Self::InterviewRescheduled,
+        Self::InterviewCancelled,
     ];
 
     fn code(self) -> &'static str {
@@ -197,6 +203,9 @@ impl Notice {
             Self::OrientationRefused => "orientation_refused",
             Self::SimulationSaved => "simulation_saved",
             Self::SimulationDeleted => "simulation_deleted",
+            Self::InterviewScheduled => "interview_scheduled",
+            Self::InterviewRescheduled => "interview_rescheduled",
+            Self::InterviewCancelled => "interview_cancelled",
         }
     }
 
@@ -312,6 +321,12 @@ impl Notice {
                 "Simulation enregistrée dans le dossier : elle figure dans « Simulations de droits » ci-dessous."
             }
             Self::SimulationDeleted => "Simulation supprimée du dossier.",
+            Self::InterviewScheduled => {
+                "Entretien tripartite prévu : la personne (si son courriel est connu), la SIAE et le référent du \
+                 service public de l'emploi reçoivent l'invitation par courriel."
+            }
+            Self::InterviewRescheduled => "Entretien tripartite déplacé : les invités reçoivent la nouvelle date.",
+            Self::InterviewCancelled => "Entretien tripartite annulé : les invités en sont prévenus.",
         }
     }
 

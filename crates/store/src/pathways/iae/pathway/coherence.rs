@@ -9,6 +9,7 @@ use passerelle_domain::explanation::Explanation;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::iae::agrement;
 use passerelle_domain::pathways::iae::coherence::{self, EmploymentKind};
+use passerelle_domain::pathways::iae::interview::PathwayBounds;
 use passerelle_domain::pathways::iae::{Approval, PathwayEvent, Period};
 use time::Date;
 
@@ -88,6 +89,17 @@ pub(crate) async fn renewal_after_contracts(ex: &mut impl Executor, person: &Per
         .collect::<Result<Vec<_>>>()?;
     agrement::check_renewal_contracts(date, approval.start, &contracts)
         .map_err(|e| Invalid::new(e.code, e.message).into())
+}
+
+/// What a tripartite interview scheduled on `today` is checked against: the last hiring, and the earlier of the
+/// approval's end and the latest contract's (the interview's own end, as in the reminders).
+pub(crate) async fn interview_bounds(ex: &mut impl Executor, person: &Person, today: Date) -> Result<PathwayBounds> {
+    let (approval, hiring) = approval_on(ex, person, today).await?;
+    let contract_end = crate::obligations::latest_contract_end(ex, person.id).await?;
+    Ok(PathwayBounds {
+        hiring,
+        end: passerelle_domain::obligations::interview_end(approval.end, contract_end),
+    })
 }
 
 /// A refusal of the rules, on the field the user corrects.
