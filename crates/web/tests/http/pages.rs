@@ -498,7 +498,7 @@ async fn iae_pages(backend: Backend) {
                 ("from", "2021-03-02"),
             ],
             S::UNPROCESSABLE_ENTITY,
-            "motif",
+            "doit être motivé par écrit",
         ),
         (form.to_vec(), S::UNPROCESSABLE_ENTITY, "avant"),
     ] {
