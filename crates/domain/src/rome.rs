@@ -1,6 +1,6 @@
 //! The ROME (Répertoire opérationnel des métiers et des emplois), the job referential France Travail publishes
 //! as open data: the job families (`A1414`, « Horticulture et maraîchage ») and the job titles people search
-//! for, the appellations (« Ouvrier maraîcher / Ouvrière maraîchère », OGR 38_576), each in one family.
+//! for, the appellations (« Ouvrier maraîcher / Ouvrière maraîchère », OGR 17506), each in one family.
 //! Read from the two semicolon-separated files of a published snapshot: a row that does not fit refuses the
 //! whole referential, with its file and line number, so that nothing is half-loaded.
 
@@ -261,7 +261,7 @@ mod tests {
 
     const FAMILIES: &str = "code_rome;libelle_rome\r\nA1414;Horticulture et maraîchage\r\nK2304;Revalorisation de produits industriels\r\n";
     const TITLES: &str = "ogr_appellation;rome_code;libelle_appellation_long;libelle_appellation_court\r\n\
-        38576;A1414;Ouvrier maraîcher / Ouvrière maraîchère;Ouvrier maraîcher / Ouvrière maraîchère\r\n";
+        17506;A1414;Ouvrier maraîcher / Ouvrière maraîchère;Ouvrier maraîcher / Ouvrière maraîchère\r\n";
 
     #[test]
     fn reads_a_snapshot() {
@@ -270,7 +270,7 @@ mod tests {
         assert_eq!(
             r.titles,
             [Title {
-                ogr: 38576,
+                ogr: 17506,
                 code: "A1414".into(),
                 label: "Ouvrier maraîcher / Ouvrière maraîchère".into(),
                 short_label: "Ouvrier maraîcher / Ouvrière maraîchère".into(),

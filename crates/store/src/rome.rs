@@ -56,7 +56,7 @@ pub struct Counts {
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Appellation {
     /// Its number in France Travail's OGR register.
-    #[schema(example = 38576)]
+    #[schema(example = 17506)]
     pub ogr: i64,
     #[schema(example = "Ouvrier maraîcher / Ouvrière maraîchère")]
     pub label: String,

@@ -2456,3 +2456,6 @@ mod ddets_decisions;
 // Avenants from the regional steering committee; a CCL between an SPE organisation and an SIAE.
 #[path = "story/avenant_parties.rs"]
 mod avenant_parties;
+// The ROME referential: import, folded search, offers' codes checked against it.
+#[path = "story/rome.rs"]
+mod rome;
