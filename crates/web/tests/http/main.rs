@@ -252,4 +252,5 @@ mod orientations;
 mod referral_lists;
 mod widths;
 // Benefit simulations saved in a person's record.
+mod rome;
 mod simulations;
