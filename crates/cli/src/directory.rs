@@ -1,5 +1,5 @@
 //! `passerelle import structures` and `passerelle export structures`: the directory in the
-//! data·inclusion format.
+//! data·inclusion format (`passerelle import rome` is in `rome`).
 
 use crate::{Failure, open};
 use clap::{Subcommand, ValueEnum};
@@ -22,6 +22,9 @@ pub enum ImportCommand {
         #[arg(long)]
         skip_invalid: bool,
     },
+    /// Loads the ROME job referential published by France Travail (codes and job titles) in one transaction;
+    /// a re-import updates, never duplicates. Nothing is written when a row is refused.
+    Rome(crate::rome::RomeArgs),
 }
 
 #[derive(Subcommand)]
@@ -52,11 +55,14 @@ impl From<FileFormat> for Format {
 }
 
 pub async fn import(db: &str, cmd: ImportCommand) -> Result<(), Failure> {
-    let ImportCommand::Structures {
-        file,
-        format,
-        skip_invalid,
-    } = cmd;
+    let (file, format, skip_invalid) = match cmd {
+        ImportCommand::Structures {
+            file,
+            format,
+            skip_invalid,
+        } => (file, format, skip_invalid),
+        ImportCommand::Rome(args) => return crate::rome::import(db, args).await,
+    };
     let format = match format {
         Some(f) => f.into(),
         None => Format::from_file_name(&file.to_string_lossy()).ok_or_else(|| {

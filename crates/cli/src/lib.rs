@@ -11,6 +11,7 @@ mod directory;
 mod indicators;
 mod outbox;
 mod retention;
+mod rome;
 mod rules;
 mod serve;
 mod synth;
@@ -62,7 +63,7 @@ enum DatabaseCommand {
         #[arg(long)]
         print_accounts: bool,
     },
-    /// Imports data into the directory.
+    /// Imports data: the directory's structures, the ROME job referential.
     #[command(subcommand)]
     Import(directory::ImportCommand),
     /// Exports the directory.

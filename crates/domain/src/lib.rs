@@ -64,5 +64,6 @@ pub mod invalid;
 pub mod obligations;
 pub mod pathways;
 pub mod person;
+pub mod rome;
 pub mod text;
 pub mod totp;

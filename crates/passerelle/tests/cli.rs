@@ -1284,3 +1284,56 @@ fn retention_reports_before_it_anonymises() {
         true
     );
 }
+
+/// `passerelle import rome` on both databases, with the snapshot beside the repository (`../shared/data/rome`;
+/// the test fails without it): a row refused with its file and line writes nothing, a bad version is refused,
+/// the first import creates every row and the second changes none.
+#[test]
+fn rome_import_is_idempotent_and_refuses_bad_rows_with_their_line() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/rome");
+    let (codes, titles) = (dir.join("romes.csv"), dir.join("appellations.csv"));
+    let published = std::fs::read_to_string(&titles)
+        .unwrap_or_else(|e| panic!("the ROME referential is needed at {} ({e})", dir.display()));
+    let mut lines: Vec<&str> = published.split("\r\n").collect();
+    lines[4] = "12345;Z12;Métier sans code;Métier sans code";
+    let broken = scratch_file("appellations.csv");
+    std::fs::write(&broken, lines.join("\r\n")).unwrap();
+    let run = |db: &str, titles: &Path, version: &str| {
+        passerelle(&[
+            "import",
+            "rome",
+            "--codes",
+            codes.to_str().unwrap(),
+            "--titles",
+            titles.to_str().unwrap(),
+            "--version",
+            version,
+            "--db",
+            db,
+        ])
+    };
+    for db in [scratch_db(), postgres_scratch("rome")] {
+        assert_refused(
+            &run(&db, &broken, "2024-03-01"),
+            "appellations.csv, ligne 5 : Le code ROME « Z12 »",
+        );
+        assert_refused(&run(&db, &titles, "mars 2024"), "AAAA-MM-JJ");
+        assert_refused(&run(&db, &titles, "2027-01-01"), "postérieure à aujourd'hui");
+        let created = report(run(&db, &titles, "2024-03-01"));
+        assert_eq!(
+            (&created["codes"]["created"], &created["appellations"]["created"]),
+            (&Value::from(532), &Value::from(11_118)),
+            "the refused imports wrote nothing: {created}"
+        );
+        let again = report(run(&db, &titles, "2024-03-01"));
+        assert_eq!(
+            (
+                &again["codes"]["unchanged"],
+                &again["appellations"]["unchanged"],
+                &again["appellations"]["created"]
+            ),
+            (&Value::from(532), &Value::from(11_118), &Value::from(0)),
+            "{again}"
+        );
+    }
+}

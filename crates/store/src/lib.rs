@@ -24,6 +24,7 @@ pub mod obligations;
 pub mod pathways;
 pub mod person;
 pub mod privacy;
+pub mod rome;
 
 pub use access::{AccessContext, MemberRole, Membership};
 pub use infra::clock::today;

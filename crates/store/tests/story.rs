@@ -2505,3 +2505,6 @@ mod avenant_parties;
 // The tripartite interview scheduled (one at a time), still due until held, closed when held.
 #[path = "story/interview_scheduled.rs"]
 mod interview_scheduled;
+// The ROME referential: import, folded search, offers' codes checked against it.
+#[path = "story/rome.rs"]
+mod rome;

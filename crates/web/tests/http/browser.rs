@@ -350,3 +350,24 @@ async fn referral_lists_in_headless_chromium() {
     )
     .await;
 }
+
+/// The ROME job picker (web/e2e/rome.mjs): with the shared snapshot loaded, the ACI creates an offer by picking
+/// « Ouvrier maraîcher / Ouvrière maraîchère » (A1414) after typing « maraichere », then filters the offers by
+/// job and town; the offer is stored with the picked title and code.
+#[tokio::test]
+async fn rome_job_picker_in_headless_chromium() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    passerelle_fixtures::rome::load(&app.store).await;
+    let town = "Fontaine-lès-Dijon";
+    run_browser_script(&app, "rome.mjs", "aci-jardins", vec![town.to_owned()]).await;
+    let ctx = app.store.operator_context("test");
+    let offers = app.store.offers(&ctx, &Default::default()).await.unwrap();
+    let picked = offers
+        .iter()
+        .find(|o| o.place == town)
+        .expect("the offer was published");
+    assert_eq!(
+        (picked.title.as_str(), picked.rome_code.as_deref()),
+        ("Ouvrier maraîcher / Ouvrière maraîchère", Some("A1414"))
+    );
+}

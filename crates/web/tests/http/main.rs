@@ -252,6 +252,7 @@ mod orientations;
 mod referral_lists;
 mod widths;
 // Benefit simulations saved in a person's record.
+mod rome;
 mod simulations;
 // The tripartite interview scheduled, moved, cancelled and held with who attended.
 mod interviews;

@@ -44,18 +44,9 @@ impl OfferInput {
         let span = Span::Activity { today };
         let starts_on = plausible_opt("starts_on", self.starts_on, span)?;
         let ends_on = plausible_opt("ends_on", self.ends_on, span)?;
-        let rome_code = optional("rome_code", self.rome_code.as_deref(), 5)?.map(|c| c.to_uppercase());
-        if let Some(code) = &rome_code {
-            let mut chars = code.chars();
-            let shape = chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_digit());
-            if !shape || code.len() != 5 {
-                return Err(Invalid::new(
-                    "rome_code_invalid",
-                    format!("Le code ROME « {code} » doit comporter une lettre suivie de 4 chiffres (ex. A1203)."),
-                )
-                .on("rome_code"));
-            }
-        }
+        let rome_code = optional("rome_code", self.rome_code.as_deref(), 5)?
+            .map(|c| crate::rome::code(&c))
+            .transpose()?;
         if let Some(h) = self.weekly_hours.filter(|h| !(1..=MAX_WEEKLY_HOURS).contains(h)) {
             return Err(Invalid::new(
                 "weekly_hours_invalid",

@@ -11,6 +11,7 @@ use crate::infra::paging::{MAX_PER_PAGE, matches_search};
 use crate::infra::sql::{Executor, Query, Row, query};
 use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::pathways::iae::offer::OfferFields;
+use passerelle_domain::rome;
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -25,6 +26,9 @@ pub struct Offer {
     pub department: String,
     pub title: String,
     pub rome_code: Option<String>,
+    /// The ROME family of `rome_code`, when the referential is loaded.
+    #[schema(example = "Horticulture et maraîchage")]
+    pub rome_label: Option<String>,
     pub place: String,
     pub weekly_hours: Option<i64>,
     pub positions: i64,
@@ -43,10 +47,21 @@ pub struct OfferFilter {
     /// Offers of SIAE located in this department.
     pub department: Option<String>,
     pub include_closed: bool,
+    /// Offers of this job: its ROME code (`A1414`), or words of the title or of the ROME family, accents and
+    /// case ignored.
+    pub job: Option<String>,
+    /// Offers whose place of work holds these words, accents and case ignored.
+    pub town: Option<String>,
 }
 
+/// Most offers a search answers.
+const MAX_OFFERS: usize = 500;
+
 const OFFER_COLUMNS: &str = "j.id, j.siae_id, o.name AS siae_name, o.kind AS siae_kind, o.department, j.title, \
-    j.rome_code, j.place, j.weekly_hours, j.positions, j.prerequisites, j.starts_on, j.ends_on, j.status, j.created_at";
+    j.rome_code, r.label AS rome_label, j.place, j.weekly_hours, j.positions, j.prerequisites, j.starts_on, j.ends_on, j.status, j.created_at";
+
+const OFFERS: &str =
+    "job_offers j JOIN organisations o ON o.id = j.siae_id LEFT JOIN rome_codes r ON r.code = j.rome_code";
 
 fn offer(r: &Row) -> Result<Offer> {
     Ok(Offer {
@@ -57,6 +72,7 @@ fn offer(r: &Row) -> Result<Offer> {
         department: r.get("department")?,
         title: r.get("title")?,
         rome_code: r.get("rome_code")?,
+        rome_label: r.get("rome_label")?,
         place: r.get("place")?,
         weekly_hours: r.get("weekly_hours")?,
         positions: r.get("positions")?,
@@ -80,12 +96,7 @@ pub(crate) fn siae_member(ctx: &AccessContext, siae_id: Uuid) -> Result<&Members
 
 pub(crate) async fn load_offer(ex: &mut impl Executor, id: Uuid) -> Result<Offer> {
     let row = ex
-        .fetch_optional(
-            query(format!(
-                "SELECT {OFFER_COLUMNS} FROM job_offers j JOIN organisations o ON o.id = j.siae_id WHERE j.id = $1"
-            ))
-            .bind(id),
-        )
+        .fetch_optional(query(format!("SELECT {OFFER_COLUMNS} FROM {OFFERS} WHERE j.id = $1")).bind(id))
         .await?
         .ok_or(StoreError::not_found("offre"))?;
     offer(&row)
@@ -93,9 +104,7 @@ pub(crate) async fn load_offer(ex: &mut impl Executor, id: Uuid) -> Result<Offer
 
 impl Store {
     pub async fn offers(&self, _ctx: &AccessContext, f: &OfferFilter) -> Result<Vec<Offer>> {
-        let mut q: Query = query(format!(
-            "SELECT {OFFER_COLUMNS} FROM job_offers j JOIN organisations o ON o.id = j.siae_id WHERE 1 = 1"
-        ));
+        let mut q: Query = query(format!("SELECT {OFFER_COLUMNS} FROM {OFFERS} WHERE 1 = 1"));
         if let Some(siae) = f.siae_id {
             q.push_bound(" AND j.siae_id = {}", siae);
         }
@@ -105,9 +114,27 @@ impl Store {
         if !f.include_closed {
             q.push_sql(" AND j.status = 'open'");
         }
-        q.push_sql(" ORDER BY j.created_at DESC, j.id LIMIT 500");
+        let job = f.job.as_deref().map(str::trim).filter(|j| !j.is_empty());
+        if let Some(code) = job.and_then(|j| rome::code(j).ok()) {
+            q.push_bound(" AND j.rome_code = {}", code);
+        }
+        q.push_sql(" ORDER BY j.created_at DESC, j.id");
         let mut db = self.pool.clone();
-        db.fetch_all(q).await?.iter().map(offer).collect()
+        // Titles and places are typed freely, with no folded column: words are matched here, as the
+        // prescription's SIAE search does.
+        let words = job.filter(|j| rome::code(j).is_err());
+        let mut offers = Vec::new();
+        for row in db.fetch_all(q).await? {
+            let o = offer(&row)?;
+            let job_text = format!("{} {}", o.title, o.rome_label.as_deref().unwrap_or(""));
+            if matches_search(&job_text, words) && matches_search(&o.place, f.town.as_deref()) {
+                offers.push(o);
+            }
+            if offers.len() == MAX_OFFERS {
+                break;
+            }
+        }
+        Ok(offers)
     }
 
     /// The SIAE a prescription may go to, with their open offers: those whose name, commune or open offers
@@ -164,6 +191,7 @@ impl Store {
         let id = Uuid::new_v4();
         let now = crate::infra::clock::now();
         let mut tx = self.pool.begin().await?;
+        crate::rome::check_code(&mut tx, f.rome_code.as_deref()).await?;
         tx.execute(
             query(
                 "INSERT INTO job_offers (id, siae_id, title, rome_code, place, weekly_hours, positions, prerequisites, \

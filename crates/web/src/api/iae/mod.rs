@@ -38,6 +38,22 @@ pub struct OfferQuery {
     pub department: Option<String>,
     #[serde(default)]
     pub include_closed: bool,
+    /// The job: a ROME code (`A1414`), or words of the title or of the ROME family, accents and case ignored.
+    pub job: Option<String>,
+    /// Words of the place of work (`fontaine les dijon`), accents and case ignored.
+    pub town: Option<String>,
+}
+
+impl From<OfferQuery> for OfferFilter {
+    fn from(q: OfferQuery) -> Self {
+        OfferFilter {
+            siae_id: q.siae_id,
+            department: q.department,
+            include_closed: q.include_closed,
+            job: q.job,
+            town: q.town,
+        }
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -66,12 +82,7 @@ pub async fn list_offers(
     ApiCaller(ctx): ApiCaller,
     ApiQuery(q): ApiQuery<OfferQuery>,
 ) -> ApiResult<Json<Vec<Offer>>> {
-    let filter = OfferFilter {
-        siae_id: q.siae_id,
-        department: q.department,
-        include_closed: q.include_closed,
-    };
-    Ok(Json(state.store.offers(&ctx, &filter).await?))
+    Ok(Json(state.store.offers(&ctx, &q.into()).await?))
 }
 
 /// The published offers as CSV (French headers, `;`-separated for spreadsheets), same filters as the list.
@@ -82,12 +93,7 @@ pub async fn export_offers(
     ApiCaller(ctx): ApiCaller,
     ApiQuery(q): ApiQuery<OfferQuery>,
 ) -> ApiResult<Response> {
-    let filter = OfferFilter {
-        siae_id: q.siae_id,
-        department: q.department,
-        include_closed: q.include_closed,
-    };
-    Ok(respond::offers_csv(&state.store.offers(&ctx, &filter).await?))
+    Ok(respond::offers_csv(&state.store.offers(&ctx, &q.into()).await?))
 }
 
 /// Publishes an offer of one of the caller's SIAE.

@@ -1,4 +1,5 @@
-//! The SIAE's offers: the list by department, publishing, closing and reopening, the CSV export.
+//! The SIAE's offers: the list by department, job and town, publishing (with the ROME job picker when the
+//! referential is loaded), closing and reopening, the CSV export.
 
 use super::siae_memberships;
 use crate::error::ApiError;
@@ -13,14 +14,18 @@ use axum::response::{IntoResponse, Redirect};
 use passerelle_domain::pathways::iae::offer::OfferInput;
 use passerelle_store::Membership;
 use passerelle_store::pathways::iae::offer::{Offer, OfferFilter};
-use serde::Deserialize;
+use passerelle_store::rome::RomeVersion;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "offers.html")]
 struct OffersPage {
     nav: Nav,
-    department: String,
+    filters: OffersQuery,
+    /// The same filters for the CSV export's address.
+    export_query: String,
+    rome: Option<RomeVersion>,
     offers: Vec<Offer>,
     own: Vec<Offer>,
     siae: Vec<Membership>,
@@ -28,9 +33,27 @@ struct OffersPage {
     error: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize, Default)]
 pub struct OffersQuery {
-    department: Option<String>,
+    #[serde(default)]
+    department: String,
+    /// A ROME code or words of the job.
+    #[serde(default)]
+    job: String,
+    #[serde(default)]
+    town: String,
+}
+
+impl OffersQuery {
+    fn filter(&self) -> OfferFilter {
+        let given = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+        OfferFilter {
+            department: given(&self.department),
+            job: given(&self.job),
+            town: given(&self.town),
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -54,16 +77,12 @@ pub struct OfferForm {
 async fn offers_page(
     state: &AppState,
     visitor: &Visitor,
-    department: String,
+    filters: OffersQuery,
     form: OfferForm,
     error: Option<String>,
 ) -> PageResult {
     let siae = siae_memberships(visitor);
-    let filter = OfferFilter {
-        department: Some(department.clone()).filter(|d| !d.is_empty()),
-        ..Default::default()
-    };
-    let offers = state.store.offers(&visitor.ctx, &filter).await?;
+    let offers = state.store.offers(&visitor.ctx, &filters.filter()).await?;
     let mut own = Vec::new();
     for m in &siae {
         let mine = OfferFilter {
@@ -80,7 +99,9 @@ async fn offers_page(
     };
     let page = OffersPage {
         nav: visitor.nav("offres"),
-        department,
+        export_query: serde_urlencoded::to_string(&filters).unwrap_or_default(),
+        filters,
+        rome: state.store.rome_version().await?,
         offers,
         own,
         siae,
@@ -91,14 +112,7 @@ async fn offers_page(
 }
 
 pub async fn offers(State(state): State<AppState>, visitor: Visitor, Query(q): Query<OffersQuery>) -> PageResult {
-    offers_page(
-        &state,
-        &visitor,
-        q.department.unwrap_or_default(),
-        OfferForm::default(),
-        None,
-    )
-    .await
+    offers_page(&state, &visitor, q, OfferForm::default(), None).await
 }
 
 pub async fn create_offer(
@@ -135,7 +149,7 @@ pub async fn create_offer(
     match result.await {
         Ok(_) => Ok(Notice::OfferPublished.redirect(&state, "/offres")),
         Err(e) if e.status.is_client_error() => {
-            offers_page(&state, &visitor, String::new(), form, Some(e.message)).await
+            offers_page(&state, &visitor, OffersQuery::default(), form, Some(e.message)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -146,12 +160,8 @@ pub async fn export_offers(
     visitor: Visitor,
     Query(q): Query<OffersQuery>,
 ) -> PageResult {
-    let filter = OfferFilter {
-        department: q.department.filter(|d| !d.is_empty()),
-        ..Default::default()
-    };
     Ok(crate::respond::offers_csv(
-        &state.store.offers(&visitor.ctx, &filter).await?,
+        &state.store.offers(&visitor.ctx, &q.filter()).await?,
     ))
 }
 
