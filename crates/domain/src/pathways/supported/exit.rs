@@ -7,7 +7,7 @@
 //! the ordinary environment, a relay by the public employment service or a medico-social service, a
 //! reorientation, the person's own choice, the end of the CDAPH decision, a move).
 
-use super::{D5213_88, Route};
+use super::D5213_88;
 use crate::calendar::french_date;
 use crate::invalid::Invalid;
 use serde::{Deserialize, Serialize};
@@ -41,11 +41,12 @@ pub struct Exit {
     pub reason: ExitReason,
 }
 
-/// What an exit is checked against: the entry, its route, its jobs and activities, today.
+/// What an exit is checked against: the entry, its CDAPH decision, its jobs and activities, today.
 #[derive(Debug, Clone, Copy)]
 pub struct ExitContext<'a> {
     pub entered_on: Date,
-    pub route: Route,
+    /// The last day of the CDAPH decision; none for an SPE prescription (it has no end).
+    pub decision_valid_until: Option<Date>,
     /// Each job's start and end.
     pub jobs: &'a [(Date, Option<Date>)],
     /// The date of the latest activity, if any.
@@ -109,8 +110,8 @@ impl ExitInput {
                 )
                 .on("reason"));
             }
-            ExitReason::DecisionEnded => match at.route {
-                Route::Cdaph { valid_until, .. } if exited_on < valid_until => {
+            ExitReason::DecisionEnded => match at.decision_valid_until {
+                Some(valid_until) if exited_on < valid_until => {
                     return Err(Invalid::new(
                         "decision_still_valid",
                         format!(
@@ -120,14 +121,14 @@ impl ExitInput {
                     )
                     .on("reason"));
                 }
-                Route::Spe { .. } => {
+                None => {
                     return Err(Invalid::new(
                         "exit_reason_not_for_route",
                         "Cette entrée vient d'une prescription du service public de l'emploi, pas d'une décision de la CDAPH.",
                     )
                     .on("reason"));
                 }
-                Route::Cdaph { .. } => {}
+                Some(_) => {}
             },
             _ => {}
         }
@@ -138,29 +139,23 @@ impl ExitInput {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pathways::supported::SpePrescriber;
     use rstest::rstest;
     use time::macros::date;
 
-    const CDAPH: Route = Route::Cdaph {
-        decided_on: date!(2025 - 01 - 10),
-        valid_until: date!(2026 - 01 - 31),
-    };
-    const SPE: Route = Route::Spe {
-        prescriber: SpePrescriber::CapEmploi,
-        prescribed_on: date!(2025 - 01 - 10),
-    };
+    /// A CDAPH decision valid until 31 January 2026; an SPE prescription has no end.
+    const CDAPH: Option<Date> = Some(date!(2026 - 01 - 31));
+    const SPE: Option<Date> = None;
     const JOB: &[(Date, Option<Date>)] = &[(date!(2025 - 06 - 02), None)];
     const JOB_ENDED: &[(Date, Option<Date>)] = &[(date!(2025 - 06 - 02), Some(date!(2025 - 09 - 30)))];
 
-    fn exit(on: Date, reason: &str, route: Route, jobs: &'static [(Date, Option<Date>)]) -> Option<&'static str> {
+    fn exit(on: Date, reason: &str, decision_valid_until: Option<Date>, jobs: &'static [(Date, Option<Date>)]) -> Option<&'static str> {
         ExitInput {
             exited_on: Some(on),
             reason: reason.into(),
         }
         .validate(ExitContext {
             entered_on: date!(2025 - 02 - 01),
-            route,
+            decision_valid_until,
             jobs,
             last_activity_on: Some(date!(2025 - 05 - 15)),
             today: date!(2026 - 03 - 01),
@@ -192,11 +187,11 @@ mod tests {
     fn exits(
         #[case] on: Date,
         #[case] reason: &str,
-        #[case] route: Route,
+        #[case] decision: Option<Date>,
         #[case] jobs: &'static [(Date, Option<Date>)],
         #[case] refused: Option<&str>,
     ) {
-        assert_eq!(exit(on, reason, route, jobs), refused);
+        assert_eq!(exit(on, reason, decision, jobs), refused);
     }
 
     #[test]
