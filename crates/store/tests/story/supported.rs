@@ -403,8 +403,8 @@ async fn supported_story(store: Store) {
     }
     assert_eq!(
         events::count(&mut store.pool().clone(), None).await.unwrap(),
-        events_before + 1,
-        "only the employer's joining was written"
+        events_before + 2,
+        "only the employer's joining and the read of the record it answers were written"
     );
     let rec = store
         .exit_supported(&dea, entry_id, &exit(today, "employment"), None)
