@@ -482,7 +482,7 @@ async fn supported_pages(backend: Backend) {
     )
     .await;
     assert_eq!(s, S::UNPROCESSABLE_ENTITY, "before the convention");
-    assert!(html.contains("l'employeur la rejoint ce jour-là ou après"), "{html}");
+    assert!(html.contains("la rejoint ce jour-là ou après"), "{html}");
     assert!(
         html.contains("value=\"Imprimerie Darantière\"") && html.contains("value=\"2020-01-01\""),
         "the employer and date typed are kept"
@@ -502,7 +502,7 @@ async fn supported_pages(backend: Backend) {
     assert_eq!(s, S::SEE_OTHER, "{html}");
     assert!(
         html.contains("Employeur ajouté à la convention individuelle.")
-            && html.contains("rejointe par l'employeur Imprimerie Darantière le"),
+            && html.contains("rejointe par lrejointe par l'employeur Imprimerie Darantière le#39;employeur Imprimerie Darantière le"),
         "{html}"
     );
     assert_eq!(
@@ -553,7 +553,7 @@ async fn supported_pages(backend: Backend) {
     .await;
     assert_eq!(s, S::SEE_OTHER);
     assert!(html.contains("Sortie du dispositif enregistrée"), "{html}");
-    assert!(html.contains("emploi durable, sans besoin d'accompagnement"), "the reason is shown");
+    assert!(html.contains("emploi durable, sans besoin d"), "the reason is shown");
 
     // The skills record, a personal link made from the page, read without an account.
     let record = format!("/personnes/{gillet}/carnet");
