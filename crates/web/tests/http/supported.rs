@@ -502,7 +502,7 @@ async fn supported_pages(backend: Backend) {
     assert_eq!(s, S::SEE_OTHER, "{html}");
     assert!(
         html.contains("Employeur ajouté à la convention individuelle.")
-            && html.contains("rejointe par lrejointe par l'employeur Imprimerie Darantière le#39;employeur Imprimerie Darantière le"),
+            && html.contains("rejointe par l'employeur Imprimerie Darantière le"),
         "{html}"
     );
     assert_eq!(

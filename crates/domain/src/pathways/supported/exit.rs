@@ -1,8 +1,8 @@
 //! The exit from supported employment, with its reason.
 //!
 //! The decree names the exit (D5213-88 ff.: the management convention sets « les modalités de sortie du
-//! dispositif ») and the national cahier des charges of 2025 asks each scheme to report it, but no list of
-//! reasons could be read in the texts at hand: the list below is an assumption, argued in
+//! dispositif »), but no list of reasons could be read in the texts at hand (the national cahier des charges
+//! of 2025 was reached only in its principles): the list below is an assumption, argued in
 //! docs/supported-employment.md, from the situations the texts and seed 003 describe (lasting employment in
 //! the ordinary environment, a relay by the public employment service or a medico-social service, a
 //! reorientation, the person's own choice, the end of the CDAPH decision, a move).
