@@ -127,10 +127,7 @@ impl AgreementKind {
             // The managing body may be an ESAT or a medico-social service: seed 003 describes schemes carried
             // by SAVS (« un portage par 3 SAVS sur chaque département »).
             SupportedEmploymentManagement => {
-                matches!(
-                    party,
-                    O::SupportedEmployment | O::Esat | O::Mdph | O::Savs | O::Samsah
-                ) || party.is_spe()
+                matches!(party, O::SupportedEmployment | O::Esat | O::Mdph | O::Savs | O::Samsah) || party.is_spe()
             }
             SupportedEmploymentPartnership | Partnership => true,
         }

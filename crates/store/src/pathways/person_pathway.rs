@@ -282,14 +282,19 @@ async fn supported_steps(ex: &mut impl Executor, person: Uuid) -> Result<Vec<Own
         )
         .await?
     {
-        let route = match (r.get::<Option<Date>>("decided_on")?, r.get::<Option<Date>>("valid_until")?) {
+        let route = match (
+            r.get::<Option<Date>>("decided_on")?,
+            r.get::<Option<Date>>("valid_until")?,
+        ) {
             (Some(decided_on), Some(valid_until)) => Route::Cdaph {
                 decided_on,
                 valid_until,
             }
             .label(),
             _ => match (
-                r.get::<Option<String>>("prescriber_kind")?.as_deref().and_then(SpePrescriber::parse),
+                r.get::<Option<String>>("prescriber_kind")?
+                    .as_deref()
+                    .and_then(SpePrescriber::parse),
                 r.get::<Option<Date>>("prescribed_on")?,
             ) {
                 (Some(prescriber), Some(prescribed_on)) => Route::Spe {
@@ -302,13 +307,31 @@ async fn supported_steps(ex: &mut impl Executor, person: Uuid) -> Result<Vec<Own
         };
         let exited_on: Option<Date> = r.get("exited_on")?;
         let sector = Sector::SupportedEmployment;
-        push(r.get("entered_on")?, exited_on, sector, format!("Entrée en emploi accompagné ({route})"), &r)?;
+        push(
+            r.get("entered_on")?,
+            exited_on,
+            sector,
+            format!("Entrée en emploi accompagné ({route})"),
+            &r,
+        )?;
         if let Some(signed_on) = r.get::<Option<Date>>("signed_on")? {
             let employer: Option<String> = r.get("employer")?;
             match (employer, r.get::<Option<Date>>("employer_joined_on")?) {
                 (Some(employer), Some(joined_on)) => {
-                    push(signed_on, None, sector, "Convention individuelle d'accompagnement signée".into(), &r)?;
-                    push(joined_on, None, sector, format!("{employer} rejoint la convention individuelle"), &r)?;
+                    push(
+                        signed_on,
+                        None,
+                        sector,
+                        "Convention individuelle d'accompagnement signée".into(),
+                        &r,
+                    )?;
+                    push(
+                        joined_on,
+                        None,
+                        sector,
+                        format!("{employer} rejoint la convention individuelle"),
+                        &r,
+                    )?;
                 }
                 (Some(employer), None) => push(
                     signed_on,
@@ -317,7 +340,13 @@ async fn supported_steps(ex: &mut impl Executor, person: Uuid) -> Result<Vec<Own
                     format!("Convention individuelle d'accompagnement signée avec l'employeur {employer}"),
                     &r,
                 )?,
-                (None, _) => push(signed_on, None, sector, "Convention individuelle d'accompagnement signée".into(), &r)?,
+                (None, _) => push(
+                    signed_on,
+                    None,
+                    sector,
+                    "Convention individuelle d'accompagnement signée".into(),
+                    &r,
+                )?,
             }
         }
         if let Some(on) = exited_on {
@@ -325,7 +354,13 @@ async fn supported_steps(ex: &mut impl Executor, person: Uuid) -> Result<Vec<Own
                 Some(code) => ExitReason::parse(&code).map_or("motif inconnu", ExitReason::label),
                 None => "motif non renseigné",
             };
-            push(on, None, sector, format!("Sortie de l'emploi accompagné : {reason}"), &r)?;
+            push(
+                on,
+                None,
+                sector,
+                format!("Sortie de l'emploi accompagné : {reason}"),
+                &r,
+            )?;
         }
     }
     for r in ex
@@ -350,7 +385,13 @@ async fn supported_steps(ex: &mut impl Executor, person: Uuid) -> Result<Vec<Own
             if activities > 1 { "s" } else { "" },
             french_hours(r.get("minutes")?)
         );
-        push(r.get("first_on")?, r.get("last_on")?, Sector::SupportedEmployment, title, &r)?;
+        push(
+            r.get("first_on")?,
+            r.get("last_on")?,
+            Sector::SupportedEmployment,
+            title,
+            &r,
+        )?;
     }
     for r in ex
         .fetch_all(
@@ -369,7 +410,13 @@ async fn supported_steps(ex: &mut impl Executor, person: Uuid) -> Result<Vec<Own
             r.get::<String>("position")?,
             r.get::<i64>("weekly_hours")?
         );
-        push(r.get("starts_on")?, r.get("ends_on")?, Sector::OrdinaryEmployment, title, &r)?;
+        push(
+            r.get("starts_on")?,
+            r.get("ends_on")?,
+            Sector::OrdinaryEmployment,
+            title,
+            &r,
+        )?;
     }
     Ok(out)
 }

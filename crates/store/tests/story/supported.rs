@@ -447,7 +447,10 @@ async fn supported_story(store: Store) {
         .await
         .unwrap()
         .expect("the exit is a fact");
-    assert_eq!(fact.get::<Option<String>>("detail").unwrap().as_deref(), Some("employment"));
+    assert_eq!(
+        fact.get::<Option<String>>("detail").unwrap().as_deref(),
+        Some("employment")
+    );
 
     // The person's one history holds supported employment: the scheme and the prescriber see it as theirs,
     // the ESAT following the person by their consent, France Travail not at all; the read is journaled.

@@ -179,19 +179,34 @@ async fn supported_api(backend: Backend) {
     // The employer joins the convention signed before the hire: not before the signature, and once.
     let joins = |employer: &str, on: &str| Some(json!({"employer": employer, "joined_on": on}));
     let (s, b) = app
-        .call(&dea, Method::POST, &on("convention/employer"), joins("Jardinerie du Lac", "2026-02-01"))
+        .call(
+            &dea,
+            Method::POST,
+            &on("convention/employer"),
+            joins("Jardinerie du Lac", "2026-02-01"),
+        )
         .await;
     assert_eq!(
         (s, b["error"]["code"].as_str()),
         (S::UNPROCESSABLE_ENTITY, Some("employer_before_convention"))
     );
     let (s, b) = app
-        .call(&dea, Method::POST, &on("convention/employer"), joins("Jardinerie du Lac", "2026-03-09"))
+        .call(
+            &dea,
+            Method::POST,
+            &on("convention/employer"),
+            joins("Jardinerie du Lac", "2026-03-09"),
+        )
         .await;
     assert_eq!(s, S::OK, "{b}");
     assert_eq!(b["entries"][0]["convention"]["employer_joined_on"], "2026-03-09");
     let (s, b) = app
-        .call(&dea, Method::POST, &on("convention/employer"), joins("jardinerie du lac", "2026-03-10"))
+        .call(
+            &dea,
+            Method::POST,
+            &on("convention/employer"),
+            joins("jardinerie du lac", "2026-03-10"),
+        )
         .await;
     assert_eq!(
         (s, b["error"]["code"].as_str()),
@@ -240,14 +255,24 @@ async fn supported_api(backend: Backend) {
 
     // The exit with its reason, then in the person's one history.
     let (s, b) = app
-        .call(&dea, Method::POST, &on("exit"), Some(json!({"exited_on": today(), "reason": "fired"})))
+        .call(
+            &dea,
+            Method::POST,
+            &on("exit"),
+            Some(json!({"exited_on": today(), "reason": "fired"})),
+        )
         .await;
     assert_eq!(
         (s, b["error"]["code"].as_str()),
         (S::UNPROCESSABLE_ENTITY, Some("exit_reason_unknown"))
     );
     let (s, b) = app
-        .call(&dea, Method::POST, &on("exit"), Some(json!({"exited_on": today(), "reason": "employment"})))
+        .call(
+            &dea,
+            Method::POST,
+            &on("exit"),
+            Some(json!({"exited_on": today(), "reason": "employment"})),
+        )
         .await;
     assert_eq!(s, S::OK, "{b}");
     assert_eq!(b["entries"][0]["exit_reason"], "employment");
@@ -260,8 +285,14 @@ async fn supported_api(backend: Backend) {
         .map(|s| (s["sector"].as_str().unwrap(), s["title"].as_str().unwrap()))
         .collect();
     for expected in [
-        ("supported_employment", "Jardinerie du Lac rejoint la convention individuelle"),
-        ("supported_employment", "Sortie de l'emploi accompagné : emploi durable, sans besoin d'accompagnement"),
+        (
+            "supported_employment",
+            "Jardinerie du Lac rejoint la convention individuelle",
+        ),
+        (
+            "supported_employment",
+            "Sortie de l'emploi accompagné : emploi durable, sans besoin d'accompagnement",
+        ),
         (
             "ordinary_employment",
             "Emploi trouvé avec l'emploi accompagné chez Jardinerie du Lac : Vendeuse en jardinerie (CDI, 28 h par semaine)",
@@ -269,7 +300,10 @@ async fn supported_api(backend: Backend) {
     ] {
         assert!(steps.contains(&expected), "{expected:?} in {steps:?}");
     }
-    assert_eq!(app.get(&ft, &format!("/api/v1/persons/{claire}/pathways")).await.0, S::NOT_FOUND);
+    assert_eq!(
+        app.get(&ft, &format!("/api/v1/persons/{claire}/pathways")).await.0,
+        S::NOT_FOUND
+    );
 
     // The skills record as PDF, read back.
     let r = app

@@ -37,9 +37,13 @@ pub struct Joining {
 impl EmployerInput {
     pub fn validate(&self, convention: ConventionState) -> Result<Joining, Invalid> {
         let employer = required("employer", &self.employer, 200)?;
-        let joined_on = self
-            .joined_on
-            .ok_or_else(|| Invalid::new("field_required", "Indiquez la date à laquelle l'employeur rejoint la convention.").on("joined_on"))?;
+        let joined_on = self.joined_on.ok_or_else(|| {
+            Invalid::new(
+                "field_required",
+                "Indiquez la date à laquelle l'employeur rejoint la convention.",
+            )
+            .on("joined_on")
+        })?;
         let joined_on = plausible("joined_on", joined_on, Span::Pathway)?;
         if joined_on < convention.signed_on {
             return Err(Invalid::new(
@@ -61,7 +65,8 @@ impl EmployerInput {
         // One employer is named once: naming it again would only move its date.
         if convention
             .employer
-            .is_some_and(|before| fold(before).split_whitespace().eq(fold(&employer).split_whitespace())) {
+            .is_some_and(|before| fold(before).split_whitespace().eq(fold(&employer).split_whitespace()))
+        {
             return Err(Invalid::new(
                 "employer_already_named",
                 format!("{employer} est déjà l'employeur partie à la convention."),

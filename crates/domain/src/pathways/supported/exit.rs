@@ -148,7 +148,12 @@ mod tests {
     const JOB: &[(Date, Option<Date>)] = &[(date!(2025 - 06 - 02), None)];
     const JOB_ENDED: &[(Date, Option<Date>)] = &[(date!(2025 - 06 - 02), Some(date!(2025 - 09 - 30)))];
 
-    fn exit(on: Date, reason: &str, decision_valid_until: Option<Date>, jobs: &'static [(Date, Option<Date>)]) -> Option<&'static str> {
+    fn exit(
+        on: Date,
+        reason: &str,
+        decision_valid_until: Option<Date>,
+        jobs: &'static [(Date, Option<Date>)],
+    ) -> Option<&'static str> {
         ExitInput {
             exited_on: Some(on),
             reason: reason.into(),
@@ -199,8 +204,19 @@ mod tests {
         let codes: Vec<&str> = ExitReason::ALL.iter().map(|r| r.code()).collect();
         assert_eq!(
             codes,
-            ["employment", "relay", "reorientation", "person_choice", "decision_ended", "moved", "other"]
+            [
+                "employment",
+                "relay",
+                "reorientation",
+                "person_choice",
+                "decision_ended",
+                "moved",
+                "other"
+            ]
         );
-        assert_eq!(ExitReason::parse("employment").map(ExitReason::label), Some("emploi durable, sans besoin d'accompagnement"));
+        assert_eq!(
+            ExitReason::parse("employment").map(ExitReason::label),
+            Some("emploi durable, sans besoin d'accompagnement")
+        );
     }
 }

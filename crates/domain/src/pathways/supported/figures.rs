@@ -183,11 +183,18 @@ mod tests {
             out(date!(2026 - 02 - 01), None),
             f(date!(2025 - 01 - 06), None, None),
         ];
-        let counts: Vec<(Option<ExitReason>, i64)> =
-            figures(&people, 0, 0, on).exits.iter().map(|c| (c.reason, c.people)).collect();
+        let counts: Vec<(Option<ExitReason>, i64)> = figures(&people, 0, 0, on)
+            .exits
+            .iter()
+            .map(|c| (c.reason, c.people))
+            .collect();
         assert_eq!(
             counts,
-            [(Some(ExitReason::Employment), 2), (Some(ExitReason::Relay), 1), (None, 1)]
+            [
+                (Some(ExitReason::Employment), 2),
+                (Some(ExitReason::Relay), 1),
+                (None, 1)
+            ]
         );
     }
 

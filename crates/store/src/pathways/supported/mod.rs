@@ -651,11 +651,12 @@ impl Store {
         let mut change = self.entry_change(ctx, entry_id).await?;
         let job = input.validate(change.entry.entered_on)?;
         if change.entry.exited_on.is_some_and(|out| job.starts_on > out) {
-            return Err(
-                Invalid::new("entry_closed", "La personne est sortie du dispositif avant le début de cet emploi.")
-                    .on("starts_on")
-                    .into(),
-            );
+            return Err(Invalid::new(
+                "entry_closed",
+                "La personne est sortie du dispositif avant le début de cet emploi.",
+            )
+            .on("starts_on")
+            .into());
         }
         let id = Uuid::new_v4();
         change
