@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Browser test of a supported-employment counsellor, in headless Chromium:
 //   log in → header menu « Emploi accompagné » → the dashboard (caseload chart and its table, seed 003
-//   figures) → a person of the scheme → an activity recorded in module (b) through the form →
-//   the person's skills record → a personal link made → the link opened without an account,
+//   figures) → a person of the scheme → an activity recorded in module (b) through the form → a job, the
+//   employer joining the individual convention, the exit with its reason → the person's one history with
+//   its supported-employment steps → the person's skills record → a personal link made → the link opened without an account,
 // with an accessibility audit (axe-core) of each page.
 //
 // Usage: node web/e2e/supported.mjs <base-url> <email> <password> <person-id> <screenshot-path>
@@ -54,6 +55,42 @@ await runJourney('supported-employment counsellor', async (browser) => {
   check(after === before + 1, `one more activity: ${before} then ${after}`);
   check((await page.locator('main').innerText()).includes('Atelier CV'), 'the note is shown');
 
+  // Hired: the job, the employer joining the individual convention on that day, then the exit with its reason.
+  const job = page.locator('form[action$="/emploi-accompagne/emploi"]').first();
+  await job.locator('input[name="employer"]').fill('Librairie Grangier');
+  await job.locator('input[name="position"]').fill('Libraire');
+  await job.locator('select[name="contract"]').selectOption('cdi');
+  await job.locator('input[name="date"]').fill(day());
+  await job.locator('input[name="weekly_hours"]').fill('24');
+  response = await click(page, job.getByRole('button', { name: "Enregistrer l'emploi" }));
+  await expectPage(page, response, `/personnes/${personId}/emploi-accompagne`, /^Emploi accompagné/);
+  const joining = page.locator('form[action$="/emploi-accompagne/employeur"]').first();
+  await joining.locator('input[name="employer"]').fill('Librairie Grangier');
+  await joining.locator('input[name="date"]').fill(day());
+  response = await click(page, joining.getByRole('button', { name: "Enregistrer l'employeur" }));
+  await expectPage(page, response, `/personnes/${personId}/emploi-accompagne`, /^Emploi accompagné/);
+  check((await page.locator('main').innerText()).includes("rejointe par l'employeur Librairie Grangier"),
+    'the employer joined the convention');
+  const exit = page.locator('form[action$="/emploi-accompagne/sortie"]').first();
+  await exit.locator('input[name="date"]').fill(day());
+  await exit.locator('select[name="reason"]').selectOption('employment');
+  await exit.locator('input[name="confirm"]').check({ force: true });
+  response = await click(page, exit.getByRole('button', { name: 'Enregistrer la sortie' }));
+  await expectPage(page, response, `/personnes/${personId}/emploi-accompagne`, /^Emploi accompagné/);
+  check((await page.locator('main').innerText()).includes("emploi durable, sans besoin d'accompagnement"),
+    'the exit shows its reason');
+  await auditPage(page, 'supported person after the exit');
+
+  response = await page.goto(url(`/personnes/${personId}/parcours-complet`));
+  await expectPage(page, response, `/personnes/${personId}/parcours-complet`, /^Parcours de/);
+  const history = await page.locator('main').innerText();
+  for (const step of ['Entrée en emploi accompagné', 'Librairie Grangier rejoint la convention individuelle',
+    "Sortie de l'emploi accompagné : emploi durable"]) {
+    check(history.includes(step), `the one history shows « ${step} »`);
+  }
+  await auditPage(page, 'one history with supported employment');
+
+  response = await page.goto(url(`/personnes/${personId}/emploi-accompagne`));
   response = await click(page, page.getByRole('link', { name: 'Carnet de parcours et de compétences' }));
   await expectPage(page, response, `/personnes/${personId}/carnet`, /^Carnet de parcours et de compétences/);
   await auditPage(page, 'skills record');

@@ -124,8 +124,10 @@ impl AgreementKind {
             NationalFramework | Regional => state_or_network || party.is_spe(),
             LocalCooperation => party.is_siae() || party.is_spe(),
             EsatSpe => party == O::Esat || party.is_spe() || party == O::ThTeam,
+            // The managing body may be an ESAT or a medico-social service: seed 003 describes schemes carried
+            // by SAVS (« un portage par 3 SAVS sur chaque département »).
             SupportedEmploymentManagement => {
-                matches!(party, O::SupportedEmployment | O::Esat | O::Mdph) || party.is_spe()
+                matches!(party, O::SupportedEmployment | O::Esat | O::Mdph | O::Savs | O::Samsah) || party.is_spe()
             }
             SupportedEmploymentPartnership | Partnership => true,
         }
@@ -298,6 +300,11 @@ mod tests {
             (SupportedEmploymentManagement, O::SupportedEmployment, true),
             (SupportedEmploymentManagement, O::Mdph, true),
             (SupportedEmploymentManagement, O::Employer, false),
+            // Seed 003: schemes carried by SAVS; the rehabilitation centres the scheme must sign a partnership with.
+            (SupportedEmploymentManagement, O::Savs, true),
+            (SupportedEmploymentManagement, O::Samsah, true),
+            (SupportedEmploymentManagement, O::PsychiatricRehabilitation, false),
+            (SupportedEmploymentPartnership, O::PsychiatricRehabilitation, true),
             (SupportedEmploymentPartnership, O::Employer, true),
             (Partnership, O::Other, true),
         ];

@@ -1,5 +1,5 @@
-//! Passerelles (Convergences ESAT – IAE): one person, one history across IAE, ESAT, immersions and ordinary
-//! employment.
+//! Passerelles (Convergences ESAT – IAE): one person, one history across IAE, ESAT, immersions, supported
+//! employment and ordinary employment.
 //!
 //! The person must be one the caller may see (the organisations following them; 404 otherwise). Each step of
 //! the history belongs to the organisations that recorded it; the caller sees the steps of its own
@@ -13,6 +13,7 @@ use crate::infra::events::{Event, record};
 use crate::infra::sql::{Executor, Row, query};
 use passerelle_domain::pathways::esat::{Situation, french_hours};
 use passerelle_domain::pathways::immersion::{ContractKind, Objective};
+use passerelle_domain::pathways::supported::{self, ExitReason, Module, Route, SpePrescriber};
 use serde::Serialize;
 use time::Date;
 use uuid::Uuid;
@@ -24,6 +25,7 @@ pub enum Sector {
     Iae,
     Esat,
     Immersion,
+    SupportedEmployment,
     OrdinaryEmployment,
 }
 
@@ -33,6 +35,7 @@ impl Sector {
             Self::Iae => "Insertion par l'activité économique",
             Self::Esat => "ESAT",
             Self::Immersion => "Immersion (PMSMP)",
+            Self::SupportedEmployment => "Emploi accompagné",
             Self::OrdinaryEmployment => "Milieu ordinaire",
         }
     }
@@ -252,6 +255,172 @@ async fn immersion_steps(ex: &mut impl Executor, person: Uuid) -> Result<Vec<Own
     Ok(out)
 }
 
+/// Supported employment: the entry, the individual convention and the employer joining it, the time spent in
+/// each module, the jobs found and the exit. Each step belongs to the scheme and to the prescriber, the two
+/// organisations that see the entry on the person's supported-employment page.
+async fn supported_steps(ex: &mut impl Executor, person: Uuid) -> Result<Vec<Owned>> {
+    let mut out = Vec::new();
+    let mut push = |on, until, sector, title: String, r: &Row| -> Result<()> {
+        let s = step(on, until, sector, title, r)?;
+        let owners = [Some(s.organisation_id), r.get::<Option<Uuid>>("prescriber_id")?];
+        out.push(Owned {
+            owners: owners.into_iter().flatten().collect(),
+            step: s,
+        });
+        Ok(())
+    };
+    let scheme = "o.id AS organisation_id, o.name AS organisation_name, e.prescriber_id FROM supported_entries e \
+        JOIN organisations o ON o.id = e.scheme_id";
+    for r in ex
+        .fetch_all(
+            query(format!(
+                "SELECT e.route, e.decided_on, e.valid_until, e.prescriber_kind, e.prescribed_on, e.entered_on, \
+                 e.exited_on, e.exit_reason, c.signed_on, c.employer, c.employer_joined_on, {scheme} \
+                 LEFT JOIN supported_conventions c ON c.entry_id = e.id WHERE e.person_id = $1"
+            ))
+            .bind(person),
+        )
+        .await?
+    {
+        let route = match (
+            r.get::<Option<Date>>("decided_on")?,
+            r.get::<Option<Date>>("valid_until")?,
+        ) {
+            (Some(decided_on), Some(valid_until)) => Route::Cdaph {
+                decided_on,
+                valid_until,
+            }
+            .label(),
+            _ => match (
+                r.get::<Option<String>>("prescriber_kind")?
+                    .as_deref()
+                    .and_then(SpePrescriber::parse),
+                r.get::<Option<Date>>("prescribed_on")?,
+            ) {
+                (Some(prescriber), Some(prescribed_on)) => Route::Spe {
+                    prescriber,
+                    prescribed_on,
+                }
+                .label(),
+                _ => r.get("route")?,
+            },
+        };
+        let exited_on: Option<Date> = r.get("exited_on")?;
+        let sector = Sector::SupportedEmployment;
+        push(
+            r.get("entered_on")?,
+            exited_on,
+            sector,
+            format!("Entrée en emploi accompagné ({route})"),
+            &r,
+        )?;
+        if let Some(signed_on) = r.get::<Option<Date>>("signed_on")? {
+            let employer: Option<String> = r.get("employer")?;
+            match (employer, r.get::<Option<Date>>("employer_joined_on")?) {
+                (Some(employer), Some(joined_on)) => {
+                    push(
+                        signed_on,
+                        None,
+                        sector,
+                        "Convention individuelle d'accompagnement signée".into(),
+                        &r,
+                    )?;
+                    push(
+                        joined_on,
+                        None,
+                        sector,
+                        format!("{employer} rejoint la convention individuelle"),
+                        &r,
+                    )?;
+                }
+                (Some(employer), None) => push(
+                    signed_on,
+                    None,
+                    sector,
+                    format!("Convention individuelle d'accompagnement signée avec l'employeur {employer}"),
+                    &r,
+                )?,
+                (None, _) => push(
+                    signed_on,
+                    None,
+                    sector,
+                    "Convention individuelle d'accompagnement signée".into(),
+                    &r,
+                )?,
+            }
+        }
+        if let Some(on) = exited_on {
+            let reason = match r.get::<Option<String>>("exit_reason")? {
+                Some(code) => ExitReason::parse(&code).map_or("motif inconnu", ExitReason::label),
+                None => "motif non renseigné",
+            };
+            push(
+                on,
+                None,
+                sector,
+                format!("Sortie de l'emploi accompagné : {reason}"),
+                &r,
+            )?;
+        }
+    }
+    for r in ex
+        .fetch_all(
+            query(format!(
+                "SELECT a.module, MIN(a.done_on) AS first_on, MAX(a.done_on) AS last_on, COUNT(*) AS activities, \
+                 CAST(SUM(a.minutes) AS BIGINT) AS minutes, {scheme} JOIN supported_activities a ON a.entry_id = e.id \
+                 WHERE e.person_id = $1 GROUP BY e.id, a.module, o.id, o.name, e.prescriber_id"
+            ))
+            .bind(person),
+        )
+        .await?
+    {
+        let Some(module) = Module::parse(&r.get::<String>("module")?) else {
+            continue;
+        };
+        let activities: i64 = r.get("activities")?;
+        let title = format!(
+            "Module {} de l'emploi accompagné : {} ({activities} activité{}, {})",
+            module.letter(),
+            module.label(),
+            if activities > 1 { "s" } else { "" },
+            french_hours(r.get("minutes")?)
+        );
+        push(
+            r.get("first_on")?,
+            r.get("last_on")?,
+            Sector::SupportedEmployment,
+            title,
+            &r,
+        )?;
+    }
+    for r in ex
+        .fetch_all(
+            query(format!(
+                "SELECT j.employer, j.position, j.contract, j.starts_on, j.ends_on, j.weekly_hours, {scheme} \
+                 JOIN supported_jobs j ON j.entry_id = e.id WHERE e.person_id = $1"
+            ))
+            .bind(person),
+        )
+        .await?
+    {
+        let contract = supported::ContractKind::parse(&r.get::<String>("contract")?).map_or("contrat", |c| c.label());
+        let title = format!(
+            "Emploi trouvé avec l'emploi accompagné chez {} : {} ({contract}, {} h par semaine)",
+            r.get::<String>("employer")?,
+            r.get::<String>("position")?,
+            r.get::<i64>("weekly_hours")?
+        );
+        push(
+            r.get("starts_on")?,
+            r.get("ends_on")?,
+            Sector::OrdinaryEmployment,
+            title,
+            &r,
+        )?;
+    }
+    Ok(out)
+}
+
 impl Store {
     /// The person's history across sectors, as `ctx` may see it (see the module's rule).
     pub async fn person_pathway(&self, ctx: &AccessContext, person_id: Uuid) -> Result<PersonPathway> {
@@ -260,6 +429,7 @@ impl Store {
         let mut all = iae_steps(&mut tx, person_id).await?;
         all.extend(esat_steps(&mut tx, person_id).await?);
         all.extend(immersion_steps(&mut tx, person_id).await?);
+        all.extend(supported_steps(&mut tx, person_id).await?);
         let mut steps = Vec::new();
         let mut hidden_steps = 0;
         for Owned { mut step, owners } in all {

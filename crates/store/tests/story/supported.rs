@@ -2,10 +2,13 @@
 //! sees what, the dashboard's figures, and the skills record with its personal link.
 
 use super::{demo_ctx, postgres_demo, sqlite_demo};
-use passerelle_domain::pathways::supported::{ActivityInput, EntryInput, JobInput};
+use passerelle_domain::pathways::supported::{
+    ActivityInput, EmployerInput, EntryInput, ExitInput, ExitReason, JobInput,
+};
 use passerelle_domain::person::PersonInput;
 use passerelle_store::infra::events;
-use passerelle_store::infra::sql::{Executor, Pool, Query, Row};
+use passerelle_store::infra::sql::{Executor, Pool, Query, Row, query};
+use passerelle_store::pathways::person_pathway::Sector;
 use passerelle_store::pathways::supported::{self, NewEntry};
 use passerelle_store::{Store, StoreError};
 use time::Date;
@@ -340,12 +343,161 @@ async fn supported_story(store: Store) {
         "not_found"
     );
 
-    // The exit closes the entry: a new entry may then be recorded.
-    store.exit_supported(&dea, entry_id, today, None).await.unwrap();
+    // The employer joins the convention signed before the hire (D5213-88 ff.): not before the signature, and
+    // once; the journal keeps the employer before.
+    let joins = |name: &str, on: Date| EmployerInput {
+        employer: name.into(),
+        joined_on: Some(on),
+    };
+    let events_before = events::count(&mut store.pool().clone(), None).await.unwrap();
     assert_eq!(
-        code(store.exit_supported(&dea, entry_id, today, None).await),
+        code(
+            store
+                .add_supported_convention_employer(&dea, entry_id, &joins("Boulangerie Lenoir", date!(2026 - 01 - 11)))
+                .await
+        ),
+        "employer_before_convention"
+    );
+    assert_eq!(
+        code(
+            store
+                .add_supported_convention_employer(&cap, entry_id, &joins("Boulangerie Lenoir", date!(2026 - 04 - 01)))
+                .await
+        ),
+        "not_scheme_member"
+    );
+    let rec = store
+        .add_supported_convention_employer(&dea, entry_id, &joins("Boulangerie Lenoir", date!(2026 - 04 - 01)))
+        .await
+        .unwrap();
+    let convention = rec.entries[0].convention.clone().unwrap();
+    assert_eq!(
+        (convention.employer.as_deref(), convention.employer_joined_on),
+        (Some("Boulangerie Lenoir"), Some(date!(2026 - 04 - 01)))
+    );
+    assert_eq!(
+        code(
+            store
+                .add_supported_convention_employer(&dea, entry_id, &joins("BOULANGERIE lenoir", date!(2026 - 04 - 02)))
+                .await
+        ),
+        "employer_already_named"
+    );
+
+    // The exit has a reason, checked against what the scheme recorded; a refusal writes nothing.
+    let exit = |on: Date, reason: &str| ExitInput {
+        exited_on: Some(on),
+        reason: reason.into(),
+    };
+    for (refused, expected) in [
+        (exit(today, "fired"), "exit_reason_unknown"),
+        (exit(today, "decision_ended"), "exit_reason_not_for_route"),
+        (exit(date!(2026 - 03 - 31), "other"), "exit_before_job"),
+        (exit(date!(2026 - 04 - 06), "employment"), "exit_before_activity"),
+        (exit(date!(2026 - 01 - 11), "other"), "exit_date_invalid"),
+    ] {
+        assert_eq!(
+            code(store.exit_supported(&dea, entry_id, &refused, None).await),
+            expected
+        );
+    }
+    assert_eq!(
+        events::count(&mut store.pool().clone(), None).await.unwrap(),
+        events_before + 2,
+        "only the employer's joining and the read of the record it answers were written"
+    );
+    let rec = store
+        .exit_supported(&dea, entry_id, &exit(today, "employment"), None)
+        .await
+        .unwrap();
+    assert_eq!(rec.entries[0].exit_reason, Some(ExitReason::Employment));
+    assert_eq!(
+        rec.entries[0].exit_reason_label,
+        Some("emploi durable, sans besoin d'accompagnement")
+    );
+    assert_eq!(
+        code(store.exit_supported(&dea, entry_id, &exit(today, "other"), None).await),
         "entry_closed"
     );
+    let later = JobInput {
+        starts_on: Some(today + time::Duration::days(1)),
+        ..job.clone()
+    };
+    assert_eq!(
+        code(store.add_supported_job(&dea, entry_id, &later, None).await),
+        "entry_closed"
+    );
+    // Counted where the figures use exits: the dashboard by reason, the exit indicator's detail.
+    let board = store.supported_dashboard(&dea, today).await.unwrap();
+    assert!(
+        board[0]
+            .figures
+            .exits
+            .iter()
+            .any(|x| x.reason == Some(ExitReason::Employment) && x.people == 1),
+        "{:?}",
+        board[0].figures.exits
+    );
+    let fact = store
+        .pool()
+        .clone()
+        .fetch_optional(
+            query("SELECT detail FROM indicator_facts WHERE indicator = 'se_exits' AND source_id = $1").bind(entry_id),
+        )
+        .await
+        .unwrap()
+        .expect("the exit is a fact");
+    assert_eq!(
+        fact.get::<Option<String>>("detail").unwrap().as_deref(),
+        Some("employment")
+    );
+
+    // The person's one history holds supported employment: the scheme and the prescriber see it as theirs,
+    // the ESAT following the person by their consent, France Travail not at all; the read is journaled.
+    let history = store.person_pathway(&dea, person.id).await.unwrap();
+    let titles: Vec<(&str, bool)> = history
+        .steps
+        .iter()
+        .filter(|s| s.sector == Sector::SupportedEmployment || s.title.contains("emploi accompagné"))
+        .map(|s| (s.title.as_str(), s.own))
+        .collect();
+    for title in [
+        "Entrée en emploi accompagné (prescription de Cap emploi du 5 janvier 2026)",
+        "Convention individuelle d'accompagnement signée",
+        "Boulangerie Lenoir rejoint la convention individuelle",
+        "Module a de l'emploi accompagné : évaluation de la situation de la personne (2 activités, 2 h 30)",
+        "Module d de l'emploi accompagné : accompagnement dans l'emploi (1 activité, 0 h 45)",
+        "Emploi trouvé avec l'emploi accompagné chez Boulangerie Lenoir : Vendeur en boulangerie (CDD, 24 h par semaine)",
+        "Sortie de l'emploi accompagné : emploi durable, sans besoin d'accompagnement",
+    ] {
+        assert!(titles.contains(&(title, true)), "{title} in {titles:?}");
+    }
+    let entry_step = history
+        .steps
+        .iter()
+        .find(|s| s.title.starts_with("Entrée en emploi accompagné"))
+        .unwrap();
+    assert_eq!((entry_step.on, entry_step.until), (date!(2026 - 01 - 12), Some(today)));
+    let by_prescriber = store.person_pathway(&cap, person.id).await.unwrap();
+    assert!(
+        by_prescriber
+            .steps
+            .iter()
+            .any(|s| s.title.starts_with("Sortie de l'emploi accompagné") && s.own)
+    );
+    let by_esat = store.person_pathway(&esat, person.id).await.unwrap();
+    assert!(
+        by_esat
+            .steps
+            .iter()
+            .any(|s| s.title.starts_with("Entrée en emploi accompagné") && !s.own),
+        "shared by the person's consent"
+    );
+    assert_eq!(code(store.person_pathway(&ft, person.id).await), "not_found");
+    let reads = events::history(&mut store.pool().clone(), "person", person.id)
+        .await
+        .unwrap();
+    assert!(reads.iter().filter(|e| e.action == "person_pathway.read").count() >= 3);
     store.pool().close().await;
 }
 

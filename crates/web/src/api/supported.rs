@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use passerelle_documents::{Block, Document, french};
 use passerelle_domain::calendar::french_date;
-use passerelle_domain::pathways::supported::{ActivityInput, EntryInput, JobInput};
+use passerelle_domain::pathways::supported::{ActivityInput, EmployerInput, EntryInput, ExitInput, JobInput};
 use passerelle_store::pathways::skills_record::{NewRecordLink, RecordLink, SkillsRecord};
 use passerelle_store::pathways::supported::{NewEntry, SchemeDashboard, SupportedRecord};
 use serde::Deserialize;
@@ -127,8 +127,10 @@ pub async fn create_convention(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConventionEmployer {
-    /// The employer who joins the individual convention (or replaces the one before).
+    /// The employer who joins the individual convention (or replaces the one before); the same one is named once.
     pub employer: String,
+    /// The day it joins: from the convention's signature to today (or the exit).
+    pub joined_on: Date,
 }
 
 /// The employer joins the individual support convention signed before the person worked.
@@ -144,7 +146,14 @@ pub async fn add_convention_employer(
     Ok(Json(
         state
             .store
-            .add_supported_convention_employer(&ctx, id, &b.employer)
+            .add_supported_convention_employer(
+                &ctx,
+                id,
+                &EmployerInput {
+                    employer: b.employer,
+                    joined_on: Some(b.joined_on),
+                },
+            )
             .await?,
     ))
 }
@@ -245,6 +254,9 @@ pub async fn create_job(
 #[serde(deny_unknown_fields)]
 pub struct ExitEntry {
     pub exited_on: Date,
+    /// Why the person leaves: employment, relay, reorientation, person_choice, decision_ended, moved, other.
+    #[schema(value_type = String, example = "employment")]
+    pub reason: String,
 }
 
 /// Records the person's exit from the scheme.
@@ -257,7 +269,11 @@ pub async fn exit_entry(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(b): ApiJson<ExitEntry>,
 ) -> ApiResult<Json<SupportedRecord>> {
-    Ok(Json(state.store.exit_supported(&ctx, id, b.exited_on, None).await?))
+    let exit = ExitInput {
+        exited_on: Some(b.exited_on),
+        reason: b.reason,
+    };
+    Ok(Json(state.store.exit_supported(&ctx, id, &exit, None).await?))
 }
 
 #[derive(Deserialize, ToSchema)]

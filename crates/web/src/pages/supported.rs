@@ -15,7 +15,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use passerelle_domain::calendar::french_date;
 use passerelle_domain::pathways::supported::caseload::REFERENCE;
-use passerelle_domain::pathways::supported::{ActivityInput, ContractKind, EntryInput, JobInput, Module};
+use passerelle_domain::pathways::supported::{
+    ActivityInput, ContractKind, EmployerInput, EntryInput, ExitInput, ExitReason, JobInput, Module,
+};
 use passerelle_store::Membership;
 use passerelle_store::pathways::skills_record::{RecordLink, SkillsRecord};
 use passerelle_store::pathways::supported::{Accompanied, NewEntry, SchemeDashboard, SupportedRecord};
@@ -159,6 +161,7 @@ struct PersonPage {
     schemes: Vec<Membership>,
     modules: &'static [Module],
     contracts: &'static [ContractKind],
+    exit_reasons: &'static [ExitReason],
     error: Option<String>,
     /// The form that came back refused (its action) and what was typed in it.
     posted_action: String,
@@ -214,6 +217,7 @@ async fn person_page(state: &AppState, visitor: &Visitor, person_id: Uuid, refus
         schemes,
         modules: Module::ALL,
         contracts: ContractKind::ALL,
+        exit_reasons: ExitReason::ALL,
         error,
         posted_action,
         posted,
@@ -263,6 +267,8 @@ pub struct SupportedForm {
     /// The box ticked to confirm an exit.
     #[serde(default)]
     confirm: String,
+    #[serde(default)]
+    reason: String,
 }
 
 fn id_field(value: &str, field: &str, what: &str) -> Result<Uuid, ApiError> {
@@ -316,7 +322,11 @@ pub async fn act(
                 Notice::SupportedConventionSigned
             }
             "employeur" => {
-                store.add_supported_convention_employer(ctx, entry, &f.employer).await?;
+                let input = EmployerInput {
+                    employer: f.employer.clone(),
+                    joined_on: form_date("date", &f.date)?,
+                };
+                store.add_supported_convention_employer(ctx, entry, &input).await?;
                 Notice::SupportedEmployerAdded
             }
             "activite" => {
@@ -344,8 +354,10 @@ pub async fn act(
                 Notice::SupportedJobAdded
             }
             "sortie" => {
-                let on = form_date("sortie", &f.date)?
-                    .ok_or_else(|| ApiError::bad_request("date_required", "Indiquez la date de sortie."))?;
+                let input = ExitInput {
+                    exited_on: form_date("sortie", &f.date)?,
+                    reason: f.reason.clone(),
+                };
                 if f.confirm != "oui" {
                     return Err(ApiError::bad_request(
                         "confirmation_required",
@@ -353,7 +365,7 @@ pub async fn act(
                     )
                     .on("confirm"));
                 }
-                store.exit_supported(ctx, entry, on, None).await?;
+                store.exit_supported(ctx, entry, &input, None).await?;
                 Notice::SupportedExited
             }
             _ => return Err(ApiError::not_found("Action")),

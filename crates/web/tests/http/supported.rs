@@ -176,6 +176,42 @@ async fn supported_api(backend: Backend) {
     assert_eq!(s, S::CREATED, "{b}");
     assert_eq!(b["entries"][0]["current_module"], "in_employment");
     assert_eq!(b["entries"][0]["employers"], json!(["Jardinerie du Lac"]));
+    // The employer joins the convention signed before the hire: not before the signature, and once.
+    let joins = |employer: &str, on: &str| Some(json!({"employer": employer, "joined_on": on}));
+    let (s, b) = app
+        .call(
+            &dea,
+            Method::POST,
+            &on("convention/employer"),
+            joins("Jardinerie du Lac", "2026-02-01"),
+        )
+        .await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (S::UNPROCESSABLE_ENTITY, Some("employer_before_convention"))
+    );
+    let (s, b) = app
+        .call(
+            &dea,
+            Method::POST,
+            &on("convention/employer"),
+            joins("Jardinerie du Lac", "2026-03-09"),
+        )
+        .await;
+    assert_eq!(s, S::OK, "{b}");
+    assert_eq!(b["entries"][0]["convention"]["employer_joined_on"], "2026-03-09");
+    let (s, b) = app
+        .call(
+            &dea,
+            Method::POST,
+            &on("convention/employer"),
+            joins("jardinerie du lac", "2026-03-10"),
+        )
+        .await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (S::UNPROCESSABLE_ENTITY, Some("employer_already_named"))
+    );
 
     // Access: the prescriber-follower (Cap emploi) reads, France Travail gets 404, the scheme's entry cannot
     // be written by an organisation outside it.
@@ -215,6 +251,58 @@ async fn supported_api(backend: Backend) {
         (s, b["error"]["code"].as_str()),
         (S::BAD_REQUEST, Some("invalid_query")),
         "{b}"
+    );
+
+    // The exit with its reason, then in the person's one history.
+    let (s, b) = app
+        .call(
+            &dea,
+            Method::POST,
+            &on("exit"),
+            Some(json!({"exited_on": today(), "reason": "fired"})),
+        )
+        .await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (S::UNPROCESSABLE_ENTITY, Some("exit_reason_unknown"))
+    );
+    let (s, b) = app
+        .call(
+            &dea,
+            Method::POST,
+            &on("exit"),
+            Some(json!({"exited_on": today(), "reason": "employment"})),
+        )
+        .await;
+    assert_eq!(s, S::OK, "{b}");
+    assert_eq!(b["entries"][0]["exit_reason"], "employment");
+    let (s, history) = app.get(&dea, &format!("/api/v1/persons/{claire}/pathways")).await;
+    assert_eq!(s, S::OK, "{history}");
+    let steps: Vec<(&str, &str)> = history["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["sector"].as_str().unwrap(), s["title"].as_str().unwrap()))
+        .collect();
+    for expected in [
+        (
+            "supported_employment",
+            "Jardinerie du Lac rejoint la convention individuelle",
+        ),
+        (
+            "supported_employment",
+            "Sortie de l'emploi accompagné : emploi durable, sans besoin d'accompagnement",
+        ),
+        (
+            "ordinary_employment",
+            "Emploi trouvé avec l'emploi accompagné chez Jardinerie du Lac : Vendeuse en jardinerie (CDI, 28 h par semaine)",
+        ),
+    ] {
+        assert!(steps.contains(&expected), "{expected:?} in {steps:?}");
+    }
+    assert_eq!(
+        app.get(&ft, &format!("/api/v1/persons/{claire}/pathways")).await.0,
+        S::NOT_FOUND
     );
 
     // The skills record as PDF, read back.
@@ -423,13 +511,32 @@ async fn supported_pages(backend: Backend) {
             ("csrf", &token),
             ("entry_id", &entry),
             ("employer", "Imprimerie Darantière"),
+            ("date", "2020-01-01"),
+        ],
+    )
+    .await;
+    assert_eq!(s, S::UNPROCESSABLE_ENTITY, "before the convention");
+    assert!(html.contains("la rejoint ce jour-là ou après"), "{html}");
+    assert!(
+        html.contains("value=\"Imprimerie Darantière\"") && html.contains("value=\"2020-01-01\""),
+        "the employer and date typed are kept"
+    );
+    let (s, html) = crate::pages::post_and_follow(
+        &app,
+        &samir,
+        &format!("{path}/employeur"),
+        &[
+            ("csrf", &token),
+            ("entry_id", &entry),
+            ("employer", "Imprimerie Darantière"),
+            ("date", &today().to_string()),
         ],
     )
     .await;
     assert_eq!(s, S::SEE_OTHER, "{html}");
     assert!(
         html.contains("Employeur ajouté à la convention individuelle.")
-            && html.contains("avec l'employeur Imprimerie Darantière"),
+            && html.contains("rejointe par l'employeur Imprimerie Darantière le"),
         "{html}"
     );
     assert_eq!(
@@ -447,6 +554,20 @@ async fn supported_pages(backend: Backend) {
     .await;
     assert_eq!(s, S::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Cochez la case pour confirmer la sortie"), "{html}");
+    let (s, html) = post_form(
+        &app,
+        &samir,
+        &exit,
+        &[
+            ("csrf", &token),
+            ("entry_id", &entry),
+            ("date", &today().to_string()),
+            ("confirm", "oui"),
+        ],
+    )
+    .await;
+    assert_eq!(s, S::UNPROCESSABLE_ENTITY, "no reason");
+    assert!(html.contains("Choisissez le motif de sortie"), "{html}");
     assert!(
         html.contains(&format!("name=\"date\" value=\"{}\"", today())),
         "the exit date is kept"
@@ -460,11 +581,13 @@ async fn supported_pages(backend: Backend) {
             ("entry_id", &entry),
             ("date", &today().to_string()),
             ("confirm", "oui"),
+            ("reason", "employment"),
         ],
     )
     .await;
     assert_eq!(s, S::SEE_OTHER);
     assert!(html.contains("Sortie du dispositif enregistrée"), "{html}");
+    assert!(html.contains("emploi durable, sans besoin d"), "the reason is shown");
 
     // The skills record, a personal link made from the page, read without an account.
     let record = format!("/personnes/{gillet}/carnet");

@@ -1,7 +1,8 @@
 //! The figures of Journées nationales de l'emploi accompagné 2020 computed for one scheme at a date, from what was recorded: people accompanied,
 //! employers accompanied, people per full-time counsellor, share in employment and share of jobs found
-//! within 6 months.
+//! within 6 months, and the exits of the last 12 months by reason.
 
+use super::ExitReason;
 use crate::calendar::add_months;
 use serde::Serialize;
 use time::Date;
@@ -11,6 +12,8 @@ use time::Date;
 pub struct Followed {
     pub entered_on: Date,
     pub exited_on: Option<Date>,
+    /// Absent for an exit recorded before reasons were asked (migration 0040).
+    pub exit_reason: Option<ExitReason>,
     /// The start of the first job found in the scheme.
     pub first_job_on: Option<Date>,
 }
@@ -42,6 +45,16 @@ pub struct SchemeFigures {
     /// `within_6_months` over `in_employment`, in percent (Journées nationales de l'emploi accompagné 2020: 55 %). The seed's 55 % exceeds its 50 %,
     /// so its denominator can only be the people who found a job.
     pub share_within_6_months: Option<i64>,
+    /// The exits of the 12 months up to the date, by reason in the list's order (none: reason not recorded).
+    pub exits: Vec<ExitCount>,
+}
+
+/// How many people left for one reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExitCount {
+    pub reason: Option<ExitReason>,
+    pub label: &'static str,
+    pub people: i64,
 }
 
 fn percent(part: i64, whole: i64) -> Option<i64> {
@@ -62,6 +75,23 @@ pub fn figures(followed: &[Followed], employers: i64, fte_hundredths: i64, on: D
         .iter()
         .filter(|(entry, job)| *job <= add_months(*entry, 6))
         .count() as i64;
+    let year_before = add_months(on, -12);
+    let left: Vec<Option<ExitReason>> = followed
+        .iter()
+        .filter(|f| f.exited_on.is_some_and(|out| out > year_before && out <= on))
+        .map(|f| f.exit_reason)
+        .collect();
+    let exits = ExitReason::ALL
+        .iter()
+        .map(|r| Some(*r))
+        .chain([None])
+        .map(|reason| ExitCount {
+            reason,
+            label: reason.map_or("motif non renseigné", ExitReason::label),
+            people: left.iter().filter(|l| **l == reason).count() as i64,
+        })
+        .filter(|c| c.people > 0)
+        .collect();
     SchemeFigures {
         on,
         people,
@@ -72,6 +102,7 @@ pub fn figures(followed: &[Followed], employers: i64, fte_hundredths: i64, on: D
         share_in_employment: percent(in_employment, people),
         within_6_months,
         share_within_6_months: percent(within_6_months, in_employment),
+        exits,
     }
 }
 
@@ -84,6 +115,7 @@ mod tests {
         Followed {
             entered_on: entered,
             exited_on: exited,
+            exit_reason: exited.map(|_| ExitReason::Employment),
             first_job_on: job,
         }
     }
@@ -133,6 +165,37 @@ mod tests {
             f(date!(2026 - 01 - 31), None, Some(date!(2026 - 08 - 01))),
         ];
         assert_eq!(figures(&edge, 0, 0, on).within_6_months, 1);
+    }
+
+    #[test]
+    fn exits_of_the_last_12_months_by_reason() {
+        let on = date!(2026 - 06 - 30);
+        let out = |exited: Date, reason: Option<ExitReason>| Followed {
+            exit_reason: reason,
+            ..f(date!(2025 - 01 - 06), Some(exited), None)
+        };
+        let people = [
+            out(date!(2026 - 06 - 30), Some(ExitReason::Employment)),
+            out(date!(2025 - 07 - 01), Some(ExitReason::Employment)),
+            out(date!(2025 - 06 - 30), Some(ExitReason::Moved)), // 12 months and a day before: not counted
+            out(date!(2026 - 07 - 01), Some(ExitReason::Moved)), // after the date: not counted
+            out(date!(2026 - 01 - 15), Some(ExitReason::Relay)),
+            out(date!(2026 - 02 - 01), None),
+            f(date!(2025 - 01 - 06), None, None),
+        ];
+        let counts: Vec<(Option<ExitReason>, i64)> = figures(&people, 0, 0, on)
+            .exits
+            .iter()
+            .map(|c| (c.reason, c.people))
+            .collect();
+        assert_eq!(
+            counts,
+            [
+                (Some(ExitReason::Employment), 2),
+                (Some(ExitReason::Relay), 1),
+                (None, 1)
+            ]
+        );
     }
 
     #[test]

@@ -3,13 +3,17 @@
 //! accompaniment, each counsellor's caseload and the figures of a scheme.
 
 pub mod caseload;
+pub mod convention;
 pub mod entry;
+pub mod exit;
 pub mod figures;
 pub mod job;
 pub mod module;
 
 pub use caseload::{Caseload, CaseloadStatus, caseload};
+pub use convention::{ConventionState, EmployerInput, Joining};
 pub use entry::{Entry, EntryInput, Route, SpePrescriber};
+pub use exit::{Exit, ExitContext, ExitInput, ExitReason};
 pub use figures::{Followed, SchemeFigures, figures};
 pub use job::{ContractKind, Job, JobInput};
 pub use module::{Activity, ActivityInput, Module};

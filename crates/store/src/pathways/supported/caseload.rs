@@ -189,7 +189,7 @@ pub async fn dashboard(ex: &mut impl Executor, ctx: &AccessContext, on: Date) ->
     let db = ex;
     // 1. Every entry of the schemes with its first job.
     let mut q = query(
-        "SELECT e.scheme_id, e.counsellor_user_id, e.entered_on, e.exited_on, \
+        "SELECT e.scheme_id, e.counsellor_user_id, e.entered_on, e.exited_on, e.exit_reason, \
              (SELECT MIN(j.starts_on) FROM supported_jobs j WHERE j.entry_id = e.id) AS first_job_on, \
              (SELECT a.module FROM supported_activities a WHERE a.entry_id = e.id \
               ORDER BY a.done_on DESC, a.created_at DESC LIMIT 1) AS module \
@@ -257,6 +257,7 @@ pub async fn dashboard(ex: &mut impl Executor, ctx: &AccessContext, on: Date) ->
             let f = Followed {
                 entered_on: r.get("entered_on")?,
                 exited_on: r.get("exited_on")?,
+                exit_reason: super::exit_reason(r)?,
                 first_job_on: r.get("first_job_on")?,
             };
             if f.accompanied_on(on) {

@@ -20,9 +20,10 @@ use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::supported::module::ActivityContext;
 use passerelle_domain::pathways::supported::{
-    ActivityInput, ContractKind, EntryInput, JobInput, Module, SpePrescriber,
+    ActivityInput, ContractKind, ConventionState, EmployerInput, EntryInput, ExitContext, ExitInput, ExitReason,
+    JobInput, Module, SpePrescriber,
 };
-use passerelle_domain::text::{fold, optional, required};
+use passerelle_domain::text::{fold, optional};
 use serde::Serialize;
 use std::collections::HashMap;
 use time::Date;
@@ -37,6 +38,8 @@ pub struct ConventionRecord {
     pub signed_on: Date,
     /// The employer party, when the person works.
     pub employer: Option<String>,
+    /// The day the employer joined a convention signed before the person was hired; none when it signed.
+    pub employer_joined_on: Option<Date>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -91,7 +94,14 @@ pub struct EntryRecord {
     pub route_label: String,
     pub prescriber_name: Option<String>,
     pub entered_on: Date,
+    /// The last day of the CDAPH decision (route `cdaph`).
+    pub valid_until: Option<Date>,
     pub exited_on: Option<Date>,
+    /// Absent for an exit recorded before reasons were asked.
+    #[schema(value_type = Option<String>, example = "employment")]
+    pub exit_reason: Option<ExitReason>,
+    #[schema(value_type = Option<String>)]
+    pub exit_reason_label: Option<&'static str>,
     pub counsellor_user_id: Uuid,
     pub counsellor_name: String,
     pub convention: Option<ConventionRecord>,
@@ -131,7 +141,7 @@ fn employer_key(name: &str, siret: Option<&str>) -> String {
 
 const ENTRY_COLUMNS: &str = "e.id, e.person_id, e.scheme_id, s.name AS scheme_name, e.route, e.decided_on, \
     e.valid_until, e.prescriber_kind, e.prescribed_on, p.name AS prescriber_name, e.entered_on, e.exited_on, \
-    e.counsellor_user_id, u.display_name AS counsellor_name";
+    e.exit_reason, e.counsellor_user_id, u.display_name AS counsellor_name";
 const ENTRY_FROM: &str = " FROM supported_entries e JOIN organisations s ON s.id = e.scheme_id \
     JOIN users u ON u.id = e.counsellor_user_id LEFT JOIN organisations p ON p.id = e.prescriber_id WHERE 1 = 1";
 
@@ -155,8 +165,17 @@ fn restrict(ctx: &AccessContext, q: &mut Query) {
     }
 }
 
+/// An exit reason read back from the database.
+pub(crate) fn exit_reason(r: &Row) -> Result<Option<ExitReason>> {
+    match r.get::<Option<String>>("exit_reason")? {
+        Some(code) => Ok(Some(ExitReason::parse(&code).ok_or_else(|| decode(&code))?)),
+        None => Ok(None),
+    }
+}
+
 fn entry(r: &Row) -> Result<EntryRecord> {
     let route: String = r.get("route")?;
+    let exit_reason = exit_reason(r)?;
     let route_label = match route.as_str() {
         "cdaph" => passerelle_domain::pathways::supported::Route::Cdaph {
             decided_on: r.get("decided_on")?,
@@ -181,7 +200,10 @@ fn entry(r: &Row) -> Result<EntryRecord> {
         route_label,
         prescriber_name: r.get("prescriber_name")?,
         entered_on: r.get("entered_on")?,
+        valid_until: r.get("valid_until")?,
         exited_on: r.get("exited_on")?,
+        exit_reason,
+        exit_reason_label: exit_reason.map(ExitReason::label),
         counsellor_user_id: r.get("counsellor_user_id")?,
         counsellor_name: r.get("counsellor_name")?,
         convention: None,
@@ -209,13 +231,14 @@ async fn load_entries(ex: &mut impl Executor, ctx: &AccessContext, filter: (&str
     for (i, e) in entries.iter().enumerate() {
         index.insert(e.id, i);
     }
-    let mut q = query("SELECT entry_id, signed_on, employer FROM supported_conventions WHERE");
+    let mut q = query("SELECT entry_id, signed_on, employer, employer_joined_on FROM supported_conventions WHERE");
     push_in(&mut q, "entry_id", &ids);
     for r in ex.fetch_all(q).await? {
         let e = &mut entries[index[&r.get::<Uuid>("entry_id")?]];
         e.convention = Some(ConventionRecord {
             signed_on: r.get("signed_on")?,
             employer: r.get("employer")?,
+            employer_joined_on: r.get("employer_joined_on")?,
         });
     }
     let mut q = query(
@@ -527,32 +550,42 @@ impl Store {
     }
 
     /// The employer joins the individual convention signed before the person worked (or a new employer
-    /// replaces the one who left): the convention is the person's, the scheme's and, once hired, the
-    /// employer's. The journal keeps the employer before.
+    /// replaces the one who left) on the day it is named ([`EmployerInput::validate`]): the convention is the
+    /// person's, the scheme's and, once hired, the employer's. The journal keeps the employer before.
     pub async fn add_supported_convention_employer(
         &self,
         ctx: &AccessContext,
         entry_id: Uuid,
-        employer: &str,
+        input: &EmployerInput,
     ) -> Result<SupportedRecord> {
-        let employer = required("employer", employer, 200)?;
         let mut change = self.entry_change(ctx, entry_id).await?;
-        let Some(before) = change.entry.convention.as_ref().map(|c| c.employer.clone()) else {
+        let Some(convention) = change.entry.convention.clone() else {
             return Err(StoreError::conflict(
                 "convention_missing",
                 "Enregistrez d'abord la convention individuelle : l'employeur la rejoint ensuite.",
             ));
         };
+        let joining = input.validate(ConventionState {
+            signed_on: convention.signed_on,
+            employer: convention.employer.as_deref(),
+            exited_on: change.entry.exited_on,
+            today: today(),
+        })?;
         change
             .tx
             .execute(
-                query("UPDATE supported_conventions SET employer = $1, employer_key = $2 WHERE entry_id = $3")
-                    .bind(&employer)
-                    .bind(employer_key(&employer, None))
-                    .bind(entry_id),
+                query(
+                    "UPDATE supported_conventions SET employer = $1, employer_key = $2, employer_joined_on = $3 \
+                     WHERE entry_id = $4",
+                )
+                .bind(joining.employer.as_str())
+                .bind(employer_key(&joining.employer, None))
+                .bind(joining.joined_on)
+                .bind(entry_id),
             )
             .await?;
-        let after = serde_json::json!({"entry": entry_id, "employer": employer, "employer_before": before});
+        let after = serde_json::json!({"entry": entry_id, "employer": joining.employer, "joined_on": joining.joined_on,
+            "employer_before": convention.employer, "joined_on_before": convention.employer_joined_on});
         self.end_change(ctx, change, "supported.convention_employer_added", after, None)
             .await
     }
@@ -617,6 +650,14 @@ impl Store {
     ) -> Result<SupportedRecord> {
         let mut change = self.entry_change(ctx, entry_id).await?;
         let job = input.validate(change.entry.entered_on)?;
+        if change.entry.exited_on.is_some_and(|out| job.starts_on > out) {
+            return Err(Invalid::new(
+                "entry_closed",
+                "La personne est sortie du dispositif avant le début de cet emploi.",
+            )
+            .on("starts_on")
+            .into());
+        }
         let id = Uuid::new_v4();
         change
             .tx
@@ -643,12 +684,12 @@ impl Store {
         self.end_change(ctx, change, "supported.job_added", after, key).await
     }
 
-    /// The person leaves the scheme.
+    /// The person leaves the scheme, for a reason checked against the entry ([`ExitInput::validate`]).
     pub async fn exit_supported(
         &self,
         ctx: &AccessContext,
         entry_id: Uuid,
-        exited_on: Date,
+        input: &ExitInput,
         key: Option<IdempotencyKey>,
     ) -> Result<SupportedRecord> {
         let mut change = self.entry_change(ctx, entry_id).await?;
@@ -658,24 +699,25 @@ impl Store {
                 "La sortie du dispositif est déjà enregistrée.",
             ));
         }
-        if exited_on < change.entry.entered_on || exited_on > today() {
-            return Err(Invalid::new(
-                "exit_date_invalid",
-                "La sortie se date entre l'entrée dans le dispositif et aujourd'hui.",
-            )
-            .on("exited_on")
-            .into());
-        }
+        let jobs: Vec<(Date, Option<Date>)> = change.entry.jobs.iter().map(|j| (j.starts_on, j.ends_on)).collect();
+        let exit = input.validate(ExitContext {
+            entered_on: change.entry.entered_on,
+            decision_valid_until: change.entry.valid_until,
+            jobs: &jobs,
+            last_activity_on: change.entry.activities.iter().map(|a| a.done_on).max(),
+            today: today(),
+        })?;
         change
             .tx
             .execute(
-                query("UPDATE supported_entries SET exited_on = $1, updated_at = $2 WHERE id = $3")
-                    .bind(exited_on)
+                query("UPDATE supported_entries SET exited_on = $1, exit_reason = $2, updated_at = $3 WHERE id = $4")
+                    .bind(exit.exited_on)
+                    .bind(exit.reason.code())
                     .bind(crate::infra::clock::now())
                     .bind(entry_id),
             )
             .await?;
-        let after = serde_json::json!({"entry": entry_id, "exited_on": exited_on});
+        let after = serde_json::json!({"entry": entry_id, "exited_on": exit.exited_on, "reason": exit.reason});
         self.end_change(ctx, change, "supported.exited", after, key).await
     }
 }
