@@ -6,6 +6,7 @@
 //! organisation that prescribed it; only the scheme's members change it. Anything else answers 404.
 
 mod caseload;
+mod convention;
 
 pub use caseload::{Accompanied, CounsellorLine, SchemeDashboard, dashboard};
 
@@ -20,10 +21,9 @@ use passerelle_domain::directory::OrganisationKind;
 use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::supported::module::ActivityContext;
 use passerelle_domain::pathways::supported::{
-    ActivityInput, ContractKind, ConventionState, EmployerInput, EntryInput, ExitContext, ExitInput, ExitReason,
-    JobInput, Module, SpePrescriber,
+    ActivityInput, ContractKind, EntryInput, ExitContext, ExitInput, ExitReason, JobInput, Module, SpePrescriber,
 };
-use passerelle_domain::text::{fold, optional};
+use passerelle_domain::text::fold;
 use serde::Serialize;
 use std::collections::HashMap;
 use time::Date;
@@ -499,95 +499,6 @@ impl Store {
         .await?;
         change.tx.commit().await?;
         self.supported(ctx, change.entry.person_id).await
-    }
-
-    /// The individual support convention of an entry: the person, the scheme and the employer if any.
-    pub async fn sign_supported_convention(
-        &self,
-        ctx: &AccessContext,
-        entry_id: Uuid,
-        signed_on: Date,
-        employer: Option<&str>,
-        key: Option<IdempotencyKey>,
-    ) -> Result<SupportedRecord> {
-        let employer = optional("employer", employer, 200)?;
-        let mut change = self.entry_change(ctx, entry_id).await?;
-        if signed_on < change.entry.entered_on {
-            return Err(Invalid::new(
-                "convention_before_entry",
-                "La convention individuelle se signe à l'entrée dans le dispositif ou après.",
-            )
-            .on("signed_on")
-            .into());
-        }
-        let inserted = change
-            .tx
-            .execute(
-                query(
-                    "INSERT INTO supported_conventions (id, entry_id, signed_on, employer, employer_key, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(Uuid::new_v4())
-                .bind(entry_id)
-                .bind(signed_on)
-                .bind(&employer)
-                .bind(employer.as_deref().map(|e| employer_key(e, None)))
-                .bind(crate::infra::clock::now()),
-            )
-            .await;
-        match inserted {
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                return Err(StoreError::conflict(
-                    "convention_exists",
-                    "La convention individuelle de cette entrée est déjà enregistrée.",
-                ));
-            }
-            other => other?,
-        };
-        let after = serde_json::json!({"entry": entry_id, "signed_on": signed_on, "employer": employer});
-        self.end_change(ctx, change, "supported.convention_signed", after, key)
-            .await
-    }
-
-    /// The employer joins the individual convention signed before the person worked (or a new employer
-    /// replaces the one who left) on the day it is named ([`EmployerInput::validate`]): the convention is the
-    /// person's, the scheme's and, once hired, the employer's. The journal keeps the employer before.
-    pub async fn add_supported_convention_employer(
-        &self,
-        ctx: &AccessContext,
-        entry_id: Uuid,
-        input: &EmployerInput,
-    ) -> Result<SupportedRecord> {
-        let mut change = self.entry_change(ctx, entry_id).await?;
-        let Some(convention) = change.entry.convention.clone() else {
-            return Err(StoreError::conflict(
-                "convention_missing",
-                "Enregistrez d'abord la convention individuelle : l'employeur la rejoint ensuite.",
-            ));
-        };
-        let joining = input.validate(ConventionState {
-            signed_on: convention.signed_on,
-            employer: convention.employer.as_deref(),
-            exited_on: change.entry.exited_on,
-            today: today(),
-        })?;
-        change
-            .tx
-            .execute(
-                query(
-                    "UPDATE supported_conventions SET employer = $1, employer_key = $2, employer_joined_on = $3 \
-                     WHERE entry_id = $4",
-                )
-                .bind(joining.employer.as_str())
-                .bind(employer_key(&joining.employer, None))
-                .bind(joining.joined_on)
-                .bind(entry_id),
-            )
-            .await?;
-        let after = serde_json::json!({"entry": entry_id, "employer": joining.employer, "joined_on": joining.joined_on,
-            "employer_before": convention.employer, "joined_on_before": convention.employer_joined_on});
-        self.end_change(ctx, change, "supported.convention_employer_added", after, None)
-            .await
     }
 
     /// An activity of one of the four modules, by the calling counsellor.
