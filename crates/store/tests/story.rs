@@ -2456,3 +2456,6 @@ mod ddets_decisions;
 // Avenants from the regional steering committee; a CCL between an SPE organisation and an SIAE.
 #[path = "story/avenant_parties.rs"]
 mod avenant_parties;
+// The directory in the data·inclusion format, checked against the schema's JSON Schema files; FINESS numbers.
+#[path = "story/data_inclusion.rs"]
+mod data_inclusion;

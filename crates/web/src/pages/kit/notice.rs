@@ -73,10 +73,11 @@ pub enum Notice {
     WaiverGranted,
     WaiverRefused,
     StateConventionRecorded,
+    FinessRecorded,
 }
 
 impl Notice {
-    const ALL: [Notice; 58] = [
+    const ALL: [Notice; 59] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -135,6 +136,7 @@ impl Notice {
         Self::WaiverGranted,
         Self::WaiverRefused,
         Self::StateConventionRecorded,
+        Self::FinessRecorded,
     ];
 
     fn code(self) -> &'static str {
@@ -197,6 +199,7 @@ impl Notice {
             Self::OrientationRefused => "orientation_refused",
             Self::SimulationSaved => "simulation_saved",
             Self::SimulationDeleted => "simulation_deleted",
+            Self::FinessRecorded => "finess_recorded",
         }
     }
 
@@ -312,6 +315,9 @@ impl Notice {
                 "Simulation enregistrée dans le dossier : elle figure dans « Simulations de droits » ci-dessous."
             }
             Self::SimulationDeleted => "Simulation supprimée du dossier.",
+            Self::FinessRecorded => {
+                "Numéro FINESS enregistré : il figure sur la fiche et dans l'export data·inclusion de l'annuaire."
+            }
         }
     }
 
