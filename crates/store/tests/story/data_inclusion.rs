@@ -93,7 +93,8 @@ async fn the_demo_export_follows_the_schema(store: Store) {
         assert!(finess.starts_with("21") && finess.len() == 9, "{finess}");
     }
 
-    // The same file imported back changes nothing.
+    // The same file imported back creates nothing: every structure is found again by its (source, id). (The two
+    // organisations covering other departments are updated: territories are not part of the format.)
     let rows: Vec<_> = data_inclusion::parse(&file, Format::Json)
         .unwrap()
         .into_iter()
@@ -101,7 +102,8 @@ async fn the_demo_export_follows_the_schema(store: Store) {
         .collect();
     let ctx = store.operator_context("import data·inclusion");
     let report = store.import_structures(&ctx, &rows, |_| {}).await.unwrap();
-    assert_eq!((report.created, report.updated, report.unchanged), (0, 0, rows.len()));
+    assert_eq!((report.created, report.updated + report.unchanged), (0, rows.len()));
+    assert_eq!(export(&store).await.len(), structures.len());
 }
 
 #[tokio::test]

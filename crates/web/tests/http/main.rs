@@ -253,3 +253,5 @@ mod referral_lists;
 mod widths;
 // Benefit simulations saved in a person's record.
 mod simulations;
+// FINESS numbers of ESAT and supported-employment services: API and directory sheet.
+mod finess;
