@@ -127,8 +127,8 @@ await runJourney('ESAT journey', async (browser) => {
   await finess.locator('#finess').fill('21 078 45');
   response = await click(page, finess.getByRole('button', { name: 'Enregistrer le numéro FINESS' }));
   check(response.status() === 422, `a malformed FINESS answers 422, not ${response.status()}`);
-  const refusal = await errorNextTo(page, 'finess');
-  check(refusal.includes('9 caractères'), `the refusal says the format: ${refusal}`);
+  const finessRefusal = await errorNextTo(page, 'finess');
+  check(finessRefusal.includes('9 caractères'), `the refusal says the format: ${finessRefusal}`);
   check((await page.locator('#finess').inputValue()) === '21 078 45', 'the number typed is kept');
   await auditPage(page, 'FINESS refused');
   await page.locator('#finess').fill('21 078 456 3');

@@ -72,7 +72,9 @@ pub fn holds_finess(kind: OrganisationKind) -> bool {
 fn department_part(two: &str) -> bool {
     match two {
         "2A" | "2B" | "97" => true,
-        _ => two.bytes().all(|b| b.is_ascii_digit()) && two.parse::<u8>().is_ok_and(|n| (1..=95).contains(&n) && n != 20),
+        _ => {
+            two.bytes().all(|b| b.is_ascii_digit()) && two.parse::<u8>().is_ok_and(|n| (1..=95).contains(&n) && n != 20)
+        }
     }
 }
 

@@ -6,8 +6,8 @@ pub mod finess;
 pub mod kind;
 pub mod siret;
 
-pub use finess::Finess;
 pub use department::{DEPARTMENTS, Department, REGIONS, Region, department, department_of_postal_code};
+pub use finess::Finess;
 pub use kind::{NoNames, OrganisationKind};
 pub use siret::Siret;
 

@@ -84,7 +84,11 @@ async fn the_demo_export_follows_the_schema(store: Store) {
     let aci = of_kind(OrganisationKind::Aci);
     assert!(!aci.is_empty());
     assert!(aci.iter().all(|s| s.reseaux_porteurs == ["aci"]));
-    assert!(structures.iter().all(|s| !s.reseaux_porteurs.contains(&"siae".to_owned())));
+    assert!(
+        structures
+            .iter()
+            .all(|s| !s.reseaux_porteurs.contains(&"siae".to_owned()))
+    );
     let esat = of_kind(OrganisationKind::Esat);
     assert_eq!(esat.len(), 2);
     for s in esat {
@@ -165,10 +169,19 @@ async fn a_file_valid_against_the_schema_imports(store: Store) {
     let exported = export(&store).await;
     let errors = schema_errors(&validator, &data_inclusion::write(&exported, Format::Json));
     assert!(errors.is_empty(), "{}", errors.join("\n"));
-    let find = |id: &str| exported.iter().find(|s| s.id == id).unwrap_or_else(|| panic!("{id} exported"));
+    let find = |id: &str| {
+        exported
+            .iter()
+            .find(|s| s.id == id)
+            .unwrap_or_else(|| panic!("{id} exported"))
+    };
     let etti = find("dora--etti-21");
     assert_eq!(
-        (etti.source.as_str(), etti.passerelle_kind, etti.reseaux_porteurs.as_slice()),
+        (
+            etti.source.as_str(),
+            etti.passerelle_kind,
+            etti.reseaux_porteurs.as_slice()
+        ),
         ("dora", Some(OrganisationKind::Etti), ["etti".to_owned()].as_slice())
     );
     let esat = find("finess--210555550");

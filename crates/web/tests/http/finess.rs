@@ -29,11 +29,29 @@ async fn finess(backend: Backend) {
                 .await;
             assert_eq!((s, b["error"]["code"].as_str()), (status, Some(code)), "{finess}: {b}");
             assert!(b["error"]["message"].as_str().unwrap().contains("FINESS"), "{b}");
-            assert_eq!(app.snapshot().await, before, "{finess}: a refused change changed something");
+            assert_eq!(
+                app.snapshot().await,
+                before,
+                "{finess}: a refused change changed something"
+            );
         }
     };
-    refused(esat.clone(), path.clone(), "21078456", S::UNPROCESSABLE_ENTITY, "finess_invalid").await;
-    refused(esat.clone(), path.clone(), "2C0784562", S::UNPROCESSABLE_ENTITY, "finess_invalid").await;
+    refused(
+        esat.clone(),
+        path.clone(),
+        "21078456",
+        S::UNPROCESSABLE_ENTITY,
+        "finess_invalid",
+    )
+    .await;
+    refused(
+        esat.clone(),
+        path.clone(),
+        "2C0784562",
+        S::UNPROCESSABLE_ENTITY,
+        "finess_invalid",
+    )
+    .await;
     // An ACI is no establishment of the FINESS file.
     let aci_path = format!("/api/v1/organisations/{aci_id}");
     refused(aci, aci_path, "210555550", S::UNPROCESSABLE_ENTITY, "finess_invalid").await;
@@ -50,7 +68,10 @@ async fn finess(backend: Backend) {
     let sheet = format!("/annuaire/{esat_id}");
     let (s, html) = page(&app, &session, &sheet).await;
     assert_eq!(s, S::OK);
-    assert!(html.contains("formulaire-finess") && html.contains("value=\"210784563\""), "{html}");
+    assert!(
+        html.contains("formulaire-finess") && html.contains("value=\"210784563\""),
+        "{html}"
+    );
     let form = format!("{sheet}/finess");
     let token = csrf(&html);
     let (s, html) = post_form(&app, &session, &form, &[("csrf", &token), ("finess", "21-078-456")]).await;
@@ -61,12 +82,18 @@ async fn finess(backend: Backend) {
     );
     let (s, html) = post_and_follow(&app, &session, &form, &[("csrf", &token), ("finess", "210784564")]).await;
     assert_eq!(s, S::SEE_OTHER, "{html}");
-    assert!(html.contains("Numéro FINESS enregistré") && html.contains("210784564"), "{html}");
+    assert!(
+        html.contains("Numéro FINESS enregistré") && html.contains("210784564"),
+        "{html}"
+    );
 
     // Another structure sees the number, has no form, and its post is refused.
     let agency = login(&app, "ft-dijon").await;
     let (_, html) = page(&app, &agency, &sheet).await;
-    assert!(html.contains("210784564") && !html.contains("formulaire-finess"), "{html}");
+    assert!(
+        html.contains("210784564") && !html.contains("formulaire-finess"),
+        "{html}"
+    );
     let (s, _) = post_form(&app, &agency, &form, &[("csrf", &csrf(&html)), ("finess", "210784565")]).await;
     assert_eq!(s, S::FORBIDDEN);
 }

@@ -180,15 +180,30 @@ fn typologies_map_to_kinds() {
         ),
         (json!({"reseaux_porteurs": ["mission-locale"]}), OrganisationKind::Aci),
         // Schema 1.0 names each kind of SIAE, the ESAT, the EA and the MDPH.
-        (json!({"typologie": null, "reseaux_porteurs": ["etti"]}), OrganisationKind::Etti),
-        (json!({"typologie": null, "reseaux_porteurs": ["eiti"]}), OrganisationKind::Eiti),
-        (json!({"typologie": null, "reseaux_porteurs": ["esat"]}), OrganisationKind::Esat),
+        (
+            json!({"typologie": null, "reseaux_porteurs": ["etti"]}),
+            OrganisationKind::Etti,
+        ),
+        (
+            json!({"typologie": null, "reseaux_porteurs": ["eiti"]}),
+            OrganisationKind::Eiti,
+        ),
+        (
+            json!({"typologie": null, "reseaux_porteurs": ["esat"]}),
+            OrganisationKind::Esat,
+        ),
         (
             json!({"typologie": null, "reseaux_porteurs": ["eatt"]}),
             OrganisationKind::AdaptedCompany,
         ),
-        (json!({"typologie": null, "reseaux_porteurs": ["mdph"]}), OrganisationKind::Mdph),
-        (json!({"typologie": null, "reseaux_porteurs": ["regions"]}), OrganisationKind::Other),
+        (
+            json!({"typologie": null, "reseaux_porteurs": ["mdph"]}),
+            OrganisationKind::Mdph,
+        ),
+        (
+            json!({"typologie": null, "reseaux_porteurs": ["regions"]}),
+            OrganisationKind::Other,
+        ),
         // Passerelle's own kind, while the typology agrees with it.
         (
             json!({"typologie": "Autre", "passerelle_kind": "esat"}),

@@ -15,7 +15,10 @@ impl Structure {
             id: org.id.to_owned(),
             nom: org.name.to_owned(),
             // Schema 1.0 asks 5 characters at least of a description: a shorter one says nothing.
-            description: org.description.filter(|d| d.chars().count() >= MIN_DESCRIPTION).map(str::to_owned),
+            description: org
+                .description
+                .filter(|d| d.chars().count() >= MIN_DESCRIPTION)
+                .map(str::to_owned),
             date_maj: Some(org.updated_on),
             siret: owned(org.siret),
             commune: Some(org.commune.to_owned()),
