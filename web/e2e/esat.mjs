@@ -3,7 +3,8 @@
 //   log in → header menu « Travailleurs d'ESAT » → the workers and their situations → a worker leaving with a
 //   convention d'appui: a period over one year is refused with the article next to the field, then a valid
 //   renewal is recorded → « Immersions »: a schedule over 48 hours a week is refused next to the schedule,
-//   then the draft is saved, sent to its signatories and signed by the beneficiary,
+//   then the draft is saved, sent to its signatories and signed by the beneficiary → the ESAT's directory sheet:
+//   a malformed FINESS number is refused next to the field with what was typed kept, then a valid one recorded,
 // with an accessibility audit (axe-core) of each page, including the pages showing a refusal.
 //
 // Usage: node web/e2e/esat.mjs <base-url> <email> <password> <screenshot-path>
@@ -116,6 +117,25 @@ await runJourney('ESAT journey', async (browser) => {
   check(linked.includes('Lien de signature envoyé'), `the notice confirms the link: HTTP ${response.status()} ${linked.slice(0, 600)}`);
   await auditPage(page, 'immersion link sent');
   await page.screenshot({ path: screenshotPath, fullPage: true });
+
+  // The ESAT's own sheet in the directory: its FINESS number, as data·inclusion takes ESAT in.
+  response = await page.goto(url('/annuaire?q=Suzon'));
+  await expectPage(page, response, '/annuaire', /^Annuaire/);
+  response = await click(page, page.locator('main table tbody').getByRole('link', { name: 'ESAT Les Ateliers du Suzon', exact: true }));
+  const finess = page.locator('#formulaire-finess');
+  check((await finess.locator('#finess').inputValue()) === '210784562', 'the sheet shows the demo FINESS number');
+  await finess.locator('#finess').fill('21 078 45');
+  response = await click(page, finess.getByRole('button', { name: 'Enregistrer le numéro FINESS' }));
+  check(response.status() === 422, `a malformed FINESS answers 422, not ${response.status()}`);
+  const finessRefusal = await errorNextTo(page, 'finess');
+  check(finessRefusal.includes('9 caractères'), `the refusal says the format: ${finessRefusal}`);
+  check((await page.locator('#finess').inputValue()) === '21 078 45', 'the number typed is kept');
+  await auditPage(page, 'FINESS refused');
+  await page.locator('#finess').fill('21 078 456 3');
+  response = await click(page, page.getByRole('button', { name: 'Enregistrer le numéro FINESS' }));
+  const recorded = await page.locator('main').innerText();
+  check(recorded.includes('Numéro FINESS enregistré') && recorded.includes('210784563'), `the number is recorded: HTTP ${response.status()} ${recorded.slice(0, 600)}`);
+  await auditPage(page, 'FINESS recorded');
 
   check(pageErrors.length === 0, `errors in the browser:\n  ${pageErrors.join('\n  ')}`);
   await context.close();

@@ -2508,3 +2508,6 @@ mod interview_scheduled;
 // The ROME referential: import, folded search, offers' codes checked against it.
 #[path = "story/rome.rs"]
 mod rome;
+// The directory in the data·inclusion format, checked against the schema's JSON Schema files; FINESS numbers.
+#[path = "story/data_inclusion.rs"]
+mod data_inclusion;

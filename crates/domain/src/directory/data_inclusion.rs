@@ -86,6 +86,9 @@ pub struct Structure {
     pub typologie: Option<String>,
     /// Passerelle's kind, written by Passerelle's export.
     pub passerelle_kind: Option<OrganisationKind>,
+    /// FINESS number of an ESAT or a supported-employment service: schema 1.0 has no field for it, so it travels
+    /// as an extra field, which the schema allows and data·inclusion ignores.
+    pub finess: Option<String>,
 }
 
 fn serialize_date<S: Serializer>(date: &Option<Date>, serializer: S) -> Result<S::Ok, S::Error> {
@@ -96,7 +99,7 @@ fn serialize_date<S: Serializer>(date: &Option<Date>, serializer: S) -> Result<S
 }
 
 /// The columns of a CSV export, in the order of [`Structure`]'s fields.
-const COLUMNS: [&str; 21] = [
+const COLUMNS: [&str; 22] = [
     "source",
     "id",
     "nom",
@@ -118,6 +121,7 @@ const COLUMNS: [&str; 21] = [
     "reseaux_porteurs",
     "typologie",
     "passerelle_kind",
+    "finess",
 ];
 
 /// Columns a CSV file must have.
@@ -132,6 +136,7 @@ pub struct ExportedOrganisation<'a> {
     pub name: &'a str,
     pub kind: OrganisationKind,
     pub siret: Option<&'a str>,
+    pub finess: Option<&'a str>,
     pub address_line: Option<&'a str>,
     pub postal_code: Option<&'a str>,
     pub commune: &'a str,

@@ -2,10 +2,12 @@
 
 pub mod data_inclusion;
 pub mod department;
+pub mod finess;
 pub mod kind;
 pub mod siret;
 
 pub use department::{DEPARTMENTS, Department, REGIONS, Region, department, department_of_postal_code};
+pub use finess::Finess;
 pub use kind::{NoNames, OrganisationKind};
 pub use siret::Siret;
 
@@ -25,6 +27,8 @@ pub struct OrganisationFields {
     pub name: String,
     pub kind: OrganisationKind,
     pub siret: Option<Siret>,
+    /// FINESS number, for the kinds that are establishments of that file ([`finess::holds_finess`]).
+    pub finess: Option<Finess>,
     pub address_line: Option<String>,
     pub postal_code: Option<String>,
     pub commune: String,
@@ -45,6 +49,7 @@ pub struct OrganisationInput {
     pub name: String,
     pub kind: String,
     pub siret: Option<String>,
+    pub finess: Option<String>,
     pub address_line: Option<String>,
     pub postal_code: Option<String>,
     pub commune: String,
@@ -73,15 +78,25 @@ impl OrganisationInput {
                 territories.push(d);
             }
         }
+        let kind = OrganisationKind::parse(&self.kind)?;
+        let finess = match self.finess.as_deref().filter(|f| !f.trim().is_empty()) {
+            Some(raw) => {
+                let finess = Finess::parse(raw)?;
+                finess.check_kind(kind)?;
+                Some(finess)
+            }
+            None => None,
+        };
         Ok(OrganisationFields {
             name: text::required("nom", &self.name, MAX_NAME).map_err(|e| e.on("name"))?,
-            kind: OrganisationKind::parse(&self.kind)?,
+            kind,
             siret: self
                 .siret
                 .as_deref()
                 .filter(|s| !s.trim().is_empty())
                 .map(Siret::parse)
                 .transpose()?,
+            finess,
             address_line: text::optional("adresse", self.address_line.as_deref(), MAX_ADDRESS)
                 .map_err(|e| e.on("address_line"))?,
             postal_code,
@@ -301,6 +316,9 @@ mod tests {
             (|i| i.email = Some("nope".into()), "email_invalid"),
             (|i| i.website = Some("javascript:alert(1)".into()), "website_invalid"),
             (|i| i.commune_code = Some("2C001".into()), "commune_code_invalid"),
+            (|i| i.finess = Some("21001234".into()), "finess_invalid"),
+            // An ACI is not an establishment of the FINESS file, whatever the number.
+            (|i| i.finess = Some("210012345".into()), "finess_invalid"),
         ];
         for (change, code) in cases {
             let mut i = input();

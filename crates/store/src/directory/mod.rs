@@ -33,6 +33,9 @@ pub struct Organisation {
     #[schema(value_type = String)]
     pub kind_label: &'static str,
     pub siret: Option<String>,
+    /// FINESS number of an ESAT, a supported-employment service, a SAVS or a SAMSAH.
+    #[schema(example = "210987654")]
+    pub finess: Option<String>,
     pub address_line: Option<String>,
     pub postal_code: Option<String>,
     pub commune: String,
@@ -64,6 +67,7 @@ impl Organisation {
             name: self.name.clone(),
             kind: self.kind.code().to_owned(),
             siret: self.siret.clone(),
+            finess: self.finess.clone(),
             address_line: self.address_line.clone(),
             postal_code: self.postal_code.clone(),
             commune: self.commune.clone(),
@@ -84,7 +88,7 @@ pub struct OrganisationFilter {
     pub kind: Option<OrganisationKind>,
     /// Organisations located in or covering this department.
     pub department: Option<String>,
-    /// Words searched in the name, commune and SIRET, accents and case ignored.
+    /// Words searched in the name, commune, SIRET and FINESS number, accents and case ignored.
     pub text: Option<String>,
     pub include_archived: bool,
     pub page: u32,
@@ -93,7 +97,7 @@ pub struct OrganisationFilter {
 
 pub use crate::infra::paging::{MAX_PER_PAGE, Page};
 
-const ORGANISATION_COLUMNS: &str = "o.id, o.name, o.kind, o.siret, o.address_line, o.postal_code, o.commune, \
+const ORGANISATION_COLUMNS: &str = "o.id, o.name, o.kind, o.siret, o.finess, o.address_line, o.postal_code, o.commune, \
     o.commune_code, o.department, o.parent_id, o.email, o.phone, o.website, o.description, o.source, \
     o.external_id, o.archived_at, o.state_convention_ends_on, o.state_convention_reference, o.updated_at";
 
@@ -106,6 +110,7 @@ fn organisation(r: &Row) -> Result<Organisation> {
         kind,
         kind_label: kind.label(),
         siret: r.get("siret")?,
+        finess: r.get("finess")?,
         address_line: r.get("address_line")?,
         postal_code: r.get("postal_code")?,
         commune: r.get("commune")?,
@@ -171,10 +176,11 @@ pub(crate) async fn load_organisation(ex: &mut impl Executor, id: Uuid) -> Resul
 
 fn search_text(fields: &OrganisationFields) -> String {
     fold(&format!(
-        "{} {} {} {}",
+        "{} {} {} {} {}",
         fields.name,
         fields.commune,
         fields.siret.as_ref().map(|s| s.as_str()).unwrap_or(""),
+        fields.finess.as_ref().map(|f| f.as_str()).unwrap_or(""),
         fields.kind.label()
     ))
 }
@@ -423,6 +429,23 @@ async fn check_unique_siret(tx: &mut Tx, fields: &OrganisationFields, except: Op
     }
 }
 
+async fn check_unique_finess(tx: &mut Tx, fields: &OrganisationFields, except: Option<Uuid>) -> Result<()> {
+    let Some(finess) = &fields.finess else { return Ok(()) };
+    let row = tx
+        .fetch_optional(query("SELECT id, name FROM organisations WHERE finess = $1").bind(finess.as_str()))
+        .await?;
+    match row {
+        Some(r) if Some(r.get::<Uuid>("id")?) != except => Err(StoreError::conflict(
+            "finess_taken",
+            format!(
+                "Le numéro FINESS {finess} est déjà celui de la structure « {} ».",
+                r.get::<String>("name")?
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 async fn check_parent(tx: &mut Tx, id: Uuid, parent_id: Option<Uuid>) -> Result<()> {
     let Some(parent) = parent_id else { return Ok(()) };
     if parent == id {
@@ -469,14 +492,15 @@ async fn insert_organisation(
     key: Option<&ExternalKey>,
 ) -> Result<()> {
     check_unique_siret(tx, f, None).await?;
+    check_unique_finess(tx, f, None).await?;
     check_parent(tx, id, parent_id).await?;
     let now = crate::infra::clock::now();
     tx.execute(
         query(
             "INSERT INTO organisations (id, name, kind, siret, address_line, postal_code, commune, commune_code, \
              department, parent_id, email, phone, website, description, search_text, source, external_id, \
-             created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)",
+             created_at, updated_at, finess) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19)",
         )
         .bind(id)
         .bind(&f.name)
@@ -495,7 +519,8 @@ async fn insert_organisation(
         .bind(search_text(f))
         .bind(key.map(|k| k.source.as_str()))
         .bind(key.map(|k| k.external_id.as_str()))
-        .bind(now),
+        .bind(now)
+        .bind(f.finess.as_ref().map(|f| f.as_str())),
     )
     .await?;
     replace_territories(tx, id, &f.territories).await
@@ -503,12 +528,13 @@ async fn insert_organisation(
 
 async fn update_organisation_row(tx: &mut Tx, id: Uuid, f: &OrganisationFields, parent_id: Option<Uuid>) -> Result<()> {
     check_unique_siret(tx, f, Some(id)).await?;
+    check_unique_finess(tx, f, Some(id)).await?;
     check_parent(tx, id, parent_id).await?;
     tx.execute(
         query(
             "UPDATE organisations SET name = $1, kind = $2, siret = $3, address_line = $4, postal_code = $5, \
              commune = $6, commune_code = $7, department = $8, parent_id = $9, email = $10, phone = $11, \
-             website = $12, description = $13, search_text = $14, updated_at = $15 WHERE id = $16",
+             website = $12, description = $13, search_text = $14, updated_at = $15, finess = $17 WHERE id = $16",
         )
         .bind(&f.name)
         .bind(f.kind.code())
@@ -525,7 +551,8 @@ async fn update_organisation_row(tx: &mut Tx, id: Uuid, f: &OrganisationFields, 
         .bind(&f.description)
         .bind(search_text(f))
         .bind(crate::infra::clock::now())
-        .bind(id),
+        .bind(id)
+        .bind(f.finess.as_ref().map(|f| f.as_str())),
     )
     .await?;
     replace_territories(tx, id, &f.territories).await

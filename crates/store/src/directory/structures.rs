@@ -58,6 +58,7 @@ impl Store {
                     name: &o.name,
                     kind: o.kind,
                     siret: o.siret.as_deref(),
+                    finess: o.finess.as_deref(),
                     address_line: o.address_line.as_deref(),
                     postal_code: o.postal_code.as_deref(),
                     commune: &o.commune,

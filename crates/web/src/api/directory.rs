@@ -24,6 +24,10 @@ pub struct CreateOrganisation {
     pub kind: String,
     #[schema(example = "13000548100010")]
     pub siret: Option<String>,
+    /// FINESS number (9 characters: department, 7 digits), for an ESAT, a supported-employment service, a SAVS
+    /// or a SAMSAH only; 422 `finess_invalid` otherwise, 409 `finess_taken` when another organisation has it.
+    #[schema(example = "210987654")]
+    pub finess: Option<String>,
     pub address_line: Option<String>,
     #[schema(example = "21000")]
     pub postal_code: Option<String>,
@@ -49,6 +53,8 @@ pub struct UpdateOrganisation {
     pub kind: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     pub siret: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub finess: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     pub address_line: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
@@ -80,6 +86,7 @@ impl UpdateOrganisation {
             name,
             kind,
             siret,
+            finess,
             address_line,
             postal_code,
             commune,
@@ -118,6 +125,7 @@ pub async fn create_organisation(
         name: body.name,
         kind: body.kind,
         siret: body.siret,
+        finess: body.finess,
         address_line: body.address_line,
         postal_code: body.postal_code,
         commune: body.commune,

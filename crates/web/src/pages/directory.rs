@@ -1,6 +1,7 @@
 //! The directory pages: search and an organisation's sheet; on an SIAE's sheet, its DDETS (or DREETS) records
 //! its State convention (conventionnement), whose end makes its local cooperation conventions lapse
-//! (docs/agreements.md, « Conventionnement de la SIAE »).
+//! (docs/agreements.md, « Conventionnement de la SIAE »); on the sheet of an ESAT or a supported-employment
+//! service, its administrators enter its FINESS number (docs/data-inclusion.md, « Numéro FINESS »).
 
 use super::kit::{
     Crumbs, CsrfForm, FormError, Notice, PageError, PageResult, filters, form_date, parse_id, refused_again,
@@ -13,6 +14,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
+use passerelle_domain::directory::finess::holds_finess;
 use passerelle_domain::directory::{DEPARTMENTS, Department, OrganisationKind};
 use passerelle_store::directory::{Authorisation, Contact, Organisation, RoleAssignment};
 use serde::Deserialize;
@@ -107,6 +109,23 @@ pub struct OrganisationPage {
     records_state_convention: bool,
     form: StateConventionForm,
     error: FormError,
+    /// The visitor administers the structure and it is an establishment of the FINESS file: the FINESS form.
+    records_finess: bool,
+    finess: FinessForm,
+    finess_error: FormError,
+}
+
+/// The FINESS form as typed.
+#[derive(Deserialize, Default)]
+pub struct FinessForm {
+    #[serde(default)]
+    finess: String,
+}
+
+/// A form of the sheet sent back with its values and what was refused.
+enum Refused {
+    StateConvention(StateConventionForm, FormError),
+    Finess(FinessForm, FormError),
 }
 
 /// The State convention form as typed, kept as text so that a refused value comes back as it was.
@@ -124,15 +143,14 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> PageResult<OrganisationPage> {
     let id = parse_id(&id, "Structure")?;
-    Ok(organisation_page(&state, &visitor, id, None, FormError::default()).await?)
+    Ok(organisation_page(&state, &visitor, id, None).await?)
 }
 
 async fn organisation_page(
     state: &AppState,
     visitor: &Visitor,
     id: uuid::Uuid,
-    form: Option<StateConventionForm>,
-    error: FormError,
+    refused: Option<Refused>,
 ) -> Result<OrganisationPage, ApiError> {
     let store = &state.store;
     let ctx = &visitor.ctx;
@@ -152,15 +170,32 @@ async fn organisation_page(
             .memberships()
             .iter()
             .any(|m| matches!(m.kind, OrganisationKind::Ddets | OrganisationKind::Dreets));
-        let form = form.unwrap_or_else(|| StateConventionForm {
-            ends_on: org.state_convention_ends_on.map(|d| d.to_string()).unwrap_or_default(),
-            reference: org.state_convention_reference.clone().unwrap_or_default(),
-        });
+        let (mut form, mut error) = (
+            StateConventionForm {
+                ends_on: org.state_convention_ends_on.map(|d| d.to_string()).unwrap_or_default(),
+                reference: org.state_convention_reference.clone().unwrap_or_default(),
+            },
+            FormError::default(),
+        );
+        let (mut finess, mut finess_error) = (
+            FinessForm {
+                finess: org.finess.clone().unwrap_or_default(),
+            },
+            FormError::default(),
+        );
+        match refused {
+            Some(Refused::StateConvention(f, e)) => (form, error) = (f, e),
+            Some(Refused::Finess(f, e)) => (finess, finess_error) = (f, e),
+            None => {}
+        }
         Ok::<_, passerelle_store::StoreError>(OrganisationPage {
             nav: visitor
                 .nav("annuaire")
                 .trail(Crumbs::list("Annuaire", "/annuaire").here(org.name.clone())),
             records_state_convention: state_service && org.kind.is_siae(),
+            records_finess: ctx.is_admin_of(id) && holds_finess(org.kind),
+            finess,
+            finess_error,
             org,
             parent,
             contacts,
@@ -202,7 +237,51 @@ pub async fn record_state_convention(
     };
     match result.await {
         Ok(_) => Ok(Notice::StateConventionRecorded.redirect(&state, &format!("/annuaire/{id}"))),
-        Err(e) => refused_again(e, |error| organisation_page(&state, &visitor, id, Some(form), error)).await,
+        Err(e) => {
+            refused_again(e, |error| {
+                organisation_page(&state, &visitor, id, Some(Refused::StateConvention(form, error)))
+            })
+            .await
+        }
+    }
+}
+
+/// An administrator of an ESAT or a supported-employment service records (or clears) its FINESS number: 422
+/// `finess_invalid` for a malformed number, 409 `finess_taken` when another structure has it.
+pub async fn record_finess(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<FinessForm>,
+) -> PageResult {
+    let id = parse_id(&id, "Structure")?;
+    let result = async {
+        let current = state.store.organisation(&visitor.ctx, id).await?;
+        if !visitor.ctx.is_admin_of(id) {
+            return Err(ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "forbidden",
+                "Seuls les administrateurs de la structure peuvent la modifier.",
+            ));
+        }
+        let mut input = current.to_input();
+        input.finess = Some(form.finess.clone());
+        let fields = input.validate()?;
+        Ok::<_, ApiError>(
+            state
+                .store
+                .update_organisation(&visitor.ctx, id, fields, current.parent_id)
+                .await?,
+        )
+    };
+    match result.await {
+        Ok(_) => Ok(Notice::FinessRecorded.redirect(&state, &format!("/annuaire/{id}"))),
+        Err(e) => {
+            refused_again(e.on("finess"), |error| {
+                organisation_page(&state, &visitor, id, Some(Refused::Finess(form, error)))
+            })
+            .await
+        }
     }
 }
 
@@ -216,4 +295,5 @@ pub fn router() -> axum::Router<crate::state::AppState> {
             "/annuaire/{id}/conventionnement",
             axum::routing::post(record_state_convention),
         )
+        .route("/annuaire/{id}/finess", axum::routing::post(record_finess))
 }

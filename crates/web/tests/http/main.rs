@@ -252,7 +252,10 @@ mod orientations;
 mod referral_lists;
 mod widths;
 // Benefit simulations saved in a person's record.
-mod rome;
 mod simulations;
+// The ROME referential: search, offers' codes checked, offers by job and town.
+mod rome;
 // The tripartite interview scheduled, moved, cancelled and held with who attended.
 mod interviews;
+// FINESS numbers of ESAT and supported-employment services: API and directory sheet.
+mod finess;

@@ -259,6 +259,7 @@ pub(super) fn structure(f: &Fields<'_>) -> Result<Structure, Invalid> {
         typologie: f.text("typologie", MAX_KEY)?,
         // A kind this version does not know falls back on the typology.
         passerelle_kind: kind.and_then(|k| OrganisationKind::parse(&k).ok()),
+        finess: f.text("finess", MAX_KEY)?,
     })
 }
 
@@ -297,6 +298,7 @@ pub(super) fn import_row(row: usize, s: Structure) -> Result<ImportRow, Invalid>
         name: s.nom,
         kind: kind.code().to_owned(),
         siret: s.siret,
+        finess: s.finess,
         address_line,
         postal_code: s.code_postal,
         commune: s.commune.unwrap_or_default(),

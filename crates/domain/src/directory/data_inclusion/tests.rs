@@ -1,7 +1,8 @@
 //! The data·inclusion format read, written and read back, from the example files and the schema's cases.
 
 use super::*;
-use crate::directory::OrganisationFields;
+use crate::directory::finess::holds_finess;
+use crate::directory::{Finess, OrganisationFields};
 use serde_json::{Value, json};
 use time::macros::date;
 
@@ -118,6 +119,7 @@ fn exported(kind: OrganisationKind) -> Structure {
         name: "Atelier « La Navette », Dijon",
         kind,
         siret: Some("13000548100010"),
+        finess: holds_finess(kind).then_some("210012345"),
         address_line: Some("2 rue de l'Île, bâtiment A"),
         postal_code: Some("21000"),
         commune: "Dijon",
@@ -148,6 +150,8 @@ fn every_kind_survives_an_export_and_a_reimport() {
                 Some("Première ligne, avec des virgules ; des \"guillemets\"\net une seconde ligne.")
             );
             assert_eq!((org.department, row.source.as_str()), ("21", "passerelle"));
+            let finess = org.finess.as_ref().map(Finess::as_str);
+            assert_eq!(finess, holds_finess(*kind).then_some("210012345"), "{kind:?}");
         }
     }
 }
@@ -175,6 +179,31 @@ fn typologies_map_to_kinds() {
             OrganisationKind::MissionLocale,
         ),
         (json!({"reseaux_porteurs": ["mission-locale"]}), OrganisationKind::Aci),
+        // Schema 1.0 names each kind of SIAE, the ESAT, the EA and the MDPH.
+        (
+            json!({"typologie": null, "reseaux_porteurs": ["etti"]}),
+            OrganisationKind::Etti,
+        ),
+        (
+            json!({"typologie": null, "reseaux_porteurs": ["eiti"]}),
+            OrganisationKind::Eiti,
+        ),
+        (
+            json!({"typologie": null, "reseaux_porteurs": ["esat"]}),
+            OrganisationKind::Esat,
+        ),
+        (
+            json!({"typologie": null, "reseaux_porteurs": ["eatt"]}),
+            OrganisationKind::AdaptedCompany,
+        ),
+        (
+            json!({"typologie": null, "reseaux_porteurs": ["mdph"]}),
+            OrganisationKind::Mdph,
+        ),
+        (
+            json!({"typologie": null, "reseaux_porteurs": ["regions"]}),
+            OrganisationKind::Other,
+        ),
         // Passerelle's own kind, while the typology agrees with it.
         (
             json!({"typologie": "Autre", "passerelle_kind": "esat"}),
@@ -318,6 +347,13 @@ fn a_bad_row_is_refused_alone() {
             "website_invalid",
             Some("site_web"),
         ),
+        (
+            json!({"typologie": "Autre", "passerelle_kind": "esat", "finess": "21001234"}),
+            "finess_invalid",
+            Some("finess"),
+        ),
+        // An ACI is no establishment of the FINESS file.
+        (json!({"finess": "210012345"}), "finess_invalid", Some("finess")),
     ];
     for (changes, code, field) in cases {
         let good = one(json!({"id": "good"}));

@@ -26,13 +26,23 @@ const TYPOLOGIES: &[(&str, OrganisationKind)] = &[
     ("DEPT", OrganisationKind::DepartmentalCouncil),
 ];
 
-/// Networks (v1 `reseaux_porteurs`) that tell a kind without doubt, used when a row has no typologie.
-/// `siae` (five kinds) and `departements` (council, MDPH, UDAF...) do not.
+/// Networks (`reseaux_porteurs`, schema 1.0 `extra/reseaux-porteurs.json`) that tell a kind without doubt, used
+/// when a row has no typologie. `departements` (council, UDAF, CDAS...), `regions` (region, prefecture, DREETS...)
+/// and `siae`, the value of schema 0.x for the five kinds of SIAE, do not.
 const NETWORKS: &[(&str, OrganisationKind)] = &[
+    ("aci", OrganisationKind::Aci),
+    ("ei", OrganisationKind::Ei),
+    ("etti", OrganisationKind::Etti),
+    ("ai", OrganisationKind::Ai),
+    ("eiti", OrganisationKind::Eiti),
+    ("geiq", OrganisationKind::Geiq),
+    ("ea", OrganisationKind::AdaptedCompany),
+    ("eatt", OrganisationKind::AdaptedCompany),
+    ("esat", OrganisationKind::Esat),
     ("france-travail", OrganisationKind::FranceTravailAgency),
     ("cap-emploi-reseau-cheops", OrganisationKind::CapEmploi),
     ("mission-locale", OrganisationKind::MissionLocale),
-    ("geiq", OrganisationKind::Geiq),
+    ("mdph", OrganisationKind::Mdph),
 ];
 
 /// The kind a data·inclusion typology names, if it names one of Passerelle's (case-insensitive).
@@ -75,29 +85,38 @@ pub fn typologie_of_kind(kind: OrganisationKind) -> &'static str {
     }
 }
 
-/// The networks (`reseaux_porteurs`) written for a kind.
+/// The networks (`reseaux_porteurs`) written for a kind: values of schema 1.0 (`extra/reseaux-porteurs.json`),
+/// which names each kind of SIAE (`aci`, `ei`, `etti`, `ai`, `eiti`) where schema 0.x had one `siae`.
 pub(super) fn networks_of_kind(kind: OrganisationKind) -> &'static [&'static str] {
     use OrganisationKind as K;
     match kind {
-        K::Aci | K::Ei | K::Etti | K::Ai | K::Eiti => &["siae"],
+        K::Aci => &["aci"],
+        K::Ei => &["ei"],
+        K::Etti => &["etti"],
+        K::Ai => &["ai"],
+        K::Eiti => &["eiti"],
         K::Geiq => &["geiq"],
+        K::AdaptedCompany => &["ea"],
+        K::Esat => &["esat"],
         K::FranceTravailAgency | K::FranceTravailTerritorial | K::FranceTravailRegional => &["france-travail"],
         K::CapEmploi => &["cap-emploi-reseau-cheops"],
         K::MissionLocale => &["mission-locale"],
         // France Travail and Cap emploi counsellors together (seed 000, question 4).
         K::ThTeam => &["france-travail", "cap-emploi-reseau-cheops"],
-        K::Mdph | K::DepartmentalCouncil => &["departements"],
+        K::Mdph => &["mdph"],
+        K::DepartmentalCouncil => &["departements"],
+        // « Régions, préfectures et services régionaux », DREETS named in the value's description.
         K::Dreets => &["regions"],
-        K::AdaptedCompany
-        | K::Esat
-        | K::SupportedEmployment
+        // The list has no value for supported employment, prescribers, a departmental State service or an IAE
+        // network in general (`coorace`, `chantier-ecole`... name one each).
+        K::SupportedEmployment
         | K::AuthorisedPrescriber
         | K::Ddets
         | K::IaeNetwork
         | K::Employer
         | K::Other
-        // No network of the v1 list (reseaux-porteurs) carries SAVS, SAMSAH or psychosocial rehabilitation
-        // centres (`cmp`, the centres médico-psychologiques, is another thing).
+        // Nor for SAVS, SAMSAH or psychosocial rehabilitation centres (`cmp`, the centres
+        // médico-psychologiques, is another thing).
         | K::Savs
         | K::Samsah
         | K::PsychiatricRehabilitation => &[],

@@ -3,6 +3,9 @@
 use super::vocabulary::{networks_of_kind, typologie_of_kind};
 use super::{ExportedOrganisation, Structure};
 
+/// Shortest description of schema 1.0 (`structure.json`, `description.minLength`).
+const MIN_DESCRIPTION: usize = 5;
+
 impl Structure {
     /// The structure written for an organisation of the directory.
     pub fn from_organisation(org: &ExportedOrganisation<'_>) -> Self {
@@ -11,7 +14,11 @@ impl Structure {
             source: org.source.to_owned(),
             id: org.id.to_owned(),
             nom: org.name.to_owned(),
-            description: owned(org.description),
+            // Schema 1.0 asks 5 characters at least of a description: a shorter one says nothing.
+            description: org
+                .description
+                .filter(|d| d.chars().count() >= MIN_DESCRIPTION)
+                .map(str::to_owned),
             date_maj: Some(org.updated_on),
             siret: owned(org.siret),
             commune: Some(org.commune.to_owned()),
@@ -29,11 +36,12 @@ impl Structure {
             reseaux_porteurs: networks_of_kind(org.kind).iter().map(|n| (*n).to_owned()).collect(),
             typologie: Some(typologie_of_kind(org.kind).to_owned()),
             passerelle_kind: Some(org.kind),
+            finess: owned(org.finess),
         }
     }
 }
 
-pub(super) fn csv_record(s: &Structure) -> [String; 21] {
+pub(super) fn csv_record(s: &Structure) -> [String; 22] {
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let number = |v: Option<f64>| v.map(|n| n.to_string()).unwrap_or_default();
     [
@@ -58,5 +66,6 @@ pub(super) fn csv_record(s: &Structure) -> [String; 21] {
         s.reseaux_porteurs.join(","),
         text(&s.typologie),
         s.passerelle_kind.map(|k| k.code().to_owned()).unwrap_or_default(),
+        text(&s.finess),
     ]
 }

@@ -76,10 +76,11 @@ pub enum Notice {
     InterviewScheduled,
     InterviewRescheduled,
     InterviewCancelled,
+    FinessRecorded,
 }
 
 impl Notice {
-    const ALL: [Notice; 61] = [
+    const ALL: [Notice; 62] = [
         Self::AgreementCreated,
         Self::AgreementSaved,
         Self::OfferPublished,
@@ -141,6 +142,7 @@ impl Notice {
         Self::InterviewScheduled,
         Self::InterviewRescheduled,
         Self::InterviewCancelled,
+        Self::FinessRecorded,
     ];
 
     fn code(self) -> &'static str {
@@ -206,6 +208,7 @@ impl Notice {
             Self::InterviewScheduled => "interview_scheduled",
             Self::InterviewRescheduled => "interview_rescheduled",
             Self::InterviewCancelled => "interview_cancelled",
+            Self::FinessRecorded => "finess_recorded",
         }
     }
 
@@ -327,6 +330,9 @@ impl Notice {
             }
             Self::InterviewRescheduled => "Entretien tripartite déplacé : les invités reçoivent la nouvelle date.",
             Self::InterviewCancelled => "Entretien tripartite annulé : les invités en sont prévenus.",
+            Self::FinessRecorded => {
+                "Numéro FINESS enregistré : il figure sur la fiche et dans l'export data·inclusion de l'annuaire."
+            }
         }
     }
 
