@@ -14,7 +14,6 @@ pub mod ics;
 mod layout;
 pub mod pdf;
 mod typography;
-mod win_ansi;
 pub mod xlsx;
 mod zip;
 
