@@ -161,6 +161,15 @@ pub fn render(paragraphs: &[Paragraph]) -> Vec<u8> {
 
 /// The PDF bytes of `blocks`: texts, table rows and bar charts; the first text is the document's title.
 pub fn render_blocks(blocks: &[Block]) -> Vec<u8> {
+    let title = blocks.iter().find_map(|b| match b {
+        Block::Text(p) => Some(p.text.as_str()),
+        _ => None,
+    });
+    file(&layout(blocks), title.unwrap_or_default())
+}
+
+/// `blocks` on pages; consecutive rows make one table.
+fn layout(blocks: &[Block]) -> Pages {
     let mut pages = Pages::new();
     let mut table = None;
     for b in blocks {
@@ -176,9 +185,80 @@ pub fn render_blocks(blocks: &[Block]) -> Vec<u8> {
             table = None;
         }
     }
-    let title = blocks.iter().find_map(|b| match b {
-        Block::Text(p) => Some(p.text.as_str()),
-        _ => None,
-    });
-    file(&pages, title.unwrap_or_default())
+    pages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::Child;
+
+    #[test]
+    fn rows_make_a_table_and_bars_a_described_figure() {
+        let row = |bold| {
+            Block::Row(Row {
+                cells: vec!["Indicateur".into(), "T1".into(), "T2".into()],
+                widths: vec![48, 48],
+                bold,
+            })
+        };
+        let pages = layout(&[
+            row(true),
+            row(false),
+            Block::Bars(Bars {
+                bars: vec![("T1".into(), 2.0, "2".into()), ("T2".into(), 4.0, "4".into())],
+            }),
+        ]);
+        let roles: Vec<&Role> = pages.roots.iter().map(|&r| &pages.nodes[r].role).collect();
+        assert_eq!(
+            roles,
+            [
+                &Role::Table,
+                &Role::Figure("Graphique en barres. T1\u{a0}: 2 ; T2\u{a0}: 4".into())
+            ]
+        );
+        // The header row's cells are header cells, the next row's data cells; each cell holds its line.
+        let rows: Vec<usize> = pages.nodes[pages.roots[0]]
+            .children
+            .iter()
+            .map(|c| match c {
+                Child::Node(n) => *n,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let cells = |row: usize| -> Vec<Role> {
+            pages.nodes[row]
+                .children
+                .iter()
+                .map(|c| match c {
+                    Child::Node(n) => pages.nodes[*n].role.clone(),
+                    other => panic!("{other:?}"),
+                })
+                .collect()
+        };
+        assert_eq!(cells(rows[0]), vec![Role::HeaderCell; 3]);
+        assert_eq!(cells(rows[1]), vec![Role::Cell; 3]);
+        // The bars at the scale of the largest: the largest at full length, the other at half.
+        let widths: Vec<f32> = pages.pages[0].bars.iter().map(|b| b.width).collect();
+        assert_eq!(widths, [BAR_MAX / 2.0, BAR_MAX]);
+    }
+
+    #[test]
+    fn text_sizes_make_heading_levels() {
+        assert_eq!(Paragraph::title("a").role(), Role::Heading(1));
+        assert_eq!(Paragraph::heading("a").role(), Role::Heading(2));
+        let family = Paragraph {
+            size: 11,
+            bold: true,
+            text: "a".into(),
+        };
+        assert_eq!(family.role(), Role::Heading(3));
+        let target = Paragraph {
+            size: 10,
+            bold: true,
+            text: "a".into(),
+        };
+        assert_eq!(target.role(), Role::Paragraph);
+        assert_eq!(Paragraph::text("a").role(), Role::Paragraph);
+    }
 }

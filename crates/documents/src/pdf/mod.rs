@@ -329,6 +329,19 @@ mod tests {
     }
 
     #[test]
+    fn a_second_part_follows_on_its_own_pages() {
+        let mut cover = Pages::new();
+        cover.text(Role::Heading(1), "Titre", Style::ragged(Font::Bold, 18.0, 0.0, 0.0));
+        let mut body = Pages::new();
+        body.text(Role::Paragraph, "Texte", Style::ragged(Font::Regular, 10.0, 0.0, 0.0));
+        let both = cover.then(body);
+        assert_eq!(both.pages.len(), 2);
+        assert_eq!(both.roots, [0, 1]);
+        assert_eq!(both.nodes[1].children, [Child::Line(1, 0)]);
+        assert_eq!(both.pages[1].lines[0].text, "Texte");
+    }
+
+    #[test]
     fn long_lines_wrap_at_spaces() {
         let two_words = text_width("un deux", Font::Regular, 10.0);
         assert_eq!(

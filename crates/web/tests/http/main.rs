@@ -253,3 +253,5 @@ mod referral_lists;
 mod widths;
 // Benefit simulations saved in a person's record.
 mod simulations;
+// PDFs tagged, fonts embedded, any name printed (issue 22).
+mod pdf_access;
