@@ -5,6 +5,7 @@
 //! (CJK, emoji) prints as « ? », in the text a reader copies too.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use krilla::text::{Font as PdfFont, GlyphId, KrillaGlyph};
@@ -17,8 +18,9 @@ const MISSING: char = '?';
 pub(super) struct Face {
     /// The font krilla embeds.
     pub(super) pdf: PdfFont,
-    font: FontRef<'static>,
-    units_per_em: f32,
+    /// Each character the font has: its glyph and advance in ems (read once: the layout measures every word
+    /// of every line it tries).
+    glyphs: HashMap<char, (u32, f32)>,
 }
 
 pub(super) static REGULAR: LazyLock<Face> = LazyLock::new(|| Face::new(dejavu::sans::regular()));
@@ -30,39 +32,35 @@ impl Face {
         let font = FontRef::new(data).expect("DejaVu Sans is a readable font");
         let pdf = PdfFont::new(data.into(), 0).expect("krilla reads DejaVu Sans");
         let units_per_em = f32::from(font.metrics(Size::unscaled(), LocationRef::default()).units_per_em);
-        Self {
-            pdf,
-            font,
-            units_per_em,
-        }
-    }
-
-    fn glyph(&self, c: char) -> Option<skrifa::GlyphId> {
-        self.font.charmap().map(c)
+        let metrics = font.glyph_metrics(Size::unscaled(), LocationRef::default());
+        let glyphs = font
+            .charmap()
+            .mappings()
+            .filter_map(|(c, glyph)| {
+                let advance = metrics.advance_width(glyph).unwrap_or_default() / units_per_em;
+                Some((char::from_u32(c)?, (glyph.to_u32(), advance)))
+            })
+            .collect();
+        Self { pdf, glyphs }
     }
 
     /// `text` with « ? » for each character this face cannot print.
     pub(super) fn printable<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        if text.chars().all(|c| self.glyph(c).is_some()) {
+        if text.chars().all(|c| self.glyphs.contains_key(&c)) {
             Cow::Borrowed(text)
         } else {
             Cow::Owned(
                 text.chars()
-                    .map(|c| if self.glyph(c).is_some() { c } else { MISSING })
+                    .map(|c| if self.glyphs.contains_key(&c) { c } else { MISSING })
                     .collect(),
             )
         }
     }
 
     /// The glyph of `c` (« ? » if the face lacks it) and its advance in ems.
-    fn place(&self, c: char) -> (skrifa::GlyphId, f32) {
-        let glyph = self.glyph(c).or_else(|| self.glyph(MISSING)).unwrap_or_default();
-        let advance = self
-            .font
-            .glyph_metrics(Size::unscaled(), LocationRef::default())
-            .advance_width(glyph)
-            .unwrap_or_default();
-        (glyph, advance / self.units_per_em)
+    fn place(&self, c: char) -> (u32, f32) {
+        let missing = || self.glyphs.get(&MISSING).copied().unwrap_or_default();
+        self.glyphs.get(&c).copied().unwrap_or_else(missing)
     }
 
     /// The width of `text` in points at `size` points, as `glyphs` places it.
@@ -80,15 +78,7 @@ impl Face {
                 if c == ' ' {
                     advance += word_spacing / size;
                 }
-                KrillaGlyph::new(
-                    GlyphId::new(glyph.to_u32()),
-                    advance,
-                    0.0,
-                    0.0,
-                    0.0,
-                    i..i + c.len_utf8(),
-                    None,
-                )
+                KrillaGlyph::new(GlyphId::new(glyph), advance, 0.0, 0.0, 0.0, i..i + c.len_utf8(), None)
             })
             .collect()
     }

@@ -244,6 +244,12 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_document_is_still_a_pdf() {
+        let pdf = render_blocks(&[]);
+        assert!(pdf.starts_with(b"%PDF-1.7") && pdf.len() > 1_000);
+    }
+
+    #[test]
     fn text_sizes_make_heading_levels() {
         assert_eq!(Paragraph::title("a").role(), Role::Heading(1));
         assert_eq!(Paragraph::heading("a").role(), Role::Heading(2));

@@ -49,18 +49,22 @@ fn text_width(s: &str, font: Font, size: f32) -> f32 {
 
 /// Breaks `text` into lines of at most `width` points, at ordinary spaces only.
 fn wrap(text: &str, font: Font, size: f32, width: f32) -> Vec<String> {
+    let space = text_width(" ", font, size);
     let mut lines = Vec::new();
     let mut line = String::new();
+    let mut line_width = 0.0;
     for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let candidate = if line.is_empty() {
-            word.to_owned()
-        } else {
-            format!("{line} {word}")
-        };
-        if text_width(&candidate, font, size) > width && !line.is_empty() {
+        let word_width = text_width(word, font, size);
+        if line.is_empty() {
+            line.push_str(word);
+            line_width = word_width;
+        } else if line_width + space + word_width > width {
             lines.push(std::mem::replace(&mut line, word.to_owned()));
+            line_width = word_width;
         } else {
-            line = candidate;
+            line.push(' ');
+            line.push_str(word);
+            line_width += space + word_width;
         }
     }
     if !line.is_empty() {
