@@ -74,7 +74,7 @@ async fn agreement_documents(backend: Backend) {
     let (agreement, doc) = agreement_document(&store, &ctx, &CLOCK, first.id, None).await.unwrap();
     assert_eq!(agreement.id, first.id);
     for (format, magic, content_type) in [
-        (DocumentFormat::Pdf, &b"%PDF-1.4"[..], "application/pdf"),
+        (DocumentFormat::Pdf, &b"%PDF-1.7"[..], "application/pdf"),
         (
             DocumentFormat::Docx,
             &b"PK"[..],

@@ -1,9 +1,9 @@
 //! Conventions rendered from their structure, as HTML, PDF and DOCX; lists as XLSX spreadsheets.
 //!
 //! The content is first laid out as a neutral [`Document`] (title, headings, paragraphs, bullets, signature
-//! blocks); each format writes that document. The PDF and DOCX writers are small and hand-written (the PDF
-//! uses the standard Helvetica font in WinAnsi encoding, the DOCX a stored ZIP), so this crate adds no
-//! dependency and almost no build time; see docs/architecture.md for the measured alternatives.
+//! blocks); each format writes that document. The PDF is written with krilla (DejaVu Sans embedded as a subset,
+//! tagged as PDF/UA-1), the heavy dependencies kept in this crate; the DOCX is a small hand-written stored ZIP.
+//! See docs/architecture.md « Documents: PDF with krilla » for the choice and its measured cost.
 //! Every text gets the French no-break spaces (`typography`). [`pdf`] also writes flowing documents of
 //! paragraphs, table rows and bar charts on the same pages. [`xlsx`] writes spreadsheets (workbooks of
 //! named sheets of typed cells) on the same ZIP writer.
@@ -14,7 +14,6 @@ pub mod ics;
 mod layout;
 pub mod pdf;
 mod typography;
-mod win_ansi;
 pub mod xlsx;
 mod zip;
 

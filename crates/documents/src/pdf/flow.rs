@@ -1,7 +1,8 @@
 //! Flowing documents: paragraphs, table rows and bar charts, one after the other over as many pages as needed
-//! (the person's file, the skills document, the annual report of an agreement).
+//! (the person's file, the skills document, the annual report of an agreement). Consecutive rows make one
+//! table, whose bold rows are header rows; a chart is a figure whose text gives its labels and values.
 
-use super::{Bar, Font, MARGIN_X, Pages, WIDTH, file, wrap};
+use super::{Bar, Font, MARGIN_X, Pages, Role, Style, WIDTH, file, wrap};
 
 /// One paragraph: its size, weight and text, wrapped to the page; each line of the text starts a line.
 #[derive(Clone)]
@@ -31,6 +32,17 @@ impl Paragraph {
             size: 10,
             bold: false,
             text: text.into(),
+        }
+    }
+
+    /// A bold text is a heading, of the first level at the title's size, the second at a heading's, the third
+    /// below; any other text is a paragraph.
+    fn role(&self) -> Role {
+        match (self.bold, self.size) {
+            (false, _) | (true, ..=10) => Role::Paragraph,
+            (true, 11) => Role::Heading(3),
+            (true, 12..=15) => Role::Heading(2),
+            (true, 16..) => Role::Heading(1),
         }
     }
 }
@@ -71,12 +83,14 @@ impl Pages {
     fn paragraph(&mut self, p: &Paragraph) {
         let size = f32::from(p.size);
         self.y -= size / 2.0;
+        let node = self.open(p.role(), None);
         for line in p.text.lines() {
-            self.text(line, Font::of(p.bold), size, 0.0, 0.0, 0.0);
+            self.lines(node, line, Style::ragged(Font::of(p.bold), size, 0.0, 0.0));
         }
     }
 
-    fn row(&mut self, r: &Row) {
+    /// Writes a row of the table `table`.
+    fn row(&mut self, table: usize, r: &Row) {
         let lead = TABLE_SIZE * 1.35;
         let font = Font::of(r.bold);
         let others: f32 = r.widths.iter().map(|w| *w as f32).sum();
@@ -93,11 +107,14 @@ impl Pages {
         self.keep(lead * lines as f32 + 3.0);
         self.y -= 3.0;
         let top = self.y;
+        let row = self.open(Role::Row, Some(table));
+        let role = if r.bold { Role::HeaderCell } else { Role::Cell };
         let mut x = MARGIN_X;
         for (cell, w) in cells.into_iter().zip(&widths) {
+            let node = self.open(role.clone(), Some(row));
             for (i, line) in cell.into_iter().enumerate() {
                 self.y = top - lead * (i as f32 + 1.0);
-                self.place(x, font, TABLE_SIZE, line);
+                self.place(node, x, font, TABLE_SIZE, line);
             }
             x += w;
         }
@@ -106,22 +123,32 @@ impl Pages {
 
     fn bars(&mut self, b: &Bars) {
         let max = b.bars.iter().map(|(_, v, _)| *v).fold(0.0, f64::max);
+        let alt = b
+            .bars
+            .iter()
+            .map(|(label, _, shown)| format!("{label}\u{a0}: {shown}"))
+            .collect::<Vec<_>>()
+            .join(" ; ");
+        let figure = self.open(Role::Figure(format!("Graphique en barres. {alt}")), None);
         self.keep(BAR_ROW * b.bars.len().min(4) as f32 + 4.0);
         self.y -= 4.0;
         for (label, value, shown) in &b.bars {
             self.keep(BAR_ROW);
             self.y -= BAR_ROW;
-            self.place(MARGIN_X, Font::Regular, TABLE_SIZE, label.clone());
+            self.place(figure, MARGIN_X, Font::Regular, TABLE_SIZE, label.clone());
             let width = if max > 0.0 { (value / max) as f32 * BAR_MAX } else { 0.0 };
             let x = MARGIN_X + LABEL_WIDTH;
             let y = self.y - 1.0;
-            self.current().bars.push(Bar {
-                x,
-                y,
-                width,
-                height: TABLE_SIZE,
-            });
-            self.place(x + width + 4.0, Font::Regular, TABLE_SIZE, shown.clone());
+            self.bar(
+                figure,
+                Bar {
+                    x,
+                    y,
+                    width,
+                    height: TABLE_SIZE,
+                },
+            );
+            self.place(figure, x + width + 4.0, Font::Regular, TABLE_SIZE, shown.clone());
         }
     }
 }
@@ -134,92 +161,110 @@ pub fn render(paragraphs: &[Paragraph]) -> Vec<u8> {
 
 /// The PDF bytes of `blocks`: texts, table rows and bar charts; the first text is the document's title.
 pub fn render_blocks(blocks: &[Block]) -> Vec<u8> {
-    let mut pages = Pages::new();
-    for b in blocks {
-        match b {
-            Block::Text(p) => pages.paragraph(p),
-            Block::Row(r) => pages.row(r),
-            Block::Bars(b) => pages.bars(b),
-        }
-    }
     let title = blocks.iter().find_map(|b| match b {
         Block::Text(p) => Some(p.text.as_str()),
         _ => None,
     });
-    file(&pages.pages, title.unwrap_or_default())
+    file(&layout(blocks), title.unwrap_or_default())
+}
+
+/// `blocks` on pages; consecutive rows make one table.
+fn layout(blocks: &[Block]) -> Pages {
+    let mut pages = Pages::new();
+    let mut table = None;
+    for b in blocks {
+        match b {
+            Block::Text(p) => pages.paragraph(p),
+            Block::Row(r) => {
+                let of = *table.get_or_insert_with(|| pages.open(Role::Table, None));
+                pages.row(of, r);
+            }
+            Block::Bars(b) => pages.bars(b),
+        }
+        if !matches!(b, Block::Row(_)) {
+            table = None;
+        }
+    }
+    pages
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pdf::Child;
 
     #[test]
-    fn french_text_in_a_well_formed_pdf() {
-        let mut paragraphs = vec![Paragraph::title("Compétences acquises – Léa")];
-        paragraphs
-            .extend((0..80).map(|i| Paragraph::text(format!("Ligne {i} : œuvre, « citation », 1\u{202F}095 heures"))));
-        let pdf = render(&paragraphs);
-        let text = String::from_utf8_lossy(&pdf);
-        assert!(pdf.starts_with(b"%PDF-1.4") && text.ends_with("%%EOF\n"));
-        assert!(!text.contains("/Count 1 "), "80 paragraphs need more than one page");
-        // é is 0xE9 in WinAnsi, œ is 0x9C; the streams are not compressed, the bytes are there.
-        let has = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
-        assert!(has(b"Comp\xE9tences") && has(b"\x9Cuvre"));
-        // Every object offset in the table points at its object (offsets count bytes: read the bytes).
-        let xref_at: usize = text
-            .rsplit("startxref\n")
-            .next()
-            .unwrap()
-            .lines()
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
-        let table = std::str::from_utf8(&pdf[xref_at..]).unwrap();
-        for (i, line) in table.lines().skip(3).take(4).enumerate() {
-            let offset: usize = line[..10].parse().unwrap();
-            assert!(
-                pdf[offset..].starts_with(format!("{} 0 obj", i + 1).as_bytes()),
-                "object {}",
-                i + 1
-            );
-        }
-    }
-
-    #[test]
-    fn table_rows_and_bars() {
-        let pdf = render_blocks(&[
+    fn rows_make_a_table_and_bars_a_described_figure() {
+        let row = |bold| {
             Block::Row(Row {
                 cells: vec!["Indicateur".into(), "T1".into(), "T2".into()],
                 widths: vec![48, 48],
-                bold: true,
-            }),
+                bold,
+            })
+        };
+        let pages = layout(&[
+            row(true),
+            row(false),
             Block::Bars(Bars {
                 bars: vec![("T1".into(), 2.0, "2".into()), ("T2".into(), 4.0, "4".into())],
             }),
         ]);
-        let text = String::from_utf8_lossy(&pdf);
-        // The row's cells side by side on one line: the first takes what the two others leave.
-        let first = WIDTH - 96.0;
-        let line = |x: f32| format!("/F2 9.0 Tf 0.000 Tw {x:.2} ");
-        let at = |x: f32| text.find(&line(x)).map(|i| &text[i + line(x).len()..][..6]);
-        assert!(at(MARGIN_X).is_some() && at(MARGIN_X + first) == at(MARGIN_X), "{text}");
-        assert_eq!(at(MARGIN_X + first + 48.0), at(MARGIN_X), "{text}");
-        // Two bars, the largest at full length, the other at half.
-        assert!(
-            text.contains(&format!("{BAR_MAX:.1} 9 re f")) && text.contains("150.0 9 re f"),
-            "{text}"
+        let roles: Vec<&Role> = pages.roots.iter().map(|&r| &pages.nodes[r].role).collect();
+        assert_eq!(
+            roles,
+            [
+                &Role::Table,
+                &Role::Figure("Graphique en barres. T1\u{a0}: 2 ; T2\u{a0}: 4".into())
+            ]
         );
-        assert!(text.contains("(4) Tj"));
+        // The header row's cells are header cells, the next row's data cells; each cell holds its line.
+        let rows: Vec<usize> = pages.nodes[pages.roots[0]]
+            .children
+            .iter()
+            .map(|c| match c {
+                Child::Node(n) => *n,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let cells = |row: usize| -> Vec<Role> {
+            pages.nodes[row]
+                .children
+                .iter()
+                .map(|c| match c {
+                    Child::Node(n) => pages.nodes[*n].role.clone(),
+                    other => panic!("{other:?}"),
+                })
+                .collect()
+        };
+        assert_eq!(cells(rows[0]), vec![Role::HeaderCell; 3]);
+        assert_eq!(cells(rows[1]), vec![Role::Cell; 3]);
+        // The bars at the scale of the largest: the largest at full length, the other at half.
+        let widths: Vec<f32> = pages.pages[0].bars.iter().map(|b| b.width).collect();
+        assert_eq!(widths, [BAR_MAX / 2.0, BAR_MAX]);
     }
 
     #[test]
-    fn each_line_of_a_text_starts_a_line() {
-        let pdf = render(&[Paragraph::text("Compétences :\nsoudure\nlecture de plans")]);
-        let text = String::from_utf8_lossy(&pdf);
-        assert!(
-            text.contains("(soudure) Tj") && text.contains("(lecture de plans) Tj"),
-            "{text}"
-        );
+    fn an_empty_document_is_still_a_pdf() {
+        let pdf = render_blocks(&[]);
+        assert!(pdf.starts_with(b"%PDF-1.7") && pdf.len() > 1_000);
+    }
+
+    #[test]
+    fn text_sizes_make_heading_levels() {
+        assert_eq!(Paragraph::title("a").role(), Role::Heading(1));
+        assert_eq!(Paragraph::heading("a").role(), Role::Heading(2));
+        let family = Paragraph {
+            size: 11,
+            bold: true,
+            text: "a".into(),
+        };
+        assert_eq!(family.role(), Role::Heading(3));
+        let target = Paragraph {
+            size: 10,
+            bold: true,
+            text: "a".into(),
+        };
+        assert_eq!(target.role(), Role::Paragraph);
+        assert_eq!(Paragraph::text("a").role(), Role::Paragraph);
     }
 }

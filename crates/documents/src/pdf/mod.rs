@@ -1,17 +1,21 @@
-//! PDF 1.4 files: A4 pages, the standard Helvetica fonts in WinAnsi encoding (no font to embed; characters
-//! outside it degrade as `win_ansi` says), "Page n sur N" at the foot of every page. One page model and one
-//! writer serve two kinds of documents: conventions (`convention`: table of contents, justified paragraphs,
-//! signature blocks) and flowing documents of paragraphs, table rows and bar charts (`flow`: the person's
-//! file, the skills document, the annual report of an agreement). The texts come with their French no-break
-//! spaces (`typography`), which never break a line.
+//! PDF files: A4 pages in DejaVu Sans, embedded as a subset (`face`), tagged for accessibility as PDF/UA-1
+//! asks (title, language fr-FR, headings, paragraphs, lists, contents, tables with header cells, charts as
+//! figures with their text, in reading order; the page numbers are artifacts), "Page n sur N" at the foot of
+//! every page, written with krilla (`write`). One page model serves two kinds of documents: conventions
+//! (`convention`: table of contents, justified paragraphs, signature blocks) and flowing documents of
+//! paragraphs, table rows and bar charts (`flow`: the person's file, the skills document, the annual report
+//! of an agreement). The texts come with their French no-break spaces (`typography`), which never break a line.
 
 mod convention;
+mod face;
 mod flow;
+mod write;
 
 pub(crate) use convention::render as convention;
 pub use flow::{Bars, Block, Paragraph, Row, render, render_blocks};
 
-use crate::win_ansi::{encode, width};
+use face::Face;
+use write::file;
 
 const PAGE_W: f32 = 595.28;
 const PAGE_H: f32 = 841.89;
@@ -30,29 +34,37 @@ impl Font {
     fn of(bold: bool) -> Self {
         if bold { Self::Bold } else { Self::Regular }
     }
+
+    fn face(self) -> &'static Face {
+        match self {
+            Self::Regular => &face::REGULAR,
+            Self::Bold => &face::BOLD,
+        }
+    }
 }
 
 fn text_width(s: &str, font: Font, size: f32) -> f32 {
-    // Helvetica-Bold is about a tenth wider than Helvetica; its own widths are not worth a second table.
-    let factor = if font == Font::Bold { 1.1 } else { 1.0 };
-    let thousandths: u32 = encode(s).into_iter().map(|b| u32::from(width(b))).sum();
-    thousandths as f32 * size / 1000.0 * factor
+    font.face().width(s, size)
 }
 
 /// Breaks `text` into lines of at most `width` points, at ordinary spaces only.
 fn wrap(text: &str, font: Font, size: f32, width: f32) -> Vec<String> {
+    let space = text_width(" ", font, size);
     let mut lines = Vec::new();
     let mut line = String::new();
+    let mut line_width = 0.0;
     for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let candidate = if line.is_empty() {
-            word.to_owned()
-        } else {
-            format!("{line} {word}")
-        };
-        if text_width(&candidate, font, size) > width && !line.is_empty() {
+        let word_width = text_width(word, font, size);
+        if line.is_empty() {
+            line.push_str(word);
+            line_width = word_width;
+        } else if line_width + space + word_width > width {
             lines.push(std::mem::replace(&mut line, word.to_owned()));
+            line_width = word_width;
         } else {
-            line = candidate;
+            line.push(' ');
+            line.push_str(word);
+            line_width += space + word_width;
         }
     }
     if !line.is_empty() {
@@ -86,10 +98,70 @@ struct Page {
     bars: Vec<Bar>,
 }
 
-/// Pages being filled from the top.
+/// What a part of the document is, in the tag tree that assistive technologies follow.
+#[derive(Clone, Debug, PartialEq)]
+enum Role {
+    Heading(u16),
+    Paragraph,
+    List,
+    ListItem,
+    Contents,
+    ContentsEntry,
+    Table,
+    Row,
+    HeaderCell,
+    Cell,
+    /// A chart, with the text that says what it shows.
+    Figure(String),
+}
+
+/// A part of the tag tree: its role and what it holds, in reading order.
+struct Node {
+    role: Role,
+    children: Vec<Child>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Child {
+    Node(usize),
+    /// A line of text, by page and rank on the page.
+    Line(usize, usize),
+    /// A bar of a chart, by page and rank on the page.
+    Bar(usize, usize),
+}
+
+/// How a text is set: its font and size, its indent, the space above it, the room it keeps for what follows
+/// it on its page (a heading is not left alone at the foot of a page), and whether it is justified.
+#[derive(Clone, Copy)]
+struct Style {
+    font: Font,
+    size: f32,
+    indent: f32,
+    before: f32,
+    keep_with_next: f32,
+    justify: bool,
+}
+
+impl Style {
+    const fn ragged(font: Font, size: f32, before: f32, keep_with_next: f32) -> Self {
+        Self {
+            font,
+            size,
+            indent: 0.0,
+            before,
+            keep_with_next,
+            justify: false,
+        }
+    }
+}
+
+/// Pages being filled from the top, and the tag tree of what they hold.
 struct Pages {
     pages: Vec<Page>,
     y: f32,
+    nodes: Vec<Node>,
+    /// The parts at the top of the tree, in reading order.
+    roots: Vec<usize>,
 }
 
 impl Pages {
@@ -97,6 +169,8 @@ impl Pages {
         Self {
             pages: vec![Page::default()],
             y: TOP,
+            nodes: Vec::new(),
+            roots: Vec::new(),
         }
     }
 
@@ -117,40 +191,69 @@ impl Pages {
         }
     }
 
-    /// Writes one line of ragged text at `x`, on the current line `y`.
-    fn place(&mut self, x: f32, font: Font, size: f32, text: String) {
-        let y = self.y;
-        self.current().lines.push(Placed {
-            x,
-            y,
+    /// Opens a part of the tag tree inside `parent` (at the top if none), after what it already holds.
+    fn open(&mut self, role: Role, parent: Option<usize>) -> usize {
+        let id = self.nodes.len();
+        self.nodes.push(Node {
+            role,
+            children: Vec::new(),
+        });
+        match parent {
+            Some(p) => self.nodes[p].children.push(Child::Node(id)),
+            None => self.roots.push(id),
+        }
+        id
+    }
+
+    /// Writes one line of ragged text of `node` at `x`, on the current line `y`.
+    fn place(&mut self, node: usize, x: f32, font: Font, size: f32, text: String) {
+        self.put(
+            node,
+            Placed {
+                x,
+                y: self.y,
+                font,
+                size,
+                text,
+                word_spacing: 0.0,
+            },
+        );
+    }
+
+    fn put(&mut self, node: usize, line: Placed) {
+        let page = self.pages.len() - 1;
+        let page_lines = &mut self.current().lines;
+        page_lines.push(line);
+        let rank = page_lines.len() - 1;
+        self.nodes[node].children.push(Child::Line(page, rank));
+    }
+
+    /// Draws a bar of the chart `node`.
+    fn bar(&mut self, node: usize, bar: Bar) {
+        let page = self.pages.len() - 1;
+        let bars = &mut self.current().bars;
+        bars.push(bar);
+        let rank = bars.len() - 1;
+        self.nodes[node].children.push(Child::Bar(page, rank));
+    }
+
+    /// Writes `text` as a new part of the document in the role `role`; returns the page index of its first line.
+    fn text(&mut self, role: Role, text: &str, style: Style) -> usize {
+        let node = self.open(role, None);
+        self.lines(node, text, style)
+    }
+
+    /// Writes `text` wrapped into `node`; returns the page index of its first line. A justified text fills
+    /// the width with every line but the last.
+    fn lines(&mut self, node: usize, text: &str, style: Style) -> usize {
+        let Style {
             font,
             size,
-            text,
-            word_spacing: 0.0,
-        });
-    }
-
-    /// Writes `text` wrapped, with `before` points of space above; returns the page index of its first line.
-    fn text(&mut self, text: &str, font: Font, size: f32, indent: f32, before: f32, keep_with_next: f32) -> usize {
-        self.lines(text, font, size, indent, before, keep_with_next, false)
-    }
-
-    /// Writes `text` as a justified paragraph: every line but the last fills the width.
-    fn justified(&mut self, text: &str, size: f32, indent: f32, before: f32) -> usize {
-        self.lines(text, Font::Regular, size, indent, before, 0.0, true)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn lines(
-        &mut self,
-        text: &str,
-        font: Font,
-        size: f32,
-        indent: f32,
-        before: f32,
-        keep_with_next: f32,
-        justify: bool,
-    ) -> usize {
+            indent,
+            before,
+            keep_with_next,
+            justify,
+        } = style;
         let lead = size * 1.35;
         let width = WIDTH - indent;
         let lines = wrap(text, font, size, width);
@@ -167,127 +270,37 @@ impl Pages {
             } else {
                 0.0
             };
-            let y = self.y;
-            self.current().lines.push(Placed {
-                x: MARGIN_X + indent,
-                y,
-                font,
-                size,
-                text: line,
-                word_spacing,
-            });
+            self.put(
+                node,
+                Placed {
+                    x: MARGIN_X + indent,
+                    y: self.y,
+                    font,
+                    size,
+                    text: line,
+                    word_spacing,
+                },
+            );
         }
         first
     }
-}
 
-fn escape_string(text: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len() + 2);
-    out.push(b'(');
-    for b in encode(text) {
-        if matches!(b, b'(' | b')' | b'\\') {
-            out.push(b'\\');
-        }
-        out.push(b);
-    }
-    out.push(b')');
-    out
-}
-
-/// The content stream of one page: its lines, its bars, and its foot.
-fn content(page: &Page, footer: &Placed) -> Vec<u8> {
-    let mut stream = Vec::new();
-    for l in page.lines.iter().chain(std::iter::once(footer)) {
-        let font = if l.font == Font::Bold { "F2" } else { "F1" };
-        // Tw widens the ordinary spaces (code 32) only: no-break spaces keep their width.
-        stream.extend(
-            format!(
-                "BT /{font} {:.1} Tf {:.3} Tw {:.2} {:.2} Td ",
-                l.size, l.word_spacing, l.x, l.y
-            )
-            .as_bytes(),
-        );
-        stream.extend(escape_string(&l.text));
-        stream.extend(b" Tj ET\n");
-    }
-    for b in &page.bars {
-        // The bars in the DSFR's blue France, then back to black for the text.
-        stream.extend(
-            format!(
-                "0 0 0.57 rg {:.2} {:.2} {:.1} {} re f 0 g\n",
-                b.x, b.y, b.width, b.height
-            )
-            .as_bytes(),
-        );
-    }
-    stream
-}
-
-/// The PDF file of `pages`, titled `title` in its properties.
-fn file(pages: &[Page], title: &str) -> Vec<u8> {
-    let total = pages.len();
-    let mut out: Vec<u8> = b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n".to_vec();
-    let mut offsets: Vec<usize> = Vec::new();
-    let mut object = |out: &mut Vec<u8>, body: &[u8]| {
-        offsets.push(out.len());
-        out.extend(format!("{} 0 obj\n", offsets.len()).as_bytes());
-        out.extend(body);
-        out.extend(b"\nendobj\n");
-    };
-    // 1 catalog, 2 page tree, 3 and 4 fonts, 5 info, then a page and its content per page.
-    let kids: Vec<String> = (0..total).map(|i| format!("{} 0 R", 6 + 2 * i)).collect();
-    object(&mut out, b"<< /Type /Catalog /Pages 2 0 R /Lang (fr-FR) >>");
-    object(
-        &mut out,
-        format!("<< /Type /Pages /Kids [{}] /Count {total} >>", kids.join(" ")).as_bytes(),
-    );
-    for name in ["Helvetica", "Helvetica-Bold"] {
-        object(
-            &mut out,
-            format!("<< /Type /Font /Subtype /Type1 /BaseFont /{name} /Encoding /WinAnsiEncoding >>").as_bytes(),
-        );
-    }
-    let mut info = b"<< /Title ".to_vec();
-    info.extend(escape_string(title));
-    info.extend(b" /Producer (Passerelle) >>");
-    object(&mut out, &info);
-    for (i, page) in pages.iter().enumerate() {
-        let text = format!("Page {} sur {total}", i + 1);
-        let footer = Placed {
-            x: (PAGE_W - text_width(&text, Font::Regular, 9.0)) / 2.0,
-            y: 36.0,
-            font: Font::Regular,
-            size: 9.0,
-            text,
-            word_spacing: 0.0,
+    /// `self` followed by the pages of `next`, its tree after this one's.
+    fn then(mut self, next: Pages) -> Pages {
+        let (pages, nodes) = (self.pages.len(), self.nodes.len());
+        let shift = |c: Child| match c {
+            Child::Node(n) => Child::Node(n + nodes),
+            Child::Line(p, r) => Child::Line(p + pages, r),
+            Child::Bar(p, r) => Child::Bar(p + pages, r),
         };
-        let stream = content(page, &footer);
-        object(
-            &mut out,
-            format!(
-                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_W} {PAGE_H}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents {} 0 R >>",
-                7 + 2 * i
-            )
-            .as_bytes(),
-        );
-        let mut body = format!("<< /Length {} >>\nstream\n", stream.len()).into_bytes();
-        body.extend(&stream);
-        body.extend(b"\nendstream");
-        object(&mut out, &body);
+        self.nodes.extend(next.nodes.into_iter().map(|n| Node {
+            role: n.role,
+            children: n.children.into_iter().map(shift).collect(),
+        }));
+        self.roots.extend(next.roots.into_iter().map(|r| r + nodes));
+        self.pages.extend(next.pages);
+        self
     }
-    let xref = out.len();
-    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1).as_bytes());
-    for o in &offsets {
-        out.extend(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R /Info 5 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            offsets.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
 }
 
 #[cfg(test)]
@@ -306,7 +319,11 @@ mod tests {
         // A no-break space is not a place to break: « Objet : » stays on one line.
         assert_eq!(wrap("a\u{a0}:", Font::Regular, 10.0, 1.0), vec!["a\u{a0}:".to_string()]);
         let mut p = Pages::new();
-        p.justified(&"mot ".repeat(60), 10.0, 0.0, 0.0);
+        let style = Style {
+            justify: true,
+            ..Style::ragged(Font::Regular, 10.0, 0.0, 0.0)
+        };
+        p.text(Role::Paragraph, &"mot ".repeat(60), style);
         let placed = &p.pages[0].lines;
         let (first, last) = (&placed[0], placed.last().unwrap());
         let spaces = first.text.matches(' ').count() as f32;
@@ -316,8 +333,24 @@ mod tests {
     }
 
     #[test]
+    fn a_second_part_follows_on_its_own_pages() {
+        let mut cover = Pages::new();
+        cover.text(Role::Heading(1), "Titre", Style::ragged(Font::Bold, 18.0, 0.0, 0.0));
+        let mut body = Pages::new();
+        body.text(Role::Paragraph, "Texte", Style::ragged(Font::Regular, 10.0, 0.0, 0.0));
+        let both = cover.then(body);
+        assert_eq!(both.pages.len(), 2);
+        assert_eq!(both.roots, [0, 1]);
+        assert_eq!(both.nodes[1].children, [Child::Line(1, 0)]);
+        assert_eq!(both.pages[1].lines[0].text, "Texte");
+    }
+
+    #[test]
     fn long_lines_wrap_at_spaces() {
-        // « un deux » is 35.6 points wide at 10 points, « un deux trois » 57.3.
-        assert_eq!(wrap("un deux trois", Font::Regular, 10.0, 40.0), ["un deux", "trois"]);
+        let two_words = text_width("un deux", Font::Regular, 10.0);
+        assert_eq!(
+            wrap("un deux trois", Font::Regular, 10.0, two_words + 1.0),
+            ["un deux", "trois"]
+        );
     }
 }

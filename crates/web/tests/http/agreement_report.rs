@@ -14,7 +14,9 @@ async fn report(app: &TestApp, token: &str, path: &str) -> String {
     let r = app.http.get(app.url(path)).bearer_auth(token).send().await.unwrap();
     assert_eq!(r.status(), S::OK, "{path}");
     assert_eq!(r.headers()["content-type"], "application/pdf");
-    let text = pdf_text(&r.bytes().await.unwrap(), &["-layout"]);
+    let pdf = r.bytes().await.unwrap();
+    crate::pdf_access::accessible(&pdf);
+    let text = pdf_text(&pdf, &["-layout"]);
     text.lines()
         .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
         .collect::<Vec<_>>()

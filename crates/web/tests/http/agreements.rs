@@ -72,7 +72,11 @@ async fn api(backend: Backend) {
             (r.status(), r.headers()["content-type"].to_str().unwrap()),
             (S::OK, kind)
         );
-        assert!(r.bytes().await.unwrap().starts_with(magic), "{query}");
+        let bytes = r.bytes().await.unwrap();
+        assert!(bytes.starts_with(magic), "{query}");
+        if kind == "application/pdf" {
+            crate::pdf_access::accessible(&bytes);
+        }
     }
     let (s, e) = app
         .get(&aci, &format!("/api/v1/agreements/{regional}/document?format=odt"))

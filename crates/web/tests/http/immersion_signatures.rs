@@ -4,7 +4,7 @@
 //! do; the convention as PDF carries the names, dates and signatures.
 
 use crate::pages::{csrf, login, page};
-use crate::{Backend, TestApp, email, id, pdf_text, today};
+use crate::{Backend, TestApp, email, id, today};
 use passerelle_store::infra::sql::{Executor, query};
 use reqwest::Method;
 use reqwest::StatusCode as S;
@@ -286,7 +286,7 @@ async fn signatures(backend: Backend) {
         assert_eq!(r.status(), status);
         if status == S::OK {
             assert_eq!(r.headers()[CONTENT_TYPE], "application/pdf");
-            let text = pdf_text(&r.bytes().await.unwrap(), &[])
+            let text = crate::pdf_access::accessible(&r.bytes().await.unwrap())
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");

@@ -259,3 +259,5 @@ mod rome;
 mod interviews;
 // FINESS numbers of ESAT and supported-employment services: API and directory sheet.
 mod finess;
+// PDFs tagged, fonts embedded, any name printed (issue 22).
+mod pdf_access;
