@@ -175,6 +175,29 @@ pub fn check_within_approval(
     ))
 }
 
+/// Explains a contract that `check_within_approval` refuses only for ending after `approval`: the SIAE has asked a
+/// prolongation, pending, whose period `asked` starts by the day after the approval ends and runs to the contract's
+/// end at least. A prolongation is asked up to 6 months after the end (R5132-1-8, platform rules; RULES.md 1.4),
+/// so the contract may run on while the prescriber decides; the explanation is kept with the contract. Nothing
+/// else explains a contract outside the approval: its start always lies inside (décret 2021-1128).
+pub fn explained_by_prolongation(period: Period, approval: Period, asked: &[Period]) -> Option<String> {
+    if !approval.contains(period.from) || period.to <= approval.to {
+        return None;
+    }
+    let day_after = approval.to.next_day()?;
+    let covering = asked
+        .iter()
+        .filter(|a| a.from <= day_after && a.to >= period.to)
+        .max_by_key(|a| a.to)?;
+    Some(format!(
+        "Le contrat finit le {}, après la fin de l'agrément ou du PASS IAE le {} : une prolongation jusqu'au {} est \
+         demandée, en attente de décision (Code du travail, art. R5132-1-8)",
+        french_date(period.to),
+        french_date(approval.to),
+        french_date(covering.to)
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,6 +309,23 @@ mod tests {
             check_within_approval(what, period, PASS, Regime::PassIae).map_err(|e| e.code),
             expected
         );
+    }
+
+    // R5132-1-8 and RULES.md 1.4: a prolongation asked (up to 6 months after the end) and not yet decided explains
+    // a contract running past the PASS, if it covers the contract's end; nothing explains a start outside.
+    #[rstest]
+    #[case::covered(p(date!(2027-11-09), date!(2028-09-08)), &[p(date!(2028-03-09), date!(2029-03-08))], true)]
+    #[case::stored_from_the_end_date(p(date!(2027-11-09), date!(2028-09-08)), &[p(date!(2028-03-08), date!(2028-09-08))], true)]
+    #[case::not_far_enough(p(date!(2027-11-09), date!(2028-09-08)), &[p(date!(2028-03-09), date!(2028-09-07))], false)]
+    #[case::none_asked(p(date!(2027-11-09), date!(2028-09-08)), &[], false)]
+    #[case::inside_needs_none(p(date!(2027-11-09), date!(2028-03-08)), &[p(date!(2028-03-09), date!(2029-03-08))], false)]
+    #[case::starts_outside(p(date!(2028-03-09), date!(2028-09-08)), &[p(date!(2028-03-09), date!(2029-03-08))], false)]
+    fn a_pending_prolongation_explains_a_later_end(
+        #[case] period: Period,
+        #[case] asked: &[Period],
+        #[case] explained: bool,
+    ) {
+        assert_eq!(explained_by_prolongation(period, PASS, asked).is_some(), explained);
     }
 
     #[test]

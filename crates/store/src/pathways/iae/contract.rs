@@ -112,7 +112,7 @@ const ASSIGNMENTS: &str = "SELECT a.id, a.person_id, a.siae_id, o.name, a.client
 
 impl Store {
     /// The SIAE kind of `siae_id`, which the caller must belong to, employing the person over `period`, which
-    /// the person's approval must cover.
+    /// the person's approval must cover (or a pending prolongation explain: the explanation comes second).
     async fn employer(
         &self,
         ex: &mut impl Executor,
@@ -120,12 +120,13 @@ impl Store {
         (person_id, siae_id): (Uuid, Uuid),
         what: EmploymentKind,
         period: Period,
-    ) -> Result<SiaeKind> {
+    ) -> Result<(SiaeKind, Option<String>)> {
         siae_member(ctx, siae_id)?;
         let person = self.persons(ctx).load(ex, person_id).await?;
         let siae = load_organisation(ex, siae_id).await?;
-        require_within_approval(ex, &person, what, period).await?;
-        SiaeKind::of(siae.kind).ok_or(StoreError::not_found("SIAE"))
+        let explained = require_within_approval(ex, &person, what, period).await?;
+        let kind = SiaeKind::of(siae.kind).ok_or(StoreError::not_found("SIAE"))?;
+        Ok((kind, explained))
     }
 
     pub async fn employment(&self, ctx: &AccessContext, person_id: Uuid) -> Result<Employment> {
@@ -182,7 +183,7 @@ impl Store {
         key: Option<IdempotencyKey>,
     ) -> Result<ContractRecord> {
         let mut tx = self.pool.begin().await?;
-        let kind = self
+        let (kind, past_the_approval) = self
             .employer(&mut tx, ctx, (person_id, siae_id), EmploymentKind::Contract, c.period)
             .await?;
         let earlier: i64 = tx
@@ -201,7 +202,10 @@ impl Store {
                 .days())
             })
             .sum::<Result<i64>>()?;
-        let explanation = contract::check_cddi(kind, &c, earlier).map_err(refused)?;
+        let mut explanation = contract::check_cddi(kind, &c, earlier).map_err(refused)?.message;
+        if let Some(note) = past_the_approval {
+            explanation = format!("{explanation} {note}.");
+        }
         let id = Uuid::new_v4();
         tx.execute(
             query(
@@ -216,14 +220,14 @@ impl Store {
             .bind(c.weekly_hours)
             .bind(c.hours_derogation)
             .bind(c.exception.map(code))
-            .bind(explanation.message.as_str())
+            .bind(explanation.as_str())
             .bind(crate::infra::clock::now()),
         )
         .await?;
         crate::obligations::contract_recorded(&mut tx, person_id).await?;
         let event = Event::new("person", person_id, "contract.created")
             .by(Some(siae_id))
-            .after(&serde_json::json!({"id": id, "explanation": explanation.message}));
+            .after(&serde_json::json!({"id": id, "explanation": explanation}));
         commit_created(tx, ctx, key.as_ref(), id, event).await?;
         self.contract(ctx, id).await
     }
@@ -244,7 +248,8 @@ impl Store {
             from: a.date,
             to: a.date,
         };
-        let kind = self
+        // An assignment is its first day: inside the approval, nothing to explain.
+        let (kind, _) = self
             .employer(
                 &mut tx,
                 ctx,

@@ -215,6 +215,63 @@ async fn coherence(backend: Backend) {
     );
 }
 
+/// A CDDI running past the PASS IAE is explained by a prolongation asked and pending that covers its end
+/// (R5132-1-8; RULES.md 1.4: asked up to 6 months after the end): refused before the request, recorded after,
+/// with the explanation kept.
+async fn contract_explained(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let aci = app.token(&email("aci-jardins")).await;
+    let aci_id = app.org_id("aci-jardins").await;
+    // Hired 400 days ago: the prolongation window is open (12 months before the end).
+    let hired_on = today() - Duration::days(400);
+    let person_id = hired(&app, hired_on).await;
+    let pass_end = hired_on + Duration::days(729);
+    let contracts = format!("/api/v1/persons/{person_id}/contracts");
+    let cddi = json!({"siae_id": aci_id, "starts_on": pass_end - Duration::days(90), "ends_on": pass_end + Duration::days(60),
+        "weekly_hours": 26});
+    app.refused(
+        &aci,
+        &contracts,
+        cddi.clone(),
+        S::UNPROCESSABLE_ENTITY,
+        "contract_ends_after_approval",
+    )
+    .await;
+    let (s, a) = app
+        .post(
+            &aci,
+            &format!("/api/v1/persons/{person_id}/approval/prolongations"),
+            json!({"reason": "particular_difficulties", "to": pass_end + Duration::days(120),
+                "justification": "Freins périphériques à lever"}),
+        )
+        .await;
+    assert_eq!(
+        a["prolongation_requests"][0]["status"].as_str(),
+        Some("pending"),
+        "{s} {a}"
+    );
+    let (s, c) = app.post(&aci, &contracts, cddi).await;
+    assert_eq!(s, S::CREATED, "{c}");
+    let expected = format!(
+        "Le contrat finit le {}, après la fin de l'agrément ou du PASS IAE le {} : une prolongation jusqu'au {} est \
+         demandée, en attente de décision",
+        french_date(pass_end + Duration::days(60)),
+        french_date(pass_end),
+        french_date(pass_end + Duration::days(120))
+    );
+    assert!(c["explanation"].as_str().unwrap_or_default().contains(&expected), "{c}");
+}
+
+#[tokio::test]
+async fn contract_explained_on_sqlite() {
+    contract_explained(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn contract_explained_on_postgres() {
+    contract_explained(Backend::Postgres).await;
+}
+
 #[tokio::test]
 async fn iae_coherence_on_sqlite() {
     coherence(Backend::Sqlite).await;

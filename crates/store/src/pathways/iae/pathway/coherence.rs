@@ -38,26 +38,47 @@ async fn approval_on(ex: &mut impl Executor, person: &Person, date: Date) -> Res
 }
 
 /// Checks that `period` (an assignment's: its first day) lies inside the person's approval, suspended or not: a
-/// contract or an assignment needs one since 2021-12-01, every AI employee included.
+/// contract or an assignment needs one since 2021-12-01, every AI employee included. A contract ending after the
+/// approval is accepted while a prolongation covering its end is asked and pending: the answer is then what
+/// explains it, to keep with the contract.
 pub(crate) async fn require_within_approval(
     ex: &mut impl Executor,
     person: &Person,
     what: EmploymentKind,
     period: Period,
-) -> Result<()> {
+) -> Result<Option<String>> {
     let (approval, _) = approval_on(ex, person, period.from).await?;
     let covers = Period {
         from: approval.start,
         to: approval.end,
     };
-    coherence::check_within_approval(what, period, covers, approval.regime).map_err(|e| {
-        let field = if e.code == "contract_ends_after_approval" {
-            "ends_on"
-        } else {
-            "starts_on"
-        };
-        refused_on(e, field)
-    })
+    let refusal = match coherence::check_within_approval(what, period, covers, approval.regime) {
+        Ok(()) => return Ok(None),
+        Err(e) => e,
+    };
+    if refusal.code == "contract_ends_after_approval" {
+        let asked = ex
+            .fetch_all(
+                query(
+                    "SELECT starts_on, ends_on FROM prolongation_requests WHERE person_id = $1 AND status = 'pending'",
+                )
+                .bind(person.id),
+            )
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(Period {
+                    from: r.get("starts_on")?,
+                    to: r.get("ends_on")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        if let Some(note) = coherence::explained_by_prolongation(period, covers, &asked) {
+            return Ok(Some(note));
+        }
+        return Err(refused_on(refusal, "ends_on"));
+    }
+    Err(refused_on(refusal, "starts_on"))
 }
 
 /// Checks an exit on `exit_on`, recorded on `today`, against the last hiring and the approval's start.
