@@ -5,6 +5,7 @@
 
 use crate::pages::{csrf, login, page, post_form};
 use crate::{Backend, TestApp, email, id, today};
+use passerelle_store::infra::sql::{Executor, query};
 use reqwest::Method;
 use reqwest::StatusCode as S;
 use serde_json::{Value, json};
@@ -1130,6 +1131,32 @@ async fn story(backend: Backend) {
         (S::OK, &json!("2021-09-28")),
         "{a}"
     );
+
+    // The « extensions » indicator counts the extensions asked, not the appeal of a refused one (2.2.3): the
+    // July extension and this one, refused then appealed, make two.
+    let (s, a) = app
+        .post(&aci, &requests, json!({"date": "2021-10-20", "kind": "extension"}))
+        .await;
+    assert_eq!(s, S::OK, "{a}");
+    let extension = a["agrement_requests"][6]["id"].clone();
+    let refused = json!({"date": "2021-10-21", "decision": "refused", "motive": "Pas de nouvelle SIAE",
+        "request_id": extension});
+    assert_eq!(app.post(&ft, &decisions, refused).await.0, S::OK);
+    let appeal = json!({"date": "2021-10-25", "kind": "extension",
+        "appeal": {"refusal_id": extension, "grounds": "Embauche dans un second atelier"}});
+    let (s, a) = app.post(&aci, &requests, appeal).await;
+    assert_eq!((s, &a["agrement_requests"][7]["appeal_of"]), (S::OK, &extension), "{a}");
+    let mut db = app.store.pool().clone();
+    let counted: i64 = db
+        .fetch_one(
+            query("SELECT COUNT(*) AS n FROM indicator_facts WHERE indicator = 'extensions' AND person_id = $1")
+                .bind(uuid::Uuid::parse_str(&rose_id).unwrap()),
+        )
+        .await
+        .unwrap()
+        .get("n")
+        .unwrap();
+    assert_eq!(counted, 2, "the appeal is not an extension asked");
 
     // Everything above is in the journal.
     for action in [
