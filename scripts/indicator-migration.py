@@ -1,4 +1,4 @@
-# Generates migrations 0010, 0012, 0015, 0019 and 0022 for both dialects from one description (run once; the SQL files are committed).
+# Generates migrations 0010, 0012, 0015, 0019, 0022 and 0043 for both dialects from one description (run once; the SQL files are committed).
 COLS = "indicator, occurred_on, recorded_at, organisation_id, department, siae_kind, person_id, source_id, detail, value"
 KIND = "CASE WHEN o.kind IN ('aci', 'ei', 'eiti', 'ai', 'etti') THEN upper(o.kind) END"
 
@@ -95,7 +95,7 @@ TRIGGERS = [
     ('job_offers', 'job_offers', 'INSERT', None),
 ]
 
-HEADER = """-- Indicators: the compact table of facts that the indicators count, kept by triggers in the
+HEADER = """-- Indicators (issue 8): the compact table of facts that the indicators count, kept by triggers in the
 -- transaction of each recorded change, so that a figure is a GROUP BY over one narrow table instead of joins over
 -- every source (docs/indicators.md, « Passage à l'échelle »). Each source is one view `indicator_source_<name>`
 -- giving its facts from its table; its trigger inserts the new row's facts; `indicator_sources` is their union
@@ -191,7 +191,7 @@ TRIGGERS_0012 = [
     ('immersion_conventions', 'immersions', 'UPDATE', "OLD.status <> 'assessed' AND NEW.status = 'assessed'"),
 ]
 
-HEADER_0012 = """-- Indicators: the sources recorded since migration 0010, wired into `indicator_facts` the same way
+HEADER_0012 = """-- Indicators (issue 8): the sources recorded since migration 0010, wired into `indicator_facts` the same way
 -- (a view `indicator_source_<name>`, a trigger inserting the new row's facts, one line in the `indicator_sources`
 -- union, which is recreated with every source, and the facts of what was recorded before this migration):
 -- CTA meetings held and their minutes transmitted to a CDIAE, mutual-knowledge actions, and the PMSMP conventions
@@ -301,7 +301,7 @@ TRIGGERS_0015 = [
     ('tripartite_on_time', 'tripartite_interviews', 'INSERT', None, None),
 ]
 
-HEADER_0015 = """-- Indicators: the sources of supported employment (seed 003: entries and exits, jobs found, employers
+HEADER_0015 = """-- Indicators (issue 8): the sources of supported employment (seed 003: entries and exits, jobs found, employers
 -- met through the convention, the activities and the jobs, the counsellors' working time), the job-retention
 -- services (activities of module d « in employment », seed 004 Annex 1 fiche 7) and the tripartite interviews
 -- held on time (seed 004 fiche 7), wired into `indicator_facts` as in migration 0012 (docs/indicators.md).
@@ -332,7 +332,7 @@ def views_0019(dl):
     CAST(m.due_on AS TEXT) AS detail, 0 AS value
 FROM missed_interviews m JOIN organisations o ON o.id = m.siae_id"""}
 
-HEADER_0019 = """-- Indicators: a tripartite interview due and never held counts as not on time in
+HEADER_0019 = """-- Indicators (issue 8): a tripartite interview due and never held counts as not on time in
 -- `interviews_on_time_share` (seed 004 fiche 7; RULES.md 1.8). The daily deadlines scan records it once in
 -- `missed_interviews` when the due date of its obligation (source `tripartite_interview`, still open: no interview
 -- held) has passed; the fact is dated by the due date and recorded at the scan. Wired into `indicator_facts` as in
@@ -404,7 +404,7 @@ WHERE e.kind = 'hiring' AND {hired_on} >= {lit(dl, PASS_IAE_FROM)} AND EXISTS (
         f"    OR (r.kind = 'inclusion_commission' AND t.transmitted_on >= {lit(dl, EMPLOYMENT_COMMITTEES_FROM)}))")
     return v
 
-HEADER_0022 = """-- Indicators (E6 to E8): three sources read again from their texts, each rule dated in the domain
+HEADER_0022 = """-- Indicators (issue 21, E6 to E8): three sources read again from their texts, each rule dated in the domain
 -- (`indicators::readings`, docs/indicators.md « Lectures datées »): `candidates_oriented` counts the prescriptions
 -- of France Travail only (seed 004 fiche 4: « candidats orientés par Pôle emploi »), no longer the SIAE's own;
 -- `extensions` also counts, from 2021-12-01, a hiring in another SIAE while the PASS IAE runs (no request exists
@@ -432,6 +432,33 @@ def migration_0022(dl):
                    for n, cs in REDEFINED_0022.items()) + "\nORDER BY recorded_at, source_id;\n")
     return "\n".join(out)
 
+# Migration 0043: the SIAE's appeal of a refused extension request (seed 004, 2.2.3) asks nothing new, so the
+# « extensions » indicator counts the request only. SQLite cannot replace a view in place; PostgreSQL can (and
+# must: `indicator_sources` depends on it).
+APPEAL_0043 = "\n                AND {appeal} IS NULL THEN 'extensions'"
+
+def views_0043(dl):
+    extension = f"{js(dl, 'e.payload', 'request')} = 'extension' THEN 'extensions'"
+    return {'iae_pathway_events': views_0022(dl)['iae_pathway_events'].replace(
+        extension, extension.replace(" THEN 'extensions'", APPEAL_0043.format(appeal=js(dl, 'e.payload', 'appeal'))))}
+
+HEADER_0043 = """-- The « extensions » indicator no longer counts the SIAE's appeal of a refused extension request (seed 004, 2.2.3):
+-- the appeal takes the contested request's kind for the rules engine, but it asks nothing new; only the request
+-- itself is an extension asked. The view is recreated (the trigger reads it by name) and the facts and roll-up
+-- counters of `extensions` rebuilt from it, as in 0022.
+"""
+
+def migration_0043(dl):
+    body = views_0043(dl)['iae_pathway_events']
+    create = d(dl, "DROP VIEW indicator_source_iae_pathway_events;\nCREATE VIEW", "CREATE OR REPLACE VIEW")
+    return "\n".join([HEADER_0043, f"{create} indicator_source_iae_pathway_events AS\n{body};\n",
+        "-- The counters first (the facts' insert trigger adds them back), then the facts.\n"
+        "DELETE FROM indicator_rollup WHERE indicator = 'extensions';\n"
+        "DELETE FROM indicator_facts WHERE indicator = 'extensions';\n"
+        f"INSERT INTO indicator_facts ({COLS})\n"
+        f"SELECT {COLS} FROM indicator_source_iae_pathway_events WHERE indicator = 'extensions'\n"
+        "ORDER BY recorded_at, source_id;\n"])
+
 import sys
 root = sys.argv[1]
 for dl in ('sqlite', 'postgres'):
@@ -440,3 +467,4 @@ for dl in ('sqlite', 'postgres'):
     open(f"{root}/crates/store/migrations/{dl}/0015_supported_indicator_sources.sql", 'w').write(migration_0015(dl))
     open(f"{root}/crates/store/migrations/{dl}/0019_missed_interviews.sql", 'w').write(migration_0019(dl))
     open(f"{root}/crates/store/migrations/{dl}/0022_indicator_readings.sql", 'w').write(migration_0022(dl))
+    open(f"{root}/crates/store/migrations/{dl}/0043_extension_appeals.sql", 'w').write(migration_0043(dl))

@@ -47,16 +47,7 @@ async fn account(store: &Store, key: &str) -> AccessContext {
 
 /// The text of a PDF, one space between words.
 fn pdf_text(pdf: &[u8]) -> String {
-    let mut child = Command::new("pdftotext")
-        .args(["-", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("pdftotext is installed (apt-get install poppler-utils)");
-    child.stdin.take().unwrap().write_all(pdf).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "pdftotext reads the PDF");
-    String::from_utf8_lossy(&out.stdout)
+    passerelle_documents::readback::text(pdf, &[])
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")

@@ -13,6 +13,8 @@ mod html;
 pub mod ics;
 mod layout;
 pub mod pdf;
+#[cfg(feature = "readback")]
+pub mod readback;
 mod typography;
 pub mod xlsx;
 mod zip;

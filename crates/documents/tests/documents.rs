@@ -2,6 +2,7 @@
 //! `pdftotext`, `pdfinfo` and `pdffonts` (poppler-utils) for the PDF, `unzip` for the DOCX. Render times are
 //! printed for the report.
 
+use passerelle_documents::readback::accessible;
 use passerelle_documents::{Format, document, render};
 use passerelle_domain::agreements::AgreementKind;
 use passerelle_domain::agreements::content::Party;
@@ -57,49 +58,6 @@ fn read(program: &str, args: &[&str], input: &[u8]) -> Option<String> {
     let out = child.wait_with_output().ok()?;
     assert!(out.status.success(), "{program} failed");
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-/// Asserts what makes `pdf` readable by anyone: tagged, PDF/UA-1, in French, its fonts embedded as subsets
-/// (poppler-utils: `pdfinfo`, `pdffonts`); returns its structure tree with its text (`pdfinfo -struct-text`).
-fn accessible(pdf: &[u8]) -> String {
-    let path = std::env::temp_dir().join(format!("passerelle-{}.pdf", Uuid::new_v4()));
-    std::fs::write(&path, pdf).unwrap();
-    let run = |program: &str, args: &[&str]| {
-        let out = Command::new(program)
-            .args(args)
-            .arg(&path)
-            .output()
-            .expect("poppler-utils is installed (scripts/setup --test)");
-        assert!(out.status.success(), "{program} reads the PDF");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
-    let info = run("pdfinfo", &[]);
-    assert!(info.contains("Tagged:          yes"), "{info}");
-    let meta = run("pdfinfo", &["-meta"]);
-    assert!(
-        meta.contains("<pdfuaid:part>1</pdfuaid:part>") && meta.contains("fr-FR"),
-        "{meta}"
-    );
-    // Every font embedded (emb), as a subset (sub), with its map back to Unicode (uni): DejaVu Sans only.
-    let fonts = run("pdffonts", &[]);
-    let rows: Vec<&str> = fonts.lines().skip(2).collect();
-    assert!(!rows.is_empty(), "{fonts}");
-    for row in rows {
-        assert!(row.contains("+DejaVuSans") && row.contains(" yes yes yes "), "{fonts}");
-    }
-    let structure = run("pdfinfo", &["-struct-text"]);
-    std::fs::remove_file(&path).ok();
-    // A heading's line shows its title too (`H2 "Préambule" (block)`), the non-ASCII ones garbled: keep the tag.
-    structure
-        .lines()
-        .map(|line| match (line.find(" \""), line.rfind("\" (block)")) {
-            (Some(from), Some(to)) if line.trim_start().starts_with('H') && from < to => {
-                format!("{}{}", &line[..from], &line[to + 1..])
-            }
-            _ => line.to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// What every format must show: parties, legal references, every axis and action sheet, signatures.

@@ -1,7 +1,7 @@
 //! The house rules of the workspace (docs/architecture.md), checked on the sources: arrows between crates point
 //! down (the commands never know the web crate: the binary ties them together), the store has no import circle and
 //! no rule wording, pages do not reach into the API, and no source file outgrows a reader's hour (700 lines before
-//! its inline tests).
+//! its inline tests); the indicator migrations are what their generator writes.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -281,4 +281,40 @@ fn the_store_has_no_import_circle() {
             circle.unwrap().join(" -> ")
         );
     }
+}
+
+/// The indicator migrations are written by `scripts/indicator-migration.py` from one description of the sources:
+/// a migration copied by hand would drift from it (a later reading would start from a stale view).
+#[test]
+fn indicator_migrations_are_the_generators() {
+    let root = crates().join("..");
+    let out = std::env::temp_dir().join(format!("passerelle-generated-{}", std::process::id()));
+    for dialect in ["sqlite", "postgres"] {
+        fs::create_dir_all(out.join("crates/store/migrations").join(dialect)).unwrap();
+    }
+    let run = std::process::Command::new("python3")
+        .arg(root.join("scripts/indicator-migration.py"))
+        .arg(&out)
+        .status()
+        .expect("python3 runs the generator");
+    assert!(run.success());
+    let mut compared = 0;
+    for dialect in ["sqlite", "postgres"] {
+        let dir = out.join("crates/store/migrations").join(dialect);
+        for entry in fs::read_dir(&dir).unwrap() {
+            let generated = entry.unwrap().path();
+            let landed = root
+                .join("crates/store/migrations")
+                .join(dialect)
+                .join(generated.file_name().unwrap());
+            assert!(
+                read(&generated) == read(&landed),
+                "{} differs from what the generator writes",
+                landed.display()
+            );
+            compared += 1;
+        }
+    }
+    fs::remove_dir_all(&out).ok();
+    assert_eq!(compared, 12, "six migrations on each database");
 }

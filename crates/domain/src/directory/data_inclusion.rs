@@ -15,6 +15,7 @@ mod vocabulary;
 mod writing;
 
 pub use vocabulary::{kind_of_typologie, typologie_of_kind};
+pub use writing::{exported_name, kept_on_import};
 
 use super::{OrganisationInput, OrganisationKind};
 use crate::invalid::Invalid;

@@ -2,9 +2,11 @@
 
 use crate::Store;
 use crate::access::AccessContext;
+use crate::directory::load_organisation;
 use crate::directory::{ExternalKey, Upserted};
 use crate::infra::error::Result;
-use passerelle_domain::directory::data_inclusion::{ExportedOrganisation, ImportRow, Structure};
+use crate::infra::sql::{Executor, query};
+use passerelle_domain::directory::data_inclusion::{ExportedOrganisation, ImportRow, Structure, kept_on_import};
 use serde::Serialize;
 
 /// Organisations created in Passerelle are exported under this source, with their own id.
@@ -29,10 +31,23 @@ impl Store {
         let mut report = ImportReport::default();
         let mut tx = self.pool.begin().await?;
         for (i, row) in rows.iter().enumerate() {
-            let fields = row.organisation.validate()?;
             let key = ExternalKey {
                 source: row.source.clone(),
                 external_id: row.external_id.clone(),
+            };
+            let found = tx
+                .fetch_optional(
+                    query("SELECT id FROM organisations WHERE source = $1 AND external_id = $2")
+                        .bind(&key.source)
+                        .bind(&key.external_id),
+                )
+                .await?;
+            let fields = match found {
+                Some(r) => {
+                    let existing = load_organisation(&mut tx, r.get("id")?).await?.to_input();
+                    kept_on_import(&existing, row.organisation.clone()).validate()?
+                }
+                None => row.organisation.validate()?,
             };
             match self.upsert_organisation(&mut tx, ctx, &key, &fields).await?.1 {
                 Upserted::Created => report.created += 1,

@@ -25,7 +25,8 @@ async fn interview_due(store: &Store, ctx: &passerelle_store::AccessContext) -> 
     due
 }
 
-async fn scenario(store: Store) {
+/// Durand (hired by the demo at the ACI on 2026-10-05), the ACI and its staff's access.
+pub(super) async fn durand_at_the_aci(store: &Store) -> (Uuid, Uuid, passerelle_store::AccessContext) {
     let mut db = store.pool().clone();
     let id = async |db: &mut passerelle_store::infra::sql::Pool, sql: &str| -> Uuid {
         db.fetch_one(query(sql)).await.unwrap().get("id").unwrap()
@@ -37,11 +38,12 @@ async fn scenario(store: Store) {
     )
     .await;
     let aci = store.login_context_for("aci-jardins@passerelle.test").await.unwrap();
+    (durand, aci_id, aci)
+}
 
-    // Before any contract: 2 months before the end of the PASS IAE.
-    assert_eq!(interview_due(&store, &aci).await.due_on, date!(2028 - 08 - 03));
-
-    let cddi = Cddi {
+/// Durand's first CDDI at the ACI, 2026-10-05 to 2027-04-04, 26 hours a week.
+pub(super) fn first_cddi() -> Cddi {
+    Cddi {
         period: Period {
             from: date!(2026 - 10 - 05),
             to: date!(2027 - 04 - 04),
@@ -49,8 +51,20 @@ async fn scenario(store: Store) {
         weekly_hours: 26,
         hours_derogation: false,
         exception: None,
-    };
-    store.create_contract(&aci, durand, aci_id, cddi, None).await.unwrap();
+    }
+}
+
+async fn scenario(store: Store) {
+    let mut db = store.pool().clone();
+    let (durand, aci_id, aci) = durand_at_the_aci(&store).await;
+
+    // Before any contract: 2 months before the end of the PASS IAE.
+    assert_eq!(interview_due(&store, &aci).await.due_on, date!(2028 - 08 - 03));
+
+    store
+        .create_contract(&aci, durand, aci_id, first_cddi(), None)
+        .await
+        .unwrap();
 
     // The daily scan moves the interview to 2 months before the contract's end, with the rule that says so.
     let scan = |today, now| store.scan_deadlines(today, Window::default(), now);

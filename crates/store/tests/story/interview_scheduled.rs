@@ -6,9 +6,8 @@
 //! records it missed if nobody records it held; held with the person and the SIAE present, it closes the
 //! scheduled one and the obligation.
 
+use super::interview_before_contract_end::{durand_at_the_aci, first_cddi};
 use super::{postgres_demo, sqlite_demo};
-use passerelle_domain::pathways::iae::approval::Period;
-use passerelle_domain::pathways::iae::contract::Cddi;
 use passerelle_domain::pathways::iae::interview::{Attendance, ScheduleInput};
 use passerelle_store::infra::sql::{Executor, query};
 use passerelle_store::obligations::Window;
@@ -19,26 +18,11 @@ use uuid::Uuid;
 
 async fn scenario(store: Store) {
     let mut db = store.pool().clone();
-    let id = async |db: &mut passerelle_store::infra::sql::Pool, sql: &str| -> Uuid {
-        db.fetch_one(query(sql)).await.unwrap().get("id").unwrap()
-    };
-    let durand = id(&mut db, "SELECT id FROM persons WHERE last_name = 'Durand'").await;
-    let aci_id = id(
-        &mut db,
-        "SELECT id FROM organisations WHERE name = 'Les Jardins de la Combe'",
-    )
-    .await;
-    let aci = store.login_context_for("aci-jardins@passerelle.test").await.unwrap();
-    let cddi = Cddi {
-        period: Period {
-            from: date!(2026 - 10 - 05),
-            to: date!(2027 - 04 - 04),
-        },
-        weekly_hours: 26,
-        hours_derogation: false,
-        exception: None,
-    };
-    store.create_contract(&aci, durand, aci_id, cddi, None).await.unwrap();
+    let (durand, aci_id, aci) = durand_at_the_aci(&store).await;
+    store
+        .create_contract(&aci, durand, aci_id, first_cddi(), None)
+        .await
+        .unwrap();
 
     // After the contract's end: refused with the rule's code, on the date's field.
     let at = |planned_on| ScheduleInput {

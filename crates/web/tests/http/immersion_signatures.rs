@@ -67,42 +67,71 @@ async fn mailed_token(app: &TestApp, to: &str) -> String {
     body[start..].split_whitespace().next().unwrap().to_owned()
 }
 
-async fn signatures(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+/// The days of the immersions drafted here.
+fn period() -> (time::Date, time::Date) {
+    (today() + Duration::days(10), today() + Duration::days(14))
+}
+
+/// An immersion the ACI drafts for a new person `(first, last)`, hosted by the directory's organisation `host` (named
+/// and found by its SIRET) with its tutor `(name, e-mail)`, then submits for signatures: its id and the person.
+async fn submitted_immersion(
+    app: &TestApp,
+    host: &str,
+    (first_name, last_name): (&str, &str),
+    (tutor_name, tutor_email): (&str, &str),
+) -> (String, serde_json::Value) {
     let aci = app.token(&email("aci-jardins")).await;
     let aci_id = app.org_id("aci-jardins").await;
-    let host_id = app.org_id("esat-ouche").await;
+    let host_id = app.org_id(host).await;
     let mut db = app.store.pool().clone();
-    let siret: String = db
-        .fetch_one(query("SELECT siret FROM organisations WHERE id = $1").bind(host_id))
+    let row = db
+        .fetch_one(query("SELECT name, siret FROM organisations WHERE id = $1").bind(host_id))
         .await
-        .unwrap()
-        .get("siret")
         .unwrap();
+    let (host_name, siret): (String, String) = (row.get("name").unwrap(), row.get("siret").unwrap());
     let (s, person) = app
         .call(
             &aci,
             Method::POST,
             "/api/v1/persons",
-            Some(json!({"first_name": "Lucas", "last_name": "Bernard"})),
+            Some(json!({"first_name": first_name, "last_name": last_name})),
         )
         .await;
     assert_eq!(s, S::CREATED, "{person}");
-    let (start, end) = (today() + Duration::days(10), today() + Duration::days(14));
+    let (start, end) = period();
     let convention = json!({"person_id": id(&person), "prescriber_id": aci_id, "support_structure_id": aci_id,
-        "host_name": "ESAT de la Vallée de l'Ouche", "host_siret": siret, "tutor_name": "Paul Girard",
-        "tutor_email": "p.girard@example.fr", "objective": "discover_trade", "starts_on": start.to_string(),
+        "host_name": host_name, "host_siret": siret, "tutor_name": tutor_name,
+        "tutor_email": tutor_email, "objective": "discover_trade", "starts_on": start.to_string(),
         "ends_on": end.to_string(), "schedule": [420, 420, 420, 420, 420, 0, 0]});
     let (s, i) = app
         .call(&aci, Method::POST, "/api/v1/immersions", Some(convention))
         .await;
     assert_eq!(s, S::CREATED, "{i}");
-    let iid = id(&i);
     let (s, _) = app
-        .call(&aci, Method::POST, &format!("/api/v1/immersions/{iid}/submit"), None)
+        .call(
+            &aci,
+            Method::POST,
+            &format!("/api/v1/immersions/{}/submit", id(&i)),
+            None,
+        )
         .await;
     assert_eq!(s, S::OK);
+    (id(&i), person)
+}
+
+async fn signatures(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let aci = app.token(&email("aci-jardins")).await;
+    let mut db = app.store.pool().clone();
+    let (iid, _) = submitted_immersion(
+        &app,
+        "esat-ouche",
+        ("Lucas", "Bernard"),
+        ("Paul Girard", "p.girard@example.fr"),
+    )
+    .await;
     let here = format!("/immersions/{iid}");
+    let (start, end) = period();
 
     // The host ESAT lists the convention and is offered its own signature only: no « Prescripteur » ending on 403.
     let host = login(&app, "esat-ouche").await;
@@ -323,43 +352,14 @@ async fn immersion_signatures_on_postgres() {
 /// its menu, lists them without a drafting form it could not use (it does not prescribe, L5135-2), and signs.
 async fn host_company(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let aci = app.token(&email("aci-jardins")).await;
-    let aci_id = app.org_id("aci-jardins").await;
-    let bakery_id = app.org_id("employeur-boulangerie").await;
-    let mut db = app.store.pool().clone();
-    let siret: String = db
-        .fetch_one(query("SELECT siret FROM organisations WHERE id = $1").bind(bakery_id))
-        .await
-        .unwrap()
-        .get("siret")
-        .unwrap();
-    let (_, person) = app
-        .call(
-            &aci,
-            Method::POST,
-            "/api/v1/persons",
-            Some(json!({"first_name": "Inès", "last_name": "Garnier"})),
-        )
-        .await;
-    let (start, end) = (today() + Duration::days(10), today() + Duration::days(14));
-    let convention = json!({"person_id": id(&person), "prescriber_id": aci_id, "support_structure_id": aci_id,
-        "host_name": "Boulangerie Morel", "host_siret": siret, "tutor_name": "Jean Morel",
-        "tutor_email": "j.morel@example.fr", "objective": "discover_trade", "starts_on": start.to_string(),
-        "ends_on": end.to_string(), "schedule": [420, 420, 420, 420, 420, 0, 0]});
-    let (s, i) = app
-        .call(&aci, Method::POST, "/api/v1/immersions", Some(convention))
-        .await;
-    assert_eq!(s, S::CREATED, "{i}");
-    let here = format!("/immersions/{}", id(&i));
-    let (s, _) = app
-        .call(
-            &aci,
-            Method::POST,
-            &format!("/api/v1/immersions/{}/submit", id(&i)),
-            None,
-        )
-        .await;
-    assert_eq!(s, S::OK);
+    let (iid, person) = submitted_immersion(
+        &app,
+        "employeur-boulangerie",
+        ("Inès", "Garnier"),
+        ("Jean Morel", "j.morel@example.fr"),
+    )
+    .await;
+    let here = format!("/immersions/{iid}");
 
     let host = login(&app, "employeur-boulangerie").await;
     let (s, home) = page(&app, &host, "/").await;

@@ -223,20 +223,7 @@ pub fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_owned()
 }
 
-/// The text of a PDF as `pdftotext` (poppler-utils) reads it, with its `options` (`-layout` keeps the cells
-/// of a table row on one line).
-pub fn pdf_text(pdf: &[u8], options: &[&str]) -> String {
-    use std::io::Write;
-    let mut child = std::process::Command::new("pdftotext")
-        .args(options)
-        .args(["-", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("pdftotext is installed (apt-get install poppler-utils)");
-    child.stdin.take().unwrap().write_all(pdf).unwrap();
-    String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
-}
+pub use passerelle_documents::readback::text as pdf_text;
 
 pub fn email(key: &str) -> String {
     format!("{key}@passerelle.test")

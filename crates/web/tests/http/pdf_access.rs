@@ -5,37 +5,10 @@
 use crate::{Backend, TestApp, email, id, pdf_text, today};
 use serde_json::json;
 
-/// Asserts what poppler-utils (`pdfinfo`, `pdffonts`) says of `pdf`: tagged, PDF/UA-1, in French, DejaVu
-/// Sans embedded as a subset with its map back to Unicode; returns its text as `pdftotext` reads it.
+/// Asserts what makes `pdf` readable by anyone (`passerelle_documents::readback::accessible`); returns its text as
+/// `pdftotext` reads it.
 pub fn accessible(pdf: &[u8]) -> String {
-    let path = std::env::temp_dir().join(format!("passerelle-{}.pdf", uuid::Uuid::new_v4()));
-    std::fs::write(&path, pdf).unwrap();
-    let run = |program: &str, args: &[&str]| {
-        let out = std::process::Command::new(program)
-            .args(args)
-            .arg(&path)
-            .output()
-            .expect("poppler-utils is installed (scripts/setup --test)");
-        assert!(out.status.success(), "{program} reads the PDF");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
-    let info = run("pdfinfo", &[]);
-    assert!(info.contains("Tagged:          yes"), "{info}");
-    let meta = run("pdfinfo", &["-meta"]);
-    assert!(
-        meta.contains("<pdfuaid:part>1</pdfuaid:part>") && meta.contains("fr-FR"),
-        "{meta}"
-    );
-    let fonts = run("pdffonts", &[]);
-    let rows: Vec<&str> = fonts.lines().skip(2).collect();
-    assert!(
-        !rows.is_empty()
-            && rows
-                .iter()
-                .all(|r| r.contains("+DejaVuSans") && r.contains(" yes yes yes ")),
-        "{fonts}"
-    );
-    std::fs::remove_file(&path).ok();
+    passerelle_documents::readback::accessible(pdf);
     pdf_text(pdf, &[])
 }
 

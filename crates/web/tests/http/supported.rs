@@ -119,14 +119,9 @@ async fn supported_api(backend: Backend) {
 
     // The four modules, a job, the convention.
     let on = |path: &str| format!("/api/v1/supported-entries/{entry_id}/{path}");
-    let (s, b) = app
-        .call(
-            &dea,
-            Method::POST,
-            &on("convention"),
-            Some(json!({"signed_on": "2026-02-02"})),
-        )
-        .await;
+    // The counsellor's writes on her entry.
+    let post = async |path: &str, body: Value| app.call(&dea, Method::POST, &on(path), Some(body)).await;
+    let (s, b) = post("convention", json!({"signed_on": "2026-02-02"})).await;
     assert_eq!(s, S::CREATED, "{b}");
     for (module, day, minutes, employer) in [
         ("assessment", "2026-02-02", 90, None),
@@ -134,7 +129,7 @@ async fn supported_api(backend: Backend) {
         ("job_search", "2026-03-02", 120, Some("Jardinerie du Lac")),
     ] {
         let body = json!({"module": module, "done_on": day, "minutes": minutes, "employer": employer});
-        let (s, b) = app.call(&dea, Method::POST, &on("activities"), Some(body)).await;
+        let (s, b) = post("activities", body).await;
         assert_eq!(s, S::CREATED, "{b}");
     }
     // An activity sent twice with one key is recorded once.
@@ -153,61 +148,35 @@ async fn supported_api(backend: Backend) {
     }
     assert_eq!(app.count("supported_activities").await, activities + 1);
     let early = json!({"module": "in_employment", "done_on": "2026-03-10", "minutes": 30});
-    let (s, b) = app.call(&dea, Method::POST, &on("activities"), Some(early)).await;
+    let (s, b) = post("activities", early).await;
     assert_eq!(
         (s, b["error"]["code"].as_str()),
         (S::UNPROCESSABLE_ENTITY, Some("not_in_employment"))
     );
-    let (s, b) = app
-        .call(
-            &dea,
-            Method::POST,
-            &on("jobs"),
-            Some(
-                json!({"employer": "Jardinerie du Lac", "position": "Vendeuse en jardinerie", "contract": "cdi",
+    let (s, b) = post(
+        "jobs",
+        json!({"employer": "Jardinerie du Lac", "position": "Vendeuse en jardinerie", "contract": "cdi",
                 "starts_on": "2026-03-09", "weekly_hours": 28}),
-            ),
-        )
-        .await;
+    )
+    .await;
     assert_eq!(s, S::CREATED, "{b}");
     let support =
         json!({"module": "in_employment", "done_on": "2026-03-16", "minutes": 45, "employer": "Jardinerie du Lac"});
-    let (s, b) = app.call(&dea, Method::POST, &on("activities"), Some(support)).await;
+    let (s, b) = post("activities", support).await;
     assert_eq!(s, S::CREATED, "{b}");
     assert_eq!(b["entries"][0]["current_module"], "in_employment");
     assert_eq!(b["entries"][0]["employers"], json!(["Jardinerie du Lac"]));
     // The employer joins the convention signed before the hire: not before the signature, and once.
-    let joins = |employer: &str, on: &str| Some(json!({"employer": employer, "joined_on": on}));
-    let (s, b) = app
-        .call(
-            &dea,
-            Method::POST,
-            &on("convention/employer"),
-            joins("Jardinerie du Lac", "2026-02-01"),
-        )
-        .await;
+    let joins = |employer: &str, on: &str| json!({"employer": employer, "joined_on": on});
+    let (s, b) = post("convention/employer", joins("Jardinerie du Lac", "2026-02-01")).await;
     assert_eq!(
         (s, b["error"]["code"].as_str()),
         (S::UNPROCESSABLE_ENTITY, Some("employer_before_convention"))
     );
-    let (s, b) = app
-        .call(
-            &dea,
-            Method::POST,
-            &on("convention/employer"),
-            joins("Jardinerie du Lac", "2026-03-09"),
-        )
-        .await;
+    let (s, b) = post("convention/employer", joins("Jardinerie du Lac", "2026-03-09")).await;
     assert_eq!(s, S::OK, "{b}");
     assert_eq!(b["entries"][0]["convention"]["employer_joined_on"], "2026-03-09");
-    let (s, b) = app
-        .call(
-            &dea,
-            Method::POST,
-            &on("convention/employer"),
-            joins("jardinerie du lac", "2026-03-10"),
-        )
-        .await;
+    let (s, b) = post("convention/employer", joins("jardinerie du lac", "2026-03-10")).await;
     assert_eq!(
         (s, b["error"]["code"].as_str()),
         (S::UNPROCESSABLE_ENTITY, Some("employer_already_named"))
@@ -254,26 +223,12 @@ async fn supported_api(backend: Backend) {
     );
 
     // The exit with its reason, then in the person's one history.
-    let (s, b) = app
-        .call(
-            &dea,
-            Method::POST,
-            &on("exit"),
-            Some(json!({"exited_on": today(), "reason": "fired"})),
-        )
-        .await;
+    let (s, b) = post("exit", json!({"exited_on": today(), "reason": "fired"})).await;
     assert_eq!(
         (s, b["error"]["code"].as_str()),
         (S::UNPROCESSABLE_ENTITY, Some("exit_reason_unknown"))
     );
-    let (s, b) = app
-        .call(
-            &dea,
-            Method::POST,
-            &on("exit"),
-            Some(json!({"exited_on": today(), "reason": "employment"})),
-        )
-        .await;
+    let (s, b) = post("exit", json!({"exited_on": today(), "reason": "employment"})).await;
     assert_eq!(s, S::OK, "{b}");
     assert_eq!(b["entries"][0]["exit_reason"], "employment");
     let (s, history) = app.get(&dea, &format!("/api/v1/persons/{claire}/pathways")).await;

@@ -461,3 +461,56 @@ fn formats_from_file_names() {
     assert_eq!(Format::from_file_name("structures.xlsx"), None);
     assert_eq!(Format::from_file_name("structures"), None);
 }
+
+/// Schema 1.0 takes names of 3 to 150 characters (`structure.json`, `nom`); the directory takes up to 200.
+#[test]
+fn names_fit_the_schema() {
+    assert_eq!(exported_name("ESAT de Beaune", "Beaune"), "ESAT de Beaune");
+    assert_eq!(exported_name("AB", "Dijon"), "AB (Dijon)");
+    let long = format!(
+        "Association {}",
+        "pour l'insertion par l'activité économique ".repeat(5)
+    );
+    let name = exported_name(long.trim(), "Dijon");
+    assert!(name.chars().count() <= 150, "{name}");
+    let kept = name.strip_suffix('…').expect("marked as cut");
+    assert!(long.starts_with(&format!("{kept} ")), "cut after a word: {name}");
+    let unbroken = "X".repeat(180);
+    assert_eq!(exported_name(&unbroken, "Dijon").chars().count(), 150);
+}
+
+/// Importing what Passerelle exported changes nothing: the departments covered (not in the format), a name the
+/// export shortened and a description it left out stay as the directory has them; a real change is taken.
+#[test]
+fn an_import_keeps_what_the_format_drops() {
+    let existing = OrganisationInput {
+        name: format!(
+            "Direction régionale {}",
+            "de l'économie, de l'emploi, du travail et des solidarités ".repeat(3)
+        ),
+        commune: "Dijon".into(),
+        description: Some("BFC".into()),
+        territories: vec!["21".into(), "58".into()],
+        ..OrganisationInput::default()
+    };
+    let mut imported = OrganisationInput {
+        name: exported_name(&existing.name, "Dijon"),
+        commune: "Dijon".into(),
+        ..OrganisationInput::default()
+    };
+    let kept = kept_on_import(&existing, imported.clone());
+    assert_eq!(
+        (kept.name, kept.description, kept.territories),
+        (
+            existing.name.clone(),
+            existing.description.clone(),
+            existing.territories.clone()
+        )
+    );
+    imported.name = "DREETS Bourgogne-Franche-Comté".into();
+    imported.description = Some("Services de l'État en région".into());
+    let changed = kept_on_import(&existing, imported);
+    assert_eq!(changed.name, "DREETS Bourgogne-Franche-Comté");
+    assert_eq!(changed.description.as_deref(), Some("Services de l'État en région"));
+    assert_eq!(changed.territories, existing.territories);
+}

@@ -2,9 +2,53 @@
 
 use super::vocabulary::{networks_of_kind, typologie_of_kind};
 use super::{ExportedOrganisation, Structure};
+use crate::directory::OrganisationInput;
 
 /// Shortest description of schema 1.0 (`structure.json`, `description.minLength`).
 const MIN_DESCRIPTION: usize = 5;
+/// Bounds of a name in schema 1.0 (`structure.json`, `nom`: `minLength` 3, `maxLength` 150); the directory takes
+/// names up to 200 characters.
+const MIN_NAME: usize = 3;
+const MAX_NAME: usize = 150;
+
+/// The name as the schema takes it: a name too short is followed by its commune (« AB (Dijon) »), one too long
+/// is cut after a word and ends with « … ». Both are rare; an import of the export keeps the whole name
+/// ([`kept_on_import`]).
+pub fn exported_name(name: &str, commune: &str) -> String {
+    let name = if name.chars().count() < MIN_NAME {
+        format!("{name} ({commune})")
+    } else {
+        name.to_owned()
+    };
+    if name.chars().count() <= MAX_NAME {
+        return name;
+    }
+    let head: String = name.chars().take(MAX_NAME - 1).collect();
+    let cut = head.rfind(' ').filter(|i| *i > head.len() / 2).unwrap_or(head.len());
+    format!("{}…", head[..cut].trim_end_matches([' ', ',', ';', '-']))
+}
+
+/// The description as the schema takes it: one under 5 characters says nothing and is left out.
+fn exported_description(description: Option<&str>) -> Option<String> {
+    description
+        .filter(|d| d.chars().count() >= MIN_DESCRIPTION)
+        .map(str::to_owned)
+}
+
+/// What an import of a structure changes of the organisation it finds by its source and id: the fields the
+/// format does not hold (the departments covered) and those the export shortened or left out (a name over 150
+/// characters, a description under 5) stay as the directory has them, so that importing an export changes
+/// nothing.
+pub fn kept_on_import(existing: &OrganisationInput, mut imported: OrganisationInput) -> OrganisationInput {
+    imported.territories = existing.territories.clone();
+    if imported.name == exported_name(&existing.name, &existing.commune) {
+        imported.name = existing.name.clone();
+    }
+    if imported.description == exported_description(existing.description.as_deref()) {
+        imported.description = existing.description.clone();
+    }
+    imported
+}
 
 impl Structure {
     /// The structure written for an organisation of the directory.
@@ -13,12 +57,8 @@ impl Structure {
         Self {
             source: org.source.to_owned(),
             id: org.id.to_owned(),
-            nom: org.name.to_owned(),
-            // Schema 1.0 asks 5 characters at least of a description: a shorter one says nothing.
-            description: org
-                .description
-                .filter(|d| d.chars().count() >= MIN_DESCRIPTION)
-                .map(str::to_owned),
+            nom: exported_name(org.name, org.commune),
+            description: exported_description(org.description),
             date_maj: Some(org.updated_on),
             siret: owned(org.siret),
             commune: Some(org.commune.to_owned()),
