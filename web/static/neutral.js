@@ -16,6 +16,7 @@ function openModal(modal, opener) {
   modal.classList.add('fr-modal--opened');
   modal.setAttribute('role', 'dialog');
   modal.setAttribute('aria-modal', 'true');
+  modal.setAttribute('aria-labelledby', opener.id);
   opener.setAttribute('aria-expanded', 'true');
   modal.querySelector('.fr-btn--close')?.focus();
 }
@@ -23,8 +24,8 @@ function openModal(modal, opener) {
 function closeModal(modal) {
   if (!modal.classList.contains('fr-modal--opened')) return;
   modal.classList.remove('fr-modal--opened');
-  modal.removeAttribute('role');
-  modal.removeAttribute('aria-modal');
+  // Named only while it is a dialog: ARIA forbids naming a plain division.
+  for (const attribute of ['role', 'aria-modal', 'aria-labelledby']) modal.removeAttribute(attribute);
   const opener = document.querySelector(`.fr-btn--menu[aria-controls="${modal.id}"]`);
   opener?.setAttribute('aria-expanded', 'false');
   opener?.focus();
@@ -35,6 +36,7 @@ const tools = document.querySelector('.fr-header__tools-links');
 const menuLinks = document.querySelector('.fr-header__menu-links');
 if (tools && menuLinks) menuLinks.append(...[...tools.children].map((child) => child.cloneNode(true)));
 document.querySelectorAll('.fr-btn--menu').forEach((button) => button.setAttribute('aria-expanded', 'false'));
+document.querySelectorAll('.fr-modal').forEach((modal) => modal.removeAttribute('aria-labelledby'));
 
 document.addEventListener('click', (event) => {
   const button = event.target.closest('button[aria-controls]');
