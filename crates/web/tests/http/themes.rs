@@ -11,7 +11,11 @@ use reqwest::header::COOKIE;
 async fn pages(app: &TestApp) -> Vec<String> {
     let session = login(app, "ft-dijon").await;
     let mut out = Vec::new();
-    for (path, status) in [("/connexion", S::OK), ("/annuaire", S::OK), ("/pas-de-page", S::NOT_FOUND)] {
+    for (path, status) in [
+        ("/connexion", S::OK),
+        ("/annuaire", S::OK),
+        ("/pas-de-page", S::NOT_FOUND),
+    ] {
         let r = app
             .http
             .get(app.url(path))
@@ -33,16 +37,25 @@ async fn neutral_theme(backend: Backend) {
     let app = TestApp::spawn_themed(backend, Theme::Neutral).await;
     for html in pages(&app).await {
         for protected in ["/dsfr", "Marianne", "République", "fr-logo", "data-fr-scheme"] {
-            assert!(!html.contains(protected), "the neutral theme shows « {protected} »:\n{html}");
+            assert!(
+                !html.contains(protected),
+                "the neutral theme shows « {protected} »:\n{html}"
+            );
         }
         assert!(html.contains("/static/neutral.css") && html.contains("/static/neutral.js"));
         // The header names the operator where the DSFR names the State.
         let operator = OPERATOR.name.replace('\'', "&#39;");
-        assert!(html.contains(&format!("<p class=\"passerelle-operator\">{operator}</p>")), "{html}");
+        assert!(
+            html.contains(&format!("<p class=\"passerelle-operator\">{operator}</p>")),
+            "{html}"
+        );
     }
     // Neither the DSFR's files nor its font are served.
     assert_eq!(status_of(&app, "/dsfr/dsfr.min.css").await, S::NOT_FOUND);
-    assert_eq!(status_of(&app, "/dsfr/fonts/Marianne-Regular.woff2").await, S::NOT_FOUND);
+    assert_eq!(
+        status_of(&app, "/dsfr/fonts/Marianne-Regular.woff2").await,
+        S::NOT_FOUND
+    );
     let css = app.http.get(app.url("/static/neutral.css")).send().await.unwrap();
     assert_eq!(css.status(), S::OK);
     let css = css.text().await.unwrap();
