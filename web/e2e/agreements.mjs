@@ -11,7 +11,7 @@
 // Exit code 0 when every check passes and axe finds no serious or critical violation; 1 otherwise; 2 on a
 // usage error.
 
-import { auditPage, check, dsfrStarted, openPage, pathOf, runJourney, menuLink } from './harness.mjs';
+import { auditPage, check, themeStarted, openPage, pathOf, runJourney, menuLink } from './harness.mjs';
 
 const USAGE = 'usage: node web/e2e/agreements.mjs <base-url> <email> <password>';
 const CCL = /^Convention de coopération locale entre/;
@@ -26,7 +26,7 @@ const base = baseArg.replace(/\/+$/, '');
 const plain = (text) => (text ?? '').replace(/[\u202f\u00a0\s]+/g, ' ').trim();
 
 async function heading(page) {
-  await dsfrStarted(page);
+  await themeStarted(page);
   return plain(await page.locator('main h1').first().textContent());
 }
 

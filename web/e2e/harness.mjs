@@ -55,7 +55,7 @@ const audits = [];
 
 /** A phone's screen (iPhone SE), for the journeys that must work on a phone. */
 export const PHONE = { width: 375, height: 667 };
-/** A small laptop's or a tablet's screen held sideways, where the DSFR header still shows its full menu. */
+/** A small laptop's or a tablet's screen held sideways, where the header still shows its full menu. */
 export const NARROW = { width: 1024, height: 800 };
 /** The screens every audited page is also checked at, besides the journey's own. */
 export const WIDTHS = [NARROW, PHONE];
@@ -105,7 +105,7 @@ async function layoutProblems(page) {
   const viewport = page.viewportSize();
   const menu = page.locator('#menu-button');
   if (viewport.width < 992 && (await menu.count()) === 1) {
-    // The DSFR folds the header's links and the navigation into « Menu » on small screens.
+    // Both themes fold the header's links and the navigation into « Menu » on small screens.
     const modal = page.locator('#menu-modal');
     try {
       await menu.click({ timeout: 3_000 });
@@ -220,26 +220,28 @@ export async function openPage(browser, expected = () => false, viewport = { wid
   return { context, page, pageErrors };
 }
 
-/** Waits until the DSFR's JavaScript marks the root element: its assets are served and allowed by the CSP. */
-export async function dsfrStarted(page) {
-  await page
-    .waitForFunction(() => document.documentElement.hasAttribute('data-fr-js'), null, { timeout: 5_000 })
-    .catch(() => {
-      throw new CheckFailed(`${pathOf(page)}: the DSFR's JavaScript did not start`);
-    });
+/**
+ * Waits until the theme's JavaScript (the DSFR's, or the neutral theme's web/static/neutral.js) marks the root
+ * element: its assets are served and allowed by the CSP.
+ */
+export async function themeStarted(page) {
+  const started = () => ['data-fr-js', 'data-passerelle-js'].some((a) => document.documentElement.hasAttribute(a));
+  await page.waitForFunction(started, null, { timeout: 5_000 }).catch(() => {
+    throw new CheckFailed(`${pathOf(page)}: the theme's JavaScript did not start`);
+  });
 }
 
 /**
  * Runs `run(browser)` in headless Chromium within the overall time limit, then exits: 0 when every check
  * passed and no page had a serious or critical accessibility violation, 1 otherwise with a readable report.
  */
-/** Checks the page is `expectedPath`, answered without error, with a matching main heading and the DSFR started. */
+/** Checks the page is `expectedPath`, answered without error, with a matching main heading and the theme started. */
 export async function expectPage(page, response, expectedPath, heading) {
   check(response === null || response.ok(), `${expectedPath}: HTTP ${response?.status()} on ${page.url()}`);
   check(pathOf(page) === expectedPath, `expected to be on ${expectedPath}, but the browser is on ${page.url()}`);
   const h1 = (await page.locator('main h1').first().textContent({ timeout: STEP_TIMEOUT_MS }))?.trim() ?? '';
   check(heading.test(h1), `${expectedPath}: unexpected main heading « ${h1} »`);
-  await dsfrStarted(page);
+  await themeStarted(page);
 }
 
 /** Logs in through the form of the login page the browser is on; returns the navigation's response. */

@@ -10,7 +10,7 @@
 // Exit code 0 when every check passes and axe finds no serious or critical violation; 1 otherwise; 2 on a
 // usage error.
 
-import { auditPage, check, click, dsfrStarted, logIn, openPage, pathOf, runJourney } from './harness.mjs';
+import { auditPage, check, click, themeStarted, logIn, openPage, pathOf, runJourney } from './harness.mjs';
 
 const USAGE = 'usage: node web/e2e/legal.mjs <base-url> <email> <password> <link-path> <new-password>';
 
@@ -23,7 +23,7 @@ const base = baseArg.replace(/\/+$/, '');
 const plain = (text) => (text ?? '').replace(/[\u202f\u00a0\s]+/g, ' ').trim();
 
 async function heading(page) {
-  await dsfrStarted(page);
+  await themeStarted(page);
   return plain(await page.locator('main h1').first().textContent());
 }
 

@@ -17,7 +17,7 @@
 
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { auditPage, check, dsfrStarted, openPage, pathOf, runJourney, menuLink } from './harness.mjs';
+import { auditPage, check, themeStarted, openPage, pathOf, runJourney, menuLink } from './harness.mjs';
 
 const USAGE =
   'usage: node web/e2e/simulator.mjs <base-url> <email> <password> <pdf-path> <screenshot-path> <expected-total>';
@@ -37,7 +37,7 @@ async function expectPage(page, response, status, heading) {
   check(response?.status() === status, `${page.url()}: HTTP ${response?.status()}, expected ${status}`);
   const h1 = plain(await page.locator('main h1').first().textContent());
   check(h1 === heading, `${pathOf(page)}: unexpected main heading « ${h1} »`);
-  await dsfrStarted(page);
+  await themeStarted(page);
 }
 
 /** The body rows of a table as arrays of cell texts (header cell first). */

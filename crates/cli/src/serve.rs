@@ -11,8 +11,8 @@ use std::pin::Pin;
 /// What the web server receives once the database is open and the address bound.
 pub struct Served {
     pub store: Store,
-    /// The DSFR's `dist` folder, served under `/dsfr`.
-    pub dsfr_dir: PathBuf,
+    /// The DSFR's `dist` folder when the theme is `dsfr` (served under `/dsfr`); none for the neutral theme.
+    pub dsfr_dir: Option<PathBuf>,
     /// Whether cookies are marked `Secure` (behind HTTPS).
     pub secure_cookies: bool,
     /// Who runs the instance, for the legal pages and the links of e-mails.
@@ -74,7 +74,15 @@ pub struct ServeArgs {
     /// Loads the demo territory when the database has no organisation.
     #[arg(long)]
     demo: bool,
-    /// The DSFR's dist folder (default: web/node_modules/@gouvfr/dsfr/dist).
+    /// The look of the pages: Passerelle's own (neutral) or the State design system (dsfr), which its terms
+    /// reserve to State services (docs/themes.md).
+    #[arg(long, env = "PASSERELLE_THEME", value_enum, default_value_t = ThemeName::Neutral)]
+    theme: ThemeName,
+    /// Declares that the instance is a State service and that its operator accepts the DSFR's terms of use
+    /// (required by --theme dsfr).
+    #[arg(long, env = "PASSERELLE_ACCEPT_DSFR_TERMS")]
+    accept_dsfr_terms: bool,
+    /// The DSFR's dist folder, with --theme dsfr (default: web/node_modules/@gouvfr/dsfr/dist).
     #[arg(long, env = "PASSERELLE_DSFR_DIR")]
     dsfr_dir: Option<PathBuf>,
     /// Marks cookies Secure: set it when the server is behind HTTPS.
@@ -90,16 +98,28 @@ pub struct ServeArgs {
     operator: OperatorOptions,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ThemeName {
+    Neutral,
+    Dsfr,
+}
+
 pub async fn run(db: &str, args: ServeArgs, server: Server) -> Result<(), Failure> {
     let ServeArgs {
         addr,
         demo,
+        theme,
+        accept_dsfr_terms,
         dsfr_dir,
         secure_cookies,
         deadlines_every,
         mail,
         operator,
     } = args;
+    let dsfr_dir = match theme {
+        ThemeName::Neutral => None,
+        ThemeName::Dsfr => Some(dsfr(accept_dsfr_terms, dsfr_dir)?),
+    };
     let store = open(db).await?;
     match mail.delivery() {
         Some(delivery) => {
@@ -124,10 +144,6 @@ pub async fn run(db: &str, args: ServeArgs, server: Server) -> Result<(), Failur
     } else {
         tracing::info!("échéances : examen quotidien laissé à « passerelle deadlines scan »");
     }
-    let dsfr_dir = dsfr_dir.unwrap_or_else(default_dsfr_dir);
-    if !dsfr_dir.join("dsfr.min.css").exists() {
-        tracing::warn!(dir = %dsfr_dir.display(), "DSFR introuvable : lancez scripts/setup (npm ci dans web/)");
-    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| Failure::Input(format!("impossible d'écouter sur {addr} : {e}")))?;
@@ -148,6 +164,27 @@ pub async fn run(db: &str, args: ServeArgs, server: Server) -> Result<(), Failur
     })
     .await?;
     Ok(())
+}
+
+/// The DSFR's folder for `--theme dsfr`: only when the operator declared its terms accepted, and installed.
+fn dsfr(accepted: bool, dir: Option<PathBuf>) -> Result<PathBuf, Failure> {
+    if !accepted {
+        return Err(Failure::Input(
+            "le thème dsfr (Système de design de l'État) est réservé aux services de l'État : si cette instance en \
+             est un, acceptez ses conditions d'utilisation avec --accept-dsfr-terms (ou \
+             PASSERELLE_ACCEPT_DSFR_TERMS=true), sinon lancez le serveur avec le thème neutre (--theme neutral)"
+                .to_owned(),
+        ));
+    }
+    let dir = dir.unwrap_or_else(default_dsfr_dir);
+    if !dir.join("dsfr.min.css").exists() {
+        return Err(Failure::Input(format!(
+            "le Système de design de l'État est introuvable dans {} : lancez scripts/setup (npm ci dans web/) ou \
+             indiquez son dossier dist avec --dsfr-dir",
+            dir.display()
+        )));
+    }
+    Ok(dir)
 }
 
 /// The DSFR installed by `scripts/setup`, next to the working directory or to the source tree.

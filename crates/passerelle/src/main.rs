@@ -3,6 +3,7 @@
 
 use passerelle_cli::{OperatorOptions, Served};
 use passerelle_web::state::{AppState, Operator};
+use passerelle_web::theme::Theme;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -37,7 +38,7 @@ fn main() -> ExitCode {
         Box::pin(passerelle_web::serve(
             AppState {
                 store,
-                dsfr_dir,
+                theme: dsfr_dir.map_or(Theme::Neutral, |dir| Theme::Dsfr { dir }),
                 secure_cookies,
                 operator: Arc::new(operator),
                 waiting: Default::default(),

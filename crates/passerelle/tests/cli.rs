@@ -1337,3 +1337,32 @@ fn rome_import_is_idempotent_and_refuses_bad_rows_with_their_line() {
         );
     }
 }
+
+/// `serve --theme dsfr` refuses to start, before opening any database, unless the operator declares a State
+/// service accepting the DSFR's terms of use (docs/themes.md); accepted, it then looks for the DSFR's files.
+#[test]
+fn the_dsfr_theme_needs_its_terms_accepted() {
+    let db = scratch_db();
+    let refused = passerelle(&["serve", "--theme", "dsfr", "--db", &db]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("réservé aux services de l'État") && stderr.contains("--accept-dsfr-terms"),
+        "{stderr}"
+    );
+    let missing = passerelle(&[
+        "serve",
+        "--theme",
+        "dsfr",
+        "--accept-dsfr-terms",
+        "--dsfr-dir",
+        "/nonexistent",
+        "--db",
+        &db,
+    ]);
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("introuvable dans /nonexistent"), "{stderr}");
+    let unknown = passerelle(&["serve", "--theme", "marianne", "--db", &db]);
+    assert_eq!(unknown.status.code(), Some(2));
+}

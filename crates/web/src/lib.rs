@@ -1,5 +1,5 @@
 //! Passerelle's HTTP server: the JSON API under `/api/v1` (described at `/api/openapi.json`) and the French
-//! pages built on the State design system (DSFR).
+//! pages, in Passerelle's neutral theme or the State design system (DSFR) (docs/themes.md).
 
 pub mod annual_report;
 pub mod api;
@@ -13,6 +13,7 @@ pub mod respond;
 pub mod security;
 pub mod source;
 pub mod state;
+pub mod theme;
 
 use axum::Router;
 use axum::http::{StatusCode, header};
@@ -37,18 +38,26 @@ pub fn app(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         Err(e) => Err(e.to_string()),
     };
     let static_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../web/static");
-    let router = Router::new()
+    let mut router = Router::new()
         .merge(api)
         .merge(pages::router())
         .route("/healthz", get(healthz))
         .route("/api/openapi.json", get(move || async move { openapi_json(spec) }))
-        .nest_service("/dsfr", ServeDir::new(&state.dsfr_dir))
-        .nest_service("/static", ServeDir::new(static_dir))
+        .nest_service("/static", ServeDir::new(static_dir));
+    // The DSFR's files only for a State deployment: elsewhere its terms forbid them (docs/themes.md).
+    if let theme::Theme::Dsfr { dir } = &state.theme {
+        router = router.nest_service("/dsfr", ServeDir::new(dir));
+    }
+    let frame = theme::Frame::of(&state);
+    let router = router
         .fallback(fallback)
         .layer(axum::middleware::from_fn(rejection::in_french))
         .layer(axum::middleware::from_fn(security::same_origin))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            theme::framed(frame.clone(), request, next)
+        }))
         .with_state(state);
     (router, openapi)
 }

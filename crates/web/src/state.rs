@@ -1,15 +1,15 @@
 //! What every handler shares.
 
 use crate::pages::waiting::WaitingCounts;
+use crate::theme::Theme;
 use passerelle_store::Store;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
-    /// The DSFR's `dist` folder, served under `/dsfr`.
-    pub dsfr_dir: PathBuf,
+    /// The look of the pages: neutral, or the DSFR for a State deployment.
+    pub theme: Theme,
     /// Whether cookies are marked `Secure` (behind HTTPS in production).
     pub secure_cookies: bool,
     /// Who runs this instance: the legal pages name them, the password e-mails link to their address.

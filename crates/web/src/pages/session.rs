@@ -7,6 +7,7 @@ use super::kit::notice::{NOTICE_COOKIE, Notice};
 use super::kit::visit::Visit;
 use super::waiting::{Count, Freshness, MenuCounts};
 use crate::state::AppState;
+use crate::theme::Frame;
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
@@ -65,6 +66,8 @@ pub struct Nav {
     pub waiting: MenuCounts,
     /// The breadcrumb trail of a page under a list; empty elsewhere.
     pub crumbs: Vec<Crumb>,
+    /// The theme and the operator's name around the page.
+    pub frame: Frame,
 }
 
 impl Nav {
@@ -109,6 +112,7 @@ impl Nav {
             unread: 0,
             waiting: MenuCounts::default(),
             crumbs: Vec::new(),
+            frame: Frame::current(),
         }
     }
 }
@@ -163,6 +167,7 @@ impl Visitor {
             unread: self.unread,
             waiting: MenuCounts::new(&self.waiting),
             crumbs: Vec::new(),
+            frame: Frame::current(),
         }
     }
 }

@@ -40,6 +40,7 @@ mod uploads;
 use passerelle_fixtures::template::{self, Content};
 use passerelle_store::Store;
 use passerelle_web::state::AppState;
+use passerelle_web::theme::Theme;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -64,6 +65,13 @@ pub static OPERATOR: std::sync::LazyLock<passerelle_web::state::Operator> =
         public_url: "https://passerelle.test".to_owned(),
     });
 
+/// The DSFR theme, with the package scripts/setup installs.
+pub fn dsfr() -> Theme {
+    Theme::Dsfr {
+        dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../web/node_modules/@gouvfr/dsfr/dist"),
+    }
+}
+
 /// A running server with the demo territory loaded.
 pub struct TestApp {
     pub base: String,
@@ -72,15 +80,24 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// A server in the theme `PASSERELLE_TEST_THEME` names (`dsfr`; the neutral theme otherwise): scripts/test runs
+    /// the browser tests once more with the DSFR (docs/themes.md).
     pub async fn spawn(backend: Backend) -> Self {
+        let theme = match std::env::var("PASSERELLE_TEST_THEME").as_deref() {
+            Ok("dsfr") => dsfr(),
+            _ => Theme::Neutral,
+        };
+        Self::spawn_themed(backend, theme).await
+    }
+
+    pub async fn spawn_themed(backend: Backend, theme: Theme) -> Self {
         passerelle_store::infra::clock::start_at(TEST_DAY).expect("one day for every test");
         let store = template::store(backend, Content::Demo)
             .await
             .expect("the database opens (for PostgreSQL, scripts/test starts it)");
-        let dsfr_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../web/node_modules/@gouvfr/dsfr/dist");
         let state = AppState {
             store: store.clone(),
-            dsfr_dir,
+            theme,
             secure_cookies: false,
             operator: std::sync::Arc::new(OPERATOR.clone()),
             waiting: Default::default(),
@@ -248,3 +265,5 @@ mod interviews;
 mod finess;
 // PDFs tagged, fonts embedded, any name printed (issue 22).
 mod pdf_access;
+// The neutral theme and the DSFR's (docs/themes.md).
+mod themes;

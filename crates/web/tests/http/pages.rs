@@ -114,7 +114,7 @@ async fn pages(backend: Backend) {
     assert!(
         html.contains("<html lang=\"fr\"")
             && html.contains("Agence France Travail Dijon Drapeau")
-            && html.contains("/dsfr/dsfr.min.css")
+            && html.contains("/static/passerelle.css")
     );
     let html = get("/annuaire?kind=esat").await.unwrap().text().await.unwrap();
     assert!(html.contains("ESAT de la Vallée de l&#39;Ouche"), "{html}");
