@@ -101,7 +101,7 @@ pub async fn run(db: &str, args: ServeArgs, server: Server) -> Result<(), Failur
         operator,
     } = args;
     let store = open(db).await?;
-    match mail.delivery() {
+    match mail.delivery()? {
         Some(delivery) => {
             tracing::info!(relay = %delivery.relay.address, "courriels envoyés par le relais SMTP");
             tokio::spawn(

@@ -13,10 +13,10 @@ mod docx;
 mod html;
 pub mod ics;
 mod layout;
+mod package;
 pub mod pdf;
 mod typography;
 pub mod xlsx;
-mod package;
 
 pub use layout::{Block, Document, Signature, document};
 /// French no-break spaces, for documents laid out outside this crate (the skills record).

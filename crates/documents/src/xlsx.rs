@@ -126,10 +126,12 @@ fn write_cell(sheet: &mut Worksheet, row: u32, col: u16, cell: &Cell, formats: &
         Cell::Number(n) if n.is_finite() => sheet.write_number(row, col, *n)?,
         Cell::Number(_) | Cell::Empty => sheet,
         // Spreadsheets count days from 1900 to 9999 (ECMA-376 §18.17.4.1): a date outside is kept as text.
-        Cell::Date(d) => match u16::try_from(d.year()).map(|y| ExcelDateTime::from_ymd(y, u8::from(d.month()), d.day())) {
-            Ok(Ok(day)) => sheet.write_datetime_with_format(row, col, &day, &formats.day)?,
-            _ => sheet.write_string(row, col, d.to_string())?,
-        },
+        Cell::Date(d) => {
+            match u16::try_from(d.year()).map(|y| ExcelDateTime::from_ymd(y, u8::from(d.month()), d.day())) {
+                Ok(Ok(day)) => sheet.write_datetime_with_format(row, col, &day, &formats.day)?,
+                _ => sheet.write_string(row, col, d.to_string())?,
+            }
+        }
     };
     Ok(())
 }
@@ -207,7 +209,9 @@ mod tests {
         let style = |cell: &str| {
             let at = xml.find(&format!("<c r=\"{cell}\"")).unwrap();
             let tag = &xml[at..at + xml[at..].find('>').unwrap()];
-            tag.split(" s=\"").nth(1).map(|s| s[..s.find('"').unwrap()].parse::<usize>().unwrap())
+            tag.split(" s=\"")
+                .nth(1)
+                .map(|s| s[..s.find('"').unwrap()].parse::<usize>().unwrap())
         };
         let quoted = style("A2").expect("the formula-like text has a style");
         assert_eq!((style("B2"), style("C2")), (None, None), "{xml}");

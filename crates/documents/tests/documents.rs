@@ -225,7 +225,10 @@ fn docx_package_lists_its_parts() {
     }
     let types = part(&docx, "[Content_Types].xml");
     for name in names.iter().filter(|n| n.starts_with("word/") && !n.contains("_rels")) {
-        assert!(types.contains(&format!("PartName=\"/{name}\"")), "{name} has no content type");
+        assert!(
+            types.contains(&format!("PartName=\"/{name}\"")),
+            "{name} has no content type"
+        );
     }
     assert!(part(&docx, "word/footer1.xml").contains(" NUMPAGES "));
     assert!(part(&docx, "word/styles.xml").contains("w:val=\"fr-FR\""));

@@ -158,10 +158,7 @@ impl Store {
                     text: row.get("body")?,
                     attachment,
                 };
-                let sent = delivery
-                    .relay
-                    .send(&message.from, &message.to, &message.to_rfc5322(now))
-                    .await;
+                let sent = delivery.relay.send(&message, now).await;
                 let (status, error, counted) = match &sent {
                     Ok(()) => ("sent", None, &mut report.sent),
                     Err(e) if e.is_permanent() => ("failed", Some(e.to_string()), &mut report.failed),
