@@ -119,10 +119,18 @@ struct Formats {
     quoted: Format,
 }
 
+/// A cell holds at most 32,767 characters (Excel's limit, which `rust_xlsxwriter` enforces): the rest is cut.
+fn fit(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(32_767) {
+        Some((end, _)) => text[..end].into(),
+        None => text.into(),
+    }
+}
+
 fn write_cell(sheet: &mut Worksheet, row: u32, col: u16, cell: &Cell, formats: &Formats) -> Result<(), XlsxError> {
     match cell {
-        Cell::Text(t) if formula_like(t) => sheet.write_string_with_format(row, col, t, &formats.quoted)?,
-        Cell::Text(t) => sheet.write_string(row, col, t)?,
+        Cell::Text(t) if formula_like(t) => sheet.write_string_with_format(row, col, fit(t), &formats.quoted)?,
+        Cell::Text(t) => sheet.write_string(row, col, fit(t))?,
         Cell::Number(n) if n.is_finite() => sheet.write_number(row, col, *n)?,
         Cell::Number(_) | Cell::Empty => sheet,
         // Spreadsheets count days from 1900 to 9999 (ECMA-376 §18.17.4.1): a date outside is kept as text.
@@ -219,6 +227,14 @@ mod tests {
         let xfs = styles.split("<cellXfs").nth(1).unwrap();
         let xf = xfs.split("<xf ").nth(quoted + 1).unwrap();
         assert!(xf.contains("quotePrefix=\"1\""), "{xf}");
+    }
+
+    #[test]
+    fn a_text_beyond_a_cell_is_cut_not_refused() {
+        let mut sheet = Sheet::new("Long", &["texte"]);
+        sheet.row(vec![Cell::text("é".repeat(40_000))]);
+        let xml = part(&workbook(&[sheet]), "xl/sharedStrings.xml");
+        assert_eq!(xml.matches('é').count(), 32_767);
     }
 
     #[test]
