@@ -2,7 +2,6 @@
 
 use crate::{Failure, open};
 use clap::{Args, Subcommand};
-use passerelle_mail::Starttls;
 use passerelle_store::infra::outbox::Delivery;
 
 /// Where the server sends its e-mails.
@@ -30,17 +29,19 @@ impl MailOptions {
     /// The delivery of the outbox, if a relay is given; a sender that is not an address is refused here
     /// rather than failing every mail.
     pub fn delivery(&self) -> Result<Option<Delivery>, Failure> {
-        if self.mail_from.parse::<passerelle_mail::message::Mailbox>().is_err() {
+        let Some(relay) = self.smtp_relay.as_deref() else {
+            return Ok(None);
+        };
+        let delivery = Delivery::new(relay, &self.mail_from);
+        if !delivery.sender_is_an_address() {
             return Err(Failure::Input(format!(
                 "adresse d'expéditeur invalide : « {} » (--mail-from ou PASSERELLE_MAIL_FROM)",
                 self.mail_from
             )));
         }
-        Ok(self.smtp_relay.as_deref().map(|relay| {
-            let mut delivery = Delivery::new(relay, &self.mail_from);
-            if self.smtp_require_tls {
-                delivery.relay.starttls = Starttls::Required;
-            }
+        Ok(Some(if self.smtp_require_tls {
+            delivery.requiring_tls()
+        } else {
             delivery
         }))
     }
