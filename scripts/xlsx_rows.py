@@ -36,13 +36,22 @@ def date_styles(book):
     return dated
 
 
-def cell_text(cell, dated):
+def shared_strings(book):
+    if "xl/sharedStrings.xml" not in book.namelist():
+        return []
+    table = ET.fromstring(book.read("xl/sharedStrings.xml"))
+    return ["".join(t.text or "" for t in si.iter(MAIN + "t")) for si in table.iter(MAIN + "si")]
+
+
+def cell_text(cell, dated, strings):
     kind = cell.get("t")
     if kind == "inlineStr":
         return "".join(t.text or "" for t in cell.iter(MAIN + "t"))
     value = cell.find(MAIN + "v")
     if value is None:
         return ""
+    if kind == "s":
+        return strings[int(value.text)]
     if int(cell.get("s", "0")) in dated:
         day = datetime.date(1899, 12, 30) + datetime.timedelta(days=int(float(value.text)))
         return day.isoformat()
@@ -54,15 +63,17 @@ def main(path):
     with zipfile.ZipFile(path) as book:
         assert book.testzip() is None, "corrupt entry"
         dated = date_styles(book)
+        strings = shared_strings(book)
         workbook = ET.fromstring(book.read("xl/workbook.xml"))
         rels = ET.fromstring(book.read("xl/_rels/workbook.xml.rels"))
         targets = {r.get("Id"): r.get("Target") for r in rels.iter(PKG + "Relationship")}
         out = {}
         for sheet in workbook.iter(MAIN + "sheet"):
-            target = posixpath.join("xl", targets[sheet.get(REL + "id")])
+            target = targets[sheet.get(REL + "id")]
+            target = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
             data = ET.fromstring(book.read(target))
             out[sheet.get("name")] = [
-                [cell_text(c, dated) for c in row.iter(MAIN + "c")]
+                [cell_text(c, dated, strings) for c in row.iter(MAIN + "c")]
                 for row in data.iter(MAIN + "row")
             ]
     json.dump(out, sys.stdout, ensure_ascii=False)

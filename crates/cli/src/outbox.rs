@@ -20,13 +20,30 @@ pub struct MailOptions {
     /// Seconds between two delivery passes of the server.
     #[arg(long, env = "PASSERELLE_MAIL_EVERY", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     pub mail_every: u64,
+    /// Never send in clear: refuse a relay that does not offer STARTTLS (otherwise it is used when offered).
+    #[arg(long, env = "PASSERELLE_SMTP_REQUIRE_TLS")]
+    pub smtp_require_tls: bool,
 }
 
 impl MailOptions {
-    pub fn delivery(&self) -> Option<Delivery> {
-        self.smtp_relay
-            .as_deref()
-            .map(|relay| Delivery::new(relay, &self.mail_from))
+    /// The delivery of the outbox, if a relay is given; a sender that is not an address is refused here
+    /// rather than failing every mail.
+    pub fn delivery(&self) -> Result<Option<Delivery>, Failure> {
+        let Some(relay) = self.smtp_relay.as_deref() else {
+            return Ok(None);
+        };
+        let delivery = Delivery::new(relay, &self.mail_from);
+        if !delivery.sender_is_an_address() {
+            return Err(Failure::Input(format!(
+                "adresse d'expéditeur invalide : « {} » (--mail-from ou PASSERELLE_MAIL_FROM)",
+                self.mail_from
+            )));
+        }
+        Ok(Some(if self.smtp_require_tls {
+            delivery.requiring_tls()
+        } else {
+            delivery
+        }))
     }
 }
 
@@ -48,7 +65,7 @@ pub async fn run(db: &str, command: OutboxCommand) -> Result<(), Failure> {
             println!("{}", serde_json::to_string_pretty(&store.outbox_counts().await?)?);
         }
         OutboxCommand::Deliver { mail } => {
-            let delivery = mail.delivery().ok_or_else(|| {
+            let delivery = mail.delivery()?.ok_or_else(|| {
                 Failure::Input("indiquez le relais SMTP : --smtp-relay hôte:port (ou PASSERELLE_SMTP_RELAY)".into())
             })?;
             let report = store

@@ -121,7 +121,7 @@ pub async fn run(db: &str, args: ServeArgs, server: Server) -> Result<(), Failur
         ThemeName::Dsfr => Some(dsfr(accept_dsfr_terms, dsfr_dir)?),
     };
     let store = open(db).await?;
-    match mail.delivery() {
+    match mail.delivery()? {
         Some(delivery) => {
             tracing::info!(relay = %delivery.relay.address, "courriels envoyés par le relais SMTP");
             tokio::spawn(

@@ -2,7 +2,7 @@
 //! table of contents field, page numbers in the footer, the signature blocks in a table.
 
 use crate::layout::{Block, Document};
-use crate::zip::archive;
+use crate::package::archive;
 use passerelle_domain::calendar::french_date;
 
 fn escape(s: &str) -> String {

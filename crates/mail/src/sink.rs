@@ -1,5 +1,6 @@
 //! A local SMTP server that keeps what it receives: the relay of tests and of a developer's machine.
-//! It can be switched to "down" (every connection answered `421` and closed) to play a relay outage.
+//! It can be switched to "down" (every connection answered `421` and closed) to play a relay outage, or to
+//! offer STARTTLS, which it then cannot carry out (it has no certificate): a client must not go on in clear.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -20,6 +21,7 @@ pub struct Sink {
     pub address: String,
     received: Arc<Mutex<Vec<Received>>>,
     up: Arc<AtomicBool>,
+    starttls: Arc<AtomicBool>,
 }
 
 impl Sink {
@@ -30,6 +32,7 @@ impl Sink {
             address: listener.local_addr()?.to_string(),
             received: Arc::default(),
             up: Arc::new(AtomicBool::new(true)),
+            starttls: Arc::default(),
         };
         let serving = sink.clone();
         tokio::spawn(async move {
@@ -45,6 +48,10 @@ impl Sink {
 
     pub fn set_up(&self, up: bool) {
         self.up.store(up, Ordering::SeqCst);
+    }
+
+    pub fn offer_starttls(&self, offer: bool) {
+        self.starttls.store(offer, Ordering::SeqCst);
     }
 
     pub fn received(&self) -> Vec<Received> {
@@ -70,19 +77,20 @@ impl Sink {
             }
             let command = line.trim_end().to_owned();
             let upper = command.to_ascii_uppercase();
-            let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+            let starttls = self.starttls.load(Ordering::SeqCst);
+            let reply: &[u8] = if (upper.starts_with("EHLO") || upper.starts_with("HELO")) && starttls {
+                b"250-passerelle-sink\r\n250-STARTTLS\r\n250 8BITMIME\r\n"
+            } else if upper.starts_with("EHLO") || upper.starts_with("HELO") {
                 b"250-passerelle-sink\r\n250 8BITMIME\r\n"
-            } else if let Some(from) = upper.strip_prefix("MAIL FROM:") {
-                envelope.from = command[command.len() - from.len()..]
-                    .trim_matches(['<', '>', ' '])
-                    .to_owned();
+            } else if upper == "STARTTLS" && starttls {
+                // What follows would be a TLS handshake, which this sink cannot answer.
+                stream.get_mut().write_all(b"220 go ahead\r\n").await?;
+                return stream.get_mut().write_all(b"not a TLS server\r\n").await;
+            } else if upper.starts_with("MAIL FROM:") {
+                envelope.from = path(&command);
                 b"250 ok\r\n"
-            } else if let Some(to) = upper.strip_prefix("RCPT TO:") {
-                envelope.to.push(
-                    command[command.len() - to.len()..]
-                        .trim_matches(['<', '>', ' '])
-                        .to_owned(),
-                );
+            } else if upper.starts_with("RCPT TO:") {
+                envelope.to.push(path(&command));
                 b"250 ok\r\n"
             } else if upper == "DATA" {
                 stream.get_mut().write_all(b"354 end with <CRLF>.<CRLF>\r\n").await?;
@@ -102,6 +110,13 @@ impl Sink {
     }
 }
 
+/// The address of `MAIL FROM:<a@b> BODY=8BITMIME` or `RCPT TO:<a@b>`.
+fn path(command: &str) -> String {
+    let after = command.split_once(':').map_or("", |(_, rest)| rest);
+    let inside = after.split_once('<').and_then(|(_, rest)| rest.split_once('>'));
+    inside.map_or(after.trim(), |(address, _)| address).to_owned()
+}
+
 async fn read_data(stream: &mut BufReader<tokio::net::TcpStream>) -> std::io::Result<String> {
     let mut data = String::new();
     let mut line = String::new();
@@ -111,47 +126,5 @@ async fn read_data(stream: &mut BufReader<tokio::net::TcpStream>) -> std::io::Re
             return Ok(data);
         }
         data.push_str(line.strip_prefix('.').unwrap_or(&line));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::smtp::{Relay, SmtpError};
-
-    #[tokio::test]
-    async fn the_client_talks_to_the_sink() {
-        let sink = Sink::start(0).await.unwrap();
-        let relay = Relay::new(sink.address.clone());
-        relay
-            .send(
-                "Passerelle <no-reply@example.fr>",
-                "aci@passerelle.test",
-                "Subject: x\r\n\r\n.hidden\r\nend\r\n",
-            )
-            .await
-            .unwrap();
-        let received = sink.received();
-        assert_eq!(received.len(), 1);
-        assert_eq!(received[0].from, "no-reply@example.fr");
-        assert_eq!(received[0].to, vec!["aci@passerelle.test".to_owned()]);
-        assert_eq!(received[0].data, "Subject: x\r\n\r\n.hidden\r\nend\r\n");
-
-        sink.set_up(false);
-        let down = relay.send("a@b.fr", "c@d.fr", "x\r\n").await.unwrap_err();
-        assert!(matches!(down, SmtpError::Rejected { code: 421, .. }), "{down}");
-        assert!(!down.is_permanent());
-        assert_eq!(sink.received().len(), 1);
-    }
-
-    #[tokio::test]
-    async fn an_unreachable_relay_is_a_connection_error() {
-        let address = {
-            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-            listener.local_addr().unwrap().to_string()
-        };
-        let error = Relay::new(address).send("a@b.fr", "c@d.fr", "x\r\n").await.unwrap_err();
-        assert!(matches!(error, SmtpError::Connect { .. }), "{error}");
-        assert!(error.to_string().starts_with("relais SMTP injoignable"));
     }
 }

@@ -731,6 +731,19 @@ fn the_outbox_reports_and_needs_a_relay_to_deliver() {
         String::from_utf8_lossy(&out.stdout).trim(),
         r#"{"failed":0,"retried":0,"sent":0}"#
     );
+    // A sender that is not an address would fail every mail: refused before any.
+    let out = passerelle(&[
+        "outbox",
+        "deliver",
+        "--db",
+        &db,
+        "--smtp-relay",
+        "127.0.0.1:9",
+        "--mail-from",
+        "Passerelle <pas une adresse>",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("adresse d'expéditeur invalide"));
 }
 
 /// `passerelle indicators` on the demo territory: JSON rows, CSV, an XLSX with a sheet per family read back,

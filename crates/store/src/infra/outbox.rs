@@ -12,7 +12,8 @@
 use crate::Store;
 use crate::infra::error::Result;
 use crate::infra::sql::{Executor, query};
-use passerelle_mail::{Attachment, Message, Relay};
+use passerelle_mail::message::Mailbox;
+use passerelle_mail::{Attachment, Message, Relay, Starttls};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -47,6 +48,17 @@ impl Delivery {
             batch: 100,
             lease_seconds: 300,
         }
+    }
+
+    /// Never in clear: a relay that does not offer STARTTLS gets nothing.
+    pub fn requiring_tls(mut self) -> Self {
+        self.relay.starttls = Starttls::Required;
+        self
+    }
+
+    /// Whether the sender is an address (`Name <a@b>` or `a@b`): otherwise every mail would fail.
+    pub fn sender_is_an_address(&self) -> bool {
+        self.from.parse::<Mailbox>().is_ok()
     }
 }
 
@@ -158,10 +170,7 @@ impl Store {
                     text: row.get("body")?,
                     attachment,
                 };
-                let sent = delivery
-                    .relay
-                    .send(&message.from, &message.to, &message.to_rfc5322(now))
-                    .await;
+                let sent = delivery.relay.send(&message, now).await;
                 let (status, error, counted) = match &sent {
                     Ok(()) => ("sent", None, &mut report.sent),
                     Err(e) if e.is_permanent() => ("failed", Some(e.to_string()), &mut report.failed),
