@@ -10,9 +10,12 @@ pub struct SynthArgs {
     /// How many people, each with an IAE pathway.
     #[arg(long)]
     people: u64,
-    /// The year over which the prescriptions are spread.
+    /// The first year over which the prescriptions are spread.
     #[arg(long, default_value_t = 2025)]
     year: i32,
+    /// How many years the people are spread over, from --year (a national history: --years 10).
+    #[arg(long, default_value_t = 1)]
+    years: u32,
     /// Seed of the generator (the same seed, the same France).
     #[arg(long, default_value_t = 2026)]
     seed: u64,
@@ -24,6 +27,11 @@ pub async fn run(db: &str, args: SynthArgs) -> Result<(), Failure> {
     }
     if !(2000..=2100).contains(&args.year) {
         return Err(Failure::Input("--year : une année entre 2000 et 2100".into()));
+    }
+    if !(1..=10).contains(&args.years) || args.year + args.years as i32 > 2101 {
+        return Err(Failure::Input(
+            "--years : de 1 à 10 ans, la dernière année au plus tard en 2100".into(),
+        ));
     }
     let store = open(db).await?;
     let bar = indicatif::ProgressBar::new(args.people);
@@ -39,6 +47,7 @@ pub async fn run(db: &str, args: SynthArgs) -> Result<(), Failure> {
         Options {
             people: args.people,
             year: args.year,
+            years: args.years,
             seed: args.seed,
         },
         |done| bar.set_position(done),

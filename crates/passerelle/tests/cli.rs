@@ -1378,4 +1378,47 @@ fn the_dsfr_theme_needs_its_terms_accepted() {
     assert!(stderr.contains("introuvable dans /nonexistent"), "{stderr}");
     let unknown = passerelle(&["serve", "--theme", "marianne", "--db", &db]);
     assert_eq!(unknown.status.code(), Some(2));
+
+/// `passerelle synth --years`: the people spread over several years in order (a national history for the
+/// indicators' benchmark, docs/indicators.md), hirings in each of them; a span beyond ten years exits with 2.
+#[test]
+fn synth_spreads_people_over_years() {
+    let db = scratch_db();
+    let out = passerelle(&[
+        "synth", "--db", &db, "--people", "300", "--year", "2015", "--years", "4",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = passerelle(&[
+        "indicators",
+        "--db",
+        &db,
+        "--from",
+        "2015-01-01",
+        "--to",
+        "2018-12-31",
+        "--by",
+        "year",
+        "--indicators",
+        "candidates_oriented",
+        "--threshold",
+        "1",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let table: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let per_year: Vec<(String, f64)> = table["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["period"].as_str().unwrap().to_owned(), r["value"].as_f64().unwrap()))
+        .collect();
+    let years: Vec<&str> = per_year.iter().map(|(y, _)| y.as_str()).collect();
+    assert_eq!(years, ["2015", "2016", "2017", "2018"], "{table}");
+    // 75 people a year, each sent once to an SIAE in their year, most of them by France Travail.
+    assert!(per_year.iter().all(|(_, n)| (20.0..=75.0).contains(n)), "{per_year:?}");
+
+    for years in ["0", "11"] {
+        let out = passerelle(&["synth", "--db", &db, "--people", "10", "--years", years]);
+        assert_eq!(out.status.code(), Some(2), "{years}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--years : de 1 à 10 ans"));
+    }
 }

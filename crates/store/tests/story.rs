@@ -2511,3 +2511,6 @@ mod rome;
 // The directory in the data·inclusion format, checked against the schema's JSON Schema files; FINESS numbers.
 #[path = "story/data_inclusion.rs"]
 mod data_inclusion;
+// The counters of the region x SIAE kind and agreement grids (migrations 0046, 0047), exact distinct people.
+#[path = "story/indicator_counters.rs"]
+mod indicator_counters;

@@ -66,14 +66,19 @@ pub fn mask(cells: &[Cell], threshold: u64) -> Vec<Option<MaskReason>> {
 /// masked cells from elsewhere and publish a total over them (the annual report's quarters against the
 /// year's target). A masked cell's `people` is not read.
 pub fn protect(cells: &[Cell], mut out: Vec<Option<MaskReason>>) -> Vec<Option<MaskReason>> {
+    // The cells of each row and of each column, in key order, found once: a table of one dimension is one
+    // row of thousands of cells (one per agreement), which a search per key would read thousands of times.
+    let lines = [Line::Row, Line::Col].map(|line| {
+        let mut members: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
+        for (i, c) in cells.iter().enumerate() {
+            members.entry(line.of(c)).or_default().push(i);
+        }
+        members
+    });
     loop {
         let mut changed = false;
-        for line in [Line::Row, Line::Col] {
-            let mut keys: Vec<usize> = cells.iter().map(|c| line.of(c)).collect();
-            keys.sort_unstable();
-            keys.dedup();
-            for key in keys {
-                let members: Vec<usize> = (0..cells.len()).filter(|&i| line.of(&cells[i]) == key).collect();
+        for line in &lines {
+            for members in line.values() {
                 let masked = members.iter().filter(|&&i| out[i].is_some()).count();
                 if masked != 1 || members.len() < 2 {
                     continue;

@@ -1,33 +1,67 @@
-//! The roll-up of the published grain (migration 0013): indicator x month, quarter or year x department x SIAE
-//! kind, with the facts, the sum of their values, the distinct people and the distinct people whose fact says
-//! yes, kept by a trigger on `indicator_facts`. It answers the requests along exactly these two dimensions over
-//! whole periods, without an « as of » date; every other request reads the facts.
+//! The roll-ups of the published grids, kept as counters by triggers on `indicator_facts`: department x SIAE
+//! kind (migration 0013), region x SIAE kind (0046) and agreement (0047), each by month, quarter and year, with
+//! the facts, the sum of their values, the distinct people and the distinct people whose fact says yes. They
+//! answer the requests along exactly one of these grids over whole periods (or a whole range that is exactly
+//! one month, quarter or year), without an « as of » date; every other request reads the facts.
 
 use super::{Origin, Request};
 use crate::infra::sql::{Query, query};
 use passerelle_domain::indicators::{Dimension, Granularity, Period, PeriodRange};
 use time::Date;
 
-/// The cells of the request, one row each with the columns of the facts' GROUP BY (`period`, `d0`, `d1`,
-/// `indicator`, `n`, `total`, `people`, `people_yes`), or `None` when the roll-up does not serve it.
+/// The counters of one grid: their table and the column of each of its dimensions.
+struct Grid {
+    table: &'static str,
+    columns: &'static [(Dimension, &'static str)],
+}
+
+const GRIDS: &[Grid] = &[
+    Grid {
+        table: "indicator_rollup",
+        columns: &[
+            (Dimension::Department, "department"),
+            (Dimension::SiaeKind, "siae_kind"),
+        ],
+    },
+    Grid {
+        table: "indicator_region_rollup",
+        columns: &[(Dimension::Region, "region"), (Dimension::SiaeKind, "siae_kind")],
+    },
+    Grid {
+        table: "indicator_agreement_rollup",
+        columns: &[(Dimension::Agreement, "agreement_id")],
+    },
+];
+
+/// The cells of the request, one row each with the columns of the facts' GROUP BY (`period`, `d0`, ...,
+/// `indicator`, `n`, `total`, `people`, `people_yes`), or `None` when no roll-up serves it.
 pub(super) fn query_for(req: &Request, origin: Origin, fact_codes: &[&str]) -> Option<Query> {
-    let grain = grain(req, origin)?;
-    let columns: Vec<&str> = req
-        .dimensions
-        .iter()
-        .map(|d| match d {
-            Dimension::Department => "r.department",
-            _ => "r.siae_kind",
-        })
-        .collect();
+    if origin != Origin::Facts || req.as_of.is_some() {
+        return None;
+    }
+    let (grain, periods) = grain(req)?;
+    let grid = GRIDS.iter().find(|g| {
+        g.columns.len() == req.dimensions.len() && g.columns.iter().all(|(d, _)| req.dimensions.contains(d))
+    })?;
+    let mut columns = String::new();
+    for (i, d) in req.dimensions.iter().enumerate() {
+        let column = grid.columns.iter().find(|(g, _)| g == d).map(|(_, c)| *c)?;
+        columns.push_str(&format!("r.{column} AS d{i}, "));
+    }
+    // The whole range is one period of the grain: its key is the facts' one for the whole range.
+    let period = if req.granularity == Granularity::Whole {
+        "'all'"
+    } else {
+        "r.period"
+    };
     let mut q = query(format!(
-        "SELECT r.period AS period, {} AS d0, {} AS d1, r.indicator AS indicator, r.facts AS n, r.total AS total, \
-         r.people AS people, r.people_yes AS people_yes FROM indicator_rollup r",
-        columns[0], columns[1]
+        "SELECT {period} AS period, {columns}r.indicator AS indicator, r.facts AS n, r.total AS total, \
+         r.people AS people, r.people_yes AS people_yes FROM {} r",
+        grid.table
     ));
-    q.push_bound(" WHERE r.grain = {}", grain);
+    q.push_bound(" WHERE r.grain = {}", grain.code());
     q.push_sql(" AND r.period IN (");
-    for (i, p) in req.range.periods(req.granularity).iter().enumerate() {
+    for (i, p) in periods.iter().enumerate() {
         q.push_bound(if i == 0 { "{}" } else { ", {}" }, p.label());
     }
     q.push_sql(") AND r.indicator IN (");
@@ -38,26 +72,27 @@ pub(super) fn query_for(req: &Request, origin: Origin, fact_codes: &[&str]) -> O
     Some(q)
 }
 
-/// The grain of the roll-up that answers the request, if any.
-fn grain(req: &Request, origin: Origin) -> Option<&'static str> {
+/// The grain of the counters that answers the request and its periods, if any: the requested cut when the
+/// range starts and ends on its periods' bounds; for the whole range, the month, quarter or year it is exactly.
+fn grain(req: &Request) -> Option<(Granularity, Vec<Period>)> {
+    let aligned = |granularity| {
+        let whole = |day: Date| {
+            Period::containing(
+                day,
+                granularity,
+                PeriodRange {
+                    from: Date::MIN,
+                    to: Date::MAX,
+                },
+            )
+        };
+        whole(req.range.from).from == req.range.from && whole(req.range.to).to == req.range.to
+    };
     let grain = match req.granularity {
-        Granularity::Month => "month",
-        Granularity::Quarter => "quarter",
-        Granularity::Year => "year",
-        Granularity::Whole => return None,
+        Granularity::Whole => [Granularity::Year, Granularity::Quarter, Granularity::Month]
+            .into_iter()
+            .find(|g| aligned(*g) && req.range.periods(*g).len() == 1)?,
+        g => aligned(g).then_some(g)?,
     };
-    let dims = &req.dimensions;
-    let along = dims.len() == 2 && dims.contains(&Dimension::Department) && dims.contains(&Dimension::SiaeKind);
-    let whole = |day: Date| {
-        Period::containing(
-            day,
-            req.granularity,
-            PeriodRange {
-                from: Date::MIN,
-                to: Date::MAX,
-            },
-        )
-    };
-    let aligned = whole(req.range.from).from == req.range.from && whole(req.range.to).to == req.range.to;
-    (origin == Origin::Facts && req.as_of.is_none() && along && aligned).then_some(grain)
+    Some((grain, req.range.periods(grain)))
 }
