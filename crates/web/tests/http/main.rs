@@ -261,3 +261,7 @@ mod interviews;
 mod finess;
 // PDFs tagged, fonts embedded, any name printed (issue 22).
 mod pdf_access;
+// Immersions: listed days of presence and the 25 % cap of an aided contract.
+mod immersion_presence;
+// Dated facts of ESAT workers and of the ESAT (reinforced pathway, CPF, invoicing, OPCO).
+mod esat_facts;
