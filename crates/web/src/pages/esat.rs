@@ -116,6 +116,11 @@ impl WorkerForm {
         })
     }
 
+    fn esat(&self) -> Result<Uuid, ApiError> {
+        Uuid::parse_str(self.esat_id.trim())
+            .map_err(|_| ApiError::bad_request("esat_required", "Choisissez l'ESAT.").on("esat_id"))
+    }
+
     fn fact(&self) -> Result<FactInput, ApiError> {
         Ok(FactInput {
             kind: self.fact_kind.clone(),
@@ -206,8 +211,7 @@ pub async fn create_worker(
     CsrfForm(form): CsrfForm<WorkerForm>,
 ) -> PageResult {
     let result = async {
-        let esat_id = Uuid::parse_str(form.esat_id.trim())
-            .map_err(|_| ApiError::bad_request("esat_required", "Choisissez l'ESAT.").on("esat_id"))?;
+        let esat_id = form.esat()?;
         let person_id = Uuid::parse_str(form.person_id.trim())
             .map_err(|_| ApiError::bad_request("person_required", "Choisissez la personne.").on("person_id"))?;
         let new = NewWorker {
@@ -232,8 +236,7 @@ pub async fn add_esat_fact(
     CsrfForm(form): CsrfForm<WorkerForm>,
 ) -> PageResult {
     let result = async {
-        let esat_id = Uuid::parse_str(form.esat_id.trim())
-            .map_err(|_| ApiError::bad_request("esat_required", "Choisissez l'ESAT.").on("esat_id"))?;
+        let esat_id = form.esat()?;
         let mut input = form.fact()?;
         input.kind = FactKind::OpcoMembership.code().to_owned();
         state
@@ -241,7 +244,7 @@ pub async fn add_esat_fact(
             .esat(&visitor.ctx)
             .add_esat_fact(esat_id, input)
             .await
-            .map_err(fact_field)?;
+            .map_err(prefixed("fact_"))?;
         Ok::<_, ApiError>(())
     }
     .await;
@@ -251,11 +254,14 @@ pub async fn add_esat_fact(
     }
 }
 
-/// A fact's refusal goes next to the form's `fact_*` field.
-fn fact_field(e: passerelle_store::StoreError) -> ApiError {
-    let mut e = ApiError::from(e);
-    e.field = e.field.map(|f| format!("fact_{f}"));
-    e
+/// A refusal goes next to the form's field: the forms of the worker's page name theirs with a prefix
+/// (`support_*`, `fact_*`), as the page holds several forms.
+fn prefixed(prefix: &'static str) -> impl Fn(passerelle_store::StoreError) -> ApiError {
+    move |e| {
+        let mut e = ApiError::from(e);
+        e.field = e.field.map(|f| format!("{prefix}{f}"));
+        e
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -336,7 +342,10 @@ pub async fn worker_action(
                 scope.withdraw_spe_consent(id).await?;
                 return Ok(Some(Notice::SpeConsentWithdrawn));
             }
-            "fait-date" => scope.add_worker_fact(id, form.fact()?).await.map_err(fact_field)?,
+            "fait-date" => scope
+                .add_worker_fact(id, form.fact()?)
+                .await
+                .map_err(prefixed("fact_"))?,
             "situation" => scope.move_to(id, form.situation()?).await?,
             "dossier" => scope.update(id, form.record()?.validate()?).await?,
             "convention-appui" => {
@@ -348,12 +357,10 @@ pub async fn worker_action(
                     ends_on: form_date("fin", &form.support_ends_on).map_err(|e| e.on("ends_on"))?,
                     renewal_of: Uuid::parse_str(form.renewal_of.trim()).ok(),
                 };
-                // The form's fields are named `support_*`: the refusal goes next to them.
-                scope.add_support_convention(id, new).await.map_err(|e| {
-                    let mut e = ApiError::from(e);
-                    e.field = e.field.map(|f| format!("support_{f}"));
-                    e
-                })?
+                scope
+                    .add_support_convention(id, new)
+                    .await
+                    .map_err(prefixed("support_"))?
             }
             _ => return Err(ApiError::not_found("Action")),
         };

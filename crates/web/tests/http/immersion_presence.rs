@@ -17,6 +17,15 @@ fn day(offset: i64) -> String {
 /// Every day of the week has hours, so that the days of presence do not depend on the day the test runs.
 const EVERY_DAY: [i64; 7] = [240, 240, 240, 240, 240, 240, 240];
 
+/// A person Cap emploi follows, who consented to sharing.
+async fn new_person(app: &TestApp, cap: &str) -> Value {
+    let person =
+        json!({"first_name": "Inès", "last_name": "Morel", "consent_data_sharing": true, "consent_date": day(-30)});
+    let (s, person) = app.call(cap, Method::POST, "/api/v1/persons", Some(person)).await;
+    assert_eq!(s, S::CREATED, "{person}");
+    person
+}
+
 async fn refused(app: &TestApp, token: &str, body: Value, code: &str, field: &str) {
     let before = app.snapshot().await;
     let (s, answer) = app.call(token, Method::POST, "/api/v1/immersions", Some(body)).await;
@@ -37,15 +46,7 @@ async fn attendance_and_aided_contract(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let cap = app.token(&email("cap-emploi")).await;
     let cap_id = app.org_id("cap-emploi").await;
-    let (s, person) = app
-        .call(
-            &cap,
-            Method::POST,
-            "/api/v1/persons",
-            Some(json!({"first_name": "Inès", "last_name": "Morel", "consent_data_sharing": true, "consent_date": day(-30)})),
-        )
-        .await;
-    assert_eq!(s, S::CREATED, "{person}");
+    let person = new_person(&app, &cap).await;
     // A CDDI of 121 days: the immersions during it take at most 30 days of presence.
     let cddi = json!({"kind": "cddi", "starts_on": day(-30), "ends_on": day(90)});
     let convention = |host: &str, from: i64, to: i64| {
@@ -142,14 +143,7 @@ async fn immersion_form_keeps_listed_days_and_contract() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let cap = app.token(&email("cap-emploi")).await;
     let cap_id = app.org_id("cap-emploi").await.to_string();
-    let (_, person) = app
-        .call(
-            &cap,
-            Method::POST,
-            "/api/v1/persons",
-            Some(json!({"first_name": "Inès", "last_name": "Morel", "consent_data_sharing": true, "consent_date": day(-30)})),
-        )
-        .await;
+    let person = new_person(&app, &cap).await;
     let cookie = format!("passerelle_session={}", crate::pages::login(&app, "cap-emploi").await);
     let list = app
         .http
