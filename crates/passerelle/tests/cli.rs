@@ -1378,6 +1378,7 @@ fn the_dsfr_theme_needs_its_terms_accepted() {
     assert!(stderr.contains("introuvable dans /nonexistent"), "{stderr}");
     let unknown = passerelle(&["serve", "--theme", "marianne", "--db", &db]);
     assert_eq!(unknown.status.code(), Some(2));
+}
 
 /// `passerelle synth --years`: the people spread over several years in order (a national history for the
 /// indicators' benchmark, docs/indicators.md), hirings in each of them; a span beyond ten years exits with 2.

@@ -45,12 +45,24 @@ pub fn convention_document(i: &Immersion) -> Document {
             i.days,
             i.attendance_days
         )),
-        Block::Paragraph(format!(
-            "Chaque semaine : {} ({} par semaine).",
-            schedule.join(", "),
-            french_hours(i.weekly_minutes)
-        )),
     ];
+    if !i.attendance_dates.is_empty() {
+        let days: Vec<String> = i.attendance_dates.iter().map(|d| french_date(*d)).collect();
+        blocks.push(Block::Paragraph(format!("Jours de présence : {}.", days.join(", "))));
+    }
+    if let Some(c) = i.aided_contract {
+        blocks.push(Block::Paragraph(format!(
+            "Contrat aidé de la personne : {}, du {} au {}.",
+            c.kind.label(),
+            french_date(c.starts_on),
+            french_date(c.ends_on)
+        )));
+    }
+    blocks.extend([Block::Paragraph(format!(
+        "Chaque semaine : {} ({} par semaine).",
+        schedule.join(", "),
+        french_hours(i.weekly_minutes)
+    ))]);
     if let Some(a) = &i.activities {
         blocks.push(Block::Heading("Article 3 : Activités confiées".into()));
         blocks.push(Block::Paragraph(a.clone()));

@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use passerelle_domain::pathways::immersion::{ConventionInput, Schedule};
+use passerelle_domain::pathways::immersion::{AidedContractInput, ConventionInput, Schedule};
 use passerelle_store::pathways::immersion::{Immersion, NewAssessment, NewImmersion, NewSignature};
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -35,6 +35,22 @@ pub struct ConventionBody {
     #[schema(value_type = Vec<i64>, example = json!([420, 420, 420, 420, 420, 0, 0]))]
     pub schedule: Schedule,
     pub activities: Option<String>,
+    /// The days of presence of a discontinuous immersion, inside its dates, on days the schedule has hours
+    /// (D5135-3); none when the schedule repeats every week.
+    #[serde(default)]
+    pub attendance_dates: Vec<Date>,
+    /// The aided contract the person is employed on: all immersions during it take at most 25 % of its days.
+    pub aided_contract: Option<AidedContractBody>,
+}
+
+/// An aided contract: `cui_cae` (D5134-50-2) or `cddi`, with its first and last days.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AidedContractBody {
+    #[schema(example = "cddi")]
+    pub kind: String,
+    pub starts_on: Option<Date>,
+    pub ends_on: Option<Date>,
 }
 
 impl ConventionBody {
@@ -49,6 +65,14 @@ impl ConventionBody {
             ends_on: self.ends_on,
             schedule: self.schedule,
             activities: self.activities,
+            attendance_dates: self.attendance_dates,
+            aided_contract: self
+                .aided_contract
+                .map_or_else(AidedContractInput::default, |c| AidedContractInput {
+                    kind: c.kind,
+                    starts_on: c.starts_on,
+                    ends_on: c.ends_on,
+                }),
         }
     }
 }
@@ -72,6 +96,9 @@ pub struct CreateImmersion {
     #[schema(value_type = Vec<i64>, example = json!([420, 420, 420, 420, 420, 0, 0]))]
     pub schedule: Schedule,
     pub activities: Option<String>,
+    #[serde(default)]
+    pub attendance_dates: Vec<Date>,
+    pub aided_contract: Option<AidedContractBody>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -148,6 +175,8 @@ pub async fn create_immersion(
         ends_on: b.ends_on,
         schedule: b.schedule,
         activities: b.activities,
+        attendance_dates: b.attendance_dates,
+        aided_contract: b.aided_contract,
     }
     .input()
     .validate()?;

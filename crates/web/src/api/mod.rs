@@ -8,6 +8,7 @@ pub mod auth;
 pub mod benefits;
 pub mod directory;
 pub mod esat;
+pub mod esat_facts;
 pub mod follow_up;
 pub mod governance;
 pub mod iae;
@@ -60,6 +61,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(follow_up::router())
         .merge(governance::router())
         .merge(esat::router())
+        .merge(esat_facts::router())
         .merge(immersions::router())
         .merge(supported::router())
 }

@@ -14,9 +14,11 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use passerelle_domain::directory::OrganisationKind;
-use passerelle_domain::pathways::esat::{Situation, WorkerInput};
+use passerelle_domain::pathways::esat::{FactInput, FactKind, Situation, WorkerInput};
 use passerelle_store::Membership;
-use passerelle_store::pathways::esat::{NewSupportConvention, NewWorker, SituationChange, Worker, WorkerSummary};
+use passerelle_store::pathways::esat::{
+    FactRecord, NewSupportConvention, NewWorker, SituationChange, Worker, WorkerSummary,
+};
 use passerelle_store::pathways::person_pathway::PersonPathway;
 use passerelle_store::person::Person;
 use serde::Deserialize;
@@ -91,6 +93,15 @@ pub struct WorkerForm {
     #[serde(default)]
     consent_on: String,
     confirm: Option<String>,
+    // A dated fact (its own names: the page has other forms).
+    #[serde(default)]
+    fact_kind: String,
+    #[serde(default)]
+    fact_starts_on: String,
+    #[serde(default)]
+    fact_ends_on: String,
+    #[serde(default)]
+    fact_detail: String,
 }
 
 impl WorkerForm {
@@ -102,6 +113,20 @@ impl WorkerForm {
             employer_minutes: form_hours("employer_minutes", &self.employer_hours)?,
             employer_name: Some(self.employer_name.clone()),
             local_plan: Some(self.local_plan.clone()),
+        })
+    }
+
+    fn esat(&self) -> Result<Uuid, ApiError> {
+        Uuid::parse_str(self.esat_id.trim())
+            .map_err(|_| ApiError::bad_request("esat_required", "Choisissez l'ESAT.").on("esat_id"))
+    }
+
+    fn fact(&self) -> Result<FactInput, ApiError> {
+        Ok(FactInput {
+            kind: self.fact_kind.clone(),
+            starts_on: form_date("début", &self.fact_starts_on).map_err(|e| e.on("fact_starts_on"))?,
+            ends_on: form_date("fin", &self.fact_ends_on).map_err(|e| e.on("fact_ends_on"))?,
+            detail: Some(self.fact_detail.clone()),
         })
     }
 
@@ -126,6 +151,8 @@ pub struct WorkersPage {
     esats: Vec<Membership>,
     persons: Vec<Person>,
     initial: Vec<Situation>,
+    /// Each of the visitor's ESATs with its dated facts (OPCO membership).
+    esat_facts: Vec<(Membership, Vec<FactRecord>)>,
     form: WorkerForm,
     error: FormError,
 }
@@ -153,7 +180,15 @@ async fn workers_page(
             })
             .collect()
     };
+    let mut esat_facts = Vec::new();
+    for m in &esats {
+        esat_facts.push((
+            m.clone(),
+            state.store.esat(&visitor.ctx).esat_facts(m.organisation_id).await?,
+        ));
+    }
     Ok(WorkersPage {
+        esat_facts,
         nav: visitor.nav("esat"),
         workers,
         esats,
@@ -176,8 +211,7 @@ pub async fn create_worker(
     CsrfForm(form): CsrfForm<WorkerForm>,
 ) -> PageResult {
     let result = async {
-        let esat_id = Uuid::parse_str(form.esat_id.trim())
-            .map_err(|_| ApiError::bad_request("esat_required", "Choisissez l'ESAT.").on("esat_id"))?;
+        let esat_id = form.esat()?;
         let person_id = Uuid::parse_str(form.person_id.trim())
             .map_err(|_| ApiError::bad_request("person_required", "Choisissez la personne.").on("person_id"))?;
         let new = NewWorker {
@@ -195,11 +229,48 @@ pub async fn create_worker(
     }
 }
 
+/// `POST /esat-faits`: records a dated fact of one of the visitor's ESATs (its OPCO membership).
+pub async fn add_esat_fact(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    CsrfForm(form): CsrfForm<WorkerForm>,
+) -> PageResult {
+    let result = async {
+        let esat_id = form.esat()?;
+        let mut input = form.fact()?;
+        input.kind = FactKind::OpcoMembership.code().to_owned();
+        state
+            .store
+            .esat(&visitor.ctx)
+            .add_esat_fact(esat_id, input)
+            .await
+            .map_err(prefixed("fact_"))?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to("/esat").into_response()),
+        Err(e) => refused_again(e, |error| workers_page(&state, &visitor, form, error)).await,
+    }
+}
+
+/// A refusal goes next to the form's field: the forms of the worker's page name theirs with a prefix
+/// (`support_*`, `fact_*`), as the page holds several forms.
+fn prefixed(prefix: &'static str) -> impl Fn(passerelle_store::StoreError) -> ApiError {
+    move |e| {
+        let mut e = ApiError::from(e);
+        e.field = e.field.map(|f| format!("{prefix}{f}"));
+        e
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "esat_worker.html")]
 pub struct WorkerPage {
     nav: Nav,
     w: Worker,
+    /// The facts a worker may have (the ESAT's own are recorded on the list of workers).
+    fact_kinds: Vec<FactKind>,
     form: WorkerForm,
     error: FormError,
     /// The period a renewal would follow: the last one of the current convention.
@@ -228,6 +299,7 @@ async fn worker_page(
             Crumbs::list("Travailleurs d'ESAT", "/esat").here(full_name(&w.summary.first_name, &w.summary.last_name)),
         ),
         w,
+        fact_kinds: FactKind::ALL.iter().copied().filter(|k| !k.of_the_esat()).collect(),
         form,
         error,
         last_period,
@@ -270,6 +342,10 @@ pub async fn worker_action(
                 scope.withdraw_spe_consent(id).await?;
                 return Ok(Some(Notice::SpeConsentWithdrawn));
             }
+            "fait-date" => scope
+                .add_worker_fact(id, form.fact()?)
+                .await
+                .map_err(prefixed("fact_"))?,
             "situation" => scope.move_to(id, form.situation()?).await?,
             "dossier" => scope.update(id, form.record()?.validate()?).await?,
             "convention-appui" => {
@@ -281,12 +357,10 @@ pub async fn worker_action(
                     ends_on: form_date("fin", &form.support_ends_on).map_err(|e| e.on("ends_on"))?,
                     renewal_of: Uuid::parse_str(form.renewal_of.trim()).ok(),
                 };
-                // The form's fields are named `support_*`: the refusal goes next to them.
-                scope.add_support_convention(id, new).await.map_err(|e| {
-                    let mut e = ApiError::from(e);
-                    e.field = e.field.map(|f| format!("support_{f}"));
-                    e
-                })?
+                scope
+                    .add_support_convention(id, new)
+                    .await
+                    .map_err(prefixed("support_"))?
             }
             _ => return Err(ApiError::not_found("Action")),
         };
@@ -332,6 +406,7 @@ pub fn router() -> axum::Router<crate::state::AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/esat", get(workers).post(create_worker))
+        .route("/esat-faits", post(add_esat_fact))
         .route("/esat/{id}", get(worker))
         .route("/esat/{id}/{action}", post(worker_action))
         .route("/personnes/{id}/parcours-complet", get(person_pathway))

@@ -18,7 +18,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use passerelle_domain::pathways::immersion::convention::{WEEKDAY_NAMES, check_prescriber};
 use passerelle_domain::pathways::immersion::signatories::LINK_PARTIES;
-use passerelle_domain::pathways::immersion::{ContractKind, ConventionInput, Objective, Party, Schedule, Status};
+use passerelle_domain::pathways::immersion::{
+    AidedContractInput, AidedContractKind, ContractKind, ConventionInput, Objective, Party, Schedule, Status,
+};
 use passerelle_store::directory::Organisation;
 use passerelle_store::infra::paging::Page;
 use passerelle_store::pathways::immersion::{Immersion, ImmersionFilter, NewAssessment, NewImmersion, NewSignature};
@@ -77,6 +79,15 @@ pub struct ImmersionForm {
     h6: String,
     #[serde(default)]
     activities: String,
+    /// The days of presence of a discontinuous immersion, separated by commas or spaces.
+    #[serde(default)]
+    attendance_dates: String,
+    #[serde(default)]
+    aided_contract_kind: String,
+    #[serde(default)]
+    aided_contract_starts_on: String,
+    #[serde(default)]
+    aided_contract_ends_on: String,
     // Signature and assessment.
     #[serde(default)]
     party: String,
@@ -123,8 +134,31 @@ impl ImmersionForm {
             h5: hours(5),
             h6: hours(6),
             activities: i.activities.clone().unwrap_or_default(),
+            aided_contract_kind: i.aided_contract.map(|c| c.kind.code().to_owned()).unwrap_or_default(),
+            aided_contract_starts_on: i.aided_contract.map(|c| c.starts_on.to_string()).unwrap_or_default(),
+            aided_contract_ends_on: i.aided_contract.map(|c| c.ends_on.to_string()).unwrap_or_default(),
             ..Self::default()
         }
+    }
+
+    /// The listed days of presence as typed (« 02/03/2026, 05/03/2026 »), each refused on its field if malformed.
+    fn attendance_dates(&self) -> Result<Vec<time::Date>, ApiError> {
+        self.attendance_dates
+            .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+            .filter(|d| !d.is_empty())
+            .filter_map(|d| form_date("jour de présence", d).transpose())
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.on("attendance_dates"))
+    }
+
+    fn aided_contract(&self) -> Result<AidedContractInput, ApiError> {
+        Ok(AidedContractInput {
+            kind: self.aided_contract_kind.clone(),
+            starts_on: form_date("début du contrat aidé", &self.aided_contract_starts_on)
+                .map_err(|e| e.on("aided_contract_starts_on"))?,
+            ends_on: form_date("fin du contrat aidé", &self.aided_contract_ends_on)
+                .map_err(|e| e.on("aided_contract_ends_on"))?,
+        })
     }
 
     /// The seven days' hours as typed, Monday first.
@@ -169,6 +203,7 @@ struct ListPage<'a> {
     /// The visitor may draft a convention; a company that only hosts signs those it hosts.
     drafts: bool,
     objectives: &'static [Objective],
+    aided_kinds: &'static [AidedContractKind],
     days: Vec<Day<'a>>,
     form: &'a ImmersionForm,
     error: FormError,
@@ -258,6 +293,7 @@ async fn list_page<'a>(
         mine,
         drafts,
         objectives: Objective::ALL,
+        aided_kinds: AidedContractKind::ALL,
         days,
         form,
         error,
@@ -303,6 +339,8 @@ pub async fn create(
             ends_on: form_date("fin", &form.ends_on).map_err(|e| e.on("ends_on"))?,
             schedule: form.schedule()?,
             activities: Some(form.activities.clone()),
+            attendance_dates: form.attendance_dates()?,
+            aided_contract: form.aided_contract()?,
         }
         .validate()?;
         let new = NewImmersion {

@@ -371,3 +371,23 @@ async fn rome_job_picker_in_headless_chromium() {
         ("Ouvrier maraîcher / Ouvrière maraîchère", Some("A1414"))
     );
 }
+
+/// A counsellor saves a benefits simulation to a person's record (web/e2e/saved_simulation.mjs): from the
+/// person's page to the simulator, the results saved in the record, then the same simulation in the person's
+/// pathway, opened again in the simulator; axe-core on each page. The record holds exactly that simulation.
+#[tokio::test]
+async fn saved_simulation_in_pathway_in_headless_chromium() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let cap = app.token(&email("cap-emploi")).await;
+    let (_, found) = app.get(&cap, "/api/v1/persons?q=Arnaud").await;
+    let person = &found["items"][0];
+    let name = format!(
+        "{} {}",
+        person["first_name"].as_str().unwrap(),
+        person["last_name"].as_str().unwrap()
+    );
+    let id = crate::id(person);
+    run_browser_script(&app, "saved_simulation.mjs", "cap-emploi", vec![id.clone(), name]).await;
+    let (_, saved) = app.get(&cap, &format!("/api/v1/persons/{id}/simulations")).await;
+    assert_eq!(saved.as_array().map(Vec::len), Some(1), "{saved}");
+}

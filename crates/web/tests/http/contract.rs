@@ -165,6 +165,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/persons/{id}/simulations/{simulation_id}"),
     ("delete", "/api/v1/persons/{id}/simulations/{simulation_id}"),
     ("get", "/api/v1/rome/appellations"),
+    ("post", "/api/v1/esat/workers/{id}/facts"),
+    ("get", "/api/v1/esat/{id}/facts"),
+    ("post", "/api/v1/esat/{id}/facts"),
 ];
 
 #[tokio::test]

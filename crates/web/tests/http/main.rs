@@ -267,3 +267,8 @@ mod finess;
 mod pdf_access;
 // The neutral theme and the DSFR's (docs/themes.md).
 mod themes;
+
+// Immersions: listed days of presence and the 25 % cap of an aided contract.
+mod immersion_presence;
+// Dated facts of ESAT workers and of the ESAT (reinforced pathway, CPF, invoicing, OPCO).
+mod esat_facts;

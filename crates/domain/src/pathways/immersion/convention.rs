@@ -2,6 +2,7 @@
 //! may prescribe one.
 
 use super::Objective;
+use super::aided::{AidedContract, AidedContractInput};
 use crate::calendar::french_date;
 use crate::dates::{Span, plausible};
 use crate::directory::OrganisationKind;
@@ -23,7 +24,7 @@ impl Schedule {
         self.0.iter().fold(0i64, |total, m| total.saturating_add(*m))
     }
 
-    fn minutes_on(self, weekday: Weekday) -> i64 {
+    pub fn minutes_on(self, weekday: Weekday) -> i64 {
         self.0[usize::from(weekday.number_days_from_monday())]
     }
 
@@ -56,6 +57,10 @@ pub struct ConventionInput {
     pub ends_on: Option<Date>,
     pub schedule: Schedule,
     pub activities: Option<String>,
+    /// The days of presence of a discontinuous immersion, as the convention lists them; empty when the
+    /// weekly schedule repeats every week of the period.
+    pub attendance_dates: Vec<Date>,
+    pub aided_contract: AidedContractInput,
 }
 
 /// A convention once its fields are checked (the duration rules are checked with the person's history by
@@ -71,6 +76,20 @@ pub struct ConventionFields {
     pub ends_on: Date,
     pub schedule: Schedule,
     pub activities: Option<String>,
+    /// The listed days of presence, in order, each inside the period on a day the schedule has hours; empty
+    /// when the schedule repeats every week.
+    pub attendance_dates: Vec<Date>,
+    pub aided_contract: Option<AidedContract>,
+}
+
+impl ConventionFields {
+    /// The days of presence: the listed days of a discontinuous immersion, else the days the schedule has hours.
+    pub fn presence_days(&self) -> i64 {
+        match self.attendance_dates.len() {
+            0 => self.schedule.attendance_days(self.starts_on, self.ends_on),
+            n => i64::try_from(n).unwrap_or(i64::MAX),
+        }
+    }
 }
 
 impl ConventionInput {
@@ -132,6 +151,39 @@ impl ConventionInput {
             )
             .on("schedule"));
         }
+        let mut attendance_dates = self.attendance_dates.clone();
+        attendance_dates.sort_unstable();
+        attendance_dates.dedup();
+        // D5135-2 5° and D5135-3: the convention gives the period(s) of presence, continuous or not, inside its
+        // dates; each listed day needs hours in the schedule, which gives the day's hours of presence.
+        if let Some(day) = attendance_dates.iter().find(|d| **d < starts_on || **d > ends_on) {
+            return Err(Invalid::new(
+                "immersion_attendance_day_outside",
+                format!(
+                    "Le jour de présence du {} est hors de la période de l'immersion, du {} au {} (Code du travail, \
+                     art. D5135-3).",
+                    french_date(*day),
+                    french_date(starts_on),
+                    french_date(ends_on)
+                ),
+            )
+            .on("attendance_dates"));
+        }
+        if let Some(day) = attendance_dates
+            .iter()
+            .find(|d| self.schedule.minutes_on(d.weekday()) == 0)
+        {
+            return Err(Invalid::new(
+                "immersion_attendance_day_without_hours",
+                format!(
+                    "Le jour de présence du {} est un {} : l'emploi du temps ne prévoit pas d'heures ce jour-là.",
+                    french_date(*day),
+                    WEEKDAY_NAMES[usize::from(day.weekday().number_days_from_monday())]
+                ),
+            )
+            .on("attendance_dates"));
+        }
+        let aided_contract = self.aided_contract.validate()?;
         Ok(ConventionFields {
             host_name,
             host_siret,
@@ -142,6 +194,8 @@ impl ConventionInput {
             ends_on,
             schedule: self.schedule,
             activities: optional("activities", self.activities.as_deref(), 4000)?,
+            attendance_dates,
+            aided_contract,
         })
     }
 }
@@ -204,6 +258,7 @@ mod tests {
             ends_on: Some(date!(2026 - 03 - 13)),
             schedule: Schedule([420, 420, 420, 420, 420, 0, 0]),
             activities: None,
+            ..Default::default()
         }
     }
 
@@ -218,6 +273,14 @@ mod tests {
     #[case::day_over_24h(ConventionInput { schedule: Schedule([1500, 0, 0, 0, 0, 0, 0]), ..input() }, "immersion_schedule_invalid", "schedule")]
     #[case::negative_day(ConventionInput { schedule: Schedule([-60, 600, 0, 0, 0, 0, 0]), ..input() }, "immersion_schedule_invalid", "schedule")]
     #[case::empty_week(ConventionInput { schedule: Schedule::default(), ..input() }, "immersion_schedule_empty", "schedule")]
+    // D5135-3 (« que la présence du bénéficiaire au sein de la structure d'accueil soit continue ou
+    // discontinue »): the listed days lie inside the period, on days the schedule has hours.
+    #[case::attendance_day_before(ConventionInput { attendance_dates: vec![date!(2026 - 03 - 01)], ..input() }, "immersion_attendance_day_outside", "attendance_dates")]
+    #[case::attendance_day_after(ConventionInput { attendance_dates: vec![date!(2026 - 03 - 04), date!(2026 - 03 - 14)], ..input() }, "immersion_attendance_day_outside", "attendance_dates")]
+    #[case::attendance_on_saturday(ConventionInput { attendance_dates: vec![date!(2026 - 03 - 07)], ..input() }, "immersion_attendance_day_without_hours", "attendance_dates")]
+    #[case::aided_kind_unknown(ConventionInput { aided_contract: AidedContractInput { kind: "cie".into(), ..Default::default() }, ..input() }, "aided_contract_kind_unknown", "aided_contract_kind")]
+    #[case::aided_without_end(ConventionInput { aided_contract: AidedContractInput { kind: "cddi".into(), starts_on: Some(date!(2026 - 01 - 05)), ends_on: None }, ..input() }, "field_required", "aided_contract_ends_on")]
+    #[case::aided_inverted(ConventionInput { aided_contract: AidedContractInput { kind: "cui_cae".into(), starts_on: Some(date!(2026 - 01 - 05)), ends_on: Some(date!(2025 - 01 - 05)) }, ..input() }, "aided_contract_dates_inverted", "aided_contract_ends_on")]
     fn bad_conventions_are_refused_on_their_field(
         #[case] input: ConventionInput,
         #[case] code: &str,
@@ -234,6 +297,29 @@ mod tests {
         // Two weeks from Monday 2 March to Friday 13 March 2026, five days a week.
         assert_eq!(f.schedule.attendance_days(f.starts_on, f.ends_on), 10);
         assert_eq!(f.schedule.weekly_minutes(), 35 * 60);
+        assert_eq!(f.presence_days(), 10);
+    }
+
+    #[test]
+    fn listed_days_are_the_days_of_presence() {
+        // A discontinuous immersion: three days over the two weeks, listed out of order and once twice.
+        let days = vec![
+            date!(2026 - 03 - 12),
+            date!(2026 - 03 - 02),
+            date!(2026 - 03 - 05),
+            date!(2026 - 03 - 02),
+        ];
+        let f = ConventionInput {
+            attendance_dates: days,
+            ..input()
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(
+            f.attendance_dates,
+            vec![date!(2026 - 03 - 02), date!(2026 - 03 - 05), date!(2026 - 03 - 12)]
+        );
+        assert_eq!(f.presence_days(), 3);
     }
 
     // L5135-2 and RULES.md 2: who prescribes an immersion.

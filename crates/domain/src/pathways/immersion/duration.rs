@@ -35,6 +35,8 @@ pub struct PastImmersion {
     pub is_renewal: bool,
     /// Whether its object was met, once assessed.
     pub objective_met: Option<bool>,
+    /// Its days of presence (the aided contract's cap counts them).
+    pub presence_days: i64,
 }
 
 /// Checks `new` against the person's `history` (other immersions, not cancelled) and, for a renewal, the
@@ -160,13 +162,15 @@ pub fn check_duration(
             ),
         ));
     }
+    let aided = super::aided::check_aided_share(new, history)?;
     Ok(Explanation::new(
         "immersion_duration_accepted",
         format!(
-            "Durée acceptée : du {from} au {to} ({} jours, {} jours de présence, {} par semaine)",
+            "Durée acceptée : du {from} au {to} ({} jours, {} jours de présence, {} par semaine{})",
             french_number(days),
-            french_number(new.schedule.attendance_days(new.starts_on, new.ends_on)),
-            french_hours(weekly)
+            french_number(new.presence_days()),
+            french_hours(weekly),
+            aided.map(|a| format!(" ; {a}")).unwrap_or_default()
         ),
         DURATION,
     ))
@@ -194,6 +198,8 @@ mod tests {
             ends_on: to,
             schedule: Schedule(weekly_hours.map(|h| h * 60)),
             activities: None,
+            attendance_dates: Vec::new(),
+            aided_contract: None,
         }
     }
 
@@ -205,6 +211,7 @@ mod tests {
             ends_on: to,
             is_renewal: false,
             objective_met: Some(false),
+            presence_days: days_inclusive(from, to),
         }
     }
 

@@ -1,11 +1,13 @@
 //! Immersions (PMSMP, période de mise en situation en milieu professionnel; L5135-1 ff., RULES.md 2): the
 //! convention, its duration rules and its life cycle.
 
+pub mod aided;
 pub mod convention;
 pub mod duration;
 pub mod lifecycle;
 pub mod signatories;
 
+pub use aided::{AidedContract, AidedContractInput, AidedContractKind};
 pub use convention::{ConventionFields, ConventionInput, Schedule};
 pub use duration::{PastImmersion, check_duration};
 pub use lifecycle::{Assessment, Party, Status, Step, reminders};

@@ -4,9 +4,11 @@
 //! A worker's record is seen and changed by the members of its ESAT (and platform administrators) only; every
 //! read is journaled. The way in is [`Store::esat`], which hands out an [`EsatScope`] bound to the caller.
 
+mod facts;
 mod sharing;
 mod support;
 
+pub use facts::FactRecord;
 pub use sharing::{SharedWorker, SpeConsent};
 pub use support::NewSupportConvention;
 
@@ -61,6 +63,10 @@ pub struct Worker {
     pub planned_actions: PlannedActions,
     /// The worker's consent to share this follow-up with the SPE parties to the ESAT's conventions in force.
     pub spe_consent: SpeConsent,
+    /// Dated facts of the worker: parcours renforcé en emploi, CPF, invoicing of the convention d'appui.
+    pub facts: Vec<FactRecord>,
+    /// Dated facts of the ESAT: its OPCO membership.
+    pub esat_facts: Vec<FactRecord>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -553,6 +559,10 @@ async fn load_record(ex: &mut impl Executor, q: Query, id: Uuid) -> Result<Worke
             })
         })
         .collect();
+    let (facts, esat_facts) = (
+        facts::load(ex, summary.esat_id, Some(id)).await?,
+        facts::load(ex, summary.esat_id, None).await?,
+    );
     Ok(Worker {
         contract_started_on: r.get("contract_started_on")?,
         professional_project: r.get("professional_project")?,
@@ -562,6 +572,8 @@ async fn load_record(ex: &mut impl Executor, q: Query, id: Uuid) -> Result<Worke
         allowed_moves,
         planned_actions,
         spe_consent: SpeConsent::new(r.get("spe_consent_on")?, r.get("spe_consent_withdrawn_on")?),
+        facts,
+        esat_facts,
     })
 }
 

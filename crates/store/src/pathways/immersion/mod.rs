@@ -9,6 +9,7 @@
 mod lifecycle;
 mod links;
 mod listing;
+mod presence;
 
 pub use lifecycle::{NewAssessment, NewSignature};
 pub use links::{LINK_PATH, LinkedConvention, SentLink};
@@ -25,7 +26,8 @@ use passerelle_domain::invalid::Invalid;
 use passerelle_domain::pathways::immersion::convention::check_prescriber;
 use passerelle_domain::pathways::immersion::signatories::Method;
 use passerelle_domain::pathways::immersion::{
-    ContractKind, ConventionFields, Objective, Party, PastImmersion, Roles, Schedule, Status, check_duration, reminders,
+    AidedContract, ContractKind, ConventionFields, Objective, Party, PastImmersion, Roles, Schedule, Status,
+    check_duration, reminders,
 };
 use serde::Serialize;
 use time::Date;
@@ -57,7 +59,12 @@ pub struct Immersion {
     pub schedule: Schedule,
     pub weekly_minutes: i64,
     pub days: i64,
+    /// The days of presence: the listed days of a discontinuous immersion, else the days the schedule has hours.
     pub attendance_days: i64,
+    /// The listed days of presence of a discontinuous immersion; empty when the schedule repeats every week.
+    pub attendance_dates: Vec<Date>,
+    /// The aided contract (CUI-CAE, CDDI) the person is employed on: immersions take at most 25 % of it.
+    pub aided_contract: Option<AidedContract>,
     pub activities: Option<String>,
     pub renewal_of: Option<Uuid>,
     /// The status today (a signed convention is in progress from its first day).
@@ -114,7 +121,8 @@ pub struct NewImmersion {
 const COLUMNS: &str = "i.id, i.person_id, p.first_name, p.last_name, i.prescriber_id, pr.name AS prescriber_name, \
     i.support_structure_id, su.name AS support_name, i.host_name, i.host_siret, i.tutor_name, i.tutor_email, \
     i.objective, i.starts_on, i.ends_on, i.schedule, i.weekly_minutes, i.activities, i.renewal_of, i.status, \
-    i.explanation, h.id AS host_organisation_id";
+    i.explanation, h.id AS host_organisation_id, i.attendance_dates, i.aided_contract_kind, \
+    i.aided_contract_starts_on, i.aided_contract_ends_on";
 const FROM: &str = " FROM immersions i JOIN persons p ON p.id = i.person_id \
     JOIN organisations pr ON pr.id = i.prescriber_id JOIN organisations su ON su.id = i.support_structure_id \
     LEFT JOIN organisations h ON h.siret = i.host_siret AND h.archived_at IS NULL \
@@ -135,6 +143,7 @@ fn immersion(r: &Row, today: Date) -> Result<Immersion> {
         .ok_or_else(|| decode("emploi du temps", "?"))?;
     let (starts_on, ends_on): (Date, Date) = (r.get("starts_on")?, r.get("ends_on")?);
     let status = stored.on(starts_on, today);
+    let attendance_dates = presence::attendance_dates(r)?;
     Ok(Immersion {
         id: r.get("id")?,
         person_id: r.get("person_id")?,
@@ -156,7 +165,9 @@ fn immersion(r: &Row, today: Date) -> Result<Immersion> {
         schedule,
         weekly_minutes: r.get("weekly_minutes")?,
         days: days_inclusive(starts_on, ends_on),
-        attendance_days: schedule.attendance_days(starts_on, ends_on),
+        attendance_days: presence::presence_days(&attendance_dates, schedule, starts_on, ends_on),
+        attendance_dates,
+        aided_contract: presence::aided_contract(r)?,
         activities: r.get("activities")?,
         renewal_of: r.get("renewal_of")?,
         status,
@@ -378,8 +389,8 @@ impl ImmersionScope<'_> {
         let rows = ex
             .fetch_all(
                 query(
-                    "SELECT i.id, i.host_siret, i.objective, i.starts_on, i.ends_on, i.renewal_of, a.objective_met \
-                     FROM immersions i LEFT JOIN immersion_assessments a ON a.immersion_id = i.id \
+                    "SELECT i.id, i.host_siret, i.objective, i.starts_on, i.ends_on, i.renewal_of, a.objective_met, \
+                     i.schedule, i.attendance_dates FROM immersions i LEFT JOIN immersion_assessments a ON a.immersion_id = i.id \
                      WHERE i.person_id = $1 AND i.status <> 'cancelled'",
                 )
                 .bind(person_id),
@@ -393,13 +404,19 @@ impl ImmersionScope<'_> {
                 continue;
             }
             let objective: String = r.get("objective")?;
+            let (starts_on, ends_on) = (r.get("starts_on")?, r.get("ends_on")?);
+            let schedule: Schedule = r
+                .json("schedule")?
+                .and_then(|v| serde_json::from_value(v).ok())
+                .ok_or_else(|| decode("emploi du temps", "?"))?;
             let past = PastImmersion {
                 host_siret: r.get("host_siret")?,
                 objective: Objective::parse(&objective).ok_or_else(|| decode("objet", &objective))?,
-                starts_on: r.get("starts_on")?,
-                ends_on: r.get("ends_on")?,
+                starts_on,
+                ends_on,
                 is_renewal: r.get::<Option<Uuid>>("renewal_of")?.is_some(),
                 objective_met: r.get("objective_met")?,
+                presence_days: presence::presence_days(&presence::attendance_dates(r)?, schedule, starts_on, ends_on),
             };
             if Some(id) == renewal_of {
                 renewed = Some(past.clone());
@@ -433,12 +450,13 @@ impl ImmersionScope<'_> {
             .into_iter()
             .find(|o| self.ctx.membership(*o).is_some())
             .unwrap_or(new.prescriber_id);
-        tx.execute(
+        tx.execute(presence::bind(
             query(
                 "INSERT INTO immersions (id, person_id, prescriber_id, support_structure_id, host_name, host_siret, \
                  tutor_name, tutor_email, objective, starts_on, ends_on, schedule, weekly_minutes, activities, \
-                 renewal_of, status, explanation, created_by_organisation_id, created_at, updated_at) VALUES ($1, $2, \
-                 $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'draft', $16, $17, $18, $18)",
+                 renewal_of, status, explanation, created_by_organisation_id, created_at, updated_at, attendance_dates, \
+                 aided_contract_kind, aided_contract_starts_on, aided_contract_ends_on) VALUES ($1, $2, $3, $4, $5, \
+                 $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'draft', $16, $17, $18, $18, $19, $20, $21, $22)",
             )
             .bind(id)
             .bind(new.person_id)
@@ -458,7 +476,8 @@ impl ImmersionScope<'_> {
             .bind(explanation)
             .bind(creator)
             .bind(now),
-        )
+            f,
+        ))
         .await?;
         let i = self.load(&mut tx, id).await?;
         let event = Event::new("immersion", id, "immersion.created")
@@ -483,11 +502,12 @@ impl ImmersionScope<'_> {
             ));
         }
         let explanation = Self::check_rules(&mut tx, before.person_id, Some(id), &fields, before.renewal_of).await?;
-        tx.execute(
+        tx.execute(presence::bind(
             query(
                 "UPDATE immersions SET host_name = $1, host_siret = $2, tutor_name = $3, tutor_email = $4, \
                  objective = $5, starts_on = $6, ends_on = $7, schedule = $8, weekly_minutes = $9, activities = $10, \
-                 explanation = $11, updated_at = $12 WHERE id = $13",
+                 explanation = $11, updated_at = $12, attendance_dates = $14, aided_contract_kind = $15, \
+                 aided_contract_starts_on = $16, aided_contract_ends_on = $17 WHERE id = $13",
             )
             .bind(&fields.host_name)
             .bind(fields.host_siret.as_str())
@@ -502,7 +522,8 @@ impl ImmersionScope<'_> {
             .bind(explanation)
             .bind(crate::infra::clock::now())
             .bind(id),
-        )
+            &fields,
+        ))
         .await?;
         self.finish(tx, id, "immersion.updated", &before).await
     }
