@@ -84,6 +84,7 @@ impl TestApp {
             secure_cookies: false,
             operator: std::sync::Arc::new(OPERATOR.clone()),
             waiting: Default::default(),
+            proconnect: None,
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
