@@ -73,6 +73,16 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::spawn_on(backend, listener, None).await
+    }
+
+    /// A server on `listener`, with sign-in through ProConnect when given.
+    pub async fn spawn_on(
+        backend: Backend,
+        listener: tokio::net::TcpListener,
+        proconnect: Option<std::sync::Arc<passerelle_web::pages::proconnect::ProConnect>>,
+    ) -> Self {
         passerelle_store::infra::clock::start_at(TEST_DAY).expect("one day for every test");
         let store = template::store(backend, Content::Demo)
             .await
@@ -84,9 +94,8 @@ impl TestApp {
             secure_cookies: false,
             operator: std::sync::Arc::new(OPERATOR.clone()),
             waiting: Default::default(),
-            proconnect: None,
+            proconnect,
         };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(passerelle_web::serve(state, listener));
         let http = Client::builder()
@@ -262,3 +271,5 @@ mod interviews;
 mod finess;
 // PDFs tagged, fonts embedded, any name printed (issue 22).
 mod pdf_access;
+// « S'identifier avec ProConnect » against a local OpenID provider.
+mod proconnect;
