@@ -136,6 +136,9 @@ server.on('request', async (req, res) => {
   try {
     if (url.pathname.startsWith('/interaction/')) {
       await interaction(req, res, url.pathname);
+    } else if (url.pathname === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
     } else if (url.pathname === '/test/expire-code' && req.method === 'POST') {
       const code = await provider.AuthorizationCode.find(url.searchParams.get('code'));
       if (code) await code.destroy();
@@ -151,3 +154,6 @@ server.on('request', async (req, res) => {
 });
 
 console.log(JSON.stringify({ issuer }));
+// The one line is read, then the test may close the pipe: the provider's later notices go to stderr.
+console.log = console.info = console.warn;
+process.stdout.on('error', () => {});

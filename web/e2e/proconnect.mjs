@@ -29,7 +29,7 @@ async function signIn(page, who) {
   await page.getByLabel('Identifiant').fill(who);
   await page.getByLabel('Mot de passe').fill(password);
   await Promise.all([
-    page.waitForURL((url) => url.toString().startsWith(base) && !url.pathname.startsWith('/connexion/proconnect')),
+    page.waitForURL((url) => url.toString().startsWith(base)),
     page.getByRole('button', { name: 'Se connecter', exact: true }).click(),
   ]);
   await dsfrStarted(page);
@@ -44,7 +44,8 @@ async function run(browser) {
   await auditPage(page, 'sign-in with ProConnect');
 
   await signIn(page, login);
-  check(pathOf(page) === '/', `signed in on the home page: ${page.url()}`);
+  const code = await page.locator('main [data-code]').getAttribute('data-code', { timeout: 1000 }).catch(() => null);
+  check(pathOf(page) === '/', `signed in on the home page: ${page.url()} ${code ?? ''}`);
   check((await page.getByRole('button', { name: 'Se déconnecter' }).count()) > 0, 'signed in: « Se déconnecter »');
 
   const fresh = await openPage(browser, (text) => /status of 403/.test(text));

@@ -117,8 +117,15 @@ async fn start(http: &Client, app: &TestApp, suite: &str) -> String {
     location(&r)
 }
 
-/// Signs in on the provider's form as `login` (or cancels with `None`) and answers the URL it sends back to.
-async fn provider_return(http: &Client, app: &TestApp, login: Option<&str>) -> String {
+/// In a new browser (the provider remembers whom it signed in), signs in on the provider's form as `login` (or
+/// cancels with `None`); answers the browser and the URL the provider sends it back to.
+async fn provider_return(app: &TestApp, login: Option<&str>) -> (Client, String) {
+    let http = browser();
+    let back = provider_form(&http, app, login).await;
+    (http, back)
+}
+
+async fn provider_form(http: &Client, app: &TestApp, login: Option<&str>) -> String {
     let authorize = start(http, app, "/annuaire").await;
     let (form_url, html) = follow(http, app, authorize).await.unwrap_err();
     assert!(html.contains("Identifiant"), "the provider's login form: {html}");
@@ -152,7 +159,10 @@ fn with_query(url: &str, name: &str, value: &str) -> String {
     let mut url = reqwest::Url::parse(url).unwrap();
     let pairs: Vec<(String, String)> = url
         .query_pairs()
-        .map(|(k, v)| (k.into_owned(), if k == name { value.to_owned() } else { v.into_owned() }))
+        .map(|(k, v)| {
+            let v = if k == name { value.to_owned() } else { v.into_owned() };
+            (k.into_owned(), v)
+        })
         .collect();
     url.query_pairs_mut().clear().extend_pairs(pairs);
     url.to_string()
@@ -215,7 +225,7 @@ async fn proconnect_sign_in(backend: Backend) {
     // 1. A first sign-in links the identity to the account with that address (case folded) and lands on the
     // page asked for, signed in.
     let users_before = app.count("users").await;
-    let back = provider_return(&http, &app, Some("claire")).await;
+    let (http, back) = provider_return(&app, Some("claire")).await;
     let r = http.get(&back).send().await.unwrap();
     assert_eq!(r.status(), S::SEE_OTHER);
     assert_eq!(r.headers()["location"], "/annuaire");
@@ -243,15 +253,15 @@ async fn proconnect_sign_in(backend: Backend) {
 
     // 2. The return replayed (the state is spent) and a state this browser did not start are refused.
     assert_eq!(refusal(&http, &back).await, (S::BAD_REQUEST, "proconnect_state_invalid".to_owned()));
-    let other = provider_return(&http, &app, Some("claire")).await;
+    let (http, other) = provider_return(&app, Some("claire")).await;
     let forged = with_query(&other, "state", "etat-fabrique-par-un-attaquant");
     assert_eq!(refusal(&http, &forged).await, (S::BAD_REQUEST, "proconnect_state_invalid".to_owned()));
     // The right state and code in another browser (a sign-in forced on a victim by a link) fail too.
-    let other = provider_return(&http, &app, Some("claire")).await;
+    let (http, other) = provider_return(&app, Some("claire")).await;
     assert_eq!(refusal(&browser(), &other).await, (S::BAD_REQUEST, "proconnect_state_invalid".to_owned()));
 
     // 3. An ID token whose nonce is not the one kept for this sign-in is refused.
-    let back = provider_return(&http, &app, Some("claire")).await;
+    let (http, back) = provider_return(&app, Some("claire")).await;
     let mut db = app.store.pool().clone();
     db.execute(query("UPDATE proconnect_logins SET nonce = 'autre-nonce' WHERE used_at IS NULL"))
         .await
@@ -259,7 +269,7 @@ async fn proconnect_sign_in(backend: Backend) {
     assert_eq!(refusal(&http, &back).await, (S::BAD_REQUEST, "proconnect_nonce_invalid".to_owned()));
 
     // 4. A code the provider no longer knows (expired) is refused by it (invalid_grant).
-    let back = provider_return(&http, &app, Some("claire")).await;
+    let (http, back) = provider_return(&app, Some("claire")).await;
     let expired = Client::new()
         .post(format!("{issuer}/test/expire-code?code={}", query_value(&back, "code")))
         .send()
@@ -269,12 +279,12 @@ async fn proconnect_sign_in(backend: Backend) {
     assert_eq!(refusal(&http, &back).await, (S::BAD_REQUEST, "proconnect_code_refused".to_owned()));
 
     // 5. Cancelling on the provider's page (error=access_denied).
-    let back = provider_return(&http, &app, None).await;
+    let (http, back) = provider_return(&app, None).await;
     assert_eq!(query_value(&back, "error"), "access_denied");
     assert_eq!(refusal(&http, &back).await, (S::FORBIDDEN, "proconnect_cancelled".to_owned()));
 
     // 6. An address no account has: the invitation page, the attempt journaled, nothing linked.
-    let back = provider_return(&http, &app, Some("inconnue")).await;
+    let (http, back) = provider_return(&app, Some("inconnue")).await;
     let r = http.get(&back).send().await.unwrap();
     assert_eq!(r.status(), S::FORBIDDEN);
     assert!(session_of(&r).is_none());
@@ -293,7 +303,7 @@ async fn proconnect_sign_in(backend: Backend) {
     db.execute(query("UPDATE users SET email = 'claire.martin@passerelle.test' WHERE email = $1").bind(email("aci-jardins")))
         .await
         .unwrap();
-    let back = provider_return(&http, &app, Some("claire")).await;
+    let (http, back) = provider_return(&app, Some("claire")).await;
     let r = http.get(&back).send().await.unwrap();
     assert_eq!(r.status(), S::SEE_OTHER, "signed in by sub");
     let second = session_of(&r).unwrap();
