@@ -33,7 +33,12 @@ pub struct ProConnectOptions {
     #[arg(long, env = "PASSERELLE_PROCONNECT_CLIENT_ID", default_value = "")]
     pub proconnect_client_id: String,
     /// The client secret ProConnect gave this instance.
-    #[arg(long, env = "PASSERELLE_PROCONNECT_CLIENT_SECRET", default_value = "", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "PASSERELLE_PROCONNECT_CLIENT_SECRET",
+        default_value = "",
+        hide_env_values = true
+    )]
     pub proconnect_client_secret: String,
 }
 

@@ -35,7 +35,10 @@ fn main() -> ExitCode {
             // The links of e-mails append a path to it.
             public_url: public_url.trim_end_matches('/').to_owned(),
         };
-        let proconnect = match proconnect.map(|p| proconnect_client(&p, &operator.public_url)).transpose() {
+        let proconnect = match proconnect
+            .map(|p| proconnect_client(&p, &operator.public_url))
+            .transpose()
+        {
             Ok(client) => client.map(Arc::new),
             Err(e) => return Box::pin(async move { Err(std::io::Error::other(e)) }),
         };
@@ -53,7 +56,10 @@ fn main() -> ExitCode {
     })
 }
 
-fn proconnect_client(options: &ProConnectOptions, public_url: &str) -> Result<passerelle_web::pages::proconnect::ProConnect, String> {
+fn proconnect_client(
+    options: &ProConnectOptions,
+    public_url: &str,
+) -> Result<passerelle_web::pages::proconnect::ProConnect, String> {
     passerelle_web::pages::proconnect::client(
         &options.proconnect_issuer,
         &options.proconnect_client_id,

@@ -13,8 +13,8 @@ use openidconnect::core::{
 use openidconnect::{
     AccessTokenHash, AdditionalClaims, AuthenticationContextClass, AuthorizationCode, ClientId, ClientSecret,
     CsrfToken, EndSessionUrl, IssuerUrl, LogoutRequest, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
-    PkceCodeVerifier, PostLogoutRedirectUrl, ProviderMetadataWithLogout, RedirectUrl, RequestTokenError,
-    TokenResponse, UserInfoClaims, reqwest,
+    PkceCodeVerifier, PostLogoutRedirectUrl, ProviderMetadataWithLogout, RedirectUrl, RequestTokenError, TokenResponse,
+    UserInfoClaims, reqwest,
 };
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
@@ -146,7 +146,8 @@ impl ProConnect {
         >,
         Error,
     > {
-        let redirect = RedirectUrl::new(self.settings.redirect_url.clone()).map_err(|e| Error::Invalid(e.to_string()))?;
+        let redirect =
+            RedirectUrl::new(self.settings.redirect_url.clone()).map_err(|e| Error::Invalid(e.to_string()))?;
         Ok(CoreClient::from_provider_metadata(
             metadata,
             ClientId::new(self.settings.client_id.clone()),
@@ -202,16 +203,15 @@ impl ProConnect {
                 RequestTokenError::Request(e) => Error::Unreachable(error_chain(&e)),
                 other => Error::Invalid(error_chain(&other)),
             })?;
-        let id_token = tokens
-            .id_token()
-            .ok_or_else(|| Error::Invalid("no ID token".into()))?;
+        let id_token = tokens.id_token().ok_or_else(|| Error::Invalid("no ID token".into()))?;
         let verifier = client.id_token_verifier();
-        let claims: &CoreIdTokenClaims = id_token
-            .claims(&verifier, &Nonce::new(nonce.to_owned()))
-            .map_err(|e| match e {
-                openidconnect::ClaimsVerificationError::InvalidNonce(_) => Error::NonceMismatch,
-                other => Error::Invalid(error_chain(&other)),
-            })?;
+        let claims: &CoreIdTokenClaims =
+            id_token
+                .claims(&verifier, &Nonce::new(nonce.to_owned()))
+                .map_err(|e| match e {
+                    openidconnect::ClaimsVerificationError::InvalidNonce(_) => Error::NonceMismatch,
+                    other => Error::Invalid(error_chain(&other)),
+                })?;
         if let Some(acr) = claims.auth_context_ref()
             && !ACCEPTED_ACR.contains(&acr.as_str())
         {

@@ -428,7 +428,12 @@ pub(crate) async fn open_session(
         .bind(id_token.map(str::to_owned)),
     )
     .await?;
-    record(tx, &context, Event::new("user", user_id, format!("session.opened.{how}"))).await?;
+    record(
+        tx,
+        &context,
+        Event::new("user", user_id, format!("session.opened.{how}")),
+    )
+    .await?;
     Ok(OpenedSession {
         token,
         csrf_token,

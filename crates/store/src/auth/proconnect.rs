@@ -162,7 +162,8 @@ impl Store {
                     .context_of(&mut tx, user_id)
                     .await?
                     .ok_or(StoreError::BadCredentials)?;
-                let link = serde_json::json!({"subject": identity.subject, "email": identity.email, "siret": identity.siret});
+                let link =
+                    serde_json::json!({"subject": identity.subject, "email": identity.email, "siret": identity.siret});
                 record(
                     &mut tx,
                     &context,
@@ -182,7 +183,14 @@ impl Store {
             .context_of(&mut tx, user_id)
             .await?
             .ok_or(StoreError::BadCredentials)?;
-        let session = open_session(&mut tx, context, SessionKind::Web, Some(identity.id_token), "proconnect").await?;
+        let session = open_session(
+            &mut tx,
+            context,
+            SessionKind::Web,
+            Some(identity.id_token),
+            "proconnect",
+        )
+        .await?;
         tx.commit().await?;
         Ok(session)
     }

@@ -15,7 +15,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 pub use passerelle_proconnect::ProConnect;
 use passerelle_proconnect::{Error, Settings};
 use passerelle_store::StoreError;
-use passerelle_store::auth::proconnect::{INVITATION_REQUIRED, PENDING_SECS, PendingSignIn, VouchedIdentity, state_invalid};
+use passerelle_store::auth::proconnect::{
+    INVITATION_REQUIRED, PENDING_SECS, PendingSignIn, VouchedIdentity, state_invalid,
+};
 use serde::Deserialize;
 
 /// The browser's half of the `state`, until the provider sends it back.
@@ -63,9 +65,7 @@ fn refused(status: StatusCode, code: &'static str, message: impl Into<String>) -
         invitation,
     };
     let mut response = (status, page).into_response();
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, forget_state());
+    response.headers_mut().append(header::SET_COOKIE, forget_state());
     response
 }
 
@@ -223,11 +223,7 @@ fn store_refusal(e: StoreError) -> Response {
     let e = ApiError::from(e);
     match e.code {
         "proconnect_state_invalid" => refused(StatusCode::BAD_REQUEST, "proconnect_state_invalid", e.message),
-        INVITATION_REQUIRED => refused(
-            StatusCode::FORBIDDEN,
-            INVITATION_REQUIRED,
-            e.message,
-        ),
+        INVITATION_REQUIRED => refused(StatusCode::FORBIDDEN, INVITATION_REQUIRED, e.message),
         _ => super::error_page(&Nav::anonymous(), e),
     }
 }

@@ -137,7 +137,11 @@ async fn provider_form(http: &Client, app: &TestApp, login: Option<&str>) -> Str
         None => (format!("{form_url}/abort"), vec![]),
     };
     let r = http.post(&action).form(&body).send().await.unwrap();
-    assert!(r.status().is_redirection(), "the provider accepts the form: {}", r.status());
+    assert!(
+        r.status().is_redirection(),
+        "the provider accepts the form: {}",
+        r.status()
+    );
     follow(http, app, location(&r)).await.unwrap()
 }
 
@@ -193,12 +197,17 @@ fn session_of(r: &reqwest::Response) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+async fn login_page(app: &TestApp) -> String {
+    let r = app.http.get(app.url("/connexion")).send().await.unwrap();
+    r.text().await.unwrap()
+}
+
 async fn proconnect_sign_in(backend: Backend) {
     let (app, provider) = spawn_with_provider(backend, None).await;
     let issuer = provider.as_ref().unwrap().issuer.clone();
 
     // The login page offers ProConnect above the password form.
-    let login = app.http.get(app.url("/connexion")).send().await.unwrap().text().await.unwrap();
+    let login = login_page(&app).await;
     assert!(login.contains("S&#39;identifier avec ProConnect") || login.contains("S'identifier avec ProConnect"));
     assert!(login.contains("action=\"/connexion\""), "password sign-in stays");
 
@@ -210,9 +219,15 @@ async fn proconnect_sign_in(backend: Backend) {
     assert_eq!(query_value(&authorize, "response_type"), "code");
     assert_eq!(query_value(&authorize, "code_challenge_method"), "S256");
     assert_eq!(query_value(&authorize, "acr_values"), "eidas1");
-    assert_eq!(query_value(&authorize, "redirect_uri"), app.url("/connexion/proconnect/retour"));
+    assert_eq!(
+        query_value(&authorize, "redirect_uri"),
+        app.url("/connexion/proconnect/retour")
+    );
     for scope in ["openid", "email", "given_name", "usual_name", "siret", "uid"] {
-        assert!(query_value(&authorize, "scope").split(' ').any(|s| s == scope), "scope {scope}");
+        assert!(
+            query_value(&authorize, "scope").split(' ').any(|s| s == scope),
+            "scope {scope}"
+        );
     }
     assert!(query_value(&authorize, "state").len() >= 16 && query_value(&authorize, "nonce").len() >= 16);
     let hinted = http
@@ -230,12 +245,7 @@ async fn proconnect_sign_in(backend: Backend) {
     assert_eq!(r.status(), S::SEE_OTHER);
     assert_eq!(r.headers()["location"], "/annuaire");
     let token = session_of(&r).expect("a session");
-    let (ctx, csrf) = app
-        .store
-        .authenticate(&token, SessionKind::Web)
-        .await
-        .unwrap()
-        .unwrap();
+    let (ctx, csrf) = app.store.authenticate(&token, SessionKind::Web).await.unwrap().unwrap();
     assert_eq!(ctx.email(), Some(email("aci-jardins").as_str()));
     assert_eq!(http.get(app.url("/")).send().await.unwrap().status(), S::OK);
     assert_eq!(app.count("users").await, users_before, "no account is created");
@@ -247,26 +257,44 @@ async fn proconnect_sign_in(backend: Backend) {
     let linked = scalar(&app, &linked).await;
     assert_eq!(linked, 1);
     for action in ["user.proconnect_linked", "session.opened.proconnect"] {
-        let n = scalar(&app, &format!("SELECT COUNT(*) AS n FROM events WHERE action = '{action}'")).await;
+        let n = scalar(
+            &app,
+            &format!("SELECT COUNT(*) AS n FROM events WHERE action = '{action}'"),
+        )
+        .await;
         assert_eq!(n, 1, "{action} journaled");
     }
 
     // 2. The return replayed (the state is spent) and a state this browser did not start are refused.
-    assert_eq!(refusal(&http, &back).await, (S::BAD_REQUEST, "proconnect_state_invalid".to_owned()));
+    assert_eq!(
+        refusal(&http, &back).await,
+        (S::BAD_REQUEST, "proconnect_state_invalid".to_owned())
+    );
     let (http, other) = provider_return(&app, Some("claire")).await;
     let forged = with_query(&other, "state", "etat-fabrique-par-un-attaquant");
-    assert_eq!(refusal(&http, &forged).await, (S::BAD_REQUEST, "proconnect_state_invalid".to_owned()));
+    assert_eq!(
+        refusal(&http, &forged).await,
+        (S::BAD_REQUEST, "proconnect_state_invalid".to_owned())
+    );
     // The right state and code in another browser (a sign-in forced on a victim by a link) fail too.
-    let (http, other) = provider_return(&app, Some("claire")).await;
-    assert_eq!(refusal(&browser(), &other).await, (S::BAD_REQUEST, "proconnect_state_invalid".to_owned()));
+    let (_, other) = provider_return(&app, Some("claire")).await;
+    assert_eq!(
+        refusal(&browser(), &other).await,
+        (S::BAD_REQUEST, "proconnect_state_invalid".to_owned())
+    );
 
     // 3. An ID token whose nonce is not the one kept for this sign-in is refused.
     let (http, back) = provider_return(&app, Some("claire")).await;
     let mut db = app.store.pool().clone();
-    db.execute(query("UPDATE proconnect_logins SET nonce = 'autre-nonce' WHERE used_at IS NULL"))
-        .await
-        .unwrap();
-    assert_eq!(refusal(&http, &back).await, (S::BAD_REQUEST, "proconnect_nonce_invalid".to_owned()));
+    db.execute(query(
+        "UPDATE proconnect_logins SET nonce = 'autre-nonce' WHERE used_at IS NULL",
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        refusal(&http, &back).await,
+        (S::BAD_REQUEST, "proconnect_nonce_invalid".to_owned())
+    );
 
     // 4. A code the provider no longer knows (expired) is refused by it (invalid_grant).
     let (http, back) = provider_return(&app, Some("claire")).await;
@@ -276,12 +304,18 @@ async fn proconnect_sign_in(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(expired.status(), S::NO_CONTENT);
-    assert_eq!(refusal(&http, &back).await, (S::BAD_REQUEST, "proconnect_code_refused".to_owned()));
+    assert_eq!(
+        refusal(&http, &back).await,
+        (S::BAD_REQUEST, "proconnect_code_refused".to_owned())
+    );
 
     // 5. Cancelling on the provider's page (error=access_denied).
     let (http, back) = provider_return(&app, None).await;
     assert_eq!(query_value(&back, "error"), "access_denied");
-    assert_eq!(refusal(&http, &back).await, (S::FORBIDDEN, "proconnect_cancelled".to_owned()));
+    assert_eq!(
+        refusal(&http, &back).await,
+        (S::FORBIDDEN, "proconnect_cancelled".to_owned())
+    );
 
     // 6. An address no account has: the invitation page, the attempt journaled, nothing linked.
     let (http, back) = provider_return(&app, Some("inconnue")).await;
@@ -294,20 +328,38 @@ async fn proconnect_sign_in(backend: Backend) {
     let refused = "SELECT COUNT(*) AS n FROM events WHERE action = 'proconnect.refused'";
     assert_eq!(scalar(&app, refused).await, 1);
     assert_eq!(
-        scalar(&app, "SELECT COUNT(*) AS n FROM proconnect_identities WHERE subject = 'sub-inconnue'").await,
+        scalar(
+            &app,
+            "SELECT COUNT(*) AS n FROM proconnect_identities WHERE subject = 'sub-inconnue'"
+        )
+        .await,
         0
     );
-    assert_eq!(scalar(&app, "SELECT COUNT(*) AS n FROM events WHERE action = 'session.opened.proconnect'").await, 1);
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) AS n FROM events WHERE action = 'session.opened.proconnect'"
+        )
+        .await,
+        1
+    );
 
     // 7. Later sign-ins find the account by its `sub`, whatever its address has become.
-    db.execute(query("UPDATE users SET email = 'claire.martin@passerelle.test' WHERE email = $1").bind(email("aci-jardins")))
-        .await
-        .unwrap();
+    db.execute(
+        query("UPDATE users SET email = 'claire.martin@passerelle.test' WHERE email = $1").bind(email("aci-jardins")),
+    )
+    .await
+    .unwrap();
     let (http, back) = provider_return(&app, Some("claire")).await;
     let r = http.get(&back).send().await.unwrap();
     assert_eq!(r.status(), S::SEE_OTHER, "signed in by sub");
     let second = session_of(&r).unwrap();
-    let (ctx, _) = app.store.authenticate(&second, SessionKind::Web).await.unwrap().unwrap();
+    let (ctx, _) = app
+        .store
+        .authenticate(&second, SessionKind::Web)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(ctx.email(), Some("claire.martin@passerelle.test"));
 
     // 8. Logout ends the session here and sends the browser to the provider's end-session endpoint with the ID
@@ -325,10 +377,24 @@ async fn proconnect_sign_in(backend: Backend) {
     assert!(end.starts_with(&format!("{issuer}/session/end")), "{end}");
     assert_eq!(query_value(&end, "post_logout_redirect_uri"), app.url("/connexion"));
     assert_eq!(query_value(&end, "id_token_hint").split('.').count(), 3, "a JWT");
-    assert!(app.store.authenticate(&token, SessionKind::Web).await.unwrap().is_none());
+    assert!(
+        app.store
+            .authenticate(&token, SessionKind::Web)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let page = http.get(&end).send().await.unwrap();
-    assert!(page.status().is_success(), "the provider knows the ID token: {}", page.status());
-    let password = app.store.login(&email("ft-dijon"), crate::PASSWORD, SessionKind::Web).await.unwrap();
+    assert!(
+        page.status().is_success(),
+        "the provider knows the ID token: {}",
+        page.status()
+    );
+    let password = app
+        .store
+        .login(&email("ft-dijon"), crate::PASSWORD, SessionKind::Web)
+        .await
+        .unwrap();
     let r = app
         .http
         .post(app.url("/deconnexion"))
@@ -361,10 +427,13 @@ async fn proconnect_unreachable(backend: Backend) {
         refusal(&browser(), &app.url("/connexion/proconnect")).await,
         (S::BAD_GATEWAY, "proconnect_unreachable".to_owned())
     );
-    app.store.login(&email("ft-dijon"), crate::PASSWORD, SessionKind::Web).await.unwrap();
+    app.store
+        .login(&email("ft-dijon"), crate::PASSWORD, SessionKind::Web)
+        .await
+        .unwrap();
 
     let plain = TestApp::spawn(backend).await;
-    let login = plain.http.get(plain.url("/connexion")).send().await.unwrap().text().await.unwrap();
+    let login = login_page(&plain).await;
     assert!(!login.contains("ProConnect"));
     let r = plain.http.get(plain.url("/connexion/proconnect")).send().await.unwrap();
     assert_eq!(r.status(), S::NOT_FOUND);
