@@ -11,8 +11,6 @@ use passerelle_fixtures::template::{self, Backend, Content};
 use passerelle_store::auth::SessionKind;
 use passerelle_store::indicators::{self, Viewer};
 use passerelle_store::{AccessContext, Store, StoreError};
-use std::io::Write;
-use std::process::{Command, Stdio};
 use time::macros::{date, datetime};
 use uuid::Uuid;
 

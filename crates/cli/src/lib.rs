@@ -16,7 +16,7 @@ mod rules;
 mod serve;
 mod synth;
 
-pub use serve::{OperatorOptions, Served, Server};
+pub use serve::{OperatorOptions, ProConnectOptions, Served, Server};
 
 use clap::{Parser, Subcommand};
 use passerelle_store::Store;

@@ -17,7 +17,46 @@ pub struct Served {
     pub secure_cookies: bool,
     /// Who runs the instance, for the legal pages and the links of e-mails.
     pub operator: OperatorOptions,
+    /// Sign-in with ProConnect, when configured.
+    pub proconnect: Option<ProConnectOptions>,
     pub listener: tokio::net::TcpListener,
+}
+
+/// Sign-in with ProConnect (docs/security.md, « ProConnect sign-in »): on when the issuer is set, with the client
+/// registered there; the provider sends the browser back to `PASSERELLE_PUBLIC_URL/connexion/proconnect/retour`.
+#[derive(Args, Clone)]
+pub struct ProConnectOptions {
+    /// The provider's issuer (`https://auth.agentconnect.gouv.fr/api/v2` in production); empty: password only.
+    #[arg(long, env = "PASSERELLE_PROCONNECT_ISSUER", default_value = "")]
+    pub proconnect_issuer: String,
+    /// The client id ProConnect gave this instance.
+    #[arg(long, env = "PASSERELLE_PROCONNECT_CLIENT_ID", default_value = "")]
+    pub proconnect_client_id: String,
+    /// The client secret ProConnect gave this instance.
+    #[arg(
+        long,
+        env = "PASSERELLE_PROCONNECT_CLIENT_SECRET",
+        default_value = "",
+        hide_env_values = true
+    )]
+    pub proconnect_client_secret: String,
+}
+
+impl ProConnectOptions {
+    /// The options when ProConnect is configured; an issuer without its client is refused (exit 2).
+    fn configured(self) -> Result<Option<Self>, Failure> {
+        if self.proconnect_issuer.trim().is_empty() {
+            return Ok(None);
+        }
+        if self.proconnect_client_id.trim().is_empty() || self.proconnect_client_secret.is_empty() {
+            return Err(Failure::Input(
+                "ProConnect : PASSERELLE_PROCONNECT_CLIENT_ID et PASSERELLE_PROCONNECT_CLIENT_SECRET sont requis \
+                 avec PASSERELLE_PROCONNECT_ISSUER"
+                    .to_owned(),
+            ));
+        }
+        Ok(Some(self))
+    }
 }
 
 /// The facts about the organisation running the instance that the legal pages show (mentions légales,
@@ -96,6 +135,8 @@ pub struct ServeArgs {
     mail: outbox::MailOptions,
     #[command(flatten)]
     operator: OperatorOptions,
+    #[command(flatten)]
+    proconnect: ProConnectOptions,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -115,11 +156,14 @@ pub async fn run(db: &str, args: ServeArgs, server: Server) -> Result<(), Failur
         deadlines_every,
         mail,
         operator,
+        proconnect,
     } = args;
     let dsfr_dir = match theme {
         ThemeName::Neutral => None,
         ThemeName::Dsfr => Some(dsfr(accept_dsfr_terms, dsfr_dir)?),
     };
+
+    let proconnect = proconnect.configured()?;
     let store = open(db).await?;
     match mail.delivery()? {
         Some(delivery) => {
@@ -160,6 +204,7 @@ pub async fn run(db: &str, args: ServeArgs, server: Server) -> Result<(), Failur
         dsfr_dir,
         secure_cookies,
         operator,
+        proconnect,
         listener,
     })
     .await?;

@@ -1,7 +1,7 @@
 //! `passerelle`: the binary. It ties the commands (`passerelle-cli`) to the web server (`passerelle-web`), the one
 //! place where both meet, so that neither depends on the other.
 
-use passerelle_cli::{OperatorOptions, Served};
+use passerelle_cli::{OperatorOptions, ProConnectOptions, Served};
 use passerelle_web::state::{AppState, Operator};
 use passerelle_web::theme::Theme;
 use std::process::ExitCode;
@@ -14,6 +14,7 @@ fn main() -> ExitCode {
             dsfr_dir,
             secure_cookies,
             operator,
+            proconnect,
             listener,
         } = served;
         let OperatorOptions {
@@ -35,6 +36,13 @@ fn main() -> ExitCode {
             // The links of e-mails append a path to it.
             public_url: public_url.trim_end_matches('/').to_owned(),
         };
+        let proconnect = match proconnect
+            .map(|p| proconnect_client(&p, &operator.public_url))
+            .transpose()
+        {
+            Ok(client) => client.map(Arc::new),
+            Err(e) => return Box::pin(async move { Err(std::io::Error::other(e)) }),
+        };
         Box::pin(passerelle_web::serve(
             AppState {
                 store,
@@ -42,8 +50,21 @@ fn main() -> ExitCode {
                 secure_cookies,
                 operator: Arc::new(operator),
                 waiting: Default::default(),
+                proconnect,
             },
             listener,
         ))
     })
+}
+
+fn proconnect_client(
+    options: &ProConnectOptions,
+    public_url: &str,
+) -> Result<passerelle_web::pages::proconnect::ProConnect, String> {
+    passerelle_web::pages::proconnect::client(
+        &options.proconnect_issuer,
+        &options.proconnect_client_id,
+        &options.proconnect_client_secret,
+        public_url,
+    )
 }

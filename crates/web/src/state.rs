@@ -16,6 +16,8 @@ pub struct AppState {
     pub operator: Arc<Operator>,
     /// What waits for each user, kept a minute for the menu.
     pub waiting: Arc<WaitingCounts>,
+    /// Sign-in with ProConnect, when configured (`crate::pages::proconnect::client`).
+    pub proconnect: Option<Arc<passerelle_proconnect::ProConnect>>,
 }
 
 /// The facts about the organisation that runs an instance, which the law asks the site to show (mentions

@@ -2,6 +2,7 @@
 //! This is the only place that builds an [`AccessContext`].
 
 pub mod password_reset;
+pub mod proconnect;
 pub mod second_factor;
 mod work_areas;
 
@@ -178,38 +179,14 @@ impl Store {
             .context_of(&mut db, user_id)
             .await?
             .ok_or(StoreError::BadCredentials)?;
-        let token = random_token();
-        let csrf_token = random_token();
         let mut tx = self.pool.begin().await?;
         reset_attempts(&mut tx, &email, source).await?;
         if let Some(proof) = second_factor_proof {
             second_factor::spend(&mut tx, &context, user_id, proof).await?;
         }
-        tx.execute(
-            query(
-                "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(token_hash(&token))
-            .bind(user_id)
-            .bind(kind.code())
-            .bind(&csrf_token)
-            .bind(t)
-            .bind(t + kind.lifetime_secs()),
-        )
-        .await?;
-        record(
-            &mut tx,
-            &context,
-            Event::new("user", user_id, format!("session.opened.{}", kind.code())),
-        )
-        .await?;
+        let session = open_session(&mut tx, context, kind, None, kind.code()).await?;
         tx.commit().await?;
-        Ok(OpenedSession {
-            token,
-            csrf_token,
-            context,
-        })
+        Ok(session)
     }
 
     /// Counts an attempt of `email` from `source` before it is evaluated, in one statement committed at once, so
@@ -282,11 +259,15 @@ impl Store {
         )))
     }
 
-    pub async fn logout(&self, token: &str) -> Result<()> {
+    /// Ends a session; answers the ProConnect ID token it was opened with, for the provider's logout.
+    pub async fn logout(&self, token: &str) -> Result<Option<String>> {
         let mut db = self.pool.clone();
-        db.execute(query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)))
+        let row = db
+            .fetch_optional(
+                query("DELETE FROM sessions WHERE token_hash = $1 RETURNING id_token").bind(token_hash(token)),
+            )
             .await?;
-        Ok(())
+        Ok(row.map(|r| r.get::<Option<String>>("id_token")).transpose()?.flatten())
     }
 
     async fn context_of(&self, db: &mut impl Executor, user_id: Uuid) -> Result<Option<AccessContext>> {
@@ -418,6 +399,46 @@ impl Store {
             .await?;
         Ok(row.map(|r| r.get("id")).transpose()?)
     }
+}
+
+/// Opens a session of `context`'s user in `tx`, journaled as `session.opened.{how}`; `id_token` is the ProConnect
+/// ID token of a session opened through it, kept for the logout.
+pub(crate) async fn open_session(
+    tx: &mut Tx,
+    context: AccessContext,
+    kind: SessionKind,
+    id_token: Option<&str>,
+    how: &str,
+) -> Result<OpenedSession> {
+    let user_id = context.user_id().ok_or(StoreError::BadCredentials)?;
+    let token = random_token();
+    let csrf_token = random_token();
+    let t = now();
+    tx.execute(
+        query(
+            "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at, id_token) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(token_hash(&token))
+        .bind(user_id)
+        .bind(kind.code())
+        .bind(&csrf_token)
+        .bind(t)
+        .bind(t + kind.lifetime_secs())
+        .bind(id_token.map(str::to_owned)),
+    )
+    .await?;
+    record(
+        tx,
+        &context,
+        Event::new("user", user_id, format!("session.opened.{how}")),
+    )
+    .await?;
+    Ok(OpenedSession {
+        token,
+        csrf_token,
+        context,
+    })
 }
 
 /// Forgets the attempts of `email` from `source` after a success, in its transaction; not once one was refused:

@@ -24,6 +24,8 @@ struct LoginPage {
     next: String,
     email: String,
     error: Option<String>,
+    /// ProConnect is configured: its button above the password form.
+    proconnect: bool,
 }
 
 #[derive(Deserialize)]
@@ -32,7 +34,7 @@ pub struct LoginQuery {
 }
 
 /// Only a path of this site is followed after login, never another site; anything else goes home.
-fn safe_next(next: Option<&str>) -> String {
+pub(super) fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n) if same_origin_path(n) => n.to_owned(),
         _ => "/".to_owned(),
@@ -96,11 +98,13 @@ impl LoginPage {
             next,
             email,
             error,
+            proconnect: false,
         }
     }
 }
 
-fn page_with(state: &AppState, status: StatusCode, login: LoginPage) -> Response {
+fn page_with(state: &AppState, status: StatusCode, mut login: LoginPage) -> Response {
+    login.proconnect = state.proconnect.is_some();
     let csrf = login.csrf.clone();
     let mut response = (status, login).into_response();
     response
@@ -168,8 +172,9 @@ pub async fn submit(
 }
 
 pub async fn logout(State(state): State<AppState>, visitor: Visitor, _: CsrfForm<TokenOnly>) -> PageResult {
-    state.store.logout(&visitor.token).await?;
-    let mut response = Redirect::to("/connexion").into_response();
+    let id_token = state.store.logout(&visitor.token).await?;
+    let next = super::proconnect::after_logout(&state, id_token.as_deref()).await;
+    let mut response = Redirect::to(&next).into_response();
     response
         .headers_mut()
         .append(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", 0));

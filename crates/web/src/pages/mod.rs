@@ -21,6 +21,8 @@ mod password;
 mod pathways;
 mod person_edit;
 mod persons;
+// « S'identifier avec ProConnect ».
+pub mod proconnect;
 pub mod session;
 pub(crate) mod simulator;
 // Supported employment and the skills record.
@@ -40,6 +42,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::home))
         .merge(login::router())
+        .merge(proconnect::router())
         .merge(legal::router())
         .merge(password::router())
         .merge(directory::router())

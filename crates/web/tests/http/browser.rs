@@ -15,7 +15,7 @@ fn repository() -> PathBuf {
 
 /// Runs `node web/e2e/<script> <base> <email> <password> <more...>` against the test server, from `web/`
 /// (where its Node packages are), and fails the test with the script's report unless it succeeds.
-async fn run_browser_script(app: &TestApp, script: &str, account: &str, more: Vec<String>) {
+pub(crate) async fn run_browser_script(app: &TestApp, script: &str, account: &str, more: Vec<String>) {
     let web = repository().join("web");
     let script = web.join("e2e").join(script);
     let args: Vec<String> = [app.base.clone(), email(account), crate::PASSWORD.to_owned()]

@@ -72,6 +72,15 @@ pub fn dsfr() -> Theme {
     }
 }
 
+/// The theme `PASSERELLE_TEST_THEME` names (`dsfr`; the neutral theme otherwise): scripts/test runs the browser
+/// tests once more with the DSFR (docs/themes.md).
+pub fn test_theme() -> Theme {
+    match std::env::var("PASSERELLE_TEST_THEME").as_deref() {
+        Ok("dsfr") => dsfr(),
+        _ => Theme::Neutral,
+    }
+}
+
 /// A running server with the demo territory loaded.
 pub struct TestApp {
     pub base: String,
@@ -80,17 +89,23 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    /// A server in the theme `PASSERELLE_TEST_THEME` names (`dsfr`; the neutral theme otherwise): scripts/test runs
-    /// the browser tests once more with the DSFR (docs/themes.md).
+    /// A server in the theme of the run ([`test_theme`]).
     pub async fn spawn(backend: Backend) -> Self {
-        let theme = match std::env::var("PASSERELLE_TEST_THEME").as_deref() {
-            Ok("dsfr") => dsfr(),
-            _ => Theme::Neutral,
-        };
-        Self::spawn_themed(backend, theme).await
+        Self::spawn_themed(backend, test_theme()).await
     }
 
     pub async fn spawn_themed(backend: Backend, theme: Theme) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::spawn_on(backend, listener, theme, None).await
+    }
+
+    /// A server on `listener`, with sign-in through ProConnect when given.
+    pub async fn spawn_on(
+        backend: Backend,
+        listener: tokio::net::TcpListener,
+        theme: Theme,
+        proconnect: Option<std::sync::Arc<passerelle_web::pages::proconnect::ProConnect>>,
+    ) -> Self {
         passerelle_store::infra::clock::start_at(TEST_DAY).expect("one day for every test");
         let store = template::store(backend, Content::Demo)
             .await
@@ -101,8 +116,8 @@ impl TestApp {
             secure_cookies: false,
             operator: std::sync::Arc::new(OPERATOR.clone()),
             waiting: Default::default(),
+            proconnect,
         };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(passerelle_web::serve(state, listener));
         let http = Client::builder()
@@ -267,8 +282,9 @@ mod finess;
 mod pdf_access;
 // The neutral theme and the DSFR's (docs/themes.md).
 mod themes;
-
 // Immersions: listed days of presence and the 25 % cap of an aided contract.
 mod immersion_presence;
 // Dated facts of ESAT workers and of the ESAT (reinforced pathway, CPF, invoicing, OPCO).
 mod esat_facts;
+// « S'identifier avec ProConnect » against a local OpenID provider.
+mod proconnect;
