@@ -2511,3 +2511,6 @@ mod rome;
 // The directory in the data·inclusion format, checked against the schema's JSON Schema files; FINESS numbers.
 #[path = "story/data_inclusion.rs"]
 mod data_inclusion;
+// The journal of reads by group commit: every read under concurrency journaled, a failed commit fails the read.
+#[path = "story/read_journal.rs"]
+mod read_journal;
