@@ -1068,18 +1068,21 @@ fn postgres_scratch(name: &str) -> String {
         .expect("PostgreSQL is reachable (scripts/test starts it)")
 }
 
-/// The server killed with SIGKILL three times under writes keeps every acknowledged write, with nothing
-/// half-written, on both databases (the long run is scripts/load).
+/// The server killed with SIGKILL three times under writes and reads keeps every acknowledged write, with
+/// nothing half-written, and has journaled every read it answered (group commit of the journal of reads, issue
+/// 20), on both databases (the long run is scripts/load).
 #[test]
 fn crash_keeps_every_acknowledged_write() {
     for db in [scratch_db(), postgres_scratch("crash")] {
         let report = load(&["crash", "--db", &db, "--rounds", "3", "--writers", "4"]);
         assert!(report["writes_acknowledged"].as_u64().unwrap() > 0, "{report}");
+        assert!(report["reads_answered"].as_u64().unwrap() > 0, "{report}");
         for field in [
             "errors",
             "missing_writes",
             "persons_without_event",
             "events_without_person",
+            "reads_without_entry",
         ] {
             assert_eq!(report[field], 0, "{field} in {report}");
         }
@@ -1133,6 +1136,10 @@ fn journeys_run_without_error() {
         );
     }
     assert!(report["server_memory_kib"]["peak"].as_u64().unwrap() > 0, "{report}");
+    // Resident memory sampled each second of the 4 s run (issue 20).
+    let series = report["server_memory_kib"]["series"].as_array().unwrap();
+    assert!(series.len() >= 3, "{report}");
+    assert!(series.iter().all(|kib| kib.as_u64().is_some_and(|k| k > 0)), "{report}");
     // The server's log at debug level holds no personal data: no names written, no e-mail, no password.
     let log = std::fs::read_to_string(&log_path).unwrap();
     std::fs::remove_file(&log_path).unwrap();

@@ -59,7 +59,7 @@ pub struct BackupSummary {
 impl Store {
     /// Writes a consistent copy of the SQLite database to `output`, which must not exist, and checks it.
     pub async fn backup_to(&self, output: &Path) -> Result<BackupSummary, BackupError> {
-        let Pool::Sqlite(pool, _) = &self.pool else {
+        let Pool::Sqlite(pool, ..) = &self.pool else {
             return Err(BackupError::NotSqlite);
         };
         if output.exists() {

@@ -135,17 +135,12 @@ pub async fn count(ex: &mut impl Executor, action: Option<&str>) -> Result<i64> 
     Ok(row.get("n")?)
 }
 
-/// Journals what a read-only transaction showed, in a short write transaction of its own, once the reading is
-/// over: a long list then never holds SQLite's write lock (every writer used to wait behind it), and the caller
-/// answers nothing unless these entries are written.
+/// Journals what a read-only transaction showed, once the reading is over, and returns when the entries are
+/// committed: the caller answers nothing unless they are written. Entries of concurrent reads share one
+/// transaction ([`crate::infra::read_journal`]); a long list never holds SQLite's write lock.
 pub async fn journal_reads(pool: &Pool, ctx: &AccessContext, events: Vec<Event>) -> Result<()> {
     if events.is_empty() {
         return Ok(());
     }
-    let mut tx = pool.begin_append_only().await?;
-    for event in events {
-        record(&mut tx, ctx, event).await?;
-    }
-    tx.commit().await?;
-    Ok(())
+    Ok(pool.read_journal().write(pool, ctx, events).await?)
 }

@@ -1,5 +1,5 @@
 //! What every area stands on: the SQL layer over both databases, the clock, errors, the event journal,
-//! idempotency keys, the outbox and the notifications inbox, paging and backups.
+//! idempotency keys, the journal of reads, the outbox and the notifications inbox, paging and backups.
 
 pub mod backup;
 pub mod clock;
@@ -10,4 +10,5 @@ pub mod idempotency;
 pub mod notifications;
 pub mod outbox;
 pub mod paging;
+pub mod read_journal;
 pub mod sql;

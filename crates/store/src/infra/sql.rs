@@ -4,6 +4,7 @@
 //! with typed [`Value`]s so that dates, timestamps and UUIDs keep their native types on each side
 //! (unlike `sqlx::Any`). Rows are read through [`Row::get`], which decodes from either backend.
 
+use crate::infra::read_journal::ReadJournal;
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
@@ -148,8 +149,8 @@ pub const WRITE_LOCK: i64 = 0x5061_7373_6572_656c;
 /// The database: an embedded SQLite file or a PostgreSQL server.
 #[derive(Clone, Debug)]
 pub enum Pool {
-    Sqlite(SqlitePool, WriteQueue),
-    Postgres(PgPool),
+    Sqlite(SqlitePool, WriteQueue, ReadJournal),
+    Postgres(PgPool, ReadJournal),
 }
 
 /// SQLite has one writer at a time. Its busy handler lets waiting writers poll the lock, so under load one of
@@ -317,15 +318,15 @@ impl Pool {
             .get(..6)
             .is_some_and(|word| word.eq_ignore_ascii_case("SELECT"));
         match self {
-            Pool::Sqlite(_, queue) if !reads => Ok(Some(queue.turn().await?)),
+            Pool::Sqlite(_, queue, _) if !reads => Ok(Some(queue.turn().await?)),
             _ => Ok(None),
         }
     }
 
     fn target(&self) -> Target<&SqlitePool, &PgPool> {
         match self {
-            Pool::Sqlite(p, _) => Target::Sqlite(p),
-            Pool::Postgres(p) => Target::Postgres(p),
+            Pool::Sqlite(p, ..) => Target::Sqlite(p),
+            Pool::Postgres(p, _) => Target::Postgres(p),
         }
     }
 
@@ -345,7 +346,7 @@ impl Pool {
                 .connect_with(options)
                 .await
                 .map_err(|e| ConnectError::Open(url.to_owned(), e))?;
-            Ok(Pool::Sqlite(pool, WriteQueue::default()))
+            Ok(Pool::Sqlite(pool, WriteQueue::default(), ReadJournal::default()))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
@@ -353,7 +354,7 @@ impl Pool {
                 .connect(url)
                 .await
                 .map_err(|e| ConnectError::Open(url.to_owned(), e))?;
-            Ok(Pool::Postgres(pool))
+            Ok(Pool::Postgres(pool, ReadJournal::default()))
         } else {
             Err(ConnectError::Url(url.to_owned()))
         }
@@ -369,11 +370,11 @@ impl Pool {
     /// on itself (docs/reliability.md).
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Pool::Sqlite(p, queue) => {
+            Pool::Sqlite(p, queue, _) => {
                 let turn = queue.turn().await?;
                 Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, Some(turn))
             }
-            Pool::Postgres(p) => {
+            Pool::Postgres(p, _) => {
                 let mut tx = p.begin_with("BEGIN; SET LOCAL lock_timeout = '10s'").await?;
                 sqlx::query::<Postgres>("SELECT pg_advisory_xact_lock($1)")
                     .bind(WRITE_LOCK)
@@ -389,11 +390,11 @@ impl Pool {
     /// has one writer whatever the transaction.
     pub async fn begin_append_only(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Pool::Sqlite(p, queue) => {
+            Pool::Sqlite(p, queue, _) => {
                 let turn = queue.turn().await?;
                 Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, Some(turn))
             }
-            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Pool::Postgres(p, _) => Tx::Postgres(p.begin().await?),
         })
     }
 
@@ -401,16 +402,34 @@ impl Pool {
     /// would otherwise hold every writer back); PostgreSQL reads at REPEATABLE READ.
     pub async fn begin_read(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Pool::Sqlite(p, _) => Tx::Sqlite(p.begin_with("BEGIN DEFERRED").await?, None),
-            Pool::Postgres(p) => Tx::Postgres(p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?),
+            Pool::Sqlite(p, ..) => Tx::Sqlite(p.begin_with("BEGIN DEFERRED").await?, None),
+            Pool::Postgres(p, _) => {
+                Tx::Postgres(p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?)
+            }
         })
+    }
+
+    /// The journal of reads, written by group commit ([`crate::infra::events::journal_reads`]).
+    pub(crate) fn read_journal(&self) -> &ReadJournal {
+        match self {
+            Pool::Sqlite(_, _, journal) | Pool::Postgres(_, journal) => journal,
+        }
+    }
+
+    /// The same connections without the journal of reads: its writer task's, which must not keep its own line
+    /// open.
+    pub(crate) fn without_read_journal(&self) -> Pool {
+        match self {
+            Pool::Sqlite(p, queue, _) => Pool::Sqlite(p.clone(), queue.clone(), ReadJournal::default()),
+            Pool::Postgres(p, _) => Pool::Postgres(p.clone(), ReadJournal::default()),
+        }
     }
 
     /// Applies the migrations of the backend.
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match self {
-            Pool::Sqlite(p, _) => sqlx::migrate!("./migrations/sqlite").run(p).await,
-            Pool::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await,
+            Pool::Sqlite(p, ..) => sqlx::migrate!("./migrations/sqlite").run(p).await,
+            Pool::Postgres(p, _) => sqlx::migrate!("./migrations/postgres").run(p).await,
         }
     }
 
@@ -434,14 +453,14 @@ impl Pool {
     pub fn backend(&self) -> &'static str {
         match self {
             Pool::Sqlite(..) => "sqlite",
-            Pool::Postgres(_) => "postgres",
+            Pool::Postgres(..) => "postgres",
         }
     }
 
     pub async fn close(&self) {
         match self {
-            Pool::Sqlite(p, _) => p.close().await,
-            Pool::Postgres(p) => p.close().await,
+            Pool::Sqlite(p, ..) => p.close().await,
+            Pool::Postgres(p, _) => p.close().await,
         }
     }
 }
@@ -474,7 +493,7 @@ pub async fn clone_postgres_database(admin_url: &str, template: &str, name: &str
 /// Runs `CREATE DATABASE name` followed by `options` on the server of `admin_url`; returns the new URL.
 async fn create_database(admin_url: &str, name: &str, options: &str) -> Result<String, ConnectError> {
     let name = identifier(name)?;
-    let Pool::Postgres(admin) = Pool::connect(admin_url).await? else {
+    let Pool::Postgres(admin, _) = Pool::connect(admin_url).await? else {
         return Err(ConnectError::Url(admin_url.to_owned()));
     };
     sqlx::query::<Postgres>(AssertSqlSafe(format!("CREATE DATABASE {name}{options}")))

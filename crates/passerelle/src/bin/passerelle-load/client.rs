@@ -122,4 +122,13 @@ impl Api {
             _ => None,
         }
     }
+
+    /// Reads a person's record; `true` only when the server answered it (after journaling the read).
+    pub async fn read_person(&self, stats: &Stats, token: &str, id: Uuid) -> bool {
+        let path = format!("/api/v1/persons/{id}");
+        let outcome = self
+            .call(stats, "GET /api/v1/persons/{id}", Method::GET, &path, Some(token), None)
+            .await;
+        matches!(outcome, Outcome::Answer(StatusCode::OK, _))
+    }
 }

@@ -1,6 +1,8 @@
 //! Crash safety: the server is killed with SIGKILL while writers create persons, then restarted, round after
 //! round. A write acknowledged by the server (201) must survive; a write cut off may be there or not, but
-//! never half: the person and its journal event are committed together or not at all.
+//! never half: the person and its journal event are committed together or not at all. Each acknowledged person
+//! is then read back: a read answered must have its `person.read` entry in the journal (the journal of reads is
+//! committed before the answer, by group commit).
 
 use crate::client::{Api, WRITERS};
 use crate::stats::{Dice, Stats};
@@ -50,6 +52,7 @@ pub async fn run(o: Options) -> Result<Value, String> {
     }
     let stats = Arc::new(Stats::default());
     let acknowledged = Arc::new(Mutex::new(Vec::<Uuid>::new()));
+    let answered_reads = Arc::new(Mutex::new(Vec::<Uuid>::new()));
     let cut_off = Arc::new(AtomicU64::new(0));
     let mut tokens = Vec::new();
     let mut dice = Dice::new(u64::from(std::process::id()));
@@ -64,10 +67,11 @@ pub async fn run(o: Options) -> Result<Value, String> {
         let stop = Arc::new(AtomicBool::new(false));
         let writers: Vec<_> = (0..o.writers)
             .map(|w| {
-                let (api, stats, acknowledged, cut_off, stop) = (
+                let (api, stats, acknowledged, answered_reads, cut_off, stop) = (
                     api.clone(),
                     stats.clone(),
                     acknowledged.clone(),
+                    answered_reads.clone(),
                     cut_off.clone(),
                     stop.clone(),
                 );
@@ -78,7 +82,14 @@ pub async fn run(o: Options) -> Result<Value, String> {
                         n += 1;
                         let last_name = format!("Panne{round}-{w}-{n}");
                         match api.create_person(&stats, &token, "Usager", &last_name).await {
-                            Some(id) => acknowledged.lock().unwrap().push(id),
+                            Some(id) => {
+                                acknowledged.lock().unwrap().push(id);
+                                if api.read_person(&stats, &token, id).await {
+                                    answered_reads.lock().unwrap().push(id);
+                                } else {
+                                    cut_off.fetch_add(1, Ordering::Relaxed);
+                                }
+                            }
                             None => {
                                 cut_off.fetch_add(1, Ordering::Relaxed);
                                 tokio::time::sleep(Duration::from_millis(20)).await;
@@ -99,18 +110,21 @@ pub async fn run(o: Options) -> Result<Value, String> {
     let (mut server, _) = start(&binary, &o.db).await?;
     kill(&mut server);
     let written = acknowledged.lock().unwrap().clone();
-    let check = check(&o.db, &written).await?;
+    let reads = answered_reads.lock().unwrap().clone();
+    let check = check(&o.db, &written, &reads).await?;
     let refused = stats.error_count() - cut_off.load(Ordering::Relaxed);
     Ok(json!({
         "rounds": o.rounds,
         "writers": o.writers,
         "writes_acknowledged": written.len(),
+        "reads_answered": reads.len(),
         "writes_cut_off": cut_off.load(Ordering::Relaxed),
         // Answers other than 201 and missing answers that are not the kill's: none expected.
         "errors": refused,
         "missing_writes": check.missing,
         "persons_without_event": check.persons_without_event,
         "events_without_person": check.events_without_person,
+        "reads_without_entry": check.reads_without_entry,
     }))
 }
 
@@ -118,9 +132,11 @@ struct Check {
     missing: u64,
     persons_without_event: i64,
     events_without_person: i64,
+    /// Answered reads of a person beyond the `person.read` entries the journal holds for it.
+    reads_without_entry: u64,
 }
 
-async fn check(db: &str, written: &[Uuid]) -> Result<Check, String> {
+async fn check(db: &str, written: &[Uuid], reads: &[Uuid]) -> Result<Check, String> {
     let store = Store::open(db).await.map_err(|e| e.to_string())?;
     let mut pool = store.pool().clone();
     let mut missing = 0;
@@ -150,11 +166,27 @@ async fn check(db: &str, written: &[Uuid]) -> Result<Check, String> {
          (SELECT 1 FROM persons p WHERE p.id = e.entity_id)",
     )
     .await?;
+    let mut answered = std::collections::HashMap::<Uuid, u64>::new();
+    for id in reads {
+        *answered.entry(*id).or_default() += 1;
+    }
+    let mut reads_without_entry = 0;
+    for (id, answered) in answered {
+        let journaled: i64 = pool
+            .fetch_one(
+                query("SELECT COUNT(*) AS n FROM events WHERE action = 'person.read' AND entity_id = $1").bind(id),
+            )
+            .await
+            .and_then(|r| r.get("n"))
+            .map_err(|e| e.to_string())?;
+        reads_without_entry += answered.saturating_sub(u64::try_from(journaled).unwrap_or(0));
+    }
     pool.close().await;
     Ok(Check {
         missing,
         persons_without_event,
         events_without_person,
+        reads_without_entry,
     })
 }
 

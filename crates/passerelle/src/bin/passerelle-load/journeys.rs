@@ -22,7 +22,7 @@ pub struct Options {
     /// Mean pause between two steps of a user, in milliseconds (uniform between 0 and twice this).
     #[arg(long, default_value_t = 500)]
     think_ms: u64,
-    /// The server's process, to report its memory.
+    /// The server's process, to report its memory: resident every second of the run, at the end and at its peak.
     #[arg(long)]
     server_pid: Option<u32>,
 }
@@ -39,6 +39,9 @@ pub async fn run(o: Options) -> Result<Value, String> {
     let acknowledged: Acknowledged = Arc::default();
     let started = Instant::now();
     let deadline = started + Duration::from_secs(o.seconds);
+    let sampler = o
+        .server_pid
+        .map(|pid| tokio::spawn(resident_every_second(pid, deadline)));
     let users: Vec<_> = (0..o.users)
         .map(|n| {
             let (api, stats, acknowledged) = (api.clone(), stats.clone(), acknowledged.clone());
@@ -70,8 +73,9 @@ pub async fn run(o: Options) -> Result<Value, String> {
     report["think_ms"] = json!(o.think_ms);
     report["writes_acknowledged"] = json!(written.len());
     report["missing_writes"] = json!(missing);
-    if let Some(pid) = o.server_pid {
+    if let (Some(pid), Some(sampler)) = (o.server_pid, sampler) {
         report["server_memory_kib"] = memory(pid);
+        report["server_memory_kib"]["series"] = json!(sampler.await.map_err(|e| e.to_string())?);
     }
     Ok(report)
 }
@@ -159,13 +163,26 @@ fn pick(ids: &[Uuid], dice: &mut Dice) -> Option<Uuid> {
     (!ids.is_empty()).then(|| ids[dice.below(ids.len() as u64) as usize])
 }
 
-/// The resident and peak memory of a process, from /proc (Linux).
+/// The resident and peak memory of a process.
 fn memory(pid: u32) -> Value {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name)?.split_whitespace().next()?.parse::<u64>().ok())
-    };
-    json!({"rss": field("VmRSS:"), "peak": field("VmHWM:")})
+    json!({"rss": status_kib(pid, "VmRSS:"), "peak": status_kib(pid, "VmHWM:")})
+}
+
+/// The resident memory of a process once a second until `deadline`.
+async fn resident_every_second(pid: u32, deadline: Instant) -> Vec<Option<u64>> {
+    let mut series = Vec::new();
+    let mut second = tokio::time::interval(Duration::from_secs(1));
+    while Instant::now() < deadline {
+        second.tick().await;
+        series.push(status_kib(pid, "VmRSS:"));
+    }
+    series
+}
+
+/// A field of a process's status in KiB, from /proc (Linux).
+fn status_kib(pid: u32, name: &str) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix(name)?.split_whitespace().next()?.parse::<u64>().ok())
 }
