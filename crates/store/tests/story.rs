@@ -2514,7 +2514,6 @@ mod data_inclusion;
 // The counters of the region x SIAE kind and agreement grids (migrations 0046, 0047), exact distinct people.
 #[path = "story/indicator_counters.rs"]
 mod indicator_counters;
-
 // The journal of reads by group commit: every read under concurrency journaled, a failed commit fails the read.
 #[path = "story/read_journal.rs"]
 mod read_journal;
