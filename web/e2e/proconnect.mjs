@@ -8,7 +8,7 @@
 // Exit code 0 when every check passes and axe finds no serious or critical violation; 1 otherwise; 2 on a
 // usage error.
 
-import { auditPage, check, click, dsfrStarted, openPage, pathOf, runJourney } from './harness.mjs';
+import { auditPage, check, click, themeStarted, openPage, pathOf, runJourney } from './harness.mjs';
 
 const USAGE =
   'usage: node web/e2e/proconnect.mjs <base-url> <email> <password> <provider-login> <provider-password> <unknown-login>';
@@ -23,7 +23,7 @@ const base = baseArg.replace(/\/+$/, '');
 /** From the sign-in page, through the provider's form as `who`; answers the page the browser lands on. */
 async function signIn(page, who) {
   await page.goto(`${base}/connexion`);
-  await dsfrStarted(page);
+  await themeStarted(page);
   await click(page, page.getByRole('link', { name: "S'identifier avec ProConnect", exact: true }));
   check(pathOf(page).startsWith('/interaction/'), `the provider's page: ${page.url()}`);
   await page.getByLabel('Identifiant').fill(who);
@@ -32,7 +32,7 @@ async function signIn(page, who) {
     page.waitForURL((url) => url.toString().startsWith(base)),
     page.getByRole('button', { name: 'Se connecter', exact: true }).click(),
   ]);
-  await dsfrStarted(page);
+  await themeStarted(page);
 }
 
 async function run(browser) {
@@ -40,7 +40,7 @@ async function run(browser) {
   const { context, page, pageErrors } = await openPage(browser, (text) => /status of 403/.test(text));
 
   await page.goto(`${base}/connexion`);
-  await dsfrStarted(page);
+  await themeStarted(page);
   await auditPage(page, 'sign-in with ProConnect');
 
   await signIn(page, login);

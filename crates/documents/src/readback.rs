@@ -63,3 +63,57 @@ pub fn accessible(pdf: &[u8]) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// The text of the part `name` of a ZIP package (an XLSX, a DOCX).
+pub fn zip_part(package: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(package)).expect("a ZIP package");
+    let mut text = String::new();
+    archive
+        .by_name(name)
+        .unwrap_or_else(|_| panic!("the package holds {name}"))
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+/// The texts of an XLSX workbook's cells shown with the « quote prefix » (never read as a formula), from its
+/// first sheet, its shared strings and its styles.
+pub fn quoted_texts(xlsx: &[u8]) -> Vec<String> {
+    let inner = |xml: &str, tag: &str| -> String {
+        let mut out = String::new();
+        for piece in xml.split(&format!("<{tag}")).skip(1) {
+            let body = &piece[piece.find('>').unwrap() + 1..];
+            out.push_str(&body[..body.find(&format!("</{tag}>")).unwrap_or(0)]);
+        }
+        out
+    };
+    let strings: Vec<String> = zip_part(xlsx, "xl/sharedStrings.xml")
+        .split("<si>")
+        .skip(1)
+        .map(|si| inner(si, "t"))
+        .collect();
+    let styles = zip_part(xlsx, "xl/styles.xml");
+    let xfs = &styles[styles.find("<cellXfs").expect("cell styles")..];
+    let quoted: Vec<bool> = xfs
+        .split("<xf ")
+        .skip(1)
+        .map(|xf| xf[..xf.find('>').unwrap()].contains("quotePrefix=\"1\""))
+        .collect();
+    let attribute = |tag: &str, name: &str| {
+        tag.split(&format!(" {name}=\""))
+            .nth(1)
+            .map(|v| v[..v.find('"').unwrap()].to_owned())
+    };
+    zip_part(xlsx, "xl/worksheets/sheet1.xml")
+        .split("<c ")
+        .skip(1)
+        .filter_map(|cell| {
+            let tag = &cell[..cell.find('>')?];
+            let style: usize = attribute(tag, "s")?.parse().ok()?;
+            (attribute(tag, "t")? == "s" && quoted.get(style) == Some(&true)).then_some(())?;
+            let index: usize = inner(cell, "v").parse().ok()?;
+            strings.get(index).cloned()
+        })
+        .collect()
+}

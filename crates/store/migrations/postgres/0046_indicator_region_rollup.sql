@@ -51,6 +51,11 @@ LANGUAGE sql STABLE AS $$
         ('year', to_char(day, 'YYYY'), date_trunc('year', day)::date, (date_trunc('year', day) + interval '1 year')::date)
 $$;
 
+-- The periods of every fact, as SQLite's view of the same name gives them (the two schemas keep the same views).
+CREATE VIEW indicator_fact_periods AS
+SELECT f.id, g.grain, g.period, g.starts, g.next
+FROM indicator_facts f CROSS JOIN LATERAL indicator_periods(f.occurred_on) g;
+
 CREATE FUNCTION indicator_region_rollup_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO indicator_region_rollup (grain, period, indicator, region, siae_kind, facts, total, people, people_yes)

@@ -5,51 +5,11 @@
 
 use crate::access::AccessContext;
 use crate::infra::error::Result;
+pub use crate::infra::event::Event;
 use crate::infra::sql::{Executor, Pool, Tx, query};
 use serde::Serialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
-
-/// One entry of the journal, before it is written.
-#[derive(Debug, Clone)]
-pub struct Event {
-    pub entity_type: &'static str,
-    pub entity_id: Uuid,
-    /// `organisation.created`, `person.read`, ...
-    pub action: String,
-    /// The organisation on whose behalf the change is made, when there is one.
-    pub organisation_id: Option<Uuid>,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
-}
-
-impl Event {
-    pub fn new(entity_type: &'static str, entity_id: Uuid, action: impl Into<String>) -> Self {
-        Self {
-            entity_type,
-            entity_id,
-            action: action.into(),
-            organisation_id: None,
-            before: None,
-            after: None,
-        }
-    }
-
-    pub fn by(mut self, organisation_id: Option<Uuid>) -> Self {
-        self.organisation_id = organisation_id;
-        self
-    }
-
-    pub fn before(mut self, state: &impl Serialize) -> Self {
-        self.before = serde_json::to_value(state).ok();
-        self
-    }
-
-    pub fn after(mut self, state: &impl Serialize) -> Self {
-        self.after = serde_json::to_value(state).ok();
-        self
-    }
-}
 
 /// Writes `event` in the journal on behalf of `ctx`.
 pub async fn record(ex: &mut impl Executor, ctx: &AccessContext, event: Event) -> Result<()> {
@@ -137,7 +97,7 @@ pub async fn count(ex: &mut impl Executor, action: Option<&str>) -> Result<i64> 
 
 /// Journals what a read-only transaction showed, once the reading is over, and returns when the entries are
 /// committed: the caller answers nothing unless they are written. Entries of concurrent reads share one
-/// transaction ([`crate::infra::read_journal`]); a long list never holds SQLite's write lock.
+/// transaction ([`crate::infra::sql::read_journal`]); a long list never holds SQLite's write lock.
 pub async fn journal_reads(pool: &Pool, ctx: &AccessContext, events: Vec<Event>) -> Result<()> {
     if events.is_empty() {
         return Ok(());

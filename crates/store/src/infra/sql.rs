@@ -4,7 +4,9 @@
 //! with typed [`Value`]s so that dates, timestamps and UUIDs keep their native types on each side
 //! (unlike `sqlx::Any`). Rows are read through [`Row::get`], which decodes from either backend.
 
-use crate::infra::read_journal::ReadJournal;
+pub mod read_journal;
+
+use read_journal::ReadJournal;
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,

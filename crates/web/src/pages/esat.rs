@@ -155,13 +155,19 @@ pub struct WorkersPage {
     esat_facts: Vec<(Membership, Vec<FactRecord>)>,
     form: WorkerForm,
     error: FormError,
+    /// The title of a refusal: what the refused form did not do.
+    refused: &'static str,
 }
+
+/// The title of a refused worker's record, and of a refused OPCO membership.
+const NOT_OPENED: &str = "Le dossier n'a pas été ouvert";
+const NOT_RECORDED: &str = "L'adhésion n'a pas été enregistrée";
 
 async fn workers_page(
     state: &AppState,
     visitor: &Visitor,
     form: WorkerForm,
-    error: FormError,
+    (error, refused): (FormError, &'static str),
 ) -> Result<WorkersPage, ApiError> {
     let workers = state.store.esat(&visitor.ctx).list(None).await?;
     let esats = esat_memberships(visitor);
@@ -196,12 +202,19 @@ async fn workers_page(
         initial: Situation::ALL.iter().copied().filter(|s| s.can_start_in()).collect(),
         form,
         error,
+        refused,
     })
 }
 
 /// `GET /esat`: the workers of the caller's ESATs.
 pub async fn workers(State(state): State<AppState>, visitor: Visitor) -> PageResult<WorkersPage> {
-    Ok(workers_page(&state, &visitor, WorkerForm::default(), FormError::default()).await?)
+    Ok(workers_page(
+        &state,
+        &visitor,
+        WorkerForm::default(),
+        (FormError::default(), NOT_OPENED),
+    )
+    .await?)
 }
 
 /// `POST /esat`: opens a worker's record.
@@ -225,7 +238,7 @@ pub async fn create_worker(
     .await;
     match result {
         Ok(w) => Ok(Redirect::to(&format!("/esat/{}", w.summary.id)).into_response()),
-        Err(e) => refused_again(e, |error| workers_page(&state, &visitor, form, error)).await,
+        Err(e) => refused_again(e, |error| workers_page(&state, &visitor, form, (error, NOT_OPENED))).await,
     }
 }
 
@@ -250,7 +263,7 @@ pub async fn add_esat_fact(
     .await;
     match result {
         Ok(()) => Ok(Redirect::to("/esat").into_response()),
-        Err(e) => refused_again(e, |error| workers_page(&state, &visitor, form, error)).await,
+        Err(e) => refused_again(e, |error| workers_page(&state, &visitor, form, (error, NOT_RECORDED))).await,
     }
 }
 

@@ -188,6 +188,10 @@ async fn esat_fact_forms_keep_values() {
     assert_eq!(s, S::UNPROCESSABLE_ENTITY);
     assert!(html.contains("existe depuis le 1er avril 2019"), "{html}");
     assert!(
+        html.contains("L&#39;adhésion n&#39;a pas été enregistrée") && !html.contains("dossier n&#39;a pas été ouvert"),
+        "{html}"
+    );
+    assert!(
         html.contains("value=\"Unifaf\"") && html.contains("value=\"15/01/2018\""),
         "the values are kept"
     );

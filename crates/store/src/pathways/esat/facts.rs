@@ -148,9 +148,15 @@ impl EsatScope<'_> {
         Ok(facts)
     }
 
-    /// Only the ESAT's members (and platform administrators) record or read its facts; others get 404.
+    /// Only the ESAT's members record or read its facts; others get 404.
     fn check_member(&self, esat_id: Uuid) -> Result<()> {
-        if self.ctx.is_platform_admin() || self.ctx.membership(esat_id).is_some() {
+        // The ESAT's own staff only: a platform administrator runs the platform, not the ESAT's records (and an
+        // unknown ESAT is then not found, for them too).
+        if self
+            .ctx
+            .membership(esat_id)
+            .is_some_and(|m| m.kind == passerelle_domain::directory::OrganisationKind::Esat)
+        {
             Ok(())
         } else {
             Err(StoreError::not_found("ESAT"))

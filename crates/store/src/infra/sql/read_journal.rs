@@ -6,7 +6,7 @@
 //! its entry (`crash.rs` of `passerelle-load` checks it across SIGKILLs).
 
 use crate::access::AccessContext;
-use crate::infra::events::Event;
+use crate::infra::event::Event;
 use crate::infra::sql::{Executor, Pool, Query, query};
 use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
