@@ -15,6 +15,34 @@ use uuid::Uuid;
 /// The day every story runs on, whatever the date ([`passerelle_store::infra::clock`]).
 pub const TEST_DAY: time::Date = date!(2026 - 12 - 06);
 
+/// A local cooperation convention `(title, status)` over `(from, to)`, written straight into the table (the
+/// indicators' tests need its rows, not its editing): its id.
+pub async fn local_convention(
+    db: &mut passerelle_store::infra::sql::Pool,
+    (title, status): (&str, &str),
+    (from, to): (time::Date, time::Date),
+    by: Uuid,
+) -> Uuid {
+    let id = Uuid::new_v4();
+    db.execute(
+        query(
+            "INSERT INTO agreements (id, kind, title, status, current_version, starts_on, ends_on, \
+             created_by_organisation_id, created_at, updated_at) VALUES ($1, 'local_cooperation', $2, $3, 1, $4, \
+             $5, $6, $7, $7)",
+        )
+        .bind(id)
+        .bind(title)
+        .bind(status)
+        .bind(from)
+        .bind(to)
+        .bind(by)
+        .bind(passerelle_store::infra::clock::now()),
+    )
+    .await
+    .unwrap();
+    id
+}
+
 /// A database of the story's own, copied from this process's template of `content`.
 async fn scratch_store(backend: Backend, content: Content) -> Store {
     passerelle_store::infra::clock::start_at(TEST_DAY).expect("one day for every story");
@@ -1058,21 +1086,13 @@ mod indicators {
             .unwrap()
             .get("id")
             .unwrap();
-        let ccl = Uuid::new_v4();
-        db.execute(
-            query(
-                "INSERT INTO agreements (id, kind, title, status, current_version, starts_on, ends_on, \
-                 created_by_organisation_id, created_at, updated_at) VALUES ($1, 'local_cooperation', 'CCL test', \
-                 'in_force', 1, $2, $3, $4, $5, $5)",
-            )
-            .bind(ccl)
-            .bind(date!(2026 - 03 - 01))
-            .bind(date!(2027 - 02 - 28))
-            .bind(agency)
-            .bind(passerelle_store::infra::clock::now()),
+        let ccl = crate::local_convention(
+            &mut db,
+            ("CCL test", "in_force"),
+            (date!(2026 - 03 - 01), date!(2027 - 02 - 28)),
+            agency,
         )
-        .await
-        .unwrap();
+        .await;
         for (i, org) in [agency, aci_id].into_iter().enumerate() {
             db.execute(
                 query(

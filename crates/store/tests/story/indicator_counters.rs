@@ -108,21 +108,13 @@ async fn counters(store: Store) {
         .map(|r| r.get("id").unwrap())
         .collect();
     let [a, b, c] = [orgs[0], orgs[1], orgs[2]];
-    let agreement = Uuid::new_v4();
-    db.execute(
-        query(
-            "INSERT INTO agreements (id, kind, title, status, current_version, starts_on, ends_on, \
-             created_by_organisation_id, created_at, updated_at) VALUES ($1, 'local_cooperation', 'CCL compteurs', \
-             'draft', 1, $2, $3, $4, $5, $5)",
-        )
-        .bind(agreement)
-        .bind(date!(2024 - 01 - 01))
-        .bind(date!(2026 - 12 - 31))
-        .bind(a)
-        .bind(passerelle_store::infra::clock::now()),
+    let agreement = crate::local_convention(
+        &mut db,
+        ("CCL compteurs", "draft"),
+        (date!(2024 - 01 - 01), date!(2026 - 12 - 31)),
+        a,
     )
-    .await
-    .unwrap();
+    .await;
     party(&mut db, agreement, a, true).await;
     party(&mut db, agreement, b, true).await;
 
